@@ -1,0 +1,43 @@
+#!/bin/sh
+# Installs the Debian 12 packages mediabridge needs to build, test and run.
+# As root it runs apt-get; otherwise it prints the exact command to run.
+# Usage: scripts/deps.sh [build|test|bench]
+set -eu
+
+what=${1:-build}
+
+build_pkgs="gcc pkg-config meson ninja-build libjansson-dev libsodium-dev
+libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev libinih-dev
+libutf8proc-dev libstemmer-dev libexttextcat-dev libexttextcat-data
+libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev"
+test_pkgs="clang libclang-rt-14-dev python3 python3-jsonschema sqlite3 curl
+procps"
+bench_pkgs="wrk nginx-light inn2 hyperfine"
+
+case "$what" in
+build) pkgs=$build_pkgs ;;
+test) pkgs="$build_pkgs $test_pkgs" ;;
+bench) pkgs="$build_pkgs $test_pkgs $bench_pkgs" ;;
+*) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	echo "mediabridge: installing Debian packages:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >&2
+else
+	echo "mediabridge: missing Debian packages. Run:" >&2
+	echo "  sudo apt-get install -y$missing" >&2
+	exit 1
+fi

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Files: atomic writes, bounded reads, directories. */
+#ifndef MB_BASE_FS_H
+#define MB_BASE_FS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/*
+ * Writes data to path atomically: a temporary file in the same directory,
+ * fsync, rename, fsync of the directory. Readers see the old file or the
+ * new one, never half of it. mode is the new file's permission bits.
+ */
+int mb_fs_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct mb_diag *d);
+
+/*
+ * Reads a whole file of at most max bytes into a malloc'd, NUL-terminated
+ * buffer owned by the caller. MB_ERR_NOTFOUND, MB_ERR_TOOBIG, MB_ERR_IO.
+ */
+int mb_fs_read(const char *path, size_t max, char **out, size_t *len,
+    struct mb_diag *d);
+
+/* Creates a directory and its parents (like mkdir -p). */
+int mb_fs_mkdirs(const char *path, mode_t mode, struct mb_diag *d);
+
+/* Joins dir and name into out (size n); MB_ERR_TOOBIG when it won't fit. */
+int mb_fs_join(char *out, size_t n, const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* Logging to stderr, one whole line per write so threads do not interleave. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int level_set;
+static enum mb_log_level current = MB_LOG_INFO;
+
+static enum mb_log_level
+level_from_env(void)
+{
+	const char *s = getenv("MB_LOG");
+
+	if (s == NULL)
+		return MB_LOG_INFO;
+	if (strcmp(s, "debug") == 0)
+		return MB_LOG_DEBUG;
+	if (strcmp(s, "warn") == 0)
+		return MB_LOG_WARN;
+	if (strcmp(s, "error") == 0)
+		return MB_LOG_ERROR;
+	if (strcmp(s, "off") == 0)
+		return MB_LOG_OFF;
+	return MB_LOG_INFO;
+}
+
+void
+mb_log_set_level(enum mb_log_level level)
+{
+	current = level;
+	level_set = 1;
+}
+
+enum mb_log_level
+mb_log_get_level(void)
+{
+	if (!level_set) {
+		current = level_from_env();
+		level_set = 1;
+	}
+	return current;
+}
+
+void
+mb_log(enum mb_log_level level, const char *fmt, ...)
+{
+	static const char *names[] = { "debug", "info", "warn", "error" };
+	char		 line[2048];
+	struct timespec	 ts;
+	struct tm	 tm;
+	va_list		 ap;
+	int		 n, m;
+
+	if (level < mb_log_get_level() || level >= MB_LOG_OFF)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = snprintf(line, sizeof(line),
+	    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    ts.tv_nsec / 1000000, names[level]);
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	n += m;
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	/* One write(2) keeps lines whole when several threads log. */
+	(void)!write(STDERR_FILENO, line, (size_t)n);
+}

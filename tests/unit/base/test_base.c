@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for src/base: buffers, diagnostics, time, UTF-8, files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/fs.h"
+#include "base/timeutil.h"
+#include "base/utf8.h"
+
+static void
+test_buf(void **state)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+	char		*s;
+
+	(void)state;
+	assert_string_equal(mb_buf_cstr(&b), "");
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(mb_buf_printf(&b, "%d,", i), MB_OK);
+	assert_int_equal(strncmp(b.data, "0,1,2,", 6), 0);
+	assert_int_equal(b.data[b.len], '\0');
+	mb_buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(mb_buf_append(&b, "ab\0c", 4), MB_OK);
+	assert_int_equal(b.len, 4);
+	s = mb_buf_steal(&b);
+	assert_memory_equal(s, "ab\0c", 4);
+	assert_null(b.data);
+	free(s);
+	mb_buf_free(&b);
+}
+
+static void
+test_diag(void **state)
+{
+	struct mb_diag d = { "" };
+
+	(void)state;
+	assert_string_equal(mb_diag_msg(&d, MB_ERR_IO), "input/output error");
+	assert_int_equal(mb_diag_set(&d, MB_ERR_INVAL, "x: %d", 5),
+	    MB_ERR_INVAL);
+	mb_diag_prefix(&d, "item %d", 3);
+	assert_string_equal(d.msg, "item 3: x: 5");
+	assert_int_equal(mb_diag_set(NULL, MB_ERR_IO, "ignored"), MB_ERR_IO);
+	assert_string_equal(mb_strerror(12345), "unknown error");
+}
+
+static void
+test_time(void **state)
+{
+	int64_t	ms;
+	char	out[MB_TIME_RFC3339_LEN];
+
+	(void)state;
+	assert_int_equal(mb_time_parse("1970-01-01T00:00:00Z", &ms), MB_OK);
+	assert_int_equal(ms, 0);
+	assert_int_equal(mb_time_parse("2026-11-29T16:27:11.5+02:00", &ms),
+	    MB_OK);
+	mb_time_format(ms, out);
+	assert_string_equal(out, "2026-11-29T14:27:11.500Z");
+	assert_int_equal(mb_time_parse("2024-02-29T00:00:00Z", &ms), MB_OK);
+	mb_time_format(ms, out);
+	assert_string_equal(out, "2024-02-29T00:00:00Z");
+	assert_int_equal(mb_time_parse("2023-02-29T00:00:00Z", &ms),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_time_parse("2023-13-01T00:00:00Z", &ms),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_time_parse("2023-01-01T00:00:00", &ms),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_time_parse("2023-01-01", &ms), MB_ERR_INVAL);
+	assert_int_equal(mb_time_parse("2023-01-01T24:00:00Z", &ms),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_time_parse("2023-01-01T00:00:00Zjunk", &ms),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_time_parse(NULL, &ms), MB_ERR_INVAL);
+	mb_time_format(-1, out);
+	assert_string_equal(out, "1969-12-31T23:59:59.999Z");
+}
+
+static void
+test_utf8(void **state)
+{
+	(void)state;
+	assert_true(mb_utf8_valid("plain", 5));
+	assert_true(mb_utf8_valid("\xd8\xb9\xd8\xb1\xd8\xa8", 6)); /* عرب */
+	assert_true(mb_utf8_valid("\xf0\x9f\x98\x80", 4));
+	assert_false(mb_utf8_valid("\xc0\xaf", 2));	  /* overlong */
+	assert_false(mb_utf8_valid("\xed\xa0\x80", 3));	  /* surrogate */
+	assert_false(mb_utf8_valid("\xe2\x82", 2));	  /* truncated */
+	assert_false(mb_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+	assert_false(mb_utf8_valid("\xff", 1));
+}
+
+static void
+test_fs(void **state)
+{
+	char		 dir[] = "/tmp/mb-test-fs-XXXXXX", path[256], *got;
+	size_t		 len;
+	struct stat	 st;
+	struct mb_diag	 d = { "" };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a/b/c", dir);
+	assert_int_equal(mb_fs_mkdirs(path, 0700, &d), MB_OK);
+	snprintf(path, sizeof(path), "%s/a/file", dir);
+	assert_int_equal(mb_fs_write_atomic(path, "hello", 5, 0600, &d),
+	    MB_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(mb_fs_read(path, 100, &got, &len, &d), MB_OK);
+	assert_int_equal(len, 5);
+	assert_string_equal(got, "hello");
+	free(got);
+	assert_int_equal(mb_fs_read(path, 3, &got, &len, &d), MB_ERR_TOOBIG);
+	snprintf(path, sizeof(path), "%s/none", dir);
+	assert_int_equal(mb_fs_read(path, 3, &got, &len, &d),
+	    MB_ERR_NOTFOUND);
+	assert_non_null(strstr(d.msg, "none"));
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_diag),
+		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_fs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
