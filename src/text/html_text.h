@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* The visible text of an item body (HTML), for indexing. Not a sanitizer. */
+#ifndef MB_TEXT_HTML_TEXT_H
+#define MB_TEXT_HTML_TEXT_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+
+/* Bodies larger than this are refused (MB_ERR_TOOBIG). */
+#define MB_TEXT_HTML_MAX	(64u * 1024 * 1024)
+
+/*
+ * Appends to out the text a reader sees in html[0..len): tags dropped,
+ * comments and the contents of script, style, template, noscript, head
+ * and title dropped; entities decoded (the common named ones and all
+ * numeric ones; invalid code points become U+FFFD); runs of white space
+ * become one space; block elements (p, div, br, li, h1-h6, tr, ...) become
+ * a line break. Invalid UTF-8 bytes are dropped, so out is valid UTF-8.
+ * One pass, no recursion, output no longer than the input. MB_OK,
+ * MB_ERR_TOOBIG, MB_ERR_NOMEM.
+ */
+int mb_text_from_html(const char *html, size_t len, struct mb_buf *out);
+
+#endif

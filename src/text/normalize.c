@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/* Search normalization (NFKC, case fold, Arabic/Cyrillic/Latin folds), the
+ * word classes, and the small stemming steps Snowball lacks. */
+#include "text/normalize.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "base/err.h"
+#include "base/utf8.h"
+#include "text/lang.h"
+#include "text/text_internal.h"
+
+#define FOLD_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | \
+	UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
+
+void
+mb_text__scratch_free(struct mb_text__scratch *sc)
+{
+	free(sc->cp);
+	sc->cp = NULL;
+	sc->cap = 0;
+}
+
+static int
+scratch_grow(struct mb_text__scratch *sc, size_t n)
+{
+	int32_t	*p;
+
+	if (n <= sc->cap)
+		return MB_OK;
+	if (n < 64)
+		n = 64;
+	if (n > SIZE_MAX / sizeof(int32_t) / 2)
+		return MB_ERR_NOMEM;
+	if ((p = realloc(sc->cp, n * sizeof(int32_t))) == NULL)
+		return MB_ERR_NOMEM;
+	sc->cp = p;
+	sc->cap = n;
+	return MB_OK;
+}
+
+/* A base letter of the Latin script (after decomposition and folding). */
+static bool
+is_latin(int32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 0xc0 && c < 0x250 && c != 0xd7 && c != 0xf7) ||
+	    (c >= 0x1e00 && c < 0x1f00);
+}
+
+/*
+ * Filters the decomposed, case-folded code points in[0..n) into out (room
+ * for 2n) and returns how many there are.
+ */
+static size_t
+filter(const int32_t *in, size_t n, bool accents, int32_t *out)
+{
+	size_t	j = 0;
+	int32_t	base = 0;	/* the last non-mark code point */
+
+	for (size_t i = 0; i < n; i++) {
+		int32_t c = in[i];
+
+		/* Arabic harakat, superscript alef, tatweel. */
+		if ((c >= 0x64b && c <= 0x652) || (c >= 0x656 && c <= 0x65f) ||
+		    c == 0x670 || c == 0x640)
+			continue;
+		/* Hamza and madda above/below: folded away on alef only,
+		 * so that أ إ آ become ا but ؤ ئ stay. */
+		if (c >= 0x653 && c <= 0x655) {
+			if (base == 0x627)
+				continue;
+			out[j++] = c;
+			continue;
+		}
+		if (c == 0x308 && base == 0x435)	/* ё -> е */
+			continue;
+		if (accents && is_latin(base) && c >= 0x300 &&
+		    utf8proc_category(c) == UTF8PROC_CATEGORY_MN)
+			continue;
+		switch (c) {
+		case 0x671: c = 0x627; break;	/* ٱ -> ا */
+		case 0x629: c = 0x647; break;	/* ة -> ه */
+		case 0x649: c = 0x64a; break;	/* ى -> ي */
+		case 0x6cc: c = 0x64a; break;	/* ی -> ي */
+		case 0x6a9: c = 0x643; break;	/* ک -> ك */
+		case 0x131: c = 'i'; break;	/* dotless i */
+		}
+		if (accents) {
+			switch (c) {
+			case 0xf8: c = 'o'; break;
+			case 0x142: c = 'l'; break;
+			case 0x111: c = 'd'; break;
+			case 0xf0: c = 'd'; break;
+			case 0x127: c = 'h'; break;
+			case 0xe6:
+				out[j++] = 'a';
+				c = 'e';
+				break;
+			case 0x153:
+				out[j++] = 'o';
+				c = 'e';
+				break;
+			}
+		}
+		if (utf8proc_category(c) < UTF8PROC_CATEGORY_MN ||
+		    utf8proc_category(c) > UTF8PROC_CATEGORY_ME)
+			base = c;
+		out[j++] = c;
+	}
+	return j;
+}
+
+int
+mb_text__fold(const char *s, size_t len, bool accents,
+    struct mb_text__scratch *sc, struct mb_buf *out)
+{
+	utf8proc_ssize_t	 n, m;
+	size_t			 i;
+	int			 rc;
+	char			*dst;
+
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == len) {		/* ASCII: just lower case */
+		if ((rc = mb_buf_reserve(out, len)) != MB_OK)
+			return rc;
+		dst = out->data + out->len;
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)s[i];
+			dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		out->len += len;
+		out->data[out->len] = '\0';
+		return MB_OK;
+	}
+	if (len > (size_t)SSIZE_MAX / 16)
+		return MB_ERR_NOMEM;
+	for (;;) {
+		size_t room = sc->cap / 3;
+		n = utf8proc_decompose((const utf8proc_uint8_t *)s,
+		    (utf8proc_ssize_t)len, sc->cp, (utf8proc_ssize_t)room,
+		    FOLD_OPTS);
+		if (n < 0)
+			return MB_ERR_INVAL;
+		if ((size_t)n <= room)
+			break;
+		if ((rc = scratch_grow(sc, (size_t)n * 3)) != MB_OK)
+			return rc;
+	}
+	m = (utf8proc_ssize_t)filter(sc->cp, (size_t)n, accents,
+	    sc->cp + n);
+	m = utf8proc_reencode(sc->cp + n, m, UTF8PROC_STABLE |
+	    UTF8PROC_COMPOSE);
+	if (m < 0)
+		return MB_ERR_INVAL;
+	return mb_buf_append(out, sc->cp + n, (size_t)m);
+}
+
+int
+mb_text_normalize(const char *s, size_t len, const char *lang,
+    struct mb_buf *out)
+{
+	struct mb_text__scratch	sc = { NULL, 0 };
+	int			rc;
+
+	(void)lang;
+	if (len == 0)
+		return mb_buf_append(out, "", 0);
+	if (!mb_utf8_valid(s, len))
+		return MB_ERR_INVAL;
+	rc = mb_text__fold(s, len, true, &sc, out);
+	mb_text__scratch_free(&sc);
+	return rc;
+}
+
+enum mb_text__class
+mb_text__classify(uint32_t c)
+{
+	if (c < 0x80) {
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9'))
+			return MB_TC_WORD;
+		return MB_TC_SEP;
+	}
+	if (c >= 0x1100) {
+		if ((c >= 0x3400 && c < 0x4dc0) || (c >= 0x4e00 && c < 0xa000) ||
+		    (c >= 0xf900 && c < 0xfb00) ||
+		    (c >= 0x20000 && c < 0x30000) ||
+		    (c >= 0x3041 && c < 0x30fb) || c == 0x30fc ||
+		    (c >= 0x30fd && c < 0x3100) ||
+		    (c >= 0x31f0 && c < 0x3200) ||
+		    (c >= 0xff66 && c < 0xffa0) ||
+		    (c >= 0xac00 && c < 0xd7b0) || (c < 0x1200) ||
+		    (c >= 0x3131 && c < 0x318f))
+			return MB_TC_CJK;
+	}
+	if (c == 0x200c || c == 0x200d || c == 0xad)
+		return MB_TC_WORD;	/* joiners: kept in, folded away */
+	switch (utf8proc_category((utf8proc_int32_t)c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return MB_TC_WORD;
+	default:
+		return MB_TC_SEP;
+	}
+}
+
+/* Number of UTF-8 characters in s[0..len). */
+static size_t
+nchars(const char *s, size_t len)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+static bool
+has_prefix(const char *w, size_t len, const char *p)
+{
+	size_t	n = strlen(p);
+
+	return len >= n && memcmp(w, p, n) == 0;
+}
+
+static bool
+has_suffix(const char *w, size_t len, const char *p)
+{
+	size_t	n = strlen(p);
+
+	return len >= n && memcmp(w + len - n, p, n) == 0;
+}
+
+/* Removes p from the front of w when at least min letters stay. */
+static bool
+strip_prefix(char *w, size_t *len, size_t *n, const char *p, size_t min)
+{
+	size_t	pl = strlen(p), pn = nchars(p, pl);
+
+	if (*n < pn + min || !has_prefix(w, *len, p))
+		return false;
+	memmove(w, w + pl, *len - pl);
+	*len -= pl;
+	*n -= pn;
+	return true;
+}
+
+/*
+ * Light10 (Larkey, Ballesteros & Connell 2007; Lucene's ArabicStemmer),
+ * over our fold (so ة is ه and ى is ي), with two changes that keep stems
+ * the same whether or not a word has the article: (1) و or ف followed by
+ * an article (وبال، فال، ولل...) loses both; (2) a leading و is removed
+ * after the article too (الوزارة and وزارة both give زار). Then each
+ * suffix of ها ان ات ون ين يه ه ي once, in that order. Every step leaves
+ * at least two letters (three for the bare و).
+ */
+size_t
+mb_text__ar_stem(char *w, size_t len)
+{
+	static const char *const art[] = { "\u0628\u0627\u0644",
+	    "\u0643\u0627\u0644", "\u0644\u0644", "\u0627\u0644", NULL };
+	static const char *const suf[] = { "\u0647\u0627", "\u0627\u0646",
+	    "\u0627\u062a", "\u0648\u0646", "\u064a\u0646", "\u064a\u0647",
+	    "\u0647", "\u064a", NULL };
+	size_t	n = nchars(w, len), k;
+	bool	done = false;
+
+	if (has_prefix(w, len, "\u0648") || has_prefix(w, len, "\u0641")) {
+		for (int i = 0; art[i] != NULL && !done; i++) {
+			k = nchars(art[i], strlen(art[i]));
+			if (n >= k + 3 && has_prefix(w + 2, len - 2, art[i])) {
+				memmove(w, w + 2, len - 2);	/* و or ف */
+				len -= 2;
+				n--;
+				done = strip_prefix(w, &len, &n, art[i], 2);
+			}
+		}
+	}
+	for (int i = 0; art[i] != NULL && !done; i++)
+		done = strip_prefix(w, &len, &n, art[i], 2);
+	strip_prefix(w, &len, &n, "\u0648", 3);
+	for (int i = 0; suf[i] != NULL; i++) {
+		size_t sl = strlen(suf[i]);
+		k = nchars(suf[i], sl);
+		if (n >= k + 2 && has_suffix(w, len, suf[i])) {
+			len -= sl;
+			n -= k;
+		}
+	}
+	return len;
+}
+
+size_t
+mb_text__pt_prestem(char *w, size_t len)
+{
+	/* eleicoes -> eleicao, milhoes -> milhao (already folded). */
+	if (len >= 6 && has_suffix(w, len, "oes")) {
+		memcpy(w + len - 3, "ao", 2);
+		return len - 1;
+	}
+	return len;
+}
+
+bool
+mb_text__stem_before_fold(const char *p)
+{
+	static const char *const l[] = { "tr", "hu", "fi", "lt", "ro", "sv",
+	    "da", "nb", "nn", "no", "ga", NULL };
+
+	for (int i = 0; l[i] != NULL; i++)
+		if (strcmp(l[i], p) == 0)
+			return true;
+	return false;
+}

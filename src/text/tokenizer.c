@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/* The "mb" FTS5 tokenizer: words by Unicode category, folded, stemmed in
+ * the language of the row's marker; Han/Kana/Hangul as bigrams. */
+#include "text/tokenizer.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "base/err.h"
+#include "text/lang.h"
+#include "text/text_internal.h"
+
+#define WORD_MAX	256	/* bytes of a word that are folded and kept */
+#define NSLOTS		8	/* languages with a stemmer per instance */
+
+enum stem_kind { STEM_NONE, STEM_SNOWBALL, STEM_ARABIC };
+
+struct slot {
+	char			 lang[MB_LANG_TAG_MAX + 1];
+	enum stem_kind		 kind;
+	bool			 pt, late_fold;
+	struct sb_stemmer	*sb;
+};
+
+struct tok {
+	struct slot		 slots[NSLOTS];
+	int			 nslots;
+	struct mb_text__scratch	 sc;
+	struct mb_buf		 word, tmp;
+};
+
+/* The state of one xTokenize call. */
+struct run {
+	struct tok	*t;
+	struct slot	*slot;		/* NULL: no stemming */
+	void		*ctx;
+	int		(*emit)(void *, int, const char *, int, int, int);
+	bool		 query, prefix;
+	/* A word waiting to be emitted (so that the last one of a prefix
+	 * query can be left unstemmed). */
+	bool		 pending;
+	int		 ps, pe;
+	const char	*text;
+};
+
+size_t
+mb_text_marker_len(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len < 3 || s[0] != MB_TEXT_MARK)
+		return 0;
+	for (i = 1; i < len && i <= MB_LANG_TAG_MAX + 1; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == MB_TEXT_MARK)
+			return i > 1 ? i + 1 : 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 0;
+}
+
+int
+mb_text_put_marker(struct mb_buf *out, const char *lang)
+{
+	char	p[MB_LANG_TAG_MAX + 1];
+	size_t	n;
+	int	rc;
+
+	if ((n = mb_lang_primary(lang, p)) == 0)
+		return MB_OK;
+	if ((rc = mb_buf_putc(out, MB_TEXT_MARK)) != MB_OK ||
+	    (rc = mb_buf_append(out, p, n)) != MB_OK)
+		return rc;
+	return mb_buf_putc(out, MB_TEXT_MARK);
+}
+
+/* The stemming slot for the tag in s[0..n), created on first use. */
+static struct slot *
+slot_for(struct tok *t, const char *s, size_t n)
+{
+	char		 tag[MB_LANG_TAG_MAX + 1], p[MB_LANG_TAG_MAX + 1];
+	struct slot	*sl;
+	const char	*algo;
+
+	memcpy(tag, s, n);
+	tag[n] = '\0';
+	if (mb_lang_primary(tag, p) == 0)
+		return NULL;
+	for (int i = 0; i < t->nslots; i++)
+		if (strcmp(t->slots[i].lang, p) == 0)
+			return t->slots[i].kind == STEM_NONE ? NULL :
+			    &t->slots[i];
+	if (t->nslots == NSLOTS) {
+		/* Many languages in one connection: recycle the last. */
+		sb_stemmer_delete(t->slots[NSLOTS - 1].sb);
+		t->nslots--;
+	}
+	sl = &t->slots[t->nslots++];
+	memset(sl, 0, sizeof(*sl));
+	memcpy(sl->lang, p, strlen(p) + 1);
+	sl->kind = STEM_NONE;
+	if (strcmp(p, "ar") == 0) {
+		sl->kind = STEM_ARABIC;
+	} else if ((algo = mb_lang_stemmer_name(p)) != NULL &&
+	    (sl->sb = sb_stemmer_new(algo, NULL)) != NULL) {
+		sl->kind = STEM_SNOWBALL;
+		sl->pt = strcmp(p, "pt") == 0;
+		sl->late_fold = mb_text__stem_before_fold(p);
+	}
+	return sl->kind == STEM_NONE ? NULL : sl;
+}
+
+/* Folds, stems (unless stem is false) and emits the word text[s..e). */
+static int
+emit_word(struct run *r, int s, int e, bool stem)
+{
+	struct tok	*t = r->t;
+	struct slot	*sl = stem ? r->slot : NULL;
+	size_t		 n = (size_t)(e - s);
+	const char	*w;
+	int		 rc;
+
+	if (n > WORD_MAX) {
+		n = WORD_MAX;
+		while (n > 0 && ((unsigned char)r->text[s + n] & 0xc0) == 0x80)
+			n--;
+	}
+	mb_buf_reset(&t->word);
+	rc = mb_text__fold(r->text + s, n, sl == NULL || !sl->late_fold,
+	    &t->sc, &t->word);
+	if (rc == MB_ERR_NOMEM)
+		return SQLITE_NOMEM;
+	if (rc != MB_OK || t->word.len == 0)
+		return SQLITE_OK;	/* nothing left (only joiners) */
+	w = t->word.data;
+	n = t->word.len;
+	/* Numbers and codes ("2024", "g20") are not stemmed. */
+	if (sl != NULL && !(w[0] >= '0' && w[0] <= '9')) {
+		if (sl->kind == STEM_ARABIC) {
+			n = mb_text__ar_stem(t->word.data, n);
+		} else {
+			if (sl->pt)
+				n = mb_text__pt_prestem(t->word.data, n);
+			w = (const char *)sb_stemmer_stem(sl->sb,
+			    (const sb_symbol *)t->word.data, (int)n);
+			if (w == NULL)
+				return SQLITE_NOMEM;
+			n = (size_t)sb_stemmer_length(sl->sb);
+			if (sl->late_fold) {
+				mb_buf_reset(&t->tmp);
+				rc = mb_text__fold(w, n, true, &t->sc, &t->tmp);
+				if (rc == MB_ERR_NOMEM)
+					return SQLITE_NOMEM;
+				w = t->tmp.data;
+				n = t->tmp.len;
+			}
+		}
+	}
+	if (n == 0)
+		return SQLITE_OK;
+	return r->emit(r->ctx, 0, w, (int)n, s, e);
+}
+
+static int
+flush_pending(struct run *r, bool last)
+{
+	if (!r->pending)
+		return SQLITE_OK;
+	r->pending = false;
+	return emit_word(r, r->ps, r->pe, !(last && r->prefix));
+}
+
+/* Decodes the code point at s[0..len) leniently: 0 on a bad byte. */
+static int
+decode(const unsigned char *s, int len, uint32_t *cp)
+{
+	uint32_t	c = s[0];
+	int		n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c < 0xe0)
+		n = 2, c &= 0x1f;
+	else if (c >= 0xe0 && c < 0xf0)
+		n = 3, c &= 0x0f;
+	else if (c >= 0xf0 && c < 0xf5)
+		n = 4, c &= 0x07;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Emits the CJK run text[s..e) as overlapping bigrams. */
+static int
+emit_cjk(struct run *r, int s, int e)
+{
+	struct tok	*t = r->t;
+	const unsigned char *u = (const unsigned char *)r->text;
+	int		 a = s, b, c, rc;	/* a: this char, b: next */
+	uint32_t	 cp;
+	size_t		 alen;
+
+	b = a + decode(u + a, e - a, &cp);
+	if (b >= e) {		/* one character: a unigram */
+		mb_buf_reset(&t->word);
+		if (mb_text__fold(r->text + a, (size_t)(b - a), true, &t->sc,
+		    &t->word) == MB_ERR_NOMEM)
+			return SQLITE_NOMEM;
+		return t->word.len == 0 ? SQLITE_OK : r->emit(r->ctx, 0,
+		    t->word.data, (int)t->word.len, a, b);
+	}
+	mb_buf_reset(&t->word);
+	if (mb_text__fold(r->text + a, (size_t)(b - a), true, &t->sc,
+	    &t->word) == MB_ERR_NOMEM)
+		return SQLITE_NOMEM;
+	alen = t->word.len;
+	while (b < e) {
+		c = b + decode(u + b, e - b, &cp);
+		if (mb_text__fold(r->text + b, (size_t)(c - b), true, &t->sc,
+		    &t->word) == MB_ERR_NOMEM)
+			return SQLITE_NOMEM;
+		if ((rc = r->emit(r->ctx, 0, t->word.data, (int)t->word.len,
+		    a, c)) != SQLITE_OK)
+			return rc;
+		/* Slide: the second character becomes the first. */
+		memmove(t->word.data, t->word.data + alen,
+		    t->word.len - alen);
+		t->word.len -= alen;
+		alen = t->word.len;
+		a = b;
+		b = c;
+	}
+	/*
+	 * In documents, the last character again, alone, at the position of
+	 * the last bigram: a one-character query (made a prefix query by the
+	 * translator) then finds it at the end of a run too.
+	 */
+	if (!r->query && alen > 0)
+		return r->emit(r->ctx, FTS5_TOKEN_COLOCATED, t->word.data,
+		    (int)alen, a, b);
+	return SQLITE_OK;
+}
+
+static int
+tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
+    int ntext, int (*xToken)(void *, int, const char *, int, int, int))
+{
+	struct run	 r;
+	const unsigned char *u = (const unsigned char *)text;
+	int		 i, n, ws = -1, cs = -1, rc = SQLITE_OK;
+	size_t		 mk;
+	uint32_t	 cp;
+
+	memset(&r, 0, sizeof(r));
+	r.t = (struct tok *)p;
+	r.ctx = ctx;
+	r.emit = xToken;
+	r.text = text;
+	r.query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+	r.prefix = (flags & FTS5_TOKENIZE_PREFIX) != 0;
+	if (text == NULL || ntext <= 0)
+		return SQLITE_OK;
+	i = 0;
+	if ((mk = mb_text_marker_len(text, (size_t)ntext)) > 0) {
+		r.slot = slot_for(r.t, text + 1, mk - 2);
+		i = (int)mk;
+	}
+	while (i < ntext) {
+		enum mb_text__class cl;
+
+		if (u[i] < 0x80) {
+			cp = u[i];
+			n = 1;
+		} else if ((n = decode(u + i, ntext - i, &cp)) == 0) {
+			cp = ' ';	/* a stray byte separates */
+			n = 1;
+		}
+		cl = mb_text__classify(cp);
+		if (cl != MB_TC_WORD && ws >= 0) {
+			if ((rc = flush_pending(&r, false)) != SQLITE_OK)
+				return rc;
+			r.pending = true;
+			r.ps = ws;
+			r.pe = i;
+			ws = -1;
+		}
+		if (cl != MB_TC_CJK && cs >= 0) {
+			if ((rc = flush_pending(&r, false)) != SQLITE_OK ||
+			    (rc = emit_cjk(&r, cs, i)) != SQLITE_OK)
+				return rc;
+			cs = -1;
+		}
+		if (cl == MB_TC_WORD && ws < 0)
+			ws = i;
+		else if (cl == MB_TC_CJK && cs < 0)
+			cs = i;
+		i += n;
+	}
+	if (ws >= 0) {
+		if ((rc = flush_pending(&r, false)) != SQLITE_OK)
+			return rc;
+		r.pending = true;
+		r.ps = ws;
+		r.pe = ntext;
+	}
+	if (cs >= 0) {
+		if ((rc = flush_pending(&r, false)) != SQLITE_OK ||
+		    (rc = emit_cjk(&r, cs, ntext)) != SQLITE_OK)
+			return rc;
+	}
+	return flush_pending(&r, true);
+}
+
+static int
+tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	struct tok	*t;
+
+	(void)ctx;
+	(void)argv;
+	if (argc != 0)
+		return SQLITE_ERROR;	/* tokenize='mb' takes no options */
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return SQLITE_NOMEM;
+	*out = (Fts5Tokenizer *)t;
+	return SQLITE_OK;
+}
+
+static void
+tok_delete(Fts5Tokenizer *p)
+{
+	struct tok	*t = (struct tok *)p;
+
+	if (t == NULL)
+		return;
+	for (int i = 0; i < t->nslots; i++)
+		sb_stemmer_delete(t->slots[i].sb);
+	mb_text__scratch_free(&t->sc);
+	mb_buf_free(&t->word);
+	mb_buf_free(&t->tmp);
+	free(t);
+}
+
+static const fts5_tokenizer mb_tokenizer = {
+	tok_create, tok_delete, tok_tokenize
+};
+
+const fts5_tokenizer *
+mb_text_fts5_tokenizer(void)
+{
+	return &mb_tokenizer;
+}
+
+int
+mb_text_fts5_register(fts5_api *api)
+{
+	fts5_tokenizer	tk = mb_tokenizer;	/* FTS5 copies it */
+
+	if (api == NULL || api->iVersion < 2)
+		return MB_ERR_STORE;
+	if (api->xCreateTokenizer(api, MB_TEXT_TOKENIZER_NAME, NULL, &tk,
+	    NULL) != SQLITE_OK)
+		return MB_ERR_STORE;
+	return MB_OK;
+}
