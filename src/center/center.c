@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/* Creating and opening a center's data directory. */
+#include "center.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/fs.h"
+#include "base/timeutil.h"
+#include "item/id.h"
+#include "text/tokenizer.h"
+
+static bool
+country_valid(const char *s)
+{
+	return s != NULL && strlen(s) == 2 && isupper((unsigned char)s[0]) &&
+	    isupper((unsigned char)s[1]);
+}
+
+static bool
+languages_valid(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	for (;;) {
+		for (n = 0; islower((unsigned char)s[n]); n++)
+			;
+		if (n < 2 || n > 3)
+			return false;
+		s += n;
+		if (*s == '\0')
+			return true;
+		if (*s++ != ',')
+			return false;
+	}
+}
+
+static bool
+url_valid(const char *s)
+{
+	return s != NULL && (strncmp(s, "http://", 7) == 0 ||
+	    strncmp(s, "https://", 8) == 0) && strlen(s) < 256 &&
+	    strpbrk(s, " \t\r\n\"<>") == NULL;
+}
+
+static int
+check_opts(const struct mb_init_opts *o, struct mb_diag *d)
+{
+	uint8_t pk[MB_PUBKEY_LEN];
+
+	if (!mb_center_id_valid(o->id))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "--id: a center id is a lower-case letter then up to 31 "
+		    "of a-z, 0-9, '-'");
+	if (o->name == NULL || o->name[0] == '\0' || strlen(o->name) > 120 ||
+	    strpbrk(o->name, "\r\n") != NULL)
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "--name: required, one line, at most 120 bytes");
+	if (!country_valid(o->country))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "--country: an ISO 3166 two-letter code such as EG");
+	if (!languages_valid(o->languages) || strlen(o->languages) > 120)
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "--languages: language codes separated by commas, such "
+		    "as ar,en");
+	if (o->url != NULL && !url_valid(o->url))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "--url: an http:// or https:// URL");
+	if (o->hq && (o->hq_url != NULL || o->hq_key != NULL))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "--hq and --hq-url/--hq-key exclude each other");
+	if (!o->hq && (o->hq_url == NULL) != (o->hq_key == NULL))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "a branch needs both --hq-url and --hq-key");
+	if (o->hq_url != NULL && !url_valid(o->hq_url))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "--hq-url: an http:// or https:// URL");
+	if (o->hq_key != NULL && mb_pubkey_parse(o->hq_key, pk, d) != MB_OK) {
+		mb_diag_prefix(d, "--hq-key");
+		return MB_ERR_INVAL;
+	}
+	return MB_OK;
+}
+
+/* Removes what init made, so that a failed init leaves nothing. */
+static void
+undo_init(const char *dir, int made_dir)
+{
+	static const char *const files[] = { "keys/center.key",
+		"keys/center.pub", MB_CONF_FILE, "store.db", "store.db-wal",
+		"store.db-shm", NULL };
+	char path[1200];
+
+	for (int i = 0; files[i]; i++)
+		if (mb_fs_join(path, sizeof(path), dir, files[i]) == MB_OK)
+			unlink(path);
+	if (mb_fs_join(path, sizeof(path), dir, "keys") == MB_OK)
+		rmdir(path);
+	if (made_dir)
+		rmdir(dir);
+}
+
+int
+mb_center_init(const char *dir, const struct mb_init_opts *o,
+    struct mb_diag *d)
+{
+	struct mb_center_node	 n;
+	struct mb_center	 self;
+	struct mb_store		*st = NULL;
+	struct stat		 sb;
+	char			 path[1200], pub[MB_PUBKEY_TEXT_LEN];
+	char			 line[MB_PUBKEY_TEXT_LEN + 2];
+	int			 made_dir = 0, rc;
+
+	if ((rc = check_opts(o, d)) != MB_OK)
+		return rc;
+	if (stat(dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode))
+			return mb_diag_set(d, MB_ERR_EXISTS,
+			    "%s: exists and is not a directory", dir);
+		if (mb_fs_join(path, sizeof(path), dir, MB_CONF_FILE) ==
+		    MB_OK && access(path, F_OK) == 0)
+			return mb_diag_set(d, MB_ERR_EXISTS,
+			    "%s: already holds a center", dir);
+	} else {
+		if ((rc = mb_fs_mkdirs(dir, 0755, d)) != MB_OK)
+			return rc;
+		made_dir = 1;
+	}
+	memset(&n, 0, sizeof(n));
+	mb_conf_defaults(&n.conf, dir);
+	snprintf(n.conf.id, sizeof(n.conf.id), "%s", o->id);
+	snprintf(n.conf.name, sizeof(n.conf.name), "%s", o->name);
+	snprintf(n.conf.country, sizeof(n.conf.country), "%s", o->country);
+	snprintf(n.conf.languages, sizeof(n.conf.languages), "%s",
+	    o->languages);
+	snprintf(n.conf.role, sizeof(n.conf.role), "%s",
+	    o->hq ? "hq" : "branch");
+	if (o->listen != NULL)
+		snprintf(n.conf.listen, sizeof(n.conf.listen), "%s",
+		    o->listen);
+	if (o->url != NULL)
+		snprintf(n.conf.url, sizeof(n.conf.url), "%s", o->url);
+	else
+		snprintf(n.conf.url, sizeof(n.conf.url), "http://%s",
+		    n.conf.listen);
+	if (o->database != NULL)
+		snprintf(n.conf.database, sizeof(n.conf.database), "%s",
+		    o->database);
+	if (o->hq_url != NULL) {
+		snprintf(n.conf.hq_url, sizeof(n.conf.hq_url), "%s",
+		    o->hq_url);
+		snprintf(n.conf.hq_key, sizeof(n.conf.hq_key), "%s",
+		    o->hq_key);
+	}
+
+	if ((rc = mb_fs_join(path, sizeof(path), dir, "keys")) != MB_OK ||
+	    (rc = mb_fs_mkdirs(path, 0700, d)) != MB_OK)
+		goto fail;
+	if ((rc = mb_key_generate(&n.key)) != MB_OK)
+		goto fail;
+	mb_key_public(n.key, n.pk);
+	mb_fs_join(path, sizeof(path), dir, "keys/center.key");
+	if ((rc = mb_key_save(n.key, path, d)) != MB_OK)
+		goto fail;
+	mb_pubkey_format(n.pk, pub);
+	snprintf(line, sizeof(line), "%s\n", pub);
+	mb_fs_join(path, sizeof(path), dir, "keys/center.pub");
+	if ((rc = mb_fs_write_atomic(path, line, strlen(line), 0644, d)) !=
+	    MB_OK)
+		goto fail;
+	if ((rc = mb_conf_save(&n.conf, d)) != MB_OK)
+		goto fail;
+	if ((rc = mb_center_store(&n, &st, d)) != MB_OK)
+		goto fail;
+	memset(&self, 0, sizeof(self));
+	snprintf(self.id, sizeof(self.id), "%s", n.conf.id);
+	snprintf(self.name, sizeof(self.name), "%s", n.conf.name);
+	snprintf(self.country, sizeof(self.country), "%s", n.conf.country);
+	snprintf(self.languages, sizeof(self.languages), "%s",
+	    n.conf.languages);
+	snprintf(self.url, sizeof(self.url), "%s", n.conf.url);
+	memcpy(self.key, n.pk, sizeof(self.key));
+	snprintf(self.role, sizeof(self.role), "%s", n.conf.role);
+	snprintf(self.status, sizeof(self.status), "active");
+	if ((rc = mb_store_center_put(st, &self, d)) != MB_OK)
+		goto fail;
+	mb_store_close(st);
+	mb_key_free(n.key);
+	return MB_OK;
+fail:
+	mb_store_close(st);
+	mb_key_free(n.key);
+	undo_init(dir, made_dir);
+	return rc;
+}
+
+int
+mb_center_open(const char *dir, struct mb_center_node **out,
+    struct mb_diag *d)
+{
+	struct mb_center_node	*n;
+	char			 path[1200];
+	int			 rc;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return MB_ERR_NOMEM;
+	if ((rc = mb_conf_load(dir, &n->conf, d)) != MB_OK)
+		goto fail;
+	mb_fs_join(path, sizeof(path), dir, "keys/center.key");
+	if ((rc = mb_key_load(path, &n->key, d)) != MB_OK)
+		goto fail;
+	mb_key_public(n->key, n->pk);
+	*out = n;
+	return MB_OK;
+fail:
+	mb_center_close(n);
+	return rc;
+}
+
+void
+mb_center_close(struct mb_center_node *n)
+{
+	if (n == NULL)
+		return;
+	mb_key_free(n->key);
+	free(n);
+}
+
+int
+mb_center_store(const struct mb_center_node *n, struct mb_store **out,
+    struct mb_diag *d)
+{
+	struct mb_store_opts	opts;
+	char			loc[2200];
+	const char		*db = n->conf.database;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.fts5_tokenizer = mb_text_fts5_tokenizer();
+	opts.fts5_tokenizer_ctx = NULL;
+	/* A relative SQLite path is relative to the data directory. */
+	if (strncmp(db, "sqlite:", 7) == 0 && db[7] != '/') {
+		snprintf(loc, sizeof(loc), "sqlite:%s/%s", n->conf.dir, db + 7);
+		db = loc;
+	}
+	return mb_store_open(db, &opts, out, d);
+}
+
+int
+mb_center_key_of(struct mb_store *st, const char *id,
+    uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d)
+{
+	struct mb_center	c;
+	int			rc;
+
+	if ((rc = mb_store_center_get(st, id, &c, d)) != MB_OK)
+		return rc;
+	memcpy(pk, c.key, MB_PUBKEY_LEN);
+	return MB_OK;
+}

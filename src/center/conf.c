@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading and writing the center's configuration file. */
+#include "conf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "base/buf.h"
+#include "base/fs.h"
+
+void
+mb_conf_defaults(struct mb_conf *c, const char *dir)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->dir, sizeof(c->dir), "%s", dir);
+	snprintf(c->role, sizeof(c->role), "branch");
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+	c->max_body = 8 * 1024 * 1024;
+	snprintf(c->database, sizeof(c->database), "sqlite:store.db");
+}
+
+int
+mb_conf_path(const struct mb_conf *c, const char *name, char *out, size_t n)
+{
+	return mb_fs_join(out, n, c->dir, name);
+}
+
+struct parse_state {
+	struct mb_conf	*c;
+	struct mb_diag	*d;
+	int		 rc;
+};
+
+#define SET_STR(field) do {						\
+	if (strlen(value) >= sizeof(c->field))				\
+		goto toolong;						\
+	memcpy(c->field, value, strlen(value) + 1);			\
+	return 1;							\
+} while (0)
+
+static int
+set_int(const char *value, int64_t min, int64_t max, int64_t *out)
+{
+	char	*end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+on_value(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct parse_state	*ps = user;
+	struct mb_conf		*c = ps->c;
+	int64_t			 v;
+
+	if (strcmp(section, "center") == 0) {
+		if (strcmp(name, "id") == 0)
+			SET_STR(id);
+		if (strcmp(name, "name") == 0)
+			SET_STR(name);
+		if (strcmp(name, "country") == 0)
+			SET_STR(country);
+		if (strcmp(name, "languages") == 0)
+			SET_STR(languages);
+		if (strcmp(name, "role") == 0)
+			SET_STR(role);
+		if (strcmp(name, "url") == 0)
+			SET_STR(url);
+	} else if (strcmp(section, "server") == 0) {
+		if (strcmp(name, "listen") == 0)
+			SET_STR(listen);
+		if (strcmp(name, "threads") == 0) {
+			if (set_int(value, 0, 256, &v) != 0)
+				goto badnum;
+			c->threads = (int)v;
+			return 1;
+		}
+		if (strcmp(name, "max_body") == 0) {
+			if (set_int(value, 1024, INT64_C(1) << 40, &v) != 0)
+				goto badnum;
+			c->max_body = v;
+			return 1;
+		}
+	} else if (strcmp(section, "store") == 0) {
+		if (strcmp(name, "database") == 0)
+			SET_STR(database);
+	} else if (strcmp(section, "hq") == 0) {
+		if (strcmp(name, "url") == 0)
+			SET_STR(hq_url);
+		if (strcmp(name, "key") == 0)
+			SET_STR(hq_key);
+	}
+	ps->rc = mb_diag_set(ps->d, MB_ERR_INVAL, "[%s] %s: unknown setting",
+	    section, name);
+	return 0;
+toolong:
+	ps->rc = mb_diag_set(ps->d, MB_ERR_INVAL, "[%s] %s: value too long",
+	    section, name);
+	return 0;
+badnum:
+	ps->rc = mb_diag_set(ps->d, MB_ERR_INVAL,
+	    "[%s] %s: not a number in range: %s", section, name, value);
+	return 0;
+}
+
+int
+mb_conf_load(const char *dir, struct mb_conf *c, struct mb_diag *d)
+{
+	struct parse_state	ps;
+	char			path[1200];
+	FILE			*f;
+	int			line;
+
+	mb_conf_defaults(c, dir);
+	if (mb_conf_path(c, MB_CONF_FILE, path, sizeof(path)) != MB_OK)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: path too long", dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return mb_diag_set(d, errno == ENOENT ? MB_ERR_NOTFOUND :
+		    MB_ERR_IO, "%s: %s%s", path, strerror(errno),
+		    errno == ENOENT ? " (is it a center? run mediabridge init)" :
+		    "");
+	ps.c = c;
+	ps.d = d;
+	ps.rc = MB_OK;
+	line = ini_parse_file(f, on_value, &ps);
+	fclose(f);
+	if (ps.rc != MB_OK) {
+		mb_diag_prefix(d, "%s:%d", path, line);
+		return ps.rc;
+	}
+	if (line != 0)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s:%d: syntax error", path,
+		    line);
+	if (c->id[0] == '\0')
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: [center] id missing",
+		    path);
+	return MB_OK;
+}
+
+int
+mb_conf_save(const struct mb_conf *c, struct mb_diag *d)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+	char		path[1200];
+	int		rc;
+
+	if (mb_conf_path(c, MB_CONF_FILE, path, sizeof(path)) != MB_OK)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: path too long",
+		    c->dir);
+	mb_buf_printf(&b,
+	    "# mediabridge center configuration (written by init; edit with "
+	    "care)\n\n"
+	    "[center]\nid = %s\nname = %s\ncountry = %s\nlanguages = %s\n"
+	    "role = %s\nurl = %s\n\n"
+	    "[server]\nlisten = %s\nthreads = %d\nmax_body = %lld\n\n"
+	    "[store]\ndatabase = %s\n",
+	    c->id, c->name, c->country, c->languages, c->role, c->url,
+	    c->listen, c->threads, (long long)c->max_body, c->database);
+	if (c->hq_url[0] != '\0' || c->hq_key[0] != '\0')
+		mb_buf_printf(&b, "\n[hq]\nurl = %s\nkey = %s\n", c->hq_url,
+		    c->hq_key);
+	if (b.data == NULL) {
+		mb_buf_free(&b);
+		return MB_ERR_NOMEM;
+	}
+	rc = mb_fs_write_atomic(path, b.data, b.len, 0644, d);
+	mb_buf_free(&b);
+	return rc;
+}

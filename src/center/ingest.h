@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* Turning a ninjs item or a signed envelope into a stored version. */
+#ifndef MB_CENTER_INGEST_H
+#define MB_CENTER_INGEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "center/center.h"
+#include "item/envelope.h"
+#include "store/store.h"
+
+/*
+ * Ingesting is two steps so that the expensive half runs in parallel:
+ * mb_ingest_prepare() (parse, complete, check, sign or verify, extract
+ * the text to index: CPU only, no store, safe from several threads) and
+ * mb_ingest_commit() (dedupe and store: one thread, inside the caller's
+ * transaction if one is open).
+ */
+struct mb_ingest;
+struct mb_prepared;
+
+/*
+ * A context for one run: the center and the keys of the centers the
+ * store knows, read once. st is only read here.
+ */
+int mb_ingest_new(const struct mb_center_node *n, struct mb_store *st,
+    struct mb_ingest **out, struct mb_diag *d);
+void mb_ingest_free(struct mb_ingest *ig);
+
+struct mb_ingest_opts {
+	const char	*audience;	/* default "public" */
+	const char	*workflow;	/* default "published" */
+	int64_t		 now_ms;	/* default: the clock */
+};
+
+/*
+ * Prepares one value (stolen): either an envelope {"item", "meta",
+ * "signature"}, which must verify with its origin's key, or a ninjs
+ * item from this center, which is completed and signed here:
+ *   - no uri: this center mints one (the item's hash is remembered as
+ *     an alias, so importing it again adds nothing), version "1";
+ *   - no version: "1"; no versionCreated: now; no firstCreated: the
+ *     versionCreated; no language: detected, and meta says so.
+ * A uri of another center is refused: its own signed envelope is the
+ * only form in which another center's item may enter.
+ */
+int mb_ingest_prepare(struct mb_ingest *ig, json_t *value,
+    const struct mb_ingest_opts *o, struct mb_prepared **out,
+    struct mb_diag *d);
+void mb_prepared_free(struct mb_prepared *p);
+
+/* The signed envelope a prepared version carries (borrowed). */
+const struct mb_envelope *mb_prepared_envelope(const struct mb_prepared *p);
+
+struct mb_ingest_result {
+	char	uri[MB_URI_MAX];
+	int64_t	version;
+	int64_t	seq;		/* 0 for a duplicate */
+	bool	duplicate;	/* already stored: nothing changed */
+};
+
+/*
+ * Stores a prepared version: appends it to the log and indexes it (or
+ * queues it for the index when index is false). A version already
+ * stored is a duplicate, not an error.
+ */
+int mb_ingest_commit(struct mb_ingest *ig, struct mb_store *st,
+    const struct mb_prepared *p, bool index, struct mb_ingest_result *r,
+    struct mb_diag *d);
+
+/* The text of an envelope for the full-text index; free with free(). */
+int mb_ingest_text(const struct mb_envelope *e, char **headline,
+    char **body, struct mb_diag *d);
+
+#endif

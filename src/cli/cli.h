@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* The command line: one file per command, and what they share. */
+#ifndef MB_CLI_CLI_H
+#define MB_CLI_CLI_H
+
+#include "base/err.h"
+
+/* Exit codes (DESIGN §6). */
+#define MB_EXIT_OK 0
+#define MB_EXIT_FAIL 1
+#define MB_EXIT_USAGE 2
+
+struct mb_cli_cmd {
+	const char	*name;
+	const char	*summary;
+	const char	*usage;	/* the full --help text */
+	int		(*run)(int argc, char **argv);
+};
+
+/* Prints "mediabridge: <what>: <why>" on stderr; returns MB_EXIT_FAIL. */
+int mb_cli_fail(const char *what, const struct mb_diag *d, int err);
+
+/* Prints "mediabridge: <cmd>: <msg>" and the usage line; MB_EXIT_USAGE. */
+int mb_cli_usage(const struct mb_cli_cmd *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* True when argv holds -h or --help (then the usage is printed). */
+int mb_cli_wants_help(const struct mb_cli_cmd *cmd, int argc, char **argv);
+
+extern const struct mb_cli_cmd mb_cmd_init;
+extern const struct mb_cli_cmd mb_cmd_key;
+extern const struct mb_cli_cmd mb_cmd_import;
+extern const struct mb_cli_cmd mb_cmd_export;
+extern const struct mb_cli_cmd mb_cmd_verify;
+
+#endif

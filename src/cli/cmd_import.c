@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: MIT */
+/* mediabridge import: ninjs items or signed envelopes in, two cores busy. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "center/center.h"
+#include "center/ingest.h"
+#include "cli/cli.h"
+
+static int run(int argc, char **argv);
+
+const struct mb_cli_cmd mb_cmd_import = {
+	"import", "import ninjs items (JSON or NDJSON) or signed envelopes",
+	"usage: mediabridge import DIR [--audience public|network|internal]\n"
+	"                          FILE...\n\n"
+	"Reads each FILE (\"-\" for standard input): one JSON value, an array,\n"
+	"or one value a line (NDJSON). A value is either a ninjs item of this\n"
+	"center (an item without uri gets one minted, version \"1\") or a\n"
+	"signed envelope from a center the store knows. Every version is\n"
+	"checked, signed or verified, stored and indexed. One bad item does\n"
+	"not stop the rest; importing the same file twice adds nothing.\n"
+	"Exit status 1 when anything was refused.\n",
+	run
+};
+
+/* One unit of work crossing from the parsing thread to the writer. */
+struct job {
+	struct mb_prepared	*p;	/* NULL when refused */
+	char			*why;	/* the refusal, malloc'd */
+	const char		*file;
+	long			 line;
+	long			 index;	/* element of a top-level array, or -1 */
+	size_t			 offset;/* bytes read of the file so far */
+};
+
+#define QUEUE_LEN 512
+
+struct queue {
+	pthread_mutex_t	lock;
+	pthread_cond_t	not_empty, not_full;
+	struct job	jobs[QUEUE_LEN];
+	size_t		head, count;
+	int		done;
+};
+
+struct producer {
+	struct queue		*q;
+	struct mb_ingest	*ig;
+	struct mb_ingest_opts	 opts;
+	char			**files;
+	int			 nfiles;
+	size_t			 total_bytes;
+};
+
+static void
+queue_push(struct queue *q, struct job *j)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->count == QUEUE_LEN)
+		pthread_cond_wait(&q->not_full, &q->lock);
+	q->jobs[(q->head + q->count) % QUEUE_LEN] = *j;
+	q->count++;
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* 1 with a job, 0 when the producer is done and the queue empty. */
+static int
+queue_pop(struct queue *q, struct job *j)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->count == 0 && !q->done)
+		pthread_cond_wait(&q->not_empty, &q->lock);
+	if (q->count == 0) {
+		pthread_mutex_unlock(&q->lock);
+		return 0;
+	}
+	*j = q->jobs[q->head];
+	q->head = (q->head + 1) % QUEUE_LEN;
+	q->count--;
+	pthread_cond_signal(&q->not_full);
+	pthread_mutex_unlock(&q->lock);
+	return 1;
+}
+
+static int
+queue_empty(struct queue *q)
+{
+	int e;
+
+	pthread_mutex_lock(&q->lock);
+	e = q->count == 0;
+	pthread_mutex_unlock(&q->lock);
+	return e;
+}
+
+static void
+push_refusal(struct producer *pr, const char *file, long line, long index,
+    size_t offset, const char *why)
+{
+	struct job j = { NULL, strdup(why), file, line, index, offset };
+
+	queue_push(pr->q, &j);
+}
+
+static void
+prepare_one(struct producer *pr, json_t *v, const char *file, long line,
+    long index, size_t offset)
+{
+	struct mb_diag	d = { "" };
+	struct job	j = { NULL, NULL, file, line, index, offset };
+	int		rc;
+
+	if ((rc = mb_ingest_prepare(pr->ig, v, &pr->opts, &j.p, &d)) != MB_OK)
+		j.why = strdup(mb_diag_msg(&d, rc));
+	queue_push(pr->q, &j);
+}
+
+static size_t
+count_lines(const char *p, size_t n)
+{
+	size_t c = 0;
+	const char *e = p + n;
+
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+/* Reads stdin whole: it cannot be mapped. */
+static char *
+slurp_stdin(size_t *len)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+	char		chunk[65536];
+	ssize_t		r;
+
+	while ((r = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			mb_buf_free(&b);
+			return NULL;
+		}
+		if (mb_buf_append(&b, chunk, (size_t)r) != MB_OK) {
+			mb_buf_free(&b);
+			return NULL;
+		}
+	}
+	*len = b.len;
+	return mb_buf_steal(&b);
+}
+
+static void
+produce_file(struct producer *pr, const char *file)
+{
+	struct stat	 st;
+	const char	*data, *p, *end;
+	char		*heap = NULL;
+	size_t		 len = 0;
+	long		 line = 1;
+	int		 fd = -1;
+
+	if (strcmp(file, "-") == 0) {
+		if ((heap = slurp_stdin(&len)) == NULL) {
+			push_refusal(pr, file, 0, -1, 0, strerror(errno));
+			return;
+		}
+		data = heap;
+	} else {
+		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    fstat(fd, &st) != 0) {
+			push_refusal(pr, file, 0, -1, 0, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return;
+		}
+		len = (size_t)st.st_size;
+		if (len == 0) {
+			close(fd);
+			return;
+		}
+		data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		if (data == MAP_FAILED) {
+			push_refusal(pr, file, 0, -1, 0, strerror(errno));
+			return;
+		}
+		madvise((void *)data, len, MADV_SEQUENTIAL);
+	}
+	p = data;
+	end = data + len;
+	while (p < end) {
+		json_error_t	 err;
+		json_t		*v;
+		const char	*start;
+
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+		    *p == '\n')) {
+			if (*p == '\n')
+				line++;
+			p++;
+		}
+		if (p >= end)
+			break;
+		start = p;
+		v = json_loadb(p, (size_t)(end - p),
+		    JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &err);
+		if (v == NULL) {
+			char		 why[300];
+			const char	*nl;
+
+			snprintf(why, sizeof(why), "not JSON: %s", err.text);
+			push_refusal(pr, file, line, -1, (size_t)(p - data),
+			    why);
+			/* Resynchronise at the next line: NDJSON goes on. */
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				break;
+			p = nl + 1;
+			line++;
+			continue;
+		}
+		p += err.position;
+		if ((size_t)(p - start) > MB_ENVELOPE_MAX && !json_is_array(v)) {
+			json_decref(v);
+			push_refusal(pr, file, line, -1, (size_t)(p - data),
+			    "larger than 4 MiB");
+		} else if (json_is_array(v)) {
+			size_t	 i;
+			json_t	*e;
+
+			json_array_foreach(v, i, e)
+				prepare_one(pr, json_incref(e), file, line,
+				    (long)i, (size_t)(p - data));
+			json_decref(v);
+		} else {
+			prepare_one(pr, v, file, line, -1, (size_t)(p - data));
+		}
+		line += (long)count_lines(start, (size_t)(p - start));
+	}
+	if (heap != NULL)
+		free(heap);
+	else
+		munmap((void *)data, len);
+}
+
+static void *
+producer_main(void *arg)
+{
+	struct producer *pr = arg;
+
+	for (int i = 0; i < pr->nfiles; i++)
+		produce_file(pr, pr->files[i]);
+	pthread_mutex_lock(&pr->q->lock);
+	pr->q->done = 1;
+	pthread_cond_broadcast(&pr->q->not_empty);
+	pthread_mutex_unlock(&pr->q->lock);
+	return NULL;
+}
+
+struct tally {
+	long	accepted, duplicates, refused;
+};
+
+static void
+progress(const struct tally *t, size_t done_bytes, size_t total,
+    int64_t start_ms, int final)
+{
+	double	secs = (double)(mb_time_mono_ms() - start_ms) / 1000.0;
+	long	n = t->accepted + t->duplicates + t->refused;
+	int	pct = total ? (int)(100.0 * (double)done_bytes / (double)total) :
+	    100;
+	char	bar[31];
+
+	if (pct > 100)
+		pct = 100;
+	memset(bar, ' ', 30);
+	memset(bar, '#', (size_t)(pct * 30 / 100));
+	bar[30] = '\0';
+	fprintf(stderr, "\rimport [%s] %3d%% %ld items, %.0f/s%s", bar, pct, n,
+	    secs > 0 ? (double)n / secs : 0.0, final ? "\n" : "");
+}
+
+static void
+report_refusal(const struct job *j)
+{
+	if (j->index >= 0)
+		fprintf(stderr, "mediabridge: import: %s:%ld: item %ld: %s\n",
+		    j->file, j->line, j->index, j->why);
+	else if (j->line > 0)
+		fprintf(stderr, "mediabridge: import: %s:%ld: %s\n", j->file,
+		    j->line, j->why);
+	else
+		fprintf(stderr, "mediabridge: import: %s: %s\n", j->file,
+		    j->why);
+}
+
+#define BATCH 1000
+
+static int
+run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "audience", required_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mb_center_node	*n = NULL;
+	struct mb_store		*st = NULL;
+	struct mb_ingest	*ig = NULL;
+	struct queue		 q;
+	struct producer		 pr;
+	struct tally		 t = { 0, 0, 0 };
+	struct mb_diag		 d = { "" };
+	struct job		 j;
+	pthread_t		 th;
+	const char		*audience = "public";
+	int64_t			 start, last_draw = 0;
+	size_t			 done_bytes = 0, base_bytes = 0;
+	const char		*cur_file = NULL;
+	int			 ch, rc, in_txn = 0, pending = 0, quiet = 0;
+	int			 tty = isatty(STDERR_FILENO);
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			audience = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		default:
+			return mb_cli_usage(&mb_cmd_import, "bad option");
+		}
+	}
+	if (strcmp(audience, "public") != 0 &&
+	    strcmp(audience, "network") != 0 &&
+	    strcmp(audience, "internal") != 0)
+		return mb_cli_usage(&mb_cmd_import,
+		    "--audience: public, network or internal");
+	if (argc - optind < 2)
+		return mb_cli_usage(&mb_cmd_import, "give DIR and a FILE");
+	if ((rc = mb_center_open(argv[optind], &n, &d)) != MB_OK ||
+	    (rc = mb_center_store(n, &st, &d)) != MB_OK ||
+	    (rc = mb_ingest_new(n, st, &ig, &d)) != MB_OK) {
+		mb_store_close(st);
+		mb_center_close(n);
+		return mb_cli_fail("import", &d, rc);
+	}
+
+	memset(&q, 0, sizeof(q));
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.not_empty, NULL);
+	pthread_cond_init(&q.not_full, NULL);
+	memset(&pr, 0, sizeof(pr));
+	pr.q = &q;
+	pr.ig = ig;
+	pr.opts.audience = audience;
+	pr.files = argv + optind + 1;
+	pr.nfiles = argc - optind - 1;
+	for (int i = 0; i < pr.nfiles; i++) {
+		struct stat sb;
+
+		if (strcmp(pr.files[i], "-") != 0 &&
+		    stat(pr.files[i], &sb) == 0)
+			pr.total_bytes += (size_t)sb.st_size;
+	}
+	start = mb_time_mono_ms();
+	if (pthread_create(&th, NULL, producer_main, &pr) != 0) {
+		rc = mb_diag_set(&d, MB_ERR_NOMEM, "cannot start a thread");
+		goto out;
+	}
+	rc = MB_OK;
+	while (queue_pop(&q, &j)) {
+		struct mb_ingest_result r;
+
+		if (j.file != cur_file) {
+			if (cur_file != NULL)
+				base_bytes = done_bytes;
+			cur_file = j.file;
+		}
+		done_bytes = base_bytes + j.offset;
+		if (j.p == NULL) {
+			t.refused++;
+			report_refusal(&j);
+			free(j.why);
+			continue;
+		}
+		if (rc == MB_OK && !in_txn) {
+			if ((rc = mb_store_begin(st, &d)) == MB_OK)
+				in_txn = 1;
+		}
+		if (rc == MB_OK) {
+			struct mb_diag d1 = { "" };
+			int rc1;
+
+			rc1 = mb_ingest_commit(ig, st, j.p, true, &r, &d1);
+			if (rc1 == MB_OK && r.duplicate) {
+				t.duplicates++;
+			} else if (rc1 == MB_OK) {
+				t.accepted++;
+				pending++;
+			} else if (rc1 == MB_ERR_STORE || rc1 == MB_ERR_NOMEM ||
+			    rc1 == MB_ERR_CORRUPT || rc1 == MB_ERR_AGAIN) {
+				/* The store failed: stop, keep what committed. */
+				rc = rc1;
+				d = d1;
+			} else {
+				j.why = strdup(mb_diag_msg(&d1, rc1));
+				t.refused++;
+				report_refusal(&j);
+				free(j.why);
+			}
+		}
+		mb_prepared_free(j.p);
+		if (rc == MB_OK && in_txn && (pending >= BATCH ||
+		    queue_empty(&q))) {
+			rc = mb_store_commit(st, &d);
+			in_txn = 0;
+			pending = 0;
+		}
+		if (tty && !quiet && mb_time_mono_ms() - last_draw > 200) {
+			last_draw = mb_time_mono_ms();
+			progress(&t, done_bytes, pr.total_bytes, start, 0);
+		}
+	}
+	pthread_join(th, NULL);
+	if (in_txn) {
+		if (rc == MB_OK)
+			rc = mb_store_commit(st, &d);
+		else
+			mb_store_rollback(st);
+	}
+	if (tty && !quiet)
+		progress(&t, pr.total_bytes, pr.total_bytes, start, 1);
+out:
+	mb_ingest_free(ig);
+	mb_store_close(st);
+	mb_center_close(n);
+	if (rc != MB_OK)
+		return mb_cli_fail("import", &d, rc);
+	printf("import: %ld accepted, %ld already there, %ld refused "
+	    "(%.1f s)\n", t.accepted, t.duplicates, t.refused,
+	    (double)(mb_time_mono_ms() - start) / 1000.0);
+	return t.refused ? MB_EXIT_FAIL : MB_EXIT_OK;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to the SQLite backend: the handle and statement helpers. */
+#ifndef MB_STORE_SQLITE_INT_H
+#define MB_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* The migrations, oldest first, NULL-terminated. */
+extern const char *const mb_sqlite_migrations[];
+
+/* Prepared statements, one slot each, prepared on first use. */
+enum mb_sqlite_stmt {
+	STMT_VERSION_INSERT,
+	STMT_ITEM_FIND,
+	STMT_ITEM_INSERT,
+	STMT_ITEM_UPDATE,
+	STMT_FTS_DELETE,
+	STMT_FTS_INSERT,
+	STMT_PENDING_INSERT,
+	STMT_PENDING_DELETE,
+	STMT_GET_CURRENT,
+	STMT_GET_VERSION,
+	STMT_HAS,
+	STMT_LOG,
+	STMT_ALIAS_GET,
+	STMT_ALIAS_PUT,
+	STMT_CENTER_PUT,
+	STMT_CENTER_GET,
+	STMT_CENTER_LIST,
+	STMT__COUNT
+};
+
+struct mb_store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[STMT__COUNT];
+	int		 in_txn;
+	int		 schema_version;
+};
+
+/* The statement for slot s, reset and with its bindings cleared. */
+sqlite3_stmt *mb_sqlite_stmt(struct mb_store *st, enum mb_sqlite_stmt s,
+    struct mb_diag *d);
+
+/* Sets d from the connection's last error; returns MB_ERR_STORE. */
+int mb_sqlite_err(struct mb_store *st, struct mb_diag *d, const char *what);
+
+#endif

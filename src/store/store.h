@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* The one storage interface: item versions, the log, centers, and more. */
+#ifndef MB_STORE_STORE_H
+#define MB_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+/*
+ * A store handle is one connection to one backend (SQLite now, PostgreSQL
+ * later): use it from one thread at a time; open one per thread. No SQL
+ * and no backend type crosses this interface, so that both backends
+ * implement exactly these calls.
+ *
+ * Model: every accepted item version is kept verbatim, as the signed
+ * envelope bytes it arrived as, and appended to the log with a local
+ * sequence number (seq) that only grows. The current version of an item
+ * is its highest version number. (uri, version) is unique: putting a
+ * version that is already there changes nothing and says MB_ERR_EXISTS.
+ */
+struct mb_store;
+
+struct mb_store_opts {
+	/*
+	 * The FTS5 tokenizer to register as "mb" (a const fts5_tokenizer *
+	 * and its context, from the text module): the store's full-text
+	 * index uses it. NULL: a plain unicode61 tokenizer stands in.
+	 */
+	const void	*fts5_tokenizer;
+	void		*fts5_tokenizer_ctx;
+	bool		 readonly;
+};
+
+/*
+ * Opens (creating and migrating as needed) the store at location: a
+ * file path or "sqlite:PATH" for SQLite. Other schemes answer
+ * MB_ERR_UNSUPPORTED.
+ */
+int mb_store_open(const char *location, const struct mb_store_opts *opts,
+    struct mb_store **out, struct mb_diag *d);
+void mb_store_close(struct mb_store *st);
+
+/* The schema version the store is at after migrations. */
+int mb_store_schema_version(struct mb_store *st);
+
+/*
+ * Transactions: begin takes the write lock at once. Calls made outside
+ * a transaction run in one of their own.
+ */
+int mb_store_begin(struct mb_store *st, struct mb_diag *d);
+int mb_store_commit(struct mb_store *st, struct mb_diag *d);
+void mb_store_rollback(struct mb_store *st);
+
+/* One item version: the envelope and the facts the store indexes. */
+struct mb_store_version {
+	int64_t		 seq;		/* set by the store */
+	const char	*uri;
+	const char	*center;
+	const char	*local;
+	int64_t		 version;
+	const char	*origin;
+	const char	*audience;
+	const char	*pub_status;
+	const char	*workflow;
+	const char	*language;	/* may be NULL */
+	const char	*type;		/* may be NULL */
+	const char	*profile;	/* may be NULL */
+	const char	*headline;	/* may be NULL */
+	int64_t		 embargo_ms;	/* 0: none */
+	int64_t		 created_ms;	/* versionCreated */
+	int64_t		 first_ms;	/* firstCreated */
+	int64_t		 received_ms;	/* when this node accepted it */
+	const char	*envelope;	/* the signed envelope, verbatim */
+	size_t		 envelope_len;
+};
+
+/*
+ * The text of a version for the full-text index. The store puts
+ * "\x1f" language "\x1f" in front of each column, the convention the
+ * text module's tokenizer reads to stem in the item's language.
+ */
+struct mb_store_text {
+	const char	*language;	/* NULL: no stemming */
+	const char	*headline;
+	const char	*body;
+};
+
+/*
+ * Adds a version and appends it to the log; *seq gets its sequence.
+ * When it becomes the item's current version and text is not NULL, the
+ * index is updated in the same transaction; with text NULL the item is
+ * queued for mb_store_index_next(). MB_ERR_EXISTS: already there.
+ */
+int mb_store_put(struct mb_store *st, const struct mb_store_version *v,
+    const struct mb_store_text *text, int64_t *seq, struct mb_diag *d);
+
+/*
+ * Row visitors: called once per row with fields borrowed for the call.
+ * Return MB_OK to go on, a positive number to stop (the scan returns
+ * MB_OK), a negative error to stop and have the scan return it.
+ */
+typedef int (*mb_store_version_cb)(const struct mb_store_version *v,
+    void *arg);
+
+/* The current version (version 0) or a given one. MB_ERR_NOTFOUND. */
+int mb_store_get(struct mb_store *st, const char *uri, int64_t version,
+    mb_store_version_cb cb, void *arg, struct mb_diag *d);
+
+/* True when (uri, version) is stored. */
+int mb_store_has(struct mb_store *st, const char *uri, int64_t version,
+    bool *has, struct mb_diag *d);
+
+/* The log after seq, in order, at most limit versions (0: all). */
+int mb_store_log(struct mb_store *st, int64_t after, int64_t limit,
+    mb_store_version_cb cb, void *arg, struct mb_diag *d);
+
+struct mb_store_stats {
+	int64_t	items;		/* distinct uris */
+	int64_t	versions;	/* log entries */
+	int64_t	last_seq;	/* highest seq, 0 when empty */
+	int64_t	unindexed;	/* items waiting for the full-text index */
+};
+int mb_store_stats(struct mb_store *st, struct mb_store_stats *out,
+    struct mb_diag *d);
+
+/*
+ * Checks the database itself (page-level integrity) and the store's
+ * invariants: every item points at its highest stored version, every
+ * version belongs to an item. Each problem found is passed to report
+ * (may be NULL); returns MB_ERR_CORRUPT when there was any.
+ */
+int mb_store_check(struct mb_store *st,
+    void (*report)(const char *problem, void *arg), void *arg,
+    struct mb_diag *d);
+
+/*
+ * The full-text index's queue: hands the current version of up to limit
+ * queued items to cb (with no transaction open), which returns the text
+ * through mb_store_index_text(); *done counts them.
+ */
+int mb_store_index_next(struct mb_store *st, int64_t limit,
+    int (*cb)(const struct mb_store_version *v, struct mb_store_text *t,
+	void *arg), void *arg, int64_t *done, struct mb_diag *d);
+
+/*
+ * Aliases: a key from outside (an imported file's item hash, say) and
+ * the uri it became, so that importing the same thing twice adds nothing.
+ */
+int mb_store_alias_get(struct mb_store *st, const char *key,
+    struct mb_buf *uri, struct mb_diag *d);
+int mb_store_alias_put(struct mb_store *st, const char *key,
+    const char *uri, struct mb_diag *d);
+
+/* A member center, as the registry lists it. */
+struct mb_center {
+	char		id[33];
+	char		name[128];
+	char		country[8];
+	char		languages[128];	/* "ar,en" */
+	char		url[256];
+	unsigned char	key[32];	/* Ed25519 public key */
+	char		role[16];	/* hq, branch */
+	char		status[16];	/* active, suspended, revoked */
+	int64_t		updated_ms;
+};
+
+/* Adds or replaces a center. */
+int mb_store_center_put(struct mb_store *st, const struct mb_center *c,
+    struct mb_diag *d);
+/* MB_ERR_NOTFOUND when there is no such center. */
+int mb_store_center_get(struct mb_store *st, const char *id,
+    struct mb_center *out, struct mb_diag *d);
+/* Every center, by id. */
+int mb_store_center_list(struct mb_store *st,
+    int (*cb)(const struct mb_center *c, void *arg), void *arg,
+    struct mb_diag *d);
+
+#endif
