@@ -289,5 +289,7 @@ mb_text_from_html(const char *s, size_t len, struct mb_buf *out)
 			put(&x, s + i, n);
 		i += n;
 	}
+	if (x.rc == MB_OK)
+		x.rc = mb_buf_append(out, "", 0);	/* the terminator */
 	return x.rc;
 }

@@ -304,7 +304,7 @@ size_t
 mb_text__pt_prestem(char *w, size_t len)
 {
 	/* eleicoes -> eleicao, milhoes -> milhao (already folded). */
-	if (len >= 6 && has_suffix(w, len, "oes")) {
+	if (len >= 5 && has_suffix(w, len, "oes")) {
 		memcpy(w + len - 3, "ao", 2);
 		return len - 1;
 	}

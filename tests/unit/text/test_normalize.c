@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for src/text normalization and the HTML text extractor. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "text/html_text.h"
+#include "text/normalize.h"
+
+static void
+check(const char *in, const char *lang, const char *want)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+
+	assert_int_equal(mb_text_normalize(in, strlen(in), lang, &b), MB_OK);
+	if (strcmp(mb_buf_cstr(&b), want) != 0)
+		fail_msg("normalize(%s): want [%s], got [%s]", in, want,
+		    mb_buf_cstr(&b));
+	mb_buf_free(&b);
+}
+
+static void
+test_case_and_nfkc(void **state)
+{
+	(void)state;
+	check("Hello WORLD", "en", "hello world");
+	check("ＡＢＣ１２３", NULL, "abc123");	/* fullwidth */
+	check("ﬁnance", "en", "finance");		/* ligature */
+	check("Straße", "de", "strasse");
+	check("ΣΟΦΙΑ", "el", "σοφια");
+	check("", NULL, "");
+}
+
+static void
+test_latin_accents(void **state)
+{
+	(void)state;
+	check("Élection présidentielle", "fr", "election presidentielle");
+	check("café CAFÉ cafe\xcc\x81", "fr", "cafe cafe cafe");
+	check("año niño ÑANDÚ", "es", "ano nino nandu");
+	check("eleição ação", "pt", "eleicao acao");
+	check("Ça çà", "fr", "ca ca");
+	check("Øresund Łódź İstanbul ıi", NULL, "oresund lodz istanbul ii");
+	check("Æsir œuvre", NULL, "aesir oeuvre");
+}
+
+static void
+test_arabic(void **state)
+{
+	(void)state;
+	/* Harakat and tatweel removed. */
+	check("كِتَابٌ", "ar", "كتاب");
+	check("كتــــاب", "ar", "كتاب");
+	/* Alef forms. */
+	check("أحمد", "ar", "احمد");
+	check("إسلام", "ar", "اسلام");
+	check("آمن", "ar", "امن");
+	check("ٱلله", "ar", "الله");
+	/* Ta marbuta, alef maqsura. */
+	check("مدرسة", "ar", "مدرسه");
+	check("مستشفى", "ar", "مستشفي");
+	/* Hamza on waw and yeh stays. */
+	check("مؤتمر رئيس", "ar", "مؤتمر رئيس");
+	/* Persian yeh and kaf fold to the Arabic letters. */
+	check("کتابی", "fa", "كتابي");
+	/* A word with harakat is not split: the marks are removed. */
+	check("مُدَرِّسَة", "ar", "مدرسه");
+}
+
+static void
+test_cyrillic_and_others(void **state)
+{
+	(void)state;
+	check("Ёлка ЁЖ её", "ru", "елка еж ее");
+	check("Йошкар-Ола", "ru", "йошкар-ола");		/* й stays */
+	check("चुनाव", "hi", "चुनाव");
+	check("北京大学", "zh", "北京大学");
+	check("ｶﾀｶﾅ", "ja", "カタカナ");
+	check("می\u200cخواهم", "fa", "ميخواهم");	/* ZWNJ dropped */
+}
+
+static void
+test_invalid(void **state)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(mb_text_normalize("a\xff", 2, NULL, &b),
+	    MB_ERR_INVAL);
+	mb_buf_free(&b);
+}
+
+static void
+html(const char *in, const char *want)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+
+	assert_int_equal(mb_text_from_html(in, strlen(in), &b), MB_OK);
+	if (strcmp(mb_buf_cstr(&b), want) != 0)
+		fail_msg("html(%s): want [%s], got [%s]", in, want,
+		    mb_buf_cstr(&b));
+	mb_buf_free(&b);
+}
+
+static void
+test_html(void **state)
+{
+	(void)state;
+	html("<p>Hello <b>wor</b>ld</p><p>Next</p>", "Hello world\nNext");
+	html("a<br>b<br/>c", "a\nb\nc");
+	html("<script>var x = '<p>no</p>';</script>yes", "yes");
+	html("<STYLE>p { color: red }</STYLE>ok<style/>fine", "okfine");
+	html("<!-- comment <p> -->text<!-- unterminated", "text");
+	html("Fish &amp; chips &lt;3 &#233;t&#xE9; &eacute; &bogus; &",
+	    "Fish & chips <3 été é &bogus; &");
+	html("&#0; &#xD800; &#x110000;", "\xef\xbf\xbd \xef\xbf\xbd "
+	    "\xef\xbf\xbd");
+	html("  lots   of\n\n\tspace&nbsp;here  ", "lots of space here");
+	html("<a href=\"x>y\" title='a>b'>link</a> text", "link text");
+	html("<li>one</li><li>two</li>", "one\ntwo");
+	html("1 < 2 and 3 > 2", "1 < 2 and 3 > 2");
+	html("<p>مرحبا <i>بالعالم</i></p>", "مرحبا بالعالم");
+	html("bad\xff utf8", "bad utf8");
+	html("<title>T</title><h1>Head</h1>body", "Head\nbody");
+	html("<div", "");
+	html("", "");
+}
+
+static void
+test_html_big(void **state)
+{
+	struct mb_buf	 b = MB_BUF_INIT;
+	size_t		 n = 1 << 20;
+	char		*s = malloc(n);
+
+	(void)state;
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = "<a&b>;x\"'"[i % 9];
+	assert_int_equal(mb_text_from_html(s, n, &b), MB_OK);
+	assert_true(b.len <= n);
+	free(s);
+	mb_buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_case_and_nfkc),
+		cmocka_unit_test(test_latin_accents),
+		cmocka_unit_test(test_arabic),
+		cmocka_unit_test(test_cyrillic_and_others),
+		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_html_big),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
