@@ -63,5 +63,20 @@ const char *const mb_sqlite_migrations[] = {
 	"  role TEXT NOT NULL,"
 	"  status TEXT NOT NULL,"
 	"  updated_ms INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 2 (sync): the peers pulled from, and the HQ-signed registry. */
+	"CREATE TABLE peers ("
+	"  center TEXT PRIMARY KEY,"
+	"  url TEXT NOT NULL,"
+	"  manual INTEGER NOT NULL DEFAULT 0,"
+	"  cursor INTEGER NOT NULL DEFAULT 0,"
+	"  last_ok_ms INTEGER NOT NULL DEFAULT 0,"
+	"  last_err_ms INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  received INTEGER NOT NULL DEFAULT 0,"
+	"  refused INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE registry ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  version INTEGER NOT NULL,"
+	"  document BLOB NOT NULL);",
 	NULL
 };
