@@ -61,6 +61,7 @@ void
 mb_diag_prefix(struct mb_diag *d, const char *fmt, ...)
 {
 	char	prefix[256], old[sizeof(d->msg)];
+	size_t	n, m;
 	va_list	ap;
 
 	if (d == NULL)
@@ -69,10 +70,15 @@ mb_diag_prefix(struct mb_diag *d, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, d->msg, sizeof(old));
-	if (old[0] == '\0')
-		snprintf(d->msg, sizeof(d->msg), "%s", prefix);
-	else
-		snprintf(d->msg, sizeof(d->msg), "%s: %s", prefix, old);
+	n = strlen(prefix);
+	memcpy(d->msg, prefix, n + 1);
+	if (old[0] != '\0' && n + 2 < sizeof(d->msg)) {
+		/* Cut the old message to fit rather than the prefix. */
+		memcpy(d->msg + n, ": ", 2);
+		m = strnlen(old, sizeof(d->msg) - n - 3);
+		memcpy(d->msg + n + 2, old, m);
+		d->msg[n + 2 + m] = '\0';
+	}
 }
 
 const char *

@@ -46,6 +46,7 @@ mb_time_format(int64_t ms, char out[MB_TIME_RFC3339_LEN])
 	struct tm	tm;
 	time_t		t;
 	int64_t		frac;
+	char		tmp[96];
 
 	frac = ms % 1000;
 	if (frac < 0) {
@@ -54,15 +55,18 @@ mb_time_format(int64_t ms, char out[MB_TIME_RFC3339_LEN])
 	}
 	t = (time_t)(ms / 1000);
 	gmtime_r(&t, &tm);
+	/* Formatted wide, then cut: years past 9999 do not fit the form. */
 	if (frac != 0)
-		snprintf(out, MB_TIME_RFC3339_LEN,
+		snprintf(tmp, sizeof(tmp),
 		    "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
 		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		    (int)frac);
 	else
-		snprintf(out, MB_TIME_RFC3339_LEN,
+		snprintf(tmp, sizeof(tmp),
 		    "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
 		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	tmp[MB_TIME_RFC3339_LEN - 1] = '\0';
+	memcpy(out, tmp, strlen(tmp) + 1);
 }
 
 static int

@@ -67,6 +67,40 @@ str_member(const json_t *o, const char *name)
 	return json_string_value(json_object_get(o, name));
 }
 
+/*
+ * A whole number from 2^53 up, as a JSON real, prints canonically as
+ * digits that parse back as an integer out of range: what was signed
+ * could not be read again. I-JSON (RFC 7493) leaves such numbers out.
+ */
+static int
+numbers_safe(const json_t *v, int depth)
+{
+	const char	*key;
+	json_t		*e;
+	size_t		 i;
+	double		 x;
+
+	if (depth > 64)
+		return 0;
+	switch (json_typeof(v)) {
+	case JSON_REAL:
+		x = json_real_value(v);
+		return x < 9007199254740992.0 && x > -9007199254740992.0;
+	case JSON_OBJECT:
+		json_object_foreach((json_t *)v, key, e)
+			if (!numbers_safe(e, depth + 1))
+				return 0;
+		return 1;
+	case JSON_ARRAY:
+		json_array_foreach(v, i, e)
+			if (!numbers_safe(e, depth + 1))
+				return 0;
+		return 1;
+	default:
+		return 1;
+	}
+}
+
 /* Reads the facts mb_item_info carries; the item passed its checks. */
 static int
 item_facts(const json_t *item, struct mb_item_info *info, struct mb_diag *d)
@@ -75,6 +109,9 @@ item_facts(const json_t *item, struct mb_item_info *info, struct mb_diag *d)
 	const json_t	*h;
 
 	memset(info, 0, sizeof(*info));
+	if (!numbers_safe(item, 0))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "item: a number is too large for I-JSON (at most 2^53)");
 	info->uri = str_member(item, "uri");
 	if (info->uri == NULL)
 		return mb_diag_set(d, MB_ERR_INVAL, "uri: missing");
