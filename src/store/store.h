@@ -179,4 +179,161 @@ int mb_store_center_list(struct mb_store *st,
     int (*cb)(const struct mb_center *c, void *arg), void *arg,
     struct mb_diag *d);
 
+/*
+ * ---- The exchange (sync): peers and the registry -------------------------
+ * A peer is a center this node pulls from, keyed by the center's id (its
+ * URL may change; its log and so the cursor stay). cursor is the last
+ * seq of the peer's log that has been applied here; it is advanced in
+ * the same transaction as the batch it covers.
+ */
+struct mb_peer {
+	char	center[33];
+	char	url[256];
+	int	manual;		/* added by `peer add`, not from the registry */
+	int64_t	cursor;
+	int64_t	last_ok_ms;	/* 0: never */
+	int64_t	last_err_ms;	/* 0: never */
+	char	last_error[256];
+	int64_t	received;	/* versions applied from this peer */
+	int64_t	refused;	/* envelopes refused from this peer */
+};
+
+/*
+ * Adds a peer or updates its URL, keeping its cursor and counters; a
+ * peer once manual stays manual.
+ */
+int mb_store_peer_put(struct mb_store *st, const char *center,
+    const char *url, int manual, struct mb_diag *d);
+/* MB_ERR_NOTFOUND when there is no such peer. */
+int mb_store_peer_get(struct mb_store *st, const char *center,
+    struct mb_peer *out, struct mb_diag *d);
+/* Every peer, by center id. */
+int mb_store_peer_list(struct mb_store *st,
+    int (*cb)(const struct mb_peer *p, void *arg), void *arg,
+    struct mb_diag *d);
+/*
+ * Records a successful pull: the new cursor, counts added, last_ok_ms
+ * set and the last error cleared. Call it inside the batch's
+ * transaction.
+ */
+int mb_store_peer_advance(struct mb_store *st, const char *center,
+    int64_t cursor, int64_t received, int64_t refused, int64_t now_ms,
+    struct mb_diag *d);
+/* Records a failed pull (the cursor stays). */
+int mb_store_peer_fail(struct mb_store *st, const char *center,
+    const char *error, int64_t now_ms, struct mb_diag *d);
+
+/*
+ * The registry document (signed by HQ) this node holds, with its version.
+ * MB_ERR_NOTFOUND when none yet. doc is appended to.
+ */
+int mb_store_registry_get(struct mb_store *st, int64_t *version,
+    struct mb_buf *doc, struct mb_diag *d);
+/* Replaces the registry document. */
+int mb_store_registry_put(struct mb_store *st, int64_t version,
+    const char *doc, size_t len, struct mb_diag *d);
+
+/* ------------------------------------------------------------------ */
+/* The node's accounts, credentials, item authors and item listing    */
+/* (the HTTP layer's needs: sqlite_accounts.c, sqlite_list.c).        */
+/* ------------------------------------------------------------------ */
+
+/* A newsroom account. role is one of admin, editor, journalist,
+ * translator, member (the HTTP layer gives them meaning). */
+struct mb_user {
+	int64_t	id;
+	char	name[64];
+	char	role[16];
+	int64_t	created_ms;
+	bool	disabled;
+};
+
+/*
+ * Adds a user; pwhash (an Argon2id string, may be NULL: no password
+ * login) is stored as given. *id gets the new id (id may be NULL).
+ * MB_ERR_EXISTS when the name is taken.
+ */
+int mb_store_user_add(struct mb_store *st, const char *name,
+    const char *role, const char *pwhash, int64_t *id, struct mb_diag *d);
+
+/*
+ * A user by name (id 0) or by id (name NULL). pwhash (may be NULL) gets
+ * the stored hash, "" when none, truncated to n. MB_ERR_NOTFOUND.
+ */
+int mb_store_user_get(struct mb_store *st, const char *name, int64_t id,
+    struct mb_user *out, char *pwhash, size_t n, struct mb_diag *d);
+
+/* Changes a user's role or password hash (NULL: leave as is). */
+int mb_store_user_update(struct mb_store *st, const char *name,
+    const char *role, const char *pwhash, struct mb_diag *d);
+
+/* Every user, by name. */
+int mb_store_user_list(struct mb_store *st,
+    int (*cb)(const struct mb_user *u, void *arg), void *arg,
+    struct mb_diag *d);
+
+/*
+ * Credentials: API tokens ("token") and web sessions ("session"), kept
+ * only as a 32-byte hash of the secret. csrf (sessions) may be NULL.
+ * expires_ms 0: never.
+ */
+#define MB_CRED_HASH_LEN 32
+int mb_store_cred_add(struct mb_store *st, const char *kind,
+    const uint8_t hash[MB_CRED_HASH_LEN], int64_t user_id, const char *csrf,
+    int64_t expires_ms, struct mb_diag *d);
+
+/*
+ * The user a credential of that kind belongs to, if it has not expired
+ * at now_ms and the user is not disabled; csrf (may be NULL, 65 bytes)
+ * gets the session's CSRF token. MB_ERR_NOTFOUND otherwise.
+ */
+int mb_store_cred_user(struct mb_store *st, const char *kind,
+    const uint8_t hash[MB_CRED_HASH_LEN], int64_t now_ms,
+    struct mb_user *out, char *csrf, struct mb_diag *d);
+
+/* Forgets a credential (logout); no error when it is not there. */
+int mb_store_cred_delete(struct mb_store *st,
+    const uint8_t hash[MB_CRED_HASH_LEN], struct mb_diag *d);
+
+/* Who wrote an item here (set once, when it is created over the API). */
+int mb_store_author_set(struct mb_store *st, const char *uri,
+    int64_t user_id, struct mb_diag *d);
+/* MB_ERR_NOTFOUND when the item has no recorded author. */
+int mb_store_author_get(struct mb_store *st, const char *uri,
+    int64_t *user_id, struct mb_diag *d);
+
+/* Audiences as bits, for mb_store_filter.audiences. */
+#define MB_AUD_PUBLIC	0x1
+#define MB_AUD_NETWORK	0x2
+#define MB_AUD_INTERNAL	0x4
+
+/*
+ * What mb_store_list() returns: current versions, newest first by
+ * firstCreated (then by seq). Strings NULL: no filter.
+ */
+struct mb_store_filter {
+	const char	*language;	/* "ar" also matches "ar-EG" */
+	const char	*type;
+	const char	*profile;
+	const char	*center;
+	const char	*topic;		/* a subject's uri, name or code */
+	const char	*country;	/* the origin center's country */
+	int64_t		 before_ms;	/* firstCreated before; 0: none */
+	int64_t		 cursor_first_ms;/* resume after (first_ms, seq) */
+	int64_t		 cursor_seq;	/* 0: from the top */
+	int64_t		 limit;		/* 1..1000 */
+	/*
+	 * Visibility. all: everything. Otherwise: published, usable,
+	 * embargo passed at now_ms and audience in audiences (bits) --
+	 * or, when author_id is not 0, written by that user.
+	 */
+	bool		 all;
+	unsigned	 audiences;
+	int64_t		 now_ms;
+	int64_t		 author_id;
+};
+
+int mb_store_list(struct mb_store *st, const struct mb_store_filter *f,
+    mb_store_version_cb cb, void *arg, struct mb_diag *d);
+
 #endif
