@@ -1,0 +1,39 @@
+#!/bin/sh
+# Runs the whole suite: every test in the normal build, then the unit tests
+# and fuzz-corpus replays again under AddressSanitizer + UBSan; prints one
+# closing line "N passed, N failed, N skipped" and fails if anything did.
+set -u
+build=${1:-build}
+asan=${2:-build-asan}
+py=/usr/bin/python3
+
+ninja -C "$build" || exit 1
+ninja -C "$asan" || exit 1
+
+status=0
+meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
+cp "$build/meson-logs/testlog.json" "$build/meson-logs/testlog-main.json"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    meson test -C "$asan" --suite unit --suite fuzz --print-errorlogs \
+    --num-processes 2 || status=1
+
+"$py" - "$build/meson-logs/testlog-main.json" \
+    "$asan/meson-logs/testlog.json" <<'PY' || status=1
+import json, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line).get("result")
+            if r in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif r == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
+total = passed + failed
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed or total == 0 else 0)
+PY
+exit $status
