@@ -115,6 +115,74 @@ filter(const int32_t *in, size_t n, bool accents, int32_t *out)
 	return j;
 }
 
+/* U+00C0-U+017F folded (case, accents) to ASCII; "" where the general
+ * path must decide (×, ÷, þ, ŉ). Generated with Python's unicodedata:
+ * NFKD of the case fold without combining marks. */
+static const char *const latin_fold[0x180 - 0xc0] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c",
+	"e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "",
+	"o", "u", "u", "u", "u", "y", "", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c",
+	"e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "",
+	"o", "u", "u", "u", "u", "y", "", "y",
+	"a", "a", "a", "a", "a", "a", "c", "c",
+	"c", "c", "c", "c", "c", "c", "d", "d",
+	"d", "d", "e", "e", "e", "e", "e", "e",
+	"e", "e", "e", "e", "g", "g", "g", "g",
+	"g", "g", "g", "g", "h", "h", "h", "h",
+	"i", "i", "i", "i", "i", "i", "i", "i",
+	"i", "i", "ij", "ij", "j", "j", "k", "k",
+	"", "l", "l", "l", "l", "l", "l", "",
+	"", "l", "l", "n", "n", "n", "n", "n",
+	"n", "", "", "", "o", "o", "o", "o",
+	"o", "o", "oe", "oe", "r", "r", "r", "r",
+	"r", "r", "s", "s", "s", "s", "s", "s",
+	"s", "s", "t", "t", "t", "t", "", "",
+	"u", "u", "u", "u", "u", "u", "u", "u",
+	"u", "u", "u", "u", "w", "w", "y", "y",
+	"y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+/* The fold of a word of ASCII and U+00C0-U+017F with accents folded, by
+ * table; false when the general path is needed. */
+static bool
+fold_latin(const char *s, size_t len, struct mb_buf *out)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, start = out->len;
+
+	if (mb_buf_reserve(out, len) != MB_OK)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned c = u[i];
+		if (c < 0x80) {
+			out->data[out->len++] = (char)(c >= 'A' && c <= 'Z' ?
+			    c + 32 : c);
+			continue;
+		}
+		if ((c != 0xc3 && c != 0xc4 && c != 0xc5) || i + 1 == len ||
+		    (u[i + 1] & 0xc0) != 0x80)
+			break;
+		c = ((c & 0x1f) << 6) | (u[++i] & 0x3f);
+		const char *r = latin_fold[c - 0xc0];
+		if (r[0] == '\0')
+			break;
+		/* Two-letter folds (ß, æ, œ) come from two-byte letters. */
+		out->data[out->len++] = r[0];
+		if (r[1] != '\0')
+			out->data[out->len++] = r[1];
+	}
+	if (i < len) {
+		out->len = start;
+		out->data[start] = '\0';
+		return false;
+	}
+	out->data[out->len] = '\0';
+	return true;
+}
+
 int
 mb_text__fold(const char *s, size_t len, bool accents,
     struct mb_text__scratch *sc, struct mb_buf *out)
@@ -138,6 +206,8 @@ mb_text__fold(const char *s, size_t len, bool accents,
 		out->data[out->len] = '\0';
 		return MB_OK;
 	}
+	if (accents && (unsigned char)s[i] < 0xc6 && fold_latin(s, len, out))
+		return MB_OK;
 	if (len > (size_t)SSIZE_MAX / 16)
 		return MB_ERR_NOMEM;
 	for (;;) {

@@ -15,6 +15,18 @@
 
 #define WORD_MAX	256	/* bytes of a word that are folded and kept */
 #define NSLOTS		8	/* languages with a stemmer per instance */
+#define CACHE_SIZE	2048	/* remembered words per instance */
+#define CACHE_WORD	27	/* longest word (bytes) remembered */
+
+/*
+ * A direct-mapped cache of word -> token, per instance: news text repeats
+ * its words (Zipf), and folding plus stemming is most of the cost.
+ */
+struct centry {
+	uint32_t	hash;
+	uint8_t		klen, vlen, slot;	/* klen 0: empty */
+	char		key[CACHE_WORD], val[CACHE_WORD];
+};
 
 enum stem_kind { STEM_NONE, STEM_SNOWBALL, STEM_ARABIC };
 
@@ -30,6 +42,7 @@ struct tok {
 	int			 nslots;
 	struct mb_text__scratch	 sc;
 	struct mb_buf		 word, tmp;
+	struct centry		*cache;
 };
 
 /* The state of one xTokenize call. */
@@ -99,6 +112,8 @@ slot_for(struct tok *t, const char *s, size_t n)
 		/* Many languages in one connection: recycle the last. */
 		sb_stemmer_delete(t->slots[NSLOTS - 1].sb);
 		t->nslots--;
+		if (t->cache != NULL)	/* its entries name the old slot */
+			memset(t->cache, 0, CACHE_SIZE * sizeof(*t->cache));
 	}
 	sl = &t->slots[t->nslots++];
 	memset(sl, 0, sizeof(*sl));
@@ -115,6 +130,16 @@ slot_for(struct tok *t, const char *s, size_t n)
 	return sl->kind == STEM_NONE ? NULL : sl;
 }
 
+static uint32_t
+hash_word(const char *s, size_t n, unsigned slot)
+{
+	uint32_t	h = 2166136261u ^ slot;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
 /* Folds, stems (unless stem is false) and emits the word text[s..e). */
 static int
 emit_word(struct run *r, int s, int e, bool stem)
@@ -124,6 +149,20 @@ emit_word(struct run *r, int s, int e, bool stem)
 	size_t		 n = (size_t)(e - s);
 	const char	*w;
 	int		 rc;
+	struct centry	*ce = NULL;
+	unsigned	 sid = sl == NULL ? 255 : (unsigned)(sl - t->slots);
+	uint32_t	 h;
+
+	if (n <= CACHE_WORD && t->cache != NULL) {
+		h = hash_word(r->text + s, n, sid);
+		ce = &t->cache[h % CACHE_SIZE];
+		if (ce->klen == n && ce->hash == h && ce->slot == sid &&
+		    memcmp(ce->key, r->text + s, n) == 0)
+			return ce->vlen == 0 ? SQLITE_OK : r->emit(r->ctx, 0,
+			    ce->val, ce->vlen, s, e);
+		ce->klen = 0;
+		ce->hash = h;
+	}
 
 	if (n > WORD_MAX) {
 		n = WORD_MAX;
@@ -160,6 +199,13 @@ emit_word(struct run *r, int s, int e, bool stem)
 				n = t->tmp.len;
 			}
 		}
+	}
+	if (ce != NULL && n <= CACHE_WORD) {
+		ce->klen = (uint8_t)(e - s);
+		ce->slot = (uint8_t)sid;
+		ce->vlen = (uint8_t)n;
+		memcpy(ce->key, r->text + s, (size_t)(e - s));
+		memcpy(ce->val, w, n);
 	}
 	if (n == 0)
 		return SQLITE_OK;
@@ -208,6 +254,23 @@ decode(const unsigned char *s, int len, uint32_t *cp)
 	return n;
 }
 
+/* Appends the fold of the one CJK character text[a..b): Han, kana and
+ * Hangul syllables are their own fold; the rest (halfwidth forms,
+ * compatibility ideographs, jamo) go through the general fold. */
+static int
+fold_cjk(struct run *r, int a, int b)
+{
+	uint32_t	cp;
+
+	decode((const unsigned char *)r->text + a, b - a, &cp);
+	if ((cp >= 0x3400 && cp < 0x4dc0) || (cp >= 0x4e00 && cp < 0xa000) ||
+	    (cp >= 0x3041 && cp < 0x3097) || (cp >= 0x30a1 && cp < 0x30fb) ||
+	    (cp >= 0xac00 && cp < 0xd7a4))
+		return mb_buf_append(&r->t->word, r->text + a, (size_t)(b - a));
+	return mb_text__fold(r->text + a, (size_t)(b - a), true, &r->t->sc,
+	    &r->t->word);
+}
+
 /* Emits the CJK run text[s..e) as overlapping bigrams. */
 static int
 emit_cjk(struct run *r, int s, int e)
@@ -221,21 +284,18 @@ emit_cjk(struct run *r, int s, int e)
 	b = a + decode(u + a, e - a, &cp);
 	if (b >= e) {		/* one character: a unigram */
 		mb_buf_reset(&t->word);
-		if (mb_text__fold(r->text + a, (size_t)(b - a), true, &t->sc,
-		    &t->word) == MB_ERR_NOMEM)
+		if (fold_cjk(r, a, b) == MB_ERR_NOMEM)
 			return SQLITE_NOMEM;
 		return t->word.len == 0 ? SQLITE_OK : r->emit(r->ctx, 0,
 		    t->word.data, (int)t->word.len, a, b);
 	}
 	mb_buf_reset(&t->word);
-	if (mb_text__fold(r->text + a, (size_t)(b - a), true, &t->sc,
-	    &t->word) == MB_ERR_NOMEM)
+	if (fold_cjk(r, a, b) == MB_ERR_NOMEM)
 		return SQLITE_NOMEM;
 	alen = t->word.len;
 	while (b < e) {
 		c = b + decode(u + b, e - b, &cp);
-		if (mb_text__fold(r->text + b, (size_t)(c - b), true, &t->sc,
-		    &t->word) == MB_ERR_NOMEM)
+		if (fold_cjk(r, b, c) == MB_ERR_NOMEM)
 			return SQLITE_NOMEM;
 		if ((rc = r->emit(r->ctx, 0, t->word.data, (int)t->word.len,
 		    a, c)) != SQLITE_OK)
@@ -340,6 +400,8 @@ tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 		return SQLITE_ERROR;	/* tokenize='mb' takes no options */
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return SQLITE_NOMEM;
+	/* Without the cache it is only slower. */
+	t->cache = calloc(CACHE_SIZE, sizeof(*t->cache));
 	*out = (Fts5Tokenizer *)t;
 	return SQLITE_OK;
 }
@@ -356,6 +418,7 @@ tok_delete(Fts5Tokenizer *p)
 	mb_text__scratch_free(&t->sc);
 	mb_buf_free(&t->word);
 	mb_buf_free(&t->tmp);
+	free(t->cache);
 	free(t);
 }
 
