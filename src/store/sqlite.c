@@ -20,8 +20,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "local, origin, audience, pub_status, workflow, language, type, "
 	    "profile, headline, embargo_ms, created_ms, first_ms, "
 	    "received_ms, envelope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
-	    "ON CONFLICT (uri, version) DO NOTHING",
+	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
 	[STMT_ITEM_FIND] = "SELECT id, version FROM items WHERE uri = ?1",
 	[STMT_ITEM_INSERT] = "INSERT INTO items (uri, seq, version, center, "
 	    "audience, pub_status, workflow, language, type, profile, "
@@ -394,7 +393,16 @@ put_locked(struct mb_store *st, const struct mb_store_version *v,
 	sqlite3_stmt	*s;
 	int64_t		 seq, item_id = 0, cur_version = 0;
 	int		 found = 0, rc;
+	bool		 has;
 
+	/*
+	 * Look first rather than let the insert conflict: a conflicting
+	 * insert would still use up a sequence number.
+	 */
+	if ((rc = mb_store_has(st, v->uri, v->version, &has, d)) != MB_OK)
+		return rc;
+	if (has)
+		return MB_ERR_EXISTS;
 	if ((s = mb_sqlite_stmt(st, STMT_VERSION_INSERT, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 1, v->uri, -1, SQLITE_STATIC);
@@ -419,8 +427,6 @@ put_locked(struct mb_store *st, const struct mb_store_version *v,
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return mb_sqlite_err(st, d, "put");
 	sqlite3_reset(s);
-	if (sqlite3_changes(st->db) == 0)
-		return MB_ERR_EXISTS;
 	seq = sqlite3_last_insert_rowid(st->db);
 
 	if ((s = mb_sqlite_stmt(st, STMT_ITEM_FIND, d)) == NULL)
@@ -732,9 +738,13 @@ mb_store_index_next(struct mb_store *st, int64_t limit,
 	int64_t			 n = 0;
 	int			 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT i.id, " VERSION_COLS
-	    " FROM fts_pending p JOIN items i ON i.id = p.item_id "
-	    "JOIN versions USING (seq) LIMIT ?1", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT i.id, v.seq, v.uri, "
+	    "v.version, v.center, v.local, v.origin, v.audience, v.pub_status, "
+	    "v.workflow, v.language, v.type, v.profile, v.headline, "
+	    "v.embargo_ms, v.created_ms, v.first_ms, v.received_ms, v.envelope "
+	    "FROM fts_pending p JOIN items i ON i.id = p.item_id "
+	    "JOIN versions v ON v.seq = i.seq LIMIT ?1", -1, &s, NULL) !=
+	    SQLITE_OK)
 		return mb_sqlite_err(st, d, "index");
 	/*
 	 * The column list is VERSION_COLS shifted by one; read the rows into
