@@ -1,0 +1,278 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The foundation's command line end to end: init, key, import, export,
+verify, with bad input refused clearly and nothing half-written."""
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+MB = os.environ.get("MEDIABRIDGE", "build/mediabridge")
+SRC = os.environ.get("MB_SRCDIR", ".")
+
+
+def run(*args, stdin=None, check=None):
+    p = subprocess.run([MB, *args], input=stdin, capture_output=True,
+                       text=True, timeout=300)
+    if check is not None and p.returncode != check:
+        raise AssertionError(f"{args}: exit {p.returncode}, expected {check}"
+                             f"\nstdout: {p.stdout}\nstderr: {p.stderr}")
+    return p
+
+
+def init(d, cid="cairo", langs="ar,en", *extra):
+    run("init", d, "--id", cid, "--name", f"{cid} center", "--country",
+        "EG", "--languages", langs, *extra, check=0)
+
+
+def slurp(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def export(d):
+    out = run("export", d, check=0).stdout
+    return [json.loads(line) for line in out.splitlines() if line]
+
+
+ARABIC = ("يناقش المؤتمر الإعلامي في القاهرة اليوم دور المراكز الإعلامية "
+          "في تبادل الأخبار بين البلدان الأفريقية والآسيوية")
+
+
+def item(i, lang=None, text="News number"):
+    it = {"type": "text",
+          "headlines": [{"value": f"{text} {i}"}],
+          "bodies": [{"value": f"<p>{text} {i}: the body of the story, "
+                               f"with <b>several</b> words.</p>"}]}
+    if lang:
+        it["language"] = lang
+    return it
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="mb-cli-")
+        self.dir = os.path.join(self.tmp, "center")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def test_init_and_key(self):
+        init(self.dir)
+        key = os.path.join(self.dir, "keys", "center.key")
+        self.assertEqual(stat.S_IMODE(os.stat(key).st_mode), 0o600)
+        pub = run("key", self.dir, check=0).stdout.strip()
+        self.assertRegex(pub, r"^ed25519:[A-Za-z0-9+/]{43}=$")
+        self.assertEqual(slurp(os.path.join(self.dir, "keys",
+                                            "center.pub")).strip(), pub)
+        # A second init on the same directory is refused, changes nothing.
+        before = slurp(key)
+        p = run("init", self.dir, "--id", "cairo", "--name", "x",
+                "--country", "EG", "--languages", "ar", check=1)
+        self.assertIn("mediabridge: init:", p.stderr)
+        self.assertIn("already holds a center", p.stderr)
+        self.assertEqual(slurp(key), before)
+        # A key readable by others is refused, with the fix named.
+        os.chmod(key, 0o644)
+        p = run("key", self.dir, check=1)
+        self.assertIn("chmod 600", p.stderr)
+
+    def test_init_refuses_bad_options(self):
+        d = os.path.join(self.tmp, "bad")
+        cases = [
+            (["--id", "Cairo!"], "--id"),
+            (["--country", "Egypt"], "--country"),
+            (["--languages", "arabic"], "--languages"),
+            (["--url", "ftp://x"], "--url"),
+            (["--hq-url", "http://127.0.0.1:1"], "--hq-key"),
+            (["--hq-url", "http://127.0.0.1:1", "--hq-key", "ed25519:AA"],
+             "--hq-key"),
+        ]
+        base = {"--id": "cairo", "--name": "Cairo", "--country": "EG",
+                "--languages": "ar,en"}
+        for extra, word in cases:
+            opts = dict(base)
+            args = []
+            i = 0
+            while i < len(extra):
+                if extra[i] in opts:
+                    opts[extra[i]] = extra[i + 1]
+                else:
+                    args += extra[i:i + 2]
+                i += 2
+            for k, v in opts.items():
+                args += [k, v]
+            p = run("init", d, *args)
+            self.assertEqual(p.returncode, 1, (extra, p.stderr))
+            self.assertIn(word, p.stderr)
+            self.assertFalse(os.path.exists(d), f"{extra} left {d}")
+        p = run("init", d, "--id", "cairo")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("required", p.stderr)
+        p = run("frobnicate")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--hq-key KEY", run("init", "--help", check=0).stdout)
+        for cmd in ("key", "import", "export", "verify"):
+            self.assertIn("usage: mediabridge " + cmd,
+                          run(cmd, "--help", check=0).stdout)
+
+    def test_import_export_verify(self):
+        init(self.dir)
+        lines = [json.dumps(item(i, "en")) for i in range(50)]
+        lines.append(json.dumps({"type": "text", "language": "ar",
+                                 "headlines": [{"value": ARABIC}]}))
+        lines.insert(10, '{"type": "text", "colour": "red"}')
+        lines.insert(20, "this is not json")
+        lines.insert(30, json.dumps({"uri": "urn:mediabridge:moscow:x1"}))
+        lines.insert(40, json.dumps({"urgency": 42}))
+        path = self.write("items.ndjson", "\n".join(lines) + "\n")
+        p = run("import", self.dir, path)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("51 accepted, 0 already there, 4 refused", p.stdout)
+        self.assertIn(f"{path}:11: colour: not a ninjs 3.1 field", p.stderr)
+        self.assertIn(f"{path}:21: not JSON", p.stderr)
+        self.assertIn(f"{path}:31: uri: belongs to center moscow", p.stderr)
+        self.assertIn(f"{path}:41: urgency: must be between 1 and 9",
+                      p.stderr)
+        envs = export(self.dir)
+        self.assertEqual(len(envs), 51)
+        uris = {e["item"]["uri"] for e in envs}
+        self.assertEqual(len(uris), 51)
+        for e in envs:
+            self.assertEqual(set(e), {"item", "meta", "signature"})
+            self.assertEqual(e["meta"]["origin"], "cairo")
+            self.assertTrue(e["item"]["uri"].startswith(
+                "urn:mediabridge:cairo:"))
+            self.assertEqual(e["item"]["version"], "1")
+        # Detected language, marked as detected.
+        ar = [e for e in envs if e["item"]["headlines"][0]["value"] == ARABIC]
+        self.assertEqual(ar[0]["item"]["language"], "ar")
+        # Export is in log order: the order of the file.
+        self.assertEqual([e["item"]["headlines"][0]["value"]
+                          for e in envs[:3]],
+                         ["News number 0", "News number 1", "News number 2"])
+        # Importing the same file again adds nothing.
+        p = run("import", self.dir, path)
+        self.assertIn("0 accepted, 51 already there, 4 refused", p.stdout)
+        self.assertEqual(len(export(self.dir)), 51)
+        # The export re-imports as envelopes: all already there.
+        exp = self.write("export.ndjson",
+                         run("export", self.dir, check=0).stdout)
+        p = run("import", self.dir, exp, check=0)
+        self.assertIn("0 accepted, 51 already there, 0 refused", p.stdout)
+        p = run("verify", self.dir, check=0)
+        self.assertIn("51 versions checked", p.stdout)
+
+    def test_other_forms_and_bad_files(self):
+        init(self.dir)
+        arr = self.write("array.json", json.dumps([item(1), item(2)]))
+        one = self.write("one.json", json.dumps(item(3), indent=2))
+        p = run("import", self.dir, arr, one, check=0)
+        self.assertIn("3 accepted", p.stdout)
+        p = run("import", self.dir, "-", stdin=json.dumps(item(4)), check=0)
+        self.assertIn("1 accepted", p.stdout)
+        p = run("import", self.dir, os.path.join(self.tmp, "missing.json"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("missing.json: No such file", p.stderr)
+        garbage = os.path.join(self.tmp, "garbage.bin")
+        with open(garbage, "wb") as f:
+            f.write(bytes(random.Random(1).randrange(256)
+                          for _ in range(4096)))
+        p = run("import", self.dir, garbage)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("0 accepted", p.stdout)
+        self.assertEqual(len(export(self.dir)), 4)
+        run("verify", self.dir, check=0)
+
+    def test_envelopes_from_elsewhere(self):
+        other = os.path.join(self.tmp, "moscow")
+        init(other, "moscow", "ru")
+        init(self.dir)
+        src = self.write("ru.ndjson", json.dumps(item(1, "ru", "Новости")))
+        run("import", other, src, check=0)
+        env = self.write("env.ndjson", run("export", other, check=0).stdout)
+        # Cairo does not know moscow: its envelope is refused.
+        p = run("import", self.dir, env)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("center moscow is unknown here", p.stderr)
+        # A forged signature is refused by its owner too.
+        e = json.loads(slurp(env))
+        e["item"]["headlines"][0]["value"] = "Forged"
+        forged = self.write("forged.ndjson", json.dumps(e))
+        p = run("import", other, forged)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("signature does not verify", p.stderr)
+        self.assertEqual(len(export(other)), 1)
+
+    def db(self):
+        return sqlite3.connect(os.path.join(self.dir, "store.db"))
+
+    def test_verify_names_a_tampered_record(self):
+        init(self.dir)
+        src = self.write("items.ndjson",
+                         "\n".join(json.dumps(item(i, "en"))
+                                   for i in range(20)))
+        run("import", self.dir, src, check=0)
+        run("verify", self.dir, check=0)
+        con = self.db()
+        seq, uri, env = con.execute(
+            "SELECT seq, uri, envelope FROM versions WHERE seq = 7"
+        ).fetchone()
+        env = bytes(env)
+        i = env.index(b"News number 6") + 5
+        env = env[:i] + b"N" + env[i + 1:]  # one changed byte
+        con.execute("UPDATE versions SET envelope = ? WHERE seq = 7", (env,))
+        con.commit()
+        con.close()
+        p = run("verify", self.dir, check=1)
+        self.assertIn(f"seq 7 {uri} version 1: signature does not verify",
+                      p.stderr)
+        self.assertIn("1 problem", p.stderr)
+
+    def test_crash_during_import(self):
+        """kill -9 a large import at random moments: verify passes after
+        each, and a re-import adds exactly what was missing."""
+        init(self.dir)
+        n = 6000
+        path = self.write("big.ndjson", "\n".join(
+            json.dumps(item(i, "en", "Crash test story")) for i in range(n)))
+        rng = random.Random(int(os.environ.get("MB_SEED", "7")))
+        kills = 0
+        for attempt in range(5):
+            proc = subprocess.Popen([MB, "import", self.dir, path],
+                                    stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.05, 0.6))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            proc.wait()
+            p = run("verify", self.dir)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertGreater(kills, 0)
+        before = len(export(self.dir))
+        p = run("import", self.dir, path, check=0)
+        added = int(p.stdout.split()[1])
+        self.assertEqual(before + added, n)
+        envs = export(self.dir)
+        self.assertEqual(len(envs), n)
+        self.assertEqual(len({e["item"]["uri"] for e in envs}), n)
+        run("verify", self.dir, check=0)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
