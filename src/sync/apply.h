@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* A pulled batch: framing, verification with the origin's key, one-transaction apply. */
+#ifndef MB_SYNC_APPLY_H
+#define MB_SYNC_APPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/store.h"
+
+/*
+ * The log's wire form (docs/protocol.md), one line per version:
+ *   {"seq":123,"envelope":{...the stored envelope, verbatim...}}\n
+ * A batch is parsed (framing only), verified (CPU only, in parallel over
+ * disjoint ranges) and applied (one store transaction with the peer's
+ * cursor).
+ */
+
+/* The keys and status of every center the store knows, read once. */
+struct mb_sync_keyring;
+
+int mb_sync_keyring_load(struct mb_store *st, struct mb_sync_keyring **out,
+    struct mb_diag *d);
+void mb_sync_keyring_free(struct mb_sync_keyring *kr);
+
+struct mb_sync_batch;
+
+/*
+ * Splits a log body into entries. The body is borrowed and must outlive
+ * the batch. MB_ERR_INVAL when the framing is broken (a bad peer or a
+ * bad transfer: nothing of it is applied).
+ */
+int mb_sync_batch_parse(const char *body, size_t len,
+    struct mb_sync_batch **out, struct mb_diag *d);
+void mb_sync_batch_free(struct mb_sync_batch *b);
+size_t mb_sync_batch_count(const struct mb_sync_batch *b);
+
+/*
+ * Checks entries [from, to): the envelope's form, its uri belonging to
+ * its origin, the origin known and not revoked, and the origin's
+ * signature. Thread-safe for disjoint ranges.
+ */
+void mb_sync_batch_verify(struct mb_sync_batch *b,
+    const struct mb_sync_keyring *kr, size_t from, size_t to);
+
+struct mb_sync_apply_result {
+	int64_t	applied;	/* new (uri, version)s stored */
+	int64_t	duplicates;	/* already here */
+	int64_t	refused;	/* forged, tampered, revoked origin, ... */
+	int64_t	cursor;		/* the peer's cursor after this batch */
+	char	unknown_origin[33]; /* stopped before an unknown origin */
+};
+
+/*
+ * In one transaction: stores every verified entry that is new (queued
+ * for the search index), counts refusals (each logged) and moves the
+ * peer's cursor to next (the log position the peer said the batch ends
+ * at). An entry from an origin this node does not know yet stops the
+ * batch just before it (the registry is probably behind): the cursor
+ * stops there too and r->unknown_origin names it.
+ */
+int mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
+    const char *peer, int64_t next, struct mb_sync_apply_result *r,
+    struct mb_diag *d);
+
+#endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* Indexing queued versions for search in a thread of their own. */
+#include "indexer.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "center/ingest.h"
+#include "item/envelope.h"
+#include "text/lang.h"
+
+struct mb_sync_indexer {
+	const struct mb_center_node	*node;
+	pthread_t			 thread;
+	atomic_int			 stop;
+};
+
+/* The strings handed to the store live until the next row. */
+struct text_ctx {
+	char	*headline;
+	char	*body;
+	char	 lang[16];
+};
+
+static int
+text_of(const struct mb_store_version *v, struct mb_store_text *t, void *arg)
+{
+	struct text_ctx		*c = arg;
+	struct mb_envelope	*e;
+
+	free(c->headline);
+	free(c->body);
+	c->headline = c->body = NULL;
+	/* A stored envelope was checked when it came in. */
+	if (mb_envelope_parse(v->envelope, v->envelope_len, &e, NULL) !=
+	    MB_OK)
+		return MB_OK;
+	if (mb_ingest_text(e, &c->headline, &c->body, NULL) == MB_OK) {
+		t->headline = c->headline;
+		t->body = c->body;
+	}
+	if (v->language != NULL && mb_lang_primary(v->language, c->lang) > 0)
+		t->language = c->lang;
+	mb_envelope_free(e);
+	return MB_OK;
+}
+
+static int
+index_some(struct mb_store *st, int64_t *done, struct mb_diag *d)
+{
+	struct text_ctx	c = { NULL, NULL, "" };
+	int		rc;
+
+	/* Small batches: the write lock is held while they are indexed. */
+	rc = mb_store_index_next(st, 64, text_of, &c, done, d);
+	free(c.headline);
+	free(c.body);
+	return rc;
+}
+
+int
+mb_sync_index_all(struct mb_store *st, struct mb_diag *d)
+{
+	int64_t	done;
+	int	rc;
+
+	do {
+		if ((rc = index_some(st, &done, d)) != MB_OK)
+			return rc;
+	} while (done > 0);
+	return MB_OK;
+}
+
+static void *
+indexer_main(void *arg)
+{
+	struct mb_sync_indexer	*ix = arg;
+	struct mb_store		*st = NULL;
+	struct mb_diag		 d;
+	int64_t			 done;
+	int			 rc;
+
+	if ((rc = mb_center_store(ix->node, &st, &d)) != MB_OK) {
+		log_error("index: store: %s", mb_diag_msg(&d, rc));
+		return NULL;
+	}
+	while (!atomic_load(&ix->stop)) {
+		struct timespec ts = { 0, 100 * 1000000L };
+
+		if ((rc = index_some(st, &done, &d)) != MB_OK) {
+			if (rc != MB_ERR_AGAIN)
+				log_warn("index: %s", mb_diag_msg(&d, rc));
+			done = 0;
+		}
+		if (done == 0)
+			nanosleep(&ts, NULL);
+	}
+	mb_store_close(st);
+	return NULL;
+}
+
+int
+mb_sync_indexer_start(const struct mb_center_node *n,
+    struct mb_sync_indexer **out, struct mb_diag *d)
+{
+	struct mb_sync_indexer *ix;
+
+	if ((ix = calloc(1, sizeof(*ix))) == NULL)
+		return MB_ERR_NOMEM;
+	ix->node = n;
+	if (pthread_create(&ix->thread, NULL, indexer_main, ix) != 0) {
+		free(ix);
+		return mb_diag_set(d, MB_ERR_NOMEM,
+		    "index: cannot start a thread");
+	}
+	*out = ix;
+	return MB_OK;
+}
+
+void
+mb_sync_indexer_stop(struct mb_sync_indexer *ix)
+{
+	if (ix == NULL)
+		return;
+	atomic_store(&ix->stop, 1);
+	pthread_join(ix->thread, NULL);
+	free(ix);
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* Log responses for peers, the long-poll wake-up, and response compression. */
+#include "log.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include <zlib.h>
+#include <zstd.h>
+
+struct build_ctx {
+	struct mb_buf	*body;
+	int64_t		 next;
+	size_t		 count;
+	int		 nomem;
+};
+
+static int
+add_line(const struct mb_store_version *v, void *arg)
+{
+	struct build_ctx *c = arg;
+
+	c->next = v->seq;
+	/* internal never leaves; network and public go to members. */
+	if (strcmp(v->audience, "internal") == 0)
+		return MB_OK;
+	if (mb_buf_printf(c->body, "{\"seq\":%lld,\"envelope\":",
+	    (long long)v->seq) != MB_OK ||
+	    mb_buf_append(c->body, v->envelope, v->envelope_len) != MB_OK ||
+	    mb_buf_puts(c->body, "}\n") != MB_OK) {
+		c->nomem = 1;
+		return MB_ERR_NOMEM;
+	}
+	c->count++;
+	return MB_OK;
+}
+
+int
+mb_sync_log_build(struct mb_store *st, int64_t after, int64_t limit,
+    struct mb_buf *body, int64_t *next, size_t *count, struct mb_diag *d)
+{
+	struct build_ctx	c = { body, after, 0, 0 };
+	int			rc;
+
+	if ((rc = mb_store_log(st, after, limit, add_line, &c, d)) != MB_OK)
+		return rc;
+	*next = c.next;
+	*count = c.count;
+	return MB_OK;
+}
+
+int64_t
+mb_sync_log_last(struct mb_store *st)
+{
+	struct mb_store_stats s;
+
+	if (mb_store_stats(st, &s, NULL) != MB_OK)
+		return 0;
+	return s.last_seq;
+}
+
+static pthread_mutex_t	notify_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	notify_cond = PTHREAD_COND_INITIALIZER;
+static uint64_t		notify_gen = 1;
+
+void
+mb_sync_log_notify(void)
+{
+	pthread_mutex_lock(&notify_lock);
+	notify_gen++;
+	pthread_cond_broadcast(&notify_cond);
+	pthread_mutex_unlock(&notify_lock);
+}
+
+void
+mb_sync_log_wait(uint64_t *gen, int timeout_ms)
+{
+	struct timespec	ts;
+
+	if (timeout_ms > 100)
+		timeout_ms = 100;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)timeout_ms * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&notify_lock);
+	while (*gen == notify_gen)
+		if (pthread_cond_timedwait(&notify_cond, &notify_lock, &ts) !=
+		    0)
+			break;
+	*gen = notify_gen;
+	pthread_mutex_unlock(&notify_lock);
+}
+
+/* True when the Accept-Encoding list names coding (q=0 not honoured). */
+static bool
+accepts(const char *accept, const char *coding)
+{
+	const char	*p = accept;
+	size_t		 n = strlen(coding);
+
+	while (p != NULL && (p = strstr(p, coding)) != NULL) {
+		bool start = p == accept || p[-1] == ' ' || p[-1] == ',';
+		bool end = p[n] == '\0' || p[n] == ',' || p[n] == ';' ||
+		    p[n] == ' ';
+
+		if (start && end)
+			return !(p[n] == ';' && strncmp(p + n, ";q=0", 4) == 0 &&
+			    (p[n + 4] == '\0' || p[n + 4] == ','));
+		p += n;
+	}
+	return false;
+}
+
+int
+mb_sync_compress(const char *accept, const void *body, size_t len,
+    struct mb_buf *out, const char **encoding)
+{
+	*encoding = NULL;
+	if (accept == NULL || len < 256)
+		return MB_OK;
+	if (accepts(accept, "zstd")) {
+		size_t bound = ZSTD_compressBound(len), n;
+
+		if (mb_buf_reserve(out, bound + 1) != MB_OK)
+			return MB_ERR_NOMEM;
+		n = ZSTD_compress(out->data + out->len, bound, body, len, 1);
+		if (ZSTD_isError(n))
+			return MB_ERR_INVAL;
+		out->len += n;
+		out->data[out->len] = '\0';
+		*encoding = "zstd";
+		return MB_OK;
+	}
+	if (accepts(accept, "gzip")) {
+		z_stream	z;
+		uLong		bound;
+
+		memset(&z, 0, sizeof(z));
+		/* 15 + 16: a gzip wrapper, not zlib's. */
+		if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8,
+		    Z_DEFAULT_STRATEGY) != Z_OK)
+			return MB_ERR_NOMEM;
+		bound = deflateBound(&z, (uLong)len);
+		if (mb_buf_reserve(out, bound + 1) != MB_OK) {
+			deflateEnd(&z);
+			return MB_ERR_NOMEM;
+		}
+		z.next_in = (Bytef *)(uintptr_t)body;
+		z.avail_in = (uInt)len;
+		z.next_out = (Bytef *)out->data + out->len;
+		z.avail_out = (uInt)bound;
+		if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+			deflateEnd(&z);
+			return MB_ERR_INVAL;
+		}
+		out->len += z.total_out;
+		out->data[out->len] = '\0';
+		deflateEnd(&z);
+		*encoding = "gzip";
+	}
+	return MB_OK;
+}

@@ -1,0 +1,1032 @@
+/* SPDX-License-Identifier: MIT */
+/* Pulling peers' logs over HTTP (libcurl): one thread per peer and a supervisor. */
+#include "puller.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "item/id.h"
+#include "sync/apply.h"
+#include "sync/httpsig.h"
+#include "sync/log.h"
+#include "sync/registry.h"
+
+#define BODY_MAX (512u * 1024 * 1024)
+
+static int
+env_int(const char *name, int def)
+{
+	const char	*v = getenv(name);
+	char		*end;
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	n = strtol(v, &end, 10);
+	if (*end != '\0' || n < -1 || n > 1000000000)
+		return def;
+	return (int)n;
+}
+
+void
+mb_sync_opts_default(struct mb_sync_opts *o)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	o->batch = env_int("MB_SYNC_BATCH", 1000);
+	o->wait_s = env_int("MB_SYNC_WAIT", 20);
+	o->threads = env_int("MB_SYNC_THREADS", cores > 0 ? (int)cores : 2);
+	o->backoff_min_ms = env_int("MB_SYNC_BACKOFF_MIN_MS", 250);
+	o->backoff_max_ms = env_int("MB_SYNC_BACKOFF_MAX_MS", 60000);
+	o->registry_s = env_int("MB_SYNC_REGISTRY_S", 60);
+	o->rescan_ms = env_int("MB_SYNC_RESCAN_MS", 1000);
+}
+
+static void
+opts_fill(struct mb_sync_opts *o, const struct mb_sync_opts *in)
+{
+	struct mb_sync_opts def;
+
+	mb_sync_opts_default(&def);
+	*o = in != NULL ? *in : def;
+	if (o->batch <= 0)
+		o->batch = def.batch;
+	if (o->wait_s == 0)
+		o->wait_s = def.wait_s;
+	if (o->threads <= 0)
+		o->threads = def.threads > 0 ? def.threads : 1;
+	if (o->threads > 16)
+		o->threads = 16;
+	if (o->backoff_min_ms <= 0)
+		o->backoff_min_ms = def.backoff_min_ms;
+	if (o->backoff_max_ms <= 0)
+		o->backoff_max_ms = def.backoff_max_ms;
+	if (o->registry_s <= 0)
+		o->registry_s = def.registry_s;
+	if (o->rescan_ms <= 0)
+		o->rescan_ms = def.rescan_ms;
+}
+
+/* ---- the HTTP client ---------------------------------------------------- */
+
+struct client {
+	const struct mb_center_node	*node;
+	CURL				*curl;
+	atomic_int			*stop;	/* may be NULL */
+	atomic_int			*gone;	/* may be NULL */
+};
+
+struct response {
+	long		status;
+	struct mb_buf	body;
+	int64_t		log_next;
+	int64_t		log_last;
+	int64_t		registry_version;
+	int64_t		wire_bytes;
+	int		too_big;
+};
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct response *r = arg;
+
+	if (r->body.len + size * n > BODY_MAX) {
+		r->too_big = 1;
+		return 0;
+	}
+	if (mb_buf_append(&r->body, p, size * n) != MB_OK)
+		return 0;
+	return size * n;
+}
+
+static int64_t
+header_int(const char *line, size_t len, const char *name)
+{
+	size_t	n = strlen(name);
+	char	num[24];
+	size_t	i = 0;
+
+	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return -1;
+	line += n + 1;
+	len -= n + 1;
+	while (len > 0 && *line == ' ') {
+		line++;
+		len--;
+	}
+	while (len > 0 && i + 1 < sizeof(num) && *line >= '0' &&
+	    *line <= '9') {
+		num[i++] = *line++;
+		len--;
+	}
+	num[i] = '\0';
+	return i > 0 ? strtoll(num, NULL, 10) : -1;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct response	*r = arg;
+	int64_t		 v;
+
+	if ((v = header_int(p, size * n, "Mb-Log-Next")) >= 0)
+		r->log_next = v;
+	else if ((v = header_int(p, size * n, "Mb-Log-Last")) >= 0)
+		r->log_last = v;
+	else if ((v = header_int(p, size * n, "Mb-Registry-Version")) >= 0)
+		r->registry_version = v;
+	return size * n;
+}
+
+static int
+on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
+    curl_off_t e)
+{
+	struct client *cl = arg;
+
+	(void)a, (void)b, (void)c, (void)e;
+	return (cl->stop != NULL && atomic_load(cl->stop)) ||
+	    (cl->gone != NULL && atomic_load(cl->gone));
+}
+
+/* Splits "http://host:port/prefix" into authority and path prefix. */
+static int
+split_url(const char *url, char *authority, size_t an, char *prefix,
+    size_t pn)
+{
+	const char	*p = strstr(url, "://"), *slash;
+	size_t		 n;
+
+	if (p == NULL)
+		return MB_ERR_INVAL;
+	p += 3;
+	slash = strchr(p, '/');
+	n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+	if (n == 0 || n >= an)
+		return MB_ERR_INVAL;
+	for (size_t i = 0; i < n; i++)
+		authority[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 :
+		    p[i]);
+	authority[n] = '\0';
+	snprintf(prefix, pn, "%s", slash != NULL ? slash : "");
+	n = strlen(prefix);
+	if (n > 0 && prefix[n - 1] == '/')
+		prefix[n - 1] = '\0';
+	return MB_OK;
+}
+
+/*
+ * A signed GET of base + path + "?" + query (query may be NULL). The
+ * response's status is in r; MB_OK means the transfer worked (whatever
+ * the status).
+ */
+static int
+http_get(struct client *c, const char *base, const char *path,
+    const char *query, int timeout_s, bool sign, struct response *r,
+    struct mb_diag *d)
+{
+	struct mb_sync_req	 req;
+	struct mb_buf		 url = MB_BUF_INIT, full = MB_BUF_INIT;
+	struct mb_buf		 si = MB_BUF_INIT, sg = MB_BUF_INIT;
+	struct mb_buf		 h = MB_BUF_INIT;
+	struct curl_slist	*hdrs = NULL;
+	char			 authority[256], prefix[256];
+	curl_off_t		 down = 0, hsize = 0;
+	CURLcode		 cc;
+	int			 rc;
+
+	memset(r, 0, sizeof(*r));
+	r->log_next = -1;
+	r->log_last = -1;
+	r->registry_version = -1;
+	if (split_url(base, authority, sizeof(authority), prefix,
+	    sizeof(prefix)) != MB_OK)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: not an http URL",
+		    base);
+	rc = MB_ERR_NOMEM;
+	if (mb_buf_printf(&full, "%s%s", prefix, path) != MB_OK ||
+	    mb_buf_printf(&url, "%.*s%s%s%s%s", (int)(strstr(base, "://") -
+	    base + 3), base, authority, mb_buf_cstr(&full), query != NULL ?
+	    "?" : "", query != NULL ? query : "") != MB_OK)
+		goto out;
+	if (mb_buf_printf(&h, "Host: %s", authority) != MB_OK ||
+	    (hdrs = curl_slist_append(hdrs, mb_buf_cstr(&h))) == NULL)
+		goto out;
+	if (sign) {
+		memset(&req, 0, sizeof(req));
+		req.method = "GET";
+		req.authority = authority;
+		req.path = mb_buf_cstr(&full);
+		req.query = query;
+		if ((rc = mb_sync_httpsig_sign(&req, c->node->conf.id,
+		    c->node->key, mb_time_now_ms() / 1000, &si, &sg, NULL,
+		    d)) != MB_OK)
+			goto out;
+		mb_buf_reset(&h);
+		rc = MB_ERR_NOMEM;
+		if (mb_buf_printf(&h, "Signature-Input: %s", si.data) !=
+		    MB_OK ||
+		    (hdrs = curl_slist_append(hdrs, mb_buf_cstr(&h))) == NULL)
+			goto out;
+		mb_buf_reset(&h);
+		if (mb_buf_printf(&h, "Signature: %s", sg.data) != MB_OK ||
+		    (hdrs = curl_slist_append(hdrs, mb_buf_cstr(&h))) == NULL)
+			goto out;
+	}
+	curl_easy_setopt(c->curl, CURLOPT_URL, mb_buf_cstr(&url));
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING, "zstd, gzip");
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS,
+	    (long)(timeout_s + 15) * 1000L);
+	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "mediabridge/" "sync");
+	cc = curl_easy_perform(c->curl);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
+	if (cc != CURLE_OK) {
+		rc = mb_diag_set(d, MB_ERR_NET, "%s: %s", base,
+		    r->too_big ? "response too large" :
+		    curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	curl_easy_getinfo(c->curl, CURLINFO_HEADER_SIZE, &hsize);
+	r->wire_bytes = (int64_t)down + (int64_t)hsize;
+	rc = MB_OK;
+out:
+	curl_slist_free_all(hdrs);
+	mb_buf_free(&url);
+	mb_buf_free(&full);
+	mb_buf_free(&si);
+	mb_buf_free(&sg);
+	mb_buf_free(&h);
+	return rc;
+}
+
+/* A non-200 answer as an error: "HTTP 403: <the server's message>". */
+static int
+status_error(const char *base, const struct response *r, struct mb_diag *d)
+{
+	json_t		*j;
+	const char	*msg = NULL;
+	int		 rc;
+
+	j = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len,
+	    0, NULL);
+	msg = json_string_value(json_object_get(json_object_get(j, "error"),
+	    "message"));
+	rc = mb_diag_set(d, MB_ERR_NET, "%s: HTTP %ld%s%.200s", base,
+	    r->status, msg != NULL ? ": " : "", msg != NULL ? msg : "");
+	json_decref(j);
+	return rc;
+}
+
+static int
+client_init(struct client *c, const struct mb_center_node *n,
+    atomic_int *stop, atomic_int *gone)
+{
+	c->node = n;
+	c->stop = stop;
+	c->gone = gone;
+	if ((c->curl = curl_easy_init()) == NULL)
+		return MB_ERR_NOMEM;
+	return MB_OK;
+}
+
+static void
+client_free(struct client *c)
+{
+	if (c->curl != NULL)
+		curl_easy_cleanup(c->curl);
+	c->curl = NULL;
+}
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void
+curl_start(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* ---- the exchange's state ----------------------------------------------- */
+
+struct worker {
+	struct mb_sync		*sync;
+	char			 center[33];
+	char			 url[256];
+	pthread_t		 thread;
+	atomic_int		 gone;
+	atomic_int		 finished;
+	/* this process's counters, under sync->lock */
+	int64_t			 pulls, errors, applied, refused, dups;
+	int64_t			 wire_bytes, raw_bytes, backoff_ms;
+	struct worker		*next;
+};
+
+struct mb_sync {
+	const struct mb_center_node	*node;
+	struct mb_sync_opts		 o;
+	pthread_t			 supervisor;
+	pthread_mutex_t			 lock;
+	pthread_cond_t			 cond;
+	atomic_int			 stop;
+	struct worker			*workers;
+	int64_t				 registry_fetched_ms;
+	int				 once;
+};
+
+/* Sleeps up to ms, waking early when the exchange stops. */
+static void
+nap(struct mb_sync *s, int64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&s->lock);
+	if (!atomic_load(&s->stop))
+		pthread_cond_timedwait(&s->cond, &s->lock, &ts);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Fetches the registry from base and applies it when newer. */
+static int
+fetch_registry(struct client *c, struct mb_store *st, const char *base,
+    bool *applied, struct mb_diag *d)
+{
+	struct response	r;
+	int		rc;
+
+	*applied = false;
+	if ((rc = http_get(c, base, "/federation/v1/registry", NULL, 10, true,
+	    &r, d)) != MB_OK)
+		return rc;
+	if (r.status != 200)
+		rc = status_error(base, &r, d);
+	else
+		rc = mb_sync_registry_apply(st, c->node, r.body.data,
+		    r.body.len, applied, d);
+	mb_buf_free(&r.body);
+	return rc;
+}
+
+struct verify_job {
+	struct mb_sync_batch		*b;
+	const struct mb_sync_keyring	*kr;
+	size_t				 from, to;
+};
+
+static void *
+verify_main(void *arg)
+{
+	struct verify_job *j = arg;
+
+	mb_sync_batch_verify(j->b, j->kr, j->from, j->to);
+	return NULL;
+}
+
+/* Verifies a batch on up to threads cores. */
+static void
+verify_parallel(struct mb_sync_batch *b, const struct mb_sync_keyring *kr,
+    int threads)
+{
+	struct verify_job	jobs[16];
+	pthread_t		tids[16];
+	size_t			n = mb_sync_batch_count(b), per;
+	int			t = threads, started = 0;
+
+	if (t > 16)
+		t = 16;
+	if (t <= 1 || n < 32) {
+		mb_sync_batch_verify(b, kr, 0, n);
+		return;
+	}
+	per = (n + (size_t)t - 1) / (size_t)t;
+	for (int i = 0; i < t; i++) {
+		jobs[i].b = b;
+		jobs[i].kr = kr;
+		jobs[i].from = (size_t)i * per;
+		jobs[i].to = jobs[i].from + per > n ? n : jobs[i].from + per;
+	}
+	for (int i = 1; i < t; i++)
+		if (pthread_create(&tids[i], NULL, verify_main, &jobs[i]) == 0)
+			started |= 1 << i;
+		else
+			verify_main(&jobs[i]);
+	verify_main(&jobs[0]);
+	for (int i = 1; i < t; i++)
+		if (started & (1 << i))
+			pthread_join(tids[i], NULL);
+}
+
+struct pull_state {
+	struct mb_sync_keyring	*kr;
+	bool			 caught_up;
+	int64_t			 applied, refused, dups, wire, raw;
+};
+
+/*
+ * One round with peer center at base: GET the log after its cursor,
+ * refresh the registry when the peer has a newer one, verify, apply.
+ */
+static int
+pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
+    const char *center, const char *base, int wait_s, struct pull_state *ps,
+    struct mb_diag *d)
+{
+	struct mb_peer			 peer;
+	struct response			 r;
+	struct mb_sync_batch		*b = NULL;
+	struct mb_sync_apply_result	 res;
+	char				 query[128];
+	bool				 applied;
+	int				 rc;
+
+	ps->caught_up = false;
+	if ((rc = mb_store_peer_get(st, center, &peer, d)) != MB_OK)
+		return rc;
+	snprintf(query, sizeof(query), "after=%lld&limit=%d&wait=%d",
+	    (long long)peer.cursor, o->batch, wait_s > 0 ? wait_s : 0);
+	if ((rc = http_get(c, base, "/federation/v1/log", query,
+	    wait_s > 0 ? wait_s : 0, true, &r, d)) != MB_OK)
+		return rc;
+	if (r.status != 200) {
+		rc = status_error(base, &r, d);
+		goto out;
+	}
+	ps->wire += r.wire_bytes;
+	ps->raw += (int64_t)r.body.len;
+	if (r.log_next < 0) {
+		rc = mb_diag_set(d, MB_ERR_NET, "%s: no Mb-Log-Next", base);
+		goto out;
+	}
+	if (r.registry_version > mb_sync_registry_version(st)) {
+		if ((rc = fetch_registry(c, st, base, &applied, d)) != MB_OK) {
+			mb_diag_prefix(d, "registry");
+			goto out;
+		}
+		if (applied) {
+			mb_sync_keyring_free(ps->kr);
+			ps->kr = NULL;
+		}
+	}
+	if (ps->kr == NULL &&
+	    (rc = mb_sync_keyring_load(st, &ps->kr, d)) != MB_OK)
+		goto out;
+	if ((rc = mb_sync_batch_parse(r.body.data != NULL ? r.body.data : "",
+	    r.body.len, &b, d)) != MB_OK)
+		goto out;
+	verify_parallel(b, ps->kr, o->threads);
+	if ((rc = mb_sync_batch_apply(st, b, center, r.log_next, &res, d)) !=
+	    MB_OK)
+		goto out;
+	ps->applied += res.applied;
+	ps->refused += res.refused;
+	ps->dups += res.duplicates;
+	if (res.applied > 0)
+		mb_sync_log_notify();
+	if (res.applied > 0 || res.refused > 0)
+		log_info("sync: pulled peer=%s applied=%lld dup=%lld "
+		    "refused=%lld cursor=%lld", center, (long long)res.applied,
+		    (long long)res.duplicates, (long long)res.refused,
+		    (long long)res.cursor);
+	if (res.unknown_origin[0] != '\0') {
+		/* Our registry is behind: ask this peer for a newer one. */
+		mb_sync_keyring_free(ps->kr);
+		ps->kr = NULL;
+		if (fetch_registry(c, st, base, &applied, NULL) != MB_OK ||
+		    !applied) {
+			rc = mb_diag_set(d, MB_ERR_AGAIN,
+			    "origin %s is not in the registry yet",
+			    res.unknown_origin);
+			goto out;
+		}
+		goto out;
+	}
+	ps->caught_up = r.log_last >= 0 ? res.cursor >= r.log_last :
+	    mb_sync_batch_count(b) == 0;
+out:
+	mb_sync_batch_free(b);
+	mb_buf_free(&r.body);
+	return rc;
+}
+
+/* ---- workers ------------------------------------------------------------ */
+
+static void *
+worker_main(void *arg)
+{
+	struct worker		*w = arg;
+	struct mb_sync		*s = w->sync;
+	struct client		 c;
+	struct mb_store		*st = NULL;
+	struct pull_state	 ps;
+	struct mb_diag		 d;
+	int64_t			 backoff = 0;
+	int			 rc;
+
+	memset(&ps, 0, sizeof(ps));
+	if (client_init(&c, s->node, &s->stop, &w->gone) != MB_OK)
+		goto out;
+	if ((rc = mb_center_store(s->node, &st, &d)) != MB_OK) {
+		log_error("sync: peer=%s store: %s", w->center,
+		    mb_diag_msg(&d, rc));
+		goto out;
+	}
+	log_info("sync: pulling peer=%s url=%s", w->center, w->url);
+	while (!atomic_load(&s->stop) && !atomic_load(&w->gone)) {
+		int wait_s = s->o.wait_s;
+
+		mb_diag_clear(&d);
+		ps.applied = ps.refused = ps.dups = ps.wire = ps.raw = 0;
+		rc = pull_once(&c, st, &s->o, w->center, w->url, wait_s, &ps,
+		    &d);
+		pthread_mutex_lock(&s->lock);
+		w->pulls++;
+		w->applied += ps.applied;
+		w->refused += ps.refused;
+		w->dups += ps.dups;
+		w->wire_bytes += ps.wire;
+		w->raw_bytes += ps.raw;
+		if (rc != MB_OK)
+			w->errors++;
+		pthread_mutex_unlock(&s->lock);
+		if (rc == MB_OK) {
+			backoff = 0;
+			continue;
+		}
+		if (atomic_load(&s->stop) || atomic_load(&w->gone))
+			break;
+		mb_store_peer_fail(st, w->center, mb_diag_msg(&d, rc),
+		    mb_time_now_ms(), NULL);
+		backoff = backoff == 0 ? s->o.backoff_min_ms : backoff * 2;
+		if (backoff > s->o.backoff_max_ms)
+			backoff = s->o.backoff_max_ms;
+		pthread_mutex_lock(&s->lock);
+		w->backoff_ms = backoff;
+		pthread_mutex_unlock(&s->lock);
+		log_warn("sync: pull failed peer=%s retry_ms=%lld why=\"%s\"",
+		    w->center, (long long)backoff, mb_diag_msg(&d, rc));
+		/* Full jitter over the upper half: peers don't retry in step. */
+		nap(s, backoff / 2 + (int64_t)randombytes_uniform(
+		    (uint32_t)(backoff / 2 + 1)));
+	}
+out:
+	mb_sync_keyring_free(ps.kr);
+	mb_store_close(st);
+	client_free(&c);
+	atomic_store(&w->finished, 1);
+	return NULL;
+}
+
+/* ---- the set of peers --------------------------------------------------- */
+
+struct want {
+	char	center[33];
+	char	url[256];
+};
+
+struct wants {
+	struct want	*w;
+	size_t		 n;
+	struct mb_store	*st;
+	const struct mb_center_node *node;
+};
+
+static int
+want_add(struct wants *ws, const char *center, const char *url)
+{
+	struct want *w;
+
+	for (size_t i = 0; i < ws->n; i++)
+		if (strcmp(ws->w[i].center, center) == 0)
+			return MB_OK;
+	if ((w = realloc(ws->w, (ws->n + 1) * sizeof(*w))) == NULL)
+		return MB_ERR_NOMEM;
+	ws->w = w;
+	w += ws->n++;
+	snprintf(w->center, sizeof(w->center), "%s", center);
+	snprintf(w->url, sizeof(w->url), "%s", url);
+	return MB_OK;
+}
+
+/* HQ: every active center with a URL is a peer. */
+static int
+hq_peer(const struct mb_center *c, void *arg)
+{
+	struct wants *ws = arg;
+
+	if (strcmp(c->id, ws->node->conf.id) == 0 ||
+	    strcmp(c->status, "active") != 0 || c->url[0] == '\0')
+		return MB_OK;
+	return mb_store_peer_put(ws->st, c->id, c->url, 0, NULL);
+}
+
+/* A branch: HQ, under the id the registry gives it. */
+static int
+find_hq(const struct mb_center *c, void *arg)
+{
+	char *id = arg;
+
+	if (strcmp(c->role, "hq") == 0 && strcmp(c->status, "active") == 0) {
+		snprintf(id, 33, "%s", c->id);
+		return 1;
+	}
+	return MB_OK;
+}
+
+static int
+peer_eligible(const struct mb_peer *p, void *arg)
+{
+	struct wants		*ws = arg;
+	struct mb_center	 c;
+
+	if (strcmp(p->center, ws->node->conf.id) == 0)
+		return MB_OK;
+	if (mb_store_center_get(ws->st, p->center, &c, NULL) != MB_OK ||
+	    strcmp(c.status, "active") != 0)
+		return MB_OK;
+	return want_add(ws, p->center, p->url);
+}
+
+/*
+ * Brings the peers table up to date with the registry (and, on a branch,
+ * the registry with HQ), then lists the peers to pull from.
+ */
+static int
+compute_peers(struct mb_sync *s, struct client *c, struct mb_store *st,
+    struct wants *ws, struct mb_diag *d)
+{
+	const struct mb_conf	*conf = &s->node->conf;
+	int64_t			 now = mb_time_now_ms();
+	char			 hq[33] = "";
+	bool			 applied;
+	int			 rc;
+
+	ws->st = st;
+	ws->node = s->node;
+	if (strcmp(conf->role, "hq") == 0) {
+		if ((rc = mb_store_center_list(st, hq_peer, ws, d)) != MB_OK)
+			return rc;
+	} else if (conf->hq_url[0] != '\0') {
+		if (mb_sync_registry_version(st) == 0 ||
+		    now - s->registry_fetched_ms >= s->o.registry_s * 1000L) {
+			rc = fetch_registry(c, st, conf->hq_url, &applied, d);
+			if (rc != MB_OK)
+				log_warn("sync: registry fetch from hq failed: "
+				    "%s", mb_diag_msg(d, rc));
+			else
+				s->registry_fetched_ms = now;
+		}
+		if ((rc = mb_store_center_list(st, find_hq, hq, d)) != MB_OK)
+			return rc;
+		if (hq[0] != '\0' && (rc = mb_store_peer_put(st, hq,
+		    conf->hq_url, 0, d)) != MB_OK)
+			return rc;
+	}
+	return mb_store_peer_list(st, peer_eligible, ws, d);
+}
+
+static void
+reap(struct mb_sync *s, bool all)
+{
+	struct worker **pp = &s->workers, *w;
+
+	while ((w = *pp) != NULL) {
+		if (all)
+			atomic_store(&w->gone, 1);
+		if (atomic_load(&w->gone)) {
+			pthread_join(w->thread, NULL);
+			*pp = w->next;
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
+}
+
+static void
+reconcile(struct mb_sync *s, const struct wants *ws)
+{
+	struct worker *w;
+
+	for (w = s->workers; w != NULL; w = w->next) {
+		bool keep = false;
+
+		for (size_t i = 0; i < ws->n; i++)
+			if (strcmp(ws->w[i].center, w->center) == 0 &&
+			    strcmp(ws->w[i].url, w->url) == 0)
+				keep = true;
+		if (!keep)
+			atomic_store(&w->gone, 1);
+	}
+	pthread_mutex_lock(&s->lock);
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	reap(s, false);
+	for (size_t i = 0; i < ws->n; i++) {
+		bool have = false;
+
+		for (w = s->workers; w != NULL; w = w->next)
+			if (strcmp(ws->w[i].center, w->center) == 0)
+				have = true;
+		if (have || (w = calloc(1, sizeof(*w))) == NULL)
+			continue;
+		w->sync = s;
+		snprintf(w->center, sizeof(w->center), "%s", ws->w[i].center);
+		snprintf(w->url, sizeof(w->url), "%s", ws->w[i].url);
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			free(w);
+			continue;
+		}
+		pthread_mutex_lock(&s->lock);
+		w->next = s->workers;
+		s->workers = w;
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+static void *
+supervisor_main(void *arg)
+{
+	struct mb_sync	*s = arg;
+	struct client	 c;
+	struct mb_store	*st = NULL;
+	struct mb_diag	 d;
+	int		 rc;
+
+	if (client_init(&c, s->node, &s->stop, NULL) != MB_OK)
+		return NULL;
+	if ((rc = mb_center_store(s->node, &st, &d)) != MB_OK) {
+		log_error("sync: store: %s", mb_diag_msg(&d, rc));
+		client_free(&c);
+		return NULL;
+	}
+	while (!atomic_load(&s->stop)) {
+		struct wants ws = { NULL, 0, NULL, NULL };
+
+		if ((rc = compute_peers(s, &c, st, &ws, &d)) != MB_OK)
+			log_warn("sync: peers: %s", mb_diag_msg(&d, rc));
+		else
+			reconcile(s, &ws);
+		free(ws.w);
+		nap(s, s->o.rescan_ms);
+	}
+	mb_store_close(st);
+	client_free(&c);
+	return NULL;
+}
+
+int
+mb_sync_start(const struct mb_center_node *n, const struct mb_sync_opts *o,
+    struct mb_sync **out, struct mb_diag *d)
+{
+	struct mb_sync *s;
+
+	pthread_once(&curl_once, curl_start);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return MB_ERR_NOMEM;
+	s->node = n;
+	opts_fill(&s->o, o);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	if (pthread_create(&s->supervisor, NULL, supervisor_main, s) != 0) {
+		free(s);
+		return mb_diag_set(d, MB_ERR_NOMEM,
+		    "sync: cannot start a thread");
+	}
+	*out = s;
+	return MB_OK;
+}
+
+void
+mb_sync_stop(struct mb_sync *s)
+{
+	if (s == NULL)
+		return;
+	atomic_store(&s->stop, 1);
+	pthread_mutex_lock(&s->lock);
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->supervisor, NULL);
+	reap(s, true);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s);
+}
+
+int
+mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
+    struct mb_diag *d)
+{
+	struct mb_sync		 s;
+	struct client		 c;
+	struct mb_store		*st = NULL;
+	struct wants		 ws = { NULL, 0, NULL, NULL };
+	struct pull_state	 ps;
+	struct mb_diag		 pd;
+	int			 rc, failed = 0;
+
+	pthread_once(&curl_once, curl_start);
+	memset(&s, 0, sizeof(s));
+	memset(&ps, 0, sizeof(ps));
+	s.node = n;
+	s.once = 1;
+	opts_fill(&s.o, o);
+	if ((rc = client_init(&c, n, NULL, NULL)) != MB_OK)
+		return rc;
+	if ((rc = mb_center_store(n, &st, d)) != MB_OK)
+		goto out;
+	if ((rc = compute_peers(&s, &c, st, &ws, d)) != MB_OK)
+		goto out;
+	for (size_t i = 0; i < ws.n; i++) {
+		int64_t applied = 0, refused = 0;
+
+		for (int rounds = 0; rounds < 1000000; rounds++) {
+			mb_diag_clear(&pd);
+			ps.applied = ps.refused = 0;
+			rc = pull_once(&c, st, &s.o, ws.w[i].center,
+			    ws.w[i].url, 0, &ps, &pd);
+			applied += ps.applied;
+			refused += ps.refused;
+			if (rc != MB_OK || ps.caught_up)
+				break;
+		}
+		if (rc != MB_OK) {
+			mb_store_peer_fail(st, ws.w[i].center,
+			    mb_diag_msg(&pd, rc), mb_time_now_ms(), NULL);
+			if (!failed)
+				mb_diag_set(d, MB_ERR_NET, "peer %s: %s",
+				    ws.w[i].center, mb_diag_msg(&pd, rc));
+			failed = 1;
+		}
+		printf("%s\t%lld new\t%lld refused\t%s\n", ws.w[i].center,
+		    (long long)applied, (long long)refused,
+		    rc == MB_OK ? "ok" : mb_diag_msg(&pd, rc));
+	}
+	rc = failed ? MB_ERR_NET : MB_OK;
+out:
+	mb_sync_keyring_free(ps.kr);
+	free(ws.w);
+	mb_store_close(st);
+	client_free(&c);
+	return rc;
+}
+
+/* ---- metrics and small client calls ------------------------------------- */
+
+struct metrics_ctx {
+	struct mb_buf	*out;
+	struct mb_sync	*s;
+};
+
+static int
+peer_metrics(const struct mb_peer *p, void *arg)
+{
+	struct metrics_ctx	*m = arg;
+	int64_t			 backoff = 0, wire = 0, raw = 0, errors = 0;
+
+	if (m->s != NULL) {
+		pthread_mutex_lock(&m->s->lock);
+		for (struct worker *w = m->s->workers; w != NULL; w = w->next)
+			if (strcmp(w->center, p->center) == 0) {
+				backoff = w->backoff_ms;
+				wire = w->wire_bytes;
+				raw = w->raw_bytes;
+				errors = w->errors;
+			}
+		pthread_mutex_unlock(&m->s->lock);
+	}
+	if (mb_buf_printf(m->out,
+	    "mediabridge_peer_cursor{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_received_total{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_refused_total{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_last_success_seconds{peer=\"%s\"} %.3f\n"
+	    "mediabridge_peer_last_error_seconds{peer=\"%s\"} %.3f\n"
+	    "mediabridge_peer_up{peer=\"%s\"} %d\n"
+	    "mediabridge_peer_errors_total{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_backoff_ms{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_wire_bytes_total{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_raw_bytes_total{peer=\"%s\"} %lld\n",
+	    p->center, (long long)p->cursor, p->center, (long long)p->received,
+	    p->center, (long long)p->refused, p->center,
+	    (double)p->last_ok_ms / 1000.0, p->center,
+	    (double)p->last_err_ms / 1000.0, p->center,
+	    p->last_ok_ms >= p->last_err_ms && p->last_ok_ms > 0 ? 1 : 0,
+	    p->center, (long long)errors, p->center, (long long)backoff,
+	    p->center, (long long)wire, p->center, (long long)raw) != MB_OK)
+		return MB_ERR_NOMEM;
+	return MB_OK;
+}
+
+int
+mb_sync_metrics(struct mb_sync *s, struct mb_store *st, struct mb_buf *out,
+    struct mb_diag *d)
+{
+	struct metrics_ctx m = { out, s };
+
+	if (mb_buf_printf(out,
+	    "# TYPE mediabridge_peer_cursor gauge\n"
+	    "# TYPE mediabridge_peer_received_total counter\n"
+	    "# TYPE mediabridge_peer_refused_total counter\n"
+	    "# TYPE mediabridge_registry_version gauge\n"
+	    "mediabridge_registry_version %lld\n",
+	    (long long)mb_sync_registry_version(st)) != MB_OK)
+		return MB_ERR_NOMEM;
+	return mb_store_peer_list(st, peer_metrics, &m, d);
+}
+
+int
+mb_sync_fetch_center_id(const char *url, char id[33], struct mb_diag *d)
+{
+	struct client	 c;
+	struct response	 r;
+	json_t		*j;
+	const char	*s;
+	int		 rc;
+
+	pthread_once(&curl_once, curl_start);
+	if ((rc = client_init(&c, NULL, NULL, NULL)) != MB_OK)
+		return rc;
+	rc = http_get(&c, url, "/federation/v1/center", NULL, 10, false, &r,
+	    d);
+	client_free(&c);
+	if (rc != MB_OK)
+		return rc;
+	if (r.status != 200) {
+		rc = status_error(url, &r, d);
+		mb_buf_free(&r.body);
+		return rc;
+	}
+	j = json_loadb(r.body.data != NULL ? r.body.data : "", r.body.len, 0,
+	    NULL);
+	mb_buf_free(&r.body);
+	s = json_string_value(json_object_get(j, "id"));
+	if (s == NULL || !mb_center_id_valid(s)) {
+		json_decref(j);
+		return mb_diag_set(d, MB_ERR_NET,
+		    "%s: /federation/v1/center gave no center id", url);
+	}
+	snprintf(id, 33, "%s", s);
+	json_decref(j);
+	return MB_OK;
+}
+
+int
+mb_sync_sign_get(const struct mb_center_node *n, const char *url,
+    struct mb_buf *out, struct mb_diag *d)
+{
+	struct mb_sync_req	 req;
+	struct mb_buf		 si = MB_BUF_INIT, sg = MB_BUF_INIT;
+	char			 authority[256], path[1024];
+	const char		*q;
+	int			 rc;
+
+	if (split_url(url, authority, sizeof(authority), path,
+	    sizeof(path)) != MB_OK)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: not an http URL",
+		    url);
+	if ((q = strchr(path, '?')) != NULL)
+		path[q - path] = '\0';
+	q = strchr(url, '?');
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.authority = authority;
+	req.path = path;
+	req.query = q != NULL ? q + 1 : NULL;
+	if ((rc = mb_sync_httpsig_sign(&req, n->conf.id, n->key,
+	    mb_time_now_ms() / 1000, &si, &sg, NULL, d)) == MB_OK &&
+	    mb_buf_printf(out, "Signature-Input: %s\nSignature: %s\n",
+	    si.data, sg.data) != MB_OK)
+		rc = MB_ERR_NOMEM;
+	mb_buf_free(&si);
+	mb_buf_free(&sg);
+	return rc;
+}
