@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -19,7 +20,9 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "item/id.h"
+#include "base/fs.h"
 #include "sync/apply.h"
+#include "sync/blob.h"
 #include "sync/httpsig.h"
 #include "sync/log.h"
 #include "sync/registry.h"
@@ -195,9 +198,9 @@ split_url(const char *url, char *authority, size_t an, char *prefix,
  * the status).
  */
 static int
-http_get(struct client *c, const char *base, const char *path,
-    const char *query, int timeout_s, bool sign, struct response *r,
-    struct mb_diag *d)
+http_get_h(struct client *c, const char *base, const char *path,
+    const char *query, int timeout_s, bool sign, const char *extra,
+    struct response *r, struct mb_diag *d)
 {
 	struct mb_sync_req	 req;
 	struct mb_buf		 url = MB_BUF_INIT, full = MB_BUF_INIT;
@@ -225,6 +228,8 @@ http_get(struct client *c, const char *base, const char *path,
 		goto out;
 	if (mb_buf_printf(&h, "Host: %s", authority) != MB_OK ||
 	    (hdrs = curl_slist_append(hdrs, mb_buf_cstr(&h))) == NULL)
+		goto out;
+	if (extra != NULL && (hdrs = curl_slist_append(hdrs, extra)) == NULL)
 		goto out;
 	if (sign) {
 		memset(&req, 0, sizeof(req));
@@ -284,6 +289,14 @@ out:
 	mb_buf_free(&sg);
 	mb_buf_free(&h);
 	return rc;
+}
+
+static int
+http_get(struct client *c, const char *base, const char *path,
+    const char *query, int timeout_s, bool sign, struct response *r,
+    struct mb_diag *d)
+{
+	return http_get_h(c, base, path, query, timeout_s, sign, NULL, r, d);
 }
 
 /* A non-200 answer as an error: "HTTP 403: <the server's message>". */
@@ -1029,4 +1042,71 @@ mb_sync_sign_get(const struct mb_center_node *n, const char *url,
 	mb_buf_free(&si);
 	mb_buf_free(&sg);
 	return rc;
+}
+
+int
+mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
+    const char *hash, struct mb_diag *d)
+{
+	struct client	 c;
+	struct response	 r;
+	struct stat	 sb;
+	char		 path[1200], part[1300], dir[1200], range[64];
+	char		 urlpath[128];
+	off_t		 have = 0;
+	FILE		*f;
+	int		 rc;
+
+	if (mb_sync_blob_path(&n->conf, hash, path, sizeof(path)) != MB_OK)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: not a blob hash",
+		    hash);
+	if (access(path, F_OK) == 0)
+		return MB_OK;
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	if ((rc = mb_fs_mkdirs(dir, 0755, d)) != MB_OK)
+		return rc;
+	snprintf(part, sizeof(part), "%s.part", path);
+	if (stat(part, &sb) == 0)
+		have = sb.st_size;
+	snprintf(range, sizeof(range), "Range: bytes=%lld-", (long long)have);
+	snprintf(urlpath, sizeof(urlpath), "/federation/v1/blobs/%s", hash);
+	pthread_once(&curl_once, curl_start);
+	if ((rc = client_init(&c, n, NULL, NULL)) != MB_OK)
+		return rc;
+	rc = http_get_h(&c, base, urlpath, NULL, 300, true,
+	    have > 0 ? range : NULL, &r, d);
+	client_free(&c);
+	if (rc != MB_OK)
+		return rc;
+	if (r.status != 200 && r.status != 206) {
+		rc = r.status == 416 ? MB_ERR_CORRUPT : status_error(base, &r,
+		    d);
+		if (r.status == 416)
+			unlink(part);
+		mb_buf_free(&r.body);
+		return rc;
+	}
+	/* 200: the whole blob again; 206: the rest after what we have. */
+	if ((f = fopen(part, r.status == 206 ? "ab" : "wb")) == NULL ||
+	    fwrite(r.body.data != NULL ? r.body.data : "", 1, r.body.len, f) !=
+	    r.body.len) {
+		if (f != NULL)
+			fclose(f);
+		mb_buf_free(&r.body);
+		return mb_diag_set(d, MB_ERR_IO, "%s: %s", part,
+		    strerror(errno));
+	}
+	mb_buf_free(&r.body);
+	if (fclose(f) != 0)
+		return mb_diag_set(d, MB_ERR_IO, "%s: %s", part,
+		    strerror(errno));
+	if ((rc = mb_sync_blob_check(part, hash, d)) != MB_OK) {
+		unlink(part);
+		return rc;
+	}
+	if (rename(part, path) != 0)
+		return mb_diag_set(d, MB_ERR_IO, "%s: %s", path,
+		    strerror(errno));
+	return MB_OK;
 }

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* Media blobs by content hash: where they live, checking them, fetching them. */
+#ifndef MB_SYNC_BLOB_H
+#define MB_SYNC_BLOB_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "center/center.h"
+
+/* A blob's name: its SHA-256 in 64 lower-case hex digits. */
+#define MB_BLOB_HASH_LEN 64
+
+/*
+ * DIR/blobs/<h0h1>/<hash>: MB_ERR_INVAL when hash is not a blob name
+ * (so a name can never climb out of the directory).
+ */
+int mb_sync_blob_path(const struct mb_conf *c, const char *hash, char *out,
+    size_t n);
+
+/* MB_OK when the file at path hashes to hash; MB_ERR_CORRUPT if not. */
+int mb_sync_blob_check(const char *path, const char *hash,
+    struct mb_diag *d);
+
+/*
+ * Fetches blob hash from the center at base (GET /federation/v1/blobs/,
+ * signed), resuming a partial download with Range, checks it against the
+ * hash and only then moves it into place. A blob already here is kept.
+ */
+int mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
+    const char *hash, struct mb_diag *d);
+
+#endif
