@@ -20,6 +20,10 @@ mb_conf_defaults(struct mb_conf *c, const char *dir)
 	snprintf(c->role, sizeof(c->role), "branch");
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	c->max_body = 8 * 1024 * 1024;
+	c->timeout = 30;
+	c->max_connections = 1024;
+	c->cache_mb = 64;
+	c->access_log = 1;
 	snprintf(c->database, sizeof(c->database), "sqlite:store.db");
 }
 
@@ -90,6 +94,34 @@ on_value(void *user, const char *section, const char *name,
 			if (set_int(value, 1024, INT64_C(1) << 40, &v) != 0)
 				goto badnum;
 			c->max_body = v;
+			return 1;
+		}
+		if (strcmp(name, "timeout") == 0) {
+			if (set_int(value, 1, 3600, &v) != 0)
+				goto badnum;
+			c->timeout = (int)v;
+			return 1;
+		}
+		if (strcmp(name, "max_connections") == 0) {
+			if (set_int(value, 1, 1000000, &v) != 0)
+				goto badnum;
+			c->max_connections = (int)v;
+			return 1;
+		}
+		if (strcmp(name, "cache_mb") == 0) {
+			if (set_int(value, 0, 65536, &v) != 0)
+				goto badnum;
+			c->cache_mb = (int)v;
+			return 1;
+		}
+		if (strcmp(name, "access_log") == 0) {
+			if (strcmp(value, "on") == 0 || strcmp(value, "1") == 0)
+				c->access_log = 1;
+			else if (strcmp(value, "off") == 0 ||
+			    strcmp(value, "0") == 0)
+				c->access_log = 0;
+			else
+				goto badnum;
 			return 1;
 		}
 	} else if (strcmp(section, "store") == 0) {

@@ -29,6 +29,10 @@ struct mb_conf {
 	char	listen[128];		/* HOST:PORT */
 	int	threads;		/* 0: one per core */
 	int64_t	max_body;		/* bytes */
+	int	timeout;		/* idle connection timeout, seconds */
+	int	max_connections;
+	int	cache_mb;		/* response cache; 0: off */
+	int	access_log;		/* one log line per request: 1/0 */
 
 	/* [store] */
 	char	database[1024];		/* sqlite:PATH or postgresql://... */

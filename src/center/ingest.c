@@ -260,6 +260,9 @@ prepare_item(struct mb_ingest *ig, json_t *item,
 		json_object_set_new(meta, "workflow", json_string(o->workflow));
 	if (detected)
 		json_object_set_new(meta, "languageDetected", json_true());
+	if (o->translation != NULL)
+		json_object_set_new(meta, "translation",
+		    json_deep_copy(o->translation));
 	if ((rc = mb_envelope_new(json_incref(item), meta, &p->env, d)) !=
 	    MB_OK)
 		return rc;

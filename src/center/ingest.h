@@ -35,6 +35,8 @@ struct mb_ingest_opts {
 	const char	*audience;	/* default "public" */
 	const char	*workflow;	/* default "published" */
 	int64_t		 now_ms;	/* default: the clock */
+	/* meta.translation to sign with the item (borrowed); NULL: none */
+	const json_t	*translation;
 };
 
 /*

@@ -78,5 +78,24 @@ const char *const mb_sqlite_migrations[] = {
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  version INTEGER NOT NULL,"
 	"  document BLOB NOT NULL);",
+	/* 3 (http): accounts, credentials, item authors; listing's index. */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL,"
+	"  pwhash TEXT,"
+	"  created_ms INTEGER NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE credentials ("
+	"  hash BLOB PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  csrf TEXT,"
+	"  created_ms INTEGER NOT NULL,"
+	"  expires_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE item_authors ("
+	"  uri TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX items_list ON items (first_ms DESC, seq DESC);",
 	NULL
 };

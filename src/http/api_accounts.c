@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/* Accounts over HTTP: login, logout, me, users and tokens. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "http_int.h"
+
+#define SESSION_TTL_MS (INT64_C(12) * 3600 * 1000)
+
+/* A string field of a JSON body or of a form. */
+static const char *
+field(struct mb_req *r, json_t *body, const char *name)
+{
+	if (body != NULL)
+		return json_string_value(json_object_get(body, name));
+	return mb_req_form(r, name);
+}
+
+static bool
+is_form(struct mb_req *r)
+{
+	const char *ct = mb_req_header(r, "Content-Type");
+
+	return ct != NULL && strncasecmp(ct,
+	    "application/x-www-form-urlencoded", 33) == 0;
+}
+
+static void
+login(struct mb_req *r)
+{
+	struct mb_store	*st;
+	struct mb_user	 u;
+	struct mb_diag	 d = { "" };
+	json_t		*body = NULL;
+	const char	*name, *pw;
+	char		 secret[MB_SECRET_TEXT_LEN], csrf[MB_SECRET_TEXT_LEN];
+	char		 cookie[160], ra[24];
+	int64_t		 wait, now = mb_time_now_ms();
+	int		 rc;
+
+	if (!is_form(r) && (body = mb_req_json_or_reply(r)) == NULL)
+		return;
+	name = field(r, body, "name");
+	pw = field(r, body, "password");
+	if (name == NULL || pw == NULL) {
+		json_decref(body);
+		mb_resp_error(r, 400, "invalid", "give name and password");
+		return;
+	}
+	if ((wait = mb_throttle_check(mb_req_throttle(r), name,
+	    mb_req_client(r), now)) > 0) {
+		json_decref(body);
+		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+		mb_resp_header(r, "Retry-After", ra);
+		mb_resp_error(r, 429, "too_many_attempts", "too many failed "
+		    "logins for this name from this address; try again in %lld "
+		    "seconds", (long long)wait);
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL) {
+		json_decref(body);
+		return;
+	}
+	rc = mb_accounts_login(st, name, pw, &u, &d);
+	if (rc == MB_ERR_PERM) {
+		mb_throttle_fail(mb_req_throttle(r), name, mb_req_client(r),
+		    now);
+		log_warn("http: login failed client=%s", mb_req_client(r));
+		json_decref(body);
+		mb_resp_error(r, 401, "unauthorized", "wrong name or password");
+		return;
+	}
+	json_decref(body);
+	if (rc != MB_OK ||
+	    (rc = mb_accounts_session_new(st, u.id, SESSION_TTL_MS, secret,
+	    csrf, &d)) != MB_OK) {
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	mb_throttle_ok(mb_req_throttle(r), u.name, mb_req_client(r));
+	snprintf(cookie, sizeof(cookie), "mb_session=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=%lld%s", secret,
+	    (long long)(SESSION_TTL_MS / 1000),
+	    strncmp(mb_req_node(r)->conf.url, "https:", 6) == 0 ?
+	    "; Secure" : "");
+	mb_resp_header(r, "Set-Cookie", cookie);
+	mb_resp_json(r, 200, json_pack("{s:s, s:s, s:s}", "name", u.name,
+	    "role", u.role, "csrf", csrf));
+}
+
+static void
+logout(struct mb_req *r)
+{
+	const char	*c = mb_req_cookie(r, "mb_session");
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+
+	if (c != NULL) {
+		if ((st = mb_req_store_or_reply(r)) == NULL)
+			return;
+		if (mb_accounts_session_end(st, c, &d) != MB_OK) {
+			mb_resp_err(r, MB_ERR_STORE, &d);
+			return;
+		}
+	}
+	mb_resp_header(r, "Set-Cookie", "mb_session=; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=0");
+	mb_resp_empty(r, 204);
+}
+
+static void
+me(struct mb_req *r)
+{
+	const struct mb_http_user *u = mb_req_user(r);
+
+	if (u == NULL) {
+		mb_resp_error(r, 401, "unauthorized", "not signed in");
+		return;
+	}
+	mb_resp_json(r, 200, json_pack("{s:s, s:s, s:s*}", "name", u->name,
+	    "role", mb_role_name(u->role), "csrf",
+	    u->session ? u->csrf : NULL));
+}
+
+/* 401 for readers, 403 for the others; true when the caller is admin. */
+static bool
+admin_or_reply(struct mb_req *r)
+{
+	if (mb_req_user(r) == NULL) {
+		mb_resp_error(r, 401, "unauthorized", "sign in first");
+		return false;
+	}
+	if (mb_req_role(r) != MB_ROLE_ADMIN) {
+		mb_resp_error(r, 403, "forbidden", "only an admin manages "
+		    "accounts");
+		return false;
+	}
+	return true;
+}
+
+static int
+add_user_json(const struct mb_user *u, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:b}", "name",
+	    u->name, "role", u->role, "disabled", u->disabled));
+	return MB_OK;
+}
+
+static void
+users_list(struct mb_req *r)
+{
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+	json_t		*a;
+	int		 rc;
+
+	if (!admin_or_reply(r) || (st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if ((a = json_array()) == NULL) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	if ((rc = mb_store_user_list(st, add_user_json, a, &d)) != MB_OK) {
+		json_decref(a);
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	mb_resp_json(r, 200, json_pack("{s:o}", "users", a));
+}
+
+static void
+users_add(struct mb_req *r)
+{
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+	json_t		*body;
+	const char	*name, *role, *pw;
+	char		 loc[128];
+	int		 rc;
+
+	if (!admin_or_reply(r) || (body = mb_req_json_or_reply(r)) == NULL)
+		return;
+	name = json_string_value(json_object_get(body, "name"));
+	role = json_string_value(json_object_get(body, "role"));
+	pw = json_string_value(json_object_get(body, "password"));
+	if (name == NULL || role == NULL) {
+		json_decref(body);
+		mb_resp_error(r, 400, "invalid", "give name and role (and "
+		    "password, for web sign-in)");
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL) {
+		json_decref(body);
+		return;
+	}
+	rc = mb_accounts_user_add(st, name, role, pw, &d);
+	if (rc != MB_OK) {
+		json_decref(body);
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	log_info("http: user added name=%s role=%s by=%s", name, role,
+	    mb_req_user(r)->name);
+	snprintf(loc, sizeof(loc), "/api/v1/users/%s", name);
+	mb_resp_header(r, "Location", loc);
+	mb_resp_json(r, 201, json_pack("{s:s, s:s}", "name", name, "role",
+	    role));
+	json_decref(body);
+}
+
+static void
+users_update(struct mb_req *r)
+{
+	const char	*name = mb_req_param(r, "name");
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+	json_t		*body;
+	const char	*role, *pw;
+	int		 rc = MB_OK;
+
+	if (!admin_or_reply(r) || (body = mb_req_json_or_reply(r)) == NULL)
+		return;
+	role = json_string_value(json_object_get(body, "role"));
+	pw = json_string_value(json_object_get(body, "password"));
+	if ((st = mb_req_store_or_reply(r)) == NULL) {
+		json_decref(body);
+		return;
+	}
+	if (role != NULL && mb_role_parse(role) == MB_ROLE_NONE)
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "role: one of admin, "
+		    "editor, journalist, translator, member");
+	if (rc == MB_OK && role != NULL)
+		rc = mb_store_user_update(st, name, role, NULL, &d);
+	if (rc == MB_OK && pw != NULL)
+		rc = mb_accounts_set_password(st, name, pw, &d);
+	json_decref(body);
+	if (rc != MB_OK) {
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	mb_resp_empty(r, 204);
+}
+
+static void
+token_add(struct mb_req *r)
+{
+	const char			*name = mb_req_param(r, "name");
+	const struct mb_http_user	*u = mb_req_user(r);
+	struct mb_store			*st;
+	struct mb_diag			 d = { "" };
+	char				 tok[MB_SECRET_TEXT_LEN];
+	int				 rc;
+
+	if (u == NULL) {
+		mb_resp_error(r, 401, "unauthorized", "sign in first");
+		return;
+	}
+	if (u->role != MB_ROLE_ADMIN && strcmp(u->name, name) != 0) {
+		mb_resp_error(r, 403, "forbidden", "a token for someone else "
+		    "is an admin's to make");
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if ((rc = mb_accounts_token_new(st, name, tok, &d)) != MB_OK) {
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	log_info("http: token added user=%s by=%s", name, u->name);
+	mb_resp_json(r, 201, json_pack("{s:s, s:s}", "name", name, "token",
+	    tok));
+}
+
+const struct mb_route mb_routes_accounts[] = {
+	{ "POST", "/api/v1/login", login, MB_ROUTE_FORM, "login" },
+	{ "POST", "/api/v1/logout", logout, MB_ROUTE_FORM, "logout" },
+	{ "GET", "/api/v1/me", me, 0, "me" },
+	{ "GET", "/api/v1/users", users_list, 0, "users.list" },
+	{ "POST", "/api/v1/users", users_add, 0, "users.add" },
+	{ "PUT", "/api/v1/users/:name", users_update, 0, "users.update" },
+	{ "POST", "/api/v1/users/:name/tokens", token_add, 0, "tokens.add" },
+	MB_ROUTES_END
+};

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* The handler side of the HTTP layer: routes, requests, responses. */
+#ifndef MB_HTTP_HTTP_H
+#define MB_HTTP_HTTP_H
+
+/*
+ * Handler files (api_items.c, and later federation, site, search ...)
+ * include this header only: libmicrohttpd stays in server.c. See
+ * docs/http.md for the whole picture.
+ *
+ * A file contributes a route table:
+ *
+ *	const struct mb_route mb_routes_things[] = {
+ *		{ "GET", "/api/v1/things/:id", get_thing, MB_ROUTE_CACHE,
+ *		  "things.get" },
+ *		MB_ROUTES_END
+ *	};
+ *
+ * and router.c lists the table (one extern line and one entry). A
+ * handler reads the request through mb_req_*() and answers by calling
+ * exactly one mb_resp_*() function (or mb_resp_wait() to park a
+ * long-poll); a handler that answers nothing gets a 500.
+ */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "center/center.h"
+#include "center/ingest.h"
+#include "http/accounts.h"
+#include "store/store.h"
+
+struct mb_req;
+struct mb_http_server;
+
+typedef void (*mb_http_handler)(struct mb_req *r);
+
+/* Route flags. */
+#define MB_ROUTE_CACHE	0x01	/* anonymous 200s go in the response cache */
+#define MB_ROUTE_FORM	0x02	/* accepts x-www-form-urlencoded bodies */
+#define MB_ROUTE_RAW	0x04	/* accepts any body type (uploads) */
+#define MB_ROUTE_NOLOG	0x08	/* no access-log line (health checks) */
+
+struct mb_route {
+	const char	*method;	/* "GET", "POST", "PUT", "DELETE" */
+	/*
+	 * Literal segments and ":name" parameters, "/api/v1/items/:center/
+	 * :local"; a last segment "*" matches the rest of the path (read
+	 * it as the parameter "*"). When several patterns match, the one
+	 * with the most literal segments wins.
+	 */
+	const char	*pattern;
+	mb_http_handler	 handler;
+	unsigned	 flags;
+	const char	*name;		/* metrics and log label: "items.get" */
+};
+#define MB_ROUTES_END { NULL, NULL, NULL, 0, NULL }
+
+/* ---- The request (all strings borrowed for the request's life) ---- */
+
+const char *mb_req_method(const struct mb_req *r);
+/* The path, percent-decoded, without the query. */
+const char *mb_req_path(const struct mb_req *r);
+/* A ":name" path parameter ("*" for the tail); NULL when absent. */
+const char *mb_req_param(const struct mb_req *r, const char *name);
+/* A query parameter (decoded), a header, a cookie; NULL when absent. */
+const char *mb_req_query(struct mb_req *r, const char *name);
+const char *mb_req_header(struct mb_req *r, const char *name);
+const char *mb_req_cookie(struct mb_req *r, const char *name);
+/* The client's address as text ("127.0.0.1"). */
+const char *mb_req_client(const struct mb_req *r);
+/* The body (NUL-terminated; len may be NULL). "" when there is none. */
+const char *mb_req_body(const struct mb_req *r, size_t *len);
+/*
+ * The body as JSON (a new reference for the caller), parsed with the
+ * server's limits (size, depth 64, no duplicate keys, valid UTF-8).
+ * On failure it has answered (400 or 415) and returns NULL: the handler
+ * just returns.
+ */
+json_t *mb_req_json_or_reply(struct mb_req *r);
+/* A field of an x-www-form-urlencoded body (MB_ROUTE_FORM); NULL. */
+const char *mb_req_form(struct mb_req *r, const char *name);
+
+/* Who is asking: NULL for an anonymous reader. */
+struct mb_http_user {
+	int64_t		id;
+	char		name[64];
+	enum mb_role	role;
+	bool		session;	/* by cookie (CSRF was checked) */
+	char		csrf[65];	/* the session's CSRF token, or "" */
+};
+const struct mb_http_user *mb_req_user(const struct mb_req *r);
+/* The caller's role; MB_ROLE_NONE when anonymous. */
+enum mb_role mb_req_role(const struct mb_req *r);
+
+/*
+ * This thread's store connection (one per server thread, opened on first
+ * use). NULL when it cannot be opened: the handler has then been
+ * answered 503 already and must return.
+ */
+struct mb_store *mb_req_store_or_reply(struct mb_req *r);
+const struct mb_center_node *mb_req_node(const struct mb_req *r);
+/* The shared ingest context (thread-safe prepare; commit with a store). */
+struct mb_ingest *mb_req_ingest(const struct mb_req *r);
+struct mb_http_server *mb_req_server(const struct mb_req *r);
+/* The login throttle. */
+struct mb_throttle *mb_req_throttle(const struct mb_req *r);
+
+/* Per-request state that outlives one handler call (long-polls). */
+void *mb_req_data(const struct mb_req *r);
+void mb_req_set_data(struct mb_req *r, void *p, void (*free_fn)(void *));
+
+/* ---- The response ---- */
+
+/* Adds a header (both copied). Call before the mb_resp_*() that answers. */
+void mb_resp_header(struct mb_req *r, const char *name, const char *value);
+/* JSON (v stolen), Content-Type application/json. */
+void mb_resp_json(struct mb_req *r, unsigned status, json_t *v);
+/* Bytes (copied) of a given type. */
+void mb_resp_bytes(struct mb_req *r, unsigned status, const char *ctype,
+    const void *data, size_t len);
+/* Bytes (malloc'd, taken: freed by the server). */
+void mb_resp_take(struct mb_req *r, unsigned status, const char *ctype,
+    char *data, size_t len);
+/* No body (204, 304, ...). */
+void mb_resp_empty(struct mb_req *r, unsigned status);
+/*
+ * {"error": {"code": code, "message": ...}} with the status. code is a
+ * short stable word ("not_found", "forbidden", ...); the message says
+ * what was wrong, for people.
+ */
+void mb_resp_error(struct mb_req *r, unsigned status, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The error for an mb_err code and its diagnostic (400, 404, 409, ...). */
+void mb_resp_err(struct mb_req *r, int err, const struct mb_diag *d);
+/* Keeps this response out of the cache even on a cacheable route. */
+void mb_resp_private(struct mb_req *r);
+/*
+ * Caps how long a cached copy may be served (a list whose contents also
+ * change with the clock, embargoes); by default until the log moves.
+ */
+void mb_resp_cache_ttl(struct mb_req *r, int64_t ms);
+
+/*
+ * Long-poll: parks the request (no thread is held) until the log grows
+ * (mb_http_notify) or mono_deadline_ms (mb_time_mono_ms) passes or the
+ * server shuts down; then the same handler is called again with
+ * mb_req_wakeups() > 0. Typical handler:
+ *
+ *	if (nothing new && mb_time_mono_ms() < deadline &&
+ *	    !mb_http_stopping(mb_req_server(r))) {
+ *		mb_resp_wait(r, deadline);
+ *		return;
+ *	}
+ *	answer with what there is
+ */
+void mb_resp_wait(struct mb_req *r, int64_t mono_deadline_ms);
+unsigned mb_req_wakeups(const struct mb_req *r);
+
+/*
+ * The log's generation: bumped by mb_http_notify() after every commit
+ * (and when the server sees the store's last seq move, every second,
+ * for writes by other processes). Any thread.
+ */
+void mb_http_notify(struct mb_http_server *s);
+uint64_t mb_http_log_gen(struct mb_http_server *s);
+bool mb_http_stopping(struct mb_http_server *s);
+
+/* ---- Small helpers handlers share ---- */
+
+/* Percent-encodes s for a URL path segment or query value. */
+int mb_http_urlencode(const char *s, struct mb_buf *out);
+
+#endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to src/http: the router, the response cache and the metrics. */
+#ifndef MB_HTTP_HTTP_INT_H
+#define MB_HTTP_HTTP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "http/http.h"
+
+/* ---- router.c ---- */
+
+#define MB_ROUTE_MAX_PARAMS 8
+
+struct mb_route_match {
+	const struct mb_route	*route;		/* NULL: none */
+	int			 index;		/* for metrics */
+	int			 nparams;
+	const char		*names[MB_ROUTE_MAX_PARAMS];
+	const char		*values[MB_ROUTE_MAX_PARAMS];
+	char			 allow[64];	/* methods, for a 405 */
+};
+
+/* Every route, numbered 0..n-1 in table order. */
+int mb_router_count(void);
+const struct mb_route *mb_router_at(int i);
+
+/*
+ * Matches method and path. scratch (a copy of path the caller keeps for
+ * the request's life) holds the parameter values. MB_OK with m->route
+ * set; MB_ERR_NOTFOUND (no path matched) or MB_ERR_PERM (the path
+ * matched with other methods: m->allow lists them).
+ */
+int mb_router_match(const char *method, const char *path, char *scratch,
+    struct mb_route_match *m);
+
+/* ---- json.c ---- */
+
+/* Parses JSON with limits; MB_ERR_INVAL/MB_ERR_TOOBIG with a message. */
+int mb_http_json_parse(const char *buf, size_t len, size_t max_depth,
+    json_t **out, struct mb_diag *d);
+
+/* ---- metrics.c ---- */
+
+struct mb_metrics;
+int mb_metrics_new(int nroutes, struct mb_metrics **out);
+void mb_metrics_free(struct mb_metrics *m);
+/* route -1: none matched. */
+void mb_metrics_record(struct mb_metrics *m, int route, unsigned status,
+    int64_t us);
+void mb_metrics_cache(struct mb_metrics *m, bool hit);
+int mb_metrics_render(struct mb_metrics *m, struct mb_buf *out);
+
+/* ---- server.c, for api_ops.c ---- */
+struct mb_metrics *mb_http__metrics(struct mb_http_server *s);
+int mb_http__in_flight(struct mb_http_server *s);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* The router: the list of route tables, and matching a request to one. */
+#include "http_int.h"
+
+#include <string.h>
+
+/*
+ * Each handler file exports one table; list it here (and nowhere else)
+ * to serve it. Order only breaks ties between equally specific patterns.
+ */
+extern const struct mb_route mb_routes_ops[];
+extern const struct mb_route mb_routes_items[];
+extern const struct mb_route mb_routes_accounts[];
+
+static const struct mb_route *const tables[] = {
+	mb_routes_ops,
+	mb_routes_items,
+	mb_routes_accounts,
+	NULL
+};
+
+int
+mb_router_count(void)
+{
+	int n = 0;
+
+	for (int t = 0; tables[t] != NULL; t++)
+		for (int i = 0; tables[t][i].method != NULL; i++)
+			n++;
+	return n;
+}
+
+const struct mb_route *
+mb_router_at(int i)
+{
+	for (int t = 0; tables[t] != NULL; t++)
+		for (int j = 0; tables[t][j].method != NULL; j++)
+			if (i-- == 0)
+				return &tables[t][j];
+	return NULL;
+}
+
+/*
+ * Matches pattern against path; returns the number of literal segments
+ * (>= 0) or -1. Parameter values point into scratch, which is path's
+ * copy with the '/' after each parameter replaced by NUL.
+ */
+static int
+match_one(const char *pattern, const char *path, char *scratch,
+    struct mb_route_match *m)
+{
+	const char	*p = pattern, *s = path;
+	int		 literal = 0, np = 0;
+
+	if (*p != '/' || *s != '/')
+		return -1;
+	while (*p == '/' && *s == '/') {
+		const char	*pe, *se;
+		size_t		 pl, sl;
+
+		p++;
+		s++;
+		pe = strchr(p, '/');
+		pl = pe ? (size_t)(pe - p) : strlen(p);
+		se = strchr(s, '/');
+		sl = se ? (size_t)(se - s) : strlen(s);
+		if (pl == 1 && *p == '*' && pe == NULL) {
+			if (np == MB_ROUTE_MAX_PARAMS)
+				return -1;
+			m->names[np] = "*";
+			m->values[np++] = scratch + (s - path);
+			m->nparams = np;
+			return literal;
+		}
+		if (*p == ':') {
+			if (sl == 0 || np == MB_ROUTE_MAX_PARAMS)
+				return -1;
+			m->names[np] = p + 1;	/* up to '/' in pattern */
+			m->values[np++] = scratch + (s - path);
+		} else {
+			if (pl != sl || memcmp(p, s, pl) != 0)
+				return -1;
+			literal++;
+		}
+		p += pl;
+		s += sl;
+	}
+	if (*p != '\0' || *s != '\0')
+		return -1;
+	m->nparams = np;
+	return literal;
+}
+
+int
+mb_router_match(const char *method, const char *path, char *scratch,
+    struct mb_route_match *m)
+{
+	struct mb_route_match	 cand;
+	int			 best = -1, any = 0, idx = 0;
+	const char		*want = strcmp(method, "HEAD") == 0 ? "GET" :
+				     method;
+
+	memset(m, 0, sizeof(*m));
+	m->index = -1;
+	for (int t = 0; tables[t] != NULL; t++) {
+		for (int i = 0; tables[t][i].method != NULL; i++, idx++) {
+			const struct mb_route *rt = &tables[t][i];
+			int score;
+
+			memset(&cand, 0, sizeof(cand));
+			if ((score = match_one(rt->pattern, path, scratch,
+			    &cand)) < 0)
+				continue;
+			if (strcmp(rt->method, want) != 0) {
+				if (strstr(m->allow, rt->method) == NULL &&
+				    strlen(m->allow) + strlen(rt->method) + 3 <
+				    sizeof(m->allow)) {
+					if (m->allow[0] != '\0')
+						strcat(m->allow, ", ");
+					strcat(m->allow, rt->method);
+				}
+				any = 1;
+				continue;
+			}
+			if (score > best) {
+				char allow[sizeof(m->allow)];
+
+				memcpy(allow, m->allow, sizeof(allow));
+				*m = cand;
+				memcpy(m->allow, allow, sizeof(allow));
+				m->route = rt;
+				m->index = idx;
+				best = score;
+			}
+		}
+	}
+	if (m->route == NULL)
+		return any ? MB_ERR_PERM : MB_ERR_NOTFOUND;
+	/* Cut each parameter value at its '/'. */
+	for (int i = 0; i < m->nparams; i++) {
+		char *v = (char *)m->values[i], *e;
+
+		if (strcmp(m->names[i], "*") != 0 &&
+		    (e = strchr(v, '/')) != NULL)
+			*e = '\0';
+	}
+	return MB_OK;
+}

@@ -1,0 +1,1427 @@
+/* SPDX-License-Identifier: MIT */
+/* The libmicrohttpd glue: requests, responses, the cache, long-polls. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "http_int.h"
+
+#define MAX_HEADERS 12
+#define MAX_FORM 32
+#define JSON_MAX_DEPTH 64
+#define CACHE_SLOTS 4096
+#define CACHE_ENTRY_MAX (1024 * 1024)
+
+struct cache_entry {
+	uint64_t		 hash;
+	char			*key;
+	uint64_t		 gen;
+	int64_t			 expires_ms;	/* mono; 0: until gen moves */
+	char			 etag[24];
+	size_t			 len;
+	struct MHD_Response	*resp;
+	struct MHD_Response	*not_modified;
+};
+
+struct waiter {
+	struct mb_req	*r;
+	struct waiter	*next;
+};
+
+struct mb_http_server {
+	struct MHD_Daemon		*mhd;
+	const struct mb_center_node	*node;
+	struct mb_http_opts		 opts;
+	struct mb_ingest		*ingest;
+	struct mb_metrics		*metrics;
+	struct mb_throttle		*throttle;
+	pthread_key_t			 store_key;
+	int				 listen_fd;
+	char				 address[160];
+	atomic_uint_fast64_t		 gen;
+	atomic_int			 in_flight;
+	atomic_bool			 stopping;
+
+	/* The cache: direct-mapped slots under one lock. */
+	pthread_rwlock_t		 cache_lock;
+	struct cache_entry		 cache[CACHE_SLOTS];
+	size_t				 cache_used;
+
+	/* Parked long-polls and the thread that wakes them. */
+	pthread_mutex_t			 wait_lock;
+	pthread_cond_t			 wait_cond;
+	struct waiter			*waiters;
+	int				 wake_all;
+	int				 waiter_stop;
+	pthread_t			 waiter_thread;
+	int				 waiter_started;
+};
+
+struct hdr {
+	char	*name;
+	char	*value;
+};
+
+struct mb_req {
+	struct mb_http_server	*srv;
+	struct MHD_Connection	*conn;
+	const char		*method;
+	const char		*path;
+	char			*scratch;
+	struct mb_route_match	 m;
+	unsigned		 pre_status;	/* answer at once (404/405) */
+	int64_t			 start_us;
+	char			 client[64];
+
+	struct mb_buf		 body;
+	bool			 has_body;
+	bool			 form_parsed;
+	int			 nform;
+	char			*form[MAX_FORM][2];
+
+	bool			 authed;
+	bool			 anon_request;	/* no credentials offered */
+	struct mb_http_user	 user;
+	bool			 have_user;
+	struct mb_store		*store;
+
+	/* The answer. */
+	bool			 answered;
+	bool			 queued;
+	unsigned		 status;
+	char			 ctype[64];
+	char			*rbody;
+	size_t			 rlen;
+	int			 nhdrs;
+	struct hdr		 hdrs[MAX_HEADERS];
+	bool			 priv;
+	int64_t			 ttl_ms;
+	const char		*cache_state;	/* "hit", "miss", "-" */
+
+	/* Long-polls. */
+	bool			 wait;
+	int64_t			 deadline;
+	uint64_t		 gen_seen;
+	unsigned		 wakeups;
+	void			*data;
+	void			(*data_free)(void *);
+};
+
+/* ---------------------------------------------------------------- */
+/* Request accessors                                                */
+
+const char *
+mb_req_method(const struct mb_req *r)
+{
+	return r->method;
+}
+
+const char *
+mb_req_path(const struct mb_req *r)
+{
+	return r->path;
+}
+
+const char *
+mb_req_param(const struct mb_req *r, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < r->m.nparams; i++) {
+		const char *p = r->m.names[i];
+
+		if (strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/'))
+			return r->m.values[i];
+	}
+	return NULL;
+}
+
+const char *
+mb_req_query(struct mb_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+const char *
+mb_req_header(struct mb_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+mb_req_cookie(struct mb_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *
+mb_req_client(const struct mb_req *r)
+{
+	return r->client;
+}
+
+const char *
+mb_req_body(const struct mb_req *r, size_t *len)
+{
+	if (len != NULL)
+		*len = r->body.len;
+	return mb_buf_cstr(&r->body);
+}
+
+json_t *
+mb_req_json_or_reply(struct mb_req *r)
+{
+	struct mb_diag	 d = { "" };
+	json_t		*v;
+	int		 rc;
+
+	rc = mb_http_json_parse(mb_buf_cstr(&r->body), r->body.len,
+	    JSON_MAX_DEPTH, &v, &d);
+	if (rc == MB_ERR_TOOBIG) {
+		mb_resp_error(r, 413, "too_large", "%s", d.msg);
+		return NULL;
+	}
+	if (rc != MB_OK) {
+		mb_resp_error(r, 400, "bad_json", "%s", d.msg);
+		return NULL;
+	}
+	return v;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes x-www-form-urlencoded in place. */
+static void
+form_decode(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+') {
+			*o++ = ' ';
+		} else if (*s == '%' && hexval(s[1]) >= 0 &&
+		    hexval(s[2]) >= 0) {
+			*o++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+const char *
+mb_req_form(struct mb_req *r, const char *name)
+{
+	if (!r->form_parsed) {
+		const char	*ct = mb_req_header(r, "Content-Type");
+		char		*copy, *save = NULL, *tok;
+
+		r->form_parsed = true;
+		if (ct == NULL || strncasecmp(ct,
+		    "application/x-www-form-urlencoded", 33) != 0)
+			return NULL;
+		if ((copy = strdup(mb_buf_cstr(&r->body))) == NULL)
+			return NULL;
+		for (tok = strtok_r(copy, "&", &save); tok != NULL &&
+		    r->nform < MAX_FORM; tok = strtok_r(NULL, "&", &save)) {
+			char *eq = strchr(tok, '=');
+
+			if (eq != NULL)
+				*eq++ = '\0';
+			r->form[r->nform][0] = strdup(tok);
+			r->form[r->nform][1] = strdup(eq ? eq : "");
+			if (r->form[r->nform][0] == NULL ||
+			    r->form[r->nform][1] == NULL) {
+				free(r->form[r->nform][0]);
+				free(r->form[r->nform][1]);
+				break;
+			}
+			form_decode(r->form[r->nform][0]);
+			form_decode(r->form[r->nform][1]);
+			r->nform++;
+		}
+		free(copy);
+	}
+	for (int i = 0; i < r->nform; i++)
+		if (strcmp(r->form[i][0], name) == 0)
+			return r->form[i][1];
+	return NULL;
+}
+
+const struct mb_http_user *
+mb_req_user(const struct mb_req *r)
+{
+	return r->have_user ? &r->user : NULL;
+}
+
+enum mb_role
+mb_req_role(const struct mb_req *r)
+{
+	return r->have_user ? r->user.role : MB_ROLE_NONE;
+}
+
+static void
+close_store(void *p)
+{
+	mb_store_close(p);
+}
+
+static struct mb_store *
+thread_store(struct mb_http_server *s, struct mb_diag *d)
+{
+	struct mb_store	*st = pthread_getspecific(s->store_key);
+
+	if (st == NULL) {
+		if (mb_center_store(s->node, &st, d) != MB_OK)
+			return NULL;
+		pthread_setspecific(s->store_key, st);
+	}
+	return st;
+}
+
+struct mb_store *
+mb_req_store_or_reply(struct mb_req *r)
+{
+	struct mb_diag d = { "" };
+
+	if (r->store == NULL && (r->store = thread_store(r->srv, &d)) ==
+	    NULL) {
+		log_error("http: store unavailable: %s", d.msg);
+		mb_resp_error(r, 503, "unavailable",
+		    "the store is unavailable; try again");
+	}
+	return r->store;
+}
+
+const struct mb_center_node *
+mb_req_node(const struct mb_req *r)
+{
+	return r->srv->node;
+}
+
+struct mb_ingest *
+mb_req_ingest(const struct mb_req *r)
+{
+	return r->srv->ingest;
+}
+
+struct mb_http_server *
+mb_req_server(const struct mb_req *r)
+{
+	return r->srv;
+}
+
+struct mb_throttle *
+mb_req_throttle(const struct mb_req *r)
+{
+	return r->srv->throttle;
+}
+
+void *
+mb_req_data(const struct mb_req *r)
+{
+	return r->data;
+}
+
+void
+mb_req_set_data(struct mb_req *r, void *p, void (*free_fn)(void *))
+{
+	if (r->data != NULL && r->data_free != NULL && r->data != p)
+		r->data_free(r->data);
+	r->data = p;
+	r->data_free = free_fn;
+}
+
+unsigned
+mb_req_wakeups(const struct mb_req *r)
+{
+	return r->wakeups;
+}
+
+/* ---------------------------------------------------------------- */
+/* Responses                                                        */
+
+void
+mb_resp_header(struct mb_req *r, const char *name, const char *value)
+{
+	if (r->nhdrs == MAX_HEADERS)
+		return;
+	r->hdrs[r->nhdrs].name = strdup(name);
+	r->hdrs[r->nhdrs].value = strdup(value);
+	if (r->hdrs[r->nhdrs].name == NULL ||
+	    r->hdrs[r->nhdrs].value == NULL) {
+		free(r->hdrs[r->nhdrs].name);
+		free(r->hdrs[r->nhdrs].value);
+		return;
+	}
+	r->nhdrs++;
+}
+
+void
+mb_resp_take(struct mb_req *r, unsigned status, const char *ctype,
+    char *data, size_t len)
+{
+	if (r->answered) {
+		free(data);
+		return;
+	}
+	r->answered = true;
+	r->wait = false;
+	r->status = status;
+	snprintf(r->ctype, sizeof(r->ctype), "%s", ctype ? ctype : "");
+	r->rbody = data;
+	r->rlen = data != NULL ? len : 0;
+}
+
+void
+mb_resp_bytes(struct mb_req *r, unsigned status, const char *ctype,
+    const void *data, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (p == NULL) {
+		mb_resp_take(r, 503, NULL, NULL, 0);
+		return;
+	}
+	memcpy(p, data, len);
+	p[len] = '\0';
+	mb_resp_take(r, status, ctype, p, len);
+}
+
+void
+mb_resp_json(struct mb_req *r, unsigned status, json_t *v)
+{
+	char *s = v != NULL ? json_dumps(v, JSON_COMPACT) : NULL;
+
+	json_decref(v);
+	if (s == NULL) {
+		mb_resp_take(r, 503, NULL, NULL, 0);
+		return;
+	}
+	mb_resp_take(r, status, "application/json", s, strlen(s));
+}
+
+void
+mb_resp_empty(struct mb_req *r, unsigned status)
+{
+	mb_resp_take(r, status, NULL, NULL, 0);
+}
+
+void
+mb_resp_error(struct mb_req *r, unsigned status, const char *code,
+    const char *fmt, ...)
+{
+	char	msg[600];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	mb_resp_private(r);
+	mb_resp_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code",
+	    code, "message", msg));
+}
+
+void
+mb_resp_err(struct mb_req *r, int err, const struct mb_diag *d)
+{
+	static const struct {
+		int		 err;
+		unsigned	 status;
+		const char	*code;
+	} map[] = {
+		{ MB_ERR_INVAL, 400, "invalid" },
+		{ MB_ERR_NOTFOUND, 404, "not_found" },
+		{ MB_ERR_EXISTS, 409, "exists" },
+		{ MB_ERR_CONFLICT, 412, "stale_version" },
+		{ MB_ERR_PERM, 403, "forbidden" },
+		{ MB_ERR_TOOBIG, 413, "too_large" },
+		{ MB_ERR_SIG, 400, "bad_signature" },
+		{ MB_ERR_AGAIN, 503, "busy" },
+		{ MB_ERR_UNSUPPORTED, 400, "unsupported" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].err == err) {
+			if (map[i].status == 503)
+				mb_resp_header(r, "Retry-After", "1");
+			mb_resp_error(r, map[i].status, map[i].code, "%s",
+			    mb_diag_msg(d, err));
+			return;
+		}
+	log_error("http: path=%s error: %s", r->path, mb_diag_msg(d, err));
+	mb_resp_error(r, 500, "internal", "internal error: %s",
+	    mb_strerror(err));
+}
+
+void
+mb_resp_private(struct mb_req *r)
+{
+	r->priv = true;
+}
+
+void
+mb_resp_cache_ttl(struct mb_req *r, int64_t ms)
+{
+	r->ttl_ms = ms;
+}
+
+void
+mb_resp_wait(struct mb_req *r, int64_t mono_deadline_ms)
+{
+	if (r->answered)
+		return;
+	r->wait = true;
+	r->deadline = mono_deadline_ms;
+}
+
+/* ---------------------------------------------------------------- */
+/* The log generation and long-polls                                */
+
+void
+mb_http_notify(struct mb_http_server *s)
+{
+	atomic_fetch_add(&s->gen, 1);
+	pthread_mutex_lock(&s->wait_lock);
+	s->wake_all = 1;
+	pthread_cond_signal(&s->wait_cond);
+	pthread_mutex_unlock(&s->wait_lock);
+}
+
+uint64_t
+mb_http_log_gen(struct mb_http_server *s)
+{
+	return atomic_load(&s->gen);
+}
+
+bool
+mb_http_stopping(struct mb_http_server *s)
+{
+	return atomic_load(&s->stopping);
+}
+
+/* Parks r (suspended by the caller) unless the log already moved. */
+static void
+park(struct mb_http_server *s, struct mb_req *r)
+{
+	struct waiter *w = malloc(sizeof(*w));
+
+	pthread_mutex_lock(&s->wait_lock);
+	if (w == NULL || atomic_load(&s->gen) != r->gen_seen ||
+	    atomic_load(&s->stopping)) {
+		pthread_mutex_unlock(&s->wait_lock);
+		free(w);
+		r->wakeups++;
+		MHD_resume_connection(r->conn);
+		return;
+	}
+	w->r = r;
+	w->next = s->waiters;
+	s->waiters = w;
+	pthread_cond_signal(&s->wait_cond);
+	pthread_mutex_unlock(&s->wait_lock);
+}
+
+/*
+ * The waker: resumes parked requests when the log moves or their time
+ * is up, and once a second looks at the store's last seq so that writes
+ * by other processes (import, a second serve) also count.
+ */
+static void *
+waiter_main(void *arg)
+{
+	struct mb_http_server	*s = arg;
+	struct mb_store		*st = NULL;
+	struct mb_store_stats	 stats;
+	int64_t			 last_seq = -1, next_poll = 0;
+
+	pthread_mutex_lock(&s->wait_lock);
+	while (!s->waiter_stop) {
+		int64_t		 now = mb_time_mono_ms(), until;
+		struct waiter	**pp, *w;
+		struct timespec	 ts;
+
+		if (now >= next_poll) {
+			pthread_mutex_unlock(&s->wait_lock);
+			if (st == NULL && mb_center_store(s->node, &st, NULL) !=
+			    MB_OK)
+				st = NULL;
+			if (st != NULL && mb_store_stats(st, &stats, NULL) ==
+			    MB_OK) {
+				if (last_seq >= 0 && stats.last_seq != last_seq)
+					atomic_fetch_add(&s->gen, 1);
+				if (last_seq >= 0 && stats.last_seq != last_seq)
+					s->wake_all = 1;
+				last_seq = stats.last_seq;
+			}
+			pthread_mutex_lock(&s->wait_lock);
+			next_poll = now + 1000;
+		}
+		until = next_poll;
+		for (pp = &s->waiters; (w = *pp) != NULL;) {
+			if (s->wake_all || atomic_load(&s->stopping) ||
+			    w->r->deadline <= now) {
+				*pp = w->next;
+				w->r->wakeups++;
+				MHD_resume_connection(w->r->conn);
+				free(w);
+				continue;
+			}
+			if (w->r->deadline < until)
+				until = w->r->deadline;
+			pp = &w->next;
+		}
+		s->wake_all = 0;
+		if (s->waiter_stop)
+			break;
+		/* Sleep on the wall clock, bounded by the mono deadline. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		until -= now;
+		if (until < 1)
+			until = 1;
+		ts.tv_sec += until / 1000;
+		ts.tv_nsec += (long)(until % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->wait_cond, &s->wait_lock, &ts);
+	}
+	pthread_mutex_unlock(&s->wait_lock);
+	mb_store_close(st);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* The response cache                                               */
+
+static uint64_t
+key_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+static int
+add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct mb_buf *b = cls;
+
+	(void)kind;
+	mb_buf_putc(b, '&');
+	mb_http_urlencode(key, b);
+	if (value != NULL) {
+		mb_buf_putc(b, '=');
+		mb_http_urlencode(value, b);
+	}
+	return MHD_YES;
+}
+
+static char *
+cache_key(struct mb_req *r)
+{
+	struct mb_buf b = MB_BUF_INIT;
+
+	mb_buf_puts(&b, r->method[0] == 'H' ? "GET " : "GET ");
+	mb_buf_puts(&b, r->path);
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND,
+	    (MHD_KeyValueIterator)add_arg, &b);
+	if (b.data == NULL)
+		return NULL;
+	return mb_buf_steal(&b);
+}
+
+static bool
+etag_matches(const char *inm, const char *etag)
+{
+	if (inm == NULL)
+		return false;
+	return strcmp(inm, "*") == 0 || strstr(inm, etag) != NULL;
+}
+
+static void
+make_etag(const char *data, size_t len, char out[24])
+{
+	unsigned char	h[8];
+	char		hex[17];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len,
+	    NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(out, 24, "\"%s\"", hex);
+}
+
+static void
+entry_clear(struct mb_http_server *s, struct cache_entry *e)
+{
+	if (e->resp != NULL)
+		MHD_destroy_response(e->resp);
+	if (e->not_modified != NULL)
+		MHD_destroy_response(e->not_modified);
+	s->cache_used -= e->len;
+	free(e->key);
+	memset(e, 0, sizeof(*e));
+}
+
+/* ---------------------------------------------------------------- */
+/* Dispatch                                                         */
+
+static int
+authenticate(struct mb_req *r)
+{
+	const char	*auth = mb_req_header(r, "Authorization");
+	const char	*cookie = mb_req_cookie(r, "mb_session");
+	struct mb_store	*st;
+	struct mb_user	 u;
+	struct mb_diag	 d = { "" };
+	char		 csrf[65];
+	int		 rc;
+
+	r->anon_request = auth == NULL && cookie == NULL;
+	if (r->anon_request)
+		return MB_OK;
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return MB_ERR_STORE;
+	if (auth != NULL) {
+		if (strncasecmp(auth, "Bearer ", 7) != 0) {
+			mb_resp_header(r, "WWW-Authenticate", "Bearer");
+			mb_resp_error(r, 401, "unauthorized",
+			    "Authorization: only Bearer tokens are accepted");
+			return MB_ERR_PERM;
+		}
+		rc = mb_accounts_token_user(st, auth + 7, &u, &d);
+		if (rc == MB_ERR_NOTFOUND) {
+			mb_resp_header(r, "WWW-Authenticate",
+			    "Bearer error=\"invalid_token\"");
+			mb_resp_error(r, 401, "unauthorized",
+			    "the token is not valid (revoked, or mistyped)");
+			return MB_ERR_PERM;
+		}
+	} else {
+		rc = mb_accounts_session_user(st, cookie, &u, csrf, &d);
+		if (rc == MB_ERR_NOTFOUND)
+			return MB_OK;	/* a stale cookie: a reader */
+		if (rc == MB_OK && strcmp(r->method, "GET") != 0 &&
+		    strcmp(r->method, "HEAD") != 0) {
+			const char *given = mb_req_header(r, "X-CSRF-Token");
+
+			if (given == NULL && r->m.route != NULL &&
+			    (r->m.route->flags & MB_ROUTE_FORM))
+				given = mb_req_form(r, "csrf");
+			if (given == NULL || strlen(given) != strlen(csrf) ||
+			    sodium_memcmp(given, csrf, strlen(csrf)) != 0) {
+				mb_resp_error(r, 403, "csrf",
+				    "a session's form or request needs its "
+				    "CSRF token (X-CSRF-Token or field csrf)");
+				return MB_ERR_PERM;
+			}
+		}
+		r->user.session = true;
+		snprintf(r->user.csrf, sizeof(r->user.csrf), "%s", csrf);
+	}
+	if (rc != MB_OK) {
+		mb_resp_err(r, rc, &d);
+		return rc;
+	}
+	r->have_user = true;
+	r->user.id = u.id;
+	snprintf(r->user.name, sizeof(r->user.name), "%s", u.name);
+	r->user.role = mb_role_parse(u.role);
+	return MB_OK;
+}
+
+static void
+dispatch(struct mb_req *r)
+{
+	if (r->pre_status == 404) {
+		mb_resp_error(r, 404, "not_found", "no such path: %.200s",
+		    r->path);
+		return;
+	}
+	if (r->pre_status == 405) {
+		mb_resp_header(r, "Allow", r->m.allow);
+		mb_resp_error(r, 405, "method_not_allowed",
+		    "%s is not allowed here; allowed: %s", r->method,
+		    r->m.allow);
+		return;
+	}
+	if (!r->authed) {
+		r->authed = true;
+		if (authenticate(r) != MB_OK)
+			return;
+	}
+	r->gen_seen = atomic_load(&r->srv->gen);
+	r->m.route->handler(r);
+	if (!r->answered && !r->wait)
+		mb_resp_error(r, 500, "internal", "the handler did not answer");
+}
+
+static bool
+cacheable_route(const struct mb_req *r)
+{
+	return r->m.route != NULL && (r->m.route->flags & MB_ROUTE_CACHE) &&
+	    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0);
+}
+
+/* Serves r from the cache when it can; true when queued. */
+static bool
+try_cache(struct mb_req *r, enum MHD_Result *ret)
+{
+	struct mb_http_server	*s = r->srv;
+	struct cache_entry	*e;
+	char			*key;
+	uint64_t		 h, gen = atomic_load(&s->gen);
+	bool			 served = false;
+
+	if (s->opts.cache_bytes == 0 || atomic_load(&s->stopping) ||
+	    mb_req_header(r, "Authorization") != NULL ||
+	    mb_req_cookie(r, "mb_session") != NULL)
+		return false;
+	if ((key = cache_key(r)) == NULL)
+		return false;
+	h = key_hash(key);
+	pthread_rwlock_rdlock(&s->cache_lock);
+	e = &s->cache[h % CACHE_SLOTS];
+	if (e->resp != NULL && e->hash == h && e->gen == gen &&
+	    strcmp(e->key, key) == 0 && (e->expires_ms == 0 ||
+	    e->expires_ms > mb_time_mono_ms())) {
+		bool nm = etag_matches(mb_req_header(r, "If-None-Match"),
+		    e->etag);
+
+		r->status = nm ? 304 : 200;
+		r->rlen = nm ? 0 : e->len;
+		*ret = MHD_queue_response(r->conn, r->status,
+		    nm ? e->not_modified : e->resp);
+		served = true;
+	}
+	pthread_rwlock_unlock(&s->cache_lock);
+	free(key);
+	if (served) {
+		r->answered = r->queued = true;
+		r->cache_state = "hit";
+		r->anon_request = true;
+	}
+	mb_metrics_cache(s->metrics, served);
+	return served;
+}
+
+static struct MHD_Response *
+build_response(struct mb_req *r, bool with_body)
+{
+	struct MHD_Response *resp;
+
+	if (with_body)
+		resp = MHD_create_response_from_buffer(r->rlen, r->rbody,
+		    MHD_RESPMEM_MUST_COPY);
+	else
+		resp = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return NULL;
+	if (r->ctype[0] != '\0' && with_body)
+		MHD_add_response_header(resp, "Content-Type", r->ctype);
+	for (int i = 0; i < r->nhdrs; i++)
+		MHD_add_response_header(resp, r->hdrs[i].name,
+		    r->hdrs[i].value);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	return resp;
+}
+
+static void
+cache_put(struct mb_req *r, const char *etag)
+{
+	struct mb_http_server	*s = r->srv;
+	struct cache_entry	*e, ne;
+	char			*key;
+
+	if (r->rlen > CACHE_ENTRY_MAX || (key = cache_key(r)) == NULL)
+		return;
+	memset(&ne, 0, sizeof(ne));
+	ne.key = key;
+	ne.hash = key_hash(key);
+	ne.gen = r->gen_seen;
+	ne.expires_ms = r->ttl_ms > 0 ? mb_time_mono_ms() + r->ttl_ms : 0;
+	ne.len = r->rlen;
+	snprintf(ne.etag, sizeof(ne.etag), "%s", etag);
+	ne.resp = build_response(r, true);
+	ne.not_modified = build_response(r, false);
+	if (ne.resp == NULL || ne.not_modified == NULL) {
+		if (ne.resp)
+			MHD_destroy_response(ne.resp);
+		if (ne.not_modified)
+			MHD_destroy_response(ne.not_modified);
+		free(key);
+		return;
+	}
+	pthread_rwlock_wrlock(&s->cache_lock);
+	e = &s->cache[ne.hash % CACHE_SLOTS];
+	if (e->resp != NULL)
+		entry_clear(s, e);
+	if (s->cache_used + ne.len <= s->opts.cache_bytes) {
+		*e = ne;
+		s->cache_used += ne.len;
+		memset(&ne, 0, sizeof(ne));
+	}
+	pthread_rwlock_unlock(&s->cache_lock);
+	if (ne.resp != NULL) {
+		MHD_destroy_response(ne.resp);
+		MHD_destroy_response(ne.not_modified);
+		free(ne.key);
+	}
+}
+
+static enum MHD_Result
+queue(struct mb_req *r)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 ret;
+	char			 etag[24];
+	bool			 cacheable, nm = false;
+
+	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
+	    r->status == 200 && !r->priv;
+	if (r->status == 200 && strcmp(r->method, "PUT") != 0 &&
+	    strcmp(r->method, "POST") != 0) {
+		make_etag(r->rbody ? r->rbody : "", r->rlen, etag);
+		mb_resp_header(r, "ETag", etag);
+		nm = etag_matches(mb_req_header(r, "If-None-Match"), etag);
+	}
+	mb_resp_header(r, "Cache-Control", cacheable ?
+	    "public, no-cache" : "private, no-store");
+	if (cacheable && r->srv->opts.cache_bytes > 0 &&
+	    !atomic_load(&r->srv->stopping)) {
+		cache_put(r, etag);
+		r->cache_state = "miss";
+	}
+	if (nm) {
+		r->status = 304;
+		r->rlen = 0;
+	}
+	if (atomic_load(&r->srv->stopping))
+		mb_resp_header(r, "Connection", "close");
+	if ((resp = build_response(r, !nm)) == NULL)
+		return MHD_NO;
+	ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	r->queued = true;
+	return ret;
+}
+
+static struct mb_req *
+req_new(struct mb_http_server *s, struct MHD_Connection *conn,
+    const char *url, const char *method)
+{
+	const union MHD_ConnectionInfo	*ci;
+	struct mb_req			*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->srv = s;
+	r->conn = conn;
+	r->method = method;
+	r->path = url;
+	r->start_us = mb_time_mono_ms() * 1000;
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		r->start_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	}
+	r->cache_state = "-";
+	if ((r->scratch = strdup(url)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->
+			    sin_addr, r->client, sizeof(r->client));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->
+			    sin6_addr, r->client, sizeof(r->client));
+	}
+	if (r->client[0] == '\0')
+		snprintf(r->client, sizeof(r->client), "-");
+	return r;
+}
+
+static void
+req_free(struct mb_req *r)
+{
+	if (r->data != NULL && r->data_free != NULL)
+		r->data_free(r->data);
+	for (int i = 0; i < r->nhdrs; i++) {
+		free(r->hdrs[i].name);
+		free(r->hdrs[i].value);
+	}
+	for (int i = 0; i < r->nform; i++) {
+		free(r->form[i][0]);
+		free(r->form[i][1]);
+	}
+	free(r->rbody);
+	free(r->scratch);
+	mb_buf_free(&r->body);
+	free(r);
+}
+
+/* True when the request says it carries a body. */
+static bool
+announces_body(struct mb_req *r, int64_t *clen)
+{
+	const char *cl = mb_req_header(r, "Content-Length");
+	const char *te = mb_req_header(r, "Transfer-Encoding");
+
+	*clen = -1;
+	if (cl != NULL) {
+		char *end;
+		long long v = strtoll(cl, &end, 10);
+
+		*clen = (end == cl || *end != '\0' || v < 0) ? INT64_MAX : v;
+	}
+	return (*clen > 0) || te != NULL;
+}
+
+static bool
+type_ok(struct mb_req *r)
+{
+	const char	*ct = mb_req_header(r, "Content-Type");
+	unsigned	 f = r->m.route ? r->m.route->flags : 0;
+
+	if (f & MB_ROUTE_RAW)
+		return true;
+	if (ct == NULL)
+		return false;
+	if (strncasecmp(ct, "application/json", 16) == 0 &&
+	    (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' '))
+		return true;
+	return (f & MB_ROUTE_FORM) && strncasecmp(ct,
+	    "application/x-www-form-urlencoded", 33) == 0;
+}
+
+static enum MHD_Result
+answer_now(struct mb_req *r, unsigned status, const char *code,
+    const char *msg)
+{
+	mb_resp_header(r, "Connection", "close");
+	mb_resp_error(r, status, code, "%s", msg);
+	return queue(r);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_size, void **con_cls)
+{
+	struct mb_http_server	*s = cls;
+	struct mb_req		*r = *con_cls;
+	enum MHD_Result		 ret;
+	int64_t			 clen;
+	int			 rc;
+
+	(void)version;
+	if (r == NULL) {
+		if ((r = req_new(s, conn, url, method)) == NULL)
+			return MHD_NO;
+		*con_cls = r;
+		atomic_fetch_add(&s->in_flight, 1);
+		rc = mb_router_match(method, url, r->scratch, &r->m);
+		if (rc == MB_ERR_NOTFOUND)
+			r->pre_status = 404;
+		else if (rc == MB_ERR_PERM)
+			r->pre_status = 405;
+		r->has_body = announces_body(r, &clen);
+		if (clen > s->opts.max_body)
+			return answer_now(r, 413, "too_large",
+			    "the body is larger than this server accepts");
+		if (r->has_body && r->pre_status == 0 && !type_ok(r))
+			return answer_now(r, 415, "unsupported_media_type",
+			    "send the body as application/json");
+		if (r->has_body && r->pre_status != 0) {
+			dispatch(r);
+			mb_resp_header(r, "Connection", "close");
+			return queue(r);
+		}
+		/* Queue on a later call: keeps keep-alive (ANCHORS.md). */
+		return MHD_YES;
+	}
+	if (r->queued) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if ((int64_t)(r->body.len + *upload_size) > s->opts.max_body) {
+			*upload_size = 0;
+			return answer_now(r, 413, "too_large",
+			    "the body is larger than this server accepts");
+		}
+		if (mb_buf_append(&r->body, upload_data, *upload_size) !=
+		    MB_OK) {
+			*upload_size = 0;
+			return answer_now(r, 503, "unavailable",
+			    "out of memory");
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->wakeups == 0 && !r->answered && cacheable_route(r) &&
+	    r->pre_status == 0 && try_cache(r, &ret))
+		return ret;
+	if (r->wait) {
+		/* Called again after a wake-up: run the handler again. */
+		r->wait = false;
+	}
+	dispatch(r);
+	if (r->wait) {
+		MHD_suspend_connection(conn);
+		park(s, r);
+		return MHD_YES;
+	}
+	return queue(r);
+}
+
+/* Keeps a path fit for one log line: no spaces, quotes or controls. */
+static void
+log_path(const char *p, char *out, size_t n)
+{
+	size_t o = 0;
+
+	for (; *p != '\0' && o + 4 < n; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
+		    c == '%') {
+			snprintf(out + o, n - o, "%%%02X", c);
+			o += 3;
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct mb_http_server	*s = cls;
+	struct mb_req		*r = *con_cls;
+	struct timespec		 ts;
+	int64_t			 us;
+
+	(void)conn;
+	if (r == NULL)
+		return;
+	*con_cls = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - r->start_us;
+	mb_metrics_record(s->metrics, r->m.index, r->status, us);
+	if (s->opts.access_log && !(r->m.route != NULL &&
+	    (r->m.route->flags & MB_ROUTE_NOLOG))) {
+		char path[300];
+
+		log_path(r->path, path, sizeof(path));
+		log_info("http: method=%s path=%s route=%s status=%u bytes=%zu "
+		    "us=%lld client=%s user=%s cache=%s%s", r->method, path,
+		    r->m.route ? r->m.route->name : "-", r->status, r->rlen,
+		    (long long)us, r->client,
+		    r->have_user ? r->user.name : "-", r->cache_state,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
+		    " aborted=1");
+	}
+	req_free(r);
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	msg[512];
+	size_t	n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_warn("http: mhd=\"%s\"", msg);
+}
+
+/* ---------------------------------------------------------------- */
+/* Start and stop                                                   */
+
+void
+mb_http_opts_from_conf(const struct mb_conf *c, struct mb_http_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->listen = c->listen;
+	o->threads = c->threads;
+	o->max_body = c->max_body;
+	o->timeout_s = c->timeout > 0 ? c->timeout : 30;
+	o->max_connections = c->max_connections > 0 ? c->max_connections :
+	    1024;
+	o->cache_bytes = (size_t)c->cache_mb * 1024 * 1024;
+	o->access_log = c->access_log;
+}
+
+static int
+bind_listen(const char *listen_on, int *fd_out, char *addr, size_t n,
+    struct mb_diag *d)
+{
+	struct addrinfo		 hints, *res = NULL;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	char			 host[128], port[16], hbuf[64];
+	const char		*colon;
+	int			 fd = -1, one = 1, rc;
+
+	colon = strrchr(listen_on, ':');
+	if (colon == NULL || colon == listen_on || strlen(colon + 1) == 0 ||
+	    strlen(colon + 1) >= sizeof(port) ||
+	    (size_t)(colon - listen_on) >= sizeof(host))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "listen: \"%s\" is not HOST:PORT", listen_on);
+	memcpy(host, listen_on, (size_t)(colon - listen_on));
+	host[colon - listen_on] = '\0';
+	snprintf(port, sizeof(port), "%s", colon + 1);
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(strcmp(host, "*") == 0 ? NULL : host, port,
+	    &hints, &res)) != 0)
+		return mb_diag_set(d, MB_ERR_INVAL, "listen: %s: %s",
+		    listen_on, gai_strerror(rc));
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) != 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+	    listen(fd, 1024) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+		rc = mb_diag_set(d, MB_ERR_IO, "listen: %s: %s", listen_on,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(res);
+		return rc;
+	}
+	freeaddrinfo(res);
+	if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, hbuf, sizeof(hbuf));
+		snprintf(addr, n, "[%s]:%u", hbuf, ntohs(s6->sin6_port));
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, hbuf, sizeof(hbuf));
+		snprintf(addr, n, "%s:%u", hbuf, ntohs(s4->sin_port));
+	}
+	*fd_out = fd;
+	return MB_OK;
+}
+
+static void
+server_free(struct mb_http_server *s)
+{
+	if (s == NULL)
+		return;
+	if (s->waiter_started) {
+		pthread_mutex_lock(&s->wait_lock);
+		s->waiter_stop = 1;
+		pthread_cond_signal(&s->wait_cond);
+		pthread_mutex_unlock(&s->wait_lock);
+		pthread_join(s->waiter_thread, NULL);
+	}
+	if (s->mhd != NULL)
+		MHD_stop_daemon(s->mhd);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (s->cache[i].resp != NULL)
+			entry_clear(s, &s->cache[i]);
+	{
+		struct mb_store *st = pthread_getspecific(s->store_key);
+
+		pthread_setspecific(s->store_key, NULL);
+		mb_store_close(st);
+	}
+	pthread_key_delete(s->store_key);
+	mb_ingest_free(s->ingest);
+	mb_metrics_free(s->metrics);
+	mb_throttle_free(s->throttle);
+	pthread_rwlock_destroy(&s->cache_lock);
+	pthread_mutex_destroy(&s->wait_lock);
+	pthread_cond_destroy(&s->wait_cond);
+	free(s);
+}
+
+int
+mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
+    struct mb_http_server **out, struct mb_diag *d)
+{
+	struct mb_http_server	*s;
+	struct mb_store		*st = NULL;
+	long			 ncpu;
+	unsigned		 threads;
+	int			 rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return MB_ERR_NOMEM;
+	s->listen_fd = -1;
+	s->node = node;
+	s->opts = *o;
+	pthread_rwlock_init(&s->cache_lock, NULL);
+	pthread_mutex_init(&s->wait_lock, NULL);
+	pthread_cond_init(&s->wait_cond, NULL);
+	if (pthread_key_create(&s->store_key, close_store) != 0) {
+		free(s);
+		return MB_ERR_NOMEM;
+	}
+	if ((rc = mb_metrics_new(mb_router_count(), &s->metrics)) != MB_OK ||
+	    (rc = mb_throttle_new(&s->throttle)) != MB_OK)
+		goto fail;
+	if ((rc = mb_center_store(node, &st, d)) != MB_OK)
+		goto fail;
+	rc = mb_ingest_new(node, st, &s->ingest, d);
+	mb_store_close(st);
+	if (rc != MB_OK)
+		goto fail;
+	if ((rc = bind_listen(o->listen, &s->listen_fd, s->address,
+	    sizeof(s->address), d)) != MB_OK)
+		goto fail;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	threads = o->threads > 0 ? (unsigned)o->threads :
+	    (unsigned)(ncpu > 0 ? ncpu : 1);
+	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG | MHD_USE_TURBO, 0, NULL, NULL,
+	    on_request, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_END);
+	if (s->mhd == NULL) {
+		rc = mb_diag_set(d, MB_ERR_IO,
+		    "http: libmicrohttpd would not start on %s", s->address);
+		goto fail;
+	}
+	if (pthread_create(&s->waiter_thread, NULL, waiter_main, s) != 0) {
+		rc = mb_diag_set(d, MB_ERR_NOMEM, "http: no thread");
+		goto fail;
+	}
+	s->waiter_started = 1;
+	log_info("http: listening=%s threads=%u cache_mb=%zu", s->address,
+	    threads, o->cache_bytes / (1024 * 1024));
+	*out = s;
+	return MB_OK;
+fail:
+	server_free(s);
+	return rc;
+}
+
+const char *
+mb_http_address(const struct mb_http_server *s)
+{
+	return s->address;
+}
+
+void
+mb_http_stop(struct mb_http_server *s, int64_t grace_ms)
+{
+	int64_t deadline = mb_time_mono_ms() + grace_ms;
+	int	fd;
+
+	if (s == NULL)
+		return;
+	atomic_store(&s->stopping, true);
+	if ((fd = MHD_quiesce_daemon(s->mhd)) >= 0) {
+		close(fd);
+		s->listen_fd = -1;
+	}
+	pthread_mutex_lock(&s->wait_lock);
+	s->wake_all = 1;
+	pthread_cond_signal(&s->wait_cond);
+	pthread_mutex_unlock(&s->wait_lock);
+	while (atomic_load(&s->in_flight) > 0 && mb_time_mono_ms() < deadline)
+		usleep(10000);
+	if (atomic_load(&s->in_flight) > 0)
+		log_warn("http: stopping with requests=%d still in flight",
+		    atomic_load(&s->in_flight));
+	log_info("http: stopped");
+	server_free(s);
+}
+
+int
+mb_http_urlencode(const char *s, struct mb_buf *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~') {
+			if (mb_buf_putc(out, (char)c) != MB_OK)
+				return MB_ERR_NOMEM;
+		} else if (mb_buf_putc(out, '%') != MB_OK ||
+		    mb_buf_putc(out, hex[c >> 4]) != MB_OK ||
+		    mb_buf_putc(out, hex[c & 15]) != MB_OK) {
+			return MB_ERR_NOMEM;
+		}
+	}
+	return MB_OK;
+}
+
+struct mb_metrics *
+mb_http__metrics(struct mb_http_server *s)
+{
+	return s->metrics;
+}
+
+int
+mb_http__in_flight(struct mb_http_server *s)
+{
+	return atomic_load(&s->in_flight);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Starting and stopping the HTTP server (for `mediabridge serve`). */
+#ifndef MB_HTTP_SERVER_H
+#define MB_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "center/center.h"
+
+struct mb_http_server;
+
+struct mb_http_opts {
+	const char	*listen;	/* HOST:PORT; port 0 picks one */
+	int		 threads;	/* 0: one per core */
+	int64_t		 max_body;	/* bytes */
+	int		 timeout_s;	/* idle connection timeout */
+	int		 max_connections;
+	size_t		 cache_bytes;	/* response cache; 0: off */
+	bool		 access_log;	/* one log line per request */
+};
+
+/* Fills o from the center's configuration. */
+void mb_http_opts_from_conf(const struct mb_conf *c, struct mb_http_opts *o);
+
+/*
+ * Binds, starts the thread pool, and returns; serving goes on in the
+ * server's threads. node is borrowed and must outlive the server.
+ */
+int mb_http_start(const struct mb_center_node *node,
+    const struct mb_http_opts *o, struct mb_http_server **out,
+    struct mb_diag *d);
+
+/* The bound address, "127.0.0.1:43127" ("[::1]:80" for IPv6). */
+const char *mb_http_address(const struct mb_http_server *s);
+
+/*
+ * Stops accepting, wakes parked long-polls, lets requests in flight
+ * finish (at most grace_ms), then stops and frees everything.
+ */
+void mb_http_stop(struct mb_http_server *s, int64_t grace_ms);
+
+#endif
