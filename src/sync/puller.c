@@ -56,6 +56,8 @@ mb_sync_opts_default(struct mb_sync_opts *o)
 	o->backoff_max_ms = env_int("MB_SYNC_BACKOFF_MAX_MS", 60000);
 	o->registry_s = env_int("MB_SYNC_REGISTRY_S", 60);
 	o->rescan_ms = env_int("MB_SYNC_RESCAN_MS", 1000);
+	o->on_applied = NULL;
+	o->on_applied_arg = NULL;
 }
 
 static void
@@ -523,8 +525,8 @@ pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
 	ps->applied += res.applied;
 	ps->refused += res.refused;
 	ps->dups += res.duplicates;
-	if (res.applied > 0)
-		mb_sync_log_notify();
+	if (res.applied > 0 && o->on_applied != NULL)
+		o->on_applied(o->on_applied_arg);
 	if (res.applied > 0 || res.refused > 0)
 		log_info("sync: pulled peer=%s applied=%lld dup=%lld "
 		    "refused=%lld cursor=%lld", center, (long long)res.applied,

@@ -25,6 +25,9 @@ struct mb_sync_opts {
 	int	backoff_max_ms;	/* longest wait between retries; 0: 60000 */
 	int	registry_s;	/* branches refetch the registry; 0: 60 */
 	int	rescan_ms;	/* look at the set of peers; 0: 1000 */
+	/* Called (any thread) after a batch added versions: long-polls. */
+	void	(*on_applied)(void *arg);
+	void	*on_applied_arg;
 };
 
 /*

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* mediabridge center: HQ admits, suspends and revokes member centers. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+#include "center/center.h"
+#include "cli/cli.h"
+#include "item/id.h"
+#include "sync/registry.h"
+
+static int run(int argc, char **argv);
+
+const struct mb_cli_cmd mb_cmd_center = {
+	"center", "HQ: admit, suspend or revoke a member center",
+	"usage: mediabridge center add HQDIR --id ID --url URL --key KEY\n"
+	"                          --country CC --name NAME [--languages L,L]\n"
+	"       mediabridge center suspend|revoke|activate HQDIR ID\n"
+	"       mediabridge center list DIR\n\n"
+	"On HQ: changes the registry of member centers and signs a new\n"
+	"version of it, which branches fetch and apply. KEY is what `key`\n"
+	"prints on the new center. A suspended center may not pull; a revoked\n"
+	"one's new items are refused everywhere (its earlier items stay).\n",
+	run
+};
+
+static int
+open_hq(const char *dir, struct mb_center_node **n, struct mb_store **st,
+    struct mb_diag *d)
+{
+	int rc;
+
+	if ((rc = mb_center_open(dir, n, d)) != MB_OK)
+		return rc;
+	if (strcmp((*n)->conf.role, "hq") != 0) {
+		mb_center_close(*n);
+		return mb_diag_set(d, MB_ERR_PERM,
+		    "%s is a branch: only HQ keeps the registry", dir);
+	}
+	if ((rc = mb_center_store(*n, st, d)) != MB_OK)
+		mb_center_close(*n);
+	return rc;
+}
+
+static int
+add(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "country", required_argument, NULL, 'c' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "languages", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char		*id = NULL, *url = NULL, *key = NULL;
+	const char		*country = NULL, *name = NULL, *langs = "en";
+	struct mb_center_node	*n;
+	struct mb_store		*st;
+	struct mb_center	 c;
+	struct mb_diag		 d = { "" };
+	int64_t			 v;
+	int			 ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i': id = optarg; break;
+		case 'u': url = optarg; break;
+		case 'k': key = optarg; break;
+		case 'c': country = optarg; break;
+		case 'n': name = optarg; break;
+		case 'l': langs = optarg; break;
+		default:
+			return mb_cli_usage(&mb_cmd_center, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return mb_cli_usage(&mb_cmd_center, "give exactly one HQDIR");
+	if (id == NULL || url == NULL || key == NULL || country == NULL ||
+	    name == NULL)
+		return mb_cli_usage(&mb_cmd_center,
+		    "--id, --url, --key, --country and --name are required");
+	memset(&c, 0, sizeof(c));
+	if (!mb_center_id_valid(id))
+		return mb_cli_usage(&mb_cmd_center, "--id: not a center id");
+	if ((strncmp(url, "http://", 7) != 0 &&
+	    strncmp(url, "https://", 8) != 0) || strlen(url) >= sizeof(c.url))
+		return mb_cli_usage(&mb_cmd_center, "--url: an http(s) URL");
+	if (strlen(country) != 2 || strlen(name) >= sizeof(c.name) ||
+	    strlen(langs) >= sizeof(c.languages))
+		return mb_cli_usage(&mb_cmd_center,
+		    "--country: two letters; --name, --languages: shorter");
+	if (mb_pubkey_parse(key, c.key, &d) != MB_OK)
+		return mb_cli_fail("center add: --key", &d, MB_ERR_INVAL);
+	snprintf(c.id, sizeof(c.id), "%s", id);
+	snprintf(c.url, sizeof(c.url), "%s", url);
+	snprintf(c.country, sizeof(c.country), "%s", country);
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	snprintf(c.languages, sizeof(c.languages), "%s", langs);
+	snprintf(c.role, sizeof(c.role), "branch");
+	snprintf(c.status, sizeof(c.status), "active");
+	c.updated_ms = mb_time_now_ms();
+	if ((rc = open_hq(argv[optind], &n, &st, &d)) != MB_OK)
+		return mb_cli_fail("center add", &d, rc);
+	if (strcmp(id, n->conf.id) == 0)
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "%s is HQ itself", id);
+	else if ((rc = mb_store_center_put(st, &c, &d)) == MB_OK)
+		rc = mb_sync_registry_publish(st, n, &v, &d);
+	mb_store_close(st);
+	mb_center_close(n);
+	if (rc != MB_OK)
+		return mb_cli_fail("center add", &d, rc);
+	printf("center %s admitted; registry version %lld\n", id,
+	    (long long)v);
+	return MB_EXIT_OK;
+}
+
+static int
+set_status(const char *status, int argc, char **argv)
+{
+	struct mb_center_node	*n;
+	struct mb_store		*st;
+	struct mb_center	 c;
+	struct mb_diag		 d = { "" };
+	int64_t			 v = 0;
+	int			 rc;
+
+	if (argc != 3)
+		return mb_cli_usage(&mb_cmd_center, "give HQDIR and ID");
+	if ((rc = open_hq(argv[1], &n, &st, &d)) != MB_OK)
+		return mb_cli_fail("center", &d, rc);
+	if ((rc = mb_store_center_get(st, argv[2], &c, &d)) == MB_OK) {
+		if (strcmp(c.id, n->conf.id) == 0) {
+			rc = mb_diag_set(&d, MB_ERR_INVAL, "%s is HQ itself",
+			    c.id);
+		} else {
+			snprintf(c.status, sizeof(c.status), "%s", status);
+			c.updated_ms = mb_time_now_ms();
+			if ((rc = mb_store_center_put(st, &c, &d)) == MB_OK)
+				rc = mb_sync_registry_publish(st, n, &v, &d);
+		}
+	}
+	mb_store_close(st);
+	mb_center_close(n);
+	if (rc != MB_OK)
+		return mb_cli_fail("center", &d, rc);
+	printf("center %s %s; registry version %lld\n", argv[2], status,
+	    (long long)v);
+	return MB_EXIT_OK;
+}
+
+static int
+print_center(const struct mb_center *c, void *arg)
+{
+	char key[MB_PUBKEY_TEXT_LEN];
+
+	(void)arg;
+	mb_pubkey_format(c->key, key);
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c->id, c->role, c->status,
+	    c->country, c->url, key, c->name);
+	return MB_OK;
+}
+
+static int
+list(int argc, char **argv)
+{
+	struct mb_center_node	*n;
+	struct mb_store		*st;
+	struct mb_diag		 d = { "" };
+	int			 rc;
+
+	if (argc != 2)
+		return mb_cli_usage(&mb_cmd_center, "give DIR");
+	if ((rc = mb_center_open(argv[1], &n, &d)) != MB_OK)
+		return mb_cli_fail("center list", &d, rc);
+	if ((rc = mb_center_store(n, &st, &d)) == MB_OK) {
+		rc = mb_store_center_list(st, print_center, NULL, &d);
+		mb_store_close(st);
+	}
+	mb_center_close(n);
+	return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("center list", &d, rc);
+}
+
+static int
+run(int argc, char **argv)
+{
+	if (argc < 2)
+		return mb_cli_usage(&mb_cmd_center,
+		    "add, suspend, revoke, activate or list?");
+	if (strcmp(argv[1], "add") == 0)
+		return add(argc - 1, argv + 1);
+	if (strcmp(argv[1], "suspend") == 0)
+		return set_status("suspended", argc - 1, argv + 1);
+	if (strcmp(argv[1], "revoke") == 0)
+		return set_status("revoked", argc - 1, argv + 1);
+	if (strcmp(argv[1], "activate") == 0)
+		return set_status("active", argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return list(argc - 1, argv + 1);
+	return mb_cli_usage(&mb_cmd_center, "%s: unknown subcommand", argv[1]);
+}
