@@ -13,7 +13,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 ninja -C build-fuzz
 for bin in build-fuzz/tests/fuzz/fuzz_*; do
-	[ -x "$bin" ] || continue
+	[ -f "$bin" ] && [ -x "$bin" ] || continue
 	name=${bin##*/fuzz_}
 	mkdir -p "build-fuzz/corpus-$name"
 	echo "fuzz: $name for ${secs}s"

@@ -47,6 +47,22 @@ ARABIC = ("يناقش المؤتمر الإعلامي في القاهرة الي
           "في تبادل الأخبار بين البلدان الأفريقية والآسيوية")
 
 
+def ninjs_validator():
+    """A JSON Schema validator for ninjs 3.1 when the schema is reachable
+    (../shared beside the checkout) and python3-jsonschema is installed."""
+    for d in (os.path.join(SRC, "..", "shared", "schemas"),
+              os.path.join(SRC, "..", "..", "shared", "schemas")):
+        path = os.path.join(d, "ninjs-schema_3.1.json")
+        if os.path.exists(path):
+            try:
+                import jsonschema
+            except ImportError:
+                return None
+            with open(path, encoding="utf-8") as f:
+                return jsonschema.Draft202012Validator(json.load(f))
+    return None
+
+
 def item(i, lang=None, text="News number"):
     it = {"type": "text",
           "headlines": [{"value": f"{text} {i}"}],
@@ -158,9 +174,15 @@ class CliTest(unittest.TestCase):
             self.assertTrue(e["item"]["uri"].startswith(
                 "urn:mediabridge:cairo:"))
             self.assertEqual(e["item"]["version"], "1")
+        # Every exported item validates against the ninjs 3.1 schema.
+        v = ninjs_validator()
+        if v is not None:
+            for e in envs:
+                v.validate(e["item"])
         # Detected language, marked as detected.
         ar = [e for e in envs if e["item"]["headlines"][0]["value"] == ARABIC]
         self.assertEqual(ar[0]["item"]["language"], "ar")
+        self.assertIs(ar[0]["meta"]["languageDetected"], True)
         # Export is in log order: the order of the file.
         self.assertEqual([e["item"]["headlines"][0]["value"]
                           for e in envs[:3]],
