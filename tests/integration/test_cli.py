@@ -149,7 +149,7 @@ class CliTest(unittest.TestCase):
     def test_import_export_verify(self):
         init(self.dir)
         lines = [json.dumps(item(i, "en")) for i in range(50)]
-        lines.append(json.dumps({"type": "text", "language": "ar",
+        lines.append(json.dumps({"type": "text",
                                  "headlines": [{"value": ARABIC}]}))
         lines.insert(10, '{"type": "text", "colour": "red"}')
         lines.insert(20, "this is not json")
