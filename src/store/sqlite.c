@@ -242,6 +242,7 @@ mb_store_close(struct mb_store *st)
 		return;
 	for (int i = 0; i < STMT__COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	mb_sqlite_search_close(st);
 	if (st->in_txn)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close_v2(st->db);
@@ -459,6 +460,8 @@ put_locked(struct mb_store *st, const struct mb_store_version *v,
 	sqlite3_reset(s);
 	if (!found)
 		item_id = sqlite3_last_insert_rowid(st->db);
+	if ((rc = mb_sqlite_search_put(st, item_id, !found, v, d)) != MB_OK)
+		return rc;
 	if (text != NULL) {
 		if ((rc = index_item(st, item_id, text, d)) != MB_OK)
 			return rc;

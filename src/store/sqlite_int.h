@@ -32,9 +32,13 @@ enum mb_sqlite_stmt {
 	STMT__COUNT
 };
 
+/* sqlite_search.c's own prepared statements. */
+#define MB_SQLITE_SEARCH_STMTS 4
+
 struct mb_store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT__COUNT];
+	sqlite3_stmt	*search_stmt[MB_SQLITE_SEARCH_STMTS];
 	int		 in_txn;
 	int		 schema_version;
 };
@@ -42,6 +46,16 @@ struct mb_store {
 /* The statement for slot s, reset and with its bindings cleared. */
 sqlite3_stmt *mb_sqlite_stmt(struct mb_store *st, enum mb_sqlite_stmt s,
     struct mb_diag *d);
+
+/*
+ * sqlite_search.c: derives the item's topics and translation link from
+ * v's envelope when v becomes the current version of item_id (is_new:
+ * the item was just created), in the caller's transaction.
+ */
+int mb_sqlite_search_put(struct mb_store *st, int64_t item_id, bool is_new,
+    const struct mb_store_version *v, struct mb_diag *d);
+/* Finalizes sqlite_search.c's statements (on close). */
+void mb_sqlite_search_close(struct mb_store *st);
 
 /* Sets d from the connection's last error; returns MB_ERR_STORE. */
 int mb_sqlite_err(struct mb_store *st, struct mb_diag *d, const char *what);

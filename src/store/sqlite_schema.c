@@ -97,5 +97,46 @@ const char *const mb_sqlite_migrations[] = {
 	"  uri TEXT PRIMARY KEY,"
 	"  user_id INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX items_list ON items (first_ms DESC, seq DESC);",
+	/*
+	 * 4 (search): what search filters on and links that the envelope
+	 * declares, derived from it when a version becomes current (and
+	 * here, for the items already stored): the item's topics (each
+	 * subject's uri, name, code and the uri's last segment, lower
+	 * case) and the item a translation translates.
+	 */
+	"CREATE TABLE item_topics ("
+	"  topic TEXT NOT NULL,"
+	"  item_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (topic, item_id)) WITHOUT ROWID;"
+	"CREATE INDEX item_topics_item ON item_topics (item_id);"
+	"CREATE TABLE translations ("
+	"  uri TEXT PRIMARY KEY,"
+	"  of_uri TEXT NOT NULL,"
+	"  by TEXT) WITHOUT ROWID;"
+	"CREATE INDEX translations_of ON translations (of_uri);"
+	"WITH x(id, u, n, c) AS (SELECT i.id,"
+	"    json_extract(s.value, '$.uri'), json_extract(s.value, '$.name'),"
+	"    json_extract(s.value, '$.code')"
+	"    FROM items i JOIN versions v ON v.seq = i.seq,"
+	"    json_each(CASE WHEN json_valid(CAST(v.envelope AS TEXT)) THEN"
+	"      CAST(v.envelope AS TEXT) ELSE '{}' END, '$.item.subjects') s),"
+	"  t(id, topic) AS (SELECT id, u FROM x UNION SELECT id, n FROM x"
+	"    UNION SELECT id, c FROM x UNION SELECT id, replace(u, rtrim(u,"
+	"    replace(replace(u, '/', ''), ':', '')), '') FROM x)"
+	"INSERT OR IGNORE INTO item_topics (topic, item_id)"
+	"  SELECT lower(topic), id FROM t"
+	"  WHERE typeof(topic) = 'text' AND topic != '';"
+	"INSERT OR IGNORE INTO translations (uri, of_uri, by)"
+	"  SELECT uri, o, b FROM (SELECT i.uri AS uri,"
+	"    coalesce(json_extract(e, '$.meta.translation.of'),"
+	"      (SELECT json_extract(a.value, '$.uri') FROM"
+	"      json_each(e, '$.item.associations') a WHERE"
+	"      json_extract(a.value, '$.rel') = 'translation-of' LIMIT 1))"
+	"      AS o,"
+	"    json_extract(e, '$.meta.translation.by') AS b"
+	"    FROM items i JOIN (SELECT seq, CASE WHEN json_valid(CAST("
+	"      envelope AS TEXT)) THEN CAST(envelope AS TEXT) ELSE '{}' END"
+	"      AS e FROM versions) v ON v.seq = i.seq)"
+	"  WHERE o IS NOT NULL AND o != uri;",
 	NULL
 };

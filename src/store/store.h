@@ -336,4 +336,108 @@ struct mb_store_filter {
 int mb_store_list(struct mb_store *st, const struct mb_store_filter *f,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
 
+/* ------------------------------------------------------------------ */
+/* Search and translations (sqlite_search.c; docs/search.md).         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Hits in snippets and headlines are wrapped in these bytes, never in
+ * HTML: whoever shows them escapes the text first, then turns the
+ * sentinels into <mark> (mb_text_marks_to_html()).
+ */
+#define MB_STORE_HIT_OPEN	'\x02'
+#define MB_STORE_HIT_CLOSE	'\x03'
+
+/* The most candidates ranked per query, and the most hits per page. */
+#define MB_STORE_SEARCH_CANDIDATES	1000
+#define MB_STORE_SEARCH_MAX_LIMIT	100
+
+struct mb_store_search_query {
+	/* The FTS5 expression from mb_text_query_translate() (required). */
+	const char	*match;
+	/* Filters; NULL or 0: none. language "ar" also matches "ar-EG". */
+	const char	*language;
+	const char	*type;
+	const char	*profile;
+	const char	*center;
+	const char	*topic;		/* a subject's uri, name or code */
+	const char	*country;	/* the origin center's country */
+	int64_t		 from_ms;	/* firstCreated >= from_ms */
+	int64_t		 to_ms;		/* firstCreated < to_ms */
+	/*
+	 * When a hit has a translation (or is one) in this language, the
+	 * hit is that version instead; one hit per translation group.
+	 */
+	const char	*prefer_language;
+	int		 limit;		/* 1..MB_STORE_SEARCH_MAX_LIMIT */
+	int		 offset;	/* into the ranked candidates */
+	/*
+	 * Visibility, as in struct mb_store_filter. all: everything
+	 * (staff). Otherwise: workflow published, pubStatus usable,
+	 * embargo passed at now_ms, audience among audiences (MB_AUD_*).
+	 */
+	bool		 all;
+	unsigned	 audiences;
+	int64_t		 now_ms;
+};
+
+/* One hit; every pointer is borrowed for the callback's duration. */
+struct mb_store_search_hit {
+	const char	*uri;
+	int64_t		 version;
+	int64_t		 seq;
+	const char	*center;
+	const char	*language;	/* may be NULL */
+	const char	*type;		/* may be NULL */
+	const char	*profile;	/* may be NULL */
+	const char	*headline;	/* plain; may be "" */
+	const char	*headline_marked; /* hits between the sentinels */
+	const char	*snippet;	/* body around the hits, marked, "…" */
+	int64_t		 first_ms;
+	double		 bm25;		/* FTS5's, higher is better here */
+	double		 score;		/* bm25 with the recency boost */
+	/* The uri that matched, when this hit is its translation. */
+	const char	*matched_uri;	/* NULL when the hit itself matched */
+};
+
+struct mb_store_search_result {
+	int64_t	ranked;		/* visible hits ranked (after dedupe) */
+	bool	more;		/* older matches were not ranked */
+};
+
+/*
+ * Ranked search: the newest MB_STORE_SEARCH_CANDIDATES visible matches
+ * (by arrival here) are scored by bm25 with a recency boost, and
+ * q->limit of them from q->offset are passed to cb (same contract as
+ * the row visitors). out (may be NULL) says how many there were.
+ * MB_ERR_INVAL for a bad limit/offset or a MATCH FTS5 refuses.
+ */
+int mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
+    int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
+    struct mb_store_search_result *out, struct mb_diag *d);
+
+/*
+ * Translations: a version that declares what it translates (ninjs
+ * associations entry with rel "translation-of", or the envelope's
+ * meta.translation.of) is linked to that uri when it becomes current.
+ */
+struct mb_store_translation {
+	const char	*uri;
+	const char	*language;	/* may be NULL */
+	const char	*headline;	/* may be NULL */
+	bool		 original;	/* the item the others translate */
+	const char	*by;		/* "human", "machine" or NULL */
+};
+
+/*
+ * The translation group of uri (its original and all its translations,
+ * uri itself included when it is in one), visible under the same rules
+ * as search (all, audiences, now_ms), original first then by language.
+ * An item in no group gives no rows (MB_OK).
+ */
+int mb_store_translations(struct mb_store *st, const char *uri, bool all,
+    unsigned audiences, int64_t now_ms,
+    int (*cb)(const struct mb_store_translation *t, void *arg), void *arg,
+    struct mb_diag *d);
+
 #endif

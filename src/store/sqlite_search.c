@@ -1,0 +1,674 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite backend's search: bounded-candidate ranking, snippets, topics and translation links. */
+#include "sqlite_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/timeutil.h"
+
+/*
+ * Ranking (docs/search.md, "Ranking"). FTS5's ORDER BY rank scores every
+ * match, which costs hundreds of milliseconds for a common word at 1M
+ * items (ANCHORS.md). We walk the matches newest first by rowid (items.id
+ * grows as items arrive, and FTS5 walks its doclists in rowid order for
+ * free), compute bm25 only for the visible ones that pass the filters,
+ * stop at CANDIDATES of them, and rank those. SCAN_MAX bounds the rows
+ * looked at when filters reject most of them.
+ */
+#define CANDIDATES	MB_STORE_SEARCH_CANDIDATES
+#define SCAN_MAX	(20 * CANDIDATES)
+
+/* bm25 column weights: a word in the headline counts four times. */
+#define W_HEADLINE	"4.0"
+#define W_BODY		"1.0"
+
+/*
+ * Recency: score = relevance * (1 + BOOST * 2^(-age / HALF_LIFE)). A story
+ * from today gets up to twice its relevance; one a week old one and a
+ * half; a year-old story keeps its bare bm25.
+ */
+#define BOOST		1.0
+#define HALF_LIFE_MS	(7.0 * 24 * 3600 * 1000)
+
+#define SNIPPET_TOKENS	"24"
+#define LEAD_CHARS	240	/* a translation's lead when it did not match */
+
+enum {
+	SS_TOPICS_DELETE,
+	SS_TOPICS_INSERT,
+	SS_TRANS_DELETE,
+	SS_TRANS_INSERT,
+	SS__COUNT
+};
+
+static const char *const ss_sql[SS__COUNT] = {
+	[SS_TOPICS_DELETE] = "DELETE FROM item_topics WHERE item_id = ?1",
+	/* The same derivation as migration 4's backfill. */
+	[SS_TOPICS_INSERT] = "WITH x(u, n, c) AS (SELECT "
+	    "json_extract(value, '$.uri'), json_extract(value, '$.name'), "
+	    "json_extract(value, '$.code') FROM json_each(CASE WHEN "
+	    "json_valid(?2) THEN ?2 ELSE '{}' END, '$.item.subjects')), "
+	    "t(topic) AS (SELECT u FROM x UNION SELECT n FROM x UNION "
+	    "SELECT c FROM x UNION SELECT replace(u, rtrim(u, "
+	    "replace(replace(u, '/', ''), ':', '')), '') FROM x) "
+	    "INSERT OR IGNORE INTO item_topics (topic, item_id) "
+	    "SELECT lower(topic), ?1 FROM t "
+	    "WHERE typeof(topic) = 'text' AND topic != ''",
+	[SS_TRANS_DELETE] = "DELETE FROM translations WHERE uri = ?1",
+	[SS_TRANS_INSERT] = "INSERT OR REPLACE INTO translations (uri, "
+	    "of_uri, by) SELECT ?1, o, b FROM (SELECT "
+	    "coalesce(json_extract(e, '$.meta.translation.of'), "
+	    "(SELECT json_extract(a.value, '$.uri') FROM "
+	    "json_each(e, '$.item.associations') a WHERE "
+	    "json_extract(a.value, '$.rel') = 'translation-of' LIMIT 1)) AS o, "
+	    "json_extract(e, '$.meta.translation.by') AS b FROM (SELECT "
+	    "CASE WHEN json_valid(?2) THEN ?2 ELSE '{}' END AS e)) "
+	    "WHERE typeof(o) = 'text' AND o != ?1",
+};
+
+/* Visibility for readers and members; ?10 now, ?11 audience bits. */
+#define VISIBLE \
+	"(i.workflow = 'published' AND i.pub_status = 'usable' AND " \
+	"i.embargo_ms <= ?10 AND (CASE i.audience WHEN 'public' THEN 1 " \
+	"WHEN 'network' THEN 2 ELSE 4 END) & ?11 != 0)"
+
+/* Parameters of the search statements, by meaning. */
+enum {
+	P_MATCH = 1, P_LANG, P_TYPE, P_PROFILE, P_CENTER, P_TOPIC, P_COUNTRY,
+	P_FROM, P_TO, P_NOW, P_AUD, P_ID, P_URI
+};
+
+static sqlite3_stmt *
+ss_stmt(struct mb_store *st, int i, struct mb_diag *d)
+{
+	sqlite3_stmt *s = st->search_stmt[i];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(st->db, ss_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->search_stmt[i], NULL) !=
+		    SQLITE_OK) {
+			mb_sqlite_err(st, d, "prepare");
+			return NULL;
+		}
+		return st->search_stmt[i];
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+void
+mb_sqlite_search_close(struct mb_store *st)
+{
+	for (int i = 0; i < MB_SQLITE_SEARCH_STMTS; i++) {
+		sqlite3_finalize(st->search_stmt[i]);
+		st->search_stmt[i] = NULL;
+	}
+}
+
+static int
+run_item(struct mb_store *st, int which, int64_t id, const char *uri,
+    const struct mb_store_version *v, struct mb_diag *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = ss_stmt(st, which, d)) == NULL)
+		return MB_ERR_STORE;
+	if (uri != NULL)
+		sqlite3_bind_text(s, 1, uri, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	if (v != NULL)
+		sqlite3_bind_text(s, 2, v->envelope, (int)v->envelope_len,
+		    SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return mb_sqlite_err(st, d, "search index");
+	return MB_OK;
+}
+
+static bool
+has_word(const struct mb_store_version *v, const char *w)
+{
+	return v->envelope_len > 0 && memmem(v->envelope, v->envelope_len, w,
+	    strlen(w)) != NULL;
+}
+
+int
+mb_sqlite_search_put(struct mb_store *st, int64_t item_id, bool is_new,
+    const struct mb_store_version *v, struct mb_diag *d)
+{
+	int rc;
+
+	/*
+	 * The envelope is the truth; these rows are derived from it. Most
+	 * items declare no translation, so a substring test spares the JSON
+	 * parse (a false positive only costs the parse).
+	 */
+	if (!is_new && (rc = run_item(st, SS_TOPICS_DELETE, item_id, NULL,
+	    NULL, d)) != MB_OK)
+		return rc;
+	if (has_word(v, "\"subjects\"") && (rc = run_item(st,
+	    SS_TOPICS_INSERT, item_id, NULL, v, d)) != MB_OK)
+		return rc;
+	if (!is_new && (rc = run_item(st, SS_TRANS_DELETE, 0, v->uri, NULL,
+	    d)) != MB_OK)
+		return rc;
+	if (has_word(v, "translation") && (rc = run_item(st, SS_TRANS_INSERT,
+	    0, v->uri, v, d)) != MB_OK)
+		return rc;
+	return MB_OK;
+}
+
+/* ---- search ---------------------------------------------------------- */
+
+struct cand {
+	int64_t	 id;
+	int64_t	 first_ms;
+	double	 bm25;		/* negated: higher is better */
+	double	 score;
+	char	*group;		/* translation group (prefer_language) */
+};
+
+static void
+bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v != NULL)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_query(sqlite3_stmt *s, const struct mb_store_search_query *q,
+    int64_t now)
+{
+	bind_opt(s, P_MATCH, q->match);
+	bind_opt(s, P_LANG, q->language);
+	bind_opt(s, P_TYPE, q->type);
+	bind_opt(s, P_PROFILE, q->profile);
+	bind_opt(s, P_CENTER, q->center);
+	bind_opt(s, P_TOPIC, q->topic);
+	bind_opt(s, P_COUNTRY, q->country);
+	sqlite3_bind_int64(s, P_FROM, q->from_ms);
+	sqlite3_bind_int64(s, P_TO, q->to_ms);
+	sqlite3_bind_int64(s, P_NOW, now);
+	sqlite3_bind_int64(s, P_AUD, q->audiences);
+}
+
+/* The condition a candidate must meet, as SQL over items i. */
+static int
+build_ok(struct mb_buf *b, const struct mb_store_search_query *q)
+{
+	int rc = mb_buf_puts(b, "(1");
+
+	if (q->language != NULL)
+		rc |= mb_buf_puts(b, " AND (i.language = ?2 OR i.language "
+		    "LIKE ?2 || '-%')");
+	if (q->type != NULL)
+		rc |= mb_buf_puts(b, " AND i.type = ?3");
+	if (q->profile != NULL)
+		rc |= mb_buf_puts(b, " AND i.profile = ?4");
+	if (q->center != NULL)
+		rc |= mb_buf_puts(b, " AND i.center = ?5");
+	if (q->topic != NULL)
+		rc |= mb_buf_puts(b, " AND EXISTS (SELECT 1 FROM item_topics "
+		    "tp WHERE tp.topic = lower(?6) AND tp.item_id = i.id)");
+	if (q->country != NULL)
+		rc |= mb_buf_puts(b, " AND i.center IN (SELECT id FROM "
+		    "centers WHERE country = ?7)");
+	if (q->from_ms != 0)
+		rc |= mb_buf_puts(b, " AND i.first_ms >= ?8");
+	if (q->to_ms != 0)
+		rc |= mb_buf_puts(b, " AND i.first_ms < ?9");
+	if (!q->all)
+		rc |= mb_buf_puts(b, " AND " VISIBLE);
+	rc |= mb_buf_puts(b, ")");
+	return rc != 0 ? MB_ERR_NOMEM : MB_OK;
+}
+
+/*
+ * A plain SQLITE_ERROR while stepping a statement that prepared fine is
+ * FTS5 refusing the MATCH ("fts5: syntax error", "unterminated string"):
+ * the caller's fault, MB_ERR_INVAL.
+ */
+static int
+search_err(struct mb_store *st, struct mb_diag *d)
+{
+	if (sqlite3_extended_errcode(st->db) == SQLITE_ERROR)
+		return mb_diag_set(d, MB_ERR_INVAL, "search: bad query: %s",
+		    sqlite3_errmsg(st->db));
+	return mb_sqlite_err(st, d, "search");
+}
+
+static int
+cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+/* Collects up to CANDIDATES visible matches, newest first, with bm25. */
+static int
+collect(struct mb_store *st, const struct mb_store_search_query *q,
+    int64_t now, struct cand *c, int *nc, bool *more, struct mb_diag *d)
+{
+	struct mb_buf	 sql = MB_BUF_INIT, ok = MB_BUF_INIT;
+	sqlite3_stmt	*s = NULL;
+	int		 n = 0, scanned = 0, rc;
+
+	*more = false;
+	if ((rc = build_ok(&ok, q)) != MB_OK)
+		goto out;
+	rc = mb_buf_printf(&sql, "SELECT fts.rowid, i.first_ms, %s, "
+	    "CASE WHEN %s THEN bm25(fts, " W_HEADLINE ", " W_BODY ") END "
+	    "FROM fts JOIN items i ON i.id = fts.rowid %s "
+	    "WHERE fts MATCH ?1 ORDER BY fts.rowid DESC",
+	    q->prefer_language != NULL ? "coalesce(t.of_uri, i.uri)" : "NULL",
+	    ok.data, q->prefer_language != NULL ?
+	    "LEFT JOIN translations t ON t.uri = i.uri" : "");
+	if (rc != MB_OK)
+		goto out;
+	if (sqlite3_prepare_v2(st->db, sql.data, (int)sql.len, &s, NULL) !=
+	    SQLITE_OK) {
+		rc = mb_sqlite_err(st, d, "search");
+		goto out;
+	}
+	bind_query(s, q, now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == CANDIDATES || scanned == SCAN_MAX) {
+			*more = true;
+			break;
+		}
+		scanned++;
+		if (sqlite3_column_type(s, 3) == SQLITE_NULL)
+			continue;
+		c[n].id = sqlite3_column_int64(s, 0);
+		c[n].first_ms = sqlite3_column_int64(s, 1);
+		c[n].bm25 = -sqlite3_column_double(s, 3);
+		c[n].group = NULL;
+		if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
+		    (c[n].group = strdup((const char *)
+		    sqlite3_column_text(s, 2))) == NULL) {
+			rc = MB_ERR_NOMEM;
+			goto out;
+		}
+		n++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*nc = n;
+		rc = search_err(st, d);
+		goto out;
+	}
+	rc = MB_OK;
+out:
+	*nc = n;
+	sqlite3_finalize(s);
+	mb_buf_free(&sql);
+	mb_buf_free(&ok);
+	return rc;
+}
+
+/* The length of a "\x1f" tag "\x1f" language marker at the start of s. */
+static size_t
+marker_len(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] != '\x1f')
+		return 0;
+	for (i = 1; i <= 36; i++) {
+		char ch = s[i];
+
+		if (ch == '\x1f')
+			return i > 1 ? i + 1 : 0;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-'))
+			return 0;
+	}
+	return 0;
+}
+
+static const char *
+unmarked(sqlite3_stmt *s, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+
+	if (t == NULL)
+		return "";
+	return t + marker_len(t);
+}
+
+/*
+ * The columns of a page hit; with MATCH the headline and the snippet are
+ * highlighted, without (a translation shown in place of the hit that did
+ * not match itself) the snippet is the body's lead.
+ */
+#define HIT_COLS \
+	"i.uri, i.version, i.seq, i.center, i.language, i.type, i.profile, " \
+	"v.headline, i.first_ms, "
+
+static const char SQL_HIT[] = "SELECT " HIT_COLS
+    "highlight(fts, 0, char(2), char(3)), "
+    "snippet(fts, 1, char(2), char(3), '…', " SNIPPET_TOKENS ") "
+    "FROM fts JOIN items i ON i.id = fts.rowid JOIN versions v ON "
+    "v.seq = i.seq WHERE fts MATCH ?1 AND fts.rowid = ?12";
+static const char SQL_LEAD[] = "SELECT " HIT_COLS
+    "fts.headline, fts.body "
+    "FROM items i JOIN versions v ON v.seq = i.seq LEFT JOIN fts ON "
+    "fts.rowid = i.id WHERE i.id = ?12";
+
+/*
+ * A visible member of group ?13 in language ?2 (prefer_language): the hit
+ * itself (?12) when it is in that language, else the newest one.
+ */
+static const char SQL_PREFER[] = "SELECT i.id FROM items i WHERE i.uri IN "
+    "(SELECT ?13 UNION ALL SELECT uri FROM translations WHERE of_uri = ?13) "
+    "AND (i.language = ?2 OR i.language LIKE ?2 || '-%') AND "
+    "(?14 OR " VISIBLE ") ORDER BY i.id = ?12 DESC, i.id DESC LIMIT 1";
+
+/* The lead of a body: LEAD_CHARS characters, cut at a space, "…". */
+static int
+lead(const char *body, struct mb_buf *out)
+{
+	size_t n = 0, i = 0, cut = 0;
+
+	while (body[i] != '\0' && n < LEAD_CHARS) {
+		if (body[i] == ' ' || body[i] == '\n')
+			cut = i;
+		if (((unsigned char)body[i] & 0xc0) != 0x80)
+			n++;
+		i++;
+	}
+	while (body[i] != '\0' && ((unsigned char)body[i] & 0xc0) == 0x80)
+		i++;
+	if (body[i] == '\0')
+		return mb_buf_puts(out, body);
+	if (cut == 0)
+		cut = i;
+	if (mb_buf_append(out, body, cut) != MB_OK)
+		return MB_ERR_NOMEM;
+	return mb_buf_puts(out, "…");
+}
+
+struct page {
+	sqlite3_stmt	*hit;
+	sqlite3_stmt	*lead;
+	sqlite3_stmt	*prefer;
+	struct mb_buf	 snippet;
+};
+
+static int
+prep(struct mb_store *st, const char *sql, sqlite3_stmt **s,
+    struct mb_diag *d)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
+		return mb_sqlite_err(st, d, "search");
+	return MB_OK;
+}
+
+/* Emits one page hit: the item id (matched or its translation). */
+static int
+emit(struct mb_store *st, struct page *p,
+    const struct mb_store_search_query *q, const struct cand *c,
+    int64_t show_id, const char *matched_uri,
+    int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_store_search_hit	 h;
+	sqlite3_stmt			*s;
+	int				 rc;
+	bool				 hl = true;
+
+	s = p->hit;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_text(s, P_MATCH, q->match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, P_ID, show_id);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			return search_err(st, d);
+		/* A translation that does not match: show its lead. */
+		hl = false;
+		s = p->lead;
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, P_ID, show_id);
+		if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+			return rc == SQLITE_DONE ? MB_OK :
+			    mb_sqlite_err(st, d, "search");
+	}
+	memset(&h, 0, sizeof(h));
+	h.uri = (const char *)sqlite3_column_text(s, 0);
+	h.version = sqlite3_column_int64(s, 1);
+	h.seq = sqlite3_column_int64(s, 2);
+	h.center = (const char *)sqlite3_column_text(s, 3);
+	h.language = (const char *)sqlite3_column_text(s, 4);
+	h.type = (const char *)sqlite3_column_text(s, 5);
+	h.profile = (const char *)sqlite3_column_text(s, 6);
+	h.headline = (const char *)sqlite3_column_text(s, 7);
+	if (h.headline == NULL)
+		h.headline = "";
+	h.first_ms = sqlite3_column_int64(s, 8);
+	h.headline_marked = unmarked(s, 9);
+	mb_buf_reset(&p->snippet);
+	if (hl)
+		rc = mb_buf_puts(&p->snippet, unmarked(s, 10));
+	else
+		rc = lead(unmarked(s, 10), &p->snippet);
+	if (rc != MB_OK)
+		return MB_ERR_NOMEM;
+	h.snippet = mb_buf_cstr(&p->snippet);
+	h.bm25 = c->bm25;
+	h.score = c->score;
+	h.matched_uri = matched_uri;
+	return cb(&h, arg);
+}
+
+/* The id to show for candidate c: itself or its preferred translation. */
+static int
+preferred(struct mb_store *st, struct page *p,
+    const struct mb_store_search_query *q, int64_t now, const struct cand *c,
+    int64_t *show, bool *swapped, struct mb_diag *d)
+{
+	sqlite3_stmt	*s = p->prefer;
+	int		 rc;
+
+	*show = c->id;
+	*swapped = false;
+	if (q->prefer_language == NULL || c->group == NULL)
+		return MB_OK;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_text(s, P_LANG, q->prefer_language, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, P_NOW, now);
+	sqlite3_bind_int64(s, P_AUD, q->audiences);
+	sqlite3_bind_text(s, P_URI, c->group, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, P_URI + 1, q->all);
+	sqlite3_bind_int64(s, P_ID, c->id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*show = sqlite3_column_int64(s, 0);
+		*swapped = *show != c->id;
+	} else if (rc != SQLITE_DONE) {
+		return mb_sqlite_err(st, d, "search");
+	}
+	sqlite3_reset(s);
+	return MB_OK;
+}
+
+/* The uri of item id (for matched_uri), into out. */
+static int
+uri_of(struct mb_store *st, int64_t id, struct mb_buf *out,
+    struct mb_diag *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT uri FROM items WHERE id = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		return mb_sqlite_err(st, d, "search");
+	sqlite3_bind_int64(s, 1, id);
+	mb_buf_reset(out);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		rc = mb_buf_puts(out, (const char *)sqlite3_column_text(s, 0));
+	else
+		rc = rc == SQLITE_DONE ? MB_ERR_NOTFOUND :
+		    mb_sqlite_err(st, d, "search");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Keeps the best-ranked candidate of each translation group. */
+static int
+dedupe(struct cand *c, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (int j = 0; j < k && c[i].group != NULL; j++)
+			if (c[j].group != NULL &&
+			    strcmp(c[j].group, c[i].group) == 0) {
+				seen = true;
+				break;
+			}
+		if (seen) {
+			free(c[i].group);
+			continue;
+		}
+		c[k++] = c[i];
+	}
+	return k;
+}
+
+int
+mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
+    int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
+    struct mb_store_search_result *out, struct mb_diag *d)
+{
+	struct page	 p = { NULL, NULL, NULL, MB_BUF_INIT };
+	struct mb_buf	 muri = MB_BUF_INIT;
+	struct cand	*c;
+	int64_t		 now;
+	int		 n = 0, rc;
+	bool		 more;
+
+	if (q->match == NULL || q->match[0] == '\0')
+		return mb_diag_set(d, MB_ERR_INVAL, "search: empty query");
+	if (q->limit < 1 || q->limit > MB_STORE_SEARCH_MAX_LIMIT)
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "search: limit must be from 1 to %d",
+		    MB_STORE_SEARCH_MAX_LIMIT);
+	if (q->offset < 0 || q->offset > CANDIDATES - q->limit)
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "search: offset must be from 0 to %d (only the best %d "
+		    "hits are ranked)", CANDIDATES - q->limit, CANDIDATES);
+	now = q->now_ms != 0 ? q->now_ms : mb_time_now_ms();
+	if ((c = calloc(CANDIDATES, sizeof(*c))) == NULL)
+		return MB_ERR_NOMEM;
+	if ((rc = collect(st, q, now, c, &n, &more, d)) != MB_OK)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		double age = (double)(now - c[i].first_ms);
+
+		if (age < 0)
+			age = 0;
+		c[i].score = c[i].bm25 * (1.0 + BOOST *
+		    exp2(-age / HALF_LIFE_MS));
+	}
+	qsort(c, (size_t)n, sizeof(*c), cmp_cand);
+	if (q->prefer_language != NULL)
+		n = dedupe(c, n);
+	if (out != NULL) {
+		out->ranked = n;
+		out->more = more;
+	}
+	if (q->offset >= n)
+		goto out;
+	if ((rc = prep(st, SQL_HIT, &p.hit, d)) != MB_OK ||
+	    (rc = prep(st, SQL_LEAD, &p.lead, d)) != MB_OK ||
+	    (rc = prep(st, SQL_PREFER, &p.prefer, d)) != MB_OK)
+		goto out;
+	for (int i = q->offset; i < n && i < q->offset + q->limit; i++) {
+		int64_t	show;
+		bool	swapped;
+
+		if ((rc = preferred(st, &p, q, now, &c[i], &show, &swapped,
+		    d)) != MB_OK)
+			goto out;
+		if (swapped && (rc = uri_of(st, c[i].id, &muri, d)) != MB_OK)
+			goto out;
+		rc = emit(st, &p, q, &c[i], show, swapped ?
+		    mb_buf_cstr(&muri) : NULL, cb, arg, d);
+		if (rc != MB_OK) {
+			if (rc > 0)
+				rc = MB_OK;
+			goto out;
+		}
+	}
+out:
+	for (int i = 0; i < n; i++)
+		free(c[i].group);
+	free(c);
+	sqlite3_finalize(p.hit);
+	sqlite3_finalize(p.lead);
+	sqlite3_finalize(p.prefer);
+	mb_buf_free(&p.snippet);
+	mb_buf_free(&muri);
+	return rc;
+}
+
+/* ---- translations ---------------------------------------------------- */
+
+int
+mb_store_translations(struct mb_store *st, const char *uri, bool all,
+    unsigned audiences, int64_t now_ms,
+    int (*cb)(const struct mb_store_translation *t, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_store_translation	 t;
+	sqlite3_stmt			*s;
+	int				 rc;
+
+	/*
+	 * The group is one level deep: the root is what uri translates,
+	 * else uri itself; members are the root and whatever translates it.
+	 */
+	if (sqlite3_prepare_v2(st->db, "WITH g(root) AS (SELECT coalesce("
+	    "(SELECT of_uri FROM translations WHERE uri = ?13), ?13)) "
+	    "SELECT i.uri, i.language, v.headline, i.uri = g.root, t.by "
+	    "FROM g, items i JOIN versions v ON v.seq = i.seq "
+	    "LEFT JOIN translations t ON t.uri = i.uri "
+	    "WHERE (i.uri = g.root OR i.uri IN (SELECT uri FROM translations "
+	    "WHERE of_uri = g.root)) AND EXISTS (SELECT 1 FROM translations "
+	    "WHERE uri = ?13 OR of_uri = ?13) AND (?14 OR " VISIBLE ") "
+	    "ORDER BY i.uri = g.root DESC, i.language, i.uri", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return mb_sqlite_err(st, d, "translations");
+	sqlite3_bind_text(s, P_URI, uri, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, P_URI + 1, all);
+	sqlite3_bind_int64(s, P_NOW, now_ms != 0 ? now_ms : mb_time_now_ms());
+	sqlite3_bind_int64(s, P_AUD, audiences);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t.uri = (const char *)sqlite3_column_text(s, 0);
+		t.language = (const char *)sqlite3_column_text(s, 1);
+		t.headline = (const char *)sqlite3_column_text(s, 2);
+		t.original = sqlite3_column_int(s, 3) != 0;
+		t.by = (const char *)sqlite3_column_text(s, 4);
+		if ((rc = cb(&t, arg)) != MB_OK) {
+			sqlite3_finalize(s);
+			return rc > 0 ? MB_OK : rc;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return mb_sqlite_err(st, d, "translations");
+	return MB_OK;
+}

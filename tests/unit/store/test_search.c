@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the store's search: morphology, syntax, filters, visibility, ranking, pages, translations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "text/highlight.h"
+#include "text/query.h"
+#include "text/tokenizer.h"
+
+#define DAY_MS	(24LL * 3600 * 1000)
+#define NOW_MS	(1800000000000LL)
+
+static char dbpath[64];
+
+static int
+setup(void **state)
+{
+	struct mb_store		*st;
+	struct mb_store_opts	 o = { mb_text_fts5_tokenizer(), NULL, false };
+	struct mb_diag		 d = { "" };
+	int			 fd;
+
+	snprintf(dbpath, sizeof(dbpath), "/tmp/mb-search-XXXXXX");
+	if ((fd = mkstemp(dbpath)) < 0)
+		return -1;
+	close(fd);
+	unlink(dbpath);
+	if (mb_store_open(dbpath, &o, &st, &d) != MB_OK) {
+		fprintf(stderr, "open: %s\n", d.msg);
+		return -1;
+	}
+	*state = st;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char p[96];
+
+	mb_store_close(*state);
+	unlink(dbpath);
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+	return 0;
+}
+
+/* An item to put: what the tests vary; the rest has defaults. */
+struct it {
+	const char	*local;
+	const char	*lang;
+	const char	*headline;
+	const char	*body;
+	const char	*type;		/* "text" */
+	const char	*center;	/* "cairo" */
+	const char	*audience;	/* "public" */
+	const char	*pub_status;	/* "usable" */
+	const char	*workflow;	/* "published" */
+	int64_t		 embargo_ms;
+	int64_t		 age_days;	/* firstCreated before NOW_MS */
+	const char	*extra_item;	/* more ninjs members, ",\"x\":..." */
+	const char	*meta;		/* the envelope's meta members */
+	int64_t		 version;	/* 1 */
+};
+
+static void
+put(struct mb_store *st, const struct it *x)
+{
+	struct mb_store_version	v;
+	struct mb_store_text	t;
+	struct mb_diag		d = { "" };
+	char			uri[128], env[2048];
+	int64_t			seq;
+
+	snprintf(uri, sizeof(uri), "urn:mediabridge:%s:%s",
+	    x->center ? x->center : "cairo", x->local);
+	snprintf(env, sizeof(env), "{\"item\":{\"uri\":\"%s\"%s},"
+	    "\"meta\":{%s}}", uri, x->extra_item ? x->extra_item : "",
+	    x->meta ? x->meta : "");
+	memset(&v, 0, sizeof(v));
+	v.uri = uri;
+	v.center = x->center ? x->center : "cairo";
+	v.local = x->local;
+	v.version = x->version ? x->version : 1;
+	v.origin = v.center;
+	v.audience = x->audience ? x->audience : "public";
+	v.pub_status = x->pub_status ? x->pub_status : "usable";
+	v.workflow = x->workflow ? x->workflow : "published";
+	v.language = x->lang;
+	v.type = x->type ? x->type : "text";
+	v.headline = x->headline;
+	v.embargo_ms = x->embargo_ms;
+	v.first_ms = NOW_MS - x->age_days * DAY_MS;
+	v.created_ms = v.first_ms;
+	v.envelope = env;
+	v.envelope_len = strlen(env);
+	t.language = x->lang;
+	t.headline = x->headline;
+	t.body = x->body;
+	if (mb_store_put(st, &v, &t, &seq, &d) != MB_OK)
+		fail_msg("put %s: %s", uri, d.msg);
+}
+
+#define MAXHITS 64
+
+struct hits {
+	int	n;
+	char	uri[MAXHITS][96];
+	char	lang[MAXHITS][16];
+	char	snippet[MAXHITS][512];
+	char	headline[MAXHITS][256];
+	char	matched[MAXHITS][96];
+	double	score[MAXHITS];
+	struct mb_store_search_result r;
+};
+
+static int
+on_hit(const struct mb_store_search_hit *h, void *arg)
+{
+	struct hits *hs = arg;
+
+	if (hs->n < MAXHITS) {
+		/* uri's local part: what the tests name items by */
+		snprintf(hs->uri[hs->n], sizeof(hs->uri[0]), "%s",
+		    strrchr(h->uri, ':') + 1);
+		snprintf(hs->lang[hs->n], sizeof(hs->lang[0]), "%s",
+		    h->language ? h->language : "");
+		snprintf(hs->snippet[hs->n], sizeof(hs->snippet[0]), "%s",
+		    h->snippet);
+		snprintf(hs->headline[hs->n], sizeof(hs->headline[0]), "%s",
+		    h->headline_marked);
+		snprintf(hs->matched[hs->n], sizeof(hs->matched[0]), "%s",
+		    h->matched_uri ? strrchr(h->matched_uri, ':') + 1 : "");
+		hs->score[hs->n] = h->score;
+	}
+	hs->n++;
+	return MB_OK;
+}
+
+/* A reader's query q in language lang; fills hs; returns the rc. */
+static int
+searchq(struct mb_store *st, const char *q, const char *lang,
+    struct mb_store_search_query *base, struct hits *hs)
+{
+	struct mb_store_search_query	 sq;
+	struct mb_buf			 m = MB_BUF_INIT;
+	struct mb_diag			 d = { "" };
+	int				 rc;
+
+	if (base != NULL)
+		sq = *base;
+	else
+		memset(&sq, 0, sizeof(sq));
+	if ((rc = mb_text_query_translate(q, strlen(q), lang, &m, &d)) !=
+	    MB_OK)
+		fail_msg("translate %s: %s", q, d.msg);
+	sq.match = m.data;
+	if (sq.limit == 0)
+		sq.limit = 20;
+	if (sq.audiences == 0)
+		sq.audiences = MB_AUD_PUBLIC;
+	sq.now_ms = NOW_MS;
+	memset(hs, 0, sizeof(*hs));
+	rc = mb_store_search(st, &sq, on_hit, hs, &hs->r, &d);
+	mb_buf_free(&m);
+	return rc;
+}
+
+/* The local parts of the hits, sorted, comma-separated. */
+static const char *
+set_of(struct hits *hs)
+{
+	static char	out[1024];
+	char		*v[MAXHITS];
+
+	for (int i = 0; i < hs->n && i < MAXHITS; i++)
+		v[i] = hs->uri[i];
+	for (int i = 1; i < hs->n && i < MAXHITS; i++)
+		for (int j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+			char *t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	out[0] = '\0';
+	for (int i = 0; i < hs->n && i < MAXHITS; i++) {
+		if (i)
+			strcat(out, ",");
+		strcat(out, v[i]);
+	}
+	return out;
+}
+
+static const char *
+found(struct mb_store *st, const char *q, const char *lang)
+{
+	struct hits hs;
+
+	assert_int_equal(searchq(st, q, lang, NULL, &hs), MB_OK);
+	return set_of(&hs);
+}
+
+static void
+test_arabic(void **state)
+{
+	struct mb_store *st = *state;
+
+	put(st, &(struct it){ .local = "a1", .lang = "ar",
+	    .headline = "معرض للكتاب في القاهرة",
+	    .body = "افتتح الوزير معرض القاهرة الدولي للكتاب." });
+	put(st, &(struct it){ .local = "a2", .lang = "ar",
+	    .headline = "المعلمون يطالبون بزيادة الأجور",
+	    .body = "نظم المعلمون وقفة أمام وزارة التعليم." });
+	put(st, &(struct it){ .local = "a3", .lang = "ar",
+	    .headline = "تكريم المعلمات",
+	    .body = "كرمت المدرسة معلماتها والمعلمين في حفل كبير. "
+	    "وبالكتاب الجديد بدأ العام." });
+	put(st, &(struct it){ .local = "a4", .lang = "ar",
+	    .headline = "مباراة كرة القدم", .body = "فاز الفريق بالمباراة." });
+	/* the article, attached prepositions (لل، وبال), the plurals */
+	assert_string_equal(found(st, "كتاب", "ar"), "a1,a3");
+	assert_string_equal(found(st, "الكتاب", "ar"), "a1,a3");
+	assert_string_equal(found(st, "معلم", "ar"), "a2,a3");
+	assert_string_equal(found(st, "المعلمين", NULL), "a2,a3");
+	/* harakat typed or not */
+	assert_string_equal(found(st, "الْمُعَلِّمُونَ", "ar"), "a2,a3");
+	assert_string_equal(found(st, "مباراة", "ar"), "a4");
+}
+
+static void
+test_russian(void **state)
+{
+	struct mb_store *st = *state;
+
+	put(st, &(struct it){ .local = "r1", .lang = "ru",
+	    .headline = "Выставка в Москве",
+	    .body = "В Москве открылась выставка молодых художников." });
+	put(st, &(struct it){ .local = "r2", .lang = "ru",
+	    .headline = "Делегация из Москвы",
+	    .body = "Делегация прибыла на конференцию журналистов." });
+	put(st, &(struct it){ .local = "r3", .lang = "ru",
+	    .headline = "Новости культуры",
+	    .body = "Журналисты обсудили новые выставки. Всё ещё." });
+	assert_string_equal(found(st, "Москва", "ru"), "r1,r2");
+	assert_string_equal(found(st, "москва", NULL), "r1,r2");
+	assert_string_equal(found(st, "выставки", "ru"), "r1,r3");
+	assert_string_equal(found(st, "журналист", "ru"), "r2,r3");
+	/* ё typed as е */
+	assert_string_equal(found(st, "все еще", "ru"), "r3");
+}
+
+static void
+test_accents(void **state)
+{
+	struct mb_store *st = *state;
+
+	put(st, &(struct it){ .local = "f1", .lang = "fr",
+	    .headline = "Les élections régionales",
+	    .body = "Le président a annoncé la date de l'élection." });
+	put(st, &(struct it){ .local = "s1", .lang = "es",
+	    .headline = "Las elecciones en el país",
+	    .body = "La elección del año fue tranquila." });
+	put(st, &(struct it){ .local = "e1", .lang = "en",
+	    .headline = "A quiet day", .body = "Nothing happened at all." });
+	/* a French query stems as French; no language: every Latin one */
+	assert_string_equal(found(st, "élection", "fr"), "f1");
+	assert_string_equal(found(st, "election", "fr"), "f1");
+	assert_string_equal(found(st, "election", NULL), "f1");
+	assert_string_equal(found(st, "elections OR eleccion", NULL), "f1,s1");
+	assert_string_equal(found(st, "elecciones", "es"), "s1");
+	assert_string_equal(found(st, "eleccion", NULL), "s1");
+	assert_string_equal(found(st, "elección", "es"), "s1");
+	assert_string_equal(found(st, "regionales", "fr"), "f1");
+	assert_string_equal(found(st, "presidente", NULL), "f1");
+}
+
+static void
+test_chinese_and_mixed(void **state)
+{
+	struct mb_store *st = *state;
+
+	put(st, &(struct it){ .local = "z1", .lang = "zh",
+	    .headline = "北京大学举办媒体论坛",
+	    .body = "来自各国的记者参加了论坛。" });
+	put(st, &(struct it){ .local = "z2", .lang = "zh",
+	    .headline = "上海天气", .body = "明天有雨。" });
+	put(st, &(struct it){ .local = "m1", .lang = "en",
+	    .headline = "Forum in Beijing",
+	    .body = "Journalists met at 北京大学 for the media forum." });
+	put(st, &(struct it){ .local = "w1", .lang = "sw",
+	    .headline = "Habari za michezo",
+	    .body = "Timu ya taifa imeshinda mechi." });
+	assert_string_equal(found(st, "大学", NULL), "m1,z1");
+	assert_string_equal(found(st, "论坛", "zh"), "z1");
+	assert_string_equal(found(st, "雨", NULL), "z2");
+	assert_string_equal(found(st, "forums", "en"), "m1");
+	assert_string_equal(found(st, "michezo", NULL), "w1");
+	assert_string_equal(found(st, "michezo", "sw"), "w1");
+}
+
+static void
+test_syntax(void **state)
+{
+	struct mb_store *st = *state;
+
+	put(st, &(struct it){ .local = "p1", .lang = "en",
+	    .headline = "Press freedom day",
+	    .body = "The press conference on freedom was held in Nairobi." });
+	put(st, &(struct it){ .local = "p2", .lang = "en",
+	    .headline = "Freedom of the press",
+	    .body = "A conference about radio." });
+	put(st, &(struct it){ .local = "p3", .lang = "en",
+	    .headline = "Radio days", .body = "Radio stations in Dakar." });
+	assert_string_equal(found(st, "\"press conference\"", "en"), "p1");
+	assert_string_equal(found(st, "press conference", "en"), "p1,p2");
+	assert_string_equal(found(st, "nairobi OR dakar", "en"), "p1,p3");
+	assert_string_equal(found(st, "radio -conference", "en"), "p3");
+	assert_string_equal(found(st, "radio NOT dakar", "en"), "p2");
+	assert_string_equal(found(st, "confer*", "en"), "p1,p2");
+	/* hostile: FTS5 syntax is text */
+	assert_string_equal(found(st, "body:radio (", "en"), "");
+}
+
+static void
+test_filters(void **state)
+{
+	struct mb_store			*st = *state;
+	struct mb_store_search_query	 q;
+	struct mb_center		 c;
+	struct hits			 hs;
+	const char			*subj = ",\"subjects\":[{\"name\":"
+	    "\"Economy\",\"uri\":\"http://cv.iptc.org/newscodes/mediatopic/"
+	    "04000000\"}]";
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "dakar");
+	snprintf(c.country, sizeof(c.country), "SN");
+	snprintf(c.name, sizeof(c.name), "Dakar");
+	assert_int_equal(mb_store_center_put(st, &c, NULL), MB_OK);
+	put(st, &(struct it){ .local = "t1", .lang = "en",
+	    .headline = "Market report", .body = "Markets rose.",
+	    .extra_item = subj, .age_days = 10 });
+	put(st, &(struct it){ .local = "t2", .lang = "fr", .type = "picture",
+	    .headline = "Market photo", .body = "Markets in Dakar.",
+	    .center = "dakar", .age_days = 2 });
+	put(st, &(struct it){ .local = "t3", .lang = "en-GB",
+	    .headline = "Market event", .body = "A market fair.",
+	    .type = "event", .age_days = 30 });
+
+	memset(&q, 0, sizeof(q));
+	q.language = "en";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "t1,t3");
+	memset(&q, 0, sizeof(q));
+	q.type = "picture";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "t2");
+	memset(&q, 0, sizeof(q));
+	q.center = "cairo";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "t1,t3");
+	memset(&q, 0, sizeof(q));
+	q.country = "SN";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "t2");
+	memset(&q, 0, sizeof(q));
+	q.topic = "economy";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "t1");
+	q.topic = "04000000";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "t1");
+	memset(&q, 0, sizeof(q));
+	q.from_ms = NOW_MS - 15 * DAY_MS;
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "t1,t2");
+	q.to_ms = NOW_MS - 5 * DAY_MS;
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "t1");
+}
+
+static void
+test_visibility(void **state)
+{
+	struct mb_store			*st = *state;
+	struct mb_store_search_query	 q;
+	struct hits			 hs;
+
+	put(st, &(struct it){ .local = "v1", .lang = "en",
+	    .headline = "Harbour news", .body = "Public." });
+	put(st, &(struct it){ .local = "v2", .lang = "en",
+	    .headline = "Harbour draft", .body = "Draft.",
+	    .workflow = "draft" });
+	put(st, &(struct it){ .local = "v3", .lang = "en",
+	    .headline = "Harbour withheld", .body = "Withheld.",
+	    .pub_status = "withheld" });
+	put(st, &(struct it){ .local = "v4", .lang = "en",
+	    .headline = "Harbour embargo", .body = "Embargoed.",
+	    .embargo_ms = NOW_MS + DAY_MS });
+	put(st, &(struct it){ .local = "v5", .lang = "en",
+	    .headline = "Harbour internal", .body = "Internal.",
+	    .audience = "internal" });
+	put(st, &(struct it){ .local = "v6", .lang = "en",
+	    .headline = "Harbour members", .body = "Network.",
+	    .audience = "network" });
+	put(st, &(struct it){ .local = "v7", .lang = "en",
+	    .headline = "Harbour past embargo", .body = "Lifted.",
+	    .embargo_ms = NOW_MS - DAY_MS });
+	put(st, &(struct it){ .local = "v8", .lang = "en",
+	    .headline = "Harbour canceled", .body = "Gone.",
+	    .pub_status = "canceled" });
+	assert_string_equal(found(st, "harbour", "en"), "v1,v7");
+	memset(&q, 0, sizeof(q));
+	q.audiences = MB_AUD_PUBLIC | MB_AUD_NETWORK;
+	assert_int_equal(searchq(st, "harbour", "en", &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "v1,v6,v7");
+	q.all = true;
+	assert_int_equal(searchq(st, "harbour", "en", &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "v1,v2,v3,v4,v5,v6,v7,v8");
+	/* a new version that withdraws the item hides it again */
+	put(st, &(struct it){ .local = "v1", .lang = "en", .version = 2,
+	    .headline = "Harbour news", .body = "Public.",
+	    .pub_status = "withheld" });
+	assert_string_equal(found(st, "harbour", "en"), "v7");
+}
+
+static void
+test_ranking_snippets(void **state)
+{
+	struct mb_store	*st = *state;
+	struct hits	 hs;
+
+	/* same words: headline beats body; newer beats older */
+	put(st, &(struct it){ .local = "k1", .lang = "en",
+	    .headline = "Weather", .body = "Floods hit the coast again, "
+	    "said the ministry of water and the regional office.",
+	    .age_days = 1 });
+	put(st, &(struct it){ .local = "k2", .lang = "en",
+	    .headline = "Floods on the coast", .body = "Many roads closed.",
+	    .age_days = 1 });
+	put(st, &(struct it){ .local = "k3", .lang = "en",
+	    .headline = "Floods on the coast", .body = "Many roads closed.",
+	    .age_days = 300 });
+	assert_int_equal(searchq(st, "floods", "en", NULL, &hs), MB_OK);
+	assert_int_equal(hs.n, 3);
+	assert_string_equal(hs.uri[0], "k2");
+	assert_string_equal(hs.uri[1], "k3");
+	assert_string_equal(hs.uri[2], "k1");
+	assert_true(hs.score[0] > hs.score[1]);
+	/* the hit marked with sentinels, no language marker left */
+	assert_string_equal(hs.headline[0], "\x02" "Floods\x03 on the coast");
+	assert_non_null(strstr(hs.snippet[2], "\x02" "Floods\x03 hit"));
+	assert_null(strchr(hs.snippet[2], '\x1f'));
+	assert_null(strchr(hs.headline[0], '\x1f'));
+	/* accented and stemmed forms are marked on the original text */
+	put(st, &(struct it){ .local = "k4", .lang = "fr",
+	    .headline = "Élections", .body = "Les électeurs ont voté." });
+	assert_int_equal(searchq(st, "elections", "fr", NULL, &hs), MB_OK);
+	assert_string_equal(hs.headline[0], "\x02" "Élections\x03");
+}
+
+static void
+test_pages(void **state)
+{
+	struct mb_store			*st = *state;
+	struct mb_store_search_query	 q;
+	struct hits			 hs;
+	char				 local[16], seen[32] = { 0 };
+
+	for (int i = 0; i < 25; i++) {
+		snprintf(local, sizeof(local), "g%02d", i);
+		put(st, &(struct it){ .local = local, .lang = "en",
+		    .headline = "Budget debate", .body = "Budget.",
+		    .age_days = i });
+	}
+	memset(&q, 0, sizeof(q));
+	q.limit = 10;
+	for (int page = 0; page < 3; page++) {
+		q.offset = page * 10;
+		assert_int_equal(searchq(st, "budget", "en", &q, &hs), MB_OK);
+		assert_int_equal(hs.r.ranked, 25);
+		assert_false(hs.r.more);
+		assert_int_equal(hs.n, page < 2 ? 10 : 5);
+		for (int i = 0; i < hs.n; i++) {
+			int k = atoi(hs.uri[i] + 1);
+
+			assert_int_equal(seen[k], 0);
+			seen[k] = 1;
+			/* same text: the newest first */
+			assert_int_equal(k, page * 10 + i);
+		}
+	}
+	q.offset = 40;
+	assert_int_equal(searchq(st, "budget", "en", &q, &hs), MB_OK);
+	assert_int_equal(hs.n, 0);
+	q.offset = 0;
+	q.limit = 0;
+	q.limit = MB_STORE_SEARCH_MAX_LIMIT + 1;
+	assert_int_equal(searchq(st, "budget", "en", &q, &hs), MB_ERR_INVAL);
+	q.limit = 10;
+	q.offset = MB_STORE_SEARCH_CANDIDATES;
+	assert_int_equal(searchq(st, "budget", "en", &q, &hs), MB_ERR_INVAL);
+}
+
+static void
+test_bad_match(void **state)
+{
+	struct mb_store			*st = *state;
+	struct mb_store_search_query	 q;
+	struct mb_diag			 d = { "" };
+	struct hits			 hs;
+
+	memset(&q, 0, sizeof(q));
+	q.limit = 10;
+	q.match = "\"unbalanced";
+	assert_int_equal(mb_store_search(st, &q, on_hit, &hs, NULL, &d),
+	    MB_ERR_INVAL);
+	q.match = "";
+	assert_int_equal(mb_store_search(st, &q, on_hit, &hs, NULL, &d),
+	    MB_ERR_INVAL);
+}
+
+struct tl {
+	int	n;
+	char	line[16][128];
+};
+
+static int
+on_tr(const struct mb_store_translation *t, void *arg)
+{
+	struct tl *l = arg;
+
+	if (l->n < 16)
+		snprintf(l->line[l->n], sizeof(l->line[0]), "%s %s%s%s",
+		    strrchr(t->uri, ':') + 1, t->language ? t->language : "-",
+		    t->original ? " original" : "",
+		    t->by ? (strcmp(t->by, "machine") == 0 ? " machine" :
+		    " human") : "");
+	l->n++;
+	return MB_OK;
+}
+
+static void
+test_translations(void **state)
+{
+	struct mb_store			*st = *state;
+	struct mb_store_search_query	 q;
+	struct hits			 hs;
+	struct tl			 l;
+	struct mb_diag			 d = { "" };
+
+	put(st, &(struct it){ .local = "o1", .lang = "en",
+	    .headline = "Solar power plant opens",
+	    .body = "The new solar plant near Aswan opened on Monday." });
+	/* by associations, rel translation-of */
+	put(st, &(struct it){ .local = "o1fr", .lang = "fr",
+	    .headline = "Une centrale solaire ouvre",
+	    .body = "La nouvelle centrale solaire près d'Assouan a ouvert.",
+	    .extra_item = ",\"associations\":[{\"name\":\"original\","
+	    "\"rel\":\"translation-of\",\"uri\":"
+	    "\"urn:mediabridge:cairo:o1\"}]" });
+	/* by the envelope's meta.translation */
+	put(st, &(struct it){ .local = "o1ar", .lang = "ar",
+	    .headline = "افتتاح محطة للطاقة الشمسية",
+	    .body = "افتتحت محطة الطاقة الشمسية الجديدة قرب أسوان.",
+	    .meta = "\"translation\":{\"of\":\"urn:mediabridge:cairo:o1\","
+	    "\"by\":\"machine\",\"engine\":\"x\"}" });
+	/* a draft translation stays hidden from readers */
+	put(st, &(struct it){ .local = "o1es", .lang = "es",
+	    .headline = "Abre una planta solar", .body = "Planta solar.",
+	    .workflow = "draft",
+	    .meta = "\"translation\":{\"of\":\"urn:mediabridge:cairo:o1\"}" });
+	put(st, &(struct it){ .local = "x1", .lang = "en",
+	    .headline = "Solar eclipse", .body = "Seen from Aswan." });
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(mb_store_translations(st, "urn:mediabridge:cairo:o1",
+	    false, MB_AUD_PUBLIC, NOW_MS, on_tr, &l, &d), MB_OK);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.line[0], "o1 en original");
+	assert_string_equal(l.line[1], "o1ar ar machine");
+	assert_string_equal(l.line[2], "o1fr fr");
+	/* from a translation: the same group */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(mb_store_translations(st,
+	    "urn:mediabridge:cairo:o1fr", true, 0, NOW_MS, on_tr, &l, &d),
+	    MB_OK);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.line[3], "o1fr fr");
+	/* an item in no group: none */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(mb_store_translations(st, "urn:mediabridge:cairo:x1",
+	    false, MB_AUD_PUBLIC, NOW_MS, on_tr, &l, &d), MB_OK);
+	assert_int_equal(l.n, 0);
+
+	/* an English query, a French reader: the French version, once */
+	memset(&q, 0, sizeof(q));
+	q.prefer_language = "fr";
+	assert_int_equal(searchq(st, "solar", "en", &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "o1fr,x1");
+	for (int i = 0; i < hs.n; i++)
+		if (strcmp(hs.uri[i], "o1fr") == 0)
+			assert_string_equal(hs.matched[i], "o1");
+	/* both match (Aswan/Assouan differ; "solaire" only fr): one hit */
+	assert_int_equal(searchq(st, "solar OR solaire", "en", &q, &hs),
+	    MB_OK);
+	assert_string_equal(set_of(&hs), "o1fr,x1");
+	/* an Arabic reader gets the Arabic one; snippet is its lead */
+	q.prefer_language = "ar";
+	assert_int_equal(searchq(st, "plant", "en", &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "o1ar");
+	assert_non_null(strstr(hs.snippet[0], "أسوان"));
+	/* no Spanish for readers (draft): the original */
+	q.prefer_language = "es";
+	assert_int_equal(searchq(st, "plant", "en", &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "o1");
+	assert_string_equal(hs.matched[0], "");
+	/* without prefer_language every language's match comes back */
+	assert_string_equal(found(st, "solar OR solaire", "en"), "o1,o1fr,x1");
+	/* a new version without the link unlinks */
+	put(st, &(struct it){ .local = "o1fr", .lang = "fr", .version = 2,
+	    .headline = "Une centrale solaire ouvre", .body = "." });
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(mb_store_translations(st, "urn:mediabridge:cairo:o1",
+	    false, MB_AUD_PUBLIC, NOW_MS, on_tr, &l, &d), MB_OK);
+	assert_int_equal(l.n, 2);
+}
+
+static void
+test_marks_to_html(void **state)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+	const char	s[] = "a \x02<b>&\x03 \x03 \x02x\x1fy";
+
+	(void)state;
+	assert_int_equal(mb_text_marks_to_html(s, sizeof(s) - 1, &b), MB_OK);
+	assert_string_equal(b.data,
+	    "a <mark>&lt;b&gt;&amp;</mark>  <mark>xy</mark>");
+	mb_buf_reset(&b);
+	assert_int_equal(mb_text_marks_strip(s, sizeof(s) - 1, &b), MB_OK);
+	assert_string_equal(b.data, "a <b>&  xy");
+	mb_buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_arabic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_russian, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chinese_and_mixed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_syntax, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_visibility, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ranking_snippets, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_match, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_translations, setup,
+		    teardown),
+		cmocka_unit_test(test_marks_to_html),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
