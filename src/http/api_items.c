@@ -107,6 +107,19 @@ visible(const struct mb_req *r, const struct loaded *l)
 	    (audience_bit(l->audience) & audiences_of(role)) != 0;
 }
 
+bool
+mb_http_item_visible(struct mb_req *r, struct mb_store *st, const char *uri)
+{
+	struct loaded	l;
+	bool		v;
+
+	if (load(st, uri, 0, &l, NULL) != MB_OK)
+		return false;
+	v = visible(r, &l);
+	loaded_free(&l);
+	return v;
+}
+
 /* The uri from the path, or a 404 answered. */
 static bool
 uri_or_reply(struct mb_req *r, char *uri, size_t n)

@@ -53,6 +53,10 @@ void mb_metrics_record(struct mb_metrics *m, int route, unsigned status,
 void mb_metrics_cache(struct mb_metrics *m, bool hit);
 int mb_metrics_render(struct mb_metrics *m, struct mb_buf *out);
 
+/* ---- api_items.c: the readers' visibility rule, for other routes ---- */
+bool mb_http_item_visible(struct mb_req *r, struct mb_store *st,
+    const char *uri);
+
 /* ---- server.c, for api_ops.c ---- */
 struct mb_metrics *mb_http__metrics(struct mb_http_server *s);
 int mb_http__in_flight(struct mb_http_server *s);

@@ -1,0 +1,293 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Accounts and roles: every cell of docs/permissions.md against a real
+serve process, plus sessions, CSRF, login throttling and the CLI."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
+                                "tests", "lib"))
+from mbtest import check, eq, main  # noqa: E402
+
+ROLES = ["reader", "member", "translator", "journalist", "editor", "admin"]
+USERS = {"member": "mem", "translator": "tra", "journalist": "jou",
+         "editor": "edi", "admin": "adm"}
+
+
+def read_table():
+    path = os.path.join(os.environ.get("MB_SRCDIR", "."), "docs",
+                        "permissions.md")
+    rows = {}
+    with open(path) as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 8 and cells[0] not in ("case", "---") and \
+                    not cells[0].startswith("-"):
+                rows[cells[0]] = dict(zip(ROLES, cells[2:]))
+    check(len(rows) >= 25, "docs/permissions.md: table not found")
+    return rows
+
+
+def item(headline):
+    return {"type": "text", "language": "en",
+            "headlines": [{"value": headline}],
+            "bodies": [{"value": "<p>%s, a story.</p>" % headline}]}
+
+
+class Fix:
+    """Fixtures made by the editor and a second journalist, fresh per cell."""
+
+    def __init__(self, c):
+        self.c = c
+        self.ed = c.client(c.token_add("edi"))
+        self.jo2 = c.client(c.token_add("jo2"))
+        self.n = 0
+
+    def path(self, env):
+        _, _, center, local = env["item"]["uri"].split(":")
+        return "/api/v1/items/%s/%s" % (center, local)
+
+    def create(self, client, meta=None, name="x"):
+        self.n += 1
+        body = item("%s %d" % (name, self.n))
+        if meta:
+            body = {"item": body, "meta": meta}
+        r = client.post("/api/v1/items", body)
+        eq(r.status, 201, "fixture create: %s" % r.text)
+        return r.json
+
+    def published(self, audience="public"):
+        return self.create(self.ed, {"workflow": "published",
+                                     "audience": audience}, "pub")
+
+    def act(self, client, env, action, body=None):
+        r = client.post(self.path(env) + "/" + action, body)
+        check(r.status == 200, "fixture %s" % action, r.status, r.text)
+        return r.json
+
+    def own(self, client, role):
+        if role == "translator":
+            src = self.published()
+            return self.create(client, {"translation": {
+                "of": src["item"]["uri"], "by": "human"}}, "tr")
+        return self.create(client, None, "own")
+
+
+def seq(c):
+    return c.metric("mediabridge_log_seq")
+
+
+def cell(case, role, f, cl, name):
+    """Makes the case's fixture, returns (method, path, body, headers)."""
+    pub = lambda a="public": f.published(a)  # noqa: E731
+    if case == "read-public":
+        return "GET", f.path(pub()), None, None
+    if case == "read-network":
+        return "GET", f.path(pub("network")), None, None
+    if case == "read-internal":
+        return "GET", f.path(pub("internal")), None, None
+    if case == "read-draft-other":
+        return "GET", f.path(f.create(f.jo2)), None, None
+    if case == "read-draft-own":
+        return "GET", f.path(f.own(cl, role)), None, None
+    if case == "read-embargoed":
+        e = pub()
+        f.act(f.ed, e, "embargo", {"until": "2099-01-01T00:00:00Z"})
+        return "GET", f.path(e), None, None
+    if case == "read-withheld":
+        e = pub()
+        f.act(f.ed, e, "withhold")
+        return "GET", f.path(e), None, None
+    if case == "list":
+        return "GET", "/api/v1/items", None, None
+    if case == "create-draft":
+        return "POST", "/api/v1/items", item("new"), None
+    if case == "create-translation":
+        src = pub()
+        return "POST", "/api/v1/items", {"item": item("tr"), "meta": {
+            "translation": {"of": src["item"]["uri"], "by": "human"}}}, None
+    if case == "create-published":
+        return "POST", "/api/v1/items", {"item": item("p"), "meta": {
+            "workflow": "published"}}, None
+    if case == "edit-own-draft":
+        e = f.own(cl, role)
+        return "PUT", f.path(e), item("edited"), {"If-Match": "1"}
+    if case == "edit-other-draft":
+        return "PUT", f.path(f.create(f.jo2)), item("edited"), \
+            {"If-Match": "1"}
+    if case == "edit-published":
+        return "PUT", f.path(pub()), item("edited"), {"If-Match": "1"}
+    if case == "submit-own":
+        return "POST", f.path(f.own(cl, role)) + "/submit", None, None
+    if case == "submit-other":
+        return "POST", f.path(f.create(f.jo2)) + "/submit", None, None
+    if case == "publish-own":
+        e = f.own(cl, role)
+        e = f.act(cl, e, "submit")
+        return "POST", f.path(e) + "/publish", None, None
+    if case == "publish-other":
+        e = f.act(f.jo2, f.create(f.jo2), "submit")
+        return "POST", f.path(e) + "/publish", None, None
+    if case in ("withhold", "cancel"):
+        return "POST", f.path(pub()) + "/" + case, None, None
+    if case == "embargo":
+        return "POST", f.path(pub()) + "/embargo", \
+            {"until": "2099-01-01T00:00:00Z"}, None
+    if case == "users-add":
+        f.n += 1
+        return "POST", "/api/v1/users", {"name": "new%d" % f.n,
+                                         "role": "member"}, None
+    if case == "users-list":
+        return "GET", "/api/v1/users", None, None
+    if case == "token-own":
+        return "POST", "/api/v1/users/%s/tokens" % (name or "nobody"), \
+            None, None
+    if case == "token-other":
+        return "POST", "/api/v1/users/jo2/tokens", None, None
+    if case == "me":
+        return "GET", "/api/v1/me", None, None
+    if case == "changes":
+        return "GET", "/api/v1/changes", None, None
+    if case == "healthz":
+        return "GET", "/healthz", None, None
+    if case == "metrics":
+        return "GET", "/metrics", None, None
+    raise AssertionError("no fixture for case %s" % case)
+
+
+def test_permission_table(w):
+    c = w.center("cairo")
+    for role, name in USERS.items():
+        c.user_add(name, role)
+    c.user_add("jo2", "journalist")
+    c.serve()
+    f = Fix(c)
+    clients = {"reader": c.client()}
+    for role, name in USERS.items():
+        clients[role] = c.client(c.token_add(name))
+    table = read_table()
+    cells = 0
+    for case, want in table.items():
+        for role in ROLES:
+            if want[role] in ("—", "-"):
+                continue
+            cl = clients[role]
+            method, path, body, hdrs = cell(case, role, f, cl,
+                                            USERS.get(role))
+            before = seq(c)
+            r = cl.request(method, path, body=body, headers=hdrs)
+            check(str(r.status) == want[role], "%s as %s" % (case, role),
+                  "got", r.status, "want", want[role], r.text[:300])
+            if r.status >= 400:
+                eq(seq(c), before, "%s as %s: log after refusal" % (case,
+                                                                   role))
+                check(r.error_code() is not None, "%s as %s: error body" %
+                      (case, role), r.text)
+            cells += 1
+    check(cells >= 150, "cells tested", cells)
+
+
+def test_list_visibility(w):
+    c = w.center("cairo")
+    for role, name in USERS.items():
+        c.user_add(name, role)
+    c.user_add("jo2", "journalist")
+    c.serve()
+    f = Fix(c)
+    pub = f.published()
+    net = f.published("network")
+    draft = f.create(f.jo2)
+    uris = lambda cl: {e["item"]["uri"] for e in  # noqa: E731
+                       cl.get("/api/v1/items", query={"limit": 100})
+                       .json["items"]}
+    anon = uris(c.client())
+    check(pub["item"]["uri"] in anon and net["item"]["uri"] not in anon and
+          draft["item"]["uri"] not in anon, "reader's list", anon)
+    mem = uris(c.client(c.token_add("mem")))
+    check(net["item"]["uri"] in mem and draft["item"]["uri"] not in mem,
+          "member's list")
+    eds = uris(f.ed)
+    check(draft["item"]["uri"] in eds, "editor's list has drafts")
+    check(draft["item"]["uri"] in uris(f.jo2), "author's list has own draft")
+
+
+def test_sessions_csrf_throttle(w):
+    c = w.center("cairo")
+    c.user_add("jou", "journalist", password="correct horse")
+    c.serve()
+    cl = c.client()
+    r = cl.login("jou", "wrong password")
+    eq(r.status, 401, "wrong password")
+    r = cl.login("jou", "correct horse")
+    eq(r.status, 200, "login")
+    sc = r.headers["set-cookie"]
+    check("HttpOnly" in sc and "SameSite=Strict" in sc, "cookie flags", sc)
+    eq(cl.get("/api/v1/me").json["name"], "jou", "me")
+    # A cookie without the CSRF token cannot change anything.
+    before = seq(c)
+    r = cl.request("POST", "/api/v1/items", body=item("x"),
+                   headers={"X-CSRF-Token": None})
+    eq(r.status, 403, "POST without CSRF")
+    eq(r.error_code(), "csrf", "csrf error code")
+    r = cl.request("POST", "/api/v1/items", body=item("x"),
+                   headers={"X-CSRF-Token": "A" * 43})
+    eq(r.status, 403, "POST with a wrong CSRF token")
+    eq(seq(c), before, "log after CSRF refusals")
+    r = cl.post("/api/v1/items", item("with csrf"))
+    eq(r.status, 201, "POST with CSRF")
+    # Logout ends the session.
+    eq(cl.post("/api/v1/logout").status, 204, "logout")
+    r = cl.get("/api/v1/me")
+    eq(r.status, 401, "me after logout")
+    # Throttling: 5 failures, then 429 even with the right password.
+    t = c.client()
+    for i in range(5):
+        eq(t.login("jou", "nope %d" % i).status, 401, "failure %d" % i)
+    r = t.login("jou", "correct horse")
+    eq(r.status, 429, "throttled")
+    check(int(r.headers.get("retry-after", "0")) > 0, "Retry-After")
+    # Form login works too (the newsroom's pages post forms).
+    r = t.request("POST", "/api/v1/login",
+                  raw=b"name=other&password=whatever1",
+                  headers={"Content-Type":
+                           "application/x-www-form-urlencoded"})
+    eq(r.status, 401, "form login, unknown user")
+    log = c.log()
+    check("correct horse" not in log and "whatever1" not in log,
+          "passwords never logged")
+
+
+def test_cli_user_token(w):
+    c = w.center("cairo")
+    c.user_add("adm", "admin")
+    rc, out, err = c.cli("user", check_rc=2)
+    rc, out, err = w_run(["user", "add", c.dir, "bad name!", "--role",
+                          "editor"], 1)
+    check("name" in err, "bad name refused", err)
+    rc, out, err = w_run(["user", "add", c.dir, "x", "--role", "king"], 1)
+    check("role" in err, "bad role refused", err)
+    rc, out, err = w_run(["user", "add", c.dir, "adm", "--role", "admin"], 1)
+    check("exists" in err, "duplicate refused", err)
+    rc, out, err = w_run(["token", "add", c.dir, "ghost"], 1)
+    tok = c.token_add("adm")
+    eq(len(tok), 43, "token length")
+    check(tok != c.token_add("adm"), "tokens differ")
+    c.serve()
+    eq(c.client(tok).get("/api/v1/me").json["role"], "admin", "token works")
+    r = c.client("A" * 43).get("/api/v1/me")
+    eq(r.status, 401, "unknown token")
+    r = c.client().get("/api/v1/me",
+                       headers={"Authorization": "Basic eDp5"})
+    eq(r.status, 401, "basic auth refused")
+    db = open(os.path.join(c.dir, "store.db"), "rb").read()
+    check(tok.encode() not in db, "token stored only as a hash")
+
+
+def w_run(args, rc):
+    from mbtest import run
+    return run(args, check_rc=rc)
+
+
+if __name__ == "__main__":
+    main(globals())
