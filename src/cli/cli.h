@@ -32,6 +32,7 @@ extern const struct mb_cli_cmd mb_cmd_key;
 extern const struct mb_cli_cmd mb_cmd_import;
 extern const struct mb_cli_cmd mb_cmd_export;
 extern const struct mb_cli_cmd mb_cmd_verify;
+extern const struct mb_cli_cmd mb_cmd_search;
 extern const struct mb_cli_cmd mb_cmd_serve;
 extern const struct mb_cli_cmd mb_cmd_user;
 extern const struct mb_cli_cmd mb_cmd_token;

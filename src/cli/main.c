@@ -13,6 +13,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_import,
 	&mb_cmd_export,
 	&mb_cmd_verify,
+	&mb_cmd_search,
 	&mb_cmd_serve,
 	&mb_cmd_user,
 	&mb_cmd_token,
