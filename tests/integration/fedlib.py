@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: MIT
+"""Small helpers for the exchange's integration tests: centers as real
+processes on 127.0.0.1 (port 0, the bound address read from DIR/serve.addr)."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+MB = os.environ.get("MEDIABRIDGE", "build/mediabridge")
+
+# Small batches and quick retries keep the suite fast.
+ENV = dict(os.environ, MB_SYNC_RESCAN_MS="200", MB_SYNC_BACKOFF_MIN_MS="100",
+           MB_SYNC_BACKOFF_MAX_MS="1000", MB_SYNC_REGISTRY_S="2",
+           MB_SYNC_WAIT="5", MB_LOG=os.environ.get("MB_LOG", "info"))
+
+
+def mb(*args, check=True, env=None):
+    p = subprocess.run([MB, *args], capture_output=True, text=True,
+                       env=env or ENV)
+    if check and p.returncode != 0:
+        raise AssertionError("mediabridge %s: %s" % (" ".join(args),
+                                                     p.stderr.strip()))
+    return p.stdout
+
+
+class Center:
+    def __init__(self, root, cid, country, langs, hq=None):
+        self.id = cid
+        self.dir = os.path.join(root, cid)
+        self.proc = None
+        self.addr = None
+        args = ["init", self.dir, "--id", cid, "--name", cid.title(),
+                "--country", country, "--languages", langs,
+                "--listen", "127.0.0.1:%d" % free_port()]
+        if hq is None:
+            args.append("--hq")
+        else:
+            args += ["--hq-url", hq.url, "--hq-key", hq.key()]
+        mb(*args)
+
+    def key(self):
+        return mb("key", self.dir).strip()
+
+    @property
+    def url(self):
+        return "http://" + self.addr
+
+    def start(self, env=None, wait=True):
+        addr = os.path.join(self.dir, "serve.addr")
+        if os.path.exists(addr):
+            os.unlink(addr)
+        log = open(os.path.join(self.dir, "serve.log"), "a")
+        self.proc = subprocess.Popen([MB, "serve", self.dir], stdout=log,
+                                     stderr=log, env=env or ENV)
+        log.close()
+        if not wait:
+            return
+        for _ in range(200):
+            if os.path.exists(addr):
+                with open(addr) as f:
+                    self.addr = f.read().strip()
+                if self.addr:
+                    return
+            time.sleep(0.02)
+        raise AssertionError("%s: no serve.addr" % self.id)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is not None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+    def publish(self, items, audience=None):
+        path = os.path.join(self.dir, "in-%d.ndjson" % time.monotonic_ns())
+        with open(path, "w") as f:
+            for it in items:
+                f.write(json.dumps(it, ensure_ascii=False) + "\n")
+        args = ["import", self.dir, path]
+        if audience:
+            args[2:2] = ["--audience", audience]
+        mb(*args)
+
+    def versions(self):
+        """Every (uri, version) stored, as a list (duplicates would show)."""
+        out = []
+        for line in mb("export", self.dir).splitlines():
+            if line.strip():
+                item = json.loads(line)["item"]
+                out.append((item["uri"], item["version"]))
+        return out
+
+    def peers(self):
+        res = {}
+        for line in mb("peer", "list", self.dir).splitlines():
+            f = line.split("\t")
+            kv = dict(x.split("=", 1) for x in f[2:] if "=" in x)
+            res[f[0]] = kv
+        return res
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def admit(hq, c):
+    mb("center", "add", hq.dir, "--id", c.id, "--url", c.url, "--key",
+       c.key(), "--country", "EG", "--name", c.id.title(),
+       "--languages", "ar,en")
+
+
+def http_get(url, headers=None):
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def wait_for(what, pred, timeout=20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def item(text, lang="en"):
+    return {"headlines": [{"value": text}], "language": lang, "type": "text",
+            "bodies": [{"value": "<p>%s</p>" % text}]}

@@ -1,0 +1,201 @@
+# SPDX-License-Identifier: MIT
+"""The exchange with real processes over real HTTP: star propagation, HQ
+down and up, an extra direct link, kill -9 mid-batch, a tampering relay,
+unsigned and replayed requests, revocation."""
+
+import http.server
+import json
+import os
+import random
+import signal
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+from fedlib import Center, admit, http_get, item, mb, wait_for  # noqa: E402
+
+
+def same_sets(*centers):
+    sets = [set(c.versions()) for c in centers]
+    return all(s == sets[0] for s in sets)
+
+
+def no_duplicates(c):
+    v = c.versions()
+    assert len(v) == len(set(v)), "%s holds duplicates" % c.id
+
+
+def has(c, uris):
+    mine = {u for u, _ in c.versions()}
+    return uris <= mine
+
+
+def uris_of(c, text):
+    out = set()
+    for line in mb("export", c.dir).splitlines():
+        env = json.loads(line)
+        if env["item"]["headlines"][0]["value"].startswith(text):
+            out.add(env["item"]["uri"])
+    return out
+
+
+class Relay(http.server.BaseHTTPRequestHandler):
+    """A member that relays HQ's log but alters one envelope."""
+    lines = []
+
+    def do_GET(self):
+        after = 0
+        if "after=" in self.path:
+            after = int(self.path.split("after=")[1].split("&")[0])
+        body = b"".join(l for s, l in self.lines if s > after)
+        last = len(self.lines)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson")
+        self.send_header("Mb-Log-Next", str(max(after, last)))
+        self.send_header("Mb-Log-Last", str(last))
+        self.send_header("Mb-Registry-Version", "0")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+def main():
+    t0 = time.monotonic()
+    root = tempfile.mkdtemp(prefix="mb-fed-")
+    hq = Center(root, "moscow", "RU", "ru,en")
+    hq.start()
+    cairo = Center(root, "cairo", "EG", "ar,en", hq=hq)
+    manama = Center(root, "manama", "BH", "ar,en", hq=hq)
+    cairo.start()
+    manama.start()
+    admit(hq, cairo)
+    admit(hq, manama)
+    everyone = [hq, cairo, manama]
+    try:
+        # 1. Star: Cairo -> HQ -> Manama.
+        cairo.publish([item("مرحبا من القاهرة", "ar"), item("Hello, Cairo")])
+        star = uris_of(cairo, "")
+        wait_for("star propagation", lambda: has(manama, star))
+        print("ok star propagation (%.1fs)" % (time.monotonic() - t0))
+
+        # 2. HQ down while both branches publish, then up: converge.
+        hq.stop(signal.SIGKILL)
+        cairo.publish([item("Пока штаб-квартира молчит %d" % i, "ru")
+                       for i in range(5)])
+        manama.publish([item("Pendant la panne %d" % i, "fr")
+                        for i in range(5)])
+        time.sleep(1)
+        hq.start()
+        wait_for("convergence after HQ outage",
+                 lambda: same_sets(*everyone) and len(hq.versions()) == 12)
+        print("ok HQ down and up (%.1fs)" % (time.monotonic() - t0))
+
+        # 3. An extra direct link both ways: no duplicates.
+        mb("peer", "add", manama.dir, cairo.url)
+        mb("peer", "add", cairo.dir, manama.url)
+        cairo.publish([item("Direct %d" % i) for i in range(5)])
+        manama.publish([item("Direct back %d" % i) for i in range(5)])
+        wait_for("convergence with a direct link",
+                 lambda: same_sets(*everyone) and len(hq.versions()) == 22)
+        for c in everyone:
+            no_duplicates(c)
+        print("ok direct link, no duplicates (%.1fs)" %
+              (time.monotonic() - t0))
+
+        # 4. kill -9 Manama's puller mid-batch, 20 times.
+        manama.stop()
+        cairo.publish([item("Batch item %d" % i) for i in range(1500)])
+        wait_for("HQ has the batch", lambda: len(hq.versions()) == 1522,
+                 timeout=60)
+        small = dict(fedlib.ENV, MB_SYNC_BATCH="10")
+        for _ in range(20):
+            manama.start(env=small)
+            time.sleep(random.uniform(0.02, 0.2))
+            manama.stop(signal.SIGKILL)
+        mid = len(manama.versions())
+        manama.start()
+        wait_for("convergence after 20 kills", lambda: same_sets(*everyone),
+                 timeout=60)
+        for c in everyone:
+            no_duplicates(c)
+        mb("verify", manama.dir)
+        print("ok 20 x kill -9 (had %d of 1522 midway) (%.1fs)" %
+              (mid, time.monotonic() - t0))
+
+        # 5. Unsigned and replayed requests.
+        log = hq.url + "/federation/v1/log?after=0&limit=1&wait=0"
+        st, _ = http_get(log)
+        assert st == 401, "unsigned request got %d" % st
+        hdrs = dict(l.split(": ", 1) for l in
+                    mb("sync", manama.dir, "--sign-get", log).splitlines())
+        st, _ = http_get(log, hdrs)
+        assert st == 200, "signed request got %d" % st
+        st, body = http_get(log, hdrs)
+        assert st == 401 and b"replay" in body, "replay got %d" % st
+        st, _ = http_get(hq.url + "/federation/v1/center")
+        assert st == 200
+        print("ok unsigned and replayed requests refused")
+
+        # 6. A relaying member that alters one envelope.
+        relay = Center(root, "relay", "EG", "ar")
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        relay.addr = "127.0.0.1:%d" % srv.server_address[1]
+        admit(hq, relay)
+        envs = [l for l in mb("export", hq.dir).splitlines()][:30]
+        for i, e in enumerate(envs):
+            if i == 7:
+                j = json.loads(e)
+                j["item"]["headlines"][0]["value"] = "FORGED headline"
+                e = json.dumps(j, separators=(",", ":"), ensure_ascii=False)
+            Relay.lines.append((i + 1, ('{"seq":%d,"envelope":%s}\n' %
+                                        (i + 1, e)).encode()))
+        dakar = Center(root, "dakar", "SN", "fr", hq=hq)
+        dakar.start()
+        admit(hq, dakar)
+        wait_for("dakar knows relay", lambda: "relay" in
+                 mb("center", "list", dakar.dir))
+        mb("peer", "add", dakar.dir, relay.url, "--id", "relay")
+        wait_for("the relay's batch applied", lambda: int(
+            dakar.peers().get("relay", {}).get("cursor", 0)) == 30)
+        p = dakar.peers()["relay"]
+        assert p["refused"] == "1", p
+        assert not uris_of(dakar, "FORGED")
+        srv.shutdown()
+        print("ok tampered envelope refused, the rest applied (%.1fs)" %
+              (time.monotonic() - t0))
+
+        # 7. Revoked: new items refused; earlier ones stay.
+        before = len(uris_of(manama, "Direct "))
+        mb("center", "revoke", hq.dir, "cairo")
+        wait_for("manama learns of the revocation", lambda: "revoked" in
+                 [l.split("\t")[2] for l in mb("center", "list",
+                  manama.dir).splitlines() if l.startswith("cairo\t")])
+        cairo.publish([item("After revocation")])
+        time.sleep(2.5)
+        assert not uris_of(manama, "After revocation")
+        assert not uris_of(hq, "After revocation")
+        assert len(uris_of(manama, "Direct ")) == before
+        print("ok revoked center's new items refused (%.1fs)" %
+              (time.monotonic() - t0))
+    finally:
+        for c in everyone:
+            try:
+                c.stop(signal.SIGKILL)
+            except Exception:
+                pass
+        try:
+            dakar.stop(signal.SIGKILL)
+        except Exception:
+            pass
+    print("all federation tests passed in %.1fs" % (time.monotonic() - t0))
+
+
+if __name__ == "__main__":
+    main()
