@@ -1,0 +1,120 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# bench/http: mediabridge serve vs nginx serving the same bytes, with wrk.
+#
+# Starts a center with sample items and a private nginx (a config in a temp
+# dir, on 127.0.0.1; /etc/nginx is never touched) serving the same item
+# envelope and list page as static files, then runs wrk on: a cached item,
+# the list endpoint. Prints requests/s and p99 latency for each, and the
+# ratio mediabridge/nginx for a cached item as the LAST line.
+#
+#   bench/http.sh [BUILD_DIR]      (env: SECONDS_EACH=10 CONNS=64 THREADS=2)
+set -eu
+
+BUILD=${1:-build}
+MB=${MEDIABRIDGE:-$BUILD/mediabridge}
+SECS=${SECONDS_EACH:-10}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+NGINX=${NGINX:-/usr/sbin/nginx}
+
+for t in "$MB" "$NGINX" "$(command -v wrk || true)"; do
+	[ -n "$t" ] && [ -x "$t" ] || { echo "bench/http: missing $t" >&2; exit 1; }
+done
+
+T=$(mktemp -d /tmp/mb-bench-http.XXXXXX)
+chmod 755 "$T"	# nginx workers may run as another user
+MBPID= NGPID=
+cleanup() {
+	[ -n "$MBPID" ] && kill "$MBPID" 2>/dev/null || true
+	[ -n "$NGPID" ] && kill "$NGPID" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+"$MB" init "$T/c" --id bench --name Bench --country EG --languages en \
+    --hq >/dev/null 2>&1
+"$MB" user add "$T/c" ed --role editor 2>/dev/null
+TOKEN=$("$MB" token add "$T/c" ed 2>/dev/null)
+"$MB" serve "$T/c" --listen 127.0.0.1:0 2>"$T/serve.log" &
+MBPID=$!
+i=0
+while [ ! -s "$T/c/serve.addr" ]; do
+	i=$((i + 1)); [ $i -gt 200 ] && { echo "serve did not start" >&2; exit 1; }
+	sleep 0.05
+done
+ADDR=$(cat "$T/c/serve.addr")
+
+# Sample items: 50 published stories of about 2 KB each.
+BODY=$(head -c 1500 /dev/zero | tr '\0' 'x')
+n=0
+while [ $n -lt 50 ]; do
+	n=$((n + 1))
+	curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"item\":{\"type\":\"text\",\"language\":\"en\",\"headlines\":[{\"value\":\"Story $n\"}],\"bodies\":[{\"value\":\"<p>$BODY</p>\"}]},\"meta\":{\"workflow\":\"published\"}}" \
+	    "http://$ADDR/api/v1/items"
+done
+LOC=$(curl -fsS "http://$ADDR/api/v1/items?limit=1" |
+    sed 's/.*"uri":"urn:mediabridge:\([^:]*\):\([^"]*\)".*/\1\/\2/')
+ITEM="/api/v1/items/$LOC"
+LIST="/api/v1/items?limit=20"
+
+# nginx serves the very same bytes as static files.
+mkdir -p "$T/www/items" "$T/ng"
+curl -fsS "http://$ADDR$ITEM" >"$T/www/item.json"
+curl -fsS "http://$ADDR$LIST" >"$T/www/list.json"
+NGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$T/ng/nginx.conf" <<CONF
+daemon off;
+worker_processes $THREADS;
+pid $T/ng/nginx.pid;
+error_log $T/ng/error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $T/ng/body;
+    proxy_temp_path $T/ng/proxy;
+    fastcgi_temp_path $T/ng/fcgi;
+    uwsgi_temp_path $T/ng/uwsgi;
+    scgi_temp_path $T/ng/scgi;
+    default_type application/json;
+    etag on;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$NGPORT;
+        root $T/www;
+        location = /item { try_files /item.json =404; }
+        location = /list { try_files /list.json =404; }
+    }
+}
+CONF
+"$NGINX" -p "$T/ng" -c "$T/ng/nginx.conf" &
+NGPID=$!
+sleep 0.5
+
+bench() {	# URL -> "req/s p99_ms"
+	wrk -t"$THREADS" -c"$CONNS" -d1s "$1" >/dev/null 2>&1	# warm-up
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "$1" 2>&1 |
+	    awk '/Requests\/sec/ { rps = $2 }
+	        / 99% / { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+/, "", v);
+	            ms = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }
+	        /Non-2xx/ { bad = 1 }
+	        END { if (bad) rps = 0; printf "%.0f %.2f\n", rps, ms }'
+}
+
+set -- $(bench "http://$ADDR$ITEM"); MB_ITEM=$1 MB_ITEM_P99=$2
+set -- $(bench "http://127.0.0.1:$NGPORT/item"); NG_ITEM=$1 NG_ITEM_P99=$2
+set -- $(bench "http://$ADDR$LIST"); MB_LIST=$1 MB_LIST_P99=$2
+set -- $(bench "http://127.0.0.1:$NGPORT/list"); NG_LIST=$1 NG_LIST_P99=$2
+
+printf "item %s bytes, list %s bytes; wrk -t%s -c%s -d%ss\n" \
+    "$(wc -c <"$T/www/item.json")" "$(wc -c <"$T/www/list.json")" \
+    "$THREADS" "$CONNS" "$SECS"
+printf "%-28s %10s req/s  p99 %s ms\n" "mediabridge cached item" "$MB_ITEM" "$MB_ITEM_P99"
+printf "%-28s %10s req/s  p99 %s ms\n" "nginx static item" "$NG_ITEM" "$NG_ITEM_P99"
+printf "%-28s %10s req/s  p99 %s ms\n" "mediabridge list (cached)" "$MB_LIST" "$MB_LIST_P99"
+printf "%-28s %10s req/s  p99 %s ms\n" "nginx static list" "$NG_LIST" "$NG_LIST_P99"
+awk -v a="$MB_LIST" -v b="$NG_LIST" 'BEGIN { printf "list ratio mediabridge/nginx: %.2f\n", b ? a / b : 0 }'
+awk -v a="$MB_ITEM" -v b="$NG_ITEM" 'BEGIN { printf "ratio mediabridge/nginx (cached item): %.2f\n", b ? a / b : 0 }'
