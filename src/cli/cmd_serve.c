@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "center/center.h"
 #include "cli/cli.h"
+#include "http/federation.h"
 #include "http/server.h"
 
 static int run(int argc, char **argv);
@@ -78,14 +79,18 @@ run(int argc, char **argv)
 		mb_center_close(n);
 		return mb_cli_fail("serve", &d, rc ? rc : MB_ERR_INVAL);
 	}
-	/*
-	 * The exchange's puller starts here (src/sync), given
-	 * mb_http_notify as its "a batch was committed" callback.
-	 */
+	/* The exchange: pullers (waking long-polls) and the indexer. */
+	if ((rc = mb_http_federation_start(n, srv, &d)) != MB_OK) {
+		mb_http_stop(srv, 0);
+		unlink(path);
+		mb_center_close(n);
+		return mb_cli_fail("serve", &d, rc);
+	}
 	while (sigwait(&set, &sig) != 0 && errno == EINTR)
 		;
 	log_info("serve: signal=%s stopping", sig == SIGTERM ? "TERM" :
 	    "INT");
+	mb_http_federation_stop();
 	mb_http_stop(srv, 10000);
 	unlink(path);
 	mb_center_close(n);

@@ -5,6 +5,7 @@
 
 #include "base/timeutil.h"
 #include "http_int.h"
+#include "http/federation.h"
 
 static void
 healthz(struct mb_req *r)
@@ -58,6 +59,9 @@ metrics(struct mb_req *r)
 	if (mb_buf_printf(&b, "# TYPE mediabridge_http_in_flight gauge\n"
 	    "mediabridge_http_in_flight %d\n",
 	    mb_http__in_flight(mb_req_server(r))) != MB_OK)
+		goto nomem;
+	/* The exchange's peers (src/http/routes_federation.c). */
+	if (mb_http_federation_metrics(st, &b) == MB_ERR_NOMEM)
 		goto nomem;
 	mb_resp_take(r, 200, "text/plain; version=0.0.4", mb_buf_steal(&b),
 	    b.len);
@@ -138,3 +142,4 @@ const struct mb_route mb_routes_ops[] = {
 	{ "GET", "/api/v1/changes", changes, 0, "changes" },
 	MB_ROUTES_END
 };
+

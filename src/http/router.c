@@ -11,12 +11,14 @@
 extern const struct mb_route mb_routes_ops[];
 extern const struct mb_route mb_routes_items[];
 extern const struct mb_route mb_routes_accounts[];
+extern const struct mb_route mb_routes_federation[];
 extern const struct mb_route mb_routes_search[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
 	mb_routes_items,
 	mb_routes_accounts,
+	mb_routes_federation,
 	mb_routes_search,
 	NULL
 };
