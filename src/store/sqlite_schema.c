@@ -138,5 +138,26 @@ const char *const mb_sqlite_migrations[] = {
 	"      envelope AS TEXT)) THEN CAST(envelope AS TEXT) ELSE '{}' END"
 	"      AS e FROM versions) v ON v.seq = i.seq)"
 	"  WHERE o IS NOT NULL AND o != uri;",
+	/*
+	 * 5 (media): blob files this node holds, what each item's current
+	 * version refers to (the reference counts gc reads), and how far
+	 * the media index has read the log.
+	 */
+	"CREATE TABLE media_blobs ("
+	"  hash TEXT PRIMARY KEY,"
+	"  mime TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  created_ms INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE media_refs ("
+	"  uri TEXT NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  origin TEXT NOT NULL,"
+	"  mime TEXT,"
+	"  size INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (uri, hash)) WITHOUT ROWID;"
+	"CREATE INDEX media_refs_hash ON media_refs (hash);"
+	"CREATE TABLE media_state ("
+	"  k TEXT PRIMARY KEY,"
+	"  v INTEGER NOT NULL) WITHOUT ROWID;",
 	NULL
 };
