@@ -26,7 +26,8 @@ int mb_buf_puts(struct mb_buf *b, const char *s);
 int mb_buf_putc(struct mb_buf *b, char c);
 int mb_buf_printf(struct mb_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int mb_buf_vprintf(struct mb_buf *b, const char *fmt, va_list ap);
+int mb_buf_vprintf(struct mb_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Forgets the contents but keeps the memory. */
 void mb_buf_reset(struct mb_buf *b);
