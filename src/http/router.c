@@ -11,15 +11,17 @@
 extern const struct mb_route mb_routes_ops[];
 extern const struct mb_route mb_routes_items[];
 extern const struct mb_route mb_routes_accounts[];
-extern const struct mb_route mb_routes_federation[];
 extern const struct mb_route mb_routes_search[];
+extern const struct mb_route mb_routes_html[];
+extern const struct mb_route mb_routes_federation[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
 	mb_routes_items,
 	mb_routes_accounts,
-	mb_routes_federation,
 	mb_routes_search,
+	mb_routes_html,
+	mb_routes_federation,
 	NULL
 };
 
