@@ -41,8 +41,40 @@ enum {
 	SS_TOPICS_INSERT,
 	SS_TRANS_DELETE,
 	SS_TRANS_INSERT,
+	SS_HIT,
+	SS_LEAD,
+	SS_PREFER,
 	SS__COUNT
 };
+
+/* Visibility for readers and members; ?10 now, ?11 audience bits. */
+#define VISIBLE \
+	"(i.workflow = 'published' AND i.pub_status = 'usable' AND " \
+	"i.embargo_ms <= ?10 AND (CASE i.audience WHEN 'public' THEN 1 " \
+	"WHEN 'network' THEN 2 ELSE 4 END) & ?11 != 0)"
+
+#define HIT_COLS \
+	"i.uri, i.version, i.seq, i.center, i.language, i.type, i.profile, " \
+	"v.headline, i.first_ms, "
+
+#define SQL_HIT "SELECT " HIT_COLS \
+	"highlight(fts, 0, char(2), char(3)), " \
+	"snippet(fts, 1, char(2), char(3), '…', " SNIPPET_TOKENS ") " \
+	"FROM fts JOIN items i ON i.id = fts.rowid JOIN versions v ON " \
+	"v.seq = i.seq WHERE fts MATCH ?1 AND fts.rowid = ?12"
+#define SQL_LEAD "SELECT " HIT_COLS \
+	"fts.headline, fts.body " \
+	"FROM items i JOIN versions v ON v.seq = i.seq LEFT JOIN fts ON " \
+	"fts.rowid = i.id WHERE i.id = ?12"
+
+/*
+ * A visible member of group ?13 in language ?2 (prefer_language): the hit
+ * itself (?12) when it is in that language, else the newest one.
+ */
+#define SQL_PREFER "SELECT i.id FROM items i WHERE i.uri IN " \
+	"(SELECT ?13 UNION ALL SELECT uri FROM translations WHERE " \
+	"of_uri = ?13) AND (i.language = ?2 OR i.language LIKE ?2 || '-%') " \
+	"AND (?14 OR " VISIBLE ") ORDER BY i.id = ?12 DESC, i.id DESC LIMIT 1"
 
 static const char *const ss_sql[SS__COUNT] = {
 	[SS_TOPICS_DELETE] = "DELETE FROM item_topics WHERE item_id = ?1",
@@ -67,13 +99,10 @@ static const char *const ss_sql[SS__COUNT] = {
 	    "json_extract(e, '$.meta.translation.by') AS b FROM (SELECT "
 	    "CASE WHEN json_valid(?2) THEN ?2 ELSE '{}' END AS e)) "
 	    "WHERE typeof(o) = 'text' AND o != ?1",
+	[SS_HIT] = SQL_HIT,
+	[SS_LEAD] = SQL_LEAD,
+	[SS_PREFER] = SQL_PREFER,
 };
-
-/* Visibility for readers and members; ?10 now, ?11 audience bits. */
-#define VISIBLE \
-	"(i.workflow = 'published' AND i.pub_status = 'usable' AND " \
-	"i.embargo_ms <= ?10 AND (CASE i.audience WHEN 'public' THEN 1 " \
-	"WHEN 'network' THEN 2 ELSE 4 END) & ?11 != 0)"
 
 /* Parameters of the search statements, by meaning. */
 enum {
@@ -350,29 +379,6 @@ unmarked(sqlite3_stmt *s, int col)
  * highlighted, without (a translation shown in place of the hit that did
  * not match itself) the snippet is the body's lead.
  */
-#define HIT_COLS \
-	"i.uri, i.version, i.seq, i.center, i.language, i.type, i.profile, " \
-	"v.headline, i.first_ms, "
-
-static const char SQL_HIT[] = "SELECT " HIT_COLS
-    "highlight(fts, 0, char(2), char(3)), "
-    "snippet(fts, 1, char(2), char(3), '…', " SNIPPET_TOKENS ") "
-    "FROM fts JOIN items i ON i.id = fts.rowid JOIN versions v ON "
-    "v.seq = i.seq WHERE fts MATCH ?1 AND fts.rowid = ?12";
-static const char SQL_LEAD[] = "SELECT " HIT_COLS
-    "fts.headline, fts.body "
-    "FROM items i JOIN versions v ON v.seq = i.seq LEFT JOIN fts ON "
-    "fts.rowid = i.id WHERE i.id = ?12";
-
-/*
- * A visible member of group ?13 in language ?2 (prefer_language): the hit
- * itself (?12) when it is in that language, else the newest one.
- */
-static const char SQL_PREFER[] = "SELECT i.id FROM items i WHERE i.uri IN "
-    "(SELECT ?13 UNION ALL SELECT uri FROM translations WHERE of_uri = ?13) "
-    "AND (i.language = ?2 OR i.language LIKE ?2 || '-%') AND "
-    "(?14 OR " VISIBLE ") ORDER BY i.id = ?12 DESC, i.id DESC LIMIT 1";
-
 /* The lead of a body: LEAD_CHARS characters, cut at a space, "…". */
 static int
 lead(const char *body, struct mb_buf *out)
@@ -405,11 +411,10 @@ struct page {
 };
 
 static int
-prep(struct mb_store *st, const char *sql, sqlite3_stmt **s,
-    struct mb_diag *d)
+prep(struct mb_store *st, int which, sqlite3_stmt **s, struct mb_diag *d)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
-		return mb_sqlite_err(st, d, "search");
+	if ((*s = ss_stmt(st, which, d)) == NULL)
+		return MB_ERR_STORE;
 	return MB_OK;
 }
 
@@ -428,7 +433,6 @@ emit(struct mb_store *st, struct page *p,
 
 	s = p->hit;
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	sqlite3_bind_text(s, P_MATCH, q->match, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, P_ID, show_id);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
@@ -592,9 +596,9 @@ mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
 	}
 	if (q->offset >= n)
 		goto out;
-	if ((rc = prep(st, SQL_HIT, &p.hit, d)) != MB_OK ||
-	    (rc = prep(st, SQL_LEAD, &p.lead, d)) != MB_OK ||
-	    (rc = prep(st, SQL_PREFER, &p.prefer, d)) != MB_OK)
+	if ((rc = prep(st, SS_HIT, &p.hit, d)) != MB_OK ||
+	    (rc = prep(st, SS_LEAD, &p.lead, d)) != MB_OK ||
+	    (rc = prep(st, SS_PREFER, &p.prefer, d)) != MB_OK)
 		goto out;
 	for (int i = q->offset; i < n && i < q->offset + q->limit; i++) {
 		int64_t	show;
@@ -617,9 +621,13 @@ out:
 	for (int i = 0; i < n; i++)
 		free(c[i].group);
 	free(c);
-	sqlite3_finalize(p.hit);
-	sqlite3_finalize(p.lead);
-	sqlite3_finalize(p.prefer);
+	/* Cached statements: reset so they hold no read transaction. */
+	if (p.hit != NULL)
+		sqlite3_reset(p.hit);
+	if (p.lead != NULL)
+		sqlite3_reset(p.lead);
+	if (p.prefer != NULL)
+		sqlite3_reset(p.prefer);
 	mb_buf_free(&p.snippet);
 	mb_buf_free(&muri);
 	return rc;
