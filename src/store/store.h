@@ -440,4 +440,83 @@ int mb_store_translations(struct mb_store *st, const char *uri, bool all,
     int (*cb)(const struct mb_store_translation *t, void *arg), void *arg,
     struct mb_diag *d);
 
+
+/* ------------------------------------------------------------------ */
+/* Media blobs and the items that refer to them (sqlite_media.c;      */
+/* src/media, docs/media.md).                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A blob file this node holds (DIR/blobs/...), named by its SHA-256 in
+ * hex. refs: how many items' current versions refer to it.
+ */
+struct mb_store_blob {
+	char	hash[65];
+	char	mime[48];
+	int64_t	size;
+	int64_t	created_ms;
+	int64_t	refs;
+	bool	here;		/* the file is here (a row in media_blobs) */
+	char	origin[33];	/* one referring item's origin, or "" */
+};
+
+/*
+ * Records a blob that is now here; a blob already recorded is kept and
+ * its created_ms renewed (a new upload of it starts a new grace period).
+ */
+int mb_store_blob_put(struct mb_store *st, const char *hash,
+    const char *mime, int64_t size, int64_t now_ms, struct mb_diag *d);
+
+/*
+ * A blob that is here or that an item refers to (here false: wanted,
+ * with mime and size from the rendition). MB_ERR_NOTFOUND when neither.
+ */
+int mb_store_blob_get(struct mb_store *st, const char *hash,
+    struct mb_store_blob *out, struct mb_diag *d);
+
+/*
+ * Forgets a blob's row if it is still collectable (no references,
+ * created before before_ms); *deleted says whether it was. Remove the
+ * file only then.
+ */
+int mb_store_blob_delete(struct mb_store *st, const char *hash,
+    int64_t before_ms, bool *deleted, struct mb_diag *d);
+
+/* One rendition an item version refers to. */
+struct mb_store_blob_ref {
+	const char	*hash;
+	const char	*mime;		/* may be NULL */
+	int64_t		 size;		/* 0: not given */
+};
+
+/*
+ * Replaces what uri refers to by refs (n may be 0: nothing), for the
+ * item's origin center (where it can be fetched from first).
+ */
+int mb_store_blob_refs_set(struct mb_store *st, const char *uri,
+    const char *origin, const struct mb_store_blob_ref *refs, size_t n,
+    struct mb_diag *d);
+
+/* The log position the media index has read up to (0: none). */
+int mb_store_blob_cursor(struct mb_store *st, int64_t *seq,
+    struct mb_diag *d);
+int mb_store_blob_cursor_set(struct mb_store *st, int64_t seq,
+    struct mb_diag *d);
+
+/*
+ * Blobs here that no item refers to and created before before_ms
+ * (collectable), by hash.
+ */
+int mb_store_blob_unused(struct mb_store *st, int64_t before_ms,
+    int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
+    struct mb_diag *d);
+
+/*
+ * Blobs that items refer to but that are not here, with the origin of
+ * one item that refers to each (origin[33]), at most limit (0: all).
+ */
+int mb_store_blob_wanted(struct mb_store *st, int64_t limit,
+    int (*cb)(const struct mb_store_blob *b, const char *origin, void *arg),
+    void *arg, struct mb_diag *d);
+
 #endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/* Blob files: named by their SHA-256, written atomically, never by a client's name. */
+#include "media.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "base/fs.h"
+
+void
+mb_media_hash(const void *data, size_t len, char hex[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(hex, 65, h, sizeof(h));
+}
+
+bool
+mb_media_hash_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return false;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i == MB_MEDIA_HASH_LEN;
+}
+
+int
+mb_media_blob_path(const char *dir, const char *hash, char *out, size_t n)
+{
+	int len;
+
+	if (!mb_media_hash_ok(hash))
+		return MB_ERR_INVAL;
+	len = snprintf(out, n, "%s/blobs/%.2s/%s", dir, hash, hash);
+	if (len < 0 || (size_t)len >= n)
+		return MB_ERR_TOOBIG;
+	return MB_OK;
+}
+
+int
+mb_media_blob_put(const char *dir, const void *data, size_t len,
+    char hex[65], bool *created, struct mb_diag *d)
+{
+	struct stat	 sb;
+	char		 h[65], path[1200], sub[1200];
+	int		 rc;
+
+	mb_media_hash(data, len, h);
+	if (mb_media_blob_path(dir, h, path, sizeof(path)) != MB_OK)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "%s: path too long", dir);
+	if (stat(path, &sb) == 0 && (size_t)sb.st_size == len) {
+		/* The same name is the same bytes: deduplicated. */
+		memcpy(hex, h, 65);
+		if (created != NULL)
+			*created = false;
+		return MB_OK;
+	}
+	snprintf(sub, sizeof(sub), "%s/blobs/%.2s", dir, h);
+	if ((rc = mb_fs_mkdirs(sub, 0755, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_fs_write_atomic(path, data, len, 0644, d)) != MB_OK)
+		return rc;
+	memcpy(hex, h, 65);
+	if (created != NULL)
+		*created = true;
+	return MB_OK;
+}
+
+int
+mb_media_blob_remove(const char *dir, const char *hash, struct mb_diag *d)
+{
+	char path[1200];
+
+	if (mb_media_blob_path(dir, hash, path, sizeof(path)) != MB_OK)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: not a blob name",
+		    hash);
+	if (unlink(path) != 0 && errno != ENOENT)
+		return mb_diag_set(d, MB_ERR_IO, "%s: %s", path,
+		    strerror(errno));
+	return MB_OK;
+}

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/* An upload becomes a rendition set: checked, made in memory, then saved as blobs. */
+#include "media_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+
+/* A poster frame fits this box (and is saved as JPEG and WebP). */
+#define POSTER_SIDE 1280
+
+void
+mb_media_limits_default(struct mb_media_limits *l)
+{
+	l->max_pixels = 100 * 1000 * 1000;
+	l->max_side = 30000;
+	l->max_bytes = 0;
+	l->max_duration = 6 * 3600;
+}
+
+struct mb_media_rendition *
+mb_media__add(struct mb_media_set *s, const char *name, const char *mime,
+    const char *format)
+{
+	struct mb_media_rendition *r;
+
+	if (s->n >= MB_MEDIA_MAX_RENDITIONS)
+		return NULL;
+	r = &s->r[s->n++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	snprintf(r->mime, sizeof(r->mime), "%s", mime);
+	snprintf(r->format, sizeof(r->format), "%s", format);
+	return r;
+}
+
+void
+mb_media_set_free(struct mb_media_set *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->r[i].data != NULL && s->r[i].free_fn != NULL)
+			s->r[i].free_fn(s->r[i].data);
+		s->r[i].data = NULL;
+		s->r[i].free_fn = NULL;
+	}
+}
+
+static void
+copy_av(struct mb_media_rendition *r, const struct mb_media_av *a)
+{
+	r->duration = a->duration;
+	r->width = a->width;
+	r->height = a->height;
+	r->frame_rate = a->frame_rate;
+	snprintf(r->video_codec, sizeof(r->video_codec), "%s", a->video_codec);
+	snprintf(r->audio_codec, sizeof(r->audio_codec), "%s", a->audio_codec);
+}
+
+/*
+ * Audio and video: the original remuxed without metadata (probed again
+ * after, so the facts are the stored file's), and for video a poster.
+ */
+static int
+make_av(const void *data, size_t len, const struct mb_media_type *t,
+    const struct mb_media_limits *l, struct mb_media_set *s,
+    struct mb_diag *d)
+{
+	static const struct {
+		const char *type, *muxer;
+	} muxers[] = {
+		{ "mp4", "mp4" }, { "webm", "webm" }, { "mp3", "mp3" },
+		{ "ogg", "ogg" }, { "wav", "wav" },
+	};
+	struct mb_media_rendition	*r;
+	struct mb_media_av		 a;
+	const char			*mux = NULL;
+	unsigned char			*rgb = NULL;
+	void				*out = NULL;
+	size_t				 outlen = 0;
+	int				 rc, w, h;
+
+	for (size_t i = 0; i < sizeof(muxers) / sizeof(muxers[0]); i++)
+		if (strcmp(t->name, muxers[i].type) == 0)
+			mux = muxers[i].muxer;
+	if (mux == NULL)
+		return mb_diag_set(d, MB_ERR_UNSUPPORTED, "%s", t->mime);
+	if ((rc = mb_media_av_probe(data, len, &a, d)) != MB_OK)
+		return rc;
+	if (a.duration > l->max_duration)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "%.0f seconds long; at "
+		    "most %.0f are taken", a.duration, l->max_duration);
+	if (a.width > l->max_side || a.height > l->max_side)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "the video is %d x %d",
+		    a.width, a.height);
+	if (t->kind == MB_MEDIA_VIDEO && a.video_codec[0] == '\0')
+		return mb_diag_set(d, MB_ERR_INVAL, "the %s file has no video "
+		    "stream", t->name);
+	if ((rc = mb_media_av_strip(data, len, mux, &out, &outlen, d)) !=
+	    MB_OK)
+		return rc;
+	if ((rc = mb_media_av_probe(out, outlen, &a, d)) != MB_OK) {
+		free(out);
+		return rc;
+	}
+	if ((r = mb_media__add(s, "original", t->mime, t->name)) == NULL) {
+		free(out);
+		return mb_diag_set(d, MB_ERR_TOOBIG, "too many renditions");
+	}
+	r->data = out;
+	r->len = outlen;
+	r->free_fn = free;
+	copy_av(r, &a);
+	if (t->kind != MB_MEDIA_VIDEO)
+		return MB_OK;
+	if ((rc = mb_media_av_frame(out, outlen, POSTER_SIDE, &rgb, &w, &h,
+	    d)) != MB_OK)
+		return rc;
+	rc = mb_media__rgb(rgb, w, h, "poster", s, d);
+	free(rgb);
+	return rc;
+}
+
+int
+mb_media_make(const void *data, size_t len, const struct mb_media_limits *l,
+    struct mb_media_set *out, struct mb_diag *d)
+{
+	const struct mb_media_type	*t;
+	struct mb_media_limits		 dl;
+	struct mb_media_rendition	*r;
+	int				 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (l == NULL) {
+		mb_media_limits_default(&dl);
+		l = &dl;
+	}
+	if ((rc = mb_media_sniff(data, len, &t, d)) != MB_OK)
+		return rc;
+	if ((int64_t)len > t->max_bytes ||
+	    (l->max_bytes > 0 && (int64_t)len > l->max_bytes))
+		return mb_diag_set(d, MB_ERR_TOOBIG, "%zu bytes of %s; at most "
+		    "%lld are taken", len, t->name, (long long)(l->max_bytes >
+		    0 && l->max_bytes < t->max_bytes ? l->max_bytes :
+		    t->max_bytes));
+	out->type = t;
+	switch (t->kind) {
+	case MB_MEDIA_PICTURE:
+		rc = mb_media__image(data, len, l, out, d);
+		break;
+	case MB_MEDIA_VIDEO:
+	case MB_MEDIA_AUDIO:
+		rc = make_av(data, len, t, l, out, d);
+		break;
+	case MB_MEDIA_DOCUMENT:
+		/* Kept as uploaded: served as an attachment (docs/media.md). */
+		if ((r = mb_media__add(out, "original", t->mime, t->name)) ==
+		    NULL) {
+			rc = MB_ERR_TOOBIG;
+			break;
+		}
+		if ((r->data = malloc(len)) == NULL) {
+			rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+			break;
+		}
+		memcpy(r->data, data, len);
+		r->len = len;
+		r->free_fn = free;
+		rc = MB_OK;
+		break;
+	default:
+		rc = MB_ERR_UNSUPPORTED;
+	}
+	if (rc != MB_OK) {
+		mb_media_set_free(out);
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		out->r[i].size = (int64_t)out->r[i].len;
+		mb_media_hash(out->r[i].data, out->r[i].len, out->r[i].hash);
+	}
+	return MB_OK;
+}
+
+int
+mb_media_save(const char *dir, struct mb_store *st, struct mb_media_set *s,
+    int64_t now_ms, struct mb_diag *d)
+{
+	bool	created[MB_MEDIA_MAX_RENDITIONS] = { false };
+	char	hex[65];
+	size_t	i;
+	int	rc = MB_OK;
+
+	for (i = 0; i < s->n; i++) {
+		if ((rc = mb_media_blob_put(dir, s->r[i].data, s->r[i].len,
+		    hex, &created[i], d)) != MB_OK)
+			goto fail;
+	}
+	if (st != NULL) {
+		if ((rc = mb_store_begin(st, d)) != MB_OK)
+			goto fail;
+		for (i = 0; i < s->n; i++)
+			if ((rc = mb_store_blob_put(st, s->r[i].hash,
+			    s->r[i].mime, s->r[i].size, now_ms, d)) != MB_OK) {
+				mb_store_rollback(st);
+				goto fail;
+			}
+		if ((rc = mb_store_commit(st, d)) != MB_OK)
+			goto fail;
+	}
+	/*
+	 * A blob that was already here may have been collected by a gc
+	 * between our look and the row above (which renewed its grace):
+	 * write it again then.
+	 */
+	for (i = 0; i < s->n; i++)
+		if (!created[i] && (rc = mb_media_blob_put(dir, s->r[i].data,
+		    s->r[i].len, hex, NULL, d)) != MB_OK)
+			return rc;
+	return MB_OK;
+fail:
+	for (size_t k = 0; k < s->n; k++)
+		if (created[k])
+			mb_media_blob_remove(dir, s->r[k].hash, NULL);
+	return rc;
+}
+
+int
+mb_media_ingest(const char *dir, struct mb_store *st, const void *data,
+    size_t len, const struct mb_media_limits *l, struct mb_media_set *out,
+    struct mb_diag *d)
+{
+	int rc;
+
+	if ((rc = mb_media_make(data, len, l, out, d)) != MB_OK)
+		return rc;
+	rc = mb_media_save(dir, st, out, mb_time_now_ms(), d);
+	mb_media_set_free(out);
+	return rc;
+}
+
+int
+mb_media_href(const char *hash, const char *mime, char *out, size_t n)
+{
+	unsigned char	bin[32];
+	char		b64[sodium_base64_ENCODED_LEN(32,
+			    sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+	int		len;
+
+	if (!mb_media_hash_ok(hash) ||
+	    sodium_hex2bin(bin, sizeof(bin), hash, MB_MEDIA_HASH_LEN, NULL,
+	    NULL, NULL) != 0)
+		return MB_ERR_INVAL;
+	sodium_bin2base64(b64, sizeof(b64), bin, sizeof(bin),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	len = snprintf(out, n, "ni:///sha-256;%s?ct=%s", b64, mime);
+	if (len < 0 || (size_t)len >= n)
+		return MB_ERR_TOOBIG;
+	return MB_OK;
+}
+
+int
+mb_media_href_hash(const char *href, char hash[65])
+{
+	static const char	 ni[] = "ni:///sha-256;";
+	unsigned char		 bin[32];
+	const char		*p, *end;
+	size_t			 binlen;
+	char			 h[65];
+
+	if (href == NULL)
+		return MB_ERR_INVAL;
+	if (strncmp(href, ni, sizeof(ni) - 1) == 0) {
+		p = href + sizeof(ni) - 1;
+		end = p + strcspn(p, "?#");
+		if (sodium_base642bin(bin, sizeof(bin), p, (size_t)(end - p),
+		    NULL, &binlen, NULL,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+		    binlen != sizeof(bin))
+			return MB_ERR_INVAL;
+		sodium_bin2hex(hash, 65, bin, sizeof(bin));
+		return MB_OK;
+	}
+	/* A URL whose path ends in /media/<hex> or /blobs/<hex>. */
+	end = href + strcspn(href, "?#");
+	if ((size_t)(end - href) < MB_MEDIA_HASH_LEN + 7)
+		return MB_ERR_INVAL;
+	p = end - MB_MEDIA_HASH_LEN;
+	if (strncmp(p - 7, "/media/", 7) != 0 &&
+	    strncmp(p - 7, "/blobs/", 7) != 0)
+		return MB_ERR_INVAL;
+	memcpy(h, p, MB_MEDIA_HASH_LEN);
+	h[MB_MEDIA_HASH_LEN] = '\0';
+	if (!mb_media_hash_ok(h))
+		return MB_ERR_INVAL;
+	memcpy(hash, h, 65);
+	return MB_OK;
+}
+
+json_t *
+mb_media_set_json(const struct mb_media_set *s)
+{
+	json_t	*arr, *o;
+	char	 href[160];
+
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct mb_media_rendition *r = &s->r[i];
+
+		if (mb_media_href(r->hash, r->mime, href, sizeof(href)) !=
+		    MB_OK || (o = json_object()) == NULL)
+			goto fail;
+		/* json_object_set_new steals each new value. */
+		json_object_set_new(o, "name", json_string(r->name));
+		json_object_set_new(o, "href", json_string(href));
+		json_object_set_new(o, "contentType", json_string(r->mime));
+		json_object_set_new(o, "format", json_string(r->format));
+		json_object_set_new(o, "sizeInBytes", json_integer(r->size));
+		if (r->width > 0 && r->height > 0) {
+			json_object_set_new(o, "width",
+			    json_integer(r->width));
+			json_object_set_new(o, "height",
+			    json_integer(r->height));
+		}
+		if (r->duration > 0)
+			json_object_set_new(o, "duration",
+			    json_real(r->duration));
+		if (r->video_codec[0] != '\0')
+			json_object_set_new(o, "videoCodec",
+			    json_string(r->video_codec));
+		if (r->frame_rate > 0)
+			json_object_set_new(o, "frameRate",
+			    json_real(r->frame_rate));
+		if (json_array_append_new(arr, o) != 0)
+			goto fail;
+	}
+	return arr;
+fail:
+	json_decref(arr);
+	return NULL;
+}
