@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "http/federation.h"
 #include "http/server.h"
+#include "http/site.h"
 
 static int run(int argc, char **argv);
 
@@ -67,6 +68,13 @@ run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* The site's templates and catalogs: a broken one stops start-up. */
+	if ((rc = mb_site_init(&d)) == MB_ERR_NOTFOUND)
+		log_warn("serve: the site is off: %s", d.msg);
+	else if (rc != MB_OK) {
+		mb_center_close(n);
+		return mb_cli_fail("serve", &d, rc);
+	}
 	if ((rc = mb_http_start(n, &o, &srv, &d)) != MB_OK) {
 		mb_center_close(n);
 		return mb_cli_fail("serve", &d, rc);

@@ -170,6 +170,20 @@ void mb_http_notify(struct mb_http_server *s);
 uint64_t mb_http_log_gen(struct mb_http_server *s);
 bool mb_http_stopping(struct mb_http_server *s);
 
+/*
+ * Runs another route's handler (method and path, matched by the router)
+ * on this request, as the same user, with body (JSON text; NULL: none)
+ * and if_match (NULL: none) standing in for the request's own, and
+ * captures its answer: *status and its body appended to out. Nothing is
+ * sent: the caller still answers r. This is how the newsroom's forms
+ * reuse the items API and its permission rules instead of copying them.
+ * MB_ERR_NOTFOUND when no route matches; MB_ERR_INVAL when r has been
+ * answered already.
+ */
+int mb_req_delegate(struct mb_req *r, const char *method, const char *path,
+    const char *body, const char *if_match, unsigned *status,
+    struct mb_buf *out);
+
 /* ---- Small helpers handlers share ---- */
 
 /* Percent-encodes s for a URL path segment or query value. */

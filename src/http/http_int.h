@@ -57,6 +57,10 @@ int mb_metrics_render(struct mb_metrics *m, struct mb_buf *out);
 bool mb_http_item_visible(struct mb_req *r, struct mb_store *st,
     const char *uri);
 
+/* ---- routes_site.c: a readable 404 page for a browser's GET ---- */
+/* Answers a path no route matched when it is the site's; true if so. */
+bool mb_site_not_found(struct mb_req *r);
+
 /* ---- server.c, for api_ops.c ---- */
 struct mb_metrics *mb_http__metrics(struct mb_http_server *s);
 int mb_http__in_flight(struct mb_http_server *s);

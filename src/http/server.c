@@ -912,7 +912,8 @@ queue(struct mb_req *r)
 	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
 	    r->status == 200 && !r->priv;
 	if (r->status == 200 && strcmp(r->method, "PUT") != 0 &&
-	    strcmp(r->method, "POST") != 0) {
+	    strcmp(r->method, "POST") != 0 && !has_header(r, "ETag")) {
+		/* A handler that names its bytes (media) set its own. */
 		make_etag(r->rbody ? r->rbody : "", r->rlen, etag);
 		mb_resp_header(r, "ETag", etag);
 		nm = etag_matches(mb_req_header(r, "If-None-Match"), etag);

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: MIT */
+/* Message catalogs: loading, lookup with fallback, plurals, numbers, dates. */
+#include "i18n.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/fs.h"
+#include "base/utf8.h"
+
+#define CATALOG_MAX_BYTES (1024 * 1024)
+#define MAX_CATALOGS 64
+
+struct msg {
+	char	*key;
+	char	*value;
+};
+
+struct mb_catalog {
+	char			 lang[16];
+	struct msg		*msgs;		/* sorted by key */
+	size_t			 n;
+	bool			 rtl;
+	bool			 arab_digits;
+	const struct mb_catalog	*fallback;	/* English; NULL for it */
+};
+
+struct mb_i18n {
+	struct mb_catalog	*cats[MAX_CATALOGS];	/* sorted by lang */
+	size_t			 n;
+};
+
+static void
+catalog_free(struct mb_catalog *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->msgs[i].key);
+		free(c->msgs[i].value);
+	}
+	free(c->msgs);
+	free(c);
+}
+
+int
+mb_i18n_new(struct mb_i18n **out)
+{
+	struct mb_i18n *i = calloc(1, sizeof(*i));
+
+	if (i == NULL)
+		return MB_ERR_NOMEM;
+	*out = i;
+	return MB_OK;
+}
+
+void
+mb_i18n_free(struct mb_i18n *i)
+{
+	if (i == NULL)
+		return;
+	for (size_t k = 0; k < i->n; k++)
+		catalog_free(i->cats[k]);
+	free(i);
+}
+
+static int
+msg_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct msg *)a)->key,
+	    ((const struct msg *)b)->key);
+}
+
+static const char *
+lookup(const struct mb_catalog *c, const char *key)
+{
+	struct msg	 k = { (char *)key, NULL }, *m;
+
+	for (; c != NULL; c = c->fallback) {
+		m = bsearch(&k, c->msgs, c->n, sizeof(*m), msg_cmp);
+		if (m != NULL)
+			return m->value;
+	}
+	return NULL;
+}
+
+static char *
+trim(char *s, char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	*e = '\0';
+	return s;
+}
+
+static bool
+key_valid(const char *k)
+{
+	if (*k == '\0')
+		return false;
+	for (; *k != '\0'; k++)
+		if (!isalnum((unsigned char)*k) && strchr("._-[]", *k) ==
+		    NULL)
+			return false;
+	return true;
+}
+
+static void
+relink(struct mb_i18n *i)
+{
+	const struct mb_catalog *en = mb_i18n_get(i, "en");
+
+	for (size_t k = 0; k < i->n; k++)
+		i->cats[k]->fallback = i->cats[k] == en ? NULL : en;
+}
+
+int
+mb_i18n_add(struct mb_i18n *i, const char *lang, const char *text,
+    size_t len, struct mb_diag *d)
+{
+	struct mb_catalog	*c;
+	char			*copy, *p, *end, *nl;
+	size_t			 cap = 0, line = 0, k;
+	const char		*v;
+	int			 rc = MB_OK;
+
+	if (strlen(lang) < 2 || strlen(lang) > 8)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: not a language code",
+		    lang);
+	if (!mb_utf8_valid(text, len))
+		return mb_diag_set(d, MB_ERR_INVAL, "%s.msg: not UTF-8", lang);
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return MB_ERR_NOMEM;
+	snprintf(c->lang, sizeof(c->lang), "%s", lang);
+	if ((copy = malloc(len + 1)) == NULL) {
+		free(c);
+		return MB_ERR_NOMEM;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (p = copy, end = copy + len; p < end; p = nl + 1) {
+		char *eq, *key, *val;
+
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		*nl = '\0';
+		key = trim(p, nl);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			rc = mb_diag_set(d, MB_ERR_INVAL, "%s.msg:%zu: want "
+			    "\"key = text\"", lang, line);
+			goto fail;
+		}
+		val = trim(eq + 1, eq + strlen(eq));
+		key = trim(key, eq);
+		if (!key_valid(key)) {
+			rc = mb_diag_set(d, MB_ERR_INVAL, "%s.msg:%zu: bad key "
+			    "\"%.40s\"", lang, line, key);
+			goto fail;
+		}
+		if (c->n == cap) {
+			struct msg *nm;
+
+			cap = cap ? cap * 2 : 64;
+			if ((nm = realloc(c->msgs, cap * sizeof(*nm))) ==
+			    NULL) {
+				rc = MB_ERR_NOMEM;
+				goto fail;
+			}
+			c->msgs = nm;
+		}
+		c->msgs[c->n].key = strdup(key);
+		c->msgs[c->n].value = strdup(val);
+		if (c->msgs[c->n].key == NULL || c->msgs[c->n].value == NULL) {
+			free(c->msgs[c->n].key);
+			free(c->msgs[c->n].value);
+			rc = MB_ERR_NOMEM;
+			goto fail;
+		}
+		c->n++;
+	}
+	if (c->n > 0)
+		qsort(c->msgs, c->n, sizeof(*c->msgs), msg_cmp);
+	for (k = 1; k < c->n; k++)
+		if (strcmp(c->msgs[k - 1].key, c->msgs[k].key) == 0) {
+			rc = mb_diag_set(d, MB_ERR_INVAL, "%s.msg: %s is given "
+			    "twice", lang, c->msgs[k].key);
+			goto fail;
+		}
+	v = lookup(c, "lang.dir");
+	c->rtl = v != NULL && strcmp(v, "rtl") == 0;
+	v = lookup(c, "digits");
+	c->arab_digits = v != NULL && strcmp(v, "arab") == 0;
+	free(copy);
+	/* Replace a catalog of the same language, or insert in order. */
+	for (k = 0; k < i->n; k++) {
+		int cmp = strcmp(i->cats[k]->lang, lang);
+
+		if (cmp == 0) {
+			catalog_free(i->cats[k]);
+			i->cats[k] = c;
+			relink(i);
+			return MB_OK;
+		}
+		if (cmp > 0)
+			break;
+	}
+	if (i->n == MAX_CATALOGS) {
+		catalog_free(c);
+		return mb_diag_set(d, MB_ERR_TOOBIG, "more than %d catalogs",
+		    MAX_CATALOGS);
+	}
+	memmove(&i->cats[k + 1], &i->cats[k], (i->n - k) * sizeof(c));
+	i->cats[k] = c;
+	i->n++;
+	relink(i);
+	return MB_OK;
+fail:
+	free(copy);
+	catalog_free(c);
+	return rc;
+}
+
+int
+mb_i18n_load(const char *dir, struct mb_i18n **out, struct mb_diag *d)
+{
+	struct mb_i18n	*i;
+	struct dirent	*e;
+	DIR		*dp;
+	char		 path[1200], lang[16], *buf;
+	size_t		 len, nl;
+	int		 rc = MB_OK;
+
+	if ((dp = opendir(dir)) == NULL)
+		return mb_diag_set(d, MB_ERR_IO, "%s: cannot read the message "
+		    "catalogs", dir);
+	if ((rc = mb_i18n_new(&i)) != MB_OK) {
+		closedir(dp);
+		return rc;
+	}
+	while ((e = readdir(dp)) != NULL) {
+		nl = strlen(e->d_name);
+		if (nl < 5 || nl - 4 >= sizeof(lang) ||
+		    strcmp(e->d_name + nl - 4, ".msg") != 0)
+			continue;
+		memcpy(lang, e->d_name, nl - 4);
+		lang[nl - 4] = '\0';
+		if ((rc = mb_fs_join(path, sizeof(path), dir, e->d_name)) !=
+		    MB_OK || (rc = mb_fs_read(path, CATALOG_MAX_BYTES, &buf,
+		    &len, d)) != MB_OK)
+			break;
+		rc = mb_i18n_add(i, lang, buf, len, d);
+		free(buf);
+		if (rc != MB_OK)
+			break;
+	}
+	closedir(dp);
+	if (rc == MB_OK && mb_i18n_get(i, "en") == NULL)
+		rc = mb_diag_set(d, MB_ERR_INVAL, "%s: no en.msg (the "
+		    "fallback catalog)", dir);
+	if (rc != MB_OK) {
+		mb_i18n_free(i);
+		return rc;
+	}
+	*out = i;
+	return MB_OK;
+}
+
+/* The lower-cased primary subtag of tag into out[16]; its length. */
+static size_t
+primary(const char *tag, char out[16])
+{
+	size_t n = 0;
+
+	if (tag == NULL)
+		return 0;
+	while (tag[n] != '\0' && tag[n] != '-' && tag[n] != '_' && n < 15) {
+		if (!isalpha((unsigned char)tag[n]))
+			return 0;
+		out[n] = (char)tolower((unsigned char)tag[n]);
+		n++;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+const struct mb_catalog *
+mb_i18n_get(const struct mb_i18n *i, const char *lang)
+{
+	char p[16];
+
+	if (primary(lang, p) < 2)
+		return NULL;
+	for (size_t k = 0; k < i->n; k++)
+		if (strcmp(i->cats[k]->lang, p) == 0)
+			return i->cats[k];
+	return NULL;
+}
+
+const struct mb_catalog *
+mb_i18n_default(const struct mb_i18n *i)
+{
+	const struct mb_catalog *c = mb_i18n_get(i, "en");
+
+	return c != NULL ? c : (i->n > 0 ? i->cats[0] : NULL);
+}
+
+size_t
+mb_i18n_count(const struct mb_i18n *i)
+{
+	return i->n;
+}
+
+const struct mb_catalog *
+mb_i18n_at(const struct mb_i18n *i, size_t n)
+{
+	return n < i->n ? i->cats[n] : NULL;
+}
+
+const struct mb_catalog *
+mb_i18n_negotiate(const struct mb_i18n *i, const char *choice,
+    const char *accept_language)
+{
+	const struct mb_catalog	*best = NULL, *c;
+	double			 best_q = 0;
+	const char		*p = accept_language;
+
+	if (choice != NULL && (c = mb_i18n_get(i, choice)) != NULL)
+		return c;
+	/* "fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5": the first of the highest q. */
+	while (p != NULL && *p != '\0') {
+		char		 tag[40];
+		size_t		 n = 0;
+		double		 q = 1.0;
+		const char	*semi, *comma = strchr(p, ',');
+		const char	*end = comma ? comma : p + strlen(p);
+
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		while (p + n < end && p[n] != ';' && p[n] != ' ' &&
+		    n < sizeof(tag) - 1) {
+			tag[n] = p[n];
+			n++;
+		}
+		tag[n] = '\0';
+		semi = memchr(p, ';', (size_t)(end - p));
+		if (semi != NULL) {
+			const char *qp = strstr(semi, "q=");
+
+			if (qp != NULL && qp < end)
+				q = strtod(qp + 2, NULL);
+		}
+		if (q > best_q && q <= 1.0 && (c = mb_i18n_get(i, tag)) !=
+		    NULL) {
+			best = c;
+			best_q = q;
+		}
+		p = comma ? comma + 1 : NULL;
+	}
+	return best != NULL ? best : mb_i18n_default(i);
+}
+
+const char *
+mb_catalog_lang(const struct mb_catalog *c)
+{
+	return c->lang;
+}
+
+bool
+mb_catalog_rtl(const struct mb_catalog *c)
+{
+	return c->rtl;
+}
+
+const char *
+mb_catalog_get(const struct mb_catalog *c, const char *key)
+{
+	const char *v = c != NULL ? lookup(c, key) : NULL;
+
+	return v != NULL ? v : key;
+}
+
+enum mb_plural
+mb_plural_of(const char *lang, int64_t n)
+{
+	char		p[16];
+	uint64_t	a = n < 0 ? (uint64_t)-(n + 1) + 1 : (uint64_t)n;
+	uint64_t	m10 = a % 10, m100 = a % 100;
+
+	if (primary(lang, p) == 0)
+		return a == 1 ? MB_PLURAL_ONE : MB_PLURAL_OTHER;
+	if (strcmp(p, "ar") == 0) {
+		if (a == 0)
+			return MB_PLURAL_ZERO;
+		if (a == 1)
+			return MB_PLURAL_ONE;
+		if (a == 2)
+			return MB_PLURAL_TWO;
+		if (m100 >= 3 && m100 <= 10)
+			return MB_PLURAL_FEW;
+		if (m100 >= 11)
+			return MB_PLURAL_MANY;
+		return MB_PLURAL_OTHER;
+	}
+	if (strcmp(p, "ru") == 0 || strcmp(p, "uk") == 0) {
+		if (m10 == 1 && m100 != 11)
+			return MB_PLURAL_ONE;
+		if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
+			return MB_PLURAL_FEW;
+		return MB_PLURAL_MANY;
+	}
+	if (strcmp(p, "fr") == 0 || strcmp(p, "hi") == 0 ||
+	    strcmp(p, "pt") == 0) {
+		if (a == 0 || a == 1)
+			return MB_PLURAL_ONE;
+		if (strcmp(p, "fr") == 0 && a != 0 && a % 1000000 == 0)
+			return MB_PLURAL_MANY;
+		return MB_PLURAL_OTHER;
+	}
+	if (strcmp(p, "zh") == 0 || strcmp(p, "ja") == 0)
+		return MB_PLURAL_OTHER;
+	return a == 1 ? MB_PLURAL_ONE : MB_PLURAL_OTHER;
+}
+
+const char *
+mb_catalog_plural(const struct mb_catalog *c, const char *key, int64_t n)
+{
+	static const char *const names[] = { "zero", "one", "two", "few",
+		"many", "other" };
+	char		 k[160];
+	const char	*v;
+
+	if (c == NULL)
+		return key;
+	snprintf(k, sizeof(k), "%s[%s]", key,
+	    names[mb_plural_of(c->lang, n)]);
+	if ((v = lookup(c, k)) != NULL)
+		return v;
+	snprintf(k, sizeof(k), "%s[other]", key);
+	if ((v = lookup(c, k)) != NULL)
+		return v;
+	return mb_catalog_get(c, key);
+}
+
+int
+mb_catalog_format_int(const struct mb_catalog *c, int64_t n,
+    struct mb_buf *out)
+{
+	char	num[32];
+	int	rc = MB_OK;
+
+	snprintf(num, sizeof(num), "%lld", (long long)n);
+	if (c == NULL || !c->arab_digits)
+		return mb_buf_puts(out, num);
+	for (const char *p = num; *p != '\0' && rc == MB_OK; p++) {
+		if (*p >= '0' && *p <= '9') {
+			/* U+0660 ARABIC-INDIC DIGIT ZERO + d: D9 A0+d. */
+			char u[3] = { (char)0xd9, (char)(0xa0 + (*p - '0')),
+				'\0' };
+
+			rc = mb_buf_puts(out, u);
+		} else {
+			rc = mb_buf_putc(out, *p);
+		}
+	}
+	return rc;
+}
+
+int
+mb_catalog_format_date(const struct mb_catalog *c, int64_t ms,
+    struct mb_buf *out)
+{
+	const char	*fmt = mb_catalog_get(c, "date.format");
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+	char		 mk[24];
+	int		 rc = MB_OK;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return mb_buf_puts(out, "?");
+	if (strcmp(fmt, "date.format") == 0)
+		fmt = "{y}-{m}-{d}";
+	snprintf(mk, sizeof(mk), "month.%d", tm.tm_mon + 1);
+	while (*fmt != '\0' && rc == MB_OK) {
+		if (strncmp(fmt, "{d}", 3) == 0) {
+			rc = mb_catalog_format_int(c, tm.tm_mday, out);
+			fmt += 3;
+		} else if (strncmp(fmt, "{y}", 3) == 0) {
+			rc = mb_catalog_format_int(c, tm.tm_year + 1900, out);
+			fmt += 3;
+		} else if (strncmp(fmt, "{m}", 3) == 0) {
+			if (tm.tm_mon + 1 < 10)
+				mb_catalog_format_int(c, 0, out);
+			rc = mb_catalog_format_int(c, tm.tm_mon + 1, out);
+			fmt += 3;
+		} else if (strncmp(fmt, "{month}", 7) == 0) {
+			rc = mb_buf_puts(out, mb_catalog_get(c, mk));
+			fmt += 7;
+		} else {
+			rc = mb_buf_putc(out, *fmt++);
+		}
+	}
+	return rc;
+}
+
+int
+mb_i18n_subst(const char *msg, const char *arg, struct mb_buf *out)
+{
+	const char *p = strstr(msg, "{}");
+
+	if (p == NULL)
+		return mb_buf_puts(out, msg);
+	if (mb_buf_append(out, msg, (size_t)(p - msg)) != MB_OK ||
+	    mb_buf_puts(out, arg != NULL ? arg : "") != MB_OK)
+		return MB_ERR_NOMEM;
+	return mb_buf_puts(out, p + 2);
+}

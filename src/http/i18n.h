@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* Interface strings per language: message catalogs, plurals, dates. */
+#ifndef MB_HTTP_I18N_H
+#define MB_HTTP_I18N_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+/*
+ * A catalog is one file, DIR/<lang>.msg, UTF-8, one message a line:
+ *
+ *	# a comment
+ *	nav.search = Search
+ *	results[one] = {} result
+ *	results[other] = {} results
+ *
+ * Plural forms are CLDR's categories (zero, one, two, few, many, other)
+ * in brackets; "{}" stands for the number. Keys every catalog should
+ * have: lang.name (the language's own name), lang.dir (ltr or rtl),
+ * date.format ("{d} {month} {y}"), month.1 ... month.12, and digits
+ * ("latn", or "arab" for Arabic-Indic digits). A key missing from a
+ * catalog falls back to the English one, then to the key itself.
+ */
+
+struct mb_i18n;
+struct mb_catalog;
+
+enum mb_plural {
+	MB_PLURAL_ZERO,
+	MB_PLURAL_ONE,
+	MB_PLURAL_TWO,
+	MB_PLURAL_FEW,
+	MB_PLURAL_MANY,
+	MB_PLURAL_OTHER
+};
+
+/* Loads every <lang>.msg file in dir; there must be an en.msg. MB_ERR_INVAL names
+ * the file and line of a malformed message. */
+int mb_i18n_load(const char *dir, struct mb_i18n **out, struct mb_diag *d);
+/* Loads one catalog from memory (tests); replaces one of that lang. */
+int mb_i18n_add(struct mb_i18n *i, const char *lang, const char *text,
+    size_t len, struct mb_diag *d);
+int mb_i18n_new(struct mb_i18n **out);
+void mb_i18n_free(struct mb_i18n *i);
+
+/* The catalog of lang's primary subtag ("ar-EG" -> ar), or NULL. */
+const struct mb_catalog *mb_i18n_get(const struct mb_i18n *i,
+    const char *lang);
+/* English (or the first catalog when there is no English one). */
+const struct mb_catalog *mb_i18n_default(const struct mb_i18n *i);
+/* The catalogs, sorted by language code. */
+size_t mb_i18n_count(const struct mb_i18n *i);
+const struct mb_catalog *mb_i18n_at(const struct mb_i18n *i, size_t n);
+
+/*
+ * The reader's language: choice (the remembered one, a cookie's value;
+ * may be NULL) when there is a catalog for it, else the best match of
+ * an Accept-Language header (may be NULL; q-values honoured), else the
+ * default. Never NULL.
+ */
+const struct mb_catalog *mb_i18n_negotiate(const struct mb_i18n *i,
+    const char *choice, const char *accept_language);
+
+const char *mb_catalog_lang(const struct mb_catalog *c);
+bool mb_catalog_rtl(const struct mb_catalog *c);
+/* A message (never NULL: falls back to English, then to key). */
+const char *mb_catalog_get(const struct mb_catalog *c, const char *key);
+/* The plural form of key for n, falling back to key[other] and key. */
+const char *mb_catalog_plural(const struct mb_catalog *c, const char *key,
+    int64_t n);
+
+/* CLDR plural category of an integer in a language (primary subtag). */
+enum mb_plural mb_plural_of(const char *lang, int64_t n);
+
+/* n in the catalog's digits. */
+int mb_catalog_format_int(const struct mb_catalog *c, int64_t n,
+    struct mb_buf *out);
+/* The UTC date of ms as the catalog's date.format says, in its digits. */
+int mb_catalog_format_date(const struct mb_catalog *c, int64_t ms,
+    struct mb_buf *out);
+/* Replaces "{}" in msg with arg, appending to out. */
+int mb_i18n_subst(const char *msg, const char *arg, struct mb_buf *out);
+
+#endif

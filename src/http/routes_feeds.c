@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/* Feeds: Atom and JSON Feed per language, topic and center; events.ics. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+#include "http/feeds.h"
+#include "http_int.h"
+#include "site_int.h"
+
+#define FEED_ITEMS 50
+
+struct feed_ctx {
+	struct mb_item_view	 views[FEED_ITEMS];
+	struct mb_feed_entry	 entries[FEED_ITEMS];
+	struct mb_buf		 html[FEED_ITEMS], sum[FEED_ITEMS];
+	char			 urls[FEED_ITEMS][200];
+	char			*cats[FEED_ITEMS][8];
+	char			 authors[FEED_ITEMS][128];
+	size_t			 n;
+	const char		*base;	/* "http://host" */
+	const char		*lang;	/* page language of the links */
+	struct mb_store		*st;
+};
+
+static int
+feed_cb(const struct mb_store_version *sv, void *arg)
+{
+	struct feed_ctx		*fc = arg;
+	struct mb_item_view	*v = &fc->views[fc->n];
+	struct mb_feed_entry	*e = &fc->entries[fc->n];
+	const json_t		*o;
+	size_t			 i, nc = 0;
+
+	if (fc->n == FEED_ITEMS)
+		return 1;
+	if (mb_item_view_load(v, sv) != MB_OK)
+		return MB_OK;
+	memset(e, 0, sizeof(*e));
+	e->id = v->uri;
+	e->title = v->headline;
+	e->language = v->language;
+	e->updated_ms = v->updated_ms;
+	e->published_ms = v->first_ms;
+	{
+		char u[sizeof(fc->urls[0])];
+
+		snprintf(u, sizeof(u), "%s/%s/items/%s/%s", fc->base,
+		    fc->lang != NULL ? fc->lang : (v->lang[0] != '\0' ?
+		    v->lang : "en"), v->center, v->local);
+		memcpy(fc->urls[fc->n], u, sizeof(u));
+	}
+	e->url = fc->urls[fc->n];
+	if (v->byline != NULL) {
+		e->author = v->byline;
+	} else {
+		mb_site_center_name(fc->st, v->origin, fc->authors[fc->n],
+		    sizeof(fc->authors[fc->n]));
+		e->author = fc->authors[fc->n];
+	}
+	if (mb_item_view_summary(v, 300, &fc->sum[fc->n]) == MB_OK &&
+	    fc->sum[fc->n].len > 0)
+		e->summary = fc->sum[fc->n].data;
+	if (mb_item_view_body(v, &fc->html[fc->n]) == MB_OK &&
+	    fc->html[fc->n].len > 0)
+		e->content_html = fc->html[fc->n].data;
+	json_array_foreach(json_object_get(v->item, "subjects"), i, o) {
+		const char *name = json_string_value(json_object_get(o,
+		    "name"));
+
+		if (name != NULL && nc < 8)
+			fc->cats[fc->n][nc++] = (char *)name;
+	}
+	e->categories = (const char *const *)fc->cats[fc->n];
+	e->ncategories = nc;
+	e->start_ms = v->start_ms;
+	e->end_ms = v->end_ms;
+	e->location = v->where;
+	fc->n++;
+	return MB_OK;
+}
+
+static void
+feed_free(struct feed_ctx *fc)
+{
+	for (size_t i = 0; i < fc->n; i++) {
+		mb_item_view_free(&fc->views[i]);
+		mb_buf_free(&fc->html[i]);
+		mb_buf_free(&fc->sum[i]);
+	}
+	free(fc);
+}
+
+/*
+ * The center's public URL ([center] url): never the Host header, since
+ * a feed is cached and served to everyone.
+ */
+static void
+base_url(struct mb_req *r, char *out, size_t n)
+{
+	size_t len;
+
+	snprintf(out, n, "%s", mb_req_node(r)->conf.url);
+	len = strlen(out);
+	while (len > 0 && out[len - 1] == '/')
+		out[--len] = '\0';
+}
+
+enum fmt { F_ATOM, F_JSON, F_ICS };
+
+/*
+ * Answers a feed of f's public items. kind names the feed in its id;
+ * page is the site page it mirrors (after the language).
+ */
+static void
+feed(struct mb_req *r, struct mb_store_filter *f, enum fmt fmt,
+    const char *kind, const char *title, const char *page)
+{
+	const struct mb_center_node	*node = mb_req_node(r);
+	struct feed_ctx			*fc;
+	struct mb_feed			 feed;
+	struct mb_store			*st;
+	struct mb_buf			 out = MB_BUF_INIT;
+	struct mb_diag			 d = { "" };
+	char				 base[300], self[600], home[600];
+	char				 id[400], ftitle[300];
+	const char			*ul = f->language != NULL ?
+					    f->language : "en";
+	int				 rc;
+
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if ((fc = calloc(1, sizeof(*fc))) == NULL) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	base_url(r, base, sizeof(base));
+	fc->base = base;
+	fc->lang = ul;
+	fc->st = st;
+	f->limit = FEED_ITEMS;
+	f->audiences = MB_SITE_PUBLIC;
+	f->now_ms = mb_time_now_ms();
+	if ((rc = mb_store_list(st, f, feed_cb, fc, &d)) != MB_OK) {
+		feed_free(fc);
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	snprintf(self, sizeof(self), "%s%s", base, mb_req_path(r));
+	snprintf(home, sizeof(home), "%s/%s%s", base, ul, page);
+	snprintf(id, sizeof(id), "tag:mediabridge,2026:%s:%s", node->conf.id,
+	    kind);
+	snprintf(ftitle, sizeof(ftitle), "%s: %s", node->conf.name, title);
+	memset(&feed, 0, sizeof(feed));
+	feed.id = id;
+	feed.title = ftitle;
+	feed.language = f->language;
+	feed.self_url = self;
+	feed.home_url = home;
+	feed.author = node->conf.name;
+	feed.updated_ms = fc->n == 0 ? mb_time_now_ms() : 0;
+	feed.entries = fc->entries;
+	feed.n = fc->n;
+	switch (fmt) {
+	case F_ATOM:
+		rc = mb_feed_atom(&feed, &out);
+		break;
+	case F_JSON:
+		rc = mb_feed_json(&feed, &out);
+		break;
+	case F_ICS:
+		rc = mb_feed_ical(&feed, mb_time_now_ms(), &out);
+		break;
+	}
+	feed_free(fc);
+	if (rc != MB_OK || out.data == NULL) {
+		mb_buf_free(&out);
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	mb_resp_cache_ttl(r, 5000);
+	mb_resp_take(r, 200, fmt == F_ATOM ?
+	    "application/atom+xml; charset=utf-8" : fmt == F_JSON ?
+	    "application/feed+json; charset=utf-8" :
+	    "text/calendar; charset=utf-8", mb_buf_steal(&out), out.len);
+}
+
+/* "ar.atom" -> name "ar", F_ATOM; false for anything else. */
+static bool
+split_file(const char *file, char *name, size_t n, enum fmt *fmt)
+{
+	const char	*dot = file != NULL ? strrchr(file, '.') : NULL;
+	size_t		 len;
+
+	if (dot == NULL || (len = (size_t)(dot - file)) == 0 || len >= n)
+		return false;
+	if (strcmp(dot, ".atom") == 0)
+		*fmt = F_ATOM;
+	else if (strcmp(dot, ".json") == 0)
+		*fmt = F_JSON;
+	else
+		return false;
+	memcpy(name, file, len);
+	name[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x21 || name[i] == '/')
+			return false;
+	return true;
+}
+
+static void
+not_found(struct mb_req *r)
+{
+	mb_resp_error(r, 404, "not_found", "no such feed: feeds are "
+	    "/feeds/<lang>.atom or .json, /feeds/topics/<topic>.atom, "
+	    "/feeds/centers/<id>.atom, /events.ics");
+}
+
+static void
+lang_feed(struct mb_req *r)
+{
+	struct mb_store_filter	f;
+	enum fmt		fmt;
+	char			name[16], kind[40];
+
+	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt) ||
+	    strlen(name) > 8) {
+		not_found(r);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.language = name;
+	snprintf(kind, sizeof(kind), "lang:%s", name);
+	feed(r, &f, fmt, kind, mb_site_lang_name(mb_site_get(NULL), name),
+	    "/");
+}
+
+static void
+topic_feed(struct mb_req *r)
+{
+	struct mb_store_filter	f;
+	enum fmt		fmt;
+	char			name[200], kind[220], page[240];
+
+	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt)) {
+		not_found(r);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.topic = name;
+	f.language = mb_req_query(r, "lang");
+	snprintf(kind, sizeof(kind), "topic:%s", name);
+	snprintf(page, sizeof(page), "/topics/%s", name);
+	feed(r, &f, fmt, kind, name, page);
+}
+
+static void
+center_feed(struct mb_req *r)
+{
+	struct mb_store_filter	 f;
+	struct mb_store		*st;
+	struct mb_center	 c;
+	enum fmt		 fmt;
+	char			 name[40], kind[60], page[80];
+
+	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt) ||
+	    !mb_center_id_valid(name)) {
+		not_found(r);
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if (mb_store_center_get(st, name, &c, NULL) != MB_OK) {
+		not_found(r);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.center = name;
+	f.language = mb_req_query(r, "lang");
+	snprintf(kind, sizeof(kind), "center:%s", name);
+	snprintf(page, sizeof(page), "/centers/%s", name);
+	feed(r, &f, fmt, kind, c.name[0] != '\0' ? c.name : name, page);
+}
+
+static void
+events_ics(struct mb_req *r)
+{
+	struct mb_store_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.profile = "event";
+	f.language = mb_req_query(r, "lang");
+	feed(r, &f, F_ICS, "events", "events", "/events");
+}
+
+const struct mb_route mb_routes_feeds[] = {
+	{ "GET", "/feeds/:file", lang_feed, MB_ROUTE_CACHE, "feeds.lang" },
+	{ "GET", "/feeds/topics/:file", topic_feed, MB_ROUTE_CACHE,
+	  "feeds.topic" },
+	{ "GET", "/feeds/centers/:file", center_feed, MB_ROUTE_CACHE,
+	  "feeds.center" },
+	{ "GET", "/events.ics", events_ics, MB_ROUTE_CACHE, "feeds.events" },
+	MB_ROUTES_END
+};

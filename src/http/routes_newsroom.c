@@ -1,0 +1,1160 @@
+/* SPDX-License-Identifier: MIT */
+/* The newsroom in the browser: sign in, desk, write, preview, workflow. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "http/sanitize.h"
+#include "http_int.h"
+#include "site_int.h"
+#include "text/lang.h"
+
+/*
+ * Plain HTML forms, no JavaScript. Every change goes through the items
+ * API (mb_req_delegate), so the newsroom obeys exactly the permission
+ * table of docs/permissions.md; the server checks each form's CSRF token
+ * (field "csrf") before a handler runs. After a change: 303 to the item.
+ */
+
+#define SESSION_TTL_MS (12LL * 3600 * 1000)
+#define DESK_SCAN 300
+#define DESK_ROWS 30
+
+/* ---- Common ---- */
+
+static bool
+nr_begin(struct mb_page *p, struct mb_req *r, const char *title)
+{
+	const struct mb_http_user	*u = mb_req_user(r);
+	struct mb_tval			*pg;
+
+	if (!mb_page_begin(p, r, NULL, "/newsroom/"))
+		return false;
+	mb_resp_private(r);
+	pg = mb_tv_map(p->td, p->root, "page");
+	mb_tv_str(p->td, pg, "title", title != NULL ? mb_page_msg(p, title) :
+	    mb_page_msg(p, "nr.title"));
+	mb_tv_str(p->td, pg, "heading", title != NULL ? mb_page_msg(p,
+	    title) : "");
+	if (u != NULL) {
+		struct mb_tval *m = mb_tv_map(p->td, p->root, "user");
+
+		mb_tv_str(p->td, m, "name", u->name);
+		mb_tv_str(p->td, m, "role", mb_role_name(u->role));
+		mb_tv_str(p->td, m, "csrf", u->csrf);
+	}
+	return true;
+}
+
+static void
+see_other(struct mb_req *r, const char *to)
+{
+	mb_resp_header(r, "Location", to);
+	mb_resp_private(r);
+	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
+}
+
+/* A signed-in newsroom user (translator and up), or the login page. */
+static bool
+staff_or_login(struct mb_req *r)
+{
+	const struct mb_http_user *u = mb_req_user(r);
+
+	if (u != NULL && u->role >= MB_ROLE_TRANSLATOR)
+		return true;
+	see_other(r, "/newsroom/");
+	return false;
+}
+
+/* The message of an API error body, or the body itself. */
+static void
+api_message(const struct mb_buf *b, char *out, size_t n)
+{
+	json_t		*j = json_loadb(b->data ? b->data : "", b->len, 0, NULL);
+	const char	*m = json_string_value(json_object_get(
+			    json_object_get(j, "error"), "message"));
+
+	snprintf(out, n, "%s", m != NULL ? m : "the change was refused");
+	json_decref(j);
+}
+
+static void
+status_text(struct mb_page *p, struct mb_tval *m, const struct
+    mb_item_view *v)
+{
+	const char *state;
+
+	if (strcmp(v->pub_status, "usable") != 0)
+		state = v->pub_status;
+	else if (strcmp(v->workflow, "published") == 0 &&
+	    v->embargo_ms > mb_time_now_ms())
+		state = "embargoed";
+	else
+		state = v->workflow;
+	{
+		char k[40];
+
+		snprintf(k, sizeof(k), "status.%s", state);
+		mb_tv_str(p->td, m, "status", mb_page_msg(p, k));
+		mb_tv_str(p->td, m, "state", state);
+	}
+}
+
+/* ---- Sign in and out ---- */
+
+static void
+login_form(struct mb_req *r, unsigned status, const char *name,
+    const char *field, const char *msg)
+{
+	struct mb_page	 p;
+	struct mb_tval	*e;
+
+	if (!nr_begin(&p, r, "nr.login"))
+		return;
+	mb_tv_str(p.td, mb_tv_map(p.td, p.root, "form"), "name", name);
+	e = mb_tv_map(p.td, p.root, "errors");
+	if (field != NULL)
+		mb_tv_str(p.td, e, field, mb_page_msg(&p, msg));
+	mb_page_finish(&p, status, "nr_login.html");
+}
+
+static void
+login(struct mb_req *r)
+{
+	const char	*name = mb_req_form(r, "name");
+	const char	*pw = mb_req_form(r, "password");
+	struct mb_store	*st;
+	struct mb_user	 u;
+	struct mb_diag	 d = { "" };
+	char		 secret[MB_SECRET_TEXT_LEN], csrf[MB_SECRET_TEXT_LEN];
+	char		 cookie[200];
+	int64_t		 now = mb_time_now_ms();
+	int		 rc;
+
+	if (name == NULL || *name == '\0') {
+		login_form(r, 422, name, "name", "err.required");
+		return;
+	}
+	if (pw == NULL || *pw == '\0') {
+		login_form(r, 422, name, "password", "err.required");
+		return;
+	}
+	if (mb_throttle_check(mb_req_throttle(r), name, mb_req_client(r),
+	    now) > 0) {
+		login_form(r, 429, name, "form", "err.throttled");
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	rc = mb_accounts_login(st, name, pw, &u, &d);
+	if (rc == MB_ERR_PERM) {
+		mb_throttle_fail(mb_req_throttle(r), name, mb_req_client(r),
+		    now);
+		log_warn("site: newsroom login failed client=%s",
+		    mb_req_client(r));
+		login_form(r, 401, name, "password", "err.login");
+		return;
+	}
+	if (rc != MB_OK || (rc = mb_accounts_session_new(st, u.id,
+	    SESSION_TTL_MS, secret, csrf, &d)) != MB_OK) {
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	mb_throttle_ok(mb_req_throttle(r), u.name, mb_req_client(r));
+	snprintf(cookie, sizeof(cookie), "mb_session=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=%lld%s", secret,
+	    (long long)(SESSION_TTL_MS / 1000),
+	    strncmp(mb_req_node(r)->conf.url, "https:", 6) == 0 ?
+	    "; Secure" : "");
+	mb_resp_header(r, "Set-Cookie", cookie);
+	log_info("site: newsroom login user=%s", u.name);
+	see_other(r, "/newsroom/");
+}
+
+static void
+logout(struct mb_req *r)
+{
+	const char	*cookie = mb_req_cookie(r, "mb_session");
+	struct mb_store	*st;
+
+	if (cookie != NULL && (st = mb_req_store_or_reply(r)) != NULL)
+		mb_accounts_session_end(st, cookie, NULL);
+	mb_resp_header(r, "Set-Cookie", "mb_session=; Path=/; HttpOnly; "
+	    "SameSite=Strict; Max-Age=0");
+	see_other(r, "/newsroom/");
+}
+
+/* ---- The desk ---- */
+
+struct desk {
+	struct mb_page	*p;
+	struct mb_store	*st;
+	const char	*self;
+	struct mb_tval	*queue, *drafts, *published, *others;
+	int		 nq, nd, np, no;
+};
+
+static void
+row(struct desk *dk, struct mb_tval *list, const struct mb_item_view *v,
+    bool pickup)
+{
+	struct mb_tval *m = mb_tv_map(dk->p->td, list, NULL);
+
+	mb_tv_str(dk->p->td, m, "headline", v->headline);
+	mb_tv_printf(dk->p->td, m, "url", "/newsroom/items/%s/%s", v->center,
+	    v->local);
+	mb_tv_str(dk->p->td, m, "lang", v->lang[0] ? v->lang : "und");
+	mb_tv_str(dk->p->td, m, "dir", v->rtl ? "rtl" : "ltr");
+	status_text(dk->p, m, v);
+	mb_page_date(dk->p, m, "date", v->first_ms);
+	if (pickup)
+		mb_tv_printf(dk->p->td, m, "pickup",
+		    "/newsroom/items/%s/%s/pickup", v->center, v->local);
+}
+
+static int
+desk_cb(const struct mb_store_version *sv, void *arg)
+{
+	struct desk		*dk = arg;
+	struct mb_item_view	 v;
+	bool			 mine;
+
+	if (mb_item_view_load(&v, sv) != MB_OK)
+		return MB_OK;
+	mine = strcmp(v.center, dk->self) == 0;
+	if (mine && strcmp(v.workflow, "submitted") == 0 && dk->nq <
+	    DESK_ROWS) {
+		row(dk, dk->queue, &v, false);
+		dk->nq++;
+	} else if (mine && strcmp(v.workflow, "draft") == 0 && dk->nd <
+	    DESK_ROWS) {
+		row(dk, dk->drafts, &v, false);
+		dk->nd++;
+	} else if (mine && strcmp(v.workflow, "published") == 0 &&
+	    dk->np < DESK_ROWS) {
+		row(dk, dk->published, &v, false);
+		dk->np++;
+	} else if (!mine && strcmp(v.workflow, "published") == 0 &&
+	    strcmp(v.pub_status, "usable") == 0 && dk->no < DESK_ROWS) {
+		row(dk, dk->others, &v, true);
+		dk->no++;
+	}
+	mb_item_view_free(&v);
+	return MB_OK;
+}
+
+static struct mb_tval *
+section(struct mb_page *p, struct mb_tval *list, const char *id,
+    const char *title, bool pickup)
+{
+	struct mb_tval *s = mb_tv_map(p->td, list, NULL);
+
+	mb_tv_str(p->td, s, "id", id);
+	mb_tv_str(p->td, s, "title", mb_page_msg(p, title));
+	mb_tv_bool(p->td, s, "pickup", pickup);
+	return mb_tv_list(p->td, s, "rows");
+}
+
+static void
+desk(struct mb_req *r)
+{
+	const struct mb_http_user	*u = mb_req_user(r);
+	struct mb_store_filter		 f;
+	struct mb_store			*st;
+	struct mb_page			 p;
+	struct mb_tval			*secs;
+	struct desk			 dk;
+	struct mb_diag			 d = { "" };
+	int				 rc;
+
+	if (u == NULL || u->role < MB_ROLE_TRANSLATOR) {
+		login_form(r, 200, NULL, NULL, NULL);
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if (!nr_begin(&p, r, "nr.desk"))
+		return;
+	if (mb_req_query(r, "done") != NULL)
+		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p,
+		    "flash.saved"));
+	secs = mb_tv_list(p.td, p.root, "sections");
+	memset(&dk, 0, sizeof(dk));
+	dk.p = &p;
+	dk.st = st;
+	dk.self = mb_req_node(r)->conf.id;
+	dk.queue = section(&p, secs, "queue", "nr.queue", false);
+	dk.drafts = section(&p, secs, "drafts", "nr.drafts", false);
+	dk.published = section(&p, secs, "published", "nr.published", false);
+	dk.others = section(&p, secs, "others", "nr.others", true);
+	memset(&f, 0, sizeof(f));
+	f.limit = DESK_SCAN;
+	f.all = u->role >= MB_ROLE_EDITOR;
+	f.audiences = MB_AUD_PUBLIC | MB_AUD_NETWORK | MB_AUD_INTERNAL;
+	f.now_ms = mb_time_now_ms();
+	f.author_id = u->id;
+	if ((rc = mb_store_list(st, &f, desk_cb, &dk, &d)) != MB_OK) {
+		mb_page_free(&p);
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	mb_page_finish(&p, 200, "nr_home.html");
+}
+
+/* ---- The editor ---- */
+
+/* What the form carries, from a request or from a stored item. */
+struct form {
+	const char	*headline, *language, *byline, *profile, *audience;
+	const char	*body, *start, *end, *where, *of, *version;
+	char		 start_buf[24], end_buf[24];
+};
+
+/* "2026-11-29T14:00:00Z" -> "2026-11-29T14:00" for datetime-local. */
+static const char *
+local_time(const char *iso, char out[24])
+{
+	int64_t ms;
+	char	t[MB_TIME_RFC3339_LEN];
+
+	if (iso == NULL || mb_time_parse(iso, &ms) != MB_OK)
+		return NULL;
+	mb_time_format(ms - ms % 60000, t);
+	snprintf(out, 24, "%.16s", t);
+	return out;
+}
+
+/* "2026-11-29T14:00" (UTC) -> ms; false when malformed. */
+static bool
+parse_local(const char *s, int64_t *ms)
+{
+	char t[40];
+
+	if (s == NULL)
+		return false;
+	if (strlen(s) == 16)
+		snprintf(t, sizeof(t), "%s:00Z", s);
+	else if (strlen(s) == 19)
+		snprintf(t, sizeof(t), "%sZ", s);
+	else
+		return false;
+	return mb_time_parse(t, ms) == MB_OK;
+}
+
+static void
+form_from_request(struct mb_req *r, struct form *fm)
+{
+	memset(fm, 0, sizeof(*fm));
+	fm->headline = mb_req_form(r, "headline");
+	fm->language = mb_req_form(r, "language");
+	fm->byline = mb_req_form(r, "byline");
+	fm->profile = mb_req_form(r, "profile");
+	fm->audience = mb_req_form(r, "audience");
+	fm->body = mb_req_form(r, "body");
+	fm->start = mb_req_form(r, "start");
+	fm->end = mb_req_form(r, "end");
+	fm->where = mb_req_form(r, "where");
+	fm->of = mb_req_form(r, "of");
+	fm->version = mb_req_form(r, "version");
+}
+
+static void
+form_from_item(const struct mb_item_view *v, struct form *fm)
+{
+	const json_t *dates = json_object_get(json_object_get(v->item,
+	    "eventDetails"), "dates");
+
+	memset(fm, 0, sizeof(*fm));
+	fm->headline = v->headline;
+	fm->language = v->lang[0] ? v->lang : NULL;
+	fm->byline = v->byline;
+	fm->profile = (v->profile != NULL && strcmp(v->profile, "event") ==
+	    0) ? "event" : "article";
+	fm->audience = v->audience;
+	fm->body = json_string_value(json_object_get(json_array_get(
+	    json_object_get(v->item, "bodies"), 0), "value"));
+	fm->start = local_time(json_string_value(json_object_get(dates,
+	    "startDate")), fm->start_buf);
+	fm->end = local_time(json_string_value(json_object_get(dates,
+	    "endDate")), fm->end_buf);
+	fm->where = v->where;
+	fm->of = v->translation_of;
+}
+
+/* Checks the form; each problem goes next to its field. */
+static bool
+form_check(struct mb_page *p, const struct form *fm, struct mb_tval *errs)
+{
+	bool	ok = true;
+	int64_t	a = 0, b = 0;
+
+	if (fm->headline == NULL || fm->headline[strspn(fm->headline,
+	    " \t\r\n")] == '\0') {
+		mb_tv_str(p->td, errs, "headline", mb_page_msg(p,
+		    "err.required"));
+		ok = false;
+	}
+	if (fm->body == NULL || fm->body[strspn(fm->body, " \t\r\n")] ==
+	    '\0') {
+		mb_tv_str(p->td, errs, "body", mb_page_msg(p, "err.required"));
+		ok = false;
+	}
+	{
+		char pl[MB_LANG_TAG_MAX + 1];
+
+		if (fm->language == NULL || mb_lang_primary(fm->language, pl) ==
+		    0) {
+			mb_tv_str(p->td, errs, "language", mb_page_msg(p,
+			    "err.language"));
+			ok = false;
+		}
+	}
+	if (fm->profile != NULL && strcmp(fm->profile, "event") == 0) {
+		if (!parse_local(fm->start, &a)) {
+			mb_tv_str(p->td, errs, "start", mb_page_msg(p,
+			    "err.time"));
+			ok = false;
+		}
+		if (fm->end != NULL && *fm->end != '\0' &&
+		    (!parse_local(fm->end, &b) || (a != 0 && b <= a))) {
+			mb_tv_str(p->td, errs, "end", mb_page_msg(p,
+			    b == 0 ? "err.time" : "err.endbefore"));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* Language options: the site's catalogs and the center's languages. */
+static void
+language_options(struct mb_page *p, struct mb_tval *list, const char *sel,
+    const char *center_langs)
+{
+	const struct mb_i18n	*i18n = mb_site_i18n(p->site);
+	char			 seen[512] = ",";
+	char			 langs[256];
+
+	snprintf(langs, sizeof(langs), "%s", center_langs);
+	for (size_t i = 0; i <= mb_i18n_count(i18n); i++) {
+		const char *code = i < mb_i18n_count(i18n) ?
+		    mb_catalog_lang(mb_i18n_at(i18n, i)) : NULL;
+		char *save = NULL, *t;
+
+		if (code == NULL) {
+			/* Then the center's own languages. */
+			for (t = strtok_r(langs, ",", &save); t != NULL;
+			    t = strtok_r(NULL, ",", &save)) {
+				char k[24];
+				struct mb_tval *o;
+
+				snprintf(k, sizeof(k), ",%s,", t);
+				if (strstr(seen, k) != NULL || strlen(t) > 8)
+					continue;
+				strncat(seen, t, sizeof(seen) - strlen(seen) -
+				    2);
+				strcat(seen, ",");
+				o = mb_tv_map(p->td, list, NULL);
+				mb_tv_str(p->td, o, "code", t);
+				mb_tv_str(p->td, o, "name", mb_site_lang_name(
+				    p->site, t));
+				mb_tv_bool(p->td, o, "selected", sel != NULL &&
+				    strcmp(sel, t) == 0);
+			}
+			break;
+		}
+		{
+			struct mb_tval *o = mb_tv_map(p->td, list, NULL);
+
+			mb_tv_str(p->td, o, "code", code);
+			mb_tv_str(p->td, o, "name", mb_site_lang_name(p->site,
+			    code));
+			mb_tv_bool(p->td, o, "selected", sel != NULL &&
+			    strcmp(sel, code) == 0);
+			strncat(seen, code, sizeof(seen) - strlen(seen) - 2);
+			strcat(seen, ",");
+		}
+	}
+}
+
+static void
+form_values(struct mb_page *p, const struct form *fm, const char *action,
+    const char *default_lang)
+{
+	static const char *const auds[] = { "public", "network", "internal" };
+	struct mb_tval	*f = mb_tv_map(p->td, p->root, "form"), *l;
+
+	mb_tv_str(p->td, f, "action", action);
+	mb_tv_str(p->td, f, "headline", fm->headline);
+	mb_tv_str(p->td, f, "byline", fm->byline);
+	mb_tv_str(p->td, f, "body", fm->body);
+	mb_tv_str(p->td, f, "start", fm->start);
+	mb_tv_str(p->td, f, "end", fm->end);
+	mb_tv_str(p->td, f, "where", fm->where);
+	mb_tv_str(p->td, f, "of", fm->of);
+	mb_tv_str(p->td, f, "version", fm->version);
+	mb_tv_bool(p->td, f, "is_event", fm->profile != NULL &&
+	    strcmp(fm->profile, "event") == 0);
+	language_options(p, mb_tv_list(p->td, f, "languages"),
+	    fm->language != NULL ? fm->language : default_lang,
+	    mb_req_node(p->r)->conf.languages);
+	l = mb_tv_list(p->td, f, "audiences");
+	for (size_t i = 0; i < 3; i++) {
+		struct mb_tval	*o = mb_tv_map(p->td, l, NULL);
+		char		 k[24];
+
+		snprintf(k, sizeof(k), "aud.%s", auds[i]);
+		mb_tv_str(p->td, o, "code", auds[i]);
+		mb_tv_str(p->td, o, "name", mb_page_msg(p, k));
+		mb_tv_bool(p->td, o, "selected", fm->audience != NULL ?
+		    strcmp(fm->audience, auds[i]) == 0 : i == 0);
+	}
+}
+
+static void
+preview(struct mb_page *p, const struct form *fm)
+{
+	struct mb_tval	*pv = mb_tv_map(p->td, p->root, "preview");
+	struct mb_buf	 b = MB_BUF_INIT;
+	char		 pl[MB_LANG_TAG_MAX + 1] = "";
+
+	mb_tv_str(p->td, pv, "headline", fm->headline);
+	if (fm->language != NULL)
+		mb_lang_primary(fm->language, pl);
+	mb_tv_str(p->td, pv, "lang", pl[0] ? pl : p->lang);
+	mb_tv_str(p->td, pv, "dir", pl[0] && mb_lang_is_rtl(pl) ? "rtl" :
+	    "ltr");
+	if (fm->body != NULL && mb_sanitize_html(fm->body, strlen(fm->body),
+	    &b, NULL) == MB_OK)
+		mb_tv_html(p->td, pv, "body", mb_buf_cstr(&b));
+	mb_buf_free(&b);
+}
+
+/* Puts an API error next to the field it names, else above the form. */
+static void
+api_error(struct mb_page *p, struct mb_tval *errs, const char *msg)
+{
+	const char *field = "form";
+
+	if (strstr(msg, "headline") != NULL)
+		field = "headline";
+	else if (strstr(msg, "language") != NULL)
+		field = "language";
+	else if (strstr(msg, "bodies") != NULL)
+		field = "body";
+	else if (strstr(msg, "startDate") != NULL)
+		field = "start";
+	else if (strstr(msg, "endDate") != NULL)
+		field = "end";
+	else if (strstr(msg, "until") != NULL || strstr(msg, "embargo"))
+		field = "until";
+	mb_tv_str(p->td, errs, field, msg);
+}
+
+/* Writes the form's fields into item (a ninjs object; references kept). */
+static void
+form_to_item(const struct form *fm, json_t *item)
+{
+	json_t	*dates;
+	int64_t	 ms;
+	char	 t[MB_TIME_RFC3339_LEN];
+
+	json_object_set_new(item, "headlines", json_pack("[{s:s}]", "value",
+	    fm->headline));
+	json_object_set_new(item, "bodies", json_pack("[{s:s, s:s}]",
+	    "value", fm->body, "contentType", "text/html"));
+	json_object_set_new(item, "language", json_string(fm->language));
+	if (fm->byline != NULL && *fm->byline != '\0')
+		json_object_set_new(item, "by", json_string(fm->byline));
+	else
+		json_object_del(item, "by");
+	if (fm->profile != NULL && strcmp(fm->profile, "event") == 0) {
+		json_object_set_new(item, "profile", json_string("event"));
+		if (json_object_get(item, "type") == NULL)
+			json_object_set_new(item, "type", json_string("event"));
+		dates = json_object();
+		if (parse_local(fm->start, &ms)) {
+			mb_time_format(ms, t);
+			json_object_set_new(dates, "startDate", json_string(t));
+		}
+		if (parse_local(fm->end, &ms)) {
+			mb_time_format(ms, t);
+			json_object_set_new(dates, "endDate", json_string(t));
+		}
+		json_object_set_new(item, "eventDetails", json_pack("{s:o}",
+		    "dates", dates));
+		if (fm->where != NULL && *fm->where != '\0')
+			json_object_set_new(item, "located",
+			    json_string(fm->where));
+	} else {
+		if (json_object_get(item, "profile") != NULL &&
+		    strcmp(json_string_value(json_object_get(item,
+		    "profile")) ? json_string_value(json_object_get(item,
+		    "profile")) : "", "event") == 0)
+			json_object_del(item, "profile");
+		json_object_del(item, "eventDetails");
+		if (json_object_get(item, "type") == NULL ||
+		    strcmp(json_string_value(json_object_get(item, "type")) ?
+		    json_string_value(json_object_get(item, "type")) : "",
+		    "event") == 0)
+			json_object_set_new(item, "type", json_string("text"));
+	}
+}
+
+/* Fetches an item as the caller may see it; 200 and the view. */
+static unsigned
+fetch(struct mb_req *r, const char *center, const char *local,
+    struct mb_item_view *v, struct mb_buf *raw)
+{
+	struct mb_store_version	 sv;
+	char			 path[200];
+	unsigned		 status = 0;
+	json_t			*root;
+
+	snprintf(path, sizeof(path), "/api/v1/items/%s/%s", center, local);
+	if (mb_req_delegate(r, "GET", path, NULL, NULL, &status, raw) !=
+	    MB_OK || status != 200)
+		return status != 0 ? status : 500;
+	/* The store's facts the view reads, from the envelope itself. */
+	memset(&sv, 0, sizeof(sv));
+	sv.envelope = raw->data;
+	sv.envelope_len = raw->len;
+	if ((root = json_loadb(raw->data, raw->len, 0, NULL)) == NULL)
+		return 500;
+	{
+		const json_t	*it = json_object_get(root, "item");
+		const json_t	*meta = json_object_get(root, "meta");
+		const char	*wf = json_string_value(json_object_get(meta,
+				    "workflow"));
+		const char	*ps = json_string_value(json_object_get(it,
+				    "pubStatus"));
+		const char	*ver = json_string_value(json_object_get(it,
+				    "version"));
+		int64_t		 ms = 0;
+
+		sv.version = ver != NULL ? strtoll(ver, NULL, 10) : 0;
+		if (mb_time_parse(json_string_value(json_object_get(it,
+		    "firstCreated")) ? json_string_value(json_object_get(it,
+		    "firstCreated")) : "", &ms) == MB_OK)
+			sv.first_ms = ms;
+		if (mb_time_parse(json_string_value(json_object_get(it,
+		    "embargoedUntil")) ? json_string_value(json_object_get(it,
+		    "embargoedUntil")) : "", &ms) == MB_OK)
+			sv.embargo_ms = ms;
+		if (mb_item_view_load(v, &sv) != MB_OK) {
+			json_decref(root);
+			return 500;
+		}
+		snprintf(v->workflow, sizeof(v->workflow), "%s",
+		    wf != NULL ? wf : "published");
+		snprintf(v->pub_status, sizeof(v->pub_status), "%s",
+		    ps != NULL ? ps : "usable");
+	}
+	json_decref(root);
+	return 200;
+}
+
+static void
+add_action(struct mb_page *p, struct mb_tval *list, const struct
+    mb_item_view *v, const char *name)
+{
+	struct mb_tval	*a = mb_tv_map(p->td, list, NULL);
+	char		 k[32];
+
+	snprintf(k, sizeof(k), "action.%s", name);
+	mb_tv_str(p->td, a, "name", name);
+	mb_tv_str(p->td, a, "label", mb_page_msg(p, k));
+	mb_tv_printf(p->td, a, "url", "/newsroom/items/%s/%s/%s", v->center,
+	    v->local, name);
+}
+
+/*
+ * The edit page of a stored item: fm (may be NULL: the stored values),
+ * errors and a flash message from the caller.
+ */
+static void
+edit_page(struct mb_req *r, unsigned status, const struct form *given,
+    const char *err_field, const char *err_msg, bool with_preview)
+{
+	const char		*c = mb_req_param(r, "center");
+	const char		*l = mb_req_param(r, "local");
+	const enum mb_role	 role = mb_req_role(r);
+	struct mb_item_view	 v;
+	struct mb_buf		 raw = MB_BUF_INIT;
+	struct mb_page		 p;
+	struct mb_tval		*it, *acts, *errs;
+	struct form		 fm;
+	unsigned		 st;
+	char			 action[200], ver[24];
+	bool			 mine = false;
+
+	if ((st = fetch(r, c, l, &v, &raw)) != 200) {
+		mb_buf_free(&raw);
+		if (st == 404)
+			mb_site_not_found(r);
+		else
+			mb_resp_error(r, st, "error", "the item could not be "
+			    "read");
+		return;
+	}
+	if (!nr_begin(&p, r, "nr.edittitle")) {
+		mb_item_view_free(&v);
+		mb_buf_free(&raw);
+		return;
+	}
+	errs = mb_tv_map(p.td, p.root, "errors");
+	if (err_field != NULL)
+		mb_tv_str(p.td, errs, err_field, err_msg);
+	else if (given != NULL && !with_preview)
+		form_check(&p, given, errs);
+	if (mb_req_query(r, "done") != NULL) {
+		struct mb_buf	 b = MB_BUF_INIT;
+		const char	*done = mb_req_query(r, "done");
+		char		 k[32];
+
+		if (strcmp(done, "saved") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, "flash.saved"));
+		else if (strcmp(done, "pickedup") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, "flash.pickedup"));
+		else {
+			snprintf(k, sizeof(k), "action.%.20s", done);
+			mb_i18n_subst(mb_page_msg(&p, "flash.done"),
+			    mb_page_msg(&p, k), &b);
+		}
+		mb_tv_str(p.td, p.root, "flash", mb_buf_cstr(&b));
+		mb_buf_free(&b);
+	}
+	it = mb_tv_map(p.td, p.root, "item");
+	status_text(&p, it, &v);
+	mb_tv_int(p.td, it, "version", v.version);
+	if (v.embargo_ms > 0) {
+		char t[MB_TIME_RFC3339_LEN];
+
+		mb_time_format(v.embargo_ms, t);
+		mb_tv_printf(p.td, it, "embargo", "%.16s", t);
+	}
+	if (strcmp(v.workflow, "published") == 0 &&
+	    strcmp(v.pub_status, "usable") == 0)
+		mb_tv_printf(p.td, it, "public_url", "/%s/items/%s/%s",
+		    p.lang, v.center, v.local);
+	if (given != NULL) {
+		fm = *given;
+	} else {
+		form_from_item(&v, &fm);
+	}
+	snprintf(ver, sizeof(ver), "%lld", (long long)v.version);
+	fm.version = ver;
+	snprintf(action, sizeof(action), "/newsroom/items/%s/%s", c, l);
+	form_values(&p, &fm, action, p.lang);
+	if (with_preview)
+		preview(&p, &fm);
+	/* The workflow's moves this user may make now. */
+	acts = mb_tv_list(p.td, p.root, "actions");
+	{
+		struct mb_store	*sto = mb_req_store_or_reply(r);
+		int64_t		 author = 0;
+		char		 uri[MB_URI_MAX];
+
+		if (sto != NULL && mb_uri_make(uri, sizeof(uri), c, l) ==
+		    MB_OK && mb_store_author_get(sto, uri, &author, NULL) ==
+		    MB_OK)
+			mine = author == mb_req_user(r)->id;
+	}
+	if (strcmp(v.pub_status, "canceled") != 0) {
+		if (strcmp(v.workflow, "draft") == 0 && (mine ||
+		    role >= MB_ROLE_EDITOR))
+			add_action(&p, acts, &v, "submit");
+		if (role >= MB_ROLE_EDITOR) {
+			if (!(strcmp(v.workflow, "published") == 0 &&
+			    strcmp(v.pub_status, "usable") == 0))
+				add_action(&p, acts, &v, "publish");
+			if (strcmp(v.pub_status, "usable") == 0 &&
+			    strcmp(v.workflow, "published") == 0)
+				add_action(&p, acts, &v, "withhold");
+			add_action(&p, acts, &v, "cancel");
+			mb_tv_bool(p.td, p.root, "can_embargo", true);
+			mb_tv_printf(p.td, p.root, "embargo_url",
+			    "/newsroom/items/%s/%s/embargo", c, l);
+		}
+		if (v.translation_of == NULL)
+			mb_tv_printf(p.td, p.root, "translate_url",
+			    "/newsroom/new?of=urn:mediabridge:%s:%s", c, l);
+	}
+	if (fm.of != NULL) {
+		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
+
+		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
+			mb_tv_str(p.td, mb_tv_get(p.root, "form"),
+			    "of_headline", fm.of);
+			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
+			    "/newsroom/items/%s/%s", oc, ol);
+		}
+	}
+	/* The form's strings may point into raw: render before freeing. */
+	mb_page_finish(&p, status, "nr_edit.html");
+	mb_item_view_free(&v);
+	mb_buf_free(&raw);
+}
+
+static void
+edit(struct mb_req *r)
+{
+	if (!staff_or_login(r))
+		return;
+	edit_page(r, 200, NULL, NULL, NULL, false);
+}
+
+/* The new-item page (also after a failed create or for a preview). */
+static void
+new_page(struct mb_req *r, unsigned status, const struct form *given,
+    bool with_preview, const char *err_field, const char *err_msg)
+{
+	struct mb_page	 p;
+	struct mb_tval	*errs;
+	struct form	 fm;
+
+	if (!nr_begin(&p, r, "nr.newtitle"))
+		return;
+	if (given != NULL)
+		fm = *given;
+	else {
+		memset(&fm, 0, sizeof(fm));
+		fm.of = mb_req_query(r, "of");
+	}
+	form_values(&p, &fm, "/newsroom/new", p.lang);
+	errs = mb_tv_map(p.td, p.root, "errors");
+	if (given != NULL && !with_preview && err_field == NULL)
+		form_check(&p, &fm, errs);
+	if (err_field != NULL)
+		mb_tv_str(p.td, errs, err_field, err_msg);
+	if (with_preview)
+		preview(&p, &fm);
+	if (fm.of != NULL && *fm.of != '\0') {
+		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
+
+		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
+			mb_tv_str(p.td, mb_tv_get(p.root, "form"),
+			    "of_headline", fm.of);
+			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
+			    "/newsroom/items/%s/%s", oc, ol);
+		}
+	}
+	mb_page_finish(&p, status, "nr_edit.html");
+}
+
+static void
+new_item(struct mb_req *r)
+{
+	if (!staff_or_login(r))
+		return;
+	new_page(r, 200, NULL, false, NULL, NULL);
+}
+
+static bool
+is_preview(struct mb_req *r)
+{
+	const char *d = mb_req_form(r, "do");
+
+	return d != NULL && strcmp(d, "preview") == 0;
+}
+
+/* Checks a submitted form; false when its page was answered. */
+static bool
+form_ok(struct mb_req *r, const struct form *fm)
+{
+	struct mb_page	p;
+	struct mb_tdata	*td;
+	bool		ok;
+
+	/* A throwaway page only to run the checks in the right language. */
+	if (mb_tdata_new(&td) != MB_OK)
+		return true;
+	memset(&p, 0, sizeof(p));
+	p.td = td;
+	p.site = mb_site_get(NULL);
+	p.cat = p.site != NULL ? mb_i18n_default(mb_site_i18n(p.site)) : NULL;
+	ok = form_check(&p, fm, mb_tdata_root(td));
+	mb_tdata_free(td);
+	(void)r;
+	return ok;
+}
+
+static void
+create(struct mb_req *r)
+{
+	struct form	 fm;
+	struct mb_buf	 out = MB_BUF_INIT;
+	json_t		*body, *item, *meta;
+	char		*text, msg[600], to[200];
+	unsigned	 status = 0;
+
+	if (!staff_or_login(r))
+		return;
+	form_from_request(r, &fm);
+	if (is_preview(r)) {
+		new_page(r, 200, &fm, true, NULL, NULL);
+		return;
+	}
+	if (!form_ok(r, &fm)) {
+		new_page(r, 422, &fm, false, NULL, NULL);
+		return;
+	}
+	item = json_object();
+	form_to_item(&fm, item);
+	meta = json_pack("{s:s}", "audience", fm.audience != NULL &&
+	    *fm.audience != '\0' ? fm.audience : "public");
+	if (fm.of != NULL && *fm.of != '\0')
+		json_object_set_new(meta, "translation", json_pack("{s:s, s:s}",
+		    "of", fm.of, "by", "human"));
+	body = json_pack("{s:o, s:o}", "item", item, "meta", meta);
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (text == NULL) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	mb_req_delegate(r, "POST", "/api/v1/items", text, NULL, &status,
+	    &out);
+	free(text);
+	if (status != 201) {
+		api_message(&out, msg, sizeof(msg));
+		mb_buf_free(&out);
+		{
+			struct mb_page	 p;
+			struct mb_tval	*errs;
+
+			/* The error goes next to its field. */
+			if (!nr_begin(&p, r, "nr.newtitle"))
+				return;
+			form_values(&p, &fm, "/newsroom/new", p.lang);
+			errs = mb_tv_map(p.td, p.root, "errors");
+			api_error(&p, errs, msg);
+			mb_page_finish(&p, status >= 400 ? status : 500,
+			    "nr_edit.html");
+		}
+		return;
+	}
+	{
+		json_t		*env = json_loadb(out.data, out.len, 0, NULL);
+		const char	*uri = json_string_value(json_object_get(
+				    json_object_get(env, "item"), "uri"));
+		char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1];
+
+		if (uri != NULL && mb_uri_parse(uri, c, l) == MB_OK)
+			snprintf(to, sizeof(to),
+			    "/newsroom/items/%s/%s?done=saved", c, l);
+		else
+			snprintf(to, sizeof(to), "/newsroom/?done=saved");
+		json_decref(env);
+	}
+	mb_buf_free(&out);
+	see_other(r, to);
+}
+
+static void
+save(struct mb_req *r)
+{
+	const char		*c = mb_req_param(r, "center");
+	const char		*l = mb_req_param(r, "local");
+	struct mb_item_view	 v;
+	struct mb_buf		 raw = MB_BUF_INIT, out = MB_BUF_INIT;
+	struct form		 fm;
+	json_t			*item, *body;
+	char			*text, path[200], to[200], msg[600];
+	unsigned		 status = 0;
+
+	if (!staff_or_login(r))
+		return;
+	form_from_request(r, &fm);
+	if (is_preview(r)) {
+		edit_page(r, 200, &fm, NULL, NULL, true);
+		return;
+	}
+	if (!form_ok(r, &fm)) {
+		edit_page(r, 422, &fm, NULL, NULL, false);
+		return;
+	}
+	if ((status = fetch(r, c, l, &v, &raw)) != 200) {
+		mb_buf_free(&raw);
+		mb_site_not_found(r);
+		return;
+	}
+	item = json_deep_copy(v.item);
+	mb_item_view_free(&v);
+	mb_buf_free(&raw);
+	if (item == NULL) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	form_to_item(&fm, item);
+	json_object_del(item, "version");
+	json_object_del(item, "versionCreated");
+	body = json_pack("{s:o, s:{s:s}}", "item", item, "meta", "audience",
+	    fm.audience != NULL && *fm.audience ? fm.audience : "public");
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (text == NULL) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	snprintf(path, sizeof(path), "/api/v1/items/%s/%s", c, l);
+	mb_req_delegate(r, "PUT", path, text, fm.version, &status, &out);
+	free(text);
+	if (status != 200) {
+		api_message(&out, msg, sizeof(msg));
+		mb_buf_free(&out);
+		edit_page(r, status >= 400 ? status : 500, &fm, "form", msg,
+		    false);
+		return;
+	}
+	mb_buf_free(&out);
+	snprintf(to, sizeof(to), "/newsroom/items/%s/%s?done=saved", c, l);
+	see_other(r, to);
+}
+
+/* Picks up another center's item: a new draft here, crediting it. */
+static void
+pickup(struct mb_req *r, const char *c, const char *l)
+{
+	struct mb_item_view	 v;
+	struct mb_buf		 raw = MB_BUF_INIT, out = MB_BUF_INIT;
+	struct mb_store		*st;
+	json_t			*item, *body, *assoc;
+	const char		*keep[] = { "type", "profile", "language",
+				    "headlines", "descriptions", "bodies", "by",
+				    "subjects", "places", "located",
+				    "eventDetails", "renditions", NULL };
+	char			*text, name[128], to[200], msg[600];
+	unsigned		 status;
+
+	if ((status = fetch(r, c, l, &v, &raw)) != 200) {
+		mb_buf_free(&raw);
+		mb_site_not_found(r);
+		return;
+	}
+	item = json_object();
+	for (size_t i = 0; keep[i] != NULL; i++)
+		if (json_object_get(v.item, keep[i]) != NULL)
+			json_object_set(item, keep[i], json_object_get(v.item,
+			    keep[i]));
+	st = mb_req_store_or_reply(r);
+	mb_site_center_name(st, v.origin, name, sizeof(name));
+	assoc = json_pack("[{s:s, s:s, s:s}]", "name", name, "uri", v.uri,
+	    "rel", "source");
+	json_object_set_new(item, "associations", assoc);
+	mb_item_view_free(&v);
+	mb_buf_free(&raw);
+	body = json_pack("{s:o, s:{s:s}}", "item", item, "meta", "audience",
+	    "public");
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (text == NULL) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	status = 0;
+	mb_req_delegate(r, "POST", "/api/v1/items", text, NULL, &status,
+	    &out);
+	free(text);
+	if (status != 201) {
+		api_message(&out, msg, sizeof(msg));
+		mb_buf_free(&out);
+		edit_page(r, status >= 400 ? status : 500, NULL, "form", msg,
+		    false);
+		return;
+	}
+	{
+		json_t		*env = json_loadb(out.data, out.len, 0, NULL);
+		const char	*uri = json_string_value(json_object_get(
+				    json_object_get(env, "item"), "uri"));
+		char		 nc[MB_CENTER_MAX + 1], nl[MB_LOCAL_MAX + 1];
+
+		if (uri != NULL && mb_uri_parse(uri, nc, nl) == MB_OK)
+			snprintf(to, sizeof(to),
+			    "/newsroom/items/%s/%s?done=pickedup", nc, nl);
+		else
+			snprintf(to, sizeof(to), "/newsroom/");
+		json_decref(env);
+	}
+	mb_buf_free(&out);
+	log_info("site: picked up uri=urn:mediabridge:%s:%s", c, l);
+	see_other(r, to);
+}
+
+static void
+act(struct mb_req *r)
+{
+	const char	*c = mb_req_param(r, "center");
+	const char	*l = mb_req_param(r, "local");
+	const char	*a = mb_req_param(r, "action");
+	const char	*ver = mb_req_form(r, "version");
+	struct mb_buf	 out = MB_BUF_INIT;
+	char		 path[200], to[200], msg[600], body[80];
+	const char	*b = NULL;
+	unsigned	 status = 0;
+
+	if (!staff_or_login(r))
+		return;
+	if (strcmp(a, "pickup") == 0) {
+		pickup(r, c, l);
+		return;
+	}
+	if (strcmp(a, "submit") != 0 && strcmp(a, "publish") != 0 &&
+	    strcmp(a, "withhold") != 0 && strcmp(a, "cancel") != 0 &&
+	    strcmp(a, "embargo") != 0) {
+		mb_site_not_found(r);
+		return;
+	}
+	if (strcmp(a, "embargo") == 0) {
+		const char	*u = mb_req_form(r, "until");
+		int64_t		 ms;
+		char		 t[MB_TIME_RFC3339_LEN];
+
+		if (u == NULL || *u == '\0') {
+			b = "{\"until\":null}";
+		} else if (!parse_local(u, &ms)) {
+			const struct mb_site *s = mb_site_get(NULL);
+
+			edit_page(r, 422, NULL, "until", s != NULL ?
+			    mb_catalog_get(mb_i18n_negotiate(mb_site_i18n(s),
+			    mb_req_cookie(r, "mb_lang"), mb_req_header(r,
+			    "Accept-Language")), "err.time") : "err.time",
+			    false);
+			return;
+		} else {
+			mb_time_format(ms, t);
+			snprintf(body, sizeof(body), "{\"until\":\"%s\"}", t);
+			b = body;
+		}
+	}
+	snprintf(path, sizeof(path), "/api/v1/items/%s/%s/%s", c, l, a);
+	mb_req_delegate(r, "POST", path, b, ver, &status, &out);
+	if (status != 200) {
+		api_message(&out, msg, sizeof(msg));
+		mb_buf_free(&out);
+		edit_page(r, status >= 400 ? status : 500, NULL,
+		    strcmp(a, "embargo") == 0 ? "until" : "form", msg, false);
+		return;
+	}
+	mb_buf_free(&out);
+	log_info("site: newsroom action=%s uri=urn:mediabridge:%s:%s user=%s",
+	    a, c, l, mb_req_user(r)->name);
+	snprintf(to, sizeof(to), "/newsroom/items/%s/%s?done=%s", c, l, a);
+	see_other(r, to);
+}
+
+const struct mb_route mb_routes_newsroom[] = {
+	{ "GET", "/newsroom/", desk, 0, "newsroom.desk" },
+	{ "POST", "/newsroom/login", login, MB_ROUTE_FORM, "newsroom.login" },
+	{ "POST", "/newsroom/logout", logout, MB_ROUTE_FORM,
+	  "newsroom.logout" },
+	{ "GET", "/newsroom/new", new_item, 0, "newsroom.new" },
+	{ "POST", "/newsroom/new", create, MB_ROUTE_FORM, "newsroom.create" },
+	{ "GET", "/newsroom/items/:center/:local", edit, 0, "newsroom.edit" },
+	{ "POST", "/newsroom/items/:center/:local", save, MB_ROUTE_FORM,
+	  "newsroom.save" },
+	{ "POST", "/newsroom/items/:center/:local/:action", act,
+	  MB_ROUTE_FORM, "newsroom.action" },
+	MB_ROUTES_END
+};

@@ -1,0 +1,810 @@
+/* SPDX-License-Identifier: MIT */
+/* The public site: front, item, list, search and 404 pages; static files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "http/template.h"
+#include "http_int.h"
+#include "site_int.h"
+#include "text/highlight.h"
+#include "text/lang.h"
+#include "text/query.h"
+
+#define PAGE_ITEMS 20
+
+/*
+ * URLs: every page's path starts with its interface language, so that a
+ * cached copy is right for everyone who asks for that path; "/" and the
+ * language-less paths of DESIGN.md redirect to the reader's language.
+ */
+
+/* The interface language of a /<lang>/ path, or NULL after a 404. */
+static const char *
+lang_or_404(struct mb_req *r)
+{
+	const struct mb_site	*s = mb_site_get(NULL);
+	const char		*l = mb_req_param(r, "lang");
+	const struct mb_catalog	*c;
+
+	if (s != NULL && l != NULL && (c = mb_i18n_get(mb_site_i18n(s), l)) !=
+	    NULL && strcmp(mb_catalog_lang(c), l) == 0)
+		return l;
+	if (!mb_site_not_found(r))
+		mb_resp_error(r, 404, "not_found", "no such page");
+	return NULL;
+}
+
+static void
+redirect(struct mb_req *r, unsigned status, const char *to)
+{
+	mb_resp_header(r, "Location", to);
+	mb_resp_private(r);
+	mb_resp_header(r, "Vary", "Accept-Language, Cookie");
+	mb_resp_bytes(r, status, "text/plain; charset=utf-8", to, strlen(to));
+}
+
+/* The reader's language: the remembered choice, else Accept-Language. */
+static const char *
+reader_lang(struct mb_req *r)
+{
+	const struct mb_site *s = mb_site_get(NULL);
+
+	if (s == NULL)
+		return "en";
+	return mb_catalog_lang(mb_i18n_negotiate(mb_site_i18n(s),
+	    mb_req_cookie(r, "mb_lang"), mb_req_header(r,
+	    "Accept-Language")));
+}
+
+static void
+root(struct mb_req *r)
+{
+	char to[32];
+
+	snprintf(to, sizeof(to), "/%s/", reader_lang(r));
+	redirect(r, 302, to);
+}
+
+/* /items/<c>/<l>, /search, /events, /centers/<id>: into a language. */
+static void
+to_lang(struct mb_req *r)
+{
+	struct mb_buf	 b = MB_BUF_INIT;
+	const char	*q = mb_req_query(r, "q");
+
+	mb_buf_printf(&b, "/%s%s", reader_lang(r), mb_req_path(r));
+	if (q != NULL) {
+		mb_buf_puts(&b, "?q=");
+		mb_http_urlencode(q, &b);
+	}
+	redirect(r, 302, mb_buf_cstr(&b));
+	mb_buf_free(&b);
+}
+
+/* A local path to go back to: "/..." but not "//" nor with controls. */
+static bool
+local_path(const char *p)
+{
+	if (p == NULL || p[0] != '/' || p[1] == '/' || p[1] == '\\')
+		return false;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == '\\')
+			return false;
+	return true;
+}
+
+/* GET /language?set=ar&next=/ar/...: remembers the choice (a cookie). */
+static void
+set_language(struct mb_req *r)
+{
+	const struct mb_site	*s = mb_site_get(NULL);
+	const char		*set = mb_req_query(r, "set");
+	const char		*next = mb_req_query(r, "next");
+	const struct mb_catalog	*c;
+	char			 cookie[96], to[32];
+
+	if (s == NULL || set == NULL || (c = mb_i18n_get(mb_site_i18n(s),
+	    set)) == NULL) {
+		mb_resp_error(r, 400, "invalid", "set: one of the site's "
+		    "languages");
+		return;
+	}
+	snprintf(cookie, sizeof(cookie), "mb_lang=%s; Path=/; "
+	    "Max-Age=31536000; SameSite=Lax", mb_catalog_lang(c));
+	mb_resp_header(r, "Set-Cookie", cookie);
+	if (!local_path(next)) {
+		snprintf(to, sizeof(to), "/%s/", mb_catalog_lang(c));
+		next = to;
+	}
+	redirect(r, 303, next);
+}
+
+static void
+static_file(struct mb_req *r)
+{
+	const struct mb_site		*s = mb_site_get(NULL);
+	const struct mb_site_file	*f;
+	const char			*v = mb_req_query(r, "v");
+
+	if (s == NULL || (f = mb_site_file(s, mb_req_param(r, "name"))) ==
+	    NULL) {
+		mb_resp_error(r, 404, "not_found", "no such file");
+		return;
+	}
+	/* A URL naming the contents' hash never changes: cache it long. */
+	mb_resp_header(r, "Cache-Control", v != NULL && strcmp(v, f->hash) ==
+	    0 ? "public, max-age=31536000, immutable" :
+	    "public, max-age=300");
+	mb_resp_bytes(r, 200, f->ctype, f->data, f->len);
+}
+
+bool
+mb_site_not_found(struct mb_req *r)
+{
+	const char	*path = mb_req_path(r), *m = mb_req_method(r);
+	const struct mb_site *s;
+	struct mb_page	 p;
+	char		 lang[16] = "";
+	size_t		 n;
+
+	if ((strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) ||
+	    strncmp(path, "/api/", 5) == 0 ||
+	    strncmp(path, "/federation/", 12) == 0 ||
+	    (s = mb_site_get(NULL)) == NULL)
+		return false;
+	/* "/ar" and "/ar/anything": that language's 404 (or its front). */
+	n = strcspn(path + 1, "/");
+	if (n > 0 && n < sizeof(lang)) {
+		memcpy(lang, path + 1, n);
+		lang[n] = '\0';
+		if (mb_i18n_get(mb_site_i18n(s), lang) == NULL ||
+		    strcmp(mb_catalog_lang(mb_i18n_get(mb_site_i18n(s), lang)),
+		    lang) != 0)
+			lang[0] = '\0';
+		else if (path[1 + n] == '\0') {
+			char to[32];
+
+			snprintf(to, sizeof(to), "/%s/", lang);
+			redirect(r, 301, to);
+			return true;
+		}
+	}
+	if (!mb_page_begin(&p, r, lang[0] != '\0' ? lang : NULL, "/"))
+		return true;
+	mb_tv_str(p.td, mb_tv_map(p.td, p.root, "page"), "title",
+	    mb_page_msg(&p, "notfound.title"));
+	mb_tv_str(p.td, p.root, "path", path);
+	mb_resp_private(r);
+	mb_page_finish(&p, 404, "notfound.html");
+	return true;
+}
+
+/* ---- Lists ---- */
+
+struct list_ctx {
+	struct mb_page	*p;
+	struct mb_store	*st;
+	struct mb_tval	*items;
+	int		 n;
+	int64_t		 last_first, last_seq;
+};
+
+static int
+list_cb(const struct mb_store_version *sv, void *arg)
+{
+	struct list_ctx		*lc = arg;
+	struct mb_item_view	 v;
+
+	lc->n++;
+	lc->last_first = sv->first_ms;
+	lc->last_seq = sv->seq;
+	if (mb_item_view_load(&v, sv) != MB_OK)
+		return MB_OK;	/* a damaged row is left out, not fatal */
+	mb_page_card(lc->p, mb_tv_map(lc->p->td, lc->items, NULL), &v, lc->st);
+	mb_item_view_free(&v);
+	return MB_OK;
+}
+
+/*
+ * A list page: f's items (the public ones), PAGE_ITEMS at a time with
+ * ?after=<first>.<seq>; rest is the path after the language.
+ */
+static void
+list_page(struct mb_req *r, const char *lang, struct mb_store_filter *f,
+    const char *rest, const char *heading, const char *intro)
+{
+	struct list_ctx	 lc;
+	struct mb_page	 p;
+	struct mb_store	*st;
+	struct mb_tval	*pg;
+	struct mb_diag	 d = { "" };
+	const char	*after = mb_req_query(r, "after");
+	int		 rc;
+
+	if (after != NULL) {
+		long long a, b;
+		int n = 0;
+
+		if (sscanf(after, "%lld.%lld%n", &a, &b, &n) != 2 ||
+		    after[n] != '\0' || b < 1) {
+			mb_resp_error(r, 400, "invalid", "after: use the "
+			    "\"older items\" link as it is");
+			return;
+		}
+		f->cursor_first_ms = a;
+		f->cursor_seq = b;
+	}
+	f->limit = PAGE_ITEMS;
+	f->all = false;
+	f->audiences = MB_SITE_PUBLIC;
+	f->now_ms = mb_time_now_ms();
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if (!mb_page_begin(&p, r, lang, rest))
+		return;
+	pg = mb_tv_map(p.td, p.root, "page");
+	mb_tv_str(p.td, pg, "title", heading);
+	mb_tv_str(p.td, pg, "heading", heading);
+	mb_tv_str(p.td, pg, "intro", intro);
+	memset(&lc, 0, sizeof(lc));
+	lc.p = &p;
+	lc.st = st;
+	lc.items = mb_tv_list(p.td, p.root, "items");
+	if ((rc = mb_store_list(st, f, list_cb, &lc, &d)) != MB_OK) {
+		mb_page_free(&p);
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	if (lc.n == PAGE_ITEMS)
+		mb_tv_printf(p.td, p.root, "next", "/%s%s?after=%lld.%lld",
+		    p.lang, rest, (long long)lc.last_first,
+		    (long long)lc.last_seq);
+	/* An embargo ends with the clock, not with a log entry. */
+	mb_resp_cache_ttl(r, 5000);
+	mb_page_finish(&p, 200, "list.html");
+}
+
+static void
+front(struct mb_req *r)
+{
+	const char		*lang = lang_or_404(r);
+	struct mb_store_filter	 f;
+	const struct mb_catalog	*c;
+
+	if (lang == NULL)
+		return;
+	c = mb_i18n_get(mb_site_i18n(mb_site_get(NULL)), lang);
+	memset(&f, 0, sizeof(f));
+	f.language = lang;
+	list_page(r, lang, &f, "/", mb_catalog_get(c, "front.title"), NULL);
+}
+
+static void
+events(struct mb_req *r)
+{
+	const char		*lang = lang_or_404(r);
+	struct mb_store_filter	 f;
+	const struct mb_catalog	*c;
+
+	if (lang == NULL)
+		return;
+	c = mb_i18n_get(mb_site_i18n(mb_site_get(NULL)), lang);
+	memset(&f, 0, sizeof(f));
+	f.profile = "event";
+	list_page(r, lang, &f, "/events", mb_catalog_get(c, "events.title"),
+	    NULL);
+}
+
+/* A list titled with a catalog message around a name ("News from {}"). */
+static void
+named_list(struct mb_req *r, const char *key, const char *name,
+    struct mb_store_filter *f, const char *rest)
+{
+	const char		*lang = lang_or_404(r);
+	const struct mb_catalog	*c;
+	struct mb_buf		 h = MB_BUF_INIT;
+
+	if (lang == NULL)
+		return;
+	c = mb_i18n_get(mb_site_i18n(mb_site_get(NULL)), lang);
+	mb_i18n_subst(mb_catalog_get(c, key), name, &h);
+	list_page(r, lang, f, rest, mb_buf_cstr(&h), NULL);
+	mb_buf_free(&h);
+}
+
+static bool
+word_ok(const char *s, size_t max)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > max)
+		return false;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x21 || *s == '/')
+			return false;
+	return true;
+}
+
+static void
+center_page(struct mb_req *r)
+{
+	const char		*id = mb_req_param(r, "id");
+	struct mb_store_filter	 f;
+	struct mb_store		*st;
+	struct mb_center	 c;
+	char			 rest[80];
+
+	if (!mb_center_id_valid(id) || (st = mb_req_store_or_reply(r)) ==
+	    NULL || mb_store_center_get(st, id, &c, NULL) != MB_OK) {
+		if (!mb_site_not_found(r))
+			mb_resp_error(r, 404, "not_found", "no such center");
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.center = id;
+	snprintf(rest, sizeof(rest), "/centers/%s", id);
+	named_list(r, "center.title", c.name[0] ? c.name : id, &f, rest);
+}
+
+static void
+topic_page(struct mb_req *r)
+{
+	const char		*t = mb_req_param(r, "topic");
+	struct mb_store_filter	 f;
+	struct mb_buf		 rest = MB_BUF_INIT;
+
+	if (!word_ok(t, 200)) {
+		if (!mb_site_not_found(r))
+			mb_resp_error(r, 404, "not_found", "no such topic");
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.topic = t;
+	mb_buf_puts(&rest, "/topics/");
+	mb_http_urlencode(t, &rest);
+	named_list(r, "topic.title", t, &f, mb_buf_cstr(&rest));
+	mb_buf_free(&rest);
+}
+
+static void
+country_page(struct mb_req *r)
+{
+	const char		*cc = mb_req_param(r, "cc");
+	struct mb_store_filter	 f;
+	char			 rest[40];
+
+	if (!word_ok(cc, 3)) {
+		if (!mb_site_not_found(r))
+			mb_resp_error(r, 404, "not_found", "no such country");
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.country = cc;
+	snprintf(rest, sizeof(rest), "/countries/%s", cc);
+	named_list(r, "country.title", cc, &f, rest);
+}
+
+/* ---- The item page ---- */
+
+struct copy {
+	struct mb_store_version	 v;
+	char			*env;
+	char			 workflow[16], pub_status[16];
+};
+
+static int
+copy_cb(const struct mb_store_version *v, void *arg)
+{
+	struct copy *c = arg;
+
+	c->v = *v;
+	if ((c->env = malloc(v->envelope_len + 1)) == NULL)
+		return MB_ERR_NOMEM;
+	memcpy(c->env, v->envelope, v->envelope_len);
+	c->env[v->envelope_len] = '\0';
+	c->v.envelope = c->env;
+	snprintf(c->workflow, sizeof(c->workflow), "%s", v->workflow ?
+	    v->workflow : "published");
+	snprintf(c->pub_status, sizeof(c->pub_status), "%s", v->pub_status ?
+	    v->pub_status : "usable");
+	c->v.workflow = c->workflow;
+	c->v.pub_status = c->pub_status;
+	/* Strings the view does not keep are not used after the call. */
+	c->v.uri = c->v.center = c->v.local = c->v.origin = NULL;
+	c->v.audience = c->v.language = c->v.type = c->v.profile = NULL;
+	c->v.headline = NULL;
+	return MB_OK;
+}
+
+struct tr_ctx {
+	struct mb_page		*p;
+	struct mb_tval		*list;
+	const char		*self;
+	struct mb_tval		*alternates;
+};
+
+static int
+translation_cb(const struct mb_store_translation *t, void *arg)
+{
+	struct tr_ctx	*tc = arg;
+	struct mb_tval	*m;
+	char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1];
+	char		 p[MB_LANG_TAG_MAX + 1];
+
+	if (mb_uri_parse(t->uri, c, l) != MB_OK)
+		return MB_OK;
+	if (mb_lang_primary(t->language, p) == 0)
+		snprintf(p, sizeof(p), "und");
+	if (strcmp(t->uri, tc->self) != 0) {
+		m = mb_tv_map(tc->p->td, tc->list, NULL);
+		mb_tv_str(tc->p->td, m, "lang", p);
+		mb_tv_str(tc->p->td, m, "name", mb_site_lang_name(tc->p->site,
+		    p));
+		mb_tv_printf(tc->p->td, m, "url", "/%s/items/%s/%s",
+		    tc->p->lang, c, l);
+	}
+	return MB_OK;
+}
+
+/* Pictures: the item's image renditions (and its pictures'), srcset. */
+static void
+pictures(struct mb_page *p, struct mb_tval *list, const json_t *item,
+    const char *alt, bool nested)
+{
+	const json_t	*rends = json_object_get(item, "renditions"), *o;
+	struct mb_buf	 srcset = MB_BUF_INIT;
+	const char	*src = NULL;
+	int64_t		 w = 0, h = 0, best = 0;
+	size_t		 i;
+
+	json_array_foreach(rends, i, o) {
+		const char *href = json_string_value(json_object_get(o,
+		    "href"));
+		const char *ct = json_string_value(json_object_get(o,
+		    "contentType"));
+		int64_t rw = json_integer_value(json_object_get(o, "width"));
+		int64_t rh = json_integer_value(json_object_get(o, "height"));
+
+		if (href == NULL || ct == NULL || strncmp(ct, "image/", 6) !=
+		    0 || !mb_url_safe(href) || strpbrk(href, " ,") != NULL)
+			continue;
+		if (rw > 0) {
+			if (srcset.len > 0)
+				mb_buf_puts(&srcset, ", ");
+			mb_buf_printf(&srcset, "%s %lldw", href, (long long)rw);
+		}
+		/* The src: the widest up to 1024 px, for old browsers. */
+		if (src == NULL || (rw > best && rw <= 1024)) {
+			src = href;
+			best = rw;
+			w = rw;
+			h = rh;
+		}
+	}
+	if (src != NULL) {
+		struct mb_tval *m = mb_tv_map(p->td, list, NULL);
+
+		mb_tv_str(p->td, m, "src", src);
+		if (srcset.len > 0)
+			mb_tv_str(p->td, m, "srcset", mb_buf_cstr(&srcset));
+		mb_tv_str(p->td, m, "alt", alt != NULL ? alt : "");
+		if (w > 0 && h > 0) {
+			mb_tv_int(p->td, m, "width", w);
+			mb_tv_int(p->td, m, "height", h);
+		}
+	}
+	mb_buf_free(&srcset);
+	json_array_foreach(json_object_get(item, "associations"), i, o) {
+		const char *t = json_string_value(json_object_get(o, "type"));
+
+		const char *a;
+
+		if (t == NULL || strcmp(t, "picture") != 0 || nested)
+			continue;
+		a = json_string_value(json_object_get(json_array_get(
+		    json_object_get(o, "descriptions"), 0), "value"));
+		if (a == NULL)
+			a = json_string_value(json_object_get(json_array_get(
+			    json_object_get(o, "headlines"), 0), "value"));
+		pictures(p, list, o, a != NULL ? a : "", true);
+	}
+}
+
+static void
+topics(struct mb_page *p, struct mb_tval *list, const json_t *item)
+{
+	const json_t	*o;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(item, "subjects"), i, o) {
+		const char	*name = json_string_value(json_object_get(o,
+				    "name"));
+		const char	*uri = json_string_value(json_object_get(o,
+				    "uri"));
+		const char	*code = NULL;
+		struct mb_tval	*m;
+		struct mb_buf	 u = MB_BUF_INIT;
+
+		if (uri != NULL) {
+			const char *a = strrchr(uri, '/'), *b = strrchr(uri,
+			    ':');
+
+			code = (a != NULL && (b == NULL || a > b)) ? a + 1 :
+			    b != NULL ? b + 1 : uri;
+		}
+		if (code == NULL || *code == '\0')
+			code = name;
+		if (code == NULL || name == NULL)
+			continue;
+		m = mb_tv_map(p->td, list, NULL);
+		mb_tv_str(p->td, m, "name", name);
+		mb_buf_printf(&u, "/%s/topics/", p->lang);
+		mb_http_urlencode(code, &u);
+		mb_tv_str(p->td, m, "url", mb_buf_cstr(&u));
+		mb_buf_free(&u);
+	}
+}
+
+static void
+item_page(struct mb_req *r)
+{
+	const char		*lang = lang_or_404(r);
+	struct mb_item_view	 v;
+	struct mb_store		*st;
+	struct mb_page		 p;
+	struct mb_tval		*it, *pg;
+	struct mb_buf		 body = MB_BUF_INIT;
+	struct tr_ctx		 tc;
+	struct copy		 cp;
+	char			 uri[MB_URI_MAX], name[128], rest[200];
+	char			 iso[MB_TIME_RFC3339_LEN];
+	int			 rc;
+
+	if (lang == NULL)
+		return;
+	if (mb_uri_make(uri, sizeof(uri), mb_req_param(r, "center"),
+	    mb_req_param(r, "local")) != MB_OK) {
+		mb_site_not_found(r);
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if (!mb_http_item_visible(r, st, uri)) {
+		mb_site_not_found(r);
+		return;
+	}
+	memset(&cp, 0, sizeof(cp));
+	if ((rc = mb_store_get(st, uri, 0, copy_cb, &cp, NULL)) != MB_OK ||
+	    mb_item_view_load(&v, &cp.v) != MB_OK) {
+		free(cp.env);
+		mb_site_not_found(r);
+		return;
+	}
+	snprintf(rest, sizeof(rest), "/items/%s/%s", v.center, v.local);
+	if (!mb_page_begin(&p, r, lang, rest)) {
+		mb_item_view_free(&v);
+		free(cp.env);
+		return;
+	}
+	pg = mb_tv_map(p.td, p.root, "page");
+	mb_tv_str(p.td, pg, "title", v.headline);
+	it = mb_tv_map(p.td, p.root, "item");
+	mb_tv_str(p.td, it, "headline", v.headline);
+	mb_tv_str(p.td, it, "lang", v.lang[0] != '\0' ? v.lang : p.lang);
+	mb_tv_str(p.td, it, "dir", v.rtl ? "rtl" : "ltr");
+	mb_tv_str(p.td, it, "byline", v.byline);
+	mb_site_center_name(st, v.origin, name, sizeof(name));
+	mb_tv_str(p.td, it, "origin_name", name);
+	mb_tv_printf(p.td, it, "origin_url", "/%s/centers/%s", p.lang,
+	    v.origin);
+	mb_page_date(&p, it, "date", v.first_ms);
+	mb_time_format(v.first_ms, iso);
+	mb_tv_str(p.td, it, "datetime", iso);
+	mb_tv_bool(p.td, it, "machine", v.machine);
+	if (mb_item_view_body(&v, &body) == MB_OK)
+		mb_tv_html(p.td, it, "body", mb_buf_cstr(&body));
+	mb_buf_free(&body);
+	if ((v.profile != NULL && strcmp(v.profile, "event") == 0) ||
+	    v.start_ms != 0) {
+		struct mb_tval *ev = mb_tv_map(p.td, it, "event");
+
+		mb_tv_str(p.td, it, "kind", mb_page_msg(&p, "kind.event"));
+		if (v.start_ms != 0) {
+			struct mb_buf s = MB_BUF_INIT;
+
+			mb_catalog_format_date(p.cat, v.start_ms, &s);
+			mb_buf_printf(&s, " %02d:%02d UTC",
+			    (int)(v.start_ms / 3600000 % 24),
+			    (int)(v.start_ms / 60000 % 60));
+			mb_tv_str(p.td, ev, "start", mb_buf_cstr(&s));
+			mb_buf_free(&s);
+			mb_time_format(v.start_ms, iso);
+			mb_tv_str(p.td, ev, "start_iso", iso);
+		}
+		if (v.end_ms != 0) {
+			mb_page_date(&p, ev, "end", v.end_ms);
+			mb_time_format(v.end_ms, iso);
+			mb_tv_str(p.td, ev, "end_iso", iso);
+		}
+		mb_tv_str(p.td, ev, "where", v.where);
+	}
+	if (v.source_uri != NULL) {
+		char sc[MB_CENTER_MAX + 1], sl[MB_LOCAL_MAX + 1];
+		struct mb_tval *src = mb_tv_map(p.td, it, "source");
+
+		if (mb_uri_parse(v.source_uri, sc, sl) == MB_OK) {
+			mb_site_center_name(st, sc, name, sizeof(name));
+			mb_tv_str(p.td, src, "name", name);
+			mb_tv_printf(p.td, src, "url", "/%s/items/%s/%s",
+			    p.lang, sc, sl);
+		}
+	}
+	pictures(&p, mb_tv_list(p.td, it, "pictures"), v.item, v.headline,
+	    false);
+	topics(&p, mb_tv_list(p.td, it, "topics"), v.item);
+	memset(&tc, 0, sizeof(tc));
+	tc.p = &p;
+	tc.self = v.uri;
+	tc.list = mb_tv_list(p.td, it, "translations");
+	if ((rc = mb_store_translations(st, v.uri, false, MB_SITE_PUBLIC,
+	    mb_time_now_ms(), translation_cb, &tc, NULL)) != MB_OK)
+		log_warn("site: translations of %s: %s", v.uri,
+		    mb_strerror(rc));
+	mb_item_view_free(&v);
+	free(cp.env);
+	mb_page_finish(&p, 200, "item.html");
+}
+
+/* ---- Search ---- */
+
+struct hit_ctx {
+	struct mb_page	*p;
+	struct mb_store	*st;
+	struct mb_tval	*hits;
+};
+
+static int
+hit_cb(const struct mb_store_search_hit *h, void *arg)
+{
+	struct hit_ctx	*hc = arg;
+	struct mb_tval	*m = mb_tv_map(hc->p->td, hc->hits, NULL);
+	struct mb_buf	 b = MB_BUF_INIT;
+	char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1], name[128];
+	char		 pl[MB_LANG_TAG_MAX + 1], iso[MB_TIME_RFC3339_LEN];
+
+	if (mb_uri_parse(h->uri, c, l) != MB_OK)
+		return MB_OK;
+	mb_tv_printf(hc->p->td, m, "url", "/%s/items/%s/%s", hc->p->lang, c,
+	    l);
+	mb_text_marks_to_html(h->headline_marked, strlen(h->headline_marked),
+	    &b);
+	mb_tv_html(hc->p->td, m, "headline", mb_buf_cstr(&b));
+	mb_buf_reset(&b);
+	if (h->snippet != NULL) {
+		mb_text_marks_to_html(h->snippet, strlen(h->snippet), &b);
+		mb_tv_html(hc->p->td, m, "snippet", mb_buf_cstr(&b));
+	}
+	mb_buf_free(&b);
+	if (mb_lang_primary(h->language, pl) == 0)
+		snprintf(pl, sizeof(pl), "%s", hc->p->lang);
+	mb_tv_str(hc->p->td, m, "lang", pl);
+	mb_tv_str(hc->p->td, m, "dir", mb_lang_is_rtl(pl) ? "rtl" : "ltr");
+	mb_page_date(hc->p, m, "date", h->first_ms);
+	mb_time_format(h->first_ms, iso);
+	mb_tv_str(hc->p->td, m, "datetime", iso);
+	mb_site_center_name(hc->st, h->center, name, sizeof(name));
+	mb_tv_str(hc->p->td, m, "center", name);
+	return MB_OK;
+}
+
+static void
+search_page(struct mb_req *r)
+{
+	const char			*lang = lang_or_404(r);
+	const char			*q = mb_req_query(r, "q");
+	const char			*pgs = mb_req_query(r, "page");
+	struct mb_store_search_query	 sq;
+	struct mb_store_search_result	 res;
+	struct mb_buf			 m = MB_BUF_INIT;
+	struct mb_store			*st;
+	struct mb_page			 p;
+	struct mb_tval			*pg;
+	struct hit_ctx			 hc;
+	struct mb_diag			 d = { "" };
+	const char			*ql;
+	long				 page = 0;
+	int				 rc;
+
+	if (lang == NULL)
+		return;
+	if (pgs != NULL && ((page = strtol(pgs, NULL, 10)) < 0 || page > 40))
+		page = 0;
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if (!mb_page_begin(&p, r, lang, "/search"))
+		return;
+	pg = mb_tv_map(p.td, p.root, "page");
+	mb_tv_str(p.td, pg, "title", mb_page_msg(&p, "search.title"));
+	mb_tv_str(p.td, pg, "heading", mb_page_msg(&p, "search.title"));
+	while (q != NULL && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == NULL || *q == '\0') {
+		mb_page_finish(&p, 200, "search.html");
+		return;
+	}
+	mb_tv_str(p.td, p.root, "query", q);
+	/* Stem in the query's script's language, else the reader's. */
+	ql = mb_text_detect_query_lang(q, strlen(q));
+	if (strcmp(ql, "und") == 0)
+		ql = lang;
+	if ((rc = mb_text_query_translate(q, strlen(q), ql, &m, &d)) !=
+	    MB_OK) {
+		struct mb_buf e = MB_BUF_INIT;
+
+		mb_i18n_subst(mb_page_msg(&p, "search.bad"), d.msg, &e);
+		mb_tv_str(p.td, p.root, "error", mb_buf_cstr(&e));
+		mb_buf_free(&e);
+		mb_buf_free(&m);
+		mb_page_finish(&p, 200, "search.html");
+		return;
+	}
+	memset(&sq, 0, sizeof(sq));
+	sq.match = mb_buf_cstr(&m);
+	sq.prefer_language = lang;
+	sq.limit = PAGE_ITEMS;
+	sq.offset = (int)page * PAGE_ITEMS;
+	sq.audiences = MB_SITE_PUBLIC;
+	sq.now_ms = mb_time_now_ms();
+	memset(&hc, 0, sizeof(hc));
+	hc.p = &p;
+	hc.st = st;
+	hc.hits = mb_tv_list(p.td, p.root, "hits");
+	memset(&res, 0, sizeof(res));
+	rc = mb_store_search(st, &sq, hit_cb, &hc, &res, &d);
+	mb_buf_free(&m);
+	if (rc != MB_OK) {
+		struct mb_buf e = MB_BUF_INIT;
+
+		mb_i18n_subst(mb_page_msg(&p, "search.bad"), d.msg, &e);
+		mb_tv_str(p.td, p.root, "error", mb_buf_cstr(&e));
+		mb_buf_free(&e);
+	}
+	mb_tv_int(p.td, p.root, "count", res.ranked);
+	if (res.ranked > (page + 1) * PAGE_ITEMS) {
+		struct mb_buf n = MB_BUF_INIT;
+
+		mb_buf_printf(&n, "/%s/search?q=", p.lang);
+		mb_http_urlencode(q, &n);
+		mb_buf_printf(&n, "&page=%ld", page + 1);
+		mb_tv_str(p.td, p.root, "next", mb_buf_cstr(&n));
+		mb_buf_free(&n);
+	}
+	mb_resp_cache_ttl(r, 5000);
+	mb_page_finish(&p, 200, "search.html");
+}
+
+const struct mb_route mb_routes_site[] = {
+	{ "GET", "/", root, 0, "site.root" },
+	{ "GET", "/language", set_language, 0, "site.language" },
+	{ "GET", "/static/:name", static_file, MB_ROUTE_CACHE, "site.static" },
+	{ "GET", "/:lang/", front, MB_ROUTE_CACHE, "site.front" },
+	{ "GET", "/:lang/items/:center/:local", item_page, MB_ROUTE_CACHE,
+	  "site.item" },
+	{ "GET", "/:lang/search", search_page, MB_ROUTE_CACHE,
+	  "site.search" },
+	{ "GET", "/:lang/events", events, MB_ROUTE_CACHE, "site.events" },
+	{ "GET", "/:lang/centers/:id", center_page, MB_ROUTE_CACHE,
+	  "site.center" },
+	{ "GET", "/:lang/topics/:topic", topic_page, MB_ROUTE_CACHE,
+	  "site.topic" },
+	{ "GET", "/:lang/countries/:cc", country_page, MB_ROUTE_CACHE,
+	  "site.country" },
+	{ "GET", "/items/:center/:local", to_lang, 0, "site.redirect" },
+	{ "GET", "/search", to_lang, 0, "site.redirect" },
+	{ "GET", "/events", to_lang, 0, "site.redirect" },
+	{ "GET", "/centers/:id", to_lang, 0, "site.redirect" },
+	MB_ROUTES_END
+};

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to the site's route files: pages, item views, language names. */
+#ifndef MB_HTTP_SITE_INT_H
+#define MB_HTTP_SITE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "http/site.h"
+#include "item/id.h"
+
+/* ---- A page being built (site_page.c) ---- */
+
+struct mb_page {
+	struct mb_req		*r;
+	const struct mb_site	*site;
+	const struct mb_catalog	*cat;		/* the interface language */
+	struct mb_tdata		*td;
+	struct mb_tval		*root;
+	char			 lang[16];	/* cat's code */
+};
+
+/*
+ * Starts a page in the interface language lang (NULL: the reader's,
+ * from the mb_lang cookie or Accept-Language). rest is the path after
+ * "/<lang>" (the switcher links to the same page in other languages).
+ * False when it could not (the request has been answered 500/503).
+ */
+bool mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
+    const char *rest);
+/* Renders template tpl and answers with status; frees the page. */
+void mb_page_finish(struct mb_page *p, unsigned status, const char *tpl);
+/* Frees the page without answering. */
+void mb_page_free(struct mb_page *p);
+/* A catalog message of the page's language. */
+const char *mb_page_msg(const struct mb_page *p, const char *key);
+/* A date in the page's language, into a new string value. */
+struct mb_tval *mb_page_date(struct mb_page *p, struct mb_tval *parent,
+    const char *key, int64_t ms);
+
+/* The name of a language in itself ("العربية"); the code when unknown. */
+const char *mb_site_lang_name(const struct mb_site *s, const char *lang);
+
+/* ---- An item's facts, read from its envelope (site_page.c) ---- */
+
+struct mb_item_view {
+	json_t		*root;		/* the parsed envelope (owned) */
+	const json_t	*item, *meta;
+	const char	*uri, *headline, *language, *type, *profile;
+	const char	*byline, *summary, *origin, *where, *audience;
+	const char	*translation_of, *source_uri;
+	char		 center[MB_CENTER_MAX + 1];
+	char		 local[MB_LOCAL_MAX + 1];
+	char		 lang[16];	/* primary subtag, "" when none */
+	int64_t		 version, first_ms, updated_ms, start_ms, end_ms;
+	int64_t		 embargo_ms, seq;
+	bool		 machine, rtl;
+	char		 workflow[16], pub_status[16];
+};
+
+/* Parses a stored version's envelope. MB_ERR_CORRUPT when it won't. */
+int mb_item_view_load(struct mb_item_view *v,
+    const struct mb_store_version *sv);
+void mb_item_view_free(struct mb_item_view *v);
+/* Every body, through the sanitizer, appended to out. */
+int mb_item_view_body(const struct mb_item_view *v, struct mb_buf *out);
+/* A plain-text summary: the description, else the body's first words. */
+int mb_item_view_summary(const struct mb_item_view *v, size_t max,
+    struct mb_buf *out);
+
+/*
+ * Fills map with what a card shows (headline, url, lang, dir, date,
+ * datetime, summary, center, kind) for the page's language.
+ */
+void mb_page_card(struct mb_page *p, struct mb_tval *map,
+    const struct mb_item_view *v, struct mb_store *st);
+/* A center's display name (its id when unknown), into out. */
+void mb_site_center_name(struct mb_store *st, const char *id, char *out,
+    size_t n);
+
+/* The visibility rule for anonymous readers (lists, feeds, search). */
+#define MB_SITE_PUBLIC MB_AUD_PUBLIC
+
+#endif

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: MIT */
+/* Building a site page: common data, rendering, and an item's facts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "http/sanitize.h"
+#include "site_int.h"
+#include "text/html_text.h"
+#include "text/lang.h"
+
+/* Names of languages in themselves, for those without a catalog. */
+static const struct {
+	const char *code, *name;
+} lang_names[] = {
+	{ "ar", "العربية" }, { "de", "Deutsch" }, { "en", "English" },
+	{ "es", "Español" }, { "fa", "فارسی" }, { "fr", "Français" },
+	{ "ha", "Hausa" }, { "hi", "हिन्दी" }, { "id", "Bahasa Indonesia" },
+	{ "pt", "Português" }, { "ru", "Русский" }, { "sw", "Kiswahili" },
+	{ "tr", "Türkçe" }, { "ur", "اردو" }, { "zh", "中文" },
+};
+
+const char *
+mb_site_lang_name(const struct mb_site *s, const char *lang)
+{
+	const struct mb_catalog	*c;
+	char			 p[MB_LANG_TAG_MAX + 1];
+
+	if (lang == NULL || mb_lang_primary(lang, p) == 0)
+		return lang != NULL ? lang : "";
+	if (s != NULL && (c = mb_i18n_get(mb_site_i18n(s), p)) != NULL &&
+	    strcmp(mb_catalog_get(c, "lang.name"), "lang.name") != 0)
+		return mb_catalog_get(c, "lang.name");
+	for (size_t i = 0; i < sizeof(lang_names) / sizeof(lang_names[0]); i++)
+		if (strcmp(lang_names[i].code, p) == 0)
+			return lang_names[i].name;
+	return lang;
+}
+
+bool
+mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
+    const char *rest)
+{
+	const struct mb_center_node	*node = mb_req_node(r);
+	const struct mb_site_file	*css;
+	const struct mb_i18n		*i18n;
+	struct mb_tval			*ui, *c, *langs, *feeds, *f;
+	struct mb_diag			 d = { "" };
+
+	memset(p, 0, sizeof(*p));
+	p->r = r;
+	if ((p->site = mb_site_get(&d)) == NULL) {
+		log_error("site: %s", d.msg);
+		mb_resp_error(r, 500, "internal", "the site's templates are "
+		    "missing: %s", d.msg);
+		return false;
+	}
+	i18n = mb_site_i18n(p->site);
+	p->cat = lang != NULL ? mb_i18n_get(i18n, lang) : NULL;
+	if (p->cat == NULL)
+		p->cat = mb_i18n_negotiate(i18n, mb_req_cookie(r, "mb_lang"),
+		    mb_req_header(r, "Accept-Language"));
+	snprintf(p->lang, sizeof(p->lang), "%s", mb_catalog_lang(p->cat));
+	if (mb_tdata_new(&p->td) != MB_OK) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return false;
+	}
+	p->root = mb_tdata_root(p->td);
+	if (rest == NULL)
+		rest = "/";
+	ui = mb_tv_map(p->td, p->root, "ui");
+	mb_tv_str(p->td, ui, "lang", p->lang);
+	mb_tv_str(p->td, ui, "dir", mb_catalog_rtl(p->cat) ? "rtl" : "ltr");
+	css = mb_site_file(p->site, "site.css");
+	mb_tv_printf(p->td, ui, "css", "/static/site.css?v=%s",
+	    css != NULL ? css->hash : "0");
+	mb_tv_printf(p->td, ui, "home", "/%s/", p->lang);
+	mb_tv_printf(p->td, ui, "search", "/%s/search", p->lang);
+	mb_tv_printf(p->td, ui, "events", "/%s/events", p->lang);
+	mb_tv_str(p->td, ui, "newsroom", "/newsroom/");
+	c = mb_tv_map(p->td, p->root, "center");
+	mb_tv_str(p->td, c, "name", node->conf.name);
+	mb_tv_str(p->td, c, "id", node->conf.id);
+	mb_tv_str(p->td, c, "country", node->conf.country);
+	langs = mb_tv_list(p->td, p->root, "langs");
+	for (size_t i = 0; i < mb_i18n_count(i18n); i++) {
+		const struct mb_catalog	*lc = mb_i18n_at(i18n, i);
+		struct mb_tval		*l = mb_tv_map(p->td, langs, NULL);
+		struct mb_buf		 next = MB_BUF_INIT;
+
+		mb_tv_str(p->td, l, "code", mb_catalog_lang(lc));
+		mb_tv_str(p->td, l, "name", mb_catalog_get(lc, "lang.name"));
+		mb_tv_bool(p->td, l, "current", lc == p->cat);
+		/* The newsroom's pages keep their paths; the site's carry
+		 * the language first. */
+		if (strncmp(rest, "/newsroom/", 10) == 0)
+			mb_buf_puts(&next, rest);
+		else
+			mb_buf_printf(&next, "/%s%s", mb_catalog_lang(lc),
+			    rest);
+		{
+			struct mb_buf u = MB_BUF_INIT;
+
+			mb_buf_printf(&u, "/language?set=%s&next=",
+			    mb_catalog_lang(lc));
+			mb_http_urlencode(mb_buf_cstr(&next), &u);
+			mb_tv_str(p->td, l, "url", mb_buf_cstr(&u));
+			mb_buf_free(&u);
+		}
+		mb_buf_free(&next);
+	}
+	feeds = mb_tv_list(p->td, p->root, "feeds");
+	f = mb_tv_map(p->td, feeds, NULL);
+	mb_tv_str(p->td, f, "type", "application/atom+xml");
+	mb_tv_str(p->td, f, "label", "Atom");
+	mb_tv_str(p->td, f, "title", node->conf.name);
+	mb_tv_printf(p->td, f, "url", "/feeds/%s.atom", p->lang);
+	f = mb_tv_map(p->td, feeds, NULL);
+	mb_tv_str(p->td, f, "type", "application/feed+json");
+	mb_tv_str(p->td, f, "label", "JSON Feed");
+	mb_tv_str(p->td, f, "title", node->conf.name);
+	mb_tv_printf(p->td, f, "url", "/feeds/%s.json", p->lang);
+	f = mb_tv_map(p->td, feeds, NULL);
+	mb_tv_str(p->td, f, "type", "text/calendar");
+	mb_tv_str(p->td, f, "label", "iCalendar");
+	mb_tv_str(p->td, f, "title", node->conf.name);
+	mb_tv_str(p->td, f, "url", "/events.ics");
+	return true;
+}
+
+void
+mb_page_free(struct mb_page *p)
+{
+	mb_tdata_free(p->td);
+	p->td = NULL;
+}
+
+void
+mb_page_finish(struct mb_page *p, unsigned status, const char *tpl)
+{
+	struct mb_buf	out = MB_BUF_INIT;
+	struct mb_diag	d = { "" };
+	int		rc;
+
+	rc = mb_tpl_render(mb_site_templates(p->site), tpl, p->td, p->cat,
+	    &out, &d);
+	mb_page_free(p);
+	if (rc != MB_OK || out.data == NULL) {
+		mb_buf_free(&out);
+		log_error("site: template=%s: %s", tpl, mb_diag_msg(&d, rc));
+		mb_resp_error(p->r, 500, "internal", "the page could not be "
+		    "made: %s", mb_diag_msg(&d, rc));
+		return;
+	}
+	mb_resp_header(p->r, "Content-Language", p->lang);
+	mb_resp_header(p->r, "Content-Security-Policy", "default-src 'none'; "
+	    "img-src 'self' https: http: data:; style-src 'self'; "
+	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	mb_resp_header(p->r, "Referrer-Policy", "same-origin");
+	mb_resp_take(p->r, status, "text/html; charset=utf-8",
+	    mb_buf_steal(&out), out.len);
+}
+
+const char *
+mb_page_msg(const struct mb_page *p, const char *key)
+{
+	return mb_catalog_get(p->cat, key);
+}
+
+struct mb_tval *
+mb_page_date(struct mb_page *p, struct mb_tval *parent, const char *key,
+    int64_t ms)
+{
+	struct mb_buf	 b = MB_BUF_INIT;
+	struct mb_tval	*v;
+
+	mb_catalog_format_date(p->cat, ms, &b);
+	v = mb_tv_str(p->td, parent, key, mb_buf_cstr(&b));
+	mb_buf_free(&b);
+	return v;
+}
+
+/* ---- Item views ---- */
+
+static const char *
+first_value(const json_t *arr)
+{
+	return json_string_value(json_object_get(json_array_get(arr, 0),
+	    "value"));
+}
+
+static int64_t
+time_of(const json_t *v)
+{
+	int64_t ms = 0;
+
+	if (json_string_value(v) == NULL ||
+	    mb_time_parse(json_string_value(v), &ms) != MB_OK)
+		return 0;
+	return ms;
+}
+
+int
+mb_item_view_load(struct mb_item_view *v, const struct mb_store_version *sv)
+{
+	const json_t	*a, *o, *dates;
+	size_t		 i;
+
+	memset(v, 0, sizeof(*v));
+	v->root = json_loadb(sv->envelope, sv->envelope_len, 0, NULL);
+	if (v->root == NULL || !json_is_object(v->item = json_object_get(
+	    v->root, "item"))) {
+		json_decref(v->root);
+		v->root = NULL;
+		return MB_ERR_CORRUPT;
+	}
+	v->meta = json_object_get(v->root, "meta");
+	v->uri = json_string_value(json_object_get(v->item, "uri"));
+	if (v->uri == NULL || mb_uri_parse(v->uri, v->center, v->local) !=
+	    MB_OK) {
+		mb_item_view_free(v);
+		return MB_ERR_CORRUPT;
+	}
+	v->headline = first_value(json_object_get(v->item, "headlines"));
+	if (v->headline == NULL)
+		v->headline = sv->headline != NULL ? sv->headline : "";
+	v->language = json_string_value(json_object_get(v->item, "language"));
+	if (v->language != NULL)
+		mb_lang_primary(v->language, v->lang);
+	v->rtl = v->language != NULL && mb_lang_is_rtl(v->language);
+	v->type = json_string_value(json_object_get(v->item, "type"));
+	v->profile = json_string_value(json_object_get(v->item, "profile"));
+	v->byline = json_string_value(json_object_get(v->item, "by"));
+	v->summary = first_value(json_object_get(v->item, "descriptions"));
+	v->where = json_string_value(json_object_get(v->item, "located"));
+	if (v->where == NULL)
+		v->where = json_string_value(json_object_get(json_array_get(
+		    json_object_get(v->item, "places"), 0), "name"));
+	v->origin = json_string_value(json_object_get(v->meta, "origin"));
+	if (v->origin == NULL)
+		v->origin = v->center;
+	v->audience = json_string_value(json_object_get(v->meta, "audience"));
+	o = json_object_get(v->meta, "translation");
+	v->translation_of = json_string_value(json_object_get(o, "of"));
+	v->machine = json_string_value(json_object_get(o, "by")) != NULL &&
+	    strcmp(json_string_value(json_object_get(o, "by")), "machine") ==
+	    0;
+	a = json_object_get(v->item, "associations");
+	json_array_foreach(a, i, o) {
+		const char *rel = json_string_value(json_object_get(o, "rel"));
+
+		if (rel != NULL && strcmp(rel, "source") == 0)
+			v->source_uri = json_string_value(json_object_get(o,
+			    "uri"));
+		if (rel != NULL && strcmp(rel, "translation-of") == 0 &&
+		    v->translation_of == NULL)
+			v->translation_of = json_string_value(
+			    json_object_get(o, "uri"));
+	}
+	dates = json_object_get(json_object_get(v->item, "eventDetails"),
+	    "dates");
+	v->start_ms = time_of(json_object_get(dates, "startDate"));
+	v->end_ms = time_of(json_object_get(dates, "endDate"));
+	v->version = sv->version;
+	v->first_ms = sv->first_ms;
+	v->updated_ms = sv->created_ms;
+	v->embargo_ms = sv->embargo_ms;
+	v->seq = sv->seq;
+	snprintf(v->workflow, sizeof(v->workflow), "%s",
+	    sv->workflow != NULL ? sv->workflow : "published");
+	snprintf(v->pub_status, sizeof(v->pub_status), "%s",
+	    sv->pub_status != NULL ? sv->pub_status : "usable");
+	return MB_OK;
+}
+
+void
+mb_item_view_free(struct mb_item_view *v)
+{
+	json_decref(v->root);
+	v->root = NULL;
+}
+
+int
+mb_item_view_body(const struct mb_item_view *v, struct mb_buf *out)
+{
+	const json_t	*o;
+	size_t		 i;
+	int		 rc = MB_OK;
+
+	json_array_foreach(json_object_get(v->item, "bodies"), i, o) {
+		const char *html = json_string_value(json_object_get(o,
+		    "value"));
+		const char *ct = json_string_value(json_object_get(o,
+		    "contentType"));
+
+		if (html == NULL)
+			continue;
+		if (ct != NULL && strcmp(ct, "text/plain") == 0) {
+			/* Plain text: escaped, one paragraph per line. */
+			mb_buf_puts(out, "<p>");
+			for (const char *s = html; *s != '\0'; s++) {
+				if (*s == '\n')
+					mb_buf_puts(out, "</p><p>");
+				else if (*s == '<')
+					mb_buf_puts(out, "&lt;");
+				else if (*s == '&')
+					mb_buf_puts(out, "&amp;");
+				else if (*s == '>')
+					mb_buf_puts(out, "&gt;");
+				else
+					mb_buf_putc(out, *s);
+			}
+			rc = mb_buf_puts(out, "</p>");
+		} else {
+			rc = mb_sanitize_html(html, strlen(html), out, NULL);
+		}
+		if (rc != MB_OK)
+			break;
+	}
+	return rc;
+}
+
+int
+mb_item_view_summary(const struct mb_item_view *v, size_t max,
+    struct mb_buf *out)
+{
+	struct mb_buf	 t = MB_BUF_INIT;
+	const char	*body, *s;
+	size_t		 n;
+	int		 rc;
+
+	if (v->summary != NULL) {
+		s = v->summary;
+		n = strlen(s);
+	} else {
+		body = first_value(json_object_get(v->item, "bodies"));
+		if (body == NULL)
+			return MB_OK;
+		if ((rc = mb_text_from_html(body, strlen(body), &t)) != MB_OK)
+			return rc;
+		s = mb_buf_cstr(&t);
+		n = t.len;
+	}
+	while (n > 0 && (*s == ' ' || *s == '\n'))
+		s++, n--;
+	if (n > max) {
+		/* Cut at a space, on a UTF-8 boundary, and mark the cut. */
+		size_t cut = max;
+
+		while (cut > max / 2 && s[cut] != ' ')
+			cut--;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		rc = mb_buf_append(out, s, cut);
+		if (rc == MB_OK)
+			rc = mb_buf_puts(out, "…");
+	} else {
+		rc = mb_buf_append(out, s, n);
+	}
+	mb_buf_free(&t);
+	return rc;
+}
+
+void
+mb_site_center_name(struct mb_store *st, const char *id, char *out,
+    size_t n)
+{
+	struct mb_center c;
+
+	if (st != NULL && mb_store_center_get(st, id, &c, NULL) == MB_OK &&
+	    c.name[0] != '\0')
+		snprintf(out, n, "%s", c.name);
+	else
+		snprintf(out, n, "%s", id);
+}
+
+void
+mb_page_card(struct mb_page *p, struct mb_tval *m,
+    const struct mb_item_view *v, struct mb_store *st)
+{
+	struct mb_buf	 s = MB_BUF_INIT;
+	char		 name[128], iso[MB_TIME_RFC3339_LEN];
+	int64_t		 when = v->start_ms != 0 ? v->start_ms : v->first_ms;
+
+	mb_tv_str(p->td, m, "headline", v->headline);
+	mb_tv_printf(p->td, m, "url", "/%s/items/%s/%s", p->lang, v->center,
+	    v->local);
+	mb_tv_str(p->td, m, "lang", v->lang[0] != '\0' ? v->lang : p->lang);
+	mb_tv_str(p->td, m, "dir", v->rtl ? "rtl" : "ltr");
+	mb_page_date(p, m, "date", when);
+	mb_time_format(when, iso);
+	mb_tv_str(p->td, m, "datetime", iso);
+	if (mb_item_view_summary(v, 220, &s) == MB_OK && s.len > 0)
+		mb_tv_str(p->td, m, "summary", mb_buf_cstr(&s));
+	mb_buf_free(&s);
+	mb_site_center_name(st, v->origin, name, sizeof(name));
+	mb_tv_str(p->td, m, "center", name);
+	if ((v->profile != NULL && strcmp(v->profile, "event") == 0) ||
+	    (v->type != NULL && strcmp(v->type, "event") == 0))
+		mb_tv_str(p->td, m, "kind", mb_page_msg(p, "kind.event"));
+	else if (v->type != NULL && (strcmp(v->type, "picture") == 0 ||
+	    strcmp(v->type, "video") == 0 || strcmp(v->type, "audio") == 0)) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "kind.%s", v->type);
+		mb_tv_str(p->td, m, "kind", mb_page_msg(p, k));
+	}
+}
