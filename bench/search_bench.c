@@ -439,7 +439,8 @@ time_mb(struct mb_store *st, const char *q, const char *lang, int *hits,
 		die(q, d.msg);
 	memset(&sq, 0, sizeof(sq));
 	sq.match = m.data;
-	sq.limit = 20;
+	sq.limit = getenv("MB_BENCH_LIMIT") ? atoi(getenv("MB_BENCH_LIMIT")) :
+	    20;
 	sq.audiences = MB_AUD_PUBLIC;
 	sq.now_ms = BASE_MS + 2000000000LL;
 	if (mb_store_search(st, &sq, count_hit, hits, res, &d) != MB_OK)
@@ -693,11 +694,13 @@ main(int argc, char **argv)
 	snprintf(sp, sizeof(sp), "%s/store.db", argv[3]);
 	snprintf(pp, sizeof(pp), "%s/plain.db", argv[3]);
 
-	/* Load both in parallel: one core each. */
-	if (pthread_create(&th, NULL, load_plain, &lp) != 0)
-		die("thread", "cannot start");
-	load_store(&ls);
-	pthread_join(th, NULL);
+	/* Load both in parallel: one core each. N 0: reuse WORKDIR's. */
+	if (ls.n > 0) {
+		if (pthread_create(&th, NULL, load_plain, &lp) != 0)
+			die("thread", "cannot start");
+		load_store(&ls);
+		pthread_join(th, NULL);
+	}
 	printf("items: %lld in %d languages (%d sentences each), %.1f MB of "
 	    "text\n", (long long)ls.n, nlang, PER, ls.text_bytes / 1e6);
 	printf("load: store (mb_store_put, stemmed index) %.0f items/s, "
