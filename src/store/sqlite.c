@@ -147,7 +147,7 @@ static int
 migrate(struct mb_store *st, struct mb_diag *d)
 {
 	sqlite3_stmt	*s;
-	int		 have, want = 0, rc;
+	int		 have, from, want = 0, rc;
 	char		 sql[64];
 
 	while (mb_sqlite_migrations[want] != NULL)
@@ -162,6 +162,7 @@ migrate(struct mb_store *st, struct mb_diag *d)
 	sqlite3_step(s);
 	have = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
+	from = have;
 	if (have > want) {
 		rc = mb_diag_set(d, MB_ERR_UNSUPPORTED,
 		    "store: schema version %d is newer than this program's "
@@ -177,8 +178,10 @@ migrate(struct mb_store *st, struct mb_diag *d)
 		    have + 1);
 		if ((rc = exec(st, sql, d)) != MB_OK)
 			goto fail;
-		log_info("store: migrated to schema=%d", have + 1);
 	}
+	/* A new store says nothing; an upgraded one says what happened. */
+	if (from > 0 && from < want)
+		log_info("store: migrated schema=%d to=%d", from, want);
 	st->schema_version = want;
 	return exec(st, "COMMIT", d);
 fail:
