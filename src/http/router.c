@@ -14,6 +14,7 @@ extern const struct mb_route mb_routes_accounts[];
 extern const struct mb_route mb_routes_search[];
 extern const struct mb_route mb_routes_html[];
 extern const struct mb_route mb_routes_federation[];
+extern const struct mb_route mb_routes_media[];
 extern const struct mb_route mb_routes_site[];
 extern const struct mb_route mb_routes_feeds[];
 extern const struct mb_route mb_routes_newsroom[];
@@ -25,6 +26,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_search,
 	mb_routes_html,
 	mb_routes_federation,
+	mb_routes_media,
 	mb_routes_site,
 	mb_routes_feeds,
 	mb_routes_newsroom,
