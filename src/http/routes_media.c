@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: MIT */
+/* Media over HTTP: POST /api/v1/media (uploads) and GET /media/<hash> (serving). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "http/http.h"
+#include "http/routes_media.h"
+#include "media/media.h"
+#include "sync/blob.h"
+
+/* The most one response without Range reads into memory. */
+#define WHOLE_MAX ((size_t)512 * 1024 * 1024)
+
+/* ---- Upload -------------------------------------------------------- */
+
+/* The boundary parameter of a multipart Content-Type, into out. */
+static bool
+boundary_of(const char *ct, char *out, size_t n)
+{
+	const char	*p = strcasestr(ct, "boundary=");
+	size_t		 len;
+
+	if (p == NULL)
+		return false;
+	p += 9;
+	if (*p == '"') {
+		p++;
+		len = strcspn(p, "\"");
+	} else
+		len = strcspn(p, "; \t");
+	if (len == 0 || len > 70 || len + 1 > n)
+		return false;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return true;
+}
+
+/*
+ * The file part of a multipart/form-data body (RFC 7578): the first part
+ * with a filename, or named "file". Its filename is never used: the bytes
+ * are named by their hash.
+ */
+static bool
+multipart_file(const char *body, size_t len, const char *boundary,
+    const char **data, size_t *dlen)
+{
+	char		 delim[80];
+	const char	*p, *end = body + len, *hdr_end, *next;
+	size_t		 dl;
+
+	dl = (size_t)snprintf(delim, sizeof(delim), "--%s", boundary);
+	if ((p = memmem(body, len, delim, dl)) == NULL)
+		return false;
+	for (;;) {
+		p += dl;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return false;		/* the closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+			return false;
+		p += 2;
+		if ((hdr_end = memmem(p, (size_t)(end - p), "\r\n\r\n", 4)) ==
+		    NULL)
+			return false;
+		{
+			char	 ndelim[84];
+			size_t	 nl = (size_t)snprintf(ndelim, sizeof(ndelim),
+			    "\r\n%s", delim);
+			const char *content = hdr_end + 4;
+			bool	 is_file;
+
+			if ((next = memmem(content, (size_t)(end - content),
+			    ndelim, nl)) == NULL)
+				return false;	/* cut short: no closing */
+			is_file = memmem(p, (size_t)(hdr_end - p),
+			    "filename=", 9) != NULL ||
+			    memmem(p, (size_t)(hdr_end - p), "name=\"file\"",
+			    11) != NULL;
+			if (is_file) {
+				*data = content;
+				*dlen = (size_t)(next - content);
+				return true;
+			}
+			p = next + 2;
+		}
+	}
+}
+
+static void
+upload(struct mb_req *r)
+{
+	const struct mb_center_node	*n = mb_req_node(r);
+	const char			*ct = mb_req_header(r, "Content-Type");
+	const char			*data;
+	struct mb_media_limits		 l;
+	struct mb_media_set		 s;
+	struct mb_store			*st;
+	struct mb_diag			 d = { "" };
+	char				 boundary[80];
+	size_t				 len;
+	json_t				*out, *rends;
+	int				 rc;
+
+	mb_resp_private(r);
+	if (mb_req_role(r) == MB_ROLE_NONE) {
+		mb_resp_error(r, 401, "unauthorized", "uploading media needs "
+		    "an account (a bearer token or a session)");
+		return;
+	}
+	if (mb_req_role(r) < MB_ROLE_JOURNALIST) {
+		mb_resp_error(r, 403, "forbidden", "uploading media is for "
+		    "journalists, editors and admins");
+		return;
+	}
+	data = mb_req_body(r, &len);
+	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		if (!boundary_of(ct, boundary, sizeof(boundary)) ||
+		    !multipart_file(data, len, boundary, &data, &len)) {
+			mb_resp_error(r, 400, "bad_multipart", "the form has "
+			    "no complete file part");
+			return;
+		}
+	}
+	if (len == 0) {
+		mb_resp_error(r, 400, "empty", "the upload is empty");
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	mb_media_limits_default(&l);
+	rc = mb_media_make(data, len, &l, &s, &d);
+	if (rc == MB_OK)
+		rc = mb_media_save(n->conf.dir, st, &s, mb_time_now_ms(), &d);
+	mb_media_set_free(&s);
+	switch (rc) {
+	case MB_OK:
+		break;
+	case MB_ERR_UNSUPPORTED:
+		mb_resp_error(r, 415, "unsupported_media_type", "%s",
+		    mb_diag_msg(&d, rc));
+		return;
+	case MB_ERR_TOOBIG:
+		mb_resp_error(r, 413, "too_large", "%s", mb_diag_msg(&d, rc));
+		return;
+	case MB_ERR_INVAL:
+		mb_resp_error(r, 422, "bad_media", "%s", mb_diag_msg(&d, rc));
+		return;
+	default:
+		log_error("media: upload: %s", mb_diag_msg(&d, rc));
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	if ((rends = mb_media_set_json(&s)) == NULL) {
+		mb_resp_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	log_info("media: upload user=%s type=%s bytes=%zu renditions=%zu",
+	    mb_req_user(r) != NULL ? mb_req_user(r)->name : "-",
+	    s.type->name, len, s.n);
+	/* json_pack "o" steals rends. */
+	out = json_pack("{s:s, s:s, s:I, s:o}", "type",
+	    mb_media_kind_name(s.type->kind), "contentType", s.type->mime,
+	    "sizeInBytes", (json_int_t)len, "renditions", rends);
+	if (out == NULL) {
+		mb_resp_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	/* Where each rendition is served here, in the same order. */
+	{
+		json_t *urls = json_array();
+
+		for (size_t i = 0; urls != NULL && i < s.n; i++) {
+			char url[96];
+
+			snprintf(url, sizeof(url), "/media/%s", s.r[i].hash);
+			json_array_append_new(urls, json_string(url));
+		}
+		if (urls != NULL) {
+			mb_resp_header(r, "Location", json_string_value(
+			    json_array_get(urls, 0)));
+			json_object_set_new(out, "urls", urls);
+		}
+	}
+	mb_resp_json(r, 201, out);
+}
+
+/* ---- Serving ------------------------------------------------------- */
+
+/*
+ * One "bytes=" range of size bytes: "a-b", "a-" or "-n". false when it
+ * is not satisfiable (or not one range: then the whole is served).
+ */
+static int
+parse_range(const char *h, int64_t size, int64_t *from, int64_t *to)
+{
+	const char	*p;
+	char		*e;
+	long long	 a, b;
+
+	if (strncmp(h, "bytes=", 6) != 0 || strchr(h, ',') != NULL)
+		return 0;	/* ignored: the whole */
+	p = h + 6;
+	if (*p == '-') {
+		errno = 0;
+		b = strtoll(p + 1, &e, 10);
+		if (errno || *e || e == p + 1 || b <= 0)
+			return -1;
+		if (b > size)
+			b = size;
+		*from = size - b;
+		*to = size - 1;
+		return size > 0 ? 1 : -1;
+	}
+	errno = 0;
+	a = strtoll(p, &e, 10);
+	if (errno || e == p || *e != '-' || a < 0)
+		return -1;
+	p = e + 1;
+	if (*p == '\0')
+		b = size - 1;
+	else {
+		b = strtoll(p, &e, 10);
+		if (errno || *e || b < a)
+			return -1;
+		if (b >= size)
+			b = size - 1;
+	}
+	if (a >= size)
+		return -1;
+	*from = a;
+	*to = b;
+	return 1;
+}
+
+int
+mb_http_media_fetch(void *arg, const char *base, const char *hash,
+    struct mb_diag *d)
+{
+	return mb_sync_blob_fetch(arg, base, hash, d);
+}
+
+static void
+serve_blob(struct mb_req *r)
+{
+	const struct mb_center_node	*n = mb_req_node(r);
+	const char			*hash = mb_req_param(r, "hash");
+	const char			*inm, *range;
+	struct mb_store_blob		 b;
+	struct mb_store			*st;
+	struct mb_diag			 d = { "" };
+	struct stat			 sb;
+	char				 path[1200], etag[80], cr[96];
+	char				*buf;
+	int64_t				 from = 0, to = 0;
+	int				 fd, rc, rr;
+	ssize_t				 got;
+	size_t				 want, done;
+
+	if (!mb_media_hash_ok(hash)) {
+		mb_resp_error(r, 404, "not_found", "media is named by its "
+		    "SHA-256, 64 lower-case hex digits");
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if ((rc = mb_store_blob_get(st, hash, &b, &d)) != MB_OK) {
+		if (rc == MB_ERR_NOTFOUND)
+			mb_resp_error(r, 404, "not_found", "no media %s", hash);
+		else
+			mb_resp_err(r, rc, &d);
+		return;
+	}
+	if (!b.here) {
+		/* Referred to by an item, not fetched yet: now (video). */
+		if ((rc = mb_media_fetch_one(n->conf.dir, st,
+		    mb_http_media_fetch, (void *)n, hash, &d)) != MB_OK) {
+			log_warn("media: on-demand fetch blob=%.12s: %s", hash,
+			    mb_diag_msg(&d, rc));
+			mb_resp_header(r, "Retry-After", "30");
+			mb_resp_error(r, 503, "not_here_yet", "media %s is not "
+			    "here yet: %s", hash, mb_diag_msg(&d, rc));
+			return;
+		}
+	}
+	if (mb_media_blob_path(n->conf.dir, hash, path, sizeof(path)) !=
+	    MB_OK || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		mb_resp_error(r, 404, "not_found", "media %s is gone", hash);
+		return;
+	}
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		mb_resp_error(r, 500, "io", "media %s: %s", hash,
+		    strerror(errno));
+		return;
+	}
+	/* Content-addressed: the bytes never change under this name. */
+	snprintf(etag, sizeof(etag), "\"%s\"", hash);
+	mb_resp_header(r, "ETag", etag);
+	mb_resp_header(r, "Cache-Control", "public, max-age=31536000, "
+	    "immutable");
+	mb_resp_header(r, "X-Content-Type-Options", "nosniff");
+	mb_resp_header(r, "Content-Security-Policy", "default-src 'none'; "
+	    "sandbox");
+	mb_resp_header(r, "Accept-Ranges", "bytes");
+	if (strcmp(b.mime, "application/pdf") == 0)
+		mb_resp_header(r, "Content-Disposition", "attachment");
+	if ((inm = mb_req_header(r, "If-None-Match")) != NULL &&
+	    (strstr(inm, hash) != NULL || strcmp(inm, "*") == 0)) {
+		close(fd);
+		mb_resp_empty(r, 304);
+		return;
+	}
+	rr = 0;
+	if ((range = mb_req_header(r, "Range")) != NULL) {
+		const char *ifr = mb_req_header(r, "If-Range");
+
+		if (ifr == NULL || strstr(ifr, hash) != NULL)
+			rr = parse_range(range, sb.st_size, &from, &to);
+	}
+	if (rr < 0) {
+		close(fd);
+		snprintf(cr, sizeof(cr), "bytes */%lld", (long long)sb.st_size);
+		mb_resp_header(r, "Content-Range", cr);
+		mb_resp_error(r, 416, "range", "range not satisfiable for %lld "
+		    "bytes", (long long)sb.st_size);
+		return;
+	}
+	if (rr == 0) {
+		from = 0;
+		to = sb.st_size - 1;
+	}
+	want = (size_t)(to - from + 1);
+	if (sb.st_size == 0)
+		want = 0;
+	if (want > WHOLE_MAX) {
+		close(fd);
+		mb_resp_error(r, 413, "too_large", "%lld bytes: ask for ranges",
+		    (long long)sb.st_size);
+		return;
+	}
+	if ((buf = malloc(want ? want : 1)) == NULL) {
+		close(fd);
+		mb_resp_error(r, 503, "busy", "out of memory");
+		return;
+	}
+	for (done = 0; done < want; done += (size_t)got) {
+		got = pread(fd, buf + done, want - done, from + (off_t)done);
+		if (got < 0 && errno == EINTR) {
+			got = 0;
+			continue;
+		}
+		if (got <= 0)
+			break;
+	}
+	close(fd);
+	if (done != want) {
+		free(buf);
+		mb_resp_error(r, 500, "io", "media %s: short read", hash);
+		return;
+	}
+	if (rr > 0) {
+		snprintf(cr, sizeof(cr), "bytes %lld-%lld/%lld",
+		    (long long)from, (long long)to, (long long)sb.st_size);
+		mb_resp_header(r, "Content-Range", cr);
+		mb_resp_take(r, 206, b.mime, buf, want);
+		return;
+	}
+	mb_resp_take(r, 200, b.mime, buf, want);
+}
+
+const struct mb_route mb_routes_media[] = {
+	{ "POST", "/api/v1/media", upload, MB_ROUTE_RAW, "media.upload" },
+	{ "GET", "/media/:hash", serve_blob, 0, "media.get" },
+	MB_ROUTES_END
+};
+
+/* ---- The fetcher ----------------------------------------------------- */
+
+static struct {
+	pthread_t			 thread;
+	pthread_mutex_t			 lock;
+	pthread_cond_t			 cond;
+	bool				 running, stop;
+	const struct mb_center_node	*node;
+	int64_t				 period_ms;
+} fetcher = { .lock = PTHREAD_MUTEX_INITIALIZER,
+    .cond = PTHREAD_COND_INITIALIZER };
+
+static void *
+fetcher_main(void *arg)
+{
+	const struct mb_center_node	*n = fetcher.node;
+	struct mb_store			*st = NULL;
+	struct timespec			 ts;
+	bool				 stop;
+
+	(void)arg;
+	for (;;) {
+		struct mb_diag	d = { "" };
+		int64_t		got = 0;
+		int		rc;
+
+		if (st == NULL && (rc = mb_center_store(n, &st, &d)) != MB_OK)
+			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
+		if (st != NULL && (rc = mb_media_fetch_round(n->conf.dir, st,
+		    mb_http_media_fetch, (void *)n, false, &got, &d)) !=
+		    MB_OK && rc != MB_ERR_NOTFOUND)
+			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
+		pthread_mutex_lock(&fetcher.lock);
+		if (!fetcher.stop) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += fetcher.period_ms / 1000;
+			ts.tv_nsec += (fetcher.period_ms % 1000) * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&fetcher.cond, &fetcher.lock,
+			    &ts);
+		}
+		stop = fetcher.stop;
+		pthread_mutex_unlock(&fetcher.lock);
+		if (stop)
+			break;
+	}
+	mb_store_close(st);
+	return NULL;
+}
+
+int
+mb_http_media_start(const struct mb_center_node *n, struct mb_diag *d)
+{
+	const char	*e = getenv("MB_MEDIA_FETCH_MS");
+	int		 rc;
+
+	if ((rc = mb_media_init(d)) != MB_OK)
+		return rc;
+	fetcher.node = n;
+	fetcher.stop = false;
+	fetcher.period_ms = e != NULL && atoll(e) > 0 ? atoll(e) : 1000;
+	if (pthread_create(&fetcher.thread, NULL, fetcher_main, NULL) != 0)
+		return mb_diag_set(d, MB_ERR_NOMEM, "media: cannot start the "
+		    "fetcher thread");
+	fetcher.running = true;
+	return MB_OK;
+}
+
+void
+mb_http_media_stop(void)
+{
+	if (!fetcher.running)
+		return;
+	pthread_mutex_lock(&fetcher.lock);
+	fetcher.stop = true;
+	pthread_cond_signal(&fetcher.cond);
+	pthread_mutex_unlock(&fetcher.lock);
+	pthread_join(fetcher.thread, NULL);
+	fetcher.running = false;
+}
