@@ -395,8 +395,8 @@ path_valid(const char *p)
 	if (*p == '\0' || *p == '.')
 		return false;
 	for (; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' &&
-		    *p != '-')
+		if ((!isalnum((unsigned char)*p) && *p != '_' && *p != '.' &&
+		    *p != '-') || (p[0] == '.' && p[1] == '.'))
 			return false;
 	return p[-1] != '.';
 }
