@@ -17,6 +17,30 @@ procps
 libvips-tools ffmpeg libimage-exiftool-perl"
 bench_pkgs="wrk nginx-light inn2 hyperfine"
 
+# inn2's postinst fails on a host whose name has no domain ("hostname does
+# not resolve or domain not set"): it runs innconfval, which reads the
+# inn.conf named by INNCONF. So apt-get runs with INNCONF naming a copy of
+# the packaged inn.conf (from inn2-inews) plus `domain: localdomain`; the
+# package then configures and /etc/news stays exactly as shipped.
+# bench/inn.sh runs its own private instances and never uses the system's.
+apt_inn2() {
+	t=$(mktemp -d)
+	chmod 755 "$t"
+	if [ -f /etc/news/inn.conf ]; then
+		cp /etc/news/inn.conf "$t/inn.conf"
+	else
+		(cd "$t" && apt-get download -qq inn2-inews >&2 2>/dev/null)
+		dpkg-deb --fsys-tarfile "$t"/inn2-inews_*.deb |
+		    tar -xO ./etc/news/inn.conf > "$t/inn.conf"
+	fi
+	printf '\ndomain: localdomain\n' >> "$t/inn.conf"
+	rc=0
+	INNCONF=$t/inn.conf apt-get install -y -qq --no-install-recommends \
+	    "$@" >&2 || rc=$?
+	rm -rf "$t"
+	return $rc
+}
+
 case "$what" in
 build) pkgs=$build_pkgs ;;
 test) pkgs="$build_pkgs $test_pkgs" ;;
@@ -37,8 +61,14 @@ if [ "$(id -u)" -eq 0 ]; then
 	echo "mediabridge: installing Debian packages:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >&2
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >&2
+	case " $missing " in
+	*" inn2 "*)
+		# shellcheck disable=SC2086
+		apt_inn2 $missing ;;
+	*)
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing >&2 ;;
+	esac
 else
 	echo "mediabridge: missing Debian packages. Run:" >&2
 	echo "  sudo apt-get install -y$missing" >&2
