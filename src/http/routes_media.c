@@ -391,6 +391,7 @@ static struct {
 	bool				 running, stop;
 	const struct mb_center_node	*node;
 	int64_t				 period_ms;
+	int64_t				 eager_bytes;
 } fetcher = { .lock = PTHREAD_MUTEX_INITIALIZER,
     .cond = PTHREAD_COND_INITIALIZER };
 
@@ -411,7 +412,8 @@ fetcher_main(void *arg)
 		if (st == NULL && (rc = mb_center_store(n, &st, &d)) != MB_OK)
 			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
 		if (st != NULL && (rc = mb_media_fetch_round(n->conf.dir, st,
-		    mb_http_media_fetch, (void *)n, false, &got, &d)) !=
+		    mb_http_media_fetch, (void *)n, fetcher.eager_bytes, &got,
+		    &d)) !=
 		    MB_OK && rc != MB_ERR_NOTFOUND)
 			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
 		pthread_mutex_lock(&fetcher.lock);
@@ -446,6 +448,8 @@ mb_http_media_start(const struct mb_center_node *n, struct mb_diag *d)
 	fetcher.node = n;
 	fetcher.stop = false;
 	fetcher.period_ms = e != NULL && atoll(e) > 0 ? atoll(e) : 1000;
+	e = getenv("MB_MEDIA_EAGER_BYTES");
+	fetcher.eager_bytes = e != NULL ? atoll(e) : MB_MEDIA_EAGER_BYTES;
 	if (pthread_create(&fetcher.thread, NULL, fetcher_main, NULL) != 0)
 		return mb_diag_set(d, MB_ERR_NOMEM, "media: cannot start the "
 		    "fetcher thread");

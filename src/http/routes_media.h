@@ -12,7 +12,8 @@
  * are fetched eagerly (pictures, anything up to MB_MEDIA_EAGER_BYTES)
  * from the origin center or a peer, over the exchange's signed blob
  * endpoint. Large video waits for its first GET /media/<hash>. n must
- * outlive it. MB_MEDIA_FETCH_MS (environment) overrides the period.
+ * outlive it. The environment may override the period
+ * (MB_MEDIA_FETCH_MS) and the eager size (MB_MEDIA_EAGER_BYTES).
  */
 int mb_http_media_start(const struct mb_center_node *n, struct mb_diag *d);
 void mb_http_media_stop(void);

@@ -251,12 +251,13 @@ typedef int (*mb_media_fetch_fn)(void *arg, const char *base,
 
 /*
  * One round: index the log, then fetch every wanted blob that is
- * missing and eager (or every missing one when all), from its origin
- * center's URL (from the store's centers) and then from the peers. *got
- * counts the blobs fetched. A blob that fails stays wanted.
+ * missing and eager -- a picture, or up to eager_bytes (negative: every
+ * missing blob) -- from its origin center's URL (from the store's
+ * centers) and then from the peers. *got counts the blobs fetched. A
+ * blob that fails stays wanted.
  */
 int mb_media_fetch_round(const char *dir, struct mb_store *st,
-    mb_media_fetch_fn fetch, void *arg, bool all, int64_t *got,
+    mb_media_fetch_fn fetch, void *arg, int64_t eager_bytes, int64_t *got,
     struct mb_diag *d);
 
 /*

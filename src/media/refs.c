@@ -300,7 +300,7 @@ struct want {
 struct wants {
 	struct want	*w;
 	size_t		 n, cap;
-	bool		 all;
+	int64_t		 eager;
 };
 
 static int
@@ -309,8 +309,8 @@ wanted_cb(const struct mb_store_blob *b, const char *origin, void *arg)
 	struct wants	*ws = arg;
 	struct want	*w;
 
-	if (!ws->all && strncmp(b->mime, "image/", 6) != 0 &&
-	    (b->size <= 0 || b->size > MB_MEDIA_EAGER_BYTES))
+	if (ws->eager >= 0 && strncmp(b->mime, "image/", 6) != 0 &&
+	    (b->size <= 0 || b->size > ws->eager))
 		return MB_OK;	/* large: fetched when first asked for */
 	if (ws->n == ws->cap) {
 		size_t	 cap = ws->cap ? ws->cap * 2 : 32;
@@ -391,10 +391,10 @@ fetch_want(const char *dir, struct mb_store *st, mb_media_fetch_fn fetch,
 
 int
 mb_media_fetch_round(const char *dir, struct mb_store *st,
-    mb_media_fetch_fn fetch, void *arg, bool all, int64_t *got,
+    mb_media_fetch_fn fetch, void *arg, int64_t eager_bytes, int64_t *got,
     struct mb_diag *d)
 {
-	struct wants	ws = { NULL, 0, 0, all };
+	struct wants	ws = { NULL, 0, 0, eager_bytes };
 	int64_t		n = 0;
 	int		rc, first = MB_OK;
 

@@ -1,0 +1,327 @@
+# SPDX-License-Identifier: MIT
+"""Media with real processes over real HTTP: uploads sniffed and sized,
+renditions stripped of the place they were taken, serving with Range and
+ETag, refused uploads leaving nothing, gc, and a picture and a video
+crossing from Cairo to Manama (the video only when first asked for).
+
+The test media are made here with libvips (`vips`), exiftool and ffmpeg
+(scripts/deps.sh test); without them the test is skipped (exit 77)."""
+
+import hashlib
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+from mbtest import World, check, eq, main, wait_for
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+
+TOOLS = ("vips", "exiftool", "ffmpeg")
+SECRET = "Safehouse-Zamalek"
+TMP = tempfile.mkdtemp(prefix="mb-media-files-")
+
+
+def sh(*args):
+    subprocess.run(args, check=True, capture_output=True)
+
+
+def jpeg_with_gps(w=1200, h=900):
+    """A noisy JPEG (so it is not trivially small) carrying GPS EXIF."""
+    base = os.path.join(TMP, "n%dx%d" % (w, h))
+    out = base + ".jpg"
+    if not os.path.exists(out):
+        sh("vips", "gaussnoise", base + "a.v", str(w), str(h))
+        sh("vips", "cast", base + "a.v", base + "b.v", "uchar")
+        sh("vips", "bandjoin", "%sb.v %sb.v %sb.v" % (base, base, base),
+           base + "c.v")
+        sh("vips", "copy", base + "c.v", out)
+        sh("exiftool", "-q", "-overwrite_original", "-GPSLatitude=30.0444",
+           "-GPSLatitudeRef=N", "-GPSLongitude=31.2357",
+           "-GPSLongitudeRef=E", "-XMP-dc:Description=" + SECRET,
+           "-Comment=" + SECRET, out)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def video(seconds=1):
+    out = os.path.join(TMP, "v%d.mp4" % seconds)
+    if not os.path.exists(out):
+        sh("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+           "testsrc=size=160x120:rate=10", "-f", "lavfi", "-i",
+           "sine=frequency=440", "-t", str(seconds), "-c:v", "libx264",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-metadata",
+           "title=" + SECRET, "-metadata", "location=+30.0444+031.2357/",
+           out)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def png_bomb(w, h):
+    """A valid PNG header claiming w x h, with a tiny image stream."""
+    def chunk(t, data):
+        return (struct.pack(">I", len(data)) + t + data +
+                struct.pack(">I", zlib.crc32(t + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+
+
+def gps_of(data):
+    """What exiftool finds about place and the secret in data."""
+    p = os.path.join(TMP, "probe.bin")
+    with open(p, "wb") as f:
+        f.write(data)
+    r = subprocess.run(["exiftool", "-a", "-G1", p], capture_output=True,
+                       text=True)
+    return [l for l in r.stdout.splitlines()
+            if "GPS" in l or SECRET in l or "XMP" in l or "EXIF" in l]
+
+
+def blob_files(c):
+    out = []
+    for root, _, files in os.walk(os.path.join(c.dir, "blobs")):
+        out += [os.path.join(root, f) for f in files]
+    return out
+
+
+def newsroom(w):
+    c = w.center("cairo")
+    c.user_add("jou", "journalist")
+    c.user_add("mem", "member")
+    c.serve()
+    return c, c.client(c.token_add("jou")), c.client(c.token_add("mem"))
+
+
+def multipart(field, filename, ctype, data):
+    b = "----mbtest%d" % time.monotonic_ns()
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\n"
+            "a caption\r\n--%s\r\nContent-Disposition: form-data; "
+            "name=\"%s\"; filename=\"%s\"\r\nContent-Type: %s\r\n\r\n" %
+            (b, b, field, filename, ctype)).encode() + data + \
+        ("\r\n--%s--\r\n" % b).encode()
+    return body, "multipart/form-data; boundary=" + b
+
+
+def test_upload_strip_and_serve(w):
+    c, jo, mem = newsroom(w)
+    src = jpeg_with_gps()
+    check(any("GPS Latitude" in l for l in gps_of(src)), "input has GPS")
+    r = jo.post("/api/v1/media", raw=src,
+                headers={"Content-Type": "application/octet-stream"})
+    eq(r.status, 201, "upload: %r" % r)
+    j = r.json
+    eq(j["type"], "picture", "type")
+    names = [x["name"] for x in j["renditions"]]
+    eq(names, ["thumbnail", "thumbnail-webp", "medium", "medium-webp",
+               "large", "large-webp"], "renditions")
+    eq((j["renditions"][4]["width"], j["renditions"][4]["height"]),
+       (1200, 900), "large: not upscaled")
+    eq(j["renditions"][0]["width"], 320, "thumbnail width")
+    for rend, url in zip(j["renditions"], j["urls"]):
+        h = url.rsplit("/", 1)[1]
+        check(rend["href"].startswith("ni:///sha-256;"), "ni href", rend)
+        g = jo.get(url, auth=False)
+        eq(g.status, 200, "GET " + url)
+        eq(hashlib.sha256(g.body).hexdigest(), h, "content hash")
+        eq(len(g.body), rend["sizeInBytes"], "size")
+        eq(g.headers["content-type"], rend["contentType"], "type")
+        eq(g.headers["x-content-type-options"], "nosniff", "nosniff")
+        eq(g.headers["etag"], '"%s"' % h, "etag")
+        check("immutable" in g.headers["cache-control"], "cache",
+              g.headers)
+        eq(gps_of(g.body), [], "no metadata left in " + rend["name"])
+        check(SECRET.encode() not in g.body, "secret gone")
+    url = j["urls"][4]
+    size = j["renditions"][4]["sizeInBytes"]
+    g = jo.get(url, headers={"Range": "bytes=0-99"}, auth=False)
+    eq(g.status, 206, "range")
+    eq(len(g.body), 100, "range length")
+    eq(g.headers["content-range"], "bytes 0-99/%d" % size, "content-range")
+    g = jo.get(url, headers={"Range": "bytes=-10"}, auth=False)
+    eq((g.status, len(g.body)), (206, 10), "suffix range")
+    g = jo.get(url, headers={"Range": "bytes=%d-" % (size + 5)}, auth=False)
+    eq(g.status, 416, "unsatisfiable")
+    g = jo.get(url, headers={"If-None-Match": '"%s"' % url[-64:]},
+               auth=False)
+    eq(g.status, 304, "conditional")
+    eq(jo.get("/media/" + "0" * 64, auth=False).status, 404, "unknown")
+    eq(jo.get("/media/..%2f..%2fmediabridge.conf", auth=False).status, 404,
+       "no path from a client")
+    # The same bytes again: deduplicated.
+    n = len(blob_files(c))
+    eq(jo.post("/api/v1/media", raw=src).status, 201, "again")
+    eq(len(blob_files(c)), n, "deduplicated")
+    # Multipart from a form: the file part, its name ignored.
+    body, ct = multipart("file", "../../etc/passwd.jpg", "image/jpeg", src)
+    r = jo.post("/api/v1/media", raw=body, headers={"Content-Type": ct})
+    eq(r.status, 201, "multipart: %r" % r)
+    eq(r.json["urls"], j["urls"], "same renditions")
+    # Who may upload.
+    eq(mem.post("/api/v1/media", raw=src).status, 403, "member")
+    eq(c.client().post("/api/v1/media", raw=src).status, 401, "anonymous")
+
+
+def test_refused_leave_nothing(w):
+    c, jo, _ = newsroom(w)
+    html = b"<!DOCTYPE html><html><body><script>alert(1)</script></body>"
+    body, ct = multipart("file", "holiday.jpg", "image/jpeg", html)
+    r = jo.post("/api/v1/media", raw=body, headers={"Content-Type": ct})
+    eq((r.status, r.error_code()), (415, "unsupported_media_type"),
+       "html named .jpg")
+    check("text/html" in r.json["error"]["message"], "says what it is", r)
+    src = jpeg_with_gps(800, 600)
+    r = jo.post("/api/v1/media", raw=src[:len(src) // 2])
+    eq((r.status, r.error_code()), (422, "bad_media"), "truncated: %r" % r)
+    r = jo.post("/api/v1/media", raw=png_bomb(100000, 100000))
+    eq((r.status, r.error_code()), (413, "too_large"), "bomb: %r" % r)
+    r = jo.post("/api/v1/media", raw=png_bomb(12000, 12000))
+    eq(r.status, 413, "bomb under the side limit")
+    eq(blob_files(c), [], "nothing written")
+    # The server did not spend the memory the bombs asked for.
+    with open("/proc/%d/status" % c.proc.pid) as f:
+        hwm = [int(l.split()[1]) for l in f if l.startswith("VmHWM")][0]
+    check(hwm < 400 * 1024, "peak memory %d KiB" % hwm)
+    # An upload cut off halfway: the connection drops, nothing stays.
+    host, port = c.addr.rsplit(":", 1)
+    s = socket.create_connection((host, int(port)))
+    s.sendall(("POST /api/v1/media HTTP/1.1\r\nHost: x\r\n"
+               "Authorization: Bearer %s\r\nContent-Length: %d\r\n"
+               "Content-Type: image/jpeg\r\n\r\n" %
+               (jo.token, len(src))).encode() + src[:len(src) // 2])
+    time.sleep(0.3)
+    s.close()
+    time.sleep(0.3)
+    eq(blob_files(c), [], "nothing after the cut")
+    eq(jo.get("/healthz").status, 200, "still serving")
+    eq(jo.post("/api/v1/media", raw=src).status, 201, "whole one works")
+
+
+def test_video(w):
+    c, jo, _ = newsroom(w)
+    src = video()
+    check(SECRET.encode() in src, "input has the title")
+    r = jo.post("/api/v1/media", raw=src)
+    eq(r.status, 201, "video: %r" % r)
+    j = r.json
+    eq(j["type"], "video", "type")
+    eq([x["name"] for x in j["renditions"]],
+       ["original", "poster", "poster-webp"], "renditions")
+    o = j["renditions"][0]
+    eq((o["contentType"], o["videoCodec"], o["width"], o["height"]),
+       ("video/mp4", "h264", 160, 120), "facts")
+    check(0.9 < o["duration"] < 1.2, "duration", o)
+    eq(j["renditions"][1]["width"], 160, "poster")
+    g = jo.get(j["urls"][0], auth=False)
+    eq(g.status, 200, "GET video")
+    check(SECRET.encode() not in g.body, "metadata gone from the video")
+    p = os.path.join(TMP, "back.mp4")
+    with open(p, "wb") as f:
+        f.write(g.body)
+    pr = subprocess.run(["ffmpeg", "-v", "error", "-i", p, "-f", "null",
+                         "-"], capture_output=True, text=True)
+    eq(pr.returncode, 0, "the stripped video decodes: " + pr.stderr)
+
+
+def test_gc(w):
+    c, jo, _ = newsroom(w)
+    ed = c
+    ed.user_add("edi", "editor")
+    edc = c.client(c.token_add("edi"))
+    a = jo.post("/api/v1/media", raw=jpeg_with_gps(640, 480)).json
+    b = jo.post("/api/v1/media", raw=jpeg_with_gps(800, 600)).json
+    r = edc.post("/api/v1/items", {
+        "type": "picture", "language": "en",
+        "headlines": [{"value": "Kept"}],
+        "renditions": a["renditions"][:2]})
+    eq(r.status, 201, "item with renditions: %r" % r)
+    before = len(blob_files(c))
+    out = c.cli("gc")[1]
+    check("removed 0 blobs" in out, "grace keeps new uploads", out)
+    out = c.cli("gc", "--grace", "0", "--dry-run")[1]
+    eq(len(blob_files(c)), before, "dry run")
+    out = c.cli("gc", "--grace", "0")[1]
+    left = {os.path.basename(p) for p in blob_files(c)}
+    want = {u.rsplit("/", 1)[1] for u in a["urls"][:2]}
+    eq(left, want, "only what the item refers to is kept (%s)" % out)
+    eq(jo.get(a["urls"][0]).status, 200, "kept one served")
+    eq(jo.get(b["urls"][0]).status, 404, "collected one gone")
+
+
+def test_crosses_two_centers(w):
+    """Cairo (HQ here) publishes a picture and a video; Manama gets the
+    picture's renditions at once and the video when first asked for."""
+    root = w.root
+    env = dict(fedlib.ENV, MB_MEDIA_FETCH_MS="200",
+               MB_MEDIA_EAGER_BYTES="1000")
+    cairo = fedlib.Center(root, "cairo", "EG", "ar,en")
+    cairo.start(env=env)
+    manama = fedlib.Center(root, "manama", "BH", "ar,en", hq=cairo)
+    manama.start(env=env)
+    try:
+        fedlib.admit(cairo, manama)
+        fedlib.mb("user", "add", cairo.dir, "edi", "--role", "editor")
+        tok = fedlib.mb("token", "add", cairo.dir, "edi").strip()
+        from mbtest import Client
+        cc = Client(cairo.addr)
+        cc.token = tok
+        pic = cc.post("/api/v1/media", raw=jpeg_with_gps(1000, 750)).json
+        vid = cc.post("/api/v1/media", raw=video()).json
+        r = cc.post("/api/v1/items", {
+            "type": "picture", "language": "ar",
+            "headlines": [{"value": "صورة من القاهرة"}],
+            "renditions": pic["renditions"] + vid["renditions"]})
+        eq(r.status, 201, "item: %r" % r)
+        _, _, center, local = r.json["item"]["uri"].split(":")
+        eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
+           200, "publish")
+        mc = Client(manama.addr)
+        # The item arrives, and with it every picture rendition.
+        for u in pic["urls"]:
+            h = u.rsplit("/", 1)[1]
+            path = os.path.join(manama.dir, "blobs", h[:2], h)
+            wait_for(lambda: os.path.exists(path), 30,
+                     "Manama to hold " + h[:12])
+            g = mc.get(u)
+            eq(g.status, 200, "Manama serves it")
+            eq(hashlib.sha256(g.body).hexdigest(), h, "intact")
+        # The video is not fetched eagerly...
+        vh = vid["urls"][0].rsplit("/", 1)[1]
+        time.sleep(1.0)
+        check(not os.path.exists(os.path.join(manama.dir, "blobs", vh[:2],
+                                              vh)), "video not eager")
+        # ...but on the first request for it.
+        g = mc.get(vid["urls"][0])
+        eq(g.status, 200, "video on demand: %r" % g)
+        eq(hashlib.sha256(g.body).hexdigest(), vh, "video intact")
+        eq(mc.get(vid["urls"][0], headers={"Range": "bytes=0-9"}).status,
+           206, "then served with ranges")
+        exp = fedlib.mb("export", manama.dir)
+        check(pic["renditions"][0]["href"] in exp, "renditions in the item")
+    except Exception:
+        for c in (cairo, manama):
+            with open(os.path.join(c.dir, "serve.log"), errors="replace") as f:
+                sys.stderr.write("---- %s ----\n%s\n" % (c.id,
+                                                       f.read()[-4000:]))
+        raise
+    finally:
+        cairo.stop()
+        manama.stop()
+
+
+if __name__ == "__main__":
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if missing:
+        print("skipped: %s not installed (scripts/deps.sh test)" %
+              ", ".join(missing))
+        sys.exit(77)
+    try:
+        main(globals())
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
