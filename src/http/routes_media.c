@@ -94,20 +94,104 @@ multipart_file(const char *body, size_t len, const char *boundary,
 	}
 }
 
+/* An upload's status and error code for an mb_media error. */
+static unsigned
+upload_status(int rc, const char **code)
+{
+	switch (rc) {
+	case MB_ERR_UNSUPPORTED:
+		*code = "unsupported_media_type";
+		return 415;
+	case MB_ERR_TOOBIG:
+		*code = "too_large";
+		return 413;
+	case MB_ERR_INVAL:
+		*code = "bad_media";
+		return 422;
+	case MB_ERR_NOMEM:
+	case MB_ERR_AGAIN:
+		*code = "busy";
+		return 503;
+	default:
+		*code = "internal";
+		return 500;
+	}
+}
+
+/*
+ * The bytes of the request: the body, or the file part of a multipart
+ * form. false when a form has no complete file part.
+ */
+static bool
+upload_bytes(struct mb_req *r, const char **data, size_t *len)
+{
+	const char	*ct = mb_req_header(r, "Content-Type");
+	char		 boundary[80];
+
+	*data = mb_req_body(r, len);
+	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0)
+		return boundary_of(ct, boundary, sizeof(boundary)) &&
+		    multipart_file(*data, *len, boundary, data, len);
+	return true;
+}
+
+/*
+ * Makes and saves the renditions; on success *out gets the answer
+ * ({"type", "contentType", "sizeInBytes", "renditions", "urls"}, a new
+ * reference).
+ */
+static int
+ingest(struct mb_req *r, struct mb_store *st, const char *data, size_t len,
+    json_t **out, struct mb_diag *d)
+{
+	const struct mb_center_node	*n = mb_req_node(r);
+	struct mb_media_limits		 l;
+	struct mb_media_set		 s;
+	json_t				*o, *rends, *urls;
+	int				 rc;
+
+	mb_media_limits_default(&l);
+	if ((rc = mb_media_make(data, len, &l, &s, d)) != MB_OK)
+		return rc;
+	rc = mb_media_save(n->conf.dir, st, &s, mb_time_now_ms(), d);
+	mb_media_set_free(&s);
+	if (rc != MB_OK)
+		return rc;
+	log_info("media: upload user=%s type=%s bytes=%zu renditions=%zu",
+	    mb_req_user(r) != NULL ? mb_req_user(r)->name : "-",
+	    s.type->name, len, s.n);
+	if ((rends = mb_media_set_json(&s)) == NULL ||
+	    (urls = json_array()) == NULL) {
+		json_decref(rends);
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	}
+	/* Where each rendition is served here, in the same order. */
+	for (size_t i = 0; i < s.n; i++) {
+		char url[96];
+
+		snprintf(url, sizeof(url), "/media/%s", s.r[i].hash);
+		json_array_append_new(urls, json_string(url));
+	}
+	/* json_pack "o" steals rends and urls. */
+	if ((o = json_pack("{s:s, s:s, s:I, s:o, s:o}", "type",
+	    mb_media_kind_name(s.type->kind), "contentType", s.type->mime,
+	    "sizeInBytes", (json_int_t)len, "renditions", rends, "urls",
+	    urls)) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	*out = o;
+	return MB_OK;
+}
+
 static void
 upload(struct mb_req *r)
 {
-	const struct mb_center_node	*n = mb_req_node(r);
-	const char			*ct = mb_req_header(r, "Content-Type");
-	const char			*data;
-	struct mb_media_limits		 l;
-	struct mb_media_set		 s;
-	struct mb_store			*st;
-	struct mb_diag			 d = { "" };
-	char				 boundary[80];
-	size_t				 len;
-	json_t				*out, *rends;
-	int				 rc;
+	const char	*data, *code;
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+	size_t		 len;
+	json_t		*out;
+	unsigned	 status;
+	int		 rc;
 
 	mb_resp_private(r);
 	if (mb_req_role(r) == MB_ROLE_NONE) {
@@ -120,14 +204,10 @@ upload(struct mb_req *r)
 		    "journalists, editors and admins");
 		return;
 	}
-	data = mb_req_body(r, &len);
-	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
-		if (!boundary_of(ct, boundary, sizeof(boundary)) ||
-		    !multipart_file(data, len, boundary, &data, &len)) {
-			mb_resp_error(r, 400, "bad_multipart", "the form has "
-			    "no complete file part");
-			return;
-		}
+	if (!upload_bytes(r, &data, &len)) {
+		mb_resp_error(r, 400, "bad_multipart", "the form has no "
+		    "complete file part");
+		return;
 	}
 	if (len == 0) {
 		mb_resp_error(r, 400, "empty", "the upload is empty");
@@ -135,61 +215,175 @@ upload(struct mb_req *r)
 	}
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	mb_media_limits_default(&l);
-	rc = mb_media_make(data, len, &l, &s, &d);
-	if (rc == MB_OK)
-		rc = mb_media_save(n->conf.dir, st, &s, mb_time_now_ms(), &d);
-	mb_media_set_free(&s);
-	switch (rc) {
-	case MB_OK:
-		break;
-	case MB_ERR_UNSUPPORTED:
-		mb_resp_error(r, 415, "unsupported_media_type", "%s",
-		    mb_diag_msg(&d, rc));
-		return;
-	case MB_ERR_TOOBIG:
-		mb_resp_error(r, 413, "too_large", "%s", mb_diag_msg(&d, rc));
-		return;
-	case MB_ERR_INVAL:
-		mb_resp_error(r, 422, "bad_media", "%s", mb_diag_msg(&d, rc));
-		return;
-	default:
-		log_error("media: upload: %s", mb_diag_msg(&d, rc));
-		mb_resp_err(r, rc, &d);
+	if ((rc = ingest(r, st, data, len, &out, &d)) != MB_OK) {
+		status = upload_status(rc, &code);
+		if (status >= 500)
+			log_error("media: upload: %s", mb_diag_msg(&d, rc));
+		mb_resp_error(r, status, code, "%s", mb_diag_msg(&d, rc));
 		return;
 	}
-	if ((rends = mb_media_set_json(&s)) == NULL) {
-		mb_resp_error(r, 500, "internal", "out of memory");
-		return;
-	}
-	log_info("media: upload user=%s type=%s bytes=%zu renditions=%zu",
-	    mb_req_user(r) != NULL ? mb_req_user(r)->name : "-",
-	    s.type->name, len, s.n);
-	/* json_pack "o" steals rends. */
-	out = json_pack("{s:s, s:s, s:I, s:o}", "type",
-	    mb_media_kind_name(s.type->kind), "contentType", s.type->mime,
-	    "sizeInBytes", (json_int_t)len, "renditions", rends);
-	if (out == NULL) {
-		mb_resp_error(r, 500, "internal", "out of memory");
-		return;
-	}
-	/* Where each rendition is served here, in the same order. */
-	{
-		json_t *urls = json_array();
-
-		for (size_t i = 0; urls != NULL && i < s.n; i++) {
-			char url[96];
-
-			snprintf(url, sizeof(url), "/media/%s", s.r[i].hash);
-			json_array_append_new(urls, json_string(url));
-		}
-		if (urls != NULL) {
-			mb_resp_header(r, "Location", json_string_value(
-			    json_array_get(urls, 0)));
-			json_object_set_new(out, "urls", urls);
-		}
-	}
+	mb_resp_header(r, "Location", json_string_value(json_array_get(
+	    json_object_get(out, "urls"), 0)));
 	mb_resp_json(r, 201, out);
+}
+
+/* ---- The newsroom's upload page (no JavaScript) ---------------------- */
+
+static void
+html_escape(struct mb_buf *b, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<':
+			mb_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			mb_buf_puts(b, "&gt;");
+			break;
+		case '&':
+			mb_buf_puts(b, "&amp;");
+			break;
+		case '"':
+			mb_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			mb_buf_puts(b, "&#39;");
+			break;
+		default:
+			mb_buf_putc(b, *s);
+		}
+}
+
+static void
+page_head(struct mb_buf *b, const char *title)
+{
+	mb_buf_puts(b, "<!doctype html><html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
+	    "content=\"width=device-width\"><title>");
+	html_escape(b, title);
+	mb_buf_puts(b, "</title></head><body><h1>");
+	html_escape(b, title);
+	mb_buf_puts(b, "</h1>");
+}
+
+static void
+page_form(struct mb_buf *b, const struct mb_http_user *u)
+{
+	mb_buf_puts(b, "<form method=\"post\" action=\"/newsroom/media\" "
+	    "enctype=\"multipart/form-data\"><input type=\"hidden\" "
+	    "name=\"csrf\" value=\"");
+	html_escape(b, u->csrf);
+	mb_buf_puts(b, "\"><p><input type=\"file\" name=\"file\" required "
+	    "accept=\"image/*,video/*,audio/*,application/pdf\"></p>"
+	    "<p><button>Upload</button></p></form>"
+	    "<p>Pictures are resized and lose their EXIF, GPS and XMP data; "
+	    "give the caption and credit in the item.</p>"
+	    "<p><a href=\"/newsroom/\">Back to the newsroom</a></p>");
+}
+
+/* The page's user, or NULL after answering (login, or not allowed). */
+static const struct mb_http_user *
+page_user_or_reply(struct mb_req *r)
+{
+	const struct mb_http_user *u = mb_req_user(r);
+
+	mb_resp_private(r);
+	if (u == NULL || !u->session) {
+		mb_resp_header(r, "Location", "/newsroom/login");
+		mb_resp_empty(r, 303);
+		return NULL;
+	}
+	if (u->role < MB_ROLE_JOURNALIST) {
+		mb_resp_error(r, 403, "forbidden", "uploading media is for "
+		    "journalists, editors and admins");
+		return NULL;
+	}
+	return u;
+}
+
+static void
+page_get(struct mb_req *r)
+{
+	const struct mb_http_user	*u;
+	struct mb_buf			 b = MB_BUF_INIT;
+	size_t				 len;
+
+	if ((u = page_user_or_reply(r)) == NULL)
+		return;
+	page_head(&b, "Upload media");
+	page_form(&b, u);
+	mb_buf_puts(&b, "</body></html>\n");
+	len = b.len;
+	mb_resp_take(r, 200, "text/html; charset=utf-8", mb_buf_steal(&b),
+	    len);
+}
+
+static void
+page_post(struct mb_req *r)
+{
+	const struct mb_http_user	*u;
+	const char			*data, *code;
+	struct mb_store			*st;
+	struct mb_buf			 b = MB_BUF_INIT;
+	struct mb_diag			 d = { "" };
+	size_t				 len, i;
+	json_t				*out = NULL, *x;
+	unsigned			 status = 201;
+	char				*js;
+	int				 rc;
+
+	if ((u = page_user_or_reply(r)) == NULL)
+		return;
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if (!upload_bytes(r, &data, &len) || len == 0) {
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "choose a file to upload");
+		status = 400;
+	} else if ((rc = ingest(r, st, data, len, &out, &d)) != MB_OK)
+		status = upload_status(rc, &code);
+	page_head(&b, rc == MB_OK ? "Uploaded" : "Not uploaded");
+	if (rc != MB_OK) {
+		mb_buf_puts(&b, "<p role=\"alert\">");
+		html_escape(&b, mb_diag_msg(&d, rc));
+		mb_buf_puts(&b, "</p>");
+	} else {
+		mb_buf_puts(&b, "<ul>");
+		json_array_foreach(json_object_get(out, "renditions"), i, x) {
+			const char *url = json_string_value(json_array_get(
+			    json_object_get(out, "urls"), i));
+
+			mb_buf_puts(&b, "<li><a href=\"");
+			html_escape(&b, url);
+			mb_buf_puts(&b, "\">");
+			html_escape(&b, json_string_value(json_object_get(x,
+			    "name")));
+			mb_buf_printf(&b, "</a> %s, %lld bytes",
+			    json_string_value(json_object_get(x,
+			    "contentType")), (long long)json_integer_value(
+			    json_object_get(x, "sizeInBytes")));
+			if (json_object_get(x, "width") != NULL)
+				mb_buf_printf(&b, ", %lld x %lld",
+				    (long long)json_integer_value(
+				    json_object_get(x, "width")),
+				    (long long)json_integer_value(
+				    json_object_get(x, "height")));
+			mb_buf_puts(&b, "</li>");
+		}
+		mb_buf_puts(&b, "</ul><p>The item's renditions (ninjs), to "
+		    "put in the item:</p><textarea readonly rows=\"12\" "
+		    "cols=\"80\" name=\"renditions\">");
+		js = json_dumps(json_object_get(out, "renditions"),
+		    JSON_INDENT(1));
+		html_escape(&b, js != NULL ? js : "[]");
+		free(js);
+		mb_buf_puts(&b, "</textarea>");
+		json_decref(out);
+	}
+	page_form(&b, u);
+	mb_buf_puts(&b, "</body></html>\n");
+	len = b.len;
+	mb_resp_take(r, status, "text/html; charset=utf-8", mb_buf_steal(&b),
+	    len);
 }
 
 /* ---- Serving ------------------------------------------------------- */
@@ -379,6 +573,9 @@ serve_blob(struct mb_req *r)
 const struct mb_route mb_routes_media[] = {
 	{ "POST", "/api/v1/media", upload, MB_ROUTE_RAW, "media.upload" },
 	{ "GET", "/media/:hash", serve_blob, 0, "media.get" },
+	{ "GET", "/newsroom/media", page_get, 0, "media.page" },
+	{ "POST", "/newsroom/media", page_post, MB_ROUTE_RAW | MB_ROUTE_FORM,
+	  "media.page_upload" },
 	MB_ROUTES_END
 };
 

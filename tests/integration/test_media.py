@@ -203,6 +203,36 @@ def test_refused_leave_nothing(w):
     eq(jo.post("/api/v1/media", raw=src).status, 201, "whole one works")
 
 
+def test_newsroom_page(w):
+    c = w.center("cairo")
+    c.user_add("jou", "journalist", password="correct horse battery")
+    c.serve()
+    cl = c.client()
+    eq(cl.get("/newsroom/media").status, 303, "login first")
+    eq(cl.login("jou", "correct horse battery").status, 200, "login")
+    g = cl.get("/newsroom/media")
+    eq(g.status, 200, "the page")
+    check('enctype="multipart/form-data"' in g.text, "a file form", g.text)
+    csrf = cl.csrf
+    check(csrf in g.text, "the form carries the CSRF token")
+    src = jpeg_with_gps(640, 480)
+    b = "----mbform"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+            "%s\r\n--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+            "filename=\"IMG_0001.JPG\"\r\nContent-Type: image/jpeg\r\n\r\n" %
+            (b, csrf, b)).encode() + src + ("\r\n--%s--\r\n" % b).encode()
+    cl.csrf = None      # the token travels in the form only
+    r = cl.post("/newsroom/media", raw=body, headers={
+        "Content-Type": "multipart/form-data; boundary=" + b})
+    eq(r.status, 201, "form upload: %r" % r)
+    check("thumbnail" in r.text and "ni:///sha-256;" in r.text,
+          "the renditions shown", r.text[:500])
+    bad = body.replace(csrf.encode(), b"x" * len(csrf))
+    r = cl.post("/newsroom/media", raw=bad, headers={
+        "Content-Type": "multipart/form-data; boundary=" + b})
+    eq(r.status, 403, "a wrong CSRF token")
+
+
 def test_video(w):
     c, jo, _ = newsroom(w)
     src = video()
