@@ -319,8 +319,9 @@ emit_cjk(struct run *r, int s, int e)
 	return SQLITE_OK;
 }
 
+/* Tokenizes text[0..ntext), handing each token to xToken. */
 static int
-tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
+tok_tokenize_fresh(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
     int ntext, int (*xToken)(void *, int, const char *, int, int, int))
 {
 	struct run	 r;
@@ -389,6 +390,105 @@ tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
 	return flush_pending(&r, true);
 }
 
+/*
+ * Tokens computed ahead of the insert (see tokenizer.h). A record per
+ * token: struct trec, then its bytes.
+ */
+struct mb_text_tokens {
+	char		*text;	/* a copy of the text they were made from */
+	size_t		 len;
+	struct mb_buf	 rec;
+};
+
+struct trec {
+	int32_t	flags, len, start, end;
+};
+
+#define OFFER_MAX	4
+
+/*
+ * What the writing thread offers its tokenizer instances. Per thread:
+ * FTS5 calls xTokenize on the thread that steps the INSERT, and that is
+ * the thread that offers.
+ */
+static _Thread_local const struct mb_text_tokens *offered[OFFER_MAX];
+static _Thread_local size_t noffered;
+static _Thread_local unsigned long nreplayed;
+
+void
+mb_text_tokens_offer(const struct mb_text_tokens *const *tt, size_t n)
+{
+	noffered = 0;
+	for (size_t i = 0; i < n && noffered < OFFER_MAX; i++)
+		if (tt[i] != NULL)
+			offered[noffered++] = tt[i];
+}
+
+unsigned long
+mb_text_tokens_replayed(void)
+{
+	return nreplayed;
+}
+
+/*
+ * Replays the offered tokens of text[0..ntext) if some were offered for
+ * exactly these bytes: the SQLite code of the replay, -1 when none was.
+ */
+static int
+replay(void *ctx, const char *text, int ntext,
+    int (*xToken)(void *, int, const char *, int, int, int))
+{
+	const struct mb_text_tokens	*tt = NULL;
+	const char			*p, *end;
+	struct trec			 r;
+	int				 rc;
+
+	for (size_t i = 0; i < noffered; i++)
+		if (offered[i]->len == (size_t)ntext &&
+		    memcmp(offered[i]->text, text, (size_t)ntext) == 0) {
+			tt = offered[i];
+			break;
+		}
+	if (tt == NULL)
+		return -1;
+	nreplayed++;
+	p = tt->rec.data;
+	end = p + tt->rec.len;
+	while (p < end) {
+		memcpy(&r, p, sizeof(r));
+		p += sizeof(r);
+		if ((rc = xToken(ctx, r.flags, p, r.len, r.start, r.end)) !=
+		    SQLITE_OK)
+			return rc;
+		p += r.len;
+	}
+	return SQLITE_OK;
+}
+
+static int
+record(void *ctx, int flags, const char *tok, int n, int s, int e)
+{
+	struct mb_text_tokens	*tt = ctx;
+	struct trec		 r = { flags, n, s, e };
+
+	if (mb_buf_append(&tt->rec, &r, sizeof(r)) != MB_OK ||
+	    mb_buf_append(&tt->rec, tok, (size_t)n) != MB_OK)
+		return SQLITE_NOMEM;
+	return SQLITE_OK;
+}
+
+static int
+tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
+    int ntext, int (*xToken)(void *, int, const char *, int, int, int))
+{
+	int rc;
+
+	if ((flags & FTS5_TOKENIZE_DOCUMENT) && noffered > 0 &&
+	    (rc = replay(ctx, text, ntext, xToken)) >= 0)
+		return rc;
+	return tok_tokenize_fresh(p, ctx, flags, text, ntext, xToken);
+}
+
 static int
 tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
@@ -443,4 +543,59 @@ mb_text_fts5_register(fts5_api *api)
 	    NULL) != SQLITE_OK)
 		return MB_ERR_STORE;
 	return MB_OK;
+}
+
+int
+mb_text_tokenizer_new(struct mb_text_tokenizer **out)
+{
+	Fts5Tokenizer *t;
+
+	if (tok_create(NULL, NULL, 0, &t) != SQLITE_OK)
+		return MB_ERR_NOMEM;
+	*out = (struct mb_text_tokenizer *)t;
+	return MB_OK;
+}
+
+void
+mb_text_tokenizer_free(struct mb_text_tokenizer *tk)
+{
+	tok_delete((Fts5Tokenizer *)tk);
+}
+
+int
+mb_text_tokens_new(struct mb_text_tokenizer *tk, const char *text,
+    size_t len, struct mb_text_tokens **out)
+{
+	struct mb_text_tokens	*tt;
+
+	if (len > INT32_MAX)
+		return MB_ERR_INVAL;
+	if ((tt = calloc(1, sizeof(*tt))) == NULL)
+		return MB_ERR_NOMEM;
+	/* About one record of 16 + 6 bytes for every 7 bytes of text. */
+	if ((tt->text = malloc(len + 1)) == NULL ||
+	    mb_buf_reserve(&tt->rec, len * 3 + 64) != MB_OK)
+		goto fail;
+	memcpy(tt->text, text, len);
+	tt->text[len] = '\0';
+	tt->len = len;
+	/* Not through replay(): this is the thread's own instance. */
+	if (tok_tokenize_fresh((Fts5Tokenizer *)tk, tt, FTS5_TOKENIZE_DOCUMENT,
+	    tt->text, (int)len, record) != SQLITE_OK)
+		goto fail;
+	*out = tt;
+	return MB_OK;
+fail:
+	mb_text_tokens_free(tt);
+	return MB_ERR_NOMEM;
+}
+
+void
+mb_text_tokens_free(struct mb_text_tokens *tt)
+{
+	if (tt == NULL)
+		return;
+	free(tt->text);
+	mb_buf_free(&tt->rec);
+	free(tt);
 }

@@ -57,4 +57,39 @@ const fts5_tokenizer *mb_text_fts5_tokenizer(void);
  */
 int mb_text_fts5_register(fts5_api *api);
 
+/*
+ * Tokenizing ahead of the insert. FTS5 runs the tokenizer inside the
+ * INSERT, on the one thread that writes, where it is most of the cost of
+ * an item; a bulk import tokenizes each text on its parsing thread
+ * instead and the writer offers the result. An instance of the tokenizer
+ * outside SQLite serves one thread at a time.
+ */
+struct mb_text_tokenizer;
+struct mb_text_tokens;
+
+int mb_text_tokenizer_new(struct mb_text_tokenizer **out);
+void mb_text_tokenizer_free(struct mb_text_tokenizer *tk);
+
+/*
+ * The tokens of text[0..len) (marker included, as it will be inserted),
+ * exactly as an FTS5 document insert would get them. The text is copied.
+ * MB_OK, MB_ERR_NOMEM, or MB_ERR_INVAL past 2 GiB.
+ */
+int mb_text_tokens_new(struct mb_text_tokenizer *tk, const char *text,
+    size_t len, struct mb_text_tokens **out);
+void mb_text_tokens_free(struct mb_text_tokens *tt);
+
+/*
+ * Offers tt[0..n) (borrowed, NULLs skipped, at most 4) to the "mb"
+ * instances on the calling thread until the next offer: a document
+ * tokenize of text byte-identical to an offered one replays its tokens
+ * instead of computing them again; any other text is tokenized as usual,
+ * so an offer can never change what is indexed. Offer (NULL, 0) before
+ * the tokens are freed.
+ */
+void mb_text_tokens_offer(const struct mb_text_tokens *const *tt, size_t n);
+
+/* How many tokenizes this thread replayed so far (for tests). */
+unsigned long mb_text_tokens_replayed(void);
+
 #endif

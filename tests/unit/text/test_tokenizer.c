@@ -437,6 +437,116 @@ test_marker(void **state)
 	mb_buf_free(&b);
 }
 
+/* The index's every (term, column, offset), "term:col:off ...". */
+static char *
+instances(sqlite3 *db, const char *table)
+{
+	struct mb_buf	 r = MB_BUF_INIT;
+	sqlite3_stmt	*st;
+	char		 sql[200];
+
+	snprintf(sql, sizeof(sql), "CREATE VIRTUAL TABLE IF NOT EXISTS v_%s "
+	    "USING fts5vocab(%s, 'instance')", table, table);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "SELECT term, doc, col, offset FROM v_%s",
+	    table);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		mb_buf_printf(&r, "%s:%lld:%s:%d ", sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1), sqlite3_column_text(st, 2),
+		    sqlite3_column_int(st, 3));
+	sqlite3_finalize(st);
+	mb_buf_append(&r, "", 0);
+	return mb_buf_steal(&r);
+}
+
+/* Tokens made ahead and offered index exactly what the insert would. */
+static void
+test_pretokenized(void **state)
+{
+	static const char *const texts[][2] = {
+		{ "en", "Ministers met the journalists; the reports differ." },
+		{ "ar", "\u0627\u0644\u0635\u062d\u0641\u064a\u0648\u0646 "
+		    "\u0648\u0627\u0644\u0635\u062d\u0641\u064a\u0629" },
+		{ "zh", "\u65b0\u95fb\u4e2d\u5fc3\u4eca\u5929 2024 Beijing" },
+		{ NULL, "No marker: Folded, NOT stemmed." },
+		{ "ru", "" },
+	};
+	struct mb_text_tokenizer	*tk;
+	struct mb_text_tokens		*tt[2];
+	sqlite3				*db = open_db();
+	sqlite3_stmt			*a, *b;
+	unsigned long			 before;
+	char				*want, *got;
+
+	(void)state;
+	assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE u USING "
+	    "fts5(title, body, tokenize='mb')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t(rowid, title, "
+	    "body) VALUES (?1, ?2, ?3)", -1, &a, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO u(rowid, title, "
+	    "body) VALUES (?1, ?2, ?3)", -1, &b, NULL), SQLITE_OK);
+	assert_int_equal(mb_text_tokenizer_new(&tk), MB_OK);
+	before = mb_text_tokens_replayed();
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct mb_buf	h = MB_BUF_INIT, t = MB_BUF_INIT;
+
+		mb_text_put_marker(&h, texts[i][0]);
+		mb_buf_puts(&h, "Headline ");
+		mb_buf_puts(&h, texts[i][1]);
+		mb_text_put_marker(&t, texts[i][0]);
+		mb_buf_puts(&t, texts[i][1]);
+		mb_buf_append(&t, "", 0);
+		assert_int_equal(mb_text_tokens_new(tk, h.data, h.len, &tt[0]),
+		    MB_OK);
+		assert_int_equal(mb_text_tokens_new(tk, t.data, t.len, &tt[1]),
+		    MB_OK);
+		/* Tokenized in the INSERT ... */
+		sqlite3_bind_int(a, 1, (int)i + 1);
+		sqlite3_bind_text(a, 2, h.data, (int)h.len, SQLITE_STATIC);
+		sqlite3_bind_text(a, 3, t.data, (int)t.len, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(a), SQLITE_DONE);
+		sqlite3_reset(a);
+		/* ... and replayed. */
+		mb_text_tokens_offer((const struct mb_text_tokens *const *)tt,
+		    2);
+		sqlite3_bind_int(b, 1, (int)i + 1);
+		sqlite3_bind_text(b, 2, h.data, (int)h.len, SQLITE_STATIC);
+		sqlite3_bind_text(b, 3, t.data, (int)t.len, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(b), SQLITE_DONE);
+		sqlite3_reset(b);
+		mb_text_tokens_offer(NULL, 0);
+		mb_text_tokens_free(tt[0]);
+		mb_text_tokens_free(tt[1]);
+		mb_buf_free(&h);
+		mb_buf_free(&t);
+	}
+	/* Every column, the one with only a marker too. */
+	assert_int_equal(mb_text_tokens_replayed() - before, 10);
+	want = instances(db, "t");
+	got = instances(db, "u");
+	assert_true(strlen(want) > 100);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+
+	/* Offered tokens of other text change nothing. */
+	assert_int_equal(mb_text_tokens_new(tk, "\x1f" "en" "\x1f" "cats",
+	    7, &tt[0]), MB_OK);
+	mb_text_tokens_offer((const struct mb_text_tokens *const *)tt, 1);
+	before = mb_text_tokens_replayed();
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO u(rowid, title, body) "
+	    "VALUES (10, 'dogs', 'dog')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(mb_text_tokens_replayed(), before);
+	mb_text_tokens_offer(NULL, 0);
+	mb_text_tokens_free(tt[0]);
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	mb_text_tokenizer_free(tk);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -453,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_search_mixed),
 		cmocka_unit_test(test_highlight),
 		cmocka_unit_test(test_marker),
+		cmocka_unit_test(test_pretokenized),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
