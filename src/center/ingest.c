@@ -14,6 +14,7 @@
 #include "item/jcs.h"
 #include "text/html_text.h"
 #include "text/lang.h"
+#include "text/tokenizer.h"
 
 struct keyring_entry {
 	char	id[33];
@@ -34,6 +35,7 @@ struct mb_prepared {
 	char			*headline;
 	char			*body;
 	char			 alias[64];	/* "item:<hash>", or "" */
+	struct mb_text_tokens	*tokens[2];	/* headline, body, or NULL */
 };
 
 static int
@@ -93,6 +95,8 @@ mb_prepared_free(struct mb_prepared *p)
 	mb_buf_free(&p->wire);
 	free(p->headline);
 	free(p->body);
+	mb_text_tokens_free(p->tokens[0]);
+	mb_text_tokens_free(p->tokens[1]);
 	free(p);
 }
 
@@ -266,7 +270,7 @@ prepare_item(struct mb_ingest *ig, json_t *item,
 	if ((rc = mb_envelope_new(json_incref(item), meta, &p->env, d)) !=
 	    MB_OK)
 		return rc;
-	return mb_envelope_sign(p->env, ig->node->key, d);
+	return mb_envelope_sign_dump(p->env, ig->node->key, &p->wire, d);
 }
 
 static int
@@ -288,7 +292,36 @@ prepare_envelope(struct mb_ingest *ig, json_t *value, struct mb_prepared *p,
 	    strcmp(info->origin, ig->node->conf.id) != 0)
 		return mb_diag_set(d, MB_ERR_PERM,
 		    "meta.origin: center %s is revoked", info->origin);
-	return mb_envelope_verify(p->env, k->pk, d);
+	return mb_envelope_verify_dump(p->env, k->pk, &p->wire, d);
+}
+
+/* The language the index stems an envelope's text in: lang, or NULL. */
+static const char *
+index_language(const struct mb_item_info *info, char lang[40])
+{
+	if (info->language != NULL && mb_lang_primary(info->language, lang))
+		return lang;
+	return NULL;
+}
+
+/*
+ * Tokenizes the text as the store will hand it to the index: the marker
+ * of the language, then the text (sqlite.c, index_item()).
+ */
+static int
+pretokenize(struct mb_text_tokenizer *tk, const char *lang,
+    const char *text, struct mb_text_tokens **out)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+	int		rc;
+
+	if ((lang == NULL || ((rc = mb_buf_putc(&b, MB_TEXT_MARK)) ==
+	    MB_OK && (rc = mb_buf_puts(&b, lang)) == MB_OK &&
+	    (rc = mb_buf_putc(&b, MB_TEXT_MARK)) == MB_OK)) &&
+	    (rc = mb_buf_puts(&b, text != NULL ? text : "")) == MB_OK)
+		rc = mb_text_tokens_new(tk, b.data, b.len, out);
+	mb_buf_free(&b);
+	return rc;
 }
 
 int
@@ -326,9 +359,18 @@ mb_ingest_prepare(struct mb_ingest *ig, json_t *value,
 		rc = prepare_item(ig, value, o, p, d);
 	json_decref(value);
 	if (rc == MB_OK)
-		rc = mb_envelope_dump(p->env, &p->wire, d);
-	if (rc == MB_OK)
 		rc = mb_ingest_text(p->env, &p->headline, &p->body, d);
+	if (rc == MB_OK && o->pretokenize != NULL) {
+		char		 lang[40];
+		const char	*l = index_language(mb_envelope_info(p->env),
+		    lang);
+
+		if ((rc = pretokenize(o->pretokenize, l, p->headline,
+		    &p->tokens[0])) != MB_OK ||
+		    (rc = pretokenize(o->pretokenize, l, p->body,
+		    &p->tokens[1])) != MB_OK)
+			rc = mb_diag_set(d, rc, "out of memory");
+	}
 	if (rc != MB_OK) {
 		mb_prepared_free(p);
 		return rc;
@@ -384,12 +426,14 @@ mb_ingest_commit(struct mb_ingest *ig, struct mb_store *st,
 	v.first_ms = info->first_ms;
 	v.envelope = p->wire.data;
 	v.envelope_len = p->wire.len;
-	t.language = NULL;
-	if (info->language != NULL && mb_lang_primary(info->language, lang))
-		t.language = lang;
+	t.language = index_language(info, lang);
 	t.headline = p->headline;
 	t.body = p->body;
+	if (index)
+		mb_text_tokens_offer((const struct mb_text_tokens *const *)
+		    p->tokens, 2);
 	rc = mb_store_put(st, &v, index ? &t : NULL, &r->seq, d);
+	mb_text_tokens_offer(NULL, 0);
 	if (rc == MB_ERR_EXISTS) {
 		r->duplicate = true;
 		return MB_OK;

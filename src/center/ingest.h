@@ -37,6 +37,13 @@ struct mb_ingest_opts {
 	int64_t		 now_ms;	/* default: the clock */
 	/* meta.translation to sign with the item (borrowed); NULL: none */
 	const json_t	*translation;
+	/*
+	 * A tokenizer instance of the calling thread (borrowed): prepare
+	 * then also tokenizes the text for the index, and commit offers the
+	 * tokens to the store's tokenizer (see text/tokenizer.h), moving
+	 * that work off the writing thread. NULL: commit tokenizes.
+	 */
+	struct mb_text_tokenizer *pretokenize;
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "center/center.h"
 #include "center/ingest.h"
 #include "cli/cli.h"
+#include "text/tokenizer.h"
 
 static int run(int argc, char **argv);
 
@@ -261,8 +262,17 @@ producer_main(void *arg)
 {
 	struct producer *pr = arg;
 
+	/*
+	 * Tokenize for the index here rather than inside the writer's
+	 * INSERT: the writer is the slower of the two threads. Without an
+	 * instance, the writer tokenizes as usual.
+	 */
+	if (mb_text_tokenizer_new(&pr->opts.pretokenize) != MB_OK)
+		pr->opts.pretokenize = NULL;
 	for (int i = 0; i < pr->nfiles; i++)
 		produce_file(pr, pr->files[i]);
+	mb_text_tokenizer_free(pr->opts.pretokenize);
+	pr->opts.pretokenize = NULL;
 	pthread_mutex_lock(&pr->q->lock);
 	pr->q->done = 1;
 	pthread_cond_broadcast(&pr->q->not_empty);

@@ -419,25 +419,69 @@ mb_envelope_verify(const struct mb_envelope *e,
 	return rc;
 }
 
-int
-mb_envelope_dump(const struct mb_envelope *e, struct mb_buf *out,
-    struct mb_diag *d)
+/*
+ * Turns the signed bytes at the end of out into the wire form: JCS of
+ * {item, meta, signature}, whose keys already sort so.
+ */
+static int
+add_signature(const struct mb_envelope *e, struct mb_buf *out)
 {
 	char	sig[MB_SIG_TEXT_LEN];
 	int	rc;
 
-	if (!e->is_signed)
-		return mb_diag_set(d, MB_ERR_INVAL, "envelope is not signed");
 	mb_sig_format(e->sig, sig);
-	/* JCS of {item, meta, signature}: the keys already sort so. */
-	if ((rc = signed_bytes(e, out, d)) != MB_OK)
-		return rc;
 	out->len--; /* reopen the object: drop its closing brace */
 	if ((rc = mb_buf_puts(out, ",\"signature\":\"")) != MB_OK ||
 	    (rc = mb_buf_puts(out, sig)) != MB_OK ||
 	    (rc = mb_buf_puts(out, "\"}")) != MB_OK)
 		return rc;
 	return MB_OK;
+}
+
+int
+mb_envelope_dump(const struct mb_envelope *e, struct mb_buf *out,
+    struct mb_diag *d)
+{
+	int	rc;
+
+	if (!e->is_signed)
+		return mb_diag_set(d, MB_ERR_INVAL, "envelope is not signed");
+	if ((rc = signed_bytes(e, out, d)) != MB_OK)
+		return rc;
+	return add_signature(e, out);
+}
+
+int
+mb_envelope_sign_dump(struct mb_envelope *e, const struct mb_key *k,
+    struct mb_buf *out, struct mb_diag *d)
+{
+	size_t	start = out->len;
+	int	rc;
+
+	if ((rc = signed_bytes(e, out, d)) != MB_OK)
+		return rc;
+	mb_key_sign(k, out->data + start, out->len - start, e->sig);
+	e->is_signed = true;
+	return add_signature(e, out);
+}
+
+int
+mb_envelope_verify_dump(const struct mb_envelope *e,
+    const uint8_t pk[MB_PUBKEY_LEN], struct mb_buf *out, struct mb_diag *d)
+{
+	size_t	start = out->len;
+	int	rc;
+
+	if (!e->is_signed)
+		return mb_diag_set(d, MB_ERR_SIG, "envelope is not signed");
+	if ((rc = signed_bytes(e, out, d)) != MB_OK)
+		return rc;
+	if (!mb_sig_verify(pk, out->data + start, out->len - start, e->sig))
+		return mb_diag_set(d, MB_ERR_SIG,
+		    "%s version %lld: signature does not verify with the key "
+		    "of %s", e->info.uri, (long long)e->info.version,
+		    e->info.origin);
+	return add_signature(e, out);
 }
 
 const json_t *

@@ -84,6 +84,16 @@ int mb_envelope_verify(const struct mb_envelope *e,
 int mb_envelope_dump(const struct mb_envelope *e, struct mb_buf *out,
     struct mb_diag *d);
 
+/*
+ * mb_envelope_sign() or mb_envelope_verify(), then mb_envelope_dump() to
+ * out, canonicalizing once: the wire form is the signed bytes with the
+ * signature added. On failure out may hold part of the form.
+ */
+int mb_envelope_sign_dump(struct mb_envelope *e, const struct mb_key *k,
+    struct mb_buf *out, struct mb_diag *d);
+int mb_envelope_verify_dump(const struct mb_envelope *e,
+    const uint8_t pk[MB_PUBKEY_LEN], struct mb_buf *out, struct mb_diag *d);
+
 /* Borrowed views; do not modify them. */
 const json_t *mb_envelope_item(const struct mb_envelope *e);
 const json_t *mb_envelope_meta(const struct mb_envelope *e);
