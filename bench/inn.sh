@@ -2,12 +2,14 @@
 # bench/inn: mediabridge beside INN (InterNetNews, Debian's inn2) on the
 # same N articles, both on 127.0.0.1, in the same run:
 #   (a) bulk intake: `mediabridge import` vs innxmit into a private innd;
-#   (b) server to server: mediabridge HQ -> branch by the exchange
-#       (`sync --once`: signed pulls, every signature verified, stored and
-#       indexed) vs innd -> innd by innxmit's NNTP streaming feed (RFC 4644
+#   (b) server to server: mediabridge HQ -> branch by the exchange (both
+#       `serve`; the branch's signed pulls, every signature verified, stored;
+#       timed until all N are applied, and until they are indexed too, by
+#       polling the branch's /metrics) vs innd -> innd by innxmit's NNTP streaming feed (RFC 4644
 #       CHECK/TAKETHIS), INN on CNFS and on tradspool (Debian's default);
 #   (c) bytes on the wire per item, counted by bench/relay.py (TCP payload
-#       both ways, at the application level) for the feed and the exchange.
+#       both ways, at the application level) for the feed and the exchange
+#       (`sync --once` of one more branch), in a separate pass.
 # INN runs as private instances in a temporary directory, each with its own
 # inn.conf (INNCONF); nothing under /etc/news is written. Every setting that
 # differs from Debian's /etc/news is listed by `bench/inn.sh --settings`.
@@ -364,27 +366,45 @@ if [ $mb_ok = yes ]; then
 			sleep 0.05
 		done
 	}
-	pull() { # BRANCH: prints items/s
-		t0=$(now)
+	pull() { # BRANCH: `sync --once`, checks that all N came
 		out=$("$mb" sync "$m/br$1" --once)
-		t1=$(now)
 		got=$(echo "$out" | awk -F '\t' '$1 == "hq" {print $2 + 0}')
 		if [ "$got" != "$n" ]; then
 			echo "mediabridge: branch br$1 got ${got:-0} of $n: $out" >&2
 			exit 1
 		fi
-		echo "$n $t0 $t1" | awk '{printf "%.0f\n", $1 / ($3 - $2)}'
+	}
+	# serve_pull BRANCH: the branch serves and pulls from HQ; prints
+	# items/s until all N were applied (verified, stored, logged) and
+	# until they were also indexed (the indexer runs beside the puller).
+	serve_pull() {
+		rm -f "$m/br$1/serve.addr"
+		t0=$(now)
+		"$mb" serve "$m/br$1" --listen "127.0.0.1:$(free_port)" \
+		    > "$m/br$1.log" 2>&1 &
+		bpid=$!
+		bg_pids="$bg_pids $bpid"
+		ts=$(/usr/bin/python3 "$top/bench/mb_wait.py" \
+		    "$m/br$1/serve.addr" hq "$n" 600) || {
+			cat "$m/br$1.log" >&2
+			exit 1
+		}
+		kill "$bpid"
+		wait "$bpid" 2>/dev/null || true
+		echo "$n $t0 $ts" |
+		    awk '{printf "%.0f %.0f\n", $1 / ($3 - $2), $1 / ($4 - $2)}'
 	}
 	serve_hq "$hq_port"
-	pull w > /dev/null # warm-up
+	serve_pull w > /dev/null # warm-up
 	: > "$work/mb.sync"
 	r=1
 	while [ $r -le "$runs" ]; do
-		pull "$r" >> "$work/mb.sync"
+		serve_pull "$r" >> "$work/mb.sync"
 		r=$((r + 1))
 	done
-	mb_sync=$(median < "$work/mb.sync")
-	mb_all=$(tr '\n' ' ' < "$work/mb.sync")
+	mb_sync=$(cut -d ' ' -f 1 "$work/mb.sync" | median)
+	mb_sync_idx=$(cut -d ' ' -f 2 "$work/mb.sync" | median)
+	mb_all=$(cut -d ' ' -f 1 "$work/mb.sync" | tr '\n' ' ')
 
 	# (c) bytes: HQ moves to another port, the relay takes its address
 	# (so the Host the branch signs is the one in its configuration).
@@ -418,8 +438,9 @@ else
 fi
 if [ $mb_ok = yes ]; then
 	echo "mediabridge import (check, sign, store, index): $mb_import items/s"
-	echo "mediabridge exchange HQ -> branch (sync --once: signed pulls," \
-	    "verify every signature, store, index): $mb_sync items/s (runs: $mb_all)"
+	echo "mediabridge exchange HQ -> branch (both serving; signed pulls," \
+	    "every signature verified, stored): $mb_sync items/s (runs:" \
+	    "$mb_all); with the full-text index caught up: $mb_sync_idx items/s"
 	echo "mediabridge bytes on the wire per item (exchange, TCP payload" \
 	    "both ways, bench/relay.py): $((mb_wire / n))"
 else
