@@ -11,9 +11,9 @@ libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev libinih-dev
 libutf8proc-dev libstemmer-dev libexttextcat-dev libexttextcat-data
 libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev
 libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
-libswscale-dev"
+libswscale-dev libpq-dev"
 test_pkgs="clang libclang-rt-14-dev python3 python3-jsonschema sqlite3 curl
-procps
+procps postgresql
 libvips-tools ffmpeg libimage-exiftool-perl"
 bench_pkgs="wrk nginx-light inn2 hyperfine"
 

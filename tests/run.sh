@@ -10,6 +10,18 @@ py=/usr/bin/python3
 ninja -C "$build" || exit 1
 ninja -C "$asan" || exit 1
 
+# A private PostgreSQL for the store's second backend (tests/lib/pgtest.sh);
+# without one the PostgreSQL variants skip and say so.
+pgdir=$(mktemp -d /tmp/mb-pgtest-XXXXXX)
+trap 'tests/lib/pgtest.sh stop "$pgdir"' EXIT
+trap 'exit 130' INT TERM
+if MB_TEST_PG=$(tests/lib/pgtest.sh start "$pgdir"); then
+	export MB_TEST_PG
+else
+	echo "tests: PostgreSQL did not start; its variants are skipped" >&2
+	unset MB_TEST_PG
+fi
+
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
 cp "$build/meson-logs/testlog.json" "$build/meson-logs/testlog-main.json"
