@@ -14,7 +14,8 @@ libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
 libswscale-dev libpq-dev"
 test_pkgs="clang libclang-rt-14-dev python3 python3-jsonschema sqlite3 curl
 procps postgresql
-libvips-tools ffmpeg libimage-exiftool-perl"
+libvips-tools ffmpeg libimage-exiftool-perl
+libxml2-utils python3-icalendar chromium nodejs npm fonts-noto-core"
 bench_pkgs="wrk nginx-light inn2 hyperfine"
 
 # inn2's postinst fails on a host whose name has no domain ("hostname does

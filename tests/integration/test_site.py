@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: MIT
+"""The site and its feeds over real HTTP: pages per language, headers,
+weight, caching, the sanitizer, CSRF, and feeds that validate."""
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+from mbtest import SRCDIR, check, eq, main
+
+ITEMS = os.path.join(SRCDIR, "tests", "site", "items.ndjson")
+AR = "/ar/items/cairo/01jsite0ar000000000000000a"
+
+
+def cairo(w):
+    c = w.center("cairo", languages="ar,en,fr,ru")
+    c.cli("import", ITEMS)
+    c.serve()
+    return c
+
+
+def test_pages(w):
+    c = cairo(w)
+    cl = c.client()
+    r = cl.get("/", headers={"Accept-Language": "ru,en;q=0.5"})
+    eq(r.status, 302, "/")
+    eq(r.headers["location"], "/ru/", "negotiated")
+    for path in ("/ar/", "/en/", "/fr/", "/ru/", AR, "/ar/events",
+                 "/ar/centers/cairo", "/ar/topics/06000000",
+                 "/ar/countries/EG", "/ru/search?q=%D0%BF%D0%BB%D0%B0%D0%BD",
+                 "/ar/search"):
+        r = cl.get(path)
+        eq(r.status, 200, path)
+        check(r.headers["content-type"].startswith("text/html"), path)
+        check("etag" in r.headers, "ETag on " + path)
+        check("cache-control" in r.headers, "Cache-Control on " + path)
+        check("<main" in r.text and "lang=" in r.text, path)
+    r = cl.get(AR)
+    check('<html lang="ar" dir="rtl">' in r.text, "rtl item page")
+    for want in ("Русский", "English", "Français", "srcset=", "نوفمبر"):
+        check(want in r.text, "item page has " + want)
+    # Every body goes through the sanitizer.
+    for bad in ("<script", "onerror", "javascript:"):
+        check(bad not in r.text, "item page leaks " + bad)
+    # 304 on a matching ETag.
+    r2 = cl.get(AR, headers={"If-None-Match": r.headers["etag"]})
+    eq(r2.status, 304, "conditional GET")
+    # Unknown pages: a readable 404 in the path's language.
+    r = cl.get("/ar/nothing/here")
+    eq(r.status, 404, "404")
+    check("الصفحة غير موجودة" in r.text, "Arabic 404 page")
+    eq(cl.get("/ar/items/cairo/nosuchitem").status, 404, "no item")
+    eq(cl.get("/api/v1/nothing").error_code(), "not_found", "API 404 JSON")
+    # The switcher remembers the choice in a cookie.
+    r = cl.get("/language?set=fr&next=/fr/")
+    eq(r.status, 303, "switch")
+    check("mb_lang=fr" in r.headers.get("set-cookie", ""), "cookie")
+    r = cl.get("/", headers={"Cookie": "mb_lang=fr",
+                             "Accept-Language": "ar"})
+    eq(r.headers["location"], "/fr/", "the choice wins")
+    r = cl.get("/language?set=fr&next=//evil.example/")
+    eq(r.headers["location"], "/fr/", "no open redirect")
+
+
+def test_weight_and_compression(w):
+    c = cairo(w)
+    cl = c.client()
+    r = cl.get(AR, headers={"Accept-Encoding": "gzip"})
+    eq(r.headers.get("content-encoding"), "gzip", "compressed")
+    check("accept-encoding" in r.headers.get("vary", "").lower(), "Vary")
+    html = gzip.decompress(r.body)
+    check(len(r.body) < 50 * 1024, "item page under 50 KB compressed: %d"
+          % len(r.body))
+    css = cl.get("/static/site.css", headers={"Accept-Encoding": "gzip"})
+    eq(css.status, 200, "css")
+    check(len(r.body) + len(css.body) < 50 * 1024, "page + css < 50 KB")
+    check(b"<script" not in html, "no JavaScript on a reading page")
+    # The stylesheet URL carries its hash: cached for a year.
+    import re
+    href = re.search(rb'href="(/static/site.css\?v=[0-9a-f]+)"', html)
+    check(href is not None, "css link")
+    r = cl.get(href.group(1).decode())
+    check("immutable" in r.headers.get("cache-control", ""), "immutable css")
+
+
+def test_feeds_validate(w):
+    c = cairo(w)
+    cl = c.client()
+    rng = os.path.join(SRCDIR, "tests", "schemas", "atom.rng")
+    tmp = tempfile.mkdtemp()
+    try:
+        for path in ("/feeds/ar.atom", "/feeds/en.atom",
+                     "/feeds/topics/06000000.atom",
+                     "/feeds/centers/cairo.atom"):
+            r = cl.get(path)
+            eq(r.status, 200, path)
+            check(r.headers["content-type"].startswith(
+                "application/atom+xml"), path)
+            f = os.path.join(tmp, "f.atom")
+            with open(f, "wb") as fh:
+                fh.write(r.body)
+            if shutil.which("xmllint"):
+                p = subprocess.run(["xmllint", "--noout", "--relaxng", rng,
+                                    f], capture_output=True, text=True)
+                eq(p.returncode, 0, path + " validates: " + p.stderr)
+            check(b"<script" not in r.body, path + " sanitized")
+        check(b"<entry" in cl.get("/feeds/topics/06000000.atom").body,
+              "topic feed has the item")
+        r = cl.get("/feeds/ru.json")
+        j = json.loads(r.body)
+        eq(j["version"], "https://jsonfeed.org/version/1.1", "JSON Feed")
+        check(all("id" in i for i in j["items"]) and j["items"], "items")
+        r = cl.get("/events.ics")
+        eq(r.status, 200, "ics")
+        check(r.body.startswith(b"BEGIN:VCALENDAR\r\n"), "ics start")
+        for line in r.body.split(b"\r\n"):
+            check(len(line) <= 75, "folded at 75 octets")
+        check(b"DTSTART:20261205T090000Z" in r.body, "event start")
+        try:
+            import icalendar  # noqa: F401 - Debian python3-icalendar
+            cal = icalendar.Calendar.from_ical(r.body)
+            eq(len(list(cal.walk("VEVENT"))), 1, "one event")
+        except ImportError:
+            pass
+        eq(cl.get("/feeds/nope.txt").status, 404, "bad feed name")
+    finally:
+        shutil.rmtree(tmp)
+
+
+def test_newsroom_forms(w):
+    c = cairo(w)
+    c.user_add("jo", "journalist", "journo-pass-1")
+    cl = c.client()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    r = cl.post("/newsroom/login", raw=b"name=jo&password=wrong-pass",
+                headers=form)
+    eq(r.status, 401, "wrong password")
+    check('id="err-password"' in r.text, "error next to the field")
+    r = cl.post("/newsroom/login", raw=b"name=jo&password=journo-pass-1",
+                headers=form)
+    eq(r.status, 303, "login")
+    cookie = r.headers["set-cookie"].split(";", 1)[0]
+    check("HttpOnly" in r.headers["set-cookie"], "HttpOnly")
+    h = dict(form, Cookie=cookie)
+    r = cl.get("/newsroom/", headers={"Cookie": cookie})
+    eq(r.status, 200, "desk")
+    check("private" in r.headers.get("cache-control", ""), "desk private")
+    import re
+    csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+    last = c.metric("mediabridge_log_seq")
+    body = "headline=x&language=en&body=%3Cp%3Ey%3C%2Fp%3E&do=save"
+    r = cl.post("/newsroom/new", raw=body.encode(), headers=h)
+    eq(r.status, 403, "no CSRF token: refused")
+    eq(c.metric("mediabridge_log_seq"), last, "nothing written")
+    r = cl.post("/newsroom/new", raw=(body + "&csrf=" + csrf).encode(),
+                headers=h)
+    eq(r.status, 303, "created")
+    check("/newsroom/items/cairo/" in r.headers["location"], "to the item")
+    r = cl.post("/newsroom/new", raw=("headline=&language=en&body=&do=save"
+                                      "&csrf=" + csrf).encode(), headers=h)
+    eq(r.status, 422, "blank fields")
+    check('id="err-headline"' in r.text and 'id="err-body"' in r.text,
+          "each error by its field")
+
+
+if __name__ == "__main__":
+    main(globals())
