@@ -39,6 +39,7 @@ extern const struct mb_cli_cmd mb_cmd_sync;
 extern const struct mb_cli_cmd mb_cmd_serve;
 extern const struct mb_cli_cmd mb_cmd_user;
 extern const struct mb_cli_cmd mb_cmd_token;
+extern const struct mb_cli_cmd mb_cmd_demo;
 extern const struct mb_cli_cmd mb_cmd_gc;
 
 #endif

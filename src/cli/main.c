@@ -20,6 +20,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_serve,
 	&mb_cmd_user,
 	&mb_cmd_token,
+	&mb_cmd_demo,
 	&mb_cmd_gc,
 	NULL
 };
