@@ -963,6 +963,16 @@ cache_put(struct mb_req *r, const char *etag)
 	}
 }
 
+/* True when the handler set its own ETag (content-addressed media). */
+static bool
+handler_etag(const struct mb_req *r)
+{
+	for (int i = 0; i < r->nhdrs; i++)
+		if (strcasecmp(r->hdrs[i].name, "ETag") == 0)
+			return true;
+	return false;
+}
+
 static enum MHD_Result
 queue(struct mb_req *r)
 {
@@ -974,7 +984,7 @@ queue(struct mb_req *r)
 	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
 	    r->status == 200 && !r->priv;
 	if (r->status == 200 && strcmp(r->method, "PUT") != 0 &&
-	    strcmp(r->method, "POST") != 0 && !has_header(r, "ETag")) {
+	    strcmp(r->method, "POST") != 0 && !handler_etag(r)) {
 		/* A handler that names its bytes (media) set its own. */
 		make_etag(r->rbody ? r->rbody : "", r->rlen, etag);
 		mb_resp_header(r, "ETag", etag);
