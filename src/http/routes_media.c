@@ -592,6 +592,52 @@ static struct {
 } fetcher = { .lock = PTHREAD_MUTEX_INITIALIZER,
     .cond = PTHREAD_COND_INITIALIZER };
 
+/*
+ * The fetcher's callback: this center's own URL is never asked, and a
+ * blob that failed is tried again only after a delay that doubles from
+ * 2 s to 10 min (remembered for the last BACKOFF_SLOTS failures), so an
+ * origin that is down for days costs one request now and then.
+ */
+#define BACKOFF_SLOTS 256
+
+static struct {
+	char	hash[65];
+	int64_t	next_ms;
+	int64_t	delay_ms;
+} backoff[BACKOFF_SLOTS];
+
+static int
+fetcher_fetch(void *arg, const char *base, const char *hash,
+    struct mb_diag *d)
+{
+	const struct mb_center_node	*n = arg;
+	int64_t				 now = mb_time_mono_ms();
+	size_t				 slot, i;
+	int				 rc;
+
+	if (strcmp(base, n->conf.url) == 0)
+		return MB_ERR_AGAIN;
+	/* The slot: the hash's first hex digits (it is already random). */
+	for (slot = 0, i = 0; i < 4; i++)
+		slot = slot * 16 + (size_t)(hash[i] <= '9' ? hash[i] - '0' :
+		    hash[i] - 'a' + 10);
+	i = slot % BACKOFF_SLOTS;
+	if (strcmp(backoff[i].hash, hash) == 0 && now < backoff[i].next_ms)
+		return MB_ERR_AGAIN;
+	if ((rc = mb_sync_blob_fetch(n, base, hash, d)) == MB_OK) {
+		if (strcmp(backoff[i].hash, hash) == 0)
+			backoff[i].hash[0] = '\0';
+		return MB_OK;
+	}
+	if (strcmp(backoff[i].hash, hash) != 0) {
+		snprintf(backoff[i].hash, sizeof(backoff[i].hash), "%s", hash);
+		backoff[i].delay_ms = 2000;
+	} else if ((backoff[i].delay_ms *= 2) > 600000)
+		backoff[i].delay_ms = 600000;
+	backoff[i].next_ms = now + backoff[i].delay_ms;
+	return rc;
+}
+
 static void *
 fetcher_main(void *arg)
 {
@@ -609,9 +655,9 @@ fetcher_main(void *arg)
 		if (st == NULL && (rc = mb_center_store(n, &st, &d)) != MB_OK)
 			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
 		if (st != NULL && (rc = mb_media_fetch_round(n->conf.dir, st,
-		    mb_http_media_fetch, (void *)n, fetcher.eager_bytes, &got,
+		    fetcher_fetch, (void *)n, fetcher.eager_bytes, &got,
 		    &d)) !=
-		    MB_OK && rc != MB_ERR_NOTFOUND)
+		    MB_OK && rc != MB_ERR_NOTFOUND && rc != MB_ERR_AGAIN)
 			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
 		pthread_mutex_lock(&fetcher.lock);
 		if (!fetcher.stop) {

@@ -241,7 +241,8 @@ int mb_media_gc(const char *dir, struct mb_store *st, int64_t now_ms,
 /*
  * Fetches one blob from the center at base into dir's blob store,
  * checking the hash (the exchange's mb_sync_blob_fetch; media does not
- * know HTTP). MB_OK once the blob is here.
+ * know HTTP). MB_OK once the blob is here; MB_ERR_AGAIN when it chose
+ * not to try now (backing off, or base is this center): not logged.
  */
 typedef int (*mb_media_fetch_fn)(void *arg, const char *base,
     const char *hash, struct mb_diag *d);

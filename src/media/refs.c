@@ -376,8 +376,10 @@ fetch_want(const char *dir, struct mb_store *st, mb_media_fetch_fn fetch,
 	for (size_t i = 0; i < us.n; i++) {
 		if ((rc = fetch(arg, us.u[i], w->hash, d)) == MB_OK)
 			break;
-		log_warn("media: fetch blob=%.12s from=%s: %s", w->hash,
-		    us.u[i], mb_diag_msg(d, rc));
+		/* MB_ERR_AGAIN: the callback chose not to try now. */
+		if (rc != MB_ERR_AGAIN)
+			log_warn("media: fetch blob=%.12s from=%s: %s",
+			    w->hash, us.u[i], mb_diag_msg(d, rc));
 	}
 	if (rc != MB_OK)
 		return rc;
