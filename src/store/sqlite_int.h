@@ -33,7 +33,7 @@ enum mb_sqlite_stmt {
 };
 
 /* sqlite_search.c's own prepared statements. */
-#define MB_SQLITE_SEARCH_STMTS 7
+#define MB_SQLITE_SEARCH_STMTS 9
 
 struct mb_store {
 	sqlite3		*db;

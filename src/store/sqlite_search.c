@@ -38,12 +38,14 @@
 
 enum {
 	SS_TOPICS_DELETE,
-	SS_TOPICS_INSERT,
+	SS_TOPICS_SELECT,
 	SS_TRANS_DELETE,
 	SS_TRANS_INSERT,
 	SS_HIT,
 	SS_LEAD,
 	SS_PREFER,
+	SS_ROW,
+	SS_MARKS,
 	SS__COUNT
 };
 
@@ -62,6 +64,20 @@ enum {
 	"snippet(fts, 1, char(2), char(3), '…', " SNIPPET_TOKENS ") " \
 	"FROM fts JOIN items i ON i.id = fts.rowid JOIN versions v ON " \
 	"v.seq = i.seq WHERE fts MATCH ?1 AND fts.rowid = ?12"
+#define SQL_ROW "SELECT " HIT_COLS "NULL, NULL " \
+	"FROM items i JOIN versions v ON v.seq = i.seq WHERE i.id = ?12"
+/*
+ * The marked headline and snippet of a page's matching hits, in one walk
+ * of the matches between the lowest (?15) and highest (?16) of their ids
+ * (a JSON array, ?17). One walk: each FTS5 MATCH statement started costs
+ * a seek per term in every segment (~75 us at 200k items), and the range
+ * lies within the candidate window just walked. The unary + keeps the
+ * id list a filter, so highlight() and snippet() run for those rows only.
+ */
+#define SQL_MARKS "SELECT fts.rowid, highlight(fts, 0, char(2), char(3)), " \
+	"snippet(fts, 1, char(2), char(3), '…', " SNIPPET_TOKENS ") " \
+	"FROM fts WHERE fts MATCH ?1 AND fts.rowid >= ?15 AND " \
+	"fts.rowid <= ?16 AND +fts.rowid IN (SELECT value FROM json_each(?17))"
 #define SQL_LEAD "SELECT " HIT_COLS \
 	"fts.headline, fts.body " \
 	"FROM items i JOIN versions v ON v.seq = i.seq LEFT JOIN fts ON " \
@@ -79,16 +95,21 @@ enum {
 static const char *const ss_sql[SS__COUNT] = {
 	[SS_TOPICS_DELETE] = "DELETE FROM item_topics WHERE item_id = ?1",
 	/* The same derivation as migration 4's backfill. */
-	[SS_TOPICS_INSERT] = "WITH x(u, n, c) AS (SELECT "
+	/*
+	 * A SELECT, and each topic added with a one-row INSERT: an INSERT
+	 * ... SELECT needs a statement journal, and opening one makes FTS5
+	 * write its pending terms out as a new segment (xSavepoint) -- once
+	 * an item, which made a bulk import six times slower.
+	 */
+	[SS_TOPICS_SELECT] = "WITH x(u, n, c) AS (SELECT "
 	    "json_extract(value, '$.uri'), json_extract(value, '$.name'), "
 	    "json_extract(value, '$.code') FROM json_each(CASE WHEN "
 	    "json_valid(?2) THEN ?2 ELSE '{}' END, '$.item.subjects')), "
 	    "t(topic) AS (SELECT u FROM x UNION SELECT n FROM x UNION "
 	    "SELECT c FROM x UNION SELECT replace(u, rtrim(u, "
 	    "replace(replace(u, '/', ''), ':', '')), '') FROM x) "
-	    "INSERT OR IGNORE INTO item_topics (topic, item_id) "
-	    "SELECT lower(topic), ?1 FROM t "
-	    "WHERE typeof(topic) = 'text' AND topic != ''",
+	    "SELECT DISTINCT lower(topic) FROM t "
+	    "WHERE typeof(topic) = 'text' AND topic != '' AND ?1 = ?1",
 	[SS_TRANS_DELETE] = "DELETE FROM translations WHERE uri = ?1",
 	[SS_TRANS_INSERT] = "INSERT OR REPLACE INTO translations (uri, "
 	    "of_uri, by) SELECT ?1, o, b FROM (SELECT "
@@ -102,12 +123,14 @@ static const char *const ss_sql[SS__COUNT] = {
 	[SS_HIT] = SQL_HIT,
 	[SS_LEAD] = SQL_LEAD,
 	[SS_PREFER] = SQL_PREFER,
+	[SS_ROW] = SQL_ROW,
+	[SS_MARKS] = SQL_MARKS,
 };
 
 /* Parameters of the search statements, by meaning. */
 enum {
 	P_MATCH = 1, P_LANG, P_TYPE, P_PROFILE, P_CENTER, P_TOPIC, P_COUNTRY,
-	P_FROM, P_TO, P_NOW, P_AUD, P_ID, P_URI
+	P_FROM, P_TO, P_NOW, P_AUD, P_ID, P_URI, P_ALL, P_LO, P_HI, P_IDS
 };
 
 static sqlite3_stmt *
@@ -161,6 +184,40 @@ run_item(struct mb_store *st, int which, int64_t id, const char *uri,
 	return MB_OK;
 }
 
+/* The same derivation as migration 4's backfill, topic by topic. */
+static int
+put_topics(struct mb_store *st, int64_t id, const struct mb_store_version *v,
+    struct mb_diag *d)
+{
+	sqlite3_stmt	*s, *add;
+	int		 rc;
+
+	if ((s = ss_stmt(st, SS_TOPICS_SELECT, d)) == NULL)
+		return MB_ERR_STORE;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, v->envelope, (int)v->envelope_len,
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((add = mb_sqlite_stmt(st, STMT_TOPIC_ADD, d)) == NULL) {
+			sqlite3_reset(s);
+			return MB_ERR_STORE;
+		}
+		sqlite3_bind_value(add, 1, sqlite3_column_value(s, 0));
+		sqlite3_bind_int64(add, 2, id);
+		rc = sqlite3_step(add);
+		sqlite3_reset(add);
+		if (rc != SQLITE_DONE) {
+			rc = mb_sqlite_err(st, d, "search index");
+			sqlite3_reset(s);
+			return rc;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return mb_sqlite_err(st, d, "search index");
+	return MB_OK;
+}
+
 static bool
 has_word(const struct mb_store_version *v, const char *w)
 {
@@ -182,8 +239,8 @@ mb_sqlite_search_put(struct mb_store *st, int64_t item_id, bool is_new,
 	if (!is_new && (rc = run_item(st, SS_TOPICS_DELETE, item_id, NULL,
 	    NULL, d)) != MB_OK)
 		return rc;
-	if (has_word(v, "\"subjects\"") && (rc = run_item(st,
-	    SS_TOPICS_INSERT, item_id, NULL, v, d)) != MB_OK)
+	if (has_word(v, "\"subjects\"") && (rc = put_topics(st, item_id, v,
+	    d)) != MB_OK)
 		return rc;
 	if (!is_new && (rc = run_item(st, SS_TRANS_DELETE, 0, v->uri, NULL,
 	    d)) != MB_OK)
@@ -403,11 +460,24 @@ lead(const char *body, struct mb_buf *out)
 	return mb_buf_puts(out, "…");
 }
 
+/* A page hit's marked headline and snippet, from SQL_MARKS. */
+struct mark {
+	int64_t	 show;		/* the item shown */
+	bool	 swapped;	/* a translation of the candidate */
+	bool	 have;		/* headline and snippet below */
+	size_t	 headline;	/* offsets into page.marks */
+	size_t	 snippet;
+};
+
 struct page {
 	sqlite3_stmt	*hit;
 	sqlite3_stmt	*lead;
 	sqlite3_stmt	*prefer;
+	sqlite3_stmt	*row;
+	sqlite3_stmt	*marks_st;
 	struct mb_buf	 snippet;
+	struct mb_buf	 marks;		/* NUL-terminated strings */
+	struct mark	 mark[MB_STORE_SEARCH_MAX_LIMIT];
 };
 
 static int
@@ -418,11 +488,78 @@ prep(struct mb_store *st, int which, sqlite3_stmt **s, struct mb_diag *d)
 	return MB_OK;
 }
 
-/* Emits one page hit: the item id (matched or its translation). */
+/* Appends s and its NUL to b; *off says where it starts. */
+static int
+put_str(struct mb_buf *b, const char *s, size_t *off)
+{
+	*off = b->len;
+	return mb_buf_append(b, s, strlen(s) + 1);
+}
+
+/*
+ * Fills the marks of the page's hits m[0..n) that show a candidate itself
+ * (not swapped), all in one SQL_MARKS walk.
+ */
+static int
+fill_marks(struct mb_store *st, struct page *p,
+    const struct mb_store_search_query *q, struct mark *m, int n,
+    struct mb_diag *d)
+{
+	struct mb_buf	 ids = MB_BUF_INIT;
+	sqlite3_stmt	*s = p->marks_st;
+	int64_t		 lo = INT64_MAX, hi = INT64_MIN;
+	int		 rc = MB_OK;
+
+	for (int i = 0; i < n && rc == MB_OK; i++) {
+		if (m[i].swapped)
+			continue;
+		if (m[i].show < lo)
+			lo = m[i].show;
+		if (m[i].show > hi)
+			hi = m[i].show;
+		rc = mb_buf_printf(&ids, "%s%lld", ids.len == 0 ? "[" : ",",
+		    (long long)m[i].show);
+	}
+	if (rc != MB_OK || ids.len == 0 || (rc = mb_buf_putc(&ids, ']')) !=
+	    MB_OK)
+		goto out;
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, P_MATCH, q->match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, P_LO, lo);
+	sqlite3_bind_int64(s, P_HI, hi);
+	sqlite3_bind_text(s, P_IDS, ids.data, (int)ids.len, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		for (int i = 0; i < n; i++) {
+			if (m[i].show != id || m[i].swapped || m[i].have)
+				continue;
+			if (put_str(&p->marks, unmarked(s, 1), &m[i].headline) !=
+			    MB_OK || put_str(&p->marks, unmarked(s, 2),
+			    &m[i].snippet) != MB_OK) {
+				rc = MB_ERR_NOMEM;
+				goto out;
+			}
+			m[i].have = true;
+		}
+	}
+	rc = rc == SQLITE_DONE ? MB_OK : search_err(st, d);
+out:
+	sqlite3_reset(s);
+	mb_buf_free(&ids);
+	return rc;
+}
+
+/*
+ * Emits one page hit: the item id (matched or its translation). With
+ * marks from fill_marks() only the item's columns are read; otherwise
+ * the hit is looked up with its own MATCH (a translation, which may not
+ * match: then its lead is the snippet).
+ */
 static int
 emit(struct mb_store *st, struct page *p,
     const struct mb_store_search_query *q, const struct cand *c,
-    int64_t show_id, const char *matched_uri,
+    int64_t show_id, const char *matched_uri, const struct mark *mk,
     int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
     struct mb_diag *d)
 {
@@ -431,11 +568,19 @@ emit(struct mb_store *st, struct page *p,
 	int				 rc;
 	bool				 hl = true;
 
-	s = p->hit;
-	sqlite3_reset(s);
-	sqlite3_bind_text(s, P_MATCH, q->match, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, P_ID, show_id);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+	if (mk->have) {
+		s = p->row;
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, P_ID, show_id);
+		rc = sqlite3_step(s);
+	} else {
+		s = p->hit;
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, P_MATCH, q->match, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, P_ID, show_id);
+		rc = sqlite3_step(s);
+	}
+	if (rc != SQLITE_ROW) {
 		if (rc != SQLITE_DONE)
 			return search_err(st, d);
 		/* A translation that does not match: show its lead. */
@@ -459,15 +604,20 @@ emit(struct mb_store *st, struct page *p,
 	if (h.headline == NULL)
 		h.headline = "";
 	h.first_ms = sqlite3_column_int64(s, 8);
-	h.headline_marked = unmarked(s, 9);
 	mb_buf_reset(&p->snippet);
-	if (hl)
-		rc = mb_buf_puts(&p->snippet, unmarked(s, 10));
-	else
-		rc = lead(unmarked(s, 10), &p->snippet);
-	if (rc != MB_OK)
-		return MB_ERR_NOMEM;
-	h.snippet = mb_buf_cstr(&p->snippet);
+	if (hl && mk->have) {
+		h.headline_marked = p->marks.data + mk->headline;
+		h.snippet = p->marks.data + mk->snippet;
+	} else {
+		h.headline_marked = unmarked(s, 9);
+		if (hl)
+			rc = mb_buf_puts(&p->snippet, unmarked(s, 10));
+		else
+			rc = lead(unmarked(s, 10), &p->snippet);
+		if (rc != MB_OK)
+			return MB_ERR_NOMEM;
+		h.snippet = mb_buf_cstr(&p->snippet);
+	}
 	h.bm25 = c->bm25;
 	h.score = c->score;
 	h.matched_uri = matched_uri;
@@ -493,7 +643,7 @@ preferred(struct mb_store *st, struct page *p,
 	sqlite3_bind_int64(s, P_NOW, now);
 	sqlite3_bind_int64(s, P_AUD, q->audiences);
 	sqlite3_bind_text(s, P_URI, c->group, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, P_URI + 1, q->all);
+	sqlite3_bind_int(s, P_ALL, q->all);
 	sqlite3_bind_int64(s, P_ID, c->id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -557,11 +707,11 @@ mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
     int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
     struct mb_store_search_result *out, struct mb_diag *d)
 {
-	struct page	 p = { NULL, NULL, NULL, MB_BUF_INIT };
+	struct page	 p;
 	struct mb_buf	 muri = MB_BUF_INIT;
 	struct cand	*c;
 	int64_t		 now;
-	int		 n = 0, rc;
+	int		 n = 0, np, rc;
 	bool		 more;
 
 	if (q->match == NULL || q->match[0] == '\0')
@@ -574,6 +724,7 @@ mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "search: offset must be from 0 to %d (only the best %d "
 		    "hits are ranked)", CANDIDATES - q->limit, CANDIDATES);
+	memset(&p, 0, sizeof(p));	/* the buffers too: MB_BUF_INIT */
 	now = q->now_ms != 0 ? q->now_ms : mb_time_now_ms();
 	if ((c = calloc(CANDIDATES, sizeof(*c))) == NULL)
 		return MB_ERR_NOMEM;
@@ -598,19 +749,25 @@ mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
 		goto out;
 	if ((rc = prep(st, SS_HIT, &p.hit, d)) != MB_OK ||
 	    (rc = prep(st, SS_LEAD, &p.lead, d)) != MB_OK ||
-	    (rc = prep(st, SS_PREFER, &p.prefer, d)) != MB_OK)
+	    (rc = prep(st, SS_PREFER, &p.prefer, d)) != MB_OK ||
+	    (rc = prep(st, SS_ROW, &p.row, d)) != MB_OK ||
+	    (rc = prep(st, SS_MARKS, &p.marks_st, d)) != MB_OK)
 		goto out;
-	for (int i = q->offset; i < n && i < q->offset + q->limit; i++) {
-		int64_t	show;
-		bool	swapped;
+	np = n - q->offset < q->limit ? n - q->offset : q->limit;
+	for (int i = 0; i < np; i++)
+		if ((rc = preferred(st, &p, q, now, &c[q->offset + i],
+		    &p.mark[i].show, &p.mark[i].swapped, d)) != MB_OK)
+			goto out;
+	if ((rc = fill_marks(st, &p, q, p.mark, np, d)) != MB_OK)
+		goto out;
+	for (int i = 0; i < np; i++) {
+		const struct cand *ci = &c[q->offset + i];
 
-		if ((rc = preferred(st, &p, q, now, &c[i], &show, &swapped,
-		    d)) != MB_OK)
+		if (p.mark[i].swapped && (rc = uri_of(st, ci->id, &muri, d)) !=
+		    MB_OK)
 			goto out;
-		if (swapped && (rc = uri_of(st, c[i].id, &muri, d)) != MB_OK)
-			goto out;
-		rc = emit(st, &p, q, &c[i], show, swapped ?
-		    mb_buf_cstr(&muri) : NULL, cb, arg, d);
+		rc = emit(st, &p, q, ci, p.mark[i].show, p.mark[i].swapped ?
+		    mb_buf_cstr(&muri) : NULL, &p.mark[i], cb, arg, d);
 		if (rc != MB_OK) {
 			if (rc > 0)
 				rc = MB_OK;
@@ -628,7 +785,12 @@ out:
 		sqlite3_reset(p.lead);
 	if (p.prefer != NULL)
 		sqlite3_reset(p.prefer);
+	if (p.row != NULL)
+		sqlite3_reset(p.row);
+	if (p.marks_st != NULL)
+		sqlite3_reset(p.marks_st);
 	mb_buf_free(&p.snippet);
+	mb_buf_free(&p.marks);
 	mb_buf_free(&muri);
 	return rc;
 }
@@ -661,7 +823,7 @@ mb_store_translations(struct mb_store *st, const char *uri, bool all,
 	    SQLITE_OK)
 		return mb_sqlite_err(st, d, "translations");
 	sqlite3_bind_text(s, P_URI, uri, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, P_URI + 1, all);
+	sqlite3_bind_int(s, P_ALL, all);
 	sqlite3_bind_int64(s, P_NOW, now_ms != 0 ? now_ms : mb_time_now_ms());
 	sqlite3_bind_int64(s, P_AUD, audiences);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
