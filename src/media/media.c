@@ -347,3 +347,28 @@ fail:
 	json_decref(arr);
 	return NULL;
 }
+
+int
+mb_media_srcset(const json_t *renditions, bool webp, struct mb_buf *out)
+{
+	const json_t	*r;
+	size_t		 i, n = 0;
+	char		 h[65];
+
+	json_array_foreach(renditions, i, r) {
+		const char *ct = json_string_value(json_object_get(r,
+		    "contentType"));
+		json_int_t w = json_integer_value(json_object_get(r, "width"));
+
+		if (ct == NULL || strncmp(ct, "image/", 6) != 0 || w <= 0 ||
+		    (strcmp(ct, "image/webp") == 0) != webp ||
+		    mb_media_href_hash(json_string_value(json_object_get(r,
+		    "href")), h) != MB_OK)
+			continue;
+		if (mb_buf_printf(out, "%s/media/%s %lldw", n > 0 ? ", " : "",
+		    h, (long long)w) != MB_OK)
+			return MB_ERR_NOMEM;
+		n++;
+	}
+	return n > 0 ? MB_OK : MB_ERR_NOTFOUND;
+}

@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "store/store.h"
 
@@ -181,6 +182,15 @@ int mb_media_href(const char *hash, const char *mime, char *out, size_t n);
  * /media/<hex> or /blobs/<hex>). MB_ERR_INVAL when it names none.
  */
 int mb_media_href_hash(const char *href, char hash[65]);
+
+/*
+ * For pages: the srcset of an item's picture renditions (a ninjs array,
+ * borrowed) -- "/media/<hex> 320w, /media/<hex> 800w, ..." -- of the
+ * WebP ones (webp) or of the others (the JPEG/PNG fallback), appended
+ * to out. Renditions whose href names no blob, or without a width, are
+ * left out. MB_ERR_NOTFOUND when none is left.
+ */
+int mb_media_srcset(const json_t *renditions, bool webp, struct mb_buf *out);
 
 /* ---- Audio and video --------------------------------------------- */
 

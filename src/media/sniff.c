@@ -11,6 +11,8 @@
 #include <magic.h>
 #include <vips/vips.h>
 
+#include "base/log.h"
+
 #define MiB (1024 * 1024)
 
 /*
@@ -58,6 +60,17 @@ static int		 init_rc;
 static char		 init_msg[256];
 static bool		 have_heif;
 
+/* libvips' own warnings ("error in tile ...") go to the log, quietly. */
+static void
+mb_vips_log(const gchar *domain, GLogLevelFlags level, const gchar *msg,
+    gpointer arg)
+{
+	(void)domain;
+	(void)level;
+	(void)arg;
+	log_debug("media: libvips: %s", msg);
+}
+
 static void
 start(void)
 {
@@ -75,6 +88,8 @@ start(void)
 	vips_cache_set_max(0);
 	vips_cache_set_max_mem(0);
 	vips_leak_set(FALSE);
+	g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE |
+	    G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, mb_vips_log, NULL);
 	have_heif = vips_type_find("VipsOperation", "heifload_buffer") != 0;
 	av_log_set_level(AV_LOG_QUIET);
 	if ((magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) == NULL ||

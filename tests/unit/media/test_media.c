@@ -410,6 +410,21 @@ test_picture_stripped(void **state)
 	    json_array_get(js, 4), "width")), 1600);
 	assert_true(strncmp(json_string_value(json_object_get(
 	    json_array_get(js, 4), "href")), "ni:///sha-256;", 14) == 0);
+	{
+		struct mb_buf b = MB_BUF_INIT;
+
+		assert_int_equal(mb_media_srcset(js, true, &b), MB_OK);
+		assert_non_null(strstr(b.data, " 320w, /media/"));
+		assert_non_null(strstr(b.data, " 1600w"));
+		assert_non_null(strstr(b.data, s.r[5].hash));
+		assert_null(strstr(b.data, s.r[4].hash));
+		mb_buf_reset(&b);
+		assert_int_equal(mb_media_srcset(js, false, &b), MB_OK);
+		assert_non_null(strstr(b.data, s.r[4].hash));
+		mb_buf_free(&b);
+		assert_int_equal(mb_media_srcset(json_array_get(js, 0), false,
+		    &b), MB_ERR_NOTFOUND);
+	}
 	json_decref(js);
 	mb_media_set_free(&s);
 	free(withgps);
