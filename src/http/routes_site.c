@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "http/template.h"
 #include "http_int.h"
+#include "media/media.h"
 #include "site_int.h"
 #include "text/highlight.h"
 #include "text/lang.h"
@@ -455,7 +456,7 @@ pictures(struct mb_page *p, struct mb_tval *list, const json_t *item,
     const char *alt, bool nested)
 {
 	const json_t	*rends = json_object_get(item, "renditions"), *o;
-	struct mb_buf	 srcset = MB_BUF_INIT;
+	struct mb_buf	 srcset = MB_BUF_INIT, srcb = MB_BUF_INIT;
 	const char	*src = NULL;
 	int64_t		 w = 0, h = 0, best = 0;
 	size_t		 i;
@@ -467,7 +468,13 @@ pictures(struct mb_page *p, struct mb_tval *list, const json_t *item,
 		    "contentType"));
 		int64_t rw = json_integer_value(json_object_get(o, "width"));
 		int64_t rh = json_integer_value(json_object_get(o, "height"));
+		char hx[65], local[80];
 
+		/* A content-addressed href (ni:) is served here (media.md). */
+		if (href != NULL && mb_media_href_hash(href, hx) == MB_OK) {
+			snprintf(local, sizeof(local), "/media/%s", hx);
+			href = local;
+		}
 		if (href == NULL || ct == NULL || strncmp(ct, "image/", 6) !=
 		    0 || !mb_url_safe(href) || strpbrk(href, " ,") != NULL)
 			continue;
@@ -478,7 +485,9 @@ pictures(struct mb_page *p, struct mb_tval *list, const json_t *item,
 		}
 		/* The src: the widest up to 1024 px, for old browsers. */
 		if (src == NULL || (rw > best && rw <= 1024)) {
-			src = href;
+			mb_buf_reset(&srcb);
+			mb_buf_puts(&srcb, href);
+			src = mb_buf_cstr(&srcb);
 			best = rw;
 			w = rw;
 			h = rh;
@@ -497,6 +506,7 @@ pictures(struct mb_page *p, struct mb_tval *list, const json_t *item,
 		}
 	}
 	mb_buf_free(&srcset);
+	mb_buf_free(&srcb);
 	json_array_foreach(json_object_get(item, "associations"), i, o) {
 		const char *t = json_string_value(json_object_get(o, "type"));
 
