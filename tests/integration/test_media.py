@@ -334,6 +334,11 @@ def test_crosses_two_centers(w):
            206, "then served with ranges")
         exp = fedlib.mb("export", manama.dir)
         check(pic["renditions"][0]["href"] in exp, "renditions in the item")
+        # Manama's page shows the picture from its own /media/.
+        page = mc.get("/ar/items/%s/%s" % (center, local))
+        eq(page.status, 200, "the item's page")
+        check(any(u in page.text for u in pic["urls"]), "img from /media/",
+              page.text[:2000])
     except Exception:
         for c in (cairo, manama):
             with open(os.path.join(c.dir, "serve.log"), errors="replace") as f:
