@@ -718,7 +718,13 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 		else if (strcmp(done, "pickedup") == 0)
 			mb_buf_puts(&b, mb_page_msg(&p, "flash.pickedup"));
 		else {
-			snprintf(k, sizeof(k), "action.%.20s", done);
+			/* "Done: published." -- the state the action made. */
+			snprintf(k, sizeof(k), "status.%s",
+			    strcmp(done, "submit") == 0 ? "submitted" :
+			    strcmp(done, "publish") == 0 ? "published" :
+			    strcmp(done, "withhold") == 0 ? "withheld" :
+			    strcmp(done, "cancel") == 0 ? "canceled" :
+			    "embargoed");
 			mb_i18n_subst(mb_page_msg(&p, "flash.done"),
 			    mb_page_msg(&p, k), &b);
 		}

@@ -348,8 +348,12 @@ int mb_store_list(struct mb_store *st, const struct mb_store_filter *f,
 #define MB_STORE_HIT_OPEN	'\x02'
 #define MB_STORE_HIT_CLOSE	'\x03'
 
-/* The most candidates ranked per query, and the most hits per page. */
-#define MB_STORE_SEARCH_CANDIDATES	1000
+/*
+ * The most candidates ranked per query (the newest visible matches; each
+ * costs an items lookup and a bm25 evaluation: docs/benchmarks.md,
+ * "search"), and the most hits per page.
+ */
+#define MB_STORE_SEARCH_CANDIDATES	500
 #define MB_STORE_SEARCH_MAX_LIMIT	100
 
 struct mb_store_search_query {

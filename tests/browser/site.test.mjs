@@ -122,6 +122,28 @@ await step('reader: a clear 404', async () => {
   await shot(reader, '06-ar-404');
 });
 
+// Accessibility: axe-core (npm, pinned) on each page type, WCAG 2 A/AA,
+// contrast included; any violation fails.
+async function axe(page, what) {
+  await page.addScriptTag({ path: join(process.cwd(), 'node_modules/axe-core/axe.min.js') });
+  // Item bodies are the writers' HTML (through the sanitizer): an image
+  // a writer left without alt is the content's fault, not the site's.
+  const res = await page.evaluate(async () => await window.axe.run({ exclude: [['.body']] },
+    { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const v = res.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(v, [], `${what}: accessibility violations`);
+}
+
+await step('accessibility: front, item, search, 404, newsroom pass axe (WCAG 2.1 AA)', async () => {
+  const a = await person({ locale: 'ar', bypassCSP: true });
+  for (const path of ['/ar/', '/ar/items/cairo/01jsite0ar000000000000000a',
+    '/ru/items/cairo/01jsite0ru000000000000000b', '/en/search?q=water',
+    '/fr/events', '/ar/nope', '/newsroom/']) {
+    await a.goto(BASE + path);
+    await axe(a, path);
+  }
+});
+
 // Reading needs no JavaScript at all.
 await step('reader without JavaScript: pages read the same', async () => {
   const nojs = await person({ locale: 'en', javaScriptEnabled: false });
