@@ -36,6 +36,7 @@ struct mb_prepared {
 	char			*body;
 	char			 alias[64];	/* "item:<hash>", or "" */
 	struct mb_text_tokens	*tokens[2];	/* headline, body, or NULL */
+	char			*subjects;	/* item.subjects as JSON, or NULL */
 };
 
 static int
@@ -97,6 +98,7 @@ mb_prepared_free(struct mb_prepared *p)
 	free(p->body);
 	mb_text_tokens_free(p->tokens[0]);
 	mb_text_tokens_free(p->tokens[1]);
+	free(p->subjects);
 	free(p);
 }
 
@@ -360,6 +362,15 @@ mb_ingest_prepare(struct mb_ingest *ig, json_t *value,
 	json_decref(value);
 	if (rc == MB_OK)
 		rc = mb_ingest_text(p->env, &p->headline, &p->body, d);
+	if (rc == MB_OK) {
+		const json_t *subj = json_object_get(mb_envelope_item(p->env),
+		    "subjects");
+
+		/* The store's topics, without parsing the envelope there. */
+		if (json_is_array(subj) && (p->subjects = json_dumps(subj,
+		    JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
+			rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	}
 	if (rc == MB_OK && o->pretokenize != NULL) {
 		char		 lang[40];
 		const char	*l = index_language(mb_envelope_info(p->env),
@@ -426,6 +437,7 @@ mb_ingest_commit(struct mb_ingest *ig, struct mb_store *st,
 	v.first_ms = info->first_ms;
 	v.envelope = p->wire.data;
 	v.envelope_len = p->wire.len;
+	v.subjects = p->subjects;
 	t.language = index_language(info, lang);
 	t.headline = p->headline;
 	t.body = p->body;

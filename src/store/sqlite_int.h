@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "base/buf.h"
 #include "store/store.h"
 
 /* The migrations, oldest first, NULL-terminated. */
@@ -29,6 +30,7 @@ enum mb_sqlite_stmt {
 	STMT_CENTER_PUT,
 	STMT_CENTER_GET,
 	STMT_CENTER_LIST,
+	STMT_TOPIC_ADD,
 	STMT__COUNT
 };
 
@@ -41,6 +43,7 @@ struct mb_store {
 	sqlite3_stmt	*search_stmt[MB_SQLITE_SEARCH_STMTS];
 	int		 in_txn;
 	int		 schema_version;
+	struct mb_buf	 fts_h, fts_b;	/* index_item()'s, kept for reuse */
 };
 
 /* The statement for slot s, reset and with its bindings cleared. */

@@ -104,12 +104,12 @@ static const char *const ss_sql[SS__COUNT] = {
 	[SS_TOPICS_SELECT] = "WITH x(u, n, c) AS (SELECT "
 	    "json_extract(value, '$.uri'), json_extract(value, '$.name'), "
 	    "json_extract(value, '$.code') FROM json_each(CASE WHEN "
-	    "json_valid(?2) THEN ?2 ELSE '{}' END, '$.item.subjects')), "
+	    "json_valid(?2) THEN ?2 ELSE '{}' END, ?3)), "
 	    "t(topic) AS (SELECT u FROM x UNION SELECT n FROM x UNION "
 	    "SELECT c FROM x UNION SELECT replace(u, rtrim(u, "
 	    "replace(replace(u, '/', ''), ':', '')), '') FROM x) "
 	    "SELECT DISTINCT lower(topic) FROM t "
-	    "WHERE typeof(topic) = 'text' AND topic != '' AND ?1 = ?1",
+	    "WHERE typeof(topic) = 'text' AND topic != ''",
 	[SS_TRANS_DELETE] = "DELETE FROM translations WHERE uri = ?1",
 	[SS_TRANS_INSERT] = "INSERT OR REPLACE INTO translations (uri, "
 	    "of_uri, by) SELECT ?1, o, b FROM (SELECT "
@@ -194,9 +194,14 @@ put_topics(struct mb_store *st, int64_t id, const struct mb_store_version *v,
 
 	if ((s = ss_stmt(st, SS_TOPICS_SELECT, d)) == NULL)
 		return MB_ERR_STORE;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, v->envelope, (int)v->envelope_len,
-	    SQLITE_STATIC);
+	if (v->subjects != NULL) {
+		sqlite3_bind_text(s, 2, v->subjects, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, "$", -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(s, 2, v->envelope, (int)v->envelope_len,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, "$.item.subjects", -1, SQLITE_STATIC);
+	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((add = mb_sqlite_stmt(st, STMT_TOPIC_ADD, d)) == NULL) {
 			sqlite3_reset(s);

@@ -76,6 +76,12 @@ struct mb_store_version {
 	int64_t		 received_ms;	/* when this node accepted it */
 	const char	*envelope;	/* the signed envelope, verbatim */
 	size_t		 envelope_len;
+	/*
+	 * Optional: the envelope's item.subjects as JSON, when the caller
+	 * has it at hand, so that the writer need not parse the envelope
+	 * for the topics. NULL: the store reads them from the envelope.
+	 */
+	const char	*subjects;
 };
 
 /*
