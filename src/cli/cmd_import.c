@@ -3,10 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,13 +79,32 @@ queue_push(struct queue *q, struct job *j)
 	pthread_mutex_unlock(&q->lock);
 }
 
-/* 1 with a job, 0 when the producer is done and the queue empty. */
+/*
+ * 1 with a job, 0 when the producer is done and the queue empty, -1 when
+ * none came within wait_ms (< 0: wait as long as it takes).
+ */
 static int
-queue_pop(struct queue *q, struct job *j)
+queue_pop(struct queue *q, struct job *j, int wait_ms)
 {
+	struct timespec	until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
 	pthread_mutex_lock(&q->lock);
-	while (q->count == 0 && !q->done)
-		pthread_cond_wait(&q->not_empty, &q->lock);
+	while (q->count == 0 && !q->done) {
+		if (wait_ms < 0) {
+			pthread_cond_wait(&q->not_empty, &q->lock);
+		} else if (pthread_cond_timedwait(&q->not_empty, &q->lock,
+		    &until) == ETIMEDOUT) {
+			pthread_mutex_unlock(&q->lock);
+			return -1;
+		}
+	}
 	if (q->count == 0) {
 		pthread_mutex_unlock(&q->lock);
 		return 0;
@@ -92,17 +115,6 @@ queue_pop(struct queue *q, struct job *j)
 	pthread_cond_signal(&q->not_full);
 	pthread_mutex_unlock(&q->lock);
 	return 1;
-}
-
-static int
-queue_empty(struct queue *q)
-{
-	int e;
-
-	pthread_mutex_lock(&q->lock);
-	e = q->count == 0;
-	pthread_mutex_unlock(&q->lock);
-	return e;
 }
 
 static void
@@ -317,7 +329,18 @@ report_refusal(const struct job *j)
 		    j->why);
 }
 
-#define BATCH 1000
+/*
+ * When the writer commits. Every commit makes FTS5 write the terms it
+ * holds as a new index segment that later inserts must merge, so small
+ * transactions cost far more than their share: commit after BATCH items
+ * (about what fills FTS5's 8 MB of pending terms, see sqlite.c), or after
+ * BATCH_MS so that other writers of the store (the server) never wait
+ * long, or when the parsing thread has had nothing for IDLE_MS (a slow
+ * pipe: make what came visible).
+ */
+#define BATCH		8000
+#define BATCH_MS	2000
+#define IDLE_MS		200
 
 static int
 run(int argc, char **argv)
@@ -336,13 +359,24 @@ run(int argc, char **argv)
 	struct mb_diag		 d = { "" };
 	struct job		 j;
 	pthread_t		 th;
+	pthread_condattr_t	 ca;
 	const char		*audience = "public";
-	int64_t			 start, last_draw = 0;
+	int64_t			 start, last_draw = 0, txn_start = 0;
 	size_t			 done_bytes = 0, base_bytes = 0;
 	const char		*cur_file = NULL;
 	int			 ch, rc, in_txn = 0, pending = 0, quiet = 0;
 	int			 tty = isatty(STDERR_FILENO);
 
+#ifdef __GLIBC__
+	/*
+	 * FTS5 frees megabytes of pending terms at every flush and glibc
+	 * gave them back to the kernel each time (brk), to fault them in
+	 * again at once; with two threads every shrink also cost a TLB
+	 * shootdown. Keep up to 64 MB of freed heap instead.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
+#endif
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -373,7 +407,10 @@ run(int argc, char **argv)
 
 	memset(&q, 0, sizeof(q));
 	pthread_mutex_init(&q.lock, NULL);
-	pthread_cond_init(&q.not_empty, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q.not_empty, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&q.not_full, NULL);
 	memset(&pr, 0, sizeof(pr));
 	pr.q = &q;
@@ -394,8 +431,22 @@ run(int argc, char **argv)
 		goto out;
 	}
 	rc = MB_OK;
-	while (queue_pop(&q, &j)) {
+	for (;;) {
 		struct mb_ingest_result r;
+		int			got;
+
+		got = queue_pop(&q, &j, in_txn ? IDLE_MS : -1);
+		if (got == 0)
+			break;
+		if (got < 0) {
+			if (rc == MB_OK)
+				rc = mb_store_commit(st, &d);
+			else
+				mb_store_rollback(st);
+			in_txn = 0;
+			pending = 0;
+			continue;
+		}
 
 		if (j.file != cur_file) {
 			if (cur_file != NULL)
@@ -410,8 +461,10 @@ run(int argc, char **argv)
 			continue;
 		}
 		if (rc == MB_OK && !in_txn) {
-			if ((rc = mb_store_begin(st, &d)) == MB_OK)
+			if ((rc = mb_store_begin(st, &d)) == MB_OK) {
 				in_txn = 1;
+				txn_start = mb_time_mono_ms();
+			}
 		}
 		if (rc == MB_OK) {
 			struct mb_diag d1 = { "" };
@@ -437,7 +490,7 @@ run(int argc, char **argv)
 		}
 		mb_prepared_free(j.p);
 		if (rc == MB_OK && in_txn && (pending >= BATCH ||
-		    queue_empty(&q))) {
+		    mb_time_mono_ms() - txn_start >= BATCH_MS)) {
 			rc = mb_store_commit(st, &d);
 			in_txn = 0;
 			pending = 0;
