@@ -19,6 +19,8 @@
 
 /* The most one response without Range reads into memory. */
 #define WHOLE_MAX ((size_t)512 * 1024 * 1024)
+/* The most one range answer carries (players ask again for the rest). */
+#define RANGE_MAX ((int64_t)8 * 1024 * 1024)
 
 /* ---- Upload -------------------------------------------------------- */
 
@@ -530,7 +532,12 @@ serve_blob(struct mb_req *r)
 	if (rr == 0) {
 		from = 0;
 		to = sb.st_size - 1;
-	}
+	} else if (to - from + 1 > RANGE_MAX)
+		/*
+		 * A player asks for "bytes=0-" and takes what comes: a
+		 * large video goes in pieces, never all into memory.
+		 */
+		to = from + RANGE_MAX - 1;
 	want = (size_t)(to - from + 1);
 	if (sb.st_size == 0)
 		want = 0;

@@ -259,6 +259,38 @@ def test_video(w):
     eq(pr.returncode, 0, "the stripped video decodes: " + pr.stderr)
 
 
+def test_large_ranges(w):
+    """A player's "bytes=0-" on a large file gets a piece, not the file."""
+    c = w.center("cairo")
+    conf = os.path.join(c.dir, "mediabridge.conf")
+    with open(conf) as f:
+        text = f.read()
+    with open(conf, "w") as f:
+        f.write(text.replace("max_body = 8388608", "max_body = 33554432"))
+    c.user_add("jou", "journalist")
+    c.serve()
+    jo = c.client(c.token_add("jou"))
+    n = 8000 * 2 * 600          # ten minutes of 8 kHz mono: 9.6 MB
+    wav = (b"RIFF" + struct.pack("<I", 36 + n) + b"WAVEfmt " +
+           struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16) + b"data" +
+           struct.pack("<I", n) + bytes(range(256)) * (n // 256))
+    r = jo.post("/api/v1/media", raw=wav)
+    eq(r.status, 201, "large WAV: %r" % r)
+    o = r.json["renditions"][0]
+    check(599 < o["duration"] < 601, "duration", o)
+    size = o["sizeInBytes"]
+    g = jo.get(r.json["urls"][0], headers={"Range": "bytes=0-"})
+    eq(g.status, 206, "open range")
+    eq(len(g.body), 8 * 1024 * 1024, "a piece")
+    eq(g.headers["content-range"], "bytes 0-%d/%d" % (8 * 1024 * 1024 - 1,
+                                                     size), "says so")
+    g2 = jo.get(r.json["urls"][0], headers={"Range": "bytes=%d-" %
+                                            (8 * 1024 * 1024)})
+    eq(g2.status, 206, "the rest")
+    eq(hashlib.sha256(g.body + g2.body).hexdigest(),
+       r.json["urls"][0].rsplit("/", 1)[1], "pieces make the whole")
+
+
 def test_gc(w):
     c, jo, _ = newsroom(w)
     ed = c
