@@ -436,11 +436,24 @@ parse_range(const char *h, int64_t size, int64_t *from, int64_t *to)
 	return 1;
 }
 
+/*
+ * One fetch at a time in this process: the exchange resumes into
+ * DIR/blobs/.../<hash>.part, which two fetches of the same blob (the
+ * fetcher and a reader's request, or two readers) must not share. A
+ * second asker waits, then finds the blob there.
+ */
+static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int
 mb_http_media_fetch(void *arg, const char *base, const char *hash,
     struct mb_diag *d)
 {
-	return mb_sync_blob_fetch(arg, base, hash, d);
+	int rc;
+
+	pthread_mutex_lock(&fetch_lock);
+	rc = mb_sync_blob_fetch(arg, base, hash, d);
+	pthread_mutex_unlock(&fetch_lock);
+	return rc;
 }
 
 static void
@@ -631,7 +644,7 @@ fetcher_fetch(void *arg, const char *base, const char *hash,
 	i = slot % BACKOFF_SLOTS;
 	if (strcmp(backoff[i].hash, hash) == 0 && now < backoff[i].next_ms)
 		return MB_ERR_AGAIN;
-	if ((rc = mb_sync_blob_fetch(n, base, hash, d)) == MB_OK) {
+	if ((rc = mb_http_media_fetch((void *)n, base, hash, d)) == MB_OK) {
 		if (strcmp(backoff[i].hash, hash) == 0)
 			backoff[i].hash[0] = '\0';
 		return MB_OK;
