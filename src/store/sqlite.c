@@ -142,6 +142,9 @@ register_tokenizer(struct mb_store *st, const struct mb_store_opts *opts,
 	if (rc != SQLITE_OK)
 		return mb_diag_set(d, MB_ERR_STORE,
 		    "store: cannot register the tokenizer");
+	if (mb_sqlite_search_register(api) != SQLITE_OK)
+		return mb_diag_set(d, MB_ERR_STORE,
+		    "store: cannot register mb_bm25");
 	return MB_OK;
 }
 

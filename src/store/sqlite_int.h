@@ -35,7 +35,7 @@ enum mb_sqlite_stmt {
 };
 
 /* sqlite_search.c's own prepared statements. */
-#define MB_SQLITE_SEARCH_STMTS 9
+#define MB_SQLITE_SEARCH_STMTS 10
 
 struct mb_store {
 	sqlite3		*db;
@@ -57,6 +57,8 @@ sqlite3_stmt *mb_sqlite_stmt(struct mb_store *st, enum mb_sqlite_stmt s,
  */
 int mb_sqlite_search_put(struct mb_store *st, int64_t item_id, bool is_new,
     const struct mb_store_version *v, struct mb_diag *d);
+/* Registers sqlite_search.c's FTS5 functions (mb_bm25) on a connection. */
+int mb_sqlite_search_register(fts5_api *api);
 /* Finalizes sqlite_search.c's statements (on close). */
 void mb_sqlite_search_close(struct mb_store *st);
 
