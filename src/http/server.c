@@ -16,12 +16,13 @@
 
 #include <microhttpd.h>
 #include <sodium.h>
+#include <zlib.h>
 
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "http_int.h"
 
-#define MAX_HEADERS 12
+#define MAX_HEADERS 16
 #define MAX_FORM 32
 #define JSON_MAX_DEPTH 64
 #define CACHE_SLOTS 4096
@@ -120,6 +121,10 @@ struct mb_req {
 	unsigned		 wakeups;
 	void			*data;
 	void			(*data_free)(void *);
+
+	/* mb_req_delegate(): the If-Match the delegated handler sees. */
+	bool			 delegating;
+	const char		*if_match;
 };
 
 /* ---------------------------------------------------------------- */
@@ -161,6 +166,8 @@ mb_req_query(struct mb_req *r, const char *name)
 const char *
 mb_req_header(struct mb_req *r, const char *name)
 {
+	if (r->delegating && strcasecmp(name, "If-Match") == 0)
+		return r->if_match;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -564,6 +571,65 @@ mb_resp_wait(struct mb_req *r, int64_t mono_deadline_ms)
 	r->deadline = mono_deadline_ms;
 }
 
+int
+mb_req_delegate(struct mb_req *r, const char *method, const char *path,
+    const char *body, const char *if_match, unsigned *status,
+    struct mb_buf *out)
+{
+	struct mb_route_match	 saved_m = r->m, m;
+	struct mb_buf		 saved_body = r->body;
+	const char		*saved_method = r->method;
+	int			 saved_nhdrs = r->nhdrs;
+	bool			 saved_priv = r->priv;
+	int64_t			 saved_ttl = r->ttl_ms;
+	char			*scratch;
+	int			 rc = MB_OK;
+
+	if (r->answered || r->delegating)
+		return MB_ERR_INVAL;
+	if ((scratch = strdup(path)) == NULL)
+		return MB_ERR_NOMEM;
+	if (mb_router_match(method, path, scratch, &m) != MB_OK) {
+		free(scratch);
+		return MB_ERR_NOTFOUND;
+	}
+	r->m = m;
+	r->method = method;
+	memset(&r->body, 0, sizeof(r->body));
+	if (body != NULL && mb_buf_puts(&r->body, body) != MB_OK)
+		rc = MB_ERR_NOMEM;
+	r->delegating = true;
+	r->if_match = if_match;
+	if (rc == MB_OK) {
+		m.route->handler(r);
+		*status = r->answered ? r->status : 500;
+		if (r->rbody != NULL && r->rlen > 0)
+			rc = mb_buf_append(out, r->rbody, r->rlen);
+	}
+	free(r->rbody);
+	r->rbody = NULL;
+	r->rlen = 0;
+	r->answered = false;
+	r->wait = false;
+	r->status = 0;
+	r->ctype[0] = '\0';
+	for (int i = saved_nhdrs; i < r->nhdrs; i++) {
+		free(r->hdrs[i].name);
+		free(r->hdrs[i].value);
+	}
+	r->nhdrs = saved_nhdrs;
+	r->priv = saved_priv;
+	r->ttl_ms = saved_ttl;
+	r->delegating = false;
+	r->if_match = NULL;
+	mb_buf_free(&r->body);
+	r->body = saved_body;
+	r->m = saved_m;
+	r->method = saved_method;
+	free(scratch);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- */
 /* The log generation and long-polls                                */
 
@@ -710,6 +776,75 @@ add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+/* True when the client takes gzip (and did not refuse it with q=0). */
+static bool
+accepts_gzip(struct mb_req *r)
+{
+	const char *ae = mb_req_header(r, "Accept-Encoding"), *g;
+
+	if (ae == NULL || (g = strstr(ae, "gzip")) == NULL)
+		return false;
+	g += 4;
+	while (*g == ' ')
+		g++;
+	return !(strncmp(g, ";q=0", 4) == 0 && strspn(g + 4, ".0") ==
+	    strcspn(g + 4, ", "));
+}
+
+static bool
+has_header(const struct mb_req *r, const char *name)
+{
+	for (int i = 0; i < r->nhdrs; i++)
+		if (strcasecmp(r->hdrs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Pages, feeds and JSON go gzip-compressed to clients that take it
+ * (readers on slow links); the ETag is then the compressed bytes'.
+ */
+static void
+maybe_gzip(struct mb_req *r)
+{
+	const char	*ct = r->ctype;
+	z_stream	 z;
+	char		*out;
+	size_t		 cap;
+
+	if (r->rlen < 256 || r->rbody == NULL ||
+	    has_header(r, "Content-Encoding") ||
+	    !(strncmp(ct, "text/", 5) == 0 || strstr(ct, "json") != NULL ||
+	    strstr(ct, "xml") != NULL))
+		return;
+	mb_resp_header(r, "Vary", "Accept-Encoding");
+	if (!accepts_gzip(r))
+		return;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return;
+	cap = deflateBound(&z, r->rlen);
+	if ((out = malloc(cap)) == NULL) {
+		deflateEnd(&z);
+		return;
+	}
+	z.next_in = (Bytef *)r->rbody;
+	z.avail_in = (uInt)r->rlen;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return;
+	}
+	free(r->rbody);
+	r->rbody = out;
+	r->rlen = z.total_out;
+	deflateEnd(&z);
+	mb_resp_header(r, "Content-Encoding", "gzip");
+}
+
 static char *
 cache_key(struct mb_req *r)
 {
@@ -719,6 +854,8 @@ cache_key(struct mb_req *r)
 	mb_buf_puts(&b, r->path);
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND,
 	    (MHD_KeyValueIterator)add_arg, &b);
+	if (accepts_gzip(r))
+		mb_buf_puts(&b, " gzip");
 	if (b.data == NULL)
 		return NULL;
 	return mb_buf_steal(&b);
@@ -826,6 +963,8 @@ authenticate(struct mb_req *r)
 static void
 dispatch(struct mb_req *r)
 {
+	if (r->pre_status == 404 && mb_site_not_found(r))
+		return;
 	if (r->pre_status == 404) {
 		mb_resp_error(r, 404, "not_found", "no such path: %.200s",
 		    r->path);
@@ -983,6 +1122,8 @@ queue(struct mb_req *r)
 
 	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
 	    r->status == 200 && !r->priv;
+	if (r->status == 200 || r->status == 404)
+		maybe_gzip(r);
 	if (r->status == 200 && strcmp(r->method, "PUT") != 0 &&
 	    strcmp(r->method, "POST") != 0 && !handler_etag(r)) {
 		/* A handler that names its bytes (media) set its own. */
@@ -990,8 +1131,9 @@ queue(struct mb_req *r)
 		mb_resp_header(r, "ETag", etag);
 		nm = etag_matches(mb_req_header(r, "If-None-Match"), etag);
 	}
-	mb_resp_header(r, "Cache-Control", cacheable ?
-	    "public, no-cache" : "private, no-store");
+	if (!has_header(r, "Cache-Control"))
+		mb_resp_header(r, "Cache-Control", cacheable ?
+		    "public, no-cache" : "private, no-store");
 	if (cacheable && r->srv->opts.cache_bytes > 0 &&
 	    !atomic_load(&r->srv->stopping)) {
 		cache_put(r, etag);
