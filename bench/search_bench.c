@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -602,6 +603,16 @@ recall(const char *work)
 
 	snprintf(sp, sizeof(sp), "%s/recall.db", work);
 	snprintf(pp, sizeof(pp), "%s/recall-plain.db", work);
+	/* Built afresh: with N 0 the work dir has an earlier run's. */
+	for (int k = 0; k < 2; k++) {
+		char f[1100];
+
+		for (int j = 0; j < 3; j++) {
+			snprintf(f, sizeof(f), "%s%s", k ? pp : sp,
+			    (const char *const[]){ "", "-wal", "-shm" }[j]);
+			unlink(f);
+		}
+	}
 	st = open_store(sp);
 	if (sqlite3_open(pp, &pdb) != SQLITE_OK)
 		die(pp, "cannot open");
