@@ -209,3 +209,22 @@ mb_store_registry_put(struct mb_store *st, int64_t version, const char *doc,
 	sqlite3_bind_blob(s, 2, doc, (int)len, SQLITE_STATIC);
 	return step_done(st, s, "registry put", d);
 }
+
+int
+mb_store_last_seq(struct mb_store *st, int64_t *seq, struct mb_diag *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((rc = prepare(st, "SELECT coalesce(max(seq), 0) FROM versions",
+	    &s, d)) != MB_OK)
+		return rc;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		rc = mb_sqlite_err(st, d, "last seq");
+		sqlite3_finalize(s);
+		return rc;
+	}
+	*seq = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return MB_OK;
+}

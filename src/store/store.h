@@ -225,6 +225,11 @@ int mb_store_peer_list(struct mb_store *st,
 int mb_store_peer_advance(struct mb_store *st, const char *center,
     int64_t cursor, int64_t received, int64_t refused, int64_t now_ms,
     struct mb_diag *d);
+/*
+ * The log's last seq (0 when empty): one index lookup, unlike
+ * mb_store_stats() which counts.
+ */
+int mb_store_last_seq(struct mb_store *st, int64_t *seq, struct mb_diag *d);
 /* Records a failed pull (the cursor stays). */
 int mb_store_peer_fail(struct mb_store *st, const char *center,
     const char *error, int64_t now_ms, struct mb_diag *d);

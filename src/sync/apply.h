@@ -3,6 +3,7 @@
 #ifndef MB_SYNC_APPLY_H
 #define MB_SYNC_APPLY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,5 +65,12 @@ struct mb_sync_apply_result {
 int mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
     const char *peer, int64_t next, struct mb_sync_apply_result *r,
     struct mb_diag *d);
+
+/*
+ * True while a batch is being applied in this process: the indexer
+ * thread then leaves the store's write lock to it (applying never waits
+ * on the search index).
+ */
+bool mb_sync_applying(void);
 
 #endif

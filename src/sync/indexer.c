@@ -6,10 +6,13 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "center/ingest.h"
 #include "item/envelope.h"
+#include "sync/apply.h"
 #include "text/lang.h"
 
 struct mb_sync_indexer {
@@ -55,7 +58,7 @@ index_some(struct mb_store *st, int64_t *done, struct mb_diag *d)
 	int		rc;
 
 	/* Small batches: the write lock is held while they are indexed. */
-	rc = mb_store_index_next(st, 64, text_of, &c, done, d);
+	rc = mb_store_index_next(st, 32, text_of, &c, done, d);
 	free(c.headline);
 	free(c.body);
 	return rc;
@@ -83,13 +86,24 @@ indexer_main(void *arg)
 	int64_t			 done;
 	int			 rc;
 
+	/*
+	 * Below the exchange and the server (Linux nices threads one by
+	 * one): pulled batches are applied first, indexed right after.
+	 */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	if ((rc = mb_center_store(ix->node, &st, &d)) != MB_OK) {
 		log_error("index: store: %s", mb_diag_msg(&d, rc));
 		return NULL;
 	}
 	while (!atomic_load(&ix->stop)) {
 		struct timespec ts = { 0, 100 * 1000000L };
+		struct timespec yield = { 0, 5 * 1000000L };
 
+		/* A batch being applied goes first. */
+		if (mb_sync_applying()) {
+			nanosleep(&yield, NULL);
+			continue;
+		}
 		if ((rc = index_some(st, &done, &d)) != MB_OK) {
 			if (rc != MB_ERR_AGAIN)
 				log_warn("index: %s", mb_diag_msg(&d, rc));

@@ -23,8 +23,13 @@ add_line(const struct mb_store_version *v, void *arg)
 	struct build_ctx *c = arg;
 
 	c->next = v->seq;
-	/* internal never leaves; network and public go to members. */
-	if (strcmp(v->audience, "internal") == 0)
+	/*
+	 * internal never leaves; network and public go to members. Drafts
+	 * and submitted versions stay in their newsroom: only published
+	 * versions travel.
+	 */
+	if (strcmp(v->audience, "internal") == 0 ||
+	    strcmp(v->workflow, "published") != 0)
 		return MB_OK;
 	if (mb_buf_printf(c->body, "{\"seq\":%lld,\"envelope\":",
 	    (long long)v->seq) != MB_OK ||
@@ -44,6 +49,10 @@ mb_sync_log_build(struct mb_store *st, int64_t after, int64_t limit,
 	struct build_ctx	c = { body, after, 0, 0 };
 	int			rc;
 
+	/* Envelopes are about 4 KB: one allocation for most responses. */
+	if (mb_buf_reserve(body, (size_t)(limit > 0 && limit < 4096 ?
+	    limit : 4096) * 4096) != MB_OK)
+		return MB_ERR_NOMEM;
 	if ((rc = mb_store_log(st, after, limit, add_line, &c, d)) != MB_OK)
 		return rc;
 	*next = c.next;
@@ -54,11 +63,11 @@ mb_sync_log_build(struct mb_store *st, int64_t after, int64_t limit,
 int64_t
 mb_sync_log_last(struct mb_store *st)
 {
-	struct mb_store_stats s;
+	int64_t seq;
 
-	if (mb_store_stats(st, &s, NULL) != MB_OK)
+	if (mb_store_last_seq(st, &seq, NULL) != MB_OK)
 		return 0;
-	return s.last_seq;
+	return seq;
 }
 
 static pthread_mutex_t	notify_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -29,6 +29,16 @@
 
 #define BODY_MAX (512u * 1024 * 1024)
 
+/* Microseconds on the monotonic clock (the debug log's batch timings). */
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int
 env_int(const char *name, int def)
 {
@@ -467,42 +477,54 @@ struct pull_state {
 	int64_t			 applied, refused, dups, wire, raw;
 };
 
+/* GET the peer's log after after. */
+static int
+fetch_log(struct client *c, const struct mb_sync_opts *o, const char *base,
+    int64_t after, int wait_s, struct response *r, struct mb_diag *d)
+{
+	char	query[128];
+	int	rc;
+
+	snprintf(query, sizeof(query), "after=%lld&limit=%d&wait=%d",
+	    (long long)after, o->batch, wait_s > 0 ? wait_s : 0);
+	if ((rc = http_get(c, base, "/federation/v1/log", query,
+	    wait_s > 0 ? wait_s : 0, true, r, d)) != MB_OK)
+		return rc;
+	if (r->status != 200) {
+		rc = status_error(base, r, d);
+		mb_buf_free(&r->body);
+		return rc;
+	}
+	if (r->log_next < 0) {
+		mb_buf_free(&r->body);
+		return mb_diag_set(d, MB_ERR_NET, "%s: no Mb-Log-Next", base);
+	}
+	return MB_OK;
+}
+
 /*
- * One round with peer center at base: GET the log after its cursor,
- * refresh the registry when the peer has a newer one, verify, apply.
+ * Applies one fetched log response r (freed here): refreshes the
+ * registry when the peer has a newer one, verifies on every core and
+ * applies in one transaction. ps->cursor_moved_to tells where the
+ * cursor went (r->log_next unless the batch stopped early).
  */
 static int
-pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
-    const char *center, const char *base, int wait_s, struct pull_state *ps,
+apply_response(struct client *c, struct mb_store *st,
+    const struct mb_sync_opts *o, const char *center, const char *base,
+    struct response *r, struct pull_state *ps, int64_t *cursor,
     struct mb_diag *d)
 {
-	struct mb_peer			 peer;
-	struct response			 r;
 	struct mb_sync_batch		*b = NULL;
 	struct mb_sync_apply_result	 res;
-	char				 query[128];
+	int64_t				 t0, t1;
 	bool				 applied;
 	int				 rc;
 
 	ps->caught_up = false;
-	if ((rc = mb_store_peer_get(st, center, &peer, d)) != MB_OK)
-		return rc;
-	snprintf(query, sizeof(query), "after=%lld&limit=%d&wait=%d",
-	    (long long)peer.cursor, o->batch, wait_s > 0 ? wait_s : 0);
-	if ((rc = http_get(c, base, "/federation/v1/log", query,
-	    wait_s > 0 ? wait_s : 0, true, &r, d)) != MB_OK)
-		return rc;
-	if (r.status != 200) {
-		rc = status_error(base, &r, d);
-		goto out;
-	}
-	ps->wire += r.wire_bytes;
-	ps->raw += (int64_t)r.body.len;
-	if (r.log_next < 0) {
-		rc = mb_diag_set(d, MB_ERR_NET, "%s: no Mb-Log-Next", base);
-		goto out;
-	}
-	if (r.registry_version > mb_sync_registry_version(st)) {
+	*cursor = -1;
+	ps->wire += r->wire_bytes;
+	ps->raw += (int64_t)r->body.len;
+	if (r->registry_version > mb_sync_registry_version(st)) {
 		if ((rc = fetch_registry(c, st, base, &applied, d)) != MB_OK) {
 			mb_diag_prefix(d, "registry");
 			goto out;
@@ -515,13 +537,19 @@ pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
 	if (ps->kr == NULL &&
 	    (rc = mb_sync_keyring_load(st, &ps->kr, d)) != MB_OK)
 		goto out;
-	if ((rc = mb_sync_batch_parse(r.body.data != NULL ? r.body.data : "",
-	    r.body.len, &b, d)) != MB_OK)
+	if ((rc = mb_sync_batch_parse(r->body.data != NULL ? r->body.data :
+	    "", r->body.len, &b, d)) != MB_OK)
 		goto out;
+	t0 = mono_us();
 	verify_parallel(b, ps->kr, o->threads);
-	if ((rc = mb_sync_batch_apply(st, b, center, r.log_next, &res, d)) !=
+	t1 = mono_us();
+	if ((rc = mb_sync_batch_apply(st, b, center, r->log_next, &res, d)) !=
 	    MB_OK)
 		goto out;
+	log_debug("sync: batch peer=%s n=%zu verify_us=%lld apply_us=%lld",
+	    center, mb_sync_batch_count(b), (long long)(t1 - t0),
+	    (long long)(mono_us() - t1));
+	*cursor = res.cursor;
 	ps->applied += res.applied;
 	ps->refused += res.refused;
 	ps->dups += res.duplicates;
@@ -537,20 +565,106 @@ pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
 		mb_sync_keyring_free(ps->kr);
 		ps->kr = NULL;
 		if (fetch_registry(c, st, base, &applied, NULL) != MB_OK ||
-		    !applied) {
+		    !applied)
 			rc = mb_diag_set(d, MB_ERR_AGAIN,
 			    "origin %s is not in the registry yet",
 			    res.unknown_origin);
-			goto out;
-		}
 		goto out;
 	}
-	ps->caught_up = r.log_last >= 0 ? res.cursor >= r.log_last :
+	ps->caught_up = r->log_last >= 0 ? res.cursor >= r->log_last :
 	    mb_sync_batch_count(b) == 0;
 out:
 	mb_sync_batch_free(b);
-	mb_buf_free(&r.body);
+	mb_buf_free(&r->body);
 	return rc;
+}
+
+/*
+ * One round with peer center at base: GET the log after its cursor,
+ * then apply it (sync --once).
+ */
+static int
+pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
+    const char *center, const char *base, int wait_s, struct pull_state *ps,
+    struct mb_diag *d)
+{
+	struct mb_peer	peer;
+	struct response	r;
+	int64_t		cursor;
+	int		rc;
+
+	ps->caught_up = false;
+	if ((rc = mb_store_peer_get(st, center, &peer, d)) != MB_OK)
+		return rc;
+	if ((rc = fetch_log(c, o, base, peer.cursor, wait_s, &r, d)) != MB_OK)
+		return rc;
+	return apply_response(c, st, o, center, base, &r, ps, &cursor, d);
+}
+
+/*
+ * The next batch, fetched in a thread of its own while this one is
+ * verified and applied: the exchange streams rather than waiting for a
+ * round trip per batch.
+ */
+struct prefetch {
+	struct client		*c;
+	const struct mb_sync_opts *o;
+	const char		*base;
+	int64_t			 after;
+	struct response		 r;
+	struct mb_diag		 d;
+	int			 rc;
+	pthread_t		 thread;
+	bool			 running;
+};
+
+static void *
+prefetch_main(void *arg)
+{
+	struct prefetch *pf = arg;
+
+	mb_diag_clear(&pf->d);
+	pf->rc = fetch_log(pf->c, pf->o, pf->base, pf->after, 0, &pf->r,
+	    &pf->d);
+	return NULL;
+}
+
+static void
+prefetch_start(struct prefetch *pf, struct client *c,
+    const struct mb_sync_opts *o, const char *base, int64_t after)
+{
+	pf->c = c;
+	pf->o = o;
+	pf->base = base;
+	pf->after = after;
+	pf->running = pthread_create(&pf->thread, NULL, prefetch_main, pf) ==
+	    0;
+}
+
+/* Waits for the prefetch; MB_OK with its response, or its error. */
+static int
+prefetch_join(struct prefetch *pf, struct response *r, struct mb_diag *d)
+{
+	if (!pf->running)
+		return MB_ERR_NOTFOUND;
+	pthread_join(pf->thread, NULL);
+	pf->running = false;
+	if (pf->rc != MB_OK) {
+		*d = pf->d;
+		return pf->rc;
+	}
+	*r = pf->r;
+	return MB_OK;
+}
+
+static void
+prefetch_drop(struct prefetch *pf)
+{
+	struct response	r;
+	struct mb_diag	d;
+
+	if (prefetch_join(pf, &r, &d) == MB_OK)
+		mb_buf_free(&r.body);
 }
 
 /* ---- workers ------------------------------------------------------------ */
@@ -560,15 +674,21 @@ worker_main(void *arg)
 {
 	struct worker		*w = arg;
 	struct mb_sync		*s = w->sync;
-	struct client		 c;
+	struct client		 c[2];
 	struct mb_store		*st = NULL;
 	struct pull_state	 ps;
+	struct prefetch		 pf;
+	struct response		 r;
+	struct mb_peer		 peer;
 	struct mb_diag		 d;
-	int64_t			 backoff = 0;
-	int			 rc;
+	int64_t			 backoff = 0, cursor;
+	int			 rc, cur = 0;
 
 	memset(&ps, 0, sizeof(ps));
-	if (client_init(&c, s->node, &s->stop, &w->gone) != MB_OK)
+	memset(&pf, 0, sizeof(pf));
+	memset(c, 0, sizeof(c));
+	if (client_init(&c[0], s->node, &s->stop, &w->gone) != MB_OK ||
+	    client_init(&c[1], s->node, &s->stop, &w->gone) != MB_OK)
 		goto out;
 	if ((rc = mb_center_store(s->node, &st, &d)) != MB_OK) {
 		log_error("sync: peer=%s store: %s", w->center,
@@ -577,12 +697,29 @@ worker_main(void *arg)
 	}
 	log_info("sync: pulling peer=%s url=%s", w->center, w->url);
 	while (!atomic_load(&s->stop) && !atomic_load(&w->gone)) {
-		int wait_s = s->o.wait_s;
-
 		mb_diag_clear(&d);
 		ps.applied = ps.refused = ps.dups = ps.wire = ps.raw = 0;
-		rc = pull_once(&c, st, &s->o, w->center, w->url, wait_s, &ps,
-		    &d);
+		/* The batch prefetched during the last round, else a GET. */
+		if (pf.running) {
+			rc = prefetch_join(&pf, &r, &d);
+			cur ^= 1;
+		} else if ((rc = mb_store_peer_get(st, w->center, &peer,
+		    &d)) == MB_OK)
+			rc = fetch_log(&c[cur], &s->o, w->url, peer.cursor,
+			    s->o.wait_s, &r, &d);
+		if (rc == MB_OK) {
+			/* More waiting at the peer: fetch it meanwhile. */
+			if (r.log_last > r.log_next)
+				prefetch_start(&pf, &c[cur ^ 1], &s->o,
+				    w->url, r.log_next);
+			rc = apply_response(&c[cur], st, &s->o, w->center,
+			    w->url, &r, &ps, &cursor, &d);
+			if (pf.running && (rc != MB_OK ||
+			    cursor != pf.after)) {
+				prefetch_drop(&pf);
+				cur ^= 1;
+			}
+		}
 		pthread_mutex_lock(&s->lock);
 		w->pulls++;
 		w->applied += ps.applied;
@@ -614,9 +751,11 @@ worker_main(void *arg)
 		    (uint32_t)(backoff / 2 + 1)));
 	}
 out:
+	prefetch_drop(&pf);
 	mb_sync_keyring_free(ps.kr);
 	mb_store_close(st);
-	client_free(&c);
+	client_free(&c[0]);
+	client_free(&c[1]);
 	atomic_store(&w->finished, 1);
 	return NULL;
 }
