@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for src/sync/registry: HQ publishes and signs, a branch applies only HQ's newer versions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "center/center.h"
+#include "item/key.h"
+#include "store/store.h"
+#include "sync/registry.h"
+
+struct fixture {
+	char			 root[64];
+	struct mb_center_node	*hq, *branch;
+	struct mb_store		*hq_st, *br_st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture		*f = calloc(1, sizeof(*f));
+	struct mb_init_opts	 o;
+	char			 dir[128], key[MB_PUBKEY_TEXT_LEN];
+
+	snprintf(f->root, sizeof(f->root), "/tmp/mb-test-registry.XXXXXX");
+	assert_non_null(mkdtemp(f->root));
+	memset(&o, 0, sizeof(o));
+	o.id = "moscow";
+	o.name = "Moscow";
+	o.country = "RU";
+	o.languages = "ru,en";
+	o.listen = "127.0.0.1:1";
+	o.hq = 1;
+	snprintf(dir, sizeof(dir), "%s/hq", f->root);
+	assert_int_equal(mb_center_init(dir, &o, NULL), MB_OK);
+	assert_int_equal(mb_center_open(dir, &f->hq, NULL), MB_OK);
+	assert_int_equal(mb_center_store(f->hq, &f->hq_st, NULL), MB_OK);
+	mb_pubkey_format(f->hq->pk, key);
+	o.id = "cairo";
+	o.name = "Cairo";
+	o.country = "EG";
+	o.languages = "ar,en";
+	o.listen = "127.0.0.1:2";
+	o.hq = 0;
+	o.hq_url = "http://127.0.0.1:1";
+	o.hq_key = key;
+	snprintf(dir, sizeof(dir), "%s/cairo", f->root);
+	assert_int_equal(mb_center_init(dir, &o, NULL), MB_OK);
+	assert_int_equal(mb_center_open(dir, &f->branch, NULL), MB_OK);
+	assert_int_equal(mb_center_store(f->branch, &f->br_st, NULL), MB_OK);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[128];
+
+	mb_store_close(f->hq_st);
+	mb_store_close(f->br_st);
+	mb_center_close(f->hq);
+	mb_center_close(f->branch);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->root);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* HQ admits the branch (as `center add` does) with status. */
+static void
+admit(struct fixture *f, const char *status, int64_t *version)
+{
+	struct mb_center c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "cairo");
+	snprintf(c.name, sizeof(c.name), "Cairo");
+	snprintf(c.country, sizeof(c.country), "EG");
+	snprintf(c.languages, sizeof(c.languages), "ar,en");
+	snprintf(c.url, sizeof(c.url), "http://127.0.0.1:2");
+	memcpy(c.key, f->branch->pk, sizeof(c.key));
+	snprintf(c.role, sizeof(c.role), "branch");
+	snprintf(c.status, sizeof(c.status), "%s", status);
+	assert_int_equal(mb_store_center_put(f->hq_st, &c, NULL), MB_OK);
+	assert_int_equal(mb_sync_registry_publish(f->hq_st, f->hq, version,
+	    NULL), MB_OK);
+}
+
+static int
+count(const struct mb_center *c, void *arg)
+{
+	(void)c;
+	(*(int *)arg)++;
+	return MB_OK;
+}
+
+static void
+test_publish_verify_apply(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_buf		 doc = MB_BUF_INIT;
+	struct mb_center	 c;
+	int64_t			 v1 = 0, v2 = 0, v = 0;
+	bool			 applied;
+	int			 n = 0;
+
+	admit(f, "active", &v1);
+	assert_int_equal(mb_sync_registry_current(f->hq_st, f->hq, &doc, &v,
+	    NULL), MB_OK);
+	assert_int_equal(v, v1);
+	assert_int_equal(mb_sync_registry_verify(doc.data, doc.len, f->hq->pk,
+	    &v, count, &n, NULL), MB_OK);
+	assert_int_equal(v, v1);
+	assert_int_equal(n, 2);	/* HQ and Cairo */
+	/* The branch has none yet, then applies it once. */
+	assert_int_equal(mb_sync_registry_version(f->br_st), 0);
+	assert_int_equal(mb_sync_registry_apply(f->br_st, f->branch, doc.data,
+	    doc.len, &applied, NULL), MB_OK);
+	assert_true(applied);
+	assert_int_equal(mb_sync_registry_version(f->br_st), v1);
+	assert_int_equal(mb_store_center_get(f->br_st, "moscow", &c, NULL),
+	    MB_OK);
+	assert_string_equal(c.role, "hq");
+	assert_int_equal(mb_sync_registry_apply(f->br_st, f->branch, doc.data,
+	    doc.len, &applied, NULL), MB_OK);
+	assert_false(applied);
+	/* A newer version (Cairo suspended) replaces it... */
+	mb_buf_reset(&doc);
+	admit(f, "suspended", &v2);
+	assert_true(v2 > v1);
+	assert_int_equal(mb_sync_registry_current(f->hq_st, f->hq, &doc, &v,
+	    NULL), MB_OK);
+	assert_int_equal(mb_sync_registry_apply(f->br_st, f->branch, doc.data,
+	    doc.len, &applied, NULL), MB_OK);
+	assert_true(applied);
+	assert_int_equal(mb_sync_registry_version(f->br_st), v2);
+	mb_buf_free(&doc);
+}
+
+static void
+test_refuses_unsigned_and_tampered(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_buf	 doc = MB_BUF_INIT;
+	char		*p;
+	int64_t		 v = 0;
+	bool		 applied = true;
+
+	admit(f, "active", &v);
+	assert_int_equal(mb_sync_registry_current(f->hq_st, f->hq, &doc, &v,
+	    NULL), MB_OK);
+	/* Cairo promotes itself to HQ in transit. */
+	assert_non_null(p = strstr(doc.data, "\"role\":\"branch\""));
+	memcpy(p, "\"role\":\"hq\"    ", 15);
+	assert_int_not_equal(mb_sync_registry_apply(f->br_st, f->branch,
+	    doc.data, doc.len, &applied, NULL), MB_OK);
+	assert_int_equal(mb_sync_registry_version(f->br_st), 0);
+	/* Signed, but by the branch, not by the pinned HQ key. */
+	assert_int_not_equal(mb_sync_registry_verify(doc.data, doc.len,
+	    f->branch->pk, &v, NULL, NULL, NULL), MB_OK);
+	/* Not a document at all. */
+	assert_int_not_equal(mb_sync_registry_apply(f->br_st, f->branch,
+	    "{}", 2, &applied, NULL), MB_OK);
+	assert_int_not_equal(mb_sync_registry_apply(f->br_st, f->branch,
+	    "not json", 8, &applied, NULL), MB_OK);
+	assert_int_equal(mb_sync_registry_version(f->br_st), 0);
+	mb_buf_free(&doc);
+}
+
+static void
+test_older_version_ignored(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_buf	 d1 = MB_BUF_INIT, d2 = MB_BUF_INIT;
+	int64_t		 v1 = 0, v2 = 0, v;
+	bool		 applied;
+
+	admit(f, "active", &v1);
+	assert_int_equal(mb_sync_registry_current(f->hq_st, f->hq, &d1, &v,
+	    NULL), MB_OK);
+	admit(f, "revoked", &v2);
+	assert_int_equal(mb_sync_registry_current(f->hq_st, f->hq, &d2, &v,
+	    NULL), MB_OK);
+	assert_int_equal(mb_sync_registry_apply(f->br_st, f->branch, d2.data,
+	    d2.len, &applied, NULL), MB_OK);
+	assert_true(applied);
+	/* A replayed older document never rolls a revocation back. */
+	assert_int_equal(mb_sync_registry_apply(f->br_st, f->branch, d1.data,
+	    d1.len, &applied, NULL), MB_OK);
+	assert_false(applied);
+	assert_int_equal(mb_sync_registry_version(f->br_st), v2);
+	mb_buf_free(&d1);
+	mb_buf_free(&d2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_publish_verify_apply,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_refuses_unsigned_and_tampered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_version_ignored,
+		    setup, teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
