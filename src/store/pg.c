@@ -187,6 +187,12 @@ mb_pg__affected(const struct mb_pg_res *r)
 	return s[0] != '\0' ? strtoll(s, NULL, 10) : 0;
 }
 
+void *
+mb_pg__conn(struct mb_pg *pg)
+{
+	return pg->conn;
+}
+
 bool
 mb_pg__in_txn(const struct mb_pg *pg)
 {

@@ -122,7 +122,19 @@ int mb_pg_blob_wanted(struct mb_pg *pg, int64_t limit,
     int (*cb)(const struct mb_store_blob *b, const char *origin, void *arg),
     void *arg, struct mb_diag *d);
 
+int mb_pg_last_seq(struct mb_pg *pg, int64_t *seq, struct mb_diag *d);
+int mb_pg_listen(struct mb_pg *pg, struct mb_diag *d);
+int mb_pg_wait(struct mb_pg *pg, int timeout_ms, bool *got,
+    struct mb_diag *d);
+int mb_pg_try_lock(struct mb_pg *pg, const char *name, bool *got,
+    struct mb_diag *d);
+int mb_pg_unlock(struct mb_pg *pg, const char *name, struct mb_diag *d);
+
 /* ---- Between the backend's own files (pg*.c) only. ------------------ */
+
+/* The connection, a PGconn * (void: libpq stays out of this header). */
+void *mb_pg__conn(struct mb_pg *pg);
+
 
 /* The migrations, oldest first, NULL-terminated (pg_schema.c). */
 extern const char *const mb_pg_migrations[];

@@ -237,11 +237,13 @@ mb_store_open(const char *location, const struct mb_store_opts *opts,
 	const char	*path = location;
 	int		 flags, rc;
 
+	if (mb_pg_is_url(location))
+		return mb_pg_store_open(location, opts, out, d);
 	if (strncmp(location, "sqlite:", 7) == 0)
 		path = location + 7;
 	else if (strstr(location, "://") != NULL)
 		return mb_diag_set(d, MB_ERR_UNSUPPORTED,
-		    "store: %s: only SQLite is supported by this build",
+		    "store: %s: not a store (sqlite:PATH or postgresql://...)",
 		    location);
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return MB_ERR_NOMEM;
@@ -286,6 +288,10 @@ mb_store_close(struct mb_store *st)
 {
 	if (st == NULL)
 		return;
+	if (st->pg != NULL) {
+		mb_pg_store_close(st);
+		return;
+	}
 	for (int i = 0; i < STMT__COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	mb_sqlite_search_close(st);
@@ -300,6 +306,8 @@ mb_store_close(struct mb_store *st)
 int
 mb_store_schema_version(struct mb_store *st)
 {
+	if (st->pg != NULL)
+		return mb_pg_schema_version(st->pg);
 	return st->schema_version;
 }
 
@@ -308,6 +316,8 @@ mb_store_begin(struct mb_store *st, struct mb_diag *d)
 {
 	int rc;
 
+	if (st->pg != NULL)
+		return mb_pg_begin(st->pg, d);
 	if (st->in_txn)
 		return mb_diag_set(d, MB_ERR_STORE,
 		    "store: transaction already open");
@@ -321,6 +331,8 @@ mb_store_commit(struct mb_store *st, struct mb_diag *d)
 {
 	int rc;
 
+	if (st->pg != NULL)
+		return mb_pg_commit(st->pg, d);
 	if (!st->in_txn)
 		return mb_diag_set(d, MB_ERR_STORE, "store: no transaction");
 	if ((rc = exec(st, "COMMIT", d)) != MB_OK) {
@@ -334,6 +346,10 @@ mb_store_commit(struct mb_store *st, struct mb_diag *d)
 void
 mb_store_rollback(struct mb_store *st)
 {
+	if (st->pg != NULL) {
+		mb_pg_rollback(st->pg);
+		return;
+	}
 	if (!st->in_txn)
 		return;
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -541,6 +557,8 @@ mb_store_put(struct mb_store *st, const struct mb_store_version *v,
 	int64_t	s = 0;
 	int	own, rc;
 
+	if (st->pg != NULL)
+		return mb_pg_put(st->pg, v, text, seq, d);
 	if ((rc = auto_begin(st, &own, d)) != MB_OK)
 		return rc;
 	rc = put_locked(st, v, text, &s, d);
@@ -624,6 +642,8 @@ mb_store_get(struct mb_store *st, const char *uri, int64_t version,
 	sqlite3_stmt	*s;
 	int		 rows = 0, rc;
 
+	if (st->pg != NULL)
+		return mb_pg_get(st->pg, uri, version, cb, arg, d);
 	s = mb_sqlite_stmt(st, version ? STMT_GET_VERSION : STMT_GET_CURRENT,
 	    d);
 	if (s == NULL)
@@ -646,6 +666,8 @@ mb_store_has(struct mb_store *st, const char *uri, int64_t version,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_has(st->pg, uri, version, has, d);
 	if ((s = mb_sqlite_stmt(st, STMT_HAS, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 1, uri, -1, SQLITE_TRANSIENT);
@@ -664,6 +686,8 @@ mb_store_log(struct mb_store *st, int64_t after, int64_t limit,
 {
 	sqlite3_stmt *s;
 
+	if (st->pg != NULL)
+		return mb_pg_log(st->pg, after, limit, cb, arg, d);
 	if ((s = mb_sqlite_stmt(st, STMT_LOG, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_int64(s, 1, after);
@@ -696,6 +720,8 @@ mb_store_stats(struct mb_store *st, struct mb_store_stats *out,
 	struct mb_store_stats	s;
 	int			rc;
 
+	if (st->pg != NULL)
+		return mb_pg_stats(st->pg, out, d);
 	memset(&s, 0, sizeof(s));
 	if ((rc = query_int64(st, "SELECT count(*) FROM items", &s.items,
 	    d)) != MB_OK ||
@@ -739,6 +765,8 @@ mb_store_check(struct mb_store *st,
 	char		 line[512];
 	int		 bad = 0, rc;
 
+	if (st->pg != NULL)
+		return mb_pg_check(st->pg, report, arg, d);
 	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s,
 	    NULL) != SQLITE_OK)
 		return mb_sqlite_err(st, d, "integrity check");
@@ -792,6 +820,8 @@ mb_store_index_next(struct mb_store *st, int64_t limit,
 	int64_t			 n = 0;
 	int			 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_index_next(st->pg, limit, cb, arg, done, d);
 	if (sqlite3_prepare_v2(st->db, "SELECT i.id, v.seq, v.uri, "
 	    "v.version, v.center, v.local, v.origin, v.audience, v.pub_status, "
 	    "v.workflow, v.language, v.type, v.profile, v.headline, "
@@ -870,6 +900,8 @@ mb_store_alias_get(struct mb_store *st, const char *key, struct mb_buf *uri,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_alias_get(st->pg, key, uri, d);
 	if ((s = mb_sqlite_stmt(st, STMT_ALIAS_GET, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
@@ -893,6 +925,8 @@ mb_store_alias_put(struct mb_store *st, const char *key, const char *uri,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_alias_put(st->pg, key, uri, d);
 	if ((s = mb_sqlite_stmt(st, STMT_ALIAS_PUT, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
@@ -911,6 +945,8 @@ mb_store_center_put(struct mb_store *st, const struct mb_center *c,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_center_put(st->pg, c, d);
 	if ((s = mb_sqlite_stmt(st, STMT_CENTER_PUT, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 1, c->id, -1, SQLITE_TRANSIENT);
@@ -961,6 +997,8 @@ mb_store_center_get(struct mb_store *st, const char *id,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_center_get(st->pg, id, out, d);
 	if ((s = mb_sqlite_stmt(st, STMT_CENTER_GET, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
@@ -985,6 +1023,8 @@ mb_store_center_list(struct mb_store *st,
 	struct mb_center	 c;
 	int			 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_center_list(st->pg, cb, arg, d);
 	if ((s = mb_sqlite_stmt(st, STMT_CENTER_LIST, d)) == NULL)
 		return MB_ERR_STORE;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

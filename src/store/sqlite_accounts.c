@@ -48,6 +48,8 @@ mb_store_user_add(struct mb_store *st, const char *name, const char *role,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_user_add(st->pg, name, role, pwhash, id, d);
 	if ((rc = prep(st, "INSERT INTO users (name, role, pwhash, "
 	    "created_ms) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO "
 	    "NOTHING", &s, d)) != MB_OK)
@@ -76,6 +78,8 @@ mb_store_user_get(struct mb_store *st, const char *name, int64_t id,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_user_get(st->pg, name, id, out, pwhash, n, d);
 	if ((rc = prep(st, name != NULL ?
 	    "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.name = ?1" :
 	    "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.id = ?2",
@@ -106,6 +110,8 @@ mb_store_user_update(struct mb_store *st, const char *name, const char *role,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_user_update(st->pg, name, role, pwhash, d);
 	if ((rc = prep(st, "UPDATE users SET role = coalesce(?2, role), "
 	    "pwhash = coalesce(?3, pwhash) WHERE name = ?1", &s, d)) != MB_OK)
 		return rc;
@@ -133,6 +139,8 @@ mb_store_user_list(struct mb_store *st,
 	struct mb_user	 u;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_user_list(st->pg, cb, arg, d);
 	if ((rc = prep(st, "SELECT " USER_COLS " FROM users u ORDER BY "
 	    "u.name", &s, d)) != MB_OK)
 		return rc;
@@ -157,6 +165,9 @@ mb_store_cred_add(struct mb_store *st, const char *kind,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_cred_add(st->pg, kind, hash, user_id, csrf, expires_ms,
+		    d);
 	if ((rc = prep(st, "INSERT INTO credentials (hash, kind, user_id, "
 	    "csrf, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	    &s, d)) != MB_OK)
@@ -183,6 +194,8 @@ mb_store_cred_user(struct mb_store *st, const char *kind,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_cred_user(st->pg, kind, hash, now_ms, out, csrf, d);
 	if ((rc = prep(st, "SELECT " USER_COLS ", c.csrf FROM credentials c "
 	    "JOIN users u ON u.id = c.user_id WHERE c.hash = ?1 AND "
 	    "c.kind = ?2 AND (c.expires_ms = 0 OR c.expires_ms > ?3) AND "
@@ -212,6 +225,8 @@ mb_store_cred_delete(struct mb_store *st,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_cred_delete(st->pg, hash, d);
 	if ((rc = prep(st, "DELETE FROM credentials WHERE hash = ?1", &s,
 	    d)) != MB_OK)
 		return rc;
@@ -230,6 +245,8 @@ mb_store_author_set(struct mb_store *st, const char *uri, int64_t user_id,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_author_set(st->pg, uri, user_id, d);
 	if ((rc = prep(st, "INSERT INTO item_authors (uri, user_id) VALUES "
 	    "(?1, ?2) ON CONFLICT (uri) DO NOTHING", &s, d)) != MB_OK)
 		return rc;
@@ -249,6 +266,8 @@ mb_store_author_get(struct mb_store *st, const char *uri, int64_t *user_id,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_author_get(st->pg, uri, user_id, d);
 	if ((rc = prep(st, "SELECT user_id FROM item_authors WHERE uri = ?1",
 	    &s, d)) != MB_OK)
 		return rc;

@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
+#include "pg_int.h"
 
 /* The migrations, oldest first, NULL-terminated. */
 extern const char *const mb_sqlite_migrations[];
@@ -43,6 +44,7 @@ struct mb_store {
 	sqlite3_stmt	*search_stmt[MB_SQLITE_SEARCH_STMTS];
 	int		 in_txn;
 	int		 schema_version;
+	struct mb_pg	*pg;		/* PostgreSQL: every call goes there */
 	struct mb_buf	 fts_h, fts_b;	/* index_item()'s, kept for reuse */
 };
 
@@ -61,6 +63,11 @@ int mb_sqlite_search_put(struct mb_store *st, int64_t item_id, bool is_new,
 int mb_sqlite_search_register(fts5_api *api);
 /* Finalizes sqlite_search.c's statements (on close). */
 void mb_sqlite_search_close(struct mb_store *st);
+
+/* pg_store.c: a store whose backend is PostgreSQL (st->pg set). */
+int mb_pg_store_open(const char *url, const struct mb_store_opts *opts,
+    struct mb_store **out, struct mb_diag *d);
+void mb_pg_store_close(struct mb_store *st);
 
 /* Sets d from the connection's last error; returns MB_ERR_STORE. */
 int mb_sqlite_err(struct mb_store *st, struct mb_diag *d, const char *what);

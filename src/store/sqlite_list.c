@@ -83,6 +83,8 @@ mb_store_list(struct mb_store *st, const struct mb_store_filter *f,
 	sqlite3_stmt		*s;
 	int			 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_list(st->pg, f, cb, arg, d);
 	if (f->limit < 1 || f->limit > 1000)
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "limit: must be from 1 to 1000");

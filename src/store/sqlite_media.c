@@ -45,6 +45,8 @@ mb_store_blob_put(struct mb_store *st, const char *hash, const char *mime,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_blob_put(st->pg, hash, mime, size, now_ms, d);
 	if ((rc = prepare(st, "INSERT INTO media_blobs "
 	    "(hash, mime, size, created_ms) VALUES (?1, ?2, ?3, ?4) "
 	    "ON CONFLICT (hash) DO UPDATE SET created_ms = "
@@ -65,6 +67,8 @@ mb_store_blob_get(struct mb_store *st, const char *hash,
 	sqlite3_stmt		*s;
 	int			 rc, step;
 
+	if (st->pg != NULL)
+		return mb_pg_blob_get(st->pg, hash, out, d);
 	if ((rc = prepare(st, "SELECT b.mime, b.size, b.created_ms, "
 	    "(SELECT count(*) FROM media_refs r WHERE r.hash = ?1), "
 	    "(SELECT min(origin) FROM media_refs r WHERE r.hash = ?1) "
@@ -102,6 +106,8 @@ mb_store_blob_delete(struct mb_store *st, const char *hash,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_blob_delete(st->pg, hash, before_ms, deleted, d);
 	if ((rc = prepare(st, "DELETE FROM media_blobs WHERE hash = ?1 AND "
 	    "created_ms < ?2 AND NOT EXISTS (SELECT 1 FROM media_refs r "
 	    "WHERE r.hash = ?1)", &s, d)) != MB_OK)
@@ -123,6 +129,8 @@ mb_store_blob_refs_set(struct mb_store *st, const char *uri,
 	bool		 own = !st->in_txn;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_blob_refs_set(st->pg, uri, origin, refs, n, d);
 	if (own && (rc = mb_store_begin(st, d)) != MB_OK)
 		return rc;
 	if ((rc = prepare(st, "DELETE FROM media_refs WHERE uri = ?1", &s,
@@ -169,6 +177,8 @@ mb_store_blob_cursor(struct mb_store *st, int64_t *seq, struct mb_diag *d)
 	int64_t		 v = 0;
 	int		 rc, step;
 
+	if (st->pg != NULL)
+		return mb_pg_blob_cursor(st->pg, seq, d);
 	if ((rc = prepare(st, "SELECT v FROM media_state WHERE k = 'cursor'",
 	    &s, d)) != MB_OK)
 		return rc;
@@ -188,6 +198,8 @@ mb_store_blob_cursor_set(struct mb_store *st, int64_t seq,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_blob_cursor_set(st->pg, seq, d);
 	if ((rc = prepare(st, "INSERT INTO media_state (k, v) "
 	    "VALUES ('cursor', ?1) ON CONFLICT (k) DO UPDATE SET v = "
 	    "excluded.v", &s, d)) != MB_OK)
@@ -205,6 +217,8 @@ mb_store_blob_unused(struct mb_store *st, int64_t before_ms,
 	sqlite3_stmt		*s;
 	int			 rc, step;
 
+	if (st->pg != NULL)
+		return mb_pg_blob_unused(st->pg, before_ms, cb, arg, d);
 	if ((rc = prepare(st, "SELECT hash, mime, size, created_ms "
 	    "FROM media_blobs b WHERE created_ms < ?1 AND NOT EXISTS "
 	    "(SELECT 1 FROM media_refs r WHERE r.hash = b.hash) "
@@ -238,6 +252,8 @@ mb_store_blob_wanted(struct mb_store *st, int64_t limit,
 	sqlite3_stmt		*s;
 	int			 rc, step;
 
+	if (st->pg != NULL)
+		return mb_pg_blob_wanted(st->pg, limit, cb, arg, d);
 	if ((rc = prepare(st, "SELECT hash, max(mime), max(size), "
 	    "count(*), min(origin) FROM media_refs r WHERE NOT EXISTS "
 	    "(SELECT 1 FROM media_blobs b WHERE b.hash = r.hash) "

@@ -37,6 +37,8 @@ mb_store_peer_put(struct mb_store *st, const char *center, const char *url,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_peer_put(st->pg, center, url, manual, d);
 	if ((rc = prepare(st, "INSERT INTO peers (center, url, manual) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (center) DO UPDATE SET "
 	    "url = excluded.url, manual = max(manual, excluded.manual)", &s,
@@ -81,6 +83,8 @@ mb_store_peer_get(struct mb_store *st, const char *center,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_peer_get(st->pg, center, out, d);
 	if ((rc = prepare(st, "SELECT " PEER_COLS " FROM peers WHERE "
 	    "center = ?1", &s, d)) != MB_OK)
 		return rc;
@@ -106,6 +110,8 @@ mb_store_peer_list(struct mb_store *st,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_peer_list(st->pg, cb, arg, d);
 	if ((rc = prepare(st, "SELECT " PEER_COLS " FROM peers ORDER BY "
 	    "center", &s, d)) != MB_OK)
 		return rc;
@@ -132,6 +138,9 @@ mb_store_peer_advance(struct mb_store *st, const char *center,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_peer_advance(st->pg, center, cursor, received, refused,
+		    now_ms, d);
 	if ((rc = prepare(st, "UPDATE peers SET cursor = max(cursor, ?2), "
 	    "received = received + ?3, refused = refused + ?4, "
 	    "last_ok_ms = ?5, last_error = '' WHERE center = ?1", &s, d)) !=
@@ -156,6 +165,8 @@ mb_store_peer_fail(struct mb_store *st, const char *center,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_peer_fail(st->pg, center, error, now_ms, d);
 	if ((rc = prepare(st, "UPDATE peers SET last_err_ms = ?2, "
 	    "last_error = substr(?3, 1, 255) WHERE center = ?1", &s, d)) !=
 	    MB_OK)
@@ -173,6 +184,8 @@ mb_store_registry_get(struct mb_store *st, int64_t *version,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_registry_get(st->pg, version, doc, d);
 	if ((rc = prepare(st, "SELECT version, document FROM registry "
 	    "WHERE id = 1", &s, d)) != MB_OK)
 		return rc;
@@ -200,6 +213,8 @@ mb_store_registry_put(struct mb_store *st, int64_t version, const char *doc,
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_registry_put(st->pg, version, doc, len, d);
 	if ((rc = prepare(st, "INSERT INTO registry (id, version, document) "
 	    "VALUES (1, ?1, ?2) ON CONFLICT (id) DO UPDATE SET "
 	    "version = excluded.version, document = excluded.document", &s,
@@ -216,6 +231,8 @@ mb_store_last_seq(struct mb_store *st, int64_t *seq, struct mb_diag *d)
 	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_last_seq(st->pg, seq, d);
 	if ((rc = prepare(st, "SELECT coalesce(max(seq), 0) FROM versions",
 	    &s, d)) != MB_OK)
 		return rc;

@@ -863,6 +863,8 @@ mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
 	int		 n = 0, np, rc;
 	bool		 more;
 
+	if (st->pg != NULL)
+		return mb_pg_search(st->pg, q, cb, arg, out, d);
 	if (q->match == NULL || q->match[0] == '\0')
 		return mb_diag_set(d, MB_ERR_INVAL, "search: empty query");
 	if (q->limit < 1 || q->limit > MB_STORE_SEARCH_MAX_LIMIT)
@@ -956,6 +958,9 @@ mb_store_translations(struct mb_store *st, const char *uri, bool all,
 	sqlite3_stmt			*s;
 	int				 rc;
 
+	if (st->pg != NULL)
+		return mb_pg_translations(st->pg, uri, all, audiences, now_ms, cb,
+		    arg, d);
 	/*
 	 * The group is one level deep: the root is what uri translates,
 	 * else uri itself; members are the root and whatever translates it.

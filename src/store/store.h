@@ -37,8 +37,10 @@ struct mb_store_opts {
 
 /*
  * Opens (creating and migrating as needed) the store at location: a
- * file path or "sqlite:PATH" for SQLite. Other schemes answer
- * MB_ERR_UNSUPPORTED.
+ * file path or "sqlite:PATH" for SQLite, a libpq URL
+ * ("postgresql://USER@HOST:PORT/DB?...") for PostgreSQL (opts' tokenizer
+ * is then unused: PostgreSQL's text search configurations stand in).
+ * Other schemes answer MB_ERR_UNSUPPORTED.
  */
 int mb_store_open(const char *location, const struct mb_store_opts *opts,
     struct mb_store **out, struct mb_diag *d);
@@ -533,5 +535,41 @@ int mb_store_blob_unused(struct mb_store *st, int64_t before_ms,
 int mb_store_blob_wanted(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_blob *b, const char *origin, void *arg),
     void *arg, struct mb_diag *d);
+
+/* ------------------------------------------------------------------ */
+/* Several processes on one database (sqlite_shared.c, pg_shared.c;   */
+/* docs/store.md, "PostgreSQL").                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Change notices: after mb_store_listen(), every commit that appends to
+ * the log, by any process, wakes mb_store_wait() on this handle (use the
+ * handle for nothing else meanwhile). *got says whether a notice came
+ * within timeout_ms; several commits may come as one notice. SQLite has
+ * no notices: MB_ERR_UNSUPPORTED (poll mb_store_last_seq() instead).
+ */
+int mb_store_listen(struct mb_store *st, struct mb_diag *d);
+int mb_store_wait(struct mb_store *st, int timeout_ms, bool *got,
+    struct mb_diag *d);
+
+/*
+ * A named lock across every process on the database, held by this
+ * handle until mb_store_unlock() or until the handle (or the process)
+ * goes: *got false when someone else holds it. On SQLite, where one
+ * process serves a data directory, it is always granted.
+ */
+int mb_store_try_lock(struct mb_store *st, const char *name, bool *got,
+    struct mb_diag *d);
+int mb_store_unlock(struct mb_store *st, const char *name, struct mb_diag *d);
+
+/*
+ * Copies everything in from (SQLite) into to (PostgreSQL, empty: else
+ * MB_ERR_EXISTS) in one transaction, keeping every seq and id; the
+ * full-text index is queued to be rebuilt (mb_store_index_next).
+ * progress (may be NULL) hears each table's row count as it goes.
+ */
+int mb_store_copy(struct mb_store *from, struct mb_store *to,
+    void (*progress)(const char *table, int64_t rows, void *arg), void *arg,
+    struct mb_diag *d);
 
 #endif

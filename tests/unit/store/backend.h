@@ -25,7 +25,7 @@ static char	tb_loc[512];	/* what mb_store_open() gets */
 static char	tb_db[64];	/* the PostgreSQL database, or "" */
 static char	tb_path[64];	/* the SQLite file, or "" */
 
-static bool
+static bool __attribute__((unused))
 tb_is_pg(void)
 {
 	const char *b = getenv("MB_TEST_BACKEND");
@@ -34,7 +34,7 @@ tb_is_pg(void)
 }
 
 /* Exits 77 (skipped) when the PostgreSQL variant has no server. */
-static void
+static void __attribute__((unused))
 tb_require(void)
 {
 	if (tb_is_pg() && (getenv("MB_TEST_PG") == NULL ||
@@ -46,7 +46,7 @@ tb_require(void)
 }
 
 /* Runs sql on the server's maintenance database. */
-static int
+static int __attribute__((unused))
 tb_admin(const char *sql)
 {
 	PGconn		*c = PQconnectdb(getenv("MB_TEST_PG"));
@@ -68,7 +68,7 @@ tb_admin(const char *sql)
 }
 
 /* A fresh, empty location in tb_loc. */
-static int
+static int __attribute__((unused))
 tb_create(void)
 {
 	static int	n;
@@ -100,7 +100,7 @@ tb_create(void)
 	return 0;
 }
 
-static void
+static void __attribute__((unused))
 tb_destroy(void)
 {
 	char p[128];
@@ -123,7 +123,7 @@ tb_destroy(void)
 }
 
 /* Runs sql on the store's database behind the store's back. */
-static int
+static int __attribute__((unused))
 tb_exec(const char *sql)
 {
 	if (tb_db[0] != '\0') {

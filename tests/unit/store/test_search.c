@@ -19,7 +19,7 @@
 #define DAY_MS	(24LL * 3600 * 1000)
 #define NOW_MS	(1800000000000LL)
 
-static char dbpath[64];
+#include "backend.h"
 
 static int
 setup(void **state)
@@ -27,14 +27,10 @@ setup(void **state)
 	struct mb_store		*st;
 	struct mb_store_opts	 o = { mb_text_fts5_tokenizer(), NULL, false };
 	struct mb_diag		 d = { "" };
-	int			 fd;
 
-	snprintf(dbpath, sizeof(dbpath), "/tmp/mb-search-XXXXXX");
-	if ((fd = mkstemp(dbpath)) < 0)
+	if (tb_create() != 0)
 		return -1;
-	close(fd);
-	unlink(dbpath);
-	if (mb_store_open(dbpath, &o, &st, &d) != MB_OK) {
+	if (mb_store_open(tb_loc, &o, &st, &d) != MB_OK) {
 		fprintf(stderr, "open: %s\n", d.msg);
 		return -1;
 	}
@@ -45,14 +41,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char p[96];
-
 	mb_store_close(*state);
-	unlink(dbpath);
-	snprintf(p, sizeof(p), "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", dbpath);
-	unlink(p);
+	tb_destroy();
 	return 0;
 }
 
@@ -676,5 +666,6 @@ main(void)
 		cmocka_unit_test(test_marks_to_html),
 	};
 
+	tb_require();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

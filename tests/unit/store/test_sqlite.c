@@ -1,47 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the store on SQLite: versions, the log, dedupe, checks. */
+/* Unit tests for the store on each backend: versions, the log, dedupe, checks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
 
-static char dbpath[64];
+#include "backend.h"
 
 static int
 setup(void **state)
 {
-	int fd;
-
-	snprintf(dbpath, sizeof(dbpath), "/tmp/mb-store-XXXXXX");
-	if ((fd = mkstemp(dbpath)) < 0)
-		return -1;
-	close(fd);
-	unlink(dbpath);
 	*state = NULL;
-	return 0;
+	return tb_create();
 }
 
 static int
 teardown(void **state)
 {
-	char p[96];
-
 	(void)state;
-	unlink(dbpath);
-	snprintf(p, sizeof(p), "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", dbpath);
-	unlink(p);
+	tb_destroy();
 	return 0;
 }
 
@@ -51,7 +37,7 @@ open_store(void)
 	struct mb_store	*st;
 	struct mb_diag	 d = { "" };
 
-	if (mb_store_open(dbpath, NULL, &st, &d) != MB_OK)
+	if (mb_store_open(tb_loc, NULL, &st, &d) != MB_OK)
 		fail_msg("open: %s", d.msg);
 	return st;
 }
@@ -304,7 +290,6 @@ static void
 test_check_finds_damage(void **state)
 {
 	struct mb_store	*st = open_store();
-	sqlite3		*db;
 	int64_t		 seq;
 	int		 problems = 0;
 
@@ -315,14 +300,150 @@ test_check_finds_damage(void **state)
 	    &seq), MB_OK);
 	mb_store_close(st);
 	/* Break an invariant behind the store's back. */
-	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE items SET seq = 1, "
-	    "version = 1", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	assert_int_equal(tb_exec("UPDATE items SET seq = 1, version = 1"), 0);
 	st = open_store();
 	assert_int_equal(mb_store_check(st, report, &problems, NULL),
 	    MB_ERR_CORRUPT);
 	assert_true(problems >= 1);
+	mb_store_close(st);
+}
+
+static void
+test_notices_and_locks(void **state)
+{
+	struct mb_store	*a = open_store(), *b = open_store();
+	int64_t		 seq;
+	bool		 got;
+
+	(void)state;
+	/* A named lock: one holder across handles (processes) at a time. */
+	assert_int_equal(mb_store_try_lock(a, "puller:cairo", &got, NULL),
+	    MB_OK);
+	assert_true(got);
+	assert_int_equal(mb_store_try_lock(b, "puller:cairo", &got, NULL),
+	    MB_OK);
+	assert_true(got == !tb_is_pg());
+	assert_int_equal(mb_store_try_lock(b, "puller:manama", &got, NULL),
+	    MB_OK);
+	assert_true(got);
+	if (!tb_is_pg()) {
+		assert_int_equal(mb_store_listen(b, NULL), MB_ERR_UNSUPPORTED);
+		mb_store_close(a);
+		mb_store_close(b);
+		return;
+	}
+	/* Notices: a commit on one handle wakes the other. */
+	assert_int_equal(mb_store_listen(b, NULL), MB_OK);
+	assert_int_equal(mb_store_wait(b, 50, &got, NULL), MB_OK);
+	assert_false(got);
+	assert_int_equal(put(a, "urn:mediabridge:cairo:n", 1, "public", "n",
+	    &seq), MB_OK);
+	assert_int_equal(mb_store_wait(b, 5000, &got, NULL), MB_OK);
+	assert_true(got);
+	assert_int_equal(mb_store_wait(b, 50, &got, NULL), MB_OK);
+	assert_false(got);
+	/*
+	 * A lock goes with its holder: a dead process frees it, once the
+	 * server has seen the connection go (asynchronously).
+	 */
+	mb_store_close(a);
+	for (int i = 0; i < 500; i++) {
+		assert_int_equal(mb_store_try_lock(b, "puller:cairo", &got,
+		    NULL), MB_OK);
+		if (got)
+			break;
+		usleep(10000);
+	}
+	assert_true(got);
+	assert_int_equal(mb_store_unlock(b, "puller:cairo", NULL), MB_OK);
+	mb_store_close(b);
+}
+
+/*
+ * The log with several writers: a puller reading "after its cursor" while
+ * four writers commit must see every version exactly once. A sequence
+ * handed out at insert time would let a writer that took seq N commit
+ * after another's N+1 had been read, and the puller would skip N.
+ */
+#define WRITERS	4
+#define PUTS	60
+
+struct writer_arg {
+	int	id;
+	int	rc;
+};
+
+static void *
+writer_main(void *p)
+{
+	struct writer_arg	*w = p;
+	struct mb_store		*st = open_store();
+	char			 uri[64];
+	int64_t			 seq;
+
+	for (int i = 0; i < PUTS && w->rc == MB_OK; i++) {
+		snprintf(uri, sizeof(uri), "urn:mediabridge:cairo:w%d-%d",
+		    w->id, i);
+		if ((w->rc = mb_store_begin(st, NULL)) != MB_OK)
+			break;
+		w->rc = put(st, uri, 1, "public", NULL, &seq);
+		/* Hold the transaction open a while, as a batch would. */
+		usleep((useconds_t)(500 * (i % 3)));
+		if (w->rc == MB_OK)
+			w->rc = mb_store_commit(st, NULL);
+		else
+			mb_store_rollback(st);
+	}
+	mb_store_close(st);
+	return NULL;
+}
+
+struct seen {
+	int64_t	last;
+	int	n;
+	int	bad;
+};
+
+static int
+pull_cb(const struct mb_store_version *v, void *arg)
+{
+	struct seen *s = arg;
+
+	if (v->seq != s->last + 1)
+		s->bad++;
+	s->last = v->seq;
+	s->n++;
+	return MB_OK;
+}
+
+static void
+test_concurrent_writers_never_skip(void **state)
+{
+	struct mb_store		*st = open_store();
+	struct writer_arg	 w[WRITERS];
+	pthread_t		 t[WRITERS];
+	struct seen		 s = { 0, 0, 0 };
+
+	(void)state;
+	for (int i = 0; i < WRITERS; i++) {
+		w[i].id = i;
+		w[i].rc = MB_OK;
+		assert_int_equal(pthread_create(&t[i], NULL, writer_main, &w[i]),
+		    0);
+	}
+	/* Pull as the exchange does, while they write. */
+	while (s.n < WRITERS * PUTS)
+		assert_int_equal(mb_store_log(st, s.last, 7, pull_cb, &s,
+		    NULL), MB_OK);
+	for (int i = 0; i < WRITERS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].rc, MB_OK);
+	}
+	assert_int_equal(mb_store_log(st, s.last, 0, pull_cb, &s, NULL),
+	    MB_OK);
+	assert_int_equal(s.n, WRITERS * PUTS);
+	assert_int_equal(s.bad, 0);
+	assert_int_equal(s.last, WRITERS * PUTS);
 	mb_store_close(st);
 }
 
@@ -356,8 +477,13 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_check_finds_damage, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_notices_and_locks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_writers_never_skip,
+		    setup, teardown),
 		cmocka_unit_test(test_refuses_other_backends),
 	};
 
+	tb_require();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
