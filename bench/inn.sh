@@ -259,7 +259,7 @@ inn_round() {
 	cp "$work/articles/batch" "$work/batch.$ra"
 	chown news:news "$work/batch.$ra"
 	xr=$(innxmit_run "$rd/etc/inn.conf" "$(cat "$rd/port")" "$work/batch.$ra")
-	rate "$n" "${xr%% *}" >> "$work/$1.bulk"
+	[ -n "${3:-}" ] || rate "$n" "${xr%% *}" >> "$work/$1.bulk"
 	INNCONF=$rd/etc/inn.conf "$innbin/ctlinnd" -t 30 flush inn-b >/dev/null
 	lines=$(wc -l < "$rd/spool/outgoing/inn-b")
 	[ "$lines" -eq "$n" ] || {
