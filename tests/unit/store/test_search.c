@@ -460,6 +460,46 @@ test_ranking_snippets(void **state)
 	assert_string_equal(hs.headline[0], "\x02" "Élections\x03");
 }
 
+/*
+ * More rows hold the word than mb_bm25 counts for its IDF (2000): the
+ * count is extrapolated. The weights still rank a headline hit first,
+ * scores stay finite and positive, and the window holds the newest
+ * candidates only.
+ */
+static void
+test_ranking_many(void **state)
+{
+	struct mb_store	*st = *state;
+	struct hits	 hs;
+	char		 local[32];
+	int		 n = 6000;
+
+	assert_int_equal(mb_store_begin(st, NULL), MB_OK);
+	for (int i = 0; i < n; i++) {
+		struct it x = { .local = local, .lang = "en",
+		    .headline = "Daily notes", .body = i % 3 == 0 ?
+		    "A ship came into the harbour today." :
+		    "Prices at the market were steady." };
+
+		snprintf(local, sizeof(local), "m%05d", i);
+		if (i == n - 3)
+			x.headline = "Harbour news";
+		put(st, &x);
+	}
+	assert_int_equal(mb_store_commit(st, NULL), MB_OK);
+	assert_int_equal(searchq(st, "harbour", "en", NULL, &hs), MB_OK);
+	assert_int_equal(hs.n, 20);
+	assert_string_equal(hs.uri[0], "m05997");
+	assert_true(hs.r.more);
+	assert_int_equal(hs.r.ranked, MB_STORE_SEARCH_CANDIDATES);
+	for (int i = 0; i < hs.n; i++)
+		assert_true(hs.score[i] > 0.1 && hs.score[i] < 100);
+	assert_true(hs.score[0] > hs.score[1]);
+	/* Body-only hits of equal length and age tie: newest first. */
+	assert_true(hs.score[1] == hs.score[2]);
+	assert_true(strcmp(hs.uri[1], hs.uri[2]) > 0);
+}
+
 static void
 test_pages(void **state)
 {
@@ -657,6 +697,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_visibility, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ranking_snippets, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ranking_many, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_match, setup,
