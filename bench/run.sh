@@ -9,7 +9,8 @@
 # A benchmark is bench/NAME.sh (or bench/NAME/run.sh); it prints its
 # figures beside its anchor's figures from the same run, and its ratio as
 # its LAST line. The known ones run in the order of ORDER; any other is run
-# after them with no argument.
+# after them with no argument. bench/inn's INN CNFS feed figure is exported
+# as INN_FEED to the benchmarks after it (bench/sync compares with it).
 #
 # env: BUILD (build)     the build directory the benchmarks use
 #      BENCH_ONLY        names to run, e.g. "inn ingest" (default: all)
@@ -27,7 +28,7 @@ export BUILD
 doc=${BENCH_DOC:-docs/benchmarks.md}
 limit=${BENCH_TIMEOUT:-600}
 
-ORDER="ingest http sync search inn pages media scale"
+ORDER="ingest http inn sync search pages media scale"
 
 # Sizes for `make bench` (about 15 minutes in all on 2 cores); each
 # script's own default is the full-size run.
@@ -37,6 +38,8 @@ default_args() {
 	http) echo "$BUILD" ;;
 	search) echo 200000 ;;
 	inn) echo 20000 ;;
+	sync) echo 20000 ;;
+	pages) echo 20000 ;;
 	*) echo "" ;;
 	esac
 }
@@ -111,6 +114,13 @@ for b in $names; do
 	if [ $rc -ne 0 ]; then
 		echo "--- $b failed (exit $rc$([ $rc -eq 124 ] && echo ", over ${limit} s")):"
 		tail -n 15 "$out/$b.err"
+	fi
+	if [ "$b" = inn ] && [ $rc -eq 0 ]; then
+		# bench/sync compares with INN's CNFS feed: the one measured here.
+		f=$(sed -n 's/^INN feed .*: CNFS \([0-9]*\) articles.*/\1/p' \
+		    "$out/inn.out")
+		[ -n "$f" ] && export INN_FEED="$f" &&
+		    echo "(INN_FEED=$f for the benchmarks that follow)"
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\n' "$b" "$rc" "$((t1 - t0))" "$load" \
 	    "$s${args:+ $args}" >> "$out/index"
