@@ -41,5 +41,6 @@ extern const struct mb_cli_cmd mb_cmd_user;
 extern const struct mb_cli_cmd mb_cmd_token;
 extern const struct mb_cli_cmd mb_cmd_demo;
 extern const struct mb_cli_cmd mb_cmd_gc;
+extern const struct mb_cli_cmd mb_cmd_migrate;
 
 #endif

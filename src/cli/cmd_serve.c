@@ -12,6 +12,7 @@
 #include "center/center.h"
 #include "cli/cli.h"
 #include "http/federation.h"
+#include "http/listen.h"
 #include "http/routes_media.h"
 #include "http/server.h"
 #include "http/site.h"
@@ -95,6 +96,9 @@ run(int argc, char **argv)
 		mb_center_close(n);
 		return mb_cli_fail("serve", &d, rc);
 	}
+	/* Several processes on one database: their commits wake ours. */
+	if ((rc = mb_http_listen_start(n, srv, &d)) != MB_OK)
+		log_warn("serve: no notices from other processes: %s", d.msg);
 	/* Media: fetching the blobs that arriving items refer to. */
 	if ((rc = mb_http_media_start(n, &d)) != MB_OK)
 		log_warn("serve: media fetching is off: %s", d.msg);
@@ -103,6 +107,7 @@ run(int argc, char **argv)
 	log_info("serve: signal=%s stopping", sig == SIGTERM ? "TERM" :
 	    "INT");
 	mb_http_media_stop();
+	mb_http_listen_stop();
 	mb_http_federation_stop();
 	mb_http_stop(srv, 10000);
 	unlink(path);

@@ -22,6 +22,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_token,
 	&mb_cmd_demo,
 	&mb_cmd_gc,
+	&mb_cmd_migrate,
 	NULL
 };
 

@@ -669,6 +669,37 @@ prefetch_drop(struct prefetch *pf)
 
 /* ---- workers ------------------------------------------------------------ */
 
+/*
+ * One puller per peer across every process on the database (several
+ * serve processes on one PostgreSQL): the others stand by here for the
+ * lock, which the holder's connection releases when it stops or dies.
+ * False when stopping.
+ */
+static bool
+hold_peer(struct mb_sync *s, struct worker *w, struct mb_store *st)
+{
+	struct mb_diag	d;
+	char		name[64];
+	bool		got = false, said = false;
+	int		rc;
+
+	snprintf(name, sizeof(name), "puller:%s", w->center);
+	while (!atomic_load(&s->stop) && !atomic_load(&w->gone)) {
+		if ((rc = mb_store_try_lock(st, name, &got, &d)) != MB_OK) {
+			log_warn("sync: peer=%s lock: %s", w->center,
+			    mb_diag_msg(&d, rc));
+		} else if (got) {
+			return true;
+		} else if (!said) {
+			log_info("sync: peer=%s pulled by another process, "
+			    "standing by", w->center);
+			said = true;
+		}
+		nap(s, 1000);
+	}
+	return false;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -695,6 +726,8 @@ worker_main(void *arg)
 		    mb_diag_msg(&d, rc));
 		goto out;
 	}
+	if (!hold_peer(s, w, st))
+		goto out;
 	log_info("sync: pulling peer=%s url=%s", w->center, w->url);
 	while (!atomic_load(&s->stop) && !atomic_load(&w->gone)) {
 		mb_diag_clear(&d);

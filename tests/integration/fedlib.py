@@ -13,6 +13,35 @@ import urllib.request
 
 MB = os.environ.get("MEDIABRIDGE", "build/mediabridge")
 
+# On the PostgreSQL variant (mbtest.pg_backend()) each center gets a
+# database of its own on the test server, dropped at exit.
+_databases = []
+
+
+def _database_args():
+    import atexit
+    import sys
+    import mbtest
+    if not mbtest.pg_backend():
+        return []
+    if not os.environ.get("MB_TEST_PG"):
+        print("skipped: MB_TEST_BACKEND=postgresql but no MB_TEST_PG")
+        sys.exit(77)
+    name, url = mbtest.pg_new_database()
+    if not _databases:
+        atexit.register(_drop_databases)
+    _databases.append(name)
+    return ["--database", url]
+
+
+def _drop_databases():
+    import mbtest
+    for name in _databases:
+        try:
+            mbtest.pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+        except (OSError, subprocess.CalledProcessError):
+            pass
+
 # Small batches and quick retries keep the suite fast.
 ENV = dict(os.environ, MB_SYNC_RESCAN_MS="200", MB_SYNC_BACKOFF_MIN_MS="100",
            MB_SYNC_BACKOFF_MAX_MS="1000", MB_SYNC_REGISTRY_S="2",
@@ -41,7 +70,7 @@ class Center:
             args.append("--hq")
         else:
             args += ["--hq-url", hq.url, "--hq-key", hq.key()]
-        mb(*args)
+        mb(*(args + _database_args()))
 
     def key(self):
         return mb("key", self.dir).strip()

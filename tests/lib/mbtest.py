@@ -289,6 +289,35 @@ class Center:
         return None
 
 
+def pg_backend():
+    """True when this run puts every center on PostgreSQL.
+
+    MB_TEST_BACKEND=postgresql (the -pg variants in meson.build) with
+    MB_TEST_PG, the URL of the private server tests/run.sh starts
+    (tests/lib/pgtest.sh); each center then gets a database of its own.
+    """
+    return os.environ.get("MB_TEST_BACKEND") == "postgresql"
+
+
+_pg_seq = [0]
+
+
+def pg_admin(sql):
+    """Runs sql on the test server's maintenance database (psql)."""
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                    os.environ["MB_TEST_PG"], "-c", sql], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def pg_new_database():
+    """A fresh, empty database on the test server: (name, URL)."""
+    _pg_seq[0] += 1
+    name = "mbi_%d_%d" % (os.getpid(), _pg_seq[0])
+    pg_admin("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'" % name)
+    base = os.environ["MB_TEST_PG"].rsplit("/", 1)[0]
+    return name, base + "/" + name
+
+
 class World:
     """A temp dir holding the test's centers; cleaned up at the end."""
 
@@ -296,6 +325,16 @@ class World:
         self.root = tempfile.mkdtemp(prefix="mb-%s-" % name)
         self.centers = []
         self.clients = []
+        self.databases = []
+
+    def database_args(self):
+        """`init` arguments for one more center: its own PostgreSQL
+        database when the run is on PostgreSQL, else none (SQLite)."""
+        if not pg_backend():
+            return []
+        name, url = pg_new_database()
+        self.databases.append(name)
+        return ["--database", url]
 
     def center(self, cid, country="EG", languages="ar,en", hq=True,
                extra=()):
@@ -304,7 +343,7 @@ class World:
                 "--country", country, "--languages", languages]
         if hq:
             args.append("--hq")
-        run(args + list(extra))
+        run(args + self.database_args() + list(extra))
         c = Center(self, cid, d)
         self.centers.append(c)
         return c
@@ -321,12 +360,22 @@ class World:
                                                             c.log()[-6000:]))
         if os.environ.get("MB_KEEP") != "1":
             shutil.rmtree(self.root, ignore_errors=True)
+            for name in self.databases:
+                try:
+                    pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE)" %
+                             name)
+                except (OSError, subprocess.CalledProcessError):
+                    pass
 
 
 def main(namespace, only=None):
     """Runs every test_* function of namespace, each with a fresh World.
 
     Exit 0 when all pass. `python3 test_x.py NAME...` runs some only."""
+    if pg_backend() and not os.environ.get("MB_TEST_PG"):
+        print("skipped: MB_TEST_BACKEND=postgresql but no MB_TEST_PG "
+              "(tests/run.sh starts a server)")
+        sys.exit(77)
     names = sorted(n for n in namespace if n.startswith("test_") and
                    callable(namespace[n]))
     if len(sys.argv) > 1:
