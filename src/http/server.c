@@ -68,6 +68,8 @@ struct mb_http_server {
 	pthread_cond_t			 wait_cond;
 	struct waiter			*waiters;
 	int				 wake_all;
+	/* This process committed: the next look at the store is no news. */
+	int				 notified;
 	int				 waiter_stop;
 	pthread_t			 waiter_thread;
 	int				 waiter_started;
@@ -639,6 +641,7 @@ mb_http_notify(struct mb_http_server *s)
 	atomic_fetch_add(&s->gen, 1);
 	pthread_mutex_lock(&s->wait_lock);
 	s->wake_all = 1;
+	s->notified = 1;
 	pthread_cond_signal(&s->wait_cond);
 	pthread_mutex_unlock(&s->wait_lock);
 }
@@ -689,6 +692,7 @@ waiter_main(void *arg)
 	struct mb_store		*st = NULL;
 	struct mb_store_stats	 stats;
 	int64_t			 last_seq = -1, next_poll = 0;
+	int			 absorb = 0;
 
 	pthread_mutex_lock(&s->wait_lock);
 	while (!s->waiter_stop) {
@@ -696,6 +700,17 @@ waiter_main(void *arg)
 		struct waiter	**pp, *w;
 		struct timespec	 ts;
 
+		/*
+		 * mb_http_notify() already moved the cache generation for
+		 * this process's own commit: take the store's new last seq
+		 * at once without moving it again, or a page cached just
+		 * after the commit would be thrown away for nothing.
+		 */
+		if (s->notified) {
+			s->notified = 0;
+			absorb = 1;
+			next_poll = 0;
+		}
 		if (now >= next_poll) {
 			pthread_mutex_unlock(&s->wait_lock);
 			if (st == NULL && mb_center_store(s->node, &st, NULL) !=
@@ -703,11 +718,13 @@ waiter_main(void *arg)
 				st = NULL;
 			if (st != NULL && mb_store_stats(st, &stats, NULL) ==
 			    MB_OK) {
-				if (last_seq >= 0 && stats.last_seq != last_seq)
+				if (!absorb && last_seq >= 0 &&
+				    stats.last_seq != last_seq) {
 					atomic_fetch_add(&s->gen, 1);
-				if (last_seq >= 0 && stats.last_seq != last_seq)
 					s->wake_all = 1;
+				}
 				last_seq = stats.last_seq;
+				absorb = 0;
 			}
 			pthread_mutex_lock(&s->wait_lock);
 			next_poll = now + 1000;
