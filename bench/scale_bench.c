@@ -106,7 +106,8 @@ main(int argc, char **argv)
 	double		 secs, t0, el;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: scale_bench LOCATION WRITERS SECONDS\n");
+		fprintf(stderr,
+		    "usage: scale_bench LOCATION WRITERS SECONDS\n");
 		return 2;
 	}
 	loc = argv[1];

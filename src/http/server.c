@@ -690,8 +690,7 @@ waiter_main(void *arg)
 {
 	struct mb_http_server	*s = arg;
 	struct mb_store		*st = NULL;
-	struct mb_store_stats	 stats;
-	int64_t			 last_seq = -1, next_poll = 0;
+	int64_t			 last_seq = -1, next_poll = 0, seq;
 	int			 absorb = 0;
 
 	pthread_mutex_lock(&s->wait_lock);
@@ -716,14 +715,15 @@ waiter_main(void *arg)
 			if (st == NULL && mb_center_store(s->node, &st, NULL) !=
 			    MB_OK)
 				st = NULL;
-			if (st != NULL && mb_store_stats(st, &stats, NULL) ==
+			/* The last seq, not the stats: those count rows. */
+			if (st != NULL && mb_store_last_seq(st, &seq, NULL) ==
 			    MB_OK) {
 				if (!absorb && last_seq >= 0 &&
-				    stats.last_seq != last_seq) {
+				    seq != last_seq) {
 					atomic_fetch_add(&s->gen, 1);
 					s->wake_all = 1;
 				}
-				last_seq = stats.last_seq;
+				last_seq = seq;
 				absorb = 0;
 			}
 			pthread_mutex_lock(&s->wait_lock);

@@ -460,8 +460,19 @@ mb_pg_begin(struct mb_pg *pg, struct mb_diag *d)
 		PQreset(pg->conn);
 		pg->ncached = 0;
 	}
-	if ((rc = simple(pg, "BEGIN", d)) == MB_OK)
-		pg->in_txn = 1;
+	/*
+	 * The write lock at once, as SQLite's BEGIN IMMEDIATE takes it
+	 * (store.h): the log counter's row, which every append locks
+	 * anyway. Callers rely on it: the items API reads the current
+	 * version, checks If-Match and writes the next one in one
+	 * transaction, and two editors racing must see 200 and 412.
+	 */
+	if ((rc = simple(pg, "BEGIN", d)) != MB_OK)
+		return rc;
+	pg->in_txn = 1;
+	if ((rc = simple(pg, "SELECT 1 FROM log_counter WHERE id = 1 FOR "
+	    "UPDATE", d)) != MB_OK)
+		mb_pg_rollback(pg);
 	return rc;
 }
 
@@ -1086,8 +1097,8 @@ mb_pg_center_list(struct mb_pg *pg,
 	int			 rc;
 
 	if ((rc = mb_pg__run(pg, "SELECT id, name, country, languages, url, "
-	    "key, role, status, updated_ms FROM centers ORDER BY id COLLATE \"C\"", NULL,
-	    false, &r, d)) != MB_OK)
+	    "key, role, status, updated_ms FROM centers ORDER BY id "
+	    "COLLATE \"C\"", NULL, false, &r, d)) != MB_OK)
 		return rc;
 	for (int i = 0; i < mb_pg__nrows(r); i++) {
 		row_to_center(r, i, &c);

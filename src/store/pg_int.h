@@ -17,7 +17,7 @@
  */
 struct mb_pg;
 
-/* True when location names a PostgreSQL database (postgresql://, postgres://). */
+/* True when location names a PostgreSQL database (postgres[ql]://). */
 bool mb_pg_is_url(const char *location);
 
 int mb_pg_open(const char *url, const struct mb_store_opts *opts,
@@ -153,7 +153,8 @@ struct mb_pg_params {
 	char		 num[MB_PG_MAXP][24];
 };
 
-void mb_pg__p_text(struct mb_pg_params *p, const char *s);	/* NULL: NULL */
+/* Text (NULL: SQL NULL), int8, bool, bytea (binary). */
+void mb_pg__p_text(struct mb_pg_params *p, const char *s);
 void mb_pg__p_int(struct mb_pg_params *p, int64_t v);
 void mb_pg__p_bool(struct mb_pg_params *p, bool v);
 void mb_pg__p_bytes(struct mb_pg_params *p, const void *b, size_t n);

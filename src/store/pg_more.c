@@ -394,7 +394,11 @@ build_list(struct mb_buf *q, const struct mb_store_filter *f)
 
 	rc |= mb_buf_puts(q, "SELECT " MB_PG_VERSION_COLS " FROM items i "
 	    "JOIN versions v ON v.seq = i.seq WHERE true");
-	if (f->language != NULL)
+	/* A primary subtag reads items_lang_list (migration 6). */
+	if (f->language != NULL && strchr(f->language, '-') == NULL)
+		rc |= mb_buf_puts(q, " AND lower(split_part(i.language, '-', "
+		    "1)) = lower($1)");
+	else if (f->language != NULL)
 		rc |= mb_buf_puts(q, " AND (i.language = $1 OR i.language "
 		    "LIKE $1 || '-%')");
 	if (f->type != NULL)
@@ -404,13 +408,8 @@ build_list(struct mb_buf *q, const struct mb_store_filter *f)
 	if (f->center != NULL)
 		rc |= mb_buf_puts(q, " AND i.center = $4");
 	if (f->topic != NULL)
-		rc |= mb_buf_puts(q, " AND EXISTS (SELECT 1 FROM "
-		    "jsonb_array_elements(CASE WHEN jsonb_typeof(mb_json("
-		    "v.envelope) #> '{item,subjects}') = 'array' THEN "
-		    "mb_json(v.envelope) #> '{item,subjects}' ELSE '[]' END) s "
-		    "WHERE jsonb_typeof(s) = 'object' AND (s->>'uri' = $5 OR "
-		    "s->>'name' = $5 OR s->>'code' = $5 OR "
-		    "s->>'uri' LIKE '%:' || $5 OR s->>'uri' LIKE '%/' || $5))");
+		rc |= mb_buf_puts(q, " AND EXISTS (SELECT 1 FROM item_topics "
+		    "tp WHERE tp.topic = lower($5) AND tp.item_id = i.id)");
 	if (f->country != NULL)
 		rc |= mb_buf_puts(q, " AND i.center IN (SELECT id FROM centers "
 		    "WHERE country = $6)");

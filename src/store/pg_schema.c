@@ -205,9 +205,12 @@ const char *const mb_pg_migrations[] = {
 	"    SELECT DISTINCT lower(t), iid FROM"
 	"      jsonb_array_elements(e #> '{item,subjects}') s,"
 	"      LATERAL (VALUES"
-	"        (CASE WHEN jsonb_typeof(s->'uri') = 'string' THEN s->>'uri' END),"
-	"        (CASE WHEN jsonb_typeof(s->'name') = 'string' THEN s->>'name' END),"
-	"        (CASE WHEN jsonb_typeof(s->'code') = 'string' THEN s->>'code' END),"
+	"        (CASE WHEN jsonb_typeof(s->'uri') = 'string'"
+	"          THEN s->>'uri' END),"
+	"        (CASE WHEN jsonb_typeof(s->'name') = 'string'"
+	"          THEN s->>'name' END),"
+	"        (CASE WHEN jsonb_typeof(s->'code') = 'string'"
+	"          THEN s->>'code' END),"
 	"        (CASE WHEN jsonb_typeof(s->'uri') = 'string' THEN"
 	"          regexp_replace(s->>'uri', '^.*[/:]', '') END)) x(t)"
 	"    WHERE t IS NOT NULL AND t != ''"
@@ -296,5 +299,21 @@ const char *const mb_pg_migrations[] = {
 	"CREATE TABLE media_state ("
 	"  k TEXT PRIMARY KEY,"
 	"  v BIGINT NOT NULL);",
+	/*
+	 * 6 (site): listing at scale, as SQLite's: one index per list
+	 * filter in listing order; language by its primary subtag in lower
+	 * case; the visible rows alone for unfiltered pages.
+	 */
+	"CREATE INDEX IF NOT EXISTS items_lang_list ON items ("
+	"  lower(split_part(language, '-', 1)), first_ms DESC, seq DESC);"
+	"CREATE INDEX IF NOT EXISTS items_profile_list ON items"
+	"  (profile, first_ms DESC, seq DESC);"
+	"CREATE INDEX IF NOT EXISTS items_type_list ON items"
+	"  (type, first_ms DESC, seq DESC);"
+	"CREATE INDEX IF NOT EXISTS items_center_list ON items"
+	"  (center, first_ms DESC, seq DESC);"
+	"CREATE INDEX IF NOT EXISTS items_visible_list ON items"
+	"  (first_ms DESC, seq DESC)"
+	"  WHERE workflow = 'published' AND pub_status = 'usable';",
 	NULL
 };

@@ -122,8 +122,8 @@ xlate_string(struct xlate *x)
 	if (!prefix) {
 		rc = arr_add(x, w.data != NULL ? w.data : "", w.len);
 		if (rc == MB_OK)
-			rc = mb_buf_printf(x->sql, "phraseto_tsquery('%s', $1[%d])",
-			    cfg, x->n);
+			rc = mb_buf_printf(x->sql,
+			    "phraseto_tsquery('%s', $1[%d])", cfg, x->n);
 		goto out;
 	}
 	/*
@@ -327,8 +327,8 @@ collect(struct mb_pg *pg, const struct mb_store_search_query *q,
 	if ((rc = build_ok(&ok, q)) != MB_OK)
 		goto out;
 	if ((rc = mb_buf_printf(&sql, "WITH q AS (SELECT %s AS q) "
-	    "SELECT i.id, i.first_ms, %s, ts_rank('{0.25, 0.25, 0.25, 1}', t.tsv, "
-	    "q.q)::float8 FROM q, item_text t JOIN items i ON i.id = t.item_id "
+	    "SELECT i.id, i.first_ms, %s, ts_rank('{0.25, 0.25, 0.25, 1}', "
+	    "t.tsv, q.q)::float8 FROM q, item_text t JOIN items i ON i.id = t.item_id "
 	    "%s WHERE t.tsv @@ q.q AND %s ORDER BY i.id DESC LIMIT %d", tsq,
 	    q->prefer_language != NULL ? "coalesce(tr.of_uri, i.uri)" :
 	    "NULL::text", q->prefer_language != NULL ?

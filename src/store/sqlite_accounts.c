@@ -166,8 +166,8 @@ mb_store_cred_add(struct mb_store *st, const char *kind,
 	int		 rc;
 
 	if (st->pg != NULL)
-		return mb_pg_cred_add(st->pg, kind, hash, user_id, csrf, expires_ms,
-		    d);
+		return mb_pg_cred_add(st->pg, kind, hash, user_id, csrf,
+		    expires_ms, d);
 	if ((rc = prep(st, "INSERT INTO credentials (hash, kind, user_id, "
 	    "csrf, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	    &s, d)) != MB_OK)
@@ -195,7 +195,8 @@ mb_store_cred_user(struct mb_store *st, const char *kind,
 	int		 rc;
 
 	if (st->pg != NULL)
-		return mb_pg_cred_user(st->pg, kind, hash, now_ms, out, csrf, d);
+		return mb_pg_cred_user(st->pg, kind, hash, now_ms, out, csrf,
+		    d);
 	if ((rc = prep(st, "SELECT " USER_COLS ", c.csrf FROM credentials c "
 	    "JOIN users u ON u.id = c.user_id WHERE c.hash = ?1 AND "
 	    "c.kind = ?2 AND (c.expires_ms = 0 OR c.expires_ms > ?3) AND "

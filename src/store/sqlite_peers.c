@@ -139,8 +139,8 @@ mb_store_peer_advance(struct mb_store *st, const char *center,
 	int		 rc;
 
 	if (st->pg != NULL)
-		return mb_pg_peer_advance(st->pg, center, cursor, received, refused,
-		    now_ms, d);
+		return mb_pg_peer_advance(st->pg, center, cursor, received,
+		    refused, now_ms, d);
 	if ((rc = prepare(st, "UPDATE peers SET cursor = max(cursor, ?2), "
 	    "received = received + ?3, refused = refused + ?4, "
 	    "last_ok_ms = ?5, last_error = '' WHERE center = ?1", &s, d)) !=

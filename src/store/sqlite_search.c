@@ -959,8 +959,8 @@ mb_store_translations(struct mb_store *st, const char *uri, bool all,
 	int				 rc;
 
 	if (st->pg != NULL)
-		return mb_pg_translations(st->pg, uri, all, audiences, now_ms, cb,
-		    arg, d);
+		return mb_pg_translations(st->pg, uri, all, audiences, now_ms,
+		    cb, arg, d);
 	/*
 	 * The group is one level deep: the root is what uri translates,
 	 * else uri itself; members are the root and whatever translates it.

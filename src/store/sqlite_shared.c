@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The SQLite side of several processes on one database: no notices, locks always granted. */
+/* The SQLite side of several processes: no notices, locks always granted. */
 #include "sqlite_int.h"
 
 int

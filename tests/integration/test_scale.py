@@ -203,6 +203,58 @@ def test_migrate_sqlite_to_postgresql(w):
     eq(ed.get("/api/v1/changes").json["seq"], seq + 1, "the log goes on")
 
 
+def test_one_puller_per_peer(w):
+    """A branch served by two processes pulls HQ from one of them at a
+    time; when that one dies, the other takes over."""
+    import signal
+    import subprocess
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import fedlib
+    hq = fedlib.Center(w.root, "moscow", "RU", "ru,en")
+    hq.start()
+    cairo = fedlib.Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+    procs, second = [hq], None
+    try:
+        cairo.start()
+        procs.append(cairo)
+        log2 = os.path.join(cairo.dir, "serve2.log")
+        with open(log2, "a") as f:
+            second = subprocess.Popen(
+                [BIN, "serve", cairo.dir, "--listen", "127.0.0.1:0"],
+                stdout=f, stderr=f, env=fedlib.ENV)
+        fedlib.admit(hq, cairo)
+        hq.publish([fedlib.item("Новости %d" % i, "ru") for i in range(3)])
+        fedlib.wait_for("cairo pulls from HQ",
+                        lambda: len(cairo.versions()) == 3)
+        log1 = os.path.join(cairo.dir, "serve.log")
+
+        def pulling(path):
+            with open(path, errors="replace") as f:
+                return f.read().count("sync: pulling peer=moscow")
+        eq(pulling(log1) + pulling(log2), 1, "one puller for moscow")
+        # Kill the one that pulls; the other takes over.
+        if pulling(log1):
+            cairo.proc.kill()
+            cairo.proc.wait()
+            cairo.proc = None
+            survivor = log2
+        else:
+            second.kill()
+            second.wait()
+            survivor = log1
+        hq.publish([fedlib.item("После %d" % i, "ru") for i in range(3)])
+        fedlib.wait_for("the other process takes over",
+                        lambda: len(cairo.versions()) == 6)
+        eq(pulling(survivor), 1, "the survivor pulls now")
+    finally:
+        for c in procs:
+            if c.proc is not None:
+                c.stop(signal.SIGKILL)
+        if second is not None and second.poll() is None:
+            second.kill()
+            second.wait()
+
+
 if __name__ == "__main__":
     if not pg_backend():
         print("skipped: several serve processes need PostgreSQL "

@@ -93,7 +93,8 @@ tb_create(void)
 	if (tb_admin(sql) != 0)
 		return -1;
 	/* The server URL names its maintenance database last: swap it. */
-	if ((slash = strrchr(url, '/')) == NULL || slash < strstr(url, "://") + 3)
+	if ((slash = strrchr(url, '/')) == NULL ||
+	    slash < strstr(url, "://") + 3)
 		return -1;
 	snprintf(tb_loc, sizeof(tb_loc), "%.*s/%s", (int)(slash - url), url,
 	    tb_db);
@@ -106,8 +107,8 @@ tb_destroy(void)
 	char p[128];
 
 	if (tb_db[0] != '\0') {
-		snprintf(p, sizeof(p), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
-		    tb_db);
+		snprintf(p, sizeof(p),
+		    "DROP DATABASE IF EXISTS %s WITH (FORCE)", tb_db);
 		tb_admin(p);
 		tb_db[0] = '\0';
 		return;

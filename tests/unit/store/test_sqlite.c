@@ -428,8 +428,8 @@ test_concurrent_writers_never_skip(void **state)
 	for (int i = 0; i < WRITERS; i++) {
 		w[i].id = i;
 		w[i].rc = MB_OK;
-		assert_int_equal(pthread_create(&t[i], NULL, writer_main, &w[i]),
-		    0);
+		assert_int_equal(pthread_create(&t[i], NULL, writer_main,
+		    &w[i]), 0);
 	}
 	/* Pull as the exchange does, while they write. */
 	while (s.n < WRITERS * PUTS)
@@ -479,8 +479,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_notices_and_locks, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_writers_never_skip,
-		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_concurrent_writers_never_skip, setup, teardown),
 		cmocka_unit_test(test_refuses_other_backends),
 	};
 
