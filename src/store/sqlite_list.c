@@ -26,7 +26,11 @@ build(struct mb_buf *q, const struct mb_store_filter *f)
 	    "v.language, v.type, v.profile, v.headline, v.embargo_ms, "
 	    "v.created_ms, v.first_ms, v.received_ms, v.envelope "
 	    "FROM items i JOIN versions v ON v.seq = i.seq WHERE 1");
-	if (f->language != NULL)
+	/* A primary subtag reads items_lang_list (migration 6). */
+	if (f->language != NULL && strchr(f->language, '-') == NULL)
+		rc |= mb_buf_puts(q, " AND lower(substr(i.language, 1, "
+		    "instr(i.language || '-', '-') - 1)) = lower(?1)");
+	else if (f->language != NULL)
 		rc |= mb_buf_puts(q, " AND (i.language = ?1 OR i.language "
 		    "LIKE ?1 || '-%')");
 	if (f->type != NULL)
@@ -36,13 +40,10 @@ build(struct mb_buf *q, const struct mb_store_filter *f)
 	if (f->center != NULL)
 		rc |= mb_buf_puts(q, " AND i.center = ?4");
 	if (f->topic != NULL)
-		rc |= mb_buf_puts(q, " AND EXISTS (SELECT 1 FROM json_each("
-		    "CAST(v.envelope AS TEXT), '$.item.subjects') s WHERE "
-		    "json_extract(s.value, '$.uri') = ?5 OR "
-		    "json_extract(s.value, '$.name') = ?5 OR "
-		    "json_extract(s.value, '$.code') = ?5 OR "
-		    "json_extract(s.value, '$.uri') LIKE '%:' || ?5 OR "
-		    "json_extract(s.value, '$.uri') LIKE '%/' || ?5)");
+		/* Read from the topic's rows, then sorted: a rare topic
+		 * costs its own items, not a scan of the store. */
+		rc |= mb_buf_puts(q, " AND i.id IN (SELECT item_id FROM "
+		    "item_topics WHERE topic = lower(?5))");
 	if (f->country != NULL)
 		rc |= mb_buf_puts(q, " AND i.center IN (SELECT id FROM centers "
 		    "WHERE country = ?6)");

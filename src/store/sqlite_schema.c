@@ -159,5 +159,24 @@ const char *const mb_sqlite_migrations[] = {
 	"CREATE TABLE media_state ("
 	"  k TEXT PRIMARY KEY,"
 	"  v INTEGER NOT NULL) WITHOUT ROWID;",
+	/*
+	 * 6 (site): listing at scale. One index per list filter, each in
+	 * listing order (newest first, seq breaking ties), so a page reads
+	 * its 20 rows instead of scanning every item for a rare filter;
+	 * language by its primary subtag in lower case ("ar" lists "ar"
+	 * and "ar-EG"); and the visible rows alone for unfiltered pages.
+	 */
+	"CREATE INDEX IF NOT EXISTS items_lang_list ON items ("
+	"  lower(substr(language, 1, instr(language || '-', '-') - 1)),"
+	"  first_ms DESC, seq DESC);"
+	"CREATE INDEX IF NOT EXISTS items_profile_list ON items"
+	"  (profile, first_ms DESC, seq DESC);"
+	"CREATE INDEX IF NOT EXISTS items_type_list ON items"
+	"  (type, first_ms DESC, seq DESC);"
+	"CREATE INDEX IF NOT EXISTS items_center_list ON items"
+	"  (center, first_ms DESC, seq DESC);"
+	"CREATE INDEX IF NOT EXISTS items_visible_list ON items"
+	"  (first_ms DESC, seq DESC)"
+	"  WHERE workflow = 'published' AND pub_status = 'usable';",
 	NULL
 };
