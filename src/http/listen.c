@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The notice listener: the store's change notices become mb_http_notify() calls. */
+/* The notice listener: the store's change notices make the waker look at the log. */
 #include "http/listen.h"
 
 #include <pthread.h>
@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "base/log.h"
-#include "http/http.h"
 #include "store/store.h"
 
 static struct {
@@ -49,7 +48,7 @@ listen_main(void *arg)
 				continue;
 			}
 			/* What was missed while not listening counts too. */
-			mb_http_notify(L.srv);
+			mb_http_recheck(L.srv);
 		}
 		/* A short wait, so that stopping never waits long. */
 		if ((rc = mb_store_wait(st, 250, &got, &d)) != MB_OK) {
@@ -59,8 +58,13 @@ listen_main(void *arg)
 			st = NULL;
 			continue;
 		}
+		/*
+		 * The waker compares the log with what this process knows:
+		 * a notice of our own commit (already announced by
+		 * mb_http_notify()) moves nothing twice.
+		 */
 		if (got)
-			mb_http_notify(L.srv);
+			mb_http_recheck(L.srv);
 	}
 	mb_store_close(st);
 	return NULL;

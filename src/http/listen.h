@@ -10,9 +10,9 @@
 /*
  * Starts a thread that listens for the store's change notices (PostgreSQL
  * LISTEN/NOTIFY: every commit that appends to the log, by any process on
- * the database) and calls mb_http_notify(s) on each, so that long-polls
- * parked here wake and the response cache drops what another process
- * made stale, within milliseconds. On SQLite there are no notices and
+ * the database) and on each has the server look at the log at once
+ * (mb_http_recheck), so that long-polls parked here wake and the response
+ * cache drops what another process made stale, within milliseconds. On SQLite there are no notices and
  * nothing starts (the server's once-a-second look at the log covers other
  * processes). n and s are borrowed until mb_http_listen_stop().
  */

@@ -70,6 +70,8 @@ struct mb_http_server {
 	int				 wake_all;
 	/* This process committed: the next look at the store is no news. */
 	int				 notified;
+	/* Another process may have (a store notice): look at once. */
+	int				 recheck;
 	int				 waiter_stop;
 	pthread_t			 waiter_thread;
 	int				 waiter_started;
@@ -646,6 +648,15 @@ mb_http_notify(struct mb_http_server *s)
 	pthread_mutex_unlock(&s->wait_lock);
 }
 
+void
+mb_http_recheck(struct mb_http_server *s)
+{
+	pthread_mutex_lock(&s->wait_lock);
+	s->recheck = 1;
+	pthread_cond_signal(&s->wait_cond);
+	pthread_mutex_unlock(&s->wait_lock);
+}
+
 uint64_t
 mb_http_log_gen(struct mb_http_server *s)
 {
@@ -708,6 +719,10 @@ waiter_main(void *arg)
 		if (s->notified) {
 			s->notified = 0;
 			absorb = 1;
+			next_poll = 0;
+		}
+		if (s->recheck) {
+			s->recheck = 0;
 			next_poll = 0;
 		}
 		if (now >= next_poll) {

@@ -42,4 +42,12 @@ const char *mb_http_address(const struct mb_http_server *s);
  */
 void mb_http_stop(struct mb_http_server *s, int64_t grace_ms);
 
+/*
+ * Has the waker look at the store's log now rather than within the second
+ * (src/http/listen.c calls it on a store notice): if the log moved past
+ * what this process committed itself, long-polls wake and the response
+ * cache starts over.
+ */
+void mb_http_recheck(struct mb_http_server *s);
+
 #endif
