@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Building a site page: common data, rendering, and an item's facts. */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,8 +284,130 @@ mb_item_view_free(struct mb_item_view *v)
 	v->root = NULL;
 }
 
+/*
+ * Sanitized bodies, kept per (uri, version): a version's envelope never
+ * changes, and the feeds and item pages would otherwise run the
+ * sanitizer over the same bodies on every request. Direct-mapped and
+ * bounded (BODY_SLOTS entries of at most BODY_MAX bytes); each entry
+ * also keeps a hash of its input, so a slot is used only for the very
+ * bodies it was made from.
+ */
+#define BODY_SLOTS	1024
+#define BODY_MAX	(64 * 1024)
+
+static struct body_slot {
+	char		*uri;
+	int64_t		 version;
+	uint64_t	 in_hash;
+	char		*html;
+	size_t		 len;
+} body_slots[BODY_SLOTS];
+static pthread_mutex_t body_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t
+fnv1a(uint64_t h, const char *s)
+{
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;	/* ends each string */
+}
+
+static uint64_t
+bodies_hash(const struct mb_item_view *v)
+{
+	const json_t	*o;
+	size_t		 i;
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	json_array_foreach(json_object_get(v->item, "bodies"), i, o) {
+		const char *html = json_string_value(json_object_get(o,
+		    "value"));
+		const char *ct = json_string_value(json_object_get(o,
+		    "contentType"));
+
+		h = fnv1a(h, html != NULL ? html : "");
+		h = fnv1a(h, ct != NULL ? ct : "");
+	}
+	return h;
+}
+
+static struct body_slot *
+body_slot(const struct mb_item_view *v)
+{
+	uint64_t h = fnv1a(0xcbf29ce484222325ULL, v->uri);
+
+	h = (h ^ (uint64_t)v->version) * 0x100000001b3ULL;
+	return &body_slots[h % BODY_SLOTS];
+}
+
+static bool
+body_cached(const struct mb_item_view *v, uint64_t in_hash,
+    struct mb_buf *out)
+{
+	struct body_slot	*sl = body_slot(v);
+	bool			 hit = false;
+	int			 rc = MB_OK;
+
+	pthread_mutex_lock(&body_lock);
+	if (sl->uri != NULL && sl->version == v->version &&
+	    sl->in_hash == in_hash && strcmp(sl->uri, v->uri) == 0) {
+		rc = mb_buf_append(out, sl->html, sl->len);
+		hit = true;
+	}
+	pthread_mutex_unlock(&body_lock);
+	return hit && rc == MB_OK;
+}
+
+static void
+body_keep(const struct mb_item_view *v, uint64_t in_hash, const char *html,
+    size_t len)
+{
+	struct body_slot	*sl = body_slot(v);
+	char			*u, *c;
+
+	if (len > BODY_MAX)
+		return;
+	u = strdup(v->uri);
+	c = malloc(len + 1);
+	if (u == NULL || c == NULL) {
+		free(u);
+		free(c);
+		return;
+	}
+	memcpy(c, html, len);
+	c[len] = '\0';
+	pthread_mutex_lock(&body_lock);
+	free(sl->uri);
+	free(sl->html);
+	sl->uri = u;
+	sl->version = v->version;
+	sl->in_hash = in_hash;
+	sl->html = c;
+	sl->len = len;
+	pthread_mutex_unlock(&body_lock);
+}
+
+static int body_render(const struct mb_item_view *v, struct mb_buf *out);
+
 int
 mb_item_view_body(const struct mb_item_view *v, struct mb_buf *out)
+{
+	uint64_t	 in_hash;
+	size_t		 start = out->len;
+	int		 rc;
+
+	if (v->uri == NULL || v->item == NULL)
+		return body_render(v, out);
+	in_hash = bodies_hash(v);
+	if (body_cached(v, in_hash, out))
+		return MB_OK;
+	if ((rc = body_render(v, out)) == MB_OK && out->data != NULL)
+		body_keep(v, in_hash, out->data + start, out->len - start);
+	return rc;
+}
+
+static int
+body_render(const struct mb_item_view *v, struct mb_buf *out)
 {
 	const json_t	*o;
 	size_t		 i;
