@@ -22,7 +22,9 @@ const struct mb_cli_cmd mb_cmd_init = {
 	"  --languages L,L    the languages it publishes in (e.g. ar,en)\n"
 	"  --url URL          how other centers reach it (default from --listen)\n"
 	"  --listen HOST:PORT where serve listens (default 127.0.0.1:8080)\n"
-	"  --database URL     sqlite:PATH (default sqlite:store.db in DIR)\n"
+	"  --database URL     sqlite:PATH (default sqlite:store.db in DIR), or\n"
+	"                     postgresql://USER@HOST/DB (an empty database; several\n"
+	"                     serve processes may share it: docs/operations.md)\n"
 	"  --hq               this center is the network's headquarters\n"
 	"  --hq-url URL       a branch: HQ's URL\n"
 	"  --hq-key KEY       a branch: HQ's public key (mediabridge key on HQ)\n",

@@ -31,6 +31,7 @@ struct mb_pg {
 	int		 schema_version;
 	int		 ncached;
 	const char	*cached[PG_CACHE];
+	int		 nlocks;	/* advisory locks held (pg_shared.c) */
 };
 
 struct mb_pg_res {
@@ -193,6 +194,14 @@ mb_pg__conn(struct mb_pg *pg)
 	return pg->conn;
 }
 
+void
+mb_pg__locks(struct mb_pg *pg, int delta)
+{
+	pg->nlocks += delta;
+	if (pg->nlocks < 0)
+		pg->nlocks = 0;
+}
+
 bool
 mb_pg__in_txn(const struct mb_pg *pg)
 {
@@ -234,6 +243,28 @@ cache_slot(struct mb_pg *pg, const char *sql)
 		if (pg->cached[i] == sql)
 			return i;
 	return -1;
+}
+
+/*
+ * Reopens a lost connection. Session locks went with the old one: say so
+ * (MB_ERR_AGAIN) rather than go on as if still holding them; a puller
+ * takes its peer's lock again before it pulls.
+ */
+static int
+reconnect(struct mb_pg *pg, struct mb_diag *d)
+{
+	log_warn("store: postgresql connection lost, reconnecting");
+	PQreset(pg->conn);
+	pg->ncached = 0;
+	if (PQstatus(pg->conn) != CONNECTION_OK)
+		return mb_diag_set(d, MB_ERR_STORE, "store: postgresql: %s",
+		    PQerrorMessage(pg->conn));
+	if (pg->nlocks > 0) {
+		pg->nlocks = 0;
+		return mb_diag_set(d, MB_ERR_AGAIN, "store: postgresql "
+		    "connection lost, and the locks it held");
+	}
+	return MB_OK;
 }
 
 static PGresult *
@@ -280,12 +311,8 @@ mb_pg__run(struct mb_pg *pg, const char *sql, const struct mb_pg_params *p,
 	 */
 	if (PQstatus(pg->conn) == CONNECTION_BAD && !pg->in_txn) {
 		PQclear(r);
-		log_warn("store: postgresql connection lost, reconnecting");
-		PQreset(pg->conn);
-		pg->ncached = 0;
-		if (PQstatus(pg->conn) != CONNECTION_OK)
-			return mb_diag_set(d, MB_ERR_STORE,
-			    "store: postgresql: %s", PQerrorMessage(pg->conn));
+		if ((rc = reconnect(pg, d)) != MB_OK)
+			return rc;
 		r = exec_once(pg, sql, p, cache);
 	}
 	s = PQresultStatus(r);
@@ -456,10 +483,9 @@ mb_pg_begin(struct mb_pg *pg, struct mb_diag *d)
 	if (pg->in_txn)
 		return mb_diag_set(d, MB_ERR_STORE,
 		    "store: transaction already open");
-	if (PQstatus(pg->conn) == CONNECTION_BAD) {
-		PQreset(pg->conn);
-		pg->ncached = 0;
-	}
+	if (PQstatus(pg->conn) == CONNECTION_BAD &&
+	    (rc = reconnect(pg, d)) != MB_OK)
+		return rc;
 	/*
 	 * The write lock at once, as SQLite's BEGIN IMMEDIATE takes it
 	 * (store.h): the log counter's row, which every append locks

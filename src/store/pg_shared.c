@@ -93,15 +93,24 @@ mb_pg_try_lock(struct mb_pg *pg, const char *name, bool *got,
 		return rc;
 	*got = mb_pg__i64(r, 0, 0) != 0;
 	mb_pg__free(r);
+	if (*got)
+		mb_pg__locks(pg, 1);
 	return MB_OK;
 }
 
 int
 mb_pg_unlock(struct mb_pg *pg, const char *name, struct mb_diag *d)
 {
-	struct mb_pg_params p;
+	struct mb_pg_params	 p;
+	struct mb_pg_res	*r;
+	int			 rc;
 
 	p.n = 0;
 	mb_pg__p_text(&p, name);
-	return mb_pg__run(pg, SQL_UNLOCK, &p, true, NULL, d);
+	if ((rc = mb_pg__run(pg, SQL_UNLOCK, &p, true, &r, d)) != MB_OK)
+		return rc;
+	if (mb_pg__i64(r, 0, 0) != 0)
+		mb_pg__locks(pg, -1);
+	mb_pg__free(r);
+	return MB_OK;
 }

@@ -782,6 +782,12 @@ worker_main(void *arg)
 		/* Full jitter over the upper half: peers don't retry in step. */
 		nap(s, backoff / 2 + (int64_t)randombytes_uniform(
 		    (uint32_t)(backoff / 2 + 1)));
+		/*
+		 * A lost database connection took the peer's lock with it
+		 * (MB_ERR_AGAIN): take it again, or stand by, before pulling.
+		 */
+		if (rc == MB_ERR_AGAIN && !hold_peer(s, w, st))
+			break;
 	}
 out:
 	prefetch_drop(&pf);

@@ -130,7 +130,8 @@ tb_exec(const char *sql)
 	if (tb_db[0] != '\0') {
 		PGconn		*c = PQconnectdb(tb_loc);
 		PGresult	*r = PQexec(c, sql);
-		int		 ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		int		 ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
+		    PQresultStatus(r) == PGRES_TUPLES_OK;
 
 		if (!ok)
 			fprintf(stderr, "pg: %s", PQresultErrorMessage(r));

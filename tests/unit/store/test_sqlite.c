@@ -355,6 +355,19 @@ test_notices_and_locks(void **state)
 		usleep(10000);
 	}
 	assert_true(got);
+	/*
+	 * A lost connection is reopened, but the locks it held are gone:
+	 * the next call says so (MB_ERR_AGAIN), then the lock can be taken
+	 * again.
+	 */
+	assert_int_equal(tb_exec("SELECT pg_terminate_backend(pid, 5000) "
+	    "FROM pg_stat_activity WHERE datname = current_database() AND "
+	    "pid <> pg_backend_pid()"), 0);
+	assert_int_equal(mb_store_try_lock(b, "puller:cairo", &got, NULL),
+	    MB_ERR_AGAIN);
+	assert_int_equal(mb_store_try_lock(b, "puller:cairo", &got, NULL),
+	    MB_OK);
+	assert_true(got);
 	assert_int_equal(mb_store_unlock(b, "puller:cairo", NULL), MB_OK);
 	mb_store_close(b);
 }
