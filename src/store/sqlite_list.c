@@ -25,7 +25,7 @@ build(struct mb_buf *q, const struct mb_store_filter *f)
 	    "v.local, v.origin, v.audience, v.pub_status, v.workflow, "
 	    "v.language, v.type, v.profile, v.headline, v.embargo_ms, "
 	    "v.created_ms, v.first_ms, v.received_ms, v.envelope "
-	    "FROM items i JOIN versions v ON v.seq = i.seq WHERE 1");
+	    "FROM (SELECT i.seq, i.first_ms FROM items i WHERE 1");
 	/* A primary subtag reads items_lang_list (migration 6). */
 	if (f->language != NULL && strchr(f->language, '-') == NULL)
 		rc |= mb_buf_puts(q, " AND lower(substr(i.language, 1, "
@@ -63,8 +63,14 @@ build(struct mb_buf *q, const struct mb_store_filter *f)
 			    "a.user_id = ?12)");
 		rc |= mb_buf_puts(q, ")");
 	}
+	/*
+	 * The page's rows are picked from items alone and only then joined
+	 * to their versions: a filter that has to sort (topic, country)
+	 * sorts small rows, and only the page's envelopes are read.
+	 */
 	rc |= mb_buf_puts(q, " ORDER BY i.first_ms DESC, i.seq DESC "
-	    "LIMIT ?13");
+	    "LIMIT ?13) x JOIN versions v ON v.seq = x.seq "
+	    "ORDER BY x.first_ms DESC, x.seq DESC");
 	return rc != 0 ? MB_ERR_NOMEM : MB_OK;
 }
 
