@@ -89,6 +89,7 @@ struct entry {
 	size_t			 len;
 	enum entry_state	 state;
 	struct mb_envelope	*e;
+	char			*subjects;	/* item.subjects as JSON */
 	char			 why[160];
 };
 
@@ -167,8 +168,10 @@ mb_sync_batch_free(struct mb_sync_batch *b)
 {
 	if (b == NULL)
 		return;
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		mb_envelope_free(b->e[i].e);
+		free(b->e[i].subjects);
+	}
 	free(b->e);
 	free(b);
 }
@@ -227,6 +230,7 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr)
 {
 	const struct mb_item_info	*info;
 	const struct ring_entry		*k;
+	const json_t			*subj;
 	struct mb_diag			 d = { "" };
 	int				 rc;
 
@@ -256,6 +260,13 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr)
 	if (!verify_raw(en->env, en->len, k->pk) &&
 	    mb_envelope_verify(en->e, k->pk, &d) != MB_OK)
 		goto refuse;
+	/*
+	 * The store's topics from the tree at hand (on this core), so that
+	 * the writer does not parse the envelope again for them.
+	 */
+	subj = json_object_get(mb_envelope_item(en->e), "subjects");
+	if (json_is_array(subj))
+		en->subjects = json_dumps(subj, JSON_COMPACT | JSON_ENCODE_ANY);
 	en->state = ENTRY_OK;
 	return;
 refuse:
@@ -302,6 +313,7 @@ put_entry(struct mb_store *st, const struct entry *en, int64_t now,
 	v.received_ms = now;
 	v.envelope = en->env;
 	v.envelope_len = en->len;
+	v.subjects = en->subjects;
 	/* The search index follows in the indexer thread: text NULL. */
 	rc = mb_store_put(st, &v, NULL, &seq, d);
 	*dup = rc == MB_ERR_EXISTS;

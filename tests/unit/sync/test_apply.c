@@ -165,6 +165,53 @@ test_apply_and_duplicates(void **state)
 	mb_buf_free(&body);
 }
 
+static int
+count_row(const struct mb_store_version *v, void *arg)
+{
+	(void)v;
+	(*(int *)arg)++;
+	return MB_OK;
+}
+
+/* Topics of pulled items: from the parsed tree, not the store's parse. */
+static void
+test_topics(void **state)
+{
+	struct fixture			*f = *state;
+	struct mb_buf			 a = MB_BUF_INIT, body = MB_BUF_INIT;
+	struct mb_sync_apply_result	 r;
+	struct mb_store_filter		 flt;
+	struct mb_envelope		*e;
+	json_t				*item, *meta;
+	int				 n = 0;
+
+	item = json_pack("{s:s, s:s, s:s, s:s, s:[{s:s}], s:[{s:s, s:s}]}",
+	    "uri", "urn:mediabridge:cairo:t1", "version", "1",
+	    "versionCreated", "2026-11-29T10:00:00Z", "type", "text",
+	    "headlines", "value", "t1", "subjects", "name", "economy",
+	    "uri", "http://cv.iptc.org/newscodes/mediatopic/04000000");
+	meta = json_pack("{s:s, s:s}", "origin", "cairo", "audience", "public");
+	assert_int_equal(mb_envelope_new(item, meta, &e, NULL), MB_OK);
+	assert_int_equal(mb_envelope_sign_dump(e, f->cairo, &a, NULL), MB_OK);
+	mb_envelope_free(e);
+	line(&body, 1, &a);
+	assert_int_equal(run(f, &body, 1, &r), MB_OK);
+	assert_int_equal(r.applied, 1);
+	memset(&flt, 0, sizeof(flt));
+	flt.all = true;
+	flt.limit = 10;
+	flt.topic = "04000000";
+	assert_int_equal(mb_store_list(f->st, &flt, count_row, &n, NULL),
+	    MB_OK);
+	assert_int_equal(n, 1);
+	flt.topic = "economy";
+	assert_int_equal(mb_store_list(f->st, &flt, count_row, &n, NULL),
+	    MB_OK);
+	assert_int_equal(n, 2);
+	mb_buf_free(&a);
+	mb_buf_free(&body);
+}
+
 static void
 test_tampered_and_forged_refused(void **state)
 {
@@ -294,6 +341,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_apply_and_duplicates,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_topics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_and_forged_refused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relayed_not_canonical,
