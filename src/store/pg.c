@@ -476,7 +476,7 @@ mb_pg_schema_version(struct mb_pg *pg)
 }
 
 int
-mb_pg_begin(struct mb_pg *pg, struct mb_diag *d)
+mb_pg__begin_plain(struct mb_pg *pg, struct mb_diag *d)
 {
 	int rc;
 
@@ -486,6 +486,16 @@ mb_pg_begin(struct mb_pg *pg, struct mb_diag *d)
 	if (PQstatus(pg->conn) == CONNECTION_BAD &&
 	    (rc = reconnect(pg, d)) != MB_OK)
 		return rc;
+	if ((rc = simple(pg, "BEGIN", d)) == MB_OK)
+		pg->in_txn = 1;
+	return rc;
+}
+
+int
+mb_pg_begin(struct mb_pg *pg, struct mb_diag *d)
+{
+	int rc;
+
 	/*
 	 * The write lock at once, as SQLite's BEGIN IMMEDIATE takes it
 	 * (store.h): the log counter's row, which every append locks
@@ -493,9 +503,8 @@ mb_pg_begin(struct mb_pg *pg, struct mb_diag *d)
 	 * version, checks If-Match and writes the next one in one
 	 * transaction, and two editors racing must see 200 and 412.
 	 */
-	if ((rc = simple(pg, "BEGIN", d)) != MB_OK)
+	if ((rc = mb_pg__begin_plain(pg, d)) != MB_OK)
 		return rc;
-	pg->in_txn = 1;
 	if ((rc = simple(pg, "SELECT 1 FROM log_counter WHERE id = 1 FOR "
 	    "UPDATE", d)) != MB_OK)
 		mb_pg_rollback(pg);
@@ -963,18 +972,22 @@ mb_pg_index_next(struct mb_pg *pg, int64_t limit,
 	int64_t			 n = 0;
 	int			 rc;
 
-	if ((rc = mb_pg_begin(pg, d)) != MB_OK)
-		return rc;
 	/*
-	 * SKIP LOCKED: indexers in several processes take disjoint rows
-	 * instead of queueing behind each other.
+	 * Not the log's lock: indexing never holds up writers. Instead the
+	 * items' rows, which a put locks first too (then the text, then the
+	 * queue: one order, no deadlock): a version arriving meanwhile
+	 * waits, then queues itself again, so the index never keeps an
+	 * older text. SKIP LOCKED: indexers in several processes take
+	 * disjoint items, and never wait on a batch being applied.
 	 */
+	if ((rc = mb_pg__begin_plain(pg, d)) != MB_OK)
+		return rc;
 	p.n = 0;
 	mb_pg__p_int(&p, limit);
 	if ((rc = mb_pg__run(pg, "SELECT " MB_PG_VERSION_COLS ", i.id "
 	    "FROM fts_pending q JOIN items i ON i.id = q.item_id "
 	    "JOIN versions v ON v.seq = i.seq ORDER BY q.item_id LIMIT $1 "
-	    "FOR UPDATE OF q SKIP LOCKED", &p, false, &r, d)) != MB_OK)
+	    "FOR UPDATE OF i SKIP LOCKED", &p, false, &r, d)) != MB_OK)
 		goto fail;
 	for (int i = 0; i < mb_pg__nrows(r); i++) {
 		mb_pg__row_version(r, i, 0, &v);

@@ -186,6 +186,8 @@ int mb_pg__run(struct mb_pg *pg, const char *sql,
 /* The number of rows the last INSERT/UPDATE/DELETE run by r touched. */
 int64_t mb_pg__affected(const struct mb_pg_res *r);
 bool mb_pg__in_txn(const struct mb_pg *pg);
+/* A transaction without the log's lock, for writes that skip the log. */
+int mb_pg__begin_plain(struct mb_pg *pg, struct mb_diag *d);
 /* Counts the session locks held (a reconnect then reports their loss). */
 void mb_pg__locks(struct mb_pg *pg, int delta);
 

@@ -562,7 +562,7 @@ mb_pg_blob_refs_set(struct mb_pg *pg, const char *uri, const char *origin,
 	bool			own = !mb_pg__in_txn(pg);
 	int			rc;
 
-	if (own && (rc = mb_pg_begin(pg, d)) != MB_OK)
+	if (own && (rc = mb_pg__begin_plain(pg, d)) != MB_OK)
 		return rc;
 	p.n = 0;
 	mb_pg__p_text(&p, uri);
