@@ -9,11 +9,23 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
 MB = os.environ.get("MEDIABRIDGE", "build/mediabridge")
 URN = "urn:mediabridge:cairo:"
+
+
+def database_args():
+    """The PostgreSQL variant's database for the center (mbtest), or []."""
+    sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
+                                    "tests", "lib"))
+    import mbtest
+    if not mbtest.pg_backend():
+        return None, []
+    name, url = mbtest.pg_new_database()
+    return name, ["--database", url]
 
 
 def run(*args, check=None):
@@ -132,8 +144,9 @@ class SearchTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="mb-search-")
         cls.dir = os.path.join(cls.tmp, "center")
+        cls.db, db_args = database_args()
         run("init", cls.dir, "--id", "cairo", "--name", "Cairo",
-            "--country", "EG", "--languages", "ar,en", check=0)
+            "--country", "EG", "--languages", "ar,en", *db_args, check=0)
 
         def imp(items, *opts):
             path = os.path.join(cls.tmp, f"in{len(os.listdir(cls.tmp))}.nd")
@@ -151,6 +164,10 @@ class SearchTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
+        if cls.db is not None:
+            import mbtest
+            mbtest.pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE)" %
+                            cls.db)
 
     def search(self, q, *opts):
         out = run("search", self.dir, q, *opts, check=0).stdout
@@ -171,7 +188,10 @@ class SearchTest(unittest.TestCase):
                          ["ar-book", "ar-prize"])
         self.assertEqual(self.found("معلم"), ["ar-teach"])
         self.assertEqual(self.found("المعلمين"), ["ar-teach"])
-        self.assertEqual(self.found("معلمات"), ["ar-teach"])
+        if os.environ.get("MB_TEST_BACKEND") != "postgresql":
+            # PostgreSQL's own Snowball Arabic stems this feminine plural
+            # to معلما, not معلم (docs/store.md, "PostgreSQL").
+            self.assertEqual(self.found("معلمات"), ["ar-teach"])
         self.assertEqual(self.found("الْمُعَلِّمُونَ"), ["ar-teach"])
 
     def test_russian_cases(self):
@@ -311,4 +331,8 @@ class SearchTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    if (os.environ.get("MB_TEST_BACKEND") == "postgresql" and
+            not os.environ.get("MB_TEST_PG")):
+        print("skipped: MB_TEST_BACKEND=postgresql but no MB_TEST_PG")
+        sys.exit(77)
     unittest.main(verbosity=2)
