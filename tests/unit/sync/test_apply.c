@@ -19,6 +19,8 @@
 #include "store/store.h"
 #include "sync/apply.h"
 
+#include "../store/backend.h"
+
 struct fixture {
 	char		 dir[64];
 	struct mb_store	*st;
@@ -47,11 +49,16 @@ static int
 setup(void **state)
 {
 	struct fixture	*f = calloc(1, sizeof(*f));
-	char		 path[128];
+	char		 path[600];
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/mb-test-apply.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(path, sizeof(path), "%s/store.db", f->dir);
+	/* The PostgreSQL variant: a fresh database (store/backend.h). */
+	if (tb_is_pg()) {
+		assert_int_equal(tb_create(), 0);
+		snprintf(path, sizeof(path), "%s", tb_loc);
+	}
 	assert_int_equal(mb_store_open(path, NULL, &f->st, NULL), MB_OK);
 	assert_int_equal(mb_key_generate(&f->cairo), MB_OK);
 	assert_int_equal(mb_key_generate(&f->stranger), MB_OK);
@@ -69,6 +76,7 @@ teardown(void **state)
 	char		 cmd[128];
 
 	mb_store_close(f->st);
+	tb_destroy();
 	mb_key_free(f->cairo);
 	mb_key_free(f->stranger);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
@@ -353,5 +361,6 @@ main(void)
 
 	if (sodium_init() < 0)
 		return 1;
+	tb_require();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
