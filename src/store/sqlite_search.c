@@ -127,8 +127,8 @@ static const char *const ss_sql[SS__COUNT] = {
 	[SS_ROW] = SQL_ROW,
 	[SS_MARKS] = SQL_MARKS,
 	/* Two subqueries: each min() or max() alone is one b-tree seek. */
-	[SS_RANGE] = "SELECT (SELECT min(id) FROM items), "
-	    "(SELECT max(id) FROM items)",
+	[SS_RANGE] = ("SELECT (SELECT min(id) FROM items), "
+	    "(SELECT max(id) FROM items)"),
 };
 
 /* Parameters of the search statements, by meaning. */
