@@ -214,13 +214,16 @@ sweep_files(const char *dir, struct mb_store *st, int64_t before_ms,
 	char			 top[1100], sub[1200], path[1500];
 	DIR			*td, *sd;
 
-	snprintf(top, sizeof(top), "%s/blobs", dir);
+	if (snprintf(top, sizeof(top), "%s/blobs", dir) >= (int)sizeof(top))
+		return;
 	if ((td = opendir(top)) == NULL)
 		return;
 	while ((e = readdir(td)) != NULL) {
 		if (strlen(e->d_name) != 2 || e->d_name[0] == '.')
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", top, e->d_name);
+		if (snprintf(sub, sizeof(sub), "%s/%s", top, e->d_name) >=
+		    (int)sizeof(sub))
+			continue;
 		if ((sd = opendir(sub)) == NULL)
 			continue;
 		while ((f = readdir(sd)) != NULL) {
@@ -228,7 +231,9 @@ sweep_files(const char *dir, struct mb_store *st, int64_t before_ms,
 
 			if (f->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", sub, f->d_name);
+			if (snprintf(path, sizeof(path), "%s/%s", sub,
+			    f->d_name) >= (int)sizeof(path))
+				continue;
 			if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 			    (int64_t)sb.st_mtime * 1000 >= before_ms)
 				continue;
