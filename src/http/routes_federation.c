@@ -201,6 +201,7 @@ query_int(struct mb_req *r, const char *name, int64_t def, int64_t max)
 
 struct log_wait {
 	int64_t	deadline;
+	char	caller[33];	/* the signed caller, for the split horizon */
 };
 
 static void
@@ -250,12 +251,14 @@ log_get(struct mb_req *r)
 			return;
 		}
 		w->deadline = mb_time_mono_ms() + wait * 1000;
+		snprintf(w->caller, sizeof(w->caller), "%s", caller);
 		mb_req_set_data(r, w, free);
 	}
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
 	mb_resp_private(r);
-	if ((rc = mb_sync_log_build(st, after, limit == 0 ? 1000 : limit,
+	if ((rc = mb_sync_log_build(st, w->caller, after,
+	    limit == 0 ? 1000 : limit,
 	    &body, &next, &count, &d)) != MB_OK) {
 		mb_buf_free(&body);
 		mb_resp_err(r, rc, &d);

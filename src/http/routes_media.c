@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "http/routes_media.h"
 #include "media/media.h"
+#include "sync/apply.h"
 #include "sync/blob.h"
 
 /* The most one response without Range reads into memory. */
@@ -667,6 +668,7 @@ fetcher_main(void *arg)
 	bool				 stop;
 
 	(void)arg;
+	pthread_setname_np(pthread_self(), "mb-media");
 	for (;;) {
 		struct mb_diag	d = { "" };
 		int64_t		got = 0;
@@ -674,7 +676,13 @@ fetcher_main(void *arg)
 
 		if (st == NULL && (rc = mb_center_store(n, &st, &d)) != MB_OK)
 			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
-		if (st != NULL && (rc = mb_media_fetch_round(n->conf.dir, st,
+		/*
+		 * While the exchange catches up, its batches go first: the
+		 * media index (a transaction of its own per round) follows
+		 * once it has, as the search index does.
+		 */
+		if (st != NULL && !mb_sync_applying() &&
+		    (rc = mb_media_fetch_round(n->conf.dir, st,
 		    fetcher_fetch, (void *)n, fetcher.eager_bytes, &got,
 		    &d)) !=
 		    MB_OK && rc != MB_ERR_NOTFOUND && rc != MB_ERR_AGAIN)

@@ -659,7 +659,7 @@ mb_pg__bigrams(const char *s, bool tail, struct mb_buf *out)
 
 static const char SQL_PUT[] = "SELECT mb_put($1, $2, $3, $4, $5, $6, $7, "
     "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::regconfig, $19, "
-    "$20, $21, $22)";
+    "$20, $21, $22, $23)";
 
 /* Adds the text columns: configuration, text, and CJK-split text. */
 static int
@@ -728,6 +728,7 @@ mb_pg_put(struct mb_pg *pg, const struct mb_store_version *v,
 	mb_pg__p_bytes(&p, v->envelope, v->envelope_len);
 	if ((rc = text_params(&p, text, &hb, &bb)) != MB_OK)
 		goto out;
+	mb_pg__p_text(&p, v->via);
 	if ((rc = mb_pg__run(pg, SQL_PUT, &p, true, &r, d)) != MB_OK)
 		goto out;
 	s = mb_pg__i64(r, 0, 0);
@@ -764,6 +765,8 @@ mb_pg__row_version(const struct mb_pg_res *r, int row, int at,
 	v->first_ms = mb_pg__i64(r, row, at + 15);
 	v->received_ms = mb_pg__i64(r, row, at + 16);
 	v->envelope = mb_pg__bytes(r, row, at + 17, &v->envelope_len);
+	v->subjects = NULL;
+	v->via = NULL;
 }
 
 /* Hands every row of r to cb; *rows (may be NULL) counts them. */
@@ -842,7 +845,7 @@ mb_pg_has(struct mb_pg *pg, const char *uri, int64_t version, bool *has,
 #define LOG_PAGE 1000
 
 static const char SQL_LOG[] = "SELECT " MB_PG_VERSION_COLS
-    " FROM versions v WHERE v.seq > $1 ORDER BY v.seq LIMIT $2";
+    ", v.via FROM versions v WHERE v.seq > $1 ORDER BY v.seq LIMIT $2";
 
 int
 mb_pg_log(struct mb_pg *pg, int64_t after, int64_t limit,
@@ -864,7 +867,14 @@ mb_pg_log(struct mb_pg *pg, int64_t after, int64_t limit,
 		rows = mb_pg__nrows(r);
 		if (rows > 0)
 			after = mb_pg__i64(r, rows - 1, 0);
-		rc = visit(r, cb, arg, NULL);
+		rc = MB_OK;
+		for (int i = 0; i < rows && rc == MB_OK; i++) {
+			struct mb_store_version v;
+
+			mb_pg__row_version(r, i, 0, &v);
+			v.via = mb_pg__str(r, i, 18);
+			rc = cb(&v, arg);
+		}
 		mb_pg__free(r);
 		if (rc != MB_OK)
 			return rc > 0 ? MB_OK : rc;

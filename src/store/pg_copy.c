@@ -23,7 +23,7 @@ static const struct {
 	  "updated_ms", 9 },
 	{ "versions", "seq, uri, version, center, local, origin, audience, "
 	  "pub_status, workflow, language, type, profile, headline, "
-	  "embargo_ms, created_ms, first_ms, received_ms, envelope", 18 },
+	  "embargo_ms, created_ms, first_ms, received_ms, envelope, via", 19 },
 	{ "items", "id, uri, seq, version, center, audience, pub_status, "
 	  "workflow, language, type, profile, embargo_ms, created_ms, "
 	  "first_ms", 14 },

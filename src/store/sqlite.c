@@ -19,8 +19,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_VERSION_INSERT] = "INSERT INTO versions (uri, version, center, "
 	    "local, origin, audience, pub_status, workflow, language, type, "
 	    "profile, headline, embargo_ms, created_ms, first_ms, "
-	    "received_ms, envelope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	    "received_ms, envelope, via) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	[STMT_ITEM_FIND] = "SELECT id, version FROM items WHERE uri = ?1",
 	[STMT_ITEM_INSERT] = "INSERT INTO items (uri, seq, version, center, "
 	    "audience, pub_status, workflow, language, type, profile, "
@@ -41,8 +41,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_GET_VERSION] = "SELECT " VERSION_COLS " FROM versions WHERE "
 	    "uri = ?1 AND version = ?2",
 	[STMT_HAS] = "SELECT 1 FROM versions WHERE uri = ?1 AND version = ?2",
-	[STMT_LOG] = "SELECT " VERSION_COLS " FROM versions WHERE seq > ?1 "
-	    "ORDER BY seq LIMIT ?2",
+	[STMT_LOG] = "SELECT " VERSION_COLS ", via FROM versions "
+	    "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
 	[STMT_ALIAS_GET] = "SELECT uri FROM aliases WHERE key = ?1",
 	[STMT_ALIAS_PUT] = "INSERT INTO aliases (key, uri) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET uri = excluded.uri",
@@ -491,6 +491,7 @@ put_locked(struct mb_store *st, const struct mb_store_version *v,
 	    mb_time_now_ms());
 	sqlite3_bind_blob(s, 17, v->envelope, (int)v->envelope_len,
 	    SQLITE_STATIC);
+	bind_text_or_null(s, 18, v->via);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return mb_sqlite_err(st, d, "put");
 	sqlite3_reset(s);
@@ -604,6 +605,8 @@ row_to_version(sqlite3_stmt *s, struct mb_store_version *v)
 	if (v->envelope == NULL)
 		v->envelope = "";
 	v->subjects = NULL;
+	/* Only the log selects it, after the version's own columns. */
+	v->via = sqlite3_column_count(s) > 18 ? col_text(s, 18) : NULL;
 }
 
 /* Steps through s, handing each row to cb. */

@@ -178,5 +178,11 @@ const char *const mb_sqlite_migrations[] = {
 	"CREATE INDEX IF NOT EXISTS items_visible_list ON items"
 	"  (first_ms DESC, seq DESC)"
 	"  WHERE workflow = 'published' AND pub_status = 'usable';",
+	/*
+	 * 7 (sync): the peer each pulled version came from, so that the
+	 * log served to a peer leaves out what that peer sent (split
+	 * horizon: a branch does not echo HQ's items back to HQ).
+	 */
+	"ALTER TABLE versions ADD COLUMN via TEXT;",
 	NULL
 };

@@ -84,6 +84,13 @@ struct mb_store_version {
 	 * for the topics. NULL: the store reads them from the envelope.
 	 */
 	const char	*subjects;
+	/*
+	 * The peer (center id) this version was pulled from; NULL: written
+	 * here. Stored with the version and read back by mb_store_log()
+	 * (other readers leave it NULL), so that the log served to a peer
+	 * leaves out what came from that peer (split horizon).
+	 */
+	const char	*via;
 };
 
 /*

@@ -13,6 +13,7 @@
 #include "base/timeutil.h"
 #include "item/envelope.h"
 #include "item/id.h"
+#include "sync/registry.h"
 
 struct ring_entry {
 	char	id[33];
@@ -23,6 +24,8 @@ struct ring_entry {
 struct mb_sync_keyring {
 	struct ring_entry	*e;
 	size_t			 n;
+	int64_t			 version;
+	atomic_int		 refs;
 };
 
 static int
@@ -50,6 +53,8 @@ mb_sync_keyring_load(struct mb_store *st, struct mb_sync_keyring **out,
 
 	if ((kr = calloc(1, sizeof(*kr))) == NULL)
 		return MB_ERR_NOMEM;
+	atomic_init(&kr->refs, 1);
+	kr->version = mb_sync_registry_version(st);
 	if ((rc = mb_store_center_list(st, ring_add, kr, d)) != MB_OK) {
 		mb_sync_keyring_free(kr);
 		return rc;
@@ -58,13 +63,27 @@ mb_sync_keyring_load(struct mb_store *st, struct mb_sync_keyring **out,
 	return MB_OK;
 }
 
+struct mb_sync_keyring *
+mb_sync_keyring_ref(struct mb_sync_keyring *kr)
+{
+	if (kr != NULL)
+		atomic_fetch_add(&kr->refs, 1);
+	return kr;
+}
+
 void
 mb_sync_keyring_free(struct mb_sync_keyring *kr)
 {
-	if (kr == NULL)
+	if (kr == NULL || atomic_fetch_sub(&kr->refs, 1) > 1)
 		return;
 	free(kr->e);
 	free(kr);
+}
+
+int64_t
+mb_sync_keyring_version(const struct mb_sync_keyring *kr)
+{
+	return kr->version;
 }
 
 static const struct ring_entry *
@@ -83,13 +102,24 @@ enum entry_state {
 	ENTRY_UNKNOWN_ORIGIN
 };
 
+/*
+ * What the writer needs of a verified entry, copied out of its parsed
+ * tree in one block on the verifying core, which then frees the tree at
+ * once: a batch of trees is ~15 MB, and freeing them only with the batch
+ * made every batch fault a fresh heap in (page faults were a fifth of
+ * the branch's CPU).
+ */
+struct facts {
+	struct mb_store_version	 v;	/* strings point into buf */
+	char			 buf[];
+};
+
 struct entry {
 	int64_t			 seq;
 	const char		*env;
 	size_t			 len;
 	enum entry_state	 state;
-	struct mb_envelope	*e;
-	char			*subjects;	/* item.subjects as JSON */
+	struct facts		*f;	/* ENTRY_OK only */
 	char			 why[160];
 };
 
@@ -168,10 +198,8 @@ mb_sync_batch_free(struct mb_sync_batch *b)
 {
 	if (b == NULL)
 		return;
-	for (size_t i = 0; i < b->n; i++) {
-		mb_envelope_free(b->e[i].e);
-		free(b->e[i].subjects);
-	}
+	for (size_t i = 0; i < b->n; i++)
+		free(b->e[i].f);
 	free(b->e);
 	free(b);
 }
@@ -225,19 +253,79 @@ verify_raw(const char *env, size_t len, const uint8_t pk[MB_PUBKEY_LEN])
 	return ok;
 }
 
+/* Copies s (may be NULL) to *p, moving it on; returns the copy. */
+static const char *
+put_str(char **p, const char *s)
+{
+	char	*out = *p;
+	size_t	 n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(out, s, n);
+	*p += n;
+	return out;
+}
+
+static size_t
+str_size(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+/* The store's facts of a checked envelope, in one allocation. */
+static struct facts *
+facts_new(const struct mb_item_info *info, const char *subjects)
+{
+	struct facts	*f;
+	char		*p;
+	size_t		 n;
+
+	n = str_size(info->uri) + str_size(info->center) +
+	    str_size(info->local) + str_size(info->origin) +
+	    str_size(info->audience) + str_size(info->pub_status) +
+	    str_size(info->workflow) + str_size(info->language) +
+	    str_size(info->type) + str_size(info->profile) +
+	    str_size(info->headline) + str_size(subjects);
+	if ((f = malloc(sizeof(*f) + n)) == NULL)
+		return NULL;
+	memset(&f->v, 0, sizeof(f->v));
+	p = f->buf;
+	f->v.uri = put_str(&p, info->uri);
+	f->v.center = put_str(&p, info->center);
+	f->v.local = put_str(&p, info->local);
+	f->v.version = info->version;
+	f->v.origin = put_str(&p, info->origin);
+	f->v.audience = put_str(&p, info->audience);
+	f->v.pub_status = put_str(&p, info->pub_status);
+	f->v.workflow = put_str(&p, info->workflow);
+	f->v.language = put_str(&p, info->language);
+	f->v.type = put_str(&p, info->type);
+	f->v.profile = put_str(&p, info->profile);
+	f->v.headline = put_str(&p, info->headline);
+	f->v.embargo_ms = info->embargo_ms;
+	f->v.created_ms = info->created_ms;
+	f->v.first_ms = info->first_ms;
+	f->v.subjects = put_str(&p, subjects);
+	return f;
+}
+
 static void
 verify_one(struct entry *en, const struct mb_sync_keyring *kr)
 {
 	const struct mb_item_info	*info;
 	const struct ring_entry		*k;
 	const json_t			*subj;
+	struct mb_envelope		*e = NULL;
 	struct mb_diag			 d = { "" };
+	char				*subjects = NULL;
 	int				 rc;
 
-	if ((rc = mb_envelope_parse(en->env, en->len, &en->e, &d)) != MB_OK)
+	if ((rc = mb_envelope_parse(en->env, en->len, &e, &d)) != MB_OK)
 		goto refuse;
-	info = mb_envelope_info(en->e);
-	if (!mb_envelope_is_signed(en->e)) {
+	info = mb_envelope_info(e);
+	if (!mb_envelope_is_signed(e)) {
 		mb_diag_set(&d, MB_ERR_SIG, "unsigned envelope");
 		goto refuse;
 	}
@@ -250,6 +338,7 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr)
 	if ((k = ring_find(kr, info->origin)) == NULL) {
 		en->state = ENTRY_UNKNOWN_ORIGIN;
 		snprintf(en->why, sizeof(en->why), "%s", info->origin);
+		mb_envelope_free(e);
 		return;
 	}
 	if (k->revoked) {
@@ -258,22 +347,42 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr)
 		goto refuse;
 	}
 	if (!verify_raw(en->env, en->len, k->pk) &&
-	    mb_envelope_verify(en->e, k->pk, &d) != MB_OK)
+	    mb_envelope_verify(e, k->pk, &d) != MB_OK)
 		goto refuse;
 	/*
 	 * The store's topics from the tree at hand (on this core), so that
 	 * the writer does not parse the envelope again for them.
 	 */
-	subj = json_object_get(mb_envelope_item(en->e), "subjects");
-	if (json_is_array(subj))
-		en->subjects = json_dumps(subj, JSON_COMPACT | JSON_ENCODE_ANY);
+	subj = json_object_get(mb_envelope_item(e), "subjects");
+	if (json_is_array(subj) && (subjects = json_dumps(subj,
+	    JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
+		mb_diag_set(&d, MB_ERR_NOMEM, "out of memory");
+		goto refuse;
+	}
+	if ((en->f = facts_new(info, subjects)) == NULL) {
+		mb_diag_set(&d, MB_ERR_NOMEM, "out of memory");
+		goto refuse;
+	}
+	free(subjects);
+	mb_envelope_free(e);
 	en->state = ENTRY_OK;
 	return;
 refuse:
 	en->state = ENTRY_REFUSED;
 	snprintf(en->why, sizeof(en->why), "%s", mb_diag_msg(&d, MB_ERR_SIG));
-	mb_envelope_free(en->e);
-	en->e = NULL;
+	free(subjects);
+	mb_envelope_free(e);
+}
+
+void
+mb_sync_batch_unverify(struct mb_sync_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->e[i].f);
+		b->e[i].f = NULL;
+		b->e[i].state = ENTRY_NEW;
+		b->e[i].why[0] = '\0';
+	}
 }
 
 void
@@ -286,46 +395,35 @@ mb_sync_batch_verify(struct mb_sync_batch *b,
 }
 
 static int
-put_entry(struct mb_store *st, const struct entry *en, int64_t now,
-    bool *dup, struct mb_diag *d)
+put_entry(struct mb_store *st, const struct entry *en, const char *peer,
+    int64_t now, bool *dup, struct mb_diag *d)
 {
-	const struct mb_item_info	*info = mb_envelope_info(en->e);
-	struct mb_store_version		 v;
-	int64_t				 seq;
-	int				 rc;
+	struct mb_store_version	v = en->f->v;
+	int64_t			seq;
+	int			rc;
 
-	memset(&v, 0, sizeof(v));
-	v.uri = info->uri;
-	v.center = info->center;
-	v.local = info->local;
-	v.version = info->version;
-	v.origin = info->origin;
-	v.audience = info->audience;
-	v.pub_status = info->pub_status;
-	v.workflow = info->workflow;
-	v.language = info->language;
-	v.type = info->type;
-	v.profile = info->profile;
-	v.headline = info->headline;
-	v.embargo_ms = info->embargo_ms;
-	v.created_ms = info->created_ms;
-	v.first_ms = info->first_ms;
 	v.received_ms = now;
 	v.envelope = en->env;
 	v.envelope_len = en->len;
-	v.subjects = en->subjects;
+	v.via = peer;
 	/* The search index follows in the indexer thread: text NULL. */
 	rc = mb_store_put(st, &v, NULL, &seq, d);
 	*dup = rc == MB_ERR_EXISTS;
 	return rc == MB_ERR_EXISTS ? MB_OK : rc;
 }
 
-static atomic_int applying;
+static atomic_int applying, backlog;
+
+void
+mb_sync_backlog_add(int delta)
+{
+	atomic_fetch_add(&backlog, delta);
+}
 
 bool
 mb_sync_applying(void)
 {
-	return atomic_load(&applying) > 0;
+	return atomic_load(&applying) > 0 || atomic_load(&backlog) > 0;
 }
 
 static int batch_apply(struct mb_store *st, struct mb_sync_batch *b,
@@ -377,7 +475,7 @@ batch_apply(struct mb_store *st, struct mb_sync_batch *b, const char *peer,
 			    peer, (long long)en->seq, en->why);
 			continue;
 		}
-		if ((rc = put_entry(st, en, now, &dup, d)) != MB_OK)
+		if ((rc = put_entry(st, en, peer, now, &dup, d)) != MB_OK)
 			goto fail;
 		if (dup)
 			r->duplicates++;

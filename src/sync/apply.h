@@ -19,12 +19,21 @@
  * cursor).
  */
 
-/* The keys and status of every center the store knows, read once. */
+/*
+ * The keys and status of every center the store knows, read once, with
+ * the registry version they were read at (read first: a registry that
+ * changes meanwhile makes the snapshot look older, never newer).
+ * Reference-counted, so that a batch verified ahead in another thread
+ * can hold the snapshot it used; read-only once loaded.
+ */
 struct mb_sync_keyring;
 
 int mb_sync_keyring_load(struct mb_store *st, struct mb_sync_keyring **out,
     struct mb_diag *d);
+struct mb_sync_keyring *mb_sync_keyring_ref(struct mb_sync_keyring *kr);
+/* Drops a reference; the last one frees it. NULL is fine. */
 void mb_sync_keyring_free(struct mb_sync_keyring *kr);
+int64_t mb_sync_keyring_version(const struct mb_sync_keyring *kr);
 
 struct mb_sync_batch;
 
@@ -45,6 +54,12 @@ size_t mb_sync_batch_count(const struct mb_sync_batch *b);
  */
 void mb_sync_batch_verify(struct mb_sync_batch *b,
     const struct mb_sync_keyring *kr, size_t from, size_t to);
+
+/*
+ * Forgets every verdict, so that the batch can be verified again (with
+ * a newer keyring than the one it was verified ahead with).
+ */
+void mb_sync_batch_unverify(struct mb_sync_batch *b);
 
 struct mb_sync_apply_result {
 	int64_t	applied;	/* new (uri, version)s stored */
@@ -67,9 +82,16 @@ int mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
     struct mb_diag *d);
 
 /*
- * True while a batch is being applied in this process: the indexer
- * thread then leaves the store's write lock to it (applying never waits
- * on the search index).
+ * A puller of this process has more waiting at its peer than the batch
+ * in hand (delta +1), or no longer (-1).
+ */
+void mb_sync_backlog_add(int delta);
+
+/*
+ * True while a batch is being applied in this process or a puller is
+ * catching up: the indexer thread then leaves the store (its write lock
+ * and the CPU) to the exchange, which never waits on the search index;
+ * it indexes once the exchange has caught up.
  */
 bool mb_sync_applying(void);
 

@@ -91,6 +91,7 @@ indexer_main(void *arg)
 	 * one): pulled batches are applied first, indexed right after.
 	 */
 	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+	pthread_setname_np(pthread_self(), "mb-index");
 	if ((rc = mb_center_store(ix->node, &st, &d)) != MB_OK) {
 		log_error("index: store: %s", mb_diag_msg(&d, rc));
 		return NULL;

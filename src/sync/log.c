@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 struct build_ctx {
+	const char	*peer;
 	struct mb_buf	*body;
 	int64_t		 next;
 	size_t		 count;
@@ -31,6 +32,14 @@ add_line(const struct mb_store_version *v, void *arg)
 	if (strcmp(v->audience, "internal") == 0 ||
 	    strcmp(v->workflow, "published") != 0)
 		return MB_OK;
+	/*
+	 * Split horizon: what the peer signed or sent us, it has. Without
+	 * this every branch would hand HQ back all it pulled from HQ, each
+	 * version verified again only to be found a duplicate.
+	 */
+	if (c->peer != NULL && (strcmp(v->origin, c->peer) == 0 ||
+	    (v->via != NULL && strcmp(v->via, c->peer) == 0)))
+		return MB_OK;
 	if (mb_buf_printf(c->body, "{\"seq\":%lld,\"envelope\":",
 	    (long long)v->seq) != MB_OK ||
 	    mb_buf_append(c->body, v->envelope, v->envelope_len) != MB_OK ||
@@ -43,10 +52,11 @@ add_line(const struct mb_store_version *v, void *arg)
 }
 
 int
-mb_sync_log_build(struct mb_store *st, int64_t after, int64_t limit,
-    struct mb_buf *body, int64_t *next, size_t *count, struct mb_diag *d)
+mb_sync_log_build(struct mb_store *st, const char *peer, int64_t after,
+    int64_t limit, struct mb_buf *body, int64_t *next, size_t *count,
+    struct mb_diag *d)
 {
-	struct build_ctx	c = { body, after, 0, 0 };
+	struct build_ctx	c = { peer, body, after, 0, 0 };
 	int			rc;
 
 	/* Envelopes are about 4 KB: one allocation for most responses. */

@@ -14,11 +14,14 @@
  * The body of GET /federation/v1/log for a member center: the versions
  * after after, at most limit of them looked at, one line each
  * ({"seq":N,"envelope":{...}}), internal ones left out (they never leave
- * their center). *next is the last seq looked at (after, when none): the
- * caller's next cursor. *count counts the lines.
+ * their center). For peer (a center id; NULL: nobody in particular) the
+ * versions it sent here or signed itself are left out too: it has them
+ * (split horizon, as INN's Path). *next is the last seq looked at
+ * (after, when none): the caller's next cursor. *count counts the lines.
  */
-int mb_sync_log_build(struct mb_store *st, int64_t after, int64_t limit,
-    struct mb_buf *body, int64_t *next, size_t *count, struct mb_diag *d);
+int mb_sync_log_build(struct mb_store *st, const char *peer, int64_t after,
+    int64_t limit, struct mb_buf *body, int64_t *next, size_t *count,
+    struct mb_diag *d);
 
 /* The store's last seq (0 when empty). */
 int64_t mb_sync_log_last(struct mb_store *st);

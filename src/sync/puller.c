@@ -369,8 +369,19 @@ struct worker {
 	/* this process's counters, under sync->lock */
 	int64_t			 pulls, errors, applied, refused, dups;
 	int64_t			 wire_bytes, raw_bytes, backoff_ms;
+	bool			 behind;	/* counted in the backlog */
 	struct worker		*next;
 };
+
+/* Whether w's peer has more waiting than the batch in hand. */
+static void
+set_behind(struct worker *w, bool behind)
+{
+	if (w->behind == behind)
+		return;
+	w->behind = behind;
+	mb_sync_backlog_add(behind ? 1 : -1);
+}
 
 struct mb_sync {
 	const struct mb_center_node	*node;
@@ -437,6 +448,13 @@ verify_main(void *arg)
 	return NULL;
 }
 
+static void *
+verify_thread(void *arg)
+{
+	pthread_setname_np(pthread_self(), "mb-verify");
+	return verify_main(arg);
+}
+
 /* Verifies a batch on up to threads cores. */
 static void
 verify_parallel(struct mb_sync_batch *b, const struct mb_sync_keyring *kr,
@@ -461,7 +479,7 @@ verify_parallel(struct mb_sync_batch *b, const struct mb_sync_keyring *kr,
 		jobs[i].to = jobs[i].from + per > n ? n : jobs[i].from + per;
 	}
 	for (int i = 1; i < t; i++)
-		if (pthread_create(&tids[i], NULL, verify_main, &jobs[i]) == 0)
+		if (pthread_create(&tids[i], NULL, verify_thread, &jobs[i]) == 0)
 			started |= 1 << i;
 		else
 			verify_main(&jobs[i]);
@@ -503,18 +521,52 @@ fetch_log(struct client *c, const struct mb_sync_opts *o, const char *base,
 }
 
 /*
+ * Makes ps->kr fit for a batch from base: fetches the registry first when
+ * the peer says it has a newer one, then takes a new snapshot when the
+ * store's registry is not the one ps->kr was read at (fetched just now,
+ * or changed here: a revoke on HQ).
+ */
+static int
+keyring_refresh(struct client *c, struct mb_store *st, const char *base,
+    int64_t peer_registry, struct pull_state *ps, struct mb_diag *d)
+{
+	int64_t	have = mb_sync_registry_version(st);
+	bool	applied;
+	int	rc;
+
+	if (peer_registry > have) {
+		if ((rc = fetch_registry(c, st, base, &applied, d)) != MB_OK) {
+			mb_diag_prefix(d, "registry");
+			return rc;
+		}
+		have = mb_sync_registry_version(st);
+	}
+	if (ps->kr != NULL && mb_sync_keyring_version(ps->kr) != have) {
+		mb_sync_keyring_free(ps->kr);
+		ps->kr = NULL;
+	}
+	if (ps->kr == NULL)
+		return mb_sync_keyring_load(st, &ps->kr, d);
+	return MB_OK;
+}
+
+/*
  * Applies one fetched log response r (freed here): refreshes the
  * registry when the peer has a newer one, verifies on every core and
- * applies in one transaction. ps->cursor_moved_to tells where the
- * cursor went (r->log_next unless the batch stopped early).
+ * applies in one transaction. ahead (may be NULL; taken over) is r's
+ * batch already verified in the fetching thread with the keyring
+ * ahead_kr: used as it is when that is still the keyring at hand, else
+ * verified again. *cursor tells where the cursor went (r->log_next
+ * unless the batch stopped early).
  */
 static int
 apply_response(struct client *c, struct mb_store *st,
     const struct mb_sync_opts *o, const char *center, const char *base,
-    struct response *r, struct pull_state *ps, int64_t *cursor,
-    struct mb_diag *d)
+    struct response *r, struct mb_sync_batch *ahead,
+    const struct mb_sync_keyring *ahead_kr, struct pull_state *ps,
+    int64_t *cursor, struct mb_diag *d)
 {
-	struct mb_sync_batch		*b = NULL;
+	struct mb_sync_batch		*b = ahead;
 	struct mb_sync_apply_result	 res;
 	int64_t				 t0, t1;
 	bool				 applied;
@@ -524,24 +576,18 @@ apply_response(struct client *c, struct mb_store *st,
 	*cursor = -1;
 	ps->wire += r->wire_bytes;
 	ps->raw += (int64_t)r->body.len;
-	if (r->registry_version > mb_sync_registry_version(st)) {
-		if ((rc = fetch_registry(c, st, base, &applied, d)) != MB_OK) {
-			mb_diag_prefix(d, "registry");
-			goto out;
-		}
-		if (applied) {
-			mb_sync_keyring_free(ps->kr);
-			ps->kr = NULL;
-		}
-	}
-	if (ps->kr == NULL &&
-	    (rc = mb_sync_keyring_load(st, &ps->kr, d)) != MB_OK)
-		goto out;
-	if ((rc = mb_sync_batch_parse(r->body.data != NULL ? r->body.data :
-	    "", r->body.len, &b, d)) != MB_OK)
+	if ((rc = keyring_refresh(c, st, base, r->registry_version, ps, d)) !=
+	    MB_OK)
 		goto out;
 	t0 = mono_us();
-	verify_parallel(b, ps->kr, o->threads);
+	if (b == NULL || ahead_kr != ps->kr) {
+		if (b != NULL)
+			mb_sync_batch_unverify(b);
+		else if ((rc = mb_sync_batch_parse(r->body.data != NULL ?
+		    r->body.data : "", r->body.len, &b, d)) != MB_OK)
+			goto out;
+		verify_parallel(b, ps->kr, o->threads);
+	}
 	t1 = mono_us();
 	if ((rc = mb_sync_batch_apply(st, b, center, r->log_next, &res, d)) !=
 	    MB_OK)
@@ -598,20 +644,26 @@ pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
 		return rc;
 	if ((rc = fetch_log(c, o, base, peer.cursor, wait_s, &r, d)) != MB_OK)
 		return rc;
-	return apply_response(c, st, o, center, base, &r, ps, &cursor, d);
+	return apply_response(c, st, o, center, base, &r, NULL, NULL, ps,
+	    &cursor, d);
 }
 
 /*
- * The next batch, fetched in a thread of its own while this one is
- * verified and applied: the exchange streams rather than waiting for a
- * round trip per batch.
+ * The next batch, fetched and verified in a thread of its own while this
+ * one is applied: the exchange streams rather than waiting for a round
+ * trip per batch, and the writer never waits for the signatures of the
+ * batch after its own. The keyring is the one at hand when the fetch
+ * starts; a batch verified with one that has been replaced since is
+ * verified again before it is applied.
  */
 struct prefetch {
 	struct client		*c;
 	const struct mb_sync_opts *o;
 	const char		*base;
 	int64_t			 after;
+	struct mb_sync_keyring	*kr;	/* a reference; NULL: fetch only */
 	struct response		 r;
+	struct mb_sync_batch	*b;	/* r's batch, verified with kr */
 	struct mb_diag		 d;
 	int			 rc;
 	pthread_t		 thread;
@@ -623,48 +675,75 @@ prefetch_main(void *arg)
 {
 	struct prefetch *pf = arg;
 
+	pthread_setname_np(pthread_self(), "mb-fetch");
 	mb_diag_clear(&pf->d);
+	pf->b = NULL;
 	pf->rc = fetch_log(pf->c, pf->o, pf->base, pf->after, 0, &pf->r,
 	    &pf->d);
+	/* A body that does not parse is left to the applying thread. */
+	if (pf->rc == MB_OK && pf->kr != NULL &&
+	    mb_sync_batch_parse(pf->r.body.data != NULL ? pf->r.body.data :
+	    "", pf->r.body.len, &pf->b, NULL) == MB_OK)
+		verify_parallel(pf->b, pf->kr, pf->o->threads);
 	return NULL;
 }
 
 static void
 prefetch_start(struct prefetch *pf, struct client *c,
-    const struct mb_sync_opts *o, const char *base, int64_t after)
+    const struct mb_sync_opts *o, const char *base, int64_t after,
+    struct mb_sync_keyring *kr)
 {
 	pf->c = c;
 	pf->o = o;
 	pf->base = base;
 	pf->after = after;
+	pf->kr = mb_sync_keyring_ref(kr);
 	pf->running = pthread_create(&pf->thread, NULL, prefetch_main, pf) ==
 	    0;
+	if (!pf->running) {
+		mb_sync_keyring_free(pf->kr);
+		pf->kr = NULL;
+	}
 }
 
-/* Waits for the prefetch; MB_OK with its response, or its error. */
+/*
+ * Waits for the prefetch; MB_OK with its response, its batch (NULL:
+ * not verified ahead) and the keyring that verified it (a reference for
+ * the caller to drop), or its error.
+ */
 static int
-prefetch_join(struct prefetch *pf, struct response *r, struct mb_diag *d)
+prefetch_join(struct prefetch *pf, struct response *r,
+    struct mb_sync_batch **b, struct mb_sync_keyring **kr, struct mb_diag *d)
 {
 	if (!pf->running)
 		return MB_ERR_NOTFOUND;
 	pthread_join(pf->thread, NULL);
 	pf->running = false;
+	*kr = pf->kr;
+	pf->kr = NULL;
 	if (pf->rc != MB_OK) {
 		*d = pf->d;
+		*b = NULL;
 		return pf->rc;
 	}
 	*r = pf->r;
+	*b = pf->b;
 	return MB_OK;
 }
 
 static void
 prefetch_drop(struct prefetch *pf)
 {
-	struct response	r;
-	struct mb_diag	d;
+	struct response		 r;
+	struct mb_sync_batch	*b;
+	struct mb_sync_keyring	*kr = NULL;
+	struct mb_diag		 d;
 
-	if (prefetch_join(pf, &r, &d) == MB_OK)
+	if (prefetch_join(pf, &r, &b, &kr, &d) == MB_OK) {
+		mb_sync_batch_free(b);
 		mb_buf_free(&r.body);
+	}
+	mb_sync_keyring_free(kr);
 }
 
 /* ---- workers ------------------------------------------------------------ */
@@ -710,11 +789,14 @@ worker_main(void *arg)
 	struct pull_state	 ps;
 	struct prefetch		 pf;
 	struct response		 r;
+	struct mb_sync_batch	*ahead;
+	struct mb_sync_keyring	*ahead_kr;
 	struct mb_peer		 peer;
 	struct mb_diag		 d;
 	int64_t			 backoff = 0, cursor;
 	int			 rc, cur = 0;
 
+	pthread_setname_np(pthread_self(), "mb-pull");
 	memset(&ps, 0, sizeof(ps));
 	memset(&pf, 0, sizeof(pf));
 	memset(c, 0, sizeof(c));
@@ -733,20 +815,26 @@ worker_main(void *arg)
 		mb_diag_clear(&d);
 		ps.applied = ps.refused = ps.dups = ps.wire = ps.raw = 0;
 		/* The batch prefetched during the last round, else a GET. */
+		ahead = NULL;
+		ahead_kr = NULL;
 		if (pf.running) {
-			rc = prefetch_join(&pf, &r, &d);
+			rc = prefetch_join(&pf, &r, &ahead, &ahead_kr, &d);
 			cur ^= 1;
 		} else if ((rc = mb_store_peer_get(st, w->center, &peer,
 		    &d)) == MB_OK)
 			rc = fetch_log(&c[cur], &s->o, w->url, peer.cursor,
 			    s->o.wait_s, &r, &d);
 		if (rc == MB_OK) {
-			/* More waiting at the peer: fetch it meanwhile. */
+			/*
+			 * More waiting at the peer: fetch and verify it
+			 * meanwhile (with the keyring of the last round).
+			 */
 			if (r.log_last > r.log_next)
 				prefetch_start(&pf, &c[cur ^ 1], &s->o,
-				    w->url, r.log_next);
+				    w->url, r.log_next, ps.kr);
+			set_behind(w, r.log_last > r.log_next);
 			rc = apply_response(&c[cur], st, &s->o, w->center,
-			    w->url, &r, &ps, &cursor, &d);
+			    w->url, &r, ahead, ahead_kr, &ps, &cursor, &d);
 			if (pf.running && (rc != MB_OK ||
 			    cursor != pf.after)) {
 				prefetch_drop(&pf);
@@ -763,10 +851,12 @@ worker_main(void *arg)
 		if (rc != MB_OK)
 			w->errors++;
 		pthread_mutex_unlock(&s->lock);
+		mb_sync_keyring_free(ahead_kr);
 		if (rc == MB_OK) {
 			backoff = 0;
 			continue;
 		}
+		set_behind(w, false);
 		if (atomic_load(&s->stop) || atomic_load(&w->gone))
 			break;
 		mb_store_peer_fail(st, w->center, mb_diag_msg(&d, rc),
@@ -790,6 +880,7 @@ worker_main(void *arg)
 			break;
 	}
 out:
+	set_behind(w, false);
 	prefetch_drop(&pf);
 	mb_sync_keyring_free(ps.kr);
 	mb_store_close(st);
@@ -1105,6 +1196,7 @@ peer_metrics(const struct mb_peer *p, void *arg)
 {
 	struct metrics_ctx	*m = arg;
 	int64_t			 backoff = 0, wire = 0, raw = 0, errors = 0;
+	int64_t			 dups = 0;
 
 	if (m->s != NULL) {
 		pthread_mutex_lock(&m->s->lock);
@@ -1114,6 +1206,7 @@ peer_metrics(const struct mb_peer *p, void *arg)
 				wire = w->wire_bytes;
 				raw = w->raw_bytes;
 				errors = w->errors;
+				dups = w->dups;
 			}
 		pthread_mutex_unlock(&m->s->lock);
 	}
@@ -1127,14 +1220,16 @@ peer_metrics(const struct mb_peer *p, void *arg)
 	    "mediabridge_peer_errors_total{peer=\"%s\"} %lld\n"
 	    "mediabridge_peer_backoff_ms{peer=\"%s\"} %lld\n"
 	    "mediabridge_peer_wire_bytes_total{peer=\"%s\"} %lld\n"
-	    "mediabridge_peer_raw_bytes_total{peer=\"%s\"} %lld\n",
+	    "mediabridge_peer_raw_bytes_total{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_duplicates_total{peer=\"%s\"} %lld\n",
 	    p->center, (long long)p->cursor, p->center, (long long)p->received,
 	    p->center, (long long)p->refused, p->center,
 	    (double)p->last_ok_ms / 1000.0, p->center,
 	    (double)p->last_err_ms / 1000.0, p->center,
 	    p->last_ok_ms >= p->last_err_ms && p->last_ok_ms > 0 ? 1 : 0,
 	    p->center, (long long)errors, p->center, (long long)backoff,
-	    p->center, (long long)wire, p->center, (long long)raw) != MB_OK)
+	    p->center, (long long)wire, p->center, (long long)raw,
+	    p->center, (long long)dups) != MB_OK)
 		return MB_ERR_NOMEM;
 	return MB_OK;
 }

@@ -33,6 +33,15 @@ def has(c, uris):
     return uris <= mine
 
 
+def metric(c, name):
+    st, body = http_get(c.url + "/metrics")
+    assert st == 200, "metrics: HTTP %d" % st
+    for line in body.decode().splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return 0.0
+
+
 def uris_of(c, text):
     out = set()
     for line in mb("export", c.dir).splitlines():
@@ -83,6 +92,18 @@ def main():
         star = uris_of(cairo, "")
         wait_for("star propagation", lambda: has(manama, star))
         print("ok star propagation (%.1fs)" % (time.monotonic() - t0))
+        # Split horizon: nobody is handed back what it sent or signed,
+        # though every cursor moves past it.
+        wait_for("cursors past the star items", lambda: metric(
+            cairo, 'mediabridge_peer_cursor{peer="moscow"}') >= metric(
+            hq, "mediabridge_log_seq") > 0 and metric(
+            hq, 'mediabridge_peer_cursor{peer="manama"}') >= metric(
+            manama, "mediabridge_log_seq") > 0)
+        for c, peer in ((cairo, "moscow"), (hq, "manama")):
+            for m in ("received_total", "duplicates_total"):
+                n = metric(c, 'mediabridge_peer_%s{peer="%s"}' % (m, peer))
+                assert n == 0, "%s got %s=%d from %s" % (c.id, m, n, peer)
+        print("ok split horizon: no echo")
 
         # 2. HQ down while both branches publish, then up: converge.
         hq.stop(signal.SIGKILL)

@@ -18,6 +18,7 @@
 #include "item/key.h"
 #include "store/store.h"
 #include "sync/apply.h"
+#include "sync/log.h"
 
 #include "../store/backend.h"
 
@@ -320,6 +321,104 @@ test_unknown_and_revoked_origin(void **state)
 	mb_buf_free(&body);
 }
 
+/*
+ * A batch verified ahead with a keyring that lacked its origin is
+ * verified again with a newer one before it is applied.
+ */
+static void
+test_verified_again(void **state)
+{
+	struct fixture			*f = *state;
+	struct mb_buf			 u = MB_BUF_INIT, body = MB_BUF_INIT;
+	struct mb_sync_apply_result	 r;
+	struct mb_sync_keyring		*old, *kr, *held;
+	struct mb_sync_batch		*b;
+
+	envelope(&u, "dakar", "late", f->stranger);
+	line(&body, 3, &u);
+	assert_int_equal(mb_sync_keyring_load(f->st, &old, NULL), MB_OK);
+	/* A reference outlives the loader's. */
+	held = mb_sync_keyring_ref(old);
+	mb_sync_keyring_free(old);
+	assert_int_equal(mb_sync_batch_parse(body.data, body.len, &b, NULL),
+	    MB_OK);
+	mb_sync_batch_verify(b, held, 0, 1);
+	add_center(f->st, "dakar", f->stranger, "active");
+	assert_int_equal(mb_sync_keyring_load(f->st, &kr, NULL), MB_OK);
+	assert_int_equal(mb_sync_keyring_version(kr),
+	    mb_sync_keyring_version(held));
+	mb_sync_batch_unverify(b);
+	mb_sync_batch_verify(b, kr, 0, 1);
+	assert_int_equal(mb_sync_batch_apply(f->st, b, "moscow", 3, &r, NULL),
+	    MB_OK);
+	assert_int_equal(r.applied, 1);
+	assert_string_equal(r.unknown_origin, "");
+	mb_sync_batch_free(b);
+	mb_sync_keyring_free(kr);
+	mb_sync_keyring_free(held);
+	mb_buf_free(&u);
+	mb_buf_free(&body);
+}
+
+static int
+via_of(const struct mb_store_version *v, void *arg)
+{
+	snprintf(arg, 33, "%s", v->via != NULL ? v->via : "(null)");
+	return MB_OK;
+}
+
+/*
+ * Split horizon: pulled versions remember the peer they came from, and
+ * the log served to a peer leaves out what it sent or signed, while its
+ * cursor still moves past them.
+ */
+static void
+test_split_horizon(void **state)
+{
+	struct fixture			*f = *state;
+	struct mb_buf			 a = MB_BUF_INIT, b = MB_BUF_INIT;
+	struct mb_buf			 body = MB_BUF_INIT, out = MB_BUF_INIT;
+	struct mb_sync_apply_result	 r;
+	int64_t				 next, last;
+	size_t				 count;
+	char				 via[33];
+
+	envelope(&a, "cairo", "h1", f->cairo);
+	envelope(&b, "cairo", "h2", f->cairo);
+	line(&body, 1, &a);
+	line(&body, 2, &b);
+	assert_int_equal(run(f, &body, 2, &r), MB_OK);
+	assert_int_equal(r.applied, 2);
+	assert_int_equal(mb_store_log(f->st, 0, 1, via_of, via, NULL), MB_OK);
+	assert_string_equal(via, "moscow");
+	last = mb_sync_log_last(f->st);
+	/* To the peer they came from: nothing, and the cursor moves on. */
+	assert_int_equal(mb_sync_log_build(f->st, "moscow", 0, 100, &out,
+	    &next, &count, NULL), MB_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(next, last);
+	/* To their origin: nothing either. */
+	mb_buf_reset(&out);
+	assert_int_equal(mb_sync_log_build(f->st, "cairo", 0, 100, &out,
+	    &next, &count, NULL), MB_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(next, last);
+	/* To anyone else: both. */
+	mb_buf_reset(&out);
+	assert_int_equal(mb_sync_log_build(f->st, "manama", 0, 100, &out,
+	    &next, &count, NULL), MB_OK);
+	assert_int_equal(count, 2);
+	assert_non_null(strstr(out.data, "urn:mediabridge:cairo:h2"));
+	mb_buf_reset(&out);
+	assert_int_equal(mb_sync_log_build(f->st, NULL, 0, 100, &out,
+	    &next, &count, NULL), MB_OK);
+	assert_int_equal(count, 2);
+	mb_buf_free(&a);
+	mb_buf_free(&b);
+	mb_buf_free(&body);
+	mb_buf_free(&out);
+}
+
 static void
 test_framing(void **state)
 {
@@ -356,6 +455,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_and_revoked_origin,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verified_again, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_split_horizon, setup,
+		    teardown),
 		cmocka_unit_test(test_framing),
 	};
 
