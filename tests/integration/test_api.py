@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
                                 "tests", "lib"))
-from mbtest import check, eq, main, wait_for  # noqa: E402
+from mbtest import check, eq, main, pg_backend, wait_for  # noqa: E402
 
 
 def item(headline, **kw):
@@ -238,6 +238,7 @@ def test_cache_etag_304(w):
         "workflow": "published"}}).json
     p = path_of(env)
     r1 = anon.get(p)
+    hits0 = c.metric("mediabridge_http_cache_hits_total") or 0
     r2 = anon.get(p)
     etag = r1.headers["etag"]
     eq(r2.headers["etag"], etag, "same ETag")
@@ -246,8 +247,11 @@ def test_cache_etag_304(w):
     r = anon.get(p, headers={"If-None-Match": etag})
     eq(r.status, 304, "If-None-Match")
     eq(r.body, b"", "304 has no body")
-    hits = c.metric("mediabridge_http_cache_hits_total")
-    check(hits and hits >= 2, "cache hits", hits)
+    # Both from the cache, except on PostgreSQL where the POST's own store
+    # notice arrives asynchronously and may empty the cache once between.
+    hits = (c.metric("mediabridge_http_cache_hits_total") or 0) - hits0
+    check(hits >= (1 if pg_backend() else 2), "cache hits",
+          hits)
     # A new log entry invalidates the cache: the new version shows at once.
     ed.put(p, item("Cached, v2"), headers={"If-Match": "1"})
     r = anon.get(p, headers={"If-None-Match": etag})
