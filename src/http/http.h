@@ -126,6 +126,14 @@ void mb_resp_bytes(struct mb_req *r, unsigned status, const char *ctype,
 /* Bytes (malloc'd, taken: freed by the server). */
 void mb_resp_take(struct mb_req *r, unsigned status, const char *ctype,
     char *data, size_t len);
+/*
+ * len bytes of the open file fd from offset (fd taken: closed by the
+ * server), sent from the file as the client reads (sendfile where it
+ * can), never read into memory: blobs and media of any size. The
+ * handler sets its own ETag; such answers are not cached or compressed.
+ */
+void mb_resp_file(struct mb_req *r, unsigned status, const char *ctype,
+    int fd, uint64_t offset, uint64_t len);
 /* No body (204, 304, ...). */
 void mb_resp_empty(struct mb_req *r, unsigned status);
 /*

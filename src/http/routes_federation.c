@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The exchange's endpoints: /federation/v1/center, registry, log and blobs. */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "base/fs.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "http/federation.h"
@@ -18,7 +21,6 @@
 
 #define LOG_LIMIT_MAX 5000
 #define WAIT_MAX_S 60
-#define BLOB_MAX (256u * 1024 * 1024)
 
 static struct mb_sync_replay	*replay;
 static pthread_once_t		 replay_once = PTHREAD_ONCE_INIT;
@@ -334,10 +336,9 @@ blob_get(struct mb_req *r)
 	const char	*hash = mb_req_param(r, "hash");
 	const char	*range;
 	char		 path[1200], caller[33], cr[96];
-	char		*data = NULL;
+	struct stat	 sb;
 	size_t		 len, from, to;
-	struct mb_diag	 d = { "" };
-	int		 rc;
+	int		 fd;
 
 	if (!signed_or_reply(r, NULL, caller))
 		return;
@@ -348,19 +349,27 @@ blob_get(struct mb_req *r)
 		    "a blob is named by its SHA-256, 64 lower-case hex digits");
 		return;
 	}
-	if ((rc = mb_fs_read(path, BLOB_MAX, &data, &len, &d)) != MB_OK) {
-		if (rc == MB_ERR_NOTFOUND)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
 			mb_resp_error(r, 404, "not_found", "no blob %s", hash);
 		else
-			mb_resp_err(r, rc, &d);
+			mb_resp_error(r, 500, "io", "blob %s: %s", hash,
+			    strerror(errno));
 		return;
 	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		mb_resp_error(r, 500, "io", "blob %s: not a readable file",
+		    hash);
+		return;
+	}
+	len = (size_t)sb.st_size;
 	mb_resp_header(r, "Accept-Ranges", "bytes");
 	mb_resp_header(r, "ETag", hash);
 	mb_resp_header(r, "Cache-Control", "max-age=31536000, immutable");
 	if ((range = mb_req_header(r, "Range")) != NULL) {
 		if (!parse_range(range, len, &from, &to)) {
-			free(data);
+			close(fd);
 			snprintf(cr, sizeof(cr), "bytes */%zu", len);
 			mb_resp_header(r, "Content-Range", cr);
 			mb_resp_error(r, 416, "range",
@@ -369,12 +378,12 @@ blob_get(struct mb_req *r)
 		}
 		snprintf(cr, sizeof(cr), "bytes %zu-%zu/%zu", from, to, len);
 		mb_resp_header(r, "Content-Range", cr);
-		mb_resp_bytes(r, 206, "application/octet-stream", data + from,
+		mb_resp_file(r, 206, "application/octet-stream", fd, from,
 		    to - from + 1);
-		free(data);
 		return;
 	}
-	mb_resp_take(r, 200, "application/octet-stream", data, len);
+	/* Streamed from the file, whatever its size (a video). */
+	mb_resp_file(r, 200, "application/octet-stream", fd, 0, len);
 }
 
 const struct mb_route mb_routes_federation[] = {

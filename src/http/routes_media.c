@@ -18,8 +18,6 @@
 #include "sync/apply.h"
 #include "sync/blob.h"
 
-/* The most one response without Range reads into memory. */
-#define WHOLE_MAX ((size_t)512 * 1024 * 1024)
 /* The most one range answer carries (players ask again for the rest). */
 #define RANGE_MAX ((int64_t)8 * 1024 * 1024)
 
@@ -468,11 +466,9 @@ serve_blob(struct mb_req *r)
 	struct mb_diag			 d = { "" };
 	struct stat			 sb;
 	char				 path[1200], etag[80], cr[96];
-	char				*buf;
 	int64_t				 from = 0, to = 0;
+	uint64_t			 want;
 	int				 fd, rc, rr;
-	ssize_t				 got;
-	size_t				 want, done;
 
 	if (!mb_media_hash_ok(hash)) {
 		mb_resp_error(r, 404, "not_found", "media is named by its "
@@ -549,46 +545,20 @@ serve_blob(struct mb_req *r)
 	} else if (to - from + 1 > RANGE_MAX)
 		/*
 		 * A player asks for "bytes=0-" and takes what comes: a
-		 * large video goes in pieces, never all into memory.
+		 * large video goes in pieces, so that a seek is answered
+		 * without waiting behind the rest of a long transfer.
 		 */
 		to = from + RANGE_MAX - 1;
-	want = (size_t)(to - from + 1);
-	if (sb.st_size == 0)
-		want = 0;
-	if (want > WHOLE_MAX) {
-		close(fd);
-		mb_resp_error(r, 413, "too_large", "%lld bytes: ask for ranges",
-		    (long long)sb.st_size);
-		return;
-	}
-	if ((buf = malloc(want ? want : 1)) == NULL) {
-		close(fd);
-		mb_resp_error(r, 503, "busy", "out of memory");
-		return;
-	}
-	for (done = 0; done < want; done += (size_t)got) {
-		got = pread(fd, buf + done, want - done, from + (off_t)done);
-		if (got < 0 && errno == EINTR) {
-			got = 0;
-			continue;
-		}
-		if (got <= 0)
-			break;
-	}
-	close(fd);
-	if (done != want) {
-		free(buf);
-		mb_resp_error(r, 500, "io", "media %s: short read", hash);
-		return;
-	}
+	want = sb.st_size > 0 ? (uint64_t)(to - from + 1) : 0;
+	/* Streamed from the file: no size is too large for memory. */
 	if (rr > 0) {
 		snprintf(cr, sizeof(cr), "bytes %lld-%lld/%lld",
 		    (long long)from, (long long)to, (long long)sb.st_size);
 		mb_resp_header(r, "Content-Range", cr);
-		mb_resp_take(r, 206, b.mime, buf, want);
+		mb_resp_file(r, 206, b.mime, fd, (uint64_t)from, want);
 		return;
 	}
-	mb_resp_take(r, 200, b.mime, buf, want);
+	mb_resp_file(r, 200, b.mime, fd, 0, want);
 }
 
 const struct mb_route mb_routes_media[] = {

@@ -112,6 +112,8 @@ struct mb_req {
 	char			 ctype[64];
 	char			*rbody;
 	size_t			 rlen;
+	int			 rfd;		/* mb_resp_file(); -1: none */
+	uint64_t		 roff;
 	int			 nhdrs;
 	struct hdr		 hdrs[MAX_HEADERS];
 	bool			 priv;
@@ -471,6 +473,22 @@ mb_resp_take(struct mb_req *r, unsigned status, const char *ctype,
 	snprintf(r->ctype, sizeof(r->ctype), "%s", ctype ? ctype : "");
 	r->rbody = data;
 	r->rlen = data != NULL ? len : 0;
+}
+
+void
+mb_resp_file(struct mb_req *r, unsigned status, const char *ctype, int fd,
+    uint64_t offset, uint64_t len)
+{
+	if (r->answered || r->delegating) {
+		close(fd);
+		if (!r->answered)
+			mb_resp_take(r, 500, NULL, NULL, 0);
+		return;
+	}
+	mb_resp_take(r, status, ctype, NULL, 0);
+	r->rfd = fd;
+	r->roff = offset;
+	r->rlen = (size_t)len;
 }
 
 void
@@ -1074,7 +1092,13 @@ build_response(struct mb_req *r, bool with_body)
 {
 	struct MHD_Response *resp;
 
-	if (with_body)
+	if (with_body && r->rfd >= 0) {
+		/* MHD owns the descriptor from here, and closes it. */
+		resp = MHD_create_response_from_fd_at_offset64(r->rlen,
+		    r->rfd, r->roff);
+		if (resp != NULL)
+			r->rfd = -1;
+	} else if (with_body)
 		resp = MHD_create_response_from_buffer(r->rlen, r->rbody,
 		    MHD_RESPMEM_MUST_COPY);
 	else
@@ -1153,11 +1177,12 @@ queue(struct mb_req *r)
 	bool			 cacheable, nm = false;
 
 	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
-	    r->status == 200 && !r->priv;
+	    r->status == 200 && !r->priv && r->rfd < 0;
 	if (r->status == 200 || r->status == 404)
 		maybe_gzip(r);
 	if (r->status == 200 && strcmp(r->method, "PUT") != 0 &&
-	    strcmp(r->method, "POST") != 0 && !handler_etag(r)) {
+	    strcmp(r->method, "POST") != 0 && !handler_etag(r) &&
+	    r->rfd < 0) {
 		/* A handler that names its bytes (media) set its own. */
 		make_etag(r->rbody ? r->rbody : "", r->rlen, etag);
 		mb_resp_header(r, "ETag", etag);
@@ -1196,6 +1221,7 @@ req_new(struct mb_http_server *s, struct MHD_Connection *conn,
 		return NULL;
 	r->srv = s;
 	r->conn = conn;
+	r->rfd = -1;
 	r->method = method;
 	r->path = url;
 	r->start_us = mb_time_mono_ms() * 1000;
@@ -1240,6 +1266,8 @@ req_free(struct mb_req *r)
 		free(r->form[i][1]);
 	}
 	free(r->rbody);
+	if (r->rfd >= 0)
+		close(r->rfd);
 	free(r->scratch);
 	mb_buf_free(&r->body);
 	free(r);
