@@ -79,7 +79,7 @@ print_peer(const struct mb_peer *p, void *arg)
 {
 	char ok[MB_TIME_RFC3339_LEN] = "-", err[MB_TIME_RFC3339_LEN] = "-";
 
-	(void)arg;
+	(*(int *)arg)++;
 	if (p->last_ok_ms > 0)
 		mb_time_format(p->last_ok_ms, ok);
 	if (p->last_err_ms > 0)
@@ -98,16 +98,21 @@ list(int argc, char **argv)
 	struct mb_center_node	*n;
 	struct mb_store		*st;
 	struct mb_diag		 d = { "" };
-	int			 rc;
+	int			 rc, rows = 0;
 
 	if (argc != 2)
 		return mb_cli_usage(&mb_cmd_peer, "give DIR");
 	if ((rc = mb_center_open(argv[1], &n, &d)) != MB_OK)
 		return mb_cli_fail("peer list", &d, rc);
 	if ((rc = mb_center_store(n, &st, &d)) == MB_OK) {
-		rc = mb_store_peer_list(st, print_peer, NULL, &d);
+		rc = mb_store_peer_list(st, print_peer, &rows, &d);
 		mb_store_close(st);
 	}
+	/* A new branch: say why the list is empty rather than nothing. */
+	if (rc == MB_OK && rows == 0 && n->conf.hq_url[0] != '\0')
+		fprintf(stderr, "peer list: no peers yet; HQ (%s) is pulled "
+		    "from once `serve` or `sync` has fetched its registry\n",
+		    n->conf.hq_url);
 	mb_center_close(n);
 	return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("peer list", &d, rc);
 }

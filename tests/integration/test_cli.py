@@ -107,6 +107,20 @@ class CliTest(unittest.TestCase):
         p = run("key", self.dir, check=1)
         self.assertIn("chmod 600", p.stderr)
 
+    def test_new_branch_peer_list_says_why_empty(self):
+        hq = os.path.join(self.tmp, "hq")
+        init(hq, "moscow", "ru,en", "--hq")
+        key = run("key", hq, check=0).stdout.strip()
+        br = os.path.join(self.tmp, "branch")
+        init(br, "cairo", "ar,en", "--hq-url", "http://127.0.0.1:9",
+             "--hq-key", key)
+        p = run("peer", "list", br, check=0)
+        self.assertEqual(p.stdout, "")
+        self.assertIn("no peers yet", p.stderr)
+        self.assertIn("http://127.0.0.1:9", p.stderr)
+        # HQ itself has no HQ to wait for: nothing said.
+        self.assertEqual(run("peer", "list", hq, check=0).stderr, "")
+
     def test_init_refuses_bad_options(self):
         d = os.path.join(self.tmp, "bad")
         cases = [
