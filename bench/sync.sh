@@ -24,7 +24,14 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 MB=${MEDIABRIDGE:-$BUILD/mediabridge}
 SINGLES=${SINGLES:-100}
-INN_FEED=${INN_FEED:-35500}
+# Where the INN figure comes from: bench/inn.sh in the same run (bench/run.sh
+# passes it on), else the anchor measured on a quiet machine.
+if [ -n "${INN_FEED:-}" ]; then
+	INN_SRC="measured by bench/inn.sh in this run"
+else
+	INN_FEED=35500
+	INN_SRC="ANCHORS.md"
+fi
 PORT=${PORT:-$((20000 + $$ % 20000))}
 
 T=$(mktemp -d /tmp/mb-bench-sync.XXXXXX)
@@ -130,29 +137,44 @@ GZ=$(gzip -6 <"$T/export.ndjson" | wc -c)
 init bulk $((PORT + 3)) branch
 serve bulk
 # The clock starts with the first batch applied (start-up and the registry
-# fetch are not the exchange's rate).
-while :; do
-	C0=$(metric $((PORT + 3)) mediabridge_peer_cursor\{peer=\"hq\"\})
-	[ "${C0:-0}" -gt 0 ] && break
-	sleep 0.02
-done
-START=$(date +%s.%N)
-while :; do
-	have=$(metric $((PORT + 3)) mediabridge_peer_cursor\{peer=\"hq\"\})
-	[ "${have:-0}" -ge "$TOTAL" ] && break
-	sleep 0.1
-done
-END=$(date +%s.%N)
+# fetch are not the exchange's rate). One Python process polls /metrics on
+# a kept-alive connection every 50 ms: a curl and an awk per poll took
+# CPU from the two processes being measured on a 2-core machine, and each
+# scrape counts the store's rows.
+/usr/bin/python3 - $((PORT + 3)) "$TOTAL" >"$T/times.out" <<'EOF2'
+import http.client, sys, time
+port, total = int(sys.argv[1]), int(sys.argv[2])
+key = 'mediabridge_peer_cursor{peer="hq"}'
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def cursor():
+    conn.request("GET", "/metrics")
+    for line in conn.getresponse().read().decode().splitlines():
+        if line.startswith(key + " "):
+            return int(line.split()[1])
+    return 0
+deadline = time.monotonic() + 900
+while (c0 := cursor()) <= 0:
+    if time.monotonic() > deadline:
+        sys.exit("no batch applied")
+    time.sleep(0.005)
+start = time.time()
+while cursor() < total:
+    if time.monotonic() > deadline:
+        sys.exit("not all pulled")
+    time.sleep(0.05)
+print(c0, "%.3f" % start, "%.3f" % time.time())
+EOF2
+read C0 START END <"$T/times.out"
 GOT=$(metric $((PORT + 3)) mediabridge_versions)
 WIRE=$(metric $((PORT + 3)) mediabridge_peer_wire_bytes_total\{peer=\"hq\"\})
 BODY=$(metric $((PORT + 3)) mediabridge_peer_raw_bytes_total\{peer=\"hq\"\})
 
 echo "$N $TOTAL $GOT $START $END $RAW $GZ $WIRE $BODY $P50 $P99 $PMAX \
-    $INN_FEED $SINGLES $C0" | awk '{
+    $INN_FEED $SINGLES $C0" | awk -v src="$INN_SRC" '{
 	n = $3; secs = $5 - $4; rate = ($3 - $15) / secs
 	printf "items: %d pulled by a new branch (%d at HQ), %.0f bytes each as stored envelopes\n", n, $2, $6 / $2
 	printf "throughput HQ -> branch: %.0f items/s (%.1f s; every signature verified, stored, cursor in the same transaction) -- target >= %.0f\n", rate, secs, $13 / 2
 	printf "bytes per item: wire %.0f (zstd), log body %.0f, raw envelope %.0f, gzip -6 %.0f; wire/raw %.2f -- target <= 0.50\n", $8 / n, $9 / n, $6 / $2, $7 / $2, ($8 / n) / ($6 / $2)
 	printf "propagation branch -> HQ -> branch, %d single items via the API: p50 %d ms, p99 %d ms, max %d ms -- target p99 < 1000 ms\n", $14, $10, $11, $12
-	printf "sync ratio: %.2f of INN server-to-server feed (%d articles/s, ANCHORS.md) (target >= 0.50)\n", rate / $13, $13
+	printf "sync ratio: %.2f of INN server-to-server feed (%d articles/s, %s) (target >= 0.50)\n", rate / $13, $13, src
 }'
