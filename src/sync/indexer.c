@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "center/ingest.h"
 #include "item/envelope.h"
 #include "sync/apply.h"
@@ -51,27 +52,56 @@ text_of(const struct mb_store_version *v, struct mb_store_text *t, void *arg)
 	return MB_OK;
 }
 
+/*
+ * How many queued versions one transaction indexes. Every commit makes
+ * FTS5 write its pending terms as a new segment that later inserts must
+ * merge (import's commit rhythm, src/cli/cmd_import.c), so bigger
+ * transactions index faster: 32 at a time made catching up after a bulk
+ * pull three times slower than import. But the write lock is held
+ * meanwhile and a newsroom save waits behind it, so the chunk doubles or
+ * halves until a transaction takes about its target.
+ */
+#define CHUNK_FIRST	32
+#define CHUNK_MIN	8
+#define CHUNK_MAX	8000
+#define SERVE_TARGET_MS	150	/* beside the server: saves wait at most this */
+#define ALONE_TARGET_MS	1000	/* sync --once, migrate: nobody waits */
+
+struct pace {
+	int64_t	chunk;
+	int64_t	target_ms;
+};
+
 static int
-index_some(struct mb_store *st, int64_t *done, struct mb_diag *d)
+index_some(struct mb_store *st, struct pace *p, int64_t *done,
+    struct mb_diag *d)
 {
 	struct text_ctx	c = { NULL, NULL, "" };
+	int64_t		t0 = mb_time_mono_ms(), ms;
 	int		rc;
 
-	/* Small batches: the write lock is held while they are indexed. */
-	rc = mb_store_index_next(st, 32, text_of, &c, done, d);
+	rc = mb_store_index_next(st, p->chunk, text_of, &c, done, d);
 	free(c.headline);
 	free(c.body);
+	ms = mb_time_mono_ms() - t0;
+	if (rc == MB_OK && *done == p->chunk) {
+		if (ms < p->target_ms / 2 && p->chunk < CHUNK_MAX)
+			p->chunk *= 2;
+		else if (ms > p->target_ms * 2 && p->chunk > CHUNK_MIN)
+			p->chunk /= 2;
+	}
 	return rc;
 }
 
 int
 mb_sync_index_all(struct mb_store *st, struct mb_diag *d)
 {
-	int64_t	done;
-	int	rc;
+	struct pace	p = { CHUNK_FIRST, ALONE_TARGET_MS };
+	int64_t		done;
+	int		rc;
 
 	do {
-		if ((rc = index_some(st, &done, d)) != MB_OK)
+		if ((rc = index_some(st, &p, &done, d)) != MB_OK)
 			return rc;
 	} while (done > 0);
 	return MB_OK;
@@ -83,6 +113,7 @@ indexer_main(void *arg)
 	struct mb_sync_indexer	*ix = arg;
 	struct mb_store		*st = NULL;
 	struct mb_diag		 d;
+	struct pace		 p = { CHUNK_FIRST, SERVE_TARGET_MS };
 	int64_t			 done;
 	int			 rc;
 
@@ -105,7 +136,7 @@ indexer_main(void *arg)
 			nanosleep(&yield, NULL);
 			continue;
 		}
-		if ((rc = index_some(st, &done, &d)) != MB_OK) {
+		if ((rc = index_some(st, &p, &done, &d)) != MB_OK) {
 			if (rc != MB_ERR_AGAIN)
 				log_warn("index: %s", mb_diag_msg(&d, rc));
 			done = 0;
