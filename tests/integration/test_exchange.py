@@ -131,23 +131,36 @@ def main():
 
         # 4. kill -9 Manama's puller mid-batch, 20 times.
         manama.stop()
-        cairo.publish([item("Batch item %d" % i) for i in range(1500)])
-        wait_for("HQ has the batch", lambda: len(hq.versions()) == 1522,
-                 timeout=60)
+        # Each of the 20 short runs starts with at least 1,000 versions
+        # waiting at HQ, so that every kill lands mid-pull.
+        published = 0
+        total = 22
         small = dict(fedlib.ENV, MB_SYNC_BATCH="10")
+        counts = []
         for _ in range(20):
+            if total - len(manama.versions()) < 1000:
+                cairo.publish([item("Batch item %d" % i) for i in
+                               range(published, published + 2000)])
+                published += 2000
+                total += 2000
+                wait_for("HQ has the batch",
+                         lambda: len(hq.versions()) == total, timeout=60)
             manama.start(env=small)
             time.sleep(random.uniform(0.02, 0.2))
             manama.stop(signal.SIGKILL)
-        mid = len(manama.versions())
+            counts.append(len(manama.versions()))
+        mid = counts[-1]
+        behind = sum(1 for n in counts if n < total)
+        assert behind >= 18, "only %d of 20 kills mid-pull: %s" % (behind,
+                                                                   counts)
         manama.start()
         wait_for("convergence after 20 kills", lambda: same_sets(*everyone),
                  timeout=60)
         for c in everyone:
             no_duplicates(c)
         mb("verify", manama.dir)
-        print("ok 20 x kill -9 (had %d of 1522 midway) (%.1fs)" %
-              (mid, time.monotonic() - t0))
+        print("ok 20 x kill -9, %d of them mid-pull (had %d of %d) (%.1fs)" %
+              (behind, mid, total, time.monotonic() - t0))
 
         # 5. Unsigned and replayed requests.
         log = hq.url + "/federation/v1/log?after=0&limit=1&wait=0"
@@ -191,6 +204,21 @@ def main():
         srv.shutdown()
         print("ok tampered envelope refused, the rest applied (%.1fs)" %
               (time.monotonic() - t0))
+
+        # Unknown and suspended callers get 401 and 403, and nothing else.
+        def signed(c, url):
+            return dict(line.split(": ", 1) for line in
+                        mb("sync", c.dir, "--sign-get", url).splitlines())
+        stranger = Center(root, "stranger", "KE", "en", hq=hq)
+        st, body = http_get(log, signed(stranger, log))
+        assert st == 401 and b"envelope" not in body, "unknown got %d" % st
+        mb("center", "suspend", hq.dir, "dakar")
+        st, body = http_get(log, signed(dakar, log))
+        assert st == 403 and b"envelope" not in body, "suspended got %d" % st
+        mb("center", "activate", hq.dir, "dakar")
+        st, _ = http_get(log, signed(dakar, log))
+        assert st == 200, "activated again got %d" % st
+        print("ok unknown and suspended callers refused")
 
         # 7. Revoked: new items refused; earlier ones stay.
         before = len(uris_of(manama, "Direct "))
