@@ -193,6 +193,16 @@ pathlog:      $d/log
 pathrun:      $d/run
 pathhttp:     $d/http
 EOF
+	# Experiments only (not used by make bench): inn.conf lines that
+	# replace the file's own, e.g. INN_CONF_EXTRA='enableoverview: false'.
+	if [ -n "${INN_CONF_EXTRA:-}" ]; then
+		printf '%s\n' "$INN_CONF_EXTRA" | awk -F: 'NR == FNR {
+			k = $1; gsub(/[ \t]/, "", k); drop[k] = 1; next }
+		{ k = $1; gsub(/[ \t]/, "", k) } !(k in drop)' - \
+		    "$d/etc/inn.conf" > "$d/etc/inn.conf.new"
+		printf '%s\n' "$INN_CONF_EXTRA" >> "$d/etc/inn.conf.new"
+		mv "$d/etc/inn.conf.new" "$d/etc/inn.conf"
+	fi
 	echo "$port" > "$d/port"
 	if [ "$2" = cnfs ]; then
 		kb=$(((n * art_bytes * 2 / 1024) + 65536))
