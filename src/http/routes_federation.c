@@ -124,7 +124,15 @@ signed_or_reply(struct mb_req *r, const char *query, char caller[33])
 	mb_resp_private(r);
 	if (rc == MB_ERR_PERM)
 		mb_resp_error(r, 403, "forbidden", "%s", mb_diag_msg(&d, rc));
-	else if (rc == MB_ERR_AGAIN)
+	else if (rc == MB_ERR_EXISTS) {
+		/*
+		 * Its own code: a member's request that arrives twice (an
+		 * HTTP client retrying on a fresh connection after the link
+		 * dropped) signs again and retries.
+		 */
+		mb_resp_header(r, "WWW-Authenticate", "Signature");
+		mb_resp_error(r, 401, "replayed", "%s", mb_diag_msg(&d, rc));
+	} else if (rc == MB_ERR_AGAIN)
 		mb_resp_error(r, 503, "busy", "%s", mb_diag_msg(&d, rc));
 	else {
 		mb_resp_header(r, "WWW-Authenticate", "Signature");
@@ -274,6 +282,9 @@ log_get(struct mb_req *r)
 	}
 	snprintf(num, sizeof(num), "%lld", (long long)next);
 	mb_resp_header(r, "Mb-Log-Next", num);
+	/* Lets the puller tell a whole answer from one cut short. */
+	snprintf(num, sizeof(num), "%zu", count);
+	mb_resp_header(r, "Mb-Log-Count", num);
 	snprintf(num, sizeof(num), "%lld", (long long)mb_sync_log_last(st));
 	mb_resp_header(r, "Mb-Log-Last", num);
 	snprintf(num, sizeof(num), "%lld",

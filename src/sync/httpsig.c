@@ -466,7 +466,7 @@ mb_sync_httpsig_verify(const struct mb_sync_req *r, const char *sig_input,
 		rc = replay_check(replay, sig, now_s,
 		    pi.created + MB_SYNC_SIG_WINDOW);
 		if (rc == MB_ERR_SIG) {
-			rc = mb_diag_set(d, MB_ERR_SIG,
+			rc = mb_diag_set(d, MB_ERR_EXISTS,
 			    "replayed request: this signature was used "
 			    "already");
 			goto out;

@@ -80,8 +80,10 @@ void mb_sync_replay_free(struct mb_sync_replay *rc);
  * sig_input and signature (either may be NULL: missing). On success
  * keyid (33 bytes) names the calling center. Returns MB_ERR_SIG for
  * anything that makes the request unauthenticated (missing, malformed,
- * stale, unknown key, bad signature, replayed: 401) and MB_ERR_PERM for
- * a known center that may not call (403). replay may be NULL (no replay
+ * stale, unknown key, bad signature: 401), MB_ERR_EXISTS for a request
+ * seen already (replayed: 401 too, but the caller may just be behind a
+ * transport that sent it twice) and MB_ERR_PERM for a known center that
+ * may not call (403). replay may be NULL (no replay
  * check: tests only). Thread-safe when replay is shared.
  */
 int mb_sync_httpsig_verify(const struct mb_sync_req *r,

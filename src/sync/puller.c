@@ -109,6 +109,8 @@ struct response {
 	struct mb_buf	body;
 	int64_t		log_next;
 	int64_t		log_last;
+	int64_t		log_count;	/* Mb-Log-Count: lines in the body */
+	bool		length_known;	/* a Content-Length came */
 	int64_t		registry_version;
 	int64_t		wire_bytes;
 	int		too_big;
@@ -162,6 +164,8 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		r->log_next = v;
 	else if ((v = header_int(p, size * n, "Mb-Log-Last")) >= 0)
 		r->log_last = v;
+	else if ((v = header_int(p, size * n, "Mb-Log-Count")) >= 0)
+		r->log_count = v;
 	else if ((v = header_int(p, size * n, "Mb-Registry-Version")) >= 0)
 		r->registry_version = v;
 	return size * n;
@@ -220,13 +224,14 @@ http_get_h(struct client *c, const char *base, const char *path,
 	struct mb_buf		 h = MB_BUF_INIT;
 	struct curl_slist	*hdrs = NULL;
 	char			 authority[256], prefix[256];
-	curl_off_t		 down = 0, hsize = 0;
+	curl_off_t		 down = 0, hsize = 0, clen = -1;
 	CURLcode		 cc;
 	int			 rc;
 
 	memset(r, 0, sizeof(*r));
 	r->log_next = -1;
 	r->log_last = -1;
+	r->log_count = -1;
 	r->registry_version = -1;
 	if (split_url(base, authority, sizeof(authority), prefix,
 	    sizeof(prefix)) != MB_OK)
@@ -276,8 +281,17 @@ http_get_h(struct client *c, const char *base, const char *path,
 	curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
 	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	/*
+	 * A slow link is not a dead one: give up when fewer than 256
+	 * bytes/s came for the whole long-poll wait plus 30 s, not after a
+	 * fixed time (a 1.7 MB batch takes minutes at 64 kbit/s). The hard
+	 * cap only ends a request that trickles forever; a failed transfer
+	 * makes the next batches smaller (worker_main).
+	 */
+	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, 256L);
+	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME, (long)timeout_s + 30);
 	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS,
-	    (long)(timeout_s + 15) * 1000L);
+	    (long)(timeout_s + 900) * 1000L);
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "mediabridge/" "sync");
 	cc = curl_easy_perform(c->curl);
@@ -289,6 +303,8 @@ http_get_h(struct client *c, const char *base, const char *path,
 		goto out;
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
+	r->length_known = clen >= 0;
 	curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
 	curl_easy_getinfo(c->curl, CURLINFO_HEADER_SIZE, &hsize);
 	r->wire_bytes = (int64_t)down + (int64_t)hsize;
@@ -316,14 +332,24 @@ static int
 status_error(const char *base, const struct response *r, struct mb_diag *d)
 {
 	json_t		*j;
-	const char	*msg = NULL;
+	const char	*msg = NULL, *code;
 	int		 rc;
 
 	j = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len,
 	    0, NULL);
 	msg = json_string_value(json_object_get(json_object_get(j, "error"),
 	    "message"));
-	rc = mb_diag_set(d, MB_ERR_NET, "%s: HTTP %ld%s%.200s", base,
+	code = json_string_value(json_object_get(json_object_get(j, "error"),
+	    "code"));
+	/*
+	 * Refused (not a member, suspended): not the link's fault. But a
+	 * request of ours seen twice was sent twice by libcurl, which
+	 * retries on a fresh connection when a reused one dies before
+	 * answering: a link failure; the retry is signed anew.
+	 */
+	rc = mb_diag_set(d, (r->status == 401 || r->status == 403) &&
+	    (code == NULL || strcmp(code, "replayed") != 0) ?
+	    MB_ERR_PERM : MB_ERR_NET, "%s: HTTP %ld%s%.200s", base,
 	    r->status, msg != NULL ? ": " : "", msg != NULL ? msg : "");
 	json_decref(j);
 	return rc;
@@ -493,18 +519,50 @@ struct pull_state {
 	struct mb_sync_keyring	*kr;
 	bool			 caught_up;
 	int64_t			 applied, refused, dups, wire, raw;
+	int			 limit;		/* versions asked for (0: opts) */
+	int			 streak;	/* transfers in a row that came */
 };
+
+/*
+ * The batch size follows the link: a transfer that fails (a link that
+ * drops every connection after so many bytes, a timeout on a slow one)
+ * makes the next ones a quarter as large, down to one version, so that
+ * a batch can get through; eight in a row that come double it again, up
+ * to the configured size. Batches are applied whole or not at all, so a
+ * smaller one is progress a larger one would lose.
+ */
+static int
+batch_limit(struct pull_state *ps, const struct mb_sync_opts *o)
+{
+	if (ps->limit <= 0 || ps->limit > o->batch)
+		ps->limit = o->batch;
+	return ps->limit;
+}
+
+static void
+batch_fit(struct pull_state *ps, const struct mb_sync_opts *o, int rc)
+{
+	batch_limit(ps, o);
+	if (rc == MB_ERR_NET) {
+		ps->streak = 0;
+		if (ps->limit > 1)
+			ps->limit = ps->limit / 4 > 1 ? ps->limit / 4 : 1;
+	} else if (rc == MB_OK && ++ps->streak >= 8) {
+		ps->streak = 0;
+		ps->limit = ps->limit * 2 < o->batch ? ps->limit * 2 : o->batch;
+	}
+}
 
 /* GET the peer's log after after. */
 static int
-fetch_log(struct client *c, const struct mb_sync_opts *o, const char *base,
-    int64_t after, int wait_s, struct response *r, struct mb_diag *d)
+fetch_log(struct client *c, const char *base, int64_t after, int limit,
+    int wait_s, struct response *r, struct mb_diag *d)
 {
 	char	query[128];
 	int	rc;
 
 	snprintf(query, sizeof(query), "after=%lld&limit=%d&wait=%d",
-	    (long long)after, o->batch, wait_s > 0 ? wait_s : 0);
+	    (long long)after, limit, wait_s > 0 ? wait_s : 0);
 	if ((rc = http_get(c, base, "/federation/v1/log", query,
 	    wait_s > 0 ? wait_s : 0, true, r, d)) != MB_OK)
 		return rc;
@@ -513,10 +571,24 @@ fetch_log(struct client *c, const struct mb_sync_opts *o, const char *base,
 		mb_buf_free(&r->body);
 		return rc;
 	}
-	if (r->log_next < 0) {
+	/*
+	 * A link that drops mid-headers can leave libcurl with a "complete"
+	 * answer that is no such thing (no Content-Length: read to the
+	 * close). Trusting its Mb-Log-Next would move the cursor past
+	 * versions never received: every header, a known length, and (in
+	 * apply_response) as many lines as Mb-Log-Count, or it is a failed
+	 * transfer.
+	 */
+	if (r->log_next < 0 || r->log_last < 0 || r->log_count < 0 ||
+	    !r->length_known) {
 		mb_buf_free(&r->body);
-		return mb_diag_set(d, MB_ERR_NET, "%s: no Mb-Log-Next", base);
+		return mb_diag_set(d, MB_ERR_NET, "%s: incomplete log answer "
+		    "(headers or length missing)", base);
 	}
+	log_debug("sync: fetched %s after=%lld limit=%d bytes=%zu wire=%lld "
+	    "next=%lld last=%lld", base, (long long)after, limit, r->body.len,
+	    (long long)r->wire_bytes, (long long)r->log_next,
+	    (long long)r->log_last);
 	return MB_OK;
 }
 
@@ -588,6 +660,13 @@ apply_response(struct client *c, struct mb_store *st,
 			goto out;
 		verify_parallel(b, ps->kr, o->threads);
 	}
+	if (r->log_count >= 0 && (int64_t)mb_sync_batch_count(b) !=
+	    r->log_count) {
+		rc = mb_diag_set(d, MB_ERR_NET, "%s: log answer cut short: "
+		    "%zu of %lld lines", base, mb_sync_batch_count(b),
+		    (long long)r->log_count);
+		goto out;
+	}
 	t1 = mono_us();
 	if ((rc = mb_sync_batch_apply(st, b, center, r->log_next, &res, d)) !=
 	    MB_OK)
@@ -642,7 +721,10 @@ pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
 	ps->caught_up = false;
 	if ((rc = mb_store_peer_get(st, center, &peer, d)) != MB_OK)
 		return rc;
-	if ((rc = fetch_log(c, o, base, peer.cursor, wait_s, &r, d)) != MB_OK)
+	rc = fetch_log(c, base, peer.cursor, batch_limit(ps, o), wait_s, &r,
+	    d);
+	batch_fit(ps, o, rc);
+	if (rc != MB_OK)
 		return rc;
 	return apply_response(c, st, o, center, base, &r, NULL, NULL, ps,
 	    &cursor, d);
@@ -661,6 +743,7 @@ struct prefetch {
 	const struct mb_sync_opts *o;
 	const char		*base;
 	int64_t			 after;
+	int			 limit;
 	struct mb_sync_keyring	*kr;	/* a reference; NULL: fetch only */
 	struct response		 r;
 	struct mb_sync_batch	*b;	/* r's batch, verified with kr */
@@ -678,7 +761,7 @@ prefetch_main(void *arg)
 	pthread_setname_np(pthread_self(), "mb-fetch");
 	mb_diag_clear(&pf->d);
 	pf->b = NULL;
-	pf->rc = fetch_log(pf->c, pf->o, pf->base, pf->after, 0, &pf->r,
+	pf->rc = fetch_log(pf->c, pf->base, pf->after, pf->limit, 0, &pf->r,
 	    &pf->d);
 	/* A body that does not parse is left to the applying thread. */
 	if (pf->rc == MB_OK && pf->kr != NULL &&
@@ -690,13 +773,14 @@ prefetch_main(void *arg)
 
 static void
 prefetch_start(struct prefetch *pf, struct client *c,
-    const struct mb_sync_opts *o, const char *base, int64_t after,
+    const struct mb_sync_opts *o, const char *base, int64_t after, int limit,
     struct mb_sync_keyring *kr)
 {
 	pf->c = c;
 	pf->o = o;
 	pf->base = base;
 	pf->after = after;
+	pf->limit = limit;
 	pf->kr = mb_sync_keyring_ref(kr);
 	pf->running = pthread_create(&pf->thread, NULL, prefetch_main, pf) ==
 	    0;
@@ -820,10 +904,13 @@ worker_main(void *arg)
 		if (pf.running) {
 			rc = prefetch_join(&pf, &r, &ahead, &ahead_kr, &d);
 			cur ^= 1;
+			batch_fit(&ps, &s->o, rc);
 		} else if ((rc = mb_store_peer_get(st, w->center, &peer,
-		    &d)) == MB_OK)
-			rc = fetch_log(&c[cur], &s->o, w->url, peer.cursor,
-			    s->o.wait_s, &r, &d);
+		    &d)) == MB_OK) {
+			rc = fetch_log(&c[cur], w->url, peer.cursor,
+			    batch_limit(&ps, &s->o), s->o.wait_s, &r, &d);
+			batch_fit(&ps, &s->o, rc);
+		}
 		if (rc == MB_OK) {
 			/*
 			 * More waiting at the peer: fetch and verify it
@@ -831,7 +918,8 @@ worker_main(void *arg)
 			 */
 			if (r.log_last > r.log_next)
 				prefetch_start(&pf, &c[cur ^ 1], &s->o,
-				    w->url, r.log_next, ps.kr);
+				    w->url, r.log_next,
+				    batch_limit(&ps, &s->o), ps.kr);
 			set_behind(w, r.log_last > r.log_next);
 			rc = apply_response(&c[cur], st, &s->o, w->center,
 			    w->url, &r, ahead, ahead_kr, &ps, &cursor, &d);
@@ -1152,6 +1240,9 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 		goto out;
 	for (size_t i = 0; i < ws.n; i++) {
 		int64_t applied = 0, refused = 0;
+		int	retries = 0;
+
+		ps.limit = 0;
 
 		for (int rounds = 0; rounds < 1000000; rounds++) {
 			mb_diag_clear(&pd);
@@ -1160,8 +1251,15 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 			    ws.w[i].url, 0, &ps, &pd);
 			applied += ps.applied;
 			refused += ps.refused;
+			/*
+			 * A failed transfer: again at once, smaller
+			 * (batch_fit), up to 8 failures in a row.
+			 */
+			if (rc == MB_ERR_NET && retries++ < 8)
+				continue;
 			if (rc != MB_OK || ps.caught_up)
 				break;
+			retries = 0;
 		}
 		if (rc != MB_OK) {
 			mb_store_peer_fail(st, ws.w[i].center,

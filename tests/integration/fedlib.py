@@ -48,13 +48,14 @@ ENV = dict(os.environ, MB_SYNC_RESCAN_MS="200", MB_SYNC_BACKOFF_MIN_MS="100",
            MB_SYNC_WAIT="5", MB_LOG=os.environ.get("MB_LOG", "info"))
 
 
-def mb(*args, check=True, env=None):
+def mb(*args, check=True, env=None, full=False):
+    """Runs mediabridge; its stdout (the CompletedProcess when full)."""
     p = subprocess.run([MB, *args], capture_output=True, text=True,
                        env=env or ENV)
     if check and p.returncode != 0:
         raise AssertionError("mediabridge %s: %s" % (" ".join(args),
                                                      p.stderr.strip()))
-    return p.stdout
+    return p if full else p.stdout
 
 
 class Center:
@@ -79,13 +80,16 @@ class Center:
     def url(self):
         return "http://" + self.addr
 
-    def start(self, env=None, wait=True):
+    def start(self, env=None, wait=True, listen=None):
+        """Starts serve; listen (host:port) overrides the configured one,
+        e.g. to put a relay at the address peers know."""
         addr = os.path.join(self.dir, "serve.addr")
         if os.path.exists(addr):
             os.unlink(addr)
         log = open(os.path.join(self.dir, "serve.log"), "a")
-        self.proc = subprocess.Popen([MB, "serve", self.dir], stdout=log,
-                                     stderr=log, env=env or ENV)
+        extra = ["--listen", listen] if listen else []
+        self.proc = subprocess.Popen([MB, "serve", self.dir] + extra,
+                                     stdout=log, stderr=log, env=env or ENV)
         log.close()
         if not wait:
             return

@@ -59,12 +59,14 @@ class Relay(http.server.BaseHTTPRequestHandler):
         after = 0
         if "after=" in self.path:
             after = int(self.path.split("after=")[1].split("&")[0])
-        body = b"".join(l for s, l in self.lines if s > after)
+        lines = [l for s, l in self.lines if s > after]
+        body = b"".join(lines)
         last = len(self.lines)
         self.send_response(200)
         self.send_header("Content-Type", "application/x-ndjson")
         self.send_header("Mb-Log-Next", str(max(after, last)))
         self.send_header("Mb-Log-Last", str(last))
+        self.send_header("Mb-Log-Count", str(len(lines)))
         self.send_header("Mb-Registry-Version", "0")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -178,7 +178,7 @@ test_sign_verify(void **state)
 
 	/* Replayed inside the window. */
 	assert_int_equal(verify(&r, &s, now, rp, &keys), MB_OK);
-	assert_int_equal(verify(&r, &s, now + 1, rp, &keys), MB_ERR_SIG);
+	assert_int_equal(verify(&r, &s, now + 1, rp, &keys), MB_ERR_EXISTS);
 
 	/* Suspended: 403, not 401. */
 	keys.cairo_suspended = 1;
