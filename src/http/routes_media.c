@@ -635,6 +635,7 @@ fetcher_main(void *arg)
 	const struct mb_center_node	*n = fetcher.node;
 	struct mb_store			*st = NULL;
 	struct timespec			 ts;
+	int64_t				 last_ms = 0;
 	bool				 stop;
 
 	(void)arg;
@@ -648,15 +649,19 @@ fetcher_main(void *arg)
 			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
 		/*
 		 * While the exchange catches up, its batches go first: the
-		 * media index (a transaction of its own per round) follows
-		 * once it has, as the search index does.
+		 * media index (a transaction of its own per round) waits, as
+		 * the search index does, for a few seconds at most.
 		 */
-		if (st != NULL && !mb_sync_applying() &&
-		    (rc = mb_media_fetch_round(n->conf.dir, st,
-		    fetcher_fetch, (void *)n, fetcher.eager_bytes, &got,
-		    &d)) !=
-		    MB_OK && rc != MB_ERR_NOTFOUND && rc != MB_ERR_AGAIN)
-			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
+		if (st != NULL && !mb_sync_defer(last_ms)) {
+			last_ms = mb_time_mono_ms();
+			rc = mb_media_fetch_round(n->conf.dir, st,
+			    fetcher_fetch, (void *)n, fetcher.eager_bytes, &got,
+			    &d);
+			if (rc != MB_OK && rc != MB_ERR_NOTFOUND &&
+			    rc != MB_ERR_AGAIN)
+				log_warn("media: fetcher: %s",
+				    mb_diag_msg(&d, rc));
+		}
 		pthread_mutex_lock(&fetcher.lock);
 		if (!fetcher.stop) {
 			clock_gettime(CLOCK_REALTIME, &ts);

@@ -423,7 +423,16 @@ mb_sync_backlog_add(int delta)
 bool
 mb_sync_applying(void)
 {
-	return atomic_load(&applying) > 0 || atomic_load(&backlog) > 0;
+	return atomic_load(&applying) > 0;
+}
+
+bool
+mb_sync_defer(int64_t last_ms)
+{
+	if (atomic_load(&applying) > 0)
+		return true;
+	return atomic_load(&backlog) > 0 &&
+	    mb_time_mono_ms() - last_ms < MB_SYNC_DEFER_MAX_MS;
 }
 
 static int batch_apply(struct mb_store *st, struct mb_sync_batch *b,

@@ -87,12 +87,18 @@ int mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
  */
 void mb_sync_backlog_add(int delta);
 
-/*
- * True while a batch is being applied in this process or a puller is
- * catching up: the indexer thread then leaves the store (its write lock
- * and the CPU) to the exchange, which never waits on the search index;
- * it indexes once the exchange has caught up.
- */
+/* True while a batch is being applied in this process. */
 bool mb_sync_applying(void);
+
+/*
+ * Whether background work on the store (the search and media indexes)
+ * should wait for the exchange now, last_ms being when it last ran
+ * (mb_time_mono_ms()): always while a batch is being applied (it holds
+ * the write lock); while a puller is catching up, until it has waited
+ * MB_SYNC_DEFER_MAX_MS, so that the exchange has the lock and the CPU
+ * in bulk but a long catch-up over a slow link never starves search.
+ */
+#define MB_SYNC_DEFER_MAX_MS 3000
+bool mb_sync_defer(int64_t last_ms);
 
 #endif

@@ -114,7 +114,7 @@ indexer_main(void *arg)
 	struct mb_store		*st = NULL;
 	struct mb_diag		 d;
 	struct pace		 p = { CHUNK_FIRST, SERVE_TARGET_MS };
-	int64_t			 done;
+	int64_t			 done, last_ms = 0;
 	int			 rc;
 
 	/*
@@ -131,11 +131,12 @@ indexer_main(void *arg)
 		struct timespec ts = { 0, 100 * 1000000L };
 		struct timespec yield = { 0, 5 * 1000000L };
 
-		/* A batch being applied goes first. */
-		if (mb_sync_applying()) {
+		/* The exchange goes first (for a while: mb_sync_defer). */
+		if (mb_sync_defer(last_ms)) {
 			nanosleep(&yield, NULL);
 			continue;
 		}
+		last_ms = mb_time_mono_ms();
 		if ((rc = index_some(st, &p, &done, &d)) != MB_OK) {
 			if (rc != MB_ERR_AGAIN)
 				log_warn("index: %s", mb_diag_msg(&d, rc));
