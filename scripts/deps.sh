@@ -6,7 +6,7 @@ set -eu
 
 what=${1:-build}
 
-build_pkgs="gcc pkg-config meson ninja-build libjansson-dev libsodium-dev
+build_pkgs="gcc pkg-config meson ninja-build libjansson-dev libyajl-dev libsodium-dev
 libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev libinih-dev
 libutf8proc-dev libstemmer-dev libexttextcat-dev libexttextcat-data
 libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev

@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "http_int.h"
 #include "item/id.h"
+#include "item/json.h"
 
 /* What a handler needs to know of an item's stored version. */
 struct loaded {
@@ -629,7 +630,7 @@ may_edit_or_reply(struct mb_req *r, const struct loaded *l)
 static int
 parse_loaded(const struct loaded *l, json_t **item, json_t **meta)
 {
-	json_t *root = json_loadb(l->envelope, l->len, 0, NULL);
+	json_t *root = mb_json_loadb(l->envelope, l->len, 0, NULL);
 
 	if (root == NULL)
 		return MB_ERR_CORRUPT;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "item/json.h"
 
 /* The deepest nesting of [ and { outside strings, or -1 if unbalanced. */
 static long
@@ -51,7 +52,7 @@ mb_http_json_parse(const char *buf, size_t len, size_t max_depth,
 	if ((depth = json_depth(buf, len)) > (long)max_depth)
 		return mb_diag_set(d, MB_ERR_TOOBIG,
 		    "body: JSON nested deeper than %zu levels", max_depth);
-	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
+	v = mb_json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
 	if (v == NULL)
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "body: not valid JSON: %s at line %d column %d", e.text,

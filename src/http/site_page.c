@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "http/sanitize.h"
+#include "item/json.h"
 #include "site_int.h"
 #include "text/html_text.h"
 #include "text/lang.h"
@@ -211,7 +212,7 @@ mb_item_view_load(struct mb_item_view *v, const struct mb_store_version *sv)
 	size_t		 i;
 
 	memset(v, 0, sizeof(*v));
-	v->root = json_loadb(sv->envelope, sv->envelope_len, 0, NULL);
+	v->root = mb_json_loadb(sv->envelope, sv->envelope_len, 0, NULL);
 	if (v->root == NULL || !json_is_object(v->item = json_object_get(
 	    v->root, "item"))) {
 		json_decref(v->root);

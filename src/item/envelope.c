@@ -8,6 +8,7 @@
 
 #include "base/timeutil.h"
 #include "item/jcs.h"
+#include "item/json.h"
 #include "item/ninjs.h"
 
 struct mb_envelope {
@@ -352,7 +353,7 @@ mb_envelope_parse(const char *buf, size_t len, struct mb_envelope **out,
 	if (len > MB_ENVELOPE_MAX)
 		return mb_diag_set(d, MB_ERR_TOOBIG,
 		    "envelope larger than %u bytes", MB_ENVELOPE_MAX);
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = mb_json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
 		return mb_diag_set(d, MB_ERR_INVAL, "not JSON: %s at line %d",
 		    jerr.text, jerr.line);

@@ -12,6 +12,7 @@
 #include "base/timeutil.h"
 #include "item/id.h"
 #include "item/jcs.h"
+#include "item/json.h"
 
 /* jansson: json_pack's "s" copies the string, "o" steals the reference. */
 static json_t *
@@ -223,7 +224,7 @@ mb_sync_registry_verify(const char *doc, size_t len,
 	size_t		 i;
 	int		 rc;
 
-	root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &je);
+	root = mb_json_loadb(doc, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL)
 		return mb_diag_set(d, MB_ERR_INVAL, "registry: not JSON: %s",
 		    je.text);
