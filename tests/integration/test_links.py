@@ -117,6 +117,25 @@ def main():
     known = configured(hq)
     inner = "127.0.0.1:%d" % free_port()
     hq.start(listen=inner)
+    started = [hq]
+    try:
+        run(root, hq, known, inner, started, t0)
+    except Exception:
+        for c in started:
+            with open(os.path.join(c.dir, "serve.log"), errors="replace") as f:
+                sys.stderr.write("---- %s ----\n%s\n" % (c.id,
+                                                       f.read()[-3000:]))
+        raise
+    finally:
+        for c in started:
+            try:
+                c.stop(signal.SIGKILL)
+            except Exception:
+                pass
+    print("all link tests passed in %.1fs" % (time.monotonic() - t0))
+
+
+def run(root, hq, known, inner, started, t0):
     relay = CuttingRelay(int(known.rsplit(":", 1)[1]),
                          ("127.0.0.1", int(inner.rsplit(":", 1)[1])))
     rng = random.Random(4)
@@ -132,48 +151,35 @@ def main():
         c.addr = configured(c)
         admit(hq, c)
     cairo.start()
-    try:
-        # 1. serve's puller: smaller batches until they get through.
-        end = time.monotonic() + 120
-        while metric(cairo, 'mediabridge_peer_cursor{peer="moscow"}') < \
-                metric(hq, "mediabridge_log_seq"):
-            if time.monotonic() > end:
-                raise AssertionError("cairo did not converge: %s" %
-                                     cairo.peers())
-            time.sleep(0.2)
-        got = cairo.versions()
-        assert len(got) == ITEMS and len(set(got)) == ITEMS, len(got)
-        errors = metric(cairo, 'mediabridge_peer_errors_total{peer="moscow"}')
-        assert relay.cuts >= 1 and errors >= 1, (relay.cuts, errors)
-        print("ok serve converged over a link that drops every connection "
-              "after 64 KiB (%d cuts, %d failed pulls) (%.1fs)" %
-              (relay.cuts, errors, time.monotonic() - t0))
+    started.append(cairo)
+    # 1. serve's puller: smaller batches until they get through.
+    end = time.monotonic() + 120
+    while metric(cairo, 'mediabridge_peer_cursor{peer="moscow"}') < \
+            metric(hq, "mediabridge_log_seq"):
+        if time.monotonic() > end:
+            raise AssertionError("cairo did not converge: %s" %
+                                 cairo.peers())
+        time.sleep(0.2)
+    got = cairo.versions()
+    assert len(got) == ITEMS and len(set(got)) == ITEMS, len(got)
+    errors = metric(cairo, 'mediabridge_peer_errors_total{peer="moscow"}')
+    assert relay.cuts >= 1 and errors >= 1, (relay.cuts, errors)
+    print("ok serve converged over a link that drops every connection "
+          "after 64 KiB (%d cuts, %d failed pulls) (%.1fs)" %
+          (relay.cuts, errors, time.monotonic() - t0))
 
-        # 2. sync --once: retries at once, smaller, and gets everything.
-        before = relay.cuts
-        once = mb("sync", manama.dir, "--once", env=dict(fedlib.ENV,
-                  MB_LOG="debug"), full=True)
-        out = once.stdout
-        got = manama.versions()
-        assert len(got) == ITEMS and len(set(got)) == ITEMS, (
-            len(got), out, once.stderr[-3000:])
-        assert relay.cuts > before, "the relay cut nothing"
-        mb("verify", manama.dir)
-        print("ok sync --once over the same link (%d cuts) (%.1fs)" %
-              (relay.cuts - before, time.monotonic() - t0))
-    except Exception:
-        for c in (hq, cairo):
-            with open(os.path.join(c.dir, "serve.log"), errors="replace") as f:
-                sys.stderr.write("---- %s ----\n%s\n" % (c.id,
-                                                       f.read()[-3000:]))
-        raise
-    finally:
-        for c in (hq, cairo):
-            try:
-                c.stop(signal.SIGKILL)
-            except Exception:
-                pass
-    print("all link tests passed in %.1fs" % (time.monotonic() - t0))
+    # 2. sync --once: retries at once, smaller, and gets everything.
+    before = relay.cuts
+    once = mb("sync", manama.dir, "--once", env=dict(fedlib.ENV,
+              MB_LOG="debug"), full=True)
+    out = once.stdout
+    got = manama.versions()
+    assert len(got) == ITEMS and len(set(got)) == ITEMS, (
+        len(got), out, once.stderr[-3000:])
+    assert relay.cuts > before, "the relay cut nothing"
+    mb("verify", manama.dir)
+    print("ok sync --once over the same link (%d cuts) (%.1fs)" %
+          (relay.cuts - before, time.monotonic() - t0))
 
 
 if __name__ == "__main__":
