@@ -36,6 +36,11 @@ add(struct builder *b, json_t *v)
 
 	if (v == NULL)
 		return 0;
+	/* jansson counts every value's depth, a scalar's too. */
+	if (b->n >= DEPTH_MAX && !json_is_object(v) && !json_is_array(v)) {
+		json_decref(v);
+		return 0;
+	}
 	if (b->n == 0) {
 		/*
 		 * Only an object or an array: a scalar root ends where

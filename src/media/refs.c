@@ -96,11 +96,12 @@ index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 		return MB_OK;
 	/*
 	 * Most items have no renditions: no need to parse them to know.
-	 * A stored envelope is JCS (no escapes in keys), so the key, when
-	 * there, appears as these bytes; a chance match elsewhere only
-	 * costs the parse.
+	 * Without \u escapes (a relayed envelope need not be canonical)
+	 * the key, when there, appears as these bytes; a chance match
+	 * elsewhere only costs the parse.
 	 */
-	if (memmem(e->envelope, e->len, "\"renditions\"", 12) == NULL)
+	if (memmem(e->envelope, e->len, "\"renditions\"", 12) == NULL &&
+	    memmem(e->envelope, e->len, "\\u", 2) == NULL)
 		return mb_store_blob_refs_set(st, e->uri, e->origin, refs, 0,
 		    d);
 	if ((env = json_loadb(e->envelope, e->len, 0, NULL)) == NULL)

@@ -99,7 +99,8 @@ enum entry_state {
 	ENTRY_NEW = 0,
 	ENTRY_OK,
 	ENTRY_REFUSED,
-	ENTRY_UNKNOWN_ORIGIN
+	ENTRY_UNKNOWN_ORIGIN,
+	ENTRY_FAILED		/* not judged (out of memory): retry */
 };
 
 /*
@@ -354,14 +355,17 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr)
 	 * the writer does not parse the envelope again for them.
 	 */
 	subj = json_object_get(mb_envelope_item(e), "subjects");
-	if (json_is_array(subj) && (subjects = json_dumps(subj,
-	    JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
-		mb_diag_set(&d, MB_ERR_NOMEM, "out of memory");
-		goto refuse;
-	}
-	if ((en->f = facts_new(info, subjects)) == NULL) {
-		mb_diag_set(&d, MB_ERR_NOMEM, "out of memory");
-		goto refuse;
+	/*
+	 * Out of memory says nothing about the envelope: the batch must
+	 * fail and be fetched again, not skip a good version for good.
+	 */
+	if ((json_is_array(subj) && (subjects = json_dumps(subj,
+	    JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) ||
+	    (en->f = facts_new(info, subjects)) == NULL) {
+		en->state = ENTRY_FAILED;
+		free(subjects);
+		mb_envelope_free(e);
+		return;
 	}
 	free(subjects);
 	mb_envelope_free(e);
@@ -429,9 +433,12 @@ mb_sync_applying(void)
 bool
 mb_sync_defer(int64_t last_ms)
 {
-	if (atomic_load(&applying) > 0)
-		return true;
-	return atomic_load(&backlog) > 0 &&
+	/*
+	 * Batches are applied back to back while a puller catches up (the
+	 * next one is verified meanwhile): the cap holds for both, or the
+	 * indexes would wait for the whole catch-up.
+	 */
+	return (atomic_load(&applying) > 0 || atomic_load(&backlog) > 0) &&
 	    mb_time_mono_ms() - last_ms < MB_SYNC_DEFER_MAX_MS;
 }
 
@@ -470,6 +477,11 @@ batch_apply(struct mb_store *st, struct mb_sync_batch *b, const char *peer,
 			rc = mb_diag_set(d, MB_ERR_INVAL,
 			    "entry seq=%lld was not verified",
 			    (long long)en->seq);
+			goto fail;
+		}
+		if (en->state == ENTRY_FAILED) {
+			rc = mb_diag_set(d, MB_ERR_NOMEM, "entry seq=%lld: out "
+			    "of memory while verifying", (long long)en->seq);
 			goto fail;
 		}
 		if (en->state == ENTRY_UNKNOWN_ORIGIN) {

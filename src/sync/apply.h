@@ -93,10 +93,11 @@ bool mb_sync_applying(void);
 /*
  * Whether background work on the store (the search and media indexes)
  * should wait for the exchange now, last_ms being when it last ran
- * (mb_time_mono_ms()): always while a batch is being applied (it holds
- * the write lock); while a puller is catching up, until it has waited
- * MB_SYNC_DEFER_MAX_MS, so that the exchange has the lock and the CPU
- * in bulk but a long catch-up over a slow link never starves search.
+ * (mb_time_mono_ms()): while a batch is being applied or a puller is
+ * catching up, until it has waited MB_SYNC_DEFER_MAX_MS, so that the
+ * exchange has the write lock and the CPU in bulk but a long catch-up
+ * never starves search (the indexer's transaction then waits for the
+ * batch being applied, as any writer does).
  */
 #define MB_SYNC_DEFER_MAX_MS 3000
 bool mb_sync_defer(int64_t last_ms);

@@ -102,6 +102,8 @@ struct client {
 	CURL				*curl;
 	atomic_int			*stop;	/* may be NULL */
 	atomic_int			*gone;	/* may be NULL */
+	atomic_int			 cancel;/* prefetch_drop(): give up */
+	bool				 cut;	/* the last transfer was cut */
 };
 
 struct response {
@@ -110,7 +112,6 @@ struct response {
 	int64_t		log_next;
 	int64_t		log_last;
 	int64_t		log_count;	/* Mb-Log-Count: lines in the body */
-	bool		length_known;	/* a Content-Length came */
 	int64_t		registry_version;
 	int64_t		wire_bytes;
 	int		too_big;
@@ -179,7 +180,8 @@ on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
 
 	(void)a, (void)b, (void)c, (void)e;
 	return (cl->stop != NULL && atomic_load(cl->stop)) ||
-	    (cl->gone != NULL && atomic_load(cl->gone));
+	    (cl->gone != NULL && atomic_load(cl->gone)) ||
+	    atomic_load(&cl->cancel);
 }
 
 /* Splits "http://host:port/prefix" into authority and path prefix. */
@@ -224,7 +226,7 @@ http_get_h(struct client *c, const char *base, const char *path,
 	struct mb_buf		 h = MB_BUF_INIT;
 	struct curl_slist	*hdrs = NULL;
 	char			 authority[256], prefix[256];
-	curl_off_t		 down = 0, hsize = 0, clen = -1;
+	curl_off_t		 down = 0, hsize = 0;
 	CURLcode		 cc;
 	int			 rc;
 
@@ -233,6 +235,7 @@ http_get_h(struct client *c, const char *base, const char *path,
 	r->log_last = -1;
 	r->log_count = -1;
 	r->registry_version = -1;
+	c->cut = false;
 	if (split_url(base, authority, sizeof(authority), prefix,
 	    sizeof(prefix)) != MB_OK)
 		return mb_diag_set(d, MB_ERR_INVAL, "%s: not an http URL",
@@ -297,14 +300,22 @@ http_get_h(struct client *c, const char *base, const char *path,
 	cc = curl_easy_perform(c->curl);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	if (cc != CURLE_OK) {
+		/*
+		 * Cut short by the link (not refused or unreachable): the
+		 * batch size is what batch_fit() changes.
+		 */
+		c->cut = r->too_big || cc == CURLE_PARTIAL_FILE ||
+		    cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_RECV_ERROR ||
+		    cc == CURLE_GOT_NOTHING || cc == CURLE_SEND_ERROR ||
+		    cc == CURLE_BAD_CONTENT_ENCODING;
 		rc = mb_diag_set(d, MB_ERR_NET, "%s: %s", base,
 		    r->too_big ? "response too large" :
 		    curl_easy_strerror(cc));
+		/* What came of a failed transfer is not kept. */
+		mb_buf_free(&r->body);
 		goto out;
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
-	r->length_known = clen >= 0;
 	curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
 	curl_easy_getinfo(c->curl, CURLINFO_HEADER_SIZE, &hsize);
 	r->wire_bytes = (int64_t)down + (int64_t)hsize;
@@ -362,6 +373,8 @@ client_init(struct client *c, const struct mb_center_node *n,
 	c->node = n;
 	c->stop = stop;
 	c->gone = gone;
+	atomic_init(&c->cancel, 0);
+	c->cut = false;
 	if ((c->curl = curl_easy_init()) == NULL)
 		return MB_ERR_NOMEM;
 	return MB_OK;
@@ -540,14 +553,16 @@ batch_limit(struct pull_state *ps, const struct mb_sync_opts *o)
 }
 
 static void
-batch_fit(struct pull_state *ps, const struct mb_sync_opts *o, int rc)
+batch_fit(struct pull_state *ps, const struct mb_sync_opts *o, int rc,
+    bool cut)
 {
 	batch_limit(ps, o);
-	if (rc == MB_ERR_NET) {
+	if (rc != MB_OK) {
+		/* A peer down or refusing says nothing of the size. */
 		ps->streak = 0;
-		if (ps->limit > 1)
+		if (cut && ps->limit > 1)
 			ps->limit = ps->limit / 4 > 1 ? ps->limit / 4 : 1;
-	} else if (rc == MB_OK && ++ps->streak >= 8) {
+	} else if (++ps->streak >= 8) {
 		ps->streak = 0;
 		ps->limit = ps->limit * 2 < o->batch ? ps->limit * 2 : o->batch;
 	}
@@ -573,17 +588,17 @@ fetch_log(struct client *c, const char *base, int64_t after, int limit,
 	}
 	/*
 	 * A link that drops mid-headers can leave libcurl with a "complete"
-	 * answer that is no such thing (no Content-Length: read to the
-	 * close). Trusting its Mb-Log-Next would move the cursor past
-	 * versions never received: every header, a known length, and (in
-	 * apply_response) as many lines as Mb-Log-Count, or it is a failed
-	 * transfer.
+	 * answer that is no such thing (no length yet: read to the close).
+	 * Trusting its Mb-Log-Next would move the cursor past versions never
+	 * received: every Mb-Log-* header, and (in apply_response) as many
+	 * lines as Mb-Log-Count, or it is a transfer cut short. (A length is
+	 * not required: a proxy may re-chunk a whole answer.)
 	 */
-	if (r->log_next < 0 || r->log_last < 0 || r->log_count < 0 ||
-	    !r->length_known) {
+	if (r->log_next < 0 || r->log_last < 0 || r->log_count < 0) {
 		mb_buf_free(&r->body);
+		c->cut = true;
 		return mb_diag_set(d, MB_ERR_NET, "%s: incomplete log answer "
-		    "(headers or length missing)", base);
+		    "(Mb-Log-* headers missing)", base);
 	}
 	log_debug("sync: fetched %s after=%lld limit=%d bytes=%zu wire=%lld "
 	    "next=%lld last=%lld", base, (long long)after, limit, r->body.len,
@@ -662,6 +677,7 @@ apply_response(struct client *c, struct mb_store *st,
 	}
 	if (r->log_count >= 0 && (int64_t)mb_sync_batch_count(b) !=
 	    r->log_count) {
+		c->cut = true;
 		rc = mb_diag_set(d, MB_ERR_NET, "%s: log answer cut short: "
 		    "%zu of %lld lines", base, mb_sync_batch_count(b),
 		    (long long)r->log_count);
@@ -723,11 +739,11 @@ pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
 		return rc;
 	rc = fetch_log(c, base, peer.cursor, batch_limit(ps, o), wait_s, &r,
 	    d);
-	batch_fit(ps, o, rc);
-	if (rc != MB_OK)
-		return rc;
-	return apply_response(c, st, o, center, base, &r, NULL, NULL, ps,
-	    &cursor, d);
+	if (rc == MB_OK)
+		rc = apply_response(c, st, o, center, base, &r, NULL, NULL, ps,
+		    &cursor, d);
+	batch_fit(ps, o, rc, c->cut);
+	return rc;
 }
 
 /*
@@ -823,10 +839,15 @@ prefetch_drop(struct prefetch *pf)
 	struct mb_sync_keyring	*kr = NULL;
 	struct mb_diag		 d;
 
+	/* Its answer is not wanted: do not wait for a slow link to give it. */
+	if (pf->running)
+		atomic_store(&pf->c->cancel, 1);
 	if (prefetch_join(pf, &r, &b, &kr, &d) == MB_OK) {
 		mb_sync_batch_free(b);
 		mb_buf_free(&r.body);
 	}
+	if (pf->c != NULL)
+		atomic_store(&pf->c->cancel, 0);
 	mb_sync_keyring_free(kr);
 }
 
@@ -904,12 +925,10 @@ worker_main(void *arg)
 		if (pf.running) {
 			rc = prefetch_join(&pf, &r, &ahead, &ahead_kr, &d);
 			cur ^= 1;
-			batch_fit(&ps, &s->o, rc);
 		} else if ((rc = mb_store_peer_get(st, w->center, &peer,
 		    &d)) == MB_OK) {
 			rc = fetch_log(&c[cur], w->url, peer.cursor,
 			    batch_limit(&ps, &s->o), s->o.wait_s, &r, &d);
-			batch_fit(&ps, &s->o, rc);
 		}
 		if (rc == MB_OK) {
 			/*
@@ -940,6 +959,8 @@ worker_main(void *arg)
 			w->errors++;
 		pthread_mutex_unlock(&s->lock);
 		mb_sync_keyring_free(ahead_kr);
+		/* c[cur] fetched this round's batch (batch_fit). */
+		batch_fit(&ps, &s->o, rc, c[cur].cut);
 		if (rc == MB_OK) {
 			backoff = 0;
 			continue;
