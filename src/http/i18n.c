@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/fs.h"
 #include "base/utf8.h"
@@ -229,6 +230,53 @@ fail:
 	return rc;
 }
 
+/*
+ * Appends to *buf the catalog of the same name in each subfolder of dir:
+ * every domain (members, events, courses, …) keeps its strings in
+ * DIR/<domain>/<lang>.msg, so that domains added side by side never edit
+ * the same file. A key given both here and in a domain is refused as
+ * given twice, like any other.
+ */
+static int
+add_domains(const char *dir, const char *name, char **buf, size_t *len,
+    struct mb_diag *d)
+{
+	struct dirent	*e;
+	DIR		*dp;
+	char		 sub[1200], path[1400], *more, *grown;
+	size_t		 mlen;
+	int		 rc = MB_OK;
+
+	if ((dp = opendir(dir)) == NULL)
+		return mb_diag_set(d, MB_ERR_IO, "%s: cannot read the message "
+		    "catalogs", dir);
+	while ((e = readdir(dp)) != NULL) {
+		if (e->d_name[0] == '.' ||
+		    mb_fs_join(sub, sizeof(sub), dir, e->d_name) != MB_OK ||
+		    mb_fs_join(path, sizeof(path), sub, name) != MB_OK ||
+		    access(path, R_OK) != 0)
+			continue;
+		if ((rc = mb_fs_read(path, CATALOG_MAX_BYTES, &more, &mlen,
+		    d)) != MB_OK)
+			break;
+		if (*len + mlen + 2 > 4 * CATALOG_MAX_BYTES ||
+		    (grown = realloc(*buf, *len + mlen + 2)) == NULL) {
+			free(more);
+			rc = mb_diag_set(d, MB_ERR_TOOBIG, "%s: the catalogs "
+			    "of %s are too large", dir, name);
+			break;
+		}
+		grown[(*len)++] = '\n';
+		memcpy(grown + *len, more, mlen);
+		*len += mlen;
+		grown[*len] = '\0';
+		*buf = grown;
+		free(more);
+	}
+	closedir(dp);
+	return rc;
+}
+
 int
 mb_i18n_load(const char *dir, struct mb_i18n **out, struct mb_diag *d)
 {
@@ -257,7 +305,8 @@ mb_i18n_load(const char *dir, struct mb_i18n **out, struct mb_diag *d)
 		    MB_OK || (rc = mb_fs_read(path, CATALOG_MAX_BYTES, &buf,
 		    &len, d)) != MB_OK)
 			break;
-		rc = mb_i18n_add(i, lang, buf, len, d);
+		if ((rc = add_domains(dir, e->d_name, &buf, &len, d)) == MB_OK)
+			rc = mb_i18n_add(i, lang, buf, len, d);
 		free(buf);
 		if (rc != MB_OK)
 			break;

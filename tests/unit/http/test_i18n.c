@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -190,6 +192,47 @@ test_malformed(void **state)
 	mb_i18n_free(i);
 }
 
+/* A domain's strings in DIR/<domain>/<lang>.msg join its language. */
+static void
+test_domain_catalogs(void **state)
+{
+	struct mb_i18n	*i;
+	struct mb_diag	 d = { "" };
+	char		 dir[] = "/tmp/mb-i18n-XXXXXX", path[256];
+	FILE		*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/en.msg", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("a = core\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/events", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/events/en.msg", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("events.title = Events", f);	/* no final newline */
+	fclose(f);
+	assert_int_equal(mb_i18n_load(dir, &i, &d), MB_OK);
+	assert_string_equal(mb_catalog_get(mb_i18n_get(i, "en"), "a"),
+	    "core");
+	assert_string_equal(mb_catalog_get(mb_i18n_get(i, "en"),
+	    "events.title"), "Events");
+	mb_i18n_free(i);
+	/* The same key in the core and a domain is refused. */
+	assert_non_null(f = fopen(path, "w"));
+	fputs("a = again\n", f);
+	fclose(f);
+	assert_int_equal(mb_i18n_load(dir, &i, &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "twice"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/events", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/en.msg", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -199,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_catalogs_complete),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_domain_catalogs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
