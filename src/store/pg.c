@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The PostgreSQL backend: connection, statements, migrations, the log. */
+/* The PostgreSQL backend: connection, statements, migrations, transactions, row walks. */
 #include "pg_int.h"
 
 #include <endian.h>
@@ -13,6 +13,11 @@
 #include "base/timeutil.h"
 #include "base/utf8.h"
 
+const struct mb_sql_dialect mb_pg_dialect = {
+	MB_STORE_PG,
+	"lower(split_part(i.language, '-', 1))",
+};
+
 /* Type OIDs of the parameters we send (pg_type.h is server-side only). */
 #define OID_BOOL	16
 #define OID_BYTEA	17
@@ -25,7 +30,9 @@
 /* Serializes migrations across processes: any fixed 64-bit number. */
 #define MIGRATE_LOCK	"7236016178716353281"
 
+/* The handle: a struct mb_store (store_int.h) that is one of these. */
 struct mb_pg {
+	struct mb_store	 base;
 	PGconn		*conn;
 	int		 in_txn;
 	int		 schema_version;
@@ -37,13 +44,6 @@ struct mb_pg {
 struct mb_pg_res {
 	PGresult	*r;
 };
-
-bool
-mb_pg_is_url(const char *location)
-{
-	return strncmp(location, "postgresql://", 13) == 0 ||
-	    strncmp(location, "postgres://", 11) == 0;
-}
 
 /* ---- parameters and results ----------------------------------------- */
 
@@ -410,9 +410,20 @@ fail:
 	return rc;
 }
 
-int
-mb_pg_open(const char *url, const struct mb_store_opts *opts,
-    struct mb_pg **out, struct mb_diag *d)
+
+/* Locations that are PostgreSQL databases: postgres[ql]://... */
+static bool
+pg_accepts(const char *location)
+{
+	return strncmp(location, "postgresql://", 13) == 0 ||
+	    strncmp(location, "postgres://", 11) == 0;
+}
+
+static void pg_close(struct mb_store *st);
+
+static int
+pg_open(const char *url, const struct mb_store_opts *opts,
+    struct mb_store **out, struct mb_diag *d)
 {
 	struct mb_pg	*pg;
 	bool		 ro = opts != NULL && opts->readonly;
@@ -420,6 +431,7 @@ mb_pg_open(const char *url, const struct mb_store_opts *opts,
 
 	if ((pg = calloc(1, sizeof(*pg))) == NULL)
 		return MB_ERR_NOMEM;
+	pg->base.ops = &mb_pg_ops;
 	if ((pg->conn = PQconnectdb(url)) == NULL) {
 		free(pg);
 		return MB_ERR_NOMEM;
@@ -451,28 +463,28 @@ mb_pg_open(const char *url, const struct mb_store_opts *opts,
 		goto fail;
 	if ((rc = migrate(pg, ro, d)) != MB_OK)
 		goto fail;
-	*out = pg;
+	*out = &pg->base;
 	return MB_OK;
 fail:
-	mb_pg_close(pg);
+	pg_close(&pg->base);
 	return rc;
 }
 
-void
-mb_pg_close(struct mb_pg *pg)
+static void
+pg_close(struct mb_store *st)
 {
-	if (pg == NULL)
-		return;
+	struct mb_pg *pg = PG(st);
+
 	if (pg->in_txn)
 		simple(pg, "ROLLBACK", NULL);
 	PQfinish(pg->conn);
 	free(pg);
 }
 
-int
-mb_pg_schema_version(struct mb_pg *pg)
+static int
+pg_schema_version(struct mb_store *st)
 {
-	return pg->schema_version;
+	return PG(st)->schema_version;
 }
 
 int
@@ -492,9 +504,10 @@ mb_pg__begin_plain(struct mb_pg *pg, struct mb_diag *d)
 }
 
 int
-mb_pg_begin(struct mb_pg *pg, struct mb_diag *d)
+mb_pg_begin(struct mb_store *st, struct mb_diag *d)
 {
-	int rc;
+	struct mb_pg	*pg = PG(st);
+	int		 rc;
 
 	/*
 	 * The write lock at once, as SQLite's BEGIN IMMEDIATE takes it
@@ -507,12 +520,12 @@ mb_pg_begin(struct mb_pg *pg, struct mb_diag *d)
 		return rc;
 	if ((rc = simple(pg, "SELECT 1 FROM log_counter WHERE id = 1 FOR "
 	    "UPDATE", d)) != MB_OK)
-		mb_pg_rollback(pg);
+		mb_pg__rollback(pg);
 	return rc;
 }
 
 int
-mb_pg_commit(struct mb_pg *pg, struct mb_diag *d)
+mb_pg__commit(struct mb_pg *pg, struct mb_diag *d)
 {
 	PGresult	*r;
 	int		 rc = MB_OK;
@@ -532,12 +545,189 @@ mb_pg_commit(struct mb_pg *pg, struct mb_diag *d)
 }
 
 void
-mb_pg_rollback(struct mb_pg *pg)
+mb_pg__rollback(struct mb_pg *pg)
 {
 	if (!pg->in_txn)
 		return;
 	simple(pg, "ROLLBACK", NULL);
 	pg->in_txn = 0;
+}
+
+int
+mb_pg_commit(struct mb_store *st, struct mb_diag *d)
+{
+	return mb_pg__commit(PG(st), d);
+}
+
+void
+mb_pg_rollback(struct mb_store *st)
+{
+	mb_pg__rollback(PG(st));
+}
+
+/* ---- domain migrations (domain.c) ------------------------------------ */
+
+static int
+pg_mig_begin(struct mb_store *st, struct mb_diag *d)
+{
+	struct mb_pg	*pg = PG(st);
+	int		 rc;
+
+	/* The lock the core's migrations take: one migrator at a time. */
+	if ((rc = mb_pg__begin_plain(pg, d)) != MB_OK)
+		return rc;
+	if ((rc = simple(pg, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",
+	    d)) != MB_OK)
+		mb_pg__rollback(pg);
+	return rc;
+}
+
+static int
+pg_mig_end(struct mb_store *st, bool commit, struct mb_diag *d)
+{
+	if (commit)
+		return mb_pg__commit(PG(st), d);
+	mb_pg__rollback(PG(st));
+	return MB_OK;
+}
+
+static int
+pg_exec(struct mb_store *st, const char *sql, struct mb_diag *d)
+{
+	return simple(PG(st), sql, d);
+}
+
+static int
+pg_domain_version(struct mb_store *st, const char *domain, int *version,
+    struct mb_diag *d)
+{
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	int			rc;
+
+	p.n = 0;
+	mb_pg__p_text(&p, domain);
+	*version = 0;
+	if ((rc = mb_pg__query(PG(st), "SELECT version FROM schema_domains "
+	    "WHERE domain = $1", &p, false, &r, d)) != MB_OK)
+		return rc;
+	if (mb_pg__next(&r, NULL, NULL))
+		*version = (int)mb_pg__i64(r.res, r.row, 0);
+	return mb_pg__end(&r, MB_OK);
+}
+
+static int
+pg_domain_version_set(struct mb_store *st, const char *domain, int version,
+    struct mb_diag *d)
+{
+	struct mb_pg_params p;
+
+	p.n = 0;
+	mb_pg__p_text(&p, domain);
+	mb_pg__p_int(&p, version);
+	return mb_pg__run(PG(st), "INSERT INTO schema_domains (domain, "
+	    "version) VALUES ($1, $2) ON CONFLICT (domain) DO UPDATE SET "
+	    "version = excluded.version", &p, false, NULL, d);
+}
+
+/* ---- row walks --------------------------------------------------------- */
+
+int
+mb_pg__query(struct mb_pg *pg, const char *sql, const struct mb_pg_params *p,
+    bool cache, struct mb_pg_rows *r, struct mb_diag *d)
+{
+	int rc;
+
+	r->res = NULL;
+	r->row = -1;
+	r->n = 0;
+	if ((rc = mb_pg__run(pg, sql, p, cache, &r->res, d)) != MB_OK)
+		return rc;
+	r->n = mb_pg__nrows(r->res);
+	return MB_OK;
+}
+
+bool
+mb_pg__next(struct mb_pg_rows *r, const struct mb_store_cols *cols,
+    void *out)
+{
+	if (r->row + 1 >= r->n)
+		return false;
+	r->row++;
+	if (cols != NULL)
+		mb_pg__fill(r->res, r->row, 0, cols, out);
+	return true;
+}
+
+int
+mb_pg__end(struct mb_pg_rows *r, int rc)
+{
+	mb_pg__free(r->res);
+	r->res = NULL;
+	return rc > 0 ? MB_OK : rc;
+}
+
+int
+mb_pg__one(struct mb_pg *pg, const char *sql, const struct mb_pg_params *p,
+    bool cache, const struct mb_store_cols *cols, void *out,
+    struct mb_diag *d)
+{
+	struct mb_pg_rows	r;
+	int			rc;
+
+	if ((rc = mb_pg__query(pg, sql, p, cache, &r, d)) != MB_OK)
+		return rc;
+	return mb_pg__end(&r, mb_pg__next(&r, cols, out) ? MB_OK :
+	    MB_ERR_NOTFOUND);
+}
+
+void
+mb_pg__fill(const struct mb_pg_res *r, int row, int at,
+    const struct mb_store_cols *cols, void *out)
+{
+	memset(out, 0, cols->size);
+	for (int i = 0; i < cols->n; i++) {
+		const struct mb_store_col	*c = &cols->col[i];
+		char				*f = (char *)out + c->off;
+		const char			*t;
+		size_t				 len;
+		int64_t				 v;
+		int				 k = at + i, iv;
+		bool				 b;
+		double				 x;
+
+		switch (c->kind) {
+		case MB_COL_INT:
+			v = mb_pg__i64(r, row, k);
+			if (c->size == sizeof(v)) {
+				memcpy(f, &v, sizeof(v));
+			} else {
+				iv = (int)v;
+				memcpy(f, &iv, sizeof(iv));
+			}
+			break;
+		case MB_COL_BOOL:
+			b = mb_pg__i64(r, row, k) != 0;
+			memcpy(f, &b, sizeof(b));
+			break;
+		case MB_COL_REAL:
+			x = mb_pg__f64(r, row, k);
+			memcpy(f, &x, sizeof(x));
+			break;
+		case MB_COL_CHARS:
+			mb_pg__copy(f, c->size, r, row, k);
+			break;
+		case MB_COL_STR:
+			t = mb_pg__str(r, row, k);
+			memcpy(f, &t, sizeof(t));
+			break;
+		case MB_COL_BYTES:
+			t = mb_pg__bytes(r, row, k, &len);
+			if (!mb_pg__null(r, row, k) && len == c->size)
+				memcpy(f, t, c->size);
+			break;
+		}
+	}
 }
 
 /* ---- text search helpers -------------------------------------------- */
@@ -655,505 +845,63 @@ mb_pg__bigrams(const char *s, bool tail, struct mb_buf *out)
 	return MB_OK;
 }
 
-/* ---- items and the log ---------------------------------------------- */
 
-static const char SQL_PUT[] = "SELECT mb_put($1, $2, $3, $4, $5, $6, $7, "
-    "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::regconfig, $19, "
-    "$20, $21, $22, $23)";
+/* ---- the table ----------------------------------------------------------- */
 
-/* Adds the text columns: configuration, text, and CJK-split text. */
-static int
-text_params(struct mb_pg_params *p, const struct mb_store_text *t,
-    struct mb_buf *hb, struct mb_buf *bb)
-{
-	const char *h, *b;
-
-	if (t == NULL) {
-		mb_pg__p_text(p, NULL);
-		mb_pg__p_text(p, NULL);
-		mb_pg__p_text(p, NULL);
-		mb_pg__p_text(p, NULL);
-		mb_pg__p_text(p, NULL);
-		return MB_OK;
-	}
-	h = t->headline != NULL ? t->headline : "";
-	b = t->body != NULL ? t->body : "";
-	mb_pg__p_text(p, mb_pg__tsconfig(t->language));
-	mb_pg__p_text(p, h);
-	mb_pg__p_text(p, b);
-	if (mb_pg__has_cjk(h, strlen(h))) {
-		if (mb_pg__bigrams(h, true, hb) != MB_OK)
-			return MB_ERR_NOMEM;
-		mb_pg__p_text(p, mb_buf_cstr(hb));
-	} else {
-		mb_pg__p_text(p, NULL);
-	}
-	if (mb_pg__has_cjk(b, strlen(b))) {
-		if (mb_pg__bigrams(b, true, bb) != MB_OK)
-			return MB_ERR_NOMEM;
-		mb_pg__p_text(p, mb_buf_cstr(bb));
-	} else {
-		mb_pg__p_text(p, NULL);
-	}
-	return MB_OK;
-}
-
-int
-mb_pg_put(struct mb_pg *pg, const struct mb_store_version *v,
-    const struct mb_store_text *text, int64_t *seq, struct mb_diag *d)
-{
-	struct mb_pg_params	 p;
-	struct mb_pg_res	*r = NULL;
-	struct mb_buf		 hb = MB_BUF_INIT, bb = MB_BUF_INIT;
-	int64_t			 s;
-	int			 rc;
-
-	p.n = 0;
-	mb_pg__p_text(&p, v->uri);
-	mb_pg__p_int(&p, v->version);
-	mb_pg__p_text(&p, v->center);
-	mb_pg__p_text(&p, v->local);
-	mb_pg__p_text(&p, v->origin);
-	mb_pg__p_text(&p, v->audience);
-	mb_pg__p_text(&p, v->pub_status);
-	mb_pg__p_text(&p, v->workflow);
-	mb_pg__p_text(&p, v->language);
-	mb_pg__p_text(&p, v->type);
-	mb_pg__p_text(&p, v->profile);
-	mb_pg__p_text(&p, v->headline);
-	mb_pg__p_int(&p, v->embargo_ms);
-	mb_pg__p_int(&p, v->created_ms);
-	mb_pg__p_int(&p, v->first_ms);
-	mb_pg__p_int(&p, v->received_ms ? v->received_ms : mb_time_now_ms());
-	mb_pg__p_bytes(&p, v->envelope, v->envelope_len);
-	if ((rc = text_params(&p, text, &hb, &bb)) != MB_OK)
-		goto out;
-	mb_pg__p_text(&p, v->via);
-	if ((rc = mb_pg__run(pg, SQL_PUT, &p, true, &r, d)) != MB_OK)
-		goto out;
-	s = mb_pg__i64(r, 0, 0);
-	if (s == 0)
-		rc = MB_ERR_EXISTS;
-	else
-		*seq = s;
-out:
-	mb_pg__free(r);
-	mb_buf_free(&hb);
-	mb_buf_free(&bb);
-	return rc;
-}
-
-void
-mb_pg__row_version(const struct mb_pg_res *r, int row, int at,
-    struct mb_store_version *v)
-{
-	v->seq = mb_pg__i64(r, row, at);
-	v->uri = mb_pg__str(r, row, at + 1);
-	v->version = mb_pg__i64(r, row, at + 2);
-	v->center = mb_pg__str(r, row, at + 3);
-	v->local = mb_pg__str(r, row, at + 4);
-	v->origin = mb_pg__str(r, row, at + 5);
-	v->audience = mb_pg__str(r, row, at + 6);
-	v->pub_status = mb_pg__str(r, row, at + 7);
-	v->workflow = mb_pg__str(r, row, at + 8);
-	v->language = mb_pg__str(r, row, at + 9);
-	v->type = mb_pg__str(r, row, at + 10);
-	v->profile = mb_pg__str(r, row, at + 11);
-	v->headline = mb_pg__str(r, row, at + 12);
-	v->embargo_ms = mb_pg__i64(r, row, at + 13);
-	v->created_ms = mb_pg__i64(r, row, at + 14);
-	v->first_ms = mb_pg__i64(r, row, at + 15);
-	v->received_ms = mb_pg__i64(r, row, at + 16);
-	v->envelope = mb_pg__bytes(r, row, at + 17, &v->envelope_len);
-	v->subjects = NULL;
-	v->via = NULL;
-}
-
-/* Hands every row of r to cb; *rows (may be NULL) counts them. */
-static int
-visit(const struct mb_pg_res *r, mb_store_version_cb cb, void *arg,
-    int *rows)
-{
-	struct mb_store_version	v;
-	int			rc, n = mb_pg__nrows(r);
-
-	for (int i = 0; i < n; i++) {
-		mb_pg__row_version(r, i, 0, &v);
-		if ((rc = cb(&v, arg)) != MB_OK) {
-			if (rows)
-				*rows = i + 1;
-			return rc > 0 ? 1 : rc;
-		}
-	}
-	if (rows)
-		*rows = n;
-	return MB_OK;
-}
-
-static const char SQL_GET_CURRENT[] = "SELECT " MB_PG_VERSION_COLS
-    " FROM versions v WHERE v.seq = (SELECT seq FROM items WHERE uri = $1)";
-static const char SQL_GET_VERSION[] = "SELECT " MB_PG_VERSION_COLS
-    " FROM versions v WHERE v.uri = $1 AND v.version = $2";
-
-int
-mb_pg_get(struct mb_pg *pg, const char *uri, int64_t version,
-    mb_store_version_cb cb, void *arg, struct mb_diag *d)
-{
-	struct mb_pg_params	 p;
-	struct mb_pg_res	*r;
-	int			 rows = 0, rc;
-
-	p.n = 0;
-	mb_pg__p_text(&p, uri);
-	if (version)
-		mb_pg__p_int(&p, version);
-	if ((rc = mb_pg__run(pg, version ? SQL_GET_VERSION : SQL_GET_CURRENT,
-	    &p, true, &r, d)) != MB_OK)
-		return rc;
-	rc = visit(r, cb, arg, &rows);
-	mb_pg__free(r);
-	if (rc != MB_OK)
-		return rc > 0 ? MB_OK : rc;
-	if (rows == 0)
-		return mb_diag_set(d, MB_ERR_NOTFOUND, "%s%s: not found", uri,
-		    version ? " at that version" : "");
-	return MB_OK;
-}
-
-static const char SQL_HAS[] =
-    "SELECT 1 FROM versions WHERE uri = $1 AND version = $2";
-
-int
-mb_pg_has(struct mb_pg *pg, const char *uri, int64_t version, bool *has,
-    struct mb_diag *d)
-{
-	struct mb_pg_params	 p;
-	struct mb_pg_res	*r;
-	int			 rc;
-
-	p.n = 0;
-	mb_pg__p_text(&p, uri);
-	mb_pg__p_int(&p, version);
-	if ((rc = mb_pg__run(pg, SQL_HAS, &p, true, &r, d)) != MB_OK)
-		return rc;
-	*has = mb_pg__nrows(r) > 0;
-	mb_pg__free(r);
-	return MB_OK;
-}
-
-/* The log is read in pages, so that "all of it" is never one result. */
-#define LOG_PAGE 1000
-
-static const char SQL_LOG[] = "SELECT " MB_PG_VERSION_COLS
-    ", v.via FROM versions v WHERE v.seq > $1 ORDER BY v.seq LIMIT $2";
-
-int
-mb_pg_log(struct mb_pg *pg, int64_t after, int64_t limit,
-    mb_store_version_cb cb, void *arg, struct mb_diag *d)
-{
-	struct mb_pg_params	 p;
-	struct mb_pg_res	*r;
-	int64_t			 left = limit > 0 ? limit : INT64_MAX;
-	int			 rows, rc;
-
-	while (left > 0) {
-		int64_t want = left < LOG_PAGE ? left : LOG_PAGE;
-
-		p.n = 0;
-		mb_pg__p_int(&p, after);
-		mb_pg__p_int(&p, want);
-		if ((rc = mb_pg__run(pg, SQL_LOG, &p, true, &r, d)) != MB_OK)
-			return rc;
-		rows = mb_pg__nrows(r);
-		if (rows > 0)
-			after = mb_pg__i64(r, rows - 1, 0);
-		rc = MB_OK;
-		for (int i = 0; i < rows && rc == MB_OK; i++) {
-			struct mb_store_version v;
-
-			mb_pg__row_version(r, i, 0, &v);
-			v.via = mb_pg__str(r, i, 18);
-			rc = cb(&v, arg);
-		}
-		mb_pg__free(r);
-		if (rc != MB_OK)
-			return rc > 0 ? MB_OK : rc;
-		if (rows < want)
-			break;
-		left -= rows;
-	}
-	return MB_OK;
-}
-
-int
-mb_pg_stats(struct mb_pg *pg, struct mb_store_stats *out, struct mb_diag *d)
-{
-	struct mb_pg_res	*r;
-	int			 rc;
-
-	if ((rc = mb_pg__run(pg, "SELECT (SELECT count(*) FROM items), "
-	    "(SELECT count(*) FROM versions), "
-	    "(SELECT coalesce(max(seq), 0) FROM versions), "
-	    "(SELECT count(*) FROM fts_pending)", NULL, false, &r, d)) !=
-	    MB_OK)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	out->items = mb_pg__i64(r, 0, 0);
-	out->versions = mb_pg__i64(r, 0, 1);
-	out->last_seq = mb_pg__i64(r, 0, 2);
-	out->unindexed = mb_pg__i64(r, 0, 3);
-	mb_pg__free(r);
-	return MB_OK;
-}
-
-/* The invariants, each a query listing what breaks it. */
-static const struct {
-	const char *what;
-	const char *sql;
-} invariants[] = {
-	{ "item does not point at its highest version",
-	  "SELECT i.uri FROM items i WHERE i.seq IS DISTINCT FROM (SELECT "
-	  "v.seq FROM versions v WHERE v.uri = i.uri ORDER BY v.version DESC "
-	  "LIMIT 1)" },
-	{ "item's facts differ from its current version",
-	  "SELECT i.uri FROM items i JOIN versions v ON v.seq = i.seq WHERE "
-	  "v.uri IS DISTINCT FROM i.uri OR v.version IS DISTINCT FROM "
-	  "i.version OR v.audience IS DISTINCT FROM i.audience OR "
-	  "v.pub_status IS DISTINCT FROM i.pub_status" },
-	{ "version belongs to no item",
-	  "SELECT v.uri FROM versions v WHERE NOT EXISTS (SELECT 1 FROM "
-	  "items i WHERE i.uri = v.uri)" },
-	{ "index row for no item",
-	  "SELECT t.item_id::text FROM item_text t WHERE NOT EXISTS (SELECT 1 "
-	  "FROM items i WHERE i.id = t.item_id)" },
-	{ "log counter behind the log",
-	  "SELECT 'log_counter' FROM log_counter c WHERE c.seq < (SELECT "
-	  "coalesce(max(seq), 0) FROM versions)" },
+const struct mb_store_ops mb_pg_ops = {
+	.name = "postgresql",
+	.backend = MB_STORE_PG,
+	.param = '$',
+	.accepts = pg_accepts,
+	.open = pg_open,
+	.close = pg_close,
+	.schema_version = pg_schema_version,
+	.begin = mb_pg_begin,
+	.commit = mb_pg_commit,
+	.rollback = mb_pg_rollback,
+	.put = mb_pg_put,
+	.get = mb_pg_get,
+	.has = mb_pg_has,
+	.log = mb_pg_log,
+	.stats = mb_pg_stats,
+	.check = mb_pg_check,
+	.index_next = mb_pg_index_next,
+	.alias_get = mb_pg_alias_get,
+	.alias_put = mb_pg_alias_put,
+	.center_put = mb_pg_center_put,
+	.center_get = mb_pg_center_get,
+	.center_list = mb_pg_center_list,
+	.peer_put = mb_pg_peer_put,
+	.peer_get = mb_pg_peer_get,
+	.peer_list = mb_pg_peer_list,
+	.peer_advance = mb_pg_peer_advance,
+	.peer_fail = mb_pg_peer_fail,
+	.last_seq = mb_pg_last_seq,
+	.registry_get = mb_pg_registry_get,
+	.registry_put = mb_pg_registry_put,
+	.list = mb_pg_list,
+	.search = mb_pg_search,
+	.translations = mb_pg_translations,
+	.blob_put = mb_pg_blob_put,
+	.blob_get = mb_pg_blob_get,
+	.blob_delete = mb_pg_blob_delete,
+	.blob_refs_set = mb_pg_blob_refs_set,
+	.blob_cursor = mb_pg_blob_cursor,
+	.blob_cursor_set = mb_pg_blob_cursor_set,
+	.blob_unused = mb_pg_blob_unused,
+	.blob_wanted = mb_pg_blob_wanted,
+	.listen = mb_pg_listen,
+	.wait = mb_pg_wait,
+	.try_lock = mb_pg_try_lock,
+	.unlock = mb_pg_unlock,
+	.mig_begin = pg_mig_begin,
+	.mig_end = pg_mig_end,
+	.exec = pg_exec,
+	.domain_version = pg_domain_version,
+	.domain_version_set = pg_domain_version_set,
+	/* A target for mb_store_copy, not a source. */
+	.copy_begin = mb_pg_copy_begin,
+	.copy_row = mb_pg_copy_row,
+	.copy_table_end = mb_pg_copy_table_end,
+	.copy_end = mb_pg_copy_end,
 };
-
-int
-mb_pg_check(struct mb_pg *pg,
-    void (*report)(const char *problem, void *arg), void *arg,
-    struct mb_diag *d)
-{
-	struct mb_pg_res	*r;
-	char			 line[512];
-	int			 bad = 0, rc;
-
-	/*
-	 * PostgreSQL checks its own pages as it reads them (and amcheck is
-	 * the operator's tool); what is ours to check is the invariants.
-	 */
-	for (size_t i = 0; i < sizeof(invariants) / sizeof(invariants[0]);
-	    i++) {
-		if ((rc = mb_pg__run(pg, invariants[i].sql, NULL, false, &r,
-		    d)) != MB_OK)
-			return rc;
-		for (int k = 0; k < mb_pg__nrows(r); k++) {
-			const char *s = mb_pg__str(r, k, 0);
-
-			bad++;
-			snprintf(line, sizeof(line), "%s: %s",
-			    s != NULL ? s : "?", invariants[i].what);
-			if (report)
-				report(line, arg);
-		}
-		mb_pg__free(r);
-	}
-	if (bad)
-		return mb_diag_set(d, MB_ERR_CORRUPT,
-		    "store: %d problem%s found", bad, bad == 1 ? "" : "s");
-	return MB_OK;
-}
-
-static const char SQL_INDEX[] = "SELECT mb_index($1, $2::regconfig, $3, "
-    "$4, $5, $6)";
-
-int
-mb_pg_index_next(struct mb_pg *pg, int64_t limit,
-    int (*cb)(const struct mb_store_version *v, struct mb_store_text *t,
-	void *arg), void *arg, int64_t *done, struct mb_diag *d)
-{
-	struct mb_pg_params	 p;
-	struct mb_pg_res	*r = NULL;
-	struct mb_store_version	 v;
-	struct mb_store_text	 t;
-	struct mb_buf		 hb = MB_BUF_INIT, bb = MB_BUF_INIT;
-	int64_t			 n = 0;
-	int			 rc;
-
-	/*
-	 * Not the log's lock: indexing never holds up writers. Instead the
-	 * items' rows, which a put locks first too (then the text, then the
-	 * queue: one order, no deadlock): a version arriving meanwhile
-	 * waits, then queues itself again, so the index never keeps an
-	 * older text. SKIP LOCKED: indexers in several processes take
-	 * disjoint items, and never wait on a batch being applied.
-	 */
-	if ((rc = mb_pg__begin_plain(pg, d)) != MB_OK)
-		return rc;
-	p.n = 0;
-	mb_pg__p_int(&p, limit);
-	if ((rc = mb_pg__run(pg, "SELECT " MB_PG_VERSION_COLS ", i.id "
-	    "FROM fts_pending q JOIN items i ON i.id = q.item_id "
-	    "JOIN versions v ON v.seq = i.seq ORDER BY q.item_id LIMIT $1 "
-	    "FOR UPDATE OF i SKIP LOCKED", &p, false, &r, d)) != MB_OK)
-		goto fail;
-	for (int i = 0; i < mb_pg__nrows(r); i++) {
-		mb_pg__row_version(r, i, 0, &v);
-		memset(&t, 0, sizeof(t));
-		if ((rc = cb(&v, &t, arg)) != MB_OK)
-			goto fail;
-		p.n = 0;
-		mb_pg__p_int(&p, mb_pg__i64(r, i, 18));
-		if ((rc = text_params(&p, &t, &hb, &bb)) != MB_OK)
-			goto fail;
-		if ((rc = mb_pg__run(pg, SQL_INDEX, &p, true, NULL, d)) !=
-		    MB_OK)
-			goto fail;
-		n++;
-	}
-	mb_pg__free(r);
-	mb_buf_free(&hb);
-	mb_buf_free(&bb);
-	if ((rc = mb_pg_commit(pg, d)) != MB_OK)
-		return rc;
-	*done = n;
-	return MB_OK;
-fail:
-	mb_pg__free(r);
-	mb_buf_free(&hb);
-	mb_buf_free(&bb);
-	mb_pg_rollback(pg);
-	return rc;
-}
-
-/* ---- aliases and centers -------------------------------------------- */
-
-int
-mb_pg_alias_get(struct mb_pg *pg, const char *key, struct mb_buf *uri,
-    struct mb_diag *d)
-{
-	struct mb_pg_params	 p;
-	struct mb_pg_res	*r;
-	int			 rc;
-
-	p.n = 0;
-	mb_pg__p_text(&p, key);
-	if ((rc = mb_pg__run(pg, "SELECT uri FROM aliases WHERE key = $1", &p,
-	    false, &r, d)) != MB_OK)
-		return rc;
-	if (mb_pg__nrows(r) == 0) {
-		rc = MB_ERR_NOTFOUND;
-	} else {
-		mb_buf_reset(uri);
-		rc = mb_buf_puts(uri, mb_pg__str(r, 0, 0));
-	}
-	mb_pg__free(r);
-	return rc;
-}
-
-int
-mb_pg_alias_put(struct mb_pg *pg, const char *key, const char *uri,
-    struct mb_diag *d)
-{
-	struct mb_pg_params p;
-
-	p.n = 0;
-	mb_pg__p_text(&p, key);
-	mb_pg__p_text(&p, uri);
-	return mb_pg__run(pg, "INSERT INTO aliases (key, uri) VALUES ($1, $2) "
-	    "ON CONFLICT (key) DO UPDATE SET uri = excluded.uri", &p, false,
-	    NULL, d);
-}
-
-int
-mb_pg_center_put(struct mb_pg *pg, const struct mb_center *c,
-    struct mb_diag *d)
-{
-	struct mb_pg_params p;
-
-	p.n = 0;
-	mb_pg__p_text(&p, c->id);
-	mb_pg__p_text(&p, c->name);
-	mb_pg__p_text(&p, c->country);
-	mb_pg__p_text(&p, c->languages);
-	mb_pg__p_text(&p, c->url);
-	mb_pg__p_bytes(&p, c->key, sizeof(c->key));
-	mb_pg__p_text(&p, c->role);
-	mb_pg__p_text(&p, c->status);
-	mb_pg__p_int(&p, c->updated_ms ? c->updated_ms : mb_time_now_ms());
-	return mb_pg__run(pg, "INSERT INTO centers (id, name, country, "
-	    "languages, url, key, role, status, updated_ms) VALUES ($1, $2, "
-	    "$3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET "
-	    "name = excluded.name, country = excluded.country, "
-	    "languages = excluded.languages, url = excluded.url, "
-	    "key = excluded.key, role = excluded.role, "
-	    "status = excluded.status, updated_ms = excluded.updated_ms", &p,
-	    false, NULL, d);
-}
-
-static void
-row_to_center(const struct mb_pg_res *r, int i, struct mb_center *c)
-{
-	const char	*k;
-	size_t		 klen;
-
-	memset(c, 0, sizeof(*c));
-	mb_pg__copy(c->id, sizeof(c->id), r, i, 0);
-	mb_pg__copy(c->name, sizeof(c->name), r, i, 1);
-	mb_pg__copy(c->country, sizeof(c->country), r, i, 2);
-	mb_pg__copy(c->languages, sizeof(c->languages), r, i, 3);
-	mb_pg__copy(c->url, sizeof(c->url), r, i, 4);
-	k = mb_pg__bytes(r, i, 5, &klen);
-	if (klen == sizeof(c->key))
-		memcpy(c->key, k, sizeof(c->key));
-	mb_pg__copy(c->role, sizeof(c->role), r, i, 6);
-	mb_pg__copy(c->status, sizeof(c->status), r, i, 7);
-	c->updated_ms = mb_pg__i64(r, i, 8);
-}
-
-static const char SQL_CENTER_GET[] = "SELECT id, name, country, languages, "
-    "url, key, role, status, updated_ms FROM centers WHERE id = $1";
-
-int
-mb_pg_center_get(struct mb_pg *pg, const char *id, struct mb_center *out,
-    struct mb_diag *d)
-{
-	struct mb_pg_params	 p;
-	struct mb_pg_res	*r;
-	int			 rc;
-
-	p.n = 0;
-	mb_pg__p_text(&p, id);
-	if ((rc = mb_pg__run(pg, SQL_CENTER_GET, &p, true, &r, d)) != MB_OK)
-		return rc;
-	if (mb_pg__nrows(r) == 0)
-		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "center %s: unknown", id);
-	else
-		row_to_center(r, 0, out);
-	mb_pg__free(r);
-	return rc;
-}
-
-int
-mb_pg_center_list(struct mb_pg *pg,
-    int (*cb)(const struct mb_center *c, void *arg), void *arg,
-    struct mb_diag *d)
-{
-	struct mb_pg_res	*r;
-	struct mb_center	 c;
-	int			 rc;
-
-	if ((rc = mb_pg__run(pg, "SELECT id, name, country, languages, url, "
-	    "key, role, status, updated_ms FROM centers ORDER BY id "
-	    "COLLATE \"C\"", NULL, false, &r, d)) != MB_OK)
-		return rc;
-	for (int i = 0; i < mb_pg__nrows(r); i++) {
-		row_to_center(r, i, &c);
-		if ((rc = cb(&c, arg)) != MB_OK)
-			break;
-	}
-	mb_pg__free(r);
-	return rc > 0 ? MB_OK : rc;
-}

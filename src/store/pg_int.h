@@ -6,138 +6,131 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "store/store.h"
+#include "store/sql.h"
+#include "store/store_int.h"
 
 /*
- * The PostgreSQL backend implements every call of store.h as
- * mb_pg_<name>(struct mb_pg *, ...) with the same arguments and the same
- * contract; the public mb_store_* functions (sqlite*.c) hand over to them
- * with one line when the store is a PostgreSQL one (st->pg != NULL).
- * Nothing here includes libpq's header, so sqlite_int.h may include this.
+ * The PostgreSQL backend fills mb_pg_ops (store_int.h) with the calls of
+ * store.h, mb_pg_<name>(struct mb_store *, ...) with the same arguments
+ * and contract. The handle is a struct mb_pg (pg.c), which begins with
+ * its struct mb_store. libpq's header stays out of this one.
  */
 struct mb_pg;
 
-/* True when location names a PostgreSQL database (postgres[ql]://). */
-bool mb_pg_is_url(const char *location);
+#define PG(st)	((struct mb_pg *)(st))
 
-int mb_pg_open(const char *url, const struct mb_store_opts *opts,
-    struct mb_pg **out, struct mb_diag *d);
-void mb_pg_close(struct mb_pg *pg);
-int mb_pg_schema_version(struct mb_pg *pg);
-int mb_pg_begin(struct mb_pg *pg, struct mb_diag *d);
-int mb_pg_commit(struct mb_pg *pg, struct mb_diag *d);
-void mb_pg_rollback(struct mb_pg *pg);
+/* What its SQL says differently from SQLite's (sql.h). */
+extern const struct mb_sql_dialect mb_pg_dialect;
 
-int mb_pg_put(struct mb_pg *pg, const struct mb_store_version *v,
+/* The migrations, oldest first, NULL-terminated (pg_schema.c). */
+extern const char *const mb_pg_migrations[];
+
+/* ---- The calls of the table (store_int.h), by file ---------------------- */
+
+/* pg.c */
+int mb_pg_begin(struct mb_store *st, struct mb_diag *d);
+int mb_pg_commit(struct mb_store *st, struct mb_diag *d);
+void mb_pg_rollback(struct mb_store *st);
+
+/* pg_log.c: items and the log. */
+int mb_pg_put(struct mb_store *st, const struct mb_store_version *v,
     const struct mb_store_text *text, int64_t *seq, struct mb_diag *d);
-int mb_pg_get(struct mb_pg *pg, const char *uri, int64_t version,
+int mb_pg_get(struct mb_store *st, const char *uri, int64_t version,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
-int mb_pg_has(struct mb_pg *pg, const char *uri, int64_t version,
+int mb_pg_has(struct mb_store *st, const char *uri, int64_t version,
     bool *has, struct mb_diag *d);
-int mb_pg_log(struct mb_pg *pg, int64_t after, int64_t limit,
+int mb_pg_log(struct mb_store *st, int64_t after, int64_t limit,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
-int mb_pg_stats(struct mb_pg *pg, struct mb_store_stats *out,
+int mb_pg_stats(struct mb_store *st, struct mb_store_stats *out,
     struct mb_diag *d);
-int mb_pg_check(struct mb_pg *pg,
+int mb_pg_check(struct mb_store *st,
     void (*report)(const char *problem, void *arg), void *arg,
     struct mb_diag *d);
-int mb_pg_index_next(struct mb_pg *pg, int64_t limit,
+int mb_pg_index_next(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_version *v, struct mb_store_text *t,
 	void *arg), void *arg, int64_t *done, struct mb_diag *d);
-int mb_pg_alias_get(struct mb_pg *pg, const char *key, struct mb_buf *uri,
+
+/* pg_peers.c: aliases, centers, peers, the registry. */
+int mb_pg_alias_get(struct mb_store *st, const char *key, struct mb_buf *uri,
     struct mb_diag *d);
-int mb_pg_alias_put(struct mb_pg *pg, const char *key, const char *uri,
+int mb_pg_alias_put(struct mb_store *st, const char *key, const char *uri,
     struct mb_diag *d);
-int mb_pg_center_put(struct mb_pg *pg, const struct mb_center *c,
+int mb_pg_center_put(struct mb_store *st, const struct mb_center *c,
     struct mb_diag *d);
-int mb_pg_center_get(struct mb_pg *pg, const char *id, struct mb_center *out,
-    struct mb_diag *d);
-int mb_pg_center_list(struct mb_pg *pg,
+int mb_pg_center_get(struct mb_store *st, const char *id,
+    struct mb_center *out, struct mb_diag *d);
+int mb_pg_center_list(struct mb_store *st,
     int (*cb)(const struct mb_center *c, void *arg), void *arg,
     struct mb_diag *d);
-
-int mb_pg_peer_put(struct mb_pg *pg, const char *center, const char *url,
+int mb_pg_peer_put(struct mb_store *st, const char *center, const char *url,
     int manual, struct mb_diag *d);
-int mb_pg_peer_get(struct mb_pg *pg, const char *center, struct mb_peer *out,
-    struct mb_diag *d);
-int mb_pg_peer_list(struct mb_pg *pg,
+int mb_pg_peer_get(struct mb_store *st, const char *center,
+    struct mb_peer *out, struct mb_diag *d);
+int mb_pg_peer_list(struct mb_store *st,
     int (*cb)(const struct mb_peer *p, void *arg), void *arg,
     struct mb_diag *d);
-int mb_pg_peer_advance(struct mb_pg *pg, const char *center, int64_t cursor,
-    int64_t received, int64_t refused, int64_t now_ms, struct mb_diag *d);
-int mb_pg_peer_fail(struct mb_pg *pg, const char *center, const char *error,
-    int64_t now_ms, struct mb_diag *d);
-int mb_pg_registry_get(struct mb_pg *pg, int64_t *version,
+int mb_pg_peer_advance(struct mb_store *st, const char *center,
+    int64_t cursor, int64_t received, int64_t refused, int64_t now_ms,
+    struct mb_diag *d);
+int mb_pg_peer_fail(struct mb_store *st, const char *center,
+    const char *error, int64_t now_ms, struct mb_diag *d);
+int mb_pg_last_seq(struct mb_store *st, int64_t *seq, struct mb_diag *d);
+int mb_pg_registry_get(struct mb_store *st, int64_t *version,
     struct mb_buf *doc, struct mb_diag *d);
-int mb_pg_registry_put(struct mb_pg *pg, int64_t version, const char *doc,
+int mb_pg_registry_put(struct mb_store *st, int64_t version, const char *doc,
     size_t len, struct mb_diag *d);
 
-int mb_pg_user_add(struct mb_pg *pg, const char *name, const char *role,
-    const char *pwhash, int64_t *id, struct mb_diag *d);
-int mb_pg_user_get(struct mb_pg *pg, const char *name, int64_t id,
-    struct mb_user *out, char *pwhash, size_t n, struct mb_diag *d);
-int mb_pg_user_update(struct mb_pg *pg, const char *name, const char *role,
-    const char *pwhash, struct mb_diag *d);
-int mb_pg_user_list(struct mb_pg *pg,
-    int (*cb)(const struct mb_user *u, void *arg), void *arg,
-    struct mb_diag *d);
-int mb_pg_cred_add(struct mb_pg *pg, const char *kind,
-    const uint8_t hash[MB_CRED_HASH_LEN], int64_t user_id, const char *csrf,
-    int64_t expires_ms, struct mb_diag *d);
-int mb_pg_cred_user(struct mb_pg *pg, const char *kind,
-    const uint8_t hash[MB_CRED_HASH_LEN], int64_t now_ms,
-    struct mb_user *out, char *csrf, struct mb_diag *d);
-int mb_pg_cred_delete(struct mb_pg *pg,
-    const uint8_t hash[MB_CRED_HASH_LEN], struct mb_diag *d);
-int mb_pg_author_set(struct mb_pg *pg, const char *uri, int64_t user_id,
-    struct mb_diag *d);
-int mb_pg_author_get(struct mb_pg *pg, const char *uri, int64_t *user_id,
-    struct mb_diag *d);
-int mb_pg_list(struct mb_pg *pg, const struct mb_store_filter *f,
+/* pg_list.c, pg_search.c */
+int mb_pg_list(struct mb_store *st, const struct mb_store_filter *f,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
-
-int mb_pg_search(struct mb_pg *pg, const struct mb_store_search_query *q,
+int mb_pg_search(struct mb_store *st, const struct mb_store_search_query *q,
     int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
     struct mb_store_search_result *out, struct mb_diag *d);
-int mb_pg_translations(struct mb_pg *pg, const char *uri, bool all,
+int mb_pg_translations(struct mb_store *st, const char *uri, bool all,
     unsigned audiences, int64_t now_ms,
     int (*cb)(const struct mb_store_translation *t, void *arg), void *arg,
     struct mb_diag *d);
 
-int mb_pg_blob_put(struct mb_pg *pg, const char *hash, const char *mime,
+/* pg_media.c */
+int mb_pg_blob_put(struct mb_store *st, const char *hash, const char *mime,
     int64_t size, int64_t now_ms, struct mb_diag *d);
-int mb_pg_blob_get(struct mb_pg *pg, const char *hash,
+int mb_pg_blob_get(struct mb_store *st, const char *hash,
     struct mb_store_blob *out, struct mb_diag *d);
-int mb_pg_blob_delete(struct mb_pg *pg, const char *hash, int64_t before_ms,
-    bool *deleted, struct mb_diag *d);
-int mb_pg_blob_refs_set(struct mb_pg *pg, const char *uri,
+int mb_pg_blob_delete(struct mb_store *st, const char *hash,
+    int64_t before_ms, bool *deleted, struct mb_diag *d);
+int mb_pg_blob_refs_set(struct mb_store *st, const char *uri,
     const char *origin, const struct mb_store_blob_ref *refs, size_t n,
     struct mb_diag *d);
-int mb_pg_blob_cursor(struct mb_pg *pg, int64_t *seq, struct mb_diag *d);
-int mb_pg_blob_cursor_set(struct mb_pg *pg, int64_t seq, struct mb_diag *d);
-int mb_pg_blob_unused(struct mb_pg *pg, int64_t before_ms,
+int mb_pg_blob_cursor(struct mb_store *st, int64_t *seq, struct mb_diag *d);
+int mb_pg_blob_cursor_set(struct mb_store *st, int64_t seq,
+    struct mb_diag *d);
+int mb_pg_blob_unused(struct mb_store *st, int64_t before_ms,
     int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
     struct mb_diag *d);
-int mb_pg_blob_wanted(struct mb_pg *pg, int64_t limit,
+int mb_pg_blob_wanted(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_blob *b, const char *origin, void *arg),
     void *arg, struct mb_diag *d);
 
-int mb_pg_last_seq(struct mb_pg *pg, int64_t *seq, struct mb_diag *d);
-int mb_pg_listen(struct mb_pg *pg, struct mb_diag *d);
-int mb_pg_wait(struct mb_pg *pg, int timeout_ms, bool *got,
+/* pg_shared.c */
+int mb_pg_listen(struct mb_store *st, struct mb_diag *d);
+int mb_pg_wait(struct mb_store *st, int timeout_ms, bool *got,
     struct mb_diag *d);
-int mb_pg_try_lock(struct mb_pg *pg, const char *name, bool *got,
+int mb_pg_try_lock(struct mb_store *st, const char *name, bool *got,
     struct mb_diag *d);
-int mb_pg_unlock(struct mb_pg *pg, const char *name, struct mb_diag *d);
+int mb_pg_unlock(struct mb_store *st, const char *name, struct mb_diag *d);
 
-/* ---- Between the backend's own files (pg*.c) only. ------------------ */
+/* pg_copy.c: the target side of mb_store_copy. */
+int mb_pg_copy_begin(struct mb_store *to, struct mb_diag *d);
+int mb_pg_copy_row(struct mb_store *to, const char *insert,
+    const struct mb_store_cell *c, int n, struct mb_diag *d);
+int mb_pg_copy_table_end(struct mb_store *to, const char *table,
+    const char *cols, struct mb_diag *d);
+int mb_pg_copy_end(struct mb_store *to, bool commit, struct mb_diag *d);
+
+/* ---- Between the backend's own files ------------------------------------ */
 
 /* The connection, a PGconn * (void: libpq stays out of this header). */
 void *mb_pg__conn(struct mb_pg *pg);
-
-
-/* The migrations, oldest first, NULL-terminated (pg_schema.c). */
-extern const char *const mb_pg_migrations[];
 
 /*
  * Parameters of one statement: each value sent as text (numbers too) or,
@@ -188,8 +181,53 @@ int64_t mb_pg__affected(const struct mb_pg_res *r);
 bool mb_pg__in_txn(const struct mb_pg *pg);
 /* A transaction without the log's lock, for writes that skip the log. */
 int mb_pg__begin_plain(struct mb_pg *pg, struct mb_diag *d);
+/* mb_pg_commit and mb_pg_rollback, for the handle itself. */
+int mb_pg__commit(struct mb_pg *pg, struct mb_diag *d);
+void mb_pg__rollback(struct mb_pg *pg);
 /* Counts the session locks held (a reconnect then reports their loss). */
 void mb_pg__locks(struct mb_pg *pg, int delta);
+
+/* ---- Row walks: the loop every list and get shares --------------------- */
+
+/*
+ * A statement's rows, run at once (mb_pg__run) and walked:
+ *
+ *	p.n = 0;
+ *	mb_pg__p_text(&p, center);
+ *	if ((rc = mb_pg__query(pg, SQL, &p, false, &r, d)) != MB_OK)
+ *		return rc;
+ *	while (rc == MB_OK && mb_pg__next(&r, &mb_store__peer_cols, &out))
+ *		rc = cb(&out, arg);
+ *	return mb_pg__end(&r, rc);
+ *
+ * r.res and r.row name the current row for columns the map leaves out.
+ */
+struct mb_pg_rows {
+	struct mb_pg_res	*res;
+	int			 row;	/* the current one, -1 before the first */
+	int			 n;
+};
+
+int mb_pg__query(struct mb_pg *pg, const char *sql,
+    const struct mb_pg_params *p, bool cache, struct mb_pg_rows *r,
+    struct mb_diag *d);
+/* Moves to the next row and, with cols, fills out by that map. */
+bool mb_pg__next(struct mb_pg_rows *r, const struct mb_store_cols *cols,
+    void *out);
+/* Frees the rows; rc as mb_sqlite__end has it (positive: MB_OK). */
+int mb_pg__end(struct mb_pg_rows *r, int rc);
+/* The first row into out: MB_OK, or MB_ERR_NOTFOUND with d untouched. */
+int mb_pg__one(struct mb_pg *pg, const char *sql,
+    const struct mb_pg_params *p, bool cache, const struct mb_store_cols *cols,
+    void *out, struct mb_diag *d);
+/* Fills out from row of r, columns from at, by cols. */
+void mb_pg__fill(const struct mb_pg_res *r, int row, int at,
+    const struct mb_store_cols *cols, void *out);
+/* An item version from row of r, columns from at (MB_SQL_VERSION_COLS). */
+void mb_pg__row_version(const struct mb_pg_res *r, int row, int at,
+    struct mb_store_version *v);
+
+/* ---- Text search ------------------------------------------------------- */
 
 /* The text search configuration for a BCP 47 language ("mb_simple" if none). */
 const char *mb_pg__tsconfig(const char *lang);
@@ -203,14 +241,5 @@ const char *mb_pg__tsconfig(const char *lang);
  */
 int mb_pg__bigrams(const char *s, bool tail, struct mb_buf *out);
 bool mb_pg__has_cjk(const char *s, size_t len);
-
-/* The item-version row visitor over columns at..at+17 (VERSION_COLS). */
-void mb_pg__row_version(const struct mb_pg_res *r, int row, int at,
-    struct mb_store_version *v);
-#define MB_PG_VERSION_COLS \
-	"v.seq, v.uri, v.version, v.center, v.local, v.origin, v.audience, " \
-	"v.pub_status, v.workflow, v.language, v.type, v.profile, " \
-	"v.headline, v.embargo_ms, v.created_ms, v.first_ms, " \
-	"v.received_ms, v.envelope"
 
 #endif

@@ -366,5 +366,9 @@ const char *const mb_pg_migrations[] = {
 	"  END IF;"
 	"  RETURN s;"
 	"END $f$;",
+	/* 8 (store): domains' migrations counted apart, as SQLite's 8. */
+	"CREATE TABLE schema_domains ("
+	"  domain TEXT PRIMARY KEY,"
+	"  version INTEGER NOT NULL);",
 	NULL
 };

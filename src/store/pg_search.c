@@ -2,7 +2,6 @@
 /* The PostgreSQL backend's search: text search configurations, ranking, snippets, translations. */
 #include "pg_int.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,23 +26,15 @@
  * bm25 is.
  */
 #define CANDIDATES	MB_STORE_SEARCH_CANDIDATES
-#define BOOST		1.0
-#define HALF_LIFE_MS	(7.0 * 24 * 3600 * 1000)
-#define LEAD_CHARS	240
 #define MAX_STRINGS	256
 
 #define OID_TEXT_ARRAY	1009
 
-/* Parameters of the search statements, by meaning (as in SQLite's). */
+/* Parameters of the search statements, by meaning (sql.h). */
 enum {
-	P_MATCH = 1, P_LANG, P_TYPE, P_PROFILE, P_CENTER, P_TOPIC, P_COUNTRY,
-	P_FROM, P_TO, P_NOW, P_AUD, P_ID, P_URI, P_ALL
+	P_MATCH = MB_SQLP_MATCH, P_LANG = MB_SQLP_LANG, P_TYPE = MB_SQLP_TYPE,
+	P_NOW = MB_SQLP_NOW
 };
-
-#define VISIBLE \
-	"(i.workflow = 'published' AND i.pub_status = 'usable' AND " \
-	"i.embargo_ms <= $10 AND ((CASE i.audience WHEN 'public' THEN 1 " \
-	"WHEN 'network' THEN 2 ELSE 4 END) & $11) != 0)"
 
 struct xlate {
 	const char	*s;		/* the rest of the expression */
@@ -256,13 +247,6 @@ translate(const char *match, struct mb_buf *sql, struct mb_buf *arr,
 	return rc;
 }
 
-struct cand {
-	int64_t	 id;
-	int64_t	 first_ms;
-	double	 bm25;
-	double	 score;
-	char	*group;
-};
 
 static void
 bind_query(struct mb_pg_params *p, const char *arr,
@@ -284,38 +268,8 @@ bind_query(struct mb_pg_params *p, const char *arr,
 }
 
 static int
-build_ok(struct mb_buf *b, const struct mb_store_search_query *q)
-{
-	int rc = mb_buf_puts(b, "(true");
-
-	if (q->language != NULL)
-		rc |= mb_buf_puts(b, " AND (i.language = $2 OR i.language "
-		    "LIKE $2 || '-%')");
-	if (q->type != NULL)
-		rc |= mb_buf_puts(b, " AND i.type = $3");
-	if (q->profile != NULL)
-		rc |= mb_buf_puts(b, " AND i.profile = $4");
-	if (q->center != NULL)
-		rc |= mb_buf_puts(b, " AND i.center = $5");
-	if (q->topic != NULL)
-		rc |= mb_buf_puts(b, " AND EXISTS (SELECT 1 FROM item_topics "
-		    "tp WHERE tp.topic = lower($6) AND tp.item_id = i.id)");
-	if (q->country != NULL)
-		rc |= mb_buf_puts(b, " AND i.center IN (SELECT id FROM "
-		    "centers WHERE country = $7)");
-	if (q->from_ms != 0)
-		rc |= mb_buf_puts(b, " AND i.first_ms >= $8");
-	if (q->to_ms != 0)
-		rc |= mb_buf_puts(b, " AND i.first_ms < $9");
-	if (!q->all)
-		rc |= mb_buf_puts(b, " AND " VISIBLE);
-	rc |= mb_buf_puts(b, ")");
-	return rc != 0 ? MB_ERR_NOMEM : MB_OK;
-}
-
-static int
 collect(struct mb_pg *pg, const struct mb_store_search_query *q,
-    const char *tsq, const char *arr, int64_t now, struct cand *c, int *nc,
+    const char *tsq, const char *arr, int64_t now, struct mb_store__cand *c, int *nc,
     bool *more, struct mb_diag *d)
 {
 	struct mb_buf		 sql = MB_BUF_INIT, ok = MB_BUF_INIT;
@@ -324,7 +278,7 @@ collect(struct mb_pg *pg, const struct mb_store_search_query *q,
 	int			 n = 0, rows, rc;
 
 	*more = false;
-	if ((rc = build_ok(&ok, q)) != MB_OK)
+	if ((rc = mb_sql_search_ok(&ok, &mb_pg_dialect, q)) != MB_OK)
 		goto out;
 	if ((rc = mb_buf_printf(&sql, "WITH q AS (SELECT %s AS q) "
 	    "SELECT i.id, i.first_ms, %s, ts_rank('{0.25, 0.25, 0.25, 1}', "
@@ -372,63 +326,6 @@ out:
 	return rc;
 }
 
-static int
-cmp_cand(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
-}
-
-static int
-dedupe(struct cand *c, int n)
-{
-	int k = 0;
-
-	for (int i = 0; i < n; i++) {
-		bool seen = false;
-
-		for (int j = 0; j < k && c[i].group != NULL; j++)
-			if (c[j].group != NULL &&
-			    strcmp(c[j].group, c[i].group) == 0) {
-				seen = true;
-				break;
-			}
-		if (seen) {
-			free(c[i].group);
-			continue;
-		}
-		c[k++] = c[i];
-	}
-	return k;
-}
-
-/* The lead of a body: LEAD_CHARS characters, cut at a space, "…". */
-static int
-lead(const char *body, struct mb_buf *out)
-{
-	size_t n = 0, i = 0, cut = 0;
-
-	while (body[i] != '\0' && n < LEAD_CHARS) {
-		if (body[i] == ' ' || body[i] == '\n')
-			cut = i;
-		if (((unsigned char)body[i] & 0xc0) != 0x80)
-			n++;
-		i++;
-	}
-	while (body[i] != '\0' && ((unsigned char)body[i] & 0xc0) == 0x80)
-		i++;
-	if (body[i] == '\0')
-		return mb_buf_puts(out, body);
-	if (cut == 0)
-		cut = i;
-	if (mb_buf_append(out, body, cut) != MB_OK)
-		return MB_ERR_NOMEM;
-	return mb_buf_puts(out, "…");
-}
-
 /*
  * A snippet from ts_headline: "…" where it starts after the body's start
  * or ends before its end, as FTS5's snippet() marks the cuts.
@@ -462,7 +359,7 @@ snippet(const char *hl, const char *body, struct mb_buf *out)
 
 static int
 emit(struct mb_pg *pg, const char *tsq, const char *arr,
-    const struct mb_store_search_query *q, const struct cand *c,
+    const struct mb_store_search_query *q, const struct mb_store__cand *c,
     int64_t show_id, const char *matched_uri,
     int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
     struct mb_buf *snip, struct mb_diag *d)
@@ -512,7 +409,7 @@ emit(struct mb_pg *pg, const char *tsq, const char *arr,
 	} else {
 		/* A translation that does not match: its lead, unmarked. */
 		h.headline_marked = mb_pg__str(r, 0, 9);
-		rc = lead(body != NULL ? body : "", snip);
+		rc = mb_store__lead(body != NULL ? body : "", snip);
 	}
 	if (h.headline_marked == NULL)
 		h.headline_marked = h.headline;
@@ -532,14 +429,11 @@ out:
 	return rc;
 }
 
-static const char SQL_PREFER[] = "SELECT i.id FROM items i WHERE i.uri IN "
-    "(SELECT $13 UNION ALL SELECT uri FROM translations WHERE of_uri = $13) "
-    "AND (i.language = $2 OR i.language LIKE $2 || '-%') AND ($14 OR "
-    VISIBLE ") ORDER BY (i.id = $12) DESC, i.id DESC LIMIT 1";
+static const char SQL_PREFER[] = MB_SQL_PREFER("$");
 
 static int
 preferred(struct mb_pg *pg, const struct mb_store_search_query *q,
-    int64_t now, const struct cand *c, int64_t *show, bool *swapped,
+    int64_t now, const struct mb_store__cand *c, int64_t *show, bool *swapped,
     struct mb_diag *d)
 {
 	struct mb_pg_params	 p;
@@ -592,27 +486,20 @@ uri_of(struct mb_pg *pg, int64_t id, struct mb_buf *out, struct mb_diag *d)
 }
 
 int
-mb_pg_search(struct mb_pg *pg, const struct mb_store_search_query *q,
+mb_pg_search(struct mb_store *st, const struct mb_store_search_query *q,
     int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
     struct mb_store_search_result *out, struct mb_diag *d)
 {
+	struct mb_pg	*pg = PG(st);
 	struct mb_buf	 tsq = MB_BUF_INIT, arr = MB_BUF_INIT;
 	struct mb_buf	 muri = MB_BUF_INIT, snip = MB_BUF_INIT;
-	struct cand	*c = NULL;
+	struct mb_store__cand	*c = NULL;
 	int64_t		 now;
 	int		 n = 0, rc;
 	bool		 more;
 
-	if (q->match == NULL || q->match[0] == '\0')
-		return mb_diag_set(d, MB_ERR_INVAL, "search: empty query");
-	if (q->limit < 1 || q->limit > MB_STORE_SEARCH_MAX_LIMIT)
-		return mb_diag_set(d, MB_ERR_INVAL,
-		    "search: limit must be from 1 to %d",
-		    MB_STORE_SEARCH_MAX_LIMIT);
-	if (q->offset < 0 || q->offset > CANDIDATES - q->limit)
-		return mb_diag_set(d, MB_ERR_INVAL,
-		    "search: offset must be from 0 to %d (only the best %d "
-		    "hits are ranked)", CANDIDATES - q->limit, CANDIDATES);
+	if ((rc = mb_store__search_check(q, d)) != MB_OK)
+		return rc;
 	now = q->now_ms != 0 ? q->now_ms : mb_time_now_ms();
 	if ((rc = translate(q->match, &tsq, &arr, d)) != MB_OK)
 		goto out;
@@ -623,17 +510,7 @@ mb_pg_search(struct mb_pg *pg, const struct mb_store_search_query *q,
 	if ((rc = collect(pg, q, tsq.data, arr.data, now, c, &n, &more, d)) !=
 	    MB_OK)
 		goto out;
-	for (int i = 0; i < n; i++) {
-		double age = (double)(now - c[i].first_ms);
-
-		if (age < 0)
-			age = 0;
-		c[i].score = c[i].bm25 * (1.0 + BOOST *
-		    exp2(-age / HALF_LIFE_MS));
-	}
-	qsort(c, (size_t)n, sizeof(*c), cmp_cand);
-	if (q->prefer_language != NULL)
-		n = dedupe(c, n);
+	mb_store__rank(c, &n, now, q->prefer_language != NULL);
 	if (out != NULL) {
 		out->ranked = n;
 		out->more = more;
@@ -656,10 +533,7 @@ mb_pg_search(struct mb_pg *pg, const struct mb_store_search_query *q,
 		}
 	}
 out:
-	if (c != NULL)
-		for (int i = 0; i < n; i++)
-			free(c[i].group);
-	free(c);
+	mb_store__cands_free(c, n);
 	mb_buf_free(&tsq);
 	mb_buf_free(&arr);
 	mb_buf_free(&muri);
@@ -667,17 +541,21 @@ out:
 	return rc;
 }
 
+static const char SQL_TRANSLATIONS[] =
+    MB_SQL_TRANSLATIONS("$", " COLLATE \"C\"");
+
 int
-mb_pg_translations(struct mb_pg *pg, const char *uri, bool all,
+mb_pg_translations(struct mb_store *st, const char *uri, bool all,
     unsigned audiences, int64_t now_ms,
     int (*cb)(const struct mb_store_translation *t, void *arg), void *arg,
     struct mb_diag *d)
 {
-	struct mb_store_translation	 t;
-	struct mb_pg_params		 p;
-	struct mb_pg_res		*r;
-	int				 rc;
+	struct mb_store_translation	t;
+	struct mb_pg_params		p;
+	struct mb_pg_rows		r;
+	int				rc;
 
+	/* Every parameter of sql.h up to MB_SQLP_ALL, all typed. */
 	p.n = 0;
 	for (int i = P_MATCH; i < P_NOW; i++)
 		mb_pg__p_text(&p, NULL);
@@ -686,26 +564,16 @@ mb_pg_translations(struct mb_pg *pg, const char *uri, bool all,
 	mb_pg__p_int(&p, 0);
 	mb_pg__p_text(&p, uri);
 	mb_pg__p_bool(&p, all);
-	if ((rc = mb_pg__run(pg, "WITH g(root) AS (SELECT coalesce("
-	    "(SELECT of_uri FROM translations WHERE uri = $13), $13)) "
-	    "SELECT i.uri, i.language, v.headline, i.uri = g.root, t.by "
-	    "FROM g, items i JOIN versions v ON v.seq = i.seq "
-	    "LEFT JOIN translations t ON t.uri = i.uri "
-	    "WHERE (i.uri = g.root OR i.uri IN (SELECT uri FROM translations "
-	    "WHERE of_uri = g.root)) AND EXISTS (SELECT 1 FROM translations "
-	    "WHERE uri = $13 OR of_uri = $13) AND ($14 OR " VISIBLE ") "
-	    "ORDER BY i.uri = g.root DESC, i.language COLLATE \"C\" NULLS "
-	    "FIRST, i.uri COLLATE \"C\"", &p, false, &r, d)) != MB_OK)
+	if ((rc = mb_pg__query(PG(st), SQL_TRANSLATIONS, &p, false, &r, d)) !=
+	    MB_OK)
 		return rc;
-	for (int i = 0; i < mb_pg__nrows(r); i++) {
-		t.uri = mb_pg__str(r, i, 0);
-		t.language = mb_pg__str(r, i, 1);
-		t.headline = mb_pg__str(r, i, 2);
-		t.original = mb_pg__i64(r, i, 3) != 0;
-		t.by = mb_pg__str(r, i, 4);
-		if ((rc = cb(&t, arg)) != MB_OK)
-			break;
+	while (rc == MB_OK && mb_pg__next(&r, NULL, NULL)) {
+		t.uri = mb_pg__str(r.res, r.row, 0);
+		t.language = mb_pg__str(r.res, r.row, 1);
+		t.headline = mb_pg__str(r.res, r.row, 2);
+		t.original = mb_pg__i64(r.res, r.row, 3) != 0;
+		t.by = mb_pg__str(r.res, r.row, 4);
+		rc = cb(&t, arg);
 	}
-	mb_pg__free(r);
-	return rc > 0 ? MB_OK : rc;
+	return mb_pg__end(&r, rc);
 }

@@ -18,30 +18,15 @@
  */
 
 int
-mb_pg_last_seq(struct mb_pg *pg, int64_t *seq, struct mb_diag *d)
+mb_pg_listen(struct mb_store *st, struct mb_diag *d)
 {
-	struct mb_pg_res	*r;
-	int			 rc;
-
-	/* The counter, not max(seq): it is the committed end of the log. */
-	if ((rc = mb_pg__run(pg, "SELECT seq FROM log_counter WHERE id = 1",
-	    NULL, true, &r, d)) != MB_OK)
-		return rc;
-	*seq = mb_pg__nrows(r) > 0 ? mb_pg__i64(r, 0, 0) : 0;
-	mb_pg__free(r);
-	return MB_OK;
+	return mb_pg__run(PG(st), "LISTEN mb_log", NULL, false, NULL, d);
 }
 
 int
-mb_pg_listen(struct mb_pg *pg, struct mb_diag *d)
+mb_pg_wait(struct mb_store *st, int timeout_ms, bool *got, struct mb_diag *d)
 {
-	return mb_pg__run(pg, "LISTEN mb_log", NULL, false, NULL, d);
-}
-
-int
-mb_pg_wait(struct mb_pg *pg, int timeout_ms, bool *got, struct mb_diag *d)
-{
-	PGconn		*c = mb_pg__conn(pg);
+	PGconn		*c = mb_pg__conn(PG(st));
 	PGnotify	*n;
 	int64_t		 end = mb_time_mono_ms() + timeout_ms;
 	bool		 any = false;
@@ -80,9 +65,10 @@ static const char SQL_UNLOCK[] =
     "SELECT pg_advisory_unlock(hashtextextended($1, 7236016178716353281))";
 
 int
-mb_pg_try_lock(struct mb_pg *pg, const char *name, bool *got,
+mb_pg_try_lock(struct mb_store *st, const char *name, bool *got,
     struct mb_diag *d)
 {
+	struct mb_pg		*pg = PG(st);
 	struct mb_pg_params	 p;
 	struct mb_pg_res	*r;
 	int			 rc;
@@ -99,8 +85,9 @@ mb_pg_try_lock(struct mb_pg *pg, const char *name, bool *got,
 }
 
 int
-mb_pg_unlock(struct mb_pg *pg, const char *name, struct mb_diag *d)
+mb_pg_unlock(struct mb_store *st, const char *name, struct mb_diag *d)
 {
+	struct mb_pg		*pg = PG(st);
 	struct mb_pg_params	 p;
 	struct mb_pg_res	*r;
 	int			 rc;

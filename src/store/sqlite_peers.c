@@ -1,247 +1,255 @@
 /* SPDX-License-Identifier: MIT */
-/* The SQLite backend's part of the exchange: peers, cursors and the registry. */
+/* The SQLite backend's aliases, centers, and its part of the exchange: peers, cursors, the registry. */
 #include "sqlite_int.h"
 
-#include <stdio.h>
-#include <string.h>
+#include "base/timeutil.h"
 
 /*
- * These run a few times per pulled batch, not per item: each prepares its
- * statement on the spot rather than taking a slot in the shared cache.
+ * Aliases and centers are read per imported or verified item: their
+ * statements are cached. The rest run a few times per pulled batch and
+ * prepare theirs on the spot.
  */
-static int
-prepare(struct mb_store *st, const char *sql, sqlite3_stmt **s,
-    struct mb_diag *d)
-{
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
-		return mb_sqlite_err(st, d, "prepare");
-	return MB_OK;
-}
-
-static int
-step_done(struct mb_store *st, sqlite3_stmt *s, const char *what,
-    struct mb_diag *d)
-{
-	int rc = MB_OK;
-
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = mb_sqlite_err(st, d, what);
-	sqlite3_finalize(s);
-	return rc;
-}
 
 int
-mb_store_peer_put(struct mb_store *st, const char *center, const char *url,
-    int manual, struct mb_diag *d)
+mb_sqlite_alias_get(struct mb_store *st, const char *key, struct mb_buf *uri,
+    struct mb_diag *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct mb_sqlite_rows	r;
+	int			rc;
 
-	if (st->pg != NULL)
-		return mb_pg_peer_put(st->pg, center, url, manual, d);
-	if ((rc = prepare(st, "INSERT INTO peers (center, url, manual) "
-	    "VALUES (?1, ?2, ?3) ON CONFLICT (center) DO UPDATE SET "
-	    "url = excluded.url, manual = max(manual, excluded.manual)", &s,
+	if ((rc = mb_sqlite__cached(SQ(st), STMT_ALIAS_GET, &r, "alias",
 	    d)) != MB_OK)
 		return rc;
-	sqlite3_bind_text(s, 1, center, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, url, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, manual ? 1 : 0);
-	return step_done(st, s, "peer put", d);
+	sqlite3_bind_text(r.s, 1, key, -1, SQLITE_STATIC);
+	if (mb_sqlite__next(&r, NULL, NULL)) {
+		mb_buf_reset(uri);
+		rc = mb_buf_puts(uri, (const char *)sqlite3_column_text(r.s,
+		    0));
+	} else if (r.step == SQLITE_DONE) {
+		rc = MB_ERR_NOTFOUND;
+	}
+	return mb_sqlite__end(&r, rc, d);
 }
-
-static void
-copy_text(char *dst, size_t n, sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	snprintf(dst, n, "%s", t != NULL ? (const char *)t : "");
-}
-
-static void
-row_to_peer(sqlite3_stmt *s, struct mb_peer *p)
-{
-	memset(p, 0, sizeof(*p));
-	copy_text(p->center, sizeof(p->center), s, 0);
-	copy_text(p->url, sizeof(p->url), s, 1);
-	p->manual = sqlite3_column_int(s, 2);
-	p->cursor = sqlite3_column_int64(s, 3);
-	p->last_ok_ms = sqlite3_column_int64(s, 4);
-	p->last_err_ms = sqlite3_column_int64(s, 5);
-	copy_text(p->last_error, sizeof(p->last_error), s, 6);
-	p->received = sqlite3_column_int64(s, 7);
-	p->refused = sqlite3_column_int64(s, 8);
-}
-
-#define PEER_COLS "center, url, manual, cursor, last_ok_ms, last_err_ms, " \
-	"last_error, received, refused"
 
 int
-mb_store_peer_get(struct mb_store *st, const char *center,
-    struct mb_peer *out, struct mb_diag *d)
+mb_sqlite_alias_put(struct mb_store *st, const char *key, const char *uri,
+    struct mb_diag *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct mb_sqlite_rows	r;
+	int			rc;
 
-	if (st->pg != NULL)
-		return mb_pg_peer_get(st->pg, center, out, d);
-	if ((rc = prepare(st, "SELECT " PEER_COLS " FROM peers WHERE "
-	    "center = ?1", &s, d)) != MB_OK)
+	if ((rc = mb_sqlite__cached(SQ(st), STMT_ALIAS_PUT, &r, "alias",
+	    d)) != MB_OK)
 		return rc;
-	sqlite3_bind_text(s, 1, center, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row_to_peer(s, out);
-		rc = MB_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no peer %s", center);
-	} else {
-		rc = mb_sqlite_err(st, d, "peer get");
-	}
-	sqlite3_finalize(s);
+	sqlite3_bind_text(r.s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 2, uri, -1, SQLITE_STATIC);
+	return mb_sqlite__done(&r, NULL, d);
+}
+
+int
+mb_sqlite_center_put(struct mb_store *st, const struct mb_center *c,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int			rc;
+
+	if ((rc = mb_sqlite__cached(SQ(st), STMT_CENTER_PUT, &r, "center",
+	    d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 2, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 3, c->country, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 4, c->languages, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 5, c->url, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(r.s, 6, c->key, sizeof(c->key), SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 7, c->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 8, c->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r.s, 9, c->updated_ms ? c->updated_ms :
+	    mb_time_now_ms());
+	return mb_sqlite__done(&r, NULL, d);
+}
+
+int
+mb_sqlite_center_get(struct mb_store *st, const char *id,
+    struct mb_center *out, struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int			rc;
+
+	if ((rc = mb_sqlite__cached(SQ(st), STMT_CENTER_GET, &r, "center",
+	    d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, id, -1, SQLITE_STATIC);
+	if ((rc = mb_sqlite__one(&r, &mb_store__center_cols, out, d)) ==
+	    MB_ERR_NOTFOUND)
+		return mb_diag_set(d, rc, "center %s: unknown", id);
 	return rc;
 }
 
 int
-mb_store_peer_list(struct mb_store *st,
+mb_sqlite_center_list(struct mb_store *st,
+    int (*cb)(const struct mb_center *c, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	struct mb_center	c;
+	int			rc;
+
+	if ((rc = mb_sqlite__cached(SQ(st), STMT_CENTER_LIST, &r, "center",
+	    d)) != MB_OK)
+		return rc;
+	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__center_cols, &c))
+		rc = cb(&c, arg);
+	return mb_sqlite__end(&r, rc, d);
+}
+
+int
+mb_sqlite_peer_put(struct mb_store *st, const char *center, const char *url,
+    int manual, struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "INSERT INTO peers (center, url, "
+	    "manual) VALUES (?1, ?2, ?3) ON CONFLICT (center) DO UPDATE SET "
+	    "url = excluded.url, manual = max(manual, excluded.manual)", &r,
+	    "peer put", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, center, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 2, url, -1, SQLITE_STATIC);
+	sqlite3_bind_int(r.s, 3, manual ? 1 : 0);
+	return mb_sqlite__done(&r, NULL, d);
+}
+
+int
+mb_sqlite_peer_get(struct mb_store *st, const char *center,
+    struct mb_peer *out, struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT " MB_STORE_PEER_COLS
+	    " FROM peers WHERE center = ?1", &r, "peer get", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, center, -1, SQLITE_STATIC);
+	if ((rc = mb_sqlite__one(&r, &mb_store__peer_cols, out, d)) ==
+	    MB_ERR_NOTFOUND)
+		return mb_diag_set(d, rc, "no peer %s", center);
+	return rc;
+}
+
+int
+mb_sqlite_peer_list(struct mb_store *st,
     int (*cb)(const struct mb_peer *p, void *arg), void *arg,
     struct mb_diag *d)
 {
-	struct mb_peer	 p;
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct mb_sqlite_rows	r;
+	struct mb_peer		p;
+	int			rc;
 
-	if (st->pg != NULL)
-		return mb_pg_peer_list(st->pg, cb, arg, d);
-	if ((rc = prepare(st, "SELECT " PEER_COLS " FROM peers ORDER BY "
-	    "center", &s, d)) != MB_OK)
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT " MB_STORE_PEER_COLS
+	    " FROM peers ORDER BY center", &r, "peer list", d)) != MB_OK)
 		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row_to_peer(s, &p);
-		if ((rc = cb(&p, arg)) != MB_OK) {
-			sqlite3_finalize(s);
-			return rc > 0 ? MB_OK : rc;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		rc = mb_sqlite_err(st, d, "peer list");
-	else
-		rc = MB_OK;
-	sqlite3_finalize(s);
-	return rc;
+	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__peer_cols, &p))
+		rc = cb(&p, arg);
+	return mb_sqlite__end(&r, rc, d);
 }
 
 int
-mb_store_peer_advance(struct mb_store *st, const char *center,
+mb_sqlite_peer_advance(struct mb_store *st, const char *center,
     int64_t cursor, int64_t received, int64_t refused, int64_t now_ms,
     struct mb_diag *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct mb_sqlite_rows	r;
+	int64_t			changed = 0;
+	int			rc;
 
-	if (st->pg != NULL)
-		return mb_pg_peer_advance(st->pg, center, cursor, received,
-		    refused, now_ms, d);
-	if ((rc = prepare(st, "UPDATE peers SET cursor = max(cursor, ?2), "
-	    "received = received + ?3, refused = refused + ?4, "
-	    "last_ok_ms = ?5, last_error = '' WHERE center = ?1", &s, d)) !=
-	    MB_OK)
+	if ((rc = mb_sqlite__query(SQ(st), "UPDATE peers SET cursor = "
+	    "max(cursor, ?2), received = received + ?3, refused = refused + "
+	    "?4, last_ok_ms = ?5, last_error = '' WHERE center = ?1", &r,
+	    "peer advance", d)) != MB_OK)
 		return rc;
-	sqlite3_bind_text(s, 1, center, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, cursor);
-	sqlite3_bind_int64(s, 3, received);
-	sqlite3_bind_int64(s, 4, refused);
-	sqlite3_bind_int64(s, 5, now_ms);
-	if ((rc = step_done(st, s, "peer advance", d)) != MB_OK)
+	sqlite3_bind_text(r.s, 1, center, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r.s, 2, cursor);
+	sqlite3_bind_int64(r.s, 3, received);
+	sqlite3_bind_int64(r.s, 4, refused);
+	sqlite3_bind_int64(r.s, 5, now_ms);
+	if ((rc = mb_sqlite__done(&r, &changed, d)) != MB_OK)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (changed == 0)
 		return mb_diag_set(d, MB_ERR_NOTFOUND, "no peer %s", center);
 	return MB_OK;
 }
 
 int
-mb_store_peer_fail(struct mb_store *st, const char *center,
+mb_sqlite_peer_fail(struct mb_store *st, const char *center,
     const char *error, int64_t now_ms, struct mb_diag *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct mb_sqlite_rows	r;
+	int			rc;
 
-	if (st->pg != NULL)
-		return mb_pg_peer_fail(st->pg, center, error, now_ms, d);
-	if ((rc = prepare(st, "UPDATE peers SET last_err_ms = ?2, "
-	    "last_error = substr(?3, 1, 255) WHERE center = ?1", &s, d)) !=
-	    MB_OK)
+	if ((rc = mb_sqlite__query(SQ(st), "UPDATE peers SET last_err_ms = "
+	    "?2, last_error = substr(?3, 1, 255) WHERE center = ?1", &r,
+	    "peer fail", d)) != MB_OK)
 		return rc;
-	sqlite3_bind_text(s, 1, center, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now_ms);
-	sqlite3_bind_text(s, 3, error, -1, SQLITE_STATIC);
-	return step_done(st, s, "peer fail", d);
+	sqlite3_bind_text(r.s, 1, center, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r.s, 2, now_ms);
+	sqlite3_bind_text(r.s, 3, error, -1, SQLITE_STATIC);
+	return mb_sqlite__done(&r, NULL, d);
 }
 
 int
-mb_store_registry_get(struct mb_store *st, int64_t *version,
+mb_sqlite_registry_get(struct mb_store *st, int64_t *version,
     struct mb_buf *doc, struct mb_diag *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct mb_sqlite_rows	r;
+	int			rc;
 
-	if (st->pg != NULL)
-		return mb_pg_registry_get(st->pg, version, doc, d);
-	if ((rc = prepare(st, "SELECT version, document FROM registry "
-	    "WHERE id = 1", &s, d)) != MB_OK)
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT version, document FROM "
+	    "registry WHERE id = 1", &r, "registry get", d)) != MB_OK)
 		return rc;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		rc = MB_OK;
+	if (mb_sqlite__next(&r, NULL, NULL)) {
 		if (doc != NULL && mb_buf_append(doc,
-		    sqlite3_column_blob(s, 1),
-		    (size_t)sqlite3_column_bytes(s, 1)) != MB_OK)
+		    sqlite3_column_blob(r.s, 1),
+		    (size_t)sqlite3_column_bytes(r.s, 1)) != MB_OK)
 			rc = MB_ERR_NOMEM;
 		else if (version != NULL)
-			*version = sqlite3_column_int64(s, 0);
-	} else if (rc == SQLITE_DONE) {
+			*version = sqlite3_column_int64(r.s, 0);
+	} else if (r.step == SQLITE_DONE) {
 		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no registry yet");
-	} else {
-		rc = mb_sqlite_err(st, d, "registry get");
 	}
-	sqlite3_finalize(s);
-	return rc;
+	return mb_sqlite__end(&r, rc, d);
 }
 
 int
-mb_store_registry_put(struct mb_store *st, int64_t version, const char *doc,
+mb_sqlite_registry_put(struct mb_store *st, int64_t version, const char *doc,
     size_t len, struct mb_diag *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct mb_sqlite_rows	r;
+	int			rc;
 
-	if (st->pg != NULL)
-		return mb_pg_registry_put(st->pg, version, doc, len, d);
-	if ((rc = prepare(st, "INSERT INTO registry (id, version, document) "
-	    "VALUES (1, ?1, ?2) ON CONFLICT (id) DO UPDATE SET "
-	    "version = excluded.version, document = excluded.document", &s,
-	    d)) != MB_OK)
+	if ((rc = mb_sqlite__query(SQ(st), "INSERT INTO registry (id, "
+	    "version, document) VALUES (1, ?1, ?2) ON CONFLICT (id) DO UPDATE "
+	    "SET version = excluded.version, document = excluded.document",
+	    &r, "registry put", d)) != MB_OK)
 		return rc;
-	sqlite3_bind_int64(s, 1, version);
-	sqlite3_bind_blob(s, 2, doc, (int)len, SQLITE_STATIC);
-	return step_done(st, s, "registry put", d);
+	sqlite3_bind_int64(r.s, 1, version);
+	sqlite3_bind_blob(r.s, 2, doc, (int)len, SQLITE_STATIC);
+	return mb_sqlite__done(&r, NULL, d);
 }
 
 int
-mb_store_last_seq(struct mb_store *st, int64_t *seq, struct mb_diag *d)
+mb_sqlite_last_seq(struct mb_store *st, int64_t *seq, struct mb_diag *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
+	struct mb_sqlite_rows	r;
+	int			rc;
 
-	if (st->pg != NULL)
-		return mb_pg_last_seq(st->pg, seq, d);
-	if ((rc = prepare(st, "SELECT coalesce(max(seq), 0) FROM versions",
-	    &s, d)) != MB_OK)
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT coalesce(max(seq), 0) FROM "
+	    "versions", &r, "last seq", d)) != MB_OK)
 		return rc;
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		rc = mb_sqlite_err(st, d, "last seq");
-		sqlite3_finalize(s);
-		return rc;
-	}
-	*seq = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return MB_OK;
+	if (mb_sqlite__next(&r, NULL, NULL))
+		*seq = sqlite3_column_int64(r.s, 0);
+	else if (r.step == SQLITE_DONE)
+		r.step = SQLITE_ERROR;	/* an aggregate always has its row */
+	return mb_sqlite__end(&r, MB_OK, d);
 }

@@ -7,7 +7,9 @@
 /*
  * Each entry takes the schema from version i to i + 1 and runs in one
  * transaction with PRAGMA user_version. Entries are never edited once
- * released: a change is a new entry at the end.
+ * released: a change is a new entry at the end. These are the core's
+ * tables; a domain's go in its own list (sqlite_<domain>.c), counted in
+ * schema_domains (migration 8).
  */
 const char *const mb_sqlite_migrations[] = {
 	/* 1: item versions and the log, current items, search, centers. */
@@ -184,5 +186,13 @@ const char *const mb_sqlite_migrations[] = {
 	 * horizon: a branch does not echo HQ's items back to HQ).
 	 */
 	"ALTER TABLE versions ADD COLUMN via TEXT;",
+	/*
+	 * 8 (store): each domain's migrations counted apart from these
+	 * (domain.c), so that domains added side by side never want the
+	 * same number here.
+	 */
+	"CREATE TABLE schema_domains ("
+	"  domain TEXT PRIMARY KEY,"
+	"  version INTEGER NOT NULL) WITHOUT ROWID;",
 	NULL
 };

@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/timeutil.h"
+#include "store/sql.h"
 
 /*
  * Ranking (docs/search.md, "Ranking"). FTS5's ORDER BY rank scores every
@@ -25,16 +26,9 @@
 #define W_HEADLINE	"4.0"
 #define W_BODY		"1.0"
 
-/*
- * Recency: score = relevance * (1 + BOOST * 2^(-age / HALF_LIFE)). A story
- * from today gets up to twice its relevance; one a week old one and a
- * half; a year-old story keeps its bare bm25.
- */
-#define BOOST		1.0
-#define HALF_LIFE_MS	(7.0 * 24 * 3600 * 1000)
+/* Recency, the order of hits and leads: search.c, as PostgreSQL's. */
 
 #define SNIPPET_TOKENS	"24"
-#define LEAD_CHARS	240	/* a translation's lead when it did not match */
 
 enum {
 	SS_TOPICS_DELETE,
@@ -49,12 +43,6 @@ enum {
 	SS_RANGE,
 	SS__COUNT
 };
-
-/* Visibility for readers and members; ?10 now, ?11 audience bits. */
-#define VISIBLE \
-	"(i.workflow = 'published' AND i.pub_status = 'usable' AND " \
-	"i.embargo_ms <= ?10 AND (CASE i.audience WHEN 'public' THEN 1 " \
-	"WHEN 'network' THEN 2 ELSE 4 END) & ?11 != 0)"
 
 #define HIT_COLS \
 	"i.uri, i.version, i.seq, i.center, i.language, i.type, i.profile, " \
@@ -83,15 +71,6 @@ enum {
 	"fts.headline, fts.body " \
 	"FROM items i JOIN versions v ON v.seq = i.seq LEFT JOIN fts ON " \
 	"fts.rowid = i.id WHERE i.id = ?12"
-
-/*
- * A visible member of group ?13 in language ?2 (prefer_language): the hit
- * itself (?12) when it is in that language, else the newest one.
- */
-#define SQL_PREFER "SELECT i.id FROM items i WHERE i.uri IN " \
-	"(SELECT ?13 UNION ALL SELECT uri FROM translations WHERE " \
-	"of_uri = ?13) AND (i.language = ?2 OR i.language LIKE ?2 || '-%') " \
-	"AND (?14 OR " VISIBLE ") ORDER BY i.id = ?12 DESC, i.id DESC LIMIT 1"
 
 static const char *const ss_sql[SS__COUNT] = {
 	[SS_TOPICS_DELETE] = "DELETE FROM item_topics WHERE item_id = ?1",
@@ -123,7 +102,7 @@ static const char *const ss_sql[SS__COUNT] = {
 	    "WHERE typeof(o) = 'text' AND o != ?1",
 	[SS_HIT] = SQL_HIT,
 	[SS_LEAD] = SQL_LEAD,
-	[SS_PREFER] = SQL_PREFER,
+	[SS_PREFER] = MB_SQL_PREFER("?"),
 	[SS_ROW] = SQL_ROW,
 	[SS_MARKS] = SQL_MARKS,
 	/* Two subqueries: each min() or max() alone is one b-tree seek. */
@@ -131,25 +110,30 @@ static const char *const ss_sql[SS__COUNT] = {
 	    "(SELECT max(id) FROM items)"),
 };
 
-/* Parameters of the search statements, by meaning. */
+/* Parameters of the search statements, by meaning (sql.h). */
 enum {
-	P_MATCH = 1, P_LANG, P_TYPE, P_PROFILE, P_CENTER, P_TOPIC, P_COUNTRY,
-	P_FROM, P_TO, P_NOW, P_AUD, P_ID, P_URI, P_ALL, P_LO, P_HI, P_IDS
+	P_MATCH = MB_SQLP_MATCH, P_LANG = MB_SQLP_LANG, P_TYPE = MB_SQLP_TYPE,
+	P_PROFILE = MB_SQLP_PROFILE, P_CENTER = MB_SQLP_CENTER,
+	P_TOPIC = MB_SQLP_TOPIC, P_COUNTRY = MB_SQLP_COUNTRY,
+	P_FROM = MB_SQLP_FROM, P_TO = MB_SQLP_TO, P_NOW = MB_SQLP_NOW,
+	P_AUD = MB_SQLP_AUD, P_ID = MB_SQLP_ID, P_URI = MB_SQLP_URI,
+	P_ALL = MB_SQLP_ALL, P_LO = MB_SQLP_LO, P_HI = MB_SQLP_HI,
+	P_IDS = MB_SQLP_IDS
 };
 
 static sqlite3_stmt *
-ss_stmt(struct mb_store *st, int i, struct mb_diag *d)
+ss_stmt(struct mb_sqlite *sq, int i, struct mb_diag *d)
 {
-	sqlite3_stmt *s = st->search_stmt[i];
+	sqlite3_stmt *s = sq->search_stmt[i];
 
 	if (s == NULL) {
-		if (sqlite3_prepare_v3(st->db, ss_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->search_stmt[i], NULL) !=
+		if (sqlite3_prepare_v3(sq->db, ss_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &sq->search_stmt[i], NULL) !=
 		    SQLITE_OK) {
-			mb_sqlite_err(st, d, "prepare");
+			mb_sqlite_err(sq, d, "prepare");
 			return NULL;
 		}
-		return st->search_stmt[i];
+		return sq->search_stmt[i];
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -157,22 +141,22 @@ ss_stmt(struct mb_store *st, int i, struct mb_diag *d)
 }
 
 void
-mb_sqlite_search_close(struct mb_store *st)
+mb_sqlite_search_close(struct mb_sqlite *sq)
 {
 	for (int i = 0; i < MB_SQLITE_SEARCH_STMTS; i++) {
-		sqlite3_finalize(st->search_stmt[i]);
-		st->search_stmt[i] = NULL;
+		sqlite3_finalize(sq->search_stmt[i]);
+		sq->search_stmt[i] = NULL;
 	}
 }
 
 static int
-run_item(struct mb_store *st, int which, int64_t id, const char *uri,
+run_item(struct mb_sqlite *sq, int which, int64_t id, const char *uri,
     const struct mb_store_version *v, struct mb_diag *d)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if ((s = ss_stmt(st, which, d)) == NULL)
+	if ((s = ss_stmt(sq, which, d)) == NULL)
 		return MB_ERR_STORE;
 	if (uri != NULL)
 		sqlite3_bind_text(s, 1, uri, -1, SQLITE_STATIC);
@@ -184,19 +168,19 @@ run_item(struct mb_store *st, int which, int64_t id, const char *uri,
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return mb_sqlite_err(st, d, "search index");
+		return mb_sqlite_err(sq, d, "search index");
 	return MB_OK;
 }
 
 /* The same derivation as migration 4's backfill, topic by topic. */
 static int
-put_topics(struct mb_store *st, int64_t id, const struct mb_store_version *v,
+put_topics(struct mb_sqlite *sq, int64_t id, const struct mb_store_version *v,
     struct mb_diag *d)
 {
 	sqlite3_stmt	*s, *add;
 	int		 rc;
 
-	if ((s = ss_stmt(st, SS_TOPICS_SELECT, d)) == NULL)
+	if ((s = ss_stmt(sq, SS_TOPICS_SELECT, d)) == NULL)
 		return MB_ERR_STORE;
 	if (v->subjects != NULL) {
 		sqlite3_bind_text(s, 2, v->subjects, -1, SQLITE_STATIC);
@@ -207,7 +191,7 @@ put_topics(struct mb_store *st, int64_t id, const struct mb_store_version *v,
 		sqlite3_bind_text(s, 3, "$.item.subjects", -1, SQLITE_STATIC);
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((add = mb_sqlite_stmt(st, STMT_TOPIC_ADD, d)) == NULL) {
+		if ((add = mb_sqlite_stmt(sq, STMT_TOPIC_ADD, d)) == NULL) {
 			sqlite3_reset(s);
 			return MB_ERR_STORE;
 		}
@@ -216,14 +200,14 @@ put_topics(struct mb_store *st, int64_t id, const struct mb_store_version *v,
 		rc = sqlite3_step(add);
 		sqlite3_reset(add);
 		if (rc != SQLITE_DONE) {
-			rc = mb_sqlite_err(st, d, "search index");
+			rc = mb_sqlite_err(sq, d, "search index");
 			sqlite3_reset(s);
 			return rc;
 		}
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return mb_sqlite_err(st, d, "search index");
+		return mb_sqlite_err(sq, d, "search index");
 	return MB_OK;
 }
 
@@ -235,7 +219,7 @@ has_word(const struct mb_store_version *v, const char *w)
 }
 
 int
-mb_sqlite_search_put(struct mb_store *st, int64_t item_id, bool is_new,
+mb_sqlite_search_put(struct mb_sqlite *sq, int64_t item_id, bool is_new,
     const struct mb_store_version *v, struct mb_diag *d)
 {
 	int rc;
@@ -245,16 +229,16 @@ mb_sqlite_search_put(struct mb_store *st, int64_t item_id, bool is_new,
 	 * items declare no translation, so a substring test spares the JSON
 	 * parse (a false positive only costs the parse).
 	 */
-	if (!is_new && (rc = run_item(st, SS_TOPICS_DELETE, item_id, NULL,
+	if (!is_new && (rc = run_item(sq, SS_TOPICS_DELETE, item_id, NULL,
 	    NULL, d)) != MB_OK)
 		return rc;
-	if (has_word(v, "\"subjects\"") && (rc = put_topics(st, item_id, v,
+	if (has_word(v, "\"subjects\"") && (rc = put_topics(sq, item_id, v,
 	    d)) != MB_OK)
 		return rc;
-	if (!is_new && (rc = run_item(st, SS_TRANS_DELETE, 0, v->uri, NULL,
+	if (!is_new && (rc = run_item(sq, SS_TRANS_DELETE, 0, v->uri, NULL,
 	    d)) != MB_OK)
 		return rc;
-	if (has_word(v, "translation") && (rc = run_item(st, SS_TRANS_INSERT,
+	if (has_word(v, "translation") && (rc = run_item(sq, SS_TRANS_INSERT,
 	    0, v->uri, v, d)) != MB_OK)
 		return rc;
 	return MB_OK;
@@ -392,13 +376,6 @@ mb_sqlite_search_register(fts5_api *api)
 
 /* ---- search ---------------------------------------------------------- */
 
-struct cand {
-	int64_t	 id;
-	int64_t	 first_ms;
-	double	 bm25;		/* negated: higher is better */
-	double	 score;
-	char	*group;		/* translation group (prefer_language) */
-};
 
 static void
 bind_opt(sqlite3_stmt *s, int i, const char *v)
@@ -424,72 +401,31 @@ bind_query(sqlite3_stmt *s, const struct mb_store_search_query *q,
 	sqlite3_bind_int64(s, P_AUD, q->audiences);
 }
 
-/* The condition a candidate must meet, as SQL over items i. */
-static int
-build_ok(struct mb_buf *b, const struct mb_store_search_query *q)
-{
-	int rc = mb_buf_puts(b, "(1");
-
-	if (q->language != NULL)
-		rc |= mb_buf_puts(b, " AND (i.language = ?2 OR i.language "
-		    "LIKE ?2 || '-%')");
-	if (q->type != NULL)
-		rc |= mb_buf_puts(b, " AND i.type = ?3");
-	if (q->profile != NULL)
-		rc |= mb_buf_puts(b, " AND i.profile = ?4");
-	if (q->center != NULL)
-		rc |= mb_buf_puts(b, " AND i.center = ?5");
-	if (q->topic != NULL)
-		rc |= mb_buf_puts(b, " AND EXISTS (SELECT 1 FROM item_topics "
-		    "tp WHERE tp.topic = lower(?6) AND tp.item_id = i.id)");
-	if (q->country != NULL)
-		rc |= mb_buf_puts(b, " AND i.center IN (SELECT id FROM "
-		    "centers WHERE country = ?7)");
-	if (q->from_ms != 0)
-		rc |= mb_buf_puts(b, " AND i.first_ms >= ?8");
-	if (q->to_ms != 0)
-		rc |= mb_buf_puts(b, " AND i.first_ms < ?9");
-	if (!q->all)
-		rc |= mb_buf_puts(b, " AND " VISIBLE);
-	rc |= mb_buf_puts(b, ")");
-	return rc != 0 ? MB_ERR_NOMEM : MB_OK;
-}
-
 /*
  * A plain SQLITE_ERROR while stepping a statement that prepared fine is
  * FTS5 refusing the MATCH ("fts5: syntax error", "unterminated string"):
  * the caller's fault, MB_ERR_INVAL.
  */
 static int
-search_err(struct mb_store *st, struct mb_diag *d)
+search_err(struct mb_sqlite *sq, struct mb_diag *d)
 {
-	if (sqlite3_extended_errcode(st->db) == SQLITE_ERROR)
+	if (sqlite3_extended_errcode(sq->db) == SQLITE_ERROR)
 		return mb_diag_set(d, MB_ERR_INVAL, "search: bad query: %s",
-		    sqlite3_errmsg(st->db));
-	return mb_sqlite_err(st, d, "search");
-}
-
-static int
-cmp_cand(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+		    sqlite3_errmsg(sq->db));
+	return mb_sqlite_err(sq, d, "search");
 }
 
 /* Collects up to CANDIDATES visible matches, newest first, with bm25. */
 static int
-collect(struct mb_store *st, const struct mb_store_search_query *q,
-    int64_t now, struct cand *c, int *nc, bool *more, struct mb_diag *d)
+collect(struct mb_sqlite *sq, const struct mb_store_search_query *q,
+    int64_t now, struct mb_store__cand *c, int *nc, bool *more, struct mb_diag *d)
 {
 	struct mb_buf	 sql = MB_BUF_INIT, ok = MB_BUF_INIT;
 	sqlite3_stmt	*s = NULL, *r;
 	int		 n = 0, scanned = 0, rc;
 
 	*more = false;
-	if ((rc = build_ok(&ok, q)) != MB_OK)
+	if ((rc = mb_sql_search_ok(&ok, &mb_sqlite_dialect, q)) != MB_OK)
 		goto out;
 	rc = mb_buf_printf(&sql, "SELECT fts.rowid, i.first_ms, %s, "
 	    "CASE WHEN %s THEN mb_bm25(fts, ?15, ?16, " W_HEADLINE ", "
@@ -500,14 +436,14 @@ collect(struct mb_store *st, const struct mb_store_search_query *q,
 	    "LEFT JOIN translations t ON t.uri = i.uri" : "");
 	if (rc != MB_OK)
 		goto out;
-	if (sqlite3_prepare_v2(st->db, sql.data, (int)sql.len, &s, NULL) !=
+	if (sqlite3_prepare_v2(sq->db, sql.data, (int)sql.len, &s, NULL) !=
 	    SQLITE_OK) {
-		rc = mb_sqlite_err(st, d, "search");
+		rc = mb_sqlite_err(sq, d, "search");
 		goto out;
 	}
 	bind_query(s, q, now);
 	/* mb_bm25's rowid range. */
-	if ((r = ss_stmt(st, SS_RANGE, d)) == NULL) {
+	if ((r = ss_stmt(sq, SS_RANGE, d)) == NULL) {
 		rc = MB_ERR_STORE;
 		goto out;
 	}
@@ -538,7 +474,7 @@ collect(struct mb_store *st, const struct mb_store_search_query *q,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		*nc = n;
-		rc = search_err(st, d);
+		rc = search_err(sq, d);
 		goto out;
 	}
 	rc = MB_OK;
@@ -585,30 +521,6 @@ unmarked(sqlite3_stmt *s, int col)
  * highlighted, without (a translation shown in place of the hit that did
  * not match itself) the snippet is the body's lead.
  */
-/* The lead of a body: LEAD_CHARS characters, cut at a space, "…". */
-static int
-lead(const char *body, struct mb_buf *out)
-{
-	size_t n = 0, i = 0, cut = 0;
-
-	while (body[i] != '\0' && n < LEAD_CHARS) {
-		if (body[i] == ' ' || body[i] == '\n')
-			cut = i;
-		if (((unsigned char)body[i] & 0xc0) != 0x80)
-			n++;
-		i++;
-	}
-	while (body[i] != '\0' && ((unsigned char)body[i] & 0xc0) == 0x80)
-		i++;
-	if (body[i] == '\0')
-		return mb_buf_puts(out, body);
-	if (cut == 0)
-		cut = i;
-	if (mb_buf_append(out, body, cut) != MB_OK)
-		return MB_ERR_NOMEM;
-	return mb_buf_puts(out, "…");
-}
-
 /* A page hit's marked headline and snippet, from SQL_MARKS. */
 struct mark {
 	int64_t	 show;		/* the item shown */
@@ -630,9 +542,9 @@ struct page {
 };
 
 static int
-prep(struct mb_store *st, int which, sqlite3_stmt **s, struct mb_diag *d)
+prep(struct mb_sqlite *sq, int which, sqlite3_stmt **s, struct mb_diag *d)
 {
-	if ((*s = ss_stmt(st, which, d)) == NULL)
+	if ((*s = ss_stmt(sq, which, d)) == NULL)
 		return MB_ERR_STORE;
 	return MB_OK;
 }
@@ -650,7 +562,7 @@ put_str(struct mb_buf *b, const char *s, size_t *off)
  * (not swapped), all in one SQL_MARKS walk.
  */
 static int
-fill_marks(struct mb_store *st, struct page *p,
+fill_marks(struct mb_sqlite *sq, struct page *p,
     const struct mb_store_search_query *q, struct mark *m, int n,
     struct mb_diag *d)
 {
@@ -692,7 +604,7 @@ fill_marks(struct mb_store *st, struct page *p,
 			m[i].have = true;
 		}
 	}
-	rc = rc == SQLITE_DONE ? MB_OK : search_err(st, d);
+	rc = rc == SQLITE_DONE ? MB_OK : search_err(sq, d);
 out:
 	sqlite3_reset(s);
 	mb_buf_free(&ids);
@@ -706,8 +618,8 @@ out:
  * match: then its lead is the snippet).
  */
 static int
-emit(struct mb_store *st, struct page *p,
-    const struct mb_store_search_query *q, const struct cand *c,
+emit(struct mb_sqlite *sq, struct page *p,
+    const struct mb_store_search_query *q, const struct mb_store__cand *c,
     int64_t show_id, const char *matched_uri, const struct mark *mk,
     int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
     struct mb_diag *d)
@@ -731,7 +643,7 @@ emit(struct mb_store *st, struct page *p,
 	}
 	if (rc != SQLITE_ROW) {
 		if (rc != SQLITE_DONE)
-			return search_err(st, d);
+			return search_err(sq, d);
 		/* A translation that does not match: show its lead. */
 		hl = false;
 		s = p->lead;
@@ -739,7 +651,7 @@ emit(struct mb_store *st, struct page *p,
 		sqlite3_bind_int64(s, P_ID, show_id);
 		if ((rc = sqlite3_step(s)) != SQLITE_ROW)
 			return rc == SQLITE_DONE ? MB_OK :
-			    mb_sqlite_err(st, d, "search");
+			    mb_sqlite_err(sq, d, "search");
 	}
 	memset(&h, 0, sizeof(h));
 	h.uri = (const char *)sqlite3_column_text(s, 0);
@@ -762,7 +674,7 @@ emit(struct mb_store *st, struct page *p,
 		if (hl)
 			rc = mb_buf_puts(&p->snippet, unmarked(s, 10));
 		else
-			rc = lead(unmarked(s, 10), &p->snippet);
+			rc = mb_store__lead(unmarked(s, 10), &p->snippet);
 		if (rc != MB_OK)
 			return MB_ERR_NOMEM;
 		h.snippet = mb_buf_cstr(&p->snippet);
@@ -775,8 +687,8 @@ emit(struct mb_store *st, struct page *p,
 
 /* The id to show for candidate c: itself or its preferred translation. */
 static int
-preferred(struct mb_store *st, struct page *p,
-    const struct mb_store_search_query *q, int64_t now, const struct cand *c,
+preferred(struct mb_sqlite *sq, struct page *p,
+    const struct mb_store_search_query *q, int64_t now, const struct mb_store__cand *c,
     int64_t *show, bool *swapped, struct mb_diag *d)
 {
 	sqlite3_stmt	*s = p->prefer;
@@ -799,7 +711,7 @@ preferred(struct mb_store *st, struct page *p,
 		*show = sqlite3_column_int64(s, 0);
 		*swapped = *show != c->id;
 	} else if (rc != SQLITE_DONE) {
-		return mb_sqlite_err(st, d, "search");
+		return mb_sqlite_err(sq, d, "search");
 	}
 	sqlite3_reset(s);
 	return MB_OK;
@@ -807,117 +719,74 @@ preferred(struct mb_store *st, struct page *p,
 
 /* The uri of item id (for matched_uri), into out. */
 static int
-uri_of(struct mb_store *st, int64_t id, struct mb_buf *out,
+uri_of(struct mb_sqlite *sq, int64_t id, struct mb_buf *out,
     struct mb_diag *d)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT uri FROM items WHERE id = ?1",
+	if (sqlite3_prepare_v2(sq->db, "SELECT uri FROM items WHERE id = ?1",
 	    -1, &s, NULL) != SQLITE_OK)
-		return mb_sqlite_err(st, d, "search");
+		return mb_sqlite_err(sq, d, "search");
 	sqlite3_bind_int64(s, 1, id);
 	mb_buf_reset(out);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		rc = mb_buf_puts(out, (const char *)sqlite3_column_text(s, 0));
 	else
 		rc = rc == SQLITE_DONE ? MB_ERR_NOTFOUND :
-		    mb_sqlite_err(st, d, "search");
+		    mb_sqlite_err(sq, d, "search");
 	sqlite3_finalize(s);
 	return rc;
 }
 
-/* Keeps the best-ranked candidate of each translation group. */
-static int
-dedupe(struct cand *c, int n)
-{
-	int k = 0;
-
-	for (int i = 0; i < n; i++) {
-		bool seen = false;
-
-		for (int j = 0; j < k && c[i].group != NULL; j++)
-			if (c[j].group != NULL &&
-			    strcmp(c[j].group, c[i].group) == 0) {
-				seen = true;
-				break;
-			}
-		if (seen) {
-			free(c[i].group);
-			continue;
-		}
-		c[k++] = c[i];
-	}
-	return k;
-}
-
 int
-mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
+mb_sqlite_search(struct mb_store *st, const struct mb_store_search_query *q,
     int (*cb)(const struct mb_store_search_hit *h, void *arg), void *arg,
     struct mb_store_search_result *out, struct mb_diag *d)
 {
-	struct page	 p;
-	struct mb_buf	 muri = MB_BUF_INIT;
-	struct cand	*c;
-	int64_t		 now;
-	int		 n = 0, np, rc;
-	bool		 more;
+	struct mb_sqlite	*sq = SQ(st);
+	struct page		 p;
+	struct mb_buf		 muri = MB_BUF_INIT;
+	struct mb_store__cand	*c;
+	int64_t			 now;
+	int			 n = 0, np, rc;
+	bool			 more;
 
-	if (st->pg != NULL)
-		return mb_pg_search(st->pg, q, cb, arg, out, d);
-	if (q->match == NULL || q->match[0] == '\0')
-		return mb_diag_set(d, MB_ERR_INVAL, "search: empty query");
-	if (q->limit < 1 || q->limit > MB_STORE_SEARCH_MAX_LIMIT)
-		return mb_diag_set(d, MB_ERR_INVAL,
-		    "search: limit must be from 1 to %d",
-		    MB_STORE_SEARCH_MAX_LIMIT);
-	if (q->offset < 0 || q->offset > CANDIDATES - q->limit)
-		return mb_diag_set(d, MB_ERR_INVAL,
-		    "search: offset must be from 0 to %d (only the best %d "
-		    "hits are ranked)", CANDIDATES - q->limit, CANDIDATES);
+	if ((rc = mb_store__search_check(q, d)) != MB_OK)
+		return rc;
 	memset(&p, 0, sizeof(p));	/* the buffers too: MB_BUF_INIT */
 	now = q->now_ms != 0 ? q->now_ms : mb_time_now_ms();
 	if ((c = calloc(CANDIDATES, sizeof(*c))) == NULL)
 		return MB_ERR_NOMEM;
-	if ((rc = collect(st, q, now, c, &n, &more, d)) != MB_OK)
+	if ((rc = collect(sq, q, now, c, &n, &more, d)) != MB_OK)
 		goto out;
-	for (int i = 0; i < n; i++) {
-		double age = (double)(now - c[i].first_ms);
-
-		if (age < 0)
-			age = 0;
-		c[i].score = c[i].bm25 * (1.0 + BOOST *
-		    exp2(-age / HALF_LIFE_MS));
-	}
-	qsort(c, (size_t)n, sizeof(*c), cmp_cand);
-	if (q->prefer_language != NULL)
-		n = dedupe(c, n);
+	mb_store__rank(c, &n, now, q->prefer_language != NULL);
 	if (out != NULL) {
 		out->ranked = n;
 		out->more = more;
 	}
 	if (q->offset >= n)
 		goto out;
-	if ((rc = prep(st, SS_HIT, &p.hit, d)) != MB_OK ||
-	    (rc = prep(st, SS_LEAD, &p.lead, d)) != MB_OK ||
-	    (rc = prep(st, SS_PREFER, &p.prefer, d)) != MB_OK ||
-	    (rc = prep(st, SS_ROW, &p.row, d)) != MB_OK ||
-	    (rc = prep(st, SS_MARKS, &p.marks_st, d)) != MB_OK)
+	if ((rc = prep(sq, SS_HIT, &p.hit, d)) != MB_OK ||
+	    (rc = prep(sq, SS_LEAD, &p.lead, d)) != MB_OK ||
+	    (rc = prep(sq, SS_PREFER, &p.prefer, d)) != MB_OK ||
+	    (rc = prep(sq, SS_ROW, &p.row, d)) != MB_OK ||
+	    (rc = prep(sq, SS_MARKS, &p.marks_st, d)) != MB_OK)
 		goto out;
 	np = n - q->offset < q->limit ? n - q->offset : q->limit;
 	for (int i = 0; i < np; i++)
-		if ((rc = preferred(st, &p, q, now, &c[q->offset + i],
+		if ((rc = preferred(sq, &p, q, now, &c[q->offset + i],
 		    &p.mark[i].show, &p.mark[i].swapped, d)) != MB_OK)
 			goto out;
-	if ((rc = fill_marks(st, &p, q, p.mark, np, d)) != MB_OK)
+	if ((rc = fill_marks(sq, &p, q, p.mark, np, d)) != MB_OK)
 		goto out;
 	for (int i = 0; i < np; i++) {
-		const struct cand *ci = &c[q->offset + i];
+		const struct mb_store__cand *ci = &c[q->offset + i];
 
-		if (p.mark[i].swapped && (rc = uri_of(st, ci->id, &muri, d)) !=
+		if (p.mark[i].swapped && (rc = uri_of(sq, ci->id, &muri, d)) !=
 		    MB_OK)
 			goto out;
-		rc = emit(st, &p, q, ci, p.mark[i].show, p.mark[i].swapped ?
+		rc = emit(sq, &p, q, ci, p.mark[i].show, p.mark[i].swapped ?
 		    mb_buf_cstr(&muri) : NULL, &p.mark[i], cb, arg, d);
 		if (rc != MB_OK) {
 			if (rc > 0)
@@ -926,9 +795,7 @@ mb_store_search(struct mb_store *st, const struct mb_store_search_query *q,
 		}
 	}
 out:
-	for (int i = 0; i < n; i++)
-		free(c[i].group);
-	free(c);
+	mb_store__cands_free(c, n);
 	/* Cached statements: reset so they hold no read transaction. */
 	if (p.hit != NULL)
 		sqlite3_reset(p.hit);
@@ -949,50 +816,30 @@ out:
 /* ---- translations ---------------------------------------------------- */
 
 int
-mb_store_translations(struct mb_store *st, const char *uri, bool all,
+mb_sqlite_translations(struct mb_store *st, const char *uri, bool all,
     unsigned audiences, int64_t now_ms,
     int (*cb)(const struct mb_store_translation *t, void *arg), void *arg,
     struct mb_diag *d)
 {
-	struct mb_store_translation	 t;
-	sqlite3_stmt			*s;
-	int				 rc;
+	struct mb_store_translation	t;
+	struct mb_sqlite_rows		r;
+	int				rc;
 
-	if (st->pg != NULL)
-		return mb_pg_translations(st->pg, uri, all, audiences, now_ms,
-		    cb, arg, d);
-	/*
-	 * The group is one level deep: the root is what uri translates,
-	 * else uri itself; members are the root and whatever translates it.
-	 */
-	if (sqlite3_prepare_v2(st->db, "WITH g(root) AS (SELECT coalesce("
-	    "(SELECT of_uri FROM translations WHERE uri = ?13), ?13)) "
-	    "SELECT i.uri, i.language, v.headline, i.uri = g.root, t.by "
-	    "FROM g, items i JOIN versions v ON v.seq = i.seq "
-	    "LEFT JOIN translations t ON t.uri = i.uri "
-	    "WHERE (i.uri = g.root OR i.uri IN (SELECT uri FROM translations "
-	    "WHERE of_uri = g.root)) AND EXISTS (SELECT 1 FROM translations "
-	    "WHERE uri = ?13 OR of_uri = ?13) AND (?14 OR " VISIBLE ") "
-	    "ORDER BY i.uri = g.root DESC, i.language, i.uri", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return mb_sqlite_err(st, d, "translations");
-	sqlite3_bind_text(s, P_URI, uri, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, P_ALL, all);
-	sqlite3_bind_int64(s, P_NOW, now_ms != 0 ? now_ms : mb_time_now_ms());
-	sqlite3_bind_int64(s, P_AUD, audiences);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		t.uri = (const char *)sqlite3_column_text(s, 0);
-		t.language = (const char *)sqlite3_column_text(s, 1);
-		t.headline = (const char *)sqlite3_column_text(s, 2);
-		t.original = sqlite3_column_int(s, 3) != 0;
-		t.by = (const char *)sqlite3_column_text(s, 4);
-		if ((rc = cb(&t, arg)) != MB_OK) {
-			sqlite3_finalize(s);
-			return rc > 0 ? MB_OK : rc;
-		}
+	if ((rc = mb_sqlite__query(SQ(st), MB_SQL_TRANSLATIONS("?", ""), &r,
+	    "translations", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, P_URI, uri, -1, SQLITE_STATIC);
+	sqlite3_bind_int(r.s, P_ALL, all);
+	sqlite3_bind_int64(r.s, P_NOW, now_ms != 0 ? now_ms :
+	    mb_time_now_ms());
+	sqlite3_bind_int64(r.s, P_AUD, audiences);
+	while (rc == MB_OK && mb_sqlite__next(&r, NULL, NULL)) {
+		t.uri = (const char *)sqlite3_column_text(r.s, 0);
+		t.language = (const char *)sqlite3_column_text(r.s, 1);
+		t.headline = (const char *)sqlite3_column_text(r.s, 2);
+		t.original = sqlite3_column_int(r.s, 3) != 0;
+		t.by = (const char *)sqlite3_column_text(r.s, 4);
+		rc = cb(&t, arg);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return mb_sqlite_err(st, d, "translations");
-	return MB_OK;
+	return mb_sqlite__end(&r, rc, d);
 }

@@ -3,39 +3,41 @@
 #include "sqlite_int.h"
 
 int
-mb_store_listen(struct mb_store *st, struct mb_diag *d)
+mb_sqlite_listen(struct mb_store *st, struct mb_diag *d)
 {
-	if (st->pg != NULL)
-		return mb_pg_listen(st->pg, d);
+	(void)st;
 	return mb_diag_set(d, MB_ERR_UNSUPPORTED,
 	    "store: SQLite sends no change notices");
 }
 
 int
-mb_store_wait(struct mb_store *st, int timeout_ms, bool *got,
+mb_sqlite_wait(struct mb_store *st, int timeout_ms, bool *got,
     struct mb_diag *d)
 {
-	if (st->pg != NULL)
-		return mb_pg_wait(st->pg, timeout_ms, got, d);
+	(void)st;
+	(void)timeout_ms;
+	(void)got;
 	return mb_diag_set(d, MB_ERR_UNSUPPORTED,
 	    "store: SQLite sends no change notices");
 }
 
 int
-mb_store_try_lock(struct mb_store *st, const char *name, bool *got,
+mb_sqlite_try_lock(struct mb_store *st, const char *name, bool *got,
     struct mb_diag *d)
 {
-	if (st->pg != NULL)
-		return mb_pg_try_lock(st->pg, name, got, d);
+	(void)st;
+	(void)name;
+	(void)d;
 	/* One process serves a SQLite data directory. */
 	*got = true;
 	return MB_OK;
 }
 
 int
-mb_store_unlock(struct mb_store *st, const char *name, struct mb_diag *d)
+mb_sqlite_unlock(struct mb_store *st, const char *name, struct mb_diag *d)
 {
-	if (st->pg != NULL)
-		return mb_pg_unlock(st->pg, name, d);
+	(void)st;
+	(void)name;
+	(void)d;
 	return MB_OK;
 }

@@ -11,10 +11,12 @@
 #include "base/err.h"
 
 /*
- * A store handle is one connection to one backend (SQLite now, PostgreSQL
- * later): use it from one thread at a time; open one per thread. No SQL
- * and no backend type crosses this interface, so that both backends
- * implement exactly these calls.
+ * A store handle is one connection to one backend (SQLite or PostgreSQL):
+ * use it from one thread at a time; open one per thread. No SQL and no
+ * backend type crosses this interface, so that both backends implement
+ * exactly these calls (store_int.h: each fills a table of them, chosen
+ * at open). Tables beyond the core belong to domains, each with a header
+ * of its own (store/accounts.h; docs/store.md).
  *
  * Model: every accepted item version is kept verbatim, as the signed
  * envelope bytes it arrived as, and appended to the log with a local
@@ -254,73 +256,12 @@ int mb_store_registry_put(struct mb_store *st, int64_t version,
     const char *doc, size_t len, struct mb_diag *d);
 
 /* ------------------------------------------------------------------ */
-/* The node's accounts, credentials, item authors and item listing    */
-/* (the HTTP layer's needs: sqlite_accounts.c, sqlite_list.c).        */
+/* The node's accounts, credentials and item authors: a domain of its */
+/* own (store/accounts.h), included here for the code that has always */
+/* found them in this header. Then the item listing.                  */
 /* ------------------------------------------------------------------ */
 
-/* A newsroom account. role is one of admin, editor, journalist,
- * translator, member (the HTTP layer gives them meaning). */
-struct mb_user {
-	int64_t	id;
-	char	name[64];
-	char	role[16];
-	int64_t	created_ms;
-	bool	disabled;
-};
-
-/*
- * Adds a user; pwhash (an Argon2id string, may be NULL: no password
- * login) is stored as given. *id gets the new id (id may be NULL).
- * MB_ERR_EXISTS when the name is taken.
- */
-int mb_store_user_add(struct mb_store *st, const char *name,
-    const char *role, const char *pwhash, int64_t *id, struct mb_diag *d);
-
-/*
- * A user by name (id 0) or by id (name NULL). pwhash (may be NULL) gets
- * the stored hash, "" when none, truncated to n. MB_ERR_NOTFOUND.
- */
-int mb_store_user_get(struct mb_store *st, const char *name, int64_t id,
-    struct mb_user *out, char *pwhash, size_t n, struct mb_diag *d);
-
-/* Changes a user's role or password hash (NULL: leave as is). */
-int mb_store_user_update(struct mb_store *st, const char *name,
-    const char *role, const char *pwhash, struct mb_diag *d);
-
-/* Every user, by name. */
-int mb_store_user_list(struct mb_store *st,
-    int (*cb)(const struct mb_user *u, void *arg), void *arg,
-    struct mb_diag *d);
-
-/*
- * Credentials: API tokens ("token") and web sessions ("session"), kept
- * only as a 32-byte hash of the secret. csrf (sessions) may be NULL.
- * expires_ms 0: never.
- */
-#define MB_CRED_HASH_LEN 32
-int mb_store_cred_add(struct mb_store *st, const char *kind,
-    const uint8_t hash[MB_CRED_HASH_LEN], int64_t user_id, const char *csrf,
-    int64_t expires_ms, struct mb_diag *d);
-
-/*
- * The user a credential of that kind belongs to, if it has not expired
- * at now_ms and the user is not disabled; csrf (may be NULL, 65 bytes)
- * gets the session's CSRF token. MB_ERR_NOTFOUND otherwise.
- */
-int mb_store_cred_user(struct mb_store *st, const char *kind,
-    const uint8_t hash[MB_CRED_HASH_LEN], int64_t now_ms,
-    struct mb_user *out, char *csrf, struct mb_diag *d);
-
-/* Forgets a credential (logout); no error when it is not there. */
-int mb_store_cred_delete(struct mb_store *st,
-    const uint8_t hash[MB_CRED_HASH_LEN], struct mb_diag *d);
-
-/* Who wrote an item here (set once, when it is created over the API). */
-int mb_store_author_set(struct mb_store *st, const char *uri,
-    int64_t user_id, struct mb_diag *d);
-/* MB_ERR_NOTFOUND when the item has no recorded author. */
-int mb_store_author_get(struct mb_store *st, const char *uri,
-    int64_t *user_id, struct mb_diag *d);
+#include "store/accounts.h"
 
 /* Audiences as bits, for mb_store_filter.audiences. */
 #define MB_AUD_PUBLIC	0x1
@@ -357,7 +298,7 @@ int mb_store_list(struct mb_store *st, const struct mb_store_filter *f,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
 
 /* ------------------------------------------------------------------ */
-/* Search and translations (sqlite_search.c; docs/search.md).         */
+/* Search and translations (*_search.c; docs/search.md).              */
 /* ------------------------------------------------------------------ */
 
 /*
@@ -466,7 +407,7 @@ int mb_store_translations(struct mb_store *st, const char *uri, bool all,
 
 
 /* ------------------------------------------------------------------ */
-/* Media blobs and the items that refer to them (sqlite_media.c;      */
+/* Media blobs and the items that refer to them (*_media.c;           */
 /* src/media, docs/media.md).                                         */
 /* ------------------------------------------------------------------ */
 
@@ -544,7 +485,7 @@ int mb_store_blob_wanted(struct mb_store *st, int64_t limit,
     void *arg, struct mb_diag *d);
 
 /* ------------------------------------------------------------------ */
-/* Several processes on one database (sqlite_shared.c, pg_shared.c;   */
+/* Several processes on one database (*_shared.c;                     */
 /* docs/store.md, "PostgreSQL").                                      */
 /* ------------------------------------------------------------------ */
 
