@@ -150,4 +150,43 @@ tb_exec(const char *sql)
 	}
 }
 
+/*
+ * The first column of sql's first row as an integer, read behind the
+ * store's back; -1 when there is no row or the query fails.
+ */
+static long long __attribute__((unused))
+tb_query_int(const char *sql)
+{
+	long long v = -1;
+
+	if (tb_db[0] != '\0') {
+		PGconn		*c = PQconnectdb(tb_loc);
+		PGresult	*r = PQexec(c, sql);
+
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 &&
+		    !PQgetisnull(r, 0, 0))
+			v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			fprintf(stderr, "pg: %s", PQresultErrorMessage(r));
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3		*db;
+		sqlite3_stmt	*s;
+
+		if (sqlite3_open(tb_path, &db) != SQLITE_OK)
+			return -1;
+		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW &&
+			    sqlite3_column_type(s, 0) != SQLITE_NULL)
+				v = sqlite3_column_int64(s, 0);
+			sqlite3_finalize(s);
+		} else {
+			fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(db));
+		}
+		sqlite3_close(db);
+	}
+	return v;
+}
+
 #endif
