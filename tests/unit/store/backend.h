@@ -189,4 +189,24 @@ tb_query_int(const char *sql)
 	return v;
 }
 
+/*
+ * How many of the function pointers in a table of calls, bytes from..to
+ * of it, are NULL (a call a backend forgot to fill: it would crash where
+ * it is called). Function pointers here all have one size and form.
+ */
+static int __attribute__((unused))
+tb_ops_missing(const void *ops, size_t from, size_t to)
+{
+	typedef void	(*fn)(void);
+	int		missing = 0;
+
+	for (size_t off = from; off + sizeof(fn) <= to; off += sizeof(fn)) {
+		fn f;
+
+		memcpy(&f, (const char *)ops + off, sizeof(f));
+		missing += f == NULL;
+	}
+	return missing;
+}
+
 #endif

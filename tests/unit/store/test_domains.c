@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/accounts_int.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -325,6 +326,31 @@ test_copy_takes_the_domains(void **state)
 	unlink(sql);
 }
 
+/* Every call of every table is filled (copy's are NULL by design). */
+static void
+test_tables_are_full(void **state)
+{
+	const struct mb_store_ops *core[] = { &mb_sqlite_ops, &mb_pg_ops };
+	const struct mb_store_accounts_ops *acc[] = { &mb_sqlite_accounts,
+	    &mb_pg_accounts };
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(tb_ops_missing(core[i],
+		    offsetof(struct mb_store_ops, accepts),
+		    offsetof(struct mb_store_ops, copy_rows)), 0);
+		assert_int_equal(tb_ops_missing(acc[i], 0,
+		    sizeof(struct mb_store_accounts_ops)), 0);
+	}
+	/* One side of a copy each: SQLite reads, PostgreSQL writes. */
+	assert_non_null(mb_sqlite_ops.copy_rows);
+	assert_null(mb_sqlite_ops.copy_begin);
+	assert_null(mb_pg_ops.copy_rows);
+	assert_int_equal(tb_ops_missing(&mb_pg_ops,
+	    offsetof(struct mb_store_ops, copy_begin),
+	    sizeof(struct mb_store_ops)), 0);
+}
+
 int
 main(void)
 {
@@ -347,6 +373,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_takes_the_domains,
 		    setup, teardown),
+		cmocka_unit_test(test_tables_are_full),
 	};
 
 	tb_require();
