@@ -370,24 +370,113 @@ mb_proof_verify_text(const char *buf, size_t len, const uint8_t *pk,
     const char *purpose, json_t **out, enum mb_verdict *why,
     struct mb_diag *d)
 {
-	json_error_t	 e;
-	json_t		*doc;
-	int		 rc;
+	json_t	*doc;
+	int	 rc;
 
-	if (len > MB_PROOF_DOC_MAX)
-		return refuse(why, MB_VERDICT_MALFORMED, d, MB_ERR_TOOBIG,
-		    "the document is larger than 4 MiB");
-	if ((doc = mb_json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e)) ==
-	    NULL) {
-		if (why != NULL)
-			*why = MB_VERDICT_MALFORMED;
-		return mb_diag_set(d, MB_ERR_INVAL, "not JSON: %s (line %d)",
-		    e.text, e.line);
-	}
+	if ((rc = mb_signed__parse(buf, len, MB_PROOF_DOC_MAX, &doc, why,
+	    d)) != MB_OK)
+		return rc;
 	rc = mb_proof_verify(doc, pk, purpose, NULL, why, d);
 	if (rc == MB_OK && out != NULL)
 		*out = doc;
 	else
 		json_decref(doc);
 	return rc;
+}
+
+/* What the other files of signed/ share (signed_int.h). */
+
+int
+mb_signed__parse(const char *buf, size_t len, size_t max, json_t **out,
+    enum mb_verdict *why, struct mb_diag *d)
+{
+	json_error_t	 e;
+	json_t		*doc;
+
+	if (len > max)
+		return refuse(why, MB_VERDICT_MALFORMED, d, MB_ERR_TOOBIG,
+		    "larger than %zu bytes", max);
+	if ((doc = mb_json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e)) ==
+	    NULL)
+		return refuse(why, MB_VERDICT_MALFORMED, d, MB_ERR_INVAL,
+		    "not JSON: %s (line %d)", e.text, e.line);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return refuse(why, MB_VERDICT_MALFORMED, d, MB_ERR_INVAL,
+		    "not a JSON object");
+	}
+	*out = doc;
+	return MB_OK;
+}
+
+int
+mb_signed__set_str(json_t *o, const char *name, const char *v,
+    struct mb_diag *d)
+{
+	json_t *s;
+
+	if (v == NULL)
+		return MB_OK;
+	if ((s = json_string(v)) == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: not valid UTF-8",
+		    name);
+	if (json_object_set_new(o, name, s) != 0)
+		return MB_ERR_NOMEM;
+	return MB_OK;
+}
+
+int
+mb_signed__set_time(json_t *o, const char *name, int64_t ms)
+{
+	char t[MB_TIME_RFC3339_LEN];
+
+	mb_time_format(ms - ms % 1000, t);
+	return json_object_set_new(o, name, json_string(t)) == 0 ? MB_OK :
+	    MB_ERR_NOMEM;
+}
+
+const char *
+mb_signed__str(const json_t *o, const char *name)
+{
+	return json_string_value(json_object_get(o, name));
+}
+
+int
+mb_signed__has(const json_t *v, const char *s)
+{
+	const json_t	*e;
+	size_t		 i;
+
+	if (json_is_string(v))
+		return strcmp(json_string_value(v), s) == 0;
+	json_array_foreach(v, i, e)
+		if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
+			return 1;
+	return 0;
+}
+
+int
+mb_signed__check_validity(const json_t *doc, int64_t now_ms,
+    const char *what, enum mb_verdict *why, struct mb_diag *d)
+{
+	const char	*from = mb_signed__str(doc, "validFrom");
+	const char	*until = mb_signed__str(doc, "validUntil");
+	int64_t		 from_ms, until_ms;
+
+	if (now_ms == 0)
+		now_ms = mb_time_now_ms();
+	if (from == NULL || mb_time_parse(from, &from_ms) != MB_OK)
+		return refuse(why, MB_VERDICT_MALFORMED, d, MB_ERR_INVAL,
+		    "%s: validFrom is missing or not a date-time", what);
+	if (json_object_get(doc, "validUntil") != NULL &&
+	    (until == NULL || mb_time_parse(until, &until_ms) != MB_OK))
+		return refuse(why, MB_VERDICT_MALFORMED, d, MB_ERR_INVAL,
+		    "%s: validUntil is not a date-time", what);
+	if (now_ms < from_ms)
+		return refuse(why, MB_VERDICT_NOT_YET_VALID, d, MB_ERR_PERM,
+		    "%s is not valid before %s", what, from);
+	if (until != NULL && now_ms > until_ms)
+		return refuse(why, MB_VERDICT_EXPIRED, d, MB_ERR_PERM,
+		    "%s expired at %s", what, until);
+	return MB_OK;
 }

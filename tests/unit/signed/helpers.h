@@ -18,7 +18,7 @@
  * A key from a 32-byte seed, through the key file the node reads (the
  * item module has no other door for a known seed, and that is right).
  */
-static struct mb_key *
+static inline struct mb_key *
 key_from_seed(const uint8_t seed[32])
 {
 	char		 dir[] = "/tmp/mb-signed-test-XXXXXX", path[128];
@@ -47,7 +47,7 @@ key_from_seed(const uint8_t seed[32])
 }
 
 /* A key from a seed of one repeated byte. */
-static struct mb_key *
+static inline struct mb_key *
 key_of_byte(uint8_t b)
 {
 	uint8_t seed[32];
@@ -57,7 +57,7 @@ key_of_byte(uint8_t b)
 }
 
 /* Reads bytes from hex text; returns how many. */
-static size_t
+static inline size_t
 unhex(const char *hex, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
