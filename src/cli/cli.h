@@ -42,5 +42,7 @@ extern const struct mb_cli_cmd mb_cmd_token;
 extern const struct mb_cli_cmd mb_cmd_demo;
 extern const struct mb_cli_cmd mb_cmd_gc;
 extern const struct mb_cli_cmd mb_cmd_migrate;
+extern const struct mb_cli_cmd mb_cmd_ticket;
+extern const struct mb_cli_cmd mb_cmd_credential;
 
 #endif

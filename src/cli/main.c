@@ -23,6 +23,8 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_demo,
 	&mb_cmd_gc,
 	&mb_cmd_migrate,
+	&mb_cmd_ticket,
+	&mb_cmd_credential,
 	NULL
 };
 
