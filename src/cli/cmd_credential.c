@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* mediabridge credential: verify an Open Badges credential offline; issue credentials and status lists. */
+/* mediabridge credential: verify a certificate offline; issue them. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +33,8 @@ const struct mb_cli_cmd mb_cmd_credential = {
 	"against KEY (the issuing center's key as `mediabridge key DIR`\n"
 	"prints it, or a did:key), its validity period (now, or --at an RFC\n"
 	"3339 time), and with --status the issuer's signed Bitstring Status\n"
-	"List: whether it was revoked. It prints what the credential says, one\n"
-	"`field: value` a line, and exits 0 if it holds, 1 if not, saying why\n"
+	"List: whether it was revoked. It prints what the credential says,\n"
+	"one `field: value` a line, and exits 0 if it holds, 1 if not, saying why\n"
 	"(a refused credential's fields are what it claims, not facts).\n"
 	"--name checks the learner's name against the credential's.\n\n"
 	"issue signs a credential with the center in DIR and prints it (the\n"
@@ -143,7 +143,8 @@ verify(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		return mb_cli_usage(&mb_cmd_credential, "give exactly one FILE");
+		return mb_cli_usage(&mb_cmd_credential,
+		    "give exactly one FILE");
 	if (key == NULL)
 		return mb_cli_usage(&mb_cmd_credential,
 		    "--key (the issuing center's public key) is required");
@@ -345,7 +346,8 @@ status(int argc, char **argv)
 			rev[nrev++] = v;
 			break;
 		case 'l':
-			if (parse_u64(optarg, &o.length) != 0 || o.length == 0) {
+			if (parse_u64(optarg, &o.length) != 0 ||
+			    o.length == 0) {
 				free(rev);
 				return mb_cli_usage(&mb_cmd_credential,
 				    "--length: a number");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* mediabridge ticket: check a ticket offline; issue tickets, revocation lists and QR codes. */
+/* mediabridge ticket: check a ticket offline; issue tickets and lists. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,8 @@ const struct mb_cli_cmd mb_cmd_ticket = {
 	"usage: mediabridge ticket verify --key KEY PAYLOAD [--revoked FILE]\n"
 	"                                 [--name NAME] [--at TIME]\n"
 	"       mediabridge ticket issue DIR --event URI --registration ID\n"
-	"                                --name NAME --until TIME [--from TIME]\n"
+	"                                --name NAME --until TIME\n"
+	"                                [--from TIME]\n"
 	"                                [--svg FILE] [--png FILE]\n"
 	"       mediabridge ticket revoked DIR --event URI [ID...] [-o FILE]\n"
 	"       mediabridge ticket qr PAYLOAD [--svg FILE] [--png FILE]\n"
@@ -31,8 +32,8 @@ const struct mb_cli_cmd mb_cmd_ticket = {
 	"verify checks a ticket (the text of its QR code, MBT1:...; - reads\n"
 	"it from standard input) with the issuing center's public key, the\n"
 	"form `mediabridge key DIR` prints, and no network: the signature,\n"
-	"the validity (now, or --at an RFC 3339 time) and, with --revoked, the\n"
-	"center's revocation list for the event. It prints what the ticket\n"
+	"the validity (now, or --at an RFC 3339 time) and, with --revoked,\n"
+	"the center's revocation list for the event. It prints what the ticket\n"
 	"says, one `field: value` a line, and exits 0 if it admits, 1 if not,\n"
 	"saying why (forged or altered, not yet valid, expired, revoked); the\n"
 	"fields of a refused ticket are what it claims, not facts.\n"
@@ -161,7 +162,8 @@ verify(int argc, char **argv)
 	mb_revoked_free(rl);
 	if (rc != MB_OK) {
 		/* Say whose ticket it claims to be, when it could be read. */
-		if (why != MB_VERDICT_MALFORMED && why != MB_VERDICT_UNSUPPORTED)
+		if (why != MB_VERDICT_MALFORMED &&
+		    why != MB_VERDICT_UNSUPPORTED)
 			print_ticket(&t, mb_verdict_str(why));
 		else
 			printf("status: %s\n", mb_verdict_str(why));
@@ -171,8 +173,8 @@ verify(int argc, char **argv)
 	if (name != NULL) {
 		if (!mb_ticket_holder_is(&t, name)) {
 			printf("name: does not match\n");
-			mb_diag_set(&d, MB_ERR_PERM, "the name given is not the "
-			    "ticket holder's");
+			mb_diag_set(&d, MB_ERR_PERM, "the name given is not "
+			    "the ticket holder's");
 			return mb_cli_fail("ticket verify", &d, MB_ERR_PERM);
 		}
 		printf("name: matches\n");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Open Badges 3.0 credentials: issued with an eddsa-jcs-2022 proof, verified offline. */
+/* Open Badges 3.0 credentials: issued, signed, verified offline. */
 #include "signed/credential.h"
 
 #include <ctype.h>

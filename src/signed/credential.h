@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Open Badges 3.0 credentials and Bitstring Status Lists, signed eddsa-jcs-2022, checked offline. */
+/* Open Badges 3.0 credentials and Bitstring Status Lists. */
 #ifndef MB_SIGNED_CREDENTIAL_H
 #define MB_SIGNED_CREDENTIAL_H
 
@@ -51,10 +51,10 @@ struct mb_badge {
 
 	/* The achievement: the course, or attending the event. */
 	const char	*achievement_id;	  /* a URI; required */
-	const char	*achievement_type;	  /* e.g. "CertificateOfCompletion" */
+	const char	*achievement_type;	  /* "CertificateOfCompletion"... */
 	const char	*achievement_name;	  /* required */
 	const char	*achievement_description; /* required */
-	const char	*criteria_narrative;	  /* one of these two required */
+	const char	*criteria_narrative;	  /* one of the two required */
 	const char	*criteria_id;
 	const char	*language;		  /* BCP 47: inLanguage */
 
@@ -149,7 +149,7 @@ bool mb_credential_names(const json_t *doc, const char *name);
 #define MB_STATUS_LIST_MAX (8u * 1024 * 1024 * 8)
 
 struct mb_status_list_opts {
-	const char	*id;		/* the URL it is published at; required */
+	const char	*id;		/* its URL; required */
 	const char	*issuer_id;	/* NULL: the key's did:key */
 	const char	*issuer_name;	/* NULL: issuer is a bare id */
 	int64_t		 valid_from_ms;	/* 0: now */

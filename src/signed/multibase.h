@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Text forms of bytes that signed artefacts use: base58-btc, base64url, did:key. */
+/* Text forms of keys and signatures: base58-btc, base64url, did:key. */
 #ifndef MB_SIGNED_MULTIBASE_H
 #define MB_SIGNED_MULTIBASE_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Data Integrity proofs, eddsa-jcs-2022: Ed25519 over the SHA-256 of RFC 8785 JSON. */
+/* Data Integrity proofs, eddsa-jcs-2022: Ed25519 over hashes of JCS. */
 #include "signed/proof.h"
 
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Signed JSON documents: W3C Data Integrity proofs with the eddsa-jcs-2022 cryptosuite. */
+/* Signed JSON documents: W3C Data Integrity proofs, eddsa-jcs-2022. */
 #ifndef MB_SIGNED_PROOF_H
 #define MB_SIGNED_PROOF_H
 

@@ -188,7 +188,7 @@ mb_qr_png(const char *payload, unsigned scale, struct mb_buf *out,
 	memcpy(ihdr + 4, ihdr, 4);	/* square */
 	ihdr[8] = 1;			/* bit depth */
 	ihdr[9] = 0;			/* greyscale */
-	ihdr[10] = ihdr[11] = ihdr[12] = 0; /* deflate, filter 0, no interlace */
+	ihdr[10] = ihdr[11] = ihdr[12] = 0; /* deflate, filter 0, plain */
 	if ((rc = mb_buf_append(out, sig, sizeof(sig))) != MB_OK ||
 	    (rc = png_chunk(out, "IHDR", ihdr, sizeof(ihdr))) != MB_OK ||
 	    (rc = png_chunk(out, "IDAT", z, zlen)) != MB_OK ||

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Revocation lists of tickets: an event's withdrawn registrations, signed and compact. */
+/* Revocation lists of tickets: an event's withdrawn registrations. */
 #include "signed/ticket.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Bitstring Status Lists: a signed, GZIP-compressed bitstring of revoked credentials. */
+/* Bitstring Status Lists: a signed, GZIP'd bitstring of revocations. */
 #include "signed/credential.h"
 
 #include <stdio.h>
@@ -143,8 +143,8 @@ mb_status_list_issue(const struct mb_status_list_opts *o,
 		return MB_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++) {
 		if (revoked[i] >= length) {
-			rc = mb_diag_set(d, MB_ERR_INVAL, "index %llu is beyond "
-			    "the list (%llu entries)",
+			rc = mb_diag_set(d, MB_ERR_INVAL, "index %llu is "
+			    "beyond the list (%llu entries)",
 			    (unsigned long long)revoked[i],
 			    (unsigned long long)length);
 			goto fail;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Event tickets: a compact body signed by the center, the holder's name as a keyed hash. */
+/* Event tickets: a compact body signed by the center, a hashed name. */
 #include "signed/ticket.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Event tickets small enough for a QR code, and revocation lists, checked with no network. */
+/* Event tickets that fit a QR code, and their revocation lists. */
 #ifndef MB_SIGNED_TICKET_H
 #define MB_SIGNED_TICKET_H
 
@@ -18,8 +18,9 @@
  * body and the issuing center's Ed25519 signature of it. docs/signed.md
  * gives the byte layout. With a center id of 5 letters and minted (ULID)
  * event and registration ids it is 177 characters (185 when the event
- * is another center's): a QR code of version 9 or 10 at level M. The holder's name is not in it, only a keyed
- * hash that the door checks against an identity document.
+ * is another center's): a QR code of version 9 or 10 at level M. The
+ * holder's name is not in it, only a keyed hash that the door checks
+ * against an identity document.
  */
 #define MB_TICKET_PREFIX "MBT1:"
 #define MB_TICKET_NAME_HASH_LEN 16
@@ -28,7 +29,7 @@
 
 struct mb_ticket {
 	char	issuer[MB_CENTER_MAX + 1];	/* the center that signs it */
-	char	event[MB_URI_MAX];		/* urn:mediabridge:<c>:<local> */
+	char	event[MB_URI_MAX];		/* urn:mediabridge:c:local */
 	char	registration[MB_LOCAL_MAX + 1];	/* a local id at the issuer */
 	int64_t	valid_from_ms;		/* to the second, 1970 to 2106 */
 	int64_t	valid_until_ms;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzz target: a credential or status list as a verifier reads it (form, proof, time, status). */
+/* Fuzz target: a credential or a status list as a verifier reads it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzz target: a ticket as a scanner reads it (form, then signature, time, holder). */
+/* Fuzz target: a ticket as a scanner reads it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,7 +19,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t			sk[crypto_sign_SECRETKEYBYTES], seed[32];
-	char			center[MB_CENTER_MAX + 1], local[MB_LOCAL_MAX + 1];
+	char			center[MB_CENTER_MAX + 1];
+	char			local[MB_LOCAL_MAX + 1];
 	struct mb_ticket	t, v;
 	enum mb_verdict		why;
 	int			rc;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for signed/credential: Open Badges credentials and Bitstring Status Lists, issued, verified, tampered with. */
+/* Unit tests for signed/credential: credentials and status lists. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for signed/proof and signed/multibase: the W3C eddsa-jcs-2022 vector, byte for byte, and every way a proof can fail. */
+/* Unit tests for signed/proof and signed/multibase: the W3C vector. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for signed/qr: the SVG's form and the PNG's bytes (tests/integration/test_signed.py reads both with zbarimg). */
+/* Unit tests for signed/qr (test_ticket.py reads both with zbarimg). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
