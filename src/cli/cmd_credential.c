@@ -76,11 +76,40 @@ parse_key(const char *s, uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d)
 	return mb_pubkey_parse(s, pk, d);
 }
 
+/*
+ * A credential comes from anyone: its text may hold control characters
+ * that a terminal would obey. They are shown as \xNN, here and in the
+ * reasons (which quote the document's values).
+ */
+static void
+put_safe(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+static void
+scrub(struct mb_diag *d)
+{
+	for (char *p = d->msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 static void
 line(const char *field, const char *value)
 {
-	if (value != NULL)
-		printf("%s: %s\n", field, value);
+	if (value == NULL)
+		return;
+	printf("%s: ", field);
+	put_safe(stdout, value);
+	putchar('\n');
 }
 
 static void
@@ -101,10 +130,12 @@ print_facts(const struct mb_credential_facts *f, const char *status,
 	line("valid-until", f->valid_until);
 	line("verification-method", f->verification_method);
 	line("created", f->created);
-	if (f->status_list != NULL)
-		printf("status-list: %s #%lld (%s)\n", f->status_list,
-		    (long long)f->status_index, checked_status ? "checked" :
-		    "not checked: give --status");
+	if (f->status_list != NULL) {
+		fputs("status-list: ", stdout);
+		put_safe(stdout, f->status_list);
+		printf(" #%lld (%s)\n", (long long)f->status_index,
+		    checked_status ? "checked" : "not checked: give --status");
+	}
 }
 
 static int
@@ -158,6 +189,7 @@ verify(int argc, char **argv)
 		    (rc = mb_status_list_load(text, len, pk, now, &sl, &why,
 		    &d)) != MB_OK) {
 			free(text);
+			scrub(&d);
 			mb_diag_prefix(&d, "%s", stfile);
 			return mb_cli_fail("credential verify: --status", &d,
 			    rc);
@@ -187,6 +219,7 @@ verify(int argc, char **argv)
 	json_decref(doc);
 	mb_status_list_free(sl);
 	if (rc != MB_OK) {
+		scrub(&d);
 		mb_diag_prefix(&d, "%s", argv[optind]);
 		return mb_cli_fail("credential verify", &d, rc);
 	}

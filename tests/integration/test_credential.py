@@ -108,6 +108,8 @@ def test_credential_independently_verified(w):
     r = verify_cli(path, key, "--name", name)
     check("status: valid" in r[1], "CLI verdict", r[1])
     check("subject-name: matches" in r[1], "name check", r[1])
+    # A control character the document holds is shown, not obeyed.
+    check("\x07" not in r[1] and "\\x07" in r[1], "escaped", r[1])
 
     # Every string the credential holds, changed in turn: both refuse.
     def leaves(v, path=()):
