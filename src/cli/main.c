@@ -25,6 +25,8 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_migrate,
 	&mb_cmd_ticket,
 	&mb_cmd_credential,
+	&mb_cmd_engine,
+	&mb_cmd_translate_text,
 	NULL
 };
 
@@ -72,7 +74,7 @@ overview(FILE *f)
 	    "public site and feeds, and a relay that exchanges signed items.\n\n"
 	    "commands:\n", f);
 	for (int i = 0; commands[i]; i++)
-		fprintf(f, "  %-10s %s\n", commands[i]->name,
+		fprintf(f, "  %-14s %s\n", commands[i]->name,
 		    commands[i]->summary);
 	fputs("\n`mediabridge COMMAND --help` tells more.\n"
 	    "Exit status: 0 ok, 1 failure, 2 usage error.\n", f);
