@@ -273,6 +273,8 @@ key_read(const char *path, char **out, struct mb_diag *d)
 	size_t	 len = 0;
 	int	 rc;
 
+	if (sodium_init() < 0)
+		return mb_diag_set(d, MB_ERR_NOMEM, "libsodium: cannot start");
 	if ((rc = mb_fs_read(path, KEY_MAX, &buf, &len, d)) != MB_OK)
 		return rc;
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||

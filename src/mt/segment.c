@@ -35,6 +35,8 @@ struct tag {
 struct hold {
 	size_t	 off, len;	/* original HTML (code, translate="no") */
 	char	*repl;		/* or a glossary term's replacement text */
+	bool	 glue_l;	/* a digit before it: sent with a space */
+	bool	 glue_r;	/* a digit after it: sent with a space */
 };
 
 struct seg {
@@ -65,7 +67,8 @@ struct mb_mt__doc {
 	size_t		 ntags, captags;
 	struct hold	*holds;
 	size_t		 nholds, capholds;
-	char		 pfx[8];	/* placeholders: PFX_NN */
+	long		 base;		/* placeholders: base + n ... */
+	int		 width;		/* ... written in width digits */
 };
 
 #define GROW(arr, n, cap) do {						\
@@ -158,7 +161,8 @@ add_hold(struct mb_mt__doc *doc, size_t off, size_t len, char *repl)
 		doc->holds = p;
 		doc->capholds = nc;
 	}
-	doc->holds[doc->nholds++] = (struct hold){ off, len, repl };
+	doc->holds[doc->nholds++] = (struct hold){ off, len, repl, false,
+	    false };
 	return MB_OK;
 }
 
@@ -420,31 +424,96 @@ parse_plain(struct builder *b)
 	return rc;
 }
 
-/* A placeholder prefix that no text of the document holds. */
-static void
-choose_prefix(struct mb_mt__doc *doc)
+/* Whether some text of doc holds a run of exactly w digits in
+ * [lo, lo + n): a number a placeholder would be mistaken for. */
+static bool
+digits_taken(const struct mb_mt__doc *doc, int w, long lo, size_t n)
 {
-	static const char *const cand[] = { "MB", "MBX", "MBQ", "QZX", "XQZ",
-	    "ZQXJ", "JXQZV" };
+	for (size_t k = 0; k < doc->nsegs; k++)
+		for (size_t i = 0; i < doc->segs[k].n; i++) {
+			const struct item	*it = &doc->segs[k].items[i];
+			size_t			 j = 0;
 
-	for (size_t c = 0; c < sizeof(cand) / sizeof(cand[0]); c++) {
-		char	p[8];
-		size_t	pl;
-		bool	found = false;
+			while (it->kind == IT_TEXT && j < it->tlen) {
+				size_t	s = j;
+				long	v = 0;
 
-		pl = (size_t)snprintf(p, sizeof(p), "%s_", cand[c]);
-		for (size_t k = 0; k < doc->nsegs && !found; k++)
-			for (size_t i = 0; i < doc->segs[k].n && !found; i++) {
-				const struct item *it = &doc->segs[k].items[i];
-
-				for (size_t j = 0; it->kind == IT_TEXT &&
-				    j + pl <= it->tlen && !found; j++)
-					found = strncasecmp(it->text + j, p,
-					    pl) == 0;
+				while (j < it->tlen && it->text[j] >= '0' &&
+				    it->text[j] <= '9' && j - s < 10)
+					v = v * 10 + (it->text[j++] - '0');
+				if (j == s) {
+					j++;
+					continue;
+				}
+				while (j < it->tlen && it->text[j] >= '0' &&
+				    it->text[j] <= '9')
+					j++;
+				if (j - s == (size_t)w && v >= lo &&
+				    v < lo + (long)n)
+					return true;
 			}
-		snprintf(doc->pfx, sizeof(doc->pfx), "%s", cand[c]);
-		if (!found)
-			return;
+		}
+	return false;
+}
+
+/*
+ * Placeholders are numbers: engines copy a number where it stood and
+ * leave it alone (Apertium cuts "MB_1" in two, moves it, and capitalizes
+ * the next word after an unknown one; "9000" it keeps). The numbers are
+ * at least 4 digits (no engine writes 9000 as 9.000) and none of them
+ * occurs in the text.
+ */
+static void
+choose_base(struct mb_mt__doc *doc)
+{
+	long pow = 1000;
+
+	for (int w = 4; w <= 9; w++, pow *= 10) {
+		if ((long)doc->nholds > pow)
+			continue;
+		for (long d = 9; d >= 1; d--)
+			if (!digits_taken(doc, w, d * pow, doc->nholds)) {
+				doc->base = d * pow;
+				doc->width = w;
+				return;
+			}
+	}
+	doc->base = 9 * pow / 10;	/* unreachable in 1 MB */
+	doc->width = 9;
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * A placeholder next to a digit ("<kbd>y</kbd>8000") would run into it
+ * ("70018000"): such a one is sent with a space between, taken out again
+ * when the document is put back together.
+ */
+static void
+glue_holds(struct mb_mt__doc *doc)
+{
+	for (size_t k = 0; k < doc->nsegs; k++) {
+		const struct seg *s = &doc->segs[k];
+
+		for (size_t i = 0; i < s->n; i++) {
+			const struct item	*a = i > 0 ? &s->items[i - 1] :
+						    NULL;
+			const struct item	*b = i + 1 < s->n ?
+						    &s->items[i + 1] : NULL;
+			struct hold		*h;
+
+			if (s->items[i].kind != IT_HOLD)
+				continue;
+			h = &doc->holds[s->items[i].n];
+			h->glue_l = a != NULL && a->kind == IT_TEXT &&
+			    a->tlen > 0 && is_digit(a->text[a->tlen - 1]);
+			h->glue_r = b != NULL && b->kind == IT_TEXT &&
+			    b->tlen > 0 && is_digit(b->text[0]);
+		}
 	}
 }
 
@@ -477,7 +546,8 @@ mb_mt__doc_parse(const char *text, size_t len, bool plain,
 		mb_mt__doc_free(doc);
 		return rc;
 	}
-	choose_prefix(doc);
+	choose_base(doc);
+	glue_holds(doc);
 	*out = doc;
 	return MB_OK;
 }
@@ -619,27 +689,19 @@ mb_mt__doc_protect(struct mb_mt__doc *doc, const struct mb_mt_glossary *g,
 		}
 	}
 	free(m.v);
+	choose_base(doc);
+	glue_holds(doc);
 	return rc;
 }
 
 /* ---- engine form ----------------------------------------------------------- */
-
-static int
-width(const struct mb_mt__doc *doc)
-{
-	int w = 1;
-
-	for (size_t n = doc->nholds; n >= 10; n /= 10)
-		w++;
-	return w;
-}
 
 int
 mb_mt__doc_form(const struct mb_mt__doc *doc, size_t k, char **out)
 {
 	const struct seg	*s = &doc->segs[k];
 	struct mb_buf		 b = MB_BUF_INIT;
-	int			 rc = MB_OK, w = width(doc);
+	int			 rc = MB_OK;
 
 	for (size_t i = 0; i < s->n && rc == MB_OK; i++) {
 		const struct item *it = &s->items[i];
@@ -657,7 +719,10 @@ mb_mt__doc_form(const struct mb_mt__doc *doc, size_t k, char **out)
 			rc = mb_buf_printf(&b, "</%s>", it->name);
 			break;
 		case IT_HOLD:
-			rc = mb_buf_printf(&b, "%s_%0*d", doc->pfx, w, it->n);
+			rc = mb_buf_printf(&b, "%s%ld%s",
+			    doc->holds[it->n].glue_l ? " " : "",
+			    doc->base + it->n,
+			    doc->holds[it->n].glue_r ? " " : "");
 			break;
 		}
 	}
@@ -674,33 +739,34 @@ mb_mt__doc_form(const struct mb_mt__doc *doc, size_t k, char **out)
 /* ---- the engine's answers ---------------------------------------------------- */
 
 /*
- * The next placeholder in t[from..len): its offset (len when none), its
- * number and length. Engines may change its case, never its digits.
+ * The next placeholder in t[from..len): a run of exactly doc->width
+ * digits from doc->base on. Its offset (len when none), its number and
+ * its length.
  */
 static size_t
 find_hold(const struct mb_mt__doc *doc, const char *t, size_t len,
     size_t from, int *n, size_t *plen)
 {
-	size_t	pl = strlen(doc->pfx);
-	int	w = width(doc);
+	size_t i = from;
 
-	for (size_t i = from; i + pl + 1 + (size_t)w <= len; i++) {
-		int	v = 0, j;
+	while (i < len) {
+		size_t	s = i;
+		long	v = 0;
 
-		if (strncasecmp(t + i, doc->pfx, pl) != 0 || t[i + pl] != '_')
+		while (i < len && t[i] >= '0' && t[i] <= '9' && i - s < 10)
+			v = v * 10 + (t[i++] - '0');
+		if (i == s) {
+			i++;
 			continue;
-		for (j = 0; j < w; j++) {
-			char c = t[i + pl + 1 + (size_t)j];
-
-			if (c < '0' || c > '9')
-				break;
-			v = v * 10 + (c - '0');
 		}
-		if (j < w)
-			continue;
-		*n = v;
-		*plen = pl + 1 + (size_t)w;
-		return i;
+		while (i < len && t[i] >= '0' && t[i] <= '9')
+			i++;
+		if (i - s == (size_t)doc->width && v >= doc->base &&
+		    v < doc->base + (long)doc->nholds) {
+			*n = (int)(v - doc->base);
+			*plen = i - s;
+			return s;
+		}
 	}
 	return len;
 }
@@ -756,7 +822,7 @@ check_text(struct checker *c, const char *t, size_t len, struct mb_diag *d)
 {
 	struct mb_buf	dec = MB_BUF_INIT;
 	size_t		at = 0, pos, plen, idx;
-	int		n, rc, w = width(c->doc);
+	int		n, rc;
 
 	if ((rc = mb_mt__decode_text(t, len, true, false, &dec)) != MB_OK)
 		goto done;
@@ -764,15 +830,14 @@ check_text(struct checker *c, const char *t, size_t len, struct mb_diag *d)
 	    &n, &plen)) < dec.len) {
 		if (find_item(c->s, IT_HOLD, n, &idx) == NULL) {
 			rc = mb_diag_set(d, MB_ERR_CORRUPT, "it answered a "
-			    "placeholder (%s_%0*d) it was not sent",
-			    c->doc->pfx, w, n);
+			    "placeholder (%ld) it was not sent",
+			    c->doc->base + n);
 			goto done;
 		}
 		c->seen[idx]++;
 		if ((rc = mb_mt__escape(&c->out, dec.data + at, pos - at)) ==
 		    MB_OK)
-			rc = mb_buf_printf(&c->out, "%s_%0*d", c->doc->pfx, w,
-			    n);
+			rc = mb_buf_printf(&c->out, "%ld", c->doc->base + n);
 		at = pos + plen;
 	}
 	if (rc == MB_OK && dec.len > at)
@@ -846,9 +911,9 @@ check_end(struct checker *c, struct mb_diag *d)
 			    "tag <%s> (number %d)", it->name, it->n);
 		if (it->kind == IT_HOLD && c->seen[i] != 1)
 			return mb_diag_set(d, MB_ERR_CORRUPT, "it %s the "
-			    "placeholder %s_%0*d (a protected term or code)",
+			    "placeholder %ld (a protected term or code)",
 			    c->seen[i] == 0 ? "dropped" : "repeated",
-			    c->doc->pfx, width(c->doc), it->n);
+			    c->doc->base + it->n);
 		/* Closing tags are counted on the first of each name. */
 		if (it->kind == IT_CLOSE && first_close(s, it->name) == i &&
 		    c->closes[i] != closes_of(s, it->name))
@@ -933,14 +998,20 @@ render_text(const struct mb_mt__doc *doc, struct mb_buf *b, const char *t,
 	rc = mb_mt__decode_text(t, len, true, false, &dec);
 	while (rc == MB_OK && (pos = find_hold(doc, dec.data, dec.len, at, &n,
 	    &plen)) < dec.len) {
-		const struct hold *h = &doc->holds[n];
+		const struct hold	*h = &doc->holds[n];
+		size_t			 end = pos;
 
-		if ((rc = put_text(doc, b, dec.data + at, pos - at)) != MB_OK)
+		/* The space a glued placeholder was sent with goes. */
+		if (h->glue_l && end > at && dec.data[end - 1] == ' ')
+			end--;
+		if ((rc = put_text(doc, b, dec.data + at, end - at)) != MB_OK)
 			break;
 		rc = h->repl != NULL ? put_text(doc, b, h->repl,
 		    strlen(h->repl)) : mb_buf_append(b, doc->src + h->off,
 		    h->len);
 		at = pos + plen;
+		if (h->glue_r && at < dec.len && dec.data[at] == ' ')
+			at++;
 	}
 	if (rc == MB_OK && dec.len > at)
 		rc = put_text(doc, b, dec.data + at, dec.len - at);
