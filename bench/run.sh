@@ -28,7 +28,7 @@ export BUILD
 doc=${BENCH_DOC:-docs/benchmarks.md}
 limit=${BENCH_TIMEOUT:-600}
 
-ORDER="ingest http inn sync search pages media scale"
+ORDER="ingest http inn sync search pages media scale mt"
 
 # Sizes for `make bench` (about 15 minutes in all on 2 cores); each
 # script's own default is the full-size run.
@@ -40,6 +40,7 @@ default_args() {
 	inn) echo 20000 ;;
 	sync) echo 20000 ;;
 	pages) echo 20000 ;;
+	mt) echo 500 ;;
 	*) echo "" ;;
 	esac
 }

@@ -13,7 +13,7 @@ libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev
 libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
 libswscale-dev libpq-dev libqrencode-dev"
 test_pkgs="clang libclang-rt-14-dev python3 python3-jsonschema sqlite3 curl
-procps postgresql
+procps postgresql apertium-apy apertium-eng-spa apertium-fr-es apertium-es-pt
 libvips-tools ffmpeg libimage-exiftool-perl
 libxml2-utils python3-icalendar chromium nodejs npm fonts-noto-core
 zbar-tools python3-nacl"

@@ -28,7 +28,7 @@ const struct mb_cli_cmd mb_cmd_translate_text = {
 	"the pair (en to pt via es), and prints it. Tags, attributes, code\n"
 	"and translate=\"no\" come back as they were. --text: the input is\n"
 	"plain text. --json: prints {\"text\", \"translation\" (the provenance),\n"
-	"\"cacheKey\", \"segments\", \"requests\"}.\n"
+	"\"cacheKey\", \"segments\", \"requests\", \"ms\" (the time it took)}.\n"
 	"--glossary FILE: lines FROM<TAB>TO<TAB>TERM[<TAB>TRANSLATION]; TO may\n"
 	"be * (every language); no translation keeps the term as it is; #\n"
 	"starts a comment.\n",
@@ -114,9 +114,10 @@ print_json(const struct mb_mt_result *r)
 	json_t	*o, *prov = mb_mt_provenance(&r->route, r->at_ms);
 	char	*s;
 
-	o = json_pack("{s:s%, s:o, s:s, s:I, s:I}", "text", r->text, r->len,
-	    "translation", prov, "cacheKey", r->cache_key, "segments",
-	    (json_int_t)r->segments, "requests", (json_int_t)r->requests);
+	o = json_pack("{s:s%, s:o, s:s, s:I, s:I, s:I}", "text", r->text,
+	    r->len, "translation", prov, "cacheKey", r->cache_key, "segments",
+	    (json_int_t)r->segments, "requests", (json_int_t)r->requests,
+	    "ms", (json_int_t)r->took_ms);
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
 		json_decref(o);
 		return MB_ERR_NOMEM;

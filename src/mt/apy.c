@@ -96,6 +96,36 @@ done:
 	return rc;
 }
 
+/*
+ * Apertium marks a word it could not generate with its analysis, "#\<prn\>",
+ * escaped for its stream format; in HTML mode the escapes come back as
+ * they are, and "<prn\>" would read as a tag. It is text (the plain-text
+ * mode gives "#<prn>"), so it is made text.
+ */
+static int
+unescape_marks(const char *t, char **out)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+	int		rc = MB_OK;
+
+	for (const char *p = t; *p != '\0' && rc == MB_OK; p++) {
+		if (p[0] == '\\' && (p[1] == '<' || p[1] == '>')) {
+			rc = mb_buf_puts(&b, p[1] == '<' ? "&lt;" : "&gt;");
+			p++;
+		} else {
+			rc = mb_buf_putc(&b, *p);
+		}
+	}
+	if (rc == MB_OK && b.data == NULL)
+		rc = mb_buf_puts(&b, "");
+	if (rc != MB_OK) {
+		mb_buf_free(&b);
+		return rc;
+	}
+	*out = mb_buf_steal(&b);
+	return MB_OK;
+}
+
 /* One request: q through the pair; *text the translated text (malloc'd). */
 static int
 apy_call(struct mb_mt__engine *e, const struct mb_mt_pair *p, const char *q,
@@ -130,8 +160,7 @@ apy_call(struct mb_mt__engine *e, const struct mb_mt_pair *p, const char *q,
 		rc = garbage(e, "no responseData.translatedText", &r, d);
 		goto done;
 	}
-	if ((*text = strdup(t)) == NULL)
-		rc = MB_ERR_NOMEM;
+	rc = unescape_marks(t, text);
 done:
 	json_decref(j);
 	mb_buf_free(&body);

@@ -223,6 +223,7 @@ struct mb_mt_result {
 	char			 cache_key[65];	/* see mb_mt_cache_key */
 	size_t			 segments;	/* segments sent to the engine */
 	size_t			 requests;	/* HTTP requests, both legs */
+	int64_t			 took_ms;	/* how long it took */
 };
 
 /*

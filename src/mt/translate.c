@@ -198,11 +198,12 @@ mb_mt_translate(struct mb_mt *mt, const struct mb_mt_request *rq,
 	out->at_ms = mb_time_now_ms();
 	out->segments = n;
 	out->requests = requests;
+	out->took_ms = mb_time_mono_ms() - t0;
 	mb_mt_cache_key(rq->text, rq->len, rq->plain, &r, rq->glossary,
 	    out->cache_key);
 	log_debug("mt: engine=%s pair=%s pivot=%s segments=%zu requests=%zu "
 	    "bytes=%zu ms=%lld", r.engine, r.pair, r.pivot[0] ? r.pivot : "-",
-	    n, requests, rq->len, (long long)(mb_time_mono_ms() - t0));
+	    n, requests, rq->len, (long long)out->took_ms);
 done:
 	free_all(forms, n);
 	mb_buf_free(&b);

@@ -254,6 +254,12 @@ def test_garbage_answers(w):
                          "text/html")
         if mode[0] == "wrong-json":
             return reply(h, 200, json.dumps({"responseData": {"x": 1}}))
+        if mode[0] == "genmark":
+            # Apertium's mark for a word it could not generate, escaped
+            # for its stream format: text, not a tag.
+            return reply(h, 200, json.dumps({"responseData": {
+                "translatedText": "Hola <a mb=\"0\">mundo</a> #\\<prn\\>."},
+                "responseStatus": 200}))
         if mode[0] == "mangle":
             # A translation that loses the link's closing tag.
             return reply(h, 200, json.dumps({"responseData": {
@@ -272,6 +278,10 @@ def test_garbage_answers(w):
         mode[0] = "wrong-json"
         _, out, err = translate(c, src, "en", "es", check_rc=1)
         check("no responseData.translatedText" in err, "wrong JSON", err)
+        mode[0] = "genmark"
+        _, out, err = translate(c, src, "en", "es")
+        eq(out, "<p>Hola <a href=\"/x\">mundo</a> #&lt;prn&gt;.</p>",
+           "generation mark kept as text")
         mode[0] = "mangle"
         _, out, err = translate(c, src, "en", "es", check_rc=1)
         check("mangled" in err and "</a>" in err and out == "",
