@@ -20,18 +20,20 @@ static int run(int argc, char **argv);
 const struct mb_cli_cmd mb_cmd_translate_text = {
 	"translate-text", "translate HTML from stdin with the center's "
 	"engines",
-	"usage: mediabridge translate-text DIR --from L --to L [--engine NAME]\n"
-	"           [--glossary FILE] [--text] [--json] < FILE\n\n"
+	"usage: mediabridge translate-text DIR --from L --to L\n"
+	"           [--engine NAME] [--glossary FILE] [--text] [--json]\n"
+	"           < FILE\n"
+	"\n"
 	"Translates the HTML on standard input (at most 1 MB) from --from to\n"
 	"--to (BCP 47: en, es, pt-BR...) with the first engine of DIR's that\n"
 	"can (or --engine NAME), through a pivot language when no engine has\n"
 	"the pair (en to pt via es), and prints it. Tags, attributes, code\n"
 	"and translate=\"no\" come back as they were. --text: the input is\n"
-	"plain text. --json: prints {\"text\", \"translation\" (the provenance),\n"
-	"\"cacheKey\", \"segments\", \"requests\", \"ms\" (the time it took)}.\n"
-	"--glossary FILE: lines FROM<TAB>TO<TAB>TERM[<TAB>TRANSLATION]; TO may\n"
-	"be * (every language); no translation keeps the term as it is; #\n"
-	"starts a comment.\n",
+	"plain text. --json: prints {\"text\", \"translation\" (the\n"
+	"provenance), \"cacheKey\", \"segments\", \"requests\", \"ms\"}.\n"
+	"--glossary FILE: lines FROM<TAB>TO<TAB>TERM[<TAB>TRANSLATION]; TO\n"
+	"may be * (every language); no translation keeps the term as it is;\n"
+	"# starts a comment.\n",
 	run
 };
 
@@ -64,9 +66,9 @@ read_glossary(const char *path, struct mb_mt_glossary **out,
 				*p++ = '\0';
 		}
 		if (nf < 3) {
-			rc = mb_diag_set(d, MB_ERR_INVAL, "%s:%d: want FROM, TO, "
-			    "TERM and maybe a TRANSLATION, separated by tabs",
-			    path, lineno);
+			rc = mb_diag_set(d, MB_ERR_INVAL, "%s:%d: want FROM, "
+			    "TO, TERM and maybe a TRANSLATION, separated by "
+			    "tabs", path, lineno);
 			break;
 		}
 		if (n == cap) {
@@ -97,9 +99,9 @@ read_input(struct mb_buf *b, struct mb_diag *d)
 
 	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
 		if (b->len + n > MB_MT_INPUT_MAX)
-			return mb_diag_set(d, MB_ERR_TOOBIG, "the input is over "
-			    "1 MB (%u bytes); at most that is translated at "
-			    "once: split it", MB_MT_INPUT_MAX);
+			return mb_diag_set(d, MB_ERR_TOOBIG, "the input is "
+			    "over 1 MB (%u bytes); at most that is translated "
+			    "at once: split it", MB_MT_INPUT_MAX);
 		if (mb_buf_append(b, chunk, n) != MB_OK)
 			return MB_ERR_NOMEM;
 	}

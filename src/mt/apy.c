@@ -17,7 +17,7 @@ apy_error(struct mb_mt__engine *e, long status, const struct mb_buf *r,
     struct mb_diag *d)
 {
 	char		 ex[120];
-	json_t		*j = json_loadb(r->data ? r->data : "", r->len, 0, NULL);
+	json_t		*j = json_loadb(mb_buf_cstr(r), r->len, 0, NULL);
 	const char	*why = NULL;
 
 	if (j != NULL)

@@ -89,7 +89,7 @@ url_check(const char *url, struct mb_diag *d)
 	return MB_OK;
 }
 
-/* ---- engines.conf ---------------------------------------------------------- */
+/* ---- engines.conf -------------------------------------------------------- */
 
 struct confs {
 	struct mb_mt_engine_conf	*v;
@@ -120,6 +120,9 @@ on_conf(void *user, const char *section, const char *key, const char *value)
 	const char			*name;
 	int				 ok = -1;
 
+	/* inih reads on after an error: keep the first, with its line. */
+	if (cs->rc != MB_OK)
+		return 0;
 	if (strncmp(section, "engine ", 7) != 0) {
 		cs->rc = mb_diag_set(cs->d, MB_ERR_INVAL, "[%.40s]: unknown "
 		    "section (want [engine NAME])", section);
@@ -385,7 +388,7 @@ mb_mt_conf_remove(const char *dir, const char *name, struct mb_diag *d)
 	return rc;
 }
 
-/* ---- the handle ------------------------------------------------------------- */
+/* ---- the handle ---------------------------------------------------------- */
 
 static void
 engine_free(struct mb_mt__engine *e)
@@ -500,7 +503,7 @@ mb_mt_engine_at(const struct mb_mt *mt, size_t i)
 	return i < mt->n ? &mt->engines[i]->conf : NULL;
 }
 
-/* ---- requests ---------------------------------------------------------------- */
+/* ---- requests ------------------------------------------------------------ */
 
 static void
 nap_ms(int64_t ms)
@@ -600,7 +603,7 @@ mb_mt__excerpt(const char *s, size_t len, char *out, size_t n)
 	out[k] = '\0';
 }
 
-/* ---- pairs -------------------------------------------------------------------- */
+/* ---- pairs --------------------------------------------------------------- */
 
 static int
 pair_cmp(const void *a, const void *b)
@@ -716,7 +719,7 @@ mb_mt_probe_free(struct mb_mt_probe *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* ---- the queue ------------------------------------------------------------------ */
+/* ---- the queue ----------------------------------------------------------- */
 
 int
 mb_mt__slot_get(struct mb_mt__engine *e, struct mb_diag *d)

@@ -134,8 +134,9 @@ term_make(const struct mb_mt_term *in, size_t i, struct term *t,
 		len = strlen(in->translation);
 		if (len > TRANSLATION_MAX ||
 		    !mb_utf8_valid(in->translation, len)) {
-			rc = mb_diag_set(d, MB_ERR_INVAL, "the translation must "
-			    "be at most %d bytes of UTF-8", TRANSLATION_MAX);
+			rc = mb_diag_set(d, MB_ERR_INVAL, "the translation "
+			    "must be at most %d bytes of UTF-8",
+			    TRANSLATION_MAX);
 			goto bad;
 		}
 		if ((t->translation = nfc_dup(in->translation)) == NULL)

@@ -86,7 +86,8 @@ scan_attrs(const char *s, size_t len, size_t *pos, struct tok *t)
 				vl = i++ - vs;
 			} else {
 				vs = i;
-				while (i < len && !mb_mt__is_space(s[i]) && s[i] != '>')
+				while (i < len && !mb_mt__is_space(s[i]) &&
+				    s[i] != '>')
 					i++;
 				vl = i - vs;
 			}
@@ -112,9 +113,18 @@ scan_attrs(const char *s, size_t len, size_t *pos, struct tok *t)
 }
 
 void
-mb_mt__next_tok(const char *s, size_t len, size_t pos, struct tok *t)
+mb_mt__lex_init(struct lex *lx, const char *s, size_t len)
 {
-	size_t i = pos;
+	lx->s = s;
+	lx->len = len;
+	lx->tail = false;
+}
+
+void
+mb_mt__next_tok(struct lex *lx, size_t pos, struct tok *t)
+{
+	const char	*s = lx->s;
+	size_t		 len = lx->len, i = pos;
 
 	memset(t, 0, sizeof(*t));
 	t->mb = -1;
@@ -125,8 +135,8 @@ mb_mt__next_tok(const char *s, size_t len, size_t pos, struct tok *t)
 		return;
 	}
 	if (s[i] == '<' && i + 1 < len) {
-		if (is_alpha(s[i + 1]) ||
-		    (s[i + 1] == '/' && i + 2 < len && is_alpha(s[i + 2]))) {
+		if (!lx->tail && (is_alpha(s[i + 1]) ||
+		    (s[i + 1] == '/' && i + 2 < len && is_alpha(s[i + 2])))) {
 			bool	close = s[i + 1] == '/';
 			size_t	ns = i + (close ? 2 : 1), k = ns;
 
@@ -150,6 +160,8 @@ mb_mt__next_tok(const char *s, size_t len, size_t pos, struct tok *t)
 				t->end = k;
 				return;
 			}
+			/* It ran to the end: no tag from here on. */
+			lx->tail = true;
 			memset(t->name, 0, sizeof(t->name));
 			t->selfclose = t->noxlate = false;
 			t->mb = -1;
@@ -172,8 +184,9 @@ mb_mt__next_tok(const char *s, size_t len, size_t pos, struct tok *t)
 	for (i = pos + 1; i < len; i++) {
 		if (s[i] != '<' || i + 1 >= len)
 			continue;
-		if (is_alpha(s[i + 1]) || s[i + 1] == '!' || s[i + 1] == '?' ||
-		    (s[i + 1] == '/' && i + 2 < len && is_alpha(s[i + 2])))
+		if (s[i + 1] == '!' || s[i + 1] == '?' || (!lx->tail &&
+		    (is_alpha(s[i + 1]) || (s[i + 1] == '/' && i + 2 < len &&
+		    is_alpha(s[i + 2])))))
 			break;
 	}
 	t->end = i;
@@ -212,11 +225,12 @@ const char *const mb_mt__all_void_names[] = { "area", "base", "br", "col",
 	"track", "wbr", NULL };
 
 size_t
-mb_mt__element_end(const char *s, size_t len, const struct tok *t)
+mb_mt__element_end(struct lex *lx, const struct tok *t)
 {
-	size_t		pos = t->end, nl = strlen(t->name);
-	int		depth = 1;
-	struct tok	u;
+	const char	*s = lx->s;
+	size_t		 len = lx->len, pos = t->end, nl = strlen(t->name);
+	int		 depth = 1;
+	struct tok	 u;
 
 	if (t->selfclose || t->name[0] == '\0' ||
 	    mb_mt__in_list(t->name, mb_mt__all_void_names))
@@ -232,7 +246,7 @@ mb_mt__element_end(const char *s, size_t len, const struct tok *t)
 		return len;
 	}
 	while (pos < len) {
-		mb_mt__next_tok(s, len, pos, &u);
+		mb_mt__next_tok(lx, pos, &u);
 		if (u.kind == T_OPEN && strcmp(u.name, t->name) == 0 &&
 		    !u.selfclose)
 			depth++;
@@ -241,13 +255,13 @@ mb_mt__element_end(const char *s, size_t len, const struct tok *t)
 			return u.end;
 		else if (u.kind == T_OPEN &&
 		    mb_mt__in_list(u.name, mb_mt__raw_names))
-			u.end = mb_mt__element_end(s, len, &u);
+			u.end = mb_mt__element_end(lx, &u);
 		pos = u.end;
 	}
 	return len;
 }
 
-/* ---- text ----------------------------------------------------------------- */
+/* ---- text ---------------------------------------------------------------- */
 
 int
 mb_mt__put_cp(struct mb_buf *b, uint32_t cp)

@@ -17,19 +17,32 @@ struct tok {
 	size_t		off, end;	/* the token's bytes */
 	char		name[16];	/* lower case; "" when too long */
 	bool		selfclose;	/* <x ... /> */
-	bool		noxlate;	/* translate="no" or class notranslate */
+	bool		noxlate;	/* translate="no", class notranslate */
 	long		mb;		/* the mb="N" attribute, or -1 */
 };
 
 /*
- * The token at pos in s[0..len). A '<' that does not start complete
- * markup is text, as a browser reads it. Bounded: no recursion, each
- * byte looked at a bounded number of times.
+ * Reading one text from its start. Once a tag runs to the end of the text
+ * without its '>' (an open quote, say), every later "<x" is text: looking
+ * for the end of each again would make "<a <a <a ... x=\"" quadratic.
+ * Both sides of a translation are read the same way, so they agree.
  */
-void mb_mt__next_tok(const char *s, size_t len, size_t pos, struct tok *t);
+struct lex {
+	const char	*s;
+	size_t		 len;
+	bool		 tail;	/* no tag from here on */
+};
+
+void mb_mt__lex_init(struct lex *lx, const char *s, size_t len);
+
+/*
+ * The token at pos. A '<' that does not start complete markup is text, as
+ * a browser reads it. No recursion; linear in the text read.
+ */
+void mb_mt__next_tok(struct lex *lx, size_t pos, struct tok *t);
 
 /* Where the element opened by t ends (after its closing tag, or len). */
-size_t mb_mt__element_end(const char *s, size_t len, const struct tok *t);
+size_t mb_mt__element_end(struct lex *lx, const struct tok *t);
 
 bool mb_mt__in_list(const char *name, const char *const *list);
 bool mb_mt__is_space(char c);

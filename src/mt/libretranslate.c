@@ -16,7 +16,7 @@ lt_error(struct mb_mt__engine *e, long status, const struct mb_buf *r,
     struct mb_diag *d)
 {
 	char		 ex[120];
-	json_t		*j = json_loadb(r->data ? r->data : "", r->len, 0, NULL);
+	json_t		*j = json_loadb(mb_buf_cstr(r), r->len, 0, NULL);
 	const char	*why = json_string_value(json_object_get(j, "error"));
 
 	mb_mt__excerpt(why != NULL ? why : mb_buf_cstr(r), why != NULL ?

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Machine translation: a center's engines behind one interface, markup that
- * survives, glossaries, pivots, cache keys and provenance (docs/translation.md). */
+ * survives, glossaries, pivots, cache keys, provenance (docs/translation.md).
+ */
 #ifndef MB_MT_MT_H
 #define MB_MT_MT_H
 
@@ -58,13 +59,13 @@ int mb_mt_kind_parse(const char *s, enum mb_mt_kind *out, struct mb_diag *d);
 struct mb_mt_engine_conf {
 	char		name[MB_MT_NAME_MAX + 1];
 	enum mb_mt_kind	kind;
-	char		url[MB_MT_URL_MAX];	/* http(s)://host[:port][/path] */
+	char		url[MB_MT_URL_MAX];	/* http(s)://host[:port]/... */
 	char		key_file[256];	/* API key, relative to DIR; "" none */
 	int		timeout_s;	/* one request (30) */
-	int		retries;	/* after refused connections, 429, 5xx (2) */
+	int		retries;	/* after refusals, 429, 5xx (2) */
 	int		concurrency;	/* translations in flight (2) */
-	int		queue;		/* translations waiting for a slot (16) */
-	int		max_chars;	/* bytes of segments per request (20000) */
+	int		queue;		/* translations that may wait (16) */
+	int		max_chars;	/* bytes per request (20000) */
 	char		version[MB_MT_VERSION_MAX]; /* recorded; "" derived */
 };
 
@@ -221,7 +222,7 @@ struct mb_mt_result {
 	struct mb_mt_route	 route;
 	int64_t			 at_ms;		/* when it was made */
 	char			 cache_key[65];	/* see mb_mt_cache_key */
-	size_t			 segments;	/* segments sent to the engine */
+	size_t			 segments;	/* segments sent */
 	size_t			 requests;	/* HTTP requests, both legs */
 	int64_t			 took_ms;	/* how long it took */
 };

@@ -67,7 +67,7 @@ struct mb_mt {
 int mb_mt__add(struct mb_mt *mt, const struct mb_mt_engine_conf *c,
     const struct mb_mt__backend *be, void *user, struct mb_diag *d);
 
-/* ---- HTTP, through one function (transport.c, the only libcurl user) ---- */
+/* ---- HTTP, through one function (transport.c, the only libcurl user) ----- */
 
 enum mb_mt__net {
 	MB_MT__NET_OK = 0,	/* an HTTP answer came (any status) */
@@ -128,7 +128,7 @@ int mb_mt__urlencode(struct mb_buf *b, const char *s, size_t len);
 /* A short, printable excerpt of an engine's answer for a diagnostic. */
 void mb_mt__excerpt(const char *s, size_t len, char *out, size_t n);
 
-/* ---- the segmented document (html.c) ---------------------------------- */
+/* ---- the segmented document (html.c) ------------------------------------- */
 
 struct mb_mt__doc;
 
@@ -176,7 +176,7 @@ uint32_t mb_mt__entity(const char *name, size_t len);
 /* Appends the UTF-8 form of code point cp. */
 int mb_mt__put_cp(struct mb_buf *b, uint32_t cp);
 
-/* ---- glossary internals (glossary.c) ---------------------------------- */
+/* ---- glossary internals (glossary.c) ------------------------------------- */
 
 /* A language tag's primary subtag, lower case ("pt-BR" -> "pt"). */
 void mb_mt__primary(const char *tag, char out[MB_MT_TAG_MAX + 1]);

@@ -1,75 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* A document cut into segments for an engine: one per block element, inline
- * tags numbered and bare, untranslatable spans as placeholders; the engine's
- * answers checked, then put back together with the original tags. */
+ * tags numbered and bare, untranslatable spans and glossary terms as
+ * placeholders (answer.c checks what comes back and reassembles). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/utf8.h"
+#include "mt/doc.h"
 #include "mt/html.h"
 #include "mt/mt_int.h"
-
-enum item_kind { IT_TEXT, IT_OPEN, IT_CLOSE, IT_VOID, IT_HOLD };
-
-/* One piece of a segment. */
-struct item {
-	enum item_kind	kind;
-	char		*text;		/* IT_TEXT: decoded, NFC; owned */
-	size_t		 tlen;
-	size_t		 roff, rend;	/* IT_TEXT: its source bytes */
-	int		 n;		/* tag or placeholder number */
-	char		 name[16];	/* tags: the name the engine sees */
-};
-
-/* An inline tag of the document (or a comment inside a segment). */
-struct tag {
-	size_t	off, len;	/* the original open tag, as written */
-	size_t	coff, clen;	/* its original closing tag; clen 0: none */
-	char	name[16];	/* the name the engine sees */
-	bool	isvoid;
-};
-
-/* What a placeholder stands for. */
-struct hold {
-	size_t	 off, len;	/* original HTML (code, translate="no") */
-	char	*repl;		/* or a glossary term's replacement text */
-	bool	 glue_l;	/* a digit before it: sent with a space */
-	bool	 glue_r;	/* a digit after it: sent with a space */
-};
-
-struct seg {
-	struct item	*items;
-	size_t		 n, cap;
-	size_t		 start;		/* where it starts in the source */
-	size_t		 lead_off, lead_len;	/* white space kept as is */
-	size_t		 trail_off, trail_len;
-	int		 tag_lo, tag_hi;	/* its tags' numbers */
-	bool		 nested;	/* its inline tags nest properly */
-};
-
-struct part {
-	bool	seg;
-	size_t	off, len;	/* verbatim source bytes */
-	size_t	k;		/* or a segment */
-};
-
-struct mb_mt__doc {
-	const char	*src;
-	size_t		 len;
-	bool		 plain;
-	struct part	*parts;
-	size_t		 nparts, capparts;
-	struct seg	*segs;
-	size_t		 nsegs, capsegs;
-	struct tag	*tags;
-	size_t		 ntags, captags;
-	struct hold	*holds;
-	size_t		 nholds, capholds;
-	long		 base;		/* placeholders: base + n ... */
-	int		 width;		/* ... written in width digits */
-};
 
 #define GROW(arr, n, cap) do {						\
 	if ((n) == (cap)) {						\
@@ -167,8 +108,6 @@ add_hold(struct mb_mt__doc *doc, size_t off, size_t len, char *repl)
 }
 
 /* ---- parsing ------------------------------------------------------------- */
-
-#define STACK_MAX 64
 
 struct builder {
 	struct mb_mt__doc	*doc;
@@ -339,12 +278,14 @@ parse_html(struct builder *b)
 {
 	struct mb_mt__doc	*doc = b->doc;
 	size_t			 pos = 0, end;
+	struct lex		 lx;
 	struct tok		 t;
 	bool			 taken;
 	int			 rc = MB_OK;
 
+	mb_mt__lex_init(&lx, doc->src, doc->len);
 	while (rc == MB_OK && pos < doc->len) {
-		mb_mt__next_tok(doc->src, doc->len, pos, &t);
+		mb_mt__next_tok(&lx, pos, &t);
 		pos = t.end;
 		switch (t.kind) {
 		case T_TEXT:
@@ -363,20 +304,20 @@ parse_html(struct builder *b)
 			    !mb_mt__in_list(t.name, mb_mt__inline_names) &&
 			    !mb_mt__in_list(t.name, mb_mt__hold_names))) {
 				rc = seg_end(b, t.off);
-				pos = mb_mt__element_end(doc->src, doc->len, &t);
+				pos = mb_mt__element_end(&lx, &t);
 			} else if (t.noxlate ||
 			    mb_mt__in_list(t.name, mb_mt__hold_names)) {
 				struct item it = { .kind = IT_HOLD };
 
-				end = mb_mt__element_end(doc->src, doc->len, &t);
+				end = mb_mt__element_end(&lx, &t);
 				seg_start(b, t.off);
 				it.n = (int)doc->nholds;
 				if ((rc = add_hold(doc, t.off, end - t.off,
 				    NULL)) == MB_OK)
 					rc = add_item(&b->cur, &it);
 				pos = end;
-			} else if (mb_mt__in_list(t.name, mb_mt__inline_names) &&
-			    b->sp < STACK_MAX) {
+			} else if (b->sp < STACK_MAX &&
+			    mb_mt__in_list(t.name, mb_mt__inline_names)) {
 				rc = add_inline(b, &t, t.name, t.selfclose ||
 				    mb_mt__in_list(t.name, mb_mt__void_names));
 			} else {
@@ -489,9 +430,9 @@ is_digit(char c)
 }
 
 /*
- * A placeholder next to a digit ("<kbd>y</kbd>8000") would run into it
- * ("70018000"): such a one is sent with a space between, taken out again
- * when the document is put back together.
+ * A placeholder next to a digit ("<kbd>y</kbd>8000") or to another one
+ * would run into it ("70018000"): such a one is sent with a space
+ * between, taken out again when the document is put back together.
  */
 static void
 glue_holds(struct mb_mt__doc *doc)
@@ -511,8 +452,10 @@ glue_holds(struct mb_mt__doc *doc)
 			h = &doc->holds[s->items[i].n];
 			h->glue_l = a != NULL && a->kind == IT_TEXT &&
 			    a->tlen > 0 && is_digit(a->text[a->tlen - 1]);
-			h->glue_r = b != NULL && b->kind == IT_TEXT &&
-			    b->tlen > 0 && is_digit(b->text[0]);
+			/* Two placeholders in a row would be one number. */
+			h->glue_r = b != NULL && (b->kind == IT_HOLD ||
+			    (b->kind == IT_TEXT && b->tlen > 0 &&
+			    is_digit(b->text[0])));
 		}
 	}
 }
@@ -558,7 +501,7 @@ mb_mt__doc_count(const struct mb_mt__doc *doc)
 	return doc->nsegs;
 }
 
-/* ---- the glossary's placeholders ------------------------------------------ */
+/* ---- the glossary's placeholders ----------------------------------------- */
 
 struct match {
 	size_t	off, len;
@@ -594,69 +537,116 @@ on_match(size_t off, size_t mlen, size_t term, const char *repl, void *arg)
 	return MB_OK;
 }
 
-/*
- * Replaces the matches in text item i of s with placeholders; *used is
- * the number of items that now stand where item i stood.
- */
+/* Appends an item to a segment being rebuilt; its text is owned. */
 static int
-protect_item(struct mb_mt__doc *doc, struct seg *s, size_t i,
-    struct matches *m, size_t *used)
+push_item(struct item **v, size_t *n, size_t *cap, const struct item *it)
 {
-	struct item	*nv, *it;
-	size_t		 nn = s->n - 1 + 2 * m->n + 1, k = 0, at = 0;
-	char		*text;
+	if (*n == *cap) {
+		size_t	nc = *cap ? *cap * 2 : 16;
+		void	*p = realloc(*v, nc * sizeof(**v));
 
-	if ((nv = calloc(nn, sizeof(*nv))) == NULL)
-		return MB_ERR_NOMEM;
-	memcpy(nv, s->items, i * sizeof(*nv));
-	k = i;
-	it = &s->items[i];
-	text = it->text;
+		if (p == NULL)
+			return MB_ERR_NOMEM;
+		*v = p;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = *it;
+	return MB_OK;
+}
+
+/* Text item it, cut at the matches m into text and placeholders. */
+static int
+split_item(struct mb_mt__doc *doc, const struct item *it, struct matches *m,
+    struct item **v, size_t *n, size_t *cap)
+{
+	size_t	at = 0;
+
 	for (size_t j = 0; j < m->n; j++) {
 		struct match	*x = &m->v[j];
+		struct item	 t = { .kind = IT_TEXT };
+		struct item	 h = { .kind = IT_HOLD, .n = (int)doc->nholds };
 		char		*repl = x->repl;
 
 		/* A kept term stands for itself. */
-		if (repl == NULL && (repl = strndup(text + x->off, x->len)) ==
-		    NULL)
-			goto nomem;
+		if (repl == NULL && (repl = strndup(it->text + x->off,
+		    x->len)) == NULL)
+			return MB_ERR_NOMEM;
 		x->repl = NULL;
-		if (x->off > at) {
-			nv[k] = (struct item){ .kind = IT_TEXT };
-			if ((nv[k].text = strndup(text + at, x->off - at)) ==
-			    NULL) {
-				free(repl);
-				goto nomem;
-			}
-			nv[k].tlen = x->off - at;
-			k++;
-		}
-		nv[k] = (struct item){ .kind = IT_HOLD, .n = (int)doc->nholds };
 		if (add_hold(doc, 0, 0, repl) != MB_OK)
-			goto nomem;
-		k++;
+			return MB_ERR_NOMEM;
+		if (x->off > at) {
+			if ((t.text = strndup(it->text + at, x->off - at)) ==
+			    NULL)
+				return MB_ERR_NOMEM;
+			t.tlen = x->off - at;
+			if (push_item(v, n, cap, &t) != MB_OK) {
+				free(t.text);
+				return MB_ERR_NOMEM;
+			}
+		}
+		if (push_item(v, n, cap, &h) != MB_OK)
+			return MB_ERR_NOMEM;
 		at = x->off + x->len;
 	}
 	if (at < it->tlen) {
-		nv[k] = (struct item){ .kind = IT_TEXT };
-		if ((nv[k].text = strndup(text + at, it->tlen - at)) == NULL)
-			goto nomem;
-		nv[k].tlen = it->tlen - at;
-		k++;
+		struct item t = { .kind = IT_TEXT, .tlen = it->tlen - at };
+
+		if ((t.text = strndup(it->text + at, it->tlen - at)) == NULL)
+			return MB_ERR_NOMEM;
+		if (push_item(v, n, cap, &t) != MB_OK) {
+			free(t.text);
+			return MB_ERR_NOMEM;
+		}
 	}
-	*used = k - i;
-	memcpy(nv + k, s->items + i + 1, (s->n - i - 1) * sizeof(*nv));
-	k += s->n - i - 1;
-	free(text);
-	free(s->items);
-	s->items = nv;
-	s->n = s->cap = k;
 	return MB_OK;
-nomem:
-	for (size_t j = i; j < k; j++)
-		free(nv[j].text);
-	free(nv);
-	return MB_ERR_NOMEM;
+}
+
+/* Segment s again, its glossary terms as placeholders; in one pass. */
+static int
+protect_seg(struct mb_mt__doc *doc, struct seg *s,
+    const struct mb_mt_glossary *g, const char *from, const char *to,
+    struct matches *m, struct mb_diag *d)
+{
+	struct item	*v = NULL;
+	size_t		 n = 0, cap = 0;
+	bool		 any = false;
+	int		 rc = MB_OK;
+
+	for (size_t i = 0; i < s->n && rc == MB_OK; i++) {
+		struct item	*it = &s->items[i];
+		struct item	 c = *it;
+
+		m->n = 0;
+		if (it->kind == IT_TEXT)
+			rc = mb_mt_glossary_match(g, from, to, it->text,
+			    it->tlen, on_match, m, d);
+		if (rc == MB_OK && m->n > 0) {
+			any = true;
+			rc = split_item(doc, it, m, &v, &n, &cap);
+		} else if (rc == MB_OK) {
+			/* A copy: s stays whole until the end. */
+			if (c.text != NULL && (c.text = strdup(c.text)) == NULL)
+				rc = MB_ERR_NOMEM;
+			else if ((rc = push_item(&v, &n, &cap, &c)) != MB_OK)
+				free(c.text);
+		}
+		for (size_t j = 0; j < m->n; j++)
+			free(m->v[j].repl);
+		m->n = 0;
+	}
+	if (rc == MB_OK && any) {
+		for (size_t i = 0; i < s->n; i++)
+			free(s->items[i].text);
+		free(s->items);
+		s->items = v;
+		s->n = n;
+		s->cap = cap;
+		return MB_OK;
+	}
+	for (size_t j = 0; j < n; j++)
+		free(v[j].text);
+	free(v);
+	return rc;
 }
 
 int
@@ -668,33 +658,15 @@ mb_mt__doc_protect(struct mb_mt__doc *doc, const struct mb_mt_glossary *g,
 
 	if (g == NULL || mb_mt_glossary_size(g) == 0)
 		return MB_OK;
-	for (size_t k = 0; k < doc->nsegs && rc == MB_OK; k++) {
-		struct seg *s = &doc->segs[k];
-
-		for (size_t i = 0; i < s->n && rc == MB_OK; i++) {
-			size_t used = 1;
-
-			if (s->items[i].kind != IT_TEXT)
-				continue;
-			m.n = 0;
-			rc = mb_mt_glossary_match(g, from, to, s->items[i].text,
-			    s->items[i].tlen, on_match, &m, d);
-			if (rc == MB_OK && m.n > 0)
-				rc = protect_item(doc, s, i, &m, &used);
-			/* The pieces between matches were looked at. */
-			i += used - 1;
-			for (size_t j = 0; j < m.n; j++)
-				free(m.v[j].repl);
-			m.n = 0;
-		}
-	}
+	for (size_t k = 0; k < doc->nsegs && rc == MB_OK; k++)
+		rc = protect_seg(doc, &doc->segs[k], g, from, to, &m, d);
 	free(m.v);
 	choose_base(doc);
 	glue_holds(doc);
 	return rc;
 }
 
-/* ---- engine form ----------------------------------------------------------- */
+/* ---- engine form --------------------------------------------------------- */
 
 int
 mb_mt__doc_form(const struct mb_mt__doc *doc, size_t k, char **out)
@@ -736,380 +708,3 @@ mb_mt__doc_form(const struct mb_mt__doc *doc, size_t k, char **out)
 	return MB_OK;
 }
 
-/* ---- the engine's answers ---------------------------------------------------- */
-
-/*
- * The next placeholder in t[from..len): a run of exactly doc->width
- * digits from doc->base on. Its offset (len when none), its number and
- * its length.
- */
-static size_t
-find_hold(const struct mb_mt__doc *doc, const char *t, size_t len,
-    size_t from, int *n, size_t *plen)
-{
-	size_t i = from;
-
-	while (i < len) {
-		size_t	s = i;
-		long	v = 0;
-
-		while (i < len && t[i] >= '0' && t[i] <= '9' && i - s < 10)
-			v = v * 10 + (t[i++] - '0');
-		if (i == s) {
-			i++;
-			continue;
-		}
-		while (i < len && t[i] >= '0' && t[i] <= '9')
-			i++;
-		if (i - s == (size_t)doc->width && v >= doc->base &&
-		    v < doc->base + (long)doc->nholds) {
-			*n = (int)(v - doc->base);
-			*plen = i - s;
-			return s;
-		}
-	}
-	return len;
-}
-
-static const struct item *
-find_item(const struct seg *s, enum item_kind kind, int n, size_t *idx)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->items[i].n == n && (s->items[i].kind == kind ||
-		    (kind == IT_OPEN && s->items[i].kind == IT_VOID))) {
-			*idx = i;
-			return &s->items[i];
-		}
-	return NULL;
-}
-
-/* The index of the first closing tag named name in s (s->n if none). */
-static size_t
-first_close(const struct seg *s, const char *name)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->items[i].kind == IT_CLOSE &&
-		    strcmp(s->items[i].name, name) == 0)
-			return i;
-	return s->n;
-}
-
-/* How many closing tags named name segment s was sent with. */
-static int
-closes_of(const struct seg *s, const char *name)
-{
-	int c = 0;
-
-	for (size_t i = 0; i < s->n; i++)
-		c += s->items[i].kind == IT_CLOSE &&
-		    strcmp(s->items[i].name, name) == 0;
-	return c;
-}
-
-struct checker {
-	const struct mb_mt__doc	*doc;
-	const struct seg	*s;
-	int			*seen;		/* per item */
-	int			*closes;	/* per item: see check_end */
-	struct mb_buf		 out;
-	char			 stack[STACK_MAX][16];
-	int			 sp;
-	bool			 crossed;
-};
-
-static int
-check_text(struct checker *c, const char *t, size_t len, struct mb_diag *d)
-{
-	struct mb_buf	dec = MB_BUF_INIT;
-	size_t		at = 0, pos, plen, idx;
-	int		n, rc;
-
-	if ((rc = mb_mt__decode_text(t, len, true, false, &dec)) != MB_OK)
-		goto done;
-	while (rc == MB_OK && (pos = find_hold(c->doc, dec.data, dec.len, at,
-	    &n, &plen)) < dec.len) {
-		if (find_item(c->s, IT_HOLD, n, &idx) == NULL) {
-			rc = mb_diag_set(d, MB_ERR_CORRUPT, "it answered a "
-			    "placeholder (%ld) it was not sent",
-			    c->doc->base + n);
-			goto done;
-		}
-		c->seen[idx]++;
-		if ((rc = mb_mt__escape(&c->out, dec.data + at, pos - at)) ==
-		    MB_OK)
-			rc = mb_buf_printf(&c->out, "%ld", c->doc->base + n);
-		at = pos + plen;
-	}
-	if (rc == MB_OK && dec.len > at)
-		rc = mb_mt__escape(&c->out, dec.data + at, dec.len - at);
-done:
-	mb_buf_free(&dec);
-	return rc;
-}
-
-static int
-check_tag(struct checker *c, const struct tok *t, struct mb_diag *d)
-{
-	const struct item	*it;
-	size_t			 idx;
-
-	if (t->kind == T_COMMENT)
-		return mb_diag_set(d, MB_ERR_CORRUPT, "it added a comment");
-	if (t->kind == T_OPEN) {
-		if (t->mb < 0 || (it = find_item(c->s, IT_OPEN, (int)t->mb,
-		    &idx)) == NULL || strcmp(it->name, t->name) != 0)
-			return mb_diag_set(d, MB_ERR_CORRUPT, "it added a tag "
-			    "<%.16s> that was not sent", t->name);
-		if (c->seen[idx]++ > 0)
-			return mb_diag_set(d, MB_ERR_CORRUPT, "it repeated "
-			    "the tag <%s> (number %ld)", t->name, t->mb);
-		if (it->kind == IT_OPEN && !t->selfclose) {
-			if (c->sp == STACK_MAX)
-				return mb_diag_set(d, MB_ERR_CORRUPT, "tags "
-				    "nested too deep");
-			memcpy(c->stack[c->sp++], it->name, sizeof(it->name));
-		}
-		return mb_buf_printf(&c->out, "<%s mb=\"%ld\">", it->name,
-		    t->mb);
-	}
-	/* A closing tag: one of the segment's, else refused. */
-	if ((idx = first_close(c->s, t->name)) == c->s->n) {
-		/* "</br>" or "</wbr>" after a void tag is harmless. */
-		if (mb_mt__in_list(t->name, mb_mt__all_void_names))
-			return MB_OK;
-		return mb_diag_set(d, MB_ERR_CORRUPT, "it added a closing tag "
-		    "</%.16s>", t->name);
-	}
-	c->closes[idx]++;
-	if (c->sp > 0 && strcmp(c->stack[c->sp - 1], t->name) == 0) {
-		c->sp--;
-	} else {
-		c->crossed = true;
-		for (int i = c->sp - 1; i >= 0; i--)
-			if (strcmp(c->stack[i], t->name) == 0) {
-				memmove(c->stack[i], c->stack[i + 1],
-				    (size_t)(c->sp - i - 1) * sizeof(c->stack[0]));
-				c->sp--;
-				break;
-			}
-	}
-	return mb_buf_printf(&c->out, "</%s>", t->name);
-}
-
-/* What is missing or too much once the whole answer is read. */
-static int
-check_end(struct checker *c, struct mb_diag *d)
-{
-	const struct seg *s = c->s;
-
-	for (size_t i = 0; i < s->n; i++) {
-		const struct item *it = &s->items[i];
-
-		if ((it->kind == IT_OPEN || it->kind == IT_VOID) &&
-		    c->seen[i] == 0)
-			return mb_diag_set(d, MB_ERR_CORRUPT, "it dropped the "
-			    "tag <%s> (number %d)", it->name, it->n);
-		if (it->kind == IT_HOLD && c->seen[i] != 1)
-			return mb_diag_set(d, MB_ERR_CORRUPT, "it %s the "
-			    "placeholder %ld (a protected term or code)",
-			    c->seen[i] == 0 ? "dropped" : "repeated",
-			    c->doc->base + it->n);
-		/* Closing tags are counted on the first of each name. */
-		if (it->kind == IT_CLOSE && first_close(s, it->name) == i &&
-		    c->closes[i] != closes_of(s, it->name))
-			return mb_diag_set(d, MB_ERR_CORRUPT, "it answered "
-			    "%d </%s> for %d sent", c->closes[i], it->name,
-			    closes_of(s, it->name));
-	}
-	if (s->nested && c->crossed)
-		return mb_diag_set(d, MB_ERR_CORRUPT, "its tags cross (<b><i>"
-		    "</b></i>) where the text sent had them nested");
-	return MB_OK;
-}
-
-int
-mb_mt__doc_check(const struct mb_mt__doc *doc, size_t k, const char *answer,
-    char **out, struct mb_diag *d)
-{
-	struct checker	c;
-	size_t		alen = strlen(answer), sent = 0, pos = 0;
-	struct tok	t;
-	int		rc = MB_OK;
-	bool		blank = true;
-
-	memset(&c, 0, sizeof(c));
-	c.doc = doc;
-	c.s = &doc->segs[k];
-	for (size_t i = 0; i < c.s->n; i++)
-		sent += c.s->items[i].kind == IT_TEXT ? c.s->items[i].tlen : 16;
-	if (!mb_utf8_valid(answer, alen))
-		return mb_diag_set(d, MB_ERR_CORRUPT, "its answer is not "
-		    "valid UTF-8");
-	if (alen > 4 * sent + 1024)
-		return mb_diag_set(d, MB_ERR_CORRUPT, "it answered %zu bytes "
-		    "for about %zu sent", alen, sent);
-	for (size_t i = 0; i < alen && blank; i++)
-		blank = mb_mt__is_space(answer[i]);
-	if (blank)
-		return mb_diag_set(d, MB_ERR_CORRUPT, "it answered nothing "
-		    "for a segment of %zu bytes", sent);
-	if ((c.seen = calloc(2 * c.s->n + 1, sizeof(int))) == NULL)
-		return MB_ERR_NOMEM;
-	c.closes = c.seen + c.s->n;
-	while (rc == MB_OK && pos < alen) {
-		mb_mt__next_tok(answer, alen, pos, &t);
-		if (t.kind == T_TEXT)
-			rc = check_text(&c, answer + t.off, t.end - t.off, d);
-		else
-			rc = check_tag(&c, &t, d);
-		pos = t.end;
-	}
-	if (rc == MB_OK)
-		rc = check_end(&c, d);
-	if (rc == MB_OK && c.out.data == NULL)
-		rc = mb_buf_puts(&c.out, "");
-	free(c.seen);
-	if (rc != MB_OK) {
-		mb_buf_free(&c.out);
-		return rc;
-	}
-	*out = mb_buf_steal(&c.out);
-	return MB_OK;
-}
-
-/* ---- putting it together ------------------------------------------------------ */
-
-static int
-put_text(const struct mb_mt__doc *doc, struct mb_buf *b, const char *s,
-    size_t len)
-{
-	return doc->plain ? mb_buf_append(b, s, len) :
-	    mb_mt__escape(b, s, len);
-}
-
-static int
-render_text(const struct mb_mt__doc *doc, struct mb_buf *b, const char *t,
-    size_t len)
-{
-	struct mb_buf	dec = MB_BUF_INIT;
-	size_t		at = 0, pos, plen;
-	int		n, rc;
-
-	rc = mb_mt__decode_text(t, len, true, false, &dec);
-	while (rc == MB_OK && (pos = find_hold(doc, dec.data, dec.len, at, &n,
-	    &plen)) < dec.len) {
-		const struct hold	*h = &doc->holds[n];
-		size_t			 end = pos;
-
-		/* The space a glued placeholder was sent with goes. */
-		if (h->glue_l && end > at && dec.data[end - 1] == ' ')
-			end--;
-		if ((rc = put_text(doc, b, dec.data + at, end - at)) != MB_OK)
-			break;
-		rc = h->repl != NULL ? put_text(doc, b, h->repl,
-		    strlen(h->repl)) : mb_buf_append(b, doc->src + h->off,
-		    h->len);
-		at = pos + plen;
-		if (h->glue_r && at < dec.len && dec.data[at] == ' ')
-			at++;
-	}
-	if (rc == MB_OK && dec.len > at)
-		rc = put_text(doc, b, dec.data + at, dec.len - at);
-	mb_buf_free(&dec);
-	return rc;
-}
-
-/* An answer (checked, in normal form) with the original tags put back. */
-static int
-render(const struct mb_mt__doc *doc, const char *a, struct mb_buf *b)
-{
-	int		stack[STACK_MAX], sp = 0, rc = MB_OK;
-	size_t		alen = strlen(a), pos = 0;
-	struct tok	t;
-
-	while (rc == MB_OK && pos < alen) {
-		mb_mt__next_tok(a, alen, pos, &t);
-		pos = t.end;
-		if (t.kind == T_TEXT) {
-			rc = render_text(doc, b, a + t.off, t.end - t.off);
-		} else if (t.kind == T_OPEN && t.mb >= 0 &&
-		    (size_t)t.mb < doc->ntags) {
-			const struct tag *g = &doc->tags[t.mb];
-
-			rc = mb_buf_append(b, doc->src + g->off, g->len);
-			if (!g->isvoid && !t.selfclose && sp < STACK_MAX)
-				stack[sp++] = (int)t.mb;
-		} else if (t.kind == T_CLOSE) {
-			int i;
-
-			for (i = sp - 1; i >= 0; i--)
-				if (strcmp(doc->tags[stack[i]].name, t.name) == 0)
-					break;
-			if (i < 0) {
-				rc = mb_buf_printf(b, "</%s>", t.name);
-				continue;
-			}
-			if (doc->tags[stack[i]].clen > 0)
-				rc = mb_buf_append(b, doc->src +
-				    doc->tags[stack[i]].coff,
-				    doc->tags[stack[i]].clen);
-			else
-				rc = mb_buf_printf(b, "</%s>", t.name);
-			memmove(&stack[i], &stack[i + 1],
-			    (size_t)(sp - i - 1) * sizeof(stack[0]));
-			sp--;
-		}
-	}
-	return rc;
-}
-
-int
-mb_mt__doc_assemble(const struct mb_mt__doc *doc, char *const *answers,
-    struct mb_buf *out, struct mb_diag *d)
-{
-	int rc = MB_OK;
-
-	(void)d;
-	for (size_t i = 0; i < doc->nparts && rc == MB_OK; i++) {
-		const struct part	*p = &doc->parts[i];
-		const struct seg	*s;
-
-		if (!p->seg) {
-			rc = mb_buf_append(out, doc->src + p->off, p->len);
-			continue;
-		}
-		s = &doc->segs[p->k];
-		if ((rc = mb_buf_append(out, doc->src + s->lead_off,
-		    s->lead_len)) == MB_OK &&
-		    (rc = render(doc, answers[p->k], out)) == MB_OK)
-			rc = mb_buf_append(out, doc->src + s->trail_off,
-			    s->trail_len);
-	}
-	if (rc == MB_OK && out->data == NULL)
-		rc = mb_buf_puts(out, "");
-	return rc;
-}
-
-/* ---- the skeleton ------------------------------------------------------------- */
-
-int
-mb_mt_html_skeleton(const char *html, size_t len, struct mb_buf *out)
-{
-	size_t		pos = 0;
-	struct tok	t;
-	int		rc = MB_OK;
-
-	while (rc == MB_OK && pos < len) {
-		mb_mt__next_tok(html, len, pos, &t);
-		pos = t.end;
-		if (t.kind == T_TEXT || t.kind == T_EOF)
-			continue;
-		/* The content of script, style... is not HTML: all of it. */
-		if (t.kind == T_OPEN && mb_mt__in_list(t.name, mb_mt__raw_names))
-			pos = mb_mt__element_end(html, len, &t);
-		if ((rc = mb_buf_append(out, html + t.off, pos - t.off)) ==
-		    MB_OK)
-			rc = mb_buf_putc(out, '\n');
-	}
-	return rc;
-}

@@ -60,9 +60,9 @@ leg(struct mb_mt__engine *e, const struct mb_mt_pair *p,
 
 			if ((rc = mb_mt__doc_check(doc, k, ans[k], &ok, d)) !=
 			    MB_OK) {
-				mb_diag_prefix(d, "engine %s (%s to %s) mangled "
-				    "segment %zu of %zu, refusing to make a "
-				    "broken translation", e->conf.name,
+				mb_diag_prefix(d, "engine %s (%s to %s) "
+				    "mangled segment %zu of %zu, refusing to "
+				    "make a broken translation", e->conf.name,
 				    p->engine_from, p->engine_to, k + 1, n);
 				goto fail;
 			}

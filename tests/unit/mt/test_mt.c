@@ -21,7 +21,7 @@
 #include "mt/mt.h"
 #include "mt/mt_int.h"
 
-/* ---- fake engines ------------------------------------------------------ */
+/* ---- fake engines -------------------------------------------------------- */
 
 enum fake_mode {
 	F_IDENTITY, F_UPPER, F_SUFFIX, F_DROP_TAG, F_ADD_TAG, F_BAD_UTF8,
@@ -220,7 +220,7 @@ xlate(struct mb_mt *mt, const char *from, const char *to, const char *html,
 	return mb_mt_translate(mt, &rq, r, d);
 }
 
-/* ---- languages ------------------------------------------------------------ */
+/* ---- languages ----------------------------------------------------------- */
 
 static void
 test_lang(void **state)
@@ -258,7 +258,7 @@ test_lang(void **state)
 	assert_non_null(strstr(d.msg, "not a language tag"));
 }
 
-/* ---- segments ----------------------------------------------------------------- */
+/* ---- segments ------------------------------------------------------------ */
 
 /* Everything the segmenter must carry: blocks, inline tags with
  * attributes, a comment inside a sentence, code, pre, translate="no",
@@ -542,7 +542,7 @@ test_limits(void **state)
 	close_empty(mt);
 }
 
-/* ---- glossary ------------------------------------------------------------------- */
+/* ---- glossary ------------------------------------------------------------ */
 
 static const struct mb_mt_term terms[] = {
 	{ "en", NULL, "Moscow House", NULL },
@@ -656,7 +656,7 @@ test_glossary_translate(void **state)
 	close_empty(mt);
 }
 
-/* ---- routes and pivots ------------------------------------------------------------ */
+/* ---- routes and pivots --------------------------------------------------- */
 
 static void
 test_pivot(void **state)
@@ -748,7 +748,7 @@ test_one_engine_pivot(void **state)
 	close_empty(mt);
 }
 
-/* ---- the queue ------------------------------------------------------------------------ */
+/* ---- the queue ----------------------------------------------------------- */
 
 struct job {
 	struct mb_mt	*mt;
@@ -810,7 +810,7 @@ test_queue(void **state)
 	close_empty(mt);
 }
 
-/* ---- the cache key ------------------------------------------------------------------- */
+/* ---- the cache key ------------------------------------------------------- */
 
 static void
 test_cache_key(void **state)
@@ -852,7 +852,7 @@ test_cache_key(void **state)
 	assert_string_not_equal(k, k0);
 }
 
-/* ---- engines.conf and keys ----------------------------------------------------------- */
+/* ---- engines.conf and keys ----------------------------------------------- */
 
 static void
 test_conf(void **state)
