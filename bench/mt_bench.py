@@ -170,9 +170,10 @@ def run_pair(a, center, frm, to, apy_pair, src_file, n):
     t_line = time.monotonic() - t0
 
     # The direct engine at its best: the same lines as one HTML document
-    # in requests of the same size mediabridge sends (max_chars).
+    # in requests of the same size mediabridge sends (max_chars). It and
+    # mediabridge run in turn, a.runs times each, and the medians count:
+    # on a shared machine one run of either can take half as long again.
     doc = as_document(src)
-    t0 = time.monotonic()
     chunks, cur = [], ""
     for l in src:
         p = "<p>%s</p>\n" % html.escape(l, quote=False)
@@ -181,13 +182,18 @@ def run_pair(a, center, frm, to, apy_pair, src_file, n):
             cur = ""
         cur += p
     chunks.append(cur)
-    direct_doc = "".join(apy_direct(a.apy, apy_pair, c, "html")
-                         for c in chunks)
-    t_doc = time.monotonic() - t0
+    t_docs, t_mbs = [], []
+    for _ in range(a.runs):
+        t0 = time.monotonic()
+        direct_doc = "".join(apy_direct(a.apy, apy_pair, c, "html")
+                             for c in chunks)
+        t_docs.append(time.monotonic() - t0)
+        out, took = mb_translate(a.mediabridge, center, frm, to, doc)
+        t_mbs.append(took)
+    t_doc = statistics.median(t_docs)
+    t_mb = statistics.median(t_mbs)
     direct_doc_lines = [html.unescape(p) for p in
                         re.findall(r"<p>(.*?)</p>", direct_doc, re.S)]
-
-    out, t_mb = mb_translate(a.mediabridge, center, frm, to, doc)
     mine = from_document(out, n)
     r = {
         "pair": "%s→%s" % (frm, to), "words": w,
@@ -197,6 +203,7 @@ def run_pair(a, center, frm, to, apy_pair, src_file, n):
         "wps_mb": w / t_mb, "wps_line": w / t_line, "wps_doc": w / t_doc,
         "same": sum(1 for x, y in zip(mine, direct)
                     if x.strip() == y.strip()),
+        "t_docs": t_docs, "t_mbs": t_mbs,
     }
     r["chrf_ratio"] = r["chrf_mb"] / r["chrf_direct"]
     r["wps_ratio"] = r["wps_mb"] / max(r["wps_line"], r["wps_doc"])
@@ -210,6 +217,7 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--lines", type=int, default=500)
     ap.add_argument("--max-chars", type=int, default=20000)
+    ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     chrf_selfcheck()
 
@@ -237,9 +245,12 @@ def main():
               (r["pair"], r["chrf_mb"], r["chrf_direct"],
                r["chrf_direct_doc"], r["same"], a.lines))
         print("%s: words/s mediabridge %.0f, direct per line %.0f, direct "
-              "as documents of %d bytes %.0f (%d words)" %
+              "as documents of %d bytes %.0f (%d words; medians of %d, "
+              "in turn: direct %s s, mediabridge %s s)" %
               (r["pair"], r["wps_mb"], r["wps_line"], a.max_chars,
-               r["wps_doc"], r["words"]))
+               r["wps_doc"], r["words"], a.runs,
+               "/".join("%.1f" % t for t in r["t_docs"]),
+               "/".join("%.1f" % t for t in r["t_mbs"])))
 
     src = read_lines(a.corpus, "ntrex128.eng_Latn.txt", 200)
     item, nw = article(src[100:])
