@@ -13,6 +13,7 @@ import html
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -222,6 +223,13 @@ def main():
     chrf_selfcheck()
 
     work = tempfile.mkdtemp(prefix="mb-bench-mt-")
+    try:
+        run(a, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(a, work):
     center = os.path.join(work, "c")
     subprocess.run([a.mediabridge, "init", center, "--id", "bench",
                     "--name", "Bench", "--country", "EG", "--languages",
@@ -278,7 +286,6 @@ def main():
           " (targets >= 0.99, >= 0.80, < 2 s)" %
           ("/".join("%.3f" % r["chrf_ratio"] for r in rs),
            "/".join("%.2fx" % r["wps_ratio"] for r in rs), med))
-    subprocess.run(["rm", "-rf", work])
 
 
 if __name__ == "__main__":
