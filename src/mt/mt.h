@@ -26,8 +26,8 @@
  *   MB_ERR_AGAIN     the engine's queue is full (503 with Retry-After)
  *   MB_ERR_CORRUPT   the engine answered garbage or mangled the markup
  *                    (502): nothing is returned, never a broken draft
- * The diagnostic always names the engine and what went wrong; it never
- * holds the text being translated or an API key.
+ * The diagnostic names the engine and what went wrong; it never holds an
+ * API key or the text sent, at most a short excerpt of the engine's answer.
  */
 
 /* At most this many bytes of HTML are translated in one call. */
