@@ -7,7 +7,7 @@
 
 #include "center/center.h"
 #include "cli/cli.h"
-#include "http/accounts.h"
+#include "newsroom/accounts.h"
 
 static int run(int argc, char **argv);
 

@@ -31,7 +31,8 @@
 
 #include "center/center.h"
 #include "center/ingest.h"
-#include "http/accounts.h"
+#include "newsroom/accounts.h"
+#include "newsroom/items.h"
 #include "store/store.h"
 
 struct mb_req;
@@ -196,5 +197,32 @@ int mb_req_delegate(struct mb_req *r, const char *method, const char *path,
 
 /* Percent-encodes s for a URL path segment or query value. */
 int mb_http_urlencode(const char *s, struct mb_buf *out);
+
+/* ---- The newsroom service's edge (req_newsroom.c) ---- */
+
+/* Who is asking, for the service's rules. */
+void mb_req_actor(const struct mb_req *r, struct mb_actor *out);
+
+/* The service's environment for this request; false with 503 answered. */
+bool mb_req_newsroom_or_reply(struct mb_req *r, struct mb_newsroom_env *e);
+
+/*
+ * If-Match as a precondition: the ETags GET sent ("N", "N-gzip"), a
+ * list of them, "*", or a bare version. 0 parsed, 1 absent, -1
+ * malformed (mb_req_if_match answers 400 then).
+ */
+int mb_if_match_parse(const char *h, struct mb_nr_precond *pre);
+int mb_req_if_match(struct mb_req *r, struct mb_nr_precond *pre);
+
+/* Answers a failed service call: 412 with the current ETag, 409s, ... */
+void mb_resp_newsroom_fail(struct mb_req *r, int rc,
+    const struct mb_nr_saved *s, const struct mb_diag *d);
+
+/*
+ * Names the answer's representation (an item's version): the ETag
+ * becomes "tag", or "tag-gzip" when sent gzip-coded, so a client can
+ * echo it in If-Match.
+ */
+void mb_resp_etag_tag(struct mb_req *r, const char *tag);
 
 #endif

@@ -12,17 +12,6 @@
 #include "text/lang.h"
 #include "text/query.h"
 
-/* The audiences a role may read (docs/permissions.md, as api_items.c). */
-static unsigned
-audiences_of(enum mb_role role)
-{
-	if (role >= MB_ROLE_TRANSLATOR)
-		return MB_AUD_PUBLIC | MB_AUD_NETWORK | MB_AUD_INTERNAL;
-	if (role == MB_ROLE_MEMBER)
-		return MB_AUD_PUBLIC | MB_AUD_NETWORK;
-	return MB_AUD_PUBLIC;
-}
-
 struct hits {
 	json_t	*arr;
 	int	 err;
@@ -159,7 +148,7 @@ search(struct mb_req *r)
 	q.prefer_language = mb_req_query(r, "prefer");
 	q.now_ms = mb_time_now_ms();
 	q.all = mb_req_role(r) >= MB_ROLE_EDITOR;
-	q.audiences = audiences_of(mb_req_role(r));
+	q.audiences = mb_audiences_of(mb_req_role(r));
 	if ((st = mb_req_store_or_reply(r)) == NULL) {
 		mb_buf_free(&m);
 		return;
@@ -235,7 +224,7 @@ translations(struct mb_req *r)
 		return;
 	}
 	rc = mb_store_translations(st, uri, mb_req_role(r) >= MB_ROLE_EDITOR,
-	    audiences_of(mb_req_role(r)), mb_time_now_ms(), on_translation,
+	    mb_audiences_of(mb_req_role(r)), mb_time_now_ms(), on_translation,
 	    arr, &d);
 	if (rc != MB_OK) {
 		json_decref(arr);

@@ -33,7 +33,7 @@ struct cache_entry {
 	char			*key;
 	uint64_t		 gen;
 	int64_t			 expires_ms;	/* mono; 0: until gen moves */
-	char			 etag[24];
+	char			 etag[48];
 	size_t			 len;
 	struct MHD_Response	*resp;
 	struct MHD_Response	*not_modified;
@@ -119,6 +119,7 @@ struct mb_req {
 	bool			 priv;
 	int64_t			 ttl_ms;
 	const char		*cache_state;	/* "hit", "miss", "-" */
+	char			 etag_tag[32];	/* mb_resp_etag_tag(); "" none */
 
 	/* Long-polls. */
 	bool			 wait;
@@ -570,6 +571,12 @@ mb_resp_err(struct mb_req *r, int err, const struct mb_diag *d)
 	log_error("http: path=%s error: %s", r->path, mb_diag_msg(d, err));
 	mb_resp_error(r, 500, "internal", "internal error: %s",
 	    mb_strerror(err));
+}
+
+void
+mb_resp_etag_tag(struct mb_req *r, const char *tag)
+{
+	snprintf(r->etag_tag, sizeof(r->etag_tag), "%s", tag);
 }
 
 void
@@ -1173,7 +1180,7 @@ queue(struct mb_req *r)
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 ret;
-	char			 etag[24];
+	char			 etag[48] = "";
 	bool			 cacheable, nm = false;
 
 	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
@@ -1184,7 +1191,12 @@ queue(struct mb_req *r)
 	    strcmp(r->method, "POST") != 0 && !handler_etag(r) &&
 	    r->rfd < 0) {
 		/* A handler that names its bytes (media) set its own. */
-		make_etag(r->rbody ? r->rbody : "", r->rlen, etag);
+		if (r->etag_tag[0] != '\0')
+			/* Distinct per coding, as a strong tag must be. */
+			snprintf(etag, sizeof(etag), "\"%s%s\"", r->etag_tag,
+			    has_header(r, "Content-Encoding") ? "-gzip" : "");
+		else
+			make_etag(r->rbody ? r->rbody : "", r->rlen, etag);
 		mb_resp_header(r, "ETag", etag);
 		nm = etag_matches(mb_req_header(r, "If-None-Match"), etag);
 	}

@@ -33,6 +33,17 @@ static const struct mb_store_col user_col[] = {
 const struct mb_store_cols mb_store__user_cols =
     MB_COLS(struct mb_user, user_col);
 
+static const struct mb_store_col cred_col[] = {
+	MB_COL(MB_COL_BYTES, struct mb_cred, hash),
+	MB_COL(MB_COL_CHARS, struct mb_cred, kind),
+	MB_COL(MB_COL_INT, struct mb_cred, user_id),
+	MB_COL(MB_COL_CHARS, struct mb_cred, user),
+	MB_COL(MB_COL_INT, struct mb_cred, created_ms),
+	MB_COL(MB_COL_INT, struct mb_cred, expires_ms),
+};
+const struct mb_store_cols mb_store__cred_cols =
+    MB_COLS(struct mb_cred, cred_col);
+
 /* One table per backend, by the store's backend: one indirect call. */
 static const struct mb_store_accounts_ops *const impl[MB_STORE__BACKENDS] = {
 	[MB_STORE_SQLITE] = &mb_sqlite_accounts,
@@ -91,6 +102,28 @@ mb_store_cred_delete(struct mb_store *st,
     const uint8_t hash[MB_CRED_HASH_LEN], struct mb_diag *d)
 {
 	return OPS(st)->cred_delete(st, hash, d);
+}
+
+int
+mb_store_user_disable(struct mb_store *st, const char *name, bool disabled,
+    struct mb_diag *d)
+{
+	return OPS(st)->user_disable(st, name, disabled, d);
+}
+
+int
+mb_store_cred_list(struct mb_store *st, int64_t user_id,
+    int (*cb)(const struct mb_cred *c, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	return OPS(st)->cred_list(st, user_id, cb, arg, d);
+}
+
+int
+mb_store_cred_delete_user(struct mb_store *st, int64_t user_id,
+    const char *kind, struct mb_diag *d)
+{
+	return OPS(st)->cred_delete_user(st, user_id, kind, d);
 }
 
 int

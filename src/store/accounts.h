@@ -74,6 +74,30 @@ int mb_store_cred_user(struct mb_store *st, const char *kind,
 int mb_store_cred_delete(struct mb_store *st,
     const uint8_t hash[MB_CRED_HASH_LEN], struct mb_diag *d);
 
+/* Disables (true) or enables a user; a disabled user's credentials no
+ * longer answer mb_store_cred_user. MB_ERR_NOTFOUND. */
+int mb_store_user_disable(struct mb_store *st, const char *name,
+    bool disabled, struct mb_diag *d);
+
+/* A credential as listed: never the secret, only its hash. */
+struct mb_cred {
+	uint8_t	hash[MB_CRED_HASH_LEN];
+	char	kind[16];
+	int64_t	user_id;
+	char	user[64];
+	int64_t	created_ms;
+	int64_t	expires_ms;
+};
+
+/* Every credential (user_id 0) or one user's, oldest first. */
+int mb_store_cred_list(struct mb_store *st, int64_t user_id,
+    int (*cb)(const struct mb_cred *c, void *arg), void *arg,
+    struct mb_diag *d);
+
+/* Forgets every credential of a user (kind NULL: tokens and sessions). */
+int mb_store_cred_delete_user(struct mb_store *st, int64_t user_id,
+    const char *kind, struct mb_diag *d);
+
 /* Who wrote an item here (set once, when it is created over the API). */
 int mb_store_author_set(struct mb_store *st, const char *uri,
     int64_t user_id, struct mb_diag *d);

@@ -27,6 +27,13 @@ struct mb_store_accounts_ops {
 		    struct mb_user *out, char *csrf, struct mb_diag *d);
 	int	(*cred_delete)(struct mb_store *st,
 		    const uint8_t hash[MB_CRED_HASH_LEN], struct mb_diag *d);
+	int	(*user_disable)(struct mb_store *st, const char *name,
+		    bool disabled, struct mb_diag *d);
+	int	(*cred_list)(struct mb_store *st, int64_t user_id,
+		    int (*cb)(const struct mb_cred *c, void *arg), void *arg,
+		    struct mb_diag *d);
+	int	(*cred_delete_user)(struct mb_store *st, int64_t user_id,
+		    const char *kind, struct mb_diag *d);
 	int	(*author_set)(struct mb_store *st, const char *uri,
 		    int64_t user_id, struct mb_diag *d);
 	int	(*author_get)(struct mb_store *st, const char *uri,
@@ -41,6 +48,10 @@ extern const char *const mb_pg_accounts_migrations[];
 
 /* A user row: USER_COLS into struct mb_user (accounts.c). */
 extern const struct mb_store_cols mb_store__user_cols;
+/* A credential row: CRED_COLS into struct mb_cred (accounts.c). */
+extern const struct mb_store_cols mb_store__cred_cols;
+#define MB_STORE_CRED_COLS "c.hash, c.kind, c.user_id, u.name, c.created_ms, " \
+    "c.expires_ms"
 #define MB_STORE_USER_COLS "u.id, u.name, u.role, u.created_ms, u.disabled"
 
 #endif

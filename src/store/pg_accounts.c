@@ -162,6 +162,62 @@ cred_delete(struct mb_store *st, const uint8_t hash[MB_CRED_HASH_LEN],
 }
 
 static int
+user_disable(struct mb_store *st, const char *name, bool disabled,
+    struct mb_diag *d)
+{
+	struct mb_pg_params	 p;
+	struct mb_pg_res	*r;
+	int			 rc;
+
+	p.n = 0;
+	mb_pg__p_text(&p, name);
+	mb_pg__p_int(&p, disabled ? 1 : 0);
+	if ((rc = mb_pg__run(PG(st), "UPDATE users SET disabled = ($2 <> 0) "
+	    "WHERE name = $1", &p, false, &r, d)) != MB_OK)
+		return rc;
+	if (mb_pg__affected(r) == 0)
+		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "user %s: no such user",
+		    name);
+	mb_pg__free(r);
+	return rc;
+}
+
+static int
+cred_list(struct mb_store *st, int64_t user_id,
+    int (*cb)(const struct mb_cred *c, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	struct mb_cred		c;
+	int			rc;
+
+	p.n = 0;
+	mb_pg__p_int(&p, user_id);
+	if ((rc = mb_pg__query(PG(st), "SELECT " MB_STORE_CRED_COLS " FROM "
+	    "credentials c JOIN users u ON u.id = c.user_id WHERE $1 = 0 OR "
+	    "c.user_id = $1 ORDER BY c.created_ms, c.hash", &p, false, &r,
+	    d)) != MB_OK)
+		return rc;
+	while (rc == MB_OK && mb_pg__next(&r, &mb_store__cred_cols, &c))
+		rc = cb(&c, arg);
+	return mb_pg__end(&r, rc);
+}
+
+static int
+cred_delete_user(struct mb_store *st, int64_t user_id, const char *kind,
+    struct mb_diag *d)
+{
+	struct mb_pg_params p;
+
+	p.n = 0;
+	mb_pg__p_int(&p, user_id);
+	mb_pg__p_text(&p, kind);
+	return mb_pg__run(PG(st), "DELETE FROM credentials WHERE user_id = $1 "
+	    "AND ($2::text IS NULL OR kind = $2)", &p, false, NULL, d);
+}
+
+static int
 author_set(struct mb_store *st, const char *uri, int64_t user_id,
     struct mb_diag *d)
 {
@@ -202,6 +258,9 @@ const struct mb_store_accounts_ops mb_pg_accounts = {
 	.cred_add = cred_add,
 	.cred_user = cred_user,
 	.cred_delete = cred_delete,
+	.user_disable = user_disable,
+	.cred_list = cred_list,
+	.cred_delete_user = cred_delete_user,
 	.author_set = author_set,
 	.author_get = author_get,
 };

@@ -173,6 +173,63 @@ cred_delete(struct mb_store *st, const uint8_t hash[MB_CRED_HASH_LEN],
 }
 
 static int
+user_disable(struct mb_store *st, const char *name, bool disabled,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int64_t			changed = 0;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "UPDATE users SET disabled = ?2 "
+	    "WHERE name = ?1", &r, "user", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(r.s, 2, disabled ? 1 : 0);
+	if ((rc = mb_sqlite__done(&r, &changed, d)) != MB_OK)
+		return rc;
+	if (changed == 0)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "user %s: no such user",
+		    name);
+	return MB_OK;
+}
+
+static int
+cred_list(struct mb_store *st, int64_t user_id,
+    int (*cb)(const struct mb_cred *c, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	struct mb_cred		c;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT " MB_STORE_CRED_COLS
+	    " FROM credentials c JOIN users u ON u.id = c.user_id WHERE "
+	    "?1 = 0 OR c.user_id = ?1 ORDER BY c.created_ms, c.hash", &r,
+	    "credential", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_int64(r.s, 1, user_id);
+	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__cred_cols, &c))
+		rc = cb(&c, arg);
+	return mb_sqlite__end(&r, rc, d);
+}
+
+static int
+cred_delete_user(struct mb_store *st, int64_t user_id, const char *kind,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "DELETE FROM credentials WHERE "
+	    "user_id = ?1 AND (?2 IS NULL OR kind = ?2)", &r, "credential",
+	    d)) != MB_OK)
+		return rc;
+	sqlite3_bind_int64(r.s, 1, user_id);
+	mb_sqlite__bind_text(r.s, 2, kind);
+	return mb_sqlite__done(&r, NULL, d);
+}
+
+static int
 author_set(struct mb_store *st, const char *uri, int64_t user_id,
     struct mb_diag *d)
 {
@@ -214,6 +271,9 @@ const struct mb_store_accounts_ops mb_sqlite_accounts = {
 	.cred_add = cred_add,
 	.cred_user = cred_user,
 	.cred_delete = cred_delete,
+	.user_disable = user_disable,
+	.cred_list = cred_list,
+	.cred_delete_user = cred_delete_user,
 	.author_set = author_set,
 	.author_get = author_get,
 };

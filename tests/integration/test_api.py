@@ -143,6 +143,47 @@ def test_if_match_and_race(w):
     eq(rc, 0, "verify after races: " + out + err)
 
 
+def test_etag_echo(w):
+    """A client that sends back the ETag GET gave it can update the item
+    (RFC 9110 13.1.1), gzip-coded or not; a stale tag is 412, weak never
+    matches, no tag is 428."""
+    c, ed, _, jo, anon = newsroom(w)
+    env = ed.post("/api/v1/items", {"item": item("Echo"), "meta": {
+        "workflow": "published"}}).json
+    p = path_of(env)
+    plain = ed.get(p, headers={"Accept-Encoding": "identity"})
+    eq(plain.status, 200, "GET")
+    tag = plain.headers.get("etag")
+    eq(tag, '"1"', "the ETag names the version")
+    r = ed.put(p, item("Echo 2"), headers={"If-Match": tag})
+    eq(r.status, 200, "PUT with the echoed ETag")
+    eq(r.headers.get("etag"), '"2"', "the new version's ETag")
+    gz = ed.get(p, headers={"Accept-Encoding": "gzip"})
+    gtag = gz.headers.get("etag")
+    eq(gz.headers.get("content-encoding"), "gzip", "gzip-coded")
+    eq(gtag, '"2-gzip"', "a gzip-coded answer has its own strong tag")
+    r = ed.put(p, item("Echo 3"), headers={"If-Match": gtag})
+    eq(r.status, 200, "PUT with the echoed gzip ETag")
+    r = ed.put(p, item("stale"), headers={"If-Match": tag})
+    eq(r.status, 412, "the old ETag is stale")
+    eq(r.error_code(), "stale_version", "412 code")
+    eq(r.headers.get("etag"), '"3"', "412 says the current ETag")
+    r = ed.put(p, item("weak"), headers={"If-Match": 'W/"3"'})
+    eq(r.status, 412, "a weak tag never matches")
+    r = ed.put(p, item("list"), headers={"If-Match": '"9", "3"'})
+    eq(r.status, 200, "a list matches when one tag does")
+    r = ed.post(p + "/withhold", headers={"If-Match": '"1"'})
+    eq(r.status, 412, "actions take If-Match too")
+    r = ed.post(p + "/withhold", headers={"If-Match": '"4"'})
+    eq(r.status, 200, "withhold with the current ETag")
+    r = ed.put(p, item("any"), headers={"If-Match": "*"})
+    eq(r.status, 200, "* matches any current version")
+    r = ed.put(p, item("none"))
+    eq(r.status, 428, "no If-Match")
+    r = ed.put(p, item("bad"), headers={"If-Match": '"5'})
+    eq(r.status, 400, "unterminated tag")
+
+
 def test_embargo(w):
     c, ed, _, jo, anon = newsroom(w)
     env = ed.post("/api/v1/items", {"item": item("Embargoed"), "meta": {

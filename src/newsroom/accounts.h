@@ -1,29 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Accounts: roles, password hashes, API tokens and web sessions. */
-#ifndef MB_HTTP_ACCOUNTS_H
-#define MB_HTTP_ACCOUNTS_H
+/* Accounts: users, password hashes, API tokens and web sessions, and revoking them. */
+#ifndef MB_NEWSROOM_ACCOUNTS_H
+#define MB_NEWSROOM_ACCOUNTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
+#include "newsroom/policy.h"
 #include "store/store.h"
-
-/* Roles, weakest first; MB_ROLE_NONE is the reader without an account. */
-enum mb_role {
-	MB_ROLE_NONE = 0,
-	MB_ROLE_MEMBER,
-	MB_ROLE_TRANSLATOR,
-	MB_ROLE_JOURNALIST,
-	MB_ROLE_EDITOR,
-	MB_ROLE_ADMIN
-};
-
-/* "member" -> MB_ROLE_MEMBER...; MB_ROLE_NONE for anything else. */
-enum mb_role mb_role_parse(const char *s);
-/* "admin", ..., "reader" for MB_ROLE_NONE. Static string. */
-const char *mb_role_name(enum mb_role r);
 
 /* A user name: 1 to 63 of [a-z0-9._-], starting with a letter or digit. */
 bool mb_user_name_valid(const char *name);
@@ -39,7 +25,7 @@ bool mb_user_name_valid(const char *name);
 int mb_accounts_user_add(struct mb_store *st, const char *name,
     const char *role, const char *password, struct mb_diag *d);
 
-/* Sets a user's password. */
+/* Sets a user's password and ends every session and token they hold. */
 int mb_accounts_set_password(struct mb_store *st, const char *name,
     const char *password, struct mb_diag *d);
 
@@ -72,6 +58,37 @@ int mb_accounts_session_new(struct mb_store *st, int64_t user_id,
 int mb_accounts_session_user(struct mb_store *st, const char *secret,
     struct mb_user *out, char csrf[65], struct mb_diag *d);
 int mb_accounts_session_end(struct mb_store *st, const char *secret,
+    struct mb_diag *d);
+
+/* Disables a user (ending every session and token at once) or enables one. */
+int mb_accounts_user_disable(struct mb_store *st, const char *name,
+    bool disabled, struct mb_diag *d);
+
+/* Changes a user's role. MB_ERR_INVAL, MB_ERR_NOTFOUND. */
+int mb_accounts_set_role(struct mb_store *st, const char *name,
+    const char *role, struct mb_diag *d);
+
+/*
+ * A token's id: the first 6 bytes of its stored hash, in hex. It names a
+ * token in lists and revocation without being a secret.
+ */
+#define MB_TOKEN_ID_LEN 13
+void mb_accounts_token_id(const char *token, char id[MB_TOKEN_ID_LEN]);
+
+struct mb_token_info {
+	char	id[MB_TOKEN_ID_LEN];
+	char	user[64];
+	int64_t	created_ms;
+	int64_t	expires_ms;	/* 0: never */
+};
+
+/* Every API token (user NULL) or one user's, oldest first. */
+int mb_accounts_token_list(struct mb_store *st, const char *user,
+    int (*cb)(const struct mb_token_info *t, void *arg), void *arg,
+    struct mb_diag *d);
+
+/* Revokes the token with this id. MB_ERR_INVAL, MB_ERR_NOTFOUND. */
+int mb_accounts_token_revoke(struct mb_store *st, const char *id,
     struct mb_diag *d);
 
 /*

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Accounts: Argon2id passwords, hashed tokens and sessions, throttling. */
+/* Accounts: Argon2id passwords, hashed tokens and sessions, revocation, throttling. */
 #include "accounts.h"
 
 #include <pthread.h>
@@ -9,34 +9,6 @@
 #include <sodium.h>
 
 #include "base/timeutil.h"
-
-static const char *const role_names[] = {
-	[MB_ROLE_NONE] = "reader",
-	[MB_ROLE_MEMBER] = "member",
-	[MB_ROLE_TRANSLATOR] = "translator",
-	[MB_ROLE_JOURNALIST] = "journalist",
-	[MB_ROLE_EDITOR] = "editor",
-	[MB_ROLE_ADMIN] = "admin",
-};
-
-enum mb_role
-mb_role_parse(const char *s)
-{
-	if (s == NULL)
-		return MB_ROLE_NONE;
-	for (int r = MB_ROLE_MEMBER; r <= MB_ROLE_ADMIN; r++)
-		if (strcmp(s, role_names[r]) == 0)
-			return (enum mb_role)r;
-	return MB_ROLE_NONE;
-}
-
-const char *
-mb_role_name(enum mb_role r)
-{
-	if (r < MB_ROLE_NONE || r > MB_ROLE_ADMIN)
-		return "reader";
-	return role_names[r];
-}
 
 bool
 mb_user_name_valid(const char *name)
@@ -104,6 +76,18 @@ mb_accounts_user_add(struct mb_store *st, const char *name, const char *role,
 	return rc;
 }
 
+/* Ends every session and token of a user. */
+static int
+end_all(struct mb_store *st, const char *name, struct mb_diag *d)
+{
+	struct mb_user	u;
+	int		rc;
+
+	if ((rc = mb_store_user_get(st, name, 0, &u, NULL, 0, d)) != MB_OK)
+		return rc;
+	return mb_store_cred_delete_user(st, u.id, NULL, d);
+}
+
 int
 mb_accounts_set_password(struct mb_store *st, const char *name,
     const char *password, struct mb_diag *d)
@@ -115,7 +99,12 @@ mb_accounts_set_password(struct mb_store *st, const char *name,
 		return rc;
 	if ((rc = hash_password(password, h, d)) != MB_OK)
 		return rc;
-	return mb_store_user_update(st, name, NULL, h, d);
+	rc = mb_store_user_update(st, name, NULL, h, d);
+	sodium_memzero(h, sizeof(h));
+	if (rc != MB_OK)
+		return rc;
+	/* A password changed because it leaked must lock the thief out now. */
+	return end_all(st, name, d);
 }
 
 /* A hash to check against when the user does not exist: same cost. */
@@ -387,4 +376,115 @@ mb_throttle_ok(struct mb_throttle *t, const char *name, const char *addr)
 	if (s->key == k)
 		memset(s, 0, sizeof(*s));
 	pthread_mutex_unlock(&t->lock);
+}
+
+/* ---- Revocation ------------------------------------------------------ */
+
+int
+mb_accounts_user_disable(struct mb_store *st, const char *name,
+    bool disabled, struct mb_diag *d)
+{
+	int rc;
+
+	if ((rc = mb_store_user_disable(st, name, disabled, d)) != MB_OK)
+		return rc;
+	/* Enabling gives back the account, not the old credentials. */
+	return disabled ? end_all(st, name, d) : MB_OK;
+}
+
+int
+mb_accounts_set_role(struct mb_store *st, const char *name,
+    const char *role, struct mb_diag *d)
+{
+	if (mb_role_parse(role) == MB_ROLE_NONE)
+		return mb_diag_set(d, MB_ERR_INVAL, "role: one of admin, "
+		    "editor, journalist, translator, member");
+	return mb_store_user_update(st, name, role, NULL, d);
+}
+
+static void
+hash_id(const uint8_t h[MB_CRED_HASH_LEN], char id[MB_TOKEN_ID_LEN])
+{
+	sodium_bin2hex(id, MB_TOKEN_ID_LEN, h, (MB_TOKEN_ID_LEN - 1) / 2);
+}
+
+void
+mb_accounts_token_id(const char *token, char id[MB_TOKEN_ID_LEN])
+{
+	uint8_t h[MB_CRED_HASH_LEN];
+
+	secret_hash(token, h);
+	hash_id(h, id);
+}
+
+struct token_walk {
+	int	(*cb)(const struct mb_token_info *t, void *arg);
+	void	*arg;
+	const char *want;			/* revoke: the id sought */
+	uint8_t	 found[MB_CRED_HASH_LEN];
+	int	 nfound;
+};
+
+static int
+token_cb(const struct mb_cred *c, void *arg)
+{
+	struct token_walk	*w = arg;
+	struct mb_token_info	 t;
+
+	if (strcmp(c->kind, "token") != 0)
+		return MB_OK;
+	memset(&t, 0, sizeof(t));
+	hash_id(c->hash, t.id);
+	if (w->want != NULL) {
+		if (strcmp(t.id, w->want) == 0) {
+			memcpy(w->found, c->hash, MB_CRED_HASH_LEN);
+			w->nfound++;
+		}
+		return MB_OK;
+	}
+	snprintf(t.user, sizeof(t.user), "%s", c->user);
+	t.created_ms = c->created_ms;
+	t.expires_ms = c->expires_ms;
+	return w->cb(&t, w->arg);
+}
+
+int
+mb_accounts_token_list(struct mb_store *st, const char *user,
+    int (*cb)(const struct mb_token_info *t, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct token_walk	w = { cb, arg, NULL, { 0 }, 0 };
+	struct mb_user		u;
+	int			rc;
+
+	u.id = 0;
+	if (user != NULL && (rc = mb_store_user_get(st, user, 0, &u, NULL, 0,
+	    d)) != MB_OK) {
+		if (rc == MB_ERR_NOTFOUND)
+			mb_diag_set(d, rc, "user %s: no such user", user);
+		return rc;
+	}
+	return mb_store_cred_list(st, u.id, token_cb, &w, d);
+}
+
+int
+mb_accounts_token_revoke(struct mb_store *st, const char *id,
+    struct mb_diag *d)
+{
+	struct token_walk	w = { NULL, NULL, id, { 0 }, 0 };
+	int			rc;
+
+	if (id == NULL || strlen(id) != MB_TOKEN_ID_LEN - 1 ||
+	    strspn(id, "0123456789abcdef") != MB_TOKEN_ID_LEN - 1)
+		return mb_diag_set(d, MB_ERR_INVAL, "token id: %d lower-case "
+		    "hex digits, as token list prints it", MB_TOKEN_ID_LEN - 1);
+	if ((rc = mb_store_cred_list(st, 0, token_cb, &w, d)) != MB_OK)
+		return rc;
+	if (w.nfound == 0)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "token %s: no such "
+		    "token", id);
+	if (w.nfound > 1)
+		return mb_diag_set(d, MB_ERR_CONFLICT, "token %s: more than "
+		    "one token has this id; disable the user instead", id);
+	return mb_store_cred_delete(st, w.found, d);
 }

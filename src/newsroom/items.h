@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The newsroom's items: reading with the visibility rule, creating,
+ * updating and the publishing workflow (submit, publish, withhold,
+ * cancel, embargo), with the permission checks of docs/permissions.md.
+ * The JSON API and the browser newsroom both call these; neither knows
+ * the rules.
+ */
+#ifndef MB_NEWSROOM_ITEMS_H
+#define MB_NEWSROOM_ITEMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "item/id.h"
+#include "newsroom/policy.h"
+
+struct mb_store;
+struct mb_ingest;
+
+/* Where the service works: the store, the signer, the center, a waker. */
+struct mb_newsroom_env {
+	struct mb_store		*st;
+	struct mb_ingest	*ing;
+	const char		*center;	/* this center's id */
+	/* Called after each commit (wakes long-polls); may be NULL. */
+	void			(*saved)(void *arg);
+	void			*saved_arg;
+};
+
+/* An item version as read: its state and its signed envelope. */
+struct mb_nr_item {
+	int64_t	 version;
+	char	 workflow[16];
+	char	 pub_status[16];
+	char	 audience[16];
+	int64_t	 embargo_ms;
+	int64_t	 author;	/* 0: none recorded */
+	char	*envelope;	/* NUL-terminated; mb_nr_item_free() */
+	size_t	 len;
+};
+void mb_nr_item_free(struct mb_nr_item *it);
+
+/* The rules' view of a read item (borrows from it). */
+struct mb_item_state mb_nr_item_state(const struct mb_nr_item *it);
+
+/*
+ * Reads an item as the actor may see it: the current version (version
+ * 0) or an older one. MB_ERR_NOTFOUND also when the actor may not see
+ * it, so that hidden items are not revealed.
+ */
+int mb_newsroom_get(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *uri, int64_t version, struct mb_nr_item *out,
+    struct mb_diag *d);
+
+/* True when the actor may see the item's current version. */
+bool mb_newsroom_visible(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri);
+
+/*
+ * The outcome of a change. On MB_OK: the uri, version and log sequence
+ * of the new version and its signed envelope (wire). On failure, code
+ * names the kind for the edges ("exists", "canceled", "bad_transition",
+ * "stale_version", "forbidden", "invalid", ...) and current the version
+ * that is current when the caller's was stale.
+ */
+struct mb_nr_saved {
+	char		 uri[MB_URI_MAX];
+	int64_t		 version;
+	int64_t		 seq;
+	struct mb_buf	 wire;
+	const char	*code;
+	int64_t		 current;
+};
+void mb_nr_saved_free(struct mb_nr_saved *s);
+
+/*
+ * The versions a change is conditioned on (If-Match): any (the item must
+ * exist), or one of up to eight versions.
+ */
+struct mb_nr_precond {
+	bool	any;
+	int	n;
+	int64_t	v[8];
+};
+
+/*
+ * Creates an item from ninjs (item stolen) with optional meta hints
+ * (borrowed: audience, workflow, translation). The actor must be signed
+ * in. MB_ERR_PERM, MB_ERR_INVAL, MB_ERR_EXISTS, store errors.
+ */
+int mb_newsroom_create(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, json_t *item, const json_t *meta,
+    struct mb_nr_saved *out, struct mb_diag *d);
+
+/*
+ * Replaces an item's content (item stolen; hints borrowed: audience
+ * only) if its current version satisfies pre. MB_ERR_CONFLICT when
+ * stale (out->current says which is current).
+ */
+int mb_newsroom_update(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri,
+    const struct mb_nr_precond *pre, json_t *item, const json_t *hints,
+    struct mb_nr_saved *out, struct mb_diag *d);
+
+enum mb_nr_action {
+	MB_NR_SUBMIT, MB_NR_PUBLISH, MB_NR_WITHHOLD, MB_NR_CANCEL,
+	MB_NR_EMBARGO
+};
+
+/* "submit" -> MB_NR_SUBMIT...; -1 for an unknown name. */
+int mb_nr_action_parse(const char *name);
+const char *mb_nr_action_name(enum mb_nr_action a);
+
+/*
+ * A workflow action on the current version (pre may be NULL: no
+ * condition). For MB_NR_EMBARGO, until_ms > 0 sets the embargo and 0
+ * lifts it. MB_ERR_EXISTS with code "bad_transition" when the state does
+ * not allow it.
+ */
+int mb_newsroom_act(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri, enum mb_nr_action action,
+    const struct mb_nr_precond *pre, int64_t until_ms,
+    struct mb_nr_saved *out, struct mb_diag *d);
+
+#endif
