@@ -179,20 +179,6 @@ void mb_http_notify(struct mb_http_server *s);
 uint64_t mb_http_log_gen(struct mb_http_server *s);
 bool mb_http_stopping(struct mb_http_server *s);
 
-/*
- * Runs another route's handler (method and path, matched by the router)
- * on this request, as the same user, with body (JSON text; NULL: none)
- * and if_match (NULL: none) standing in for the request's own, and
- * captures its answer: *status and its body appended to out. Nothing is
- * sent: the caller still answers r. This is how the newsroom's forms
- * reuse the items API and its permission rules instead of copying them.
- * MB_ERR_NOTFOUND when no route matches; MB_ERR_INVAL when r has been
- * answered already.
- */
-int mb_req_delegate(struct mb_req *r, const char *method, const char *path,
-    const char *body, const char *if_match, unsigned *status,
-    struct mb_buf *out);
-
 /* ---- Small helpers handlers share ---- */
 
 /* Percent-encodes s for a URL path segment or query value. */
@@ -217,6 +203,9 @@ int mb_req_if_match(struct mb_req *r, struct mb_nr_precond *pre);
 /* Answers a failed service call: 412 with the current ETag, 409s, ... */
 void mb_resp_newsroom_fail(struct mb_req *r, int rc,
     const struct mb_nr_saved *s, const struct mb_diag *d);
+
+/* The HTTP status of a service error code (the pages' answers). */
+unsigned mb_newsroom_http_status(int rc);
 
 /*
  * Names the answer's representation (an item's version): the ETag

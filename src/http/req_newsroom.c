@@ -160,3 +160,31 @@ mb_resp_newsroom_fail(struct mb_req *r, int rc, const struct mb_nr_saved *s,
 	}
 	mb_resp_err(r, rc, d);
 }
+
+unsigned
+mb_newsroom_http_status(int rc)
+{
+	switch (rc) {
+	case MB_OK:
+		return 200;
+	case MB_ERR_INVAL:
+	case MB_ERR_SIG:
+	case MB_ERR_UNSUPPORTED:
+		return 400;
+	case MB_ERR_PERM:
+		return 403;
+	case MB_ERR_NOTFOUND:
+		return 404;
+	case MB_ERR_EXISTS:
+		return 409;
+	case MB_ERR_CONFLICT:
+		return 412;
+	case MB_ERR_TOOBIG:
+		return 413;
+	case MB_ERR_AGAIN:
+	case MB_ERR_NOMEM:
+		return 503;
+	default:
+		return 500;
+	}
+}

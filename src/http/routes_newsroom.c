@@ -12,9 +12,9 @@
 #include "text/lang.h"
 
 /*
- * Plain HTML forms, no JavaScript. Every change goes through the items
- * API (mb_req_delegate), so the newsroom obeys exactly the permission
- * table of docs/permissions.md; the server checks each form's CSRF token
+ * Plain HTML forms, no JavaScript. Every change goes through the
+ * newsroom service (newsroom/items.h), as the JSON API's do, so both obey
+ * the one permission table of docs/permissions.md; the server checks each form's CSRF token
  * (field "csrf") before a handler runs. After a change: 303 to the item.
  */
 
@@ -66,18 +66,6 @@ staff_or_login(struct mb_req *r)
 		return true;
 	see_other(r, "/newsroom/");
 	return false;
-}
-
-/* The message of an API error body, or the body itself. */
-static void
-api_message(const struct mb_buf *b, char *out, size_t n)
-{
-	json_t		*j = json_loadb(b->data ? b->data : "", b->len, 0, NULL);
-	const char	*m = json_string_value(json_object_get(
-			    json_object_get(j, "error"), "message"));
-
-	snprintf(out, n, "%s", m != NULL ? m : "the change was refused");
-	json_decref(j);
 }
 
 static void
@@ -612,10 +600,25 @@ fetch(struct mb_req *r, const char *center, const char *local,
 	unsigned		 status = 0;
 	json_t			*root;
 
-	snprintf(path, sizeof(path), "/api/v1/items/%s/%s", center, local);
-	if (mb_req_delegate(r, "GET", path, NULL, NULL, &status, raw) !=
-	    MB_OK || status != 200)
-		return status != 0 ? status : 500;
+	{
+		struct mb_newsroom_env	e;
+		struct mb_actor		a;
+		struct mb_nr_item	it;
+		int			rc;
+
+		if (mb_uri_make(path, sizeof(path), center, local) != MB_OK)
+			return 404;
+		if (!mb_req_newsroom_or_reply(r, &e))
+			return 503;
+		mb_req_actor(r, &a);
+		if ((rc = mb_newsroom_get(&e, &a, path, 0, &it, NULL)) != MB_OK)
+			return mb_newsroom_http_status(rc);
+		status = mb_buf_append(raw, it.envelope, it.len) == MB_OK ? 200 :
+		    503;
+		mb_nr_item_free(&it);
+		if (status != 200)
+			return status;
+	}
 	/* The store's facts the view reads, from the envelope itself. */
 	memset(&sv, 0, sizeof(sv));
 	sv.envelope = raw->data;
@@ -889,11 +892,15 @@ form_ok(struct mb_req *r, const struct form *fm)
 static void
 create(struct mb_req *r)
 {
-	struct form	 fm;
-	struct mb_buf	 out = MB_BUF_INIT;
-	json_t		*body, *item, *meta;
-	char		*text, msg[600], to[200];
-	unsigned	 status = 0;
+	struct form		 fm;
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	json_t			*item, *meta;
+	char			 to[200];
+	unsigned		 status = 0;
+	int			 rc;
 
 	if (!staff_or_login(r))
 		return;
@@ -913,19 +920,18 @@ create(struct mb_req *r)
 	if (fm.of != NULL && *fm.of != '\0')
 		json_object_set_new(meta, "translation", json_pack("{s:s, s:s}",
 		    "of", fm.of, "by", "human"));
-	body = json_pack("{s:o, s:o}", "item", item, "meta", meta);
-	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	if (text == NULL) {
-		mb_resp_error(r, 503, "unavailable", "out of memory");
+	if (!mb_req_newsroom_or_reply(r, &e)) {
+		json_decref(item);
+		json_decref(meta);
 		return;
 	}
-	mb_req_delegate(r, "POST", "/api/v1/items", text, NULL, &status,
-	    &out);
-	free(text);
-	if (status != 201) {
-		api_message(&out, msg, sizeof(msg));
-		mb_buf_free(&out);
+	mb_req_actor(r, &a);
+	rc = mb_newsroom_create(&e, &a, item, meta, &sv, &d);
+	json_decref(meta);
+	if (rc != MB_OK) {
+		const char *msg = mb_diag_msg(&d, rc);
+
+		status = mb_newsroom_http_status(rc);
 		{
 			struct mb_page	 p;
 			struct mb_tval	*errs;
@@ -942,19 +948,15 @@ create(struct mb_req *r)
 		return;
 	}
 	{
-		json_t		*env = json_loadb(out.data, out.len, 0, NULL);
-		const char	*uri = json_string_value(json_object_get(
-				    json_object_get(env, "item"), "uri"));
-		char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1];
+		char c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1];
 
-		if (uri != NULL && mb_uri_parse(uri, c, l) == MB_OK)
+		if (mb_uri_parse(sv.uri, c, l) == MB_OK)
 			snprintf(to, sizeof(to),
 			    "/newsroom/items/%s/%s?done=saved", c, l);
 		else
 			snprintf(to, sizeof(to), "/newsroom/?done=saved");
-		json_decref(env);
 	}
-	mb_buf_free(&out);
+	mb_nr_saved_free(&sv);
 	see_other(r, to);
 }
 
@@ -964,11 +966,17 @@ save(struct mb_req *r)
 	const char		*c = mb_req_param(r, "center");
 	const char		*l = mb_req_param(r, "local");
 	struct mb_item_view	 v;
-	struct mb_buf		 raw = MB_BUF_INIT, out = MB_BUF_INIT;
+	struct mb_buf		 raw = MB_BUF_INIT;
 	struct form		 fm;
-	json_t			*item, *body;
-	char			*text, path[200], to[200], msg[600];
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_precond	 pre;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	json_t			*item, *hints;
+	char			 uri[MB_URI_MAX], to[200];
 	unsigned		 status = 0;
+	int			 rc;
 
 	if (!staff_or_login(r))
 		return;
@@ -996,25 +1004,32 @@ save(struct mb_req *r)
 	form_to_item(&fm, item);
 	json_object_del(item, "version");
 	json_object_del(item, "versionCreated");
-	body = json_pack("{s:o, s:{s:s}}", "item", item, "meta", "audience",
-	    fm.audience != NULL && *fm.audience ? fm.audience : "public");
-	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	if (text == NULL) {
-		mb_resp_error(r, 503, "unavailable", "out of memory");
+	hints = json_pack("{s:s}", "audience", fm.audience != NULL &&
+	    *fm.audience ? fm.audience : "public");
+	/* The form carries the version it was made from: a stale save 412s. */
+	if (mb_if_match_parse(fm.version, &pre) != 0 || mb_uri_make(uri,
+	    sizeof(uri), c, l) != MB_OK) {
+		json_decref(item);
+		json_decref(hints);
+		edit_page(r, 400, &fm, "form", "the form lost the version it "
+		    "was made from; open the item again", false);
 		return;
 	}
-	snprintf(path, sizeof(path), "/api/v1/items/%s/%s", c, l);
-	mb_req_delegate(r, "PUT", path, text, fm.version, &status, &out);
-	free(text);
-	if (status != 200) {
-		api_message(&out, msg, sizeof(msg));
-		mb_buf_free(&out);
-		edit_page(r, status >= 400 ? status : 500, &fm, "form", msg,
-		    false);
+	if (!mb_req_newsroom_or_reply(r, &e)) {
+		json_decref(item);
+		json_decref(hints);
 		return;
 	}
-	mb_buf_free(&out);
+	mb_req_actor(r, &a);
+	rc = mb_newsroom_update(&e, &a, uri, &pre, item, hints, &sv, &d);
+	json_decref(hints);
+	if (rc != MB_OK) {
+		edit_page(r, mb_newsroom_http_status(rc), &fm, "form",
+		    mb_diag_msg(&d, rc), false);
+		return;
+	}
+	mb_nr_saved_free(&sv);
+	(void)status;
 	snprintf(to, sizeof(to), "/newsroom/items/%s/%s?done=saved", c, l);
 	see_other(r, to);
 }
@@ -1024,15 +1039,20 @@ static void
 pickup(struct mb_req *r, const char *c, const char *l)
 {
 	struct mb_item_view	 v;
-	struct mb_buf		 raw = MB_BUF_INIT, out = MB_BUF_INIT;
+	struct mb_buf		 raw = MB_BUF_INIT;
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
 	struct mb_store		*st;
-	json_t			*item, *body, *assoc;
+	json_t			*item, *meta, *assoc;
 	const char		*keep[] = { "type", "profile", "language",
 				    "headlines", "descriptions", "bodies", "by",
 				    "subjects", "places", "located",
 				    "eventDetails", "renditions", NULL };
-	char			*text, name[128], to[200], msg[600];
+	char			 name[128], to[200];
 	unsigned		 status;
+	int			 rc;
 
 	if ((status = fetch(r, c, l, &v, &raw)) != 200) {
 		mb_buf_free(&raw);
@@ -1051,39 +1071,30 @@ pickup(struct mb_req *r, const char *c, const char *l)
 	json_object_set_new(item, "associations", assoc);
 	mb_item_view_free(&v);
 	mb_buf_free(&raw);
-	body = json_pack("{s:o, s:{s:s}}", "item", item, "meta", "audience",
-	    "public");
-	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	if (text == NULL) {
-		mb_resp_error(r, 503, "unavailable", "out of memory");
+	meta = json_pack("{s:s}", "audience", "public");
+	if (!mb_req_newsroom_or_reply(r, &e)) {
+		json_decref(item);
+		json_decref(meta);
 		return;
 	}
-	status = 0;
-	mb_req_delegate(r, "POST", "/api/v1/items", text, NULL, &status,
-	    &out);
-	free(text);
-	if (status != 201) {
-		api_message(&out, msg, sizeof(msg));
-		mb_buf_free(&out);
-		edit_page(r, status >= 400 ? status : 500, NULL, "form", msg,
-		    false);
+	mb_req_actor(r, &a);
+	rc = mb_newsroom_create(&e, &a, item, meta, &sv, &d);
+	json_decref(meta);
+	if (rc != MB_OK) {
+		edit_page(r, mb_newsroom_http_status(rc), NULL, "form",
+		    mb_diag_msg(&d, rc), false);
 		return;
 	}
 	{
-		json_t		*env = json_loadb(out.data, out.len, 0, NULL);
-		const char	*uri = json_string_value(json_object_get(
-				    json_object_get(env, "item"), "uri"));
-		char		 nc[MB_CENTER_MAX + 1], nl[MB_LOCAL_MAX + 1];
+		char nc[MB_CENTER_MAX + 1], nl[MB_LOCAL_MAX + 1];
 
-		if (uri != NULL && mb_uri_parse(uri, nc, nl) == MB_OK)
+		if (mb_uri_parse(sv.uri, nc, nl) == MB_OK)
 			snprintf(to, sizeof(to),
 			    "/newsroom/items/%s/%s?done=pickedup", nc, nl);
 		else
 			snprintf(to, sizeof(to), "/newsroom/");
-		json_decref(env);
 	}
-	mb_buf_free(&out);
+	mb_nr_saved_free(&sv);
 	log_info("site: picked up uri=urn:mediabridge:%s:%s", c, l);
 	see_other(r, to);
 }
@@ -1094,11 +1105,15 @@ act(struct mb_req *r)
 	const char	*c = mb_req_param(r, "center");
 	const char	*l = mb_req_param(r, "local");
 	const char	*a = mb_req_param(r, "action");
-	const char	*ver = mb_req_form(r, "version");
-	struct mb_buf	 out = MB_BUF_INIT;
-	char		 path[200], to[200], msg[600], body[80];
-	const char	*b = NULL;
-	unsigned	 status = 0;
+	const char		*ver = mb_req_form(r, "version");
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 who;
+	struct mb_nr_precond	 pre;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	char			 uri[MB_URI_MAX], to[200];
+	int64_t			 until_ms = 0;
+	int			 action, prc, rc;
 
 	if (!staff_or_login(r))
 		return;
@@ -1106,20 +1121,16 @@ act(struct mb_req *r)
 		pickup(r, c, l);
 		return;
 	}
-	if (strcmp(a, "submit") != 0 && strcmp(a, "publish") != 0 &&
-	    strcmp(a, "withhold") != 0 && strcmp(a, "cancel") != 0 &&
-	    strcmp(a, "embargo") != 0) {
+	if ((action = mb_nr_action_parse(a)) < 0 ||
+	    mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {
 		mb_site_not_found(r);
 		return;
 	}
 	if (strcmp(a, "embargo") == 0) {
 		const char	*u = mb_req_form(r, "until");
-		int64_t		 ms;
-		char		 t[MB_TIME_RFC3339_LEN];
-
 		if (u == NULL || *u == '\0') {
-			b = "{\"until\":null}";
-		} else if (!parse_local(u, &ms)) {
+			until_ms = 0;
+		} else if (!parse_local(u, &until_ms)) {
 			const struct mb_site *s = mb_site_get(NULL);
 
 			edit_page(r, 422, NULL, "until", s != NULL ?
@@ -1128,22 +1139,25 @@ act(struct mb_req *r)
 			    "Accept-Language")), "err.time") : "err.time",
 			    false);
 			return;
-		} else {
-			mb_time_format(ms, t);
-			snprintf(body, sizeof(body), "{\"until\":\"%s\"}", t);
-			b = body;
 		}
 	}
-	snprintf(path, sizeof(path), "/api/v1/items/%s/%s/%s", c, l, a);
-	mb_req_delegate(r, "POST", path, b, ver, &status, &out);
-	if (status != 200) {
-		api_message(&out, msg, sizeof(msg));
-		mb_buf_free(&out);
-		edit_page(r, status >= 400 ? status : 500, NULL,
-		    strcmp(a, "embargo") == 0 ? "until" : "form", msg, false);
+	if ((prc = mb_if_match_parse(ver, &pre)) < 0) {
+		edit_page(r, 400, NULL, "form", "the form's version is not a "
+		    "number; open the item again", false);
 		return;
 	}
-	mb_buf_free(&out);
+	if (!mb_req_newsroom_or_reply(r, &e))
+		return;
+	mb_req_actor(r, &who);
+	rc = mb_newsroom_act(&e, &who, uri, (enum mb_nr_action)action,
+	    prc == 1 ? NULL : &pre, until_ms, &sv, &d);
+	if (rc != MB_OK) {
+		edit_page(r, mb_newsroom_http_status(rc), NULL,
+		    action == MB_NR_EMBARGO ? "until" : "form",
+		    mb_diag_msg(&d, rc), false);
+		return;
+	}
+	mb_nr_saved_free(&sv);
 	log_info("site: newsroom action=%s uri=urn:mediabridge:%s:%s user=%s",
 	    a, c, l, mb_req_user(r)->name);
 	snprintf(to, sizeof(to), "/newsroom/items/%s/%s?done=%s", c, l, a);

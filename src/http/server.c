@@ -129,9 +129,6 @@ struct mb_req {
 	void			*data;
 	void			(*data_free)(void *);
 
-	/* mb_req_delegate(): the If-Match the delegated handler sees. */
-	bool			 delegating;
-	const char		*if_match;
 };
 
 /* ---------------------------------------------------------------- */
@@ -173,8 +170,6 @@ mb_req_query(struct mb_req *r, const char *name)
 const char *
 mb_req_header(struct mb_req *r, const char *name)
 {
-	if (r->delegating && strcasecmp(name, "If-Match") == 0)
-		return r->if_match;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -480,10 +475,8 @@ void
 mb_resp_file(struct mb_req *r, unsigned status, const char *ctype, int fd,
     uint64_t offset, uint64_t len)
 {
-	if (r->answered || r->delegating) {
+	if (r->answered) {
 		close(fd);
-		if (!r->answered)
-			mb_resp_take(r, 500, NULL, NULL, 0);
 		return;
 	}
 	mb_resp_take(r, status, ctype, NULL, 0);
@@ -598,65 +591,6 @@ mb_resp_wait(struct mb_req *r, int64_t mono_deadline_ms)
 		return;
 	r->wait = true;
 	r->deadline = mono_deadline_ms;
-}
-
-int
-mb_req_delegate(struct mb_req *r, const char *method, const char *path,
-    const char *body, const char *if_match, unsigned *status,
-    struct mb_buf *out)
-{
-	struct mb_route_match	 saved_m = r->m, m;
-	struct mb_buf		 saved_body = r->body;
-	const char		*saved_method = r->method;
-	int			 saved_nhdrs = r->nhdrs;
-	bool			 saved_priv = r->priv;
-	int64_t			 saved_ttl = r->ttl_ms;
-	char			*scratch;
-	int			 rc = MB_OK;
-
-	if (r->answered || r->delegating)
-		return MB_ERR_INVAL;
-	if ((scratch = strdup(path)) == NULL)
-		return MB_ERR_NOMEM;
-	if (mb_router_match(method, path, scratch, &m) != MB_OK) {
-		free(scratch);
-		return MB_ERR_NOTFOUND;
-	}
-	r->m = m;
-	r->method = method;
-	memset(&r->body, 0, sizeof(r->body));
-	if (body != NULL && mb_buf_puts(&r->body, body) != MB_OK)
-		rc = MB_ERR_NOMEM;
-	r->delegating = true;
-	r->if_match = if_match;
-	if (rc == MB_OK) {
-		m.route->handler(r);
-		*status = r->answered ? r->status : 500;
-		if (r->rbody != NULL && r->rlen > 0)
-			rc = mb_buf_append(out, r->rbody, r->rlen);
-	}
-	free(r->rbody);
-	r->rbody = NULL;
-	r->rlen = 0;
-	r->answered = false;
-	r->wait = false;
-	r->status = 0;
-	r->ctype[0] = '\0';
-	for (int i = saved_nhdrs; i < r->nhdrs; i++) {
-		free(r->hdrs[i].name);
-		free(r->hdrs[i].value);
-	}
-	r->nhdrs = saved_nhdrs;
-	r->priv = saved_priv;
-	r->ttl_ms = saved_ttl;
-	r->delegating = false;
-	r->if_match = NULL;
-	mb_buf_free(&r->body);
-	r->body = saved_body;
-	r->m = saved_m;
-	r->method = saved_method;
-	free(scratch);
-	return rc;
 }
 
 /* ---------------------------------------------------------------- */
