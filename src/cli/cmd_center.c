@@ -21,7 +21,9 @@ const struct mb_cli_cmd mb_cmd_center = {
 	"On HQ: changes the registry of member centers and signs a new\n"
 	"version of it, which branches fetch and apply. KEY is what `key`\n"
 	"prints on the new center. A suspended center may not pull; a revoked\n"
-	"one's new items are refused everywhere (its earlier items stay).\n",
+	"one's new items are refused everywhere (its earlier items stay).\n"
+	"A revoked center stays revoked: activate refuses it, and add refuses\n"
+	"its old key; it comes back only with a new key.\n",
 	run
 };
 
@@ -41,6 +43,19 @@ open_hq(const char *dir, struct mb_center_node **n, struct mb_store **st,
 	if ((rc = mb_center_store(*n, st, d)) != MB_OK)
 		mb_center_close(*n);
 	return rc;
+}
+
+/* True when id is in the registry as revoked, holding the same key. */
+static bool
+revoked_key(struct mb_store *st, const struct mb_center *c,
+    struct mb_diag *d)
+{
+	struct mb_center old;
+
+	if (mb_store_center_get(st, c->id, &old, d) != MB_OK)
+		return false;
+	return strcmp(old.status, "revoked") == 0 &&
+	    memcmp(old.key, c->key, sizeof(old.key)) == 0;
 }
 
 static int
@@ -107,6 +122,11 @@ add(int argc, char **argv)
 		return mb_cli_fail("center add", &d, rc);
 	if (strcmp(id, n->conf.id) == 0)
 		rc = mb_diag_set(&d, MB_ERR_INVAL, "%s is HQ itself", id);
+	else if (revoked_key(st, &c, &d))
+		/* A key revoked because it was stolen must never come back. */
+		rc = mb_diag_set(&d, MB_ERR_PERM, "%s was revoked with this "
+		    "key: a revoked key stays revoked; admit the center again "
+		    "with a new key (mediabridge key on the center)", id);
 	else if ((rc = mb_store_center_put(st, &c, &d)) == MB_OK)
 		rc = mb_sync_registry_publish(st, n, &v, &d);
 	mb_store_close(st);
@@ -136,6 +156,13 @@ set_status(const char *status, int argc, char **argv)
 		if (strcmp(c.id, n->conf.id) == 0) {
 			rc = mb_diag_set(&d, MB_ERR_INVAL, "%s is HQ itself",
 			    c.id);
+		} else if (strcmp(c.status, "revoked") == 0 &&
+		    strcmp(status, "revoked") != 0) {
+			rc = mb_diag_set(&d, MB_ERR_PERM, "%s is revoked, and a "
+			    "revoked center stays revoked: its key may be in "
+			    "someone else's hands. Admit it again with a new "
+			    "key: mediabridge key on the center, then center "
+			    "add here", c.id);
 		} else {
 			snprintf(c.status, sizeof(c.status), "%s", status);
 			c.updated_ms = mb_time_now_ms();

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* mediabridge user add: a newsroom account with a role. */
+/* mediabridge user add|list|role|passwd|disable|enable: newsroom accounts and their revocation. */
 #include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "base/timeutil.h"
 #include "center/center.h"
 #include "cli/cli.h"
 #include "newsroom/accounts.h"
@@ -12,15 +13,49 @@
 static int run(int argc, char **argv);
 
 const struct mb_cli_cmd mb_cmd_user = {
-	"user", "add a user: admin, editor, journalist, translator, member",
+	"user", "newsroom accounts: add, list, role, passwd, disable, enable",
 	"usage: mediabridge user add DIR NAME --role ROLE [--password-stdin]\n"
+	"       mediabridge user list DIR\n"
+	"       mediabridge user role DIR NAME ROLE\n"
+	"       mediabridge user passwd DIR NAME       (password on stdin)\n"
+	"       mediabridge user disable DIR NAME\n"
+	"       mediabridge user enable DIR NAME\n"
 	"\n"
-	"Adds the user NAME with ROLE (admin, editor, journalist, translator,\n"
-	"member). With --password-stdin the first line of standard input is\n"
-	"the password for web sign-in (hashed with Argon2id); without it the\n"
-	"user signs in with API tokens only (mediabridge token add).\n",
+	"ROLE is admin, editor, journalist, translator or member. With\n"
+	"--password-stdin the first line of standard input is the password\n"
+	"for web sign-in (hashed with Argon2id); without it the user signs\n"
+	"in with API tokens only (mediabridge token add).\n"
+	"passwd and disable end every session and token of the user at once,\n"
+	"so a leaked password or token stops working immediately; enable\n"
+	"gives back the account, not the old tokens.\n",
 	run
 };
+
+static int
+print_user(const struct mb_user *u, void *arg)
+{
+	char made[MB_TIME_RFC3339_LEN];
+
+	(void)arg;
+	mb_time_format(u->created_ms, made);
+	printf("%s\t%s\t%s\t%s\n", u->name, u->role, u->disabled ? "disabled" :
+	    "active", made);
+	return MB_OK;
+}
+
+/* The first line of stdin, without its end of line. */
+static int
+read_password(char *pw, size_t n, struct mb_diag *d)
+{
+	size_t len;
+
+	if (fgets(pw, (int)n, stdin) == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "no password on stdin");
+	len = strlen(pw);
+	while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
+		pw[--len] = '\0';
+	return MB_OK;
+}
 
 static int
 run(int argc, char **argv)
@@ -28,9 +63,9 @@ run(int argc, char **argv)
 	struct mb_center_node	*n = NULL;
 	struct mb_store		*st = NULL;
 	struct mb_diag		 d = { "" };
-	const char		*pos[3] = { NULL, NULL, NULL }, *role = NULL;
+	const char		*pos[4] = { NULL }, *role = NULL, *sub;
 	char			 pw[1100];
-	int			 npos = 0, want_pw = 0, rc;
+	int			 npos = 0, want_pw = 0, rc = MB_OK;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
@@ -42,40 +77,55 @@ run(int argc, char **argv)
 		else if (argv[i][0] == '-')
 			return mb_cli_usage(&mb_cmd_user, "unknown option %s",
 			    argv[i]);
-		else if (npos < 3)
+		else if (npos < 4)
 			pos[npos++] = argv[i];
 		else
 			return mb_cli_usage(&mb_cmd_user, "too many arguments");
 	}
-	if (npos != 3 || strcmp(pos[0], "add") != 0)
-		return mb_cli_usage(&mb_cmd_user, "give add DIR NAME");
-	if (role == NULL)
-		return mb_cli_usage(&mb_cmd_user, "give --role");
-	pw[0] = '\0';
-	if (want_pw) {
-		size_t len;
-
-		if (fgets(pw, sizeof(pw), stdin) == NULL) {
-			mb_diag_set(&d, MB_ERR_INVAL, "no password on stdin");
-			return mb_cli_fail("user", &d, MB_ERR_INVAL);
-		}
-		len = strlen(pw);
-		while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
-			pw[--len] = '\0';
+	sub = pos[0] != NULL ? pos[0] : "";
+	if (strcmp(sub, "add") == 0) {
+		if (npos != 3)
+			return mb_cli_usage(&mb_cmd_user, "give add DIR NAME");
+		if (role == NULL)
+			return mb_cli_usage(&mb_cmd_user, "give --role");
+	} else if (strcmp(sub, "list") == 0) {
+		if (npos != 2)
+			return mb_cli_usage(&mb_cmd_user, "give list DIR");
+	} else if (strcmp(sub, "role") == 0) {
+		if (npos != 4)
+			return mb_cli_usage(&mb_cmd_user, "give role DIR NAME "
+			    "ROLE");
+	} else if (strcmp(sub, "passwd") == 0 || strcmp(sub, "disable") == 0 ||
+	    strcmp(sub, "enable") == 0) {
+		if (npos != 3)
+			return mb_cli_usage(&mb_cmd_user, "give %s DIR NAME",
+			    sub);
+	} else {
+		return mb_cli_usage(&mb_cmd_user, "give add, list, role, "
+		    "passwd, disable or enable");
 	}
+	pw[0] = '\0';
+	if ((want_pw && strcmp(sub, "add") == 0) || strcmp(sub, "passwd") == 0)
+		if ((rc = read_password(pw, sizeof(pw), &d)) != MB_OK)
+			goto out;
 	if ((rc = mb_center_open(pos[1], &n, &d)) != MB_OK ||
 	    (rc = mb_center_store(n, &st, &d)) != MB_OK)
-		goto fail;
-	if ((rc = mb_accounts_user_add(st, pos[2], role, want_pw ? pw : NULL,
-	    &d)) != MB_OK)
-		goto fail;
+		goto out;
+	if (strcmp(sub, "add") == 0)
+		rc = mb_accounts_user_add(st, pos[2], role, want_pw ? pw :
+		    NULL, &d);
+	else if (strcmp(sub, "list") == 0)
+		rc = mb_store_user_list(st, print_user, NULL, &d);
+	else if (strcmp(sub, "role") == 0)
+		rc = mb_accounts_set_role(st, pos[2], pos[3], &d);
+	else if (strcmp(sub, "passwd") == 0)
+		rc = mb_accounts_set_password(st, pos[2], pw, &d);
+	else
+		rc = mb_accounts_user_disable(st, pos[2],
+		    strcmp(sub, "disable") == 0, &d);
+out:
 	sodium_memzero(pw, sizeof(pw));
 	mb_store_close(st);
 	mb_center_close(n);
-	return MB_EXIT_OK;
-fail:
-	sodium_memzero(pw, sizeof(pw));
-	mb_store_close(st);
-	mb_center_close(n);
-	return mb_cli_fail("user", &d, rc);
+	return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("user", &d, rc);
 }

@@ -216,30 +216,164 @@ users_update(struct mb_req *r)
 	const char	*name = mb_req_param(r, "name");
 	struct mb_store	*st;
 	struct mb_diag	 d = { "" };
-	json_t		*body;
-	const char	*role, *pw;
+	json_t		*body, *v, *dis;
+	const char	*role, *pw, *k;
 	int		 rc = MB_OK;
 
 	if (!admin_or_reply(r) || (body = mb_req_json_or_reply(r)) == NULL)
 		return;
+	/* Everything is checked before anything changes. */
+	if (!json_is_object(body))
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "give an object with role, "
+		    "password or disabled");
+	else
+		json_object_foreach(body, k, v)
+			if (rc == MB_OK && strcmp(k, "role") != 0 &&
+			    strcmp(k, "password") != 0 &&
+			    strcmp(k, "disabled") != 0)
+				rc = mb_diag_set(&d, MB_ERR_INVAL, "%.60s: not "
+				    "a field here (role, password, disabled)",
+				    k);
 	role = json_string_value(json_object_get(body, "role"));
 	pw = json_string_value(json_object_get(body, "password"));
+	dis = json_object_get(body, "disabled");
+	if (rc == MB_OK && json_object_get(body, "role") != NULL &&
+	    mb_role_parse(role) == MB_ROLE_NONE)
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "role: one of admin, "
+		    "editor, journalist, translator, member");
+	if (rc == MB_OK && json_object_get(body, "password") != NULL &&
+	    (pw == NULL || strlen(pw) < 8))
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "password: at least 8 "
+		    "bytes");
+	if (rc == MB_OK && dis != NULL && !json_is_boolean(dis))
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "disabled: true or false");
+	if (rc == MB_OK && dis != NULL && json_is_true(dis) &&
+	    strcmp(name, mb_req_user(r)->name) == 0)
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "an admin cannot disable "
+		    "their own account; ask another admin");
+	if (rc != MB_OK) {
+		json_decref(body);
+		mb_resp_err(r, rc, &d);
+		return;
+	}
 	if ((st = mb_req_store_or_reply(r)) == NULL) {
 		json_decref(body);
 		return;
 	}
-	if (role != NULL && mb_role_parse(role) == MB_ROLE_NONE)
-		rc = mb_diag_set(&d, MB_ERR_INVAL, "role: one of admin, "
-		    "editor, journalist, translator, member");
-	if (rc == MB_OK && role != NULL)
-		rc = mb_store_user_update(st, name, role, NULL, &d);
+	if (role != NULL)
+		rc = mb_accounts_set_role(st, name, role, &d);
 	if (rc == MB_OK && pw != NULL)
 		rc = mb_accounts_set_password(st, name, pw, &d);
+	if (rc == MB_OK && dis != NULL)
+		rc = mb_accounts_user_disable(st, name, json_is_true(dis), &d);
 	json_decref(body);
 	if (rc != MB_OK) {
 		mb_resp_err(r, rc, &d);
 		return;
 	}
+	log_info("http: user updated name=%s by=%s%s%s%s", name,
+	    mb_req_user(r)->name, role != NULL ? " role" : "",
+	    pw != NULL ? " password" : "", dis != NULL ? (json_is_true(dis) ?
+	    " disabled" : " enabled") : "");
+	mb_resp_empty(r, 204);
+}
+
+static int
+add_token_json(const struct mb_token_info *t, void *arg)
+{
+	char made[MB_TIME_RFC3339_LEN], until[MB_TIME_RFC3339_LEN];
+
+	mb_time_format(t->created_ms, made);
+	mb_time_format(t->expires_ms, until);
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s?}", "id",
+	    t->id, "user", t->user, "created", made, "expires",
+	    t->expires_ms > 0 ? until : NULL));
+	return MB_OK;
+}
+
+/* GET /api/v1/tokens[?user=NAME]: an admin's all, anyone else's own. */
+static void
+tokens_list(struct mb_req *r)
+{
+	const struct mb_http_user	*u = mb_req_user(r);
+	const char			*who = mb_req_query(r, "user");
+	struct mb_store			*st;
+	struct mb_diag			 d = { "" };
+	json_t				*a;
+	int				 rc;
+
+	if (u == NULL) {
+		mb_resp_error(r, 401, "unauthorized", "sign in first");
+		return;
+	}
+	if (u->role != MB_ROLE_ADMIN) {
+		if (who != NULL && strcmp(who, u->name) != 0) {
+			mb_resp_error(r, 403, "forbidden", "someone else's "
+			    "tokens are an admin's to see");
+			return;
+		}
+		who = u->name;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if ((a = json_array()) == NULL) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	if ((rc = mb_accounts_token_list(st, who, add_token_json, a, &d)) !=
+	    MB_OK) {
+		json_decref(a);
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	mb_resp_json(r, 200, json_pack("{s:o}", "tokens", a));
+}
+
+static int
+own_token(const struct mb_token_info *t, void *arg)
+{
+	const char **id = arg;
+
+	if (*id != NULL && strcmp(t->id, *id) == 0)
+		*id = NULL;
+	return MB_OK;
+}
+
+/* DELETE /api/v1/tokens/ID: an admin any token, anyone else their own. */
+static void
+tokens_revoke(struct mb_req *r)
+{
+	const struct mb_http_user	*u = mb_req_user(r);
+	const char			*id = mb_req_param(r, "id"), *seek;
+	struct mb_store			*st;
+	struct mb_diag			 d = { "" };
+	int				 rc;
+
+	if (u == NULL) {
+		mb_resp_error(r, 401, "unauthorized", "sign in first");
+		return;
+	}
+	if ((st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if (u->role != MB_ROLE_ADMIN) {
+		/* Someone else's token is not found, not forbidden. */
+		seek = id;
+		if ((rc = mb_accounts_token_list(st, u->name, own_token, &seek,
+		    &d)) != MB_OK) {
+			mb_resp_err(r, rc, &d);
+			return;
+		}
+		if (seek != NULL) {
+			mb_resp_error(r, 404, "not_found", "token %.20s: no "
+			    "such token of yours", id);
+			return;
+		}
+	}
+	if ((rc = mb_accounts_token_revoke(st, id, &d)) != MB_OK) {
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	log_info("http: token revoked id=%s by=%s", id, u->name);
 	mb_resp_empty(r, 204);
 }
 
@@ -269,8 +403,13 @@ token_add(struct mb_req *r)
 		return;
 	}
 	log_info("http: token added user=%s by=%s", name, u->name);
-	mb_resp_json(r, 201, json_pack("{s:s, s:s}", "name", name, "token",
-	    tok));
+	{
+		char id[MB_TOKEN_ID_LEN];
+
+		mb_accounts_token_id(tok, id);
+		mb_resp_json(r, 201, json_pack("{s:s, s:s, s:s}", "name", name,
+		    "id", id, "token", tok));
+	}
 }
 
 const struct mb_route mb_routes_accounts[] = {
@@ -281,5 +420,7 @@ const struct mb_route mb_routes_accounts[] = {
 	{ "POST", "/api/v1/users", users_add, 0, "users.add" },
 	{ "PUT", "/api/v1/users/:name", users_update, 0, "users.update" },
 	{ "POST", "/api/v1/users/:name/tokens", token_add, 0, "tokens.add" },
+	{ "GET", "/api/v1/tokens", tokens_list, 0, "tokens.list" },
+	{ "DELETE", "/api/v1/tokens/:id", tokens_revoke, 0, "tokens.revoke" },
 	MB_ROUTES_END
 };

@@ -284,6 +284,98 @@ def test_cli_user_token(w):
     check(tok.encode() not in store_bytes(c), "token stored only as a hash")
 
 
+def test_revocation(w):
+    """Disabling a user or changing their password ends every session and
+    token at once, while the server runs; tokens are listed by id and
+    revoked one by one, from the CLI and the API."""
+    c = w.center("cairo")
+    c.user_add("adm", "admin")
+    c.user_add("jou", "journalist", password="correct horse")
+    c.serve()
+    adm = c.client(c.token_add("adm"))
+    t1, t2 = c.token_add("jou"), c.token_add("jou")
+    tok1, tok2 = c.client(t1), c.client(t2)
+    web = c.client()
+    eq(web.login("jou", "correct horse").status, 200, "login")
+    for cl, what in ((tok1, "token 1"), (tok2, "token 2"), (web, "session")):
+        eq(cl.get("/api/v1/me").status, 200, what + " works")
+    # The CLI lists tokens by id, never the secret, and revokes one.
+    rc, out, err = mb(["token", "list", c.dir, "jou"])
+    lines = out.strip().splitlines()
+    eq(len(lines), 2, "two tokens listed: " + out)
+    check(t1 not in out and t2 not in out, "no secret in the list")
+    ids = [ln.split("\t")[0] for ln in lines]
+    check(all(len(i) == 12 for i in ids), "ids", ids)
+    r = tok1.get("/api/v1/tokens")
+    eq(r.status, 200, "own tokens over the API")
+    eq(sorted(t["id"] for t in r.json["tokens"]), sorted(ids), "same ids")
+    r = tok1.get("/api/v1/tokens", query={"user": "adm"})
+    eq(r.status, 403, "someone else's tokens")
+    # Which id is t1's? Revoke one, see which stops.
+    mb(["token", "revoke", c.dir, ids[0]])
+    alive = [cl.get("/api/v1/me").status for cl in (tok1, tok2)]
+    eq(sorted(alive), [200, 401], "exactly one token revoked: %r" % alive)
+    rc, out, err = mb(["token", "revoke", c.dir, ids[0]], check_rc=1)
+    check("no such token" in err, "revoking twice", err)
+    rc, out, err = mb(["token", "revoke", c.dir, "xyz"], check_rc=1)
+    check("hex" in err, "a malformed id", err)
+    live = tok1 if alive[0] == 200 else tok2
+    # The API revokes too: the user's own, with DELETE.
+    t3 = c.token_add("jou")
+    tok3 = c.client(t3)
+    r = tok3.get("/api/v1/tokens")
+    mine = [t["id"] for t in r.json["tokens"]]
+    other = [i for i in mine if i not in ids][0]
+    eq(tok3.request("DELETE", "/api/v1/tokens/" + other).status, 204,
+       "DELETE own token")
+    eq(tok3.get("/api/v1/me").status, 401, "a revoked token stops at once")
+    # Disabling ends the session and every token at once.
+    r = adm.put("/api/v1/users/jou", {"disabled": True})
+    eq(r.status, 204, "disable")
+    eq(live.get("/api/v1/me").status, 401, "token after disable")
+    eq(web.get("/api/v1/me").status, 401, "session after disable")
+    eq(c.client().login("jou", "correct horse").status, 401,
+       "a disabled user cannot sign in")
+    users = {u["name"]: u for u in adm.get("/api/v1/users").json["users"]}
+    eq(users["jou"]["disabled"], True, "listed as disabled")
+    r = adm.put("/api/v1/users/jou", {"disabled": "yes"})
+    eq(r.status, 400, "disabled must be a boolean")
+    r = adm.put("/api/v1/users/adm", {"disabled": True})
+    eq(r.status, 400, "an admin does not disable themselves")
+    r = adm.put("/api/v1/users/ghost", {"disabled": True})
+    eq(r.status, 404, "unknown user")
+    # Enabling gives back the account, not the old credentials.
+    mb(["user", "enable", c.dir, "jou"])
+    eq(live.get("/api/v1/me").status, 401, "old token stays dead")
+    web2 = c.client()
+    eq(web2.login("jou", "correct horse").status, 200, "login after enable")
+    # A password change (CLI) ends sessions and tokens too.
+    t4 = c.client(c.token_add("jou"))
+    eq(t4.get("/api/v1/me").status, 200, "new token")
+    mb(["user", "passwd", c.dir, "jou"], stdin="another horse\n")
+    eq(web2.get("/api/v1/me").status, 401, "session after passwd")
+    eq(t4.get("/api/v1/me").status, 401, "token after passwd")
+    eq(c.client().login("jou", "correct horse").status, 401, "old password")
+    web3 = c.client()
+    eq(web3.login("jou", "another horse").status, 200, "new password")
+    # ... and over the API, by an admin.
+    r = adm.put("/api/v1/users/jou", {"password": "third horse"})
+    eq(r.status, 204, "API password change")
+    eq(web3.get("/api/v1/me").status, 401, "session after API passwd")
+    # The CLI's user list and role change.
+    mb(["user", "role", c.dir, "jou", "editor"])
+    rc, out, err = mb(["user", "list", c.dir])
+    check(any(ln.startswith("jou\teditor\tactive") for ln in
+              out.splitlines()), "user list", out)
+    rc, out, err = mb(["user", "role", c.dir, "jou", "king"], check_rc=1)
+    check("role" in err, "bad role", err)
+    rc, out, err = mb(["user", "disable", c.dir, "ghost"], check_rc=1)
+    check("no such user" in err, "disable unknown", err)
+    log = c.log()
+    check(t1 not in log and t2 not in log and "horse" not in log,
+          "no secret logged")
+
+
 def store_bytes(c):
     """Everything the center's store holds, as bytes."""
     if not pg_backend():
@@ -293,6 +385,12 @@ def store_bytes(c):
                if ln.strip().startswith("database")][0]
     return subprocess.run(["pg_dump", "--data-only", url], check=True,
                           capture_output=True).stdout
+
+
+def mb(args, check_rc=0, stdin=None):
+    """Runs `mediabridge ARGS...` (commands whose DIR is not first)."""
+    from mbtest import run
+    return run(args, stdin=stdin, check_rc=check_rc)
 
 
 def w_run(args, rc):

@@ -233,6 +233,16 @@ def main():
         assert not uris_of(manama, "After revocation")
         assert not uris_of(hq, "After revocation")
         assert len(uris_of(manama, "Direct ")) == before
+        # A revoked center stays revoked: no activate, not its old key.
+        p = mb("center", "activate", hq.dir, "cairo", check=False, full=True)
+        assert p.returncode == 1 and "new key" in p.stderr, p.stderr
+        row = [l.split("\t") for l in mb("center", "list", hq.dir)
+               .splitlines() if l.startswith("cairo\t")][0]
+        p = mb("center", "add", hq.dir, "--id", "cairo", "--url", row[4],
+               "--key", row[5], "--country", row[3], "--name", "Cairo",
+               check=False, full=True)
+        assert p.returncode == 1 and "new key" in p.stderr, p.stderr
+        assert "revoked" in mb("center", "list", hq.dir), "still revoked"
         print("ok revoked center's new items refused (%.1fs)" %
               (time.monotonic() - t0))
     finally:
