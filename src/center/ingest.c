@@ -272,7 +272,20 @@ prepare_item(struct mb_ingest *ig, json_t *item,
 	if ((rc = mb_envelope_new(json_incref(item), meta, &p->env, d)) !=
 	    MB_OK)
 		return rc;
-	return mb_envelope_sign_dump(p->env, ig->node->key, &p->wire, d);
+	if ((rc = mb_envelope_sign_dump(p->env, ig->node->key, &p->wire, d)) !=
+	    MB_OK)
+		return rc;
+	/*
+	 * What this center signs must be what every store, peer and verify
+	 * accepts: an envelope over the limit is refused here, at the door,
+	 * not stored and then refused everywhere else.
+	 */
+	if (p->wire.len > MB_ENVELOPE_MAX)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "the signed envelope "
+		    "would be %zu bytes, over the limit of %u bytes (4 MiB); "
+		    "shorten the text or put media in renditions",
+		    p->wire.len, MB_ENVELOPE_MAX);
+	return MB_OK;
 }
 
 static int

@@ -184,6 +184,23 @@ def test_etag_echo(w):
     eq(r.status, 400, "unterminated tag")
 
 
+def test_envelope_limit(w):
+    """An item whose signed envelope would pass 4 MiB is refused at the
+    door with 413 naming the limit, and nothing is stored (it would be
+    refused by every peer, by verify and by the index afterwards)."""
+    c, ed, _, jo, anon = newsroom(w)
+    before = c.metric("mediabridge_log_seq")
+    big = item("Huge")
+    big["bodies"][0]["value"] = "<p>" + "a" * (4 * 1024 * 1024) + "</p>"
+    r = ed.post("/api/v1/items", big)
+    eq(r.status, 413, "over the envelope limit")
+    check("4 MiB" in r.text or "4194304" in r.text, "names the limit",
+          r.text[:300])
+    eq(c.metric("mediabridge_log_seq"), before, "nothing stored")
+    rc, out, err = c.cli("verify", check_rc=None)
+    eq(rc, 0, "verify still passes: " + out + err)
+
+
 def test_embargo(w):
     c, ed, _, jo, anon = newsroom(w)
     env = ed.post("/api/v1/items", {"item": item("Embargoed"), "meta": {
