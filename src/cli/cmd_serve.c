@@ -1,21 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* mediabridge serve: the HTTP server, until SIGTERM or SIGINT. */
+/* mediabridge serve: the center's server (serve/serve.h), until SIGTERM or SIGINT. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "base/fs.h"
 #include "base/log.h"
-#include "center/center.h"
 #include "cli/cli.h"
-#include "http/federation.h"
-#include "http/listen.h"
-#include "http/routes_media.h"
-#include "http/server.h"
-#include "http/site.h"
+#include "serve/serve.h"
 
 static int run(int argc, char **argv);
 
@@ -33,20 +26,18 @@ const struct mb_cli_cmd mb_cmd_serve = {
 static int
 run(int argc, char **argv)
 {
-	struct mb_center_node	*n = NULL;
-	struct mb_http_server	*srv = NULL;
-	struct mb_http_opts	 o;
+	struct mb_serve_opts	 o = { NULL };
+	struct mb_serve		*s = NULL;
 	struct mb_diag		 d = { "" };
-	const char		*dir = NULL, *listen_on = NULL;
-	char			 path[1200], line[200];
+	const char		*dir = NULL;
 	sigset_t		 set;
 	int			 sig, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
-			listen_on = argv[++i];
+			o.listen = argv[++i];
 		else if (strncmp(argv[i], "--listen=", 9) == 0)
-			listen_on = argv[i] + 9;
+			o.listen = argv[i] + 9;
 		else if (argv[i][0] == '-')
 			return mb_cli_usage(&mb_cmd_serve, "unknown option %s",
 			    argv[i]);
@@ -57,11 +48,6 @@ run(int argc, char **argv)
 	}
 	if (dir == NULL)
 		return mb_cli_usage(&mb_cmd_serve, "give DIR");
-	if ((rc = mb_center_open(dir, &n, &d)) != MB_OK)
-		return mb_cli_fail("serve", &d, rc);
-	mb_http_opts_from_conf(&n->conf, &o);
-	if (listen_on != NULL)
-		o.listen = listen_on;
 
 	/* The signals go to this thread only, read by sigwait below. */
 	sigemptyset(&set);
@@ -70,47 +56,12 @@ run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* The site's templates and catalogs: a broken one stops start-up. */
-	if ((rc = mb_site_init(&d)) == MB_ERR_NOTFOUND)
-		log_warn("serve: the site is off: %s", d.msg);
-	else if (rc != MB_OK) {
-		mb_center_close(n);
+	if ((rc = mb_serve_start(dir, &o, &s, &d)) != MB_OK)
 		return mb_cli_fail("serve", &d, rc);
-	}
-	if ((rc = mb_http_start(n, &o, &srv, &d)) != MB_OK) {
-		mb_center_close(n);
-		return mb_cli_fail("serve", &d, rc);
-	}
-	snprintf(line, sizeof(line), "%s\n", mb_http_address(srv));
-	if (mb_fs_join(path, sizeof(path), dir, "serve.addr") != MB_OK ||
-	    (rc = mb_fs_write_atomic(path, line, strlen(line), 0644, &d)) !=
-	    MB_OK) {
-		mb_http_stop(srv, 0);
-		mb_center_close(n);
-		return mb_cli_fail("serve", &d, rc ? rc : MB_ERR_INVAL);
-	}
-	/* The exchange: pullers (waking long-polls) and the indexer. */
-	if ((rc = mb_http_federation_start(n, srv, &d)) != MB_OK) {
-		mb_http_stop(srv, 0);
-		unlink(path);
-		mb_center_close(n);
-		return mb_cli_fail("serve", &d, rc);
-	}
-	/* Several processes on one database: their commits wake ours. */
-	if ((rc = mb_http_listen_start(n, srv, &d)) != MB_OK)
-		log_warn("serve: no notices from other processes: %s", d.msg);
-	/* Media: fetching the blobs that arriving items refer to. */
-	if ((rc = mb_http_media_start(n, &d)) != MB_OK)
-		log_warn("serve: media fetching is off: %s", d.msg);
 	while (sigwait(&set, &sig) != 0 && errno == EINTR)
 		;
 	log_info("serve: signal=%s stopping", sig == SIGTERM ? "TERM" :
 	    "INT");
-	mb_http_media_stop();
-	mb_http_listen_stop();
-	mb_http_federation_stop();
-	mb_http_stop(srv, 10000);
-	unlink(path);
-	mb_center_close(n);
+	mb_serve_stop(s, 10000);
 	return MB_EXIT_OK;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Hooks between the exchange's endpoints and the running puller (for serve). */
+/* The exchange's endpoints' view of the running puller, attached by the serve assembly. */
 #ifndef MB_HTTP_FEDERATION_H
 #define MB_HTTP_FEDERATION_H
 
@@ -11,13 +11,10 @@
 struct mb_http_server;
 
 /*
- * serve: starts the exchange beside the server (the pullers, which wake
- * the server's long-polls after each batch, and the indexer thread) and
- * stops it. Peers and their cursors persist, so a restart resumes.
+ * The running exchange whose figures /metrics shows (the serve assembly
+ * attaches it after starting it, and NULL before stopping it).
  */
-int mb_http_federation_start(const struct mb_center_node *n,
-    struct mb_http_server *srv, struct mb_diag *d);
-void mb_http_federation_stop(void);
+void mb_http_federation_attach(struct mb_sync *s);
 
 /* Appends the exchange's lines of /metrics (Prometheus text). */
 int mb_http_federation_metrics(struct mb_store *st, struct mb_buf *out);

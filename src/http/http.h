@@ -31,6 +31,7 @@
 
 #include "center/center.h"
 #include "center/ingest.h"
+#include "http/server.h"
 #include "newsroom/accounts.h"
 #include "newsroom/items.h"
 #include "store/store.h"
@@ -175,7 +176,6 @@ unsigned mb_req_wakeups(const struct mb_req *r);
  * (and when the server sees the store's last seq move, every second,
  * for writes by other processes). Any thread.
  */
-void mb_http_notify(struct mb_http_server *s);
 uint64_t mb_http_log_gen(struct mb_http_server *s);
 bool mb_http_stopping(struct mb_http_server *s);
 

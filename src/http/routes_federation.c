@@ -15,7 +15,6 @@
 #include "http/federation.h"
 #include "http/http.h"
 #include "sync/httpsig.h"
-#include "sync/indexer.h"
 #include "sync/log.h"
 #include "sync/registry.h"
 
@@ -33,41 +32,10 @@ replay_init(void)
 		replay = NULL;
 }
 
-static struct mb_sync_indexer	*indexer;
-
-static void
-wake_long_polls(void *arg)
-{
-	mb_http_notify(arg);
-}
-
-int
-mb_http_federation_start(const struct mb_center_node *n,
-    struct mb_http_server *srv, struct mb_diag *d)
-{
-	struct mb_sync_opts	o;
-	int			rc;
-
-	mb_sync_opts_default(&o);
-	o.on_applied = wake_long_polls;
-	o.on_applied_arg = srv;
-	if ((rc = mb_sync_indexer_start(n, &indexer, d)) != MB_OK)
-		return rc;
-	if ((rc = mb_sync_start(n, &o, &attached, d)) != MB_OK) {
-		mb_sync_indexer_stop(indexer);
-		indexer = NULL;
-		return rc;
-	}
-	return MB_OK;
-}
-
 void
-mb_http_federation_stop(void)
+mb_http_federation_attach(struct mb_sync *s)
 {
-	mb_sync_stop(attached);
-	attached = NULL;
-	mb_sync_indexer_stop(indexer);
-	indexer = NULL;
+	attached = s;
 }
 
 int

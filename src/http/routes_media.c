@@ -2,7 +2,6 @@
 /* Media over HTTP: POST /api/v1/media (uploads) and GET /media/<hash> (serving). */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,6 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "http/http.h"
-#include "http/routes_media.h"
 #include "media/media.h"
 #include "sync/apply.h"
 #include "sync/blob.h"
@@ -435,26 +433,6 @@ parse_range(const char *h, int64_t size, int64_t *from, int64_t *to)
 	return 1;
 }
 
-/*
- * One fetch at a time in this process: the exchange resumes into
- * DIR/blobs/.../<hash>.part, which two fetches of the same blob (the
- * fetcher and a reader's request, or two readers) must not share. A
- * second asker waits, then finds the blob there.
- */
-static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
-
-int
-mb_http_media_fetch(void *arg, const char *base, const char *hash,
-    struct mb_diag *d)
-{
-	int rc;
-
-	pthread_mutex_lock(&fetch_lock);
-	rc = mb_sync_blob_fetch(arg, base, hash, d);
-	pthread_mutex_unlock(&fetch_lock);
-	return rc;
-}
-
 static void
 serve_blob(struct mb_req *r)
 {
@@ -487,7 +465,7 @@ serve_blob(struct mb_req *r)
 	if (!b.here) {
 		/* Referred to by an item, not fetched yet: now (video). */
 		if ((rc = mb_media_fetch_one(n->conf.dir, st,
-		    mb_http_media_fetch, (void *)n, hash, &d)) != MB_OK) {
+		    mb_sync_blob_fetch_serial, (void *)n, hash, &d)) != MB_OK) {
 			log_warn("media: on-demand fetch blob=%.12s: %s", hash,
 			    mb_diag_msg(&d, rc));
 			mb_resp_header(r, "Retry-After", "30");
@@ -569,149 +547,3 @@ const struct mb_route mb_routes_media[] = {
 	  "media.page_upload" },
 	MB_ROUTES_END
 };
-
-/* ---- The fetcher ----------------------------------------------------- */
-
-static struct {
-	pthread_t			 thread;
-	pthread_mutex_t			 lock;
-	pthread_cond_t			 cond;
-	bool				 running, stop;
-	const struct mb_center_node	*node;
-	int64_t				 period_ms;
-	int64_t				 eager_bytes;
-} fetcher = { .lock = PTHREAD_MUTEX_INITIALIZER,
-    .cond = PTHREAD_COND_INITIALIZER };
-
-/*
- * The fetcher's callback: this center's own URL is never asked, and a
- * blob that failed is tried again only after a delay that doubles from
- * 2 s to 10 min (remembered for the last BACKOFF_SLOTS failures), so an
- * origin that is down for days costs one request now and then.
- */
-#define BACKOFF_SLOTS 256
-
-static struct {
-	char	hash[65];
-	int64_t	next_ms;
-	int64_t	delay_ms;
-} backoff[BACKOFF_SLOTS];
-
-static int
-fetcher_fetch(void *arg, const char *base, const char *hash,
-    struct mb_diag *d)
-{
-	const struct mb_center_node	*n = arg;
-	int64_t				 now = mb_time_mono_ms();
-	size_t				 slot, i;
-	int				 rc;
-
-	if (strcmp(base, n->conf.url) == 0)
-		return MB_ERR_AGAIN;
-	/* The slot: the hash's first hex digits (it is already random). */
-	for (slot = 0, i = 0; i < 4; i++)
-		slot = slot * 16 + (size_t)(hash[i] <= '9' ? hash[i] - '0' :
-		    hash[i] - 'a' + 10);
-	i = slot % BACKOFF_SLOTS;
-	if (strcmp(backoff[i].hash, hash) == 0 && now < backoff[i].next_ms)
-		return MB_ERR_AGAIN;
-	if ((rc = mb_http_media_fetch((void *)n, base, hash, d)) == MB_OK) {
-		if (strcmp(backoff[i].hash, hash) == 0)
-			backoff[i].hash[0] = '\0';
-		return MB_OK;
-	}
-	if (strcmp(backoff[i].hash, hash) != 0) {
-		snprintf(backoff[i].hash, sizeof(backoff[i].hash), "%s", hash);
-		backoff[i].delay_ms = 2000;
-	} else if ((backoff[i].delay_ms *= 2) > 600000)
-		backoff[i].delay_ms = 600000;
-	backoff[i].next_ms = now + backoff[i].delay_ms;
-	return rc;
-}
-
-static void *
-fetcher_main(void *arg)
-{
-	const struct mb_center_node	*n = fetcher.node;
-	struct mb_store			*st = NULL;
-	struct timespec			 ts;
-	int64_t				 last_ms = 0;
-	bool				 stop;
-
-	(void)arg;
-	pthread_setname_np(pthread_self(), "mb-media");
-	for (;;) {
-		struct mb_diag	d = { "" };
-		int64_t		got = 0;
-		int		rc;
-
-		if (st == NULL && (rc = mb_center_store(n, &st, &d)) != MB_OK)
-			log_warn("media: fetcher: %s", mb_diag_msg(&d, rc));
-		/*
-		 * While the exchange catches up, its batches go first: the
-		 * media index (a transaction of its own per round) waits, as
-		 * the search index does, for a few seconds at most.
-		 */
-		if (st != NULL && !mb_sync_defer(last_ms)) {
-			last_ms = mb_time_mono_ms();
-			rc = mb_media_fetch_round(n->conf.dir, st,
-			    fetcher_fetch, (void *)n, fetcher.eager_bytes, &got,
-			    &d);
-			if (rc != MB_OK && rc != MB_ERR_NOTFOUND &&
-			    rc != MB_ERR_AGAIN)
-				log_warn("media: fetcher: %s",
-				    mb_diag_msg(&d, rc));
-		}
-		pthread_mutex_lock(&fetcher.lock);
-		if (!fetcher.stop) {
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += fetcher.period_ms / 1000;
-			ts.tv_nsec += (fetcher.period_ms % 1000) * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&fetcher.cond, &fetcher.lock,
-			    &ts);
-		}
-		stop = fetcher.stop;
-		pthread_mutex_unlock(&fetcher.lock);
-		if (stop)
-			break;
-	}
-	mb_store_close(st);
-	return NULL;
-}
-
-int
-mb_http_media_start(const struct mb_center_node *n, struct mb_diag *d)
-{
-	const char	*e = getenv("MB_MEDIA_FETCH_MS");
-	int		 rc;
-
-	if ((rc = mb_media_init(d)) != MB_OK)
-		return rc;
-	fetcher.node = n;
-	fetcher.stop = false;
-	fetcher.period_ms = e != NULL && atoll(e) > 0 ? atoll(e) : 1000;
-	e = getenv("MB_MEDIA_EAGER_BYTES");
-	fetcher.eager_bytes = e != NULL ? atoll(e) : MB_MEDIA_EAGER_BYTES;
-	if (pthread_create(&fetcher.thread, NULL, fetcher_main, NULL) != 0)
-		return mb_diag_set(d, MB_ERR_NOMEM, "media: cannot start the "
-		    "fetcher thread");
-	fetcher.running = true;
-	return MB_OK;
-}
-
-void
-mb_http_media_stop(void)
-{
-	if (!fetcher.running)
-		return;
-	pthread_mutex_lock(&fetcher.lock);
-	fetcher.stop = true;
-	pthread_cond_signal(&fetcher.cond);
-	pthread_mutex_unlock(&fetcher.lock);
-	pthread_join(fetcher.thread, NULL);
-	fetcher.running = false;
-}

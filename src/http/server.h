@@ -44,10 +44,17 @@ void mb_http_stop(struct mb_http_server *s, int64_t grace_ms);
 
 /*
  * Has the waker look at the store's log now rather than within the second
- * (src/http/listen.c calls it on a store notice): if the log moved past
+ * (src/serve/notices.c calls it on a store notice): if the log moved past
  * what this process committed itself, long-polls wake and the response
  * cache starts over.
  */
 void mb_http_recheck(struct mb_http_server *s);
+
+/*
+ * A commit happened (this process's own, or the exchange's batch): bumps
+ * the log's generation, so that parked long-polls answer and the
+ * response cache starts over. Any thread.
+ */
+void mb_http_notify(struct mb_http_server *s);
 
 #endif

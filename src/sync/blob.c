@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,4 +58,18 @@ mb_sync_blob_check(const char *path, const char *hash, struct mb_diag *d)
 		return mb_diag_set(d, MB_ERR_CORRUPT,
 		    "blob %.12s…: the content hashes to %.12s…", hash, hex);
 	return MB_OK;
+}
+
+static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int
+mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
+    struct mb_diag *d)
+{
+	int rc;
+
+	pthread_mutex_lock(&fetch_lock);
+	rc = mb_sync_blob_fetch(arg, base, hash, d);
+	pthread_mutex_unlock(&fetch_lock);
+	return rc;
 }

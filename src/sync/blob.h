@@ -30,4 +30,14 @@ int mb_sync_blob_check(const char *path, const char *hash,
 int mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
     const char *hash, struct mb_diag *d);
 
+/*
+ * mb_sync_blob_fetch, one at a time in this process: the exchange
+ * resumes into DIR/blobs/.../<hash>.part, which two fetches of the same
+ * blob (the fetcher and a reader's request, or two readers) must not
+ * share. A second asker waits, then finds the blob there. arg is the
+ * node: the shape of media's fetch callback.
+ */
+int mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
+    struct mb_diag *d);
+
 #endif

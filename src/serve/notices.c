@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The notice listener: the store's change notices make the waker look at the log. */
-#include "http/listen.h"
+#include "serve/notices.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -40,7 +40,7 @@ listen_main(void *arg)
 			mb_diag_clear(&d);
 			if ((rc = mb_center_store(L.node, &st, &d)) != MB_OK ||
 			    (rc = mb_store_listen(st, &d)) != MB_OK) {
-				log_warn("http: notices: %s; retrying",
+				log_warn("serve: notices: %s; retrying",
 				    mb_diag_msg(&d, rc));
 				mb_store_close(st);
 				st = NULL;
@@ -52,7 +52,7 @@ listen_main(void *arg)
 		}
 		/* A short wait, so that stopping never waits long. */
 		if ((rc = mb_store_wait(st, 250, &got, &d)) != MB_OK) {
-			log_warn("http: notices: %s; reconnecting",
+			log_warn("serve: notices: %s; reconnecting",
 			    mb_diag_msg(&d, rc));
 			mb_store_close(st);
 			st = NULL;
@@ -71,7 +71,7 @@ listen_main(void *arg)
 }
 
 int
-mb_http_listen_start(const struct mb_center_node *n, struct mb_http_server *s,
+mb_serve_notices_start(const struct mb_center_node *n, struct mb_http_server *s,
     struct mb_diag *d)
 {
 	struct mb_store	*st;
@@ -93,14 +93,14 @@ mb_http_listen_start(const struct mb_center_node *n, struct mb_http_server *s,
 	atomic_store(&L.stop, 0);
 	if (pthread_create(&L.thread, NULL, listen_main, NULL) != 0)
 		return mb_diag_set(d, MB_ERR_NOMEM,
-		    "http: cannot start the notice listener");
+		    "serve: cannot start the notice listener");
 	L.running = true;
-	log_info("http: listening for store notices across processes");
+	log_info("serve: listening for store notices across processes");
 	return MB_OK;
 }
 
 void
-mb_http_listen_stop(void)
+mb_serve_notices_stop(void)
 {
 	if (!L.running)
 		return;

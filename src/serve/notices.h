@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Other processes' commits wake this one: store notices to long-polls and the cache. */
-#ifndef MB_HTTP_LISTEN_H
-#define MB_HTTP_LISTEN_H
+#ifndef MB_SERVE_NOTICES_H
+#define MB_SERVE_NOTICES_H
 
 #include "base/err.h"
 #include "center/center.h"
@@ -14,10 +14,10 @@
  * (mb_http_recheck), so that long-polls parked here wake and the response
  * cache drops what another process made stale, within milliseconds. On SQLite there are no notices and
  * nothing starts (the server's once-a-second look at the log covers other
- * processes). n and s are borrowed until mb_http_listen_stop().
+ * processes). n and s are borrowed until mb_serve_notices_stop().
  */
-int mb_http_listen_start(const struct mb_center_node *n,
+int mb_serve_notices_start(const struct mb_center_node *n,
     struct mb_http_server *s, struct mb_diag *d);
-void mb_http_listen_stop(void);
+void mb_serve_notices_stop(void);
 
 #endif

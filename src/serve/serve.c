@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* The serve assembly: what starts, in which order, and the one path that stops it. */
+#include "serve.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/fs.h"
+#include "base/log.h"
+#include "center/center.h"
+#include "http/federation.h"
+#include "http/server.h"
+#include "http/site.h"
+#include "media/media.h"
+#include "serve/media_fetcher.h"
+#include "serve/notices.h"
+#include "sync/indexer.h"
+#include "sync/puller.h"
+
+#define MAX_POLLERS 16
+
+struct mb_serve {
+	struct mb_center_node		*node;
+	struct mb_http_server		*http;
+	struct mb_sync			*sync;
+	struct mb_sync_indexer		*indexer;
+	bool				 notices;
+	struct mb_media_fetcher		*media;
+	struct mb_poller		*pollers[MAX_POLLERS];
+	int				 npollers;
+	char				 addr_path[1200];
+};
+
+/* The exchange applied a batch: long-polls parked here may answer. */
+static void
+wake_long_polls(void *arg)
+{
+	mb_http_notify(arg);
+}
+
+static int
+start_exchange(struct mb_serve *s, struct mb_diag *d)
+{
+	struct mb_sync_opts	o;
+	int			rc;
+
+	mb_sync_opts_default(&o);
+	o.on_applied = wake_long_polls;
+	o.on_applied_arg = s->http;
+	if ((rc = mb_sync_indexer_start(s->node, &s->indexer, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_sync_start(s->node, &o, &s->sync, d)) != MB_OK)
+		return rc;
+	mb_http_federation_attach(s->sync);
+	return MB_OK;
+}
+
+static int
+start_media(struct mb_serve *s, struct mb_diag *d)
+{
+	const char	*e = getenv("MB_MEDIA_FETCH_MS");
+	int64_t		 period = e != NULL && atoll(e) > 0 ? atoll(e) : 1000;
+	int64_t		 eager;
+	int		 rc;
+
+	e = getenv("MB_MEDIA_EAGER_BYTES");
+	eager = e != NULL ? atoll(e) : MB_MEDIA_EAGER_BYTES;
+	if ((rc = mb_media_fetcher_new(s->node, eager, &s->media, d)) != MB_OK)
+		return rc;
+	return mb_serve_add_poller(s, "media", period, mb_media_fetcher_round,
+	    s->media, d);
+}
+
+int
+mb_serve_start(const char *dir, const struct mb_serve_opts *o,
+    struct mb_serve **out, struct mb_diag *d)
+{
+	struct mb_serve		*s;
+	struct mb_http_opts	 ho;
+	char			 line[200];
+	int			 rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	if ((rc = mb_center_open(dir, &s->node, d)) != MB_OK)
+		goto fail;
+	mb_http_opts_from_conf(&s->node->conf, &ho);
+	if (o != NULL && o->listen != NULL)
+		ho.listen = o->listen;
+	/* 1. The site's templates and catalogs: a broken one stops start-up. */
+	if ((rc = mb_site_init(d)) == MB_ERR_NOTFOUND) {
+		log_warn("serve: the site is off: %s", d != NULL ? d->msg : "");
+		mb_diag_clear(d);
+	} else if (rc != MB_OK) {
+		goto fail;
+	}
+	/* 2. The listeners, then the address for scripts and tests. */
+	if ((rc = mb_http_start(s->node, &ho, &s->http, d)) != MB_OK)
+		goto fail;
+	snprintf(line, sizeof(line), "%s\n", mb_http_address(s->http));
+	if ((rc = mb_fs_join(s->addr_path, sizeof(s->addr_path), dir,
+	    "serve.addr")) != MB_OK ||
+	    (rc = mb_fs_write_atomic(s->addr_path, line, strlen(line), 0644,
+	    d)) != MB_OK) {
+		s->addr_path[0] = '\0';
+		goto fail;
+	}
+	/* 3. The exchange: pullers (waking long-polls) and the indexer. */
+	if ((rc = start_exchange(s, d)) != MB_OK)
+		goto fail;
+	/* 4. Several processes on one database: their commits wake ours. */
+	if ((rc = mb_serve_notices_start(s->node, s->http, d)) != MB_OK) {
+		log_warn("serve: no notices from other processes: %s",
+		    mb_diag_msg(d, rc));
+		mb_diag_clear(d);
+	} else {
+		s->notices = true;
+	}
+	/* 5. Media: fetching the blobs that arriving items refer to. */
+	if ((rc = start_media(s, d)) != MB_OK) {
+		log_warn("serve: media fetching is off: %s", mb_diag_msg(d, rc));
+		mb_diag_clear(d);
+	}
+	*out = s;
+	return MB_OK;
+fail:
+	mb_serve_stop(s, 0);
+	return rc;
+}
+
+const char *
+mb_serve_address(const struct mb_serve *s)
+{
+	return mb_http_address(s->http);
+}
+
+int
+mb_serve_add_poller(struct mb_serve *s, const char *name, int64_t period_ms,
+    mb_poller_round fn, void *arg, struct mb_diag *d)
+{
+	int rc;
+
+	if (s->npollers == MAX_POLLERS)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "serve: more than %d "
+		    "pollers", MAX_POLLERS);
+	if ((rc = mb_poller_start(name, period_ms, fn, arg,
+	    &s->pollers[s->npollers], d)) != MB_OK)
+		return rc;
+	s->npollers++;
+	return MB_OK;
+}
+
+void
+mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
+{
+	if (s == NULL)
+		return;
+	/* The reverse order of mb_serve_start. */
+	while (s->npollers > 0)
+		mb_poller_stop(s->pollers[--s->npollers]);
+	mb_media_fetcher_free(s->media);
+	if (s->notices)
+		mb_serve_notices_stop();
+	mb_http_federation_attach(NULL);
+	mb_sync_stop(s->sync);
+	mb_sync_indexer_stop(s->indexer);
+	if (s->http != NULL)
+		mb_http_stop(s->http, grace_ms);
+	if (s->addr_path[0] != '\0')
+		unlink(s->addr_path);
+	mb_center_close(s->node);
+	free(s);
+}
