@@ -5,7 +5,8 @@
 
 /*
  * Handler files (api_items.c, and later federation, site, search ...)
- * include this header only: libmicrohttpd stays in server.c. See
+ * include this header only: libmicrohttpd stays in the server's files
+ * (server_int.h). See
  * docs/http.md for the whole picture.
  *
  * A file contributes a route table:

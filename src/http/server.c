@@ -1,888 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* The libmicrohttpd glue: requests, responses, the cache, long-polls. */
-#include "server.h"
+/* The libmicrohttpd glue: dispatch of each request, start and stop. */
+#include "server_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <microhttpd.h>
 #include <sodium.h>
-#include <zlib.h>
 
 #include "base/log.h"
 #include "base/timeutil.h"
-#include "http_int.h"
-
-#define MAX_HEADERS 16
-#define MAX_FORM 32
-#define JSON_MAX_DEPTH 64
-#define CACHE_SLOTS 4096
-#define CACHE_ENTRY_MAX (1024 * 1024)
-
-struct cache_entry {
-	uint64_t		 hash;
-	char			*key;
-	uint64_t		 gen;
-	int64_t			 expires_ms;	/* mono; 0: until gen moves */
-	char			 etag[48];
-	size_t			 len;
-	struct MHD_Response	*resp;
-	struct MHD_Response	*not_modified;
-};
-
-struct waiter {
-	struct mb_req	*r;
-	struct waiter	*next;
-};
-
-struct mb_http_server {
-	struct MHD_Daemon		*mhd;
-	const struct mb_center_node	*node;
-	struct mb_http_opts		 opts;
-	struct mb_ingest		*ingest;
-	struct mb_metrics		*metrics;
-	struct mb_throttle		*throttle;
-	pthread_key_t			 store_key;
-	int				 listen_fd;
-	char				 address[160];
-	atomic_uint_fast64_t		 gen;
-	atomic_int			 in_flight;
-	atomic_bool			 stopping;
-
-	/* The cache: direct-mapped slots under one lock. */
-	pthread_rwlock_t		 cache_lock;
-	struct cache_entry		 cache[CACHE_SLOTS];
-	size_t				 cache_used;
-
-	/* Parked long-polls and the thread that wakes them. */
-	pthread_mutex_t			 wait_lock;
-	pthread_cond_t			 wait_cond;
-	struct waiter			*waiters;
-	int				 wake_all;
-	/* This process committed: the next look at the store is no news. */
-	int				 notified;
-	/* Another process may have (a store notice): look at once. */
-	int				 recheck;
-	int				 waiter_stop;
-	pthread_t			 waiter_thread;
-	int				 waiter_started;
-};
-
-struct hdr {
-	char	*name;
-	char	*value;
-};
-
-struct mb_req {
-	struct mb_http_server	*srv;
-	struct MHD_Connection	*conn;
-	const char		*method;
-	const char		*path;
-	char			*scratch;
-	struct mb_route_match	 m;
-	unsigned		 pre_status;	/* answer at once (404/405) */
-	int64_t			 start_us;
-	char			 client[64];
-
-	struct mb_buf		 body;
-	bool			 has_body;
-	bool			 form_parsed;
-	int			 nform;
-	char			*form[MAX_FORM][2];
-
-	bool			 authed;
-	bool			 anon_request;	/* no credentials offered */
-	struct mb_http_user	 user;
-	bool			 have_user;
-	struct mb_store		*store;
-
-	/* The answer. */
-	bool			 answered;
-	bool			 queued;
-	unsigned		 status;
-	char			 ctype[64];
-	char			*rbody;
-	size_t			 rlen;
-	int			 rfd;		/* mb_resp_file(); -1: none */
-	uint64_t		 roff;
-	int			 nhdrs;
-	struct hdr		 hdrs[MAX_HEADERS];
-	bool			 priv;
-	int64_t			 ttl_ms;
-	const char		*cache_state;	/* "hit", "miss", "-" */
-	char			 etag_tag[32];	/* mb_resp_etag_tag(); "" none */
-
-	/* Long-polls. */
-	bool			 wait;
-	int64_t			 deadline;
-	uint64_t		 gen_seen;
-	unsigned		 wakeups;
-	void			*data;
-	void			(*data_free)(void *);
-
-};
-
-/* ---------------------------------------------------------------- */
-/* Request accessors                                                */
-
-const char *
-mb_req_method(const struct mb_req *r)
-{
-	return r->method;
-}
-
-const char *
-mb_req_path(const struct mb_req *r)
-{
-	return r->path;
-}
-
-const char *
-mb_req_param(const struct mb_req *r, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (int i = 0; i < r->m.nparams; i++) {
-		const char *p = r->m.names[i];
-
-		if (strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/'))
-			return r->m.values[i];
-	}
-	return NULL;
-}
-
-const char *
-mb_req_query(struct mb_req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-	    name);
-}
-
-const char *
-mb_req_header(struct mb_req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
-const char *
-mb_req_cookie(struct mb_req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
-}
-
-const char *
-mb_req_client(const struct mb_req *r)
-{
-	return r->client;
-}
-
-const char *
-mb_req_body(const struct mb_req *r, size_t *len)
-{
-	if (len != NULL)
-		*len = r->body.len;
-	return mb_buf_cstr(&r->body);
-}
-
-json_t *
-mb_req_json_or_reply(struct mb_req *r)
-{
-	struct mb_diag	 d = { "" };
-	json_t		*v;
-	int		 rc;
-
-	rc = mb_http_json_parse(mb_buf_cstr(&r->body), r->body.len,
-	    JSON_MAX_DEPTH, &v, &d);
-	if (rc == MB_ERR_TOOBIG) {
-		mb_resp_error(r, 413, "too_large", "%s", d.msg);
-		return NULL;
-	}
-	if (rc != MB_OK) {
-		mb_resp_error(r, 400, "bad_json", "%s", d.msg);
-		return NULL;
-	}
-	return v;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes x-www-form-urlencoded in place. */
-static void
-form_decode(char *s)
-{
-	char *o = s;
-
-	for (; *s != '\0'; s++) {
-		if (*s == '+') {
-			*o++ = ' ';
-		} else if (*s == '%' && hexval(s[1]) >= 0 &&
-		    hexval(s[2]) >= 0) {
-			*o++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
-			s += 2;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
-/*
- * The text fields of a multipart/form-data body (RFC 7578): parts
- * without a filename, each value up to 4 KiB (a form that uploads a file
- * also carries its csrf field this way). File parts are the handler's.
- */
-static void
-form_multipart(struct mb_req *r, const char *ct)
-{
-	const char	*b = strcasestr(ct, "boundary="), *p, *end, *he, *nx;
-	char		 delim[84];
-	size_t		 bl, dl;
-
-	if (b == NULL)
-		return;
-	b += 9;
-	if (*b == '"')
-		b++;
-	bl = strcspn(b, "\"; \t");
-	if (bl == 0 || bl > 70)
-		return;
-	dl = (size_t)snprintf(delim, sizeof(delim), "\r\n--%.*s", (int)bl, b);
-	p = r->body.data;
-	end = p + r->body.len;
-	if (p == NULL || (size_t)(end - p) < dl - 2 ||
-	    memcmp(p, delim + 2, dl - 2) != 0)
-		return;
-	p += dl - 2;
-	while (r->nform < MAX_FORM && end - p >= 2 && p[0] == '\r' &&
-	    p[1] == '\n') {
-		const char	*nm, *ne;
-
-		p += 2;
-		if ((he = memmem(p, (size_t)(end - p), "\r\n\r\n", 4)) == NULL ||
-		    (nx = memmem(he + 4, (size_t)(end - he - 4), delim, dl)) ==
-		    NULL)
-			return;
-		nm = memmem(p, (size_t)(he - p), "name=\"", 6);
-		if (nm != NULL && memmem(p, (size_t)(he - p), "filename=", 9) ==
-		    NULL && nx - (he + 4) <= 4096) {
-			nm += 6;
-			if ((ne = memchr(nm, '"', (size_t)(he - nm))) == NULL)
-				return;
-			r->form[r->nform][0] = strndup(nm, (size_t)(ne - nm));
-			r->form[r->nform][1] = strndup(he + 4,
-			    (size_t)(nx - he - 4));
-			if (r->form[r->nform][0] == NULL ||
-			    r->form[r->nform][1] == NULL) {
-				free(r->form[r->nform][0]);
-				free(r->form[r->nform][1]);
-				return;
-			}
-			r->nform++;
-		}
-		p = nx + dl;
-	}
-}
-
-const char *
-mb_req_form(struct mb_req *r, const char *name)
-{
-	if (!r->form_parsed) {
-		const char	*ct = mb_req_header(r, "Content-Type");
-		char		*copy, *save = NULL, *tok;
-
-		r->form_parsed = true;
-		if (ct != NULL && strncasecmp(ct, "multipart/form-data",
-		    19) == 0) {
-			form_multipart(r, ct);
-			return mb_req_form(r, name);
-		}
-		if (ct == NULL || strncasecmp(ct,
-		    "application/x-www-form-urlencoded", 33) != 0)
-			return NULL;
-		if ((copy = strdup(mb_buf_cstr(&r->body))) == NULL)
-			return NULL;
-		for (tok = strtok_r(copy, "&", &save); tok != NULL &&
-		    r->nform < MAX_FORM; tok = strtok_r(NULL, "&", &save)) {
-			char *eq = strchr(tok, '=');
-
-			if (eq != NULL)
-				*eq++ = '\0';
-			r->form[r->nform][0] = strdup(tok);
-			r->form[r->nform][1] = strdup(eq ? eq : "");
-			if (r->form[r->nform][0] == NULL ||
-			    r->form[r->nform][1] == NULL) {
-				free(r->form[r->nform][0]);
-				free(r->form[r->nform][1]);
-				break;
-			}
-			form_decode(r->form[r->nform][0]);
-			form_decode(r->form[r->nform][1]);
-			r->nform++;
-		}
-		free(copy);
-	}
-	for (int i = 0; i < r->nform; i++)
-		if (strcmp(r->form[i][0], name) == 0)
-			return r->form[i][1];
-	return NULL;
-}
-
-const struct mb_http_user *
-mb_req_user(const struct mb_req *r)
-{
-	return r->have_user ? &r->user : NULL;
-}
-
-enum mb_role
-mb_req_role(const struct mb_req *r)
-{
-	return r->have_user ? r->user.role : MB_ROLE_NONE;
-}
-
-static void
-close_store(void *p)
-{
-	mb_store_close(p);
-}
-
-static struct mb_store *
-thread_store(struct mb_http_server *s, struct mb_diag *d)
-{
-	struct mb_store	*st = pthread_getspecific(s->store_key);
-
-	if (st == NULL) {
-		if (mb_center_store(s->node, &st, d) != MB_OK)
-			return NULL;
-		pthread_setspecific(s->store_key, st);
-	}
-	return st;
-}
-
-struct mb_store *
-mb_req_store_or_reply(struct mb_req *r)
-{
-	struct mb_diag d = { "" };
-
-	if (r->store == NULL && (r->store = thread_store(r->srv, &d)) ==
-	    NULL) {
-		log_error("http: store unavailable: %s", d.msg);
-		mb_resp_error(r, 503, "unavailable",
-		    "the store is unavailable; try again");
-	}
-	return r->store;
-}
-
-const struct mb_center_node *
-mb_req_node(const struct mb_req *r)
-{
-	return r->srv->node;
-}
-
-struct mb_ingest *
-mb_req_ingest(const struct mb_req *r)
-{
-	return r->srv->ingest;
-}
-
-struct mb_http_server *
-mb_req_server(const struct mb_req *r)
-{
-	return r->srv;
-}
-
-struct mb_throttle *
-mb_req_throttle(const struct mb_req *r)
-{
-	return r->srv->throttle;
-}
-
-void *
-mb_req_data(const struct mb_req *r)
-{
-	return r->data;
-}
-
-void
-mb_req_set_data(struct mb_req *r, void *p, void (*free_fn)(void *))
-{
-	if (r->data != NULL && r->data_free != NULL && r->data != p)
-		r->data_free(r->data);
-	r->data = p;
-	r->data_free = free_fn;
-}
-
-unsigned
-mb_req_wakeups(const struct mb_req *r)
-{
-	return r->wakeups;
-}
-
-/* ---------------------------------------------------------------- */
-/* Responses                                                        */
-
-void
-mb_resp_header(struct mb_req *r, const char *name, const char *value)
-{
-	if (r->nhdrs == MAX_HEADERS)
-		return;
-	r->hdrs[r->nhdrs].name = strdup(name);
-	r->hdrs[r->nhdrs].value = strdup(value);
-	if (r->hdrs[r->nhdrs].name == NULL ||
-	    r->hdrs[r->nhdrs].value == NULL) {
-		free(r->hdrs[r->nhdrs].name);
-		free(r->hdrs[r->nhdrs].value);
-		return;
-	}
-	r->nhdrs++;
-}
-
-void
-mb_resp_take(struct mb_req *r, unsigned status, const char *ctype,
-    char *data, size_t len)
-{
-	if (r->answered) {
-		free(data);
-		return;
-	}
-	r->answered = true;
-	r->wait = false;
-	r->status = status;
-	snprintf(r->ctype, sizeof(r->ctype), "%s", ctype ? ctype : "");
-	r->rbody = data;
-	r->rlen = data != NULL ? len : 0;
-}
-
-void
-mb_resp_file(struct mb_req *r, unsigned status, const char *ctype, int fd,
-    uint64_t offset, uint64_t len)
-{
-	if (r->answered) {
-		close(fd);
-		return;
-	}
-	mb_resp_take(r, status, ctype, NULL, 0);
-	r->rfd = fd;
-	r->roff = offset;
-	r->rlen = (size_t)len;
-}
-
-void
-mb_resp_bytes(struct mb_req *r, unsigned status, const char *ctype,
-    const void *data, size_t len)
-{
-	char *p = malloc(len + 1);
-
-	if (p == NULL) {
-		mb_resp_take(r, 503, NULL, NULL, 0);
-		return;
-	}
-	memcpy(p, data, len);
-	p[len] = '\0';
-	mb_resp_take(r, status, ctype, p, len);
-}
-
-void
-mb_resp_json(struct mb_req *r, unsigned status, json_t *v)
-{
-	char *s = v != NULL ? json_dumps(v, JSON_COMPACT) : NULL;
-
-	json_decref(v);
-	if (s == NULL) {
-		mb_resp_take(r, 503, NULL, NULL, 0);
-		return;
-	}
-	mb_resp_take(r, status, "application/json", s, strlen(s));
-}
-
-void
-mb_resp_empty(struct mb_req *r, unsigned status)
-{
-	mb_resp_take(r, status, NULL, NULL, 0);
-}
-
-void
-mb_resp_error(struct mb_req *r, unsigned status, const char *code,
-    const char *fmt, ...)
-{
-	char	msg[600];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	mb_resp_private(r);
-	mb_resp_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code",
-	    code, "message", msg));
-}
-
-void
-mb_resp_err(struct mb_req *r, int err, const struct mb_diag *d)
-{
-	static const struct {
-		int		 err;
-		unsigned	 status;
-		const char	*code;
-	} map[] = {
-		{ MB_ERR_INVAL, 400, "invalid" },
-		{ MB_ERR_NOTFOUND, 404, "not_found" },
-		{ MB_ERR_EXISTS, 409, "exists" },
-		{ MB_ERR_CONFLICT, 412, "stale_version" },
-		{ MB_ERR_PERM, 403, "forbidden" },
-		{ MB_ERR_TOOBIG, 413, "too_large" },
-		{ MB_ERR_SIG, 400, "bad_signature" },
-		{ MB_ERR_AGAIN, 503, "busy" },
-		{ MB_ERR_UNSUPPORTED, 400, "unsupported" },
-	};
-
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (map[i].err == err) {
-			if (map[i].status == 503)
-				mb_resp_header(r, "Retry-After", "1");
-			mb_resp_error(r, map[i].status, map[i].code, "%s",
-			    mb_diag_msg(d, err));
-			return;
-		}
-	log_error("http: path=%s error: %s", r->path, mb_diag_msg(d, err));
-	mb_resp_error(r, 500, "internal", "internal error: %s",
-	    mb_strerror(err));
-}
-
-void
-mb_resp_etag_tag(struct mb_req *r, const char *tag)
-{
-	snprintf(r->etag_tag, sizeof(r->etag_tag), "%s", tag);
-}
-
-void
-mb_resp_private(struct mb_req *r)
-{
-	r->priv = true;
-}
-
-void
-mb_resp_cache_ttl(struct mb_req *r, int64_t ms)
-{
-	r->ttl_ms = ms;
-}
-
-void
-mb_resp_wait(struct mb_req *r, int64_t mono_deadline_ms)
-{
-	if (r->answered)
-		return;
-	r->wait = true;
-	r->deadline = mono_deadline_ms;
-}
-
-/* ---------------------------------------------------------------- */
-/* The log generation and long-polls                                */
-
-void
-mb_http_notify(struct mb_http_server *s)
-{
-	atomic_fetch_add(&s->gen, 1);
-	pthread_mutex_lock(&s->wait_lock);
-	s->wake_all = 1;
-	s->notified = 1;
-	pthread_cond_signal(&s->wait_cond);
-	pthread_mutex_unlock(&s->wait_lock);
-}
-
-void
-mb_http_recheck(struct mb_http_server *s)
-{
-	pthread_mutex_lock(&s->wait_lock);
-	s->recheck = 1;
-	pthread_cond_signal(&s->wait_cond);
-	pthread_mutex_unlock(&s->wait_lock);
-}
-
-uint64_t
-mb_http_log_gen(struct mb_http_server *s)
-{
-	return atomic_load(&s->gen);
-}
-
-bool
-mb_http_stopping(struct mb_http_server *s)
-{
-	return atomic_load(&s->stopping);
-}
-
-/* Parks r (suspended by the caller) unless the log already moved. */
-static void
-park(struct mb_http_server *s, struct mb_req *r)
-{
-	struct waiter *w = malloc(sizeof(*w));
-
-	pthread_mutex_lock(&s->wait_lock);
-	if (w == NULL || atomic_load(&s->gen) != r->gen_seen ||
-	    atomic_load(&s->stopping)) {
-		pthread_mutex_unlock(&s->wait_lock);
-		free(w);
-		r->wakeups++;
-		MHD_resume_connection(r->conn);
-		return;
-	}
-	w->r = r;
-	w->next = s->waiters;
-	s->waiters = w;
-	pthread_cond_signal(&s->wait_cond);
-	pthread_mutex_unlock(&s->wait_lock);
-}
-
-/*
- * The waker: resumes parked requests when the log moves or their time
- * is up, and once a second looks at the store's last seq so that writes
- * by other processes (import, a second serve) also count.
- */
-static void *
-waiter_main(void *arg)
-{
-	struct mb_http_server	*s = arg;
-	struct mb_store		*st = NULL;
-	int64_t			 last_seq = -1, next_poll = 0, seq;
-	int			 absorb = 0;
-
-	pthread_mutex_lock(&s->wait_lock);
-	while (!s->waiter_stop) {
-		int64_t		 now = mb_time_mono_ms(), until;
-		struct waiter	**pp, *w;
-		struct timespec	 ts;
-
-		/*
-		 * mb_http_notify() already moved the cache generation for
-		 * this process's own commit: take the store's new last seq
-		 * at once without moving it again, or a page cached just
-		 * after the commit would be thrown away for nothing.
-		 */
-		if (s->notified) {
-			s->notified = 0;
-			absorb = 1;
-			next_poll = 0;
-		}
-		if (s->recheck) {
-			s->recheck = 0;
-			next_poll = 0;
-		}
-		if (now >= next_poll) {
-			pthread_mutex_unlock(&s->wait_lock);
-			if (st == NULL && mb_center_store(s->node, &st, NULL) !=
-			    MB_OK)
-				st = NULL;
-			/* The last seq, not the stats: those count rows. */
-			if (st != NULL && mb_store_last_seq(st, &seq, NULL) ==
-			    MB_OK) {
-				if (!absorb && last_seq >= 0 &&
-				    seq != last_seq) {
-					atomic_fetch_add(&s->gen, 1);
-					s->wake_all = 1;
-				}
-				last_seq = seq;
-				absorb = 0;
-			}
-			pthread_mutex_lock(&s->wait_lock);
-			next_poll = now + 1000;
-		}
-		until = next_poll;
-		for (pp = &s->waiters; (w = *pp) != NULL;) {
-			if (s->wake_all || atomic_load(&s->stopping) ||
-			    w->r->deadline <= now) {
-				*pp = w->next;
-				w->r->wakeups++;
-				MHD_resume_connection(w->r->conn);
-				free(w);
-				continue;
-			}
-			if (w->r->deadline < until)
-				until = w->r->deadline;
-			pp = &w->next;
-		}
-		s->wake_all = 0;
-		if (s->waiter_stop)
-			break;
-		/* Sleep on the wall clock, bounded by the mono deadline. */
-		clock_gettime(CLOCK_REALTIME, &ts);
-		until -= now;
-		if (until < 1)
-			until = 1;
-		ts.tv_sec += until / 1000;
-		ts.tv_nsec += (long)(until % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&s->wait_cond, &s->wait_lock, &ts);
-	}
-	pthread_mutex_unlock(&s->wait_lock);
-	mb_store_close(st);
-	return NULL;
-}
-
-/* ---------------------------------------------------------------- */
-/* The response cache                                               */
-
-static uint64_t
-key_hash(const char *k)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *k != '\0'; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-	return h;
-}
-
-static int
-add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct mb_buf *b = cls;
-
-	(void)kind;
-	mb_buf_putc(b, '&');
-	mb_http_urlencode(key, b);
-	if (value != NULL) {
-		mb_buf_putc(b, '=');
-		mb_http_urlencode(value, b);
-	}
-	return MHD_YES;
-}
-
-/* True when the client takes gzip (and did not refuse it with q=0). */
-static bool
-accepts_gzip(struct mb_req *r)
-{
-	const char *ae = mb_req_header(r, "Accept-Encoding"), *g;
-
-	if (ae == NULL || (g = strstr(ae, "gzip")) == NULL)
-		return false;
-	g += 4;
-	while (*g == ' ')
-		g++;
-	return !(strncmp(g, ";q=0", 4) == 0 && strspn(g + 4, ".0") ==
-	    strcspn(g + 4, ", "));
-}
-
-static bool
-has_header(const struct mb_req *r, const char *name)
-{
-	for (int i = 0; i < r->nhdrs; i++)
-		if (strcasecmp(r->hdrs[i].name, name) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Pages, feeds and JSON go gzip-compressed to clients that take it
- * (readers on slow links); the ETag is then the compressed bytes'.
- */
-static void
-maybe_gzip(struct mb_req *r)
-{
-	const char	*ct = r->ctype;
-	z_stream	 z;
-	char		*out;
-	size_t		 cap;
-
-	if (r->rlen < 256 || r->rbody == NULL ||
-	    has_header(r, "Content-Encoding") ||
-	    !(strncmp(ct, "text/", 5) == 0 || strstr(ct, "json") != NULL ||
-	    strstr(ct, "xml") != NULL))
-		return;
-	mb_resp_header(r, "Vary", "Accept-Encoding");
-	if (!accepts_gzip(r))
-		return;
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return;
-	cap = deflateBound(&z, r->rlen);
-	if ((out = malloc(cap)) == NULL) {
-		deflateEnd(&z);
-		return;
-	}
-	z.next_in = (Bytef *)r->rbody;
-	z.avail_in = (uInt)r->rlen;
-	z.next_out = (Bytef *)out;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&z);
-		free(out);
-		return;
-	}
-	free(r->rbody);
-	r->rbody = out;
-	r->rlen = z.total_out;
-	deflateEnd(&z);
-	mb_resp_header(r, "Content-Encoding", "gzip");
-}
-
-static char *
-cache_key(struct mb_req *r)
-{
-	struct mb_buf b = MB_BUF_INIT;
-
-	mb_buf_puts(&b, r->method[0] == 'H' ? "GET " : "GET ");
-	mb_buf_puts(&b, r->path);
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND,
-	    (MHD_KeyValueIterator)add_arg, &b);
-	if (accepts_gzip(r))
-		mb_buf_puts(&b, " gzip");
-	if (b.data == NULL)
-		return NULL;
-	return mb_buf_steal(&b);
-}
-
-static bool
-etag_matches(const char *inm, const char *etag)
-{
-	if (inm == NULL)
-		return false;
-	return strcmp(inm, "*") == 0 || strstr(inm, etag) != NULL;
-}
-
-static void
-make_etag(const char *data, size_t len, char out[24])
-{
-	unsigned char	h[8];
-	char		hex[17];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len,
-	    NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(out, 24, "\"%s\"", hex);
-}
-
-static void
-entry_clear(struct mb_http_server *s, struct cache_entry *e)
-{
-	if (e->resp != NULL)
-		MHD_destroy_response(e->resp);
-	if (e->not_modified != NULL)
-		MHD_destroy_response(e->not_modified);
-	s->cache_used -= e->len;
-	free(e->key);
-	memset(e, 0, sizeof(*e));
-}
 
 /* ---------------------------------------------------------------- */
 /* Dispatch                                                         */
@@ -1000,15 +128,15 @@ try_cache(struct mb_req *r, enum MHD_Result *ret)
 	    mb_req_header(r, "Authorization") != NULL ||
 	    mb_req_cookie(r, "mb_session") != NULL)
 		return false;
-	if ((key = cache_key(r)) == NULL)
+	if ((key = srv_cache_key(r)) == NULL)
 		return false;
-	h = key_hash(key);
+	h = srv_key_hash(key);
 	pthread_rwlock_rdlock(&s->cache_lock);
 	e = &s->cache[h % CACHE_SLOTS];
 	if (e->resp != NULL && e->hash == h && e->gen == gen &&
 	    strcmp(e->key, key) == 0 && (e->expires_ms == 0 ||
 	    e->expires_ms > mb_time_mono_ms())) {
-		bool nm = etag_matches(mb_req_header(r, "If-None-Match"),
+		bool nm = srv_etag_matches(mb_req_header(r, "If-None-Match"),
 		    e->etag);
 
 		r->status = nm ? 304 : 200;
@@ -1063,11 +191,11 @@ cache_put(struct mb_req *r, const char *etag)
 	struct cache_entry	*e, ne;
 	char			*key;
 
-	if (r->rlen > CACHE_ENTRY_MAX || (key = cache_key(r)) == NULL)
+	if (r->rlen > CACHE_ENTRY_MAX || (key = srv_cache_key(r)) == NULL)
 		return;
 	memset(&ne, 0, sizeof(ne));
 	ne.key = key;
-	ne.hash = key_hash(key);
+	ne.hash = srv_key_hash(key);
 	ne.gen = r->gen_seen;
 	ne.expires_ms = r->ttl_ms > 0 ? mb_time_mono_ms() + r->ttl_ms : 0;
 	ne.len = r->rlen;
@@ -1085,7 +213,7 @@ cache_put(struct mb_req *r, const char *etag)
 	pthread_rwlock_wrlock(&s->cache_lock);
 	e = &s->cache[ne.hash % CACHE_SLOTS];
 	if (e->resp != NULL)
-		entry_clear(s, e);
+		srv_entry_clear(s, e);
 	if (s->cache_used + ne.len <= s->opts.cache_bytes) {
 		*e = ne;
 		s->cache_used += ne.len;
@@ -1120,7 +248,7 @@ queue(struct mb_req *r)
 	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
 	    r->status == 200 && !r->priv && r->rfd < 0;
 	if (r->status == 200 || r->status == 404)
-		maybe_gzip(r);
+		srv_maybe_gzip(r);
 	if (r->status == 200 && strcmp(r->method, "PUT") != 0 &&
 	    strcmp(r->method, "POST") != 0 && !handler_etag(r) &&
 	    r->rfd < 0) {
@@ -1128,13 +256,13 @@ queue(struct mb_req *r)
 		if (r->etag_tag[0] != '\0')
 			/* Distinct per coding, as a strong tag must be. */
 			snprintf(etag, sizeof(etag), "\"%s%s\"", r->etag_tag,
-			    has_header(r, "Content-Encoding") ? "-gzip" : "");
+			    srv_has_header(r, "Content-Encoding") ? "-gzip" : "");
 		else
-			make_etag(r->rbody ? r->rbody : "", r->rlen, etag);
+			srv_make_etag(r->rbody ? r->rbody : "", r->rlen, etag);
 		mb_resp_header(r, "ETag", etag);
-		nm = etag_matches(mb_req_header(r, "If-None-Match"), etag);
+		nm = srv_etag_matches(mb_req_header(r, "If-None-Match"), etag);
 	}
-	if (!has_header(r, "Cache-Control"))
+	if (!srv_has_header(r, "Cache-Control"))
 		mb_resp_header(r, "Cache-Control", cacheable ?
 		    "public, no-cache" : "private, no-store");
 	if (cacheable && r->srv->opts.cache_bytes > 0 &&
@@ -1328,7 +456,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	dispatch(r);
 	if (r->wait) {
 		MHD_suspend_connection(conn);
-		park(s, r);
+		srv_park(s, r);
 		return MHD_YES;
 	}
 	return queue(r);
@@ -1497,7 +625,7 @@ server_free(struct mb_http_server *s)
 		close(s->listen_fd);
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		if (s->cache[i].resp != NULL)
-			entry_clear(s, &s->cache[i]);
+			srv_entry_clear(s, &s->cache[i]);
 	{
 		struct mb_store *st = pthread_getspecific(s->store_key);
 
@@ -1532,7 +660,7 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 	pthread_rwlock_init(&s->cache_lock, NULL);
 	pthread_mutex_init(&s->wait_lock, NULL);
 	pthread_cond_init(&s->wait_cond, NULL);
-	if (pthread_key_create(&s->store_key, close_store) != 0) {
+	if (pthread_key_create(&s->store_key, srv_close_store) != 0) {
 		free(s);
 		return MB_ERR_NOMEM;
 	}
@@ -1568,7 +696,7 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 		    "http: libmicrohttpd would not start on %s", s->address);
 		goto fail;
 	}
-	if (pthread_create(&s->waiter_thread, NULL, waiter_main, s) != 0) {
+	if (pthread_create(&s->waiter_thread, NULL, srv_waiter_main, s) != 0) {
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "http: no thread");
 		goto fail;
 	}
@@ -1647,3 +775,4 @@ mb_http__in_flight(struct mb_http_server *s)
 {
 	return atomic_load(&s->in_flight);
 }
+

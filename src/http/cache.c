@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* The response cache for anonymous readers: gzip, ETags, direct-mapped slots. */
+#include "server_int.h"
+
+#include <string.h>
+
+#include <sodium.h>
+#include <zlib.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+
+/* ---------------------------------------------------------------- */
+/* The response cache                                               */
+
+uint64_t
+srv_key_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *k != '\0'; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+static int
+add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct mb_buf *b = cls;
+
+	(void)kind;
+	mb_buf_putc(b, '&');
+	mb_http_urlencode(key, b);
+	if (value != NULL) {
+		mb_buf_putc(b, '=');
+		mb_http_urlencode(value, b);
+	}
+	return MHD_YES;
+}
+
+/* True when the client takes gzip (and did not refuse it with q=0). */
+static bool
+accepts_gzip(struct mb_req *r)
+{
+	const char *ae = mb_req_header(r, "Accept-Encoding"), *g;
+
+	if (ae == NULL || (g = strstr(ae, "gzip")) == NULL)
+		return false;
+	g += 4;
+	while (*g == ' ')
+		g++;
+	return !(strncmp(g, ";q=0", 4) == 0 && strspn(g + 4, ".0") ==
+	    strcspn(g + 4, ", "));
+}
+
+bool
+srv_has_header(const struct mb_req *r, const char *name)
+{
+	for (int i = 0; i < r->nhdrs; i++)
+		if (strcasecmp(r->hdrs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Pages, feeds and JSON go gzip-compressed to clients that take it
+ * (readers on slow links); the ETag is then the compressed bytes'.
+ */
+void
+srv_maybe_gzip(struct mb_req *r)
+{
+	const char	*ct = r->ctype;
+	z_stream	 z;
+	char		*out;
+	size_t		 cap;
+
+	if (r->rlen < 256 || r->rbody == NULL ||
+	    srv_has_header(r, "Content-Encoding") ||
+	    !(strncmp(ct, "text/", 5) == 0 || strstr(ct, "json") != NULL ||
+	    strstr(ct, "xml") != NULL))
+		return;
+	mb_resp_header(r, "Vary", "Accept-Encoding");
+	if (!accepts_gzip(r))
+		return;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return;
+	cap = deflateBound(&z, r->rlen);
+	if ((out = malloc(cap)) == NULL) {
+		deflateEnd(&z);
+		return;
+	}
+	z.next_in = (Bytef *)r->rbody;
+	z.avail_in = (uInt)r->rlen;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return;
+	}
+	free(r->rbody);
+	r->rbody = out;
+	r->rlen = z.total_out;
+	deflateEnd(&z);
+	mb_resp_header(r, "Content-Encoding", "gzip");
+}
+
+char *
+srv_cache_key(struct mb_req *r)
+{
+	struct mb_buf b = MB_BUF_INIT;
+
+	mb_buf_puts(&b, r->method[0] == 'H' ? "GET " : "GET ");
+	mb_buf_puts(&b, r->path);
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND,
+	    (MHD_KeyValueIterator)add_arg, &b);
+	if (accepts_gzip(r))
+		mb_buf_puts(&b, " gzip");
+	if (b.data == NULL)
+		return NULL;
+	return mb_buf_steal(&b);
+}
+
+bool
+srv_etag_matches(const char *inm, const char *etag)
+{
+	if (inm == NULL)
+		return false;
+	return strcmp(inm, "*") == 0 || strstr(inm, etag) != NULL;
+}
+
+void
+srv_make_etag(const char *data, size_t len, char out[24])
+{
+	unsigned char	h[8];
+	char		hex[17];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len,
+	    NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(out, 24, "\"%s\"", hex);
+}
+
+void
+srv_entry_clear(struct mb_http_server *s, struct cache_entry *e)
+{
+	if (e->resp != NULL)
+		MHD_destroy_response(e->resp);
+	if (e->not_modified != NULL)
+		MHD_destroy_response(e->not_modified);
+	s->cache_used -= e->len;
+	free(e->key);
+	memset(e, 0, sizeof(*e));
+}
+

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the HTTP server's files (server.c, request.c, response.c,
+ * longpoll.c, cache.c): the server and request structs, and the calls
+ * one file makes into another. Only these files know libmicrohttpd.
+ */
+#ifndef MB_HTTP_SERVER_INT_H
+#define MB_HTTP_SERVER_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "http_int.h"
+#include "server.h"
+
+#define MAX_HEADERS 16
+#define MAX_FORM 32
+#define JSON_MAX_DEPTH 64
+#define CACHE_SLOTS 4096
+#define CACHE_ENTRY_MAX (1024 * 1024)
+
+struct cache_entry {
+	uint64_t		 hash;
+	char			*key;
+	uint64_t		 gen;
+	int64_t			 expires_ms;	/* mono; 0: until gen moves */
+	char			 etag[48];
+	size_t			 len;
+	struct MHD_Response	*resp;
+	struct MHD_Response	*not_modified;
+};
+
+struct waiter {
+	struct mb_req	*r;
+	struct waiter	*next;
+};
+
+struct mb_http_server {
+	struct MHD_Daemon		*mhd;
+	const struct mb_center_node	*node;
+	struct mb_http_opts		 opts;
+	struct mb_ingest		*ingest;
+	struct mb_metrics		*metrics;
+	struct mb_throttle		*throttle;
+	pthread_key_t			 store_key;
+	int				 listen_fd;
+	char				 address[160];
+	atomic_uint_fast64_t		 gen;
+	atomic_int			 in_flight;
+	atomic_bool			 stopping;
+
+	/* The cache: direct-mapped slots under one lock. */
+	pthread_rwlock_t		 cache_lock;
+	struct cache_entry		 cache[CACHE_SLOTS];
+	size_t				 cache_used;
+
+	/* Parked long-polls and the thread that wakes them. */
+	pthread_mutex_t			 wait_lock;
+	pthread_cond_t			 wait_cond;
+	struct waiter			*waiters;
+	int				 wake_all;
+	/* This process committed: the next look at the store is no news. */
+	int				 notified;
+	/* Another process may have (a store notice): look at once. */
+	int				 recheck;
+	int				 waiter_stop;
+	pthread_t			 waiter_thread;
+	int				 waiter_started;
+};
+
+struct hdr {
+	char	*name;
+	char	*value;
+};
+
+struct mb_req {
+	struct mb_http_server	*srv;
+	struct MHD_Connection	*conn;
+	const char		*method;
+	const char		*path;
+	char			*scratch;
+	struct mb_route_match	 m;
+	unsigned		 pre_status;	/* answer at once (404/405) */
+	int64_t			 start_us;
+	char			 client[64];
+
+	struct mb_buf		 body;
+	bool			 has_body;
+	bool			 form_parsed;
+	int			 nform;
+	char			*form[MAX_FORM][2];
+
+	bool			 authed;
+	bool			 anon_request;	/* no credentials offered */
+	struct mb_http_user	 user;
+	bool			 have_user;
+	struct mb_store		*store;
+
+	/* The answer. */
+	bool			 answered;
+	bool			 queued;
+	unsigned		 status;
+	char			 ctype[64];
+	char			*rbody;
+	size_t			 rlen;
+	int			 rfd;		/* mb_resp_file(); -1: none */
+	uint64_t		 roff;
+	int			 nhdrs;
+	struct hdr		 hdrs[MAX_HEADERS];
+	bool			 priv;
+	int64_t			 ttl_ms;
+	const char		*cache_state;	/* "hit", "miss", "-" */
+	char			 etag_tag[32];	/* mb_resp_etag_tag(); "" none */
+
+	/* Long-polls. */
+	bool			 wait;
+	int64_t			 deadline;
+	uint64_t		 gen_seen;
+	unsigned		 wakeups;
+	void			*data;
+	void			(*data_free)(void *);
+
+};
+
+
+/* Calls between the server's files. */
+void srv_close_store(void *p);
+void srv_park(struct mb_http_server *s, struct mb_req *r);
+void *srv_waiter_main(void *arg);
+char *srv_cache_key(struct mb_req *r);
+uint64_t srv_key_hash(const char *k);
+bool srv_etag_matches(const char *inm, const char *etag);
+void srv_entry_clear(struct mb_http_server *s, struct cache_entry *e);
+void srv_maybe_gzip(struct mb_req *r);
+bool srv_has_header(const struct mb_req *r, const char *name);
+void srv_make_etag(const char *data, size_t len, char out[24]);
+
+#endif
