@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/* One pull of a peer's log: fetch, verify in parallel, apply, with batches that shrink and grow and a prefetch of the next. */
+#include "puller_int.h"
+
+/* Whether w's peer has more waiting than the batch in hand. */
+void
+pl_set_behind(struct worker *w, bool behind)
+{
+	if (w->behind == behind)
+		return;
+	w->behind = behind;
+	mb_sync_backlog_add(behind ? 1 : -1);
+}
+
+/*
+ * Sleeps up to ms, waking early only when the exchange stops or (gone
+ * not NULL) this worker's peer is removed. Other broadcasts on the
+ * condition (the reconciler's, every rescan) do not cut a backoff short:
+ * a peer that is down is asked as often as its backoff says, not every
+ * second.
+ */
+void
+pl_nap(struct mb_sync *s, const atomic_int *gone, int64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&s->lock);
+	while (!atomic_load(&s->stop) && (gone == NULL || !atomic_load(gone)))
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &ts) != 0)
+			break;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Fetches the registry from base and applies it when newer. */
+int
+pl_fetch_registry(struct client *c, struct mb_store *st, const char *base,
+    bool *applied, struct mb_diag *d)
+{
+	struct response	r;
+	int		rc;
+
+	*applied = false;
+	if ((rc = pl_http_get(c, base, "/federation/v1/registry", NULL, 10, true,
+	    &r, d)) != MB_OK)
+		return rc;
+	if (r.status != 200)
+		rc = pl_status_error(base, &r, d);
+	else
+		rc = mb_sync_registry_apply(st, c->node, r.body.data,
+		    r.body.len, applied, d);
+	mb_buf_free(&r.body);
+	return rc;
+}
+
+struct verify_job {
+	struct mb_sync_batch		*b;
+	const struct mb_sync_keyring	*kr;
+	size_t				 from, to;
+};
+
+static void *
+verify_main(void *arg)
+{
+	struct verify_job *j = arg;
+
+	mb_sync_batch_verify(j->b, j->kr, j->from, j->to);
+	return NULL;
+}
+
+static void *
+verify_thread(void *arg)
+{
+	pthread_setname_np(pthread_self(), "mb-verify");
+	return verify_main(arg);
+}
+
+/* Verifies a batch on up to threads cores. */
+static void
+verify_parallel(struct mb_sync_batch *b, const struct mb_sync_keyring *kr,
+    int threads)
+{
+	struct verify_job	jobs[16];
+	pthread_t		tids[16];
+	size_t			n = mb_sync_batch_count(b), per;
+	int			t = threads, started = 0;
+
+	if (t > 16)
+		t = 16;
+	if (t <= 1 || n < 32) {
+		mb_sync_batch_verify(b, kr, 0, n);
+		return;
+	}
+	per = (n + (size_t)t - 1) / (size_t)t;
+	for (int i = 0; i < t; i++) {
+		jobs[i].b = b;
+		jobs[i].kr = kr;
+		jobs[i].from = (size_t)i * per;
+		jobs[i].to = jobs[i].from + per > n ? n : jobs[i].from + per;
+	}
+	for (int i = 1; i < t; i++)
+		if (pthread_create(&tids[i], NULL, verify_thread, &jobs[i]) == 0)
+			started |= 1 << i;
+		else
+			verify_main(&jobs[i]);
+	verify_main(&jobs[0]);
+	for (int i = 1; i < t; i++)
+		if (started & (1 << i))
+			pthread_join(tids[i], NULL);
+}
+
+/*
+ * The batch size follows the link: a transfer that fails (a link that
+ * drops every connection after so many bytes, a timeout on a slow one)
+ * makes the next ones a quarter as large, down to one version, so that
+ * a batch can get through; eight in a row that come double it again, up
+ * to the configured size. Batches are applied whole or not at all, so a
+ * smaller one is progress a larger one would lose.
+ */
+int
+pl_batch_limit(struct pull_state *ps, const struct mb_sync_opts *o)
+{
+	if (ps->limit <= 0 || ps->limit > o->batch)
+		ps->limit = o->batch;
+	return ps->limit;
+}
+
+void
+pl_batch_fit(struct pull_state *ps, const struct mb_sync_opts *o, int rc,
+    bool cut)
+{
+	pl_batch_limit(ps, o);
+	if (rc != MB_OK) {
+		/* A peer down or refusing says nothing of the size. */
+		ps->streak = 0;
+		if (cut && ps->limit > 1)
+			ps->limit = ps->limit / 4 > 1 ? ps->limit / 4 : 1;
+	} else if (++ps->streak >= 8) {
+		ps->streak = 0;
+		ps->limit = ps->limit * 2 < o->batch ? ps->limit * 2 : o->batch;
+	}
+}
+
+/* GET the peer's log after after. */
+int
+pl_fetch_log(struct client *c, const char *base, int64_t after, int limit,
+    int wait_s, struct response *r, struct mb_diag *d)
+{
+	char	query[128];
+	int	rc;
+
+	snprintf(query, sizeof(query), "after=%lld&limit=%d&wait=%d",
+	    (long long)after, limit, wait_s > 0 ? wait_s : 0);
+	if ((rc = pl_http_get(c, base, "/federation/v1/log", query,
+	    wait_s > 0 ? wait_s : 0, true, r, d)) != MB_OK)
+		return rc;
+	if (r->status != 200) {
+		rc = pl_status_error(base, r, d);
+		mb_buf_free(&r->body);
+		return rc;
+	}
+	/*
+	 * A link that drops mid-headers can leave libcurl with a "complete"
+	 * answer that is no such thing (no length yet: read to the close).
+	 * Trusting its Mb-Log-Next would move the cursor past versions never
+	 * received: every Mb-Log-* header, and (in pl_apply_response) as many
+	 * lines as Mb-Log-Count, or it is a transfer cut short. (A length is
+	 * not required: a proxy may re-chunk a whole answer.)
+	 */
+	if (r->log_next < 0 || r->log_last < 0 || r->log_count < 0) {
+		mb_buf_free(&r->body);
+		c->cut = true;
+		return mb_diag_set(d, MB_ERR_NET, "%s: incomplete log answer "
+		    "(Mb-Log-* headers missing)", base);
+	}
+	log_debug("sync: fetched %s after=%lld limit=%d bytes=%zu wire=%lld "
+	    "next=%lld last=%lld", base, (long long)after, limit, r->body.len,
+	    (long long)r->wire_bytes, (long long)r->log_next,
+	    (long long)r->log_last);
+	return MB_OK;
+}
+
+/*
+ * Makes ps->kr fit for a batch from base: fetches the registry first when
+ * the peer says it has a newer one, then takes a new snapshot when the
+ * store's registry is not the one ps->kr was read at (fetched just now,
+ * or changed here: a revoke on HQ).
+ */
+static int
+keyring_refresh(struct client *c, struct mb_store *st, const char *base,
+    int64_t peer_registry, struct pull_state *ps, struct mb_diag *d)
+{
+	int64_t	have = mb_sync_registry_version(st);
+	bool	applied;
+	int	rc;
+
+	if (peer_registry > have) {
+		if ((rc = pl_fetch_registry(c, st, base, &applied, d)) != MB_OK) {
+			mb_diag_prefix(d, "registry");
+			return rc;
+		}
+		have = mb_sync_registry_version(st);
+	}
+	if (ps->kr != NULL && mb_sync_keyring_version(ps->kr) != have) {
+		mb_sync_keyring_free(ps->kr);
+		ps->kr = NULL;
+	}
+	if (ps->kr == NULL)
+		return mb_sync_keyring_load(st, &ps->kr, d);
+	return MB_OK;
+}
+
+/*
+ * Applies one fetched log response r (freed here): refreshes the
+ * registry when the peer has a newer one, verifies on every core and
+ * applies in one transaction. ahead (may be NULL; taken over) is r's
+ * batch already verified in the fetching thread with the keyring
+ * ahead_kr: used as it is when that is still the keyring at hand, else
+ * verified again. *cursor tells where the cursor went (r->log_next
+ * unless the batch stopped early).
+ */
+int
+pl_apply_response(struct client *c, struct mb_store *st,
+    const struct mb_sync_opts *o, const char *center, const char *base,
+    struct response *r, struct mb_sync_batch *ahead,
+    const struct mb_sync_keyring *ahead_kr, struct pull_state *ps,
+    int64_t *cursor, struct mb_diag *d)
+{
+	struct mb_sync_batch		*b = ahead;
+	struct mb_sync_apply_result	 res;
+	int64_t				 t0, t1;
+	bool				 applied;
+	int				 rc;
+
+	ps->caught_up = false;
+	*cursor = -1;
+	ps->wire += r->wire_bytes;
+	ps->raw += (int64_t)r->body.len;
+	if ((rc = keyring_refresh(c, st, base, r->registry_version, ps, d)) !=
+	    MB_OK)
+		goto out;
+	t0 = pl_mono_us();
+	if (b == NULL || ahead_kr != ps->kr) {
+		if (b != NULL)
+			mb_sync_batch_unverify(b);
+		else if ((rc = mb_sync_batch_parse(r->body.data != NULL ?
+		    r->body.data : "", r->body.len, &b, d)) != MB_OK)
+			goto out;
+		verify_parallel(b, ps->kr, o->threads);
+	}
+	if (r->log_count >= 0 && (int64_t)mb_sync_batch_count(b) !=
+	    r->log_count) {
+		c->cut = true;
+		rc = mb_diag_set(d, MB_ERR_NET, "%s: log answer cut short: "
+		    "%zu of %lld lines", base, mb_sync_batch_count(b),
+		    (long long)r->log_count);
+		goto out;
+	}
+	t1 = pl_mono_us();
+	if ((rc = mb_sync_batch_apply(st, b, center, r->log_next, &res, d)) !=
+	    MB_OK)
+		goto out;
+	log_debug("sync: batch peer=%s n=%zu verify_us=%lld apply_us=%lld",
+	    center, mb_sync_batch_count(b), (long long)(t1 - t0),
+	    (long long)(pl_mono_us() - t1));
+	*cursor = res.cursor;
+	ps->applied += res.applied;
+	ps->refused += res.refused;
+	ps->dups += res.duplicates;
+	if (res.applied > 0 && o->on_applied != NULL)
+		o->on_applied(o->on_applied_arg);
+	if (res.applied > 0 || res.refused > 0)
+		log_info("sync: pulled peer=%s applied=%lld dup=%lld "
+		    "refused=%lld cursor=%lld", center, (long long)res.applied,
+		    (long long)res.duplicates, (long long)res.refused,
+		    (long long)res.cursor);
+	if (res.unknown_origin[0] != '\0') {
+		/* Our registry is behind: ask this peer for a newer one. */
+		mb_sync_keyring_free(ps->kr);
+		ps->kr = NULL;
+		if (pl_fetch_registry(c, st, base, &applied, NULL) != MB_OK ||
+		    !applied)
+			rc = mb_diag_set(d, MB_ERR_AGAIN,
+			    "origin %s is not in the registry yet",
+			    res.unknown_origin);
+		goto out;
+	}
+	ps->caught_up = r->log_last >= 0 ? res.cursor >= r->log_last :
+	    mb_sync_batch_count(b) == 0;
+out:
+	mb_sync_batch_free(b);
+	mb_buf_free(&r->body);
+	return rc;
+}
+
+/*
+ * One round with peer center at base: GET the log after its cursor,
+ * then apply it (sync --once).
+ */
+int
+pl_pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
+    const char *center, const char *base, int wait_s, struct pull_state *ps,
+    struct mb_diag *d)
+{
+	struct mb_peer	peer;
+	struct response	r;
+	int64_t		cursor;
+	int		rc;
+
+	ps->caught_up = false;
+	if ((rc = mb_store_peer_get(st, center, &peer, d)) != MB_OK)
+		return rc;
+	rc = pl_fetch_log(c, base, peer.cursor, pl_batch_limit(ps, o), wait_s, &r,
+	    d);
+	if (rc == MB_OK)
+		rc = pl_apply_response(c, st, o, center, base, &r, NULL, NULL, ps,
+		    &cursor, d);
+	pl_batch_fit(ps, o, rc, c->cut);
+	return rc;
+}
+
+static void *
+prefetch_main(void *arg)
+{
+	struct prefetch *pf = arg;
+
+	pthread_setname_np(pthread_self(), "mb-fetch");
+	mb_diag_clear(&pf->d);
+	pf->b = NULL;
+	pf->rc = pl_fetch_log(pf->c, pf->base, pf->after, pf->limit, 0, &pf->r,
+	    &pf->d);
+	/* A body that does not parse is left to the applying thread. */
+	if (pf->rc == MB_OK && pf->kr != NULL &&
+	    mb_sync_batch_parse(pf->r.body.data != NULL ? pf->r.body.data :
+	    "", pf->r.body.len, &pf->b, NULL) == MB_OK)
+		verify_parallel(pf->b, pf->kr, pf->o->threads);
+	return NULL;
+}
+
+void
+pl_prefetch_start(struct prefetch *pf, struct client *c,
+    const struct mb_sync_opts *o, const char *base, int64_t after, int limit,
+    struct mb_sync_keyring *kr)
+{
+	pf->c = c;
+	pf->o = o;
+	pf->base = base;
+	pf->after = after;
+	pf->limit = limit;
+	pf->kr = mb_sync_keyring_ref(kr);
+	pf->running = pthread_create(&pf->thread, NULL, prefetch_main, pf) ==
+	    0;
+	if (!pf->running) {
+		mb_sync_keyring_free(pf->kr);
+		pf->kr = NULL;
+	}
+}
+
+/*
+ * Waits for the prefetch; MB_OK with its response, its batch (NULL:
+ * not verified ahead) and the keyring that verified it (a reference for
+ * the caller to drop), or its error.
+ */
+int
+pl_prefetch_join(struct prefetch *pf, struct response *r,
+    struct mb_sync_batch **b, struct mb_sync_keyring **kr, struct mb_diag *d)
+{
+	if (!pf->running)
+		return MB_ERR_NOTFOUND;
+	pthread_join(pf->thread, NULL);
+	pf->running = false;
+	*kr = pf->kr;
+	pf->kr = NULL;
+	if (pf->rc != MB_OK) {
+		*d = pf->d;
+		*b = NULL;
+		return pf->rc;
+	}
+	*r = pf->r;
+	*b = pf->b;
+	return MB_OK;
+}
+
+void
+pl_prefetch_drop(struct prefetch *pf)
+{
+	struct response		 r;
+	struct mb_sync_batch	*b;
+	struct mb_sync_keyring	*kr = NULL;
+	struct mb_diag		 d;
+
+	/* Its answer is not wanted: do not wait for a slow link to give it. */
+	if (pf->running)
+		atomic_store(&pf->c->cancel, 1);
+	if (pl_prefetch_join(pf, &r, &b, &kr, &d) == MB_OK) {
+		mb_sync_batch_free(b);
+		mb_buf_free(&r.body);
+	}
+	if (pf->c != NULL)
+		atomic_store(&pf->c->cancel, 0);
+	mb_sync_keyring_free(kr);
+}
+

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the puller's files (puller.c: the peers and their workers;
+ * pull.c: one pull of a peer's log; client.c: the HTTP client): their
+ * structs and the calls between them.
+ */
+#ifndef MB_SYNC_PULLER_INT_H
+#define MB_SYNC_PULLER_INT_H
+
+#include "sync/puller.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "item/id.h"
+#include "base/fs.h"
+#include "sync/apply.h"
+#include "sync/blob.h"
+#include "sync/httpsig.h"
+#include "sync/log.h"
+#include "sync/registry.h"
+
+#define BODY_MAX (512u * 1024 * 1024)
+
+struct client {
+	const struct mb_center_node	*node;
+	CURL				*curl;
+	atomic_int			*stop;	/* may be NULL */
+	atomic_int			*gone;	/* may be NULL */
+	atomic_int			 cancel;/* prefetch_drop(): give up */
+	bool				 cut;	/* the last transfer was cut */
+};
+
+struct response {
+	long		status;
+	struct mb_buf	body;
+	int64_t		log_next;
+	int64_t		log_last;
+	int64_t		log_count;	/* Mb-Log-Count: lines in the body */
+	int64_t		registry_version;
+	int64_t		wire_bytes;
+	int		too_big;
+};
+
+struct worker {
+	struct mb_sync		*sync;
+	char			 center[33];
+	char			 url[256];
+	pthread_t		 thread;
+	atomic_int		 gone;
+	atomic_int		 finished;
+	/* this process's counters, under sync->lock */
+	int64_t			 pulls, errors, applied, refused, dups;
+	int64_t			 wire_bytes, raw_bytes, backoff_ms;
+	bool			 behind;	/* counted in the backlog */
+	struct worker		*next;
+};
+
+
+struct mb_sync {
+	const struct mb_center_node	*node;
+	struct mb_sync_opts		 o;
+	pthread_t			 supervisor;
+	pthread_mutex_t			 lock;
+	pthread_cond_t			 cond;
+	atomic_int			 stop;
+	struct worker			*workers;
+	int64_t				 registry_fetched_ms;
+	/* A failed registry fetch waits as a failed pull does. */
+	int64_t				 registry_retry_ms;
+	int64_t				 registry_backoff_ms;
+	int				 once;
+};
+
+
+struct pull_state {
+	struct mb_sync_keyring	*kr;
+	bool			 caught_up;
+	int64_t			 applied, refused, dups, wire, raw;
+	int			 limit;		/* versions asked for (0: opts) */
+	int			 streak;	/* transfers in a row that came */
+};
+
+/*
+ * The next batch, fetched and verified in a thread of its own while this
+ * one is applied: the exchange streams rather than waiting for a round
+ * trip per batch, and the writer never waits for the signatures of the
+ * batch after its own. The keyring is the one at hand when the fetch
+ * starts; a batch verified with one that has been replaced since is
+ * verified again before it is applied.
+ */
+struct prefetch {
+	struct client		*c;
+	const struct mb_sync_opts *o;
+	const char		*base;
+	int64_t			 after;
+	int			 limit;
+	struct mb_sync_keyring	*kr;	/* a reference; NULL: fetch only */
+	struct response		 r;
+	struct mb_sync_batch	*b;	/* r's batch, verified with kr */
+	struct mb_diag		 d;
+	int			 rc;
+	pthread_t		 thread;
+	bool			 running;
+};
+
+/* Calls between the puller's files. */
+void pl_curl_init(void);
+int64_t pl_mono_us(void);
+int pl_apply_response(struct client *c, struct mb_store *st,
+    const struct mb_sync_opts *o, const char *center, const char *base,
+    struct response *r, struct mb_sync_batch *ahead,
+    const struct mb_sync_keyring *ahead_kr, struct pull_state *ps,
+    int64_t *cursor, struct mb_diag *d);
+void pl_batch_fit(struct pull_state *ps, const struct mb_sync_opts *o, int rc,
+    bool cut);
+int pl_batch_limit(struct pull_state *ps, const struct mb_sync_opts *o);
+int pl_fetch_log(struct client *c, const char *base, int64_t after, int limit,
+    int wait_s, struct response *r, struct mb_diag *d);
+int pl_fetch_registry(struct client *c, struct mb_store *st, const char *base,
+    bool *applied, struct mb_diag *d);
+void pl_nap(struct mb_sync *s, const atomic_int *gone, int64_t ms);
+void pl_prefetch_drop(struct prefetch *pf);
+int pl_prefetch_join(struct prefetch *pf, struct response *r,
+    struct mb_sync_batch **b, struct mb_sync_keyring **kr, struct mb_diag *d);
+void pl_prefetch_start(struct prefetch *pf, struct client *c,
+    const struct mb_sync_opts *o, const char *base, int64_t after, int limit,
+    struct mb_sync_keyring *kr);
+int pl_pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
+    const char *center, const char *base, int wait_s, struct pull_state *ps,
+    struct mb_diag *d);
+void pl_set_behind(struct worker *w, bool behind);
+void pl_client_free(struct client *c);
+int pl_client_init(struct client *c, const struct mb_center_node *n,
+    atomic_int *stop, atomic_int *gone);
+int pl_http_get_h(struct client *c, const char *base, const char *path,
+    const char *query, int timeout_s, bool sign, const char *extra,
+    struct response *r, struct mb_diag *d);
+int pl_http_get(struct client *c, const char *base, const char *path,
+    const char *query, int timeout_s, bool sign, struct response *r,
+    struct mb_diag *d);
+int pl_split_url(const char *url, char *authority, size_t an, char *prefix,
+    size_t pn);
+int pl_status_error(const char *base, const struct response *r, struct mb_diag *d);
+
+#endif
