@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge user add|list|role|passwd|disable|enable: newsroom accounts and their revocation. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,17 +16,19 @@ static int run(int argc, char **argv);
 
 const struct mb_cli_cmd mb_cmd_user = {
 	"user", "newsroom accounts: add, list, role, passwd, disable, enable",
-	"usage: mediabridge user add DIR NAME --role ROLE [--password-stdin]\n"
+	"usage: mediabridge user add DIR NAME --role ROLE [--password-stdin |\n"
+	"           --password-file FILE]\n"
 	"       mediabridge user list DIR\n"
 	"       mediabridge user role DIR NAME ROLE\n"
-	"       mediabridge user passwd DIR NAME       (password on stdin)\n"
+	"       mediabridge user passwd DIR NAME [--password-file FILE]\n"
 	"       mediabridge user disable DIR NAME\n"
 	"       mediabridge user enable DIR NAME\n"
 	"\n"
 	"ROLE is admin, editor, journalist, translator or member. With\n"
 	"--password-stdin the first line of standard input is the password\n"
 	"for web sign-in (hashed with Argon2id); without it the user signs\n"
-	"in with API tokens only (mediabridge token add).\n"
+	"in with API tokens only (mediabridge token add). --password-file\n"
+	"reads the first line of FILE instead; passwd reads stdin without it.\n"
 	"passwd and disable end every session and token of the user at once,\n"
 	"so a leaked password or token stops working immediately; enable\n"
 	"gives back the account, not the old tokens.\n",
@@ -43,14 +47,23 @@ print_user(const struct mb_user *u, void *arg)
 	return MB_OK;
 }
 
-/* The first line of stdin, without its end of line. */
+/* The first line of file (stdin when NULL), without its end of line. */
 static int
-read_password(char *pw, size_t n, struct mb_diag *d)
+read_password(const char *file, char *pw, size_t n, struct mb_diag *d)
 {
-	size_t len;
+	FILE	*f = stdin;
+	size_t	 len;
+	bool	 got;
 
-	if (fgets(pw, (int)n, stdin) == NULL)
-		return mb_diag_set(d, MB_ERR_INVAL, "no password on stdin");
+	if (file != NULL && (f = fopen(file, "r")) == NULL)
+		return mb_diag_set(d, MB_ERR_IO, "%s: %s", file,
+		    strerror(errno));
+	got = fgets(pw, (int)n, f) != NULL;
+	if (f != stdin)
+		fclose(f);
+	if (!got)
+		return mb_diag_set(d, MB_ERR_INVAL, "no password in %s",
+		    file != NULL ? file : "stdin");
 	len = strlen(pw);
 	while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
 		pw[--len] = '\0';
@@ -64,6 +77,7 @@ run(int argc, char **argv)
 	struct mb_store		*st = NULL;
 	struct mb_diag		 d = { "" };
 	const char		*pos[4] = { NULL }, *role = NULL, *sub;
+	const char		*pw_file = NULL;
 	char			 pw[1100];
 	int			 npos = 0, want_pw = 0, rc = MB_OK;
 
@@ -74,6 +88,14 @@ run(int argc, char **argv)
 			role = argv[i] + 7;
 		else if (strcmp(argv[i], "--password-stdin") == 0)
 			want_pw = 1;
+		else if (strcmp(argv[i], "--password-file") == 0 &&
+		    i + 1 < argc) {
+			pw_file = argv[++i];
+			want_pw = 1;
+		} else if (strncmp(argv[i], "--password-file=", 16) == 0) {
+			pw_file = argv[i] + 16;
+			want_pw = 1;
+		}
 		else if (argv[i][0] == '-')
 			return mb_cli_usage(&mb_cmd_user, "unknown option %s",
 			    argv[i]);
@@ -104,9 +126,13 @@ run(int argc, char **argv)
 		return mb_cli_usage(&mb_cmd_user, "give add, list, role, "
 		    "passwd, disable or enable");
 	}
+	if (pw_file != NULL && strcmp(sub, "add") != 0 &&
+	    strcmp(sub, "passwd") != 0)
+		return mb_cli_usage(&mb_cmd_user, "--password-file is for add "
+		    "and passwd");
 	pw[0] = '\0';
 	if ((want_pw && strcmp(sub, "add") == 0) || strcmp(sub, "passwd") == 0)
-		if ((rc = read_password(pw, sizeof(pw), &d)) != MB_OK)
+		if ((rc = read_password(pw_file, pw, sizeof(pw), &d)) != MB_OK)
 			goto out;
 	if ((rc = mb_center_open(pos[1], &n, &d)) != MB_OK ||
 	    (rc = mb_center_store(n, &st, &d)) != MB_OK)

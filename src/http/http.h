@@ -32,6 +32,7 @@
 
 #include "center/center.h"
 #include "center/ingest.h"
+#include "http/if_match.h"
 #include "http/server.h"
 #include "newsroom/accounts.h"
 #include "newsroom/items.h"
@@ -194,11 +195,9 @@ void mb_req_actor(const struct mb_req *r, struct mb_actor *out);
 bool mb_req_newsroom_or_reply(struct mb_req *r, struct mb_newsroom_env *e);
 
 /*
- * If-Match as a precondition: the ETags GET sent ("N", "N-gzip"), a
- * list of them, "*", or a bare version. 0 parsed, 1 absent, -1
- * malformed (mb_req_if_match answers 400 then).
+ * The request's If-Match (mb_if_match_parse): 0 parsed, 1 absent, -1
+ * malformed, answered 400.
  */
-int mb_if_match_parse(const char *h, struct mb_nr_precond *pre);
 int mb_req_if_match(struct mb_req *r, struct mb_nr_precond *pre);
 
 /* Answers a failed service call: 412 with the current ETag, 409s, ... */
