@@ -91,13 +91,14 @@ check_opts(const struct mb_init_opts *o, struct mb_diag *d)
 
 /* Removes what init made, so that a failed init leaves nothing. */
 static void
-undo_init(const char *dir, int made_dir)
+undo_init(const char *dir, const char *conf_file, int made_dir)
 {
 	static const char *const files[] = { "keys/center.key",
-		"keys/center.pub", MB_CONF_FILE, "store.db", "store.db-wal",
+		"keys/center.pub", "store.db", "store.db-wal",
 		"store.db-shm", NULL };
 	char path[1200];
 
+	unlink(conf_file);
 	for (int i = 0; files[i]; i++)
 		if (mb_fs_join(path, sizeof(path), dir, files[i]) == MB_OK)
 			unlink(path);
@@ -117,18 +118,19 @@ mb_center_init(const char *dir, const struct mb_init_opts *o,
 	struct stat		 sb;
 	char			 path[1200], pub[MB_PUBKEY_TEXT_LEN];
 	char			 line[MB_PUBKEY_TEXT_LEN + 2];
-	int			 made_dir = 0, rc;
+	int			 made_dir = 0, exists, rc;
 
 	if ((rc = check_opts(o, d)) != MB_OK)
 		return rc;
+	if (mb_conf_locate(dir, path, sizeof(path), &exists) != MB_OK)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "%s: path too long", dir);
+	if (exists)
+		return mb_diag_set(d, MB_ERR_EXISTS, "%s: already holds a "
+		    "center (%s)", dir, path);
 	if (stat(dir, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode))
 			return mb_diag_set(d, MB_ERR_EXISTS,
 			    "%s: exists and is not a directory", dir);
-		if (mb_fs_join(path, sizeof(path), dir, MB_CONF_FILE) ==
-		    MB_OK && access(path, F_OK) == 0)
-			return mb_diag_set(d, MB_ERR_EXISTS,
-			    "%s: already holds a center", dir);
 	} else {
 		if ((rc = mb_fs_mkdirs(dir, 0755, d)) != MB_OK)
 			return rc;
@@ -198,7 +200,7 @@ mb_center_init(const char *dir, const struct mb_init_opts *o,
 fail:
 	mb_store_close(st);
 	mb_key_free(n.key);
-	undo_init(dir, made_dir);
+	undo_init(dir, n.conf.file, made_dir);
 	return rc;
 }
 

@@ -3,20 +3,98 @@
 #include "conf.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unistd.h>
 
 #include <ini.h>
 
 #include "base/buf.h"
 #include "base/fs.h"
 
+#ifndef MB_CONFDIR
+#define MB_CONFDIR "/etc/mediabridge"
+#endif
+#ifndef MB_STATEDIR
+#define MB_STATEDIR "/var/lib/mediabridge"
+#endif
+
+const char *
+mb_conf_confdir(void)
+{
+	const char *e = getenv("MEDIABRIDGE_CONFDIR");
+
+	return e != NULL && *e != '\0' ? e : MB_CONFDIR;
+}
+
+const char *
+mb_conf_statedir(void)
+{
+	const char *e = getenv("MEDIABRIDGE_STATEDIR");
+
+	return e != NULL && *e != '\0' ? e : MB_STATEDIR;
+}
+
+/* True when dir's parent is the state directory (both resolved). */
+static int
+under_statedir(const char *dir)
+{
+	char	copy[PATH_MAX], parent[PATH_MAX], state[PATH_MAX];
+
+	if (snprintf(copy, sizeof(copy), "%s", dir) >= (int)sizeof(copy))
+		return 0;
+	if (realpath(dirname(copy), parent) == NULL ||
+	    realpath(mb_conf_statedir(), state) == NULL)
+		return 0;
+	return strcmp(parent, state) == 0;
+}
+
+int
+mb_conf_locate(const char *dir, char *out, size_t n, int *exists)
+{
+	char	local[1200], sys[1200], base[PATH_MAX], name[300];
+	size_t	len;
+
+	if (mb_fs_join(local, sizeof(local), dir, MB_CONF_FILE) != MB_OK)
+		return MB_ERR_TOOBIG;
+	*exists = access(local, F_OK) == 0;
+	if (!*exists) {
+		/* The data directory's last name: "cairo" of "/x/cairo/". */
+		if (snprintf(base, sizeof(base), "%s", dir) >=
+		    (int)sizeof(base))
+			return MB_ERR_TOOBIG;
+		while ((len = strlen(base)) > 1 && base[len - 1] == '/')
+			base[len - 1] = '\0';
+		snprintf(name, sizeof(name), "%s.conf", basename(base));
+		if (mb_fs_join(sys, sizeof(sys), mb_conf_confdir(), name) !=
+		    MB_OK)
+			return MB_ERR_TOOBIG;
+		if (access(sys, F_OK) == 0) {
+			*exists = 1;
+			return snprintf(out, n, "%s", sys) < (int)n ? MB_OK :
+			    MB_ERR_TOOBIG;
+		}
+		if (under_statedir(dir))
+			return snprintf(out, n, "%s", sys) < (int)n ? MB_OK :
+			    MB_ERR_TOOBIG;
+	}
+	return snprintf(out, n, "%s", local) < (int)n ? MB_OK :
+	    MB_ERR_TOOBIG;
+}
+
 void
 mb_conf_defaults(struct mb_conf *c, const char *dir)
 {
+	int exists;
+
 	memset(c, 0, sizeof(*c));
 	snprintf(c->dir, sizeof(c->dir), "%s", dir);
+	if (mb_conf_locate(dir, c->file, sizeof(c->file), &exists) != MB_OK)
+		c->file[0] = '\0';
 	snprintf(c->role, sizeof(c->role), "branch");
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	c->max_body = 8 * 1024 * 1024;
@@ -155,8 +233,9 @@ mb_conf_load(const char *dir, struct mb_conf *c, struct mb_diag *d)
 	int			line;
 
 	mb_conf_defaults(c, dir);
-	if (mb_conf_path(c, MB_CONF_FILE, path, sizeof(path)) != MB_OK)
+	if (c->file[0] == '\0')
 		return mb_diag_set(d, MB_ERR_INVAL, "%s: path too long", dir);
+	snprintf(path, sizeof(path), "%s", c->file);
 	if ((f = fopen(path, "r")) == NULL)
 		return mb_diag_set(d, errno == ENOENT ? MB_ERR_NOTFOUND :
 		    MB_ERR_IO, "%s: %s%s", path, strerror(errno),
@@ -187,9 +266,10 @@ mb_conf_save(const struct mb_conf *c, struct mb_diag *d)
 	char		path[1200];
 	int		rc;
 
-	if (mb_conf_path(c, MB_CONF_FILE, path, sizeof(path)) != MB_OK)
+	if (c->file[0] == '\0')
 		return mb_diag_set(d, MB_ERR_INVAL, "%s: path too long",
 		    c->dir);
+	snprintf(path, sizeof(path), "%s", c->file);
 	mb_buf_printf(&b,
 	    "# mediabridge center configuration (written by init; edit with "
 	    "care)\n\n"

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* A center's configuration file, DIR/mediabridge.conf (INI, read by inih). */
+/*
+ * A center's configuration file (INI, read by inih): DIR/mediabridge.conf,
+ * or on an installed system /etc/mediabridge/<name>.conf for the data
+ * directory /var/lib/mediabridge/<name>.
+ */
 #ifndef MB_CENTER_CONF_H
 #define MB_CENTER_CONF_H
 
@@ -16,6 +20,7 @@
  */
 struct mb_conf {
 	char	dir[1024];		/* the data directory (not in the file) */
+	char	file[1200];		/* the file read (and written) */
 
 	/* [center] */
 	char	id[33];
@@ -42,13 +47,32 @@ struct mb_conf {
 	char	hq_key[64];		/* ed25519:<base64> */
 };
 
-/* Fills c with defaults for dir. */
+/*
+ * Where dir's configuration is, first match wins (docs/operations.md):
+ *
+ *   1. DIR/mediabridge.conf, when it exists (development, tests, demo);
+ *   2. CONFDIR/<basename of DIR>.conf, when it exists: the packaged
+ *      layout, /etc/mediabridge/cairo.conf for /var/lib/mediabridge/cairo;
+ *   3. for a new center (init): CONFDIR/<name>.conf when DIR is
+ *      STATEDIR/<name>, DIR/mediabridge.conf otherwise.
+ *
+ * CONFDIR is <sysconfdir>/mediabridge and STATEDIR <localstatedir>/lib/
+ * mediabridge of the build; MEDIABRIDGE_CONFDIR and MEDIABRIDGE_STATEDIR
+ * override them (tests). *exists says whether the file is there.
+ */
+int mb_conf_locate(const char *dir, char *out, size_t n, int *exists);
+
+/* CONFDIR and STATEDIR as above. */
+const char *mb_conf_confdir(void);
+const char *mb_conf_statedir(void);
+
+/* Fills c with defaults for dir (c->file from mb_conf_locate). */
 void mb_conf_defaults(struct mb_conf *c, const char *dir);
 
-/* Reads DIR/mediabridge.conf over the defaults. */
+/* Reads dir's configuration (mb_conf_locate) over the defaults. */
 int mb_conf_load(const char *dir, struct mb_conf *c, struct mb_diag *d);
 
-/* Writes DIR/mediabridge.conf atomically. */
+/* Writes c->file atomically. */
 int mb_conf_save(const struct mb_conf *c, struct mb_diag *d);
 
 /* DIR/name into out. */
