@@ -11,12 +11,14 @@ libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev libinih-dev
 libutf8proc-dev libstemmer-dev libexttextcat-dev libexttextcat-data
 libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev
 libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
-libswscale-dev libpq-dev libqrencode-dev"
+libswscale-dev libpq-dev libqrencode-dev libsystemd-dev libarchive-dev
+scdoc"
 test_pkgs="clang libclang-rt-14-dev python3 python3-jsonschema sqlite3 curl
 procps postgresql apertium-apy apertium-eng-spa apertium-fr-es apertium-es-pt
 libvips-tools ffmpeg libimage-exiftool-perl
 libxml2-utils python3-icalendar chromium nodejs npm fonts-noto-core
-zbar-tools python3-nacl"
+zbar-tools python3-nacl
+debhelper dpkg-dev fakeroot lintian adduser systemd"
 bench_pkgs="wrk nginx-light inn2 hyperfine"
 
 # inn2's postinst fails on a host whose name has no domain ("hostname does

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge init: a new center, its keys, configuration and store. */
+#include <ftw.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "center/center.h"
 #include "cli/cli.h"
@@ -15,7 +18,10 @@ const struct mb_cli_cmd mb_cmd_init = {
 	"                        --languages L,L [--url URL] [--listen HOST:PORT]\n"
 	"                        [--database URL] [--hq | --hq-url URL --hq-key KEY]\n\n"
 	"Creates a center in DIR: an Ed25519 key pair (keys/center.key, mode\n"
-	"0600), mediabridge.conf and an empty store.\n\n"
+	"0600), mediabridge.conf and an empty store. For DIR in\n"
+	"/var/lib/mediabridge (the package's layout) the configuration goes\n"
+	"to /etc/mediabridge/ID.conf instead, and when run as root the data\n"
+	"directory is handed to the mediabridge user the service runs as.\n\n"
 	"  --id ID            the center's id: a-z, 0-9, '-' (e.g. cairo)\n"
 	"  --name NAME        its name (e.g. \"Cairo Media Center\")\n"
 	"  --country CC       ISO 3166 code (e.g. EG)\n"
@@ -30,6 +36,41 @@ const struct mb_cli_cmd mb_cmd_init = {
 	"  --hq-key KEY       a branch: HQ's public key (mediabridge key on HQ)\n",
 	run
 };
+
+static uid_t	owner_uid;
+static gid_t	owner_gid;
+
+static int
+chown_one(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return lchown(path, owner_uid, owner_gid) == 0 ? 0 : -1;
+}
+
+/*
+ * A packaged center (its configuration in CONFDIR, not in DIR) made by
+ * root belongs to the service's user, or serve could not write it.
+ */
+static int
+hand_over(const char *dir, struct mb_diag *d)
+{
+	struct passwd	*pw;
+	char		 conf[1200];
+	int		 exists;
+
+	if (geteuid() != 0 || mb_conf_locate(dir, conf, sizeof(conf),
+	    &exists) != MB_OK || strncmp(conf, mb_conf_confdir(),
+	    strlen(mb_conf_confdir())) != 0 || (pw = getpwnam("mediabridge"))
+	    == NULL)
+		return MB_OK;
+	owner_uid = pw->pw_uid;
+	owner_gid = pw->pw_gid;
+	if (nftw(dir, chown_one, 16, FTW_PHYS) != 0)
+		return mb_diag_set(d, MB_ERR_IO, "%s: cannot hand it to the "
+		    "mediabridge user", dir);
+	return MB_OK;
+}
 
 static int
 run(int argc, char **argv)
@@ -75,7 +116,8 @@ run(int argc, char **argv)
 	    o.languages == NULL)
 		return mb_cli_usage(&mb_cmd_init,
 		    "--id, --name, --country and --languages are required");
-	if ((rc = mb_center_init(argv[optind], &o, &d)) != MB_OK)
+	if ((rc = mb_center_init(argv[optind], &o, &d)) != MB_OK ||
+	    (rc = hand_over(argv[optind], &d)) != MB_OK)
 		return mb_cli_fail("init", &d, rc);
 	printf("initialized center %s in %s\n", o.id, argv[optind]);
 	return MB_EXIT_OK;
