@@ -47,7 +47,7 @@ put_cp(struct ex *x, uint32_t c)
 
 	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		c = 0xfffd;
-	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0xa0) {
+	if (c <= 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0xa0) {
 		space(x, WS_SPACE);
 		return;
 	}

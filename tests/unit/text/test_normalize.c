@@ -123,6 +123,8 @@ test_html(void **state)
 	html("&#0; &#xD800; &#x110000;", "\xef\xbf\xbd \xef\xbf\xbd "
 	    "\xef\xbf\xbd");
 	html("  lots   of\n\n\tspace&nbsp;here  ", "lots of space here");
+	/* A space written as a reference is white space like any other. */
+	html("one&#32;&#32;two &#32; three&#x20;", "one two three");
 	html("<a href=\"x>y\" title='a>b'>link</a> text", "link text");
 	html("<li>one</li><li>two</li>", "one\ntwo");
 	html("1 < 2 and 3 > 2", "1 < 2 and 3 > 2");
