@@ -246,9 +246,9 @@ mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
 
 	memset(out, 0, sizeof(*out));
 	out->code = "invalid";
-	if (a->role < MB_ROLE_TRANSLATOR) {
+	if (mb_actor_role(a) < MB_ROLE_TRANSLATOR) {
 		rc = mb_diag_set(d, MB_ERR_PERM, "a %s cannot create items",
-		    mb_role_name(a->role));
+		    mb_role_name(mb_actor_role(a)));
 		goto out_forbidden;
 	}
 	memset(&o, 0, sizeof(o));
@@ -277,12 +277,12 @@ mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		}
 		o.translation = json_object_get(meta, "translation");
 	}
-	if (a->role == MB_ROLE_TRANSLATOR && o.translation == NULL) {
+	if (mb_actor_role(a) == MB_ROLE_TRANSLATOR && o.translation == NULL) {
 		rc = mb_diag_set(d, MB_ERR_PERM, "a translator creates "
 		    "translations: give meta.translation {\"of\", \"by\"}");
 		goto out_forbidden;
 	}
-	if (a->role < MB_ROLE_EDITOR) {
+	if (mb_actor_role(a) < MB_ROLE_EDITOR) {
 		if (strcmp(o.workflow, "published") == 0) {
 			rc = mb_diag_set(d, MB_ERR_PERM, "only an editor "
 			    "publishes; create a draft and submit it");
@@ -487,7 +487,7 @@ mb_newsroom_update(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		goto out;
 	if ((rc = parse_loaded(&cur, &old, &meta, d)) != MB_OK)
 		goto rollback;
-	if (a->role < MB_ROLE_EDITOR &&
+	if (mb_actor_role(a) < MB_ROLE_EDITOR &&
 	    (!same_json(json_object_get(old, "pubStatus"),
 	    json_object_get(item, "pubStatus")) ||
 	    !same_json(json_object_get(old, "embargoedUntil"),
@@ -586,7 +586,7 @@ mb_newsroom_act(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	out->code = "invalid";
 	if ((rc = begin_change(e, a, uri, pre, &cur, out, d)) != MB_OK)
 		return rc;
-	if (action != MB_NR_SUBMIT && a->role < MB_ROLE_EDITOR) {
+	if (action != MB_NR_SUBMIT && mb_actor_role(a) < MB_ROLE_EDITOR) {
 		rc = mb_diag_set(d, MB_ERR_PERM, "only an editor may %s", name);
 		out->code = "forbidden";
 		goto rollback;

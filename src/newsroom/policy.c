@@ -16,6 +16,22 @@ static const char *const role_names[] = {
 	[MB_ROLE_ADMIN] = "admin",
 };
 
+/*
+ * A role outside the enum (a corrupt value, a cast) counts as a reader:
+ * the comparisons below would otherwise read it as above admin.
+ */
+static enum mb_role
+known(enum mb_role r)
+{
+	return (unsigned)r > (unsigned)MB_ROLE_ADMIN ? MB_ROLE_NONE : r;
+}
+
+enum mb_role
+mb_actor_role(const struct mb_actor *a)
+{
+	return a != NULL ? known(a->role) : MB_ROLE_NONE;
+}
+
 enum mb_role
 mb_role_parse(const char *s)
 {
@@ -30,14 +46,13 @@ mb_role_parse(const char *s)
 const char *
 mb_role_name(enum mb_role r)
 {
-	if (r < MB_ROLE_NONE || r > MB_ROLE_ADMIN)
-		return "reader";
-	return role_names[r];
+	return role_names[known(r)];
 }
 
 unsigned
 mb_audiences_of(enum mb_role role)
 {
+	role = known(role);
 	/* Staff read internal items; members the network's; readers public. */
 	if (role >= MB_ROLE_TRANSLATOR)
 		return MB_AUD_PUBLIC | MB_AUD_NETWORK | MB_AUD_INTERNAL;
@@ -75,7 +90,7 @@ bool
 mb_policy_visible(const struct mb_actor *a, const struct mb_item_state *s,
     int64_t now_ms)
 {
-	enum mb_role role = a != NULL ? a->role : MB_ROLE_NONE;
+	enum mb_role role = mb_actor_role(a);
 
 	if (role >= MB_ROLE_EDITOR || mb_policy_own(a, s))
 		return true;
@@ -88,7 +103,7 @@ bool
 mb_policy_may_edit(const struct mb_actor *a, const struct mb_item_state *s,
     char *why, size_t n)
 {
-	enum mb_role	role = a != NULL ? a->role : MB_ROLE_NONE;
+	enum mb_role	role = mb_actor_role(a);
 	bool		own = mb_policy_own(a, s);
 
 	if (role >= MB_ROLE_EDITOR)

@@ -52,6 +52,12 @@ struct mb_item_state {
 	int64_t		 embargo_ms;
 };
 
+/*
+ * The actor's role for the rules: a missing actor, or a role outside the
+ * enum, is an anonymous reader (never above admin).
+ */
+enum mb_role mb_actor_role(const struct mb_actor *a);
+
 /* True when the actor wrote the item (here, over the API). */
 bool mb_policy_own(const struct mb_actor *a, const struct mb_item_state *s);
 

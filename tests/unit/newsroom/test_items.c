@@ -290,6 +290,67 @@ test_workflow(void **state)
 	assert_int_equal(mb_nr_action_parse("delete"), -1);
 }
 
+/*
+ * The create and workflow cells of docs/permissions.md, role by role, at
+ * the service: MB_OK, MB_ERR_PERM (403; 401 for a reader at the edge) or
+ * MB_ERR_NOTFOUND (404: the item is not theirs to see).
+ */
+static void
+test_action_cells(void **state)
+{
+	struct fixture		*f = *state;
+	const struct mb_actor	*who[] = { &f->reader, &f->member, &f->tra,
+	    &f->jou, &f->editor, &f->admin };
+	/* reader, member, translator, journalist, editor, admin */
+	static const int create_draft[] = { MB_ERR_PERM, MB_ERR_PERM,
+	    MB_ERR_PERM, MB_OK, MB_OK, MB_OK };
+	static const int create_published[] = { MB_ERR_PERM, MB_ERR_PERM,
+	    MB_ERR_PERM, MB_ERR_PERM, MB_OK, MB_OK };
+	static const int publish_other[] = { MB_ERR_NOTFOUND, MB_ERR_NOTFOUND,
+	    MB_ERR_NOTFOUND, MB_ERR_NOTFOUND, MB_OK, MB_OK };
+	static const int withhold[] = { MB_ERR_PERM, MB_ERR_PERM, MB_ERR_PERM,
+	    MB_ERR_PERM, MB_OK, MB_OK };
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	char			 uri[MB_URI_MAX];
+	int			 rc;
+
+	for (size_t r = 0; r < sizeof(who) / sizeof(who[0]); r++) {
+		print_message("role %s\n", mb_role_name(who[r]->role));
+		assert_int_equal(create(f, who[r], "Draft", NULL, uri),
+		    create_draft[r]);
+		assert_int_equal(create(f, who[r], "Out", json_pack("{s:s}",
+		    "workflow", "published"), uri), create_published[r]);
+		/* Someone else's submitted item: only editors publish it. */
+		assert_int_equal(create(f, &f->jou2, "Theirs", NULL, uri),
+		    MB_OK);
+		assert_int_equal(mb_newsroom_act(&f->env, &f->jou2, uri,
+		    MB_NR_SUBMIT, NULL, 0, &sv, &d), MB_OK);
+		mb_nr_saved_free(&sv);
+		rc = mb_newsroom_act(&f->env, who[r], uri, MB_NR_PUBLISH, NULL,
+		    0, &sv, &d);
+		assert_int_equal(rc, publish_other[r]);
+		if (rc == MB_OK)
+			mb_nr_saved_free(&sv);
+		/* A published public item: everyone sees it, editors act. */
+		assert_int_equal(create(f, &f->editor, "Public", json_pack(
+		    "{s:s}", "workflow", "published"), uri), MB_OK);
+		for (int a = MB_NR_WITHHOLD; a <= MB_NR_EMBARGO; a++) {
+			rc = mb_newsroom_act(&f->env, who[r], uri,
+			    (enum mb_nr_action)a, NULL, a == MB_NR_EMBARGO ?
+			    mb_time_now_ms() + 60000 : 0, &sv, &d);
+			assert_int_equal(rc, withhold[r]);
+			if (rc == MB_OK)
+				mb_nr_saved_free(&sv);
+			if (rc == MB_OK && a == MB_NR_CANCEL)
+				break;
+		}
+		/* Refused, nothing changed: readers still see it; else not. */
+		assert_int_equal(mb_newsroom_visible(&f->env, &f->reader, uri),
+		    withhold[r] != MB_OK);
+	}
+}
+
 static int
 count_tokens(const struct mb_token_info *t, void *arg)
 {
@@ -360,6 +421,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_create_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_workflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_action_cells, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_revocation, setup,
 		    teardown),
 	};
