@@ -99,12 +99,19 @@ mb_accounts_set_password(struct mb_store *st, const char *name,
 		return rc;
 	if ((rc = hash_password(password, h, d)) != MB_OK)
 		return rc;
-	rc = mb_store_user_update(st, name, NULL, h, d);
+	/*
+	 * A password changed because it leaked must lock the thief out now:
+	 * the new hash and the end of every credential commit together.
+	 */
+	if ((rc = mb_store_begin(st, d)) != MB_OK)
+		goto out;
+	if ((rc = mb_store_user_update(st, name, NULL, h, d)) != MB_OK ||
+	    (rc = end_all(st, name, d)) != MB_OK ||
+	    (rc = mb_store_commit(st, d)) != MB_OK)
+		mb_store_rollback(st);
+out:
 	sodium_memzero(h, sizeof(h));
-	if (rc != MB_OK)
-		return rc;
-	/* A password changed because it leaked must lock the thief out now. */
-	return end_all(st, name, d);
+	return rc;
 }
 
 /* A hash to check against when the user does not exist: same cost. */
@@ -204,6 +211,9 @@ mb_accounts_token_new(struct mb_store *st, const char *name,
 			mb_diag_set(d, rc, "user %s: no such user", name);
 		return rc;
 	}
+	/* It would not work now, and would come back with an enable. */
+	if (u.disabled)
+		return mb_diag_set(d, MB_ERR_PERM, "user %s is disabled", name);
 	new_secret(t);
 	secret_hash(t, h);
 	if ((rc = mb_store_cred_add(st, "token", h, u.id, NULL, 0, d)) !=
@@ -386,10 +396,14 @@ mb_accounts_user_disable(struct mb_store *st, const char *name,
 {
 	int rc;
 
-	if ((rc = mb_store_user_disable(st, name, disabled, d)) != MB_OK)
-		return rc;
 	/* Enabling gives back the account, not the old credentials. */
-	return disabled ? end_all(st, name, d) : MB_OK;
+	if ((rc = mb_store_begin(st, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_store_user_disable(st, name, disabled, d)) != MB_OK ||
+	    (disabled && (rc = end_all(st, name, d)) != MB_OK) ||
+	    (rc = mb_store_commit(st, d)) != MB_OK)
+		mb_store_rollback(st);
+	return rc;
 }
 
 int

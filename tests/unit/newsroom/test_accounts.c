@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for src/newsroom/accounts.c on a real SQLite store in a
+ * temporary directory: adding users, signing in, sessions, tokens by
+ * id, and that disabling or a new password ends every credential.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsroom/accounts.h"
+#include "store/store.h"
+
+struct fixture {
+	char		 dir[64];
+	struct mb_store	*st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+	char		 path[128];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/mb-test-accounts.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(path, sizeof(path), "%s/store.db", f->dir);
+	assert_int_equal(mb_store_open(path, NULL, &f->st, NULL), MB_OK);
+	assert_int_equal(mb_accounts_user_add(f->st, "amira", "editor",
+	    "password 123", NULL), MB_OK);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[128];
+
+	mb_store_close(f->st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static void
+test_add(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_diag	 d = { "" };
+
+	assert_int_equal(mb_accounts_user_add(f->st, "Amira", "editor", NULL,
+	    &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "name"));
+	assert_int_equal(mb_accounts_user_add(f->st, "-x", "editor", NULL,
+	    NULL), MB_ERR_INVAL);
+	assert_int_equal(mb_accounts_user_add(f->st, "omar", "reader", NULL,
+	    &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "role"));
+	assert_int_equal(mb_accounts_user_add(f->st, "omar", "member",
+	    "short", NULL), MB_ERR_INVAL);
+	assert_int_equal(mb_accounts_user_add(f->st, "amira", "member", NULL,
+	    NULL), MB_ERR_EXISTS);
+	/* No password: tokens only, and no sign-in with any password. */
+	assert_int_equal(mb_accounts_user_add(f->st, "omar", "member", NULL,
+	    NULL), MB_OK);
+	{
+		struct mb_user u;
+
+		assert_int_equal(mb_accounts_login(f->st, "omar", "", &u,
+		    NULL), MB_ERR_PERM);
+	}
+}
+
+static void
+test_login_and_sessions(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_user	 u;
+	struct mb_diag	 d1 = { "" }, d2 = { "" };
+	char		 s[MB_SECRET_TEXT_LEN], c[MB_SECRET_TEXT_LEN];
+	char		 csrf[65];
+
+	assert_int_equal(mb_accounts_login(f->st, "amira", "password 123", &u,
+	    NULL), MB_OK);
+	assert_string_equal(u.role, "editor");
+	/* A wrong password and an unknown user read the same. */
+	assert_int_equal(mb_accounts_login(f->st, "amira", "password 124", &u,
+	    &d1), MB_ERR_PERM);
+	assert_int_equal(mb_accounts_login(f->st, "nobody", "password 123",
+	    &u, &d2), MB_ERR_PERM);
+	assert_string_equal(d1.msg, d2.msg);
+	assert_int_equal(mb_accounts_session_new(f->st, u.id, 60000, s, c,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_session_user(f->st, s, &u, csrf, NULL),
+	    MB_OK);
+	assert_string_equal(csrf, c);
+	assert_string_equal(u.name, "amira");
+	assert_int_equal(mb_accounts_session_user(f->st, "not a secret", &u,
+	    csrf, NULL), MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_session_end(f->st, s, NULL), MB_OK);
+	assert_int_equal(mb_accounts_session_user(f->st, s, &u, csrf, NULL),
+	    MB_ERR_NOTFOUND);
+	/* An expired session is no session. */
+	assert_int_equal(mb_accounts_session_new(f->st, u.id, -1, s, c, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_session_user(f->st, s, &u, csrf, NULL),
+	    MB_ERR_NOTFOUND);
+}
+
+struct seen {
+	int	n;
+	char	id[MB_TOKEN_ID_LEN];
+	char	user[64];
+};
+
+static int
+collect(const struct mb_token_info *t, void *arg)
+{
+	struct seen *s = arg;
+
+	s->n++;
+	memcpy(s->id, t->id, sizeof(s->id));
+	snprintf(s->user, sizeof(s->user), "%s", t->user);
+	return MB_OK;
+}
+
+static void
+test_tokens(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_user	 u;
+	struct seen	 all = { 0 }, mine = { 0 }, none = { 0 };
+	char		 t[MB_SECRET_TEXT_LEN], id[MB_TOKEN_ID_LEN];
+
+	assert_int_equal(mb_accounts_user_add(f->st, "omar", "journalist",
+	    NULL, NULL), MB_OK);
+	assert_int_equal(mb_accounts_token_new(f->st, "ghost", t, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_token_new(f->st, "amira", t, NULL),
+	    MB_OK);
+	assert_int_equal(strlen(t), MB_SECRET_TEXT_LEN - 1);
+	assert_int_equal(mb_accounts_token_new(f->st, "omar", t, NULL), MB_OK);
+	mb_accounts_token_id(t, id);
+	assert_int_equal(mb_accounts_token_list(f->st, NULL, collect, &all,
+	    NULL), MB_OK);
+	assert_int_equal(all.n, 2);
+	assert_int_equal(mb_accounts_token_list(f->st, "omar", collect, &mine,
+	    NULL), MB_OK);
+	assert_int_equal(mine.n, 1);
+	assert_string_equal(mine.id, id);
+	assert_string_equal(mine.user, "omar");
+	/* The id is not the secret, nor a prefix of it. */
+	assert_null(strstr(t, id));
+	/* An unknown user is named, not answered with an empty list. */
+	assert_int_equal(mb_accounts_token_list(f->st, "ghost", collect, &none,
+	    NULL), MB_ERR_NOTFOUND);
+	assert_int_equal(none.n, 0);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL), MB_OK);
+	assert_string_equal(u.name, "omar");
+	assert_int_equal(mb_accounts_token_revoke(f->st, id, NULL), MB_OK);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	/* A disabled user gets no new token (it would wake on enable). */
+	assert_int_equal(mb_accounts_user_disable(f->st, "omar", true, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_token_new(f->st, "omar", t, NULL),
+	    MB_ERR_PERM);
+	assert_int_equal(mb_accounts_user_disable(f->st, "omar", false, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_token_new(f->st, "omar", t, NULL), MB_OK);
+}
+
+static void
+test_role_and_password(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_user	 u;
+	char		 t[MB_SECRET_TEXT_LEN];
+
+	assert_int_equal(mb_accounts_set_role(f->st, "amira", "journalist",
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_login(f->st, "amira", "password 123", &u,
+	    NULL), MB_OK);
+	assert_string_equal(u.role, "journalist");
+	assert_int_equal(mb_accounts_set_role(f->st, "ghost", "editor", NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_token_new(f->st, "amira", t, NULL), MB_OK);
+	/* A short password changes nothing, the token included. */
+	assert_int_equal(mb_accounts_set_password(f->st, "amira", "short",
+	    NULL), MB_ERR_INVAL);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL), MB_OK);
+	assert_int_equal(mb_accounts_set_password(f->st, "ghost",
+	    "long enough", NULL), MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_set_password(f->st, "amira",
+	    "long enough", NULL), MB_OK);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_login(f->st, "amira", "password 123", &u,
+	    NULL), MB_ERR_PERM);
+	assert_int_equal(mb_accounts_login(f->st, "amira", "long enough", &u,
+	    NULL), MB_OK);
+	assert_true(mb_user_name_valid("a.b_c-9"));
+	assert_false(mb_user_name_valid(""));
+	assert_false(mb_user_name_valid("a b"));
+}
+
+static void
+test_disable(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_user	 u;
+	struct mb_diag	 d = { "" };
+	char		 t[MB_SECRET_TEXT_LEN], s[MB_SECRET_TEXT_LEN];
+	char		 c[MB_SECRET_TEXT_LEN], csrf[65];
+
+	assert_int_equal(mb_accounts_login(f->st, "amira", "password 123", &u,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_session_new(f->st, u.id, 60000, s, c,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_token_new(f->st, "amira", t, NULL), MB_OK);
+	assert_int_equal(mb_accounts_user_disable(f->st, "ghost", true, &d),
+	    MB_ERR_NOTFOUND);
+	/* Disabling ends the session and the token at once. */
+	assert_int_equal(mb_accounts_user_disable(f->st, "amira", true, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_session_user(f->st, s, &u, csrf, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	/* The right password does not sign a disabled user in. */
+	assert_int_equal(mb_accounts_login(f->st, "amira", "password 123", &u,
+	    NULL), MB_ERR_PERM);
+	/* Enabling gives back the account, not the old credentials. */
+	assert_int_equal(mb_accounts_user_disable(f->st, "amira", false, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_session_user(f->st, s, &u, csrf, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_login(f->st, "amira", "password 123", &u,
+	    NULL), MB_OK);
+	assert_false(u.disabled);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_add, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_login_and_sessions, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_role_and_password, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_disable, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
