@@ -1,21 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The puller's HTTP client (libcurl): GETs with timeouts, size limits, signed requests, progress and cancel. */
+/*
+ * The puller's side of the HTTP client (src/httpc): signed GETs of a
+ * peer, its Mb-Log-* headers, and cancel when the exchange stops.
+ */
 #include "puller_int.h"
-
-
-static size_t
-on_body(char *p, size_t size, size_t n, void *arg)
-{
-	struct response *r = arg;
-
-	if (r->body.len + size * n > BODY_MAX) {
-		r->too_big = 1;
-		return 0;
-	}
-	if (mb_buf_append(&r->body, p, size * n) != MB_OK)
-		return 0;
-	return size * n;
-}
 
 static int64_t
 header_int(const char *line, size_t len, const char *name)
@@ -41,30 +29,28 @@ header_int(const char *line, size_t len, const char *name)
 	return i > 0 ? strtoll(num, NULL, 10) : -1;
 }
 
-static size_t
-on_header(char *p, size_t size, size_t n, void *arg)
+/* Mb-Log-* and Mb-Registry-Version, where the answer has them. */
+static void
+on_header(const char *p, size_t len, void *arg)
 {
 	struct response	*r = arg;
 	int64_t		 v;
 
-	if ((v = header_int(p, size * n, "Mb-Log-Next")) >= 0)
+	if ((v = header_int(p, len, "Mb-Log-Next")) >= 0)
 		r->log_next = v;
-	else if ((v = header_int(p, size * n, "Mb-Log-Last")) >= 0)
+	else if ((v = header_int(p, len, "Mb-Log-Last")) >= 0)
 		r->log_last = v;
-	else if ((v = header_int(p, size * n, "Mb-Log-Count")) >= 0)
+	else if ((v = header_int(p, len, "Mb-Log-Count")) >= 0)
 		r->log_count = v;
-	else if ((v = header_int(p, size * n, "Mb-Registry-Version")) >= 0)
+	else if ((v = header_int(p, len, "Mb-Registry-Version")) >= 0)
 		r->registry_version = v;
-	return size * n;
 }
 
-static int
-on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
-    curl_off_t e)
+static bool
+cancelled(void *arg)
 {
 	struct client *cl = arg;
 
-	(void)a, (void)b, (void)c, (void)e;
 	return (cl->stop != NULL && atomic_load(cl->stop)) ||
 	    (cl->gone != NULL && atomic_load(cl->gone)) ||
 	    atomic_load(&cl->cancel);
@@ -107,14 +93,17 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
     struct response *r, struct mb_diag *d)
 {
 	struct mb_sync_req	 req;
+	struct mb_httpc_req	 hr;
+	struct mb_httpc_resp	 hresp;
+	enum mb_httpc_fail	 why;
+	struct mb_diag		 hd;
 	struct mb_buf		 url = MB_BUF_INIT, full = MB_BUF_INIT;
 	struct mb_buf		 si = MB_BUF_INIT, sg = MB_BUF_INIT;
-	struct mb_buf		 h = MB_BUF_INIT;
-	struct curl_slist	*hdrs = NULL;
+	struct mb_buf		 host = MB_BUF_INIT, sil = MB_BUF_INIT;
+	struct mb_buf		 sgl = MB_BUF_INIT;
+	const char		*hdrs[5];
 	char			 authority[256], prefix[256];
-	curl_off_t		 down = 0, hsize = 0;
-	CURLcode		 cc;
-	int			 rc;
+	int			 nh = 0, rc;
 
 	memset(r, 0, sizeof(*r));
 	r->log_next = -1;
@@ -132,11 +121,12 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	    base + 3), base, authority, mb_buf_cstr(&full), query != NULL ?
 	    "?" : "", query != NULL ? query : "") != MB_OK)
 		goto out;
-	if (mb_buf_printf(&h, "Host: %s", authority) != MB_OK ||
-	    (hdrs = curl_slist_append(hdrs, mb_buf_cstr(&h))) == NULL)
+	/* The authority signed is the one sent (lower case). */
+	if (mb_buf_printf(&host, "Host: %s", authority) != MB_OK)
 		goto out;
-	if (extra != NULL && (hdrs = curl_slist_append(hdrs, extra)) == NULL)
-		goto out;
+	hdrs[nh++] = mb_buf_cstr(&host);
+	if (extra != NULL)
+		hdrs[nh++] = extra;
 	if (sign) {
 		memset(&req, 0, sizeof(req));
 		req.method = "GET";
@@ -147,72 +137,59 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 		    c->node->key, mb_time_now_ms() / 1000, &si, &sg, NULL,
 		    d)) != MB_OK)
 			goto out;
-		mb_buf_reset(&h);
 		rc = MB_ERR_NOMEM;
-		if (mb_buf_printf(&h, "Signature-Input: %s", si.data) !=
-		    MB_OK ||
-		    (hdrs = curl_slist_append(hdrs, mb_buf_cstr(&h))) == NULL)
+		if (mb_buf_printf(&sil, "Signature-Input: %s", si.data) !=
+		    MB_OK || mb_buf_printf(&sgl, "Signature: %s", sg.data) !=
+		    MB_OK)
 			goto out;
-		mb_buf_reset(&h);
-		if (mb_buf_printf(&h, "Signature: %s", sg.data) != MB_OK ||
-		    (hdrs = curl_slist_append(hdrs, mb_buf_cstr(&h))) == NULL)
-			goto out;
+		hdrs[nh++] = mb_buf_cstr(&sil);
+		hdrs[nh++] = mb_buf_cstr(&sgl);
 	}
-	curl_easy_setopt(c->curl, CURLOPT_URL, mb_buf_cstr(&url));
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING, "zstd, gzip");
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
-	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	hdrs[nh] = NULL;
+	memset(&hr, 0, sizeof(hr));
+	hr.url = mb_buf_cstr(&url);
+	hr.headers = hdrs;
+	hr.max_answer = BODY_MAX;
+	hr.accept_encoding = "zstd, gzip";
+	hr.on_header = on_header;
+	hr.header_arg = r;
+	hr.connect_timeout_ms = 5000;
 	/*
 	 * A slow link is not a dead one: give up when fewer than 256
 	 * bytes/s came for the whole long-poll wait plus 30 s, not after a
 	 * fixed time (a 1.7 MB batch takes minutes at 64 kbit/s). The hard
 	 * cap only ends a request that trickles forever; a failed transfer
-	 * makes the next batches smaller (worker_main).
+	 * makes the next batches smaller (pl_batch_fit).
 	 */
-	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, 256L);
-	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME, (long)timeout_s + 30);
-	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS,
-	    (long)(timeout_s + 900) * 1000L);
-	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "mediabridge/" "sync");
-	cc = curl_easy_perform(c->curl);
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
-	if (cc != CURLE_OK) {
+	hr.low_speed_bytes = 256;
+	hr.low_speed_s = timeout_s + 30;
+	hr.timeout_ms = (timeout_s + 900) * 1000;
+	mb_diag_clear(&hd);
+	if ((rc = mb_httpc_do(c->http, &hr, &hresp, &why, &hd)) != MB_OK) {
 		/*
 		 * Cut short by the link (not refused or unreachable): the
 		 * batch size is what pl_batch_fit() changes.
 		 */
-		c->cut = r->too_big || cc == CURLE_PARTIAL_FILE ||
-		    cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_RECV_ERROR ||
-		    cc == CURLE_GOT_NOTHING || cc == CURLE_SEND_ERROR ||
-		    cc == CURLE_BAD_CONTENT_ENCODING;
-		rc = mb_diag_set(d, MB_ERR_NET, "%s: %s", base,
-		    r->too_big ? "response too large" :
-		    curl_easy_strerror(cc));
-		/* What came of a failed transfer is not kept. */
-		mb_buf_free(&r->body);
+		c->cut = why == MB_HTTPC_TOOBIG || why == MB_HTTPC_TIMEOUT ||
+		    why == MB_HTTPC_CUT;
+		if (rc != MB_ERR_NOMEM)
+			rc = mb_diag_set(d, rc, "%s: %s", base,
+			    why == MB_HTTPC_TOOBIG ? "response too large" :
+			    hd.msg);
 		goto out;
 	}
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
-	curl_easy_getinfo(c->curl, CURLINFO_HEADER_SIZE, &hsize);
-	r->wire_bytes = (int64_t)down + (int64_t)hsize;
+	r->status = hresp.status;
+	r->body = hresp.body;
+	r->wire_bytes = hresp.wire_bytes;
 	rc = MB_OK;
 out:
-	curl_slist_free_all(hdrs);
 	mb_buf_free(&url);
 	mb_buf_free(&full);
 	mb_buf_free(&si);
 	mb_buf_free(&sg);
-	mb_buf_free(&h);
+	mb_buf_free(&host);
+	mb_buf_free(&sil);
+	mb_buf_free(&sgl);
 	return rc;
 }
 
@@ -256,35 +233,31 @@ int
 pl_client_init(struct client *c, const struct mb_center_node *n,
     atomic_int *stop, atomic_int *gone)
 {
+	/* Peers are named by the operator or the registry: the LAN is fine. */
+	struct mb_httpc_opts o = {
+		.user_agent = "mediabridge/sync",
+		.allow_private = true,
+		.cancelled = cancelled,
+		.cancel_arg = c,
+	};
+
 	c->node = n;
 	c->stop = stop;
 	c->gone = gone;
 	atomic_init(&c->cancel, 0);
 	c->cut = false;
-	if ((c->curl = curl_easy_init()) == NULL)
-		return MB_ERR_NOMEM;
-	return MB_OK;
+	return mb_httpc_new(&o, &c->http);
 }
 
 void
 pl_client_free(struct client *c)
 {
-	if (c->curl != NULL)
-		curl_easy_cleanup(c->curl);
-	c->curl = NULL;
+	mb_httpc_free(c->http);
+	c->http = NULL;
 }
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void
-curl_start(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 
 void
 pl_curl_init(void)
 {
-	pthread_once(&curl_once, curl_start);
+	mb_httpc_global_init();
 }

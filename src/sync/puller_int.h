@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
 
@@ -28,6 +27,7 @@
 #include "base/timeutil.h"
 #include "item/id.h"
 #include "base/fs.h"
+#include "httpc/httpc.h"
 #include "sync/apply.h"
 #include "sync/blob.h"
 #include "sync/httpsig.h"
@@ -38,7 +38,7 @@
 
 struct client {
 	const struct mb_center_node	*node;
-	CURL				*curl;
+	struct mb_httpc			*http;
 	atomic_int			*stop;	/* may be NULL */
 	atomic_int			*gone;	/* may be NULL */
 	atomic_int			 cancel;/* prefetch_drop(): give up */
@@ -53,7 +53,6 @@ struct response {
 	int64_t		log_count;	/* Mb-Log-Count: lines in the body */
 	int64_t		registry_version;
 	int64_t		wire_bytes;
-	int		too_big;
 };
 
 struct worker {
