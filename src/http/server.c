@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -391,6 +392,26 @@ answer_now(struct mb_req *r, unsigned status, const char *code,
 }
 
 static enum MHD_Result
+count_host(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	(void)kind, (void)value;
+	if (strcasecmp(key, "Host") == 0)
+		(*(int *)cls)++;
+	return MHD_YES;
+}
+
+/* RFC 9112 3.2: a request with two Host lines is a 400 (MHD lets it by). */
+static bool
+one_host_at_most(struct MHD_Connection *conn)
+{
+	int n = 0;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_host, &n);
+	return n <= 1;
+}
+
+static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_size, void **con_cls)
@@ -412,6 +433,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			r->pre_status = 404;
 		else if (rc == MB_ERR_PERM)
 			r->pre_status = 405;
+		if (!one_host_at_most(conn))
+			return answer_now(r, 400, "bad_request",
+			    "more than one Host header");
 		r->has_body = announces_body(r, &clen);
 		if (clen > s->opts.max_body)
 			return answer_now(r, 413, "too_large",
@@ -690,6 +714,8 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    /* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400. */
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		rc = mb_diag_set(d, MB_ERR_IO,
