@@ -287,7 +287,7 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
     struct mb_httpc_resp *out, enum mb_httpc_fail *why, struct mb_diag *d)
 {
 	struct curl_slist	*hdrs = NULL, *h;
-	char			 ctype[160], err[CURL_ERROR_SIZE] = "";
+	char			 ctype[160];
 	bool			 post = rq->method != NULL &&
 	    strcmp(rq->method, "POST") == 0;
 	int			 timeout = rq->timeout_ms > 0 ? rq->timeout_ms :
@@ -379,12 +379,10 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
 		    (long)rq->low_speed_s);
 	}
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, err);
 	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, c->o.user_agent);
 	cc = curl_easy_perform(c->curl);
 	/* Nothing of this request's may be used after it. */
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
 	if (cc == CURLE_OK) {
 		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &out->status);
 		curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
@@ -409,8 +407,12 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
 		rc = mb_diag_set(d, MB_ERR_NET, "answer over %zu bytes",
 		    c->max);
 	else
-		rc = mb_diag_set(d, MB_ERR_NET, "%s", err[0] != '\0' ? err :
-		    curl_easy_strerror(cc));
+		/*
+		 * libcurl's own words, not its error buffer: that one counts
+		 * milliseconds and bytes, and callers log a failure once per
+		 * change of message, not once per attempt.
+		 */
+		rc = mb_diag_set(d, MB_ERR_NET, "%s", curl_easy_strerror(cc));
 out:
 	curl_slist_free_all(hdrs);
 	c->rq = NULL;

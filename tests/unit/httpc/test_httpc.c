@@ -415,6 +415,46 @@ test_timeout(void **state)
 	mb_httpc_free(c);
 }
 
+/* The same failure reads the same each time (logged once per change). */
+static void
+test_stable_message(void **state)
+{
+	struct mb_httpc		*c = lan_client(0);
+	struct mb_httpc_req	 rq = { 0 };
+	struct mb_httpc_resp	 resp;
+	struct mb_diag		 d1 = { "" }, d2 = { "" };
+	struct sockaddr_in	 sa;
+	socklen_t		 sl = sizeof(sa);
+	enum mb_httpc_fail	 why;
+	char			 url[128];
+	int			 fd;
+
+	(void)state;
+	/* A port nobody listens on: bound, then closed. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	close(fd);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(sa.sin_port));
+	rq.url = url;
+	assert_int_equal(mb_httpc_do(c, &rq, &resp, &why, &d1), MB_ERR_NET);
+	assert_int_equal(why, MB_HTTPC_CONNECT);
+	usleep(20000);
+	assert_int_equal(mb_httpc_do(c, &rq, &resp, &why, &d2), MB_ERR_NET);
+	assert_string_equal(d1.msg, d2.msg);
+	url_of(url, sizeof(url), "127.0.0.1", "/hang");
+	rq.timeout_ms = 150;
+	assert_int_equal(mb_httpc_do(c, &rq, &resp, &why, &d1), MB_ERR_NET);
+	rq.timeout_ms = 250;
+	assert_int_equal(mb_httpc_do(c, &rq, &resp, &why, &d2), MB_ERR_NET);
+	assert_int_equal(why, MB_HTTPC_TIMEOUT);
+	assert_string_equal(d1.msg, d2.msg);
+	mb_httpc_free(c);
+}
+
 static bool
 always(void *arg)
 {
@@ -456,6 +496,7 @@ main(void)
 		cmocka_unit_test(test_redirects),
 		cmocka_unit_test(test_post),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_stable_message),
 		cmocka_unit_test(test_cancel),
 	};
 
