@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: MIT
+"""The publishing workflow as the newsroom lives it, over real HTTP: a
+journalist's draft, a translator's translation linked to it, an editor's
+review, publication, a correction and a withdrawal, each seen (or not)
+by readers on the API, the pages and the feeds; and an embargo that
+holds at the origin and at a peer the item travelled to, until its time
+passes (a short embargo with wide margins: the checks poll)."""
+
+import os
+import sys
+import time
+
+from mbtest import Client, check, eq, main, wait_for
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+
+
+def item(headline, lang="en", **kw):
+    it = {"type": "text", "language": lang,
+          "headlines": [{"value": headline}],
+          "bodies": [{"value": "<p>%s: the story.</p>" % headline}]}
+    it.update(kw)
+    return it
+
+
+def local_of(env):
+    return env["item"]["uri"].split(":", 3)[3]
+
+
+def api(env):
+    _, _, center, local = env["item"]["uri"].split(":")
+    return "/api/v1/items/%s/%s" % (center, local)
+
+
+def page(env, lang="en"):
+    _, _, center, local = env["item"]["uri"].split(":")
+    return "/%s/items/%s/%s" % (lang, center, local)
+
+
+def in_feed(cl, env, lang="en"):
+    r = cl.get("/feeds/%s.json" % lang)
+    eq(r.status, 200, "feed")
+    return any(env["item"]["uri"] in (i.get("id", "") + i.get("url", ""))
+               or local_of(env) in i.get("url", "")
+               for i in r.json["items"])
+
+
+def listed(cl, env):
+    return env["item"]["uri"] in [e["item"]["uri"] for e in
+                                  cl.get("/api/v1/items").json["items"]]
+
+
+def seen_by_readers(cl, env, lang="en"):
+    """(API status, page status, listed, in the feed) for a reader."""
+    return (cl.get(api(env)).status, cl.get(page(env, lang)).status,
+            listed(cl, env), in_feed(cl, env, lang))
+
+
+HIDDEN = (404, 404, False, False)
+SHOWN = (200, 200, True, True)
+
+
+def test_draft_review_publish_correct_withdraw(w):
+    c = w.center("cairo", languages="ar,en")
+    for name, role in (("jou", "journalist"), ("tra", "translator"),
+                       ("edi", "editor"), ("mem", "member")):
+        c.user_add(name, role)
+    c.serve()
+    jo, tr, ed, mem = (c.client(c.token_add(n)) for n in
+                       ("jou", "tra", "edi", "mem"))
+    anon = c.client()
+
+    # A journalist's draft: hers and the editor's to see, nobody else's.
+    r = jo.post("/api/v1/items", item("Dam talks resume"))
+    eq(r.status, 201, "draft: %r" % r)
+    env = r.json
+    eq(env["meta"]["workflow"], "draft", "a draft")
+    eq(seen_by_readers(anon, env), HIDDEN, "reader: draft")
+    eq(mem.get(api(env)).status, 404, "member: draft")
+    eq(tr.get(api(env)).status, 404, "translator: another's draft")
+    eq(ed.get(api(env)).status, 200, "editor: every draft")
+    # She edits it with the ETag she was sent, and submits it.
+    tag = jo.get(api(env)).headers["etag"]
+    r = jo.put(api(env), item("Dam talks resume in Cairo"),
+               headers={"If-Match": tag})
+    eq(r.status, 200, "edit own draft: %r" % r)
+    eq(jo.put(api(env), item("x"), headers={"If-Match": tag}).status, 412,
+       "the old ETag is stale")
+    eq(jo.post(api(env) + "/submit").status, 200, "submit")
+    eq(jo.post(api(env) + "/publish").status, 403, "journalist: no publish")
+    eq(seen_by_readers(anon, env), HIDDEN, "reader: submitted")
+
+    # A translator writes the Arabic, linked to the original.
+    tr_item = item("استئناف محادثات السد في القاهرة", "ar")
+    bad = tr.post("/api/v1/items", tr_item)
+    eq(bad.status, 403, "translator: only translations")
+    before = c.metric("mediabridge_log_seq")
+    bad = tr.post("/api/v1/items", {"item": tr_item, "meta": {
+        "translation": {"of": "urn:mediabridge:cairo:nosuchitem",
+                        "by": "human"}}})
+    eq(bad.status, 400, "translation of nothing")
+    eq(c.metric("mediabridge_log_seq"), before, "refusals write nothing")
+    r = tr.post("/api/v1/items", {"item": tr_item, "meta": {
+        "translation": {"of": env["item"]["uri"], "by": "human"}}})
+    eq(r.status, 201, "translation: %r" % r)
+    ar = r.json
+    eq(ar["meta"]["translation"]["of"], env["item"]["uri"], "linked")
+    eq(tr.post(api(ar) + "/submit").status, 200, "translator submits")
+    eq(tr.post(api(ar) + "/publish").status, 403, "translator: no publish")
+
+    # The editor publishes both: readers see them everywhere.
+    for e in (env, ar):
+        r = ed.post(api(e) + "/publish")
+        eq(r.status, 200, "publish")
+        check("workflow" not in r.json["meta"], "published", r.json)
+    wait_for(lambda: seen_by_readers(anon, env) == SHOWN, 15,
+             "the original published everywhere")
+    wait_for(lambda: seen_by_readers(anon, ar, "ar") == SHOWN, 15,
+             "the translation published everywhere")
+    eq(mem.get(api(env)).status, 200, "member reads it")
+    en_page = anon.get(page(env)).text
+    check('hreflang="ar"' in en_page and local_of(ar) in en_page,
+          "the original's page links its translation")
+    ar_page = anon.get(page(ar, "ar")).text
+    check('dir="rtl"' in ar_page, "the translation's page is rtl")
+    check(local_of(env) in ar_page, "and links the original")
+
+    # A correction: the editor's edit of a published item is published
+    # at once, as a new version; a journalist may not touch it.
+    cur = anon.get(api(env))
+    v = int(cur.json["item"]["version"])
+    eq(jo.put(api(env), item("Journalist's fix"),
+              headers={"If-Match": cur.headers["etag"]}).status, 403,
+       "journalist: no edit of a published item")
+    r = ed.put(api(env), item("Dam talks resume in Cairo (corrected)"),
+               headers={"If-Match": cur.headers["etag"]})
+    eq(r.status, 200, "correction: %r" % r)
+    eq(int(r.json["item"]["version"]), v + 1, "a new version")
+    wait_for(lambda: "(corrected)" in anon.get(page(env)).text, 15,
+             "readers see the correction")
+    eq(anon.get(api(env)).json["item"]["headlines"][0]["value"],
+       "Dam talks resume in Cairo (corrected)", "API: the correction")
+    eq(anon.get(api(env), query={"version": v}).json["item"]["version"],
+       str(v), "the earlier published version stays readable")
+
+    # Withdrawn: withheld hides it everywhere; published again, back;
+    # canceled, gone for good.
+    eq(jo.post(api(env) + "/withhold").status, 403, "journalist: no withhold")
+    eq(ed.post(api(env) + "/withhold").status, 200, "withhold")
+    wait_for(lambda: seen_by_readers(anon, env) == HIDDEN, 15,
+             "withheld: hidden everywhere")
+    eq(ed.post(api(env) + "/publish").status, 200, "publish again")
+    wait_for(lambda: seen_by_readers(anon, env) == SHOWN, 15, "back")
+    eq(ed.post(api(env) + "/cancel").status, 200, "cancel")
+    wait_for(lambda: seen_by_readers(anon, env) == HIDDEN, 15, "canceled")
+    before = c.metric("mediabridge_log_seq")
+    for action in ("publish", "submit", "withhold"):
+        eq(ed.post(api(env) + "/" + action).status, 409,
+           action + " after cancel")
+    eq(c.metric("mediabridge_log_seq"), before, "nothing after cancel")
+    # The translation stands on its own.
+    eq(anon.get(api(ar)).status, 200, "translation still published")
+
+
+def test_embargo_at_origin_and_peer(w):
+    hq = fedlib.Center(w.root, "moscow", "RU", "ru,en")
+    started = []
+    try:
+        hq.start()
+        started.append(hq)
+        cairo = fedlib.Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+        cairo.start()
+        started.append(cairo)
+        fedlib.admit(hq, cairo)
+        fedlib.mb("user", "add", hq.dir, "edi", "--role", "editor")
+        tok = fedlib.mb("token", "add", hq.dir, "edi").strip()
+        fedlib.mb("user", "add", cairo.dir, "edc", "--role", "editor")
+        ctok = fedlib.mb("token", "add", cairo.dir, "edc").strip()
+        ed = Client(hq.addr)
+        ed.token = tok
+        ced = Client(cairo.addr)
+        ced.token = ctok
+        anon_hq, anon_cairo = Client(hq.addr), Client(cairo.addr)
+        w.clients += [ed, ced, anon_hq, anon_cairo]
+
+        # A control item, published now, shows the exchange is moving.
+        ctl = ed.post("/api/v1/items", {"item": item("Control"), "meta": {
+            "workflow": "published"}}).json
+        wait_for(lambda: ced.get(api(ctl)).status == 200, 30,
+                 "the control item at the peer")
+        embargo = 20
+        until_t = int(time.time()) + embargo
+        until = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(until_t))
+        r = ed.post("/api/v1/items", {"item": item(
+            "Budget figures", embargoedUntil=until), "meta": {
+            "workflow": "published"}})
+        eq(r.status, 201, "an embargoed item: %r" % r)
+        env = r.json
+        eq(env["item"]["embargoedUntil"], until, "embargoedUntil")
+        eq(ed.get(api(env)).status, 200, "the editor sees it")
+        checked_peer = False
+        eq(seen_by_readers(anon_hq, env), HIDDEN, "origin: hidden")
+        # It travels (embargoed items do), and stays hidden there too.
+        wait_for(lambda: ced.get(api(env)).status == 200, 30,
+                 "the embargoed item at the peer")
+        if time.time() < until_t - 2:
+            eq(seen_by_readers(anon_cairo, env), HIDDEN, "peer: hidden")
+            checked_peer = True
+        if time.time() < until_t - 1:
+            eq(seen_by_readers(anon_hq, env), HIDDEN, "origin: still")
+        check(checked_peer, "the exchange took over %ds on this machine; "
+              "the peer's embargo could not be checked" % (embargo - 2))
+        # The time passes: readers see it at both, with no new version.
+        wait_for(lambda: time.time() > until_t, embargo + 5, "the time")
+        for cl in (anon_hq, anon_cairo):
+            wait_for(lambda: seen_by_readers(cl, env) == SHOWN, 20,
+                     "visible after the embargo at " + cl.addr)
+            eq(cl.get(api(env)).json["item"]["version"],
+               env["item"]["version"], "the same version")
+    finally:
+        for c in started:
+            c.stop()
+
+
+if __name__ == "__main__":
+    main(globals())
