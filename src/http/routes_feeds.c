@@ -110,6 +110,24 @@ base_url(struct mb_req *r, char *out, size_t n)
 enum fmt { F_ATOM, F_JSON, F_ICS };
 
 /*
+ * The interface language of the pages a feed links to: the feed's own
+ * when the site has its catalog, else English. A feed of Persian items
+ * on a site without a Persian catalog links to /en/items/..., not to
+ * /fa/items/..., which would be a 404.
+ */
+static const char *
+page_lang(const char *want)
+{
+	const struct mb_site	*s = mb_site_get(NULL);
+	const struct mb_catalog	*c;
+
+	if (want != NULL && s != NULL && (c = mb_i18n_get(mb_site_i18n(s),
+	    want)) != NULL && strcmp(mb_catalog_lang(c), want) == 0)
+		return want;
+	return "en";
+}
+
+/*
  * Answers a feed of f's public items. kind names the feed in its id;
  * page is the site page it mirrors (after the language).
  */
@@ -125,8 +143,7 @@ feed(struct mb_req *r, struct mb_store_filter *f, enum fmt fmt,
 	struct mb_diag			 d = { "" };
 	char				 base[300], self[600], home[600];
 	char				 id[400], ftitle[300];
-	const char			*ul = f->language != NULL ?
-					    f->language : "en";
+	const char			*ul = page_lang(f->language);
 	int				 rc;
 
 	if ((st = mb_req_store_or_reply(r)) == NULL)
