@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: MIT
+"""`make demo`'s command, `mediabridge demo`: HQ Moscow and branches
+Cairo and Manama on three ports, sample items imported, one item
+published in Cairo reaching Manama through HQ, every printed URL
+answering, items exchanged both ways, and a clean stop on SIGTERM (the
+three serve processes gone, exit 0); run again in the same directory it
+starts over; a directory holding something else is refused."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import urllib.request
+
+from mbtest import BIN, SRCDIR, check, eq, main, run, wait_for
+
+
+def free_base():
+    """A port P with P, P+1 and P+2 free (checked by binding them)."""
+    for _ in range(50):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        p = s.getsockname()[1]
+        s.close()
+        if p > 65000:
+            continue
+        try:
+            held = []
+            for q in (p, p + 1, p + 2):
+                t = socket.socket()
+                t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                t.bind(("127.0.0.1", q))
+                held.append(t)
+            for t in held:
+                t.close()
+            return p
+        except OSError:
+            for t in held:
+                t.close()
+    raise AssertionError("no three free ports in a row")
+
+
+def get(url, timeout=10):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+class Demo:
+    def __init__(self, d, port):
+        self.out = []
+        self.proc = subprocess.Popen(
+            [BIN, "demo", "--dir", d, "--port", str(port), "--samples",
+             os.path.join(SRCDIR, "data", "demo")],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        for line in self.proc.stdout:
+            self.out.append(line)
+
+    def text(self):
+        return "".join(self.out)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("demo did not stop in 30 s")
+
+
+def serve_pids(d):
+    """The pids of serve processes running on the demo's centers."""
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                args = f.read().split(b"\0")
+        except OSError:
+            continue
+        if len(args) > 2 and args[1] == b"serve" and \
+                args[2].decode(errors="replace").startswith(d + "/"):
+            out.append(int(pid))
+    return out
+
+
+def test_demo(w):
+    d = os.path.join(w.root, "demo")
+    port = free_base()
+    demo = Demo(d, port)
+    try:
+        wait_for(lambda: "Ctrl-C stops" in demo.text() or
+                 demo.proc.poll() is not None, 90, "the demo to be up")
+        text = demo.text()
+        check(demo.proc.poll() is None, "demo running", text)
+        check("reached Manama through HQ" in text, "the exchange check "
+              "passed", text)
+        check("FAILED" not in text, "no failure", text)
+        eq(len(serve_pids(d)), 3, "three serve processes")
+        # Every URL it printed answers.
+        urls = [tok for line in text.splitlines() for tok in line.split()
+                if tok.startswith("http://127.0.0.1:")]
+        eq(len(urls), 9, "three URLs per center: " + text)
+        for u in urls:
+            st, _ = get(u)
+            eq(st, 200, u)
+        for i, cid in enumerate(("moscow", "cairo", "manama")):
+            st, body = get("http://127.0.0.1:%d/healthz" % (port + i))
+            eq(st, 200, cid + " healthz")
+        # The sample items crossed: each center holds the others' items.
+        def centers_of(i):
+            st, body = get("http://127.0.0.1:%d/api/v1/items?limit=100" %
+                           (port + i))
+            return {e["meta"]["origin"] for e in json.loads(body)["items"]}
+        for i in range(3):
+            wait_for(lambda: centers_of(i) >= {"moscow", "cairo",
+                                               "manama"}, 60,
+                     "every center's items at port %d" % (port + i))
+        # The editor account it printed signs in.
+        req = urllib.request.Request(
+            "http://127.0.0.1:%d/api/v1/login" % (port + 2),
+            data=json.dumps({"name": "editor", "password":
+                             "demo-editor-pass"}).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            eq(r.status, 200, "the demo editor signs in")
+        pids = serve_pids(d)
+        eq(demo.stop(), 0, "demo exits 0 on SIGTERM")
+        check("demo: stopped" in demo.text(), "says it stopped")
+        wait_for(lambda: not any(os.path.exists("/proc/%d" % p) and
+                                 open("/proc/%d/stat" % p).read().split()[2]
+                                 != "Z" for p in pids), 15,
+                 "the serve processes gone")
+        check(not os.path.exists(os.path.join(d, "demo.pid")),
+              "demo.pid removed")
+        for i in range(3):
+            try:
+                socket.create_connection(("127.0.0.1", port + i), 2).close()
+                raise AssertionError("port %d still open" % (port + i))
+            except OSError:
+                pass
+        # Again in the same directory: it starts over.
+        demo = Demo(d, port)
+        wait_for(lambda: "Ctrl-C stops" in demo.text() or
+                 demo.proc.poll() is not None, 90, "the second demo")
+        check("reached Manama" in demo.text(), "second run", demo.text())
+        eq(demo.stop(), 0, "second stop")
+    finally:
+        demo.stop()
+    # A directory with something else in it is refused, and left alone.
+    other = os.path.join(w.root, "other")
+    os.makedirs(os.path.join(other, "cairo"))
+    rc, out, err = run(["demo", "--dir", other, "--port", str(port),
+                        "--samples", os.path.join(SRCDIR, "data", "demo")],
+                       check_rc=None)
+    check(rc != 0 and "not a demo" in err, "refused", rc, err)
+    eq(os.listdir(other), ["cairo"], "left alone")
+    rc, out, err = run(["demo", "--port", "0"], check_rc=None)
+    check(rc != 0 and "--port" in err, "bad port refused", err)
+
+
+if __name__ == "__main__":
+    main(globals())
