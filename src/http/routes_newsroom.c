@@ -57,6 +57,18 @@ see_other(struct mb_req *r, const char *to)
 }
 
 /* A signed-in newsroom user (translator and up), or the login page. */
+/*
+ * 404: the site's page for a GET; a plain answer for a form POST, which
+ * the site's page does not take (it answers GET and HEAD only).
+ */
+static void
+not_found(struct mb_req *r)
+{
+	if (!mb_site_not_found(r))
+		mb_resp_error(r, 404, "not_found", "no such item here, or not "
+		    "one you may see");
+}
+
 static bool
 staff_or_login(struct mb_req *r)
 {
@@ -519,9 +531,9 @@ preview(struct mb_page *p, const struct form *fm)
 	mb_buf_free(&b);
 }
 
-/* Puts an API error next to the field it names, else above the form. */
+/* The service's refusal beside the field it names, else above the form. */
 static void
-api_error(struct mb_page *p, struct mb_tval *errs, const char *msg)
+service_error(struct mb_page *p, struct mb_tval *errs, const char *msg)
 {
 	const char *field = "form";
 
@@ -590,72 +602,49 @@ form_to_item(const struct form *fm, json_t *item)
 	}
 }
 
-/* Fetches an item as the caller may see it; 200 and the view. */
+/*
+ * Fetches an item as the caller may see it; 200 and the view (raw holds
+ * its envelope). The service's item carries the store's facts (version,
+ * workflow, dates), so nothing is read back out of the envelope twice.
+ */
 static unsigned
 fetch(struct mb_req *r, const char *center, const char *local,
     struct mb_item_view *v, struct mb_buf *raw)
 {
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_item	 it;
 	struct mb_store_version	 sv;
 	char			 path[200];
-	unsigned		 status = 0;
-	json_t			*root;
+	unsigned		 status;
+	int			 rc;
 
-	{
-		struct mb_newsroom_env	e;
-		struct mb_actor		a;
-		struct mb_nr_item	it;
-		int			rc;
-
-		if (mb_uri_make(path, sizeof(path), center, local) != MB_OK)
-			return 404;
-		if (!mb_req_newsroom_or_reply(r, &e))
-			return 503;
-		mb_req_actor(r, &a);
-		if ((rc = mb_newsroom_get(&e, &a, path, 0, &it, NULL)) != MB_OK)
-			return mb_newsroom_http_status(rc);
-		status = mb_buf_append(raw, it.envelope, it.len) == MB_OK ? 200 :
-		    503;
+	if (mb_uri_make(path, sizeof(path), center, local) != MB_OK)
+		return 404;
+	if (!mb_req_newsroom_or_reply(r, &e))
+		return 503;
+	mb_req_actor(r, &a);
+	if ((rc = mb_newsroom_get(&e, &a, path, 0, &it, NULL)) != MB_OK)
+		return mb_newsroom_http_status(rc);
+	if (mb_buf_append(raw, it.envelope, it.len) != MB_OK) {
 		mb_nr_item_free(&it);
-		if (status != 200)
-			return status;
+		return 503;
 	}
-	/* The store's facts the view reads, from the envelope itself. */
 	memset(&sv, 0, sizeof(sv));
+	sv.uri = path;
+	sv.version = it.version;
+	sv.workflow = it.workflow;
+	sv.pub_status = it.pub_status;
+	sv.audience = it.audience;
+	sv.embargo_ms = it.embargo_ms;
+	sv.created_ms = it.created_ms;
+	sv.first_ms = it.first_ms;
+	sv.seq = it.seq;
 	sv.envelope = raw->data;
 	sv.envelope_len = raw->len;
-	if ((root = json_loadb(raw->data, raw->len, 0, NULL)) == NULL)
-		return 500;
-	{
-		const json_t	*it = json_object_get(root, "item");
-		const json_t	*meta = json_object_get(root, "meta");
-		const char	*wf = json_string_value(json_object_get(meta,
-				    "workflow"));
-		const char	*ps = json_string_value(json_object_get(it,
-				    "pubStatus"));
-		const char	*ver = json_string_value(json_object_get(it,
-				    "version"));
-		int64_t		 ms = 0;
-
-		sv.version = ver != NULL ? strtoll(ver, NULL, 10) : 0;
-		if (mb_time_parse(json_string_value(json_object_get(it,
-		    "firstCreated")) ? json_string_value(json_object_get(it,
-		    "firstCreated")) : "", &ms) == MB_OK)
-			sv.first_ms = ms;
-		if (mb_time_parse(json_string_value(json_object_get(it,
-		    "embargoedUntil")) ? json_string_value(json_object_get(it,
-		    "embargoedUntil")) : "", &ms) == MB_OK)
-			sv.embargo_ms = ms;
-		if (mb_item_view_load(v, &sv) != MB_OK) {
-			json_decref(root);
-			return 500;
-		}
-		snprintf(v->workflow, sizeof(v->workflow), "%s",
-		    wf != NULL ? wf : "published");
-		snprintf(v->pub_status, sizeof(v->pub_status), "%s",
-		    ps != NULL ? ps : "usable");
-	}
-	json_decref(root);
-	return 200;
+	status = mb_item_view_load(v, &sv) == MB_OK ? 200 : 500;
+	mb_nr_item_free(&it);
+	return status;
 }
 
 static void
@@ -695,7 +684,7 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 	if ((st = fetch(r, c, l, &v, &raw)) != 200) {
 		mb_buf_free(&raw);
 		if (st == 404)
-			mb_site_not_found(r);
+			not_found(r);
 		else
 			mb_resp_error(r, st, "error", "the item could not be "
 			    "read");
@@ -941,7 +930,7 @@ create(struct mb_req *r)
 				return;
 			form_values(&p, &fm, "/newsroom/new", p.lang);
 			errs = mb_tv_map(p.td, p.root, "errors");
-			api_error(&p, errs, msg);
+			service_error(&p, errs, msg);
 			mb_page_finish(&p, status >= 400 ? status : 500,
 			    "nr_edit.html");
 		}
@@ -991,7 +980,7 @@ save(struct mb_req *r)
 	}
 	if ((status = fetch(r, c, l, &v, &raw)) != 200) {
 		mb_buf_free(&raw);
-		mb_site_not_found(r);
+		not_found(r);
 		return;
 	}
 	item = json_deep_copy(v.item);
@@ -1056,7 +1045,7 @@ pickup(struct mb_req *r, const char *c, const char *l)
 
 	if ((status = fetch(r, c, l, &v, &raw)) != 200) {
 		mb_buf_free(&raw);
-		mb_site_not_found(r);
+		not_found(r);
 		return;
 	}
 	item = json_object();
@@ -1123,7 +1112,7 @@ act(struct mb_req *r)
 	}
 	if ((action = mb_nr_action_parse(a)) < 0 ||
 	    mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {
-		mb_site_not_found(r);
+		not_found(r);
 		return;
 	}
 	if (strcmp(a, "embargo") == 0) {

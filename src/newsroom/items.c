@@ -50,6 +50,9 @@ load_cb(const struct mb_store_version *v, void *arg)
 	snprintf(l->pub_status, sizeof(l->pub_status), "%s", v->pub_status);
 	snprintf(l->audience, sizeof(l->audience), "%s", v->audience);
 	l->embargo_ms = v->embargo_ms;
+	l->created_ms = v->created_ms;
+	l->first_ms = v->first_ms;
+	l->seq = v->seq;
 	if ((l->envelope = malloc(v->envelope_len + 1)) == NULL)
 		return MB_ERR_NOMEM;
 	memcpy(l->envelope, v->envelope, v->envelope_len);

@@ -39,6 +39,9 @@ struct mb_nr_item {
 	char	 pub_status[16];
 	char	 audience[16];
 	int64_t	 embargo_ms;
+	int64_t	 created_ms;	/* versionCreated */
+	int64_t	 first_ms;	/* firstCreated */
+	int64_t	 seq;		/* its place in the log */
 	int64_t	 author;	/* 0: none recorded */
 	char	*envelope;	/* NUL-terminated; mb_nr_item_free() */
 	size_t	 len;

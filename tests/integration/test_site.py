@@ -166,5 +166,72 @@ def test_newsroom_forms(w):
           "each error by its field")
 
 
+
+def test_newsroom_edit(w):
+    """The editor page, a save, a stale save and a workflow action go
+    through the newsroom service as the API does: the page shows the
+    item's version, a save from it makes the next one, a save from an old
+    page is refused (412) and writes nothing, and a draft is no one
+    else's to open."""
+    import re
+    c = cairo(w)
+    c.user_add("jo", "journalist", "journo-pass-1")
+    c.user_add("jo2", "journalist", "journo-pass-2")
+    cl = c.client()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def login(name, pw):
+        r = cl.post("/newsroom/login", raw=("name=%s&password=%s" % (
+            name, pw)).encode(), headers=form)
+        eq(r.status, 303, "login " + name)
+        cookie = r.headers["set-cookie"].split(";", 1)[0]
+        r = cl.get("/newsroom/", headers={"Cookie": cookie})
+        csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+        return cookie, csrf
+
+    cookie, csrf = login("jo", "journo-pass-1")
+    h = dict(form, Cookie=cookie)
+    body = "language=en&body=%3Cp%3Ey%3C%2Fp%3E&do=save&csrf=" + csrf
+    r = cl.post("/newsroom/new", raw=("headline=First+take&" + body).encode(),
+                headers=h)
+    eq(r.status, 303, "created")
+    page = r.headers["location"].split("?", 1)[0]
+    r = cl.get(page, headers={"Cookie": cookie})
+    eq(r.status, 200, "the editor page")
+    check('value="First take"' in r.text, "the headline in the form")
+    check('name="version" value="1"' in r.text, "the version it was made from")
+    last = c.metric("mediabridge_log_seq")
+    r = cl.post(page, raw=("headline=Second+take&version=1&" + body).encode(),
+                headers=h)
+    eq(r.status, 303, "saved: " + r.text[:300])
+    check("done=saved" in r.headers["location"], "back to the item")
+    eq(c.metric("mediabridge_log_seq"), last + 1, "one new version")
+    r = cl.get(page, headers={"Cookie": cookie})
+    check('value="Second take"' in r.text and
+          'name="version" value="2"' in r.text, "the page shows version 2")
+    # A page opened before that save is stale: refused, nothing written.
+    r = cl.post(page, raw=("headline=Lost+update&version=1&" + body).encode(),
+                headers=h)
+    eq(r.status, 412, "a stale save")
+    eq(c.metric("mediabridge_log_seq"), last + 1, "nothing written")
+    # Another journalist's draft is not there for them.
+    cookie2, csrf2 = login("jo2", "journo-pass-2")
+    eq(cl.get(page, headers={"Cookie": cookie2}).status, 404,
+       "someone else's draft")
+    r = cl.post(page + "/submit", raw=("version=2&csrf=" + csrf2).encode(),
+                headers=dict(form, Cookie=cookie2))
+    eq(r.status, 404, "nor theirs to submit: " + r.text[:300])
+    eq(c.metric("mediabridge_log_seq"), last + 1, "nothing written")
+    # The author submits it; a journalist may not publish.
+    r = cl.post(page + "/submit", raw=("version=2&csrf=" + csrf).encode(),
+                headers=h)
+    eq(r.status, 303, "submitted: " + r.text[:300])
+    check("done=submit" in r.headers["location"], "back to the item")
+    r = cl.post(page + "/publish", raw=("version=3&csrf=" + csrf).encode(),
+                headers=h)
+    eq(r.status, 403, "a journalist may not publish")
+    eq(c.metric("mediabridge_log_seq"), last + 2, "only the submit written")
+
+
 if __name__ == "__main__":
     main(globals())
