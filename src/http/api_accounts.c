@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "http_int.h"
@@ -125,16 +127,28 @@ me(struct mb_req *r)
 }
 
 /* 401 for readers, 403 for the others; true when the caller is admin. */
+/* False, having answered 401, when nobody is signed in. */
+static bool
+signed_in_or_reply(struct mb_req *r)
+{
+	if (mb_req_user(r) != NULL)
+		return true;
+	mb_resp_error(r, 401, "unauthorized", "sign in first");
+	return false;
+}
+
 static bool
 admin_or_reply(struct mb_req *r)
 {
-	if (mb_req_user(r) == NULL) {
-		mb_resp_error(r, 401, "unauthorized", "sign in first");
+	struct mb_actor	a;
+	struct mb_diag	d = { "" };
+	int		rc;
+
+	if (!signed_in_or_reply(r))
 		return false;
-	}
-	if (mb_req_role(r) != MB_ROLE_ADMIN) {
-		mb_resp_error(r, 403, "forbidden", "only an admin manages "
-		    "accounts");
+	mb_req_actor(r, &a);
+	if ((rc = mb_accounts_may_manage(&a, &d)) != MB_OK) {
+		mb_resp_err(r, rc, &d);
 		return false;
 	}
 	return true;
@@ -210,71 +224,66 @@ users_add(struct mb_req *r)
 	json_decref(body);
 }
 
+/* PUT /api/v1/users/NAME {"role"?, "password"?, "disabled"?}. */
 static void
 users_update(struct mb_req *r)
 {
-	const char	*name = mb_req_param(r, "name");
-	struct mb_store	*st;
-	struct mb_diag	 d = { "" };
-	json_t		*body, *v, *dis;
-	const char	*role, *pw, *k;
-	int		 rc = MB_OK;
+	const char		*name = mb_req_param(r, "name");
+	struct mb_user_change	 c = { NULL, NULL, -1 };
+	struct mb_actor		 a;
+	struct mb_store		*st;
+	struct mb_diag		 d = { "" };
+	json_t			*body, *v;
+	const char		*k;
+	int			 rc = MB_OK;
 
 	if (!admin_or_reply(r) || (body = mb_req_json_or_reply(r)) == NULL)
 		return;
-	/* Everything is checked before anything changes. */
+	/* The shape here; the rules, whole or not at all, in the service. */
 	if (!json_is_object(body))
 		rc = mb_diag_set(&d, MB_ERR_INVAL, "give an object with role, "
 		    "password or disabled");
 	else
-		json_object_foreach(body, k, v)
-			if (rc == MB_OK && strcmp(k, "role") != 0 &&
-			    strcmp(k, "password") != 0 &&
-			    strcmp(k, "disabled") != 0)
+		json_object_foreach(body, k, v) {
+			if (rc != MB_OK)
+				break;
+			if (strcmp(k, "role") == 0 && json_is_string(v))
+				c.role = json_string_value(v);
+			else if (strcmp(k, "password") == 0 &&
+			    json_is_string(v))
+				c.password = json_string_value(v);
+			else if (strcmp(k, "disabled") == 0 &&
+			    json_is_boolean(v))
+				c.disabled = json_is_true(v);
+			else if (strcmp(k, "disabled") == 0)
+				rc = mb_diag_set(&d, MB_ERR_INVAL, "disabled: "
+				    "true or false");
+			else if (strcmp(k, "role") == 0 ||
+			    strcmp(k, "password") == 0)
+				rc = mb_diag_set(&d, MB_ERR_INVAL, "%s: a "
+				    "string", k);
+			else
 				rc = mb_diag_set(&d, MB_ERR_INVAL, "%.60s: not "
 				    "a field here (role, password, disabled)",
 				    k);
-	role = json_string_value(json_object_get(body, "role"));
-	pw = json_string_value(json_object_get(body, "password"));
-	dis = json_object_get(body, "disabled");
-	if (rc == MB_OK && json_object_get(body, "role") != NULL &&
-	    mb_role_parse(role) == MB_ROLE_NONE)
-		rc = mb_diag_set(&d, MB_ERR_INVAL, "role: one of admin, "
-		    "editor, journalist, translator, member");
-	if (rc == MB_OK && json_object_get(body, "password") != NULL &&
-	    (pw == NULL || strlen(pw) < 8))
-		rc = mb_diag_set(&d, MB_ERR_INVAL, "password: at least 8 "
-		    "bytes");
-	if (rc == MB_OK && dis != NULL && !json_is_boolean(dis))
-		rc = mb_diag_set(&d, MB_ERR_INVAL, "disabled: true or false");
-	if (rc == MB_OK && dis != NULL && json_is_true(dis) &&
-	    strcmp(name, mb_req_user(r)->name) == 0)
-		rc = mb_diag_set(&d, MB_ERR_INVAL, "an admin cannot disable "
-		    "their own account; ask another admin");
+		}
+	mb_req_actor(r, &a);
+	if (rc == MB_OK && (st = mb_req_store_or_reply(r)) == NULL) {
+		json_decref(body);
+		return;
+	}
+	if (rc == MB_OK)
+		rc = mb_accounts_user_change_as(st, &a, name, &c, &d);
 	if (rc != MB_OK) {
 		json_decref(body);
 		mb_resp_err(r, rc, &d);
 		return;
 	}
-	if ((st = mb_req_store_or_reply(r)) == NULL) {
-		json_decref(body);
-		return;
-	}
-	if (role != NULL)
-		rc = mb_accounts_set_role(st, name, role, &d);
-	if (rc == MB_OK && pw != NULL)
-		rc = mb_accounts_set_password(st, name, pw, &d);
-	if (rc == MB_OK && dis != NULL)
-		rc = mb_accounts_user_disable(st, name, json_is_true(dis), &d);
+	log_info("http: user updated name=%s by=%s%s%s%s", name, a.name,
+	    c.role != NULL ? " role" : "", c.password != NULL ? " password" :
+	    "", c.disabled == 1 ? " disabled" : c.disabled == 0 ? " enabled" :
+	    "");
 	json_decref(body);
-	if (rc != MB_OK) {
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	log_info("http: user updated name=%s by=%s%s%s%s", name,
-	    mb_req_user(r)->name, role != NULL ? " role" : "",
-	    pw != NULL ? " password" : "", dis != NULL ? (json_is_true(dis) ?
-	    " disabled" : " enabled") : "");
 	mb_resp_empty(r, 204);
 }
 
@@ -295,121 +304,74 @@ add_token_json(const struct mb_token_info *t, void *arg)
 static void
 tokens_list(struct mb_req *r)
 {
-	const struct mb_http_user	*u = mb_req_user(r);
-	const char			*who = mb_req_query(r, "user");
-	struct mb_store			*st;
-	struct mb_diag			 d = { "" };
-	json_t				*a;
-	int				 rc;
+	struct mb_actor	 a;
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+	json_t		*arr;
+	int		 rc;
 
-	if (u == NULL) {
-		mb_resp_error(r, 401, "unauthorized", "sign in first");
+	if (!signed_in_or_reply(r) || (st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	}
-	if (u->role != MB_ROLE_ADMIN) {
-		if (who != NULL && strcmp(who, u->name) != 0) {
-			mb_resp_error(r, 403, "forbidden", "someone else's "
-			    "tokens are an admin's to see");
-			return;
-		}
-		who = u->name;
-	}
-	if ((st = mb_req_store_or_reply(r)) == NULL)
-		return;
-	if ((a = json_array()) == NULL) {
+	if ((arr = json_array()) == NULL) {
 		mb_resp_error(r, 503, "unavailable", "out of memory");
 		return;
 	}
-	if ((rc = mb_accounts_token_list(st, who, add_token_json, a, &d)) !=
-	    MB_OK) {
-		json_decref(a);
+	mb_req_actor(r, &a);
+	if ((rc = mb_accounts_token_list_as(st, &a, mb_req_query(r, "user"),
+	    add_token_json, arr, &d)) != MB_OK) {
+		json_decref(arr);
 		mb_resp_err(r, rc, &d);
 		return;
 	}
-	mb_resp_json(r, 200, json_pack("{s:o}", "tokens", a));
-}
-
-static int
-own_token(const struct mb_token_info *t, void *arg)
-{
-	const char **id = arg;
-
-	if (*id != NULL && strcmp(t->id, *id) == 0)
-		*id = NULL;
-	return MB_OK;
+	mb_resp_json(r, 200, json_pack("{s:o}", "tokens", arr));
 }
 
 /* DELETE /api/v1/tokens/ID: an admin any token, anyone else their own. */
 static void
 tokens_revoke(struct mb_req *r)
 {
-	const struct mb_http_user	*u = mb_req_user(r);
-	const char			*id = mb_req_param(r, "id"), *seek;
-	struct mb_store			*st;
-	struct mb_diag			 d = { "" };
-	int				 rc;
+	const char	*id = mb_req_param(r, "id");
+	struct mb_actor	 a;
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+	int		 rc;
 
-	if (u == NULL) {
-		mb_resp_error(r, 401, "unauthorized", "sign in first");
+	if (!signed_in_or_reply(r) || (st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	}
-	if ((st = mb_req_store_or_reply(r)) == NULL)
-		return;
-	if (u->role != MB_ROLE_ADMIN) {
-		/* Someone else's token is not found, not forbidden. */
-		seek = id;
-		if ((rc = mb_accounts_token_list(st, u->name, own_token, &seek,
-		    &d)) != MB_OK) {
-			mb_resp_err(r, rc, &d);
-			return;
-		}
-		if (seek != NULL) {
-			mb_resp_error(r, 404, "not_found", "token %.20s: no "
-			    "such token of yours", id);
-			return;
-		}
-	}
-	if ((rc = mb_accounts_token_revoke(st, id, &d)) != MB_OK) {
+	mb_req_actor(r, &a);
+	if ((rc = mb_accounts_token_revoke_as(st, &a, id, &d)) != MB_OK) {
 		mb_resp_err(r, rc, &d);
 		return;
 	}
-	log_info("http: token revoked id=%s by=%s", id, u->name);
+	log_info("http: token revoked id=%s by=%s", id, a.name);
 	mb_resp_empty(r, 204);
 }
 
+/* POST /api/v1/users/NAME/tokens: one's own, or an admin's for anyone. */
 static void
 token_add(struct mb_req *r)
 {
-	const char			*name = mb_req_param(r, "name");
-	const struct mb_http_user	*u = mb_req_user(r);
-	struct mb_store			*st;
-	struct mb_diag			 d = { "" };
-	char				 tok[MB_SECRET_TEXT_LEN];
-	int				 rc;
+	const char	*name = mb_req_param(r, "name");
+	struct mb_actor	 a;
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+	char		 tok[MB_SECRET_TEXT_LEN], id[MB_TOKEN_ID_LEN];
+	int		 rc;
 
-	if (u == NULL) {
-		mb_resp_error(r, 401, "unauthorized", "sign in first");
+	if (!signed_in_or_reply(r))
 		return;
-	}
-	if (u->role != MB_ROLE_ADMIN && strcmp(u->name, name) != 0) {
-		mb_resp_error(r, 403, "forbidden", "a token for someone else "
-		    "is an admin's to make");
-		return;
-	}
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	if ((rc = mb_accounts_token_new(st, name, tok, &d)) != MB_OK) {
+	mb_req_actor(r, &a);
+	if ((rc = mb_accounts_token_new_as(st, &a, name, tok, &d)) != MB_OK) {
 		mb_resp_err(r, rc, &d);
 		return;
 	}
-	log_info("http: token added user=%s by=%s", name, u->name);
-	{
-		char id[MB_TOKEN_ID_LEN];
-
-		mb_accounts_token_id(tok, id);
-		mb_resp_json(r, 201, json_pack("{s:s, s:s, s:s}", "name", name,
-		    "id", id, "token", tok));
-	}
+	log_info("http: token added user=%s by=%s", name, a.name);
+	mb_accounts_token_id(tok, id);
+	mb_resp_json(r, 201, json_pack("{s:s, s:s, s:s}", "name", name, "id",
+	    id, "token", tok));
+	sodium_memzero(tok, sizeof(tok));
 }
 
 const struct mb_route mb_routes_accounts[] = {

@@ -88,29 +88,69 @@ end_all(struct mb_store *st, const char *name, struct mb_diag *d)
 	return mb_store_cred_delete_user(st, u.id, NULL, d);
 }
 
+/* MB_OK when the user exists, else MB_ERR_NOTFOUND. */
+static int
+user_exists(struct mb_store *st, const char *name, struct mb_diag *d)
+{
+	struct mb_user u;
+
+	return mb_store_user_get(st, name, 0, &u, NULL, 0, d);
+}
+
 int
 mb_accounts_set_password(struct mb_store *st, const char *name,
     const char *password, struct mb_diag *d)
 {
+	struct mb_user_change c = { NULL, password, -1 };
+
+	return mb_accounts_user_change(st, name, &c, d);
+}
+
+int
+mb_accounts_user_change(struct mb_store *st, const char *name,
+    const struct mb_user_change *c, struct mb_diag *d)
+{
 	char	h[crypto_pwhash_STRBYTES];
 	int	rc;
 
+	/* Everything is checked, and the slow hash made, before the lock. */
+	if (c->role != NULL && mb_role_parse(c->role) == MB_ROLE_NONE)
+		return mb_diag_set(d, MB_ERR_INVAL, "role: one of admin, "
+		    "editor, journalist, translator, member");
+	if (c->disabled < -1 || c->disabled > 1)
+		return mb_diag_set(d, MB_ERR_INVAL, "disabled: true or false");
+	if (c->role == NULL && c->password == NULL && c->disabled < 0) {
+		/* A change of nothing still says whether the user exists. */
+		if ((rc = user_exists(st, name, d)) == MB_ERR_NOTFOUND)
+			mb_diag_set(d, rc, "user %s: no such user", name);
+		return rc;
+	}
 	if ((rc = init_sodium(d)) != MB_OK)
 		return rc;
-	if ((rc = hash_password(password, h, d)) != MB_OK)
+	if (c->password != NULL && (rc = hash_password(c->password, h, d)) !=
+	    MB_OK)
 		return rc;
 	/*
-	 * A password changed because it leaked must lock the thief out now:
-	 * the new hash and the end of every credential commit together.
+	 * A password changed because it leaked, or a user disabled, must
+	 * lock the thief out now: the change and the end of every session
+	 * and token commit together. Enabling gives back the account, not
+	 * the old credentials.
 	 */
 	if ((rc = mb_store_begin(st, d)) != MB_OK)
 		goto out;
-	if ((rc = mb_store_user_update(st, name, NULL, h, d)) != MB_OK ||
-	    (rc = end_all(st, name, d)) != MB_OK ||
+	if (((c->role != NULL || c->password != NULL) &&
+	    (rc = mb_store_user_update(st, name, c->role, c->password != NULL ?
+	    h : NULL, d)) != MB_OK) ||
+	    (c->disabled >= 0 && (rc = mb_store_user_disable(st, name,
+	    c->disabled == 1, d)) != MB_OK) ||
+	    ((c->password != NULL || c->disabled == 1) &&
+	    (rc = end_all(st, name, d)) != MB_OK) ||
 	    (rc = mb_store_commit(st, d)) != MB_OK)
 		mb_store_rollback(st);
 out:
 	sodium_memzero(h, sizeof(h));
+	if (rc == MB_ERR_NOTFOUND)
+		mb_diag_set(d, rc, "user %s: no such user", name);
 	return rc;
 }
 
@@ -394,26 +434,20 @@ int
 mb_accounts_user_disable(struct mb_store *st, const char *name,
     bool disabled, struct mb_diag *d)
 {
-	int rc;
+	struct mb_user_change c = { NULL, NULL, disabled ? 1 : 0 };
 
-	/* Enabling gives back the account, not the old credentials. */
-	if ((rc = mb_store_begin(st, d)) != MB_OK)
-		return rc;
-	if ((rc = mb_store_user_disable(st, name, disabled, d)) != MB_OK ||
-	    (disabled && (rc = end_all(st, name, d)) != MB_OK) ||
-	    (rc = mb_store_commit(st, d)) != MB_OK)
-		mb_store_rollback(st);
-	return rc;
+	return mb_accounts_user_change(st, name, &c, d);
 }
 
 int
 mb_accounts_set_role(struct mb_store *st, const char *name,
     const char *role, struct mb_diag *d)
 {
-	if (mb_role_parse(role) == MB_ROLE_NONE)
-		return mb_diag_set(d, MB_ERR_INVAL, "role: one of admin, "
-		    "editor, journalist, translator, member");
-	return mb_store_user_update(st, name, role, NULL, d);
+	struct mb_user_change c = { role, NULL, -1 };
+
+	if (role == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "role: give one");
+	return mb_accounts_user_change(st, name, &c, d);
 }
 
 static void

@@ -60,6 +60,21 @@ int mb_accounts_session_user(struct mb_store *st, const char *secret,
 int mb_accounts_session_end(struct mb_store *st, const char *secret,
     struct mb_diag *d);
 
+/*
+ * A change to a user: a field left NULL (disabled: -1) stays as it is.
+ * Applied whole or not at all: every field is checked first, then one
+ * transaction. A new password and disabling end every session and token
+ * of the user in it; enabling does not bring them back. MB_ERR_INVAL,
+ * MB_ERR_NOTFOUND.
+ */
+struct mb_user_change {
+	const char	*role;
+	const char	*password;
+	int		 disabled;	/* -1 as is, 0 enable, 1 disable */
+};
+int mb_accounts_user_change(struct mb_store *st, const char *name,
+    const struct mb_user_change *c, struct mb_diag *d);
+
 /* Disables a user (ending every session and token at once) or enables one. */
 int mb_accounts_user_disable(struct mb_store *st, const char *name,
     bool disabled, struct mb_diag *d);
@@ -90,6 +105,28 @@ int mb_accounts_token_list(struct mb_store *st, const char *user,
 /* Revokes the token with this id. MB_ERR_INVAL, MB_ERR_NOTFOUND. */
 int mb_accounts_token_revoke(struct mb_store *st, const char *id,
     struct mb_diag *d);
+
+/*
+ * The rules of docs/permissions.md for accounts, for every door
+ * (accounts_rules.c). The actor must be signed in (the edges answer 401
+ * before asking). MB_ERR_PERM when the role may not; someone else's
+ * token is MB_ERR_NOTFOUND to anyone but an admin, as a hidden item is.
+ */
+/* An admin manages users: list, add, change. */
+int mb_accounts_may_manage(const struct mb_actor *a, struct mb_diag *d);
+/* An admin's change; an admin may not disable their own account. */
+int mb_accounts_user_change_as(struct mb_store *st, const struct mb_actor *a,
+    const char *name, const struct mb_user_change *c, struct mb_diag *d);
+/* A token for oneself, or by an admin for anyone. */
+int mb_accounts_token_new_as(struct mb_store *st, const struct mb_actor *a,
+    const char *name, char token[MB_SECRET_TEXT_LEN], struct mb_diag *d);
+/* One's own tokens (user NULL or one's name); an admin's: anyone's or all. */
+int mb_accounts_token_list_as(struct mb_store *st, const struct mb_actor *a,
+    const char *user, int (*cb)(const struct mb_token_info *t, void *arg),
+    void *arg, struct mb_diag *d);
+/* One's own token; an admin any. */
+int mb_accounts_token_revoke_as(struct mb_store *st, const struct mb_actor *a,
+    const char *id, struct mb_diag *d);
 
 /*
  * Login throttling, in memory, per (user name, client address): after

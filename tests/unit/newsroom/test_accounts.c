@@ -251,6 +251,121 @@ test_disable(void **state)
 	assert_false(u.disabled);
 }
 
+/* One change, whole or not at all. */
+static void
+test_change(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_user		 u;
+	struct mb_diag		 d = { "" };
+	char			 t[MB_SECRET_TEXT_LEN];
+	struct mb_user_change	 bad = { "king", "long enough", 1 };
+	struct mb_user_change	 good = { "journalist", "long enough", -1 };
+	struct mb_user_change	 none = { NULL, NULL, -1 };
+
+	assert_int_equal(mb_accounts_token_new(f->st, "amira", t, NULL), MB_OK);
+	assert_int_equal(mb_accounts_user_change(f->st, "amira", &bad, &d),
+	    MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "role"));
+	/* Nothing of it happened: the password, the token, not disabled. */
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL), MB_OK);
+	assert_string_equal(u.role, "editor");
+	assert_false(u.disabled);
+	assert_int_equal(mb_accounts_login(f->st, "amira", "password 123", &u,
+	    NULL), MB_OK);
+	bad.role = NULL;
+	bad.password = "short";
+	assert_int_equal(mb_accounts_user_change(f->st, "amira", &bad, NULL),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL), MB_OK);
+	assert_false(u.disabled);
+	assert_int_equal(mb_accounts_user_change(f->st, "ghost", &none, &d),
+	    MB_ERR_NOTFOUND);
+	assert_non_null(strstr(d.msg, "no such user"));
+	assert_int_equal(mb_accounts_user_change(f->st, "amira", &none, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_user_change(f->st, "amira", &good, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_login(f->st, "amira", "long enough", &u,
+	    NULL), MB_OK);
+	assert_string_equal(u.role, "journalist");
+}
+
+static int
+count(const struct mb_token_info *t, void *arg)
+{
+	(void)t;
+	(*(int *)arg)++;
+	return MB_OK;
+}
+
+/* The cells of docs/permissions.md for accounts, below the HTTP edge. */
+static void
+test_rules(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_actor		 adm = { 0, "root", MB_ROLE_ADMIN };
+	struct mb_actor		 ami = { 0, "amira", MB_ROLE_EDITOR };
+	struct mb_actor		 omr = { 0, "omar", MB_ROLE_MEMBER };
+	struct mb_actor		 odd = { 0, "amira", (enum mb_role)77 };
+	struct mb_user_change	 off = { NULL, NULL, 1 };
+	struct mb_user		 u;
+	char			 ta[MB_SECRET_TEXT_LEN], to[MB_SECRET_TEXT_LEN];
+	char			 ida[MB_TOKEN_ID_LEN], ido[MB_TOKEN_ID_LEN];
+	int			 n;
+
+	assert_int_equal(mb_accounts_user_add(f->st, "root", "admin", NULL,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_user_add(f->st, "omar", "member", NULL,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_may_manage(&adm, NULL), MB_OK);
+	assert_int_equal(mb_accounts_may_manage(&ami, NULL), MB_ERR_PERM);
+	assert_int_equal(mb_accounts_may_manage(&odd, NULL), MB_ERR_PERM);
+	assert_int_equal(mb_accounts_may_manage(NULL, NULL), MB_ERR_PERM);
+	/* Tokens: one's own; someone else's only as an admin. */
+	assert_int_equal(mb_accounts_token_new_as(f->st, &ami, "amira", ta,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_token_new_as(f->st, &ami, "omar", to,
+	    NULL), MB_ERR_PERM);
+	assert_int_equal(mb_accounts_token_new_as(f->st, &adm, "omar", to,
+	    NULL), MB_OK);
+	mb_accounts_token_id(ta, ida);
+	mb_accounts_token_id(to, ido);
+	n = 0;
+	assert_int_equal(mb_accounts_token_list_as(f->st, &ami, NULL, count,
+	    &n, NULL), MB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(mb_accounts_token_list_as(f->st, &ami, "omar", count,
+	    &n, NULL), MB_ERR_PERM);
+	n = 0;
+	assert_int_equal(mb_accounts_token_list_as(f->st, &adm, NULL, count,
+	    &n, NULL), MB_OK);
+	assert_int_equal(n, 2);
+	/* Someone else's token is not found, as a hidden item is. */
+	assert_int_equal(mb_accounts_token_revoke_as(f->st, &ami, ido, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_token_user(f->st, to, &u, NULL), MB_OK);
+	assert_int_equal(mb_accounts_token_revoke_as(f->st, &omr, ida, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_token_revoke_as(f->st, &ami, ida, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_token_revoke_as(f->st, &adm, ido, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_token_user(f->st, to, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	/* Users: an admin's, never disabling themselves. */
+	assert_int_equal(mb_accounts_user_change_as(f->st, &ami, "omar", &off,
+	    NULL), MB_ERR_PERM);
+	assert_int_equal(mb_accounts_user_change_as(f->st, &adm, "root", &off,
+	    NULL), MB_ERR_INVAL);
+	assert_int_equal(mb_accounts_user_change_as(f->st, &adm, "omar", &off,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_token_new(f->st, "omar", to, NULL),
+	    MB_ERR_PERM);
+}
+
 int
 main(void)
 {
@@ -262,6 +377,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_role_and_password, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_disable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
