@@ -23,7 +23,8 @@ const struct mb_cli_cmd mb_cmd_center = {
 	"prints on the new center. A suspended center may not pull; a revoked\n"
 	"one's new items are refused everywhere (its earlier items stay).\n"
 	"A revoked center stays revoked: activate refuses it, and add refuses\n"
-	"its old key; it comes back only with a new key.\n",
+	"its old key; it comes back only with a new key (init a new data\n"
+	"directory on the center and add its key).\n",
 	run
 };
 
@@ -126,7 +127,8 @@ add(int argc, char **argv)
 		/* A key revoked because it was stolen must never come back. */
 		rc = mb_diag_set(&d, MB_ERR_PERM, "%s was revoked with this "
 		    "key: a revoked key stays revoked; admit the center again "
-		    "with a new key (mediabridge key on the center)", id);
+		    "with a new key (mediabridge init a new data directory "
+		    "on the center)", id);
 	else if ((rc = mb_store_center_put(st, &c, &d)) == MB_OK)
 		rc = mb_sync_registry_publish(st, n, &v, &d);
 	mb_store_close(st);
@@ -161,8 +163,8 @@ set_status(const char *status, int argc, char **argv)
 			rc = mb_diag_set(&d, MB_ERR_PERM, "%s is revoked, and a "
 			    "revoked center stays revoked: its key may be in "
 			    "someone else's hands. Admit it again with a new "
-			    "key: mediabridge key on the center, then center "
-			    "add here", c.id);
+			    "key: mediabridge init a new data directory on the "
+			    "center, then center add its key here", c.id);
 		} else {
 			snprintf(c.status, sizeof(c.status), "%s", status);
 			c.updated_ms = mb_time_now_ms();

@@ -146,6 +146,26 @@ def cell(case, role, f, cl, name):
             None, None
     if case == "token-other":
         return "POST", "/api/v1/users/jo2/tokens", None, None
+    if case == "tokens-list-own":
+        return "GET", "/api/v1/tokens", None, None
+    if case == "tokens-list-other":
+        return "GET", "/api/v1/tokens?user=jo2", None, None
+    if case == "token-revoke-own":
+        # A second token of one's own, not the one the client uses.
+        r = cl.post("/api/v1/users/%s/tokens" % name)
+        eq(r.status, 201, "fixture token: %s" % r.text)
+        return "DELETE", "/api/v1/tokens/" + r.json["id"], None, None
+    if case == "token-revoke-other":
+        r = f.jo2.post("/api/v1/users/jo2/tokens")
+        eq(r.status, 201, "fixture token: %s" % r.text)
+        return "DELETE", "/api/v1/tokens/" + r.json["id"], None, None
+    if case in ("users-disable", "users-role", "users-password"):
+        f.n += 1
+        f.c.user_add("vic%d" % f.n, "journalist")
+        body = {"users-disable": {"disabled": True},
+                "users-role": {"role": "editor"},
+                "users-password": {"password": "a new secret"}}[case]
+        return "PUT", "/api/v1/users/vic%d" % f.n, body, None
     if case == "me":
         return "GET", "/api/v1/me", None, None
     if case == "changes":
@@ -367,6 +387,23 @@ def test_revocation(w):
     rc, out, err = mb(["user", "list", c.dir])
     check(any(ln.startswith("jou\teditor\tactive") for ln in
               out.splitlines()), "user list", out)
+    # The CLI's disable bites the running server at once too.
+    t5 = c.client(c.token_add("jou"))
+    web4 = c.client()
+    eq(web4.login("jou", "third horse").status, 200, "login")
+    eq(t5.get("/api/v1/me").status, 200, "token before CLI disable")
+    mb(["user", "disable", c.dir, "jou"])
+    eq(t5.get("/api/v1/me").status, 401, "token after CLI disable")
+    eq(web4.get("/api/v1/me").status, 401, "session after CLI disable")
+    eq(c.client().login("jou", "third horse").status, 401,
+       "no sign-in while disabled")
+    rc, out, err = mb(["token", "list", c.dir, "jou"])
+    eq(out.strip(), "", "no token left: " + out)
+    rc, out, err = mb(["token", "add", c.dir, "jou"], check_rc=1)
+    check("disabled" in err, "no new token while disabled", err)
+    rc, out, err = mb(["user", "list", c.dir])
+    check(any(ln.startswith("jou\teditor\tdisabled") for ln in
+              out.splitlines()), "listed as disabled", out)
     rc, out, err = mb(["user", "role", c.dir, "jou", "king"], check_rc=1)
     check("role" in err, "bad role", err)
     rc, out, err = mb(["user", "disable", c.dir, "ghost"], check_rc=1)
