@@ -302,6 +302,28 @@ def test_cli_user_token(w):
                        headers={"Authorization": "Basic eDp5"})
     eq(r.status, 401, "basic auth refused")
     check(tok.encode() not in store_bytes(c), "token stored only as a hash")
+    # Passwords from a file (not on the command line, not in history).
+    pw = os.path.join(w.root, "pw.txt")
+    with open(pw, "w") as f:
+        f.write("from a file\n")
+    w_run(["user", "add", c.dir, "fil", "--role", "member",
+           "--password-file", pw], 0)
+    eq(c.client().login("fil", "from a file").status, 200,
+       "a password from a file, its end of line dropped")
+    rc, out, err = w_run(["user", "passwd", c.dir, "fil", "--password-file",
+                          pw + ".none"], 1)
+    check("pw.txt.none" in err, "a missing file is named", err)
+    open(pw, "w").close()
+    rc, out, err = w_run(["user", "passwd", c.dir, "fil", "--password-file",
+                          pw], 1)
+    check("no password" in err, "an empty file", err)
+    with open(pw, "w") as f:
+        f.write("short\n")
+    rc, out, err = w_run(["user", "passwd", c.dir, "fil", "--password-file",
+                          pw], 1)
+    check("8" in err, "a short password names the limit", err)
+    eq(c.client().login("fil", "from a file").status, 200,
+       "the password unchanged after each refusal")
 
 
 def test_revocation(w):
