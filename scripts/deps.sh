@@ -12,6 +12,7 @@ libutf8proc-dev libstemmer-dev libexttextcat-dev libexttextcat-data
 libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev
 libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
 libswscale-dev libpq-dev libqrencode-dev libsystemd-dev libarchive-dev
+libseccomp-dev
 scdoc"
 test_pkgs="clang libclang-rt-14-dev python3 python3-jsonschema sqlite3 curl
 procps postgresql apertium-apy apertium-eng-spa apertium-fr-es apertium-es-pt

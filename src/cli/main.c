@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "media/sandbox.h"
 
 static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_init,
@@ -96,6 +97,12 @@ main(int argc, char **argv)
 		printf("mediabridge %s\n", MB_VERSION);
 		return MB_EXIT_OK;
 	}
+	/*
+	 * Not a command: serve starts its media decoder so (posix_spawn,
+	 * the socket on fd 3), as a process that shares nothing with it.
+	 */
+	if (strcmp(argv[1], "media-sandbox") == 0 && argc == 2)
+		return mb_media_sandbox_main(3);
 	for (int i = 0; commands[i]; i++)
 		if (strcmp(argv[1], commands[i]->name) == 0) {
 			if (mb_cli_wants_help(commands[i], argc - 1, argv + 1))

@@ -40,6 +40,7 @@
 
 struct mb_req;
 struct mb_http_server;
+struct mb_media_sandbox;
 
 typedef void (*mb_http_handler)(struct mb_req *r);
 
@@ -111,6 +112,8 @@ const struct mb_center_node *mb_req_node(const struct mb_req *r);
 /* The shared ingest context (thread-safe prepare; commit with a store). */
 struct mb_ingest *mb_req_ingest(const struct mb_req *r);
 struct mb_http_server *mb_req_server(const struct mb_req *r);
+/* Where uploads are decoded: the sandbox, or NULL (in this process). */
+struct mb_media_sandbox *mb_req_media(const struct mb_req *r);
 /* The login throttle. */
 struct mb_throttle *mb_req_throttle(const struct mb_req *r);
 

@@ -279,6 +279,12 @@ mb_req_ingest(const struct mb_req *r)
 	return r->srv->ingest;
 }
 
+struct mb_media_sandbox *
+mb_req_media(const struct mb_req *r)
+{
+	return r->srv->opts.media;
+}
+
 struct mb_http_server *
 mb_req_server(const struct mb_req *r)
 {

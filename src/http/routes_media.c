@@ -13,6 +13,7 @@
 #include "base/timeutil.h"
 #include "http/http.h"
 #include "media/media.h"
+#include "media/sandbox.h"
 #include "sync/apply.h"
 #include "sync/blob.h"
 
@@ -150,7 +151,13 @@ ingest(struct mb_req *r, struct mb_store *st, const char *data, size_t len,
 	int				 rc;
 
 	mb_media_limits_default(&l);
-	if ((rc = mb_media_make(data, len, &l, &s, d)) != MB_OK)
+	/* serve decodes in its sandbox (media/sandbox.h); tests may not. */
+	if (mb_req_media(r) != NULL)
+		rc = mb_media_sandbox_make(mb_req_media(r), data, len, &l, &s,
+		    d);
+	else
+		rc = mb_media_make(data, len, &l, &s, d);
+	if (rc != MB_OK)
 		return rc;
 	rc = mb_media_save(n->conf.dir, st, &s, mb_time_now_ms(), d);
 	mb_media_set_free(&s);

@@ -10,6 +10,8 @@
 #include "base/err.h"
 #include "center/center.h"
 
+struct mb_media_sandbox;
+
 struct mb_http_server;
 
 struct mb_http_opts {
@@ -20,6 +22,8 @@ struct mb_http_opts {
 	int		 max_connections;
 	size_t		 cache_bytes;	/* response cache; 0: off */
 	bool		 access_log;	/* one log line per request */
+	/* Uploads are decoded there (serve); NULL: in this process. */
+	struct mb_media_sandbox *media;
 };
 
 /* Fills o from the center's configuration. */

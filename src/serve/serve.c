@@ -15,6 +15,7 @@
 #include "http/server.h"
 #include "http/site.h"
 #include "media/media.h"
+#include "media/sandbox.h"
 #include "serve/media_fetcher.h"
 #include "serve/notices.h"
 #include "sync/indexer.h"
@@ -29,6 +30,7 @@ struct mb_serve {
 	struct mb_sync_indexer		*indexer;
 	bool				 notices;
 	struct mb_media_fetcher		*media;
+	struct mb_media_sandbox		*decoder;
 	struct mb_poller		*pollers[MAX_POLLERS];
 	int				 npollers;
 	char				 addr_path[1200];
@@ -74,6 +76,26 @@ start_media(struct mb_serve *s, struct mb_diag *d)
 	    s->media, d);
 }
 
+/*
+ * Uploads are decoded in a child of their own (media/sandbox.h),
+ * started from this very program as the kernel knows it.
+ */
+static int
+start_decoder(struct mb_serve *s, struct mb_diag *d)
+{
+	char	exe[1024];
+	ssize_t	len;
+
+	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return mb_diag_set(d, MB_ERR_IO, "serve: cannot find this "
+		    "program (/proc/self/exe) to start the media sandbox");
+	exe[len] = '\0';
+	/* A binary replaced on disk (an upgrade): the one still running. */
+	if (strstr(exe, " (deleted)") != NULL)
+		snprintf(exe, sizeof(exe), "/proc/self/exe");
+	return mb_media_sandbox_new(exe, 0, &s->decoder, d);
+}
+
 int
 mb_serve_start(const char *dir, const struct mb_serve_opts *o,
     struct mb_serve **out, struct mb_diag *d)
@@ -97,7 +119,10 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 	} else if (rc != MB_OK) {
 		goto fail;
 	}
-	/* 2. The listeners, then the address for scripts and tests. */
+	/* 2. The media sandbox, then the listeners, then the address. */
+	if ((rc = start_decoder(s, d)) != MB_OK)
+		goto fail;
+	ho.media = s->decoder;
 	if ((rc = mb_http_start(s->node, &ho, &s->http, d)) != MB_OK)
 		goto fail;
 	snprintf(line, sizeof(line), "%s\n", mb_http_address(s->http));
@@ -169,6 +194,7 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 	mb_sync_indexer_stop(s->indexer);
 	if (s->http != NULL)
 		mb_http_stop(s->http, grace_ms);
+	mb_media_sandbox_free(s->decoder);
 	if (s->addr_path[0] != '\0')
 		unlink(s->addr_path);
 	mb_center_close(s->node);
