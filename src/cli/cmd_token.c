@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* mediabridge token add|list|revoke: API bearer tokens, shown once, listed by id, revoked. */
+/*
+ * mediabridge token add|list|revoke: API bearer tokens, shown once,
+ * listed and revoked by id.
+ */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* mediabridge user add|list|role|passwd|disable|enable: newsroom accounts and their revocation. */
+/*
+ * mediabridge user add|list|role|passwd|disable|enable: newsroom
+ * accounts and their revocation.
+ */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -14,8 +14,9 @@
 /*
  * Plain HTML forms, no JavaScript. Every change goes through the
  * newsroom service (newsroom/items.h), as the JSON API's do, so both obey
- * the one permission table of docs/permissions.md; the server checks each form's CSRF token
- * (field "csrf") before a handler runs. After a change: 303 to the item.
+ * the one permission table of docs/permissions.md; the server checks
+ * each form's CSRF token (field "csrf") before a handler runs. After a
+ * change: 303 to the item.
  */
 
 #define SESSION_TTL_MS (12LL * 3600 * 1000)
