@@ -375,14 +375,20 @@ token_add(struct mb_req *r)
 }
 
 const struct mb_route mb_routes_accounts[] = {
-	{ "POST", "/api/v1/login", login, MB_ROUTE_FORM, "login" },
-	{ "POST", "/api/v1/logout", logout, MB_ROUTE_FORM, "logout" },
+	{ "POST", "/api/v1/login", login, MB_ROUTE_FORM | MB_ROUTE_SMALL,
+	  "login" },
+	{ "POST", "/api/v1/logout", logout, MB_ROUTE_FORM | MB_ROUTE_SMALL,
+	  "logout" },
 	{ "GET", "/api/v1/me", me, 0, "me" },
 	{ "GET", "/api/v1/users", users_list, 0, "users.list" },
-	{ "POST", "/api/v1/users", users_add, 0, "users.add" },
-	{ "PUT", "/api/v1/users/:name", users_update, 0, "users.update" },
-	{ "POST", "/api/v1/users/:name/tokens", token_add, 0, "tokens.add" },
+	{ "POST", "/api/v1/users", users_add, MB_ROUTE_SMALL,
+	  "users.add" },
+	{ "PUT", "/api/v1/users/:name", users_update, MB_ROUTE_SMALL,
+	  "users.update" },
+	{ "POST", "/api/v1/users/:name/tokens", token_add, MB_ROUTE_SMALL,
+	  "tokens.add" },
 	{ "GET", "/api/v1/tokens", tokens_list, 0, "tokens.list" },
-	{ "DELETE", "/api/v1/tokens/:id", tokens_revoke, 0, "tokens.revoke" },
+	{ "DELETE", "/api/v1/tokens/:id", tokens_revoke, MB_ROUTE_SMALL,
+	  "tokens.revoke" },
 	MB_ROUTES_END
 };

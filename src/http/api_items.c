@@ -396,12 +396,13 @@ item_action(struct mb_req *r)
 
 const struct mb_route mb_routes_items[] = {
 	{ "GET", "/api/v1/items", items_list, MB_ROUTE_CACHE, "items.list" },
-	{ "POST", "/api/v1/items", item_create, 0, "items.create" },
+	{ "POST", "/api/v1/items", item_create, MB_ROUTE_ITEM,
+	  "items.create" },
 	{ "GET", "/api/v1/items/:center/:local", item_get, MB_ROUTE_CACHE,
 	  "items.get" },
-	{ "PUT", "/api/v1/items/:center/:local", item_update, 0,
+	{ "PUT", "/api/v1/items/:center/:local", item_update, MB_ROUTE_ITEM,
 	  "items.update" },
-	{ "POST", "/api/v1/items/:center/:local/:action", item_action, 0,
-	  "items.action" },
+	{ "POST", "/api/v1/items/:center/:local/:action", item_action,
+	  MB_ROUTE_ITEM, "items.action" },
 	MB_ROUTES_END
 };

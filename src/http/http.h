@@ -49,6 +49,16 @@ typedef void (*mb_http_handler)(struct mb_req *r);
 #define MB_ROUTE_FORM	0x02	/* accepts x-www-form-urlencoded bodies */
 #define MB_ROUTE_RAW	0x04	/* accepts any body type (uploads) */
 #define MB_ROUTE_NOLOG	0x08	/* no access-log line (health checks) */
+/*
+ * Body classes (docs/http.md, "Limits"): a route names the most it can
+ * need, and the server refuses more with 413 while the body streams in,
+ * before it is buffered or parsed. Without either flag a body may be as
+ * large as [server] max_body (uploads, the newsroom's forms). A request
+ * without credentials gets the small class whatever the route says: the
+ * only body anyone may send anonymously is a login.
+ */
+#define MB_ROUTE_SMALL	0x10	/* a few KB: logins, tokens, users */
+#define MB_ROUTE_ITEM	0x20	/* one item: the envelope limit (4 MiB) */
 
 struct mb_route {
 	const char	*method;	/* "GET", "POST", "PUT", "DELETE" */

@@ -38,9 +38,14 @@ int mb_router_match(const char *method, const char *path, char *scratch,
 
 /* ---- json.c ---- */
 
-/* Parses JSON with limits; MB_ERR_INVAL/MB_ERR_TOOBIG with a message. */
-int mb_http_json_parse(const char *buf, size_t len, size_t max_depth,
-    json_t **out, struct mb_diag *d);
+/*
+ * Parses JSON with limits (depth, values, token length: mb_json_scan()
+ * runs first, so an over-limit body never becomes a tree), valid UTF-8
+ * and no duplicate keys; MB_ERR_INVAL/MB_ERR_TOOBIG with a message.
+ */
+struct mb_json_limits;
+int mb_http_json_parse(const char *buf, size_t len,
+    const struct mb_json_limits *lim, json_t **out, struct mb_diag *d);
 
 /* ---- metrics.c ---- */
 

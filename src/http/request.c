@@ -77,7 +77,7 @@ mb_req_json_or_reply(struct mb_req *r)
 	int		 rc;
 
 	rc = mb_http_json_parse(mb_buf_cstr(&r->body), r->body.len,
-	    JSON_MAX_DEPTH, &v, &d);
+	    &r->json_lim, &v, &d);
 	if (rc == MB_ERR_TOOBIG) {
 		mb_resp_error(r, 413, "too_large", "%s", d.msg);
 		return NULL;

@@ -1156,8 +1156,9 @@ act(struct mb_req *r)
 
 const struct mb_route mb_routes_newsroom[] = {
 	{ "GET", "/newsroom/", desk, 0, "newsroom.desk" },
-	{ "POST", "/newsroom/login", login, MB_ROUTE_FORM, "newsroom.login" },
-	{ "POST", "/newsroom/logout", logout, MB_ROUTE_FORM,
+	{ "POST", "/newsroom/login", login, MB_ROUTE_FORM | MB_ROUTE_SMALL,
+	  "newsroom.login" },
+	{ "POST", "/newsroom/logout", logout, MB_ROUTE_FORM | MB_ROUTE_SMALL,
 	  "newsroom.logout" },
 	{ "GET", "/newsroom/new", new_item, 0, "newsroom.new" },
 	{ "POST", "/newsroom/new", create, MB_ROUTE_FORM, "newsroom.create" },

@@ -382,6 +382,59 @@ type_ok(struct mb_req *r)
 	    "application/x-www-form-urlencoded", 33) == 0;
 }
 
+/*
+ * This request's limits on its body and on the JSON in it, by the route's
+ * class (http.h), and the message a 413 gives. Decided before a byte of
+ * the body is read.
+ */
+static void
+body_limits(struct mb_req *r)
+{
+	static const struct mb_json_limits small = { 16, 512, 4096 };
+	static const struct mb_json_limits item = { 64, 20000,
+	    MB_ENVELOPE_MAX };
+	unsigned	flags = r->m.route ? r->m.route->flags : 0;
+	int64_t		max_body = r->srv->opts.max_body;
+	bool		anon = mb_req_header(r, "Authorization") == NULL &&
+	    mb_req_cookie(r, "mb_session") == NULL;
+	const char	*ct = mb_req_header(r, "Content-Type");
+
+	r->json_lim = item;
+	if (anon || (flags & MB_ROUTE_SMALL)) {
+		r->body_max = BODY_SMALL;
+		r->json_lim = small;
+		if (anon && !(flags & MB_ROUTE_SMALL))
+			snprintf(r->body_why, sizeof(r->body_why),
+			    "a request without credentials may send a body "
+			    "of at most %d bytes (8 KiB); sign in first",
+			    BODY_SMALL);
+		else
+			snprintf(r->body_why, sizeof(r->body_why),
+			    "the body of %s %.60s is limited to %d bytes "
+			    "(8 KiB)", r->method, r->m.route->pattern,
+			    BODY_SMALL);
+	} else if (flags & MB_ROUTE_ITEM) {
+		r->body_max = BODY_ITEM;
+		snprintf(r->body_why, sizeof(r->body_why),
+		    "an item's body is limited to %lld bytes: a signed "
+		    "envelope's limit of %u bytes (4 MiB) and %d KiB more",
+		    (long long)BODY_ITEM, MB_ENVELOPE_MAX,
+		    BODY_ITEM_OVERHEAD / 1024);
+	} else {
+		r->body_max = max_body;
+	}
+	if (r->body_max >= max_body) {
+		r->body_max = max_body;
+		snprintf(r->body_why, sizeof(r->body_why),
+		    "the body is larger than this server accepts: [server] "
+		    "max_body = %lld bytes", (long long)max_body);
+	}
+	/* JSON is counted as it arrives: refused before it is all here. */
+	r->json_body = !(flags & MB_ROUTE_RAW) && ct != NULL &&
+	    strncasecmp(ct, "application/json", 16) == 0;
+	mb_json_scan_init(&r->scan, &r->json_lim);
+}
+
 static enum MHD_Result
 answer_now(struct mb_req *r, unsigned status, const char *code,
     const char *msg)
@@ -389,6 +442,19 @@ answer_now(struct mb_req *r, unsigned status, const char *code,
 	mb_resp_header(r, "Connection", "close");
 	mb_resp_error(r, status, code, "%s", msg);
 	return queue(r);
+}
+
+/* The body passed a limit: drop what came, answer 413 once it is all in. */
+static enum MHD_Result
+refuse_body(struct mb_req *r, size_t *upload_size, const char *why)
+{
+	r->refused = true;
+	r->drained = (int64_t)(r->body.len + *upload_size);
+	*upload_size = 0;
+	mb_buf_free(&r->body);
+	if (why != r->body_why)
+		snprintf(r->body_why, sizeof(r->body_why), "%s", why);
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -437,9 +503,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return answer_now(r, 400, "bad_request",
 			    "more than one Host header");
 		r->has_body = announces_body(r, &clen);
-		if (clen > s->opts.max_body)
-			return answer_now(r, 413, "too_large",
-			    "the body is larger than this server accepts");
+		body_limits(r);
+		if (clen > r->body_max) {
+			const char *ex = mb_req_header(r, "Expect");
+
+			/*
+			 * A client that waits for "100 Continue" reads the
+			 * 413 instead; one that sends at once is read (and
+			 * its body dropped) to the end so that it can.
+			 */
+			if ((ex != NULL && strcasecmp(ex, "100-continue") ==
+			    0) || clen - r->body_max > DRAIN_MAX)
+				return answer_now(r, 413, "too_large",
+				    r->body_why);
+			r->refused = true;
+		}
 		if (r->has_body && r->pre_status == 0 && !type_ok(r))
 			return answer_now(r, 415, "unsupported_media_type",
 			    "send the body as application/json");
@@ -455,11 +533,32 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (*upload_size > 0 && r->refused) {
+		/*
+		 * Over a limit: read on and drop, so that the client, still
+		 * sending, can read the 413 (libmicrohttpd 0.9.75 cannot
+		 * answer in mid-body, and a close with unread data is a
+		 * reset that can lose the answer). Up to a point.
+		 */
+		r->drained += *upload_size;
+		*upload_size = 0;
+		if (r->drained > DRAIN_MAX) {
+			log_warn("http: method=%s path=%.200s client=%s body "
+			    "cut after %lld bytes over its limit", r->method,
+			    r->path, r->client, (long long)r->drained);
+			return MHD_NO;
+		}
+		return MHD_YES;
+	}
 	if (*upload_size > 0) {
-		if ((int64_t)(r->body.len + *upload_size) > s->opts.max_body) {
-			*upload_size = 0;
-			return answer_now(r, 413, "too_large",
-			    "the body is larger than this server accepts");
+		struct mb_diag d = { "" };
+
+		if ((int64_t)(r->body.len + *upload_size) > r->body_max)
+			return refuse_body(r, upload_size, r->body_why);
+		if (r->json_body && mb_json_scan_feed(&r->scan, upload_data,
+		    *upload_size, &d) != MB_OK) {
+			mb_diag_prefix(&d, "body");
+			return refuse_body(r, upload_size, d.msg);
 		}
 		if (mb_buf_append(&r->body, upload_data, *upload_size) !=
 		    MB_OK) {
@@ -470,6 +569,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->refused)
+		return answer_now(r, 413, "too_large", r->body_why);
 	if (r->wakeups == 0 && !r->answered && cacheable_route(r) &&
 	    r->pre_status == 0 && try_cache(r, &ret))
 		return ret;
@@ -591,6 +692,15 @@ bind_listen(const char *listen_on, int *fd_out, char *addr, size_t n,
 	memcpy(host, listen_on, (size_t)(colon - listen_on));
 	host[colon - listen_on] = '\0';
 	snprintf(port, sizeof(port), "%s", colon + 1);
+	/*
+	 * getaddrinfo() takes "99999" and "+80" and listens on the port
+	 * they wrap to: only 0-65535 in digits is a port here.
+	 */
+	if (strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+	    strtol(port, NULL, 10) > 65535)
+		return mb_diag_set(d, MB_ERR_INVAL, "listen: \"%s\": the "
+		    "port must be a number from 0 to 65535 (0: any free "
+		    "port)", listen_on);
 	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = '\0';

@@ -15,11 +15,19 @@
 #include <microhttpd.h>
 
 #include "http_int.h"
+#include "item/envelope.h"
+#include "item/json_scan.h"
 #include "server.h"
 
 #define MAX_HEADERS 16
 #define MAX_FORM 32
-#define JSON_MAX_DEPTH 64
+/* The body classes of http.h's MB_ROUTE_SMALL and MB_ROUTE_ITEM. */
+#define BODY_SMALL (8 * 1024)
+/* An envelope, and room for what the posted form adds or spells longer. */
+#define BODY_ITEM_OVERHEAD (256 * 1024)
+#define BODY_ITEM ((int64_t)MB_ENVELOPE_MAX + BODY_ITEM_OVERHEAD)
+/* Read and dropped after a body passed its limit, before a cut. */
+#define DRAIN_MAX ((int64_t)16 * 1024 * 1024)
 #define CACHE_SLOTS 4096
 #define CACHE_ENTRY_MAX (1024 * 1024)
 
@@ -90,6 +98,13 @@ struct mb_req {
 
 	struct mb_buf		 body;
 	bool			 has_body;
+	int64_t			 body_max;	/* this request's limit */
+	char			 body_why[200];	/* the 413's message */
+	struct mb_json_limits	 json_lim;
+	bool			 json_body;	/* scanned as it arrives */
+	struct mb_json_scan	 scan;
+	bool			 refused;	/* over a limit: 413 at the end */
+	int64_t			 drained;	/* bytes dropped since */
 	bool			 form_parsed;
 	int			 nform;
 	char			*form[MAX_FORM][2];
