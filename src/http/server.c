@@ -400,15 +400,18 @@ body_limits(struct mb_req *r)
 	const char	*ct = mb_req_header(r, "Content-Type");
 
 	r->json_lim = item;
+	r->body_status = 413;
 	if (anon || (flags & MB_ROUTE_SMALL)) {
 		r->body_max = BODY_SMALL;
 		r->json_lim = small;
-		if (anon && !(flags & MB_ROUTE_SMALL))
+		if (anon && !(flags & MB_ROUTE_SMALL)) {
+			/* What is missing is the credentials: say so. */
+			r->body_status = 401;
 			snprintf(r->body_why, sizeof(r->body_why),
-			    "a request without credentials may send a body "
-			    "of at most %d bytes (8 KiB); sign in first",
+			    "sign in first: a request without credentials "
+			    "may send a body of at most %d bytes (8 KiB)",
 			    BODY_SMALL);
-		else
+		} else
 			snprintf(r->body_why, sizeof(r->body_why),
 			    "the body of %s %.60s is limited to %d bytes "
 			    "(8 KiB)", r->method, r->m.route->pattern,
@@ -425,6 +428,7 @@ body_limits(struct mb_req *r)
 	}
 	if (r->body_max >= max_body) {
 		r->body_max = max_body;
+		r->body_status = 413;
 		snprintf(r->body_why, sizeof(r->body_why),
 		    "the body is larger than this server accepts: [server] "
 		    "max_body = %lld bytes", (long long)max_body);
@@ -444,7 +448,18 @@ answer_now(struct mb_req *r, unsigned status, const char *code,
 	return queue(r);
 }
 
-/* The body passed a limit: drop what came, answer 413 once it is all in. */
+/* The body's refusal: 413, or 401 when credentials are what is missing. */
+static enum MHD_Result
+answer_body(struct mb_req *r)
+{
+	if (r->body_status == 401) {
+		mb_resp_header(r, "WWW-Authenticate", "Bearer");
+		return answer_now(r, 401, "unauthorized", r->body_why);
+	}
+	return answer_now(r, 413, "too_large", r->body_why);
+}
+
+/* The body passed a limit: drop what came, answer once it is all in. */
 static enum MHD_Result
 refuse_body(struct mb_req *r, size_t *upload_size, const char *why)
 {
@@ -514,8 +529,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			 */
 			if ((ex != NULL && strcasecmp(ex, "100-continue") ==
 			    0) || clen - r->body_max > DRAIN_MAX)
-				return answer_now(r, 413, "too_large",
-				    r->body_why);
+				return answer_body(r);
 			r->refused = true;
 		}
 		if (r->has_body && r->pre_status == 0 && !type_ok(r))
@@ -558,6 +572,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (r->json_body && mb_json_scan_feed(&r->scan, upload_data,
 		    *upload_size, &d) != MB_OK) {
 			mb_diag_prefix(&d, "body");
+			r->body_status = 413;
 			return refuse_body(r, upload_size, d.msg);
 		}
 		if (mb_buf_append(&r->body, upload_data, *upload_size) !=
@@ -570,7 +585,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (r->refused)
-		return answer_now(r, 413, "too_large", r->body_why);
+		return answer_body(r);
 	if (r->wakeups == 0 && !r->answered && cacheable_route(r) &&
 	    r->pre_status == 0 && try_cache(r, &ret))
 		return ret;

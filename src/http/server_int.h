@@ -99,7 +99,8 @@ struct mb_req {
 	struct mb_buf		 body;
 	bool			 has_body;
 	int64_t			 body_max;	/* this request's limit */
-	char			 body_why[200];	/* the 413's message */
+	char			 body_why[200];	/* the refusal's message */
+	unsigned		 body_status;	/* 413, or 401 without credentials */
 	struct mb_json_limits	 json_lim;
 	bool			 json_body;	/* scanned as it arrives */
 	struct mb_json_scan	 scan;
