@@ -388,7 +388,7 @@ type_ok(struct mb_req *r)
  * the body is read.
  */
 static void
-body_limits(struct mb_req *r)
+body_limits(struct mb_req *r, int64_t clen)
 {
 	static const struct mb_json_limits small = { 16, 512, 4096 };
 	static const struct mb_json_limits item = { 64, 20000,
@@ -399,23 +399,15 @@ body_limits(struct mb_req *r)
 	    mb_req_cookie(r, "mb_session") == NULL;
 	const char	*ct = mb_req_header(r, "Content-Type");
 
+	/* The route's class, as for a signed-in client. */
 	r->json_lim = item;
 	r->body_status = 413;
-	if (anon || (flags & MB_ROUTE_SMALL)) {
+	if (flags & MB_ROUTE_SMALL) {
 		r->body_max = BODY_SMALL;
 		r->json_lim = small;
-		if (anon && !(flags & MB_ROUTE_SMALL)) {
-			/* What is missing is the credentials: say so. */
-			r->body_status = 401;
-			snprintf(r->body_why, sizeof(r->body_why),
-			    "sign in first: a request without credentials "
-			    "may send a body of at most %d bytes (8 KiB)",
-			    BODY_SMALL);
-		} else
-			snprintf(r->body_why, sizeof(r->body_why),
-			    "the body of %s %.60s is limited to %d bytes "
-			    "(8 KiB)", r->method, r->m.route->pattern,
-			    BODY_SMALL);
+		snprintf(r->body_why, sizeof(r->body_why),
+		    "the body of %s %.60s is limited to %d bytes (8 KiB)",
+		    r->method, r->m.route->pattern, BODY_SMALL);
 	} else if (flags & MB_ROUTE_ITEM) {
 		r->body_max = BODY_ITEM;
 		snprintf(r->body_why, sizeof(r->body_why),
@@ -428,10 +420,23 @@ body_limits(struct mb_req *r)
 	}
 	if (r->body_max >= max_body) {
 		r->body_max = max_body;
-		r->body_status = 413;
 		snprintf(r->body_why, sizeof(r->body_why),
 		    "the body is larger than this server accepts: [server] "
 		    "max_body = %lld bytes", (long long)max_body);
+	}
+	/*
+	 * Without credentials, the small class whatever the route; past it
+	 * what is missing is a sign-in (401), unless the body is too large
+	 * for anyone (413 as above).
+	 */
+	if (anon && !(flags & MB_ROUTE_SMALL) && clen <= r->body_max &&
+	    BODY_SMALL < r->body_max) {
+		r->body_max = BODY_SMALL;
+		r->json_lim = small;
+		r->body_status = 401;
+		snprintf(r->body_why, sizeof(r->body_why),
+		    "sign in first: a request without credentials may send "
+		    "a body of at most %d bytes (8 KiB)", BODY_SMALL);
 	}
 	/* JSON is counted as it arrives: refused before it is all here. */
 	r->json_body = !(flags & MB_ROUTE_RAW) && ct != NULL &&
@@ -518,7 +523,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return answer_now(r, 400, "bad_request",
 			    "more than one Host header");
 		r->has_body = announces_body(r, &clen);
-		body_limits(r);
+		body_limits(r, clen);
 		if (clen > r->body_max) {
 			const char *ex = mb_req_header(r, "Expect");
 

@@ -153,11 +153,16 @@ def test_hostile_bodies_bounded(w):
               "names the envelope limit", body)
 
     # Anonymous bodies are small whatever the route: past 8 KiB, what
-    # is missing is the credentials (401).
+    # is missing is the credentials (401), unless it is too large for
+    # anyone (413).
+    mid = json.dumps(item("y" * 100000)).encode()
+    for chunked in (False, True):
+        st, body, _ = send(c, "POST", "/api/v1/items", mid, chunked=chunked)
+        eq(st, 401, "anonymous 100 KB item (chunked=%s)" % chunked)
+        check(b"without credentials" in body and b"8 KiB" in body,
+              "says why", body)
     st, body, _ = send(c, "POST", "/api/v1/items", big)
-    eq(st, 401, "anonymous item")
-    check(b"without credentials" in body and b"8 KiB" in body, "says why",
-          body)
+    eq(st, 413, "anonymous 5 MB item")
 
     grew = hwm_kb(c) - base
     sys.stderr.write("peak RSS grew by %d KiB\n" % grew)
