@@ -473,8 +473,10 @@ serve_blob(struct mb_req *r)
 		/* Referred to by an item, not fetched yet: now (video). */
 		if ((rc = mb_media_fetch_one(n->conf.dir, st,
 		    mb_sync_blob_fetch_serial, (void *)n, hash, &d)) != MB_OK) {
-			log_warn("media: on-demand fetch blob=%.12s: %s", hash,
-			    mb_diag_msg(&d, rc));
+			/* Backing off (MB_ERR_AGAIN): not tried, not logged. */
+			if (rc != MB_ERR_AGAIN)
+				log_warn("media: on-demand fetch blob=%.12s: %s",
+				    hash, mb_diag_msg(&d, rc));
 			mb_resp_header(r, "Retry-After", "30");
 			mb_resp_error(r, 503, "not_here_yet", "media %s is not "
 			    "here yet: %s", hash, mb_diag_msg(&d, rc));

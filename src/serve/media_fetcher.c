@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The media fetcher's round and its per-blob backoff: this center's own
- * URL is never asked, and a blob that failed is tried again only after
- * a delay that doubles from 2 s to 10 min (remembered for the last
- * BACKOFF_SLOTS failures), so an origin that is down for days costs one
- * request now and then.
+ * The media fetcher's round: fetching the blobs that arriving items
+ * refer to, never from this center's own URL. The backoff (a center
+ * down, a blob that fails) is the exchange's, shared with readers'
+ * requests (mb_sync_blob_fetch_serial).
  */
 #include "media_fetcher.h"
 
@@ -18,18 +17,11 @@
 #include "sync/apply.h"
 #include "sync/blob.h"
 
-#define BACKOFF_SLOTS 256
-
 struct mb_media_fetcher {
 	const struct mb_center_node	*node;
 	struct mb_store			*st;	/* the poller thread's own */
 	int64_t				 eager_bytes;
 	int64_t				 last_ms;
-	struct {
-		char	hash[65];
-		int64_t	next_ms;
-		int64_t	delay_ms;
-	} backoff[BACKOFF_SLOTS];
 };
 
 int
@@ -59,36 +51,11 @@ mb_media_fetcher_free(struct mb_media_fetcher *f)
 static int
 fetch(void *arg, const char *base, const char *hash, struct mb_diag *d)
 {
-	struct mb_media_fetcher	*f = arg;
-	int64_t			 now = mb_time_mono_ms();
-	size_t			 slot, i;
-	int			 rc;
+	struct mb_media_fetcher *f = arg;
 
 	if (strcmp(base, f->node->conf.url) == 0)
 		return MB_ERR_AGAIN;
-	/* The slot: the hash's first hex digits (it is already random). */
-	for (slot = 0, i = 0; i < 4; i++)
-		slot = slot * 16 + (size_t)(hash[i] <= '9' ? hash[i] - '0' :
-		    hash[i] - 'a' + 10);
-	i = slot % BACKOFF_SLOTS;
-	if (strcmp(f->backoff[i].hash, hash) == 0 &&
-	    now < f->backoff[i].next_ms)
-		return MB_ERR_AGAIN;
-	if ((rc = mb_sync_blob_fetch_serial((void *)f->node, base, hash, d)) ==
-	    MB_OK) {
-		if (strcmp(f->backoff[i].hash, hash) == 0)
-			f->backoff[i].hash[0] = '\0';
-		return MB_OK;
-	}
-	if (strcmp(f->backoff[i].hash, hash) != 0) {
-		snprintf(f->backoff[i].hash, sizeof(f->backoff[i].hash), "%s",
-		    hash);
-		f->backoff[i].delay_ms = 2000;
-	} else if ((f->backoff[i].delay_ms *= 2) > 600000) {
-		f->backoff[i].delay_ms = 600000;
-	}
-	f->backoff[i].next_ms = now + f->backoff[i].delay_ms;
-	return rc;
+	return mb_sync_blob_fetch_serial((void *)f->node, base, hash, d);
 }
 
 int

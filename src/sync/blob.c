@@ -11,6 +11,9 @@
 
 #include <sodium.h>
 
+#include "base/log.h"
+#include "base/timeutil.h"
+
 int
 mb_sync_blob_path(const struct mb_conf *c, const char *hash, char *out,
     size_t n)
@@ -62,14 +65,123 @@ mb_sync_blob_check(const char *path, const char *hash, struct mb_diag *d)
 
 static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
 
+#define BACKOFF_MIN_MS	2000
+#define BACKOFF_MAX_MS	600000
+#define ORIGIN_SLOTS	32
+#define BLOB_SLOTS	256
+
+/* A wait that doubles: until next_ms (mono); delay_ms 0: not failing. */
+struct wait {
+	int64_t	next_ms;
+	int64_t	delay_ms;
+};
+
+/* Under fetch_lock. */
+static struct {
+	char		base[256];
+	struct wait	w;
+} origins[ORIGIN_SLOTS];
+static struct {
+	char		hash[MB_BLOB_HASH_LEN + 1];
+	struct wait	w;
+} blobs[BLOB_SLOTS];
+
+static void
+wait_more(struct wait *w, int64_t now)
+{
+	w->delay_ms = w->delay_ms == 0 ? BACKOFF_MIN_MS : w->delay_ms * 2;
+	if (w->delay_ms > BACKOFF_MAX_MS)
+		w->delay_ms = BACKOFF_MAX_MS;
+	w->next_ms = now + w->delay_ms;
+}
+
+/* base's slot: its own, else a free one, else the one failing longest. */
+static struct wait *
+origin_wait(const char *base, bool take)
+{
+	size_t i, pick = ORIGIN_SLOTS;
+
+	for (i = 0; i < ORIGIN_SLOTS; i++) {
+		if (strcmp(origins[i].base, base) == 0)
+			return &origins[i].w;
+		if (pick == ORIGIN_SLOTS && origins[i].w.delay_ms == 0)
+			pick = i;
+	}
+	if (!take)
+		return NULL;
+	if (pick == ORIGIN_SLOTS)
+		for (pick = 0, i = 1; i < ORIGIN_SLOTS; i++)
+			if (origins[i].w.next_ms < origins[pick].w.next_ms)
+				pick = i;
+	snprintf(origins[pick].base, sizeof(origins[pick].base), "%s", base);
+	memset(&origins[pick].w, 0, sizeof(origins[pick].w));
+	return &origins[pick].w;
+}
+
+/* The hash's slot (its first hex digits: it is already random). */
+static size_t
+blob_slot(const char *hash)
+{
+	size_t slot = 0;
+
+	for (size_t i = 0; i < 4 && hash[i] != '\0'; i++)
+		slot = slot * 16 + (size_t)(hash[i] <= '9' ? hash[i] - '0' :
+		    hash[i] - 'a' + 10);
+	return slot % BLOB_SLOTS;
+}
+
 int
 mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
     struct mb_diag *d)
 {
-	int rc;
+	struct wait	*ow;
+	size_t		 bs = blob_slot(hash);
+	int64_t		 now;
+	bool		 answered = false;
+	int		 rc;
 
 	pthread_mutex_lock(&fetch_lock);
-	rc = mb_sync_blob_fetch(arg, base, hash, d);
+	now = mb_time_mono_ms();
+	if ((ow = origin_wait(base, false)) != NULL && now < ow->next_ms) {
+		rc = mb_diag_set(d, MB_ERR_AGAIN, "%s gave no answer; next "
+		    "try in %lld s", base, (long long)((ow->next_ms - now +
+		    999) / 1000));
+		goto out;
+	}
+	if (strcmp(blobs[bs].hash, hash) == 0 && now < blobs[bs].w.next_ms) {
+		rc = mb_diag_set(d, MB_ERR_AGAIN, "blob %.12s failed; next "
+		    "try in %lld s", hash, (long long)((blobs[bs].w.next_ms -
+		    now + 999) / 1000));
+		goto out;
+	}
+	rc = mb_sync_blob_fetch(arg, base, hash, &answered, d);
+	now = mb_time_mono_ms();
+	if (rc == MB_OK || answered) {
+		if (ow != NULL && ow->delay_ms > 0) {
+			log_info("sync: blob origin=%s answers again", base);
+			memset(ow, 0, sizeof(*ow));
+		}
+	} else if (rc == MB_ERR_NET) {
+		/* No answer at all: the center, not this blob. */
+		if ((ow = origin_wait(base, true))->delay_ms == 0)
+			log_warn("sync: blob origin=%s gave no answer, backing "
+			    "off (said once until it answers): %s", base,
+			    mb_diag_msg(d, rc));
+		wait_more(ow, now);
+		goto out;
+	}
+	if (rc == MB_OK) {
+		if (strcmp(blobs[bs].hash, hash) == 0)
+			memset(&blobs[bs], 0, sizeof(blobs[bs]));
+	} else if (rc != MB_ERR_NOMEM) {
+		if (strcmp(blobs[bs].hash, hash) != 0) {
+			snprintf(blobs[bs].hash, sizeof(blobs[bs].hash), "%s",
+			    hash);
+			memset(&blobs[bs].w, 0, sizeof(blobs[bs].w));
+		}
+		wait_more(&blobs[bs].w, now);
+	}
+out:
 	pthread_mutex_unlock(&fetch_lock);
 	return rc;
 }

@@ -689,7 +689,7 @@ mb_sync_sign_get(const struct mb_center_node *n, const char *url,
 
 int
 mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
-    const char *hash, struct mb_diag *d)
+    const char *hash, bool *answered, struct mb_diag *d)
 {
 	struct client	 c;
 	struct response	 r;
@@ -722,6 +722,8 @@ mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
 	pl_client_free(&c);
 	if (rc != MB_OK)
 		return rc;
+	if (answered != NULL)
+		*answered = true;
 	if (r.status != 200 && r.status != 206) {
 		rc = r.status == 416 ? MB_ERR_CORRUPT : pl_status_error(base, &r,
 		    d);

@@ -2,7 +2,8 @@
 """Media with real processes over real HTTP: uploads sniffed and sized,
 renditions stripped of the place they were taken, serving with Range and
 ETag, refused uploads leaving nothing, gc, and a picture and a video
-crossing from Cairo to Manama (the video only when first asked for).
+crossing from Cairo to Manama (the video only when first asked for),
+and a down origin asked as the backoff says, not once per reader.
 
 The test media are made here with libvips (`vips`), exiftool and ffmpeg
 (scripts/deps.sh test); without them the test is skipped (exit 77)."""
@@ -408,6 +409,110 @@ def test_crosses_two_centers(w):
                                                        f.read()[-4000:]))
         raise
     finally:
+        cairo.stop()
+        manama.stop()
+
+
+class CountingOrigin:
+    """Listens where a center was, counts the blob requests it gets, and
+    closes each without an answer (a center that is down)."""
+
+    def __init__(self, addr):
+        import threading
+        host, port = addr.rsplit(":", 1)
+        self.blob_requests = 0
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, int(port)))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.stop = False
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        while not self.stop:
+            try:
+                c, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            try:
+                c.settimeout(2)
+                if b"/federation/v1/blobs/" in c.recv(65536):
+                    self.blob_requests += 1
+            except OSError:
+                pass
+            c.close()
+
+    def close(self):
+        self.stop = True
+        self.t.join()
+        self.sock.close()
+
+
+def test_origin_down_backs_off(w):
+    """Readers asking Manama for a video whose origin is down: the first
+    request tries Cairo, the next ones answer 503 at once without asking
+    it again until the backoff says (issue 14: blob fetches back off as
+    pulls do; it used to be one connection per reader's request)."""
+    root = w.root
+    env = dict(fedlib.ENV, MB_MEDIA_FETCH_MS="200",
+               MB_MEDIA_EAGER_BYTES="1000")
+    cairo = fedlib.Center(root, "cairo2", "EG", "ar,en")
+    cairo.start(env=env)
+    manama = fedlib.Center(root, "manama2", "BH", "ar,en", hq=cairo)
+    manama.start(env=env)
+    origin = None
+    try:
+        fedlib.admit(cairo, manama)
+        fedlib.mb("user", "add", cairo.dir, "edi", "--role", "editor")
+        tok = fedlib.mb("token", "add", cairo.dir, "edi").strip()
+        from mbtest import Client
+        cc = Client(cairo.addr)
+        cc.token = tok
+        vid = cc.post("/api/v1/media", raw=video()).json
+        r = cc.post("/api/v1/items", {
+            "type": "video", "language": "ar",
+            "headlines": [{"value": "فيديو من القاهرة"}],
+            "renditions": vid["renditions"]})
+        eq(r.status, 201, "item: %r" % r)
+        _, _, center, local = r.json["item"]["uri"].split(":")
+        eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
+           200, "publish")
+        href = vid["renditions"][0]["href"]
+        wait_for(lambda: href in fedlib.mb("export", manama.dir), 30,
+                 "the item to reach Manama")
+        cairo.stop()
+        origin = CountingOrigin(cairo.addr)
+        mc = Client(manama.addr)
+        t0 = time.monotonic()
+        answers = []
+        while time.monotonic() - t0 < 5:
+            answers.append(mc.get(vid["urls"][0]).status)
+            time.sleep(0.2)
+        eq(set(answers), {503}, "not here yet, every time")
+        check(len(answers) >= 15, "%d requests" % len(answers))
+        # 2 s, then 4 s: two or three tries in 5 s, not one per request.
+        n = origin.blob_requests
+        check(1 <= n <= 3, "%d blob requests to the down origin for %d "
+              "readers' requests" % (n, len(answers)))
+        with open(os.path.join(manama.dir, "serve.log")) as f:
+            log = f.read()
+        said = log.count("gave no answer, backing off")
+        check(said == 1, "the origin's failure logged %d times" % said)
+        check(log.count("on-demand fetch") <= n, "a log line per try at "
+              "most")
+    except Exception:
+        for c in (cairo, manama):
+            with open(os.path.join(c.dir, "serve.log"), errors="replace") as f:
+                sys.stderr.write("---- %s ----\n%s\n" % (c.id,
+                                                       f.read()[-4000:]))
+        raise
+    finally:
+        if origin is not None:
+            origin.close()
         cairo.stop()
         manama.stop()
 
