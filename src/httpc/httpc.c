@@ -256,6 +256,8 @@ classify(const struct mb_httpc *c, CURLcode cc)
 	if (c->over)
 		return MB_HTTPC_TOOBIG;
 	switch (cc) {
+	case CURLE_FILESIZE_EXCEEDED:
+		return MB_HTTPC_TOOBIG;
 	case CURLE_ABORTED_BY_CALLBACK:
 		return MB_HTTPC_CANCELLED;
 	case CURLE_OPERATION_TIMEDOUT:
@@ -360,6 +362,9 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
 	if (rq->accept_encoding != NULL)
 		curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING,
 		    rq->accept_encoding);
+	/* An answer that announces more than we take is refused unread. */
+	curl_easy_setopt(c->curl, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)c->max);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header);
