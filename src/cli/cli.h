@@ -27,6 +27,16 @@ int mb_cli_usage(const struct mb_cli_cmd *cmd, const char *fmt, ...)
 /* True when argv holds -h or --help (then the usage is printed). */
 int mb_cli_wants_help(const struct mb_cli_cmd *cmd, int argc, char **argv);
 
+/*
+ * A packaged center (its configuration in /etc/mediabridge) made or
+ * restored by root is handed to the mediabridge user the service runs
+ * as; otherwise nothing is done (owner.c).
+ */
+int mb_cli_hand_over(const char *dir, struct mb_diag *d);
+
+/* Removes a directory and everything below it; -1 on failure. */
+int mb_cli_rm_tree(const char *dir);
+
 extern const struct mb_cli_cmd mb_cmd_init;
 extern const struct mb_cli_cmd mb_cmd_key;
 extern const struct mb_cli_cmd mb_cmd_import;
@@ -46,5 +56,8 @@ extern const struct mb_cli_cmd mb_cmd_ticket;
 extern const struct mb_cli_cmd mb_cmd_credential;
 extern const struct mb_cli_cmd mb_cmd_engine;
 extern const struct mb_cli_cmd mb_cmd_translate_text;
+extern const struct mb_cli_cmd mb_cmd_backup;
+extern const struct mb_cli_cmd mb_cmd_restore;
+extern const struct mb_cli_cmd mb_cmd_doctor;
 
 #endif

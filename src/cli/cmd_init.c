@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge init: a new center, its keys, configuration and store. */
-#include <ftw.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "center/center.h"
 #include "cli/cli.h"
@@ -36,41 +33,6 @@ const struct mb_cli_cmd mb_cmd_init = {
 	"  --hq-key KEY       a branch: HQ's public key (mediabridge key on HQ)\n",
 	run
 };
-
-static uid_t	owner_uid;
-static gid_t	owner_gid;
-
-static int
-chown_one(const char *path, const struct stat *sb, int flag,
-    struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return lchown(path, owner_uid, owner_gid) == 0 ? 0 : -1;
-}
-
-/*
- * A packaged center (its configuration in CONFDIR, not in DIR) made by
- * root belongs to the service's user, or serve could not write it.
- */
-static int
-hand_over(const char *dir, struct mb_diag *d)
-{
-	struct passwd	*pw;
-	char		 conf[1200];
-	int		 exists;
-
-	if (geteuid() != 0 || mb_conf_locate(dir, conf, sizeof(conf),
-	    &exists) != MB_OK || strncmp(conf, mb_conf_confdir(),
-	    strlen(mb_conf_confdir())) != 0 || (pw = getpwnam("mediabridge"))
-	    == NULL)
-		return MB_OK;
-	owner_uid = pw->pw_uid;
-	owner_gid = pw->pw_gid;
-	if (nftw(dir, chown_one, 16, FTW_PHYS) != 0)
-		return mb_diag_set(d, MB_ERR_IO, "%s: cannot hand it to the "
-		    "mediabridge user", dir);
-	return MB_OK;
-}
 
 static int
 run(int argc, char **argv)
@@ -117,7 +79,7 @@ run(int argc, char **argv)
 		return mb_cli_usage(&mb_cmd_init,
 		    "--id, --name, --country and --languages are required");
 	if ((rc = mb_center_init(argv[optind], &o, &d)) != MB_OK ||
-	    (rc = hand_over(argv[optind], &d)) != MB_OK)
+	    (rc = mb_cli_hand_over(argv[optind], &d)) != MB_OK)
 		return mb_cli_fail("init", &d, rc);
 	printf("initialized center %s in %s\n", o.id, argv[optind]);
 	return MB_EXIT_OK;

@@ -848,6 +848,18 @@ mb_pg__bigrams(const char *s, bool tail, struct mb_buf *out)
 
 /* ---- the table ----------------------------------------------------------- */
 
+/*
+ * A consistent copy of a PostgreSQL store is pg_dump's work (its own
+ * snapshot, its own format, versions it knows): center/backup.c runs it.
+ */
+static int
+pg_backup(struct mb_store *st, const char *path, struct mb_diag *d)
+{
+	(void)st;
+	return mb_diag_set(d, MB_ERR_UNSUPPORTED, "store: postgresql: a "
+	    "backup of %s is taken with pg_dump", path);
+}
+
 const struct mb_store_ops mb_pg_ops = {
 	.name = "postgresql",
 	.backend = MB_STORE_PG,
@@ -865,6 +877,7 @@ const struct mb_store_ops mb_pg_ops = {
 	.log = mb_pg_log,
 	.stats = mb_pg_stats,
 	.check = mb_pg_check,
+	.backup = pg_backup,
 	.index_next = mb_pg_index_next,
 	.alias_get = mb_pg_alias_get,
 	.alias_put = mb_pg_alias_put,

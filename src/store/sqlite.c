@@ -598,6 +598,7 @@ const struct mb_store_ops mb_sqlite_ops = {
 	.log = mb_sqlite_log,
 	.stats = mb_sqlite_stats,
 	.check = mb_sqlite_check,
+	.backup = mb_sqlite_backup,
 	.index_next = mb_sqlite_index_next,
 	.alias_get = mb_sqlite_alias_get,
 	.alias_put = mb_sqlite_alias_put,

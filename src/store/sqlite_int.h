@@ -164,6 +164,9 @@ int mb_sqlite_log(struct mb_store *st, int64_t after, int64_t limit,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
 int mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
     struct mb_diag *d);
+/* sqlite_backup.c */
+int mb_sqlite_backup(struct mb_store *st, const char *path,
+    struct mb_diag *d);
 int mb_sqlite_check(struct mb_store *st,
     void (*report)(const char *problem, void *arg), void *arg,
     struct mb_diag *d);

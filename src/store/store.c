@@ -126,6 +126,12 @@ mb_store_check(struct mb_store *st,
 }
 
 int
+mb_store_backup(struct mb_store *st, const char *path, struct mb_diag *d)
+{
+	return st->ops->backup(st, path, d);
+}
+
+int
 mb_store_index_next(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_version *v, struct mb_store_text *t,
 	void *arg), void *arg, int64_t *done, struct mb_diag *d)

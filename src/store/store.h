@@ -155,6 +155,15 @@ int mb_store_check(struct mb_store *st,
     struct mb_diag *d);
 
 /*
+ * Writes a consistent copy of the whole store, as of one commit, to a new
+ * SQLite file at path (which must not exist), while others go on reading
+ * and writing. MB_ERR_UNSUPPORTED on PostgreSQL, whose own pg_dump does
+ * that (docs/operations.md, "Backup and restore").
+ */
+int mb_store_backup(struct mb_store *st, const char *path,
+    struct mb_diag *d);
+
+/*
  * The full-text index's queue: hands the current version of up to limit
  * queued items to cb (with no transaction open), which returns the text
  * through mb_store_index_text(); *done counts them.

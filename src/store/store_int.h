@@ -85,6 +85,9 @@ struct mb_store_ops {
 	int	(*check)(struct mb_store *st,
 		    void (*report)(const char *problem, void *arg), void *arg,
 		    struct mb_diag *d);
+	/* MB_ERR_UNSUPPORTED where the backend has its own tools. */
+	int	(*backup)(struct mb_store *st, const char *path,
+		    struct mb_diag *d);
 	int	(*index_next)(struct mb_store *st, int64_t limit,
 		    int (*cb)(const struct mb_store_version *v,
 			struct mb_store_text *t, void *arg), void *arg,

@@ -5,11 +5,17 @@
 doctor. The system directories are stood in for by MEDIABRIDGE_CONFDIR and
 MEDIABRIDGE_STATEDIR under the test's own temp dir."""
 
+import json
 import os
 import socket
+import struct
+import subprocess
+import threading
 import time
+import zlib
 
-from mbtest import BIN, Center, check, eq, main, run, wait_for
+from mbtest import (Center, check, eq, main, pg_backend, pg_new_database,
+                    run, wait_for)
 
 
 def packaged(w, cid="cairo"):
@@ -124,6 +130,228 @@ def test_notify_watchdog_reload(w):
        "Cairo Reloaded", "the new configuration")
     eq(c.stop(), 0, "exit status")
     messages(s, "STOPPING=1")
+
+
+def png(w=64, h=48):
+    """A small real PNG, made with the standard library."""
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    rows = b"".join(b"\0" + b"".join(bytes((x * 4 % 256, y * 5 % 256, 90))
+                                     for x in range(w)) for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def item(headline):
+    return {"type": "text", "language": "en",
+            "headlines": [{"value": headline}],
+            "bodies": [{"value": "<p>%s.</p>" % headline}]}
+
+
+def uris_of(dir_):
+    """(uri, version) of every stored version, read back with export."""
+    _, out, _ = run(["export", dir_])
+    got = set()
+    for line in out.splitlines():
+        it = json.loads(line)["item"]
+        got.add((it["uri"], it["version"]))
+    return got
+
+
+def test_backup_restore_under_load(w):
+    c = w.center("cairo")
+    c.user_add("jou", "journalist")
+    c.serve()
+    jo = c.client(c.token_add("jou"))
+    r = jo.post("/api/v1/media", raw=png(),
+                headers={"Content-Type": "application/octet-stream"})
+    eq(r.status, 201, "upload")
+    blobs = [u.rsplit("/", 1)[-1] for u in r.json["urls"]]
+    # Writers acknowledge items (201) while the backup runs.
+    acked, stop = [], threading.Event()
+
+    def writer(k):
+        cl = c.client(c.token_add("jou"))
+        i = 0
+        while not stop.is_set():
+            r = cl.post("/api/v1/items", item("w%d item %d" % (k, i)))
+            check(r.status == 201, "create under load", r.status)
+            acked.append((time.monotonic(), r.json["item"]["uri"]))
+            i += 1
+    ts = [threading.Thread(target=writer, args=(k,)) for k in range(2)]
+    for t in ts:
+        t.start()
+    wait_for(lambda: len(acked) >= 30, 30, "items before the backup")
+    started = time.monotonic()
+    out = os.path.join(w.root, "cairo.tar.zst")
+    rc, text, err = run(["backup", c.dir, "-o", out])
+    time.sleep(0.3)
+    stop.set()
+    for t in ts:
+        t.join()
+    backend = "postgresql" if pg_backend() else "sqlite"
+    check("backup: center cairo (%s)" % backend in text, "summary", text)
+    before = {u for t, u in acked if t < started}
+    check(len(before) >= 30, "acknowledged before", len(before))
+    check(any(t > started for t, _ in acked), "written during the backup")
+    eq(os.stat(out).st_mode & 0o077, 0, "archive is private")
+    listing = subprocess.run(["tar", "--zstd", "-tvf", out],
+                             capture_output=True, text=True,
+                             check=True).stdout
+    check("-rw------- " in [l for l in listing.splitlines()
+                            if l.endswith("keys/center.key")][0][:11],
+          "key mode kept", listing)
+
+    # Restored elsewhere: every item acknowledged before the backup began,
+    # the media blobs, the keys; restore verified it, and so does verify.
+    new = os.path.join(w.root, "elsewhere", "cairo")
+    extra = []
+    if pg_backend():
+        # A PostgreSQL backup goes into an empty database named here.
+        rc, _, err = run(["restore", out, new], check_rc=1)
+        check("--database" in err, "asks for a database", err)
+        check(not os.path.exists(new), "nothing made")
+        name, url = pg_new_database()
+        w.databases.append(name)
+        extra = ["--database", url]
+    rc, text, err = run(["restore", out, new] + extra)
+    check("verified" in text and "all signatures good" in text, "restore",
+          text, err)
+    got = {u for u, _ in uris_of(new)}
+    missing = before - got
+    check(not missing, "acknowledged items missing", sorted(missing)[:3])
+    manifest = json.loads(subprocess.run(
+        ["tar", "--zstd", "-xOf", out, "MEDIABRIDGE-BACKUP"],
+        capture_output=True, check=True).stdout)
+    if pg_backend():
+        # Counted just before pg_dump's snapshot: at least those.
+        check(len(uris_of(new)) >= manifest["versions"], "versions",
+              manifest)
+    else:
+        eq(len(uris_of(new)), manifest["versions"], "versions as recorded")
+    for h in blobs:
+        check(os.path.exists(os.path.join(new, "blobs", h[:2], h)),
+              "blob restored", h)
+    eq(os.stat(os.path.join(new, "keys", "center.key")).st_mode & 0o777,
+       0o600, "restored key mode")
+    with open(os.path.join(c.dir, "keys", "center.pub")) as a, \
+            open(os.path.join(new, "keys", "center.pub")) as b:
+        eq(b.read(), a.read(), "same key")
+    run(["verify", new])
+    c.stop()
+    r2 = Center(w, "cairo", new)
+    w.centers.append(r2)
+    r2.serve()
+    eq(r2.client().get("/healthz").status, 200, "the restored center serves")
+    r2.stop()
+
+    # A non-empty target is refused without --force and left as it was.
+    mark = os.path.join(new, "keep-me")
+    open(mark, "w").close()
+    rc, _, err = run(["restore", out, new], check_rc=1)
+    check("not empty" in err and "--force" in err, "refusal", err)
+    check(os.path.exists(mark), "untouched")
+    # With --force the old one is moved aside, not lost.
+    if pg_backend():
+        name, url = pg_new_database()
+        w.databases.append(name)
+        extra = ["--database", url]
+    rc, text, err = run(["restore", out, new, "--force"] + extra)
+    aside = [d for d in os.listdir(os.path.dirname(new))
+             if d.startswith("cairo.before-restore-")]
+    eq(len(aside), 1, "moved aside")
+    check(os.path.exists(os.path.join(os.path.dirname(new), aside[0],
+                                      "keep-me")), "old data kept")
+
+    # A damaged archive restores nothing.
+    bad = os.path.join(w.root, "bad.tar.zst")
+    with open(out, "rb") as f, open(bad, "wb") as g:
+        g.write(f.read()[:-2000])
+    target = os.path.join(w.root, "third")
+    rc, _, err = run(["restore", bad, target], check_rc=1)
+    check(not os.path.exists(target), "nothing left behind", err)
+    check(not [d for d in os.listdir(w.root) if ".restore-" in d],
+          "no staging left")
+    # A backup never overwrites, nor writes into the data directory.
+    rc, _, err = run(["backup", c.dir, "-o", out], check_rc=1)
+    check("exists" in err, "no overwrite", err)
+    rc, _, err = run(["backup", c.dir, "-o", os.path.join(c.dir, "b.tar")],
+                     check_rc=1)
+    check("inside the data directory" in err, "not inside", err)
+
+
+def lines(out, level):
+    """The doctor's lines of one level ("ok", "WARN", "FAIL"), by check."""
+    got = {}
+    for l in out.splitlines():
+        parts = l.split(None, 1)
+        if len(parts) == 2 and parts[0] == level:
+            what, _, text = parts[1].partition(": ")
+            got.setdefault(what, []).append(text)
+    return got
+
+
+def test_doctor(w):
+    hq = w.center("hq")
+    hq.serve()
+    key = run(["key", hq.dir])[1].strip()
+    b = os.path.join(w.root, "cairo")
+    run(["init", b, "--id", "cairo", "--name", "Cairo", "--country", "EG",
+         "--languages", "ar", "--hq-url", hq.url(), "--hq-key", key] +
+        w.database_args())
+    run(["peer", "add", b, hq.url()])
+    rc, out, _ = run(["doctor", b])
+    ok = lines(out, "ok")
+    for what in ("config", "key", "public key", "disk", "store",
+                 "peer hq", "clock"):
+        check(what in ok, "doctor ok: " + what, out)
+    check("against HQ" in ok["clock"][0], "clock line", out)
+    check("doctor: 0 problems" in out, "summary", out)
+
+    # The key readable by others: a problem, with the fix.
+    kf = os.path.join(b, "keys", "center.key")
+    os.chmod(kf, 0o644)
+    rc, out, _ = run(["doctor", b, "--offline"], check_rc=1)
+    fail = lines(out, "FAIL")
+    check("key" in fail and "chmod 600 " + kf in fail["key"][0], "key",
+          out)
+    eq(len(fail), 1, "one problem, said once: %r" % fail)
+    os.chmod(kf, 0o600)
+
+    # A public key that is not the secret key's.
+    pf = os.path.join(b, "keys", "center.pub")
+    with open(pf) as f:
+        good = f.read()
+    with open(pf, "w") as f:
+        f.write(key + "\n")
+    rc, out, _ = run(["doctor", b, "--offline"], check_rc=1)
+    check("public key" in lines(out, "FAIL"), "pub mismatch", out)
+    with open(pf, "w") as f:
+        f.write(good)
+
+    # HQ gone: the peer and the clock check say so, and what to check.
+    hq.stop()
+    rc, out, _ = run(["doctor", b], check_rc=1)
+    fail = lines(out, "FAIL")
+    check("peer hq" in fail and "does not answer" in fail["peer hq"][0],
+          "peer down", out)
+    check("hq" in fail, "hq down", out)
+    # Offline, the same center is fine.
+    run(["doctor", b, "--offline"])
+
+    # A damaged store.
+    db = os.path.join(b, "store.db")
+    if os.path.exists(db):
+        with open(db, "r+b") as f:
+            f.seek(0)
+            f.write(b"garbage" * 20)
+        rc, out, err = run(["doctor", b, "--offline"], check_rc=1)
+        check("store" in lines(out, "FAIL"), "store damage", out, err)
+    # No configuration at all.
+    rc, out, _ = run(["doctor", os.path.join(w.root, "none")], check_rc=1)
+    check("config" in lines(out, "FAIL"), "no config", out)
 
 
 if __name__ == "__main__":
