@@ -121,6 +121,13 @@ struct entry {
 	size_t			 len;
 	enum entry_state	 state;
 	struct facts		*f;	/* ENTRY_OK only */
+	/*
+	 * ENTRY_OK sent in another form than RFC 8785's (whitespace, key
+	 * order, escapes): the canonical bytes, stored instead, so that a
+	 * version is the same bytes at every center. NULL: env is canonical.
+	 */
+	char			*canon;
+	size_t			 canon_len;
 	char			 why[160];
 };
 
@@ -199,8 +206,10 @@ mb_sync_batch_free(struct mb_sync_batch *b)
 {
 	if (b == NULL)
 		return;
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		free(b->e[i].f);
+		free(b->e[i].canon);
+	}
 	free(b->e);
 	free(b);
 }
@@ -347,9 +356,20 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr)
 		    info->origin);
 		goto refuse;
 	}
-	if (!verify_raw(en->env, en->len, k->pk) &&
-	    mb_envelope_verify(e, k->pk, &d) != MB_OK)
-		goto refuse;
+	if (!verify_raw(en->env, en->len, k->pk)) {
+		struct mb_buf canon = MB_BUF_INIT;
+
+		/*
+		 * Not canonical as sent (or not good): what is verified is
+		 * the canonical form, and that is what is stored.
+		 */
+		if (mb_envelope_verify_dump(e, k->pk, &canon, &d) != MB_OK) {
+			mb_buf_free(&canon);
+			goto refuse;
+		}
+		en->canon_len = canon.len;
+		en->canon = mb_buf_steal(&canon);
+	}
 	/*
 	 * The store's topics from the tree at hand (on this core), so that
 	 * the writer does not parse the envelope again for them.
@@ -384,6 +404,8 @@ mb_sync_batch_unverify(struct mb_sync_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->e[i].f);
 		b->e[i].f = NULL;
+		free(b->e[i].canon);
+		b->e[i].canon = NULL;
 		b->e[i].state = ENTRY_NEW;
 		b->e[i].why[0] = '\0';
 	}
@@ -407,8 +429,8 @@ put_entry(struct mb_store *st, const struct entry *en, const char *peer,
 	int			rc;
 
 	v.received_ms = now;
-	v.envelope = en->env;
-	v.envelope_len = en->len;
+	v.envelope = en->canon != NULL ? en->canon : en->env;
+	v.envelope_len = en->canon != NULL ? en->canon_len : en->len;
 	v.via = peer;
 	/* The search index follows in the indexer thread: text NULL. */
 	rc = mb_store_put(st, &v, NULL, &seq, d);

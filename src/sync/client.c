@@ -181,6 +181,8 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	r->status = hresp.status;
 	r->body = hresp.body;
 	r->wire_bytes = hresp.wire_bytes;
+	snprintf(r->content_type, sizeof(r->content_type), "%s",
+	    hresp.content_type);
 	rc = MB_OK;
 out:
 	mb_buf_free(&url);

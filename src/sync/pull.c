@@ -171,6 +171,19 @@ pl_fetch_log(struct client *c, const char *base, int64_t after, int limit,
 	 * lines as Mb-Log-Count, or it is a transfer cut short. (A length is
 	 * not required: a proxy may re-chunk a whole answer.)
 	 */
+	/*
+	 * A log answer is NDJSON: a captive portal's or a proxy's page
+	 * (text/html, 200) is not a batch, whatever its lines look like.
+	 */
+	if (strncasecmp(r->content_type, "application/x-ndjson", 20) != 0 ||
+	    (r->content_type[20] != '\0' && r->content_type[20] != ';' &&
+	    r->content_type[20] != ' ')) {
+		rc = mb_diag_set(d, MB_ERR_NET, "%s: log answer of type "
+		    "\"%.60s\", not application/x-ndjson", base,
+		    r->content_type[0] != '\0' ? r->content_type : "none");
+		mb_buf_free(&r->body);
+		return rc;
+	}
 	if (r->log_next < 0 || r->log_last < 0 || r->log_count < 0) {
 		mb_buf_free(&r->body);
 		c->cut = true;

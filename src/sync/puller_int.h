@@ -53,6 +53,7 @@ struct response {
 	int64_t		log_count;	/* Mb-Log-Count: lines in the body */
 	int64_t		registry_version;
 	int64_t		wire_bytes;
+	char		content_type[128];	/* "" when none */
 };
 
 struct worker {
