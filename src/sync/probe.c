@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* One GET of another center's /healthz with libcurl, for doctor (probe.h). */
+/* One GET of another center's /healthz through httpc, for doctor (probe.h). */
 #include "probe.h"
 
 #include <stdio.h>
@@ -7,30 +7,25 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
+#include "httpc/httpc.h"
 
-static size_t
-discard(char *p, size_t size, size_t n, void *arg)
+/* The Date header (RFC 9110 5.6.7, IMF-fixdate) as seconds; -1 if none. */
+static void
+on_header(const char *line, size_t len, void *arg)
 {
-	(void)p; (void)arg;
-	return size * n;
-}
+	time_t		*date = arg;
+	char		 v[64];
+	struct tm	 tm;
+	const char	*end;
 
-/* The Date header: curl_getdate parses HTTP's date formats. */
-static size_t
-on_header(char *p, size_t size, size_t n, void *arg)
-{
-	time_t	*date = arg;
-	char	 v[128];
-	size_t	 len = size * n;
-
-	if (len > 5 && len < sizeof(v) + 5 && strncasecmp(p, "date:", 5) ==
-	    0) {
-		memcpy(v, p + 5, len - 5);
-		v[len - 5] = '\0';
-		*date = curl_getdate(v, NULL);
-	}
-	return len;
+	if (len < 6 || len - 5 >= sizeof(v) || strncasecmp(line, "date:", 5)
+	    != 0)
+		return;
+	memcpy(v, line + 5, len - 5);
+	v[len - 5] = '\0';
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(v, " %a, %d %b %Y %H:%M:%S GMT", &tm)) != NULL)
+		*date = timegm(&tm);
 }
 
 static int64_t
@@ -46,12 +41,16 @@ int
 mb_sync_probe(const char *base_url, int timeout_ms,
     struct mb_sync_probe *out, struct mb_diag *d)
 {
-	CURL		*c;
-	CURLcode	 cc;
-	char		 url[600], err[CURL_ERROR_SIZE] = "";
-	int64_t		 t0, t1;
-	time_t		 date = -1;
-	size_t		 len = strlen(base_url);
+	/* The operator named these centers: the LAN and this host too. */
+	struct mb_httpc_opts	 o = { .allow_private = true };
+	struct mb_httpc_req	 rq;
+	struct mb_httpc_resp	 resp;
+	struct mb_httpc		*c;
+	char			 url[600];
+	time_t			 date = -1;
+	int64_t			 t0, t1;
+	size_t			 len = strlen(base_url);
+	int			 rc;
 
 	memset(out, 0, sizeof(*out));
 	while (len > 0 && base_url[len - 1] == '/')
@@ -60,25 +59,23 @@ mb_sync_probe(const char *base_url, int timeout_ms,
 	    (int)sizeof(url))
 		return mb_diag_set(d, MB_ERR_TOOBIG, "%s: URL too long",
 		    base_url);
-	if ((c = curl_easy_init()) == NULL)
-		return MB_ERR_NOMEM;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &date);
+	mb_httpc_global_init();
+	if ((rc = mb_httpc_new(&o, &c)) != MB_OK)
+		return rc;
+	memset(&rq, 0, sizeof(rq));
+	memset(&resp, 0, sizeof(resp));
+	rq.url = url;
+	rq.timeout_ms = timeout_ms;
+	rq.max_answer = 64 * 1024;
+	rq.on_header = on_header;
+	rq.header_arg = &date;
 	t0 = now_ms();
-	cc = curl_easy_perform(c);
+	rc = mb_httpc_do(c, &rq, &resp, NULL, d);
 	t1 = now_ms();
-	if (cc != CURLE_OK) {
-		curl_easy_cleanup(c);
-		return mb_diag_set(d, MB_ERR_NET, "%s: %s", url, err[0] ? err :
-		    curl_easy_strerror(cc));
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	mb_httpc_free(c);
+	if (rc != MB_OK)
+		return rc;
+	out->status = resp.status;
 	out->elapsed_ms = t1 - t0;
 	if (date > 0) {
 		out->has_date = 1;
@@ -87,6 +84,6 @@ mb_sync_probe(const char *base_url, int timeout_ms,
 		out->skew_ms = (int64_t)date * 1000 - ((t0 + t1) / 2 / 1000 *
 		    1000);
 	}
-	curl_easy_cleanup(c);
+	mb_httpc_resp_free(&resp);
 	return MB_OK;
 }

@@ -353,6 +353,39 @@ def test_doctor(w):
     rc, out, _ = run(["doctor", os.path.join(w.root, "none")], check_rc=1)
     check("config" in lines(out, "FAIL"), "no config", out)
 
+    # An HQ whose clock is ten minutes ahead: signed requests would fail.
+    import email.utils
+    import http.server
+
+    class Skewed(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response_only(200)
+            self.send_header("Date", email.utils.formatdate(
+                time.time() + 600, usegmt=True))
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *a):
+            pass
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Skewed)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        g = os.path.join(w.root, "giza")
+        run(["init", g, "--id", "giza", "--name", "Giza", "--country", "EG",
+             "--languages", "ar", "--hq-url",
+             "http://127.0.0.1:%d" % srv.server_address[1], "--hq-key",
+             key] + w.database_args())
+        rc, out, _ = run(["doctor", g], check_rc=1)
+        fail = lines(out, "FAIL")
+        check("clock" in fail and "time service" in fail["clock"][0],
+              "skew", out)
+        check(598 <= int(fail["clock"][0].split()[0]) <= 602, "seconds",
+              out)
+    finally:
+        srv.shutdown()
+
 
 if __name__ == "__main__":
     main(globals())
