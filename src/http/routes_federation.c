@@ -14,6 +14,7 @@
 #include "base/timeutil.h"
 #include "http/federation.h"
 #include "http/http.h"
+#include "http/range.h"
 #include "sync/httpsig.h"
 #include "sync/log.h"
 #include "sync/registry.h"
@@ -273,42 +274,6 @@ log_get(struct mb_req *r)
 	mb_resp_take(r, 200, "application/x-ndjson", mb_buf_steal(&body), len);
 }
 
-/* "bytes=A-B", "bytes=A-", "bytes=-N" against size; false when unsatisfiable. */
-static bool
-parse_range(const char *h, size_t size, size_t *from, size_t *to)
-{
-	unsigned long long	a, b;
-	char			*end;
-
-	if (strncmp(h, "bytes=", 6) != 0 || size == 0)
-		return false;
-	h += 6;
-	if (*h == '-') {
-		b = strtoull(h + 1, &end, 10);
-		if (end == h + 1 || *end != '\0' || b == 0)
-			return false;
-		*from = b >= size ? 0 : size - (size_t)b;
-		*to = size - 1;
-		return true;
-	}
-	a = strtoull(h, &end, 10);
-	if (end == h || *end != '-' || a >= size)
-		return false;
-	h = end + 1;
-	if (*h == '\0') {
-		b = size - 1;
-	} else {
-		b = strtoull(h, &end, 10);
-		if (*end != '\0' || b < a)
-			return false;
-		if (b >= size)
-			b = size - 1;
-	}
-	*from = (size_t)a;
-	*to = (size_t)b;
-	return true;
-}
-
 static void
 blob_get(struct mb_req *r)
 {
@@ -316,8 +281,8 @@ blob_get(struct mb_req *r)
 	const char	*range;
 	char		 path[1200], caller[33], cr[96];
 	struct stat	 sb;
-	size_t		 len, from, to;
-	int		 fd;
+	uint64_t	 len, from, to;
+	int		 fd, rr;
 
 	if (!signed_or_reply(r, NULL, caller))
 		return;
@@ -342,20 +307,23 @@ blob_get(struct mb_req *r)
 		    hash);
 		return;
 	}
-	len = (size_t)sb.st_size;
+	len = (uint64_t)sb.st_size;
 	mb_resp_header(r, "Accept-Ranges", "bytes");
 	mb_resp_header(r, "ETag", hash);
 	mb_resp_header(r, "Cache-Control", "max-age=31536000, immutable");
-	if ((range = mb_req_header(r, "Range")) != NULL) {
-		if (!parse_range(range, len, &from, &to)) {
+	/* Not one bytes range (rr 0): the whole, as RFC 9110 allows. */
+	if ((range = mb_req_header(r, "Range")) != NULL &&
+	    (rr = mb_http_range(range, len, &from, &to)) != 0) {
+		if (rr < 0) {
 			close(fd);
-			snprintf(cr, sizeof(cr), "bytes */%zu", len);
+			snprintf(cr, sizeof(cr), "bytes */%" PRIu64, len);
 			mb_resp_header(r, "Content-Range", cr);
 			mb_resp_error(r, 416, "range",
-			    "range not satisfiable for %zu bytes", len);
+			    "range not satisfiable for %" PRIu64 " bytes", len);
 			return;
 		}
-		snprintf(cr, sizeof(cr), "bytes %zu-%zu/%zu", from, to, len);
+		snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64,
+		    from, to, len);
 		mb_resp_header(r, "Content-Range", cr);
 		mb_resp_file(r, 206, "application/octet-stream", fd, from,
 		    to - from + 1);

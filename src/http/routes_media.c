@@ -11,7 +11,9 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "http/form.h"
 #include "http/http.h"
+#include "http/range.h"
 #include "media/media.h"
 #include "media/sandbox.h"
 #include "sync/apply.h"
@@ -21,78 +23,6 @@
 #define RANGE_MAX ((int64_t)8 * 1024 * 1024)
 
 /* ---- Upload -------------------------------------------------------- */
-
-/* The boundary parameter of a multipart Content-Type, into out. */
-static bool
-boundary_of(const char *ct, char *out, size_t n)
-{
-	const char	*p = strcasestr(ct, "boundary=");
-	size_t		 len;
-
-	if (p == NULL)
-		return false;
-	p += 9;
-	if (*p == '"') {
-		p++;
-		len = strcspn(p, "\"");
-	} else
-		len = strcspn(p, "; \t");
-	if (len == 0 || len > 70 || len + 1 > n)
-		return false;
-	memcpy(out, p, len);
-	out[len] = '\0';
-	return true;
-}
-
-/*
- * The file part of a multipart/form-data body (RFC 7578): the first part
- * with a filename, or named "file". Its filename is never used: the bytes
- * are named by their hash.
- */
-static bool
-multipart_file(const char *body, size_t len, const char *boundary,
-    const char **data, size_t *dlen)
-{
-	char		 delim[80];
-	const char	*p, *end = body + len, *hdr_end, *next;
-	size_t		 dl;
-
-	dl = (size_t)snprintf(delim, sizeof(delim), "--%s", boundary);
-	if ((p = memmem(body, len, delim, dl)) == NULL)
-		return false;
-	for (;;) {
-		p += dl;
-		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-			return false;		/* the closing delimiter */
-		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
-			return false;
-		p += 2;
-		if ((hdr_end = memmem(p, (size_t)(end - p), "\r\n\r\n", 4)) ==
-		    NULL)
-			return false;
-		{
-			char	 ndelim[84];
-			size_t	 nl = (size_t)snprintf(ndelim, sizeof(ndelim),
-			    "\r\n%s", delim);
-			const char *content = hdr_end + 4;
-			bool	 is_file;
-
-			if ((next = memmem(content, (size_t)(end - content),
-			    ndelim, nl)) == NULL)
-				return false;	/* cut short: no closing */
-			is_file = memmem(p, (size_t)(hdr_end - p),
-			    "filename=", 9) != NULL ||
-			    memmem(p, (size_t)(hdr_end - p), "name=\"file\"",
-			    11) != NULL;
-			if (is_file) {
-				*data = content;
-				*dlen = (size_t)(next - content);
-				return true;
-			}
-			p = next + 2;
-		}
-	}
-}
 
 /* An upload's status and error code for an mb_media error. */
 static unsigned
@@ -130,8 +60,8 @@ upload_bytes(struct mb_req *r, const char **data, size_t *len)
 
 	*data = mb_req_body(r, len);
 	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0)
-		return boundary_of(ct, boundary, sizeof(boundary)) &&
-		    multipart_file(*data, *len, boundary, data, len);
+		return mb_multipart_boundary(ct, boundary, sizeof(boundary)) &&
+		    mb_multipart_file(*data, *len, boundary, data, len);
 	return true;
 }
 
@@ -394,52 +324,6 @@ page_post(struct mb_req *r)
 
 /* ---- Serving ------------------------------------------------------- */
 
-/*
- * One "bytes=" range of size bytes: "a-b", "a-" or "-n". false when it
- * is not satisfiable (or not one range: then the whole is served).
- */
-static int
-parse_range(const char *h, int64_t size, int64_t *from, int64_t *to)
-{
-	const char	*p;
-	char		*e;
-	long long	 a, b;
-
-	if (strncmp(h, "bytes=", 6) != 0 || strchr(h, ',') != NULL)
-		return 0;	/* ignored: the whole */
-	p = h + 6;
-	if (*p == '-') {
-		errno = 0;
-		b = strtoll(p + 1, &e, 10);
-		if (errno || *e || e == p + 1 || b <= 0)
-			return -1;
-		if (b > size)
-			b = size;
-		*from = size - b;
-		*to = size - 1;
-		return size > 0 ? 1 : -1;
-	}
-	errno = 0;
-	a = strtoll(p, &e, 10);
-	if (errno || e == p || *e != '-' || a < 0)
-		return -1;
-	p = e + 1;
-	if (*p == '\0')
-		b = size - 1;
-	else {
-		b = strtoll(p, &e, 10);
-		if (errno || *e || b < a)
-			return -1;
-		if (b >= size)
-			b = size - 1;
-	}
-	if (a >= size)
-		return -1;
-	*from = a;
-	*to = b;
-	return 1;
-}
-
 static void
 serve_blob(struct mb_req *r)
 {
@@ -513,10 +397,15 @@ serve_blob(struct mb_req *r)
 	}
 	rr = 0;
 	if ((range = mb_req_header(r, "Range")) != NULL) {
-		const char *ifr = mb_req_header(r, "If-Range");
+		const char	*ifr = mb_req_header(r, "If-Range");
+		uint64_t	 f, t;
 
-		if (ifr == NULL || strstr(ifr, hash) != NULL)
-			rr = parse_range(range, sb.st_size, &from, &to);
+		if ((ifr == NULL || strstr(ifr, hash) != NULL) &&
+		    (rr = mb_http_range(range, (uint64_t)sb.st_size, &f,
+		    &t)) > 0) {
+			from = (int64_t)f;
+			to = (int64_t)t;
+		}
 	}
 	if (rr < 0) {
 		close(fd);

@@ -336,10 +336,7 @@ req_free(struct mb_req *r)
 		free(r->hdrs[i].name);
 		free(r->hdrs[i].value);
 	}
-	for (int i = 0; i < r->nform; i++) {
-		free(r->form[i][0]);
-		free(r->form[i][1]);
-	}
+	mb_form_free(&r->form);
 	free(r->rbody);
 	if (r->rfd >= 0)
 		close(r->rfd);

@@ -14,13 +14,13 @@
 
 #include <microhttpd.h>
 
+#include "form.h"
 #include "http_int.h"
 #include "item/envelope.h"
 #include "item/json_scan.h"
 #include "server.h"
 
 #define MAX_HEADERS 16
-#define MAX_FORM 32
 /* The body classes of http.h's MB_ROUTE_SMALL and MB_ROUTE_ITEM. */
 #define BODY_SMALL (8 * 1024)
 /* An envelope, and room for what the posted form adds or spells longer. */
@@ -107,8 +107,7 @@ struct mb_req {
 	bool			 refused;	/* over a limit: 413 at the end */
 	int64_t			 drained;	/* bytes dropped since */
 	bool			 form_parsed;
-	int			 nform;
-	char			*form[MAX_FORM][2];
+	struct mb_form		 form;
 
 	bool			 authed;
 	bool			 anon_request;	/* no credentials offered */

@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "base/blobpath.h"
 #include "base/fs.h"
 
 void
@@ -24,28 +25,13 @@ mb_media_hash(const void *data, size_t len, char hex[65])
 bool
 mb_media_hash_ok(const char *s)
 {
-	size_t i;
-
-	if (s == NULL)
-		return false;
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return i == MB_MEDIA_HASH_LEN;
+	return mb_blob_hash_ok(s);
 }
 
 int
 mb_media_blob_path(const char *dir, const char *hash, char *out, size_t n)
 {
-	int len;
-
-	if (!mb_media_hash_ok(hash))
-		return MB_ERR_INVAL;
-	len = snprintf(out, n, "%s/blobs/%.2s/%s", dir, hash, hash);
-	if (len < 0 || (size_t)len >= n)
-		return MB_ERR_TOOBIG;
-	return MB_OK;
+	return mb_blob_path(dir, hash, out, n);
 }
 
 int
@@ -66,7 +52,8 @@ mb_media_blob_put(const char *dir, const void *data, size_t len,
 			*created = false;
 		return MB_OK;
 	}
-	snprintf(sub, sizeof(sub), "%s/blobs/%.2s", dir, h);
+	if (mb_blob_dir(dir, h, sub, sizeof(sub)) != MB_OK)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "%s: path too long", dir);
 	if ((rc = mb_fs_mkdirs(sub, 0755, d)) != MB_OK)
 		return rc;
 	if ((rc = mb_fs_write_atomic(path, data, len, 0644, d)) != MB_OK)

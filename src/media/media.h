@@ -20,12 +20,13 @@
 
 #include <jansson.h>
 
+#include "base/blobpath.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "store/store.h"
 
-/* A blob's name: its SHA-256 in 64 lower-case hex digits (as sync's). */
-#define MB_MEDIA_HASH_LEN 64
+/* A blob's name: its SHA-256 in 64 lower-case hex digits. */
+#define MB_MEDIA_HASH_LEN MB_BLOB_HASH_LEN
 
 enum mb_media_kind {
 	MB_MEDIA_PICTURE = 1,
@@ -66,12 +67,12 @@ const struct mb_media_type *mb_media_type_by_mime(const char *mime);
 /* hex (65 bytes) gets the SHA-256 of data. */
 void mb_media_hash(const void *data, size_t len, char hex[65]);
 
-/* True when s is a blob name (64 lower-case hex digits). */
+/* mb_blob_hash_ok (base/blobpath.h, the one layout of blob files). */
 bool mb_media_hash_ok(const char *s);
 
 /*
- * DIR/blobs/<h0h1>/<hash> into out; MB_ERR_INVAL when hash is not a blob
- * name, so that no client string ever becomes a path.
+ * mb_blob_path: DIR/blobs/<h0h1>/<hash>; MB_ERR_INVAL when hash is not a
+ * blob name, so that no client string ever becomes a path.
  */
 int mb_media_blob_path(const char *dir, const char *hash, char *out,
     size_t n);

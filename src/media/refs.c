@@ -224,7 +224,7 @@ sweep_files(const char *dir, struct mb_store *st, int64_t before_ms,
 	char			 top[1100], sub[1200], path[1500];
 	DIR			*td, *sd;
 
-	if (snprintf(top, sizeof(top), "%s/blobs", dir) >= (int)sizeof(top))
+	if (snprintf(top, sizeof(top), "%s/" MB_BLOB_TOP, dir) >= (int)sizeof(top))
 		return;
 	if ((td = opendir(top)) == NULL)
 		return;

@@ -18,17 +18,7 @@ int
 mb_sync_blob_path(const struct mb_conf *c, const char *hash, char *out,
     size_t n)
 {
-	int len;
-
-	if (strlen(hash) != MB_BLOB_HASH_LEN)
-		return MB_ERR_INVAL;
-	for (const char *p = hash; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return MB_ERR_INVAL;
-	len = snprintf(out, n, "%s/blobs/%.2s/%s", c->dir, hash, hash);
-	if (len < 0 || (size_t)len >= n)
-		return MB_ERR_TOOBIG;
-	return MB_OK;
+	return mb_blob_path(c->dir, hash, out, n);
 }
 
 int

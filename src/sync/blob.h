@@ -6,16 +6,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/blobpath.h"
 #include "base/err.h"
 #include "center/center.h"
 
-/* A blob's name: its SHA-256 in 64 lower-case hex digits. */
-#define MB_BLOB_HASH_LEN 64
 
-/*
- * DIR/blobs/<h0h1>/<hash>: MB_ERR_INVAL when hash is not a blob name
- * (so a name can never climb out of the directory).
- */
+/* mb_blob_path in the node's data directory. */
 int mb_sync_blob_path(const struct mb_conf *c, const char *hash, char *out,
     size_t n);
 

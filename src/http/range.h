@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* The one Range header parser (RFC 9110 §14.1.2), for /media and the exchange's blobs. */
+#ifndef MB_HTTP_RANGE_H
+#define MB_HTTP_RANGE_H
+
+#include <stdint.h>
+
+/*
+ * One "bytes=" range of a representation of size bytes: "a-b", "a-" or
+ * "-n", clamped to the size. 1 with [*from, *to] (inclusive) when it is
+ * satisfiable; 0 when the header is not one bytes range (another unit,
+ * or a list: RFC 9110 lets a server ignore it and send the whole); -1
+ * when it is malformed or not satisfiable (416).
+ */
+int	mb_http_range(const char *h, uint64_t size, uint64_t *from,
+	    uint64_t *to);
+
+#endif

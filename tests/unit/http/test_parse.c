@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the request parsers that need no server: Range, forms, multipart. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "http/form.h"
+#include "http/range.h"
+
+static void
+test_range(void **state)
+{
+	uint64_t from, to;
+
+	(void)state;
+	assert_int_equal(mb_http_range("bytes=0-", 10, &from, &to), 1);
+	assert_true(from == 0 && to == 9);
+	assert_int_equal(mb_http_range("bytes=2-4", 10, &from, &to), 1);
+	assert_true(from == 2 && to == 4);
+	/* Clamped to the end; a suffix longer than the whole is the whole. */
+	assert_int_equal(mb_http_range("bytes=5-99", 10, &from, &to), 1);
+	assert_true(from == 5 && to == 9);
+	assert_int_equal(mb_http_range("bytes=-3", 10, &from, &to), 1);
+	assert_true(from == 7 && to == 9);
+	assert_int_equal(mb_http_range("bytes=-30", 10, &from, &to), 1);
+	assert_true(from == 0 && to == 9);
+	/* Not satisfiable or malformed: 416. */
+	assert_int_equal(mb_http_range("bytes=10-", 10, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes=4-2", 10, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes=-0", 10, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes=0-", 0, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes=-5", 0, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes=x-", 10, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes=+1-2", 10, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes= 1-2", 10, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes=1-2x", 10, &from, &to), -1);
+	assert_int_equal(mb_http_range("bytes=99999999999999999999-", 10,
+	    &from, &to), -1);
+	/* Another unit or a list: ignored, the whole is sent. */
+	assert_int_equal(mb_http_range("items=0-1", 10, &from, &to), 0);
+	assert_int_equal(mb_http_range("bytes=0-1,4-5", 10, &from, &to), 0);
+}
+
+static void
+test_urlencoded(void **state)
+{
+	static const char body[] = "csrf=abc&headline=Hello+world%21&x&"
+	    "bad=%zz%4&utf=%E2%9C%93";
+	struct mb_form f = { 0 };
+
+	(void)state;
+	mb_form_parse(&f, "application/x-www-form-urlencoded; charset=utf-8",
+	    body, strlen(body));
+	assert_int_equal(f.n, 5);
+	assert_string_equal(mb_form_get(&f, "csrf"), "abc");
+	assert_string_equal(mb_form_get(&f, "headline"), "Hello world!");
+	assert_string_equal(mb_form_get(&f, "x"), "");
+	assert_string_equal(mb_form_get(&f, "bad"), "%zz%4");
+	assert_string_equal(mb_form_get(&f, "utf"), "\xe2\x9c\x93");
+	assert_null(mb_form_get(&f, "missing"));
+	mb_form_free(&f);
+	/* Another type is not a form. */
+	mb_form_parse(&f, "application/json", body, strlen(body));
+	assert_int_equal(f.n, 0);
+	mb_form_parse(&f, NULL, body, strlen(body));
+	assert_int_equal(f.n, 0);
+}
+
+static void
+test_urlencoded_bounded(void **state)
+{
+	struct mb_form	f = { 0 };
+	char		body[4096] = "";
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		strcat(body, "a=b&");
+	mb_form_parse(&f, "application/x-www-form-urlencoded", body,
+	    strlen(body));
+	assert_int_equal(f.n, MB_FORM_MAX);
+	mb_form_free(&f);
+}
+
+#define CT "multipart/form-data; boundary=XyZ"
+static const char upload[] =
+    "--XyZ\r\n"
+    "Content-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+    "t0k3n\r\n"
+    "--XyZ\r\n"
+    "Content-Disposition: form-data; name=\"up\"; filename=\"a.png\"\r\n"
+    "Content-Type: image/png\r\n\r\n"
+    "PNG\r\nbytes\r\n"
+    "--XyZ--\r\n";
+
+static void
+test_multipart(void **state)
+{
+	struct mb_form	 f = { 0 };
+	const char	*data;
+	size_t		 len;
+	char		 b[80];
+
+	(void)state;
+	mb_form_parse(&f, CT, upload, sizeof(upload) - 1);
+	assert_int_equal(f.n, 1);	/* the file part is not a field */
+	assert_string_equal(mb_form_get(&f, "csrf"), "t0k3n");
+	mb_form_free(&f);
+
+	assert_true(mb_multipart_boundary(CT, b, sizeof(b)));
+	assert_string_equal(b, "XyZ");
+	assert_true(mb_multipart_boundary(
+	    "multipart/form-data; boundary=\"a b\"; x=y", b, sizeof(b)));
+	assert_string_equal(b, "a b");
+	assert_false(mb_multipart_boundary("multipart/form-data", b,
+	    sizeof(b)));
+	assert_false(mb_multipart_boundary("multipart/form-data; boundary=",
+	    b, sizeof(b)));
+
+	assert_true(mb_multipart_file(upload, sizeof(upload) - 1, "XyZ",
+	    &data, &len));
+	assert_int_equal(len, 10);
+	assert_memory_equal(data, "PNG\r\nbytes", 10);
+	/* Cut before the closing delimiter: no file. */
+	assert_false(mb_multipart_file(upload, sizeof(upload) - 12, "XyZ",
+	    &data, &len));
+	assert_false(mb_multipart_file(upload, sizeof(upload) - 1, "Other",
+	    &data, &len));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_urlencoded),
+		cmocka_unit_test(test_urlencoded_bounded),
+		cmocka_unit_test(test_multipart),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
