@@ -40,6 +40,8 @@ mb_strerror(int err)
 		return "try again later";
 	case MB_ERR_UNSUPPORTED:
 		return "not supported";
+	case MB_ERR_NOSPACE:
+		return "no space left: the disk is full";
 	}
 	return "unknown error";
 }

@@ -24,7 +24,8 @@ enum mb_err {
 	MB_ERR_CORRUPT = -11,	 /* stored data is damaged */
 	MB_ERR_NET = -12,	 /* the network failed */
 	MB_ERR_AGAIN = -13,	 /* try again later */
-	MB_ERR_UNSUPPORTED = -14 /* not supported by this build or backend */
+	MB_ERR_UNSUPPORTED = -14, /* not supported by this build or backend */
+	MB_ERR_NOSPACE = -15	 /* the disk (or the database's quota) is full */
 };
 
 /* A short, static English description of an error code. */

@@ -96,6 +96,8 @@ mb_newsroom_http_status(int rc)
 	case MB_ERR_AGAIN:
 	case MB_ERR_NOMEM:
 		return 503;
+	case MB_ERR_NOSPACE:
+		return 507;
 	default:
 		return 500;
 	}

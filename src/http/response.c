@@ -122,11 +122,13 @@ mb_resp_err(struct mb_req *r, int err, const struct mb_diag *d)
 		{ MB_ERR_SIG, 400, "bad_signature" },
 		{ MB_ERR_AGAIN, 503, "busy" },
 		{ MB_ERR_UNSUPPORTED, 400, "unsupported" },
+		/* RFC 4918's: the request may work once space is freed. */
+		{ MB_ERR_NOSPACE, 507, "insufficient_storage" },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].err == err) {
-			if (map[i].status == 503)
+			if (map[i].status == 503 || map[i].status == 507)
 				mb_resp_header(r, "Retry-After", "1");
 			mb_resp_error(r, map[i].status, map[i].code, "%s",
 			    mb_diag_msg(d, err));

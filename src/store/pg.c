@@ -229,6 +229,10 @@ pg_err(struct mb_pg *pg, PGresult *r, struct mb_diag *d, const char *what)
 	if (state != NULL && (strcmp(state, "40001") == 0 ||
 	    strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
 		return mb_diag_set(d, MB_ERR_AGAIN, "store: %s: %s", what, m);
+	/* disk_full, out_of_memory's neighbour: 507 at the edge. */
+	if (state != NULL && strcmp(state, "53100") == 0)
+		return mb_diag_set(d, MB_ERR_NOSPACE, "store: %s: the disk is "
+		    "full: %s", what, m);
 	if (state != NULL && strcmp(state, "23505") == 0)
 		return mb_diag_set(d, MB_ERR_EXISTS, "store: %s: %s", what, m);
 	if (state != NULL && strncmp(state, "XX", 2) == 0)

@@ -75,6 +75,12 @@ mb_sqlite_err(struct mb_sqlite *sq, struct mb_diag *d, const char *what)
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return mb_diag_set(d, MB_ERR_AGAIN, "store: %s: database busy",
 		    what);
+	if ((code & 0xff) == SQLITE_FULL) {
+		/* The rollback checkpoints the log (mb_sqlite_rollback). */
+		sq->full = 1;
+		return mb_diag_set(d, MB_ERR_NOSPACE, "store: %s: the disk "
+		    "is full: %s", what, sqlite3_errmsg(sq->db));
+	}
 	if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
 		return mb_diag_set(d, MB_ERR_CORRUPT, "store: %s: %s", what,
 		    sqlite3_errmsg(sq->db));
@@ -355,6 +361,17 @@ mb_sqlite_rollback(struct mb_store *st)
 		return;
 	sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
 	sq->in_txn = 0;
+	/*
+	 * A write-ahead log that grew while the disk filled would keep
+	 * the store stuck when a little space is freed: copy what it holds
+	 * into the database and truncate it to nothing now (best effort: a
+	 * reader may hold it; the next full disk tries again).
+	 */
+	if (sq->full) {
+		sqlite3_wal_checkpoint_v2(sq->db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		sq->full = 0;
+	}
 }
 
 int

@@ -45,6 +45,7 @@ struct mb_sqlite {
 	sqlite3_stmt	*stmt[STMT__COUNT];
 	sqlite3_stmt	*search_stmt[MB_SQLITE_SEARCH_STMTS];
 	int		 in_txn;
+	int		 full;		/* a write met a full disk */
 	int		 schema_version;
 	struct mb_buf	 fts_h, fts_b;	/* index_item()'s, kept for reuse */
 };

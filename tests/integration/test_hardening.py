@@ -311,5 +311,59 @@ def test_listen_validation(w):
               bad)
 
 
+def test_disk_full(w):
+    """A full disk answers 507 naming it (it was a 500), nothing half
+    written; freeing a little space is enough for the next write (the
+    write-ahead log is checkpointed and truncated after the failure).
+    Needs a small tmpfs: as root only, else it says it skipped."""
+    mnt = os.path.join(w.root, "small")
+    os.makedirs(mnt)
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt],
+            capture_output=True).returncode != 0:
+        print("skipped test_disk_full: cannot mount a tmpfs (not root)")
+        return
+    try:
+        d = os.path.join(mnt, "full")
+        run(["init", d, "--id", "full", "--name", "Full", "--country", "EG",
+             "--languages", "en", "--hq"])
+        import mbtest
+        c = mbtest.Center(w, "full", d)
+        c.log_path = os.path.join(w.root, "full.log")
+        w.centers.append(c)
+        c.user_add("edi", "editor")
+        filler = os.path.join(mnt, "filler")
+        with open(filler, "wb") as f:
+            f.write(b"\0" * (2 * MIB))
+        c.serve()
+        ed = c.client(c.token_add("edi"))
+        statuses = []
+        for i in range(80):
+            it = item("Full %d" % i)
+            it["bodies"][0]["value"] = "<p>%s</p>" % (os.urandom(
+                150 * 1024).hex())
+            r = ed.post("/api/v1/items", it)
+            statuses.append(r.status)
+            if r.status != 201:
+                break
+        sys.stderr.write("statuses on a full disk: %s\n" % statuses)
+        check(500 not in statuses, "no 500 on a full disk", statuses)
+        eq(statuses[-1], 507, "a full disk: 507 (%s)" % statuses)
+        check("full" in r.json["error"]["message"], "says so", r.text)
+        eq(r.error_code(), "insufficient_storage", "code")
+        os.unlink(filler)
+        r = ed.post("/api/v1/items", item("After space was freed"))
+        eq(r.status, 201, "space freed: the store writes again: " +
+           r.text[:200])
+        c.stop()
+        rc, out, err = c.cli("verify", check_rc=None)
+        eq(rc, 0, "verify after a full disk: " + out + err)
+    finally:
+        for c in w.centers:
+            if c.proc is not None:
+                c.kill9()
+        subprocess.run(["umount", "-l", mnt], capture_output=True)
+
+
 if __name__ == "__main__":
     main(globals())
