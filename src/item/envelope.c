@@ -387,16 +387,23 @@ signed_bytes(const struct mb_envelope *e, struct mb_buf *out,
 }
 
 int
+mb_envelope_signed_bytes(const struct mb_envelope *e, struct mb_buf *out,
+    struct mb_diag *d)
+{
+	return signed_bytes(e, out, d);
+}
+
+int
 mb_envelope_sign(struct mb_envelope *e, const struct mb_key *k,
     struct mb_diag *d)
 {
 	struct mb_buf	b = MB_BUF_INIT;
 	int		rc;
 
-	if ((rc = signed_bytes(e, &b, d)) == MB_OK) {
-		mb_key_sign(k, b.data, b.len, e->sig);
+	if ((rc = signed_bytes(e, &b, d)) == MB_OK &&
+	    (rc = mb_key_sign_as(k, MB_SIGN_ENVELOPE, b.data, b.len, e->sig,
+	    d)) == MB_OK)
 		e->is_signed = true;
-	}
 	mb_buf_free(&b);
 	return rc;
 }
@@ -459,9 +466,10 @@ mb_envelope_sign_dump(struct mb_envelope *e, const struct mb_key *k,
 	size_t	start = out->len;
 	int	rc;
 
-	if ((rc = signed_bytes(e, out, d)) != MB_OK)
+	if ((rc = signed_bytes(e, out, d)) != MB_OK ||
+	    (rc = mb_key_sign_as(k, MB_SIGN_ENVELOPE, out->data + start,
+	    out->len - start, e->sig, d)) != MB_OK)
 		return rc;
-	mb_key_sign(k, out->data + start, out->len - start, e->sig);
 	e->is_signed = true;
 	return add_signature(e, out);
 }

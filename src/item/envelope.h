@@ -80,6 +80,10 @@ int mb_envelope_sign(struct mb_envelope *e, const struct mb_key *k,
 int mb_envelope_verify(const struct mb_envelope *e,
     const uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d);
 
+/* Appends JCS({item, meta}): the bytes the signature is over. */
+int mb_envelope_signed_bytes(const struct mb_envelope *e, struct mb_buf *out,
+    struct mb_diag *d);
+
 /* Appends the wire form (canonical JSON) of a signed envelope. */
 int mb_envelope_dump(const struct mb_envelope *e, struct mb_buf *out,
     struct mb_diag *d);

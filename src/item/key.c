@@ -3,6 +3,8 @@
 #include "key.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,10 +14,15 @@
 #include <sodium.h>
 
 #include "base/fs.h"
+#include "base/log.h"
+#include "item/signer.h"
 
 struct mb_key {
-	uint8_t	sk[crypto_sign_SECRETKEYBYTES]; /* seed and public key */
-	uint8_t	pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t		sk[crypto_sign_SECRETKEYBYTES]; /* seed, public key */
+	uint8_t		pk[crypto_sign_PUBLICKEYBYTES];
+	/* A remote key (serve's worker): sk is zero, the signer is there. */
+	int		remote_fd;
+	pthread_mutex_t	lock;
 };
 
 #define KEY_FILE_PREFIX "ed25519-secret:"
@@ -29,6 +36,8 @@ key_alloc(void)
 		return NULL;
 	if ((k = sodium_malloc(sizeof(*k))) == NULL)
 		return NULL;
+	sodium_memzero(k, sizeof(*k));
+	k->remote_fd = -1;
 	return k;
 }
 
@@ -44,11 +53,30 @@ mb_key_generate(struct mb_key **out)
 	return MB_OK;
 }
 
+int
+mb_key_remote(int fd, const uint8_t pk[MB_PUBKEY_LEN], struct mb_key **out)
+{
+	struct mb_key *k;
+
+	if ((k = key_alloc()) == NULL)
+		return MB_ERR_NOMEM;
+	memcpy(k->pk, pk, MB_PUBKEY_LEN);
+	k->remote_fd = fd;
+	pthread_mutex_init(&k->lock, NULL);
+	*out = k;
+	return MB_OK;
+}
+
 void
 mb_key_free(struct mb_key *k)
 {
-	if (k != NULL)
-		sodium_free(k); /* wipes the memory */
+	if (k == NULL)
+		return;
+	if (k->remote_fd >= 0) {
+		close(k->remote_fd);
+		pthread_mutex_destroy(&k->lock);
+	}
+	sodium_free(k); /* wipes the memory */
 }
 
 int
@@ -134,7 +162,34 @@ void
 mb_key_sign(const struct mb_key *k, const void *msg, size_t len,
     uint8_t sig[MB_SIG_LEN])
 {
+	if (k->remote_fd >= 0) {
+		/* A broken invariant: every serve path signs with a kind. */
+		log_error("key: a remote key was asked to sign without a kind");
+		abort();
+	}
 	crypto_sign_detached(sig, NULL, msg, len, k->sk);
+}
+
+int
+mb_key_sign_as(const struct mb_key *k, enum mb_sign_kind kind,
+    const void *msg, size_t len, uint8_t sig[MB_SIG_LEN], struct mb_diag *d)
+{
+	struct mb_key	*mk = (struct mb_key *)k;	/* the lock only */
+	int		 rc;
+
+	if (k->remote_fd < 0) {
+		crypto_sign_detached(sig, NULL, msg, len, k->sk);
+		return MB_OK;
+	}
+	/* One request at a time on the socket; replies come in order. */
+	pthread_mutex_lock(&mk->lock);
+	rc = mb_signer_ask(k->remote_fd, kind, msg, len, sig, d);
+	pthread_mutex_unlock(&mk->lock);
+	/* The signer's answer is checked here too: no trust in either. */
+	if (rc == MB_OK && !mb_sig_verify(k->pk, msg, len, sig))
+		rc = mb_diag_set(d, MB_ERR_SIG, "signer: the signature it "
+		    "sent does not verify");
+	return rc;
 }
 
 bool

@@ -36,9 +36,38 @@ void mb_key_free(struct mb_key *k);
 /* The public half. */
 void mb_key_public(const struct mb_key *k, uint8_t pk[MB_PUBKEY_LEN]);
 
-/* Signs msg: a detached 64-byte Ed25519 signature. */
+/*
+ * Signs msg: a detached 64-byte Ed25519 signature. Only with a key held
+ * in this process (the CLI's commands); a key held by serve's signer
+ * process signs only through mb_key_sign_as.
+ */
 void mb_key_sign(const struct mb_key *k, const void *msg, size_t len,
     uint8_t sig[MB_SIG_LEN]);
+
+/*
+ * What a signature is for: serve's signer (item/signer.h) checks that
+ * msg is well-formed as that kind, and of this center, before signing.
+ */
+enum mb_sign_kind {
+	MB_SIGN_ENVELOPE = 1,	/* JCS({item, meta}) of an own item */
+	MB_SIGN_HTTPSIG = 2,	/* an RFC 9421 signature base, as keyid */
+	MB_SIGN_REGISTRY = 3	/* JCS of HQ's registry */
+};
+
+/*
+ * Signs msg as kind: here when the key is in this process, else by
+ * asking the process that holds it (mb_key_remote). Fails only for a
+ * remote key: the signer refused (MB_ERR_PERM, d says why) or is gone.
+ */
+int mb_key_sign_as(const struct mb_key *k, enum mb_sign_kind kind,
+    const void *msg, size_t len, uint8_t sig[MB_SIG_LEN], struct mb_diag *d);
+
+/*
+ * A key whose secret half is in another process, reached over fd (a
+ * socketpair; item/signer.h): pk is its public half. fd is owned.
+ */
+int mb_key_remote(int fd, const uint8_t pk[MB_PUBKEY_LEN],
+    struct mb_key **out);
 
 /* True when sig is pk's signature of msg. */
 bool mb_sig_verify(const uint8_t pk[MB_PUBKEY_LEN], const void *msg,

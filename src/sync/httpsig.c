@@ -137,7 +137,9 @@ mb_sync_httpsig_sign(const struct mb_sync_req *r, const char *keyid,
 		rc = mb_diag_set(d, rc, "httpsig: cannot build the base");
 		goto out;
 	}
-	mb_key_sign(k, base.data, base.len, sig);
+	if ((rc = mb_key_sign_as(k, MB_SIGN_HTTPSIG, base.data, base.len, sig,
+	    d)) != MB_OK)
+		goto out;
 	mb_sig_format(sig, sig64);
 	rc = MB_ERR_NOMEM;
 	if (mb_buf_printf(sig_input, LABEL "=%s", mb_buf_cstr(&params)) !=

@@ -100,7 +100,9 @@ mb_sync_registry_publish(struct mb_store *st, const struct mb_center_node *n,
 	}
 	if ((rc = mb_jcs_dump(reg, &canon, d)) != MB_OK)
 		goto fail;
-	mb_key_sign(n->key, canon.data, canon.len, sig);
+	if ((rc = mb_key_sign_as(n->key, MB_SIGN_REGISTRY, canon.data,
+	    canon.len, sig, d)) != MB_OK)
+		goto fail;
 	mb_sig_format(sig, sig64);
 	doc = json_pack("{s:O, s:s}", "registry", reg, "signature", sig64);
 	if (doc == NULL) {
