@@ -291,6 +291,87 @@ test_bad_input_refused(void **state)
 	assert_int_equal(log_len(&f->cairo), before);
 }
 
+static int
+current_version(const struct mb_store_version *v, void *arg)
+{
+	*(int64_t *)arg = v->version;
+	return MB_OK;
+}
+
+/* A version arriving after a newer one is kept as history, not current. */
+static void
+test_stale_version_kept_as_history(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_ingest_result	 r;
+	json_t			*v1 = item("One", "<p>first</p>");
+	json_t			*v2 = item("Two", "<p>second</p>");
+	char			*e1, *e2;
+	struct mb_prepared	*p = NULL;
+	struct mb_buf		 b = MB_BUF_INIT;
+	int64_t			 cur = 0;
+
+	json_object_set_new(v1, "uri", json_string(
+	    "urn:mediabridge:moscow:stale1"));
+	json_object_set_new(v2, "uri", json_string(
+	    "urn:mediabridge:moscow:stale1"));
+	json_object_set_new(v2, "version", json_string("2"));
+	assert_int_equal(mb_ingest_prepare(f->moscow.ing, v1, NULL, &p, NULL),
+	    MB_OK);
+	assert_int_equal(mb_envelope_dump(mb_prepared_envelope(p), &b, NULL),
+	    MB_OK);
+	mb_prepared_free(p);
+	e1 = mb_buf_steal(&b);
+	assert_int_equal(mb_ingest_prepare(f->moscow.ing, v2, NULL, &p, NULL),
+	    MB_OK);
+	assert_int_equal(mb_envelope_dump(mb_prepared_envelope(p), &b, NULL),
+	    MB_OK);
+	mb_prepared_free(p);
+	e2 = mb_buf_steal(&b);
+	assert_int_equal(ingest(&f->cairo, parse(e2), &r, NULL), MB_OK);
+	assert_int_equal(r.version, 2);
+	assert_int_equal(ingest(&f->cairo, parse(e1), &r, NULL), MB_OK);
+	assert_false(r.duplicate);
+	assert_int_equal(r.version, 1);
+	assert_int_equal(mb_store_get(f->cairo.st, "urn:mediabridge:moscow:"
+	    "stale1", 0, current_version, &cur, NULL), MB_OK);
+	assert_int_equal(cur, 2);
+	/* The same (uri, version) again: a duplicate, nothing changes. */
+	assert_int_equal(ingest(&f->cairo, parse(e1), &r, NULL), MB_OK);
+	assert_true(r.duplicate);
+	free(e1);
+	free(e2);
+}
+
+/* Suspended: its envelopes already signed still enter; a uri of another
+ * center under its origin does not. */
+static void
+test_suspended_origin_and_foreign_uri(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_ingest_result	 r;
+	struct mb_diag		 d = { "" };
+	char			*env = signed_by(&f->moscow, "Suspended");
+	char			*at;
+	int64_t			 before;
+
+	know(&f->cairo, &f->moscow, "suspended");
+	new_ingest(&f->cairo);
+	before = log_len(&f->cairo);
+	assert_int_equal(ingest(&f->cairo, parse(env), &r, NULL), MB_OK);
+	assert_int_equal(log_len(&f->cairo), before + 1);
+	free(env);
+	env = signed_by(&f->moscow, "Claims Lima");
+	assert_non_null(at = strstr(env, "urn:mediabridge:moscow:"));
+	/* "moscow" becomes "limaab": six letters, the signature breaks and
+	 * the uri no longer belongs to the origin. */
+	memcpy(at + strlen("urn:mediabridge:"), "limaab", 6);
+	assert_int_not_equal(ingest(&f->cairo, parse(env), &r, &d), MB_OK);
+	assert_true(d.msg[0] != '\0');
+	assert_int_equal(log_len(&f->cairo), before + 1);
+	free(env);
+}
+
 int
 main(void)
 {
@@ -305,6 +386,10 @@ main(void)
 		    test_unknown_and_revoked_origins_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input_refused, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_stale_version_kept_as_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_suspended_origin_and_foreign_uri, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
