@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge verify: re-checks every stored signature and the store. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,45 @@ bad_record(struct verify_state *vs, const struct mb_store_version *v,
 	    (long long)v->seq, v->uri, (long long)v->version, why);
 }
 
+/* NULL and "" are the same absence to the store. */
+static bool
+same_str(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/*
+ * The columns the store derived from the envelope when it stored it
+ * (what lists, filters and pages read): each must still say what the
+ * signed envelope says. Names the first that does not.
+ */
+static const char *
+derived_mismatch(const struct mb_store_version *v,
+    const struct mb_item_info *i)
+{
+	if (!same_str(v->center, i->center))
+		return "center";
+	if (!same_str(v->local, i->local))
+		return "local";
+	if (!same_str(v->workflow, i->workflow))
+		return "workflow";
+	if (!same_str(v->language, i->language))
+		return "language";
+	if (!same_str(v->type, i->type))
+		return "type";
+	if (!same_str(v->profile, i->profile))
+		return "profile";
+	if (!same_str(v->headline, i->headline))
+		return "headline";
+	if (v->embargo_ms != i->embargo_ms)
+		return "embargo";
+	if (v->created_ms != i->created_ms)
+		return "versionCreated";
+	if (v->first_ms != i->first_ms)
+		return "firstCreated";
+	return NULL;
+}
+
 static int
 check_version(const struct mb_store_version *v, void *arg)
 {
@@ -45,6 +85,7 @@ check_version(const struct mb_store_version *v, void *arg)
 	struct mb_envelope		*e;
 	const struct mb_item_info	*info;
 	struct mb_diag			 d = { "" };
+	const char			*col;
 	int				 rc;
 
 	vs->checked++;
@@ -61,6 +102,13 @@ check_version(const struct mb_store_version *v, void *arg)
 		bad_record(vs, v, "the envelope is not the version the store "
 		    "lists");
 		goto out;
+	}
+	if ((col = derived_mismatch(v, info)) != NULL) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "the stored %s is not the signed "
+		    "envelope's", col);
+		bad_record(vs, v, why);
 	}
 	if (!vs->have_pk || strcmp(vs->origin, info->origin) != 0) {
 		vs->have_pk = 0;

@@ -311,6 +311,33 @@ def test_listen_validation(w):
               bad)
 
 
+def test_verify_derived_columns(w):
+    """verify checks the columns derived from each envelope (headline,
+    language, workflow, ...) against the signed envelope, on the store
+    behind the program's back (SQLite, with the sqlite3 tool)."""
+    import shutil as sh
+    if sh.which("sqlite3") is None or "postgresql" in os.environ.get(
+            "MB_TEST_BACKEND", ""):
+        print("skipped test_verify_derived_columns: no sqlite3 / not SQLite")
+        return
+    c, ed = setup(w)
+    r = ed.post("/api/v1/items", item("Signed headline"))
+    eq(r.status, 201, "item")
+    c.stop()
+    eq(c.cli("verify", check_rc=None)[0], 0, "verify before")
+    db = [os.path.join(c.dir, f) for f in os.listdir(c.dir)
+          if f.endswith(".db")][0]
+    for col, val in (("headline", "'Forged'"), ("language", "'fr'")):
+        subprocess.run(["sqlite3", db, "UPDATE versions SET %s = %s" % (
+            col, val)], check=True)
+        rc, out, err = c.cli("verify", check_rc=None)
+        eq(rc, 1, "verify after the %s changed" % col)
+        check("stored %s" % col in err, "names it", err)
+        subprocess.run(["sqlite3", db, "UPDATE versions SET headline = "
+                        "'Signed headline', language = 'en'"], check=True)
+    eq(c.cli("verify", check_rc=None)[0], 0, "verify after it was put back")
+
+
 def test_disk_full(w):
     """A full disk answers 507 naming it (it was a 500), nothing half
     written; freeing a little space is enough for the next write (the
