@@ -2,6 +2,7 @@
 /* mediabridge sync: pull from every peer now, then exit. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "center/center.h"
@@ -37,6 +38,8 @@ run(int argc, char **argv)
 	struct mb_diag		 d = { "" };
 	struct mb_buf		 b = MB_BUF_INIT;
 	const char		*sign = NULL;
+	struct mb_sync_result	*res = NULL;
+	size_t			 nres = 0;
 	int			 ch, rc, once = 0;
 
 	optind = 1;
@@ -61,7 +64,13 @@ run(int argc, char **argv)
 		mb_center_close(n);
 		return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("sync", &d, rc);
 	}
-	rc = mb_sync_once(n, NULL, &d);
+	rc = mb_sync_once(n, NULL, &res, &nres, &d);
+	/* One line a peer: its id, what came, and how it ended. */
+	for (size_t i = 0; i < nres; i++)
+		printf("%s\t%lld new\t%lld refused\t%s\n", res[i].center,
+		    (long long)res[i].got, (long long)res[i].refused,
+		    res[i].rc == MB_OK ? "ok" : res[i].error);
+	free(res);
 	if (mb_center_store(n, &st, NULL) == MB_OK) {
 		mb_sync_index_all(st, NULL);
 		mb_store_close(st);

@@ -486,7 +486,7 @@ mb_sync_stop(struct mb_sync *s)
 
 int
 mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
-    struct mb_diag *d)
+    struct mb_sync_result **res, size_t *nres, struct mb_diag *d)
 {
 	struct mb_sync		 s;
 	struct client		 c;
@@ -496,6 +496,8 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 	struct mb_diag		 pd;
 	int			 rc, failed = 0;
 
+	*res = NULL;
+	*nres = 0;
 	pl_curl_init();
 	memset(&s, 0, sizeof(s));
 	memset(&ps, 0, sizeof(ps));
@@ -508,8 +510,13 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 		goto out;
 	if ((rc = compute_peers(&s, &c, st, &ws, d)) != MB_OK)
 		goto out;
+	if (ws.n > 0 && (*res = calloc(ws.n, sizeof(**res))) == NULL) {
+		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < ws.n; i++) {
-		int64_t applied = 0, refused = 0;
+		struct mb_sync_result	*r = &(*res)[i];
+		int64_t			 applied = 0, refused = 0;
 		int	retries = 0;
 
 		ps.limit = 0;
@@ -539,9 +546,14 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 				    ws.w[i].center, mb_diag_msg(&pd, rc));
 			failed = 1;
 		}
-		printf("%s\t%lld new\t%lld refused\t%s\n", ws.w[i].center,
-		    (long long)applied, (long long)refused,
-		    rc == MB_OK ? "ok" : mb_diag_msg(&pd, rc));
+		snprintf(r->center, sizeof(r->center), "%s", ws.w[i].center);
+		r->got = applied;
+		r->refused = refused;
+		r->rc = rc;
+		if (rc != MB_OK)
+			snprintf(r->error, sizeof(r->error), "%s",
+			    mb_diag_msg(&pd, rc));
+		(*nres)++;
 	}
 	rc = failed ? MB_ERR_NET : MB_OK;
 out:

@@ -50,13 +50,24 @@ int mb_sync_start(const struct mb_center_node *n,
 /* Stops every thread (a long-poll in flight is cut short); NULL is a no-op. */
 void mb_sync_stop(struct mb_sync *s);
 
+/* What `sync --once` did with one peer. */
+struct mb_sync_result {
+	char	center[33];
+	int64_t	got;		/* versions applied */
+	int64_t	refused;	/* versions refused (bad signature, ...) */
+	int	rc;		/* MB_OK: caught up */
+	char	error[256];	/* when rc != MB_OK: why */
+};
+
 /*
  * Pulls from every peer until each is caught up, then returns (`sync
  * --once`). A failing peer does not stop the others; MB_ERR_NET when any
- * failed (d names the first).
+ * failed (d names the first). *res (freed by the caller, may be NULL
+ * with *nres 0) gets one result per peer, in the order they were pulled.
  */
 int mb_sync_once(const struct mb_center_node *n,
-    const struct mb_sync_opts *o, struct mb_diag *d);
+    const struct mb_sync_opts *o, struct mb_sync_result **res,
+    size_t *nres, struct mb_diag *d);
 
 /*
  * The exchange's lines for /metrics (Prometheus text): per peer its
