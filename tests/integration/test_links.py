@@ -177,6 +177,10 @@ def run(root, hq, known, inner, started, t0):
     assert len(got) == ITEMS and len(set(got)) == ITEMS, (
         len(got), out, once.stderr[-3000:])
     assert relay.cuts > before, "the relay cut nothing"
+    # One line a peer: its id, what came, how it ended.
+    lines = [l.split("\t") for l in out.splitlines() if "\t" in l]
+    assert len(lines) == 1 and lines[0][1] == "%d new" % ITEMS and \
+        lines[0][2] == "0 refused" and lines[0][3] == "ok", out
     mb("verify", manama.dir)
     print("ok sync --once over the same link (%d cuts) (%.1fs)" %
           (relay.cuts - before, time.monotonic() - t0))
