@@ -5,7 +5,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON_CI := $(if $(filter true,$(CI)),-Dwerror_ci=true,)
 
-.PHONY: all deps test unit demo fuzz bench clean format
+.PHONY: all deps test unit demo fuzz bench clean format package-check
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD) mediabridge
@@ -37,6 +37,12 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh
+
+# Builds, installs, upgrades and purges the package on THIS machine (root):
+# not for CI (docs/operations.md, docs/build.md).
+package-check:
+	@scripts/deps.sh test
+	@scripts/package-check.sh
 
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/unit/*/*.c

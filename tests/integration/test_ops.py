@@ -35,6 +35,14 @@ def packaged(w, cid="cairo"):
 
 
 def test_configuration_in_confdir(w):
+    try:
+        configuration_in_confdir(w)
+    finally:
+        for k in ("MEDIABRIDGE_CONFDIR", "MEDIABRIDGE_STATEDIR"):
+            os.environ.pop(k, None)
+
+
+def configuration_in_confdir(w):
     c, conf = packaged(w)
     f = os.path.join(conf, "cairo.conf")
     check(os.path.exists(f), "init wrote", f)
