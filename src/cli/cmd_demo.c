@@ -34,18 +34,27 @@ const struct mb_cli_cmd mb_cmd_demo = {
 	"(ru, en) on 127.0.0.1:P, Cairo (ar, en, fr) on P+1 and Manama (ar,\n"
 	"en) on P+2 (P defaults to 8080); HQ admits the branches, each center\n"
 	"imports its sample items (--samples, default data/demo of the source\n"
-	"tree), and an editor account is made on each with a password that is\n"
-	"printed (a demo only). Then it serves the three, publishes one item\n"
-	"in Cairo, waits until Manama holds it (through HQ), prints the URLs\n"
-	"and keeps serving until Ctrl-C or SIGTERM. Running it again with the\n"
-	"same DIR starts over: the centers a previous demo made there are\n"
-	"removed first (a DIR that holds anything else is refused).\n",
+	"tree), and an admin, an editor, a journalist and a translator are\n"
+	"made on each with passwords that are printed (a demo only). Then it\n"
+	"serves the three, publishes one item in Cairo, waits until Manama\n"
+	"holds it (through HQ), prints the URLs and keeps serving until\n"
+	"Ctrl-C or SIGTERM. Running it again with the same DIR starts over:\n"
+	"the centers a previous demo made there are removed first (a DIR\n"
+	"that holds anything else is refused).\n",
 	run
 };
 
 #define DEMO_MARK ".mediabridge-demo"
-#define DEMO_USER "editor"
-#define DEMO_PASSWORD "demo-editor-pass"
+/* The accounts made on each center: one of each newsroom role. */
+static const struct demo_user {
+	const char	*name, *role, *password;
+} demo_users[] = {
+	{ "admin", "admin", "demo-admin-pass" },
+	{ "editor", "editor", "demo-editor-pass" },
+	{ "journalist", "journalist", "demo-journalist-pass" },
+	{ "translator", "translator", "demo-translator-pass" },
+};
+#define DEMO_USERS (sizeof(demo_users) / sizeof(demo_users[0]))
 
 static const struct demo_center {
 	const char	*id;
@@ -309,15 +318,22 @@ make_centers(const char *dir, const char *samples, int port)
 		}
 	}
 	for (int i = 0; i < 3; i++) {
-		const char *u[] = { "user", "add", cdir[i], DEMO_USER,
-		    "--role", "editor", "--password-stdin", NULL };
 		const char *im[] = { "import", cdir[i], "--quiet", file,
 		    NULL };
 
+		for (size_t j = 0; j < DEMO_USERS; j++) {
+			const char *u[] = { "user", "add", cdir[i],
+			    demo_users[j].name, "--role", demo_users[j].role,
+			    "--password-stdin", NULL };
+			char pw[64];
+
+			snprintf(pw, sizeof(pw), "%s\n", demo_users[j].password);
+			if (step("user add", u, pw, NULL) != MB_OK)
+				goto fail;
+		}
 		pathf(file, sizeof(file), "%s/%s.ndjson", samples,
 		    centers[i].id);
-		if (step("user add", u, DEMO_PASSWORD "\n", NULL) != MB_OK ||
-		    step("import", im, NULL, NULL) != MB_OK)
+		if (step("import", im, NULL, NULL) != MB_OK)
 			goto fail;
 	}
 	rc = MB_OK;
@@ -567,8 +583,11 @@ run(int argc, char **argv)
 		    "  %-12s newsroom  http://127.0.0.1:%ld/newsroom/\n",
 		    i == 0 ? "Moscow (HQ)" : centers[i].name, port + i, "",
 		    port + i, "", port + i);
-	printf("\n  sign in to any newsroom as \"%s\", password \"%s\" "
-	    "(demo only)\n", DEMO_USER, DEMO_PASSWORD);
+	printf("\n  sign in to any newsroom (demo passwords only):\n");
+	for (size_t j = 0; j < DEMO_USERS; j++)
+		printf("    %-11s password \"%s\"%s\n", demo_users[j].name,
+		    demo_users[j].password, j == 0 ? "  (People: accounts)" :
+		    "");
 	if (rc == MB_OK)
 		printf("  check: an item published in Cairo reached Manama "
 		    "through HQ in %lld ms\n         %s\n",

@@ -18,6 +18,7 @@ extern const struct mb_route mb_routes_media[];
 extern const struct mb_route mb_routes_site[];
 extern const struct mb_route mb_routes_feeds[];
 extern const struct mb_route mb_routes_newsroom[];
+extern const struct mb_route mb_routes_nr_people[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -30,6 +31,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_site,
 	mb_routes_feeds,
 	mb_routes_newsroom,
+	mb_routes_nr_people,
 	NULL
 };
 

@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "http/sanitize.h"
 #include "http_int.h"
+#include "nr_int.h"
 #include "site_int.h"
 #include "text/lang.h"
 
@@ -19,89 +20,8 @@
  * change: 303 to the item.
  */
 
-#define SESSION_TTL_MS (12LL * 3600 * 1000)
 #define DESK_SCAN 300
 #define DESK_ROWS 30
-
-/* ---- Common ---- */
-
-static bool
-nr_begin(struct mb_page *p, struct mb_req *r, const char *title)
-{
-	const struct mb_http_user	*u = mb_req_user(r);
-	struct mb_tval			*pg;
-
-	if (!mb_page_begin(p, r, NULL, "/newsroom/"))
-		return false;
-	mb_resp_private(r);
-	pg = mb_tv_map(p->td, p->root, "page");
-	mb_tv_str(p->td, pg, "title", title != NULL ? mb_page_msg(p, title) :
-	    mb_page_msg(p, "nr.title"));
-	mb_tv_str(p->td, pg, "heading", title != NULL ? mb_page_msg(p,
-	    title) : "");
-	if (u != NULL) {
-		struct mb_tval *m = mb_tv_map(p->td, p->root, "user");
-
-		mb_tv_str(p->td, m, "name", u->name);
-		mb_tv_str(p->td, m, "role", mb_role_name(u->role));
-		mb_tv_str(p->td, m, "csrf", u->csrf);
-	}
-	return true;
-}
-
-static void
-see_other(struct mb_req *r, const char *to)
-{
-	mb_resp_header(r, "Location", to);
-	mb_resp_private(r);
-	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
-}
-
-/* A signed-in newsroom user (translator and up), or the login page. */
-/*
- * 404: the site's page for a GET; a plain answer for a form POST, which
- * the site's page does not take (it answers GET and HEAD only).
- */
-static void
-not_found(struct mb_req *r)
-{
-	if (!mb_site_not_found(r))
-		mb_resp_error(r, 404, "not_found", "no such item here, or not "
-		    "one you may see");
-}
-
-static bool
-staff_or_login(struct mb_req *r)
-{
-	const struct mb_http_user *u = mb_req_user(r);
-
-	if (u != NULL && u->role >= MB_ROLE_TRANSLATOR)
-		return true;
-	see_other(r, "/newsroom/");
-	return false;
-}
-
-static void
-status_text(struct mb_page *p, struct mb_tval *m, const struct
-    mb_item_view *v)
-{
-	const char *state;
-
-	if (strcmp(v->pub_status, "usable") != 0)
-		state = v->pub_status;
-	else if (strcmp(v->workflow, "published") == 0 &&
-	    v->embargo_ms > mb_time_now_ms())
-		state = "embargoed";
-	else
-		state = v->workflow;
-	{
-		char k[40];
-
-		snprintf(k, sizeof(k), "status.%s", state);
-		mb_tv_str(p->td, m, "status", mb_page_msg(p, k));
-		mb_tv_str(p->td, m, "state", state);
-	}
-}
 
 /* ---- Sign in and out ---- */
 
@@ -112,7 +32,7 @@ login_form(struct mb_req *r, unsigned status, const char *name,
 	struct mb_page	 p;
 	struct mb_tval	*e;
 
-	if (!nr_begin(&p, r, "nr.login"))
+	if (!mb_nr_begin(&p, r, "nr.login"))
 		return;
 	mb_tv_str(p.td, mb_tv_map(p.td, p.root, "form"), "name", name);
 	e = mb_tv_map(p.td, p.root, "errors");
@@ -129,8 +49,6 @@ login(struct mb_req *r)
 	struct mb_store	*st;
 	struct mb_user	 u;
 	struct mb_diag	 d = { "" };
-	char		 secret[MB_SECRET_TEXT_LEN], csrf[MB_SECRET_TEXT_LEN];
-	char		 cookie[200];
 	int64_t		 now = mb_time_now_ms();
 	int		 rc;
 
@@ -158,20 +76,14 @@ login(struct mb_req *r)
 		login_form(r, 401, name, "password", "err.login");
 		return;
 	}
-	if (rc != MB_OK || (rc = mb_accounts_session_new(st, u.id,
-	    SESSION_TTL_MS, secret, csrf, &d)) != MB_OK) {
+	if (rc != MB_OK || (rc = mb_nr_session_start(r, st, u.id, &d)) !=
+	    MB_OK) {
 		mb_resp_err(r, rc, &d);
 		return;
 	}
 	mb_throttle_ok(mb_req_throttle(r), u.name, mb_req_client(r));
-	snprintf(cookie, sizeof(cookie), "mb_session=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict; Max-Age=%lld%s", secret,
-	    (long long)(SESSION_TTL_MS / 1000),
-	    strncmp(mb_req_node(r)->conf.url, "https:", 6) == 0 ?
-	    "; Secure" : "");
-	mb_resp_header(r, "Set-Cookie", cookie);
 	log_info("site: newsroom login user=%s", u.name);
-	see_other(r, "/newsroom/");
+	mb_nr_see_other(r, "/newsroom/");
 }
 
 static void
@@ -184,7 +96,7 @@ logout(struct mb_req *r)
 		mb_accounts_session_end(st, cookie, NULL);
 	mb_resp_header(r, "Set-Cookie", "mb_session=; Path=/; HttpOnly; "
 	    "SameSite=Strict; Max-Age=0");
-	see_other(r, "/newsroom/");
+	mb_nr_see_other(r, "/newsroom/");
 }
 
 /* ---- The desk ---- */
@@ -208,7 +120,7 @@ row(struct desk *dk, struct mb_tval *list, const struct mb_item_view *v,
 	    v->local);
 	mb_tv_str(dk->p->td, m, "lang", v->lang[0] ? v->lang : "und");
 	mb_tv_str(dk->p->td, m, "dir", v->rtl ? "rtl" : "ltr");
-	status_text(dk->p, m, v);
+	mb_nr_status_text(dk->p, m, v);
 	mb_page_date(dk->p, m, "date", v->first_ms);
 	if (pickup)
 		mb_tv_printf(dk->p->td, m, "pickup",
@@ -276,7 +188,7 @@ desk(struct mb_req *r)
 	}
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	if (!nr_begin(&p, r, "nr.desk"))
+	if (!mb_nr_begin(&p, r, "nr.desk"))
 		return;
 	if (mb_req_query(r, "done") != NULL)
 		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p,
@@ -685,13 +597,13 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 	if ((st = fetch(r, c, l, &v, &raw)) != 200) {
 		mb_buf_free(&raw);
 		if (st == 404)
-			not_found(r);
+			mb_nr_not_found(r);
 		else
 			mb_resp_error(r, st, "error", "the item could not be "
 			    "read");
 		return;
 	}
-	if (!nr_begin(&p, r, "nr.edittitle")) {
+	if (!mb_nr_begin(&p, r, "nr.edittitle")) {
 		mb_item_view_free(&v);
 		mb_buf_free(&raw);
 		return;
@@ -725,7 +637,7 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 		mb_buf_free(&b);
 	}
 	it = mb_tv_map(p.td, p.root, "item");
-	status_text(&p, it, &v);
+	mb_nr_status_text(&p, it, &v);
 	mb_tv_int(p.td, it, "version", v.version);
 	if (v.embargo_ms > 0) {
 		char t[MB_TIME_RFC3339_LEN];
@@ -799,7 +711,7 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 static void
 edit(struct mb_req *r)
 {
-	if (!staff_or_login(r))
+	if (!mb_nr_staff_or_login(r))
 		return;
 	edit_page(r, 200, NULL, NULL, NULL, false);
 }
@@ -813,7 +725,7 @@ new_page(struct mb_req *r, unsigned status, const struct form *given,
 	struct mb_tval	*errs;
 	struct form	 fm;
 
-	if (!nr_begin(&p, r, "nr.newtitle"))
+	if (!mb_nr_begin(&p, r, "nr.newtitle"))
 		return;
 	if (given != NULL)
 		fm = *given;
@@ -845,7 +757,7 @@ new_page(struct mb_req *r, unsigned status, const struct form *given,
 static void
 new_item(struct mb_req *r)
 {
-	if (!staff_or_login(r))
+	if (!mb_nr_staff_or_login(r))
 		return;
 	new_page(r, 200, NULL, false, NULL, NULL);
 }
@@ -892,7 +804,7 @@ create(struct mb_req *r)
 	unsigned		 status = 0;
 	int			 rc;
 
-	if (!staff_or_login(r))
+	if (!mb_nr_staff_or_login(r))
 		return;
 	form_from_request(r, &fm);
 	if (is_preview(r)) {
@@ -927,7 +839,7 @@ create(struct mb_req *r)
 			struct mb_tval	*errs;
 
 			/* The error goes next to its field. */
-			if (!nr_begin(&p, r, "nr.newtitle"))
+			if (!mb_nr_begin(&p, r, "nr.newtitle"))
 				return;
 			form_values(&p, &fm, "/newsroom/new", p.lang);
 			errs = mb_tv_map(p.td, p.root, "errors");
@@ -947,7 +859,7 @@ create(struct mb_req *r)
 			snprintf(to, sizeof(to), "/newsroom/?done=saved");
 	}
 	mb_nr_saved_free(&sv);
-	see_other(r, to);
+	mb_nr_see_other(r, to);
 }
 
 static void
@@ -968,7 +880,7 @@ save(struct mb_req *r)
 	unsigned		 status = 0;
 	int			 rc;
 
-	if (!staff_or_login(r))
+	if (!mb_nr_staff_or_login(r))
 		return;
 	form_from_request(r, &fm);
 	if (is_preview(r)) {
@@ -981,7 +893,7 @@ save(struct mb_req *r)
 	}
 	if ((status = fetch(r, c, l, &v, &raw)) != 200) {
 		mb_buf_free(&raw);
-		not_found(r);
+		mb_nr_not_found(r);
 		return;
 	}
 	item = json_deep_copy(v.item);
@@ -1021,7 +933,7 @@ save(struct mb_req *r)
 	mb_nr_saved_free(&sv);
 	(void)status;
 	snprintf(to, sizeof(to), "/newsroom/items/%s/%s?done=saved", c, l);
-	see_other(r, to);
+	mb_nr_see_other(r, to);
 }
 
 /* Picks up another center's item: a new draft here, crediting it. */
@@ -1046,7 +958,7 @@ pickup(struct mb_req *r, const char *c, const char *l)
 
 	if ((status = fetch(r, c, l, &v, &raw)) != 200) {
 		mb_buf_free(&raw);
-		not_found(r);
+		mb_nr_not_found(r);
 		return;
 	}
 	item = json_object();
@@ -1086,7 +998,7 @@ pickup(struct mb_req *r, const char *c, const char *l)
 	}
 	mb_nr_saved_free(&sv);
 	log_info("site: picked up uri=urn:mediabridge:%s:%s", c, l);
-	see_other(r, to);
+	mb_nr_see_other(r, to);
 }
 
 static void
@@ -1105,7 +1017,7 @@ act(struct mb_req *r)
 	int64_t			 until_ms = 0;
 	int			 action, prc, rc;
 
-	if (!staff_or_login(r))
+	if (!mb_nr_staff_or_login(r))
 		return;
 	if (strcmp(a, "pickup") == 0) {
 		pickup(r, c, l);
@@ -1113,7 +1025,7 @@ act(struct mb_req *r)
 	}
 	if ((action = mb_nr_action_parse(a)) < 0 ||
 	    mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {
-		not_found(r);
+		mb_nr_not_found(r);
 		return;
 	}
 	if (strcmp(a, "embargo") == 0) {
@@ -1151,7 +1063,7 @@ act(struct mb_req *r)
 	log_info("site: newsroom action=%s uri=urn:mediabridge:%s:%s user=%s",
 	    a, c, l, mb_req_user(r)->name);
 	snprintf(to, sizeof(to), "/newsroom/items/%s/%s?done=%s", c, l, a);
-	see_other(r, to);
+	mb_nr_see_other(r, to);
 }
 
 const struct mb_route mb_routes_newsroom[] = {

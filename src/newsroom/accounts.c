@@ -536,3 +536,69 @@ mb_accounts_token_revoke(struct mb_store *st, const char *id,
 		    "one token has this id; disable the user instead", id);
 	return mb_store_cred_delete(st, w.found, d);
 }
+
+/*
+ * Password resets: a one-time secret of kind "reset" that expires. Using
+ * it sets the password, which ends every credential of the user in the
+ * same transaction, the reset secret among them: it works once.
+ */
+int
+mb_accounts_reset_new(struct mb_store *st, const char *name, int64_t ttl_ms,
+    char secret[MB_SECRET_TEXT_LEN], struct mb_diag *d)
+{
+	struct mb_user	u;
+	uint8_t		h[MB_CRED_HASH_LEN];
+	char		s[MB_SECRET_TEXT_LEN];
+	int		rc;
+
+	if ((rc = init_sodium(d)) != MB_OK)
+		return rc;
+	if ((rc = mb_store_user_get(st, name, 0, &u, NULL, 0, d)) != MB_OK) {
+		if (rc == MB_ERR_NOTFOUND)
+			mb_diag_set(d, rc, "user %s: no such user", name);
+		return rc;
+	}
+	if (u.disabled)
+		return mb_diag_set(d, MB_ERR_PERM, "user %s is disabled; "
+		    "enable the account first", name);
+	new_secret(s);
+	secret_hash(s, h);
+	if ((rc = mb_store_cred_add(st, "reset", h, u.id, NULL,
+	    mb_time_now_ms() + ttl_ms, d)) != MB_OK)
+		return rc;
+	memcpy(secret, s, sizeof(s));
+	sodium_memzero(s, sizeof(s));
+	return MB_OK;
+}
+
+int
+mb_accounts_reset_user(struct mb_store *st, const char *secret,
+    struct mb_user *out, struct mb_diag *d)
+{
+	uint8_t h[MB_CRED_HASH_LEN];
+
+	if (!secret_valid(secret))
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "this reset link is "
+		    "not valid");
+	secret_hash(secret, h);
+	if (mb_store_cred_user(st, "reset", h, mb_time_now_ms(), out, NULL,
+	    d) != MB_OK)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "this reset link has "
+		    "been used or has expired");
+	return MB_OK;
+}
+
+int
+mb_accounts_reset_use(struct mb_store *st, const char *secret,
+    const char *password, struct mb_user *out, struct mb_diag *d)
+{
+	struct mb_user	u;
+	int		rc;
+
+	if ((rc = mb_accounts_reset_user(st, secret, &u, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_accounts_set_password(st, u.name, password, d)) != MB_OK)
+		return rc;
+	*out = u;
+	return MB_OK;
+}

@@ -107,6 +107,21 @@ int mb_accounts_token_revoke(struct mb_store *st, const char *id,
     struct mb_diag *d);
 
 /*
+ * Password resets: a one-time link that expires after ttl_ms. new makes
+ * its secret (shown once; only its hash is kept) for an enabled user;
+ * user says whose it is (MB_ERR_NOTFOUND when unknown, used or expired);
+ * use sets the password and ends every session, token and reset link of
+ * the user at once, so it works once.
+ */
+#define MB_RESET_TTL_MS (INT64_C(24) * 3600 * 1000)
+int mb_accounts_reset_new(struct mb_store *st, const char *name,
+    int64_t ttl_ms, char secret[MB_SECRET_TEXT_LEN], struct mb_diag *d);
+int mb_accounts_reset_user(struct mb_store *st, const char *secret,
+    struct mb_user *out, struct mb_diag *d);
+int mb_accounts_reset_use(struct mb_store *st, const char *secret,
+    const char *password, struct mb_user *out, struct mb_diag *d);
+
+/*
  * The rules of docs/permissions.md for accounts, for every door
  * (accounts_rules.c). The actor must be signed in (the edges answer 401
  * before asking). MB_ERR_PERM when the role may not; someone else's
@@ -117,6 +132,12 @@ int mb_accounts_may_manage(const struct mb_actor *a, struct mb_diag *d);
 /* An admin's change; an admin may not disable their own account. */
 int mb_accounts_user_change_as(struct mb_store *st, const struct mb_actor *a,
     const char *name, const struct mb_user_change *c, struct mb_diag *d);
+/* A password-reset link for someone: an admin's to make. */
+int mb_accounts_reset_new_as(struct mb_store *st, const struct mb_actor *a,
+    const char *name, char secret[MB_SECRET_TEXT_LEN], struct mb_diag *d);
+/* One's own password, given the current one; MB_ERR_PERM when wrong. */
+int mb_accounts_own_password(struct mb_store *st, const struct mb_actor *a,
+    const char *current, const char *password, struct mb_diag *d);
 /* A token for oneself, or by an admin for anyone. */
 int mb_accounts_token_new_as(struct mb_store *st, const struct mb_actor *a,
     const char *name, char token[MB_SECRET_TEXT_LEN], struct mb_diag *d);

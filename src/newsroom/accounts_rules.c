@@ -96,3 +96,31 @@ mb_accounts_token_revoke_as(struct mb_store *st, const struct mb_actor *a,
 	}
 	return mb_accounts_token_revoke(st, id, d);
 }
+
+int
+mb_accounts_reset_new_as(struct mb_store *st, const struct mb_actor *a,
+    const char *name, char secret[MB_SECRET_TEXT_LEN], struct mb_diag *d)
+{
+	int rc;
+
+	if ((rc = mb_accounts_may_manage(a, d)) != MB_OK)
+		return rc;
+	return mb_accounts_reset_new(st, name, MB_RESET_TTL_MS, secret, d);
+}
+
+int
+mb_accounts_own_password(struct mb_store *st, const struct mb_actor *a,
+    const char *current, const char *password, struct mb_diag *d)
+{
+	struct mb_user	u;
+	int		rc;
+
+	if (a == NULL || a->name == NULL)
+		return mb_diag_set(d, MB_ERR_PERM, "sign in first");
+	/* The current password, so that an unattended session cannot. */
+	if ((rc = mb_accounts_login(st, a->name, current != NULL ? current :
+	    "", &u, d)) != MB_OK)
+		return rc == MB_ERR_PERM ? mb_diag_set(d, MB_ERR_PERM,
+		    "current password: wrong password") : rc;
+	return mb_accounts_set_password(st, a->name, password, d);
+}

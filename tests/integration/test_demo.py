@@ -126,14 +126,17 @@ def test_demo(w):
             wait_for(lambda: centers_of(i) >= {"moscow", "cairo",
                                                "manama"}, 60,
                      "every center's items at port %d" % (port + i))
-        # The editor account it printed signs in.
-        req = urllib.request.Request(
-            "http://127.0.0.1:%d/api/v1/login" % (port + 2),
-            data=json.dumps({"name": "editor", "password":
-                             "demo-editor-pass"}).encode(),
-            headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            eq(r.status, 200, "the demo editor signs in")
+        # Every account it printed signs in, with the role it says.
+        for name in ("admin", "editor", "journalist", "translator"):
+            check('%s' % name in demo.text(), "%s printed" % name)
+            req = urllib.request.Request(
+                "http://127.0.0.1:%d/api/v1/login" % (port + 2),
+                data=json.dumps({"name": name, "password":
+                                 "demo-%s-pass" % name}).encode(),
+                headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                eq(r.status, 200, "the demo %s signs in" % name)
+                eq(json.loads(r.read())["role"], name, "role")
         pids = serve_pids(d)
         eq(demo.stop(), 0, "demo exits 0 on SIGTERM")
         check("demo: stopped" in demo.text(), "says it stopped")

@@ -366,6 +366,74 @@ test_rules(void **state)
 	    MB_ERR_PERM);
 }
 
+/* A reset link: an admin's to make, works once, ends the rest. */
+static void
+test_reset(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_actor	 adm = { 0, "root", MB_ROLE_ADMIN };
+	struct mb_actor	 ami = { 0, "amira", MB_ROLE_EDITOR };
+	struct mb_user	 u;
+	char		 k[MB_SECRET_TEXT_LEN], old[MB_SECRET_TEXT_LEN];
+	char		 t[MB_SECRET_TEXT_LEN];
+	int		 n = 0;
+
+	assert_int_equal(mb_accounts_reset_new_as(f->st, &ami, "amira", k,
+	    NULL), MB_ERR_PERM);
+	assert_int_equal(mb_accounts_reset_new_as(f->st, &adm, "ghost", k,
+	    NULL), MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_token_new(f->st, "amira", t, NULL), MB_OK);
+	assert_int_equal(mb_accounts_reset_new_as(f->st, &adm, "amira", k,
+	    NULL), MB_OK);
+	/* Not a token: listing tokens does not show it. */
+	assert_int_equal(mb_accounts_token_list(f->st, "amira", count, &n,
+	    NULL), MB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(mb_accounts_reset_user(f->st, k, &u, NULL), MB_OK);
+	assert_string_equal(u.name, "amira");
+	assert_int_equal(mb_accounts_reset_user(f->st, "nonsense", &u, NULL),
+	    MB_ERR_NOTFOUND);
+	/* A token is not a reset link. */
+	assert_int_equal(mb_accounts_reset_user(f->st, t, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	/* A short password changes nothing: the link still works. */
+	assert_int_equal(mb_accounts_reset_use(f->st, k, "short", &u, NULL),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL), MB_OK);
+	assert_int_equal(mb_accounts_reset_use(f->st, k, "brand new one", &u,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_login(f->st, "amira", "brand new one", &u,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_token_user(f->st, t, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_reset_use(f->st, k, "again and again",
+	    &u, NULL), MB_ERR_NOTFOUND);
+	/* An expired one, and a disabled user's, do not work. */
+	assert_int_equal(mb_accounts_reset_new(f->st, "amira", -1000, old,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_reset_user(f->st, old, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_reset_new(f->st, "amira", 60000, k,
+	    NULL), MB_OK);
+	assert_int_equal(mb_accounts_user_disable(f->st, "amira", true, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_reset_user(f->st, k, &u, NULL),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_accounts_reset_new(f->st, "amira", 60000, k,
+	    NULL), MB_ERR_PERM);
+	/* One's own password needs the current one. */
+	assert_int_equal(mb_accounts_user_disable(f->st, "amira", false, NULL),
+	    MB_OK);
+	assert_int_equal(mb_accounts_own_password(f->st, &ami, "wrong one",
+	    "another good one", NULL), MB_ERR_PERM);
+	assert_int_equal(mb_accounts_own_password(f->st, &ami,
+	    "brand new one", "another good one", NULL), MB_OK);
+	assert_int_equal(mb_accounts_login(f->st, "amira", "another good one",
+	    &u, NULL), MB_OK);
+	assert_int_equal(mb_accounts_own_password(f->st, NULL, "x", "y", NULL),
+	    MB_ERR_PERM);
+}
+
 int
 main(void)
 {
@@ -379,6 +447,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_disable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to the newsroom's page files: the banner, redirects, sessions. */
+#ifndef MB_HTTP_NR_INT_H
+#define MB_HTTP_NR_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "site_int.h"
+
+/*
+ * Starts a newsroom page (private, the signed-in user's name, role and
+ * CSRF token in "user"), titled by the catalog key title (NULL: the
+ * newsroom's name). False when the request has been answered.
+ */
+bool mb_nr_begin(struct mb_page *p, struct mb_req *r, const char *title);
+/* 303 See Other to a path of this site. */
+void mb_nr_see_other(struct mb_req *r, const char *to);
+/* 404: the site's page for a GET, a plain answer for a form POST. */
+void mb_nr_not_found(struct mb_req *r);
+/* A signed-in newsroom user (translator and up); else 303 to sign in. */
+bool mb_nr_staff_or_login(struct mb_req *r);
+/* A signed-in user of any role; else 303 to sign in. */
+bool mb_nr_user_or_login(struct mb_req *r);
+/*
+ * Starts a web session for user_id and sets its cookie; MB_OK or the
+ * store's error (the caller answers).
+ */
+int mb_nr_session_start(struct mb_req *r, struct mb_store *st,
+    int64_t user_id, struct mb_diag *d);
+/* The item's state for the desk ("embargoed" included), its label in m. */
+void mb_nr_status_text(struct mb_page *p, struct mb_tval *m,
+    const struct mb_item_view *v);
+
+#endif
