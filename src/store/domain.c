@@ -18,7 +18,7 @@ extern const struct mb_store_domain mb_store_accounts_domain;
 
 /* slot: agenda */
 
-/* slot: events */
+extern const struct mb_store_domain mb_store_events_domain;
 
 /* slot: courses */
 
@@ -37,7 +37,7 @@ const struct mb_store_domain *const mb_store_domains[] = {
 
 	/* slot: agenda */
 
-	/* slot: events */
+	&mb_store_events_domain,
 
 	/* slot: courses */
 

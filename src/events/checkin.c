@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tickets at the door: the revocation list an offline device carries,
+ * and the newsroom's check-in, which verifies a scanned ticket with this
+ * center's key, looks up whose it is, and marks the entry once.
+ */
+#include "events/events_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "item/key.h"
+#include "signed/ticket.h"
+#include "store/store.h"
+
+struct revoked_ctx {
+	char	**ids;
+	size_t	  n, cap;
+};
+
+static int
+revoked_cb(const struct mb_ev_reg *r, void *arg)
+{
+	struct revoked_ctx *c = arg;
+
+	if (strcmp(r->state, "withdrawn") != 0 &&
+	    strcmp(r->state, "rejected") != 0)
+		return MB_OK;
+	if (c->n == c->cap) {
+		size_t	 cap = c->cap ? c->cap * 2 : 64;
+		char	**p = realloc(c->ids, cap * sizeof(*p));
+
+		if (p == NULL)
+			return MB_ERR_NOMEM;
+		c->ids = p;
+		c->cap = cap;
+	}
+	if ((c->ids[c->n] = strdup(r->id)) == NULL)
+		return MB_ERR_NOMEM;
+	c->n++;
+	return MB_OK;
+}
+
+int
+mb_event_revoked(const struct mb_events_env *env, const char *event,
+    struct mb_buf *out, struct mb_diag *d)
+{
+	struct revoked_ctx	c = { NULL, 0, 0 };
+	int			rc;
+
+	if ((rc = mb_store_ev_reg_list(env->st, event, NULL, revoked_cb, &c,
+	    d)) == MB_OK)
+		rc = mb_revoked_issue(env->center, event, mb_ev__now(env),
+		    (const char *const *)c.ids, c.n, env->key, out, d);
+	for (size_t i = 0; i < c.n; i++)
+		free(c.ids[i]);
+	free(c.ids);
+	return rc;
+}
+
+int
+mb_event_checkin(const struct mb_events_env *env, const struct mb_actor *a,
+    const char *ticket, struct mb_ev_checkin *out, struct mb_diag *d)
+{
+	struct mb_ticket	t;
+	enum mb_verdict		why = MB_VERDICT_VALID;
+	uint8_t			pk[MB_PUBKEY_LEN];
+	struct mb_diag		vd;
+	int			rc;
+
+	memset(out, 0, sizeof(*out));
+	if (a != NULL && a->role < MB_ROLE_JOURNALIST)
+		return mb_diag_set(d, MB_ERR_PERM, "only the newsroom checks "
+		    "tickets in");
+	if (ticket == NULL || ticket[0] == '\0')
+		return mb_diag_set(d, MB_ERR_INVAL, "ticket: required");
+	if (strlen(ticket) > 4096)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "ticket: longer than a "
+		    "ticket can be");
+	mb_key_public(env->key, pk);
+	mb_diag_clear(&vd);
+	rc = mb_ticket_verify(ticket, strlen(ticket), pk, mb_ev__now(env),
+	    NULL, &t, &why, &vd);
+	if (rc != MB_OK) {
+		snprintf(out->why, sizeof(out->why), "%s: %.120s",
+		    mb_verdict_str(why), vd.msg);
+		return MB_OK;
+	}
+	if (strcmp(t.issuer, env->center) != 0 ||
+	    mb_store_ev_reg_get(env->st, t.registration, NULL, &out->reg,
+	    NULL) != MB_OK || strcmp(out->reg.event, t.event) != 0) {
+		snprintf(out->why, sizeof(out->why), "forged: no such "
+		    "registration here");
+		return MB_OK;
+	}
+	if (strcmp(out->reg.state, "complete") != 0) {
+		snprintf(out->why, sizeof(out->why), "revoked: the "
+		    "registration is %s", out->reg.state);
+		return MB_OK;
+	}
+	if ((rc = mb_store_ev_reg_checkin(env->st, out->reg.id,
+	    mb_ev__now(env), &out->first_ms, &out->count, d)) != MB_OK)
+		return rc;
+	if (out->count > 1) {
+		out->again = true;
+		snprintf(out->why, sizeof(out->why), "entered before: this is "
+		    "entry %lld with this ticket", (long long)out->count);
+	} else {
+		out->admitted = true;
+	}
+	return MB_OK;
+}
