@@ -9,6 +9,7 @@
 
 static const char *const role_names[] = {
 	[MB_ROLE_NONE] = "reader",
+	[MB_ROLE_LEARNER] = "learner",
 	[MB_ROLE_MEMBER] = "member",
 	[MB_ROLE_TRANSLATOR] = "translator",
 	[MB_ROLE_JOURNALIST] = "journalist",
@@ -37,7 +38,7 @@ mb_role_parse(const char *s)
 {
 	if (s == NULL)
 		return MB_ROLE_NONE;
-	for (int r = MB_ROLE_MEMBER; r <= MB_ROLE_ADMIN; r++)
+	for (int r = MB_ROLE_LEARNER; r <= MB_ROLE_ADMIN; r++)
 		if (strcmp(s, role_names[r]) == 0)
 			return (enum mb_role)r;
 	return MB_ROLE_NONE;

@@ -12,9 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Roles, weakest first; MB_ROLE_NONE is the reader without an account. */
+/*
+ * Roles, weakest first; MB_ROLE_NONE is the reader without an account.
+ * A learner (courses) reads what a reader reads, and takes courses.
+ */
 enum mb_role {
 	MB_ROLE_NONE = 0,
+	MB_ROLE_LEARNER,
 	MB_ROLE_MEMBER,
 	MB_ROLE_TRANSLATOR,
 	MB_ROLE_JOURNALIST,
@@ -22,7 +26,7 @@ enum mb_role {
 	MB_ROLE_ADMIN
 };
 
-/* "member" -> MB_ROLE_MEMBER...; MB_ROLE_NONE for anything else. */
+/* "learner" -> MB_ROLE_LEARNER...; MB_ROLE_NONE for anything else. */
 enum mb_role mb_role_parse(const char *s);
 /* "admin", ..., "reader" for MB_ROLE_NONE. Static string. */
 const char *mb_role_name(enum mb_role r);

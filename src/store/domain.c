@@ -20,7 +20,7 @@ extern const struct mb_store_domain mb_store_accounts_domain;
 
 extern const struct mb_store_domain mb_store_events_domain;
 
-/* slot: courses */
+extern const struct mb_store_domain mb_store_courses_domain;
 
 /* slot: mt */
 
@@ -39,7 +39,7 @@ const struct mb_store_domain *const mb_store_domains[] = {
 
 	&mb_store_events_domain,
 
-	/* slot: courses */
+	&mb_store_courses_domain,
 
 	/* slot: mt */
 

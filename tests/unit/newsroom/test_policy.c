@@ -165,6 +165,10 @@ test_roles(void **state)
 	for (int r = R_MEMBER; r < NROLES; r++)
 		assert_int_equal(mb_role_parse(mb_role_name(roles[r])),
 		    roles[r]);
+	/* A learner (courses) reads what a reader reads. */
+	assert_int_equal(mb_role_parse("learner"), MB_ROLE_LEARNER);
+	assert_string_equal(mb_role_name(MB_ROLE_LEARNER), "learner");
+	assert_int_equal(mb_audiences_of(MB_ROLE_LEARNER), MB_AUD_PUBLIC);
 	/* "reader" is no role one can be given: it is having none. */
 	assert_int_equal(mb_role_parse("reader"), MB_ROLE_NONE);
 	assert_int_equal(mb_role_parse("Admin"), MB_ROLE_NONE);

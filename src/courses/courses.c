@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: MIT */
+/* The courses service: courses read as the actor may, enrolment, progress, quizzes. */
+#include "courses.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "item/json.h"
+#include "newsroom/items.h"
+
+/* An item as the actor may see it, parsed: the envelope's root. */
+static int
+load_item(const struct mb_courses_env *e, const struct mb_actor *a,
+    const char *uri, json_t **root, char audience[16], struct mb_diag *d)
+{
+	struct mb_newsroom_env	ne;
+	struct mb_nr_item	it;
+	int			rc;
+
+	memset(&ne, 0, sizeof(ne));
+	ne.st = e->st;
+	ne.center = e->node->conf.id;
+	if ((rc = mb_newsroom_get(&ne, a, uri, 0, &it, d)) != MB_OK)
+		return rc;
+	*root = mb_json_loadb(it.envelope, it.len, 0, NULL);
+	if (audience != NULL)
+		snprintf(audience, 16, "%s", it.audience);
+	mb_nr_item_free(&it);
+	if (*root == NULL)
+		return mb_diag_set(d, MB_ERR_CORRUPT, "%s: the stored envelope "
+		    "does not parse", uri);
+	return MB_OK;
+}
+
+int
+mb_courses_get(const struct mb_courses_env *e, const struct mb_actor *a,
+    const char *uri, struct mb_course **out, struct mb_diag *d)
+{
+	struct mb_course	*c;
+	int			 rc;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return MB_ERR_NOMEM;
+	if ((rc = load_item(e, a, uri, &c->root, c->audience, d)) != MB_OK)
+		goto fail;
+	c->item = json_object_get(c->root, "item");
+	if ((rc = mb_course_read(c->item, &c->info, d)) != MB_OK) {
+		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "%s: not a course (%s)",
+		    uri, d->msg);
+		goto fail;
+	}
+	mb_uri_parse(uri, c->center, c->local);
+	*out = c;
+	return MB_OK;
+fail:
+	mb_course_free(c);
+	return rc;
+}
+
+void
+mb_course_free(struct mb_course *c)
+{
+	if (c == NULL)
+		return;
+	json_decref(c->root);
+	free(c);
+}
+
+static bool
+staff(const struct mb_actor *a)
+{
+	return mb_actor_role(a) >= MB_ROLE_TRANSLATOR;
+}
+
+static bool
+instructor(const struct mb_actor *a)
+{
+	return mb_actor_role(a) >= MB_ROLE_EDITOR;
+}
+
+/* The actor's active enrolment, or MB_ERR_PERM. */
+static int
+enrolled(const struct mb_courses_env *e, const struct mb_actor *a,
+    const struct mb_course *c, struct mb_diag *d)
+{
+	struct mb_course_enrolment	en;
+	int				rc;
+
+	if (a == NULL || a->user_id == 0)
+		return mb_diag_set(d, MB_ERR_PERM, "sign in and enrol in this "
+		    "course first");
+	rc = mb_store_course_enrolment(e->st, a->user_id, c->info.uri, &en,
+	    d);
+	if (rc == MB_ERR_NOTFOUND)
+		return mb_diag_set(d, MB_ERR_PERM, "not enrolled in this "
+		    "course");
+	if (rc != MB_OK)
+		return rc;
+	if (strcmp(en.state, "pending") == 0)
+		return mb_diag_set(d, MB_ERR_PERM, "your enrolment waits for "
+		    "the center's approval");
+	return MB_OK;
+}
+
+int
+mb_courses_step(const struct mb_courses_env *e, const struct mb_actor *a,
+    const struct mb_course *c, int step, json_t **item, struct mb_diag *d)
+{
+	struct mb_actor	 reader;
+	json_t		*root;
+	bool		 preview = staff(a);
+	int		 rc;
+
+	if (step < 0 || step >= c->info.nsteps)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "this course has no "
+		    "step %d", step + 1);
+	if (!preview && (rc = enrolled(e, a, c, d)) != MB_OK)
+		return rc;
+	/*
+	 * A course's material may be for the network only (a quiz's answer
+	 * key is in its item): an enrolled learner reads it as a member
+	 * would, through this service and nowhere else.
+	 */
+	reader = *a;
+	if (mb_actor_role(&reader) < MB_ROLE_MEMBER)
+		reader.role = MB_ROLE_MEMBER;
+	if ((rc = load_item(e, &reader, c->info.step[step].uri, &root, NULL,
+	    d)) != MB_OK) {
+		if (rc == MB_ERR_NOTFOUND)
+			mb_diag_set(d, rc, "step %d (%s) is not here yet", step
+			    + 1, c->info.step[step].uri);
+		return rc;
+	}
+	*item = json_incref(json_object_get(root, "item"));
+	json_decref(root);
+	if (!preview && c->info.step[step].kind == MB_STEP_LESSON &&
+	    (rc = mb_store_course_step_set(e->st, a->user_id, c->info.uri,
+	    c->info.step[step].uri, "seen", d)) != MB_OK) {
+		json_decref(*item);
+		return rc;
+	}
+	return MB_OK;
+}
+
+int
+mb_courses_enrol(const struct mb_courses_env *e, const struct mb_actor *a,
+    const struct mb_course *c, const char *code,
+    char state[MB_COURSE_STATE_MAX], struct mb_diag *d)
+{
+	struct mb_course_setting	s;
+	const char			*st = "active";
+	int				rc;
+
+	if (a == NULL || a->user_id == 0)
+		return mb_diag_set(d, MB_ERR_PERM, "sign in to enrol");
+	rc = mb_store_course_setting_get(e->st, c->info.uri, &s, d);
+	if (rc == MB_ERR_NOTFOUND)
+		snprintf(s.enrol, sizeof(s.enrol), "open");
+	else if (rc != MB_OK)
+		return rc;
+	if (strcmp(s.enrol, "code") == 0) {
+		if (code == NULL || *code == '\0')
+			return mb_diag_set(d, MB_ERR_INVAL, "code: this course "
+			    "needs its enrolment code");
+		if (strcmp(code, s.code) != 0)
+			return mb_diag_set(d, MB_ERR_PERM, "code: not this "
+			    "course's enrolment code");
+	} else if (strcmp(s.enrol, "approval") == 0) {
+		st = "pending";
+	}
+	if ((rc = mb_store_course_enrol(e->st, a->user_id, c->info.uri, st,
+	    d)) != MB_OK)
+		return rc;
+	log_info("courses: enrol user=%s course=%s state=%s", a->name,
+	    c->info.uri, st);
+	snprintf(state, MB_COURSE_STATE_MAX, "%s", st);
+	return MB_OK;
+}
+
+int
+mb_courses_approve(const struct mb_courses_env *e, const struct mb_actor *a,
+    const char *course, const char *user, struct mb_diag *d)
+{
+	struct mb_user			u;
+	struct mb_course_enrolment	en;
+	int				rc;
+
+	if (a != NULL && !instructor(a))
+		return mb_diag_set(d, MB_ERR_PERM, "only an editor approves "
+		    "enrolments");
+	if ((rc = mb_store_user_get(e->st, user, 0, &u, NULL, 0, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_store_course_enrolment(e->st, u.id, course, &en, d)) !=
+	    MB_OK)
+		return rc;
+	if (strcmp(en.state, "pending") != 0)
+		return mb_diag_set(d, MB_ERR_EXISTS, "%s is %s, not pending",
+		    user, en.state);
+	return mb_store_course_enrol_set(e->st, u.id, course, "active", d);
+}
+
+int
+mb_courses_set_enrolment(const struct mb_courses_env *e,
+    const struct mb_actor *a, const char *course, const char *mode,
+    const char *code, struct mb_diag *d)
+{
+	struct mb_course_setting s;
+
+	if (a != NULL && !instructor(a))
+		return mb_diag_set(d, MB_ERR_PERM, "only an editor sets how "
+		    "learners enrol");
+	if (mode == NULL || (strcmp(mode, "open") != 0 && strcmp(mode,
+	    "code") != 0 && strcmp(mode, "approval") != 0))
+		return mb_diag_set(d, MB_ERR_INVAL, "enrolment: \"open\", "
+		    "\"code\" or \"approval\"");
+	if (strcmp(mode, "code") == 0 && (code == NULL || strlen(code) < 6 ||
+	    strlen(code) > 63))
+		return mb_diag_set(d, MB_ERR_INVAL, "code: 6 to 63 characters");
+	memset(&s, 0, sizeof(s));
+	snprintf(s.course, sizeof(s.course), "%s", course);
+	snprintf(s.enrol, sizeof(s.enrol), "%s", mode);
+	snprintf(s.code, sizeof(s.code), "%s", strcmp(mode, "code") == 0 ?
+	    code : "");
+	return mb_store_course_setting_set(e->st, &s, d);
+}
+
+/* ---- Progress ---- */
+
+struct prog_walk {
+	const struct mb_course		*c;
+	struct mb_course_progress	*p;
+};
+
+static int
+step_index(const struct mb_course *c, const char *uri)
+{
+	for (int i = 0; i < c->info.nsteps; i++)
+		if (strcmp(c->info.step[i].uri, uri) == 0)
+			return i;
+	return -1;
+}
+
+static int
+prog_step(const struct mb_course_step *s, void *arg)
+{
+	struct prog_walk	*w = arg;
+	int			 i = step_index(w->c, s->module);
+
+	if (i >= 0)
+		snprintf(w->p->step[i], sizeof(w->p->step[i]), "%s", s->state);
+	return MB_OK;
+}
+
+static int
+prog_attempt(const struct mb_course_attempt *at, void *arg)
+{
+	struct prog_walk	*w = arg;
+	int			 i = step_index(w->c, at->quiz);
+
+	if (i >= 0) {
+		w->p->tries[i]++;
+		if (at->score > w->p->best[i])
+			w->p->best[i] = at->score;
+	}
+	return MB_OK;
+}
+
+static int
+prog_cert(const struct mb_course_cert *ct, void *arg)
+{
+	struct prog_walk *w = arg;
+
+	if (ct->credential != NULL)
+		snprintf(w->p->certificate, sizeof(w->p->certificate), "%s",
+		    ct->id);
+	return 1;
+}
+
+int
+mb_courses_progress(const struct mb_courses_env *e, int64_t user_id,
+    const struct mb_course *c, struct mb_course_progress *out,
+    struct mb_diag *d)
+{
+	struct mb_course_enrolment	 en;
+	struct mb_course_progress	*p;
+	struct prog_walk		 w;
+	int				 rc;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return MB_ERR_NOMEM;
+	p->total = c->info.nsteps;
+	for (int i = 0; i < MB_COURSE_MAX_STEPS; i++)
+		p->best[i] = -1;
+	w.c = c;
+	w.p = p;
+	rc = mb_store_course_enrolment(e->st, user_id, c->info.uri, &en, d);
+	if (rc == MB_OK) {
+		p->enrolled = true;
+		snprintf(p->state, sizeof(p->state), "%s", en.state);
+	} else if (rc != MB_ERR_NOTFOUND) {
+		goto out;
+	}
+	if ((rc = mb_store_course_steps(e->st, user_id, c->info.uri,
+	    prog_step, &w, d)) != MB_OK ||
+	    (rc = mb_store_course_attempts(e->st, user_id, c->info.uri, NULL,
+	    prog_attempt, &w, d)) != MB_OK ||
+	    (rc = mb_store_course_certs(e->st, NULL, user_id, c->info.uri,
+	    prog_cert, &w, d)) != MB_OK)
+		goto out;
+	for (int i = 0; i < c->info.nsteps; i++)
+		if (strcmp(p->step[i], "completed") == 0)
+			p->done++;
+	*out = *p;
+out:
+	free(p);
+	return rc;
+}
+
+/*
+ * After a step is completed: when every step is, the enrolment is
+ * "completed" and the certificate issued (in that order: a failure to
+ * sign leaves the learner complete, and the next look issues it).
+ */
+static int
+maybe_complete(const struct mb_courses_env *e, const struct mb_actor *a,
+    const struct mb_course *c, bool *completed, char cert[64],
+    struct mb_diag *d)
+{
+	struct mb_course_progress	*p;
+	int				 rc;
+
+	*completed = false;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return MB_ERR_NOMEM;
+	if ((rc = mb_courses_progress(e, a->user_id, c, p, d)) != MB_OK)
+		goto out;
+	if (p->done < p->total)
+		goto out;
+	*completed = true;
+	if (strcmp(p->state, "completed") != 0 &&
+	    (rc = mb_store_course_enrol_set(e->st, a->user_id, c->info.uri,
+	    "completed", d)) != MB_OK)
+		goto out;
+	if (strcmp(p->state, "completed") != 0)
+		log_info("courses: completed user=%s course=%s", a->name,
+		    c->info.uri);
+	rc = mb_courses_certify(e, a->user_id, a->name, c, cert, d);
+out:
+	free(p);
+	return rc;
+}
+
+int
+mb_courses_lesson_done(const struct mb_courses_env *e,
+    const struct mb_actor *a, const struct mb_course *c, int step,
+    struct mb_diag *d)
+{
+	char	cert[64];
+	bool	completed;
+	int	rc;
+
+	if (step < 0 || step >= c->info.nsteps)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "this course has no "
+		    "step %d", step + 1);
+	if (c->info.step[step].kind != MB_STEP_LESSON)
+		return mb_diag_set(d, MB_ERR_INVAL, "step %d is a quiz: it is "
+		    "completed by passing it", step + 1);
+	if ((rc = enrolled(e, a, c, d)) != MB_OK ||
+	    (rc = mb_store_course_step_set(e->st, a->user_id, c->info.uri,
+	    c->info.step[step].uri, "completed", d)) != MB_OK)
+		return rc;
+	return maybe_complete(e, a, c, &completed, cert, d);
+}
+
+int
+mb_courses_quiz_submit(const struct mb_courses_env *e,
+    const struct mb_actor *a, const struct mb_course *c, int step,
+    const json_t *answers, const char *key, struct mb_quiz_result *res,
+    struct mb_diag *d)
+{
+	struct mb_course_attempt	 at;
+	struct mb_quiz			*q = NULL;
+	json_t				*item = NULL;
+	char				*text = NULL;
+	int				 rc;
+
+	memset(res, 0, sizeof(*res));
+	if (step < 0 || step >= c->info.nsteps ||
+	    c->info.step[step].kind != MB_STEP_QUIZ)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "step %d of this course "
+		    "is not a quiz", step + 1);
+	if (key != NULL && (strlen(key) == 0 || strlen(key) > 63))
+		return mb_diag_set(d, MB_ERR_INVAL, "key: 1 to 63 characters");
+	if ((rc = enrolled(e, a, c, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_courses_step(e, a, c, step, &item, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_quiz_from_item(item, &q, d)) != MB_OK)
+		goto out;
+	if ((rc = mb_quiz_grade(q, answers, &res->score, &res->passed, NULL,
+	    d)) != MB_OK)
+		goto out;
+	if ((text = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS)) ==
+	    NULL) {
+		rc = MB_ERR_NOMEM;
+		goto out;
+	}
+	memset(&at, 0, sizeof(at));
+	at.user_id = a->user_id;
+	snprintf(at.course, sizeof(at.course), "%s", c->info.uri);
+	snprintf(at.quiz, sizeof(at.quiz), "%s", c->info.step[step].uri);
+	at.score = res->score;
+	at.passed = res->passed;
+	at.answers = text;
+	snprintf(at.key, sizeof(at.key), "%s", key != NULL ? key : "");
+	rc = mb_store_course_attempt_add(e->st, &at, q->attempts,
+	    &res->attempt, d);
+	if (rc == MB_ERR_EXISTS && key != NULL && res->attempt > 0) {
+		/* The same offline upload again: answered as before. */
+		res->duplicate = true;
+		rc = MB_OK;
+	}
+	if (rc != MB_OK)
+		goto out;
+	res->left = q->attempts - res->attempt;
+	log_info("courses: quiz user=%s quiz=%s attempt=%d score=%d passed=%d",
+	    a->name, at.quiz, res->attempt, res->score, res->passed);
+	if (res->passed && !res->duplicate &&
+	    ((rc = mb_store_course_step_set(e->st, a->user_id, c->info.uri,
+	    at.quiz, "completed", d)) != MB_OK ||
+	    (rc = maybe_complete(e, a, c, &res->completed, res->certificate,
+	    d)) != MB_OK))
+		goto out;
+out:
+	free(text);
+	mb_quiz_free(q);
+	json_decref(item);
+	return rc;
+}
+
+/* ---- The class, for instructors ---- */
+
+struct class_walk {
+	const struct mb_courses_env	*e;
+	const struct mb_course		*c;
+	struct mb_buf			*out;
+	int				 rc;
+	struct mb_diag			*d;
+};
+
+/* A CSV field: quoted, quotes doubled; a leading = + - @ defused. */
+static void
+csv(struct mb_buf *b, const char *s, bool last)
+{
+	mb_buf_append(b, "\"", 1);
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		mb_buf_append(b, "'", 1);
+	for (; *s; s++)
+		mb_buf_append(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+	mb_buf_append(b, last ? "\"\r\n" : "\",", last ? 3 : 2);
+}
+
+static int
+class_learner(const struct mb_course_enrolment *en, void *arg)
+{
+	struct class_walk		*w = arg;
+	struct mb_course_progress	 p;
+	char				 n[32], s[16];
+	int				 rc;
+
+	if ((rc = mb_courses_progress(w->e, en->user_id, w->c, &p, w->d)) !=
+	    MB_OK)
+		return rc;
+	for (int i = 0; i < w->c->info.nsteps; i++) {
+		snprintf(n, sizeof(n), "%d", i + 1);
+		csv(w->out, en->user, false);
+		csv(w->out, n, false);
+		csv(w->out, w->c->info.step[i].uri, false);
+		csv(w->out, w->c->info.step[i].kind == MB_STEP_QUIZ ? "quiz" :
+		    "lesson", false);
+		csv(w->out, p.step[i][0] ? p.step[i] : "not started", false);
+		snprintf(n, sizeof(n), "%d", p.tries[i]);
+		csv(w->out, n, false);
+		if (p.best[i] >= 0)
+			snprintf(s, sizeof(s), "%d", p.best[i]);
+		else
+			s[0] = '\0';
+		csv(w->out, s, true);
+	}
+	return MB_OK;
+}
+
+struct question_walk {
+	struct mb_buf		*out;
+	const struct mb_quiz	*q;
+	const char		*user;
+	json_t			*last;	/* the learner's last answers */
+};
+
+static int
+last_attempt(const struct mb_course_attempt *at, void *arg)
+{
+	struct question_walk *w = arg;
+
+	json_decref(w->last);
+	w->last = at->answers != NULL ? mb_json_loadb(at->answers,
+	    strlen(at->answers), 0, NULL) : NULL;
+	return MB_OK;
+}
+
+static int
+class_questions(const struct mb_course_enrolment *en, void *arg)
+{
+	struct class_walk	*w = arg;
+	int			 rc = MB_OK;
+
+	for (int i = 0; i < w->c->info.nsteps && rc == MB_OK; i++) {
+		struct question_walk	 qw = { w->out, NULL, en->user, NULL };
+		struct mb_quiz		*q = NULL;
+		struct mb_actor		 staff_actor = { 0, "class",
+					    MB_ROLE_EDITOR };
+		json_t			*item = NULL;
+		unsigned long long	 right = 0;
+		int			 score;
+		bool			 passed;
+
+		if (w->c->info.step[i].kind != MB_STEP_QUIZ)
+			continue;
+		if (mb_courses_step(w->e, &staff_actor, w->c, i, &item,
+		    NULL) != MB_OK)
+			continue;
+		if (mb_quiz_from_item(item, &q, NULL) != MB_OK) {
+			json_decref(item);
+			continue;
+		}
+		qw.q = q;
+		rc = mb_store_course_attempts(w->e->st, en->user_id,
+		    w->c->info.uri, w->c->info.step[i].uri, last_attempt, &qw,
+		    w->d);
+		if (rc == MB_OK && qw.last != NULL && mb_quiz_grade(q, qw.last,
+		    &score, &passed, &right, NULL) == MB_OK) {
+			for (int k = 0; k < q->n; k++) {
+				csv(w->out, en->user, false);
+				csv(w->out, "question", false);
+				csv(w->out, w->c->info.step[i].uri, false);
+				csv(w->out, q->q[k].id, false);
+				csv(w->out, (right >> k) & 1 ? "right" :
+				    "wrong", false);
+				csv(w->out, "", false);
+				csv(w->out, "", true);
+			}
+		}
+		json_decref(qw.last);
+		mb_quiz_free(q);
+		json_decref(item);
+	}
+	return rc;
+}
+
+int
+mb_courses_class_csv(const struct mb_courses_env *e,
+    const struct mb_actor *a, const struct mb_course *c, struct mb_buf *out,
+    struct mb_diag *d)
+{
+	struct class_walk	w = { e, c, out, MB_OK, d };
+	int			rc;
+
+	if (a != NULL && !instructor(a))
+		return mb_diag_set(d, MB_ERR_PERM, "only instructors (editor "
+		    "and up) see the class");
+	mb_buf_puts(out, "learner,step,item,kind,state,attempts,best\r\n");
+	if ((rc = mb_store_course_enrolments(e->st, c->info.uri, 0,
+	    class_learner, &w, d)) != MB_OK)
+		return rc;
+	return mb_store_course_enrolments(e->st, c->info.uri, 0,
+	    class_questions, &w, d);
+}

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the courses service on a real center: publish, enrol, learn, quiz, certify, revoke. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "center/center.h"
+#include "center/ingest.h"
+#include "courses/courses.h"
+#include "newsroom/accounts.h"
+#include "signed/credential.h"
+#include "store/store.h"
+
+#define COURSE "urn:mediabridge:cairo:dl"
+
+struct fixture {
+	char			 dir[64];
+	struct mb_center_node	*n;
+	struct mb_store		*st;
+	struct mb_ingest	*ig;
+	struct mb_courses_env	 env;
+	struct mb_actor		 editor, ana, ben;
+};
+
+static struct mb_actor
+user(struct fixture *f, const char *name, const char *role)
+{
+	struct mb_actor	a;
+	struct mb_user	u;
+
+	assert_int_equal(mb_accounts_user_add(f->st, name, role,
+	    "password 123", NULL), MB_OK);
+	assert_int_equal(mb_store_user_get(f->st, name, 0, &u, NULL, 0, NULL),
+	    MB_OK);
+	a.user_id = u.id;
+	a.name = strdup(name);
+	a.role = mb_role_parse(role);
+	return a;
+}
+
+static const char DOC[] =
+    "{\"items\": ["
+    "{\"item\": {\"uri\": \"urn:mediabridge:cairo:dl-l1\", \"type\": "
+    "\"text\", \"profile\": \"lesson\", \"language\": \"en\", "
+    "\"headlines\": [{\"value\": \"Strong passwords\"}], \"bodies\": "
+    "[{\"value\": \"<p>Use a long passphrase.</p>\", \"contentType\": "
+    "\"text/html\"}]}},"
+    "{\"audience\": \"network\", \"item\": {\"uri\": "
+    "\"urn:mediabridge:cairo:dl-q1\", \"type\": \"text\", \"profile\": "
+    "\"quiz\", \"language\": \"en\", \"headlines\": [{\"value\": "
+    "\"Check\"}], \"bodies\": [{\"contentType\": "
+    "\"application/vnd.mediabridge.quiz+json\", \"value\": "
+    "\"{\\\"passMark\\\": 100, \\\"attempts\\\": 2, \\\"questions\\\": "
+    "[{\\\"id\\\": \\\"q1\\\", \\\"kind\\\": \\\"short\\\", \\\"text\\\": "
+    "\\\"The s in https?\\\", \\\"answer\\\": [\\\"secure\\\"]}]}\"}]}},"
+    "{\"item\": {\"uri\": \"" COURSE "\", \"type\": \"composite\", "
+    "\"profile\": \"course\", \"language\": \"en\", \"headlines\": "
+    "[{\"value\": \"Digital literacy\"}], \"descriptions\": [{\"value\": "
+    "\"Safe online.\"}], \"associations\": [{\"name\": \"Module 1\", "
+    "\"rel\": \"lesson\", \"uri\": \"urn:mediabridge:cairo:dl-l1\"}, "
+    "{\"name\": \"Module 1\", \"rel\": \"quiz\", \"uri\": "
+    "\"urn:mediabridge:cairo:dl-q1\"}]}}]}";
+
+static int
+setup(void **state)
+{
+	struct fixture		*f = calloc(1, sizeof(*f));
+	struct mb_init_opts	 o;
+	char			 dir[128];
+	json_t			*doc;
+	int			 n = 0;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/mb-test-courses.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(dir, sizeof(dir), "%s/cairo", f->dir);
+	memset(&o, 0, sizeof(o));
+	o.id = "cairo";
+	o.name = "Cairo";
+	o.country = "EG";
+	o.languages = "ar,en";
+	o.url = "http://127.0.0.1:1";
+	o.hq = 1;
+	assert_int_equal(mb_center_init(dir, &o, NULL), MB_OK);
+	assert_int_equal(mb_center_open(dir, &f->n, NULL), MB_OK);
+	assert_int_equal(mb_center_store(f->n, &f->st, NULL), MB_OK);
+	assert_int_equal(mb_ingest_new(f->n, f->st, &f->ig, NULL), MB_OK);
+	f->env.st = f->st;
+	f->env.node = f->n;
+	f->editor = user(f, "edi", "editor");
+	f->ana = user(f, "ana", "learner");
+	f->ben = user(f, "ben", "learner");
+	doc = json_loads(DOC, 0, NULL);
+	assert_non_null(doc);
+	assert_int_equal(mb_courses_publish(&f->env, &f->editor, f->ig, doc,
+	    &n, NULL), MB_OK);
+	assert_int_equal(n, 3);
+	json_decref(doc);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		 cmd[128];
+
+	mb_ingest_free(f->ig);
+	mb_store_close(f->st);
+	mb_center_close(f->n);
+	free((char *)f->editor.name);
+	free((char *)f->ana.name);
+	free((char *)f->ben.name);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static int
+submit(struct fixture *f, const struct mb_actor *a,
+    const struct mb_course *c, const char *answer, const char *key,
+    struct mb_quiz_result *res, struct mb_diag *d)
+{
+	json_t	*ans = json_pack("{s:[s]}", "q1", answer);
+	int	 rc = mb_courses_quiz_submit(&f->env, a, c, 1, ans, key, res,
+		    d);
+
+	json_decref(ans);
+	return rc;
+}
+
+static void
+test_publish_refuses_script(void **state)
+{
+	struct fixture	*f = *state;
+	struct mb_diag	 d = { "" };
+	json_t		*doc = json_loads(DOC, 0, NULL);
+	json_t		*q = json_object_get(json_array_get(json_object_get(doc,
+			    "items"), 1), "item");
+	bool		 has = true;
+
+	json_object_set_new(q, "uri", json_string("urn:mediabridge:cairo:"
+	    "bad-q"));
+	json_object_set_new(json_array_get(json_object_get(q, "bodies"), 0),
+	    "value", json_string("{\"passMark\": 50, \"attempts\": 1, "
+	    "\"questions\": [{\"id\": \"a\", \"kind\": \"short\", \"text\": "
+	    "\"<script>x</script>\", \"answer\": [\"x\"]}]}"));
+	json_object_set_new(json_object_get(json_array_get(json_object_get(doc,
+	    "items"), 0), "item"), "uri", json_string("urn:mediabridge:cairo:"
+	    "new-l"));
+	assert_int_equal(mb_courses_publish(&f->env, &f->editor, f->ig, doc,
+	    NULL, &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "items[1]"));
+	assert_non_null(strstr(d.msg, "plain text only"));
+	/* Nothing was stored, not even the good lesson before it. */
+	assert_int_equal(mb_store_has(f->st, "urn:mediabridge:cairo:new-l", 1,
+	    &has, NULL), MB_OK);
+	assert_false(has);
+	/* A learner may not publish. */
+	assert_int_equal(mb_courses_publish(&f->env, &f->ana, f->ig, doc,
+	    NULL, &d), MB_ERR_PERM);
+	json_decref(doc);
+}
+
+static void
+test_learn_and_certify(void **state)
+{
+	struct fixture			*f = *state;
+	struct mb_course		*c = NULL;
+	struct mb_course_progress	 p;
+	struct mb_quiz_result		 res;
+	struct mb_credential_check	 chk;
+	struct mb_status_list		*sl = NULL;
+	enum mb_verdict			 why;
+	struct mb_diag			 d = { "" };
+	json_t				*item = NULL, *doc = NULL, *list = NULL;
+	char				 state_[MB_COURSE_STATE_MAX], *text;
+	char				 user[64], *ltext;
+	bool				 revoked;
+
+	assert_int_equal(mb_courses_get(&f->env, &f->ana, COURSE, &c, &d),
+	    MB_OK);
+	assert_int_equal(c->info.nsteps, 2);
+	/* Not enrolled: no lesson, no quiz, nothing recorded. */
+	assert_int_equal(mb_courses_step(&f->env, &f->ana, c, 0, &item, &d),
+	    MB_ERR_PERM);
+	assert_int_equal(submit(f, &f->ana, c, "secure", NULL, &res, &d),
+	    MB_ERR_PERM);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, NULL, state_,
+	    &d), MB_OK);
+	assert_string_equal(state_, "active");
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, NULL, state_,
+	    &d), MB_ERR_EXISTS);
+	assert_int_equal(mb_courses_step(&f->env, &f->ana, c, 0, &item, &d),
+	    MB_OK);
+	json_decref(item);
+	/* The quiz item is for the network; an enrolled learner reads it. */
+	assert_int_equal(mb_courses_step(&f->env, &f->ana, c, 1, &item, &d),
+	    MB_OK);
+	json_decref(item);
+	assert_int_equal(mb_courses_step(&f->env, &f->ana, c, 2, &item, &d),
+	    MB_ERR_NOTFOUND);
+
+	/* A wrong answer, then bad answers (not counted), then a pass. */
+	assert_int_equal(submit(f, &f->ana, c, "SECURE", NULL, &res, &d),
+	    MB_OK);
+	assert_false(res.passed);
+	assert_int_equal(res.left, 1);
+	{
+		json_t *bad = json_pack("{s:[s]}", "q9", "x");
+
+		assert_int_equal(mb_courses_quiz_submit(&f->env, &f->ana, c, 1,
+		    bad, NULL, &res, &d), MB_ERR_INVAL);
+		json_decref(bad);
+	}
+	assert_int_equal(submit(f, &f->ana, c, "secure", NULL, &res, &d),
+	    MB_OK);
+	assert_true(res.passed);
+	assert_int_equal(res.attempt, 2);
+	assert_false(res.completed);	/* the lesson is not done yet */
+	/* A closed quiz. */
+	assert_int_equal(submit(f, &f->ana, c, "secure", NULL, &res, &d),
+	    MB_ERR_EXISTS);
+	assert_int_equal(mb_courses_lesson_done(&f->env, &f->ana, c, 1, &d),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_courses_lesson_done(&f->env, &f->ana, c, 0, &d),
+	    MB_OK);
+	assert_int_equal(mb_courses_progress(&f->env, f->ana.user_id, c, &p,
+	    &d), MB_OK);
+	assert_int_equal(p.done, 2);
+	assert_string_equal(p.state, "completed");
+	assert_int_equal(p.best[1], 100);
+	assert_int_equal(p.tries[1], 2);
+	assert_true(strncmp(p.certificate, "urn:uuid:", 9) == 0);
+
+	/* The certificate verifies with the center's key; then revoked. */
+	assert_int_equal(mb_courses_certificate(&f->env, p.certificate, &text,
+	    &revoked, user, &d), MB_OK);
+	assert_false(revoked);
+	assert_string_equal(user, "ana");
+	memset(&chk, 0, sizeof(chk));
+	chk.pk = f->n->pk;
+	assert_int_equal(mb_credential_verify_text(text, strlen(text), &chk,
+	    &doc, NULL, &why, &d), MB_OK);
+	assert_true(mb_credential_names(doc, "ana"));
+	assert_int_equal(mb_courses_revoke(&f->env, &f->ana, p.certificate,
+	    &d), MB_ERR_PERM);
+	assert_int_equal(mb_courses_revoke(&f->env, &f->editor, p.certificate,
+	    &d), MB_OK);
+	assert_int_equal(mb_courses_status_list(&f->env, &list, &d), MB_OK);
+	assert_int_equal(mb_credential_text(list, &ltext), MB_OK);
+	assert_int_equal(mb_status_list_load(ltext, strlen(ltext), f->n->pk, 0,
+	    &sl, &why, &d), MB_OK);
+	chk.status = sl;
+	json_decref(doc);
+	doc = NULL;
+	assert_int_not_equal(mb_credential_verify_text(text, strlen(text),
+	    &chk, &doc, NULL, &why, &d), MB_OK);
+	assert_int_equal(why, MB_VERDICT_REVOKED);
+	mb_status_list_free(sl);
+	free(ltext);
+	json_decref(list);
+	json_decref(doc);
+	free(text);
+	mb_course_free(c);
+}
+
+static void
+test_attempt_limit_and_offline(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_course	*c = NULL;
+	struct mb_quiz_result	 res;
+	struct mb_diag		 d = { "" };
+	char			 st[MB_COURSE_STATE_MAX];
+
+	assert_int_equal(mb_courses_get(&f->env, &f->ben, COURSE, &c, &d),
+	    MB_OK);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ben, c, NULL, st, &d),
+	    MB_OK);
+	/* An offline upload twice is one attempt. */
+	assert_int_equal(submit(f, &f->ben, c, "no", "k1", &res, &d), MB_OK);
+	assert_int_equal(res.attempt, 1);
+	assert_int_equal(submit(f, &f->ben, c, "no", "k1", &res, &d), MB_OK);
+	assert_true(res.duplicate);
+	assert_int_equal(res.attempt, 1);
+	assert_int_equal(submit(f, &f->ben, c, "no", NULL, &res, &d), MB_OK);
+	assert_int_equal(res.left, 0);
+	assert_int_equal(submit(f, &f->ben, c, "secure", NULL, &res, &d),
+	    MB_ERR_PERM);
+	assert_non_null(strstr(d.msg, "no attempts left"));
+	mb_course_free(c);
+}
+
+static void
+test_enrolment_modes_and_signup(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_course	*c = NULL;
+	struct mb_diag		 d = { "" };
+	struct mb_user		 u;
+	char			 st[MB_COURSE_STATE_MAX];
+	char			 code[MB_INVITE_TEXT_LEN];
+	json_t			*item;
+
+	assert_int_equal(mb_courses_get(&f->env, &f->ana, COURSE, &c, &d),
+	    MB_OK);
+	assert_int_equal(mb_courses_set_enrolment(&f->env, &f->ana, COURSE,
+	    "open", NULL, &d), MB_ERR_PERM);
+	assert_int_equal(mb_courses_set_enrolment(&f->env, &f->editor, COURSE,
+	    "code", "open-sesame", &d), MB_OK);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, "wrong-code",
+	    st, &d), MB_ERR_PERM);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, "open-sesame",
+	    st, &d), MB_OK);
+	assert_int_equal(mb_courses_set_enrolment(&f->env, &f->editor, COURSE,
+	    "approval", NULL, &d), MB_OK);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ben, c, NULL, st, &d),
+	    MB_OK);
+	assert_string_equal(st, "pending");
+	assert_int_equal(mb_courses_step(&f->env, &f->ben, c, 0, &item, &d),
+	    MB_ERR_PERM);
+	assert_int_equal(mb_courses_approve(&f->env, &f->ben, COURSE, "ben",
+	    &d), MB_ERR_PERM);
+	assert_int_equal(mb_courses_approve(&f->env, &f->editor, COURSE, "ben",
+	    &d), MB_OK);
+	assert_int_equal(mb_courses_step(&f->env, &f->ben, c, 0, &item, &d),
+	    MB_OK);
+	json_decref(item);
+	mb_course_free(c);
+
+	/* Sign-up: never without a code; a code once. */
+	assert_int_equal(mb_courses_signup(&f->env, "cat", "password 123",
+	    NULL, &d), MB_ERR_PERM);
+	assert_int_equal(mb_courses_invite(&f->env, &f->editor, code, &d),
+	    MB_ERR_PERM);
+	assert_int_equal(mb_courses_invite(&f->env, NULL, code, &d), MB_OK);
+	assert_int_equal(mb_courses_signup(&f->env, "cat", "password 123",
+	    "not-a-code", &d), MB_ERR_PERM);
+	assert_int_equal(mb_store_user_get(f->st, "cat", 0, &u, NULL, 0, &d),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_courses_signup(&f->env, "cat", "password 123",
+	    code, &d), MB_OK);
+	assert_int_equal(mb_store_user_get(f->st, "cat", 0, &u, NULL, 0, &d),
+	    MB_OK);
+	assert_string_equal(u.role, "learner");
+	assert_int_equal(mb_courses_signup(&f->env, "dan", "password 123",
+	    code, &d), MB_ERR_PERM);
+	assert_int_equal(mb_store_user_get(f->st, "dan", 0, &u, NULL, 0, &d),
+	    MB_ERR_NOTFOUND);
+}
+
+static void
+test_class_csv(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_course	*c = NULL;
+	struct mb_quiz_result	 res;
+	struct mb_diag		 d = { "" };
+	struct mb_buf		 b = MB_BUF_INIT;
+	char			 st[MB_COURSE_STATE_MAX];
+
+	assert_int_equal(mb_courses_get(&f->env, &f->ana, COURSE, &c, &d),
+	    MB_OK);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, NULL, st, &d),
+	    MB_OK);
+	assert_int_equal(submit(f, &f->ana, c, "secure", NULL, &res, &d),
+	    MB_OK);
+	assert_int_equal(mb_courses_class_csv(&f->env, &f->ana, c, &b, &d),
+	    MB_ERR_PERM);
+	assert_int_equal(mb_courses_class_csv(&f->env, &f->editor, c, &b, &d),
+	    MB_OK);
+	assert_non_null(strstr(mb_buf_cstr(&b), "\"ana\",\"2\","
+	    "\"urn:mediabridge:cairo:dl-q1\",\"quiz\",\"completed\",\"1\","
+	    "\"100\""));
+	assert_non_null(strstr(mb_buf_cstr(&b), "\"ana\",\"question\","
+	    "\"urn:mediabridge:cairo:dl-q1\",\"q1\",\"right\""));
+	mb_buf_free(&b);
+	mb_course_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_publish_refuses_script,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_learn_and_certify, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_attempt_limit_and_offline,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_enrolment_modes_and_signup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_class_csv, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
