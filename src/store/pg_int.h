@@ -43,6 +43,12 @@ int mb_pg_log(struct mb_store *st, int64_t after, int64_t limit,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
 int mb_pg_stats(struct mb_store *st, struct mb_store_stats *out,
     struct mb_diag *d);
+/* pg_check.c: the fsck (verify and verify --repair). */
+int mb_pg_repair(struct mb_store *st,
+    void (*report)(const char *fixed, void *arg), void *arg,
+    int *fixed, struct mb_diag *d);
+int mb_pg_repair_version(struct mb_store *st,
+    const struct mb_store_version *v, struct mb_diag *d);
 int mb_pg_check(struct mb_store *st,
     void (*report)(const char *problem, void *arg), void *arg,
     struct mb_diag *d);

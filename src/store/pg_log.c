@@ -263,67 +263,6 @@ mb_pg_stats(struct mb_store *st, struct mb_store_stats *out,
 	return MB_OK;
 }
 
-/* The invariants, each a query listing what breaks it. */
-static const struct {
-	const char *what;
-	const char *sql;
-} invariants[] = {
-	{ "item does not point at its highest version",
-	  "SELECT i.uri FROM items i WHERE i.seq IS DISTINCT FROM (SELECT "
-	  "v.seq FROM versions v WHERE v.uri = i.uri ORDER BY v.version DESC "
-	  "LIMIT 1)" },
-	{ "item's facts differ from its current version",
-	  "SELECT i.uri FROM items i JOIN versions v ON v.seq = i.seq WHERE "
-	  "v.uri IS DISTINCT FROM i.uri OR v.version IS DISTINCT FROM "
-	  "i.version OR v.audience IS DISTINCT FROM i.audience OR "
-	  "v.pub_status IS DISTINCT FROM i.pub_status" },
-	{ "version belongs to no item",
-	  "SELECT v.uri FROM versions v WHERE NOT EXISTS (SELECT 1 FROM "
-	  "items i WHERE i.uri = v.uri)" },
-	{ "index row for no item",
-	  "SELECT t.item_id::text FROM item_text t WHERE NOT EXISTS (SELECT 1 "
-	  "FROM items i WHERE i.id = t.item_id)" },
-	{ "log counter behind the log",
-	  "SELECT 'log_counter' FROM log_counter c WHERE c.seq < (SELECT "
-	  "coalesce(max(seq), 0) FROM versions)" },
-};
-
-int
-mb_pg_check(struct mb_store *st,
-    void (*report)(const char *problem, void *arg), void *arg,
-    struct mb_diag *d)
-{
-	struct mb_pg		*pg = PG(st);
-	struct mb_pg_res	*r;
-	char			 line[512];
-	int			 bad = 0, rc;
-
-	/*
-	 * PostgreSQL checks its own pages as it reads them (and amcheck is
-	 * the operator's tool); what is ours to check is the invariants.
-	 */
-	for (size_t i = 0; i < sizeof(invariants) / sizeof(invariants[0]);
-	    i++) {
-		if ((rc = mb_pg__run(pg, invariants[i].sql, NULL, false, &r,
-		    d)) != MB_OK)
-			return rc;
-		for (int k = 0; k < mb_pg__nrows(r); k++) {
-			const char *s = mb_pg__str(r, k, 0);
-
-			bad++;
-			snprintf(line, sizeof(line), "%s: %s",
-			    s != NULL ? s : "?", invariants[i].what);
-			if (report)
-				report(line, arg);
-		}
-		mb_pg__free(r);
-	}
-	if (bad)
-		return mb_diag_set(d, MB_ERR_CORRUPT,
-		    "store: %d problem%s found", bad, bad == 1 ? "" : "s");
-	return MB_OK;
-}
-
 static const char SQL_INDEX[] = "SELECT mb_index($1, $2::regconfig, $3, "
     "$4, $5, $6)";
 

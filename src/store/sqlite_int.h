@@ -36,7 +36,7 @@ enum mb_sqlite_stmt {
 };
 
 /* sqlite_search.c's own prepared statements. */
-#define MB_SQLITE_SEARCH_STMTS 10
+#define MB_SQLITE_SEARCH_STMTS 12
 
 /* The handle: a struct mb_store (store_int.h) that is one of these. */
 struct mb_sqlite {
@@ -142,6 +142,13 @@ void mb_sqlite__row_version(sqlite3_stmt *s, int at,
  */
 int mb_sqlite_search_put(struct mb_sqlite *sq, int64_t item_id, bool is_new,
     const struct mb_store_version *v, struct mb_diag *d);
+/*
+ * sqlite_search.c: whether item_id's topic rows (*topics) and translation
+ * row (*translation) differ from what v's envelope derives (verify).
+ */
+int mb_sqlite_search_differs(struct mb_sqlite *sq, int64_t item_id,
+    const struct mb_store_version *v, bool *topics, bool *translation,
+    struct mb_diag *d);
 /* Registers sqlite_search.c's FTS5 functions (mb_bm25) on a connection. */
 int mb_sqlite_search_register(fts5_api *api);
 /* Finalizes sqlite_search.c's statements (on close). */
@@ -168,6 +175,12 @@ int mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
 /* sqlite_backup.c */
 int mb_sqlite_backup(struct mb_store *st, const char *path,
     struct mb_diag *d);
+/* sqlite_check.c: the fsck (verify and verify --repair). */
+int mb_sqlite_repair(struct mb_store *st,
+    void (*report)(const char *fixed, void *arg), void *arg,
+    int *fixed, struct mb_diag *d);
+int mb_sqlite_repair_version(struct mb_store *st,
+    const struct mb_store_version *v, struct mb_diag *d);
 int mb_sqlite_check(struct mb_store *st,
     void (*report)(const char *problem, void *arg), void *arg,
     struct mb_diag *d);

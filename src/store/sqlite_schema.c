@@ -194,5 +194,11 @@ const char *const mb_sqlite_migrations[] = {
 	"CREATE TABLE schema_domains ("
 	"  domain TEXT PRIMARY KEY,"
 	"  version INTEGER NOT NULL) WITHOUT ROWID;",
+	/*
+	 * 9 (verify): in step with PostgreSQL's 9, which made its
+	 * derivations functions that verify calls; SQLite's are statements
+	 * in sqlite_search.c already. Nothing to change.
+	 */
+	"SELECT 1;",
 	NULL
 };

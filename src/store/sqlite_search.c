@@ -35,6 +35,8 @@ enum {
 	SS_TOPICS_SELECT,
 	SS_TRANS_DELETE,
 	SS_TRANS_INSERT,
+	SS_TOPICS_DIFFER,
+	SS_TRANS_DIFFER,
 	SS_HIT,
 	SS_LEAD,
 	SS_PREFER,
@@ -72,34 +74,54 @@ enum {
 	"FROM items i JOIN versions v ON v.seq = i.seq LEFT JOIN fts ON " \
 	"fts.rowid = i.id WHERE i.id = ?12"
 
+/*
+ * What an envelope (?2) derives: its topics (each subject's uri, name,
+ * code and the uri's last segment, lower case; ?3 the JSON path of the
+ * subjects, "$" when ?2 is the subjects alone) and the item that the
+ * item ?1 translates. The same derivation as migration 4's backfill.
+ */
+#define SQL_TOPICS "WITH x(u, n, c) AS (SELECT " \
+	"json_extract(value, '$.uri'), json_extract(value, '$.name'), " \
+	"json_extract(value, '$.code') FROM json_each(CASE WHEN " \
+	"json_valid(?2) THEN ?2 ELSE '{}' END, ?3)), " \
+	"t(topic) AS (SELECT u FROM x UNION SELECT n FROM x UNION " \
+	"SELECT c FROM x UNION SELECT replace(u, rtrim(u, " \
+	"replace(replace(u, '/', ''), ':', '')), '') FROM x) " \
+	"SELECT DISTINCT lower(topic) AS topic FROM t " \
+	"WHERE typeof(topic) = 'text' AND topic != ''"
+#define SQL_TRANSLATION "SELECT ?1, o, b FROM (SELECT " \
+	"coalesce(json_extract(e, '$.meta.translation.of'), " \
+	"(SELECT json_extract(a.value, '$.uri') FROM " \
+	"json_each(e, '$.item.associations') a WHERE " \
+	"json_extract(a.value, '$.rel') = 'translation-of' LIMIT 1)) AS o, " \
+	"json_extract(e, '$.meta.translation.by') AS b FROM (SELECT " \
+	"CASE WHEN json_valid(?2) THEN ?2 ELSE '{}' END AS e)) " \
+	"WHERE typeof(o) = 'text' AND o != ?1"
+
 static const char *const ss_sql[SS__COUNT] = {
 	[SS_TOPICS_DELETE] = "DELETE FROM item_topics WHERE item_id = ?1",
-	/* The same derivation as migration 4's backfill. */
 	/*
 	 * A SELECT, and each topic added with a one-row INSERT: an INSERT
 	 * ... SELECT needs a statement journal, and opening one makes FTS5
 	 * write its pending terms out as a new segment (xSavepoint) -- once
 	 * an item, which made a bulk import six times slower.
 	 */
-	[SS_TOPICS_SELECT] = "WITH x(u, n, c) AS (SELECT "
-	    "json_extract(value, '$.uri'), json_extract(value, '$.name'), "
-	    "json_extract(value, '$.code') FROM json_each(CASE WHEN "
-	    "json_valid(?2) THEN ?2 ELSE '{}' END, ?3)), "
-	    "t(topic) AS (SELECT u FROM x UNION SELECT n FROM x UNION "
-	    "SELECT c FROM x UNION SELECT replace(u, rtrim(u, "
-	    "replace(replace(u, '/', ''), ':', '')), '') FROM x) "
-	    "SELECT DISTINCT lower(topic) FROM t "
-	    "WHERE typeof(topic) = 'text' AND topic != ''",
+	[SS_TOPICS_SELECT] = SQL_TOPICS,
 	[SS_TRANS_DELETE] = "DELETE FROM translations WHERE uri = ?1",
 	[SS_TRANS_INSERT] = "INSERT OR REPLACE INTO translations (uri, "
-	    "of_uri, by) SELECT ?1, o, b FROM (SELECT "
-	    "coalesce(json_extract(e, '$.meta.translation.of'), "
-	    "(SELECT json_extract(a.value, '$.uri') FROM "
-	    "json_each(e, '$.item.associations') a WHERE "
-	    "json_extract(a.value, '$.rel') = 'translation-of' LIMIT 1)) AS o, "
-	    "json_extract(e, '$.meta.translation.by') AS b FROM (SELECT "
-	    "CASE WHEN json_valid(?2) THEN ?2 ELSE '{}' END AS e)) "
-	    "WHERE typeof(o) = 'text' AND o != ?1",
+	    "of_uri, by) " SQL_TRANSLATION,
+	/*
+	 * verify: whether the rows of item ?4 (uri ?1) differ from what the
+	 * envelope ?2 derives, as sets (EXCEPT takes NULLs as equal).
+	 */
+	[SS_TOPICS_DIFFER] = "SELECT EXISTS (SELECT topic FROM (" SQL_TOPICS
+	    ") EXCEPT SELECT topic FROM item_topics WHERE item_id = ?4) OR "
+	    "EXISTS (SELECT topic FROM item_topics WHERE item_id = ?4 EXCEPT "
+	    "SELECT topic FROM (" SQL_TOPICS "))",
+	[SS_TRANS_DIFFER] = "SELECT EXISTS (SELECT o, b FROM ("
+	    SQL_TRANSLATION ") EXCEPT SELECT of_uri, by FROM translations "
+	    "WHERE uri = ?1) OR EXISTS (SELECT of_uri, by FROM translations "
+	    "WHERE uri = ?1 EXCEPT SELECT o, b FROM (" SQL_TRANSLATION "))",
 	[SS_HIT] = SQL_HIT,
 	[SS_LEAD] = SQL_LEAD,
 	[SS_PREFER] = MB_SQL_PREFER("?"),
@@ -109,6 +131,9 @@ static const char *const ss_sql[SS__COUNT] = {
 	[SS_RANGE] = ("SELECT (SELECT min(id) FROM items), "
 	    "(SELECT max(id) FROM items)"),
 };
+
+_Static_assert(SS__COUNT <= MB_SQLITE_SEARCH_STMTS,
+    "struct mb_sqlite's search_stmt has a slot for each statement");
 
 /* Parameters of the search statements, by meaning (sql.h). */
 enum {
@@ -242,6 +267,44 @@ mb_sqlite_search_put(struct mb_sqlite *sq, int64_t item_id, bool is_new,
 	    0, v->uri, v, d)) != MB_OK)
 		return rc;
 	return MB_OK;
+}
+
+/* One boolean row from statement which, bound to item_id, v. */
+static int
+differs(struct mb_sqlite *sq, int which, int64_t item_id,
+    const struct mb_store_version *v, bool *out, struct mb_diag *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = ss_stmt(sq, which, d)) == NULL)
+		return MB_ERR_STORE;
+	sqlite3_bind_text(s, 1, v->uri, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, v->envelope, (int)v->envelope_len,
+	    SQLITE_STATIC);
+	if (which == SS_TOPICS_DIFFER) {
+		sqlite3_bind_text(s, 3, "$.item.subjects", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, item_id);
+	}
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return mb_sqlite_err(sq, d, "check");
+	return MB_OK;
+}
+
+int
+mb_sqlite_search_differs(struct mb_sqlite *sq, int64_t item_id,
+    const struct mb_store_version *v, bool *topics, bool *translation,
+    struct mb_diag *d)
+{
+	int rc;
+
+	if ((rc = differs(sq, SS_TOPICS_DIFFER, item_id, v, topics, d)) !=
+	    MB_OK)
+		return rc;
+	return differs(sq, SS_TRANS_DIFFER, item_id, v, translation, d);
 }
 
 /* ---- mb_bm25: bm25 with a bounded document-frequency count ----------- */

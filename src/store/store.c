@@ -126,6 +126,22 @@ mb_store_check(struct mb_store *st,
 }
 
 int
+mb_store_repair(struct mb_store *st,
+    void (*report)(const char *fixed, void *arg), void *arg, int *fixed,
+    struct mb_diag *d)
+{
+	*fixed = 0;
+	return st->ops->repair(st, report, arg, fixed, d);
+}
+
+int
+mb_store_repair_version(struct mb_store *st, const struct mb_store_version *v,
+    struct mb_diag *d)
+{
+	return st->ops->repair_version(st, v, d);
+}
+
+int
 mb_store_backup(struct mb_store *st, const char *path, struct mb_diag *d)
 {
 	return st->ops->backup(st, path, d);

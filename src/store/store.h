@@ -145,13 +145,40 @@ int mb_store_stats(struct mb_store *st, struct mb_store_stats *out,
     struct mb_diag *d);
 
 /*
- * Checks the database itself (page-level integrity) and the store's
- * invariants: every item points at its highest stored version, every
- * version belongs to an item. Each problem found is passed to report
+ * Checks the database itself (page-level integrity; on SQLite also the
+ * full-text index's own integrity check) and the store's invariants:
+ * every item points at its highest stored version and has its facts,
+ * every version belongs to an item, every item is in the search index
+ * or queued for it, and each item's topic and translation rows are what
+ * its current envelope derives. Each problem found is passed to report
  * (may be NULL); returns MB_ERR_CORRUPT when there was any.
  */
 int mb_store_check(struct mb_store *st,
     void (*report)(const char *problem, void *arg), void *arg,
+    struct mb_diag *d);
+
+/*
+ * verify --repair: what the store derived from the envelopes, derived
+ * from them again (never the reverse).
+ *
+ * mb_store_repair_version sets the derived columns of the stored version
+ * v->seq (center, local, origin, audience, pubStatus, workflow, language,
+ * type, profile, headline, embargo, times) to v's, which the caller read
+ * off the signed envelope. MB_ERR_NOTFOUND when there is no such seq.
+ *
+ * mb_store_repair finds what mb_store_check finds and rebuilds it, in one
+ * transaction: items pointed at their highest version with its facts (an
+ * item made for a version that had none, an item with no version gone),
+ * topic and translation rows derived again, rows for no item removed, a
+ * damaged full-text index rebuilt; and it queues every item for the
+ * indexer, which the caller runs (mb_sync_index_all) so that the text
+ * searched is read from the envelopes again. *fixed counts the problems
+ * repaired, each passed to report.
+ */
+int mb_store_repair_version(struct mb_store *st,
+    const struct mb_store_version *v, struct mb_diag *d);
+int mb_store_repair(struct mb_store *st,
+    void (*report)(const char *fixed, void *arg), void *arg, int *fixed,
     struct mb_diag *d);
 
 /*

@@ -85,6 +85,11 @@ struct mb_store_ops {
 	int	(*check)(struct mb_store *st,
 		    void (*report)(const char *problem, void *arg), void *arg,
 		    struct mb_diag *d);
+	int	(*repair)(struct mb_store *st,
+		    void (*report)(const char *fixed, void *arg), void *arg,
+		    int *fixed, struct mb_diag *d);
+	int	(*repair_version)(struct mb_store *st,
+		    const struct mb_store_version *v, struct mb_diag *d);
 	/* MB_ERR_UNSUPPORTED where the backend has its own tools. */
 	int	(*backup)(struct mb_store *st, const char *path,
 		    struct mb_diag *d);
