@@ -31,6 +31,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_backup,
 	&mb_cmd_restore,
 	&mb_cmd_doctor,
+	&mb_cmd_course,
 	NULL
 };
 

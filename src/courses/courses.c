@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The courses service: courses read as the actor may, enrolment, progress, quizzes. */
 #include "courses.h"
+#include "courses_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,36 +106,71 @@ enrolled(const struct mb_courses_env *e, const struct mb_actor *a,
 }
 
 int
-mb_courses_step(const struct mb_courses_env *e, const struct mb_actor *a,
-    const struct mb_course *c, int step, json_t **item, struct mb_diag *d)
+mb_courses__may_read(const struct mb_courses_env *e, const struct mb_actor *a,
+    const struct mb_course *c, struct mb_diag *d)
 {
-	struct mb_actor	 reader;
-	json_t		*root;
-	bool		 preview = staff(a);
-	int		 rc;
+	return staff(a) ? MB_OK : enrolled(e, a, c, d);
+}
 
-	if (step < 0 || step >= c->info.nsteps)
-		return mb_diag_set(d, MB_ERR_NOTFOUND, "this course has no "
-		    "step %d", step + 1);
-	if (!preview && (rc = enrolled(e, a, c, d)) != MB_OK)
-		return rc;
+int
+mb_courses__step_raw(const struct mb_courses_env *e, const struct mb_course *c,
+    int step, char **env, size_t *len, json_t **item, struct mb_diag *d)
+{
+	struct mb_newsroom_env	 ne;
+	struct mb_nr_item	 it;
 	/*
 	 * A course's material may be for the network only (a quiz's answer
 	 * key is in its item): an enrolled learner reads it as a member
 	 * would, through this service and nowhere else.
 	 */
-	reader = *a;
-	if (mb_actor_role(&reader) < MB_ROLE_MEMBER)
-		reader.role = MB_ROLE_MEMBER;
-	if ((rc = load_item(e, &reader, c->info.step[step].uri, &root, NULL,
+	struct mb_actor		 reader = { 0, "learner", MB_ROLE_MEMBER };
+	json_t			*root;
+	int			 rc;
+
+	if (step < 0 || step >= c->info.nsteps)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "this course has no "
+		    "step %d", step + 1);
+	memset(&ne, 0, sizeof(ne));
+	ne.st = e->st;
+	ne.center = e->node->conf.id;
+	if ((rc = mb_newsroom_get(&ne, &reader, c->info.step[step].uri, 0, &it,
 	    d)) != MB_OK) {
 		if (rc == MB_ERR_NOTFOUND)
 			mb_diag_set(d, rc, "step %d (%s) is not here yet", step
 			    + 1, c->info.step[step].uri);
 		return rc;
 	}
+	if ((root = mb_json_loadb(it.envelope, it.len, 0, NULL)) == NULL) {
+		mb_nr_item_free(&it);
+		return mb_diag_set(d, MB_ERR_CORRUPT, "%s: the stored envelope "
+		    "does not parse", c->info.step[step].uri);
+	}
 	*item = json_incref(json_object_get(root, "item"));
 	json_decref(root);
+	if (env != NULL) {
+		*env = it.envelope;
+		*len = it.len;
+	} else {
+		mb_nr_item_free(&it);
+	}
+	return MB_OK;
+}
+
+int
+mb_courses_step(const struct mb_courses_env *e, const struct mb_actor *a,
+    const struct mb_course *c, int step, json_t **item, struct mb_diag *d)
+{
+	bool	preview = staff(a);
+	int	rc;
+
+	if (step < 0 || step >= c->info.nsteps)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "this course has no "
+		    "step %d", step + 1);
+	if (!preview && (rc = enrolled(e, a, c, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_courses__step_raw(e, c, step, NULL, NULL, item, d)) !=
+	    MB_OK)
+		return rc;
 	if (!preview && c->info.step[step].kind == MB_STEP_LESSON &&
 	    (rc = mb_store_course_step_set(e->st, a->user_id, c->info.uri,
 	    c->info.step[step].uri, "seen", d)) != MB_OK) {
