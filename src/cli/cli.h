@@ -60,5 +60,6 @@ extern const struct mb_cli_cmd mb_cmd_backup;
 extern const struct mb_cli_cmd mb_cmd_restore;
 extern const struct mb_cli_cmd mb_cmd_doctor;
 extern const struct mb_cli_cmd mb_cmd_course;
+extern const struct mb_cli_cmd mb_cmd_feed;
 
 #endif

@@ -32,6 +32,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_restore,
 	&mb_cmd_doctor,
 	&mb_cmd_course,
+	&mb_cmd_feed,
 	NULL
 };
 

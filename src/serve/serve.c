@@ -16,6 +16,7 @@
 #include "http/site.h"
 #include "media/media.h"
 #include "media/sandbox.h"
+#include "serve/feed_poller.h"
 #include "serve/media_fetcher.h"
 #include "serve/notices.h"
 #include "sync/indexer.h"
@@ -30,6 +31,7 @@ struct mb_serve {
 	struct mb_sync_indexer		*indexer;
 	bool				 notices;
 	struct mb_media_fetcher		*media;
+	struct mb_feed_poller		*feeds;
 	struct mb_media_sandbox		*decoder;
 	struct mb_poller		*pollers[MAX_POLLERS];
 	int				 npollers;
@@ -74,6 +76,20 @@ start_media(struct mb_serve *s, struct mb_diag *d)
 		return rc;
 	return mb_serve_add_poller(s, "media", period, mb_media_fetcher_round,
 	    s->media, d);
+}
+
+/* Feed ingest: the sources that are due, polled one after another. */
+static int
+start_feeds(struct mb_serve *s, struct mb_diag *d)
+{
+	const char	*e = getenv("MB_FEEDS_POLL_MS");
+	int64_t		 period = e != NULL && atoll(e) > 0 ? atoll(e) : 30000;
+	int		 rc;
+
+	if ((rc = mb_feed_poller_new(s->node, &s->feeds, d)) != MB_OK)
+		return rc;
+	return mb_serve_add_poller(s, "feeds", period, mb_feed_poller_round,
+	    s->feeds, d);
 }
 
 /*
@@ -149,6 +165,11 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 		log_warn("serve: media fetching is off: %s", mb_diag_msg(d, rc));
 		mb_diag_clear(d);
 	}
+	/* 6. Feed ingest. */
+	if ((rc = start_feeds(s, d)) != MB_OK) {
+		log_warn("serve: feed ingest is off: %s", mb_diag_msg(d, rc));
+		mb_diag_clear(d);
+	}
 	*out = s;
 	return MB_OK;
 fail:
@@ -187,6 +208,7 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 	while (s->npollers > 0)
 		mb_poller_stop(s->pollers[--s->npollers]);
 	mb_media_fetcher_free(s->media);
+	mb_feed_poller_free(s->feeds);
 	if (s->notices)
 		mb_serve_notices_stop();
 	mb_http_federation_attach(NULL);

@@ -24,7 +24,7 @@ extern const struct mb_store_domain mb_store_courses_domain;
 
 /* slot: mt */
 
-/* slot: feeds */
+extern const struct mb_store_domain mb_store_feeds_domain;
 
 /* slot: impact */
 
@@ -43,7 +43,7 @@ const struct mb_store_domain *const mb_store_domains[] = {
 
 	/* slot: mt */
 
-	/* slot: feeds */
+	&mb_store_feeds_domain,
 
 	/* slot: impact */
 

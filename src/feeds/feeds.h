@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Ingest: the sources a center takes feeds from (RSS, Atom, JSON Feed,
+ * NewsML-G2), their rules, and polling them: a conditional GET through
+ * httpc with caps, the document parsed (wire/), each entry sanitized,
+ * deduplicated and signed by this center as an item naming its source,
+ * an updated entry a new version of the same item; then the next poll
+ * from the source's own rate, or a back-off that is capped at 24 h.
+ */
+#ifndef MB_FEEDS_FEEDS_H
+#define MB_FEEDS_FEEDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "center/center.h"
+#include "store/feeds.h"
+#include "store/store.h"
+
+/* The caps on one poll. */
+#define MB_FEEDS_MAX_BYTES	(10 * 1024 * 1024)	/* the body, decoded */
+#define MB_FEEDS_MAX_REDIRECTS	5
+#define MB_FEEDS_TIMEOUT_MS	60000
+#define MB_FEEDS_MAX_BACKOFF_S	(24 * 3600)
+#define MB_FEEDS_MIN_EVERY_S	60
+
+/* What an operator or editor gives to add a source. */
+struct mb_feeds_add {
+	const char	*url;		/* http:// or https:// */
+	const char	*language;	/* NULL: as entries declare */
+	const char	*topics;	/* NULL: none; "a,b" */
+	const char	*audience;	/* NULL: public */
+	const char	*workflow;	/* NULL: draft; or publish(ed) */
+	int64_t		 every_s;	/* 0: 15 min */
+	bool		 allow_private;	/* the operator's choice only */
+};
+
+/*
+ * Checks a and adds the source: MB_ERR_INVAL with d naming the field
+ * (url, language, topics, audience, workflow, every), MB_ERR_EXISTS for
+ * a url already a source; nothing stored on failure.
+ */
+int mb_feeds_add(struct mb_store *st, const struct mb_feeds_add *a,
+    int64_t *id, struct mb_diag *d);
+
+/* "15m", "1h", "90s", "2d", "900" (seconds) to seconds. */
+int mb_feeds_parse_every(const char *s, int64_t *secs, struct mb_diag *d);
+
+/* What one poll did. */
+struct mb_feeds_result {
+	int	 added;		/* new items */
+	int	 updated;	/* new versions */
+	int	 unchanged;	/* entries seen before, the same */
+	int	 refused;	/* entries that did not make valid items */
+	bool	 not_modified;	/* 304, or the same body again */
+	int64_t	 next_poll_ms;
+};
+
+struct mb_feeds;
+
+/*
+ * A poller's context: its own store handle (one thread), the center's
+ * key, the sanitizer for bodies. n must outlive it.
+ */
+typedef int (*mb_feeds_sanitize_fn)(const char *html, size_t len,
+    struct mb_buf *out, struct mb_diag *d);
+int mb_feeds_new(const struct mb_center_node *n, struct mb_store *st,
+    mb_feeds_sanitize_fn sanitize, struct mb_feeds **out, struct mb_diag *d);
+void mb_feeds_free(struct mb_feeds *f);
+
+/*
+ * Polls source id now. Whatever happens the source's state is saved
+ * (last fetch, error or none, counts, next poll); MB_OK when the feed
+ * was read (r filled), else the error, also kept on the source.
+ */
+int mb_feeds_poll(struct mb_feeds *f, int64_t id, struct mb_feeds_result *r,
+    struct mb_diag *d);
+
+/*
+ * Polls every source whose time has come, one after another; one
+ * failing does not stop the others. *next_ms: ms until the next is due.
+ */
+int mb_feeds_poll_due(struct mb_feeds *f, int64_t *next_ms,
+    struct mb_diag *d);
+
+#endif
