@@ -56,6 +56,7 @@ extern const struct mb_cli_cmd mb_cmd_ticket;
 extern const struct mb_cli_cmd mb_cmd_credential;
 extern const struct mb_cli_cmd mb_cmd_engine;
 extern const struct mb_cli_cmd mb_cmd_translate_text;
+extern const struct mb_cli_cmd mb_cmd_translate;
 extern const struct mb_cli_cmd mb_cmd_backup;
 extern const struct mb_cli_cmd mb_cmd_restore;
 extern const struct mb_cli_cmd mb_cmd_doctor;

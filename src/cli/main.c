@@ -28,6 +28,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_credential,
 	&mb_cmd_engine,
 	&mb_cmd_translate_text,
+	&mb_cmd_translate,
 	&mb_cmd_backup,
 	&mb_cmd_restore,
 	&mb_cmd_doctor,

@@ -124,6 +124,8 @@ struct mb_ingest *mb_req_ingest(const struct mb_req *r);
 struct mb_http_server *mb_req_server(const struct mb_req *r);
 /* Where uploads are decoded: the sandbox, or NULL (in this process). */
 struct mb_media_sandbox *mb_req_media(const struct mb_req *r);
+/* The center's translation engines; NULL when serve gave none. */
+struct mb_mt *mb_req_mt(const struct mb_req *r);
 /* The login throttle. */
 struct mb_throttle *mb_req_throttle(const struct mb_req *r);
 
@@ -214,6 +216,13 @@ bool mb_req_newsroom_or_reply(struct mb_req *r, struct mb_newsroom_env *e);
 int mb_req_if_match(struct mb_req *r, struct mb_nr_precond *pre);
 
 /* Answers a failed service call: 412 with the current ETag, 409s, ... */
+/*
+ * A translation's failure (mt/mt.h's errors) as HTTP: 422 with code
+ * "no_pair" or "no_engine", 503 with Retry-After for an engine down or
+ * busy, 502 for an engine's garbage, else as mb_resp_err.
+ */
+void mb_resp_mt_fail(struct mb_req *r, int rc, const char *code,
+    const struct mb_diag *d);
 void mb_resp_newsroom_fail(struct mb_req *r, int rc,
     const struct mb_nr_saved *s, const struct mb_diag *d);
 

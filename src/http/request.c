@@ -163,6 +163,12 @@ mb_req_media(const struct mb_req *r)
 	return r->srv->opts.media;
 }
 
+struct mb_mt *
+mb_req_mt(const struct mb_req *r)
+{
+	return r->srv->opts.mt;
+}
+
 struct mb_http_server *
 mb_req_server(const struct mb_req *r)
 {

@@ -19,6 +19,7 @@ extern const struct mb_route mb_routes_site[];
 extern const struct mb_route mb_routes_feeds[];
 extern const struct mb_route mb_routes_newsroom[];
 extern const struct mb_route mb_routes_nr_people[];
+extern const struct mb_route mb_routes_mt[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -32,6 +33,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_feeds,
 	mb_routes_newsroom,
 	mb_routes_nr_people,
+	mb_routes_mt,
 	NULL
 };
 

@@ -11,6 +11,7 @@
 #include "center/center.h"
 
 struct mb_media_sandbox;
+struct mb_mt;
 
 struct mb_http_server;
 
@@ -24,6 +25,8 @@ struct mb_http_opts {
 	bool		 access_log;	/* one log line per request */
 	/* Uploads are decoded there (serve); NULL: in this process. */
 	struct mb_media_sandbox *media;
+	/* The translation engines (serve); NULL: none. */
+	struct mb_mt	*mt;
 };
 
 /* Fills o from the center's configuration. */

@@ -177,6 +177,35 @@ one_of(const char *s, const char *const *list)
 	return false;
 }
 
+/*
+ * The provenance of a translation (docs/translation.md): the original
+ * and its version, who made it (human, machine, or machine+human once a
+ * translator edited the machine's draft), the engine, pair, pivot and
+ * engine version, when, the center whose engine served it (via), and
+ * who reviewed it when it was published.
+ */
+static int
+check_translation_field(const char *key, const json_t *v, struct mb_diag *d)
+{
+	static const char *const strs[] = { "of", "by", "engine", "pair",
+		"pivot", "engineVersion", "at", "via", "reviewedBy",
+		"reviewedAt", NULL };
+
+	if (strcmp(key, "ofVersion") == 0) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1)
+			return mb_diag_set(d, MB_ERR_INVAL, "meta.translation."
+			    "ofVersion: must be a version number (1, 2, ...)");
+		return MB_OK;
+	}
+	if (!one_of(key, strs))
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "meta.translation.%.60s: not a field", key);
+	if (!json_is_string(v) || json_string_length(v) > 256)
+		return mb_diag_set(d, MB_ERR_INVAL, "meta.translation.%s: must "
+		    "be a string of at most 256 bytes", key);
+	return MB_OK;
+}
+
 static int
 check_meta(const json_t *meta, struct mb_item_info *info, struct mb_diag *d)
 {
@@ -184,9 +213,11 @@ check_meta(const json_t *meta, struct mb_item_info *info, struct mb_diag *d)
 		"internal", NULL };
 	static const char *const workflows[] = { "draft", "submitted",
 		"published", NULL };
-	static const char *const bys[] = { "human", "machine", NULL };
+	static const char *const bys[] = { "human", "machine",
+		"machine+human", NULL };
 	const char	*key, *s;
 	const json_t	*v, *tr;
+	int		 rc;
 
 	if (!json_is_object(meta))
 		return mb_diag_set(d, MB_ERR_INVAL, "meta: must be an object");
@@ -229,10 +260,8 @@ check_meta(const json_t *meta, struct mb_item_info *info, struct mb_diag *d)
 			return mb_diag_set(d, MB_ERR_INVAL,
 			    "meta.translation: must be an object");
 		json_object_foreach((json_t *)tr, key, v) {
-			if (strcmp(key, "of") != 0 && strcmp(key, "by") != 0 &&
-			    strcmp(key, "engine") != 0)
-				return mb_diag_set(d, MB_ERR_INVAL,
-				    "meta.translation.%.60s: not a field", key);
+			if ((rc = check_translation_field(key, v, d)) != MB_OK)
+				return rc;
 		}
 		s = str_member(tr, "of");
 		if (s == NULL || mb_uri_parse(s, c, l) != MB_OK)
@@ -242,11 +271,8 @@ check_meta(const json_t *meta, struct mb_item_info *info, struct mb_diag *d)
 		s = str_member(tr, "by");
 		if (s == NULL || !one_of(s, bys))
 			return mb_diag_set(d, MB_ERR_INVAL,
-			    "meta.translation.by: must be human or machine");
-		if ((v = json_object_get(tr, "engine")) != NULL &&
-		    !json_is_string(v))
-			return mb_diag_set(d, MB_ERR_INVAL,
-			    "meta.translation.engine: must be a string");
+			    "meta.translation.by: must be human, machine or "
+			    "machine+human");
 	}
 	return MB_OK;
 }

@@ -195,8 +195,9 @@ save(const struct mb_newsroom_env *e, const struct mb_actor *a, json_t *item,
 		out->code = "exists";
 		goto fail;
 	}
-	if (created && (rc = mb_store_author_set(e->st, res.uri, a->user_id,
-	    d)) != MB_OK)
+	/* The operator at the command line is no user: no author. */
+	if (created && a->user_id > 0 && (rc = mb_store_author_set(e->st,
+	    res.uri, a->user_id, d)) != MB_OK)
 		goto fail;
 	if ((rc = mb_envelope_dump(mb_prepared_envelope(p), &out->wire, d)) !=
 	    MB_OK)
@@ -455,14 +456,73 @@ same_json(const json_t *a, const json_t *b)
 	return json_equal((json_t *)a, (json_t *)b) != 0;
 }
 
+/*
+ * The provenance a change leaves on a translation (new reference, or
+ * NULL to keep it as it is): a machine draft a person edits becomes
+ * "machine+human"; publishing records who reviewed it and when.
+ */
+static json_t *
+translation_after(const json_t *tr, const struct mb_actor *a, bool publish,
+    int64_t now_ms)
+{
+	const char	*by = json_string_value(json_object_get(tr, "by"));
+	json_t		*n;
+
+	if (tr == NULL || by == NULL || strcmp(by, "human") == 0)
+		return NULL;
+	if ((n = json_deep_copy(tr)) == NULL)
+		return NULL;
+	if (publish) {
+		char t[MB_TIME_RFC3339_LEN];
+
+		mb_time_format(now_ms, t);
+		json_object_set_new(n, "reviewedBy", json_string(
+		    a->name != NULL ? a->name : "operator"));
+		json_object_set_new(n, "reviewedAt", json_string(t));
+	} else {
+		json_object_set_new(n, "by", json_string("machine+human"));
+		json_object_del(n, "reviewedBy");
+		json_object_del(n, "reviewedAt");
+	}
+	return n;
+}
+
+static int update_with(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri,
+    const struct mb_nr_precond *pre, json_t *item, const json_t *hints,
+    const json_t *translation, struct mb_nr_saved *out, struct mb_diag *d);
+
 int
 mb_newsroom_update(const struct mb_newsroom_env *e, const struct mb_actor *a,
     const char *uri, const struct mb_nr_precond *pre, json_t *item,
     const json_t *hints, struct mb_nr_saved *out, struct mb_diag *d)
 {
+	return update_with(e, a, uri, pre, item, hints, NULL, out, d);
+}
+
+int
+mb_newsroom_update_translation(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri,
+    const struct mb_nr_precond *pre, json_t *item, const json_t *translation,
+    struct mb_nr_saved *out, struct mb_diag *d)
+{
+	return update_with(e, a, uri, pre, item, NULL, translation, out, d);
+}
+
+/*
+ * PUT's work. translation: a machine draft made again (the translate
+ * step): that provenance replaces the stored one and the item goes back
+ * to draft; NULL: a person's edit.
+ */
+static int
+update_with(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *uri, const struct mb_nr_precond *pre, json_t *item,
+    const json_t *hints, const json_t *translation, struct mb_nr_saved *out,
+    struct mb_diag *d)
+{
 	struct mb_ingest_opts	 o;
 	struct mb_nr_item	 cur;
-	json_t			*old = NULL, *meta = NULL, *v;
+	json_t			*old = NULL, *meta = NULL, *v, *tr = NULL;
 	const char		*aud;
 	int			 rc;
 
@@ -501,6 +561,14 @@ mb_newsroom_update(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		goto rollback;
 	}
 	opts_from_meta(&o, meta);
+	if (translation != NULL) {
+		o.translation = translation;
+		o.workflow = "draft";
+	} else if ((tr = translation_after(o.translation, a, false,
+	    o.now_ms)) != NULL) {
+		/* A person saved the machine's draft: it is theirs too. */
+		o.translation = tr;
+	}
 	if (hints != NULL && (v = json_object_get(hints, "audience")) != NULL) {
 		if (!mb_audience_valid(aud = json_string_value(v))) {
 			rc = mb_diag_set(d, MB_ERR_INVAL, "meta.audience: one "
@@ -527,6 +595,7 @@ out:
 	json_decref(item);
 	json_decref(old);
 	json_decref(meta);
+	json_decref(tr);
 	return rc;
 }
 
@@ -581,7 +650,7 @@ mb_newsroom_act(const struct mb_newsroom_env *e, const struct mb_actor *a,
 {
 	struct mb_ingest_opts	 o;
 	struct mb_nr_item	 cur;
-	json_t			*item = NULL, *meta = NULL;
+	json_t			*item = NULL, *meta = NULL, *tr = NULL;
 	const char		*refused, *name = mb_nr_action_name(action);
 	int			 rc;
 
@@ -610,6 +679,9 @@ mb_newsroom_act(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	case MB_NR_PUBLISH:
 		o.workflow = "published";
 		rc = set_str(item, "pubStatus", "usable");
+		if ((tr = translation_after(o.translation, a, true,
+		    o.now_ms)) != NULL)
+			o.translation = tr;
 		break;
 	case MB_NR_WITHHOLD:
 		rc = set_str(item, "pubStatus", "withheld");
@@ -642,5 +714,6 @@ done:
 	mb_nr_item_free(&cur);
 	json_decref(item);
 	json_decref(meta);
+	json_decref(tr);
 	return rc;
 }

@@ -110,6 +110,16 @@ int mb_newsroom_update(const struct mb_newsroom_env *e,
     const struct mb_nr_precond *pre, json_t *item, const json_t *hints,
     struct mb_nr_saved *out, struct mb_diag *d);
 
+/*
+ * The translate step's update of a machine draft made again: as
+ * mb_newsroom_update, with translation (borrowed) as the new
+ * meta.translation and the item back to draft.
+ */
+int mb_newsroom_update_translation(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri,
+    const struct mb_nr_precond *pre, json_t *item, const json_t *translation,
+    struct mb_nr_saved *out, struct mb_diag *d);
+
 enum mb_nr_action {
 	MB_NR_SUBMIT, MB_NR_PUBLISH, MB_NR_WITHHOLD, MB_NR_CANCEL,
 	MB_NR_EMBARGO

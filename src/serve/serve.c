@@ -16,6 +16,7 @@
 #include "http/site.h"
 #include "media/media.h"
 #include "media/sandbox.h"
+#include "mt/mt.h"
 #include "serve/feed_poller.h"
 #include "serve/media_fetcher.h"
 #include "serve/notices.h"
@@ -33,6 +34,7 @@ struct mb_serve {
 	struct mb_media_fetcher		*media;
 	struct mb_feed_poller		*feeds;
 	struct mb_media_sandbox		*decoder;
+	struct mb_mt			*mt;
 	struct mb_poller		*pollers[MAX_POLLERS];
 	int				 npollers;
 	char				 addr_path[1200];
@@ -139,6 +141,10 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 	if ((rc = start_decoder(s, d)) != MB_OK)
 		goto fail;
 	ho.media = s->decoder;
+	/* The translation engines (DIR/engines.conf; none is fine). */
+	if ((rc = mb_mt_open(dir, &s->mt, d)) != MB_OK)
+		goto fail;
+	ho.mt = s->mt;
 	if ((rc = mb_http_start(s->node, &ho, &s->http, d)) != MB_OK)
 		goto fail;
 	snprintf(line, sizeof(line), "%s\n", mb_http_address(s->http));
@@ -217,6 +223,7 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 	if (s->http != NULL)
 		mb_http_stop(s->http, grace_ms);
 	mb_media_sandbox_free(s->decoder);
+	mb_mt_close(s->mt);
 	if (s->addr_path[0] != '\0')
 		unlink(s->addr_path);
 	mb_center_close(s->node);

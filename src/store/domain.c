@@ -22,7 +22,7 @@ extern const struct mb_store_domain mb_store_events_domain;
 
 extern const struct mb_store_domain mb_store_courses_domain;
 
-/* slot: mt */
+extern const struct mb_store_domain mb_store_mt_domain;
 
 extern const struct mb_store_domain mb_store_feeds_domain;
 
@@ -41,7 +41,7 @@ const struct mb_store_domain *const mb_store_domains[] = {
 
 	&mb_store_courses_domain,
 
-	/* slot: mt */
+	&mb_store_mt_domain,
 
 	&mb_store_feeds_domain,
 

@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: MIT
+"""Translation as a workflow step, with real processes and Debian's
+Apertium APy (tests/lib/apy.py): a translator's machine draft of an item
+over the API and the CLI, linked to its original with signed provenance;
+the translator's edit, the editor's review and publication; the original
+moving on makes the translation stale, listed as needing an update, and
+making it again brings it up to date from the cache where the text did
+not change; the glossary; and every bad input refused with nothing
+made."""
+
+import json
+import os
+import sys
+import tempfile
+
+from mbtest import check, eq, main, run
+import apy as apylib
+
+APY = None  # the one APy every test uses (started below)
+
+BODY = ('<p>The <a href="https://example.org/x" title="t">minister</a> '
+        'said that the new school opens <b>next week</b>.</p>'
+        '<ul><li>The children are happy.</li><li>The teachers are '
+        'ready.</li></ul>')
+
+
+def skeleton(html):
+    out, i = [], 0
+    while True:
+        a = html.find("<", i)
+        if a < 0:
+            return out
+        b = html.find(">", a)
+        out.append(html[a:b + 1])
+        i = b + 1
+
+
+def api(uri):
+    _, _, center, local = uri.split(":")
+    return "/api/v1/items/%s/%s" % (center, local)
+
+
+def setup(w, engine_url=None, serve=True):
+    """Cairo with APy, an editor, a translator and a member; one English
+    item published by import. Returns (center, uri, clients)."""
+    c = w.center("cairo", languages="ar,en,es")
+    run(["engine", "add", c.dir, "--name", "apy", "--kind", "apertium-apy",
+         "--url", engine_url or APY.url])
+    path = os.path.join(w.root, "in.ndjson")
+    with open(path, "w") as f:
+        f.write(json.dumps({
+            "uri": "urn:mediabridge:cairo:school-1", "type": "text",
+            "language": "en",
+            "headlines": [{"value": "A new school opens in the city"}],
+            "bodies": [{"value": BODY, "contentType": "text/html"}]}) +
+            "\n")
+    run(["import", c.dir, path])
+    for name, role in (("ed", "editor"), ("tr", "translator"),
+                       ("mem", "member")):
+        c.user_add(name, role)
+    if serve:
+        c.serve()
+    cl = {n: c.client(c.token_add(n)) for n in ("ed", "tr", "mem")}
+    cl["anon"] = c.client()
+    return c, "urn:mediabridge:cairo:school-1", cl
+
+
+def count_items(c):
+    return len([x for x in run(["export", c.dir])[1].splitlines()
+                if x.strip()])
+
+
+def test_machine_draft_review_publish_stale(w):
+    c, uri, cl = setup(w)
+    r = cl["tr"].post(api(uri) + "/translate", {"language": "es"})
+    eq(r.status, 201, "translate: %s" % r.text)
+    env = r.json
+    tr = env["meta"]["translation"]
+    eq(tr["of"], uri, "of")
+    eq(tr["ofVersion"], 1, "ofVersion")
+    eq(tr["by"], "machine", "by")
+    eq(tr["engine"], "apy", "engine")
+    eq(tr["pair"], "en|es", "pair")
+    check(tr["engineVersion"].startswith("apertium-apy/"), "engineVersion",
+          tr)
+    check("at" in tr and "pivot" not in tr, "at, no pivot", tr)
+    eq(env["meta"]["workflow"], "draft", "a draft")
+    it = env["item"]
+    eq(it["language"], "es", "language")
+    check(it["uri"] != uri and it["uri"].startswith(
+        "urn:mediabridge:cairo:"), "a new item", it["uri"])
+    eq(r.headers.get("location"), api(it["uri"]), "Location")
+    head = it["headlines"][0]["value"]
+    check("escuela" in head.lower(), "the headline in Spanish", head)
+    body = it["bodies"][0]["value"]
+    eq(skeleton(body), skeleton(BODY), "the same tags, links, paragraphs")
+    check("escuela" in body and "minister" not in body, "body in Spanish",
+          body)
+
+    t = cl["tr"].get(api(it["uri"]) + "/translation").json
+    eq((t["stale"], t["of"], t["ofCurrent"]), (False, uri, 1), "fresh")
+    # Readers do not see a draft; the original lists it for staff.
+    eq(cl["anon"].get(api(it["uri"])).status, 404, "draft hidden")
+
+    # The translator edits: machine + human.
+    it2 = dict(it)
+    it2["headlines"] = [{"value": head + " (revisado)"}]
+    r = cl["tr"].put(api(it["uri"]), {"item": it2},
+                     headers={"If-Match": '"1"'})
+    eq(r.status, 200, "edit: %s" % r.text)
+    eq(r.json["meta"]["translation"]["by"], "machine+human", "edited")
+    eq(r.json["meta"]["translation"]["engine"], "apy", "engine kept")
+    eq(cl["tr"].post(api(it["uri"]) + "/submit").status, 200, "submit")
+    r = cl["ed"].post(api(it["uri"]) + "/publish")
+    eq(r.status, 200, "publish: %s" % r.text)
+    tr = r.json["meta"]["translation"]
+    eq((tr["by"], tr["reviewedBy"]), ("machine+human", "ed"), "reviewed")
+    check("reviewedAt" in tr, "reviewedAt", tr)
+    eq(cl["anon"].get(api(it["uri"])).status, 200, "published")
+
+    # The original moves on: the translation is stale, listed.
+    orig = cl["ed"].get(api(uri)).json["item"]
+    orig["headlines"] = [{"value": "A new school opens in the old city"}]
+    r = cl["ed"].put(api(uri), {"item": orig}, headers={"If-Match": '"1"'})
+    eq(r.status, 200, "update original: %s" % r.text)
+    t = cl["tr"].get(api(it["uri"]) + "/translation").json
+    eq((t["stale"], t["ofVersion"], t["ofCurrent"]), (True, 1, 2), "stale")
+    s = cl["tr"].get("/api/v1/translations/stale")
+    eq(s.status, 200, "stale list")
+    eq([(x["uri"], x["ofVersion"], x["ofCurrent"], x["language"])
+        for x in s.json["stale"]], [(it["uri"], 1, 2, "es")], "listed")
+    eq(cl["mem"].get("/api/v1/translations/stale").status, 403, "member")
+
+    # Made again: the same draft, a new version, up to date; the body
+    # did not change, so it comes from the cache.
+    r = cl["ed"].post(api(uri) + "/translate", {"language": "es"})
+    eq(r.status, 200, "again: %s" % r.text)
+    eq(r.json["item"]["uri"], it["uri"], "the same draft")
+    eq(r.json["item"]["version"], "5", "a new version")
+    tr = r.json["meta"]["translation"]
+    eq((tr["ofVersion"], tr["by"], r.json["meta"]["workflow"]),
+       (2, "machine", "draft"), "made again")
+    check("reviewedBy" not in tr, "not reviewed yet", tr)
+    check("vieja" in r.json["item"]["headlines"][0]["value"] or
+          "viejo" in r.json["item"]["headlines"][0]["value"],
+          "the new headline", r.json["item"]["headlines"])
+    eq(cl["tr"].get("/api/v1/translations/stale").json["stale"], [],
+       "none stale")
+    check("made=1 cached=1" in c.log(), "body from the cache", c.log()[-800:])
+    # The translator's version stays in the history.
+    old = cl["ed"].get(api(it["uri"]), query={"version": "2"})
+    eq(old.json["item"]["headlines"][0]["value"], head + " (revisado)",
+       "edits kept in the history")
+
+
+def test_bad_input_changes_nothing(w):
+    c, uri, cl = setup(w)
+    n = count_items(c)
+    cases = [
+        (cl["anon"], uri, {"language": "es"}, 401, "unauthorized"),
+        (cl["mem"], uri, {"language": "es"}, 403, "forbidden"),
+        (cl["tr"], uri, {"language": "e s!"}, 400, "invalid"),
+        (cl["tr"], uri, {"lang": "es"}, 400, "invalid"),
+        (cl["tr"], uri, {"language": "en"}, 400, "invalid"),
+        (cl["tr"], uri, {"language": "sw"}, 422, "no_pair"),
+        (cl["tr"], "urn:mediabridge:cairo:nope", {"language": "es"}, 404,
+         "not_found"),
+    ]
+    for who, u, body, status, code in cases:
+        r = who.post(api(u) + "/translate", body)
+        eq((r.status, r.error_code()), (status, code), "%s: %s" % (body,
+                                                                 r.text))
+    r = cl["tr"].post(api(uri) + "/translate", {"language": "sw"})
+    check("en" in r.text and "sw" in r.text, "names the pair", r.text)
+    eq(count_items(c), n, "nothing made")
+
+
+def test_engine_down_changes_nothing(w):
+    c, uri, cl = setup(w, engine_url="http://127.0.0.1:%d" %
+                       apylib.free_port())
+    n = count_items(c)
+    r = cl["tr"].post(api(uri) + "/translate", {"language": "es"})
+    eq(r.status, 503, "down: %s" % r.text)
+    check("apy" in r.text, "names the engine", r.text)
+    eq(count_items(c), n, "nothing made")
+
+
+def test_cli_and_glossary(w):
+    c, uri, cl = setup(w)
+    # Editors edit the glossary; translators read it.
+    g = {"from": "en", "to": "*", "term": "school"}
+    eq(cl["tr"].post("/api/v1/mt/glossary", g).status, 403, "translator")
+    r = cl["ed"].post("/api/v1/mt/glossary", g)
+    eq(r.status, 201, "added: %s" % r.text)
+    eq(cl["ed"].post("/api/v1/mt/glossary", g).status, 409, "twice")
+    eq(cl["ed"].post("/api/v1/mt/glossary", {"from": "e s", "term": "x"})
+       .status, 400, "bad tag")
+    terms = cl["tr"].get("/api/v1/mt/glossary").json["terms"]
+    eq([(t["from"], t["to"], t["term"]) for t in terms],
+       [("en", "*", "school")], "listed")
+    c.stop()
+    _, out, _ = run(["translate", c.dir, uri, "--to", "es"])
+    check("machine draft made" in out, "printed", out)
+    draft = out.split()[0]
+    _, _, err = run(["translate", c.dir, uri, "--to", "es", "--as", "tr"],
+                    check_rc=1)
+    check("not yours" in err and draft in err, "another's draft", err)
+    _, out, _ = run(["translate", c.dir, uri, "--to", "es", "--as", "ed",
+                     "--json"])
+    env = json.loads(out)
+    eq(env["item"]["uri"], draft, "made again, as ed")
+    check("school" in env["item"]["headlines"][0]["value"],
+          "the term kept", env["item"]["headlines"])
+    _, _, err = run(["translate", c.dir, uri, "--to", "es", "--as", "nobody"],
+                    check_rc=1)
+    check("nobody" in err, "unknown user", err)
+    _, _, err = run(["translate", c.dir, uri, "--to", "es", "--as", "mem"],
+                    check_rc=1)
+    check("member" in err, "a member may not", err)
+    c.serve()
+    r = c.client(cl["ed"].token).request("DELETE", "/api/v1/mt/glossary/%d" % terms[0]["id"])
+    eq(r.status, 204, "removed")
+
+
+if __name__ == "__main__":
+    try:
+        apylib.check_installed()
+    except apylib.Unavailable as e:
+        print("skipped: %s" % e)
+        sys.exit(77)
+    work = tempfile.mkdtemp(prefix="mb-apy-")
+    APY = apylib.Apy(work)
+    try:
+        APY.start()
+        main(globals())
+    finally:
+        APY.stop()
+        import shutil
+        shutil.rmtree(work, ignore_errors=True)
