@@ -222,6 +222,10 @@ mb_text__fold(const char *s, size_t len, bool accents,
 		if ((rc = scratch_grow(sc, (size_t)n * 3)) != MB_OK)
 			return rc;
 	}
+	/* All ignorable (soft hyphens, zero-width spaces): nothing, and
+	 * the scratch may never have been allocated. */
+	if (n == 0)
+		return MB_OK;
 	m = (utf8proc_ssize_t)filter(sc->cp, (size_t)n, accents,
 	    sc->cp + n);
 	m = utf8proc_reencode(sc->cp + n, m, UTF8PROC_STABLE |

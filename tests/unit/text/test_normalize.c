@@ -97,6 +97,20 @@ test_invalid(void **state)
 	mb_buf_free(&b);
 }
 
+/*
+ * Text made only of what folding ignores (a soft hyphen, a zero-width
+ * space) folds to nothing; it crashed utf8proc_reencode on a NULL
+ * scratch buffer (found by feed ingest: a JSON Feed item).
+ */
+static void
+test_only_ignorable(void **state)
+{
+	(void)state;
+	check("\xc2\xad", NULL, "");
+	check("\xe2\x80\x8b\xc2\xad", "en", "");
+	check("a\xc2\xad" "b", "en", "ab");
+}
+
 static void
 html(const char *in, const char *want)
 {
@@ -161,6 +175,7 @@ main(void)
 		cmocka_unit_test(test_arabic),
 		cmocka_unit_test(test_cyrillic_and_others),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_only_ignorable),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_html_big),
 	};
