@@ -1,0 +1,436 @@
+# SPDX-License-Identifier: MIT
+"""Feed ingest against a real HTTP server on 127.0.0.1: the corpus of
+real-world feeds (tests/data/feeds) each ingested with its number of
+entries; dedupe and updates as new versions; conditional GET (ETag, and
+the body's hash when the server gives no validator); the address guard;
+the caps (10 MB, a gzip bomb, a redirect loop, the billion laughs,
+100,000 entries), each a clear error on its source while the others go
+on; back-off and recovery; a permanent redirect; polling inside serve;
+NewsML-G2 out (the API, export, the feed per language), validated
+against the IPTC schema with xmllint when ../shared has it."""
+
+import gzip
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+
+from mbtest import SRCDIR, check, eq, main, run, wait_for
+
+DATA = os.path.join(SRCDIR, "tests", "data", "feeds")
+G2DATA = os.path.join(SRCDIR, "tests", "data", "newsml-g2")
+SCHEMA = None
+for d in ("/work/shared/schemas/newsml-g2",
+          os.path.join(SRCDIR, "..", "shared", "schemas", "newsml-g2")):
+    if os.path.exists(os.path.join(d, "NewsML-G2_2.35-spec-All-Power.xsd")):
+        SCHEMA = os.path.join(d, "NewsML-G2_2.35-spec-All-Power.xsd")
+        break
+
+CORPUS = {
+    "feedjira__TypePadNews.xml": 10, "feedjira__a10.xml": 5,
+    "feedparser__undeclared_namespace.xml": 0,
+    "feedreader__AtomSpecialCharacters.xml": 1,
+    "feedreader__Rss10OrfAt.xml": 50, "feedreader__Rss20FinanzenNet.xml": 15,
+    "feedreader__Rss20TheMirror.xml": 25, "feedrs__atom_example_7.xml": 1,
+    "feedrs__atom_mediarss_youtube_1.xml": 1, "feedrs__atom_xml_base.xml": 1,
+    "feedrs__rss_1.0_biorxiv.xml": 1, "feedrs__rss_2.0_bbc.xml": 1,
+    "feedrs__rss_2.0_relurl_1.xml": 2, "feedrs__rss_2.0_wirecutter.xml": 1,
+    "gofeed__issue_305_bare_ampersand.xml": 0,
+    "miniflux__encoding_ISO-8859-1.xml": 40,
+    "miniflux__encoding_WINDOWS-1251.xml": 50, "miniflux__urdu_UTF8.xml": 26,
+    "rsparser__3960.json": 20, "rsparser__DaringFireball.json": 48,
+    "rsparser__aktuality.rss": 30, "rsparser__kc0011.rss": 20,
+    "rsparser__livemint.xml": 25, "rsparser__rubenerd.rss": 10,
+    "rsparser__theomnishow.rss": 4, "rssparser__heraldsun.rss": 2,
+    "rssparser__uolNoticias.rss": 15, "simplepie__feed-utf16le.xml": 1,
+    "simplepie__feed-with-whitespace-before-xml-declaration.xml": 0,
+}
+
+
+class Feeds:
+    """A real HTTP server on 127.0.0.1 whose answers a test sets per path:
+    routes[path] = (status, headers, body bytes) or a callable taking the
+    request handler and returning that. Counts requests per path."""
+
+    def __init__(self):
+        self.routes = {}
+        self.hits = {}
+        self.seen_headers = {}
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                outer.hits[self.path] = outer.hits.get(self.path, 0) + 1
+                outer.seen_headers[self.path] = dict(self.headers)
+                r = outer.routes.get(self.path)
+                if callable(r):
+                    r = r(self)
+                if r is None:
+                    r = (404, {}, b"not here")
+                status, headers, body = r
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                if "Content-Length" not in headers:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except OSError:
+                    pass
+
+            def log_message(self, *a):
+                pass
+
+        class S(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # a client that hangs up at a cap: expected
+
+        self.srv = S(("127.0.0.1", 0), H)
+        self.srv.daemon_threads = True
+        self.port = self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+def rss(items, ttl=None):
+    body = "".join(
+        "<item><guid isPermaLink=\"false\">%s</guid><title>%s</title>"
+        "<link>/p/%s</link><description>&lt;p&gt;%s&lt;/p&gt;"
+        "</description><pubDate>Sat, 05 Dec 2026 08:00:00 GMT</pubDate>"
+        "</item>" % (g, t, g, b) for g, t, b in items)
+    return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\">"
+            "<channel><title>Member</title><link>https://m.example/</link>"
+            "%s%s</channel></rss>" % (
+                "<ttl>%d</ttl>" % ttl if ttl else "", body)).encode()
+
+
+def fcli(c, sub, *args, check_rc=0):
+    """`mediabridge feed SUB DIR ARGS...`: (rc, stdout, stderr)."""
+    return run(["feed", sub, c.dir] + list(args), check_rc=check_rc)
+
+
+def add(c, url, *extra):
+    out = fcli(c, "add", "--url", url, "--allow-private", *extra)[1]
+    return out.split()[1].rstrip(":")
+
+
+def poll(c, fid, check_rc=0):
+    rc, out, err = run(["feed", "poll", c.dir, fid], check_rc=check_rc)
+    return out + err
+
+
+def source(c, fid):
+    out = fcli(c, "list")[1]
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        if line.split()[0] == fid:
+            s = dict(kv.split("=", 1) for kv in line.split()[2:]
+                     if "=" in kv and not kv.startswith("title"))
+            s["url"] = line.split()[1]
+            s["error"] = ""
+            if i + 1 < len(lines) and lines[i + 1].startswith("  error: "):
+                s["error"] = lines[i + 1][9:]
+            return s
+    raise AssertionError("no source %s in %s" % (fid, out))
+
+
+def envelopes(c):
+    return [json.loads(line) for line in c.cli("export")[1].splitlines()]
+
+
+def test_corpus(w):
+    """Every real-world feed, served over HTTP, gives its entries."""
+    c = w.center("cairo")
+    f = Feeds()
+    try:
+        for name in CORPUS:
+            with open(os.path.join(DATA, name), "rb") as fh:
+                f.routes["/" + name] = (200, {"Content-Type":
+                                              "application/xml"}, fh.read())
+        total = 0
+        for name, want in sorted(CORPUS.items()):
+            fid = add(c, f.url("/" + name))
+            out = poll(c, fid)
+            check("added=%d " % want in out, name, out)
+            total += want
+        eq(len(envelopes(c)), total, "items from the corpus")
+        # Each names its source and is signed by this center.
+        for e in envelopes(c)[:40]:
+            eq(e["item"]["uri"].split(":")[2], "cairo", "uri")
+            check(e["item"]["infoSources"][0]["uri"].startswith(
+                "http://127.0.0.1:%d/" % f.port), "infoSources",
+                e["item"]["infoSources"])
+        run(["verify", c.dir])
+    finally:
+        f.close()
+
+
+def test_dedupe_and_updates(w):
+    """An unchanged feed adds nothing; a changed entry is version 2 of the
+    same item; a new entry a new item; a feed with no validators is
+    compared by its body's hash."""
+    c = w.center("cairo")
+    f = Feeds()
+    try:
+        f.routes["/a.xml"] = (200, {}, rss([("g1", "One", "first"),
+                                            ("g2", "Two", "second")]))
+        fid = add(c, f.url("/a.xml"), "--workflow", "publish",
+                  "--topics", "members,wire", "--language", "ar")
+        check("added=2 " in poll(c, fid), "first poll")
+        out = poll(c, fid)
+        check("added=0 updated=0" in out and "not-modified" in out,
+              "same body", out)
+        eq(len(envelopes(c)), 2, "versions after an unchanged poll")
+        f.routes["/a.xml"] = (200, {}, rss([("g1", "One, corrected",
+                                             "first"),
+                                            ("g2", "Two", "second"),
+                                            ("g3", "Three", "third")]))
+        out = poll(c, fid)
+        check("added=1 updated=1 unchanged=1" in out, "update", out)
+        es = envelopes(c)
+        eq(len(es), 4, "versions")
+        g1 = [e["item"] for e in es if e["item"]["headlines"][0]["value"]
+              .startswith("One")]
+        eq(len(g1), 2, "two versions of g1")
+        eq(g1[0]["uri"], g1[1]["uri"], "same uri")
+        eq(sorted(i["version"] for i in g1), ["1", "2"], "versions")
+        it = es[-1]["item"]
+        eq(it["language"], "ar", "--language")
+        check({"members", "wire"} <= {s["name"] for s in it["subjects"]},
+              "topics", it.get("subjects"))
+        eq(es[-1]["meta"].get("workflow", "published"), "published",
+           "workflow")
+        eq(it["altIds"][0]["value"], f.url("/p/g3"), "link resolved")
+        check("added=0 updated=0" in poll(c, fid), "again nothing")
+        eq(len(envelopes(c)), 4, "still 4")
+        s = source(c, fid)
+        eq(s["entries"], "3", "entries")
+        eq(s["updates"], "1", "updates")
+    finally:
+        f.close()
+
+
+def test_conditional_get(w):
+    """ETag and Last-Modified are sent back; a 304 keeps them."""
+    c = w.center("cairo")
+    f = Feeds()
+    body = rss([("g1", "One", "x")])
+
+    def etagged(h):
+        if h.headers.get("If-None-Match") == '"v1"':
+            return (304, {"ETag": '"v1"', "Cache-Control": "max-age=7200"},
+                    b"")
+        return (200, {"ETag": '"v1"', "Last-Modified":
+                      "Sat, 05 Dec 2026 08:00:00 GMT",
+                      "Cache-Control": "max-age=7200"}, body)
+    f.routes["/e.xml"] = etagged
+    try:
+        fid = add(c, f.url("/e.xml"))
+        check("added=1" in poll(c, fid), "first")
+        out = poll(c, fid)
+        check("not-modified" in out, "304", out)
+        h = f.seen_headers["/e.xml"]
+        eq(h.get("If-None-Match"), '"v1"', "If-None-Match")
+        eq(h.get("If-Modified-Since"), "Sat, 05 Dec 2026 08:00:00 GMT",
+           "If-Modified-Since")
+        check("gzip" in h.get("Accept-Encoding", ""), "gzip asked for")
+        # max-age 2 h stretches the 15 min period: never more often.
+        s = source(c, fid)
+        eq(s["error"], "", "no error")
+        nxt = s["next"]
+        check(nxt > time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                  time.gmtime(time.time() + 7000)),
+              "next poll after max-age", nxt)
+    finally:
+        f.close()
+
+
+def test_private_refused(w):
+    """A source on 127.0.0.1 without --allow-private is refused, with the
+    reason kept on the source."""
+    c = w.center("cairo")
+    f = Feeds()
+    f.routes["/a.xml"] = (200, {}, rss([("g1", "One", "x")]))
+    try:
+        out = fcli(c, "add", "--url", f.url("/a.xml"))[1]
+        fid = out.split()[1].rstrip(":")
+        out = poll(c, fid, check_rc=1)
+        check("not a public address" in out, "refused", out)
+        eq(f.hits.get("/a.xml", 0), 0, "never connected")
+        eq(len(envelopes(c)), 0, "nothing ingested")
+        check("not a public address" in source(c, fid)["error"],
+              "error on the source")
+        # Bad input at add: named, nothing stored.
+        for args, what in ((["--url", "ftp://x/"], "url"),
+                           (["--url", "http://x/", "--audience", "all"],
+                            "audience"),
+                           (["--url", "http://x/", "--workflow", "live"],
+                            "workflow"),
+                           (["--url", "http://x/", "--language", "a b"],
+                            "language")):
+            rc, o, e = run(["feed", "add", c.dir] + args, check_rc=1)
+            check(what in e, what, e)
+        rc, o, e = run(["feed", "add", c.dir, "--url", "http://x/",
+                        "--every", "soon"], check_rc=2)
+        check("every" in e, "every", e)
+        eq(len(fcli(c, "list")[1].splitlines()), 2, "one source")
+    finally:
+        f.close()
+
+
+def test_caps(w):
+    """Each abuse stops at its cap with a clear error on its source, and
+    the other sources keep polling."""
+    c = w.center("cairo")
+    f = Feeds()
+    bomb = gzip.compress(b"<rss><channel>" + b" " * (16 << 20), 6)
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              + b''.join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1)
+                         if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+              + b']><rss><channel><title>&lol9;</title></channel></rss>')
+    many = (b"<rss><channel>" + b"".join(b"<item><title>%d</title></item>"
+                                         % i for i in range(100000)) +
+            b"</channel></rss>")
+    f.routes.update({
+        "/big.xml": (200, {}, b"<rss><channel>" + b" " * (11 << 20)),
+        "/bomb.xml": (200, {"Content-Encoding": "gzip"}, bomb),
+        "/loop1": (302, {"Location": "/loop2"}, b""),
+        "/loop2": (302, {"Location": "/loop1"}, b""),
+        "/laughs.xml": (200, {}, laughs),
+        "/xxe.xml": (200, {}, b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY'
+                     b' x SYSTEM "file:///etc/passwd">]><rss><channel>'
+                     b'<title>&x;</title></channel></rss>'),
+        "/many.xml": (200, {}, many),
+        "/ok.xml": (200, {}, rss([("g1", "Fine", "x")])),
+        "/gone.xml": (500, {}, b"oops"),
+    })
+    want = {"/big.xml": "over 10 MB", "/bomb.xml": "over 10 MB",
+            "/loop1": "redirect", "/laughs.xml": "ENTITY",
+            "/xxe.xml": "ENTITY", "/many.xml": "more than 5000 entries",
+            "/gone.xml": "HTTP 500"}
+    try:
+        ids = {p: add(c, f.url(p)) for p in list(want) + ["/ok.xml"]}
+        rc, out, err = run(["feed", "poll", c.dir], check_rc=1)
+        check("%s added=1 " % ids["/ok.xml"] in out, "the good one", out,
+              err)
+        for p, why in want.items():
+            s = source(c, ids[p])
+            check(why.lower() in s["error"].lower(), p, s)
+            eq(s["failures"], "1", p + " failures")
+        eq(len(envelopes(c)), 1, "only the good feed's item")
+        check(f.hits["/loop1"] <= 4, "loop stopped", f.hits)
+    finally:
+        f.close()
+
+
+def test_backoff_and_recovery(w):
+    """Errors back off (doubling, capped at 24 h) and are cleared once the
+    feed works again; a permanent redirect moves the source."""
+    c = w.center("cairo")
+    f = Feeds()
+    f.routes["/down.xml"] = (503, {"Retry-After": "3600"}, b"busy")
+    try:
+        fid = add(c, f.url("/down.xml"), "--every", "10m")
+        nexts = []
+        for i in range(3):
+            poll(c, fid, check_rc=1)
+            nexts.append(source(c, fid)["next"])
+        s = source(c, fid)
+        eq(s["failures"], "3", "failures")
+        check("HTTP 503" in s["error"], "error", s)
+        # Retry-After 1 h, then 10 min x 4 = 40 min < 1 h: at least 1 h.
+        check(nexts[0] > time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(
+            time.time() + 3500)), "Retry-After honoured", nexts)
+        for i in range(10):
+            poll(c, fid, check_rc=1)
+        s = source(c, fid)
+        check(s["next"] <= time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(
+            time.time() + 86400 + 60)), "capped at 24 h", s)
+        check(s["next"] > time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(
+            time.time() + 86400 - 120)), "reaches 24 h", s)
+        # It recovers, moved permanently: error cleared, url updated.
+        f.routes["/down.xml"] = (301, {"Location": "/new.xml"}, b"")
+        f.routes["/new.xml"] = (200, {}, rss([("g1", "Back", "x")]))
+        check("added=1" in poll(c, fid), "recovered")
+        s = source(c, fid)
+        eq(s["error"], "", "error cleared")
+        eq(s["failures"], "0", "failures cleared")
+        eq(s["url"], f.url("/new.xml"), "moved permanently")
+        # A temporary redirect does not move it.
+        f.routes["/new.xml"] = (302, {"Location": "/tmp.xml"}, b"")
+        f.routes["/tmp.xml"] = (200, {}, rss([("g1", "Back", "x")]))
+        poll(c, fid)
+        eq(source(c, fid)["url"], f.url("/new.xml"), "302 keeps the url")
+        fcli(c, "remove", fid)
+        eq(fcli(c, "list")[1], "", "removed")
+        eq(len(envelopes(c)), 1, "its items stay")
+    finally:
+        f.close()
+
+
+def test_serve_polls(w):
+    """serve polls by itself: a new source's entries arrive, and a broken
+    source next to it does not stop them."""
+    c = w.center("cairo")
+    f = Feeds()
+    f.routes["/a.xml"] = (200, {}, rss([("g1", "Live one", "x")]))
+    f.routes["/bad.xml"] = (200, {}, b"<html>not a feed</html>")
+    try:
+        add(c, f.url("/bad.xml"))
+        add(c, f.url("/a.xml"), "--workflow", "publish")
+        c.serve(env={"MB_FEEDS_POLL_MS": "200"})
+        cl = c.client()
+
+        def arrived():
+            r = cl.get("/api/v1/items")
+            return r.status == 200 and [
+                e["item"] for e in r.json["items"]
+                if e["item"]["headlines"][0]["value"].startswith("Live")]
+        items = wait_for(arrived, 20, "the feed's item through serve")
+        eq(items[0]["headlines"][0]["value"], "Live one", "headline")
+        check("not a feed" in source(c, "1")["error"], "bad one's error")
+        c.stop()
+    finally:
+        f.close()
+
+
+def test_newsml_in(w):
+    """A NewsML-G2 file served over HTTP: its guid is the identity, its
+    version an update."""
+    c = w.center("cairo")
+    f = Feeds()
+    with open(os.path.join(G2DATA, "LISTING_1_A_NewsML-G2_News_Item.xml"),
+              "rb") as fh:
+        doc = fh.read()
+    f.routes["/g2.xml"] = (200, {"Content-Type":
+                                 "application/vnd.iptc.g2.newsitem+xml"}, doc)
+    try:
+        fid = add(c, f.url("/g2.xml"))
+        check("added=1" in poll(c, fid), "item")
+        it = envelopes(c)[0]["item"]
+        eq(it["headlines"][0]["value"], 'Fed to halt QE to avert "bubble"',
+           "headline")
+        eq(it["language"], "en-GB", "language")
+        f.routes["/g2.xml"] = (200, {}, doc.replace(b'version="11"',
+                                                    b'version="12"'))
+        check("updated=1" in poll(c, fid), "a new G2 version")
+        es = envelopes(c)
+        eq(es[0]["item"]["uri"], es[1]["item"]["uri"], "same item")
+    finally:
+        f.close()
+
+
+if __name__ == "__main__":
+    main(globals())
