@@ -14,9 +14,9 @@
  */
 extern const struct mb_store_domain mb_store_accounts_domain;
 
-/* slot: members */
+extern const struct mb_store_domain mb_store_members_domain;
 
-/* slot: agenda */
+extern const struct mb_store_domain mb_store_agenda_domain;
 
 extern const struct mb_store_domain mb_store_events_domain;
 
@@ -33,9 +33,9 @@ extern const struct mb_store_domain mb_store_feeds_domain;
 const struct mb_store_domain *const mb_store_domains[] = {
 	&mb_store_accounts_domain,
 
-	/* slot: members */
+	&mb_store_members_domain,
 
-	/* slot: agenda */
+	&mb_store_agenda_domain,
 
 	&mb_store_events_domain,
 
