@@ -62,5 +62,7 @@ extern const struct mb_cli_cmd mb_cmd_restore;
 extern const struct mb_cli_cmd mb_cmd_doctor;
 extern const struct mb_cli_cmd mb_cmd_course;
 extern const struct mb_cli_cmd mb_cmd_feed;
+extern const struct mb_cli_cmd mb_cmd_member;
+extern const struct mb_cli_cmd mb_cmd_agenda;
 
 #endif

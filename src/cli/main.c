@@ -34,6 +34,8 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_doctor,
 	&mb_cmd_course,
 	&mb_cmd_feed,
+	&mb_cmd_member,
+	&mb_cmd_agenda,
 	NULL
 };
 

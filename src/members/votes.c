@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Votes, supports and the debate: who may vote on what and when, one
+ * vote per member (the store's UNIQUE decides, also under concurrency),
+ * comments by members and the reports that hide them.
+ */
+#include "agenda_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "base/utf8.h"
+#include "members/members.h"
+#include "members_int.h"
+#include "store/agenda.h"
+
+/* The member may act at all (a suspended or removed one may not). */
+static int
+active(const struct mb_member *m, struct mb_diag *d)
+{
+	if (strcmp(m->status, "active") != 0)
+		return mb_diag_set(d, MB_ERR_PERM, "member %lld is %s: a "
+		    "%s member neither votes nor comments", (long long)m->id,
+		    m->status, m->status);
+	return MB_OK;
+}
+
+/* The actor a member of this center acts as, for the visibility rules. */
+static struct mb_actor
+as_actor(const struct mb_member *m)
+{
+	struct mb_actor a = { m->id, m->user[0] != '\0' ? m->user : NULL,
+		MB_ROLE_MEMBER };
+
+	return a;
+}
+
+/*
+ * Loads a published, visible proposal a member acts on; on success the
+ * caller owns p.
+ */
+static int
+load_for(const struct mb_newsroom_env *e, const struct mb_member *m,
+    const char *uri, struct mb_proposal *p, struct mb_diag *d)
+{
+	struct mb_actor	a = as_actor(m);
+	int		rc;
+
+	if ((rc = mb_proposal__load(e->st, uri, p, d)) != MB_OK)
+		return rc;
+	if (strcmp(p->workflow, "published") != 0 ||
+	    !mb_proposal__visible(e, &a, p)) {
+		mb_proposal__free(p);
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "%.128s: no such "
+		    "proposal", uri);
+	}
+	return MB_OK;
+}
+
+int
+mb_agenda_vote(const struct mb_newsroom_env *e, const struct mb_member *m,
+    const char *uri, const char *choice, const char **code,
+    struct mb_diag *d)
+{
+	struct mb_proposal	 p;
+	const char		*state;
+	const char		*dummy;
+	int64_t			 closes = 0, now = mb_time_now_ms();
+	bool			 secret;
+	int			 rc;
+
+	if (code == NULL)
+		code = &dummy;
+	*code = "invalid";
+	if (choice == NULL || (strcmp(choice, "yes") != 0 &&
+	    strcmp(choice, "no") != 0 && strcmp(choice, "abstain") != 0))
+		return mb_diag_set(d, MB_ERR_INVAL, "choice: yes, no or "
+		    "abstain (yes is a support)");
+	if ((rc = active(m, d)) != MB_OK) {
+		*code = "forbidden";
+		return rc;
+	}
+	if ((rc = load_for(e, m, uri, &p, d)) != MB_OK) {
+		*code = "not_found";
+		return rc;
+	}
+	state = mb_proposal__str(&p, "state");
+	if (strcmp(state, "open") != 0 ||
+	    mb_time_parse(mb_proposal__str(&p, "closes"), &closes) != MB_OK ||
+	    now >= closes) {
+		rc = mb_diag_set(d, MB_ERR_EXISTS, "%s is closed for votes "
+		    "(%s, closing %s)", uri, strcmp(state, "open") == 0 ?
+		    "its closing date has passed" : state,
+		    mb_proposal__str(&p, "closes"));
+		*code = "closed";
+		goto out;
+	}
+	if (strcmp(p.audience, "internal") == 0) {
+		/* A proposal of one center: its own members vote. */
+		if (strcmp(p.center, e->center) != 0) {
+			rc = mb_diag_set(d, MB_ERR_PERM, "%s is for %s's "
+			    "members", uri, p.center);
+			*code = "forbidden";
+			goto out;
+		}
+	} else if (strcmp(m->audience, "internal") == 0) {
+		rc = mb_diag_set(d, MB_ERR_PERM, "member %lld's profile is "
+		    "internal: the network counts only the members it knows "
+		    "(publish the profile to the network first)",
+		    (long long)m->id);
+		*code = "forbidden";
+		goto out;
+	}
+	secret = strcmp(mb_proposal__str(&p, "poll"), "secret") == 0;
+	if ((rc = mb_store_agenda_vote(e->st, uri, m->id, choice, secret, now,
+	    d)) != MB_OK) {
+		if (rc == MB_ERR_EXISTS) {
+			rc = mb_diag_set(d, rc, "member %lld has already "
+			    "voted on %s: one member, one vote",
+			    (long long)m->id, uri);
+			*code = "already_voted";
+		} else {
+			*code = "store";
+		}
+		goto out;
+	}
+	/* Never the member nor the choice in a secret poll's log line. */
+	if (secret)
+		log_info("agenda: ballot cast proposal=%s", uri);
+	else
+		log_info("agenda: vote proposal=%s member=%lld choice=%s", uri,
+		    (long long)m->id, choice);
+	/*
+	 * An open poll's tally follows each vote. A secret poll's waits for
+	 * mb_agenda_tally() (a moderator, or the close), so that a tally's
+	 * versions cannot be lined up with the moments members voted.
+	 */
+	if (!secret && strcmp(p.audience, "internal") != 0 &&
+	    (rc = mb_agenda_tally(e, uri, NULL, d)) != MB_OK)
+		log_warn("agenda: tally not published proposal=%s why=\"%s\"",
+		    uri, d != NULL ? d->msg : "");
+	rc = MB_OK;
+	*code = NULL;
+out:
+	mb_proposal__free(&p);
+	return rc;
+}
+
+int
+mb_agenda_comment(const struct mb_newsroom_env *e, const struct mb_member *m,
+    const char *uri, const char *body, int64_t *id, struct mb_diag *d)
+{
+	struct mb_proposal	p;
+	size_t			len;
+	int			rc;
+
+	if ((rc = active(m, d)) != MB_OK)
+		return rc;
+	len = body != NULL ? strlen(body) : 0;
+	if (len == 0)
+		return mb_diag_set(d, MB_ERR_INVAL, "comment: required");
+	if (len > MB_COMMENT_MAX)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "comment: longer than %d "
+		    "bytes", MB_COMMENT_MAX);
+	if (!mb_utf8_valid(body, len) || !mb_members__plain(body))
+		return mb_diag_set(d, MB_ERR_INVAL, "comment: plain UTF-8 "
+		    "text only (< and > are refused)");
+	if ((rc = load_for(e, m, uri, &p, d)) != MB_OK)
+		return rc;
+	mb_proposal__free(&p);
+	return mb_store_agenda_comment_add(e->st, uri, m->id, body,
+	    mb_time_now_ms(), id, d);
+}
+
+int
+mb_agenda_report(const struct mb_newsroom_env *e, const struct mb_member *m,
+    const char *target, bool *hidden, struct mb_diag *d)
+{
+	struct mb_proposal	p;
+	int			rc;
+
+	if ((rc = active(m, d)) != MB_OK)
+		return rc;
+	if (strncmp(target, "comment:", 8) != 0) {
+		if ((rc = load_for(e, m, target, &p, d)) != MB_OK)
+			return rc;
+		mb_proposal__free(&p);
+	}
+	rc = mb_store_agenda_report(e->st, target, m->id, MB_REPORTS_HIDE,
+	    NULL, hidden, d);
+	if (rc == MB_ERR_EXISTS)
+		return mb_diag_set(d, rc, "member %lld has already reported "
+		    "%s", (long long)m->id, target);
+	return rc;
+}
+
+int
+mb_agenda_moderate(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *target, bool hide, struct mb_diag *d)
+{
+	if (a != NULL && mb_actor_role(a) < MB_ROLE_EDITOR)
+		return mb_diag_set(d, MB_ERR_PERM, "a moderator's (an "
+		    "editor's) move");
+	return mb_store_agenda_moderate(e->st, target, hide, d);
+}
