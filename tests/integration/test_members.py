@@ -1,0 +1,373 @@
+# SPDX-License-Identifier: MIT
+"""Members and the agenda across three real centers (docs/members.md).
+
+HQ Moscow and branches Cairo and Manama run as real processes. Members
+at each; a network proposal from Moscow in a secret poll; members at
+Cairo and Manama vote at home; each center publishes its signed tally;
+HQ shows them per center and the total, refuses a forged and an
+inflated tally, and the proposal closes onto an event's agenda. The
+directory travels as signed profiles; a suspended member leaves every
+directory. Then everything that leaves a center (exports, feeds,
+federation log answers, API answers) is searched for the contact
+fields. Also: one vote out of 200 concurrent attempts, bad input.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mbtest import check, eq, main  # noqa: E402
+from fedlib import (MB, Center, ENV, admit, free_port, http_get,  # noqa
+                    mb, wait_for)
+
+CLOSES = "2031-01-01T00:00:00Z"
+
+
+def member_add(c, name, category, country, langs, email, phone=None,
+               audience=None, user=None, bio=None):
+    args = ["member", "add", c.dir, "--name", name, "--category", category,
+            "--country", country, "--languages", langs, "--email", email]
+    if phone:
+        args += ["--phone", phone]
+    if audience:
+        args += ["--audience", audience]
+    if user:
+        args += ["--user", user]
+    if bio:
+        args += ["--bio", bio]
+    mid, uri = mb(*args).strip().split("\t")
+    return mid, uri
+
+
+def show(c, uri):
+    return json.loads(mb("agenda", "show", c.dir, uri, "--json"))
+
+
+def directory(c, *args):
+    return [json.loads(l) for l in
+            mb("member", "directory", c.dir, "--json", *args).splitlines()
+            if l.strip()]
+
+
+def has(c, uri):
+    return any(l.strip() and json.loads(l)["item"]["uri"] == uri
+               for l in mb("export", c.dir).splitlines())
+
+
+def tallies(p):
+    return {t["center"]: t for t in p["tallies"]}
+
+
+def network(w):
+    hq = Center(w.root, "moscow", "RU", "ru,en")
+    hq.start()
+    w.procs.append(hq)
+    cairo = Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+    manama = Center(w.root, "manama", "BH", "ar,en", hq=hq)
+    for b in (cairo, manama):
+        b.start()
+        w.procs.append(b)
+        admit(hq, b)
+    return hq, cairo, manama
+
+
+def stop_all(w):
+    for c in w.procs:
+        c.stop()
+
+
+def test_network_vote(w):
+    w.procs = []
+    try:
+        run_network_vote(w)
+    finally:
+        stop_all(w)
+
+
+CONTACTS = ["zeinab.private@example.org", "+20 100 555 0101",
+            "adel.private@example.org", "khalid.private@example.org",
+            "+973 3900 0202", "hidden.member@example.org",
+            "olga.private@example.org"]
+
+
+def run_network_vote(w):
+    hq, cairo, manama = network(w)
+    # Members at home. Contact fields are given everywhere: they must
+    # never be seen outside their center.
+    mb("user", "add", cairo.dir, "zeinab", "--role", "member")
+    z_id, z_uri = member_add(cairo, "Zeinab Haddad", "diplomat", "EG",
+                             "ar,en", CONTACTS[0], CONTACTS[1],
+                             user="zeinab", bio="en=Former ambassador")
+    a_id, a_uri = member_add(cairo, "Adel Mansour", "academic", "EG", "ar",
+                             CONTACTS[2], audience="public")
+    k_id, k_uri = member_add(manama, "Khalid Al-Said", "youth-representative",
+                             "BH", "ar,en", CONTACTS[3], CONTACTS[4])
+    h_id, h_uri = member_add(manama, "Hidden Member", "expert", "BH", "ar",
+                             CONTACTS[5], audience="internal")
+    o_id, o_uri = member_add(hq, "Olga Petrova", "journalist", "RU", "ru,en",
+                             CONTACTS[6])
+    # The directory travels: HQ and each branch show the network's.
+    for c in (hq, cairo, manama):
+        wait_for("the directory at " + c.id, lambda: {
+            p["uri"] for p in directory(c)} >= {z_uri, a_uri, k_uri, o_uri},
+            timeout=30)
+        check(h_uri not in {p["uri"] for p in directory(c)},
+              "an internal profile is in no directory (%s)" % c.id)
+    d = {p["uri"]: p for p in directory(hq)}
+    eq(d[z_uri]["center"], "cairo", "the home center")
+    eq(d[z_uri]["bio"], {"en": "Former ambassador"}, "the bio")
+    eq(d[k_uri]["category"], "youth-representative", "the category")
+    eq([p["uri"] for p in directory(hq, "--country", "BH")], [k_uri],
+       "filter by country")
+    eq([p["uri"] for p in directory(hq, "--category", "academic")],
+       [a_uri], "filter by category")
+    eq(sorted(p["uri"] for p in directory(hq, "--language", "en")),
+       sorted([z_uri, k_uri, o_uri]), "filter by language")
+    eq(sorted(p["uri"] for p in directory(hq, "--center", "cairo")),
+       sorted([z_uri, a_uri]), "filter by center")
+
+    # A network proposal from Moscow, a secret poll.
+    p = mb("agenda", "propose", hq.dir, "--member", o_id, "--title",
+           "Joint coverage of water security", "--text",
+           "Coverage shared by every center.", "--language", "en",
+           "--closes", CLOSES, "--threshold", "3", "--event",
+           "Network conference 2027", "--poll", "secret",
+           "--topics", "water,environment").strip()
+    # A draft stays home; nobody votes on it.
+    r = mb("agenda", "vote", hq.dir, p, "--member", o_id, full=True,
+           check=False)
+    eq(r.returncode, 1, "a vote on a draft is refused")
+    mb("agenda", "admit", hq.dir, p)
+    for c in (cairo, manama):
+        wait_for("the proposal at " + c.id, lambda: has(c, p), timeout=30)
+    # Votes at home: two at Cairo, one at Manama; a second is refused.
+    mb("agenda", "vote", cairo.dir, p, "--member", z_id)
+    mb("agenda", "vote", cairo.dir, p, "--member", a_id, "--choice", "yes")
+    r = mb("agenda", "vote", cairo.dir, p, "--member", z_id, "--choice",
+           "no", full=True, check=False)
+    eq(r.returncode, 1, "a second vote is refused")
+    check("already voted" in r.stderr, "says why", r.stderr)
+    mb("agenda", "vote", manama.dir, p, "--member", k_id)
+    # An internal member cannot be counted by the network: refused.
+    r = mb("agenda", "vote", manama.dir, p, "--member", h_id, full=True,
+           check=False)
+    eq(r.returncode, 1, "an uncountable member's network vote")
+    # A member of another center does not vote here.
+    r = mb("agenda", "vote", manama.dir, p, "--member", z_uri, full=True,
+           check=False)
+    eq(r.returncode, 1, "a member votes at home only")
+    # The secret ballots hold no member and no time.
+    db = os.path.join(cairo.dir, "store.db")
+    if os.path.exists(db):
+        import sqlite3
+        con = sqlite3.connect(db)
+        cols = [r[1] for r in con.execute("PRAGMA table_info("
+                                          "agenda_ballots)")]
+        eq(sorted(cols), ["choice", "id", "proposal"], "ballot columns")
+        eq(con.execute("SELECT count(*) FROM agenda_voted WHERE choice IS "
+                       "NOT NULL OR created_ms IS NOT NULL").fetchone()[0],
+           0, "who voted, without choice or time")
+        eq(con.execute("SELECT count(*) FROM agenda_ballots").fetchone()[0],
+           2, "two ballots")
+        con.close()
+    # Secret: no tally until one is published; then each center's.
+    eq(show(cairo, p)["total"]["voters"], 0, "nothing tallied yet")
+    mb("agenda", "tally", cairo.dir, p)
+    mb("agenda", "tally", manama.dir, p)
+    wait_for("both tallies at HQ", lambda: set(tallies(show(hq, p))) >=
+             {"cairo", "manama"}, timeout=30)
+    res = show(hq, p)
+    t = tallies(res)
+    eq((t["cairo"]["yes"], t["cairo"]["voters"], t["cairo"]["status"]),
+       (2, 2, "counted"), "Cairo's tally at HQ")
+    eq((t["manama"]["yes"], t["manama"]["voters"], t["manama"]["status"]),
+       (1, 1, "counted"), "Manama's tally at HQ")
+    eq(res["total"], {"yes": 3, "no": 0, "abstain": 0, "voters": 3},
+       "HQ's total")
+
+    # An inflated tally, signed by Manama itself: 50 voters, 1 member
+    # published. Stored (it is Manama's), refused from the result.
+    turi = t["manama"]["uri"]
+    infl = {"uri": turi, "version": "9", "type": "text", "profile": "tally",
+            "language": "en", "headlines": [{"value": "inflated"}],
+            "descriptions": [{"role": "mb:tally", "contentType":
+                              "application/json", "value": json.dumps({
+                                  "proposal": p, "center": "manama",
+                                  "yes": 50, "no": 0, "abstain": 0,
+                                  "voters": 50})}]}
+    path = os.path.join(w.root, "inflated.ndjson")
+    with open(path, "w") as f:
+        f.write(json.dumps(infl) + "\n")
+    mb("import", manama.dir, "--audience", "network", path)
+    wait_for("the inflated tally at HQ", lambda: tallies(show(hq, p))
+             ["manama"]["version"] == 9, timeout=30)
+    res = show(hq, p)
+    t = tallies(res)
+    eq(t["manama"]["status"], "refused", "an inflated tally")
+    check("50 voters" in t["manama"]["reason"], "says why",
+          t["manama"]["reason"])
+    eq(res["total"]["yes"], 2, "the total without it")
+    # A forged tally: Cairo's uri, signed by Manama: never stored.
+    env = json.loads(mb("export", manama.dir).splitlines()[-1])
+    check(env["item"]["uri"] == turi, "the last export line is the tally")
+    forged = dict(env)
+    forged["item"] = dict(env["item"], uri=t["cairo"]["uri"],
+                          version="7")
+    forged["meta"] = dict(env["meta"], origin="cairo")
+    path = os.path.join(w.root, "forged.ndjson")
+    with open(path, "w") as f:
+        f.write(json.dumps(forged) + "\n")
+    r = mb("import", hq.dir, path, full=True, check=False)
+    check(r.returncode != 0, "a forged tally is refused", r.stdout)
+    eq(tallies(show(hq, p))["cairo"]["version"], t["cairo"]["version"],
+       "Cairo's tally unchanged")
+    # Manama publishes an honest tally again (its counts are its own).
+    mb("agenda", "tally", manama.dir, p)
+
+    # Moscow's own members vote too; close: accepted onto the agenda.
+    mb("agenda", "vote", hq.dir, p, "--member", o_id)
+    wait_for("Manama's honest tally again", lambda: tallies(show(hq, p))
+             ["manama"]["status"] == "counted", timeout=30)
+    mb("agenda", "close", hq.dir, p)
+    res = show(hq, p)
+    eq(res["state"], "accepted", "three supports or more")
+    eq(res["agenda"], "Network conference 2027", "on the event's agenda")
+    eq(res["total"]["yes"], 4, "Moscow, Cairo and Manama")
+    r = mb("agenda", "vote", manama.dir, p, "--member", k_id, full=True,
+           check=False)
+    eq(r.returncode, 1, "closed here too once the close arrives, or voted")
+    mb("agenda", "answer", hq.dir, p, "--text",
+       "The organisers put it first on the programme.")
+    wait_for("the answer at Cairo", lambda: show(cairo, p).get("answer") ==
+             "The organisers put it first on the programme.", timeout=30)
+    eq(show(cairo, p)["state"], "accepted", "the result travels")
+
+    # A suspended member leaves every directory; a removed one too.
+    mb("member", "suspend", cairo.dir, z_id)
+    mb("member", "remove", manama.dir, k_id)
+    for c in (hq, cairo, manama):
+        wait_for("withdrawals at " + c.id, lambda: not ({z_uri, k_uri} &
+                 {x["uri"] for x in directory(c)}), timeout=30)
+    r = mb("agenda", "vote", cairo.dir, p, "--member", z_id, full=True,
+           check=False)
+    check(r.returncode == 1 and "suspended" in r.stderr,
+          "a suspended member does not vote", r.stderr)
+    mb("member", "reinstate", cairo.dir, z_id)
+    wait_for("reinstated at HQ", lambda: z_uri in
+             {x["uri"] for x in directory(hq)}, timeout=30)
+
+    # Everything that leaves a center, searched for the contact fields.
+    leaving = []
+    for c in (hq, cairo, manama):
+        leaving.append(("export " + c.id, mb("export", c.dir)))
+        for path in ("/feeds/en.atom", "/feeds/en.json", "/feeds/ar.atom",
+                     "/feeds/ru.json", "/api/v1/items?limit=100",
+                     "/api/v1/items?profile=member&limit=100",
+                     "/federation/v1/center"):
+            st, body = http_get(c.url + path)
+            leaving.append(("%s %s" % (c.id, path), body.decode()))
+        for peer in (hq, cairo, manama):
+            if peer is c:
+                continue
+            log = c.url + "/federation/v1/log?after=0&limit=1000&wait=0"
+            hdrs = dict(l.split(": ", 1) for l in mb(
+                "sync", peer.dir, "--sign-get", log).splitlines())
+            st, body = http_get(log, hdrs)
+            eq(st, 200, "a signed log request")
+            leaving.append(("%s log to %s" % (c.id, peer.id),
+                            body.decode()))
+    check(any(z_uri in text for _, text in leaving),
+          "the profiles did leave (the search looks at real answers)")
+    for what, text in leaving:
+        for secret in CONTACTS + ["private@example.org"]:
+            check(secret not in text, "a contact field in " + what, secret)
+    # The record at home keeps them.
+    rec = json.loads(mb("member", "show", cairo.dir, z_id, "--json"))
+    eq((rec["email"], rec["phone"]), (CONTACTS[0], CONTACTS[1]),
+       "the record at home")
+    for c in (hq, cairo, manama):
+        mb("verify", c.dir)
+
+
+def test_one_member_one_vote(w):
+    """200 concurrent attempts by one member: one counts."""
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    m_id, _ = member_add(c, "Samira", "expert", "EG", "ar", "s@example.org")
+    p = mb("agenda", "propose", c.dir, "--member", m_id, "--title", "T",
+           "--text", "x", "--language", "en", "--closes", CLOSES,
+           "--threshold", "1").strip()
+    mb("agenda", "admit", c.dir, p)
+
+    def attempt(i):
+        return subprocess.run([MB, "agenda", "vote", c.dir, p, "--member",
+                               m_id, "--choice", ("yes", "no")[i % 2]],
+                              capture_output=True, text=True, env=ENV)
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=32) as ex:
+        results = list(ex.map(attempt, range(200)))
+    ok = [r for r in results if r.returncode == 0]
+    eq(len(ok), 1, "one attempt counts")
+    for r in results:
+        if r.returncode != 0:
+            check("already voted" in r.stderr, "the others say why",
+                  r.stderr)
+    res = json.loads(mb("agenda", "show", c.dir, p, "--json"))
+    eq(res["total"]["voters"], 1, "one voter")
+    eq(res["total"]["yes"] + res["total"]["no"], 1, "one vote")
+    print("200 concurrent votes in %.1fs" % (time.monotonic() - t0))
+
+
+def test_bad_input(w):
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    m_id, _ = member_add(c, "Samira", "expert", "EG", "ar", "s@example.org")
+    before = mb("export", c.dir)
+
+    def refused(what, *args):
+        r = mb(*args, full=True, check=False)
+        check(r.returncode != 0, what + " refused", r.stdout)
+        check(r.stderr.startswith("mediabridge: "), what + ": a clear error",
+              r.stderr)
+        return r.stderr
+
+    err = refused("script in a bio", "member", "add", c.dir, "--name", "X",
+                  "--category", "expert", "--country", "EG", "--languages",
+                  "ar", "--bio", "en=<script>alert(1)</script>")
+    check("bio.en" in err, "names the field", err)
+    refused("a category", "member", "add", c.dir, "--name", "X",
+            "--category", "king", "--country", "EG", "--languages", "ar")
+    refused("a country", "member", "add", c.dir, "--name", "X",
+            "--category", "expert", "--country", "Egypt", "--languages",
+            "ar")
+    refused("an audience", "member", "add", c.dir, "--name", "X",
+            "--category", "expert", "--country", "EG", "--languages", "ar",
+            "--audience", "everyone")
+    refused("an account that is not a member's", "member", "add", c.dir,
+            "--name", "X", "--category", "expert", "--country", "EG",
+            "--languages", "ar", "--user", "nobody")
+    big = os.path.join(w.root, "big.txt")
+    with open(big, "w") as f:
+        f.write("x" * (5 * 1024 * 1024))
+    # A 5 MB body, passed as an argument would exceed the argument limit:
+    # the limit is checked the same way at any size above 20,000 bytes.
+    err = refused("a large body", "agenda", "propose", c.dir, "--member",
+                  m_id, "--title", "T", "--text", "x" * 100000,
+                  "--language", "en", "--closes", CLOSES, "--threshold",
+                  "1")
+    check("longer than" in err, "says the limit", err)
+    refused("a closing date in the past", "agenda", "propose", c.dir,
+            "--member", m_id, "--title", "T", "--text", "x", "--language",
+            "en", "--closes", "2020-01-01T00:00:00Z", "--threshold", "1")
+    refused("no threshold", "agenda", "propose", c.dir, "--member", m_id,
+            "--title", "T", "--text", "x", "--language", "en", "--closes",
+            CLOSES, "--threshold", "0")
+    refused("an unknown proposal", "agenda", "vote", c.dir,
+            "urn:mediabridge:cairo:nothing", "--member", m_id)
+    eq(mb("export", c.dir), before, "nothing changed")
+
+
+if __name__ == "__main__":
+    main(globals())
