@@ -20,6 +20,7 @@ extern const struct mb_route mb_routes_feeds[];
 extern const struct mb_route mb_routes_newsroom[];
 extern const struct mb_route mb_routes_nr_people[];
 extern const struct mb_route mb_routes_mt[];
+extern const struct mb_route mb_routes_members[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -34,6 +35,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_newsroom,
 	mb_routes_nr_people,
 	mb_routes_mt,
+	mb_routes_members,
 	NULL
 };
 

@@ -293,32 +293,140 @@ def run_network_vote(w):
         mb("verify", c.dir)
 
 
-def test_one_member_one_vote(w):
-    """200 concurrent attempts by one member: one counts."""
-    c = Center(w.root, "cairo", "EG", "ar,en")
-    m_id, _ = member_add(c, "Samira", "expert", "EG", "ar", "s@example.org")
-    p = mb("agenda", "propose", c.dir, "--member", m_id, "--title", "T",
-           "--text", "x", "--language", "en", "--closes", CLOSES,
-           "--threshold", "1").strip()
-    mb("agenda", "admit", c.dir, p)
+def api(c, method, path, body=None, token=None):
+    """One request to c's API: (status, JSON or None)."""
+    import http.client
+    conn = http.client.HTTPConnection(c.addr, timeout=60)
+    hdrs = {"Content-Type": "application/json"}
+    if token:
+        hdrs["Authorization"] = "Bearer " + token
+    conn.request(method, path, json.dumps(body) if body is not None
+                 else None, hdrs)
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    try:
+        return r.status, json.loads(data) if data else None
+    except ValueError:
+        return r.status, None
 
-    def attempt(i):
-        return subprocess.run([MB, "agenda", "vote", c.dir, p, "--member",
-                               m_id, "--choice", ("yes", "no")[i % 2]],
-                              capture_output=True, text=True, env=ENV)
-    t0 = time.monotonic()
-    with ThreadPoolExecutor(max_workers=32) as ex:
-        results = list(ex.map(attempt, range(200)))
-    ok = [r for r in results if r.returncode == 0]
-    eq(len(ok), 1, "one attempt counts")
-    for r in results:
-        if r.returncode != 0:
-            check("already voted" in r.stderr, "the others say why",
-                  r.stderr)
-    res = json.loads(mb("agenda", "show", c.dir, p, "--json"))
-    eq(res["total"]["voters"], 1, "one voter")
-    eq(res["total"]["yes"] + res["total"]["no"], 1, "one vote")
-    print("200 concurrent votes in %.1fs" % (time.monotonic() - t0))
+
+def test_api_one_member_one_vote(w):
+    """The API; 200 concurrent votes by one member: one counts."""
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    mb("user", "add", c.dir, "samira", "--role", "member")
+    mb("user", "add", c.dir, "boss", "--role", "admin")
+    mb("user", "add", c.dir, "ed", "--role", "editor")
+    mb("user", "add", c.dir, "reader", "--role", "member")
+    tok = mb("token", "add", c.dir, "samira").strip()
+    admin = mb("token", "add", c.dir, "boss").strip()
+    ed = mb("token", "add", c.dir, "ed").strip()
+    other = mb("token", "add", c.dir, "reader").strip()
+    c.start()
+    try:
+        # An admin adds a member over the API; a member may not.
+        st, rec = api(c, "POST", "/api/v1/members", {
+            "name": "Samira Nabil", "category": "expert", "country": "EG",
+            "languages": "ar,en", "email": "samira.private@example.org",
+            "user": "samira", "bio": {"en": "Hydrologist"}}, admin)
+        eq(st, 201, "an admin adds a member")
+        eq(rec["email"], "samira.private@example.org", "the record")
+        st, _ = api(c, "POST", "/api/v1/members", {"name": "X"}, tok)
+        eq(st, 403, "a member adds no member")
+        st, _ = api(c, "POST", "/api/v1/members", {
+            "name": "X", "category": "expert", "country": "EG",
+            "languages": "ar", "bio": {"en": "<script>x</script>"}}, admin)
+        eq(st, 400, "script in a bio")
+        st, body = api(c, "GET", "/api/v1/members?lang=en")
+        eq((st, body["members"]), (200, []), "a network profile is not "
+           "public")
+        st, body = api(c, "GET", "/api/v1/members?lang=en", token=other)
+        eq([m["name"] for m in body["members"]], ["Samira Nabil"],
+           "the directory by language, to a member")
+        check("samira.private" not in json.dumps(body), "no contact field")
+        loc = rec["uri"].split(":")
+        path = "/api/v1/members/%s/%s" % (loc[2], loc[3])
+        st, prof = api(c, "GET", path, token=other)
+        eq((st, prof["bio"]), (200, {"en": "Hydrologist"}), "a profile")
+        # The member edits their own profile, not their category.
+        st, _ = api(c, "PUT", path, {"affiliation": "Cairo University"},
+                    tok)
+        eq(st, 200, "a member edits their profile")
+        st, _ = api(c, "PUT", path, {"category": "politician"}, tok)
+        eq(st, 403, "but not their category")
+        st, _ = api(c, "PUT", path, {"affiliation": "Elsewhere"}, other)
+        eq(st, 403, "nor someone else's profile")
+        # A proposal by the member; admitted by an editor.
+        st, body = api(c, "POST", "/api/v1/proposals", {
+            "title": "Rivers", "text": "Cover the rivers.", "language":
+            "en", "closes": CLOSES, "threshold": 1, "poll": "open"}, tok)
+        eq(st, 201, "a member proposes")
+        p = body["uri"]
+        pl = p.split(":")
+        ppath = "/api/v1/proposals/%s/%s" % (pl[2], pl[3])
+        st, _ = api(c, "GET", ppath)
+        eq(st, 404, "a draft is not public")
+        st, _ = api(c, "POST", ppath + "/admit", None, tok)
+        eq(st, 403, "a member does not admit")
+        st, _ = api(c, "POST", ppath + "/admit", None, ed)
+        eq(st, 204, "an editor admits")
+        st, _ = api(c, "POST", ppath + "/vote", {"choice": "yes"})
+        eq(st, 401, "a reader does not vote")
+        st, _ = api(c, "POST", ppath + "/vote", {"choice": "yes"}, ed)
+        eq(st, 403, "staff without a member record do not vote")
+        st, _ = api(c, "POST", "/api/v1/proposals", {
+            "title": "Big", "text": "x" * (5 * 1024 * 1024), "language":
+            "en", "closes": CLOSES, "threshold": 1}, tok)
+        eq(st, 413, "a 5 MB proposal")
+
+        def attempt(i):
+            return api(c, "POST", ppath + "/vote",
+                       {"choice": ("yes", "no")[i % 2]}, tok)
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(max_workers=50) as ex:
+            results = list(ex.map(attempt, range(200)))
+        codes = sorted(st for st, _ in results)
+        eq(codes.count(204), 1, "one attempt counts")
+        eq(codes.count(409), 199, "the others: already voted")
+        check(all(b["error"]["code"] == "already_voted"
+                  for st, b in results if st == 409), "coded")
+        st, res = api(c, "GET", ppath, token=tok)
+        eq(res["total"]["voters"], 1, "one voter")
+        eq(res["total"]["yes"] + res["total"]["no"], 1, "one vote")
+        eq(tallies(res)["cairo"]["status"], "counted", "the open tally")
+        print("200 concurrent votes in %.1fs" % (time.monotonic() - t0))
+        # The same through the CLI, beside the server: refused.
+        r = mb("agenda", "vote", c.dir, p, "--member", "samira", full=True,
+               check=False)
+        check(r.returncode == 1 and "already voted" in r.stderr,
+              "a vote from another door", r.stderr)
+        # Comments, three reports hide one, a moderator shows it again.
+        st, body = api(c, "POST", ppath + "/comment", {"text": "Yes!"}, tok)
+        eq(st, 200, "a comment")
+        target = "comment:%d" % body["id"]
+        mids = []
+        for i in range(3):
+            mb("user", "add", c.dir, "m%d" % i, "--role", "member")
+            member_add(c, "M%d" % i, "other", "EG", "ar",
+                       "m%d@example.org" % i, user="m%d" % i)
+            mids.append(mb("token", "add", c.dir, "m%d" % i).strip())
+        for i, t in enumerate(mids):
+            r = mb("agenda", "report", c.dir, target, "--member", "m%d" % i)
+            eq(r.strip(), "hidden" if i == 2 else "reported",
+               "report %d" % (i + 1))
+        r = mb("agenda", "report", c.dir, target, "--member", "m0",
+               full=True, check=False)
+        eq(r.returncode, 1, "one report per member")
+        st, _ = api(c, "POST", ppath + "/show", None, tok)
+        eq(st, 403, "a member does not moderate")
+        st, _ = api(c, "POST", ppath + "/show", None, ed)
+        eq(st, 204, "a moderator does")
+        # Suspended: no vote.
+        mb("member", "suspend", c.dir, "m0")
+        st, body = api(c, "POST", ppath + "/vote", {"choice": "no"}, mids[0])
+        eq(st, 403, "a suspended member votes not")
+    finally:
+        c.stop()
 
 
 def test_bad_input(w):
