@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "center/center.h"
 #include "center/conf.h"
 #include "cli/cli.h"
 #include "mt/mt.h"
+#include "serve/mt_signer.h"
 
 static int run(int argc, char **argv);
 
@@ -17,11 +19,15 @@ const struct mb_cli_cmd mb_cmd_engine = {
 	"usage: mediabridge engine add DIR --name NAME --kind KIND --url URL\n"
 	"           [--api-key-file F] [--timeout S] [--retries N]\n"
 	"           [--concurrency N] [--queue N] [--max-chars N]\n"
-	"           [--engine-version V]\n"
+	"           [--engine-version V] [--share] [--readers]\n"
 	"       mediabridge engine list DIR\n"
 	"       mediabridge engine remove DIR NAME\n\n"
-	"KIND is apertium-apy (Apertium APy: /listPairs, /translate) or\n"
-	"libretranslate (the LibreTranslate API: /languages, /translate).\n"
+	"KIND is apertium-apy (Apertium APy: /listPairs, /translate),\n"
+	"libretranslate (the LibreTranslate API: /languages, /translate) or\n"
+	"mediabridge (a member center's shared engines, URL its address:\n"
+	"asked by signed POST /federation/v1/translate). --share: offer this\n"
+	"engine's pairs to member centers; --readers: readers may ask it for\n"
+	"on-demand translations of items (docs/translation.md).\n"
 	"Engines are kept in DIR/engines.conf; an API key is copied from F to\n"
 	"DIR/keys/engine-NAME.key (mode 0600) and never printed or logged.\n"
 	"--timeout: seconds one request may take (30); --retries: after a\n"
@@ -57,6 +63,28 @@ center_check(const char *dir, struct mb_diag *d)
 	return mb_conf_load(dir, &c, d);
 }
 
+/* The engines, with this center's key for asking other centers'. */
+static int
+open_engines(const char *dir, struct mb_center_node **n, struct mb_mt **mt,
+    struct mb_diag *d)
+{
+	int rc;
+
+	*n = NULL;
+	if ((rc = mb_mt_open(dir, mt, d)) != MB_OK)
+		return rc;
+	for (size_t i = 0; i < mb_mt_engine_count(*mt); i++)
+		if (mb_mt_engine_at(*mt, i)->kind == MB_MT_PEER) {
+			if ((rc = mb_center_open(dir, n, d)) != MB_OK) {
+				mb_mt_close(*mt);
+				return rc;
+			}
+			mb_mt_set_signer(*mt, mb_serve_mt_sign, *n);
+			break;
+		}
+	return MB_OK;
+}
+
 static void
 print_probe(struct mb_mt *mt, size_t i, bool pairs)
 {
@@ -84,6 +112,7 @@ static int
 add(int argc, char **argv)
 {
 	struct mb_mt_engine_conf	 c;
+	struct mb_center_node		*n;
 	struct mb_mt			*mt;
 	struct mb_diag			 d = { "" };
 	const char			*dir = NULL, *keyf = NULL;
@@ -95,6 +124,10 @@ add(int argc, char **argv)
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = 0;
 
+		if (strcmp(o, "--share") == 0 || strcmp(o, "--readers") == 0) {
+			*(o[2] == 's' ? &c.share : &c.readers) = true;
+			continue;
+		}
 		if (o[0] != '-') {
 			if (dir != NULL)
 				return mb_cli_usage(&mb_cmd_engine, "one DIR");
@@ -148,26 +181,28 @@ add(int argc, char **argv)
 	printf("engine %s added (%s at %s)\n", c.name,
 	    mb_mt_kind_name(c.kind), c.url);
 	/* Say now whether it answers; an engine may be started later. */
-	if ((rc = mb_mt_open(dir, &mt, &d)) != MB_OK)
+	if ((rc = open_engines(dir, &n, &mt, &d)) != MB_OK)
 		return mb_cli_fail("engine add", &d, rc);
 	for (size_t i = 0; i < mb_mt_engine_count(mt); i++)
 		if (strcmp(mb_mt_engine_at(mt, i)->name, c.name) == 0)
 			print_probe(mt, i, false);
 	mb_mt_close(mt);
+	mb_center_close(n);
 	return MB_EXIT_OK;
 }
 
 static int
 list(int argc, char **argv)
 {
-	struct mb_mt	*mt;
-	struct mb_diag	 d = { "" };
-	int		 rc;
+	struct mb_center_node	*n;
+	struct mb_mt		*mt;
+	struct mb_diag		 d = { "" };
+	int			 rc;
 
 	if (argc != 2)
 		return mb_cli_usage(&mb_cmd_engine, "give DIR");
 	if ((rc = center_check(argv[1], &d)) != MB_OK ||
-	    (rc = mb_mt_open(argv[1], &mt, &d)) != MB_OK)
+	    (rc = open_engines(argv[1], &n, &mt, &d)) != MB_OK)
 		return mb_cli_fail("engine list", &d, rc);
 	if (mb_mt_engine_count(mt) == 0)
 		fprintf(stderr, "engine list: no engines yet (mediabridge "
@@ -175,6 +210,7 @@ list(int argc, char **argv)
 	for (size_t i = 0; i < mb_mt_engine_count(mt); i++)
 		print_probe(mt, i, true);
 	mb_mt_close(mt);
+	mb_center_close(n);
 	return MB_EXIT_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "mt/mt.h"
 #include "newsroom/translate.h"
+#include "serve/mt_signer.h"
 #include "store/accounts.h"
 #include "store/store.h"
 
@@ -85,6 +86,7 @@ run(int argc, char **argv)
 	    (rc = mb_ingest_new(n, st, &ig, &d)) != MB_OK ||
 	    (rc = mb_mt_open(dir, &mt, &d)) != MB_OK)
 		goto out;
+	mb_mt_set_signer(mt, mb_serve_mt_sign, n);
 	if (as != NULL) {
 		if ((rc = mb_store_user_get(st, as, 0, &u, NULL, 0, &d)) !=
 		    MB_OK) {

@@ -134,7 +134,7 @@ static int
 run(int argc, char **argv)
 {
 	struct mb_mt_request	 rq = { NULL, NULL, NULL, NULL, 0, false,
-				    NULL };
+				    NULL, 0 };
 	struct mb_mt_glossary	*g = NULL;
 	struct mb_mt_result	 r;
 	struct mb_mt		*mt = NULL;

@@ -21,6 +21,7 @@ extern const struct mb_route mb_routes_newsroom[];
 extern const struct mb_route mb_routes_nr_people[];
 extern const struct mb_route mb_routes_mt[];
 extern const struct mb_route mb_routes_members[];
+extern const struct mb_route mb_routes_fed_mt[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -36,6 +37,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_nr_people,
 	mb_routes_mt,
 	mb_routes_members,
+	mb_routes_fed_mt,
 	NULL
 };
 

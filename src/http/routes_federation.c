@@ -83,6 +83,11 @@ signed_or_reply(struct mb_req *r, const char *query, char caller[33])
 	q.authority = mb_req_header(r, "Host");
 	q.path = mb_req_path(r);
 	q.query = query;
+	/* A body is covered by its Content-Digest (POST translate). */
+	if (strcmp(q.method, "POST") == 0) {
+		q.body = mb_req_body(r, &q.body_len);
+		q.content_digest = mb_req_header(r, "Content-Digest");
+	}
 	rc = mb_sync_httpsig_verify(&q, mb_req_header(r, "Signature-Input"),
 	    mb_req_header(r, "Signature"), mb_time_now_ms() / 1000, replay,
 	    caller_key, st, caller, &d);
@@ -109,6 +114,13 @@ signed_or_reply(struct mb_req *r, const char *query, char caller[33])
 		    mb_diag_msg(&d, rc));
 	}
 	return false;
+}
+
+bool
+mb_http_federation_signed(struct mb_req *r, const char *query,
+    char caller[33])
+{
+	return signed_or_reply(r, query, caller);
 }
 
 static void

@@ -28,7 +28,8 @@ const char *
 mb_mt_kind_name(enum mb_mt_kind kind)
 {
 	return kind == MB_MT_APY ? "apertium-apy" :
-	    kind == MB_MT_LIBRETRANSLATE ? "libretranslate" : "?";
+	    kind == MB_MT_LIBRETRANSLATE ? "libretranslate" :
+	    kind == MB_MT_PEER ? "mediabridge" : "?";
 }
 
 int
@@ -38,9 +39,12 @@ mb_mt_kind_parse(const char *s, enum mb_mt_kind *out, struct mb_diag *d)
 		*out = MB_MT_APY;
 	else if (strcmp(s, "libretranslate") == 0)
 		*out = MB_MT_LIBRETRANSLATE;
+	else if (strcmp(s, "mediabridge") == 0)
+		*out = MB_MT_PEER;
 	else
 		return mb_diag_set(d, MB_ERR_INVAL, "kind \"%.40s\": must be "
-		    "apertium-apy or libretranslate", s);
+		    "apertium-apy, libretranslate or mediabridge (a member "
+		    "center's shared engines)", s);
 	return MB_OK;
 }
 
@@ -179,6 +183,13 @@ on_conf(void *user, const char *section, const char *key, const char *value)
 		ok = set_num(value, 0, 100000, &c->queue);
 	} else if (strcmp(key, "max_chars") == 0) {
 		ok = set_num(value, 100, 1 << 24, &c->max_chars);
+	} else if (strcmp(key, "share") == 0 || strcmp(key, "readers") == 0) {
+		bool *b = key[0] == 's' ? &c->share : &c->readers;
+
+		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
+			*b = value[0] == 'y';
+			ok = 0;
+		}
 	} else if (strcmp(key, "version") == 0) {
 		if ((ok = strlen(value) < sizeof(c->version) ? 0 : -1) == 0)
 			memcpy(c->version, value, strlen(value) + 1);
@@ -260,6 +271,10 @@ conf_save(const char *dir, const struct mb_mt_engine_conf *v, size_t n,
 		    c->max_chars);
 		if (c->version[0] != '\0')
 			mb_buf_printf(&b, "version = %s\n", c->version);
+		if (c->share)
+			mb_buf_puts(&b, "share = yes\n");
+		if (c->readers)
+			mb_buf_puts(&b, "readers = yes\n");
 	}
 	if (b.data == NULL)
 		return MB_ERR_NOMEM;
@@ -314,8 +329,12 @@ mb_mt_conf_add(const char *dir, struct mb_mt_engine_conf *c,
 		    "of a-z, 0-9, - and _", c->name);
 	if ((rc = url_check(c->url, d)) != MB_OK)
 		return rc;
-	if (c->kind != MB_MT_APY && c->kind != MB_MT_LIBRETRANSLATE)
+	if (c->kind != MB_MT_APY && c->kind != MB_MT_LIBRETRANSLATE &&
+	    c->kind != MB_MT_PEER)
 		return mb_diag_set(d, MB_ERR_INVAL, "no kind");
+	if (c->kind == MB_MT_PEER && c->share)
+		return mb_diag_set(d, MB_ERR_INVAL, "a center's shared engines "
+		    "are not shared on (no relaying): drop --share");
 	if ((rc = conf_load(dir, &v, &n, d)) != MB_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++)
@@ -467,7 +486,8 @@ mb_mt_open(const char *dir, struct mb_mt **out, struct mb_diag *d)
 	snprintf(mt->dir, sizeof(mt->dir), "%s", dir);
 	for (size_t i = 0; i < n && rc == MB_OK; i++) {
 		rc = mb_mt__add(mt, &v[i], v[i].kind == MB_MT_APY ?
-		    &mb_mt__apy : &mb_mt__libretranslate, NULL, d);
+		    &mb_mt__apy : v[i].kind == MB_MT_PEER ? &mb_mt__peer :
+		    &mb_mt__libretranslate, NULL, d);
 		if (rc == MB_OK && v[i].key_file[0] != '\0')
 			rc = key_load(dir, mt->engines[i], d);
 	}
@@ -478,6 +498,15 @@ mb_mt_open(const char *dir, struct mb_mt **out, struct mb_diag *d)
 	}
 	*out = mt;
 	return MB_OK;
+}
+
+void
+mb_mt_set_signer(struct mb_mt *mt, mb_mt_sign_fn fn, void *arg)
+{
+	for (size_t i = 0; mt != NULL && i < mt->n; i++) {
+		mt->engines[i]->sign = fn;
+		mt->engines[i]->sign_arg = arg;
+	}
 }
 
 void
@@ -532,9 +561,10 @@ mb_mt__engine_http(struct mb_mt__engine *e, const char *method,
 	snprintf(url, sizeof(url), "%.*s%s", (int)ul, e->conf.url, path);
 	rq = (struct mb_mt__http_req){ method, url, content_type, body, len,
 	    timeout_ms > 0 ? timeout_ms : e->conf.timeout_s * 1000,
-	    REPLY_MAX };
+	    REPLY_MAX, NULL };
 	for (attempt = 0; attempt <= e->conf.retries; attempt++) {
-		bool again;
+		char	*sig[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+		bool	 again;
 
 		if (attempt > 0) {
 			log_warn("mt: engine=%s try=%d after=%lldms %s",
@@ -543,7 +573,22 @@ mb_mt__engine_http(struct mb_mt__engine *e, const char *method,
 			nap_ms(delay);
 			delay *= 3;
 		}
+		/* A peer's request is signed afresh each try (a new nonce). */
+		if (e->conf.kind == MB_MT_PEER) {
+			if (e->sign == NULL) {
+				rc = mb_diag_set(d, MB_ERR_PERM, "no key to "
+				    "sign requests to a center with");
+				break;
+			}
+			if ((rc = e->sign(e->sign_arg, method, url, body, len,
+			    sig, d)) != MB_OK)
+				break;
+			rq.headers = (const char *const *)sig;
+		}
 		rc = mb_mt__http(&rq, status, reply, &why, d);
+		for (int k = 0; k < 6; k++)
+			free(sig[k]);
+		rq.headers = NULL;
 		if (rc == MB_OK) {
 			again = *status == 429 || *status >= 500;
 			if (!again || attempt == e->conf.retries)
@@ -708,6 +753,17 @@ mb_mt_engine_probe(struct mb_mt *mt, size_t i, struct mb_mt_probe *out,
 		return rc;
 	out->latency_ms = mb_time_mono_ms() - t0;
 	return mb_mt__pairs(e, &out->pairs, &out->n, out->version, d);
+}
+
+int
+mb_mt_engine_pairs(struct mb_mt *mt, size_t i, struct mb_mt_probe *out,
+    struct mb_diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	if (i >= mt->n)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "no engine %zu", i);
+	return mb_mt__pairs(mt->engines[i], &out->pairs, &out->n,
+	    out->version, d);
 }
 
 void

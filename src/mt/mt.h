@@ -43,10 +43,12 @@
 
 enum mb_mt_kind {
 	MB_MT_APY = 1,		/* Apertium APy: /listPairs, /translate */
-	MB_MT_LIBRETRANSLATE = 2 /* LibreTranslate: /languages, /translate */
+	MB_MT_LIBRETRANSLATE = 2, /* LibreTranslate: /languages, /translate */
+	MB_MT_PEER = 3		/* another center's shared engines: GET and
+				   POST /federation/v1/translate, signed */
 };
 
-/* "apertium-apy" or "libretranslate" (the names engines.conf uses). */
+/* "apertium-apy", "libretranslate" or "mediabridge" (engines.conf). */
 const char *mb_mt_kind_name(enum mb_mt_kind kind);
 
 /* Parses a kind's name; MB_ERR_INVAL naming the known ones. */
@@ -67,7 +69,14 @@ struct mb_mt_engine_conf {
 	int		queue;		/* translations that may wait (16) */
 	int		max_chars;	/* bytes per request (20000) */
 	char		version[MB_MT_VERSION_MAX]; /* recorded; "" derived */
+	bool		share;		/* offered to member centers (no) */
+	bool		readers;	/* on-demand translations (no) */
 };
+
+/* What a translation is for: only engines allowed it may serve it. */
+#define MB_MT_FOR_PEERS		0x1	/* engines with share = yes, never a
+					   peer's (no relaying) */
+#define MB_MT_FOR_READERS	0x2	/* engines with readers = yes */
 
 void mb_mt_engine_conf_defaults(struct mb_mt_engine_conf *c);
 
@@ -128,6 +137,9 @@ struct mb_mt_probe {
 int mb_mt_engine_probe(struct mb_mt *mt, size_t i, struct mb_mt_probe *out,
     struct mb_diag *d);
 void mb_mt_probe_free(struct mb_mt_probe *p);
+/* The same from the 5-minute cache of pairs (asked when stale). */
+int mb_mt_engine_pairs(struct mb_mt *mt, size_t i, struct mb_mt_probe *out,
+    struct mb_diag *d);
 
 /*
  * Which engine(s) translate from -> to, and through which pivot: what the
@@ -143,6 +155,7 @@ struct mb_mt_route {
 	char	engine[2 * MB_MT_NAME_MAX + 2];
 	char	version[2 * MB_MT_VERSION_MAX + 2];
 	int	legs;				/* 1 or 2 */
+	char	via[33];	/* the center whose engine served ("" here) */
 	struct {
 		size_t			engine;	/* index in mt */
 		struct mb_mt_pair	pair;
@@ -159,6 +172,21 @@ struct mb_mt_route {
  */
 int mb_mt_route(struct mb_mt *mt, const char *from, const char *to,
     const char *engine, struct mb_mt_route *out, struct mb_diag *d);
+/* The same among the engines allowed for (MB_MT_FOR_*; 0: all). */
+int mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
+    const char *engine, unsigned need, struct mb_mt_route *out,
+    struct mb_diag *d);
+
+/*
+ * Signs a request to a peer center (kind mediabridge) as this center
+ * (RFC 9421, docs/protocol.md): fills hdrs with up to 5 malloc'd header
+ * lines ("Signature-Input: ..."), NULL-terminated. The layer that holds
+ * the key sets it (serve, the CLI); without one, peer engines answer
+ * MB_ERR_PERM.
+ */
+typedef int (*mb_mt_sign_fn)(void *arg, const char *method, const char *url,
+    const char *body, size_t len, char *hdrs[6], struct mb_diag *d);
+void mb_mt_set_signer(struct mb_mt *mt, mb_mt_sign_fn fn, void *arg);
 
 /*
  * Glossary: terms that must not be translated (names of centers, people,
@@ -213,6 +241,7 @@ struct mb_mt_request {
 	size_t				 len;
 	bool				 plain;	/* text is not HTML */
 	const struct mb_mt_glossary	*glossary; /* NULL: none */
+	unsigned			 need;	/* MB_MT_FOR_*; 0: any */
 };
 
 /* A translation made. */

@@ -38,6 +38,7 @@ struct mb_mt__backend {
 
 extern const struct mb_mt__backend mb_mt__apy;
 extern const struct mb_mt__backend mb_mt__libretranslate;
+extern const struct mb_mt__backend mb_mt__peer;
 
 struct mb_mt__engine {
 	struct mb_mt_engine_conf	 conf;
@@ -52,6 +53,10 @@ struct mb_mt__engine {
 	size_t				 npairs;
 	int64_t				 pairs_ms;	/* when; 0: never */
 	char				 version[MB_MT_VERSION_MAX];
+	/* A peer engine: how to sign, and the center that answered. */
+	mb_mt_sign_fn			 sign;
+	void				*sign_arg;
+	char				 peer[33];	/* under lock */
 };
 
 struct mb_mt {
@@ -85,6 +90,7 @@ struct mb_mt__http_req {
 	size_t		 len;
 	int		 timeout_ms;
 	size_t		 max_reply;
+	const char *const *headers;	/* more header lines; may be NULL */
 };
 
 /*

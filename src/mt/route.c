@@ -47,6 +47,17 @@ struct offer {
 	bool			 up;
 };
 
+/* A leg on a peer's engines: the route says which center served it. */
+static void
+via(struct mb_mt_route *r, struct mb_mt__engine *e)
+{
+	if (e->conf.kind != MB_MT_PEER)
+		return;
+	pthread_mutex_lock(&e->lock);
+	snprintf(r->via, sizeof(r->via), "%s", e->peer);
+	pthread_mutex_unlock(&e->lock);
+}
+
 static void
 fill(struct mb_mt_route *r, const struct mb_mt *mt, const struct offer *of,
     size_t e1, const struct mb_mt_pair *p1, size_t e2,
@@ -60,8 +71,11 @@ fill(struct mb_mt_route *r, const struct mb_mt *mt, const struct offer *of,
 	snprintf(r->engine, sizeof(r->engine), "%s", n1);
 	snprintf(r->version, sizeof(r->version), "%s", of[e1].version);
 	r->pivot[0] = '\0';
+	r->via[0] = '\0';
+	via(r, mt->engines[e1]);
 	if (p2 == NULL)
 		return;
+	via(r, mt->engines[e2]);
 	r->leg[1].engine = e2;
 	r->leg[1].pair = *p2;
 	r->legs = 2;
@@ -177,6 +191,26 @@ int
 mb_mt_route(struct mb_mt *mt, const char *from, const char *to,
     const char *engine, struct mb_mt_route *out, struct mb_diag *d)
 {
+	return mb_mt_route_for(mt, from, to, engine, 0, out, d);
+}
+
+/* May engine e serve a translation for need (MB_MT_FOR_*)? */
+static bool
+allowed(const struct mb_mt__engine *e, unsigned need)
+{
+	if ((need & MB_MT_FOR_PEERS) && (!e->conf.share ||
+	    e->conf.kind == MB_MT_PEER))
+		return false;
+	if ((need & MB_MT_FOR_READERS) && !e->conf.readers)
+		return false;
+	return true;
+}
+
+int
+mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
+    const char *engine, unsigned need, struct mb_mt_route *out,
+    struct mb_diag *d)
+{
 	struct mb_mt_route	 r;
 	struct mb_diag		 down = { "" };
 	struct offer		*of;
@@ -207,9 +241,17 @@ mb_mt_route(struct mb_mt *mt, const char *from, const char *to,
 		goto done;
 	}
 	for (size_t i = 0; i < mt->n; i++)
-		if (engine == NULL || strcmp(engine,
-		    mt->engines[i]->conf.name) == 0)
+		if ((engine == NULL || strcmp(engine,
+		    mt->engines[i]->conf.name) == 0) &&
+		    allowed(mt->engines[i], need))
 			cand[nc++] = i;
+	if (nc == 0 && need != 0) {
+		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no engine here is "
+		    "offered for %s (share = yes, readers = yes in "
+		    "engines.conf)", need & MB_MT_FOR_PEERS ? "other centers" :
+		    "readers");
+		goto done;
+	}
 	if (nc == 0) {
 		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no engine named \"%.40s\""
 		    " (mediabridge engine list)", engine);

@@ -168,8 +168,8 @@ mb_mt_translate(struct mb_mt *mt, const struct mb_mt_request *rq,
 	if ((rc = mb_mt__doc_parse(rq->text, rq->len, rq->plain, &doc, d)) !=
 	    MB_OK)
 		return rc;
-	if ((rc = mb_mt_route(mt, rq->from, rq->to, rq->engine, &r, d)) !=
-	    MB_OK)
+	if ((rc = mb_mt_route_for(mt, rq->from, rq->to, rq->engine, rq->need,
+	    &r, d)) != MB_OK)
 		goto done;
 	if ((rc = mb_mt__doc_protect(doc, rq->glossary, r.from, r.to, d)) !=
 	    MB_OK)
@@ -264,8 +264,9 @@ mb_mt_provenance(const struct mb_mt_route *r, int64_t at_ms)
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "by", "machine",
 	    "engine", r->engine, "pair", r->pair, "engineVersion", r->version,
 	    "at", at);
-	if (o != NULL && r->pivot[0] != '\0' &&
-	    json_object_set_new(o, "pivot", json_string(r->pivot)) != 0) {
+	if (o != NULL && ((r->pivot[0] != '\0' && json_object_set_new(o,
+	    "pivot", json_string(r->pivot)) != 0) || (r->via[0] != '\0' &&
+	    json_object_set_new(o, "via", json_string(r->via)) != 0))) {
 		json_decref(o);
 		return NULL;
 	}

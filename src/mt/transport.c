@@ -14,8 +14,8 @@ int
 mb_mt__http(const struct mb_mt__http_req *rq, long *status,
     struct mb_buf *reply, enum mb_mt__net *why, struct mb_diag *d)
 {
-	static const char *const accept[] = { "Accept: application/json",
-	    NULL };
+	const char		*hdrs[8] = { "Accept: application/json" };
+	size_t			 nh = 1;
 	/* The engine is the operator's: on this host or the LAN is fine. */
 	struct mb_httpc_opts	 o = {
 		.user_agent = "mediabridge-mt",
@@ -28,6 +28,9 @@ mb_mt__http(const struct mb_mt__http_req *rq, long *status,
 	enum mb_httpc_fail	 f;
 	int			 rc;
 
+	for (size_t i = 0; rq->headers != NULL && rq->headers[i] != NULL &&
+	    nh < 7; i++)
+		hdrs[nh++] = rq->headers[i];
 	*why = MB_MT__NET_OTHER;
 	mb_buf_reset(reply);
 	if ((rc = mb_httpc_new(&o, &c)) != MB_OK)
@@ -35,7 +38,7 @@ mb_mt__http(const struct mb_mt__http_req *rq, long *status,
 	memset(&hr, 0, sizeof(hr));
 	hr.method = rq->method;
 	hr.url = rq->url;
-	hr.headers = accept;
+	hr.headers = hdrs;
 	hr.content_type = rq->content_type;
 	hr.body = rq->body;
 	hr.len = rq->len;

@@ -19,6 +19,7 @@
 #include "mt/mt.h"
 #include "serve/feed_poller.h"
 #include "serve/media_fetcher.h"
+#include "serve/mt_signer.h"
 #include "serve/notices.h"
 #include "sync/indexer.h"
 #include "sync/puller.h"
@@ -144,6 +145,8 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 	/* The translation engines (DIR/engines.conf; none is fine). */
 	if ((rc = mb_mt_open(dir, &s->mt, d)) != MB_OK)
 		goto fail;
+	/* Other centers' shared engines are asked as this center. */
+	mb_mt_set_signer(s->mt, mb_serve_mt_sign, s->node);
 	ho.mt = s->mt;
 	if ((rc = mb_http_start(s->node, &ho, &s->http, d)) != MB_OK)
 		goto fail;

@@ -130,7 +130,8 @@ def test_engine_add_list_remove(w):
     check("already there" in err, "duplicate refused", err)
     rc, _, err = run(["engine", "add", c.dir, "--name", "x", "--kind",
                       "moses", "--url", APY.url], check_rc=2)
-    check("apertium-apy or libretranslate" in err, "kind named", err)
+    check("apertium-apy, libretranslate or mediabridge" in err, "kind named",
+          err)
     rc, _, err = run(["engine", "add", c.dir, "--name", "x", "--kind",
                       "apertium-apy", "--url", "ftp://h"], check_rc=1)
     check("http:// or https://" in err, "url refused", err)

@@ -13,8 +13,11 @@ import os
 import sys
 import tempfile
 
-from mbtest import check, eq, main, run
+from mbtest import Client, check, eq, main, run, wait_for
 import apy as apylib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
 
 APY = None  # the one APy every test uses (started below)
 
@@ -220,6 +223,78 @@ def test_cli_and_glossary(w):
     c.serve()
     r = c.client(cl["ed"].token).request("DELETE", "/api/v1/mt/glossary/%d" % terms[0]["id"])
     eq(r.status, 204, "removed")
+
+
+def test_cairo_borrows_moscow_engine(w):
+    """Cairo has no engine of its own: it borrows Moscow's through a
+    signed POST /federation/v1/translate, and the provenance says so."""
+    hq = fedlib.Center(w.root, "moscow", "RU", "ru,en")
+    fedlib.mb("engine", "add", hq.dir, "--name", "apy", "--kind",
+              "apertium-apy", "--url", APY.url, "--share")
+    fedlib.mb("engine", "add", hq.dir, "--name", "private", "--kind",
+              "apertium-apy", "--url", APY.url)
+    started = []
+    try:
+        hq.start()
+        started.append(hq)
+        cairo = fedlib.Center(w.root, "cairo", "EG", "ar,en,es", hq=hq)
+        out = fedlib.mb("engine", "add", cairo.dir, "--name", "moscow",
+                        "--kind", "mediabridge", "--url", hq.url)
+        check("moscow" in out, "engine add says", out)
+        cairo.start()
+        started.append(cairo)
+        # Not yet a member: Moscow refuses to lend.
+        out = fedlib.mb("engine", "list", cairo.dir)
+        check("\tdown\t" in out and "401" in out, "not a member", out)
+        fedlib.admit(hq, cairo)
+        out = fedlib.mb("engine", "list", cairo.dir)
+        check("\tup\t" in out and "\ten|es\t" in out, "Moscow's pairs", out)
+        check("es|pt" in out and "fr|es" in out, "shared pairs", out)
+        # Only the shared engine's pairs, once each (both have them).
+        eq(out.count("\ten|es\t"), 1, "listed once")
+
+        fedlib.mb("user", "add", hq.dir, "edi", "--role", "editor")
+        ed = Client(hq.addr)
+        ed.token = fedlib.mb("token", "add", hq.dir, "edi").strip()
+        fedlib.mb("user", "add", cairo.dir, "tr", "--role", "translator")
+        tr = Client(cairo.addr)
+        tr.token = fedlib.mb("token", "add", cairo.dir, "tr").strip()
+        anon = Client(hq.addr)
+        w.clients += [ed, tr, anon]
+        orig = ed.post("/api/v1/items", {"item": {
+            "type": "text", "language": "en",
+            "headlines": [{"value": "The new school opens"}],
+            "bodies": [{"value": BODY, "contentType": "text/html"}]},
+            "meta": {"workflow": "published"}}).json
+        uri = orig["item"]["uri"]
+        wait_for(lambda: tr.get(api(uri)).status == 200, 30,
+                 "Moscow's item at Cairo")
+        r = tr.post(api(uri) + "/translate", {"language": "es"})
+        eq(r.status, 201, "Cairo's machine draft: %s" % r.text)
+        t = r.json["meta"]["translation"]
+        eq((t["of"], t["engine"], t["via"], t["pair"]),
+           (uri, "moscow", "moscow", "en|es"), "provenance")
+        check(r.json["item"]["uri"].startswith("urn:mediabridge:cairo:"),
+              "a Cairo item", r.json["item"]["uri"])
+        eq(skeleton(r.json["item"]["bodies"][0]["value"]), skeleton(BODY),
+           "markup kept across centers")
+        check("escuela" in r.json["item"]["headlines"][0]["value"],
+              "Spanish", r.json["item"]["headlines"])
+        check("mt: lent caller=cairo from=en to=es" in
+              open(os.path.join(hq.dir, "serve.log")).read(),
+              "Moscow's log says it lent its engine")
+        # Anyone else: no signature, no translation.
+        st, body = fedlib.http_get(hq.url + "/federation/v1/translate")
+        eq(st, 401, "unsigned pairs: %r" % body)
+        r = anon.post("/federation/v1/translate", {
+            "from": "en", "to": "es", "segments": ["Hello"]})
+        eq(r.status, 401, "unsigned translate: %s" % r.text)
+        # A pair Moscow does not share: 422 through Cairo, nothing made.
+        r = tr.post(api(uri) + "/translate", {"language": "sw"})
+        eq((r.status, r.error_code()), (422, "no_pair"), r.text)
+    finally:
+        for c in started:
+            c.stop()
 
 
 if __name__ == "__main__":

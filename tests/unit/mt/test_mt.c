@@ -215,7 +215,7 @@ xlate(struct mb_mt *mt, const char *from, const char *to, const char *html,
     struct mb_diag *d)
 {
 	struct mb_mt_request rq = { from, to, NULL, html, strlen(html), false,
-	    g };
+	    g, 0 };
 
 	return mb_mt_translate(mt, &rq, r, d);
 }
@@ -463,7 +463,7 @@ test_plain(void **state)
 {
 	struct mb_mt		*mt = open_empty();
 	struct fake		 f = { .pairs = { { "eng", "spa" } } };
-	struct mb_mt_request	 rq = { "en", "es", NULL, NULL, 0, true, NULL };
+	struct mb_mt_request	 rq = { "en", "es", NULL, NULL, 0, true, NULL, 0 };
 	struct mb_mt_result	 r;
 	struct mb_diag		 d = { "" };
 	const char		*text = "Prices < 5 & rising\n\n  A <b> line ";
