@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge export: every stored version as signed envelopes, in log order. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "center/center.h"
+#include "base/timeutil.h"
 #include "cli/cli.h"
+#include "http/sanitize.h"
+#include "wire/wire.h"
 
 static int run(int argc, char **argv);
 
 const struct mb_cli_cmd mb_cmd_export = {
 	"export", "write every stored version as NDJSON envelopes",
-	"usage: mediabridge export DIR\n\n"
+	"usage: mediabridge export DIR [--format newsml-g2]\n\n"
 	"Writes every stored item version to standard output, one signed\n"
 	"envelope a line (NDJSON), in log order, exactly as stored: any\n"
-	"center can verify each line and import it.\n",
+	"center can verify each line and import it. --format newsml-g2\n"
+	"writes them as one NewsML-G2 newsMessage instead, a newsItem per\n"
+	"version, bodies sanitized, for an agency's system.\n",
 	run
 };
 
@@ -28,6 +36,58 @@ write_line(const struct mb_store_version *v, void *arg)
 	return MB_OK;
 }
 
+/* One version as a newsItem of the message (a copy, bodies sanitized). */
+static int
+write_g2(const struct mb_store_version *v, void *arg)
+{
+	struct mb_buf	*out = arg;
+	json_t		*root, *item, *b;
+	size_t		 i;
+	int		 rc;
+
+	if ((root = json_loadb(v->envelope, v->envelope_len, 0, NULL)) == NULL)
+		return MB_ERR_CORRUPT;
+	item = json_object_get(root, "item");
+	json_array_foreach(json_object_get(item, "bodies"), i, b) {
+		const char	*s = json_string_value(json_object_get(b,
+				    "value"));
+		struct mb_buf	 h = MB_BUF_INIT;
+
+		if (s == NULL)
+			continue;
+		if (mb_sanitize_html(s, strlen(s), &h, NULL) != MB_OK)
+			mb_buf_reset(&h);
+		json_object_set_new(b, "value", json_string(mb_buf_cstr(&h)));
+		mb_buf_free(&h);
+	}
+	rc = mb_wire_newsml_message_item(item, v->origin, out, NULL);
+	json_decref(root);
+	if (rc == MB_ERR_NOMEM)
+		return rc;
+	if (out->len > (1u << 20)) {
+		if (fwrite(out->data, 1, out->len, stdout) != out->len)
+			return MB_ERR_IO;
+		mb_buf_reset(out);
+	}
+	return MB_OK;
+}
+
+static int
+export_g2(struct mb_store *st, const char *center, struct mb_diag *d)
+{
+	struct mb_buf	out = MB_BUF_INIT;
+	int		rc;
+
+	if ((rc = mb_wire_newsml_message_begin(center, mb_time_now_ms(),
+	    &out)) == MB_OK &&
+	    (rc = mb_store_log(st, 0, 0, write_g2, &out, d)) == MB_OK &&
+	    (rc = mb_wire_newsml_message_end(&out)) == MB_OK &&
+	    fwrite(out.data, 1, out.len, stdout) != out.len)
+		rc = MB_ERR_IO;
+	mb_buf_free(&out);
+	return rc;
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -36,12 +96,25 @@ run(int argc, char **argv)
 	struct mb_diag		 d = { "" };
 	int			 rc;
 
+	bool			 g2 = false;
+
+	if (argc == 4 && strcmp(argv[2], "--format") == 0) {
+		if (strcmp(argv[3], "newsml-g2") != 0 &&
+		    strcmp(argv[3], "ndjson") != 0)
+			return mb_cli_usage(&mb_cmd_export, "--format: "
+			    "\"%s\": ndjson or newsml-g2", argv[3]);
+		g2 = strcmp(argv[3], "newsml-g2") == 0;
+		argc = 2;
+	}
 	if (argc != 2 || argv[1][0] == '-')
 		return mb_cli_usage(&mb_cmd_export, "give exactly one DIR");
 	if ((rc = mb_center_open(argv[1], &n, &d)) != MB_OK ||
 	    (rc = mb_center_store(n, &st, &d)) != MB_OK)
 		goto out;
-	rc = mb_store_log(st, 0, 0, write_line, stdout, &d);
+	if (g2)
+		rc = export_g2(st, n->conf.id, &d);
+	else
+		rc = mb_store_log(st, 0, 0, write_line, stdout, &d);
 	if (rc == MB_ERR_IO)
 		mb_diag_set(&d, rc, "standard output: write failed");
 	if (fflush(stdout) != 0 && rc == MB_OK)

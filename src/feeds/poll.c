@@ -303,7 +303,7 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 				    "key"));
 	json_t			*item = json_deep_copy(json_object_get(e,
 				    "item"));
-	struct mb_feed_entry	 known, now;
+	struct mb_feed_seen	 known, now;
 	struct mb_ingest_opts	 o;
 	struct mb_prepared	*p = NULL;
 	struct mb_ingest_result	 res;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "http/newsml.h"
 #include "http_int.h"
 #include "item/id.h"
 #include "item/json.h"
@@ -80,6 +81,22 @@ item_get(struct mb_req *r)
 	/* The version names the bytes: a client echoes it in If-Match. */
 	snprintf(tag, sizeof(tag), "%lld", (long long)it.version);
 	mb_resp_etag_tag(r, tag);
+	mb_resp_header(r, "Vary", "Accept");
+	if (mb_http_wants_newsml(r)) {
+		/* An agency's system: the item as a NewsML-G2 newsItem. */
+		struct mb_buf x = MB_BUF_INIT;
+
+		rc = mb_http_newsml_envelope(it.envelope, it.len, &x, &d);
+		mb_nr_item_free(&it);
+		if (rc != MB_OK) {
+			mb_buf_free(&x);
+			mb_resp_err(r, rc, &d);
+			return;
+		}
+		mb_resp_take(r, 200, MB_NEWSML_ITEM_TYPE "; charset=utf-8",
+		    mb_buf_steal(&x), x.len);
+		return;
+	}
 	mb_resp_take(r, 200, "application/json", it.envelope, it.len);
 }
 

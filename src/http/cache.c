@@ -119,6 +119,10 @@ srv_cache_key(struct mb_req *r)
 	    (MHD_KeyValueIterator)add_arg, &b);
 	if (accepts_gzip(r))
 		mb_buf_puts(&b, " gzip");
+	/* The items API answers NewsML-G2 to who asks (api_items.c). */
+	if (mb_req_header(r, "Accept") != NULL &&
+	    strstr(mb_req_header(r, "Accept"), "vnd.iptc.g2") != NULL)
+		mb_buf_puts(&b, " g2");
 	if (b.data == NULL)
 		return NULL;
 	return mb_buf_steal(&b);

@@ -6,8 +6,10 @@
 
 #include "base/timeutil.h"
 #include "http/feeds.h"
+#include "http/newsml.h"
 #include "http_int.h"
 #include "site_int.h"
+#include "wire/wire.h"
 
 #define FEED_ITEMS 50
 
@@ -107,7 +109,7 @@ base_url(struct mb_req *r, char *out, size_t n)
 		out[--len] = '\0';
 }
 
-enum fmt { F_ATOM, F_JSON, F_ICS };
+enum fmt { F_ATOM, F_JSON, F_ICS, F_NEWSML };
 
 /*
  * The interface language of the pages a feed links to: the feed's own
@@ -125,6 +127,36 @@ page_lang(const char *want)
 	    want)) != NULL && strcmp(mb_catalog_lang(c), want) == 0)
 		return want;
 	return "en";
+}
+
+/*
+ * The items as a NewsML-G2 newsMessage, each a newsItem whose bodies are
+ * the sanitized HTML the site shows; an item that cannot be written
+ * (none should) is left out.
+ */
+static int
+newsml_message(const struct feed_ctx *fc, const char *center,
+    struct mb_buf *out)
+{
+	int	rc;
+
+	if ((rc = mb_wire_newsml_message_begin(center, mb_time_now_ms(),
+	    out)) != MB_OK)
+		return rc;
+	for (size_t i = 0; i < fc->n; i++) {
+		json_t		*item = mb_http_newsml_item_copy(
+				    fc->views[i].item);
+		const char	*origin = fc->views[i].origin;
+
+		if (item == NULL)
+			return MB_ERR_NOMEM;
+		rc = mb_wire_newsml_message_item(item, origin != NULL ?
+		    origin : center, out, NULL);
+		json_decref(item);
+		if (rc == MB_ERR_NOMEM)
+			return rc;
+	}
+	return mb_wire_newsml_message_end(out);
 }
 
 /*
@@ -189,6 +221,9 @@ feed(struct mb_req *r, struct mb_store_filter *f, enum fmt fmt,
 	case F_ICS:
 		rc = mb_feed_ical(&feed, mb_time_now_ms(), &out);
 		break;
+	case F_NEWSML:
+		rc = newsml_message(fc, node->conf.id, &out);
+		break;
 	}
 	feed_free(fc);
 	if (rc != MB_OK || out.data == NULL) {
@@ -199,7 +234,8 @@ feed(struct mb_req *r, struct mb_store_filter *f, enum fmt fmt,
 	mb_resp_cache_ttl(r, 5000);
 	mb_resp_take(r, 200, fmt == F_ATOM ?
 	    "application/atom+xml; charset=utf-8" : fmt == F_JSON ?
-	    "application/feed+json; charset=utf-8" :
+	    "application/feed+json; charset=utf-8" : fmt == F_NEWSML ?
+	    MB_NEWSML_MESSAGE_TYPE "; charset=utf-8" :
 	    "text/calendar; charset=utf-8", mb_buf_steal(&out), out.len);
 }
 
@@ -216,6 +252,8 @@ split_file(const char *file, char *name, size_t n, enum fmt *fmt)
 		*fmt = F_ATOM;
 	else if (strcmp(dot, ".json") == 0)
 		*fmt = F_JSON;
+	else if (strcmp(dot, ".newsml") == 0)
+		*fmt = F_NEWSML;
 	else
 		return false;
 	memcpy(name, file, len);
@@ -230,7 +268,8 @@ static void
 not_found(struct mb_req *r)
 {
 	mb_resp_error(r, 404, "not_found", "no such feed: feeds are "
-	    "/feeds/<lang>.atom or .json, /feeds/topics/<topic>.atom, "
+	    "/feeds/<lang>.atom, .json or .newsml (NewsML-G2), "
+	    "/feeds/topics/<topic>.atom, "
 	    "/feeds/centers/<id>.atom, /events.ics");
 }
 

@@ -43,12 +43,12 @@ const struct mb_store_cols mb_store__feed_cols =
     MB_COLS(struct mb_feed_source, feed_col);
 
 static const struct mb_store_col entry_col[] = {
-	MB_COL(MB_COL_CHARS, struct mb_feed_entry, uri),
-	MB_COL(MB_COL_INT, struct mb_feed_entry, version),
-	MB_COL(MB_COL_CHARS, struct mb_feed_entry, hash),
+	MB_COL(MB_COL_CHARS, struct mb_feed_seen, uri),
+	MB_COL(MB_COL_INT, struct mb_feed_seen, version),
+	MB_COL(MB_COL_CHARS, struct mb_feed_seen, hash),
 };
 const struct mb_store_cols mb_store__feed_entry_cols =
-    MB_COLS(struct mb_feed_entry, entry_col);
+    MB_COLS(struct mb_feed_seen, entry_col);
 
 static const struct mb_store_feeds_ops *const impl[MB_STORE__BACKENDS] = {
 	[MB_STORE_SQLITE] = &mb_sqlite_feeds,
@@ -93,14 +93,14 @@ mb_store_feed_save(struct mb_store *st, const struct mb_feed_source *s,
 
 int
 mb_store_feed_entry_get(struct mb_store *st, int64_t source, const char *key,
-    struct mb_feed_entry *out, struct mb_diag *d)
+    struct mb_feed_seen *out, struct mb_diag *d)
 {
 	return OPS(st)->entry_get(st, source, key, out, d);
 }
 
 int
 mb_store_feed_entry_put(struct mb_store *st, int64_t source, const char *key,
-    const struct mb_feed_entry *e, struct mb_diag *d)
+    const struct mb_feed_seen *e, struct mb_diag *d)
 {
 	return OPS(st)->entry_put(st, source, key, e, d);
 }

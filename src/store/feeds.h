@@ -42,7 +42,7 @@ struct mb_feed_source {
 };
 
 /* What an entry became. */
-struct mb_feed_entry {
+struct mb_feed_seen {
 	char	uri[160];
 	int64_t	version;
 	char	hash[72];
@@ -69,9 +69,9 @@ int mb_store_feed_save(struct mb_store *st, const struct mb_feed_source *s,
     struct mb_diag *d);
 /* MB_ERR_NOTFOUND (d untouched) when the entry was never seen. */
 int mb_store_feed_entry_get(struct mb_store *st, int64_t source,
-    const char *key, struct mb_feed_entry *out, struct mb_diag *d);
+    const char *key, struct mb_feed_seen *out, struct mb_diag *d);
 /* Records (or replaces) what the entry key of source became. */
 int mb_store_feed_entry_put(struct mb_store *st, int64_t source,
-    const char *key, const struct mb_feed_entry *e, struct mb_diag *d);
+    const char *key, const struct mb_feed_seen *e, struct mb_diag *d);
 
 #endif

@@ -18,10 +18,10 @@ struct mb_store_feeds_ops {
 	int	(*save)(struct mb_store *st, const struct mb_feed_source *s,
 		    struct mb_diag *d);
 	int	(*entry_get)(struct mb_store *st, int64_t source,
-		    const char *key, struct mb_feed_entry *out,
+		    const char *key, struct mb_feed_seen *out,
 		    struct mb_diag *d);
 	int	(*entry_put)(struct mb_store *st, int64_t source,
-		    const char *key, const struct mb_feed_entry *e,
+		    const char *key, const struct mb_feed_seen *e,
 		    struct mb_diag *d);
 };
 
@@ -35,7 +35,7 @@ extern const struct mb_store_cols mb_store__feed_cols;
 	"workflow, every_s, allow_private, etag, last_modified, body_hash, " \
 	"last_fetch_ms, last_new_ms, next_poll_ms, failures, last_error, " \
 	"entries, updates, created_ms"
-/* An entry row: uri, version, hash into struct mb_feed_entry. */
+/* An entry row: uri, version, hash into struct mb_feed_seen. */
 extern const struct mb_store_cols mb_store__feed_entry_cols;
 
 #endif

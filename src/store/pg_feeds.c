@@ -179,7 +179,7 @@ save(struct mb_store *st, const struct mb_feed_source *s, struct mb_diag *d)
 
 static int
 entry_get(struct mb_store *st, int64_t source, const char *key,
-    struct mb_feed_entry *out, struct mb_diag *d)
+    struct mb_feed_seen *out, struct mb_diag *d)
 {
 	struct mb_pg_params p;
 
@@ -193,7 +193,7 @@ entry_get(struct mb_store *st, int64_t source, const char *key,
 
 static int
 entry_put(struct mb_store *st, int64_t source, const char *key,
-    const struct mb_feed_entry *e, struct mb_diag *d)
+    const struct mb_feed_seen *e, struct mb_diag *d)
 {
 	struct mb_pg_params p;
 

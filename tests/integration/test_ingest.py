@@ -432,5 +432,69 @@ def test_newsml_in(w):
         f.close()
 
 
+def xmllint_valid(path):
+    """Validates path against the IPTC schema when ../shared has it."""
+    if SCHEMA is None or shutil.which("xmllint") is None:
+        return
+    p = subprocess.run(["xmllint", "--noout", "--nonet", "--schema", SCHEMA,
+                        path], capture_output=True, text=True)
+    check(p.returncode == 0, "valid NewsML-G2: " + path, p.stderr[-2000:])
+
+
+def test_newsml_out(w):
+    """Ingested items go out as NewsML-G2: the API on Accept, the feed per
+    language, export --format newsml-g2; all valid against the schema."""
+    c = w.center("cairo")
+    f = Feeds()
+    body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\">"
+            "<channel><title>Member</title><language>ar</language><item>"
+            "<guid>a1</guid><title>خبر عاجل &amp; مهم</title><description>"
+            "&lt;p&gt;نص &lt;b&gt;الخبر&lt;/b&gt;&lt;script&gt;x()&lt;/script&gt;"
+            "&lt;/p&gt;</description><category>سياسة</category><pubDate>"
+            "Sat, 05 Dec 2026 08:00:00 GMT</pubDate></item></channel></rss>")
+    f.routes["/ar.xml"] = (200, {}, body.encode())
+    try:
+        fid = add(c, f.url("/ar.xml"), "--workflow", "publish")
+        poll(c, fid)
+        uri = envelopes(c)[0]["item"]["uri"]
+        _, center, local = uri.rsplit(":", 2)
+        c.serve()
+        cl = c.client()
+        r = cl.get("/api/v1/items/%s/%s" % (center, local),
+                   headers={"Accept": "application/vnd.iptc.g2.newsitem+xml"})
+        eq(r.status, 200, "newsItem")
+        check(r.headers["content-type"].startswith(
+            "application/vnd.iptc.g2.newsitem+xml"), "type", r.headers)
+        x = r.body.decode()
+        check("<headline>خبر عاجل &amp; مهم</headline>" in x, "headline", x)
+        check("script" not in x, "sanitized", x)
+        check('guid="%s"' % uri in x, "guid", x)
+        path = os.path.join(w.root, "item.xml")
+        with open(path, "wb") as fh:
+            fh.write(r.body)
+        xmllint_valid(path)
+        # The JSON answer is still the envelope.
+        r = cl.get("/api/v1/items/%s/%s" % (center, local))
+        eq(r.json["item"]["uri"], uri, "JSON by default")
+        r = cl.get("/feeds/ar.newsml")
+        eq(r.status, 200, "feed")
+        check(b"<newsMessage" in r.body and uri.encode() in r.body,
+              "message", r.body[:500])
+        path = os.path.join(w.root, "feed.xml")
+        with open(path, "wb") as fh:
+            fh.write(r.body)
+        xmllint_valid(path)
+        c.stop()
+        out = run(["export", c.dir, "--format", "newsml-g2"])[1]
+        check(out.count("<newsItem ") == 1, "export", out[:500])
+        path = os.path.join(w.root, "export.xml")
+        with open(path, "w") as fh:
+            fh.write(out)
+        xmllint_valid(path)
+        run(["export", c.dir, "--format", "nitf"], check_rc=2)
+    finally:
+        f.close()
+
+
 if __name__ == "__main__":
     main(globals())

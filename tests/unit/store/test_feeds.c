@@ -139,7 +139,7 @@ test_entries(void **state)
 {
 	struct mb_store		*st = open_store();
 	struct mb_feed_source	 s;
-	struct mb_feed_entry	 e, g;
+	struct mb_feed_seen	 e, g;
 	int64_t			 id;
 
 	(void)state;
