@@ -37,6 +37,9 @@ int mb_cli_hand_over(const char *dir, struct mb_diag *d);
 /* Removes a directory and everything below it; -1 on failure. */
 int mb_cli_rm_tree(const char *dir);
 
+/* The demo's feed ingest in DIR/cairo (demo_feeds.c); MB_OK or why not. */
+int mb_demo_feeds(const char *dir);
+
 extern const struct mb_cli_cmd mb_cmd_init;
 extern const struct mb_cli_cmd mb_cmd_key;
 extern const struct mb_cli_cmd mb_cmd_import;

@@ -550,6 +550,7 @@ run(int argc, char **argv)
 	fflush(stdout);
 	if (make_centers(dir, samples, (int)port) != MB_OK)
 		return MB_EXIT_FAIL;
+	mb_demo_feeds(dir);	/* Cairo ingests an RSS feed and NewsML-G2 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);

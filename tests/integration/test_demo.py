@@ -126,6 +126,27 @@ def test_demo(w):
             wait_for(lambda: centers_of(i) >= {"moscow", "cairo",
                                                "manama"}, 60,
                      "every center's items at port %d" % (port + i))
+        # Cairo ingested a local Arabic RSS feed and a NewsML-G2 item;
+        # HQ holds them, named with their source, and hands one on as
+        # NewsML-G2.
+        check("cairo ingested 3 items" in text, "feed ingest", text)
+
+        def ingested_at_hq():
+            st, body = get("http://127.0.0.1:%d/api/v1/items?limit=100" %
+                           port)
+            return [e["item"] for e in json.loads(body)["items"]
+                    if e["meta"]["origin"] == "cairo" and
+                    any(s.get("role") == "feed" for s in
+                        e["item"].get("infoSources", []))]
+        got = wait_for(lambda: len(ingested_at_hq()) >= 3 and
+                       ingested_at_hq(), 60, "ingested items at HQ")
+        c, l = got[0]["uri"].split(":")[2:4]
+        req = urllib.request.Request(
+            "http://127.0.0.1:%d/api/v1/items/%s/%s" % (port, c, l),
+            headers={"Accept": "application/vnd.iptc.g2.newsitem+xml"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            x = r.read().decode()
+            check("<newsItem " in x and got[0]["uri"] in x, "NewsML-G2", x)
         # Every account it printed signs in, with the role it says.
         for name in ("admin", "editor", "journalist", "translator"):
             check('%s' % name in demo.text(), "%s printed" % name)
