@@ -15,6 +15,7 @@
 
 #include "base/err.h"
 #include "center/center.h"
+#include "newsroom/policy.h"
 #include "store/feeds.h"
 #include "store/store.h"
 
@@ -43,6 +44,13 @@ struct mb_feeds_add {
  */
 int mb_feeds_add(struct mb_store *st, const struct mb_feeds_add *a,
     int64_t *id, struct mb_diag *d);
+
+/*
+ * Whether a (signed-in) actor may see and change the sources: editors
+ * and admins. MB_ERR_PERM with the reason otherwise. Only the operator
+ * (the command line) may allow a source on a private address.
+ */
+int mb_feeds_may_manage(const struct mb_actor *a, struct mb_diag *d);
 
 /* "15m", "1h", "90s", "2d", "900" (seconds) to seconds. */
 int mb_feeds_parse_every(const char *s, int64_t *secs, struct mb_diag *d);

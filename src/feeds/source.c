@@ -8,6 +8,15 @@
 #include "feeds/feeds.h"
 
 int
+mb_feeds_may_manage(const struct mb_actor *a, struct mb_diag *d)
+{
+	if (a == NULL || a->role < MB_ROLE_EDITOR)
+		return mb_diag_set(d, MB_ERR_PERM, "feeds: editors and admins "
+		    "manage the sources");
+	return MB_OK;
+}
+
+int
 mb_feeds_parse_every(const char *s, int64_t *secs, struct mb_diag *d)
 {
 	char	*end;

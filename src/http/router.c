@@ -17,6 +17,7 @@ extern const struct mb_route mb_routes_federation[];
 extern const struct mb_route mb_routes_media[];
 extern const struct mb_route mb_routes_site[];
 extern const struct mb_route mb_routes_feeds[];
+extern const struct mb_route mb_routes_ingest[];
 extern const struct mb_route mb_routes_newsroom[];
 extern const struct mb_route mb_routes_nr_people[];
 extern const struct mb_route mb_routes_mt[];
@@ -33,6 +34,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_media,
 	mb_routes_site,
 	mb_routes_feeds,
+	mb_routes_ingest,
 	mb_routes_newsroom,
 	mb_routes_nr_people,
 	mb_routes_mt,

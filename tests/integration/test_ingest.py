@@ -496,5 +496,42 @@ def test_newsml_out(w):
         f.close()
 
 
+def test_api(w):
+    """Editors manage the sources over the API; others may not; only the
+    operator allows a private address."""
+    c = w.center("cairo")
+    c.user_add("ed", "editor")
+    c.user_add("jo", "journalist")
+    c.serve()
+    ed = c.client(c.token_add("ed"))
+    jo = c.client(c.token_add("jo"))
+    eq(c.client().get("/api/v1/feeds").status, 401, "anonymous")
+    eq(jo.get("/api/v1/feeds").status, 403, "journalist")
+    r = ed.post("/api/v1/feeds", {"url": "https://m.example/rss",
+                                  "language": "ar", "topics": "members",
+                                  "every": "30m"})
+    eq(r.status, 201, "added: %s" % r.body)
+    fid = r.json["id"]
+    eq(ed.post("/api/v1/feeds", {"url": "https://m.example/rss"}).status,
+       409, "twice")
+    eq(ed.post("/api/v1/feeds", {"url": "http://127.0.0.1/x",
+                                 "allow_private": True}).status, 403,
+       "allow_private")
+    r = ed.post("/api/v1/feeds", {"url": "https://m.example/2",
+                                  "audience": "everyone"})
+    eq(r.status, 400, "bad audience")
+    check("audience" in r.text, "named", r.text)
+    eq(jo.post("/api/v1/feeds", {"url": "https://m.example/3"}).status, 403,
+       "journalist may not add")
+    r = ed.get("/api/v1/feeds")
+    eq([f["url"] for f in r.json["feeds"]], ["https://m.example/rss"], "list")
+    f = r.json["feeds"][0]
+    eq((f["every_s"], f["language"], f["allow_private"]), (1800, "ar", False),
+       "fields")
+    eq(ed.request("DELETE", "/api/v1/feeds/%d" % fid).status, 204, "removed")
+    eq(ed.request("DELETE", "/api/v1/feeds/%d" % fid).status, 404, "gone")
+    c.stop()
+
+
 if __name__ == "__main__":
     main(globals())
