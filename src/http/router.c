@@ -23,6 +23,9 @@ extern const struct mb_route mb_routes_nr_people[];
 extern const struct mb_route mb_routes_mt[];
 extern const struct mb_route mb_routes_members[];
 extern const struct mb_route mb_routes_fed_mt[];
+extern const struct mb_route mb_routes_courses[];
+extern const struct mb_route mb_routes_certificates[];
+extern const struct mb_route mb_routes_api_courses[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -40,6 +43,9 @@ static const struct mb_route *const tables[] = {
 	mb_routes_mt,
 	mb_routes_members,
 	mb_routes_fed_mt,
+	mb_routes_courses,
+	mb_routes_certificates,
+	mb_routes_api_courses,
 	NULL
 };
 

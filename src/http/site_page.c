@@ -159,7 +159,8 @@ mb_page_finish(struct mb_page *p, unsigned status, const char *tpl)
 	}
 	mb_resp_header(p->r, "Content-Language", p->lang);
 	mb_resp_header(p->r, "Content-Security-Policy", "default-src 'none'; "
-	    "img-src 'self' https: http: data:; style-src 'self'; "
+	    "img-src 'self' https: http: data:; media-src 'self'; "
+	    "style-src 'self'; "
 	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	mb_resp_header(p->r, "Referrer-Policy", "same-origin");
 	mb_resp_take(p->r, status, "text/html; charset=utf-8",
