@@ -227,6 +227,27 @@ fail:
 	return rc;
 }
 
+int
+mb_center_open_with(const char *dir, struct mb_key *key,
+    struct mb_center_node **out, struct mb_diag *d)
+{
+	struct mb_center_node	*n;
+	int			 rc;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		mb_key_free(key);
+		return MB_ERR_NOMEM;
+	}
+	n->key = key;
+	if ((rc = mb_conf_load(dir, &n->conf, d)) != MB_OK) {
+		mb_center_close(n);
+		return rc;
+	}
+	mb_key_public(n->key, n->pk);
+	*out = n;
+	return MB_OK;
+}
+
 void
 mb_center_close(struct mb_center_node *n)
 {

@@ -51,6 +51,14 @@ int mb_center_open(const char *dir, struct mb_center_node **out,
 void mb_center_close(struct mb_center_node *n);
 
 /*
+ * Opens the center in dir with key, without reading the key file: serve's
+ * worker, whose key is remote (mb_key_remote; docs/architecture.md,
+ * Privilege separation). key is owned by the node, or freed on failure.
+ */
+int mb_center_open_with(const char *dir, struct mb_key *key,
+    struct mb_center_node **out, struct mb_diag *d);
+
+/*
  * Opens a store connection for this center, with the text module's
  * stemming tokenizer registered. One per thread.
  */

@@ -162,6 +162,8 @@ on_value(void *user, const char *section, const char *name,
 	} else if (strcmp(section, "server") == 0) {
 		if (strcmp(name, "listen") == 0)
 			SET_STR(listen);
+		if (strcmp(name, "user") == 0)
+			SET_STR(user);
 		if (strcmp(name, "threads") == 0) {
 			if (set_int(value, 0, 256, &v) != 0)
 				goto badnum;
@@ -275,10 +277,12 @@ mb_conf_save(const struct mb_conf *c, struct mb_diag *d)
 	    "care)\n\n"
 	    "[center]\nid = %s\nname = %s\ncountry = %s\nlanguages = %s\n"
 	    "role = %s\nurl = %s\n\n"
-	    "[server]\nlisten = %s\nthreads = %d\nmax_body = %lld\n\n"
+	    "[server]\nlisten = %s\nthreads = %d\nmax_body = %lld\n%s%s%s\n"
 	    "[store]\ndatabase = %s\n",
 	    c->id, c->name, c->country, c->languages, c->role, c->url,
-	    c->listen, c->threads, (long long)c->max_body, c->database);
+	    c->listen, c->threads, (long long)c->max_body,
+	    c->user[0] != '\0' ? "user = " : "", c->user,
+	    c->user[0] != '\0' ? "\n" : "", c->database);
 	if (c->hq_url[0] != '\0' || c->hq_key[0] != '\0')
 		mb_buf_printf(&b, "\n[hq]\nurl = %s\nkey = %s\n", c->hq_url,
 		    c->hq_key);

@@ -38,6 +38,7 @@ struct mb_conf {
 	int	max_connections;
 	int	cache_mb;		/* response cache; 0: off */
 	int	access_log;		/* one log line per request: 1/0 */
+	char	user[64];		/* serve started as root runs as */
 
 	/* [store] */
 	char	database[1024];		/* sqlite:PATH or postgresql://... */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* mediabridge serve: the center's server (serve/serve.h), until SIGTERM or SIGINT. */
+/* mediabridge serve: the signer parent and the worker that serves (serve/privsep.h), until SIGTERM or SIGINT. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include "center/center.h"
 #include "center/daemon.h"
 #include "cli/cli.h"
+#include "serve/privsep.h"
 #include "serve/serve.h"
 
 static int run(int argc, char **argv);
@@ -27,29 +29,15 @@ const struct mb_cli_cmd mb_cmd_serve = {
 	"again and, when it is good, serve stops as for SIGTERM and starts\n"
 	"afresh in the same process (a bad one is logged and the running\n"
 	"one kept). Under systemd (Type=notify) it reports readiness,\n"
-	"reloading and stopping, and pings the watchdog.\n",
+	"reloading and stopping, and pings the watchdog.\n\n"
+	"serve runs as two processes: a small parent that holds the\n"
+	"center's key and signs only what the other asks for in a few\n"
+	"typed requests, and the worker that serves and never reads the\n"
+	"key. Started as root, the worker drops root once it listens, to\n"
+	"[server] user or else the owner of DIR, and refuses to go on as\n"
+	"root. A worker that dies ends the parent with a non-zero status.\n",
 	run
 };
-
-/*
- * SIGHUP: the new configuration must open (file, key) before anything
- * stops; a bad one leaves the running server as it is.
- */
-static int
-config_good(const char *dir)
-{
-	struct mb_center_node	*n;
-	struct mb_diag		 d = { "" };
-	int			 rc;
-
-	if ((rc = mb_center_open(dir, &n, &d)) != MB_OK) {
-		log_error("serve: reload refused, keeping the running "
-		    "configuration: %s", mb_diag_msg(&d, rc));
-		return 0;
-	}
-	mb_center_close(n);
-	return 1;
-}
 
 /*
  * Waits for a signal, pinging the watchdog every wd_ms (0: no watchdog).
@@ -104,16 +92,60 @@ reexec(int argc, char **argv)
 	log_error("serve: reload: cannot start again: %s", strerror(errno));
 }
 
+/*
+ * The worker (serve/privsep.h): serves with the signer's remote key until
+ * SIGTERM or SIGINT (stop) or SIGHUP (stop for the parent to start
+ * afresh), both passed on by the parent. wd_ms is the watchdog's period
+ * as the parent found it.
+ */
+static int
+worker(const char *dir, struct mb_privsep *ps, struct mb_serve_opts *o,
+    int64_t wd_ms)
+{
+	struct mb_serve	*s = NULL;
+	struct mb_diag	 d = { "" };
+	char		 status[200];
+	sigset_t	 set;
+	int		 sig, rc;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	mb_daemon_relay_to(ps->notify_fd);
+	/* The parent says why when there is no key to be had. */
+	if (mb_privsep_worker_key(ps, &o->key, &d) != MB_OK)
+		return MB_EXIT_FAIL;
+	if ((rc = mb_serve_start(dir, o, &s, &d)) != MB_OK)
+		return mb_cli_fail("serve", &d, rc);
+	snprintf(status, sizeof(status), "serving on %s",
+	    mb_serve_address(s));
+	mb_daemon_ready(status);
+	sig = wait_signal(&set, wd_ms);
+	log_info("serve: signal=%s %s", sig == SIGTERM ? "TERM" : sig ==
+	    SIGINT ? "INT" : "HUP", sig == SIGHUP ? "reloading" : "stopping");
+	if (sig == SIGHUP)
+		mb_daemon_reloading();
+	else
+		mb_daemon_stopping();
+	mb_serve_stop(s, 10000);
+	return MB_EXIT_OK;
+}
+
 static int
 run(int argc, char **argv)
 {
-	struct mb_serve_opts	 o = { NULL };
-	struct mb_serve		*s = NULL;
+	struct mb_serve_opts	 o = { NULL, NULL };
+	struct mb_privsep	 ps;
 	struct mb_diag		 d = { "" };
 	const char		*dir = NULL;
-	char			 status[200];
 	sigset_t		 set;
-	int			 sig, rc;
+	int64_t			 wd_ms;
+	bool			 again;
+	int			 status, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
@@ -131,34 +163,28 @@ run(int argc, char **argv)
 	if (dir == NULL)
 		return mb_cli_usage(&mb_cmd_serve, "give DIR");
 
-	/* The signals go to this thread only, read by sigwait below. */
+	/* Read by sigwait (the worker) and a signalfd (the signer). */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Before the fork: systemd's $WATCHDOG_PID names this process. */
+	wd_ms = mb_daemon_watchdog_ms();
 
-	if ((rc = mb_serve_start(dir, &o, &s, &d)) != MB_OK)
+	if ((rc = mb_privsep_fork(dir, &ps, &d)) != MB_OK)
 		return mb_cli_fail("serve", &d, rc);
-	snprintf(status, sizeof(status), "serving on %s",
-	    mb_serve_address(s));
-	mb_daemon_ready(status);
-	while ((sig = wait_signal(&set, mb_daemon_watchdog_ms())) == SIGHUP &&
-	    !config_good(dir))
-		;
-	log_info("serve: signal=%s %s", sig == SIGTERM ? "TERM" : sig ==
-	    SIGINT ? "INT" : "HUP", sig == SIGHUP ? "reloading" : "stopping");
-	if (sig == SIGHUP)
-		mb_daemon_reloading();
-	else
-		mb_daemon_stopping();
-	mb_serve_stop(s, 10000);
-	if (sig == SIGHUP) {
-		/* The signal mask is inherited across exec: SIGHUP stays
-		 * blocked until the new image sets its own. */
+	if (ps.worker == 0)
+		return worker(dir, &ps, &o, wd_ms);
+	if ((rc = mb_privsep_signer(&ps, &status, &again, &d)) != MB_OK)
+		return mb_cli_fail("serve", &d, rc);
+	if (again) {
+		/* The signal mask is inherited across exec: the signals
+		 * stay blocked until the new image reads them. */
 		reexec(argc, argv);
 		return MB_EXIT_FAIL;
 	}
-	return MB_EXIT_OK;
+	return status;
 }

@@ -680,6 +680,7 @@ mb_http_opts_from_conf(const struct mb_conf *c, struct mb_http_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->listen = c->listen;
+	o->listen_fd = -1;
 	o->threads = c->threads;
 	o->max_body = c->max_body;
 	o->timeout_s = c->timeout > 0 ? c->timeout : 30;
@@ -689,14 +690,37 @@ mb_http_opts_from_conf(const struct mb_conf *c, struct mb_http_opts *o)
 	o->access_log = c->access_log;
 }
 
+/* The address fd is bound to, "127.0.0.1:43127" or "[::1]:80". */
 static int
-bind_listen(const char *listen_on, int *fd_out, char *addr, size_t n,
-    struct mb_diag *d)
+sock_address(int fd, char *addr, size_t n, struct mb_diag *d)
 {
-	struct addrinfo		 hints, *res = NULL;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl = sizeof(ss);
-	char			 host[128], port[16], hbuf[64];
+	char			 hbuf[64];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+		return mb_diag_set(d, MB_ERR_IO, "listen: %s", strerror(errno));
+	if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, hbuf, sizeof(hbuf));
+		snprintf(addr, n, "[%s]:%u", hbuf, ntohs(s6->sin6_port));
+	} else if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, hbuf, sizeof(hbuf));
+		snprintf(addr, n, "%s:%u", hbuf, ntohs(s4->sin_port));
+	} else {
+		return mb_diag_set(d, MB_ERR_INVAL, "listen: not a TCP socket");
+	}
+	return MB_OK;
+}
+
+int
+mb_http_bind(const char *listen_on, int *fd_out, struct mb_diag *d)
+{
+	struct addrinfo		 hints, *res = NULL;
+	char			 host[128], port[16];
 	const char		*colon;
 	int			 fd = -1, one = 1, rc;
 
@@ -733,8 +757,7 @@ bind_listen(const char *listen_on, int *fd_out, char *addr, size_t n,
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 	    sizeof(one)) != 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
-	    listen(fd, 1024) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+	    listen(fd, 1024) != 0) {
 		rc = mb_diag_set(d, MB_ERR_IO, "listen: %s: %s", listen_on,
 		    strerror(errno));
 		if (fd >= 0)
@@ -743,17 +766,6 @@ bind_listen(const char *listen_on, int *fd_out, char *addr, size_t n,
 		return rc;
 	}
 	freeaddrinfo(res);
-	if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		inet_ntop(AF_INET6, &s6->sin6_addr, hbuf, sizeof(hbuf));
-		snprintf(addr, n, "[%s]:%u", hbuf, ntohs(s6->sin6_port));
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		inet_ntop(AF_INET, &s4->sin_addr, hbuf, sizeof(hbuf));
-		snprintf(addr, n, "%s:%u", hbuf, ntohs(s4->sin_port));
-	}
 	*fd_out = fd;
 	return MB_OK;
 }
@@ -803,15 +815,21 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 	unsigned		 threads;
 	int			 rc;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		if (o->listen_fd >= 0)
+			close(o->listen_fd);
 		return MB_ERR_NOMEM;
-	s->listen_fd = -1;
+	}
+	/* A socket bound before (serve, before it drops root) is ours. */
+	s->listen_fd = o->listen_fd;
 	s->node = node;
 	s->opts = *o;
 	pthread_rwlock_init(&s->cache_lock, NULL);
 	pthread_mutex_init(&s->wait_lock, NULL);
 	pthread_cond_init(&s->wait_cond, NULL);
 	if (pthread_key_create(&s->store_key, srv_close_store) != 0) {
+		if (s->listen_fd >= 0)
+			close(s->listen_fd);
 		free(s);
 		return MB_ERR_NOMEM;
 	}
@@ -824,8 +842,11 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 	mb_store_close(st);
 	if (rc != MB_OK)
 		goto fail;
-	if ((rc = bind_listen(o->listen, &s->listen_fd, s->address,
-	    sizeof(s->address), d)) != MB_OK)
+	if (s->listen_fd < 0 &&
+	    (rc = mb_http_bind(o->listen, &s->listen_fd, d)) != MB_OK)
+		goto fail;
+	if ((rc = sock_address(s->listen_fd, s->address, sizeof(s->address),
+	    d)) != MB_OK)
 		goto fail;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	threads = o->threads > 0 ? (unsigned)o->threads :

@@ -17,6 +17,7 @@ struct mb_http_server;
 
 struct mb_http_opts {
 	const char	*listen;	/* HOST:PORT; port 0 picks one */
+	int		 listen_fd;	/* >= 0: bound already (mb_http_bind) */
 	int		 threads;	/* 0: one per core */
 	int64_t		 max_body;	/* bytes */
 	int		 timeout_s;	/* idle connection timeout */
@@ -33,7 +34,14 @@ struct mb_http_opts {
 void mb_http_opts_from_conf(const struct mb_conf *c, struct mb_http_opts *o);
 
 /*
- * Binds, starts the thread pool, and returns; serving goes on in the
+ * Binds a listening socket to listen_on (HOST:PORT, port 0 picks one),
+ * for a caller that binds before it drops root: *fd goes in listen_fd.
+ */
+int mb_http_bind(const char *listen_on, int *fd, struct mb_diag *d);
+
+/*
+ * Binds (unless o->listen_fd is a bound socket, which the server then
+ * owns, even on failure), starts the thread pool, and returns; serving goes on in the
  * server's threads. node is borrowed and must outlive the server.
  */
 int mb_http_start(const struct mb_center_node *node,

@@ -21,6 +21,7 @@
 #include "serve/media_fetcher.h"
 #include "serve/mt_signer.h"
 #include "serve/notices.h"
+#include "serve/privsep.h"
 #include "sync/indexer.h"
 #include "sync/puller.h"
 
@@ -124,23 +125,37 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 	char			 line[200];
 	int			 rc;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		mb_key_free(o != NULL ? o->key : NULL);
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
-	if ((rc = mb_center_open(dir, &s->node, d)) != MB_OK)
+	}
+	if ((rc = o != NULL && o->key != NULL ?
+	    mb_center_open_with(dir, o->key, &s->node, d) :
+	    mb_center_open(dir, &s->node, d)) != MB_OK)
 		goto fail;
 	mb_http_opts_from_conf(&s->node->conf, &ho);
 	if (o != NULL && o->listen != NULL)
 		ho.listen = o->listen;
+	/* 0. The listener (a port below 1024 needs root), then root goes. */
+	if ((rc = mb_http_bind(ho.listen, &ho.listen_fd, d)) != MB_OK)
+		goto fail;
+	if ((rc = mb_privsep_drop_root(&s->node->conf, d)) != MB_OK) {
+		close(ho.listen_fd);
+		goto fail;
+	}
 	/* 1. The site's templates and catalogs: a broken one stops start-up. */
 	if ((rc = mb_site_init(d)) == MB_ERR_NOTFOUND) {
 		log_warn("serve: the site is off: %s", d != NULL ? d->msg : "");
 		mb_diag_clear(d);
 	} else if (rc != MB_OK) {
+		close(ho.listen_fd);
 		goto fail;
 	}
 	/* 2. The media sandbox, then the listeners, then the address. */
-	if ((rc = start_decoder(s, d)) != MB_OK)
+	if ((rc = start_decoder(s, d)) != MB_OK) {
+		close(ho.listen_fd);
 		goto fail;
+	}
 	ho.media = s->decoder;
 	/* The translation engines (DIR/engines.conf; none is fine). */
 	if ((rc = mb_mt_open(dir, &s->mt, d)) != MB_OK)

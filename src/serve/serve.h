@@ -16,13 +16,22 @@
 
 struct mb_serve;
 
+struct mb_key;
+
 struct mb_serve_opts {
 	const char	*listen;	/* NULL: the configuration's */
+	/*
+	 * The signer's remote key (serve/privsep.h), owned by the serve
+	 * from the call on; NULL: the key file is read here.
+	 */
+	struct mb_key	*key;
 };
 
 /*
  * Opens the center in dir and starts serving it; DIR/serve.addr gets the
- * bound address once listening. On failure nothing is left running.
+ * bound address once listening. Started as root, it binds the listener,
+ * then drops root (mb_privsep_drop_root) before it starts anything else.
+ * On failure nothing is left running.
  */
 int mb_serve_start(const char *dir, const struct mb_serve_opts *o,
     struct mb_serve **out, struct mb_diag *d);

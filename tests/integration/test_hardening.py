@@ -41,12 +41,12 @@ def setup(w, conf=("threads = 1",)):
 
 
 def hwm_kb(c, reset=False):
-    """The serve process's peak resident set (VmHWM), in KiB; reset: from
+    """serve's worker's peak resident set (VmHWM), in KiB; reset: from
     now on (clear_refs 5), so that a peak at start-up hides nothing."""
     if reset:
-        with open("/proc/%d/clear_refs" % c.proc.pid, "w") as f:
+        with open("/proc/%d/clear_refs" % c.worker_pid(), "w") as f:
             f.write("5")
-    with open("/proc/%d/status" % c.proc.pid) as f:
+    with open("/proc/%d/status" % c.worker_pid()) as f:
         for ln in f:
             if ln.startswith("VmHWM:"):
                 return int(ln.split()[1])

@@ -186,7 +186,7 @@ def test_refused_leave_nothing(w):
     eq(r.status, 413, "bomb under the side limit")
     eq(blob_files(c), [], "nothing written")
     # The server did not spend the memory the bombs asked for.
-    with open("/proc/%d/status" % c.proc.pid) as f:
+    with open("/proc/%d/status" % c.worker_pid()) as f:
         hwm = [int(l.split()[1]) for l in f if l.startswith("VmHWM")][0]
     check(hwm < 400 * 1024, "peak memory %d KiB" % hwm)
     # An upload cut off halfway: the connection drops, nothing stays.
@@ -389,7 +389,7 @@ def test_crosses_two_centers(w):
         os.makedirs(os.path.join(cairo.dir, "blobs", bh[:2]), exist_ok=True)
         with open(os.path.join(cairo.dir, "blobs", bh[:2], bh), "wb") as f:
             f.write(big)
-        before = peak_rss(cairo.proc.pid)
+        before = peak_rss(cairo.worker_pid())
         url = cairo.url + "/federation/v1/blobs/" + bh
         for rng, want in ((None, big), ("bytes=1000-", big[1000:])):
             hdrs = dict(line.split(": ", 1) for line in fedlib.mb(
@@ -399,7 +399,7 @@ def test_crosses_two_centers(w):
             st, body = fedlib.http_get(url, hdrs)
             eq(st, 206 if rng else 200, "big blob %s" % rng)
             check(body == want, "big blob %s intact" % rng)
-        grew = peak_rss(cairo.proc.pid) - before
+        grew = peak_rss(cairo.worker_pid()) - before
         check(grew < len(big) // 2, "peak memory grew by %d bytes serving "
               "a %d-byte blob" % (grew, len(big)))
     except Exception:

@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: MIT
 """Privilege separation with real processes (docs/architecture.md):
-serve's process tree; the media decoder in its own child under a seccomp
-filter and resource limits; a decoder killed by SIGSEGV in the middle of
-an upload fails that upload only, is started again, and the server goes
-on serving."""
+serve's process tree, a signer parent that holds the key and a worker
+that never sees it (no descriptor of the key file, not a byte of the
+secret key in its memory) and runs as an unprivileged user when started
+as root; items made through the API signed by the parent and verified;
+the worker's death ends the parent with a failure, SIGTERM ends both
+cleanly. The media decoder in its own child under a seccomp filter and
+resource limits; a decoder killed by SIGSEGV in the middle of an upload
+fails that upload only, is started again, and the server goes on
+serving."""
 
+import base64
 import os
 import signal
 import struct
@@ -12,7 +18,7 @@ import threading
 import time
 import zlib
 
-from mbtest import check, eq, main, wait_for
+from mbtest import SERVE_UID, check, eq, main, run, wait_for
 
 
 def png(w=64, h=48):
@@ -83,8 +89,179 @@ def upload(cl, data):
 
 
 def server_pid(c):
-    """The process that answers HTTP (serve itself, or its worker)."""
-    return c.proc.pid
+    """The process that answers HTTP: serve's worker."""
+    return c.worker_pid()
+
+
+def secret_seed(c):
+    """The 32-byte Ed25519 seed in DIR/keys/center.key."""
+    with open(os.path.join(c.dir, "keys", "center.key")) as f:
+        text = f.read().strip()
+    check(text.startswith("ed25519-secret:"), "key file", text[:20])
+    seed = base64.b64decode(text.split(":", 1)[1])
+    eq(len(seed), 32, "seed length")
+    return seed
+
+
+def memory_holds(pid, needle):
+    """True when needle is in a readable region of pid's memory
+    (/proc/PID/maps, read through /proc/PID/mem)."""
+    with open("/proc/%d/maps" % pid) as f:
+        regions = f.read().splitlines()
+    chunk = 1 << 20
+    with open("/proc/%d/mem" % pid, "rb", buffering=0) as mem:
+        for line in regions:
+            fields = line.split()
+            if fields[1][0] != "r" or (len(fields) > 5 and
+                                       fields[5] == "[vvar]"):
+                continue
+            lo, hi = (int(x, 16) for x in fields[0].split("-"))
+            tail = b""
+            for at in range(lo, hi, chunk):
+                try:
+                    mem.seek(at)
+                    data = mem.read(min(chunk, hi - at))
+                except OSError:
+                    tail = b""
+                    continue
+                if needle in tail + data:
+                    return True
+                tail = data[-(len(needle) - 1):]
+    return False
+
+
+def item(headline):
+    return {"type": "text", "language": "en",
+            "headlines": [{"value": headline}],
+            "bodies": [{"value": "<p>%s.</p>" % headline}]}
+
+
+def test_signer_and_worker(w):
+    c, jo = newsroom(w)
+    parent, worker = c.proc.pid, c.worker_pid()
+    eq(children(parent), [worker], "the signer parent has one child")
+    eq(status_field(worker, "PPid"), str(parent), "the worker's parent")
+    check(b"media-sandbox" not in cmdline(worker), "the worker serves")
+    check(any(b"media-sandbox" in cmdline(p) for p in children(worker)),
+          "the media sandbox is the worker's child")
+    check("serve: signer=%d worker=%d" % (parent, worker) in c.log(),
+          "the log names both", c.log()[-2000:])
+    # Items made through the API: signed by the parent, for the worker.
+    for i in range(3):
+        r = jo.post("/api/v1/items", item("Signed elsewhere %d" % i))
+        eq(r.status, 201, "create %d: %r" % (i, r))
+        check(len(base64.b64decode(r.json["signature"])) == 64, "signed")
+    rc, out, err = c.cli("verify", check_rc=None)
+    eq(rc, 0, "verify: %s%s" % (out, err))
+    # The key file: no descriptor of it in the worker (nor in the
+    # parent, which closed it once read).
+    key = os.path.realpath(os.path.join(c.dir, "keys", "center.key"))
+    for pid in (worker, parent):
+        fds = os.listdir("/proc/%d/fd" % pid) if pid == worker or \
+            os.geteuid() == 0 else []
+        links = [os.readlink("/proc/%d/fd/%s" % (pid, x)) for x in fds]
+        check(key not in links, "no descriptor of the key in %d" % pid,
+              links)
+    # Not a byte of the secret key in the worker's memory.
+    seed = secret_seed(c)
+    check(not memory_holds(worker, seed), "the seed in the worker")
+    if os.geteuid() == 0:
+        # The search finds the key where it is (root may read the
+        # parent's memory; the worker may not, it is not dumpable).
+        check(memory_holds(parent, seed), "the seed in the parent")
+    else:
+        try:
+            open("/proc/%d/mem" % parent, "rb").close()
+            check(False, "the parent's memory is readable by its user")
+        except PermissionError:
+            pass
+
+
+def test_worker_drops_root(w):
+    c, jo = newsroom(w)
+    worker = c.worker_pid()
+    uids = status_field(worker, "Uid").split()
+    gids = status_field(worker, "Gid").split()
+    if os.geteuid() != 0:
+        eq(uids[0], str(os.geteuid()), "not root: the worker stays")
+        print("test_worker_drops_root: not root, the drop not tried")
+        return
+    eq(uids, [str(SERVE_UID)] * 4, "the worker's uids: the dir's owner")
+    eq(gids, [str(SERVE_UID)] * 4, "the worker's gids")
+    eq(status_field(worker, "Groups"), str(SERVE_UID), "its groups")
+    check("running as uid=%d" % SERVE_UID in c.log(), "logged")
+    eq(status_field(c.proc.pid, "Uid").split()[0], "0",
+       "the signer parent keeps root (to start afresh on reload)")
+    r = jo.post("/api/v1/items", item("Written as nobody"))
+    eq(r.status, 201, "the worker writes the store: %r" % r)
+    eq(c.stop(), 0, "stop")
+    # A data directory of root's with no [server] user: refused.
+    d = os.path.join(w.root, "rooted")
+    run(["init", d, "--id", "rooted", "--name", "Rooted", "--country",
+         "EG", "--languages", "en", "--hq"])
+    rc, out, err = run(["serve", d, "--listen", "127.0.0.1:0"],
+                       check_rc=None, timeout=30)
+    check(rc != 0, "served as root", rc, err)
+    check("will not run as root" in err and "[server] user" in err,
+          "the error says how", err)
+    check(not os.path.exists(os.path.join(d, "serve.addr")),
+          "never listened")
+    # With [server] user it goes on, as that user.
+    conf = os.path.join(d, "mediabridge.conf")
+    with open(conf) as f:
+        text = f.read()
+    with open(conf, "w") as f:
+        f.write(text.replace("[server]\n", "[server]\nuser = nobody\n"))
+    for top, dirs, files in os.walk(d):
+        for n in [top] + [os.path.join(top, x) for x in dirs + files]:
+            os.lchown(n, SERVE_UID, SERVE_UID)
+    # Owned by root (open to all): only [server] user can say who.
+    os.chown(d, 0, 0)
+    os.chmod(d, 0o777)
+    import mbtest
+    r2 = mbtest.Center(w, "rooted", d)
+    w.centers.append(r2)
+    r2.serve()
+    eq(status_field(r2.worker_pid(), "Uid").split()[0], str(SERVE_UID),
+       "[server] user")
+    eq(r2.stop(), 0, "stop")
+
+
+def test_worker_killed(w):
+    c, jo = newsroom(w)
+    worker = c.worker_pid()
+    os.kill(worker, signal.SIGKILL)
+    rc = c.proc.wait(10)
+    eq(rc, 128 + 9, "the parent's status after its worker was killed")
+    check("the worker was killed by signal 9" in c.log(), "logged",
+          c.log()[-2000:])
+    c.proc = None
+
+
+def test_sigterm_stops_both(w):
+    c, jo = newsroom(w)
+    parent, worker = c.proc.pid, c.worker_pid()
+    sandbox = media_child(worker)
+    eq(c.stop(), 0, "exit status after SIGTERM")
+    for pid in (worker, sandbox):
+        wait_for(lambda: not os.path.exists("/proc/%d" % pid) or
+                 status_field(pid, "State").startswith("Z"), 10,
+                 "%d gone" % pid)
+    log = c.log()
+    check("serve: signal=TERM stopping" in log, "the worker stopped",
+          log[-2000:])
+    check(" error " not in log, "no error", log[-2000:])
+    check(not os.path.exists(os.path.join(c.dir, "serve.addr")),
+          "serve.addr removed")
+    # And the parent killed outright takes the worker with it.
+    c.serve()
+    worker = c.worker_pid()
+    os.kill(c.proc.pid, signal.SIGKILL)
+    c.proc.wait(10)
+    c.proc = None
+    wait_for(lambda: not os.path.exists("/proc/%d" % worker) or
+             status_field(worker, "State").startswith("Z"), 10,
+             "the worker dies with its signer")
 
 
 def test_media_child_confined(w):

@@ -187,6 +187,23 @@ class Client:
         return r
 
 
+# serve started as root drops root to the owner of the data directory
+# (docs/architecture.md, Privilege separation) and refuses to go on as
+# root: run as root (CI), a center's directory is given to this user
+# (nobody) before each start.
+SERVE_UID = 65534
+
+
+def _pid_gone(pid):
+    """True when pid has exited (gone, or a zombie nobody reaps)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+    except OSError:
+        return True
+    return st[st.rindex(")") + 2:].split()[0] in ("Z", "X")
+
+
 class Center:
     """One center's data dir, and its serve process when running."""
 
@@ -195,8 +212,49 @@ class Center:
         self.id = cid
         self.dir = dir_
         self.proc = None
+        self.worker = None
         self.addr = None
         self.log_path = os.path.join(dir_ + ".log")
+
+    def _give_to_serve_user(self):
+        """As root: the data directory to SERVE_UID, its parents
+        passable, so that serve's worker can run as that user."""
+        if os.geteuid() != 0:
+            return
+        p = os.path.dirname(self.dir)
+        while True:
+            os.chmod(p, os.stat(p).st_mode | 0o011)
+            if p == self.world.root or p == os.path.dirname(p):
+                break
+            p = os.path.dirname(p)
+        for top, dirs, files in os.walk(self.dir):
+            for n in [top] + [os.path.join(top, x) for x in dirs + files]:
+                os.lchown(n, SERVE_UID, SERVE_UID)
+
+    def worker_pid(self):
+        """serve's worker: the process that serves (the one child of
+        the signer parent, self.proc)."""
+        def find():
+            for d in os.listdir("/proc"):
+                if not d.isdigit():
+                    continue
+                try:
+                    with open("/proc/%s/stat" % d) as f:
+                        st = f.read()
+                except OSError:
+                    continue
+                if int(st[st.rindex(")") + 2:].split()[1]) == self.proc.pid:
+                    return int(d)
+            return None
+        return wait_for(find, 10, "the worker of serve %s" % self.id)
+
+    def _wait_worker(self):
+        """The worker dies with the parent (SIGKILL on the parent's
+        death); wait until it has, so that nothing of it outlives."""
+        if self.worker is not None:
+            wait_for(lambda: _pid_gone(self.worker), 10,
+                     "the worker %d to end" % self.worker)
+            self.worker = None
 
     # -- processes --
     def serve(self, extra=(), env=None, timeout=15):
@@ -207,6 +265,7 @@ class Center:
         e = dict(os.environ)
         if env:
             e.update(env)
+        self._give_to_serve_user()
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [BIN, "serve", self.dir, "--listen", "127.0.0.1:0"] +
@@ -223,6 +282,7 @@ class Center:
                 return a or None
             return None
         self.addr = wait_for(ready, timeout, "serve %s to listen" % self.id)
+        self.worker = self.worker_pid()
         return self
 
     def url(self):
@@ -242,6 +302,7 @@ class Center:
             raise TestFailure("serve %s did not stop in %ss" % (self.id,
                                                                 timeout))
         self.proc = None
+        self._wait_worker()
         return rc
 
     def kill9(self):
@@ -250,6 +311,7 @@ class Center:
             self.proc.kill()
             self.proc.wait()
             self.proc = None
+            self._wait_worker()
 
     def log(self):
         try:
