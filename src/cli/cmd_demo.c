@@ -23,6 +23,7 @@
 #include "center/center.h"
 #include "cli/cli.h"
 #include "item/id.h"
+#include "serve/privsep.h"
 #include "store/store.h"
 
 static int run(int argc, char **argv);
@@ -538,7 +539,8 @@ run(int argc, char **argv)
 	else
 		self[n] = '\0';
 	if ((rc = find_samples(samples_opt, samples, sizeof(samples), &d)) !=
-	    MB_OK || (rc = prepare_dir(dir, &d)) != MB_OK)
+	    MB_OK || (rc = prepare_dir(dir, &d)) != MB_OK ||
+	    (rc = mb_privsep_become(dir, "nobody", &d)) != MB_OK)
 		return mb_cli_fail("demo", &d, rc);
 	pathf(path, sizeof(path), "%s/" DEMO_MARK, dir);
 	if ((rc = mb_fs_write_atomic(path, "mediabridge demo\n", 17, 0644,

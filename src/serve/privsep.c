@@ -369,3 +369,25 @@ mb_privsep_drop_root(const struct mb_conf *c, struct mb_diag *d)
 	    (unsigned)gid);
 	return MB_OK;
 }
+
+int
+mb_privsep_become(const char *dir, const char *user, struct mb_diag *d)
+{
+	struct passwd	 pw, *res = NULL;
+	struct mb_conf	 c;
+	char		 buf[4096];
+
+	if (geteuid() != 0)
+		return MB_OK;
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "started as root, and "
+		    "there is no user %s to run as", user);
+	if (chown(dir, pw.pw_uid, pw.pw_gid) != 0)
+		return mb_diag_set(d, MB_ERR_IO, "%s: %s", dir,
+		    strerror(errno));
+	memset(&c, 0, sizeof(c));
+	snprintf(c.dir, sizeof(c.dir), "%s", dir);
+	snprintf(c.file, sizeof(c.file), "%s", dir);
+	snprintf(c.user, sizeof(c.user), "%s", user);
+	return mb_privsep_drop_root(&c, d);
+}

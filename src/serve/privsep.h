@@ -69,4 +69,11 @@ int mb_privsep_worker_key(struct mb_privsep *ps, struct mb_key **out,
  */
 int mb_privsep_drop_root(const struct mb_conf *c, struct mb_diag *d);
 
+/*
+ * `demo` started as root: gives dir (just made, empty) to user and goes
+ * on as that user, so that the centers it makes there can be served.
+ * Not root: does nothing.
+ */
+int mb_privsep_become(const char *dir, const char *user, struct mb_diag *d);
+
 #endif

@@ -63,6 +63,7 @@ class Center:
         self.id = cid
         self.dir = os.path.join(root, cid)
         self.proc = None
+        self.worker = None
         self.addr = None
         args = ["init", self.dir, "--id", cid, "--name", cid.title(),
                 "--country", country, "--languages", langs,
@@ -86,6 +87,10 @@ class Center:
         addr = os.path.join(self.dir, "serve.addr")
         if os.path.exists(addr):
             os.unlink(addr)
+        import mbtest
+        mbtest.wait_worker_gone(self.worker)   # a kill that bypassed stop
+        self.worker = None
+        mbtest.give_to_serve_user(self.dir)
         log = open(os.path.join(self.dir, "serve.log"), "a")
         extra = ["--listen", listen] if listen else []
         self.proc = subprocess.Popen([MB, "serve", self.dir] + extra,
@@ -98,15 +103,24 @@ class Center:
                 with open(addr) as f:
                     self.addr = f.read().strip()
                 if self.addr:
+                    self.worker = self.worker_pid()
                     return
             time.sleep(0.02)
         raise AssertionError("%s: no serve.addr" % self.id)
 
+    def worker_pid(self):
+        """serve's worker, the process that serves (mbtest.worker_of)."""
+        import mbtest
+        return mbtest.worker_of(self.proc.pid)
+
     def stop(self, sig=signal.SIGTERM):
         if self.proc is not None:
+            import mbtest
             self.proc.send_signal(sig)
             self.proc.wait(timeout=20)
             self.proc = None
+            mbtest.wait_worker_gone(self.worker)
+            self.worker = None
 
     def publish(self, items, audience=None):
         path = os.path.join(self.dir, "in-%d.ndjson" % time.monotonic_ns())

@@ -78,20 +78,29 @@ class Demo:
 
 
 def serve_pids(d):
-    """The pids of serve processes running on the demo's centers."""
-    out = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
+    """The pids of serve processes running on the demo's centers: the
+    signer parents (each has its worker, with the same command line)."""
+    def args_of(pid):
         try:
             with open("/proc/%s/cmdline" % pid, "rb") as f:
-                args = f.read().split(b"\0")
+                return f.read().split(b"\0")
         except OSError:
-            continue
-        if len(args) > 2 and args[1] == b"serve" and \
-                args[2].decode(errors="replace").startswith(d + "/"):
-            out.append(int(pid))
-    return out
+            return []
+
+    def serving(args):
+        return len(args) > 2 and args[1] == b"serve" and \
+            args[2].decode(errors="replace").startswith(d + "/")
+
+    def ppid(pid):
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                st = f.read()
+        except OSError:
+            return 0
+        return int(st[st.rindex(")") + 2:].split()[1])
+
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and
+            serving(args_of(p)) and not serving(args_of(ppid(p)))]
 
 
 def test_demo(w):

@@ -18,7 +18,8 @@ import threading
 import time
 import zlib
 
-from mbtest import SERVE_UID, check, eq, main, run, wait_for
+from mbtest import (SERVE_UID, check, eq, give_to_serve_user, main, run,
+                    wait_for)
 
 
 def png(w=64, h=48):
@@ -212,16 +213,14 @@ def test_worker_drops_root(w):
         text = f.read()
     with open(conf, "w") as f:
         f.write(text.replace("[server]\n", "[server]\nuser = nobody\n"))
-    for top, dirs, files in os.walk(d):
-        for n in [top] + [os.path.join(top, x) for x in dirs + files]:
-            os.lchown(n, SERVE_UID, SERVE_UID)
+    give_to_serve_user(d)
     # Owned by root (open to all): only [server] user can say who.
     os.chown(d, 0, 0)
     os.chmod(d, 0o777)
     import mbtest
     r2 = mbtest.Center(w, "rooted", d)
     w.centers.append(r2)
-    r2.serve()
+    r2.serve(give=False)
     eq(status_field(r2.worker_pid(), "Uid").split()[0], str(SERVE_UID),
        "[server] user")
     eq(r2.stop(), 0, "stop")

@@ -194,6 +194,47 @@ class Client:
 SERVE_UID = 65534
 
 
+def give_to_serve_user(path):
+    """As root: path (a data directory) to SERVE_UID, and its parents up
+    to the temp directory passable, so that serve's worker can run as
+    that user. Not root: nothing to do."""
+    if os.geteuid() != 0:
+        return
+    top = tempfile.gettempdir()
+    p = os.path.dirname(os.path.abspath(path))
+    while p.startswith(top + "/"):
+        os.chmod(p, os.stat(p).st_mode | 0o011)
+        p = os.path.dirname(p)
+    for base, dirs, files in os.walk(path):
+        for n in [base] + [os.path.join(base, x) for x in dirs + files]:
+            os.lchown(n, SERVE_UID, SERVE_UID)
+
+
+def worker_of(parent):
+    """serve's worker: the one child of the signer parent (pid parent)."""
+    def find():
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    st = f.read()
+            except OSError:
+                continue
+            if int(st[st.rindex(")") + 2:].split()[1]) == parent:
+                return int(d)
+        return None
+    return wait_for(find, 10, "the worker of serve %d" % parent)
+
+
+def wait_worker_gone(pid):
+    """The worker dies with its parent (SIGKILL when the parent dies):
+    waits until it has, so that nothing of it (a port, a lock) outlives
+    a stop or a kill. None: nothing to wait for."""
+    if pid is not None:
+        wait_for(lambda: _pid_gone(pid), 10, "the worker %d to end" % pid)
+
+
 def _pid_gone(pid):
     """True when pid has exited (gone, or a zombie nobody reaps)."""
     try:
@@ -216,56 +257,27 @@ class Center:
         self.addr = None
         self.log_path = os.path.join(dir_ + ".log")
 
-    def _give_to_serve_user(self):
-        """As root: the data directory to SERVE_UID, its parents
-        passable, so that serve's worker can run as that user."""
-        if os.geteuid() != 0:
-            return
-        p = os.path.dirname(self.dir)
-        while True:
-            os.chmod(p, os.stat(p).st_mode | 0o011)
-            if p == self.world.root or p == os.path.dirname(p):
-                break
-            p = os.path.dirname(p)
-        for top, dirs, files in os.walk(self.dir):
-            for n in [top] + [os.path.join(top, x) for x in dirs + files]:
-                os.lchown(n, SERVE_UID, SERVE_UID)
-
     def worker_pid(self):
-        """serve's worker: the process that serves (the one child of
-        the signer parent, self.proc)."""
-        def find():
-            for d in os.listdir("/proc"):
-                if not d.isdigit():
-                    continue
-                try:
-                    with open("/proc/%s/stat" % d) as f:
-                        st = f.read()
-                except OSError:
-                    continue
-                if int(st[st.rindex(")") + 2:].split()[1]) == self.proc.pid:
-                    return int(d)
-            return None
-        return wait_for(find, 10, "the worker of serve %s" % self.id)
+        """serve's worker: the process that serves."""
+        return worker_of(self.proc.pid)
 
     def _wait_worker(self):
-        """The worker dies with the parent (SIGKILL on the parent's
-        death); wait until it has, so that nothing of it outlives."""
-        if self.worker is not None:
-            wait_for(lambda: _pid_gone(self.worker), 10,
-                     "the worker %d to end" % self.worker)
-            self.worker = None
+        wait_worker_gone(self.worker)
+        self.worker = None
 
     # -- processes --
-    def serve(self, extra=(), env=None, timeout=15):
-        """Starts serve on 127.0.0.1:0 and waits for DIR/serve.addr."""
+    def serve(self, extra=(), env=None, timeout=15, give=True):
+        """Starts serve on 127.0.0.1:0 and waits for DIR/serve.addr.
+        give: as root, DIR is given to SERVE_UID first."""
         addr_file = os.path.join(self.dir, "serve.addr")
         if os.path.exists(addr_file):
             os.unlink(addr_file)
         e = dict(os.environ)
         if env:
             e.update(env)
-        self._give_to_serve_user()
+        self._wait_worker()     # a kill that bypassed stop()
+        if give:
+            give_to_serve_user(self.dir)
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [BIN, "serve", self.dir, "--listen", "127.0.0.1:0"] +
@@ -385,6 +397,9 @@ class World:
 
     def __init__(self, name="test"):
         self.root = tempfile.mkdtemp(prefix="mb-%s-" % name)
+        if os.geteuid() == 0:
+            # serve's worker and the demo run as SERVE_UID: passable.
+            os.chmod(self.root, 0o711)
         self.centers = []
         self.clients = []
         self.databases = []
