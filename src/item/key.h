@@ -51,7 +51,11 @@ void mb_key_sign(const struct mb_key *k, const void *msg, size_t len,
 enum mb_sign_kind {
 	MB_SIGN_ENVELOPE = 1,	/* JCS({item, meta}) of an own item */
 	MB_SIGN_HTTPSIG = 2,	/* an RFC 9421 signature base, as keyid */
-	MB_SIGN_REGISTRY = 3	/* JCS of HQ's registry */
+	MB_SIGN_REGISTRY = 3,	/* JCS of HQ's registry */
+	MB_SIGN_COMPACT = 4,	/* "mediabridge <what> v<n>" NUL body: a
+				 * ticket, a revocation list (signed/) */
+	MB_SIGN_PROOF = 5	/* a Data Integrity hash: 64 bytes, two
+				 * SHA-256 (signed/proof.c) */
 };
 
 /*

@@ -164,6 +164,38 @@ check_registry(const char *own, const char *msg, size_t len,
 	return rc;
 }
 
+/*
+ * signed/compact.c: a domain tag "mediabridge <what> v<n>" (printable
+ * ASCII), its NUL, and a body. The tag keeps a ticket from being taken
+ * for anything else a verifier checks.
+ */
+static int
+check_compact(const char *msg, size_t len, struct mb_diag *d)
+{
+	const char	*nul, *v;
+	size_t		 n;
+
+	if (len > MB_SIGNER_MAX_COMPACT)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "signer: a compact "
+		    "artefact of %zu bytes", len);
+	if ((nul = memchr(msg, '\0', len < 64 ? len : 64)) == NULL ||
+	    (n = (size_t)(nul - msg)) < 15 || n + 1 == len ||
+	    memcmp(msg, "mediabridge ", 12) != 0)
+		return mb_diag_set(d, MB_ERR_PERM, "signer: not a compact "
+		    "artefact (\"mediabridge <what> v<n>\", NUL, body)");
+	for (size_t i = 12; i < n; i++)
+		if ((unsigned char)msg[i] < 0x20 ||
+		    (unsigned char)msg[i] > 0x7e)
+			return mb_diag_set(d, MB_ERR_PERM, "signer: a compact "
+			    "artefact's tag is printable ASCII");
+	for (v = nul; v > msg + 12 && v[-1] >= '0' && v[-1] <= '9'; v--)
+		;
+	if (v == nul || v - msg < 14 || memcmp(v - 2, " v", 2) != 0)
+		return mb_diag_set(d, MB_ERR_PERM, "signer: a compact "
+		    "artefact's tag ends in \" v<n>\"");
+	return MB_OK;
+}
+
 int
 mb_signer_check(int kind, const char *own_id, const void *msg, size_t len,
     struct mb_diag *d)
@@ -175,6 +207,14 @@ mb_signer_check(int kind, const char *own_id, const void *msg, size_t len,
 		return check_base(own_id, msg, len, d);
 	case MB_SIGN_REGISTRY:
 		return check_registry(own_id, msg, len, d);
+	case MB_SIGN_COMPACT:
+		return check_compact(msg, len, d);
+	case MB_SIGN_PROOF:
+		/* SHA-256(JCS(proof config)) || SHA-256(JCS(document)): the
+		 * signer cannot see past the hashes, but 64 bytes are no
+		 * envelope, base, registry or compact artefact. */
+		return len == 64 ? MB_OK : mb_diag_set(d, MB_ERR_PERM,
+		    "signer: a Data Integrity hash is 64 bytes, not %zu", len);
 	default:
 		return mb_diag_set(d, MB_ERR_PERM, "signer: unknown request "
 		    "kind %d", kind);

@@ -15,7 +15,12 @@
  * The signer signs only what mb_signer_check() accepts: an envelope of
  * this center in canonical form (RFC 8785) and within the envelope
  * limit; an RFC 9421 signature base of a federation request with this
- * center as keyid; HQ's registry naming this center as HQ, canonical.
+ * center as keyid; HQ's registry naming this center as HQ, canonical;
+ * a compact artefact (ticket, revocation list) behind its domain tag,
+ * at most MB_SIGNER_MAX_COMPACT; a Data Integrity hash, exactly 64
+ * bytes. No message of one kind can be read as one of another: an
+ * envelope and a registry start with '{', a base with '"', a compact
+ * artefact with "mediabridge ", and all three are longer than 64 bytes.
  * See docs/architecture.md (Privilege separation).
  */
 
@@ -29,6 +34,8 @@
 #define MB_SIGNER_MAX_REQUEST	(4u * 1024 * 1024)
 /* Largest signature base of a federation request. */
 #define MB_SIGNER_MAX_BASE	8192
+/* Largest compact artefact (tag and body): a revocation list. */
+#define MB_SIGNER_MAX_COMPACT	(1024u * 1024)
 
 /*
  * MB_OK when msg is well-formed as kind and may be signed by center

@@ -226,7 +226,8 @@ mb_signed__unwrap(const char *text, size_t len, const char *prefix,
 
 int
 mb_signed__wrap(const char *prefix, const char *tag,
-    const struct mb_buf *body, const struct mb_key *k, struct mb_buf *out)
+    const struct mb_buf *body, const struct mb_key *k, struct mb_buf *out,
+    struct mb_diag *d)
 {
 	struct mb_buf	msg = MB_BUF_INIT, all = MB_BUF_INIT;
 	uint8_t		sig[MB_SIG_LEN];
@@ -235,7 +236,9 @@ mb_signed__wrap(const char *prefix, const char *tag,
 	if ((rc = mb_buf_append(&msg, tag, strlen(tag) + 1)) != MB_OK ||
 	    (rc = mb_buf_append(&msg, body->data, body->len)) != MB_OK)
 		goto out;
-	mb_key_sign(k, msg.data, msg.len, sig);
+	if ((rc = mb_key_sign_as(k, MB_SIGN_COMPACT, msg.data, msg.len, sig,
+	    d)) != MB_OK)
+		goto out;
 	if ((rc = mb_buf_append(&all, body->data, body->len)) != MB_OK ||
 	    (rc = mb_buf_append(&all, sig, sizeof(sig))) != MB_OK ||
 	    (rc = mb_buf_puts(out, prefix)) != MB_OK)

@@ -139,7 +139,9 @@ mb_proof_sign(json_t *doc, const struct mb_key *k,
 	}
 	if ((rc = mb_proof_hash_data(doc, proof, hash, d)) != MB_OK)
 		goto fail;
-	mb_key_sign(k, hash, sizeof(hash), sig);
+	if ((rc = mb_key_sign_as(k, MB_SIGN_PROOF, hash, sizeof(hash), sig,
+	    d)) != MB_OK)
+		goto fail;
 	if ((rc = mb_buf_putc(&pv, 'z')) != MB_OK ||
 	    (rc = mb_base58_encode(sig, sizeof(sig), &pv)) != MB_OK)
 		goto fail;

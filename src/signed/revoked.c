@@ -81,7 +81,8 @@ mb_revoked_issue(const char *issuer, const char *event, int64_t issued_ms,
 	for (size_t i = 0; i < m; i++)
 		if ((rc = mb_signed__put_id(&body, sorted[i])) != MB_OK)
 			goto out;
-	rc = mb_signed__wrap(MB_REVOKED_PREFIX, REVOKED_TAG, &body, k, out);
+	rc = mb_signed__wrap(MB_REVOKED_PREFIX, REVOKED_TAG, &body, k, out,
+	    d);
 out:
 	free(sorted);
 	mb_buf_free(&body);

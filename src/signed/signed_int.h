@@ -82,9 +82,13 @@ int mb_signed__get_u32(struct mb_signed__rd *r, uint32_t *v);
 int mb_signed__unwrap(const char *text, size_t len, const char *prefix,
     size_t max, uint8_t **out, size_t *bodylen, struct mb_diag *d);
 
-/* Signs tag || body with k and appends prefix, base64url(body || sig). */
+/*
+ * Signs tag || body with k (MB_SIGN_COMPACT: in serve, by the signer
+ * parent, which may refuse) and appends prefix, base64url(body || sig).
+ */
 int mb_signed__wrap(const char *prefix, const char *tag,
-    const struct mb_buf *body, const struct mb_key *k, struct mb_buf *out);
+    const struct mb_buf *body, const struct mb_key *k, struct mb_buf *out,
+    struct mb_diag *d);
 
 /* True when sig is pk's signature of tag || body. */
 int mb_signed__check(const char *tag, const uint8_t *body, size_t n,

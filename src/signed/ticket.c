@@ -156,7 +156,7 @@ mb_ticket_issue(struct mb_ticket *t, const char *name, const struct mb_key *k,
 	    (rc = mb_buf_append(&body, t->name_hash,
 	    MB_TICKET_NAME_HASH_LEN)) != MB_OK ||
 	    (rc = mb_signed__wrap(MB_TICKET_PREFIX, TICKET_TAG, &body, k,
-	    &text)) != MB_OK)
+	    &text, d)) != MB_OK)
 		goto out;
 	if (text.len >= MB_TICKET_TEXT_MAX) {
 		rc = mb_diag_set(d, MB_ERR_TOOBIG, "ticket too long");

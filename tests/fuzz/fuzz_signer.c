@@ -25,11 +25,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	kind = data[0] % 5;
+	kind = data[0] % 7;
 	rc = mb_signer_check(kind, "cairo", data + 1, size - 1, NULL);
 	if (rc != MB_OK)
 		return 0;
-	if (kind < MB_SIGN_ENVELOPE || kind > MB_SIGN_REGISTRY)
+	if (kind < MB_SIGN_ENVELOPE || kind > MB_SIGN_PROOF)
+		abort();
+	if (kind == MB_SIGN_PROOF && size - 1 != 64)
+		abort();
+	if (kind == MB_SIGN_COMPACT && (size - 1 > MB_SIGNER_MAX_COMPACT ||
+	    memcmp(data + 1, "mediabridge ", 12) != 0))
 		abort();
 	if (kind == MB_SIGN_HTTPSIG && size - 1 > MB_SIGNER_MAX_BASE)
 		abort();

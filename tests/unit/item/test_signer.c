@@ -98,6 +98,49 @@ bases(void **state)
 	    strlen(b), &d), MB_ERR_PERM);
 }
 
+static void
+compact_and_proof(void **state)
+{
+#define S(x) { x, sizeof(x) - 1 }
+	static const char ticket[] = "mediabridge ticket v1\0\x05" "cairo..";
+	static const struct { const char *s; size_t n; } bad[] = {
+		S("mediabridge ticket\0body"), S("mediabridge ticket v\0body"),
+		S("ticket v1\0body"), S("mediabridge ticket v1 body"),
+		S("mediabridge tick\x01t v1\0b"), S("mediabridge \xc3\xa9 v1\0b"),
+		S("{\"item\":{}}\0mediabridge x v1"),
+		S("mediabridge ticket v1"), S("mediabridge ticket v1\0") };
+#undef S
+	struct mb_diag	d = { "" };
+	uint8_t		hash[65];
+
+	(void)state;
+	assert_int_equal(mb_signer_check(MB_SIGN_COMPACT, "cairo", ticket,
+	    sizeof(ticket) - 1, &d), MB_OK);
+	assert_int_equal(mb_signer_check(MB_SIGN_COMPACT, "cairo",
+	    "mediabridge revocations v12\0x", 29, &d), MB_OK);
+	/* No tag, no version, not printable, no body. */
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(mb_signer_check(MB_SIGN_COMPACT, "cairo",
+		    bad[i].s, bad[i].n, &d), MB_ERR_PERM);
+	/* A ticket is no envelope, base or registry, nor those a ticket. */
+	assert_int_equal(mb_signer_check(MB_SIGN_ENVELOPE, "cairo", ticket,
+	    sizeof(ticket) - 1, &d), MB_ERR_PERM);
+	assert_int_equal(mb_signer_check(MB_SIGN_HTTPSIG, "cairo", ticket,
+	    sizeof(ticket) - 1, &d), MB_ERR_PERM);
+	assert_int_equal(mb_signer_check(MB_SIGN_COMPACT, "cairo", base_ok,
+	    strlen(base_ok), &d), MB_ERR_PERM);
+	/* A Data Integrity hash: 64 bytes exactly. */
+	memset(hash, 0x7b, sizeof(hash));
+	assert_int_equal(mb_signer_check(MB_SIGN_PROOF, "cairo", hash, 64,
+	    &d), MB_OK);
+	assert_int_equal(mb_signer_check(MB_SIGN_PROOF, "cairo", hash, 65,
+	    &d), MB_ERR_PERM);
+	assert_int_equal(mb_signer_check(MB_SIGN_PROOF, "cairo", hash, 63,
+	    &d), MB_ERR_PERM);
+	assert_int_equal(mb_signer_check(MB_SIGN_PROOF, "cairo", base_ok,
+	    strlen(base_ok), &d), MB_ERR_PERM);
+}
+
 static void *
 answer_one(void *arg)
 {
@@ -154,6 +197,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(envelopes),
 		cmocka_unit_test(bases),
+		cmocka_unit_test(compact_and_proof),
 		cmocka_unit_test(over_a_socket),
 	};
 

@@ -320,7 +320,7 @@ crafted(const struct mb_buf *body, const struct mb_key *k, char *out,
 	struct mb_buf text = MB_BUF_INIT;
 
 	assert_int_equal(mb_signed__wrap("MBT1:", "mediabridge ticket v1",
-	    body, k, &text), MB_OK);
+	    body, k, &text, NULL), MB_OK);
 	snprintf(out, cap, "%s", text.data);
 	mb_buf_free(&text);
 	return 0;
@@ -524,7 +524,8 @@ test_revocations_form(void **state)
 	mb_signed__put_u32(&b, 2);
 	mb_signed__put_id(&b, "b");
 	mb_signed__put_id(&b, "a");
-	mb_signed__wrap("MBR1:", "mediabridge revocations v1", &b, k, &text);
+	mb_signed__wrap("MBR1:", "mediabridge revocations v1", &b, k, &text,
+	    NULL);
 	assert_int_equal(mb_revoked_parse(text.data, text.len, &rl, &d),
 	    MB_ERR_INVAL);
 	assert_non_null(strstr(d.msg, "order"));
@@ -537,7 +538,8 @@ test_revocations_form(void **state)
 	mb_signed__put_u32(&b, 1);
 	mb_signed__put_u32(&b, 4000000000u);
 	mb_signed__put_id(&b, "a");
-	mb_signed__wrap("MBR1:", "mediabridge revocations v1", &b, k, &text);
+	mb_signed__wrap("MBR1:", "mediabridge revocations v1", &b, k, &text,
+	    NULL);
 	assert_int_equal(mb_revoked_parse(text.data, text.len, &rl, &d),
 	    MB_ERR_INVAL);
 	assert_non_null(strstr(d.msg, "count"));
@@ -551,7 +553,8 @@ test_revocations_form(void **state)
 	mb_signed__put_u32(&b, 1);
 	mb_signed__put_id(&b, "a");
 	mb_buf_putc(&b, 0);
-	mb_signed__wrap("MBR1:", "mediabridge revocations v1", &b, k, &text);
+	mb_signed__wrap("MBR1:", "mediabridge revocations v1", &b, k, &text,
+	    NULL);
 	assert_int_equal(mb_revoked_parse(text.data, text.len, &rl, &d),
 	    MB_ERR_INVAL);
 	/* A ticket is not a list, and the other way round. */
