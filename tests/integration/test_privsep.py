@@ -226,6 +226,48 @@ def test_worker_drops_root(w):
     eq(r2.stop(), 0, "stop")
 
 
+def test_key_checked_by_the_signer(w):
+    c, jo = newsroom(w)
+    parent, worker = c.proc.pid, c.worker_pid()
+    kf = os.path.join(c.dir, "keys", "center.key")
+    # A key gone bad meanwhile: the signer refuses the reload, the same
+    # worker goes on serving.
+    os.chmod(kf, 0o640)
+    os.kill(parent, signal.SIGHUP)
+    wait_for(lambda: "reload refused" in c.log(), 10, "the refusal")
+    check("chmod 600" in c.log(), "the fix named", c.log()[-2000:])
+    eq(jo.get("/healthz").status, 200, "still serving")
+    eq(c.worker_pid(), worker, "the same worker")
+    # Mended: the worker stops, the signer starts afresh (same pid), a
+    # new worker serves.
+    os.chmod(kf, 0o600)
+    first = c.addr
+    os.kill(parent, signal.SIGHUP)
+
+    def new_addr():
+        try:
+            with open(os.path.join(c.dir, "serve.addr")) as f:
+                a = f.read().strip()
+        except OSError:
+            return None
+        return a if a and a != first else None
+    c.addr = wait_for(new_addr, 15, "serve.addr after the reload")
+    eq(c.proc.pid, parent, "the signer keeps its pid")
+    check(c.proc.poll() is None, "the signer runs")
+    check(c.worker_pid() != worker, "a new worker")
+    r = c.client(jo.token).post("/api/v1/items", item("After a reload"))
+    eq(r.status, 201, "the new worker signs through the signer: %r" % r)
+    eq(c.stop(), 0, "stop")
+    # A key readable by others: refused before anything listens.
+    os.chmod(kf, 0o644)
+    rc, out, err = run(["serve", c.dir, "--listen", "127.0.0.1:0"],
+                       check_rc=None, timeout=30)
+    eq(rc, 1, "serve with a key others may read: %s" % err)
+    check("chmod 600 " in err and "center.key" in err, "the fix", err)
+    check(not os.path.exists(os.path.join(c.dir, "serve.addr")),
+          "never listened")
+
+
 def test_worker_killed(w):
     c, jo = newsroom(w)
     worker = c.worker_pid()
