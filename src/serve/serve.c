@@ -158,8 +158,10 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 	}
 	ho.media = s->decoder;
 	/* The translation engines (DIR/engines.conf; none is fine). */
-	if ((rc = mb_mt_open(dir, &s->mt, d)) != MB_OK)
+	if ((rc = mb_mt_open(dir, &s->mt, d)) != MB_OK) {
+		close(ho.listen_fd);
 		goto fail;
+	}
 	/* Other centers' shared engines are asked as this center. */
 	mb_mt_set_signer(s->mt, mb_serve_mt_sign, s->node);
 	ho.mt = s->mt;
