@@ -39,6 +39,8 @@ int mb_cli_rm_tree(const char *dir);
 
 /* The demo's feed ingest in DIR/cairo (demo_feeds.c); MB_OK or why not. */
 int mb_demo_feeds(const char *dir);
+/* The demo's course: HQ publishes, a learner at Cairo completes it. */
+int mb_demo_courses(const char *dir, const char *samples, long port);
 
 extern const struct mb_cli_cmd mb_cmd_init;
 extern const struct mb_cli_cmd mb_cmd_key;

@@ -579,6 +579,7 @@ run(int argc, char **argv)
 	printf("demo: serving; publishing one item in Cairo\n");
 	fflush(stdout);
 	rc = check_exchange(dir, uri, &ms);
+	mb_demo_courses(dir, samples, port);	/* a course taught in Cairo */
 	printf("\n");
 	for (int i = 0; i < 3; i++)
 		printf("  %-12s site      http://127.0.0.1:%ld/\n"

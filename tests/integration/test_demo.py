@@ -119,7 +119,15 @@ def test_demo(w):
         # Every URL it printed answers.
         urls = [tok for line in text.splitlines() for tok in line.split()
                 if tok.startswith("http://127.0.0.1:")]
-        eq(len(urls), 9, "three URLs per center: " + text)
+        # Three per center, and the course's (course, certificate,
+        # verify: docs/courses.md).
+        eq(len(urls), 12, "three URLs per center and the course's: " + text)
+        check("completed it" in text, "the demo's learner completed the "
+              "course", text)
+        verify = [u for u in urls if "/verify/" in u]
+        eq(len(verify), 1, "a certificate to verify")
+        st, body = get(verify[0])
+        check(b'data-verdict="valid"' in body, "the certificate is valid")
         for u in urls:
             st, _ = get(u)
             eq(st, 200, u)
