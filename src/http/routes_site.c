@@ -9,6 +9,7 @@
 #include "http/template.h"
 #include "http_int.h"
 #include "media/media.h"
+#include "newsroom/translate.h"
 #include "site_int.h"
 #include "text/highlight.h"
 #include "text/lang.h"
@@ -420,6 +421,33 @@ copy_cb(const struct mb_store_version *v, void *arg)
 	return MB_OK;
 }
 
+/*
+ * A translation's labels for readers (docs/translation.md): reviewed by
+ * a person, stale (its original has a newer version here), and a link
+ * to the original.
+ */
+static void
+mt_labels(struct mb_page *p, struct mb_tval *it, struct mb_store *st,
+    const struct mb_item_view *v)
+{
+	const json_t	*tr = json_object_get(v->meta, "translation");
+	const char	*by = json_string_value(json_object_get(tr, "by"));
+	char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1];
+	int64_t		 current;
+
+	if (tr == NULL)
+		return;
+	mb_tv_bool(p->td, it, "mt_reviewed", v->machine &&
+	    (json_object_get(tr, "reviewedBy") != NULL ||
+	    (by != NULL && strcmp(by, "machine+human") == 0)));
+	mb_tv_bool(p->td, it, "mt_stale",
+	    mb_newsroom_translation_stale(st, v->meta, &current));
+	if (v->translation_of != NULL &&
+	    mb_uri_parse(v->translation_of, c, l) == MB_OK)
+		mb_tv_printf(p->td, it, "original_url", "/%s/items/%s/%s",
+		    p->lang, c, l);
+}
+
 struct tr_ctx {
 	struct mb_page		*p;
 	struct mb_tval		*list;
@@ -440,6 +468,11 @@ translation_cb(const struct mb_store_translation *t, void *arg)
 	if (mb_lang_primary(t->language, p) == 0)
 		snprintf(p, sizeof(p), "und");
 	if (strcmp(t->uri, tc->self) != 0) {
+		/* <link rel="alternate" hreflang> in the head, and the list. */
+		m = mb_tv_map(tc->p->td, tc->alternates, NULL);
+		mb_tv_str(tc->p->td, m, "lang", p);
+		mb_tv_printf(tc->p->td, m, "url", "/%s/items/%s/%s",
+		    tc->p->lang, c, l);
 		m = mb_tv_map(tc->p->td, tc->list, NULL);
 		mb_tv_str(tc->p->td, m, "lang", p);
 		mb_tv_str(tc->p->td, m, "name", mb_site_lang_name(tc->p->site,
@@ -614,6 +647,7 @@ item_page(struct mb_req *r)
 	mb_time_format(v.first_ms, iso);
 	mb_tv_str(p.td, it, "datetime", iso);
 	mb_tv_bool(p.td, it, "machine", v.machine);
+	mt_labels(&p, it, st, &v);
 	if (mb_item_view_body(&v, &body) == MB_OK)
 		mb_tv_html(p.td, it, "body", mb_buf_cstr(&body));
 	mb_buf_free(&body);
@@ -659,6 +693,7 @@ item_page(struct mb_req *r)
 	tc.p = &p;
 	tc.self = v.uri;
 	tc.list = mb_tv_list(p.td, it, "translations");
+	tc.alternates = mb_tv_list(p.td, p.root, "alternates");
 	if ((rc = mb_store_translations(st, v.uri, false, MB_SITE_PUBLIC,
 	    mb_time_now_ms(), translation_cb, &tc, NULL)) != MB_OK)
 		log_warn("site: translations of %s: %s", v.uri,

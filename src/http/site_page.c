@@ -248,9 +248,10 @@ mb_item_view_load(struct mb_item_view *v, const struct mb_store_version *sv)
 	v->audience = json_string_value(json_object_get(v->meta, "audience"));
 	o = json_object_get(v->meta, "translation");
 	v->translation_of = json_string_value(json_object_get(o, "of"));
+	/* Made by machine, edited by a person or not: labelled as such. */
 	v->machine = json_string_value(json_object_get(o, "by")) != NULL &&
-	    strcmp(json_string_value(json_object_get(o, "by")), "machine") ==
-	    0;
+	    strncmp(json_string_value(json_object_get(o, "by")), "machine",
+	    7) == 0;
 	a = json_object_get(v->item, "associations");
 	json_array_foreach(a, i, o) {
 		const char *rel = json_string_value(json_object_get(o, "rel"));

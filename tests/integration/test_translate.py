@@ -133,6 +133,20 @@ def test_machine_draft_review_publish_stale(w):
     eq([(x["uri"], x["ofVersion"], x["ofCurrent"], x["language"])
         for x in s.json["stale"]], [(it["uri"], 1, 2, "es")], "listed")
     eq(cl["mem"].get("/api/v1/translations/stale").status, 403, "member")
+    # Readers see the labels on the page, in the site's languages.
+    page = "/%s/items/cairo/" + it["uri"].split(":")[3]
+    r = cl["anon"].get(page % "en")
+    eq(r.status, 200, "the translation's page")
+    for want in ("This is a machine translation.", "A person has reviewed",
+                 "The original has been updated", 'href="/en/items/cairo/'
+                 'school-1"', 'lang="es"'):
+        check(want in r.text, "page says %r" % want, r.text[-3000:])
+    r = cl["anon"].get(page % "ru")
+    check("Это машинный перевод" in r.text and "Оригинал изменён" in r.text,
+          "labels in Russian", r.text[-2000:])
+    r = cl["anon"].get("/en/items/cairo/school-1")
+    check('hreflang="es"' in r.text and 'rel="alternate"' in r.text,
+          "the original links its Spanish version", r.text[:2000])
 
     # Made again: the same draft, a new version, up to date; the body
     # did not change, so it comes from the cache.
