@@ -26,7 +26,7 @@ extern const struct mb_store_domain mb_store_mt_domain;
 
 extern const struct mb_store_domain mb_store_feeds_domain;
 
-/* slot: impact */
+extern const struct mb_store_domain mb_store_impact_domain;
 
 /* slot: bundles */
 
@@ -45,7 +45,7 @@ const struct mb_store_domain *const mb_store_domains[] = {
 
 	&mb_store_feeds_domain,
 
-	/* slot: impact */
+	&mb_store_impact_domain,
 
 	/* slot: bundles */
 
