@@ -12,13 +12,13 @@ libutf8proc-dev libstemmer-dev libexttextcat-dev libexttextcat-data
 libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev libxml2-dev
 libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
 libswscale-dev libpq-dev libqrencode-dev libsystemd-dev libarchive-dev
-libseccomp-dev
+libseccomp-dev libloc-dev
 scdoc"
 test_pkgs="clang libclang-rt-14-dev python3 python3-jsonschema sqlite3 curl
 procps postgresql apertium-apy apertium-eng-spa apertium-fr-es apertium-es-pt
 libvips-tools ffmpeg libimage-exiftool-perl
 libxml2-utils python3-icalendar chromium nodejs npm fonts-noto-core
-zbar-tools python3-nacl
+zbar-tools python3-nacl libloc-database
 debhelper dpkg-dev fakeroot lintian adduser systemd"
 bench_pkgs="wrk nginx-light inn2 hyperfine"
 

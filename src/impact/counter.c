@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The day's counters, in memory: one aggregate per (day, what, language,
+ * country, referrer, campaign), and the set of (aggregate, visitor) pairs
+ * that tells a unique visitor from a returning one. A visitor is a keyed
+ * BLAKE2b hash of the center, the address and the user agent; the key is
+ * random, lives in sodium_malloc memory only, and is replaced (and the set
+ * emptied) when the day changes, so nothing here outlives its day.
+ */
+#include "impact.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "base/log.h"
+#include "geo.h"
+
+#define SEP '\x1f'
+#define DIMS_MAX 640
+#define DAY_MS INT64_C(86400000)
+
+struct row {
+	uint64_t	 hash;		/* 0: empty slot */
+	char		*dims;		/* day SEP kind SEP key SEP ... */
+	int64_t		 views;		/* since the last flush */
+	int64_t		 uniques;
+};
+
+struct mb_impact {
+	char				 center[33];
+	struct mb_impact_proxies	*proxies;
+	struct mb_geo			*geo;
+	pthread_mutex_t			 lock;
+
+	unsigned char			*key;	/* sodium_malloc'd */
+	int64_t				 key_day;
+	unsigned char			 slot_key[crypto_shorthash_KEYBYTES];
+
+	struct row			*rows;
+	size_t				 rcap, rused, max_rows;
+	uint64_t			*vis;
+	size_t				 vcap, vused, max_vis;
+	bool				 vis_full_logged;
+	int64_t				 pending;
+	int64_t				 flushed_day;
+};
+
+int
+mb_impact_new(const struct mb_impact_opts *o, struct mb_impact **out,
+    struct mb_diag *d)
+{
+	struct mb_impact	*im;
+	int			 rc;
+
+	if (sodium_init() < 0)
+		return mb_diag_set(d, MB_ERR_UNSUPPORTED, "libsodium: cannot "
+		    "start");
+	if ((im = calloc(1, sizeof(*im))) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	snprintf(im->center, sizeof(im->center), "%s", o->center);
+	pthread_mutex_init(&im->lock, NULL);
+	im->max_rows = o->max_rows > 0 ? o->max_rows : 100000;
+	im->max_vis = o->max_visitors > 0 ? o->max_visitors : 4u << 20;
+	im->key_day = -1;
+	randombytes_buf(im->slot_key, sizeof(im->slot_key));
+	if ((rc = mb_impact_proxies_parse(o->trusted_proxies, &im->proxies,
+	    d)) != MB_OK)
+		goto fail;
+	if ((im->key = sodium_malloc(crypto_generichash_KEYBYTES)) == NULL) {
+		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	im->rcap = 1024;
+	im->vcap = 4096;
+	im->rows = calloc(im->rcap, sizeof(*im->rows));
+	im->vis = calloc(im->vcap, sizeof(*im->vis));
+	if (im->rows == NULL || im->vis == NULL) {
+		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if ((rc = mb_geo_open(o->geo_db, &im->geo)) != MB_OK) {
+		mb_diag_set(d, rc, "out of memory");
+		goto fail;
+	}
+	*out = im;
+	return MB_OK;
+fail:
+	mb_impact_free(im);
+	return rc;
+}
+
+void
+mb_impact_free(struct mb_impact *im)
+{
+	if (im == NULL)
+		return;
+	for (size_t i = 0; im->rows != NULL && i < im->rcap; i++)
+		free(im->rows[i].dims);
+	free(im->rows);
+	if (im->vis != NULL)
+		sodium_memzero(im->vis, im->vcap * sizeof(*im->vis));
+	free(im->vis);
+	if (im->key != NULL)
+		sodium_free(im->key);
+	sodium_memzero(im->slot_key, sizeof(im->slot_key));
+	mb_impact_proxies_free(im->proxies);
+	mb_geo_close(im->geo);
+	pthread_mutex_destroy(&im->lock);
+	free(im);
+}
+
+/* A new day: a new key, and yesterday's visitors forgotten. */
+static void
+new_day(struct mb_impact *im, int64_t day)
+{
+	randombytes_buf(im->key, crypto_generichash_KEYBYTES);
+	im->key_day = day;
+	sodium_memzero(im->vis, im->vcap * sizeof(*im->vis));
+	im->vused = 0;
+	im->vis_full_logged = false;
+}
+
+static uint64_t
+slot_hash(const struct mb_impact *im, const char *s, size_t n)
+{
+	unsigned char	h[crypto_shorthash_BYTES];
+	uint64_t	v;
+
+	crypto_shorthash(h, (const unsigned char *)s, n, im->slot_key);
+	memcpy(&v, h, sizeof(v));
+	return v != 0 ? v : 1;
+}
+
+static int
+rows_grow(struct mb_impact *im)
+{
+	size_t		 cap = im->rcap * 2;
+	struct row	*nr;
+
+	if ((nr = calloc(cap, sizeof(*nr))) == NULL)
+		return MB_ERR_NOMEM;
+	for (size_t i = 0; i < im->rcap; i++) {
+		size_t j;
+
+		if (im->rows[i].hash == 0)
+			continue;
+		for (j = im->rows[i].hash & (cap - 1); nr[j].hash != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		nr[j] = im->rows[i];
+	}
+	free(im->rows);
+	im->rows = nr;
+	im->rcap = cap;
+	return MB_OK;
+}
+
+/* The row of dims, made if new; NULL when full or out of memory. */
+static struct row *
+row_get(struct mb_impact *im, const char *dims, size_t n, uint64_t h)
+{
+	size_t j;
+
+	for (j = h & (im->rcap - 1); im->rows[j].hash != 0;
+	    j = (j + 1) & (im->rcap - 1))
+		if (im->rows[j].hash == h && strcmp(im->rows[j].dims, dims) ==
+		    0)
+			return &im->rows[j];
+	if (im->rused >= im->max_rows)
+		return NULL;
+	if ((im->rused + 1) * 2 > im->rcap) {
+		if (rows_grow(im) != MB_OK)
+			return NULL;
+		for (j = h & (im->rcap - 1); im->rows[j].hash != 0;
+		    j = (j + 1) & (im->rcap - 1))
+			;
+	}
+	if ((im->rows[j].dims = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(im->rows[j].dims, dims, n + 1);
+	im->rows[j].hash = h;
+	im->rused++;
+	return &im->rows[j];
+}
+
+static int
+vis_grow(struct mb_impact *im)
+{
+	size_t		 cap = im->vcap * 2;
+	uint64_t	*nv;
+
+	if (cap > im->max_vis * 2 || (nv = calloc(cap, sizeof(*nv))) == NULL)
+		return MB_ERR_NOMEM;
+	for (size_t i = 0; i < im->vcap; i++) {
+		size_t j;
+
+		if (im->vis[i] == 0)
+			continue;
+		for (j = im->vis[i] & (cap - 1); nv[j] != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		nv[j] = im->vis[i];
+	}
+	sodium_memzero(im->vis, im->vcap * sizeof(*im->vis));
+	free(im->vis);
+	im->vis = nv;
+	im->vcap = cap;
+	return MB_OK;
+}
+
+/* Adds the pair; true when it is new (a unique visitor of the row). */
+static bool
+vis_add(struct mb_impact *im, uint64_t pair)
+{
+	size_t j;
+
+	for (j = pair & (im->vcap - 1); im->vis[j] != 0;
+	    j = (j + 1) & (im->vcap - 1))
+		if (im->vis[j] == pair)
+			return false;
+	if ((im->vused + 1) * 2 > im->vcap) {
+		if (im->vused >= im->max_vis || vis_grow(im) != MB_OK) {
+			/* Bounded: further visitors today are not told apart. */
+			if (!im->vis_full_logged)
+				log_warn("impact: visitors=%zu: the day's set "
+				    "is full; new uniques are not counted "
+				    "until midnight", im->vused);
+			im->vis_full_logged = true;
+			return false;
+		}
+		for (j = pair & (im->vcap - 1); im->vis[j] != 0;
+		    j = (j + 1) & (im->vcap - 1))
+			;
+	}
+	im->vis[j] = pair;
+	im->vused++;
+	return true;
+}
+
+/* Appends s to dims: control characters become '?', at most max bytes. */
+static size_t
+dim(char *dims, size_t o, const char *s, size_t max, bool last)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] != '\0' && i < max &&
+	    o + 2 < DIMS_MAX; i++)
+		dims[o++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	if (!last)
+		dims[o++] = SEP;
+	dims[o] = '\0';
+	return o;
+}
+
+/* A language tag as sent by a route: [A-Za-z0-9-] only, else "". */
+static void
+clean_lang(const char *l, char out[16])
+{
+	size_t n = l != NULL ? strlen(l) : 0;
+
+	out[0] = '\0';
+	if (n == 0 || n >= 16 || strspn(l, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n)
+		return;
+	memcpy(out, l, n + 1);
+}
+
+static void
+visitor(struct mb_impact *im, const char *addr, const char *ua,
+    uint64_t *out)
+{
+	crypto_generichash_state	st;
+	unsigned char			h[16];
+
+	/* The user agent as far as it matters: 1 KiB (a 10 KB one too). */
+	crypto_generichash_init(&st, im->key, crypto_generichash_KEYBYTES,
+	    sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)im->center,
+	    strlen(im->center) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)addr,
+	    strlen(addr) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)ua,
+	    strnlen(ua, 1024));
+	crypto_generichash_final(&st, h, sizeof(h));
+	memcpy(out, h, sizeof(*out));
+	sodium_memzero(h, sizeof(h));
+}
+
+enum mb_impact_verdict
+mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
+    int64_t now_ms)
+{
+	enum mb_impact_verdict	 v = MB_IMPACT_COUNTED;
+	char			 addr[64], dims[DIMS_MAX], day[16], lang[16];
+	char			 ref[MB_IMPACT_HOST_MAX], cc[4];
+	char			 camp[MB_IMPACT_TAG_MAX], src[MB_IMPACT_TAG_MAX];
+	char			 med[MB_IMPACT_TAG_MAX];
+	struct row		*r;
+	uint64_t		 who, rh, pair;
+	size_t			 o = 0;
+	int64_t			 today = now_ms / DAY_MS;
+
+	if (h->opt_out)
+		return MB_IMPACT_OPT_OUT;
+	if (mb_impact_is_bot(h->user_agent))
+		return MB_IMPACT_BOT;
+	mb_impact_client(im->proxies, h->peer, h->forwarded, addr,
+	    sizeof(addr));
+	mb_impact_referrer_host(h->referer, h->host, ref);
+	mb_impact_tag(h->utm_campaign, camp);
+	mb_impact_tag(h->utm_source, src);
+	mb_impact_tag(h->utm_medium, med);
+	clean_lang(h->lang, lang);
+	mb_impact_day(now_ms, day);
+
+	pthread_mutex_lock(&im->lock);
+	if (today != im->key_day)
+		new_day(im, today);
+	mb_geo_country(im->geo, addr, cc);
+	o = dim(dims, o, day, 10, false);
+	o = dim(dims, o, h->kind, 7, false);
+	o = dim(dims, o, h->key, MB_IMPACT_KEY_MAX - 1, false);
+	o = dim(dims, o, lang, 15, false);
+	o = dim(dims, o, cc[0] != '\0' ? cc : "unknown", 3, false);
+	o = dim(dims, o, ref, MB_IMPACT_HOST_MAX - 1, false);
+	o = dim(dims, o, camp, MB_IMPACT_TAG_MAX - 1, false);
+	o = dim(dims, o, src, MB_IMPACT_TAG_MAX - 1, false);
+	o = dim(dims, o, med, MB_IMPACT_TAG_MAX - 1, true);
+	rh = slot_hash(im, dims, o);
+	if ((r = row_get(im, dims, o, rh)) == NULL) {
+		/* Full: the day's views still count, as "(other)". */
+		o = 0;
+		o = dim(dims, o, day, 10, false);
+		o = dim(dims, o, h->kind, 7, false);
+		o = dim(dims, o, "(other)", 8, false);
+		o = dim(dims, o, "", 0, false);
+		o = dim(dims, o, "unknown", 7, false);
+		for (int i = 0; i < 3; i++)
+			o = dim(dims, o, "", 0, false);
+		o = dim(dims, o, "", 0, true);
+		rh = slot_hash(im, dims, o);
+		/* Room is kept for these: max_rows is a soft bound. */
+		im->max_rows++;
+		r = row_get(im, dims, o, rh);
+		im->max_rows--;
+		v = MB_IMPACT_FULL;
+	}
+	if (r != NULL) {
+		visitor(im, addr, h->user_agent, &who);
+		pair = who ^ (rh * UINT64_C(0x9E3779B97F4A7C15));
+		r->views++;
+		im->pending++;
+		if (vis_add(im, pair != 0 ? pair : 1))
+			r->uniques++;
+	}
+	pthread_mutex_unlock(&im->lock);
+	sodium_memzero(addr, sizeof(addr));
+	return v;
+}
+
+int64_t
+mb_impact_pending(struct mb_impact *im)
+{
+	int64_t n;
+
+	pthread_mutex_lock(&im->lock);
+	n = im->pending;
+	pthread_mutex_unlock(&im->lock);
+	return n;
+}
+
+/* dims back into a row's fields. */
+static void
+split(const char *center, const char *dims, struct mb_impact_row *r)
+{
+	char		*f[9] = { r->day, r->kind, r->key, r->lang, r->country,
+	    r->referrer, r->campaign, r->source, r->medium };
+	size_t		 sz[9] = { sizeof(r->day), sizeof(r->kind),
+	    sizeof(r->key), sizeof(r->lang), sizeof(r->country),
+	    sizeof(r->referrer), sizeof(r->campaign), sizeof(r->source),
+	    sizeof(r->medium) };
+	const char	*p = dims;
+
+	snprintf(r->center, sizeof(r->center), "%s", center);
+	for (int i = 0; i < 9; i++) {
+		size_t n = strcspn(p, "\x1f");
+
+		snprintf(f[i], sz[i], "%.*s", (int)n, p);
+		p += n;
+		if (*p == SEP)
+			p++;
+	}
+}
+
+/* Drops the rows of days before today that have nothing pending. */
+static void
+forget_old(struct mb_impact *im, const char *today)
+{
+	for (size_t i = 0; i < im->rcap; i++) {
+		struct row *r = &im->rows[i];
+
+		if (r->hash == 0 || strncmp(r->dims, today, 10) == 0 ||
+		    r->views != 0 || r->uniques != 0)
+			continue;
+		free(r->dims);
+		r->dims = NULL;
+		r->hash = 0;
+		im->rused--;
+	}
+	/* Open addressing: re-place what is left after the holes. */
+	{
+		size_t		 cap = im->rcap;
+		struct row	*old = im->rows, *nr;
+
+		if ((nr = calloc(cap, sizeof(*nr))) == NULL)
+			return;
+		for (size_t i = 0; i < cap; i++) {
+			size_t j;
+
+			if (old[i].hash == 0)
+				continue;
+			for (j = old[i].hash & (cap - 1); nr[j].hash != 0;
+			    j = (j + 1) & (cap - 1))
+				;
+			nr[j] = old[i];
+		}
+		free(old);
+		im->rows = nr;
+	}
+}
+
+int
+mb_impact_flush(struct mb_impact *im, struct mb_store *st, struct mb_diag *d)
+{
+	struct mb_impact_row	*rows = NULL;
+	size_t			 n = 0, cap;
+	char			 today[16];
+	int64_t			 day;
+	int			 rc;
+
+	day = (int64_t)time(NULL) / 86400;
+	mb_impact_day(day * DAY_MS, today);
+	pthread_mutex_lock(&im->lock);
+	cap = 0;
+	for (size_t i = 0; i < im->rcap; i++)
+		if (im->rows[i].hash != 0 && im->rows[i].views + im->rows[i].
+		    uniques > 0)
+			cap++;
+	if (cap > 0 && (rows = calloc(cap, sizeof(*rows))) == NULL) {
+		pthread_mutex_unlock(&im->lock);
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < im->rcap && n < cap; i++) {
+		struct row *r = &im->rows[i];
+
+		if (r->hash == 0 || r->views + r->uniques == 0)
+			continue;
+		split(im->center, r->dims, &rows[n]);
+		rows[n].views = r->views;
+		rows[n].uniques = r->uniques;
+		r->views = r->uniques = 0;
+		n++;
+	}
+	im->pending = 0;
+	pthread_mutex_unlock(&im->lock);
+
+	rc = mb_store_impact_add(st, rows, n, d);
+
+	pthread_mutex_lock(&im->lock);
+	if (rc != MB_OK) {
+		/* Kept for the next flush: put the counts back. */
+		for (size_t i = 0; i < n; i++) {
+			char	 dims[DIMS_MAX];
+			size_t	 o = 0;
+			struct row *r;
+
+			o = dim(dims, o, rows[i].day, 10, false);
+			o = dim(dims, o, rows[i].kind, 7, false);
+			o = dim(dims, o, rows[i].key, MB_IMPACT_KEY_MAX, false);
+			o = dim(dims, o, rows[i].lang, 15, false);
+			o = dim(dims, o, rows[i].country, 3, false);
+			o = dim(dims, o, rows[i].referrer, MB_IMPACT_HOST_MAX,
+			    false);
+			o = dim(dims, o, rows[i].campaign, MB_IMPACT_TAG_MAX,
+			    false);
+			o = dim(dims, o, rows[i].source, MB_IMPACT_TAG_MAX,
+			    false);
+			o = dim(dims, o, rows[i].medium, MB_IMPACT_TAG_MAX,
+			    true);
+			im->max_rows++;
+			r = row_get(im, dims, o, slot_hash(im, dims, o));
+			im->max_rows--;
+			if (r != NULL) {
+				r->views += rows[i].views;
+				r->uniques += rows[i].uniques;
+				im->pending += rows[i].views;
+			}
+		}
+	} else if (im->flushed_day != day) {
+		forget_old(im, today);
+		im->flushed_day = day;
+	}
+	pthread_mutex_unlock(&im->lock);
+	free(rows);
+	return rc;
+}
