@@ -102,6 +102,10 @@ mb_conf_defaults(struct mb_conf *c, const char *dir)
 	c->max_connections = 1024;
 	c->cache_mb = 64;
 	c->access_log = 1;
+	c->impact_count = 1;
+	c->impact_retention_months = 25;
+	c->impact_flush_s = 60;
+	c->impact_report_s = 3600;
 	snprintf(c->database, sizeof(c->database), "sqlite:store.db");
 }
 
@@ -204,6 +208,39 @@ on_value(void *user, const char *section, const char *name,
 				goto badnum;
 			return 1;
 		}
+		if (strcmp(name, "trusted_proxies") == 0)
+			SET_STR(trusted_proxies);
+	} else if (strcmp(section, "impact") == 0) {
+		if (strcmp(name, "count") == 0) {
+			if (strcmp(value, "on") == 0 || strcmp(value, "1") == 0)
+				c->impact_count = 1;
+			else if (strcmp(value, "off") == 0 ||
+			    strcmp(value, "0") == 0)
+				c->impact_count = 0;
+			else
+				goto badnum;
+			return 1;
+		}
+		if (strcmp(name, "retention_months") == 0) {
+			if (set_int(value, 1, 1200, &v) != 0)
+				goto badnum;
+			c->impact_retention_months = (int)v;
+			return 1;
+		}
+		if (strcmp(name, "flush_s") == 0) {
+			if (set_int(value, 1, 60, &v) != 0)
+				goto badnum;
+			c->impact_flush_s = (int)v;
+			return 1;
+		}
+		if (strcmp(name, "report_s") == 0) {
+			if (set_int(value, 1, 86400, &v) != 0)
+				goto badnum;
+			c->impact_report_s = (int)v;
+			return 1;
+		}
+		if (strcmp(name, "geo_db") == 0)
+			SET_STR(impact_geo_db);
 	} else if (strcmp(section, "store") == 0) {
 		if (strcmp(name, "database") == 0)
 			SET_STR(database);

@@ -39,6 +39,14 @@ struct mb_conf {
 	int	cache_mb;		/* response cache; 0: off */
 	int	access_log;		/* one log line per request: 1/0 */
 	char	user[64];		/* serve started as root runs as */
+	char	trusted_proxies[512];	/* whose X-Forwarded-For counts */
+
+	/* [impact] (docs/impact.md) */
+	int	impact_count;		/* count readers' views: 1/0 */
+	int	impact_retention_months;/* aggregates kept; default 25 */
+	int	impact_flush_s;		/* counters to the store; default 60 */
+	int	impact_report_s;	/* today's report so far; default 3600 */
+	char	impact_geo_db[512];	/* libloc's database; "" default */
 
 	/* [store] */
 	char	database[1024];		/* sqlite:PATH or postgresql://... */

@@ -68,6 +68,18 @@ bool mb_site_not_found(struct mb_req *r);
 
 /* ---- server.c, for api_ops.c ---- */
 struct mb_metrics *mb_http__metrics(struct mb_http_server *s);
+
+/*
+ * Counts r's answer as a reader's view when it is one (impact_count.c):
+ * route is the matched route's name. im NULL: counting is off.
+ */
+struct mb_impact;
+void mb_http__impact_count(struct mb_req *r, struct mb_impact *im,
+    const char *route, unsigned status, int64_t now_ms);
+/* The server's counter and its service (NULL: off), for the stats routes. */
+struct mb_impact *mb_http__impact(struct mb_http_server *s);
+struct mb_impact_service;
+struct mb_impact_service *mb_http__impact_service(struct mb_http_server *s);
 int mb_http__in_flight(struct mb_http_server *s);
 
 #endif

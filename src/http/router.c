@@ -26,6 +26,7 @@ extern const struct mb_route mb_routes_fed_mt[];
 extern const struct mb_route mb_routes_courses[];
 extern const struct mb_route mb_routes_certificates[];
 extern const struct mb_route mb_routes_api_courses[];
+extern const struct mb_route mb_routes_stats[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -46,6 +47,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_courses,
 	mb_routes_certificates,
 	mb_routes_api_courses,
+	mb_routes_stats,
 	NULL
 };
 

@@ -640,6 +640,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - r->start_us;
 	mb_metrics_record(s->metrics, r->m.index, r->status, us);
+	if (s->opts.impact != NULL && r->m.route != NULL &&
+	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		mb_http__impact_count(r, s->opts.impact, r->m.route->name,
+		    r->status, mb_time_now_ms());
 	if (s->opts.access_log && !(r->m.route != NULL &&
 	    (r->m.route->flags & MB_ROUTE_NOLOG))) {
 		char path[300];
@@ -936,6 +940,18 @@ mb_http_urlencode(const char *s, struct mb_buf *out)
 		}
 	}
 	return MB_OK;
+}
+
+struct mb_impact *
+mb_http__impact(struct mb_http_server *s)
+{
+	return s->opts.impact;
+}
+
+struct mb_impact_service *
+mb_http__impact_service(struct mb_http_server *s)
+{
+	return s->opts.impact_service;
 }
 
 struct mb_metrics *

@@ -12,6 +12,8 @@
 
 struct mb_media_sandbox;
 struct mb_mt;
+struct mb_impact;
+struct mb_impact_service;
 
 struct mb_http_server;
 
@@ -28,6 +30,10 @@ struct mb_http_opts {
 	struct mb_media_sandbox *media;
 	/* The translation engines (serve); NULL: none. */
 	struct mb_mt	*mt;
+	/* Readers' views are counted there (serve); NULL: not counted. */
+	struct mb_impact	*impact;
+	/* Its reports, for "report now" (POST /api/v1/stats/report). */
+	struct mb_impact_service *impact_service;
 };
 
 /* Fills o from the center's configuration. */

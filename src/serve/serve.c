@@ -14,6 +14,8 @@
 #include "http/federation.h"
 #include "http/server.h"
 #include "http/site.h"
+#include "impact/impact.h"
+#include "impact/service.h"
 #include "media/media.h"
 #include "media/sandbox.h"
 #include "mt/mt.h"
@@ -37,6 +39,8 @@ struct mb_serve {
 	struct mb_feed_poller		*feeds;
 	struct mb_media_sandbox		*decoder;
 	struct mb_mt			*mt;
+	struct mb_impact		*impact;
+	struct mb_impact_service	*impact_service;
 	struct mb_poller		*pollers[MAX_POLLERS];
 	int				 npollers;
 	char				 addr_path[1200];
@@ -94,6 +98,41 @@ start_feeds(struct mb_serve *s, struct mb_diag *d)
 		return rc;
 	return mb_serve_add_poller(s, "feeds", period, mb_feed_poller_round,
 	    s->feeds, d);
+}
+
+/* A report was stored: the exchange's long-polls may answer. */
+static void
+report_saved(void *arg)
+{
+	struct mb_serve *s = arg;
+
+	if (s->http != NULL)
+		mb_http_notify(s->http);
+}
+
+/*
+ * Readers' views are counted (impact/): the counter before the
+ * listeners that count into it, its round once they listen.
+ */
+static int
+start_impact(struct mb_serve *s, struct mb_diag *d)
+{
+	const struct mb_conf	*c = &s->node->conf;
+	struct mb_impact_opts	 o;
+	int			 rc;
+
+	if (!c->impact_count) {
+		log_info("impact: counting is off ([impact] count = off)");
+		return MB_OK;
+	}
+	memset(&o, 0, sizeof(o));
+	o.center = c->id;
+	o.trusted_proxies = c->trusted_proxies;
+	o.geo_db = c->impact_geo_db[0] != '\0' ? c->impact_geo_db : NULL;
+	if ((rc = mb_impact_new(&o, &s->impact, d)) != MB_OK)
+		return rc;
+	return mb_impact_service_new(s->node, s->impact, report_saved, s,
+	    &s->impact_service, d);
 }
 
 /*
@@ -165,6 +204,10 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 	/* Other centers' shared engines are asked as this center. */
 	mb_mt_set_signer(s->mt, mb_serve_mt_sign, s->node);
 	ho.mt = s->mt;
+	if ((rc = start_impact(s, d)) != MB_OK)
+		goto fail;
+	ho.impact = s->impact;
+	ho.impact_service = s->impact_service;
 	if ((rc = mb_http_start(s->node, &ho, &s->http, d)) != MB_OK)
 		goto fail;
 	snprintf(line, sizeof(line), "%s\n", mb_http_address(s->http));
@@ -196,6 +239,11 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 		log_warn("serve: feed ingest is off: %s", mb_diag_msg(d, rc));
 		mb_diag_clear(d);
 	}
+	/* 7. Impact: the counters flushed, reports made and applied. */
+	if (s->impact_service != NULL && (rc = mb_serve_add_poller(s, "impact",
+	    (int64_t)s->node->conf.impact_flush_s * 1000,
+	    mb_impact_service_round, s->impact_service, d)) != MB_OK)
+		goto fail;
 	*out = s;
 	return MB_OK;
 fail:
@@ -244,6 +292,9 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 		mb_http_stop(s->http, grace_ms);
 	mb_media_sandbox_free(s->decoder);
 	mb_mt_close(s->mt);
+	/* After the listeners: the last minute's counts are flushed. */
+	mb_impact_service_free(s->impact_service);
+	mb_impact_free(s->impact);
 	if (s->addr_path[0] != '\0')
 		unlink(s->addr_path);
 	mb_center_close(s->node);

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which answers are a reader's view, and what of the request the impact
+ * counter sees (src/impact/ does the counting and keeps no reader): item
+ * pages, listings, feeds and media answered 200 or 304 to a GET.
+ */
+#include <string.h>
+
+#include "http/http.h"
+#include "http_int.h"
+#include "impact/impact.h"
+
+/* The routes that count, by name (router.c's tables), and as what. */
+static const struct {
+	const char	*route;
+	const char	*kind;
+} counted[] = {
+	{ "site.item", "item" },
+	{ "site.front", "page" },
+	{ "site.search", "page" },
+	{ "site.events", "page" },
+	{ "site.center", "page" },
+	{ "site.topic", "page" },
+	{ "site.country", "page" },
+	{ "feeds.lang", "feed" },
+	{ "feeds.topic", "feed" },
+	{ "feeds.center", "feed" },
+	{ "feeds.events", "feed" },
+	{ "media.get", "media" },
+};
+
+static const char *
+kind_of(const char *route)
+{
+	for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
+		if (strcmp(counted[i].route, route) == 0)
+			return counted[i].kind;
+	return NULL;
+}
+
+static bool
+is_one(const char *v)
+{
+	return v != NULL && v[0] == '1' && v[1] == '\0';
+}
+
+void
+mb_http__impact_count(struct mb_req *r, struct mb_impact *im,
+    const char *route, unsigned status, int64_t now_ms)
+{
+	struct mb_impact_hit	 h;
+	const char		*kind, *path = mb_req_path(r);
+	char			 key[MB_IMPACT_KEY_MAX], lang[16] = "";
+
+	if (im == NULL || route == NULL || (status != 200 && status != 304) ||
+	    strcmp(mb_req_method(r), "GET") != 0 ||
+	    (kind = kind_of(route)) == NULL)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.kind = kind;
+	if (strcmp(kind, "item") == 0) {
+		snprintf(key, sizeof(key), "%s/%s", mb_req_param(r, "center"),
+		    mb_req_param(r, "local"));
+	} else if (strcmp(kind, "page") == 0) {
+		/* "/en/topics/x" is the page "/topics/x" read in "en". */
+		const char *rest = strchr(path + 1, '/');
+
+		snprintf(key, sizeof(key), "%s", rest != NULL ? rest : "/");
+	} else if (strcmp(kind, "media") == 0) {
+		snprintf(key, sizeof(key), "%s", mb_req_param(r, "hash"));
+	} else {
+		snprintf(key, sizeof(key), "%s", path);
+	}
+	if (mb_req_param(r, "lang") != NULL) {
+		snprintf(lang, sizeof(lang), "%s", mb_req_param(r, "lang"));
+	} else if (strcmp(route, "feeds.lang") == 0) {
+		/* /feeds/en.atom: the feed of "en". */
+		const char *f = mb_req_param(r, "file");
+		size_t n = f != NULL ? strcspn(f, ".") : 0;
+
+		if (n > 0 && n < sizeof(lang)) {
+			memcpy(lang, f, n);
+			lang[n] = '\0';
+		}
+	}
+	h.key = key;
+	h.lang = lang;
+	h.peer = mb_req_client(r);
+	h.forwarded = mb_req_header(r, "X-Forwarded-For");
+	h.user_agent = mb_req_header(r, "User-Agent");
+	h.referer = mb_req_header(r, "Referer");
+	h.host = mb_req_header(r, "Host");
+	h.utm_campaign = mb_req_query(r, "utm_campaign");
+	h.utm_source = mb_req_query(r, "utm_source");
+	h.utm_medium = mb_req_query(r, "utm_medium");
+	h.opt_out = is_one(mb_req_header(r, "DNT")) ||
+	    is_one(mb_req_header(r, "Sec-GPC"));
+	mb_impact_count(im, &h, now_ms);
+}
