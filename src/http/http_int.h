@@ -62,6 +62,17 @@ int mb_metrics_render(struct mb_metrics *m, struct mb_buf *out);
 bool mb_http_item_visible(struct mb_req *r, struct mb_store *st,
     const char *uri);
 
+/* ---- routes_media.c: uploads, for the newsroom's picture form ---- */
+
+/* The bytes of an upload: the body, or a multipart form's file part. */
+bool mb_http_upload_bytes(struct mb_req *r, const char **data, size_t *len);
+/* Makes and saves the renditions: {"type", "contentType", "sizeInBytes",
+ * "renditions", "urls"} in *out (a new reference). */
+int mb_http_media_ingest(struct mb_req *r, struct mb_store *st,
+    const char *data, size_t len, json_t **out, struct mb_diag *d);
+/* The status and error code for an upload's mb_media error. */
+unsigned mb_http_upload_status(int rc, const char **code);
+
 /* ---- routes_site.c: a readable 404 page for a browser's GET ---- */
 /* Answers a path no route matched when it is the site's; true if so. */
 bool mb_site_not_found(struct mb_req *r);

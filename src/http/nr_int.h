@@ -33,4 +33,7 @@ int mb_nr_session_start(struct mb_req *r, struct mb_store *st,
 void mb_nr_status_text(struct mb_page *p, struct mb_tval *m,
     const struct mb_item_view *v);
 
+/* The item's pictures, video and audio for the edit page ("pictures"). */
+void mb_nr_pictures(struct mb_page *p, const json_t *item);
+
 #endif

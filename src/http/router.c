@@ -27,6 +27,7 @@ extern const struct mb_route mb_routes_courses[];
 extern const struct mb_route mb_routes_certificates[];
 extern const struct mb_route mb_routes_api_courses[];
 extern const struct mb_route mb_routes_stats[];
+extern const struct mb_route mb_routes_nr_media[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -48,6 +49,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_certificates,
 	mb_routes_api_courses,
 	mb_routes_stats,
+	mb_routes_nr_media,
 	NULL
 };
 

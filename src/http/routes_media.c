@@ -14,6 +14,7 @@
 #include "http/form.h"
 #include "http/http.h"
 #include "http/range.h"
+#include "http_int.h"
 #include "media/media.h"
 #include "media/sandbox.h"
 #include "sync/apply.h"
@@ -25,8 +26,8 @@
 /* ---- Upload -------------------------------------------------------- */
 
 /* An upload's status and error code for an mb_media error. */
-static unsigned
-upload_status(int rc, const char **code)
+unsigned
+mb_http_upload_status(int rc, const char **code)
 {
 	switch (rc) {
 	case MB_ERR_UNSUPPORTED:
@@ -52,8 +53,8 @@ upload_status(int rc, const char **code)
  * The bytes of the request: the body, or the file part of a multipart
  * form. false when a form has no complete file part.
  */
-static bool
-upload_bytes(struct mb_req *r, const char **data, size_t *len)
+bool
+mb_http_upload_bytes(struct mb_req *r, const char **data, size_t *len)
 {
 	const char	*ct = mb_req_header(r, "Content-Type");
 	char		 boundary[80];
@@ -70,9 +71,9 @@ upload_bytes(struct mb_req *r, const char **data, size_t *len)
  * ({"type", "contentType", "sizeInBytes", "renditions", "urls"}, a new
  * reference).
  */
-static int
-ingest(struct mb_req *r, struct mb_store *st, const char *data, size_t len,
-    json_t **out, struct mb_diag *d)
+int
+mb_http_media_ingest(struct mb_req *r, struct mb_store *st, const char *data,
+    size_t len, json_t **out, struct mb_diag *d)
 {
 	const struct mb_center_node	*n = mb_req_node(r);
 	struct mb_media_limits		 l;
@@ -140,7 +141,7 @@ upload(struct mb_req *r)
 		    "journalists, editors and admins");
 		return;
 	}
-	if (!upload_bytes(r, &data, &len)) {
+	if (!mb_http_upload_bytes(r, &data, &len)) {
 		mb_resp_error(r, 400, "bad_multipart", "the form has no "
 		    "complete file part");
 		return;
@@ -151,8 +152,8 @@ upload(struct mb_req *r)
 	}
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	if ((rc = ingest(r, st, data, len, &out, &d)) != MB_OK) {
-		status = upload_status(rc, &code);
+	if ((rc = mb_http_media_ingest(r, st, data, len, &out, &d)) != MB_OK) {
+		status = mb_http_upload_status(rc, &code);
 		if (status >= 500)
 			log_error("media: upload: %s", mb_diag_msg(&d, rc));
 		mb_resp_error(r, status, code, "%s", mb_diag_msg(&d, rc));
@@ -272,11 +273,12 @@ page_post(struct mb_req *r)
 		return;
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	if (!upload_bytes(r, &data, &len) || len == 0) {
+	if (!mb_http_upload_bytes(r, &data, &len) || len == 0) {
 		rc = mb_diag_set(&d, MB_ERR_INVAL, "choose a file to upload");
 		status = 400;
-	} else if ((rc = ingest(r, st, data, len, &out, &d)) != MB_OK)
-		status = upload_status(rc, &code);
+	} else if ((rc = mb_http_media_ingest(r, st, data, len, &out, &d)) !=
+	    MB_OK)
+		status = mb_http_upload_status(rc, &code);
 	page_head(&b, rc == MB_OK ? "Uploaded" : "Not uploaded");
 	if (rc != MB_OK) {
 		mb_buf_puts(&b, "<p role=\"alert\">");

@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "http/markdown.h"
 #include "http/sanitize.h"
 #include "http_int.h"
 #include "nr_int.h"
@@ -222,8 +223,54 @@ desk(struct mb_req *r)
 struct form {
 	const char	*headline, *language, *byline, *profile, *audience;
 	const char	*body, *start, *end, *where, *of, *version;
+	const char	*format;	/* "markdown" or "html" (the body's) */
+	const char	*html;		/* the body as stored, once rendered */
 	char		 start_buf[24], end_buf[24];
 };
+
+static bool
+is_markdown(const struct form *fm)
+{
+	return fm->format != NULL && strcmp(fm->format, "markdown") == 0;
+}
+
+/*
+ * The body as it will be stored: Markdown rendered and sanitized
+ * (markdown.h), HTML as given (sanitized whenever shown). into holds
+ * what fm->html points to.
+ */
+static int
+form_render(struct form *fm, struct mb_buf *into, struct mb_diag *d)
+{
+	int rc;
+
+	fm->html = fm->body;
+	if (!is_markdown(fm) || fm->body == NULL)
+		return MB_OK;
+	if ((rc = mb_markdown_to_html(fm->body, strlen(fm->body), into, d)) !=
+	    MB_OK)
+		return rc;
+	fm->html = into->len > 0 ? mb_buf_cstr(into) : "";
+	return MB_OK;
+}
+
+/*
+ * A stored body for the editor: Markdown when it says the same (the
+ * round trip is checked), else the HTML to edit as HTML.
+ */
+static void
+form_body_for_editing(struct form *fm, struct mb_buf *md)
+{
+	fm->format = "html";
+	if (fm->body == NULL || *fm->body == '\0') {
+		fm->format = "markdown";
+		return;
+	}
+	if (mb_html_to_markdown(fm->body, strlen(fm->body), md) == MB_OK) {
+		fm->body = md->len > 0 ? mb_buf_cstr(md) : "";
+		fm->format = "markdown";
+	}
+}
 
 /* "2026-11-29T14:00:00Z" -> "2026-11-29T14:00" for datetime-local. */
 static const char *
@@ -266,6 +313,9 @@ form_from_request(struct mb_req *r, struct form *fm)
 	fm->profile = mb_req_form(r, "profile");
 	fm->audience = mb_req_form(r, "audience");
 	fm->body = mb_req_form(r, "body");
+	/* A form from before the editor spoke Markdown sends HTML. */
+	fm->format = mb_req_form(r, "format") != NULL ? mb_req_form(r,
+	    "format") : "html";
 	fm->start = mb_req_form(r, "start");
 	fm->end = mb_req_form(r, "end");
 	fm->where = mb_req_form(r, "where");
@@ -402,6 +452,8 @@ form_values(struct mb_page *p, const struct form *fm, const char *action,
 	mb_tv_str(p->td, f, "headline", fm->headline);
 	mb_tv_str(p->td, f, "byline", fm->byline);
 	mb_tv_str(p->td, f, "body", fm->body);
+	mb_tv_bool(p->td, f, "markdown", fm->format == NULL ||
+	    is_markdown(fm));
 	mb_tv_str(p->td, f, "start", fm->start);
 	mb_tv_str(p->td, f, "end", fm->end);
 	mb_tv_str(p->td, f, "where", fm->where);
@@ -438,8 +490,13 @@ preview(struct mb_page *p, const struct form *fm)
 	mb_tv_str(p->td, pv, "lang", pl[0] ? pl : p->lang);
 	mb_tv_str(p->td, pv, "dir", pl[0] && mb_lang_is_rtl(pl) ? "rtl" :
 	    "ltr");
-	if (fm->body != NULL && mb_sanitize_html(fm->body, strlen(fm->body),
-	    &b, NULL) == MB_OK)
+	if (is_markdown(fm) && fm->body != NULL) {
+		if (mb_markdown_to_html(fm->body, strlen(fm->body), &b,
+		    NULL) == MB_OK)
+			mb_tv_html(p->td, pv, "body", b.len > 0 ?
+			    mb_buf_cstr(&b) : "");
+	} else if (fm->body != NULL && mb_sanitize_html(fm->body,
+	    strlen(fm->body), &b, NULL) == MB_OK)
 		mb_tv_html(p->td, pv, "body", mb_buf_cstr(&b));
 	mb_buf_free(&b);
 }
@@ -476,7 +533,8 @@ form_to_item(const struct form *fm, json_t *item)
 	json_object_set_new(item, "headlines", json_pack("[{s:s}]", "value",
 	    fm->headline));
 	json_object_set_new(item, "bodies", json_pack("[{s:s, s:s}]",
-	    "value", fm->body, "contentType", "text/html"));
+	    "value", fm->html != NULL ? fm->html : fm->body, "contentType",
+	    "text/html"));
 	json_object_set_new(item, "language", json_string(fm->language));
 	if (fm->byline != NULL && *fm->byline != '\0')
 		json_object_set_new(item, "by", json_string(fm->byline));
@@ -586,7 +644,7 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 	const char		*l = mb_req_param(r, "local");
 	const enum mb_role	 role = mb_req_role(r);
 	struct mb_item_view	 v;
-	struct mb_buf		 raw = MB_BUF_INIT;
+	struct mb_buf		 raw = MB_BUF_INIT, mdb = MB_BUF_INIT;
 	struct mb_page		 p;
 	struct mb_tval		*it, *acts, *errs;
 	struct form		 fm;
@@ -622,6 +680,8 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 			mb_buf_puts(&b, mb_page_msg(&p, "flash.saved"));
 		else if (strcmp(done, "pickedup") == 0)
 			mb_buf_puts(&b, mb_page_msg(&p, "flash.pickedup"));
+		else if (strcmp(done, "picture") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, "picture.added"));
 		else {
 			/* "Done: published." -- the state the action made. */
 			snprintf(k, sizeof(k), "status.%s",
@@ -653,6 +713,7 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 		fm = *given;
 	} else {
 		form_from_item(&v, &fm);
+		form_body_for_editing(&fm, &mdb);
 	}
 	snprintf(ver, sizeof(ver), "%lld", (long long)v.version);
 	fm.version = ver;
@@ -660,6 +721,10 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 	form_values(&p, &fm, action, p.lang);
 	if (with_preview)
 		preview(&p, &fm);
+	mb_nr_pictures(&p, v.item);
+	if (role >= MB_ROLE_JOURNALIST)
+		mb_tv_printf(p.td, p.root, "picture_url",
+		    "/newsroom/items/%s/%s/picture", c, l);
 	/* The workflow's moves this user may make now. */
 	acts = mb_tv_list(p.td, p.root, "actions");
 	{
@@ -706,6 +771,7 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 	mb_page_finish(&p, status, "nr_edit.html");
 	mb_item_view_free(&v);
 	mb_buf_free(&raw);
+	mb_buf_free(&mdb);
 }
 
 static void
@@ -732,6 +798,7 @@ new_page(struct mb_req *r, unsigned status, const struct form *given,
 	else {
 		memset(&fm, 0, sizeof(fm));
 		fm.of = mb_req_query(r, "of");
+		fm.format = "markdown";
 	}
 	form_values(&p, &fm, "/newsroom/new", p.lang);
 	errs = mb_tv_map(p.td, p.root, "errors");
@@ -799,6 +866,7 @@ create(struct mb_req *r)
 	struct mb_actor		 a;
 	struct mb_nr_saved	 sv;
 	struct mb_diag		 d = { "" };
+	struct mb_buf		 html = MB_BUF_INIT;
 	json_t			*item, *meta;
 	char			 to[200];
 	unsigned		 status = 0;
@@ -815,8 +883,14 @@ create(struct mb_req *r)
 		new_page(r, 422, &fm, false, NULL, NULL);
 		return;
 	}
+	if ((rc = form_render(&fm, &html, &d)) != MB_OK) {
+		new_page(r, mb_newsroom_http_status(rc), &fm, false, "body",
+		    mb_diag_msg(&d, rc));
+		return;
+	}
 	item = json_object();
 	form_to_item(&fm, item);
+	mb_buf_free(&html);
 	meta = json_pack("{s:s}", "audience", fm.audience != NULL &&
 	    *fm.audience != '\0' ? fm.audience : "public");
 	if (fm.of != NULL && *fm.of != '\0')
@@ -875,6 +949,7 @@ save(struct mb_req *r)
 	struct mb_nr_precond	 pre;
 	struct mb_nr_saved	 sv;
 	struct mb_diag		 d = { "" };
+	struct mb_buf		 html = MB_BUF_INIT;
 	json_t			*item, *hints;
 	char			 uri[MB_URI_MAX], to[200];
 	unsigned		 status = 0;
@@ -903,7 +978,14 @@ save(struct mb_req *r)
 		mb_resp_error(r, 503, "unavailable", "out of memory");
 		return;
 	}
+	if ((rc = form_render(&fm, &html, &d)) != MB_OK) {
+		json_decref(item);
+		edit_page(r, mb_newsroom_http_status(rc), &fm, "body",
+		    mb_diag_msg(&d, rc), false);
+		return;
+	}
 	form_to_item(&fm, item);
+	mb_buf_free(&html);
 	json_object_del(item, "version");
 	json_object_del(item, "versionCreated");
 	hints = json_pack("{s:s}", "audience", fm.audience != NULL &&

@@ -483,79 +483,6 @@ translation_cb(const struct mb_store_translation *t, void *arg)
 	return MB_OK;
 }
 
-/* Pictures: the item's image renditions (and its pictures'), srcset. */
-static void
-pictures(struct mb_page *p, struct mb_tval *list, const json_t *item,
-    const char *alt, bool nested)
-{
-	const json_t	*rends = json_object_get(item, "renditions"), *o;
-	struct mb_buf	 srcset = MB_BUF_INIT, srcb = MB_BUF_INIT;
-	const char	*src = NULL;
-	int64_t		 w = 0, h = 0, best = 0;
-	size_t		 i;
-
-	json_array_foreach(rends, i, o) {
-		const char *href = json_string_value(json_object_get(o,
-		    "href"));
-		const char *ct = json_string_value(json_object_get(o,
-		    "contentType"));
-		int64_t rw = json_integer_value(json_object_get(o, "width"));
-		int64_t rh = json_integer_value(json_object_get(o, "height"));
-		char hx[65], local[80];
-
-		/* A content-addressed href (ni:) is served here (media.md). */
-		if (href != NULL && mb_media_href_hash(href, hx) == MB_OK) {
-			snprintf(local, sizeof(local), "/media/%s", hx);
-			href = local;
-		}
-		if (href == NULL || ct == NULL || strncmp(ct, "image/", 6) !=
-		    0 || !mb_url_safe(href) || strpbrk(href, " ,") != NULL)
-			continue;
-		if (rw > 0) {
-			if (srcset.len > 0)
-				mb_buf_puts(&srcset, ", ");
-			mb_buf_printf(&srcset, "%s %lldw", href, (long long)rw);
-		}
-		/* The src: the widest up to 1024 px, for old browsers. */
-		if (src == NULL || (rw > best && rw <= 1024)) {
-			mb_buf_reset(&srcb);
-			mb_buf_puts(&srcb, href);
-			src = mb_buf_cstr(&srcb);
-			best = rw;
-			w = rw;
-			h = rh;
-		}
-	}
-	if (src != NULL) {
-		struct mb_tval *m = mb_tv_map(p->td, list, NULL);
-
-		mb_tv_str(p->td, m, "src", src);
-		if (srcset.len > 0)
-			mb_tv_str(p->td, m, "srcset", mb_buf_cstr(&srcset));
-		mb_tv_str(p->td, m, "alt", alt != NULL ? alt : "");
-		if (w > 0 && h > 0) {
-			mb_tv_int(p->td, m, "width", w);
-			mb_tv_int(p->td, m, "height", h);
-		}
-	}
-	mb_buf_free(&srcset);
-	mb_buf_free(&srcb);
-	json_array_foreach(json_object_get(item, "associations"), i, o) {
-		const char *t = json_string_value(json_object_get(o, "type"));
-
-		const char *a;
-
-		if (t == NULL || strcmp(t, "picture") != 0 || nested)
-			continue;
-		a = json_string_value(json_object_get(json_array_get(
-		    json_object_get(o, "descriptions"), 0), "value"));
-		if (a == NULL)
-			a = json_string_value(json_object_get(json_array_get(
-			    json_object_get(o, "headlines"), 0), "value"));
-		pictures(p, list, o, a != NULL ? a : "", true);
-	}
-}
-
 static void
 topics(struct mb_page *p, struct mb_tval *list, const json_t *item)
 {
@@ -686,8 +613,7 @@ item_page(struct mb_req *r)
 			    p.lang, sc, sl);
 		}
 	}
-	pictures(&p, mb_tv_list(p.td, it, "pictures"), v.item, v.headline,
-	    false);
+	mb_site_media(&p, it, v.item, v.headline);
 	topics(&p, mb_tv_list(p.td, it, "topics"), v.item);
 	memset(&tc, 0, sizeof(tc));
 	tc.p = &p;

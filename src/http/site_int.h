@@ -77,6 +77,15 @@ int mb_item_view_summary(const struct mb_item_view *v, size_t max,
  */
 void mb_page_card(struct mb_page *p, struct mb_tval *map,
     const struct mb_item_view *v, struct mb_store *st);
+/*
+ * The item's pictures (figures: src, srcset, webp, alt, caption, credit)
+ * and players (video, sound) into it's "pictures" and "players"
+ * (site_media.c); a card's thumbnail into map's "thumb".
+ */
+void mb_site_media(struct mb_page *p, struct mb_tval *it, const json_t *item,
+    const char *headline);
+void mb_site_thumb(struct mb_page *p, struct mb_tval *map,
+    const json_t *item);
 /* A center's display name (its id when unknown), into out. */
 void mb_site_center_name(struct mb_store *st, const char *id, char *out,
     size_t n);

@@ -524,6 +524,7 @@ mb_page_card(struct mb_page *p, struct mb_tval *m,
 	mb_buf_free(&s);
 	mb_site_center_name(st, v->origin, name, sizeof(name));
 	mb_tv_str(p->td, m, "center", name);
+	mb_site_thumb(p, m, v->item);
 	if ((v->profile != NULL && strcmp(v->profile, "event") == 0) ||
 	    (v->type != NULL && strcmp(v->type, "event") == 0))
 		mb_tv_str(p->td, m, "kind", mb_page_msg(p, "kind.event"));

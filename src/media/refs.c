@@ -81,7 +81,7 @@ index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 {
 	struct mb_store_blob_ref	 refs[64];
 	char				 hashes[64][65];
-	json_t				*env, *item, *rends, *r;
+	json_t				*env, *item, *rends, *r, *assocs;
 	const char			*status;
 	size_t				 i, n = 0;
 	int64_t				 cur = 0;
@@ -108,8 +108,15 @@ index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 		return MB_OK;	/* verify reports damaged envelopes */
 	item = json_object_get(env, "item");		/* borrowed */
 	status = json_string_value(json_object_get(item, "pubStatus"));
-	rends = json_object_get(item, "renditions");	/* borrowed */
-	if (status == NULL || strcmp(status, "canceled") != 0)
+	/*
+	 * The item's own renditions, then those of its pictures, video and
+	 * sound (associations, as the newsroom puts them: docs/media.md).
+	 */
+	assocs = json_object_get(item, "associations");	/* borrowed */
+	for (size_t k = 0; (status == NULL || strcmp(status, "canceled") !=
+	    0) && k <= json_array_size(assocs); k++) {
+		rends = json_object_get(k == 0 ? item : json_array_get(assocs,
+		    k - 1), "renditions");			/* borrowed */
 		json_array_foreach(rends, i, r) {
 			const char *href = json_string_value(
 			    json_object_get(r, "href"));
@@ -125,6 +132,7 @@ index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 			    json_integer_value(sz) : 0;
 			n++;
 		}
+	}
 	rc = mb_store_blob_refs_set(st, e->uri, e->origin, refs, n, d);
 	json_decref(env);
 	return rc;

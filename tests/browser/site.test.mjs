@@ -176,16 +176,20 @@ await step('journalist: signs in, writes, previews, saves, submits', async () =>
   await jo.getByRole('link', { name: 'New item' }).first().click();
   // A blank headline: the error stands next to the field.
   await jo.getByLabel('Headline').fill('   ');
-  await jo.getByLabel(/^Text/).fill('<p>Thirty young professionals.</p>');
+  await jo.getByLabel(/^Text/).fill('Thirty young professionals.');
   await jo.getByRole('button', { name: 'Save' }).click();
   assert.equal(await jo.locator('#err-headline').textContent(), 'Fill this in.');
   await shot(jo, '11-newsroom-field-error');
   await jo.getByLabel('Headline').fill(headline);
   await jo.getByLabel('Language', { exact: true }).selectOption('en');
-  await jo.getByLabel(/^Text/).fill('<p>Thirty <strong>young professionals</strong> learn to verify pictures.</p><script>alert(1)</script>');
+  // Plain text (Markdown, the default): no HTML typed; typed HTML stays text.
+  assert.equal(await jo.getByLabel('Plain text (Markdown)').isChecked(), true);
+  await jo.getByLabel(/^Text/).fill('Thirty **young professionals** learn to verify pictures.\n## How\n- look\n- check\n<script>alert(1)</script>');
   await jo.getByRole('button', { name: 'Preview' }).click();
   assert.match(await jo.locator('.preview strong').textContent(), /young professionals/);
   assert.equal(await jo.locator('.preview script').count(), 0);
+  assert.equal(await jo.locator('.preview .body h2').textContent(), 'How');
+  assert.equal(await jo.locator('.preview .body li').count(), 2);
   await shot(jo, '12-newsroom-preview');
   await jo.getByRole('button', { name: 'Save' }).click();
   await jo.waitForURL(/done=saved/);

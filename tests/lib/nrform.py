@@ -82,3 +82,45 @@ def error(text):
     """The message of the page's role=alert paragraph, or None."""
     m = re.search(r'role="alert"[^>]*>([^<]*)<', text)
     return html.unescape(m.group(1)) if m else None
+
+
+def multipart(fields, file_field, filename, content_type, data):
+    """A multipart/form-data body and its Content-Type."""
+    b = "----mbform%d" % (len(data) * 7919 % 1000003)
+    out = []
+    for k, v in fields.items():
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
+                    "\r\n\r\n%s\r\n" % (b, k, v)).encode())
+    if file_field is not None:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
+                    "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n" % (
+                        b, file_field, filename, content_type)).encode())
+        out.append(data + b"\r\n")
+    out.append(("--%s--\r\n" % b).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + b
+
+
+def post_multipart(browser, path, fields, filename, content_type, data):
+    f = dict(fields)
+    if browser.csrf and "csrf" not in f:
+        f["csrf"] = browser.csrf
+    body, ct = multipart(f, "file" if data is not None else None, filename,
+                         content_type, data or b"")
+    r = browser.cl.post(path, raw=body, headers=browser._h(
+        {"Content-Type": ct}), auth=False)
+    return r
+
+
+def png(w, h):
+    """A w x h RGB PNG (a gradient), made with the standard library."""
+    import struct
+    import zlib
+    rows = b"".join(b"\0" + bytes(v for x in range(w) for v in (
+        x * 255 // w, y * 255 // h, 128)) for y in range(h))
+
+    def chunk(t, d):
+        c = struct.pack(">I", len(d)) + t + d
+        return c + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b""))

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: MIT
+"""The newsroom's editor as a journalist uses it, over real HTTP with
+plain forms: text typed as Markdown (one line, one paragraph) is stored
+as sanitized HTML, typed HTML stays text, a picture on its own line
+becomes a figure with caption and credit; the item opens again as the
+same Markdown; a body Markdown cannot say opens as HTML and stays so."""
+
+import html
+import re
+
+from mbtest import check, eq, main
+from nrform import Browser
+
+TEXT = """Talks on the dam resumed in Cairo.
+The ministers met for *three* hours.
+## What was agreed
+- a timetable
+- a **joint** committee
+
+> We are close, said one.
+![The ministers at the table](/media/ab12.jpg "Photo: A. Said")
+<script>alert(1)</script> and [the statement](https://example.org/s)."""
+
+
+def textarea(text):
+    m = re.search(r'<textarea id="body"[^>]*>(.*?)</textarea>', text, re.S)
+    return html.unescape(m.group(1)) if m else None
+
+
+def checked(text):
+    m = re.search(r'name="format" value="(\w+)" checked', text)
+    return m.group(1) if m else None
+
+
+def test_markdown_in_and_back(w):
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("jo", "journalist", "journo-pass-1")
+    c.serve()
+    jo = Browser(c)
+    jo.login("jo", "journo-pass-1")
+    api = c.client(c.token_add("jo"))
+    r = jo.page("/newsroom/new")
+    eq(checked(r.text), "markdown", "Markdown by default")
+    check('id="body" name="body" rows="16" dir="auto"' in r.text,
+          "the text follows its own direction")
+    check('id="headline" name="headline" dir="auto"' in r.text, "headline")
+
+    # Preview: the same HTML readers will get, nothing stored.
+    form = {"headline": "Dam talks resume", "language": "en",
+            "format": "markdown", "body": TEXT, "audience": "public",
+            "profile": "article"}
+    r = jo.post("/newsroom/new", dict(form, do="preview"))
+    eq(r.status, 200, "preview")
+    check("<em>three</em>" in r.text and "<h2>What was agreed</h2>" in
+          r.text, "preview rendered")
+    eq(len(api.get("/api/v1/items").json["items"]), 0, "nothing stored")
+
+    r = jo.post("/newsroom/new", dict(form, do="save"))
+    eq(r.status, 303, "saved: %r" % r)
+    edit = r.headers["location"].split("?")[0]
+    center, local = edit.split("/")[-2:]
+    body = api.get("/api/v1/items/%s/%s" % (center, local)).json[
+        "item"]["bodies"][0]["value"]
+    for want in ("<p>Talks on the dam resumed in Cairo.</p>",
+                 "<p>The ministers met for <em>three</em> hours.</p>",
+                 "<h2>What was agreed</h2>",
+                 "<li>a <strong>joint</strong> committee</li>",
+                 "<blockquote>", "&lt;script&gt;alert(1)&lt;/script&gt;",
+                 '<figure><img src="/media/ab12.jpg" alt="The ministers '
+                 'at the table"><figcaption>The ministers at the table '
+                 '<small>Photo: A. Said</small></figcaption></figure>',
+                 'href="https://example.org/s"'):
+        check(want in body, "stored body has %r:\n%s" % (want, body))
+    check("<script" not in body, "no script")
+
+    # It opens again as Markdown that says the same.
+    r = jo.page(edit)
+    eq(checked(r.text), "markdown", "opens as Markdown")
+    md = textarea(r.text)
+    check("The ministers met for *three* hours." in md, md)
+    check('![The ministers at the table](/media/ab12.jpg "Photo: A. '
+          'Said")' in md, md)
+    ver = re.search(r'name="version" value="(\d+)"', r.text).group(1)
+    r = jo.post(edit, dict(form, body=md, version=ver, do="save"))
+    eq(r.status, 303, "saved again")
+    body2 = api.get("/api/v1/items/%s/%s" % (center, local)).json[
+        "item"]["bodies"][0]["value"]
+    eq(body2, body, "the same body after a round trip")
+
+    # Bad input: an empty text is refused beside the field.
+    r = jo.post("/newsroom/new", dict(form, body="   \n ", do="save"))
+    eq(r.status, 422, "empty body")
+    check('id="err-body"' in r.text, "message beside the text")
+
+
+def test_html_items_stay_html(w):
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("jo", "journalist", "journo-pass-1")
+    c.serve()
+    api = c.client(c.token_add("jo"))
+    table = "<p>Results:</p><table><tr><td>1</td></tr></table>"
+    r = api.post("/api/v1/items", {
+        "type": "text", "language": "en",
+        "headlines": [{"value": "Results"}],
+        "bodies": [{"value": table}]})
+    eq(r.status, 201, "made over the API")
+    center, local = r.json["item"]["uri"].split(":")[2:]
+    jo = Browser(c)
+    jo.login("jo", "journo-pass-1")
+    edit = "/newsroom/items/%s/%s" % (center, local)
+    r = jo.page(edit)
+    eq(checked(r.text), "html", "a table opens as HTML")
+    eq(textarea(r.text), table, "the HTML as stored")
+    ver = re.search(r'name="version" value="(\d+)"', r.text).group(1)
+    r = jo.post(edit, {"headline": "Results", "language": "en",
+                       "format": "html", "body": table + "<p>More.</p>",
+                       "audience": "public", "profile": "article",
+                       "version": ver, "do": "save"})
+    eq(r.status, 303, "saved as HTML")
+    body = api.get("/api/v1/items/%s/%s" % (center, local)).json[
+        "item"]["bodies"][0]["value"]
+    check("<table>" in body and "<p>More.</p>" in body, body)
+    # A simple HTML body opens as Markdown.
+    r = api.post("/api/v1/items", {
+        "type": "text", "language": "ar",
+        "headlines": [{"value": "خبر"}],
+        "bodies": [{"value": "<p>نص <b>عريض</b></p><p>فقرة ثانية</p>"}]})
+    center, local = r.json["item"]["uri"].split(":")[2:]
+    r = jo.page("/newsroom/items/%s/%s" % (center, local))
+    eq(checked(r.text), "markdown", "simple HTML opens as Markdown")
+    eq(textarea(r.text), "نص **عريض**\n\nفقرة ثانية", "as Markdown")
+
+
+if __name__ == "__main__":
+    main(globals())
