@@ -689,6 +689,7 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 			    strcmp(done, "publish") == 0 ? "published" :
 			    strcmp(done, "withhold") == 0 ? "withheld" :
 			    strcmp(done, "cancel") == 0 ? "canceled" :
+			    strcmp(done, "return") == 0 ? "draft" :
 			    "embargoed");
 			mb_i18n_subst(mb_page_msg(&p, "flash.done"),
 			    mb_page_msg(&p, k), &b);
@@ -699,6 +700,8 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 	it = mb_tv_map(p.td, p.root, "item");
 	mb_nr_status_text(&p, it, &v);
 	mb_tv_int(p.td, it, "version", v.version);
+	mb_tv_str(p.td, it, "note", json_string_value(json_object_get(v.item,
+	    "edNote")));
 	if (v.embargo_ms > 0) {
 		char t[MB_TIME_RFC3339_LEN];
 
@@ -749,6 +752,9 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 			    strcmp(v.workflow, "published") == 0)
 				add_action(&p, acts, &v, "withhold");
 			add_action(&p, acts, &v, "cancel");
+			if (strcmp(v.workflow, "submitted") == 0)
+				mb_tv_printf(p.td, p.root, "return_url",
+				    "/newsroom/items/%s/%s/return", c, l);
 			mb_tv_bool(p.td, p.root, "can_embargo", true);
 			mb_tv_printf(p.td, p.root, "embargo_url",
 			    "/newsroom/items/%s/%s/embargo", c, l);
@@ -1133,8 +1139,12 @@ act(struct mb_req *r)
 	if (!mb_req_newsroom_or_reply(r, &e))
 		return;
 	mb_req_actor(r, &who);
-	rc = mb_newsroom_act(&e, &who, uri, (enum mb_nr_action)action,
-	    prc == 1 ? NULL : &pre, until_ms, &sv, &d);
+	if (action == MB_NR_RETURN)
+		rc = mb_newsroom_send_back(&e, &who, uri, prc == 1 ? NULL :
+		    &pre, mb_req_form(r, "note"), &sv, &d);
+	else
+		rc = mb_newsroom_act(&e, &who, uri, (enum mb_nr_action)action,
+		    prc == 1 ? NULL : &pre, until_ms, &sv, &d);
 	if (rc != MB_OK) {
 		edit_page(r, mb_newsroom_http_status(rc), NULL,
 		    action == MB_NR_EMBARGO ? "until" : "form",

@@ -600,7 +600,7 @@ out:
 }
 
 static const char *const action_names[] = { "submit", "publish",
-	"withhold", "cancel", "embargo", NULL };
+	"withhold", "cancel", "embargo", "return", NULL };
 
 int
 mb_nr_action_parse(const char *name)
@@ -614,7 +614,7 @@ mb_nr_action_parse(const char *name)
 const char *
 mb_nr_action_name(enum mb_nr_action a)
 {
-	return a >= MB_NR_SUBMIT && a <= MB_NR_EMBARGO ? action_names[a] :
+	return a >= MB_NR_SUBMIT && a <= MB_NR_RETURN ? action_names[a] :
 	    "?";
 }
 
@@ -636,16 +636,20 @@ transition_refused(enum mb_nr_action action, const struct mb_nr_item *cur)
 		if (strcmp(cur->pub_status, "usable") != 0)
 			return "already withheld";
 		break;
+	case MB_NR_RETURN:
+		if (strcmp(cur->workflow, "submitted") != 0)
+			return "only a submitted item can be sent back";
+		break;
 	default:
 		break;
 	}
 	return NULL;
 }
 
-int
-mb_newsroom_act(const struct mb_newsroom_env *e, const struct mb_actor *a,
+static int
+act(const struct mb_newsroom_env *e, const struct mb_actor *a,
     const char *uri, enum mb_nr_action action,
-    const struct mb_nr_precond *pre, int64_t until_ms,
+    const struct mb_nr_precond *pre, int64_t until_ms, const char *note,
     struct mb_nr_saved *out, struct mb_diag *d)
 {
 	struct mb_ingest_opts	 o;
@@ -674,14 +678,25 @@ mb_newsroom_act(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	opts_from_meta(&o, meta);
 	switch (action) {
 	case MB_NR_SUBMIT:
+		/* The editor's note was for this round: it is answered. */
 		o.workflow = "submitted";
+		json_object_del(item, "edNote");
 		break;
 	case MB_NR_PUBLISH:
+		/* An editor's note is for the newsroom, never for readers. */
 		o.workflow = "published";
+		json_object_del(item, "edNote");
 		rc = set_str(item, "pubStatus", "usable");
 		if ((tr = translation_after(o.translation, a, true,
 		    o.now_ms)) != NULL)
 			o.translation = tr;
+		break;
+	case MB_NR_RETURN:
+		o.workflow = "draft";
+		if (note != NULL && *note != '\0')
+			rc = set_str(item, "edNote", note);
+		else
+			json_object_del(item, "edNote");
 		break;
 	case MB_NR_WITHHOLD:
 		rc = set_str(item, "pubStatus", "withheld");
@@ -716,4 +731,28 @@ done:
 	json_decref(meta);
 	json_decref(tr);
 	return rc;
+}
+
+int
+mb_newsroom_act(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *uri, enum mb_nr_action action,
+    const struct mb_nr_precond *pre, int64_t until_ms,
+    struct mb_nr_saved *out, struct mb_diag *d)
+{
+	return act(e, a, uri, action, pre, until_ms, NULL, out, d);
+}
+
+int
+mb_newsroom_send_back(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri,
+    const struct mb_nr_precond *pre, const char *note,
+    struct mb_nr_saved *out, struct mb_diag *d)
+{
+	if (note != NULL && strlen(note) > MB_NR_NOTE_MAX) {
+		memset(out, 0, sizeof(*out));
+		out->code = "invalid";
+		return mb_diag_set(d, MB_ERR_INVAL, "note: at most %d bytes",
+		    MB_NR_NOTE_MAX);
+	}
+	return act(e, a, uri, MB_NR_RETURN, pre, 0, note, out, d);
 }

@@ -122,7 +122,7 @@ int mb_newsroom_update_translation(const struct mb_newsroom_env *e,
 
 enum mb_nr_action {
 	MB_NR_SUBMIT, MB_NR_PUBLISH, MB_NR_WITHHOLD, MB_NR_CANCEL,
-	MB_NR_EMBARGO
+	MB_NR_EMBARGO, MB_NR_RETURN
 };
 
 /* "submit" -> MB_NR_SUBMIT...; -1 for an unknown name. */
@@ -138,6 +138,19 @@ const char *mb_nr_action_name(enum mb_nr_action a);
 int mb_newsroom_act(const struct mb_newsroom_env *e,
     const struct mb_actor *a, const char *uri, enum mb_nr_action action,
     const struct mb_nr_precond *pre, int64_t until_ms,
+    struct mb_nr_saved *out, struct mb_diag *d);
+
+/*
+ * Sends a submitted item back to its writer (MB_NR_RETURN, an editor's):
+ * a new version in draft with the note as the item's edNote (none: the
+ * old note goes). Submitting again or publishing clears the note, so
+ * that readers never get it. MB_ERR_INVAL (a note over MB_NR_NOTE_MAX
+ * bytes), and the errors of mb_newsroom_act.
+ */
+#define MB_NR_NOTE_MAX 4000
+int mb_newsroom_send_back(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri,
+    const struct mb_nr_precond *pre, const char *note,
     struct mb_nr_saved *out, struct mb_diag *d);
 
 #endif

@@ -131,5 +131,46 @@ def test_html_items_stay_html(w):
     eq(textarea(r.text), "نص **عريض**\n\nفقرة ثانية", "as Markdown")
 
 
+def test_send_back_with_note(w):
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("jo", "journalist", "journo-pass-1")
+    c.user_add("ed", "editor", "editor-pass-1")
+    c.serve()
+    jo = Browser(c)
+    jo.login("jo", "journo-pass-1")
+    r = jo.post("/newsroom/new", {"headline": "Budget", "language": "en",
+                                  "format": "markdown", "body": "Text.",
+                                  "audience": "public", "do": "save"})
+    edit = r.headers["location"].split("?")[0]
+    ver = re.search(r'name="version" value="(\d+)"', jo.page(edit).text)
+    eq(jo.post(edit + "/submit", {"version": ver.group(1)}).status, 303,
+       "submitted")
+    ed = Browser(c)
+    ed.login("ed", "editor-pass-1")
+    page = ed.page(edit).text
+    check("/return" in page, "an editor may send it back")
+    v = re.search(r'name="version" value="(\d+)"', page).group(1)
+    r = ed.post(edit + "/return", {"version": v,
+                                   "note": "Check the minister's name."})
+    eq(r.status, 303, "sent back: %r" % r)
+    page = jo.page(edit).text
+    check("Check the minister&#39;s name." in page or
+          "Check the minister's name." in page, "the writer sees the note")
+    check('st-draft' in page, "a draft again")
+    r = ed.post(edit + "/return", {"version": str(int(v) + 1),
+                                   "note": "again"})
+    eq(r.status, 409, "only a submitted item goes back")
+    # Submitted again, then published: the note never reaches readers.
+    v = re.search(r'name="version" value="(\d+)"', jo.page(edit).text)
+    eq(jo.post(edit + "/submit", {"version": v.group(1)}).status, 303,
+       "resubmitted")
+    v = re.search(r'name="version" value="(\d+)"', ed.page(edit).text)
+    eq(ed.post(edit + "/publish", {"version": v.group(1)}).status, 303,
+       "published")
+    center, local = edit.split("/")[-2:]
+    got = c.client().get("/api/v1/items/%s/%s" % (center, local)).json
+    check("edNote" not in got["item"], "no note for readers")
+
+
 if __name__ == "__main__":
     main(globals())

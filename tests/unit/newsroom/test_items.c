@@ -255,6 +255,18 @@ test_workflow(void **state)
 	assert_int_equal(mb_newsroom_act(&f->env, &f->jou, uri, MB_NR_SUBMIT,
 	    NULL, 0, &sv, &d), MB_ERR_EXISTS);
 	assert_string_equal(sv.code, "bad_transition");
+	/* Sent back with a note: a draft again; only an editor may. */
+	assert_int_equal(mb_newsroom_send_back(&f->env, &f->jou, uri, NULL,
+	    "no", &sv, &d), MB_ERR_PERM);
+	assert_int_equal(mb_newsroom_send_back(&f->env, &f->editor, uri, NULL,
+	    "Check the minister's name.", &sv, &d), MB_OK);
+	mb_nr_saved_free(&sv);
+	assert_int_equal(mb_newsroom_send_back(&f->env, &f->editor, uri, NULL,
+	    "again", &sv, &d), MB_ERR_EXISTS);
+	assert_string_equal(sv.code, "bad_transition");
+	assert_int_equal(mb_newsroom_act(&f->env, &f->jou, uri, MB_NR_SUBMIT,
+	    NULL, 0, &sv, &d), MB_OK);
+	mb_nr_saved_free(&sv);
 	assert_int_equal(mb_newsroom_act(&f->env, &f->editor, uri,
 	    MB_NR_PUBLISH, NULL, 0, &sv, &d), MB_OK);
 	mb_nr_saved_free(&sv);
