@@ -19,7 +19,7 @@ test_pkgs="clang libclang-rt-14-dev python3 python3-jsonschema sqlite3 curl
 procps postgresql apertium-apy apertium-eng-spa apertium-fr-es apertium-es-pt
 libvips-tools ffmpeg libimage-exiftool-perl
 libxml2-utils python3-icalendar chromium nodejs npm fonts-noto-core
-zbar-tools python3-nacl libloc-database
+zbar-tools python3-nacl libloc-database python3-aiosmtpd
 debhelper dpkg-dev fakeroot lintian adduser systemd"
 bench_pkgs="wrk nginx-light inn2 hyperfine"
 

@@ -107,6 +107,7 @@ mb_conf_defaults(struct mb_conf *c, const char *dir)
 	c->impact_flush_s = 60;
 	c->impact_report_s = 3600;
 	snprintf(c->database, sizeof(c->database), "sqlite:store.db");
+	c->events_register_per_minute = 10;
 }
 
 int
@@ -249,6 +250,22 @@ on_value(void *user, const char *section, const char *name,
 			SET_STR(hq_url);
 		if (strcmp(name, "key") == 0)
 			SET_STR(hq_key);
+	} else if (strcmp(section, "mail") == 0) {
+		if (strcmp(name, "relay") == 0)
+			SET_STR(mail_relay);
+		if (strcmp(name, "from") == 0)
+			SET_STR(mail_from);
+		if (strcmp(name, "user") == 0)
+			SET_STR(mail_user);
+		if (strcmp(name, "password") == 0)
+			SET_STR(mail_password);
+	} else if (strcmp(section, "events") == 0) {
+		if (strcmp(name, "register_per_minute") == 0) {
+			if (set_int(value, 0, 1000000, &v) != 0)
+				goto badnum;
+			c->events_register_per_minute = (int)v;
+			return 1;
+		}
 	}
 	ps->rc = mb_diag_set(ps->d, MB_ERR_INVAL, "[%s] %s: unknown setting",
 	    section, name);
@@ -323,6 +340,12 @@ mb_conf_save(const struct mb_conf *c, struct mb_diag *d)
 	if (c->hq_url[0] != '\0' || c->hq_key[0] != '\0')
 		mb_buf_printf(&b, "\n[hq]\nurl = %s\nkey = %s\n", c->hq_url,
 		    c->hq_key);
+	if (c->mail_relay[0] != '\0')
+		mb_buf_printf(&b, "\n[mail]\nrelay = %s\nfrom = %s\n",
+		    c->mail_relay, c->mail_from);
+	if (c->mail_user[0] != '\0')
+		mb_buf_printf(&b, "user = %s\npassword = %s\n", c->mail_user,
+		    c->mail_password);
 	if (b.data == NULL) {
 		mb_buf_free(&b);
 		return MB_ERR_NOMEM;

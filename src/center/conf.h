@@ -54,6 +54,15 @@ struct mb_conf {
 	/* [hq] (branches) */
 	char	hq_url[256];
 	char	hq_key[64];		/* ed25519:<base64> */
+
+	/* [mail]: events' mail (docs/events.md); no relay, no mail */
+	char	mail_relay[256];	/* smtp://host:port or smtps:// */
+	char	mail_from[256];		/* events@example.org */
+	char	mail_user[128];
+	char	mail_password[128];
+
+	/* [events] */
+	int	events_register_per_minute;	/* per client; 0: no limit */
 };
 
 /*

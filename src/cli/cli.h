@@ -58,6 +58,7 @@ extern const struct mb_cli_cmd mb_cmd_demo;
 extern const struct mb_cli_cmd mb_cmd_gc;
 extern const struct mb_cli_cmd mb_cmd_migrate;
 extern const struct mb_cli_cmd mb_cmd_ticket;
+extern const struct mb_cli_cmd mb_cmd_event;
 extern const struct mb_cli_cmd mb_cmd_credential;
 extern const struct mb_cli_cmd mb_cmd_engine;
 extern const struct mb_cli_cmd mb_cmd_translate_text;

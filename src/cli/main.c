@@ -25,6 +25,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_gc,
 	&mb_cmd_migrate,
 	&mb_cmd_ticket,
+	&mb_cmd_event,
 	&mb_cmd_credential,
 	&mb_cmd_engine,
 	&mb_cmd_translate_text,

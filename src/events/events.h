@@ -210,11 +210,12 @@ struct mb_mail_conf {
 	const char	*relay;		/* smtp://host:port; "": no mail */
 	const char	*from;
 	const char	*user, *password;	/* may be "" */
+	int64_t		 retry_ms;	/* first wait after a failure; 0: 30 s */
 };
 
 /*
  * Sends what is due from the queue through the relay; a failure is
- * tried again later (30 s doubling to 6 h). *sent and *failed count.
+ * tried again later (retry_ms, 30 s, doubling to 6 h). *sent and *failed count.
  */
 int mb_event_mail_round(struct mb_store *st, const struct mb_mail_conf *mc,
     int *sent, int *failed, struct mb_diag *d);

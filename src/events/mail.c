@@ -227,8 +227,8 @@ send_cb(const struct mb_ev_mail *m, void *arg)
 		(*c->sent)++;
 	} else {
 		/* 30 s, doubling to 6 h. */
-		int64_t wait = 30000LL << (m->attempts < 10 ? m->attempts :
-		    10);
+		int64_t wait = (c->mc->retry_ms > 0 ? c->mc->retry_ms :
+		    30000) << (m->attempts < 10 ? m->attempts : 10);
 
 		if (wait > 6 * 3600000LL)
 			wait = 6 * 3600000LL;

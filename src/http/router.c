@@ -19,6 +19,8 @@ extern const struct mb_route mb_routes_site[];
 extern const struct mb_route mb_routes_feeds[];
 extern const struct mb_route mb_routes_ingest[];
 extern const struct mb_route mb_routes_newsroom[];
+extern const struct mb_route mb_routes_events[];
+extern const struct mb_route mb_routes_nr_events[];
 extern const struct mb_route mb_routes_nr_people[];
 extern const struct mb_route mb_routes_mt[];
 extern const struct mb_route mb_routes_members[];
@@ -41,6 +43,8 @@ static const struct mb_route *const tables[] = {
 	mb_routes_feeds,
 	mb_routes_ingest,
 	mb_routes_newsroom,
+	mb_routes_events,
+	mb_routes_nr_events,
 	mb_routes_nr_people,
 	mb_routes_mt,
 	mb_routes_members,

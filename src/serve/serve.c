@@ -20,6 +20,7 @@
 #include "media/sandbox.h"
 #include "mt/mt.h"
 #include "serve/feed_poller.h"
+#include "serve/events_poller.h"
 #include "serve/media_fetcher.h"
 #include "serve/mt_signer.h"
 #include "serve/notices.h"
@@ -37,6 +38,7 @@ struct mb_serve {
 	bool				 notices;
 	struct mb_media_fetcher		*media;
 	struct mb_feed_poller		*feeds;
+	struct mb_events_poller		*events;
 	struct mb_media_sandbox		*decoder;
 	struct mb_mt			*mt;
 	struct mb_impact		*impact;
@@ -133,6 +135,20 @@ start_impact(struct mb_serve *s, struct mb_diag *d)
 		return rc;
 	return mb_impact_service_new(s->node, s->impact, report_saved, s,
 	    &s->impact_service, d);
+}
+
+/* Events: the waitlist's offers and the mail queue (docs/events.md). */
+static int
+start_events(struct mb_serve *s, struct mb_diag *d)
+{
+	const char	*e = getenv("MB_EVENTS_POLL_MS");
+	int64_t		 period = e != NULL && atoll(e) > 0 ? atoll(e) : 5000;
+	int		 rc;
+
+	if ((rc = mb_events_poller_new(s->node, &s->events, d)) != MB_OK)
+		return rc;
+	return mb_serve_add_poller(s, "events", period,
+	    mb_events_poller_round, s->events, d);
 }
 
 /*
@@ -244,6 +260,12 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 	    (int64_t)s->node->conf.impact_flush_s * 1000,
 	    mb_impact_service_round, s->impact_service, d)) != MB_OK)
 		goto fail;
+	/* 8. Events: the waitlist's offers and the mail queue. */
+	if ((rc = start_events(s, d)) != MB_OK) {
+		log_warn("serve: events' mail and waitlist are off: %s",
+		    mb_diag_msg(d, rc));
+		mb_diag_clear(d);
+	}
 	*out = s;
 	return MB_OK;
 fail:
@@ -283,6 +305,7 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 		mb_poller_stop(s->pollers[--s->npollers]);
 	mb_media_fetcher_free(s->media);
 	mb_feed_poller_free(s->feeds);
+	mb_events_poller_free(s->events);
 	if (s->notices)
 		mb_serve_notices_stop();
 	mb_http_federation_attach(NULL);

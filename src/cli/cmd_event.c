@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/* mediabridge event: an organiser's registration settings, attendees, revocations, certificates. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/fs.h"
+#include "base/timeutil.h"
+#include "center/center.h"
+#include "cli/cli.h"
+#include "events/events.h"
+#include "store/store.h"
+
+static int run(int argc, char **argv);
+
+const struct mb_cli_cmd mb_cmd_event = {
+	"event", "an event's registration, attendees and certificates",
+	"usage: mediabridge event settings DIR URI [--capacity N]\n"
+	"                          [--deadline TIME] [--approval]\n"
+	"                          [--confirm-hours H] [--question TEXT]...\n"
+	"       mediabridge event attendees DIR URI\n"
+	"       mediabridge event revoked DIR URI [-o FILE]\n"
+	"       mediabridge event certificate DIR REGISTRATION [-o FILE]\n\n"
+	"settings opens the event URI (an item of this center whose profile is\n"
+	"event) to registration: --capacity places (0: no limit), --deadline\n"
+	"an RFC 3339 time (default: when it starts), --approval to decide on\n"
+	"each registration, --confirm-hours to take up a place offered from\n"
+	"the waitlist (0: at once), and the organiser's own questions.\n"
+	"attendees prints the attendee list as CSV (personal data: it stays\n"
+	"with the organiser). revoked prints the event's signed revocation\n"
+	"list for offline check-in (`ticket verify --revoked`). certificate\n"
+	"signs a certificate of attendance (Open Badges 3.0) for a\n"
+	"registration that checked in, once the event is over.\n",
+	run
+};
+
+static int
+open_env(const char *dir, struct mb_center_node **n,
+    struct mb_events_env *env, struct mb_diag *d)
+{
+	int rc;
+
+	memset(env, 0, sizeof(*env));
+	if ((rc = mb_center_open(dir, n, d)) != MB_OK)
+		return rc;
+	if ((rc = mb_center_store(*n, &env->st, d)) != MB_OK) {
+		mb_center_close(*n);
+		return rc;
+	}
+	env->key = (*n)->key;
+	env->center = (*n)->conf.id;
+	env->site_url = (*n)->conf.url;
+	env->mail_from = (*n)->conf.mail_relay[0] != '\0' ?
+	    (*n)->conf.mail_from : "";
+	return MB_OK;
+}
+
+static void
+close_env(struct mb_center_node *n, struct mb_events_env *env)
+{
+	mb_store_close(env->st);
+	mb_center_close(n);
+}
+
+static int
+settings(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "capacity", required_argument, NULL, 'c' },
+		{ "deadline", required_argument, NULL, 'd' },
+		{ "approval", no_argument, NULL, 'a' },
+		{ "confirm-hours", required_argument, NULL, 'h' },
+		{ "question", required_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mb_ev_settings	 s;
+	struct mb_center_node	*n;
+	struct mb_events_env	 env;
+	struct mb_diag		 d = { "" };
+	json_t			*qs = json_array();
+	char			*end, *text;
+	int			 ch, rc;
+
+	memset(&s, 0, sizeof(s));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			s.capacity = strtoll(optarg, &end, 10);
+			if (*end != '\0' || end == optarg)
+				return mb_cli_usage(&mb_cmd_event,
+				    "--capacity: not a number");
+			break;
+		case 'd':
+			if (mb_time_parse(optarg, &s.deadline_ms) != MB_OK)
+				return mb_cli_usage(&mb_cmd_event, "--deadline: "
+				    "not an RFC 3339 time");
+			break;
+		case 'a':
+			s.approval = true;
+			break;
+		case 'h':
+			s.confirm_ms = strtoll(optarg, &end, 10) * 3600000;
+			if (*end != '\0' || end == optarg)
+				return mb_cli_usage(&mb_cmd_event,
+				    "--confirm-hours: not a number");
+			break;
+		case 'q':
+			json_array_append_new(qs, json_string(optarg));
+			break;
+		default:
+			return mb_cli_usage(&mb_cmd_event, "bad option");
+		}
+	}
+	if (argc - optind != 2) {
+		json_decref(qs);
+		return mb_cli_usage(&mb_cmd_event, "give DIR and URI");
+	}
+	text = json_dumps(qs, JSON_COMPACT);
+	json_decref(qs);
+	if (text == NULL || strlen(text) >= sizeof(s.questions)) {
+		free(text);
+		return mb_cli_usage(&mb_cmd_event, "--question: too long");
+	}
+	snprintf(s.questions, sizeof(s.questions), "%s", text);
+	free(text);
+	if (strlen(argv[optind + 1]) >= sizeof(s.event))
+		return mb_cli_usage(&mb_cmd_event, "URI: too long");
+	snprintf(s.event, sizeof(s.event), "%s", argv[optind + 1]);
+	if ((rc = open_env(argv[optind], &n, &env, &d)) != MB_OK)
+		return mb_cli_fail("event settings", &d, rc);
+	rc = mb_event_configure(&env, NULL, &s, &d);
+	close_env(n, &env);
+	if (rc != MB_OK)
+		return mb_cli_fail("event settings", &d, rc);
+	return MB_EXIT_OK;
+}
+
+/* Writes b to output, or to standard output. */
+static int
+put(struct mb_buf *b, const char *output, struct mb_diag *d)
+{
+	if (output != NULL)
+		return mb_fs_write_atomic(output, b->data, b->len, 0600, d);
+	fwrite(b->data, 1, b->len, stdout);
+	return MB_OK;
+}
+
+static int
+listing(int argc, char **argv, const char *what)
+{
+	struct mb_center_node	*n;
+	struct mb_events_env	 env;
+	struct mb_buf		 b = MB_BUF_INIT;
+	struct mb_diag		 d = { "" };
+	const char		*output = NULL;
+	char			 label[64];
+	char			*cert = NULL;
+	int			 ch, rc;
+
+	snprintf(label, sizeof(label), "event %s", what);
+	optind = 1;
+	while ((ch = getopt(argc, argv, "o:")) != -1) {
+		if (ch != 'o')
+			return mb_cli_usage(&mb_cmd_event, "bad option");
+		output = optarg;
+	}
+	if (argc - optind != 2)
+		return mb_cli_usage(&mb_cmd_event, "give DIR and %s",
+		    strcmp(what, "certificate") == 0 ? "REGISTRATION" : "URI");
+	if ((rc = open_env(argv[optind], &n, &env, &d)) != MB_OK)
+		return mb_cli_fail(label, &d, rc);
+	if (strcmp(what, "attendees") == 0)
+		rc = mb_event_csv(&env, NULL, argv[optind + 1], &b, &d);
+	else if (strcmp(what, "revoked") == 0) {
+		if ((rc = mb_event_revoked(&env, argv[optind + 1], &b, &d)) ==
+		    MB_OK)
+			rc = mb_buf_putc(&b, '\n');
+	} else if ((rc = mb_event_certificate(&env, NULL, argv[optind + 1],
+	    n->conf.name, &cert, &d)) == MB_OK) {
+		rc = mb_buf_append(&b, cert, strlen(cert));
+		free(cert);
+	}
+	close_env(n, &env);
+	if (rc == MB_OK && b.data != NULL)
+		rc = put(&b, output, &d);
+	mb_buf_free(&b);
+	if (rc != MB_OK)
+		return mb_cli_fail(label, &d, rc);
+	return MB_EXIT_OK;
+}
+
+static int
+run(int argc, char **argv)
+{
+	if (argc < 2)
+		return mb_cli_usage(&mb_cmd_event, "settings, attendees, revoked "
+		    "or certificate?");
+	if (strcmp(argv[1], "settings") == 0)
+		return settings(argc - 1, argv + 1);
+	if (strcmp(argv[1], "attendees") == 0 ||
+	    strcmp(argv[1], "revoked") == 0 ||
+	    strcmp(argv[1], "certificate") == 0)
+		return listing(argc - 1, argv + 1, argv[1]);
+	return mb_cli_usage(&mb_cmd_event, "%s: unknown; settings, attendees, "
+	    "revoked or certificate?", argv[1]);
+}
