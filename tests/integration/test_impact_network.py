@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Impact across the network (docs/impact.md): a branch's signed daily
+report reaches HQ through the exchange and shows in HQ's figures by
+center, counts only."""
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
+                                "tests", "integration"))
+sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
+                                "tests", "lib"))
+import fedlib  # noqa: E402
+from fedlib import Center, admit, mb  # noqa: E402
+
+UA = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+
+
+def req(c, method, path, token=None, headers=None):
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = "Bearer " + token
+    r = urllib.request.Request(c.url + path, method=method, headers=h,
+                               data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(r, timeout=10) as resp:
+        return resp.status, resp.read()
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="mb-impact-net-")
+    tok = {}
+
+    def prepare(c):
+        with open(os.path.join(c.dir, "mediabridge.conf"), "a") as f:
+            f.write("\n[impact]\nflush_s = 1\n")
+        mb("user", "add", c.dir, "edi", "--role", "editor")
+        tok[c.id] = mb("token", "add", c.dir, "edi").strip()
+        c.start()
+    hq = Center(root, "moscow", "RU", "ru,en")
+    prepare(hq)
+    cairo = Center(root, "cairo", "EG", "ar,en", hq=hq)
+    prepare(cairo)
+    admit(hq, cairo)
+    try:
+        cairo.publish([{"type": "text", "language": "en",
+                        "headlines": [{"value": "Nile"}],
+                        "bodies": [{"value": "<p>Nile.</p>"}]}])
+        _, body = req(cairo, "GET", "/api/v1/items?limit=1")
+        uri = json.loads(body)["items"][0]["item"]["uri"]
+        _, _, center, local = uri.split(":")
+        for _ in range(3):
+            req(cairo, "GET", "/en/items/%s/%s" % (center, local),
+                headers={"User-Agent": UA})
+        time.sleep(1.5)
+        st, _ = req(cairo, "POST", "/api/v1/stats/report", tok["cairo"])
+        assert st == 200, st
+        deadline = time.monotonic() + 40
+        rows = []
+        while time.monotonic() < deadline:
+            req(hq, "POST", "/api/v1/stats/report", tok["moscow"])
+            _, body = req(hq, "GET", "/api/v1/stats?by=center",
+                          tok["moscow"])
+            rows = json.loads(body)["rows"]
+            if any(r["center"] == "cairo" and r["views"] == 3
+                   for r in rows):
+                break
+            time.sleep(1)
+        assert any(r["center"] == "cairo" and r["views"] == 3 and
+                   r["uniques"] == 1 for r in rows), rows
+        print("ok   test_report_reaches_hq")
+    finally:
+        for c in (cairo, hq):
+            try:
+                c.stop()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+if __name__ == "__main__":
+    main()
