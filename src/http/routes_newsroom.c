@@ -633,6 +633,46 @@ add_action(struct mb_page *p, struct mb_tval *list, const struct
 }
 
 /*
+ * The original a translation is made from, beside the form: its
+ * headline and its text (sanitized), as the translator may see it; its
+ * uri when it cannot be read.
+ */
+static void
+original(struct mb_page *p, struct mb_req *r, const char *uri)
+{
+	struct mb_tval		*f = mb_tv_get(p->root, "form");
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_item	 it;
+	struct mb_buf		 b = MB_BUF_INIT;
+	json_t			*env;
+	const char		*h = NULL, *body = NULL;
+
+	mb_req_actor(r, &a);
+	if (mb_req_newsroom_or_reply(r, &e) && mb_newsroom_get(&e, &a, uri,
+	    0, &it, NULL) == MB_OK) {
+		if ((env = json_loadb(it.envelope, it.len, 0, NULL)) != NULL) {
+			const json_t *item = json_object_get(env, "item");
+
+			h = json_string_value(json_object_get(json_array_get(
+			    json_object_get(item, "headlines"), 0), "value"));
+			body = json_string_value(json_object_get(
+			    json_array_get(json_object_get(item, "bodies"), 0),
+			    "value"));
+			mb_tv_str(p->td, f, "of_headline", h != NULL ? h : uri);
+			if (body != NULL && mb_sanitize_html(body, strlen(body),
+			    &b, NULL) == MB_OK && b.len > 0)
+				mb_tv_html(p->td, f, "of_body", mb_buf_cstr(&b));
+			json_decref(env);
+		}
+		mb_nr_item_free(&it);
+	}
+	if (h == NULL)
+		mb_tv_str(p->td, f, "of_headline", uri);
+	mb_buf_free(&b);
+}
+
+/*
  * The edit page of a stored item: fm (may be NULL: the stored values),
  * errors and a flash message from the caller.
  */
@@ -767,8 +807,7 @@ edit_page(struct mb_req *r, unsigned status, const struct form *given,
 		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
 
 		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
-			mb_tv_str(p.td, mb_tv_get(p.root, "form"),
-			    "of_headline", fm.of);
+			original(&p, r, fm.of);
 			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
 			    "/newsroom/items/%s/%s", oc, ol);
 		}
@@ -818,8 +857,7 @@ new_page(struct mb_req *r, unsigned status, const struct form *given,
 		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
 
 		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
-			mb_tv_str(p.td, mb_tv_get(p.root, "form"),
-			    "of_headline", fm.of);
+			original(&p, r, fm.of);
 			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
 			    "/newsroom/items/%s/%s", oc, ol);
 		}

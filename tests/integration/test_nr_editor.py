@@ -172,5 +172,25 @@ def test_send_back_with_note(w):
     check("edNote" not in got["item"], "no note for readers")
 
 
+def test_translation_shows_the_original(w):
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("jo", "journalist", "journo-pass-1")
+    c.serve()
+    api = c.client(c.token_add("jo"))
+    r = api.post("/api/v1/items", {
+        "type": "text", "language": "en",
+        "headlines": [{"value": "Water talks in Cairo"}],
+        "bodies": [{"value": "<p>The ministers met <b>today</b>.</p>"
+                             "<script>x()</script>"}]})
+    uri = r.json["item"]["uri"]
+    jo = Browser(c)
+    jo.login("jo", "journo-pass-1")
+    page = jo.page("/newsroom/new?of=" + uri).text
+    check(">Water talks in Cairo</a>" in page, "the original's headline")
+    check("The ministers met <b>today</b>." in page, "and its text")
+    check("<script>x()" not in page, "sanitized")
+    check(uri not in page.split('name="of"')[1][40:], "no bare urn shown")
+
+
 if __name__ == "__main__":
     main(globals())
