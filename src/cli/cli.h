@@ -71,4 +71,10 @@ extern const struct mb_cli_cmd mb_cmd_feed;
 extern const struct mb_cli_cmd mb_cmd_member;
 extern const struct mb_cli_cmd mb_cmd_agenda;
 
+/*
+ * The demo's members and agenda (demo_members.c), once the three
+ * centers serve: port is HQ's.
+ */
+int mb_demo_members(const char *dir, int port);
+
 #endif

@@ -22,7 +22,7 @@ const struct mb_cli_cmd mb_cmd_agenda = {
 	"agenda", "proposals, supports and votes, signed tallies",
 	"usage: mediabridge agenda propose DIR --member M --title T --text T\n"
 	"           --language L --closes DATE --threshold N [--topics A,B]\n"
-	"           [--scope network|center] [--event NAME]\n"
+	"           [--scope network|public|center] [--event NAME]\n"
 	"           [--poll open|secret]\n"
 	"       mediabridge agenda admit|close|tally DIR PROPOSAL\n"
 	"       mediabridge agenda answer DIR PROPOSAL --text T\n"
@@ -38,7 +38,8 @@ const struct mb_cli_cmd mb_cmd_agenda = {
 	"A member (M: an id, a profile uri or an account, of this center)\n"
 	"drafts a proposal; propose prints its uri. admit opens it for\n"
 	"support until DATE (RFC 3339); a network proposal travels, signed,\n"
-	"to every center, whose members vote at home. vote records one vote\n"
+	"to every center, whose members vote at home (public: readers see it\n"
+	"and its result too). vote records one vote\n"
 	"per member (yes, the default, is a support; a second vote is\n"
 	"refused). In a secret poll (--poll secret) the ballot is kept\n"
 	"without the member and without a time. tally publishes this\n"

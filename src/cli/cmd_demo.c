@@ -580,6 +580,7 @@ run(int argc, char **argv)
 	fflush(stdout);
 	rc = check_exchange(dir, uri, &ms);
 	mb_demo_courses(dir, samples, port);	/* a course taught in Cairo */
+	mb_demo_members(dir, (int)port);
 	printf("\n");
 	for (int i = 0; i < 3; i++)
 		printf("  %-12s site      http://127.0.0.1:%ld/\n"

@@ -31,7 +31,7 @@ struct mb_proposal_in {
 	const char	*text;		/* required, plain text */
 	const char	*language;	/* required */
 	const char	*topics;	/* "health,energy" */
-	const char	*scope;		/* center or network (default) */
+	const char	*scope;		/* center, network (default), public */
 	const char	*closes;	/* RFC 3339; required */
 	const char	*event;		/* the event whose agenda it joins */
 	const char	*poll;		/* open (default) or secret */

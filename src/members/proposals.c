@@ -210,8 +210,10 @@ mb_agenda_propose(const struct mb_newsroom_env *e,
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != strlen(in->language))
 		return mb_diag_set(d, MB_ERR_INVAL, "language: a language "
 		    "tag, like en");
-	if (strcmp(scope, "center") != 0 && strcmp(scope, "network") != 0)
-		return mb_diag_set(d, MB_ERR_INVAL, "scope: center or network");
+	if (strcmp(scope, "center") != 0 && strcmp(scope, "network") != 0 &&
+	    strcmp(scope, "public") != 0)
+		return mb_diag_set(d, MB_ERR_INVAL, "scope: center, network or "
+		    "public");
 	if (strcmp(poll, "open") != 0 && strcmp(poll, "secret") != 0)
 		return mb_diag_set(d, MB_ERR_INVAL, "poll: open or secret");
 	if (mb_time_parse(in->closes, &closes_ms) != MB_OK)
@@ -222,7 +224,7 @@ mb_agenda_propose(const struct mb_newsroom_env *e,
 	if (in->threshold < 1 || in->threshold > 1000000)
 		return mb_diag_set(d, MB_ERR_INVAL, "threshold: the supports "
 		    "needed, from 1 to 1000000");
-	if (strcmp(scope, "network") == 0 && strcmp(author->audience,
+	if (strcmp(scope, "center") != 0 && strcmp(author->audience,
 	    "internal") == 0)
 		return mb_diag_set(d, MB_ERR_PERM, "a network proposal needs "
 		    "an author the network knows: the member's profile is "
@@ -327,8 +329,9 @@ int
 mb_agenda_admit(const struct mb_newsroom_env *e, const struct mb_actor *a,
     const char *uri, struct mb_diag *d)
 {
-	struct mb_proposal	p;
-	int			rc;
+	struct mb_proposal	 p;
+	const char		*s;
+	int			 rc;
 
 	if ((rc = load_own(e, a, uri, &p, d)) != MB_OK)
 		return rc;
@@ -338,8 +341,10 @@ mb_agenda_admit(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		goto out;
 	}
 	json_object_set_new(p.data, "state", json_string("open"));
-	rc = republish(e, &p, strcmp(mb_proposal__str(&p, "scope"), "center") ==
-	    0 ? "internal" : "network", d);
+	/* center: stays here; network: member centers; public: readers too. */
+	s = mb_proposal__str(&p, "scope");
+	rc = republish(e, &p, strcmp(s, "center") == 0 ? "internal" :
+	    strcmp(s, "public") == 0 ? "public" : "network", d);
 out:
 	mb_proposal__free(&p);
 	return rc;

@@ -109,12 +109,16 @@ def test_demo(w):
     demo = Demo(d, port)
     try:
         wait_for(lambda: "Ctrl-C stops" in demo.text() or
-                 demo.proc.poll() is not None, 90, "the demo to be up")
+                 demo.proc.poll() is not None, 150, "the demo to be up")
         text = demo.text()
         check(demo.proc.poll() is None, "demo running", text)
         check("reached Manama through HQ" in text, "the exchange check "
               "passed", text)
         check("FAILED" not in text, "no failure", text)
+        # Members and the agenda: HQ's result from the signed tallies.
+        check("HQ sums the" in text and "total    yes 4  no 0  voters 4"
+              in text and "total    yes 3  no 1  voters 4" in text,
+              "the agenda's tallies and totals", text)
         eq(len(serve_pids(d)), 3, "three serve processes")
         # Every URL it printed answers.
         urls = [tok for line in text.splitlines() for tok in line.split()
