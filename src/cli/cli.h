@@ -43,6 +43,7 @@ int mb_demo_feeds(const char *dir);
 int mb_demo_courses(const char *dir, const char *samples, long port);
 
 extern const struct mb_cli_cmd mb_cmd_init;
+extern const struct mb_cli_cmd mb_cmd_bundle;
 extern const struct mb_cli_cmd mb_cmd_key;
 extern const struct mb_cli_cmd mb_cmd_import;
 extern const struct mb_cli_cmd mb_cmd_export;

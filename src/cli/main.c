@@ -37,6 +37,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_feed,
 	&mb_cmd_member,
 	&mb_cmd_agenda,
+	&mb_cmd_bundle,
 	NULL
 };
 

@@ -28,7 +28,7 @@ extern const struct mb_store_domain mb_store_feeds_domain;
 
 extern const struct mb_store_domain mb_store_impact_domain;
 
-/* slot: bundles */
+extern const struct mb_store_domain mb_store_bundles_domain;
 
 const struct mb_store_domain *const mb_store_domains[] = {
 	&mb_store_accounts_domain,
@@ -47,7 +47,7 @@ const struct mb_store_domain *const mb_store_domains[] = {
 
 	&mb_store_impact_domain,
 
-	/* slot: bundles */
+	&mb_store_bundles_domain,
 
 	NULL
 };

@@ -465,8 +465,8 @@ mb_sync_defer(int64_t last_ms)
 }
 
 static int batch_apply(struct mb_store *st, struct mb_sync_batch *b,
-    const char *peer, int64_t next, struct mb_sync_apply_result *r,
-    struct mb_diag *d);
+    const char *peer, bool advance, int64_t next,
+    struct mb_sync_apply_result *r, struct mb_diag *d);
 
 int
 mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
@@ -476,14 +476,40 @@ mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
 	int rc;
 
 	atomic_fetch_add(&applying, 1);
-	rc = batch_apply(st, b, peer, next, r, d);
+	rc = batch_apply(st, b, peer, true, next, r, d);
+	atomic_fetch_sub(&applying, 1);
+	return rc;
+}
+
+const char *
+mb_sync_batch_unknown(const struct mb_sync_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->e[i].state == ENTRY_UNKNOWN_ORIGIN)
+			return b->e[i].why;
+	return NULL;
+}
+
+int
+mb_sync_batch_apply_from(struct mb_store *st, struct mb_sync_batch *b,
+    const char *via, struct mb_sync_apply_result *r, struct mb_diag *d)
+{
+	const char	*unknown;
+	int		 rc;
+
+	if ((unknown = mb_sync_batch_unknown(b)) != NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "origin %s is unknown "
+		    "here", unknown);
+	atomic_fetch_add(&applying, 1);
+	rc = batch_apply(st, b, via, false, 0, r, d);
 	atomic_fetch_sub(&applying, 1);
 	return rc;
 }
 
 static int
 batch_apply(struct mb_store *st, struct mb_sync_batch *b, const char *peer,
-    int64_t next, struct mb_sync_apply_result *r, struct mb_diag *d)
+    bool advance, int64_t next, struct mb_sync_apply_result *r,
+    struct mb_diag *d)
 {
 	int64_t	now = mb_time_now_ms(), cursor = next;
 	bool	dup;
@@ -525,8 +551,8 @@ batch_apply(struct mb_store *st, struct mb_sync_batch *b, const char *peer,
 		else
 			r->applied++;
 	}
-	if ((rc = mb_store_peer_advance(st, peer, cursor, r->applied,
-	    r->refused, now, d)) != MB_OK)
+	if (advance && (rc = mb_store_peer_advance(st, peer, cursor,
+	    r->applied, r->refused, now, d)) != MB_OK)
 		goto fail;
 	if ((rc = mb_store_commit(st, d)) != MB_OK)
 		return rc;

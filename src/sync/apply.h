@@ -81,6 +81,18 @@ int mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
     const char *peer, int64_t next, struct mb_sync_apply_result *r,
     struct mb_diag *d);
 
+/* The first origin verification found unknown here, or NULL. */
+const char *mb_sync_batch_unknown(const struct mb_sync_batch *b);
+
+/*
+ * As mb_sync_batch_apply, for versions that came another way than a
+ * pull (offline bundles): via names where they came from (the log served
+ * to it leaves them out); no peer's cursor moves. A batch with an entry
+ * from an unknown origin is refused whole, before anything is stored.
+ */
+int mb_sync_batch_apply_from(struct mb_store *st, struct mb_sync_batch *b,
+    const char *via, struct mb_sync_apply_result *r, struct mb_diag *d);
+
 /*
  * A puller of this process has more waiting at its peer than the batch
  * in hand (delta +1), or no longer (-1).

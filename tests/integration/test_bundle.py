@@ -1,0 +1,383 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Offline bundles (issue 22, 1): centers with no link exchange by file.
+HQ and a branch converge through bundles carried "by hand" to the same
+(uri, version) set; acks make the next bundle hold only what is missing;
+a branch that never had a link starts from a bundle alone (the registry
+travels in it); media travel by policy; internal items never do. A
+truncated, reordered, tampered, padded or foreign bundle is refused
+before anything is stored."""
+import io
+import json
+import os
+import struct
+import subprocess
+import sys
+import tarfile
+import zlib
+
+sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
+                                "tests", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+from fedlib import mb  # noqa: E402
+from mbtest import check, eq, main  # noqa: E402
+
+SECRET = "Zanzibar-internal-7731"
+
+
+def items(center, n, lang="en", word="forum", **extra):
+    out = []
+    for i in range(n):
+        it = {"uri": "urn:mediabridge:%s:%s-%d" % (center, word, i),
+              "type": "text", "language": lang,
+              "headlines": [{"value": "%s %s %d" % (center, word, i)}],
+              "bodies": [{"value": "<p>%s story %d</p>" % (word, i)}]}
+        it.update(extra)
+        out.append(it)
+    return out
+
+
+def imp(w, c, its, *opts):
+    path = os.path.join(w.root, "in-%d.ndjson" % len(os.listdir(w.root)))
+    with open(path, "w", encoding="utf-8") as f:
+        for it in its:
+            f.write(json.dumps(it, ensure_ascii=False) + "\n")
+    mb("import", c.dir, *opts, path)
+
+
+def versions(c):
+    """Every (uri, version) the center stores, internal ones aside."""
+    out = set()
+    for line in mb("export", c.dir).splitlines():
+        e = json.loads(line)
+        if e["meta"].get("audience") != "internal":
+            out.add((e["item"]["uri"], e["item"]["version"]))
+    return out
+
+
+def count(c):
+    out = mb("verify", c.dir)
+    return int(out.split("verify: ", 1)[1].split(" ", 1)[0])
+
+
+def members(path):
+    """The bundle's members, in order: [(name, bytes)]."""
+    raw = subprocess.run(["zstd", "-dc", path], check=True,
+                         capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(raw)) as t:
+        return [(m.name, t.extractfile(m).read() if m.isfile() else b"")
+                for m in t.getmembers()]
+
+
+def repack(path, mems, extra=None):
+    """Writes mems [(name, bytes)] as a tar + zstd at path; extra(tar)
+    may add odd members."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, data in mems:
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
+        if extra:
+            extra(t)
+    subprocess.run(["zstd", "-q", "-f", "-o", path], input=buf.getvalue(),
+                   check=True)
+
+
+def manifest(path):
+    return json.loads(members(path)[0][1])["bundle"]
+
+
+def center(w, cid, country, langs, hq=None):
+    """A center that need not serve: its address is the configured one."""
+    c = fedlib.Center(w.root, cid, country, langs, hq=hq)
+    for line in open(os.path.join(c.dir, "mediabridge.conf")):
+        k, _, v = line.partition("=")
+        if k.strip() == "listen":
+            c.addr = v.strip()
+    return c
+
+
+def network(w):
+    hq = center(w, "moscow", "RU", "ru,en")
+    cairo = center(w, "cairo", "EG", "ar,en", hq=hq)
+    fedlib.admit(hq, cairo)
+    imp(w, hq, items("moscow", 3) + items("moscow", 2, "ru", "sport"))
+    imp(w, hq, [{"uri": "urn:mediabridge:moscow:internal-1",
+                 "type": "text", "language": "en",
+                 "headlines": [{"value": "Board minutes " + SECRET}],
+                 "bodies": [{"value": "<p>%s</p>" % SECRET}]}],
+        "--audience", "internal")
+    imp(w, cairo, items("cairo", 2, "ar", "news"))
+    return hq, cairo
+
+
+def bundle(w, name):
+    return os.path.join(w.root, name)
+
+
+def test_round_trip_and_acks(w):
+    hq, cairo = network(w)
+    b1 = bundle(w, "b1.mbb")
+    out = mb("bundle", "export", hq.dir, "--for", "cairo", "-o", b1)
+    eq(out.strip(), b1, "prints the file")
+    names = [n for n, _ in members(b1)]
+    eq(names, ["manifest.json", "registry.json", "log.ndjson"], "members")
+    man = manifest(b1)
+    eq((man["exporter"], man["for"], man["log"]["after"]),
+       ("moscow", "cairo", 0), "manifest")
+    eq(len(man["envelopes"]), 5, "five public versions")
+    eq(man["origins"]["moscow"]["versions"], 5, "per origin")
+    raw = subprocess.run(["zstd", "-dc", b1], capture_output=True).stdout
+    check(SECRET.encode() not in raw, "the internal item never travels")
+
+    out = mb("bundle", "import", cairo.dir, b1)
+    check("5 applied" in out, "applied", out)
+    found = mb("search", cairo.dir, "forum")
+    check("urn:mediabridge:moscow:forum-0" in found, "searchable", found)
+
+    # Cairo's own items back to HQ by the same road.
+    b2 = bundle(w, "b2.mbb")
+    mb("bundle", "export", cairo.dir, "--for", "moscow", "-o", b2)
+    eq(len(manifest(b2)["envelopes"]), 2, "HQ's own left out (split "
+       "horizon): only Cairo's two")
+    check("2 applied" in mb("bundle", "import", hq.dir, b2), "at HQ")
+    eq(versions(hq), versions(cairo), "the same (uri, version) set")
+
+    # The ack: the next bundle holds only what is missing.
+    ack = bundle(w, "ack.json")
+    mb("bundle", "ack", cairo.dir, "--for", "moscow", "-o", ack)
+    a = json.load(open(ack))["ack"]
+    eq((a["from"], a["for"]), ("cairo", "moscow"), "ack")
+    imp(w, hq, items("moscow", 1, "en", "late"))
+    b3 = bundle(w, "b3.mbb")
+    mb("bundle", "export", hq.dir, "--ack", ack, "-o", b3)
+    m3 = manifest(b3)
+    eq([e["uri"] for e in m3["envelopes"]],
+       ["urn:mediabridge:moscow:late-0"], "only the new one")
+    eq(m3["log"]["after"], a["through"], "starts at the ack")
+    check("1 applied" in mb("bundle", "import", cairo.dir, b3), "applied")
+    # Again: nothing new, nothing changes.
+    check("0 applied, 5 already here" in mb("bundle", "import", cairo.dir,
+                                            b1), "duplicates")
+    eq(versions(hq), versions(cairo), "converged")
+    eq(mb("verify", cairo.dir, full=True).returncode, 0, "verify")
+
+    # An ack forged by another key is refused.
+    forged = json.load(open(ack))
+    forged["ack"]["through"] = 0
+    bad = bundle(w, "forged-ack.json")
+    json.dump(forged, open(bad, "w"))
+    p = mb("bundle", "export", hq.dir, "--ack", bad, "-o",
+           bundle(w, "x.mbb"), check=False, full=True)
+    eq(p.returncode, 1, "forged ack")
+    check("bad signature" in p.stderr, "says so", p.stderr)
+    check(not os.path.exists(bundle(w, "x.mbb")), "nothing written")
+
+
+def test_gaps_and_volumes(w):
+    hq, cairo = network(w)
+    b = bundle(w, "vol.mbb")
+    out = mb("bundle", "export", hq.dir, "--for", "cairo", "--max-size",
+             "1k", "-o", b).split()
+    check(len(out) >= 3, "several volumes: %s" % out)
+    eq(out[1], b + ".2", "named FILE.2")
+    mans = [manifest(f) for f in out]
+    for prev, cur in zip(mans, mans[1:]):
+        eq(cur["log"]["after"], prev["log"]["through"], "contiguous")
+    # A volume before its predecessor: refused, nothing stored.
+    before = count(cairo)
+    p = mb("bundle", "import", cairo.dir, out[1], check=False, full=True)
+    eq(p.returncode, 1, "volume 2 first")
+    check("import the one before it first" in p.stderr, "says why",
+          p.stderr)
+    eq(count(cairo), before, "nothing stored")
+    mb("bundle", "import", cairo.dir, *out)
+    eq(count(cairo), before + 5, "all volumes in order")
+
+
+def test_new_branch_from_a_bundle_alone(w):
+    hq, cairo = network(w)
+    b2 = bundle(w, "cairo.mbb")
+    mb("bundle", "export", cairo.dir, "-o", b2)
+    mb("bundle", "import", hq.dir, b2)
+    # Manama never had a link: it knows HQ's key, nothing else.
+    manama = center(w, "manama", "BH", "ar,en", hq=hq)
+    fedlib.admit(hq, manama)
+    b = bundle(w, "hq.mbb")
+    mb("bundle", "export", hq.dir, "--for", "manama", "-o", b)
+    out = mb("bundle", "import", manama.dir, b)
+    check("a newer registry" in out, "the registry came with it", out)
+    got = versions(manama)
+    eq(got, versions(hq), "HQ's and Cairo's items, origins known from "
+       "the bundle's registry")
+    check(any(u.startswith("urn:mediabridge:cairo:") for u, _ in got),
+          "Cairo's items too")
+    eq(mb("verify", manama.dir, full=True).returncode, 0, "verify")
+
+
+def tiny_png(w_, h_):
+    def chunk(t, data):
+        return (struct.pack(">I", len(data)) + t + data +
+                struct.pack(">I", zlib.crc32(t + data) & 0xffffffff))
+    rows = b"".join(b"\0" + bytes((x * 7 + y * 3) % 256 for x in range(
+        w_ * 3)) for y in range(h_))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w_, h_, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_media_by_policy(w):
+    hq, cairo = network(w)
+    hq.start()
+    try:
+        mb("user", "add", hq.dir, "edi", "--role", "editor")
+        tok = mb("token", "add", hq.dir, "edi").strip()
+        from mbtest import Client
+        cc = Client(hq.addr)
+        cc.token = tok
+        pic = cc.post("/api/v1/media", raw=tiny_png(900, 600)).json
+        r = cc.post("/api/v1/items", {
+            "type": "picture", "language": "en",
+            "headlines": [{"value": "A picture from Moscow"}],
+            "renditions": pic["renditions"]})
+        eq(r.status, 201, "item: %r" % r)
+        _, _, center, local = r.json["item"]["uri"].split(":")
+        eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
+           200, "publish")
+    finally:
+        hq.stop()
+    hashes = {u.rsplit("/", 1)[1]: rd for u, rd in zip(pic["urls"],
+                                                       pic["renditions"])}
+    for media, want in (("none", set()),
+                        ("thumbnails", {h for h, rd in hashes.items()
+                                        if rd["sizeInBytes"] <= 131072}),
+                        ("all", set(hashes))):
+        b = bundle(w, "m-%s.mbb" % media)
+        mb("bundle", "export", hq.dir, "--since", "0", "--media", media,
+           "-o", b)
+        got = {n[len("blobs/"):] for n, _ in members(b)
+               if n.startswith("blobs/")}
+        eq(got, want, "--media %s" % media)
+    check(0 < len({h for h, rd in hashes.items()
+                   if rd["sizeInBytes"] <= 131072}) < len(hashes),
+          "thumbnails is a real subset")
+    out = mb("bundle", "import", cairo.dir, bundle(w, "m-all.mbb"))
+    check("%d blobs" % len(hashes) in out, "blobs placed", out)
+    for h in hashes:
+        p = os.path.join(cairo.dir, "blobs", h[:2], h)
+        check(os.path.exists(p), "blob %s at Cairo" % h)
+        import hashlib
+        eq(hashlib.sha256(open(p, "rb").read()).hexdigest(), h, "its bytes")
+
+
+def refused(w, c, path, why):
+    before = count(c)
+    blobs_before = sorted(os.listdir(os.path.join(c.dir, "blobs"))) \
+        if os.path.isdir(os.path.join(c.dir, "blobs")) else []
+    p = mb("bundle", "import", c.dir, path, check=False, full=True)
+    eq(p.returncode, 1, "refused: %s (%s)" % (why, p.stdout))
+    check(why in p.stderr, "names why (%s)" % why, p.stderr)
+    eq(count(c), before, "nothing stored (%s)" % why)
+    after = sorted(os.listdir(os.path.join(c.dir, "blobs"))) \
+        if os.path.isdir(os.path.join(c.dir, "blobs")) else []
+    eq(after, blobs_before, "no file left (%s)" % why)
+
+
+def test_bad_bundles(w):
+    hq, cairo = network(w)
+    good = bundle(w, "good.mbb")
+    mb("bundle", "export", hq.dir, "--for", "cairo", "-o", good)
+    mems = members(good)
+    raw = open(good, "rb").read()
+    bad = bundle(w, "bad.mbb")
+
+    open(bad, "wb").write(raw[:len(raw) // 2])
+    refused(w, cairo, bad, "bad.mbb")
+
+    def log_edit(f):
+        return [(n, f(d) if n == "log.ndjson" else d) for n, d in mems]
+    repack(bad, log_edit(lambda d: d.replace(b"forum story 1",
+                                             b"forum story 9")))
+    refused(w, cairo, bad, "log.ndjson: its SHA-256 is not the manifest's")
+
+    repack(bad, [mems[0], mems[2], mems[1]])
+    refused(w, cairo, bad, "member log.ndjson where the manifest has "
+            "registry.json")
+
+    repack(bad, mems[:2])
+    refused(w, cairo, bad, "truncated: log.ndjson is missing")
+
+    repack(bad, mems + [("blobs/extra", b"x")])
+    refused(w, cairo, bad, "member blobs/extra is not in the manifest")
+
+    repack(bad, mems[:1] + [("../registry.json", mems[1][1])] + mems[2:])
+    refused(w, cairo, bad, "member ../registry.json where the manifest "
+            "has registry.json")
+
+    def symlink(t):
+        ti = tarfile.TarInfo("blobs/" + "0" * 64)
+        ti.type = tarfile.SYMTYPE
+        ti.linkname = "/etc/passwd"
+        t.addfile(ti)
+    repack(bad, mems, symlink)
+    refused(w, cairo, bad, "not in the manifest")
+
+    # A zstd bomb: the log replaced by 200 MB of zeros, tiny compressed.
+    repack(bad, mems[:2] + [("log.ndjson", b"\0" * (200 << 20))])
+    check(os.path.getsize(bad) < 1 << 20, "compressed small")
+    refused(w, cairo, bad, "not the size the manifest says")
+
+    # The manifest changed after signing.
+    m = json.loads(mems[0][1])
+    m["bundle"]["log"]["through"] += 1
+    repack(bad, [("manifest.json", json.dumps(m).encode())] + mems[1:])
+    refused(w, cairo, bad, "bad signature")
+
+    # From another network: its registry is not signed by our HQ.
+    stranger = center(w, "stranger", "ZZ", "en")
+    imp(w, stranger, items("stranger", 1))
+    s = bundle(w, "stranger.mbb")
+    mb("bundle", "export", stranger.dir, "-o", s)
+    refused(w, cairo, s, "registry: not signed by the pinned HQ key")
+    # From a center of ours HQ never admitted (it holds no registry).
+    lone = center(w, "lone", "ZZ", "en", hq=hq)
+    imp(w, lone, items("lone", 1))
+    s = bundle(w, "lone.mbb")
+    mb("bundle", "export", lone.dir, "-o", s)
+    refused(w, cairo, s, "a center this one does not know")
+
+    # And the good one still goes in.
+    check("5 applied" in mb("bundle", "import", cairo.dir, good), "good")
+
+    # From a revoked center.
+    b2 = bundle(w, "cairo.mbb")
+    mb("bundle", "export", cairo.dir, "--for", "moscow", "-o", b2)
+    mb("center", "revoke", hq.dir, "cairo")
+    refused(w, hq, b2, "revoked")
+
+
+def test_usage(w):
+    hq = center(w, "moscow", "RU", "ru,en")
+    for args, why in (
+            (["export", hq.dir], "-o FILE"),
+            (["export", hq.dir, "--media", "some", "-o", "x"], "--media"),
+            (["export", hq.dir, "--max-size", "lots", "-o", "x"],
+             "--max-size"),
+            (["export", hq.dir, "--since", "1", "--ack", "a", "-o", "x"],
+             "not both"),
+            (["import", hq.dir], "FILE"),
+            (["ack", hq.dir, "-o", "x"], "--for"),
+            (["send", hq.dir], "export, import or ack")):
+        p = mb("bundle", *args, check=False, full=True)
+        eq(p.returncode, 2, "usage: %s" % args)
+        check(why in p.stderr, "names it (%s)" % why, p.stderr)
+    p = mb("bundle", "export", hq.dir, "--for", "nowhere", "-o",
+           bundle(w, "x.mbb"), check=False, full=True)
+    eq(p.returncode, 1, "unknown --for")
+    check("nowhere" in p.stderr, "named", p.stderr)
+
+
+if __name__ == "__main__":
+    main(globals())
