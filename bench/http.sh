@@ -6,9 +6,12 @@
 # dir, on 127.0.0.1; /etc/nginx is never touched) serving the same item
 # envelope and list page as static files, then runs wrk on: a cached item,
 # the list endpoint. Prints requests/s and p99 latency for each, and the
-# ratio mediabridge/nginx for a cached item as the LAST line.
+# ratio mediabridge/nginx for a cached item as the LAST line. nginx gets
+# its production tuning (sendfile, tcp_nopush, open_file_cache);
+# NGINX_UNTUNED=1 runs it without, for comparison.
 #
-#   bench/http.sh [BUILD_DIR]      (env: SECONDS_EACH=10 CONNS=64 THREADS=2)
+#   bench/http.sh [BUILD_DIR]      (env: SECONDS_EACH=10 CONNS=64 THREADS=2
+#                                   NGINX_UNTUNED=0)
 set -eu
 
 BUILD=${1:-build}
@@ -66,6 +69,14 @@ mkdir -p "$T/www/items" "$T/ng"
 curl -fsS "http://$ADDR$ITEM" >"$T/www/item.json"
 curl -fsS "http://$ADDR$LIST" >"$T/www/list.json"
 NGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+NGINX_TUNING='    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    open_file_cache max=1000 inactive=60s;
+    open_file_cache_valid 60s;
+    open_file_cache_min_uses 1;
+    open_file_cache_errors on;'
+[ "${NGINX_UNTUNED:-0}" = 1 ] && NGINX_TUNING='    # untuned (NGINX_UNTUNED=1)'
 cat >"$T/ng/nginx.conf" <<CONF
 daemon off;
 worker_processes $THREADS;
@@ -82,6 +93,11 @@ http {
     default_type application/json;
     etag on;
     keepalive_requests 1000000;
+    # Production tuning, as nginx's users configure it (issue 23): file
+    # descriptors and stat() results cached, the body sent by sendfile(2)
+    # with the headers in the same segment (tcp_nopush, TCP_CORK), then
+    # pushed at once (tcp_nodelay). NGINX_UNTUNED=1 leaves them out.
+$NGINX_TUNING
     server {
         listen 127.0.0.1:$NGPORT;
         root $T/www;
@@ -109,9 +125,11 @@ set -- $(bench "http://127.0.0.1:$NGPORT/item"); NG_ITEM=$1 NG_ITEM_P99=$2
 set -- $(bench "http://$ADDR$LIST"); MB_LIST=$1 MB_LIST_P99=$2
 set -- $(bench "http://127.0.0.1:$NGPORT/list"); NG_LIST=$1 NG_LIST_P99=$2
 
-printf "item %s bytes, list %s bytes; wrk -t%s -c%s -d%ss\n" \
+printf "item %s bytes, list %s bytes; wrk -t%s -c%s -d%ss; nginx %s\n" \
     "$(wc -c <"$T/www/item.json")" "$(wc -c <"$T/www/list.json")" \
-    "$THREADS" "$CONNS" "$SECS"
+    "$THREADS" "$CONNS" "$SECS" \
+    "$([ "${NGINX_UNTUNED:-0}" = 1 ] && echo untuned ||
+        echo 'tuned (sendfile, tcp_nopush, tcp_nodelay, open_file_cache)')"
 printf "%-28s %10s req/s  p99 %s ms\n" "mediabridge cached item" "$MB_ITEM" "$MB_ITEM_P99"
 printf "%-28s %10s req/s  p99 %s ms\n" "nginx static item" "$NG_ITEM" "$NG_ITEM_P99"
 printf "%-28s %10s req/s  p99 %s ms\n" "mediabridge list (cached)" "$MB_LIST" "$MB_LIST_P99"
