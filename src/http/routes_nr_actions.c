@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/* The newsroom's workflow moves on an item: submit, publish, embargo,
+ * send back with a note, withhold, cancel; and picking up another
+ * center's item. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "http_int.h"
+#include "nr_form.h"
+#include "nr_int.h"
+#include "site_int.h"
+
+/* Picks up another center's item: a new draft here, crediting it. */
+static void
+pickup(struct mb_req *r, const char *c, const char *l)
+{
+	struct mb_item_view	 v;
+	struct mb_buf		 raw = MB_BUF_INIT;
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	struct mb_store		*st;
+	json_t			*item, *meta, *assoc;
+	const char		*keep[] = { "type", "profile", "language",
+				    "headlines", "descriptions", "bodies", "by",
+				    "subjects", "places", "located",
+				    "eventDetails", "renditions", NULL };
+	char			 name[128], to[200];
+	unsigned		 status;
+	int			 rc;
+
+	if ((status = mb_nr_fetch(r, c, l, &v, &raw)) != 200) {
+		mb_buf_free(&raw);
+		mb_nr_not_found(r);
+		return;
+	}
+	item = json_object();
+	for (size_t i = 0; keep[i] != NULL; i++)
+		if (json_object_get(v.item, keep[i]) != NULL)
+			json_object_set(item, keep[i], json_object_get(v.item,
+			    keep[i]));
+	st = mb_req_store_or_reply(r);
+	mb_site_center_name(st, v.origin, name, sizeof(name));
+	assoc = json_pack("[{s:s, s:s, s:s}]", "name", name, "uri", v.uri,
+	    "rel", "source");
+	json_object_set_new(item, "associations", assoc);
+	mb_item_view_free(&v);
+	mb_buf_free(&raw);
+	meta = json_pack("{s:s}", "audience", "public");
+	if (!mb_req_newsroom_or_reply(r, &e)) {
+		json_decref(item);
+		json_decref(meta);
+		return;
+	}
+	mb_req_actor(r, &a);
+	rc = mb_newsroom_create(&e, &a, item, meta, &sv, &d);
+	json_decref(meta);
+	if (rc != MB_OK) {
+		mb_nr_edit_page(r, mb_newsroom_http_status(rc), NULL, "form",
+		    mb_diag_msg(&d, rc), false);
+		return;
+	}
+	{
+		char nc[MB_CENTER_MAX + 1], nl[MB_LOCAL_MAX + 1];
+
+		if (mb_uri_parse(sv.uri, nc, nl) == MB_OK)
+			snprintf(to, sizeof(to),
+			    "/newsroom/items/%s/%s?done=pickedup", nc, nl);
+		else
+			snprintf(to, sizeof(to), "/newsroom/");
+	}
+	mb_nr_saved_free(&sv);
+	log_info("site: picked up uri=urn:mediabridge:%s:%s", c, l);
+	mb_nr_see_other(r, to);
+}
+
+static void
+act(struct mb_req *r)
+{
+	const char	*c = mb_req_param(r, "center");
+	const char	*l = mb_req_param(r, "local");
+	const char	*a = mb_req_param(r, "action");
+	const char		*ver = mb_req_form(r, "version");
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 who;
+	struct mb_nr_precond	 pre;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	char			 uri[MB_URI_MAX], to[200];
+	int64_t			 until_ms = 0;
+	int			 action, prc, rc;
+
+	if (!mb_nr_staff_or_login(r))
+		return;
+	if (strcmp(a, "pickup") == 0) {
+		pickup(r, c, l);
+		return;
+	}
+	if ((action = mb_nr_action_parse(a)) < 0 ||
+	    mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {
+		mb_nr_not_found(r);
+		return;
+	}
+	if (strcmp(a, "embargo") == 0) {
+		const char	*u = mb_req_form(r, "until");
+		if (u == NULL || *u == '\0') {
+			until_ms = 0;
+		} else if (!mb_nr_parse_local(u, &until_ms)) {
+			const struct mb_site *s = mb_site_get(NULL);
+
+			mb_nr_edit_page(r, 422, NULL, "until", s != NULL ?
+			    mb_catalog_get(mb_i18n_negotiate(mb_site_i18n(s),
+			    mb_req_cookie(r, "mb_lang"), mb_req_header(r,
+			    "Accept-Language")), "err.time") : "err.time",
+			    false);
+			return;
+		}
+	}
+	if ((prc = mb_if_match_parse(ver, &pre)) < 0) {
+		mb_nr_edit_page(r, 400, NULL, "form", "the form's version is "
+		    "not a number; open the item again", false);
+		return;
+	}
+	if (!mb_req_newsroom_or_reply(r, &e))
+		return;
+	mb_req_actor(r, &who);
+	if (action == MB_NR_RETURN)
+		rc = mb_newsroom_send_back(&e, &who, uri, prc == 1 ? NULL :
+		    &pre, mb_req_form(r, "note"), &sv, &d);
+	else
+		rc = mb_newsroom_act(&e, &who, uri, (enum mb_nr_action)action,
+		    prc == 1 ? NULL : &pre, until_ms, &sv, &d);
+	if (rc != MB_OK) {
+		mb_nr_edit_page(r, mb_newsroom_http_status(rc), NULL,
+		    action == MB_NR_EMBARGO ? "until" : "form",
+		    mb_diag_msg(&d, rc), false);
+		return;
+	}
+	mb_nr_saved_free(&sv);
+	log_info("site: newsroom action=%s uri=urn:mediabridge:%s:%s user=%s",
+	    a, c, l, mb_req_user(r)->name);
+	snprintf(to, sizeof(to), "/newsroom/items/%s/%s?done=%s", c, l, a);
+	mb_nr_see_other(r, to);
+}
+
+const struct mb_route mb_routes_nr_actions[] = {
+	{ "POST", "/newsroom/items/:center/:local/:action", act,
+	  MB_ROUTE_FORM, "newsroom.action" },
+	MB_ROUTES_END
+};

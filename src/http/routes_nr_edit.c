@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: MIT */
+/* The newsroom's editor: new item, edit, preview, create and save. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+#include "http/sanitize.h"
+#include "http_int.h"
+#include "nr_form.h"
+#include "nr_int.h"
+#include "site_int.h"
+
+/*
+ * Fetches an item as the caller may see it; 200 and the view (raw holds
+ * its envelope). The service's item carries the store's facts (version,
+ * workflow, dates), so nothing is read back out of the envelope twice.
+ */
+unsigned
+mb_nr_fetch(struct mb_req *r, const char *center, const char *local,
+    struct mb_item_view *v, struct mb_buf *raw)
+{
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_item	 it;
+	struct mb_store_version	 sv;
+	char			 path[200];
+	unsigned		 status;
+	int			 rc;
+
+	if (mb_uri_make(path, sizeof(path), center, local) != MB_OK)
+		return 404;
+	if (!mb_req_newsroom_or_reply(r, &e))
+		return 503;
+	mb_req_actor(r, &a);
+	if ((rc = mb_newsroom_get(&e, &a, path, 0, &it, NULL)) != MB_OK)
+		return mb_newsroom_http_status(rc);
+	if (mb_buf_append(raw, it.envelope, it.len) != MB_OK) {
+		mb_nr_item_free(&it);
+		return 503;
+	}
+	memset(&sv, 0, sizeof(sv));
+	sv.uri = path;
+	sv.version = it.version;
+	sv.workflow = it.workflow;
+	sv.pub_status = it.pub_status;
+	sv.audience = it.audience;
+	sv.embargo_ms = it.embargo_ms;
+	sv.created_ms = it.created_ms;
+	sv.first_ms = it.first_ms;
+	sv.seq = it.seq;
+	sv.envelope = raw->data;
+	sv.envelope_len = raw->len;
+	status = mb_item_view_load(v, &sv) == MB_OK ? 200 : 500;
+	mb_nr_item_free(&it);
+	return status;
+}
+
+static void
+add_action(struct mb_page *p, struct mb_tval *list, const struct
+    mb_item_view *v, const char *name)
+{
+	struct mb_tval	*a = mb_tv_map(p->td, list, NULL);
+	char		 k[32];
+
+	snprintf(k, sizeof(k), "action.%s", name);
+	mb_tv_str(p->td, a, "name", name);
+	mb_tv_str(p->td, a, "label", mb_page_msg(p, k));
+	mb_tv_printf(p->td, a, "url", "/newsroom/items/%s/%s/%s", v->center,
+	    v->local, name);
+}
+
+/*
+ * The original a translation is made from, beside the form: its
+ * headline and its text (sanitized), as the translator may see it; its
+ * uri when it cannot be read.
+ */
+static void
+original(struct mb_page *p, struct mb_req *r, const char *uri)
+{
+	struct mb_tval		*f = mb_tv_get(p->root, "form");
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_item	 it;
+	struct mb_buf		 b = MB_BUF_INIT;
+	json_t			*env;
+	const char		*h = NULL, *body = NULL;
+
+	mb_req_actor(r, &a);
+	if (mb_req_newsroom_or_reply(r, &e) && mb_newsroom_get(&e, &a, uri,
+	    0, &it, NULL) == MB_OK) {
+		if ((env = json_loadb(it.envelope, it.len, 0, NULL)) != NULL) {
+			const json_t *item = json_object_get(env, "item");
+
+			h = json_string_value(json_object_get(json_array_get(
+			    json_object_get(item, "headlines"), 0), "value"));
+			body = json_string_value(json_object_get(
+			    json_array_get(json_object_get(item, "bodies"), 0),
+			    "value"));
+			mb_tv_str(p->td, f, "of_headline", h != NULL ? h : uri);
+			if (body != NULL && mb_sanitize_html(body, strlen(body),
+			    &b, NULL) == MB_OK && b.len > 0)
+				mb_tv_html(p->td, f, "of_body", mb_buf_cstr(&b));
+			json_decref(env);
+		}
+		mb_nr_item_free(&it);
+	}
+	if (h == NULL)
+		mb_tv_str(p->td, f, "of_headline", uri);
+	mb_buf_free(&b);
+}
+
+/*
+ * The edit page of a stored item: fm (may be NULL: the stored values),
+ * errors and a flash message from the caller.
+ */
+void
+mb_nr_edit_page(struct mb_req *r, unsigned status,
+    const struct mb_nr_form *given, const char *err_field,
+    const char *err_msg, bool with_preview)
+{
+	const char		*c = mb_req_param(r, "center");
+	const char		*l = mb_req_param(r, "local");
+	const enum mb_role	 role = mb_req_role(r);
+	struct mb_item_view	 v;
+	struct mb_buf		 raw = MB_BUF_INIT, mdb = MB_BUF_INIT;
+	struct mb_page		 p;
+	struct mb_tval		*it, *acts, *errs;
+	struct mb_nr_form		 fm;
+	unsigned		 st;
+	char			 action[200], ver[24];
+	bool			 mine = false;
+
+	if ((st = mb_nr_fetch(r, c, l, &v, &raw)) != 200) {
+		mb_buf_free(&raw);
+		if (st == 404)
+			mb_nr_not_found(r);
+		else
+			mb_resp_error(r, st, "error", "the item could not be "
+			    "read");
+		return;
+	}
+	if (!mb_nr_begin(&p, r, "nr.edittitle")) {
+		mb_item_view_free(&v);
+		mb_buf_free(&raw);
+		return;
+	}
+	errs = mb_tv_map(p.td, p.root, "errors");
+	if (err_field != NULL)
+		mb_tv_str(p.td, errs, err_field, err_msg);
+	else if (given != NULL && !with_preview)
+		mb_nr_form_check(&p, given, errs);
+	if (mb_req_query(r, "done") != NULL) {
+		struct mb_buf	 b = MB_BUF_INIT;
+		const char	*done = mb_req_query(r, "done");
+		char		 k[32];
+
+		if (strcmp(done, "saved") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, "flash.saved"));
+		else if (strcmp(done, "pickedup") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, "flash.pickedup"));
+		else if (strcmp(done, "picture") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, "picture.added"));
+		else {
+			/* "Done: published." -- the state the action made. */
+			snprintf(k, sizeof(k), "status.%s",
+			    strcmp(done, "submit") == 0 ? "submitted" :
+			    strcmp(done, "publish") == 0 ? "published" :
+			    strcmp(done, "withhold") == 0 ? "withheld" :
+			    strcmp(done, "cancel") == 0 ? "canceled" :
+			    strcmp(done, "return") == 0 ? "draft" :
+			    "embargoed");
+			mb_i18n_subst(mb_page_msg(&p, "flash.done"),
+			    mb_page_msg(&p, k), &b);
+		}
+		mb_tv_str(p.td, p.root, "flash", mb_buf_cstr(&b));
+		mb_buf_free(&b);
+	}
+	it = mb_tv_map(p.td, p.root, "item");
+	mb_nr_status_text(&p, it, &v);
+	mb_tv_int(p.td, it, "version", v.version);
+	mb_tv_str(p.td, it, "note", json_string_value(json_object_get(v.item,
+	    "edNote")));
+	if (v.embargo_ms > 0) {
+		char t[MB_TIME_RFC3339_LEN];
+
+		mb_time_format(v.embargo_ms, t);
+		mb_tv_printf(p.td, it, "embargo", "%.16s", t);
+	}
+	if (strcmp(v.workflow, "published") == 0 &&
+	    strcmp(v.pub_status, "usable") == 0)
+		mb_tv_printf(p.td, it, "public_url", "/%s/items/%s/%s",
+		    p.lang, v.center, v.local);
+	if (given != NULL) {
+		fm = *given;
+	} else {
+		mb_nr_form_from_item(&v, &fm);
+		mb_nr_form_body_for_editing(&fm, &mdb);
+	}
+	snprintf(ver, sizeof(ver), "%lld", (long long)v.version);
+	fm.version = ver;
+	snprintf(action, sizeof(action), "/newsroom/items/%s/%s", c, l);
+	mb_nr_form_values(&p, &fm, action, p.lang);
+	if (with_preview)
+		mb_nr_preview(&p, &fm);
+	mb_nr_pictures(&p, v.item);
+	if (role >= MB_ROLE_JOURNALIST)
+		mb_tv_printf(p.td, p.root, "picture_url",
+		    "/newsroom/items/%s/%s/picture", c, l);
+	/* The workflow's moves this user may make now. */
+	acts = mb_tv_list(p.td, p.root, "actions");
+	{
+		struct mb_store	*sto = mb_req_store_or_reply(r);
+		int64_t		 author = 0;
+		char		 uri[MB_URI_MAX];
+
+		if (sto != NULL && mb_uri_make(uri, sizeof(uri), c, l) ==
+		    MB_OK && mb_store_author_get(sto, uri, &author, NULL) ==
+		    MB_OK)
+			mine = author == mb_req_user(r)->id;
+	}
+	if (strcmp(v.pub_status, "canceled") != 0) {
+		if (strcmp(v.workflow, "draft") == 0 && (mine ||
+		    role >= MB_ROLE_EDITOR))
+			add_action(&p, acts, &v, "submit");
+		if (role >= MB_ROLE_EDITOR) {
+			if (!(strcmp(v.workflow, "published") == 0 &&
+			    strcmp(v.pub_status, "usable") == 0))
+				add_action(&p, acts, &v, "publish");
+			if (strcmp(v.pub_status, "usable") == 0 &&
+			    strcmp(v.workflow, "published") == 0)
+				add_action(&p, acts, &v, "withhold");
+			add_action(&p, acts, &v, "cancel");
+			if (strcmp(v.workflow, "submitted") == 0)
+				mb_tv_printf(p.td, p.root, "return_url",
+				    "/newsroom/items/%s/%s/return", c, l);
+			mb_tv_bool(p.td, p.root, "can_embargo", true);
+			mb_tv_printf(p.td, p.root, "embargo_url",
+			    "/newsroom/items/%s/%s/embargo", c, l);
+		}
+		if (v.translation_of == NULL)
+			mb_tv_printf(p.td, p.root, "translate_url",
+			    "/newsroom/new?of=urn:mediabridge:%s:%s", c, l);
+	}
+	if (fm.of != NULL) {
+		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
+
+		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
+			original(&p, r, fm.of);
+			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
+			    "/newsroom/items/%s/%s", oc, ol);
+		}
+	}
+	/* The form's strings may point into raw: render before freeing. */
+	mb_page_finish(&p, status, "nr_edit.html");
+	mb_item_view_free(&v);
+	mb_buf_free(&raw);
+	mb_buf_free(&mdb);
+}
+
+static void
+edit(struct mb_req *r)
+{
+	if (!mb_nr_staff_or_login(r))
+		return;
+	mb_nr_edit_page(r, 200, NULL, NULL, NULL, false);
+}
+
+/* The new-item page (also after a failed create or for a preview). */
+static void
+new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
+    bool with_preview, const char *err_field, const char *err_msg)
+{
+	struct mb_page	 p;
+	struct mb_tval	*errs;
+	struct mb_nr_form	 fm;
+
+	if (!mb_nr_begin(&p, r, "nr.newtitle"))
+		return;
+	if (given != NULL)
+		fm = *given;
+	else {
+		memset(&fm, 0, sizeof(fm));
+		fm.of = mb_req_query(r, "of");
+		fm.format = "markdown";
+	}
+	mb_nr_form_values(&p, &fm, "/newsroom/new", p.lang);
+	errs = mb_tv_map(p.td, p.root, "errors");
+	if (given != NULL && !with_preview && err_field == NULL)
+		mb_nr_form_check(&p, &fm, errs);
+	if (err_field != NULL)
+		mb_tv_str(p.td, errs, err_field, err_msg);
+	if (with_preview)
+		mb_nr_preview(&p, &fm);
+	if (fm.of != NULL && *fm.of != '\0') {
+		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
+
+		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
+			original(&p, r, fm.of);
+			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
+			    "/newsroom/items/%s/%s", oc, ol);
+		}
+	}
+	mb_page_finish(&p, status, "nr_edit.html");
+}
+
+static void
+new_item(struct mb_req *r)
+{
+	if (!mb_nr_staff_or_login(r))
+		return;
+	new_page(r, 200, NULL, false, NULL, NULL);
+}
+static void
+create(struct mb_req *r)
+{
+	struct mb_nr_form		 fm;
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	struct mb_buf		 html = MB_BUF_INIT;
+	json_t			*item, *meta;
+	char			 to[200];
+	unsigned		 status = 0;
+	int			 rc;
+
+	if (!mb_nr_staff_or_login(r))
+		return;
+	mb_nr_form_from_request(r, &fm);
+	if (mb_nr_is_preview(r)) {
+		new_page(r, 200, &fm, true, NULL, NULL);
+		return;
+	}
+	if (!mb_nr_form_ok(r, &fm)) {
+		new_page(r, 422, &fm, false, NULL, NULL);
+		return;
+	}
+	if ((rc = mb_nr_form_render(&fm, &html, &d)) != MB_OK) {
+		new_page(r, mb_newsroom_http_status(rc), &fm, false, "body",
+		    mb_diag_msg(&d, rc));
+		return;
+	}
+	item = json_object();
+	mb_nr_form_to_item(&fm, item);
+	mb_buf_free(&html);
+	meta = json_pack("{s:s}", "audience", fm.audience != NULL &&
+	    *fm.audience != '\0' ? fm.audience : "public");
+	if (fm.of != NULL && *fm.of != '\0')
+		json_object_set_new(meta, "translation", json_pack("{s:s, s:s}",
+		    "of", fm.of, "by", "human"));
+	if (!mb_req_newsroom_or_reply(r, &e)) {
+		json_decref(item);
+		json_decref(meta);
+		return;
+	}
+	mb_req_actor(r, &a);
+	rc = mb_newsroom_create(&e, &a, item, meta, &sv, &d);
+	json_decref(meta);
+	if (rc != MB_OK) {
+		const char *msg = mb_diag_msg(&d, rc);
+
+		status = mb_newsroom_http_status(rc);
+		{
+			struct mb_page	 p;
+			struct mb_tval	*errs;
+
+			/* The error goes next to its field. */
+			if (!mb_nr_begin(&p, r, "nr.newtitle"))
+				return;
+			mb_nr_form_values(&p, &fm, "/newsroom/new", p.lang);
+			errs = mb_tv_map(p.td, p.root, "errors");
+			mb_nr_service_error(&p, errs, msg);
+			mb_page_finish(&p, status >= 400 ? status : 500,
+			    "nr_edit.html");
+		}
+		return;
+	}
+	{
+		char c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1];
+
+		if (mb_uri_parse(sv.uri, c, l) == MB_OK)
+			snprintf(to, sizeof(to),
+			    "/newsroom/items/%s/%s?done=saved", c, l);
+		else
+			snprintf(to, sizeof(to), "/newsroom/?done=saved");
+	}
+	mb_nr_saved_free(&sv);
+	mb_nr_see_other(r, to);
+}
+
+static void
+save(struct mb_req *r)
+{
+	const char		*c = mb_req_param(r, "center");
+	const char		*l = mb_req_param(r, "local");
+	struct mb_item_view	 v;
+	struct mb_buf		 raw = MB_BUF_INIT;
+	struct mb_nr_form		 fm;
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_precond	 pre;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	struct mb_buf		 html = MB_BUF_INIT;
+	json_t			*item, *hints;
+	char			 uri[MB_URI_MAX], to[200];
+	unsigned		 status = 0;
+	int			 rc;
+
+	if (!mb_nr_staff_or_login(r))
+		return;
+	mb_nr_form_from_request(r, &fm);
+	if (mb_nr_is_preview(r)) {
+		mb_nr_edit_page(r, 200, &fm, NULL, NULL, true);
+		return;
+	}
+	if (!mb_nr_form_ok(r, &fm)) {
+		mb_nr_edit_page(r, 422, &fm, NULL, NULL, false);
+		return;
+	}
+	if ((status = mb_nr_fetch(r, c, l, &v, &raw)) != 200) {
+		mb_buf_free(&raw);
+		mb_nr_not_found(r);
+		return;
+	}
+	item = json_deep_copy(v.item);
+	mb_item_view_free(&v);
+	mb_buf_free(&raw);
+	if (item == NULL) {
+		mb_resp_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	if ((rc = mb_nr_form_render(&fm, &html, &d)) != MB_OK) {
+		json_decref(item);
+		mb_nr_edit_page(r, mb_newsroom_http_status(rc), &fm, "body",
+		    mb_diag_msg(&d, rc), false);
+		return;
+	}
+	mb_nr_form_to_item(&fm, item);
+	mb_buf_free(&html);
+	json_object_del(item, "version");
+	json_object_del(item, "versionCreated");
+	hints = json_pack("{s:s}", "audience", fm.audience != NULL &&
+	    *fm.audience ? fm.audience : "public");
+	/* The form carries the version it was made from: a stale save 412s. */
+	if (mb_if_match_parse(fm.version, &pre) != 0 || mb_uri_make(uri,
+	    sizeof(uri), c, l) != MB_OK) {
+		json_decref(item);
+		json_decref(hints);
+		mb_nr_edit_page(r, 400, &fm, "form", "the form lost the "
+		    "version it was made from; open the item again", false);
+		return;
+	}
+	if (!mb_req_newsroom_or_reply(r, &e)) {
+		json_decref(item);
+		json_decref(hints);
+		return;
+	}
+	mb_req_actor(r, &a);
+	rc = mb_newsroom_update(&e, &a, uri, &pre, item, hints, &sv, &d);
+	json_decref(hints);
+	if (rc != MB_OK) {
+		mb_nr_edit_page(r, mb_newsroom_http_status(rc), &fm, "form",
+		    mb_diag_msg(&d, rc), false);
+		return;
+	}
+	mb_nr_saved_free(&sv);
+	(void)status;
+	snprintf(to, sizeof(to), "/newsroom/items/%s/%s?done=saved", c, l);
+	mb_nr_see_other(r, to);
+}
+
+const struct mb_route mb_routes_nr_edit[] = {
+	{ "GET", "/newsroom/new", new_item, 0, "newsroom.new" },
+	{ "POST", "/newsroom/new", create, MB_ROUTE_FORM, "newsroom.create" },
+	{ "GET", "/newsroom/items/:center/:local", edit, 0, "newsroom.edit" },
+	{ "POST", "/newsroom/items/:center/:local", save, MB_ROUTE_FORM,
+	  "newsroom.save" },
+	MB_ROUTES_END
+};
