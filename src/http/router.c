@@ -32,6 +32,7 @@ extern const struct mb_route mb_routes_certificates[];
 extern const struct mb_route mb_routes_api_courses[];
 extern const struct mb_route mb_routes_stats[];
 extern const struct mb_route mb_routes_nr_media[];
+extern const struct mb_route mb_routes_nr_impact[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -58,6 +59,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_api_courses,
 	mb_routes_stats,
 	mb_routes_nr_media,
+	mb_routes_nr_impact,
 	NULL
 };
 

@@ -223,8 +223,8 @@ bad:
 }
 
 int
-mb_impact_report_apply(struct mb_store *st, const struct mb_store_version *v,
-    struct mb_diag *d)
+mb_impact_report_check(struct mb_store *st, const struct mb_store_version *v,
+    struct mb_impact_row **rows_out, size_t *n_out, struct mb_diag *d)
 {
 	struct mb_envelope	*env = NULL;
 	struct mb_impact_row	*rows = NULL;
@@ -275,12 +275,84 @@ mb_impact_report_apply(struct mb_store *st, const struct mb_store_version *v,
 	if ((rc = parse_rows(json_object_get(rep, "rows"), center, day, &rows,
 	    &n, d)) != MB_OK)
 		goto out;
-	rc = mb_store_impact_replace(st, center, day, rows, n, d);
+	*rows_out = rows;
+	*n_out = n;
+	rows = NULL;
 out:
 	free(rows);
 	json_decref(rep);
 	mb_envelope_free(env);
 	return rc;
+}
+
+int
+mb_impact_report_apply(struct mb_store *st, const struct mb_store_version *v,
+    struct mb_diag *d)
+{
+	struct mb_impact_row	*rows = NULL;
+	size_t			 n = 0;
+	int			 rc;
+
+	if ((rc = mb_impact_report_check(st, v, &rows, &n, d)) != MB_OK)
+		return rc;
+	rc = mb_store_impact_replace(st, v->center, v->local +
+	    strlen(REPORT_LOCAL), rows, n, d);
+	free(rows);
+	return rc;
+}
+
+/* The current version of a report, held past the store's callback. */
+struct held {
+	struct mb_store_version	 v;
+	char			 uri[MB_URI_MAX], origin[64], center[64];
+	char			 local[MB_LOCAL_MAX + 1];
+	char			*envelope;
+};
+
+static int on_version(const struct mb_store_version *v, void *arg);
+
+int
+mb_impact_report_info(struct mb_store *st, const char *center,
+    const char *day, struct mb_impact_report_info *out, struct mb_diag *d)
+{
+	struct held		 h;
+	struct mb_impact_row	*rows = NULL;
+	struct mb_diag		 e = { "" };
+	char			 uri[MB_URI_MAX];
+	size_t			 n = 0;
+	int			 rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&h, 0, sizeof(h));
+	snprintf(uri, sizeof(uri), "urn:mediabridge:%s:" REPORT_LOCAL "%s",
+	    center, day);
+	if ((rc = mb_store_get(st, uri, 0, on_version, &h, d)) != MB_OK) {
+		free(h.envelope);
+		return rc;
+	}
+	if (h.envelope == NULL)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "no report of %s for "
+		    "%s", center, day);
+	snprintf(out->center, sizeof(out->center), "%s", center);
+	snprintf(out->day, sizeof(out->day), "%s", day);
+	snprintf(out->uri, sizeof(out->uri), "%s", uri);
+	snprintf(out->origin, sizeof(out->origin), "%s", h.origin);
+	out->version = h.v.version;
+	out->received_ms = h.v.received_ms;
+	/* The same checks as when it was applied, made again for the eye. */
+	if (mb_impact_report_check(st, &h.v, &rows, &n, &e) == MB_OK) {
+		out->verified = true;
+		out->rows = n;
+		for (size_t i = 0; i < n; i++) {
+			out->views += rows[i].views;
+			out->uniques += rows[i].uniques;
+		}
+	} else {
+		snprintf(out->why, sizeof(out->why), "%s", e.msg);
+	}
+	free(rows);
+	free(h.envelope);
+	return MB_OK;
 }
 
 struct ref {
@@ -310,14 +382,6 @@ on_log(const struct mb_store_version *v, void *arg)
 	w->n++;
 	return MB_OK;
 }
-
-/* A version's fields kept past the store's callback. */
-struct held {
-	struct mb_store_version	 v;
-	char			 uri[MB_URI_MAX], origin[64], center[64];
-	char			 local[MB_LOCAL_MAX + 1];
-	char			*envelope;
-};
 
 static int
 on_version(const struct mb_store_version *v, void *arg)

@@ -4,6 +4,8 @@
 #define MB_IMPACT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "center/center.h"
@@ -36,5 +38,32 @@ int mb_impact_report_apply(struct mb_store *st,
  */
 int mb_impact_reports_catch_up(struct mb_store *st, const char *self,
     int *applied, struct mb_diag *d);
+
+/*
+ * mb_impact_report_apply's checks alone: MB_OK with the report's rows
+ * (*rows to free) when v is a report its center signed, else its error.
+ */
+struct mb_impact_row;
+int mb_impact_report_check(struct mb_store *st,
+    const struct mb_store_version *v, struct mb_impact_row **rows,
+    size_t *n, struct mb_diag *d);
+
+/* What a view shows of one center's report of one day. */
+struct mb_impact_report_info {
+	char	center[33];
+	char	day[11];
+	char	uri[160];
+	char	origin[64];	/* who signed it */
+	int64_t	version;
+	int64_t	received_ms;
+	bool	verified;	/* signed by its center, checked again now */
+	char	why[160];	/* when not verified: why */
+	size_t	rows;
+	int64_t	views, uniques;
+};
+
+/* The current report of (center, day); MB_ERR_NOTFOUND when none. */
+int mb_impact_report_info(struct mb_store *st, const char *center,
+    const char *day, struct mb_impact_report_info *out, struct mb_diag *d);
 
 #endif

@@ -130,6 +130,35 @@ def test_counting(w):
           r.text)
     check("en,10," in r.text, "csv row", r.text)
 
+    # The newsroom's impact view: an accessible SVG chart with a table of
+    # the same figures beside each, and the CSV of each.
+    r = ed.get("/newsroom/impact")
+    eq(r.status, 200, r.text)
+    for sid in ("days", "countries", "languages", "items", "referrers",
+                "campaigns"):
+        check('aria-labelledby="%s-t"' % sid in r.text and
+              '<title id="%s-t">' % sid in r.text, "chart %s" % sid)
+        check("format=csv&amp;limit=1000&amp;by=" in r.text, "csv link")
+    check(r.text.count('<table class="rows">') == 6, "a table per chart")
+    check("Nile festival" in r.text, "top items by headline")
+    check("news.example.org" in r.text and "spring-tour" in r.text,
+          "referrers and campaigns")
+    check("<td>10</td>" in r.text, "the language's views in the table")
+    check("<script" not in r.text, "no script")
+    # Any period; a wrong one is refused, naming what is wrong.
+    r = ed.get("/newsroom/impact", query={"from": "2020-01-01",
+                                          "to": "2020-01-31"})
+    eq(r.status, 200, r.text)
+    check("No views in this period" in r.text, "an empty period")
+    r = ed.get("/newsroom/impact", query={"from": "2016-01-01",
+                                          "to": "2026-01-01"})
+    eq(r.status, 400, r.text)
+    check("at most 800" in r.text, "the period's limit named", r.text)
+    eq(rd.get("/newsroom/impact").status, 303, "a reader is sent away")
+    r = ed.get("/newsroom/impact/network")
+    eq(r.status, 200, r.text)
+    check('<title id="centers-t">' in r.text, "the network's chart")
+
     # Nothing in the store identifies a reader (127.0.0.1 is also the
     # center's own URL: test_trusted_proxy looks for readers' addresses).
     c.stop()

@@ -72,6 +72,20 @@ def main():
         assert any(r["center"] == "cairo" and r["views"] == 3 and
                    r["uniques"] == 1 for r in rows), rows
         print("ok   test_report_reaches_hq")
+        # HQ's network view: Cairo's figures by center and its signed
+        # report, checked again with Cairo's key.
+        _, page = req(hq, "GET", "/newsroom/impact/network", tok["moscow"])
+        page = page.decode()
+        assert '<title id="centers-t">' in page, page[:2000]
+        assert 'class="report" data-center="cairo"' in page, page
+        row = page.split('data-center="cairo"', 1)[1].split("</tr>", 1)[0]
+        assert "Verified" in row and "<td>cairo</td>" in row, row
+        assert "<td>3</td><td>1</td>" in row, row
+        assert "Nile" in page.split('id="reach"', 1)[1], "reach of the item"
+        # And Cairo's own view shows its views and its own report.
+        _, page = req(cairo, "GET", "/newsroom/impact", tok["cairo"])
+        assert "Nile" in page.decode(), "Cairo's top items"
+        print("ok   test_network_view")
     finally:
         for c in (cairo, hq):
             try:
