@@ -33,6 +33,15 @@ int mb_nr_session_start(struct mb_req *r, struct mb_store *st,
 void mb_nr_status_text(struct mb_page *p, struct mb_tval *m,
     const struct mb_item_view *v);
 
+/*
+ * Machine translation on the edit page ("mt": the translate form, the
+ * stale badge, the translator's last edits as a diff; routes_nr_mt.c).
+ */
+void mb_nr_mt_panel(struct mb_page *p, struct mb_req *r,
+    const struct mb_item_view *v);
+/* Whether v is a translation whose original has moved on. */
+bool mb_nr_mt_stale(struct mb_store *st, const struct mb_item_view *v);
+
 /* The item's pictures, video and audio for the edit page ("pictures"). */
 void mb_nr_pictures(struct mb_page *p, const json_t *item);
 

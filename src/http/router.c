@@ -33,6 +33,7 @@ extern const struct mb_route mb_routes_api_courses[];
 extern const struct mb_route mb_routes_stats[];
 extern const struct mb_route mb_routes_nr_media[];
 extern const struct mb_route mb_routes_nr_impact[];
+extern const struct mb_route mb_routes_nr_mt[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -60,6 +61,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_stats,
 	mb_routes_nr_media,
 	mb_routes_nr_impact,
+	mb_routes_nr_mt,
 	NULL
 };
 

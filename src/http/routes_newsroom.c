@@ -120,6 +120,8 @@ row(struct desk *dk, struct mb_tval *list, const struct mb_item_view *v,
 	mb_tv_str(dk->p->td, m, "lang", v->lang[0] ? v->lang : "und");
 	mb_tv_str(dk->p->td, m, "dir", v->rtl ? "rtl" : "ltr");
 	mb_nr_status_text(dk->p, m, v);
+	if (mb_nr_mt_stale(dk->st, v))
+		mb_tv_bool(dk->p->td, m, "stale", true);
 	mb_page_date(dk->p, m, "date", v->first_ms);
 	if (pickup)
 		mb_tv_printf(dk->p->td, m, "pickup",

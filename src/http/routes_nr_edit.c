@@ -161,6 +161,10 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 			mb_buf_puts(&b, mb_page_msg(&p, "flash.pickedup"));
 		else if (strcmp(done, "picture") == 0)
 			mb_buf_puts(&b, mb_page_msg(&p, "picture.added"));
+		else if (strcmp(done, "translated") == 0 ||
+		    strcmp(done, "retranslated") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, strcmp(done,
+			    "translated") == 0 ? "nrmt.made" : "nrmt.again"));
 		else {
 			/* "Done: published." -- the state the action made. */
 			snprintf(k, sizeof(k), "status.%s",
@@ -204,6 +208,7 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 	if (with_preview)
 		mb_nr_preview(&p, &fm);
 	mb_nr_pictures(&p, v.item);
+	mb_nr_mt_panel(&p, r, &v);
 	if (role >= MB_ROLE_JOURNALIST)
 		mb_tv_printf(p.td, p.root, "picture_url",
 		    "/newsroom/items/%s/%s/picture", c, l);

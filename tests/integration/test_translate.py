@@ -14,6 +14,7 @@ import sys
 import tempfile
 
 from mbtest import Client, check, eq, main, run, wait_for
+from nrform import Browser, error
 import apy as apylib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -168,6 +169,105 @@ def test_machine_draft_review_publish_stale(w):
     old = cl["ed"].get(api(it["uri"]), query={"version": "2"})
     eq(old.json["item"]["headlines"][0]["value"], head + " (revisado)",
        "edits kept in the history")
+
+
+def test_newsroom_button_stale_and_diff(w):
+    """The newsroom's pages: the Machine translate button makes the
+    linked draft; the original moving on shows a "needs update" badge on
+    the desk and in the needs-update list; making it again shows the
+    translator what they had changed in the previous machine text."""
+    c, uri, _ = setup(w, serve=False)
+    c.user_add("trp", "translator", "transl-pass-1")
+    c.user_add("edp", "editor", "editor-pass-1")
+    c.serve()
+    api_tr = c.client(c.token_add("trp"))
+    ed = c.client(c.token_add("ed"))
+    b = Browser(c)
+    b.login("trp", "transl-pass-1")
+    page = b.page("/newsroom/items/cairo/school-1").text
+    check("Machine translate</button>" in page, "the button", page[-3000:])
+    sel = page.split('id="mt-lang"')[1].split("</select>")[0]
+    check('value="es"' in sel and 'value="en"' not in sel,
+          "target languages, not the item's own", sel)
+    n = count_items(c)
+
+    # Refusals: nothing made, the reason shown with the way back.
+    r = b.post("/newsroom/items/cairo/school-1/mt", {"language": "sw"})
+    eq(r.status, 422, "no pair: %s" % r.text[-500:])
+    check("sw" in (error(r.text) or ""), "names the pair", error(r.text))
+    r = b.post("/newsroom/items/cairo/school-1/mt", {"language": "!!"})
+    eq(r.status, 400, "a bad tag")
+    check("language" in (error(r.text) or ""), "names the field",
+          error(r.text))
+    eq(count_items(c), n, "nothing made")
+
+    r = b.post("/newsroom/items/cairo/school-1/mt", {"language": "es"})
+    eq(r.status, 303, "translate: %s" % r.text[-500:])
+    loc = r.headers["location"]
+    check(loc.endswith("?done=translated"), "to the draft", loc)
+    local = loc.split("/")[4].split("?")[0]
+    duri = "urn:mediabridge:cairo:" + local
+    page = b.page(loc).text
+    check("Machine draft made" in page, "flash", page[:3000])
+    check("escuela" in page and "<strong>machine</strong>" in page and
+          "engine apy" in page, "the draft and its provenance", page)
+    check("Your edits" not in page, "no diff yet")
+    eq(count_items(c), n + 1, "one draft")
+
+    # The translator edits; an editor publishes; the original moves on.
+    it = api_tr.get(api(duri)).json["item"]
+    head = it["headlines"][0]["value"]
+    it["headlines"] = [{"value": head + " (revisado)"}]
+    eq(api_tr.put(api(duri), {"item": it}, headers={"If-Match": '"1"'})
+       .status, 200, "edit")
+    eq(ed.post(api(duri) + "/publish").status, 200, "publish")
+    orig = ed.get(api(uri)).json["item"]
+    orig["headlines"] = [{"value": "A new school opens in the old city"}]
+    eq(ed.put(api(uri), {"item": orig}, headers={"If-Match": '"1"'})
+       .status, 200, "original updated")
+
+    desk = b.page("/newsroom/").text
+    row = [x for x in desk.split("<tr>") if local in x]
+    check(row and "needs update" in row[0], "the desk's badge", desk)
+    lst = b.page("/newsroom/translations").text
+    check(local in lst and "1 → 2" in lst, "listed as needing an update",
+          lst[-2000:])
+    page = b.page("/newsroom/items/cairo/" + local).text
+    check("needs update" in page and "its version is now 2" in page,
+          "the draft's badge", page[-3000:])
+    # Published: an editor's to make again, not this translator's.
+    check(">Translate again</button>" not in page and
+          ">Translate again</button>" not in lst,
+          "no button for the translator")
+    r = b.post("/newsroom/items/cairo/school-1/mt", {"language": "es"})
+    eq(r.status, 403, "refused")
+    check("published" in (error(r.text) or ""), "says why", error(r.text))
+
+    # The editor makes it again from the list: the translator sees what
+    # they had changed, as a diff.
+    eb = Browser(c)
+    eb.login("edp", "editor-pass-1")
+    lst = eb.page("/newsroom/translations").text
+    check(">Translate again</button>" in lst, "the editor's button",
+          lst[-2000:])
+    r = eb.post("/newsroom/items/cairo/school-1/mt", {"language": "es"})
+    eq(r.status, 303, "again: %s" % r.text[-500:])
+    check(r.headers["location"].endswith("/%s?done=retranslated" % local),
+          "the same draft", r.headers["location"])
+    check("Made again" in eb.page(r.headers["location"]).text, "flash")
+    page = b.page("/newsroom/items/cairo/" + local).text
+    check("Your edits" in page, "the diff",
+          page[-4000:])
+    check("(revisado)</ins>" in page, "the translator's words marked",
+          page[-4000:])
+    check("vieja" in page or "viejo" in page, "the new machine text")
+    check("needs update" not in page.split("<main")[1], "up to date")
+    lst = b.page("/newsroom/translations").text
+    check("Every translation is up to date" in lst, "nothing stale")
+    eq(api_tr.get("/api/v1/translations/stale").json["stale"], [],
+       "none stale")
+    eq(api_tr.get(api(duri)).json["meta"]["translation"]["ofVersion"], 2,
+       "the same draft, from version 2")
 
 
 def test_bad_input_changes_nothing(w):
