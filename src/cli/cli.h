@@ -69,6 +69,7 @@ extern const struct mb_cli_cmd mb_cmd_restore;
 extern const struct mb_cli_cmd mb_cmd_doctor;
 extern const struct mb_cli_cmd mb_cmd_course;
 extern const struct mb_cli_cmd mb_cmd_feed;
+extern const struct mb_cli_cmd mb_cmd_campaign;
 extern const struct mb_cli_cmd mb_cmd_member;
 extern const struct mb_cli_cmd mb_cmd_agenda;
 

@@ -35,6 +35,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_doctor,
 	&mb_cmd_course,
 	&mb_cmd_feed,
+	&mb_cmd_campaign,
 	&mb_cmd_member,
 	&mb_cmd_agenda,
 	&mb_cmd_bundle,

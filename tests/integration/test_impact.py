@@ -7,10 +7,11 @@ stats API bounded, and nothing that identifies a reader in the store."""
 import os
 import sys
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
                                 "tests", "lib"))
-from mbtest import check, eq, main, wait_for  # noqa: E402
+from mbtest import check, eq, main, run, wait_for  # noqa: E402
 
 FIREFOX = ("Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 "
            "Firefox/120.0")
@@ -241,6 +242,113 @@ def test_stats_bad_input(w):
                                        "to": "2026-03-09", "by": "item",
                                        "limit": "1000"})
     eq(r.status, 200, r.text)
+
+
+def day(n=0):
+    return time.strftime("%Y-%m-%d", time.gmtime(time.time() + n * 86400))
+
+
+def test_campaigns(w):
+    c = w.center("cairo")
+    configure(c)
+    c.user_add("edi", "editor")
+    c.user_add("tra", "translator")
+    c.serve()
+    ed = c.client(c.token_add("edi"))
+    center, local = publish(c, ed, "Nile cruise")
+    uri = "urn:mediabridge:%s:%s" % (center, local)
+    made = {}
+    # Today is during A, after B (it ended yesterday), before C.
+    for tag, starts, ends in (("nile-a", day(0), ""),
+                              ("nile-b", day(-1), day(-1)),
+                              ("nile-c", day(1), day(2))):
+        r = ed.post("/api/v1/campaigns", {
+            "name": "Nile " + tag, "utm_campaign": tag,
+            "topics": "tourism", "items": uri, "starts": starts,
+            "ends": ends})
+        eq(r.status, 201, r.text)
+        made[tag] = r.json["campaign"]["id"]
+    # Bad input: named, nothing stored.
+    for body, what in (({"name": "x", "utm_campaign": "bad tag",
+                         "starts": day()}, "utm_campaign"),
+                       ({"name": "x", "utm_campaign": "ok", "starts": day(),
+                         "ends": day(-5)}, "ends"),
+                       ({"name": "x", "utm_campaign": "ok2",
+                         "starts": day(), "items": "http://x/y"}, "items"),
+                       ({"utm_campaign": "ok3", "starts": day()}, "name")):
+        r = ed.post("/api/v1/campaigns", body)
+        eq(r.status, 400, r.text)
+        check(what in r.json["error"]["message"], "names %s" % what, r.text)
+    r = ed.post("/api/v1/campaigns", {"name": "again", "utm_campaign":
+                                      "nile-a", "starts": day()})
+    eq(r.status, 409, r.text)
+    tr = c.client(c.token_add("tra"))
+    r = tr.post("/api/v1/campaigns", {"name": "t", "utm_campaign": "tt",
+                                      "starts": day()})
+    eq(r.status, 403, "a translator adds no campaign: %s" % r.text)
+    eq(len(tr.get("/api/v1/campaigns").json["campaigns"]), 3, "listed")
+    eq(c.client().get("/api/v1/campaigns").status, 401, "a reader")
+
+    rd = c.client()
+    page = "/en/items/%s/%s" % (center, local)
+    for _ in range(3):
+        rd.get(page, headers={"User-Agent": FIREFOX})
+    rd.get(page, headers={"User-Agent": FIREFOX},
+           query={"utm_campaign": "nile-a"})
+    rd.get("/en/", headers={"User-Agent": CHROME},
+           query={"utm_campaign": "nile-a"})
+    wait_for(lambda: total(stats(ed, by="day")) >= 5, 10, "flushed")
+
+    def reach(tag):
+        r = ed.get("/api/v1/campaigns/%d" % made[tag])
+        eq(r.status, 200, r.text)
+        return r.json["campaign"]["reach"]
+    a = reach("nile-a")
+    # Its item's 4 views and the front page reached by its link; the
+    # item view under its link counted once.
+    eq(a["during"]["views"], 5, "A during: %r" % a)
+    eq({x["language"]: x["views"] for x in a["during"]["languages"]},
+       {"en": 5}, "A by language")
+    eq(sum(x["views"] for x in a["during"]["countries"]), 5, "A countries")
+    eq(a["before"]["views"], 0, "A before")
+    check(a["after"]["empty"], "A: after has not begun", a)
+    b = reach("nile-b")
+    eq(b["after"]["views"], 4, "B after: %r" % b)
+    eq(b["during"]["views"], 0, "B during")
+    cc = reach("nile-c")
+    eq(cc["before"]["views"], 4, "C before: %r" % cc)
+    check(cc["during"]["empty"], "C: not begun", cc)
+    eq(ed.get("/api/v1/campaigns/999").status, 404, "no such campaign")
+    # The command line says the same.
+    _, out, _ = run(["campaign", "show", c.dir, str(made["nile-a"])])
+    check("during %s..%s views=5" % (day(), day()) in out, "cli show", out)
+    check("language en views=5" in out, "cli by language", out)
+
+    # The newsroom's pages: the list, the form, each campaign's reach.
+    r = ed.get("/newsroom/campaigns")
+    eq(r.status, 200, r.text)
+    check("Nile nile-b" in r.text and 'action="/newsroom/campaigns"' in
+          r.text, "the list and the form")
+    r = ed.get("/newsroom/campaigns/%d" % made["nile-a"])
+    eq(r.status, 200, r.text)
+    for sid in ("during-countries", "during-languages", "before-countries"):
+        check('<title id="%s-t">' % sid in r.text, "chart %s" % sid)
+    check('id="sum-during"' in r.text and "<td>5</td>" in r.text,
+          "the summary", r.text)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    r = ed.post("/newsroom/campaigns", headers=form, raw=urllib.parse.
+                urlencode({"name": "Form", "utm": "no way",
+                           "starts": day()}).encode())
+    eq(r.status, 400, r.text)
+    check("utm_campaign" in r.text and 'value="Form"' in r.text,
+          "the form again with the reason", r.text)
+    r = ed.post("/newsroom/campaigns", headers=form, raw=urllib.parse.
+                urlencode({"name": "Form", "utm": "form-1",
+                           "starts": day()}).encode())
+    eq(r.status, 303, r.text)
+    check(r.headers["location"].startswith("/newsroom/campaigns/"),
+          "to its page")
+    eq(ed.get("/newsroom/campaigns/999").status, 404, "no such page")
 
 
 if __name__ == "__main__":
