@@ -41,6 +41,14 @@ int mb_cli_rm_tree(const char *dir);
 int mb_demo_feeds(const char *dir);
 /* The demo's course: HQ publishes, a learner at Cairo completes it. */
 int mb_demo_courses(const char *dir, const char *samples, long port);
+/*
+ * The demo's event (demo_events.c): _mail, before the centers serve,
+ * starts an SMTP server and makes it HQ's relay (MB_ERR_NOTFOUND: no
+ * python3-aiosmtpd, no mail); then HQ publishes a conference, a reader
+ * registers on HQ's site, and the ticket checks in offline.
+ */
+int mb_demo_events_mail(const char *dir);
+int mb_demo_events(const char *dir, long port);
 
 extern const struct mb_cli_cmd mb_cmd_init;
 extern const struct mb_cli_cmd mb_cmd_bundle;

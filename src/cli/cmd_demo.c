@@ -553,6 +553,7 @@ run(int argc, char **argv)
 	if (make_centers(dir, samples, (int)port) != MB_OK)
 		return MB_EXIT_FAIL;
 	mb_demo_feeds(dir);	/* Cairo ingests an RSS feed and NewsML-G2 */
+	mb_demo_events_mail(dir);	/* HQ's mail relay, before serve */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -581,6 +582,7 @@ run(int argc, char **argv)
 	rc = check_exchange(dir, uri, &ms);
 	mb_demo_courses(dir, samples, port);	/* a course taught in Cairo */
 	mb_demo_members(dir, (int)port);
+	mb_demo_events(dir, port);	/* a conference in Baghdad */
 	printf("\n");
 	for (int i = 0; i < 3; i++)
 		printf("  %-12s site      http://127.0.0.1:%ld/\n"

@@ -6,8 +6,11 @@ answering, items exchanged both ways, and a clean stop on SIGTERM (the
 three serve processes gone, exit 0); run again in the same directory it
 starts over; a directory holding something else is refused."""
 
+import email
+import email.policy
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -103,6 +106,44 @@ def serve_pids(d):
             serving(args_of(p)) and not serving(args_of(ppid(p)))]
 
 
+def events(d, text, urls):
+    """HQ's conference: the programme on its page and calendar, the
+    reader's ticket by mail (when python3-aiosmtpd is here), admitted
+    offline by `ticket verify` with HQ's public key alone."""
+    check("`ticket verify` admitted it" in text and "flagged a second "
+          "entry" in text, "the event's door", text)
+    page = [u for u in urls if "/events/moscow/" in u and
+            not u.endswith(".ics")][0]
+    st, body = get(page)
+    body = body.decode()
+    for s in ("Arab Media Forum, Baghdad", "Verification workshop",
+              "Layla Hassan", "Hall A"):
+        check(s in body, "the event page shows " + s)
+    st, ics = get([u for u in urls if u.endswith(".ics")][0])
+    eq(ics.count(b"BEGIN:VEVENT"), 3, "one VEVENT per session")
+    st, mine = get([u for u in urls if "/events/r/" in u][0])
+    ticket = re.search(r"MBT1:[A-Za-z0-9_-]+", mine.decode()).group(0)
+    hq_key = run(["key", os.path.join(d, "moscow")])[1].strip()
+    rc, out, err = run(["ticket", "verify", "--key", hq_key, ticket,
+                        "--at", "2099-01-01T00:00:00Z"], check_rc=None)
+    check(rc == 1 and "expired" in out + err, "valid only around the "
+          "event", out, err)
+    try:
+        import aiosmtpd  # noqa: F401
+    except ImportError:
+        check("no mail" in text, "says there was no mail", text)
+        return
+    m = re.search(r"the mail +(\S+)", text)
+    check(m is not None, "the mail's file printed", text)
+    msg = email.message_from_bytes(open(m.group(1), "rb").read(),
+                                   policy=email.policy.default)
+    eq(msg["To"], "huda@reader.example", "the mail's address")
+    parts = {p.get_content_type(): p.get_content() for p in msg.walk()
+             if not p.is_multipart()}
+    check(ticket in parts["text/plain"], "the mail carries the ticket")
+    check("<svg" in str(parts["image/svg+xml"]), "and its QR code")
+
+
 def test_demo(w):
     d = os.path.join(w.root, "demo")
     port = free_base()
@@ -123,9 +164,10 @@ def test_demo(w):
         # Every URL it printed answers.
         urls = [tok for line in text.splitlines() for tok in line.split()
                 if tok.startswith("http://127.0.0.1:")]
-        # Three per center, and the course's (course, certificate,
-        # verify: docs/courses.md).
-        eq(len(urls), 12, "three URLs per center and the course's: " + text)
+        # Three per center, the course's (course, certificate, verify:
+        # docs/courses.md) and the event's (page, calendar, ticket).
+        eq(len(urls), 15, "three URLs per center, the course's and the "
+           "event's: " + text)
         check("completed it" in text, "the demo's learner completed the "
               "course", text)
         verify = [u for u in urls if "/verify/" in u]
@@ -135,6 +177,7 @@ def test_demo(w):
         for u in urls:
             st, _ = get(u)
             eq(st, 200, u)
+        events(d, text, urls)
         for i, cid in enumerate(("moscow", "cairo", "manama")):
             st, body = get("http://127.0.0.1:%d/healthz" % (port + i))
             eq(st, 200, cid + " healthz")
