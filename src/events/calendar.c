@@ -93,6 +93,22 @@ vevent(struct mb_buf *b, const struct mb_event *e, const char *uid,
 	line(b, strcmp(e->status, "canceled") == 0 ? "STATUS:CANCELLED" :
 	    strcmp(e->status, "postponed") == 0 ? "STATUS:TENTATIVE" :
 	    "STATUS:CONFIRMED");
+	if (e->repeat.freq != NULL) {
+		struct mb_buf r = MB_BUF_INIT;
+
+		mb_buf_printf(&r, "RRULE:FREQ=%s", e->repeat.freq);
+		if (e->repeat.interval > 1)
+			mb_buf_printf(&r, ";INTERVAL=%d", e->repeat.interval);
+		if (e->repeat.count > 0)
+			mb_buf_printf(&r, ";COUNT=%d", e->repeat.count);
+		if (e->repeat.until_ms != 0) {
+			/* DTSTART is UTC, so UNTIL is too (§3.3.10). */
+			ical_time(e->repeat.until_ms, t);
+			mb_buf_printf(&r, ";UNTIL=%s", t);
+		}
+		line(b, mb_buf_cstr(&r));
+		mb_buf_free(&r);
+	}
 	if (e->updated_ms != 0) {
 		ical_time(e->updated_ms, t);
 		prop(b, "LAST-MODIFIED", t);
@@ -216,6 +232,32 @@ mb_event_jsonld(const struct mb_event *e, const char *url,
 			    "s:f}", "@type", "GeoCoordinates", "latitude",
 			    e->lat, "longitude", e->lon));
 		json_object_set_new(ld, "location", loc);
+	}
+	if (e->repeat.freq != NULL) {
+		/* schema.org/Schedule: the period as an ISO 8601 duration. */
+		static const char *const per[][3] = {
+			{ "SECONDLY", "PT", "S" }, { "MINUTELY", "PT", "M" },
+			{ "HOURLY", "PT", "H" }, { "DAILY", "P", "D" },
+			{ "WEEKLY", "P", "W" }, { "MONTHLY", "P", "M" },
+			{ "YEARLY", "P", "Y" },
+		};
+		json_t	*sc = json_pack("{s:s}", "@type", "Schedule");
+		char	 dur[32] = "";
+
+		for (size_t i = 0; i < sizeof(per) / sizeof(per[0]); i++)
+			if (strcmp(e->repeat.freq, per[i][0]) == 0)
+				snprintf(dur, sizeof(dur), "%s%d%s",
+				    per[i][1], e->repeat.interval, per[i][2]);
+		json_object_set_new(sc, "repeatFrequency", json_string(dur));
+		if (e->start_ms != 0)
+			json_object_set_new(sc, "startDate", iso(e->start_ms));
+		if (e->repeat.count > 0)
+			json_object_set_new(sc, "repeatCount",
+			    json_integer(e->repeat.count));
+		if (e->repeat.until_ms != 0)
+			json_object_set_new(sc, "endDate",
+			    iso(e->repeat.until_ms));
+		json_object_set_new(ld, "eventSchedule", sc);
 	}
 	if (e->organiser != NULL)
 		json_object_set_new(ld, "organizer", json_pack("{s:s, s:s}",

@@ -56,6 +56,18 @@ struct mb_ev_session {
 };
 
 /*
+ * How an event repeats: ninjs eventDetails.dates.recurrence's one
+ * recurrenceRules entry, as iCalendar's RRULE (RFC 5545 §3.3.10) and
+ * schema.org's eventSchedule say it. freq NULL: it does not repeat.
+ */
+struct mb_ev_recurrence {
+	const char	*freq;		/* "DAILY", "WEEKLY", ... */
+	int		 interval;	/* 1 and up */
+	int		 count;		/* 0: none */
+	int64_t		 until_ms;	/* 0: none */
+};
+
+/*
  * An event as read from its item (strings borrowed from it): ninjs
  * eventDetails (dates, eventStatus, organiser), places (the first, with
  * its geoJSON point if any), and its programme, the associations whose
@@ -71,6 +83,7 @@ struct mb_event {
 	bool			 has_geo;
 	double			 lat, lon;
 	const char		*organiser;
+	struct mb_ev_recurrence	 repeat;	/* every session repeats so */
 	int			 nsessions;
 	struct mb_ev_session	 sessions[MB_EV_MAX_SESSIONS];
 	json_t			*own;	/* what the strings point into */
@@ -92,7 +105,8 @@ void mb_event_release(struct mb_event *e);
 /*
  * The event's iCalendar (RFC 5545): one VEVENT per session, or one for
  * the event when it has no programme, STATUS CONFIRMED or CANCELLED and
- * SEQUENCE from the item's version; url is the event page.
+ * SEQUENCE from the item's version, and RRULE on each when the event
+ * repeats; url is the event page.
  */
 int mb_event_ical(const struct mb_event *e, const char *url, int64_t now_ms,
     struct mb_buf *out);

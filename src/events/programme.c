@@ -81,6 +81,75 @@ place(const json_t *item, struct mb_event *e)
 	}
 }
 
+/*
+ * eventDetails.dates.recurrence: the ninjs validator checked its shape
+ * (frequency from the enum, integers, until a date-time); here what
+ * RFC 5545 adds: one rule, positive numbers, not COUNT and UNTIL both,
+ * UNTIL not before the start. recurrenceDates cannot be valid ninjs
+ * (src/item/ninjs.c says why) and never gets here.
+ */
+static int
+recurrence(const json_t *item, struct mb_event *e, struct mb_diag *d)
+{
+	static const char *const freqs[][2] = {
+		{ "secondly", "SECONDLY" }, { "minutely", "MINUTELY" },
+		{ "hourly", "HOURLY" }, { "daily", "DAILY" },
+		{ "weekly", "WEEKLY" }, { "monthly", "MONTHLY" },
+		{ "yearly", "YEARLY" },
+	};
+	const json_t	*rules = json_object_get(json_object_get(
+			    json_object_get(json_object_get(item,
+			    "eventDetails"), "dates"), "recurrence"),
+			    "recurrenceRules"), *r, *v;
+	const char	*f, *until;
+
+	if (json_array_size(rules) == 0)
+		return MB_OK;
+	if (json_array_size(rules) > 1)
+		return mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+		    "recurrence.recurrenceRules: one rule at most (RFC 5545 "
+		    "§3.6.1)");
+	r = json_array_get(rules, 0);
+	if ((f = str(r, "frequency")) == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+		    "recurrence.recurrenceRules[0].frequency: missing");
+	for (size_t i = 0; i < sizeof(freqs) / sizeof(freqs[0]); i++)
+		if (strcmp(f, freqs[i][0]) == 0)
+			e->repeat.freq = freqs[i][1];
+	if (e->repeat.freq == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+		    "recurrence.recurrenceRules[0].frequency: not one of "
+		    "secondly ... yearly");
+	e->repeat.interval = 1;
+	if ((v = json_object_get(r, "interval")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > 1000)
+			return mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+			    "recurrence.recurrenceRules[0].interval: 1 to "
+			    "1000");
+		e->repeat.interval = (int)json_integer_value(v);
+	}
+	if ((v = json_object_get(r, "count")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > 1000)
+			return mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+			    "recurrence.recurrenceRules[0].count: 1 to 1000");
+		e->repeat.count = (int)json_integer_value(v);
+	}
+	if ((until = str(r, "until")) != NULL) {
+		if (e->repeat.count > 0)
+			return mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+			    "recurrence.recurrenceRules[0]: count or until, not "
+			    "both (RFC 5545 §3.3.10)");
+		if (mb_time_parse(until, &e->repeat.until_ms) != MB_OK ||
+		    (e->start_ms != 0 && e->repeat.until_ms < e->start_ms))
+			return mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+			    "recurrence.recurrenceRules[0].until: a date-time "
+			    "not before the start");
+	}
+	return MB_OK;
+}
+
 static int
 session(const json_t *a, struct mb_ev_session *s, size_t i,
     struct mb_diag *d)
@@ -144,6 +213,8 @@ mb_event_read(const json_t *item, struct mb_event *e, struct mb_diag *d)
 	place(item, e);
 	if (e->uri == NULL)
 		return mb_diag_set(d, MB_ERR_INVAL, "uri: missing");
+	if ((rc = recurrence(item, e, d)) != MB_OK)
+		return rc;
 	json_array_foreach(assocs, i, a) {
 		const char *rel = str(a, "rel");
 

@@ -26,7 +26,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fedlib import Center, admit, free_port, mb  # noqa: E402
-from mbtest import Client, check, eq, wait_for  # noqa: E402
+from mbtest import Client, check, eq, pg_backend, wait_for  # noqa: E402
 
 for tool in ("zbarimg", "vips"):
     if shutil.which(tool) is None:
@@ -66,6 +66,20 @@ class Mailbox:
 
     def stop(self):
         self.ctl.stop()
+
+
+def store_bytes(c):
+    """Everything a center's store holds: its SQLite files, or its
+    PostgreSQL database dumped (the -pg variant)."""
+    if not pg_backend():
+        return b"".join(open(os.path.join(c.dir, f), "rb").read()
+                        for f in os.listdir(c.dir)
+                        if f.startswith("store.db"))
+    with open(os.path.join(c.dir, "mediabridge.conf")) as f:
+        url = [ln.split("=", 1)[1].strip() for ln in f
+               if ln.strip().startswith("database")][0]
+    return subprocess.run(["pg_dump", "--data-only", url], check=True,
+                          capture_output=True).stdout
 
 
 def iso(t):
@@ -357,7 +371,7 @@ def test_exchange_carries_no_attendee(root):
         wait_for(lambda: after in mb("export", cairo.dir), 60,
                  "HQ's log at Cairo")
         check(uri in mb("export", cairo.dir), "the event at Cairo")
-        store = open(os.path.join(cairo.dir, "store.db"), "rb").read()
+        store = store_bytes(cairo)
         check(b"nour@x.org" not in store and b"Nour Kamal" not in store,
               "no attendee in Cairo's store")
         # Cairo's page sends readers to the organising center.
@@ -369,6 +383,97 @@ def test_exchange_carries_no_attendee(root):
            "Cairo takes no registration for HQ's event")
     finally:
         cairo.stop()
+        hq.stop()
+        box.stop()
+
+
+def test_repeat_reschedule_offer(root):
+    """A weekly training day: RRULE in the calendar, a Schedule in the
+    JSON-LD; rescheduled: new dates, SEQUENCE up, the same UIDs; a place
+    freed is offered from the waitlist with a time to confirm, and taken
+    up from the attendee's link."""
+    box = Mailbox()
+    hq = hq_center(root, box)
+    try:
+        ed = editor(hq)
+        item = event_item()
+        item["eventDetails"]["dates"]["recurrence"] = {"recurrenceRules": [
+            {"frequency": "weekly", "interval": 1, "count": 4}]}
+        uri, local = publish_event(hq, ed, item)
+        anon = Client(hq.addr)
+        cal = icalendar.Calendar.from_ical(
+            anon.get("/events/hq/%s.ics" % local).body)
+        evs = [c for c in cal.walk() if c.name == "VEVENT"]
+        eq(len(evs), 2, "a VEVENT per session")
+        for ev in evs:
+            rr = ev["RRULE"]
+            eq((rr["FREQ"], rr["COUNT"]), (["WEEKLY"], [4]), "RRULE")
+        uids = [str(ev["UID"]) for ev in evs]
+        ld = json.loads(re.search(
+            r'<script type="application/ld\+json">(.*?)</script>',
+            anon.get("/en/events/hq/" + local).text, re.S).group(1))
+        eq(ld["eventSchedule"]["repeatFrequency"], "P1W", "Schedule")
+        eq(ld["eventSchedule"]["repeatCount"], 4, "repeatCount")
+
+        # Bad rules: the ninjs validator or the event's reader says which.
+        bad = json.loads(json.dumps(item))
+        bad["eventDetails"]["dates"]["recurrence"]["recurrenceRules"] = [
+            {"frequency": "fortnightly"}]
+        r = ed.post("/api/v1/items", {"item": bad,
+                                      "meta": {"workflow": "published"}})
+        eq(r.status, 400, "an unknown frequency is refused: %s" % r.text)
+        check("frequency" in r.text, "names the field", r.text)
+
+        # Rescheduled a week later: a new version of the same item.
+        moved = json.loads(json.dumps(item))
+        moved["eventDetails"]["eventStatus"] = \
+            "http://cv.iptc.org/newscodes/eventstatus/rescheduled"
+        for o in [moved] + moved["associations"]:
+            dd = o["eventDetails"]["dates"]
+            for k in ("startDate", "endDate"):
+                t = time.mktime(time.strptime(dd[k], "%Y-%m-%dT%H:%M:%SZ"))
+                dd[k] = iso(t - time.timezone + 7 * 86400)
+        r = ed.put("/api/v1/items/hq/" + local, {"item": moved},
+                   headers={"If-Match": "*"})
+        check(r.status in (200, 201), "reschedule: %s" % r.text)
+        cal = icalendar.Calendar.from_ical(
+            anon.get("/events/hq/%s.ics" % local).body)
+        evs = [c for c in cal.walk() if c.name == "VEVENT"]
+        eq([str(ev["UID"]) for ev in evs], uids, "the same UIDs")
+        eq([int(ev["SEQUENCE"]) for ev in evs], [1, 1], "SEQUENCE 1")
+        eq(str(evs[0]["STATUS"]), "CONFIRMED", "still confirmed")
+        eq(evs[0]["DTSTART"].dt.timestamp(), T0 + 7 * 86400, "moved")
+        check("EventRescheduled" in anon.get("/en/events/hq/" +
+                                             local).text, "rescheduled")
+
+        # Capacity 1, two hours to confirm an offered place.
+        mb("event", "settings", hq.dir, uri, "--capacity", "1",
+           "--confirm-hours", "2")
+        first = register(anon, local, "Rana", "rana@x.org")
+        second = register(anon, local, "Karim", "karim@x.org")
+        eq((first.status, second.status), (303, 303), "registered")
+        k = second.headers["location"]
+        check("on the waitlist" in anon.get(k).text, "waitlisted")
+        eq(form(anon, k + "/confirm", {}).status, 403,
+           "no offer to confirm yet")
+        eq(form(anon, first.headers["location"] + "/withdraw", {}).status,
+           303, "the first withdraws")
+        wait_for(lambda: any("A place for you" in m["subject"] for m in
+                             box.to("karim@x.org")), 15, "the offer mail")
+        offer = [m for m in box.to("karim@x.org")
+                 if "A place for you" in m["subject"]][-1]
+        check("confirm it by" in parts(offer)[0], "the time to confirm")
+        check(parts(offer)[1] is None, "an offer carries no ticket yet")
+        check(k in parts(offer)[0], "the offer links the page")
+        page = anon.get(k).text
+        check('action="%s/confirm"' % k in page, "the page offers confirm")
+        eq(form(anon, k + "/confirm", {}).status, 303, "confirmed")
+        wait_for(lambda: any("Your ticket" in m["subject"] for m in
+                             box.to("karim@x.org")), 15, "the ticket mail")
+        check(re.search(r"MBT1:[A-Za-z0-9_-]+", anon.get(k).text),
+              "the ticket on the page")
+        eq(form(anon, k + "/confirm", {}).status, 403, "confirming twice")
+    finally:
         hq.stop()
         box.stop()
 

@@ -219,6 +219,79 @@ test_programme(void **state)
 	mb_buf_free(&ld);
 }
 
+/* A weekly training day: RRULE on every VEVENT, schema.org Schedule. */
+static void
+test_recurrence(void **state)
+{
+	static const char base[] = "{\"uri\": \"urn:mediabridge:hq:weekly\", "
+	    "\"type\": \"event\", \"headlines\": [{\"value\": \"Desk\"}], "
+	    "\"eventDetails\": {\"dates\": {\"startDate\": "
+	    "\"2030-03-10T10:00:00Z\", \"recurrence\": {\"recurrenceRules\": "
+	    "[%s]}}}}";
+	static const struct {
+		const char *rules, *want, *err;
+	} cases[] = {
+		{ "{\"frequency\": \"weekly\", \"interval\": 2, \"count\": 6}",
+		  "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=6\r\n", NULL },
+		{ "{\"frequency\": \"daily\", \"until\": "
+		  "\"2030-03-14T10:00:00+03:00\"}",
+		  "RRULE:FREQ=DAILY;UNTIL=20300314T070000Z\r\n", NULL },
+		{ "", NULL, NULL },
+		{ "{\"frequency\": \"daily\"}, {\"frequency\": \"weekly\"}",
+		  NULL, "one rule at most" },
+		{ "{\"frequency\": \"daily\", \"count\": 2, \"until\": "
+		  "\"2030-04-01T00:00:00Z\"}", NULL, "not both" },
+		{ "{\"frequency\": \"daily\", \"interval\": 0}", NULL,
+		  "interval: 1 to 1000" },
+		{ "{\"frequency\": \"daily\", \"until\": "
+		  "\"2020-01-01T00:00:00Z\"}", NULL, "not before the start" },
+		{ "{\"frequency\": \"fortnightly\"}", NULL, "frequency" },
+		{ "{\"interval\": 2}", NULL, "frequency: missing" },
+	};
+	char	 text[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mb_event	 e;
+		struct mb_diag	 d = { "" };
+		struct mb_buf	 ics = MB_BUF_INIT, ld = MB_BUF_INIT;
+		json_t		*item;
+		int		 rc;
+
+		snprintf(text, sizeof(text), base, cases[i].rules);
+		assert_non_null(item = json_loads(text, 0, NULL));
+		memset(&e, 0, sizeof(e));
+		rc = mb_event_read(item, &e, &d);
+		if (cases[i].err != NULL) {
+			assert_int_equal(rc, MB_ERR_INVAL);
+			assert_non_null(strstr(d.msg, cases[i].err));
+			assert_non_null(strstr(d.msg, "recurrenceRules"));
+			json_decref(item);
+			continue;
+		}
+		assert_int_equal(rc, MB_OK);
+		assert_int_equal(mb_event_ical(&e, "http://hq.example/e",
+		    START_MS, &ics), MB_OK);
+		assert_int_equal(mb_event_jsonld(&e, NULL, NULL, NULL, &ld),
+		    MB_OK);
+		if (cases[i].want != NULL) {
+			assert_non_null(strstr(mb_buf_cstr(&ics),
+			    cases[i].want));
+			assert_non_null(strstr(mb_buf_cstr(&ld),
+			    "\"eventSchedule\""));
+		} else {
+			assert_null(strstr(mb_buf_cstr(&ics), "RRULE"));
+			assert_null(strstr(mb_buf_cstr(&ld), "eventSchedule"));
+		}
+		if (i == 0)
+			assert_non_null(strstr(mb_buf_cstr(&ld),
+			    "\"repeatFrequency\":\"P2W\""));
+		mb_buf_free(&ics);
+		mb_buf_free(&ld);
+		json_decref(item);
+	}
+}
+
 static void
 test_capacity_waitlist_withdraw(void **state)
 {
@@ -551,6 +624,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_programme, setup,
 		    teardown),
+		cmocka_unit_test(test_recurrence),
 		cmocka_unit_test_setup_teardown(test_capacity_waitlist_withdraw,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_confirm_lapse, setup,
