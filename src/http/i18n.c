@@ -12,6 +12,7 @@
 
 #include "base/fs.h"
 #include "base/utf8.h"
+#include "i18n_cldr.h"
 
 #define CATALOG_MAX_BYTES (1024 * 1024)
 #define MAX_CATALOGS 64
@@ -26,7 +27,7 @@ struct mb_catalog {
 	struct msg		*msgs;		/* sorted by key */
 	size_t			 n;
 	bool			 rtl;
-	bool			 arab_digits;
+	struct mb_cldr		*cldr;		/* plurals, numbers, dates */
 	const struct mb_catalog	*fallback;	/* English; NULL for it */
 };
 
@@ -45,6 +46,7 @@ catalog_free(struct mb_catalog *c)
 		free(c->msgs[i].value);
 	}
 	free(c->msgs);
+	mb_cldr_free(c->cldr);
 	free(c);
 }
 
@@ -128,7 +130,7 @@ mb_i18n_add(struct mb_i18n *i, const char *lang, const char *text,
 	struct mb_catalog	*c;
 	char			*copy, *p, *end, *nl;
 	size_t			 cap = 0, line = 0, k;
-	const char		*v;
+	const char		*v, *loc;
 	int			 rc = MB_OK;
 
 	if (strlen(lang) < 2 || strlen(lang) > 8)
@@ -196,10 +198,19 @@ mb_i18n_add(struct mb_i18n *i, const char *lang, const char *text,
 			    "twice", lang, c->msgs[k].key);
 			goto fail;
 		}
+	/* CLDR's data for the language (or the locale the catalog names,
+	 * "en-001"), in the digits it asks for; the direction it states,
+	 * else its script's. */
+	loc = lookup(c, "locale");
+	if (loc == NULL)
+		loc = lang;
+	if ((rc = mb_cldr_open(loc, lookup(c, "digits"), &c->cldr, d)) !=
+	    MB_OK) {
+		mb_diag_prefix(d, "%s.msg", lang);
+		goto fail;
+	}
 	v = lookup(c, "lang.dir");
-	c->rtl = v != NULL && strcmp(v, "rtl") == 0;
-	v = lookup(c, "digits");
-	c->arab_digits = v != NULL && strcmp(v, "arab") == 0;
+	c->rtl = v != NULL ? strcmp(v, "rtl") == 0 : mb_cldr_rtl(loc);
 	free(copy);
 	/* Replace a catalog of the same language, or insert in order. */
 	for (k = 0; k < i->n; k++) {
@@ -440,43 +451,42 @@ mb_catalog_get(const struct mb_catalog *c, const char *key)
 enum mb_plural
 mb_plural_of(const char *lang, int64_t n)
 {
-	char		p[16];
-	uint64_t	a = n < 0 ? (uint64_t)-(n + 1) + 1 : (uint64_t)n;
-	uint64_t	m10 = a % 10, m100 = a % 100;
+	struct mb_cldr	*c;
+	char		 p[16];
+	enum mb_plural	 k;
 
-	if (primary(lang, p) == 0)
-		return a == 1 ? MB_PLURAL_ONE : MB_PLURAL_OTHER;
-	if (strcmp(p, "ar") == 0) {
-		if (a == 0)
-			return MB_PLURAL_ZERO;
-		if (a == 1)
-			return MB_PLURAL_ONE;
-		if (a == 2)
-			return MB_PLURAL_TWO;
-		if (m100 >= 3 && m100 <= 10)
-			return MB_PLURAL_FEW;
-		if (m100 >= 11)
-			return MB_PLURAL_MANY;
-		return MB_PLURAL_OTHER;
-	}
-	if (strcmp(p, "ru") == 0 || strcmp(p, "uk") == 0) {
-		if (m10 == 1 && m100 != 11)
-			return MB_PLURAL_ONE;
-		if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
-			return MB_PLURAL_FEW;
-		return MB_PLURAL_MANY;
-	}
-	if (strcmp(p, "fr") == 0 || strcmp(p, "hi") == 0 ||
-	    strcmp(p, "pt") == 0) {
-		if (a == 0 || a == 1)
-			return MB_PLURAL_ONE;
-		if (strcmp(p, "fr") == 0 && a != 0 && a % 1000000 == 0)
-			return MB_PLURAL_MANY;
-		return MB_PLURAL_OTHER;
-	}
-	if (strcmp(p, "zh") == 0 || strcmp(p, "ja") == 0)
-		return MB_PLURAL_OTHER;
-	return a == 1 ? MB_PLURAL_ONE : MB_PLURAL_OTHER;
+	if (primary(lang, p) < 2 || mb_cldr_open(p, NULL, &c, NULL) != MB_OK)
+		return n == 1 || n == -1 ? MB_PLURAL_ONE : MB_PLURAL_OTHER;
+	k = mb_cldr_plural(c, n);
+	mb_cldr_free(c);
+	return k;
+}
+
+unsigned
+mb_catalog_categories(const struct mb_catalog *c)
+{
+	return mb_cldr_categories(c != NULL ? c->cldr : NULL);
+}
+
+size_t
+mb_catalog_count(const struct mb_catalog *c)
+{
+	return c->n;
+}
+
+const char *
+mb_catalog_key(const struct mb_catalog *c, size_t n)
+{
+	return n < c->n ? c->msgs[n].key : NULL;
+}
+
+bool
+mb_catalog_has(const struct mb_catalog *c, const char *key)
+{
+	struct msg k = { (char *)key, NULL };
+
+	return c != NULL && bsearch(&k, c->msgs, c->n, sizeof(k), msg_cmp) !=
+	    NULL;
 }
 
 const char *
@@ -490,7 +500,7 @@ mb_catalog_plural(const struct mb_catalog *c, const char *key, int64_t n)
 	if (c == NULL)
 		return key;
 	snprintf(k, sizeof(k), "%s[%s]", key,
-	    names[mb_plural_of(c->lang, n)]);
+	    names[mb_cldr_plural(c->cldr, n)]);
 	if ((v = lookup(c, k)) != NULL)
 		return v;
 	snprintf(k, sizeof(k), "%s[other]", key);
@@ -503,61 +513,24 @@ int
 mb_catalog_format_int(const struct mb_catalog *c, int64_t n,
     struct mb_buf *out)
 {
-	char	num[32];
-	int	rc = MB_OK;
-
-	snprintf(num, sizeof(num), "%lld", (long long)n);
-	if (c == NULL || !c->arab_digits)
-		return mb_buf_puts(out, num);
-	for (const char *p = num; *p != '\0' && rc == MB_OK; p++) {
-		if (*p >= '0' && *p <= '9') {
-			/* U+0660 ARABIC-INDIC DIGIT ZERO + d: D9 A0+d. */
-			char u[3] = { (char)0xd9, (char)(0xa0 + (*p - '0')),
-				'\0' };
-
-			rc = mb_buf_puts(out, u);
-		} else {
-			rc = mb_buf_putc(out, *p);
-		}
-	}
-	return rc;
+	return mb_cldr_format_int(c != NULL ? c->cldr : NULL, n, out);
 }
 
 int
 mb_catalog_format_date(const struct mb_catalog *c, int64_t ms,
     struct mb_buf *out)
 {
-	const char	*fmt = mb_catalog_get(c, "date.format");
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
-	char		 mk[24];
-	int		 rc = MB_OK;
+	char	iso[16];
+	time_t	t = (time_t)(ms / 1000);
+	struct tm tm;
 
+	if (c != NULL && mb_cldr_format_date(c->cldr, ms, out) == MB_OK)
+		return MB_OK;
+	/* No formatter: the date still reads, in ISO 8601. */
 	if (gmtime_r(&t, &tm) == NULL)
 		return mb_buf_puts(out, "?");
-	if (strcmp(fmt, "date.format") == 0)
-		fmt = "{y}-{m}-{d}";
-	snprintf(mk, sizeof(mk), "month.%d", tm.tm_mon + 1);
-	while (*fmt != '\0' && rc == MB_OK) {
-		if (strncmp(fmt, "{d}", 3) == 0) {
-			rc = mb_catalog_format_int(c, tm.tm_mday, out);
-			fmt += 3;
-		} else if (strncmp(fmt, "{y}", 3) == 0) {
-			rc = mb_catalog_format_int(c, tm.tm_year + 1900, out);
-			fmt += 3;
-		} else if (strncmp(fmt, "{m}", 3) == 0) {
-			if (tm.tm_mon + 1 < 10)
-				mb_catalog_format_int(c, 0, out);
-			rc = mb_catalog_format_int(c, tm.tm_mon + 1, out);
-			fmt += 3;
-		} else if (strncmp(fmt, "{month}", 7) == 0) {
-			rc = mb_buf_puts(out, mb_catalog_get(c, mk));
-			fmt += 7;
-		} else {
-			rc = mb_buf_putc(out, *fmt++);
-		}
-	}
-	return rc;
+	strftime(iso, sizeof(iso), "%Y-%m-%d", &tm);
+	return mb_buf_puts(out, iso);
 }
 
 int

@@ -19,11 +19,15 @@
  *	results[other] = {} results
  *
  * Plural forms are CLDR's categories (zero, one, two, few, many, other)
- * in brackets; "{}" stands for the number. Keys every catalog should
- * have: lang.name (the language's own name), lang.dir (ltr or rtl),
- * date.format ("{d} {month} {y}"), month.1 ... month.12, and digits
- * ("latn", or "arab" for Arabic-Indic digits). A key missing from a
- * catalog falls back to the English one, then to the key itself.
+ * in brackets, as many as the language has; "{}" stands for the number.
+ * Keys every catalog should have: lang.name (the language's own name),
+ * lang.dir (ltr or rtl; without it, its script's direction) and digits
+ * ("latn", or "arab" for Arabic-Indic digits). An optional locale names
+ * the CLDR locale of its numbers and dates ("en-001": "29 November
+ * 2026"); else the language's own. Plural rules, numbers and dates are
+ * CLDR's, through ICU (i18n_cldr.c). A key missing from a catalog falls
+ * back to the English one, then to the key itself; the unit test
+ * http-i18n fails on any catalog that misses one.
  */
 
 struct mb_i18n;
@@ -75,11 +79,19 @@ const char *mb_catalog_plural(const struct mb_catalog *c, const char *key,
 
 /* CLDR plural category of an integer in a language (primary subtag). */
 enum mb_plural mb_plural_of(const char *lang, int64_t n);
+/* The categories (bits 1u << MB_PLURAL_x) the catalog's language uses. */
+unsigned mb_catalog_categories(const struct mb_catalog *c);
 
-/* n in the catalog's digits. */
+/* The catalog's own messages, without fallback (sorted by key): for the
+ * test that finds missing ones. */
+size_t mb_catalog_count(const struct mb_catalog *c);
+const char *mb_catalog_key(const struct mb_catalog *c, size_t n);
+bool mb_catalog_has(const struct mb_catalog *c, const char *key);
+
+/* n as the catalog's language writes it (grouping, digits). */
 int mb_catalog_format_int(const struct mb_catalog *c, int64_t n,
     struct mb_buf *out);
-/* The UTC date of ms as the catalog's date.format says, in its digits. */
+/* The UTC date of ms, day month year, in the catalog's language. */
 int mb_catalog_format_date(const struct mb_catalog *c, int64_t ms,
     struct mb_buf *out);
 /* Replaces "{}" in msg with arg, appending to out. */
