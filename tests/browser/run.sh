@@ -46,6 +46,13 @@ printf 'journo-pass-1\n' | "$bin" user add "$dir" jo --role journalist \
     --password-stdin >/dev/null || exit 1
 printf 'editor-pass-1\n' | "$bin" user add "$dir" ed --role editor \
     --password-stdin >/dev/null || exit 1
+# serve refuses to run as root (privilege separation, docs/architecture.md):
+# as root (CI), the center's directory goes to nobody, whom the worker
+# becomes, as tests/lib/mbtest.py does for the integration tests.
+if [ "$(id -u)" = 0 ]; then
+	chmod 711 "$tmp"
+	chown -R 65534:65534 "$dir" || exit 1
+fi
 "$bin" serve "$dir" --listen 127.0.0.1:0 >"$tmp/serve.log" 2>&1 &
 pid=$!
 i=0
