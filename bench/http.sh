@@ -16,6 +16,7 @@ set -eu
 
 BUILD=${1:-build}
 MB=${MEDIABRIDGE:-$BUILD/mediabridge}
+. "$(dirname "$0")/serve_user.sh"
 SECS=${SECONDS_EACH:-10}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
@@ -40,6 +41,7 @@ trap cleanup EXIT INT TERM
     --hq >/dev/null 2>&1
 "$MB" user add "$T/c" ed --role editor 2>/dev/null
 TOKEN=$("$MB" token add "$T/c" ed 2>/dev/null)
+serve_user "$T/c"
 "$MB" serve "$T/c" --listen 127.0.0.1:0 2>"$T/serve.log" &
 MBPID=$!
 i=0

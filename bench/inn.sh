@@ -18,6 +18,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/serve_user.sh"
 innbin=/usr/lib/news/bin
 
 settings() {
@@ -366,6 +367,7 @@ if [ $mb_ok = yes ]; then
 	# (b) the exchange: HQ serves, each fresh branch pulls everything once.
 	serve_hq() { # PORT
 		rm -f "$m/hq/serve.addr"
+		serve_user "$m/hq"
 		"$mb" serve "$m/hq" --listen "127.0.0.1:$1" > "$m/serve.log" 2>&1 &
 		hq_pid=$!
 		bg_pids="$bg_pids $hq_pid"
@@ -389,6 +391,7 @@ if [ $mb_ok = yes ]; then
 	# until they were also indexed (the indexer runs beside the puller).
 	serve_pull() {
 		rm -f "$m/br$1/serve.addr"
+		serve_user "$m/br$1"
 		t0=$(now)
 		"$mb" serve "$m/br$1" --listen "127.0.0.1:$(free_port)" \
 		    > "$m/br$1.log" 2>&1 &

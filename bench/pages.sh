@@ -27,6 +27,7 @@ N=${1:-1000000}
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
 MB=${MEDIABRIDGE:-$BUILD/mediabridge}
+. "$(dirname "$0")/serve_user.sh"
 T=$(mktemp -d /tmp/mb-bench-pages.XXXXXX)
 PID=
 cleanup() {
@@ -56,6 +57,7 @@ echo "store: ${STORE:+a copy of $STORE + }$N generated items + 6 sample" \
     "items, built in $((t1 - t0)) s ($(du -sh "$T" | cut -f 1))"
 echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg)" \
     "($(nproc) CPUs)"
+serve_user "$T/c"
 "$MB" serve "$T/c" --listen 127.0.0.1:0 2>"$T/serve.log" &
 PID=$!
 i=0

@@ -20,6 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 MB=${MEDIABRIDGE:-$BUILD/mediabridge}
+. "$(dirname "$0")/serve_user.sh"
 ITEMS=${1:-2000}
 SECS=${SECONDS_EACH:-5}
 CONNS=${CONNS:-64}
@@ -85,6 +86,7 @@ start() {	# DIR COUNT
 	while [ $i -lt "$2" ]; do
 		i=$((i + 1))
 		rm -f "$1/serve.addr"
+		serve_user "$1"
 		"$MB" serve "$1" --listen 127.0.0.1:0 2>>"$T/serve.log" &
 		PIDS="$PIDS $!"
 		k=0

@@ -23,6 +23,7 @@ N=${1:-100000}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 MB=${MEDIABRIDGE:-$BUILD/mediabridge}
+. "$(dirname "$0")/serve_user.sh"
 SINGLES=${SINGLES:-100}
 # Where the INN figure comes from: bench/inn.sh in the same run (bench/run.sh
 # passes it on), else the anchor measured on a quiet machine.
@@ -46,6 +47,7 @@ trap cleanup EXIT INT TERM
 export MB_LOG=warn
 serve() {	# serve NAME: starts DIR/NAME, waits for its address
 	rm -f "$T/$1/serve.addr"
+	serve_user "$T/$1"
 	"$MB" serve "$T/$1" >>"$T/$1.log" 2>&1 &
 	eval "PID_$1=$!"
 	PIDS="$PIDS $!"
