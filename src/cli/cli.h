@@ -39,6 +39,12 @@ int mb_cli_rm_tree(const char *dir);
 
 /* The demo's feed ingest in DIR/cairo (demo_feeds.c); MB_OK or why not. */
 int mb_demo_feeds(const char *dir);
+/*
+ * The demo's impact figures (demo_impact.c): readers' views of uri (an
+ * item of Cairo's) at the three centers (HQ at port), each center's
+ * signed report, HQ's figures by center.
+ */
+int mb_demo_impact(const char *dir, int port, const char *uri);
 /* The demo's course: HQ publishes, a learner at Cairo completes it. */
 int mb_demo_courses(const char *dir, const char *samples, long port);
 /*

@@ -583,6 +583,7 @@ run(int argc, char **argv)
 	mb_demo_courses(dir, samples, port);	/* a course taught in Cairo */
 	mb_demo_members(dir, (int)port);
 	mb_demo_events(dir, port);	/* a conference in Baghdad */
+	mb_demo_impact(dir, (int)port, rc == MB_OK ? uri : "");	/* views */
 	printf("\n");
 	for (int i = 0; i < 3; i++)
 		printf("  %-12s site      http://127.0.0.1:%ld/\n"

@@ -211,6 +211,38 @@ def test_demo(w):
         with urllib.request.urlopen(req, timeout=10) as r:
             x = r.read().decode()
             check("<newsItem " in x and got[0]["uri"] in x, "NewsML-G2", x)
+        # Impact: readers' views at the three centers, in each center's
+        # impact view, and as signed reports in HQ's network view.
+        check("adds up the signed reports" in text, "impact step", text)
+        for cid, n in (("moscow", 2), ("cairo", 5), ("manama", 3)):
+            check(re.search(r"%s +%d views" % (cid, n), text),
+                  "HQ's figure for %s" % cid, text)
+
+        def page(i, path):
+            req = urllib.request.Request(
+                "http://127.0.0.1:%d/api/v1/login" % (port + i),
+                data=json.dumps({"name": "editor", "password":
+                                 "demo-editor-pass"}).encode(),
+                headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                cookie = r.headers["Set-Cookie"].split(";")[0]
+            req = urllib.request.Request(
+                "http://127.0.0.1:%d%s" % (port + i, path),
+                headers={"Cookie": cookie})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.read().decode()
+        for i in range(3):
+            body = page(i, "/newsroom/impact")
+            check('<title id="items-t">' in body and
+                  "The exchange is up" in body.split('id="items"')[1],
+                  "the item in center %d's impact view" % i)
+        body = page(0, "/newsroom/impact/network")
+        for cid in ("cairo", "manama", "moscow"):
+            row = body.split('data-center="%s"' % cid)[1].split("</tr>")[0]
+            check("Verified" in row, "%s's signed report at HQ" % cid, row)
+        check('<title id="centers-t">' in body, "HQ's chart by center")
+        check("demo-nile" in page(1, "/newsroom/campaigns"),
+              "Cairo's campaign")
         # Every account it printed signs in, with the role it says.
         for name in ("admin", "editor", "journalist", "translator"):
             check('%s' % name in demo.text(), "%s printed" % name)
