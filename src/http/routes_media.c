@@ -19,6 +19,7 @@
 #include "media/sandbox.h"
 #include "sync/apply.h"
 #include "sync/blob.h"
+#include "sync/link.h"
 
 /* The most one range answer carries (players ask again for the rest). */
 #define RANGE_MAX ((int64_t)8 * 1024 * 1024)
@@ -326,6 +327,24 @@ page_post(struct mb_req *r)
 
 /* ---- Serving ------------------------------------------------------- */
 
+/* A reader asked: the link to base says whether it may come (link.h). */
+struct on_demand {
+	const struct mb_center_node	*n;
+	struct mb_store			*st;
+};
+
+static int
+fetch_on_demand(void *arg, const char *base, const char *hash,
+    struct mb_diag *d)
+{
+	struct on_demand	*od = arg;
+	bool			 thumbnail = false;
+
+	(void)mb_media_blob_thumbnail(od->st, hash, &thumbnail, NULL);
+	return mb_sync_blob_fetch_link(od->n, od->st, base, hash, thumbnail,
+	    true, d);
+}
+
 static void
 serve_blob(struct mb_req *r)
 {
@@ -357,8 +376,10 @@ serve_blob(struct mb_req *r)
 	}
 	if (!b.here) {
 		/* Referred to by an item, not fetched yet: now (video). */
+		struct on_demand od = { n, st };
+
 		if ((rc = mb_media_fetch_one(n->conf.dir, st,
-		    mb_sync_blob_fetch_serial, (void *)n, hash, &d)) != MB_OK) {
+		    fetch_on_demand, &od, hash, &d)) != MB_OK) {
 			/* Backing off (MB_ERR_AGAIN): not tried, not logged. */
 			if (rc != MB_ERR_AGAIN)
 				log_warn("media: on-demand fetch blob=%.12s: %s",

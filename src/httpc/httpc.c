@@ -383,6 +383,9 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
 		curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME,
 		    (long)rq->low_speed_s);
 	}
+	/* Set on every request: the handle keeps its options between them. */
+	curl_easy_setopt(c->curl, CURLOPT_MAX_RECV_SPEED_LARGE,
+	    (curl_off_t)(rq->max_recv_bytes_s > 0 ? rq->max_recv_bytes_s : 0));
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, c->o.user_agent);
 	cc = curl_easy_perform(c->curl);

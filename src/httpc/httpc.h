@@ -60,6 +60,11 @@ struct mb_httpc_req {
 	 */
 	long		 low_speed_bytes;
 	int		 low_speed_s;
+	/*
+	 * The most bytes a second taken from the server (libcurl's
+	 * CURLOPT_MAX_RECV_SPEED_LARGE: a link's rate cap); 0: no cap.
+	 */
+	int64_t		 max_recv_bytes_s;
 	/* Accept-Encoding, decoded on arrival; NULL: ask for none. */
 	const char	*accept_encoding;
 	/* Each header line of the answer (without CRLF); may be NULL. */

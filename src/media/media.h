@@ -281,4 +281,14 @@ int mb_media_fetch_one(const char *dir, struct mb_store *st,
     mb_media_fetch_fn fetch, void *arg, const char *hash,
     struct mb_diag *d);
 
+/*
+ * Whether blob hash is a thumbnail (kind.c): a rendition named
+ * "thumbnail" or "poster", or a picture at most MB_MEDIA_SIZE_THUMBNAIL
+ * wide, in the current version of an item that refers to it. A link
+ * with a policy sends these after the text and before the originals
+ * (src/sync/link.h). MB_ERR_NOTFOUND when no item refers to the blob.
+ */
+int mb_media_blob_thumbnail(struct mb_store *st, const char *hash,
+    bool *thumbnail, struct mb_diag *d);
+
 #endif

@@ -30,6 +30,8 @@ extern const struct mb_store_domain mb_store_impact_domain;
 
 extern const struct mb_store_domain mb_store_bundles_domain;
 
+extern const struct mb_store_domain mb_store_links_domain;
+
 const struct mb_store_domain *const mb_store_domains[] = {
 	&mb_store_accounts_domain,
 
@@ -48,6 +50,8 @@ const struct mb_store_domain *const mb_store_domains[] = {
 	&mb_store_impact_domain,
 
 	&mb_store_bundles_domain,
+
+	&mb_store_links_domain,
 
 	NULL
 };

@@ -124,6 +124,13 @@ int
 mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
     struct mb_diag *d)
 {
+	return mb_sync_blob_fetch_capped(arg, base, hash, 0, NULL, d);
+}
+
+int
+mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
+    const char *hash, int64_t max_rate, int64_t *wire, struct mb_diag *d)
+{
 	struct wait	*ow;
 	size_t		 bs = blob_slot(hash);
 	int64_t		 now;
@@ -144,7 +151,7 @@ mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
 		    now + 999) / 1000));
 		goto out;
 	}
-	rc = mb_sync_blob_fetch(arg, base, hash, &answered, d);
+	rc = mb_sync__blob_fetch(n, base, hash, max_rate, wire, &answered, d);
 	now = mb_time_mono_ms();
 	if (rc == MB_OK || answered) {
 		if (ow != NULL && ow->delay_ms > 0) {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/blobpath.h"
 #include "base/err.h"
@@ -45,6 +46,19 @@ int mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
  * center's failing and recovering are logged once each.
  */
 int mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
+    struct mb_diag *d);
+
+/*
+ * mb_sync_blob_fetch_serial over a link with a cap of max_rate bytes a
+ * second (0: none); *wire (may be NULL) adds the bytes that came.
+ */
+int mb_sync_blob_fetch_capped(const struct mb_center_node *n,
+    const char *base, const char *hash, int64_t max_rate, int64_t *wire,
+    struct mb_diag *d);
+
+/* mb_sync_blob_fetch with a cap and a count (puller.c; for blob.c). */
+int mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
+    const char *hash, int64_t max_rate, int64_t *wire, bool *answered,
     struct mb_diag *d);
 
 #endif

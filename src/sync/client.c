@@ -111,6 +111,7 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	r->log_count = -1;
 	r->registry_version = -1;
 	c->cut = false;
+	c->wire = 0;
 	if (pl_split_url(base, authority, sizeof(authority), prefix,
 	    sizeof(prefix)) != MB_OK)
 		return mb_diag_set(d, MB_ERR_INVAL, "%s: not an http URL",
@@ -163,6 +164,10 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	 */
 	hr.low_speed_bytes = 256;
 	hr.low_speed_s = timeout_s + 30;
+	/* The link's cap (link.h); the slowest it may go stays above it. */
+	hr.max_recv_bytes_s = c->max_rate;
+	if (c->max_rate > 0 && c->max_rate < 512)
+		hr.low_speed_bytes = c->max_rate / 2;
 	hr.timeout_ms = (timeout_s + 900) * 1000;
 	mb_diag_clear(&hd);
 	if ((rc = mb_httpc_do(c->http, &hr, &hresp, &why, &hd)) != MB_OK) {
@@ -181,6 +186,7 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	r->status = hresp.status;
 	r->body = hresp.body;
 	r->wire_bytes = hresp.wire_bytes;
+	c->wire = hresp.wire_bytes;
 	snprintf(r->content_type, sizeof(r->content_type), "%s",
 	    hresp.content_type);
 	rc = MB_OK;
@@ -248,6 +254,8 @@ pl_client_init(struct client *c, const struct mb_center_node *n,
 	c->gone = gone;
 	atomic_init(&c->cancel, 0);
 	c->cut = false;
+	c->max_rate = 0;
+	c->wire = 0;
 	return mb_httpc_new(&o, &c->http);
 }
 

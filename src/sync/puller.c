@@ -103,6 +103,17 @@ hold_peer(struct mb_sync *s, struct worker *w, struct mb_store *st)
 	return false;
 }
 
+/* The rate cap of center's link: bytes a second, 0 for none. */
+static int64_t
+link_rate(struct mb_store *st, const char *center)
+{
+	struct mb_link_policy p;
+
+	if (mb_store_link_get(st, center, &p, NULL) != MB_OK)
+		return 0;
+	return p.max_rate;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -139,6 +150,8 @@ worker_main(void *arg)
 	while (!atomic_load(&s->stop) && !atomic_load(&w->gone)) {
 		mb_diag_clear(&d);
 		ps.applied = ps.refused = ps.dups = ps.wire = ps.raw = 0;
+		/* The link's cap, as `peer set` last left it. */
+		c[0].max_rate = c[1].max_rate = link_rate(st, w->center);
 		/* The batch prefetched during the last round, else a GET. */
 		ahead = NULL;
 		ahead_kr = NULL;
@@ -178,6 +191,9 @@ worker_main(void *arg)
 		if (rc != MB_OK)
 			w->errors++;
 		pthread_mutex_unlock(&s->lock);
+		(void)mb_sync_link_count(st, w->center, ps.wire, NULL);
+		if (rc == MB_OK)
+			mb_sync_link_text_state(w->center, ps.caught_up);
 		mb_sync_keyring_free(ahead_kr);
 		/* c[cur] fetched this round's batch (pl_batch_fit). */
 		pl_batch_fit(&ps, &s->o, rc, c[cur].cut);
@@ -523,9 +539,12 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 
 		for (int rounds = 0; rounds < 1000000; rounds++) {
 			mb_diag_clear(&pd);
-			ps.applied = ps.refused = 0;
+			ps.applied = ps.refused = ps.wire = 0;
+			c.max_rate = link_rate(st, ws.w[i].center);
 			rc = pl_pull_once(&c, st, &s.o, ws.w[i].center,
 			    ws.w[i].url, 0, &ps, &pd);
+			(void)mb_sync_link_count(st, ws.w[i].center, ps.wire,
+			    NULL);
 			applied += ps.applied;
 			refused += ps.refused;
 			/*
@@ -569,7 +588,32 @@ out:
 struct metrics_ctx {
 	struct mb_buf	*out;
 	struct mb_sync	*s;
+	struct mb_store	*st;
 };
+
+/* A link's policy and use, where it has a policy (link.h). */
+static int
+link_metrics(struct metrics_ctx *m, const char *center)
+{
+	struct mb_link_policy	p;
+	int64_t			now = mb_time_now_ms();
+
+	if (mb_store_link_get(m->st, center, &p, NULL) != MB_OK)
+		return MB_OK;
+	if (mb_buf_printf(m->out,
+	    "mediabridge_peer_link_used_bytes{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_link_quota_bytes{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_link_over_quota{peer=\"%s\"} %d\n"
+	    "mediabridge_peer_link_max_rate_bytes{peer=\"%s\"} %lld\n"
+	    "mediabridge_peer_link_in_window{peer=\"%s\"} %d\n",
+	    center, (long long)(p.period_ms == mb_link_period_start(p.period,
+	    now) ? p.used : 0), center, (long long)p.quota, center,
+	    mb_link_over_quota(&p, now) ? 1 : 0, center,
+	    (long long)p.max_rate, center,
+	    mb_link_in_window(&p, (time_t)(now / 1000)) ? 1 : 0) != MB_OK)
+		return MB_ERR_NOMEM;
+	return MB_OK;
+}
 
 static int
 peer_metrics(const struct mb_peer *p, void *arg)
@@ -611,14 +655,14 @@ peer_metrics(const struct mb_peer *p, void *arg)
 	    p->center, (long long)wire, p->center, (long long)raw,
 	    p->center, (long long)dups) != MB_OK)
 		return MB_ERR_NOMEM;
-	return MB_OK;
+	return link_metrics(m, p->center);
 }
 
 int
 mb_sync_metrics(struct mb_sync *s, struct mb_store *st, struct mb_buf *out,
     struct mb_diag *d)
 {
-	struct metrics_ctx m = { out, s };
+	struct metrics_ctx m = { out, s, st };
 
 	if (mb_buf_printf(out,
 	    "# TYPE mediabridge_peer_cursor gauge\n"
@@ -703,6 +747,14 @@ int
 mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
     const char *hash, bool *answered, struct mb_diag *d)
 {
+	return mb_sync__blob_fetch(n, base, hash, 0, NULL, answered, d);
+}
+
+int
+mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
+    const char *hash, int64_t max_rate, int64_t *wire, bool *answered,
+    struct mb_diag *d)
+{
 	struct client	 c;
 	struct response	 r;
 	struct stat	 sb;
@@ -729,8 +781,11 @@ mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
 	pl_curl_init();
 	if ((rc = pl_client_init(&c, n, NULL, NULL)) != MB_OK)
 		return rc;
+	c.max_rate = max_rate;
 	rc = pl_http_get_h(&c, base, urlpath, NULL, 300, true,
 	    have > 0 ? range : NULL, &r, d);
+	if (wire != NULL)
+		*wire += c.wire;
 	pl_client_free(&c);
 	if (rc != MB_OK)
 		return rc;

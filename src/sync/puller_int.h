@@ -31,6 +31,7 @@
 #include "sync/apply.h"
 #include "sync/blob.h"
 #include "sync/httpsig.h"
+#include "sync/link.h"
 #include "sync/log.h"
 #include "sync/registry.h"
 
@@ -43,6 +44,8 @@ struct client {
 	atomic_int			*gone;	/* may be NULL */
 	atomic_int			 cancel;/* prefetch_drop(): give up */
 	bool				 cut;	/* the last transfer was cut */
+	int64_t				 max_rate; /* bytes/s; 0: no cap */
+	int64_t				 wire;	/* bytes of the last transfer */
 };
 
 struct response {
