@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -30,6 +31,7 @@ struct mb_httpc {
 	bool			 nomem;
 	bool			 refused;
 	char			 refused_addr[64];
+	struct timespec		 start;	/* the transfer's, for the rate cap */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -196,11 +198,46 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 
 /* ---- one transfer --------------------------------------------------- */
 
+/*
+ * The rate cap, kept here too: libcurl's own (CURLOPT_MAX_RECV_SPEED_LARGE)
+ * lets a burst already in the socket's buffer through at once, which on
+ * a fast hop before the slow link (or on 127.0.0.1) is the whole answer.
+ * Waiting here until the bytes so far fit the rate makes TCP hold the
+ * sender back, a fraction of a second at a time so that a cancel is
+ * seen.
+ */
+static void
+pace(struct mb_httpc *c)
+{
+	struct timespec	now, nap;
+	curl_off_t	down = 0;
+	int64_t		rate = c->rq->max_recv_bytes_s, due_us, spent_us;
+
+	if (rate <= 0 || curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T,
+	    &down) != CURLE_OK)
+		return;
+	due_us = (int64_t)down * 1000000 / rate;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		spent_us = (int64_t)(now.tv_sec - c->start.tv_sec) * 1000000 +
+		    (now.tv_nsec - c->start.tv_nsec) / 1000;
+		if (spent_us >= due_us || (c->o.cancelled != NULL &&
+		    c->o.cancelled(c->o.cancel_arg)))
+			return;
+		spent_us = due_us - spent_us > 200000 ? 200000 :
+		    due_us - spent_us;
+		nap.tv_sec = 0;
+		nap.tv_nsec = (long)spent_us * 1000;
+		nanosleep(&nap, NULL);
+	}
+}
+
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
 	struct mb_httpc *c = arg;
 
+	pace(c);
 	n *= size;
 	if (c->resp->body.len + n > c->max) {
 		c->over = true;
@@ -388,6 +425,7 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
 	    (curl_off_t)(rq->max_recv_bytes_s > 0 ? rq->max_recv_bytes_s : 0));
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, c->o.user_agent);
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
 	cc = curl_easy_perform(c->curl);
 	/* Nothing of this request's may be used after it. */
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);

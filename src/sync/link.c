@@ -152,10 +152,14 @@ mb_link_period_start(const char *period, int64_t now_ms)
 	time_t		t = (time_t)(now_ms / 1000);
 	struct tm	tm;
 
-	/* Without a quota every byte counts in one period that began at 1. */
-	if (period == NULL || period[0] == '\0' ||
-	    localtime_r(&t, &tm) == NULL)
+	/*
+	 * Without a quota the bytes are counted by the month (as links are
+	 * billed), so that a monthly quota set later starts from them.
+	 */
+	if (localtime_r(&t, &tm) == NULL)
 		return 1;
+	if (period == NULL || period[0] == '\0')
+		period = "month";
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	if (strcmp(period, "week") == 0)

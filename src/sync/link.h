@@ -46,7 +46,7 @@ void mb_link_format(const struct mb_link_policy *p, char *out, size_t n);
 
 /* Whether t (local time) is inside p's window; false without one. */
 bool mb_link_in_window(const struct mb_link_policy *p, time_t t);
-/* When the period ("day", "week", "month") holding now_ms began; 0 for "". */
+/* When the period ("day", "week", "month"; "": month) holding now_ms began. */
 int64_t mb_link_period_start(const char *period, int64_t now_ms);
 /* Whether p's quota is used up in the period holding now_ms. */
 bool mb_link_over_quota(const struct mb_link_policy *p, int64_t now_ms);

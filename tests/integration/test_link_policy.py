@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Per-link policy (issue 22, 2): `peer set` at a branch decides what
+crosses its link to HQ. Text always; thumbnails after the text; the
+originals only as --media says (never, in the window, or when a reader
+asks); --max-rate caps the transfers; --quota counts the bytes, shown by
+`peer list` and /metrics, and once used up only text crosses. Bad
+arguments are refused and change nothing."""
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
+                                "tests", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+from fedlib import mb  # noqa: E402
+from mbtest import Client, check, eq, main  # noqa: E402
+from test_bundle import tiny_png  # noqa: E402
+
+ENV = dict(fedlib.ENV, MB_MEDIA_FETCH_MS="200")
+
+
+def items(n, word):
+    return [{"uri": "urn:mediabridge:moscow:%s-%d" % (word, i),
+             "type": "text", "language": "en",
+             "headlines": [{"value": "%s %d" % (word, i)}],
+             "bodies": [{"value": "<p>%s story %d %s</p>" % (
+                 word, i, "lorem ipsum " * 20)}]} for i in range(n)]
+
+
+def editor(hq):
+    mb("user", "add", hq.dir, "edi", "--role", "editor")
+    cl = Client(hq.addr)
+    cl.token = mb("token", "add", hq.dir, "edi").strip()
+    return cl
+
+
+def picture(cl, title, w_=900, h_=600):
+    """Publishes a picture item at HQ: {hash: rendition}."""
+    pic = cl.post("/api/v1/media", raw=tiny_png(w_, h_)).json
+    r = cl.post("/api/v1/items", {
+        "type": "picture", "language": "en",
+        "headlines": [{"value": title}], "renditions": pic["renditions"]})
+    eq(r.status, 201, "item: %r" % r)
+    _, _, center, local = r.json["item"]["uri"].split(":")
+    eq(cl.post("/api/v1/items/%s/%s/publish" % (center, local)).status, 200,
+       "publish")
+    return {u.rsplit("/", 1)[1]: rd for u, rd in zip(pic["urls"],
+                                                     pic["renditions"])}
+
+
+def here(c, h):
+    return os.path.exists(os.path.join(c.dir, "blobs", h[:2], h))
+
+
+def uris(c):
+    return {u for u, _ in c.versions()}
+
+
+def network(w):
+    hq = fedlib.Center(w.root, "moscow", "RU", "ru,en")
+    hq.start(env=ENV)
+    cairo = fedlib.Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+    cairo.start(env=ENV)
+    fedlib.admit(hq, cairo)
+    return hq, cairo
+
+
+def split(pic):
+    thumbs = {h for h, rd in pic.items() if rd["name"].startswith(
+        "thumbnail") or rd.get("width", 10 ** 6) <= 320}
+    return thumbs, set(pic) - thumbs
+
+
+def link(c):
+    """The peer list's line for HQ as a dict."""
+    return c.peers().get("moscow", {})
+
+
+def test_thumbnails_then_on_demand(w):
+    hq, cairo = network(w)
+    try:
+        mb("peer", "set", cairo.dir, "moscow", "--media", "thumbnails",
+           "--quota", "500M/month")
+        hq.publish(items(30, "text"))
+        pic = picture(editor(hq), "A picture")
+        thumbs, originals = split(pic)
+        check(thumbs and originals, "both kinds", pic)
+        fedlib.wait_for("the text and the thumbnails", lambda: len(
+            uris(cairo)) == 31 and all(here(cairo, h) for h in thumbs), 30)
+        time.sleep(2)   # ten rounds of the fetcher
+        eq([h for h in originals if here(cairo, h)], [],
+           "no original fetched ahead")
+        # A reader asks for one: the link allows it on demand.
+        big = max(originals, key=lambda h: pic[h]["sizeInBytes"])
+        cl = Client(cairo.addr)
+        r = cl.get("/media/" + big, auth=False)
+        eq(r.status, 200, "on demand: %r" % r)
+        eq(len(r.body), pic[big]["sizeInBytes"], "its bytes")
+        # The bytes were counted, shown in peer list and /metrics.
+        used = int(link(cairo)["used"])
+        check(used > pic[big]["sizeInBytes"], "used counted", link(cairo))
+        eq(link(cairo)["quota"], "500M/month", "quota shown")
+        m = cl.get("/metrics", auth=False).text
+        got = re.search(r'mediabridge_peer_link_used_bytes\{peer="moscow"\}'
+                        r' (\d+)', m)
+        check(got and int(got.group(1)) >= used, "metrics used", m[-800:])
+        check('mediabridge_peer_link_quota_bytes{peer="moscow"} 500000000'
+              in m, "metrics quota")
+    finally:
+        cairo.stop()
+        hq.stop()
+
+
+def test_none_window_all_and_quota(w):
+    hq, cairo = network(w)
+    try:
+        cl = editor(hq)
+        reader = Client(cairo.addr)
+        # none: text only; not even a reader's request crosses.
+        mb("peer", "set", cairo.dir, "moscow", "--media", "none")
+        hq.publish(items(5, "plain"))
+        p1 = picture(cl, "First")
+        fedlib.wait_for("the text", lambda: len(uris(cairo)) == 6, 30)
+        time.sleep(1.5)
+        eq([h for h in p1 if here(cairo, h)], [], "media none: nothing")
+        r = reader.get("/media/" + next(iter(p1)), auth=False)
+        eq(r.status, 503, "media none: not on demand either")
+        # window, now outside it: thumbnails come, originals do not.
+        now = time.localtime()
+        m = now.tm_hour * 60 + now.tm_min
+        out_of = "%02d:%02d-%02d:%02d" % ((m + 120) // 60 % 24, m % 60,
+                                          (m + 180) // 60 % 24, m % 60)
+        mb("peer", "set", cairo.dir, "moscow", "--media", "window",
+           "--window", out_of)
+        t1, o1 = split(p1)
+        fedlib.wait_for("thumbnails", lambda: all(here(cairo, h)
+                                                  for h in t1), 20)
+        time.sleep(1.5)
+        eq([h for h in o1 if here(cairo, h)], [], "outside the window")
+        # ... and inside it: the originals follow.
+        inside = "%02d:%02d-%02d:%02d" % ((m + 1440 - 60) // 60 % 24,
+                                          m % 60, (m + 60) // 60 % 24,
+                                          m % 60)
+        mb("peer", "set", cairo.dir, "moscow", "--window", inside)
+        fedlib.wait_for("originals in the window", lambda: all(
+            here(cairo, h) for h in o1), 20)
+        # all, with a quota already used up: text only again.
+        mb("peer", "set", cairo.dir, "moscow", "--media", "all", "--quota",
+           "1k/month")
+        check(int(link(cairo)["used"]) > 1000, "over", link(cairo))
+        p2 = picture(cl, "Second", 880, 590)
+        check(not set(p2) & set(p1), "other blobs")
+        fedlib.wait_for("its text", lambda: len(uris(cairo)) == 7, 30)
+        time.sleep(1.5)
+        eq([h for h in p2 if here(cairo, h)], [], "quota used up")
+        r = reader.get("/media/" + next(iter(p2)), auth=False)
+        eq(r.status, 503, "over quota: not on demand")
+        check("quota" in r.text, "says why", r.text)
+        m_ = reader.get("/metrics", auth=False).text
+        check('mediabridge_peer_link_over_quota{peer="moscow"} 1' in m_,
+              "metrics over quota")
+        # A larger quota: the rest follows.
+        mb("peer", "set", cairo.dir, "moscow", "--quota", "1G/month")
+        fedlib.wait_for("the rest", lambda: all(here(cairo, h)
+                                                for h in p2), 20)
+    finally:
+        cairo.stop()
+        hq.stop()
+
+
+def test_rate_cap(w):
+    hq, cairo = network(w)
+    try:
+        mb("peer", "set", cairo.dir, "moscow", "--media", "thumbnails",
+           "--max-rate", "160k")   # 20,000 bytes/s
+        pic = picture(editor(hq), "Big")
+        thumbs, originals = split(pic)
+        fedlib.wait_for("the thumbnails", lambda: all(here(cairo, h)
+                                                      for h in thumbs), 30)
+        big = max(originals, key=lambda h: pic[h]["sizeInBytes"])
+        size = pic[big]["sizeInBytes"]
+        check(size > 60000, "a blob worth timing", size)
+        eq([h for h in originals if here(cairo, h)], [], "not here yet")
+        t0 = time.monotonic()
+        r = Client(cairo.addr, timeout=120).get("/media/" + big, auth=False)
+        took = time.monotonic() - t0
+        eq(r.status, 200, "fetched: %r" % r)
+        check(took >= size / 20000.0 * 0.8, "capped: %d bytes in %.2f s" % (
+            size, took))
+        eq(link(cairo)["max_rate"], "160k", "shown")
+    finally:
+        cairo.stop()
+        hq.stop()
+
+
+def test_bad_arguments(w):
+    c = fedlib.Center(w.root, "moscow", "RU", "ru,en")
+    mb("peer", "set", c.dir, "cairo", "--media", "thumbnails")
+    before = mb("peer", "list", c.dir)
+    for args, why in ((["--media", "some"], "--media"),
+                      (["--window", "25:00-01:00"], "window"),
+                      (["--window", "10:00-10:00"], "empty"),
+                      (["--max-rate", "fast"], "max-rate"),
+                      (["--max-rate", "100"], "at least 800"),
+                      (["--quota", "5G/year"], "quota"),
+                      (["--quota", "-5M/day"], "quota"),
+                      (["--media", "window"], "--window")):
+        p = mb("peer", "set", c.dir, "cairo", *args, check=False, full=True)
+        check(p.returncode != 0, "refused: %s" % args)
+        check(why in p.stderr, "names %s: %s" % (why, p.stderr))
+    p = mb("peer", "set", c.dir, "Not An Id", check=False, full=True)
+    check(p.returncode != 0 and "CENTER" in p.stderr, "bad id", p.stderr)
+    p = mb("peer", "set", c.dir, "moscow", check=False, full=True)
+    check(p.returncode != 0 and "this center" in p.stderr, "itself",
+          p.stderr)
+    eq(mb("peer", "list", c.dir), before, "nothing changed")
+
+
+if __name__ == "__main__":
+    main(globals())
