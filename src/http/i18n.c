@@ -386,8 +386,8 @@ mb_i18n_at(const struct mb_i18n *i, size_t n)
 }
 
 const struct mb_catalog *
-mb_i18n_negotiate(const struct mb_i18n *i, const char *choice,
-    const char *accept_language)
+mb_i18n_negotiate_or(const struct mb_i18n *i, const char *choice,
+    const char *accept_language, const char *dflt)
 {
 	const struct mb_catalog	*best = NULL, *c;
 	double			 best_q = 0;
@@ -425,8 +425,57 @@ mb_i18n_negotiate(const struct mb_i18n *i, const char *choice,
 		}
 		p = comma ? comma + 1 : NULL;
 	}
-	return best != NULL ? best : mb_i18n_default(i);
+	if (best != NULL)
+		return best;
+	/* The first of dflt's languages ("ar,en") that has a catalog. */
+	for (p = dflt; p != NULL && *p != '\0';) {
+		char	tag[16];
+		size_t	n;
+
+		p += strspn(p, ", ");
+		n = strcspn(p, ", ");
+		if (n > 0 && n < sizeof(tag)) {
+			memcpy(tag, p, n);
+			tag[n] = '\0';
+			if ((c = mb_i18n_get(i, tag)) != NULL)
+				return c;
+		}
+		p += n;
+	}
+	return mb_i18n_default(i);
 }
+
+const struct mb_catalog *
+mb_i18n_negotiate(const struct mb_i18n *i, const char *choice,
+    const char *accept_language)
+{
+	return mb_i18n_negotiate_or(i, choice, accept_language, NULL);
+}
+
+bool
+mb_i18n_tag_shaped(const char *s, size_t n)
+{
+	size_t k = 0, sub;
+
+	/* A primary subtag of two or three letters ... */
+	while (k < n && k < 4 && isalpha((unsigned char)s[k]))
+		k++;
+	if (k < 2 || k > 3)
+		return false;
+	/* ... then subtags of one to eight letters or digits (es-419). */
+	while (k < n) {
+		if (s[k] != '-' && s[k] != '_')
+			return false;
+		for (k++, sub = 0; k < n && isalnum((unsigned char)s[k]);
+		    k++)
+			sub++;
+		if (sub < 1 || sub > 8)
+			return false;
+	}
+	return true;
+}
+
+
 
 const char *
 mb_catalog_lang(const struct mb_catalog *c)

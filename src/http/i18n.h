@@ -68,6 +68,13 @@ const struct mb_catalog *mb_i18n_at(const struct mb_i18n *i, size_t n);
  */
 const struct mb_catalog *mb_i18n_negotiate(const struct mb_i18n *i,
     const char *choice, const char *accept_language);
+/* The same, but when neither choice nor header has a catalog, the first
+ * of dflt's languages ("ar,en": a center's) that has one; then English. */
+const struct mb_catalog *mb_i18n_negotiate_or(const struct mb_i18n *i,
+    const char *choice, const char *accept_language, const char *dflt);
+/* Whether the n bytes at s look like a language tag (BCP 47's shape: "de",
+ * "gsw", "es-419", "zh-Hant-TW"), whether or not there is a catalog. */
+bool mb_i18n_tag_shaped(const char *s, size_t n);
 
 const char *mb_catalog_lang(const struct mb_catalog *c);
 bool mb_catalog_rtl(const struct mb_catalog *c);

@@ -143,6 +143,45 @@ static_file(struct mb_req *r)
 	mb_resp_bytes(r, 200, f->ctype, f->data, f->len);
 }
 
+/*
+ * A first segment shaped like a language tag that is not one of the
+ * catalogs: redirects to the same path in the reader's language (that
+ * tag's own catalog when it has a region or another case, else the
+ * remembered choice, Accept-Language, the center's first language with a
+ * catalog, English). "api" is a path, not Afro-Asiatic.
+ */
+static bool
+other_language(struct mb_req *r, const struct mb_site *s, const char *path,
+    size_t n)
+{
+	const struct mb_i18n	*i18n = mb_site_i18n(s);
+	const struct mb_catalog	*c;
+	const char		*q;
+	char			 seg[40];
+	struct mb_buf		 to = MB_BUF_INIT;
+
+	if (n == 0 || n >= sizeof(seg) || !mb_i18n_tag_shaped(path + 1, n))
+		return false;
+	memcpy(seg, path + 1, n);
+	seg[n] = '\0';
+	if (strcmp(seg, "api") == 0 || ((c = mb_i18n_get(i18n, seg)) != NULL &&
+	    strcmp(mb_catalog_lang(c), seg) == 0))
+		return false;
+	if (c == NULL)
+		c = mb_i18n_negotiate_or(i18n, mb_req_cookie(r, "mb_lang"),
+		    mb_req_header(r, "Accept-Language"), mb_req_node(r) !=
+		    NULL ? mb_req_node(r)->conf.languages : NULL);
+	mb_buf_printf(&to, "/%s%s", mb_catalog_lang(c), path[1 + n] == '\0' ?
+	    "/" : path + 1 + n);
+	if ((q = mb_req_query(r, "q")) != NULL) {
+		mb_buf_puts(&to, "?q=");
+		mb_http_urlencode(q, &to);
+	}
+	redirect(r, 302, mb_buf_cstr(&to));
+	mb_buf_free(&to);
+	return true;
+}
+
 bool
 mb_site_not_found(struct mb_req *r)
 {
@@ -157,8 +196,12 @@ mb_site_not_found(struct mb_req *r)
 	    strncmp(path, "/federation/", 12) == 0 ||
 	    (s = mb_site_get(NULL)) == NULL)
 		return false;
-	/* "/ar" and "/ar/anything": that language's 404 (or its front). */
+	/* "/de/...", "/ES/...", "/pt-BR/...": a language without a catalog
+	 * of that exact name goes to the reader's best one, not a 404. */
 	n = strcspn(path + 1, "/");
+	if (other_language(r, s, path, n))
+		return true;
+	/* "/ar" and "/ar/anything": that language's 404 (or its front). */
 	if (n > 0 && n < sizeof(lang)) {
 		memcpy(lang, path + 1, n);
 		lang[n] = '\0';

@@ -125,6 +125,25 @@ test_negotiate(void **state)
 		    strcmp(mb_catalog_lang(c), "ar") == 0);
 	}
 	assert_null(mb_i18n_get(i, "de"));
+	/* Nothing matches: the center's first language with a catalog. */
+	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    "de, it;q=0.5", "xx,sw,en")), "sw");
+	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    "de, hi;q=0.5", "sw")), "hi");
+	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    NULL, " , ,")), "en");
+	/* What a language prefix looks like, catalog or not. */
+	assert_true(mb_i18n_tag_shaped("de", 2));
+	assert_true(mb_i18n_tag_shaped("gsw", 3));
+	assert_true(mb_i18n_tag_shaped("es-419", 6));
+	assert_true(mb_i18n_tag_shaped("zh-Hant-TW", 10));
+	assert_true(mb_i18n_tag_shaped("de/rest", 2));
+	assert_false(mb_i18n_tag_shaped("d", 1));
+	assert_false(mb_i18n_tag_shaped("news", 4));
+	assert_false(mb_i18n_tag_shaped("de-", 3));
+	assert_false(mb_i18n_tag_shaped("12", 2));
+	assert_false(mb_i18n_tag_shaped("de-toolongsub", 13));
+	assert_false(mb_i18n_tag_shaped("e1", 2));
 	mb_i18n_free(i);
 }
 
@@ -268,6 +287,11 @@ test_catalogs_complete(void **state)
 			}
 		}
 	}
+	if (missing > 0)
+		fprintf(stderr, "%d messages missing: every templates/i18n/"
+		    "[DOMAIN/]en.msg key goes in each language's file beside "
+		    "it (ar en es fr hi pt ru sw zh), with the plural forms "
+		    "that language uses\n", missing);
 	assert_int_equal(missing, 0);
 	/* The forms are CLDR's: Arabic's two, Russian's many. */
 	assert_string_equal(mb_catalog_plural(mb_i18n_get(i, "ar"),
