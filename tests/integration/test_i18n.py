@@ -110,6 +110,33 @@ def test_new_languages(w):
     check('<html lang="ru" dir="ltr">' in cl.get("/ru/").text, "ru ltr")
 
 
+def test_newsroom_pages(w):
+    """Signed in, the desk and the new item's form are in the reader's
+    language too (the cookie's)."""
+    c = center(w)
+    c.user_add("jo", "journalist", "journo-pass-1")
+    cl = c.client()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    r = cl.post("/newsroom/login", raw=b"name=jo&password=journo-pass-1",
+                headers=dict(form, Cookie="mb_lang=sw"))
+    eq(r.status, 303, "login")
+    session = r.headers["set-cookie"].split(";", 1)[0]
+    for lang, words in (("es", ("Nueva noticia", "Borradores")),
+                        ("pt", ("Nova matéria", "Rascunhos")),
+                        ("sw", ("Habari mpya", "Rasimu")),
+                        ("hi", ("नया समाचार", "मसौदे")),
+                        ("zh", ("新稿件", "草稿"))):
+        h = {"Cookie": "%s; mb_lang=%s" % (session, lang)}
+        for path in ("/newsroom/", "/newsroom/new"):
+            r = cl.get(path, headers=h)
+            eq(r.status, 200, lang + " " + path)
+            check('<html lang="%s" dir="ltr">' % lang in r.text,
+                  lang + " " + path + " language")
+        r = cl.get("/newsroom/", headers=h)
+        for word in words:
+            check(word in r.text, lang + " desk says " + word)
+
+
 def test_plurals_on_pages(w):
     """Search counts take each language's CLDR form."""
     c = center(w)
