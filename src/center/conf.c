@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -351,6 +352,128 @@ mb_conf_save(const struct mb_conf *c, struct mb_diag *d)
 		return MB_ERR_NOMEM;
 	}
 	rc = mb_fs_write_atomic(path, b.data, b.len, 0644, d);
+	mb_buf_free(&b);
+	return rc;
+}
+
+/* Length of line s (up to and without its '\n'). */
+static size_t
+line_len(const char *s, const char *end)
+{
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+
+	return nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
+}
+
+/* The section a "[name]" line opens, into out; 0 if the line is not one. */
+static int
+section_of(const char *s, size_t n, char *out, size_t outn)
+{
+	size_t	i = 0, j;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= n || s[i] != '[')
+		return 0;
+	for (j = i + 1; j < n && s[j] != ']'; j++)
+		;
+	if (j >= n || j - i - 1 >= outn)
+		return 0;
+	memcpy(out, s + i + 1, j - i - 1);
+	out[j - i - 1] = '\0';
+	return 1;
+}
+
+/* Whether the line sets key ("key = …" or "key: …", inih's syntax). */
+static int
+sets_key(const char *s, size_t n, const char *key)
+{
+	size_t	i = 0, k = strlen(key);
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (n - i < k || memcmp(s + i, key, k) != 0)
+		return 0;
+	i += k;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && (s[i] == '=' || s[i] == ':');
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/*
+ * Rewrites one key in place, keeping every other line (the operator's
+ * comments and keys this version does not know) as it was: migrate and
+ * restore change only [store] database, and writing the whole file from
+ * struct mb_conf would drop the rest.
+ */
+int
+mb_conf_set(const struct mb_conf *c, const char *section, const char *key,
+    const char *value, struct mb_diag *d)
+{
+	struct mb_buf	b = MB_BUF_INIT;
+	char		*text = NULL, cur[64];
+	const char	*p, *end, *ins = NULL;
+	size_t		len = 0, n;
+	struct stat	st;
+	int		rc, in = 0, done = 0;
+
+	if (strpbrk(value, "\r\n") != NULL || strpbrk(key, "\r\n=:[") != NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: %s: a value may not "
+		    "hold a line break", c->file, key);
+	if ((rc = mb_fs_read(c->file, 1 << 20, &text, &len, d)) != MB_OK)
+		return rc;
+	cur[0] = '\0';
+	end = text + len;
+	for (p = text; p < end; p += n + 1) {
+		n = line_len(p, end);
+		if (section_of(p, n, cur, sizeof(cur))) {
+			in = strcmp(cur, section) == 0;
+			mb_buf_append(&b, p, n);
+			mb_buf_append(&b, "\n", 1);
+			if (in)
+				ins = p + n;
+			continue;
+		}
+		if (in && !done && sets_key(p, n, key)) {
+			mb_buf_printf(&b, "%s = %s\n", key, value);
+			done = 1;
+			continue;
+		}
+		if (in && !blank(p, n))
+			ins = p + n;
+		mb_buf_append(&b, p, n);
+		mb_buf_append(&b, "\n", 1);
+	}
+	if (!done && ins != NULL) {
+		/* The section is there without the key: after its last line. */
+		size_t at = (size_t)(ins - text);
+
+		mb_buf_free(&b);
+		mb_buf_append(&b, text, at);
+		mb_buf_printf(&b, "\n%s = %s", key, value);
+		mb_buf_append(&b, text + at, len - at);
+		done = 1;
+	}
+	if (!done)
+		mb_buf_printf(&b, "%s[%s]\n%s = %s\n",
+		    len > 0 && text[len - 1] != '\n' ? "\n\n" : "\n", section,
+		    key, value);
+	free(text);
+	if (b.data == NULL) {
+		mb_buf_free(&b);
+		return MB_ERR_NOMEM;
+	}
+	rc = mb_fs_write_atomic(c->file, b.data, b.len,
+	    stat(c->file, &st) == 0 ? (st.st_mode & 07777) : 0644, d);
 	mb_buf_free(&b);
 	return rc;
 }

@@ -93,6 +93,13 @@ int mb_conf_load(const char *dir, struct mb_conf *c, struct mb_diag *d);
 /* Writes c->file atomically. */
 int mb_conf_save(const struct mb_conf *c, struct mb_diag *d);
 
+/*
+ * Sets one key of one section in c->file in place: every other line,
+ * comment and unknown key is kept; the section is added when missing.
+ */
+int mb_conf_set(const struct mb_conf *c, const char *section,
+    const char *key, const char *value, struct mb_diag *d);
+
 /* DIR/name into out. */
 int mb_conf_path(const struct mb_conf *c, const char *name, char *out,
     size_t n);

@@ -159,7 +159,7 @@ run(int argc, char **argv)
 		    c.bad, c.bad == 1 ? "" : "s");
 	if (rc != MB_OK)
 		goto out;
-	rc = mb_conf_save(&conf, &d);
+	rc = mb_conf_set(&conf, "store", "database", url, &d);
 out:
 	mb_store_close(to);
 	mb_store_close(from);

@@ -94,8 +94,7 @@ point_store(const char *staging, const char *database, struct mb_diag *d)
 		return MB_OK;
 	if (strlen(database) >= sizeof(c.database))
 		return mb_diag_set(d, MB_ERR_TOOBIG, "--database: too long");
-	snprintf(c.database, sizeof(c.database), "%s", database);
-	return mb_conf_save(&c, d);
+	return mb_conf_set(&c, "store", "database", database, d);
 }
 
 /* The restored store holds what the backup recorded. */

@@ -191,6 +191,10 @@ def test_backup_restore_under_load(w):
     ts = [threading.Thread(target=writer, args=(k,)) for k in range(2)]
     for t in ts:
         t.start()
+    # A setting and a comment the operator wrote by hand: restore (which
+    # points a PostgreSQL copy at its new database) keeps them.
+    with open(os.path.join(c.dir, "mediabridge.conf"), "a") as f:
+        f.write("\n# set by hand\n[server]\ntrusted_proxies = 127.0.0.1\n")
     wait_for(lambda: len(acked) >= 30, 30, "items before the backup")
     started = time.monotonic()
     out = os.path.join(w.root, "cairo.tar.zst")
@@ -227,6 +231,10 @@ def test_backup_restore_under_load(w):
     rc, text, err = run(["restore", out, new] + extra)
     check("verified" in text and "all signatures good" in text, "restore",
           text, err)
+    with open(os.path.join(new, "mediabridge.conf")) as f:
+        conf = f.read()
+    check("# set by hand" in conf and "trusted_proxies = 127.0.0.1" in conf,
+          "the operator's lines kept", conf)
     got = {u for u, _ in uris_of(new)}
     missing = before - got
     check(not missing, "acknowledged items missing", sorted(missing)[:3])
