@@ -37,9 +37,9 @@ def editor(hq):
     return cl
 
 
-def picture(cl, title, w_=900, h_=600):
+def picture(cl, title, w_=900, h_=600, png=None):
     """Publishes a picture item at HQ: {hash: rendition}."""
-    pic = cl.post("/api/v1/media", raw=tiny_png(w_, h_)).json
+    pic = cl.post("/api/v1/media", raw=png or tiny_png(w_, h_)).json
     r = cl.post("/api/v1/items", {
         "type": "picture", "language": "en",
         "headlines": [{"value": title}], "renditions": pic["renditions"]})
