@@ -110,4 +110,23 @@ int mb_agenda_moderate(const struct mb_newsroom_env *e,
     const struct mb_actor *a, const char *target, bool hide,
     struct mb_diag *d);
 
+/*
+ * The comments made at this center on a proposal the actor may see,
+ * oldest first. Hidden ones (three reports, or a moderator's decision)
+ * reach moderators only. Each is a JSON object (borrowed for the call):
+ * id, author (the member's name), text, created (ms), reports, hidden.
+ */
+int mb_agenda_comments(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *uri,
+    int (*cb)(const json_t *c, void *arg), void *arg, struct mb_diag *d);
+
+/*
+ * Closes every open proposal of this center whose closing date has
+ * passed (serve's periodic work), as mb_agenda_close() does: accepted
+ * onto its event's agenda by the threshold, else rejected. *closed
+ * (may be NULL) gets how many.
+ */
+int mb_agenda_close_due(const struct mb_newsroom_env *e, int64_t now_ms,
+    int *closed, struct mb_diag *d);
+
 #endif

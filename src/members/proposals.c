@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/timeutil.h"
 #include "base/utf8.h"
 #include "members/members.h"
@@ -29,6 +30,22 @@ struct loaded {
 	struct mb_proposal	*p;
 	int			 rc;
 };
+
+static int load_cb(const struct mb_store_version *v, void *arg);
+
+/* A listed version as a proposal (no second read). */
+static int
+mb_proposal__load_version(const struct mb_store_version *v,
+    struct mb_proposal *p)
+{
+	struct loaded l = { p, MB_OK };
+
+	memset(p, 0, sizeof(*p));
+	load_cb(v, &l);
+	if (l.rc != MB_OK)
+		mb_proposal__free(p);
+	return l.rc;
+}
 
 static int
 load_cb(const struct mb_store_version *v, void *arg)
@@ -530,4 +547,86 @@ mb_agenda_list(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		f.cursor_first_ms = w.last_first;
 		f.cursor_seq = w.last_seq;
 	}
+}
+
+/* ---- the close at the closing date ---- */
+
+struct due_walk {
+	const char	*center;
+	int64_t		 now_ms, last_first, last_seq;
+	int		 seen;
+	json_t		*uris;
+};
+
+static int
+due_cb(const struct mb_store_version *v, void *arg)
+{
+	struct due_walk		*w = arg;
+	struct mb_proposal	 p;
+	int64_t			 closes;
+
+	w->last_first = v->first_ms;
+	w->last_seq = v->seq;
+	w->seen++;
+	if (strcmp(v->center, w->center) != 0 ||
+	    mb_proposal__load_version(v, &p) != MB_OK)
+		return MB_OK;
+	if (strcmp(p.workflow, "published") == 0 &&
+	    strcmp(mb_proposal__str(&p, "state"), "open") == 0 &&
+	    mb_time_parse(mb_proposal__str(&p, "closes"), &closes) == MB_OK &&
+	    closes <= w->now_ms)
+		json_array_append_new(w->uris, json_string(p.uri));
+	mb_proposal__free(&p);
+	return MB_OK;
+}
+
+int
+mb_agenda_close_due(const struct mb_newsroom_env *e, int64_t now_ms,
+    int *closed, struct mb_diag *d)
+{
+	struct mb_store_filter	 f;
+	struct due_walk		 w;
+	json_t			*u;
+	size_t			 i;
+	int			 rc = MB_OK, first = MB_OK, n = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.center = e->center;
+	w.now_ms = now_ms;
+	if ((w.uris = json_array()) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	memset(&f, 0, sizeof(f));
+	f.profile = "proposal";
+	f.all = true;
+	f.now_ms = now_ms;
+	f.limit = 200;
+	/* Gathered first, closed after: a close writes, the walk reads. */
+	for (;;) {
+		w.seen = 0;
+		if ((rc = mb_store_list(e->st, &f, due_cb, &w, d)) != MB_OK)
+			goto out;
+		if (w.seen < f.limit)
+			break;
+		f.cursor_first_ms = w.last_first;
+		f.cursor_seq = w.last_seq;
+	}
+	json_array_foreach(w.uris, i, u) {
+		struct mb_diag	d1 = { "" };
+		const char	*uri = json_string_value(u);
+
+		if ((rc = mb_agenda_close(e, NULL, uri, &d1)) == MB_OK) {
+			log_info("agenda: closed at its closing date "
+			    "proposal=%s", uri);
+			n++;
+		} else if (rc != MB_ERR_EXISTS && first == MB_OK) {
+			/* The others still close; the first failure is said. */
+			first = mb_diag_set(d, rc, "%s", d1.msg);
+		}
+	}
+	rc = first;
+out:
+	json_decref(w.uris);
+	if (closed != NULL)
+		*closed = n;
+	return rc;
 }

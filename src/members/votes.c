@@ -7,6 +7,7 @@
 #include "agenda_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
@@ -204,4 +205,61 @@ mb_agenda_moderate(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		return mb_diag_set(d, MB_ERR_PERM, "a moderator's (an "
 		    "editor's) move");
 	return mb_store_agenda_moderate(e->st, target, hide, d);
+}
+
+struct comments_walk {
+	const struct mb_newsroom_env	*e;
+	bool				 moderator;
+	int				(*cb)(const json_t *, void *);
+	void				*arg;
+};
+
+static int
+comment_cb(const struct mb_agenda_comment *c, void *arg)
+{
+	struct comments_walk	*w = arg;
+	struct mb_member	*m;
+	json_t			*j;
+	int			 rc;
+
+	if (c->hidden && !w->moderator)
+		return MB_OK;
+	/* The author's name from the record here: comments stay home. */
+	if ((m = malloc(sizeof(*m))) == NULL)
+		return MB_ERR_NOMEM;
+	if (mb_store_member_get(w->e->st, c->member, NULL, NULL, m, NULL) !=
+	    MB_OK)
+		snprintf(m->name, sizeof(m->name), "%s", "?");
+	j = json_pack("{s:I, s:s, s:s, s:I, s:I, s:b}", "id",
+	    (json_int_t)c->id, "author", m->name, "text", c->body,
+	    "created", (json_int_t)c->created_ms, "reports",
+	    (json_int_t)c->reports, "hidden", c->hidden);
+	free(m);
+	if (j == NULL)
+		return MB_ERR_NOMEM;
+	rc = w->cb(j, w->arg);
+	json_decref(j);
+	return rc;
+}
+
+int
+mb_agenda_comments(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *uri, int (*cb)(const json_t *c, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct comments_walk	w = { e, a == NULL ||
+		mb_actor_role(a) >= MB_ROLE_EDITOR, cb, arg };
+	struct mb_proposal	p;
+	bool			visible;
+	int			rc;
+
+	if ((rc = mb_proposal__load(e->st, uri, &p, d)) != MB_OK)
+		return rc;
+	visible = mb_proposal__visible(e, a, &p);
+	mb_proposal__free(&p);
+	if (!visible)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "%.128s: no such "
+		    "proposal", uri);
+	return mb_store_agenda_comments(e->st, uri, w.moderator, comment_cb,
+	    &w, d);
 }

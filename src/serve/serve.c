@@ -20,6 +20,7 @@
 #include "media/sandbox.h"
 #include "mt/mt.h"
 #include "serve/feed_poller.h"
+#include "serve/agenda_poller.h"
 #include "serve/events_poller.h"
 #include "serve/media_fetcher.h"
 #include "serve/mt_signer.h"
@@ -39,6 +40,7 @@ struct mb_serve {
 	struct mb_media_fetcher		*media;
 	struct mb_feed_poller		*feeds;
 	struct mb_events_poller		*events;
+	struct mb_agenda_poller		*agenda;
 	struct mb_media_sandbox		*decoder;
 	struct mb_mt			*mt;
 	struct mb_impact		*impact;
@@ -149,6 +151,21 @@ start_events(struct mb_serve *s, struct mb_diag *d)
 		return rc;
 	return mb_serve_add_poller(s, "events", period,
 	    mb_events_poller_round, s->events, d);
+}
+
+/* The agenda: proposals closed at their closing date (docs/members.md). */
+static int
+start_agenda(struct mb_serve *s, struct mb_diag *d)
+{
+	const char	*e = getenv("MB_AGENDA_POLL_MS");
+	int64_t		 period = e != NULL && atoll(e) > 0 ? atoll(e) : 30000;
+	int		 rc;
+
+	if ((rc = mb_agenda_poller_new(s->node, report_saved, s, &s->agenda,
+	    d)) != MB_OK)
+		return rc;
+	return mb_serve_add_poller(s, "agenda", period,
+	    mb_agenda_poller_round, s->agenda, d);
 }
 
 /*
@@ -266,6 +283,12 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 		    mb_diag_msg(d, rc));
 		mb_diag_clear(d);
 	}
+	/* 9. The agenda: proposals closed at their closing date. */
+	if ((rc = start_agenda(s, d)) != MB_OK) {
+		log_warn("serve: the agenda's closing is off: %s",
+		    mb_diag_msg(d, rc));
+		mb_diag_clear(d);
+	}
 	*out = s;
 	return MB_OK;
 fail:
@@ -306,6 +329,7 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 	mb_media_fetcher_free(s->media);
 	mb_feed_poller_free(s->feeds);
 	mb_events_poller_free(s->events);
+	mb_agenda_poller_free(s->agenda);
 	if (s->notices)
 		mb_serve_notices_stop();
 	mb_http_federation_attach(NULL);
