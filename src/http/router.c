@@ -35,6 +35,8 @@ extern const struct mb_route mb_routes_nr_media[];
 extern const struct mb_route mb_routes_nr_impact[];
 extern const struct mb_route mb_routes_nr_mt[];
 extern const struct mb_route mb_routes_campaigns[];
+extern const struct mb_route mb_routes_site_members[];
+extern const struct mb_route mb_routes_site_agenda[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -64,6 +66,8 @@ static const struct mb_route *const tables[] = {
 	mb_routes_nr_impact,
 	mb_routes_nr_mt,
 	mb_routes_campaigns,
+	mb_routes_site_members,
+	mb_routes_site_agenda,
 	NULL
 };
 

@@ -82,6 +82,8 @@ mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
 	mb_tv_printf(p->td, ui, "home", "/%s/", p->lang);
 	mb_tv_printf(p->td, ui, "search", "/%s/search", p->lang);
 	mb_tv_printf(p->td, ui, "events", "/%s/events", p->lang);
+	mb_tv_printf(p->td, ui, "members", "/%s/members", p->lang);
+	mb_tv_printf(p->td, ui, "proposals", "/%s/proposals", p->lang);
 	mb_tv_str(p->td, ui, "newsroom", "/newsroom/");
 	c = mb_tv_map(p->td, p->root, "center");
 	mb_tv_str(p->td, c, "name", node->conf.name);

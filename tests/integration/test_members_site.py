@@ -1,0 +1,320 @@
+# SPDX-License-Identifier: MIT
+"""The members' and the agenda's pages on the site, over real HTTP
+(docs/members.md, "Pages").
+
+HQ Moscow and branch Cairo run as real processes. The directory at
+/<lang>/members shows profiles of both centers, filtered by category,
+country, language and center: a reader sees public profiles, a signed-in
+member network ones too; every value is escaped; no contact field is on
+any page; a suspended member leaves the pages. A public network proposal
+from Moscow: readers see its state, each center's signed tally and the
+total; a member at Cairo signs in, votes with the form (a second vote is
+refused), comments, and three members' reports hide a comment until a
+moderator looks; serve closes the proposal at its closing date and it is
+accepted onto its event's agenda, at HQ and at Cairo.
+"""
+
+import html
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mbtest import check, eq, main  # noqa: E402
+from fedlib import ENV, Center, admit, mb, wait_for  # noqa: E402
+
+PW = "member-pass-1"
+EMAILS = ["zeinab.secret@example.org", "adel.secret@example.org",
+          "olga.secret@example.org", "+20 100 555 0199"]
+
+
+class Browser:
+    """A browser without JavaScript: cookie, forms with the CSRF token."""
+
+    def __init__(self, c):
+        self.addr = c.addr
+        self.cookie = None
+        self.csrf = None
+
+    def req(self, method, path, form=None):
+        host, port = self.addr.rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        h = {}
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        data = None
+        if form is not None:
+            form = dict(form)
+            if self.csrf and "csrf" not in form:
+                form["csrf"] = self.csrf
+            data = urllib.parse.urlencode(form).encode()
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=data, headers=h)
+        r = conn.getresponse()
+        body = r.read().decode()
+        hd = {k.lower(): v for k, v in r.getheaders()}
+        conn.close()
+        if hd.get("set-cookie", "").startswith("mb_session="):
+            self.cookie = hd["set-cookie"].split(";", 1)[0]
+        m = re.search(r'name="csrf" value="([^"]+)"', body)
+        if m:
+            self.csrf = m.group(1)
+        return r.status, hd, body
+
+    def get(self, path):
+        return self.req("GET", path)
+
+    def post(self, path, form):
+        return self.req("POST", path, form)
+
+    def login(self, name):
+        st, hd, _ = self.post("/en/login", {"name": name, "password": PW,
+                                            "next": "/en/members"})
+        eq(st, 303, "%s signs in" % name)
+
+
+def add_user(c, name):
+    subprocess.run([os.environ.get("MEDIABRIDGE", "build/mediabridge"),
+                    "user", "add", c.dir, name, "--role", "member",
+                    "--password-stdin"], input=PW + "\n", text=True,
+                   check=True, env=ENV, capture_output=True)
+
+
+def member_add(c, name, category, country, langs, email, **kw):
+    args = ["member", "add", c.dir, "--name", name, "--category", category,
+            "--country", country, "--languages", langs, "--email", email]
+    for k, v in kw.items():
+        args += ["--" + k, v]
+    mid, uri = mb(*args).strip().split("\t")
+    return mid, uri
+
+
+def names(page):
+    return [html.unescape(n) for n in
+            re.findall(r'<h2 dir="auto"><a href="[^"]*">([^<]*)</a>', page)]
+
+
+def path_of(uri, kind, lang="en"):
+    _, _, c, l = uri.split(":")
+    return "/%s/%s/%s/%s" % (lang, kind, c, l)
+
+
+def no_contacts(what, text):
+    for e in EMAILS + ["secret@example.org"]:
+        check(e not in text and html.escape(e) not in text,
+              "a contact field on " + what, e)
+
+
+def test_pages(w):
+    hq = Center(w.root, "moscow", "RU", "ru,en")
+    env = dict(ENV, MB_AGENDA_POLL_MS="300")
+    hq.start(env=env)
+    cairo = Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+    procs = [hq]
+    try:
+        cairo.start(env=env)
+        procs.append(cairo)
+        admit(hq, cairo)
+        run_pages(w, hq, cairo)
+    finally:
+        for c in procs:
+            c.stop()
+
+
+def run_pages(w, hq, cairo):
+    for name in ("zeinab", "m0", "m1", "m2"):
+        add_user(cairo, name)
+    add_user(hq, "olga")
+    z_id, z_uri = member_add(cairo, "Zeinab Haddad", "diplomat", "EG",
+                             "ar,en", EMAILS[0], phone=EMAILS[3],
+                             user="zeinab", bio="en=Former ambassador")
+    a_name = 'Adel & "Co" O\'Neil'
+    a_id, a_uri = member_add(cairo, a_name, "academic", "EG", "ar",
+                             EMAILS[1], audience="public",
+                             affiliation="Cairo University",
+                             bio="ar=أستاذ الهيدرولوجيا")
+    for i in range(3):
+        member_add(cairo, "Member %d" % i, "other", "EG", "ar",
+                   "m%d.secret@example.org" % i, user="m%d" % i)
+    o_id, o_uri = member_add(hq, "Olga Petrova", "journalist", "RU",
+                             "ru,en", EMAILS[2], user="olga",
+                             audience="public")
+    wait_for("Cairo's profiles at HQ", lambda: {z_uri, a_uri} <= {
+        json.loads(l)["uri"] for l in mb("member", "directory", hq.dir,
+                                         "--json").splitlines()},
+             timeout=30)
+
+    # A reader at HQ: public profiles of both centers, escaped.
+    reader = Browser(hq)
+    st, hd, page = reader.get("/en/members")
+    eq(st, 200, "the directory")
+    eq(sorted(names(page)), sorted([a_name, "Olga Petrova"]),
+       "a reader sees the public profiles of every center")
+    check("Adel &amp; &quot;Co&quot; O&#39;Neil" in page or
+          "Adel &amp; &quot;Co&quot; O&#x27;Neil" in page,
+          "the name escaped", page[:3000])
+    check('href="/en/members/cairo/' in page, "a profile's link")
+    no_contacts("the directory", page)
+    st, _, page = reader.get(path_of(a_uri, "members"))
+    eq(st, 200, "a public profile")
+    check("Cairo University" in page and "أستاذ الهيدرولوجيا" in page,
+          "its affiliation and bio", page[-3000:])
+    no_contacts("a profile", page)
+    st, _, _ = reader.get(path_of(z_uri, "members"))
+    eq(st, 404, "a network profile is not for readers")
+    st, _, _ = reader.get("/en/members/cairo/nothing-here")
+    eq(st, 404, "an unknown member")
+
+    # A member signed in at HQ sees the network's profiles; filters.
+    olga = Browser(hq)
+    olga.login("olga")
+    st, hd, page = olga.get("/en/members")
+    eq(st, 200, "the directory, signed in")
+    check("private" in hd.get("cache-control", ""), "a member's page is "
+          "private", hd)
+    eq(sorted(names(page)), sorted([a_name, "Olga Petrova", "Zeinab Haddad",
+                                    "Member 0", "Member 1", "Member 2"]),
+       "a member sees network profiles too")
+    for q, want in (("center=cairo", {a_name, "Zeinab Haddad", "Member 0",
+                                      "Member 1", "Member 2"}),
+                    ("category=academic", {a_name}),
+                    ("country=RU", {"Olga Petrova"}),
+                    ("language=en", {"Zeinab Haddad", "Olga Petrova"}),
+                    ("category=diplomat&center=cairo", {"Zeinab Haddad"}),
+                    ("category=politician", set())):
+        st, _, page = olga.get("/en/members?" + q)
+        eq(set(names(page)), want, "filter " + q)
+    st, _, page = olga.get("/en/members?center=cairo")
+    check('<option value="cairo" selected>' in page, "the filter kept",
+          page[:4000])
+    st, _, page = olga.get(path_of(z_uri, "members"))
+    eq(st, 200, "a network profile to a member")
+    check("Former ambassador" in page, "the bio")
+    no_contacts("a member's view", page)
+    st, _, page = olga.get(path_of(z_uri, "members", "ar"))
+    eq(st, 200, "in Arabic")
+    check('dir="rtl"' in page and "دبلوماسي" in page, "the Arabic page")
+
+    # A public network proposal from Moscow, closing in 40 s.
+    closes = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                           time.gmtime(time.time() + 40))
+    p = mb("agenda", "propose", hq.dir, "--member", o_id, "--title",
+           "Water & rivers coverage",
+           "--text", "Shared coverage.\n\nBy every center.", "--language",
+           "en", "--closes", closes, "--threshold", "2", "--event",
+           "Network conference 2027", "--scope", "public",
+           "--topics", "water,rivers").strip()
+    st, _, _ = reader.get(path_of(p, "proposals"))
+    eq(st, 404, "a draft is not on the site")
+    mb("agenda", "admit", hq.dir, p)
+    wait_for("the proposal at Cairo", lambda: Browser(cairo).get(
+        path_of(p, "proposals"))[0] == 200, timeout=30)
+    anon = Browser(cairo)
+    st, _, page = anon.get("/en/proposals")
+    check(st == 200 and "Water &amp; rivers coverage" in page,
+          "the list at Cairo", page[-2000:])
+    st, _, page = anon.get(path_of(p, "proposals"))
+    check("Open for support" in page, "its state", page)
+    check('name="choice"' not in page, "no vote form for a reader")
+    check("/en/login?next=" in page, "a sign-in link")
+    check("Network conference 2027" not in page or "On the agenda" not in
+          page, "not on the agenda yet")
+    st, _, _ = anon.post(path_of(p, "proposals") + "/vote",
+                         {"choice": "yes"})
+    eq(st, 401, "a reader does not vote")
+
+    # A member at Cairo votes with the form; once.
+    z = Browser(cairo)
+    z.login("zeinab")
+    st, _, page = z.get(path_of(p, "proposals"))
+    check('name="choice" value="yes"' in page, "the vote form", page)
+    st, hd, _ = z.post(path_of(p, "proposals") + "/vote", {"choice": "yes"})
+    eq(st, 303, "the vote")
+    check(hd["location"].endswith("?done=voted"), "back to the page", hd)
+    st, _, page = z.get(hd["location"])
+    check('id="voted"' in page and 'name="choice"' not in page,
+          "voted: no form", page[-2000:])
+    check(re.search(r'id="tally-cairo".*?<td>1</td>', page, re.S),
+          "Cairo's open tally on the page", page)
+    st, _, page = z.post(path_of(p, "proposals") + "/vote", {"choice": "no"})
+    eq(st, 409, "a second vote")
+    check("already voted" in page, "says why", page[:2000])
+    st, _, page = z.post(path_of(p, "proposals") + "/vote",
+                         {"choice": "yes", "csrf": "forged"})
+    eq(st, 403, "a forged CSRF token")
+
+    # The debate: a comment, refused script, three reports hide it.
+    st, hd, _ = z.post(path_of(p, "proposals") + "/comment",
+                       {"text": "Rivers & seas, \"both\"."})
+    eq(st, 303, "a comment")
+    st, _, page = anon.get(path_of(p, "proposals"))
+    check("Rivers &amp; seas, &quot;both&quot;." in page, "shown, escaped",
+          page[-3000:])
+    cid = re.search(r'<li id="comment-(\d+)"', page).group(1)
+    st, _, page = z.post(path_of(p, "proposals") + "/comment",
+                         {"text": "<script>alert(1)</script>"})
+    eq(st, 400, "script in a comment")
+    check("<script>alert" not in page, "never echoed unescaped")
+    for i in range(3):
+        b = Browser(cairo)
+        b.login("m%d" % i)
+        b.get(path_of(p, "proposals"))
+        st, hd, _ = b.post(path_of(p, "proposals") + "/report",
+                           {"comment": cid})
+        eq(st, 303, "report %d" % (i + 1))
+        check(hd["location"].endswith("done=hidden" if i == 2 else
+                                      "done=reported"), "said", hd)
+    st, _, page = anon.get(path_of(p, "proposals"))
+    check("Rivers &amp; seas" not in page, "hidden after three reports")
+    mb("agenda", "moderate", cairo.dir, "comment:" + cid, "--show")
+    st, _, page = anon.get(path_of(p, "proposals"))
+    check("Rivers &amp; seas" in page, "a moderator shows it again")
+
+    # Moscow's member votes; HQ shows Cairo's signed tally and the total.
+    mb("agenda", "vote", hq.dir, p, "--member", o_id)
+    wait_for("Cairo's tally at HQ", lambda: re.search(
+        r'id="tally-cairo".*?<td>1</td>', reader.get(
+            path_of(p, "proposals"))[2], re.S), timeout=30)
+    st, _, page = reader.get(path_of(p, "proposals"))
+    check(re.search(r'id="total"><th[^>]*>Total</th><td>2</td>', page),
+          "the total at HQ", page)
+    check("counted, signed by its center" in page, "each tally's status")
+    no_contacts("a proposal", page)
+
+    # serve closes it at its closing date: accepted onto the agenda.
+    wait_for("the close at HQ", lambda: 'id="agenda"' in reader.get(
+        path_of(p, "proposals"))[2], timeout=90)
+    st, _, page = reader.get(path_of(p, "proposals"))
+    check("Accepted" in page and "Network conference 2027" in page,
+          "accepted onto the event's agenda", page)
+    check("proposal=%s" % p in open(os.path.join(hq.dir, "serve.log"))
+          .read(), "serve's log says it closed it")
+    wait_for("the close at Cairo", lambda: "Accepted" in anon.get(
+        path_of(p, "proposals"))[2], timeout=30)
+    st, _, page = z.get(path_of(p, "proposals"))
+    check('name="choice"' not in page, "no vote after the close")
+    mb("agenda", "answer", hq.dir, p, "--text", "First on the programme.")
+    wait_for("the answer at Cairo", lambda: "First on the programme." in
+             anon.get(path_of(p, "proposals"))[2], timeout=30)
+
+    # A suspended member leaves the pages everywhere.
+    mb("member", "suspend", cairo.dir, a_id)
+    wait_for("the withdrawal at HQ", lambda: a_name not in names(
+        reader.get("/en/members")[2]), timeout=30)
+    st, _, _ = reader.get(path_of(a_uri, "members"))
+    eq(st, 404, "a suspended member's profile")
+    st, _, page = anon.get("/en/members")
+    check(a_name not in names(page), "gone at home too")
+    for c in (hq, cairo):
+        for path in ("/en/members", "/ar/members", "/en/proposals",
+                     path_of(p, "proposals"), path_of(o_uri, "members")):
+            no_contacts("%s %s" % (c.id, path), Browser(c).get(path)[2])
+
+
+if __name__ == "__main__":
+    main(globals())
