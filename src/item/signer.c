@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "base/fdio.h"
 #include "item/envelope.h"
 #include "item/id.h"
 #include "item/jcs.h"
@@ -223,42 +224,6 @@ mb_signer_check(int kind, const char *own_id, const void *msg, size_t len,
 
 /* ---- The socket ---------------------------------------------------- */
 
-static int
-read_all(int fd, void *p, size_t n)
-{
-	char *c = p;
-
-	while (n > 0) {
-		ssize_t r = recv(fd, c, n, 0);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void
 hdr_put(uint8_t h[HDR], const char *magic, int32_t code, uint64_t len)
 {
@@ -287,14 +252,14 @@ mb_signer_answer(const struct mb_key *k, const char *own_id, int fd,
 	size_t		 rlen;
 	int		 rc;
 
-	if (read_all(fd, h, HDR) != 0)
+	if (mb_fd_read_all(fd, h, HDR) != 0)
 		return mb_diag_set(d, MB_ERR_IO, "signer: the worker is gone");
 	hdr_get(h, &kind, &len);
 	if (memcmp(h, "MBSQ", 4) != 0 || len > MB_SIGNER_MAX_REQUEST)
 		return mb_diag_set(d, MB_ERR_IO, "signer: a request without "
 		    "its magic or over %u bytes", MB_SIGNER_MAX_REQUEST);
 	if (mb_buf_reserve(&msg, len + 1) != MB_OK ||
-	    read_all(fd, msg.data, len) != 0) {
+	    mb_fd_read_all(fd, msg.data, len) != 0) {
 		mb_buf_free(&msg);
 		return mb_diag_set(d, MB_ERR_IO, "signer: a request cut short");
 	}
@@ -309,7 +274,7 @@ mb_signer_answer(const struct mb_key *k, const char *own_id, int fd,
 	}
 	mb_buf_free(&msg);
 	hdr_put(h, "MBSR", rc, rlen);
-	if (write_all(fd, h, HDR) != 0 || write_all(fd, reply, rlen) != 0)
+	if (mb_fd_send_all(fd, h, HDR) != 0 || mb_fd_send_all(fd, reply, rlen) != 0)
 		return mb_diag_set(d, MB_ERR_IO, "signer: the worker is gone");
 	return MB_OK;
 }
@@ -324,8 +289,8 @@ mb_signer_ask(int fd, enum mb_sign_kind kind, const void *msg, size_t len,
 	int32_t		status;
 
 	hdr_put(h, "MBSQ", (int32_t)kind, len);
-	if (write_all(fd, h, HDR) != 0 || write_all(fd, msg, len) != 0 ||
-	    read_all(fd, h, HDR) != 0)
+	if (mb_fd_send_all(fd, h, HDR) != 0 || mb_fd_send_all(fd, msg, len) != 0 ||
+	    mb_fd_read_all(fd, h, HDR) != 0)
 		return mb_diag_set(d, MB_ERR_IO, "signer: the signing process "
 		    "is gone");
 	hdr_get(h, &status, &rlen);
@@ -336,9 +301,9 @@ mb_signer_ask(int fd, enum mb_sign_kind kind, const void *msg, size_t len,
 		return mb_diag_set(d, MB_ERR_IO, "signer: a reply out of "
 		    "protocol");
 	if (status == MB_OK)
-		return read_all(fd, sig, MB_SIG_LEN) == 0 ? MB_OK :
+		return mb_fd_read_all(fd, sig, MB_SIG_LEN) == 0 ? MB_OK :
 		    mb_diag_set(d, MB_ERR_IO, "signer: a reply cut short");
-	if (read_all(fd, why, rlen) != 0)
+	if (mb_fd_read_all(fd, why, rlen) != 0)
 		return mb_diag_set(d, MB_ERR_IO, "signer: a reply cut short");
 	why[rlen] = '\0';
 	return mb_diag_set(d, status, "%s", why);

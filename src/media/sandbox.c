@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/fdio.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "media/wire.h"
@@ -154,24 +155,6 @@ ensure_child(struct mb_media_sandbox *sb, struct mb_diag *d)
 	return spawn(sb, d);
 }
 
-static int
-send_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Reads n bytes before deadline_ms; -1 on EOF, error or time out. */
 static int
 recv_all(int fd, void *p, size_t n, int64_t deadline_ms, bool *late)
@@ -241,9 +224,9 @@ exchange(struct mb_media_sandbox *sb, const void *data, size_t len,
 	mb_media_wire_hdr_put(hdr, "MBMQ", MB_MEDIA_WIRE_MAKE,
 	    MB_MEDIA_WIRE_LIMITS + (uint64_t)len);
 	mb_media_wire_limits_put(lim, l);
-	if (send_all(sb->fd, hdr, sizeof(hdr)) != 0 ||
-	    send_all(sb->fd, lim, sizeof(lim)) != 0 ||
-	    send_all(sb->fd, data, len) != 0)
+	if (mb_fd_send_all(sb->fd, hdr, sizeof(hdr)) != 0 ||
+	    mb_fd_send_all(sb->fd, lim, sizeof(lim)) != 0 ||
+	    mb_fd_send_all(sb->fd, data, len) != 0)
 		return child_failed(sb, false, d);
 	deadline = mb_time_now_ms() + sb->timeout_ms;
 	if (recv_all(sb->fd, hdr, sizeof(hdr), deadline, &late) != 0)

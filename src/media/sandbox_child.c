@@ -19,6 +19,7 @@
 #include <seccomp.h>
 
 #include "base/buf.h"
+#include "base/fdio.h"
 #include "base/log.h"
 #include "media/wire.h"
 
@@ -177,42 +178,6 @@ out:
 	return rc;
 }
 
-static int
-read_all(int fd, void *p, size_t n)
-{
-	char *c = p;
-
-	while (n > 0) {
-		ssize_t r = read(fd, c, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static uint64_t
 cpu_ms(void)
 {
@@ -237,12 +202,12 @@ serve_one(int fd)
 	uint8_t				*p;
 	int				 rc, ret = -1;
 
-	if (read_all(fd, hdr, sizeof(hdr)) != 0)
+	if (mb_fd_read_all(fd, hdr, sizeof(hdr)) != 0)
 		return -1;
 	if (mb_media_wire_hdr_get(hdr, "MBMQ", MAX_REQUEST, &h, &d) != MB_OK ||
 	    h.code != MB_MEDIA_WIRE_MAKE || h.len < MB_MEDIA_WIRE_LIMITS)
 		return -1;
-	if ((p = malloc(h.len)) == NULL || read_all(fd, p, h.len) != 0) {
+	if ((p = malloc(h.len)) == NULL || mb_fd_read_all(fd, p, h.len) != 0) {
 		free(p);
 		return -1;
 	}
@@ -263,8 +228,8 @@ serve_one(int fd)
 		mb_buf_append(&out, msg, strnlen(msg, MB_MEDIA_WIRE_MSG));
 	}
 	mb_media_wire_hdr_put(hdr, "MBMR", rc, out.len);
-	if (write_all(fd, hdr, sizeof(hdr)) == 0 &&
-	    write_all(fd, out.data, out.len) == 0)
+	if (mb_fd_write_all(fd, hdr, sizeof(hdr)) == 0 &&
+	    mb_fd_write_all(fd, out.data, out.len) == 0)
 		ret = 0;
 	mb_buf_free(&out);
 	return ret;

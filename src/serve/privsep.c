@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fdio.h"
 #include "base/fs.h"
 #include "base/log.h"
 #include "center/daemon.h"
@@ -33,24 +34,6 @@
  * never stuck and always passes signals on.
  */
 #define REQUEST_TIMEOUT_S 10
-
-static int
-read_all(int fd, void *p, size_t n)
-{
-	char *c = p;
-
-	while (n > 0) {
-		ssize_t r = recv(fd, c, n, 0);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
 
 int
 mb_privsep_fork(const char *dir, struct mb_privsep *ps, struct mb_diag *d)
@@ -316,7 +299,7 @@ mb_privsep_worker_key(struct mb_privsep *ps, struct mb_key **out,
 	uint8_t	hello[HELLO_LEN];
 	int	rc;
 
-	if (read_all(ps->signer_fd, hello, sizeof(hello)) != 0 ||
+	if (mb_fd_read_all(ps->signer_fd, hello, sizeof(hello)) != 0 ||
 	    memcmp(hello, HELLO, 4) != 0)
 		return mb_diag_set(d, MB_ERR_IO, "the signer did not start");
 	if ((rc = mb_key_remote(ps->signer_fd, hello + 4, out)) != MB_OK)
