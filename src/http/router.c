@@ -37,6 +37,7 @@ extern const struct mb_route mb_routes_nr_mt[];
 extern const struct mb_route mb_routes_campaigns[];
 extern const struct mb_route mb_routes_site_members[];
 extern const struct mb_route mb_routes_site_agenda[];
+extern const struct mb_route mb_routes_site_mt[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -68,6 +69,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_campaigns,
 	mb_routes_site_members,
 	mb_routes_site_agenda,
+	mb_routes_site_mt,
 	NULL
 };
 

@@ -464,38 +464,12 @@ copy_cb(const struct mb_store_version *v, void *arg)
 	return MB_OK;
 }
 
-/*
- * A translation's labels for readers (docs/translation.md): reviewed by
- * a person, stale (its original has a newer version here), and a link
- * to the original.
- */
-static void
-mt_labels(struct mb_page *p, struct mb_tval *it, struct mb_store *st,
-    const struct mb_item_view *v)
-{
-	const json_t	*tr = json_object_get(v->meta, "translation");
-	const char	*by = json_string_value(json_object_get(tr, "by"));
-	char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1];
-	int64_t		 current;
-
-	if (tr == NULL)
-		return;
-	mb_tv_bool(p->td, it, "mt_reviewed", v->machine &&
-	    (json_object_get(tr, "reviewedBy") != NULL ||
-	    (by != NULL && strcmp(by, "machine+human") == 0)));
-	mb_tv_bool(p->td, it, "mt_stale",
-	    mb_newsroom_translation_stale(st, v->meta, &current));
-	if (v->translation_of != NULL &&
-	    mb_uri_parse(v->translation_of, c, l) == MB_OK)
-		mb_tv_printf(p->td, it, "original_url", "/%s/items/%s/%s",
-		    p->lang, c, l);
-}
-
 struct tr_ctx {
 	struct mb_page		*p;
 	struct mb_tval		*list;
 	const char		*self;
 	struct mb_tval		*alternates;
+	bool			 have;	/* a version in the page's language */
 };
 
 static int
@@ -510,6 +484,8 @@ translation_cb(const struct mb_store_translation *t, void *arg)
 		return MB_OK;
 	if (mb_lang_primary(t->language, p) == 0)
 		snprintf(p, sizeof(p), "und");
+	if (strcmp(p, tc->p->lang) == 0)
+		tc->have = true;
 	if (strcmp(t->uri, tc->self) != 0) {
 		/* <link rel="alternate" hreflang> in the head, and the list. */
 		m = mb_tv_map(tc->p->td, tc->alternates, NULL);
@@ -617,7 +593,7 @@ item_page(struct mb_req *r)
 	mb_time_format(v.first_ms, iso);
 	mb_tv_str(p.td, it, "datetime", iso);
 	mb_tv_bool(p.td, it, "machine", v.machine);
-	mt_labels(&p, it, st, &v);
+	mb_site_mt_labels(&p, it, st, &v);
 	if (mb_item_view_body(&v, &body) == MB_OK)
 		mb_tv_html(p.td, it, "body", mb_buf_cstr(&body));
 	mb_buf_free(&body);
@@ -667,6 +643,9 @@ item_page(struct mb_req *r)
 	    mb_time_now_ms(), translation_cb, &tc, NULL)) != MB_OK)
 		log_warn("site: translations of %s: %s", v.uri,
 		    mb_strerror(rc));
+	/* None in the reader's language: a machine translation, on demand. */
+	if (!tc.have && strcmp(v.lang, p.lang) != 0)
+		mb_site_mt_offer(&p, r, it, &v);
 	mb_item_view_free(&v);
 	free(cp.env);
 	mb_page_finish(&p, 200, "item.html");

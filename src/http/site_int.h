@@ -86,6 +86,18 @@ void mb_site_media(struct mb_page *p, struct mb_tval *it, const json_t *item,
     const char *headline);
 void mb_site_thumb(struct mb_page *p, struct mb_tval *map,
     const json_t *item);
+/*
+ * Machine translation for readers (routes_site_mt.c): a translation's
+ * labels and provenance (machine-made, reviewed, stale, the engine and
+ * the center that served it, the original's link) into it; and, for an
+ * item with no version in the page's language, the offer of an
+ * on-demand machine translation when the center's engines allow it.
+ */
+void mb_site_mt_labels(struct mb_page *p, struct mb_tval *it,
+    struct mb_store *st, const struct mb_item_view *v);
+void mb_site_mt_offer(struct mb_page *p, struct mb_req *r, struct mb_tval *it,
+    const struct mb_item_view *v);
+
 /* A center's display name (its id when unknown), into out. */
 void mb_site_center_name(struct mb_store *st, const char *id, char *out,
     size_t n);

@@ -81,6 +81,7 @@ struct ctx {
 	struct mb_mt			*mt;
 	const struct mb_mt_glossary	*g;
 	const char			*from, *to;
+	unsigned			 need;	/* MB_MT_FOR_*, 0: all */
 	json_t				*prov;	/* of the first text made */
 	size_t				 made, cached;
 };
@@ -96,7 +97,8 @@ text_one(struct ctx *c, const char *text, size_t len, bool plain, char **out,
 	int64_t			at = 0;
 	int			rc;
 
-	if ((rc = mb_mt_route(c->mt, c->from, c->to, NULL, &r, d)) != MB_OK)
+	if ((rc = mb_mt_route_for(c->mt, c->from, c->to, NULL, c->need, &r,
+	    d)) != MB_OK)
 		return rc;
 	mb_mt_cache_key(text, len, plain, &r, c->g, key);
 	rc = mb_store_mt_cache_get(c->st, key, out, &at, d);
@@ -115,6 +117,7 @@ text_one(struct ctx *c, const char *text, size_t len, bool plain, char **out,
 	rq.len = len;
 	rq.plain = plain;
 	rq.glossary = c->g;
+	rq.need = c->need;
 	if ((rc = mb_mt_translate(c->mt, &rq, &res, d)) != MB_OK)
 		return rc;
 	c->made++;
@@ -132,8 +135,8 @@ text_one(struct ctx *c, const char *text, size_t len, bool plain, char **out,
 
 int
 mb_newsroom_mt_text(struct mb_store *st, struct mb_mt *mt, const char *from,
-    const char *to, const char *text, size_t len, bool plain, char **out,
-    json_t **prov, struct mb_diag *d)
+    const char *to, unsigned need, const char *text, size_t len, bool plain,
+    char **out, json_t **prov, struct mb_diag *d)
 {
 	struct mb_mt_glossary	*g = NULL;
 	struct ctx		 c;
@@ -150,6 +153,7 @@ mb_newsroom_mt_text(struct mb_store *st, struct mb_mt *mt, const char *from,
 	c.g = g;
 	c.from = from;
 	c.to = to;
+	c.need = need;
 	rc = text_one(&c, text, len, plain, out, d);
 	if (rc == MB_OK && prov != NULL)
 		*prov = json_incref(c.prov);

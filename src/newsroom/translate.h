@@ -38,13 +38,14 @@ int mb_newsroom_translate(const struct mb_newsroom_env *e,
     const char *to, struct mb_nr_saved *out, bool *made, struct mb_diag *d);
 
 /*
- * A text translated with the cache in front (the readers' on-demand
- * translations and the federation endpoint): *out malloc'd; prov (may be
- * NULL) gets the provenance (new reference, without "of").
+ * A text translated with the cache in front and the center's glossary
+ * (the readers' on-demand translations), by the engines allowed for need
+ * (MB_MT_FOR_*, 0: all): *out malloc'd; prov (may be NULL) gets the
+ * provenance (new reference, without "of").
  */
 int mb_newsroom_mt_text(struct mb_store *st, struct mb_mt *mt,
-    const char *from, const char *to, const char *text, size_t len,
-    bool plain, char **out, json_t **prov, struct mb_diag *d);
+    const char *from, const char *to, unsigned need, const char *text,
+    size_t len, bool plain, char **out, json_t **prov, struct mb_diag *d);
 
 /* The center's glossary from the store (*out may be NULL: no terms). */
 int mb_newsroom_glossary(struct mb_store *st, struct mb_mt_glossary **out,

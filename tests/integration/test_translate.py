@@ -270,6 +270,74 @@ def test_newsroom_button_stale_and_diff(w):
        "the same draft, from version 2")
 
 
+def test_readers_on_demand(w):
+    """A Spanish item read in French, where no French version exists: an
+    on-demand machine translation, offered only when the center's
+    engines allow it (readers = yes), labelled, linked to the original,
+    alternates in the head, not indexed; a reader in the item's own
+    language is sent to the item."""
+    c = w.center("cairo", languages="ar,en,es,fr")
+    run(["engine", "add", c.dir, "--name", "apy", "--kind", "apertium-apy",
+         "--url", APY.url])
+    path = os.path.join(w.root, "in.ndjson")
+    with open(path, "w") as f:
+        for uri, lang, head, body in (
+                ("escuela-1", "es", "La escuela nueva abre en la ciudad",
+                 '<p>El <a href="https://example.org/m">ministro</a> dijo '
+                 'que la escuela abre <b>la semana próxima</b>.</p>'),
+                ("ecole-1", "fr", "L'école ouvre", "<p>Elle ouvre.</p>")):
+            f.write(json.dumps({
+                "uri": "urn:mediabridge:cairo:" + uri, "type": "text",
+                "language": lang, "headlines": [{"value": head}],
+                "bodies": [{"value": body, "contentType": "text/html"}]}) +
+                "\n")
+    run(["import", c.dir, path])
+    c.serve()
+    anon = c.client()
+    # Not allowed: no offer, no page.
+    r = anon.get("/fr/items/cairo/escuela-1")
+    eq(r.status, 200, "the item")
+    check("/mt\"" not in r.text, "no offer without readers = yes")
+    eq(anon.get("/fr/items/cairo/escuela-1/mt").status, 404, "no page")
+    c.stop()
+    run(["engine", "remove", c.dir, "apy"])
+    run(["engine", "add", c.dir, "--name", "apy", "--kind", "apertium-apy",
+         "--url", APY.url, "--readers"])
+    c.serve()
+    anon = c.client()
+    r = anon.get("/fr/items/cairo/escuela-1")
+    check('href="/fr/items/cairo/escuela-1/mt"' in r.text and
+          'rel="nofollow"' in r.text, "the offer", r.text[-2500:])
+    r = anon.get("/fr/items/cairo/escuela-1/mt")
+    eq(r.status, 200, "on demand: %s" % r.text[-1500:])
+    t = r.text
+    check('<article class="item" lang="fr"' in t, "in French", t[:3000])
+    check("école" in t.lower(), "translated", t[-3000:])
+    check('href="https://example.org/m"' in t and "<b>" in t,
+          "markup kept", t[-3000:])
+    for want in ("traduction automatique", "personne ne l",
+                 "Traduit par le moteur <bdi>apy</bdi>",
+                 'href="/fr/items/cairo/escuela-1"',
+                 '<link rel="alternate" hreflang="es" '
+                 'href="/fr/items/cairo/escuela-1">',
+                 '<meta name="robots" content="noindex">'):
+        check(want in t, "the page says %r" % want, t[:4000])
+    eq(anon.get("/fr/items/cairo/escuela-1/mt").text, t, "the same again")
+    eq(c.log().count("on-demand translation uri="), 1,
+       "translated once, then cached")
+    # In the reader's language already: the item itself, no offer.
+    r = anon.get("/fr/items/cairo/ecole-1")
+    check("/mt\"" not in r.text, "no offer in its own language")
+    r = anon.get("/fr/items/cairo/ecole-1/mt")
+    eq((r.status, r.headers.get("location")), (303, "/fr/items/cairo/ecole-1"),
+       "to the item")
+    # A pair no engine has (es -> ar): said so, nothing made.
+    r = anon.get("/ar/items/cairo/escuela-1/mt")
+    eq(r.status, 404, "no pair")
+    check('href="/ar/items/cairo/escuela-1"' in r.text, "the original")
+    eq(anon.get("/fr/items/cairo/nope/mt").status, 404, "no item")
+
+
 def test_bad_input_changes_nothing(w):
     c, uri, cl = setup(w)
     n = count_items(c)
