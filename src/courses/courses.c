@@ -157,6 +157,26 @@ mb_courses__step_raw(const struct mb_courses_env *e, const struct mb_course *c,
 }
 
 int
+mb_courses_quiz_form(const struct mb_courses_env *e,
+    const struct mb_course *c, int step, struct mb_quiz **q,
+    struct mb_diag *d)
+{
+	json_t	*item = NULL;
+	int	 rc;
+
+	if (step < 0 || step >= c->info.nsteps ||
+	    c->info.step[step].kind != MB_STEP_QUIZ)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "step %d of this course "
+		    "is not a quiz", step + 1);
+	if ((rc = mb_courses__step_raw(e, c, step, NULL, NULL, &item, d)) !=
+	    MB_OK)
+		return rc;
+	rc = mb_quiz_from_item(item, q, d);
+	json_decref(item);
+	return rc;
+}
+
+int
 mb_courses_step(const struct mb_courses_env *e, const struct mb_actor *a,
     const struct mb_course *c, int step, json_t **item, struct mb_diag *d)
 {

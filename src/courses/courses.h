@@ -77,6 +77,16 @@ int mb_courses_lesson_done(const struct mb_courses_env *e,
     const struct mb_actor *a, const struct mb_course *c, int step,
     struct mb_diag *d);
 
+/*
+ * Step step's quiz (*q, mb_quiz_free) read for its questions' ids and
+ * kinds, whoever asks: the pages use it to read a form's field names
+ * and never show its answers. MB_ERR_NOTFOUND when the step is no quiz.
+ */
+struct mb_quiz;
+int mb_courses_quiz_form(const struct mb_courses_env *e,
+    const struct mb_course *c, int step, struct mb_quiz **q,
+    struct mb_diag *d);
+
 /* What a quiz submission came to. */
 struct mb_quiz_result {
 	int	score;		/* percent */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Offline course packages: writing the zip with its signed manifest, and checking one. */
+/* Offline course packages: writing the zip with its signed manifest, and checking one (a quiz's page: package_quiz.c). */
 #include "package.h"
 
 #include <errno.h>
@@ -73,8 +73,8 @@ add_file(struct pack *p, const char *name, const void *data, size_t len,
 	return MB_OK;
 }
 
-static void
-esc(struct mb_buf *b, const char *s)
+void
+mb_courses__esc(struct mb_buf *b, const char *s)
 {
 	for (; s != NULL && *s; s++) {
 		switch (*s) {
@@ -101,21 +101,30 @@ rtl(const char *lang)
 	return false;
 }
 
+#define esc mb_courses__esc
+
 /*
  * The head of every page. The policy keeps the promise that opened from
- * disk a page makes no request: only the package's own files load.
+ * disk a page makes no request: only the package's own files load, and
+ * a quiz's page runs its one script, allowed by its hash
+ * (package_quiz.c), which makes no request either.
  */
 static void
-head(struct mb_buf *b, const char *lang, const char *title)
+head(struct mb_buf *b, const char *lang, const char *title, bool script)
 {
+	char hash[MB_PACKAGE_SCRIPT_HASH_LEN] = "";
+
+	if (script)
+		mb_courses__package_csp_script(hash);
 	mb_buf_puts(b, "<!doctype html>\n<html lang=\"");
 	esc(b, lang != NULL ? lang : "und");
 	mb_buf_printf(b, "\" dir=\"%s\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" "
 	    "content=\"default-src 'none'; img-src 'self' file:; media-src "
-	    "'self' file:; style-src 'unsafe-inline'\"><title>",
-	    rtl(lang) ? "rtl" : "ltr");
+	    "'self' file:; style-src 'unsafe-inline'%s%s%s\"><title>",
+	    rtl(lang) ? "rtl" : "ltr", script ? "; script-src '" : "", hash,
+	    script ? "'" : "");
 	esc(b, title);
 	mb_buf_puts(b, "</title><style>body{font:1rem/1.5 system-ui,sans-serif;"
 	    "max-width:40rem;margin:0 auto;padding:1rem;color:#111}"
@@ -245,7 +254,8 @@ step_page(struct pack *p, const struct mb_package_opts *o,
 	size_t			 k;
 	int			 rc = MB_OK;
 
-	head(&b, lang, title != NULL ? title : c->info.title);
+	head(&b, lang, title != NULL ? title : c->info.title,
+	    c->info.step[i].kind == MB_STEP_QUIZ);
 	nav(&b, c, i);
 	mb_buf_printf(&b, "<main><p>%d / %d", i + 1, c->info.nsteps);
 	if (c->info.step[i].module != NULL) {
@@ -256,44 +266,9 @@ step_page(struct pack *p, const struct mb_package_opts *o,
 	esc(&b, title != NULL ? title : "");
 	mb_buf_puts(&b, "</h1>\n");
 	if (c->info.step[i].kind == MB_STEP_QUIZ) {
-		struct mb_quiz *q = NULL;
-
-		if (mb_quiz_from_item(item, &q, p->d) != MB_OK) {
-			mb_buf_free(&b);
-			return mb_diag_set(p->d, MB_ERR_INVAL, "step %d: %s",
-			    i + 1, p->d->msg);
-		}
-		mb_buf_printf(&b, "<p>Pass mark %d%%, %d attempt%s. Answer "
-		    "online at <a href=\"", q->pass_mark, q->attempts,
-		    q->attempts == 1 ? "" : "s");
-		esc(&b, center_url);
-		mb_buf_printf(&b, "/%s/courses/%s/%s/%d\">", lang != NULL &&
-		    strlen(lang) == 2 ? lang : "en", c->center, c->local, i + 1);
-		esc(&b, center_url);
-		mb_buf_puts(&b, "</a>: the answers are graded by the center."
-		    "</p>\n<form>");
-		for (int n = 0; n < q->n; n++) {
-			const struct mb_quiz_question *qq = &q->q[n];
-
-			mb_buf_printf(&b, "<fieldset><legend>%d. ", n + 1);
-			esc(&b, qq->text);
-			mb_buf_puts(&b, "</legend>");
-			if (qq->kind == MB_QUIZ_SHORT) {
-				mb_buf_printf(&b, "<input name=\"q_%s\" "
-				    "aria-label=\"answer\">", qq->id);
-			}
-			for (int ch = 0; ch < qq->nchoices; ch++) {
-				mb_buf_printf(&b, "<label><input type=\"%s\" "
-				    "name=\"q_%s\" value=\"%d\"> ",
-				    qq->kind == MB_QUIZ_SINGLE ? "radio" :
-				    "checkbox", qq->id, ch);
-				esc(&b, qq->choices[ch]);
-				mb_buf_puts(&b, "</label><br>");
-			}
-			mb_buf_puts(&b, "</fieldset>\n");
-		}
-		mb_buf_puts(&b, "</form>\n");
-		mb_quiz_free(q);
+		if ((rc = mb_courses__package_quiz(&b, c, i, item, center_url,
+		    p->d)) != MB_OK)
+			goto out;
 	} else {
 		if ((rc = add_media(p, o, item, media, &kind)) != MB_OK)
 			goto out;
@@ -341,7 +316,7 @@ index_page(struct pack *p, const struct mb_course *c)
 	const char	*last = NULL;
 	int		rc;
 
-	head(&b, c->info.language, c->info.title);
+	head(&b, c->info.language, c->info.title, false);
 	mb_buf_puts(&b, "<main><h1>");
 	esc(&b, c->info.title);
 	mb_buf_puts(&b, "</h1>\n");

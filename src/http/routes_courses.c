@@ -482,10 +482,12 @@ quiz_form(struct mb_page *p, const struct mb_quiz *q, const json_t *given)
 /*
  * The step's page: the lesson, or the quiz (its form while attempts are
  * left, else where the learner stands). result: after a submission.
+ * offline: the key of answers an offline package sent (given), which
+ * the form sends back with them.
  */
 static void
 step_page(struct mb_req *r, unsigned status, const struct mb_quiz_result *res,
-    const json_t *given, const char *error)
+    const json_t *given, const char *error, const char *offline)
 {
 	const char			*lang = lang_or_404(r);
 	struct mb_courses_env		 e;
@@ -573,7 +575,11 @@ step_page(struct mb_req *r, unsigned status, const struct mb_quiz_result *res,
 			mb_tv_int(p.td, m, "left", res->left);
 			if (res->completed)
 				mb_tv_bool(p.td, m, "completed", true);
+			if (res->duplicate)
+				mb_tv_bool(p.td, m, "duplicate", true);
 		}
+		if (offline != NULL && res == NULL)
+			mb_tv_str(p.td, s, "offline", offline);
 		if (pr->certificate[0])
 			mb_tv_printf(p.td, s, "certificate", "/%s/certificates/"
 			    "%s", lang, pr->certificate + 9);
@@ -599,18 +605,117 @@ out:
 	mb_course_free(c);
 }
 
+/* An offline attempt's key: 8 to 63 of [A-Za-z0-9_-]. */
+static bool
+offline_key_ok(const char *k)
+{
+	size_t n = k != NULL ? strlen(k) : 0;
+
+	return n >= 8 && n <= 63 && strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static json_t *form_answers(struct mb_req *r, const struct mb_quiz *q,
+    const char *(*get)(struct mb_req *, const char *));
+
+/*
+ * Answers taken offline in a package, in the query with their key
+ * (package_quiz.c): the quiz's form ticked with them, to be sent as
+ * they are. Nothing is recorded by a GET. Signed out, the sign-in page
+ * comes first and brings the learner back here with the same query.
+ */
+static void
+step_offline(struct mb_req *r, const char *key)
+{
+	const char		*lang = lang_or_404(r);
+	struct mb_courses_env	 e;
+	struct mb_course	*c = NULL;
+	struct mb_quiz		*q = NULL;
+	struct mb_actor		 a;
+	struct mb_diag		 d = { "" };
+	struct mb_buf		 next = MB_BUF_INIT, to = MB_BUF_INIT;
+	json_t			*given = NULL, *v, *vals;
+	const char		*id;
+	int			 n = step_no(r), rc;
+	size_t			 k;
+
+	if (lang == NULL || !env_or_reply(r, &e))
+		return;
+	if (!offline_key_ok(key)) {
+		mb_diag_set(&d, MB_ERR_INVAL, "offline: the answers' key is 8 "
+		    "to 63 letters, digits, - or _");
+		fail_page(r, lang, MB_ERR_INVAL, &d);
+		return;
+	}
+	mb_req_actor(r, &a);
+	/* The quiz is read only for its questions' names. */
+	if ((rc = course_of(r, &e, &a, &c, &d)) != MB_OK ||
+	    (rc = mb_courses_quiz_form(&e, c, n, &q, &d)) != MB_OK) {
+		fail_page(r, lang, rc, &d);
+		goto out;
+	}
+	if ((given = form_answers(r, q, mb_req_query)) == NULL) {
+		rc = MB_ERR_NOMEM;
+		fail_page(r, lang, rc, &d);
+		goto out;
+	}
+	if (a.user_id == 0) {
+		mb_buf_printf(&next, "/%s/courses/%s/%s/%d?offline=%s", lang,
+		    c->center, c->local, n + 1, key);
+		json_object_foreach(given, id, vals) {
+			for (k = 0; k < json_array_size(vals); k++) {
+				v = json_array_get(vals, k);
+				for (int i = 0; i < q->n; i++) {
+					if (strcmp(q->q[i].id, id) != 0)
+						continue;
+					if (q->q[i].kind == MB_QUIZ_MULTIPLE)
+						mb_buf_printf(&next, "&q_%s_%s="
+						    "%s", id,
+						    json_string_value(v),
+						    json_string_value(v));
+					else {
+						mb_buf_printf(&next, "&q_%s=",
+						    id);
+						mb_http_urlencode(
+						    json_string_value(v),
+						    &next);
+					}
+				}
+			}
+		}
+		mb_buf_printf(&to, "/%s/login?next=", lang);
+		mb_http_urlencode(mb_buf_cstr(&next), &to);
+		see_other(r, mb_buf_cstr(&to));
+		goto out;
+	}
+	step_page(r, 200, NULL, given, NULL, key);
+out:
+	mb_buf_free(&next);
+	mb_buf_free(&to);
+	json_decref(given);
+	mb_quiz_free(q);
+	mb_course_free(c);
+}
+
 static void
 step_get(struct mb_req *r)
 {
-	step_page(r, 200, NULL, NULL, NULL);
+	const char *key = mb_req_query(r, "offline");
+
+	if (key != NULL)
+		step_offline(r, key);
+	else
+		step_page(r, 200, NULL, NULL, NULL, NULL);
 }
 
 /*
  * The form's answers as quiz.h wants them: q_<id> is a single choice or
- * a short answer, q_<id>_<k> a ticked box of a multiple choice.
+ * a short answer, q_<id>_<k> a ticked box of a multiple choice. get is
+ * mb_req_form, or mb_req_query for answers an offline package sends.
  */
 static json_t *
-form_answers(struct mb_req *r, const struct mb_quiz *q)
+form_answers(struct mb_req *r, const struct mb_quiz *q,
+    const char *(*get)(struct mb_req *, const char *))
 {
 	json_t	*a = json_object();
 	char	 name[64];
@@ -622,13 +727,13 @@ form_answers(struct mb_req *r, const struct mb_quiz *q)
 
 		if (qq->kind != MB_QUIZ_MULTIPLE) {
 			snprintf(name, sizeof(name), "q_%s", qq->id);
-			if ((v = mb_req_form(r, name)) != NULL && *v != '\0')
+			if ((v = get(r, name)) != NULL && *v != '\0')
 				json_array_append_new(vals, json_string(v));
 		} else {
 			for (int k = 0; k < qq->nchoices; k++) {
 				snprintf(name, sizeof(name), "q_%s_%d", qq->id,
 				    k);
-				if (mb_req_form(r, name) != NULL)
+				if (get(r, name) != NULL)
 					json_array_append_new(vals,
 					    json_sprintf("%d", k));
 			}
@@ -649,6 +754,7 @@ step_post(struct mb_req *r)
 	struct mb_actor		 a;
 	struct mb_diag		 d = { "" };
 	json_t			*item = NULL, *ans = NULL;
+	const char		*key = mb_req_form(r, "offline");
 	char			 to[220];
 	int			 n = step_no(r), rc;
 
@@ -678,18 +784,24 @@ step_post(struct mb_req *r)
 	if ((rc = mb_courses_step(&e, &a, c, n, &item, &d)) != MB_OK ||
 	    (rc = mb_quiz_from_item(item, &q, &d)) != MB_OK)
 		goto fail;
-	if ((ans = form_answers(r, q)) == NULL) {
+	if ((ans = form_answers(r, q, mb_req_form)) == NULL) {
 		rc = MB_ERR_NOMEM;
 		goto fail;
 	}
-	rc = mb_courses_quiz_submit(&e, &a, c, n, ans, NULL, &res, &d);
+	/* Answers taken offline come back with their key: once only. */
+	if (key != NULL && !offline_key_ok(key)) {
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "offline: the answers' key "
+		    "is 8 to 63 letters, digits, - or _");
+		goto fail;
+	}
+	rc = mb_courses_quiz_submit(&e, &a, c, n, ans, key, &res, &d);
 	mb_quiz_free(q);
 	json_decref(item);
 	mb_course_free(c);
 	if (rc == MB_OK)
-		step_page(r, 200, &res, res.passed ? NULL : ans, NULL);
+		step_page(r, 200, &res, res.passed ? NULL : ans, NULL, NULL);
 	else if (rc == MB_ERR_INVAL)
-		step_page(r, 422, NULL, ans, mb_diag_msg(&d, rc));
+		step_page(r, 422, NULL, ans, mb_diag_msg(&d, rc), key);
 	else
 		fail_page(r, lang, rc, &d);
 	json_decref(ans);

@@ -10,6 +10,8 @@ no script, nothing loaded from outside), altered and refused, and opened
 in Chromium with no network at all when it can run here. Refusals change
 nothing; learners' answers never leave Cairo."""
 
+import base64
+import hashlib
 import http.client
 import json
 import os
@@ -276,6 +278,7 @@ def run_all(root, hq, cairo):
           json.loads(r2)["attempt"] == 1, "idempotent upload", st1, r1,
           st2, r2)
     print("ok offline upload idempotent")
+    offline_answers(root, cairo, k, anon)
 
     # 11. The class, for instructors only; answers never leave Cairo.
     csv = mb("course", "class", cairo.dir, AR)
@@ -294,6 +297,59 @@ def run_all(root, hq, cairo):
     print("ok learners' answers and names stay in Cairo")
 
 
+def offline_answers(root, cairo, k, anon):
+    """Answers kept in a package's quiz page go to the quiz at the
+    center with their key in the query (package_quiz.c's script does
+    this; browser_check runs it in Chromium): signed out, the sign-in
+    comes first and keeps the query; signed in, the form is ticked with
+    them and sending them records one attempt, however often."""
+    st, _, z = k.get("/courses/moscow/dl-safe-en/package")
+    check(st == 200, "karim's package", st)
+    zpath = os.path.join(root, "karim.zip")
+    open(zpath, "wb").write(z)
+    page = zipfile.ZipFile(zpath).read("step-03.html").decode()
+    up = re.search(r'data-upload="([^"]+)"', page).group(1)
+    check(up == "%s/en/courses/moscow/dl-safe-en/3" % cairo.url,
+          "the page sends to the quiz at the center", up)
+    path = urllib.parse.urlsplit(up).path
+    query = urllib.parse.urlencode([("offline", "0123456789abcdef"),
+                                    ("q_q1", "1"), ("q_q2_0", "0"),
+                                    ("q_q2_2", "2"), ("q_q3", "secure")])
+    st, hd, _ = anon.get(path + "?" + query)
+    check(st == 303 and hd["location"].startswith("/en/login?next="),
+          "signed out: sign in first", st, hd)
+    nxt = urllib.parse.parse_qs(urllib.parse.urlsplit(
+        hd["location"]).query)["next"][0]
+    check(nxt.startswith(path + "?") and dict(urllib.parse.parse_qsl(
+        urllib.parse.urlsplit(nxt).query)) == dict(
+            urllib.parse.parse_qsl(query)), "the answers kept", nxt)
+    tries = lambda: re.search(r"Attempts: (\d+) / 3", k.get(path)[2].decode()
+                              ).group(1)  # noqa: E731
+    before = tries()
+    st, _, body = k.get(nxt)
+    text = body.decode()
+    check(st == 200 and 'name="offline" value="0123456789abcdef"' in text,
+          "the form carries the key", st, text[-2000:])
+    check(re.search(r'id="q_q1_1"[^>]*checked', text) and
+          re.search(r'id="q_q2_2"[^>]*checked', text) and
+          not re.search(r'id="q_q2_1"[^>]*checked', text) and
+          'value="secure"' in text, "ticked as given", text[-2000:])
+    check(tries() == before, "a GET records nothing")
+    form = dict(urllib.parse.parse_qsl(query))
+    st, _, body = k.post(path, form)
+    check(st == 200 and "100% · passed" in body.decode(), "graded", st,
+          body[-1500:])
+    after = tries()
+    check(int(after) == int(before) + 1, "one attempt", before, after)
+    st, _, body = k.post(path, form, csrf_from="/en/courses/moscow/"
+                         "dl-safe-en")
+    check("already received" in body.decode() and tries() == after,
+          "sent again: nothing new", st, body[-1500:])
+    st, _, body = k.get(path + "?offline=../x&q_q1=1")
+    check(st == 400 and "offline" in body.decode(), "a bad key", st)
+    print("ok answers saved offline sent once, graded at the center")
+
+
 def check_package_files(zpath):
     z = zipfile.ZipFile(zpath)
     names = z.namelist()
@@ -305,7 +361,19 @@ def check_package_files(zpath):
         if not n.endswith(".html"):
             continue
         h = z.read(n).decode()
-        check("<script" not in h.lower(), n + ": no script")
+        scripts = re.findall(r"<script>(.*?)</script>", h, re.S)
+        if "<fieldset>" not in h:
+            check("<script" not in h.lower(), n + ": no script")
+        else:
+            # A quiz's one script, allowed by its hash and nothing else.
+            check(h.lower().count("<script") == 1, n + ": one script")
+            digest = base64.b64encode(hashlib.sha256(
+                scripts[0].encode()).digest()).decode()
+            check("script-src 'sha256-%s'" % digest in h, n +
+                  ": the policy allows that script only")
+            check(not re.search(r"fetch|XMLHttpRequest|sendBeacon|"
+                                r"WebSocket|import\(", scripts[0]),
+                  n + ": the script makes no request")
         for attr in re.findall(r'(?:src|href)="([^"]*)"', h):
             if attr.startswith(("http:", "https:", "//")):
                 # Only plain links may point out (the quiz's "answer
