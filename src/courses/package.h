@@ -24,8 +24,10 @@
  *                          signed (eddsa-jcs-2022) by the center that
  *                          made the package
  *
- * The pages are plain HTML with their style inline, no script, and no
- * URL that leaves the package: opened from disk they make no request.
+ * The pages are plain HTML with their style inline and nothing loaded
+ * from outside: opened from disk they make no request. A quiz's page
+ * has one script, allowed by its hash, that keeps answers taken offline
+ * in the page's storage (package_quiz.c).
  */
 #define MB_PACKAGE_MANIFEST "manifest.json"
 #define MB_PACKAGE_TYPE "CoursePackage"

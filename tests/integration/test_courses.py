@@ -454,6 +454,134 @@ def browser_check(root, zpath, key):
         if "<fieldset>" in open(os.path.join(out, page)).read():
             check(dom.count("<fieldset>") == 3, page + ": questions", dom)
     print("ok Chromium with no network renders every page")
+    offline_quiz_in_chromium(cmd, chromium, root, out)
+
+
+class Chromium:
+    """Chromium driven through the DevTools protocol on a pipe
+    (--remote-debugging-pipe: it reads commands on fd 3 and answers on
+    fd 4, each a JSON text ended by NUL), with the standard library."""
+
+    def __init__(self, pre, chromium, profile):
+        import fcntl
+        to_r, to_w = os.pipe()
+        from_r, from_w = os.pipe()
+        # Above 10, so that putting them at 3 and 4 clobbers nothing.
+        hi = [fcntl.fcntl(f, fcntl.F_DUPFD, 10) for f in (to_r, from_w)]
+        os.close(to_r)
+        os.close(from_w)
+
+        def fds():
+            os.dup2(hi[0], 3)
+            os.dup2(hi[1], 4)
+        self.proc = subprocess.Popen(
+            pre + [chromium, "--headless=new", "--no-sandbox",
+                   "--disable-gpu", "--remote-debugging-pipe",
+                   "--user-data-dir=" + profile, "about:blank"],
+            preexec_fn=fds, pass_fds=(3, 4), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        for f in hi:
+            os.close(f)
+        self.w = os.fdopen(to_w, "wb")
+        self.r = os.fdopen(from_r, "rb")
+        self.buf = b""
+        self.n = 0
+
+    def call(self, method, params=None, session=None):
+        self.n += 1
+        msg = {"id": self.n, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        self.w.write(json.dumps(msg).encode() + b"\0")
+        self.w.flush()
+        while True:
+            while b"\0" not in self.buf:
+                chunk = os.read(self.r.fileno(), 65536)
+                if not chunk:
+                    raise AssertionError("chromium went away")
+                self.buf += chunk
+            text, self.buf = self.buf.split(b"\0", 1)
+            m = json.loads(text)
+            if m.get("id") == self.n:
+                if "error" in m:
+                    raise AssertionError("%s: %s" % (method, m["error"]))
+                return m["result"]
+
+    def open(self, url):
+        t = self.call("Target.createTarget", {"url": url})["targetId"]
+        s = self.call("Target.attachToTarget", {"targetId": t,
+                                                "flatten": True})
+        return s["sessionId"]
+
+    def js(self, session, expr):
+        r = self.call("Runtime.evaluate", {
+            "expression": expr, "returnByValue": True,
+            "awaitPromise": True}, session)
+        check("exceptionDetails" not in r, "script error", r)
+        return r["result"].get("value")
+
+    def close(self):
+        self.w.close()
+        self.proc.terminate()
+        self.proc.wait(30)
+        self.r.close()
+
+
+def offline_quiz_in_chromium(pre, chromium, root, out):
+    """The package's quiz page opened from disk with no network: the
+    answers saved keep in its storage, come back when it opens again,
+    and once the browser is online the page links them to the center."""
+    quiz = [n for n in sorted(os.listdir(out)) if n.endswith(".html") and
+            "<fieldset>" in open(os.path.join(out, n)).read()][0]
+    url = "file://" + os.path.join(out, quiz)
+    b = Chromium(pre, chromium, os.path.join(root, "chr-offline"))
+    try:
+        s = b.open(url)
+        loaded = ("location.protocol === 'file:' && document.readyState "
+                  "=== 'complete'")
+        wait_for("the quiz page", lambda: b.js(s, loaded), timeout=30)
+        check(b.js(s, "document.getElementById('saved').hidden"),
+              "nothing saved yet")
+        b.js(s, "document.querySelector('[name=q_q1][value=\"1\"]')"
+                ".click();document.querySelector('[name=q_q2_0]').click();"
+                "document.querySelector('[name=q_q2_2]').click();"
+                "document.querySelector('[name=q_q3]').value='secure';"
+                "document.querySelector('#quiz button').click()")
+        kept = json.loads(b.js(s, "localStorage.getItem(document."
+                                  "getElementById('quiz').dataset.store)"))
+        q = dict(urllib.parse.parse_qsl(kept["query"]))
+        eq = {k: v for k, v in q.items() if k != "offline"}
+        check(eq == {"q_q1": "1", "q_q2_0": "0", "q_q2_2": "2",
+                     "q_q3": "secure"} and len(q["offline"]) == 32 and
+              not kept["sent"], "the answers kept in the page's storage",
+              kept)
+        online = b.js(s, "navigator.onLine")
+        state = b.js(s, "document.getElementById('saved').dataset.state")
+        check(state == ("online" if online else "offline"), "the page "
+              "says whether it can send", state, online)
+        if not online:
+            check(b.js(s, "document.getElementById('send').hidden"),
+                  "no link to send while offline")
+        # Opened again: the saved answers are back in the form.
+        s2 = b.open(url)
+        wait_for("the page again", lambda: b.js(s2, loaded), timeout=30)
+        check(b.js(s2, "document.querySelector('[name=q_q1][value=\"1\"]')"
+                       ".checked && document.querySelector('[name=q_q2_2]')"
+                       ".checked && !document.querySelector('[name=q_q2_1]')"
+                       ".checked && document.querySelector('[name=q_q3]')"
+                       ".value === 'secure'"), "the answers restored")
+        # Back online (the browser says so): the link sends them.
+        b.js(s2, "Object.defineProperty(navigator, 'onLine', {get: () => "
+                 "true}); window.dispatchEvent(new Event('online'))")
+        href = b.js(s2, "document.getElementById('send').hidden ? '' : "
+                        "document.getElementById('send').href")
+        form = b.js(s2, "document.getElementById('quiz').dataset.upload")
+        check(href == form + "?" + kept["query"], "the link to send them",
+              href)
+    finally:
+        b.close()
+    print("ok Chromium with no network keeps quiz answers in the page's "
+          "storage and links them to the center once online")
 
 
 if __name__ == "__main__":
