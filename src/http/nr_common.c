@@ -32,6 +32,7 @@ mb_nr_begin(struct mb_page *p, struct mb_req *r, const char *title)
 		mb_tv_str(p->td, m, "csrf", u->csrf);
 		mb_tv_bool(p->td, m, "staff", u->role >= MB_ROLE_TRANSLATOR);
 		mb_tv_bool(p->td, m, "admin", u->role == MB_ROLE_ADMIN);
+		mb_tv_bool(p->td, m, "editor", u->role >= MB_ROLE_EDITOR);
 	}
 	return true;
 }

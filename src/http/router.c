@@ -38,6 +38,7 @@ extern const struct mb_route mb_routes_campaigns[];
 extern const struct mb_route mb_routes_site_members[];
 extern const struct mb_route mb_routes_site_agenda[];
 extern const struct mb_route mb_routes_site_mt[];
+extern const struct mb_route mb_routes_nr_members[];
 
 static const struct mb_route *const tables[] = {
 	mb_routes_ops,
@@ -70,6 +71,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_site_members,
 	mb_routes_site_agenda,
 	mb_routes_site_mt,
+	mb_routes_nr_members,
 	NULL
 };
 

@@ -72,15 +72,15 @@ class Browser:
     def post(self, path, form):
         return self.req("POST", path, form)
 
-    def login(self, name):
-        st, hd, _ = self.post("/en/login", {"name": name, "password": PW,
-                                            "next": "/en/members"})
+    def login(self, name, at="/en/login"):
+        st, hd, _ = self.post(at, {"name": name, "password": PW,
+                                   "next": "/en/members"})
         eq(st, 303, "%s signs in" % name)
 
 
-def add_user(c, name):
+def add_user(c, name, role="member"):
     subprocess.run([os.environ.get("MEDIABRIDGE", "build/mediabridge"),
-                    "user", "add", c.dir, name, "--role", "member",
+                    "user", "add", c.dir, name, "--role", role,
                     "--password-stdin"], input=PW + "\n", text=True,
                    check=True, env=ENV, capture_output=True)
 
@@ -314,6 +314,131 @@ def run_pages(w, hq, cairo):
         for path in ("/en/members", "/ar/members", "/en/proposals",
                      path_of(p, "proposals"), path_of(o_uri, "members")):
             no_contacts("%s %s" % (c.id, path), Browser(c).get(path)[2])
+
+
+def error(page):
+    m = re.search(r'role="alert"[^>]*>([^<]*)<', page)
+    return html.unescape(m.group(1)) if m else None
+
+
+def test_newsroom(w):
+    """The newsroom's pages: members for admins, proposals for editors."""
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    add_user(c, "ada", "admin")
+    add_user(c, "ed", "editor")
+    add_user(c, "jo", "journalist")
+    for name in ("samira", "m0", "m1", "m2"):
+        add_user(c, name)
+    c.start()
+    try:
+        run_newsroom(c)
+    finally:
+        c.stop()
+
+
+def run_newsroom(c):
+    ada = Browser(c)
+    ada.login("ada", "/newsroom/login")
+    st, _, page = ada.get("/newsroom/members")
+    eq(st, 200, "the admin's members page")
+    check('href="/newsroom/members"' in page, "in the newsroom's menu")
+    form = {"name": "Samira Nabil", "category": "expert", "country": "EG",
+            "languages": "ar,en", "affiliation": "Cairo University",
+            "bio_lang": "en", "bio": "Hydrologist", "audience": "public",
+            "email": "samira.secret@example.org", "user": "samira"}
+    st, hd, _ = ada.post("/newsroom/members", form)
+    eq(st, 303, "an admin adds a member")
+    st, _, page = ada.get("/newsroom/members")
+    check("Samira Nabil" in page and "samira.secret@example.org" in page,
+          "the record, its contact at home", page[-3000:])
+    mid = re.search(r'<tr id="member-(\d+)">', page).group(1)
+    bad = dict(form, name="X", user="", email="",
+               bio="<script>alert(1)</script>")
+    st, _, page = ada.post("/newsroom/members", bad)
+    eq(st, 400, "script in a bio")
+    check("bio.en" in (error(page) or ""), "names the field", error(page))
+    check("<script>alert" not in page, "never echoed unescaped")
+    uris = [json.loads(l)["uri"] for l in mb("member", "directory", c.dir,
+                                              "--json").splitlines()]
+    eq(len(uris), 1, "one profile published")
+    st, _, page = Browser(c).get("/en/members")
+    check("Samira Nabil" in page, "on the site")
+    check("samira.secret" not in page, "the contact is not on the site")
+    st, hd, _ = ada.post("/newsroom/members/" + mid, {"do": "suspend"})
+    eq(st, 303, "suspended")
+    st, _, page = ada.get("/newsroom/members")
+    check('value="reinstate"' in page, "reinstate offered", page[-3000:])
+    check("Samira Nabil" not in Browser(c).get("/en/members")[2],
+          "a suspended member leaves the site")
+    st, _, page = ada.post("/newsroom/members/" + mid, {"do": "dance"})
+    eq(st, 400, "an unknown action")
+    ada.post("/newsroom/members/" + mid, {"do": "reinstate"})
+    check("Samira Nabil" in Browser(c).get("/en/members")[2],
+          "reinstated")
+    for i in range(3):
+        member_add(c, "Member %d" % i, "other", "EG", "ar",
+                   "m%d.secret@example.org" % i, user="m%d" % i)
+
+    # Who may: a member and a journalist are refused these pages.
+    for who in ("samira", "jo"):
+        b = Browser(c)
+        b.login(who, "/newsroom/login" if who == "jo" else "/en/login")
+        eq(b.get("/newsroom/proposals")[0], 403, who + ": proposals")
+        eq(b.get("/newsroom/members")[0], 403, who + ": members")
+    ed = Browser(c)
+    ed.login("ed", "/newsroom/login")
+    eq(ed.get("/newsroom/members")[0], 403, "an editor: members")
+    st, hd, _ = ed.post("/newsroom/members/" + mid, {"do": "suspend"})
+    eq(st, 403, "an editor does not suspend")
+
+    # An editor moderates: admit, hidden comments, answer, close.
+    closes = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                           time.gmtime(time.time() + 3600))
+    p = mb("agenda", "propose", c.dir, "--member", "samira", "--title",
+           "Cover the Nile", "--text", "Every week.", "--language", "en",
+           "--closes", closes, "--threshold", "5", "--scope",
+           "public").strip()
+    loc = "/newsroom/proposals/cairo/" + p.split(":")[3]
+    site = path_of(p, "proposals")
+    st, _, page = ed.get("/newsroom/proposals")
+    check("Cover the Nile" in page and 'value="admit"' in page,
+          "a draft to admit", page[-3000:])
+    eq(Browser(c).get(site)[0], 404, "a draft is not on the site")
+    st, hd, _ = ed.post(loc, {"do": "admit"})
+    eq(st, 303, "admitted")
+    eq(Browser(c).get(site)[0], 200, "open on the site")
+    st, _, page = ed.post(loc, {"do": "admit"})
+    eq(st, 409, "admitted twice")
+    check("not a draft" in (error(page) or ""), "says why", error(page))
+    mb("agenda", "vote", c.dir, p, "--member", "samira")
+    cid = mb("agenda", "comment", c.dir, p, "--member", "samira", "--text",
+             "Weekly, in Arabic too.").strip().split(":")[1]
+    for i in range(3):
+        mb("agenda", "report", c.dir, "comment:" + cid, "--member",
+           "m%d" % i)
+    check("Weekly, in Arabic" not in Browser(c).get(site)[2], "hidden")
+    st, _, page = ed.get("/newsroom/proposals")
+    check('id="hidden-comment-%s"' % cid in page, "listed for a moderator",
+          page[-3000:])
+    st, hd, _ = ed.post(loc, {"do": "show", "comment": cid})
+    eq(st, 303, "shown again")
+    check("Weekly, in Arabic" in Browser(c).get(site)[2], "back on the site")
+    st, _, page = ed.get("/newsroom/proposals")
+    check('id="hidden-comment-%s"' % cid not in page, "no longer listed")
+    st, hd, _ = ed.post(loc, {"do": "answer", "text":
+                              "We will, from March."})
+    eq(st, 303, "answered")
+    st, _, page = ed.post(loc, {"do": "answer", "text": "<b>x</b>"})
+    eq(st, 400, "script in an answer")
+    st, hd, _ = ed.post(loc, {"do": "close"})
+    eq(st, 303, "closed")
+    st, _, page = Browser(c).get(site)
+    check("Rejected" in page and "We will, from March." in page,
+          "rejected (1 of 5 supports), with the answer", page[-3000:])
+    eq(ed.post(loc, {"do": "hide"})[0], 303, "a moderator hides it")
+    eq(Browser(c).get(site)[0], 404, "hidden from the site")
+    st, _, _ = ed.post(loc, {"do": "show", "csrf": "forged"})
+    eq(st, 403, "a forged CSRF token")
 
 
 if __name__ == "__main__":
