@@ -21,6 +21,8 @@ extern const struct mb_route mb_routes_ingest[];
 extern const struct mb_route mb_routes_newsroom[];
 extern const struct mb_route mb_routes_nr_edit[];
 extern const struct mb_route mb_routes_nr_actions[];
+extern const struct mb_route mb_routes_nr_versions[];
+extern const struct mb_route mb_routes_api_versions[];
 extern const struct mb_route mb_routes_events[];
 extern const struct mb_route mb_routes_nr_events[];
 extern const struct mb_route mb_routes_nr_people[];
@@ -54,6 +56,8 @@ static const struct mb_route *const tables[] = {
 	mb_routes_newsroom,
 	mb_routes_nr_edit,
 	mb_routes_nr_actions,
+	mb_routes_nr_versions,
+	mb_routes_api_versions,
 	mb_routes_events,
 	mb_routes_nr_events,
 	mb_routes_nr_people,

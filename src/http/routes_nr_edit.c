@@ -165,6 +165,8 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 		    strcmp(done, "retranslated") == 0)
 			mb_buf_puts(&b, mb_page_msg(&p, strcmp(done,
 			    "translated") == 0 ? "nrmt.made" : "nrmt.again"));
+		else if (strcmp(done, "restored") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, "versions.restored"));
 		else {
 			/* "Done: published." -- the state the action made. */
 			snprintf(k, sizeof(k), "status.%s",
@@ -183,6 +185,8 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 	it = mb_tv_map(p.td, p.root, "item");
 	mb_nr_status_text(&p, it, &v);
 	mb_tv_int(p.td, it, "version", v.version);
+	mb_tv_printf(p.td, it, "history_url", "/newsroom/items/%s/%s/versions",
+	    c, l);
 	mb_tv_str(p.td, it, "note", json_string_value(json_object_get(v.item,
 	    "edNote")));
 	if (v.embargo_ms > 0) {

@@ -199,6 +199,10 @@ save(const struct mb_newsroom_env *e, const struct mb_actor *a, json_t *item,
 	if (created && a->user_id > 0 && (rc = mb_store_author_set(e->st,
 	    res.uri, a->user_id, d)) != MB_OK)
 		goto fail;
+	/* Who made this version, for the item's history (never exported). */
+	if (a->user_id > 0 && (rc = mb_store_version_author_set(e->st,
+	    res.uri, res.version, a->user_id, d)) != MB_OK)
+		goto fail;
 	if ((rc = mb_envelope_dump(mb_prepared_envelope(p), &out->wire, d)) !=
 	    MB_OK)
 		goto fail;

@@ -4,13 +4,14 @@
 
 /*
  * The domain's tables (users, credentials, item_authors) came with core
- * migration 3, before domains had migrations of their own: its lists
- * start empty, and a change to these tables is a step in them.
+ * migration 3, before domains had migrations of their own; the
+ * domain's own steps add to them (1: accounts_version_authors).
  */
 static const struct mb_store_table tables[] = {
 	{ "users", "id, name, role, pwhash, created_ms, disabled" },
 	{ "credentials", "hash, kind, user_id, csrf, created_ms, expires_ms" },
 	{ "item_authors", "uri, user_id" },
+	{ "accounts_version_authors", "uri, version, user_id" },
 	{ NULL, NULL }
 };
 
@@ -43,6 +44,14 @@ static const struct mb_store_col cred_col[] = {
 };
 const struct mb_store_cols mb_store__cred_cols =
     MB_COLS(struct mb_cred, cred_col);
+
+static const struct mb_store_col va_col[] = {
+	MB_COL(MB_COL_INT, struct mb_version_author, version),
+	MB_COL(MB_COL_INT, struct mb_version_author, user_id),
+	MB_COL(MB_COL_CHARS, struct mb_version_author, user),
+};
+const struct mb_store_cols mb_store__va_cols =
+    MB_COLS(struct mb_version_author, va_col);
 
 /* One table per backend, by the store's backend: one indirect call. */
 static const struct mb_store_accounts_ops *const impl[MB_STORE__BACKENDS] = {
@@ -138,4 +147,19 @@ mb_store_author_get(struct mb_store *st, const char *uri, int64_t *user_id,
     struct mb_diag *d)
 {
 	return OPS(st)->author_get(st, uri, user_id, d);
+}
+
+int
+mb_store_version_author_set(struct mb_store *st, const char *uri,
+    int64_t version, int64_t user_id, struct mb_diag *d)
+{
+	return OPS(st)->version_author_set(st, uri, version, user_id, d);
+}
+
+int
+mb_store_version_authors(struct mb_store *st, const char *uri,
+    int (*cb)(const struct mb_version_author *va, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	return OPS(st)->version_authors(st, uri, cb, arg, d);
 }

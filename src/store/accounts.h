@@ -105,4 +105,22 @@ int mb_store_author_set(struct mb_store *st, const char *uri,
 int mb_store_author_get(struct mb_store *st, const char *uri,
     int64_t *user_id, struct mb_diag *d);
 
+/*
+ * Who made each version here (a newsroom user; versions received from
+ * other centers, or made by the operator, have none). Set once per
+ * (uri, version): a second call changes nothing. Never leaves the center.
+ */
+int mb_store_version_author_set(struct mb_store *st, const char *uri,
+    int64_t version, int64_t user_id, struct mb_diag *d);
+/* One recorded version author, with the user's name. */
+struct mb_version_author {
+	int64_t	version;
+	int64_t	user_id;
+	char	user[64];
+};
+/* The recorded authors of an item's versions, newest version first. */
+int mb_store_version_authors(struct mb_store *st, const char *uri,
+    int (*cb)(const struct mb_version_author *va, void *arg), void *arg,
+    struct mb_diag *d);
+
 #endif

@@ -38,6 +38,11 @@ struct mb_store_accounts_ops {
 		    int64_t user_id, struct mb_diag *d);
 	int	(*author_get)(struct mb_store *st, const char *uri,
 		    int64_t *user_id, struct mb_diag *d);
+	int	(*version_author_set)(struct mb_store *st, const char *uri,
+		    int64_t version, int64_t user_id, struct mb_diag *d);
+	int	(*version_authors)(struct mb_store *st, const char *uri,
+		    int (*cb)(const struct mb_version_author *va, void *arg),
+		    void *arg, struct mb_diag *d);
 };
 
 /* Each backend's table and migrations (sqlite_accounts.c, pg_accounts.c). */
@@ -52,6 +57,9 @@ extern const struct mb_store_cols mb_store__user_cols;
 extern const struct mb_store_cols mb_store__cred_cols;
 #define MB_STORE_CRED_COLS "c.hash, c.kind, c.user_id, u.name, c.created_ms, " \
     "c.expires_ms"
+/* A version author row: VA_COLS into struct mb_version_author. */
+extern const struct mb_store_cols mb_store__va_cols;
+#define MB_STORE_VA_COLS "a.version, a.user_id, u.name"
 #define MB_STORE_USER_COLS "u.id, u.name, u.role, u.created_ms, u.disabled"
 
 #endif

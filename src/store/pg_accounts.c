@@ -5,8 +5,14 @@
 #include "base/timeutil.h"
 #include "store/accounts_int.h"
 
-/* Its tables came with core migration 3 (accounts.c says why). */
+/* Its first tables came with core migration 3 (accounts.c says why). */
 const char *const mb_pg_accounts_migrations[] = {
+	/* 1: who made each version here (the history's "who"). */
+	"CREATE TABLE accounts_version_authors ("
+	"  uri TEXT NOT NULL,"
+	"  version BIGINT NOT NULL,"
+	"  user_id BIGINT NOT NULL,"
+	"  PRIMARY KEY (uri, version));",
 	NULL
 };
 
@@ -250,6 +256,43 @@ author_get(struct mb_store *st, const char *uri, int64_t *user_id,
 	return mb_pg__end(&r, rc);
 }
 
+static int
+version_author_set(struct mb_store *st, const char *uri, int64_t version,
+    int64_t user_id, struct mb_diag *d)
+{
+	struct mb_pg_params p;
+
+	p.n = 0;
+	mb_pg__p_text(&p, uri);
+	mb_pg__p_int(&p, version);
+	mb_pg__p_int(&p, user_id);
+	return mb_pg__run(PG(st), "INSERT INTO accounts_version_authors (uri, "
+	    "version, user_id) VALUES ($1, $2, $3) ON CONFLICT (uri, version) "
+	    "DO NOTHING", &p, false, NULL, d);
+}
+
+static int
+version_authors(struct mb_store *st, const char *uri,
+    int (*cb)(const struct mb_version_author *va, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_pg_params		p;
+	struct mb_pg_rows		r;
+	struct mb_version_author	va;
+	int				rc;
+
+	p.n = 0;
+	mb_pg__p_text(&p, uri);
+	if ((rc = mb_pg__query(PG(st), "SELECT " MB_STORE_VA_COLS " FROM "
+	    "accounts_version_authors a JOIN users u ON u.id = a.user_id "
+	    "WHERE a.uri = $1 ORDER BY a.version DESC", &p, false, &r, d)) !=
+	    MB_OK)
+		return rc;
+	while (rc == MB_OK && mb_pg__next(&r, &mb_store__va_cols, &va))
+		rc = cb(&va, arg);
+	return mb_pg__end(&r, rc);
+}
+
 const struct mb_store_accounts_ops mb_pg_accounts = {
 	.user_add = user_add,
 	.user_get = user_get,
@@ -263,4 +306,6 @@ const struct mb_store_accounts_ops mb_pg_accounts = {
 	.cred_delete_user = cred_delete_user,
 	.author_set = author_set,
 	.author_get = author_get,
+	.version_author_set = version_author_set,
+	.version_authors = version_authors,
 };

@@ -7,8 +7,14 @@
 #include "base/timeutil.h"
 #include "store/accounts_int.h"
 
-/* Its tables came with core migration 3 (accounts.c says why). */
+/* Its first tables came with core migration 3 (accounts.c says why). */
 const char *const mb_sqlite_accounts_migrations[] = {
+	/* 1: who made each version here (the history's "who"). */
+	"CREATE TABLE accounts_version_authors ("
+	"  uri TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  user_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (uri, version)) WITHOUT ROWID;",
 	NULL
 };
 
@@ -263,6 +269,44 @@ author_get(struct mb_store *st, const char *uri, int64_t *user_id,
 	return mb_sqlite__end(&r, rc, d);
 }
 
+static int
+version_author_set(struct mb_store *st, const char *uri, int64_t version,
+    int64_t user_id, struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "INSERT INTO "
+	    "accounts_version_authors (uri, version, user_id) VALUES (?1, ?2, "
+	    "?3) ON CONFLICT (uri, version) DO NOTHING", &r, "version author",
+	    d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, uri, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r.s, 2, version);
+	sqlite3_bind_int64(r.s, 3, user_id);
+	return mb_sqlite__done(&r, NULL, d);
+}
+
+static int
+version_authors(struct mb_store *st, const char *uri,
+    int (*cb)(const struct mb_version_author *va, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows		r;
+	struct mb_version_author	va;
+	int				rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT " MB_STORE_VA_COLS " FROM "
+	    "accounts_version_authors a JOIN users u ON u.id = a.user_id "
+	    "WHERE a.uri = ?1 ORDER BY a.version DESC", &r, "version author",
+	    d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, uri, -1, SQLITE_STATIC);
+	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__va_cols, &va))
+		rc = cb(&va, arg);
+	return mb_sqlite__end(&r, rc, d);
+}
+
 const struct mb_store_accounts_ops mb_sqlite_accounts = {
 	.user_add = user_add,
 	.user_get = user_get,
@@ -276,4 +320,6 @@ const struct mb_store_accounts_ops mb_sqlite_accounts = {
 	.cred_delete_user = cred_delete_user,
 	.author_set = author_set,
 	.author_get = author_get,
+	.version_author_set = version_author_set,
+	.version_authors = version_authors,
 };

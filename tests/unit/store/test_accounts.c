@@ -213,6 +213,23 @@ count(const struct mb_store_version *v, void *arg)
 	return MB_OK;
 }
 
+struct va_seen {
+	int	n;
+	int64_t	v[2];
+};
+
+static int
+va_cb(const struct mb_version_author *va, void *arg)
+{
+	struct va_seen *s = arg;
+
+	assert_string_equal(va->user, "jo");
+	if (s->n < 2)
+		s->v[s->n] = va->version;
+	s->n++;
+	return MB_OK;
+}
+
 /* Authors, and the listing's "or written by that user" that reads them. */
 static void
 test_authors(void **state)
@@ -239,6 +256,27 @@ test_authors(void **state)
 	assert_int_equal(mb_store_author_get(st, "urn:mediabridge:cairo:draft",
 	    &who, NULL), MB_OK);
 	assert_int_equal(who, id);
+
+	/* Each version's author, set once, newest first with the name. */
+	assert_int_equal(mb_store_version_author_set(st,
+	    "urn:mediabridge:cairo:draft", 1, id, NULL), MB_OK);
+	assert_int_equal(mb_store_version_author_set(st,
+	    "urn:mediabridge:cairo:draft", 2, id, NULL), MB_OK);
+	assert_int_equal(mb_store_version_author_set(st,
+	    "urn:mediabridge:cairo:draft", 2, id + 7, NULL), MB_OK);
+	{
+		struct va_seen s = { 0, { 0, 0 } };
+
+		assert_int_equal(mb_store_version_authors(st,
+		    "urn:mediabridge:cairo:draft", va_cb, &s, NULL), MB_OK);
+		assert_int_equal(s.n, 2);
+		assert_int_equal(s.v[0], 2);
+		assert_int_equal(s.v[1], 1);
+		s.n = 0;
+		assert_int_equal(mb_store_version_authors(st,
+		    "urn:mediabridge:cairo:pub", va_cb, &s, NULL), MB_OK);
+		assert_int_equal(s.n, 0);
+	}
 
 	memset(&f, 0, sizeof(f));
 	f.limit = 10;
