@@ -12,6 +12,7 @@
 
 #include "base/fs.h"
 #include "base/timeutil.h"
+#include "center/ingest.h"
 #include "item/id.h"
 #include "text/tokenizer.h"
 
@@ -268,6 +269,7 @@ mb_center_store(const struct mb_center_node *n, struct mb_store **out,
 	memset(&opts, 0, sizeof(opts));
 	opts.fts5_tokenizer = mb_text_fts5_tokenizer();
 	opts.fts5_tokenizer_ctx = NULL;
+	opts.index_text = mb_ingest_index_text;
 	/* A relative SQLite path is relative to the data directory. */
 	if (strncmp(db, "sqlite:", 7) == 0 && db[7] != '/') {
 		snprintf(loc, sizeof(loc), "sqlite:%s/%s", n->conf.dir, db + 7);

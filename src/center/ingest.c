@@ -161,6 +161,30 @@ mb_ingest_text(const struct mb_envelope *e, char **headline, char **body,
 	return MB_OK;
 }
 
+_Static_assert(MB_STORE_LANG_MAX > MB_LANG_TAG_MAX,
+    "the store's language buffer holds any primary subtag");
+
+int
+mb_ingest_index_text(const char *envelope, size_t len, char **headline,
+    char **body, char lang[MB_STORE_LANG_MAX])
+{
+	struct mb_envelope	*e;
+	const char		*tag;
+	int			 rc;
+
+	*headline = *body = NULL;
+	lang[0] = '\0';
+	if ((rc = mb_envelope_parse(envelope, len, &e, NULL)) != MB_OK)
+		return rc;
+	/* index_language()'s choice, which import's index holds. */
+	tag = mb_envelope_info(e)->language;
+	if (tag == NULL || mb_lang_primary(tag, lang) == 0)
+		lang[0] = '\0';
+	rc = mb_ingest_text(e, headline, body, NULL);
+	mb_envelope_free(e);
+	return rc;
+}
+
 /* The alias of an item without a uri: a hash of its canonical form. */
 static int
 item_alias(const json_t *item, char out[64], struct mb_diag *d)

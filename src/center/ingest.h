@@ -81,6 +81,15 @@ int mb_ingest_commit(struct mb_ingest *ig, struct mb_store *st,
     const struct mb_prepared *p, bool index, struct mb_ingest_result *r,
     struct mb_diag *d);
 
+/*
+ * The text and language the full-text index holds for a stored envelope
+ * (an mb_store_text_fn, store.h): the envelope's headline and body text
+ * as mb_ingest_text() gives them and its primary language subtag, as
+ * import and the indexer hand them to the store.
+ */
+int mb_ingest_index_text(const char *envelope, size_t len, char **headline,
+    char **body, char lang[MB_STORE_LANG_MAX]);
+
 /* The text of an envelope for the full-text index; free with free(). */
 int mb_ingest_text(const struct mb_envelope *e, char **headline,
     char **body, struct mb_diag *d);

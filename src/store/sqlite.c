@@ -286,7 +286,9 @@ sqlite_open(const char *location, const struct mb_store_opts *opts,
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA cache_size = -65536;", d)) != MB_OK)
 		goto fail;
-	if ((rc = register_tokenizer(sq, opts, d)) != MB_OK)
+	if ((rc = register_tokenizer(sq, opts, d)) != MB_OK ||
+	    (rc = mb_sqlite_fts_text_register(sq, opts != NULL ?
+	    opts->index_text : NULL, d)) != MB_OK)
 		goto fail;
 	if ((rc = migrate(sq, d)) != MB_OK)
 		goto fail;
@@ -313,6 +315,7 @@ sqlite_close(struct mb_store *st)
 	sqlite3_close_v2(sq->db);
 	mb_buf_free(&sq->fts_h);
 	mb_buf_free(&sq->fts_b);
+	mb_sqlite_fts_text_close(sq);
 	free(sq);
 }
 

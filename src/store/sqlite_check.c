@@ -62,16 +62,20 @@ static const struct {
 	  "INSERT INTO items (uri, " ITEM_FACTS ") SELECT v.uri, "
 	  VERSION_FACTS " FROM versions v WHERE " HIGHEST " AND NOT EXISTS "
 	  "(SELECT 1 FROM items i WHERE i.uri = v.uri)" },
+	/*
+	 * The index's rows are its fts_docsize rows (reading fts itself
+	 * would read its content, the view fts_text). Both are fixed by
+	 * the rebuild at the end.
+	 */
 	{ "index row for no item",
-	  "SELECT f.rowid FROM fts f WHERE NOT EXISTS (SELECT 1 FROM items i "
-	  "WHERE i.id = f.rowid)",
-	  "DELETE FROM fts WHERE rowid IN (SELECT f.rowid FROM fts f WHERE "
-	  "NOT EXISTS (SELECT 1 FROM items i WHERE i.id = f.rowid))" },
+	  "SELECT f.id FROM fts_docsize f WHERE NOT EXISTS (SELECT 1 FROM "
+	  "items i WHERE i.id = f.id)",
+	  NULL },
 	{ "item missing from the search index",
-	  "SELECT i.uri FROM items i WHERE NOT EXISTS (SELECT 1 FROM fts f "
-	  "WHERE f.rowid = i.id) AND NOT EXISTS (SELECT 1 FROM fts_pending p "
-	  "WHERE p.item_id = i.id)",
-	  NULL /* every item is queued again at the end */ },
+	  "SELECT i.uri FROM items i WHERE NOT EXISTS (SELECT 1 FROM "
+	  "fts_docsize f WHERE f.id = i.id) AND NOT EXISTS (SELECT 1 FROM "
+	  "fts_pending p WHERE p.item_id = i.id)",
+	  NULL },
 	{ "topic row for no item",
 	  "SELECT DISTINCT t.item_id FROM item_topics t WHERE NOT EXISTS "
 	  "(SELECT 1 FROM items i WHERE i.id = t.item_id)",
@@ -144,12 +148,17 @@ check_database(struct fsck *f, bool *index_bad, struct mb_diag *d)
 		found(f, line, NULL);
 	}
 	/*
-	 * rank 1: the index is also compared with the text it indexes. An
-	 * error here is the finding, not a failure of the check.
+	 * rank 1: the index is also compared with the text it indexes (the
+	 * view fts_text: each indexed item's envelope); a store opened
+	 * without mb_store_opts.index_text has no text to compare with, so
+	 * rank 0, the index's own structure. An error here is the finding,
+	 * not a failure of the check.
 	 */
 	*index_bad = false;
-	if (sqlite3_exec(sq->db, "INSERT INTO fts (fts, rank) VALUES "
-	    "('integrity-check', 1)", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(sq->db, sq->index_text != NULL ? "INSERT INTO fts "
+	    "(fts, rank) VALUES ('integrity-check', 1)" : "INSERT INTO fts "
+	    "(fts, rank) VALUES ('integrity-check', 0)", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
 		snprintf(line, sizeof(line), "search index: %s",
 		    sqlite3_errmsg(sq->db));
 		*index_bad = true;
@@ -236,20 +245,20 @@ fsck(struct fsck *f, struct mb_diag *d)
 
 	if ((rc = check_database(f, &index_bad, d)) != MB_OK)
 		return rc;
-	/*
-	 * A damaged index first, from the text it holds, so that the fixes
-	 * below can delete from it; then the indexer reads every item's
-	 * text from its envelope again (the queue, below).
-	 */
-	if (f->repair && index_bad && sqlite3_exec(f->sq->db, "INSERT INTO "
-	    "fts (fts) VALUES ('rebuild')", NULL, NULL, NULL) != SQLITE_OK)
-		return mb_sqlite_err(f->sq, d, "repair: search index");
+	(void)index_bad;	/* the index is rebuilt whole below */
 	if ((rc = check_invariants(f, d)) != MB_OK ||
 	    (rc = check_derived(f, d)) != MB_OK)
 		return rc;
-	if (f->repair && sqlite3_exec(f->sq->db, "INSERT OR IGNORE INTO "
-	    "fts_pending (item_id) SELECT id FROM items", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	/*
+	 * Last, with the items settled: the index made again from every
+	 * item's envelope ('rebuild' empties it first, so it needs nothing
+	 * from the index as it was), the queue emptied since the view
+	 * shows every item once it is.
+	 */
+	if (f->repair && (sqlite3_exec(f->sq->db, "DELETE FROM fts_pending",
+	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(f->sq->db,
+	    "INSERT INTO fts (fts) VALUES ('rebuild')", NULL, NULL, NULL) !=
+	    SQLITE_OK))
 		return mb_sqlite_err(f->sq, d, "repair: search index");
 	return MB_OK;
 }

@@ -48,6 +48,10 @@ struct mb_sqlite {
 	int		 full;		/* a write met a full disk */
 	int		 schema_version;
 	struct mb_buf	 fts_h, fts_b;	/* index_item()'s, kept for reuse */
+	/* sqlite_fts_text.c: the index's text, from the envelopes. */
+	mb_store_text_fn index_text;
+	struct mb_buf	 tx_env, tx_h, tx_b;	/* the last envelope's */
+	bool		 tx_valid;
 };
 
 #define SQ(st)	((struct mb_sqlite *)(st))
@@ -151,6 +155,18 @@ int mb_sqlite_search_differs(struct mb_sqlite *sq, int64_t item_id,
     struct mb_diag *d);
 /* Registers sqlite_search.c's FTS5 functions (mb_bm25) on a connection. */
 int mb_sqlite_search_register(fts5_api *api);
+
+/*
+ * sqlite_fts_text.c. The index is FTS5 with external content: the view
+ * fts_text (migration 10), whose text mb_fts_text(col, envelope)
+ * derives from each indexed item's current envelope with fn. marked()
+ * is the form both the index and the view hold: "\x1f" lang "\x1f"
+ * text, the tokenizer reading the language off it.
+ */
+int mb_sqlite_fts_text_register(struct mb_sqlite *sq, mb_store_text_fn fn,
+    struct mb_diag *d);
+void mb_sqlite_fts_text_close(struct mb_sqlite *sq);
+int mb_sqlite__marked(struct mb_buf *b, const char *lang, const char *text);
 /* Finalizes sqlite_search.c's statements (on close). */
 void mb_sqlite_search_close(struct mb_sqlite *sq);
 

@@ -25,37 +25,39 @@ bind_item_facts(sqlite3_stmt *s, const struct mb_store_version *v,
 	sqlite3_bind_int64(s, 13, v->first_ms);
 }
 
-/* "\x1f" lang "\x1f" text: the tokenizer reads the language off it. */
+/*
+ * Takes item_id's words out of the index, while the view fts_text still
+ * shows the text they came from (sqlite_fts_text.c): before the item
+ * points at another version or is queued. Nothing for an item that is
+ * not in the index (new, or queued: the view leaves it out).
+ */
 static int
-marked(struct mb_buf *b, const char *lang, const char *text)
+unindex_item(struct mb_sqlite *sq, int64_t item_id, struct mb_diag *d)
 {
-	mb_buf_reset(b);
-	if (lang != NULL && mb_buf_printf(b, "\x1f%s\x1f", lang) != MB_OK)
-		return MB_ERR_NOMEM;
-	if (mb_buf_puts(b, text != NULL ? text : "") != MB_OK)
-		return MB_ERR_NOMEM;
+	sqlite3_stmt *s;
+
+	if ((s = mb_sqlite_stmt(sq, STMT_FTS_DELETE, d)) == NULL)
+		return MB_ERR_STORE;
+	sqlite3_bind_int64(s, 1, item_id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return mb_sqlite_err(sq, d, "index");
 	return MB_OK;
 }
 
-/* Indexes the text of item_id; is_new: the item was just created, so
- * it has no row in the index to replace. */
+/*
+ * Indexes the text of item_id, which is not in the index (unindex_item()
+ * took its old words out): t must be the text the view derives for it.
+ */
 static int
-index_item(struct mb_sqlite *sq, int64_t item_id, bool is_new,
+index_item(struct mb_sqlite *sq, int64_t item_id,
     const struct mb_store_text *t, struct mb_diag *d)
 {
 	struct mb_buf	*h = &sq->fts_h, *b = &sq->fts_b;
 	sqlite3_stmt	*s;
 	int		 rc = MB_OK;
 
-	if (!is_new) {
-		if ((s = mb_sqlite_stmt(sq, STMT_FTS_DELETE, d)) == NULL)
-			return MB_ERR_STORE;
-		sqlite3_bind_int64(s, 1, item_id);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return mb_sqlite_err(sq, d, "index");
-	}
-	if (marked(h, t->language, t->headline) != MB_OK ||
-	    marked(b, t->language, t->body) != MB_OK)
+	if (mb_sqlite__marked(h, t->language, t->headline) != MB_OK ||
+	    mb_sqlite__marked(b, t->language, t->body) != MB_OK)
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 	if ((s = mb_sqlite_stmt(sq, STMT_FTS_INSERT, d)) == NULL)
 		return MB_ERR_STORE;
@@ -134,6 +136,8 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 		*seq_out = seq;
 		return MB_OK;
 	}
+	if (found && (rc = unindex_item(sq, item_id, d)) != MB_OK)
+		return rc;
 	s = mb_sqlite_stmt(sq, found ? STMT_ITEM_UPDATE : STMT_ITEM_INSERT,
 	    d);
 	if (s == NULL)
@@ -151,7 +155,7 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 	if ((rc = mb_sqlite_search_put(sq, item_id, !found, v, d)) != MB_OK)
 		return rc;
 	if (text != NULL) {
-		if ((rc = index_item(sq, item_id, !found, text, d)) != MB_OK)
+		if ((rc = index_item(sq, item_id, text, d)) != MB_OK)
 			return rc;
 		if (found) {
 			if ((s = mb_sqlite_stmt(sq, STMT_PENDING_DELETE, d)) ==
@@ -393,7 +397,7 @@ mb_sqlite_index_next(struct mb_store *st, int64_t limit,
 		memset(&t, 0, sizeof(t));
 		if ((rc = cb(&v, &t, arg)) != MB_OK)
 			goto fail;
-		if ((rc = index_item(sq, id, false, &t, d)) != MB_OK)
+		if ((rc = index_item(sq, id, &t, d)) != MB_OK)
 			goto fail;
 		if ((p = mb_sqlite_stmt(sq, STMT_PENDING_DELETE, d)) == NULL) {
 			rc = MB_ERR_STORE;

@@ -200,5 +200,24 @@ const char *const mb_sqlite_migrations[] = {
 	 * in sqlite_search.c already. Nothing to change.
 	 */
 	"SELECT 1;",
+	/*
+	 * 10 (search): the index keeps no copy of the text (issue 23). FTS5
+	 * with external content, the view fts_text: each indexed item's
+	 * text derived from its current envelope (sqlite_fts_text.c); the
+	 * items waiting for the indexer are not in the index, nor in the
+	 * view. The old index and its copy of the text go; every item is
+	 * queued to be indexed again (serve's indexer, sync --once, verify
+	 * --repair do it).
+	 */
+	"DROP TABLE IF EXISTS fts;"
+	"DROP VIEW IF EXISTS fts_text;"
+	"CREATE VIEW fts_text (id, headline, body) AS SELECT i.id,"
+	"  mb_fts_text(0, v.envelope), mb_fts_text(1, v.envelope)"
+	"  FROM items i JOIN versions v ON v.seq = i.seq"
+	"  WHERE NOT EXISTS (SELECT 1 FROM fts_pending p"
+	"    WHERE p.item_id = i.id);"
+	"CREATE VIRTUAL TABLE fts USING fts5 (headline, body,"
+	"  tokenize = 'mb', content = 'fts_text', content_rowid = 'id');"
+	"INSERT OR IGNORE INTO fts_pending (item_id) SELECT id FROM items;",
 	NULL
 };

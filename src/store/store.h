@@ -26,6 +26,17 @@
  */
 struct mb_store;
 
+#define MB_STORE_LANG_MAX	40	/* a primary language subtag and its NUL */
+
+/*
+ * Sets *headline and *body (malloc'd, the store frees them; NULL: none)
+ * and lang (the primary subtag the tokenizer stems for, "" for none) to
+ * the text the index holds for the envelope. MB_OK, or an error for an
+ * envelope with no text to give (then the item has none in the index).
+ */
+typedef int (*mb_store_text_fn)(const char *envelope, size_t len,
+    char **headline, char **body, char lang[MB_STORE_LANG_MAX]);
+
 struct mb_store_opts {
 	/*
 	 * The FTS5 tokenizer to register as "mb" (a const fts5_tokenizer *
@@ -35,6 +46,15 @@ struct mb_store_opts {
 	const void	*fts5_tokenizer;
 	void		*fts5_tokenizer_ctx;
 	bool		 readonly;
+	/*
+	 * The text the full-text index holds for a stored envelope: what
+	 * mb_store_put()'s text is for it (SQLite's index keeps no copy of
+	 * the text, it reads it from the envelopes: for snippets, and to
+	 * take an item's old text out of the index). NULL: the store shows
+	 * no snippets, and an item's old words stay in the index when it
+	 * changes (for tests that never search).
+	 */
+	mb_store_text_fn index_text;
 };
 
 /*

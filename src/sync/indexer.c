@@ -26,29 +26,30 @@ struct mb_sync_indexer {
 struct text_ctx {
 	char	*headline;
 	char	*body;
-	char	 lang[16];
+	char	 lang[MB_STORE_LANG_MAX];
 };
 
+/*
+ * The text the store's view of the index derives from the same envelope
+ * (mb_ingest_index_text, center.c's mb_store_opts.index_text): the
+ * index and the text it shows must agree.
+ */
 static int
 text_of(const struct mb_store_version *v, struct mb_store_text *t, void *arg)
 {
-	struct text_ctx		*c = arg;
-	struct mb_envelope	*e;
+	struct text_ctx *c = arg;
 
 	free(c->headline);
 	free(c->body);
 	c->headline = c->body = NULL;
 	/* A stored envelope was checked when it came in. */
-	if (mb_envelope_parse(v->envelope, v->envelope_len, &e, NULL) !=
-	    MB_OK)
+	if (mb_ingest_index_text(v->envelope, v->envelope_len, &c->headline,
+	    &c->body, c->lang) != MB_OK)
 		return MB_OK;
-	if (mb_ingest_text(e, &c->headline, &c->body, NULL) == MB_OK) {
-		t->headline = c->headline;
-		t->body = c->body;
-	}
-	if (v->language != NULL && mb_lang_primary(v->language, c->lang) > 0)
+	t->headline = c->headline;
+	t->body = c->body;
+	if (c->lang[0] != '\0')
 		t->language = c->lang;
-	mb_envelope_free(e);
 	return MB_OK;
 }
 

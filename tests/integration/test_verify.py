@@ -145,13 +145,15 @@ def test_search_index(w):
             "DELETE FROM fts_docsize WHERE id = (SELECT id FROM items "
             "WHERE uri = '%sport')" % URN,
         ], ["search index"])
-        # A row of the index's content for no item.
+        # The index reads its text from the envelopes (no copy of its
+        # own): a row of the index for no item, and an item gone from
+        # it, are found and rebuilt.
         breaks_then_repairs(w, c, [
-            "DELETE FROM fts_content WHERE id = (SELECT id FROM items "
-            "WHERE uri = '%ssolar')" % URN,
+            "INSERT INTO fts_docsize (id, sz) VALUES (999999, x'0102')",
             "DELETE FROM fts_docsize WHERE id = (SELECT id FROM items "
             "WHERE uri = '%ssolar')" % URN,
-        ], ["search index"])
+        ], ["search index", "index row for no item", "999999",
+            "item missing from the search index", URN + "solar"])
     eq(found(c, "Mombasa"), ["port"], "found after the repair")
     eq(found(c, "solar"), ["solar"], "found after the repair")
 

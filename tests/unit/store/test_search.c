@@ -21,13 +21,52 @@
 
 #include "backend.h"
 
+/*
+ * The text each put() gave the index, by number: the index reads an
+ * item's text from its envelope (mb_store_opts.index_text), and these
+ * envelopes carry the number ("_t") instead of ninjs headlines and
+ * bodies, so that the tests choose the text itself.
+ */
+#define MAXPUT	8192
+
+static struct {
+	const char	*lang, *headline, *body;
+} texts[MAXPUT];
+static int ntexts;
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int
+text_of_envelope(const char *env, size_t len, char **headline, char **body,
+    char lang[MB_STORE_LANG_MAX])
+{
+	const char	*p = memmem(env, len, "\"_t\":", 5);
+	int		 k;
+
+	*headline = *body = NULL;
+	lang[0] = '\0';
+	if (p == NULL || (k = atoi(p + 5)) < 0 || k >= ntexts)
+		return MB_ERR_INVAL;
+	*headline = dup_or_null(texts[k].headline);
+	*body = dup_or_null(texts[k].body);
+	snprintf(lang, MB_STORE_LANG_MAX, "%s", texts[k].lang != NULL ?
+	    texts[k].lang : "");
+	return MB_OK;
+}
+
 static int
 setup(void **state)
 {
 	struct mb_store		*st;
-	struct mb_store_opts	 o = { mb_text_fts5_tokenizer(), NULL, false };
+	struct mb_store_opts	 o = { mb_text_fts5_tokenizer(), NULL, false,
+	    text_of_envelope };
 	struct mb_diag		 d = { "" };
 
+	ntexts = 0;
 	if (tb_create() != 0)
 		return -1;
 	if (mb_store_open(tb_loc, &o, &st, &d) != MB_OK) {
@@ -75,9 +114,13 @@ put(struct mb_store *st, const struct it *x)
 
 	snprintf(uri, sizeof(uri), "urn:mediabridge:%s:%s",
 	    x->center ? x->center : "cairo", x->local);
+	assert_true(ntexts < MAXPUT);
+	texts[ntexts].lang = x->lang;
+	texts[ntexts].headline = x->headline;
+	texts[ntexts].body = x->body;
 	snprintf(env, sizeof(env), "{\"item\":{\"uri\":\"%s\"%s},"
-	    "\"meta\":{%s}}", uri, x->extra_item ? x->extra_item : "",
-	    x->meta ? x->meta : "");
+	    "\"meta\":{%s},\"_t\":%d}", uri, x->extra_item ? x->extra_item :
+	    "", x->meta ? x->meta : "", ntexts++);
 	memset(&v, 0, sizeof(v));
 	v.uri = uri;
 	v.center = x->center ? x->center : "cairo";
@@ -683,11 +726,155 @@ test_marks_to_html(void **state)
 	mb_buf_free(&b);
 }
 
+/*
+ * A new version's text replaces the old one's in the index, whether it
+ * is indexed at once or queued for the indexer, and the index agrees
+ * with the text it shows (SQLite: read from the envelopes, no copy).
+ */
+static int
+queued_text(const struct mb_store_version *v, struct mb_store_text *t,
+    void *arg)
+{
+	static char h[256], b[256], l[MB_STORE_LANG_MAX];
+	char *hh, *bb;
+
+	(void)arg;
+	assert_int_equal(text_of_envelope(v->envelope, v->envelope_len, &hh,
+	    &bb, l), MB_OK);
+	snprintf(h, sizeof(h), "%s", hh != NULL ? hh : "");
+	snprintf(b, sizeof(b), "%s", bb != NULL ? bb : "");
+	free(hh);
+	free(bb);
+	t->language = l[0] != '\0' ? l : NULL;
+	t->headline = h;
+	t->body = b;
+	return MB_OK;
+}
+
+static void
+test_new_version_replaces_text(void **state)
+{
+	struct mb_store		*st = *state;
+	struct mb_store_version	 v;
+	struct mb_store_stats	 ss;
+	struct hits		 hs;
+	char			 env[256];
+	int64_t			 seq, done = 0;
+
+	put(st, &(struct it){ .local = "u1", .lang = "en",
+	    .headline = "Harbour opens", .body = "The old harbour opened." });
+	put(st, &(struct it){ .local = "u1", .lang = "en", .version = 2,
+	    .headline = "Bridge opens", .body = "The new bridge opened." });
+	assert_int_equal(searchq(st, "harbour", "en", NULL, &hs), MB_OK);
+	assert_int_equal(hs.n, 0);
+	assert_int_equal(searchq(st, "bridge", "en", NULL, &hs), MB_OK);
+	assert_int_equal(hs.n, 1);
+	assert_non_null(strstr(hs.snippet[0], "bridge"));
+	/* Version 3 queued (no text given): out of the index until indexed. */
+	texts[ntexts].lang = "en";
+	texts[ntexts].headline = "Tunnel opens";
+	texts[ntexts].body = "The long tunnel opened.";
+	snprintf(env, sizeof(env), "{\"item\":{\"uri\":"
+	    "\"urn:mediabridge:cairo:u1\"},\"meta\":{},\"_t\":%d}",
+	    ntexts++);
+	memset(&v, 0, sizeof(v));
+	v.uri = "urn:mediabridge:cairo:u1";
+	v.center = v.origin = "cairo";
+	v.local = "u1";
+	v.version = 3;
+	v.audience = "public";
+	v.pub_status = "usable";
+	v.workflow = "published";
+	v.language = "en";
+	v.type = "text";
+	v.first_ms = v.created_ms = NOW_MS;
+	v.envelope = env;
+	v.envelope_len = strlen(env);
+	assert_int_equal(mb_store_put(st, &v, NULL, &seq, NULL), MB_OK);
+	/* (Meanwhile SQLite finds neither text, PostgreSQL the old one.) */
+	assert_int_equal(mb_store_check(st, NULL, NULL, NULL), MB_OK);
+	assert_int_equal(mb_store_index_next(st, 10, queued_text, NULL, &done,
+	    NULL), MB_OK);
+	assert_int_equal(done, 1);
+	assert_int_equal(mb_store_stats(st, &ss, NULL), MB_OK);
+	assert_int_equal(ss.unindexed, 0);
+	assert_int_equal(searchq(st, "tunnel", "en", NULL, &hs), MB_OK);
+	assert_int_equal(hs.n, 1);
+	assert_non_null(strstr(hs.snippet[0], "tunnel"));
+	assert_int_equal(searchq(st, "bridge", "en", NULL, &hs), MB_OK);
+	assert_int_equal(hs.n, 0);
+	assert_int_equal(mb_store_check(st, NULL, NULL, NULL), MB_OK);
+	if (!tb_is_pg())	/* the text is stored once, in the envelope */
+		assert_int_equal(tb_query_int("SELECT count(*) FROM "
+		    "sqlite_master WHERE name = 'fts_content'"), 0);
+}
+
+/*
+ * SQLite, migration 10: a store whose index kept its own copy of the
+ * text loses the copy, every item is queued, and once indexed it is
+ * found again and passes the check.
+ */
+static void
+test_migrates_to_envelope_text(void **state)
+{
+	struct mb_store		*st = *state;
+	struct mb_store_opts	 o = { mb_text_fts5_tokenizer(), NULL, false,
+	    text_of_envelope };
+	struct mb_store_stats	 ss;
+	struct hits		 hs;
+	int64_t			 done = 0;
+
+	if (tb_is_pg())
+		return;
+	put(st, &(struct it){ .local = "o1", .lang = "en",
+	    .headline = "Harbour opens", .body = "The old harbour opened." });
+	put(st, &(struct it){ .local = "o2", .lang = "en",
+	    .headline = "Bridge opens", .body = "The new bridge opened." });
+	mb_store_close(st);
+	*state = NULL;
+	/*
+	 * The index as schema 9 had it: FTS5 with its own content (made
+	 * with unicode61: this connection has no "mb", so the index of
+	 * schema 10 goes by hand).
+	 */
+	assert_int_equal(tb_exec("DROP VIEW fts_text; DROP TABLE fts_data; "
+	    "DROP TABLE fts_idx; DROP TABLE fts_docsize; DROP TABLE "
+	    "fts_config; PRAGMA writable_schema = ON; DELETE FROM "
+	    "sqlite_master WHERE name = 'fts'; PRAGMA writable_schema = OFF"),
+	    0);
+	assert_int_equal(tb_exec("CREATE VIRTUAL TABLE fts USING fts5 "
+	    "(headline, body); "
+	    "INSERT INTO fts (rowid, headline, body) SELECT id, 'x', 'y' "
+	    "FROM items; PRAGMA user_version = 9"), 0);
+	assert_int_equal(tb_query_int("SELECT count(*) FROM fts_content"), 2);
+	assert_int_equal(mb_store_open(tb_loc, &o, &st, NULL), MB_OK);
+	*state = st;
+	assert_true(mb_store_schema_version(st) >= 10);
+	assert_int_equal(tb_query_int("SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'fts_content'"), 0);
+	assert_int_equal(mb_store_stats(st, &ss, NULL), MB_OK);
+	assert_int_equal(ss.unindexed, 2);
+	assert_int_equal(mb_store_check(st, NULL, NULL, NULL), MB_OK);
+	assert_int_equal(mb_store_index_next(st, 10, queued_text, NULL, &done,
+	    NULL), MB_OK);
+	assert_int_equal(done, 2);
+	assert_int_equal(searchq(st, "harbour", "en", NULL, &hs), MB_OK);
+	assert_int_equal(hs.n, 1);
+	assert_non_null(strstr(hs.headline[0], "Harbour"));
+	assert_int_equal(searchq(st, "bridge", "en", NULL, &hs), MB_OK);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(mb_store_check(st, NULL, NULL, NULL), MB_OK);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_arabic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_version_replaces_text,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_to_envelope_text,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_russian, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chinese_and_mixed, setup,
