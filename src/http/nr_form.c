@@ -233,7 +233,11 @@ mb_nr_form_values(struct mb_page *p, const struct mb_nr_form *fm,
     const char *action, const char *default_lang)
 {
 	static const char *const auds[] = { "public", "network", "internal" };
-	struct mb_tval	*f = mb_tv_map(p->td, p->root, "form"), *l;
+	struct mb_tval	*f = mb_tv_get(p->root, "form"), *l;
+
+	/* The caller may have begun the form (the original beside it). */
+	if (f == NULL)
+		f = mb_tv_map(p->td, p->root, "form");
 
 	mb_tv_str(p->td, f, "action", action);
 	mb_tv_str(p->td, f, "headline", fm->headline);

@@ -10,6 +10,7 @@
 #include "nr_form.h"
 #include "nr_int.h"
 #include "site_int.h"
+#include "text/lang.h"
 
 /*
  * Fetches an item as the caller may see it; 200 and the view (raw holds
@@ -76,7 +77,8 @@ add_action(struct mb_page *p, struct mb_tval *list, const struct
  * uri when it cannot be read.
  */
 static void
-original(struct mb_page *p, struct mb_req *r, const char *uri)
+original(struct mb_page *p, struct mb_req *r, const char *uri,
+    char lang[MB_LANG_TAG_MAX + 1])
 {
 	struct mb_tval		*f = mb_tv_get(p->root, "form");
 	struct mb_newsroom_env	 e;
@@ -98,6 +100,9 @@ original(struct mb_page *p, struct mb_req *r, const char *uri)
 			    json_array_get(json_object_get(item, "bodies"), 0),
 			    "value"));
 			mb_tv_str(p->td, f, "of_headline", h != NULL ? h : uri);
+			if (lang != NULL && mb_lang_primary(json_string_value(
+			    json_object_get(item, "language")), lang) == 0)
+				lang[0] = '\0';
 			if (body != NULL && mb_sanitize_html(body, strlen(body),
 			    &b, NULL) == MB_OK && b.len > 0)
 				mb_tv_html(p->td, f, "of_body", mb_buf_cstr(&b));
@@ -108,6 +113,92 @@ original(struct mb_page *p, struct mb_req *r, const char *uri)
 	if (h == NULL)
 		mb_tv_str(p->td, f, "of_headline", uri);
 	mb_buf_free(&b);
+}
+
+/* The original's language versions, as the translator may see them. */
+struct group {
+	struct mb_page	*p;
+	struct mb_tval	*list;
+	char		 have[256];	/* ",ar,en," */
+};
+
+static int
+group_cb(const struct mb_store_translation *t, void *arg)
+{
+	struct group	*g = arg;
+	struct mb_tval	*m;
+	char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1];
+	char		 pl[MB_LANG_TAG_MAX + 1];
+
+	if (mb_uri_parse(t->uri, c, l) != MB_OK)
+		return MB_OK;
+	if (mb_lang_primary(t->language, pl) == 0)
+		snprintf(pl, sizeof(pl), "und");
+	else if (strlen(g->have) + strlen(pl) + 2 < sizeof(g->have)) {
+		strcat(g->have, pl);
+		strcat(g->have, ",");
+	}
+	m = mb_tv_map(g->p->td, g->list, NULL);
+	mb_tv_str(g->p->td, m, "lang", pl);
+	mb_tv_str(g->p->td, m, "name", mb_site_lang_name(g->p->site, pl));
+	mb_tv_str(g->p->td, m, "headline", t->headline);
+	mb_tv_bool(g->p->td, m, "original", t->original);
+	mb_tv_bool(g->p->td, m, "machine", t->by != NULL && strcmp(t->by,
+	    "machine") == 0);
+	mb_tv_printf(g->p->td, m, "url", "/newsroom/items/%s/%s", c, l);
+	return MB_OK;
+}
+
+static bool
+lacks(const struct group *g, const char *lang)
+{
+	char k[MB_LANG_TAG_MAX + 3];
+
+	snprintf(k, sizeof(k), ",%s,", lang);
+	return strstr(g->have, k) == NULL;
+}
+
+/*
+ * The item's other language versions beside a translation form
+ * ("of_versions"), and into deflang the first language none of them has:
+ * the center's languages first, then the site's. orig_lang: the
+ * original's primary subtag ("" when unknown).
+ */
+static void
+translation_group(struct mb_page *p, struct mb_req *r, const char *of,
+    const char *orig_lang, char deflang[MB_LANG_TAG_MAX + 1])
+{
+	const struct mb_i18n	*i18n = mb_site_i18n(p->site);
+	struct mb_store		*st = mb_req_store_or_reply(r);
+	struct group		 g;
+	char			 langs[256], *save = NULL, *t;
+
+	memset(&g, 0, sizeof(g));
+	g.p = p;
+	g.list = mb_tv_list(p->td, mb_tv_get(p->root, "form"), "of_versions");
+	snprintf(g.have, sizeof(g.have), ",%s,", orig_lang);
+	if (st == NULL || mb_store_translations(st, of, mb_req_role(r) >=
+	    MB_ROLE_EDITOR, MB_AUD_PUBLIC | MB_AUD_NETWORK | MB_AUD_INTERNAL,
+	    mb_time_now_ms(), group_cb, &g, NULL) != MB_OK)
+		return;
+	snprintf(langs, sizeof(langs), "%s", mb_req_node(r)->conf.languages);
+	for (t = strtok_r(langs, ",", &save); t != NULL; t = strtok_r(NULL,
+	    ",", &save)) {
+		char pl[MB_LANG_TAG_MAX + 1];
+
+		if (mb_lang_primary(t, pl) != 0 && lacks(&g, pl)) {
+			snprintf(deflang, MB_LANG_TAG_MAX + 1, "%s", pl);
+			return;
+		}
+	}
+	for (size_t i = 0; i < mb_i18n_count(i18n); i++) {
+		const char *code = mb_catalog_lang(mb_i18n_at(i18n, i));
+
+		if (lacks(&g, code)) {
+			snprintf(deflang, MB_LANG_TAG_MAX + 1, "%s", code);
+			return;
+		}
+	}
 }
 
 /*
@@ -255,7 +346,7 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
 
 		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
-			original(&p, r, fm.of);
+			original(&p, r, fm.of, NULL);
 			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
 			    "/newsroom/items/%s/%s", oc, ol);
 		}
@@ -280,9 +371,10 @@ static void
 new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
     bool with_preview, const char *err_field, const char *err_msg)
 {
-	struct mb_page	 p;
-	struct mb_tval	*errs;
+	struct mb_page		 p;
+	struct mb_tval		*errs;
 	struct mb_nr_form	 fm;
+	char			 deflang[MB_LANG_TAG_MAX + 1] = "";
 
 	if (!mb_nr_begin(&p, r, "nr.newtitle"))
 		return;
@@ -293,7 +385,21 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 		fm.of = mb_req_query(r, "of");
 		fm.format = "markdown";
 	}
-	mb_nr_form_values(&p, &fm, "/newsroom/new", p.lang);
+	if (fm.of != NULL && *fm.of != '\0') {
+		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
+		char lang[MB_LANG_TAG_MAX + 1] = "";
+
+		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
+			/* The form first, for the original beside it. */
+			mb_tv_map(p.td, p.root, "form");
+			original(&p, r, fm.of, lang);
+			translation_group(&p, r, fm.of, lang, deflang);
+			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
+			    "/newsroom/items/%s/%s", oc, ol);
+		}
+	}
+	mb_nr_form_values(&p, &fm, "/newsroom/new", deflang[0] ? deflang :
+	    p.lang);
 	errs = mb_tv_map(p.td, p.root, "errors");
 	if (given != NULL && !with_preview && err_field == NULL)
 		mb_nr_form_check(&p, &fm, errs);
@@ -301,15 +407,6 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 		mb_tv_str(p.td, errs, err_field, err_msg);
 	if (with_preview)
 		mb_nr_preview(&p, &fm);
-	if (fm.of != NULL && *fm.of != '\0') {
-		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
-
-		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
-			original(&p, r, fm.of);
-			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
-			    "/newsroom/items/%s/%s", oc, ol);
-		}
-	}
 	mb_page_finish(&p, status, "nr_edit.html");
 }
 

@@ -492,6 +492,14 @@ translation_cb(const struct mb_store_translation *t, void *arg)
 		mb_tv_str(tc->p->td, m, "lang", p);
 		mb_tv_printf(tc->p->td, m, "url", "/%s/items/%s/%s",
 		    tc->p->lang, c, l);
+		/* The switcher goes to the translation, not the same item. */
+		{
+			char path[200];
+
+			snprintf(path, sizeof(path), "/%s/items/%s/%s", p, c,
+			    l);
+			mb_page_switch_to(tc->p, p, path);
+		}
 		m = mb_tv_map(tc->p->td, tc->list, NULL);
 		mb_tv_str(tc->p->td, m, "lang", p);
 		mb_tv_str(tc->p->td, m, "name", mb_site_lang_name(tc->p->site,

@@ -35,6 +35,13 @@ bool mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
 void mb_page_finish(struct mb_page *p, unsigned status, const char *tpl);
 /* Frees the page without answering. */
 void mb_page_free(struct mb_page *p);
+/*
+ * Points the language switcher's entry for lang (a catalog's code) at
+ * path (e.g. the item's translation in that language) instead of the
+ * same page in lang. Nothing when the site has no such catalog.
+ */
+void mb_page_switch_to(struct mb_page *p, const char *lang,
+    const char *path);
 /* A catalog message of the page's language. */
 const char *mb_page_msg(const struct mb_page *p, const char *key);
 /* A date in the page's language, into a new string value. */

@@ -169,6 +169,25 @@ mb_page_finish(struct mb_page *p, unsigned status, const char *tpl)
 	    mb_buf_steal(&out), out.len);
 }
 
+void
+mb_page_switch_to(struct mb_page *p, const char *lang, const char *path)
+{
+	const struct mb_i18n	*i18n = mb_site_i18n(p->site);
+	struct mb_tval		*langs = mb_tv_get(p->root, "langs");
+	struct mb_buf		 u = MB_BUF_INIT;
+
+	for (size_t i = 0; i < mb_i18n_count(i18n); i++) {
+		if (strcmp(mb_catalog_lang(mb_i18n_at(i18n, i)), lang) != 0)
+			continue;
+		/* The list is built in the catalogs' order (mb_page_begin). */
+		mb_buf_printf(&u, "/language?set=%s&next=", lang);
+		mb_http_urlencode(path, &u);
+		mb_tv_str(p->td, mb_tv_at(langs, i), "url", mb_buf_cstr(&u));
+		break;
+	}
+	mb_buf_free(&u);
+}
+
 const char *
 mb_page_msg(const struct mb_page *p, const char *key)
 {

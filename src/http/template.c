@@ -261,6 +261,18 @@ mb_tv_len(const struct mb_tval *list)
 	return list != NULL && list->type == TV_LIST ? list->n : 0;
 }
 
+struct mb_tval *
+mb_tv_at(const struct mb_tval *list, size_t i)
+{
+	struct mb_tval *v;
+
+	if (list == NULL || list->type != TV_LIST)
+		return NULL;
+	for (v = list->head; v != NULL && i > 0; v = v->next)
+		i--;
+	return v;
+}
+
 /* ---------------------------------------------------------------- */
 /* Escaping                                                         */
 

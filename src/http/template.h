@@ -75,6 +75,8 @@ struct mb_tval *mb_tv_list(struct mb_tdata *td, struct mb_tval *parent,
 /* A map's value by key, a list's length (NULL/0 when not so). */
 struct mb_tval *mb_tv_get(const struct mb_tval *map, const char *key);
 size_t mb_tv_len(const struct mb_tval *list);
+/* A list's i-th value (from 0), NULL past its end or when not a list. */
+struct mb_tval *mb_tv_at(const struct mb_tval *list, size_t i);
 
 /* ---- Templates ---- */
 

@@ -190,6 +190,43 @@ def test_translation_shows_the_original(w):
     check("The ministers met <b>today</b>." in page, "and its text")
     check("<script>x()" not in page, "sanitized")
     check(uri not in page.split('name="of"')[1][40:], "no bare urn shown")
+    # The language: one the original lacks (Cairo writes ar and en).
+    check('<option value="ar" selected>' in page, "defaults to Arabic")
+
+    # With an Arabic translation: it is listed, and the default moves on.
+    c.user_add("ed", "editor", "editor-pass-1")
+    ed = c.client(c.token_add("ed"))
+    r = ed.post("/api/v1/items", {
+        "item": {"type": "text", "language": "ar",
+                 "headlines": [{"value": "محادثات المياه في القاهرة"}],
+                 "bodies": [{"value": "<p>التقى الوزراء اليوم.</p>"}]},
+        "meta": {"translation": {"of": uri, "by": "human"},
+                 "workflow": "published"}})
+    eq(r.status, 201, "a translation: %r" % r)
+    tr = r.json["item"]["uri"]
+    tc, tl = tr.split(":")[2:]
+    page = jo.page("/newsroom/new?of=" + uri).text
+    check('id="of-versions"' in page and "محادثات المياه في القاهرة" in
+          page and "/newsroom/items/%s/%s" % (tc, tl) in page,
+          "the item's other versions are listed")
+    check('<option value="ar" selected>' not in page and
+          '<option value="en" selected>' not in page,
+          "neither Arabic nor English by default now")
+
+    # The reader's switcher goes to the translation.
+    oc, ol = uri.split(":")[2:]
+    v = api.get("/api/v1/items/%s/%s" % (oc, ol)).headers["etag"]
+    eq(ed.post("/api/v1/items/%s/%s/publish" % (oc, ol), {},
+               headers={"If-Match": v}).status, 200, "original published")
+    reader = c.client()
+    page = reader.get("/en/items/%s/%s" % (oc, ol)).text
+    want = "/language?set=ar&amp;next=%%2Far%%2Fitems%%2F%s%%2F%s" % (tc, tl)
+    check(want in page, "Arabic in the switcher is the translation")
+    page = reader.get("/ar/items/%s/%s" % (tc, tl)).text
+    want = "/language?set=en&amp;next=%%2Fen%%2Fitems%%2F%s%%2F%s" % (oc, ol)
+    check(want in page, "and English is the original")
+    check("/language?set=fr&amp;next=%%2Ffr%%2Fitems%%2F%s%%2F%s" % (tc, tl)
+          in page, "French, with no translation, the same item")
 
 
 if __name__ == "__main__":
