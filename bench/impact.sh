@@ -58,23 +58,46 @@ LOC=$(sed 's/.*"uri":"urn:mediabridge:\([^:]*\):\([^"]*\)".*/\1\/\2/' \
 PAGE="/en/items/$LOC"
 stop
 
-rate() {	# one wrk run on the page: requests per second
-	wrk -t"$THREADS" -c"$CONNS" -d1s -H "User-Agent: $UA" \
-	    "http://$ADDR$PAGE" >/dev/null 2>&1
-	wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" -H "User-Agent: $UA" \
-	    "http://$ADDR$PAGE" 2>&1 | awk '/Requests\/sec/ { print $2 }'
+# The CPU time (clock ticks) serve's processes have used: the signer
+# parent and its worker. Under load from other programs, throughput
+# wanders; the CPU each request costs serve does much less.
+cpu_ticks() {
+	t=0
+	for p in $PID $(cat /proc/$PID/task/*/children 2>/dev/null); do
+		t=$((t + $(awk '{ print $14 + $15 }' /proc/$p/stat 2>/dev/null \
+		    || echo 0)))
+	done
+	echo $t
 }
 
-ON=0 OFF=0 r=0
+rate() {	# one wrk run on the page: "req/s cpu-us-per-request"
+	wrk -t"$THREADS" -c"$CONNS" -d1s -H "User-Agent: $UA" \
+	    "http://$ADDR$PAGE" >/dev/null 2>&1
+	c0=$(cpu_ticks)
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" -H "User-Agent: $UA" \
+	    "http://$ADDR$PAGE" >"$T/wrk.out" 2>&1
+	c1=$(cpu_ticks)
+	awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" '
+	    / requests in / { n = $1 }
+	    /Requests\/sec/ { r = $2 }
+	    END { printf "%s %.2f\n", r, n ? c * 1e6 / hz / n : 0 }' \
+	    "$T/wrk.out"
+}
+
+ON=0 OFF=0 CON=0 COFF=0 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
-	start off; a=$(rate); stop
-	start on; b=$(rate); stop
-	printf "round %d: count=off %s req/s, count=on %s req/s\n" "$r" "$a" "$b"
+	start off; set -- $(rate); a=$1 ca=$2; stop
+	start on; set -- $(rate); b=$1 cb=$2; stop
+	printf "round %d: count=off %s req/s %s us CPU/req, count=on %s req/s %s us CPU/req\n" \
+	    "$r" "$a" "$ca" "$b" "$cb"
 	OFF=$(awk -v x="$OFF" -v y="$a" 'BEGIN { print x + y }')
 	ON=$(awk -v x="$ON" -v y="$b" 'BEGIN { print x + y }')
+	COFF=$(awk -v x="$COFF" -v y="$ca" 'BEGIN { print x + y }')
+	CON=$(awk -v x="$CON" -v y="$cb" 'BEGIN { print x + y }')
 done
-awk -v on="$ON" -v off="$OFF" -v n="$ROUNDS" 'BEGIN {
-	printf "cached item page: count=off %.0f req/s, count=on %.0f req/s\n",
-	    off / n, on / n
+awk -v on="$ON" -v off="$OFF" -v con="$CON" -v coff="$COFF" -v n="$ROUNDS" 'BEGIN {
+	printf "cached item page: count=off %.0f req/s %.2f us CPU/req, count=on %.0f req/s %.2f us CPU/req\n",
+	    off / n, coff / n, on / n, con / n
+	printf "CPU per request: +%.1f%%\n", coff ? (con - coff) * 100 / coff : 0
 	printf "counting overhead: %.1f%%\n", off ? (off - on) * 100 / off : 0 }'

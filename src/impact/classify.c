@@ -3,6 +3,8 @@
 #include "impact.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -24,21 +26,83 @@ static const char *const bots[] = {
 	"check_http", "wrk", "apachebench", "siege", "lighthouse",
 };
 
+/*
+ * One pass over the user agent, not one search per pattern: every view
+ * asks this (docs/benchmarks.md, "impact"), so at each byte only the
+ * patterns that begin with it and the next are compared. ASCII case is folded as
+ * the bytes are read; nothing is copied.
+ */
+static inline unsigned char
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+static bool
+match_at(const char *ua, size_t left, const char *pat)
+{
+	size_t i;
+
+	for (i = 0; pat[i] != '\0'; i++)
+		if (i >= left || fold((unsigned char)ua[i]) !=
+		    (unsigned char)pat[i])
+			return false;
+	return true;
+}
+
+/* Where a pair of bytes (folded) is looked up: 4,096 slots, 16 KiB. */
+#define PAIRS 4096
+
+static inline unsigned
+pair_slot(unsigned char a, unsigned char b)
+{
+	return ((unsigned)a * 31u + (unsigned)b) & (PAIRS - 1);
+}
+
 bool
 mb_impact_is_bot(const char *ua)
 {
-	char	low[UA_SCAN + 1];
-	size_t	n;
+	/*
+	 * first[slot(c1, c2)]: a bit per pattern that begins with the
+	 * bytes c1 c2 (every pattern has at least two). A slot shared by
+	 * two pairs only costs a comparison more.
+	 */
+	static uint32_t	first[PAIRS];
+	static bool	ready;
+	size_t		n;
 
+	_Static_assert(sizeof(bots) / sizeof(bots[0]) <= 32, "a bit each");
 	if (ua == NULL || ua[0] == '\0')
 		return true;
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		static uint32_t f[PAIRS];
+		static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+
+		pthread_mutex_lock(&once);
+		if (!ready) {
+			for (size_t i = 0; i < sizeof(bots) / sizeof(bots[0]);
+			    i++)
+				f[pair_slot((unsigned char)bots[i][0],
+				    (unsigned char)bots[i][1])] |=
+				    UINT32_C(1) << i;
+			memcpy(first, f, sizeof(first));
+			__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&once);
+	}
 	n = strnlen(ua, UA_SCAN);
-	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)ua[i]);
-	low[n] = '\0';
-	for (size_t i = 0; i < sizeof(bots) / sizeof(bots[0]); i++)
-		if (strstr(low, bots[i]) != NULL)
-			return true;
+	for (size_t i = 0; i + 1 < n; i++) {
+		uint32_t m = first[pair_slot(fold((unsigned char)ua[i]),
+		    fold((unsigned char)ua[i + 1]))];
+
+		while (m != 0) {
+			int b = __builtin_ctz(m);
+
+			if (match_at(ua + i, n - i, bots[b]))
+				return true;
+			m &= m - 1;
+		}
+	}
 	return false;
 }
 
@@ -123,16 +187,35 @@ mb_impact_tag(const char *v, char out[MB_IMPACT_TAG_MAX])
 void
 mb_impact_day(int64_t ms, char out[MB_IMPACT_DAY_LEN + 1])
 {
-	time_t		t = (time_t)(ms / 1000);
-	struct tm	tm;
+	/*
+	 * The civil date of a day number (H. Hinnant's days_from_civil,
+	 * inverted): no gmtime_r and no printf on every counted view.
+	 */
+	int64_t		z = (ms >= 0 ? ms : ms - 86399999) / 86400000 + 719468;
+	int64_t		era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned	doe = (unsigned)(z - era * 146097);
+	unsigned	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) /
+	    365;
+	int64_t		y = (int64_t)yoe + era * 400;
+	unsigned	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned	mp = (5 * doy + 2) / 153;
+	unsigned	d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned	m = mp < 10 ? mp + 3 : mp - 9;
 
-	gmtime_r(&t, &tm);
-	char	buf[48];
-
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday);
-	memcpy(out, buf, MB_IMPACT_DAY_LEN);
-	out[MB_IMPACT_DAY_LEN] = '\0';
+	y += m <= 2;
+	if (y < 0 || y > 9999)
+		y = 0;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
 }
 
 static int

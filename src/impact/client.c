@@ -21,6 +21,12 @@ struct mb_impact_proxies {
 	struct net	nets[PROXIES_MAX];
 };
 
+int
+mb_impact_proxies_count(const struct mb_impact_proxies *p)
+{
+	return p != NULL ? p->n : 0;
+}
+
 static bool
 parse_addr(const char *s, struct net *out)
 {
@@ -139,6 +145,23 @@ unmap(struct net *a)
 static void
 write_addr(const struct net *a, char *out, size_t n)
 {
+	/* IPv4 by hand: glibc's inet_ntop prints it with sprintf, and
+	 * this runs on every counted view. */
+	if (a->family == AF_INET && n >= 16) {
+		size_t o = 0;
+
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a->addr[i];
+
+			if (v >= 100)
+				out[o++] = (char)('0' + v / 100);
+			if (v >= 10)
+				out[o++] = (char)('0' + v / 10 % 10);
+			out[o++] = (char)('0' + v % 10);
+			out[o++] = i < 3 ? '.' : '\0';
+		}
+		return;
+	}
 	if (inet_ntop(a->family, a->addr, out, (socklen_t)n) == NULL)
 		snprintf(out, n, "-");
 }

@@ -74,6 +74,12 @@ enum mb_impact_verdict mb_impact_count(struct mb_impact *im,
 int mb_impact_flush(struct mb_impact *im, struct mb_store *st,
     struct mb_diag *d);
 
+/*
+ * Whether X-Forwarded-For can matter: trusted proxies are configured
+ * (else a door need not even look it up).
+ */
+bool mb_impact_trusts_proxies(const struct mb_impact *im);
+
 /* Views counted and not yet flushed (tests, /metrics). */
 int64_t mb_impact_pending(struct mb_impact *im);
 
@@ -98,6 +104,8 @@ struct mb_impact_proxies;
 int mb_impact_proxies_parse(const char *list, struct mb_impact_proxies **out,
     struct mb_diag *d);
 void mb_impact_proxies_free(struct mb_impact_proxies *p);
+/* How many addresses or ranges are trusted (NULL: none). */
+int mb_impact_proxies_count(const struct mb_impact_proxies *p);
 /*
  * The reader's address: peer, unless peer is a trusted proxy, then the
  * right-most address of X-Forwarded-For that is not one (a malformed

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "impact/impact.h"
 
@@ -147,10 +148,31 @@ test_proxies(void **state)
 	    MB_ERR_INVAL);
 }
 
+/* The day of a time, computed without gmtime, as gmtime says it. */
+static void
+test_day_fast(void **state)
+{
+	(void)state;
+	for (int64_t t = -86400LL * 800; t < 86400LL * 365 * 120;
+	    t += 86400 * 7 + 3601) {
+		time_t		tt = (time_t)t;
+		struct tm	tm;
+		char		want[32], got[MB_IMPACT_DAY_LEN + 1];
+
+		gmtime_r(&tt, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02d",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		mb_impact_day(t * 1000 + 999, got);
+		if (t >= 0)
+			assert_string_equal(got, want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_day_fast),
 		cmocka_unit_test(test_bots),
 		cmocka_unit_test(test_referrers),
 		cmocka_unit_test(test_tags_and_days),
