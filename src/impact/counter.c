@@ -266,13 +266,33 @@ dim(char *dims, size_t o, const char *s, size_t max, bool last)
 static void
 clean_lang(const char *l, char out[16])
 {
-	size_t n = l != NULL ? strlen(l) : 0;
+	size_t n;
 
 	out[0] = '\0';
-	if (n == 0 || n >= 16 || strspn(l, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n)
+	if (l == NULL)
 		return;
+	for (n = 0; l[n] != '\0'; n++) {
+		char c = l[n];
+
+		if (n >= 15 || !((c >= 'a' && c <= 'z') || (c >= 'A' &&
+		    c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+			return;
+	}
 	memcpy(out, l, n + 1);
+}
+
+/* The day's "YYYY-MM-DD", worked out once per day by each thread. */
+static void
+day_of(int64_t now_ms, char out[16])
+{
+	static __thread int64_t	day = -1;
+	static __thread char	text[16];
+
+	if (now_ms / DAY_MS != day || day < 0) {
+		mb_impact_day(now_ms, text);
+		day = now_ms / DAY_MS;
+	}
+	memcpy(out, text, 16);
 }
 
 /*
@@ -374,7 +394,7 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	mb_impact_tag(h->utm_source, src);
 	mb_impact_tag(h->utm_medium, med);
 	clean_lang(h->lang, lang);
-	mb_impact_day(now_ms, day);
+	day_of(now_ms, day);
 
 	country(im, addr, today, cc);
 	o = dim(dims, o, day, 10, false);
