@@ -84,20 +84,26 @@ rate() {	# one wrk run on the page: "req/s cpu-us-per-request"
 	    "$T/wrk.out"
 }
 
-ON=0 OFF=0 CON=0 COFF=0 r=0
+# Each round: off then on, back to back; the figures are the medians of
+# the rounds, and the median of each round's own difference, so that a
+# round disturbed by other programs on the machine weighs little.
+: >"$T/rounds"
+r=0
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 	start off; set -- $(rate); a=$1 ca=$2; stop
 	start on; set -- $(rate); b=$1 cb=$2; stop
 	printf "round %d: count=off %s req/s %s us CPU/req, count=on %s req/s %s us CPU/req\n" \
 	    "$r" "$a" "$ca" "$b" "$cb"
-	OFF=$(awk -v x="$OFF" -v y="$a" 'BEGIN { print x + y }')
-	ON=$(awk -v x="$ON" -v y="$b" 'BEGIN { print x + y }')
-	COFF=$(awk -v x="$COFF" -v y="$ca" 'BEGIN { print x + y }')
-	CON=$(awk -v x="$CON" -v y="$cb" 'BEGIN { print x + y }')
+	echo "$a $ca $b $cb" >>"$T/rounds"
 done
-awk -v on="$ON" -v off="$OFF" -v con="$CON" -v coff="$COFF" -v n="$ROUNDS" 'BEGIN {
-	printf "cached item page: count=off %.0f req/s %.2f us CPU/req, count=on %.0f req/s %.2f us CPU/req\n",
-	    off / n, coff / n, on / n, con / n
-	printf "CPU per request: +%.1f%%\n", coff ? (con - coff) * 100 / coff : 0
-	printf "counting overhead: %.1f%%\n", off ? (off - on) * 100 / off : 0 }'
+med() {	# the median of column $1 of the rounds, or of an expression
+	awk "{ print $1 }" "$T/rounds" | sort -g | awk '{ v[NR] = $1 }
+	    END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+printf "cached item page (medians of %d rounds): count=off %.0f req/s %.2f us CPU/req, count=on %.0f req/s %.2f us CPU/req\n" \
+    "$ROUNDS" "$(med '$1')" "$(med '$2')" "$(med '$3')" "$(med '$4')"
+printf "CPU per request: +%.1f%% (median of the rounds' own)\n" \
+    "$(med '($4 - $2) * 100 / $2')"
+printf "counting overhead: %.1f%% (median of the rounds' own)\n" \
+    "$(med '($1 - $3) * 100 / $1')"

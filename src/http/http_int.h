@@ -91,6 +91,8 @@ void mb_http__impact_count(struct mb_req *r, struct mb_impact *im,
 struct mb_impact *mb_http__impact(struct mb_http_server *s);
 struct mb_impact_service;
 struct mb_impact_service *mb_http__impact_service(struct mb_http_server *s);
+/* Wakes serve's feed poller (a source marked due); nothing without one. */
+void mb_http__feeds_kick(struct mb_http_server *s);
 int mb_http__in_flight(struct mb_http_server *s);
 
 #endif

@@ -948,6 +948,13 @@ mb_http__impact(struct mb_http_server *s)
 	return s->opts.impact;
 }
 
+void
+mb_http__feeds_kick(struct mb_http_server *s)
+{
+	if (s->opts.feeds_kick != NULL)
+		s->opts.feeds_kick(s->opts.feeds_kick_arg);
+}
+
 struct mb_impact_service *
 mb_http__impact_service(struct mb_http_server *s)
 {

@@ -34,6 +34,12 @@ struct mb_http_opts {
 	struct mb_impact	*impact;
 	/* Its reports, for "report now" (POST /api/v1/stats/report). */
 	struct mb_impact_service *impact_service;
+	/*
+	 * Wakes serve's feed poller, so that a source an editor marked due
+	 * ("poll now") is polled at once (serve); NULL: at its next round.
+	 */
+	void		(*feeds_kick)(void *arg);
+	void		*feeds_kick_arg;
 };
 
 /* Fills o from the center's configuration. */

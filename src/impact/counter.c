@@ -34,6 +34,7 @@ struct row {
 struct mb_impact {
 	char				 center[33];
 	struct mb_impact_proxies	*proxies;
+	uint64_t			 gen;	/* this counter, among all */
 	struct mb_geo			*geo;
 	pthread_mutex_t			 geo_lock;	/* libloc's lookups */
 	pthread_mutex_t			 lock;
@@ -66,6 +67,13 @@ mb_impact_new(const struct mb_impact_opts *o, struct mb_impact **out,
 	snprintf(im->center, sizeof(im->center), "%s", o->center);
 	pthread_mutex_init(&im->lock, NULL);
 	pthread_mutex_init(&im->geo_lock, NULL);
+	/* Threads' caches name their counter by this, not by its address
+	 * (a counter made where a freed one was is another). */
+	{
+		static uint64_t gens;
+
+		im->gen = __atomic_add_fetch(&gens, 1, __ATOMIC_RELAXED);
+	}
 	im->max_rows = o->max_rows > 0 ? o->max_rows : 100000;
 	im->max_vis = o->max_visitors > 0 ? o->max_visitors : 4u << 20;
 	im->key_day = -1;
@@ -336,7 +344,7 @@ visitor(struct mb_impact *im, const char *addr, const char *ua,
 #define GEO_CACHE 1024
 
 struct geo_entry {
-	const void	*owner;		/* the counter it is of */
+	uint64_t	owner;		/* the counter it is of (gen) */
 	uint64_t	h;
 	int64_t		day;
 	char		cc[4];
@@ -356,17 +364,64 @@ country(struct mb_impact *im, const char *addr, int64_t today, char cc[4])
 	}
 	h = slot_hash(im, addr, strlen(addr));
 	e = &geo_cache[h & (GEO_CACHE - 1)];
-	if (e->owner == im && e->h == h && e->day == today) {
+	if (e->owner == im->gen && e->h == h && e->day == today) {
 		memcpy(cc, e->cc, 4);
 		return;
 	}
 	pthread_mutex_lock(&im->geo_lock);
 	mb_geo_country(im->geo, addr, cc);
 	pthread_mutex_unlock(&im->geo_lock);
-	e->owner = im;
+	e->owner = im->gen;
 	e->h = h;
 	e->day = today;
 	memcpy(e->cc, cc, 4);
+}
+
+/*
+ * Each server thread remembers its last verdict on a user agent, under
+ * a 64-bit hash of it (FNV-1a: a reader's browser asks again and again,
+ * and the hash is cheaper than the scan); the agent itself is not kept.
+ */
+static bool
+is_bot(const char *ua)
+{
+	static __thread uint64_t	last = 0;
+	static __thread bool		verdict;
+	uint64_t			h = UINT64_C(0xcbf29ce484222325);
+	size_t				i;
+
+	if (ua == NULL)
+		return true;
+	for (i = 0; ua[i] != '\0' && i < 1024; i++)
+		h = (h ^ (unsigned char)ua[i]) * UINT64_C(0x100000001b3);
+	h ^= i;
+	if (h != last || last == 0) {
+		verdict = mb_impact_is_bot(ua);
+		last = h;
+	}
+	return verdict;
+}
+
+/*
+ * The aggregate's slot hash, remembered by each thread for its last
+ * aggregate (day, what, language, country, referrer, campaign: no
+ * reader in it), which a run of views of one page shares.
+ */
+static uint64_t
+dims_hash(struct mb_impact *im, const char *dims, size_t n)
+{
+	static __thread char		 last[DIMS_MAX];
+	static __thread size_t		 last_n;
+	static __thread uint64_t	 owner;
+	static __thread uint64_t	 h;
+
+	if (owner == im->gen && n == last_n && memcmp(last, dims, n) == 0)
+		return h;
+	h = slot_hash(im, dims, n);
+	memcpy(last, dims, n);
+	last_n = n;
+	owner = im->gen;
+	return h;
 }
 
 enum mb_impact_verdict
@@ -385,7 +440,7 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 
 	if (h->opt_out)
 		return MB_IMPACT_OPT_OUT;
-	if (mb_impact_is_bot(h->user_agent))
+	if (is_bot(h->user_agent))
 		return MB_IMPACT_BOT;
 	mb_impact_client(im->proxies, h->peer, h->forwarded, addr,
 	    sizeof(addr));
@@ -406,7 +461,7 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	o = dim(dims, o, camp, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, src, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, med, MB_IMPACT_TAG_MAX - 1, true);
-	rh = slot_hash(im, dims, o);
+	rh = dims_hash(im, dims, o);
 
 	pthread_mutex_lock(&im->lock);
 	if (today != im->key_day)

@@ -39,6 +39,7 @@ struct mb_serve {
 	bool				 notices;
 	struct mb_media_fetcher		*media;
 	struct mb_feed_poller		*feeds;
+	struct mb_poller		*feeds_poller;	/* set once, atomically */
 	struct mb_events_poller		*events;
 	struct mb_agenda_poller		*agenda;
 	struct mb_media_sandbox		*decoder;
@@ -100,8 +101,24 @@ start_feeds(struct mb_serve *s, struct mb_diag *d)
 
 	if ((rc = mb_feed_poller_new(s->node, &s->feeds, d)) != MB_OK)
 		return rc;
-	return mb_serve_add_poller(s, "feeds", period, mb_feed_poller_round,
-	    s->feeds, d);
+	if ((rc = mb_serve_add_poller(s, "feeds", period,
+	    mb_feed_poller_round, s->feeds, d)) != MB_OK)
+		return rc;
+	__atomic_store_n(&s->feeds_poller, s->pollers[s->npollers - 1],
+	    __ATOMIC_RELEASE);
+	return MB_OK;
+}
+
+/* An editor's "poll now" (the newsroom's sources page): a round at once. */
+static void
+kick_feeds(void *arg)
+{
+	struct mb_serve	*s = arg;
+	struct mb_poller *p = __atomic_load_n(&s->feeds_poller,
+	    __ATOMIC_ACQUIRE);
+
+	if (p != NULL)
+		mb_poller_kick(p);
 }
 
 /* A report was stored: the exchange's long-polls may answer. */
@@ -241,6 +258,8 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 		goto fail;
 	ho.impact = s->impact;
 	ho.impact_service = s->impact_service;
+	ho.feeds_kick = kick_feeds;
+	ho.feeds_kick_arg = s;
 	if ((rc = mb_http_start(s->node, &ho, &s->http, d)) != MB_OK)
 		goto fail;
 	snprintf(line, sizeof(line), "%s\n", mb_http_address(s->http));

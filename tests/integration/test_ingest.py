@@ -533,5 +533,95 @@ def test_api(w):
     c.stop()
 
 
+def test_newsroom_sources(w):
+    """The newsroom's sources page: every source with its state, add one
+    by the form (a private address refused), poll now (serve's poller
+    woken), the error shown and cleared when the feed recovers, remove;
+    editors only."""
+    import urllib.parse
+    c = w.center("cairo")
+    c.user_add("ed", "editor")
+    c.user_add("jo", "journalist")
+    f = Feeds()
+    f.routes["/a.xml"] = (200, {}, rss([("g1", "Page one", "x")]))
+    f.routes["/b.xml"] = (200, {}, b"<html>not a feed</html>")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def post(cl, path, fields):
+        return cl.post(path, headers=form,
+                       raw=urllib.parse.urlencode(fields).encode())
+    try:
+        a = add(c, f.url("/a.xml"), "--every", "1d")
+        b = add(c, f.url("/b.xml"), "--every", "1d")
+        # The poller's own period is an hour: only a kick polls again.
+        c.serve(env={"MB_FEEDS_POLL_MS": "3600000"})
+        ed = c.client(c.token_add("ed"))
+        jo = c.client(c.token_add("jo"))
+        eq(jo.get("/newsroom/sources").status, 403, "a journalist")
+
+        def row(fid):
+            r = ed.get("/newsroom/sources")
+            eq(r.status, 200, r.text)
+            return r.text.split('id="source-%s"' % fid)[1].split("</tr>")[0]
+        wait_for(lambda: '<span class="entries">1</span>' in row(a), 20,
+                 "the first poll at start")
+        check(f.url("/a.xml") in row(a) and "Member" in row(a),
+              "url and title")
+        check("not a feed" in row(b), "the broken one's error", row(b))
+        # Poll now: the new entry arrives without waiting for the hour.
+        f.routes["/a.xml"] = (200, {}, rss([("g1", "Page one", "x"),
+                                             ("g2", "Page two", "y")]))
+        r = post(ed, "/newsroom/sources/%s" % a, {"do": "poll"})
+        eq(r.status, 303, r.text)
+        check("done=polling" in r.headers["location"], "back, polling")
+        wait_for(lambda: '<span class="entries">2</span>' in row(a), 15,
+                 "polled now")
+        # The broken one recovers: its error is gone.
+        f.routes["/b.xml"] = (200, {}, rss([("h1", "Back", "z")]))
+        eq(post(ed, "/newsroom/sources/%s" % b, {"do": "poll"}).status, 303)
+        wait_for(lambda: "not a feed" not in row(b) and
+                 '<dd class="ok">' in row(b), 15, "the error cleared")
+        # Add by the form: a private address is the operator's decision,
+        # so a form's source there is refused when it is polled.
+        r = post(ed, "/newsroom/sources", {"url": f.url("/p.xml"),
+                                            "language": "ar"})
+        eq(r.status, 303, r.text)
+        r = ed.get("/newsroom/sources")
+        p = r.text.split(f.url("/p.xml"))[0].rsplit('id="source-', 1)[1]
+        p = p.split('"')[0]
+        wait_for(lambda: "not a public address" in row(p), 15,
+                 "the private one refused on the page")
+        eq(f.hits.get("/p.xml", 0), 0, "never connected")
+        r = post(ed, "/newsroom/sources", {"url": "ftp://x/y"})
+        eq(r.status, 400, r.text)
+        check("url" in r.text and 'value="ftp://x/y"' in r.text,
+              "the refusal named, the form kept", r.text)
+        r = post(ed, "/newsroom/sources", {"url": "https://m.example/rss",
+                                            "language": "ar",
+                                            "every": "30m",
+                                            "workflow": "draft",
+                                            "audience": "public"})
+        eq(r.status, 303, r.text)
+        r = ed.get("/newsroom/sources")
+        check("https://m.example/rss" in r.text and "30 min" in r.text,
+              "listed", r.text)
+        r = post(ed, "/newsroom/sources", {"url": "https://m.example/rss"})
+        eq(r.status, 409, "twice")
+        eq(post(ed, "/newsroom/sources", {"url": "https://m.example/2",
+                                          "every": "often"}).status, 400)
+        # Remove: gone from the page, its items stay.
+        eq(post(ed, "/newsroom/sources/%s" % a, {"do": "remove"}).status,
+           303)
+        check('id="source-%s"' % a not in ed.get("/newsroom/sources").text,
+              "removed")
+        eq(post(ed, "/newsroom/sources/999", {"do": "poll"}).status, 404)
+        check(any(e["item"]["headlines"][0]["value"] == "Page two"
+                  for e in ed.get("/api/v1/items?limit=50").json["items"]),
+              "the items stay")
+        c.stop()
+    finally:
+        f.close()
+
+
 if __name__ == "__main__":
     main(globals())
