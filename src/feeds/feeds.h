@@ -11,7 +11,10 @@
 #define MB_FEEDS_FEEDS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
 
 #include "base/err.h"
 #include "center/center.h"
@@ -76,6 +79,28 @@ typedef int (*mb_feeds_sanitize_fn)(const char *html, size_t len,
 int mb_feeds_new(const struct mb_center_node *n, struct mb_store *st,
     mb_feeds_sanitize_fn sanitize, struct mb_feeds **out, struct mb_diag *d);
 void mb_feeds_free(struct mb_feeds *f);
+
+/*
+ * What makes a fetched picture, sound or video this center's media: the
+ * media pipeline, as for an upload (decoded in serve's sandbox when there
+ * is one, metadata stripped, renditions saved as blobs and recorded in
+ * st); the renditions as ninjs into *renditions (a new reference).
+ * MB_ERR_UNSUPPORTED, MB_ERR_TOOBIG, MB_ERR_INVAL as mb_media_make().
+ */
+typedef int (*mb_feeds_media_fn)(void *arg, struct mb_store *st,
+    const void *data, size_t len, json_t **renditions, struct mb_diag *d);
+
+/* The caps on an entry's media (docs/ingest.md, "Media"). */
+#define MB_FEEDS_MEDIA_BYTES	(20 * 1024 * 1024)	/* one file */
+#define MB_FEEDS_MEDIA_PER_ENTRY 4
+#define MB_FEEDS_MEDIA_TIMEOUT_MS 30000
+
+/*
+ * Entries' enclosures and Media RSS pictures (associations with an
+ * http(s) uri) are fetched and made this center's media by fn; without
+ * it (NULL) they stay links to the source's copies.
+ */
+void mb_feeds_set_media(struct mb_feeds *f, mb_feeds_media_fn fn, void *arg);
 
 /*
  * Polls source id now. Whatever happens the source's state is saved

@@ -25,13 +25,23 @@
 #include "item/id.h"
 #include "item/jcs.h"
 #include "wire/wire.h"
+#include "feeds_int.h"
 
 struct mb_feeds {
 	const struct mb_center_node	*node;
 	struct mb_store			*st;
 	mb_feeds_sanitize_fn		 sanitize;
 	struct mb_ingest		*ig;
+	mb_feeds_media_fn		 media;
+	void				*media_arg;
 };
+
+void
+mb_feeds_set_media(struct mb_feeds *f, mb_feeds_media_fn fn, void *arg)
+{
+	f->media = fn;
+	f->media_arg = arg;
+}
 
 int
 mb_feeds_new(const struct mb_center_node *n, struct mb_store *st,
@@ -360,6 +370,9 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 			json_object_set_new(item, "versionCreated",
 			    json_string(t));
 	}
+	/* New or changed only: an unchanged entry's media are not fetched. */
+	if (f->media != NULL)
+		mb_feeds__media(f->st, s, item, f->media, f->media_arg);
 	memset(&o, 0, sizeof(o));
 	o.audience = s->audience;
 	o.workflow = s->workflow;

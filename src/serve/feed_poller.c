@@ -1,21 +1,100 @@
 /* SPDX-License-Identifier: MIT */
 /* Feed ingest inside serve: one poller thread polls the sources that are due. */
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/timeutil.h"
 #include "http/sanitize.h"
+#include "media/media.h"
+#include "media/sandbox.h"
 #include "serve/feed_poller.h"
 
 struct mb_feed_poller {
 	const struct mb_center_node	*node;
+	struct mb_media_sandbox		*decoder;	/* NULL: in-process */
 	struct mb_store			*st;	/* the poller thread's own */
 	struct mb_feeds			*feeds;
 };
+
+/*
+ * An entry's picture, sound or video through the media pipeline, as an
+ * upload's: decoded in the sandbox when serve has one, metadata
+ * stripped, renditions saved in the center's media directory.
+ */
+static int
+make_media(const struct mb_center_node *n, struct mb_media_sandbox *sb,
+    struct mb_store *st, const void *data, size_t len, json_t **rends,
+    struct mb_diag *d)
+{
+	struct mb_media_limits	l;
+	struct mb_media_set	set;
+	int			rc;
+
+	mb_media_limits_default(&l);
+	l.max_bytes = MB_FEEDS_MEDIA_BYTES;
+	if (sb != NULL)
+		rc = mb_media_sandbox_make(sb, data, len, &l, &set, d);
+	else
+		rc = mb_media_make(data, len, &l, &set, d);
+	if (rc != MB_OK)
+		return rc;
+	rc = mb_media_save(n->conf.dir, st, &set, mb_time_now_ms(), d);
+	mb_media_set_free(&set);
+	if (rc != MB_OK)
+		return rc;
+	if ((*rends = mb_media_set_json(&set)) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	return MB_OK;
+}
+
+static int
+media_here(void *arg, struct mb_store *st, const void *data, size_t len,
+    json_t **rends, struct mb_diag *d)
+{
+	return make_media(arg, NULL, st, data, len, rends, d);
+}
+
+static int
+media_sandboxed(void *arg, struct mb_store *st, const void *data, size_t len,
+    json_t **rends, struct mb_diag *d)
+{
+	struct mb_feed_poller *p = arg;
+
+	return make_media(p->node, p->decoder, st, data, len, rends, d);
+}
+
+/*
+ * MB_FEEDS_MEDIA=links leaves entries' media as links to the source's
+ * copies (the tests' corpus, whose pictures are on the Internet).
+ */
+static bool
+media_on(void)
+{
+	const char *e = getenv("MB_FEEDS_MEDIA");
+
+	return e == NULL || strcmp(e, "links") != 0;
+}
 
 int
 mb_serve_feeds_new(const struct mb_center_node *n, struct mb_store *st,
     struct mb_feeds **out, struct mb_diag *d)
 {
-	return mb_feeds_new(n, st, mb_sanitize_html, out, d);
+	int rc;
+
+	if ((rc = mb_feeds_new(n, st, mb_sanitize_html, out, d)) != MB_OK)
+		return rc;
+	/* The command line decodes in its own process, as import does. */
+	if (media_on())
+		mb_feeds_set_media(*out, media_here, (void *)n);
+	return MB_OK;
+}
+
+void
+mb_feed_poller_set_decoder(struct mb_feed_poller *p,
+    struct mb_media_sandbox *sb)
+{
+	p->decoder = sb;
 }
 
 int
@@ -50,9 +129,13 @@ mb_feed_poller_round(void *arg, int64_t *next_ms, struct mb_diag *d)
 	if (p->st == NULL && (rc = mb_center_store(p->node, &p->st, d)) !=
 	    MB_OK)
 		return rc;
-	if (p->feeds == NULL && (rc = mb_serve_feeds_new(p->node, p->st,
-	    &p->feeds, d)) != MB_OK)
-		return rc;
+	if (p->feeds == NULL) {
+		if ((rc = mb_serve_feeds_new(p->node, p->st, &p->feeds, d)) !=
+		    MB_OK)
+			return rc;
+		if (p->decoder != NULL && media_on())
+			mb_feeds_set_media(p->feeds, media_sandboxed, p);
+	}
 	/* Each source's error is kept on the source (and logged once). */
 	return mb_feeds_poll_due(p->feeds, next_ms, d);
 }

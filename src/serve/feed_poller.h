@@ -23,6 +23,10 @@ struct mb_feed_poller;
 int mb_feed_poller_new(const struct mb_center_node *n,
     struct mb_feed_poller **out, struct mb_diag *d);
 void mb_feed_poller_free(struct mb_feed_poller *p);
+/* Entries' media are decoded in sb (serve's sandbox; NULL: here). */
+struct mb_media_sandbox;
+void mb_feed_poller_set_decoder(struct mb_feed_poller *p,
+    struct mb_media_sandbox *sb);
 /* The poller round (serve/poller.h): every source that is due. */
 int mb_feed_poller_round(void *arg, int64_t *next_ms, struct mb_diag *d);
 

@@ -101,6 +101,7 @@ start_feeds(struct mb_serve *s, struct mb_diag *d)
 
 	if ((rc = mb_feed_poller_new(s->node, &s->feeds, d)) != MB_OK)
 		return rc;
+	mb_feed_poller_set_decoder(s->feeds, s->decoder);
 	if ((rc = mb_serve_add_poller(s, "feeds", period,
 	    mb_feed_poller_round, s->feeds, d)) != MB_OK)
 		return rc;

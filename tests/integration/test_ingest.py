@@ -126,8 +126,11 @@ def add(c, url, *extra):
     return out.split()[1].rstrip(":")
 
 
-def poll(c, fid, check_rc=0):
-    rc, out, err = run(["feed", "poll", c.dir, fid], check_rc=check_rc)
+def poll(c, fid, check_rc=0, media=False):
+    """Entries' media stay links unless media: the corpus' pictures are
+    on the Internet, and tests stay on this machine."""
+    rc, out, err = run(["feed", "poll", c.dir, fid], check_rc=check_rc,
+                       env=None if media else {"MB_FEEDS_MEDIA": "links"})
     return out + err
 
 
@@ -619,6 +622,94 @@ def test_newsroom_sources(w):
                   for e in ed.get("/api/v1/items?limit=50").json["items"]),
               "the items stay")
         c.stop()
+    finally:
+        f.close()
+
+
+def png_with_text(secret, w=64, h=48):
+    """A real PNG (a gradient) carrying secret in a tEXt chunk, made with
+    the standard library only."""
+    import struct
+    import zlib
+
+    def chunk(t, data):
+        return (struct.pack(">I", len(data)) + t + data +
+                struct.pack(">I", zlib.crc32(t + data) & 0xffffffff))
+    raw = b"".join(b"\0" + bytes((x * 4 + y) & 255 for x in range(w))
+                   for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) +
+            chunk(b"tEXt", b"Author\0" + secret.encode()) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_media_fetched(w):
+    """An enclosure and a Media RSS picture become this center's media
+    through the media pipeline (renditions, metadata stripped), fetched
+    once; one that cannot be fetched stays a link, and the entry is
+    ingested all the same."""
+    secret = "Safehouse-Garden-City"
+    c = w.center("cairo")
+    f = Feeds()
+    pic = png_with_text(secret)
+    f.routes["/pic.png"] = (200, {"Content-Type": "image/png"}, pic)
+    f.routes["/m.png"] = (200, {"Content-Type": "image/png"},
+                          png_with_text(secret, 80, 60))
+    f.routes["/feed.xml"] = (200, {}, (
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" "
+        "xmlns:media=\"http://search.yahoo.com/mrss/\"><channel>"
+        "<title>Member</title><link>https://m.example/</link>"
+        "<item><guid>e1</guid><title>With enclosure</title>"
+        "<description>one</description><enclosure url=\"%s\" "
+        "type=\"image/png\" length=\"%d\"/></item>"
+        "<item><guid>e2</guid><title>With Media RSS</title>"
+        "<description>two</description><media:content url=\"%s\" "
+        "medium=\"image\" type=\"image/png\"/></item>"
+        "<item><guid>e3</guid><title>Broken picture</title>"
+        "<description>three</description><enclosure url=\"%s\" "
+        "type=\"image/jpeg\" length=\"9\"/></item>"
+        "</channel></rss>" % (f.url("/pic.png"), len(pic), f.url("/m.png"),
+                              f.url("/gone.jpg"))).encode())
+    try:
+        fid = add(c, f.url("/feed.xml"))
+        out = poll(c, fid, media=True)
+        check("3" in out, "three entries", out)
+        items = {e["item"]["headlines"][0]["value"]: e["item"]
+                 for e in envelopes(c)}
+        eq(len(items), 3, "three items: %r" % list(items))
+        for head in ("With enclosure", "With Media RSS"):
+            a = items[head]["associations"][0]
+            check(a["uri"].startswith("ni:///sha-256;"), "local media: %r" % a)
+            check(any(r.get("width") for r in a["renditions"]),
+                  "renditions with sizes: %r" % a)
+            check(a["altIds"][0]["value"].startswith(f.url("/")),
+                  "the source's URL kept: %r" % a)
+        broken = items["Broken picture"]["associations"][0]
+        eq(broken["uri"], f.url("/gone.jpg"), "a link stays a link")
+        # Metadata stripped: no blob carries the secret.
+        blobs = []
+        for root, _, files in os.walk(os.path.join(c.dir, "blobs")):
+            blobs += [os.path.join(root, x) for x in files]
+        check(len(blobs) >= 2, "blobs saved: %r" % blobs)
+        for b in blobs:
+            with open(b, "rb") as fh:
+                check(secret.encode() not in fh.read(), "stripped: " + b)
+        # Served by the center, like an upload's.
+        c.serve()
+        import base64
+        import hashlib
+        h = items["With enclosure"]["associations"][0]["renditions"][0]
+        b64 = h["href"].split("ni:///sha-256;")[1].split("?")[0]
+        hexh = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4)).hex()
+        r = c.client().get("/media/" + hexh)
+        eq(r.status, 200, "served at /media/")
+        eq(hashlib.sha256(r.body).hexdigest(), hexh, "the bytes named")
+        c.stop()
+        # Polled again, unchanged: nothing fetched again.
+        hits = f.hits.get("/pic.png", 0)
+        eq(hits, 1, "fetched once")
+        poll(c, fid, media=True)
+        eq(f.hits.get("/pic.png", 0), hits, "not fetched again")
     finally:
         f.close()
 
