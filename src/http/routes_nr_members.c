@@ -215,6 +215,68 @@ member_post(struct mb_req *r)
 	mb_nr_see_other(r, "/newsroom/members?done=1");
 }
 
+/*
+ * POST /newsroom/members/:id/photo (multipart: file, caption): the
+ * picture through the media pipeline (decoded in its sandbox, its
+ * renditions made and stored), then the profile carries it.
+ */
+static void
+member_photo(struct mb_req *r)
+{
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_store		*st;
+	struct mb_diag		 d = { "" };
+	const char		*id = mb_req_param(r, "id");
+	const char		*caption = mb_req_form(r, "caption");
+	const char		*data, *code;
+	json_t			*up = NULL;
+	char			*end;
+	size_t			 len;
+	long long		 n;
+	int			 rc;
+
+	if (!mb_nr_user_or_login(r))
+		return;
+	n = strtoll(id, &end, 10);
+	if (*end != '\0' || n <= 0) {
+		mb_nr_not_found(r);
+		return;
+	}
+	mb_req_actor(r, &a);
+	if (mb_actor_role(&a) != MB_ROLE_ADMIN) {
+		mb_resp_error(r, 403, "forbidden", "only this center's admins "
+		    "manage its members");
+		return;
+	}
+	/* Checked before the upload is decoded: a refusal costs nothing. */
+	if (caption == NULL || caption[strspn(caption, " \t\r\n")] == '\0') {
+		members_page(r, 422, "caption: describe the photo; it is also "
+		    "its text for readers who cannot see it");
+		return;
+	}
+	if (!mb_http_upload_bytes(r, &data, &len) || len == 0) {
+		members_page(r, 400, "file: choose a picture to upload");
+		return;
+	}
+	if (!mb_req_newsroom_or_reply(r, &e) ||
+	    (st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if ((rc = mb_http_media_ingest(r, st, data, len, &up, &d)) != MB_OK) {
+		members_page(r, mb_http_upload_status(rc, &code),
+		    mb_diag_msg(&d, rc));
+		return;
+	}
+	rc = mb_members_set_photo(&e, &a, n, up, caption, &d);
+	json_decref(up);
+	if (rc != MB_OK) {
+		members_page(r, mb_newsroom_http_status(rc), mb_diag_msg(&d,
+		    rc));
+		return;
+	}
+	mb_nr_see_other(r, "/newsroom/members?done=1");
+}
+
 /* ---- proposals ---- */
 
 struct prop_walk {
@@ -410,6 +472,8 @@ const struct mb_route mb_routes_nr_members[] = {
 	  MB_ROUTE_SMALL, "nr.members.add" },
 	{ "POST", "/newsroom/members/:id", member_post, MB_ROUTE_FORM |
 	  MB_ROUTE_SMALL, "nr.members.change" },
+	{ "POST", "/newsroom/members/:id/photo", member_photo, MB_ROUTE_RAW |
+	  MB_ROUTE_FORM, "nr.members.photo" },
 	{ "GET", "/newsroom/proposals", proposals_get, 0, "nr.proposals" },
 	{ "POST", "/newsroom/proposals/:center/:local", proposal_post,
 	  MB_ROUTE_FORM | MB_ROUTE_ITEM, "nr.proposals.change" },

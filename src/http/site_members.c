@@ -114,6 +114,18 @@ put_profile(struct mb_page *p, struct mb_store *st, struct mb_tval *m,
 		mb_tv_str(p->td, m, "center", name);
 		mb_tv_str(p->td, m, "centerid", center);
 	}
+	/* The photo, through the site's picture code, as an item's. */
+	if (json_is_object(json_object_get(prof, "photo"))) {
+		json_t *it = json_pack("{s:[O]}", "associations",
+		    json_object_get(prof, "photo"));
+
+		if (it != NULL) {
+			mb_site_thumb(p, m, it);
+			mb_site_media(p, m, it, json_string_value(
+			    json_object_get(prof, "name")));
+		}
+		json_decref(it);
+	}
 	langs = mb_tv_list(p->td, m, "languages");
 	json_array_foreach(json_object_get(prof, "languages"), i, v) {
 		struct mb_tval *x = mb_tv_map(p->td, langs, NULL);
@@ -152,7 +164,7 @@ static void
 choices(struct mb_page *p, struct mb_store *st, const char *key,
     const json_t *set, const char *sel, int kind)
 {
-	struct mb_tval	*list = mb_tv_list(p->td, mb_tv_map(p->td, p->root,
+	struct mb_tval	*list = mb_tv_list(p->td, mb_tv_get(p->root,
 			    "filters"), key);
 	const char	*k;
 	json_t		*v;
@@ -221,7 +233,7 @@ directory(struct mb_req *r)
 	}
 	if (rc == MB_OK) {
 		cats = mb_tv_list(p.td, mb_tv_map(p.td, p.root, "filters"),
-		    "categories");
+		    "categories");	/* the one "filters" map */
 		for (int i = 0; mb_member_categories[i] != NULL; i++) {
 			struct mb_tval *o = mb_tv_map(p.td, cats, NULL);
 

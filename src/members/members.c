@@ -257,7 +257,7 @@ lang_array(const char *s)
  * one's canceled, and neither carries more than the name of the item.
  */
 static json_t *
-profile_item(const struct mb_member *m)
+profile_item(const struct mb_member *m, const char *photo)
 {
 	json_t	*item, *data, *bio;
 	char	 lang[16];
@@ -293,6 +293,14 @@ profile_item(const struct mb_member *m)
 		return NULL;
 	}
 	json_decref(data);
+	/* The photo: an association whose renditions travel as an item's. */
+	if (photo != NULL && photo[0] != '\0') {
+		json_t *a = json_loads(photo, 0, NULL);
+
+		if (a != NULL)
+			json_object_set_new(item, "associations",
+			    json_pack("[o]", a));
+	}
 	return item;
 }
 
@@ -300,11 +308,12 @@ profile_item(const struct mb_member *m)
  * Publishes the record's profile: the audience is the record's, except
  * that a record never published (internal) stays unpublished.
  */
-static int
-publish_profile(const struct mb_newsroom_env *e, const struct mb_member *m,
-    struct mb_diag *d)
+int
+mb_members__publish_profile(const struct mb_newsroom_env *e,
+    const struct mb_member *m, struct mb_diag *d)
 {
 	json_t	*item;
+	char	*photo = NULL;
 	bool	 has = false;
 	int	 rc;
 
@@ -315,7 +324,12 @@ publish_profile(const struct mb_newsroom_env *e, const struct mb_member *m,
 		if (!has)
 			return MB_OK;
 	}
-	if ((item = profile_item(m)) == NULL)
+	if (m->id != 0 && (rc = mb_store_member_photo_get(e->st, m->id, &photo,
+	    d)) != MB_OK)
+		return rc;
+	item = profile_item(m, photo);
+	free(photo);
+	if (item == NULL)
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 	if (strcmp(m->audience, "internal") == 0 &&
 	    strcmp(m->status, "active") == 0)
@@ -373,7 +387,7 @@ mb_members_add(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	 * signed is published again by the next change; a profile without
 	 * a record could not be withdrawn.
 	 */
-	if ((rc = publish_profile(e, m, d)) != MB_OK)
+	if ((rc = mb_members__publish_profile(e, m, d)) != MB_OK)
 		goto out;
 	if ((rc = mb_store_member_get(e->st, m->id, NULL, NULL, m, d)) !=
 	    MB_OK)
@@ -449,7 +463,7 @@ mb_members_update(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	}
 	if ((rc = apply_in(e, m, in, d)) != MB_OK ||
 	    (rc = mb_store_member_update(e->st, m, d)) != MB_OK ||
-	    (rc = publish_profile(e, m, d)) != MB_OK)
+	    (rc = mb_members__publish_profile(e, m, d)) != MB_OK)
 		goto out;
 	if (out != NULL)
 		*out = *m;
@@ -490,7 +504,7 @@ mb_members_set_status(const struct mb_newsroom_env *e,
 	snprintf(m->status, sizeof(m->status), "%s", status);
 	if ((rc = mb_store_member_update(e->st, m, d)) != MB_OK)
 		goto out;
-	rc = publish_profile(e, m, d);
+	rc = mb_members__publish_profile(e, m, d);
 out:
 	free(m);
 	return rc;
@@ -519,6 +533,10 @@ profile_of(const struct mb_store_version *v)
 		    "affiliation", json_object_get(data, "affiliation"),
 		    "bio", json_object_get(data, "bio"),
 		    "audience", v->audience, "version", (json_int_t)v->version);
+	if (p != NULL && json_array_size(json_object_get(item,
+	    "associations")) > 0)
+		json_object_set(p, "photo", json_array_get(json_object_get(item,
+		    "associations"), 0));
 	json_decref(data);
 	json_decref(item);
 	json_decref(meta);

@@ -114,6 +114,17 @@ int mb_members_profile(const struct mb_newsroom_env *e,
 int mb_members_count(struct mb_store *st, const char *center, int64_t *n,
     struct mb_diag *d);
 
+/*
+ * Sets a member's photo from an upload the media pipeline made ({"type":
+ * "picture", "renditions": [...]}, borrowed) with its caption (the alt
+ * text: required, plain), or removes it (upload NULL), and publishes
+ * the profile again. An admin, the CLI, or the member themself. The
+ * profiles carry it as their main picture (profile JSON: "photo").
+ */
+int mb_members_set_photo(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, int64_t id, const json_t *upload,
+    const char *caption, struct mb_diag *d);
+
 /* The record as JSON for its own center's admins (contact fields too). */
 json_t *mb_member_record_json(const struct mb_member *m);
 

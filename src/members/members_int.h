@@ -41,6 +41,14 @@ int mb_members__publish(const struct mb_newsroom_env *e, json_t *item,
     const char *audience, const char *workflow, int64_t *version,
     struct mb_diag *d);
 
+/*
+ * Publishes the record's profile (its photo too) with the record's
+ * audience; a record never published (internal) stays unpublished.
+ */
+struct mb_member;
+int mb_members__publish_profile(const struct mb_newsroom_env *e,
+    const struct mb_member *m, struct mb_diag *d);
+
 /* True when s holds no markup character (< or >) and no control. */
 bool mb_members__plain(const char *s);
 

@@ -5,7 +5,7 @@
 static const struct mb_store_table tables[] = {
 	{ "members", "id, uri, name, category, country, languages, "
 	    "affiliation, bio, audience, email, phone, user_name, status, "
-	    "created_ms, updated_ms" },
+	    "created_ms, updated_ms, photo" },
 	{ NULL, NULL }
 };
 
@@ -73,4 +73,18 @@ mb_store_member_list(struct mb_store *st,
     struct mb_diag *d)
 {
 	return OPS(st)->list(st, f, cb, arg, d);
+}
+
+int
+mb_store_member_photo_get(struct mb_store *st, int64_t id, char **out,
+    struct mb_diag *d)
+{
+	return OPS(st)->photo_get(st, id, out, d);
+}
+
+int
+mb_store_member_photo_set(struct mb_store *st, int64_t id, const char *photo,
+    struct mb_diag *d)
+{
+	return OPS(st)->photo_set(st, id, photo != NULL ? photo : "", d);
 }

@@ -67,4 +67,14 @@ int mb_store_member_list(struct mb_store *st,
     int (*cb)(const struct mb_member *m, void *arg), void *arg,
     struct mb_diag *d);
 
+/*
+ * A member's photo: the ninjs association (JSON text, its renditions
+ * made by the media pipeline) that the profile carries, "" for none.
+ * get: *out is malloc'd ("" when none). MB_ERR_NOTFOUND: no such member.
+ */
+int mb_store_member_photo_get(struct mb_store *st, int64_t id, char **out,
+    struct mb_diag *d);
+int mb_store_member_photo_set(struct mb_store *st, int64_t id,
+    const char *photo, struct mb_diag *d);
+
 #endif

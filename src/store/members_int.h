@@ -19,6 +19,10 @@ struct mb_store_members_ops {
 		    const struct mb_store_member_filter *f,
 		    int (*cb)(const struct mb_member *m, void *arg),
 		    void *arg, struct mb_diag *d);
+	int	(*photo_get)(struct mb_store *st, int64_t id, char **out,
+		    struct mb_diag *d);
+	int	(*photo_set)(struct mb_store *st, int64_t id,
+		    const char *photo, struct mb_diag *d);
 };
 
 extern const struct mb_store_members_ops mb_sqlite_members, mb_pg_members;

@@ -3,6 +3,7 @@
 #include "pg_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/timeutil.h"
 #include "store/members_int.h"
@@ -26,6 +27,8 @@ const char *const mb_pg_members_migrations[] = {
 	"  created_ms BIGINT NOT NULL,"
 	"  updated_ms BIGINT NOT NULL);"
 	"CREATE INDEX members_by_name ON members (name COLLATE \"C\");",
+	/* 2: the photo, a ninjs association the profile carries. */
+	"ALTER TABLE members ADD COLUMN photo TEXT NOT NULL DEFAULT '';",
 	NULL
 };
 
@@ -149,6 +152,56 @@ list(struct mb_store *st, const struct mb_store_member_filter *f,
 	return mb_pg__end(&r, rc);
 }
 
+static int
+photo_get(struct mb_store *st, int64_t id, char **out, struct mb_diag *d)
+{
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	int			rc;
+
+	*out = NULL;
+	p.n = 0;
+	mb_pg__p_int(&p, id);
+	if ((rc = mb_pg__query(PG(st), "SELECT photo FROM members WHERE "
+	    "id = $1", &p, false, &r, d)) != MB_OK)
+		return rc;
+	if (mb_pg__next(&r, NULL, NULL)) {
+		if ((*out = strdup(mb_pg__str(r.res, r.row, 0) != NULL ?
+		    mb_pg__str(r.res, r.row, 0) : "")) == NULL)
+			rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	} else {
+		rc = MB_ERR_NOTFOUND;
+	}
+	rc = mb_pg__end(&r, rc);
+	if (rc == MB_ERR_NOTFOUND)
+		return mb_diag_set(d, rc, "member %lld: no such member",
+		    (long long)id);
+	return rc;
+}
+
+static int
+photo_set(struct mb_store *st, int64_t id, const char *photo,
+    struct mb_diag *d)
+{
+	struct mb_pg_params	 p;
+	struct mb_pg_res	*r;
+	int			 rc;
+
+	p.n = 0;
+	mb_pg__p_text(&p, photo);
+	mb_pg__p_int(&p, mb_time_now_ms());
+	mb_pg__p_int(&p, id);
+	if ((rc = mb_pg__run(PG(st), "UPDATE members SET photo = $1, "
+	    "updated_ms = $2 WHERE id = $3", &p, false, &r, d)) != MB_OK)
+		return rc;
+	if (mb_pg__affected(r) == 0)
+		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "member %lld: no such "
+		    "member", (long long)id);
+	mb_pg__free(r);
+	return rc;
+}
+
 const struct mb_store_members_ops mb_pg_members = {
 	.add = add, .get = get, .update = update, .list = list,
+	.photo_get = photo_get, .photo_set = photo_set,
 };

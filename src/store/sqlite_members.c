@@ -3,6 +3,7 @@
 #include "sqlite_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/timeutil.h"
 #include "store/members_int.h"
@@ -26,6 +27,8 @@ const char *const mb_sqlite_members_migrations[] = {
 	"  created_ms INTEGER NOT NULL,"
 	"  updated_ms INTEGER NOT NULL);"
 	"CREATE INDEX members_by_name ON members (name);",
+	/* 2: the photo, a ninjs association the profile carries. */
+	"ALTER TABLE members ADD COLUMN photo TEXT NOT NULL DEFAULT '';",
 	NULL
 };
 
@@ -156,6 +159,55 @@ list(struct mb_store *st, const struct mb_store_member_filter *f,
 	return mb_sqlite__end(&r, rc, d);
 }
 
+static int
+photo_get(struct mb_store *st, int64_t id, char **out, struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int			rc;
+
+	*out = NULL;
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT photo FROM members WHERE "
+	    "id = ?1", &r, "member", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_int64(r.s, 1, id);
+	if (mb_sqlite__next(&r, NULL, NULL)) {
+		const char *t = (const char *)sqlite3_column_text(r.s, 0);
+
+		if ((*out = strdup(t != NULL ? t : "")) == NULL)
+			rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	} else {
+		rc = MB_ERR_NOTFOUND;
+	}
+	rc = mb_sqlite__end(&r, rc, d);
+	if (rc == MB_ERR_NOTFOUND)
+		return mb_diag_set(d, rc, "member %lld: no such member",
+		    (long long)id);
+	return rc;
+}
+
+static int
+photo_set(struct mb_store *st, int64_t id, const char *photo,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int64_t			changed = 0;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "UPDATE members SET photo = ?1, "
+	    "updated_ms = ?2 WHERE id = ?3", &r, "member", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, photo, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r.s, 2, mb_time_now_ms());
+	sqlite3_bind_int64(r.s, 3, id);
+	if ((rc = mb_sqlite__done(&r, &changed, d)) != MB_OK)
+		return rc;
+	if (changed == 0)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "member %lld: no such "
+		    "member", (long long)id);
+	return MB_OK;
+}
+
 const struct mb_store_members_ops mb_sqlite_members = {
 	.add = add, .get = get, .update = update, .list = list,
+	.photo_get = photo_get, .photo_set = photo_set,
 };

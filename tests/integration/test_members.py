@@ -280,8 +280,20 @@ def run_network_vote(w):
             eq(st, 200, "a signed log request")
             leaving.append(("%s log to %s" % (c.id, peer.id),
                             body.decode()))
+    # Offline bundles, every member of the tar read (the media too).
+    for c in (hq, cairo, manama):
+        for peer in (hq, cairo, manama):
+            if peer is c:
+                continue
+            out = os.path.join(w.root, "%s-for-%s.mbundle" % (c.id, peer.id))
+            mb("bundle", "export", c.dir, "--for", peer.id, "--media",
+               "all", "-o", out)
+            leaving.append(("%s bundle for %s" % (c.id, peer.id),
+                            bundle_text(out)))
     check(any(z_uri in text for _, text in leaving),
           "the profiles did leave (the search looks at real answers)")
+    check(any(z_uri in t for w_, t in leaving if "bundle" in w_),
+          "the bundles carry the profiles")
     for what, text in leaving:
         for secret in CONTACTS + ["private@example.org"]:
             check(secret not in text, "a contact field in " + what, secret)
@@ -291,6 +303,22 @@ def run_network_vote(w):
        "the record at home")
     for c in (hq, cairo, manama):
         mb("verify", c.dir)
+
+
+def bundle_text(path):
+    """Every member of a bundle (tar + zstd), as one text to search."""
+    import io
+    import tarfile
+    raw = subprocess.run(["zstd", "-dc", path], check=True,
+                         capture_output=True).stdout
+    parts = []
+    with tarfile.open(fileobj=io.BytesIO(raw)) as t:
+        for m in t.getmembers():
+            if m.isfile():
+                parts.append(m.name)
+                parts.append(t.extractfile(m).read().decode("utf-8",
+                                                            "replace"))
+    return "\n".join(parts)
 
 
 def api(c, method, path, body=None, token=None):

@@ -27,6 +27,7 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mbtest import check, eq, main  # noqa: E402
 from fedlib import ENV, Center, admit, mb, wait_for  # noqa: E402
+from nrform import multipart, png  # noqa: E402
 
 PW = "member-pass-1"
 EMAILS = ["zeinab.secret@example.org", "adel.secret@example.org",
@@ -41,14 +42,17 @@ class Browser:
         self.cookie = None
         self.csrf = None
 
-    def req(self, method, path, form=None):
+    def req(self, method, path, form=None, raw=None, ctype=None):
         host, port = self.addr.rsplit(":", 1)
         conn = http.client.HTTPConnection(host, int(port), timeout=30)
         h = {}
         if self.cookie:
             h["Cookie"] = self.cookie
         data = None
-        if form is not None:
+        if raw is not None:
+            data = raw
+            h["Content-Type"] = ctype
+        elif form is not None:
             form = dict(form)
             if self.csrf and "csrf" not in form:
                 form["csrf"] = self.csrf
@@ -68,6 +72,21 @@ class Browser:
 
     def get(self, path):
         return self.req("GET", path)
+
+    def upload(self, path, fields, filename, ctype, data):
+        f = dict(fields)
+        f.setdefault("csrf", self.csrf)
+        body, ct = multipart(f, "file", filename, ctype, data)
+        return self.req("POST", path, raw=body, ctype=ct)
+
+    def raw_get(self, path):
+        host, port = self.addr.rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        conn.request("GET", path)
+        r = conn.getresponse()
+        b = r.read()
+        conn.close()
+        return r.status, r.getheader("Content-Type"), b
 
     def post(self, path, form):
         return self.req("POST", path, form)
@@ -169,6 +188,30 @@ def run_pages(w, hq, cairo):
     eq(st, 404, "a network profile is not for readers")
     st, _, _ = reader.get("/en/members/cairo/nothing-here")
     eq(st, 404, "an unknown member")
+
+    # A photo through Cairo's media pipeline reaches HQ with the profile.
+    add_user(cairo, "ada", "admin")
+    ada = Browser(cairo)
+    ada.login("ada", "/newsroom/login")
+    st, _, page = ada.get("/newsroom/members")
+    check('<tr id="member-%s">' % a_id in page, "Adel's row", page[-3000:])
+    st, hd, _ = ada.upload("/newsroom/members/%s/photo" % a_id,
+                           {"caption": "Adel at his desk"}, "adel.png",
+                           "image/png", png(320, 240))
+    eq(st, 303, "a photo uploaded")
+
+    def photo_at(c):
+        page = Browser(c).get(path_of(a_uri, "members"))[2]
+        m = re.search(r'<img src="(/media/[0-9a-f]{64})"[^>]*alt="Adel '
+                      r'at his desk"', page)
+        return m.group(1) if m else None
+    wait_for("the photo at HQ", lambda: photo_at(hq) and Browser(hq).raw_get(
+        photo_at(hq))[0] == 200, timeout=60)
+    st, ct, body = Browser(hq).raw_get(photo_at(hq))
+    check(ct.startswith("image/") and len(body) > 100, "HQ serves the "
+          "photo's blob, fetched from Cairo", ct)
+    check('class="thumb"' in Browser(hq).get("/en/members")[2],
+          "a thumbnail in the directory")
 
     # A member signed in at HQ sees the network's profiles; filters.
     olga = Browser(hq)
@@ -375,6 +418,20 @@ def run_newsroom(c):
     ada.post("/newsroom/members/" + mid, {"do": "reinstate"})
     check("Samira Nabil" in Browser(c).get("/en/members")[2],
           "reinstated")
+    st, _, page = ada.upload("/newsroom/members/%s/photo" % mid, {},
+                             "s.png", "image/png", png(64, 64))
+    eq(st, 422, "a photo without its caption")
+    st, _, page = ada.upload("/newsroom/members/%s/photo" % mid,
+                             {"caption": "x"}, "s.txt", "text/plain",
+                             b"not a picture at all")
+    check(st in (400, 415), "a file that is no picture", st, error(page))
+    st, _, page = ada.upload("/newsroom/members/%s/photo" % mid,
+                             {"caption": "Samira"}, "s.png", "image/png",
+                             png(200, 200))
+    eq(st, 303, "a photo")
+    st, _, page = Browser(c).get("/en/members")
+    check(re.search(r'<img class="thumb" src="/media/[0-9a-f]{64}" '
+                    r'alt="Samira"', page), "the thumbnail", page[-2000:])
     for i in range(3):
         member_add(c, "Member %d" % i, "other", "EG", "ar",
                    "m%d.secret@example.org" % i, user="m%d" % i)

@@ -126,6 +126,35 @@ test_members(void **state)
 	assert_int_equal(mb_store_member_update(st, &got, NULL),
 	    MB_ERR_NOTFOUND);
 
+	/* The photo: "" until set, then the association's text. */
+	{
+		char *ph = NULL;
+
+		assert_int_equal(mb_store_member_photo_get(st, a, &ph, NULL),
+		    MB_OK);
+		assert_string_equal(ph, "");
+		free(ph);
+		assert_int_equal(mb_store_member_photo_set(st, a,
+		    "{\"name\":\"photo\"}", NULL), MB_OK);
+		assert_int_equal(mb_store_member_photo_get(st, a, &ph, NULL),
+		    MB_OK);
+		assert_string_equal(ph, "{\"name\":\"photo\"}");
+		free(ph);
+		/* An update of the record keeps it. */
+		assert_int_equal(mb_store_member_get(st, a, NULL, NULL, &got,
+		    NULL), MB_OK);
+		assert_int_equal(mb_store_member_update(st, &got, NULL),
+		    MB_OK);
+		assert_int_equal(mb_store_member_photo_get(st, a, &ph, NULL),
+		    MB_OK);
+		assert_string_equal(ph, "{\"name\":\"photo\"}");
+		free(ph);
+		assert_int_equal(mb_store_member_photo_set(st, 999, "", NULL),
+		    MB_ERR_NOTFOUND);
+		assert_int_equal(mb_store_member_photo_get(st, 999, &ph, NULL),
+		    MB_ERR_NOTFOUND);
+	}
+
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(mb_store_member_list(st, NULL, collect, &c, NULL),
 	    MB_OK);
