@@ -10,6 +10,7 @@
 #include "http_int.h"
 #include "media/media.h"
 #include "newsroom/translate.h"
+#include "countries.h"
 #include "site_int.h"
 #include "text/highlight.h"
 #include "text/lang.h"
@@ -394,6 +395,26 @@ center_page(struct mb_req *r)
 	named_list(r, "center.title", c.name[0] ? c.name : id, &f, rest);
 }
 
+/*
+ * An IPTC Media Topic's name in the catalog's language (templates/i18n/
+ * topics/: the top level), from its code ("01000000", "medtop:01000000");
+ * NULL for a code it does not name.
+ */
+static const char *
+topic_name(const struct mb_catalog *c, const char *code)
+{
+	const char	*v;
+	char		 k[64];
+
+	if (c == NULL || code == NULL)
+		return NULL;
+	if (strncmp(code, "medtop:", 7) == 0)
+		code += 7;
+	snprintf(k, sizeof(k), "topic.%s", code);
+	v = mb_catalog_get(c, k);
+	return strcmp(v, k) != 0 ? v : NULL;
+}
+
 static void
 topic_page(struct mb_req *r)
 {
@@ -410,7 +431,14 @@ topic_page(struct mb_req *r)
 	f.topic = t;
 	mb_buf_puts(&rest, "/topics/");
 	mb_http_urlencode(t, &rest);
-	named_list(r, "topic.title", t, &f, mb_buf_cstr(&rest));
+	{
+		const struct mb_site	*s = mb_site_get(NULL);
+		const char		*name = s == NULL ? NULL : topic_name(
+		    mb_i18n_get(mb_site_i18n(s), mb_req_param(r, "lang")), t);
+
+		named_list(r, "topic.title", name != NULL ? name : t, &f,
+		    mb_buf_cstr(&rest));
+	}
 	mb_buf_free(&rest);
 }
 
@@ -429,7 +457,13 @@ country_page(struct mb_req *r)
 	memset(&f, 0, sizeof(f));
 	f.country = cc;
 	snprintf(rest, sizeof(rest), "/countries/%s", cc);
-	named_list(r, "country.title", cc, &f, rest);
+	/* "News from Egypt" in the page's language (iso-codes). */
+	{
+		char name[128];
+
+		named_list(r, "country.title", mb_country_name(mb_req_param(r,
+		    "lang"), cc, name, sizeof(name)), &f, rest);
+	}
 }
 
 /* ---- The item page ---- */
@@ -537,7 +571,8 @@ topics(struct mb_page *p, struct mb_tval *list, const json_t *item)
 		if (code == NULL || name == NULL)
 			continue;
 		m = mb_tv_map(p->td, list, NULL);
-		mb_tv_str(p->td, m, "name", name);
+		mb_tv_str(p->td, m, "name", topic_name(p->cat, code) != NULL ?
+		    topic_name(p->cat, code) : name);
 		mb_buf_printf(&u, "/%s/topics/", p->lang);
 		mb_http_urlencode(code, &u);
 		mb_tv_str(p->td, m, "url", mb_buf_cstr(&u));

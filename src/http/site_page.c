@@ -10,6 +10,7 @@
 #include "base/timeutil.h"
 #include "http/sanitize.h"
 #include "item/json.h"
+#include "countries.h"
 #include "site_int.h"
 #include "text/html_text.h"
 #include "text/lang.h"
@@ -89,6 +90,13 @@ mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
 	mb_tv_str(p->td, c, "name", node->conf.name);
 	mb_tv_str(p->td, c, "id", node->conf.id);
 	mb_tv_str(p->td, c, "country", node->conf.country);
+	{
+		char cn[128];
+
+		mb_tv_str(p->td, c, "country_name", node->conf.country[0] ?
+		    mb_country_name(p->lang, node->conf.country, cn,
+		    sizeof(cn)) : "");
+	}
 	langs = mb_tv_list(p->td, p->root, "langs");
 	for (size_t i = 0; i < mb_i18n_count(i18n); i++) {
 		const struct mb_catalog	*lc = mb_i18n_at(i18n, i);

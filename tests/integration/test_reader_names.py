@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+"""Readers get names, not codes, in the page's language: topic pages and an
+item's topics from IPTC Media Topics (templates/i18n/topics/), country
+pages and the footer's country from Debian's iso-codes (skipped without
+it: the code is shown then)."""
+
+import html
+import os
+import re
+
+from mbtest import check, eq, main
+
+ISO = os.path.exists("/usr/share/iso-codes/json/iso_3166-1.json")
+
+
+def h1(text):
+    m = re.search(r"<h1>(.*?)</h1>", text, re.S)
+    return html.unescape(m.group(1)) if m else None
+
+
+def test_topic_and_country_names(w):
+    c = w.center("cairo", country="EG", languages="ar,en")
+    c.user_add("ed", "editor", "editor-pass-1")
+    c.serve()
+    api = c.client(c.token_add("ed"))
+    r = api.post("/api/v1/items", {
+        "item": {"type": "text", "language": "en",
+                 "headlines": [{"value": "Cup final in Cairo"}],
+                 "bodies": [{"value": "<p>A match.</p>"}],
+                 "subjects": [{"name": "sport", "uri":
+                               "http://cv.iptc.org/newscodes/mediatopic/"
+                               "15000000"}]},
+        "meta": {"workflow": "published"}})
+    eq(r.status, 201, "an item about sport: %r" % r)
+    cc, cl = r.json["item"]["uri"].split(":")[2:]
+    reader = c.client()
+    eq(h1(reader.get("/en/topics/15000000").text), "Topic: Sport",
+       "English")
+    check("رياضة" in h1(reader.get("/ar/topics/15000000").text), "Arabic")
+    check("Спорт" in h1(reader.get("/ru/topics/15000000").text), "Russian")
+    eq(h1(reader.get("/en/topics/99999999").text), "Topic: 99999999",
+       "an unknown code stays a code")
+    page = reader.get("/ru/items/%s/%s" % (cc, cl)).text
+    check(">Спорт<" in page, "the item's topic named in Russian")
+    if not ISO:
+        print("iso-codes not installed: country names not checked")
+        return
+    eq(h1(reader.get("/en/countries/EG").text), "News from Egypt", "en")
+    check("Египет" in h1(reader.get("/ru/countries/eg").text), "ru")
+    check("مصر" in h1(reader.get("/ar/countries/EG").text), "ar")
+    check("Egypt" not in reader.get("/ru/").text.split("<footer")[-1] and
+          "Египет" in reader.get("/ru/").text.split("<footer")[-1],
+          "the footer's country in Russian")
+    eq(h1(reader.get("/en/countries/QQ").text), "News from QQ",
+       "an unknown country stays a code")
+
+
+if __name__ == "__main__":
+    main(globals())
