@@ -260,6 +260,19 @@ on_value(void *user, const char *section, const char *name,
 			SET_STR(mail_user);
 		if (strcmp(name, "password") == 0)
 			SET_STR(mail_password);
+	} else if (strcmp(section, "courses") == 0) {
+		if (strcmp(name, "signup") == 0) {
+			if (strcmp(value, "code") != 0 &&
+			    strcmp(value, "approval") != 0) {
+				ps->rc = mb_diag_set(ps->d, MB_ERR_INVAL,
+				    "[courses] signup: code or approval, not "
+				    "%s", value);
+				return 0;
+			}
+			c->courses_signup_approval = strcmp(value,
+			    "approval") == 0;
+			return 1;
+		}
 	} else if (strcmp(section, "events") == 0) {
 		if (strcmp(name, "register_per_minute") == 0) {
 			if (set_int(value, 0, 1000000, &v) != 0)

@@ -63,6 +63,13 @@ struct mb_conf {
 
 	/* [events] */
 	int	events_register_per_minute;	/* per client; 0: no limit */
+
+	/*
+	 * [courses] signup: how learners get accounts (docs/courses.md):
+	 * false ("code", the default) only with an invitation code; true
+	 * ("approval") also without one, disabled until an admin enables it.
+	 */
+	int	courses_signup_approval;	/* 0: code, 1: approval */
 };
 
 /*

@@ -82,7 +82,8 @@ learn(struct mb_courses_env *e, char cert[64], struct mb_diag *d)
 	int			 rc;
 
 	if ((rc = mb_courses_invite(e, NULL, code, d)) != MB_OK ||
-	    (rc = mb_courses_signup(e, LEARNER, LEARNER_PASSWORD, code, d)) !=
+	    (rc = mb_courses_signup(e, LEARNER, LEARNER_PASSWORD, code,
+	    NULL, d)) !=
 	    MB_OK ||
 	    (rc = mb_store_user_get(e->st, LEARNER, 0, &u, NULL, 0, d)) !=
 	    MB_OK)

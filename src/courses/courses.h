@@ -204,8 +204,17 @@ int mb_courses_invite(const struct mb_courses_env *e,
  * "learner") and the code's use in one transaction. MB_ERR_PERM for an
  * unknown or used code (the same message for both), MB_ERR_INVAL for a
  * bad name or password, MB_ERR_EXISTS for a taken name.
+ *
+ * Without a code, only where the center approves sign-ups ([courses]
+ * signup = approval): the account is made disabled, *pending (may be
+ * NULL) is set, and an admin enables it (`mediabridge user enable`, or
+ * the newsroom's people page); at most MB_COURSE_PENDING_MAX wait at
+ * once (MB_ERR_AGAIN after that). Elsewhere MB_ERR_PERM: sign-up is
+ * never open to all.
  */
+#define MB_COURSE_PENDING_MAX 200
 int mb_courses_signup(const struct mb_courses_env *e, const char *name,
-    const char *password, const char *code, struct mb_diag *d);
+    const char *password, const char *code, bool *pending,
+    struct mb_diag *d);
 
 #endif

@@ -912,7 +912,7 @@ account_form(struct mb_req *r, const char *lang, unsigned status,
     bool signup, const char *name, const char *error)
 {
 	struct mb_page	p;
-	char		next[200];
+	char		next[2048];
 
 	next_of(r, lang, next, sizeof(next));
 	if (!begin(&p, r, lang, signup ? "/signup" : "/login", NULL))
@@ -921,12 +921,25 @@ account_form(struct mb_req *r, const char *lang, unsigned status,
 	mb_tv_str(p.td, mb_tv_map(p.td, p.root, "page"), "title",
 	    mb_page_msg(&p, signup ? "courses.signup" : "courses.login"));
 	mb_tv_bool(p.td, p.root, "signup", signup);
+	if (signup && mb_req_node(r) != NULL &&
+	    mb_req_node(r)->conf.courses_signup_approval)
+		mb_tv_bool(p.td, p.root, "approval", true);
+	if (signup && status == 202)
+		mb_tv_bool(p.td, p.root, "pending", true);
 	mb_tv_str(p.td, p.root, "name", name);
 	mb_tv_str(p.td, p.root, "next", next);
 	mb_tv_printf(p.td, p.root, "action", "/%s/%s", lang, signup ?
 	    "signup" : "login");
-	mb_tv_printf(p.td, p.root, "other", "/%s/%s?next=%s", lang, signup ?
-	    "login" : "signup", next);
+	{
+		/* next may hold a query (answers sent from a package). */
+		struct mb_buf o = MB_BUF_INIT;
+
+		mb_buf_printf(&o, "/%s/%s?next=", lang, signup ? "login" :
+		    "signup");
+		mb_http_urlencode(next, &o);
+		mb_tv_str(p.td, p.root, "other", mb_buf_cstr(&o));
+		mb_buf_free(&o);
+	}
 	if (error != NULL)
 		mb_tv_str(p.td, p.root, "error", error);
 	mb_page_finish(&p, status, "course_account.html");
@@ -983,7 +996,7 @@ login_post(struct mb_req *r)
 	struct mb_store	*st;
 	struct mb_user	 u;
 	struct mb_diag	 d = { "" };
-	char		 next[200];
+	char		 next[2048];
 	int64_t		 now = mb_time_now_ms();
 	int		 rc;
 
@@ -1025,15 +1038,22 @@ signup_post(struct mb_req *r)
 	struct mb_courses_env	 e;
 	struct mb_user		 u;
 	struct mb_diag		 d = { "" };
-	char			 next[200];
+	char			 next[2048];
+	bool			 pending = false;
 	int			 rc;
 
 	if (lang == NULL || !env_or_reply(r, &e))
 		return;
 	if ((rc = mb_courses_signup(&e, name, mb_req_form(r, "password"),
-	    mb_req_form(r, "code"), &d)) != MB_OK) {
-		account_form(r, lang, mb_newsroom_http_status(rc), true, name,
+	    mb_req_form(r, "code"), &pending, &d)) != MB_OK) {
+		account_form(r, lang, rc == MB_ERR_AGAIN ? 429 :
+		    mb_newsroom_http_status(rc), true, name,
 		    mb_diag_msg(&d, rc));
+		return;
+	}
+	if (pending) {
+		/* No session: the account waits for an admin. */
+		account_form(r, lang, 202, true, name, NULL);
 		return;
 	}
 	if ((rc = mb_store_user_get(e.st, name, 0, &u, NULL, 0, &d)) !=

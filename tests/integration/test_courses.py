@@ -295,6 +295,38 @@ def run_all(root, hq, cairo):
         check(b"amira" not in data and b"SECURE" not in data,
               "no learner data in " + what)
     print("ok learners' answers and names stay in Cairo")
+    signup_by_approval(cairo)
+
+
+def signup_by_approval(cairo):
+    """[courses] signup = approval: without a code the account is made
+    disabled and signs in only once an admin enables it."""
+    cairo.stop()
+    with open(os.path.join(cairo.dir, "mediabridge.conf"), "a") as f:
+        f.write("\n[courses]\nsignup = approval\n")
+    cairo.start()
+    b = Browser(cairo.addr)
+    st, _, body = b.get("/en/signup")
+    check(st == 200 and "approves your account" in body.decode(),
+          "the form says the center approves", st)
+    st, _, body = b.req("POST", "/en/signup", form={
+        "name": "layla", "password": "learner pass 3"})
+    check(st == 202 and b.cookie is None and "waits for the center&#39;s "
+          "approval" in body.decode(), "made, pending, no session", st,
+          body[-800:])
+    check("layla\tlearner\tdisabled" in mb("user", "list", cairo.dir),
+          "disabled until approved", mb("user", "list", cairo.dir))
+    st, _, _ = b.req("POST", "/en/login", form={
+        "name": "layla", "password": "learner pass 3"})
+    check(st != 303 and b.cookie is None, "no sign-in before approval", st)
+    st, _, _ = b.req("POST", "/en/signup", form={
+        "name": "Bad Name", "password": "learner pass 3"})
+    check(st == 400, "a bad name refused", st)
+    mb("user", "enable", cairo.dir, "layla")
+    st, _, _ = b.req("POST", "/en/login", form={
+        "name": "layla", "password": "learner pass 3"})
+    check(st == 303 and b.cookie, "signed in once approved", st)
+    print("ok sign-up approved by the center: disabled until enabled")
 
 
 def offline_answers(root, cairo, k, anon):
@@ -562,14 +594,21 @@ def offline_quiz_in_chromium(pre, chromium, root, out):
         if not online:
             check(b.js(s, "document.getElementById('send').hidden"),
                   "no link to send while offline")
-        # Opened again: the saved answers are back in the form.
-        s2 = b.open(url)
-        wait_for("the page again", lambda: b.js(s2, loaded), timeout=30)
-        check(b.js(s2, "document.querySelector('[name=q_q1][value=\"1\"]')"
-                       ".checked && document.querySelector('[name=q_q2_2]')"
-                       ".checked && !document.querySelector('[name=q_q2_1]')"
-                       ".checked && document.querySelector('[name=q_q3]')"
-                       ".value === 'secure'"), "the answers restored")
+        # Opened again: the saved answers are back in the form. (A page
+        # writes its storage to the browser a moment later: a page
+        # opened at once may read it before, so it is opened again.)
+        restored = ("document.querySelector('[name=q_q1][value=\"1\"]')"
+                    ".checked && document.querySelector('[name=q_q2_2]')"
+                    ".checked && !document.querySelector('[name=q_q2_1]')"
+                    ".checked && document.querySelector('[name=q_q3]')"
+                    ".value === 'secure'")
+        for _ in range(20):
+            s2 = b.open(url)
+            wait_for("the page again", lambda: b.js(s2, loaded), timeout=30)
+            if b.js(s2, restored):
+                break
+            time.sleep(0.5)
+        check(b.js(s2, restored), "the answers restored")
         # Back online (the browser says so): the link sends them.
         b.js(s2, "Object.defineProperty(navigator, 'onLine', {get: () => "
                  "true}); window.dispatchEvent(new Event('online'))")

@@ -338,23 +338,52 @@ test_enrolment_modes_and_signup(void **state)
 
 	/* Sign-up: never without a code; a code once. */
 	assert_int_equal(mb_courses_signup(&f->env, "cat", "password 123",
-	    NULL, &d), MB_ERR_PERM);
+	    NULL, NULL, &d), MB_ERR_PERM);
 	assert_int_equal(mb_courses_invite(&f->env, &f->editor, code, &d),
 	    MB_ERR_PERM);
 	assert_int_equal(mb_courses_invite(&f->env, NULL, code, &d), MB_OK);
 	assert_int_equal(mb_courses_signup(&f->env, "cat", "password 123",
-	    "not-a-code", &d), MB_ERR_PERM);
+	    "not-a-code", NULL, &d), MB_ERR_PERM);
 	assert_int_equal(mb_store_user_get(f->st, "cat", 0, &u, NULL, 0, &d),
 	    MB_ERR_NOTFOUND);
 	assert_int_equal(mb_courses_signup(&f->env, "cat", "password 123",
-	    code, &d), MB_OK);
+	    code, NULL, &d), MB_OK);
 	assert_int_equal(mb_store_user_get(f->st, "cat", 0, &u, NULL, 0, &d),
 	    MB_OK);
 	assert_string_equal(u.role, "learner");
 	assert_int_equal(mb_courses_signup(&f->env, "dan", "password 123",
-	    code, &d), MB_ERR_PERM);
+	    code, NULL, &d), MB_ERR_PERM);
 	assert_int_equal(mb_store_user_get(f->st, "dan", 0, &u, NULL, 0, &d),
 	    MB_ERR_NOTFOUND);
+
+	/* Where the center approves sign-ups: made, but disabled. */
+	{
+		bool pending = false;
+
+		f->n->conf.courses_signup_approval = 1;
+		assert_int_equal(mb_courses_signup(&f->env, "eve",
+		    "password 123", "", &pending, &d), MB_OK);
+		assert_true(pending);
+		assert_int_equal(mb_store_user_get(f->st, "eve", 0, &u, NULL,
+		    0, &d), MB_OK);
+		assert_true(u.disabled);
+		assert_string_equal(u.role, "learner");
+		assert_int_equal(mb_accounts_login(f->st, "eve",
+		    "password 123", &u, &d), MB_ERR_PERM);
+		/* A code still makes a working account at once. */
+		assert_int_equal(mb_courses_invite(&f->env, NULL, code, &d),
+		    MB_OK);
+		assert_int_equal(mb_courses_signup(&f->env, "fay",
+		    "password 123", code, &pending, &d), MB_OK);
+		assert_false(pending);
+		assert_int_equal(mb_store_user_get(f->st, "fay", 0, &u, NULL,
+		    0, &d), MB_OK);
+		assert_false(u.disabled);
+		/* Bad input changes nothing. */
+		assert_int_equal(mb_courses_signup(&f->env, "Bad Name",
+		    "password 123", NULL, &pending, &d), MB_ERR_INVAL);
+		f->n->conf.courses_signup_approval = 0;
+	}
 }
 
 static void
