@@ -28,6 +28,18 @@ healthz(struct mb_req *r)
 	    (json_int_t)s.last_seq));
 }
 
+/* The index lag in seconds: the age of the oldest item waiting. */
+static double
+lag_seconds(const struct mb_store_stats *s)
+{
+	int64_t ms;
+
+	if (s->unindexed == 0 || s->unindexed_since_ms == 0)
+		return 0.0;
+	ms = mb_time_now_ms() - s->unindexed_since_ms;
+	return ms > 0 ? (double)ms / 1000.0 : 0.0;
+}
+
 static void
 metrics(struct mb_req *r)
 {
@@ -53,9 +65,19 @@ metrics(struct mb_req *r)
 		    "number.\n# TYPE mediabridge_log_seq gauge\n"
 		    "mediabridge_log_seq %lld\n"
 		    "# TYPE mediabridge_unindexed gauge\n"
-		    "mediabridge_unindexed %lld\n",
+		    "mediabridge_unindexed %lld\n"
+		    "# HELP mediabridge_index_lag_items Items stored but not "
+		    "yet searchable (0: every item is found by search).\n"
+		    "# TYPE mediabridge_index_lag_items gauge\n"
+		    "mediabridge_index_lag_items %lld\n"
+		    "# HELP mediabridge_index_lag_seconds How long the oldest "
+		    "item not yet searchable has waited (0 when none "
+		    "waits).\n"
+		    "# TYPE mediabridge_index_lag_seconds gauge\n"
+		    "mediabridge_index_lag_seconds %.3f\n",
 		    (long long)s.items, (long long)s.versions,
-		    (long long)s.last_seq, (long long)s.unindexed);
+		    (long long)s.last_seq, (long long)s.unindexed,
+		    (long long)s.unindexed, lag_seconds(&s));
 	if (mb_buf_printf(&b, "# TYPE mediabridge_http_in_flight gauge\n"
 	    "mediabridge_http_in_flight %d\n",
 	    mb_http__in_flight(mb_req_server(r))) != MB_OK)

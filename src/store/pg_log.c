@@ -251,14 +251,17 @@ mb_pg_stats(struct mb_store *st, struct mb_store_stats *out,
 	if ((rc = mb_pg__run(pg, "SELECT (SELECT count(*) FROM items), "
 	    "(SELECT count(*) FROM versions), "
 	    "(SELECT coalesce(max(seq), 0) FROM versions), "
-	    "(SELECT count(*) FROM fts_pending)", NULL, false, &r, d)) !=
-	    MB_OK)
+	    "(SELECT count(*) FROM fts_pending), "
+	    "(SELECT coalesce(min(v.received_ms), 0) FROM fts_pending p "
+	    "JOIN items i ON i.id = p.item_id JOIN versions v ON "
+	    "v.seq = i.seq)", NULL, false, &r, d)) != MB_OK)
 		return rc;
 	memset(out, 0, sizeof(*out));
 	out->items = mb_pg__i64(r, 0, 0);
 	out->versions = mb_pg__i64(r, 0, 1);
 	out->last_seq = mb_pg__i64(r, 0, 2);
 	out->unindexed = mb_pg__i64(r, 0, 3);
+	out->unindexed_since_ms = mb_pg__i64(r, 0, 4);
 	mb_pg__free(r);
 	return MB_OK;
 }

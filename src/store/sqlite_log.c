@@ -354,7 +354,10 @@ mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
 	    (rc = query_int64(sq, "SELECT coalesce(max(seq), 0) FROM versions",
 	    &s.last_seq, d)) != MB_OK ||
 	    (rc = query_int64(sq, "SELECT count(*) FROM fts_pending",
-	    &s.unindexed, d)) != MB_OK)
+	    &s.unindexed, d)) != MB_OK ||
+	    (rc = query_int64(sq, "SELECT coalesce(min(v.received_ms), 0) "
+	    "FROM fts_pending p JOIN items i ON i.id = p.item_id JOIN "
+	    "versions v ON v.seq = i.seq", &s.unindexed_since_ms, d)) != MB_OK)
 		return rc;
 	*out = s;
 	return MB_OK;

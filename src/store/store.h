@@ -160,6 +160,12 @@ struct mb_store_stats {
 	int64_t	versions;	/* log entries */
 	int64_t	last_seq;	/* highest seq, 0 when empty */
 	int64_t	unindexed;	/* items waiting for the full-text index */
+	/*
+	 * When the oldest of them arrived (its version's received_ms), 0
+	 * when none waits: no item has been findable on the site but not by
+	 * search for longer than since then.
+	 */
+	int64_t	unindexed_since_ms;
 };
 int mb_store_stats(struct mb_store *st, struct mb_store_stats *out,
     struct mb_diag *d);
