@@ -58,6 +58,7 @@ int mb_demo_events(const char *dir, long port);
 
 extern const struct mb_cli_cmd mb_cmd_init;
 extern const struct mb_cli_cmd mb_cmd_bundle;
+extern const struct mb_cli_cmd mb_cmd_dict;
 extern const struct mb_cli_cmd mb_cmd_key;
 extern const struct mb_cli_cmd mb_cmd_import;
 extern const struct mb_cli_cmd mb_cmd_export;

@@ -39,6 +39,7 @@ static const struct mb_cli_cmd *const commands[] = {
 	&mb_cmd_member,
 	&mb_cmd_agenda,
 	&mb_cmd_bundle,
+	&mb_cmd_dict,
 	NULL
 };
 

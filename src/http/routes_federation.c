@@ -15,6 +15,7 @@
 #include "http/federation.h"
 #include "http/http.h"
 #include "http/range.h"
+#include "sync/dict.h"
 #include "sync/httpsig.h"
 #include "sync/log.h"
 #include "sync/registry.h"
@@ -205,7 +206,7 @@ log_get(struct mb_req *r)
 	const char		*enc = NULL;
 	int64_t			 after, limit, wait, next = 0;
 	size_t			 count = 0, len;
-	char			 num[24], query[128], caller[33];
+	char			 num[24], query[128], caller[33], dict[65];
 	int			 rc;
 
 	after = query_int(r, "after", 0, INT64_MAX);
@@ -271,10 +272,14 @@ log_get(struct mb_req *r)
 	snprintf(num, sizeof(num), "%lld",
 	    (long long)mb_sync_registry_version(st));
 	mb_resp_header(r, "Mb-Registry-Version", num);
-	mb_resp_header(r, "Vary", "Accept-Encoding");
-	if (mb_sync_compress(mb_req_header(r, "Accept-Encoding"), body.data,
-	    body.len, &z, &enc) == MB_OK && enc != NULL) {
+	mb_resp_header(r, "Vary", "Accept-Encoding, Mb-Dict");
+	/* With the network's dictionary when the puller holds it (dict.h). */
+	if (mb_sync_compress_dict(mb_req_node(r)->conf.dir,
+	    mb_req_header(r, "Accept-Encoding"), mb_req_header(r, "Mb-Dict"),
+	    body.data, body.len, &z, &enc, dict) == MB_OK && enc != NULL) {
 		mb_resp_header(r, "Content-Encoding", enc);
+		if (dict[0] != '\0')
+			mb_resp_header(r, "Mb-Dict", dict);
 		mb_buf_free(&body);
 		len = z.len;
 		mb_resp_take(r, 200, "application/x-ndjson", mb_buf_steal(&z),
@@ -284,6 +289,36 @@ log_get(struct mb_req *r)
 	mb_buf_free(&z);
 	len = body.len;
 	mb_resp_take(r, 200, "application/x-ndjson", mb_buf_steal(&body), len);
+}
+
+/* A wire dictionary this center holds, for a member (dict.h). */
+static void
+dict_get(struct mb_req *r)
+{
+	const char	*hash = mb_req_param(r, "hash");
+	char		 caller[33], path[1200];
+	struct stat	 sb;
+	int		 fd;
+
+	if (!signed_or_reply(r, NULL, caller))
+		return;
+	mb_resp_private(r);
+	if (hash == NULL || !mb_sync_dict_have(mb_req_node(r)->conf.dir,
+	    hash) || snprintf(path, sizeof(path), "%s/dicts/%s.zdict",
+	    mb_req_node(r)->conf.dir, hash) >= (int)sizeof(path) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		mb_resp_error(r, 404, "not_found", "no dictionary %.64s",
+		    hash != NULL ? hash : "");
+		return;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		mb_resp_error(r, 500, "io", "dictionary %s: not a file", hash);
+		return;
+	}
+	mb_resp_header(r, "Cache-Control", "max-age=31536000, immutable");
+	mb_resp_file(r, 200, "application/octet-stream", fd, 0,
+	    (uint64_t)sb.st_size);
 }
 
 static void
@@ -350,5 +385,6 @@ const struct mb_route mb_routes_federation[] = {
 	{ "GET", "/federation/v1/registry", registry, 0, "fed.registry" },
 	{ "GET", "/federation/v1/log", log_get, 0, "fed.log" },
 	{ "GET", "/federation/v1/blobs/:hash", blob_get, 0, "fed.blob" },
+	{ "GET", "/federation/v1/dicts/:hash", dict_get, 0, "fed.dict" },
 	MB_ROUTES_END
 };

@@ -29,12 +29,43 @@ header_int(const char *line, size_t len, const char *name)
 	return i > 0 ? strtoll(num, NULL, 10) : -1;
 }
 
+/* "Name: value" into out (n bytes) when line is that header. */
+static void
+header_text(const char *line, size_t len, const char *name, char *out,
+    size_t n)
+{
+	size_t	k = strlen(name), i = 0;
+
+	if (len <= k || strncasecmp(line, name, k) != 0 || line[k] != ':')
+		return;
+	line += k + 1;
+	len -= k + 1;
+	while (len > 0 && *line == ' ') {
+		line++;
+		len--;
+	}
+	while (len > 0 && i + 1 < n && *line != ' ' && *line != '\r') {
+		out[i++] = *line++;
+		len--;
+	}
+	out[i] = '\0';
+}
+
 /* Mb-Log-* and Mb-Registry-Version, where the answer has them. */
 static void
 on_header(const char *p, size_t len, void *arg)
 {
 	struct response	*r = arg;
 	int64_t		 v;
+
+	/* A new answer (after a 100 or a redirect) forgets the last's. */
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		r->encoding[0] = '\0';
+		r->dict[0] = '\0';
+	}
+	header_text(p, len, "Content-Encoding", r->encoding,
+	    sizeof(r->encoding));
+	header_text(p, len, "Mb-Dict", r->dict, sizeof(r->dict));
 
 	if ((v = header_int(p, len, "Mb-Log-Next")) >= 0)
 		r->log_next = v;
@@ -100,9 +131,10 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	struct mb_buf		 url = MB_BUF_INIT, full = MB_BUF_INIT;
 	struct mb_buf		 si = MB_BUF_INIT, sg = MB_BUF_INIT;
 	struct mb_buf		 host = MB_BUF_INIT, sil = MB_BUF_INIT;
-	struct mb_buf		 sgl = MB_BUF_INIT;
-	const char		*hdrs[5];
-	char			 authority[256], prefix[256];
+	struct mb_buf		 sgl = MB_BUF_INIT, dl = MB_BUF_INIT;
+	const char		*hdrs[8];
+	char			 authority[256], prefix[256], dh[65];
+	int64_t			 dv;
 	int			 nh = 0, rc;
 
 	memset(r, 0, sizeof(*r));
@@ -128,6 +160,18 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	hdrs[nh++] = mb_buf_cstr(&host);
 	if (extra != NULL)
 		hdrs[nh++] = extra;
+	/*
+	 * Decoded here, not by libcurl: an answer compressed with the
+	 * network's dictionary (dict.h) is a zstd frame libcurl cannot read.
+	 */
+	hdrs[nh++] = "Accept-Encoding: zstd, gzip";
+	if (mb_sync_dict_current(c->node->conf.dir, &dv, dh, NULL) == MB_OK &&
+	    mb_sync_dict_have(c->node->conf.dir, dh)) {
+		rc = MB_ERR_NOMEM;
+		if (mb_buf_printf(&dl, "Mb-Dict: %s", dh) != MB_OK)
+			goto out;
+		hdrs[nh++] = mb_buf_cstr(&dl);
+	}
 	if (sign) {
 		memset(&req, 0, sizeof(req));
 		req.method = "GET";
@@ -151,7 +195,7 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	hr.url = mb_buf_cstr(&url);
 	hr.headers = hdrs;
 	hr.max_answer = BODY_MAX;
-	hr.accept_encoding = "zstd, gzip";
+	hr.accept_encoding = NULL;	/* sent above; decoded below */
 	hr.on_header = on_header;
 	hr.header_arg = r;
 	hr.connect_timeout_ms = 5000;
@@ -185,6 +229,23 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	}
 	r->status = hresp.status;
 	r->body = hresp.body;
+	if (r->encoding[0] != '\0' && strcmp(r->encoding, "identity") != 0) {
+		struct mb_buf plain = MB_BUF_INIT;
+
+		if ((rc = mb_sync_decode(c->node->conf.dir, r->encoding,
+		    r->dict, r->body.data, r->body.len, BODY_MAX, &plain,
+		    d)) != MB_OK) {
+			mb_buf_free(&plain);
+			mb_buf_free(&r->body);
+			/* A frame that does not decode: a transfer gone bad. */
+			c->cut = rc == MB_ERR_CORRUPT;
+			mb_diag_prefix(d, "%s", base);
+			rc = MB_ERR_NET;
+			goto out;
+		}
+		mb_buf_free(&r->body);
+		r->body = plain;
+	}
 	r->wire_bytes = hresp.wire_bytes;
 	c->wire = hresp.wire_bytes;
 	snprintf(r->content_type, sizeof(r->content_type), "%s",
@@ -198,6 +259,7 @@ out:
 	mb_buf_free(&host);
 	mb_buf_free(&sil);
 	mb_buf_free(&sgl);
+	mb_buf_free(&dl);
 	return rc;
 }
 

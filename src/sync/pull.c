@@ -36,6 +36,61 @@ pl_nap(struct mb_sync *s, const atomic_int *gone, int64_t ms)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/*
+ * The wire dictionary the stored registry names, fetched from base when
+ * it is newer than the one here and checked against HQ's signed hash
+ * (dict.h). A failure is only logged: the exchange goes on without it.
+ */
+static void
+dict_refresh(struct client *c, struct mb_store *st, const char *base)
+{
+	struct mb_buf	 doc = MB_BUF_INIT;
+	struct response	 r;
+	struct mb_diag	 d = { "" };
+	const char	*dir = c->node->conf.dir;
+	char		 want[65], have[65], got[65], path[128];
+	int64_t		 wv, hv = 0;
+
+	if (mb_store_registry_get(st, NULL, &doc, NULL) != MB_OK ||
+	    mb_sync_registry_dict(doc.data, doc.len, &wv, want) != MB_OK)
+		goto out;
+	if (mb_sync_dict_current(dir, &hv, have, NULL) == MB_OK && hv >= wv)
+		goto out;
+	if (!mb_sync_dict_have(dir, want)) {
+		snprintf(path, sizeof(path), "/federation/v1/dicts/%s", want);
+		if (pl_http_get(c, base, path, NULL, 30, true, &r, &d) !=
+		    MB_OK)
+			goto fail;
+		if (r.status != 200) {
+			pl_status_error(base, &r, &d);
+			mb_buf_free(&r.body);
+			goto fail;
+		}
+		if (mb_sync_dict_put(dir, r.body.data, r.body.len, got, &d) !=
+		    MB_OK) {
+			mb_buf_free(&r.body);
+			goto fail;
+		}
+		mb_buf_free(&r.body);
+		if (strcmp(got, want) != 0) {
+			mb_diag_set(&d, MB_ERR_SIG, "dictionary from %s hashes "
+			    "to %.12s, not the registry's %.12s", base, got,
+			    want);
+			goto fail;
+		}
+	}
+	if (mb_sync_dict_set_current(dir, wv, want, &d) != MB_OK)
+		goto fail;
+	log_info("sync: wire dictionary version=%lld sha256=%.12s in use",
+	    (long long)wv, want);
+	goto out;
+fail:
+	log_warn("sync: wire dictionary %.12s: %s (plain zstd meanwhile)",
+	    want, d.msg);
+out:
+	mb_buf_free(&doc);
+}
+
 /* Fetches the registry from base and applies it when newer. */
 int
 pl_fetch_registry(struct client *c, struct mb_store *st, const char *base,
@@ -54,6 +109,8 @@ pl_fetch_registry(struct client *c, struct mb_store *st, const char *base,
 		rc = mb_sync_registry_apply(st, c->node, r.body.data,
 		    r.body.len, applied, d);
 	mb_buf_free(&r.body);
+	if (rc == MB_OK && strcmp(c->node->conf.role, "hq") != 0)
+		dict_refresh(c, st, base);
 	return rc;
 }
 
@@ -191,9 +248,10 @@ pl_fetch_log(struct client *c, const char *base, int64_t after, int limit,
 		    "(Mb-Log-* headers missing)", base);
 	}
 	log_debug("sync: fetched %s after=%lld limit=%d bytes=%zu wire=%lld "
-	    "next=%lld last=%lld", base, (long long)after, limit, r->body.len,
-	    (long long)r->wire_bytes, (long long)r->log_next,
-	    (long long)r->log_last);
+	    "next=%lld last=%lld encoding=%s dict=%.12s", base,
+	    (long long)after, limit, r->body.len, (long long)r->wire_bytes,
+	    (long long)r->log_next, (long long)r->log_last,
+	    r->encoding[0] ? r->encoding : "none", r->dict[0] ? r->dict : "-");
 	return MB_OK;
 }
 

@@ -30,6 +30,7 @@
 #include "httpc/httpc.h"
 #include "sync/apply.h"
 #include "sync/blob.h"
+#include "sync/dict.h"
 #include "sync/httpsig.h"
 #include "sync/link.h"
 #include "sync/log.h"
@@ -57,6 +58,8 @@ struct response {
 	int64_t		registry_version;
 	int64_t		wire_bytes;
 	char		content_type[128];	/* "" when none */
+	char		encoding[16];	/* Content-Encoding; "" when none */
+	char		dict[65];	/* Mb-Dict: the dictionary it used */
 };
 
 struct worker {

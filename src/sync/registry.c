@@ -13,6 +13,9 @@
 #include "item/id.h"
 #include "item/jcs.h"
 #include "item/json.h"
+#include "sync/dict.h"
+
+#include <sys/stat.h>
 
 /* jansson: json_pack's "s" copies the string, "o" steals the reference. */
 static json_t *
@@ -53,6 +56,54 @@ add_center(const struct mb_center *c, void *arg)
 	if (o == NULL || json_array_append_new(arr, o) != 0)
 		return MB_ERR_NOMEM;
 	return MB_OK;
+}
+
+/*
+ * HQ's current wire dictionary (dict.h), named in the registry it signs:
+ * "wireDictionary": {"version", "sha256", "size"}. None: nothing added.
+ */
+static int
+announce_dict(json_t *reg, const char *dir, struct mb_diag *d)
+{
+	struct stat	 sb;
+	char		 hash[65], path[1200];
+	int64_t		 v;
+	json_t		*o;
+
+	if (mb_sync_dict_current(dir, &v, hash, NULL) != MB_OK)
+		return MB_OK;
+	snprintf(path, sizeof(path), "%s/dicts/%s.zdict", dir, hash);
+	if (stat(path, &sb) != 0)
+		return mb_diag_set(d, MB_ERR_IO, "%s: the current wire "
+		    "dictionary is missing", path);
+	o = json_pack("{s:I, s:s, s:I}", "version", (json_int_t)v, "sha256",
+	    hash, "size", (json_int_t)sb.st_size);
+	if (o == NULL || json_object_set_new(reg, "wireDictionary", o) != 0)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	return MB_OK;
+}
+
+int
+mb_sync_registry_dict(const char *doc, size_t len, int64_t *version,
+    char hash[65])
+{
+	json_t		*root, *wd;
+	const char	*h;
+	int		 rc = MB_ERR_NOTFOUND;
+
+	if ((root = json_loadb(doc, len, 0, NULL)) == NULL)
+		return MB_ERR_INVAL;
+	wd = json_object_get(json_object_get(root, "registry"),
+	    "wireDictionary");
+	h = json_string_value(json_object_get(wd, "sha256"));
+	if (h != NULL && strlen(h) == 64 &&
+	    json_is_integer(json_object_get(wd, "version"))) {
+		*version = json_integer_value(json_object_get(wd, "version"));
+		memcpy(hash, h, 65);
+		rc = MB_OK;
+	}
+	json_decref(root);
+	return rc;
 }
 
 int64_t
@@ -98,6 +149,8 @@ mb_sync_registry_publish(struct mb_store *st, const struct mb_center_node *n,
 		rc = MB_ERR_NOMEM;
 		goto fail;
 	}
+	if ((rc = announce_dict(reg, n->conf.dir, d)) != MB_OK)
+		goto fail;
 	if ((rc = mb_jcs_dump(reg, &canon, d)) != MB_OK)
 		goto fail;
 	if ((rc = mb_key_sign_as(n->key, MB_SIGN_REGISTRY, canon.data,

@@ -59,6 +59,13 @@ int mb_sync_registry_apply(struct mb_store *st,
     const struct mb_center_node *n, const char *doc, size_t len,
     bool *applied, struct mb_diag *d);
 
+/*
+ * The wire dictionary a (verified) registry document names (dict.h):
+ * MB_ERR_NOTFOUND when it names none.
+ */
+int mb_sync_registry_dict(const char *doc, size_t len, int64_t *version,
+    char hash[65]);
+
 /* The version of the registry stored here, 0 when none. */
 int64_t mb_sync_registry_version(struct mb_store *st);
 
