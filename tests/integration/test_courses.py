@@ -328,6 +328,32 @@ def signup_by_approval(cairo):
     check(st == 303 and b.cookie, "signed in once approved", st)
     print("ok sign-up approved by the center: disabled until enabled")
 
+    # Enrolment by code, then by the center's approval.
+    course = "/en/courses/moscow/dl-safe-en"
+    mb("course", "enrolment", cairo.dir, EN, "code", "press-2027")
+    st, _, body = b.post(course + "/enrol", {"code": "wrong"},
+                         csrf_from=course)
+    check(st == 403 and b"csrf" not in body, "a wrong enrolment code", st,
+          body[-300:])
+    st, _, _ = b.get(course + "/1")
+    check(st == 403, "not enrolled after a wrong code", st)
+    st, hd, _ = b.post(course + "/enrol", {"code": "press-2027"},
+                       csrf_from=course)
+    check(st == 303 and "done=enrol" in hd["location"], "enrolled by code",
+          st, hd)
+    st, _, _ = b.get(course + "/1")
+    check(st == 200, "the lesson once enrolled", st)
+    mb("course", "enrolment", cairo.dir, AR, "approval")
+    ar = "/en/courses/moscow/dl-safe-ar"
+    st, hd, _ = b.post(ar + "/enrol", {}, csrf_from=course)
+    check(st == 303 and "done=pending" in hd["location"], "pending", st, hd)
+    st, _, _ = b.get(ar + "/1")
+    check(st == 403, "no lesson while pending", st)
+    mb("course", "approve", cairo.dir, AR, "layla")
+    st, _, _ = b.get(ar + "/1")
+    check(st == 200, "the lesson once approved", st)
+    print("ok enrolment by code and by approval")
+
 
 def offline_answers(root, cairo, k, anon):
     """Answers kept in a package's quiz page go to the quiz at the
