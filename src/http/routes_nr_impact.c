@@ -70,6 +70,7 @@ on_row(const struct mb_impact_row *row, void *arg)
 /* An item's headline, for its row ("" when it is not here). */
 struct headline {
 	char text[200];
+	char lang[16];
 };
 
 static int
@@ -79,6 +80,8 @@ on_version(const struct mb_store_version *v, void *arg)
 
 	snprintf(h->text, sizeof(h->text), "%s", v->headline != NULL ?
 	    v->headline : "");
+	snprintf(h->lang, sizeof(h->lang), "%s", v->language != NULL ?
+	    v->language : "");
 	return 1;
 }
 
@@ -111,7 +114,7 @@ row_label(struct mb_store *st, const struct mb_impact_row *row,
 		break;
 	case MB_IMPACT_BY_ITEM: {
 		const char	*sl = strchr(row->key, '/');
-		struct headline	 h = { "" };
+		struct headline	 h = { "", "" };
 		struct mb_diag	 d = { "" };
 		char		 uri[MB_IMPACT_KEY_MAX + 32];
 
@@ -376,10 +379,50 @@ reports(struct mb_page *p, struct mb_store *st, const struct centers *cs,
 	return MB_OK;
 }
 
+/* An item's language versions (its translation group), kept a while. */
+#define VERSIONS_MAX 16
+
+struct versions {
+	char	uri[VERSIONS_MAX][MB_IMPACT_KEY_MAX + 32];
+	char	lang[VERSIONS_MAX][16];
+	int	n;
+};
+
+static int
+on_translation(const struct mb_store_translation *t, void *arg)
+{
+	struct versions *vs = arg;
+
+	if (vs->n == VERSIONS_MAX)
+		return 1;
+	snprintf(vs->uri[vs->n], sizeof(vs->uri[0]), "%s", t->uri);
+	snprintf(vs->lang[vs->n], sizeof(vs->lang[0]), "%s",
+	    t->language != NULL ? t->language : "");
+	vs->n++;
+	return MB_OK;
+}
+
+/* "urn:mediabridge:c:l" to the counter's key "c/l"; false if not one. */
+static bool
+key_of(const char *uri, char *out, size_t n)
+{
+	const char *p = uri, *colon;
+
+	if (strncmp(p, "urn:mediabridge:", 16) != 0)
+		return false;
+	p += 16;
+	if ((colon = strchr(p, ':')) == NULL)
+		return false;
+	snprintf(out, n, "%.*s/%s", (int)(colon - p), p, colon + 1);
+	return true;
+}
+
 /*
- * The reach of the most read items of the network: for each, the
- * figures of each center that read it (an item from Cairo read at
- * Cairo, at Manama and at HQ).
+ * The reach of the most read items of the network: for each, every
+ * language version of it (the translation provenance: its original
+ * and its translations) and, for each version, the figures of each
+ * center that read it -- an item from Cairo read at Cairo, at Manama
+ * and at HQ, in Arabic and in English.
  */
 static int
 reach(struct mb_page *p, struct mb_store *st, const struct mb_impact_query *q,
@@ -388,45 +431,92 @@ reach(struct mb_page *p, struct mb_store *st, const struct mb_impact_query *q,
 	struct mb_impact_query	 top = *q;
 	struct rows		 items = { NULL, 0, 0 };
 	struct mb_tval		*list = mb_tv_list(p->td, p->root, "reach");
+	struct versions		*vs = NULL, *shown = NULL;
 	int			 rc;
 
 	top.by = MB_IMPACT_BY_ITEM;
 	top.center = NULL;
 	top.kind = "item";
 	top.limit = 10;
+	if ((vs = calloc(1, sizeof(*vs))) == NULL ||
+	    (shown = calloc(1, sizeof(*shown))) == NULL) {
+		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	if ((rc = mb_store_impact_query(st, &top, on_row, &items, d)) !=
 	    MB_OK)
 		goto out;
 	for (size_t i = 0; i < items.n && rc == MB_OK; i++) {
-		struct mb_impact_query	 one = *q;
-		struct rows		 per = { NULL, 0, 0 };
-		struct mb_tval		*m = mb_tv_map(p->td, list, NULL);
-		struct mb_tval		*cl;
-		char			 label[200], url[256];
+		struct mb_tval	*m, *cl;
+		char		 label[200], url[256], uri[MB_IMPACT_KEY_MAX + 32];
+		const char	*sl = strchr(items.v[i].key, '/');
+		bool		 seen = false;
 
+		if (sl == NULL)
+			continue;
+		snprintf(uri, sizeof(uri), "urn:mediabridge:%.*s:%s",
+		    (int)(sl - items.v[i].key), items.v[i].key, sl + 1);
+		/* A version of a group shown above is in that group's rows. */
+		for (int k = 0; k < shown->n && !seen; k++)
+			seen = strcmp(shown->uri[k], uri) == 0;
+		if (seen)
+			continue;
+		memset(vs, 0, sizeof(*vs));
+		rc = mb_store_translations(st, uri, true, MB_AUD_PUBLIC |
+		    MB_AUD_NETWORK | MB_AUD_INTERNAL, mb_time_now_ms(),
+		    on_translation, vs, d);
+		if (rc != MB_OK)
+			break;
+		if (vs->n == 0) {	/* in no group: itself alone */
+			struct headline	h = { "", "" };
+			struct mb_diag	e = { "" };
+
+			(void)mb_store_get(st, uri, 0, on_version, &h, &e);
+			snprintf(vs->uri[0], sizeof(vs->uri[0]), "%s", uri);
+			snprintf(vs->lang[0], sizeof(vs->lang[0]), "%s",
+			    h.lang);
+			vs->n = 1;
+		}
 		row_label(st, &items.v[i], MB_IMPACT_BY_ITEM, label,
 		    sizeof(label), url, sizeof(url));
+		m = mb_tv_map(p->td, list, NULL);
 		mb_tv_str(p->td, m, "label", label);
 		mb_tv_str(p->td, m, "key", items.v[i].key);
-		mb_tv_int(p->td, m, "views", items.v[i].views);
-		mb_tv_int(p->td, m, "uniques", items.v[i].uniques);
-		one.by = MB_IMPACT_BY_CENTER;
-		one.center = NULL;
-		one.kind = "item";
-		one.key = items.v[i].key;
-		one.limit = 100;
-		rc = mb_store_impact_query(st, &one, on_row, &per, d);
 		cl = mb_tv_list(p->td, m, "centers");
-		for (size_t j = 0; j < per.n && rc == MB_OK; j++) {
-			struct mb_tval *c = mb_tv_map(p->td, cl, NULL);
+		for (int k = 0; k < vs->n && rc == MB_OK; k++) {
+			struct mb_impact_query	 one = *q;
+			struct rows		 per = { NULL, 0, 0 };
+			char			 key[MB_IMPACT_KEY_MAX];
 
-			mb_tv_str(p->td, c, "center", per.v[j].center);
-			mb_tv_int(p->td, c, "views", per.v[j].views);
-			mb_tv_int(p->td, c, "uniques", per.v[j].uniques);
+			if (shown->n < VERSIONS_MAX)
+				snprintf(shown->uri[shown->n++],
+				    sizeof(shown->uri[0]), "%s", vs->uri[k]);
+			if (!key_of(vs->uri[k], key, sizeof(key)))
+				continue;
+			one.by = MB_IMPACT_BY_CENTER;
+			one.center = NULL;
+			one.kind = "item";
+			one.key = key;
+			one.limit = 100;
+			rc = mb_store_impact_query(st, &one, on_row, &per, d);
+			for (size_t j = 0; j < per.n && rc == MB_OK; j++) {
+				struct mb_tval *c = mb_tv_map(p->td, cl, NULL);
+
+				mb_tv_str(p->td, c, "center", per.v[j].center);
+				mb_tv_str(p->td, c, "lang", vs->lang[k][0] !=
+				    '\0' ? vs->lang[k] : "-");
+				mb_tv_bool(p->td, c, "original", k == 0 &&
+				    vs->n > 1);
+				mb_tv_int(p->td, c, "views", per.v[j].views);
+				mb_tv_int(p->td, c, "uniques",
+				    per.v[j].uniques);
+			}
+			free(per.v);
 		}
-		free(per.v);
 	}
 out:
+	free(vs);
+	free(shown);
 	free(items.v);
 	return rc;
 }

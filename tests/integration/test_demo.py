@@ -238,7 +238,8 @@ def test_demo(w):
                   "the item in center %d's impact view" % i)
         body = page(0, "/newsroom/impact/network")
         for cid in ("cairo", "manama", "moscow"):
-            row = body.split('data-center="%s"' % cid)[1].split("</tr>")[0]
+            row = body.split('class="report" data-center="%s"' %
+                             cid)[1].split("</tr>")[0]
             check("Verified" in row, "%s's signed report at HQ" % cid, row)
         check('<title id="centers-t">' in body, "HQ's chart by center")
         check("demo-nile" in page(1, "/newsroom/campaigns"),

@@ -52,8 +52,21 @@ def main():
         _, body = req(cairo, "GET", "/api/v1/items?limit=1")
         uri = json.loads(body)["items"][0]["item"]["uri"]
         _, _, center, local = uri.split(":")
+        # Its Arabic version, a translation of it (the provenance).
+        cairo.publish([{"type": "text", "language": "ar",
+                        "headlines": [{"value": "النيل"}],
+                        "bodies": [{"value": "<p>النيل.</p>"}],
+                        "associations": [{"name": "original",
+                                          "rel": "translation-of",
+                                          "uri": uri}]}])
+        _, body = req(cairo, "GET", "/api/v1/items?limit=5")
+        ar = [e["item"]["uri"] for e in json.loads(body)["items"]
+              if e["item"]["language"] == "ar"][0]
         for _ in range(3):
             req(cairo, "GET", "/en/items/%s/%s" % (center, local),
+                headers={"User-Agent": UA})
+        for _ in range(2):
+            req(cairo, "GET", "/ar/items/%s/%s" % tuple(ar.split(":")[2:]),
                 headers={"User-Agent": UA})
         time.sleep(1.5)
         st, _ = req(cairo, "POST", "/api/v1/stats/report", tok["cairo"])
@@ -65,12 +78,12 @@ def main():
             _, body = req(hq, "GET", "/api/v1/stats?by=center",
                           tok["moscow"])
             rows = json.loads(body)["rows"]
-            if any(r["center"] == "cairo" and r["views"] == 3
+            if any(r["center"] == "cairo" and r["views"] == 5
                    for r in rows):
                 break
             time.sleep(1)
-        assert any(r["center"] == "cairo" and r["views"] == 3 and
-                   r["uniques"] == 1 for r in rows), rows
+        assert any(r["center"] == "cairo" and r["views"] == 5 and
+                   r["uniques"] == 2 for r in rows), rows
         print("ok   test_report_reaches_hq")
         # HQ's network view: Cairo's figures by center and its signed
         # report, checked again with Cairo's key.
@@ -78,10 +91,18 @@ def main():
         page = page.decode()
         assert '<title id="centers-t">' in page, page[:2000]
         assert 'class="report" data-center="cairo"' in page, page
-        row = page.split('data-center="cairo"', 1)[1].split("</tr>", 1)[0]
+        row = page.split('class="report" data-center="cairo"', 1)[1].split(
+            "</tr>", 1)[0]
         assert "Verified" in row and "<td>cairo</td>" in row, row
-        assert "<td>3</td><td>1</td>" in row, row
-        assert "Nile" in page.split('id="reach"', 1)[1], "reach of the item"
+        assert "<td>5</td><td>2</td>" in row, row
+        # The reach per language version: the English original and its
+        # Arabic translation, each with Cairo's figures.
+        reach = page.split('id="reach"', 1)[1].split("</table>", 1)[0]
+        assert "Nile" in reach, reach
+        en = reach.split('data-lang="en" data-center="cairo"')[1]
+        assert "<td>3</td><td>1</td>" in en.split("</tr>")[0], reach
+        arr = reach.split('data-lang="ar" data-center="cairo"')[1]
+        assert "<td>2</td><td>1</td>" in arr.split("</tr>")[0], reach
         # And Cairo's own view shows its views and its own report.
         _, page = req(cairo, "GET", "/newsroom/impact", tok["cairo"])
         assert "Nile" in page.decode(), "Cairo's top items"
