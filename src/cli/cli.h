@@ -94,4 +94,14 @@ extern const struct mb_cli_cmd mb_cmd_agenda;
  */
 int mb_demo_members(const char *dir, int port);
 
+/*
+ * The demo's machine translation (demo_mt.c): _engines, before the
+ * centers serve, starts Debian's apertium-apy (MB_ERR_NOTFOUND, said,
+ * when it or apertium-eng-spa is not installed), makes it HQ's shared
+ * engine and HQ Cairo's engine; then an English item of HQ's gets a
+ * Spanish machine draft at Cairo, edited, published and shown labelled.
+ */
+int mb_demo_mt_engines(const char *dir, long hq_port);
+int mb_demo_mt(const char *dir, long port);
+
 #endif

@@ -554,6 +554,7 @@ run(int argc, char **argv)
 		return MB_EXIT_FAIL;
 	mb_demo_feeds(dir);	/* Cairo ingests an RSS feed and NewsML-G2 */
 	mb_demo_events_mail(dir);	/* HQ's mail relay, before serve */
+	mb_demo_mt_engines(dir, port);	/* APy, HQ's engine lent to Cairo */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -583,6 +584,7 @@ run(int argc, char **argv)
 	mb_demo_courses(dir, samples, port);	/* a course taught in Cairo */
 	mb_demo_members(dir, (int)port);
 	mb_demo_events(dir, port);	/* a conference in Baghdad */
+	mb_demo_mt(dir, port);	/* HQ's item machine-translated at Cairo */
 	mb_demo_impact(dir, (int)port, rc == MB_OK ? uri : "");	/* views */
 	printf("\n");
 	for (int i = 0; i < 3; i++)

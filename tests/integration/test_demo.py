@@ -144,6 +144,39 @@ def events(d, text, urls):
     check("<svg" in str(parts["image/svg+xml"]), "and its QR code")
 
 
+def machine_translation(text, urls, mt):
+    """HQ's English item, a Spanish machine draft at Cairo through HQ's
+    engine, edited, published, and labelled on Cairo's Spanish page."""
+    if not mt:
+        check("apertium-apy and apertium-eng-spa are not installed" in
+              text, "the demo says the step is skipped", text)
+        return
+    check("made with engine moscow via moscow" in text and "(en|es, " in
+          text, "the draft's provenance: HQ's engine", text)
+    check("(by: machine+human)" in text and "(reviewedBy: editor)" in text,
+          "edited and reviewed", text)
+    page = [u for u in urls if "/es/items/cairo/" in u]
+    eq(len(page), 1, "Cairo's Spanish page printed")
+    st, body = get(page[0])
+    eq(st, 200, page[0])
+    body = body.decode()
+    check('<article class="item" lang="es"' in body, "in Spanish")
+    for want in ("Esta es una traducción automática.",
+                 "Una persona la ha revisado.",
+                 "Traducido por el motor <bdi>moscow</bdi>",
+                 "<bdi>Moscow</bdi>", "(revisado)",
+                 'href="/es/items/moscow/'):
+        check(want in body, "the page says %r" % want, body[-3000:])
+    # The draft came from HQ's engine, through the federation endpoint.
+    local = page[0].rsplit("/", 1)[1]
+    st, body = get(page[0].split("/es/")[0] + "/api/v1/items/cairo/" +
+                   local)
+    tr = json.loads(body)["meta"]["translation"]
+    eq((tr["by"], tr["engine"], tr["via"], tr["pair"], tr["reviewedBy"]),
+       ("machine+human", "moscow", "moscow", "en|es", "editor"),
+       "the signed provenance")
+
+
 def test_demo(w):
     d = os.path.join(w.root, "demo")
     port = free_base()
@@ -165,9 +198,13 @@ def test_demo(w):
         urls = [tok for line in text.splitlines() for tok in line.split()
                 if tok.startswith("http://127.0.0.1:")]
         # Three per center, the course's (course, certificate, verify:
-        # docs/courses.md) and the event's (page, calendar, ticket).
-        eq(len(urls), 15, "three URLs per center, the course's and the "
-           "event's: " + text)
+        # docs/courses.md) and the event's (page, calendar, ticket); with
+        # Apertium installed, Cairo's Spanish page of the translation.
+        mt = os.access("/usr/bin/apertium-apy", os.X_OK) and \
+            os.path.exists("/usr/share/apertium/modes/eng-spa.mode")
+        eq(len(urls), 16 if mt else 15, "three URLs per center, the "
+           "course's, the event's and the translation's: " + text)
+        machine_translation(text, urls, mt)
         check("completed it" in text, "the demo's learner completed the "
               "course", text)
         verify = [u for u in urls if "/verify/" in u]
