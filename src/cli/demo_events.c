@@ -148,7 +148,7 @@ int
 mb_demo_events_mail(const char *dir)
 {
 	char		 mail[PATH_MAX], conf[PATH_MAX], listen[32];
-	char		*probe[] = { PYTHON, "-c", "import aiosmtpd", NULL };
+	char	*probe[] = { PYTHON, "-c", "import aiosmtpd", NULL };
 	struct mb_buf	 text = MB_BUF_INIT;
 	int		 port, rc;
 
@@ -206,7 +206,7 @@ static int
 write_event(const char *file, time_t start)
 {
 	static const struct {
-		int		 at, len;	/* minutes after the start */
+		int		 at, len;	/* minutes from the start */
 		const char	*id, *title, *room, *lang, *speaker, *uri;
 	} s[] = {
 		{ 0, 60, "s1", "الافتتاح: الإعلام عبر الحدود", "Hall A", "ar",
@@ -242,13 +242,14 @@ write_event(const char *file, time_t start)
 		    "\"uri\": \"" EVENT_URI "-%s\", \"type\": \"event\", "
 		    "\"headlines\": [{\"value\": \"%s\"}], "
 		    "\"language\": \"%s\", \"eventDetails\": {\"dates\": "
-		    "{\"startDate\": \"%s\", \"endDate\": \"%s\"}}, \"places\": "
+		    "{\"startDate\": \"%s\", \"endDate\": \"%s\"}}, "
+		    "\"places\": "
 		    "[{\"name\": \"%s\", \"rel\": \"room\"}], \"people\": "
 		    "[{\"name\": \"%s\", \"rel\": \"speaker\"%s%s%s}]}",
 		    i > 0 ? ", " : "", s[i].id, s[i].id, s[i].title, s[i].lang,
-		    a, b, s[i].room, s[i].speaker, s[i].uri != NULL ? ", \"uri\": \""
-		    : "", s[i].uri != NULL ? s[i].uri : "", s[i].uri != NULL ?
-		    "\"" : "");
+		    a, b, s[i].room, s[i].speaker, s[i].uri != NULL ?
+		    ", \"uri\": \"" : "", s[i].uri != NULL ? s[i].uri : "",
+		    s[i].uri != NULL ? "\"" : "");
 	}
 	fprintf(f, "]}\n");
 	return fclose(f) == 0 ? MB_OK : MB_ERR_IO;
@@ -440,9 +441,12 @@ mb_demo_events(const char *dir, long port)
 {
 	struct mb_diag	 d = { "" };
 	struct mb_buf	 out = MB_BUF_INIT;
-	char		 file[PATH_MAX], hq[PATH_MAX], mailfile[PATH_MAX] = "";
+	char		 file[PATH_MAX], hq[PATH_MAX];
+	char		 mailfile[PATH_MAX] = "";
 	char		 link[200], ticket[400] = "", key[128], at[32];
-	time_t		 start = (time(NULL) / 86400 + 2) * 86400 + 6 * 3600;
+	/* 06:00 UTC (09:00 in Baghdad), two days on. */
+	time_t		 start = (time(NULL) / 86400 + 2) * 86400 +
+			    6 * 3600;
 	bool		 first = false, again = false, mailed = false;
 	struct timespec	 nap = { 0, 200 * 1000 * 1000 };
 	int		 rc = MB_ERR_INVAL;
@@ -501,8 +505,8 @@ mb_demo_events(const char *dir, long port)
 	    (int64_t)(start + 1800) * 1000, &first, &again, &d)) != MB_OK)
 		goto fail;
 	if (!first || !again) {
-		rc = mb_diag_set(&d, MB_ERR_INVAL, "HQ's check-in: admitted %d, "
-		    "second entry flagged %d", first, again);
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "HQ's check-in: admitted "
+		    "%d, second entry flagged %d", first, again);
 		goto fail;
 	}
 	printf("  event: HQ published \"Arab Media Forum, Baghdad\" with a "
