@@ -133,8 +133,14 @@ mb_feed_poller_round(void *arg, int64_t *next_ms, struct mb_diag *d)
 		if ((rc = mb_serve_feeds_new(p->node, p->st, &p->feeds, d)) !=
 		    MB_OK)
 			return rc;
+		/*
+		 * serve decodes nothing itself (media/sandbox.h): without
+		 * its sandbox, entries' media stay links.
+		 */
 		if (p->decoder != NULL && media_on())
 			mb_feeds_set_media(p->feeds, media_sandboxed, p);
+		else
+			mb_feeds_set_media(p->feeds, NULL, NULL);
 	}
 	/* Each source's error is kept on the source (and logged once). */
 	return mb_feeds_poll_due(p->feeds, next_ms, d);
