@@ -714,5 +714,38 @@ def test_media_fetched(w):
         f.close()
 
 
+def test_serve_fetches_media(w):
+    """Inside serve, an entry's picture goes through serve's media sandbox
+    and the item names this center's copy."""
+    c = w.center("cairo")
+    f = Feeds()
+    f.routes["/p.png"] = (200, {"Content-Type": "image/png"},
+                          png_with_text("x", 40, 30))
+    f.routes["/f.xml"] = (200, {}, (
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+        "<title>Member</title><link>https://m.example/</link><item>"
+        "<guid>s1</guid><title>Served picture</title><description>d"
+        "</description><enclosure url=\"%s\" type=\"image/png\" "
+        "length=\"1\"/></item></channel></rss>" % f.url("/p.png")).encode())
+    try:
+        add(c, f.url("/f.xml"), "--workflow", "publish")
+        c.serve(env={"MB_FEEDS_POLL_MS": "200"})
+        cl = c.client()
+
+        def arrived():
+            r = cl.get("/api/v1/items")
+            got = [e["item"] for e in r.json["items"]
+                   if e["item"]["headlines"][0]["value"] ==
+                   "Served picture"] if r.status == 200 else []
+            return got[0] if got else None
+        item = wait_for(arrived, 20, "the entry through serve")
+        a = item["associations"][0]
+        check(a["uri"].startswith("ni:///sha-256;"), "local: %r" % a)
+        eq(f.hits.get("/p.png", 0), 1, "fetched once")
+        c.stop()
+    finally:
+        f.close()
+
+
 if __name__ == "__main__":
     main(globals())
