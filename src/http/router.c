@@ -41,6 +41,7 @@ extern const struct mb_route mb_routes_site_members[];
 extern const struct mb_route mb_routes_site_agenda[];
 extern const struct mb_route mb_routes_site_mt[];
 extern const struct mb_route mb_routes_nr_members[];
+extern const struct mb_route mb_routes_site_member_me[];
 extern const struct mb_route mb_routes_nr_sources[];
 
 static const struct mb_route *const tables[] = {
@@ -77,6 +78,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_site_agenda,
 	mb_routes_site_mt,
 	mb_routes_nr_members,
+	mb_routes_site_member_me,
 	mb_routes_nr_sources,
 	NULL
 };

@@ -344,6 +344,11 @@ def run_pages(w, hq, cairo):
     mb("agenda", "answer", hq.dir, p, "--text", "First on the programme.")
     wait_for("the answer at Cairo", lambda: "First on the programme." in
              anon.get(path_of(p, "proposals"))[2], timeout=30)
+    # The result and the answer are items in the feeds too.
+    for c in (hq, cairo):
+        st, _, feed = Browser(c).get("/feeds/en.json")
+        check(st == 200 and "Water & rivers coverage" in feed,
+              "the proposal in %s's feed" % c.id, feed[:2000])
 
     # A suspended member leaves the pages everywhere.
     mb("member", "suspend", cairo.dir, a_id)
@@ -436,12 +441,52 @@ def run_newsroom(c):
         member_add(c, "Member %d" % i, "other", "EG", "ar",
                    "m%d.secret@example.org" % i, user="m%d" % i)
 
+    # The member's own page: what is shown and to whom (consent).
+    eq(Browser(c).get("/en/members/me")[0], 303, "a reader signs in first")
+    me = Browser(c)
+    me.login("samira")
+    st, _, page = me.get("/en/members/me")
+    check(st == 200 and 'value="Samira Nabil"' in page and
+          "samira.secret@example.org" in page, "her own record", page[-3000:])
+    st, hd, _ = me.post("/en/members/me", {
+        "name": "Samira Nabil", "languages": "ar,en", "affiliation":
+        "Nile Institute", "bio_lang": "en", "bio": "Water & rivers",
+        "audience": "network", "email": "samira.secret@example.org",
+        "phone": ""})
+    eq(st, 303, "she saves her profile")
+    check("Samira Nabil" not in Browser(c).get("/en/members")[2],
+          "network only now: readers no longer see her")
+    st, _, page = me.get("/en/members")
+    check("Samira Nabil" in page and "Nile Institute" in page,
+          "members do")
+    before = mb("export", c.dir)
+    st, _, page = me.post("/en/members/me", {
+        "name": "Samira Nabil", "languages": "ar,en", "bio_lang": "en",
+        "bio": "<script>alert(1)</script>", "audience": "public"})
+    eq(st, 400, "script in her bio")
+    check("bio.en" in (error(page) or ""), "names the field", error(page))
+    eq(mb("export", c.dir), before, "nothing changed")
+    st, _, _ = me.post("/en/members/me", {"name": "Samira Nabil",
+                                          "audience": "everyone"})
+    eq(st, 400, "an audience that is none")
+    me.get("/en/members/me")
+    st, _, _ = me.upload("/en/members/me/photo", {"caption": "Samira, 2026"},
+                         "me.png", "image/png", png(120, 90))
+    eq(st, 303, "her own photo")
+    check('alt="Samira, 2026"' in me.get(path_of(uris[0], "members"))[2],
+          "on her profile")
+    st, _, page = me.post("/en/members/me", {"name": "Samira Nabil",
+                                             "audience": "public"})
+    eq(st, 303, "public again")
+
     # Who may: a member and a journalist are refused these pages.
     for who in ("samira", "jo"):
         b = Browser(c)
         b.login(who, "/newsroom/login" if who == "jo" else "/en/login")
         eq(b.get("/newsroom/proposals")[0], 403, who + ": proposals")
         eq(b.get("/newsroom/members")[0], 403, who + ": members")
+        if who == "jo":
+            eq(b.get("/en/members/me")[0], 403, "no profile: not a member")
     ed = Browser(c)
     ed.login("ed", "/newsroom/login")
     eq(ed.get("/newsroom/members")[0], 403, "an editor: members")
