@@ -3,7 +3,8 @@
  * Machine translation in the newsroom (docs/translation.md): the
  * "Machine translate" form on an item's page, the stale badge and the
  * "needs update" list, and -- when a draft was made again -- what the
- * translator had changed in the previous machine text, as a word diff.
+ * translator had changed in the previous machine text, compared as the
+ * newsroom compares versions (newsroom/versions.h).
  * Every change goes through mb_newsroom_translate(), as the API's does.
  */
 #include <stdio.h>
@@ -11,17 +12,16 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "http/markdown.h"
 #include "http_int.h"
 #include "item/id.h"
 #include "item/json.h"
 #include "mt/mt.h"
 #include "newsroom/translate.h"
+#include "newsroom/versions.h"
 #include "nr_int.h"
 #include "site_int.h"
 #include "store/mt.h"
 #include "text/lang.h"
-#include "text/worddiff.h"
 
 /* How far back the edit page looks for the translator's last edit. */
 #define HISTORY_MAX 40
@@ -71,21 +71,6 @@ target_langs(struct mb_page *p, struct mb_tval *list, const char *own)
 
 /* ---- what the translator changed, when a draft was made again ---- */
 
-/* One version's texts as the editor shows them: headline, body. */
-struct texts {
-	int64_t	 version;
-	char	*headline;
-	char	*body;		/* Markdown when it says the same, else HTML */
-};
-
-static void
-texts_free(struct texts *t)
-{
-	free(t->headline);
-	free(t->body);
-	memset(t, 0, sizeof(*t));
-}
-
 /* meta.translation.by of a version's envelope ("" when none). */
 static const char *
 by_of(const json_t *root)
@@ -96,42 +81,21 @@ by_of(const json_t *root)
 	return by != NULL ? by : "";
 }
 
-static void
-texts_take(const json_t *root, int64_t version, struct texts *t)
-{
-	const json_t	*item = json_object_get(root, "item");
-	const char	*h = json_string_value(json_object_get(json_array_get(
-	    json_object_get(item, "headlines"), 0), "value"));
-	const char	*b = json_string_value(json_object_get(json_array_get(
-	    json_object_get(item, "bodies"), 0), "value"));
-	struct mb_buf	 md = MB_BUF_INIT;
-
-	t->version = version;
-	t->headline = strdup(h != NULL ? h : "");
-	if (b != NULL && mb_html_to_markdown(b, strlen(b), &md) == MB_OK)
-		t->body = strdup(md.len > 0 ? mb_buf_cstr(&md) : "");
-	else
-		t->body = strdup(b != NULL ? b : "");
-	mb_buf_free(&md);
-}
-
 /*
  * Walks the draft's history back from its current version (cur): the
  * last making-again R is a version by "machine" whose previous version
  * was by "machine+human" (H: what the translator left); M is the
  * machine's text they started from (the last "machine" version before
- * H). True with *mach and *human filled when there is one.
+ * H). True with *mach and *human set when there is one.
  */
 static bool
 last_edits(const struct mb_newsroom_env *e, const struct mb_actor *a,
-    const char *uri, int64_t cur, struct texts *mach, struct texts *human)
+    const char *uri, int64_t cur, int64_t *mach, int64_t *human)
 {
 	struct mb_nr_item	 it;
 	char			 prev_by[16] = "";
-	bool			 found_h = false;
 
-	memset(mach, 0, sizeof(*mach));
-	memset(human, 0, sizeof(*human));
+	*mach = *human = 0;
 	for (int64_t v = cur; v >= 1 && v > cur - HISTORY_MAX; v--) {
 		json_t		*root;
 		const char	*by;
@@ -143,54 +107,52 @@ last_edits(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		if (root == NULL)
 			break;
 		by = by_of(root);
-		if (!found_h && strcmp(by, "machine+human") == 0 &&
+		if (*human == 0 && strcmp(by, "machine+human") == 0 &&
 		    strcmp(prev_by, "machine") == 0) {
-			/* v is H, v + 1 was made again. */
-			texts_take(root, v, human);
-			found_h = true;
-		} else if (found_h && strcmp(by, "machine") == 0) {
-			texts_take(root, v, mach);
+			*human = v;	/* v + 1 was made again */
+		} else if (*human != 0 && strcmp(by, "machine") == 0) {
+			*mach = v;
 			json_decref(root);
 			return true;
 		}
 		snprintf(prev_by, sizeof(prev_by), "%s", by);
 		json_decref(root);
 	}
-	texts_free(human);
 	return false;
 }
 
-struct diff_out {
-	struct mb_page	*p;
-	struct mb_tval	*list;
-	int		 changes;
-};
-
-static int
-diff_cb(enum mb_diff_op op, const char *s, size_t len, void *arg)
+/*
+ * The diff from M to H with the newsroom's comparison of versions
+ * (newsroom/versions.h: escaped text, only del/ins/p markup), and the
+ * link to its page.
+ */
+static void
+edits_diff(struct mb_page *p, struct mb_tval *m, const struct
+    mb_newsroom_env *e, const struct mb_actor *a, const struct
+    mb_item_view *v)
 {
-	struct diff_out	*o = arg;
-	struct mb_tval	*m = mb_tv_map(o->p->td, o->list, NULL);
+	struct mb_nr_compare	 cmp;
+	struct mb_tval		*df;
+	int64_t			 mach, human;
 
-	mb_tv_strn(o->p->td, m, "text", s, len);
-	if (op == MB_DIFF_DEL)
-		mb_tv_bool(o->p->td, m, "del", true);
-	else if (op == MB_DIFF_INS)
-		mb_tv_bool(o->p->td, m, "ins", true);
-	if (op != MB_DIFF_SAME)
-		o->changes++;
-	return MB_OK;
-}
-
-static int
-diff_into(struct mb_page *p, struct mb_tval *map, const char *key,
-    const char *a, const char *b)
-{
-	struct diff_out o = { p, mb_tv_list(p->td, map, key), 0 };
-
-	if (mb_word_diff(a, strlen(a), b, strlen(b), diff_cb, &o) != MB_OK)
-		return 0;
-	return o.changes;
+	if (!last_edits(e, a, v->uri, v->version, &mach, &human) ||
+	    mb_newsroom_compare(e, a, v->uri, mach, human, &cmp, NULL) !=
+	    MB_OK)
+		return;
+	df = mb_tv_map(p->td, m, "diff");
+	mb_tv_int(p->td, df, "from", mach);
+	mb_tv_int(p->td, df, "to", human);
+	mb_tv_html(p->td, df, "headline", cmp.headline.len > 0 ?
+	    mb_buf_cstr(&cmp.headline) : "");
+	mb_tv_html(p->td, df, "body", cmp.body.len > 0 ?
+	    mb_buf_cstr(&cmp.body) : "");
+	mb_tv_bool(p->td, df, "changes", cmp.added > 0 || cmp.removed > 0 ||
+	    strstr(mb_buf_cstr(&cmp.headline), "<del>") != NULL ||
+	    strstr(mb_buf_cstr(&cmp.headline), "<ins>") != NULL);
+	mb_tv_printf(p->td, df, "url", "/newsroom/items/%s/%s/diff?from=%lld"
+	    "&to=%lld", v->center, v->local, (long long)mach,
+	    (long long)human);
+	mb_nr_compare_free(&cmp);
 }
 
 /* ---- the item's page ---- */
@@ -252,21 +214,7 @@ mb_nr_mt_panel(struct mb_page *p, struct mb_req *r,
 			    v->language : v->lang);
 		}
 	}
-	{
-		struct texts	mach, human;
-
-		if (last_edits(&e, &a, v->uri, v->version, &mach, &human)) {
-			struct mb_tval *df = mb_tv_map(p->td, m, "diff");
-
-			mb_tv_int(p->td, df, "from", mach.version);
-			mb_tv_int(p->td, df, "to", human.version);
-			mb_tv_int(p->td, df, "changes", diff_into(p, df,
-			    "headline", mach.headline, human.headline) +
-			    diff_into(p, df, "body", mach.body, human.body));
-			texts_free(&mach);
-			texts_free(&human);
-		}
-	}
+	edits_diff(p, m, &e, &a, v);
 }
 
 bool
