@@ -808,14 +808,22 @@ search_page(struct mb_req *r)
 		mb_tv_str(p.td, p.root, "error", mb_buf_cstr(&e));
 		mb_buf_free(&e);
 	}
-	mb_tv_int(p.td, p.root, "count", res.ranked);
-	if (res.ranked > (page + 1) * PAGE_ITEMS) {
-		struct mb_buf n = MB_BUF_INIT;
+	/* What was found, all of it; the pages walk the ranked ones. */
+	mb_tv_int(p.td, p.root, "count", res.total);
+	mb_tv_bool(p.td, p.root, "more", res.more);
+	for (int k = 0; k < 2; k++) {
+		long		 to = k == 0 ? page + 1 : page - 1;
+		struct mb_buf	 n = MB_BUF_INIT;
 
+		if (to < 0 || to > 40 || (k == 0 && res.ranked <= (page + 1) *
+		    PAGE_ITEMS))
+			continue;
 		mb_buf_printf(&n, "/%s/search?q=", p.lang);
 		mb_http_urlencode(q, &n);
-		mb_buf_printf(&n, "&page=%ld", page + 1);
-		mb_tv_str(p.td, p.root, "next", mb_buf_cstr(&n));
+		if (to > 0)
+			mb_buf_printf(&n, "&page=%ld", to);
+		mb_tv_str(p.td, p.root, k == 0 ? "next" : "prev",
+		    mb_buf_cstr(&n));
 		mb_buf_free(&n);
 	}
 	mb_resp_cache_ttl(r, 5000);

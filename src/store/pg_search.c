@@ -267,6 +267,37 @@ bind_query(struct mb_pg_params *p, const char *arr,
 	mb_pg__p_int(p, q->audiences);
 }
 
+/*
+ * Counts every visible match (up to MB_STORE_SEARCH_COUNT_MAX), for the
+ * reader's "N results" once there are more than the ranked candidates.
+ */
+static int
+count_all(struct mb_pg *pg, const struct mb_store_search_query *q,
+    const char *tsq, const char *arr, int64_t now, int64_t *total,
+    struct mb_diag *d)
+{
+	struct mb_buf		 sql = MB_BUF_INIT, ok = MB_BUF_INIT;
+	struct mb_pg_params	 p;
+	struct mb_pg_res	*r = NULL;
+	int			 rc;
+
+	if ((rc = mb_sql_search_ok(&ok, &mb_pg_dialect, q)) != MB_OK ||
+	    (rc = mb_buf_printf(&sql, "WITH q AS (SELECT %s AS q) SELECT "
+	    "count(*) FROM (SELECT 1 FROM q, item_text t JOIN items i ON i.id "
+	    "= t.item_id WHERE t.tsv @@ q.q AND %s LIMIT %d) x", tsq, ok.data,
+	    MB_STORE_SEARCH_COUNT_MAX)) != MB_OK)
+		goto out;
+	bind_query(&p, arr, q, now);
+	if ((rc = mb_pg__run(pg, mb_buf_cstr(&sql), &p, false, &r, d)) ==
+	    MB_OK && mb_pg__nrows(r) == 1)
+		*total = mb_pg__i64(r, 0, 0);
+out:
+	mb_pg__free(r);
+	mb_buf_free(&sql);
+	mb_buf_free(&ok);
+	return rc;
+}
+
 static int
 collect(struct mb_pg *pg, const struct mb_store_search_query *q,
     const char *tsq, const char *arr, int64_t now, struct mb_store__cand *c, int *nc,
@@ -514,6 +545,10 @@ mb_pg_search(struct mb_store *st, const struct mb_store_search_query *q,
 	if (out != NULL) {
 		out->ranked = n;
 		out->more = more;
+		out->total = n;
+		if (more && (rc = count_all(pg, q, tsq.data, arr.data, now,
+		    &out->total, d)) != MB_OK)
+			goto out;
 	}
 	for (int i = q->offset; i < n && i < q->offset + q->limit; i++) {
 		int64_t	show;

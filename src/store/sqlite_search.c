@@ -549,6 +549,40 @@ out:
 	return rc;
 }
 
+/*
+ * Counts every visible match (up to MB_STORE_SEARCH_COUNT_MAX), for the
+ * reader's "N results" once there are more than the ranked candidates.
+ */
+static int
+count_all(struct mb_sqlite *sq, const struct mb_store_search_query *q,
+    int64_t now, int64_t *total, struct mb_diag *d)
+{
+	struct mb_buf	 sql = MB_BUF_INIT, ok = MB_BUF_INIT;
+	sqlite3_stmt	*s = NULL;
+	int		 rc;
+
+	if ((rc = mb_sql_search_ok(&ok, &mb_sqlite_dialect, q)) != MB_OK ||
+	    (rc = mb_buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM "
+	    "fts JOIN items i ON i.id = fts.rowid WHERE fts MATCH ?1 AND %s "
+	    "LIMIT %d)", ok.data, MB_STORE_SEARCH_COUNT_MAX)) != MB_OK)
+		goto out;
+	if (sqlite3_prepare_v2(sq->db, sql.data, (int)sql.len, &s, NULL) !=
+	    SQLITE_OK) {
+		rc = mb_sqlite_err(sq, d, "search count");
+		goto out;
+	}
+	bind_query(s, q, now);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*total = sqlite3_column_int64(s, 0);
+	else
+		rc = search_err(sq, d);
+out:
+	sqlite3_finalize(s);
+	mb_buf_free(&sql);
+	mb_buf_free(&ok);
+	return rc;
+}
+
 /* The length of a "\x1f" tag "\x1f" language marker at the start of s. */
 static size_t
 marker_len(const char *s)
@@ -827,6 +861,10 @@ mb_sqlite_search(struct mb_store *st, const struct mb_store_search_query *q,
 	if (out != NULL) {
 		out->ranked = n;
 		out->more = more;
+		out->total = n;
+		if (more && (rc = count_all(sq, q, now, &out->total, d)) !=
+		    MB_OK)
+			goto out;
 	}
 	if (q->offset >= n)
 		goto out;

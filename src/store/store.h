@@ -430,7 +430,14 @@ struct mb_store_search_hit {
 struct mb_store_search_result {
 	int64_t	ranked;		/* visible hits ranked (after dedupe) */
 	bool	more;		/* older matches were not ranked */
+	/*
+	 * Every visible match, counted up to MB_STORE_SEARCH_COUNT_MAX
+	 * (a translation and its original count twice when more is set;
+	 * ranked otherwise): what a reader is told was found.
+	 */
+	int64_t	total;
 };
+#define MB_STORE_SEARCH_COUNT_MAX	1000000
 
 /*
  * Ranked search: the newest MB_STORE_SEARCH_CANDIDATES visible matches

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""Readers get names, not codes, in the page's language: topic pages and an
-item's topics from IPTC Media Topics (templates/i18n/topics/), country
-pages and the footer's country from Debian's iso-codes (skipped without
-it: the code is shown then)."""
+"""Readers get names and real numbers, not codes, in the page's language:
+topic pages and an item's topics from IPTC Media Topics (templates/i18n/
+topics/), country pages and the footer's country from Debian's iso-codes
+(skipped without it: the code is shown then); search says how many items
+match, all of them, not only the ranked candidates."""
 
 import html
+import json
 import os
 import re
 
@@ -53,6 +55,35 @@ def test_topic_and_country_names(w):
           "the footer's country in Russian")
     eq(h1(reader.get("/en/countries/QQ").text), "News from QQ",
        "an unknown country stays a code")
+
+
+def test_search_counts_every_match(w):
+    c = w.center("cairo", country="EG", languages="ar,en")
+    path = os.path.join(w.root, "many.ndjson")
+    with open(path, "w") as f:
+        for i in range(620):
+            f.write(json.dumps({
+                "uri": "urn:mediabridge:cairo:01jcount%018d" % i,
+                "type": "text", "language": "en",
+                "headlines": [{"value": "Harvest report %d" % i}],
+                "bodies": [{"value": "<p>The harvest in region %d.</p>"
+                            % i}]}) + "\n")
+    c.cli("import", path)
+    c.serve()
+    reader = c.client()
+    page = reader.get("/en/search", query={"q": "harvest"}).text
+    check("620 results" in page, "the real total: %s" % re.findall(
+        r'class="count"[^>]*>([^<]*)', page))
+    check('rel="next"' in page and 'rel="prev"' not in page, "page 1")
+    check("add words" in page, "ranked candidates only, said so")
+    page = reader.get("/en/search", query={"q": "harvest",
+                                            "page": "1"}).text
+    check('rel="prev"' in page and "620 results" in page, "page 2")
+    api = reader.get("/api/v1/search", query={"q": "harvest"}).json
+    eq(api["total"], 620, "the API's total")
+    eq(api["ranked"], 500, "ranked candidates")
+    page = reader.get("/en/search", query={"q": "region 7"}).text
+    check("rel=\"next\"" not in page, "a few results: no next page")
 
 
 if __name__ == "__main__":
