@@ -85,11 +85,13 @@ list_cb(const json_t *v, void *arg)
 }
 
 static void
-proposals(struct mb_req *r)
+proposals_page(struct mb_req *r, unsigned status, const char *error)
 {
 	const char		*lang = mb_mp_lang_or_404(r);
+	const char		*done = mb_req_query(r, "done");
 	struct mb_newsroom_env	 e;
 	struct mb_actor		 a;
+	struct mb_member	*me;
 	struct mb_page		 p;
 	struct list_walk	 w;
 	struct mb_diag		 d = { "" };
@@ -100,6 +102,26 @@ proposals(struct mb_req *r)
 	mb_req_actor(r, &a);
 	if (!mb_mp_begin(&p, r, lang, "/proposals", "ag.title"))
 		return;
+	/* A member of this center drafts here; a moderator admits it. */
+	if (a.user_id != 0 && (me = malloc(sizeof(*me))) != NULL) {
+		if (mb_members_of_actor(&e, &a, me, NULL) == MB_OK &&
+		    strcmp(me->status, "active") == 0) {
+			struct mb_tval *f = mb_tv_map(p.td, p.root, "propose");
+
+			mb_tv_str(p.td, f, "lang", lang);
+			mb_tv_str(p.td, f, "title", mb_req_form(r, "title"));
+			mb_tv_str(p.td, f, "text", mb_req_form(r, "text"));
+		}
+		free(me);
+	}
+	if (error != NULL)
+		mb_tv_str(p.td, p.root, "error", error);
+	else if (done != NULL && strcmp(done, "proposed") == 0)
+		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p,
+		    "ag.done.proposed"));
+	else if (done != NULL && strcmp(done, "hidden") == 0)
+		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p,
+		    "ag.done.hidden"));
 	w.p = &p;
 	w.st = e.st;
 	w.list = mb_tv_list(p.td, p.root, "proposals");
@@ -108,7 +130,73 @@ proposals(struct mb_req *r)
 		mb_resp_err(r, rc, &d);
 		return;
 	}
-	mb_page_finish(&p, 200, "proposals.html");
+	mb_page_finish(&p, status, "proposals.html");
+}
+
+static void
+proposals(struct mb_req *r)
+{
+	proposals_page(r, 200, NULL);
+}
+
+/*
+ * POST /<lang>/proposals: a member of this center drafts a proposal
+ * (the closing date as the form's date, the end of that day in UTC).
+ */
+static void
+propose(struct mb_req *r)
+{
+	const char		*lang = mb_mp_lang_or_404(r);
+	const char		*day = mb_req_form(r, "closes");
+	const char		*th = mb_req_form(r, "threshold");
+	struct mb_newsroom_env	 e;
+	struct mb_proposal_in	 in;
+	struct mb_member	 m;
+	struct mb_actor		 a;
+	struct mb_diag		 d = { "" };
+	char			 uri[MB_URI_MAX], closes[32], to[64], *end;
+	int			 rc;
+
+	if (lang == NULL || !mb_req_newsroom_or_reply(r, &e))
+		return;
+	mb_req_actor(r, &a);
+	if (a.user_id == 0) {
+		proposals_page(r, 401, "sign in first: members propose");
+		return;
+	}
+	if (mb_members_of_actor(&e, &a, &m, NULL) != MB_OK) {
+		proposals_page(r, 403, "only a member of this center proposes "
+		    "here");
+		return;
+	}
+	memset(&in, 0, sizeof(in));
+	in.title = mb_req_form(r, "title");
+	in.text = mb_req_form(r, "text");
+	in.language = mb_req_form(r, "language");
+	in.topics = mb_req_form(r, "topics");
+	in.scope = mb_req_form(r, "scope");
+	in.event = mb_req_form(r, "event");
+	in.poll = mb_req_form(r, "poll");
+	/* A date (YYYY-MM-DD) from the form's date field: that day's end. */
+	if (day != NULL && strlen(day) == 10 && day[4] == '-' &&
+	    day[7] == '-') {
+		snprintf(closes, sizeof(closes), "%sT23:59:59Z", day);
+		in.closes = closes;
+	} else {
+		in.closes = day;
+	}
+	in.threshold = th != NULL && *th != '\0' ? strtoll(th, &end, 10) : 0;
+	if (th != NULL && *th != '\0' && *end != '\0')
+		in.threshold = 0;
+	if ((rc = mb_agenda_propose(&e, &m, &in, uri, &d)) != MB_OK) {
+		proposals_page(r, mb_newsroom_http_status(rc), mb_diag_msg(&d,
+		    rc));
+		return;
+	}
+	snprintf(to, sizeof(to), "/%s/proposals?done=proposed", lang);
+	mb_resp_header(r, "Location", to);
+	mb_resp_private(r);
+	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
 }
 
 /* ---- a proposal ---- */
@@ -394,6 +482,8 @@ proposal_post(struct mb_req *r)
 
 const struct mb_route mb_routes_site_agenda[] = {
 	{ "GET", "/:lang/proposals", proposals, 0, "site.proposals" },
+	{ "POST", "/:lang/proposals", propose, MB_ROUTE_FORM | MB_ROUTE_ITEM,
+	  "site.propose" },
 	{ "GET", "/:lang/proposals/:center/:local", proposal_get, 0,
 	  "site.proposal" },
 	{ "POST", "/:lang/proposals/:center/:local/:action", proposal_post,

@@ -341,6 +341,13 @@ def run_pages(w, hq, cairo):
         path_of(p, "proposals"))[2], timeout=30)
     st, _, page = z.get(path_of(p, "proposals"))
     check('name="choice"' not in page, "no vote after the close")
+    m0 = Browser(cairo)
+    m0.login("m0")
+    m0.get(path_of(p, "proposals"))
+    st, _, page = m0.post(path_of(p, "proposals") + "/vote",
+                          {"choice": "yes"})
+    eq(st, 409, "a vote after the close")
+    check("closed for votes" in page, "says why", page[:3000])
     mb("agenda", "answer", hq.dir, p, "--text", "First on the programme.")
     wait_for("the answer at Cairo", lambda: "First on the programme." in
              anon.get(path_of(p, "proposals"))[2], timeout=30)
@@ -478,6 +485,29 @@ def run_newsroom(c):
     st, _, page = me.post("/en/members/me", {"name": "Samira Nabil",
                                              "audience": "public"})
     eq(st, 303, "public again")
+    # She drafts a proposal on the site; it waits for a moderator.
+    st, _, page = me.get("/en/proposals")
+    check('action="/en/proposals"' in page, "the propose form", page[-3000:])
+    day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 86400 * 30))
+    form = {"title": "Solar for rural clinics", "text": "Cover them.",
+            "language": "en", "topics": "energy,health", "scope": "public",
+            "closes": day, "threshold": "3", "event": "Forum 2027",
+            "poll": "secret"}
+    st, hd, _ = me.post("/en/proposals", form)
+    eq(st, 303, "a member proposes")
+    check(hd["location"].endswith("done=proposed"), "said", hd)
+    st, _, page = me.get("/en/proposals")
+    check("Solar for rural clinics" in page and "st-draft" in page,
+          "her draft, to her", page[-3000:])
+    check("Solar for rural clinics" not in Browser(c).get(
+        "/en/proposals")[2], "not to readers")
+    st, _, page = me.post("/en/proposals", dict(form, text="x" * 30000))
+    eq(st, 413, "a text over 20,000 bytes")
+    check("longer than" in page, "says the limit")
+    st, _, _ = me.post("/en/proposals", dict(form, closes="2020-01-01"))
+    eq(st, 400, "a closing date in the past")
+    st, _, _ = Browser(c).post("/en/proposals", form)
+    eq(st, 401, "a reader proposes nothing")
 
     # Who may: a member and a journalist are refused these pages.
     for who in ("samira", "jo"):
@@ -505,6 +535,7 @@ def run_newsroom(c):
     st, _, page = ed.get("/newsroom/proposals")
     check("Cover the Nile" in page and 'value="admit"' in page,
           "a draft to admit", page[-3000:])
+    check("Solar for rural clinics" in page, "the draft made on the site")
     eq(Browser(c).get(site)[0], 404, "a draft is not on the site")
     st, hd, _ = ed.post(loc, {"do": "admit"})
     eq(st, 303, "admitted")
