@@ -121,6 +121,64 @@ fmt_time(struct mb_page *p, struct mb_tval *m, const char *key,
 	mb_tv_str(p->td, m, iso_key, iso);
 }
 
+/* One message, with the number n formatted as the page's language writes
+ * it, and its plural form when n is given (n < 0: none). */
+static void
+say(struct mb_page *p, struct mb_buf *out, const char *key, int64_t n,
+    const char *arg)
+{
+	struct mb_buf	num = MB_BUF_INIT;
+	const char	*m = n >= 0 ? mb_catalog_plural(p->cat, key, n) :
+			    mb_catalog_get(p->cat, key);
+
+	if (out->len > 0)
+		mb_buf_puts(out, " · ");
+	if (n >= 0)
+		mb_catalog_format_int(p->cat, n, &num);
+	mb_i18n_subst(m, n >= 0 ? mb_buf_cstr(&num) : arg, out);
+	mb_buf_free(&num);
+}
+
+/*
+ * How the event repeats, in the page's language ("every 2 weeks · 10
+ * times · until …"): the calendar and the JSON-LD carry the rule for
+ * machines, this line for people.
+ */
+static void
+repeats(struct mb_page *p, struct mb_tval *ev, const struct mb_event *e)
+{
+	static const char *const per[][3] = {
+		{ "HOURLY", "ev.every_hour", "ev.every_hours" },
+		{ "DAILY", "ev.every_day", "ev.every_days" },
+		{ "WEEKLY", "ev.every_week", "ev.every_weeks" },
+		{ "MONTHLY", "ev.every_month", "ev.every_months" },
+		{ "YEARLY", "ev.every_year", "ev.every_years" },
+	};
+	const struct mb_ev_recurrence *r = &e->repeat;
+	struct mb_buf	 s = MB_BUF_INIT, date = MB_BUF_INIT;
+
+	if (r->freq == NULL)
+		return;
+	for (size_t i = 0; i < sizeof(per) / sizeof(per[0]); i++) {
+		if (strcmp(r->freq, per[i][0]) != 0)
+			continue;
+		if (r->interval > 1)
+			say(p, &s, per[i][2], r->interval, NULL);
+		else
+			say(p, &s, per[i][1], -1, NULL);
+	}
+	if (r->count > 0)
+		say(p, &s, "ev.times", r->count, NULL);
+	if (r->until_ms != 0) {
+		mb_catalog_format_date(p->cat, r->until_ms, &date);
+		say(p, &s, "ev.until", -1, mb_buf_cstr(&date));
+	}
+	if (s.len > 0)
+		mb_tv_str(p->td, ev, "repeats", mb_buf_cstr(&s));
+	mb_buf_free(&s);
+	mb_buf_free(&date);
+}
+
 static void
 programme(struct mb_page *p, struct mb_tval *ev, const struct mb_event *e)
 {
@@ -215,6 +273,7 @@ event_page_with(struct mb_req *r, const char *lang, const struct typed *ty)
 	if (e->end_ms != 0)
 		fmt_time(&p, ev, "end", "end_iso", e->end_ms);
 	mb_tv_printf(p.td, ev, "ics", "/events/%s/%s.ics", center, local);
+	repeats(&p, ev, e);
 	programme(&p, ev, e);
 
 	ours = strcmp(center, env.center) == 0;

@@ -414,6 +414,13 @@ def test_repeat_reschedule_offer(root):
             anon.get("/en/events/hq/" + local).text, re.S).group(1))
         eq(ld["eventSchedule"]["repeatFrequency"], "P1W", "Schedule")
         eq(ld["eventSchedule"]["repeatCount"], 4, "repeatCount")
+        # People read the rule in their language on the page.
+        for lang, words in (("en", "every week · 4 times"),
+                            ("ru", "каждую неделю · 4 раза"),
+                            ("ar", "كل أسبوع · 4 مرات")):
+            page = anon.get("/%s/events/hq/%s" % (lang, local)).text
+            check('class="repeats">%s</dd>' % words in page,
+                  "repeats in %s" % lang, page[:3000])
 
         # Bad rules: the ninjs validator or the event's reader says which.
         bad = json.loads(json.dumps(item))
