@@ -36,6 +36,7 @@ extern const struct mb_route mb_routes_stats[];
 extern const struct mb_route mb_routes_nr_media[];
 extern const struct mb_route mb_routes_nr_impact[];
 extern const struct mb_route mb_routes_nr_mt[];
+extern const struct mb_route mb_routes_nr_glossary[];
 extern const struct mb_route mb_routes_campaigns[];
 extern const struct mb_route mb_routes_site_members[];
 extern const struct mb_route mb_routes_site_agenda[];
@@ -73,6 +74,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_nr_media,
 	mb_routes_nr_impact,
 	mb_routes_nr_mt,
+	mb_routes_nr_glossary,
 	mb_routes_campaigns,
 	mb_routes_site_members,
 	mb_routes_site_agenda,

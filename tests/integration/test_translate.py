@@ -10,6 +10,7 @@ made."""
 
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -268,6 +269,50 @@ def test_newsroom_button_stale_and_diff(w):
        "none stale")
     eq(api_tr.get(api(duri)).json["meta"]["translation"]["ofVersion"], 2,
        "the same draft, from version 2")
+
+
+def test_newsroom_glossary(w):
+    """The glossary's newsroom page: editors add and remove terms, a
+    translator reads them; a kept term stays in the machine draft."""
+    c, uri, _ = setup(w, serve=False)
+    c.user_add("trp", "translator", "transl-pass-1")
+    c.user_add("edp", "editor", "editor-pass-1")
+    c.serve()
+    eb, tb = Browser(c), Browser(c)
+    eb.login("edp", "editor-pass-1")
+    tb.login("trp", "transl-pass-1")
+    page = eb.page("/newsroom/glossary").text
+    check('action="/newsroom/glossary"' in page, "the editor's form")
+    r = eb.post("/newsroom/glossary", {"from": "en", "to": "",
+                                       "term": "school"})
+    eq(r.status, 303, "added: %s" % r.text[-500:])
+    r = eb.post("/newsroom/glossary", {"from": "en", "to": "",
+                                       "term": "school"})
+    eq(r.status, 409, "twice")
+    check("already" in (error(r.text) or ""), "says so", error(r.text))
+    r = eb.post("/newsroom/glossary", {"from": "e s", "term": "x"})
+    eq(r.status, 400, "a bad tag")
+    check((error(r.text) or "").startswith("from:"), "names the field",
+          error(r.text))
+    page = tb.page("/newsroom/glossary").text
+    check(">school</td>" in page and "kept as it is" in page,
+          "the translator reads it", page[-2000:])
+    check('action="/newsroom/glossary"' not in page and "/remove" not in
+          page, "no form for a translator")
+    r = tb.post("/newsroom/glossary", {"from": "en", "term": "city"})
+    eq(r.status, 403, "a translator may not add")
+    r = tb.post("/newsroom/items/cairo/school-1/mt", {"language": "es"})
+    eq(r.status, 303, "translate: %s" % r.text[-500:])
+    page = tb.page(r.headers["location"]).text
+    check("school" in page.split('id="headline"')[1][:300],
+          "the term kept in the draft", page[-3000:])
+    m = re.search(r'action="(/newsroom/glossary/\d+/remove)"',
+                  eb.page("/newsroom/glossary").text)
+    check(m is not None, "a remove button")
+    eq(tb.post(m.group(1), {}).status, 403, "a translator may not remove")
+    eq(eb.post(m.group(1), {}).status, 303, "removed")
+    check(">school</td>" not in eb.page("/newsroom/glossary").text,
+          "gone")
 
 
 def test_readers_on_demand(w):
