@@ -885,6 +885,7 @@ const struct mb_store_ops mb_pg_ops = {
 	.repair_version = mb_pg_repair_version,
 	.backup = pg_backup,
 	.index_next = mb_pg_index_next,
+	.index_peek = mb_pg_index_peek,
 	.alias_get = mb_pg_alias_get,
 	.alias_put = mb_pg_alias_put,
 	.center_put = mb_pg_center_put,

@@ -270,6 +270,32 @@ static const char SQL_INDEX[] = "SELECT mb_index($1, $2::regconfig, $3, "
     "$4, $5, $6)";
 
 int
+mb_pg_index_peek(struct mb_store *st, int64_t limit,
+    mb_store_version_cb cb, void *arg, struct mb_diag *d)
+{
+	struct mb_pg		*pg = PG(st);
+	struct mb_pg_params	 p;
+	struct mb_pg_res	*r = NULL;
+	struct mb_store_version	 v;
+	int			 rc;
+
+	/* The rows mb_pg_index_next() takes next, in its order. */
+	p.n = 0;
+	mb_pg__p_int(&p, limit);
+	if ((rc = mb_pg__run(pg, "SELECT " MB_SQL_VERSION_COLS " "
+	    "FROM fts_pending q JOIN items i ON i.id = q.item_id "
+	    "JOIN versions v ON v.seq = i.seq ORDER BY q.item_id LIMIT $1",
+	    &p, false, &r, d)) != MB_OK)
+		return rc;
+	for (int i = 0; i < mb_pg__nrows(r) && rc == MB_OK; i++) {
+		mb_pg__row_version(r, i, 0, &v);
+		rc = cb(&v, arg);
+	}
+	mb_pg__free(r);
+	return rc > 0 ? MB_OK : rc;
+}
+
+int
 mb_pg_index_next(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_version *v, struct mb_store_text *t,
 	void *arg), void *arg, int64_t *done, struct mb_diag *d)

@@ -622,6 +622,7 @@ const struct mb_store_ops mb_sqlite_ops = {
 	.repair_version = mb_sqlite_repair_version,
 	.backup = mb_sqlite_backup,
 	.index_next = mb_sqlite_index_next,
+	.index_peek = mb_sqlite_index_peek,
 	.alias_get = mb_sqlite_alias_get,
 	.alias_put = mb_sqlite_alias_put,
 	.center_put = mb_sqlite_center_put,

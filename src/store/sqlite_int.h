@@ -200,6 +200,8 @@ int mb_sqlite_repair_version(struct mb_store *st,
 int mb_sqlite_check(struct mb_store *st,
     void (*report)(const char *problem, void *arg), void *arg,
     struct mb_diag *d);
+int mb_sqlite_index_peek(struct mb_store *st, int64_t limit,
+    mb_store_version_cb cb, void *arg, struct mb_diag *d);
 int mb_sqlite_index_next(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_version *v, struct mb_store_text *t,
 	void *arg), void *arg, int64_t *done, struct mb_diag *d);

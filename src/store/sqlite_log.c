@@ -364,6 +364,29 @@ mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
 }
 
 int
+mb_sqlite_index_peek(struct mb_store *st, int64_t limit,
+    mb_store_version_cb cb, void *arg, struct mb_diag *d)
+{
+	struct mb_sqlite	*sq = SQ(st);
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	/* VERSION_COLS; the same rows, in the same order, as below. */
+	if (sqlite3_prepare_v2(sq->db, "SELECT v.seq, v.uri, "
+	    "v.version, v.center, v.local, v.origin, v.audience, v.pub_status, "
+	    "v.workflow, v.language, v.type, v.profile, v.headline, "
+	    "v.embargo_ms, v.created_ms, v.first_ms, v.received_ms, v.envelope "
+	    "FROM fts_pending p JOIN items i ON i.id = p.item_id "
+	    "JOIN versions v ON v.seq = i.seq ORDER BY p.item_id LIMIT ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		return mb_sqlite_err(sq, d, "index");
+	sqlite3_bind_int64(s, 1, limit);
+	rc = visit(sq, s, cb, arg, NULL, d);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
 mb_sqlite_index_next(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_version *v, struct mb_store_text *t,
 	void *arg), void *arg, int64_t *done, struct mb_diag *d)
@@ -380,7 +403,8 @@ mb_sqlite_index_next(struct mb_store *st, int64_t limit,
 	    "v.workflow, v.language, v.type, v.profile, v.headline, "
 	    "v.embargo_ms, v.created_ms, v.first_ms, v.received_ms, v.envelope "
 	    "FROM fts_pending p JOIN items i ON i.id = p.item_id "
-	    "JOIN versions v ON v.seq = i.seq LIMIT ?1", -1, &s, NULL) !=
+	    "JOIN versions v ON v.seq = i.seq ORDER BY p.item_id LIMIT ?1",
+	    -1, &s, NULL) !=
 	    SQLITE_OK)
 		return mb_sqlite_err(sq, d, "index");
 	/*

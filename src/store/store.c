@@ -156,6 +156,13 @@ mb_store_index_next(struct mb_store *st, int64_t limit,
 }
 
 int
+mb_store_index_peek(struct mb_store *st, int64_t limit,
+    mb_store_version_cb cb, void *arg, struct mb_diag *d)
+{
+	return st->ops->index_peek(st, limit, cb, arg, d);
+}
+
+int
 mb_store_alias_get(struct mb_store *st, const char *key, struct mb_buf *uri,
     struct mb_diag *d)
 {

@@ -226,6 +226,14 @@ int mb_store_index_next(struct mb_store *st, int64_t limit,
 	void *arg), void *arg, int64_t *done, struct mb_diag *d);
 
 /*
+ * Reads (writes nothing) the current versions of up to limit queued
+ * items, in the order mb_store_index_next() takes them, so that their
+ * text can be prepared ahead on other threads.
+ */
+int mb_store_index_peek(struct mb_store *st, int64_t limit,
+    mb_store_version_cb cb, void *arg, struct mb_diag *d);
+
+/*
  * Aliases: a key from outside (an imported file's item hash, say) and
  * the uri it became, so that importing the same thing twice adds nothing.
  */

@@ -97,6 +97,8 @@ struct mb_store_ops {
 		    int (*cb)(const struct mb_store_version *v,
 			struct mb_store_text *t, void *arg), void *arg,
 		    int64_t *done, struct mb_diag *d);
+	int	(*index_peek)(struct mb_store *st, int64_t limit,
+		    mb_store_version_cb cb, void *arg, struct mb_diag *d);
 	int	(*alias_get)(struct mb_store *st, const char *key,
 		    struct mb_buf *uri, struct mb_diag *d);
 	int	(*alias_put)(struct mb_store *st, const char *key,

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "center/ingest.h"
 #include "item/envelope.h"
 #include "sync/apply.h"
+#include "sync/index_prep.h"
 #include "text/lang.h"
 
 struct mb_sync_indexer {
@@ -66,7 +68,6 @@ text_of(const struct mb_store_version *v, struct mb_store_text *t, void *arg)
 #define CHUNK_MIN	8
 #define CHUNK_MAX	8000
 #define SERVE_TARGET_MS	150	/* beside the server: saves wait at most this */
-#define ALONE_TARGET_MS	1000	/* sync --once, migrate: nobody waits */
 
 struct pace {
 	int64_t	chunk;
@@ -94,15 +95,48 @@ index_some(struct mb_store *st, struct pace *p, int64_t *done,
 	return rc;
 }
 
+/* A row's text: prepared on every core (index_prep.c), or derived here. */
+struct prep_ctx {
+	struct mb_index_prep	*prep;
+	struct text_ctx		 c;
+};
+
+static int
+text_prepared(const struct mb_store_version *v, struct mb_store_text *t,
+    void *arg)
+{
+	struct prep_ctx *x = arg;
+
+	if (mb_index_prep_take(x->prep, v, t))
+		return MB_OK;
+	return text_of(v, t, &x->c);
+}
+
+/*
+ * Catching up alone (nobody waits on the write lock): PREP_CHUNK rows a
+ * transaction, their text and tokens prepared on every core first, so
+ * the writer only inserts (issue 23; an item's tokens take ~20 KB).
+ */
+#define PREP_CHUNK	2000
+
 int
 mb_sync_index_all(struct mb_store *st, struct mb_diag *d)
 {
-	struct pace	p = { CHUNK_FIRST, ALONE_TARGET_MS };
+	struct prep_ctx	x;
 	int64_t		done;
 	int		rc;
 
 	do {
-		if ((rc = index_some(st, &p, &done, d)) != MB_OK)
+		memset(&x, 0, sizeof(x));
+		if ((rc = mb_index_prep_run(st, PREP_CHUNK, &x.prep, d)) !=
+		    MB_OK)
+			return rc;
+		rc = mb_store_index_next(st, PREP_CHUNK, text_prepared, &x,
+		    &done, d);
+		mb_index_prep_free(x.prep);
+		free(x.c.headline);
+		free(x.c.body);
+		if (rc != MB_OK)
 			return rc;
 	} while (done > 0);
 	return MB_OK;
