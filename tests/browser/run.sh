@@ -46,6 +46,10 @@ printf 'journo-pass-1\n' | "$bin" user add "$dir" jo --role journalist \
     --password-stdin >/dev/null || exit 1
 printf 'editor-pass-1\n' | "$bin" user add "$dir" ed --role editor \
     --password-stdin >/dev/null || exit 1
+printf 'translator-pass-1\n' | "$bin" user add "$dir" tr --role translator \
+    --password-stdin >/dev/null || exit 1
+printf 'admin-pass-1\n' | "$bin" user add "$dir" ad --role admin \
+    --password-stdin >/dev/null || exit 1
 # serve refuses to run as root (privilege separation, docs/architecture.md):
 # as root (CI), the center's directory goes to nobody, whom the worker
 # becomes, as tests/lib/mbtest.py does for the integration tests.
