@@ -158,8 +158,11 @@ await step('journalist (phone): reads the note, mends the text, submits again', 
 
 await step('editor (desktop): compares the versions and publishes', async () => {
   await ed.goto(editURL + '/versions');
+  // From the version it had when the picture came, to today's.
+  await ed.locator('input[name=from][value="2"]').check();
   await ed.getByRole('button', { name: 'Compare versions' }).click();
-  await ed.waitForURL(/\/diff\?/);
+  await ed.waitForURL(/\/diff\?.*from=2/);
+  assert.match(await ed.locator('.vdiff ins').last().textContent(), /Kafr, Mit and Ezbet/);
   await shot(ed, '05-editor-versions');
   await ed.goto(editURL);
   await ed.getByRole('button', { name: 'Publish' }).click();
