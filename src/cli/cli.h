@@ -104,4 +104,19 @@ int mb_demo_members(const char *dir, int port);
 int mb_demo_mt_engines(const char *dir, long hq_port);
 int mb_demo_mt(const char *dir, long port);
 
+/*
+ * The demo's illustrated stories (demo_pictures.c), before the centers
+ * serve: at each center a story with a picture drawn by the demo
+ * (caption, alt text, credit), translated by the translator into the
+ * center's other languages, all published; prints their pages' URLs.
+ */
+int mb_demo_pictures(const char *dir, long port);
+
+/*
+ * The branches' own events (demo_branch_events.c), before serve: Cairo's
+ * workshop and Manama's open day, published by their editors and open
+ * for registration; prints their pages' URLs.
+ */
+int mb_demo_branch_events(const char *dir, long port);
+
 #endif

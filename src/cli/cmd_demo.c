@@ -48,12 +48,14 @@ const struct mb_cli_cmd mb_cmd_demo = {
 #define DEMO_MARK ".mediabridge-demo"
 /* The accounts made on each center: one of each newsroom role. */
 static const struct demo_user {
-	const char	*name, *role, *password;
+	const char	*name, *role, *password, *hint;
 } demo_users[] = {
-	{ "admin", "admin", "demo-admin-pass" },
-	{ "editor", "editor", "demo-editor-pass" },
-	{ "journalist", "journalist", "demo-journalist-pass" },
-	{ "translator", "translator", "demo-translator-pass" },
+	{ "admin", "admin", "demo-admin-pass", "People: roles, reset links" },
+	{ "editor", "editor", "demo-editor-pass", "publishes, sends back" },
+	{ "journalist", "journalist", "demo-journalist-pass",
+	  "writes, adds pictures" },
+	{ "translator", "translator", "demo-translator-pass",
+	  "Translations" },
 };
 #define DEMO_USERS (sizeof(demo_users) / sizeof(demo_users[0]))
 
@@ -553,6 +555,8 @@ run(int argc, char **argv)
 	if (make_centers(dir, samples, (int)port) != MB_OK)
 		return MB_EXIT_FAIL;
 	mb_demo_feeds(dir);	/* Cairo ingests an RSS feed and NewsML-G2 */
+	mb_demo_pictures(dir, port);	/* illustrated, translated stories */
+	mb_demo_branch_events(dir, port);	/* Cairo's and Manama's */
 	mb_demo_events_mail(dir);	/* HQ's mail relay, before serve */
 	mb_demo_mt_engines(dir, port);	/* APy, HQ's engine lent to Cairo */
 	memset(&sa, 0, sizeof(sa));
@@ -593,11 +597,11 @@ run(int argc, char **argv)
 		    "  %-12s newsroom  http://127.0.0.1:%ld/newsroom/\n",
 		    i == 0 ? "Moscow (HQ)" : centers[i].name, port + i, "",
 		    port + i, "", port + i);
-	printf("\n  sign in to any newsroom (demo passwords only):\n");
+	printf("\n  sign in at any center's newsroom URL above; each center "
+	    "has these accounts\n  (demo passwords only):\n");
 	for (size_t j = 0; j < DEMO_USERS; j++)
-		printf("    %-11s password \"%s\"%s\n", demo_users[j].name,
-		    demo_users[j].password, j == 0 ? "  (People: accounts)" :
-		    "");
+		printf("    %-11s password %-24s %s\n", demo_users[j].name,
+		    demo_users[j].password, demo_users[j].hint);
 	if (rc == MB_OK)
 		printf("  check: an item published in Cairo reached Manama "
 		    "through HQ in %lld ms\n         %s\n",

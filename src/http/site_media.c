@@ -178,6 +178,44 @@ first_value(const json_t *list)
 	    "value"));
 }
 
+/* A picture's caption: its first description that is not its alt text. */
+static const char *
+caption_of(const json_t *list)
+{
+	const json_t	*o;
+	size_t		 i;
+
+	json_array_foreach(list, i, o) {
+		const char *role = json_string_value(json_object_get(o,
+		    "role"));
+
+		if (role == NULL || strcmp(role, "alt") != 0)
+			return json_string_value(json_object_get(o, "value"));
+	}
+	return NULL;
+}
+
+/*
+ * A picture's alt text: its description with role "alt" (what the
+ * picture shows, for readers who cannot see it), else its caption.
+ */
+static const char *
+alt_text(const json_t *list, const char *caption)
+{
+	const json_t	*o;
+	size_t		 i;
+
+	json_array_foreach(list, i, o) {
+		const char *role = json_string_value(json_object_get(o,
+		    "role"));
+
+		if (role != NULL && strcmp(role, "alt") == 0 &&
+		    json_string_value(json_object_get(o, "value")) != NULL)
+			return json_string_value(json_object_get(o, "value"));
+	}
+	return caption;
+}
+
 void
 mb_site_media(struct mb_page *p, struct mb_tval *it, const json_t *item,
     const char *headline)
@@ -201,7 +239,7 @@ mb_site_media(struct mb_page *p, struct mb_tval *it, const json_t *item,
 				    "type"));
 		const char	*rel = json_string_value(json_object_get(o,
 				    "rel"));
-		const char	*cap = first_value(json_object_get(o,
+		const char	*cap = caption_of(json_object_get(o,
 				    "descriptions"));
 
 		/* One placed in the text is shown there, as a figure. */
@@ -211,7 +249,8 @@ mb_site_media(struct mb_page *p, struct mb_tval *it, const json_t *item,
 			cap = first_value(json_object_get(o, "headlines"));
 		if (strcmp(t, "picture") == 0)
 			picture(p, pics, json_object_get(o, "renditions"),
-			    cap != NULL ? cap : "", cap, json_string_value(
+			    alt_text(json_object_get(o, "descriptions"),
+			    cap != NULL ? cap : ""), cap, json_string_value(
 			    json_object_get(o, "by")));
 		else if (strcmp(t, "video") == 0 || strcmp(t, "audio") == 0)
 			player(p, players, json_object_get(o, "renditions"),
@@ -266,7 +305,8 @@ mb_site_thumb(struct mb_page *p, struct mb_tval *m, const json_t *item)
 			    (t = smallest(json_object_get(o, "renditions"),
 			    160)) == NULL)
 				continue;
-			alt = first_value(json_object_get(o, "descriptions"));
+			alt = alt_text(json_object_get(o, "descriptions"),
+			    caption_of(json_object_get(o, "descriptions")));
 			break;
 		}
 	if (t == NULL || (href = local_href(t, lb)) == NULL)

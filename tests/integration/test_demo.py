@@ -177,6 +177,114 @@ def machine_translation(text, urls, mt):
        "the signed provenance")
 
 
+# Each center's illustrated story: (port offset, language, the picture's
+# alt text and a word of its caption, the credit's first word).
+STORIES = (
+    (0, "moscow", "ru", "Три золотых купола на фоне оранжевого неба.",
+     "Купола на закате", "Фото:"),
+    (1, "cairo", "ar", "ثلاثة أهرامات رملية تحت شمس حمراء منخفضة.",
+     "الأهرامات عند الغروب", "تصوير:"),
+    (2, "manama", "ar", "برجان أزرقان على شاطئ بحر هادئ تحت سماء صافية.",
+     "أبراج المنامة والبحر", "تصوير:"),
+)
+
+
+def pictures(port, urls):
+    """At each center, the story's page shows its picture (alt text of
+    its own, the caption and credit under it), the picture is served,
+    and the translations say in their language what the picture shows."""
+    for off, cid, lang, alt, cap, credit in STORIES:
+        url = "http://127.0.0.1:%d/%s/items/%s/demo-photo-%s" % (
+            port + off, lang, cid, lang)
+        check(url in urls, "the story's page printed: " + url)
+        st, body = get(url)
+        eq(st, 200, url)
+        body = body.decode()
+        fig = re.search(r"<figure>.*?</figure>", body, re.S)
+        check(fig is not None, "a figure on " + url, body[-2000:])
+        fig = fig.group(0)
+        check('alt="%s"' % alt in fig, "the alt text", fig)
+        cap_m = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", fig, re.S)
+        check(cap_m and cap in cap_m.group(1) and "<small>" + credit in
+              cap_m.group(1), "caption and credit under it", fig)
+        src = re.search(r'<img src="(/media/[0-9a-f]{64})"', fig).group(1)
+        req = urllib.request.Request("http://127.0.0.1:%d%s" %
+                                     (port + off, src))
+        with urllib.request.urlopen(req, timeout=10) as r:
+            data = r.read()
+            eq(r.headers["Content-Type"], "image/jpeg", "served as JPEG")
+            check(data[:3] == b"\xff\xd8\xff" and len(data) > 2000,
+                  "a real JPEG", len(data))
+    # Translations by the translator, signed as a person's, with the
+    # picture described in their own language.
+    for off, cid, lang in ((0, "moscow", "en"), (1, "cairo", "en"),
+                           (1, "cairo", "fr"), (2, "manama", "en")):
+        st, body = get("http://127.0.0.1:%d/api/v1/items/%s/demo-photo-%s" %
+                       (port + off, cid, lang))
+        eq(st, 200, "%s's %s translation" % (cid, lang))
+        env = json.loads(body)
+        tr = env["meta"]["translation"]
+        eq((tr["of"], tr["by"]), ("urn:mediabridge:%s:demo-photo-%s" %
+           (cid, "ru" if cid == "moscow" else "ar"), "human"),
+           "a person's translation of the original")
+        a = env["item"]["associations"][0]
+        eq(env["item"]["language"], lang, "its language")
+        check({d["role"] for d in a["descriptions"]} == {"caption", "alt"}
+              and a["renditions"], "caption, alt text and renditions", a)
+
+
+def branch_events(urls):
+    """Cairo's and Manama's own events: printed, and open for
+    registration on their centers' pages."""
+    for cid, loc in (("cairo", "demo-workshop"), ("manama",
+                                                  "demo-open-day")):
+        u = [x for x in urls if x.endswith("/events/%s/%s" % (cid, loc))]
+        eq(len(u), 1, cid + "'s event printed")
+        st, body = get(u[0])
+        check(st == 200 and b'/register"' in body and
+              b'"remainingAttendeeCapacity"' in body,
+              cid + "'s event open for registration", body[-1500:])
+
+
+def signs_in(port):
+    """Every printed account signs in at every center, and at Cairo each
+    role reaches its own newsroom page and not the admin's."""
+    def login(i, name):
+        req = urllib.request.Request(
+            "http://127.0.0.1:%d/api/v1/login" % (port + i),
+            data=json.dumps({"name": name, "password":
+                             "demo-%s-pass" % name}).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            eq(json.loads(r.read())["role"], name, "%s's role" % name)
+            return r.headers["Set-Cookie"].split(";")[0]
+
+    def status(i, path, cookie):
+        req = urllib.request.Request("http://127.0.0.1:%d%s" %
+                                     (port + i, path),
+                                     headers={"Cookie": cookie})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, ""
+    for i in range(3):
+        for name in ("admin", "editor", "journalist", "translator"):
+            login(i, name)
+    for name, path, mark in (("admin", "/newsroom/people", "translator"),
+                             ("editor", "/newsroom/events", "demo-workshop"),
+                             ("journalist", "/newsroom/new", "<form"),
+                             ("translator", "/newsroom/translations",
+                              "<form")):
+        c = login(1, name)
+        st, body = status(1, path, c)
+        eq(st, 200, "%s at Cairo: %s" % (name, path))
+        check(mark in body, "%s's page shows %s" % (path, mark))
+        if name != "admin":
+            eq(status(1, "/newsroom/people", c)[0], 403,
+               "People is the admin's, not the %s's" % name)
+
+
 def test_demo(w):
     d = os.path.join(w.root, "demo")
     port = free_base()
@@ -202,8 +310,11 @@ def test_demo(w):
         # Apertium installed, Cairo's Spanish page of the translation.
         mt = os.access("/usr/bin/apertium-apy", os.X_OK) and \
             os.path.exists("/usr/share/apertium/modes/eng-spa.mode")
-        eq(len(urls), 16 if mt else 15, "three URLs per center, the "
-           "course's, the event's and the translation's: " + text)
+        # Each center's illustrated story and its translations (7), the
+        # branches' events (2).
+        eq(len(urls), 25 if mt else 24, "three URLs per center, the "
+           "course's, the event's, the translation's, the stories' and "
+           "the branches' events: " + text)
         machine_translation(text, urls, mt)
         check("completed it" in text, "the demo's learner completed the "
               "course", text)
@@ -215,6 +326,9 @@ def test_demo(w):
             st, _ = get(u)
             eq(st, 200, u)
         events(d, text, urls)
+        pictures(port, urls)
+        branch_events(urls)
+        signs_in(port)
         for i, cid in enumerate(("moscow", "cairo", "manama")):
             st, body = get("http://127.0.0.1:%d/healthz" % (port + i))
             eq(st, 200, cid + " healthz")
