@@ -74,27 +74,6 @@ struct pace {
 	int64_t	target_ms;
 };
 
-static int
-index_some(struct mb_store *st, struct pace *p, int64_t *done,
-    struct mb_diag *d)
-{
-	struct text_ctx	c = { NULL, NULL, "" };
-	int64_t		t0 = mb_time_mono_ms(), ms;
-	int		rc;
-
-	rc = mb_store_index_next(st, p->chunk, text_of, &c, done, d);
-	free(c.headline);
-	free(c.body);
-	ms = mb_time_mono_ms() - t0;
-	if (rc == MB_OK && *done == p->chunk) {
-		if (ms < p->target_ms / 2 && p->chunk < CHUNK_MAX)
-			p->chunk *= 2;
-		else if (ms > p->target_ms * 2 && p->chunk > CHUNK_MIN)
-			p->chunk /= 2;
-	}
-	return rc;
-}
-
 /* A row's text: prepared on every core (index_prep.c), or derived here. */
 struct prep_ctx {
 	struct mb_index_prep	*prep;
@@ -107,9 +86,43 @@ text_prepared(const struct mb_store_version *v, struct mb_store_text *t,
 {
 	struct prep_ctx *x = arg;
 
-	if (mb_index_prep_take(x->prep, v, t))
+	if (x->prep != NULL && mb_index_prep_take(x->prep, v, t))
 		return MB_OK;
 	return text_of(v, t, &x->c);
+}
+
+/*
+ * Beside the server: at most this many rows of a chunk prepared ahead
+ * on every core (an item's tokens take ~20 KB; serve's memory is
+ * budgeted), outside the write lock; the rest derived by the writer.
+ */
+#define SERVE_PREP_MAX	500
+
+static int
+index_some(struct mb_store *st, struct pace *p, int64_t *done,
+    struct mb_diag *d)
+{
+	struct prep_ctx	x;
+	int64_t		t0, ms;
+	int		rc;
+
+	memset(&x, 0, sizeof(x));
+	if (mb_index_prep_run(st, p->chunk < SERVE_PREP_MAX ? p->chunk :
+	    SERVE_PREP_MAX, &x.prep, NULL) != MB_OK)
+		x.prep = NULL;	/* the writer derives every row's text */
+	t0 = mb_time_mono_ms();
+	rc = mb_store_index_next(st, p->chunk, text_prepared, &x, done, d);
+	mb_index_prep_free(x.prep);
+	free(x.c.headline);
+	free(x.c.body);
+	ms = mb_time_mono_ms() - t0;
+	if (rc == MB_OK && *done == p->chunk) {
+		if (ms < p->target_ms / 2 && p->chunk < CHUNK_MAX)
+			p->chunk *= 2;
+		else if (ms > p->target_ms * 2 && p->chunk > CHUNK_MIN)
+			p->chunk /= 2;
+	}
+	return rc;
 }
 
 /*
