@@ -7,8 +7,9 @@
  * caption, alt text and a credit; the editor publishes it; the translator
  * translates it into the center's other languages (meta.translation, by
  * a person) with the caption and alt text in those languages, and the
- * editor publishes the translations. Runs before serve, in-process, on
- * each center's store; everything but the dates is the same on each run.
+ * editor publishes the translations; a second story of the journalist's
+ * is left submitted, in the editor's review queue. Runs before serve,
+ * in-process, on each center's store; the same on each run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,19 @@
 /* One language version of a center's story. */
 struct version {
 	const char	*lang, *headline, *body, *caption, *alt;
+};
+
+/* A story the journalist submitted: it waits in the editor's review queue. */
+static const struct version waiting[3] = {
+	{ "ru", "Итоги фотовыставки: сто снимков из двадцати стран",
+	  "<p>За неделю выставку посетили гости из всех центров сети.</p>",
+	  NULL, NULL },
+	{ "ar", "حصيلة أسبوع التصوير على ضفاف النيل",
+	  "<p>شارك في المشروع هذا الأسبوع اثنا عشر مصوراً شاباً.</p>",
+	  NULL, NULL },
+	{ "ar", "برنامج تبادل المصورين في أرقام",
+	  "<p>استقبل مركز المنامة هذا العام ثمانية مصورين من مراكز الشبكة."
+	  "</p>", NULL, NULL },
 };
 
 static const struct story {
@@ -325,6 +339,33 @@ publish(struct env *v, const struct story *s, const struct version *ver,
 	return rc;
 }
 
+/* The journalist's story left submitted, for the editor to try. */
+static int
+submit(struct env *v, const char *center, const struct version *ver,
+    struct mb_diag *d)
+{
+	struct mb_nr_saved	 sv;
+	char			 uri[MB_URI_MAX];
+	json_t			*item, *meta;
+	int			 rc;
+
+	snprintf(uri, sizeof(uri), "urn:mediabridge:%s:demo-review-%s",
+	    center, ver->lang);
+	item = json_pack("{s:s, s:s, s:s, s:[{s:s}], s:[{s:s}]}", "uri", uri,
+	    "type", "text", "language", ver->lang, "headlines", "value",
+	    ver->headline, "bodies", "value", ver->body);
+	meta = json_pack("{s:s}", "audience", "public");
+	memset(&sv, 0, sizeof(sv));
+	rc = mb_newsroom_create(&v->e, &v->who[0], item, meta, &sv, d);
+	json_decref(meta);
+	mb_nr_saved_free(&sv);
+	if (rc == MB_OK)
+		rc = mb_newsroom_act(&v->e, &v->who[0], uri, MB_NR_SUBMIT,
+		    NULL, 0, &sv, d);
+	mb_nr_saved_free(&sv);
+	return rc;
+}
+
 static int
 center_story(const char *dir, int i, struct mb_diag *d)
 {
@@ -355,6 +396,8 @@ center_story(const char *dir, int i, struct mb_diag *d)
 	    s->local, s->v[0].lang);
 	for (int k = 0; k < 3 && s->v[k].lang != NULL && rc == MB_OK; k++)
 		rc = publish(&v, s, &s->v[k], rends, k == 0 ? NULL : of, d);
+	if (rc == MB_OK)
+		rc = submit(&v, s->center, &waiting[i], d);
 out:
 	json_decref(rends);
 	mb_media_set_free(&set);
@@ -381,7 +424,8 @@ mb_demo_pictures(const char *dir, long port)
 		}
 	printf("  pictures: at each center the journalist wrote a story with "
 	    "a picture (caption,\n  alt text, credit), the translator "
-	    "translated it, the editor published them:\n");
+	    "translated it, the editor published them (another\n  story of the "
+	    "journalist's waits in each editor's review queue):\n");
 	for (int i = 0; i < 3; i++)
 		for (int k = 0; k < 3 && stories[i].v[k].lang != NULL; k++)
 			printf("    %-8s %s  http://127.0.0.1:%ld/%s/items/%s/"

@@ -280,6 +280,9 @@ def signs_in(port):
         st, body = status(1, path, c)
         eq(st, 200, "%s at Cairo: %s" % (name, path))
         check(mark in body, "%s's page shows %s" % (path, mark))
+        if name == "editor":
+            check("demo-review-ar" in status(1, "/newsroom/", c)[1],
+                  "the journalist's story in the editor's review queue")
         if name != "admin":
             eq(status(1, "/newsroom/people", c)[0], 403,
                "People is the admin's, not the %s's" % name)
