@@ -36,10 +36,12 @@ const struct mb_cli_cmd mb_cmd_demo = {
 	"en) on P+2 (P defaults to 8080); HQ admits the branches, each center\n"
 	"imports its sample items (--samples, default data/demo of the source\n"
 	"tree), and an admin, an editor, a journalist and a translator are\n"
-	"made on each with passwords that are printed (a demo only). Then it\n"
-	"serves the three, publishes one item in Cairo, waits until Manama\n"
-	"holds it (through HQ), prints the URLs and keeps serving until\n"
-	"Ctrl-C or SIGTERM. Running it again with the same DIR starts over:\n"
+	"made on each with passwords that are printed (a demo only); each\n"
+	"center gets a story with a picture the demo draws (caption, alt\n"
+	"text, credit), its translations and, at the branches, an event.\n"
+	"Then it serves the three, publishes one item in Cairo, waits until\n"
+	"Manama holds it (through HQ), prints the URLs and keeps serving\n"
+	"until Ctrl-C or SIGTERM. Running it again with the same DIR starts over:\n"
 	"the centers a previous demo made there are removed first (a DIR\n"
 	"that holds anything else is refused).\n",
 	run
