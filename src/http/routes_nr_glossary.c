@@ -133,7 +133,7 @@ add(struct mb_req *r)
 	if (t.term == NULL || strlen(t.term) > 255 || (t.translation != NULL &&
 	    strlen(t.translation) > 255) || (rc = mb_mt_glossary_new(&t, 1, &g,
 	    &d)) != MB_OK) {
-		char msg[400];
+		char msg[sizeof(d.msg) + 8];
 
 		snprintf(msg, sizeof(msg), "term: %s", d.msg[0] != '\0' ?
 		    d.msg : "a term of at most 255 bytes, and a translation of "

@@ -348,7 +348,9 @@ mb_impact_report_info(struct mb_store *st, const char *center,
 			out->uniques += rows[i].uniques;
 		}
 	} else {
-		snprintf(out->why, sizeof(out->why), "%s", e.msg);
+		/* Cut to fit: the page shows the start of the reason. */
+		snprintf(out->why, sizeof(out->why), "%.*s",
+		    (int)sizeof(out->why) - 1, e.msg);
 	}
 	free(rows);
 	free(h.envelope);
