@@ -76,7 +76,7 @@ escape(struct mb_buf *b, const char *s)
 /* Appends the figure to the item's first body. */
 static void
 body_figure(json_t *item, const char *src, const char *caption,
-    const char *credit)
+    const char *alt, const char *credit)
 {
 	json_t		*bodies = json_object_get(item, "bodies");
 	json_t		*b0 = json_array_get(bodies, 0);
@@ -87,7 +87,7 @@ body_figure(json_t *item, const char *src, const char *caption,
 	mb_buf_puts(&h, "\n<figure><img src=\"");
 	escape(&h, src);
 	mb_buf_puts(&h, "\" alt=\"");
-	escape(&h, caption);
+	escape(&h, alt);
 	mb_buf_puts(&h, "\"><figcaption>");
 	escape(&h, caption);
 	if (credit != NULL && *credit != '\0') {
@@ -125,6 +125,7 @@ add_picture(struct mb_req *r)
 	const char		*l = mb_req_param(r, "local");
 	const char		*caption = mb_req_form(r, "caption");
 	const char		*credit = mb_req_form(r, "credit");
+	const char		*alt = mb_req_form(r, "alt");
 	const char		*place = mb_req_form(r, "place");
 	const char		*ver = mb_req_form(r, "version");
 	const char		*data, *code, *kind;
@@ -159,6 +160,14 @@ add_picture(struct mb_req *r)
 	if (caption == NULL || caption[strspn(caption, " \t\r\n")] == '\0') {
 		refuse(r, back, 422, "caption: describe the picture; the "
 		    "caption is also its text for readers who cannot see it");
+		return;
+	}
+	/* The description for readers who cannot see it: the caption
+	 * unless the writer gave one of its own (ninjs role "alt"). */
+	if (alt == NULL || alt[strspn(alt, " \t\r\n")] == '\0')
+		alt = caption;
+	else if (strlen(alt) > 1000) {
+		refuse(r, back, 422, "alt: at most 1,000 bytes");
 		return;
 	}
 	if (mb_if_match_parse(ver, &pre) != 0) {
@@ -239,10 +248,14 @@ add_picture(struct mb_req *r)
 
 		if (o != NULL && credit != NULL && *credit != '\0')
 			json_object_set_new(o, "by", json_string(credit));
+		if (o != NULL && alt != caption)
+			json_array_append_new(json_object_get(o,
+			    "descriptions"), json_pack("{s:s, s:s}", "role",
+			    "alt", "value", alt));
 		json_array_append_new(assoc, o);
 	}
 	if (inline_)
-		body_figure(item, src, caption, credit);
+		body_figure(item, src, caption, alt, credit);
 	json_decref(up);
 	json_object_del(item, "version");
 	json_object_del(item, "versionCreated");

@@ -70,6 +70,7 @@ def test_pictures(w):
     # The main picture, with caption and credit.
     r = post_multipart(jo, edit + "/picture", {
         "version": v, "caption": "The ministers at the table",
+        "alt": "Four ministers seated at a long table with flags",
         "credit": "Photo: A. Said", "place": "main"}, "IMG_1.png",
         "image/png", pic)
     eq(r.status, 303, "added: %r" % r)
@@ -79,8 +80,10 @@ def test_pictures(w):
     eq(len(a), 1, "one association")
     eq((a[0]["type"], a[0]["rel"], a[0]["by"]),
        ("picture", "main", "Photo: A. Said"), "association")
-    eq(a[0]["descriptions"][0]["value"], "The ministers at the table",
-       "caption")
+    eq([(x["role"], x["value"]) for x in a[0]["descriptions"]],
+       [("caption", "The ministers at the table"),
+        ("alt", "Four ministers seated at a long table with flags")],
+       "caption and the description of its own")
     check(len(a[0]["renditions"]) >= 2, "renditions")
     page = jo.page(edit).text
     check("The ministers at the table" in page and 'class="pictures"' in
@@ -109,7 +112,8 @@ def test_pictures(w):
           '![The dam at dawn](%s "AFP")' % m.group(1) in md,
           "the figure as Markdown")
 
-    # Published, a reader sees both, each once, with alt = caption.
+    # Published, a reader sees both, each once: the main picture's alt is
+    # its own description, the figure's its caption.
     ed_tok = None
     c.user_add("ed", "editor")
     ed_tok = c.token_add("ed")
@@ -120,7 +124,8 @@ def test_pictures(w):
     html = c.client().get("/en/items/%s/%s" % (center, local)).text
     figs = re.findall(r"<figure>.*?</figure>", html, re.S)
     eq(len(figs), 2, "two figures: %r" % figs)
-    check('alt="The ministers at the table"' in figs[0], figs[0])
+    check('alt="Four ministers seated at a long table with flags"' in
+          figs[0], figs[0])
     check("<figcaption dir=\"auto\">The ministers at the table <small>"
           "Photo: A. Said</small></figcaption>" in figs[0], figs[0])
     check('<source type="image/webp"' in figs[0], "webp offered")
@@ -136,7 +141,8 @@ def test_pictures(w):
     # The card on the front page: a thumbnail, the smallest that fits.
     front = c.client().get("/en/").text
     t = re.search(r'<img class="thumb" src="(/media/[0-9a-f]{64})" alt="'
-                  r'The ministers at the table" width="(\d+)"', front)
+                  r'Four ministers seated at a long table with flags" '
+                  r'width="(\d+)"', front)
     check(t, "a thumbnail on the card")
     eq(t.group(2), "320", "the thumbnail size")
 
