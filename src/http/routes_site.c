@@ -49,7 +49,11 @@ redirect(struct mb_req *r, unsigned status, const char *to)
 	mb_resp_bytes(r, status, "text/plain; charset=utf-8", to, strlen(to));
 }
 
-/* The reader's language: the remembered choice, else Accept-Language. */
+/*
+ * The reader's language: the remembered choice, else Accept-Language,
+ * else the center's own first language with a catalog (a reader in Cairo
+ * whose browser names no language we speak gets Arabic, not English).
+ */
 static const char *
 reader_lang(struct mb_req *r)
 {
@@ -57,9 +61,9 @@ reader_lang(struct mb_req *r)
 
 	if (s == NULL)
 		return "en";
-	return mb_catalog_lang(mb_i18n_negotiate(mb_site_i18n(s),
-	    mb_req_cookie(r, "mb_lang"), mb_req_header(r,
-	    "Accept-Language")));
+	return mb_catalog_lang(mb_i18n_negotiate_or(mb_site_i18n(s),
+	    mb_req_cookie(r, "mb_lang"), mb_req_header(r, "Accept-Language"),
+	    mb_req_node(r) != NULL ? mb_req_node(r)->conf.languages : NULL));
 }
 
 static void

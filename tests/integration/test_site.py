@@ -28,6 +28,13 @@ def test_pages(w):
     r = cl.get("/", headers={"Accept-Language": "ru,en;q=0.5"})
     eq(r.status, 302, "/")
     eq(r.headers["location"], "/ru/", "negotiated")
+    # A browser naming no language the site speaks: the center's own first
+    # language (Cairo: Arabic), not English.
+    r = cl.get("/", headers={"Accept-Language": "de,nl;q=0.5"})
+    eq(r.headers["location"], "/ar/", "center's language when none match")
+    r = cl.get("/items/cairo/01jsite0ar000000000000000a",
+               headers={"Accept-Language": "de"})
+    eq(r.headers["location"], AR, "unprefixed path into the center's language")
     for path in ("/ar/", "/en/", "/fr/", "/ru/", AR, "/ar/events",
                  "/ar/centers/cairo", "/ar/topics/06000000",
                  "/ar/countries/EG", "/ru/search?q=%D0%BF%D0%BB%D0%B0%D0%BD",
