@@ -566,6 +566,22 @@ mb_catalog_format_int(const struct mb_catalog *c, int64_t n,
 }
 
 int
+mb_catalog_format_datetime(const struct mb_catalog *c, int64_t ms,
+    struct mb_buf *out)
+{
+	char	iso[24];
+	time_t	t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (c != NULL && mb_cldr_format_datetime(c->cldr, ms, out) == MB_OK)
+		return MB_OK;
+	if (gmtime_r(&t, &tm) == NULL)
+		return mb_buf_puts(out, "?");
+	strftime(iso, sizeof(iso), "%Y-%m-%d %H:%M UTC", &tm);
+	return mb_buf_puts(out, iso);
+}
+
+int
 mb_catalog_format_date(const struct mb_catalog *c, int64_t ms,
     struct mb_buf *out)
 {

@@ -101,6 +101,9 @@ int mb_catalog_format_int(const struct mb_catalog *c, int64_t n,
 /* The UTC date of ms, day month year, in the catalog's language. */
 int mb_catalog_format_date(const struct mb_catalog *c, int64_t ms,
     struct mb_buf *out);
+/* The same with the hour and minute in UTC, named as such. */
+int mb_catalog_format_datetime(const struct mb_catalog *c, int64_t ms,
+    struct mb_buf *out);
 /* Replaces "{}" in msg with arg, appending to out. */
 int mb_i18n_subst(const char *msg, const char *arg, struct mb_buf *out);
 

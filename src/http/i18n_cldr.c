@@ -25,6 +25,7 @@ struct mb_cldr {
 	UPluralRules	*plural;
 	UNumberFormatter *num;		/* immutable: thread-safe */
 	UDateFormat	*date;
+	UDateFormat	*datetime;	/* date, hour and minute, "UTC" */
 	unsigned	 categories;
 	pthread_mutex_t	 mu;		/* date is not thread-safe */
 };
@@ -66,7 +67,7 @@ mb_cldr_open(const char *locale, const char *digits, struct mb_cldr **out,
 	UDateTimePatternGenerator	*gen = NULL;
 	UEnumeration			*kw;
 	UErrorCode			 st = U_ZERO_ERROR;
-	UChar				 skel[8], pat[64], utc[4];
+	UChar				 skel[16], pat[64], utc[4];
 	int32_t				 plen;
 	const char			*name;
 	char				 loc[96];
@@ -88,6 +89,14 @@ mb_cldr_open(const char *locale, const char *digits, struct mb_cldr **out,
 	plen = udatpg_getBestPattern(gen, skel, -1, pat,
 	    (int32_t)(sizeof(pat) / sizeof(pat[0])), &st);
 	c->date = udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, utc, -1, pat,
+	    plen, &st);
+	/* An event's start: the same date with the hour as the locale
+	 * writes it (24 hours, unambiguous across a network of time zones; its own digits) and the zone's
+	 * name, which is always UTC here. */
+	u_uastrcpy(skel, "yMMMMdHHmmz");
+	plen = udatpg_getBestPattern(gen, skel, -1, pat,
+	    (int32_t)(sizeof(pat) / sizeof(pat[0])), &st);
+	c->datetime = udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, utc, -1, pat,
 	    plen, &st);
 	udatpg_close(gen);
 	if (U_FAILURE(st)) {
@@ -114,6 +123,7 @@ mb_cldr_free(struct mb_cldr *c)
 	uplrules_close(c->plural);
 	unumf_close(c->num);
 	udat_close(c->date);
+	udat_close(c->datetime);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -185,23 +195,37 @@ mb_cldr_format_int(const struct mb_cldr *c, int64_t n, struct mb_buf *out)
 	return put_utf16(s, len, out);
 }
 
-int
-mb_cldr_format_date(const struct mb_cldr *c, int64_t ms, struct mb_buf *out)
+static int
+format_with(const struct mb_cldr *c, bool with_time, int64_t ms,
+    struct mb_buf *out)
 {
 	struct mb_cldr	*m = (struct mb_cldr *)c;
 	UErrorCode	 st = U_ZERO_ERROR;
-	UChar		 s[96];
+	UChar		 s[128];
 	int32_t		 len;
 
 	if (c == NULL)
 		return MB_ERR_INVAL;
 	pthread_mutex_lock(&m->mu);
-	len = udat_format(m->date, (UDate)ms, s, (int32_t)(sizeof(s) /
-	    sizeof(s[0])), NULL, &st);
+	len = udat_format(with_time ? m->datetime : m->date, (UDate)ms, s,
+	    (int32_t)(sizeof(s) / sizeof(s[0])), NULL, &st);
 	pthread_mutex_unlock(&m->mu);
 	if (U_FAILURE(st))
 		return MB_ERR_INVAL;
 	return put_utf16(s, len, out);
+}
+
+int
+mb_cldr_format_date(const struct mb_cldr *c, int64_t ms, struct mb_buf *out)
+{
+	return format_with(c, false, ms, out);
+}
+
+int
+mb_cldr_format_datetime(const struct mb_cldr *c, int64_t ms,
+    struct mb_buf *out)
+{
+	return format_with(c, true, ms, out);
 }
 
 bool

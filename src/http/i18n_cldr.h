@@ -33,6 +33,10 @@ int mb_cldr_format_int(const struct mb_cldr *c, int64_t n,
 /* The UTC date of ms, day month year, as the locale writes it. */
 int mb_cldr_format_date(const struct mb_cldr *c, int64_t ms,
     struct mb_buf *out);
+/* The same with the hour and minute and the zone (UTC), as the locale
+ * writes them. */
+int mb_cldr_format_datetime(const struct mb_cldr *c, int64_t ms,
+    struct mb_buf *out);
 /* Whether the locale's script is written right to left. */
 bool mb_cldr_rtl(const char *locale);
 

@@ -112,9 +112,7 @@ fmt_time(struct mb_page *p, struct mb_tval *m, const char *key,
 	struct mb_buf	s = MB_BUF_INIT;
 	char		iso[MB_TIME_RFC3339_LEN];
 
-	mb_catalog_format_date(p->cat, ms, &s);
-	mb_buf_printf(&s, " %02d:%02d UTC", (int)(ms / 3600000 % 24),
-	    (int)(ms / 60000 % 60));
+	mb_catalog_format_datetime(p->cat, ms, &s);
 	mb_tv_str(p->td, m, key, mb_buf_cstr(&s));
 	mb_buf_free(&s);
 	mb_time_format(ms, iso);

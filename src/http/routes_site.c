@@ -652,10 +652,7 @@ item_page(struct mb_req *r)
 		if (v.start_ms != 0) {
 			struct mb_buf s = MB_BUF_INIT;
 
-			mb_catalog_format_date(p.cat, v.start_ms, &s);
-			mb_buf_printf(&s, " %02d:%02d UTC",
-			    (int)(v.start_ms / 3600000 % 24),
-			    (int)(v.start_ms / 60000 % 60));
+			mb_catalog_format_datetime(p.cat, v.start_ms, &s);
 			mb_tv_str(p.td, ev, "start", mb_buf_cstr(&s));
 			mb_buf_free(&s);
 			mb_time_format(v.start_ms, iso);

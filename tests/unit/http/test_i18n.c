@@ -161,6 +161,18 @@ expect_date(const struct mb_i18n *i, const char *lang, int64_t ms,
 }
 
 static void
+expect_datetime(const struct mb_i18n *i, const char *lang, int64_t ms,
+    const char *want)
+{
+	struct mb_buf b = MB_BUF_INIT;
+
+	assert_int_equal(mb_catalog_format_datetime(mb_i18n_get(i, lang), ms,
+	    &b), MB_OK);
+	assert_string_equal(mb_buf_cstr(&b), want);
+	mb_buf_free(&b);
+}
+
+static void
 expect_int(const struct mb_i18n *i, const char *lang, int64_t n,
     const char *want)
 {
@@ -193,6 +205,17 @@ test_dates(void **state)
 	expect_date(i, "zh", ms, "2026年11月29日");
 	/* UTC, whatever the machine's zone: 23:30 on the 31st stays. */
 	expect_date(i, "en", 1798759800000LL, "31 December 2026");
+	/* An event's start: date, 24-hour time and UTC, in each
+	 * language's order and words. */
+	expect_datetime(i, "en", ms, "29 November 2026 at 14:27 UTC");
+	expect_datetime(i, "ar", ms, "29 نوفمبر 2026 في 14:27 UTC");
+	expect_datetime(i, "ru", ms, "29 ноября 2026\xe2\x80\xaf" "г. в 14:27 UTC");
+	expect_datetime(i, "fr", ms, "29 novembre 2026 à 14:27 UTC");
+	expect_datetime(i, "es", ms, "29 de noviembre de 2026, 14:27 UTC");
+	expect_datetime(i, "pt", ms, "29 de novembro de 2026 às 14:27 UTC");
+	expect_datetime(i, "sw", ms, "29 Novemba 2026, 14:27 UTC");
+	expect_datetime(i, "hi", ms, "29 नवंबर 2026 को 14:27 UTC बजे");
+	expect_datetime(i, "zh", ms, "2026年11月29日 UTC 14:27");
 	expect_int(i, "en", 20000, "20,000");
 	expect_int(i, "es", 20000, "20.000");
 	expect_int(i, "es", 2000, "2000");	/* CLDR: no group of 4 */
