@@ -91,8 +91,8 @@ mb_cldr_open(const char *locale, const char *digits, struct mb_cldr **out,
 	c->date = udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, utc, -1, pat,
 	    plen, &st);
 	/* An event's start: the same date with the hour as the locale
-	 * writes it (24 hours, unambiguous across a network of time zones; its own digits) and the zone's
-	 * name, which is always UTC here. */
+	 * writes it (24 hours, unambiguous across a network spanning time
+	 * zones; the locale's digits) and the zone, always UTC here. */
 	u_uastrcpy(skel, "yMMMMdHHmmz");
 	plen = udatpg_getBestPattern(gen, skel, -1, pat,
 	    (int32_t)(sizeof(pat) / sizeof(pat[0])), &st);
