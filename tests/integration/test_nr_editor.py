@@ -212,6 +212,10 @@ def test_translation_shows_the_original(w):
     check('<option value="ar" selected>' not in page and
           '<option value="en" selected>' not in page,
           "neither Arabic nor English by default now")
+    # A person's translation is not called a machine's on its page.
+    page = jo.page("/newsroom/items/%s/%s" % (tc, tl)).text
+    check('<h2 id="mt-h">Translation</h2>' in page and
+          "Machine translation" not in page, "a human translation's panel")
 
     # The reader's switcher goes to the translation.
     oc, ol = uri.split(":")[2:]
