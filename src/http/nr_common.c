@@ -19,6 +19,16 @@ mb_nr_begin(struct mb_page *p, struct mb_req *r, const char *title)
 	if (!mb_page_begin(p, r, NULL, "/newsroom/"))
 		return false;
 	mb_resp_private(r);
+	/* The editor's small script (static/nr.js): only ever an aid. */
+	p->scripts = true;
+	{
+		const struct mb_site_file *js = mb_site_file(p->site,
+		    "nr.js");
+
+		if (js != NULL)
+			mb_tv_printf(p->td, mb_tv_get(p->root, "ui"), "js",
+			    "/static/nr.js?v=%s", js->hash);
+	}
 	pg = mb_tv_map(p->td, p->root, "page");
 	mb_tv_str(p->td, pg, "title", title != NULL ? mb_page_msg(p, title) :
 	    mb_page_msg(p, "nr.title"));

@@ -34,6 +34,7 @@ extern const struct mb_route mb_routes_certificates[];
 extern const struct mb_route mb_routes_api_courses[];
 extern const struct mb_route mb_routes_stats[];
 extern const struct mb_route mb_routes_nr_media[];
+extern const struct mb_route mb_routes_nr_picker[];
 extern const struct mb_route mb_routes_nr_impact[];
 extern const struct mb_route mb_routes_nr_mt[];
 extern const struct mb_route mb_routes_nr_glossary[];
@@ -72,6 +73,7 @@ static const struct mb_route *const tables[] = {
 	mb_routes_api_courses,
 	mb_routes_stats,
 	mb_routes_nr_media,
+	mb_routes_nr_picker,
 	mb_routes_nr_impact,
 	mb_routes_nr_mt,
 	mb_routes_nr_glossary,

@@ -252,6 +252,8 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 			mb_buf_puts(&b, mb_page_msg(&p, "flash.pickedup"));
 		else if (strcmp(done, "picture") == 0)
 			mb_buf_puts(&b, mb_page_msg(&p, "picture.added"));
+		else if (strcmp(done, "focus") == 0)
+			mb_buf_puts(&b, mb_page_msg(&p, "focus.done"));
 		else if (strcmp(done, "translated") == 0 ||
 		    strcmp(done, "retranslated") == 0)
 			mb_buf_puts(&b, mb_page_msg(&p, strcmp(done,
@@ -304,9 +306,14 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 		mb_nr_preview(&p, &fm);
 	mb_nr_pictures(&p, v.item);
 	mb_nr_mt_panel(&p, r, &v);
-	if (role >= MB_ROLE_JOURNALIST)
+	if (role >= MB_ROLE_JOURNALIST) {
 		mb_tv_printf(p.td, p.root, "picture_url",
 		    "/newsroom/items/%s/%s/picture", c, l);
+		mb_tv_printf(p.td, p.root, "picker_url",
+		    "/newsroom/items/%s/%s/media", c, l);
+		mb_tv_printf(p.td, p.root, "focus_url",
+		    "/newsroom/items/%s/%s/focus", c, l);
+	}
 	/* The workflow's moves this user may make now. */
 	acts = mb_tv_list(p.td, p.root, "actions");
 	{

@@ -3,11 +3,15 @@
  * Pictures, video and audio in a newsroom item: the edit page's upload
  * form puts the file, with its caption and credit, into the item as a
  * new version -- as its main picture, or placed in the text as a figure.
+ * The same form takes a picture chosen from the center's media instead of
+ * a file (routes_nr_picker.c), and a focal point; the focus form moves
+ * the focal point of a picture already there.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/log.h"
+#include "focus.h"
 #include "http_int.h"
 #include "media/media.h"
 #include "nr_int.h"
@@ -118,6 +122,86 @@ refuse(struct mb_req *r, const char *to, unsigned status, const char *msg)
 	mb_page_finish(&p, status, "nr_refused.html");
 }
 
+/* The same, with the message from the catalogs (key). */
+static void
+refuse_msg(struct mb_req *r, const char *to, unsigned status, const char *key)
+{
+	struct mb_page p;
+
+	if (!mb_nr_begin(&p, r, "picture.title"))
+		return;
+	mb_tv_str(p.td, mb_tv_map(p.td, p.root, "errors"), "form",
+	    mb_page_msg(&p, key));
+	mb_tv_str(p.td, p.root, "back", to);
+	mb_page_finish(&p, status, "nr_refused.html");
+}
+
+/*
+ * A picture chosen from the center's media: the association whose uri is
+ * pick in the item from ("center/local", one the user may see), or that
+ * item itself when it is a picture item. *out gets {"type", "renditions"}
+ * (copies), as an upload's answer has them.
+ */
+static int
+picked(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *from, const char *pick, json_t **out, struct mb_diag *d)
+{
+	struct mb_nr_item	 it;
+	const json_t		*item, *o;
+	json_t			*env;
+	char			 c[MB_CENTER_MAX + 1], uri[MB_URI_MAX];
+	const char		*slash = from != NULL ? strchr(from, '/') :
+				    NULL;
+	size_t			 i;
+	int			 rc;
+
+	*out = NULL;
+	if (slash == NULL || (size_t)(slash - from) >= sizeof(c))
+		return MB_ERR_NOTFOUND;
+	memcpy(c, from, (size_t)(slash - from));
+	c[slash - from] = '\0';
+	if (mb_uri_make(uri, sizeof(uri), c, slash + 1) != MB_OK)
+		return MB_ERR_NOTFOUND;
+	if ((rc = mb_newsroom_get(e, a, uri, 0, &it, d)) != MB_OK)
+		return rc;
+	env = json_loadb(it.envelope, it.len, 0, NULL);
+	mb_nr_item_free(&it);
+	item = json_object_get(env, "item");
+	{
+		const json_t *r0 = json_array_get(json_object_get(item,
+		    "renditions"), 0);
+		const char *t = json_string_value(json_object_get(item,
+		    "type"));
+
+		const char *h0 = json_string_value(json_object_get(r0,
+		    "href"));
+
+		if (t != NULL && strcmp(t, "picture") == 0 && h0 != NULL &&
+		    strcmp(h0, pick) == 0)
+			*out = json_pack("{s:s, s:O}", "type", "picture",
+			    "renditions", json_object_get(item,
+			    "renditions"));
+	}
+	json_array_foreach(json_object_get(item, "associations"), i, o) {
+		const char *u = json_string_value(json_object_get(o, "uri"));
+		const char *t = json_string_value(json_object_get(o, "type"));
+
+		if (*out != NULL)
+			break;
+		if (u != NULL && t != NULL && strcmp(u, pick) == 0 &&
+		    json_is_array(json_object_get(o, "renditions")))
+			*out = json_pack("{s:s, s:O}", "type", t,
+			    "renditions", json_object_get(o, "renditions"));
+	}
+	if (*out != NULL) {
+		/* Ours to change (the focal point): not the source's. */
+		json_object_set_new(*out, "renditions", json_deep_copy(
+		    json_object_get(*out, "renditions")));
+	}
+	json_decref(env);
+	return *out != NULL ? MB_OK : MB_ERR_NOTFOUND;
+}
+
 static void
 add_picture(struct mb_req *r)
 {
@@ -128,7 +212,8 @@ add_picture(struct mb_req *r)
 	const char		*alt = mb_req_form(r, "alt");
 	const char		*place = mb_req_form(r, "place");
 	const char		*ver = mb_req_form(r, "version");
-	const char		*data, *code, *kind;
+	const char		*pick = mb_req_form(r, "pick");
+	const char		*data = NULL, *code, *kind;
 	struct mb_newsroom_env	 e;
 	struct mb_actor		 a;
 	struct mb_nr_item	 it;
@@ -139,9 +224,10 @@ add_picture(struct mb_req *r)
 	json_t			*env = NULL, *item, *up = NULL, *assoc;
 	char			 uri[MB_URI_MAX], back[200], to[220], name[32];
 	char			 src[80];
-	size_t			 len;
+	size_t			 len = 0;
 	bool			 inline_ = place != NULL && strcmp(place,
-				    "text") == 0;
+				    "text") == 0, focus;
+	double			 fx = 0.5, fy = 0.5;
 	int			 rc;
 
 	if (!mb_nr_staff_or_login(r))
@@ -175,7 +261,16 @@ add_picture(struct mb_req *r)
 		    "from; open the item again");
 		return;
 	}
-	if (!mb_http_upload_bytes(r, &data, &len) || len == 0) {
+	if (mb_focus_parse(mb_req_form(r, "focus_x"), mb_req_form(r,
+	    "focus_y"), &fx, &fy, &focus) != MB_OK) {
+		refuse_msg(r, back, 422, "focus.bad");
+		return;
+	}
+	/* A file, or a picture chosen from the center's media. */
+	if (pick != NULL && *pick == '\0')
+		pick = NULL;
+	if (pick == NULL && (!mb_http_upload_bytes(r, &data, &len) ||
+	    len == 0)) {
 		refuse(r, back, 400, "file: choose a picture, a video or a "
 		    "sound file to upload");
 		return;
@@ -200,7 +295,16 @@ add_picture(struct mb_req *r)
 		mb_resp_error(r, 500, "internal", "the item could not be read");
 		return;
 	}
-	if ((rc = mb_http_media_ingest(r, st, data, len, &up, &d)) != MB_OK) {
+	if (pick != NULL) {
+		if ((rc = picked(&e, &a, mb_req_form(r, "from"), pick, &up,
+		    &d)) != MB_OK) {
+			json_decref(env);
+			json_decref(item);
+			refuse_msg(r, back, 404, "picker.gone");
+			return;
+		}
+	} else if ((rc = mb_http_media_ingest(r, st, data, len, &up, &d)) !=
+	    MB_OK) {
 		unsigned status = mb_http_upload_status(rc, &code);
 
 		json_decref(env);
@@ -208,6 +312,8 @@ add_picture(struct mb_req *r)
 		refuse(r, back, status, mb_diag_msg(&d, rc));
 		return;
 	}
+	if (focus)
+		mb_focus_set(json_object_get(up, "renditions"), fx, fy);
 	kind = json_string_value(json_object_get(up, "type"));
 	if (kind == NULL || (strcmp(kind, "picture") != 0 &&
 	    strcmp(kind, "video") != 0 && strcmp(kind, "audio") != 0)) {
@@ -276,9 +382,109 @@ add_picture(struct mb_req *r)
 		return;
 	}
 	mb_nr_saved_free(&sv);
-	log_info("site: picture added uri=%s kind=%s place=%s user=%s", uri,
-	    kind, inline_ ? "text" : "main", a.name);
+	log_info("site: picture added uri=%s kind=%s place=%s from=%s "
+	    "user=%s", uri, kind, inline_ ? "text" : "main", pick != NULL ?
+	    "media" : "upload", a.name);
 	snprintf(to, sizeof(to), "%s?done=picture", back);
+	mb_nr_see_other(r, to);
+}
+
+/*
+ * The focus form: moves the focal point of the picture (or video) called
+ * name in the item, as a new version. Out of range, or no such picture:
+ * refused, nothing changed.
+ */
+static void
+set_focus(struct mb_req *r)
+{
+	const char		*c = mb_req_param(r, "center");
+	const char		*l = mb_req_param(r, "local");
+	const char		*name = mb_req_form(r, "name");
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_item	 it;
+	struct mb_nr_precond	 pre;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	json_t			*env, *item, *o, *target = NULL, *hints;
+	const char		*aud;
+	char			 uri[MB_URI_MAX], back[200], to[220];
+	double			 fx, fy;
+	bool			 given;
+	size_t			 i;
+	int			 rc;
+
+	if (!mb_nr_staff_or_login(r))
+		return;
+	snprintf(back, sizeof(back), "/newsroom/items/%s/%s", c, l);
+	if (mb_req_role(r) < MB_ROLE_JOURNALIST) {
+		refuse(r, back, 403, "adding pictures is for journalists, "
+		    "editors and admins");
+		return;
+	}
+	if (mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {
+		mb_nr_not_found(r);
+		return;
+	}
+	if (mb_focus_parse(mb_req_form(r, "focus_x"), mb_req_form(r,
+	    "focus_y"), &fx, &fy, &given) != MB_OK || !given) {
+		refuse_msg(r, back, 422, "focus.bad");
+		return;
+	}
+	if (mb_if_match_parse(mb_req_form(r, "version"), &pre) != 0) {
+		refuse(r, back, 400, "the form lost the version it was made "
+		    "from; open the item again");
+		return;
+	}
+	if (!mb_req_newsroom_or_reply(r, &e))
+		return;
+	mb_req_actor(r, &a);
+	if ((rc = mb_newsroom_get(&e, &a, uri, 0, &it, &d)) != MB_OK) {
+		if (rc == MB_ERR_NOTFOUND)
+			mb_nr_not_found(r);
+		else
+			mb_resp_err(r, rc, &d);
+		return;
+	}
+	env = json_loadb(it.envelope, it.len, 0, NULL);
+	mb_nr_item_free(&it);
+	if (env == NULL || (item = json_deep_copy(json_object_get(env,
+	    "item"))) == NULL) {
+		json_decref(env);
+		mb_resp_error(r, 500, "internal", "the item could not be read");
+		return;
+	}
+	json_array_foreach(json_object_get(item, "associations"), i, o) {
+		const char *n = json_string_value(json_object_get(o, "name"));
+
+		if (name != NULL && n != NULL && strcmp(n, name) == 0)
+			target = o;
+	}
+	if (target == NULL || rendition_url(json_object_get(target,
+	    "renditions"), NULL, to) == NULL) {
+		json_decref(env);
+		json_decref(item);
+		refuse_msg(r, back, 422, "focus.nopicture");
+		return;
+	}
+	mb_focus_set(json_object_get(target, "renditions"), fx, fy);
+	json_object_del(item, "version");
+	json_object_del(item, "versionCreated");
+	aud = json_string_value(json_object_get(json_object_get(env, "meta"),
+	    "audience"));
+	hints = json_pack("{s:s}", "audience", aud != NULL ? aud : "public");
+	rc = mb_newsroom_update(&e, &a, uri, &pre, item, hints, &sv, &d);
+	json_decref(hints);
+	json_decref(env);
+	if (rc != MB_OK) {
+		refuse(r, back, mb_newsroom_http_status(rc), mb_diag_msg(&d,
+		    rc));
+		return;
+	}
+	mb_nr_saved_free(&sv);
+	log_info("site: focal point uri=%s picture=%s x=%.3f y=%.3f user=%s",
+	    uri, name, fx, fy, a.name);
+	snprintf(to, sizeof(to), "%s?done=focus", back);
 	mb_nr_see_other(r, to);
 }
 
@@ -307,6 +513,17 @@ mb_nr_pictures(struct mb_page *p, const json_t *item)
 		mb_tv_str(p->td, m, "credit", json_string_value(
 		    json_object_get(o, "by")));
 		mb_tv_str(p->td, m, "kind", t);
+		mb_tv_str(p->td, m, "name", json_string_value(
+		    json_object_get(o, "name")));
+		{
+			double fx, fy;
+
+			if (mb_focus_get(json_object_get(o, "renditions"),
+			    &fx, &fy)) {
+				mb_tv_printf(p->td, m, "fx", "%.2f", fx);
+				mb_tv_printf(p->td, m, "fy", "%.2f", fy);
+			}
+		}
 		mb_tv_bool(p->td, m, "inline", json_string_value(
 		    json_object_get(o, "rel")) != NULL && strcmp(
 		    json_string_value(json_object_get(o, "rel")), "inline") ==
@@ -323,5 +540,7 @@ mb_nr_pictures(struct mb_page *p, const json_t *item)
 const struct mb_route mb_routes_nr_media[] = {
 	{ "POST", "/newsroom/items/:center/:local/picture", add_picture,
 	  MB_ROUTE_RAW | MB_ROUTE_FORM, "newsroom.picture" },
+	{ "POST", "/newsroom/items/:center/:local/focus", set_focus,
+	  MB_ROUTE_FORM, "newsroom.focus" },
 	MB_ROUTES_END
 };

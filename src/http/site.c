@@ -82,6 +82,7 @@ ctype_of(const char *name)
 		const char *ext, *type;
 	} types[] = {
 		{ ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
 		{ ".svg", "image/svg+xml" },
 		{ ".png", "image/png" },
 		{ ".ico", "image/x-icon" },

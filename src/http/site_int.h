@@ -21,6 +21,7 @@ struct mb_page {
 	struct mb_tdata		*td;
 	struct mb_tval		*root;
 	char			 lang[16];	/* cat's code */
+	bool			 scripts;	/* may run /static scripts */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "focus.h"
 #include "http/template.h"
 #include "media/media.h"
 #include "site_int.h"
@@ -289,9 +290,10 @@ mb_site_thumb(struct mb_page *p, struct mb_tval *m, const json_t *item)
 {
 	const json_t	*rends = json_object_get(item, "renditions");
 	const json_t	*o, *t;
+	const json_t	*set = rends;
 	const char	*alt = NULL;
 	size_t		 i;
-	char		 lb[80];
+	char		 lb[80], fc[8];
 	const char	*href;
 	struct mb_tval	*th;
 
@@ -307,6 +309,7 @@ mb_site_thumb(struct mb_page *p, struct mb_tval *m, const json_t *item)
 				continue;
 			alt = alt_text(json_object_get(o, "descriptions"),
 			    caption_of(json_object_get(o, "descriptions")));
+			set = json_object_get(o, "renditions");
 			break;
 		}
 	if (t == NULL || (href = local_href(t, lb)) == NULL)
@@ -315,6 +318,8 @@ mb_site_thumb(struct mb_page *p, struct mb_tval *m, const json_t *item)
 	mb_tv_str(p->td, th, "src", href);
 	/* The card's headline names the story: the picture says itself. */
 	mb_tv_str(p->td, th, "alt", alt != NULL ? alt : "");
+	/* The card crops it (site.css): around its focal point. */
+	mb_tv_str(p->td, th, "fp", mb_focus_class(set, fc));
 	mb_tv_int(p->td, th, "width", json_integer_value(json_object_get(t,
 	    "width")));
 	mb_tv_int(p->td, th, "height", json_integer_value(json_object_get(t,

@@ -168,7 +168,13 @@ mb_page_finish(struct mb_page *p, unsigned status, const char *tpl)
 		return;
 	}
 	mb_resp_header(p->r, "Content-Language", p->lang);
-	mb_resp_header(p->r, "Content-Security-Policy", "default-src 'none'; "
+	/* Readers' pages run no script; the newsroom's may run its own. */
+	mb_resp_header(p->r, "Content-Security-Policy", p->scripts ?
+	    "default-src 'none'; "
+	    "img-src 'self' https: http: data: blob:; media-src 'self'; "
+	    "style-src 'self'; script-src 'self'; connect-src 'self'; "
+	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'" :
+	    "default-src 'none'; "
 	    "img-src 'self' https: http: data:; media-src 'self'; "
 	    "style-src 'self'; "
 	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
