@@ -112,6 +112,9 @@ offer(struct picker *pk, const struct mb_item_view *v, const json_t *rends,
 	mb_tv_str(pk->p->td, m, "fp", mb_focus_class(rends, fc));
 	mb_tv_str(pk->p->td, m, "caption", caption != NULL ? caption : "");
 	mb_tv_str(pk->p->td, m, "alt", alt != NULL ? alt : "");
+	/* The thumbnail's own alt: what it shows, else its caption. */
+	mb_tv_str(pk->p->td, m, "imgalt", alt != NULL ? alt : caption != NULL ?
+	    caption : "");
 	mb_tv_str(pk->p->td, m, "credit", credit != NULL ? credit : "");
 	mb_tv_str(pk->p->td, m, "headline", v->headline);
 }
