@@ -55,12 +55,21 @@
     });
     input.addEventListener('change', function () { say(''); });
 
+    // The server would refuse it only after it all arrived.
+    function tooBig(f) {
+      var max = +msg.max;
+      if (!f || !(max > 0) || f.size <= max - 65536) return false;
+      say(msg.toobig + ' ' + Math.floor(max / 1048576) + ' MB', true);
+      return true;
+    }
+
     // A dropped file goes into the plain form's file field, then up.
     function take(f, inText) {
       if (!f || !/^(image|video|audio)\//.test(f.type)) {
         say(msg.notmedia, true);
         return;
       }
+      if (tooBig(f)) return;
       var dt = new DataTransfer();
       dt.items.add(f);
       input.files = dt.files;
@@ -80,6 +89,7 @@
 
     function send() {
       var xhr = new XMLHttpRequest();
+      if (tooBig(input.files[0])) return;
       xhr.open('POST', form.action);
       xhr.upload.onprogress = function (e) {
         if (!e.lengthComputable) return;

@@ -313,6 +313,9 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 		    "/newsroom/items/%s/%s/media", c, l);
 		mb_tv_printf(p.td, p.root, "focus_url",
 		    "/newsroom/items/%s/%s/focus", c, l);
+		/* The script says "too large" before sending it all. */
+		mb_tv_int(p.td, p.root, "picture_max",
+		    mb_req_node(r)->conf.max_body);
 	}
 	/* The workflow's moves this user may make now. */
 	acts = mb_tv_list(p.td, p.root, "actions");

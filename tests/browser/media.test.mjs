@@ -156,6 +156,17 @@ await step('a drop that is not media, or lacks its caption, is explained', async
   assert.equal(await jo.locator('#pic-status').textContent(),
     'Only a picture, a video or a sound file can be added here.');
   assert.equal(await jo.locator('ul.pictures > li').count(), 1);
+  // Larger than the center takes (max_body, 8 MiB): said before sending.
+  await jo.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(9 << 20)], 'huge.png', { type: 'image/png' }));
+    const el = document.querySelector('.drop');
+    for (const ev of ['dragenter', 'dragover', 'drop'])
+      el.dispatchEvent(new DragEvent(ev, { bubbles: true, cancelable: true, dataTransfer: dt }));
+  });
+  assert.equal(await jo.locator('#pic-status').textContent(),
+    'This file is too large for this center; the most it takes in one file is 8 MB');
+  assert.equal(await jo.locator('ul.pictures > li').count(), 1);
   // Dropped on the text itself: placed in the text, once it has a caption.
   await drop(jo, '#body', 'net.png', 'image/png', png(500, 500));
   assert.equal(await jo.locator('#pic-status').textContent(),
