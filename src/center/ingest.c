@@ -169,20 +169,40 @@ mb_ingest_index_text(const char *envelope, size_t len, char **headline,
     char **body, char lang[MB_STORE_LANG_MAX])
 {
 	struct mb_envelope	*e;
-	const char		*tag;
 	int			 rc;
 
 	*headline = *body = NULL;
 	lang[0] = '\0';
 	if ((rc = mb_envelope_parse(envelope, len, &e, NULL)) != MB_OK)
 		return rc;
+	rc = mb_ingest_index_text_of(e, headline, body, lang);
+	mb_envelope_free(e);
+	return rc;
+}
+
+int
+mb_ingest_index_text_of(const struct mb_envelope *e, char **headline,
+    char **body, char lang[MB_STORE_LANG_MAX])
+{
+	const char	*tag;
+
+	*headline = *body = NULL;
 	/* index_language()'s choice, which import's index holds. */
 	tag = mb_envelope_info(e)->language;
 	if (tag == NULL || mb_lang_primary(tag, lang) == 0)
 		lang[0] = '\0';
-	rc = mb_ingest_text(e, headline, body, NULL);
-	mb_envelope_free(e);
-	return rc;
+	return mb_ingest_text(e, headline, body, NULL);
+}
+
+static int pretokenize(struct mb_text_tokenizer *tk, const char *lang,
+    const char *text, struct mb_text_tokens **out);
+
+int
+mb_ingest_tokens(struct mb_text_tokenizer *tk, const char *lang,
+    const char *text, struct mb_text_tokens **out)
+{
+	return pretokenize(tk, lang != NULL && lang[0] != '\0' ? lang : NULL,
+	    text, out);
 }
 
 /* The alias of an item without a uri: a hash of its canonical form. */

@@ -13,6 +13,9 @@
 #include "item/envelope.h"
 #include "store/store.h"
 
+struct mb_text_tokenizer;
+struct mb_text_tokens;
+
 /*
  * Ingesting is two steps so that the expensive half runs in parallel:
  * mb_ingest_prepare() (parse, complete, check, sign or verify, extract
@@ -89,6 +92,18 @@ int mb_ingest_commit(struct mb_ingest *ig, struct mb_store *st,
  */
 int mb_ingest_index_text(const char *envelope, size_t len, char **headline,
     char **body, char lang[MB_STORE_LANG_MAX]);
+
+/* mb_ingest_index_text() of an envelope already parsed. */
+int mb_ingest_index_text_of(const struct mb_envelope *e, char **headline,
+    char **body, char lang[MB_STORE_LANG_MAX]);
+
+/*
+ * The "mb" tokens of headline or body text as the store hands it to the
+ * index (marked with lang, "" or NULL: none), for the writer's tokenizer
+ * to replay (mb_text_tokens_offer).
+ */
+int mb_ingest_tokens(struct mb_text_tokenizer *tk, const char *lang,
+    const char *text, struct mb_text_tokens **out);
 
 /* The text of an envelope for the full-text index; free with free(). */
 int mb_ingest_text(const struct mb_envelope *e, char **headline,

@@ -13,7 +13,9 @@
 #include "base/timeutil.h"
 #include "item/envelope.h"
 #include "item/id.h"
+#include "sync/apply_text.h"
 #include "sync/registry.h"
+#include "text/tokenizer.h"
 
 struct ring_entry {
 	char	id[33];
@@ -128,6 +130,11 @@ struct entry {
 	 */
 	char			*canon;
 	size_t			 canon_len;
+	/*
+	 * ENTRY_OK: its search text and tokens, so that the writer indexes
+	 * it in the batch's own transaction (NULL: queued for the indexer).
+	 */
+	struct mb_sync_text	*tx;
 	char			 why[160];
 };
 
@@ -209,6 +216,7 @@ mb_sync_batch_free(struct mb_sync_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->e[i].f);
 		free(b->e[i].canon);
+		mb_sync_text_free(b->e[i].tx);
 	}
 	free(b->e);
 	free(b);
@@ -322,7 +330,8 @@ facts_new(const struct mb_item_info *info, const char *subjects)
 }
 
 static void
-verify_one(struct entry *en, const struct mb_sync_keyring *kr)
+verify_one(struct entry *en, const struct mb_sync_keyring *kr,
+    struct mb_text_tokenizer *tk)
 {
 	const struct mb_item_info	*info;
 	const struct ring_entry		*k;
@@ -388,6 +397,11 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr)
 		return;
 	}
 	free(subjects);
+	/*
+	 * The search text and tokens from the same tree, on this core: the
+	 * writer then indexes the version as it stores it (issue 23).
+	 */
+	en->tx = mb_sync_text_new(e, tk);
 	mb_envelope_free(e);
 	en->state = ENTRY_OK;
 	return;
@@ -406,6 +420,8 @@ mb_sync_batch_unverify(struct mb_sync_batch *b)
 		b->e[i].f = NULL;
 		free(b->e[i].canon);
 		b->e[i].canon = NULL;
+		mb_sync_text_free(b->e[i].tx);
+		b->e[i].tx = NULL;
 		b->e[i].state = ENTRY_NEW;
 		b->e[i].why[0] = '\0';
 	}
@@ -415,9 +431,15 @@ void
 mb_sync_batch_verify(struct mb_sync_batch *b,
     const struct mb_sync_keyring *kr, size_t from, size_t to)
 {
+	struct mb_text_tokenizer *tk = NULL;
+
 	for (size_t i = from; i < to && i < b->n; i++)
-		if (b->e[i].state == ENTRY_NEW)
-			verify_one(&b->e[i], kr);
+		if (b->e[i].state == ENTRY_NEW) {
+			if (tk == NULL)
+				tk = mb_sync_tokenizer_get();
+			verify_one(&b->e[i], kr, tk);
+		}
+	mb_sync_tokenizer_put(tk);
 }
 
 static int
@@ -425,6 +447,7 @@ put_entry(struct mb_store *st, const struct entry *en, const char *peer,
     int64_t now, bool *dup, struct mb_diag *d)
 {
 	struct mb_store_version	v = en->f->v;
+	struct mb_store_text	t;
 	int64_t			seq;
 	int			rc;
 
@@ -432,8 +455,15 @@ put_entry(struct mb_store *st, const struct entry *en, const char *peer,
 	v.envelope = en->canon != NULL ? en->canon : en->env;
 	v.envelope_len = en->canon != NULL ? en->canon_len : en->len;
 	v.via = peer;
-	/* The search index follows in the indexer thread: text NULL. */
-	rc = mb_store_put(st, &v, NULL, &seq, d);
+	/*
+	 * Indexed in this transaction with the text and tokens prepared on
+	 * the verifying core: searchable when the batch commits. Without
+	 * them (out of memory there) the indexer thread follows: text NULL.
+	 */
+	if (en->tx != NULL)
+		mb_sync_text_store(en->tx, &t);
+	rc = mb_store_put(st, &v, en->tx != NULL ? &t : NULL, &seq, d);
+	mb_text_tokens_offer(NULL, 0);
 	*dup = rc == MB_ERR_EXISTS;
 	return rc == MB_ERR_EXISTS ? MB_OK : rc;
 }
