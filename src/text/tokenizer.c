@@ -66,6 +66,7 @@ struct run {
 	 * query can be left unstemmed). */
 	bool		 pending;
 	int		 ps, pe;
+	uint32_t	 ph;		/* its cache hash with the slot's id */
 	const char	*text;
 };
 
@@ -150,9 +151,20 @@ hash_word(const char *s, size_t n, unsigned slot)
 	return h;
 }
 
-/* Folds, stems (unless stem is false) and emits the word text[s..e). */
+/* The cache slot id of the stemming slot sl (NULL: none). */
+static unsigned
+slot_id(const struct tok *t, const struct slot *sl)
+{
+	return sl == NULL ? 255 : (unsigned)(sl - t->slots);
+}
+
+/*
+ * Folds, stems (unless stem is false) and emits the word text[s..e).
+ * h: its hash_word() with the stemming slot's id when stem is true (the
+ * caller computed it to prefetch the cache line), or 0: computed here.
+ */
 static int
-emit_word(struct run *r, int s, int e, bool stem)
+emit_word(struct run *r, int s, int e, bool stem, uint32_t h)
 {
 	struct tok	*t = r->t;
 	struct slot	*sl = stem ? r->slot : NULL;
@@ -160,11 +172,11 @@ emit_word(struct run *r, int s, int e, bool stem)
 	const char	*w;
 	int		 rc;
 	struct centry	*ce = NULL;
-	unsigned	 sid = sl == NULL ? 255 : (unsigned)(sl - t->slots);
-	uint32_t	 h;
+	unsigned	 sid = slot_id(t, sl);
 
 	if (n <= CACHE_WORD && t->cache != NULL) {
-		h = hash_word(r->text + s, n, sid);
+		if (!stem || h == 0)
+			h = hash_word(r->text + s, n, sid);
 		ce = &t->cache[h % CACHE_SIZE];
 		if (ce->klen == n && ce->hash == h && ce->slot == sid &&
 		    memcmp(ce->key, r->text + s, n) == 0)
@@ -228,7 +240,27 @@ flush_pending(struct run *r, bool last)
 	if (!r->pending)
 		return SQLITE_OK;
 	r->pending = false;
-	return emit_word(r, r->ps, r->pe, !(last && r->prefix));
+	return emit_word(r, r->ps, r->pe, !(last && r->prefix), r->ph);
+}
+
+/*
+ * The word text[s..e) waits to be emitted until the next one is found:
+ * meanwhile its cache line is fetched (the cache is 1 MB, every lookup a
+ * miss to memory otherwise: most of the tokenizer's time).
+ */
+static void
+set_pending(struct run *r, int s, int e)
+{
+	size_t n = (size_t)(e - s);
+
+	r->pending = true;
+	r->ps = s;
+	r->pe = e;
+	r->ph = 0;
+	if (n <= CACHE_WORD && r->t->cache != NULL) {
+		r->ph = hash_word(r->text + s, n, slot_id(r->t, r->slot));
+		__builtin_prefetch(&r->t->cache[r->ph % CACHE_SIZE]);
+	}
 }
 
 /* Decodes the code point at s[0..len) leniently: 0 on a bad byte. */
@@ -357,20 +389,25 @@ tok_tokenize_fresh(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
 	while (i < ntext) {
 		enum mb_text__class cl;
 
+		/* ASCII, most of the bytes of most text: mb_text__classify's
+		 * answer for it without the call. */
 		if (u[i] < 0x80) {
-			cp = u[i];
+			unsigned char c = u[i] | 0x20;
+
+			cl = (c >= 'a' && c <= 'z') || (u[i] >= '0' &&
+			    u[i] <= '9') ? MB_TC_WORD : MB_TC_SEP;
 			n = 1;
-		} else if ((n = decode(u + i, ntext - i, &cp)) == 0) {
-			cp = ' ';	/* a stray byte separates */
-			n = 1;
+		} else {
+			if ((n = decode(u + i, ntext - i, &cp)) == 0) {
+				cp = ' ';	/* a stray byte separates */
+				n = 1;
+			}
+			cl = mb_text__classify(cp);
 		}
-		cl = mb_text__classify(cp);
 		if (cl != MB_TC_WORD && ws >= 0) {
 			if ((rc = flush_pending(&r, false)) != SQLITE_OK)
 				return rc;
-			r.pending = true;
-			r.ps = ws;
-			r.pe = i;
+			set_pending(&r, ws, i);
 			ws = -1;
 		}
 		if (cl != MB_TC_CJK && cs >= 0) {
@@ -388,9 +425,7 @@ tok_tokenize_fresh(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
 	if (ws >= 0) {
 		if ((rc = flush_pending(&r, false)) != SQLITE_OK)
 			return rc;
-		r.pending = true;
-		r.ps = ws;
-		r.pe = ntext;
+		set_pending(&r, ws, ntext);
 	}
 	if (cs >= 0) {
 		if ((rc = flush_pending(&r, false)) != SQLITE_OK ||
@@ -480,10 +515,14 @@ record(void *ctx, int flags, const char *tok, int n, int s, int e)
 {
 	struct mb_text_tokens	*tt = ctx;
 	struct trec		 r = { flags, n, s, e };
+	char			*p;
 
-	if (mb_buf_append(&tt->rec, &r, sizeof(r)) != MB_OK ||
-	    mb_buf_append(&tt->rec, tok, (size_t)n) != MB_OK)
+	if (mb_buf_reserve(&tt->rec, sizeof(r) + (size_t)n) != MB_OK)
 		return SQLITE_NOMEM;
+	p = tt->rec.data + tt->rec.len;
+	memcpy(p, &r, sizeof(r));
+	memcpy(p + sizeof(r), tok, (size_t)n);
+	tt->rec.len += sizeof(r) + (size_t)n;
 	return SQLITE_OK;
 }
 
