@@ -4,6 +4,8 @@
 
 #include "base/log.h"
 
+#include <string.h>
+
 /*
  * Every domain, in the order its tables are created and copied: a domain
  * whose tables refer to another's comes after it. One line per domain
@@ -32,6 +34,8 @@ extern const struct mb_store_domain mb_store_bundles_domain;
 
 extern const struct mb_store_domain mb_store_links_domain;
 
+extern const struct mb_store_domain mb_store_scale_domain;
+
 const struct mb_store_domain *const mb_store_domains[] = {
 	&mb_store_accounts_domain,
 
@@ -52,6 +56,8 @@ const struct mb_store_domain *const mb_store_domains[] = {
 	&mb_store_bundles_domain,
 
 	&mb_store_links_domain,
+
+	&mb_store_scale_domain,
 
 	NULL
 };
@@ -131,6 +137,16 @@ mb_store__migrate_domains(struct mb_store *st, bool readonly,
 		if ((rc = migrate(st, *dp, readonly, d)) != MB_OK)
 			return rc;
 	return MB_OK;
+}
+
+bool
+mb_store__has_domain(const struct mb_store *st, const char *name)
+{
+	for (const struct mb_store_domain *const *dp = st->domains;
+	    dp != NULL && *dp != NULL; dp++)
+		if (strcmp((*dp)->name, name) == 0)
+			return true;
+	return false;
 }
 
 int

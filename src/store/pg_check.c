@@ -116,8 +116,32 @@ static const struct {
 
 #define NINVARIANTS (sizeof(invariants) / sizeof(invariants[0]))
 
+/* The scale domain's copies (scale.c), checked after the rows they copy. */
+#define COUNT_OF(c) "CASE " c " WHEN 'items' THEN (SELECT count(*) FROM " \
+	"items) WHEN 'versions' THEN (SELECT count(*) FROM versions) WHEN " \
+	"'pending_in' THEN (SELECT count(*) FROM fts_pending) ELSE 0 END"
+static const struct {
+	const char *what;
+	const char *find;
+	const char *fix;
+} scale_invariants[] = {
+	{ "topic row out of its item's listing order",
+	  "SELECT DISTINCT t.item_id::text FROM item_topics t JOIN items i ON "
+	  "i.id = t.item_id WHERE t.first_ms <> i.first_ms OR t.seq <> i.seq",
+	  "UPDATE item_topics t SET first_ms = i.first_ms, seq = i.seq FROM "
+	  "items i WHERE i.id = t.item_id AND (t.first_ms <> i.first_ms OR "
+	  "t.seq <> i.seq)" },
+	/* The queue's length is pending_in - pending_out. */
+	{ "count differs from the rows counted",
+	  "SELECT c.name FROM store_counts c WHERE c.name <> 'pending_out' "
+	  "AND c.n - CASE c.name WHEN 'pending_in' THEN (SELECT n FROM "
+	  "store_counts WHERE name = 'pending_out') ELSE 0 END <> "
+	  COUNT_OF("c.name"),
+	  "UPDATE store_counts SET n = " COUNT_OF("name") },
+};
+
 static int
-fsck(struct mb_pg *pg, bool repair,
+fsck(struct mb_pg *pg, bool repair, bool has_scale,
     void (*report)(const char *problem, void *arg), void *arg, int *bad,
     struct mb_diag *d)
 {
@@ -148,6 +172,29 @@ fsck(struct mb_pg *pg, bool repair,
 		    d)) != MB_OK)
 			return rc;
 	}
+	for (size_t i = 0; has_scale && i < sizeof(scale_invariants) /
+	    sizeof(scale_invariants[0]); i++) {
+		int n;
+
+		if ((rc = mb_pg__run(pg, scale_invariants[i].find, NULL, false,
+		    &r, d)) != MB_OK)
+			return rc;
+		n = mb_pg__nrows(r);
+		for (int k = 0; k < n; k++) {
+			const char *s = mb_pg__str(r, k, 0);
+
+			(*bad)++;
+			snprintf(line, sizeof(line), "%s%s: %s", repair ?
+			    "repaired: " : "", s != NULL ? s : "?",
+			    scale_invariants[i].what);
+			if (report)
+				report(line, arg);
+		}
+		mb_pg__free(r);
+		if (repair && n > 0 && (rc = mb_pg__run(pg,
+		    scale_invariants[i].fix, NULL, false, NULL, d)) != MB_OK)
+			return rc;
+	}
 	if (repair && (rc = mb_pg__run(pg, "INSERT INTO fts_pending SELECT id "
 	    "FROM items ON CONFLICT DO NOTHING", NULL, false, NULL, d)) !=
 	    MB_OK)
@@ -162,7 +209,8 @@ mb_pg_check(struct mb_store *st,
 {
 	int bad = 0, rc;
 
-	if ((rc = fsck(PG(st), false, report, arg, &bad, d)) != MB_OK)
+	if ((rc = fsck(PG(st), false, mb_store__has_domain(st, "scale"),
+	    report, arg, &bad, d)) != MB_OK)
 		return rc;
 	if (bad)
 		return mb_diag_set(d, MB_ERR_CORRUPT,
@@ -180,7 +228,8 @@ mb_pg_repair(struct mb_store *st,
 	/* The log's lock too: no put between a fix and the next finding. */
 	if ((rc = mb_pg_begin(st, d)) != MB_OK)
 		return rc;
-	if ((rc = fsck(PG(st), true, report, arg, &bad, d)) != MB_OK) {
+	if ((rc = fsck(PG(st), true, mb_store__has_domain(st, "scale"),
+	    report, arg, &bad, d)) != MB_OK) {
 		mb_pg_rollback(st);
 		return rc;
 	}

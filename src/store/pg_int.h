@@ -144,7 +144,8 @@ void *mb_pg__conn(struct mb_pg *pg);
  * Parameters of one statement: each value sent as text (numbers too) or,
  * for bytea, as binary, with its type given so the server infers nothing.
  */
-#define MB_PG_MAXP 24
+/* The listing's 21, and a country's centers (sql.h). */
+#define MB_PG_MAXP 40
 struct mb_pg_params {
 	int		 n;
 	const char	*v[MB_PG_MAXP];

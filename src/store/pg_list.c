@@ -4,6 +4,28 @@
 
 #include "base/buf.h"
 
+/* The country's centers, as SQLite's (sqlite_list.c). */
+static int
+country_centers(struct mb_pg *pg, const char *country,
+    char ids[][sizeof(((struct mb_center *)0)->id)], int *n,
+    struct mb_diag *d)
+{
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	int			rc;
+
+	*n = 0;
+	p.n = 0;
+	mb_pg__p_text(&p, country);
+	mb_pg__p_int(&p, MB_SQL_COUNTRY_ARMS + 1);
+	if ((rc = mb_pg__query(pg, "SELECT id FROM centers WHERE country = $1 "
+	    "ORDER BY id LIMIT $2", &p, true, &r, d)) != MB_OK)
+		return rc;
+	while (mb_pg__next(&r, NULL, NULL))
+		mb_pg__copy(ids[(*n)++], sizeof(ids[0]), r.res, r.row, 0);
+	return mb_pg__end(&r, MB_OK);
+}
+
 int
 mb_pg_list(struct mb_store *st, const struct mb_store_filter *f,
     mb_store_version_cb cb, void *arg, struct mb_diag *d)
@@ -12,12 +34,24 @@ mb_pg_list(struct mb_store *st, const struct mb_store_filter *f,
 	struct mb_pg_params	p;
 	struct mb_pg_rows	r;
 	struct mb_buf		q = MB_BUF_INIT;
-	int			rc;
+	char			ids[MB_SQL_COUNTRY_ARMS + 1][sizeof(
+				    ((struct mb_center *)0)->id)];
+	int			ncenters = 0, rc;
 
 	if (f->limit < 1 || f->limit > 1000)
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "limit: must be from 1 to 1000");
-	if ((rc = mb_sql_list(&q, &mb_pg_dialect, f)) != MB_OK) {
+	if (f->country != NULL && f->center == NULL && f->topic == NULL) {
+		if ((rc = country_centers(PG(st), f->country, ids, &ncenters,
+		    d)) != MB_OK)
+			return rc;
+		if (ncenters == 0)
+			return MB_OK;
+		if (ncenters > MB_SQL_COUNTRY_ARMS)
+			ncenters = 0;
+	}
+	if ((rc = mb_sql_list(&q, &mb_pg_dialect, f,
+	    mb_store__has_domain(st, "scale"), ncenters)) != MB_OK) {
 		mb_buf_free(&q);
 		return rc;
 	}
@@ -44,6 +78,8 @@ mb_pg_list(struct mb_store *st, const struct mb_store_filter *f,
 	mb_pg__p_int(&p, f->cursor_seq);
 	mb_pg__p_int(&p, f->author_id);		/* 20 */
 	mb_pg__p_int(&p, f->limit);		/* 21: MB_SQLP_LIMIT */
+	for (int k = 0; k < ncenters; k++)	/* 22..: the centers */
+		mb_pg__p_text(&p, ids[k]);
 	rc = mb_pg__query(PG(st), mb_buf_cstr(&q), &p, false, &r, d);
 	mb_buf_free(&q);
 	if (rc != MB_OK)

@@ -248,7 +248,18 @@ mb_pg_stats(struct mb_store *st, struct mb_store_stats *out,
 	struct mb_pg_res	*r;
 	int			 rc;
 
-	if ((rc = mb_pg__run(pg, "SELECT (SELECT count(*) FROM items), "
+	/* store_counts as SQLite's (mb_sqlite_stats). */
+	if ((rc = mb_pg__run(pg, mb_store__has_domain(st, "scale") ?
+	    "SELECT (SELECT n FROM store_counts WHERE name = 'items'), "
+	    "(SELECT n FROM store_counts WHERE name = 'versions'), "
+	    "(SELECT coalesce(max(seq), 0) FROM versions), "
+	    "(SELECT n FROM store_counts WHERE name = 'pending_in') - "
+	    "(SELECT n FROM store_counts WHERE name = 'pending_out'), "
+	    "(SELECT coalesce(min(v.received_ms), 0) FROM (SELECT item_id "
+	    "FROM fts_pending ORDER BY item_id LIMIT " MB_STORE_LAG_SCAN ") p "
+	    "JOIN items i ON i.id = p.item_id JOIN versions v ON "
+	    "v.seq = i.seq)" :
+	    "SELECT (SELECT count(*) FROM items), "
 	    "(SELECT count(*) FROM versions), "
 	    "(SELECT coalesce(max(seq), 0) FROM versions), "
 	    "(SELECT count(*) FROM fts_pending), "

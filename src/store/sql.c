@@ -55,25 +55,56 @@ static const char *const where_sql[MB_STORE__BACKENDS][W__COUNT] = {
 	[MB_STORE_PG] = WHERE_SQL("$"),
 };
 
-#define LIST_HEAD "SELECT " MB_SQL_VERSION_COLS " FROM (SELECT i.seq, " \
-	"i.first_ms FROM items i WHERE true"
-#define LIST_TAIL(P) " ORDER BY i.first_ms DESC, i.seq DESC LIMIT " P "21) " \
-	"x JOIN versions v ON v.seq = x.seq ORDER BY x.first_ms DESC, " \
-	"x.seq DESC"
+/*
+ * The listing, in three shapes (docs/store.md, "Counts and long lists"),
+ * each reading an index in listing order and stopping after the page:
+ * items alone; a topic's rows (item_topics_list, with the item's order
+ * beside each topic: the scale domain) each joined to its item; or, for
+ * a country of several centers, one arm per center (items_center_list)
+ * merged in order by UNION ALL. Only the page's rows are then joined to
+ * their versions.
+ */
+#define LIST_HEAD "SELECT " MB_SQL_VERSION_COLS " FROM ("
+#define LIST_TAIL(P) " LIMIT " P "21) x JOIN versions v ON v.seq = x.seq " \
+	"ORDER BY x.first_ms DESC, x.seq DESC"
 
 static const char *const list_tail[MB_STORE__BACKENDS] = {
 	[MB_STORE_SQLITE] = LIST_TAIL("?"),
 	[MB_STORE_PG] = LIST_TAIL("$"),
 };
 
-int
-mb_sql_list(struct mb_buf *q, const struct mb_sql_dialect *dl,
-    const struct mb_store_filter *f)
+/* A topic's rows, in order: the same conditions on tp's copies. */
+#define TOPIC_SQL(P) { \
+	" AND i.id = tp.item_id AND tp.topic = lower(" P "6)", \
+	" AND tp.first_ms < " P "9", \
+	" AND (tp.first_ms < " P "18 OR (tp.first_ms = " P "18 AND " \
+	"tp.seq < " P "19))", \
+}
+
+static const char *const topic_sql[MB_STORE__BACKENDS][3] = {
+	[MB_STORE_SQLITE] = TOPIC_SQL("?"),
+	[MB_STORE_PG] = TOPIC_SQL("$"),
+};
+
+/* One arm: the filters of f over items i (and tp by topic). */
+static int
+list_arm(struct mb_buf *q, const struct mb_sql_dialect *dl,
+    const struct mb_store_filter *f, bool by_topic, int center)
 {
 	const char *const	*w = where_sql[dl->backend];
+	const char *const	*t = topic_sql[dl->backend];
 	int			 rc = 0;
 
-	rc |= mb_buf_puts(q, LIST_HEAD);
+	/* SQLite's CROSS JOIN keeps tp the outer loop, in index order. */
+	rc |= mb_buf_puts(q, by_topic ? "SELECT i.seq AS seq, i.first_ms AS "
+	    "first_ms FROM item_topics tp CROSS JOIN items i WHERE true" :
+	    "SELECT i.seq AS seq, i.first_ms AS first_ms FROM items i WHERE "
+	    "true");
+	if (by_topic)
+		rc |= mb_buf_puts(q, t[0]);
+	if (center > 0)
+		rc |= mb_buf_printf(q, " AND i.center = %c%d",
+		    dl->backend == MB_STORE_PG ? '$' : '?', center);
 	/* A primary subtag reads items_lang_list (migration 6). */
 	if (f->language != NULL && strchr(f->language, '-') == NULL) {
 		rc |= mb_buf_puts(q, " AND ");
@@ -88,19 +119,58 @@ mb_sql_list(struct mb_buf *q, const struct mb_sql_dialect *dl,
 		rc |= mb_buf_puts(q, w[W_PROFILE]);
 	if (f->center != NULL)
 		rc |= mb_buf_puts(q, w[W_CENTER]);
-	/* Read from the topic's rows, then sorted: a rare topic costs its
-	 * own items, not a scan of the store. */
-	if (f->topic != NULL)
+	/* Without the scale domain: the topic's rows first, then sorted. */
+	if (f->topic != NULL && !by_topic)
 		rc |= mb_buf_puts(q, w[W_TOPIC_IN]);
-	if (f->country != NULL)
+	if (f->country != NULL && center == 0)
 		rc |= mb_buf_puts(q, w[W_COUNTRY]);
 	if (f->before_ms > 0)
-		rc |= mb_buf_puts(q, w[W_TO]);
+		rc |= mb_buf_puts(q, by_topic ? t[1] : w[W_TO]);
 	if (f->cursor_seq > 0)
-		rc |= mb_buf_puts(q, w[W_CURSOR]);
+		rc |= mb_buf_puts(q, by_topic ? t[2] : w[W_CURSOR]);
 	if (!f->all)
 		rc |= mb_buf_puts(q, w[f->author_id != 0 ?
 		    W_VISIBLE_OR_AUTHOR : W_VISIBLE]);
+	return rc != 0 ? MB_ERR_NOMEM : MB_OK;
+}
+
+int
+mb_sql_list(struct mb_buf *q, const struct mb_sql_dialect *dl,
+    const struct mb_store_filter *f, bool topic_order, int ncenters)
+{
+	bool	by_topic = f->topic != NULL && topic_order;
+	int	rc = 0;
+
+	rc |= mb_buf_puts(q, LIST_HEAD);
+	if (by_topic || ncenters <= 1) {
+		rc |= list_arm(q, dl, f, by_topic, !by_topic && ncenters == 1 ?
+		    MB_SQLP_COUNTRY_CENTERS : 0);
+		rc |= mb_buf_puts(q, by_topic ? " ORDER BY tp.first_ms DESC, "
+		    "tp.seq DESC" : " ORDER BY i.first_ms DESC, i.seq DESC");
+	} else {
+		/*
+		 * Each arm reads its center's index (items_center_list) in
+		 * order. SQLite merges the arms in order (MERGE (UNION ALL))
+		 * and stops after the page. PostgreSQL does not merge them
+		 * (an arm's center is not a constant of the whole query), so
+		 * each arm stops after a page itself and the page is sorted
+		 * out of those few rows.
+		 */
+		bool pg = dl->backend == MB_STORE_PG;
+
+		for (int k = 0; k < ncenters; k++) {
+			if (k > 0)
+				rc |= mb_buf_puts(q, " UNION ALL ");
+			if (pg)
+				rc |= mb_buf_puts(q, "(");
+			rc |= list_arm(q, dl, f, false,
+			    MB_SQLP_COUNTRY_CENTERS + k);
+			if (pg)
+				rc |= mb_buf_puts(q, " ORDER BY i.first_ms "
+				    "DESC, i.seq DESC LIMIT $21)");
+		}
+		rc |= mb_buf_puts(q, " ORDER BY first_ms DESC, seq DESC");
+	}
 	rc |= mb_buf_puts(q, list_tail[dl->backend]);
 	return rc != 0 ? MB_ERR_NOMEM : MB_OK;
 }

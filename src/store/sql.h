@@ -36,6 +36,7 @@ enum {
 	MB_SQLP_CUR_SEQ,	/* 19 */
 	MB_SQLP_AUTHOR,		/* 20: listing's author */
 	MB_SQLP_LIMIT,		/* 21 */
+	MB_SQLP_COUNTRY_CENTERS, /* 22..: the listing's country's centers */
 	MB_SQLP__COUNT
 };
 
@@ -96,12 +97,18 @@ struct mb_sql_dialect {
 /*
  * The listing statement for f: current versions (MB_SQL_VERSION_COLS),
  * newest first by firstCreated then seq. The page's rows are picked from
- * items alone and only then joined to their versions, so a filter that
- * has to sort (topic, country) sorts small rows and only the page's
- * envelopes are read.
+ * items alone and only then joined to their versions, so only the page's
+ * envelopes are read. topic_order: item_topics has the items' order (the
+ * scale domain), and a topic's page reads it in that order. ncenters: the
+ * country's centers, 1 to MB_SQL_COUNTRY_ARMS, bound from parameter
+ * MB_SQLP_COUNTRY_CENTERS on, one arm each merged in order; 0: the
+ * country (if any) is a condition instead, and its matches are sorted.
  */
 int mb_sql_list(struct mb_buf *q, const struct mb_sql_dialect *dl,
-    const struct mb_store_filter *f);
+    const struct mb_store_filter *f, bool topic_order, int ncenters);
+
+/* The most centers of one country listed by arms (above). */
+#define MB_SQL_COUNTRY_ARMS	16
 
 /*
  * The condition a search candidate (items i) must meet for q: its filters

@@ -63,8 +63,10 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "role, status, updated_ms FROM centers WHERE id = ?1",
 	[STMT_CENTER_LIST] = "SELECT id, name, country, languages, url, key, "
 	    "role, status, updated_ms FROM centers ORDER BY id",
+	/* With the item's listing order (the scale domain's columns). */
 	[STMT_TOPIC_ADD] = "INSERT OR IGNORE INTO item_topics (topic, "
-	    "item_id) VALUES (?1, ?2)",
+	    "item_id, first_ms, seq) SELECT ?1, id, first_ms, seq FROM items "
+	    "WHERE id = ?2",
 };
 
 int

@@ -95,6 +95,31 @@ static const struct {
 
 #define NINVARIANTS (sizeof(invariants) / sizeof(invariants[0]))
 
+/* The scale domain's copies (scale.c), checked after the rows they copy. */
+#define COUNT_OF(c) "CASE " c " WHEN 'items' THEN (SELECT count(*) FROM " \
+	"items) WHEN 'versions' THEN (SELECT count(*) FROM versions) WHEN " \
+	"'pending_in' THEN (SELECT count(*) FROM fts_pending) ELSE 0 END"
+static const struct {
+	const char *what;
+	const char *find;
+	const char *fix;
+} scale_invariants[] = {
+	{ "topic row out of its item's listing order",
+	  "SELECT DISTINCT t.item_id FROM item_topics t JOIN items i ON "
+	  "i.id = t.item_id WHERE t.first_ms IS NOT i.first_ms OR t.seq IS "
+	  "NOT i.seq",
+	  "UPDATE item_topics SET first_ms = i.first_ms, seq = i.seq FROM "
+	  "items i WHERE i.id = item_topics.item_id AND (item_topics.first_ms "
+	  "IS NOT i.first_ms OR item_topics.seq IS NOT i.seq)" },
+	/* The queue's length is pending_in - pending_out. */
+	{ "count differs from the rows counted",
+	  "SELECT c.name FROM store_counts c WHERE c.name != 'pending_out' "
+	  "AND c.n - CASE c.name WHEN 'pending_in' THEN (SELECT n FROM "
+	  "store_counts WHERE name = 'pending_out') ELSE 0 END IS NOT "
+	  COUNT_OF("c.name"),
+	  "UPDATE store_counts SET n = " COUNT_OF("name") },
+};
+
 struct fsck {
 	struct mb_sqlite	*sq;
 	bool			 repair;
@@ -238,6 +263,37 @@ out:
 }
 
 static int
+check_scale(struct fsck *f, struct mb_diag *d)
+{
+	struct mb_sqlite	*sq = f->sq;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if (!mb_store__has_domain(&sq->base, "scale"))
+		return MB_OK;
+	for (size_t i = 0; i < sizeof(scale_invariants) /
+	    sizeof(scale_invariants[0]); i++) {
+		int n = 0;
+
+		if (sqlite3_prepare_v2(sq->db, scale_invariants[i].find, -1,
+		    &s, NULL) != SQLITE_OK)
+			return mb_sqlite_err(sq, d, "check");
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			n++;
+			found(f, scale_invariants[i].what, col_text(s, 0) ?
+			    col_text(s, 0) : "?");
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return mb_sqlite_err(sq, d, "check");
+		if (f->repair && n > 0 && sqlite3_exec(sq->db,
+		    scale_invariants[i].fix, NULL, NULL, NULL) != SQLITE_OK)
+			return mb_sqlite_err(sq, d, "repair");
+	}
+	return MB_OK;
+}
+
+static int
 fsck(struct fsck *f, struct mb_diag *d)
 {
 	bool	index_bad;
@@ -247,7 +303,8 @@ fsck(struct fsck *f, struct mb_diag *d)
 		return rc;
 	(void)index_bad;	/* the index is rebuilt whole below */
 	if ((rc = check_invariants(f, d)) != MB_OK ||
-	    (rc = check_derived(f, d)) != MB_OK)
+	    (rc = check_derived(f, d)) != MB_OK ||
+	    (rc = check_scale(f, d)) != MB_OK)
 		return rc;
 	/*
 	 * Last, with the items settled: the index made again from every

@@ -347,16 +347,32 @@ mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
 	int			 rc;
 
 	memset(&s, 0, sizeof(s));
-	if ((rc = query_int64(sq, "SELECT count(*) FROM items", &s.items,
-	    d)) != MB_OK ||
+	/*
+	 * Four rows of store_counts (the scale domain's, kept by triggers)
+	 * rather than count(*) over a large store: a scrape costs
+	 * microseconds (docs/store.md, "Counts and long lists").
+	 */
+	if (mb_store__has_domain(st, "scale")) {
+		if ((rc = query_int64(sq, "SELECT n FROM store_counts WHERE "
+		    "name = 'items'", &s.items, d)) != MB_OK ||
+		    (rc = query_int64(sq, "SELECT n FROM store_counts WHERE "
+		    "name = 'versions'", &s.versions, d)) != MB_OK ||
+		    (rc = query_int64(sq, "SELECT (SELECT n FROM store_counts "
+		    "WHERE name = 'pending_in') - (SELECT n FROM store_counts "
+		    "WHERE name = 'pending_out')", &s.unindexed, d)) != MB_OK)
+			return rc;
+	} else if ((rc = query_int64(sq, "SELECT count(*) FROM items",
+	    &s.items, d)) != MB_OK ||
 	    (rc = query_int64(sq, "SELECT count(*) FROM versions",
 	    &s.versions, d)) != MB_OK ||
-	    (rc = query_int64(sq, "SELECT coalesce(max(seq), 0) FROM versions",
-	    &s.last_seq, d)) != MB_OK ||
 	    (rc = query_int64(sq, "SELECT count(*) FROM fts_pending",
-	    &s.unindexed, d)) != MB_OK ||
+	    &s.unindexed, d)) != MB_OK)
+		return rc;
+	if ((rc = query_int64(sq, "SELECT coalesce(max(seq), 0) FROM versions",
+	    &s.last_seq, d)) != MB_OK ||
 	    (rc = query_int64(sq, "SELECT coalesce(min(v.received_ms), 0) "
-	    "FROM fts_pending p JOIN items i ON i.id = p.item_id JOIN "
+	    "FROM (SELECT item_id FROM fts_pending ORDER BY item_id LIMIT "
+	    MB_STORE_LAG_SCAN ") p JOIN items i ON i.id = p.item_id JOIN "
 	    "versions v ON v.seq = i.seq", &s.unindexed_since_ms, d)) != MB_OK)
 		return rc;
 	*out = s;

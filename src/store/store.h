@@ -163,10 +163,16 @@ struct mb_store_stats {
 	/*
 	 * When the oldest of them arrived (its version's received_ms), 0
 	 * when none waits: no item has been findable on the site but not by
-	 * search for longer than since then.
+	 * search for longer than since then. Read from the first 10,000 in
+	 * the indexer's order (exact below that; a scrape never reads a
+	 * long queue whole).
 	 */
 	int64_t	unindexed_since_ms;
 };
+/*
+ * The counts are kept as rows change (store_counts, the scale domain):
+ * a few index lookups, whatever the store's size.
+ */
 int mb_store_stats(struct mb_store *st, struct mb_store_stats *out,
     struct mb_diag *d);
 
@@ -307,8 +313,7 @@ int mb_store_peer_advance(struct mb_store *st, const char *center,
     int64_t cursor, int64_t received, int64_t refused, int64_t now_ms,
     struct mb_diag *d);
 /*
- * The log's last seq (0 when empty): one index lookup, unlike
- * mb_store_stats() which counts.
+ * The log's last seq (0 when empty): one index lookup.
  */
 int mb_store_last_seq(struct mb_store *st, int64_t *seq, struct mb_diag *d);
 /* Records a failed pull (the cursor stays). */

@@ -244,6 +244,19 @@ int mb_store__open_with(const char *location, const struct mb_store_opts *opts,
 int mb_store__migrate_domains(struct mb_store *st, bool readonly,
     struct mb_diag *d);
 
+/*
+ * How many of the index queue's first rows (in the indexer's order) the
+ * index lag's age reads: exact while fewer wait, else the oldest of the
+ * next to be indexed, and a scrape stays cheap during a catch-up.
+ */
+#define MB_STORE_LAG_SCAN "10000"
+
+/*
+ * True when this handle was opened with the domain called name (the
+ * unit tests open stores with lists of their own).
+ */
+bool mb_store__has_domain(const struct mb_store *st, const char *name);
+
 /* The migration a domain's tables are at here (0: none yet). */
 int mb_store__domain_version(struct mb_store *st, const char *domain,
     int *version, struct mb_diag *d);
