@@ -10,8 +10,15 @@
 # its production tuning (sendfile, tcp_nopush, open_file_cache);
 # NGINX_UNTUNED=1 runs it without, for comparison.
 #
+# IDLE=N (e.g. 10000) measures something else (issue 23): the cached
+# item's p99 for CONNS active clients while N idle keep-alive connections
+# are open (bench/idle_conns.py: one request each, then silence), against
+# the same without them, for serve and nginx in the same run, and serve's
+# worker Rss with them open; the LAST line is then serve's p99 ratio with
+# and without the idle connections (target <= 2), nginx's beside it.
+#
 #   bench/http.sh [BUILD_DIR]      (env: SECONDS_EACH=10 CONNS=64 THREADS=2
-#                                   NGINX_UNTUNED=0)
+#                                   NGINX_UNTUNED=0 IDLE=0)
 set -eu
 
 BUILD=${1:-build}
@@ -39,6 +46,18 @@ trap cleanup EXIT INT TERM
 
 "$MB" init "$T/c" --id bench --name Bench --country EG --languages en \
     --hq >/dev/null 2>&1
+IDLE=${IDLE:-0}
+if [ "$IDLE" -gt 0 ]; then
+	# Idle connections must outlive the run on both servers: 120 s
+	# (serve's default idle timeout is 30 s, nginx's keep-alive 75 s).
+	sed -i 's/^\[server\]$/[server]\ntimeout = 120/' "$T/c/mediabridge.conf"
+	[ -n "${CONNECTION_KB:-}" ] &&
+	    sed -i "s/^\\[server\\]\$/[server]\\nconnection_kb = $CONNECTION_KB/" \
+	    "$T/c/mediabridge.conf"
+	NG_CONNS=20000 NG_IDLE='keepalive_timeout 120s;'
+else
+	NG_CONNS=4096 NG_IDLE=
+fi
 "$MB" user add "$T/c" ed --role editor 2>/dev/null
 TOKEN=$("$MB" token add "$T/c" ed 2>/dev/null)
 serve_user "$T/c"
@@ -84,7 +103,8 @@ daemon off;
 worker_processes $THREADS;
 pid $T/ng/nginx.pid;
 error_log $T/ng/error.log;
-events { worker_connections 4096; }
+worker_rlimit_nofile $((NG_CONNS * 2));
+events { worker_connections $NG_CONNS; }
 http {
     access_log off;
     client_body_temp_path $T/ng/body;
@@ -95,6 +115,7 @@ http {
     default_type application/json;
     etag on;
     keepalive_requests 1000000;
+    $NG_IDLE
     # Production tuning, as nginx's users configure it (issue 23): file
     # descriptors and stat() results cached, the body sent by sendfile(2)
     # with the headers in the same segment (tcp_nopush, TCP_CORK), then
@@ -121,6 +142,51 @@ bench() {	# URL -> "req/s p99_ms"
 	        /Non-2xx/ { bad = 1 }
 	        END { if (bad) rps = 0; printf "%.0f %.2f\n", rps, ms }'
 }
+
+# The worker that answers requests (serve's signer parent forks it).
+worker_rss() {	# -> "Rss MiB"
+	_w=$(cat /proc/$MBPID/task/*/children 2>/dev/null | tr ' ' '\n' | grep -m1 . || true)
+	awk '/^Rss:/ { printf "%d", $2 / 1024 }' "/proc/${_w:-$MBPID}/smaps_rollup"
+}
+if [ "$IDLE" -gt 0 ]; then
+	idle_run() {	# NAME HOST PORT PATH -> "r0 p99_0 r1 p99_1 rss0 rss1 still open"
+		_n=$1 _url="http://$2:$3$4" _h=$2 _port=$3 _path=$4
+		_rss0=$( [ "$_n" = mediabridge ] && worker_rss || echo -)
+		set -- $(bench "$_url"); _r0=$1 _p0=$2
+		rm -f "$T/idle.in"
+		mkfifo "$T/idle.in"
+		python3 "$(dirname "$0")/idle_conns.py" "$_h" "$_port" "$IDLE" \
+		    "$_path" <"$T/idle.in" >"$T/idle.out" &
+		_ip=$!
+		exec 9>"$T/idle.in"
+		while ! grep -q '^open' "$T/idle.out"; do sleep 0.2; done
+		_open=$(awk '/^open/ { print $2 }' "$T/idle.out")
+		_rss1=$( [ "$_n" = mediabridge ] && worker_rss || echo -)
+		set -- $(bench "$_url"); _r1=$1 _p1=$2
+		exec 9>&-
+		wait "$_ip" || true
+		_still=$(awk '/^still/ { print $NF }' "$T/idle.out")
+		echo "$_r0 $_p0 $_r1 $_p1 $_rss0 $_rss1 ${_still:-?} $_open"
+	}
+	set -- $(idle_run mediabridge "${ADDR%:*}" "${ADDR##*:}" "$ITEM")
+	MR0=$1 MP0=$2 MR1=$3 MP1=$4 MRSS0=$5 MRSS1=$6 MSTILL=$7 MOPEN=$8
+	set -- $(idle_run nginx 127.0.0.1 "$NGPORT" /item)
+	NR0=$1 NP0=$2 NR1=$3 NP1=$4 NSTILL=$7 NOPEN=$8
+	printf "cached item, wrk -t%s -c%s -d%ss, with and without %s idle keep-alive connections\n" \
+	    "$THREADS" "$CONNS" "$SECS" "$IDLE"
+	printf "load average: %s\n" "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+	printf "%-36s %10s req/s  p99 %s ms\n" "mediabridge, no idle" "$MR0" "$MP0"
+	printf "%-36s %10s req/s  p99 %s ms  (%s idle open, %s still open after)\n" \
+	    "mediabridge, $IDLE idle" "$MR1" "$MP1" "$MOPEN" "$MSTILL"
+	printf "%-36s %10s req/s  p99 %s ms\n" "nginx, no idle" "$NR0" "$NP0"
+	printf "%-36s %10s req/s  p99 %s ms  (%s idle open, %s still open after)\n" \
+	    "nginx, $IDLE idle" "$NR1" "$NP1" "$NOPEN" "$NSTILL"
+	echo "mediabridge worker Rss: $MRSS0 MiB without, $MRSS1 MiB with the idle connections open"
+	awk -v a="$MP1" -v b="$MP0" -v c="$NP1" -v e="$NP0" -v n="$IDLE" 'BEGIN {
+	    printf "idle ratio: cached-item p99 with %d idle / without: mediabridge %.2f, nginx %.2f (target <= 2)\n",
+	    n, b ? a / b : 0, e ? c / e : 0 }'
+	exit 0
+fi
 
 set -- $(bench "http://$ADDR$ITEM"); MB_ITEM=$1 MB_ITEM_P99=$2
 set -- $(bench "http://127.0.0.1:$NGPORT/item"); NG_ITEM=$1 NG_ITEM_P99=$2

@@ -100,7 +100,14 @@ mb_conf_defaults(struct mb_conf *c, const char *dir)
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	c->max_body = 8 * 1024 * 1024;
 	c->timeout = 30;
-	c->max_connections = 1024;
+	/*
+	 * Idle keep-alive connections are cheap to hold with epoll, but
+	 * each keeps its libmicrohttpd pool (connection_kb): 16,384 of 16
+	 * KB is 256 MB at worst. serve raises its descriptor limit to the
+	 * hard one and caps this to fit (server.c).
+	 */
+	c->max_connections = 16384;
+	c->connection_kb = 16;
 	c->cache_mb = 64;
 	c->access_log = 1;
 	c->impact_count = 1;
@@ -192,6 +199,12 @@ on_value(void *user, const char *section, const char *name,
 			if (set_int(value, 1, 1000000, &v) != 0)
 				goto badnum;
 			c->max_connections = (int)v;
+			return 1;
+		}
+		if (strcmp(name, "connection_kb") == 0) {
+			if (set_int(value, 8, 1024, &v) != 0)
+				goto badnum;
+			c->connection_kb = (int)v;
 			return 1;
 		}
 		if (strcmp(name, "cache_mb") == 0) {

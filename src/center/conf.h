@@ -35,6 +35,7 @@ struct mb_conf {
 	int	threads;		/* 0: one per core */
 	int64_t	max_body;		/* bytes */
 	int	timeout;		/* idle connection timeout, seconds */
+	int	connection_kb;		/* libmicrohttpd memory per connection */
 	int	max_connections;
 	int	cache_mb;		/* response cache; 0: off */
 	int	access_log;		/* one log line per request: 1/0 */

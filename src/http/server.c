@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 
 #include <sodium.h>
 
@@ -573,6 +574,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return refuse_body(r, upload_size, r->body_why);
 		if (r->json_body && mb_json_scan_feed(&r->scan, upload_data,
 		    *upload_size, &d) != MB_OK) {
+			/*
+			 * Small JSON limits only for want of credentials:
+			 * still a 401, whichever limit the first reads meet
+			 * first (that depends on connection_kb).
+			 */
+			if (r->body_status == 401)
+				return refuse_body(r, upload_size,
+				    r->body_why);
 			mb_diag_prefix(&d, "body");
 			r->body_status = 413;
 			return refuse_body(r, upload_size, d.msg);
@@ -689,7 +698,9 @@ mb_http_opts_from_conf(const struct mb_conf *c, struct mb_http_opts *o)
 	o->max_body = c->max_body;
 	o->timeout_s = c->timeout > 0 ? c->timeout : 30;
 	o->max_connections = c->max_connections > 0 ? c->max_connections :
-	    1024;
+	    16384;
+	o->connection_bytes = (size_t)(c->connection_kb > 0 ?
+	    c->connection_kb : 16) * 1024;
 	o->cache_bytes = (size_t)c->cache_mb * 1024 * 1024;
 	o->access_log = c->access_log;
 }
@@ -761,7 +772,7 @@ mb_http_bind(const char *listen_on, int *fd_out, struct mb_diag *d)
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 	    sizeof(one)) != 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
-	    listen(fd, 1024) != 0) {
+	    listen(fd, 4096) != 0) {
 		rc = mb_diag_set(d, MB_ERR_IO, "listen: %s: %s", listen_on,
 		    strerror(errno));
 		if (fd >= 0)
@@ -809,6 +820,41 @@ server_free(struct mb_http_server *s)
 	free(s);
 }
 
+/*
+ * Connections serve may hold at once: max_connections, within the
+ * descriptor limit. Each connection is a descriptor, and the store, the
+ * logs, the media sandbox and the pollers need some (FD_RESERVE). The
+ * soft limit is raised to the hard one first (a shell's 1024 would
+ * otherwise cap serve at a few hundred idle keep-alive clients, and
+ * accept() failing with EMFILE stalls every client behind them).
+ */
+#define FD_RESERVE 256
+
+static unsigned
+conn_limit(int want)
+{
+	struct rlimit	rl;
+	rlim_t		cap;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return (unsigned)want;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = { rl.rlim_max, rl.rlim_max };
+
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl.rlim_cur = rl.rlim_max;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)want +
+	    FD_RESERVE)
+		return (unsigned)want;
+	cap = rl.rlim_cur > 2 * FD_RESERVE ? rl.rlim_cur - FD_RESERVE :
+	    rl.rlim_cur / 2;
+	log_warn("http: max_connections %d capped to %llu by the descriptor "
+	    "limit (%llu; systemd: LimitNOFILE)", want, (unsigned long long)cap,
+	    (unsigned long long)rl.rlim_cur);
+	return (unsigned)cap;
+}
+
 int
 mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
     struct mb_http_server **out, struct mb_diag *d)
@@ -816,7 +862,7 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 	struct mb_http_server	*s;
 	struct mb_store		*st = NULL;
 	long			 ncpu;
-	unsigned		 threads;
+	unsigned		 threads, max_conns;
 	int			 rc;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
@@ -855,6 +901,14 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	threads = o->threads > 0 ? (unsigned)o->threads :
 	    (unsigned)(ncpu > 0 ? ncpu : 1);
+	max_conns = conn_limit(o->max_connections);
+	/*
+	 * Each connection holds a libmicrohttpd memory pool for its request
+	 * line, headers and reads (connection_kb, default 16 KB); 0.9.75
+	 * zeroes the whole pool after each request, so an idle keep-alive
+	 * connection keeps all of it resident: 64 KB made 10,000 idle
+	 * clients cost 620 MB (docs/benchmarks.md, "http").
+	 */
 	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
 	    MHD_USE_ERROR_LOG | MHD_USE_TURBO, 0, NULL, NULL,
@@ -862,9 +916,10 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+	    MHD_OPTION_CONNECTION_LIMIT, max_conns,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->connection_bytes > 0 ?
+	    o->connection_bytes : (size_t)(16 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    /* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400. */
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
@@ -879,8 +934,9 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 		goto fail;
 	}
 	s->waiter_started = 1;
-	log_info("http: listening=%s threads=%u cache_mb=%zu", s->address,
-	    threads, o->cache_bytes / (1024 * 1024));
+	log_info("http: listening=%s threads=%u cache_mb=%zu "
+	    "max_connections=%u", s->address, threads,
+	    o->cache_bytes / (1024 * 1024), max_conns);
 	*out = s;
 	return MB_OK;
 fail:

@@ -23,7 +23,8 @@ struct mb_http_opts {
 	int		 threads;	/* 0: one per core */
 	int64_t		 max_body;	/* bytes */
 	int		 timeout_s;	/* idle connection timeout */
-	int		 max_connections;
+	int		 max_connections;	/* capped to the fd limit */
+	size_t		 connection_bytes;	/* libmicrohttpd pool each */
 	size_t		 cache_bytes;	/* response cache; 0: off */
 	bool		 access_log;	/* one log line per request */
 	/* Uploads are decoded there (serve); NULL: in this process. */
