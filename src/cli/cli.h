@@ -17,6 +17,31 @@ struct mb_cli_cmd {
 	int		(*run)(int argc, char **argv);
 };
 
+/* One subcommand of a command (dispatch.c). */
+struct mb_cli_sub {
+	const char	*name;
+	int		(*run)(int argc, char **argv);
+};
+
+/*
+ * A command's subcommands, the list ended by a NULL name. run gets the
+ * arguments from the subcommand's own word on (argv[0] is "add" in
+ * `mediabridge feed add DIR`), or with whole_argv the command's (argv[0]
+ * the command, argv[1] the subcommand). With no subcommand the usage
+ * error says none; with one not listed, unknown, its first %s (if any)
+ * standing for the word given.
+ */
+struct mb_cli_subs {
+	const struct mb_cli_cmd	*cmd;
+	const char		*none;
+	const char		*unknown;
+	int			 whole_argv;
+	const struct mb_cli_sub	*subs;
+};
+
+/* Runs the subcommand argv[1] of t; a usage error if there is none such. */
+int mb_cli_dispatch(const struct mb_cli_subs *t, int argc, char **argv);
+
 /* Prints "mediabridge: <what>: <why>" on stderr; returns MB_EXIT_FAIL. */
 int mb_cli_fail(const char *what, const struct mb_diag *d, int err);
 

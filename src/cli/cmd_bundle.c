@@ -259,17 +259,19 @@ out:
 	return MB_EXIT_OK;
 }
 
+static const struct mb_cli_sub subs[] = {
+	{ "export", do_export },
+	{ "import", do_import },
+	{ "ack", do_ack },
+	{ NULL, NULL }
+};
+
 static int
 run(int argc, char **argv)
 {
-	if (argc < 2)
-		return mb_cli_usage(&mb_cmd_bundle, "give export, import or ack");
-	if (strcmp(argv[1], "export") == 0)
-		return do_export(argc, argv);
-	if (strcmp(argv[1], "import") == 0)
-		return do_import(argc, argv);
-	if (strcmp(argv[1], "ack") == 0)
-		return do_ack(argc, argv);
-	return mb_cli_usage(&mb_cmd_bundle, "%s: give export, import or ack",
-	    argv[1]);
+	static const struct mb_cli_subs t = { &mb_cmd_bundle,
+		"give export, import or ack", "%s: give export, import or ack",
+		1, subs };
+
+	return mb_cli_dispatch(&t, argc, argv);
 }

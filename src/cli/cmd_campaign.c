@@ -146,35 +146,55 @@ show(struct mb_store *st, const char *ids, struct mb_diag *d)
 	return MB_OK;
 }
 
+/* What an unknown subcommand, or list or show with the wrong words, says. */
+static const char wrong[] = "add, list DIR or show DIR ID";
+
+/* list (id NULL) or show the campaign id, at the center in dir. */
 static int
-run(int argc, char **argv)
+on_center(const char *what, const char *dir, const char *id)
 {
 	struct mb_center_node	*n;
 	struct mb_store		*st;
 	struct mb_diag		 d = { "" };
 	int			 rc;
 
-	if (argc < 2)
-		return mb_cli_usage(&mb_cmd_campaign, "give a subcommand");
-	if (strcmp(argv[1], "add") == 0)
-		return add(argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0 && argc == 3) {
-		if ((rc = open_center(argv[2], &n, &st, &d)) == MB_OK) {
-			rc = mb_store_campaign_list(st, print_one, NULL, &d);
-			mb_store_close(st);
-			mb_center_close(n);
-		}
-		return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("campaign list",
-		    &d, rc);
+	if ((rc = open_center(dir, &n, &st, &d)) == MB_OK) {
+		rc = id == NULL ? mb_store_campaign_list(st, print_one, NULL,
+		    &d) : show(st, id, &d);
+		mb_store_close(st);
+		mb_center_close(n);
 	}
-	if (strcmp(argv[1], "show") == 0 && argc == 4) {
-		if ((rc = open_center(argv[2], &n, &st, &d)) == MB_OK) {
-			rc = show(st, argv[3], &d);
-			mb_store_close(st);
-			mb_center_close(n);
-		}
-		return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("campaign show",
-		    &d, rc);
-	}
-	return mb_cli_usage(&mb_cmd_campaign, "add, list DIR or show DIR ID");
+	return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail(what, &d, rc);
+}
+
+static int
+list(int argc, char **argv)
+{
+	if (argc != 2)
+		return mb_cli_usage(&mb_cmd_campaign, "%s", wrong);
+	return on_center("campaign list", argv[1], NULL);
+}
+
+static int
+show_one(int argc, char **argv)
+{
+	if (argc != 3)
+		return mb_cli_usage(&mb_cmd_campaign, "%s", wrong);
+	return on_center("campaign show", argv[1], argv[2]);
+}
+
+static const struct mb_cli_sub subs[] = {
+	{ "add", add },
+	{ "list", list },
+	{ "show", show_one },
+	{ NULL, NULL }
+};
+
+static int
+run(int argc, char **argv)
+{
+	static const struct mb_cli_subs t = { &mb_cmd_campaign,
+		"give a subcommand", wrong, 0, subs };
+
+	return mb_cli_dispatch(&t, argc, argv);
 }

@@ -290,28 +290,61 @@ check(int argc, char **argv)
 	return MB_EXIT_OK;
 }
 
+/* The subcommands that make one courses call; how many words each needs. */
+static int
+enrolment(int argc, char **argv)
+{
+	return simple(argv[1], argc, argv, 5, do_enrolment);
+}
+
+static int
+approve(int argc, char **argv)
+{
+	return simple(argv[1], argc, argv, 5, do_approve);
+}
+
+static int
+invite(int argc, char **argv)
+{
+	return simple(argv[1], argc, argv, 3, do_invite);
+}
+
+static int
+revoke(int argc, char **argv)
+{
+	return simple(argv[1], argc, argv, 4, do_revoke);
+}
+
+static int
+class_(int argc, char **argv)
+{
+	return simple(argv[1], argc, argv, 4, do_class);
+}
+
+static const struct mb_cli_sub subs[] = {
+	{ "publish", publish },
+	{ "enrolment", enrolment },
+	{ "approve", approve },
+	{ "invite", invite },
+	{ "revoke", revoke },
+	{ "class", class_ },
+	{ "package", package },
+	{ "check", check },
+	{ NULL, NULL }
+};
+
 static int
 run(int argc, char **argv)
 {
-	const char *sub = argc > 1 ? argv[1] : "";
+	/* The subcommands read the command's argv: getopt names it so. */
+	static const struct mb_cli_subs t = { &mb_cmd_course,
+		"(nothing): publish, enrolment, approve, invite, revoke, class, "
+		"package or check?",
+		"%s: publish, enrolment, approve, invite, revoke, class, package "
+		"or check?", 1, subs };
 
-	if (strcmp(sub, "publish") == 0)
-		return publish(argc, argv);
-	if (strcmp(sub, "enrolment") == 0)
-		return simple(sub, argc, argv, 5, do_enrolment);
-	if (strcmp(sub, "approve") == 0)
-		return simple(sub, argc, argv, 5, do_approve);
-	if (strcmp(sub, "invite") == 0)
-		return simple(sub, argc, argv, 3, do_invite);
-	if (strcmp(sub, "revoke") == 0)
-		return simple(sub, argc, argv, 4, do_revoke);
-	if (strcmp(sub, "class") == 0)
-		return simple(sub, argc, argv, 4, do_class);
-	if (strcmp(sub, "package") == 0)
-		return package(argc, argv);
-	if (strcmp(sub, "check") == 0)
-		return check(argc, argv);
-	return mb_cli_usage(&mb_cmd_course, "%s%s: publish, enrolment, "
-	    "approve, invite, revoke, class, package or check?", sub,
-	    *sub ? "" : "(nothing)");
+	/* An empty word was always taken for none. */
+	if (argc > 1 && argv[1][0] == '\0')
+		argc = 1;
+	return mb_cli_dispatch(&t, argc, argv);
 }

@@ -420,18 +420,19 @@ status(int argc, char **argv)
 	return MB_EXIT_OK;
 }
 
+static const struct mb_cli_sub subs[] = {
+	{ "verify", verify },
+	{ "issue", issue },
+	{ "status", status },
+	{ NULL, NULL }
+};
+
 static int
 run(int argc, char **argv)
 {
-	if (argc < 2)
-		return mb_cli_usage(&mb_cmd_credential,
-		    "verify, issue or status?");
-	if (strcmp(argv[1], "verify") == 0)
-		return verify(argc - 1, argv + 1);
-	if (strcmp(argv[1], "issue") == 0)
-		return issue(argc - 1, argv + 1);
-	if (strcmp(argv[1], "status") == 0)
-		return status(argc - 1, argv + 1);
-	return mb_cli_usage(&mb_cmd_credential,
-	    "%s: unknown; verify, issue or status?", argv[1]);
+	static const struct mb_cli_subs t = { &mb_cmd_credential,
+		"verify, issue or status?",
+		"%s: unknown; verify, issue or status?", 0, subs };
+
+	return mb_cli_dispatch(&t, argc, argv);
 }

@@ -242,14 +242,18 @@ bench(int argc, char **argv)
 	return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("dict bench", &d, rc);
 }
 
+static const struct mb_cli_sub subs[] = {
+	{ "train", train },
+	{ "show", show },
+	{ "bench", bench },
+	{ NULL, NULL }
+};
+
 static int
 run(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "train") == 0)
-		return train(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "show") == 0)
-		return show(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "bench") == 0)
-		return bench(argc - 1, argv + 1);
-	return mb_cli_usage(&mb_cmd_dict, "train, show or bench?");
+	static const struct mb_cli_subs t = { &mb_cmd_dict,
+		"train, show or bench?", "train, show or bench?", 0, subs };
+
+	return mb_cli_dispatch(&t, argc, argv);
 }

@@ -151,8 +151,9 @@ put(struct mb_buf *b, const char *output, struct mb_diag *d)
 }
 
 static int
-listing(int argc, char **argv, const char *what)
+listing(int argc, char **argv)
 {
+	const char		*what = argv[0];
 	struct mb_center_node	*n;
 	struct mb_events_env	 env;
 	struct mb_buf		 b = MB_BUF_INIT;
@@ -194,18 +195,21 @@ listing(int argc, char **argv, const char *what)
 	return MB_EXIT_OK;
 }
 
+static const struct mb_cli_sub subs[] = {
+	{ "settings", settings },
+	{ "attendees", listing },
+	{ "revoked", listing },
+	{ "certificate", listing },
+	{ NULL, NULL }
+};
+
 static int
 run(int argc, char **argv)
 {
-	if (argc < 2)
-		return mb_cli_usage(&mb_cmd_event, "settings, attendees, revoked "
-		    "or certificate?");
-	if (strcmp(argv[1], "settings") == 0)
-		return settings(argc - 1, argv + 1);
-	if (strcmp(argv[1], "attendees") == 0 ||
-	    strcmp(argv[1], "revoked") == 0 ||
-	    strcmp(argv[1], "certificate") == 0)
-		return listing(argc - 1, argv + 1, argv[1]);
-	return mb_cli_usage(&mb_cmd_event, "%s: unknown; settings, attendees, "
-	    "revoked or certificate?", argv[1]);
+	static const struct mb_cli_subs t = { &mb_cmd_event,
+		"settings, attendees, revoked or certificate?",
+		"%s: unknown; settings, attendees, revoked or certificate?", 0,
+		subs };
+
+	return mb_cli_dispatch(&t, argc, argv);
 }

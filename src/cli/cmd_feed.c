@@ -263,20 +263,20 @@ poll_(int argc, char **argv)
 	return failed > 0 ? MB_EXIT_FAIL : MB_EXIT_OK;
 }
 
+static const struct mb_cli_sub subs[] = {
+	{ "add", add },
+	{ "list", list },
+	{ "remove", remove_ },
+	{ "poll", poll_ },
+	{ NULL, NULL }
+};
+
 static int
 run(int argc, char **argv)
 {
-	if (argc < 2)
-		return mb_cli_usage(&mb_cmd_feed, "give add, list, remove or "
-		    "poll");
-	if (strcmp(argv[1], "add") == 0)
-		return add(argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return list(argc - 1, argv + 1);
-	if (strcmp(argv[1], "remove") == 0)
-		return remove_(argc - 1, argv + 1);
-	if (strcmp(argv[1], "poll") == 0)
-		return poll_(argc - 1, argv + 1);
-	return mb_cli_usage(&mb_cmd_feed, "unknown subcommand \"%s\"",
-	    argv[1]);
+	static const struct mb_cli_subs t = { &mb_cmd_feed,
+		"give add, list, remove or poll", "unknown subcommand \"%s\"",
+		0, subs };
+
+	return mb_cli_dispatch(&t, argc, argv);
 }

@@ -275,14 +275,18 @@ list(int argc, char **argv)
 	return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("peer list", &d, rc);
 }
 
+static const struct mb_cli_sub subs[] = {
+	{ "add", add },
+	{ "list", list },
+	{ "set", set },
+	{ NULL, NULL }
+};
+
 static int
 run(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "add") == 0)
-		return add(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return list(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "set") == 0)
-		return set(argc - 1, argv + 1);
-	return mb_cli_usage(&mb_cmd_peer, "add, set or list?");
+	static const struct mb_cli_subs t = { &mb_cmd_peer,
+		"add, set or list?", "add, set or list?", 0, subs };
+
+	return mb_cli_dispatch(&t, argc, argv);
 }

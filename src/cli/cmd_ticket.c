@@ -357,20 +357,20 @@ qr(int argc, char **argv)
 	return MB_EXIT_OK;
 }
 
+static const struct mb_cli_sub subs[] = {
+	{ "verify", verify },
+	{ "issue", issue },
+	{ "revoked", revoked },
+	{ "qr", qr },
+	{ NULL, NULL }
+};
+
 static int
 run(int argc, char **argv)
 {
-	if (argc < 2)
-		return mb_cli_usage(&mb_cmd_ticket,
-		    "verify, issue, revoked or qr?");
-	if (strcmp(argv[1], "verify") == 0)
-		return verify(argc - 1, argv + 1);
-	if (strcmp(argv[1], "issue") == 0)
-		return issue(argc - 1, argv + 1);
-	if (strcmp(argv[1], "revoked") == 0)
-		return revoked(argc - 1, argv + 1);
-	if (strcmp(argv[1], "qr") == 0)
-		return qr(argc - 1, argv + 1);
-	return mb_cli_usage(&mb_cmd_ticket, "%s: unknown; verify, issue, "
-	    "revoked or qr?", argv[1]);
+	static const struct mb_cli_subs t = { &mb_cmd_ticket,
+		"verify, issue, revoked or qr?",
+		"%s: unknown; verify, issue, revoked or qr?", 0, subs };
+
+	return mb_cli_dispatch(&t, argc, argv);
 }
