@@ -2,7 +2,6 @@
 /* mediabridge demo: HQ (Moscow) and two branches (Cairo, Manama) on one machine. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -22,6 +21,7 @@
 #include "base/fs.h"
 #include "center/center.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "item/id.h"
 #include "serve/privsep.h"
 #include "store/store.h"
@@ -97,63 +97,7 @@ on_signal(int sig)
 	stopping = 1;
 }
 
-/*
- * Runs this program with args, output captured into out (may be NULL:
- * thrown away), in fed to its standard input (may be NULL). Returns the
- * exit status, or -1 when it could not run.
- */
-static int
-run_self(const char *const *args, const char *in, struct mb_buf *out)
-{
-	char	*argv[24];
-	int	 op[2], ip[2], status, n = 0;
-	pid_t	 pid;
-	char	 buf[4096];
-	ssize_t	 got;
-
-	argv[n++] = self;
-	while (args[n - 1] != NULL && n < 23) {
-		argv[n] = (char *)(uintptr_t)args[n - 1];
-		n++;
-	}
-	argv[n] = NULL;
-	if (pipe(op) != 0)
-		return -1;
-	if (pipe(ip) != 0) {
-		close(op[0]);
-		close(op[1]);
-		return -1;
-	}
-	if ((pid = fork()) < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(ip[0], 0);
-		dup2(op[1], 1);
-		dup2(op[1], 2);
-		close(ip[0]);
-		close(ip[1]);
-		close(op[0]);
-		close(op[1]);
-		execv(self, argv);
-		_exit(127);
-	}
-	close(ip[0]);
-	close(op[1]);
-	if (in != NULL && write(ip[1], in, strlen(in)) < 0)
-		status = -1;
-	close(ip[1]);
-	while ((got = read(op[0], buf, sizeof(buf))) > 0 ||
-	    (got < 0 && errno == EINTR))
-		if (got > 0 && out != NULL)
-			mb_buf_append(out, buf, (size_t)got);
-	close(op[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* run_self(), and on failure the child's output and "demo: <what>". */
+/* mb_demo_run() of this program, and on failure the child's output and "demo: <what>". */
 static int
 step(const char *what, const char *const *args, const char *in,
     struct mb_buf *out)
@@ -162,7 +106,7 @@ step(const char *what, const char *const *args, const char *in,
 	struct mb_buf	*o = out != NULL ? out : &own;
 	int		rc;
 
-	rc = run_self(args, in, o);
+	rc = mb_demo_run(self, args, in, o);
 	if (rc != 0)
 		fprintf(stderr, "%smediabridge: demo: %s failed\n",
 		    mb_buf_cstr(o), what);
@@ -170,17 +114,6 @@ step(const char *what, const char *const *args, const char *in,
 	return rc == 0 ? MB_OK : MB_ERR_INVAL;
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb, (void)f;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/*
- * DIR must be new, empty, or made by an earlier demo (its centers are then
- * removed). A demo still running there is left alone.
- */
 static int
 prepare_dir(const char *dir, struct mb_diag *d)
 {
@@ -224,7 +157,7 @@ prepare_dir(const char *dir, struct mb_diag *d)
 	for (int i = 0; i < 3; i++) {
 		pathf(path, sizeof(path), "%s/%s", dir, centers[i].id);
 		if (access(path, F_OK) == 0 &&
-		    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+		    mb_cli_rm_tree(path) != 0) {
 			rc = mb_diag_set(d, MB_ERR_IO, "%s: cannot remove: %s",
 			    path, strerror(errno));
 			return rc;
@@ -402,14 +335,6 @@ dead_kid(void)
 	return NULL;
 }
 
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 static int
 wait_serving(const char *dir)
 {
@@ -435,7 +360,7 @@ wait_serving(const char *dir)
 		}
 		if (up == 3)
 			return MB_OK;
-		nap_ms(100);
+		mb_demo_nap(100);
 	}
 	fprintf(stderr, "mediabridge: demo: the centers did not start; see "
 	    "%s/*/serve.log\n", dir);
@@ -485,7 +410,7 @@ check_exchange(const char *dir, char uri[MB_URI_MAX], int64_t *ms)
 	for (int i = 0; i < 600 && !stopping; i++) {
 		if (mb_store_has(st, uri, 1, &has, NULL) == MB_OK && has)
 			break;
-		nap_ms(50);
+		mb_demo_nap(50);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 +
@@ -623,7 +548,7 @@ run(int argc, char **argv)
 			rc = MB_ERR_INVAL;
 			break;
 		}
-		nap_ms(200);
+		mb_demo_nap(200);
 	}
 	stop_kids();
 	pathf(path, sizeof(path), "%s/demo.pid", dir);

@@ -7,11 +7,11 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "center/center.h"
 #include "center/ingest.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "courses/courses.h"
 #include "newsroom/accounts.h"
 
@@ -123,7 +123,6 @@ mb_demo_courses(const char *dir, const char *samples, long port)
 	struct mb_store		*st = NULL;
 	struct mb_courses_env	 e;
 	struct mb_diag		 d = { "" };
-	struct timespec		 nap = { 0, 100 * 1000 * 1000 };
 	char			 path[4200], cert[64] = "";
 	bool			 has = false;
 	int			 rc;
@@ -136,7 +135,7 @@ mb_demo_courses(const char *dir, const char *samples, long port)
 		goto fail;
 	for (int i = 0; i < 300 && !has; i++) {
 		if (mb_store_has(st, COURSE_AR, 1, &has, NULL) != MB_OK || !has)
-			nanosleep(&nap, NULL);
+			mb_demo_nap(100);
 	}
 	if (!has) {
 		rc = mb_diag_set(&d, MB_ERR_AGAIN, "the course did not reach "

@@ -14,16 +14,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,6 +33,7 @@
 #include "base/timeutil.h"
 #include "center/center.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "events/events.h"
 #include "httpc/httpc.h"
 #include "store/store.h"
@@ -60,103 +58,20 @@ stop_smtpd(void)
 	}
 }
 
-/*
- * Runs argv (argv[0] a path) with its output in out (NULL: dropped).
- * Returns its exit status, or -1.
- */
-static int
-spawn(char *const argv[], struct mb_buf *out)
-{
-	int	 p[2], status;
-	pid_t	 pid;
-	char	 buf[4096];
-	ssize_t	 got;
-
-	if (pipe(p) != 0)
-		return -1;
-	if ((pid = fork()) < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		close(p[0]);
-		close(p[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	while ((got = read(p[0], buf, sizeof(buf))) > 0 ||
-	    (got < 0 && errno == EINTR))
-		if (got > 0 && out != NULL)
-			mb_buf_append(out, buf, (size_t)got);
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* This program, run with args (NULL-terminated, at most 14). */
-static int
-self(const char *const *args, struct mb_buf *out)
-{
-	char	 exe[PATH_MAX], *argv[16];
-	ssize_t	 n;
-	int	 k = 0;
-
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
-		return -1;
-	exe[n] = '\0';
-	argv[k++] = exe;
-	while (k < 15 && args[k - 1] != NULL) {
-		argv[k] = (char *)(uintptr_t)args[k - 1];
-		k++;
-	}
-	argv[k] = NULL;
-	return spawn(argv, out);
-}
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb, (void)f;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* A port free on 127.0.0.1 now (the kernel's choice), or 0. */
-static int
-free_port(void)
-{
-	struct sockaddr_in	a = { .sin_family = AF_INET };
-	socklen_t		len = sizeof(a);
-	int			s, port = 0;
-
-	if ((s = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return 0;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(s, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(s);
-	return port;
-}
-
 int
 mb_demo_events_mail(const char *dir)
 {
 	char		 mail[PATH_MAX], conf[PATH_MAX], listen[32];
-	char	*probe[] = { PYTHON, "-c", "import aiosmtpd", NULL };
+	const char	*probe[] = { "-c", "import aiosmtpd", NULL };
 	struct mb_buf	 text = MB_BUF_INIT;
 	int		 port, rc;
 
 	snprintf(mail, sizeof(mail), "%s/mail", dir);
 	if (access(mail, F_OK) == 0)
-		nftw(mail, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	if (access(PYTHON, X_OK) != 0 || spawn(probe, NULL) != 0 ||
-	    (port = free_port()) == 0)
+		mb_cli_rm_tree(mail);
+	if (access(PYTHON, X_OK) != 0 ||
+	    mb_demo_run(PYTHON, probe, NULL, NULL) != 0 ||
+	    (port = mb_demo_free_port()) == 0)
 		return MB_ERR_NOTFOUND;
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
 	if ((smtpd = fork()) < 0) {
@@ -448,7 +363,6 @@ mb_demo_events(const char *dir, long port)
 	time_t		 start = (time(NULL) / 86400 + 2) * 86400 +
 			    6 * 3600;
 	bool		 first = false, again = false, mailed = false;
-	struct timespec	 nap = { 0, 200 * 1000 * 1000 };
 	int		 rc = MB_ERR_INVAL;
 
 	snprintf(file, sizeof(file), "%s/event.ndjson", dir);
@@ -464,8 +378,9 @@ mb_demo_events(const char *dir, long port)
 		    "--question", "Which sessions will you attend?", NULL };
 		const char *k[] = { "key", hq, NULL };
 
-		if (self(im, &out) != 0 || self(se, &out) != 0 ||
-		    (mb_buf_reset(&out), self(k, &out)) != 0) {
+		if (mb_demo_self(im, &out) != 0 ||
+		    mb_demo_self(se, &out) != 0 ||
+		    (mb_buf_reset(&out), mb_demo_self(k, &out)) != 0) {
 			mb_diag_set(&d, MB_ERR_INVAL, "HQ: %.300s",
 			    mb_buf_cstr(&out));
 			goto fail;
@@ -481,7 +396,7 @@ mb_demo_events(const char *dir, long port)
 		for (int i = 0; i < 150 && !mailed; i++)
 			if (!(mailed = ticket_from_mail(dir, ticket,
 			    mailfile)))
-				nanosleep(&nap, NULL);
+				mb_demo_nap(200);
 		if (!mailed) {
 			rc = mb_diag_set(&d, MB_ERR_AGAIN, "no mail with the "
 			    "ticket in %s/mail within 30 s", dir);
@@ -495,7 +410,7 @@ mb_demo_events(const char *dir, long port)
 		const char *v[] = { "ticket", "verify", "--key", key, ticket,
 		    "--at", at, "--name", READER_NAME, NULL };
 
-		if (self(v, &out) != 0) {
+		if (mb_demo_self(v, &out) != 0) {
 			rc = mb_diag_set(&d, MB_ERR_INVAL, "ticket verify "
 			    "refused the ticket: %.300s", mb_buf_cstr(&out));
 			goto fail;

@@ -7,14 +7,8 @@
  * campaign at Cairo shows its reach. Views go over real HTTP, as a
  * reader's would; nothing of the readers is kept.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -22,6 +16,7 @@
 #include "base/timeutil.h"
 #include "center/center.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "impact/campaign.h"
 #include "impact/impact.h"
 #include "newsroom/accounts.h"
@@ -38,68 +33,6 @@ static const char *const browsers[3] = {
 	"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 "
 	"(KHTML, like Gecko) Version/17.1 Safari/605.1.15",
 };
-
-/* One request to 127.0.0.1:port; the status, the body into body. */
-static int
-http(int port, const char *method, const char *path, const char *headers,
-    struct mb_buf *body)
-{
-	struct sockaddr_in	 sa;
-	struct timeval		 tv = { 10, 0 };
-	struct mb_buf		 req = MB_BUF_INIT, resp = MB_BUF_INIT;
-	char			 chunk[4096];
-	const char		*end;
-	ssize_t			 n;
-	int			 fd, status = -1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		goto out;
-	mb_buf_printf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
-	    "Connection: close\r\n%s%s\r\n", method, path, port, headers,
-	    strcmp(method, "POST") == 0 ? "Content-Length: 0\r\n" : "");
-	if (write(fd, req.data, req.len) != (ssize_t)req.len)
-		goto out;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
-	    resp.len < (1u << 22))
-		mb_buf_append(&resp, chunk, (size_t)n);
-	if (resp.data == NULL || sscanf(resp.data, "HTTP/1.%*d %d", &status) !=
-	    1)
-		goto out;
-	if (body != NULL && (end = strstr(resp.data, "\r\n\r\n")) != NULL)
-		mb_buf_puts(body, end + 4);
-out:
-	close(fd);
-	mb_buf_free(&req);
-	mb_buf_free(&resp);
-	return status;
-}
-
-/* An editor's API token at a center, made in its store. */
-static int
-token_of(const char *dir, const char *id, char tok[MB_SECRET_TEXT_LEN],
-    struct mb_diag *d)
-{
-	struct mb_center_node	*n = NULL;
-	struct mb_store		*st = NULL;
-	char			 path[1200];
-	int			 rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, id);
-	if ((rc = mb_center_open(path, &n, d)) == MB_OK &&
-	    (rc = mb_center_store(n, &st, d)) == MB_OK)
-		rc = mb_accounts_token_new(st, "editor", tok, d);
-	mb_store_close(st);
-	mb_center_close(n);
-	return rc;
-}
 
 /* Cairo's campaign for the item: its reach is on its newsroom page. */
 static void
@@ -134,28 +67,20 @@ campaign(const char *dir, const char *uri)
 	mb_center_close(n);
 }
 
-static void
-nap(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* views[i] of center i in HQ's figures by center; -1 when not there. */
 static void
 hq_figures(int port, const char *tok, int64_t views[3], int64_t uniques[3])
 {
 	struct mb_buf	 body = MB_BUF_INIT;
-	char		 hdr[160];
 	json_t		*j = NULL, *row;
 	size_t		 k;
 
 	for (int i = 0; i < 3; i++)
 		views[i] = uniques[i] = -1;
-	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s\r\n", tok);
-	(void)http(port, "POST", "/api/v1/stats/report", hdr, NULL);
-	if (http(port, "GET", "/api/v1/stats?by=center", hdr, &body) != 200 ||
+	(void)mb_demo_http(port, "POST", "/api/v1/stats/report", tok, NULL,
+	    NULL, NULL, 10);
+	if (mb_demo_http(port, "GET", "/api/v1/stats?by=center", tok, NULL,
+	    NULL, &body, 10) != 200 ||
 	    (j = json_loads(body.data != NULL ? body.data : "", 0, NULL)) ==
 	    NULL)
 		goto out;
@@ -193,7 +118,8 @@ mb_demo_impact(const char *dir, int port, const char *uri)
 		return MB_ERR_INVAL;
 	local = uri + 22;
 	for (int i = 0; i < 3; i++)
-		if ((rc = token_of(dir, ids[i], tok[i], &d)) != MB_OK) {
+		if ((rc = mb_demo_token(dir, ids[i], "editor", tok[i],
+		    &d)) != MB_OK) {
 			printf("  impact: FAILED: %s\n", d.msg);
 			return rc;
 		}
@@ -211,17 +137,16 @@ mb_demo_impact(const char *dir, int port, const char *uri)
 			snprintf(hdr, sizeof(hdr), "User-Agent: %s\r\n"
 			    "Referer: https://news.example.org/today\r\n",
 			    browsers[k % 3]);
-			if (http(port + i, "GET", path, hdr, NULL) != 200) {
+			if (mb_demo_http(port + i, "GET", path, NULL, hdr,
+			    NULL, NULL, 10) != 200) {
 				printf("  impact: FAILED: %s %s\n", ids[i],
 				    path);
 				return MB_ERR_NET;
 			}
 		}
 		/* Flushed now, and published as the center's signed report. */
-		snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s\r\n",
-		    tok[i]);
-		if (http(port + i, "POST", "/api/v1/stats/report", hdr,
-		    NULL) != 200) {
+		if (mb_demo_http(port + i, "POST", "/api/v1/stats/report",
+		    tok[i], NULL, NULL, NULL, 10) != 200) {
 			printf("  impact: FAILED: %s's report\n", ids[i]);
 			return MB_ERR_NET;
 		}
@@ -238,7 +163,7 @@ mb_demo_impact(const char *dir, int port, const char *uri)
 			if (views[i] < reads[i])
 				all = false;
 		if (!all)
-			nap(500);
+			mb_demo_nap(500);
 	}
 	if (!all) {
 		printf("  impact: FAILED: the reports did not reach HQ within "

@@ -7,7 +7,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -16,6 +15,7 @@
 #include "center/center.h"
 #include "center/ingest.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "members/agenda.h"
 #include "members/members.h"
 
@@ -87,14 +87,6 @@ add(struct demo_env *de, const char *name, const char *category,
 	return rc;
 }
 
-static void
-nap(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /*
  * Waits up to 30 s for a center to hold version 2 of uri: the admitted
  * one (the draft, version 1, never leaves its center).
@@ -107,7 +99,7 @@ arrives(struct demo_env *de, const char *uri)
 	for (int i = 0; i < 300 && !has; i++) {
 		if (mb_store_has(de->e.st, uri, 2, &has, NULL) == MB_OK && has)
 			break;
-		nap(100);
+		mb_demo_nap(100);
 	}
 	return has;
 }
@@ -250,7 +242,7 @@ mb_demo_members(const char *dir, int port)
 				goto out;
 			if (counted(res) == 3)
 				break;
-			nap(100);
+			mb_demo_nap(100);
 		}
 		print_result(res, port);
 	}
