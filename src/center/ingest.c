@@ -2,6 +2,7 @@
 /* Completing, signing or verifying, and storing items and envelopes. */
 #include "ingest.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,8 @@ set_string(json_t *o, const char *key, const char *value)
 	return MB_OK;
 }
 
+static pthread_mutex_t detect_mu = PTHREAD_MUTEX_INITIALIZER;
+
 /* Completes an item of this center and wraps it in a signed envelope. */
 static int
 prepare_item(struct mb_ingest *ig, json_t *item,
@@ -294,7 +297,10 @@ prepare_item(struct mb_ingest *ig, json_t *item,
 			mb_buf_free(&all);
 			return MB_ERR_NOMEM;
 		}
+		/* One detector, and import prepares on every core. */
+		pthread_mutex_lock(&detect_mu);
 		lang = mb_lang_detect(ig->lang, mb_buf_cstr(&all), all.len);
+		pthread_mutex_unlock(&detect_mu);
 		mb_buf_free(&all);
 		if (strcmp(lang, "und") != 0) {
 			if (set_string(item, "language", lang) != MB_OK)

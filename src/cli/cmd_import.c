@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* mediabridge import: ninjs items or signed envelopes in, two cores busy. */
+/* mediabridge import: ninjs items or signed envelopes in, every core busy. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -48,14 +48,34 @@ struct job {
 	size_t			 offset;/* bytes read of the file so far */
 };
 
-#define QUEUE_LEN 512
+#define QUEUE_LEN	512
+#define WORKERS_MAX	8
+
+/*
+ * The parsing thread reads values in order into a ring; every core's
+ * worker takes the next parsed one and prepares it (checks, signs, the
+ * text, the tokens: most of an item's cost, issue 23); the writer takes
+ * them prepared, in the order they were read (later versions after
+ * earlier ones, refusals reported in order).
+ */
+enum slot_state { SLOT_FREE = 0, SLOT_PARSED, SLOT_BUSY, SLOT_READY };
+
+struct slot {
+	enum slot_state	 state;
+	json_t		*v;	/* SLOT_PARSED: the value to prepare */
+	struct job	 j;
+};
 
 struct queue {
 	pthread_mutex_t	lock;
-	pthread_cond_t	not_empty, not_full;
-	struct job	jobs[QUEUE_LEN];
-	size_t		head, count;
-	int		done;
+	pthread_cond_t	not_empty;	/* the writer's: head became ready */
+	pthread_cond_t	not_full;	/* the parser's: a slot came free */
+	pthread_cond_t	parsed;		/* the workers': a value to prepare */
+	struct slot	s[QUEUE_LEN];
+	uint64_t	head;		/* the next the writer takes */
+	uint64_t	claim;		/* the next a worker looks at */
+	uint64_t	tail;		/* the next the parser fills */
+	int		done;		/* the parser has read everything */
 };
 
 struct producer {
@@ -67,15 +87,24 @@ struct producer {
 	size_t			 total_bytes;
 };
 
+/* Fills the next slot (v NULL: j is ready as it is, a refusal). */
 static void
-queue_push(struct queue *q, struct job *j)
+queue_push(struct queue *q, json_t *v, const struct job *j)
 {
+	struct slot *sl;
+
 	pthread_mutex_lock(&q->lock);
-	while (q->count == QUEUE_LEN)
+	while (q->tail - q->head == QUEUE_LEN)
 		pthread_cond_wait(&q->not_full, &q->lock);
-	q->jobs[(q->head + q->count) % QUEUE_LEN] = *j;
-	q->count++;
-	pthread_cond_signal(&q->not_empty);
+	sl = &q->s[q->tail % QUEUE_LEN];
+	sl->j = *j;
+	sl->v = v;
+	sl->state = v != NULL ? SLOT_PARSED : SLOT_READY;
+	q->tail++;
+	if (v != NULL)
+		pthread_cond_signal(&q->parsed);
+	else
+		pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->lock);
 }
 
@@ -87,6 +116,7 @@ static int
 queue_pop(struct queue *q, struct job *j, int wait_ms)
 {
 	struct timespec	until;
+	struct slot	*sl;
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += wait_ms / 1000;
@@ -96,7 +126,14 @@ queue_pop(struct queue *q, struct job *j, int wait_ms)
 		until.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&q->lock);
-	while (q->count == 0 && !q->done) {
+	for (;;) {
+		sl = &q->s[q->head % QUEUE_LEN];
+		if (q->head < q->tail && sl->state == SLOT_READY)
+			break;
+		if (q->head == q->tail && q->done) {
+			pthread_mutex_unlock(&q->lock);
+			return 0;
+		}
 		if (wait_ms < 0) {
 			pthread_cond_wait(&q->not_empty, &q->lock);
 		} else if (pthread_cond_timedwait(&q->not_empty, &q->lock,
@@ -105,13 +142,9 @@ queue_pop(struct queue *q, struct job *j, int wait_ms)
 			return -1;
 		}
 	}
-	if (q->count == 0) {
-		pthread_mutex_unlock(&q->lock);
-		return 0;
-	}
-	*j = q->jobs[q->head];
-	q->head = (q->head + 1) % QUEUE_LEN;
-	q->count--;
+	*j = sl->j;
+	sl->state = SLOT_FREE;
+	q->head++;
 	pthread_cond_signal(&q->not_full);
 	pthread_mutex_unlock(&q->lock);
 	return 1;
@@ -123,20 +156,71 @@ push_refusal(struct producer *pr, const char *file, long line, long index,
 {
 	struct job j = { NULL, strdup(why), file, line, index, offset };
 
-	queue_push(pr->q, &j);
+	queue_push(pr->q, NULL, &j);
 }
 
 static void
 prepare_one(struct producer *pr, json_t *v, const char *file, long line,
     long index, size_t offset)
 {
-	struct mb_diag	d = { "" };
-	struct job	j = { NULL, NULL, file, line, index, offset };
-	int		rc;
+	struct job j = { NULL, NULL, file, line, index, offset };
 
-	if ((rc = mb_ingest_prepare(pr->ig, v, &pr->opts, &j.p, &d)) != MB_OK)
-		j.why = strdup(mb_diag_msg(&d, rc));
-	queue_push(pr->q, &j);
+	queue_push(pr->q, v, &j);
+}
+
+/* A worker: prepares parsed values until the parser is done. */
+struct worker {
+	struct producer		*pr;
+	struct mb_ingest_opts	 opts;	/* with this thread's tokenizer */
+	pthread_t		 th;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+	struct queue	*q = w->pr->q;
+	struct slot	*sl;
+
+	/*
+	 * Tokenize for the index here rather than inside the writer's
+	 * INSERT: the writer is the slower side. Without an instance, the
+	 * writer tokenizes as usual.
+	 */
+	if (mb_text_tokenizer_new(&w->opts.pretokenize) != MB_OK)
+		w->opts.pretokenize = NULL;
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		struct mb_diag	d = { "" };
+		json_t		*v;
+		int		 rc;
+
+		while (q->claim < q->tail &&
+		    q->s[q->claim % QUEUE_LEN].state != SLOT_PARSED)
+			q->claim++;
+		if (q->claim == q->tail) {
+			if (q->done)
+				break;
+			pthread_cond_wait(&q->parsed, &q->lock);
+			continue;
+		}
+		sl = &q->s[q->claim++ % QUEUE_LEN];
+		sl->state = SLOT_BUSY;
+		v = sl->v;
+		sl->v = NULL;
+		pthread_mutex_unlock(&q->lock);
+		/* The slot is this thread's until it is ready. */
+		if ((rc = mb_ingest_prepare(w->pr->ig, v, &w->opts, &sl->j.p,
+		    &d)) != MB_OK)
+			sl->j.why = strdup(mb_diag_msg(&d, rc));
+		pthread_mutex_lock(&q->lock);
+		sl->state = SLOT_READY;
+		pthread_cond_signal(&q->not_empty);
+	}
+	pthread_mutex_unlock(&q->lock);
+	mb_text_tokenizer_free(w->opts.pretokenize);
+	w->opts.pretokenize = NULL;
+	return NULL;
 }
 
 static size_t
@@ -274,19 +358,11 @@ producer_main(void *arg)
 {
 	struct producer *pr = arg;
 
-	/*
-	 * Tokenize for the index here rather than inside the writer's
-	 * INSERT: the writer is the slower of the two threads. Without an
-	 * instance, the writer tokenizes as usual.
-	 */
-	if (mb_text_tokenizer_new(&pr->opts.pretokenize) != MB_OK)
-		pr->opts.pretokenize = NULL;
 	for (int i = 0; i < pr->nfiles; i++)
 		produce_file(pr, pr->files[i]);
-	mb_text_tokenizer_free(pr->opts.pretokenize);
-	pr->opts.pretokenize = NULL;
 	pthread_mutex_lock(&pr->q->lock);
 	pr->q->done = 1;
+	pthread_cond_broadcast(&pr->q->parsed);
 	pthread_cond_broadcast(&pr->q->not_empty);
 	pthread_mutex_unlock(&pr->q->lock);
 	return NULL;
@@ -358,8 +434,11 @@ run(int argc, char **argv)
 	struct tally		 t = { 0, 0, 0 };
 	struct mb_diag		 d = { "" };
 	struct job		 j;
+	struct worker		 w[WORKERS_MAX];
 	pthread_t		 th;
 	pthread_condattr_t	 ca;
+	long			 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int			 nw = 0;
 	const char		*audience = "public";
 	int64_t			 start, last_draw = 0, txn_start = 0;
 	size_t			 done_bytes = 0, base_bytes = 0;
@@ -412,6 +491,7 @@ run(int argc, char **argv)
 	pthread_cond_init(&q.not_empty, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&q.not_full, NULL);
+	pthread_cond_init(&q.parsed, NULL);
 	memset(&pr, 0, sizeof(pr));
 	pr.q = &q;
 	pr.ig = ig;
@@ -426,7 +506,20 @@ run(int argc, char **argv)
 			pr.total_bytes += (size_t)sb.st_size;
 	}
 	start = mb_time_mono_ms();
-	if (pthread_create(&th, NULL, producer_main, &pr) != 0) {
+	/* A worker per core: the parser and the writer take less. */
+	for (long k = 0; k < (ncpu > 0 ? ncpu : 1) && k < WORKERS_MAX; k++) {
+		w[nw].pr = &pr;
+		w[nw].opts = pr.opts;
+		if (pthread_create(&w[nw].th, NULL, worker_main, &w[nw]) == 0)
+			nw++;
+	}
+	if (nw == 0 || pthread_create(&th, NULL, producer_main, &pr) != 0) {
+		pthread_mutex_lock(&q.lock);
+		q.done = 1;
+		pthread_cond_broadcast(&q.parsed);
+		pthread_mutex_unlock(&q.lock);
+		for (int k = 0; k < nw; k++)
+			pthread_join(w[k].th, NULL);
 		rc = mb_diag_set(&d, MB_ERR_NOMEM, "cannot start a thread");
 		goto out;
 	}
@@ -501,6 +594,8 @@ run(int argc, char **argv)
 		}
 	}
 	pthread_join(th, NULL);
+	for (int k = 0; k < nw; k++)
+		pthread_join(w[k].th, NULL);
 	if (in_txn) {
 		if (rc == MB_OK)
 			rc = mb_store_commit(st, &d);
