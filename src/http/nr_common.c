@@ -121,3 +121,20 @@ mb_nr_status_text(struct mb_page *p, struct mb_tval *m,
 	mb_tv_str(p->td, m, "status", mb_page_msg(p, k));
 	mb_tv_str(p->td, m, "state", state);
 }
+
+void
+mb_nr_msg(struct mb_req *r, const char *key, const char *arg,
+    struct mb_buf *out)
+{
+	const struct mb_site	*s = mb_site_get(NULL);
+	const char		*m = key;
+
+	if (s != NULL)
+		m = mb_catalog_get(mb_i18n_negotiate(mb_site_i18n(s),
+		    mb_req_cookie(r, "mb_lang"), mb_req_header(r,
+		    "Accept-Language")), key);
+	if (arg != NULL)
+		mb_i18n_subst(m, arg, out);
+	else
+		mb_buf_puts(out, m);
+}

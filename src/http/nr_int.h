@@ -45,4 +45,25 @@ bool mb_nr_mt_stale(struct mb_store *st, const struct mb_item_view *v);
 /* The item's pictures, video and audio for the edit page ("pictures"). */
 void mb_nr_pictures(struct mb_page *p, const json_t *item);
 
+/*
+ * The catalog's message key in the newsroom's language for this request,
+ * with "{}" replaced by arg (may be NULL), into out.
+ */
+void mb_nr_msg(struct mb_req *r, const char *key, const char *arg,
+    struct mb_buf *out);
+
+/*
+ * The item form's fields for each picture's caption and alt text
+ * (routes_nr_pictext.c): for item's pictures ("form.pictures"), beside
+ * the original's texts when orig is given (a translation). Values posted
+ * with the form win over the item's.
+ */
+void mb_nr_picture_fields(struct mb_page *p, struct mb_req *r,
+    const json_t *item, const json_t *orig);
+/*
+ * Writes the posted caption and alt text fields into item's pictures (a
+ * picture whose fields are both blank keeps what it had).
+ */
+void mb_nr_picture_fields_apply(struct mb_req *r, json_t *item);
+
 #endif

@@ -65,6 +65,11 @@ mb_resp_newsroom_fail(struct mb_req *r, int rc, const struct mb_nr_saved *s,
 		    mb_diag_msg(d, rc));
 		return;
 	}
+	/* Understood, but not to be published as it is. */
+	if (s->code != NULL && strcmp(s->code, "no_alt") == 0) {
+		mb_resp_error(r, 422, "no_alt", "%s", mb_diag_msg(d, rc));
+		return;
+	}
 	if (rc == MB_ERR_EXISTS) {
 		mb_resp_error(r, 409, s->code != NULL ? s->code : "exists",
 		    "%s", mb_diag_msg(d, rc));

@@ -133,6 +133,16 @@ act(struct mb_req *r)
 	else
 		rc = mb_newsroom_act(&e, &who, uri, (enum mb_nr_action)action,
 		    prc == 1 ? NULL : &pre, until_ms, &sv, &d);
+	if (rc != MB_OK && sv.code != NULL && strcmp(sv.code, "no_alt") ==
+	    0) {
+		struct mb_buf m = MB_BUF_INIT;
+
+		/* Said in the newsroom's language, naming the picture. */
+		mb_nr_msg(r, "picture.noalt", sv.what, &m);
+		mb_nr_edit_page(r, 422, NULL, "form", mb_buf_cstr(&m), false);
+		mb_buf_free(&m);
+		return;
+	}
 	if (rc != MB_OK) {
 		mb_nr_edit_page(r, mb_newsroom_http_status(rc), NULL,
 		    action == MB_NR_EMBARGO ? "until" : "form",

@@ -10,6 +10,7 @@
 #include "nr_form.h"
 #include "nr_int.h"
 #include "site_int.h"
+#include "newsroom/pictext.h"
 #include "text/lang.h"
 
 /*
@@ -78,7 +79,7 @@ add_action(struct mb_page *p, struct mb_tval *list, const struct
  */
 static void
 original(struct mb_page *p, struct mb_req *r, const char *uri,
-    char lang[MB_LANG_TAG_MAX + 1])
+    char lang[MB_LANG_TAG_MAX + 1], json_t **orig_item)
 {
 	struct mb_tval		*f = mb_tv_get(p->root, "form");
 	struct mb_newsroom_env	 e;
@@ -93,6 +94,11 @@ original(struct mb_page *p, struct mb_req *r, const char *uri,
 	    0, &it, NULL) == MB_OK) {
 		if ((env = json_loadb(it.envelope, it.len, 0, NULL)) != NULL) {
 			const json_t *item = json_object_get(env, "item");
+
+			/* Its pictures' words, beside the translation's. */
+			if (orig_item != NULL)
+				*orig_item = json_incref(json_object_get(env,
+				    "item"));
 
 			h = json_string_value(json_object_get(json_array_get(
 			    json_object_get(item, "headlines"), 0), "value"));
@@ -306,6 +312,14 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 		mb_nr_preview(&p, &fm);
 	mb_nr_pictures(&p, v.item);
 	mb_nr_mt_panel(&p, r, &v);
+	{
+		json_t *oi = NULL;
+
+		if (fm.of != NULL)
+			original(&p, r, fm.of, NULL, &oi);
+		mb_nr_picture_fields(&p, r, v.item, oi);
+		json_decref(oi);
+	}
 	if (role >= MB_ROLE_JOURNALIST) {
 		mb_tv_printf(p.td, p.root, "picture_url",
 		    "/newsroom/items/%s/%s/picture", c, l);
@@ -356,7 +370,6 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 		char oc[MB_CENTER_MAX + 1], ol[MB_LOCAL_MAX + 1];
 
 		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
-			original(&p, r, fm.of, NULL);
 			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
 			    "/newsroom/items/%s/%s", oc, ol);
 		}
@@ -384,6 +397,7 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 	struct mb_page		 p;
 	struct mb_tval		*errs;
 	struct mb_nr_form	 fm;
+	json_t			*oi = NULL;
 	char			 deflang[MB_LANG_TAG_MAX + 1] = "";
 
 	if (!mb_nr_begin(&p, r, "nr.newtitle"))
@@ -402,7 +416,7 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
 			/* The form first, for the original beside it. */
 			mb_tv_map(p.td, p.root, "form");
-			original(&p, r, fm.of, lang);
+			original(&p, r, fm.of, lang, &oi);
 			translation_group(&p, r, fm.of, lang, deflang);
 			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
 			    "/newsroom/items/%s/%s", oc, ol);
@@ -410,6 +424,10 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 	}
 	mb_nr_form_values(&p, &fm, "/newsroom/new", deflang[0] ? deflang :
 	    p.lang);
+	/* The original's pictures come along, their words to translate. */
+	if (oi != NULL)
+		mb_nr_picture_fields(&p, r, NULL, oi);
+	json_decref(oi);
 	errs = mb_tv_map(p.td, p.root, "errors");
 	if (given != NULL && !with_preview && err_field == NULL)
 		mb_nr_form_check(&p, &fm, errs);
@@ -418,6 +436,33 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 	if (with_preview)
 		mb_nr_preview(&p, &fm);
 	mb_page_finish(&p, status, "nr_edit.html");
+}
+
+/*
+ * A person's translation takes the original's pictures along (the
+ * original as the translator may see it), with the words the form gives
+ * for each in the translation's language; a picture left without them
+ * keeps the original's, marked as in the original's language.
+ */
+static void
+translation_pictures(const struct mb_newsroom_env *e,
+    const struct mb_actor *a, const char *of, struct mb_req *r,
+    json_t *item)
+{
+	struct mb_nr_item	 it;
+	json_t			*env;
+
+	if (mb_newsroom_get(e, a, of, 0, &it, NULL) != MB_OK)
+		return;
+	if ((env = json_loadb(it.envelope, it.len, 0, NULL)) != NULL) {
+		const json_t *oi = json_object_get(env, "item");
+
+		if (mb_newsroom_pictures_copy(item, oi, json_string_value(
+		    json_object_get(oi, "language"))) == MB_OK)
+			mb_nr_picture_fields_apply(r, item);
+		json_decref(env);
+	}
+	mb_nr_item_free(&it);
 }
 
 static void
@@ -471,6 +516,8 @@ create(struct mb_req *r)
 		return;
 	}
 	mb_req_actor(r, &a);
+	if (fm.of != NULL && *fm.of != '\0')
+		translation_pictures(&e, &a, fm.of, r, item);
 	rc = mb_newsroom_create(&e, &a, item, meta, &sv, &d);
 	json_decref(meta);
 	if (rc != MB_OK) {
@@ -554,6 +601,7 @@ save(struct mb_req *r)
 		return;
 	}
 	mb_nr_form_to_item(&fm, item);
+	mb_nr_picture_fields_apply(r, item);
 	mb_buf_free(&html);
 	json_object_del(item, "version");
 	json_object_del(item, "versionCreated");
@@ -576,6 +624,15 @@ save(struct mb_req *r)
 	mb_req_actor(r, &a);
 	rc = mb_newsroom_update(&e, &a, uri, &pre, item, hints, &sv, &d);
 	json_decref(hints);
+	if (rc != MB_OK && sv.code != NULL && strcmp(sv.code, "no_alt") ==
+	    0) {
+		struct mb_buf m = MB_BUF_INIT;
+
+		mb_nr_msg(r, "picture.noalt", sv.what, &m);
+		mb_nr_edit_page(r, 422, &fm, "form", mb_buf_cstr(&m), false);
+		mb_buf_free(&m);
+		return;
+	}
 	if (rc != MB_OK) {
 		mb_nr_edit_page(r, mb_newsroom_http_status(rc), &fm, "form",
 		    mb_diag_msg(&d, rc), false);

@@ -234,8 +234,7 @@ add_picture(struct mb_req *r)
 		return;
 	snprintf(back, sizeof(back), "/newsroom/items/%s/%s", c, l);
 	if (mb_req_role(r) < MB_ROLE_JOURNALIST) {
-		refuse(r, back, 403, "adding pictures is for journalists, "
-		    "editors and admins");
+		refuse_msg(r, back, 403, "picture.forbidden");
 		return;
 	}
 	if (mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {
@@ -244,8 +243,7 @@ add_picture(struct mb_req *r)
 	}
 	/* Checked before the upload is decoded: a refusal costs nothing. */
 	if (caption == NULL || caption[strspn(caption, " \t\r\n")] == '\0') {
-		refuse(r, back, 422, "caption: describe the picture; the "
-		    "caption is also its text for readers who cannot see it");
+		refuse_msg(r, back, 422, "picture.nocaption");
 		return;
 	}
 	/* The description for readers who cannot see it: the caption
@@ -253,7 +251,7 @@ add_picture(struct mb_req *r)
 	if (alt == NULL || alt[strspn(alt, " \t\r\n")] == '\0')
 		alt = caption;
 	else if (strlen(alt) > 1000) {
-		refuse(r, back, 422, "alt: at most 1,000 bytes");
+		refuse_msg(r, back, 422, "picture.altlong");
 		return;
 	}
 	if (mb_if_match_parse(ver, &pre) != 0) {
@@ -271,8 +269,7 @@ add_picture(struct mb_req *r)
 		pick = NULL;
 	if (pick == NULL && (!mb_http_upload_bytes(r, &data, &len) ||
 	    len == 0)) {
-		refuse(r, back, 400, "file: choose a picture, a video or a "
-		    "sound file to upload");
+		refuse_msg(r, back, 400, "picture.nofile");
 		return;
 	}
 	if (!mb_req_newsroom_or_reply(r, &e) ||
@@ -309,7 +306,12 @@ add_picture(struct mb_req *r)
 
 		json_decref(env);
 		json_decref(item);
-		refuse(r, back, status, mb_diag_msg(&d, rc));
+		/* Not a kind of file the center takes: said in the
+		 * interface's language (the rest names what libvips saw). */
+		if (status == 415)
+			refuse_msg(r, back, status, "picture.notmedia");
+		else
+			refuse(r, back, status, mb_diag_msg(&d, rc));
 		return;
 	}
 	if (focus)
@@ -320,8 +322,7 @@ add_picture(struct mb_req *r)
 		json_decref(env);
 		json_decref(item);
 		json_decref(up);
-		refuse(r, back, 415, "file: a picture, a video or a sound "
-		    "file (not a document)");
+		refuse_msg(r, back, 415, "picture.notmedia");
 		return;
 	}
 	if ((assoc = json_object_get(item, "associations")) == NULL) {
@@ -332,8 +333,7 @@ add_picture(struct mb_req *r)
 		json_decref(env);
 		json_decref(item);
 		json_decref(up);
-		refuse(r, back, 413, "this item has as many pictures as it "
-		    "can hold");
+		refuse_msg(r, back, 413, "picture.full");
 		return;
 	}
 	/* A picture in the text needs a picture to show there. */
@@ -418,8 +418,7 @@ set_focus(struct mb_req *r)
 		return;
 	snprintf(back, sizeof(back), "/newsroom/items/%s/%s", c, l);
 	if (mb_req_role(r) < MB_ROLE_JOURNALIST) {
-		refuse(r, back, 403, "adding pictures is for journalists, "
-		    "editors and admins");
+		refuse_msg(r, back, 403, "picture.forbidden");
 		return;
 	}
 	if (mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {

@@ -16,6 +16,7 @@
 #include "center/ingest.h"
 #include "item/envelope.h"
 #include "item/json.h"
+#include "newsroom/pictext.h"
 #include "store/store.h"
 
 void
@@ -240,6 +241,40 @@ check_meta_keys(const json_t *meta, struct mb_diag *d)
 	return MB_OK;
 }
 
+/*
+ * The publishing gate for pictures: an item goes to readers only when
+ * each of its pictures has alt text or a caption in its language (a
+ * page needs words for readers who cannot see it). MB_ERR_INVAL with
+ * code "no_alt" and the picture's name; nothing is changed.
+ */
+static int
+pictures_described(const json_t *item, struct mb_nr_saved *out,
+    struct mb_diag *d)
+{
+	const char	*lang = json_string_value(json_object_get(item,
+	    "language"));
+	char		 name[64];
+
+	if (!mb_newsroom_picture_lacks_text(item, name, sizeof(name)))
+		return MB_OK;
+	out->code = "no_alt";
+	snprintf(out->what, sizeof(out->what), "%s", name);
+	return mb_diag_set(d, MB_ERR_INVAL, "associations: the picture %s "
+	    "has neither alt text nor a caption in %s; describe what it "
+	    "shows, for readers who cannot see it, before publishing", name,
+	    lang != NULL ? lang : "the item's language");
+}
+
+/* Whether a version saved with workflow wf reaches readers. */
+static bool
+goes_to_readers(const char *wf, const json_t *item)
+{
+	const char *ps = json_string_value(json_object_get(item, "pubStatus"));
+
+	return wf != NULL && strcmp(wf, "published") == 0 && (ps == NULL ||
+	    strcmp(ps, "usable") == 0);
+}
+
 int
 mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
     json_t *item, const json_t *meta, struct mb_nr_saved *out,
@@ -315,6 +350,9 @@ mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
 			goto out;
 		}
 	}
+	if (goes_to_readers(o.workflow, item) &&
+	    (rc = pictures_described(item, out, d)) != MB_OK)
+		goto out;
 	/* A uri minted here, not an alias: two equal drafts are two items. */
 	if ((v = json_object_get(item, "uri")) == NULL) {
 		mb_local_id_mint(lid);
@@ -581,6 +619,9 @@ update_with(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		}
 		o.audience = aud;
 	}
+	if (goes_to_readers(o.workflow, item) &&
+	    (rc = pictures_described(item, out, d)) != MB_OK)
+		goto rollback;
 	if (set_str(item, "uri", uri) != MB_OK ||
 	    json_object_set(item, "firstCreated",
 	    json_object_get(old, "firstCreated")) != 0 ||
@@ -691,6 +732,9 @@ act(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		o.workflow = "published";
 		json_object_del(item, "edNote");
 		rc = set_str(item, "pubStatus", "usable");
+		if (rc == MB_OK && (rc = pictures_described(item, out, d)) !=
+		    MB_OK)
+			goto rollback;
 		if ((tr = translation_after(o.translation, a, true,
 		    o.now_ms)) != NULL)
 			o.translation = tr;

@@ -68,8 +68,10 @@ bool mb_newsroom_visible(const struct mb_newsroom_env *e,
  * The outcome of a change. On MB_OK: the uri, version and log sequence
  * of the new version and its signed envelope (wire). On failure, code
  * names the kind for the edges ("exists", "canceled", "bad_transition",
- * "stale_version", "forbidden", "invalid", ...) and current the version
- * that is current when the caller's was stale.
+ * "stale_version", "forbidden", "invalid", "no_alt", ...) and current
+ * the version that is current when the caller's was stale. "no_alt": a
+ * picture has neither alt text nor caption in the item's language, so
+ * the item is not published (what names the picture; MB_ERR_INVAL).
  */
 struct mb_nr_saved {
 	char		 uri[MB_URI_MAX];
@@ -78,6 +80,7 @@ struct mb_nr_saved {
 	struct mb_buf	 wire;
 	const char	*code;
 	int64_t		 current;
+	char		 what[64];	/* code "no_alt": the picture's name */
 };
 void mb_nr_saved_free(struct mb_nr_saved *s);
 

@@ -15,6 +15,7 @@
 #include "item/id.h"
 #include "item/json.h"
 #include "mt/mt.h"
+#include "newsroom/pictext.h"
 #include "store/mt.h"
 #include "store/store.h"
 
@@ -204,6 +205,39 @@ texts(struct ctx *c, json_t *item, const char *field, bool html,
 	return MB_OK;
 }
 
+/*
+ * The words of the item's pictures (captions, alt texts), through the
+ * same engine path as the headline: a picture whose words are in the
+ * language translated from is then in the draft's (its association's
+ * "language" mark goes); one marked in another language keeps its words
+ * and its mark, for the translator (the publishing gate holds it).
+ */
+static int
+picture_texts(struct ctx *c, json_t *item, struct mb_diag *d)
+{
+	json_t	*o;
+	size_t	 i;
+	int	 rc;
+
+	json_array_foreach(json_object_get(item, "associations"), i, o) {
+		const char	*ml = json_string_value(json_object_get(o,
+		    "language"));
+		char		 pl[MB_MT_TAG_MAX + 1];
+
+		if (!mb_newsroom_is_media_assoc(o))
+			continue;
+		if (ml != NULL && (mb_mt_lang_norm(ml, pl, NULL) != MB_OK ||
+		    strcmp(pl, c->from) != 0))
+			continue;
+		if ((rc = texts(c, o, "descriptions", false, d)) != MB_OK) {
+			mb_diag_prefix(d, "associations[%zu]", i);
+			return rc;
+		}
+		json_object_del(o, "language");
+	}
+	return MB_OK;
+}
+
 /* The original's envelope, parsed: item and meta (new references). */
 static int
 parse_env(const struct mb_nr_item *it, json_t **item, json_t **meta,
@@ -308,7 +342,8 @@ mb_newsroom_translate(const struct mb_newsroom_env *e,
 	draft_item(item, tl, a);
 	if ((rc = texts(&c, item, "headlines", false, d)) != MB_OK ||
 	    (rc = texts(&c, item, "descriptions", false, d)) != MB_OK ||
-	    (rc = texts(&c, item, "bodies", true, d)) != MB_OK) {
+	    (rc = texts(&c, item, "bodies", true, d)) != MB_OK ||
+	    (rc = picture_texts(&c, item, d)) != MB_OK) {
 		out->code = rc == MB_ERR_NOTFOUND ? "no_pair" : "engine";
 		goto out;
 	}
