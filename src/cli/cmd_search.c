@@ -114,7 +114,7 @@ static int
 run(int argc, char **argv)
 {
 	struct mb_store_search_query	 q;
-	struct mb_store_search_result	 r = { 0, false, 0 };
+	struct mb_store_search_result	 r = { 0, false, 0, false };
 	struct mb_center_node		*n = NULL;
 	struct mb_store			*st = NULL;
 	struct mb_buf			 m = MB_BUF_INIT;

@@ -106,7 +106,7 @@ static void
 search(struct mb_req *r)
 {
 	struct mb_store_search_query	 q;
-	struct mb_store_search_result	 res = { 0, false, 0 };
+	struct mb_store_search_result	 res = { 0, false, 0, false };
 	struct mb_store			*st;
 	struct mb_buf			 m = MB_BUF_INIT;
 	struct mb_diag			 d = { "" };
@@ -166,10 +166,10 @@ search(struct mb_req *r)
 		return;
 	}
 	/* "o" steals hs.arr and the next offset. */
-	doc = json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:b, s:o, s:o}",
+	doc = json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:b, s:b, s:o, s:o}",
 	    "query", text, "lang", lang, "offset", q.offset, "limit", q.limit,
 	    "ranked", (json_int_t)res.ranked, "total", (json_int_t)res.total,
-	    "more", res.more,
+	    "total_estimated", res.total_estimated, "more", res.more,
 	    "next_offset", q.offset + q.limit < res.ranked &&
 	    q.offset + q.limit <= MB_STORE_SEARCH_CANDIDATES - q.limit ?
 	    json_integer(q.offset + q.limit) : json_null(),

@@ -811,6 +811,7 @@ search_page(struct mb_req *r)
 	}
 	/* What was found, all of it; the pages walk the ranked ones. */
 	mb_tv_int(p.td, p.root, "count", res.total);
+	mb_tv_bool(p.td, p.root, "about", res.total_estimated);
 	mb_tv_bool(p.td, p.root, "more", res.more);
 	for (int k = 0; k < 2; k++) {
 		long		 to = k == 0 ? page + 1 : page - 1;

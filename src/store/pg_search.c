@@ -3,6 +3,7 @@
 #include "pg_int.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,29 +269,57 @@ bind_query(struct mb_pg_params *p, const char *arr,
 }
 
 /*
- * Counts every visible match (up to MB_STORE_SEARCH_COUNT_MAX), for the
- * reader's "N results" once there are more than the ranked candidates.
+ * Every visible match, for the reader's "N results" once there are more
+ * than the ranked candidates, as the SQLite backend counts them
+ * (sqlite_search.c, count_all; store.h): up to COUNT_WALK more visible
+ * matches older than the last candidate (last); when there are more,
+ * estimated from the share of the item ids they span, rounded to two
+ * significant digits.
  */
+static int64_t
+round2(double v)
+{
+	double p = 1.0;
+
+	while (v >= 100.0 * p)
+		p *= 10.0;
+	return (int64_t)(floor(v / p + 0.5) * p);
+}
+
 static int
 count_all(struct mb_pg *pg, const struct mb_store_search_query *q,
-    const char *tsq, const char *arr, int64_t now, int64_t *total,
-    struct mb_diag *d)
+    const char *tsq, const char *arr, int64_t now, int64_t seen,
+    int64_t last, int64_t *total, bool *estimated, struct mb_diag *d)
 {
 	struct mb_buf		 sql = MB_BUF_INIT, ok = MB_BUF_INIT;
 	struct mb_pg_params	 p;
 	struct mb_pg_res	*r = NULL;
 	int			 rc;
 
+	*estimated = false;
 	if ((rc = mb_sql_search_ok(&ok, &mb_pg_dialect, q)) != MB_OK ||
-	    (rc = mb_buf_printf(&sql, "WITH q AS (SELECT %s AS q) SELECT "
-	    "count(*) FROM (SELECT 1 FROM q, item_text t JOIN items i ON i.id "
-	    "= t.item_id WHERE t.tsv @@ q.q AND %s LIMIT %d) x", tsq, ok.data,
-	    MB_STORE_SEARCH_COUNT_MAX)) != MB_OK)
+	    (rc = mb_buf_printf(&sql, "WITH q AS (SELECT %s AS q), x AS ("
+	    "SELECT i.id FROM q, item_text t JOIN items i ON i.id = "
+	    "t.item_id WHERE t.tsv @@ q.q AND %s AND i.id < %lld ORDER BY "
+	    "i.id DESC LIMIT %d) SELECT (SELECT count(*) FROM x), (SELECT "
+	    "min(id) FROM x), (SELECT min(id) FROM items), (SELECT max(id) "
+	    "FROM items)", tsq, ok.data, (long long)last,
+	    MB_STORE_SEARCH_COUNT_WALK)) != MB_OK)
 		goto out;
 	bind_query(&p, arr, q, now);
 	if ((rc = mb_pg__run(pg, mb_buf_cstr(&sql), &p, false, &r, d)) ==
-	    MB_OK && mb_pg__nrows(r) == 1)
-		*total = mb_pg__i64(r, 0, 0);
+	    MB_OK && mb_pg__nrows(r) == 1) {
+		int64_t	k = mb_pg__i64(r, 0, 0), lo = mb_pg__i64(r, 0, 2),
+			hi = mb_pg__i64(r, 0, 3);
+
+		*total = seen + k;
+		if (k == MB_STORE_SEARCH_COUNT_WALK && !mb_pg__null(r, 0, 1) &&
+		    hi > lo && mb_pg__i64(r, 0, 1) > lo) {
+			*total = round2((double)(seen + k) * (double)(hi - lo +
+			    1) / (double)(hi - mb_pg__i64(r, 0, 1) + 1));
+			*estimated = true;
+		}
+	}
 out:
 	mb_pg__free(r);
 	mb_buf_free(&sql);
@@ -525,7 +554,7 @@ mb_pg_search(struct mb_store *st, const struct mb_store_search_query *q,
 	struct mb_buf	 tsq = MB_BUF_INIT, arr = MB_BUF_INIT;
 	struct mb_buf	 muri = MB_BUF_INIT, snip = MB_BUF_INIT;
 	struct mb_store__cand	*c = NULL;
-	int64_t		 now;
+	int64_t		 now, last = 0, seen;
 	int		 n = 0, rc;
 	bool		 more;
 
@@ -541,13 +570,19 @@ mb_pg_search(struct mb_store *st, const struct mb_store_search_query *q,
 	if ((rc = collect(pg, q, tsq.data, arr.data, now, c, &n, &more, d)) !=
 	    MB_OK)
 		goto out;
+	/* Newest first: the last candidate is the oldest looked at. */
+	seen = n;
+	if (n > 0)
+		last = c[n - 1].id;
 	mb_store__rank(c, &n, now, q->prefer_language != NULL);
 	if (out != NULL) {
 		out->ranked = n;
 		out->more = more;
 		out->total = n;
+		out->total_estimated = false;
 		if (more && (rc = count_all(pg, q, tsq.data, arr.data, now,
-		    &out->total, d)) != MB_OK)
+		    seen, last, &out->total, &out->total_estimated, d)) !=
+		    MB_OK)
 			goto out;
 	}
 	for (int i = q->offset; i < n && i < q->offset + q->limit; i++) {

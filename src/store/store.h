@@ -444,13 +444,19 @@ struct mb_store_search_result {
 	int64_t	ranked;		/* visible hits ranked (after dedupe) */
 	bool	more;		/* older matches were not ranked */
 	/*
-	 * Every visible match, counted up to MB_STORE_SEARCH_COUNT_MAX
-	 * (a translation and its original count twice when more is set;
-	 * ranked otherwise): what a reader is told was found.
+	 * Every visible match (a translation and its original count twice
+	 * when more is set; ranked otherwise): what a reader is told was
+	 * found. Counted exactly while the matches beyond the ranked ones
+	 * are few (MB_STORE_SEARCH_COUNT_WALK more rows looked at);
+	 * beyond, estimated from the share of the store's item ids that
+	 * the rows looked at span, and total_estimated is set: counting
+	 * every match of a common word cost 10-50 ms at 1M items, ten
+	 * times the search itself (docs/benchmarks.md, "search").
 	 */
 	int64_t	total;
+	bool	total_estimated;
 };
-#define MB_STORE_SEARCH_COUNT_MAX	1000000
+#define MB_STORE_SEARCH_COUNT_WALK	200
 
 /*
  * Ranked search: the newest MB_STORE_SEARCH_CANDIDATES visible matches

@@ -86,5 +86,34 @@ def test_search_counts_every_match(w):
     check("rel=\"next\"" not in page, "a few results: no next page")
 
 
+
+def test_search_estimates_large_totals(w):
+    """Past the ranked 500 and 200 more, the total is an estimate (issue
+    23: counting every match cost 10-50 ms at 1M items), said as such."""
+    c = w.center("cairo", country="EG", languages="ar,en")
+    path = os.path.join(w.root, "more.ndjson")
+    with open(path, "w") as f:
+        for i in range(1200):
+            f.write(json.dumps({
+                "uri": "urn:mediabridge:cairo:01jmore%019d" % i,
+                "type": "text", "language": "en",
+                "headlines": [{"value": "Flood bulletin %d" % i}],
+                "bodies": [{"value": "<p>The flood in district %d.</p>"
+                            % i}]}) + "\n")
+    c.cli("import", path)
+    c.serve()
+    reader = c.client()
+    api = reader.get("/api/v1/search", query={"q": "flood"}).json
+    eq(api["total_estimated"], True, "an estimate past 700 matches")
+    check(1000 <= api["total"] <= 1400, "near the 1200: %r" % api["total"])
+    eq(api["ranked"], 500, "ranked candidates")
+    page = reader.get("/en/search", query={"q": "flood"}).text
+    check(re.search(r'class="count"[^>]*>About [0-9,]+ results<', page),
+          "said to be about: %s" % re.findall(
+              r'class="count"[^>]*>([^<]*)', page))
+    api = reader.get("/api/v1/search", query={"q": "district 7"}).json
+    eq(api["total_estimated"], False, "a few: exact")
+
+
 if __name__ == "__main__":
     main(globals())
