@@ -19,6 +19,7 @@
 #include "http_int.h"
 #include "item/id.h"
 #include "mt/mt.h"
+#include "newsroom/pictext.h"
 #include "newsroom/translate.h"
 #include "site_int.h"
 #include "text/lang.h"
@@ -204,6 +205,67 @@ translate(struct mb_req *r, struct mb_store *st, const struct mb_item_view *v,
 	return rc;
 }
 
+/*
+ * The item's pictures with their words in the page's language, for this
+ * page only (a copy): each caption and alt text through the engines for
+ * readers and the cache, as the headline. A picture whose words cannot
+ * all be translated keeps them, marked with their language, so that its
+ * figure says which it is.
+ */
+static json_t *
+picture_words(struct mb_req *r, struct mb_store *st,
+    const struct mb_item_view *v, const char *to)
+{
+	json_t	*c = json_deep_copy(v->item), *o, *e, *ds;
+	char	 from[MB_MT_TAG_MAX + 1], tl[MB_MT_TAG_MAX + 1];
+	size_t	 i, j;
+
+	if (c == NULL)
+		return NULL;
+	if (mb_mt_lang_norm(v->language, from, NULL) != MB_OK ||
+	    mb_mt_lang_norm(to, tl, NULL) != MB_OK)
+		return c;
+	json_object_set_new(c, "language", json_string(to));
+	json_array_foreach(json_object_get(c, "associations"), i, o) {
+		const char	*ml = json_string_value(json_object_get(o,
+		    "language"));
+		bool		 ok = ml == NULL;
+
+		if (!mb_newsroom_is_media_assoc(o))
+			continue;
+		if ((ds = json_deep_copy(json_object_get(o, "descriptions"))) ==
+		    NULL)
+			ok = false;
+		json_array_foreach(ds, j, e) {
+			const char	*val = json_string_value(
+			    json_object_get(e, "value"));
+			char		*t = NULL;
+
+			if (!ok)
+				break;
+			if (val == NULL || *val == '\0')
+				continue;
+			if (mb_newsroom_mt_text(st, mb_req_mt(r), from, tl,
+			    MB_MT_FOR_READERS, val, strlen(val), true, &t,
+			    NULL, NULL) != MB_OK) {
+				ok = false;
+				break;
+			}
+			json_object_set_new(e, "value", json_string(t));
+			free(t);
+		}
+		if (ok)
+			json_object_set_new(o, "descriptions", ds);
+		else {
+			json_decref(ds);
+			if (ml == NULL)
+				json_object_set_new(o, "language",
+				    json_string(v->language));
+		}
+	}
+	return c;
+}
+
 /* GET /:lang/items/:center/:local/mt */
 static void
 ondemand(struct mb_req *r)
@@ -318,7 +380,12 @@ ondemand(struct mb_req *r)
 		mb_tv_str(p.td, it, "mt_via", name);
 	}
 	mb_tv_str(p.td, it, "original_url", orig);
-	mb_site_media(&p, it, v.item, head);
+	{
+		json_t *pw = picture_words(r, st, &v, lang);
+
+		mb_site_media(&p, it, pw != NULL ? pw : v.item, head);
+		json_decref(pw);
+	}
 	mb_page_finish(&p, 200, "item.html");
 out:
 	json_decref(prov);

@@ -43,7 +43,7 @@ starts(const char *s, const char *prefix)
  * srcset of WebP and one of the rest, so no width appears twice in a
  * list (a <picture> offers WebP to browsers that take it).
  */
-static bool
+static struct mb_tval *
 picture(struct mb_page *p, struct mb_tval *list, const json_t *rends,
     const char *alt, const char *caption, const char *credit)
 {
@@ -53,6 +53,7 @@ picture(struct mb_page *p, struct mb_tval *list, const json_t *rends,
 	const json_t	*o;
 	size_t		 i;
 	bool		 found = false;
+	struct mb_tval	*m = NULL;
 
 	json_array_foreach(rends, i, o) {
 		const char	*ct = json_string_value(json_object_get(o,
@@ -108,8 +109,7 @@ picture(struct mb_page *p, struct mb_tval *list, const json_t *rends,
 		mb_buf_reset(&webp);
 	}
 	if (found) {
-		struct mb_tval *m = mb_tv_map(p->td, list, NULL);
-
+		m = mb_tv_map(p->td, list, NULL);
 		mb_tv_str(p->td, m, "src", mb_buf_cstr(&srcb));
 		if (other.len > 0)
 			mb_tv_str(p->td, m, "srcset", mb_buf_cstr(&other));
@@ -126,7 +126,7 @@ picture(struct mb_page *p, struct mb_tval *list, const json_t *rends,
 	mb_buf_free(&webp);
 	mb_buf_free(&other);
 	mb_buf_free(&srcb);
-	return found;
+	return m;
 }
 
 /* A video or sound rendition becomes a player, with its poster frame. */
@@ -225,6 +225,8 @@ mb_site_media(struct mb_page *p, struct mb_tval *it, const json_t *item,
 	struct mb_tval	*players = mb_tv_list(p->td, it, "players");
 	const char	*desc = first_value(json_object_get(item,
 			    "descriptions"));
+	const char	*il = json_string_value(json_object_get(item,
+			    "language"));
 	const json_t	*o;
 	size_t		 i;
 
@@ -248,11 +250,20 @@ mb_site_media(struct mb_page *p, struct mb_tval *it, const json_t *item,
 			continue;
 		if (cap == NULL)
 			cap = first_value(json_object_get(o, "headlines"));
-		if (strcmp(t, "picture") == 0)
-			picture(p, pics, json_object_get(o, "renditions"),
-			    alt_text(json_object_get(o, "descriptions"),
-			    cap != NULL ? cap : ""), cap, json_string_value(
-			    json_object_get(o, "by")));
+		if (strcmp(t, "picture") == 0) {
+			struct mb_tval *m = picture(p, pics, json_object_get(o,
+			    "renditions"), alt_text(json_object_get(o,
+			    "descriptions"), cap != NULL ? cap : ""), cap,
+			    json_string_value(json_object_get(o, "by")));
+			const char *ml = json_string_value(json_object_get(o,
+			    "language"));
+
+			/* Words not yet in the item's language say which
+			 * they are in (a screen reader reads them so). */
+			if (m != NULL && ml != NULL && (il == NULL ||
+			    strcmp(ml, il) != 0))
+				mb_tv_str(p->td, m, "lang", ml);
+		}
 		else if (strcmp(t, "video") == 0 || strcmp(t, "audio") == 0)
 			player(p, players, json_object_get(o, "renditions"),
 			    cap, json_string_value(json_object_get(o, "by")));

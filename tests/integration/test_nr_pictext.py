@@ -7,8 +7,8 @@ language), nothing changed; a person's translation takes the original's
 pictures along, with fields for their caption and alt text beside the
 original's, and a picture left untranslated holds the translation back
 until its words are written on the edit page; a machine draft translates
-the pictures' words through the engine; the reader's page shows each
-version's own words; the picture form's refusals in Russian."""
+the pictures' words through the engine, as does a reader's on-demand
+translation; the reader's page shows each version's own words; the picture form's refusals in Russian."""
 
 import html
 import json
@@ -332,7 +332,8 @@ def test_machine_draft(w):
         with open(kf, "w") as fh:
             fh.write("k-1\n")
         run(["engine", "add", c.dir, "--name", "lt", "--kind",
-             "libretranslate", "--url", lt.url, "--api-key-file", kf])
+             "libretranslate", "--url", lt.url, "--api-key-file", kf,
+             "--readers"])
         c.serve()
         jo = Browser(c)
         jo.login("jo", "journo-pass-1")
@@ -358,6 +359,15 @@ def test_machine_draft(w):
            "the draft's caption to review")
         check("The ministers at the table" in html.unescape(page),
               "the original's beside it")
+        # A reader's on-demand translation (no Arabic version published
+        # yet) shows the picture's words in Arabic too.
+        _, _, center, local = uri.split(":")
+        r = c.client().get("/ar/items/%s/%s/mt" % (center, local))
+        eq(r.status, 200, "on-demand page: %r" % r)
+        check('alt="FOUR MINISTERS SEATED AT A LONG TABLE"' in r.text,
+              "the alt through the engine")
+        check("THE MINISTERS AT THE TABLE" in r.text, "the caption too")
+        check("Four ministers" not in r.text, "not the English alt")
         r = ed.post(api(draft) + "/publish")
         eq(r.status, 200, "published: %r" % r)
     finally:
