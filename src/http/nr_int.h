@@ -65,5 +65,10 @@ void mb_nr_picture_fields(struct mb_page *p, struct mb_req *r,
  * picture whose fields are both blank keeps what it had).
  */
 void mb_nr_picture_fields_apply(struct mb_req *r, json_t *item);
+/*
+ * A picture placed in the original's text that the translation's text
+ * does not show becomes a main picture, so that it is still seen.
+ */
+void mb_nr_picture_inline_fallback(json_t *item);
 
 #endif

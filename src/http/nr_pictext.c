@@ -143,6 +143,45 @@ mb_nr_picture_fields(struct mb_page *p, struct mb_req *r,
 	}
 }
 
+/* Whether the item's body shows one of the association's renditions. */
+static bool
+in_body(const json_t *item, const json_t *o)
+{
+	const char	*body = json_string_value(json_object_get(
+	    json_array_get(json_object_get(item, "bodies"), 0), "value"));
+	const json_t	*rd;
+	size_t		 i;
+	char		 hx[65], path[80];
+
+	if (body == NULL)
+		return false;
+	json_array_foreach(json_object_get(o, "renditions"), i, rd) {
+		const char *h = json_string_value(json_object_get(rd, "href"));
+
+		if (h == NULL || mb_media_href_hash(h, hx) != MB_OK)
+			continue;
+		snprintf(path, sizeof(path), "/media/%s", hx);
+		if (strstr(body, path) != NULL)
+			return true;
+	}
+	return false;
+}
+
+void
+mb_nr_picture_inline_fallback(json_t *item)
+{
+	json_t	*o;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(item, "associations"), i, o) {
+		const char *rel = json_string_value(json_object_get(o, "rel"));
+
+		if (mb_newsroom_is_media_assoc(o) && rel != NULL &&
+		    strcmp(rel, "inline") == 0 && !in_body(item, o))
+			json_object_set_new(o, "rel", json_string("main"));
+	}
+}
+
 void
 mb_nr_picture_fields_apply(struct mb_req *r, json_t *item)
 {

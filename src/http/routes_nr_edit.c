@@ -431,7 +431,9 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 	errs = mb_tv_map(p.td, p.root, "errors");
 	if (given != NULL && !with_preview && err_field == NULL)
 		mb_nr_form_check(&p, &fm, errs);
-	if (err_field != NULL)
+	if (err_field != NULL && strcmp(err_field, "service") == 0)
+		mb_nr_service_error(&p, errs, err_msg);
+	else if (err_field != NULL)
 		mb_tv_str(p.td, errs, err_field, err_msg);
 	if (with_preview)
 		mb_nr_preview(&p, &fm);
@@ -458,8 +460,10 @@ translation_pictures(const struct mb_newsroom_env *e,
 		const json_t *oi = json_object_get(env, "item");
 
 		if (mb_newsroom_pictures_copy(item, oi, json_string_value(
-		    json_object_get(oi, "language"))) == MB_OK)
+		    json_object_get(oi, "language"))) == MB_OK) {
 			mb_nr_picture_fields_apply(r, item);
+			mb_nr_picture_inline_fallback(item);
+		}
 		json_decref(env);
 	}
 	mb_nr_item_free(&it);
@@ -524,19 +528,10 @@ create(struct mb_req *r)
 		const char *msg = mb_diag_msg(&d, rc);
 
 		status = mb_newsroom_http_status(rc);
-		{
-			struct mb_page	 p;
-			struct mb_tval	*errs;
-
-			/* The error goes next to its field. */
-			if (!mb_nr_begin(&p, r, "nr.newtitle"))
-				return;
-			mb_nr_form_values(&p, &fm, "/newsroom/new", p.lang);
-			errs = mb_tv_map(p.td, p.root, "errors");
-			mb_nr_service_error(&p, errs, msg);
-			mb_page_finish(&p, status >= 400 ? status : 500,
-			    "nr_edit.html");
-		}
+		/* The error next to its field; a translation's original and
+		 * its pictures' fields (as sent) beside the form again. */
+		new_page(r, status >= 400 ? status : 500, &fm, false,
+		    "service", msg);
 		return;
 	}
 	{

@@ -236,6 +236,45 @@ def test_translation_form(w):
     check("Los ministros en la mesa" in page, "the caption in Spanish")
 
 
+def test_translation_inline(w):
+    """A picture in the original's text: in the translation's text when
+    the translator puts it there, else shown as a main picture."""
+    c = setup(w)
+    c.serve()
+    jo, tr = Browser(c), Browser(c)
+    jo.login("jo", "journo-pass-1")
+    tr.login("tr", "transl-pass-1")
+    r = jo.post("/newsroom/new", {
+        "headline": "The dam", "language": "en", "format": "markdown",
+        "body": "Text.", "audience": "public", "profile": "article",
+        "do": "save"})
+    edit = r.headers["location"].split("?")[0]
+    v = re.search(r'name="version" value="(\d+)"', jo.page(edit).text)
+    r = post_multipart(jo, edit + "/picture", {
+        "version": v.group(1), "caption": "The dam at dawn",
+        "credit": "AFP", "place": "text"}, "d.png", "image/png",
+        png(500, 400))
+    eq(r.status, 303, "in the text: %r" % r)
+    uri = "urn:mediabridge:%s:%s" % tuple(edit.split("/")[-2:])
+    ed = c.client(c.token_add("ed"))
+    env = ed.post(api(uri) + "/publish").json
+    src = re.search(r'<img src="(/media/[0-9a-f]{64})"',
+                    env["item"]["bodies"][0]["value"]).group(1)
+    out = {}
+    for lang, body in (("ar", "نص."), ("es", "Texto.\n\n![La presa al "
+                                              "alba](%s \"AFP\")" % src)):
+        r = tr.post("/newsroom/new", {
+            "of": uri, "headline": "x-" + lang, "language": lang,
+            "format": "markdown", "body": body, "audience": "public",
+            "profile": "article", "do": "save",
+            "pcap.picture-1": "caption-" + lang})
+        eq(r.status, 303, "translated into %s: %r" % (lang, r))
+        t = "urn:mediabridge:%s:%s" % tuple(
+            r.headers["location"].split("?")[0].split("/")[-2:])
+        out[lang] = ed.get(api(t)).json["item"]["associations"][0]["rel"]
+    eq(out, {"ar": "main", "es": "inline"}, "where each shows it")
+
+
 def test_refusals_russian(w):
     c = setup(w, languages="ar,en")
     c.serve()
