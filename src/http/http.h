@@ -118,6 +118,8 @@ enum mb_role mb_req_role(const struct mb_req *r);
  * answered 503 already and must return.
  */
 struct mb_store *mb_req_store_or_reply(struct mb_req *r);
+/* The same without answering: NULL when the store is unavailable. */
+struct mb_store *mb_req_store(struct mb_req *r);
 const struct mb_center_node *mb_req_node(const struct mb_req *r);
 /* The shared ingest context (thread-safe prepare; commit with a store). */
 struct mb_ingest *mb_req_ingest(const struct mb_req *r);

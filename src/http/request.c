@@ -145,6 +145,16 @@ mb_req_store_or_reply(struct mb_req *r)
 	return r->store;
 }
 
+struct mb_store *
+mb_req_store(struct mb_req *r)
+{
+	struct mb_diag d = { "" };
+
+	if (r->store == NULL)
+		r->store = thread_store(r->srv, &d);
+	return r->store;
+}
+
 const struct mb_center_node *
 mb_req_node(const struct mb_req *r)
 {

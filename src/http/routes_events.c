@@ -12,6 +12,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "center/names.h"
 #include "ev_int.h"
 #include "events/events.h"
 #include "http/i18n.h"
@@ -299,10 +300,12 @@ event_page_with(struct mb_req *r, const char *lang, const struct typed *ty)
 		/* Registration is at the organising center's site. */
 		if (mb_store_center_get(env.st, center, &cc, NULL) == MB_OK &&
 		    cc.url[0] != '\0') {
+			char cn[128];
+
 			mb_tv_printf(p.td, reg, "elsewhere", "%s/%s/events/%s/%s",
 			    cc.url, p.lang, center, local);
-			mb_tv_str(p.td, reg, "center", cc.name[0] != '\0' ?
-			    cc.name : center);
+			mb_center_name_in(&cc, p.lang, cn, sizeof(cn));
+			mb_tv_str(p.td, reg, "center", cn);
 		}
 	} else if (open && strcmp(e->status, "canceled") != 0) {
 		int64_t deadline = s.deadline_ms != 0 ? s.deadline_ms :

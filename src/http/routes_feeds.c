@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "center/names.h"
 #include "http/feeds.h"
 #include "http/newsml.h"
 #include "http_int.h"
@@ -57,7 +58,8 @@ feed_cb(const struct mb_store_version *sv, void *arg)
 	if (v->byline != NULL) {
 		e->author = v->byline;
 	} else {
-		mb_site_center_name(fc->st, v->origin, fc->authors[fc->n],
+		mb_site_center_name(fc->st, v->origin, fc->lang,
+		    fc->authors[fc->n],
 		    sizeof(fc->authors[fc->n]));
 		e->author = fc->authors[fc->n];
 	}
@@ -175,6 +177,7 @@ feed(struct mb_req *r, struct mb_store_filter *f, enum fmt fmt,
 	struct mb_diag			 d = { "" };
 	char				 base[300], self[600], home[600];
 	char				 id[400], ftitle[300];
+	char				 self_name[128];
 	const char			*ul = page_lang(f->language);
 	int				 rc;
 
@@ -200,14 +203,16 @@ feed(struct mb_req *r, struct mb_store_filter *f, enum fmt fmt,
 	snprintf(home, sizeof(home), "%s/%s%s", base, ul, page);
 	snprintf(id, sizeof(id), "tag:mediabridge,2026:%s:%s", node->conf.id,
 	    kind);
-	snprintf(ftitle, sizeof(ftitle), "%s: %s", node->conf.name, title);
+	mb_site_center_name(st, node->conf.id, ul, self_name,
+	    sizeof(self_name));
+	snprintf(ftitle, sizeof(ftitle), "%s: %s", self_name, title);
 	memset(&feed, 0, sizeof(feed));
 	feed.id = id;
 	feed.title = ftitle;
 	feed.language = f->language;
 	feed.self_url = self;
 	feed.home_url = home;
-	feed.author = node->conf.name;
+	feed.author = self_name;
 	feed.updated_ms = fc->n == 0 ? mb_time_now_ms() : 0;
 	feed.entries = fc->entries;
 	feed.n = fc->n;
@@ -336,7 +341,13 @@ center_feed(struct mb_req *r)
 	f.language = mb_req_query(r, "lang");
 	snprintf(kind, sizeof(kind), "center:%s", name);
 	snprintf(page, sizeof(page), "/centers/%s", name);
-	feed(r, &f, fmt, kind, c.name[0] != '\0' ? c.name : name, page);
+	{
+		char cn[128];
+
+		/* The center's name in the feed's language when it has one. */
+		mb_center_name_in(&c, page_lang(f.language), cn, sizeof(cn));
+		feed(r, &f, fmt, kind, cn, page);
+	}
 }
 
 static void

@@ -43,7 +43,7 @@ pickup(struct mb_req *r, const char *c, const char *l)
 			json_object_set(item, keep[i], json_object_get(v.item,
 			    keep[i]));
 	st = mb_req_store_or_reply(r);
-	mb_site_center_name(st, v.origin, name, sizeof(name));
+	mb_site_center_name(st, v.origin, NULL, name, sizeof(name));
 	assoc = json_pack("[{s:s, s:s, s:s}]", "name", name, "uri", v.uri,
 	    "rel", "source");
 	json_object_set_new(item, "associations", assoc);

@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "center/names.h"
 #include "http/template.h"
 #include "http_int.h"
 #include "media/media.h"
@@ -385,7 +386,7 @@ center_page(struct mb_req *r)
 	struct mb_store_filter	 f;
 	struct mb_store		*st;
 	struct mb_center	 c;
-	char			 rest[80];
+	char			 rest[80], name[128];
 
 	if (!mb_center_id_valid(id) || (st = mb_req_store_or_reply(r)) ==
 	    NULL || mb_store_center_get(st, id, &c, NULL) != MB_OK) {
@@ -396,7 +397,9 @@ center_page(struct mb_req *r)
 	memset(&f, 0, sizeof(f));
 	f.center = id;
 	snprintf(rest, sizeof(rest), "/centers/%s", id);
-	named_list(r, "center.title", c.name[0] ? c.name : id, &f, rest);
+	/* The center's name in the page's language (the path's first). */
+	mb_center_name_in(&c, mb_req_param(r, "lang"), name, sizeof(name));
+	named_list(r, "center.title", name, &f, rest);
 }
 
 /*
@@ -632,7 +635,7 @@ item_page(struct mb_req *r)
 	mb_tv_str(p.td, it, "lang", v.lang[0] != '\0' ? v.lang : p.lang);
 	mb_tv_str(p.td, it, "dir", v.rtl ? "rtl" : "ltr");
 	mb_tv_str(p.td, it, "byline", v.byline);
-	mb_site_center_name(st, v.origin, name, sizeof(name));
+	mb_site_center_name(st, v.origin, p.lang, name, sizeof(name));
 	mb_tv_str(p.td, it, "origin_name", name);
 	mb_tv_printf(p.td, it, "origin_url", "/%s/centers/%s", p.lang,
 	    v.origin);
@@ -670,7 +673,8 @@ item_page(struct mb_req *r)
 		struct mb_tval *src = mb_tv_map(p.td, it, "source");
 
 		if (mb_uri_parse(v.source_uri, sc, sl) == MB_OK) {
-			mb_site_center_name(st, sc, name, sizeof(name));
+			mb_site_center_name(st, sc, p.lang, name,
+			    sizeof(name));
 			mb_tv_str(p.td, src, "name", name);
 			mb_tv_printf(p.td, src, "url", "/%s/items/%s/%s",
 			    p.lang, sc, sl);
@@ -732,7 +736,8 @@ hit_cb(const struct mb_store_search_hit *h, void *arg)
 	mb_page_date(hc->p, m, "date", h->first_ms);
 	mb_time_format(h->first_ms, iso);
 	mb_tv_str(hc->p->td, m, "datetime", iso);
-	mb_site_center_name(hc->st, h->center, name, sizeof(name));
+	mb_site_center_name(hc->st, h->center, hc->p->lang, name,
+	    sizeof(name));
 	mb_tv_str(hc->p->td, m, "center", name);
 	return MB_OK;
 }

@@ -53,7 +53,8 @@ mb_site_mt_labels(struct mb_page *p, struct mb_tval *it, struct mb_store *st,
 	if (v->machine && engine != NULL) {
 		mb_tv_str(p->td, it, "mt_engine", engine);
 		if (via != NULL) {
-			mb_site_center_name(st, via, name, sizeof(name));
+			mb_site_center_name(st, via, p->lang, name,
+			    sizeof(name));
 			mb_tv_str(p->td, it, "mt_via", name);
 		}
 	}
@@ -362,7 +363,7 @@ ondemand(struct mb_req *r)
 	mb_tv_str(p.td, it, "lang", lang);
 	mb_tv_str(p.td, it, "dir", mb_lang_is_rtl(lang) ? "rtl" : "ltr");
 	mb_tv_str(p.td, it, "byline", v.byline);
-	mb_site_center_name(st, v.origin, name, sizeof(name));
+	mb_site_center_name(st, v.origin, p.lang, name, sizeof(name));
 	mb_tv_str(p.td, it, "origin_name", name);
 	mb_tv_printf(p.td, it, "origin_url", "/%s/centers/%s", lang, v.origin);
 	mb_page_date(&p, it, "date", v.first_ms);
@@ -376,7 +377,7 @@ ondemand(struct mb_req *r)
 	    prov, "engine")));
 	if (json_string_value(json_object_get(prov, "via")) != NULL) {
 		mb_site_center_name(st, json_string_value(json_object_get(prov,
-		    "via")), name, sizeof(name));
+		    "via")), p.lang, name, sizeof(name));
 		mb_tv_str(p.td, it, "mt_via", name);
 	}
 	mb_tv_str(p.td, it, "original_url", orig);

@@ -58,7 +58,7 @@ put_summary(struct mb_page *p, struct mb_store *st, struct mb_tval *m,
 	if (uri != NULL && mb_uri_parse(uri, c, l) == MB_OK) {
 		mb_tv_printf(p->td, m, "url", "/%s/proposals/%s/%s", p->lang, c,
 		    l);
-		mb_site_center_name(st, c, name, sizeof(name));
+		mb_site_center_name(st, c, p->lang, name, sizeof(name));
 		mb_tv_str(p->td, m, "center", name);
 	}
 	if (state != NULL) {
@@ -228,8 +228,8 @@ put_tallies(struct mb_page *p, struct mb_store *st, const json_t *v)
 		    "center"));
 
 		m = mb_tv_map(p->td, list, NULL);
-		mb_site_center_name(st, center != NULL ? center : "", name,
-		    sizeof(name));
+		mb_site_center_name(st, center != NULL ? center : "", p->lang,
+		    name, sizeof(name));
 		mb_tv_str(p->td, m, "center", name);
 		mb_tv_str(p->td, m, "centerid", center);
 		mb_tv_int(p->td, m, "yes", json_integer_value(json_object_get(

@@ -106,9 +106,13 @@ void mb_site_mt_labels(struct mb_page *p, struct mb_tval *it,
 void mb_site_mt_offer(struct mb_page *p, struct mb_req *r, struct mb_tval *it,
     const struct mb_item_view *v);
 
-/* A center's display name (its id when unknown), into out. */
-void mb_site_center_name(struct mb_store *st, const char *id, char *out,
-    size_t n);
+/*
+ * A center's display name for a reader of lang (NULL: the default name):
+ * its name in lang when the registry carries one (center/names.h), else
+ * its default name, else its id; into out.
+ */
+void mb_site_center_name(struct mb_store *st, const char *id,
+    const char *lang, char *out, size_t n);
 
 /* The visibility rule for anonymous readers (lists, feeds, search). */
 #define MB_SITE_PUBLIC MB_AUD_PUBLIC

@@ -110,7 +110,7 @@ put_profile(struct mb_page *p, struct mb_store *st, struct mb_tval *m,
 	    NULL && s[0] != '\0')
 		mb_tv_str(p->td, m, "affiliation", s);
 	if (center != NULL) {
-		mb_site_center_name(st, center, name, sizeof(name));
+		mb_site_center_name(st, center, p->lang, name, sizeof(name));
 		mb_tv_str(p->td, m, "center", name);
 		mb_tv_str(p->td, m, "centerid", center);
 	}
@@ -181,7 +181,8 @@ choices(struct mb_page *p, struct mb_store *st, const char *key,
 			mb_tv_str(p->td, o, "name", mb_site_lang_name(p->site,
 			    k));
 		else if (kind == 2) {
-			mb_site_center_name(st, k, name, sizeof(name));
+			mb_site_center_name(st, k, p->lang, name,
+			    sizeof(name));
 			mb_tv_str(p->td, o, "name", name);
 		} else
 			mb_tv_str(p->td, o, "name", k);

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "center/names.h"
 #include "http/sanitize.h"
 #include "item/json.h"
 #include "countries.h"
@@ -52,6 +53,7 @@ mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
 	const struct mb_i18n		*i18n;
 	struct mb_tval			*ui, *c, *langs, *feeds, *f;
 	struct mb_diag			 d = { "" };
+	char				 self_name[128];
 
 	memset(p, 0, sizeof(*p));
 	p->r = r;
@@ -87,7 +89,18 @@ mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
 	mb_tv_printf(p->td, ui, "proposals", "/%s/proposals", p->lang);
 	mb_tv_str(p->td, ui, "newsroom", "/newsroom/");
 	c = mb_tv_map(p->td, p->root, "center");
-	mb_tv_str(p->td, c, "name", node->conf.name);
+	/* This center's own name in the page's language, when it has one. */
+	{
+		struct mb_store *st = mb_req_store(r);
+
+		if (st != NULL)
+			mb_site_center_name(st, node->conf.id, p->lang,
+			    self_name, sizeof(self_name));
+		else
+			snprintf(self_name, sizeof(self_name), "%s",
+			    node->conf.name);
+	}
+	mb_tv_str(p->td, c, "name", self_name);
 	mb_tv_str(p->td, c, "id", node->conf.id);
 	mb_tv_str(p->td, c, "country", node->conf.country);
 	{
@@ -128,17 +141,17 @@ mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
 	f = mb_tv_map(p->td, feeds, NULL);
 	mb_tv_str(p->td, f, "type", "application/atom+xml");
 	mb_tv_str(p->td, f, "label", "Atom");
-	mb_tv_str(p->td, f, "title", node->conf.name);
+	mb_tv_str(p->td, f, "title", self_name);
 	mb_tv_printf(p->td, f, "url", "/feeds/%s.atom", p->lang);
 	f = mb_tv_map(p->td, feeds, NULL);
 	mb_tv_str(p->td, f, "type", "application/feed+json");
 	mb_tv_str(p->td, f, "label", "JSON Feed");
-	mb_tv_str(p->td, f, "title", node->conf.name);
+	mb_tv_str(p->td, f, "title", self_name);
 	mb_tv_printf(p->td, f, "url", "/feeds/%s.json", p->lang);
 	f = mb_tv_map(p->td, feeds, NULL);
 	mb_tv_str(p->td, f, "type", "text/calendar");
 	mb_tv_str(p->td, f, "label", "iCalendar");
-	mb_tv_str(p->td, f, "title", node->conf.name);
+	mb_tv_str(p->td, f, "title", self_name);
 	mb_tv_str(p->td, f, "url", "/events.ics");
 	return true;
 }
@@ -526,14 +539,13 @@ mb_item_view_summary(const struct mb_item_view *v, size_t max,
 }
 
 void
-mb_site_center_name(struct mb_store *st, const char *id, char *out,
-    size_t n)
+mb_site_center_name(struct mb_store *st, const char *id, const char *lang,
+    char *out, size_t n)
 {
 	struct mb_center c;
 
-	if (st != NULL && mb_store_center_get(st, id, &c, NULL) == MB_OK &&
-	    c.name[0] != '\0')
-		snprintf(out, n, "%s", c.name);
+	if (st != NULL && mb_store_center_get(st, id, &c, NULL) == MB_OK)
+		mb_center_name_in(&c, lang, out, n);
 	else
 		snprintf(out, n, "%s", id);
 }
@@ -557,7 +569,7 @@ mb_page_card(struct mb_page *p, struct mb_tval *m,
 	if (mb_item_view_summary(v, 220, &s) == MB_OK && s.len > 0)
 		mb_tv_str(p->td, m, "summary", mb_buf_cstr(&s));
 	mb_buf_free(&s);
-	mb_site_center_name(st, v->origin, name, sizeof(name));
+	mb_site_center_name(st, v->origin, p->lang, name, sizeof(name));
 	mb_tv_str(p->td, m, "center", name);
 	mb_site_thumb(p, m, v->item);
 	if ((v->profile != NULL && strcmp(v->profile, "event") == 0) ||

@@ -62,13 +62,17 @@ mb_pg_center_put(struct mb_store *st, const struct mb_center *c,
 	mb_pg__p_text(&p, c->role);
 	mb_pg__p_text(&p, c->status);
 	mb_pg__p_int(&p, c->updated_ms ? c->updated_ms : mb_time_now_ms());
+	mb_pg__p_text(&p, c->names);
+	mb_pg__p_text(&p, c->mt_pairs);
 	return mb_pg__run(PG(st), "INSERT INTO centers (id, name, country, "
-	    "languages, url, key, role, status, updated_ms) VALUES ($1, $2, "
-	    "$3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET "
+	    "languages, url, key, role, status, updated_ms, names, mt_pairs) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+	    "ON CONFLICT (id) DO UPDATE SET "
 	    "name = excluded.name, country = excluded.country, "
 	    "languages = excluded.languages, url = excluded.url, "
 	    "key = excluded.key, role = excluded.role, "
-	    "status = excluded.status, updated_ms = excluded.updated_ms", &p,
+	    "status = excluded.status, updated_ms = excluded.updated_ms, "
+	    "names = excluded.names, mt_pairs = excluded.mt_pairs", &p,
 	    false, NULL, d);
 }
 

@@ -12,6 +12,8 @@ static const struct mb_store_col center_col[] = {
 	MB_COL(MB_COL_CHARS, struct mb_center, role),
 	MB_COL(MB_COL_CHARS, struct mb_center, status),
 	MB_COL(MB_COL_INT, struct mb_center, updated_ms),
+	MB_COL(MB_COL_CHARS, struct mb_center, names),
+	MB_COL(MB_COL_CHARS, struct mb_center, mt_pairs),
 };
 const struct mb_store_cols mb_store__center_cols =
     MB_COLS(struct mb_center, center_col);

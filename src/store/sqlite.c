@@ -53,16 +53,18 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_ALIAS_PUT] = "INSERT INTO aliases (key, uri) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET uri = excluded.uri",
 	[STMT_CENTER_PUT] = "INSERT INTO centers (id, name, country, "
-	    "languages, url, key, role, status, updated_ms) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
+	    "languages, url, key, role, status, updated_ms, names, mt_pairs) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	    "ON CONFLICT (id) DO UPDATE SET "
 	    "name = excluded.name, country = excluded.country, "
 	    "languages = excluded.languages, url = excluded.url, "
 	    "key = excluded.key, role = excluded.role, "
-	    "status = excluded.status, updated_ms = excluded.updated_ms",
-	[STMT_CENTER_GET] = "SELECT id, name, country, languages, url, key, "
-	    "role, status, updated_ms FROM centers WHERE id = ?1",
-	[STMT_CENTER_LIST] = "SELECT id, name, country, languages, url, key, "
-	    "role, status, updated_ms FROM centers ORDER BY id",
+	    "status = excluded.status, updated_ms = excluded.updated_ms, "
+	    "names = excluded.names, mt_pairs = excluded.mt_pairs",
+	[STMT_CENTER_GET] = "SELECT " MB_STORE_CENTER_COLS " FROM centers "
+	    "WHERE id = ?1",
+	[STMT_CENTER_LIST] = "SELECT " MB_STORE_CENTER_COLS " FROM centers "
+	    "ORDER BY id",
 	/* With the item's listing order (the scale domain's columns). */
 	[STMT_TOPIC_ADD] = "INSERT OR IGNORE INTO item_topics (topic, "
 	    "item_id, first_ms, seq) SELECT ?1, id, first_ms, seq FROM items "

@@ -66,6 +66,8 @@ mb_sqlite_center_put(struct mb_store *st, const struct mb_center *c,
 	sqlite3_bind_text(r.s, 8, c->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(r.s, 9, c->updated_ms ? c->updated_ms :
 	    mb_time_now_ms());
+	sqlite3_bind_text(r.s, 10, c->names, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 11, c->mt_pairs, -1, SQLITE_STATIC);
 	return mb_sqlite__done(&r, NULL, d);
 }
 

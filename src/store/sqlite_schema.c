@@ -219,5 +219,11 @@ const char *const mb_sqlite_migrations[] = {
 	"CREATE VIRTUAL TABLE fts USING fts5 (headline, body,"
 	"  tokenize = 'mb', content = 'fts_text', content_rowid = 'id');"
 	"INSERT OR IGNORE INTO fts_pending (item_id) SELECT id FROM items;",
+	/*
+	 * 11 (sync): the registry's optional fields of a center: its name
+	 * in other languages (JSON) and the translation pairs it lends.
+	 */
+	"ALTER TABLE centers ADD COLUMN names TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE centers ADD COLUMN mt_pairs TEXT NOT NULL DEFAULT '';",
 	NULL
 };

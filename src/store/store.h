@@ -259,6 +259,13 @@ struct mb_center {
 	char		role[16];	/* hq, branch */
 	char		status[16];	/* active, suspended, revoked */
 	int64_t		updated_ms;
+	/*
+	 * The registry's optional fields (center/names.h, center/pairs.h):
+	 * the center's name in other languages as JSON {"ar": "..."} and
+	 * the machine translation pairs it lends, "en|es,es|en"; "" none.
+	 */
+	char		names[2048];
+	char		mt_pairs[2048];
 };
 
 /* Adds or replaces a center. */

@@ -304,7 +304,7 @@ struct mb_store_cols {
 /* The core's maps (rows.c): their SQL names the columns in this order. */
 extern const struct mb_store_cols mb_store__center_cols;
 #define MB_STORE_CENTER_COLS "id, name, country, languages, url, key, " \
-	"role, status, updated_ms"
+	"role, status, updated_ms, names, mt_pairs"
 extern const struct mb_store_cols mb_store__peer_cols;
 #define MB_STORE_PEER_COLS "center, url, manual, cursor, last_ok_ms, " \
 	"last_err_ms, last_error, received, refused"

@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "center/names.h"
 #include "item/id.h"
 #include "item/jcs.h"
 #include "item/json.h"
@@ -43,7 +44,7 @@ languages_array(const char *list)
 static int
 add_center(const struct mb_center *c, void *arg)
 {
-	json_t	*arr = arg, *o, *langs;
+	json_t	*arr = arg, *o, *langs, *names, *pairs;
 	char	 key[MB_PUBKEY_TEXT_LEN];
 
 	mb_pubkey_format(c->key, key);
@@ -53,7 +54,14 @@ add_center(const struct mb_center *c, void *arg)
 	    "id", c->id, "name", c->name, "country", c->country,
 	    "languages", langs, "url", c->url, "key", key, "role", c->role,
 	    "status", c->status);
-	if (o == NULL || json_array_append_new(arr, o) != 0)
+	if (o == NULL)
+		return MB_ERR_NOMEM;
+	/* Optional: present only when the center has them. */
+	if ((names = mb_center_names_json(c)) != NULL)
+		json_object_set_new(o, "names", names);
+	if ((pairs = mb_center_pairs_json(c)) != NULL)
+		json_object_set_new(o, "mt_pairs", pairs);
+	if (json_array_append_new(arr, o) != 0)
 		return MB_ERR_NOMEM;
 	return MB_OK;
 }
@@ -260,6 +268,13 @@ center_from_json(const json_t *o, struct mb_center *c, struct mb_diag *d)
 		memcpy(c->languages + used, s, len + 1);
 		used += len;
 	}
+	if ((rc = mb_center_names_from_json(c, json_object_get(o, "names"),
+	    d)) != MB_OK ||
+	    (rc = mb_center_pairs_from_json(c, json_object_get(o, "mt_pairs"),
+	    d)) != MB_OK) {
+		mb_diag_prefix(d, "registry: center %s", c->id);
+		return rc == MB_ERR_TOOBIG ? MB_ERR_INVAL : rc;
+	}
 	c->updated_ms = mb_time_now_ms();
 	return MB_OK;
 }
@@ -327,10 +342,24 @@ struct apply_ctx {
 static int
 apply_center(const struct mb_center *c, void *arg)
 {
-	struct apply_ctx *a = arg;
+	struct apply_ctx	*a = arg;
+	struct mb_center	 own;
 
-	if (strcmp(c->id, a->node->conf.id) == 0)
-		return MB_OK;
+	/*
+	 * This center's own row keeps what it says of itself; only what HQ
+	 * alone sets for it is taken: its names in other languages, and
+	 * the pairs HQ recorded that it lends.
+	 */
+	if (strcmp(c->id, a->node->conf.id) == 0) {
+		if (mb_store_center_get(a->st, c->id, &own, NULL) != MB_OK)
+			return MB_OK;
+		if (strcmp(own.names, c->names) == 0 &&
+		    strcmp(own.mt_pairs, c->mt_pairs) == 0)
+			return MB_OK;
+		memcpy(own.names, c->names, sizeof(own.names));
+		memcpy(own.mt_pairs, c->mt_pairs, sizeof(own.mt_pairs));
+		return mb_store_center_put(a->st, &own, a->d);
+	}
 	return mb_store_center_put(a->st, c, a->d);
 }
 

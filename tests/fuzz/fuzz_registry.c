@@ -7,6 +7,9 @@
 
 #include <sodium.h>
 
+#include <jansson.h>
+
+#include "center/names.h"
 #include "sync/registry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,5 +35,37 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(pk, 0x42, sizeof(pk));
 	(void)mb_sync_registry_verify((const char *)data, size, pk, &version,
 	    each, NULL, NULL);
+	/*
+	 * A forged signature stops the parse before the centers: their
+	 * optional fields (names, mt_pairs) are fuzzed here directly, as a
+	 * signed document would reach them.
+	 */
+	{
+		json_t			*root = json_loadb((const char *)data,
+		    size, 0, NULL), *o;
+		size_t			 i;
+		struct mb_center	 c;
+		char			 name[128];
+
+		json_array_foreach(json_object_get(json_object_get(root,
+		    "registry"), "centers"), i, o) {
+			memset(&c, 0, sizeof(c));
+			if (mb_center_names_from_json(&c, json_object_get(o,
+			    "names"), NULL) == MB_OK) {
+				if (strlen(c.names) >= sizeof(c.names))
+					abort();
+				mb_center_name_in(&c, "ar", name,
+				    sizeof(name));
+				mb_center_name_in(&c, "pt-BR", name,
+				    sizeof(name));
+			}
+			if (mb_center_pairs_from_json(&c, json_object_get(o,
+			    "mt_pairs"), NULL) == MB_OK) {
+				json_decref(mb_center_pairs_json(&c));
+				(void)mb_center_lends(&c, "en", "es");
+			}
+		}
+		json_decref(root);
+	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "center/center.h"
+#include "center/names.h"
 #include "item/key.h"
 #include "store/store.h"
 #include "sync/registry.h"
@@ -204,6 +205,134 @@ test_older_version_ignored(void **state)
 	mb_buf_free(&d2);
 }
 
+/* Names in other languages and lent pairs: set, signed, carried, applied. */
+static void
+test_names_and_pairs(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_buf		 doc = MB_BUF_INIT;
+	struct mb_center	 c;
+	json_t			*pairs;
+	char			 name[128];
+	int64_t			 v = 0;
+	bool			 applied;
+
+	admit(f, "active", &v);
+	assert_int_equal(mb_store_center_get(f->hq_st, "cairo", &c, NULL),
+	    MB_OK);
+	assert_int_equal(mb_center_name_set(&c, "AR", "\u0627\u0644\u0642"
+	    "\u0627\u0647\u0631\u0629", NULL), MB_OK);
+	assert_int_equal(mb_center_name_set(&c, "ru", "Каир", NULL), MB_OK);
+	assert_int_equal(mb_center_name_set(&c, "ru", "Каир!", NULL), MB_OK);
+	pairs = json_pack("[s, s, s]", "EN|es", "en|es", "fr|es");
+	assert_int_equal(mb_center_pairs_from_json(&c, pairs, NULL), MB_OK);
+	json_decref(pairs);
+	assert_string_equal(c.mt_pairs, "en|es,fr|es");
+	assert_int_equal(mb_store_center_put(f->hq_st, &c, NULL), MB_OK);
+	assert_int_equal(mb_sync_registry_publish(f->hq_st, f->hq, &v, NULL),
+	    MB_OK);
+	assert_int_equal(mb_sync_registry_current(f->hq_st, f->hq, &doc, &v,
+	    NULL), MB_OK);
+	assert_non_null(strstr(doc.data, "\"names\":{\"ar\":\""));
+	assert_non_null(strstr(doc.data, "\"mt_pairs\":[\"en|es\","
+	    "\"fr|es\"]"));
+	/* The branch applies them, for others and for its own row. */
+	assert_int_equal(mb_sync_registry_apply(f->br_st, f->branch, doc.data,
+	    doc.len, &applied, NULL), MB_OK);
+	assert_true(applied);
+	assert_int_equal(mb_store_center_get(f->br_st, "cairo", &c, NULL),
+	    MB_OK);
+	assert_string_equal(c.mt_pairs, "en|es,fr|es");
+	assert_true(mb_center_lends(&c, "fr", "es"));
+	assert_false(mb_center_lends(&c, "es", "fr"));
+	mb_center_name_in(&c, "ar", name, sizeof(name));
+	assert_string_equal(name, "\u0627\u0644\u0642\u0627\u0647\u0631"
+	    "\u0629");
+	mb_center_name_in(&c, "ar-EG", name, sizeof(name));
+	assert_string_equal(name, "\u0627\u0644\u0642\u0627\u0647\u0631"
+	    "\u0629");
+	mb_center_name_in(&c, "ru", name, sizeof(name));
+	assert_string_equal(name, "Каир!");
+	mb_center_name_in(&c, "en", name, sizeof(name));
+	assert_string_equal(name, "Cairo");
+	mb_center_name_in(&c, NULL, name, sizeof(name));
+	assert_string_equal(name, "Cairo");
+	/* Cleared: the default name again. */
+	assert_int_equal(mb_center_name_set(&c, "ru", NULL, NULL), MB_OK);
+	mb_center_name_in(&c, "ru", name, sizeof(name));
+	assert_string_equal(name, "Cairo");
+	assert_int_equal(mb_center_name_set(&c, "ru", NULL, NULL),
+	    MB_ERR_NOTFOUND);
+	mb_buf_free(&doc);
+}
+
+/* Bad names and pairs: refused, naming what is wrong, nothing changed. */
+static void
+test_bad_names_and_pairs(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_buf		 doc = MB_BUF_INIT;
+	struct mb_center	 c, before;
+	struct mb_diag		 d = { "" };
+	json_t			*j;
+	char			 big[200];
+	int64_t			 v = 0;
+	bool			 applied = true;
+
+	admit(f, "active", &v);
+	assert_int_equal(mb_store_center_get(f->hq_st, "cairo", &c, NULL),
+	    MB_OK);
+	assert_int_equal(mb_center_name_set(&c, "ar", "Cairo ar", NULL),
+	    MB_OK);
+	before = c;
+	assert_int_equal(mb_center_name_set(&c, "xx", "X", &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "not a known language"));
+	assert_int_equal(mb_center_name_set(&c, "english", "X", &d),
+	    MB_ERR_INVAL);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(mb_center_name_set(&c, "ru", big, &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "at most 127"));
+	assert_int_equal(mb_center_name_set(&c, "ru", "bad \xff utf8", &d),
+	    MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "UTF-8"));
+	assert_int_equal(mb_center_name_set(&c, "ru", "line\nbreak", &d),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_center_name_set(&c, "ru", "   ", &d),
+	    MB_ERR_INVAL);
+	assert_memory_equal(&c, &before, sizeof(c));
+	/* Pairs: unknown language, one language twice, too many. */
+	j = json_pack("[s, s]", "en|es", "en|klingon");
+	assert_int_equal(mb_center_pairs_from_json(&c, j, &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "klingon"));
+	json_decref(j);
+	j = json_pack("[s]", "es|es");
+	assert_int_equal(mb_center_pairs_from_json(&c, j, &d), MB_ERR_INVAL);
+	json_decref(j);
+	j = json_pack("[s]", "en-es");
+	assert_int_equal(mb_center_pairs_from_json(&c, j, &d), MB_ERR_INVAL);
+	json_decref(j);
+	j = json_array();
+	for (int i = 0; i < MB_CENTER_PAIRS_MAX + 1; i++)
+		json_array_append_new(j, json_string("en|es"));
+	assert_int_equal(mb_center_pairs_from_json(&c, j, &d), MB_ERR_TOOBIG);
+	json_decref(j);
+	assert_memory_equal(&c, &before, sizeof(c));
+	/* A registry whose names are bad is refused whole, even signed. */
+	snprintf(c.names, sizeof(c.names), "{\"xx\":\"bad\"}");
+	assert_int_equal(mb_store_center_put(f->hq_st, &c, NULL), MB_OK);
+	assert_int_equal(mb_sync_registry_publish(f->hq_st, f->hq, &v, NULL),
+	    MB_OK);
+	assert_int_equal(mb_sync_registry_current(f->hq_st, f->hq, &doc, &v,
+	    NULL), MB_OK);
+	assert_int_equal(mb_sync_registry_apply(f->br_st, f->branch, doc.data,
+	    doc.len, &applied, &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "cairo"));
+	assert_false(applied);
+	assert_int_equal(mb_sync_registry_version(f->br_st), 0);
+	mb_buf_free(&doc);
+}
+
 int
 main(void)
 {
@@ -213,6 +342,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_refuses_unsigned_and_tampered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_version_ignored,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_and_pairs, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_names_and_pairs,
 		    setup, teardown),
 	};
 
