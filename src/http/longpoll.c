@@ -65,7 +65,8 @@ srv_park(struct mb_http_server *s, struct mb_req *r)
 /*
  * The waker: resumes parked requests when the log moves or their time
  * is up, and once a second looks at the store's last seq so that writes
- * by other processes (import, a second serve) also count.
+ * by other processes (import, a second serve) also count; and at the
+ * registry's version, which names the centers that pages show.
  */
 void *
 srv_waiter_main(void *arg)
@@ -73,6 +74,7 @@ srv_waiter_main(void *arg)
 	struct mb_http_server	*s = arg;
 	struct mb_store		*st = NULL;
 	int64_t			 last_seq = -1, next_poll = 0, seq;
+	int64_t			 last_rv = -1, rv = 0;
 	int			 absorb = 0;
 
 	pthread_mutex_lock(&s->wait_lock);
@@ -111,6 +113,16 @@ srv_waiter_main(void *arg)
 				}
 				last_seq = seq;
 				absorb = 0;
+			}
+			/*
+			 * A new registry (HQ's center name, a branch's fetch)
+			 * renames centers on cached pages: they go too.
+			 */
+			if (st != NULL && mb_store_registry_get(st, &rv, NULL,
+			    NULL) == MB_OK) {
+				if (last_rv >= 0 && rv != last_rv)
+					atomic_fetch_add(&s->gen, 1);
+				last_rv = rv;
 			}
 			pthread_mutex_lock(&s->wait_lock);
 			next_poll = now + 1000;
