@@ -9,19 +9,21 @@
 #include "center/conf.h"
 #include "cli/cli.h"
 #include "mt/mt.h"
+#include "serve/mt_announce.h"
 #include "serve/mt_signer.h"
 
 static int run(int argc, char **argv);
 
 const struct mb_cli_cmd mb_cmd_engine = {
 	"engine", "machine translation engines: add, list (pairs, health), "
-	"remove",
+	"remove, announce",
 	"usage: mediabridge engine add DIR --name NAME --kind KIND --url URL\n"
 	"           [--api-key-file F] [--timeout S] [--retries N]\n"
 	"           [--concurrency N] [--queue N] [--max-chars N]\n"
 	"           [--engine-version V] [--share] [--readers]\n"
 	"       mediabridge engine list DIR\n"
-	"       mediabridge engine remove DIR NAME\n\n"
+	"       mediabridge engine remove DIR NAME\n"
+	"       mediabridge engine announce DIR\n\n"
 	"KIND is apertium-apy (Apertium APy: /listPairs, /translate),\n"
 	"libretranslate (the LibreTranslate API: /languages, /translate) or\n"
 	"mediabridge (a member center's shared engines, URL its address:\n"
@@ -38,7 +40,13 @@ const struct mb_cli_cmd mb_cmd_engine = {
 	"pairs the engine reports, since neither API says its version).\n"
 	"list: one engine a line (name, kind, URL, up or down, pairs, answer\n"
 	"time, version), then its pairs as the engine names them and in\n"
-	"BCP 47, one a line, indented.\n",
+	"BCP 47, one a line, indented; then the pairs member centers lend,\n"
+	"as HQ's registry says (\"network\"): the center, its address and\n"
+	"its pairs. A translation that no engine here can make is asked of\n"
+	"one of them, and its provenance names that center (via).\n"
+	"announce: tells HQ now which pairs this center's --share engines\n"
+	"translate, for the registry (serve does it at start and every 5\n"
+	"minutes); on HQ it signs a new registry itself.\n",
 	run
 };
 
@@ -191,10 +199,36 @@ add(int argc, char **argv)
 	return MB_EXIT_OK;
 }
 
+/* One member center's lent pairs, as the registry says. */
+static int
+print_lender(const struct mb_center *c, void *arg)
+{
+	const struct mb_center_node	*n = arg;
+	int				 k = 1;
+
+	if (strcmp(c->id, n->conf.id) == 0 || strcmp(c->status, "active") !=
+	    0 || c->mt_pairs[0] == '\0')
+		return MB_OK;
+	for (const char *p = c->mt_pairs; *p != '\0'; p++)
+		k += *p == ',';
+	printf("%s\tnetwork\t%s\tfrom the registry\t%d pairs\n", c->id,
+	    c->url, k);
+	for (const char *p = c->mt_pairs; *p != '\0';) {
+		size_t l = strcspn(p, ",");
+
+		printf("\t%.*s\tfrom %s\n", (int)l, p, c->id);
+		p += l;
+		if (*p == ',')
+			p++;
+	}
+	return MB_OK;
+}
+
 static int
 list(int argc, char **argv)
 {
-	struct mb_center_node	*n;
+	struct mb_center_node	*n, *self = NULL;
+	struct mb_store		*st;
 	struct mb_mt		*mt;
 	struct mb_diag		 d = { "" };
 	int			 rc;
@@ -205,12 +239,51 @@ list(int argc, char **argv)
 	    (rc = open_engines(argv[1], &n, &mt, &d)) != MB_OK)
 		return mb_cli_fail("engine list", &d, rc);
 	if (mb_mt_engine_count(mt) == 0)
-		fprintf(stderr, "engine list: no engines yet (mediabridge "
+		fprintf(stderr, "engine list: no engines here (mediabridge "
 		    "engine add)\n");
 	for (size_t i = 0; i < mb_mt_engine_count(mt); i++)
 		print_probe(mt, i, true);
 	mb_mt_close(mt);
 	mb_center_close(n);
+	/* The pairs other centers lend, from the stored registry. */
+	if ((rc = mb_center_open(argv[1], &self, &d)) == MB_OK &&
+	    (rc = mb_center_store(self, &st, &d)) == MB_OK) {
+		rc = mb_store_center_list(st, print_lender, self, &d);
+		mb_store_close(st);
+	}
+	mb_center_close(self);
+	return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail("engine list", &d, rc);
+}
+
+static int
+announce(int argc, char **argv)
+{
+	struct mb_center_node	*n = NULL;
+	struct mb_store		*st = NULL;
+	struct mb_mt		*mt = NULL;
+	struct mb_buf		 said = MB_BUF_INIT;
+	struct mb_diag		 d = { "" };
+	enum mb_mt_announced	 out = MB_MT_ANNOUNCE_SAME;
+	int			 rc;
+
+	if (argc != 2)
+		return mb_cli_usage(&mb_cmd_engine, "give DIR");
+	if ((rc = mb_center_open(argv[1], &n, &d)) == MB_OK &&
+	    (rc = mb_center_store(n, &st, &d)) == MB_OK &&
+	    (rc = mb_mt_open(argv[1], &mt, &d)) == MB_OK)
+		rc = mb_serve_mt_announce(n, st, mt, &out, &said, &d);
+	mb_mt_close(mt);
+	mb_store_close(st);
+	mb_center_close(n);
+	if (rc != MB_OK) {
+		mb_buf_free(&said);
+		return mb_cli_fail("engine announce", &d, rc);
+	}
+	printf("%s: %s\n", out == MB_MT_ANNOUNCE_SAME ? "the registry says "
+	    "so already" : out == MB_MT_ANNOUNCE_SENT ? "announced to HQ" :
+	    "a new registry signed", said.len > 0 ? mb_buf_cstr(&said) :
+	    "no pairs");
+	mb_buf_free(&said);
 	return MB_EXIT_OK;
 }
 
@@ -238,5 +311,7 @@ run(int argc, char **argv)
 		return list(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "remove") == 0)
 		return rm(argc - 1, argv + 1);
-	return mb_cli_usage(&mb_cmd_engine, "add, list or remove?");
+	if (argc >= 2 && strcmp(argv[1], "announce") == 0)
+		return announce(argc - 1, argv + 1);
+	return mb_cli_usage(&mb_cmd_engine, "add, list, remove or announce?");
 }

@@ -422,31 +422,67 @@ engine_free(struct mb_mt__engine *e)
 	free(e);
 }
 
-int
-mb_mt__add(struct mb_mt *mt, const struct mb_mt_engine_conf *c,
-    const struct mb_mt__backend *be, void *user, struct mb_diag *d)
+void
+mb_mt__engine_free(struct mb_mt__engine *e)
 {
-	struct mb_mt__engine	*e, **nv;
+	engine_free(e);
+}
+
+struct mb_mt__engine *
+mb_mt__engine_new(const struct mb_mt_engine_conf *c,
+    const struct mb_mt__backend *be, void *user)
+{
+	struct mb_mt__engine	*e;
 	pthread_condattr_t	 ca;
 
-	(void)d;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return MB_ERR_NOMEM;
-	if ((nv = realloc(mt->engines, (mt->n + 1) * sizeof(*nv))) == NULL) {
-		free(e);
-		return MB_ERR_NOMEM;
-	}
-	mt->engines = nv;
+		return NULL;
 	e->conf = *c;
 	e->be = be;
 	e->user = user;
+	atomic_init(&e->off, false);
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&e->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	mt->engines[mt->n++] = e;
+	return e;
+}
+
+/*
+ * While the handle is made (one thread): the array keeps room for the
+ * lenders appended later, and is never moved once they may be.
+ */
+int
+mb_mt__add(struct mb_mt *mt, const struct mb_mt_engine_conf *c,
+    const struct mb_mt__backend *be, void *user, struct mb_diag *d)
+{
+	struct mb_mt__engine	*e, **nv;
+
+	(void)d;
+	if ((e = mb_mt__engine_new(c, be, user)) == NULL)
+		return MB_ERR_NOMEM;
+	if (mt->n == mt->cap) {
+		size_t cap = mt->n + 1 + MB_MT_LENDERS_MAX;
+
+		if ((nv = realloc(mt->engines, cap * sizeof(*nv))) == NULL) {
+			engine_free(e);
+			return MB_ERR_NOMEM;
+		}
+		mt->engines = nv;
+		mt->cap = cap;
+	}
+	e->sign = mt->sign;
+	e->sign_arg = mt->sign_arg;
+	mt->engines[mt->n] = e;
+	__atomic_store_n(&mt->n, mt->n + 1, __ATOMIC_RELEASE);
 	return MB_OK;
+}
+
+size_t
+mb_mt__count(const struct mb_mt *mt)
+{
+	return __atomic_load_n(&mt->n, __ATOMIC_ACQUIRE);
 }
 
 static int
@@ -484,6 +520,7 @@ mb_mt_open(const char *dir, struct mb_mt **out, struct mb_diag *d)
 		return MB_ERR_NOMEM;
 	}
 	snprintf(mt->dir, sizeof(mt->dir), "%s", dir);
+	pthread_mutex_init(&mt->grow_lock, NULL);
 	for (size_t i = 0; i < n && rc == MB_OK; i++) {
 		rc = mb_mt__add(mt, &v[i], v[i].kind == MB_MT_APY ?
 		    &mb_mt__apy : v[i].kind == MB_MT_PEER ? &mb_mt__peer :
@@ -503,10 +540,16 @@ mb_mt_open(const char *dir, struct mb_mt **out, struct mb_diag *d)
 void
 mb_mt_set_signer(struct mb_mt *mt, mb_mt_sign_fn fn, void *arg)
 {
-	for (size_t i = 0; mt != NULL && i < mt->n; i++) {
+	if (mt == NULL)
+		return;
+	pthread_mutex_lock(&mt->grow_lock);
+	mt->sign = fn;
+	mt->sign_arg = arg;
+	for (size_t i = 0; i < mt->n; i++) {
 		mt->engines[i]->sign = fn;
 		mt->engines[i]->sign_arg = arg;
 	}
+	pthread_mutex_unlock(&mt->grow_lock);
 }
 
 void
@@ -517,19 +560,26 @@ mb_mt_close(struct mb_mt *mt)
 	for (size_t i = 0; i < mt->n; i++)
 		engine_free(mt->engines[i]);
 	free(mt->engines);
+	pthread_mutex_destroy(&mt->grow_lock);
 	free(mt);
 }
 
 size_t
 mb_mt_engine_count(const struct mb_mt *mt)
 {
-	return mt->n;
+	return mb_mt__count(mt);
 }
 
 const struct mb_mt_engine_conf *
 mb_mt_engine_at(const struct mb_mt *mt, size_t i)
 {
-	return i < mt->n ? &mt->engines[i]->conf : NULL;
+	return i < mb_mt__count(mt) ? &mt->engines[i]->conf : NULL;
+}
+
+bool
+mb_mt_engine_off(const struct mb_mt *mt, size_t i)
+{
+	return i < mb_mt__count(mt) && atomic_load(&mt->engines[i]->off);
 }
 
 /* ---- requests ------------------------------------------------------------ */
@@ -713,6 +763,23 @@ pairs_fetch(struct mb_mt__engine *e, int timeout_ms, struct mb_diag *d)
 	return MB_OK;
 }
 
+void
+mb_mt__pairs_seed(struct mb_mt__engine *e, struct mb_mt_pair *p, size_t n)
+{
+	struct mb_mt_pair	*old;
+	char			 version[MB_MT_VERSION_MAX];
+
+	derive_version(e, p, n, version);
+	pthread_mutex_lock(&e->lock);
+	old = e->pairs;
+	e->pairs = p;
+	e->npairs = n;
+	e->pairs_ms = mb_time_mono_ms();
+	memcpy(e->version, version, sizeof(version));
+	pthread_mutex_unlock(&e->lock);
+	free(old);
+}
+
 int
 mb_mt__pairs(struct mb_mt__engine *e, struct mb_mt_pair **out, size_t *n,
     char version[MB_MT_VERSION_MAX], struct mb_diag *d)
@@ -745,7 +812,7 @@ mb_mt_engine_probe(struct mb_mt *mt, size_t i, struct mb_mt_probe *out,
 	int			 rc;
 
 	memset(out, 0, sizeof(*out));
-	if (i >= mt->n)
+	if (i >= mb_mt__count(mt))
 		return mb_diag_set(d, MB_ERR_NOTFOUND, "no engine %zu", i);
 	e = mt->engines[i];
 	if ((rc = pairs_fetch(e, e->conf.timeout_s * 1000 < PROBE_MS ?
@@ -760,7 +827,7 @@ mb_mt_engine_pairs(struct mb_mt *mt, size_t i, struct mb_mt_probe *out,
     struct mb_diag *d)
 {
 	memset(out, 0, sizeof(*out));
-	if (i >= mt->n)
+	if (i >= mb_mt__count(mt))
 		return mb_diag_set(d, MB_ERR_NOTFOUND, "no engine %zu", i);
 	return mb_mt__pairs(mt->engines[i], &out->pairs, &out->n,
 	    out->version, d);

@@ -71,6 +71,9 @@ struct mb_mt_engine_conf {
 	char		version[MB_MT_VERSION_MAX]; /* recorded; "" derived */
 	bool		share;		/* offered to member centers (no) */
 	bool		readers;	/* on-demand translations (no) */
+	bool		lender;		/* not in engines.conf: a member
+					   center the registry says lends
+					   (mb_mt_set_lenders) */
 };
 
 /* What a translation is for: only engines allowed it may serve it. */
@@ -187,6 +190,33 @@ int mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
 typedef int (*mb_mt_sign_fn)(void *arg, const char *method, const char *url,
     const char *body, size_t len, char *hdrs[6], struct mb_diag *d);
 void mb_mt_set_signer(struct mb_mt *mt, mb_mt_sign_fn fn, void *arg);
+
+/*
+ * Member centers that lend their engines, as HQ's signed registry says
+ * (its centers' "mt_pairs", docs/translation.md, "Shared engines"). Each
+ * becomes an engine of kind mediabridge named after the center (conf
+ * .lender set), after the configured ones: a pair this center's own
+ * engines have is never borrowed, and a lender serves only when no
+ * configured engine can. The registry's pairs are taken as the lender's
+ * (asked again from the center when 5 minutes old); the route's "via"
+ * names the center from the start. A lender no longer listed is set
+ * aside, one whose address changed too (a new one takes its place).
+ * Safe while other threads translate; at most MB_MT_LENDERS_MAX over
+ * the handle's life.
+ */
+#define MB_MT_LENDERS_MAX 64
+
+struct mb_mt_lender {
+	const char	*center;	/* its id */
+	const char	*url;		/* its address */
+	const char	*pairs;		/* "en|es,es|en" (BCP 47) */
+};
+
+int mb_mt_set_lenders(struct mb_mt *mt, const struct mb_mt_lender *v,
+    size_t n, struct mb_diag *d);
+
+/* True when engine i (< count) is a lender that is set aside. */
+bool mb_mt_engine_off(const struct mb_mt *mt, size_t i);
 
 /*
  * Glossary: terms that must not be translated (names of centers, people,

@@ -6,6 +6,7 @@
 #define MB_MT_MT_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,13 +58,36 @@ struct mb_mt__engine {
 	mb_mt_sign_fn			 sign;
 	void				*sign_arg;
 	char				 peer[33];	/* under lock */
+	atomic_bool			 off;	/* a lender set aside */
 };
 
+/*
+ * The engines: the configured ones, then lenders (lenders.c). engines is
+ * allocated once with room for MB_MT_LENDERS_MAX more, so that a lender
+ * is appended while other threads read: n is read with
+ * mb_mt__count (acquire) and grows under grow_lock.
+ */
 struct mb_mt {
 	char			 dir[1024];
 	struct mb_mt__engine	**engines;
-	size_t			 n;
+	size_t			 n, cap;
+	pthread_mutex_t		 grow_lock;
+	mb_mt_sign_fn		 sign;		/* for lenders added later */
+	void			*sign_arg;
 };
+
+/* The number of engines now (the lenders appended so far included). */
+size_t mb_mt__count(const struct mb_mt *mt);
+
+/*
+ * Makes an engine (not yet in a handle) with a given backend; freed with
+ * mb_mt__engine_free. Sets its cache of pairs to p[0..n) as if asked now.
+ */
+struct mb_mt__engine *mb_mt__engine_new(const struct mb_mt_engine_conf *c,
+    const struct mb_mt__backend *be, void *user);
+void mb_mt__engine_free(struct mb_mt__engine *e);
+void mb_mt__pairs_seed(struct mb_mt__engine *e, struct mb_mt_pair *p,
+    size_t n);
 
 /*
  * Adds an engine with a given backend to an open handle (tests' fakes;

@@ -203,7 +203,7 @@ allowed(const struct mb_mt__engine *e, unsigned need)
 		return false;
 	if ((need & MB_MT_FOR_READERS) && !e->conf.readers)
 		return false;
-	return true;
+	return !atomic_load(&e->off);
 }
 
 int
@@ -215,6 +215,7 @@ mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
 	struct mb_diag		 down = { "" };
 	struct offer		*of;
 	size_t			*cand, nc = 0, ndown = 0;
+	size_t			 total = mb_mt__count(mt);
 	int			 rc = MB_OK, down_rc = MB_OK;
 	bool			 found = false;
 
@@ -231,16 +232,16 @@ mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
 		return mb_diag_set(d, MB_ERR_INVAL, "from and to are the same "
 		    "language (%s)", r.from);
 	snprintf(r.pair, sizeof(r.pair), "%s|%s", r.from, r.to);
-	if (mt->n == 0)
+	if (total == 0)
 		return mb_diag_set(d, MB_ERR_NOTFOUND, "no engine is "
 		    "configured (mediabridge engine add)");
-	of = calloc(mt->n, sizeof(*of));
-	cand = calloc(mt->n, sizeof(*cand));
+	of = calloc(total, sizeof(*of));
+	cand = calloc(total, sizeof(*cand));
 	if (of == NULL || cand == NULL) {
 		rc = MB_ERR_NOMEM;
 		goto done;
 	}
-	for (size_t i = 0; i < mt->n; i++)
+	for (size_t i = 0; i < total; i++)
 		if ((engine == NULL || strcmp(engine,
 		    mt->engines[i]->conf.name) == 0) &&
 		    allowed(mt->engines[i], need))
@@ -306,7 +307,7 @@ mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
 	}
 done:
 	if (of != NULL)
-		for (size_t i = 0; i < mt->n; i++)
+		for (size_t i = 0; i < total; i++)
 			free(of[i].pairs);
 	free(of);
 	free(cand);

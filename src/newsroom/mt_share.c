@@ -15,7 +15,9 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "center/names.h"
 #include "mt/mt.h"
+#include "store/store.h"
 
 /* ---- how often: a token bucket per calling center -------------------- */
 
@@ -96,6 +98,92 @@ mb_mt_share_pairs(struct mb_mt *mt)
 		mb_mt_probe_free(&p);
 	}
 	return arr;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+json_t *
+mb_mt_share_announcement(struct mb_mt *mt)
+{
+	json_t		*pairs = mb_mt_share_pairs(mt), *o, *out;
+	char		*v[MB_CENTER_PAIRS_MAX];
+	size_t		 i, n = 0;
+
+	if ((out = json_array()) == NULL) {
+		json_decref(pairs);
+		return NULL;
+	}
+	json_array_foreach(pairs, i, o) {
+		char s[80];
+
+		if (n == MB_CENTER_PAIRS_MAX) {
+			log_warn("mt: more than %d pairs shared: the first %d "
+			    "announced", MB_CENTER_PAIRS_MAX,
+			    MB_CENTER_PAIRS_MAX);
+			break;
+		}
+		snprintf(s, sizeof(s), "%s|%s", json_string_value(
+		    json_object_get(o, "from")), json_string_value(
+		    json_object_get(o, "to")));
+		if ((v[n] = strdup(s)) != NULL)
+			n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0; i < n; i++) {
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+			json_array_append_new(out, json_string(v[i]));
+	}
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	json_decref(pairs);
+	return out;
+}
+
+struct lenders {
+	struct mb_mt_lender	 v[MB_MT_LENDERS_MAX];
+	struct mb_center	*c;	/* their rows */
+	size_t			 n;
+	const char		*self;
+};
+
+static int
+lender_cb(const struct mb_center *c, void *arg)
+{
+	struct lenders *l = arg;
+
+	if (strcmp(c->id, l->self) == 0 || strcmp(c->status, "active") != 0 ||
+	    c->mt_pairs[0] == '\0' || l->n == MB_MT_LENDERS_MAX)
+		return MB_OK;
+	l->c[l->n] = *c;
+	l->v[l->n].center = l->c[l->n].id;
+	l->v[l->n].url = l->c[l->n].url;
+	l->v[l->n].pairs = l->c[l->n].mt_pairs;
+	l->n++;
+	return MB_OK;
+}
+
+int
+mb_mt_share_lenders(struct mb_mt *mt, struct mb_store *st, const char *self,
+    struct mb_diag *d)
+{
+	struct lenders	*l;
+	int		 rc;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->c = calloc(MB_MT_LENDERS_MAX, sizeof(*l->c))) == NULL) {
+		free(l);
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	}
+	l->self = self;
+	if ((rc = mb_store_center_list(st, lender_cb, l, d)) == MB_OK)
+		rc = mb_mt_set_lenders(mt, l->v, l->n, d);
+	free(l->c);
+	free(l);
+	return rc;
 }
 
 /* ---- a batch -------------------------------------------------------------- */

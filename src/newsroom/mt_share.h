@@ -31,6 +31,22 @@ int64_t mb_mt_share_admit(const char *caller, int64_t now_ms);
 json_t *mb_mt_share_pairs(struct mb_mt *mt);
 
 /*
+ * What this center announces to HQ for the registry: its shared engines'
+ * pairs as ["en|es", ...] (sorted, no duplicates, at most
+ * MB_CENTER_PAIRS_MAX; a new reference). Lenders are never announced.
+ */
+json_t *mb_mt_share_announcement(struct mb_mt *mt);
+
+struct mb_store;
+
+/*
+ * Gives mt the lenders the stored registry lists (mb_mt_set_lenders):
+ * active member centers other than self with "mt_pairs".
+ */
+int mb_mt_share_lenders(struct mb_mt *mt, struct mb_store *st,
+    const char *self, struct mb_diag *d);
+
+/*
  * Translates req {"from", "to", "segments": [...]} with the shared
  * engines only (never a peer's: no relaying), as one request to the
  * engine; *answer (new reference) is the provenance with "center" (this

@@ -15,6 +15,7 @@
 #include "item/id.h"
 #include "item/json.h"
 #include "mt/mt.h"
+#include "newsroom/mt_share.h"
 #include "newsroom/pictext.h"
 #include "store/mt.h"
 #include "store/store.h"
@@ -308,6 +309,18 @@ mb_newsroom_translate(const struct mb_newsroom_env *e,
 		out->code = "no_engine";
 		return mb_diag_set(d, MB_ERR_NOTFOUND, "this center has no "
 		    "translation engine (mediabridge engine add)");
+	}
+	/*
+	 * The lenders the registry names now: a pair no engine here has is
+	 * asked of a member center that announced it.
+	 */
+	{
+		struct mb_diag ld = { "" };
+
+		if ((rc = mb_mt_share_lenders(mt, e->st, e->center, &ld)) !=
+		    MB_OK)
+			log_warn("mt: lenders from the registry: %s",
+			    mb_diag_msg(&ld, rc));
 	}
 	if ((rc = mb_newsroom_get(e, a, uri, 0, &orig, d)) != MB_OK) {
 		out->code = "not_found";

@@ -21,6 +21,7 @@
 #include "mt/mt.h"
 #include "serve/feed_poller.h"
 #include "serve/agenda_poller.h"
+#include "serve/mt_announce.h"
 #include "serve/events_poller.h"
 #include "serve/media_fetcher.h"
 #include "serve/mt_signer.h"
@@ -42,6 +43,7 @@ struct mb_serve {
 	struct mb_poller		*feeds_poller;	/* set once, atomically */
 	struct mb_events_poller		*events;
 	struct mb_agenda_poller		*agenda;
+	struct mb_mt_announcer		*announcer;
 	struct mb_media_sandbox		*decoder;
 	struct mb_mt			*mt;
 	struct mb_impact		*impact;
@@ -187,6 +189,24 @@ start_agenda(struct mb_serve *s, struct mb_diag *d)
 }
 
 /*
+ * The pairs this center lends, announced for HQ's registry at start and
+ * then every 5 minutes (MB_MT_ANNOUNCE_MS), only when they changed.
+ */
+static int
+start_announcer(struct mb_serve *s, struct mb_diag *d)
+{
+	const char	*e = getenv("MB_MT_ANNOUNCE_MS");
+	int64_t		 period = e != NULL && atoll(e) > 0 ? atoll(e) : 300000;
+	int		 rc;
+
+	if ((rc = mb_mt_announcer_new(s->node, s->mt, &s->announcer, d)) !=
+	    MB_OK)
+		return rc;
+	return mb_serve_add_poller(s, "mt-announce", period,
+	    mb_mt_announcer_round, s->announcer, d);
+}
+
+/*
  * Uploads are decoded in a child of their own (media/sandbox.h),
  * started from this very program as the kernel knows it.
  */
@@ -309,6 +329,12 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 		    mb_diag_msg(d, rc));
 		mb_diag_clear(d);
 	}
+	/* 10. The pairs this center lends, for the registry. */
+	if ((rc = start_announcer(s, d)) != MB_OK) {
+		log_warn("serve: announcing shared engines is off: %s",
+		    mb_diag_msg(d, rc));
+		mb_diag_clear(d);
+	}
 	*out = s;
 	return MB_OK;
 fail:
@@ -350,6 +376,7 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 	mb_feed_poller_free(s->feeds);
 	mb_events_poller_free(s->events);
 	mb_agenda_poller_free(s->agenda);
+	mb_mt_announcer_free(s->announcer);
 	if (s->notices)
 		mb_serve_notices_stop();
 	mb_http_federation_attach(NULL);

@@ -429,8 +429,13 @@ const char *const mb_pg_migrations[] = {
 	"    by = excluded.by;"
 	"  END IF;"
 	"END $f$;",
-	/* 10 (sync): a center's names and lent pairs, as SQLite's 11. */
-	"ALTER TABLE centers ADD COLUMN names TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE centers ADD COLUMN mt_pairs TEXT NOT NULL DEFAULT '';",
+	/*
+	 * 10 (sync): a center's names and lent pairs, as SQLite's 11 (and
+	 * like 8, safe to run again on a store that has them).
+	 */
+	"ALTER TABLE centers ADD COLUMN IF NOT EXISTS names TEXT NOT NULL"
+	"  DEFAULT '';"
+	"ALTER TABLE centers ADD COLUMN IF NOT EXISTS mt_pairs TEXT NOT NULL"
+	"  DEFAULT '';",
 	NULL
 };

@@ -264,6 +264,8 @@ test_store_from_before_domains(void **state)
 		    0);
 	else
 		assert_int_equal(tb_exec("DROP TABLE schema_domains; "
+		    "ALTER TABLE centers DROP COLUMN names; "
+		    "ALTER TABLE centers DROP COLUMN mt_pairs; "
 		    "PRAGMA user_version = 7"), 0);
 	st = open_with(with_notes1);
 	assert_int_equal(mb_store_schema_version(st), core);
