@@ -23,7 +23,7 @@ const struct mb_cli_cmd mb_cmd_engine = {
 	"           [--engine-version V] [--share] [--readers]\n"
 	"       mediabridge engine list DIR\n"
 	"       mediabridge engine remove DIR NAME\n"
-	"       mediabridge engine announce DIR\n\n"
+	"       mediabridge engine announce DIR [--pairs LIST]\n\n"
 	"KIND is apertium-apy (Apertium APy: /listPairs, /translate),\n"
 	"libretranslate (the LibreTranslate API: /languages, /translate) or\n"
 	"mediabridge (a member center's shared engines, URL its address:\n"
@@ -46,7 +46,9 @@ const struct mb_cli_cmd mb_cmd_engine = {
 	"one of them, and its provenance names that center (via).\n"
 	"announce: tells HQ now which pairs this center's --share engines\n"
 	"translate, for the registry (serve does it at start and every 5\n"
-	"minutes); on HQ it signs a new registry itself.\n",
+	"minutes); on HQ it signs a new registry itself. --pairs: announce\n"
+	"LIST (\"en|es,fr|es\"; \"\" none) instead, as given, for HQ to check;\n"
+	"serve's next announcement of the engines' pairs replaces it.\n",
 	run
 };
 
@@ -266,12 +268,30 @@ announce(int argc, char **argv)
 	enum mb_mt_announced	 out = MB_MT_ANNOUNCE_SAME;
 	int			 rc;
 
-	if (argc != 2)
-		return mb_cli_usage(&mb_cmd_engine, "give DIR");
-	if ((rc = mb_center_open(argv[1], &n, &d)) == MB_OK &&
+	if (argc == 4 && strcmp(argv[2], "--pairs") == 0) {
+		/* As given: "a|b,c|d" split at commas, nothing checked. */
+		json_t *l = json_array();
+
+		for (const char *p = argv[3]; l != NULL && *p != '\0';) {
+			size_t k = strcspn(p, ",");
+
+			json_array_append_new(l, json_stringn(p, k));
+			p += k;
+			if (*p == ',')
+				p++;
+		}
+		mb_buf_puts(&said, argv[3]);
+		if ((rc = mb_center_open(argv[1], &n, &d)) == MB_OK &&
+		    (rc = mb_center_store(n, &st, &d)) == MB_OK)
+			rc = mb_serve_mt_announce_list(n, st, l, &out, &d);
+		json_decref(l);
+	} else if (argc != 2) {
+		return mb_cli_usage(&mb_cmd_engine, "give DIR [--pairs LIST]");
+	} else if ((rc = mb_center_open(argv[1], &n, &d)) == MB_OK &&
 	    (rc = mb_center_store(n, &st, &d)) == MB_OK &&
-	    (rc = mb_mt_open(argv[1], &mt, &d)) == MB_OK)
+	    (rc = mb_mt_open(argv[1], &mt, &d)) == MB_OK) {
 		rc = mb_serve_mt_announce(n, st, mt, &out, &said, &d);
+	}
 	mb_mt_close(mt);
 	mb_store_close(st);
 	mb_center_close(n);

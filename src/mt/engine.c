@@ -521,6 +521,15 @@ mb_mt_open(const char *dir, struct mb_mt **out, struct mb_diag *d)
 	}
 	snprintf(mt->dir, sizeof(mt->dir), "%s", dir);
 	pthread_mutex_init(&mt->grow_lock, NULL);
+	/* Room for the configured engines and the lenders, made once. */
+	if ((mt->engines = calloc(n + MB_MT_LENDERS_MAX,
+	    sizeof(*mt->engines))) == NULL) {
+		free(v);
+		pthread_mutex_destroy(&mt->grow_lock);
+		free(mt);
+		return MB_ERR_NOMEM;
+	}
+	mt->cap = n + MB_MT_LENDERS_MAX;
 	for (size_t i = 0; i < n && rc == MB_OK; i++) {
 		rc = mb_mt__add(mt, &v[i], v[i].kind == MB_MT_APY ?
 		    &mb_mt__apy : v[i].kind == MB_MT_PEER ? &mb_mt__peer :

@@ -86,15 +86,71 @@ send_to_hq(const struct mb_center_node *n, const char *body,
 	return rc;
 }
 
+/* HQ: its own entry, then a new registry. */
+static int
+hq_own(const struct mb_center_node *n, struct mb_store *st,
+    struct mb_center *want, enum mb_mt_announced *out, struct mb_diag *d)
+{
+	int64_t	v;
+	int	rc;
+
+	want->updated_ms = mb_time_now_ms();
+	if ((rc = mb_store_center_put(st, want, d)) != MB_OK ||
+	    (rc = mb_sync_registry_publish(st, n, &v, d)) != MB_OK)
+		return rc;
+	log_info("mt: announced pairs=%s registry=%lld",
+	    want->mt_pairs[0] ? want->mt_pairs : "none", (long long)v);
+	*out = MB_MT_ANNOUNCE_SIGNED;
+	return MB_OK;
+}
+
+/* A branch: {"mt_pairs": pairs} to HQ (pairs is taken). */
+static int
+branch_send(const struct mb_center_node *n, json_t *pairs,
+    enum mb_mt_announced *out, struct mb_diag *d)
+{
+	json_t	*body = json_pack("{s:o}", "mt_pairs", pairs);
+	char	*text;
+	int	 rc;
+
+	if (body == NULL || (text = json_dumps(body, JSON_COMPACT)) == NULL) {
+		json_decref(body);
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	}
+	json_decref(body);
+	rc = send_to_hq(n, text, d);
+	if (rc == MB_OK) {
+		log_info("mt: announced %s to hq", text);
+		*out = MB_MT_ANNOUNCE_SENT;
+	}
+	free(text);
+	return rc;
+}
+
+int
+mb_serve_mt_announce_list(const struct mb_center_node *n,
+    struct mb_store *st, json_t *pairs, enum mb_mt_announced *out,
+    struct mb_diag *d)
+{
+	struct mb_center	own;
+	int			rc;
+
+	*out = MB_MT_ANNOUNCE_SAME;
+	if (strcmp(n->conf.role, "hq") != 0)
+		return branch_send(n, json_incref(pairs), out, d);
+	if ((rc = mb_store_center_get(st, n->conf.id, &own, d)) != MB_OK ||
+	    (rc = mb_center_pairs_from_json(&own, pairs, d)) != MB_OK)
+		return rc;
+	return hq_own(n, st, &own, out, d);
+}
+
 int
 mb_serve_mt_announce(const struct mb_center_node *n, struct mb_store *st,
     struct mb_mt *mt, enum mb_mt_announced *out, struct mb_buf *said,
     struct mb_diag *d)
 {
 	struct mb_center	 own, want;
-	json_t			*pairs, *body;
-	char			*text;
-	int64_t			 v;
+	json_t			*pairs;
 	int			 rc;
 
 	*out = MB_MT_ANNOUNCE_SAME;
@@ -112,29 +168,9 @@ mb_serve_mt_announce(const struct mb_center_node *n, struct mb_store *st,
 	}
 	if (strcmp(n->conf.role, "hq") == 0) {
 		json_decref(pairs);
-		want.updated_ms = mb_time_now_ms();
-		if ((rc = mb_store_center_put(st, &want, d)) != MB_OK ||
-		    (rc = mb_sync_registry_publish(st, n, &v, d)) != MB_OK)
-			return rc;
-		log_info("mt: announced pairs=%s registry=%lld",
-		    want.mt_pairs[0] ? want.mt_pairs : "none", (long long)v);
-		*out = MB_MT_ANNOUNCE_SIGNED;
-		return MB_OK;
+		return hq_own(n, st, &want, out, d);
 	}
-	body = json_pack("{s:o}", "mt_pairs", pairs);
-	if (body == NULL || (text = json_dumps(body, JSON_COMPACT)) == NULL) {
-		json_decref(body);
-		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
-	}
-	json_decref(body);
-	rc = send_to_hq(n, text, d);
-	free(text);
-	if (rc == MB_OK) {
-		log_info("mt: announced pairs=%s to hq",
-		    want.mt_pairs[0] ? want.mt_pairs : "none");
-		*out = MB_MT_ANNOUNCE_SENT;
-	}
-	return rc;
+	return branch_send(n, pairs, out, d);
 }
 
 /* ---- serve's poller ------------------------------------------------------ */

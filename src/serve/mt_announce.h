@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "base/buf.h"
 #include "base/err.h"
 
@@ -31,6 +33,16 @@ enum mb_mt_announced {
  */
 int mb_serve_mt_announce(const struct mb_center_node *n, struct mb_store *st,
     struct mb_mt *mt, enum mb_mt_announced *out, struct mb_buf *said,
+    struct mb_diag *d);
+
+/*
+ * Announces pairs (a JSON array of "from|to", as given) instead of the
+ * engines': a branch sends them unchecked, for HQ to check; HQ checks
+ * them itself. The next announcement of the engines' pairs replaces
+ * them.
+ */
+int mb_serve_mt_announce_list(const struct mb_center_node *n,
+    struct mb_store *st, json_t *pairs, enum mb_mt_announced *out,
     struct mb_diag *d);
 
 /* serve's poller (poller.h): a round every period, the first at once. */
