@@ -127,6 +127,8 @@ int mb_demo_members(const char *dir, int port);
  * Spanish machine draft at Cairo, edited, published and shown labelled.
  */
 int mb_demo_mt_engines(const char *dir, long hq_port);
+/* HQ names the centers in other languages (demo_names.c). */
+int mb_demo_center_names(const char *dir);
 int mb_demo_mt(const char *dir, long port);
 
 /*

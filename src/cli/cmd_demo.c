@@ -486,6 +486,7 @@ run(int argc, char **argv)
 	mb_demo_branch_events(dir, port);	/* Cairo's and Manama's */
 	mb_demo_events_mail(dir);	/* HQ's mail relay, before serve */
 	mb_demo_mt_engines(dir, port);	/* APy, HQ's engine lent to Cairo */
+	mb_demo_center_names(dir);	/* centers named in five languages */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);

@@ -234,6 +234,20 @@ mb_mt_announcer_round(void *arg, int64_t *next_ms, struct mb_diag *d)
 		snprintf(a->sent, sizeof(a->sent), "%s", mb_buf_cstr(&said));
 		a->sent_ms = now;
 	}
+	/*
+	 * A shared engine that said nothing may still be starting (APy
+	 * loads its pairs for a while): ask again soon, not in 5 minutes.
+	 */
+	if (rc == MB_OK && said.len == 0)
+		for (size_t i = 0; i < mb_mt_engine_count(a->mt); i++) {
+			const struct mb_mt_engine_conf *c =
+			    mb_mt_engine_at(a->mt, i);
+
+			if (c->share && c->kind != MB_MT_PEER) {
+				*next_ms = 5000;
+				break;
+			}
+		}
 	mb_buf_free(&said);
 	return rc;
 }
