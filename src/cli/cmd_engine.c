@@ -241,7 +241,7 @@ list(int argc, char **argv)
 	    (rc = open_engines(argv[1], &n, &mt, &d)) != MB_OK)
 		return mb_cli_fail("engine list", &d, rc);
 	if (mb_mt_engine_count(mt) == 0)
-		fprintf(stderr, "engine list: no engines here (mediabridge "
+		fprintf(stderr, "engine list: no engines yet (mediabridge "
 		    "engine add)\n");
 	for (size_t i = 0; i < mb_mt_engine_count(mt); i++)
 		print_probe(mt, i, true);

@@ -16,6 +16,7 @@
 #include "item/id.h"
 #include "item/json.h"
 #include "mt/mt.h"
+#include "newsroom/mt_share.h"
 #include "newsroom/translate.h"
 #include "newsroom/versions.h"
 #include "nr_int.h"
@@ -28,10 +29,25 @@
 /* Rows of the "needs update" list. */
 #define STALE_ROWS 200
 
+/*
+ * Whether a machine translation can be asked for: an engine here, or a
+ * member center the registry says lends one (its lender is then loaded).
+ */
 static bool
-engines(const struct mb_req *r)
+engines(struct mb_req *r)
 {
-	return mb_req_mt(r) != NULL && mb_mt_engine_count(mb_req_mt(r)) > 0;
+	struct mb_mt	*mt = mb_req_mt(r);
+	struct mb_store	*st;
+
+	if (mt == NULL)
+		return false;
+	if (mb_mt_engine_count(mt) == 0 && (st = mb_req_store(r)) != NULL)
+		(void)mb_mt_share_lenders(mt, st, mb_req_node(r)->conf.id,
+		    NULL);
+	for (size_t i = 0; i < mb_mt_engine_count(mt); i++)
+		if (!mb_mt_engine_off(mt, i))
+			return true;
+	return false;
 }
 
 static void

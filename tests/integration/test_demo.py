@@ -144,6 +144,22 @@ def events(d, text, urls):
     check("<svg" in str(parts["image/svg+xml"]), "and its QR code")
 
 
+def center_names(text, port):
+    """HQ named the centers in other languages: Cairo's site names HQ in
+    the page's language, and by its default name in English."""
+    check("HQ named the centers in ar, ru, es, fr and zh" in text,
+          "the demo says so", text)
+    want = {"ar": "موسكو", "ru": "Москва", "es": "Moscú", "fr": "Moscou",
+            "en": "Moscow"}
+    for lang, name in want.items():
+        url = "http://127.0.0.1:%d/%s/centers/moscow" % (port + 1, lang)
+
+        def named():
+            st, body = get(url)
+            return st == 200 and name in body.decode().split("</h1>")[0]
+        wait_for(named, 60, "%s names HQ %s" % (url, name), 0.5)
+
+
 def machine_translation(text, urls, mt):
     """HQ's English item, a Spanish machine draft at Cairo through HQ's
     engine, edited, published, and labelled on Cairo's Spanish page."""
@@ -164,7 +180,7 @@ def machine_translation(text, urls, mt):
     for want in ("Esta es una traducción automática.",
                  "Una persona la ha revisado.",
                  "Traducido por el motor <bdi>moscow</bdi>",
-                 "<bdi>Moscow</bdi>", "(revisado)",
+                 "<bdi>Moscú</bdi>", "(revisado)",
                  'href="/es/items/moscow/'):
         check(want in body, "the page says %r" % want, body[-3000:])
     # The draft came from HQ's engine, through the federation endpoint.
@@ -319,6 +335,7 @@ def test_demo(w):
            "course's, the event's, the translation's, the stories' and "
            "the branches' events: " + text)
         machine_translation(text, urls, mt)
+        center_names(text, port)
         check("completed it" in text, "the demo's learner completed the "
               "course", text)
         verify = [u for u in urls if "/verify/" in u]
