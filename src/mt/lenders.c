@@ -72,7 +72,7 @@ find(struct mb_mt *mt, const char *center)
 	return NULL;
 }
 
-/* An engine name not taken: the center's id, else "net-" and a number. */
+/* A name no engine in use has: the center's id, else "net-" and a number. */
 static void
 name_for(struct mb_mt *mt, const char *center, char out[MB_MT_NAME_MAX + 1])
 {
@@ -81,8 +81,10 @@ name_for(struct mb_mt *mt, const char *center, char out[MB_MT_NAME_MAX + 1])
 	snprintf(out, MB_MT_NAME_MAX + 1, "%s", center);
 	for (int k = 1;; k++) {
 		taken = false;
+		/* One set aside is never chosen: its name may serve again. */
 		for (size_t i = 0; i < mt->n && !taken; i++)
-			taken = strcmp(mt->engines[i]->conf.name, out) == 0;
+			taken = strcmp(mt->engines[i]->conf.name, out) == 0 &&
+			    !atomic_load(&mt->engines[i]->off);
 		if (!taken)
 			return;
 		snprintf(out, MB_MT_NAME_MAX + 1, "net-%d", k);

@@ -954,6 +954,66 @@ test_down(void **state)
 	close_empty(mt);
 }
 
+/* ---- lenders from the registry ------------------------------------------ */
+
+/*
+ * A lender serves only what no configured engine has, its route names
+ * the center (via) without asking it anything, and one no longer in
+ * the registry is set aside.
+ */
+static void
+test_lenders(void **state)
+{
+	struct mb_mt		*mt = open_empty();
+	struct fake		 f = { .pairs = { { "eng", "spa" } } };
+	struct mb_mt_lender	 l[2] = {
+		{ "moscow", "http://127.0.0.1:1", "en|es,en|fr,fr|es" },
+		{ "dakar", "http://127.0.0.1:2", "xx|yy,fr|wo" },
+	};
+	struct mb_mt_route	 r;
+	struct mb_diag		 d = { "" };
+
+	(void)state;
+	add_fake(mt, "apy", &f);
+	assert_int_equal(mb_mt_set_lenders(mt, l, 2, &d), MB_OK);
+	assert_int_equal(mb_mt_engine_count(mt), 3);
+	assert_true(mb_mt_engine_at(mt, 1)->lender);
+	assert_string_equal(mb_mt_engine_at(mt, 1)->name, "moscow");
+	assert_int_equal(mb_mt_engine_at(mt, 1)->kind, MB_MT_PEER);
+	/* The configured engine has en|es: never borrowed. */
+	assert_int_equal(mb_mt_route(mt, "en", "es", NULL, &r, &d), MB_OK);
+	assert_string_equal(r.engine, "apy");
+	assert_string_equal(r.via, "");
+	/* It lacks en|fr: Moscow lends it, and the route says so. */
+	assert_int_equal(mb_mt_route(mt, "en", "fr", NULL, &r, &d), MB_OK);
+	assert_string_equal(r.engine, "moscow");
+	assert_string_equal(r.via, "moscow");
+	assert_int_equal(mb_mt_route(mt, "fr", "wo", NULL, &r, &d), MB_OK);
+	assert_string_equal(r.via, "dakar");
+	/* Not for readers, nor lent on (no relaying). */
+	assert_int_equal(mb_mt_route_for(mt, "en", "fr", NULL,
+	    MB_MT_FOR_READERS, &r, &d), MB_ERR_NOTFOUND);
+	assert_int_equal(mb_mt_route_for(mt, "en", "fr", NULL,
+	    MB_MT_FOR_PEERS, &r, &d), MB_ERR_NOTFOUND);
+	/* The same again changes nothing; Dakar gone is set aside. */
+	assert_int_equal(mb_mt_set_lenders(mt, l, 1, &d), MB_OK);
+	assert_int_equal(mb_mt_engine_count(mt), 3);
+	assert_false(mb_mt_engine_off(mt, 1));
+	assert_true(mb_mt_engine_off(mt, 2));
+	assert_int_equal(mb_mt_route(mt, "fr", "wo", NULL, &r, &d),
+	    MB_ERR_NOTFOUND);
+	/* Moscow at a new address: a new lender takes the old one's place. */
+	l[0].url = "http://127.0.0.1:3";
+	assert_int_equal(mb_mt_set_lenders(mt, l, 1, &d), MB_OK);
+	assert_int_equal(mb_mt_engine_count(mt), 4);
+	assert_true(mb_mt_engine_off(mt, 1));
+	assert_string_equal(mb_mt_engine_at(mt, 3)->url, "http://127.0.0.1:3");
+	assert_int_equal(mb_mt_route(mt, "en", "fr", NULL, &r, &d), MB_OK);
+	assert_string_equal(r.via, "moscow");
+	close_empty(mt);
+	fake_done(&f);
+}
+
 int
 main(void)
 {
@@ -974,6 +1034,7 @@ main(void)
 		cmocka_unit_test(test_cache_key),
 		cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_down),
+		cmocka_unit_test(test_lenders),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
