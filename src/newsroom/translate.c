@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "item/id.h"
@@ -166,6 +167,112 @@ mb_newsroom_mt_text(struct mb_store *st, struct mb_mt *mt, const char *from,
 
 /* ---- an item's texts ----------------------------------------------------- */
 
+/* The entities an attribute's value is written with, undone in place. */
+static void
+unescape_attr(char *s)
+{
+	static const struct { const char *e; char c; } m[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&quot;", '"' }, { "&#39;", '\'' }, { "&#x27;", '\'' },
+	};
+	char		*w = s;
+	const char	*r = s;
+
+	while (*r != '\0') {
+		bool hit = false;
+
+		for (size_t k = 0; *r == '&' && k < sizeof(m) / sizeof(m[0]);
+		    k++) {
+			size_t n = strlen(m[k].e);
+
+			if (strncmp(r, m[k].e, n) == 0) {
+				*w++ = m[k].c;
+				r += n;
+				hit = true;
+				break;
+			}
+		}
+		if (!hit)
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+static int
+escape_attr(struct mb_buf *b, const char *s)
+{
+	int rc = MB_OK;
+
+	for (; *s != '\0' && rc == MB_OK; s++) {
+		switch (*s) {
+		case '&': rc = mb_buf_puts(b, "&amp;"); break;
+		case '<': rc = mb_buf_puts(b, "&lt;"); break;
+		case '>': rc = mb_buf_puts(b, "&gt;"); break;
+		case '"': rc = mb_buf_puts(b, "&quot;"); break;
+		default: rc = mb_buf_putc(b, *s); break;
+		}
+	}
+	return rc;
+}
+
+/* " alt=\"" inside the tag [tag, end), or NULL. */
+static const char *
+alt_in(const char *tag, const char *end)
+{
+	for (const char *a = tag; a + 6 <= end; a++)
+		if (memcmp(a, " alt=\"", 6) == 0)
+			return a + 6;
+	return NULL;
+}
+
+/*
+ * The alt text of each picture in a translated body (a figure placed in
+ * the text): attributes never go to the engine with the text
+ * (docs/translation.md), so each alt goes on its own, as plain text,
+ * through the same path, cache and glossary. *out: malloc'd.
+ */
+static int
+body_alts(struct ctx *c, const char *html, char **out, struct mb_diag *d)
+{
+	struct mb_buf	 b = MB_BUF_INIT;
+	const char	*p = html, *img;
+	int		 rc = MB_OK;
+
+	*out = NULL;
+	while (rc == MB_OK && (img = strstr(p, "<img")) != NULL) {
+		const char	*end = strchr(img, '>'), *a, *q;
+		char		*v, *t = NULL;
+
+		if (end == NULL)
+			break;
+		if ((a = alt_in(img, end)) == NULL || (q = memchr(a, '"',
+		    (size_t)(end - a))) == NULL) {
+			rc = mb_buf_append(&b, p, (size_t)(end + 1 - p));
+			p = end + 1;
+			continue;
+		}
+		if ((rc = mb_buf_append(&b, p, (size_t)(a - p))) != MB_OK ||
+		    (v = strndup(a, (size_t)(q - a))) == NULL) {
+			rc = MB_ERR_NOMEM;
+			break;
+		}
+		unescape_attr(v);
+		if (v[strspn(v, " \t\r\n")] == '\0')
+			rc = mb_buf_append(&b, a, (size_t)(q - a));
+		else if ((rc = text_one(c, v, strlen(v), true, &t, d)) ==
+		    MB_OK)
+			rc = escape_attr(&b, t);
+		free(t);
+		free(v);
+		p = q;
+	}
+	if (rc == MB_OK && (rc = mb_buf_puts(&b, p)) == MB_OK &&
+	    (*out = strdup(mb_buf_cstr(&b))) == NULL)
+		rc = MB_ERR_NOMEM;
+	mb_buf_free(&b);
+	return rc;
+}
+
 /*
  * Translates the value of each entry of the array item[field] in place.
  * Headlines and descriptions are plain text unless their contentType is
@@ -196,6 +303,19 @@ texts(struct ctx *c, json_t *item, const char *field, bool html,
 		if ((rc = text_one(c, v, strlen(v), plain, &t, d)) != MB_OK) {
 			mb_diag_prefix(d, "%s[%zu]", field, i);
 			return rc;
+		}
+		/* A picture in the text: its alt text too. */
+		if (!plain && strcmp(field, "bodies") == 0 &&
+		    strstr(t, "<img") != NULL) {
+			char *t2;
+
+			rc = body_alts(c, t, &t2, d);
+			free(t);
+			if (rc != MB_OK) {
+				mb_diag_prefix(d, "%s[%zu]", field, i);
+				return rc;
+			}
+			t = t2;
 		}
 		rc = json_object_set_new(e, "value", json_string(t));
 		free(t);

@@ -377,6 +377,13 @@ def test_machine_draft(w):
         jo = Browser(c)
         jo.login("jo", "journo-pass-1")
         uri = picture_item(c, jo)
+        e = edit_url(uri)
+        v = re.search(r'name="version" value="(\d+)"', jo.page(e).text)
+        r = post_multipart(jo, e + "/picture", {
+            "version": v.group(1), "caption": "The dam at dawn",
+            "alt": 'A concrete dam, "the wall"', "credit": "AFP",
+            "place": "text"}, "d.png", "image/png", png(500, 400))
+        eq(r.status, 303, "a picture in the text: %r" % r)
         ed = c.client(c.token_add("ed"))
         trc = c.client(c.token_add("tr"))
         eq(ed.post(api(uri) + "/publish").status, 200, "original published")
@@ -388,6 +395,10 @@ def test_machine_draft(w):
             ("alt", "FOUR MINISTERS SEATED AT A LONG TABLE")],
            "the picture's words through the engine")
         check("language" not in a, "in the draft's language: %r" % a)
+        body = r.json["item"]["bodies"][0]["value"]
+        check('alt="A CONCRETE DAM, &quot;THE WALL&quot;"' in body,
+              "the alt of the picture in the text too: %s" % body)
+        check("THE DAM AT DAWN" in body, "its figcaption: %s" % body)
         eq(a["by"], "Photo: A. Said", "the credit as it was")
         draft = r.json["item"]["uri"]
         # The translator's edit page shows them beside the original's.
