@@ -258,24 +258,54 @@ mb_center_close(struct mb_center_node *n)
 	free(n);
 }
 
+/*
+ * The exchange's current zstd dictionary (DIR/dicts/current names it,
+ * src/sync/dict.h), for the store to compress envelopes with; NULL when
+ * the center has none (or it cannot be read: envelopes are then
+ * compressed without one, nothing fails).
+ */
+static char *
+current_zdict(const char *dir, size_t *len)
+{
+	char	path[1200], hash[65], *text = NULL, *dict = NULL;
+	size_t	n;
+	long long v;
+
+	snprintf(path, sizeof(path), "%s/dicts/current", dir);
+	if (mb_fs_read(path, 256, &text, &n, NULL) != MB_OK)
+		return NULL;
+	if (sscanf(text, "%lld %64[0-9a-f]", &v, hash) == 2 &&
+	    strlen(hash) == 64) {
+		snprintf(path, sizeof(path), "%s/dicts/%s.zdict", dir, hash);
+		if (mb_fs_read(path, 1024 * 1024, &dict, len, NULL) != MB_OK)
+			dict = NULL;
+	}
+	free(text);
+	return dict;
+}
+
 int
 mb_center_store(const struct mb_center_node *n, struct mb_store **out,
     struct mb_diag *d)
 {
 	struct mb_store_opts	opts;
-	char			loc[2200];
+	char			loc[2200], *zdict;
 	const char		*db = n->conf.database;
+	int			rc;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.fts5_tokenizer = mb_text_fts5_tokenizer();
 	opts.fts5_tokenizer_ctx = NULL;
 	opts.index_text = mb_ingest_index_text;
+	opts.zdict = zdict = current_zdict(n->conf.dir, &opts.zdict_len);
 	/* A relative SQLite path is relative to the data directory. */
 	if (strncmp(db, "sqlite:", 7) == 0 && db[7] != '/') {
 		snprintf(loc, sizeof(loc), "sqlite:%s/%s", n->conf.dir, db + 7);
 		db = loc;
 	}
-	return mb_store_open(db, &opts, out, d);
+	rc = mb_store_open(db, &opts, out, d);
+	free(zdict);
+	return rc;
 }
 
 int

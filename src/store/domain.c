@@ -36,6 +36,8 @@ extern const struct mb_store_domain mb_store_links_domain;
 
 extern const struct mb_store_domain mb_store_scale_domain;
 
+extern const struct mb_store_domain mb_store_envelopes_domain;
+
 const struct mb_store_domain *const mb_store_domains[] = {
 	&mb_store_accounts_domain,
 
@@ -58,6 +60,8 @@ const struct mb_store_domain *const mb_store_domains[] = {
 	&mb_store_links_domain,
 
 	&mb_store_scale_domain,
+
+	&mb_store_envelopes_domain,
 
 	NULL
 };

@@ -3,6 +3,7 @@
 #include "sqlite_int.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int
 mb_sqlite_copy_rows(struct mb_store *from, const char *table,
@@ -12,6 +13,7 @@ mb_sqlite_copy_rows(struct mb_store *from, const char *table,
 	struct mb_store_cell	c[32];
 	struct mb_sqlite_rows	r;
 	char			sql[1024];
+	const char		*e;
 	int			rc;
 
 	if (ncols > (int)(sizeof(c) / sizeof(c[0])))
@@ -19,6 +21,14 @@ mb_sqlite_copy_rows(struct mb_store *from, const char *table,
 		    "many columns", table);
 	/* Our own table and column names (copy.c, the domains), never input. */
 	snprintf(sql, sizeof(sql), "SELECT %s FROM %s", cols, table);
+	/*
+	 * Envelopes leave as themselves, not in this store's compressed
+	 * form (sqlite_zenv.c): the target keeps its own.
+	 */
+	if (strcmp(table, "versions") == 0 && (e = strstr(cols,
+	    " envelope,")) != NULL)
+		snprintf(sql, sizeof(sql), "SELECT %.*s mb_envelope(envelope)"
+		    "%s FROM %s", (int)(e - cols), cols, e + 9, table);
 	if ((rc = mb_sqlite__query(SQ(from), sql, &r, table, d)) != MB_OK)
 		return rc;
 	while (rc == MB_OK && mb_sqlite__next(&r, NULL, NULL)) {

@@ -38,16 +38,22 @@ mb_sqlite__marked(struct mb_buf *b, const char *lang, const char *text)
 static int
 derive(struct mb_sqlite *sq, const void *env, size_t len)
 {
-	char	*h = NULL, *b = NULL, lang[MB_STORE_LANG_MAX] = "";
-	int	 rc;
+	char		*h = NULL, *b = NULL, lang[MB_STORE_LANG_MAX] = "";
+	const void	*raw = env;
+	size_t		 raw_len = len;
+	int		 rc;
 
 	if (sq->tx_valid && sq->tx_env.len == len && (len == 0 ||
 	    memcmp(sq->tx_env.data, env, len) == 0))
 		return MB_OK;
 	sq->tx_valid = false;
+	/* Stored compressed (sqlite_zenv.c): the text is the envelope's. */
+	if (mb_zenv_packed(env, len) && mb_zenv_unpack(sq->zenv, env, len,
+	    MB_ZENV_MAX, &sq->tx_raw, &raw, &raw_len, NULL) != MB_OK)
+		raw_len = 0;	/* one that does not unpack: no text */
 	/* No text to give (cannot happen to a stored envelope): none. */
-	if (sq->index_text == NULL || len == 0 ||
-	    sq->index_text(env, len, &h, &b, lang) != MB_OK) {
+	if (sq->index_text == NULL || raw_len == 0 ||
+	    sq->index_text(raw, raw_len, &h, &b, lang) != MB_OK) {
 		free(h);
 		free(b);
 		h = b = NULL;
@@ -108,5 +114,6 @@ mb_sqlite_fts_text_close(struct mb_sqlite *sq)
 	mb_buf_free(&sq->tx_env);
 	mb_buf_free(&sq->tx_h);
 	mb_buf_free(&sq->tx_b);
+	mb_buf_free(&sq->tx_raw);
 	sq->tx_valid = false;
 }

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "store/sql.h"
 #include "store/store_int.h"
+#include "store/zenv.h"
 
 /* The migrations, oldest first, NULL-terminated. */
 extern const char *const mb_sqlite_migrations[];
@@ -47,11 +48,20 @@ struct mb_sqlite {
 	int		 in_txn;
 	int		 full;		/* a write met a full disk */
 	int		 schema_version;
+	bool		 writable;	/* not opened read-only */
 	struct mb_buf	 fts_h, fts_b;	/* index_item()'s, kept for reuse */
 	/* sqlite_fts_text.c: the index's text, from the envelopes. */
 	mb_store_text_fn index_text;
 	struct mb_buf	 tx_env, tx_h, tx_b;	/* the last envelope's */
 	bool		 tx_valid;
+	struct mb_buf	 tx_raw;	/* its envelope, unpacked */
+	/* sqlite_zenv.c: compressed envelopes. */
+	struct mb_zenv	*zenv;
+	struct mb_buf	 zput;		/* the last put's stored form */
+	void		*zdict;		/* opts' dictionary, copied */
+	size_t		 zdict_len;
+	bool		 zdict_kept;	/* in envelope_dicts, committed */
+	bool		 zdict_written;	/* written by this transaction */
 };
 
 #define SQ(st)	((struct mb_sqlite *)(st))
@@ -133,9 +143,13 @@ void mb_sqlite__fill(sqlite3_stmt *s, int at, const struct mb_store_cols *cols,
     void *out);
 /* Binds text, or NULL when v is. */
 void mb_sqlite__bind_text(sqlite3_stmt *s, int i, const char *v);
-/* An item version from the row of s, columns from at (VERSION_COLS). */
-void mb_sqlite__row_version(sqlite3_stmt *s, int at,
-    struct mb_store_version *v);
+/*
+ * An item version from the row of s, columns from at (VERSION_COLS), its
+ * envelope unpacked into scratch when stored compressed (sqlite_zenv.c):
+ * MB_ERR_CORRUPT or MB_ERR_NOTFOUND when it cannot be.
+ */
+int mb_sqlite__row_version(struct mb_sqlite *sq, sqlite3_stmt *s, int at,
+    struct mb_store_version *v, struct mb_buf *scratch, struct mb_diag *d);
 
 /* ---- Between the backend's files ----------------------------------------- */
 
@@ -167,6 +181,23 @@ int mb_sqlite_fts_text_register(struct mb_sqlite *sq, mb_store_text_fn fn,
     struct mb_diag *d);
 void mb_sqlite_fts_text_close(struct mb_sqlite *sq);
 int mb_sqlite__marked(struct mb_buf *b, const char *lang, const char *text);
+/*
+ * sqlite_zenv.c: compressed envelopes (zenv.h). open sets up the codec
+ * with opts' dictionary and registers mb_envelope(stored); pack gives
+ * the stored form of an envelope being put (valid until the next pack),
+ * writing the dictionary into envelope_dicts first if the store lacks
+ * it; end says the transaction ended (committed or not); unpack points
+ * v's envelope at its own bytes, in scratch when it was compressed.
+ */
+int mb_sqlite_zenv_open(struct mb_sqlite *sq,
+    const struct mb_store_opts *opts, struct mb_diag *d);
+void mb_sqlite_zenv_close(struct mb_sqlite *sq);
+int mb_sqlite_zenv_pack(struct mb_sqlite *sq, const void *env, size_t len,
+    const void **out, size_t *out_len, struct mb_diag *d);
+void mb_sqlite_zenv_end(struct mb_sqlite *sq, bool committed);
+int mb_sqlite_zenv_unpack(struct mb_sqlite *sq, struct mb_store_version *v,
+    struct mb_buf *scratch, struct mb_diag *d);
+
 /* Finalizes sqlite_search.c's statements (on close). */
 void mb_sqlite_search_close(struct mb_sqlite *sq);
 

@@ -43,7 +43,7 @@ mb_sqlite_list(struct mb_store *st, const struct mb_store_filter *f,
 {
 	struct mb_store_version	 v;
 	struct mb_sqlite_rows	 r;
-	struct mb_buf		 q = MB_BUF_INIT;
+	struct mb_buf		 q = MB_BUF_INIT, scratch = MB_BUF_INIT;
 	sqlite3_stmt		*s;
 	char			 ids[MB_SQL_COUNTRY_ARMS + 1][sizeof(
 				    ((struct mb_center *)0)->id)];
@@ -90,8 +90,10 @@ mb_sqlite_list(struct mb_store *st, const struct mb_store_filter *f,
 		sqlite3_bind_text(s, MB_SQLP_COUNTRY_CENTERS + k, ids[k], -1,
 		    SQLITE_STATIC);
 	while (rc == MB_OK && mb_sqlite__next(&r, NULL, NULL)) {
-		mb_sqlite__row_version(s, 0, &v);
-		rc = cb(&v, arg);
+		if ((rc = mb_sqlite__row_version(SQ(st), s, 0, &v, &scratch,
+		    d)) == MB_OK)
+			rc = cb(&v, arg);
 	}
+	mb_buf_free(&scratch);
 	return mb_sqlite__end(&r, rc, d);
 }

@@ -83,6 +83,8 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 	int64_t		 seq, item_id = 0, cur_version = 0;
 	int		 found = 0, rc;
 	bool		 has;
+	const void	*stored;
+	size_t		 stored_len;
 
 	/*
 	 * Look first rather than let the insert conflict: a conflicting
@@ -93,6 +95,10 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 		return rc;
 	if (has)
 		return MB_ERR_EXISTS;
+	/* Stored compressed (sqlite_zenv.c); v keeps the envelope itself. */
+	if ((rc = mb_sqlite_zenv_pack(sq, v->envelope, v->envelope_len,
+	    &stored, &stored_len, d)) != MB_OK)
+		return rc;
 	if ((s = mb_sqlite_stmt(sq, STMT_VERSION_INSERT, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 1, v->uri, -1, SQLITE_STATIC);
@@ -112,8 +118,7 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 	sqlite3_bind_int64(s, 15, v->first_ms);
 	sqlite3_bind_int64(s, 16, v->received_ms ? v->received_ms :
 	    mb_time_now_ms());
-	sqlite3_bind_blob(s, 17, v->envelope, (int)v->envelope_len,
-	    SQLITE_STATIC);
+	sqlite3_bind_blob(s, 17, stored, (int)stored_len, SQLITE_STATIC);
 	mb_sqlite__bind_text(s, 18, v->via);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return mb_sqlite_err(sq, d, "put");
@@ -204,8 +209,9 @@ col_text(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-void
-mb_sqlite__row_version(sqlite3_stmt *s, int at, struct mb_store_version *v)
+int
+mb_sqlite__row_version(struct mb_sqlite *sq, sqlite3_stmt *s, int at,
+    struct mb_store_version *v, struct mb_buf *scratch, struct mb_diag *d)
 {
 	v->seq = sqlite3_column_int64(s, at);
 	v->uri = col_text(s, at + 1);
@@ -232,6 +238,7 @@ mb_sqlite__row_version(sqlite3_stmt *s, int at, struct mb_store_version *v)
 	/* Only the log selects it, after the version's own columns. */
 	v->via = sqlite3_column_count(s) > at + 18 ? col_text(s, at + 18) :
 	    NULL;
+	return mb_sqlite_zenv_unpack(sq, v, scratch, d);
 }
 
 /* Steps through s, handing each row to cb. */
@@ -240,18 +247,23 @@ visit(struct mb_sqlite *sq, sqlite3_stmt *s, mb_store_version_cb cb,
     void *arg, int *rows, struct mb_diag *d)
 {
 	struct mb_store_version	v;
+	struct mb_buf		scratch = MB_BUF_INIT;
 	int			rc, n = 0;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		n++;
-		mb_sqlite__row_version(s, 0, &v);
-		if ((rc = cb(&v, arg)) != MB_OK) {
+		if ((rc = mb_sqlite__row_version(sq, s, 0, &v, &scratch, d)) ==
+		    MB_OK)
+			rc = cb(&v, arg);
+		if (rc != MB_OK) {
 			sqlite3_reset(s);
+			mb_buf_free(&scratch);
 			if (rows)
 				*rows = n;
 			return rc > 0 ? MB_OK : rc;
 		}
 	}
+	mb_buf_free(&scratch);
 	if (rows)
 		*rows = n;
 	if (rc != SQLITE_DONE) {
@@ -411,6 +423,7 @@ mb_sqlite_index_next(struct mb_store *st, int64_t limit,
 	sqlite3_stmt		*s;
 	struct mb_store_version	 v;
 	struct mb_store_text	 t;
+	struct mb_buf		 scratch = MB_BUF_INIT;
 	int64_t			 n = 0;
 	int			 rc;
 
@@ -436,7 +449,9 @@ mb_sqlite_index_next(struct mb_store *st, int64_t limit,
 		int64_t		 id = sqlite3_column_int64(s, 0);
 		sqlite3_stmt	*p;
 
-		mb_sqlite__row_version(s, 1, &v);
+		if ((rc = mb_sqlite__row_version(sq, s, 1, &v, &scratch,
+		    d)) != MB_OK)
+			goto fail;
 		memset(&t, 0, sizeof(t));
 		if ((rc = cb(&v, &t, arg)) != MB_OK)
 			goto fail;
@@ -458,12 +473,14 @@ mb_sqlite_index_next(struct mb_store *st, int64_t limit,
 		goto fail;
 	}
 	sqlite3_finalize(s);
+	mb_buf_free(&scratch);
 	if ((rc = mb_sqlite_commit(st, d)) != MB_OK)
 		return rc;
 	*done = n;
 	return MB_OK;
 fail:
 	sqlite3_finalize(s);
+	mb_buf_free(&scratch);
 	mb_sqlite_rollback(st);
 	return rc;
 }

@@ -55,6 +55,16 @@ struct mb_store_opts {
 	 * changes (for tests that never search).
 	 */
 	mb_store_text_fn index_text;
+	/*
+	 * The zstd dictionary new envelopes are stored compressed with (the
+	 * exchange's current one, src/sync/dict.h; copied at open); NULL:
+	 * zstd without one. The store keeps every dictionary a row was
+	 * compressed with, so rows stay readable whatever the next open
+	 * passes. PostgreSQL stores envelopes as they are (docs/store.md,
+	 * "Compressed envelopes").
+	 */
+	const void	*zdict;
+	size_t		 zdict_len;
 };
 
 /*
