@@ -166,6 +166,8 @@ void mb_resp_error(struct mb_req *r, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The error for an mb_err code and its diagnostic (400, 404, 409, ...). */
 void mb_resp_err(struct mb_req *r, int err, const struct mb_diag *d);
+/* 303 See Other to the path to, kept private: the answer to a form. */
+void mb_resp_see_other(struct mb_req *r, const char *to);
 /* Keeps this response out of the cache even on a cacheable route. */
 void mb_resp_private(struct mb_req *r);
 /*

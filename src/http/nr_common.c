@@ -50,9 +50,7 @@ mb_nr_begin(struct mb_page *p, struct mb_req *r, const char *title)
 void
 mb_nr_see_other(struct mb_req *r, const char *to)
 {
-	mb_resp_header(r, "Location", to);
-	mb_resp_private(r);
-	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
+	mb_resp_see_other(r, to);
 }
 
 void

@@ -152,6 +152,14 @@ mb_resp_private(struct mb_req *r)
 }
 
 void
+mb_resp_see_other(struct mb_req *r, const char *to)
+{
+	mb_resp_header(r, "Location", to);
+	mb_resp_private(r);
+	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
+}
+
+void
 mb_resp_cache_ttl(struct mb_req *r, int64_t ms)
 {
 	r->ttl_ms = ms;

@@ -42,14 +42,6 @@ lang_or_404(struct mb_req *r)
 	return NULL;
 }
 
-static void
-see_other(struct mb_req *r, const char *to)
-{
-	mb_resp_header(r, "Location", to);
-	mb_resp_private(r);
-	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
-}
-
 static bool
 env_or_reply(struct mb_req *r, struct mb_courses_env *e)
 {
@@ -342,7 +334,7 @@ enrol(struct mb_req *r)
 	snprintf(to, sizeof(to), "/%s/courses/%s/%s?done=%s", lang, c->center,
 	    c->local, strcmp(st, "pending") == 0 ? "pending" : "enrol");
 	mb_course_free(c);
-	see_other(r, to);
+	mb_resp_see_other(r, to);
 }
 
 /* ---- A step: a lesson or a quiz ---- */
@@ -685,7 +677,7 @@ step_offline(struct mb_req *r, const char *key)
 		}
 		mb_buf_printf(&to, "/%s/login?next=", lang);
 		mb_http_urlencode(mb_buf_cstr(&next), &to);
-		see_other(r, mb_buf_cstr(&to));
+		mb_resp_see_other(r, mb_buf_cstr(&to));
 		goto out;
 	}
 	step_page(r, 200, NULL, given, NULL, key);
@@ -778,7 +770,7 @@ step_post(struct mb_req *r)
 			snprintf(to, sizeof(to), "/%s/courses/%s/%s", lang,
 			    c->center, c->local);
 		mb_course_free(c);
-		see_other(r, to);
+		mb_resp_see_other(r, to);
 		return;
 	}
 	if ((rc = mb_courses_step(&e, &a, c, n, &item, &d)) != MB_OK ||
@@ -984,7 +976,7 @@ session(struct mb_req *r, struct mb_store *st, const struct mb_user *u,
 	    strncmp(mb_req_node(r)->conf.url, "https:", 6) == 0 ?
 	    "; Secure" : "");
 	mb_resp_header(r, "Set-Cookie", cookie);
-	see_other(r, to);
+	mb_resp_see_other(r, to);
 }
 
 static void
@@ -1080,7 +1072,7 @@ logout(struct mb_req *r)
 	mb_resp_header(r, "Set-Cookie", "mb_session=; Path=/; HttpOnly; "
 	    "SameSite=Lax; Max-Age=0");
 	snprintf(to, sizeof(to), "/%s/courses", lang);
-	see_other(r, to);
+	mb_resp_see_other(r, to);
 }
 
 const struct mb_route mb_routes_courses[] = {

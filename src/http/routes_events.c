@@ -519,10 +519,7 @@ do_register(struct mb_req *r)
 	json_decref(answers);
 	if (rc == MB_OK) {
 		snprintf(to, sizeof(to), "/events/r/%s", token);
-		mb_resp_header(r, "Location", to);
-		mb_resp_private(r);
-		mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to,
-		    strlen(to));
+		mb_resp_see_other(r, to);
 		return;
 	}
 	ty.status = mb_ev_status(rc);
@@ -638,10 +635,7 @@ reg_change(struct mb_req *r, bool withdraw)
 	if (rc == MB_OK) {
 		snprintf(to, sizeof(to), "/events/r/%s",
 		    mb_req_param(r, "token"));
-		mb_resp_header(r, "Location", to);
-		mb_resp_private(r);
-		mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to,
-		    strlen(to));
+		mb_resp_see_other(r, to);
 		return;
 	}
 	if (rc == MB_ERR_NOTFOUND) {

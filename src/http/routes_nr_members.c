@@ -88,10 +88,8 @@ members_page(struct mb_req *r, unsigned status, const char *error)
 	if ((st = mb_req_store_or_reply(r)) == NULL ||
 	    !mb_nr_begin(&p, r, "nrm.members"))
 		return;
-	if (error != NULL)
-		mb_tv_str(p.td, p.root, "error", error);
-	else if (mb_req_query(r, "done") != NULL)
-		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p, "nrm.done"));
+	mb_page_notice(&p, error, mb_req_query(r, "done") != NULL ?
+	    "nrm.done" : NULL);
 	l = mb_tv_list(p.td, p.root, "categories");
 	for (int i = 0; mb_member_categories[i] != NULL; i++) {
 		struct mb_tval	*o = mb_tv_map(p.td, l, NULL);
@@ -115,12 +113,8 @@ members_page(struct mb_req *r, unsigned status, const char *error)
 	memset(&f, 0, sizeof(f));
 	w.p = &p;
 	w.list = mb_tv_list(p.td, p.root, "members");
-	if ((rc = mb_store_member_list(st, &f, rec_cb, &w, &d)) != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, status, "nr_members.html");
+	rc = mb_store_member_list(st, &f, rec_cb, &w, &d);
+	mb_page_finish_rc(&p, rc, &d, status, "nr_members.html");
 }
 
 static void
@@ -376,20 +370,14 @@ proposals_page(struct mb_req *r, unsigned status, const char *error)
 	if (!mb_req_newsroom_or_reply(r, &e) ||
 	    !mb_nr_begin(&p, r, "nrm.proposals"))
 		return;
-	if (error != NULL)
-		mb_tv_str(p.td, p.root, "error", error);
-	else if (mb_req_query(r, "done") != NULL)
-		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p, "nrm.done"));
+	mb_page_notice(&p, error, mb_req_query(r, "done") != NULL ?
+	    "nrm.done" : NULL);
 	w.p = &p;
 	w.e = &e;
 	w.a = &a;
 	w.list = mb_tv_list(p.td, p.root, "proposals");
-	if ((rc = mb_agenda_list(&e, &a, prop_cb, &w, &d)) != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, status, "nr_proposals.html");
+	rc = mb_agenda_list(&e, &a, prop_cb, &w, &d);
+	mb_page_finish_rc(&p, rc, &d, status, "nr_proposals.html");
 }
 
 static void

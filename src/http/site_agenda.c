@@ -114,23 +114,14 @@ proposals_page(struct mb_req *r, unsigned status, const char *error)
 		}
 		free(me);
 	}
-	if (error != NULL)
-		mb_tv_str(p.td, p.root, "error", error);
-	else if (done != NULL && strcmp(done, "proposed") == 0)
-		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p,
-		    "ag.done.proposed"));
-	else if (done != NULL && strcmp(done, "hidden") == 0)
-		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p,
-		    "ag.done.hidden"));
+	mb_page_notice(&p, error, done == NULL ? NULL :
+	    strcmp(done, "proposed") == 0 ? "ag.done.proposed" :
+	    strcmp(done, "hidden") == 0 ? "ag.done.hidden" : NULL);
 	w.p = &p;
 	w.st = e.st;
 	w.list = mb_tv_list(p.td, p.root, "proposals");
-	if ((rc = mb_agenda_list(&e, &a, list_cb, &w, &d)) != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, status, "proposals.html");
+	rc = mb_agenda_list(&e, &a, list_cb, &w, &d);
+	mb_page_finish_rc(&p, rc, &d, status, "proposals.html");
 }
 
 static void
@@ -194,9 +185,7 @@ propose(struct mb_req *r)
 		return;
 	}
 	snprintf(to, sizeof(to), "/%s/proposals?done=proposed", lang);
-	mb_resp_header(r, "Location", to);
-	mb_resp_private(r);
-	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
+	mb_resp_see_other(r, to);
 }
 
 /* ---- a proposal ---- */
@@ -374,13 +363,8 @@ proposal_page(struct mb_req *r, unsigned status, const char *error)
 	}
 	cw.p = &p;
 	cw.list = mb_tv_list(p.td, p.root, "comments");
-	if ((rc = mb_agenda_comments(&e, &a, uri, comment_cb, &cw, &d)) !=
-	    MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		goto out;
-	}
-	mb_page_finish(&p, status, "proposal.html");
+	rc = mb_agenda_comments(&e, &a, uri, comment_cb, &cw, &d);
+	mb_page_finish_rc(&p, rc, &d, status, "proposal.html");
 out:
 	json_decref(v);
 }
@@ -475,9 +459,7 @@ proposal_post(struct mb_req *r)
 	else
 		snprintf(to, sizeof(to), "/%s/proposals/%s/%s?done=%s", lang,
 		    mb_req_param(r, "center"), mb_req_param(r, "local"), done);
-	mb_resp_header(r, "Location", to);
-	mb_resp_private(r);
-	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
+	mb_resp_see_other(r, to);
 }
 
 const struct mb_route mb_routes_site_agenda[] = {

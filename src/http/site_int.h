@@ -37,6 +37,17 @@ void mb_page_finish(struct mb_page *p, unsigned status, const char *tpl);
 /* Frees the page without answering. */
 void mb_page_free(struct mb_page *p);
 /*
+ * A page built by walking a list: mb_page_finish() when rc is MB_OK;
+ * else the page freed and the error for rc and d answered.
+ */
+void mb_page_finish_rc(struct mb_page *p, int rc, const struct mb_diag *d,
+    unsigned status, const char *tpl);
+/*
+ * A form's page again: "error" says why it was refused; else, when flash
+ * (a catalog key) is not NULL, "flash" says what was done.
+ */
+void mb_page_notice(struct mb_page *p, const char *error, const char *flash);
+/*
  * Points the language switcher's entry for lang (a catalog's code) at
  * path (e.g. the item's translation in that language) instead of the
  * same page in lang. Nothing when the site has no such catalog.

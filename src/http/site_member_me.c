@@ -32,10 +32,7 @@ me_or_reply(struct mb_req *r, const char *lang, struct mb_newsroom_env *e,
 	if (a.user_id == 0) {
 		snprintf(to, sizeof(to), "/%s/login?next=/%s/members/me", lang,
 		    lang);
-		mb_resp_header(r, "Location", to);
-		mb_resp_private(r);
-		mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to,
-		    strlen(to));
+		mb_resp_see_other(r, to);
 		return false;
 	}
 	if (!mb_req_newsroom_or_reply(r, e))
@@ -68,10 +65,8 @@ me_page(struct mb_req *r, unsigned status, const char *error)
 		free(m);
 		return;
 	}
-	if (error != NULL)
-		mb_tv_str(p.td, p.root, "error", error);
-	else if (mb_req_query(r, "done") != NULL)
-		mb_tv_str(p.td, p.root, "flash", mb_page_msg(&p, "mem.saved"));
+	mb_page_notice(&p, error, mb_req_query(r, "done") != NULL ?
+	    "mem.saved" : NULL);
 	f = mb_tv_map(p.td, p.root, "me");
 	mb_tv_str(p.td, f, "name", m->name);
 	mb_tv_str(p.td, f, "category", mb_mp_category(&p, m->category));
@@ -181,9 +176,7 @@ me_post(struct mb_req *r)
 		return;
 	}
 	snprintf(to, sizeof(to), "/%s/members/me?done=1", lang);
-	mb_resp_header(r, "Location", to);
-	mb_resp_private(r);
-	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
+	mb_resp_see_other(r, to);
 }
 
 /* POST /<lang>/members/me/photo (multipart: file, caption). */
@@ -234,9 +227,7 @@ me_photo(struct mb_req *r)
 		return;
 	}
 	snprintf(to, sizeof(to), "/%s/members/me?done=1", lang);
-	mb_resp_header(r, "Location", to);
-	mb_resp_private(r);
-	mb_resp_bytes(r, 303, "text/plain; charset=utf-8", to, strlen(to));
+	mb_resp_see_other(r, to);
 }
 
 const struct mb_route mb_routes_site_member_me[] = {

@@ -252,12 +252,7 @@ directory(struct mb_req *r)
 	json_decref(seen.countries);
 	json_decref(seen.languages);
 	json_decref(seen.centers);
-	if (rc != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, 200, "members.html");
+	mb_page_finish_rc(&p, rc, &d, 200, "members.html");
 }
 
 /* ---- a profile ---- */

@@ -197,6 +197,27 @@ mb_page_finish(struct mb_page *p, unsigned status, const char *tpl)
 }
 
 void
+mb_page_finish_rc(struct mb_page *p, int rc, const struct mb_diag *d,
+    unsigned status, const char *tpl)
+{
+	if (rc == MB_OK) {
+		mb_page_finish(p, status, tpl);
+		return;
+	}
+	mb_page_free(p);
+	mb_resp_err(p->r, rc, d);
+}
+
+void
+mb_page_notice(struct mb_page *p, const char *error, const char *flash)
+{
+	if (error != NULL)
+		mb_tv_str(p->td, p->root, "error", error);
+	else if (flash != NULL)
+		mb_tv_str(p->td, p->root, "flash", mb_page_msg(p, flash));
+}
+
+void
 mb_page_switch_to(struct mb_page *p, const char *lang, const char *path)
 {
 	const struct mb_i18n	*i18n = mb_site_i18n(p->site);
