@@ -59,6 +59,16 @@ int mb_cli_wants_help(const struct mb_cli_cmd *cmd, int argc, char **argv);
  */
 int mb_cli_hand_over(const char *dir, struct mb_diag *d);
 
+/*
+ * Opens the center in dir and its store (center.c); on failure *n and
+ * *st are NULL. mb_cli_close() closes both (either may be NULL).
+ */
+struct mb_center_node;
+struct mb_store;
+int mb_cli_open(const char *dir, struct mb_center_node **n,
+    struct mb_store **st, struct mb_diag *d);
+void mb_cli_close(struct mb_center_node *n, struct mb_store *st);
+
 /* Removes a directory and everything below it; -1 on failure. */
 int mb_cli_rm_tree(const char *dir);
 

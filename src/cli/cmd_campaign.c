@@ -30,22 +30,6 @@ const struct mb_cli_cmd mb_cmd_campaign = {
 };
 
 static int
-open_center(const char *dir, struct mb_center_node **n, struct mb_store **st,
-    struct mb_diag *d)
-{
-	int rc;
-
-	*n = NULL;
-	*st = NULL;
-	if ((rc = mb_center_open(dir, n, d)) != MB_OK ||
-	    (rc = mb_center_store(*n, st, d)) != MB_OK) {
-		mb_center_close(*n);
-		*n = NULL;
-	}
-	return rc;
-}
-
-static int
 add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -83,12 +67,11 @@ add(int argc, char **argv)
 		return mb_cli_usage(&mb_cmd_campaign, "give one DIR");
 	if ((rc = mb_campaign_parse(&a, &c, &d)) != MB_OK)
 		return mb_cli_fail("campaign add", &d, rc);
-	if ((rc = open_center(argv[optind], &n, &st, &d)) != MB_OK)
+	if ((rc = mb_cli_open(argv[optind], &n, &st, &d)) != MB_OK)
 		return mb_cli_fail("campaign add", &d, rc);
 	c.created_ms = mb_time_now_ms();
 	rc = mb_store_campaign_add(st, &c, &id, &d);
-	mb_store_close(st);
-	mb_center_close(n);
+	mb_cli_close(n, st);
 	if (rc != MB_OK)
 		return mb_cli_fail("campaign add", &d, rc);
 	printf("campaign %lld: %s\n", (long long)id, c.utm);
@@ -158,11 +141,10 @@ on_center(const char *what, const char *dir, const char *id)
 	struct mb_diag		 d = { "" };
 	int			 rc;
 
-	if ((rc = open_center(dir, &n, &st, &d)) == MB_OK) {
+	if ((rc = mb_cli_open(dir, &n, &st, &d)) == MB_OK) {
 		rc = id == NULL ? mb_store_campaign_list(st, print_one, NULL,
 		    &d) : show(st, id, &d);
-		mb_store_close(st);
-		mb_center_close(n);
+		mb_cli_close(n, st);
 	}
 	return rc == MB_OK ? MB_EXIT_OK : mb_cli_fail(what, &d, rc);
 }

@@ -51,28 +51,6 @@ const struct mb_cli_cmd mb_cmd_course = {
 };
 
 static int
-open_center(const char *dir, struct mb_center_node **n, struct mb_store **st,
-    struct mb_diag *d)
-{
-	int rc;
-
-	if ((rc = mb_center_open(dir, n, d)) != MB_OK)
-		return rc;
-	if ((rc = mb_center_store(*n, st, d)) != MB_OK) {
-		mb_center_close(*n);
-		return rc;
-	}
-	return MB_OK;
-}
-
-static void
-close_center(struct mb_center_node *n, struct mb_store *st)
-{
-	mb_store_close(st);
-	mb_center_close(n);
-}
-
-static int
 publish(int argc, char **argv)
 {
 	struct mb_center_node	*n;
@@ -92,7 +70,7 @@ publish(int argc, char **argv)
 		    je.text);
 		return mb_cli_fail("course publish", &d, MB_ERR_INVAL);
 	}
-	if ((rc = open_center(argv[2], &n, &st, &d)) != MB_OK) {
+	if ((rc = mb_cli_open(argv[2], &n, &st, &d)) != MB_OK) {
 		json_decref(doc);
 		return mb_cli_fail("course publish", &d, rc);
 	}
@@ -101,7 +79,7 @@ publish(int argc, char **argv)
 	if ((rc = mb_ingest_new(n, st, &ig, &d)) == MB_OK)
 		rc = mb_courses_publish(&e, NULL, ig, doc, &stored, &d);
 	mb_ingest_free(ig);
-	close_center(n, st);
+	mb_cli_close(n, st);
 	json_decref(doc);
 	if (rc != MB_OK) {
 		mb_diag_prefix(&d, "%s", argv[3]);
@@ -129,12 +107,12 @@ simple(const char *what, int argc, char **argv, int want,
 	if (argc < want)
 		return mb_cli_usage(&mb_cmd_course, "%s: missing arguments",
 		    what);
-	if ((rc = open_center(argv[2], &n, &st, &d)) != MB_OK)
+	if ((rc = mb_cli_open(argv[2], &n, &st, &d)) != MB_OK)
 		return mb_cli_fail(label, &d, rc);
 	e.st = st;
 	e.node = n;
 	rc = fn(&e, argc, argv, &d);
-	close_center(n, st);
+	mb_cli_close(n, st);
 	if (rc != MB_OK)
 		return mb_cli_fail(label, &d, rc);
 	return MB_EXIT_OK;
@@ -224,7 +202,7 @@ package(int argc, char **argv)
 	}
 	if (optind != argc - 2 || out == NULL)
 		return mb_cli_usage(&mb_cmd_course, "package DIR URI -o FILE");
-	if ((rc = open_center(argv[optind], &n, &st, &d)) != MB_OK)
+	if ((rc = mb_cli_open(argv[optind], &n, &st, &d)) != MB_OK)
 		return mb_cli_fail("course package", &d, rc);
 	e.st = st;
 	e.node = n;
@@ -236,7 +214,7 @@ package(int argc, char **argv)
 	    (rc = mb_courses_package(&e, &op, c, &o, &b, &d)) == MB_OK)
 		rc = mb_fs_write_atomic(out, b.data, b.len, 0644, &d);
 	mb_course_free(c);
-	close_center(n, st);
+	mb_cli_close(n, st);
 	if (rc == MB_OK)
 		printf("course package: %s (%zu bytes)\n", out, b.len);
 	mb_buf_free(&b);

@@ -35,22 +35,6 @@ const struct mb_cli_cmd mb_cmd_feed = {
 };
 
 static int
-open_center(const char *dir, struct mb_center_node **n, struct mb_store **st,
-    struct mb_diag *d)
-{
-	int rc;
-
-	*n = NULL;
-	*st = NULL;
-	if ((rc = mb_center_open(dir, n, d)) != MB_OK ||
-	    (rc = mb_center_store(*n, st, d)) != MB_OK) {
-		mb_center_close(*n);
-		*n = NULL;
-	}
-	return rc;
-}
-
-static int
 add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -93,11 +77,10 @@ add(int argc, char **argv)
 		return mb_cli_usage(&mb_cmd_feed, "give one DIR");
 	if (a.url == NULL)
 		return mb_cli_usage(&mb_cmd_feed, "give --url URL");
-	if ((rc = open_center(argv[optind], &n, &st, &d)) != MB_OK)
+	if ((rc = mb_cli_open(argv[optind], &n, &st, &d)) != MB_OK)
 		return mb_cli_fail("feed add", &d, rc);
 	rc = mb_feeds_add(st, &a, &id, &d);
-	mb_store_close(st);
-	mb_center_close(n);
+	mb_cli_close(n, st);
 	if (rc != MB_OK)
 		return mb_cli_fail("feed add", &d, rc);
 	printf("feed %lld: %s\n", (long long)id, a.url);
@@ -143,11 +126,10 @@ list(int argc, char **argv)
 
 	if (argc != 2)
 		return mb_cli_usage(&mb_cmd_feed, "give one DIR");
-	if ((rc = open_center(argv[1], &n, &st, &d)) != MB_OK)
+	if ((rc = mb_cli_open(argv[1], &n, &st, &d)) != MB_OK)
 		return mb_cli_fail("feed list", &d, rc);
 	rc = mb_store_feed_list(st, print_source, NULL, &d);
-	mb_store_close(st);
-	mb_center_close(n);
+	mb_cli_close(n, st);
 	if (rc != MB_OK)
 		return mb_cli_fail("feed list", &d, rc);
 	return MB_EXIT_OK;
@@ -176,11 +158,10 @@ remove_(int argc, char **argv)
 	if (!parse_id(argv[2], &id))
 		return mb_cli_usage(&mb_cmd_feed, "ID: \"%s\": not a source id "
 		    "(feed list shows them)", argv[2]);
-	if ((rc = open_center(argv[1], &n, &st, &d)) != MB_OK)
+	if ((rc = mb_cli_open(argv[1], &n, &st, &d)) != MB_OK)
 		return mb_cli_fail("feed remove", &d, rc);
 	rc = mb_store_feed_remove(st, id, &d);
-	mb_store_close(st);
-	mb_center_close(n);
+	mb_cli_close(n, st);
 	if (rc != MB_OK)
 		return mb_cli_fail("feed remove", &d, rc);
 	return MB_EXIT_OK;
@@ -227,7 +208,7 @@ poll_(int argc, char **argv)
 	if (argc == 3 && !parse_id(argv[2], &one))
 		return mb_cli_usage(&mb_cmd_feed, "ID: \"%s\": not a source id "
 		    "(feed list shows them)", argv[2]);
-	if ((rc = open_center(argv[1], &n, &st, &d)) != MB_OK)
+	if ((rc = mb_cli_open(argv[1], &n, &st, &d)) != MB_OK)
 		return mb_cli_fail("feed poll", &d, rc);
 	if (argc == 3)
 		rc = collect(&(struct mb_feed_source){ .id = one }, &l);
@@ -256,8 +237,7 @@ poll_(int argc, char **argv)
 	}
 	mb_feeds_free(f);
 	free(l.v);
-	mb_store_close(st);
-	mb_center_close(n);
+	mb_cli_close(n, st);
 	if (rc != MB_OK)
 		return mb_cli_fail("feed poll", &d, rc);
 	return failed > 0 ? MB_EXIT_FAIL : MB_EXIT_OK;
