@@ -250,8 +250,7 @@ check(int argc, char **argv)
 	}
 	if (optind != argc - 1 || key == NULL)
 		return mb_cli_usage(&mb_cmd_course, "check FILE --key KEY");
-	if ((strncmp(key, "did:key:", 8) == 0 ? mb_didkey_parse(key, pk, &d) :
-	    mb_pubkey_parse(key, pk, &d)) != MB_OK)
+	if (mb_key_parse_any(key, pk, &d) != MB_OK)
 		return mb_cli_usage(&mb_cmd_course, "--key: %s", d.msg);
 	if ((rc = mb_fs_read(argv[optind], MB_PACKAGE_MAX, &buf, &len, &d)) !=
 	    MB_OK)

@@ -68,14 +68,6 @@ read_file(const char *path, char **out, size_t *len, struct mb_diag *d)
 	return MB_OK;
 }
 
-static int
-parse_key(const char *s, uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d)
-{
-	if (strncmp(s, "did:key:", 8) == 0)
-		return mb_didkey_parse(s, pk, d);
-	return mb_pubkey_parse(s, pk, d);
-}
-
 /*
  * A credential comes from anyone: its text may hold control characters
  * that a terminal would obey. They are shown as \xNN, here and in the
@@ -179,7 +171,7 @@ verify(int argc, char **argv)
 	if (key == NULL)
 		return mb_cli_usage(&mb_cmd_credential,
 		    "--key (the issuing center's public key) is required");
-	if (parse_key(key, pk, &d) != MB_OK)
+	if (mb_key_parse_any(key, pk, &d) != MB_OK)
 		return mb_cli_usage(&mb_cmd_credential, "--key: %s", d.msg);
 	if (at != NULL && mb_time_parse(at, &now) != MB_OK)
 		return mb_cli_usage(&mb_cmd_credential,

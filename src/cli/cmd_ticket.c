@@ -77,15 +77,6 @@ read_arg(const char *arg, char **out, size_t *len, struct mb_diag *d)
 	return MB_OK;
 }
 
-/* ed25519:<base64> as `key` prints it, or a did:key. */
-static int
-parse_key(const char *s, uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d)
-{
-	if (strncmp(s, "did:key:", 8) == 0)
-		return mb_didkey_parse(s, pk, d);
-	return mb_pubkey_parse(s, pk, d);
-}
-
 static void
 print_ticket(const struct mb_ticket *t, const char *status)
 {
@@ -138,7 +129,7 @@ verify(int argc, char **argv)
 	if (key == NULL)
 		return mb_cli_usage(&mb_cmd_ticket,
 		    "--key (the issuing center's public key) is required");
-	if (parse_key(key, pk, &d) != MB_OK)
+	if (mb_key_parse_any(key, pk, &d) != MB_OK)
 		return mb_cli_usage(&mb_cmd_ticket, "--key: %s", d.msg);
 	if (at != NULL && mb_time_parse(at, &now) != MB_OK)
 		return mb_cli_usage(&mb_cmd_ticket,

@@ -202,3 +202,11 @@ mb_didkey_parse(const char *s, uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d)
 	memcpy(pk, raw + 2, MB_PUBKEY_LEN);
 	return MB_OK;
 }
+
+int
+mb_key_parse_any(const char *s, uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d)
+{
+	if (strncmp(s, "did:key:", 8) == 0)
+		return mb_didkey_parse(s, pk, d);
+	return mb_pubkey_parse(s, pk, d);
+}

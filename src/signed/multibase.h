@@ -63,4 +63,11 @@ void mb_didkey_vm(const uint8_t pk[MB_PUBKEY_LEN],
 int mb_didkey_parse(const char *s, uint8_t pk[MB_PUBKEY_LEN],
     struct mb_diag *d);
 
+/*
+ * A public key as an operator gives one: "ed25519:<base64>" as
+ * `mediabridge key` prints it (mb_pubkey_parse), or a did:key.
+ */
+int mb_key_parse_any(const char *s, uint8_t pk[MB_PUBKEY_LEN],
+    struct mb_diag *d);
+
 #endif
