@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The agenda domain: its descriptor, its rows, and its calls handed to the store's backend. */
+#include <string.h>
+
 #include "agenda_int.h"
 
 static const struct mb_store_table tables[] = {
@@ -51,6 +53,20 @@ mb_store_agenda_voted(struct mb_store *st, const char *proposal,
     int64_t member, bool *voted, struct mb_diag *d)
 {
 	return OPS(st)->voted(st, proposal, member, voted, d);
+}
+
+void
+mb_store__agenda_add(struct mb_agenda_counts *c, const char *choice,
+    int64_t n)
+{
+	if (choice == NULL)
+		return;
+	if (strcmp(choice, "yes") == 0)
+		c->yes += n;
+	else if (strcmp(choice, "no") == 0)
+		c->no += n;
+	else if (strcmp(choice, "abstain") == 0)
+		c->abstain += n;
 }
 
 int

@@ -36,6 +36,10 @@ struct mb_store_agenda_ops {
 };
 
 extern const struct mb_store_agenda_ops mb_sqlite_agenda, mb_pg_agenda;
+
+/* Adds n votes of choice (yes, no, abstain; else nothing) to c. */
+void mb_store__agenda_add(struct mb_agenda_counts *c, const char *choice,
+    int64_t n);
 extern const char *const mb_sqlite_agenda_migrations[];
 extern const char *const mb_pg_agenda_migrations[];
 

@@ -93,19 +93,6 @@ voted(struct mb_store *st, const char *proposal, int64_t member, bool *out,
 	return mb_pg__end(&r, MB_OK);
 }
 
-static void
-add_choice(struct mb_agenda_counts *c, const char *choice, int64_t n)
-{
-	if (choice == NULL)
-		return;
-	if (strcmp(choice, "yes") == 0)
-		c->yes += n;
-	else if (strcmp(choice, "no") == 0)
-		c->no += n;
-	else if (strcmp(choice, "abstain") == 0)
-		c->abstain += n;
-}
-
 static int
 count(struct mb_store *st, const char *proposal, struct mb_agenda_counts *out,
     struct mb_diag *d)
@@ -128,7 +115,7 @@ count(struct mb_store *st, const char *proposal, struct mb_agenda_counts *out,
 
 		if (k != NULL && k[0] == 'v')
 			c.voters += n;
-		add_choice(&c, mb_pg__null(r.res, r.row, 1) ? NULL :
+		mb_store__agenda_add(&c, mb_pg__null(r.res, r.row, 1) ? NULL :
 		    mb_pg__str(r.res, r.row, 1), n);
 	}
 	*out = c;

@@ -2,8 +2,6 @@
 /* The agenda domain on SQLite: who voted, secret ballots, comments, reports. */
 #include "sqlite_int.h"
 
-#include <string.h>
-
 #include "store/agenda_int.h"
 
 const char *const mb_sqlite_agenda_migrations[] = {
@@ -101,19 +99,6 @@ voted(struct mb_store *st, const char *proposal, int64_t member, bool *out,
 	return mb_sqlite__end(&r, MB_OK, d);
 }
 
-static void
-add_choice(struct mb_agenda_counts *c, const char *choice, int64_t n)
-{
-	if (choice == NULL)
-		return;
-	if (strcmp(choice, "yes") == 0)
-		c->yes += n;
-	else if (strcmp(choice, "no") == 0)
-		c->no += n;
-	else if (strcmp(choice, "abstain") == 0)
-		c->abstain += n;
-}
-
 static int
 count(struct mb_store *st, const char *proposal, struct mb_agenda_counts *out,
     struct mb_diag *d)
@@ -135,7 +120,7 @@ count(struct mb_store *st, const char *proposal, struct mb_agenda_counts *out,
 
 		if (k != NULL && k[0] == 'v')
 			c.voters += n;
-		add_choice(&c, ch, n);
+		mb_store__agenda_add(&c, ch, n);
 	}
 	if ((rc = mb_sqlite__end(&r, MB_OK, d)) == MB_OK)
 		*out = c;
