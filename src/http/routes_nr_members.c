@@ -65,6 +65,31 @@ rec_cb(const struct mb_member *m, void *arg)
 	return MB_OK;
 }
 
+/* The signed-in actor into a when an admin; else a 403 answered. */
+static bool
+admin_or_403(struct mb_req *r, struct mb_actor *a)
+{
+	mb_req_actor(r, a);
+	if (mb_actor_role(a) == MB_ROLE_ADMIN)
+		return true;
+	mb_resp_error(r, 403, "forbidden", "only this center's admins manage "
+	    "its members");
+	return false;
+}
+
+/* The member's number in :id; else a 404 answered. */
+static bool
+member_id(struct mb_req *r, long long *n)
+{
+	char *end;
+
+	*n = strtoll(mb_req_param(r, "id"), &end, 10);
+	if (*end == '\0' && *n > 0)
+		return true;
+	mb_nr_not_found(r);
+	return false;
+}
+
 static void
 members_page(struct mb_req *r, unsigned status, const char *error)
 {
@@ -79,12 +104,8 @@ members_page(struct mb_req *r, unsigned status, const char *error)
 
 	if (!mb_nr_user_or_login(r))
 		return;
-	mb_req_actor(r, &a);
-	if (mb_actor_role(&a) != MB_ROLE_ADMIN) {
-		mb_resp_error(r, 403, "forbidden", "only this center's admins "
-		    "manage its members");
+	if (!admin_or_403(r, &a))
 		return;
-	}
 	if ((st = mb_req_store_or_reply(r)) == NULL ||
 	    !mb_nr_begin(&p, r, "nrm.members"))
 		return;
@@ -179,18 +200,14 @@ member_post(struct mb_req *r)
 	struct mb_actor		 a;
 	struct mb_diag		 d = { "" };
 	const char		*act = mb_req_form(r, "do");
-	const char		*id = mb_req_param(r, "id"), *status;
-	char			*end;
+	const char		*status;
 	long long		 n;
 	int			 rc;
 
 	if (!mb_nr_user_or_login(r))
 		return;
-	n = strtoll(id, &end, 10);
-	if (*end != '\0' || n <= 0) {
-		mb_nr_not_found(r);
+	if (!member_id(r, &n))
 		return;
-	}
 	status = act == NULL ? NULL : strcmp(act, "suspend") == 0 ?
 	    "suspended" : strcmp(act, "remove") == 0 ? "removed" :
 	    strcmp(act, "reinstate") == 0 ? "active" : NULL;
@@ -221,28 +238,19 @@ member_photo(struct mb_req *r)
 	struct mb_actor		 a;
 	struct mb_store		*st;
 	struct mb_diag		 d = { "" };
-	const char		*id = mb_req_param(r, "id");
 	const char		*caption = mb_req_form(r, "caption");
 	const char		*data, *code;
 	json_t			*up = NULL;
-	char			*end;
 	size_t			 len;
 	long long		 n;
 	int			 rc;
 
 	if (!mb_nr_user_or_login(r))
 		return;
-	n = strtoll(id, &end, 10);
-	if (*end != '\0' || n <= 0) {
-		mb_nr_not_found(r);
+	if (!member_id(r, &n))
 		return;
-	}
-	mb_req_actor(r, &a);
-	if (mb_actor_role(&a) != MB_ROLE_ADMIN) {
-		mb_resp_error(r, 403, "forbidden", "only this center's admins "
-		    "manage its members");
+	if (!admin_or_403(r, &a))
 		return;
-	}
 	/* Checked before the upload is decoded: a refusal costs nothing. */
 	if (caption == NULL || caption[strspn(caption, " \t\r\n")] == '\0') {
 		members_page(r, 422, "caption: describe the photo; it is also "
