@@ -60,6 +60,19 @@ static const char *const sqlite_migrations[] = {
 	"  FROM items i WHERE i.id = item_topics.item_id;"
 	"CREATE INDEX item_topics_list ON item_topics"
 	"  (topic, first_ms DESC, seq DESC);",
+	/*
+	 * 3: items and versions are counted by the writer itself
+	 * (sqlite_log.c, put_locked): a trigger makes every insert a
+	 * statement that may abort halfway, so SQLite opens a statement
+	 * savepoint for it, and FTS5 flushes its pending terms to a new
+	 * segment at every savepoint: with import and the exchange indexing
+	 * in the inserts' own transactions, a segment per item (store
+	 * insert 15 -> 261 us an item, docs/benchmarks.md "## searchable").
+	 * The insert paths are the writer's and verify --repair's, which
+	 * mends the counts after its own inserts; deletes keep triggers.
+	 */
+	"DROP TRIGGER store_counts_items_add;"
+	"DROP TRIGGER store_counts_versions_add;",
 	NULL
 };
 

@@ -42,6 +42,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_PENDING_INSERT] = "INSERT OR IGNORE INTO fts_pending (item_id) "
 	    "VALUES (?1)",
 	[STMT_PENDING_DELETE] = "DELETE FROM fts_pending WHERE item_id = ?1",
+	/* The scale domain's counts of inserts (scale.c, migration 3). */
+	[STMT_COUNT_ADD] = "UPDATE store_counts SET n = n + 1 WHERE name = ?1",
 	[STMT_GET_CURRENT] = "SELECT " VERSION_COLS " FROM versions WHERE "
 	    "seq = (SELECT seq FROM items WHERE uri = ?1)",
 	[STMT_GET_VERSION] = "SELECT " VERSION_COLS " FROM versions WHERE "

@@ -75,6 +75,25 @@ index_item(struct mb_sqlite *sq, int64_t item_id,
 	return rc;
 }
 
+/*
+ * One more row in the named count (store_counts): the writer counts its
+ * own inserts, not a trigger (scale.c, migration 3: a trigger made FTS5
+ * flush a segment per item).
+ */
+static int
+count_add(struct mb_sqlite *sq, const char *name, struct mb_diag *d)
+{
+	sqlite3_stmt *s;
+
+	if ((s = mb_sqlite_stmt(sq, STMT_COUNT_ADD, d)) == NULL)
+		return MB_ERR_STORE;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return mb_sqlite_err(sq, d, "put");
+	sqlite3_reset(s);
+	return MB_OK;
+}
+
 static int
 put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
     const struct mb_store_text *text, int64_t *seq_out, struct mb_diag *d)
@@ -124,6 +143,8 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 		return mb_sqlite_err(sq, d, "put");
 	sqlite3_reset(s);
 	seq = sqlite3_last_insert_rowid(sq->db);
+	if ((rc = count_add(sq, "versions", d)) != MB_OK)
+		return rc;
 
 	if ((s = mb_sqlite_stmt(sq, STMT_ITEM_FIND, d)) == NULL)
 		return MB_ERR_STORE;
@@ -155,8 +176,11 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return mb_sqlite_err(sq, d, "put");
 	sqlite3_reset(s);
-	if (!found)
+	if (!found) {
 		item_id = sqlite3_last_insert_rowid(sq->db);
+		if ((rc = count_add(sq, "items", d)) != MB_OK)
+			return rc;
+	}
 	if ((rc = mb_sqlite_search_put(sq, item_id, !found, v, d)) != MB_OK)
 		return rc;
 	if (text != NULL) {
