@@ -18,6 +18,7 @@
 #include "center/center.h"
 #include "center/ingest.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "events/events.h"
 #include "newsroom/items.h"
 #include "store/store.h"
@@ -49,7 +50,7 @@ one(const char *dir, const struct branch_event *ev, char uri[MB_URI_MAX],
 	struct mb_nr_saved	 sv;
 	struct mb_actor		 a;
 	struct mb_user		 u;
-	char			 path[1200], from[32], to[32];
+	char			 from[32], to[32];
 	time_t			 start = (time(NULL) / 86400 + ev->days) *
 				    86400 + ev->hour * 3600;
 	json_t			*item, *meta;
@@ -57,16 +58,12 @@ one(const char *dir, const struct branch_event *ev, char uri[MB_URI_MAX],
 
 	memset(&e, 0, sizeof(e));
 	memset(&sv, 0, sizeof(sv));
-	snprintf(path, sizeof(path), "%s/%s", dir, ev->center);
 	snprintf(uri, MB_URI_MAX, "urn:mediabridge:%s:%s", ev->center,
 	    ev->local);
-	if ((rc = mb_center_open(path, &n, d)) != MB_OK ||
-	    (rc = mb_center_store(n, &e.st, d)) != MB_OK ||
-	    (rc = mb_ingest_new(n, e.st, &e.ing, d)) != MB_OK ||
+	if ((rc = mb_demo_nr_open(dir, ev->center, &n, &e, d)) != MB_OK ||
 	    (rc = mb_store_user_get(e.st, "editor", 0, &u, NULL, 0, d)) !=
 	    MB_OK)
 		goto out;
-	e.center = n->conf.id;
 	a.user_id = u.id;
 	a.name = "editor";
 	a.role = MB_ROLE_EDITOR;
@@ -101,9 +98,7 @@ one(const char *dir, const struct branch_event *ev, char uri[MB_URI_MAX],
 	rc = mb_event_configure(&env, NULL, &s, d);
 out:
 	mb_nr_saved_free(&sv);
-	mb_ingest_free(e.ing);
-	mb_store_close(e.st);
-	mb_center_close(n);
+	mb_demo_nr_close(n, &e);
 	return rc;
 }
 

@@ -29,26 +29,14 @@ static int
 open_env(const char *dir, const char *id, struct demo_env *de,
     struct mb_diag *d)
 {
-	char path[1200];
-	int  rc;
-
-	memset(de, 0, sizeof(*de));
-	snprintf(path, sizeof(path), "%s/%s", dir, id);
-	if ((rc = mb_center_open(path, &de->n, d)) != MB_OK ||
-	    (rc = mb_center_store(de->n, &de->e.st, d)) != MB_OK ||
-	    (rc = mb_ingest_new(de->n, de->e.st, &de->e.ing, d)) != MB_OK)
-		return rc;
-	de->e.center = de->n->conf.id;
-	return MB_OK;
+	return mb_demo_nr_open(dir, id, &de->n, &de->e, d);
 }
 
 static void
 close_env(struct demo_env *de)
 {
-	mb_ingest_free(de->e.ing);
-	mb_store_close(de->e.st);
-	mb_center_close(de->n);
-	memset(de, 0, sizeof(*de));
+	mb_demo_nr_close(de->n, &de->e);
+	de->n = NULL;
 }
 
 /*

@@ -21,6 +21,7 @@
 #include "center/center.h"
 #include "center/ingest.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "media/media.h"
 #include "newsroom/items.h"
 #include "store/store.h"
@@ -259,16 +260,11 @@ open_env(const char *dir, const char *id, struct env *v, struct mb_diag *d)
 	    "translator" };
 	static const enum mb_role roles[3] = { MB_ROLE_JOURNALIST,
 	    MB_ROLE_EDITOR, MB_ROLE_TRANSLATOR };
-	char	 path[1200];
 	int	 rc;
 
 	memset(v, 0, sizeof(*v));
-	snprintf(path, sizeof(path), "%s/%s", dir, id);
-	if ((rc = mb_center_open(path, &v->n, d)) != MB_OK ||
-	    (rc = mb_center_store(v->n, &v->e.st, d)) != MB_OK ||
-	    (rc = mb_ingest_new(v->n, v->e.st, &v->e.ing, d)) != MB_OK)
+	if ((rc = mb_demo_nr_open(dir, id, &v->n, &v->e, d)) != MB_OK)
 		return rc;
-	v->e.center = v->n->conf.id;
 	for (int i = 0; i < 3; i++) {
 		struct mb_user u;
 
@@ -285,9 +281,7 @@ open_env(const char *dir, const char *id, struct env *v, struct mb_diag *d)
 static void
 close_env(struct env *v)
 {
-	mb_ingest_free(v->e.ing);
-	mb_store_close(v->e.st);
-	mb_center_close(v->n);
+	mb_demo_nr_close(v->n, &v->e);
 }
 
 /* The picture as the item's main picture, described in lang's words. */

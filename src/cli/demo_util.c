@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "center/center.h"
+#include "center/ingest.h"
 #include "cli/demo_util.h"
 #include "store/store.h"
 
@@ -180,4 +181,31 @@ mb_demo_token(const char *dir, const char *id, const char *user,
 	mb_store_close(st);
 	mb_center_close(n);
 	return rc;
+}
+
+int
+mb_demo_nr_open(const char *dir, const char *id, struct mb_center_node **n,
+    struct mb_newsroom_env *e, struct mb_diag *d)
+{
+	char path[1200];
+	int  rc;
+
+	*n = NULL;
+	memset(e, 0, sizeof(*e));
+	snprintf(path, sizeof(path), "%s/%s", dir, id);
+	if ((rc = mb_center_open(path, n, d)) != MB_OK ||
+	    (rc = mb_center_store(*n, &e->st, d)) != MB_OK ||
+	    (rc = mb_ingest_new(*n, e->st, &e->ing, d)) != MB_OK)
+		return rc;
+	e->center = (*n)->conf.id;
+	return MB_OK;
+}
+
+void
+mb_demo_nr_close(struct mb_center_node *n, struct mb_newsroom_env *e)
+{
+	mb_ingest_free(e->ing);
+	mb_store_close(e->st);
+	mb_center_close(n);
+	memset(e, 0, sizeof(*e));
 }

@@ -10,6 +10,9 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "newsroom/accounts.h"
+#include "newsroom/items.h"
+
+struct mb_center_node;
 
 /* Sleeps ms milliseconds. */
 void mb_demo_nap(int ms);
@@ -41,5 +44,14 @@ int mb_demo_http(int port, const char *method, const char *path,
 /* A new API token for user at the center DIR/id, made in its store. */
 int mb_demo_token(const char *dir, const char *id, const char *user,
     char tok[MB_SECRET_TEXT_LEN], struct mb_diag *d);
+
+/*
+ * The center DIR/id opened as the newsroom's services use it: its node,
+ * and e with its store, its ingest and its id. On failure what was
+ * opened waits for mb_demo_nr_close(), which closes whatever is open.
+ */
+int mb_demo_nr_open(const char *dir, const char *id,
+    struct mb_center_node **n, struct mb_newsroom_env *e, struct mb_diag *d);
+void mb_demo_nr_close(struct mb_center_node *n, struct mb_newsroom_env *e);
 
 #endif
