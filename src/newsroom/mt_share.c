@@ -118,7 +118,8 @@ mb_mt_share_announcement(struct mb_mt *mt)
 		return NULL;
 	}
 	json_array_foreach(pairs, i, o) {
-		char s[80];
+		const char	*f, *t;
+		char		 s[80];
 
 		if (n == MB_CENTER_PAIRS_MAX) {
 			log_warn("mt: more than %d pairs shared: the first %d "
@@ -126,9 +127,18 @@ mb_mt_share_announcement(struct mb_mt *mt)
 			    MB_CENTER_PAIRS_MAX);
 			break;
 		}
-		snprintf(s, sizeof(s), "%s|%s", json_string_value(
-		    json_object_get(o, "from")), json_string_value(
-		    json_object_get(o, "to")));
+		f = json_string_value(json_object_get(o, "from"));
+		t = json_string_value(json_object_get(o, "to"));
+		/*
+		 * The registry names languages by ISO 639-1 code: a pair in
+		 * another (Asturian's "ast") is offered to those who name
+		 * this center by hand, not announced.
+		 */
+		if (f == NULL || t == NULL || !mb_lang_known(f) ||
+		    !mb_lang_known(t) || strlen(f) > MB_CENTER_PAIR_TAG_MAX ||
+		    strlen(t) > MB_CENTER_PAIR_TAG_MAX)
+			continue;
+		snprintf(s, sizeof(s), "%s|%s", f, t);
 		if ((v[n] = strdup(s)) != NULL)
 			n++;
 	}

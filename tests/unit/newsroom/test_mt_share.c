@@ -7,8 +7,11 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "mt/mt_int.h"
 #include "newsroom/mt_share.h"
 
 static void
@@ -96,6 +99,78 @@ test_bounds(void **state)
 	assert_null(a);
 }
 
+/* ---- what is announced --------------------------------------------------- */
+
+/* A fake engine: its pairs are its user pointer's "from|to" list. */
+static int
+fake_pairs(struct mb_mt__engine *e, int timeout_ms, struct mb_mt_pair **out,
+    size_t *n, struct mb_diag *d)
+{
+	const char *const	*l = e->user;
+	size_t			 k = 0;
+
+	(void)timeout_ms;
+	(void)d;
+	while (l[k] != NULL)
+		k++;
+	*out = calloc(k + 1, sizeof(**out));
+	for (size_t i = 0; i < k; i++) {
+		sscanf(l[i], "%35[^|]|%35s", (*out)[i].from, (*out)[i].to);
+		memcpy((*out)[i].engine_from, (*out)[i].from, 36);
+		memcpy((*out)[i].engine_to, (*out)[i].to, 36);
+	}
+	*n = k;
+	return MB_OK;
+}
+
+static const struct mb_mt__backend fake = { MB_MT_APY, fake_pairs, NULL };
+
+static void
+add(struct mb_mt *mt, const char *name, bool share, const char **pairs)
+{
+	struct mb_mt_engine_conf c;
+
+	mb_mt_engine_conf_defaults(&c);
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	snprintf(c.url, sizeof(c.url), "http://127.0.0.1:1");
+	c.share = share;
+	assert_int_equal(mb_mt__add(mt, &c, &fake, (void *)pairs, NULL),
+	    MB_OK);
+}
+
+/*
+ * Only shared engines' pairs, sorted, once each, in the registry's
+ * languages (Asturian's "ast" is not announced); never a lender's.
+ */
+static void
+test_announcement(void **state)
+{
+	static const char	*shared[] = { "es|en", "en|es", "ast|es",
+	    "en|es", NULL };
+	static const char	*private[] = { "fr|es", NULL };
+	struct mb_mt_lender	 l = { "moscow", "http://127.0.0.1:2", "ru|en" };
+	struct mb_mt		*mt;
+	char			 dir[] = "/tmp/mb-share-test.XXXXXX", *s;
+	json_t			*a;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mb_mt_open(dir, &mt, NULL), MB_OK);
+	a = mb_mt_share_announcement(mt);
+	assert_int_equal(json_array_size(a), 0);
+	json_decref(a);
+	add(mt, "apy", true, shared);
+	add(mt, "mine", false, private);
+	assert_int_equal(mb_mt_set_lenders(mt, &l, 1, NULL), MB_OK);
+	a = mb_mt_share_announcement(mt);
+	s = json_dumps(a, JSON_COMPACT);
+	assert_string_equal(s, "[\"en|es\",\"es|en\"]");
+	free(s);
+	json_decref(a);
+	mb_mt_close(mt);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -103,6 +178,7 @@ main(void)
 		cmocka_unit_test(test_rate_per_center),
 		cmocka_unit_test(test_many_callers),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_announcement),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
