@@ -106,12 +106,8 @@ list_page(struct mb_req *r, unsigned status, const char *error,
 	    given->ends : "");
 	la.p = &p;
 	la.list = mb_tv_list(p.td, p.root, "campaigns");
-	if ((rc = mb_store_campaign_list(st, on_campaign, &la, &d)) != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, status, "nr_campaigns.html");
+	rc = mb_store_campaign_list(st, on_campaign, &la, &d);
+	mb_page_finish_rc(&p, rc, &d, status, "nr_campaigns.html");
 }
 
 static void
@@ -273,12 +269,7 @@ campaign_page(struct mb_req *r)
 			    id, mb_page_msg(&p, "impact.languages"),
 			    reach[i].lang, reach[i].nlang);
 	}
-	if (rc != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, 200, "nr_campaign.html");
+	mb_page_finish_rc(&p, rc, &d, 200, "nr_campaign.html");
 }
 
 /* ---- The API -------------------------------------------------------- */

@@ -209,12 +209,8 @@ desk(struct mb_req *r)
 	f.audiences = MB_AUD_PUBLIC | MB_AUD_NETWORK | MB_AUD_INTERNAL;
 	f.now_ms = mb_time_now_ms();
 	f.author_id = u->id;
-	if ((rc = mb_store_list(st, &f, desk_cb, &dk, &d)) != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, 200, "nr_home.html");
+	rc = mb_store_list(st, &f, desk_cb, &dk, &d);
+	mb_page_finish_rc(&p, rc, &d, 200, "nr_home.html");
 }
 
 

@@ -305,12 +305,7 @@ impact_page(struct mb_req *r)
 	for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]) && rc == MB_OK;
 	    i++)
 		rc = section(&p, st, list, &mine[i], &q, self, self, &d);
-	if (rc != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, 200, "nr_impact.html");
+	mb_page_finish_rc(&p, rc, &d, 200, "nr_impact.html");
 }
 
 /* ---- The network's view --------------------------------------------- */
@@ -557,12 +552,7 @@ network_page(struct mb_req *r)
 	if (rc == MB_OK)
 		rc = reports(&p, st, &cs, &q, &d);
 	free(cs.ids);
-	if (rc != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, 200, "nr_impact.html");
+	mb_page_finish_rc(&p, rc, &d, 200, "nr_impact.html");
 }
 
 const struct mb_route mb_routes_nr_impact[] = {

@@ -138,12 +138,7 @@ people_page(struct mb_req *r, const struct shown *sh)
 		rc = mb_accounts_token_list_as(st, &a, NULL, token_cb, &ls,
 		    &d);
 	}
-	if (rc != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, sh->status, "nr_people.html");
+	mb_page_finish_rc(&p, rc, &d, sh->status, "nr_people.html");
 }
 
 /* Anyone's own page: their password and their tokens. */
@@ -167,13 +162,8 @@ account_page(struct mb_req *r, const struct shown *sh)
 	ls.p = &p;
 	ls.self = u->name;
 	ls.list = mb_tv_list(p.td, p.root, "tokens");
-	if ((rc = mb_accounts_token_list_as(st, &a, NULL, token_cb, &ls,
-	    &d)) != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, sh->status, "nr_account.html");
+	rc = mb_accounts_token_list_as(st, &a, NULL, token_cb, &ls, &d);
+	mb_page_finish_rc(&p, rc, &d, sh->status, "nr_account.html");
 }
 
 static void

@@ -116,12 +116,8 @@ page(struct mb_req *r, unsigned status, const char *error, const char *flash,
 	mb_tv_str(p.td, f, "every", every != NULL ? every : "15m");
 	la.p = &p;
 	la.list = mb_tv_list(p.td, p.root, "sources");
-	if ((rc = mb_store_feed_list(st, on_source, &la, &d)) != MB_OK) {
-		mb_page_free(&p);
-		mb_resp_err(r, rc, &d);
-		return;
-	}
-	mb_page_finish(&p, status, "nr_sources.html");
+	rc = mb_store_feed_list(st, on_source, &la, &d);
+	mb_page_finish_rc(&p, rc, &d, status, "nr_sources.html");
 }
 
 static void
