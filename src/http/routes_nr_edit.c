@@ -313,11 +313,19 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 	mb_nr_pictures(&p, v.item);
 	mb_nr_mt_panel(&p, r, &v);
 	{
-		json_t *oi = NULL;
+		json_t	*oi = NULL;
+		char	 name[64];
 
+		/*
+		 * The pictures' words as fields on a translation, and on any
+		 * item a picture of which has none in its language (from the
+		 * API): elsewhere the picture form's caption is theirs.
+		 */
 		if (fm.of != NULL)
 			original(&p, r, fm.of, NULL, &oi);
-		mb_nr_picture_fields(&p, r, v.item, oi);
+		if (fm.of != NULL || mb_newsroom_picture_lacks_text(v.item,
+		    name, sizeof(name)))
+			mb_nr_picture_fields(&p, r, v.item, oi);
 		json_decref(oi);
 	}
 	if (role >= MB_ROLE_JOURNALIST) {

@@ -3,7 +3,7 @@
 // command line: a journalist on a phone writes an item and illustrates
 // it, an editor at a desktop sends it back with a note, the journalist
 // mends it and submits again, the editor publishes it, a translator on a
-// phone translates it, and an admin makes a password-reset link that the
+// phone translates it (its picture's caption too), and an admin makes a password-reset link that the
 // journalist uses. Every newsroom and site page it meets stays under
 // 50 KB before images. Screenshots: artifacts/walk-*.png.
 import { chromium } from 'playwright-core';
@@ -190,8 +190,13 @@ await step('translator (phone): translates it, the form showing the original', a
   await tr.getByLabel('Headline').fill('المزارعون يتقاسمون المياه على طول النيل');
   await tr.getByLabel(/^Text/).fill('اتفق المزارعون في ثلاث قرى على تقاسم **المياه**.');
   assert.equal(await tr.getByLabel('Headline').evaluate((e) => getComputedStyle(e).direction), 'rtl');
+  // The picture comes along: its caption to translate, the original's beside.
+  assert.match(await tr.locator('#pictext .pt-orig').textContent(), /Farmers at the canal gate/);
+  assert.equal(await tr.getByLabel('Caption').inputValue(), 'Farmers at the canal gate');
+  await tr.getByLabel('Caption').fill('مزارعون عند بوابة القناة');
   await tr.getByRole('button', { name: 'Save' }).click();
   await tr.waitForURL(/done=saved/);
+  assert.equal(await tr.locator('#pictext input[name="pcap.picture-1"]').inputValue(), 'مزارعون عند بوابة القناة');
   await shot(tr, '08-translator-saved');
 });
 
