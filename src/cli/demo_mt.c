@@ -13,21 +13,16 @@
  * over HTTP, as the newsroom's would. Without Apertium installed the
  * demo says so and goes on without this step.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -35,6 +30,7 @@
 #include "base/buf.h"
 #include "center/center.h"
 #include "cli/cli.h"
+#include "cli/demo_util.h"
 #include "mt/mt.h"
 #include "newsroom/accounts.h"
 #include "store/store.h"
@@ -59,23 +55,6 @@ stop_apy(void)
 	apy = 0;
 }
 
-static int
-free_port(void)
-{
-	struct sockaddr_in	a = { .sin_family = AF_INET };
-	socklen_t		len = sizeof(a);
-	int			s, port = 0;
-
-	if ((s = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return 0;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(s, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(s);
-	return port;
-}
-
 int
 mb_demo_mt_engines(const char *dir, long hq_port)
 {
@@ -91,7 +70,7 @@ mb_demo_mt_engines(const char *dir, long hq_port)
 		fflush(stdout);
 		return MB_ERR_NOTFOUND;
 	}
-	if ((apy_port = free_port()) == 0)
+	if ((apy_port = mb_demo_free_port()) == 0)
 		return MB_ERR_IO;
 	snprintf(port, sizeof(port), "%d", apy_port);
 	snprintf(log, sizeof(log), "%s/apy.log", dir);
@@ -145,85 +124,6 @@ fail:
 
 /* ---- once the centers serve ---- */
 
-/*
- * One request to 127.0.0.1:port (body may be NULL); the status, the
- * answer's body into out (may be NULL). Up to timeout_s seconds.
- */
-static int
-http(int port, const char *method, const char *path, const char *token,
-    const char *extra, const char *body, struct mb_buf *out, int timeout_s)
-{
-	struct sockaddr_in	 sa;
-	struct timeval		 tv = { timeout_s, 0 };
-	struct mb_buf		 req = MB_BUF_INIT, resp = MB_BUF_INIT;
-	char			 chunk[4096];
-	const char		*end;
-	ssize_t			 n;
-	int			 fd, status = -1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		goto out;
-	mb_buf_printf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
-	    "Connection: close\r\nContent-Length: %zu\r\n", method, path, port,
-	    body != NULL ? strlen(body) : (size_t)0);
-	if (token != NULL)
-		mb_buf_printf(&req, "Authorization: Bearer %s\r\n", token);
-	if (body != NULL)
-		mb_buf_puts(&req, "Content-Type: application/json\r\n");
-	mb_buf_printf(&req, "%s\r\n%s", extra != NULL ? extra : "",
-	    body != NULL ? body : "");
-	if (write(fd, req.data, req.len) != (ssize_t)req.len)
-		goto out;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
-	    resp.len < (1u << 22))
-		mb_buf_append(&resp, chunk, (size_t)n);
-	if (resp.data == NULL || sscanf(mb_buf_cstr(&resp), "HTTP/1.%*d %d",
-	    &status) != 1)
-		goto out;
-	if (out != NULL && (end = strstr(resp.data, "\r\n\r\n")) != NULL)
-		mb_buf_puts(out, end + 4);
-out:
-	close(fd);
-	mb_buf_free(&req);
-	mb_buf_free(&resp);
-	return status;
-}
-
-static void
-nap(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* A user's API token at a center, made in its store. */
-static int
-token_of(const char *dir, const char *id, const char *user,
-    char tok[MB_SECRET_TEXT_LEN], struct mb_diag *d)
-{
-	struct mb_center_node	*n = NULL;
-	struct mb_store		*st = NULL;
-	char			 path[1200];
-	int			 rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, id);
-	if ((rc = mb_center_open(path, &n, d)) == MB_OK &&
-	    (rc = mb_center_store(n, &st, d)) == MB_OK)
-		rc = mb_accounts_token_new(st, user, tok, d);
-	mb_store_close(st);
-	mb_center_close(n);
-	return rc;
-}
-
 /* The answer's JSON (NULL when it is not). */
 static json_t *
 parse(const struct mb_buf *b)
@@ -261,14 +161,14 @@ mb_demo_mt(const char *dir, long port)
 	if (apy <= 0)
 		return MB_ERR_NOTFOUND;
 	/* APy answers /listPairs once its pairs are loaded. */
-	for (int i = 0; i < 600 && (st = http(apy_port, "GET", "/listPairs",
-	    NULL, NULL, NULL, NULL, 5)) != 200; i++)
-		nap(100);
+	for (int i = 0; i < 600 && (st = mb_demo_http(apy_port, "GET",
+	    "/listPairs", NULL, NULL, NULL, NULL, 5)) != 200; i++)
+		mb_demo_nap(100);
 	if (st != 200)
 		FAIL("apertium-apy did not start; see %s/apy.log", dir);
-	if (token_of(dir, "moscow", "editor", hq, &d) != MB_OK ||
-	    token_of(dir, "cairo", "translator", tr, &d) != MB_OK ||
-	    token_of(dir, "cairo", "editor", ed, &d) != MB_OK)
+	if (mb_demo_token(dir, "moscow", "editor", hq, &d) != MB_OK ||
+	    mb_demo_token(dir, "cairo", "translator", tr, &d) != MB_OK ||
+	    mb_demo_token(dir, "cairo", "editor", ed, &d) != MB_OK)
 		FAIL("%s", d.msg);
 	/* 1. HQ publishes an English item. */
 	j = json_pack("{s:{s:s, s:s, s:[{s:s}], s:[{s:s, s:s}]}, s:{s:s}}",
@@ -278,9 +178,10 @@ mb_demo_mt(const char *dir, long port)
 	body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	j = NULL;
-	if ((st = http((int)port, "POST", "/api/v1/items", hq, NULL, body, &b,
-	    30)) != 201 || (j = parse(&b)) == NULL || (s = json_string_value(
-	    json_object_get(json_object_get(j, "item"), "uri"))) == NULL ||
+	if ((st = mb_demo_http((int)port, "POST", "/api/v1/items", hq, NULL,
+	    body, &b, 30)) != 201 || (j = parse(&b)) == NULL ||
+	    (s = json_string_value(json_object_get(json_object_get(j, "item"),
+	    "uri"))) == NULL ||
 	    sscanf(s, "urn:mediabridge:moscow:%79s", local) != 1)
 		FAIL("HQ's item: HTTP %d %.200s", st, mb_buf_cstr(&b));
 	json_decref(j);
@@ -290,9 +191,9 @@ mb_demo_mt(const char *dir, long port)
 	fflush(stdout);
 	/* 2. It reaches Cairo through the exchange. */
 	snprintf(path, sizeof(path), "/api/v1/items/moscow/%s", local);
-	for (int i = 0; i < 600 && (st = http(cairo, "GET", path, tr, NULL,
-	    NULL, NULL, 5)) != 200; i++)
-		nap(100);
+	for (int i = 0; i < 600 && (st = mb_demo_http(cairo, "GET", path, tr,
+	    NULL, NULL, NULL, 5)) != 200; i++)
+		mb_demo_nap(100);
 	if (st != 200)
 		FAIL("HQ's item did not reach Cairo within 60 s");
 	/* 3. Cairo's translator: a Spanish machine draft, with HQ's engine. */
@@ -305,10 +206,10 @@ mb_demo_mt(const char *dir, long port)
 	 */
 	for (int i = 0; i < 120; i++) {
 		mb_buf_reset(&b);
-		if ((st = http(cairo, "POST", path, tr, NULL,
+		if ((st = mb_demo_http(cairo, "POST", path, tr, NULL,
 		    "{\"language\":\"es\"}", &b, 120)) != 422)
 			break;
-		nap(500);
+		mb_demo_nap(500);
 	}
 	if (st != 201 || (j = parse(&b)) == NULL)
 		FAIL("Cairo's machine draft: HTTP %d %.300s", st,
@@ -348,16 +249,19 @@ mb_demo_mt(const char *dir, long port)
 	snprintf(path, sizeof(path), "/api/v1/items/cairo/%s", dlocal);
 	snprintf(etag, sizeof(etag), "If-Match: \"1\"\r\n");
 	mb_buf_reset(&b);
-	if ((st = http(cairo, "PUT", path, tr, etag, body, &b, 30)) != 200)
+	if ((st = mb_demo_http(cairo, "PUT", path, tr, etag, body, &b,
+	    30)) != 200)
 		FAIL("the translator's edit: HTTP %d %.300s", st,
 		    mb_buf_cstr(&b));
 	snprintf(path, sizeof(path), "/api/v1/items/cairo/%s/submit", dlocal);
-	if ((st = http(cairo, "POST", path, tr, NULL, NULL, NULL, 30)) != 200)
+	if ((st = mb_demo_http(cairo, "POST", path, tr, NULL, NULL, NULL,
+	    30)) != 200)
 		FAIL("submit: HTTP %d", st);
 	/* 5. Cairo's editor publishes it: reviewed. */
 	snprintf(path, sizeof(path), "/api/v1/items/cairo/%s/publish", dlocal);
 	mb_buf_reset(&b);
-	if ((st = http(cairo, "POST", path, ed, NULL, NULL, &b, 30)) != 200 ||
+	if ((st = mb_demo_http(cairo, "POST", path, ed, NULL, NULL, &b,
+	    30)) != 200 ||
 	    (j = parse(&b)) == NULL)
 		FAIL("publish: HTTP %d %.300s", st, mb_buf_cstr(&b));
 	t = json_object_get(json_object_get(j, "meta"), "translation");
@@ -370,7 +274,8 @@ mb_demo_mt(const char *dir, long port)
 	/* 6. A reader of Cairo's Spanish page sees it labelled. */
 	snprintf(path, sizeof(path), "/es/items/cairo/%s", dlocal);
 	mb_buf_reset(&b);
-	if ((st = http(cairo, "GET", path, NULL, NULL, NULL, &b, 30)) != 200)
+	if ((st = mb_demo_http(cairo, "GET", path, NULL, NULL, NULL, &b,
+	    30)) != 200)
 		FAIL("Cairo's Spanish page: HTTP %d", st);
 	{
 		/* The label as the reader sees it: its text, tags dropped. */
