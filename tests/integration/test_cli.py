@@ -160,6 +160,56 @@ class CliTest(unittest.TestCase):
             self.assertIn("usage: mediabridge " + cmd,
                           run(cmd, "--help", check=0).stdout)
 
+    # What a command with subcommands says, word for word, when it is
+    # given none or one it does not know (scripts read these): exit 2,
+    # the message, then the pointer to --help.
+    SUBCOMMAND_WORDS = {
+        "campaign": ("give a subcommand", "add, list DIR or show DIR ID"),
+        "feed": ("give add, list, remove or poll",
+                 'unknown subcommand "bogus"'),
+        "credential": ("verify, issue or status?",
+                       "bogus: unknown; verify, issue or status?"),
+        "ticket": ("verify, issue, revoked or qr?",
+                   "bogus: unknown; verify, issue, revoked or qr?"),
+        "bundle": ("give export, import or ack",
+                   "bogus: give export, import or ack"),
+        "course": ("(nothing): publish, enrolment, approve, invite, "
+                   "revoke, class, package or check?",
+                   "bogus: publish, enrolment, approve, invite, revoke, "
+                   "class, package or check?"),
+        "dict": ("train, show or bench?", "train, show or bench?"),
+        "event": ("settings, attendees, revoked or certificate?",
+                  "bogus: unknown; settings, attendees, revoked or "
+                  "certificate?"),
+        "peer": ("add, set or list?", "add, set or list?"),
+    }
+
+    def test_subcommand_words(self):
+        for cmd, (none, unknown) in self.SUBCOMMAND_WORDS.items():
+            for args, msg in (((), none), (("bogus",), unknown),
+                              (("bogus", "x", "y"), unknown)):
+                p = run(cmd, *args)
+                self.assertEqual(p.returncode, 2, (cmd, args, p.stderr))
+                self.assertEqual(p.stderr, f"mediabridge: {cmd}: {msg}\n"
+                                 f"usage: (see mediabridge {cmd} --help)\n",
+                                 (cmd, args))
+                self.assertEqual(p.stdout, "")
+            p = run(cmd, "--help", check=0)
+            self.assertTrue(p.stdout.startswith("usage: mediabridge " + cmd),
+                            cmd)
+        # An empty word is none; list and show with the wrong words say
+        # what campaign wants.
+        p = run("course", "", check=2)
+        self.assertIn("(nothing): publish", p.stderr)
+        for args in (("list",), ("list", "a", "b"), ("show", "a")):
+            p = run("campaign", *args, check=2)
+            self.assertIn("campaign: add, list DIR or show DIR ID", p.stderr)
+        # A subcommand gets its own words from there on.
+        p = run("event", "attendees", "a", check=2)
+        self.assertIn("give DIR and URI", p.stderr)
+        p = run("event", "certificate", "a", check=2)
+        self.assertIn("give DIR and REGISTRATION", p.stderr)
+
     def test_import_export_verify(self):
         init(self.dir)
         lines = [json.dumps(item(i, "en")) for i in range(50)]
