@@ -292,11 +292,14 @@ sqlite_open(const char *location, const struct mb_store_opts *opts,
 	 * a freshly filled store; closing gives them back (sqlite_close).
 	 */
 	sq->writable = opts == NULL || !opts->readonly;
+	if ((rc = mb_sqlite__exec(sq, "PRAGMA page_size = 16384;", d)) !=
+	    MB_OK)
+		goto fail;
+	/* After page_size: this one writes the new file's header. */
 	if (sq->writable && (rc = mb_sqlite__exec(sq,
 	    "PRAGMA auto_vacuum = INCREMENTAL;", d)) != MB_OK)
 		goto fail;
-	if ((rc = mb_sqlite__exec(sq, "PRAGMA page_size = 16384;"
-	    "PRAGMA journal_mode = WAL;"
+	if ((rc = mb_sqlite__exec(sq, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA cache_size = -65536;", d)) != MB_OK)
