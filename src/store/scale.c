@@ -13,8 +13,9 @@
  * insert itself (SQLite's STMT_TOPIC_ADD). docs/store.md, "Counts and
  * long lists".
  *
- * store_counts: one row per count, changed by triggers in the writing
- * transaction itself, so it is exact at every commit. The index queue
+ * store_counts: one row per count, changed in the writing transaction
+ * itself, so it is exact at every commit: on PostgreSQL by triggers, on
+ * SQLite by the connection (sqlite_counts.c says why not triggers). The index queue
  * is counted as two totals, rows queued (pending_in) and rows taken
  * (pending_out), so that on PostgreSQL the writer (which queues) and the
  * indexer (which takes) update different rows and never wait on each
@@ -73,6 +74,19 @@ static const char *const sqlite_migrations[] = {
 	 */
 	"DROP TRIGGER store_counts_items_add;"
 	"DROP TRIGGER store_counts_versions_add;",
+	/*
+	 * 4: every count kept by the connection instead (sqlite_counts.c):
+	 * with a trigger on them, a statement on items, versions or
+	 * fts_pending opens a savepoint, at which FTS5 writes out its
+	 * pending terms, on every put and every item indexed. The triggers
+	 * 3 left go, and the writer's own counting of 3 with them.
+	 */
+	"DROP TRIGGER IF EXISTS store_counts_items_add;"
+	"DROP TRIGGER IF EXISTS store_counts_items_drop;"
+	"DROP TRIGGER IF EXISTS store_counts_versions_add;"
+	"DROP TRIGGER IF EXISTS store_counts_versions_drop;"
+	"DROP TRIGGER IF EXISTS store_counts_pending_add;"
+	"DROP TRIGGER IF EXISTS store_counts_pending_drop;",
 	NULL
 };
 
@@ -149,6 +163,8 @@ static const char *const pg_migrations[] = {
 	"END $f$;"
 	"CREATE TRIGGER item_topics_order BEFORE INSERT ON item_topics"
 	"  FOR EACH ROW EXECUTE FUNCTION mb_topic_order();",
+	/* 3: in step with SQLite's 3, which PostgreSQL needs not. */
+	"SELECT 1;",
 	NULL
 };
 

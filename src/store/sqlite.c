@@ -42,8 +42,6 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_PENDING_INSERT] = "INSERT OR IGNORE INTO fts_pending (item_id) "
 	    "VALUES (?1)",
 	[STMT_PENDING_DELETE] = "DELETE FROM fts_pending WHERE item_id = ?1",
-	/* The scale domain's counts of inserts (scale.c, migration 3). */
-	[STMT_COUNT_ADD] = "UPDATE store_counts SET n = n + 1 WHERE name = ?1",
 	[STMT_GET_CURRENT] = "SELECT " VERSION_COLS " FROM versions WHERE "
 	    "seq = (SELECT seq FROM items WHERE uri = ?1)",
 	[STMT_GET_VERSION] = "SELECT " VERSION_COLS " FROM versions WHERE "
@@ -203,8 +201,12 @@ migrate(struct mb_sqlite *sq, struct mb_diag *d)
 			goto fail;
 	}
 	/* A new store says nothing; an upgraded one says what happened. */
-	if (from > 0 && from < want)
+	if (from > 0 && from < want) {
 		log_info("store: migrated schema=%d to=%d", from, want);
+		/* The scale domain's counts of what the steps changed. */
+		if ((rc = mb_sqlite_counts_after_migration(sq, d)) != MB_OK)
+			goto fail;
+	}
 	sq->schema_version = want;
 	return mb_sqlite__exec(sq, "COMMIT", d);
 fail:
@@ -383,6 +385,7 @@ mb_sqlite_begin(struct mb_store *st, struct mb_diag *d)
 	if (sq->in_txn)
 		return mb_diag_set(d, MB_ERR_STORE,
 		    "store: transaction already open");
+	mb_sqlite_counts_attach(sq);
 	if ((rc = mb_sqlite__exec(sq, "BEGIN IMMEDIATE", d)) == MB_OK)
 		sq->in_txn = 1;
 	return rc;
@@ -396,7 +399,8 @@ mb_sqlite_commit(struct mb_store *st, struct mb_diag *d)
 
 	if (!sq->in_txn)
 		return mb_diag_set(d, MB_ERR_STORE, "store: no transaction");
-	if ((rc = mb_sqlite__exec(sq, "COMMIT", d)) != MB_OK) {
+	if ((rc = mb_sqlite_counts_flush(sq, d)) != MB_OK ||
+	    (rc = mb_sqlite__exec(sq, "COMMIT", d)) != MB_OK) {
 		mb_sqlite_rollback(st);
 		return rc;
 	}

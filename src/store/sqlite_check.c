@@ -278,6 +278,9 @@ check_scale(struct fsck *f, struct mb_diag *d)
 
 	if (!mb_store__has_domain(&sq->base, "scale"))
 		return MB_OK;
+	/* The counts of what the fixes above changed, written first. */
+	if ((rc = mb_sqlite_counts_flush(sq, d)) != MB_OK)
+		return rc;
 	for (size_t i = 0; i < sizeof(scale_invariants) /
 	    sizeof(scale_invariants[0]); i++) {
 		int n = 0;
@@ -319,7 +322,9 @@ fsck(struct fsck *f, struct mb_diag *d)
 	 * from the index as it was), the queue emptied since the view
 	 * shows every item once it is.
 	 */
-	if (f->repair && (sqlite3_exec(f->sq->db, "DELETE FROM fts_pending",
+	/* A WHERE: not the truncate, which the counts would not see. */
+	if (f->repair && (sqlite3_exec(f->sq->db, "DELETE FROM fts_pending "
+	    "WHERE item_id IS NOT NULL",
 	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(f->sq->db,
 	    "INSERT INTO fts (fts) VALUES ('rebuild')", NULL, NULL, NULL) !=
 	    SQLITE_OK))

@@ -23,7 +23,6 @@ enum mb_sqlite_stmt {
 	STMT_FTS_INSERT,
 	STMT_PENDING_INSERT,
 	STMT_PENDING_DELETE,
-	STMT_COUNT_ADD,
 	STMT_GET_CURRENT,
 	STMT_GET_VERSION,
 	STMT_HAS,
@@ -63,6 +62,9 @@ struct mb_sqlite {
 	size_t		 zdict_len;
 	bool		 zdict_kept;	/* in envelope_dicts, committed */
 	bool		 zdict_written;	/* written by this transaction */
+	/* sqlite_counts.c: this transaction's row counts, not yet written. */
+	int64_t		 counts[4];
+	bool		 counts_on, counts_dirty, counts_stale;
 };
 
 #define SQ(st)	((struct mb_sqlite *)(st))
@@ -201,6 +203,21 @@ int mb_sqlite_zenv_unpack(struct mb_sqlite *sq, struct mb_store_version *v,
 
 /* Finalizes sqlite_search.c's statements (on close). */
 void mb_sqlite_search_close(struct mb_sqlite *sq);
+
+/*
+ * sqlite_counts.c: store_counts kept by this connection (the scale
+ * domain). attach: start counting (at the first transaction, after the
+ * migrations); flush: add this transaction's counts to store_counts
+ * (mb_sqlite_commit, before COMMIT); pending: add the counts not yet
+ * written to a reading of store_counts in the same transaction.
+ */
+void mb_sqlite_counts_attach(struct mb_sqlite *sq);
+int mb_sqlite_counts_flush(struct mb_sqlite *sq, struct mb_diag *d);
+/* After the core's migrations changed the store: every count again. */
+int mb_sqlite_counts_after_migration(struct mb_sqlite *sq,
+    struct mb_diag *d);
+void mb_sqlite_counts_pending(const struct mb_sqlite *sq, int64_t *items,
+    int64_t *versions, int64_t *queued);
 
 /* ---- The calls of the table (store_int.h), by file ---------------------- */
 

@@ -75,25 +75,6 @@ index_item(struct mb_sqlite *sq, int64_t item_id,
 	return rc;
 }
 
-/*
- * One more row in the named count (store_counts): the writer counts its
- * own inserts, not a trigger (scale.c, migration 3: a trigger made FTS5
- * flush a segment per item).
- */
-static int
-count_add(struct mb_sqlite *sq, const char *name, struct mb_diag *d)
-{
-	sqlite3_stmt *s;
-
-	if ((s = mb_sqlite_stmt(sq, STMT_COUNT_ADD, d)) == NULL)
-		return MB_ERR_STORE;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return mb_sqlite_err(sq, d, "put");
-	sqlite3_reset(s);
-	return MB_OK;
-}
-
 static int
 put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
     const struct mb_store_text *text, int64_t *seq_out, struct mb_diag *d)
@@ -143,8 +124,6 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 		return mb_sqlite_err(sq, d, "put");
 	sqlite3_reset(s);
 	seq = sqlite3_last_insert_rowid(sq->db);
-	if ((rc = count_add(sq, "versions", d)) != MB_OK)
-		return rc;
 
 	if ((s = mb_sqlite_stmt(sq, STMT_ITEM_FIND, d)) == NULL)
 		return MB_ERR_STORE;
@@ -176,11 +155,8 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return mb_sqlite_err(sq, d, "put");
 	sqlite3_reset(s);
-	if (!found) {
+	if (!found)
 		item_id = sqlite3_last_insert_rowid(sq->db);
-		if ((rc = count_add(sq, "items", d)) != MB_OK)
-			return rc;
-	}
 	if ((rc = mb_sqlite_search_put(sq, item_id, !found, v, d)) != MB_OK)
 		return rc;
 	if (text != NULL) {
@@ -384,7 +360,7 @@ mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
 
 	memset(&s, 0, sizeof(s));
 	/*
-	 * Four rows of store_counts (the scale domain's, kept by triggers)
+	 * Four rows of store_counts (the scale domain's, sqlite_counts.c)
 	 * rather than count(*) over a large store: a scrape costs
 	 * microseconds (docs/store.md, "Counts and long lists").
 	 */
@@ -404,6 +380,8 @@ mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
 	    (rc = query_int64(sq, "SELECT count(*) FROM fts_pending",
 	    &s.unindexed, d)) != MB_OK)
 		return rc;
+	/* Inside a transaction of this connection: its counts not written. */
+	mb_sqlite_counts_pending(sq, &s.items, &s.versions, &s.unindexed);
 	if ((rc = query_int64(sq, "SELECT coalesce(max(seq), 0) FROM versions",
 	    &s.last_seq, d)) != MB_OK ||
 	    (rc = query_int64(sq, "SELECT coalesce(min(v.received_ms), 0) "

