@@ -136,6 +136,9 @@ text_one(struct ctx *c, const char *text, size_t len, bool plain, char **out,
 	return MB_OK;
 }
 
+static int body_alts(struct ctx *c, const char *html, char **out,
+    struct mb_diag *d);
+
 int
 mb_newsroom_mt_text(struct mb_store *st, struct mb_mt *mt, const char *from,
     const char *to, unsigned need, const char *text, size_t len, bool plain,
@@ -158,6 +161,18 @@ mb_newsroom_mt_text(struct mb_store *st, struct mb_mt *mt, const char *from,
 	c.to = to;
 	c.need = need;
 	rc = text_one(&c, text, len, plain, out, d);
+	/* HTML with pictures: their alt texts too (body_alts). */
+	if (rc == MB_OK && !plain && strstr(*out, "<img") != NULL) {
+		char *t2;
+
+		if ((rc = body_alts(&c, *out, &t2, d)) == MB_OK) {
+			free(*out);
+			*out = t2;
+		} else {
+			free(*out);
+			*out = NULL;
+		}
+	}
 	if (rc == MB_OK && prov != NULL)
 		*prov = json_incref(c.prov);
 	json_decref(c.prov);

@@ -41,7 +41,8 @@ int mb_newsroom_translate(const struct mb_newsroom_env *e,
  * A text translated with the cache in front and the center's glossary
  * (the readers' on-demand translations), by the engines allowed for need
  * (MB_MT_FOR_*, 0: all): *out malloc'd; prov (may be NULL) gets the
- * provenance (new reference, without "of").
+ * provenance (new reference, without "of"). HTML: the alt text of each
+ * picture in it is translated too (attributes are not sent with it).
  */
 int mb_newsroom_mt_text(struct mb_store *st, struct mb_mt *mt,
     const char *from, const char *to, unsigned need, const char *text,

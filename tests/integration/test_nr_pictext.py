@@ -443,6 +443,9 @@ def test_machine_draft(w):
               "the alt through the engine")
         check("THE MINISTERS AT THE TABLE" in r.text, "the caption too")
         check("Four ministers" not in r.text, "not the English alt")
+        check("THE DAM AT DAWN" in r.text and "A CONCRETE DAM, &quot;THE "
+              "WALL&quot;" in r.text, "the picture in the text: its "
+              "caption and alt")
         r = ed.post(api(draft) + "/publish")
         eq(r.status, 200, "published: %r" % r)
     finally:
