@@ -325,7 +325,7 @@ fail:
 /*
  * Truncates the free pages off the end of the file (auto_vacuum =
  * INCREMENTAL: a store made since issue 23) when there are more than
- * 4 MB of them; best effort, and only if no other writer holds the
+ * 1 MB of them; best effort, and only if no other writer holds the
  * store (it is not worth waiting for).
  */
 static void
@@ -344,7 +344,7 @@ give_back_free_pages(struct mb_sqlite *sq)
 		mode = sqlite3_column_int64(s, 1);
 	}
 	sqlite3_finalize(s);
-	if (mode != 2 || free < 4 * 1024 * 1024)
+	if (mode != 2 || free < 1024 * 1024)
 		return;
 	sqlite3_busy_timeout(sq->db, 0);
 	sqlite3_exec(sq->db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
