@@ -135,6 +135,18 @@ def test_registry_lenders(w):
         eq(registry_version(hq)["registry"]["version"], v1,
            "no new registry")
 
+        # Rate-limited per caller (60 a minute, bursts of 20): Cairo is
+        # told to wait, HQ's registry is not signed again and again.
+        said = []
+        for _ in range(25):
+            p = fedlib.mb("engine", "announce", cairo.dir, "--pairs",
+                          "ar|en,en|ar", check=False, full=True)
+            said.append((p.returncode, p.stderr))
+        check(any(rc != 0 and "429" in err for rc, err in said),
+              "rate-limited: %r" % said[-1:])
+        eq(registry_version(hq)["registry"]["version"], v1,
+           "the same pairs again sign nothing")
+
         # A center that is not a member: refused.
         dakar = fedlib.Center(w.root, "dakar", "SN", "fr,en", hq=hq)
         p = fedlib.mb("engine", "announce", dakar.dir, "--pairs", "fr|en",
