@@ -455,8 +455,8 @@ proposal_post(struct mb_req *r)
 		rc = mb_diag_set(&d, MB_ERR_INVAL, "do: admit, close, answer, "
 		    "tally, hide or show");
 	if (rc != MB_OK) {
-		proposals_page(r, rc == MB_ERR_EXISTS ? 409 :
-		    mb_newsroom_http_status(rc), mb_diag_msg(&d, rc));
+		proposals_page(r, mb_newsroom_http_status(rc), mb_diag_msg(&d,
+		    rc));
 		return;
 	}
 	mb_nr_see_other(r, "/newsroom/proposals?done=1");

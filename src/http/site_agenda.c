@@ -449,8 +449,8 @@ proposal_post(struct mb_req *r)
 		done = hidden ? "hidden" : "reported";
 	}
 	if (rc != MB_OK) {
-		proposal_page(r, rc == MB_ERR_EXISTS ? 409 :
-		    mb_newsroom_http_status(rc), mb_diag_msg(&d, rc));
+		proposal_page(r, mb_newsroom_http_status(rc), mb_diag_msg(&d,
+		    rc));
 		return;
 	}
 	/* A proposal hidden by the reports is gone for its reporter too. */
