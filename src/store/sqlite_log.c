@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/timeutil.h"
 
 static void
@@ -213,6 +214,9 @@ int
 mb_sqlite__row_version(struct mb_sqlite *sq, sqlite3_stmt *s, int at,
     struct mb_store_version *v, struct mb_buf *scratch, struct mb_diag *d)
 {
+	struct mb_diag	why = { "" };
+	int		rc;
+
 	v->seq = sqlite3_column_int64(s, at);
 	v->uri = col_text(s, at + 1);
 	v->version = sqlite3_column_int64(s, at + 2);
@@ -238,7 +242,20 @@ mb_sqlite__row_version(struct mb_sqlite *sq, sqlite3_stmt *s, int at,
 	/* Only the log selects it, after the version's own columns. */
 	v->via = sqlite3_column_count(s) > at + 18 ? col_text(s, at + 18) :
 	    NULL;
-	return mb_sqlite_zenv_unpack(sq, v, scratch, d);
+	if ((rc = mb_sqlite_zenv_unpack(sq, v, scratch, &why)) ==
+	    MB_ERR_CORRUPT || rc == MB_ERR_NOTFOUND) {
+		/*
+		 * A damaged row (or one whose dictionary is gone) is handed
+		 * on as it is stored, as a damaged envelope always was: it
+		 * parses as no envelope, so verify names it, a peer refuses
+		 * it, and the walk (the log served, export) goes on past it.
+		 */
+		log_warn("store: %s", why.msg);
+		return MB_OK;
+	}
+	if (rc != MB_OK)
+		return mb_diag_set(d, rc, "%s", why.msg);
+	return MB_OK;
 }
 
 /* Steps through s, handing each row to cb. */
