@@ -298,6 +298,7 @@ mb_center_store(const struct mb_center_node *n, struct mb_store **out,
 	opts.fts5_tokenizer_ctx = NULL;
 	opts.index_text = mb_ingest_index_text;
 	opts.zdict = zdict = current_zdict(n->conf.dir, &opts.zdict_len);
+	opts.cache_kb = n->conf.store_cache_kb;
 	/* A relative SQLite path is relative to the data directory. */
 	if (strncmp(db, "sqlite:", 7) == 0 && db[7] != '/') {
 		snprintf(loc, sizeof(loc), "sqlite:%s/%s", n->conf.dir, db + 7);

@@ -108,7 +108,13 @@ mb_conf_defaults(struct mb_conf *c, const char *dir)
 	 */
 	c->max_connections = 16384;
 	c->connection_kb = 16;
-	c->cache_mb = 64;
+	/*
+	 * The response cache: the pages many readers ask for (fronts,
+	 * feeds, today's items), not every item a crawler walks: 16 MiB
+	 * (was 64) holds ~2,000 items, all fronts and feeds (serve's Rss
+	 * at 1M items, docs/benchmarks.md "pages").
+	 */
+	c->cache_mb = 16;
 	c->access_log = 1;
 	c->impact_count = 1;
 	c->impact_retention_months = 25;
@@ -259,6 +265,12 @@ on_value(void *user, const char *section, const char *name,
 	} else if (strcmp(section, "store") == 0) {
 		if (strcmp(name, "database") == 0)
 			SET_STR(database);
+		if (strcmp(name, "cache_mb") == 0) {
+			if (set_int(value, 1, 65536, &v) != 0)
+				goto badnum;
+			c->store_cache_kb = (int)v * 1024;
+			return 1;
+		}
 	} else if (strcmp(section, "hq") == 0) {
 		if (strcmp(name, "url") == 0)
 			SET_STR(hq_url);

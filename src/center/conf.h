@@ -51,6 +51,12 @@ struct mb_conf {
 
 	/* [store] */
 	char	database[1024];		/* sqlite:PATH or postgresql://... */
+	/*
+	 * SQLite's page cache per connection, KiB ([store] cache_mb); 0:
+	 * the process's default (serve: SERVE_STORE_CACHE_KB each; the
+	 * commands: the store's 64 MiB).
+	 */
+	int	store_cache_kb;
 
 	/* [hq] (branches) */
 	char	hq_url[256];

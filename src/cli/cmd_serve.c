@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge serve: the signer parent and the worker that serves (serve/privsep.h), until SIGTERM or SIGINT. */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -40,27 +41,34 @@ const struct mb_cli_cmd mb_cmd_serve = {
 };
 
 /*
- * Waits for a signal, pinging the watchdog every wd_ms (0: no watchdog).
- * Returns the signal.
+ * How often the worker hands freed memory back (malloc_trim): glibc
+ * keeps what its per-thread arenas freed, and a page or a response
+ * built once for a burst of readers would otherwise stay in serve's
+ * Rss for good (docs/benchmarks.md, "pages": serve's memory).
+ */
+#define TRIM_MS	10000
+
+/*
+ * Waits for a signal, pinging the watchdog every wd_ms (0: no watchdog)
+ * and trimming the heap every TRIM_MS. Returns the signal.
  */
 static int
 wait_signal(const sigset_t *set, int64_t wd_ms)
 {
 	struct timespec	ts;
+	int64_t		tick = wd_ms > 0 && wd_ms < TRIM_MS ? wd_ms : TRIM_MS;
 	int		sig;
 
 	for (;;) {
-		if (wd_ms <= 0) {
-			if (sigwait(set, &sig) == 0)
-				return sig;
-			continue;
-		}
-		ts.tv_sec = wd_ms / 1000;
-		ts.tv_nsec = (wd_ms % 1000) * 1000000L;
+		ts.tv_sec = tick / 1000;
+		ts.tv_nsec = (tick % 1000) * 1000000L;
 		if ((sig = sigtimedwait(set, NULL, &ts)) > 0)
 			return sig;
-		if (errno == EAGAIN)
+		if (errno != EAGAIN)
+			continue;
+		if (wd_ms > 0)
 			mb_daemon_watchdog();
+		malloc_trim(0);
 	}
 }
 

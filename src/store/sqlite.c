@@ -306,6 +306,14 @@ sqlite_open(const char *location, const struct mb_store_opts *opts,
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA cache_size = -65536;", d)) != MB_OK)
 		goto fail;
+	if (opts != NULL && opts->cache_kb > 0) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d;",
+		    opts->cache_kb);
+		if ((rc = mb_sqlite__exec(sq, pragma, d)) != MB_OK)
+			goto fail;
+	}
 	if ((rc = register_tokenizer(sq, opts, d)) != MB_OK ||
 	    (rc = mb_sqlite_fts_text_register(sq, opts != NULL ?
 	    opts->index_text : NULL, d)) != MB_OK ||

@@ -65,6 +65,13 @@ struct mb_store_opts {
 	 */
 	const void	*zdict;
 	size_t		 zdict_len;
+	/*
+	 * SQLite's page cache for this connection, KiB; 0: 64 MiB. serve
+	 * holds a connection per thread and keeps it lean (16 MiB each:
+	 * the operating system's page cache holds the file either way;
+	 * docs/benchmarks.md, "pages"). PostgreSQL: unused.
+	 */
+	int		 cache_kb;
 };
 
 /*

@@ -131,6 +131,33 @@ test_refuses_line_break(void **state)
 	free(s);
 }
 
+/* issue 23: serve's memory settings, their defaults and bounds. */
+static void
+test_memory_settings(void **state)
+{
+	struct mb_conf	c;
+	struct mb_diag	d = {0};
+
+	(void)state;
+	put("[center]\nid = cairo\n", 0644);
+	assert_int_equal(mb_conf_load(dir, &c, &d), MB_OK);
+	assert_int_equal(c.store_cache_kb, 0);	/* the process's default */
+	assert_int_equal(c.cache_mb, 16);
+	assert_int_equal(c.max_connections, 16384);
+	assert_int_equal(c.connection_kb, 16);
+	put("[center]\nid = cairo\n[server]\nconnection_kb = 8\n"
+	    "max_connections = 20000\n[store]\ncache_mb = 4\n", 0644);
+	assert_int_equal(mb_conf_load(dir, &c, &d), MB_OK);
+	assert_int_equal(c.store_cache_kb, 4096);
+	assert_int_equal(c.connection_kb, 8);
+	assert_int_equal(c.max_connections, 20000);
+	put("[center]\nid = cairo\n[server]\nconnection_kb = 4\n", 0644);
+	assert_int_not_equal(mb_conf_load(dir, &c, &d), MB_OK);
+	assert_non_null(strstr(d.msg, "connection_kb"));
+	put("[center]\nid = cairo\n[store]\ncache_mb = 0\n", 0644);
+	assert_int_not_equal(mb_conf_load(dir, &c, &d), MB_OK);
+}
+
 int
 main(void)
 {
@@ -140,6 +167,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_adds_key_and_section,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_line_break,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_memory_settings,
 		    setup, teardown),
 	};
 

@@ -63,7 +63,7 @@ setup(void **state)
 {
 	struct mb_store		*st;
 	struct mb_store_opts	 o = { mb_text_fts5_tokenizer(), NULL, false,
-	    text_of_envelope, NULL, 0 };
+	    text_of_envelope, NULL, 0, 0 };
 	struct mb_diag		 d = { "" };
 
 	ntexts = 0;
@@ -819,7 +819,7 @@ test_migrates_to_envelope_text(void **state)
 {
 	struct mb_store		*st = *state;
 	struct mb_store_opts	 o = { mb_text_fts5_tokenizer(), NULL, false,
-	    text_of_envelope, NULL, 0 };
+	    text_of_envelope, NULL, 0, 0 };
 	struct mb_store_stats	 ss;
 	struct hits		 hs;
 	int64_t			 done = 0;
