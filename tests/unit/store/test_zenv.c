@@ -12,6 +12,7 @@
 #include <zdict.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/zenv.h"
 
 #include "backend.h"
@@ -400,6 +401,59 @@ test_rollback_keeps_no_orphan(void **state)
 	free(dict);
 }
 
+/*
+ * A store from before compression: its rows as they came and no
+ * envelope_dicts. Opening it adds the table (the envelopes domain) and
+ * changes no row; old rows read as they are, new ones are compressed.
+ */
+static void
+test_store_from_before(void **state)
+{
+	static const struct mb_store_domain *const none[] = { NULL };
+	struct mb_store	*st;
+	struct seen	 s = { 0, 0 };
+	struct mb_diag	 d = { "" };
+	char		 env[4096], up[4400];
+	size_t		 len;
+	void		*dict = train(&len);
+
+	(void)state;
+	assert_int_equal(mb_store__open_with(tb_loc, NULL, none, &st, &d),
+	    MB_OK);
+	for (int i = 0; i < 10; i++)
+		put(st, i);
+	mb_store_close(st);
+	for (int i = 0; i < 10; i++) {
+		envelope(i, env, sizeof(env));
+		snprintf(up, sizeof(up), "UPDATE versions SET envelope = %s('%s'"
+		    "%s) WHERE uri = 'urn:mediabridge:cairo:z%d'",
+		    tb_is_pg() ? "convert_to" : "CAST", env,
+		    tb_is_pg() ? ", 'UTF8'" : " AS BLOB", i);
+		assert_int_equal(tb_exec(up), 0);
+	}
+	assert_int_equal(tb_query_int("SELECT count(*) FROM schema_domains "
+	    "WHERE domain = 'envelopes'"), 0);
+	st = open_store(dict, len);
+	assert_int_equal(tb_query_int("SELECT version FROM schema_domains "
+	    "WHERE domain = 'envelopes'"), 1);
+	assert_int_equal(tb_query_int("SELECT count(*) FROM envelope_dicts"),
+	    0);
+	for (int i = 10; i < 20; i++)
+		put(st, i);
+	assert_int_equal(mb_store_log(st, 0, 0, same, &s, &d), MB_OK);
+	assert_int_equal(s.n, 20);
+	assert_int_equal(s.bad, 0);
+	assert_int_equal(mb_store_check(st, NULL, NULL, &d), MB_OK);
+	mb_store_close(st);
+	if (!tb_is_pg()) {
+		assert_int_equal(tb_query_int("SELECT count(*) FROM versions "
+		    "WHERE substr(envelope, 1, 1) = x'7b'"), 10);
+		assert_int_equal(tb_query_int("SELECT count(*) FROM "
+		    "envelope_dicts"), 1);
+	}
+	free(dict);
+}
+
 int
 main(void)
 {
@@ -410,6 +464,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_keeps_no_orphan,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_from_before, setup,
+		    teardown),
 	};
 
 	tb_require();
