@@ -91,6 +91,11 @@ const char *mb_req_client(const struct mb_req *r);
 /* The body (NUL-terminated; len may be NULL). "" when there is none. */
 const char *mb_req_body(const struct mb_req *r, size_t *len);
 /*
+ * The file holding the body when it was spooled (spool.c) and data, len
+ * are the whole of it: what may be sent from the file instead; -1 else.
+ */
+int mb_req_body_fd(const struct mb_req *r, const char *data, size_t len);
+/*
  * The body as JSON (a new reference for the caller), parsed with the
  * server's limits (size, depth 64, no duplicate keys, valid UTF-8).
  * On failure it has answered (400 or 415) and returns NULL: the handler

@@ -83,8 +83,14 @@ mb_http_media_ingest(struct mb_req *r, struct mb_store *st, const char *data,
 	int				 rc;
 
 	mb_media_limits_default(&l);
-	/* serve decodes in its sandbox (media/sandbox.h); tests may not. */
-	if (mb_req_media(r) != NULL)
+	/*
+	 * serve decodes in its sandbox (media/sandbox.h); tests may not. A
+	 * body spooled whole to a file (spool.c) goes from the file.
+	 */
+	if (mb_req_media(r) != NULL && mb_req_body_fd(r, data, len) >= 0)
+		rc = mb_media_sandbox_make_fd(mb_req_media(r),
+		    mb_req_body_fd(r, data, len), len, &l, &s, d);
+	else if (mb_req_media(r) != NULL)
 		rc = mb_media_sandbox_make(mb_req_media(r), data, len, &l, &s,
 		    d);
 	else

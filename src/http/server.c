@@ -298,6 +298,7 @@ req_new(struct mb_http_server *s, struct MHD_Connection *conn,
 	r->srv = s;
 	r->conn = conn;
 	r->rfd = -1;
+	r->spool_fd = -1;
 	r->method = method;
 	r->path = url;
 	r->start_us = mb_time_mono_ms() * 1000;
@@ -342,7 +343,7 @@ req_free(struct mb_req *r)
 	if (r->rfd >= 0)
 		close(r->rfd);
 	free(r->scratch);
-	mb_buf_free(&r->body);
+	mb_spool_free(r);
 	free(r);
 }
 
@@ -467,9 +468,9 @@ static enum MHD_Result
 refuse_body(struct mb_req *r, size_t *upload_size, const char *why)
 {
 	r->refused = true;
-	r->drained = (int64_t)(r->body.len + *upload_size);
+	r->drained = (int64_t)(r->body.len + r->spool_len + *upload_size);
 	*upload_size = 0;
-	mb_buf_free(&r->body);
+	mb_spool_free(r);
 	if (why != r->body_why)
 		snprintf(r->body_why, sizeof(r->body_why), "%s", why);
 	return MHD_YES;
@@ -570,7 +571,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (*upload_size > 0) {
 		struct mb_diag d = { "" };
 
-		if ((int64_t)(r->body.len + *upload_size) > r->body_max)
+		if ((int64_t)(r->body.len + *upload_size) + r->spool_len >
+		    r->body_max)
 			return refuse_body(r, upload_size, r->body_why);
 		if (r->json_body && mb_json_scan_feed(&r->scan, upload_data,
 		    *upload_size, &d) != MB_OK) {
@@ -586,7 +588,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			r->body_status = 413;
 			return refuse_body(r, upload_size, d.msg);
 		}
-		if (mb_buf_append(&r->body, upload_data, *upload_size) !=
+		/* An upload goes to a file as it comes (spool.c). */
+		if (mb_spool_wanted(r, *upload_size)) {
+			if (mb_spool_append(r, upload_data, *upload_size) !=
+			    MB_OK) {
+				*upload_size = 0;
+				return answer_now(r, 503, "unavailable",
+				    "cannot keep the upload: disk full?");
+			}
+		} else if (mb_buf_append(&r->body, upload_data, *upload_size) !=
 		    MB_OK) {
 			*upload_size = 0;
 			return answer_now(r, 503, "unavailable",
@@ -597,6 +607,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (r->refused)
 		return answer_body(r);
+	if (mb_spool_finish(r) != MB_OK)
+		return answer_now(r, 503, "unavailable",
+		    "cannot read the upload back");
 	if (r->wakeups == 0 && !r->answered && cacheable_route(r) &&
 	    r->pre_status == 0 && try_cache(r, &ret))
 		return ret;

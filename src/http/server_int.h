@@ -96,7 +96,10 @@ struct mb_req {
 	int64_t			 start_us;
 	char			 client[64];
 
-	struct mb_buf		 body;
+	struct mb_buf		 body;	/* or the spool's mapping */
+	int			 spool_fd;	/* spool.c; -1: none */
+	int64_t			 spool_len;
+	bool			 body_mapped;
 	bool			 has_body;
 	int64_t			 body_max;	/* this request's limit */
 	char			 body_why[200];	/* the refusal's message */
@@ -153,5 +156,16 @@ void srv_entry_clear(struct mb_http_server *s, struct cache_entry *e);
 void srv_maybe_gzip(struct mb_req *r);
 bool srv_has_header(const struct mb_req *r, const char *name);
 void srv_make_etag(const char *data, size_t len, char out[24]);
+
+/*
+ * spool.c: an upload's body in an unlinked file as it arrives. wanted:
+ * this request's body (with more bytes) goes there; append: write them;
+ * finish: map it as r->body once it is all in; free: unmap, close (or
+ * free the body in memory).
+ */
+bool mb_spool_wanted(const struct mb_req *r, size_t more);
+int mb_spool_append(struct mb_req *r, const char *data, size_t n);
+int mb_spool_finish(struct mb_req *r);
+void mb_spool_free(struct mb_req *r);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -207,9 +208,30 @@ child_failed(struct mb_media_sandbox *sb, bool late, struct mb_diag *d)
 	return MB_ERR_INVAL;
 }
 
+/*
+ * len bytes of fd from its start, by sendfile(2): an upload spooled to a
+ * file (http/spool.c) goes to the decoder without passing through this
+ * process's memory.
+ */
 static int
-exchange(struct mb_media_sandbox *sb, const void *data, size_t len,
-    const struct mb_media_limits *l, struct mb_media_set *out,
+send_file(int sock, int fd, size_t len)
+{
+	off_t off = 0;
+
+	while ((size_t)off < len) {
+		ssize_t n = sendfile(sock, fd, &off, len - (size_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+exchange(struct mb_media_sandbox *sb, const void *data, int data_fd,
+    size_t len, const struct mb_media_limits *l, struct mb_media_set *out,
     struct mb_diag *d)
 {
 	uint8_t				 hdr[MB_MEDIA_WIRE_HEADER];
@@ -226,7 +248,8 @@ exchange(struct mb_media_sandbox *sb, const void *data, size_t len,
 	mb_media_wire_limits_put(lim, l);
 	if (mb_fd_send_all(sb->fd, hdr, sizeof(hdr)) != 0 ||
 	    mb_fd_send_all(sb->fd, lim, sizeof(lim)) != 0 ||
-	    mb_fd_send_all(sb->fd, data, len) != 0)
+	    (data_fd >= 0 ? send_file(sb->fd, data_fd, len) :
+	    mb_fd_send_all(sb->fd, data, len)) != 0)
 		return child_failed(sb, false, d);
 	deadline = mb_time_now_ms() + sb->timeout_ms;
 	if (recv_all(sb->fd, hdr, sizeof(hdr), deadline, &late) != 0)
@@ -294,7 +317,22 @@ mb_media_sandbox_make(struct mb_media_sandbox *sb, const void *data,
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&sb->lock);
 	if ((rc = ensure_child(sb, d)) == MB_OK)
-		rc = exchange(sb, data, len, l, out, d);
+		rc = exchange(sb, data, -1, len, l, out, d);
+	pthread_mutex_unlock(&sb->lock);
+	return rc;
+}
+
+int
+mb_media_sandbox_make_fd(struct mb_media_sandbox *sb, int fd, size_t len,
+    const struct mb_media_limits *l, struct mb_media_set *out,
+    struct mb_diag *d)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&sb->lock);
+	if ((rc = ensure_child(sb, d)) == MB_OK)
+		rc = exchange(sb, NULL, fd, len, l, out, d);
 	pthread_mutex_unlock(&sb->lock);
 	return rc;
 }

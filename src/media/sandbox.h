@@ -47,6 +47,10 @@ void mb_media_sandbox_free(struct mb_media_sandbox *sb);
 int mb_media_sandbox_make(struct mb_media_sandbox *sb, const void *data,
     size_t len, const struct mb_media_limits *l, struct mb_media_set *out,
     struct mb_diag *d);
+/* The same with the file's first len bytes, sent by sendfile(2). */
+int mb_media_sandbox_make_fd(struct mb_media_sandbox *sb, int fd, size_t len,
+    const struct mb_media_limits *l, struct mb_media_set *out,
+    struct mb_diag *d);
 
 /* The child's pid now, 0 when none runs (logs and tests). */
 pid_t mb_media_sandbox_pid(struct mb_media_sandbox *sb);
