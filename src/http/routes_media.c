@@ -373,7 +373,17 @@ serve_blob(struct mb_req *r)
 	}
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	if ((rc = mb_store_blob_get(st, hash, &b, &d)) != MB_OK) {
+	rc = mb_store_blob_get(st, hash, &b, &d);
+	/*
+	 * An item that has just arrived names its media before the media
+	 * poller has indexed it: index what is new (a cursor read when
+	 * nothing is) and look again, so that a reader following the item's
+	 * link gets the media, not a 404.
+	 */
+	if (rc == MB_ERR_NOTFOUND && (rc = mb_media_index(st, NULL, &d)) ==
+	    MB_OK)
+		rc = mb_store_blob_get(st, hash, &b, &d);
+	if (rc != MB_OK) {
 		if (rc == MB_ERR_NOTFOUND)
 			mb_resp_error(r, 404, "not_found", "no media %s", hash);
 		else

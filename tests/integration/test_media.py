@@ -452,6 +452,48 @@ class CountingOrigin:
         self.sock.close()
 
 
+def test_fresh_item_media_found(w):
+    """A reader following a just-arrived item's video link before the media
+    poller has looked at the item gets the video, not a 404: serve indexes
+    what is new when it does not know a hash (CI saw the 404 under load)."""
+    root = w.root
+    cairo = fedlib.Center(root, "cairo3", "EG", "ar,en")
+    cairo.start(env=dict(fedlib.ENV, MB_MEDIA_FETCH_MS="200"))
+    manama = fedlib.Center(root, "manama3", "BH", "ar,en", hq=cairo)
+    # Manama's media poller runs once at start, then not for an hour.
+    manama.start(env=dict(fedlib.ENV, MB_MEDIA_FETCH_MS="3600000",
+                          MB_MEDIA_EAGER_BYTES="1000"))
+    try:
+        fedlib.admit(cairo, manama)
+        fedlib.mb("user", "add", cairo.dir, "edi", "--role", "editor")
+        tok = fedlib.mb("token", "add", cairo.dir, "edi").strip()
+        from mbtest import Client
+        cc = Client(cairo.addr)
+        cc.token = tok
+        vid = cc.post("/api/v1/media", raw=video()).json
+        r = cc.post("/api/v1/items", {
+            "type": "video", "language": "ar",
+            "headlines": [{"value": "فيديو وصل للتو"}],
+            "renditions": vid["renditions"]})
+        eq(r.status, 201, "item: %r" % r)
+        _, _, center, local = r.json["item"]["uri"].split(":")
+        eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
+           200, "publish")
+        href = vid["renditions"][0]["href"]
+        wait_for(lambda: href in fedlib.mb("export", manama.dir), 30,
+                 "the item to reach Manama")
+        vh = vid["urls"][0].rsplit("/", 1)[1]
+        g = Client(manama.addr).get(vid["urls"][0])
+        eq(g.status, 200, "the fresh item's video: %r" % g)
+        eq(hashlib.sha256(g.body).hexdigest(), vh, "video intact")
+        unknown = "/media/" + "0" * 64
+        eq(Client(manama.addr).get(unknown).status, 404,
+           "a hash no item names is still 404")
+    finally:
+        manama.stop()
+        cairo.stop()
+
+
 def test_origin_down_backs_off(w):
     """Readers asking Manama for a video whose origin is down: the first
     request tries Cairo, the next ones answer 503 at once without asking
@@ -492,8 +534,10 @@ def test_origin_down_backs_off(w):
         while time.monotonic() - t0 < 5:
             answers.append(mc.get(vid["urls"][0]).status)
             time.sleep(0.2)
-        eq(set(answers), {503}, "not here yet, every time")
-        check(len(answers) >= 15, "%d requests" % len(answers))
+        eq(set(answers), {503}, "not here yet, every time: %r" % answers)
+        # Up to 25 in 5 s; a loaded CI machine answers more slowly, and
+        # eight are already far more than the tries allowed below.
+        check(len(answers) >= 8, "%d requests" % len(answers))
         # 2 s, then 4 s: two or three tries in 5 s, not one per request.
         n = origin.blob_requests
         check(1 <= n <= 3, "%d blob requests to the down origin for %d "
