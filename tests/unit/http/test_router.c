@@ -90,6 +90,39 @@ test_table(void **state)
 	assert_null(mb_router_at(mb_router_count()));
 }
 
+/*
+ * Every pattern, its parameters filled in (a trailing "*" with several
+ * segments), finds a route of its method: the router's first look at
+ * a path's shape (the number of '/', the first segments) turns none of
+ * them away.
+ */
+static void
+test_every_pattern(void **state)
+{
+	(void)state;
+	for (int i = 0; i < mb_router_count(); i++) {
+		const struct mb_route	*r = mb_router_at(i);
+		struct mb_route_match	 m;
+		char			 path[256], s[256];
+		size_t			 o = 0;
+
+		for (const char *p = r->pattern; *p != '\0' && o < 200;) {
+			if (*p == ':' || (p[0] == '*' && p[1] == '\0')) {
+				const char *v = *p == '*' ? "a/b/c" : "v1x";
+
+				memcpy(path + o, v, strlen(v));
+				o += strlen(v);
+				p += strcspn(p, "/");
+			} else {
+				path[o++] = *p++;
+			}
+		}
+		path[o] = '\0';
+		assert_int_equal(match(r->method, path, &m, s), MB_OK);
+		assert_string_equal(m.route->method, r->method);
+	}
+}
+
 int
 main(void)
 {
@@ -97,6 +130,7 @@ main(void)
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_misses),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_every_pattern),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
