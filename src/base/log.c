@@ -47,24 +47,42 @@ mb_log_get_level(void)
 	return current;
 }
 
+/*
+ * "2026-12-05T20:53:05" for sec, worked out once a second per thread:
+ * gmtime_r() takes glibc's time zone lock, which the server's threads,
+ * each logging a line per request, met on every line.
+ */
+static const char *
+second_stamp(time_t sec)
+{
+	static _Thread_local time_t	done = (time_t)-1;
+	static _Thread_local char	stamp[80];	/* room for any int */
+	struct tm			tm;
+
+	if (sec != done) {
+		gmtime_r(&sec, &tm);
+		snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+		done = sec;
+	}
+	return stamp;
+}
+
 void
 mb_log(enum mb_log_level level, const char *fmt, ...)
 {
 	static const char *names[] = { "debug", "info", "warn", "error" };
 	char		 line[2048];
 	struct timespec	 ts;
-	struct tm	 tm;
 	va_list		 ap;
 	int		 n, m;
 
 	if (level < mb_log_get_level() || level >= MB_LOG_OFF)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = snprintf(line, sizeof(line),
-	    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s ", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    ts.tv_nsec / 1000000, names[level]);
+	n = snprintf(line, sizeof(line), "%s.%03ldZ %s ",
+	    second_stamp(ts.tv_sec), ts.tv_nsec / 1000000, names[level]);
 	va_start(ap, fmt);
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);

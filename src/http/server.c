@@ -384,7 +384,9 @@ type_ok(struct mb_req *r)
 /*
  * This request's limits on its body and on the JSON in it, by the route's
  * class (http.h), and the message a 413 gives. Decided before a byte of
- * the body is read.
+ * the body is read. The message is written only for a request that
+ * announces a body: none other can pass a limit, and a GET's snprintf()
+ * was a cached item's cost for nothing.
  */
 static void
 body_limits(struct mb_req *r, int64_t clen)
@@ -404,24 +406,29 @@ body_limits(struct mb_req *r, int64_t clen)
 	if (flags & MB_ROUTE_SMALL) {
 		r->body_max = BODY_SMALL;
 		r->json_lim = small;
-		snprintf(r->body_why, sizeof(r->body_why),
-		    "the body of %s %.60s is limited to %d bytes (8 KiB)",
-		    r->method, r->m.route->pattern, BODY_SMALL);
+		if (r->has_body)
+			snprintf(r->body_why, sizeof(r->body_why),
+			    "the body of %s %.60s is limited to %d bytes "
+			    "(8 KiB)", r->method, r->m.route->pattern,
+			    BODY_SMALL);
 	} else if (flags & MB_ROUTE_ITEM) {
 		r->body_max = BODY_ITEM;
-		snprintf(r->body_why, sizeof(r->body_why),
-		    "an item's body is limited to %lld bytes: a signed "
-		    "envelope's limit of %u bytes (4 MiB) and %d KiB more",
-		    (long long)BODY_ITEM, MB_ENVELOPE_MAX,
-		    BODY_ITEM_OVERHEAD / 1024);
+		if (r->has_body)
+			snprintf(r->body_why, sizeof(r->body_why),
+			    "an item's body is limited to %lld bytes: a "
+			    "signed envelope's limit of %u bytes (4 MiB) and "
+			    "%d KiB more", (long long)BODY_ITEM,
+			    MB_ENVELOPE_MAX, BODY_ITEM_OVERHEAD / 1024);
 	} else {
 		r->body_max = max_body;
 	}
 	if (r->body_max >= max_body) {
 		r->body_max = max_body;
-		snprintf(r->body_why, sizeof(r->body_why),
-		    "the body is larger than this server accepts: [server] "
-		    "max_body = %lld bytes", (long long)max_body);
+		if (r->has_body)
+			snprintf(r->body_why, sizeof(r->body_why),
+			    "the body is larger than this server accepts: "
+			    "[server] max_body = %lld bytes",
+			    (long long)max_body);
 	}
 	/*
 	 * Without credentials, the small class whatever the route; past it
@@ -433,9 +440,11 @@ body_limits(struct mb_req *r, int64_t clen)
 		r->body_max = BODY_SMALL;
 		r->json_lim = small;
 		r->body_status = 401;
-		snprintf(r->body_why, sizeof(r->body_why),
-		    "sign in first: a request without credentials may send "
-		    "a body of at most %d bytes (8 KiB)", BODY_SMALL);
+		if (r->has_body)
+			snprintf(r->body_why, sizeof(r->body_why),
+			    "sign in first: a request without credentials may "
+			    "send a body of at most %d bytes (8 KiB)",
+			    BODY_SMALL);
 	}
 	/* JSON is counted as it arrives: refused before it is all here. */
 	r->json_body = !(flags & MB_ROUTE_RAW) && ct != NULL &&
