@@ -10,6 +10,11 @@
 # its production tuning (sendfile, tcp_nopush, open_file_cache);
 # NGINX_UNTUNED=1 runs it without, for comparison.
 #
+# Both servers keep an access log, as each does by default in production:
+# serve its line per request (stderr, to a file here), nginx its combined
+# log to a file, each one write(2) per request. ACCESS_LOG=0 turns both
+# off ([server] access_log = off, nginx access_log off), for comparison.
+#
 # IDLE=N (e.g. 10000) measures something else (issue 23): the cached
 # item's p99 for CONNS active clients while N idle keep-alive connections
 # are open (bench/idle_conns.py: one request each, then silence), against
@@ -18,7 +23,7 @@
 # and without the idle connections (target <= 2), nginx's beside it.
 #
 #   bench/http.sh [BUILD_DIR]      (env: SECONDS_EACH=10 CONNS=64 THREADS=2
-#                                   NGINX_UNTUNED=0 IDLE=0)
+#                                   NGINX_UNTUNED=0 IDLE=0 ACCESS_LOG=1)
 set -eu
 
 BUILD=${1:-build}
@@ -47,6 +52,13 @@ trap cleanup EXIT INT TERM
 "$MB" init "$T/c" --id bench --name Bench --country EG --languages en \
     --hq >/dev/null 2>&1
 IDLE=${IDLE:-0}
+ACCESS_LOG=${ACCESS_LOG:-1}
+if [ "$ACCESS_LOG" = 0 ]; then
+	sed -i 's/^\[server\]$/[server]\naccess_log = off/' "$T/c/mediabridge.conf"
+	NG_LOG=off
+else
+	NG_LOG="$T/ng/access.log"
+fi
 if [ "$IDLE" -gt 0 ]; then
 	# Idle connections must outlive the run on both servers: 120 s
 	# (serve's default idle timeout is 30 s, nginx's keep-alive 75 s).
@@ -106,7 +118,7 @@ error_log $T/ng/error.log;
 worker_rlimit_nofile $((NG_CONNS * 2));
 events { worker_connections $NG_CONNS; }
 http {
-    access_log off;
+    access_log $NG_LOG;
     client_body_temp_path $T/ng/body;
     proxy_temp_path $T/ng/proxy;
     fastcgi_temp_path $T/ng/fcgi;
@@ -133,14 +145,34 @@ CONF
 NGPID=$!
 sleep 0.5
 
-bench() {	# URL -> "req/s p99_ms"
-	wrk -t"$THREADS" -c"$CONNS" -d1s "$1" >/dev/null 2>&1	# warm-up
-	wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "$1" 2>&1 |
-	    awk '/Requests\/sec/ { rps = $2 }
+# CPU time (user + system, clock ticks) of the processes named, all threads.
+cpu_ticks() {	# PID... -> ticks
+	for _p in "$@"; do
+		# Fields 14 and 15 after the command name in parentheses.
+		sed 's/.*) //' "/proc/$_p/stat" 2>/dev/null |
+		    awk '{ print $12 + $13 }'
+	done | awk '{ t += $1 } END { print t + 0 }'
+}
+TICK=$(getconf CLK_TCK)
+
+# URL [PID...] -> "req/s p99_ms cpu_us_per_request" (the CPU the PIDs used
+# per request answered: on 2 cores shared with wrk and other work, a
+# steadier figure than requests/s; "-" without PIDs)
+bench() {
+	_url=$1; shift
+	wrk -t"$THREADS" -c"$CONNS" -d1s "$_url" >/dev/null 2>&1	# warm-up
+	_t0=$(cpu_ticks "$@")
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "$_url" >"$T/wrk.out" 2>&1
+	_t1=$(cpu_ticks "$@")
+	awk -v dt=$((_t1 - _t0)) -v tick="$TICK" -v pids="$#" '
+	    / requests in / { n = $1 }
+	    /Requests\/sec/ { rps = $2 }
 	        / 99% / { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+/, "", v);
 	            ms = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }
 	        /Non-2xx/ { bad = 1 }
-	        END { if (bad) rps = 0; printf "%.0f %.2f\n", rps, ms }'
+	        END { if (bad) rps = 0
+	            cpu = (pids > 0 && n > 0) ? sprintf("%.1f", dt * 1e6 / tick / n) : "-"
+	            printf "%.0f %.2f %s\n", rps, ms, cpu }' "$T/wrk.out"
 }
 
 # The worker that answers requests (serve's signer parent forks it).
@@ -188,19 +220,26 @@ if [ "$IDLE" -gt 0 ]; then
 	exit 0
 fi
 
-set -- $(bench "http://$ADDR$ITEM"); MB_ITEM=$1 MB_ITEM_P99=$2
-set -- $(bench "http://127.0.0.1:$NGPORT/item"); NG_ITEM=$1 NG_ITEM_P99=$2
-set -- $(bench "http://$ADDR$LIST"); MB_LIST=$1 MB_LIST_P99=$2
-set -- $(bench "http://127.0.0.1:$NGPORT/list"); NG_LIST=$1 NG_LIST_P99=$2
+# serve's processes (the signer, the worker, its sandbox); nginx's.
+MB_PIDS="$MBPID $(cat /proc/$MBPID/task/*/children 2>/dev/null)"
+MB_PIDS="$MB_PIDS $(for _p in $MB_PIDS; do cat /proc/$_p/task/*/children 2>/dev/null; done)"
+NG_PIDS="$NGPID $(cat /proc/$NGPID/task/*/children 2>/dev/null)"
+set -- $(bench "http://$ADDR$ITEM" $MB_PIDS); MB_ITEM=$1 MB_ITEM_P99=$2 MB_ITEM_CPU=$3
+set -- $(bench "http://127.0.0.1:$NGPORT/item" $NG_PIDS); NG_ITEM=$1 NG_ITEM_P99=$2 NG_ITEM_CPU=$3
+set -- $(bench "http://$ADDR$LIST" $MB_PIDS); MB_LIST=$1 MB_LIST_P99=$2 MB_LIST_CPU=$3
+set -- $(bench "http://127.0.0.1:$NGPORT/list" $NG_PIDS); NG_LIST=$1 NG_LIST_P99=$2 NG_LIST_CPU=$3
 
-printf "item %s bytes, list %s bytes; wrk -t%s -c%s -d%ss; nginx %s\n" \
+printf "item %s bytes, list %s bytes; wrk -t%s -c%s -d%ss; nginx %s; access logs %s\n" \
     "$(wc -c <"$T/www/item.json")" "$(wc -c <"$T/www/list.json")" \
     "$THREADS" "$CONNS" "$SECS" \
     "$([ "${NGINX_UNTUNED:-0}" = 1 ] && echo untuned ||
-        echo 'tuned (sendfile, tcp_nopush, tcp_nodelay, open_file_cache)')"
-printf "%-28s %10s req/s  p99 %s ms\n" "mediabridge cached item" "$MB_ITEM" "$MB_ITEM_P99"
-printf "%-28s %10s req/s  p99 %s ms\n" "nginx static item" "$NG_ITEM" "$NG_ITEM_P99"
-printf "%-28s %10s req/s  p99 %s ms\n" "mediabridge list (cached)" "$MB_LIST" "$MB_LIST_P99"
-printf "%-28s %10s req/s  p99 %s ms\n" "nginx static list" "$NG_LIST" "$NG_LIST_P99"
+        echo 'tuned (sendfile, tcp_nopush, tcp_nodelay, open_file_cache)')" \
+    "$([ "$ACCESS_LOG" = 0 ] && echo 'off on both' || echo 'on on both')"
+printf "load average: %s\n" "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+printf "%-28s %10s req/s  p99 %s ms  CPU %s us/req\n" "mediabridge cached item" "$MB_ITEM" "$MB_ITEM_P99" "$MB_ITEM_CPU"
+printf "%-28s %10s req/s  p99 %s ms  CPU %s us/req\n" "nginx static item" "$NG_ITEM" "$NG_ITEM_P99" "$NG_ITEM_CPU"
+printf "%-28s %10s req/s  p99 %s ms  CPU %s us/req\n" "mediabridge list (cached)" "$MB_LIST" "$MB_LIST_P99" "$MB_LIST_CPU"
+printf "%-28s %10s req/s  p99 %s ms  CPU %s us/req\n" "nginx static list" "$NG_LIST" "$NG_LIST_P99" "$NG_LIST_CPU"
+awk -v a="$MB_ITEM_CPU" -v b="$NG_ITEM_CPU" 'BEGIN { if (a + 0 > 0) printf "CPU per cached item, nginx/mediabridge: %.2f\n", b / a }'
 awk -v a="$MB_LIST" -v b="$NG_LIST" 'BEGIN { printf "list ratio mediabridge/nginx: %.2f\n", b ? a / b : 0 }'
 awk -v a="$MB_ITEM" -v b="$NG_ITEM" 'BEGIN { printf "ratio mediabridge/nginx (cached item): %.2f\n", b ? a / b : 0 }'
