@@ -69,20 +69,47 @@ second_stamp(time_t sec)
 	return stamp;
 }
 
+static const char *const names[] = { "debug", "info", "warn", "error" };
+
+/* "2026-12-05T20:53:05.123Z info " into line (>= 64 bytes); its length. */
+static size_t
+prefix(char *line, enum mb_log_level level)
+{
+	struct timespec	 ts;
+	const char	*st;
+	size_t		 n, l;
+	long		 ms;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	st = second_stamp(ts.tv_sec);
+	n = strlen(st);
+	if (n > 32)
+		n = 32;
+	memcpy(line, st, n);
+	ms = ts.tv_nsec / 1000000;
+	line[n++] = '.';
+	line[n++] = (char)('0' + ms / 100);
+	line[n++] = (char)('0' + ms / 10 % 10);
+	line[n++] = (char)('0' + ms % 10);
+	line[n++] = 'Z';
+	line[n++] = ' ';
+	l = strlen(names[level]);
+	memcpy(line + n, names[level], l);
+	n += l;
+	line[n++] = ' ';
+	return n;
+}
+
 void
 mb_log(enum mb_log_level level, const char *fmt, ...)
 {
-	static const char *names[] = { "debug", "info", "warn", "error" };
 	char		 line[2048];
-	struct timespec	 ts;
 	va_list		 ap;
 	int		 n, m;
 
 	if (level < mb_log_get_level() || level >= MB_LOG_OFF)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	n = snprintf(line, sizeof(line), "%s.%03ldZ %s ",
-	    second_stamp(ts.tv_sec), ts.tv_nsec / 1000000, names[level]);
+	n = (int)prefix(line, level);
 	va_start(ap, fmt);
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
@@ -94,4 +121,21 @@ mb_log(enum mb_log_level level, const char *fmt, ...)
 	line[n++] = '\n';
 	/* One write(2) keeps lines whole when several threads log. */
 	(void)!write(STDERR_FILENO, line, (size_t)n);
+}
+
+void
+mb_log_msg(enum mb_log_level level, const char *msg, size_t len)
+{
+	char	line[2048];
+	size_t	n;
+
+	if (level < mb_log_get_level() || level >= MB_LOG_OFF)
+		return;
+	n = prefix(line, level);
+	if (len > sizeof(line) - n - 1)
+		len = sizeof(line) - n - 1;
+	memcpy(line + n, msg, len);
+	n += len;
+	line[n++] = '\n';
+	(void)!write(STDERR_FILENO, line, n);
 }

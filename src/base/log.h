@@ -3,6 +3,8 @@
 #ifndef MB_BASE_LOG_H
 #define MB_BASE_LOG_H
 
+#include <stddef.h>
+
 enum mb_log_level {
 	MB_LOG_DEBUG = 0,
 	MB_LOG_INFO = 1,
@@ -20,6 +22,11 @@ void mb_log_set_level(enum mb_log_level level);
 enum mb_log_level mb_log_get_level(void);
 void mb_log(enum mb_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * The same for a line already written (len bytes, no newline), without
+ * printf: the server's access line, one per request.
+ */
+void mb_log_msg(enum mb_log_level level, const char *msg, size_t len);
 
 #define log_debug(...) mb_log(MB_LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) mb_log(MB_LOG_INFO, __VA_ARGS__)

@@ -635,26 +635,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	return queue(r);
 }
 
-/* Keeps a path fit for one log line: no spaces, quotes or controls. */
-static void
-log_path(const char *p, char *out, size_t n)
-{
-	size_t o = 0;
-
-	for (; *p != '\0' && o + 4 < n; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
-		    c == '%') {
-			snprintf(out + o, n - o, "%%%02X", c);
-			o += 3;
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-}
-
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -676,18 +656,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		mb_http__impact_count(r, s->opts.impact, r->m.route->name,
 		    r->status, mb_time_now_ms());
 	if (s->opts.access_log && !(r->m.route != NULL &&
-	    (r->m.route->flags & MB_ROUTE_NOLOG))) {
-		char path[300];
-
-		log_path(r->path, path, sizeof(path));
-		log_info("http: method=%s path=%s route=%s status=%u bytes=%zu "
-		    "us=%lld client=%s user=%s cache=%s%s", r->method, path,
-		    r->m.route ? r->m.route->name : "-", r->status, r->rlen,
-		    (long long)us, r->client,
-		    r->have_user ? r->user.name : "-", r->cache_state,
-		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
-		    " aborted=1");
-	}
+	    (r->m.route->flags & MB_ROUTE_NOLOG)))
+		srv_access_log(r, us, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	req_free(r);
 	atomic_fetch_sub(&s->in_flight, 1);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the HTTP server's files (server.c, request.c, response.c,
- * longpoll.c, cache.c): the server and request structs, and the calls
- * one file makes into another. Only these files know libmicrohttpd.
+ * longpoll.c, cache.c, access_log.c, spool.c): the server and request
+ * structs, and the calls one file makes into another. Only these files
+ * know libmicrohttpd.
  */
 #ifndef MB_HTTP_SERVER_INT_H
 #define MB_HTTP_SERVER_INT_H
@@ -156,6 +157,8 @@ void srv_entry_clear(struct mb_http_server *s, struct cache_entry *e);
 void srv_maybe_gzip(struct mb_req *r);
 bool srv_has_header(const struct mb_req *r, const char *name);
 void srv_make_etag(const char *data, size_t len, char out[24]);
+/* access_log.c: the request's line (us: its time; completed: not aborted). */
+void srv_access_log(const struct mb_req *r, int64_t us, bool completed);
 
 /*
  * spool.c: an upload's body in an unlinked file as it arrives. wanted:
