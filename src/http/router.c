@@ -186,8 +186,13 @@ struct shape {
 	size_t		 len[PRE_SEGS];
 };
 
+/* For each number of '/' up to MAX_SLASHES, the routes that may match. */
+#define MAX_SLASHES 16
+
 static struct pre	*pres;
 static int		 npres;
+static int		*by_slashes[MAX_SLASHES + 1];
+static int		 by_count[MAX_SLASHES + 1];
 static pthread_once_t	 pres_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -234,6 +239,20 @@ pres_build(void)
 			pr->len[k] = sh.len[k];
 		}
 	}
+	for (int k = 0; k <= MAX_SLASHES; k++) {
+		if ((by_slashes[k] = calloc((size_t)n, sizeof(int))) == NULL) {
+			/* npres stays 0: the whole table, as before. */
+			while (k-- > 0)
+				free(by_slashes[k]);
+			free(pres);
+			pres = NULL;
+			return;
+		}
+		for (int i = 0; i < n; i++)
+			if (pres[i].star ? k >= pres[i].slashes :
+			    k == pres[i].slashes)
+				by_slashes[k][by_count[k]++] = i;
+	}
 	npres = n;
 }
 
@@ -254,11 +273,45 @@ may_match(const struct pre *pr, const struct shape *sh)
 	return true;
 }
 
+/* Route idx (rt) against path: the best so far in m, *best, *any. */
+static void
+consider(const struct mb_route *rt, int idx, const char *want,
+    const char *path, char *scratch, struct mb_route_match *m, int *best,
+    int *any)
+{
+	struct mb_route_match	cand;
+	int			score;
+
+	memset(&cand, 0, sizeof(cand));
+	if ((score = match_one(rt->pattern, path, scratch, &cand)) < 0)
+		return;
+	if (strcmp(rt->method, want) != 0) {
+		if (strstr(m->allow, rt->method) == NULL &&
+		    strlen(m->allow) + strlen(rt->method) + 3 <
+		    sizeof(m->allow)) {
+			if (m->allow[0] != '\0')
+				strcat(m->allow, ", ");
+			strcat(m->allow, rt->method);
+		}
+		*any = 1;
+		return;
+	}
+	if (score > *best) {
+		char allow[sizeof(m->allow)];
+
+		memcpy(allow, m->allow, sizeof(allow));
+		*m = cand;
+		memcpy(m->allow, allow, sizeof(allow));
+		m->route = rt;
+		m->index = idx;
+		*best = score;
+	}
+}
+
 int
 mb_router_match(const char *method, const char *path, char *scratch,
     struct mb_route_match *m)
 {
-	struct mb_route_match	 cand;
 	struct shape		 sh;
 	int			 best = -1, any = 0, idx = 0;
 	const char		*want = strcmp(method, "HEAD") == 0 ? "GET" :
@@ -268,39 +321,21 @@ mb_router_match(const char *method, const char *path, char *scratch,
 	m->index = -1;
 	pthread_once(&pres_once, pres_build);
 	shape_of(path, &sh);
-	for (int t = 0; tables[t] != NULL; t++) {
-		for (int i = 0; tables[t][i].method != NULL; i++, idx++) {
-			const struct mb_route *rt = &tables[t][i];
-			int score;
-
-			if (idx < npres && !may_match(&pres[idx], &sh))
-				continue;
-			memset(&cand, 0, sizeof(cand));
-			if ((score = match_one(rt->pattern, path, scratch,
-			    &cand)) < 0)
-				continue;
-			if (strcmp(rt->method, want) != 0) {
-				if (strstr(m->allow, rt->method) == NULL &&
-				    strlen(m->allow) + strlen(rt->method) + 3 <
-				    sizeof(m->allow)) {
-					if (m->allow[0] != '\0')
-						strcat(m->allow, ", ");
-					strcat(m->allow, rt->method);
-				}
-				any = 1;
-				continue;
-			}
-			if (score > best) {
-				char allow[sizeof(m->allow)];
-
-				memcpy(allow, m->allow, sizeof(allow));
-				*m = cand;
-				memcpy(m->allow, allow, sizeof(allow));
-				m->route = rt;
-				m->index = idx;
-				best = score;
-			}
+	if (npres > 0 && sh.slashes <= MAX_SLASHES) {
+		/* The routes a path with this many '/' may match, in order. */
+		for (int j = 0; j < by_count[sh.slashes]; j++) {
+			idx = by_slashes[sh.slashes][j];
+			if (may_match(&pres[idx], &sh))
+				consider(pres[idx].rt, idx, want, path,
+				    scratch, m, &best, &any);
 		}
+	} else {
+		for (int t = 0; tables[t] != NULL; t++)
+			for (int i = 0; tables[t][i].method != NULL; i++,
+			    idx++)
+				if (idx >= npres || may_match(&pres[idx], &sh))
+					consider(&tables[t][i], idx, want,
+					    path, scratch, m, &best, &any);
 	}
 	if (m->route == NULL)
 		return any ? MB_ERR_PERM : MB_ERR_NOTFOUND;
