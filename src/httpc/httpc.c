@@ -29,6 +29,8 @@ struct mb_httpc {
 	size_t			 max;
 	bool			 over;
 	bool			 nomem;
+	bool			 sunk;	/* rq->on_body said no */
+	size_t			 got;	/* body bytes so far */
 	bool			 refused;
 	char			 refused_addr[64];
 	struct timespec		 start;	/* the transfer's, for the rate cap */
@@ -239,9 +241,20 @@ on_body(char *p, size_t size, size_t n, void *arg)
 
 	pace(c);
 	n *= size;
-	if (c->resp->body.len + n > c->max) {
+	if (c->got + n > c->max) {
 		c->over = true;
 		return 0;
+	}
+	c->got += n;
+	if (c->rq->on_body != NULL) {
+		long status = 0;
+
+		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (!c->rq->on_body(status, p, n, c->rq->body_arg)) {
+			c->sunk = true;
+			return 0;
+		}
+		return n;
 	}
 	if (mb_buf_append(&c->resp->body, p, n) != MB_OK) {
 		c->nomem = true;
@@ -292,6 +305,8 @@ classify(const struct mb_httpc *c, CURLcode cc)
 		return MB_HTTPC_REFUSED;
 	if (c->over)
 		return MB_HTTPC_TOOBIG;
+	if (c->sunk)
+		return MB_HTTPC_SINK;
 	switch (cc) {
 	case CURLE_FILESIZE_EXCEEDED:
 		return MB_HTTPC_TOOBIG;
@@ -353,7 +368,8 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
 	c->rq = rq;
 	c->resp = out;
 	c->max = rq->max_answer > 0 ? rq->max_answer : ANSWER_MAX_DEFAULT;
-	c->over = c->nomem = c->refused = false;
+	c->over = c->nomem = c->refused = c->sunk = false;
+	c->got = 0;
 	c->refused_addr[0] = '\0';
 
 	/* Options from scratch; live connections and the DNS cache stay. */

@@ -70,6 +70,17 @@ struct mb_httpc_req {
 	/* Each header line of the answer (without CRLF); may be NULL. */
 	void		(*on_header)(const char *line, size_t len, void *arg);
 	void		*header_arg;
+	/*
+	 * Where the body goes as it arrives (a download written to a file
+	 * as it comes, never held whole): each piece is handed on instead
+	 * of kept in out->body, with the answer's status (its headers have
+	 * all been seen by then). false ends the transfer
+	 * (MB_HTTPC_SINK). NULL: the body is kept in
+	 * out->body. max_answer still bounds the whole.
+	 */
+	bool		(*on_body)(long status, const char *p, size_t len,
+	    void *arg);
+	void		*body_arg;
 };
 
 struct mb_httpc_resp {
@@ -88,6 +99,7 @@ enum mb_httpc_fail {
 	MB_HTTPC_TOOBIG,	/* the answer is over max_answer */
 	MB_HTTPC_CUT,		/* the link dropped mid-transfer */
 	MB_HTTPC_CANCELLED,	/* opts.cancelled said so */
+	MB_HTTPC_SINK,		/* rq.on_body refused a piece */
 	MB_HTTPC_OTHER
 };
 
