@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -160,6 +161,20 @@ void mb_resp_take(struct mb_req *r, unsigned status, const char *ctype,
  */
 void mb_resp_file(struct mb_req *r, unsigned status, const char *ctype,
     int fd, uint64_t offset, uint64_t len);
+/*
+ * A body of len bytes made as the client reads: read(arg, pos, buf, max)
+ * puts up to max bytes of position pos in buf and says how many; 0 when
+ * none are ready yet, having arranged for mb_req_wake(r) to be called
+ * when some may be (the connection then waits holding no thread); -1
+ * cuts the connection: the client gets fewer bytes than announced, never
+ * a body that looks complete. done(arg) is called once when the request
+ * ends, before r is freed. Not cached or compressed; the handler sets
+ * its own ETag.
+ */
+typedef ssize_t (*mb_resp_read_fn)(void *arg, uint64_t pos, char *buf,
+    size_t max);
+void mb_resp_stream(struct mb_req *r, unsigned status, const char *ctype,
+    uint64_t len, mb_resp_read_fn read, void *arg, void (*done)(void *arg));
 /* No body (204, 304, ...). */
 void mb_resp_empty(struct mb_req *r, unsigned status);
 /*
@@ -196,6 +211,19 @@ void mb_resp_cache_ttl(struct mb_req *r, int64_t ms);
  */
 void mb_resp_wait(struct mb_req *r, int64_t mono_deadline_ms);
 unsigned mb_req_wakeups(const struct mb_req *r);
+
+/*
+ * As mb_resp_wait, but the log's moving does not wake it: only
+ * mb_req_wake(r), the deadline or shutting down (a request waiting for
+ * another thread's work, a fetch).
+ */
+void mb_resp_wait_wake(struct mb_req *r, int64_t mono_deadline_ms);
+/*
+ * Any thread: r, parked (mb_resp_wait_wake, or a stream waiting for
+ * bytes), goes on; r not parked yet parks only for a moment. The caller
+ * must know r is alive: forget r in its mb_req_set_data free function.
+ */
+void mb_req_wake(struct mb_req *r);
 
 /*
  * The log's generation: bumped by mb_http_notify() after every commit

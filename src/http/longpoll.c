@@ -40,15 +40,30 @@ mb_http_stopping(struct mb_http_server *s)
 	return atomic_load(&s->stopping);
 }
 
-/* Parks r (suspended by the caller) unless the log already moved. */
+void
+mb_req_wake(struct mb_req *r)
+{
+	struct mb_http_server *s = r->srv;
+
+	pthread_mutex_lock(&s->wait_lock);
+	r->woken = true;
+	pthread_cond_signal(&s->wait_cond);
+	pthread_mutex_unlock(&s->wait_lock);
+}
+
+/*
+ * Parks r (suspended by the caller) unless the log already moved (a
+ * long-poll) or it was woken already (mb_req_wake).
+ */
 void
 srv_park(struct mb_http_server *s, struct mb_req *r)
 {
 	struct waiter *w = malloc(sizeof(*w));
 
 	pthread_mutex_lock(&s->wait_lock);
-	if (w == NULL || atomic_load(&s->gen) != r->gen_seen ||
-	    atomic_load(&s->stopping)) {
+	if (w == NULL || (!r->wake_only && atomic_load(&s->gen) !=
+	    r->gen_seen) || r->woken || atomic_load(&s->stopping)) {
+		r->woken = false;
 		pthread_mutex_unlock(&s->wait_lock);
 		free(w);
 		r->wakeups++;
@@ -129,9 +144,10 @@ srv_waiter_main(void *arg)
 		}
 		until = next_poll;
 		for (pp = &s->waiters; (w = *pp) != NULL;) {
-			if (s->wake_all || atomic_load(&s->stopping) ||
-			    w->r->deadline <= now) {
+			if ((s->wake_all && !w->r->wake_only) || w->r->woken ||
+			    atomic_load(&s->stopping) || w->r->deadline <= now) {
 				*pp = w->next;
+				w->r->woken = false;
 				w->r->wakeups++;
 				MHD_resume_connection(w->r->conn);
 				free(w);

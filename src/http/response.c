@@ -171,6 +171,36 @@ mb_resp_wait(struct mb_req *r, int64_t mono_deadline_ms)
 	if (r->answered)
 		return;
 	r->wait = true;
+	r->wake_only = false;
 	r->deadline = mono_deadline_ms;
+}
+
+void
+mb_resp_wait_wake(struct mb_req *r, int64_t mono_deadline_ms)
+{
+	mb_resp_wait(r, mono_deadline_ms);
+	if (r->wait)
+		r->wake_only = true;
+}
+
+void
+mb_resp_stream(struct mb_req *r, unsigned status, const char *ctype,
+    uint64_t len, mb_resp_read_fn read, void *arg, void (*done)(void *arg))
+{
+	struct stream *sh;
+
+	if (r->answered || (sh = calloc(1, sizeof(*sh))) == NULL) {
+		done(arg);
+		if (!r->answered)
+			mb_resp_take(r, 503, NULL, NULL, 0);
+		return;
+	}
+	sh->r = r;
+	sh->read = read;
+	sh->arg = arg;
+	sh->done = done;
+	mb_resp_take(r, status, ctype, NULL, 0);
+	r->stream = sh;
+	r->rlen = (size_t)len;
 }
 

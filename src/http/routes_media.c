@@ -19,6 +19,7 @@
 #include "media/sandbox.h"
 #include "sync/apply.h"
 #include "sync/blob.h"
+#include "sync/blob_live.h"
 #include "sync/link.h"
 
 /* The most one range answer carries (players ask again for the rest). */
@@ -333,10 +334,134 @@ page_post(struct mb_req *r)
 
 /* ---- Serving ------------------------------------------------------- */
 
-/* A reader asked: the link to base says whether it may come (link.h). */
+/*
+ * How long a reader's request waits for the origin's first answer when
+ * a video is fetched for it: then 503 with Retry-After (the fetch goes
+ * on), rather than a player left hanging on a link that does not answer.
+ */
+#define LIVE_WAIT_MS 20000
+
+/* The headers of every answer with a blob's bytes. */
+static void
+blob_headers(struct mb_req *r, const char *hash, const char *mime)
+{
+	char etag[80];
+
+	/* Content-addressed: the bytes never change under this name. */
+	snprintf(etag, sizeof(etag), "\"%s\"", hash);
+	mb_resp_header(r, "ETag", etag);
+	mb_resp_header(r, "Cache-Control", "public, max-age=31536000, "
+	    "immutable");
+	mb_resp_header(r, "X-Content-Type-Options", "nosniff");
+	mb_resp_header(r, "Content-Security-Policy", "default-src 'none'; "
+	    "sandbox");
+	mb_resp_header(r, "Accept-Ranges", "bytes");
+	if (strcmp(mime, "application/pdf") == 0)
+		mb_resp_header(r, "Content-Disposition", "attachment");
+}
+
+/* If-None-Match names the blob: answered 304, true. */
+static bool
+not_modified(struct mb_req *r, const char *hash)
+{
+	const char *inm = mb_req_header(r, "If-None-Match");
+
+	if (inm == NULL || (strstr(inm, hash) == NULL && strcmp(inm, "*") != 0))
+		return false;
+	mb_resp_empty(r, 304);
+	return true;
+}
+
+/*
+ * The part of a blob of size bytes the request asks for: *from, *to and
+ * 1 for a range (Content-Range set), 0 for the whole, -1 when answered
+ * 416.
+ */
+static int
+blob_range(struct mb_req *r, const char *hash, int64_t size, int64_t *from,
+    int64_t *to)
+{
+	const char	*range;
+	char		 cr[96];
+	int		 rr = 0;
+
+	if ((range = mb_req_header(r, "Range")) != NULL) {
+		const char	*ifr = mb_req_header(r, "If-Range");
+		uint64_t	 f, t;
+
+		if ((ifr == NULL || strstr(ifr, hash) != NULL) &&
+		    (rr = mb_http_range(range, (uint64_t)size, &f, &t)) > 0) {
+			*from = (int64_t)f;
+			*to = (int64_t)t;
+		}
+	}
+	if (rr < 0) {
+		snprintf(cr, sizeof(cr), "bytes */%lld", (long long)size);
+		mb_resp_header(r, "Content-Range", cr);
+		mb_resp_error(r, 416, "range", "range not satisfiable for %lld "
+		    "bytes", (long long)size);
+		return -1;
+	}
+	if (rr == 0) {
+		*from = 0;
+		*to = size - 1;
+		return 0;
+	}
+	if (*to - *from + 1 > RANGE_MAX)
+		/*
+		 * A player asks for "bytes=0-" and takes what comes: a
+		 * large video goes in pieces, so that a seek is answered
+		 * without waiting behind the rest of a long transfer.
+		 */
+		*to = *from + RANGE_MAX - 1;
+	snprintf(cr, sizeof(cr), "bytes %lld-%lld/%lld", (long long)*from,
+	    (long long)*to, (long long)size);
+	mb_resp_header(r, "Content-Range", cr);
+	return 1;
+}
+
+/* A blob that is here, streamed from its file. */
+static void
+serve_file(struct mb_req *r, const char *hash, const char *mime)
+{
+	const struct mb_center_node	*n = mb_req_node(r);
+	struct stat			 sb;
+	char				 path[1200];
+	int64_t				 from = 0, to = 0;
+	uint64_t			 want;
+	int				 fd, rr;
+
+	if (mb_media_blob_path(n->conf.dir, hash, path, sizeof(path)) !=
+	    MB_OK || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		mb_resp_error(r, 404, "not_found", "media %s is gone", hash);
+		return;
+	}
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		mb_resp_error(r, 500, "io", "media %s: %s", hash,
+		    strerror(errno));
+		return;
+	}
+	blob_headers(r, hash, mime);
+	if (not_modified(r, hash) ||
+	    (rr = blob_range(r, hash, sb.st_size, &from, &to)) < 0) {
+		close(fd);
+		return;
+	}
+	want = sb.st_size > 0 ? (uint64_t)(to - from + 1) : 0;
+	/* Streamed from the file: no size is too large for memory. */
+	mb_resp_file(r, rr > 0 ? 206 : 200, mime, fd, (uint64_t)from, want);
+}
+
+/*
+ * A video fetched as it is read (sync/blob_live.h): the thread of the
+ * blob's one fetch runs this, with a store of its own. A reader asked:
+ * the link to the origin says whether it may come (link.h).
+ */
 struct on_demand {
 	const struct mb_center_node	*n;
 	struct mb_store			*st;
+	const struct mb_sync_blob_watch	*w;
 };
 
 static int
@@ -348,23 +473,179 @@ fetch_on_demand(void *arg, const char *base, const char *hash,
 
 	(void)mb_media_blob_thumbnail(od->st, hash, &thumbnail, NULL);
 	return mb_sync_blob_fetch_link(od->n, od->st, base, hash, thumbnail,
-	    true, d);
+	    true, od->w, d);
+}
+
+static int
+live_fetch(void *arg, const char *hash, const struct mb_sync_blob_watch *w,
+    struct mb_diag *d)
+{
+	struct on_demand	od = { arg, NULL, w };
+	int			rc;
+
+	if ((rc = mb_center_store(od.n, &od.st, d)) != MB_OK)
+		return rc;
+	rc = mb_media_fetch_one(od.n->conf.dir, od.st, fetch_on_demand, &od,
+	    hash, d);
+	/* Backing off (MB_ERR_AGAIN): not tried, not logged. */
+	if (rc != MB_OK && rc != MB_ERR_AGAIN)
+		log_warn("media: on-demand fetch blob=%.12s: %s", hash,
+		    mb_diag_msg(d, rc));
+	else if (rc == MB_OK)
+		log_info("media: fetched blob=%.12s on demand", hash);
+	mb_store_close(od.st);
+	return rc;
+}
+
+/* The request's part in the blob's fetch (its data while it waits). */
+struct live_join {
+	struct mb_blob_live	*l;
+	struct mb_req		*r;
+	int64_t			 until;	/* mono: the origin's answer by then */
+};
+
+static void
+live_join_free(void *p)
+{
+	struct live_join *j = p;
+
+	mb_blob_live_release(j->l, j->r);
+	free(j);
+}
+
+static void
+wake_req(void *token)
+{
+	mb_req_wake(token);
+}
+
+/* One answer's bytes, read from the .part as it fills. */
+struct live_body {
+	struct mb_blob_live_reader	 rd;
+	struct mb_blob_live		*l;	/* a reference */
+	struct mb_req			*r;
+};
+
+static ssize_t
+live_body_read(void *arg, uint64_t pos, char *buf, size_t max)
+{
+	struct live_body *b = arg;
+
+	return mb_blob_live_read(&b->rd, b->rd.from + (int64_t)pos, buf, max,
+	    wake_req, b->r);
+}
+
+static void
+live_body_done(void *arg)
+{
+	struct live_body *b = arg;
+
+	mb_blob_live_reader_close(&b->rd);
+	mb_blob_live_release(b->l, b->r);
+	free(b);
+}
+
+static void
+not_here_yet(struct mb_req *r, const char *hash, const char *retry,
+    const char *why)
+{
+	mb_resp_header(r, "Retry-After", retry);
+	mb_resp_error(r, 503, "not_here_yet", "media %s is not here yet: %s",
+	    hash, why);
+}
+
+/*
+ * Referred to by an item, not fetched yet (a large video): joins (or
+ * starts) the blob's one fetch, waits parked for the origin's first
+ * answer, then answers the range asked for as its bytes arrive.
+ */
+static void
+serve_live(struct mb_req *r, const struct mb_store_blob *b)
+{
+	const struct mb_center_node	*n = mb_req_node(r);
+	struct live_join		*j = mb_req_data(r);
+	struct mb_blob_live_view	 v;
+	struct live_body		*body;
+	struct mb_diag			 d = { "" };
+	int64_t				 from = 0, to = 0;
+	int				 rc, rr;
+
+	if (j == NULL) {
+		if ((j = calloc(1, sizeof(*j))) == NULL) {
+			not_here_yet(r, b->hash, "5", "out of memory");
+			return;
+		}
+		j->r = r;
+		j->until = mb_time_mono_ms() + LIVE_WAIT_MS;
+		if ((rc = mb_blob_live_join(n->conf.dir, b->hash, b->size > 0 ?
+		    b->size : -1, live_fetch, (void *)n, &j->l, &d)) != MB_OK) {
+			free(j);
+			not_here_yet(r, b->hash, "30", mb_diag_msg(&d, rc));
+			return;
+		}
+		mb_req_set_data(r, j, live_join_free);
+	}
+	if (mb_blob_live_wait_start(j->l, &v, wake_req, r)) {
+		if (mb_time_mono_ms() < j->until &&
+		    !mb_http_stopping(mb_req_server(r))) {
+			mb_resp_wait_wake(r, j->until);
+			return;
+		}
+		not_here_yet(r, b->hash, "5", "the center it comes from has "
+		    "not answered yet");
+		return;
+	}
+	if (v.state == MB_BLOB_LIVE_FAILED) {
+		not_here_yet(r, b->hash, "30", v.msg);
+		return;
+	}
+	if (v.state == MB_BLOB_LIVE_DONE) {
+		serve_file(r, b->hash, b->mime);
+		return;
+	}
+	if (v.total < 0) {
+		/* No size to announce: the whole blob first. */
+		not_here_yet(r, b->hash, "5", "its size is not known yet");
+		return;
+	}
+	blob_headers(r, b->hash, b->mime);
+	if (not_modified(r, b->hash) ||
+	    (rr = blob_range(r, b->hash, v.total, &from, &to)) < 0)
+		return;
+	if (v.total == 0) {
+		/* Nothing to stream; an empty blob is checked at once. */
+		not_here_yet(r, b->hash, "1", "it is being checked");
+		return;
+	}
+	if ((body = calloc(1, sizeof(*body))) == NULL) {
+		not_here_yet(r, b->hash, "5", "out of memory");
+		return;
+	}
+	if ((rc = mb_blob_live_reader_open(j->l, &v, from, to, &body->rd,
+	    &d)) != MB_OK) {
+		free(body);
+		not_here_yet(r, b->hash, "5", mb_diag_msg(&d, rc));
+		return;
+	}
+	/* The answer holds the reference from here. */
+	body->l = j->l;
+	body->r = r;
+	j->l = NULL;
+	log_info("media: streaming blob=%.12s from=%lld to=%lld while it is "
+	    "fetched (%lld of %lld bytes here)", b->hash, (long long)from,
+	    (long long)to, (long long)v.have, (long long)v.total);
+	mb_resp_stream(r, rr > 0 ? 206 : 200, b->mime,
+	    (uint64_t)(to - from + 1), live_body_read, body, live_body_done);
 }
 
 static void
 serve_blob(struct mb_req *r)
 {
-	const struct mb_center_node	*n = mb_req_node(r);
-	const char			*hash = mb_req_param(r, "hash");
-	const char			*inm, *range;
-	struct mb_store_blob		 b;
-	struct mb_store			*st;
-	struct mb_diag			 d = { "" };
-	struct stat			 sb;
-	char				 path[1200], etag[80], cr[96];
-	int64_t				 from = 0, to = 0;
-	uint64_t			 want;
-	int				 fd, rc, rr;
+	const char		*hash = mb_req_param(r, "hash");
+	struct mb_store_blob	 b;
+	struct mb_store		*st;
+	struct mb_diag		 d = { "" };
+	int			 rc;
 
 	if (!mb_media_hash_ok(hash)) {
 		mb_resp_error(r, 404, "not_found", "media is named by its "
@@ -390,90 +671,12 @@ serve_blob(struct mb_req *r)
 			mb_resp_err(r, rc, &d);
 		return;
 	}
-	if (!b.here) {
-		/* Referred to by an item, not fetched yet: now (video). */
-		struct on_demand od = { n, st };
-
-		if ((rc = mb_media_fetch_one(n->conf.dir, st,
-		    fetch_on_demand, &od, hash, &d)) != MB_OK) {
-			/* Backing off (MB_ERR_AGAIN): not tried, not logged. */
-			if (rc != MB_ERR_AGAIN)
-				log_warn("media: on-demand fetch blob=%.12s: %s",
-				    hash, mb_diag_msg(&d, rc));
-			mb_resp_header(r, "Retry-After", "30");
-			mb_resp_error(r, 503, "not_here_yet", "media %s is not "
-			    "here yet: %s", hash, mb_diag_msg(&d, rc));
-			return;
-		}
-	}
-	if (mb_media_blob_path(n->conf.dir, hash, path, sizeof(path)) !=
-	    MB_OK || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		mb_resp_error(r, 404, "not_found", "media %s is gone", hash);
+	/* Woken with the fetch done, a wait ends here too. */
+	if (!b.here || mb_req_data(r) != NULL) {
+		serve_live(r, &b);
 		return;
 	}
-	if (fstat(fd, &sb) != 0) {
-		close(fd);
-		mb_resp_error(r, 500, "io", "media %s: %s", hash,
-		    strerror(errno));
-		return;
-	}
-	/* Content-addressed: the bytes never change under this name. */
-	snprintf(etag, sizeof(etag), "\"%s\"", hash);
-	mb_resp_header(r, "ETag", etag);
-	mb_resp_header(r, "Cache-Control", "public, max-age=31536000, "
-	    "immutable");
-	mb_resp_header(r, "X-Content-Type-Options", "nosniff");
-	mb_resp_header(r, "Content-Security-Policy", "default-src 'none'; "
-	    "sandbox");
-	mb_resp_header(r, "Accept-Ranges", "bytes");
-	if (strcmp(b.mime, "application/pdf") == 0)
-		mb_resp_header(r, "Content-Disposition", "attachment");
-	if ((inm = mb_req_header(r, "If-None-Match")) != NULL &&
-	    (strstr(inm, hash) != NULL || strcmp(inm, "*") == 0)) {
-		close(fd);
-		mb_resp_empty(r, 304);
-		return;
-	}
-	rr = 0;
-	if ((range = mb_req_header(r, "Range")) != NULL) {
-		const char	*ifr = mb_req_header(r, "If-Range");
-		uint64_t	 f, t;
-
-		if ((ifr == NULL || strstr(ifr, hash) != NULL) &&
-		    (rr = mb_http_range(range, (uint64_t)sb.st_size, &f,
-		    &t)) > 0) {
-			from = (int64_t)f;
-			to = (int64_t)t;
-		}
-	}
-	if (rr < 0) {
-		close(fd);
-		snprintf(cr, sizeof(cr), "bytes */%lld", (long long)sb.st_size);
-		mb_resp_header(r, "Content-Range", cr);
-		mb_resp_error(r, 416, "range", "range not satisfiable for %lld "
-		    "bytes", (long long)sb.st_size);
-		return;
-	}
-	if (rr == 0) {
-		from = 0;
-		to = sb.st_size - 1;
-	} else if (to - from + 1 > RANGE_MAX)
-		/*
-		 * A player asks for "bytes=0-" and takes what comes: a
-		 * large video goes in pieces, so that a seek is answered
-		 * without waiting behind the rest of a long transfer.
-		 */
-		to = from + RANGE_MAX - 1;
-	want = sb.st_size > 0 ? (uint64_t)(to - from + 1) : 0;
-	/* Streamed from the file: no size is too large for memory. */
-	if (rr > 0) {
-		snprintf(cr, sizeof(cr), "bytes %lld-%lld/%lld",
-		    (long long)from, (long long)to, (long long)sb.st_size);
-		mb_resp_header(r, "Content-Range", cr);
-		mb_resp_file(r, 206, b.mime, fd, (uint64_t)from, want);
-		return;
-	}
-	mb_resp_file(r, 200, b.mime, fd, 0, want);
+	serve_file(r, hash, b.mime);
 }
 
 const struct mb_route mb_routes_media[] = {

@@ -163,7 +163,13 @@ build_response(struct mb_req *r, bool with_body)
 {
 	struct MHD_Response *resp;
 
-	if (with_body && r->rfd >= 0) {
+	if (with_body && r->stream != NULL) {
+		/* Made as the client reads (stream.c); 64 KiB at a time. */
+		resp = MHD_create_response_from_callback(r->rlen, 64 * 1024,
+		    srv_stream_read, r->stream, srv_stream_free);
+		if (resp != NULL)
+			r->stream->in_resp = true;
+	} else if (with_body && r->rfd >= 0) {
 		/* MHD owns the descriptor from here, and closes it. */
 		resp = MHD_create_response_from_fd_at_offset64(r->rlen,
 		    r->rfd, r->roff);
@@ -248,12 +254,12 @@ queue(struct mb_req *r)
 	bool			 cacheable, nm = false;
 
 	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
-	    r->status == 200 && !r->priv && r->rfd < 0;
+	    r->status == 200 && !r->priv && r->rfd < 0 && r->stream == NULL;
 	if (r->status == 200 || r->status == 404)
 		srv_maybe_gzip(r);
 	if (r->status == 200 && strcmp(r->method, "PUT") != 0 &&
 	    strcmp(r->method, "POST") != 0 && !handler_etag(r) &&
-	    r->rfd < 0) {
+	    r->rfd < 0 && r->stream == NULL) {
 		/* A handler that names its bytes (media) set its own. */
 		if (r->etag_tag[0] != '\0')
 			/* Distinct per coding, as a strong tag must be. */
@@ -332,6 +338,7 @@ req_new(struct mb_http_server *s, struct MHD_Connection *conn,
 static void
 req_free(struct mb_req *r)
 {
+	srv_stream_detach(r);
 	if (r->data != NULL && r->data_free != NULL)
 		r->data_free(r->data);
 	for (int i = 0; i < r->nhdrs; i++) {
@@ -625,6 +632,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (r->wait) {
 		/* Called again after a wake-up: run the handler again. */
 		r->wait = false;
+		r->wake_only = false;
 	}
 	dispatch(r);
 	if (r->wait) {

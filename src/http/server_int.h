@@ -86,6 +86,19 @@ struct hdr {
 	char	*value;
 };
 
+/*
+ * A body made as the client reads (mb_resp_stream): shared by the
+ * request and libmicrohttpd's response, which may outlive it (r is
+ * then NULL). done is called once, before the request is freed.
+ */
+struct stream {
+	struct mb_req	*r;
+	mb_resp_read_fn	 read;
+	void		*arg;
+	void		(*done)(void *arg);
+	bool		 in_resp;	/* the response holds it */
+};
+
 struct mb_req {
 	struct mb_http_server	*srv;
 	struct MHD_Connection	*conn;
@@ -135,8 +148,12 @@ struct mb_req {
 	const char		*cache_state;	/* "hit", "miss", "-" */
 	char			 etag_tag[32];	/* mb_resp_etag_tag(); "" none */
 
-	/* Long-polls. */
+	struct stream		*stream;	/* mb_resp_stream(); NULL */
+
+	/* Long-polls, and waits for mb_req_wake() (wake_only). */
 	bool			 wait;
+	bool			 wake_only;
+	bool			 woken;		/* under srv->wait_lock */
 	int64_t			 deadline;
 	uint64_t		 gen_seen;
 	unsigned		 wakeups;
@@ -149,6 +166,11 @@ struct mb_req {
 /* Calls between the server's files. */
 void srv_close_store(void *p);
 void srv_park(struct mb_http_server *s, struct mb_req *r);
+/* libmicrohttpd's content reader and its free callback for a stream. */
+ssize_t srv_stream_read(void *cls, uint64_t pos, char *buf, size_t max);
+void srv_stream_free(void *cls);
+/* The request is done with its stream (req_free). */
+void srv_stream_detach(struct mb_req *r);
 void *srv_waiter_main(void *arg);
 char *srv_cache_key(struct mb_req *r);
 uint64_t srv_key_hash(const char *k);

@@ -98,7 +98,7 @@ fetch(void *arg, const char *base, const char *hash, struct mb_diag *d)
 	if (!f->originals && !f->hash_thumbnail)
 		return MB_ERR_AGAIN;	/* the next pass's */
 	rc = mb_sync_blob_fetch_link(f->node, f->st, base, hash,
-	    f->hash_thumbnail, false, d);
+	    f->hash_thumbnail, false, NULL, d);
 	if (rc == MB_OK)
 		f->hash_here = true;
 	return rc;

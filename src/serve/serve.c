@@ -24,6 +24,7 @@
 #include "serve/mt_announce.h"
 #include "serve/events_poller.h"
 #include "serve/media_fetcher.h"
+#include "sync/blob_live.h"
 #include "serve/mt_signer.h"
 #include "serve/notices.h"
 #include "serve/privsep.h"
@@ -392,6 +393,8 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 	if (s->notices)
 		mb_serve_notices_stop();
 	mb_http_federation_attach(NULL);
+	/* Readers following a video's fetch are cut; its thread ends. */
+	mb_blob_live_shutdown();
 	mb_sync_stop(s->sync);
 	mb_sync_indexer_stop(s->indexer);
 	if (s->http != NULL)

@@ -124,12 +124,13 @@ int
 mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
     struct mb_diag *d)
 {
-	return mb_sync_blob_fetch_capped(arg, base, hash, 0, NULL, d);
+	return mb_sync_blob_fetch_capped(arg, base, hash, 0, NULL, NULL, d);
 }
 
 int
 mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
-    const char *hash, int64_t max_rate, int64_t *wire, struct mb_diag *d)
+    const char *hash, int64_t max_rate, int64_t *wire,
+    const struct mb_sync_blob_watch *w, struct mb_diag *d)
 {
 	struct wait	*ow;
 	size_t		 bs = blob_slot(hash);
@@ -151,7 +152,8 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		    now + 999) / 1000));
 		goto out;
 	}
-	rc = mb_sync__blob_fetch(n, base, hash, max_rate, wire, &answered, d);
+	rc = mb_sync__blob_fetch(n, base, hash, max_rate, wire, &answered, w,
+	    d);
 	now = mb_time_mono_ms();
 	if (rc == MB_OK || answered) {
 		if (ow != NULL && ow->delay_ms > 0) {

@@ -3,6 +3,7 @@
 #ifndef MB_SYNC_BLOB_H
 #define MB_SYNC_BLOB_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,27 @@ int mb_sync_blob_path(const struct mb_conf *c, const char *hash, char *out,
 /* MB_OK when the file at path hashes to hash; MB_ERR_CORRUPT if not. */
 int mb_sync_blob_check(const char *path, const char *hash,
     struct mb_diag *d);
+
+/*
+ * Watching a fetch as it goes: a reader following a video while it is
+ * fetched (blob_live.h). The hooks are called from the fetching thread.
+ */
+struct mb_sync_blob_watch {
+	/* The blob's size as the item says; -1: unknown. A body past it
+	 * is refused, and the .part removed. */
+	int64_t	expect;
+	/*
+	 * The center answered with the body: the .part keeps its first
+	 * kept bytes (a resumed fetch; 0 when it starts again) and grows
+	 * from there; total is the blob's size (-1: unknown).
+	 */
+	void	(*begin)(void *arg, int64_t kept, int64_t total);
+	/* The .part now holds have bytes, written: a read sees them. */
+	void	(*grew)(void *arg, int64_t have);
+	void	*arg;
+	/* Set (any thread): the transfer gives up. NULL: never. */
+	atomic_int *stop;
+};
 
 /*
  * Fetches blob hash from the center at base (GET /federation/v1/blobs/,
@@ -50,15 +72,22 @@ int mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
 
 /*
  * mb_sync_blob_fetch_serial over a link with a cap of max_rate bytes a
- * second (0: none); *wire (may be NULL) adds the bytes that came.
+ * second (0: none); *wire (may be NULL) adds the bytes that came; w
+ * (may be NULL) watches the transfer.
  */
 int mb_sync_blob_fetch_capped(const struct mb_center_node *n,
     const char *base, const char *hash, int64_t max_rate, int64_t *wire,
-    struct mb_diag *d);
+    const struct mb_sync_blob_watch *w, struct mb_diag *d);
 
-/* mb_sync_blob_fetch with a cap and a count (puller.c; for blob.c). */
+/*
+ * mb_sync_blob_fetch with a cap, a count and a watch (blob_fetch.c; for
+ * blob.c). The body goes to DIR/blobs/.../<hash>.part as it arrives,
+ * never whole in memory; a transfer cut short leaves the .part for the
+ * next try to resume from; a body longer than w->expect, or whose
+ * hash is not hash, leaves nothing (MB_ERR_CORRUPT).
+ */
 int mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
     const char *hash, int64_t max_rate, int64_t *wire, bool *answered,
-    struct mb_diag *d);
+    const struct mb_sync_blob_watch *w, struct mb_diag *d);
 
 #endif

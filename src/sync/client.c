@@ -51,6 +51,25 @@ header_text(const char *line, size_t len, const char *name, char *out,
 	out[i] = '\0';
 }
 
+/* "Content-Range: bytes FROM-TO/TOTAL" into r (a blob's answer). */
+static void
+content_range(const char *line, size_t len, struct response *r)
+{
+	char		buf[128];
+	long long	from, to, total;
+
+	if (len <= 14 || len >= sizeof(buf) ||
+	    strncasecmp(line, "Content-Range:", 14) != 0)
+		return;
+	memcpy(buf, line + 14, len - 14);
+	buf[len - 14] = '\0';
+	if (sscanf(buf, " bytes %lld-%lld/%lld", &from, &to, &total) == 3 &&
+	    from >= 0 && to >= from && total > to) {
+		r->range_from = from;
+		r->range_total = total;
+	}
+}
+
 /* Mb-Log-* and Mb-Registry-Version, where the answer has them. */
 static void
 on_header(const char *p, size_t len, void *arg)
@@ -62,7 +81,11 @@ on_header(const char *p, size_t len, void *arg)
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		r->encoding[0] = '\0';
 		r->dict[0] = '\0';
+		r->range_from = r->range_total = r->length = -1;
 	}
+	content_range(p, len, r);
+	if ((v = header_int(p, len, "Content-Length")) >= 0)
+		r->length = v;
 	header_text(p, len, "Content-Encoding", r->encoding,
 	    sizeof(r->encoding));
 	header_text(p, len, "Mb-Dict", r->dict, sizeof(r->dict));
@@ -138,6 +161,7 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	int			 nh = 0, rc;
 
 	memset(r, 0, sizeof(*r));
+	r->range_from = r->range_total = r->length = -1;
 	r->log_next = -1;
 	r->log_last = -1;
 	r->log_count = -1;
@@ -164,8 +188,10 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	 * Decoded here, not by libcurl: an answer compressed with the
 	 * network's dictionary (dict.h) is a zstd frame libcurl cannot read.
 	 */
-	hdrs[nh++] = "Accept-Encoding: zstd, gzip";
-	if (mb_sync_dict_current(c->node->conf.dir, &dv, dh, NULL) == MB_OK &&
+	if (c->sink == NULL)
+		hdrs[nh++] = "Accept-Encoding: zstd, gzip";
+	if (c->sink == NULL &&
+	    mb_sync_dict_current(c->node->conf.dir, &dv, dh, NULL) == MB_OK &&
 	    mb_sync_dict_have(c->node->conf.dir, dh)) {
 		rc = MB_ERR_NOMEM;
 		if (mb_buf_printf(&dl, "Mb-Dict: %s", dh) != MB_OK)
@@ -198,6 +224,8 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	hr.accept_encoding = NULL;	/* sent above; decoded below */
 	hr.on_header = on_header;
 	hr.header_arg = r;
+	hr.on_body = c->sink;
+	hr.body_arg = c->sink_arg;
 	hr.connect_timeout_ms = 5000;
 	/*
 	 * A slow link is not a dead one: give up when fewer than 256
@@ -221,6 +249,11 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 		 */
 		c->cut = why == MB_HTTPC_TOOBIG || why == MB_HTTPC_TIMEOUT ||
 		    why == MB_HTTPC_CUT;
+		/* The sink said why (sink_arg's); the link worked. */
+		if (why == MB_HTTPC_SINK) {
+			rc = MB_ERR_CORRUPT;
+			goto out;
+		}
 		if (rc != MB_ERR_NOMEM)
 			rc = mb_diag_set(d, rc, "%s: %s", base,
 			    why == MB_HTTPC_TOOBIG ? "response too large" :
@@ -229,7 +262,8 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	}
 	r->status = hresp.status;
 	r->body = hresp.body;
-	if (r->encoding[0] != '\0' && strcmp(r->encoding, "identity") != 0) {
+	if (c->sink == NULL && r->encoding[0] != '\0' &&
+	    strcmp(r->encoding, "identity") != 0) {
 		struct mb_buf plain = MB_BUF_INIT;
 
 		if ((rc = mb_sync_decode(c->node->conf.dir, r->encoding,
@@ -318,6 +352,8 @@ pl_client_init(struct client *c, const struct mb_center_node *n,
 	c->cut = false;
 	c->max_rate = 0;
 	c->wire = 0;
+	c->sink = NULL;
+	c->sink_arg = NULL;
 	return mb_httpc_new(&o, &c->http);
 }
 

@@ -292,7 +292,7 @@ any_policy(const struct mb_link_policy *p, void *arg)
 int
 mb_sync_blob_fetch_link(const struct mb_center_node *n, struct mb_store *st,
     const char *base, const char *hash, bool thumbnail, bool on_demand,
-    struct mb_diag *d)
+    const struct mb_sync_blob_watch *w, struct mb_diag *d)
 {
 	struct mb_link_policy	p;
 	struct by_url		b = { base, "", false };
@@ -310,16 +310,16 @@ mb_sync_blob_fetch_link(const struct mb_center_node *n, struct mb_store *st,
 			return mb_diag_set(d, MB_ERR_AGAIN, "%s: not a peer, "
 			    "and media crosses only links with a policy "
 			    "here", base);
-		return mb_sync_blob_fetch_serial((void *)n, base, hash, d);
+		return mb_sync_blob_fetch_capped(n, base, hash, 0, NULL, w, d);
 	}
 	if ((rc = mb_store_link_get(st, b.center, &p, d)) == MB_ERR_NOTFOUND)
-		return mb_sync_blob_fetch_serial((void *)n, base, hash, d);
+		return mb_sync_blob_fetch_capped(n, base, hash, 0, NULL, w, d);
 	if (rc != MB_OK)
 		return rc;
 	if ((rc = mb_link_media_allowed(&p, thumbnail, on_demand,
 	    mb_sync_link_text_done(b.center), now, d)) != MB_OK)
 		return rc;
-	rc = mb_sync_blob_fetch_capped(n, base, hash, p.max_rate, &wire, d);
+	rc = mb_sync_blob_fetch_capped(n, base, hash, p.max_rate, &wire, w, d);
 	if (wire > 0)
 		(void)mb_sync_link_count(st, b.center, wire, NULL);
 	return rc;

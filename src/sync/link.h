@@ -13,6 +13,8 @@
 #include "store/links.h"
 #include "store/store.h"
 
+struct mb_sync_blob_watch;
+
 /*
  * The policy of a link (`peer set`, stored by store/links.h) says:
  *
@@ -77,10 +79,11 @@ int mb_link_media_allowed(const struct mb_link_policy *p, bool thumbnail,
  * policy decides (above), its rate caps the transfer and its bytes are
  * counted. A URL that is no peer's is not fetched from while any link
  * has a policy (every byte crosses a link whose policy is known).
- * MB_ERR_AGAIN when not now; else as mb_sync_blob_fetch_serial.
+ * MB_ERR_AGAIN when not now; else as mb_sync_blob_fetch_serial. w (may
+ * be NULL) watches the transfer (blob.h).
  */
 int mb_sync_blob_fetch_link(const struct mb_center_node *n,
     struct mb_store *st, const char *base, const char *hash, bool thumbnail,
-    bool on_demand, struct mb_diag *d);
+    bool on_demand, const struct mb_sync_blob_watch *w, struct mb_diag *d);
 
 #endif

@@ -47,6 +47,13 @@ struct client {
 	bool				 cut;	/* the last transfer was cut */
 	int64_t				 max_rate; /* bytes/s; 0: no cap */
 	int64_t				 wire;	/* bytes of the last transfer */
+	/*
+	 * The body goes here as it arrives (httpc.h's on_body) instead of
+	 * into the response: nothing is asked compressed then, since it
+	 * is written as it comes. NULL: kept in the response's body.
+	 */
+	bool	(*sink)(long status, const char *p, size_t len, void *arg);
+	void	*sink_arg;
 };
 
 struct response {
@@ -60,6 +67,10 @@ struct response {
 	char		content_type[128];	/* "" when none */
 	char		encoding[16];	/* Content-Encoding; "" when none */
 	char		dict[65];	/* Mb-Dict: the dictionary it used */
+	/* Content-Range "bytes FROM-TO/TOTAL" and Content-Length; -1: none. */
+	int64_t		range_from;
+	int64_t		range_total;
+	int64_t		length;
 };
 
 struct worker {
