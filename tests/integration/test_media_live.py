@@ -1,0 +1,386 @@
+# SPDX-License-Identifier: MIT
+"""A video fetched on demand is answered as its bytes arrive (issue 23):
+between Manama and Cairo sits a relay of our own that lets Cairo's blob
+answers through only as far as the test says, so a reader's first bytes
+are seen while the rest is provably still at Cairo. Then: the bytes are
+the original's, two readers cost Cairo one fetch, a fetch cut half-way
+resumes with Range from what the .part holds, and a Cairo that sends
+wrong bytes leaves Manama neither the blob nor its .part, with the
+reader's answer cut, never completed.
+
+Nothing here waits on a clock for its verdict: the relay holds the bytes
+back, and every wait is for a state, bounded only so that a broken build
+fails rather than hangs."""
+
+import hashlib
+import http.client
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+from mbtest import check, eq, main, wait_for
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+
+ENV = dict(fedlib.ENV, MB_MEDIA_FETCH_MS="200", MB_MEDIA_EAGER_BYTES="1000")
+
+
+class Relay:
+    """A TCP relay from port to upstream. Connections whose request is
+    for /federation/v1/blobs/ are blob connections: what comes back on
+    them passes only up to `allowed` bytes (all of them together; None:
+    no limit), may have a byte of its body flipped (hashes in `corrupt`),
+    and can be cut. Every blob request is recorded: (hash, Range)."""
+
+    def __init__(self, port, upstream):
+        self.upstream = upstream
+        self.cond = threading.Condition()
+        self.allowed = None
+        self.sent = 0
+        self.corrupt = set()
+        self.requests = []
+        self.conns = []
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(64)
+        self.stop = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def allow(self, n):
+        """Lets n more bytes of blob answers through (None: all)."""
+        with self.cond:
+            self.allowed = None if n is None else self.sent + n
+            self.cond.notify_all()
+
+    def hold(self):
+        self.allow(0)
+
+    def blob_requests(self, h):
+        with self.cond:
+            return [rng for hh, rng in self.requests if hh == h]
+
+    def cut(self):
+        """Closes every blob connection (the link drops)."""
+        with self.cond:
+            conns, self.conns = self.conns, []
+            for c in conns:
+                c["dead"] = True
+            self.cond.notify_all()
+        for c in conns:
+            for s in (c["down"], c["up"]):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.stop = True
+        self.sock.close()
+        self.cut()
+
+    def _accept(self):
+        while not self.stop:
+            try:
+                down, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                up = socket.create_connection(("127.0.0.1", self.upstream))
+            except OSError:
+                down.close()
+                continue
+            c = {"down": down, "up": up, "blob": None, "hash": None,
+                 "dead": False, "ready": threading.Event()}
+            threading.Thread(target=self._c2u, args=(c,), daemon=True).start()
+            threading.Thread(target=self._u2c, args=(c,), daemon=True).start()
+
+    def _c2u(self, c):
+        head = b""
+        while True:
+            try:
+                data = c["down"].recv(65536)
+            except OSError:
+                data = b""
+            if not c["ready"].is_set():
+                head += data
+                if b"\r\n\r\n" in head or not data:
+                    self._classify(c, head)
+                    c["ready"].set()
+            if not data:
+                break
+            try:
+                c["up"].sendall(data)
+            except OSError:
+                break
+        try:
+            c["up"].shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    def _classify(self, c, head):
+        line = head.split(b"\r\n", 1)[0].decode("latin-1")
+        if "/federation/v1/blobs/" not in line:
+            c["blob"] = False
+            return
+        h = line.split("/federation/v1/blobs/", 1)[1].split()[0]
+        rng = None
+        for hl in head.split(b"\r\n")[1:]:
+            k, _, v = hl.decode("latin-1").partition(":")
+            if k.strip().lower() == "range":
+                rng = v.strip()
+        with self.cond:
+            c["blob"] = True
+            c["hash"] = h
+            self.requests.append((h, rng))
+            self.conns.append(c)
+
+    def _u2c(self, c):
+        c["ready"].wait()
+        body_at = None          # bytes of the answer before its body
+        seen = 0
+        flipped = False
+        while True:
+            try:
+                data = c["up"].recv(16384)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            if c["blob"]:
+                if body_at is None:
+                    i = data.find(b"\r\n\r\n")
+                    if i >= 0:
+                        body_at = seen + i + 4
+                if (c["hash"] in self.corrupt and not flipped and
+                        body_at is not None and seen + len(data) > body_at):
+                    b = bytearray(data)
+                    b[body_at - seen] ^= 0xFF
+                    data = bytes(b)
+                    flipped = True
+                seen += len(data)
+            while data:
+                n = len(data)
+                if c["blob"]:
+                    with self.cond:
+                        while (not c["dead"] and self.allowed is not None and
+                               self.sent >= self.allowed):
+                            self.cond.wait()
+                        if c["dead"]:
+                            break
+                        if self.allowed is not None:
+                            n = min(n, self.allowed - self.sent)
+                        self.sent += n
+                try:
+                    c["down"].sendall(data[:n])
+                except OSError:
+                    c["dead"] = True
+                    break
+                data = data[n:]
+            if c["dead"]:
+                break
+        for s in (c["down"], c["up"]):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+
+def wav(n, seed):
+    """A WAV of n bytes of sound (random: any wrong byte shows)."""
+    data = hashlib.sha256(b"seed%d" % seed).digest()
+    body = bytearray()
+    while len(body) < n:
+        data = hashlib.sha256(data).digest()
+        body += data * 64
+    body = bytes(body[:n])
+    return (b"RIFF" + struct.pack("<I", 36 + n) + b"WAVEfmt " +
+            struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16) + b"data" +
+            struct.pack("<I", n) + body)
+
+
+def blob_path(c, h):
+    return os.path.join(c.dir, "blobs", h[:2], h)
+
+
+def open_get(addr, path, rng=None):
+    """A GET whose answer is read as it comes: (connection, response)."""
+    host, port = addr.rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=120)
+    conn.request("GET", path, headers={"Range": rng} if rng else {})
+    return conn, conn.getresponse()
+
+
+def read_all(resp):
+    """The rest of the body, and whether it came whole."""
+    try:
+        return resp.read(), True
+    except http.client.IncompleteRead as e:
+        return e.partial, False
+    except (ConnectionError, socket.timeout):
+        return b"", False
+
+
+def get_when_here(addr, path, what, timeout=120):
+    """GETs path until it is not a 503 (the origin backing off)."""
+    end = time.monotonic() + timeout
+    while True:
+        conn, r = open_get(addr, path)
+        if r.status != 503 or time.monotonic() > end:
+            return conn, r
+        r.read()
+        conn.close()
+        time.sleep(0.3)
+
+
+def test_video_as_it_arrives(w):
+    cairo = fedlib.Center(w.root, "cairo", "EG", "ar,en")
+    known = None
+    for line in open(os.path.join(cairo.dir, "mediabridge.conf")):
+        k, _, v = line.partition("=")
+        if k.strip() == "listen":
+            known = v.strip()
+    real = fedlib.free_port()
+    cairo.start(env=ENV, listen="127.0.0.1:%d" % real)
+    direct = cairo.addr
+    cairo.addr = known
+    relay = Relay(int(known.rsplit(":", 1)[1]), real)
+    manama = fedlib.Center(w.root, "manama", "BH", "ar,en", hq=cairo)
+    manama.start(env=ENV)
+    try:
+        fedlib.admit(cairo, manama)
+        fedlib.mb("user", "add", cairo.dir, "edi", "--role", "editor")
+        tok = fedlib.mb("token", "add", cairo.dir, "edi").strip()
+        from mbtest import Client
+        cc = Client(direct)
+        cc.token = tok
+        media = []
+        for seed in (1, 2, 3):
+            r = cc.post("/api/v1/media", raw=wav(1500000 + seed * 1000, seed))
+            eq(r.status, 201, "upload: %r" % r)
+            media.append(r.json)
+        r = cc.post("/api/v1/items", {
+            "type": "audio", "language": "ar",
+            "headlines": [{"value": "تسجيلات من القاهرة"}],
+            "renditions": [m["renditions"][0] for m in media]})
+        eq(r.status, 201, "item: %r" % r)
+        _, _, center, local = r.json["item"]["uri"].split(":")
+        eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
+           200, "publish")
+        urls = [m["urls"][0] for m in media]
+        hashes = [u.rsplit("/", 1)[1] for u in urls]
+        orig = []
+        for u in urls:
+            st, body = fedlib.http_get("http://" + direct + u)
+            eq(st, 200, "Cairo serves its own")
+            orig.append(body)
+        fedlib.wait_for("the item at Manama", lambda: all(
+            m["renditions"][0]["href"] in fedlib.mb("export", manama.dir)
+            for m in media), 60)
+        time.sleep(0.5)
+        for h in hashes:
+            check(not os.path.exists(blob_path(manama, h)), "not eager")
+        maddr = manama.addr
+
+        # 1. A player asks bytes=0-: its first bytes come while Cairo's
+        # answer is held after 64 KiB, so the blob cannot be at Manama.
+        a, ha, oa = urls[0], hashes[0], orig[0]
+        relay.allow(64 * 1024)
+        c1, r1 = open_get(maddr, a, "bytes=0-")
+        eq(r1.status, 206, "a range while it is fetched")
+        eq(r1.getheader("Content-Range"), "bytes 0-%d/%d" %
+           (len(oa) - 1, len(oa)), "the size announced up front")
+        eq(int(r1.getheader("Content-Length")), len(oa), "length")
+        first = r1.read(20000)
+        check(relay.sent <= 64 * 1024 < len(oa), "Cairo sent %d of %d bytes"
+              % (relay.sent, len(oa)))
+        check(not os.path.exists(blob_path(manama, ha)),
+              "the blob is not whole at Manama yet")
+        eq(first, oa[:20000], "the first bytes are the original's")
+        # A second reader (the player seeking) joins the same fetch.
+        c2, r2 = open_get(maddr, a, "bytes=1000000-")
+        eq(r2.status, 206, "the seek")
+        eq(r2.getheader("Content-Range"), "bytes 1000000-%d/%d" %
+           (len(oa) - 1, len(oa)), "the seek's range")
+        relay.allow(None)
+        rest1, whole1 = read_all(r1)
+        rest2, whole2 = read_all(r2)
+        check(whole1 and whole2, "both answers complete")
+        eq(hashlib.sha256(first + rest1).hexdigest(), ha, "reader 1 intact")
+        check(rest2 == oa[1000000:], "reader 2 has the original's bytes")
+        eq(len(relay.blob_requests(ha)), 1, "two readers, one fetch at Cairo")
+        wait_for(lambda: os.path.exists(blob_path(manama, ha)), 30,
+                 "the blob in place")
+        check(not os.path.exists(blob_path(manama, ha) + ".part"), "no .part")
+        c1.close()
+        c2.close()
+        conn, r = open_get(maddr, a, "bytes=0-9")
+        eq((r.status, r.read()), (206, oa[:10]), "then served from the file")
+        conn.close()
+
+        # 2. The link drops half-way: the reader's answer is cut, the
+        # .part kept, and the next fetch asks Cairo only for the rest.
+        b, hb, ob = urls[1], hashes[1], orig[1]
+        relay.allow(len(ob) // 2)
+        c3, r3 = open_get(maddr, b)
+        eq(r3.status, 200, "the whole, as it comes")
+        part = blob_path(manama, hb) + ".part"
+        wait_for(lambda: relay.sent >= relay.allowed, 60, "half of it sent")
+        wait_for(lambda: os.path.exists(part) and
+                 os.path.getsize(part) >= len(ob) // 4, 60, "the .part fills")
+        got = r3.read(len(ob) // 4)
+        eq(got, ob[:len(ob) // 4], "the first half's bytes")
+        relay.cut()
+        rest3, whole3 = read_all(r3)
+        check(not whole3, "the reader's answer is cut, not completed")
+        c3.close()
+        kept = os.path.getsize(part)
+        check(0 < kept < len(ob), "the .part keeps %d bytes" % kept)
+        relay.allow(None)
+        c4, r4 = get_when_here(maddr, b, "the rest")
+        eq(r4.status, 200, "again once the backoff allows: %r" % r4.status)
+        body4, whole4 = read_all(r4)
+        check(whole4 and body4 == ob, "the whole blob, right")
+        c4.close()
+        rq = relay.blob_requests(hb)
+        eq(rq[0], None, "the first fetch asks for all of it")
+        eq(rq[-1], "bytes=%d-" % kept, "the next resumes where the .part "
+           "ended (%r)" % rq)
+        wait_for(lambda: os.path.exists(blob_path(manama, hb)), 30,
+                 "the blob in place")
+
+        # 3. Cairo sends a wrong byte: the reader's answer is cut before
+        # its end, and Manama keeps neither the blob nor the .part.
+        cb, hc = urls[2], hashes[2]
+        relay.corrupt.add(hc)
+        c5, r5 = get_when_here(maddr, cb, "the corrupt one")
+        eq(r5.status, 200, "streams")
+        body5, whole5 = read_all(r5)
+        check(not whole5, "cut, not completed wrong (%d bytes)" % len(body5))
+        check(len(body5) < len(orig[2]), "the last byte held back")
+        c5.close()
+        wait_for(lambda: not os.path.exists(blob_path(manama, hc) + ".part"),
+                 30, "no .part left")
+        check(not os.path.exists(blob_path(manama, hc)), "no blob kept")
+        with open(os.path.join(manama.dir, "serve.log")) as f:
+            log = f.read()
+        check("content hashes to" in log, "the mismatch logged")
+    except Exception:
+        for c in (cairo, manama):
+            with open(os.path.join(c.dir, "serve.log"), errors="replace") as f:
+                sys.stderr.write("---- %s ----\n%s\n" % (c.id,
+                                                       f.read()[-6000:]))
+        raise
+    finally:
+        relay.close()
+        cairo.addr = direct
+        cairo.stop()
+        manama.stop()
+
+
+if __name__ == "__main__":
+    main(globals())
