@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the HTTP server's files (server.c, request.c, response.c,
- * longpoll.c, cache.c, access_log.c, spool.c): the server and request
- * structs, and the calls one file makes into another. Only these files
- * know libmicrohttpd.
+ * longpoll.c, stream.c, cache.c, access_log.c, spool.c): the server and
+ * request structs, and the calls one file makes into another. Only these
+ * files know libmicrohttpd.
  */
 #ifndef MB_HTTP_SERVER_INT_H
 #define MB_HTTP_SERVER_INT_H
