@@ -2,6 +2,7 @@
 /* Media over HTTP: POST /api/v1/media (uploads) and GET /media/<hash> (serving). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,6 +477,14 @@ fetch_on_demand(void *arg, const char *base, const char *hash,
 	    true, od->w, d);
 }
 
+/*
+ * A store for the fetches' threads, kept between them: opening one per
+ * fetch would cost a new PostgreSQL connection each time a reader asks,
+ * even when the answer is only "backing off" (one node per process).
+ */
+static pthread_mutex_t	 spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mb_store	*spare;
+
 static int
 live_fetch(void *arg, const char *hash, const struct mb_sync_blob_watch *w,
     struct mb_diag *d)
@@ -483,7 +492,11 @@ live_fetch(void *arg, const char *hash, const struct mb_sync_blob_watch *w,
 	struct on_demand	od = { arg, NULL, w };
 	int			rc;
 
-	if ((rc = mb_center_store(od.n, &od.st, d)) != MB_OK)
+	pthread_mutex_lock(&spare_lock);
+	od.st = spare;
+	spare = NULL;
+	pthread_mutex_unlock(&spare_lock);
+	if (od.st == NULL && (rc = mb_center_store(od.n, &od.st, d)) != MB_OK)
 		return rc;
 	rc = mb_media_fetch_one(od.n->conf.dir, od.st, fetch_on_demand, &od,
 	    hash, d);
@@ -493,6 +506,12 @@ live_fetch(void *arg, const char *hash, const struct mb_sync_blob_watch *w,
 		    mb_diag_msg(d, rc));
 	else if (rc == MB_OK)
 		log_info("media: fetched blob=%.12s on demand", hash);
+	pthread_mutex_lock(&spare_lock);
+	if (spare == NULL) {
+		spare = od.st;
+		od.st = NULL;
+	}
+	pthread_mutex_unlock(&spare_lock);
 	mb_store_close(od.st);
 	return rc;
 }
