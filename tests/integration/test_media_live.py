@@ -183,7 +183,13 @@ class Relay:
                 data = data[n:]
             if c["dead"]:
                 break
+        # Shut down before closing: a close alone, with c2u blocked in
+        # recv() on the socket, sends no FIN and the branch would wait.
         for s in (c["down"], c["up"]):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             try:
                 s.close()
             except OSError:
@@ -370,6 +376,11 @@ def test_video_as_it_arrives(w):
             log = f.read()
         check("content hashes to" in log, "the mismatch logged")
     except Exception:
+        with relay.cond:
+            sys.stderr.write("relay: sent=%d allowed=%r requests=%r "
+                             "open blob connections=%d\n" % (
+                                 relay.sent, relay.allowed, relay.requests,
+                                 len(relay.conns)))
         for c in (cairo, manama):
             with open(os.path.join(c.dir, "serve.log"), errors="replace") as f:
                 sys.stderr.write("---- %s ----\n%s\n" % (c.id,
