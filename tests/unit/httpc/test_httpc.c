@@ -344,6 +344,68 @@ test_too_big(void **state)
 	mb_httpc_free(c);
 }
 
+/* What a sink saw: bytes, pieces, the status; refuses past stop_at. */
+struct sink {
+	size_t	got, pieces, stop_at;
+	long	status;
+	bool	all_x;
+};
+
+static bool
+sink(long status, const char *p, size_t len, void *arg)
+{
+	struct sink *k = arg;
+
+	k->status = status;
+	k->pieces++;
+	for (size_t i = 0; i < len; i++)
+		k->all_x = k->all_x && p[i] == 'x';
+	k->got += len;
+	return k->stop_at == 0 || k->got < k->stop_at;
+}
+
+static void
+test_body_sink(void **state)
+{
+	struct mb_httpc		*c = lan_client(0);
+	struct mb_httpc_req	 rq = { 0 };
+	struct mb_httpc_resp	 resp;
+	struct mb_diag		 d = { "" };
+	enum mb_httpc_fail	 why;
+	struct sink		 k = { 0, 0, 0, 0, true };
+	char			 url[128];
+
+	(void)state;
+	url_of(url, sizeof(url), "127.0.0.1", "/big");
+	rq.url = url;
+	rq.max_answer = 200000;
+	rq.on_body = sink;
+	rq.body_arg = &k;
+	/* Every byte goes to the sink, with the status; none is kept. */
+	assert_int_equal(mb_httpc_do(c, &rq, &resp, &why, &d), MB_OK);
+	assert_int_equal(resp.status, 200);
+	assert_int_equal(k.status, 200);
+	assert_int_equal(k.got, 100000);
+	assert_true(k.all_x);
+	assert_true(k.pieces >= 1);
+	assert_int_equal(resp.body.len, 0);
+	mb_httpc_resp_free(&resp);
+	/* A sink that says no ends the transfer, named as its doing. */
+	k.got = k.pieces = 0;
+	k.stop_at = 1;
+	assert_int_equal(mb_httpc_do(c, &rq, &resp, &why, &d), MB_ERR_NET);
+	assert_int_equal(why, MB_HTTPC_SINK);
+	assert_true(k.got < 100000);
+	/* max_answer still bounds what a sink is given. */
+	k.got = 0;
+	k.stop_at = 0;
+	rq.max_answer = 1000;
+	assert_int_equal(mb_httpc_do(c, &rq, &resp, &why, &d), MB_ERR_NET);
+	assert_int_equal(why, MB_HTTPC_TOOBIG);
+	assert_true(k.got <= 1000);
+	mb_httpc_free(c);
+}
+
 static void
 test_redirects(void **state)
 {
@@ -493,6 +555,7 @@ main(void)
 		cmocka_unit_test(test_not_http),
 		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_body_sink),
 		cmocka_unit_test(test_redirects),
 		cmocka_unit_test(test_post),
 		cmocka_unit_test(test_timeout),
