@@ -220,10 +220,12 @@ if [ "$IDLE" -gt 0 ]; then
 	exit 0
 fi
 
-# serve's processes (the signer, the worker, its sandbox); nginx's.
-MB_PIDS="$MBPID $(cat /proc/$MBPID/task/*/children 2>/dev/null)"
-MB_PIDS="$MB_PIDS $(for _p in $MB_PIDS; do cat /proc/$_p/task/*/children 2>/dev/null; done)"
-NG_PIDS="$NGPID $(cat /proc/$NGPID/task/*/children 2>/dev/null)"
+# serve's processes (the signer, the worker, its sandbox); nginx's. Each
+# once: a process counted twice would double its CPU.
+children() { for _p in "$@"; do cat /proc/$_p/task/*/children 2>/dev/null; done; }
+MB_PIDS=$( (echo "$MBPID"; children "$MBPID";
+    children $(children "$MBPID")) | tr ' ' '\n' | grep . | sort -u)
+NG_PIDS=$( (echo "$NGPID"; children "$NGPID") | tr ' ' '\n' | grep . | sort -u)
 set -- $(bench "http://$ADDR$ITEM" $MB_PIDS); MB_ITEM=$1 MB_ITEM_P99=$2 MB_ITEM_CPU=$3
 set -- $(bench "http://127.0.0.1:$NGPORT/item" $NG_PIDS); NG_ITEM=$1 NG_ITEM_P99=$2 NG_ITEM_CPU=$3
 set -- $(bench "http://$ADDR$LIST" $MB_PIDS); MB_LIST=$1 MB_LIST_P99=$2 MB_LIST_CPU=$3
