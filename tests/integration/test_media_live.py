@@ -15,6 +15,7 @@ fails rather than hangs."""
 import hashlib
 import http.client
 import os
+import re
 import socket
 import struct
 import sys
@@ -33,8 +34,9 @@ class Relay:
     """A TCP relay from port to upstream. Connections whose request is
     for /federation/v1/blobs/ are blob connections: what comes back on
     them passes only up to `allowed` bytes (all of them together; None:
-    no limit), may have a byte of its body flipped (hashes in `corrupt`),
-    and can be cut. Every blob request is recorded: (hash, Range)."""
+    no limit), may have a byte of its body flipped (hashes in `corrupt`)
+    or announce 1000 bytes more than the blob (`longer`), and can be
+    cut. Every blob request is recorded: (hash, Range)."""
 
     def __init__(self, port, upstream):
         self.upstream = upstream
@@ -42,6 +44,7 @@ class Relay:
         self.allowed = None
         self.sent = 0
         self.corrupt = set()
+        self.longer = set()
         self.requests = []
         self.conns = []
         self.sock = socket.socket()
@@ -152,6 +155,11 @@ class Relay:
             if not data:
                 break
             if c["blob"]:
+                if body_at is None and c["hash"] in self.longer:
+                    data = re.sub(
+                        rb"(?i)content-length: *(\d+)",
+                        lambda m: b"Content-Length: %d" %
+                        (int(m.group(1)) + 1000), data, count=1)
                 if body_at is None:
                     i = data.find(b"\r\n\r\n")
                     if i >= 0:
@@ -265,7 +273,7 @@ def test_video_as_it_arrives(w):
         cc = Client(direct)
         cc.token = tok
         media = []
-        for seed in (1, 2, 3):
+        for seed in (1, 2, 3, 4):
             r = cc.post("/api/v1/media", raw=wav(1500000 + seed * 1000, seed))
             eq(r.status, 201, "upload: %r" % r)
             media.append(r.json)
@@ -375,6 +383,23 @@ def test_video_as_it_arrives(w):
         with open(os.path.join(manama.dir, "serve.log")) as f:
             log = f.read()
         check("content hashes to" in log, "the mismatch logged")
+
+        # 4. Cairo announces more bytes than the item says: refused at
+        # once, the reader told to come back, nothing kept.
+        ld, hd = urls[3], hashes[3]
+        relay.longer.add(hd)
+        conn, r6 = open_get(maddr, ld)
+        eq(r6.status, 503, "not served: %r" % r6.read()[:300])
+        check(r6.getheader("Retry-After") is not None, "Retry-After")
+        conn.close()
+        check(not os.path.exists(blob_path(manama, hd)), "no blob kept")
+        check(not os.path.exists(blob_path(manama, hd) + ".part"),
+              "no .part kept")
+        eq(len(relay.blob_requests(hd)), 1, "asked once")
+        with open(os.path.join(manama.dir, "serve.log")) as f:
+            check("the center says %d bytes, the item %d" % (
+                len(orig[3]) + 1000, len(orig[3])) in f.read(),
+                "the refusal logged")
     except Exception:
         with relay.cond:
             sys.stderr.write("relay: sent=%d allowed=%r requests=%r "
