@@ -271,6 +271,12 @@ on_value(void *user, const char *section, const char *name,
 			c->store_cache_kb = (int)v * 1024;
 			return 1;
 		}
+		if (strcmp(name, "memory_mb") == 0) {
+			if (set_int(value, 4, 65536, &v) != 0)
+				goto badnum;
+			c->store_memory_mb = (int)v;
+			return 1;
+		}
 	} else if (strcmp(section, "hq") == 0) {
 		if (strcmp(name, "url") == 0)
 			SET_STR(hq_url);

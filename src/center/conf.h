@@ -57,6 +57,12 @@ struct mb_conf {
 	 * commands: the store's 64 MiB).
 	 */
 	int	store_cache_kb;
+	/*
+	 * SQLite's memory in serve, all its connections together, MiB
+	 * ([store] memory_mb); 0: serve's default (SERVE_STORE_MEMORY_MB).
+	 * The commands: unbounded.
+	 */
+	int	store_memory_mb;
 
 	/* [hq] (branches) */
 	char	hq_url[256];

@@ -162,6 +162,11 @@ mb_impact_service_round(void *arg, int64_t *next_ms, struct mb_diag *d)
 	(void)next_ms;
 	pthread_mutex_lock(&s->lock);
 	rc = round_locked(s, false, d);
+	/*
+	 * A round a minute: what it read (the reports' catch-up walks the
+	 * log) is not worth keeping until the next (mb_store_idle).
+	 */
+	mb_store_idle(s->st);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

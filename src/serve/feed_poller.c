@@ -143,5 +143,8 @@ mb_feed_poller_round(void *arg, int64_t *next_ms, struct mb_diag *d)
 			mb_feeds_set_media(p->feeds, NULL, NULL);
 	}
 	/* Each source's error is kept on the source (and logged once). */
-	return mb_feeds_poll_due(p->feeds, next_ms, d);
+	rc = mb_feeds_poll_due(p->feeds, next_ms, d);
+	/* Rounds are seconds apart: nothing cached is worth keeping. */
+	mb_store_idle(p->st);
+	return rc;
 }

@@ -149,5 +149,11 @@ mb_media_fetcher_round(void *arg, int64_t *next_ms, struct mb_diag *d)
 	}
 	if (rc == MB_ERR_NOTFOUND || rc == MB_ERR_AGAIN)
 		rc = MB_OK;
+	/*
+	 * Until the next round: the media index's first walk over a large
+	 * store (every item's log entry) fills the whole page cache, which
+	 * the rounds after it, over a few new items, never need.
+	 */
+	mb_store_idle(f->st);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "serve/mt_signer.h"
 #include "serve/notices.h"
 #include "serve/privsep.h"
+#include "store/store.h"
 #include "sync/indexer.h"
 #include "sync/puller.h"
 
@@ -42,6 +43,16 @@
  * reads with 64 (docs/benchmarks.md, "pages").
  */
 #define SERVE_STORE_CACHE_KB	(16 * 1024)
+
+/*
+ * And SQLite's memory for all of them together, unless [store]
+ * memory_mb says: a request thread alone may still fill its 16 MiB (a
+ * heavy search at full speed), while two or more busy ones share 24
+ * MiB instead of taking 16 each; the pollers hand theirs back between
+ * rounds (mb_store_idle). serve's Rss under mixed reads at 1M items:
+ * docs/benchmarks.md, "serve's memory at 1M items".
+ */
+#define SERVE_STORE_MEMORY_MB	24
 
 struct mb_serve {
 	struct mb_center_node		*node;
@@ -256,6 +267,10 @@ mb_serve_start(const char *dir, const struct mb_serve_opts *o,
 		goto fail;
 	if (s->node->conf.store_cache_kb == 0)
 		s->node->conf.store_cache_kb = SERVE_STORE_CACHE_KB;
+	if (s->node->conf.store_memory_mb == 0)
+		s->node->conf.store_memory_mb = SERVE_STORE_MEMORY_MB;
+	mb_store_memory_limit((int64_t)s->node->conf.store_memory_mb *
+	    1024 * 1024);
 	mb_http_opts_from_conf(&s->node->conf, &ho);
 	if (o != NULL && o->listen != NULL)
 		ho.listen = o->listen;

@@ -358,6 +358,26 @@ give_back_free_pages(struct mb_sqlite *sq)
 	sqlite3_exec(sq->db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
 }
 
+void
+mb_store_memory_limit(int64_t bytes)
+{
+	sqlite3_soft_heap_limit64(bytes > 0 ? bytes : 0);
+}
+
+/*
+ * sqlite3_db_release_memory: every page of the cache that no statement
+ * holds goes back to the heap (and, by serve's malloc_trim, to the
+ * system). The statements and the schema stay.
+ */
+static void
+sqlite_idle(struct mb_store *st)
+{
+	struct mb_sqlite *sq = SQ(st);
+
+	if (!sq->in_txn)
+		sqlite3_db_release_memory(sq->db);
+}
+
 static void
 sqlite_close(struct mb_store *st)
 {
@@ -675,6 +695,7 @@ const struct mb_store_ops mb_sqlite_ops = {
 	.begin = mb_sqlite_begin,
 	.commit = mb_sqlite_commit,
 	.rollback = mb_sqlite_rollback,
+	.idle = sqlite_idle,
 	.put = mb_sqlite_put,
 	.get = mb_sqlite_get,
 	.has = mb_sqlite_has,

@@ -58,6 +58,13 @@ mb_store_close(struct mb_store *st)
 		st->ops->close(st);
 }
 
+void
+mb_store_idle(struct mb_store *st)
+{
+	if (st != NULL && st->ops->idle != NULL)
+		st->ops->idle(st);
+}
+
 int
 mb_store_schema_version(struct mb_store *st)
 {

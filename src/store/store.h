@@ -85,6 +85,29 @@ int mb_store_open(const char *location, const struct mb_store_opts *opts,
     struct mb_store **out, struct mb_diag *d);
 void mb_store_close(struct mb_store *st);
 
+/*
+ * Bounds the memory SQLite takes in this process, every connection
+ * together (page caches, statements, schemas), to about bytes
+ * (sqlite3_soft_heap_limit64; 0: unbounded, the default). Past it a
+ * connection reuses its own oldest cached pages instead of taking more,
+ * so a connection alone may still fill its whole cache_kb while several
+ * busy ones share the bound. Process-wide: for serve, which holds a
+ * connection per thread. PostgreSQL: nothing to bound.
+ */
+void mb_store_memory_limit(int64_t bytes);
+
+/*
+ * The connection goes idle for a while (a poller between its rounds, the
+ * indexer or a puller caught up): what it caches for speed -- SQLite's
+ * page cache, up to cache_kb -- is handed back, and the next call reads
+ * its pages again (from the operating system's cache, a pread each). A
+ * background thread's cache would otherwise hold, for good, the pages of
+ * the largest thing it ever walked (docs/benchmarks.md, "serve's memory
+ * at 1M items"). Never fails; outside a transaction only (inside one it
+ * keeps what the transaction wrote). PostgreSQL: nothing to do.
+ */
+void mb_store_idle(struct mb_store *st);
+
 /* The schema version the store is at after migrations. */
 int mb_store_schema_version(struct mb_store *st);
 

@@ -163,6 +163,7 @@ indexer_main(void *arg)
 	struct mb_diag		 d;
 	struct pace		 p = { CHUNK_FIRST, SERVE_TARGET_MS };
 	int64_t			 done, last_ms = 0;
+	bool			 warm = false;
 	int			 rc;
 
 	/*
@@ -189,6 +190,16 @@ indexer_main(void *arg)
 			if (rc != MB_ERR_AGAIN)
 				log_warn("index: %s", mb_diag_msg(&d, rc));
 			done = 0;
+		}
+		/*
+		 * Caught up: the pages the batches read go back until the
+		 * next item comes (serve's memory; mb_store_idle).
+		 */
+		if (done > 0)
+			warm = true;
+		else if (warm) {
+			mb_store_idle(st);
+			warm = false;
 		}
 		if (done == 0)
 			nanosleep(&ts, NULL);

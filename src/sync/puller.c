@@ -197,6 +197,12 @@ worker_main(void *arg)
 		mb_sync_keyring_free(ahead_kr);
 		/* c[cur] fetched this round's batch (pl_batch_fit). */
 		pl_batch_fit(&ps, &s->o, rc, c[cur].cut);
+		/*
+		 * Caught up, the next pull a long-poll: the pages the
+		 * batches read go back meanwhile (mb_store_idle).
+		 */
+		if (rc == MB_OK && ps.caught_up && !pf.running)
+			mb_store_idle(st);
 		if (rc == MB_OK) {
 			if (failing[0] != '\0')
 				log_info("sync: peer=%s reachable again",

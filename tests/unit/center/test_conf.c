@@ -142,13 +142,16 @@ test_memory_settings(void **state)
 	put("[center]\nid = cairo\n", 0644);
 	assert_int_equal(mb_conf_load(dir, &c, &d), MB_OK);
 	assert_int_equal(c.store_cache_kb, 0);	/* the process's default */
+	assert_int_equal(c.store_memory_mb, 0);	/* serve's default */
 	assert_int_equal(c.cache_mb, 16);
 	assert_int_equal(c.max_connections, 16384);
 	assert_int_equal(c.connection_kb, 16);
 	put("[center]\nid = cairo\n[server]\nconnection_kb = 8\n"
-	    "max_connections = 20000\n[store]\ncache_mb = 4\n", 0644);
+	    "max_connections = 20000\n[store]\ncache_mb = 4\n"
+	    "memory_mb = 40\n", 0644);
 	assert_int_equal(mb_conf_load(dir, &c, &d), MB_OK);
 	assert_int_equal(c.store_cache_kb, 4096);
+	assert_int_equal(c.store_memory_mb, 40);
 	assert_int_equal(c.connection_kb, 8);
 	assert_int_equal(c.max_connections, 20000);
 	put("[center]\nid = cairo\n[server]\nconnection_kb = 4\n", 0644);
@@ -156,6 +159,10 @@ test_memory_settings(void **state)
 	assert_non_null(strstr(d.msg, "connection_kb"));
 	put("[center]\nid = cairo\n[store]\ncache_mb = 0\n", 0644);
 	assert_int_not_equal(mb_conf_load(dir, &c, &d), MB_OK);
+	/* Below 4 MiB SQLite would reread every page: refused, named. */
+	put("[center]\nid = cairo\n[store]\nmemory_mb = 2\n", 0644);
+	assert_int_not_equal(mb_conf_load(dir, &c, &d), MB_OK);
+	assert_non_null(strstr(d.msg, "memory_mb"));
 }
 
 int

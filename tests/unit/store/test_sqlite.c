@@ -201,6 +201,55 @@ test_transactions(void **state)
 	mb_store_close(st);
 }
 
+/*
+ * mb_store_idle: the page cache a walk filled goes back (SQLite: most
+ * of the memory the connection took for it), and what the store holds
+ * reads the same after it; inside a transaction it loses nothing.
+ */
+static void
+test_idle_gives_back_cache(void **state)
+{
+	struct mb_store		*st = open_store();
+	struct mb_store_stats	 s;
+	struct collect		 c;
+	char			 uri[64], body[2048];
+	int64_t			 seq, warm, idle;
+
+	(void)state;
+	memset(body, 'w', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	assert_int_equal(mb_store_begin(st, NULL), MB_OK);
+	for (int i = 0; i < 1500; i++) {
+		snprintf(uri, sizeof(uri), "urn:mediabridge:cairo:idle%04d", i);
+		body[i % 2000] = (char)('a' + i % 26);
+		assert_int_equal(put(st, uri, 1, "public", body, &seq), MB_OK);
+	}
+	assert_int_equal(mb_store_commit(st, NULL), MB_OK);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(mb_store_log(st, 0, 100000, collect, &c, NULL),
+	    MB_OK);
+	assert_int_equal(c.n, 1500);
+	warm = sqlite3_memory_used();
+	mb_store_idle(st);
+	idle = sqlite3_memory_used();
+	if (!tb_is_pg())	/* 1,500 items' pages: well over 1 MB */
+		assert_true(warm - idle > 1024 * 1024);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(mb_store_log(st, 0, 100000, collect, &c, NULL),
+	    MB_OK);
+	assert_int_equal(c.n, 1500);
+	assert_non_null(strstr(c.last_env, "idle1499"));
+	/* In a transaction: its writes stay, and commit. */
+	assert_int_equal(mb_store_begin(st, NULL), MB_OK);
+	assert_int_equal(put(st, "urn:mediabridge:cairo:idlet", 1, "public",
+	    "t", &seq), MB_OK);
+	mb_store_idle(st);
+	assert_int_equal(mb_store_commit(st, NULL), MB_OK);
+	assert_int_equal(mb_store_stats(st, &s, NULL), MB_OK);
+	assert_int_equal(s.versions, 1501);
+	mb_store_close(st);
+}
+
 static int
 give_text(const struct mb_store_version *v, struct mb_store_text *t,
     void *arg)
@@ -484,6 +533,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_idle_gives_back_cache,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_queue, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_alias_and_centers, setup,
