@@ -86,6 +86,8 @@ int mb_item_view_load(struct mb_item_view *v,
 void mb_item_view_free(struct mb_item_view *v);
 /* Every body, through the sanitizer, appended to out. */
 int mb_item_view_body(const struct mb_item_view *v, struct mb_buf *out);
+/* Bytes of sanitized bodies kept for the next call (bounded; tests). */
+size_t mb_item_view_body_kept(void);
 /* A plain-text summary: the description, else the body's first words. */
 int mb_item_view_summary(const struct mb_item_view *v, size_t max,
     struct mb_buf *out);

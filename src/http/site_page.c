@@ -360,12 +360,14 @@ mb_item_view_free(struct mb_item_view *v)
  * Sanitized bodies, kept per (uri, version): a version's envelope never
  * changes, and the feeds and item pages would otherwise run the
  * sanitizer over the same bodies on every request. Direct-mapped and
- * bounded (BODY_SLOTS entries of at most BODY_MAX bytes); each entry
- * also keeps a hash of its input, so a slot is used only for the very
- * bodies it was made from.
+ * bounded (BODY_SLOTS entries of at most BODY_MAX bytes, BODY_BYTES in
+ * all: 1,024 long articles would otherwise hold 64 MiB of serve's
+ * memory); each entry also keeps a hash of its input, so a slot is used
+ * only for the very bodies it was made from.
  */
 #define BODY_SLOTS	1024
 #define BODY_MAX	(64 * 1024)
+#define BODY_BYTES	(2 * 1024 * 1024)
 
 static struct body_slot {
 	char		*uri;
@@ -374,7 +376,20 @@ static struct body_slot {
 	char		*html;
 	size_t		 len;
 } body_slots[BODY_SLOTS];
+static size_t		body_bytes;	/* the entries' html, all slots */
+static size_t		body_hand;	/* the next slot to empty for room */
 static pthread_mutex_t body_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Empties a slot (body_lock held). */
+static void
+body_drop(struct body_slot *sl)
+{
+	body_bytes -= sl->html != NULL ? sl->len : 0;
+	free(sl->uri);
+	free(sl->html);
+	sl->uri = sl->html = NULL;
+	sl->len = 0;
+}
 
 static uint64_t
 fnv1a(uint64_t h, const char *s)
@@ -449,14 +464,30 @@ body_keep(const struct mb_item_view *v, uint64_t in_hash, const char *html,
 	memcpy(c, html, len);
 	c[len] = '\0';
 	pthread_mutex_lock(&body_lock);
-	free(sl->uri);
-	free(sl->html);
+	body_drop(sl);
+	/* Past BODY_BYTES: slots emptied in turn, a clock hand's way. */
+	while (body_bytes + len > BODY_BYTES) {
+		body_drop(&body_slots[body_hand]);
+		body_hand = (body_hand + 1) % BODY_SLOTS;
+	}
+	body_bytes += len;
 	sl->uri = u;
 	sl->version = v->version;
 	sl->in_hash = in_hash;
 	sl->html = c;
 	sl->len = len;
 	pthread_mutex_unlock(&body_lock);
+}
+
+size_t
+mb_item_view_body_kept(void)
+{
+	size_t n;
+
+	pthread_mutex_lock(&body_lock);
+	n = body_bytes;
+	pthread_mutex_unlock(&body_lock);
+	return n;
 }
 
 static int body_render(const struct mb_item_view *v, struct mb_buf *out);
