@@ -12,9 +12,11 @@
 # imports REAL generated items (default 2000) and the sample items on
 # top; without STORE, N generated items (default 20000) are imported.
 # CENTER=DIR reuses a center built by an earlier run (KEEP=1 keeps it).
+# CONF_ADD="[store] memory_mb = 16" appends settings to the center's
+# mediabridge.conf ("[section] key = value", one a line) to compare them.
 #
 #   bench/rss.sh   (env: BUILD=build STORE=PATH REAL=2000 N=20000
-#                   SECONDS_LOAD=60 CLIENTS=4 CENTER=DIR KEEP=0)
+#                   SECONDS_LOAD=60 CLIENTS=4 CENTER=DIR KEEP=0 CONF_ADD=)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
@@ -55,6 +57,11 @@ else
 	rm -f "$T/items.ndjson"
 	echo "store: ${STORE:+a copy of $STORE + }$N generated items + 6" \
 	    "sample items, built in $(($(date +%s) - t0)) s"
+fi
+if [ -n "${CONF_ADD:-}" ]; then
+	printf '%s\n' "$CONF_ADD" | sed 's/^\(\[[a-z]*\]\) */\1\n/' \
+	    >>"$C/mediabridge.conf"
+	echo "settings added: $(printf '%s' "$CONF_ADD" | tr '\n' ';')"
 fi
 DB=$(sed -n 's/^database *= *sqlite://p' "$C/mediabridge.conf" 2>/dev/null || true)
 case "$DB" in
