@@ -358,6 +358,20 @@ give_back_free_pages(struct mb_sqlite *sq)
 	sqlite3_exec(sq->db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
 }
 
+/*
+ * Before SQLite starts (a constructor: the first connection initializes
+ * it): no bulk allocation of 20 pages per connection's cache (SQLite's
+ * SQLITE_DEFAULT_PCACHE_INITSZ, 330 KB at our 16 KB pages), which a
+ * connection keeps until it closes, idle or not: serve's eleven held
+ * 3.6 MB of them against its memory_mb. Pages are allocated one by one
+ * instead, as they are after the first 20 anyway.
+ */
+__attribute__((constructor)) static void
+no_bulk_page_cache(void)
+{
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 void
 mb_store_memory_limit(int64_t bytes)
 {
