@@ -110,11 +110,12 @@ mb_conf_defaults(struct mb_conf *c, const char *dir)
 	c->connection_kb = 16;
 	/*
 	 * The response cache: the pages many readers ask for (fronts,
-	 * feeds, today's items), not every item a crawler walks: 16 MiB
-	 * (was 64) holds ~2,000 items, all fronts and feeds (serve's Rss
-	 * at 1M items, docs/benchmarks.md "pages").
+	 * feeds, today's items), not every item a crawler walks: 8 MiB
+	 * (was 64, then 16 counting bodies only) holds ~2,000 item pages
+	 * with their headers, all fronts and feeds (serve's Rss at 1M
+	 * items, docs/benchmarks.md "serve's memory at 1M items").
 	 */
-	c->cache_mb = 16;
+	c->cache_mb = 8;
 	c->access_log = 1;
 	c->impact_count = 1;
 	c->impact_retention_months = 25;

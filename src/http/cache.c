@@ -153,9 +153,7 @@ srv_entry_clear(struct mb_http_server *s, struct cache_entry *e)
 {
 	if (e->resp != NULL)
 		MHD_destroy_response(e->resp);
-	if (e->not_modified != NULL)
-		MHD_destroy_response(e->not_modified);
-	s->cache_used -= e->len;
+	s->cache_used -= e->cost;
 	free(e->key);
 	memset(e, 0, sizeof(*e));
 }
