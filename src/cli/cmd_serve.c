@@ -44,9 +44,13 @@ const struct mb_cli_cmd mb_cmd_serve = {
  * How often the worker hands freed memory back (malloc_trim): glibc
  * keeps what its per-thread arenas freed, and a page or a response
  * built once for a burst of readers would otherwise stay in serve's
- * Rss for good (docs/benchmarks.md, "pages": serve's memory).
+ * Rss for good (docs/benchmarks.md, "pages": serve's memory). Every
+ * second, not 10: any commit (the indexer, a poller) resets the request
+ * threads' SQLite page caches, and under mixed reads at 1M items
+ * glibc's arenas held 12-39 MiB of freed memory just before a trim 10 s
+ * apart (docs/benchmarks.md, "serve's memory at 1M items").
  */
-#define TRIM_MS	10000
+#define TRIM_MS	1000
 
 /*
  * Waits for a signal, pinging the watchdog every wd_ms (0: no watchdog)
