@@ -337,12 +337,27 @@ load_plain(void *arg)
 	return NULL;
 }
 
+/*
+ * MB_BENCH_CACHE_KB: the connection's page cache (serve's is 16384, the
+ * commands' 65536, the default here); MB_BENCH_MEMORY_MB: SQLite's
+ * memory for the process (serve's [store] memory_mb, 24): the queries
+ * as serve's request thread runs them.
+ */
 static struct mb_store *
 open_store(const char *path)
 {
 	struct mb_store		*st;
-	struct mb_store_opts	 o = { mb_text_fts5_tokenizer(), NULL, false };
+	struct mb_store_opts	 o;
 	struct mb_diag		 d = { "" };
+	const char		*kb = getenv("MB_BENCH_CACHE_KB");
+	const char		*mb = getenv("MB_BENCH_MEMORY_MB");
+
+	memset(&o, 0, sizeof(o));
+	o.fts5_tokenizer = mb_text_fts5_tokenizer();
+	if (kb != NULL)
+		o.cache_kb = atoi(kb);
+	if (mb != NULL)
+		mb_store_memory_limit((int64_t)atoi(mb) * 1024 * 1024);
 
 	if (mb_store_open(path, &o, &st, &d) != MB_OK)
 		die(path, d.msg);
