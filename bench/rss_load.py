@@ -59,7 +59,9 @@ def mem(pid):
 
 
 def show(label):
-    parts = []
+    # Requests done so far: on a shared machine the rate varies several
+    # times between runs, and the memory follows the work, not the clock.
+    parts = ["%6d req" % done[0]]
     for p in pids:
         m = mem(p)
         if m is None:
@@ -73,6 +75,7 @@ counts = {}
 lock = threading.Lock()
 stop = time.monotonic() + secs
 errors = [0]
+done = [0]
 
 
 def client(seed):
@@ -117,6 +120,7 @@ def client(seed):
             conn = http.client.HTTPConnection(base.hostname, base.port,
                                               timeout=30)
         local[kind] = local.get(kind, 0) + 1
+        done[0] += 1  # under the GIL; a lost increment is noise
     with lock:
         for k, v in local.items():
             counts[k] = counts.get(k, 0) + v
