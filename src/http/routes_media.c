@@ -506,6 +506,8 @@ live_fetch(void *arg, const char *hash, const struct mb_sync_blob_watch *w,
 		    mb_diag_msg(d, rc));
 	else if (rc == MB_OK)
 		log_info("media: fetched blob=%.12s on demand", hash);
+	/* Kept for the next fetch, not its pages (the media index's walk). */
+	mb_store_idle(od.st);
 	pthread_mutex_lock(&spare_lock);
 	if (spare == NULL) {
 		spare = od.st;
