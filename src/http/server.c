@@ -116,7 +116,6 @@ cacheable_route(const struct mb_req *r)
 	    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0);
 }
 
-/* Serves r from the cache when it can; true when queued. */
 /* A header of the cached 200 onto its 304: all but Content-Type. */
 static enum MHD_Result
 copy_header(void *cls, enum MHD_ValueKind kind, const char *name,
@@ -148,6 +147,7 @@ not_modified_of(struct MHD_Response *ok)
 	return nm;
 }
 
+/* Serves r from the cache when it can; true when queued. */
 static bool
 try_cache(struct mb_req *r, enum MHD_Result *ret)
 {
