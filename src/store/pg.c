@@ -864,6 +864,16 @@ pg_backup(struct mb_store *st, const char *path, struct mb_diag *d)
 	    "backup of %s is taken with pg_dump", path);
 }
 
+/*
+ * Nothing to hand back: PostgreSQL's pages live in the server's shared
+ * buffers, and libpq keeps no cache between statements.
+ */
+static void
+pg_idle(struct mb_store *st)
+{
+	(void)st;
+}
+
 const struct mb_store_ops mb_pg_ops = {
 	.name = "postgresql",
 	.backend = MB_STORE_PG,
@@ -875,6 +885,7 @@ const struct mb_store_ops mb_pg_ops = {
 	.begin = mb_pg_begin,
 	.commit = mb_pg_commit,
 	.rollback = mb_pg_rollback,
+	.idle = pg_idle,
 	.put = mb_pg_put,
 	.get = mb_pg_get,
 	.has = mb_pg_has,

@@ -70,7 +70,7 @@ struct mb_store_ops {
 	int	(*begin)(struct mb_store *st, struct mb_diag *d);
 	int	(*commit)(struct mb_store *st, struct mb_diag *d);
 	void	(*rollback)(struct mb_store *st);
-	/* NULL: nothing cached worth handing back. */
+	/* Hands back what the connection caches between uses. */
 	void	(*idle)(struct mb_store *st);
 
 	int	(*put)(struct mb_store *st, const struct mb_store_version *v,
