@@ -452,6 +452,29 @@ class CountingOrigin:
         self.sock.close()
 
 
+def video_at_branch(cairo, manama, headline):
+    """Admits Manama, publishes a video item at Cairo and waits until it is
+    in Manama's store; returns Cairo's answer for the uploaded video."""
+    from mbtest import Client
+    fedlib.admit(cairo, manama)
+    fedlib.mb("user", "add", cairo.dir, "edi", "--role", "editor")
+    cc = Client(cairo.addr)
+    cc.token = fedlib.mb("token", "add", cairo.dir, "edi").strip()
+    vid = cc.post("/api/v1/media", raw=video()).json
+    r = cc.post("/api/v1/items", {
+        "type": "video", "language": "ar",
+        "headlines": [{"value": headline}],
+        "renditions": vid["renditions"]})
+    eq(r.status, 201, "item: %r" % r)
+    _, _, center, local = r.json["item"]["uri"].split(":")
+    eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
+       200, "publish")
+    href = vid["renditions"][0]["href"]
+    wait_for(lambda: href in fedlib.mb("export", manama.dir), 30,
+             "the item to reach Manama")
+    return vid
+
+
 def test_fresh_item_media_found(w):
     """A reader following a just-arrived item's video link before the media
     poller has looked at the item gets the video, not a 404: serve indexes
@@ -464,24 +487,8 @@ def test_fresh_item_media_found(w):
     manama.start(env=dict(fedlib.ENV, MB_MEDIA_FETCH_MS="3600000",
                           MB_MEDIA_EAGER_BYTES="1000"))
     try:
-        fedlib.admit(cairo, manama)
-        fedlib.mb("user", "add", cairo.dir, "edi", "--role", "editor")
-        tok = fedlib.mb("token", "add", cairo.dir, "edi").strip()
+        vid = video_at_branch(cairo, manama, "فيديو وصل للتو")
         from mbtest import Client
-        cc = Client(cairo.addr)
-        cc.token = tok
-        vid = cc.post("/api/v1/media", raw=video()).json
-        r = cc.post("/api/v1/items", {
-            "type": "video", "language": "ar",
-            "headlines": [{"value": "فيديو وصل للتو"}],
-            "renditions": vid["renditions"]})
-        eq(r.status, 201, "item: %r" % r)
-        _, _, center, local = r.json["item"]["uri"].split(":")
-        eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
-           200, "publish")
-        href = vid["renditions"][0]["href"]
-        wait_for(lambda: href in fedlib.mb("export", manama.dir), 30,
-                 "the item to reach Manama")
         vh = vid["urls"][0].rsplit("/", 1)[1]
         g = Client(manama.addr).get(vid["urls"][0])
         eq(g.status, 200, "the fresh item's video: %r" % g)
@@ -508,24 +515,8 @@ def test_origin_down_backs_off(w):
     manama.start(env=env)
     origin = None
     try:
-        fedlib.admit(cairo, manama)
-        fedlib.mb("user", "add", cairo.dir, "edi", "--role", "editor")
-        tok = fedlib.mb("token", "add", cairo.dir, "edi").strip()
+        vid = video_at_branch(cairo, manama, "فيديو من القاهرة")
         from mbtest import Client
-        cc = Client(cairo.addr)
-        cc.token = tok
-        vid = cc.post("/api/v1/media", raw=video()).json
-        r = cc.post("/api/v1/items", {
-            "type": "video", "language": "ar",
-            "headlines": [{"value": "فيديو من القاهرة"}],
-            "renditions": vid["renditions"]})
-        eq(r.status, 201, "item: %r" % r)
-        _, _, center, local = r.json["item"]["uri"].split(":")
-        eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
-           200, "publish")
-        href = vid["renditions"][0]["href"]
-        wait_for(lambda: href in fedlib.mb("export", manama.dir), 30,
-                 "the item to reach Manama")
         cairo.stop()
         origin = CountingOrigin(cairo.addr)
         mc = Client(manama.addr)
