@@ -369,29 +369,80 @@ out:
 }
 
 /*
- * One round with peer center at base: GET the log after its cursor,
- * then apply it (sync --once).
+ * One round with peer center at base (pp->c[pp->cur] is the connection
+ * that fetches it): the batch prefetched during the last round, else a
+ * GET of the log after the peer's cursor; while it is applied, the next
+ * one is fetched and verified on the other connection when the peer
+ * says more is waiting, so that the writer never waits for the network
+ * nor for signatures (sync --once and the serving puller alike). w (may
+ * be NULL) is told whether the peer is ahead.
  */
 int
-pl_pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
-    const char *center, const char *base, int wait_s, struct pull_state *ps,
-    struct mb_diag *d)
+pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
+    const struct mb_sync_opts *o, const char *center, const char *base,
+    int wait_s, struct pull_state *ps, struct worker *w, struct mb_diag *d)
 {
-	struct mb_peer	peer;
-	struct response	r;
-	int64_t		cursor;
-	int		rc;
+	struct mb_peer		 peer;
+	struct response		 r;
+	struct mb_sync_batch	*ahead = NULL;
+	struct mb_sync_keyring	*ahead_kr = NULL;
+	int64_t			 cursor;
+	int			 rc;
 
 	ps->caught_up = false;
-	if ((rc = mb_store_peer_get(st, center, &peer, d)) != MB_OK)
-		return rc;
-	rc = pl_fetch_log(c, base, peer.cursor, pl_batch_limit(ps, o), wait_s, &r,
-	    d);
-	if (rc == MB_OK)
-		rc = pl_apply_response(c, st, o, center, base, &r, NULL, NULL, ps,
-		    &cursor, d);
-	pl_batch_fit(ps, o, rc, c->cut);
+	if (pp->pf.running) {
+		rc = pl_prefetch_join(&pp->pf, &r, &ahead, &ahead_kr, d);
+		pp->cur ^= 1;
+	} else if ((rc = mb_store_peer_get(st, center, &peer, d)) == MB_OK)
+		rc = pl_fetch_log(&pp->c[pp->cur], base, peer.cursor,
+		    pl_batch_limit(ps, o), wait_s, &r, d);
+	if (rc == MB_OK) {
+		/* More waiting at the peer: fetch and verify it meanwhile. */
+		if (r.log_last > r.log_next)
+			pl_prefetch_start(&pp->pf, &pp->c[pp->cur ^ 1], o, base,
+			    r.log_next, pl_batch_limit(ps, o), ps->kr);
+		if (w != NULL)
+			pl_set_behind(w, r.log_last > r.log_next);
+		rc = pl_apply_response(&pp->c[pp->cur], st, o, center, base,
+		    &r, ahead, ahead_kr, ps, &cursor, d);
+		/* The prefetch starts where this batch should have ended. */
+		if (pp->pf.running && (rc != MB_OK || cursor != pp->pf.after)) {
+			pl_prefetch_drop(&pp->pf);
+			pp->cur ^= 1;
+		}
+	}
+	mb_sync_keyring_free(ahead_kr);
+	/* c[cur] fetched this round's batch. */
+	pl_batch_fit(ps, o, rc, pp->c[pp->cur].cut);
 	return rc;
+}
+
+int
+pl_pipe_init(struct pull_pipe *pp, const struct mb_center_node *n,
+    atomic_int *stop, atomic_int *gone)
+{
+	memset(pp, 0, sizeof(*pp));
+	if (pl_client_init(&pp->c[0], n, stop, gone) != MB_OK ||
+	    pl_client_init(&pp->c[1], n, stop, gone) != MB_OK) {
+		pl_pipe_free(pp);
+		return MB_ERR_NOMEM;
+	}
+	return MB_OK;
+}
+
+void
+pl_pipe_set_rate(struct pull_pipe *pp, int64_t max_rate)
+{
+	pp->c[0].max_rate = pp->c[1].max_rate = max_rate;
+}
+
+/* Drops a prefetch still running (its answer unwanted), then the connections. */
+void
+pl_pipe_free(struct pull_pipe *pp)
+{
+	pl_prefetch_drop(&pp->pf);
+	pl_client_free(&pp->c[0]);
+	pl_client_free(&pp->c[1]);
 }
 
 static void *
@@ -404,11 +455,17 @@ prefetch_main(void *arg)
 	pf->b = NULL;
 	pf->rc = pl_fetch_log(pf->c, pf->base, pf->after, pf->limit, 0, &pf->r,
 	    &pf->d);
-	/* A body that does not parse is left to the applying thread. */
+	/*
+	 * A body that does not parse is left to the applying thread. The
+	 * writer applies the batch before this one meanwhile, on a core of
+	 * its own: verifying on every core would take turns with it, and
+	 * the writer is the slower of the two (docs/benchmarks.md).
+	 */
 	if (pf->rc == MB_OK && pf->kr != NULL &&
 	    mb_sync_batch_parse(pf->r.body.data != NULL ? pf->r.body.data :
 	    "", pf->r.body.len, &pf->b, NULL) == MB_OK)
-		verify_parallel(pf->b, pf->kr, pf->o->threads);
+		verify_parallel(pf->b, pf->kr, pf->o->threads > 1 ?
+		    pf->o->threads - 1 : 1);
 	return NULL;
 }
 

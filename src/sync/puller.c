@@ -119,25 +119,17 @@ worker_main(void *arg)
 {
 	struct worker		*w = arg;
 	struct mb_sync		*s = w->sync;
-	struct client		 c[2];
+	struct pull_pipe	 pp;
 	struct mb_store		*st = NULL;
 	struct pull_state	 ps;
-	struct prefetch		 pf;
-	struct response		 r;
-	struct mb_sync_batch	*ahead;
-	struct mb_sync_keyring	*ahead_kr;
-	struct mb_peer		 peer;
 	struct mb_diag		 d;
-	int64_t			 backoff = 0, cursor;
-	int			 rc, cur = 0;
+	int64_t			 backoff = 0;
+	int			 rc;
 	char			 failing[512] = "";
 
 	pthread_setname_np(pthread_self(), "mb-pull");
 	memset(&ps, 0, sizeof(ps));
-	memset(&pf, 0, sizeof(pf));
-	memset(c, 0, sizeof(c));
-	if (pl_client_init(&c[0], s->node, &s->stop, &w->gone) != MB_OK ||
-	    pl_client_init(&c[1], s->node, &s->stop, &w->gone) != MB_OK)
+	if (pl_pipe_init(&pp, s->node, &s->stop, &w->gone) != MB_OK)
 		goto out;
 	if ((rc = mb_center_store(s->node, &st, &d)) != MB_OK) {
 		log_error("sync: peer=%s store: %s", w->center,
@@ -151,36 +143,9 @@ worker_main(void *arg)
 		mb_diag_clear(&d);
 		ps.applied = ps.refused = ps.dups = ps.wire = ps.raw = 0;
 		/* The link's cap, as `peer set` last left it. */
-		c[0].max_rate = c[1].max_rate = link_rate(st, w->center);
-		/* The batch prefetched during the last round, else a GET. */
-		ahead = NULL;
-		ahead_kr = NULL;
-		if (pf.running) {
-			rc = pl_prefetch_join(&pf, &r, &ahead, &ahead_kr, &d);
-			cur ^= 1;
-		} else if ((rc = mb_store_peer_get(st, w->center, &peer,
-		    &d)) == MB_OK) {
-			rc = pl_fetch_log(&c[cur], w->url, peer.cursor,
-			    pl_batch_limit(&ps, &s->o), s->o.wait_s, &r, &d);
-		}
-		if (rc == MB_OK) {
-			/*
-			 * More waiting at the peer: fetch and verify it
-			 * meanwhile (with the keyring of the last round).
-			 */
-			if (r.log_last > r.log_next)
-				pl_prefetch_start(&pf, &c[cur ^ 1], &s->o,
-				    w->url, r.log_next,
-				    pl_batch_limit(&ps, &s->o), ps.kr);
-			pl_set_behind(w, r.log_last > r.log_next);
-			rc = pl_apply_response(&c[cur], st, &s->o, w->center,
-			    w->url, &r, ahead, ahead_kr, &ps, &cursor, &d);
-			if (pf.running && (rc != MB_OK ||
-			    cursor != pf.after)) {
-				pl_prefetch_drop(&pf);
-				cur ^= 1;
-			}
-		}
+		pl_pipe_set_rate(&pp, link_rate(st, w->center));
+		rc = pl_pull_round(&pp, st, &s->o, w->center, w->url,
+		    s->o.wait_s, &ps, w, &d);
 		pthread_mutex_lock(&s->lock);
 		w->pulls++;
 		w->applied += ps.applied;
@@ -194,14 +159,11 @@ worker_main(void *arg)
 		(void)mb_sync_link_count(st, w->center, ps.wire, NULL);
 		if (rc == MB_OK)
 			mb_sync_link_text_state(w->center, ps.caught_up);
-		mb_sync_keyring_free(ahead_kr);
-		/* c[cur] fetched this round's batch (pl_batch_fit). */
-		pl_batch_fit(&ps, &s->o, rc, c[cur].cut);
 		/*
 		 * Caught up, the next pull a long-poll: the pages the
 		 * batches read go back meanwhile (mb_store_idle).
 		 */
-		if (rc == MB_OK && ps.caught_up && !pf.running)
+		if (rc == MB_OK && ps.caught_up && !pp.pf.running)
 			mb_store_idle(st);
 		if (rc == MB_OK) {
 			if (failing[0] != '\0')
@@ -242,11 +204,9 @@ worker_main(void *arg)
 	}
 out:
 	pl_set_behind(w, false);
-	pl_prefetch_drop(&pf);
+	pl_pipe_free(&pp);
 	mb_sync_keyring_free(ps.kr);
 	mb_store_close(st);
-	pl_client_free(&c[0]);
-	pl_client_free(&c[1]);
 	atomic_store(&w->finished, 1);
 	return NULL;
 }
@@ -511,7 +471,7 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
     struct mb_sync_result **res, size_t *nres, struct mb_diag *d)
 {
 	struct mb_sync		 s;
-	struct client		 c;
+	struct pull_pipe	 pp;
 	struct mb_store		*st = NULL;
 	struct wants		 ws = { NULL, 0, NULL, NULL };
 	struct pull_state	 ps;
@@ -526,11 +486,11 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 	s.node = n;
 	s.once = 1;
 	opts_fill(&s.o, o);
-	if ((rc = pl_client_init(&c, n, NULL, NULL)) != MB_OK)
+	if ((rc = pl_pipe_init(&pp, n, NULL, NULL)) != MB_OK)
 		return rc;
 	if ((rc = mb_center_store(n, &st, d)) != MB_OK)
 		goto out;
-	if ((rc = compute_peers(&s, &c, st, &ws, d)) != MB_OK)
+	if ((rc = compute_peers(&s, &pp.c[0], st, &ws, d)) != MB_OK)
 		goto out;
 	if (ws.n > 0 && (*res = calloc(ws.n, sizeof(**res))) == NULL) {
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
@@ -546,9 +506,9 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 		for (int rounds = 0; rounds < 1000000; rounds++) {
 			mb_diag_clear(&pd);
 			ps.applied = ps.refused = ps.wire = 0;
-			c.max_rate = link_rate(st, ws.w[i].center);
-			rc = pl_pull_once(&c, st, &s.o, ws.w[i].center,
-			    ws.w[i].url, 0, &ps, &pd);
+			pl_pipe_set_rate(&pp, link_rate(st, ws.w[i].center));
+			rc = pl_pull_round(&pp, st, &s.o, ws.w[i].center,
+			    ws.w[i].url, 0, &ps, NULL, &pd);
 			(void)mb_sync_link_count(st, ws.w[i].center, ps.wire,
 			    NULL);
 			applied += ps.applied;
@@ -563,6 +523,8 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 				break;
 			retries = 0;
 		}
+		/* Nothing fetched ahead from this peer goes to the next. */
+		pl_prefetch_drop(&pp.pf);
 		if (rc != MB_OK) {
 			mb_store_peer_fail(st, ws.w[i].center,
 			    mb_diag_msg(&pd, rc), mb_time_now_ms(), NULL);
@@ -585,7 +547,7 @@ out:
 	mb_sync_keyring_free(ps.kr);
 	free(ws.w);
 	mb_store_close(st);
-	pl_client_free(&c);
+	pl_pipe_free(&pp);
 	return rc;
 }
 

@@ -135,6 +135,16 @@ struct prefetch {
 	bool			 running;
 };
 
+/*
+ * A peer's two connections and the prefetch between them: c[cur] fetched
+ * the batch at hand, c[cur ^ 1] fetches the next (pl_pull_round).
+ */
+struct pull_pipe {
+	struct client		c[2];
+	int			cur;
+	struct prefetch		pf;
+};
+
 /* Calls between the puller's files. */
 void pl_curl_init(void);
 int64_t pl_mono_us(void);
@@ -157,9 +167,13 @@ int pl_prefetch_join(struct prefetch *pf, struct response *r,
 void pl_prefetch_start(struct prefetch *pf, struct client *c,
     const struct mb_sync_opts *o, const char *base, int64_t after, int limit,
     struct mb_sync_keyring *kr);
-int pl_pull_once(struct client *c, struct mb_store *st, const struct mb_sync_opts *o,
-    const char *center, const char *base, int wait_s, struct pull_state *ps,
-    struct mb_diag *d);
+void pl_pipe_free(struct pull_pipe *pp);
+int pl_pipe_init(struct pull_pipe *pp, const struct mb_center_node *n,
+    atomic_int *stop, atomic_int *gone);
+void pl_pipe_set_rate(struct pull_pipe *pp, int64_t max_rate);
+int pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
+    const struct mb_sync_opts *o, const char *center, const char *base,
+    int wait_s, struct pull_state *ps, struct worker *w, struct mb_diag *d);
 void pl_set_behind(struct worker *w, bool behind);
 void pl_client_free(struct client *c);
 int pl_client_init(struct client *c, const struct mb_center_node *n,
