@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "item/jcs.h"
+#include "item/topics.h"
 #include "text/html_text.h"
 #include "text/lang.h"
 #include "text/tokenizer.h"
@@ -37,7 +38,7 @@ struct mb_prepared {
 	char			*body;
 	char			 alias[64];	/* "item:<hash>", or "" */
 	struct mb_text_tokens	*tokens[2];	/* headline, body, or NULL */
-	char			*subjects;	/* item.subjects as JSON, or NULL */
+	struct mb_buf		 topics;	/* mb_item_topics, or empty */
 };
 
 static int
@@ -99,7 +100,7 @@ mb_prepared_free(struct mb_prepared *p)
 	free(p->body);
 	mb_text_tokens_free(p->tokens[0]);
 	mb_text_tokens_free(p->tokens[1]);
-	free(p->subjects);
+	mb_buf_free(&p->topics);
 	free(p);
 }
 
@@ -429,9 +430,17 @@ mb_ingest_prepare(struct mb_ingest *ig, json_t *value,
 		const json_t *subj = json_object_get(mb_envelope_item(p->env),
 		    "subjects");
 
-		/* The store's topics, without parsing the envelope there. */
-		if (json_is_array(subj) && (p->subjects = json_dumps(subj,
-		    JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
+		/*
+		 * The store's topics, so that the writer neither parses the
+		 * envelope for them nor derives them (an odd shape: left to
+		 * the store).
+		 */
+		if (subj == NULL)
+			rc = mb_buf_putc(&p->topics, '\0');
+		else if ((rc = mb_item_topics(subj, &p->topics)) ==
+		    MB_ERR_INVAL)
+			rc = MB_OK;
+		if (rc != MB_OK)
 			rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 	}
 	if (rc == MB_OK && o->pretokenize != NULL) {
@@ -500,7 +509,7 @@ mb_ingest_commit(struct mb_ingest *ig, struct mb_store *st,
 	v.first_ms = info->first_ms;
 	v.envelope = p->wire.data;
 	v.envelope_len = p->wire.len;
-	v.subjects = p->subjects;
+	v.topics = p->topics.len > 0 ? p->topics.data : NULL;
 	t.language = index_language(info, lang);
 	t.headline = p->headline;
 	t.body = p->body;

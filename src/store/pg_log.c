@@ -117,7 +117,7 @@ mb_pg__row_version(const struct mb_pg_res *r, int row, int at,
 	v->first_ms = mb_pg__i64(r, row, at + 15);
 	v->received_ms = mb_pg__i64(r, row, at + 16);
 	v->envelope = mb_pg__bytes(r, row, at + 17, &v->envelope_len);
-	v->subjects = NULL;
+	v->topics = NULL;
 	v->via = NULL;
 }
 

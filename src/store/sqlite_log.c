@@ -238,7 +238,7 @@ mb_sqlite__row_version(struct mb_sqlite *sq, sqlite3_stmt *s, int at,
 	v->envelope_len = (size_t)sqlite3_column_bytes(s, at + 17);
 	if (v->envelope == NULL)
 		v->envelope = "";
-	v->subjects = NULL;
+	v->topics = NULL;
 	/* Only the log selects it, after the version's own columns. */
 	v->via = sqlite3_column_count(s) > at + 18 ? col_text(s, at + 18) :
 	    NULL;

@@ -141,11 +141,12 @@ struct mb_store_version {
 	const char	*envelope;	/* the signed envelope, verbatim */
 	size_t		 envelope_len;
 	/*
-	 * Optional: the envelope's item.subjects as JSON, when the caller
-	 * has it at hand, so that the writer need not parse the envelope
-	 * for the topics. NULL: the store reads them from the envelope.
+	 * Optional: the topics the envelope derives (mb_item_topics: each
+	 * ends with a NUL, an empty one ends the list), when the caller has
+	 * them at hand, so that the writer neither parses the envelope nor
+	 * derives them. NULL: the store derives them from the envelope.
 	 */
-	const char	*subjects;
+	const char	*topics;
 	/*
 	 * The peer (center id) this version was pulled from; NULL: written
 	 * here. Stored with the version and read back by mb_store_log()

@@ -13,6 +13,7 @@
 #include "base/timeutil.h"
 #include "item/envelope.h"
 #include "item/id.h"
+#include "item/topics.h"
 #include "sync/apply_text.h"
 #include "sync/registry.h"
 #include "text/tokenizer.h"
@@ -292,9 +293,21 @@ str_size(const char *s)
 	return s != NULL ? strlen(s) + 1 : 0;
 }
 
+static const char *
+put_mem(char **p, const struct mb_buf *b)
+{
+	char *out = *p;
+
+	if (b->len == 0)
+		return NULL;
+	memcpy(out, b->data, b->len);
+	*p += b->len;
+	return out;
+}
+
 /* The store's facts of a checked envelope, in one allocation. */
 static struct facts *
-facts_new(const struct mb_item_info *info, const char *subjects)
+facts_new(const struct mb_item_info *info, const struct mb_buf *topics)
 {
 	struct facts	*f;
 	char		*p;
@@ -305,7 +318,7 @@ facts_new(const struct mb_item_info *info, const char *subjects)
 	    str_size(info->audience) + str_size(info->pub_status) +
 	    str_size(info->workflow) + str_size(info->language) +
 	    str_size(info->type) + str_size(info->profile) +
-	    str_size(info->headline) + str_size(subjects);
+	    str_size(info->headline) + topics->len;
 	if ((f = malloc(sizeof(*f) + n)) == NULL)
 		return NULL;
 	memset(&f->v, 0, sizeof(f->v));
@@ -325,7 +338,7 @@ facts_new(const struct mb_item_info *info, const char *subjects)
 	f->v.embargo_ms = info->embargo_ms;
 	f->v.created_ms = info->created_ms;
 	f->v.first_ms = info->first_ms;
-	f->v.subjects = put_str(&p, subjects);
+	f->v.topics = put_mem(&p, topics);
 	return f;
 }
 
@@ -338,7 +351,7 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr,
 	const json_t			*subj;
 	struct mb_envelope		*e = NULL;
 	struct mb_diag			 d = { "" };
-	char				*subjects = NULL;
+	struct mb_buf			 topics = MB_BUF_INIT;
 	int				 rc;
 
 	if ((rc = mb_envelope_parse(en->env, en->len, &e, &d)) != MB_OK)
@@ -381,22 +394,24 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr,
 	}
 	/*
 	 * The store's topics from the tree at hand (on this core), so that
-	 * the writer does not parse the envelope again for them.
+	 * the writer neither parses the envelope again nor derives them.
 	 */
 	subj = json_object_get(mb_envelope_item(e), "subjects");
 	/*
 	 * Out of memory says nothing about the envelope: the batch must
 	 * fail and be fetched again, not skip a good version for good.
 	 */
-	if ((json_is_array(subj) && (subjects = json_dumps(subj,
-	    JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) ||
-	    (en->f = facts_new(info, subjects)) == NULL) {
+	if (subj == NULL)
+		rc = mb_buf_putc(&topics, '\0');
+	else if ((rc = mb_item_topics(subj, &topics)) == MB_ERR_INVAL)
+		rc = MB_OK;	/* a shape the store derives itself */
+	if (rc != MB_OK || (en->f = facts_new(info, &topics)) == NULL) {
 		en->state = ENTRY_FAILED;
-		free(subjects);
+		mb_buf_free(&topics);
 		mb_envelope_free(e);
 		return;
 	}
-	free(subjects);
+	mb_buf_free(&topics);
 	/*
 	 * The search text and tokens from the same tree, on this core: the
 	 * writer then indexes the version as it stores it (issue 23).
@@ -408,7 +423,6 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr,
 refuse:
 	en->state = ENTRY_REFUSED;
 	snprintf(en->why, sizeof(en->why), "%s", mb_diag_msg(&d, MB_ERR_SIG));
-	free(subjects);
 	mb_envelope_free(e);
 }
 

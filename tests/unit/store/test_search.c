@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "item/topics.h"
 #include "store/store.h"
 #include "text/highlight.h"
 #include "text/query.h"
@@ -101,6 +102,7 @@ struct it {
 	const char	*extra_item;	/* more ninjs members, ",\"x\":..." */
 	const char	*meta;		/* the envelope's meta members */
 	int64_t		 version;	/* 1 */
+	const char	*topics;	/* mb_store_version.topics */
 };
 
 static void
@@ -138,6 +140,7 @@ put(struct mb_store *st, const struct it *x)
 	v.created_ms = v.first_ms;
 	v.envelope = env;
 	v.envelope_len = strlen(env);
+	v.topics = x->topics;
 	t.language = x->lang;
 	t.headline = x->headline;
 	t.body = x->body;
@@ -363,6 +366,67 @@ test_syntax(void **state)
 	assert_string_equal(found(st, "confer*", "en"), "p1,p2");
 	/* hostile: FTS5 syntax is text */
 	assert_string_equal(found(st, "body:radio (", "en"), "");
+}
+
+/*
+ * Topics derived where the envelope was parsed (mb_item_topics) are the
+ * rows the store's own SQL derives from the envelope: verify's check
+ * compares the two, and finds a list that differs.
+ */
+static void
+test_topics_given(void **state)
+{
+	struct mb_store			*st = *state;
+	struct mb_store_search_query	 q;
+	struct hits			 hs;
+	static const char *const	 subjects[] = {
+		"[{\"name\":\"Economy\",\"uri\":\"http://cv.iptc.org/"
+		    "newscodes/mediatopic/04000000\"}]",
+		"[{\"uri\":\"medtop:11000000\",\"code\":\"POL\"},"
+		    "{\"name\":\"Politik ÄGYPTEN\"},{\"name\":\"pol\"}]",
+		"[{\"uri\":\"a/b/\",\"name\":\"\",\"code\":null},{}]",
+		"[{\"uri\":\"sport\",\"name\":\"Sport\"}]",
+		"[]",
+	};
+	struct mb_buf			 b[5];
+	char				 extra[5][512], local[5][8];
+
+	for (int i = 0; i < 5; i++) {
+		json_t *j = json_loads(subjects[i], 0, NULL);
+
+		b[i] = (struct mb_buf)MB_BUF_INIT;
+		assert_non_null(j);
+		assert_int_equal(mb_item_topics(j, &b[i]), MB_OK);
+		json_decref(j);
+		snprintf(extra[i], sizeof(extra[i]), ",\"subjects\":%s",
+		    subjects[i]);
+		snprintf(local[i], sizeof(local[i]), "g%d", i);
+		put(st, &(struct it){ .local = local[i], .lang = "en",
+		    .headline = "Market report", .body = "Markets rose.",
+		    .extra_item = extra[i], .topics = b[i].data });
+	}
+	assert_int_equal(mb_store_check(st, NULL, NULL, NULL), MB_OK);
+	memset(&q, 0, sizeof(q));
+	q.topic = "11000000";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "g1");
+	q.topic = "politik Ägypten";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "g1");
+	q.topic = "sport";
+	assert_int_equal(searchq(st, "market", NULL, &q, &hs), MB_OK);
+	assert_string_equal(set_of(&hs), "g3");
+	for (int i = 0; i < 5; i++)
+		mb_buf_free(&b[i]);
+	/* PostgreSQL derives its own rows (mb_derive) and ignores them. */
+	if (tb_is_pg())
+		return;
+	put(st, &(struct it){ .local = "g9", .lang = "en",
+	    .headline = "Market report", .body = "Markets rose.",
+	    .extra_item = ",\"subjects\":[{\"name\":\"Sport\"}]",
+	    .topics = "football\0" });
+	assert_int_equal(mb_store_check(st, NULL, NULL, NULL),
+	    MB_ERR_CORRUPT);
 }
 
 static void
@@ -891,6 +955,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ranking_many, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_topics_given, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_match, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_translations, setup,
