@@ -14,6 +14,7 @@
 #include "base/timeutil.h"
 #include "item/jcs.h"
 #include "item/topics.h"
+#include "store/zenv.h"
 #include "text/html_text.h"
 #include "text/lang.h"
 #include "text/tokenizer.h"
@@ -29,6 +30,11 @@ struct mb_ingest {
 	struct keyring_entry		*keys;
 	size_t				 nkeys;
 	struct mb_lang_detector		*lang;
+	/*
+	 * The store's packer (NULL: none): the preparing threads compress
+	 * the envelopes, so that the writer does not (issue 23).
+	 */
+	struct mb_zenv_packer		*packer;
 };
 
 struct mb_prepared {
@@ -38,7 +44,8 @@ struct mb_prepared {
 	char			*body;
 	char			 alias[64];	/* "item:<hash>", or "" */
 	struct mb_text_tokens	*tokens[2];	/* headline, body, or NULL */
-	struct mb_buf		 topics;	/* mb_item_topics, or empty */
+	struct mb_buf		 topics;
+	struct mb_buf		 packed;	/* the stored form, or empty */	/* mb_item_topics, or empty */
 };
 
 static int
@@ -72,6 +79,9 @@ mb_ingest_new(const struct mb_center_node *n, struct mb_store *st,
 		mb_ingest_free(ig);
 		return rc;
 	}
+	/* Without one (out of memory), the writer compresses. */
+	if (mb_store_packer(st, &ig->packer, NULL) != MB_OK)
+		ig->packer = NULL;
 	/* Without the fingerprints, detection still works by script. */
 	if (mb_lang_detector_new(NULL, &ig->lang, NULL) != MB_OK)
 		ig->lang = NULL;
@@ -85,6 +95,7 @@ mb_ingest_free(struct mb_ingest *ig)
 	if (ig == NULL)
 		return;
 	mb_lang_detector_free(ig->lang);
+	mb_zenv_packer_free(ig->packer);
 	free(ig->keys);
 	free(ig);
 }
@@ -101,6 +112,7 @@ mb_prepared_free(struct mb_prepared *p)
 	mb_text_tokens_free(p->tokens[0]);
 	mb_text_tokens_free(p->tokens[1]);
 	mb_buf_free(&p->topics);
+	mb_buf_free(&p->packed);
 	free(p);
 }
 
@@ -454,6 +466,11 @@ mb_ingest_prepare(struct mb_ingest *ig, json_t *value,
 		    &p->tokens[1])) != MB_OK)
 			rc = mb_diag_set(d, rc, "out of memory");
 	}
+	/* Best effort: without it the writer compresses. */
+	if (rc == MB_OK && ig->packer != NULL &&
+	    mb_zenv_packer_pack(ig->packer, p->wire.data, p->wire.len,
+	    &p->packed, NULL) != MB_OK)
+		mb_buf_reset(&p->packed);
 	if (rc != MB_OK) {
 		mb_prepared_free(p);
 		return rc;
@@ -509,6 +526,8 @@ mb_ingest_commit(struct mb_ingest *ig, struct mb_store *st,
 	v.first_ms = info->first_ms;
 	v.envelope = p->wire.data;
 	v.envelope_len = p->wire.len;
+	v.packed = p->packed.len > 0 ? p->packed.data : NULL;
+	v.packed_len = p->packed.len;
 	v.topics = p->topics.len > 0 ? p->topics.data : NULL;
 	t.language = index_language(info, lang);
 	t.headline = p->headline;

@@ -874,6 +874,17 @@ pg_idle(struct mb_store *st)
 	(void)st;
 }
 
+/* Envelopes are kept as they come (TOAST compresses them): no packer. */
+static int
+pg_packer(struct mb_store *st, struct mb_zenv_packer **out,
+    struct mb_diag *d)
+{
+	(void)st;
+	(void)d;
+	*out = NULL;
+	return MB_OK;
+}
+
 const struct mb_store_ops mb_pg_ops = {
 	.name = "postgresql",
 	.backend = MB_STORE_PG,
@@ -886,6 +897,7 @@ const struct mb_store_ops mb_pg_ops = {
 	.commit = mb_pg_commit,
 	.rollback = mb_pg_rollback,
 	.idle = pg_idle,
+	.packer = pg_packer,
 	.put = mb_pg_put,
 	.get = mb_pg_get,
 	.has = mb_pg_has,

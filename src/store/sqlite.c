@@ -710,6 +710,7 @@ const struct mb_store_ops mb_sqlite_ops = {
 	.commit = mb_sqlite_commit,
 	.rollback = mb_sqlite_rollback,
 	.idle = sqlite_idle,
+	.packer = mb_sqlite_packer,
 	.put = mb_sqlite_put,
 	.get = mb_sqlite_get,
 	.has = mb_sqlite_has,

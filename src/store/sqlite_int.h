@@ -195,8 +195,10 @@ int mb_sqlite__marked(struct mb_buf *b, const char *lang, const char *text);
 int mb_sqlite_zenv_open(struct mb_sqlite *sq,
     const struct mb_store_opts *opts, struct mb_diag *d);
 void mb_sqlite_zenv_close(struct mb_sqlite *sq);
-int mb_sqlite_zenv_pack(struct mb_sqlite *sq, const void *env, size_t len,
+int mb_sqlite_zenv_pack(struct mb_sqlite *sq, const struct mb_store_version *v,
     const void **out, size_t *out_len, struct mb_diag *d);
+int mb_sqlite_packer(struct mb_store *st, struct mb_zenv_packer **out,
+    struct mb_diag *d);
 void mb_sqlite_zenv_end(struct mb_sqlite *sq, bool committed);
 int mb_sqlite_zenv_unpack(struct mb_sqlite *sq, struct mb_store_version *v,
     struct mb_buf *scratch, struct mb_diag *d);

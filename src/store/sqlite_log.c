@@ -97,8 +97,8 @@ put_locked(struct mb_sqlite *sq, const struct mb_store_version *v,
 	if (has)
 		return MB_ERR_EXISTS;
 	/* Stored compressed (sqlite_zenv.c); v keeps the envelope itself. */
-	if ((rc = mb_sqlite_zenv_pack(sq, v->envelope, v->envelope_len,
-	    &stored, &stored_len, d)) != MB_OK)
+	if ((rc = mb_sqlite_zenv_pack(sq, v, &stored, &stored_len, d)) !=
+	    MB_OK)
 		return rc;
 	if ((s = mb_sqlite_stmt(sq, STMT_VERSION_INSERT, d)) == NULL)
 		return MB_ERR_STORE;

@@ -144,7 +144,21 @@ dict_kept(struct mb_sqlite *sq, uint32_t id, struct mb_diag *d)
 }
 
 int
-mb_sqlite_zenv_pack(struct mb_sqlite *sq, const void *env, size_t len,
+mb_sqlite_packer(struct mb_store *st, struct mb_zenv_packer **out,
+    struct mb_diag *d)
+{
+	struct mb_sqlite *sq = SQ(st);
+
+	return mb_zenv_packer_new(sq->zdict, sq->zdict_len, LEVEL, out, d);
+}
+
+/*
+ * v's stored form: v->packed when a packer of this store made it with
+ * the dictionary new envelopes get now (or left it as it came), else
+ * compressed here.
+ */
+int
+mb_sqlite_zenv_pack(struct mb_sqlite *sq, const struct mb_store_version *v,
     const void **out, size_t *out_len, struct mb_diag *d)
 {
 	uint32_t	id = mb_zenv_dict_id(sq->zenv);
@@ -166,7 +180,15 @@ mb_sqlite_zenv_pack(struct mb_sqlite *sq, const void *env, size_t len,
 	} else if (id != 0 && rc != MB_OK) {
 		return rc;
 	}
-	if ((rc = mb_zenv_pack(sq->zenv, env, len, &sq->zput, d)) != MB_OK)
+	if (v->packed != NULL && (!mb_zenv_packed(v->packed, v->packed_len) ||
+	    mb_zenv_frame_dict_id(v->packed, v->packed_len) ==
+	    mb_zenv_dict_id(sq->zenv))) {
+		*out = v->packed;
+		*out_len = v->packed_len;
+		return MB_OK;
+	}
+	if ((rc = mb_zenv_pack(sq->zenv, v->envelope, v->envelope_len,
+	    &sq->zput, d)) != MB_OK)
 		return rc;
 	*out = sq->zput.data;
 	*out_len = sq->zput.len;

@@ -66,6 +66,14 @@ mb_store_idle(struct mb_store *st)
 }
 
 int
+mb_store_packer(struct mb_store *st, struct mb_zenv_packer **out,
+    struct mb_diag *d)
+{
+	*out = NULL;
+	return st->ops->packer(st, out, d);
+}
+
+int
 mb_store_schema_version(struct mb_store *st)
 {
 	return st->ops->schema_version(st);

@@ -108,6 +108,18 @@ void mb_store_memory_limit(int64_t bytes);
  */
 void mb_store_idle(struct mb_store *st);
 
+/*
+ * A packer (store/zenv.h) that makes the form this store keeps envelopes
+ * in (its dictionary, its level), for threads that handle envelopes
+ * before the writer puts them: their v->packed spares the writer the
+ * compression (issue 23). *out NULL where envelopes are kept as they
+ * are (PostgreSQL: its own TOAST compresses them). The packer outlives
+ * the store if need be; free it with mb_zenv_packer_free().
+ */
+struct mb_zenv_packer;
+int mb_store_packer(struct mb_store *st, struct mb_zenv_packer **out,
+    struct mb_diag *d);
+
 /* The schema version the store is at after migrations. */
 int mb_store_schema_version(struct mb_store *st);
 
@@ -147,6 +159,15 @@ struct mb_store_version {
 	 * derives them. NULL: the store derives them from the envelope.
 	 */
 	const char	*topics;
+	/*
+	 * Optional: the envelope in the form the store keeps it, made by
+	 * mb_store_packer()'s packer on another core, so that the writer
+	 * does not compress it. The store takes it when it was made with
+	 * the dictionary the store compresses with now, else compresses
+	 * the envelope itself. NULL: the store compresses it.
+	 */
+	const void	*packed;
+	size_t		 packed_len;
 	/*
 	 * The peer (center id) this version was pulled from; NULL: written
 	 * here. Stored with the version and read back by mb_store_log()

@@ -72,6 +72,9 @@ struct mb_store_ops {
 	void	(*rollback)(struct mb_store *st);
 	/* Hands back what the connection caches between uses. */
 	void	(*idle)(struct mb_store *st);
+	/* A packer for envelopes bound for this store; NULL: none. */
+	int	(*packer)(struct mb_store *st, struct mb_zenv_packer **out,
+		    struct mb_diag *d);
 
 	int	(*put)(struct mb_store *st, const struct mb_store_version *v,
 		    const struct mb_store_text *text, int64_t *seq,

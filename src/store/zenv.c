@@ -2,6 +2,7 @@
 /* The stored form of an envelope: zstd frames with the store's dictionaries, made and read back. */
 #include "zenv.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,23 +103,17 @@ mb_zenv_dict_id(const struct mb_zenv *z)
 	return z != NULL ? z->cid : 0;
 }
 
-int
-mb_zenv_pack(struct mb_zenv *z, const void *env, size_t len,
-    struct mb_buf *out, struct mb_diag *d)
+/* The stored form of env into out, with cctx as set up for it. */
+static int
+compress(ZSTD_CCtx *cctx, const void *env, size_t len, struct mb_buf *out,
+    struct mb_diag *d)
 {
 	size_t	bound = ZSTD_compressBound(len), n;
 
-	if (z->cid != 0 && z->cdict == NULL) {
-		if ((z->cdict = ZSTD_createCDict(z->dict, z->dict_len,
-		    z->level)) == NULL ||
-		    ZSTD_isError(ZSTD_CCtx_refCDict(z->cctx, z->cdict)))
-			return mb_diag_set(d, MB_ERR_NOMEM, "envelopes: cannot "
-			    "load the zstd dictionary");
-	}
 	mb_buf_reset(out);
 	if (mb_buf_reserve(out, bound) != MB_OK)
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
-	n = ZSTD_compress2(z->cctx, out->data, bound, env, len);
+	n = ZSTD_compress2(cctx, out->data, bound, env, len);
 	if (ZSTD_isError(n))
 		return mb_diag_set(d, MB_ERR_INVAL, "envelope: zstd: %s",
 		    ZSTD_getErrorName(n));
@@ -131,6 +126,133 @@ mb_zenv_pack(struct mb_zenv *z, const void *env, size_t len,
 	}
 	out->len = n;
 	return MB_OK;
+}
+
+int
+mb_zenv_pack(struct mb_zenv *z, const void *env, size_t len,
+    struct mb_buf *out, struct mb_diag *d)
+{
+	if (z->cid != 0 && z->cdict == NULL) {
+		if ((z->cdict = ZSTD_createCDict(z->dict, z->dict_len,
+		    z->level)) == NULL ||
+		    ZSTD_isError(ZSTD_CCtx_refCDict(z->cctx, z->cdict)))
+			return mb_diag_set(d, MB_ERR_NOMEM, "envelopes: cannot "
+			    "load the zstd dictionary");
+	}
+	return compress(z->cctx, env, len, out, d);
+}
+
+/*
+ * The packer: the digested dictionary, read-only once made, is shared
+ * by every context (zstd allows that); contexts wait in a pool between
+ * calls, as many as threads ever packed at once, up to POOL_MAX.
+ */
+#define POOL_MAX	16
+
+struct mb_zenv_packer {
+	ZSTD_CDict	*cdict;
+	uint32_t	 cid;
+	int		 level;
+	pthread_mutex_t	 mu;
+	ZSTD_CCtx	*pool[POOL_MAX];
+	int		 npool;
+};
+
+int
+mb_zenv_packer_new(const void *dict, size_t dict_len, int level,
+    struct mb_zenv_packer **out, struct mb_diag *d)
+{
+	struct mb_zenv_packer *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	p->level = level;
+	pthread_mutex_init(&p->mu, NULL);
+	/* As mb_zenv_new: a dictionary without an ID is not used. */
+	if (dict != NULL && dict_len > 0 &&
+	    (p->cid = ZSTD_getDictID_fromDict(dict, dict_len)) != 0 &&
+	    (p->cdict = ZSTD_createCDict(dict, dict_len, level)) == NULL) {
+		mb_zenv_packer_free(p);
+		return mb_diag_set(d, MB_ERR_NOMEM, "envelopes: cannot load "
+		    "the zstd dictionary");
+	}
+	*out = p;
+	return MB_OK;
+}
+
+void
+mb_zenv_packer_free(struct mb_zenv_packer *p)
+{
+	if (p == NULL)
+		return;
+	for (int i = 0; i < p->npool; i++)
+		ZSTD_freeCCtx(p->pool[i]);
+	ZSTD_freeCDict(p->cdict);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+uint32_t
+mb_zenv_packer_dict_id(const struct mb_zenv_packer *p)
+{
+	return p != NULL ? p->cid : 0;
+}
+
+/* A context set up as mb_zenv_new's, from the pool or new; NULL: none. */
+static ZSTD_CCtx *
+cctx_get(struct mb_zenv_packer *p)
+{
+	ZSTD_CCtx *c = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	if (p->npool > 0)
+		c = p->pool[--p->npool];
+	pthread_mutex_unlock(&p->mu);
+	if (c != NULL)
+		return c;
+	if ((c = ZSTD_createCCtx()) == NULL ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel,
+	    p->level)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)) ||
+	    (p->cdict != NULL && ZSTD_isError(ZSTD_CCtx_refCDict(c,
+	    p->cdict)))) {
+		ZSTD_freeCCtx(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+cctx_put(struct mb_zenv_packer *p, ZSTD_CCtx *c)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->npool < POOL_MAX) {
+		p->pool[p->npool++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&p->mu);
+	ZSTD_freeCCtx(c);
+}
+
+int
+mb_zenv_packer_pack(struct mb_zenv_packer *p, const void *env, size_t len,
+    struct mb_buf *out, struct mb_diag *d)
+{
+	ZSTD_CCtx	*c;
+	int		 rc;
+
+	if ((c = cctx_get(p)) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "envelopes: cannot set "
+		    "up zstd");
+	rc = compress(c, env, len, out, d);
+	cctx_put(p, c);
+	return rc;
+}
+
+uint32_t
+mb_zenv_frame_dict_id(const void *p, size_t len)
+{
+	return mb_zenv_packed(p, len) ? ZSTD_getDictID_fromFrame(p, len) : 0;
 }
 
 /* The decoding dictionary of id, loaded on first use. */

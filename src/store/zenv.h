@@ -51,6 +51,27 @@ int mb_zenv_pack(struct mb_zenv *z, const void *env, size_t len,
     struct mb_buf *out, struct mb_diag *d);
 
 /*
+ * A packer: the frames mb_zenv_pack makes with dict at level (the same
+ * dictionary ID, level and checksum), made on any number of threads at
+ * once, so that the exchange's verifying cores compress the envelopes
+ * they checked and the store's one writer does not (issue 23). The
+ * digested dictionary is shared; each call takes a compression context
+ * from a pool. dict is copied.
+ */
+struct mb_zenv_packer;
+
+int mb_zenv_packer_new(const void *dict, size_t dict_len, int level,
+    struct mb_zenv_packer **out, struct mb_diag *d);
+void mb_zenv_packer_free(struct mb_zenv_packer *p);
+uint32_t mb_zenv_packer_dict_id(const struct mb_zenv_packer *p);
+/* As mb_zenv_pack; thread-safe. */
+int mb_zenv_packer_pack(struct mb_zenv_packer *p, const void *env,
+    size_t len, struct mb_buf *out, struct mb_diag *d);
+
+/* The dictionary ID stored form p was made with; 0: none, or not a frame. */
+uint32_t mb_zenv_frame_dict_id(const void *p, size_t len);
+
+/*
  * The envelope of stored form p: *env points at p itself when it is
  * stored as it came, else into out, which holds it decompressed. A
  * frame that does not decode, or is larger than max, answers
