@@ -4,6 +4,7 @@
 #include "text/normalize.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,6 +287,23 @@ mb_text__classify(uint32_t c)
 	default:
 		return MB_TC_SEP;
 	}
+}
+
+static uint8_t		class_table[MB_TEXT__CLASS_TABLE_END];
+static pthread_once_t	class_once = PTHREAD_ONCE_INIT;
+
+static void
+class_table_init(void)
+{
+	for (uint32_t c = 0; c < MB_TEXT__CLASS_TABLE_END; c++)
+		class_table[c] = (uint8_t)mb_text__classify(c);
+}
+
+const uint8_t *
+mb_text__class_table(void)
+{
+	pthread_once(&class_once, class_table_init);
+	return class_table;
 }
 
 /* Number of UTF-8 characters in s[0..len). */

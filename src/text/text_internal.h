@@ -49,4 +49,13 @@ enum mb_text__class {
 
 enum mb_text__class mb_text__classify(uint32_t cp);
 
+/*
+ * mb_text__classify() of U+0000-U+33FF (every alphabet before CJK) by
+ * table, one byte (an enum mb_text__class) a code point: the tokenizer
+ * looks up every code point of the text. Built on first use, once per
+ * process; never NULL.
+ */
+#define MB_TEXT__CLASS_TABLE_END	0x3400
+const uint8_t *mb_text__class_table(void);
+
 #endif

@@ -141,14 +141,50 @@ slot_for(struct tok *t, const char *s, size_t n)
 	return sl->kind == STEM_NONE ? NULL : sl;
 }
 
+/*
+ * The cache's hash of the word s[0..n) for stemming slot id slot: eight
+ * bytes a step (FNV's byte a step was a twentieth of the tokenizer).
+ */
+static inline uint64_t
+load64(const char *p)
+{
+	uint64_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t
+load32(const char *p)
+{
+	uint32_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 static uint32_t
 hash_word(const char *s, size_t n, unsigned slot)
 {
-	uint32_t	h = 2166136261u ^ slot;
+	const uint64_t	k = 0x9e3779b97f4a7c15ull;
+	uint64_t	h = ((uint64_t)slot << 32 | n) * k, w;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	for (; n >= 8; s += 8, n -= 8) {
+		h = (h ^ load64(s)) * k;
+		h ^= h >> 29;
+	}
+	if (n >= 4)		/* 4-7 bytes: two loads that may overlap */
+		w = load32(s) | load32(s + n - 4) << 32;
+	else if (n > 0)
+		w = (uint64_t)(unsigned char)s[0] |
+		    (uint64_t)(unsigned char)s[n / 2] << 8 |
+		    (uint64_t)(unsigned char)s[n - 1] << 16;
+	else
+		w = 0;
+	h ^= w;
+	h = (h ^ h >> 33) * 0xff51afd7ed558ccdull;
+	h = (h ^ h >> 33) * 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h ^ h >> 33);
 }
 
 /* The cache slot id of the stemming slot sl (NULL: none). */
@@ -361,16 +397,47 @@ emit_cjk(struct run *r, int s, int e)
 	return SQLITE_OK;
 }
 
+/*
+ * The class of the code point at u[i..ntext) and, in *n, its length: the
+ * alphabets by table (two-byte UTF-8 decoded here), CJK and the rest by
+ * mb_text__classify(); a stray byte is a one-byte separator.
+ */
+static inline enum mb_text__class
+class_at(const uint8_t *tab, const unsigned char *u, int i, int ntext,
+    int *n)
+{
+	unsigned	c = u[i];
+	uint32_t	cp;
+
+	if (c < 0x80) {
+		*n = 1;
+		return (enum mb_text__class)tab[c];
+	}
+	if (c >= 0xc2 && c < 0xe0 && i + 1 < ntext &&
+	    (u[i + 1] & 0xc0) == 0x80) {
+		*n = 2;
+		return (enum mb_text__class)tab[(c & 0x1f) << 6 |
+		    (u[i + 1] & 0x3f)];
+	}
+	if ((*n = decode(u + i, ntext - i, &cp)) == 0) {
+		*n = 1;
+		return MB_TC_SEP;
+	}
+	return cp < MB_TEXT__CLASS_TABLE_END ?
+	    (enum mb_text__class)tab[cp] : mb_text__classify(cp);
+}
+
 /* Tokenizes text[0..ntext), handing each token to xToken. */
 static int
 tok_tokenize_fresh(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
     int ntext, int (*xToken)(void *, int, const char *, int, int, int))
 {
-	struct run	 r;
-	const unsigned char *u = (const unsigned char *)text;
-	int		 i, n, ws = -1, cs = -1, rc = SQLITE_OK;
-	size_t		 mk;
-	uint32_t	 cp;
+	struct run		 r;
+	const unsigned char	*u = (const unsigned char *)text;
+	const uint8_t		*tab = mb_text__class_table();
+	int			 i, n, s, rc;
+	size_t			 mk;
+	enum mb_text__class	 cl, nc;
 
 	memset(&r, 0, sizeof(r));
 	r.t = (struct tok *)p;
@@ -386,51 +453,34 @@ tok_tokenize_fresh(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
 		r.slot = slot_for(r.t, text + 1, mk - 2);
 		i = (int)mk;
 	}
+	if (i < ntext)
+		cl = class_at(tab, u, i, ntext, &n);
 	while (i < ntext) {
-		enum mb_text__class cl;
-
-		/* ASCII, most of the bytes of most text: mb_text__classify's
-		 * answer for it without the call. */
-		if (u[i] < 0x80) {
-			unsigned char c = u[i] | 0x20;
-
-			cl = (c >= 'a' && c <= 'z') || (u[i] >= '0' &&
-			    u[i] <= '9') ? MB_TC_WORD : MB_TC_SEP;
-			n = 1;
-		} else {
-			if ((n = decode(u + i, ntext - i, &cp)) == 0) {
-				cp = ' ';	/* a stray byte separates */
+		if (cl == MB_TC_SEP) {
+			if ((i += n) < ntext)
+				cl = class_at(tab, u, i, ntext, &n);
+			continue;
+		}
+		/* A run of word characters, or of CJK ones. */
+		s = i;
+		nc = MB_TC_SEP;
+		while ((i += n) < ntext) {
+			if (u[i] < 0x80) {	/* most of most text */
 				n = 1;
+				nc = (enum mb_text__class)tab[u[i]];
+			} else {
+				nc = class_at(tab, u, i, ntext, &n);
 			}
-			cl = mb_text__classify(cp);
+			if (nc != cl)
+				break;
 		}
-		if (cl != MB_TC_WORD && ws >= 0) {
-			if ((rc = flush_pending(&r, false)) != SQLITE_OK)
-				return rc;
-			set_pending(&r, ws, i);
-			ws = -1;
-		}
-		if (cl != MB_TC_CJK && cs >= 0) {
-			if ((rc = flush_pending(&r, false)) != SQLITE_OK ||
-			    (rc = emit_cjk(&r, cs, i)) != SQLITE_OK)
-				return rc;
-			cs = -1;
-		}
-		if (cl == MB_TC_WORD && ws < 0)
-			ws = i;
-		else if (cl == MB_TC_CJK && cs < 0)
-			cs = i;
-		i += n;
-	}
-	if (ws >= 0) {
 		if ((rc = flush_pending(&r, false)) != SQLITE_OK)
 			return rc;
-		set_pending(&r, ws, ntext);
-	}
-	if (cs >= 0) {
-		if ((rc = flush_pending(&r, false)) != SQLITE_OK ||
-		    (rc = emit_cjk(&r, cs, ntext)) != SQLITE_OK)
+		if (cl == MB_TC_WORD)
+			set_pending(&r, s, i);
+		else if ((rc = emit_cjk(&r, s, i)) != SQLITE_OK)
 			return rc;
+		cl = nc;
 	}
 	return flush_pending(&r, true);
 }
@@ -517,7 +567,8 @@ record(void *ctx, int flags, const char *tok, int n, int s, int e)
 	struct trec		 r = { flags, n, s, e };
 	char			*p;
 
-	if (mb_buf_reserve(&tt->rec, sizeof(r) + (size_t)n) != MB_OK)
+	if (tt->rec.cap - tt->rec.len < sizeof(r) + (size_t)n + 1 &&
+	    mb_buf_reserve(&tt->rec, sizeof(r) + (size_t)n) != MB_OK)
 		return SQLITE_NOMEM;
 	p = tt->rec.data + tt->rec.len;
 	memcpy(p, &r, sizeof(r));
