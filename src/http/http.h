@@ -195,6 +195,12 @@ void mb_resp_private(struct mb_req *r);
  * change with the clock, embargoes); by default until the log moves.
  */
 void mb_resp_cache_ttl(struct mb_req *r, int64_t ms);
+/*
+ * This response was costly to make (a machine translation, seconds of an
+ * engine's time): cached at its key's first miss. Others are cached at
+ * their second (server_int.h, SEEN_SLOTS).
+ */
+void mb_resp_costly(struct mb_req *r);
 
 /*
  * Long-poll: parks the request (no thread is held) until the log grows

@@ -152,6 +152,12 @@ mb_resp_private(struct mb_req *r)
 }
 
 void
+mb_resp_costly(struct mb_req *r)
+{
+	r->costly = true;
+}
+
+void
 mb_resp_see_other(struct mb_req *r, const char *to)
 {
 	mb_resp_header(r, "Location", to);

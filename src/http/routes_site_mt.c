@@ -357,6 +357,8 @@ ondemand(struct mb_req *r)
 	}
 	log_info("site: on-demand translation uri=%s to=%s ms=%lld", uri, lang,
 	    (long long)(mb_time_now_ms() - t0));
+	/* An engine's seconds: a second reader gets this copy. */
+	mb_resp_costly(r);
 	mb_tv_str(p.td, mb_tv_map(p.td, p.root, "page"), "title", head);
 	mb_tv_bool(p.td, mb_tv_get(p.root, "page"), "noindex", true);
 	mb_tv_str(p.td, it, "headline", head);

@@ -228,18 +228,41 @@ build_response(struct mb_req *r, bool with_body)
 	return resp;
 }
 
+/*
+ * True when the key of hash h missed before (SEEN_SLOTS); else remembers
+ * it. Without the lock: two threads that race on a slot at worst cache
+ * one response a miss later, or one a miss early.
+ */
+static bool
+seen_before(struct mb_http_server *s, uint64_t h)
+{
+	atomic_uint_least32_t	*slot = &s->seen[(h >> 32) % SEEN_SLOTS];
+	uint32_t		 fp = (uint32_t)h | 1;
+
+	if (atomic_load_explicit(slot, memory_order_relaxed) == fp)
+		return true;
+	atomic_store_explicit(slot, fp, memory_order_relaxed);
+	return false;
+}
+
 static void
 cache_put(struct mb_req *r, const char *etag)
 {
 	struct mb_http_server	*s = r->srv;
 	struct cache_entry	*e, ne;
 	char			*key;
+	uint64_t		 h;
 
 	if (r->rlen > CACHE_ENTRY_MAX || (key = srv_cache_key(r)) == NULL)
 		return;
+	h = srv_key_hash(key);
+	if (!seen_before(s, h) && !r->costly) {
+		free(key);
+		return;
+	}
 	memset(&ne, 0, sizeof(ne));
 	ne.key = key;
-	ne.hash = srv_key_hash(key);
+	ne.hash = h;
 	ne.gen = r->gen_seen;
 	ne.expires_ms = r->ttl_ms > 0 ? mb_time_mono_ms() + r->ttl_ms : 0;
 	ne.len = r->rlen;

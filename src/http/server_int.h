@@ -40,6 +40,16 @@
  */
 #define CACHE_ENTRY_BYTES 216
 #define CACHE_HEADER_BYTES 108
+/*
+ * Keys missed once, remembered as a fingerprint per direct-mapped slot
+ * (64 KB): a response is cached on its key's second miss, not its
+ * first. A crawler or a reader walking the archive asks for each item
+ * page once, and caching those filled cache_mb with pages nobody asked
+ * for again while pushing the fronts, feeds and searches that are asked
+ * for out of their slots (docs/benchmarks.md, "serve's memory at 1M
+ * items": the response cache's admission).
+ */
+#define SEEN_SLOTS 16384
 
 struct cache_entry {
 	uint64_t		 hash;
@@ -75,6 +85,7 @@ struct mb_http_server {
 	pthread_rwlock_t		 cache_lock;
 	struct cache_entry		 cache[CACHE_SLOTS];
 	size_t				 cache_used;
+	atomic_uint_least32_t		 seen[SEEN_SLOTS];	/* 0: none */
 
 	/* Parked long-polls and the thread that wakes them. */
 	pthread_mutex_t			 wait_lock;
@@ -153,6 +164,7 @@ struct mb_req {
 	int			 nhdrs;
 	struct hdr		 hdrs[MAX_HEADERS];
 	bool			 priv;
+	bool			 costly;	/* mb_resp_costly() */
 	int64_t			 ttl_ms;
 	const char		*cache_state;	/* "hit", "miss", "-" */
 	char			 etag_tag[32];	/* mb_resp_etag_tag(); "" none */
