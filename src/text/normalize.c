@@ -184,31 +184,14 @@ fold_latin(const char *s, size_t len, struct mb_buf *out)
 	return true;
 }
 
-int
-mb_text__fold(const char *s, size_t len, bool accents,
+/* The fold by utf8proc: NFKD and case fold, filter(), NFC. */
+static int
+fold_general(const char *s, size_t len, bool accents,
     struct mb_text__scratch *sc, struct mb_buf *out)
 {
 	utf8proc_ssize_t	 n, m;
-	size_t			 i;
 	int			 rc;
-	char			*dst;
 
-	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
-		;
-	if (i == len) {		/* ASCII: just lower case */
-		if ((rc = mb_buf_reserve(out, len)) != MB_OK)
-			return rc;
-		dst = out->data + out->len;
-		for (i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)s[i];
-			dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		out->len += len;
-		out->data[out->len] = '\0';
-		return MB_OK;
-	}
-	if (accents && (unsigned char)s[i] < 0xc6 && fold_latin(s, len, out))
-		return MB_OK;
 	if (len > (size_t)SSIZE_MAX / 16)
 		return MB_ERR_NOMEM;
 	for (;;) {
@@ -234,6 +217,228 @@ mb_text__fold(const char *s, size_t len, bool accents,
 	if (m < 0)
 		return MB_ERR_INVAL;
 	return mb_buf_append(out, sc->cp + n, (size_t)m);
+}
+
+/*
+ * The fold by table of the code points below FAST_END. Most words that
+ * miss the tokenizer's cache in Cyrillic, Arabic, Devanagari or Greek are
+ * folded one code point at a time, each to what the general path gives
+ * it alone, when that is what the general path gives the whole word: a
+ * code point qualifies when its decomposition is empty or made only of
+ * marks the filter always drops (harakat, tatweel: "empty"), or begins
+ * with a letter, digit or symbol of combining class 0 that no
+ * composition takes as its second part, or is a single mark of class 0
+ * (a Devanagari vowel sign) that nothing composes with. Such a code point
+ * starts the filter's base afresh or leaves it alone, cannot be reordered
+ * with what is before it and cannot compose with it, so that the whole
+ * word's fold is the concatenation. The exception is a class 0 nonspacing
+ * mark after a Latin base, which the accent fold drops: the table says
+ * which code points those are, and the word then takes the general path.
+ * Built on first use from the general path itself, once per process.
+ */
+#define FAST_END	0x1000
+#define FAST_OUT	6
+
+enum {
+	FT_OK		= 1,	/* folded by table */
+	FT_BASE		= 2,	/* its output sets the filter's base... */
+	FT_LATIN	= 4,	/* ...to a Latin letter */
+	FT_LATIN_MARK	= 8	/* dropped after a Latin base */
+};
+
+struct fold_entry {
+	uint8_t	flags, len;
+	char	out[FAST_OUT];
+};
+
+static struct fold_entry	fold_table[FAST_END];
+static pthread_once_t		fold_once = PTHREAD_ONCE_INIT;
+
+static bool
+is_mark(int32_t c)
+{
+	utf8proc_category_t cat = utf8proc_category(c);
+
+	return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+}
+
+/* Dropped by filter() whatever comes before it. */
+static bool
+always_dropped(int32_t c)
+{
+	return (c >= 0x64b && c <= 0x652) || (c >= 0x656 && c <= 0x65f) ||
+	    c == 0x670 || c == 0x640;
+}
+
+static void
+fold_table_init(void)
+{
+	static bool		 second[FAST_END];
+	int32_t			 d[32], f[64];
+	utf8proc_uint8_t	 u8[4];
+	utf8proc_ssize_t	 u8len;
+	struct mb_text__scratch	 sc = { NULL, 0 };
+	struct mb_buf		 o = MB_BUF_INIT;
+
+	/* What compositions take as their second part: after the first
+	 * code point of any canonical decomposition (Hangul syllables are
+	 * algorithmic: their jamo are left out below). */
+	for (int32_t x = 0x80; x < 0x10000; x++) {
+		utf8proc_ssize_t n;
+
+		if ((x >= 0x3400 && x < 0xa000) || (x >= 0xac00 && x < 0xd800))
+			continue;
+		n = utf8proc_decompose_char(x, d, 32, UTF8PROC_DECOMPOSE,
+		    NULL);
+		for (utf8proc_ssize_t k = 1; k < n && k < 32; k++)
+			if (d[k] < FAST_END)
+				second[d[k]] = true;
+	}
+	for (int32_t c = 0x80; c < FAST_END; c++) {
+		struct fold_entry	*e = &fold_table[c];
+		utf8proc_ssize_t	 n, m;
+		bool			 empty = true, latin = false, base = false;
+		int32_t			 first;
+
+		u8len = utf8proc_encode_char(c, u8);
+		n = utf8proc_decompose(u8, u8len, d, 32, FOLD_OPTS);
+		if (n < 0 || n > 32 || (c >= 0xd800 && c < 0xe000) ||
+		    (c >= 0x1100 && c < 0x1200))
+			continue;
+		for (utf8proc_ssize_t k = 0; k < n; k++)
+			if (!always_dropped(d[k]))
+				empty = false;
+		if (!empty) {
+			first = d[0];
+			if (utf8proc_get_property(first)->combining_class != 0 ||
+			    (first < FAST_END && second[first]) ||
+			    first == 0x640)
+				continue;
+			if (is_mark(first)) {
+				/* A lone class 0 mark (Devanagari signs). */
+				if (n != 1)
+					continue;
+				if (utf8proc_category(first) ==
+				    UTF8PROC_CATEGORY_MN)
+					e->flags |= FT_LATIN_MARK;
+			}
+		}
+		/* The base filter() is left with; what it keeps must not
+		 * compose with what is before either. */
+		m = (utf8proc_ssize_t)filter(d, (size_t)n, true, f);
+		if (m > 0 && ((f[0] < FAST_END && second[f[0]]) ||
+		    utf8proc_get_property(f[0])->combining_class != 0)) {
+			e->flags = 0;
+			continue;
+		}
+		for (utf8proc_ssize_t k = 0; k < m; k++)
+			if (!is_mark(f[k])) {
+				base = true;
+				latin = is_latin(f[k]);
+			}
+		/* Its fold, from the general path itself. */
+		mb_buf_reset(&o);
+		if (fold_general((const char *)u8, (size_t)u8len, true, &sc,
+		    &o) != MB_OK || o.len > FAST_OUT) {
+			e->flags = 0;
+			continue;
+		}
+		if (o.len > 0)
+			memcpy(e->out, o.data, o.len);
+		e->len = (uint8_t)o.len;
+		e->flags |= FT_OK | (base ? FT_BASE : 0) |
+		    (latin ? FT_LATIN : 0);
+	}
+	mb_text__scratch_free(&sc);
+	mb_buf_free(&o);
+}
+
+/* The fold of s[0..len) with accents folded by fold_table; false when a
+ * code point needs the general path. */
+static bool
+fold_fast(const char *s, size_t len, struct mb_buf *out)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i = 0, start = out->len;
+	bool			 latin = false;
+	char			*dst;
+
+	pthread_once(&fold_once, fold_table_init);
+	/* No code point grows by more than FAST_OUT bytes from 2. */
+	if (mb_buf_reserve(out, len * (FAST_OUT / 2) + 1) != MB_OK)
+		return false;
+	dst = out->data + out->len;
+	while (i < len) {
+		unsigned		 c = u[i];
+		const struct fold_entry	*e;
+		uint32_t		 cp;
+		size_t			 k;
+
+		if (c < 0x80) {
+			if (c >= 'A' && c <= 'Z')
+				c += 32;
+			*dst++ = (char)c;
+			latin = c >= 'a' && c <= 'z';
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c < 0xe0 && i + 1 < len) {
+			cp = (c & 0x1f) << 6 | (u[i + 1] & 0x3f);
+			k = 2;
+		} else if (c == 0xe0 && i + 2 < len) {
+			/* U+0800-U+0FFF (the word is valid UTF-8) */
+			cp = (uint32_t)(u[i + 1] & 0x3f) << 6 |
+			    (u[i + 2] & 0x3f);
+			k = 3;
+		} else {
+			break;
+		}
+		e = &fold_table[cp];
+		if (!(e->flags & FT_OK) ||
+		    ((e->flags & FT_LATIN_MARK) && latin))
+			break;
+		i += k;
+		memcpy(dst, e->out, FAST_OUT);
+		dst += e->len;
+		if (e->flags & FT_BASE)
+			latin = (e->flags & FT_LATIN) != 0;
+	}
+	if (i < len) {
+		out->data[start] = '\0';
+		return false;
+	}
+	out->len = (size_t)(dst - out->data);
+	out->data[out->len] = '\0';
+	return true;
+}
+
+int
+mb_text__fold(const char *s, size_t len, bool accents,
+    struct mb_text__scratch *sc, struct mb_buf *out)
+{
+	size_t			 i;
+	int			 rc;
+	char			*dst;
+
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == len) {		/* ASCII: just lower case */
+		if ((rc = mb_buf_reserve(out, len)) != MB_OK)
+			return rc;
+		dst = out->data + out->len;
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)s[i];
+			dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		out->len += len;
+		out->data[out->len] = '\0';
+		return MB_OK;
+	}
+	if (accents && (unsigned char)s[i] < 0xc6 && fold_latin(s, len, out))
+		return MB_OK;
+	if (accents && (unsigned char)s[i] < 0xe1 && fold_fast(s, len, out))
+		return MB_OK;
+	return fold_general(s, len, accents, sc, out);
 }
 
 int
