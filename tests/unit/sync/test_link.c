@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zstd.h>
 
 #include "sync/dict.h"
 #include "sync/link.h"
@@ -166,6 +167,94 @@ test_dict_round_trip_and_bomb(void **state)
 	free(body);
 }
 
+/* A frame made by a stream (no size in its header): no frame says its size. */
+static void
+streamed(const char *body, size_t len, struct mb_buf *z)
+{
+	ZSTD_CCtx	*cx = ZSTD_createCCtx();
+	ZSTD_inBuffer	 in = { body, len, 0 };
+	size_t		 left;
+	int		 end = 0;
+
+	assert_non_null(cx);
+	/* Given in pieces (as serving a log would): zstd cannot know. */
+	do {
+		ZSTD_outBuffer	 out;
+		ZSTD_inBuffer	 part = { body, in.pos + 4096 < len ?
+		    in.pos + 4096 : len, in.pos };
+
+		assert_int_equal(mb_buf_reserve(z, ZSTD_CStreamOutSize()),
+		    MB_OK);
+		out.dst = z->data + z->len;
+		out.size = z->cap - z->len - 1;
+		out.pos = 0;
+		end = part.size == len;
+		left = ZSTD_compressStream2(cx, &out, &part, end ? ZSTD_e_end :
+		    ZSTD_e_continue);
+		assert_false(ZSTD_isError(left));
+		in.pos = part.pos;
+		z->len += out.pos;
+	} while (!end || left != 0);
+	ZSTD_freeCCtx(cx);
+}
+
+/*
+ * A frame with its size in its header is decoded in one call (dict.c);
+ * frames without one, and answers of several frames, still decode, and
+ * the cap holds on both paths.
+ */
+static void
+test_decode_whole_and_streamed(void **state)
+{
+	struct mb_buf	 z = MB_BUF_INIT, two = MB_BUF_INIT, out = MB_BUF_INIT;
+	size_t		 n = 3 << 20;
+	char		*body = malloc(n);
+
+	(void)state;
+	assert_non_null(body);
+	for (size_t i = 0; i < n; i++)
+		body[i] = (char)('a' + (i * 7 + i / 4096) % 26);
+	/* One frame with its size: decoded whole, after what out held. */
+	assert_int_equal(mb_sync_dict_compress(NULL, 0, 1, body, n, &z, NULL),
+	    MB_OK);
+	assert_int_equal(ZSTD_getFrameContentSize(z.data, z.len), n);
+	assert_int_equal(mb_buf_puts(&out, "x"), MB_OK);
+	assert_int_equal(mb_sync_decode(".", "zstd", "", z.data, z.len, n + 1,
+	    &out, NULL), MB_OK);
+	assert_int_equal(out.len, n + 1);
+	assert_int_equal(out.data[n + 1], '\0');
+	assert_memory_equal(out.data + 1, body, n);
+	mb_buf_reset(&out);
+	assert_int_equal(mb_buf_puts(&out, "x"), MB_OK);
+	assert_int_equal(mb_sync_decode(".", "zstd", "", z.data, z.len, n,
+	    &out, NULL), MB_ERR_TOOBIG);
+	/* Two frames back to back: both, in order. */
+	assert_int_equal(mb_buf_append(&two, z.data, z.len), MB_OK);
+	assert_int_equal(mb_buf_append(&two, z.data, z.len), MB_OK);
+	mb_buf_reset(&out);
+	assert_int_equal(mb_sync_decode(".", "zstd", "", two.data, two.len,
+	    2 * n, &out, NULL), MB_OK);
+	assert_int_equal(out.len, 2 * n);
+	assert_memory_equal(out.data + n, body, n);
+	/* A frame without its size: streamed, capped the same. */
+	mb_buf_reset(&z);
+	streamed(body, n, &z);
+	assert_int_equal(ZSTD_getFrameContentSize(z.data, z.len),
+	    ZSTD_CONTENTSIZE_UNKNOWN);
+	mb_buf_reset(&out);
+	assert_int_equal(mb_sync_decode(".", "zstd", "", z.data, z.len, n,
+	    &out, NULL), MB_OK);
+	assert_int_equal(out.len, n);
+	assert_memory_equal(out.data, body, n);
+	mb_buf_reset(&out);
+	assert_int_equal(mb_sync_decode(".", "zstd", "", z.data, z.len, n - 1,
+	    &out, NULL), MB_ERR_TOOBIG);
+	mb_buf_free(&z);
+	mb_buf_free(&two);
+	mb_buf_free(&out);
+	free(body);
+}
+
 int
 main(void)
 {
@@ -173,6 +262,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_dict_round_trip_and_bomb),
+		cmocka_unit_test(test_decode_whole_and_streamed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
