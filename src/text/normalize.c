@@ -538,20 +538,6 @@ has_suffix(const char *w, size_t len, const char *p)
 	return len >= n && memcmp(w + len - n, p, n) == 0;
 }
 
-/* Removes p from the front of w when at least min letters stay. */
-static bool
-strip_prefix(char *w, size_t *len, size_t *n, const char *p, size_t min)
-{
-	size_t	pl = strlen(p), pn = nchars(p, pl);
-
-	if (*n < pn + min || !has_prefix(w, *len, p))
-		return false;
-	memmove(w, w + pl, *len - pl);
-	*len -= pl;
-	*n -= pn;
-	return true;
-}
-
 /*
  * Light10 (Larkey, Ballesteros & Connell 2007; Lucene's ArabicStemmer),
  * over our fold (so ة is ه and ى is ي), with two changes that keep stems
@@ -561,36 +547,64 @@ strip_prefix(char *w, size_t *len, size_t *n, const char *p, size_t min)
  * suffix of ها ان ات ون ين يه ه ي once, in that order. Every step leaves
  * at least two letters (three for the bare و).
  */
+/* An affix of Arabic letters (two bytes each), its length known. */
+struct affix {
+	const char	*s;
+	size_t		 len;
+};
+
+#define AFFIX(x)	{ x, sizeof(x) - 1 }
+
+/* Removes a from the front of w when at least min letters stay. */
+static bool
+strip_affix(char *w, size_t *len, size_t *n, const struct affix *a,
+    size_t min)
+{
+	size_t	pn = a->len / 2;
+
+	if (*n < pn + min || *len < a->len || memcmp(w, a->s, a->len) != 0)
+		return false;
+	memmove(w, w + a->len, *len - a->len);
+	*len -= a->len;
+	*n -= pn;
+	return true;
+}
+
 size_t
 mb_text__ar_stem(char *w, size_t len)
 {
-	static const char *const art[] = { "\u0628\u0627\u0644",
-	    "\u0643\u0627\u0644", "\u0644\u0644", "\u0627\u0644", NULL };
-	static const char *const suf[] = { "\u0647\u0627", "\u0627\u0646",
-	    "\u0627\u062a", "\u0648\u0646", "\u064a\u0646", "\u064a\u0647",
-	    "\u0647", "\u064a", NULL };
+	static const struct affix art[] = { AFFIX("\u0628\u0627\u0644"),
+	    AFFIX("\u0643\u0627\u0644"), AFFIX("\u0644\u0644"),
+	    AFFIX("\u0627\u0644") };
+	static const struct affix suf[] = { AFFIX("\u0647\u0627"),
+	    AFFIX("\u0627\u0646"), AFFIX("\u0627\u062a"),
+	    AFFIX("\u0648\u0646"), AFFIX("\u064a\u0646"),
+	    AFFIX("\u064a\u0647"), AFFIX("\u0647"), AFFIX("\u064a") };
+	static const struct affix waw = AFFIX("\u0648");
+	const size_t nart = sizeof(art) / sizeof(art[0]);
 	size_t	n = nchars(w, len), k;
 	bool	done = false;
 
 	if (has_prefix(w, len, "\u0648") || has_prefix(w, len, "\u0641")) {
-		for (int i = 0; art[i] != NULL && !done; i++) {
-			k = nchars(art[i], strlen(art[i]));
-			if (n >= k + 3 && has_prefix(w + 2, len - 2, art[i])) {
+		for (size_t i = 0; i < nart && !done; i++) {
+			k = art[i].len / 2;
+			if (n >= k + 3 && len - 2 >= art[i].len &&
+			    memcmp(w + 2, art[i].s, art[i].len) == 0) {
 				memmove(w, w + 2, len - 2);	/* و or ف */
 				len -= 2;
 				n--;
-				done = strip_prefix(w, &len, &n, art[i], 2);
+				done = strip_affix(w, &len, &n, &art[i], 2);
 			}
 		}
 	}
-	for (int i = 0; art[i] != NULL && !done; i++)
-		done = strip_prefix(w, &len, &n, art[i], 2);
-	strip_prefix(w, &len, &n, "\u0648", 3);
-	for (int i = 0; suf[i] != NULL; i++) {
-		size_t sl = strlen(suf[i]);
-		k = nchars(suf[i], sl);
-		if (n >= k + 2 && has_suffix(w, len, suf[i])) {
-			len -= sl;
+	for (size_t i = 0; i < nart && !done; i++)
+		done = strip_affix(w, &len, &n, &art[i], 2);
+	strip_affix(w, &len, &n, &waw, 3);
+	for (size_t i = 0; i < sizeof(suf) / sizeof(suf[0]); i++) {
+		k = suf[i].len / 2;
+		if (n >= k + 2 && len >= suf[i].len &&
+		    memcmp(w + len - suf[i].len, suf[i].s, suf[i].len) == 0) {
+			len -= suf[i].len;
 			n -= k;
 		}
 	}
