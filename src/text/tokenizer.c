@@ -196,6 +196,24 @@ hash_word(const char *s, size_t n, unsigned slot)
 	return (uint32_t)(h ^ h >> 33);
 }
 
+/* a[0..n) == b[0..n) for the cache's keys, without a call to memcmp()
+ * (a hit is a matching hash and length: the bytes almost always match). */
+static inline bool
+key_eq(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (load64(a + i) != load64(b + i))
+				return false;
+		return load64(a + n - 8) == load64(b + n - 8);
+	}
+	if (n >= 4)
+		return load32(a) == load32(b) &&
+		    load32(a + n - 4) == load32(b + n - 4);
+	return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] &&
+	    a[n - 1] == b[n - 1]);
+}
+
 /* The cache slot id of the stemming slot sl (NULL: none). */
 static unsigned
 slot_id(const struct tok *t, const struct slot *sl)
@@ -227,7 +245,7 @@ emit_word(struct run *r, int s, int e, bool stem, uint32_t h)
 		for (int way = 0; way < CACHE_WAYS; way++) {
 			ce = &set[way];
 			if (ce->hash != h || ce->klen != n || ce->slot != sid ||
-			    memcmp(ce->key, r->text + s, n) != 0)
+			    !key_eq(ce->key, r->text + s, n))
 				continue;
 			if (way > 0) {	/* now the most recently used */
 				struct centry hit = *ce;
