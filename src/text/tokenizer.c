@@ -379,15 +379,13 @@ decode(const unsigned char *s, int len, uint32_t *cp)
 	return n;
 }
 
-/* Appends the fold of the one CJK character text[a..b): Han, kana and
- * Hangul syllables are their own fold; the rest (halfwidth forms,
- * compatibility ideographs, jamo) go through the general fold. */
+/* Appends the fold of the one CJK character text[a..b), cp (decoded by
+ * the caller): Han, kana and Hangul syllables are their own fold; the
+ * rest (halfwidth forms, compatibility ideographs, jamo) go through the
+ * general fold. */
 static int
-fold_cjk(struct run *r, int a, int b)
+fold_cjk(struct run *r, int a, int b, uint32_t cp)
 {
-	uint32_t	cp;
-
-	decode((const unsigned char *)r->text + a, b - a, &cp);
 	if ((cp >= 0x3400 && cp < 0x4dc0) || (cp >= 0x4e00 && cp < 0xa000) ||
 	    (cp >= 0x3041 && cp < 0x3097) || (cp >= 0x30a1 && cp < 0x30fb) ||
 	    (cp >= 0xac00 && cp < 0xd7a4))
@@ -409,18 +407,18 @@ emit_cjk(struct run *r, int s, int e)
 	b = a + decode(u + a, e - a, &cp);
 	if (b >= e) {		/* one character: a unigram */
 		mb_buf_reset(&t->word);
-		if (fold_cjk(r, a, b) == MB_ERR_NOMEM)
+		if (fold_cjk(r, a, b, cp) == MB_ERR_NOMEM)
 			return SQLITE_NOMEM;
 		return t->word.len == 0 ? SQLITE_OK : r->emit(r->ctx, 0,
 		    t->word.data, (int)t->word.len, a, b);
 	}
 	mb_buf_reset(&t->word);
-	if (fold_cjk(r, a, b) == MB_ERR_NOMEM)
+	if (fold_cjk(r, a, b, cp) == MB_ERR_NOMEM)
 		return SQLITE_NOMEM;
 	alen = t->word.len;
 	while (b < e) {
 		c = b + decode(u + b, e - b, &cp);
-		if (fold_cjk(r, b, c) == MB_ERR_NOMEM)
+		if (fold_cjk(r, b, c, cp) == MB_ERR_NOMEM)
 			return SQLITE_NOMEM;
 		if ((rc = r->emit(r->ctx, 0, t->word.data, (int)t->word.len,
 		    a, c)) != SQLITE_OK)
