@@ -55,10 +55,11 @@ for f in ./usr/bin/mediabridge ./lib/systemd/system/mediabridge@.service \
     ./usr/share/man/man1/mediabridge.1.gz \
     ./usr/share/man/man5/mediabridge.conf.5.gz \
     ./usr/share/mediabridge/templates/head.html \
-    ./usr/share/mediabridge/static/site.css; do
+    ./usr/share/mediabridge/static/site.css \
+    ./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/mediabridge/mediabridge-codecs.so; do
 	grep -qx "$f" "$work/contents" || fail "not in the package: $f"
 done
-ok "files in place (binary, unit, man pages, templates, static)"
+ok "files in place (binary, codecs module, unit, man pages, templates, static)"
 dpkg-deb -f "$deb" Depends | grep -q libsodium || fail "shlibs: no libsodium"
 ok "Depends from dh_shlibdeps: $(dpkg-deb -f "$deb" Depends | cut -c1-70)..."
 

@@ -18,6 +18,7 @@
 #include "base/timeutil.h"
 #include "center/center.h"
 #include "cli/cli.h"
+#include "media/media.h"
 #include "sync/httpsig.h"
 #include "sync/probe.h"
 
@@ -392,6 +393,26 @@ check_libloc(struct doctor *doc)
 		    age / 86400);
 }
 
+/*
+ * The media codecs: a module the program loads when it makes media
+ * (src/media/codec.h); a package or build without it refuses every
+ * upload, so say so before a journalist meets it.
+ */
+static void
+check_codecs(struct doctor *doc)
+{
+	struct mb_diag	d = { "" };
+	int		rc;
+
+	if ((rc = mb_media_init(&d)) != MB_OK)
+		say(doc, 2, "media codecs", "%s: uploads and pictures fail "
+		    "until it loads (reinstall the package, or rebuild)",
+		    mb_diag_msg(&d, rc));
+	else
+		say(doc, 0, "media codecs", "libvips, FFmpeg and libmagic "
+		    "load");
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -462,6 +483,7 @@ run(int argc, char **argv)
 	check_clock(&doc, &n->conf, offline);
 	check_registry(&doc, st, &n->conf);
 	check_libloc(&doc);
+	check_codecs(&doc);
 done:
 	mb_store_close(st);
 	mb_center_close(n);

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <vips/vips.h>
 
 #include "center/center.h"
 #include "center/ingest.h"
@@ -220,27 +219,17 @@ draw(int scene, unsigned char *px)
 	}
 }
 
-/* The scene as a JPEG; *out g_malloc'd. */
+/* The scene as a JPEG; *out malloc'd. */
 static int
 jpeg(int scene, void **out, size_t *len, struct mb_diag *d)
 {
 	unsigned char	*px = calloc(W * H, 3);
-	VipsImage	*im;
-	int		 rc = MB_OK;
+	int		 rc;
 
 	if (px == NULL)
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 	draw(scene, px);
-	im = vips_image_new_from_memory(px, (size_t)W * H * 3, W, H, 3,
-	    VIPS_FORMAT_UCHAR);
-	if (im == NULL || vips_jpegsave_buffer(im, out, len, "Q", 85,
-	    NULL) != 0) {
-		rc = mb_diag_set(d, MB_ERR_INVAL, "the picture: %s",
-		    vips_error_buffer());
-		vips_error_clear();
-	}
-	if (im != NULL)
-		g_object_unref(im);
+	rc = mb_media_jpeg_rgb(px, W, H, 85, out, len, d);
 	free(px);
 	return rc;
 }
@@ -395,7 +384,7 @@ center_story(const char *dir, int i, struct mb_diag *d)
 out:
 	json_decref(rends);
 	mb_media_set_free(&set);
-	g_free(data);
+	free(data);
 	close_env(&v);
 	return rc;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Picture renditions with libvips: bounded before decoding, stripped of metadata. */
+/* Picture renditions with libvips: bounded before decoding, stripped of metadata (codec module). */
+#include "codec.h"
 #include "media_int.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <vips/vips.h>
@@ -252,4 +254,34 @@ mb_media__rgb(const unsigned char *rgb, int w, int h, const char *name,
 	rc = save_pair(img, name, s, d);
 	g_object_unref(img);
 	return rc;
+}
+
+int
+mb_media_codec__jpeg_rgb(const unsigned char *rgb, int w, int h,
+    int quality, void **out, size_t *len, struct mb_diag *d)
+{
+	VipsImage	*img;
+	void		*buf = NULL;
+	size_t		 n = 0;
+	int		 rc = MB_OK;
+
+	*out = NULL;
+	*len = 0;
+	if ((img = vips_image_new_from_memory(rgb, (size_t)w * h * 3, w, h,
+	    3, VIPS_FORMAT_UCHAR)) == NULL)
+		return vips_fail(d, MB_ERR_NOMEM, "the picture");
+	if (vips_jpegsave_buffer(img, &buf, &n, "Q", quality, NULL) != 0)
+		rc = vips_fail(d, MB_ERR_INVAL, "the picture");
+	g_object_unref(img);
+	if (rc != MB_OK)
+		return rc;
+	/* The caller frees with free(), not g_free(). */
+	if ((*out = malloc(n)) == NULL) {
+		g_free(buf);
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	}
+	memcpy(*out, buf, n);
+	*len = n;
+	g_free(buf);
+	return MB_OK;
 }

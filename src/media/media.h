@@ -156,6 +156,13 @@ int mb_media_make(const void *data, size_t len,
 int mb_media_save(const char *dir, struct mb_store *st,
     struct mb_media_set *s, int64_t now_ms, struct mb_diag *d);
 
+/*
+ * Packed RGB (w*h*3) as a JPEG of that quality (1-100), in *out (free()
+ * it), *len bytes: the demo's pictures.
+ */
+int mb_media_jpeg_rgb(const unsigned char *rgb, int w, int h, int quality,
+    void **out, size_t *len, struct mb_diag *d);
+
 /* mb_media_make() then mb_media_save(). */
 int mb_media_ingest(const char *dir, struct mb_store *st, const void *data,
     size_t len, const struct mb_media_limits *l, struct mb_media_set *out,

@@ -246,13 +246,16 @@ mb_media_sandbox_main(int fd)
 			close(i);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() == 1)
 		return 1;
-	if (set_limits() != 0) {
-		log_error("media: sandbox: setrlimit: %s", strerror(errno));
-		return 1;
-	}
-	/* The decoders read their data files now, before the filter. */
+	/*
+	 * The codecs are loaded (codec.h) and the decoders read their data
+	 * files now, before the limits (the address space) and the filter.
+	 */
 	if (mb_media_init(&d) != MB_OK) {
 		log_error("media: sandbox: %s", d.msg);
+		return 1;
+	}
+	if (set_limits() != 0) {
+		log_error("media: sandbox: setrlimit: %s", strerror(errno));
 		return 1;
 	}
 	if (install_filter() != 0) {

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* What an upload is: libmagic on the bytes, the allowlist and its limits. */
-#include "media.h"
+/*
+ * What an upload is (libmagic on the bytes), and starting the codec
+ * libraries. Part of the codec module (codec.h): the main program loads
+ * it only when it makes media.
+ */
+#include "codec.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,46 +17,6 @@
 #include <vips/vips.h>
 
 #include "base/log.h"
-
-#define MiB (1024 * 1024)
-
-/*
- * The allowlist. The limits are what one upload may weigh; the server's
- * max_body (mediabridge.conf) caps every request before this.
- */
-static const struct mb_media_type types[] = {
-	{ "image/jpeg", "jpeg", MB_MEDIA_PICTURE, 40 * (int64_t)MiB },
-	{ "image/png", "png", MB_MEDIA_PICTURE, 40 * (int64_t)MiB },
-	{ "image/webp", "webp", MB_MEDIA_PICTURE, 40 * (int64_t)MiB },
-	{ "image/gif", "gif", MB_MEDIA_PICTURE, 20 * (int64_t)MiB },
-	{ "image/avif", "avif", MB_MEDIA_PICTURE, 40 * (int64_t)MiB },
-	{ "image/heif", "heif", MB_MEDIA_PICTURE, 40 * (int64_t)MiB },
-	{ "video/mp4", "mp4", MB_MEDIA_VIDEO, 2048 * (int64_t)MiB },
-	{ "video/webm", "webm", MB_MEDIA_VIDEO, 2048 * (int64_t)MiB },
-	{ "audio/mpeg", "mp3", MB_MEDIA_AUDIO, 200 * (int64_t)MiB },
-	{ "audio/ogg", "ogg", MB_MEDIA_AUDIO, 200 * (int64_t)MiB },
-	{ "audio/wav", "wav", MB_MEDIA_AUDIO, 500 * (int64_t)MiB },
-	{ "application/pdf", "pdf", MB_MEDIA_DOCUMENT, 50 * (int64_t)MiB },
-};
-
-/* libmagic's names for the same types. */
-static const struct {
-	const char *magic, *mime;
-} aliases[] = {
-	{ "image/heic", "image/heif" },
-	{ "image/heic-sequence", "image/heif" },
-	{ "image/heif-sequence", "image/heif" },
-	{ "audio/x-wav", "audio/wav" },
-	{ "audio/vnd.wave", "audio/wav" },
-	{ "application/ogg", "audio/ogg" },
-	{ "video/ogg", "audio/ogg" },
-	{ "audio/mp3", "audio/mpeg" },
-	{ "audio/x-mp3", "audio/mpeg" },
-	{ "video/x-m4v", "video/mp4" },
-	{ "audio/mp4", "video/mp4" },
-	{ "audio/x-m4a", "video/mp4" },
-	{ "video/x-matroska", "video/webm" },
-};
 
 static pthread_once_t	 once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t	 magic_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -101,7 +66,7 @@ start(void)
 }
 
 int
-mb_media_init(struct mb_diag *d)
+mb_media_codec__init(struct mb_diag *d)
 {
 	pthread_once(&once, start);
 	if (init_rc != MB_OK)
@@ -109,38 +74,8 @@ mb_media_init(struct mb_diag *d)
 	return MB_OK;
 }
 
-const char *
-mb_media_kind_name(enum mb_media_kind k)
-{
-	switch (k) {
-	case MB_MEDIA_PICTURE:
-		return "picture";
-	case MB_MEDIA_VIDEO:
-		return "video";
-	case MB_MEDIA_AUDIO:
-		return "audio";
-	case MB_MEDIA_DOCUMENT:
-		return "document";
-	}
-	return "unknown";
-}
-
-const struct mb_media_type *
-mb_media_type_by_mime(const char *mime)
-{
-	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (strcmp(mime, aliases[i].magic) == 0) {
-			mime = aliases[i].mime;
-			break;
-		}
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(mime, types[i].mime) == 0)
-			return &types[i];
-	return NULL;
-}
-
 int
-mb_media_sniff(const void *data, size_t len,
+mb_media_codec__sniff(const void *data, size_t len,
     const struct mb_media_type **out, struct mb_diag *d)
 {
 	const struct mb_media_type	*t;
@@ -148,7 +83,7 @@ mb_media_sniff(const void *data, size_t len,
 	char				 seen[128];
 	int				 rc;
 
-	if ((rc = mb_media_init(d)) != MB_OK)
+	if ((rc = mb_media_codec__init(d)) != MB_OK)
 		return rc;
 	if (len == 0)
 		return mb_diag_set(d, MB_ERR_INVAL, "the upload is empty");

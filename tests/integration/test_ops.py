@@ -321,10 +321,19 @@ def test_doctor(w):
     rc, out, _ = run(["doctor", b])
     ok = lines(out, "ok")
     for what in ("config", "key", "public key", "disk", "store",
-                 "peer hq", "clock"):
+                 "peer hq", "clock", "media codecs"):
         check(what in ok, "doctor ok: " + what, out)
     check("against HQ" in ok["clock"][0], "clock line", out)
     check("doctor: 0 problems" in out, "summary", out)
+
+    # The media codecs module missing (a broken install): said, and how.
+    rc, out, _ = run(["doctor", b, "--offline"], check_rc=1,
+                     env={"MEDIABRIDGE_CODECS": os.path.join(w.root,
+                                                             "none.so")})
+    fail = lines(out, "FAIL")
+    check("media codecs" in fail and "none.so" in fail["media codecs"][0]
+          and "reinstall" in fail["media codecs"][0], "codecs missing", out)
+    eq(len(fail), 1, "one problem: %r" % fail)
 
     # The key readable by others: a problem, with the fix.
     kf = os.path.join(b, "keys", "center.key")

@@ -327,6 +327,16 @@ def test_media_child_confined(w):
     eq([x["name"] for x in r.json["renditions"]],
        ["thumbnail", "thumbnail-webp"], "renditions")
     eq(media_child(server_pid(c)), m, "the same child serves again")
+    # The codecs (libvips, FFmpeg and the ~160 libraries they bring) are
+    # a module only the child loads: the worker that answers HTTP never
+    # maps them, even after an upload (src/media/codec.h).
+    def maps(pid):
+        with open("/proc/%d/maps" % pid) as f:
+            return f.read()
+    worker = server_pid(c)
+    for lib in ("libvips", "libavcodec", "libmagic", "mediabridge-codecs"):
+        check(lib not in maps(worker), "%s not mapped in the worker" % lib)
+        check(lib in maps(m), "%s mapped in the media child" % lib)
 
 
 def test_media_child_crash_mid_upload(w):
