@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <libstemmer.h>
 
@@ -21,9 +22,9 @@
  */
 #define NSLOTS		16
 /*
- * Remembered words per instance (64 bytes each, 1 MB, calloc'd: untouched
- * pages cost nothing). 2048 thrashed on news in nine languages: 16384
- * cut the tokenizer's instructions by a quarter.
+ * Remembered words per instance (64 bytes each, 1 MB, mapped: untouched
+ * pages cost nothing; see cache_map()). 2048 thrashed on news in nine
+ * languages: 16384 cut the tokenizer's instructions by a quarter.
  */
 #define CACHE_SIZE	16384
 #define CACHE_WORD	27	/* longest word (bytes) remembered */
@@ -61,7 +62,6 @@ struct tok {
 	struct mb_text__scratch	 sc;
 	struct mb_buf		 word, tmp;
 	struct centry		*cache;		/* 64-byte aligned, in: */
-	void			*cache_mem;
 };
 
 /* The state of one xTokenize call. */
@@ -78,6 +78,35 @@ struct run {
 	uint32_t	 ph;		/* its cache hash with the slot's id */
 	const char	*text;
 };
+
+/*
+ * The cache's memory: an anonymous mapping, not calloc(). A calloc'd
+ * megabyte is mapped only until glibc raises its mmap threshold past it
+ * (the first time one is freed); from then on it comes from the thread's
+ * arena and calloc() zeroes it all, so every tokenizer touched the whole
+ * megabyte at creation and the arena kept it after. serve makes one
+ * with each connection's FTS5 table (queries and snippets touch a few
+ * pages of it), and its Rss held several of them (docs/benchmarks.md,
+ * "The word cache mapped").
+ */
+#define CACHE_BYTES	(CACHE_SIZE * sizeof(struct centry))
+
+static struct centry *
+cache_map(void)
+{
+	void	*p = mmap(NULL, CACHE_BYTES, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Empty again: the kernel drops the pages; they read as zeroes. */
+static void
+cache_clear(struct centry *c)
+{
+	if (madvise(c, CACHE_BYTES, MADV_DONTNEED) != 0)
+		memset(c, 0, CACHE_BYTES);
+}
 
 size_t
 mb_text_marker_len(const char *s, size_t len)
@@ -133,7 +162,7 @@ slot_for(struct tok *t, const char *s, size_t n)
 		sb_stemmer_delete(t->slots[NSLOTS - 1].sb);
 		t->nslots--;
 		if (t->cache != NULL)	/* its entries name the old slot */
-			memset(t->cache, 0, CACHE_SIZE * sizeof(*t->cache));
+			cache_clear(t->cache);
 	}
 	sl = &t->slots[t->nslots++];
 	memset(sl, 0, sizeof(*sl));
@@ -645,12 +674,9 @@ tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 		return SQLITE_ERROR;	/* tokenize='mb' takes no options */
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return SQLITE_NOMEM;
-	/* Without the cache it is only slower. calloc: the pages it never
-	 * touches (a connection that only queries) cost nothing. */
-	if ((t->cache_mem = calloc(CACHE_SIZE + 1, sizeof(*t->cache))) !=
-	    NULL)
-		t->cache = (struct centry *)(((uintptr_t)t->cache_mem + 63) &
-		    ~(uintptr_t)63);
+	/* Without the cache it is only slower. Page-aligned, so each set's
+	 * lines are too. */
+	t->cache = cache_map();
 	*out = (Fts5Tokenizer *)t;
 	return SQLITE_OK;
 }
@@ -667,7 +693,8 @@ tok_delete(Fts5Tokenizer *p)
 	mb_text__scratch_free(&t->sc);
 	mb_buf_free(&t->word);
 	mb_buf_free(&t->tmp);
-	free(t->cache_mem);
+	if (t->cache != NULL)
+		munmap(t->cache, CACHE_BYTES);
 	free(t);
 }
 
