@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,18 @@ mb_fs_join(char *out, size_t n, const char *dir, const char *name)
 	if (w < 0 || (size_t)w >= n)
 		return MB_ERR_TOOBIG;
 	return MB_OK;
+}
+
+bool
+mb_fs_self_dir(char *out, size_t n)
+{
+	char	exe[PATH_MAX];
+	ssize_t	len;
+
+	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return false;
+	exe[len] = '\0';
+	return snprintf(out, n, "%s", dirname(exe)) < (int)n;
 }
 
 static int

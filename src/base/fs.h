@@ -3,6 +3,7 @@
 #ifndef MB_BASE_FS_H
 #define MB_BASE_FS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -25,6 +26,12 @@ int mb_fs_read(const char *path, size_t max, char **out, size_t *len,
 
 /* Creates a directory and its parents (like mkdir -p). */
 int mb_fs_mkdirs(const char *path, mode_t mode, struct mb_diag *d);
+
+/*
+ * The directory of the running program (/proc/self/exe) into out (size
+ * n): false when it cannot be read or does not fit.
+ */
+bool mb_fs_self_dir(char *out, size_t n);
 
 /* Joins dir and name into out (size n); MB_ERR_TOOBIG when it won't fit. */
 int mb_fs_join(char *out, size_t n, const char *dir, const char *name);

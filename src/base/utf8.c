@@ -2,6 +2,24 @@
 /* Strict UTF-8 decoding (RFC 3629). */
 #include "utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
+bool
+mb_utf8_ascii(const char *s, size_t len)
+{
+	uint64_t	w, acc = 0;
+	size_t		i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < len; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & 0x8080808080808080ULL) == 0;
+}
+
 size_t
 mb_utf8_decode(const char *str, size_t len, unsigned *cp)
 {

@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* True when s[0..len) is all ASCII (checked a word at a time). */
+bool mb_utf8_ascii(const char *s, size_t len);
+
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, surrogates). */
 bool mb_utf8_valid(const char *s, size_t len);
 

@@ -47,8 +47,7 @@ int
 mb_site_find_dir(char *out, size_t n, struct mb_diag *d)
 {
 	const char	*env = getenv("MEDIABRIDGE_SITE");
-	char		 exe[PATH_MAX], *dir;
-	ssize_t		 len;
+	char		 dir[PATH_MAX], *top;
 
 	if (env != NULL && *env != '\0') {
 		if (!is_site(env))
@@ -57,12 +56,10 @@ mb_site_find_dir(char *out, size_t n, struct mb_diag *d)
 		snprintf(out, n, "%s", env);
 		return MB_OK;
 	}
-	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[len] = '\0';
-		dir = dirname(exe);		/* build/ */
-		dir = dirname(dir);		/* the checkout */
-		if (is_site(dir)) {
-			snprintf(out, n, "%s", dir);
+	if (mb_fs_self_dir(dir, sizeof(dir))) {
+		top = dirname(dir);		/* build/ -> the checkout */
+		if (is_site(top)) {
+			snprintf(out, n, "%s", top);
 			return MB_OK;
 		}
 	}

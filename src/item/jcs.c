@@ -202,29 +202,13 @@ jcs_quote(struct jcs *j, const char *s, size_t len)
 	return jcs_put(j, "\"", 1);
 }
 
-/* True when s[0..len) is all ASCII, checked a word at a time. */
-static int
-jcs_ascii(const char *s, size_t len)
-{
-	uint64_t	w, acc = 0;
-	size_t		i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		acc |= w;
-	}
-	for (; i < len; i++)
-		acc |= (unsigned char)s[i];
-	return (acc & 0x8080808080808080ULL) == 0;
-}
-
 static int
 jcs_string(struct jcs *j, const json_t *v, int level)
 {
 	const char	*s = json_string_value(v);
 	size_t		 len = json_string_length(v);
 
-	if (!jcs_ascii(s, len) && !mb_utf8_valid(s, len))
+	if (!mb_utf8_ascii(s, len) && !mb_utf8_valid(s, len))
 		return jcs_fail(j, level, MB_ERR_INVAL,
 		    "string is not valid UTF-8");
 	return jcs_quote(j, s, len);
@@ -594,7 +578,7 @@ jcs_object(struct jcs *j, const json_t *v, int level)
 		m->klen = json_object_iter_key_len(it);
 		m->val = json_object_iter_value(it);
 		m->slow = 0;
-		if (!jcs_ascii(m->key, m->klen)) {
+		if (!mb_utf8_ascii(m->key, m->klen)) {
 			if (!mb_utf8_valid(m->key, m->klen)) {
 				j->mlen = base;
 				return jcs_fail(j, level, MB_ERR_INVAL,

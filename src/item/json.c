@@ -11,6 +11,8 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "base/utf8.h"
+
 /* Containers open at once, as jansson allows (jansson_config.h). */
 #define DEPTH_MAX JSON_PARSER_MAX_DEPTH
 
@@ -28,26 +30,6 @@ struct builder {
 	size_t		 root_end;	/* the offset just past the root */
 	bool		 reject_dups;
 };
-
-/*
- * True when s is all ASCII, which jansson's UTF-8 check cannot refuse:
- * such strings and names skip it (issue 23: the check was a third of
- * parsing an envelope, after yajl had checked the same bytes).
- */
-static bool
-ascii(const char *s, size_t len)
-{
-	uint64_t	w, acc = 0;
-	size_t		i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		acc |= w;
-	}
-	for (; i < len; i++)
-		acc |= (unsigned char)s[i];
-	return (acc & 0x8080808080808080ULL) == 0;
-}
 
 /* Adds a finished value to the open container, or makes it the root. */
 static int
@@ -85,7 +67,12 @@ add(struct builder *b, json_t *v)
 		return 0;
 	}
 	/* Validates the name's UTF-8 as json_loadb() does. */
-	if (ascii(top->key, top->keylen))
+	/*
+	 * ASCII names and strings skip jansson's UTF-8 check, which cannot
+	 * refuse them (issue 23: it was a third of parsing an envelope,
+	 * after yajl had checked the same bytes).
+	 */
+	if (mb_utf8_ascii(top->key, top->keylen))
 		return json_object_setn_new_nocheck(top->c, top->key,
 		    top->keylen, v) == 0;
 	return json_object_setn_new(top->c, top->key, top->keylen, v) == 0;
@@ -132,7 +119,7 @@ static int
 on_string(void *ctx, const unsigned char *s, size_t len)
 {
 	/* json_stringn() checks the UTF-8 again, jansson's way. */
-	if (ascii((const char *)s, len))
+	if (mb_utf8_ascii((const char *)s, len))
 		return add(ctx, json_stringn_nocheck((const char *)s, len));
 	return add(ctx, json_stringn((const char *)s, len));
 }

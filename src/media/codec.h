@@ -29,7 +29,7 @@ int mb_media_codec__make(const void *data, size_t len,
 int mb_media_codec__jpeg_rgb(const unsigned char *rgb, int w, int h,
     int quality, void **out, size_t *len, struct mb_diag *d);
 
-/* The module's file name, and where an installed program looks for it. */
+/* The module's file name (codec_load.c says where it is looked for). */
 #define MB_MEDIA_CODEC_FILE "mediabridge-codecs.so"
 
 #endif

@@ -8,7 +8,6 @@
 #include "codec.h"
 
 #include <dlfcn.h>
-#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -17,6 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "base/fs.h"
 
 #ifndef MB_CODECS_DIR
 #define MB_CODECS_DIR "/usr/lib/mediabridge"
@@ -56,16 +57,13 @@ static void
 find(char *out, size_t n)
 {
 	const char	*env = getenv("MEDIABRIDGE_CODECS");
-	char		 exe[PATH_MAX], path[PATH_MAX + 16], *dir;
-	ssize_t		 len;
+	char		 dir[PATH_MAX], path[PATH_MAX + 16];
 
 	if (env != NULL && *env != '\0') {
 		snprintf(out, n, "%s", env);
 		return;
 	}
-	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[len] = '\0';
-		dir = dirname(exe);
+	if (mb_fs_self_dir(dir, sizeof(dir))) {
 		snprintf(path, sizeof(path), "%s/build.ninja", dir);
 		if (is_file(path) && snprintf(out, n, "%s/src/media/%s", dir,
 		    MB_MEDIA_CODEC_FILE) < (int)n && is_file(out))

@@ -100,6 +100,13 @@ test_utf8(void **state)
 	assert_false(mb_utf8_valid("\xe2\x82", 2));	  /* truncated */
 	assert_false(mb_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
 	assert_false(mb_utf8_valid("\xff", 1));
+	/* ASCII: a word at a time, then the tail; a high byte anywhere. */
+	assert_true(mb_utf8_ascii("", 0));
+	assert_true(mb_utf8_ascii("plain text, seventeen", 21));
+	assert_false(mb_utf8_ascii("plain text, s\xc3\xa9venteen", 22));
+	assert_false(mb_utf8_ascii("\xd8\xb9", 2));
+	assert_false(mb_utf8_ascii("12345678\x80", 9));
+	assert_false(mb_utf8_ascii("1234567\x80", 8));
 }
 
 static void
@@ -130,6 +137,11 @@ test_fs(void **state)
 	assert_non_null(strstr(d.msg, "none"));
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
 	assert_int_equal(system(path), 0);
+	/* The program's own directory: where this test binary is. */
+	assert_true(mb_fs_self_dir(path, sizeof(path)));
+	assert_true(path[0] == '/');
+	assert_non_null(strstr(path, "tests/unit/base"));
+	assert_false(mb_fs_self_dir(path, 2));
 }
 
 int
