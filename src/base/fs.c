@@ -22,16 +22,43 @@ mb_fs_join(char *out, size_t n, const char *dir, const char *name)
 	return MB_OK;
 }
 
+/* The link /proc/self/exe as the kernel gives it, into exe (size n). */
+static bool
+self_link(char *exe, size_t n)
+{
+	ssize_t	len;
+
+	if (n == 0 || (len = readlink("/proc/self/exe", exe, n - 1)) <= 0 ||
+	    (size_t)len >= n - 1)
+		return false;
+	exe[len] = '\0';
+	return true;
+}
+
 bool
 mb_fs_self_dir(char *out, size_t n)
 {
 	char	exe[PATH_MAX];
-	ssize_t	len;
 
-	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+	if (!self_link(exe, sizeof(exe)))
 		return false;
-	exe[len] = '\0';
 	return snprintf(out, n, "%s", dirname(exe)) < (int)n;
+}
+
+bool
+mb_fs_self_exe(char *out, size_t n)
+{
+	char	exe[PATH_MAX];
+
+	if (!self_link(exe, sizeof(exe)))
+		return false;
+	/*
+	 * A binary replaced on disk (an upgrade) is named "... (deleted)":
+	 * the one still running is reachable only through the link itself.
+	 */
+	if (strstr(exe, " (deleted)") != NULL)
+		return snprintf(out, n, "/proc/self/exe") < (int)n;
+	return snprintf(out, n, "%s", exe) < (int)n;
 }
 
 static int

@@ -33,6 +33,14 @@ int mb_fs_mkdirs(const char *path, mode_t mode, struct mb_diag *d);
  */
 bool mb_fs_self_dir(char *out, size_t n);
 
+/*
+ * The path of the running program into out (size n), to start it again:
+ * "/proc/self/exe" itself when the file was replaced on disk since (an
+ * upgrade: the path now names the new binary, not this one). false when
+ * the link cannot be read or does not fit.
+ */
+bool mb_fs_self_exe(char *out, size_t n);
+
 /* Joins dir and name into out (size n); MB_ERR_TOOBIG when it won't fit. */
 int mb_fs_join(char *out, size_t n, const char *dir, const char *name);
 

@@ -438,7 +438,6 @@ run(int argc, char **argv)
 	char			 num[24];
 	int64_t			 ms = 0;
 	long			 port = 8080;
-	ssize_t			 n;
 	int			 ch, rc;
 
 	optind = 1;
@@ -463,10 +462,8 @@ run(int argc, char **argv)
 	if (strlen(dir) > 1024 || (samples_opt != NULL &&
 	    strlen(samples_opt) > 1024))
 		return mb_cli_usage(&mb_cmd_demo, "a path longer than 1024");
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+	if (!mb_fs_self_exe(self, sizeof(self)))
 		snprintf(self, sizeof(self), "%s", argv[0]);
-	else
-		self[n] = '\0';
 	if ((rc = find_samples(samples_opt, samples, sizeof(samples), &d)) !=
 	    MB_OK || (rc = prepare_dir(dir, &d)) != MB_OK ||
 	    (rc = mb_privsep_become(dir, "nobody", &d)) != MB_OK)

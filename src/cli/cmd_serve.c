@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge serve: the signer parent and the worker that serves (serve/privsep.h), until SIGTERM or SIGINT. */
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/log.h"
 #include "center/center.h"
 #include "center/daemon.h"
@@ -85,8 +87,7 @@ wait_signal(const sigset_t *set, int64_t wd_ms)
 static void
 reexec(int argc, char **argv)
 {
-	char	*args[64], exe[1024];
-	ssize_t	 len;
+	char	*args[64], exe[PATH_MAX];
 	int	 n = 0;
 
 	args[n++] = "mediabridge";
@@ -95,11 +96,8 @@ reexec(int argc, char **argv)
 	args[n] = NULL;
 	/* By its name, so that the journal still says "mediabridge"; a
 	 * binary replaced on disk (an upgrade) is started as it was. */
-	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[len] = '\0';
-		if (strstr(exe, " (deleted)") == NULL)
-			execv(exe, args);
-	}
+	if (mb_fs_self_exe(exe, sizeof(exe)))
+		execv(exe, args);
 	execv("/proc/self/exe", args);
 	log_error("serve: reload: cannot start again: %s", strerror(errno));
 }

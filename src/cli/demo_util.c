@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "center/center.h"
 #include "center/ingest.h"
 #include "cli/demo_util.h"
@@ -91,11 +92,9 @@ int
 mb_demo_self(const char *const *args, struct mb_buf *out)
 {
 	char	 exe[PATH_MAX];
-	ssize_t	 n;
 
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+	if (!mb_fs_self_exe(exe, sizeof(exe)))
 		return -1;
-	exe[n] = '\0';
 	return mb_demo_run(exe, args, NULL, out);
 }
 

@@ -2,6 +2,7 @@
 /* The serve assembly: what starts, in which order, and the one path that stops it. */
 #include "serve.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,16 +238,11 @@ start_announcer(struct mb_serve *s, struct mb_diag *d)
 static int
 start_decoder(struct mb_serve *s, struct mb_diag *d)
 {
-	char	exe[1024];
-	ssize_t	len;
+	char	exe[PATH_MAX];
 
-	if ((len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+	if (!mb_fs_self_exe(exe, sizeof(exe)))
 		return mb_diag_set(d, MB_ERR_IO, "serve: cannot find this "
 		    "program (/proc/self/exe) to start the media sandbox");
-	exe[len] = '\0';
-	/* A binary replaced on disk (an upgrade): the one still running. */
-	if (strstr(exe, " (deleted)") != NULL)
-		snprintf(exe, sizeof(exe), "/proc/self/exe");
 	return mb_media_sandbox_new(exe, 0, &s->decoder, d);
 }
 

@@ -142,6 +142,13 @@ test_fs(void **state)
 	assert_true(path[0] == '/');
 	assert_non_null(strstr(path, "tests/unit/base"));
 	assert_false(mb_fs_self_dir(path, 2));
+	/* The program itself: this test binary, a file that exists. */
+	assert_true(mb_fs_self_exe(path, sizeof(path)));
+	assert_non_null(strstr(path, "tests/unit/base/"));
+	assert_null(strstr(path, "(deleted)"));
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_false(mb_fs_self_exe(path, 2));
 }
 
 int
