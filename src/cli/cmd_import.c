@@ -187,7 +187,7 @@ worker_main(void *arg)
 	 * INSERT: the writer is the slower side. Without an instance, the
 	 * writer tokenizes as usual.
 	 */
-	if (mb_text_tokenizer_new(&w->opts.pretokenize) != MB_OK)
+	if (mb_text_tokenizer_new_bulk(&w->opts.pretokenize) != MB_OK)
 		w->opts.pretokenize = NULL;
 	pthread_mutex_lock(&q->lock);
 	for (;;) {

@@ -20,17 +20,29 @@
 static pthread_mutex_t			 pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct mb_text_tokenizer		*pool[POOL_MAX];
 static int				 npool;
+static bool				 pool_bulk;
+
+void
+mb_sync_tokenizer_bulk(void)
+{
+	pthread_mutex_lock(&pool_mu);
+	pool_bulk = true;
+	pthread_mutex_unlock(&pool_mu);
+}
 
 struct mb_text_tokenizer *
 mb_sync_tokenizer_get(void)
 {
 	struct mb_text_tokenizer *tk = NULL;
+	bool			  bulk;
 
 	pthread_mutex_lock(&pool_mu);
 	if (npool > 0)
 		tk = pool[--npool];
+	bulk = pool_bulk;
 	pthread_mutex_unlock(&pool_mu);
-	if (tk == NULL && mb_text_tokenizer_new(&tk) != MB_OK)
+	if (tk == NULL && (bulk ? mb_text_tokenizer_new_bulk(&tk) :
+	    mb_text_tokenizer_new(&tk)) != MB_OK)
 		return NULL;
 	return tk;
 }

@@ -23,6 +23,12 @@ struct mb_sync_text {
 /* A tokenizer for this thread's while (kept warm across batches). */
 struct mb_text_tokenizer *mb_sync_tokenizer_get(void);
 void mb_sync_tokenizer_put(struct mb_text_tokenizer *tk);
+/*
+ * From now on the pool makes bulk tokenizers (a word cache twice as
+ * large): sync --once, which verifies thousands of items in one go and
+ * then exits. serve's puller keeps the smaller ones (serve's Rss).
+ */
+void mb_sync_tokenizer_bulk(void);
 
 /*
  * The text and (tk not NULL) tokens of the checked envelope e; NULL when

@@ -2,6 +2,7 @@
 /* Pulling peers' logs over HTTP: the options, one worker thread per peer, the supervisor that keeps the set of peers, metrics. */
 #include "puller_int.h"
 
+#include "sync/apply_text.h"
 
 /* Microseconds on the monotonic clock (the debug log's batch timings). */
 int64_t
@@ -486,6 +487,7 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 	s.node = n;
 	s.once = 1;
 	opts_fill(&s.o, o);
+	mb_sync_tokenizer_bulk();	/* a bulk run that exits after */
 	if ((rc = pl_pipe_init(&pp, n, NULL, NULL)) != MB_OK)
 		return rc;
 	if ((rc = mb_center_store(n, &st, d)) != MB_OK)

@@ -24,9 +24,14 @@
 /*
  * Remembered words per instance (64 bytes each, 1 MB, mapped: untouched
  * pages cost nothing; see cache_map()). 2048 thrashed on news in nine
- * languages: 16384 cut the tokenizer's instructions by a quarter.
+ * languages: 16384 cut the tokenizer's instructions by a quarter. A bulk
+ * run's instances (import, sync --once: mb_text_tokenizer_new_bulk) take
+ * twice as many: NTREX's ~50,000 words in nine languages nearly fit, and
+ * the Snowball calls behind the misses are most of what is left
+ * (docs/benchmarks.md, "The tokenizer"). serve's keep 1 MB: its Rss.
  */
 #define CACHE_SIZE	16384
+#define CACHE_SIZE_BULK	32768
 #define CACHE_WORD	27	/* longest word (bytes) remembered */
 /*
  * Entries a word may take (its set: four 64-byte lines, fetched together
@@ -35,7 +40,6 @@
  * 14 % less often on NTREX in nine languages, in the same memory.
  */
 #define CACHE_WAYS	4
-#define CACHE_SETS	(CACHE_SIZE / CACHE_WAYS)
 
 /*
  * A set-associative cache of word -> token, per instance: news text
@@ -62,6 +66,8 @@ struct tok {
 	struct mb_text__scratch	 sc;
 	struct mb_buf		 word, tmp;
 	struct centry		*cache;		/* 64-byte aligned, in: */
+	size_t			 cache_bytes;	/* its mapping */
+	uint32_t		 set_mask;	/* sets - 1 (a power of 2) */
 };
 
 /* The state of one xTokenize call. */
@@ -89,23 +95,25 @@ struct run {
  * pages of it), and its Rss held several of them (docs/benchmarks.md,
  * "The word cache mapped").
  */
-#define CACHE_BYTES	(CACHE_SIZE * sizeof(struct centry))
-
-static struct centry *
-cache_map(void)
+static void
+cache_map(struct tok *t, size_t entries)
 {
-	void	*p = mmap(NULL, CACHE_BYTES, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void	*p = mmap(NULL, entries * sizeof(struct centry),
+		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return;
+	t->cache = p;
+	t->cache_bytes = entries * sizeof(struct centry);
+	t->set_mask = (uint32_t)(entries / CACHE_WAYS) - 1;
 }
 
 /* Empty again: the kernel drops the pages; they read as zeroes. */
 static void
-cache_clear(struct centry *c)
+cache_clear(struct tok *t)
 {
-	if (madvise(c, CACHE_BYTES, MADV_DONTNEED) != 0)
-		memset(c, 0, CACHE_BYTES);
+	if (madvise(t->cache, t->cache_bytes, MADV_DONTNEED) != 0)
+		memset(t->cache, 0, t->cache_bytes);
 }
 
 size_t
@@ -162,7 +170,7 @@ slot_for(struct tok *t, const char *s, size_t n)
 		sb_stemmer_delete(t->slots[NSLOTS - 1].sb);
 		t->nslots--;
 		if (t->cache != NULL)	/* its entries name the old slot */
-			cache_clear(t->cache);
+			cache_clear(t);
 	}
 	sl = &t->slots[t->nslots++];
 	memset(sl, 0, sizeof(*sl));
@@ -269,7 +277,7 @@ emit_word(struct run *r, int s, int e, bool stem, uint32_t h)
 	if (n <= CACHE_WORD && t->cache != NULL) {
 		if (!stem || h == 0)
 			h = hash_word(r->text + s, n, sid);
-		struct centry *set = &t->cache[(h % CACHE_SETS) * CACHE_WAYS];
+		struct centry *set = &t->cache[(h & t->set_mask) * CACHE_WAYS];
 
 		for (int way = 0; way < CACHE_WAYS; way++) {
 			ce = &set[way];
@@ -368,7 +376,7 @@ set_pending(struct run *r, int s, int e)
 	if (n <= CACHE_WORD && r->t->cache != NULL) {
 		r->ph = hash_word(r->text + s, n, slot_id(r->t, r->slot));
 		const struct centry *set =
-		    &r->t->cache[(r->ph % CACHE_SETS) * CACHE_WAYS];
+		    &r->t->cache[(r->ph & r->t->set_mask) * CACHE_WAYS];
 
 		for (int w = 0; w < CACHE_WAYS; w++)
 			__builtin_prefetch(&set[w]);
@@ -664,21 +672,27 @@ tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
 }
 
 static int
-tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
+tok_new(size_t cache_entries, Fts5Tokenizer **out)
 {
 	struct tok	*t;
 
-	(void)ctx;
-	(void)argv;
-	if (argc != 0)
-		return SQLITE_ERROR;	/* tokenize='mb' takes no options */
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return SQLITE_NOMEM;
 	/* Without the cache it is only slower. Page-aligned, so each set's
 	 * lines are too. */
-	t->cache = cache_map();
+	cache_map(t, cache_entries);
 	*out = (Fts5Tokenizer *)t;
 	return SQLITE_OK;
+}
+
+static int
+tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	(void)ctx;
+	(void)argv;
+	if (argc != 0)
+		return SQLITE_ERROR;	/* tokenize='mb' takes no options */
+	return tok_new(CACHE_SIZE, out);
 }
 
 static void
@@ -694,7 +708,7 @@ tok_delete(Fts5Tokenizer *p)
 	mb_buf_free(&t->word);
 	mb_buf_free(&t->tmp);
 	if (t->cache != NULL)
-		munmap(t->cache, CACHE_BYTES);
+		munmap(t->cache, t->cache_bytes);
 	free(t);
 }
 
@@ -726,7 +740,18 @@ mb_text_tokenizer_new(struct mb_text_tokenizer **out)
 {
 	Fts5Tokenizer *t;
 
-	if (tok_create(NULL, NULL, 0, &t) != SQLITE_OK)
+	if (tok_new(CACHE_SIZE, &t) != SQLITE_OK)
+		return MB_ERR_NOMEM;
+	*out = (struct mb_text_tokenizer *)t;
+	return MB_OK;
+}
+
+int
+mb_text_tokenizer_new_bulk(struct mb_text_tokenizer **out)
+{
+	Fts5Tokenizer *t;
+
+	if (tok_new(CACHE_SIZE_BULK, &t) != SQLITE_OK)
 		return MB_ERR_NOMEM;
 	*out = (struct mb_text_tokenizer *)t;
 	return MB_OK;

@@ -136,18 +136,24 @@ test_exact(void **state)
 	tk->xDelete(t);
 }
 
-/* The same through mb_text_tokens_new, as the verifying cores do. */
+/*
+ * The same through mb_text_tokens_new, as the verifying cores do, with
+ * the ordinary instance or a bulk run's (a larger word cache), twice
+ * each: the second pass is answered from the cache.
+ */
 static void
-test_exact_pretokenized(void **state)
+pretokenized(bool bulk)
 {
 	const fts5_tokenizer		*tk = mb_text_fts5_tokenizer();
 	struct mb_text_tokenizer	*pre;
 	Fts5Tokenizer			*t;
 
-	(void)state;
-	assert_int_equal(mb_text_tokenizer_new(&pre), MB_OK);
+	assert_int_equal(bulk ? mb_text_tokenizer_new_bulk(&pre) :
+	    mb_text_tokenizer_new(&pre), MB_OK);
 	assert_int_equal(tk->xCreate(NULL, NULL, 0, &t), SQLITE_OK);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t k = 0; k < 2 * sizeof(cases) / sizeof(cases[0]); k++) {
+		size_t				 i = k % (sizeof(cases) /
+		    sizeof(cases[0]));
 		struct mb_buf			 in = MB_BUF_INIT;
 		struct mb_buf			 got = MB_BUF_INIT;
 		struct mb_text_tokens		*tt;
@@ -177,12 +183,27 @@ test_exact_pretokenized(void **state)
 	mb_text_tokenizer_free(pre);
 }
 
+static void
+test_exact_pretokenized(void **state)
+{
+	(void)state;
+	pretokenized(false);
+}
+
+static void
+test_exact_pretokenized_bulk(void **state)
+{
+	(void)state;
+	pretokenized(true);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact),
 		cmocka_unit_test(test_exact_pretokenized),
+		cmocka_unit_test(test_exact_pretokenized_bulk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
