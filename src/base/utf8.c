@@ -61,20 +61,55 @@ mb_utf8_decode(const char *str, size_t len, unsigned *cp)
 	return n;
 }
 
+/*
+ * The same rules as mb_utf8_decode() (RFC 3629 table 3-7: no overlongs,
+ * no surrogates, nothing past U+10FFFF) checked on the bytes without
+ * building the code point, and ASCII skipped a word at a time: JCS checks
+ * every string of every envelope it signs or verifies.
+ */
 bool
-mb_utf8_valid(const char *s, size_t len)
+mb_utf8_valid(const char *str, size_t len)
 {
-	size_t		i = 0, n;
-	unsigned	cp;
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 i = 0;
+	uint64_t		 w;
 
 	while (i < len) {
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
-			continue;
+		unsigned c;
+
+		while (i + 8 <= len) {
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
 		}
-		if ((n = mb_utf8_decode(s + i, len - i, &cp)) == 0)
-			return false;
-		i += n;
+		while (i < len && s[i] < 0x80)
+			i++;
+		if (i == len)
+			break;
+		c = s[i];
+		if (c >= 0xc2 && c <= 0xdf) {
+			if (len - i < 2 || (s[i + 1] & 0xc0) != 0x80)
+				return false;
+			i += 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			if (len - i < 3 || (s[i + 1] & 0xc0) != 0x80 ||
+			    (s[i + 2] & 0xc0) != 0x80 ||
+			    (c == 0xe0 && s[i + 1] < 0xa0) ||	/* overlong */
+			    (c == 0xed && s[i + 1] >= 0xa0))	/* surrogate */
+				return false;
+			i += 3;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			if (len - i < 4 || (s[i + 1] & 0xc0) != 0x80 ||
+			    (s[i + 2] & 0xc0) != 0x80 ||
+			    (s[i + 3] & 0xc0) != 0x80 ||
+			    (c == 0xf0 && s[i + 1] < 0x90) ||	/* overlong */
+			    (c == 0xf4 && s[i + 1] >= 0x90))	/* > U+10FFFF */
+				return false;
+			i += 4;
+		} else {
+			return false;	/* a continuation, C0/C1, F5-FF */
+		}
 	}
 	return true;
 }

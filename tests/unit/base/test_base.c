@@ -109,6 +109,63 @@ test_utf8(void **state)
 	assert_false(mb_utf8_ascii("1234567\x80", 8));
 }
 
+/* mb_utf8_valid by the definition: every sequence decodes. */
+static bool
+valid_by_decode(const char *s, size_t len)
+{
+	unsigned	cp;
+	size_t		n;
+
+	for (size_t i = 0; i < len; i += n)
+		if ((n = mb_utf8_decode(s + i, len - i, &cp)) == 0)
+			return false;
+	return true;
+}
+
+/*
+ * The validator's fast paths (ASCII a word at a time, sequences checked
+ * on their bytes) against the decoder: every one-, two- and three-byte
+ * string, four-byte ones over every lead and second byte, each alone,
+ * after nine ASCII bytes (past the word loop) and before a tail.
+ */
+static void
+test_utf8_valid_exhaustive(void **state)
+{
+	static const unsigned char	 tails[] = { 0x80, 0xbf, 0x41, 0xc0 };
+	char				 b[16];
+
+	(void)state;
+	memset(b, 'a', sizeof(b));
+	for (unsigned v = 0; v < 1u << 24; v++) {
+		unsigned n = v < 256 ? 1 : v < 65536 ? 2 : 3;
+
+		/* Three bytes with an ASCII lead say nothing new. */
+		if (n == 3 && (v >> 16) < 0xc0)
+			continue;
+		for (unsigned k = 0; k < n; k++)
+			b[9 + k] = (char)(v >> (8 * (n - 1 - k)));
+		if (mb_utf8_valid(b + 9, n) != valid_by_decode(b + 9, n) ||
+		    mb_utf8_valid(b, 9 + n) != valid_by_decode(b, 9 + n))
+			fail_msg("sequence %06x (%u bytes)", v, n);
+	}
+	for (unsigned lead = 0xf0; lead <= 0xff; lead++)
+		for (unsigned b1 = 0; b1 < 256; b1++)
+			for (unsigned t = 0; t < 16; t++) {
+				b[9] = (char)lead;
+				b[10] = (char)b1;
+				b[11] = (char)tails[t & 3];
+				b[12] = (char)tails[t >> 2];
+				b[13] = 'z';
+				for (size_t len = 1; len <= 5; len++)
+					if (mb_utf8_valid(b + 9, len) !=
+					    valid_by_decode(b + 9, len) ||
+					    mb_utf8_valid(b, 9 + len) !=
+					    valid_by_decode(b, 9 + len))
+						fail_msg("%02x %02x ... (%zu)",
+						    lead, b1, len);
+			}
+}
+
 static void
 test_fs(void **state)
 {
@@ -159,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_utf8_valid_exhaustive),
 		cmocka_unit_test(test_fs),
 	};
 
