@@ -147,6 +147,18 @@ test_html(void **state)
 	html("<title>T</title><h1>Head</h1>body", "Head\nbody");
 	html("<div", "");
 	html("", "");
+	/*
+	 * Runs of text are copied whole up to what ends them: Unicode
+	 * white space (no-break, en quad to hair space, line separator,
+	 * ideographic), invalid or cut sequences (dropped), a tag.
+	 */
+	html("a\xc2\xa0" "b\xe2\x80\x83" "c\xe2\x80\xa8" "d\xe3\x80\x80"
+	    "e\xc2\x85" "f", "a b c\nd e f");
+	html("\xe2\x80\xa6\xe2\x80\x8bx\xe3\x80\x81\xe4\xb8\xad",
+	    "\xe2\x80\xa6\xe2\x80\x8bx\xe3\x80\x81\xe4\xb8\xad");
+	html("ok\xe0\x9f\xbfno\xed\xa0\x80\xc1\xbfyes\xe4\xb8", "oknoyes");
+	html("\xd9\x85\xd8\xb1<b>\xd8\xad</b>\xd8\xa8\xd8\xa7", "\xd9\x85\xd8\xb1"
+	    "\xd8\xad\xd8\xa8\xd8\xa7");
 }
 
 static void
