@@ -271,6 +271,19 @@ class CliTest(unittest.TestCase):
         self.assertIn("3 accepted", p.stdout)
         p = run("import", self.dir, "-", stdin=json.dumps(item(4)), check=0)
         self.assertIn("1 accepted", p.stdout)
+        # NDJSON's lines take the fast parser; what is not one whole
+        # value a line still reads: two on a line, one over lines, an
+        # escape; a duplicate key is refused at its line either way.
+        mixed = self.write("mixed.ndjson", "\n".join([
+            json.dumps(item(5)) + " " + json.dumps(item(6)),
+            '{"type": "text", "type": "picture"}',
+            json.dumps(item(7, "en", "Caf\u00e9 news"), ensure_ascii=True),
+            json.dumps(item(8), indent=1),
+        ]) + "\n")
+        p = run("import", self.dir, mixed, check=1)
+        self.assertIn("4 accepted, 0 already there, 1 refused", p.stdout)
+        self.assertIn(f"{mixed}:2: not JSON: duplicate object key",
+                      p.stderr)
         p = run("import", self.dir, os.path.join(self.tmp, "missing.json"))
         self.assertEqual(p.returncode, 1)
         self.assertIn("missing.json: No such file", p.stderr)
@@ -281,7 +294,10 @@ class CliTest(unittest.TestCase):
         p = run("import", self.dir, garbage)
         self.assertEqual(p.returncode, 1)
         self.assertIn("0 accepted", p.stdout)
-        self.assertEqual(len(export(self.dir)), 4)
+        envs = export(self.dir)
+        self.assertEqual(len(envs), 8)
+        self.assertIn("Caf\u00e9 news 7",
+                      [e["item"]["headlines"][0]["value"] for e in envs])
         run("verify", self.dir, check=0)
 
     def test_envelopes_from_elsewhere(self):
