@@ -735,26 +735,27 @@ mb_text_fts5_register(fts5_api *api)
 	return MB_OK;
 }
 
-int
-mb_text_tokenizer_new(struct mb_text_tokenizer **out)
+static int
+tokenizer_new(size_t cache_entries, struct mb_text_tokenizer **out)
 {
 	Fts5Tokenizer *t;
 
-	if (tok_new(CACHE_SIZE, &t) != SQLITE_OK)
+	if (tok_new(cache_entries, &t) != SQLITE_OK)
 		return MB_ERR_NOMEM;
 	*out = (struct mb_text_tokenizer *)t;
 	return MB_OK;
 }
 
 int
+mb_text_tokenizer_new(struct mb_text_tokenizer **out)
+{
+	return tokenizer_new(CACHE_SIZE, out);
+}
+
+int
 mb_text_tokenizer_new_bulk(struct mb_text_tokenizer **out)
 {
-	Fts5Tokenizer *t;
-
-	if (tok_new(CACHE_SIZE_BULK, &t) != SQLITE_OK)
-		return MB_ERR_NOMEM;
-	*out = (struct mb_text_tokenizer *)t;
-	return MB_OK;
+	return tokenizer_new(CACHE_SIZE_BULK, out);
 }
 
 void
