@@ -114,60 +114,63 @@ pl_fetch_registry(struct client *c, struct mb_store *st, const char *base,
 	return rc;
 }
 
-struct verify_job {
-	struct mb_sync_batch		*b;
-	const struct mb_sync_keyring	*kr;
-	size_t				 from, to;
-};
+/*
+ * Entries per claim: small enough that the verifiers of a batch finish
+ * within a few hundred microseconds of each other whatever their cores
+ * are doing meanwhile (the writer, the other puller, HQ serving on the
+ * same machine), large enough that the atomic is not what they share.
+ * A fixed split into one chunk per thread left one core idle while the
+ * slowest chunk finished.
+ */
+#define VERIFY_CHUNK	16
 
-static void *
-verify_main(void *arg)
+/* Claims chunks of vw's batch until none is left. */
+static void
+verify_work_run(struct verify_work *vw)
 {
-	struct verify_job *j = arg;
+	size_t	from, to;
 
-	mb_sync_batch_verify(j->b, j->kr, j->from, j->to);
-	return NULL;
+	while ((from = atomic_fetch_add(&vw->next, VERIFY_CHUNK)) < vw->n) {
+		to = from + VERIFY_CHUNK < vw->n ? from + VERIFY_CHUNK : vw->n;
+		mb_sync_batch_verify(vw->b, vw->kr, from, to);
+	}
+}
+
+static void
+verify_work_init(struct verify_work *vw, struct mb_sync_batch *b,
+    const struct mb_sync_keyring *kr)
+{
+	vw->b = b;
+	vw->kr = kr;
+	vw->n = mb_sync_batch_count(b);
+	atomic_store(&vw->next, 0);
 }
 
 static void *
 verify_thread(void *arg)
 {
 	pthread_setname_np(pthread_self(), "mb-verify");
-	return verify_main(arg);
+	verify_work_run(arg);
+	return NULL;
 }
 
-/* Verifies a batch on up to threads cores. */
+/* Verifies vw's batch on up to threads cores. */
 static void
-verify_parallel(struct mb_sync_batch *b, const struct mb_sync_keyring *kr,
-    int threads)
+verify_parallel(struct verify_work *vw, int threads)
 {
-	struct verify_job	jobs[16];
-	pthread_t		tids[16];
-	size_t			n = mb_sync_batch_count(b), per;
-	int			t = threads, started = 0;
+	pthread_t	tids[16];
+	int		t = threads, started = 0;
 
 	if (t > 16)
 		t = 16;
-	if (t <= 1 || n < 32) {
-		mb_sync_batch_verify(b, kr, 0, n);
-		return;
-	}
-	per = (n + (size_t)t - 1) / (size_t)t;
-	for (int i = 0; i < t; i++) {
-		jobs[i].b = b;
-		jobs[i].kr = kr;
-		jobs[i].from = (size_t)i * per;
-		jobs[i].to = jobs[i].from + per > n ? n : jobs[i].from + per;
-	}
+	if (vw->n < 2 * VERIFY_CHUNK)
+		t = 1;
 	for (int i = 1; i < t; i++)
-		if (pthread_create(&tids[i], NULL, verify_thread, &jobs[i]) == 0)
-			started |= 1 << i;
-		else
-			verify_main(&jobs[i]);
-	verify_main(&jobs[0]);
-	for (int i = 1; i < t; i++)
-		if (started & (1 << i))
-			pthread_join(tids[i], NULL);
+		if (pthread_create(&tids[started], NULL, verify_thread, vw) == 0)
+			started++;
+	verify_work_run(vw);
+	for (int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
 }
 
 /*
@@ -261,8 +264,8 @@ pl_fetch_log(struct client *c, const char *base, int64_t after, int limit,
  * store's registry is not the one ps->kr was read at (fetched just now,
  * or changed here: a revoke on HQ).
  */
-static int
-keyring_refresh(struct client *c, struct mb_store *st, const char *base,
+int
+pl_keyring_refresh(struct client *c, struct mb_store *st, const char *base,
     int64_t peer_registry, struct pull_state *ps, struct mb_diag *d)
 {
 	int64_t	have = mb_sync_registry_version(st);
@@ -303,6 +306,8 @@ pl_apply_response(struct client *c, struct mb_store *st,
 {
 	struct mb_sync_batch		*b = ahead;
 	struct mb_sync_apply_result	 res;
+	struct verify_work		 vw;
+	const char			*how = "ahead";
 	int64_t				 t0, t1;
 	bool				 applied;
 	int				 rc;
@@ -311,8 +316,8 @@ pl_apply_response(struct client *c, struct mb_store *st,
 	*cursor = -1;
 	ps->wire += r->wire_bytes;
 	ps->raw += (int64_t)r->body.len;
-	if ((rc = keyring_refresh(c, st, base, r->registry_version, ps, d)) !=
-	    MB_OK)
+	if ((rc = pl_keyring_refresh(c, st, base, r->registry_version, ps,
+	    d)) != MB_OK)
 		goto out;
 	t0 = pl_mono_us();
 	if (b == NULL || ahead_kr != ps->kr) {
@@ -321,7 +326,9 @@ pl_apply_response(struct client *c, struct mb_store *st,
 		else if ((rc = mb_sync_batch_parse(r->body.data != NULL ?
 		    r->body.data : "", r->body.len, &b, d)) != MB_OK)
 			goto out;
-		verify_parallel(b, ps->kr, o->threads);
+		verify_work_init(&vw, b, ps->kr);
+		verify_parallel(&vw, o->threads);
+		how = ahead != NULL ? "again" : "here";
 	}
 	if (r->log_count >= 0 && (int64_t)mb_sync_batch_count(b) !=
 	    r->log_count) {
@@ -335,9 +342,10 @@ pl_apply_response(struct client *c, struct mb_store *st,
 	if ((rc = mb_sync_batch_apply(st, b, center, r->log_next, &res, d)) !=
 	    MB_OK)
 		goto out;
-	log_debug("sync: batch peer=%s n=%zu verify_us=%lld apply_us=%lld",
-	    center, mb_sync_batch_count(b), (long long)(t1 - t0),
-	    (long long)(pl_mono_us() - t1));
+	/* verified=again: a batch verified ahead with a keyring since replaced. */
+	log_debug("sync: batch peer=%s n=%zu verify_us=%lld apply_us=%lld "
+	    "verified=%s", center, mb_sync_batch_count(b),
+	    (long long)(t1 - t0), (long long)(pl_mono_us() - t1), how);
 	*cursor = res.cursor;
 	ps->applied += res.applied;
 	ps->refused += res.refused;
@@ -391,11 +399,41 @@ pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
 
 	ps->caught_up = false;
 	if (pp->pf.running) {
+		int64_t	t = pl_mono_us();
+
 		rc = pl_prefetch_join(&pp->pf, &r, &ahead, &ahead_kr, d);
 		pp->cur ^= 1;
+		/*
+		 * Where the pipeline stalls: the writer waiting for the
+		 * prefetch (wait_us), or the prefetch done before the writer
+		 * came for it (idle_us).
+		 */
+		log_debug("sync: prefetch after=%lld fetch_us=%lld "
+		    "verify_us=%lld wait_us=%lld idle_us=%lld",
+		    (long long)pp->pf.after,
+		    (long long)(pp->pf.t_fetched - pp->pf.t_start),
+		    (long long)(pp->pf.t_done - pp->pf.t_fetched),
+		    (long long)(pl_mono_us() - t),
+		    (long long)(pp->pf.t_done > t ? 0 : t - pp->pf.t_done));
 	} else if ((rc = mb_store_peer_get(st, center, &peer, d)) == MB_OK)
 		rc = pl_fetch_log(&pp->c[pp->cur], base, peer.cursor,
 		    pl_batch_limit(ps, o), wait_s, &r, d);
+	/*
+	 * The keyring before the prefetch starts, so that the next batch is
+	 * verified ahead with the one this answer names: on a branch's first
+	 * pull (no keyring yet, or the answer's Mb-Registry-Version newer
+	 * than the store's), refreshing it inside pl_apply_response, after
+	 * the prefetch took the old one, had every prefetched batch of that
+	 * round verified twice. pl_apply_response still checks it again
+	 * before applying (a revoke here meanwhile).
+	 */
+	if (rc == MB_OK && (rc = pl_keyring_refresh(&pp->c[pp->cur], st, base,
+	    r.registry_version, ps, d)) != MB_OK) {
+		ps->wire += r.wire_bytes;
+		ps->raw += (int64_t)r.body.len;
+		mb_sync_batch_free(ahead);
+		mb_buf_free(&r.body);
+	}
 	if (rc == MB_OK) {
 		/* More waiting at the peer: fetch and verify it meanwhile. */
 		if (r.log_last > r.log_next)
@@ -448,13 +486,16 @@ pl_pipe_free(struct pull_pipe *pp)
 static void *
 prefetch_main(void *arg)
 {
-	struct prefetch *pf = arg;
+	struct prefetch		*pf = arg;
+	struct verify_work	 vw;
 
 	pthread_setname_np(pthread_self(), "mb-fetch");
 	mb_diag_clear(&pf->d);
 	pf->b = NULL;
+	pf->t_start = pl_mono_us();
 	pf->rc = pl_fetch_log(pf->c, pf->base, pf->after, pf->limit, 0, &pf->r,
 	    &pf->d);
+	pf->t_fetched = pl_mono_us();
 	/*
 	 * A body that does not parse is left to the applying thread. On
 	 * every core, though the writer applies the batch before this one
@@ -465,8 +506,11 @@ prefetch_main(void *arg)
 	 */
 	if (pf->rc == MB_OK && pf->kr != NULL &&
 	    mb_sync_batch_parse(pf->r.body.data != NULL ? pf->r.body.data :
-	    "", pf->r.body.len, &pf->b, NULL) == MB_OK)
-		verify_parallel(pf->b, pf->kr, pf->o->threads);
+	    "", pf->r.body.len, &pf->b, NULL) == MB_OK) {
+		verify_work_init(&vw, pf->b, pf->kr);
+		verify_parallel(&vw, pf->o->threads);
+	}
+	pf->t_done = pl_mono_us();
 	return NULL;
 }
 

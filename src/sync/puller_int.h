@@ -112,6 +112,14 @@ struct pull_state {
 	int			 streak;	/* transfers in a row that came */
 };
 
+/* One batch's verification, claimed a chunk at a time (pull.c). */
+struct verify_work {
+	struct mb_sync_batch		*b;
+	const struct mb_sync_keyring	*kr;
+	size_t				 n;
+	atomic_size_t			 next;	/* the first entry unclaimed */
+};
+
 /*
  * The next batch, fetched and verified in a thread of its own while this
  * one is applied: the exchange streams rather than waiting for a round
@@ -131,6 +139,7 @@ struct prefetch {
 	struct mb_sync_batch	*b;	/* r's batch, verified with kr */
 	struct mb_diag		 d;
 	int			 rc;
+	int64_t			 t_start, t_fetched, t_done; /* debug log */
 	pthread_t		 thread;
 	bool			 running;
 };
@@ -158,6 +167,8 @@ void pl_batch_fit(struct pull_state *ps, const struct mb_sync_opts *o, int rc,
 int pl_batch_limit(struct pull_state *ps, const struct mb_sync_opts *o);
 int pl_fetch_log(struct client *c, const char *base, int64_t after, int limit,
     int wait_s, struct response *r, struct mb_diag *d);
+int pl_keyring_refresh(struct client *c, struct mb_store *st, const char *base,
+    int64_t peer_registry, struct pull_state *ps, struct mb_diag *d);
 int pl_fetch_registry(struct client *c, struct mb_store *st, const char *base,
     bool *applied, struct mb_diag *d);
 void pl_nap(struct mb_sync *s, const atomic_int *gone, int64_t ms);
