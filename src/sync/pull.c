@@ -124,6 +124,14 @@ pl_fetch_registry(struct client *c, struct mb_store *st, const char *base,
  */
 #define VERIFY_CHUNK	16
 
+/* One batch's verification, claimed a chunk at a time. */
+struct verify_work {
+	struct mb_sync_batch		*b;
+	const struct mb_sync_keyring	*kr;
+	size_t				 n;
+	atomic_size_t			 next;	/* the first entry unclaimed */
+};
+
 /* Claims chunks of vw's batch until none is left. */
 static void
 verify_work_run(struct verify_work *vw)
@@ -136,16 +144,6 @@ verify_work_run(struct verify_work *vw)
 	}
 }
 
-static void
-verify_work_init(struct verify_work *vw, struct mb_sync_batch *b,
-    const struct mb_sync_keyring *kr)
-{
-	vw->b = b;
-	vw->kr = kr;
-	vw->n = mb_sync_batch_count(b);
-	atomic_store(&vw->next, 0);
-}
-
 static void *
 verify_thread(void *arg)
 {
@@ -154,21 +152,24 @@ verify_thread(void *arg)
 	return NULL;
 }
 
-/* Verifies vw's batch on up to threads cores. */
+/* Verifies batch b with kr on up to threads cores. */
 static void
-verify_parallel(struct verify_work *vw, int threads)
+verify_parallel(struct mb_sync_batch *b, const struct mb_sync_keyring *kr,
+    int threads)
 {
-	pthread_t	tids[16];
-	int		t = threads, started = 0;
+	struct verify_work	 vw = { b, kr, mb_sync_batch_count(b), 0 };
+	pthread_t		 tids[16];
+	int			 t = threads, started = 0;
 
 	if (t > 16)
 		t = 16;
-	if (vw->n < 2 * VERIFY_CHUNK)
+	if (vw.n < 2 * VERIFY_CHUNK)
 		t = 1;
 	for (int i = 1; i < t; i++)
-		if (pthread_create(&tids[started], NULL, verify_thread, vw) == 0)
+		if (pthread_create(&tids[started], NULL, verify_thread, &vw) ==
+		    0)
 			started++;
-	verify_work_run(vw);
+	verify_work_run(&vw);
 	for (int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 }
@@ -306,7 +307,6 @@ pl_apply_response(struct client *c, struct mb_store *st,
 {
 	struct mb_sync_batch		*b = ahead;
 	struct mb_sync_apply_result	 res;
-	struct verify_work		 vw;
 	const char			*how = "ahead";
 	int64_t				 t0, t1;
 	bool				 applied;
@@ -326,8 +326,7 @@ pl_apply_response(struct client *c, struct mb_store *st,
 		else if ((rc = mb_sync_batch_parse(r->body.data != NULL ?
 		    r->body.data : "", r->body.len, &b, d)) != MB_OK)
 			goto out;
-		verify_work_init(&vw, b, ps->kr);
-		verify_parallel(&vw, o->threads);
+		verify_parallel(b, ps->kr, o->threads);
 		how = ahead != NULL ? "again" : "here";
 	}
 	if (r->log_count >= 0 && (int64_t)mb_sync_batch_count(b) !=
@@ -487,7 +486,6 @@ static void *
 prefetch_main(void *arg)
 {
 	struct prefetch		*pf = arg;
-	struct verify_work	 vw;
 
 	pthread_setname_np(pthread_self(), "mb-fetch");
 	mb_diag_clear(&pf->d);
@@ -506,10 +504,8 @@ prefetch_main(void *arg)
 	 */
 	if (pf->rc == MB_OK && pf->kr != NULL &&
 	    mb_sync_batch_parse(pf->r.body.data != NULL ? pf->r.body.data :
-	    "", pf->r.body.len, &pf->b, NULL) == MB_OK) {
-		verify_work_init(&vw, pf->b, pf->kr);
-		verify_parallel(&vw, pf->o->threads);
-	}
+	    "", pf->r.body.len, &pf->b, NULL) == MB_OK)
+		verify_parallel(pf->b, pf->kr, pf->o->threads);
 	pf->t_done = pl_mono_us();
 	return NULL;
 }

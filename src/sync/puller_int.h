@@ -112,14 +112,6 @@ struct pull_state {
 	int			 streak;	/* transfers in a row that came */
 };
 
-/* One batch's verification, claimed a chunk at a time (pull.c). */
-struct verify_work {
-	struct mb_sync_batch		*b;
-	const struct mb_sync_keyring	*kr;
-	size_t				 n;
-	atomic_size_t			 next;	/* the first entry unclaimed */
-};
-
 /*
  * The next batch, fetched and verified in a thread of its own while this
  * one is applied: the exchange streams rather than waiting for a round
