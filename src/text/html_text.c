@@ -204,13 +204,16 @@ skip_tag(const char *s, size_t len, size_t i)
 	return len;
 }
 
-/* A code point the extractor turns into white space. */
-static bool
-is_space_cp(unsigned cp)
+/* The white space a non-ASCII code point is to the extractor, if any. */
+static enum ws
+cp_space(unsigned cp)
 {
-	return cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200a) ||
-	    cp == 0x202f || cp == 0x3000 || cp == 0x85 || cp == 0x2028 ||
-	    cp == 0x2029;
+	if (cp == 0x2028 || cp == 0x2029)
+		return WS_LINE;
+	if (cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f ||
+	    cp == 0x3000 || cp == 0x85)
+		return WS_SPACE;
+	return WS_NONE;
 }
 
 /*
@@ -251,7 +254,7 @@ text_run(const char *s, size_t len, size_t i)
 			continue;
 		}
 		if ((n = mb_utf8_decode(s + i, len - i, &cp)) == 0 ||
-		    is_space_cp(cp))
+		    cp_space(cp) != WS_NONE)
 			break;
 		i += n;
 	}
@@ -349,11 +352,8 @@ mb_text_from_html(const char *s, size_t len, struct mb_buf *out)
 			i++;		/* invalid byte: dropped */
 			continue;
 		}
-		if (cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200a) ||
-		    cp == 0x202f || cp == 0x3000 || cp == 0x85)
-			space(&x, WS_SPACE);
-		else if (cp == 0x2028 || cp == 0x2029)
-			space(&x, WS_LINE);
+		if (cp_space(cp) != WS_NONE)
+			space(&x, cp_space(cp));
 		else
 			put(&x, s + i, n);
 		i += n;
