@@ -141,6 +141,12 @@ class Center:
                 out.append((item["uri"], item["version"]))
         return out
 
+    def headlines(self):
+        """The first headline of every stored version, in log order."""
+        return [json.loads(line)["item"]["headlines"][0]["value"]
+                for line in mb("export", self.dir).splitlines()
+                if line.strip()]
+
     def peers(self):
         res = {}
         for line in mb("peer", "list", self.dir).splitlines():

@@ -17,12 +17,6 @@ import fedlib  # noqa: E402
 from fedlib import Center, admit, item, mb, wait_for  # noqa: E402
 
 
-def heads(c):
-    import json
-    return [json.loads(l)["item"]["headlines"][0]["value"]
-            for l in mb("export", c.dir).splitlines() if l.strip()]
-
-
 def test_pull_ahead(w):
     everyone = []
     try:
@@ -36,7 +30,7 @@ def test_pull_ahead(w):
         hq.publish([item("hq before %d" % i) for i in range(20)])
         cairo.publish([item("cairo %d" % i) for i in range(3)])
         wait_for("hq pulls cairo's items", lambda: sum(
-            h.startswith("cairo ") for h in heads(hq)) == 3, timeout=30)
+            h.startswith("cairo ") for h in hq.headlines()) == 3, timeout=30)
         hq.publish([item("hq after %d" % i) for i in range(20)])
         # Revoked at HQ: a new registry version, which the branch's
         # answers name; cairo's items stay in HQ's log.
@@ -62,7 +56,7 @@ def test_pull_ahead(w):
         eq(how[0], "here", "the first batch verified as it came")
         eq(how[1:], ["ahead"] * (len(how) - 1), "every later batch "
            "verified ahead:\n" + "\n".join(batches))
-        got = heads(branch)
+        got = branch.headlines()
         for i in range(20):
             check("hq before %d" % i in got and "hq after %d" % i in got,
                   "hq's items at the branch")
