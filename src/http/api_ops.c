@@ -54,6 +54,20 @@ metrics(struct mb_req *r)
 	if (mb_metrics_render(mb_http__metrics(mb_req_server(r)), &b) !=
 	    MB_OK)
 		goto nomem;
+	/* Each request thread serves its own connections (lanes.c). */
+	if (mb_buf_puts(&b, "# HELP mediabridge_http_connections Open "
+	    "client connections by request thread.\n"
+	    "# TYPE mediabridge_http_connections gauge\n") != MB_OK)
+		goto nomem;
+	for (unsigned i = 0;; i++) {
+		int n = mb_http__thread_connections(mb_req_server(r), i);
+
+		if (n < 0)
+			break;
+		if (mb_buf_printf(&b, "mediabridge_http_connections{thread="
+		    "\"%u\"} %d\n", i, n) != MB_OK)
+			goto nomem;
+	}
 	if (mb_store_stats(st, &s, &d) == MB_OK)
 		mb_buf_printf(&b,
 		    "# HELP mediabridge_items Items stored (current "

@@ -94,5 +94,7 @@ struct mb_impact_service *mb_http__impact_service(struct mb_http_server *s);
 /* Wakes serve's feed poller (a source marked due); nothing without one. */
 void mb_http__feeds_kick(struct mb_http_server *s);
 int mb_http__in_flight(struct mb_http_server *s);
+/* Open connections request thread i holds; -1 past the last thread. */
+int mb_http__thread_connections(struct mb_http_server *s, unsigned i);
 
 #endif

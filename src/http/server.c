@@ -857,8 +857,7 @@ server_free(struct mb_http_server *s)
 		pthread_mutex_unlock(&s->wait_lock);
 		pthread_join(s->waiter_thread, NULL);
 	}
-	if (s->mhd != NULL)
-		MHD_stop_daemon(s->mhd);
+	mb_http_lanes_stop(s->lanes);
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
 	for (int i = 0; i < CACHE_SLOTS; i++)
@@ -969,25 +968,22 @@ mb_http_start(const struct mb_center_node *node, const struct mb_http_opts *o,
 	 * connection keeps all of it resident: 64 KB made 10,000 idle
 	 * clients cost 620 MB (docs/benchmarks.md, "http").
 	 */
-	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-	    MHD_USE_ERROR_LOG | MHD_USE_TURBO, 0, NULL, NULL,
-	    on_request, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, max_conns,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->connection_bytes > 0 ?
-	    o->connection_bytes : (size_t)(16 * 1024),
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    /* RFC 9112 3.2: an HTTP/1.1 request without Host is a 400. */
-	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-	    MHD_OPTION_END);
-	if (s->mhd == NULL) {
-		rc = mb_diag_set(d, MB_ERR_IO,
-		    "http: libmicrohttpd would not start on %s", s->address);
-		goto fail;
+	{
+		const struct MHD_OptionItem opts[] = {
+			{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
+			{ MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, NULL },
+			{ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			    o->connection_bytes > 0 ? (intptr_t)o->connection_bytes :
+			    16 * 1024, NULL },
+			{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+			/* RFC 9112 3.2: an HTTP/1.1 request without Host: 400. */
+			{ MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL },
+			{ MHD_OPTION_END, 0, NULL },
+		};
+
+		if ((rc = mb_http_lanes_start(s->listen_fd, threads, max_conns,
+		    opts, on_request, s, &s->lanes, d)) != MB_OK)
+			goto fail;
 	}
 	if (pthread_create(&s->waiter_thread, NULL, srv_waiter_main, s) != 0) {
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "http: no thread");
@@ -1014,13 +1010,13 @@ void
 mb_http_stop(struct mb_http_server *s, int64_t grace_ms)
 {
 	int64_t deadline = mb_time_mono_ms() + grace_ms;
-	int	fd;
 
 	if (s == NULL)
 		return;
 	atomic_store(&s->stopping, true);
-	if ((fd = MHD_quiesce_daemon(s->mhd)) >= 0) {
-		close(fd);
+	mb_http_lanes_quiesce(s->lanes);
+	if (s->listen_fd >= 0) {
+		close(s->listen_fd);
 		s->listen_fd = -1;
 	}
 	pthread_mutex_lock(&s->wait_lock);
@@ -1087,5 +1083,11 @@ int
 mb_http__in_flight(struct mb_http_server *s)
 {
 	return atomic_load(&s->in_flight);
+}
+
+int
+mb_http__thread_connections(struct mb_http_server *s, unsigned i)
+{
+	return mb_http_lanes_connections(s->lanes, i);
 }
 

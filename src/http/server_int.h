@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the HTTP server's files (server.c, request.c, response.c,
- * longpoll.c, stream.c, cache.c, access_log.c, spool.c): the server and
- * request structs, and the calls one file makes into another. Only these
+ * longpoll.c, stream.c, cache.c, access_log.c, spool.c, lanes.c): the
+ * server and request structs, and the calls one file makes into another. Only these
  * files know libmicrohttpd.
  */
 #ifndef MB_HTTP_SERVER_INT_H
@@ -68,7 +68,7 @@ struct waiter {
 };
 
 struct mb_http_server {
-	struct MHD_Daemon		*mhd;
+	struct mb_http_lanes		*lanes;
 	const struct mb_center_node	*node;
 	struct mb_http_opts		 opts;
 	struct mb_ingest		*ingest;
@@ -100,6 +100,24 @@ struct mb_http_server {
 	pthread_t			 waiter_thread;
 	int				 waiter_started;
 };
+
+/*
+ * The request threads (lanes.c): one acceptor hands each connection to the
+ * lane holding the fewest, each lane a libmicrohttpd daemon of its own.
+ * opts go to every lane's MHD_start_daemon (MHD_OPTION_ARRAY); listen_fd
+ * stays the caller's.
+ */
+struct mb_http_lanes;
+int	 mb_http_lanes_start(int listen_fd, unsigned n, unsigned max_conns,
+	    const struct MHD_OptionItem *opts,
+	    MHD_AccessHandlerCallback handler, void *handler_cls,
+	    struct mb_http_lanes **out, struct mb_diag *d);
+/* Stops accepting; connections already taken go on. */
+void	 mb_http_lanes_quiesce(struct mb_http_lanes *ls);
+/* Connections lane i holds now; -1 past the last lane. */
+int	 mb_http_lanes_connections(const struct mb_http_lanes *ls,
+	    unsigned i);
+void	 mb_http_lanes_stop(struct mb_http_lanes *ls);
 
 struct hdr {
 	char	*name;

@@ -6,6 +6,7 @@ idle connection can still be used; a request with a long header (within
 the default 16 KB of connection memory) is answered too. Nothing here is
 timed: the assertions are that requests are answered."""
 import os
+import re
 import resource
 import selectors
 import socket
@@ -116,6 +117,16 @@ def test_idle_connections(w):
     port = int(port)
     idle = open_idle(host, port, "/api/v1/items?limit=1", IDLE)
     eq(len(idle), IDLE, "idle keep-alive connections open")
+    # They are spread evenly over serve's request threads (each serves
+    # only its own: an uneven spread makes the busier one's clients wait
+    # longer). Asked on one of them, so that no other has come or gone.
+    r = get(host, port, "/metrics", sock=idle[1])
+    per = [int(m.group(1)) for m in re.finditer(
+        rb'^mediabridge_http_connections\{thread="\d+"\} (\d+)$', r,
+        re.M)]
+    check(len(per) >= 1, "connections by thread in /metrics", r[-600:])
+    eq(sum(per), IDLE, "connections counted by thread")
+    check(max(per) - min(per) <= 1, "connections spread evenly", per)
     # A new client is answered while they are all open...
     r = get(host, port, "/api/v1/items?limit=1")
     check(r.startswith(b"HTTP/1.1 200"), "new client answered", r[:200])
