@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -53,7 +54,29 @@ mb_sync_blob_check(const char *path, const char *hash, struct mb_diag *d)
 	return MB_OK;
 }
 
+/*
+ * The fetches under way and the backoff tables. The lock is held only to
+ * look at them: a transfer runs outside it, so two readers of two videos
+ * from one slow link are both answered as their bytes arrive. What must
+ * still take turns does so through `running`: two fetches of one blob
+ * (they would share its .part), and two fetches over one capped link
+ * (each alone at the link's max_rate keeps the cap honest).
+ */
 static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fetch_turn = PTHREAD_COND_INITIALIZER;
+
+/* Transfers at once in this process; more askers wait their turn. */
+#define FETCHES_MAX	4
+/* How often a waiting asker looks at its stop flag. */
+#define TURN_POLL_MS	200
+
+/* Under fetch_lock. */
+static struct {
+	bool	used;
+	bool	capped;
+	char	hash[MB_BLOB_HASH_LEN + 1];
+	char	base[256];
+} running[FETCHES_MAX];
 
 #define BACKOFF_MIN_MS	2000
 #define BACKOFF_MAX_MS	600000
@@ -120,6 +143,53 @@ blob_slot(const char *hash)
 	return slot % BLOB_SLOTS;
 }
 
+/* Under fetch_lock: the free slot hash may start in now; -1: not yet. */
+static int
+turn_slot(const char *base, const char *hash, bool capped)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < FETCHES_MAX; i++) {
+		if (!running[i].used) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (strcmp(running[i].hash, hash) == 0)
+			return -1;
+		if (capped && running[i].capped &&
+		    strcmp(running[i].base, base) == 0)
+			return -1;
+	}
+	return free_slot;
+}
+
+/* Under fetch_lock: waits for turn_slot; -1 when w's stop was set. */
+static int
+turn_wait(const char *base, const char *hash, bool capped,
+    const struct mb_sync_blob_watch *w)
+{
+	struct timespec	ts;
+	int		slot;
+
+	while ((slot = turn_slot(base, hash, capped)) < 0) {
+		if (w != NULL && w->stop != NULL && atomic_load(w->stop))
+			return -1;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += TURN_POLL_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&fetch_turn, &fetch_lock, &ts);
+	}
+	running[slot].used = true;
+	running[slot].capped = capped;
+	snprintf(running[slot].hash, sizeof(running[slot].hash), "%s", hash);
+	snprintf(running[slot].base, sizeof(running[slot].base), "%s", base);
+	return slot;
+}
+
 int
 mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
     struct mb_diag *d)
@@ -136,9 +206,14 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 	size_t		 bs = blob_slot(hash);
 	int64_t		 now;
 	bool		 answered = false;
-	int		 rc;
+	int		 rc, slot;
 
 	pthread_mutex_lock(&fetch_lock);
+	if ((slot = turn_wait(base, hash, max_rate > 0, w)) < 0) {
+		rc = mb_diag_set(d, MB_ERR_AGAIN, "blob %.12s: stopped while "
+		    "waiting for its turn", hash);
+		goto out;
+	}
 	now = mb_time_mono_ms();
 	if ((ow = origin_wait(base, false)) != NULL && now < ow->next_ms) {
 		rc = mb_diag_set(d, MB_ERR_AGAIN, "%s gave no answer; next "
@@ -152,9 +227,13 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		    now + 999) / 1000));
 		goto out;
 	}
+	pthread_mutex_unlock(&fetch_lock);
 	rc = mb_sync__blob_fetch(n, base, hash, max_rate, wire, &answered, w,
 	    d);
+	pthread_mutex_lock(&fetch_lock);
 	now = mb_time_mono_ms();
+	/* The tables may have moved meanwhile: base's slot looked up again. */
+	ow = origin_wait(base, false);
 	if (rc == MB_OK || answered) {
 		if (ow != NULL && ow->delay_ms > 0) {
 			log_info("sync: blob origin=%s answers again", base);
@@ -166,7 +245,9 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 			log_warn("sync: blob origin=%s gave no answer, backing "
 			    "off (said once until it answers): %s", base,
 			    mb_diag_msg(d, rc));
-		wait_more(ow, now);
+		/* Two transfers cut by one outage double the wait once. */
+		if (ow->delay_ms == 0 || now >= ow->next_ms)
+			wait_more(ow, now);
 		goto out;
 	}
 	if (rc == MB_OK) {
@@ -181,6 +262,10 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		wait_more(&blobs[bs].w, now);
 	}
 out:
+	if (slot >= 0) {
+		memset(&running[slot], 0, sizeof(running[slot]));
+		pthread_cond_broadcast(&fetch_turn);
+	}
 	pthread_mutex_unlock(&fetch_lock);
 	return rc;
 }

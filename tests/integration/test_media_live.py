@@ -4,9 +4,10 @@ between Manama and Cairo sits a relay of our own that lets Cairo's blob
 answers through only as far as the test says, so a reader's first bytes
 are seen while the rest is provably still at Cairo. Then: the bytes are
 the original's, two readers cost Cairo one fetch, a fetch cut half-way
-resumes with Range from what the .part holds, and a Cairo that sends
+resumes with Range from what the .part holds, a Cairo that sends
 wrong bytes leaves Manama neither the blob nor its .part, with the
-reader's answer cut, never completed.
+reader's answer cut, never completed, and a second video asked for while
+a first is stuck on the link is fetched beside it, not behind it.
 
 Nothing here waits on a clock for its verdict: the relay holds the bytes
 back, and every wait is for a state, bounded only so that a broken build
@@ -34,7 +35,8 @@ class Relay:
     """A TCP relay from port to upstream. Connections whose request is
     for /federation/v1/blobs/ are blob connections: what comes back on
     them passes only up to `allowed` bytes (all of them together; None:
-    no limit), may have a byte of its body flipped (hashes in `corrupt`)
+    no limit; nothing at all for the hashes in `held`), may have a byte
+    of its body flipped (hashes in `corrupt`)
     or announce 1000 bytes more than the blob (`longer`), and can be
     cut. Every blob request is recorded: (hash, Range)."""
 
@@ -45,6 +47,7 @@ class Relay:
         self.sent = 0
         self.corrupt = set()
         self.longer = set()
+        self.held = set()
         self.requests = []
         self.conns = []
         self.sock = socket.socket()
@@ -62,6 +65,15 @@ class Relay:
 
     def hold(self):
         self.allow(0)
+
+    def hold_blob(self, h, held):
+        """Holds everything of h's answers back (True), or lets it go."""
+        with self.cond:
+            if held:
+                self.held.add(h)
+            else:
+                self.held.discard(h)
+            self.cond.notify_all()
 
     def blob_requests(self, h):
         with self.cond:
@@ -175,8 +187,10 @@ class Relay:
                 n = len(data)
                 if c["blob"]:
                     with self.cond:
-                        while (not c["dead"] and self.allowed is not None and
-                               self.sent >= self.allowed):
+                        while (not c["dead"] and
+                               (c["hash"] in self.held or
+                                (self.allowed is not None and
+                                 self.sent >= self.allowed))):
                             self.cond.wait()
                         if c["dead"]:
                             break
@@ -273,7 +287,7 @@ def test_video_as_it_arrives(w):
         cc = Client(direct)
         cc.token = tok
         media = []
-        for seed in (1, 2, 3, 4):
+        for seed in (1, 2, 3, 4, 5, 6):
             r = cc.post("/api/v1/media", raw=wav(1500000 + seed * 1000, seed))
             eq(r.status, 201, "upload: %r" % r)
             media.append(r.json)
@@ -400,6 +414,41 @@ def test_video_as_it_arrives(w):
             check("the center says %d bytes, the item %d" % (
                 len(orig[3]) + 1000, len(orig[3])) in f.read(),
                 "the refusal logged")
+
+        # 5. A first video stuck on the link (Cairo's answer held whole,
+        # its headers too) does not hold up a second: the second reader
+        # has all of theirs while the first fetch still waits.
+        (le, he, oe), (lf, hf, of) = [(urls[i], hashes[i], orig[i])
+                                      for i in (4, 5)]
+        relay.hold_blob(he, True)
+        got_e = {}
+
+        def read_e():
+            conn, r = get_when_here(maddr, le, "the stuck one")
+            got_e["status"] = r.status
+            got_e["body"], got_e["whole"] = read_all(r)
+            conn.close()
+
+        te = threading.Thread(target=read_e, daemon=True)
+        te.start()
+        wait_for(lambda: len(relay.blob_requests(he)) == 1, 30,
+                 "the first video asked of Cairo")
+        t0 = time.monotonic()
+        conn, r7 = open_get(maddr, lf)
+        eq(r7.status, 200, "the second video beside the first")
+        body7, whole7 = read_all(r7)
+        conn.close()
+        check(whole7 and body7 == of, "the second video whole and right")
+        check(time.monotonic() - t0 < 15, "the second came in %.1f s, not "
+              "after the first's wait" % (time.monotonic() - t0))
+        check(te.is_alive() and not os.path.exists(blob_path(manama, he)),
+              "the first is still stuck meanwhile")
+        relay.hold_blob(he, False)
+        te.join(120)
+        eq(got_e.get("status"), 200, "the first once the link lets it go")
+        check(got_e.get("whole") and got_e.get("body") == oe,
+              "the first video whole and right")
+        eq(len(relay.blob_requests(he)), 1, "the first asked of Cairo once")
     except Exception:
         with relay.cond:
             sys.stderr.write("relay: sent=%d allowed=%r requests=%r "
