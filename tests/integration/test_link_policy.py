@@ -3,12 +3,13 @@
 """Per-link policy (issue 22, 2): `peer set` at a branch decides what
 crosses its link to HQ. Text always; thumbnails after the text; the
 originals only as --media says (never, in the window, or when a reader
-asks); --max-rate caps the transfers; --quota counts the bytes, shown by
+asks); --max-rate caps the link (two readers' fetches take turns); --quota counts the bytes, shown by
 `peer list` and /metrics, and once used up only text crosses. Bad
 arguments are refused and change nothing."""
 import os
 import re
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
@@ -191,6 +192,30 @@ def test_rate_cap(w):
         check(took >= size / 20000.0 * 0.8, "capped: %d bytes in %.2f s" % (
             size, took))
         eq(link(cairo)["max_rate"], "160k", "shown")
+        # Two readers at once: the cap is the link's, so their fetches
+        # take turns rather than each taking 160k.
+        two = sorted((h for h in originals if h != big),
+                     key=lambda h: -pic[h]["sizeInBytes"])[:2]
+        sizes = [pic[h]["sizeInBytes"] for h in two]
+        check(len(two) == 2 and min(sizes) > 20000, "two more to fetch",
+              sizes)
+        got = {}
+
+        def fetch(h):
+            got[h] = Client(cairo.addr, timeout=120).get("/media/" + h,
+                                                         auth=False)
+        ts = [threading.Thread(target=fetch, args=(h,)) for h in two]
+        t0 = time.monotonic()
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(120)
+        took = time.monotonic() - t0
+        for h in two:
+            eq(got[h].status, 200, "fetched: %r" % got[h])
+            eq(len(got[h].body), pic[h]["sizeInBytes"], "its bytes")
+        check(took >= sum(sizes) / 20000.0 * 0.8, "together capped: %r bytes "
+              "in %.2f s" % (sizes, took))
     finally:
         cairo.stop()
         hq.stop()
