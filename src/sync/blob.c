@@ -205,7 +205,7 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 	struct wait	*ow;
 	size_t		 bs = blob_slot(hash);
 	int64_t		 now;
-	bool		 answered = false;
+	bool		 answered = false, progressed = false;
 	int		 rc, slot;
 
 	pthread_mutex_lock(&fetch_lock);
@@ -228,8 +228,8 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		goto out;
 	}
 	pthread_mutex_unlock(&fetch_lock);
-	rc = mb_sync__blob_fetch(n, base, hash, max_rate, wire, &answered, w,
-	    d);
+	rc = mb_sync__blob_fetch(n, base, hash, max_rate, wire, &answered,
+	    &progressed, w, d);
 	pthread_mutex_lock(&fetch_lock);
 	now = mb_time_mono_ms();
 	/* The tables may have moved meanwhile: base's slot looked up again. */
@@ -259,6 +259,9 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 			    hash);
 			memset(&blobs[bs].w, 0, sizeof(blobs[bs].w));
 		}
+		/* Bytes came before the cut: the next piece at the least wait. */
+		if (progressed)
+			blobs[bs].w.delay_ms = 0;
 		wait_more(&blobs[bs].w, now);
 	}
 out:

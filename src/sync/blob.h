@@ -66,6 +66,8 @@ int mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
  * poller, a reader's request): a center that gave no answer is not asked
  * again for 2 s, doubling to 10 min, whatever the blob; a blob that
  * failed otherwise (not there, corrupt) waits the same way on its own.
+ * A transfer cut after some of its bytes came (a link that drops) backs
+ * off neither: the blob's next try, resumed, comes 2 s later.
  * Meanwhile MB_ERR_AGAIN, without connecting, d saying until when. A
  * center's failing and recovering are logged once each.
  */
@@ -88,10 +90,13 @@ int mb_sync_blob_fetch_capped(const struct mb_center_node *n,
  * blob.c). The body goes to DIR/blobs/.../<hash>.part as it arrives,
  * never whole in memory; a transfer cut short leaves the .part for the
  * next try to resume from; a body longer than w->expect, or whose
- * hash is not hash, leaves nothing (MB_ERR_CORRUPT).
+ * hash is not hash, leaves nothing (MB_ERR_CORRUPT). *progressed (may be
+ * NULL; left alone otherwise) is set, with *answered, when a transfer
+ * cut short had written bytes to the .part first.
  */
 int mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
     const char *hash, int64_t max_rate, int64_t *wire, bool *answered,
-    const struct mb_sync_blob_watch *w, struct mb_diag *d);
+    bool *progressed, const struct mb_sync_blob_watch *w,
+    struct mb_diag *d);
 
 #endif

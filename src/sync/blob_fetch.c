@@ -118,13 +118,14 @@ int
 mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
     const char *hash, bool *answered, struct mb_diag *d)
 {
-	return mb_sync__blob_fetch(n, base, hash, 0, NULL, answered, NULL, d);
+	return mb_sync__blob_fetch(n, base, hash, 0, NULL, answered, NULL,
+	    NULL, d);
 }
 
 int
 mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
     const char *hash, int64_t max_rate, int64_t *wire, bool *answered,
-    const struct mb_sync_blob_watch *w, struct mb_diag *d)
+    bool *progressed, const struct mb_sync_blob_watch *w, struct mb_diag *d)
 {
 	struct client	 c;
 	struct response	 r;
@@ -190,7 +191,18 @@ mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
 		    k.why);
 	}
 	if (rc != MB_OK) {
-		/* Cut short: the .part keeps what came, to resume from. */
+		/*
+		 * Cut short: the .part keeps what came, to resume from. When
+		 * bytes came, the center answered and the try got somewhere:
+		 * the link dropped, which is no reason to leave the center
+		 * alone, nor to wait longer before the next piece.
+		 */
+		if (k.written > k.have) {
+			if (answered != NULL)
+				*answered = true;
+			if (progressed != NULL)
+				*progressed = true;
+		}
 		mb_buf_free(&r.body);
 		return rc;
 	}

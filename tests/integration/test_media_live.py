@@ -7,7 +7,8 @@ the original's, two readers cost Cairo one fetch, a fetch cut half-way
 resumes with Range from what the .part holds, a Cairo that sends
 wrong bytes leaves Manama neither the blob nor its .part, with the
 reader's answer cut, never completed, and a second video asked for while
-a first is stuck on the link is fetched beside it, not behind it.
+a first is stuck on the link is fetched beside it, not behind it; a
+link that drops mid-video leaves Cairo asked at once for the next one.
 
 Nothing here waits on a clock for its verdict: the relay holds the bytes
 back, and every wait is for a state, bounded only so that a broken build
@@ -287,7 +288,7 @@ def test_video_as_it_arrives(w):
         cc = Client(direct)
         cc.token = tok
         media = []
-        for seed in (1, 2, 3, 4, 5, 6):
+        for seed in (1, 2, 3, 4, 5, 6, 7, 8):
             r = cc.post("/api/v1/media", raw=wav(1500000 + seed * 1000, seed))
             eq(r.status, 201, "upload: %r" % r)
             media.append(r.json)
@@ -449,6 +450,40 @@ def test_video_as_it_arrives(w):
         check(got_e.get("whole") and got_e.get("body") == oe,
               "the first video whole and right")
         eq(len(relay.blob_requests(he)), 1, "the first asked of Cairo once")
+
+        # 6. The link drops in the middle of a video: that says nothing
+        # against Cairo, which answered. Another video is asked of it at
+        # once (no backoff for the center), and the cut one resumes.
+        (lg, hg, og), (lh, hh, oh) = [(urls[i], hashes[i], orig[i])
+                                      for i in (6, 7)]
+        relay.allow(len(og) // 2)
+        c8, r8 = open_get(maddr, lg)
+        eq(r8.status, 200, "the video, as it comes")
+        part = blob_path(manama, hg) + ".part"
+        wait_for(lambda: relay.sent >= relay.allowed, 60, "half of it sent")
+        wait_for(lambda: os.path.exists(part) and
+                 os.path.getsize(part) >= len(og) // 4, 60, "the .part fills")
+        relay.cut()
+        _, whole8 = read_all(r8)
+        check(not whole8, "the reader's answer is cut")
+        c8.close()
+        relay.allow(None)
+        conn, r9 = open_get(maddr, lh)
+        eq(r9.status, 200, "another video from Cairo right after the cut")
+        body9, whole9 = read_all(r9)
+        conn.close()
+        check(whole9 and body9 == oh, "that video whole and right")
+        c10, r10 = get_when_here(maddr, lg, "the cut one")
+        body10, whole10 = read_all(r10)
+        c10.close()
+        check(whole10 and body10 == og, "the cut one, resumed, whole")
+        rq = relay.blob_requests(hg)
+        check(len(rq) == 2 and rq[0] is None and rq[1] is not None and
+              rq[1] != "bytes=0-", "asked whole, then resumed: %r" % rq)
+        with open(os.path.join(manama.dir, "serve.log")) as f:
+            log = f.read()
+        check("gave no answer" not in log, "no cut was taken for a center "
+              "that does not answer")
     except Exception:
         with relay.cond:
             sys.stderr.write("relay: sent=%d allowed=%r requests=%r "
