@@ -266,6 +266,26 @@ def get_when_here(addr, path, what, timeout=120):
         time.sleep(0.3)
 
 
+def cut_half_way(relay, branch, url, h, orig):
+    """A reader of url at branch has its first quarter when the relay,
+    having let half of it through, drops the link: the reader's answer
+    is cut, not completed. The .part's path."""
+    relay.allow(len(orig) // 2)
+    conn, r = open_get(branch.addr, url)
+    eq(r.status, 200, "the whole, as it comes")
+    part = blob_path(branch, h) + ".part"
+    wait_for(lambda: relay.sent >= relay.allowed, 60, "half of it sent")
+    wait_for(lambda: os.path.exists(part) and
+             os.path.getsize(part) >= len(orig) // 4, 60, "the .part fills")
+    got = r.read(len(orig) // 4)
+    eq(got, orig[:len(orig) // 4], "the first quarter's bytes")
+    relay.cut()
+    _, whole = read_all(r)
+    check(not whole, "the reader's answer is cut, not completed")
+    conn.close()
+    return part
+
+
 def test_video_as_it_arrives(w):
     cairo = fedlib.Center(w.root, "cairo", "EG", "ar,en")
     known = None
@@ -354,19 +374,7 @@ def test_video_as_it_arrives(w):
         # 2. The link drops half-way: the reader's answer is cut, the
         # .part kept, and the next fetch asks Cairo only for the rest.
         b, hb, ob = urls[1], hashes[1], orig[1]
-        relay.allow(len(ob) // 2)
-        c3, r3 = open_get(maddr, b)
-        eq(r3.status, 200, "the whole, as it comes")
-        part = blob_path(manama, hb) + ".part"
-        wait_for(lambda: relay.sent >= relay.allowed, 60, "half of it sent")
-        wait_for(lambda: os.path.exists(part) and
-                 os.path.getsize(part) >= len(ob) // 4, 60, "the .part fills")
-        got = r3.read(len(ob) // 4)
-        eq(got, ob[:len(ob) // 4], "the first half's bytes")
-        relay.cut()
-        rest3, whole3 = read_all(r3)
-        check(not whole3, "the reader's answer is cut, not completed")
-        c3.close()
+        part = cut_half_way(relay, manama, b, hb, ob)
         kept = os.path.getsize(part)
         check(0 < kept < len(ob), "the .part keeps %d bytes" % kept)
         relay.allow(None)
@@ -456,17 +464,7 @@ def test_video_as_it_arrives(w):
         # once (no backoff for the center), and the cut one resumes.
         (lg, hg, og), (lh, hh, oh) = [(urls[i], hashes[i], orig[i])
                                       for i in (6, 7)]
-        relay.allow(len(og) // 2)
-        c8, r8 = open_get(maddr, lg)
-        eq(r8.status, 200, "the video, as it comes")
-        part = blob_path(manama, hg) + ".part"
-        wait_for(lambda: relay.sent >= relay.allowed, 60, "half of it sent")
-        wait_for(lambda: os.path.exists(part) and
-                 os.path.getsize(part) >= len(og) // 4, 60, "the .part fills")
-        relay.cut()
-        _, whole8 = read_all(r8)
-        check(not whole8, "the reader's answer is cut")
-        c8.close()
+        cut_half_way(relay, manama, lg, hg, og)
         relay.allow(None)
         conn, r9 = open_get(maddr, lh)
         eq(r9.status, 200, "another video from Cairo right after the cut")
