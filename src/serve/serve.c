@@ -25,6 +25,7 @@
 #include "serve/mt_announce.h"
 #include "serve/events_poller.h"
 #include "serve/media_fetcher.h"
+#include "sync/blob.h"
 #include "sync/blob_live.h"
 #include "serve/mt_signer.h"
 #include "serve/notices.h"
@@ -395,6 +396,11 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 {
 	if (s == NULL)
 		return;
+	/*
+	 * A blob coming over a slow link may take hours: the media
+	 * fetcher's round would hold the poller's stop until it came.
+	 */
+	mb_sync_blob_stop_all();
 	/* The reverse order of mb_serve_start. */
 	while (s->npollers > 0)
 		mb_poller_stop(s->pollers[--s->npollers]);

@@ -60,10 +60,17 @@ mb_sync_blob_check(const char *path, const char *hash, struct mb_diag *d)
  * from one slow link are both answered as their bytes arrive. What must
  * still take turns does so through `running`: two fetches of one blob
  * (they would share its .part), and two fetches over one capped link
- * (each alone at the link's max_rate keeps the cap honest).
+ * (each alone at the link's max_rate keeps the cap honest). A fetch with
+ * no watch is the background fetcher's, which no one waits for: when a
+ * reader's fetch has to wait for it, it gives way (stopped, its .part
+ * kept, asked again by the fetcher's next round), so that a reader of a
+ * video over a slow link is not kept waiting for hours behind an
+ * original nobody asked for yet.
  */
 static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fetch_turn = PTHREAD_COND_INITIALIZER;
+/* mb_sync_blob_stop_all was called: the process is ending. */
+static atomic_int stopping;
 
 /* Transfers at once in this process; more askers wait their turn. */
 #define FETCHES_MAX	4
@@ -72,10 +79,12 @@ static pthread_cond_t fetch_turn = PTHREAD_COND_INITIALIZER;
 
 /* Under fetch_lock. */
 static struct {
-	bool	used;
-	bool	capped;
-	char	hash[MB_BLOB_HASH_LEN + 1];
-	char	base[256];
+	bool		used;
+	bool		capped;
+	bool		background;	/* no watch: may be asked to give way */
+	atomic_int	give_way;	/* read by the transfer, outside the lock */
+	char		hash[MB_BLOB_HASH_LEN + 1];
+	char		base[256];
 } running[FETCHES_MAX];
 
 #define BACKOFF_MIN_MS	2000
@@ -143,11 +152,16 @@ blob_slot(const char *hash)
 	return slot % BLOB_SLOTS;
 }
 
-/* Under fetch_lock: the free slot hash may start in now; -1: not yet. */
+/*
+ * Under fetch_lock: the free slot hash may start in now; -1: not yet,
+ * and a background fetch in the way of a reader's (reader) is asked to
+ * give way.
+ */
 static int
-turn_slot(const char *base, const char *hash, bool capped)
+turn_slot(const char *base, const char *hash, bool capped, bool reader)
 {
-	int free_slot = -1;
+	int	free_slot = -1;
+	bool	blocked = false;
 
 	for (int i = 0; i < FETCHES_MAX; i++) {
 		if (!running[i].used) {
@@ -155,13 +169,14 @@ turn_slot(const char *base, const char *hash, bool capped)
 				free_slot = i;
 			continue;
 		}
-		if (strcmp(running[i].hash, hash) == 0)
-			return -1;
-		if (capped && running[i].capped &&
-		    strcmp(running[i].base, base) == 0)
-			return -1;
+		if (strcmp(running[i].hash, hash) == 0 || (capped &&
+		    running[i].capped && strcmp(running[i].base, base) == 0)) {
+			blocked = true;
+			if (reader && running[i].background)
+				atomic_store(&running[i].give_way, 1);
+		}
 	}
-	return free_slot;
+	return blocked ? -1 : free_slot;
 }
 
 /* Under fetch_lock: waits for turn_slot; -1 when w's stop was set. */
@@ -172,8 +187,9 @@ turn_wait(const char *base, const char *hash, bool capped,
 	struct timespec	ts;
 	int		slot;
 
-	while ((slot = turn_slot(base, hash, capped)) < 0) {
-		if (w != NULL && w->stop != NULL && atomic_load(w->stop))
+	while ((slot = turn_slot(base, hash, capped, w != NULL)) < 0) {
+		if ((w != NULL && w->stop != NULL && atomic_load(w->stop)) ||
+		    atomic_load(&stopping))
 			return -1;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += TURN_POLL_MS * 1000000L;
@@ -185,6 +201,8 @@ turn_wait(const char *base, const char *hash, bool capped,
 	}
 	running[slot].used = true;
 	running[slot].capped = capped;
+	running[slot].background = w == NULL;
+	atomic_store(&running[slot].give_way, 0);
 	snprintf(running[slot].hash, sizeof(running[slot].hash), "%s", hash);
 	snprintf(running[slot].base, sizeof(running[slot].base), "%s", base);
 	return slot;
@@ -202,6 +220,7 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
     const char *hash, int64_t max_rate, int64_t *wire,
     const struct mb_sync_blob_watch *w, struct mb_diag *d)
 {
+	struct mb_sync_blob_watch bg;
 	struct wait	*ow;
 	size_t		 bs = blob_slot(hash);
 	int64_t		 now;
@@ -209,6 +228,11 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 	int		 rc, slot;
 
 	pthread_mutex_lock(&fetch_lock);
+	if (atomic_load(&stopping)) {
+		slot = -1;
+		rc = mb_diag_set(d, MB_ERR_AGAIN, "shutting down");
+		goto out;
+	}
 	if ((slot = turn_wait(base, hash, max_rate > 0, w)) < 0) {
 		rc = mb_diag_set(d, MB_ERR_AGAIN, "blob %.12s: stopped while "
 		    "waiting for its turn", hash);
@@ -228,10 +252,29 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		goto out;
 	}
 	pthread_mutex_unlock(&fetch_lock);
+	if (w == NULL) {
+		/* The background fetcher's: stoppable, to give way. */
+		memset(&bg, 0, sizeof(bg));
+		bg.expect = -1;
+		bg.stop = &running[slot].give_way;
+		w = &bg;
+	}
 	rc = mb_sync__blob_fetch(n, base, hash, max_rate, wire, &answered,
 	    &progressed, w, d);
 	pthread_mutex_lock(&fetch_lock);
 	now = mb_time_mono_ms();
+	if (rc != MB_OK && atomic_load(&stopping)) {
+		rc = mb_diag_set(d, MB_ERR_AGAIN, "shutting down");
+		goto out;
+	}
+	if (rc != MB_OK && atomic_load(&running[slot].give_way)) {
+		/* Stopped for a reader: no fault of the center or the blob. */
+		log_info("sync: blob %.12s paused for a reader's fetch from %s; "
+		    "the .part is kept", hash, base);
+		rc = mb_diag_set(d, MB_ERR_AGAIN, "blob %.12s: paused for a "
+		    "reader's fetch", hash);
+		goto out;
+	}
 	/* The tables may have moved meanwhile: base's slot looked up again. */
 	ow = origin_wait(base, false);
 	if (rc == MB_OK || answered) {
@@ -271,4 +314,16 @@ out:
 	}
 	pthread_mutex_unlock(&fetch_lock);
 	return rc;
+}
+
+void
+mb_sync_blob_stop_all(void)
+{
+	pthread_mutex_lock(&fetch_lock);
+	atomic_store(&stopping, 1);
+	for (int i = 0; i < FETCHES_MAX; i++)
+		if (running[i].used && running[i].background)
+			atomic_store(&running[i].give_way, 1);
+	pthread_cond_broadcast(&fetch_turn);
+	pthread_mutex_unlock(&fetch_lock);
 }

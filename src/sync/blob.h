@@ -86,6 +86,14 @@ int mb_sync_blob_fetch_capped(const struct mb_center_node *n,
     const struct mb_sync_blob_watch *w, struct mb_diag *d);
 
 /*
+ * For the process's end (serve's stop): the background fetcher's
+ * transfers stop now (their .part kept), as do fetches waiting for
+ * their turn, and every fetch asked from now on answers MB_ERR_AGAIN.
+ * A reader's fetch stops through its own watch (blob_live.h).
+ */
+void mb_sync_blob_stop_all(void);
+
+/*
  * mb_sync_blob_fetch with a cap, a count and a watch (blob_fetch.c; for
  * blob.c). The body goes to DIR/blobs/.../<hash>.part as it arrives,
  * never whole in memory; a transfer cut short leaves the .part for the

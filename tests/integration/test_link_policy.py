@@ -221,6 +221,55 @@ def test_rate_cap(w):
         hq.stop()
 
 
+def test_reader_before_fetcher(w):
+    """Over a capped link the background fetcher's original gives way to
+    a reader's: the reader's video does not wait for a picture nobody
+    asked for, and the paused one keeps its .part to resume from. serve
+    stops at once, though a transfer over the slow link is under way."""
+    hq, cairo = network(w)
+    try:
+        mb("peer", "set", cairo.dir, "moscow", "--media", "all",
+           "--max-rate", "80k")   # 10,000 bytes/s
+        pic = picture(editor(hq), "Big")
+        thumbs, originals = split(pic)
+        fedlib.wait_for("the thumbnails", lambda: all(here(cairo, h)
+                                                      for h in thumbs), 60)
+
+        def part(h):
+            return os.path.join(cairo.dir, "blobs", h[:2], h) + ".part"
+
+        def started():
+            return [h for h in originals if os.path.exists(part(h)) and
+                    os.path.getsize(part(h)) > 0]
+        fedlib.wait_for("the fetcher on an original", started, 60)
+        a = started()[0]
+        b = min((h for h in originals if h != a and not here(cairo, h)),
+                key=lambda h: pic[h]["sizeInBytes"])
+        r = Client(cairo.addr, timeout=120).get("/media/" + b, auth=False)
+        eq(r.status, 200, "the reader's, at once: %r" % r)
+        eq(len(r.body), pic[b]["sizeInBytes"], "its bytes")
+        check(not here(cairo, a), "the fetcher's original gave way: it is "
+              "not here before the reader's")
+        check(os.path.exists(part(a)), "its .part kept, to resume from")
+        with open(os.path.join(cairo.dir, "serve.log")) as f:
+            check("paused for a reader's fetch" in f.read(), "said in the log")
+        # serve's stop does not wait for a transfer over the slow link
+        # (the originals left would take half a minute at this rate).
+        left = [h for h in originals if not here(cairo, h)]
+        check(len(left) >= 2, "originals still to come: %r" % left)
+        fedlib.wait_for("the fetcher on one again", lambda: any(
+            os.path.exists(part(h)) for h in left), 30)
+        t0 = time.monotonic()
+        cairo.stop()
+        took = time.monotonic() - t0
+        check(took < 8, "serve stopped in %.1f s, mid-transfer" % took)
+        check(any(os.path.exists(part(h)) for h in left) or
+              any(here(cairo, h) for h in left), "what came is kept")
+    finally:
+        cairo.stop()
+        hq.stop()
+
+
 def test_bad_arguments(w):
     c = fedlib.Center(w.root, "moscow", "RU", "ru,en")
     mb("peer", "set", c.dir, "cairo", "--media", "thumbnails")
