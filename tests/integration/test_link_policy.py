@@ -172,15 +172,24 @@ def test_none_window_all_and_quota(w):
         hq.stop()
 
 
+def capped_picture(hq, cairo, media, rate):
+    """Cairo's link to HQ set to --media and --max-rate, then a big
+    picture published at HQ, and its thumbnails come: (pic, thumbnails,
+    originals)."""
+    mb("peer", "set", cairo.dir, "moscow", "--media", media,
+       "--max-rate", rate)
+    pic = picture(editor(hq), "Big")
+    thumbs, originals = split(pic)
+    fedlib.wait_for("the thumbnails", lambda: all(here(cairo, h)
+                                                  for h in thumbs), 60)
+    return pic, thumbs, originals
+
+
 def test_rate_cap(w):
     hq, cairo = network(w)
     try:
-        mb("peer", "set", cairo.dir, "moscow", "--media", "thumbnails",
-           "--max-rate", "160k")   # 20,000 bytes/s
-        pic = picture(editor(hq), "Big")
-        thumbs, originals = split(pic)
-        fedlib.wait_for("the thumbnails", lambda: all(here(cairo, h)
-                                                      for h in thumbs), 30)
+        pic, thumbs, originals = capped_picture(
+            hq, cairo, "thumbnails", "160k")   # 20,000 bytes/s
         big = max(originals, key=lambda h: pic[h]["sizeInBytes"])
         size = pic[big]["sizeInBytes"]
         check(size > 60000, "a blob worth timing", size)
@@ -228,12 +237,8 @@ def test_reader_before_fetcher(w):
     stops at once, though a transfer over the slow link is under way."""
     hq, cairo = network(w)
     try:
-        mb("peer", "set", cairo.dir, "moscow", "--media", "all",
-           "--max-rate", "80k")   # 10,000 bytes/s
-        pic = picture(editor(hq), "Big")
-        thumbs, originals = split(pic)
-        fedlib.wait_for("the thumbnails", lambda: all(here(cairo, h)
-                                                      for h in thumbs), 60)
+        pic, thumbs, originals = capped_picture(
+            hq, cairo, "all", "80k")   # 10,000 bytes/s
 
         def part(h):
             return os.path.join(cairo.dir, "blobs", h[:2], h) + ".part"
