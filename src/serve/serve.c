@@ -414,6 +414,7 @@ mb_serve_stop(struct mb_serve *s, int64_t grace_ms)
 	mb_http_federation_attach(NULL);
 	/* Readers following a video's fetch are cut; its thread ends. */
 	mb_blob_live_shutdown();
+	mb_sync_blob_start_all();
 	mb_sync_stop(s->sync);
 	mb_sync_indexer_stop(s->indexer);
 	if (s->http != NULL)

@@ -327,3 +327,9 @@ mb_sync_blob_stop_all(void)
 	pthread_cond_broadcast(&fetch_turn);
 	pthread_mutex_unlock(&fetch_lock);
 }
+
+void
+mb_sync_blob_start_all(void)
+{
+	atomic_store(&stopping, 0);
+}

@@ -93,6 +93,9 @@ int mb_sync_blob_fetch_capped(const struct mb_center_node *n,
  */
 void mb_sync_blob_stop_all(void);
 
+/* Fetches may be asked again: a server started again in this process. */
+void mb_sync_blob_start_all(void);
+
 /*
  * mb_sync_blob_fetch with a cap, a count and a watch (blob_fetch.c; for
  * blob.c). The body goes to DIR/blobs/.../<hash>.part as it arrives,

@@ -352,8 +352,8 @@ mb_blob_live_shutdown(void)
 	struct timespec until;
 
 	/*
-	 * A fetch waiting its turn behind another (blob.c's lock) sees the
-	 * stop only once it runs: a bounded wait, not a hang at exit.
+	 * A fetch sees the stop within blob.c's poll of its turn or the
+	 * client's of its transfer: a bounded wait, not a hang at exit.
 	 */
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 5;
