@@ -30,10 +30,18 @@ struct mb_httpc {
 	bool			 over;
 	bool			 nomem;
 	bool			 sunk;	/* rq->on_body said no */
+	bool			 stopped; /* cancelled, seen by on_body */
 	size_t			 got;	/* body bytes so far */
 	bool			 refused;
 	char			 refused_addr[64];
 	struct timespec		 start;	/* the transfer's, for the rate cap */
+	int64_t			 booked; /* bytes booked on rq->line */
+	int64_t			 until_us; /* the line's time they are due */
+};
+
+struct mb_httpc_line {
+	pthread_mutex_t	lock;
+	int64_t		next_us;	/* CLOCK_MONOTONIC µs: the line is free */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -208,6 +216,36 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
  * sender back, a fraction of a second at a time so that a cancel is
  * seen.
  */
+static int64_t
+mono_us(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000 + t->tv_nsec / 1000;
+}
+
+/*
+ * On a shared line: the bytes that came since the last look are booked
+ * after whatever the line has booked already, and the transfer waits
+ * until their time is over. Returns the wait's end (CLOCK_MONOTONIC µs).
+ */
+static int64_t
+book(struct mb_httpc *c, int64_t down, int64_t rate)
+{
+	struct mb_httpc_line	*l = c->rq->line;
+	struct timespec		 now;
+	int64_t			 fresh = down - c->booked, at;
+
+	if (fresh <= 0)
+		return c->until_us;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&l->lock);
+	at = l->next_us > mono_us(&now) ? l->next_us : mono_us(&now);
+	l->next_us = at + fresh * 1000000 / rate;
+	c->until_us = l->next_us;
+	pthread_mutex_unlock(&l->lock);
+	c->booked = down;
+	return c->until_us;
+}
+
 static void
 pace(struct mb_httpc *c)
 {
@@ -218,7 +256,11 @@ pace(struct mb_httpc *c)
 	if (rate <= 0 || curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T,
 	    &down) != CURLE_OK)
 		return;
-	due_us = (int64_t)down * 1000000 / rate;
+	if (c->rq->line != NULL) {
+		/* The same wait, measured from the transfer's start. */
+		due_us = book(c, (int64_t)down, rate) - mono_us(&c->start);
+	} else
+		due_us = (int64_t)down * 1000000 / rate;
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		spent_us = (int64_t)(now.tv_sec - c->start.tv_sec) * 1000000 +
@@ -240,6 +282,15 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	struct mb_httpc *c = arg;
 
 	pace(c);
+	/*
+	 * Cancelled while it waited: stop taking bytes now, not at the
+	 * progress callback's next look (a second of bytes at a fast hop's
+	 * speed, booked on a shared line as the link's).
+	 */
+	if (c->o.cancelled != NULL && c->o.cancelled(c->o.cancel_arg)) {
+		c->stopped = true;
+		return 0;
+	}
 	n *= size;
 	if (c->got + n > c->max) {
 		c->over = true;
@@ -307,6 +358,8 @@ classify(const struct mb_httpc *c, CURLcode cc)
 		return MB_HTTPC_TOOBIG;
 	if (c->sunk)
 		return MB_HTTPC_SINK;
+	if (c->stopped)
+		return MB_HTTPC_CANCELLED;
 	switch (cc) {
 	case CURLE_FILESIZE_EXCEEDED:
 		return MB_HTTPC_TOOBIG;
@@ -369,6 +422,7 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
 	c->resp = out;
 	c->max = rq->max_answer > 0 ? rq->max_answer : ANSWER_MAX_DEFAULT;
 	c->over = c->nomem = c->refused = c->sunk = false;
+	c->stopped = false;
 	c->got = 0;
 	c->refused_addr[0] = '\0';
 
@@ -442,6 +496,8 @@ mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, c->o.user_agent);
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	c->booked = 0;
+	c->until_us = 0;
 	cc = curl_easy_perform(c->curl);
 	/* Nothing of this request's may be used after it. */
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
@@ -480,4 +536,24 @@ out:
 	c->rq = NULL;
 	c->resp = NULL;
 	return rc;
+}
+
+struct mb_httpc_line *
+mb_httpc_line_new(void)
+{
+	struct mb_httpc_line *l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return NULL;
+	pthread_mutex_init(&l->lock, NULL);
+	return l;
+}
+
+void
+mb_httpc_line_free(struct mb_httpc_line *l)
+{
+	if (l == NULL)
+		return;
+	pthread_mutex_destroy(&l->lock);
+	free(l);
 }

@@ -23,6 +23,14 @@ struct sockaddr;
 /* A client: one connection kept alive between requests; one thread. */
 struct mb_httpc;
 
+/*
+ * A link's rate shared by the transfers over it (any threads): each
+ * books the bytes it receives on one timeline at the request's
+ * max_recv_bytes_s, so that two at once get half each and the link
+ * never carries more than its cap.
+ */
+struct mb_httpc_line;
+
 struct mb_httpc_opts {
 	const char	*user_agent;	/* NULL: "mediabridge" */
 	/*
@@ -65,6 +73,9 @@ struct mb_httpc_req {
 	 * CURLOPT_MAX_RECV_SPEED_LARGE: a link's rate cap); 0: no cap.
 	 */
 	int64_t		 max_recv_bytes_s;
+	/* With max_recv_bytes_s: the rate is shared on this line; NULL: the
+	 * transfer's own. */
+	struct mb_httpc_line *line;
 	/* Accept-Encoding, decoded on arrival; NULL: ask for none. */
 	const char	*accept_encoding;
 	/* Each header line of the answer (without CRLF); may be NULL. */
@@ -119,6 +130,11 @@ void mb_httpc_free(struct mb_httpc *c);
  */
 int mb_httpc_do(struct mb_httpc *c, const struct mb_httpc_req *rq,
     struct mb_httpc_resp *out, enum mb_httpc_fail *why, struct mb_diag *d);
+
+/* A line nobody uses yet (NULL: out of memory). */
+struct mb_httpc_line *mb_httpc_line_new(void);
+/* NULL is a no-op; no transfer may be using it. */
+void mb_httpc_line_free(struct mb_httpc_line *l);
 
 /* Frees out's body; out may be reused. */
 void mb_httpc_resp_free(struct mb_httpc_resp *out);

@@ -59,13 +59,15 @@ mb_sync_blob_check(const char *path, const char *hash, struct mb_diag *d)
  * look at them: a transfer runs outside it, so two readers of two videos
  * from one slow link are both answered as their bytes arrive. What must
  * still take turns does so through `running`: two fetches of one blob
- * (they would share its .part), and two fetches over one capped link
- * (each alone at the link's max_rate keeps the cap honest). A fetch with
- * no watch is the background fetcher's, which no one waits for: when a
- * reader's fetch has to wait for it, it gives way (stopped, its .part
- * kept, asked again by the fetcher's next round), so that a reader of a
- * video over a slow link is not kept waiting for hours behind an
- * original nobody asked for yet.
+ * (they would share its .part). Readers' fetches over one capped link
+ * share its rate (a line each link has, `lines`: httpc books every
+ * transfer's bytes on it), so the link carries no more than its cap and
+ * no reader waits for another's video. A fetch with no watch is the
+ * background fetcher's, which no one waits for: it does not share a
+ * capped link with readers, and when a reader's fetch has to wait for
+ * it, it gives way (stopped, its .part kept, asked again by the
+ * fetcher's next round), so that a reader of a video over a slow link
+ * is not kept waiting for hours behind an original nobody asked for.
  */
 static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fetch_turn = PTHREAD_COND_INITIALIZER;
@@ -85,7 +87,15 @@ static struct {
 	atomic_int	give_way;	/* read by the transfer, outside the lock */
 	char		hash[MB_BLOB_HASH_LEN + 1];
 	char		base[256];
+	int		line;		/* its slot in lines; -1: none */
 } running[FETCHES_MAX];
+
+/* Under fetch_lock: the capped links' lines, kept while in use. */
+static struct {
+	char			 base[256];
+	struct mb_httpc_line	*line;
+	int			 users;
+} lines[FETCHES_MAX];
 
 #define BACKOFF_MIN_MS	2000
 #define BACKOFF_MAX_MS	600000
@@ -169,14 +179,41 @@ turn_slot(const char *base, const char *hash, bool capped, bool reader)
 				free_slot = i;
 			continue;
 		}
+		/* Over a capped link readers share; the fetcher does not. */
 		if (strcmp(running[i].hash, hash) == 0 || (capped &&
-		    running[i].capped && strcmp(running[i].base, base) == 0)) {
+		    running[i].capped && strcmp(running[i].base, base) == 0 &&
+		    (running[i].background || !reader))) {
 			blocked = true;
 			if (reader && running[i].background)
 				atomic_store(&running[i].give_way, 1);
 		}
 	}
 	return blocked ? -1 : free_slot;
+}
+
+/* Under fetch_lock: base's line, taken; -1 when none can be had. */
+static int
+line_take(const char *base)
+{
+	int i, pick = -1;
+
+	for (i = 0; i < FETCHES_MAX; i++) {
+		if (lines[i].line != NULL && strcmp(lines[i].base, base) == 0) {
+			lines[i].users++;
+			return i;
+		}
+		if (pick < 0 && lines[i].users == 0)
+			pick = i;
+	}
+	if (pick < 0)
+		return -1;
+	/* A line another link left: its booked time is not this one's. */
+	mb_httpc_line_free(lines[pick].line);
+	if ((lines[pick].line = mb_httpc_line_new()) == NULL)
+		return -1;
+	snprintf(lines[pick].base, sizeof(lines[pick].base), "%s", base);
+	lines[pick].users = 1;
+	return pick;
 }
 
 /* Under fetch_lock: waits for turn_slot; -1 when w's stop was set. */
@@ -202,6 +239,7 @@ turn_wait(const char *base, const char *hash, bool capped,
 	running[slot].used = true;
 	running[slot].capped = capped;
 	running[slot].background = w == NULL;
+	running[slot].line = capped ? line_take(base) : -1;
 	atomic_store(&running[slot].give_way, 0);
 	snprintf(running[slot].hash, sizeof(running[slot].hash), "%s", hash);
 	snprintf(running[slot].base, sizeof(running[slot].base), "%s", base);
@@ -221,6 +259,7 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
     const struct mb_sync_blob_watch *w, struct mb_diag *d)
 {
 	struct mb_sync_blob_watch bg;
+	struct mb_httpc_line *line;
 	struct wait	*ow;
 	size_t		 bs = blob_slot(hash);
 	int64_t		 now;
@@ -251,6 +290,8 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		    now + 999) / 1000));
 		goto out;
 	}
+	/* Kept while this fetch uses it (lines[].users). */
+	line = running[slot].line >= 0 ? lines[running[slot].line].line : NULL;
 	pthread_mutex_unlock(&fetch_lock);
 	if (w == NULL) {
 		/* The background fetcher's: stoppable, to give way. */
@@ -259,8 +300,8 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		bg.stop = &running[slot].give_way;
 		w = &bg;
 	}
-	rc = mb_sync__blob_fetch(n, base, hash, max_rate, wire, &answered,
-	    &progressed, w, d);
+	rc = mb_sync__blob_fetch(n, base, hash, max_rate, line, wire,
+	    &answered, &progressed, w, d);
 	pthread_mutex_lock(&fetch_lock);
 	now = mb_time_mono_ms();
 	if (rc != MB_OK && atomic_load(&stopping)) {
@@ -309,6 +350,8 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 	}
 out:
 	if (slot >= 0) {
+		if (running[slot].line >= 0)
+			lines[running[slot].line].users--;
 		memset(&running[slot], 0, sizeof(running[slot]));
 		pthread_cond_broadcast(&fetch_turn);
 	}

@@ -11,6 +11,7 @@
 #include "base/blobpath.h"
 #include "base/err.h"
 #include "center/center.h"
+#include "httpc/httpc.h"
 
 
 /* mb_blob_path in the node's data directory. */
@@ -97,7 +98,8 @@ void mb_sync_blob_stop_all(void);
 void mb_sync_blob_start_all(void);
 
 /*
- * mb_sync_blob_fetch with a cap, a count and a watch (blob_fetch.c; for
+ * mb_sync_blob_fetch with a cap (line: shared with the link's other
+ * transfers; may be NULL), a count and a watch (blob_fetch.c; for
  * blob.c). The body goes to DIR/blobs/.../<hash>.part as it arrives,
  * never whole in memory; a transfer cut short leaves the .part for the
  * next try to resume from; a body longer than w->expect, or whose
@@ -106,8 +108,8 @@ void mb_sync_blob_start_all(void);
  * cut short had written bytes to the .part first.
  */
 int mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
-    const char *hash, int64_t max_rate, int64_t *wire, bool *answered,
-    bool *progressed, const struct mb_sync_blob_watch *w,
-    struct mb_diag *d);
+    const char *hash, int64_t max_rate, struct mb_httpc_line *line,
+    int64_t *wire, bool *answered, bool *progressed,
+    const struct mb_sync_blob_watch *w, struct mb_diag *d);
 
 #endif

@@ -118,14 +118,15 @@ int
 mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
     const char *hash, bool *answered, struct mb_diag *d)
 {
-	return mb_sync__blob_fetch(n, base, hash, 0, NULL, answered, NULL,
-	    NULL, d);
+	return mb_sync__blob_fetch(n, base, hash, 0, NULL, NULL, answered,
+	    NULL, NULL, d);
 }
 
 int
 mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
-    const char *hash, int64_t max_rate, int64_t *wire, bool *answered,
-    bool *progressed, const struct mb_sync_blob_watch *w, struct mb_diag *d)
+    const char *hash, int64_t max_rate, struct mb_httpc_line *line,
+    int64_t *wire, bool *answered, bool *progressed,
+    const struct mb_sync_blob_watch *w, struct mb_diag *d)
 {
 	struct client	 c;
 	struct response	 r;
@@ -166,6 +167,7 @@ mb_sync__blob_fetch(const struct mb_center_node *n, const char *base,
 	    MB_OK)
 		return rc;
 	c.max_rate = max_rate;
+	c.line = line;
 	c.sink = sink_body;
 	c.sink_arg = &k;
 	rc = pl_http_get_h(&c, base, urlpath, NULL, 300, true,

@@ -238,8 +238,13 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	hr.low_speed_s = timeout_s + 30;
 	/* The link's cap (link.h); the slowest it may go stays above it. */
 	hr.max_recv_bytes_s = c->max_rate;
+	hr.line = c->line;
 	if (c->max_rate > 0 && c->max_rate < 512)
 		hr.low_speed_bytes = c->max_rate / 2;
+	/* A shared line gives each of its (at most four) transfers less. */
+	if (c->line != NULL && c->max_rate > 0 && hr.low_speed_bytes >
+	    c->max_rate / 8)
+		hr.low_speed_bytes = c->max_rate / 8 > 0 ? c->max_rate / 8 : 1;
 	hr.timeout_ms = (timeout_s + 900) * 1000;
 	mb_diag_clear(&hd);
 	if ((rc = mb_httpc_do(c->http, &hr, &hresp, &why, &hd)) != MB_OK) {
@@ -351,6 +356,7 @@ pl_client_init(struct client *c, const struct mb_center_node *n,
 	atomic_init(&c->cancel, 0);
 	c->cut = false;
 	c->max_rate = 0;
+	c->line = NULL;
 	c->wire = 0;
 	c->sink = NULL;
 	c->sink_arg = NULL;

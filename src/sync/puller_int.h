@@ -46,6 +46,8 @@ struct client {
 	atomic_int			 cancel;/* prefetch_drop(): give up */
 	bool				 cut;	/* the last transfer was cut */
 	int64_t				 max_rate; /* bytes/s; 0: no cap */
+	/* With max_rate: shared with the link's other transfers. */
+	struct mb_httpc_line		*line;
 	int64_t				 wire;	/* bytes of the last transfer */
 	/*
 	 * The body goes here as it arrives (httpc.h's on_body) instead of

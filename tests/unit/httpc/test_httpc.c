@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "httpc/httpc.h"
@@ -546,6 +547,80 @@ test_cancel(void **state)
 	mb_httpc_free(c);
 }
 
+static double
+now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Cancelled once the body has begun: *arg counts the pieces seen. */
+static bool
+after_first_piece(void *arg)
+{
+	return atomic_load((atomic_int *)arg) > 0;
+}
+
+static bool
+count_piece(long status, const char *p, size_t len, void *arg)
+{
+	(void)status;
+	(void)p;
+	(void)len;
+	atomic_fetch_add((atomic_int *)arg, 1);
+	return true;
+}
+
+/*
+ * A shared line paces as the transfer's own cap does, and keeps the
+ * time its bytes took: the next transfer on it waits for them. A cancel
+ * seen while a piece waits its turn stops the body there.
+ */
+static void
+test_line(void **state)
+{
+	struct mb_httpc_line	*l = mb_httpc_line_new();
+	struct mb_httpc		*c = lan_client(0), *cc;
+	struct mb_httpc_opts	 o = { .allow_private = true,
+	    .cancelled = after_first_piece };
+	struct mb_httpc_req	 rq = { 0 };
+	struct mb_httpc_resp	 resp;
+	struct mb_diag		 d = { "" };
+	enum mb_httpc_fail	 why;
+	atomic_int		 pieces = 0;
+	char			 url[128];
+	double			 t0, took;
+
+	(void)state;
+	assert_non_null(l);
+	url_of(url, sizeof(url), "127.0.0.1", "/big");
+	rq.url = url;
+	rq.max_recv_bytes_s = 500000;	/* 100,000 bytes: 0.2 s */
+	rq.line = l;
+	t0 = now_s();
+	assert_int_equal(mb_httpc_do(c, &rq, &resp, &why, &d), MB_OK);
+	took = now_s() - t0;
+	assert_int_equal(resp.status, 200);
+	assert_int_equal(resp.body.len, 100000);
+	assert_true(took >= 0.15);
+	mb_httpc_resp_free(&resp);
+
+	/* Cancelled after its first piece: no more are taken. */
+	o.cancel_arg = &pieces;
+	assert_int_equal(mb_httpc_new(&o, &cc), MB_OK);
+	rq.max_recv_bytes_s = 20000;	/* a piece of 16 KB: most of a second */
+	rq.on_body = count_piece;
+	rq.body_arg = &pieces;
+	assert_int_equal(mb_httpc_do(cc, &rq, &resp, &why, &d), MB_ERR_NET);
+	assert_int_equal(why, MB_HTTPC_CANCELLED);
+	assert_int_equal(atomic_load(&pieces), 1);
+	mb_httpc_free(cc);
+	mb_httpc_free(c);
+	mb_httpc_line_free(l);
+}
+
 int
 main(void)
 {
@@ -561,6 +636,7 @@ main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_stable_message),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_line),
 	};
 
 	mb_httpc_global_init();
