@@ -90,6 +90,17 @@ static struct {
 	int		line;		/* its slot in lines; -1: none */
 } running[FETCHES_MAX];
 
+/*
+ * Under fetch_lock: readers' fetches waiting for their turn (records on
+ * their own stacks), so that the fetcher, its transfer just given way,
+ * does not take the link again before the reader it gave way to.
+ */
+struct waiter {
+	const char	*base;
+	struct waiter	*next;
+};
+static struct waiter *waiters;
+
 /* Under fetch_lock: the capped links' lines, kept while in use. */
 static struct {
 	char			 base[256];
@@ -173,6 +184,10 @@ turn_slot(const char *base, const char *hash, bool capped, bool reader)
 	int	free_slot = -1;
 	bool	blocked = false;
 
+	if (!reader)
+		for (struct waiter *wt = waiters; wt != NULL; wt = wt->next)
+			if (strcmp(wt->base, base) == 0)
+				return -1;
 	for (int i = 0; i < FETCHES_MAX; i++) {
 		if (!running[i].used) {
 			if (free_slot < 0)
@@ -221,13 +236,20 @@ static int
 turn_wait(const char *base, const char *hash, bool capped,
     const struct mb_sync_blob_watch *w)
 {
+	struct waiter	me = { base, NULL }, **pp;
 	struct timespec	ts;
+	bool		listed = false;
 	int		slot;
 
 	while ((slot = turn_slot(base, hash, capped, w != NULL)) < 0) {
 		if ((w != NULL && w->stop != NULL && atomic_load(w->stop)) ||
 		    atomic_load(&stopping))
-			return -1;
+			break;
+		if (w != NULL && !listed) {
+			me.next = waiters;
+			waiters = &me;
+			listed = true;
+		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += TURN_POLL_MS * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
@@ -236,6 +258,13 @@ turn_wait(const char *base, const char *hash, bool capped,
 		}
 		(void)pthread_cond_timedwait(&fetch_turn, &fetch_lock, &ts);
 	}
+	for (pp = &waiters; listed && *pp != NULL; pp = &(*pp)->next)
+		if (*pp == &me) {
+			*pp = me.next;
+			break;
+		}
+	if (slot < 0)
+		return -1;
 	running[slot].used = true;
 	running[slot].capped = capped;
 	running[slot].background = w == NULL;
