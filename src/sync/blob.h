@@ -60,8 +60,9 @@ int mb_sync_blob_fetch(const struct mb_center_node *n, const char *base,
  * the same blob (the fetcher and a reader's request, or two readers)
  * must not share. A second asker of the same blob waits, then finds it
  * there. Fetches of different blobs run side by side, at most four at
- * once, except over one capped link (mb_sync_blob_fetch_capped), where
- * they take turns. arg is the node: the shape of media's fetch callback.
+ * once; a fetch with no watch (the media fetcher's) gives way to a
+ * reader's that waits for it. arg is the node: the shape of media's
+ * fetch callback.
  *
  * It backs off as the puller does, for every asker alike (the media
  * poller, a reader's request): a center that gave no answer is not asked
@@ -77,10 +78,12 @@ int mb_sync_blob_fetch_serial(void *arg, const char *base, const char *hash,
 
 /*
  * mb_sync_blob_fetch_serial over a link with a cap of max_rate bytes a
- * second (0: none; fetches from one base with a cap take turns, so the
- * link never carries more than it); a fetch waiting for its turn gives
- * up (MB_ERR_AGAIN) once w's stop is set; *wire (may be NULL) adds the bytes that came; w
- * (may be NULL) watches the transfer.
+ * second (0: none). Readers' fetches from one base with a cap share it
+ * (one httpc line per base), so the link never carries more than it;
+ * the media fetcher's (w NULL) does not share with readers: it waits,
+ * or gives way. A fetch waiting for its turn gives up (MB_ERR_AGAIN)
+ * once w's stop is set. *wire (may be NULL) adds the bytes that came;
+ * w (may be NULL) watches the transfer.
  */
 int mb_sync_blob_fetch_capped(const struct mb_center_node *n,
     const char *base, const char *hash, int64_t max_rate, int64_t *wire,
