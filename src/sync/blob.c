@@ -14,6 +14,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "sync/link.h"
 
 int
 mb_sync_blob_path(const struct mb_conf *c, const char *hash, char *out,
@@ -60,8 +61,8 @@ mb_sync_blob_check(const char *path, const char *hash, struct mb_diag *d)
  * from one slow link are both answered as their bytes arrive. What must
  * still take turns does so through `running`: two fetches of one blob
  * (they would share its .part). Readers' fetches over one capped link
- * share its rate (a line each link has, `lines`: httpc books every
- * transfer's bytes on it), so the link carries no more than its cap and
+ * share its rate (the link's line, link.h: httpc books every transfer's
+ * bytes on it, the puller's batches' too), so the link carries no more than its cap and
  * no reader waits for another's video. A fetch with no watch is the
  * background fetcher's, which no one waits for: it does not share a
  * capped link with readers, and when a reader's fetch has to wait for
@@ -87,7 +88,8 @@ static struct {
 	atomic_int	give_way;	/* read by the transfer, outside the lock */
 	char		hash[MB_BLOB_HASH_LEN + 1];
 	char		base[256];
-	int		line;		/* its slot in lines; -1: none */
+	/* Its link's line when capped (link.h), shared with the puller. */
+	struct mb_httpc_line *line;
 } running[FETCHES_MAX];
 
 /*
@@ -100,13 +102,6 @@ struct waiter {
 	struct waiter	*next;
 };
 static struct waiter *waiters;
-
-/* Under fetch_lock: the capped links' lines, kept while in use. */
-static struct {
-	char			 base[256];
-	struct mb_httpc_line	*line;
-	int			 users;
-} lines[FETCHES_MAX];
 
 #define BACKOFF_MIN_MS	2000
 #define BACKOFF_MAX_MS	600000
@@ -206,31 +201,6 @@ turn_slot(const char *base, const char *hash, bool capped, bool reader)
 	return blocked ? -1 : free_slot;
 }
 
-/* Under fetch_lock: base's line, taken; -1 when none can be had. */
-static int
-line_take(const char *base)
-{
-	int i, pick = -1;
-
-	for (i = 0; i < FETCHES_MAX; i++) {
-		if (lines[i].line != NULL && strcmp(lines[i].base, base) == 0) {
-			lines[i].users++;
-			return i;
-		}
-		if (pick < 0 && lines[i].users == 0)
-			pick = i;
-	}
-	if (pick < 0)
-		return -1;
-	/* A line another link left: its booked time is not this one's. */
-	mb_httpc_line_free(lines[pick].line);
-	if ((lines[pick].line = mb_httpc_line_new()) == NULL)
-		return -1;
-	snprintf(lines[pick].base, sizeof(lines[pick].base), "%s", base);
-	lines[pick].users = 1;
-	return pick;
-}
-
 /* Under fetch_lock: waits for turn_slot; -1 when w's stop was set. */
 static int
 turn_wait(const char *base, const char *hash, bool capped,
@@ -268,7 +238,7 @@ turn_wait(const char *base, const char *hash, bool capped,
 	running[slot].used = true;
 	running[slot].capped = capped;
 	running[slot].background = w == NULL;
-	running[slot].line = capped ? line_take(base) : -1;
+	running[slot].line = capped ? mb_sync_link_line_take(base) : NULL;
 	atomic_store(&running[slot].give_way, 0);
 	snprintf(running[slot].hash, sizeof(running[slot].hash), "%s", hash);
 	snprintf(running[slot].base, sizeof(running[slot].base), "%s", base);
@@ -319,8 +289,8 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		    now + 999) / 1000));
 		goto out;
 	}
-	/* Kept while this fetch uses it (lines[].users). */
-	line = running[slot].line >= 0 ? lines[running[slot].line].line : NULL;
+	/* Held while this fetch uses it (given back at out:). */
+	line = running[slot].line;
 	pthread_mutex_unlock(&fetch_lock);
 	if (w == NULL) {
 		/* The background fetcher's: stoppable, to give way. */
@@ -379,8 +349,7 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 	}
 out:
 	if (slot >= 0) {
-		if (running[slot].line >= 0)
-			lines[running[slot].line].users--;
+		mb_sync_link_line_give(running[slot].line);
 		memset(&running[slot], 0, sizeof(running[slot]));
 		pthread_cond_broadcast(&fetch_turn);
 	}

@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "httpc/httpc.h"
 #include "sync/blob.h"
 
 int
@@ -233,6 +234,69 @@ mb_sync_link_text_done(const char *center)
 			done = text[i].done;
 	pthread_mutex_unlock(&text_lock);
 	return done;
+}
+
+/* The capped links' lines in use, by base URL. */
+struct line {
+	struct line		*next;
+	struct mb_httpc_line	*line;
+	int			 users;
+	char			 base[];
+};
+static pthread_mutex_t line_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct line *lines;
+
+struct mb_httpc_line *
+mb_sync_link_line_take(const char *base)
+{
+	struct mb_httpc_line	*out = NULL;
+	struct line		*l;
+	size_t			 n = strlen(base) + 1;
+
+	pthread_mutex_lock(&line_lock);
+	for (l = lines; l != NULL; l = l->next)
+		if (strcmp(l->base, base) == 0)
+			break;
+	if (l == NULL && (l = calloc(1, sizeof(*l) + n)) != NULL) {
+		if ((l->line = mb_httpc_line_new()) == NULL) {
+			free(l);
+			l = NULL;
+		} else {
+			memcpy(l->base, base, n);
+			l->next = lines;
+			lines = l;
+		}
+	}
+	if (l != NULL) {
+		l->users++;
+		out = l->line;
+	}
+	pthread_mutex_unlock(&line_lock);
+	return out;
+}
+
+void
+mb_sync_link_line_give(struct mb_httpc_line *line)
+{
+	struct line **pp, *l;
+
+	if (line == NULL)
+		return;
+	pthread_mutex_lock(&line_lock);
+	for (pp = &lines; (l = *pp) != NULL; pp = &l->next)
+		if (l->line == line) {
+			/*
+			 * The last user gone: what the line had booked is
+			 * over by the time anyone takes it again.
+			 */
+			if (--l->users == 0) {
+				*pp = l->next;
+				mb_httpc_line_free(l->line);
+				free(l);
+			}
+			break;
+		}
+	pthread_mutex_unlock(&line_lock);
 }
 
 int

@@ -13,6 +13,7 @@
 #include "store/links.h"
 #include "store/store.h"
 
+struct mb_httpc_line;
 struct mb_sync_blob_watch;
 
 /*
@@ -65,6 +66,16 @@ int mb_sync_link_count(struct mb_store *st, const char *center,
 void mb_sync_link_text_state(const char *center, bool caught_up);
 bool mb_sync_link_text_done(const char *center);
 
+/*
+ * The line of the link to base (httpc.h's mb_httpc_line): every capped
+ * transfer over it in this process, the puller's batches and the blob
+ * fetches alike, books its bytes on it, so that together they carry no
+ * more than the link's cap. Counted: each taker gives it back, and the
+ * last one frees it. NULL when out of memory (the transfer is then
+ * capped alone).
+ */
+struct mb_httpc_line *mb_sync_link_line_take(const char *base);
+void mb_sync_link_line_give(struct mb_httpc_line *line);
 /*
  * Whether a blob may come over p's link now: MB_OK, or MB_ERR_AGAIN
  * with d saying why not (not an error: the fetcher tries later).

@@ -468,9 +468,34 @@ pl_pipe_init(struct pull_pipe *pp, const struct mb_center_node *n,
 }
 
 void
-pl_pipe_set_rate(struct pull_pipe *pp, int64_t max_rate)
+pl_pipe_set_rate(struct pull_pipe *pp, const char *base, int64_t max_rate)
 {
-	pp->c[0].max_rate = pp->c[1].max_rate = max_rate;
+	struct mb_httpc_line *line = NULL;
+
+	if (pp->line != NULL && strcmp(pp->line_base, base) != 0) {
+		/* Another link: nothing may still book on the old line. */
+		pl_prefetch_drop(&pp->pf);
+		pp->c[0].line = pp->c[1].line = NULL;
+		mb_sync_link_line_give(pp->line);
+		pp->line = NULL;
+		free(pp->line_base);
+		pp->line_base = NULL;
+	}
+	if (max_rate > 0 && pp->line == NULL &&
+	    (pp->line_base = strdup(base)) != NULL &&
+	    (pp->line = mb_sync_link_line_take(base)) == NULL) {
+		free(pp->line_base);
+		pp->line_base = NULL;
+	}
+	if (max_rate > 0)
+		line = pp->line;
+	/* Written only when changed: a prefetch may be reading them. */
+	for (int i = 0; i < 2; i++) {
+		if (pp->c[i].max_rate != max_rate)
+			pp->c[i].max_rate = max_rate;
+		if (pp->c[i].line != line)
+			pp->c[i].line = line;
+	}
 }
 
 /* Drops a prefetch still running (its answer unwanted), then the connections. */
@@ -480,6 +505,10 @@ pl_pipe_free(struct pull_pipe *pp)
 	pl_prefetch_drop(&pp->pf);
 	pl_client_free(&pp->c[0]);
 	pl_client_free(&pp->c[1]);
+	mb_sync_link_line_give(pp->line);
+	free(pp->line_base);
+	pp->line = NULL;
+	pp->line_base = NULL;
 }
 
 static void *

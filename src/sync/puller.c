@@ -144,7 +144,7 @@ worker_main(void *arg)
 		mb_diag_clear(&d);
 		ps.applied = ps.refused = ps.dups = ps.wire = ps.raw = 0;
 		/* The link's cap, as `peer set` last left it. */
-		pl_pipe_set_rate(&pp, link_rate(st, w->center));
+		pl_pipe_set_rate(&pp, w->url, link_rate(st, w->center));
 		rc = pl_pull_round(&pp, st, &s->o, w->center, w->url,
 		    s->o.wait_s, &ps, w, &d);
 		pthread_mutex_lock(&s->lock);
@@ -508,7 +508,8 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 		for (int rounds = 0; rounds < 1000000; rounds++) {
 			mb_diag_clear(&pd);
 			ps.applied = ps.refused = ps.wire = 0;
-			pl_pipe_set_rate(&pp, link_rate(st, ws.w[i].center));
+			pl_pipe_set_rate(&pp, ws.w[i].url,
+			    link_rate(st, ws.w[i].center));
 			rc = pl_pull_round(&pp, st, &s.o, ws.w[i].center,
 			    ws.w[i].url, 0, &ps, NULL, &pd);
 			(void)mb_sync_link_count(st, ws.w[i].center, ps.wire,

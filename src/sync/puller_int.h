@@ -146,6 +146,13 @@ struct pull_pipe {
 	struct client		c[2];
 	int			cur;
 	struct prefetch		pf;
+	/*
+	 * The line of the link to line_base (link.h), taken at the first
+	 * capped round and held until the pipe is freed or pulls from
+	 * another base: a transfer under way may be booking on it.
+	 */
+	struct mb_httpc_line	*line;
+	char			*line_base;
 };
 
 /* Calls between the puller's files. */
@@ -175,7 +182,13 @@ void pl_prefetch_start(struct prefetch *pf, struct client *c,
 void pl_pipe_free(struct pull_pipe *pp);
 int pl_pipe_init(struct pull_pipe *pp, const struct mb_center_node *n,
     atomic_int *stop, atomic_int *gone);
-void pl_pipe_set_rate(struct pull_pipe *pp, int64_t max_rate);
+/*
+ * The cap of the link to base for the next round: its transfers book on
+ * the link's line, shared with the blob fetches over it. Called between
+ * rounds.
+ */
+void pl_pipe_set_rate(struct pull_pipe *pp, const char *base,
+    int64_t max_rate);
 int pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
     const struct mb_sync_opts *o, const char *center, const char *base,
     int wait_s, struct pull_state *ps, struct worker *w, struct mb_diag *d);

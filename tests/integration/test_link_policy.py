@@ -3,11 +3,14 @@
 """Per-link policy (issue 22, 2): `peer set` at a branch decides what
 crosses its link to HQ. Text always; thumbnails after the text; the
 originals only as --media says (never, in the window, or when a reader
-asks); --max-rate caps the link (two readers' fetches share it); --quota counts the bytes, shown by
+asks); --max-rate caps the link (two readers' fetches, and the puller's
+batches, share it); --quota counts the bytes, shown by
 `peer list` and /metrics, and once used up only text crosses. Bad
 arguments are refused and change nothing."""
 import os
+import random
 import re
+import string
 import sys
 import threading
 import time
@@ -232,6 +235,63 @@ def test_rate_cap(w):
         first = min(done.values()) - t0
         check(first >= 1.5 * min(sizes) / 20000.0, "shared, not in turns: "
               "the first of %r done in %.2f s" % (sizes, first))
+    finally:
+        cairo.stop()
+        hq.stop()
+
+
+def noise_items(n, size, seed):
+    """n text items of about size bytes of words zstd cannot shrink much,
+    so that their bytes on the wire are known roughly in advance."""
+    rnd = random.Random(seed)
+    chars = string.ascii_letters + string.digits
+    return [{"uri": "urn:mediabridge:moscow:noise-%d-%d" % (seed, i),
+             "type": "text", "language": "en",
+             "headlines": [{"value": "Noise %d" % i}],
+             "bodies": [{"value": "<p>%s</p>" % " ".join(
+                 "".join(rnd.choice(chars) for _ in range(7))
+                 for _ in range(size // 8))}]} for i in range(n)]
+
+
+def test_text_and_media_share(w):
+    """The puller's batches and a reader's fetch over one capped link
+    book their bytes on the same line: together no more than the cap,
+    not the cap each."""
+    hq, cairo = network(w)
+    try:
+        pic, thumbs, originals = capped_picture(
+            hq, cairo, "thumbnails", "160k")   # 20,000 bytes/s
+        big = max(originals, key=lambda h: pic[h]["sizeInBytes"])
+        size = pic[big]["sizeInBytes"]
+        check(size > 60000, "a blob worth timing", size)
+        # About as many bytes of text as the picture has.
+        texts = noise_items(max(20, size // 2000), 2000, 11)
+        n0 = len(uris(cairo))
+        before = int(link(cairo)["used"])
+        got = {}
+
+        def read():
+            got["r"] = Client(cairo.addr, timeout=120).get("/media/" + big,
+                                                          auth=False)
+            got["at"] = time.monotonic()
+        t0 = time.monotonic()
+        reader = threading.Thread(target=read)
+        reader.start()
+        hq.publish(texts)
+        fedlib.wait_for("the text", lambda: len(uris(cairo)) ==
+                        n0 + len(texts), 120)
+        text_at = time.monotonic()
+        reader.join(120)
+        eq(got["r"].status, 200, "fetched: %r" % got["r"])
+        eq(len(got["r"].body), size, "its bytes")
+        took = max(text_at, got["at"]) - t0
+        used = int(link(cairo)["used"]) - before
+        check(used > size * 1.6, "the text's bytes and the picture's "
+              "counted: %d for a %d-byte picture" % (used, size))
+        # Each capped alone they would overlap at twice the cap: the
+        # whole in about half the time.
+        check(took >= used / 20000.0 * 0.8, "together capped: %d bytes in "
+              "%.2f s (the text in %.2f s)" % (used, took, text_at - t0))
     finally:
         cairo.stop()
         hq.stop()
