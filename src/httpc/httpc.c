@@ -336,6 +336,8 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	}
 	if (c->rq->on_header != NULL && l > 0)
 		c->rq->on_header(p, l, c->rq->header_arg);
+	if (c->rq->on_headers_end != NULL && l == 0 && len > 0)
+		c->rq->on_headers_end(c->rq->header_arg);
 	return len;
 }
 

@@ -80,6 +80,11 @@ struct mb_httpc_req {
 	const char	*accept_encoding;
 	/* Each header line of the answer (without CRLF); may be NULL. */
 	void		(*on_header)(const char *line, size_t len, void *arg);
+	/*
+	 * The end of each answer's headers (the blank line), before its
+	 * body; may be NULL. Gets header_arg.
+	 */
+	void		(*on_headers_end)(void *arg);
 	void		*header_arg;
 	/*
 	 * Where the body goes as it arrives (a download written to a file

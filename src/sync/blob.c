@@ -69,6 +69,9 @@ mb_sync_blob_check(const char *path, const char *hash, struct mb_diag *d)
  * it, it gives way (stopped, its .part kept, asked again by the
  * fetcher's next round), so that a reader of a video over a slow link
  * is not kept waiting for hours behind an original nobody asked for.
+ * It gives way to the text too: a batch of the log coming over the
+ * capped link stops it and keeps it off the link until the batch is in
+ * (`texting`).
  */
 static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fetch_turn = PTHREAD_COND_INITIALIZER;
@@ -86,6 +89,7 @@ static struct {
 	bool		capped;
 	bool		background;	/* no watch: may be asked to give way */
 	atomic_int	give_way;	/* read by the transfer, outside the lock */
+	bool		for_text;	/* gave way to the text, not a reader */
 	char		hash[MB_BLOB_HASH_LEN + 1];
 	char		base[256];
 	/* Its link's line when capped (link.h), shared with the puller. */
@@ -102,6 +106,26 @@ struct waiter {
 	struct waiter	*next;
 };
 static struct waiter *waiters;
+
+/*
+ * Under fetch_lock: bases a batch of text is coming from over a capped
+ * link (mb_sync_blob_text_begin), with how many such batches; the
+ * background fetcher starts nothing from them meanwhile.
+ */
+#define TEXT_MAX	8
+static struct {
+	char	base[256];
+	int	n;
+} texting[TEXT_MAX];
+
+static bool
+text_coming(const char *base)
+{
+	for (int i = 0; i < TEXT_MAX; i++)
+		if (texting[i].n > 0 && strcmp(texting[i].base, base) == 0)
+			return true;
+	return false;
+}
 
 #define BACKOFF_MIN_MS	2000
 #define BACKOFF_MAX_MS	600000
@@ -179,10 +203,13 @@ turn_slot(const char *base, const char *hash, bool capped, bool reader)
 	int	free_slot = -1;
 	bool	blocked = false;
 
-	if (!reader)
+	if (!reader) {
 		for (struct waiter *wt = waiters; wt != NULL; wt = wt->next)
 			if (strcmp(wt->base, base) == 0)
 				return -1;
+		if (capped && text_coming(base))
+			return -1;
+	}
 	for (int i = 0; i < FETCHES_MAX; i++) {
 		if (!running[i].used) {
 			if (free_slot < 0)
@@ -194,8 +221,10 @@ turn_slot(const char *base, const char *hash, bool capped, bool reader)
 		    running[i].capped && strcmp(running[i].base, base) == 0 &&
 		    (running[i].background || !reader))) {
 			blocked = true;
-			if (reader && running[i].background)
+			if (reader && running[i].background) {
 				atomic_store(&running[i].give_way, 1);
+				running[i].for_text = false;
+			}
 		}
 	}
 	return blocked ? -1 : free_slot;
@@ -308,11 +337,13 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		goto out;
 	}
 	if (rc != MB_OK && atomic_load(&running[slot].give_way)) {
-		/* Stopped for a reader: no fault of the center or the blob. */
-		log_info("sync: blob %.12s paused for a reader's fetch from %s; "
-		    "the .part is kept", hash, base);
-		rc = mb_diag_set(d, MB_ERR_AGAIN, "blob %.12s: paused for a "
-		    "reader's fetch", hash);
+		/* Stopped for others: no fault of the center or the blob. */
+		log_info("sync: blob %.12s paused for %s from %s; the .part is "
+		    "kept", hash, running[slot].for_text ? "the text coming" :
+		    "a reader's fetch", base);
+		rc = mb_diag_set(d, MB_ERR_AGAIN, "blob %.12s: paused for %s",
+		    hash, running[slot].for_text ? "the text coming" :
+		    "a reader's fetch");
 		goto out;
 	}
 	/* The tables may have moved meanwhile: base's slot looked up again. */
@@ -355,6 +386,49 @@ out:
 	}
 	pthread_mutex_unlock(&fetch_lock);
 	return rc;
+}
+
+void
+mb_sync_blob_text_begin(const char *base)
+{
+	int i, pick = -1;
+
+	pthread_mutex_lock(&fetch_lock);
+	for (i = 0; i < TEXT_MAX; i++) {
+		if (texting[i].n > 0 && strcmp(texting[i].base, base) == 0)
+			break;
+		if (pick < 0 && texting[i].n == 0)
+			pick = i;
+	}
+	if (i == TEXT_MAX && pick >= 0) {
+		i = pick;
+		snprintf(texting[i].base, sizeof(texting[i].base), "%s", base);
+	}
+	/* No slot left (eight links at once): the text shares the link. */
+	if (i < TEXT_MAX) {
+		texting[i].n++;
+		for (int k = 0; k < FETCHES_MAX; k++)
+			if (running[k].used && running[k].background &&
+			    running[k].capped &&
+			    strcmp(running[k].base, base) == 0) {
+				atomic_store(&running[k].give_way, 1);
+				running[k].for_text = true;
+			}
+	}
+	pthread_mutex_unlock(&fetch_lock);
+}
+
+void
+mb_sync_blob_text_end(const char *base)
+{
+	pthread_mutex_lock(&fetch_lock);
+	for (int i = 0; i < TEXT_MAX; i++)
+		if (texting[i].n > 0 && strcmp(texting[i].base, base) == 0) {
+			texting[i].n--;
+			break;
+		}
+	pthread_cond_broadcast(&fetch_turn);
+	pthread_mutex_unlock(&fetch_lock);
 }
 
 void

@@ -90,6 +90,16 @@ int mb_sync_blob_fetch_capped(const struct mb_center_node *n,
     const struct mb_sync_blob_watch *w, struct mb_diag *d);
 
 /*
+ * Text goes first: a batch of the log is coming from base over its
+ * capped link (the puller says so at its answer's headers) until the
+ * matching mb_sync_blob_text_end. Meanwhile the background fetcher's
+ * transfers from base give way (stopped, their .part kept) and none
+ * starts; readers' fetches share the link with the text (link.h).
+ */
+void mb_sync_blob_text_begin(const char *base);
+void mb_sync_blob_text_end(const char *base);
+
+/*
  * For the process's end (serve's stop): the background fetcher's
  * transfers stop now (their .part kept), as do fetches waiting for
  * their turn, and every fetch asked from now on answers MB_ERR_AGAIN.

@@ -70,12 +70,41 @@ content_range(const char *line, size_t len, struct response *r)
 	}
 }
 
+/* What on_header needs: the answer, and the link's cap to honour. */
+struct hdr_ctx {
+	struct response	*r;
+	const char	*base;
+	int64_t		 max_rate;	/* 0: not capped */
+	bool		 text;		/* mb_sync_blob_text_begin said */
+};
+
+/*
+ * At the end of the headers: a batch of the log big enough to take
+ * more than two seconds of its capped link goes first, ahead of the
+ * background fetcher's originals (blob.h); a smaller one shares the
+ * link rather than cost the fetcher a new request.
+ */
+static void
+headers_done(void *arg)
+{
+	struct hdr_ctx	*h = arg;
+	struct response	*r = h->r;
+
+	if (h->max_rate <= 0 || h->text || r->log_count <= 0 ||
+	    (r->length >= 0 && r->length < 2 * h->max_rate))
+		return;
+	mb_sync_blob_text_begin(h->base);
+	h->text = true;
+}
+
 /* Mb-Log-* and Mb-Registry-Version, where the answer has them. */
 static void
 on_header(const char *p, size_t len, void *arg)
 {
-	struct response	*r = arg;
+	struct hdr_ctx	*h = arg;
+	struct response	*r = h->r;
 	int64_t		 v;
+
 
 	/* A new answer (after a 100 or a redirect) forgets the last's. */
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
@@ -150,6 +179,7 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	struct mb_httpc_req	 hr;
 	struct mb_httpc_resp	 hresp;
 	enum mb_httpc_fail	 why;
+	struct hdr_ctx		 hctx = { NULL, NULL, 0, false };
 	struct mb_diag		 hd;
 	struct mb_buf		 url = MB_BUF_INIT, full = MB_BUF_INIT;
 	struct mb_buf		 si = MB_BUF_INIT, sg = MB_BUF_INIT;
@@ -223,7 +253,11 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 	hr.max_answer = BODY_MAX;
 	hr.accept_encoding = NULL;	/* sent above; decoded below */
 	hr.on_header = on_header;
-	hr.header_arg = r;
+	hr.on_headers_end = headers_done;
+	hctx.r = r;
+	hctx.base = base;
+	hctx.max_rate = c->line != NULL ? c->max_rate : 0;
+	hr.header_arg = &hctx;
 	hr.on_body = c->sink;
 	hr.body_arg = c->sink_arg;
 	hr.connect_timeout_ms = 5000;
@@ -247,7 +281,10 @@ pl_http_get_h(struct client *c, const char *base, const char *path,
 		hr.low_speed_bytes = c->max_rate / 8 > 0 ? c->max_rate / 8 : 1;
 	hr.timeout_ms = (timeout_s + 900) * 1000;
 	mb_diag_clear(&hd);
-	if ((rc = mb_httpc_do(c->http, &hr, &hresp, &why, &hd)) != MB_OK) {
+	rc = mb_httpc_do(c->http, &hr, &hresp, &why, &hd);
+	if (hctx.text)
+		mb_sync_blob_text_end(base);
+	if (rc != MB_OK) {
 		/*
 		 * Cut short by the link (not refused or unreachable): the
 		 * batch size is what pl_batch_fit() changes.

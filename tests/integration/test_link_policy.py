@@ -342,6 +342,62 @@ def test_reader_before_fetcher(w):
         hq.stop()
 
 
+def text_wire(c):
+    """The bytes of the log's answers that came from HQ (/metrics)."""
+    m = Client(c.addr).get("/metrics", auth=False).text
+    got = re.search(r'mediabridge_peer_wire_bytes_total\{peer="moscow"\} '
+                    r'(\d+)', m)
+    check(got, "wire bytes in /metrics", m[-600:])
+    return int(got.group(1))
+
+
+def test_text_before_fetcher(w):
+    """Text goes first: a batch of the log coming over a capped link
+    stops the background fetcher's original (its .part kept) and has the
+    link to itself, instead of sharing it; the original resumes after."""
+    hq, cairo = network(w)
+    try:
+        pic, thumbs, originals = capped_picture(
+            hq, cairo, "all", "80k")   # 10,000 bytes/s
+
+        def part(h):
+            return os.path.join(cairo.dir, "blobs", h[:2], h) + ".part"
+
+        def started():
+            return [h for h in originals if os.path.exists(part(h)) and
+                    os.path.getsize(part(h)) > 0]
+        fedlib.wait_for("the fetcher on an original", started, 60)
+        texts = noise_items(60, 2000, 12)
+        n0 = len(uris(cairo))
+        wire0 = text_wire(cairo)
+        t0 = time.monotonic()
+        hq.publish(texts)
+        fedlib.wait_for("the text", lambda: len(uris(cairo)) ==
+                        n0 + len(texts), 60)
+        took = time.monotonic() - t0
+        wire = text_wire(cairo) - wire0
+        check(wire > 80000, "a batch worth timing: %d bytes" % wire)
+        # Sharing the link with the original, it would take twice its
+        # bytes' time at the cap.
+        check(took < 1.6 * wire / 10000.0, "the text had the link: %d "
+              "bytes in %.2f s" % (wire, took))
+        with open(os.path.join(cairo.dir, "serve.log")) as f:
+            check("paused for the text coming" in f.read(), "said in the log")
+        left = [h for h in originals if not here(cairo, h)]
+        check(left and any(os.path.exists(part(h)) for h in left),
+              "a .part kept to resume from")
+        # ... and the fetcher goes on after the text.
+        sizes = {h: os.path.getsize(part(h)) for h in left
+                 if os.path.exists(part(h))}
+        fedlib.wait_for("the original resumed", lambda: any(
+            here(cairo, h) or (os.path.exists(part(h)) and
+                               os.path.getsize(part(h)) > sizes.get(h, 0))
+            for h in left), 30)
+    finally:
+        cairo.stop()
+        hq.stop()
+
+
 def test_bad_arguments(w):
     c = fedlib.Center(w.root, "moscow", "RU", "ru,en")
     mb("peer", "set", c.dir, "cairo", "--media", "thumbnails")
