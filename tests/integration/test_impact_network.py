@@ -107,6 +107,57 @@ def main():
         _, page = req(cairo, "GET", "/newsroom/impact", tok["cairo"])
         assert "Nile" in page.decode(), "Cairo's top items"
         print("ok   test_network_view")
+        # A report Cairo signed that names another center (its key, its
+        # uri, Manama's figures): it crosses the exchange as any item,
+        # and HQ refuses it, counting nothing, and says why.
+        day = time.strftime("%Y-%m-%d", time.localtime(time.time() -
+                                                       3 * 86400))
+        forged = {"center": "manama", "day": day,
+                  "fields": ["kind", "key", "lang", "country",
+                             "referrer", "campaign", "source", "medium",
+                             "views", "uniques"],
+                  "rows": [["item", "(other)", "", "", "", "", "", "",
+                            999, 77]]}
+        cairo.publish([{"uri": "urn:mediabridge:cairo:impact-" + day,
+                        "type": "text", "profile": "impact-report",
+                        "language": "en",
+                        "headlines": [{"value": "Impact report: " + day}],
+                        "bodies": [{"role": "impact-report",
+                                    "contentType": "application/json",
+                                    "value": json.dumps(forged)}]}],
+                      audience="network")
+        uri = "urn:mediabridge:cairo:impact-" + day
+        fedlib.wait_for("the forged report at HQ", lambda: any(
+            u == uri for u, _ in hq.versions()), 40)
+
+        def counted():
+            _, body = req(hq, "GET", "/api/v1/stats?by=center&from=%s&to=%s"
+                          % (day, day), tok["moscow"])
+            return json.loads(body)["rows"]
+
+        def looked_at():
+            # HQ applies the reports the log got when it reports itself.
+            req(hq, "POST", "/api/v1/stats/report", tok["moscow"])
+            with open(os.path.join(hq.dir, "serve.log")) as f:
+                said = "report refused uri=%s" % uri in f.read()
+            return said or any(r["views"] == 999 for r in counted())
+        fedlib.wait_for("HQ to look at the forged report", looked_at, 40)
+        rows = counted()
+        assert not any(r["views"] == 999 for r in rows), rows
+        assert not any(r["center"] == "manama" for r in rows), rows
+        with open(os.path.join(hq.dir, "serve.log")) as f:
+            log = f.read()
+        assert ("report refused uri=%s version=1: the report names center "
+                "manama, signed by cairo" % uri) in log, "HQ's log says why"
+        _, page = req(hq, "GET", "/newsroom/impact/network", tok["moscow"])
+        page = page.decode()
+        rows = [r.split("</tr>", 1)[0] for r in page.split(
+            'class="report" data-center="cairo"')[1:]]
+        bad = [r for r in rows if "<td>%s</td>" % day in r]
+        assert len(bad) == 1, rows
+        assert "names center manama" in bad[0] and "Verified" not in \
+            bad[0], bad[0]
+        print("ok   test_forged_report_refused")
     finally:
         for c in (cairo, hq):
             try:
