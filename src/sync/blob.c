@@ -62,16 +62,16 @@ mb_sync_blob_check(const char *path, const char *hash, struct mb_diag *d)
  * still take turns does so through `running`: two fetches of one blob
  * (they would share its .part). Readers' fetches over one capped link
  * share its rate (the link's line, link.h: httpc books every transfer's
- * bytes on it, the puller's batches' too), so the link carries no more than its cap and
- * no reader waits for another's video. A fetch with no watch is the
- * background fetcher's, which no one waits for: it does not share a
- * capped link with readers, and when a reader's fetch has to wait for
- * it, it gives way (stopped, its .part kept, asked again by the
- * fetcher's next round), so that a reader of a video over a slow link
- * is not kept waiting for hours behind an original nobody asked for.
- * It gives way to the text too: a batch of the log coming over the
- * capped link stops it and keeps it off the link until the batch is in
- * (`texting`).
+ * bytes on it, the puller's batches' too), so the link carries no more
+ * than its cap and no reader waits for another's video. A fetch with
+ * no watch is the background fetcher's, which no one waits for: it
+ * does not share a capped link with readers, and when a reader's fetch
+ * has to wait for it, it gives way (stopped, its .part kept, asked
+ * again by the fetcher's next round), so that a reader of a video over
+ * a slow link is not kept waiting for hours behind an original nobody
+ * asked for. It gives way to the text too: a batch of the log coming
+ * over the capped link stops it and keeps it off the link until the
+ * batch is in (`texting`).
  */
 static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fetch_turn = PTHREAD_COND_INITIALIZER;
