@@ -565,7 +565,9 @@ mb_item_view_summary(const struct mb_item_view *v, size_t max,
 		body = first_value(json_object_get(v->item, "bodies"));
 		if (body == NULL)
 			return MB_OK;
-		if ((rc = mb_text_from_html(body, strlen(body), &t)) != MB_OK)
+		/* Only what the cut below can keep: not a 3 KB body. */
+		if ((rc = mb_text_from_html_upto(body, strlen(body), max + 8,
+		    &t)) != MB_OK)
 			return rc;
 		s = mb_buf_cstr(&t);
 		n = t.len;

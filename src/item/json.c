@@ -244,6 +244,27 @@ plain_whitespace(const char *buf, size_t len)
 	return memchr(buf, '\f', len) == NULL && memchr(buf, '\v', len) == NULL;
 }
 
+/*
+ * Whether buf has a \u escape. memchr finds each backslash (most bodies
+ * have few) and the escape's pair is skipped, so an escaped backslash
+ * before a u ("\\u") is not taken for one; outside strings a backslash
+ * is not JSON, and yajl refuses it.
+ */
+static bool
+has_u_escape(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p < 3)
+			return end - p == 2 && p[1] == 'u';
+		if (p[1] == 'u')
+			return true;
+		p += 2;
+	}
+	return false;
+}
+
 json_t *
 mb_json_loadb(const char *buf, size_t len, size_t flags,
     json_error_t *err)
@@ -257,7 +278,7 @@ mb_json_loadb(const char *buf, size_t len, size_t flags,
 	 * rarely has one).
 	 */
 	if ((flags & ~(size_t)(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)) ==
-	    0 && buf != NULL && memmem(buf, len, "\\u", 2) == NULL &&
+	    0 && buf != NULL && !has_u_escape(buf, len) &&
 	    plain_whitespace(buf, len) &&
 	    (v = fast_parse(buf, len, flags)) != NULL)
 		return v;

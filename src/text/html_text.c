@@ -264,15 +264,24 @@ text_run(const char *s, size_t len, size_t i)
 int
 mb_text_from_html(const char *s, size_t len, struct mb_buf *out)
 {
+	return mb_text_from_html_upto(s, len, SIZE_MAX, out);
+}
+
+int
+mb_text_from_html_upto(const char *s, size_t len, size_t limit,
+    struct mb_buf *out)
+{
 	struct ex	x = { out, WS_NONE, false, MB_OK };
-	size_t		i = 0, n;
+	size_t		i = 0, n, start = out->len;
 	unsigned	cp;
 
 	if (len > MB_TEXT_HTML_MAX)
 		return MB_ERR_TOOBIG;
-	if ((x.rc = mb_buf_reserve(out, len)) != MB_OK)
+	/* Output is never longer than the input, nor (much) the limit. */
+	if ((x.rc = mb_buf_reserve(out, limit < len ? limit + 64 : len)) !=
+	    MB_OK)
 		return x.rc;
-	while (i < len && x.rc == MB_OK) {
+	while (i < len && x.rc == MB_OK && out->len - start <= limit) {
 		unsigned char c = (unsigned char)s[i];
 
 		/*

@@ -22,4 +22,13 @@
  */
 int mb_text_from_html(const char *html, size_t len, struct mb_buf *out);
 
+/*
+ * The same, stopping once more than limit bytes of text were appended
+ * (a card's summary needs its first few hundred bytes, not the whole
+ * body): what it appends is a prefix of what mb_text_from_html would,
+ * at least limit + 1 bytes of it when the text is longer than limit.
+ */
+int mb_text_from_html_upto(const char *html, size_t len, size_t limit,
+    struct mb_buf *out);
+
 #endif

@@ -37,6 +37,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((s[i] == ' ' || s[i] == '\n') &&
 		    (s[i + 1] == ' ' || s[i + 1] == '\n'))
 			abort();
+	/*
+	 * A card's summary (mb_text_from_html_upto): a prefix of the whole
+	 * text, longer than its limit whenever the whole text is.
+	 */
+	{
+		struct mb_buf	p = MB_BUF_INIT;
+		size_t		limit = size > 0 ? data[0] % 128 : 0;
+
+		if (mb_text_from_html_upto((const char *)data, size, limit,
+		    &p) != MB_OK || p.len > b.len ||
+		    memcmp(p.data, b.data, p.len) != 0 ||
+		    (b.len > limit ? p.len <= limit : p.len != b.len))
+			abort();
+		mb_buf_free(&p);
+	}
 	/* Appending keeps what was there (the indexer joins fields). */
 	mb_buf_reset(&b);
 	if (mb_buf_puts(&b, "x") != MB_OK ||

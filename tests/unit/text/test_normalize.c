@@ -178,6 +178,48 @@ test_html_big(void **state)
 	mb_buf_free(&b);
 }
 
+/*
+ * The summary's extraction: for every limit, a prefix of the whole text,
+ * and longer than the limit whenever the whole text is.
+ */
+static void
+test_html_upto(void **state)
+{
+	static const char *const in[] = {
+		"<p>Hello <b>wor</b>ld</p><p>Next</p>",
+		"<script>x</script>  lots   of\n\tspace&nbsp;here &amp; "
+		    "<i>there</i>",
+		"<p>\xd8\xa7\xd9\x84\xd9\x86\xd9\x8a\xd9\x84 "
+		    "\xd0\x9c\xd0\xbe\xd1\x81 &#233;t&#xE9;</p><br>end",
+		"",
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(in) / sizeof(in[0]); k++) {
+		struct mb_buf whole = MB_BUF_INIT;
+
+		assert_int_equal(mb_text_from_html(in[k], strlen(in[k]),
+		    &whole), MB_OK);
+		for (size_t limit = 0; limit <= whole.len + 2; limit++) {
+			struct mb_buf part = MB_BUF_INIT;
+
+			assert_int_equal(mb_buf_puts(&part, "kept:"), MB_OK);
+			assert_int_equal(mb_text_from_html_upto(in[k],
+			    strlen(in[k]), limit, &part), MB_OK);
+			assert_true(part.len - 5 <= whole.len);
+			assert_memory_equal(part.data + 5, whole.data,
+			    part.len - 5);
+			assert_int_equal(part.data[part.len], '\0');
+			if (whole.len > limit)
+				assert_true(part.len - 5 > limit);
+			else
+				assert_int_equal(part.len - 5, whole.len);
+			mb_buf_free(&part);
+		}
+		mb_buf_free(&whole);
+	}
+}
+
 int
 main(void)
 {
@@ -190,6 +232,7 @@ main(void)
 		cmocka_unit_test(test_only_ignorable),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_html_big),
+		cmocka_unit_test(test_html_upto),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
