@@ -392,6 +392,8 @@ sqlite_idle(struct mb_store *st)
 		sqlite3_db_release_memory(sq->db);
 }
 
+static void qc_close(struct mb_sqlite *sq);
+
 static void
 sqlite_close(struct mb_store *st)
 {
@@ -399,6 +401,7 @@ sqlite_close(struct mb_store *st)
 
 	for (int i = 0; i < STMT__COUNT; i++)
 		sqlite3_finalize(sq->stmt[i]);
+	qc_close(sq);
 	mb_sqlite_search_close(sq);
 	if (sq->in_txn)
 		sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
@@ -554,6 +557,69 @@ sqlite_domain_version_set(struct mb_store *st, const char *domain,
 
 /* ---- row walks --------------------------------------------------------- */
 
+static uint64_t
+sql_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *sql != '\0'; sql++)
+		h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * sql's kept statement when one is free (not in a walk: a query may run
+ * inside another walk's callback, even the same text); else prepares it
+ * and keeps it in a free slot or the least recently used idle one.
+ */
+static int
+qc_get(struct mb_sqlite *sq, const char *sql, struct mb_sqlite_rows *r)
+{
+	struct mb_sqlite_qc	*q, *pick = NULL;
+	uint64_t		 h = sql_hash(sql);
+	char			*copy;
+
+	for (int i = 0; i < MB_SQLITE_QCACHE; i++) {
+		q = &sq->qc[i];
+		if (q->sql != NULL && q->hash == h && !q->busy &&
+		    strcmp(q->sql, sql) == 0) {
+			q->busy = true;
+			q->used = ++sq->qc_tick;
+			r->s = q->s;
+			r->qc = i;
+			return SQLITE_OK;
+		}
+		if (!q->busy && (pick == NULL || (pick->sql != NULL &&
+		    (q->sql == NULL || q->used < pick->used))))
+			pick = q;
+	}
+	if (sqlite3_prepare_v2(sq->db, sql, -1, &r->s, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	if (pick == NULL || r->s == NULL || (copy = strdup(sql)) == NULL)
+		return SQLITE_OK;	/* used once, finalized at its end */
+	if (pick->sql != NULL) {
+		sqlite3_finalize(pick->s);
+		free(pick->sql);
+	}
+	pick->sql = copy;
+	pick->hash = h;
+	pick->s = r->s;
+	pick->busy = true;
+	pick->used = ++sq->qc_tick;
+	r->qc = (int)(pick - sq->qc);
+	return SQLITE_OK;
+}
+
+static void
+qc_close(struct mb_sqlite *sq)
+{
+	for (int i = 0; i < MB_SQLITE_QCACHE; i++) {
+		sqlite3_finalize(sq->qc[i].s);
+		free(sq->qc[i].sql);
+		memset(&sq->qc[i], 0, sizeof(sq->qc[i]));
+	}
+}
+
 int
 mb_sqlite__query(struct mb_sqlite *sq, const char *sql,
     struct mb_sqlite_rows *r, const char *what, struct mb_diag *d)
@@ -563,7 +629,8 @@ mb_sqlite__query(struct mb_sqlite *sq, const char *sql,
 	r->what = what;
 	r->step = SQLITE_OK;
 	r->cached = false;
-	if (sqlite3_prepare_v2(sq->db, sql, -1, &r->s, NULL) != SQLITE_OK)
+	r->qc = -1;
+	if (qc_get(sq, sql, r) != SQLITE_OK)
 		return mb_sqlite_err(sq, d, what);
 	return MB_OK;
 }
@@ -576,6 +643,7 @@ mb_sqlite__cached(struct mb_sqlite *sq, enum mb_sqlite_stmt which,
 	r->what = what;
 	r->step = SQLITE_OK;
 	r->cached = true;
+	r->qc = -1;
 	if ((r->s = mb_sqlite_stmt(sq, which, d)) == NULL)
 		return MB_ERR_STORE;
 	return MB_OK;
@@ -585,11 +653,23 @@ mb_sqlite__cached(struct mb_sqlite *sq, enum mb_sqlite_stmt which,
 static void
 rows_close(struct mb_sqlite_rows *r)
 {
-	if (r->cached)
+	if (r->qc >= 0) {
+		/* Kept: no read lock, and no binding to a caller's memory. */
+		sqlite3_reset(r->s);
+		sqlite3_clear_bindings(r->s);
+		r->sq->qc[r->qc].busy = false;
+		r->qc = -1;
+	} else if (r->cached)
 		sqlite3_reset(r->s);
 	else
 		sqlite3_finalize(r->s);
 	r->s = NULL;
+}
+
+void
+mb_sqlite__close(struct mb_sqlite_rows *r)
+{
+	rows_close(r);
 }
 
 bool

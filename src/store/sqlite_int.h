@@ -38,6 +38,21 @@ enum mb_sqlite_stmt {
 
 /* sqlite_search.c's own prepared statements. */
 #define MB_SQLITE_SEARCH_STMTS 12
+/*
+ * Statements mb_sqlite__query() keeps prepared, by their SQL, per
+ * connection: most of its 120 callers run the same few texts again and
+ * again (a front page ran ~40 queries, and preparing them was a sixth
+ * of its CPU).
+ */
+#define MB_SQLITE_QCACHE 16
+
+struct mb_sqlite_qc {
+	char		*sql;		/* NULL: a free slot */
+	uint64_t	 hash;
+	sqlite3_stmt	*s;
+	uint64_t	 used;		/* the tick of its last use */
+	bool		 busy;		/* a walk holds it now */
+};
 
 /* The handle: a struct mb_store (store_int.h) that is one of these. */
 struct mb_sqlite {
@@ -45,6 +60,8 @@ struct mb_sqlite {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT__COUNT];
 	sqlite3_stmt	*search_stmt[MB_SQLITE_SEARCH_STMTS];
+	struct mb_sqlite_qc qc[MB_SQLITE_QCACHE];
+	uint64_t	 qc_tick;
 	int		 in_txn;
 	int		 full;		/* a write met a full disk */
 	int		 schema_version;
@@ -110,10 +127,13 @@ struct mb_sqlite_rows {
 	const char		*what;	/* for error messages */
 	int			 step;	/* the last sqlite3_step() */
 	bool			 cached;/* reset at the end, not finalized */
+	int			 qc;	/* its slot in sq->qc; -1: none */
 };
 
 int mb_sqlite__query(struct mb_sqlite *sq, const char *sql,
     struct mb_sqlite_rows *r, const char *what, struct mb_diag *d);
+/* Ends r's statement whatever its last step said (r->s is then gone). */
+void mb_sqlite__close(struct mb_sqlite_rows *r);
 /* The same over a cached statement (the calls on hot paths). */
 int mb_sqlite__cached(struct mb_sqlite *sq, enum mb_sqlite_stmt which,
     struct mb_sqlite_rows *r, const char *what, struct mb_diag *d);

@@ -113,7 +113,7 @@ mb_sqlite_blob_refs_set(struct mb_store *st, const char *uri,
 		if ((r.step = sqlite3_step(r.s)) != SQLITE_DONE)
 			rc = mb_sqlite_err(sq, d, "refs insert");
 	}
-	sqlite3_finalize(r.s);
+	mb_sqlite__close(&r);
 out:
 	return mb_sqlite__auto_end(sq, own, rc, d);
 }
