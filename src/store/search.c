@@ -3,6 +3,8 @@
 #include "store_int.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,16 +47,46 @@ cmp_cand(const void *a, const void *b)
 	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
 }
 
-/* Keeps the best-ranked candidate of each translation group. */
+static uint64_t
+group_hash(const char *g)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *g != '\0'; g++)
+		h = (h ^ (unsigned char)*g) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * Keeps the best-ranked candidate of each translation group (c is best
+ * first), in one pass over a set of the groups seen: a common word's
+ * thousand candidates compared each with every one kept before took a
+ * tenth of a search page. Without memory for the set, compares so.
+ */
 static int
 dedupe(struct mb_store__cand *c, int n)
 {
-	int k = 0;
+	const char	**set;
+	size_t		  cap = 16, mask;
+	int		  k = 0;
 
+	while (cap < (size_t)n * 2)
+		cap *= 2;
+	mask = cap - 1;
+	set = calloc(cap, sizeof(*set));
 	for (int i = 0; i < n; i++) {
 		bool seen = false;
 
-		for (int j = 0; j < k && c[i].group != NULL; j++)
+		if (c[i].group != NULL && set != NULL) {
+			size_t at = (size_t)group_hash(c[i].group) & mask;
+
+			while (set[at] != NULL && !(seen = strcmp(set[at],
+			    c[i].group) == 0))
+				at = (at + 1) & mask;
+			if (!seen)
+				set[at] = c[i].group;
+		}
+		for (int j = 0; set == NULL && j < k && c[i].group != NULL; j++)
 			if (c[j].group != NULL &&
 			    strcmp(c[j].group, c[i].group) == 0) {
 				seen = true;
@@ -66,6 +98,7 @@ dedupe(struct mb_store__cand *c, int n)
 		}
 		c[k++] = c[i];
 	}
+	free(set);
 	return k;
 }
 
