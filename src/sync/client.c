@@ -70,7 +70,7 @@ content_range(const char *line, size_t len, struct response *r)
 	}
 }
 
-/* What on_header needs: the answer, and the link's cap to honour. */
+/* What on_header and headers_done need: the answer, the link's cap. */
 struct hdr_ctx {
 	struct response	*r;
 	const char	*base;
@@ -104,7 +104,6 @@ on_header(const char *p, size_t len, void *arg)
 	struct hdr_ctx	*h = arg;
 	struct response	*r = h->r;
 	int64_t		 v;
-
 
 	/* A new answer (after a 100 or a redirect) forgets the last's. */
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
