@@ -300,6 +300,17 @@ mb_sync_blob_fetch_capped(const struct mb_center_node *n, const char *base,
 		rc = mb_diag_set(d, MB_ERR_AGAIN, "shutting down");
 		goto out;
 	}
+	/*
+	 * Text coming over this capped link: the fetcher goes on to other
+	 * links' blobs rather than wait here for a batch that may take
+	 * minutes; its next round asks again.
+	 */
+	if (w == NULL && max_rate > 0 && text_coming(base)) {
+		slot = -1;
+		rc = mb_diag_set(d, MB_ERR_AGAIN, "blob %.12s: text first (a "
+		    "batch is coming from %s)", hash, base);
+		goto out;
+	}
 	if ((slot = turn_wait(base, hash, max_rate > 0, w)) < 0) {
 		rc = mb_diag_set(d, MB_ERR_AGAIN, "blob %.12s: stopped while "
 		    "waiting for its turn", hash);
