@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+
 /*
  * Recency (docs/search.md, "Ranking"): score = relevance * (1 + BOOST *
  * 2^(-age / HALF_LIFE)). A story from today gets up to twice its
@@ -47,16 +49,6 @@ cmp_cand(const void *a, const void *b)
 	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
 }
 
-static uint64_t
-group_hash(const char *g)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *g != '\0'; g++)
-		h = (h ^ (unsigned char)*g) * 1099511628211ULL;
-	return h;
-}
-
 /*
  * Keeps the best-ranked candidate of each translation group (c is best
  * first), in one pass over a set of the groups seen: a common word's
@@ -78,7 +70,8 @@ dedupe(struct mb_store__cand *c, int n)
 		bool seen = false;
 
 		if (c[i].group != NULL && set != NULL) {
-			size_t at = (size_t)group_hash(c[i].group) & mask;
+			size_t at = (size_t)mb_fnv1a(MB_FNV1A_START,
+			    c[i].group) & mask;
 
 			while (set[at] != NULL && !(seen = strcmp(set[at],
 			    c[i].group) == 0))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "store/sql.h"
@@ -557,16 +558,6 @@ sqlite_domain_version_set(struct mb_store *st, const char *domain,
 
 /* ---- row walks --------------------------------------------------------- */
 
-static uint64_t
-sql_hash(const char *sql)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *sql != '\0'; sql++)
-		h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
-	return h;
-}
-
 /*
  * sql's kept statement when one is free (not in a walk: a query may run
  * inside another walk's callback, even the same text); else prepares it
@@ -576,7 +567,7 @@ static int
 qc_get(struct mb_sqlite *sq, const char *sql, struct mb_sqlite_rows *r)
 {
 	struct mb_sqlite_qc	*q, *pick = NULL;
-	uint64_t		 h = sql_hash(sql);
+	uint64_t		 h = mb_fnv1a(MB_FNV1A_START, sql);
 	char			*copy;
 
 	for (int i = 0; i < MB_SQLITE_QCACHE; i++) {

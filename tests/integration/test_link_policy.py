@@ -175,6 +175,17 @@ def test_none_window_all_and_quota(w):
         hq.stop()
 
 
+def part_of(c, h):
+    """Where c keeps the bytes of blob h that came so far."""
+    return os.path.join(c.dir, "blobs", h[:2], h) + ".part"
+
+
+def fetching(c, hashes):
+    """Those of hashes whose fetch has started at c (a .part with bytes)."""
+    return [h for h in hashes if os.path.exists(part_of(c, h)) and
+            os.path.getsize(part_of(c, h)) > 0]
+
+
 def capped_picture(hq, cairo, media, rate):
     """Cairo's link to HQ set to --media and --max-rate, then a big
     picture published at HQ, and its thumbnails come: (pic, thumbnails,
@@ -188,14 +199,31 @@ def capped_picture(hq, cairo, media, rate):
     return pic, thumbs, originals
 
 
+def fetcher_on_original(hq, cairo):
+    """Cairo's link to HQ at --media all and 80k (10,000 bytes/s), a big
+    picture published, and the background fetcher on one of its
+    originals: (pic, originals)."""
+    pic, _, originals = capped_picture(hq, cairo, "all", "80k")
+    fedlib.wait_for("the fetcher on an original",
+                    lambda: fetching(cairo, originals), 60)
+    return pic, originals
+
+
+def big_original(hq, cairo):
+    """Cairo's link to HQ at --media thumbnails and 160k (20,000
+    bytes/s), a big picture published and its thumbnails come: (pic,
+    originals, the largest original, its size)."""
+    pic, _, originals = capped_picture(hq, cairo, "thumbnails", "160k")
+    big = max(originals, key=lambda h: pic[h]["sizeInBytes"])
+    size = pic[big]["sizeInBytes"]
+    check(size > 60000, "a blob worth timing", size)
+    return pic, originals, big, size
+
+
 def test_rate_cap(w):
     hq, cairo = network(w)
     try:
-        pic, thumbs, originals = capped_picture(
-            hq, cairo, "thumbnails", "160k")   # 20,000 bytes/s
-        big = max(originals, key=lambda h: pic[h]["sizeInBytes"])
-        size = pic[big]["sizeInBytes"]
-        check(size > 60000, "a blob worth timing", size)
+        pic, originals, big, size = big_original(hq, cairo)
         eq([h for h in originals if here(cairo, h)], [], "not here yet")
         t0 = time.monotonic()
         r = Client(cairo.addr, timeout=120).get("/media/" + big, auth=False)
@@ -259,11 +287,7 @@ def test_text_and_media_share(w):
     not the cap each."""
     hq, cairo = network(w)
     try:
-        pic, thumbs, originals = capped_picture(
-            hq, cairo, "thumbnails", "160k")   # 20,000 bytes/s
-        big = max(originals, key=lambda h: pic[h]["sizeInBytes"])
-        size = pic[big]["sizeInBytes"]
-        check(size > 60000, "a blob worth timing", size)
+        pic, originals, big, size = big_original(hq, cairo)
         # About as many bytes of text as the picture has.
         texts = noise_items(max(20, size // 2000), 2000, 11)
         n0 = len(uris(cairo))
@@ -304,17 +328,11 @@ def test_reader_before_fetcher(w):
     stops at once, though a transfer over the slow link is under way."""
     hq, cairo = network(w)
     try:
-        pic, thumbs, originals = capped_picture(
-            hq, cairo, "all", "80k")   # 10,000 bytes/s
+        pic, originals = fetcher_on_original(hq, cairo)
 
         def part(h):
-            return os.path.join(cairo.dir, "blobs", h[:2], h) + ".part"
-
-        def started():
-            return [h for h in originals if os.path.exists(part(h)) and
-                    os.path.getsize(part(h)) > 0]
-        fedlib.wait_for("the fetcher on an original", started, 60)
-        a = started()[0]
+            return part_of(cairo, h)
+        a = fetching(cairo, originals)[0]
         b = min((h for h in originals if h != a and not here(cairo, h)),
                 key=lambda h: pic[h]["sizeInBytes"])
         r = Client(cairo.addr, timeout=120).get("/media/" + b, auth=False)
@@ -357,16 +375,10 @@ def test_text_before_fetcher(w):
     link to itself, instead of sharing it; the original resumes after."""
     hq, cairo = network(w)
     try:
-        pic, thumbs, originals = capped_picture(
-            hq, cairo, "all", "80k")   # 10,000 bytes/s
+        pic, originals = fetcher_on_original(hq, cairo)
 
         def part(h):
-            return os.path.join(cairo.dir, "blobs", h[:2], h) + ".part"
-
-        def started():
-            return [h for h in originals if os.path.exists(part(h)) and
-                    os.path.getsize(part(h)) > 0]
-        fedlib.wait_for("the fetcher on an original", started, 60)
+            return part_of(cairo, h)
         texts = noise_items(60, 2000, 12)
         n0 = len(uris(cairo))
         wire0 = text_wire(cairo)
