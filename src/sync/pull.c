@@ -190,6 +190,28 @@ pl_batch_limit(struct pull_state *ps, const struct mb_sync_opts *o)
 	return ps->limit;
 }
 
+/*
+ * How many versions to ask for now: a catch-up starts with a small batch
+ * and doubles it with each next one (next: asked for while the last is
+ * applied), up to pl_batch_limit's. The writer waits for the first batch
+ * of a run to be fetched and verified, and the verifying cores for the
+ * writer's first commit: with a full batch first, that was ~0.4 s of a
+ * 20,000-item `sync --once` with one core idle (docs/benchmarks.md,
+ * "The pull's batches").
+ */
+int
+pl_batch_ask(struct pull_state *ps, const struct mb_sync_opts *o, bool next)
+{
+	int	limit = pl_batch_limit(ps, o), ask = BATCH_FIRST;
+
+	if (next && ps->run > 0)
+		ask = ps->run > limit / 2 ? limit : 2 * ps->run;
+	if (ask > limit)
+		ask = limit;
+	ps->run = ask;
+	return ask;
+}
+
 void
 pl_batch_fit(struct pull_state *ps, const struct mb_sync_opts *o, int rc,
     bool cut)
@@ -416,7 +438,7 @@ pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
 		    (long long)(pp->pf.t_done > t ? 0 : t - pp->pf.t_done));
 	} else if ((rc = mb_store_peer_get(st, center, &peer, d)) == MB_OK)
 		rc = pl_fetch_log(&pp->c[pp->cur], base, peer.cursor,
-		    pl_batch_limit(ps, o), wait_s, &r, d);
+		    pl_batch_ask(ps, o, false), wait_s, &r, d);
 	/*
 	 * The keyring before the prefetch starts, so that the next batch is
 	 * verified ahead with the one this answer names: on a branch's first
@@ -437,7 +459,9 @@ pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
 		/* More waiting at the peer: fetch and verify it meanwhile. */
 		if (r.log_last > r.log_next)
 			pl_prefetch_start(&pp->pf, &pp->c[pp->cur ^ 1], o, base,
-			    r.log_next, pl_batch_limit(ps, o), ps->kr);
+			    r.log_next, pl_batch_ask(ps, o, true), ps->kr);
+		else
+			ps->run = 0;	/* caught up: the next run starts small */
 		if (w != NULL)
 			pl_set_behind(w, r.log_last > r.log_next);
 		rc = pl_apply_response(&pp->c[pp->cur], st, o, center, base,

@@ -4,6 +4,9 @@
 
 #include "sync/apply_text.h"
 
+/* Versions per request of `sync --once` (serve's pullers: 1,000). */
+#define ONCE_BATCH 2000
+
 /* Microseconds on the monotonic clock (the debug log's batch timings). */
 int64_t
 pl_mono_us(void)
@@ -487,7 +490,16 @@ mb_sync_once(const struct mb_center_node *n, const struct mb_sync_opts *o,
 	s.node = n;
 	s.once = 1;
 	opts_fill(&s.o, o);
-	mb_sync_tokenizer_bulk();	/* a bulk run that exits after */
+	/*
+	 * A bulk run that exits after: larger transactions, as the writer
+	 * is the exchange's serial path and each commit writes a search
+	 * index segment and merges (2,000 versions: ~20 % less of its CPU
+	 * than 1,000, at ~70 MB more peak memory than serve's pullers are
+	 * given; docs/benchmarks.md, "The pull's batches").
+	 */
+	if (o == NULL || o->batch <= 0)
+		s.o.batch = env_int("MB_SYNC_BATCH", ONCE_BATCH);
+	mb_sync_tokenizer_bulk();
 	if ((rc = pl_pipe_init(&pp, n, NULL, NULL)) != MB_OK)
 		return rc;
 	if ((rc = mb_center_store(n, &st, d)) != MB_OK)

@@ -18,7 +18,7 @@
  * `center add` or a new registry takes effect without a restart.
  */
 struct mb_sync_opts {
-	int	batch;		/* versions per request; 0: 1000 */
+	int	batch;		/* versions per request; 0: 1000 (once: 2000) */
 	int	wait_s;		/* long-poll wait; 0: 20; -1: none */
 	int	threads;	/* verifying threads; 0: one per core */
 	int	backoff_min_ms;	/* first retry after a failure; 0: 250 */

@@ -37,6 +37,8 @@
 #include "sync/registry.h"
 
 #define BODY_MAX (512u * 1024 * 1024)
+/* The first batch of a catch-up (pl_batch_ask), then twice as many each. */
+#define BATCH_FIRST 128
 
 struct client {
 	const struct mb_center_node	*node;
@@ -112,6 +114,7 @@ struct pull_state {
 	int64_t			 applied, refused, dups, wire, raw;
 	int			 limit;		/* versions asked for (0: opts) */
 	int			 streak;	/* transfers in a row that came */
+	int			 run;	/* asked last in this catch-up; 0: none */
 };
 
 /*
@@ -166,6 +169,8 @@ int pl_apply_response(struct client *c, struct mb_store *st,
 void pl_batch_fit(struct pull_state *ps, const struct mb_sync_opts *o, int rc,
     bool cut);
 int pl_batch_limit(struct pull_state *ps, const struct mb_sync_opts *o);
+int pl_batch_ask(struct pull_state *ps, const struct mb_sync_opts *o,
+    bool next);
 int pl_fetch_log(struct client *c, const char *base, int64_t after, int limit,
     int wait_s, struct response *r, struct mb_diag *d);
 int pl_keyring_refresh(struct client *c, struct mb_store *st, const char *base,
