@@ -51,6 +51,16 @@ struct job {
 
 #define QUEUE_LEN	512
 #define WORKERS_MAX	8
+/*
+ * Hand-offs in bulk: a thread that waited is woken when there is a run
+ * of work for it, not for each item. Woken per item, the parser (full
+ * ring) and the writer (the next item not ready) slept and woke ~50,000
+ * times in a 20,000-item import, and each wake of an idle core costs
+ * more than the item's share of the work (docs/benchmarks.md, "Import's
+ * hand-offs").
+ */
+#define WAKE_PARSER	(QUEUE_LEN / 4)	/* free slots */
+#define WAKE_WRITER	32		/* ready items at the head */
 
 /*
  * The parsing thread reads values in order into a ring; every core's
@@ -77,6 +87,9 @@ struct queue {
 	uint64_t	claim;		/* the next a worker looks at */
 	uint64_t	tail;		/* the next the parser fills */
 	int		done;		/* the parser has read everything */
+	int		busy;		/* values being prepared */
+	bool		parser_waits;	/* on not_full */
+	bool		writer_waits;	/* on not_empty */
 };
 
 struct producer {
@@ -88,6 +101,25 @@ struct producer {
 	size_t			 total_bytes;
 };
 
+/*
+ * Called with the lock held when an item became ready: wakes a waiting
+ * writer once WAKE_WRITER items are ready at the head, or when nothing
+ * else is being prepared (a slow input: what there is goes now).
+ */
+static void
+wake_writer(struct queue *q)
+{
+	uint64_t i;
+
+	if (!q->writer_waits)
+		return;
+	for (i = q->head; i < q->tail && i - q->head < WAKE_WRITER; i++)
+		if (q->s[i % QUEUE_LEN].state != SLOT_READY)
+			break;
+	if (i - q->head >= WAKE_WRITER || i == q->tail || q->busy == 0)
+		pthread_cond_signal(&q->not_empty);
+}
+
 /* Fills the next slot (v NULL: j is ready as it is, a refusal). */
 static void
 queue_push(struct queue *q, json_t *v, const struct job *j)
@@ -95,8 +127,12 @@ queue_push(struct queue *q, json_t *v, const struct job *j)
 	struct slot *sl;
 
 	pthread_mutex_lock(&q->lock);
-	while (q->tail - q->head == QUEUE_LEN)
-		pthread_cond_wait(&q->not_full, &q->lock);
+	if (q->tail - q->head == QUEUE_LEN) {
+		q->parser_waits = true;
+		while (q->tail - q->head > QUEUE_LEN - WAKE_PARSER)
+			pthread_cond_wait(&q->not_full, &q->lock);
+		q->parser_waits = false;
+	}
 	sl = &q->s[q->tail % QUEUE_LEN];
 	sl->j = *j;
 	sl->v = v;
@@ -105,7 +141,7 @@ queue_push(struct queue *q, json_t *v, const struct job *j)
 	if (v != NULL)
 		pthread_cond_signal(&q->parsed);
 	else
-		pthread_cond_signal(&q->not_empty);
+		wake_writer(q);
 	pthread_mutex_unlock(&q->lock);
 }
 
@@ -135,18 +171,22 @@ queue_pop(struct queue *q, struct job *j, int wait_ms)
 			pthread_mutex_unlock(&q->lock);
 			return 0;
 		}
+		q->writer_waits = true;
 		if (wait_ms < 0) {
 			pthread_cond_wait(&q->not_empty, &q->lock);
 		} else if (pthread_cond_timedwait(&q->not_empty, &q->lock,
 		    &until) == ETIMEDOUT) {
+			q->writer_waits = false;
 			pthread_mutex_unlock(&q->lock);
 			return -1;
 		}
+		q->writer_waits = false;
 	}
 	*j = sl->j;
 	sl->state = SLOT_FREE;
 	q->head++;
-	pthread_cond_signal(&q->not_full);
+	if (q->parser_waits && q->tail - q->head <= QUEUE_LEN - WAKE_PARSER)
+		pthread_cond_signal(&q->not_full);
 	pthread_mutex_unlock(&q->lock);
 	return 1;
 }
@@ -207,6 +247,7 @@ worker_main(void *arg)
 		}
 		sl = &q->s[q->claim++ % QUEUE_LEN];
 		sl->state = SLOT_BUSY;
+		q->busy++;
 		v = sl->v;
 		sl->v = NULL;
 		pthread_mutex_unlock(&q->lock);
@@ -216,7 +257,8 @@ worker_main(void *arg)
 			sl->j.why = strdup(mb_diag_msg(&d, rc));
 		pthread_mutex_lock(&q->lock);
 		sl->state = SLOT_READY;
-		pthread_cond_signal(&q->not_empty);
+		q->busy--;
+		wake_writer(q);
 	}
 	pthread_mutex_unlock(&q->lock);
 	mb_text_tokenizer_free(w->opts.pretokenize);
