@@ -29,8 +29,9 @@ const struct mb_cli_cmd mb_cmd_import = {
 	"import", "import ninjs items (JSON or NDJSON) or signed envelopes",
 	"usage: mediabridge import DIR [--audience public|network|internal]\n"
 	"                          FILE...\n\n"
-	"Reads each FILE (\"-\" for standard input): one JSON value, an array,\n"
-	"or one value a line (NDJSON). A value is either a ninjs item of this\n"
+	"Reads each FILE (\"-\" for standard input; from a pipe, each value is\n"
+	"stored as it comes): one JSON value, an array, or one value a line\n"
+	"(NDJSON). A value is either a ninjs item of this\n"
 	"center (an item without uri gets one minted, version \"1\") or a\n"
 	"signed envelope from a center the store knows. Every version is\n"
 	"checked, signed or verified, stored and indexed. One bad item does\n"
@@ -279,69 +280,20 @@ count_lines(const char *p, size_t n)
 	return c;
 }
 
-/* Reads stdin whole: it cannot be mapped. */
-static char *
-slurp_stdin(size_t *len)
+/*
+ * Reads values from data[0..len) (line counts the lines before it, base
+ * the bytes before it) until the end, or, when more may come (!eof),
+ * until one that is not whole yet. Returns the bytes used; *short_value
+ * tells that what stopped it was a value over several lines (not a line
+ * not finished yet).
+ */
+static size_t
+produce_values(struct producer *pr, const char *file, const char *data,
+    size_t len, bool eof, long *line, size_t base, bool *short_value)
 {
-	struct mb_buf	b = MB_BUF_INIT;
-	char		chunk[65536];
-	ssize_t		r;
+	const char	*p = data, *end = data + len;
 
-	while ((r = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			mb_buf_free(&b);
-			return NULL;
-		}
-		if (mb_buf_append(&b, chunk, (size_t)r) != MB_OK) {
-			mb_buf_free(&b);
-			return NULL;
-		}
-	}
-	*len = b.len;
-	return mb_buf_steal(&b);
-}
-
-static void
-produce_file(struct producer *pr, const char *file)
-{
-	struct stat	 st;
-	const char	*data, *p, *end;
-	char		*heap = NULL;
-	size_t		 len = 0;
-	long		 line = 1;
-	int		 fd = -1;
-
-	if (strcmp(file, "-") == 0) {
-		if ((heap = slurp_stdin(&len)) == NULL) {
-			push_refusal(pr, file, 0, -1, 0, strerror(errno));
-			return;
-		}
-		data = heap;
-	} else {
-		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 ||
-		    fstat(fd, &st) != 0) {
-			push_refusal(pr, file, 0, -1, 0, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return;
-		}
-		len = (size_t)st.st_size;
-		if (len == 0) {
-			close(fd);
-			return;
-		}
-		data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-		close(fd);
-		if (data == MAP_FAILED) {
-			push_refusal(pr, file, 0, -1, 0, strerror(errno));
-			return;
-		}
-		madvise((void *)data, len, MADV_SEQUENTIAL);
-	}
-	p = data;
-	end = data + len;
+	*short_value = false;
 	while (p < end) {
 		json_error_t	 err;
 		json_t		*v;
@@ -350,12 +302,15 @@ produce_file(struct producer *pr, const char *file)
 		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
 		    *p == '\n')) {
 			if (*p == '\n')
-				line++;
+				(*line)++;
 			p++;
 		}
 		if (p >= end)
 			break;
 		start = p;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL && !eof)
+			break;		/* the rest of this line is to come */
 		/*
 		 * NDJSON first: a line that is one whole value goes to the
 		 * fast parser (yajl's lexer, the same trees and verdicts;
@@ -364,7 +319,6 @@ produce_file(struct producer *pr, const char *file)
 		 * bad line) is read from here by jansson as before, so that
 		 * errors keep its message.
 		 */
-		nl = memchr(p, '\n', (size_t)(end - p));
 		v = mb_json_loadb(p, (size_t)((nl != NULL ? nl : end) - p),
 		    JSON_REJECT_DUPLICATES, &err);
 		if (v != NULL)
@@ -373,41 +327,149 @@ produce_file(struct producer *pr, const char *file)
 			v = json_loadb(p, (size_t)(end - p),
 			    JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES,
 			    &err);
+		/*
+		 * More to come: a value cut by the end of what was read so
+		 * far waits for the rest. jansson says "premature end" only
+		 * between tokens; cut in an escape or a UTF-8 sequence it
+		 * gives another error, at the end: near it counts too (a
+		 * real error there is found again once more has come).
+		 */
+		if (v == NULL && !eof && (json_error_code(&err) ==
+		    json_error_premature_end_of_input ||
+		    (size_t)err.position + 16 >= (size_t)(end - p))) {
+			*short_value = true;	/* a value still coming */
+			break;
+		}
 		if (v == NULL) {
 			char		 why[300];
 
 			snprintf(why, sizeof(why), "not JSON: %s", err.text);
-			push_refusal(pr, file, line, -1, (size_t)(p - data),
-			    why);
+			push_refusal(pr, file, *line, -1,
+			    base + (size_t)(p - data), why);
 			/* Resynchronise at the next line: NDJSON goes on. */
-			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+				p = end;
 				break;
+			}
 			p = nl + 1;
-			line++;
+			(*line)++;
 			continue;
 		}
 		p += err.position;
 		if ((size_t)(p - start) > MB_ENVELOPE_MAX && !json_is_array(v)) {
 			json_decref(v);
-			push_refusal(pr, file, line, -1, (size_t)(p - data),
-			    "larger than 4 MiB");
+			push_refusal(pr, file, *line, -1,
+			    base + (size_t)(p - data), "larger than 4 MiB");
 		} else if (json_is_array(v)) {
 			size_t	 i;
 			json_t	*e;
 
 			json_array_foreach(v, i, e)
-				prepare_one(pr, json_incref(e), file, line,
-				    (long)i, (size_t)(p - data));
+				prepare_one(pr, json_incref(e), file, *line,
+				    (long)i, base + (size_t)(p - data));
 			json_decref(v);
 		} else {
-			prepare_one(pr, v, file, line, -1, (size_t)(p - data));
+			prepare_one(pr, v, file, *line, -1,
+			    base + (size_t)(p - data));
 		}
-		line += (long)count_lines(start, (size_t)(p - start));
+		*line += (long)count_lines(start, (size_t)(p - start));
 	}
-	if (heap != NULL)
-		free(heap);
-	else
-		munmap((void *)data, len);
+	return (size_t)(p - data);
+}
+
+/*
+ * Standard input, a pipe, a FIFO: read as it comes, each value imported
+ * as soon as it is whole, so that a slow producer's items are stored
+ * while it runs (the writer commits what it has after IDLE_MS without
+ * more) and memory holds what is not read yet, not the whole input. A
+ * value over several lines that is not whole yet is parsed again only
+ * when what waits has doubled, or a line starts with '}' or ']' (where
+ * a pretty-printer ends one), or at the end: a large array fed slowly is
+ * not parsed over and over.
+ */
+static void
+produce_stream(struct producer *pr, const char *file, int fd)
+{
+	struct mb_buf	 b = MB_BUF_INIT;
+	char		 chunk[65536];
+	size_t		 base = 0, waiting = 0;
+	long		 line = 1;
+	bool		 short_value = false, eof = false;
+
+	while (!eof) {
+		ssize_t	 r = read(fd, chunk, sizeof(chunk));
+		size_t	 used;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			push_refusal(pr, file, line, -1, base, strerror(errno));
+			break;
+		}
+		if (r == 0)
+			eof = true;
+		else if (mb_buf_append(&b, chunk, (size_t)r) != MB_OK) {
+			push_refusal(pr, file, line, -1, base,
+			    "out of memory");
+			break;
+		}
+		if (!eof && (r == 0 || memchr(chunk, '\n', (size_t)r) == NULL))
+			continue;	/* no new line: nothing new is whole */
+		if (!eof && short_value && b.len < 2 * waiting &&
+		    memmem(chunk, (size_t)r, "\n}", 2) == NULL &&
+		    memmem(chunk, (size_t)r, "\n]", 2) == NULL)
+			continue;
+		used = produce_values(pr, file, b.data != NULL ? b.data : "",
+		    b.len, eof, &line, base, &short_value);
+		base += used;
+		memmove(b.data, b.data + used, b.len - used);
+		b.len -= used;
+		waiting = b.len;
+	}
+	mb_buf_free(&b);
+}
+
+static void
+produce_file(struct producer *pr, const char *file)
+{
+	struct stat	 st;
+	const char	*data;
+	size_t		 len = 0;
+	long		 line = 1;
+	bool		 short_value;
+	int		 fd = -1;
+
+	if (strcmp(file, "-") == 0) {
+		produce_stream(pr, file, STDIN_FILENO);
+		return;
+	}
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) != 0) {
+		push_refusal(pr, file, 0, -1, 0, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		produce_stream(pr, file, fd);
+		close(fd);
+		return;
+	}
+	len = (size_t)st.st_size;
+	if (len == 0) {
+		close(fd);
+		return;
+	}
+	data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (data == MAP_FAILED) {
+		push_refusal(pr, file, 0, -1, 0, strerror(errno));
+		return;
+	}
+	madvise((void *)data, len, MADV_SEQUENTIAL);
+	(void)produce_values(pr, file, data, len, true, &line, 0,
+	    &short_value);
+	munmap((void *)data, len);
 }
 
 static void *

@@ -300,6 +300,86 @@ class CliTest(unittest.TestCase):
                       [e["item"]["headlines"][0]["value"] for e in envs])
         run("verify", self.dir, check=0)
 
+    def test_import_streams(self):
+        """Standard input and FIFOs are read as they come: what is whole
+        is stored while the writer still writes (not at its end), values
+        cut anywhere by the pipe's chunks (an escape, a multi-byte
+        character, a value over several lines, an array) read as they
+        do from a file, and a bad line is refused by its number."""
+        init(self.dir)
+        p = subprocess.Popen([MB, "import", self.dir, "-"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            p.stdin.write("".join(json.dumps(item(i)) + "\n"
+                                  for i in range(3)))
+            p.stdin.flush()
+            deadline = time.monotonic() + 20
+            while len(export(self.dir)) < 3:
+                self.assertLess(time.monotonic(), deadline,
+                                "3 items stored while the pipe is open")
+                self.assertIsNone(p.poll(), "import still running")
+                time.sleep(0.1)
+            p.stdin.write("{not json\n" +
+                          json.dumps(item(3), indent=2) + "\n" +
+                          json.dumps([item(4), item(5)], indent=1) + "\n")
+            p.stdin.close()
+            out, err = p.stdout.read(), p.stderr.read()
+            self.assertEqual(p.wait(timeout=60), 1)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.assertIn("6 accepted, 0 already there, 1 refused", out)
+        self.assertIn("-:4: not JSON", err)
+
+        # The same values cut into chunks of 1 to 7 bytes, through a
+        # FIFO: the same verdicts as the file they come from.
+        other = os.path.join(self.tmp, "other")
+        init(other, "lagos", "en,fr")
+        text = "".join([
+            json.dumps(item(10, "en", "Caf\u00e9 \u2014 news"),
+                       ensure_ascii=True) + "\n",
+            json.dumps(item(11, "ar", ARABIC), ensure_ascii=False) + "\n",
+            json.dumps(item(12), indent=3) + "\n",
+            '{"type": "text", "type": "picture"}\n',
+            json.dumps([item(13), item(14, "fr", "Nouvelles \u00e0 la "
+                                            "une")], indent=2),
+        ])
+        fifo = os.path.join(self.tmp, "fifo")
+        os.mkfifo(fifo)
+
+        def feed():
+            rnd = random.Random(7)
+            data = text.encode()
+            with open(fifo, "wb", buffering=0) as f:
+                i = 0
+                while i < len(data):
+                    n = rnd.randint(1, 7)
+                    f.write(data[i:i + n])
+                    i += n
+                    if rnd.random() < 0.05:
+                        time.sleep(0.002)
+
+        import threading
+        t = threading.Thread(target=feed)
+        t.start()
+        q = run("import", other, fifo, check=1)
+        t.join()
+        self.assertIn("5 accepted, 0 already there, 1 refused", q.stdout)
+        self.assertIn(f"{fifo}:", q.stderr)
+        self.assertIn("duplicate object key", q.stderr)
+        heads = sorted(e["item"]["headlines"][0]["value"]
+                       for e in export(other))
+        file = self.write("same.json", text)
+        third = os.path.join(self.tmp, "third")
+        init(third, "accra", "en,fr")
+        q2 = run("import", third, file, check=1)
+        self.assertIn("5 accepted, 0 already there, 1 refused", q2.stdout)
+        self.assertEqual(heads, sorted(e["item"]["headlines"][0]["value"]
+                                       for e in export(third)))
+        self.assertIn("Caf\u00e9 \u2014 news 10", heads)
+
     def test_envelopes_from_elsewhere(self):
         other = os.path.join(self.tmp, "moscow")
         init(other, "moscow", "ru")
