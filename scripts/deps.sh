@@ -9,7 +9,7 @@ what=${1:-build}
 build_pkgs="gcc pkg-config meson ninja-build libjansson-dev libyajl-dev libsodium-dev
 libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev libinih-dev
 libutf8proc-dev libstemmer-dev libexttextcat-dev libexttextcat-data
-libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev libxml2-dev
+libgumbo-dev zlib1g-dev libdeflate-dev libzstd-dev libcmocka-dev libxml2-dev
 libcmark-dev libicu-dev iso-codes
 libvips-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev
 libswscale-dev libpq-dev libqrencode-dev libsystemd-dev libarchive-dev

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include <sodium.h>
-#include <zlib.h>
 
+#include "base/gzip.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 
@@ -71,9 +71,7 @@ void
 srv_maybe_gzip(struct mb_req *r)
 {
 	const char	*ct = r->ctype;
-	z_stream	 z;
-	char		*out;
-	size_t		 cap;
+	struct mb_buf	 out = MB_BUF_INIT;
 
 	if (r->rlen < 256 || r->rbody == NULL ||
 	    srv_has_header(r, "Content-Encoding") ||
@@ -83,28 +81,14 @@ srv_maybe_gzip(struct mb_req *r)
 	mb_resp_header(r, "Vary", "Accept-Encoding");
 	if (!accepts_gzip(r))
 		return;
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return;
-	cap = deflateBound(&z, r->rlen);
-	if ((out = malloc(cap)) == NULL) {
-		deflateEnd(&z);
-		return;
-	}
-	z.next_in = (Bytef *)r->rbody;
-	z.avail_in = (uInt)r->rlen;
-	z.next_out = (Bytef *)out;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&z);
-		free(out);
+	/* Level 6: readers on slow links pay for every byte. */
+	if (mb_gzip(r->rbody, r->rlen, 6, &out) != MB_OK) {
+		mb_buf_free(&out);
 		return;
 	}
 	free(r->rbody);
-	r->rbody = out;
-	r->rlen = z.total_out;
-	deflateEnd(&z);
+	r->rlen = out.len;
+	r->rbody = mb_buf_steal(&out);
 	mb_resp_header(r, "Content-Encoding", "gzip");
 }
 

@@ -7,8 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <zlib.h>
 #include <zstd.h>
+
+#include "base/gzip.h"
 
 struct build_ctx {
 	const char	*peer;
@@ -154,30 +155,8 @@ mb_sync_compress(const char *accept, const void *body, size_t len,
 		return MB_OK;
 	}
 	if (accepts(accept, "gzip")) {
-		z_stream	z;
-		uLong		bound;
-
-		memset(&z, 0, sizeof(z));
-		/* 15 + 16: a gzip wrapper, not zlib's. */
-		if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK)
+		if (mb_gzip(body, len, 1, out) != MB_OK)
 			return MB_ERR_NOMEM;
-		bound = deflateBound(&z, (uLong)len);
-		if (mb_buf_reserve(out, bound + 1) != MB_OK) {
-			deflateEnd(&z);
-			return MB_ERR_NOMEM;
-		}
-		z.next_in = (Bytef *)(uintptr_t)body;
-		z.avail_in = (uInt)len;
-		z.next_out = (Bytef *)out->data + out->len;
-		z.avail_out = (uInt)bound;
-		if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-			deflateEnd(&z);
-			return MB_ERR_INVAL;
-		}
-		out->len += z.total_out;
-		out->data[out->len] = '\0';
-		deflateEnd(&z);
 		*encoding = "gzip";
 	}
 	return MB_OK;
