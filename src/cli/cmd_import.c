@@ -422,8 +422,10 @@ produce_stream(struct producer *pr, const char *file, int fd)
 		used = produce_values(pr, file, b.data != NULL ? b.data : "",
 		    b.len, eof, &line, base, &short_value);
 		base += used;
-		memmove(b.data, b.data + used, b.len - used);
-		b.len -= used;
+		if (used > 0) {
+			memmove(b.data, b.data + used, b.len - used);
+			b.len -= used;
+		}
 		waiting = b.len;
 	}
 	mb_buf_free(&b);
