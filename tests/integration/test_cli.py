@@ -333,10 +333,9 @@ class CliTest(unittest.TestCase):
         self.assertIn("6 accepted, 0 already there, 1 refused", out)
         self.assertIn("-:4: not JSON", err)
 
-        # The same values cut into chunks of 1 to 7 bytes, through a
-        # FIFO: the same verdicts as the file they come from.
-        other = os.path.join(self.tmp, "other")
-        init(other, "lagos", "en,fr")
+        # The same values cut into chunks (1-7 bytes, then up to a pipe's
+        # worth, several seeds) through a FIFO: the same verdicts and the
+        # same items as the file they come from.
         text = "".join([
             json.dumps(item(10, "en", "Caf\u00e9 \u2014 news"),
                        ensure_ascii=True) + "\n",
@@ -346,39 +345,46 @@ class CliTest(unittest.TestCase):
             json.dumps([item(13), item(14, "fr", "Nouvelles \u00e0 la "
                                             "une")], indent=2),
         ])
-        fifo = os.path.join(self.tmp, "fifo")
-        os.mkfifo(fifo)
+        file = self.write("same.json", text)
+        third = os.path.join(self.tmp, "third")
+        init(third, "accra", "en,fr")
+        q = run("import", third, file, check=1)
+        self.assertIn("5 accepted, 0 already there, 1 refused", q.stdout)
+        want = sorted(e["item"]["headlines"][0]["value"]
+                      for e in export(third))
+        why = q.stderr.replace(file, "FILE")
+        self.assertIn("FILE:16: not JSON: duplicate object key", why)
+        self.assertIn("Caf\u00e9 \u2014 news 10", want)
 
-        def feed():
-            rnd = random.Random(7)
+        import threading
+
+        def feed(fifo, seed, most):
+            rnd = random.Random(seed)
             data = text.encode()
             with open(fifo, "wb", buffering=0) as f:
                 i = 0
                 while i < len(data):
-                    n = rnd.randint(1, 7)
+                    n = rnd.randint(1, most)
                     f.write(data[i:i + n])
                     i += n
                     if rnd.random() < 0.05:
                         time.sleep(0.002)
 
-        import threading
-        t = threading.Thread(target=feed)
-        t.start()
-        q = run("import", other, fifo, check=1)
-        t.join()
-        self.assertIn("5 accepted, 0 already there, 1 refused", q.stdout)
-        self.assertIn(f"{fifo}:", q.stderr)
-        self.assertIn("duplicate object key", q.stderr)
-        heads = sorted(e["item"]["headlines"][0]["value"]
-                       for e in export(other))
-        file = self.write("same.json", text)
-        third = os.path.join(self.tmp, "third")
-        init(third, "accra", "en,fr")
-        q2 = run("import", third, file, check=1)
-        self.assertIn("5 accepted, 0 already there, 1 refused", q2.stdout)
-        self.assertEqual(heads, sorted(e["item"]["headlines"][0]["value"]
-                                       for e in export(third)))
-        self.assertIn("Caf\u00e9 \u2014 news 10", heads)
+        for seed, most in ((7, 7), (8, 3), (9, 64), (10, 700), (11, 5000)):
+            other = os.path.join(self.tmp, "other%d" % seed)
+            init(other, "lagos", "en,fr")
+            fifo = os.path.join(self.tmp, "fifo%d" % seed)
+            os.mkfifo(fifo)
+            t = threading.Thread(target=feed, args=(fifo, seed, most))
+            t.start()
+            q = run("import", other, fifo, check=1)
+            t.join()
+            what = "chunks of 1-%d bytes, seed %d" % (most, seed)
+            self.assertIn("5 accepted, 0 already there, 1 refused",
+                          q.stdout, what)
+            self.assertEqual(why, q.stderr.replace(fifo, "FILE"), what)
+            self.assertEqual(want, sorted(e["item"]["headlines"][0]["value"]
+                                          for e in export(other)), what)
 
     def test_envelopes_from_elsewhere(self):
         other = os.path.join(self.tmp, "moscow")
