@@ -83,7 +83,7 @@ srv_maybe_gzip(struct mb_req *r)
 		return;
 	/*
 	 * Level 6: readers on slow links pay for every byte (level 1 made
-	 * pages 3-7 % larger, bench/pages), and libdeflate's level 6 costs
+	 * pages 2-7 % larger, bench/pages), and libdeflate's level 6 costs
 	 * a third of what zlib's did.
 	 */
 	if (mb_gzip(r->rbody, r->rlen, 6, &out) != MB_OK) {
