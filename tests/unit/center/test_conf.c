@@ -143,7 +143,7 @@ test_memory_settings(void **state)
 	assert_int_equal(mb_conf_load(dir, &c, &d), MB_OK);
 	assert_int_equal(c.store_cache_kb, 0);	/* the process's default */
 	assert_int_equal(c.store_memory_mb, 0);	/* serve's default */
-	assert_int_equal(c.cache_mb, 8);
+	assert_int_equal(c.cache_mb, 4);
 	assert_int_equal(c.max_connections, 16384);
 	assert_int_equal(c.connection_kb, 16);
 	put("[center]\nid = cairo\n[server]\nconnection_kb = 8\n"
