@@ -17,10 +17,12 @@ struct mb_form {
 };
 
 /*
- * The text fields of a body of Content-Type ct: urlencoded fields, or
- * the parts of a multipart form without a filename (each value up to
- * MB_FORM_TEXT_MAX; file parts are the handler's). Another type, a
- * malformed body or no memory leaves the fields read so far.
+ * The text fields of a body of Content-Type ct: urlencoded fields (of
+ * any length, the request's max_body bounds them: the newsroom posts an
+ * article's body so), or the parts of a multipart form without a
+ * filename (each value up to MB_FORM_TEXT_MAX; file parts are the
+ * handler's). Another type, a malformed body or no memory leaves the
+ * fields read so far.
  */
 void		 mb_form_parse(struct mb_form *f, const char *ct,
 		    const char *body, size_t len);
