@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "base/buf.h"
+#include "base/gzip.h"
 #include "base/timeutil.h"
 #include "signed/multibase.h"
 #include "signed/proof.h"
@@ -23,34 +24,6 @@ struct mb_status_list {
 	uint8_t		*bits;
 	uint64_t	 length; /* entries (bits) */
 };
-
-/* GZIP (RFC 1952) of in[0..n), the whole of it, into out. */
-static int
-gzip_bytes(const uint8_t *in, size_t n, struct mb_buf *out)
-{
-	z_stream	z;
-	uLong		bound;
-	int		rc;
-
-	memset(&z, 0, sizeof(z));
-	/* 15 + 16: a gzip header and trailer, not a zlib one. */
-	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return MB_ERR_NOMEM;
-	bound = deflateBound(&z, (uLong)n);
-	if ((rc = mb_buf_reserve(out, bound)) != MB_OK) {
-		deflateEnd(&z);
-		return rc;
-	}
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)n;
-	z.next_out = (Bytef *)out->data + out->len;
-	z.avail_out = (uInt)bound;
-	rc = deflate(&z, Z_FINISH);
-	out->len += bound - z.avail_out;
-	deflateEnd(&z);
-	return rc == Z_STREAM_END ? MB_OK : MB_ERR_NOMEM;
-}
 
 /*
  * Inflates one gzip member, nothing after it, at most max bytes out: a
@@ -152,7 +125,12 @@ mb_status_list_issue(const struct mb_status_list_opts *o,
 		/* Index 0 is the left-most (most significant) bit. */
 		bits[revoked[i] / 8] |= (uint8_t)(0x80u >> (revoked[i] % 8));
 	}
-	if ((rc = gzip_bytes(bits, length / 8, &gz)) != MB_OK ||
+	/*
+	 * GZIP (RFC 1952), as the format asks. Level 6, serve's pages' own:
+	 * its compressor is kept already, and on a bitstring of mostly
+	 * zeroes a higher level gains nothing worth another one.
+	 */
+	if ((rc = mb_gzip(bits, length / 8, 6, &gz)) != MB_OK ||
 	    (rc = mb_buf_putc(&enc, 'u')) != MB_OK ||
 	    (rc = mb_b64url_encode((uint8_t *)gz.data, gz.len, &enc)) != MB_OK)
 		goto fail;
