@@ -88,10 +88,16 @@ metrics(struct mb_req *r)
 		    "item not yet searchable has waited (0 when none "
 		    "waits).\n"
 		    "# TYPE mediabridge_index_lag_seconds gauge\n"
-		    "mediabridge_index_lag_seconds %.3f\n",
+		    "mediabridge_index_lag_seconds %.3f\n"
+		    "# HELP mediabridge_index_segments Segments of the "
+		    "full-text index (merged when the center is idle; "
+		    "0 on PostgreSQL).\n"
+		    "# TYPE mediabridge_index_segments gauge\n"
+		    "mediabridge_index_segments %lld\n",
 		    (long long)s.items, (long long)s.versions,
 		    (long long)s.last_seq, (long long)s.unindexed,
-		    (long long)s.unindexed, lag_seconds(&s));
+		    (long long)s.unindexed, lag_seconds(&s),
+		    (long long)s.index_segments);
 	if (mb_buf_printf(&b, "# TYPE mediabridge_http_in_flight gauge\n"
 	    "mediabridge_http_in_flight %d\n",
 	    mb_http__in_flight(mb_req_server(r))) != MB_OK)

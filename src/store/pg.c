@@ -865,6 +865,20 @@ pg_backup(struct mb_store *st, const char *path, struct mb_diag *d)
 }
 
 /*
+ * Nothing to tidy: the GIN index's pending list is merged by
+ * PostgreSQL's own vacuum.
+ */
+static int
+pg_index_tidy(struct mb_store *st, int pages, bool *more, struct mb_diag *d)
+{
+	(void)st;
+	(void)pages;
+	(void)d;
+	*more = false;
+	return MB_OK;
+}
+
+/*
  * Nothing to hand back: PostgreSQL's pages live in the server's shared
  * buffers, and libpq keeps no cache between statements.
  */
@@ -908,6 +922,7 @@ const struct mb_store_ops mb_pg_ops = {
 	.repair_version = mb_pg_repair_version,
 	.backup = pg_backup,
 	.index_next = mb_pg_index_next,
+	.index_tidy = pg_index_tidy,
 	.index_peek = mb_pg_index_peek,
 	.alias_get = mb_pg_alias_get,
 	.alias_put = mb_pg_alias_put,

@@ -218,15 +218,21 @@ fail:
 /*
  * FTS5 keeps the terms of the rows a transaction inserts in memory and
  * writes them out as a new segment of the index when they pass
- * 'hashsize' bytes (1 MB by default) and at commit; later inserts merge
- * segments ('automerge'), and that rewriting was most of what indexing a
- * bulk import cost. With 8 MB a bulk import writes an eighth as many
- * segments and rewrites each posting fewer times (measured: a third less
- * index time); the index ends with fewer, larger segments, which queries
- * like. The price is up to 8 MB of memory in the connection that writes.
- * 'automerge' and 'crisismerge' stay at their defaults: raising them
- * would leave more segments for every query to visit. The option lives
- * in fts_config, so it is written once per store.
+ * 'hashsize' bytes (1 MB by default) and at commit. With 8 MB a bulk
+ * import writes an eighth as many segments and rewrites each posting
+ * fewer times (measured: a third less index time); the index ends with
+ * fewer, larger segments, which queries like. The price is up to 8 MB of
+ * memory in the connection that writes.
+ *
+ * 'automerge' is 0: a commit only writes its segment, and the merging
+ * of segments that FTS5 would otherwise do inside every commit (a fifth
+ * of the exchange's writer, docs/benchmarks.md "Merges when idle") is
+ * done when the store is idle instead, by mb_store_index_tidy() in
+ * serve's indexer. 'crisismerge' stays at its default (16): a level
+ * that reaches 16 segments is merged in the commit that made it so,
+ * which bounds what a query visits on a store nobody tidies (a center
+ * that only runs `sync --once` or `import`). The options live in
+ * fts_config, so they are written once per store.
  */
 #define FTS_HASHSIZE	8388608
 #define MB_STR_(x)	#x
@@ -236,18 +242,29 @@ static int
 tune_fts(struct mb_sqlite *sq, struct mb_diag *d)
 {
 	sqlite3_stmt	*s;
-	int		 have = 0;
+	int		 hashsize = 0, automerge = -1, rc;
 
-	if (sqlite3_prepare_v2(sq->db, "SELECT v FROM fts_config WHERE "
-	    "k = 'hashsize'", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(sq->db, "SELECT k, v FROM fts_config WHERE "
+	    "k IN ('hashsize', 'automerge')", -1, &s, NULL) != SQLITE_OK)
 		return mb_sqlite_err(sq, d, "index settings");
-	if (sqlite3_step(s) == SQLITE_ROW)
-		have = sqlite3_column_int(s, 0);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 0);
+
+		if (k != NULL && strcmp(k, "hashsize") == 0)
+			hashsize = sqlite3_column_int(s, 1);
+		else if (k != NULL)
+			automerge = sqlite3_column_int(s, 1);
+	}
 	sqlite3_finalize(s);
-	if (have == FTS_HASHSIZE)
-		return MB_OK;
-	return mb_sqlite__exec(sq, "INSERT INTO fts (fts, rank) VALUES ('hashsize', "
-	    MB_STR(FTS_HASHSIZE) ")", d);
+	if (hashsize != FTS_HASHSIZE && (rc = mb_sqlite__exec(sq,
+	    "INSERT INTO fts (fts, rank) VALUES ('hashsize', "
+	    MB_STR(FTS_HASHSIZE) ")", d)) != MB_OK)
+		return rc;
+	if (automerge != 0 && (rc = mb_sqlite__exec(sq,
+	    "INSERT INTO fts (fts, rank) VALUES ('automerge', 0)", d)) !=
+	    MB_OK)
+		return rc;
+	return MB_OK;
 }
 
 /* Locations that are SQLite files: "sqlite:PATH", or a path. */
@@ -792,6 +809,7 @@ const struct mb_store_ops mb_sqlite_ops = {
 	.repair_version = mb_sqlite_repair_version,
 	.backup = mb_sqlite_backup,
 	.index_next = mb_sqlite_index_next,
+	.index_tidy = mb_sqlite_index_tidy,
 	.index_peek = mb_sqlite_index_peek,
 	.alias_get = mb_sqlite_alias_get,
 	.alias_put = mb_sqlite_alias_put,

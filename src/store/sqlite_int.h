@@ -273,6 +273,8 @@ int mb_sqlite_check(struct mb_store *st,
     struct mb_diag *d);
 int mb_sqlite_index_peek(struct mb_store *st, int64_t limit,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
+int mb_sqlite_index_tidy(struct mb_store *st, int pages, bool *more,
+    struct mb_diag *d);
 int mb_sqlite_index_next(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_version *v, struct mb_store_text *t,
 	void *arg), void *arg, int64_t *done, struct mb_diag *d);

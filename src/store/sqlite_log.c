@@ -367,6 +367,68 @@ query_int64(struct mb_sqlite *sq, const char *sql, int64_t *out,
 	return MB_OK;
 }
 
+/*
+ * An SQLite varint (big-endian groups of 7 bits, the ninth byte whole),
+ * as FTS5 writes its structure record. 0 when the bytes run out.
+ */
+static size_t
+get_varint(const unsigned char *p, size_t n, uint64_t *out)
+{
+	uint64_t	v = 0;
+	size_t		i;
+
+	for (i = 0; i < n && i < 9; i++) {
+		if (i == 8) {
+			*out = (v << 8) | p[i];
+			return 9;
+		}
+		v = (v << 7) | (p[i] & 0x7f);
+		if ((p[i] & 0x80) == 0) {
+			*out = v;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The number of segments, from FTS5's structure record (row 10 of
+ * fts_data: a 4-byte cookie, a 4-byte marker FF 00 00 01 in SQLite 3.45
+ * and later, then varints nLevel and nSegment; FTS5's on-disk format,
+ * which later SQLite versions keep reading). One row read, whatever
+ * the size of the index; 0 for an index never written to.
+ */
+static int
+index_segments(struct mb_sqlite *sq, int64_t *out, struct mb_diag *d)
+{
+	static const unsigned char v2[4] = { 0xff, 0x00, 0x00, 0x01 };
+	sqlite3_stmt		*s;
+	const unsigned char	*p;
+	size_t			 n, k, at = 4;
+	uint64_t		 levels, segments;
+	int			 rc;
+
+	*out = 0;
+	if (sqlite3_prepare_v2(sq->db, "SELECT block FROM fts_data WHERE "
+	    "id = 10", -1, &s, NULL) != SQLITE_OK)
+		return mb_sqlite_err(sq, d, "read");
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		p = sqlite3_column_blob(s, 0);
+		n = (size_t)sqlite3_column_bytes(s, 0);
+		if (n >= 8 && memcmp(p + 4, v2, 4) == 0)
+			at = 8;
+		if (p != NULL && n > at &&
+		    (k = get_varint(p + at, n - at, &levels)) > 0 &&
+		    get_varint(p + at + k, n - at - k, &segments) > 0 &&
+		    segments <= INT64_MAX)
+			*out = (int64_t)segments;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return mb_sqlite_err(sq, d, "read");
+	return MB_OK;
+}
+
 int
 mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
     struct mb_diag *d)
@@ -404,7 +466,8 @@ mb_sqlite_stats(struct mb_store *st, struct mb_store_stats *out,
 	    (rc = query_int64(sq, "SELECT coalesce(min(v.received_ms), 0) "
 	    "FROM (SELECT item_id FROM fts_pending ORDER BY item_id LIMIT "
 	    MB_STORE_LAG_SCAN ") p JOIN items i ON i.id = p.item_id JOIN "
-	    "versions v ON v.seq = i.seq", &s.unindexed_since_ms, d)) != MB_OK)
+	    "versions v ON v.seq = i.seq", &s.unindexed_since_ms, d)) != MB_OK ||
+	    (rc = index_segments(sq, &s.index_segments, d)) != MB_OK)
 		return rc;
 	*out = s;
 	return MB_OK;
@@ -431,6 +494,44 @@ mb_sqlite_index_peek(struct mb_store *st, int64_t limit,
 	rc = visit(sq, s, cb, arg, NULL, d);
 	sqlite3_finalize(s);
 	return rc;
+}
+
+/*
+ * FTS5's 'merge' command: merges levels that hold at least 'usermerge'
+ * (4) segments, writing about `pages` leaf pages, and goes on with a
+ * merge begun by an earlier step. SQLite's documented way to know
+ * whether it did anything: the rows it changed, fewer than 2 when
+ * nothing was left to merge.
+ */
+int
+mb_sqlite_index_tidy(struct mb_store *st, int pages, bool *more,
+    struct mb_diag *d)
+{
+	struct mb_sqlite	*sq = SQ(st);
+	sqlite3_stmt		*s;
+	int64_t			 before;
+	int			 rc;
+
+	*more = false;
+	if ((rc = mb_sqlite_begin(st, d)) != MB_OK)
+		return rc;
+	if (sqlite3_prepare_v2(sq->db, "INSERT INTO fts (fts, rank) "
+	    "VALUES ('merge', ?1)", -1, &s, NULL) != SQLITE_OK) {
+		rc = mb_sqlite_err(sq, d, "index tidy");
+		mb_sqlite_rollback(st);
+		return rc;
+	}
+	sqlite3_bind_int(s, 1, pages);
+	before = sqlite3_total_changes64(sq->db);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = mb_sqlite_err(sq, d, "index tidy");
+		mb_sqlite_rollback(st);
+		return rc;
+	}
+	*more = sqlite3_total_changes64(sq->db) - before >= 2;
+	return mb_sqlite_commit(st, d);
 }
 
 int

@@ -178,6 +178,17 @@ mb_store_index_peek(struct mb_store *st, int64_t limit,
 }
 
 int
+mb_store_index_tidy(struct mb_store *st, int pages, bool *more,
+    struct mb_diag *d)
+{
+	*more = false;
+	if (pages < 1)
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "index tidy: pages must be at least 1");
+	return st->ops->index_tidy(st, pages, more, d);
+}
+
+int
 mb_store_alias_get(struct mb_store *st, const char *key, struct mb_buf *uri,
     struct mb_diag *d)
 {

@@ -230,6 +230,11 @@ struct mb_store_stats {
 	 * long queue whole).
 	 */
 	int64_t	unindexed_since_ms;
+	/*
+	 * The full-text index's segments (SQLite; 0 on PostgreSQL): what a
+	 * query visits, and what mb_store_index_tidy() has left to merge.
+	 */
+	int64_t	index_segments;
 };
 /*
  * The counts are kept as rows change (store_counts, the scale domain):
@@ -300,6 +305,19 @@ int mb_store_index_next(struct mb_store *st, int64_t limit,
  */
 int mb_store_index_peek(struct mb_store *st, int64_t limit,
     mb_store_version_cb cb, void *arg, struct mb_diag *d);
+
+/*
+ * One step of tidying the full-text index, for a store that is idle
+ * (serve's indexer, caught up): merges up to about `pages` pages of its
+ * segments in a transaction of its own, so that a writer waits at most
+ * one step. Commits only write their segment (docs/search.md, "Segments
+ * and merges"); this merges a level once it holds 4, which leaves the
+ * shape FTS5 would have kept by merging inside every commit. *more:
+ * there may be more to do (call again); false once nothing is left.
+ * PostgreSQL: nothing to do, *more false.
+ */
+int mb_store_index_tidy(struct mb_store *st, int pages, bool *more,
+    struct mb_diag *d);
 
 /*
  * Aliases: a key from outside (an imported file's item hash, say) and

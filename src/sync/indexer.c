@@ -155,6 +155,57 @@ mb_sync_index_all(struct mb_store *st, struct mb_diag *d)
 	return MB_OK;
 }
 
+/*
+ * Merging the index's segments when the center is idle (commits only
+ * write theirs: src/store/sqlite.c, tune_fts). A step writes about
+ * TIDY_PAGES leaf pages (4 KB each, some milliseconds) in a transaction
+ * of its own, so a newsroom save waits at most one step; steps follow
+ * one another while there is more, and a store found tidy is looked at
+ * again after TIDY_EVERY_MS (a save or a pulled batch adds a segment).
+ * Never while the exchange applies or catches up: it goes first, and
+ * FTS5's own bound ('crisismerge') keeps a long catch-up's segments few.
+ */
+#define TIDY_PAGES	256
+#define TIDY_EVERY_MS	2000
+
+struct tidy {
+	int64_t	next_ms;	/* when to look again; 0: now */
+	int64_t	steps;		/* of this run, for the log */
+	int64_t	t0_ms;
+};
+
+/* One step, if it is time; true while there is more to do at once. */
+static bool
+tidy_step(struct mb_store *st, struct tidy *t)
+{
+	struct mb_store_stats	s;
+	struct mb_diag		d;
+	int64_t			now = mb_time_mono_ms();
+	bool			more = false;
+	int			rc;
+
+	if (now < t->next_ms || mb_sync_defer(now))
+		return false;
+	if (t->steps == 0)
+		t->t0_ms = now;
+	if ((rc = mb_store_index_tidy(st, TIDY_PAGES, &more, &d)) != MB_OK) {
+		if (rc != MB_ERR_AGAIN)
+			log_warn("index: merging segments: %s",
+			    mb_diag_msg(&d, rc));
+		more = false;
+	}
+	t->steps++;
+	if (more)
+		return true;
+	if (t->steps > 1 && mb_store_stats(st, &s, &d) == MB_OK)
+		log_info("index: merged steps=%lld segments=%lld ms=%lld",
+		    (long long)t->steps, (long long)s.index_segments,
+		    (long long)(mb_time_mono_ms() - t->t0_ms));
+	t->steps = 0;
+	t->next_ms = mb_time_mono_ms() + TIDY_EVERY_MS;
+	return false;
+}
+
 static void *
 indexer_main(void *arg)
 {
@@ -162,6 +213,7 @@ indexer_main(void *arg)
 	struct mb_store		*st = NULL;
 	struct mb_diag		 d;
 	struct pace		 p = { CHUNK_FIRST, SERVE_TARGET_MS };
+	struct tidy		 t = { 0, 0, 0 };
 	int64_t			 done, last_ms = 0;
 	bool			 warm = false;
 	int			 rc;
@@ -192,12 +244,16 @@ indexer_main(void *arg)
 			done = 0;
 		}
 		/*
-		 * Caught up: the pages the batches read go back until the
-		 * next item comes (serve's memory; mb_store_idle).
+		 * Caught up: the segments are merged, then the pages the
+		 * batches read go back until the next item comes (serve's
+		 * memory; mb_store_idle).
 		 */
 		if (done > 0)
 			warm = true;
-		else if (warm) {
+		else if (tidy_step(st, &t)) {
+			warm = true;
+			continue;
+		} else if (warm) {
 			mb_store_idle(st);
 			warm = false;
 		}

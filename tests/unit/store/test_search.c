@@ -607,6 +607,59 @@ test_ranking_many(void **state)
 	assert_true(strcmp(hs.uri[1], hs.uri[2]) > 0);
 }
 
+/*
+ * Commits write their own segment and nobody merges them on the way
+ * (automerge 0, src/store/sqlite.c); mb_store_index_tidy() merges them
+ * later, step by step, finding the same items, and then says it is done.
+ */
+static void
+test_index_tidy(void **state)
+{
+	struct mb_store		*st = *state;
+	struct mb_store_stats	 ss;
+	struct hits		 hs;
+	char			 before[1024], local[16];
+	bool			 more = true;
+	int			 steps = 0;
+
+	for (int i = 0; i < 30; i++) {
+		snprintf(local, sizeof(local), "t%02d", i);
+		put(st, &(struct it){ .local = local, .lang = "en",
+		    .headline = i % 2 ? "Harbour works" : "Market day",
+		    .body = i % 3 ? "Ships and cranes." : "Prices held." });
+	}
+	assert_int_equal(mb_store_stats(st, &ss, NULL), MB_OK);
+	if (!tb_is_pg()) {
+		assert_int_equal(tb_query_int("SELECT v FROM fts_config "
+		    "WHERE k = 'automerge'"), 0);
+		/* 30 commits: 16 merged at the crisis bound, 14 left. */
+		assert_true(ss.index_segments >= 10);
+	} else
+		assert_int_equal(ss.index_segments, 0);
+	assert_int_equal(searchq(st, "harbour cranes", "en", NULL, &hs),
+	    MB_OK);
+	snprintf(before, sizeof(before), "%s", set_of(&hs));
+	assert_int_equal(hs.n, 10);
+	while (more) {
+		assert_int_equal(mb_store_index_tidy(st, 4, &more, NULL),
+		    MB_OK);
+		assert_true(++steps < 1000);
+	}
+	assert_int_equal(mb_store_stats(st, &ss, NULL), MB_OK);
+	assert_true(ss.index_segments <= 3);
+	if (!tb_is_pg())
+		assert_true(steps > 1);	/* 4 pages a step: several */
+	assert_string_equal(found(st, "harbour cranes", "en"), before);
+	assert_string_equal(found(st, "\"market day\"", "en"),
+	    "t00,t02,t04,t06,t08,t10,t12,t14,t16,t18,t20,t22,t24,t26,t28");
+	assert_int_equal(mb_store_check(st, NULL, NULL, NULL), MB_OK);
+	/* Tidy: a step finds nothing more; a bad page count is refused. */
+	assert_int_equal(mb_store_index_tidy(st, 256, &more, NULL), MB_OK);
+	assert_false(more);
+	assert_int_equal(mb_store_index_tidy(st, 0, &more, NULL),
+	    MB_ERR_INVAL);
+}
+
 static void
 test_pages(void **state)
 {
@@ -955,6 +1008,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ranking_many, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_tidy, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_topics_given, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_match, setup,
