@@ -93,6 +93,7 @@ start_exchange(struct mb_serve *s, struct mb_diag *d)
 	int			rc;
 
 	mb_sync_opts_default(&o);
+	o.merge_as_applied = true;
 	o.on_applied = wake_long_polls;
 	o.on_applied_arg = s->http;
 	if ((rc = mb_sync_indexer_start(s->node, &s->indexer, d)) != MB_OK)

@@ -312,6 +312,31 @@ pl_keyring_refresh(struct client *c, struct mb_store *st, const char *base,
 }
 
 /*
+ * Serve's pullers merge the index as they go (mb_sync_opts): a page for
+ * each item applied, 256 a transaction, about what FTS5's automerge did
+ * inside the commit (a 1,000-item batch writes ~120 leaf pages, each
+ * rewritten once a level), so that levels never pile up to the crisis
+ * bound while a long catch-up keeps the indexer from tidying. Best
+ * effort: what is left, the idle indexer merges.
+ */
+static void
+merge_as_applied(struct mb_store *st, int64_t applied)
+{
+	struct mb_diag	d;
+	bool		more = true;
+	int		rc;
+
+	for (int64_t left = applied; left > 0 && more; left -= 256)
+		if ((rc = mb_store_index_tidy(st, left < 256 ? (int)left : 256,
+		    &more, &d)) != MB_OK) {
+			if (rc != MB_ERR_AGAIN)
+				log_warn("sync: merging the index: %s",
+				    mb_diag_msg(&d, rc));
+			return;
+		}
+}
+
+/*
  * Applies one fetched log response r (freed here): refreshes the
  * registry when the peer has a newer one, verifies on every core and
  * applies in one transaction. ahead (may be NULL; taken over) is r's
@@ -367,6 +392,8 @@ pl_apply_response(struct client *c, struct mb_store *st,
 	log_debug("sync: batch peer=%s n=%zu verify_us=%lld apply_us=%lld "
 	    "verified=%s", center, mb_sync_batch_count(b),
 	    (long long)(t1 - t0), (long long)(pl_mono_us() - t1), how);
+	if (o->merge_as_applied && res.applied > 0)
+		merge_as_applied(st, res.applied);
 	*cursor = res.cursor;
 	ps->applied += res.applied;
 	ps->refused += res.refused;

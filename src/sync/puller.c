@@ -44,6 +44,7 @@ mb_sync_opts_default(struct mb_sync_opts *o)
 	o->backoff_max_ms = env_int("MB_SYNC_BACKOFF_MAX_MS", 60000);
 	o->registry_s = env_int("MB_SYNC_REGISTRY_S", 60);
 	o->rescan_ms = env_int("MB_SYNC_RESCAN_MS", 1000);
+	o->merge_as_applied = false;
 	o->on_applied = NULL;
 	o->on_applied_arg = NULL;
 }

@@ -3,6 +3,7 @@
 #ifndef MB_SYNC_PULLER_H
 #define MB_SYNC_PULLER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/buf.h"
@@ -25,6 +26,14 @@ struct mb_sync_opts {
 	int	backoff_max_ms;	/* longest wait between retries; 0: 60000 */
 	int	registry_s;	/* branches refetch the registry; 0: 60 */
 	int	rescan_ms;	/* look at the set of peers; 0: 1000 */
+	/*
+	 * Merge the index's segments after each applied batch, about a
+	 * page for each item applied (serve: a catch-up then never leaves
+	 * a commit one large merge that a newsroom save waits behind);
+	 * false: left to the idle indexer and FTS5's crisis bound
+	 * (`sync --once`; docs/search.md, "Segments and merges").
+	 */
+	bool	merge_as_applied;
 	/* Called (any thread) after a batch added versions: long-polls. */
 	void	(*on_applied)(void *arg);
 	void	*on_applied_arg;
