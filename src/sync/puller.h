@@ -27,9 +27,9 @@ struct mb_sync_opts {
 	int	registry_s;	/* branches refetch the registry; 0: 60 */
 	int	rescan_ms;	/* look at the set of peers; 0: 1000 */
 	/*
-	 * Merge the index's segments after each applied batch, about a
-	 * page for each item applied (serve: a catch-up then never leaves
-	 * a commit one large merge that a newsroom save waits behind);
+	 * Merge the index's segments after each applied batch, a page for
+	 * every four items applied (serve: a catch-up then seldom leaves a
+	 * commit one large merge that a newsroom save waits behind);
 	 * false: left to the idle indexer and FTS5's crisis bound
 	 * (`sync --once`; docs/search.md, "Segments and merges").
 	 */

@@ -89,7 +89,7 @@ def run(root, hq, started):
     assert found(branch, "harbour") == eq_hits, found(branch, "harbour")
     assert found(branch, '"harbour report 7"') == ["s7"]
     # 2b. commits leave their segments (automerge 0): six imports, six
-    # more, merged by the puller as it applies step 3's version.
+    # more, merged by serve (step 3b).
     for i in range(6):
         write(path, [story("c%d" % i, "Lighthouse note %d" % i,
                            "The lighthouse keeper wrote, day %d." % i,
