@@ -28,8 +28,8 @@ struct mb_sync_opts {
 	int	rescan_ms;	/* look at the set of peers; 0: 1000 */
 	/*
 	 * Merge the index's segments after each applied batch, a page for
-	 * every four items applied (serve: a catch-up then seldom leaves a
-	 * commit one large merge that a newsroom save waits behind);
+	 * each item applied (serve: a catch-up then never leaves a commit
+	 * one large merge that a newsroom save waits behind);
 	 * false: left to the idle indexer and FTS5's crisis bound
 	 * (`sync --once`; docs/search.md, "Segments and merges").
 	 */
