@@ -336,6 +336,10 @@ def test_metrics_and_log(w):
         "workflow": "published"}})
     anon.get("/api/v1/items")
     anon.get("/nope")
+    # A request is counted and logged after its answer is sent, on its
+    # connection's thread: ed's may not be counted yet.
+    wait_for(lambda: 'route="items.create",status="201"} 1' in
+             anon.get("/metrics").text, 10, "the create counted")
     m = anon.get("/metrics")
     eq(m.status, 200, "metrics")
     check(m.headers["content-type"].startswith("text/plain"), "type")
@@ -349,6 +353,7 @@ def test_metrics_and_log(w):
                  "mediabridge_items 1", "mediabridge_log_seq 1"):
         check(want in t, "metrics has " + want, t[:2000])
     eq(anon.get("/healthz").json["status"], "ok", "healthz")
+    wait_for(lambda: "user=edi" in c.log(), 10, "ed's request logged")
     log = c.log()
     check("http: method=GET path=/api/v1/items route=items.list "
           "status=200" in log, "request log line", log[-2000:])

@@ -403,7 +403,8 @@ def test_serve_polls(w):
                 if e["item"]["headlines"][0]["value"].startswith("Live")]
         items = wait_for(arrived, 20, "the feed's item through serve")
         eq(items[0]["headlines"][0]["value"], "Live one", "headline")
-        check("not a feed" in source(c, "1")["error"], "bad one's error")
+        wait_for(lambda: "not a feed" in (source(c, "1")["error"] or ""),
+                 20, "bad one's error")
         c.stop()
     finally:
         f.close()

@@ -309,6 +309,9 @@ def test_text_and_media_share(w):
         eq(got["r"].status, 200, "fetched: %r" % got["r"])
         eq(len(got["r"].body), size, "its bytes")
         took = max(text_at, got["at"]) - t0
+        # The puller counts a round's bytes on the link after its commit.
+        fedlib.wait_for("the text's bytes counted", lambda: int(
+            link(cairo)["used"]) - before > size * 1.6, 10)
         used = int(link(cairo)["used"]) - before
         check(used > size * 1.6, "the text's bytes and the picture's "
               "counted: %d for a %d-byte picture" % (used, size))
@@ -387,6 +390,9 @@ def test_text_before_fetcher(w):
         fedlib.wait_for("the text", lambda: len(uris(cairo)) ==
                         n0 + len(texts), 60)
         took = time.monotonic() - t0
+        # The puller adds a round's wire bytes after its commit.
+        fedlib.wait_for("the batch counted", lambda: text_wire(cairo) -
+                        wire0 > 80000, 10)
         wire = text_wire(cairo) - wire0
         check(wire > 80000, "a batch worth timing: %d bytes" % wire)
         # Sharing the link with the original, it would take twice its

@@ -335,8 +335,9 @@ def run_pages(w, hq, cairo):
     st, _, page = reader.get(path_of(p, "proposals"))
     check("Accepted" in page and "Network conference 2027" in page,
           "accepted onto the event's agenda", page)
-    check("proposal=%s" % p in open(os.path.join(hq.dir, "serve.log"))
-          .read(), "serve's log says it closed it")
+    # The poller logs the close after its commit.
+    wait_for("serve's log saying it closed it", lambda: "proposal=%s" % p
+             in open(os.path.join(hq.dir, "serve.log")).read(), timeout=15)
     wait_for("the close at Cairo", lambda: "Accepted" in anon.get(
         path_of(p, "proposals"))[2], timeout=30)
     st, _, page = z.get(path_of(p, "proposals"))

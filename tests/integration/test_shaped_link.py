@@ -100,17 +100,29 @@ def test_text_first_over_a_bad_link(w):
             cairo.peers().get("moscow", {}).get("received", 0)) >= want and
             all(here(cairo, h) for h in thumbs | originals), 85)
         took = time.monotonic() - t0
-        # From Cairo's log: when the text was complete, when each blob came.
-        got, text_done, fetched = 0, None, {}
-        for line in open(os.path.join(cairo.dir, "serve.log")):
-            m = re.search(r"sync: pulled peer=moscow applied=(\d+)", line)
-            if m:
-                got += int(m.group(1))
-                if got >= want and text_done is None:
-                    text_done = stamp(line)
-            m = re.search(r"media: fetched blob=([0-9a-f]{12})", line)
-            if m:
-                fetched.setdefault(m.group(1), stamp(line))
+
+        def from_log():
+            """From Cairo's log: when the text was complete, when each
+            blob came."""
+            got, text_done, fetched = 0, None, {}
+            for line in open(os.path.join(cairo.dir, "serve.log")):
+                m = re.search(r"sync: pulled peer=moscow applied=(\d+)",
+                              line)
+                if m:
+                    got += int(m.group(1))
+                    if got >= want and text_done is None:
+                        text_done = stamp(line)
+                m = re.search(r"media: fetched blob=([0-9a-f]{12})", line)
+                if m:
+                    fetched.setdefault(m.group(1), stamp(line))
+            return got, text_done, fetched
+
+        # A blob's file appears before its record is written and its line
+        # logged, and a batch's line follows its commit: wait for them.
+        fedlib.wait_for("every batch and blob in the log", lambda: (
+            lambda g, t, f: t is not None and
+            all(h[:12] in f for h in thumbs | originals))(*from_log()), 20)
+        got, text_done, fetched = from_log()
         check(text_done is not None, "the text completed", got)
         firsts = {h[:12]: fetched.get(h[:12]) for h in originals}
         check(all(firsts.values()), "every original fetched", firsts)
