@@ -189,6 +189,20 @@ mb_store_index_tidy(struct mb_store *st, int pages, bool *more,
 }
 
 int
+mb_store_index_keep_up(struct mb_store *st, int64_t items,
+    struct mb_diag *d)
+{
+	bool	more = true;
+	int	rc;
+
+	for (int64_t left = items; left > 0 && more; left -= 256)
+		if ((rc = mb_store_index_tidy(st, left < 256 ? (int)left : 256,
+		    &more, d)) != MB_OK)
+			return rc;
+	return MB_OK;
+}
+
+int
 mb_store_alias_get(struct mb_store *st, const char *key, struct mb_buf *uri,
     struct mb_diag *d)
 {

@@ -320,6 +320,19 @@ int mb_store_index_tidy(struct mb_store *st, int pages, bool *more,
     struct mb_diag *d);
 
 /*
+ * Keeps the index's merging abreast of a long run of commits (serve's
+ * pullers, a large import): tidies a page for each of the `items` just
+ * committed, in steps of at most 256 pages (each its own transaction),
+ * about what FTS5's automerge would have spent inside those commits.
+ * Stops early when nothing is left to merge. A long run that never does
+ * this piles a level up to FTS5's crisis bound (16 segments), merged
+ * inside one commit that then takes seconds (docs/benchmarks.md,
+ * "Merges when idle").
+ */
+int mb_store_index_keep_up(struct mb_store *st, int64_t items,
+    struct mb_diag *d);
+
+/*
  * Aliases: a key from outside (an imported file's item hash, say) and
  * the uri it became, so that importing the same thing twice adds nothing.
  */

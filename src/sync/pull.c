@@ -326,17 +326,11 @@ static void
 merge_as_applied(struct mb_store *st, int64_t applied)
 {
 	struct mb_diag	d;
-	bool		more = true;
 	int		rc;
 
-	for (int64_t left = applied; left > 0 && more; left -= 256)
-		if ((rc = mb_store_index_tidy(st, left < 256 ? (int)left : 256,
-		    &more, &d)) != MB_OK) {
-			if (rc != MB_ERR_AGAIN)
-				log_warn("sync: merging the index: %s",
-				    mb_diag_msg(&d, rc));
-			return;
-		}
+	if ((rc = mb_store_index_keep_up(st, applied, &d)) != MB_OK &&
+	    rc != MB_ERR_AGAIN)
+		log_warn("sync: merging the index: %s", mb_diag_msg(&d, rc));
 }
 
 /*

@@ -660,6 +660,44 @@ test_index_tidy(void **state)
 	    MB_ERR_INVAL);
 }
 
+/*
+ * mb_store_index_keep_up(): a page a committed item, merged right after
+ * a run of commits, leaves fewer segments and the same hits; nothing
+ * committed (0 items) merges nothing.
+ */
+static void
+test_index_keep_up(void **state)
+{
+	struct mb_store		*st = *state;
+	struct mb_store_stats	 ss;
+	char			 before[1024], local[16];
+	int64_t			 segs;
+
+	for (int i = 0; i < 12; i++) {
+		snprintf(local, sizeof(local), "k%02d", i);
+		put(st, &(struct it){ .local = local, .lang = "en",
+		    .headline = i % 2 ? "Harbour works" : "Market day",
+		    .body = i % 3 ? "Ships and cranes." : "Prices held." });
+	}
+	assert_int_equal(mb_store_stats(st, &ss, NULL), MB_OK);
+	segs = ss.index_segments;
+	if (!tb_is_pg())
+		assert_true(segs >= 12);
+	snprintf(before, sizeof(before), "%s", found(st, "harbour", "en"));
+	assert_string_equal(before, "k01,k03,k05,k07,k09,k11");
+	assert_int_equal(mb_store_index_keep_up(st, 0, NULL), MB_OK);
+	assert_int_equal(mb_store_stats(st, &ss, NULL), MB_OK);
+	assert_int_equal(ss.index_segments, segs);
+	assert_int_equal(mb_store_index_keep_up(st, 12, NULL), MB_OK);
+	assert_int_equal(mb_store_stats(st, &ss, NULL), MB_OK);
+	if (!tb_is_pg())
+		assert_true(ss.index_segments < segs);
+	assert_string_equal(found(st, "harbour", "en"), before);
+	assert_string_equal(found(st, "\"market day\"", "en"),
+	    "k00,k02,k04,k06,k08,k10");
+	assert_int_equal(mb_store_check(st, NULL, NULL, NULL), MB_OK);
+}
+
 static void
 test_pages(void **state)
 {
@@ -1009,6 +1047,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_tidy, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_index_keep_up, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_topics_given, setup,
 		    teardown),
