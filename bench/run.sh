@@ -6,7 +6,9 @@
 # <!-- results:begin --> and <!-- results:end -->), leaving the sections
 # the benchmarks' owners write below it alone.
 #
-# A benchmark is bench/NAME.sh (or bench/NAME/run.sh); it prints its
+# A benchmark is an executable bench/NAME.sh (or bench/NAME/run.sh; a .sh
+# without the execute bit, such as serve_user.sh, is a helper the
+# benchmarks source, not one to run); it prints its
 # figures beside its anchor's figures from the same run, and its ratio as
 # its LAST line. The known ones run in the order of ORDER; any other is run
 # after them with no argument. bench/inn's INN CNFS feed figure is exported
@@ -60,6 +62,7 @@ done
 for f in bench/*.sh bench/*/run.sh; do
 	[ -f "$f" ] || continue
 	case $f in bench/run.sh) continue ;; esac
+	case $f in bench/*/run.sh) ;; *) [ -x "$f" ] || continue ;; esac
 	b=${f#bench/}
 	b=${b%.sh}
 	b=${b%/run}
