@@ -112,7 +112,9 @@ check_base(const char *own, const char *msg, size_t len, struct mb_diag *d)
 		if (i >= 6 || !base_line(p, n, names[i]))
 			return mb_diag_set(d, MB_ERR_PERM, "signer: not a "
 			    "signature base of a federation request");
-		if (i == 2 && strncmp(p + 9, "/federation/", 12) != 0)
+		/* `"@path": ` is 9 bytes; the value may end the buffer. */
+		if (i == 2 && (n < 9 + 12 ||
+		    memcmp(p + 9, "/federation/", 12) != 0))
 			return mb_diag_set(d, MB_ERR_PERM, "signer: a request "
 			    "outside /federation/");
 		if (i == 5) {

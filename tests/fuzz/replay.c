@@ -20,7 +20,11 @@ replay_file(const char *path)
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	fseek(f, 0, SEEK_SET);
-	if (n < 0 || (buf = malloc((size_t)n + 1)) == NULL) {
+	/*
+	 * Exactly n bytes, as libFuzzer gives them: a byte to spare would
+	 * hide from ASan a parser that reads one past its input.
+	 */
+	if (n < 0 || (buf = malloc(n > 0 ? (size_t)n : 1)) == NULL) {
 		fclose(f);
 		return -1;
 	}
