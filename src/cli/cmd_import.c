@@ -551,19 +551,10 @@ report_refusal(const struct job *j)
  * 10 s a newsroom save waits. An import of two or three batches ends
  * below the bound; what it leaves, serve's indexer merges when idle, off
  * the user's wait (docs/benchmarks.md, "An import's merges"). A store
- * another writer holds (MB_ERR_AGAIN) is merged later the same way; any
- * other failure is the store failing, and stops the import.
+ * another writer holds is merged later the same way; an error is the
+ * store failing, and stops the import.
  */
 #define KEEP_UP_AFTER	2
-
-static int
-keep_up(struct mb_store *st, int committed, struct mb_diag *d)
-{
-	int	rc;
-
-	rc = mb_store_index_keep_up(st, committed, d);
-	return rc == MB_ERR_AGAIN ? MB_OK : rc;
-}
 
 static int
 run(int argc, char **argv)
@@ -737,7 +728,7 @@ run(int argc, char **argv)
 			rc = mb_store_commit(st, &d);
 			c1 = mb_time_mono_ms();
 			if (rc == MB_OK && ++batches > KEEP_UP_AFTER)
-				rc = keep_up(st, pending, &d);
+				rc = mb_store_index_keep_up(st, pending, &d);
 			log_debug("import: committed items=%d commit_ms=%lld "
 			    "merge_ms=%lld txn_ms=%lld", pending,
 			    (long long)(c1 - c0), (long long)(mb_time_mono_ms() -

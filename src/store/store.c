@@ -198,7 +198,7 @@ mb_store_index_keep_up(struct mb_store *st, int64_t items,
 	for (int64_t left = items; left > 0 && more; left -= 256)
 		if ((rc = mb_store_index_tidy(st, left < 256 ? (int)left : 256,
 		    &more, d)) != MB_OK)
-			return rc;
+			return rc == MB_ERR_AGAIN ? MB_OK : rc;
 	return MB_OK;
 }
 

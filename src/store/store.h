@@ -324,7 +324,10 @@ int mb_store_index_tidy(struct mb_store *st, int pages, bool *more,
  * pullers, a large import): tidies a page for each of the `items` just
  * committed, in steps of at most 256 pages (each its own transaction),
  * about what FTS5's automerge would have spent inside those commits.
- * Stops early when nothing is left to merge. A long run that never does
+ * Stops early when nothing is left to merge. Best effort: a store that
+ * another writer holds (busy) stops it without an error, what is left
+ * being merged by the next call or serve's idle indexer; an error is the
+ * store failing. A long run that never does
  * this piles a level up to FTS5's crisis bound (16 segments), merged
  * inside one commit that then takes seconds (docs/benchmarks.md,
  * "Merges when idle").

@@ -328,8 +328,7 @@ merge_as_applied(struct mb_store *st, int64_t applied)
 	struct mb_diag	d;
 	int		rc;
 
-	if ((rc = mb_store_index_keep_up(st, applied, &d)) != MB_OK &&
-	    rc != MB_ERR_AGAIN)
+	if ((rc = mb_store_index_keep_up(st, applied, &d)) != MB_OK)
 		log_warn("sync: merging the index: %s", mb_diag_msg(&d, rc));
 }
 
