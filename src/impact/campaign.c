@@ -37,14 +37,21 @@ mb_campaign_item_key(const char *item, char *out, size_t n)
 		if ((colon = strchr(p, ':')) == NULL)
 			return MB_ERR_INVAL;
 		cl = (size_t)(colon - p);
-		if (cl == 0 || cl > 32 || strchr(colon + 1, ':') != NULL ||
-		    colon[1] == '\0' || cl + strlen(colon + 1) + 2 > n)
+		/* No "/" in either part: the key's one "/" splits them. */
+		if (cl == 0 || cl > 32 || memchr(p, '/', cl) != NULL ||
+		    strpbrk(colon + 1, ":/") != NULL || colon[1] == '\0' ||
+		    cl + strlen(colon + 1) + 2 > n)
 			return MB_ERR_INVAL;
 		snprintf(out, n, "%.*s/%s", (int)cl, p, colon + 1);
 	} else {
 		const char *sl = strchr(p, '/');
 
-		if (sl == NULL || sl == p || sl[1] == '\0' ||
+		/*
+		 * A center as long as a uri's may be: the key is kept as a
+		 * uri, which must read back (a longer one made the
+		 * campaign's reach fail on its own items).
+		 */
+		if (sl == NULL || sl == p || sl - p > 32 || sl[1] == '\0' ||
 		    strchr(sl + 1, '/') != NULL || strlen(p) + 1 > n)
 			return MB_ERR_INVAL;
 		snprintf(out, n, "%s", p);

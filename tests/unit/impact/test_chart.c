@@ -87,7 +87,7 @@ test_days(void **state)
 static void
 test_campaign_parse(void **state)
 {
-	struct mb_campaign	c;
+	struct mb_campaign	c, again;
 	struct mb_diag		d = { "" };
 	struct mb_campaign_args	a = { "Nile tourism", "nile-2026",
 	    "tourism,culture", "urn:mediabridge:cairo:01ABC cairo/01DEF",
@@ -109,6 +109,21 @@ test_campaign_parse(void **state)
 	a.items = "http://evil.example/x";
 	assert_int_equal(mb_campaign_parse(&a, &c, &d), MB_ERR_INVAL);
 	assert_non_null(strstr(d.msg, "items"));
+	/* A center longer than a uri's: kept as a uri, it would not read
+	 * back (the fuzzer's find). */
+	a.items = "cairo-center-of-the-nile-delta-33/01DEF";
+	assert_int_equal(mb_campaign_parse(&a, &c, &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "items"));
+	/* A "/" in a uri's center or local id would move the split. */
+	a.items = "urn:mediabridge:/air:01DEF";
+	assert_int_equal(mb_campaign_parse(&a, &c, &d), MB_ERR_INVAL);
+	a.items = "urn:mediabridge:cairo:01/DEF";
+	assert_int_equal(mb_campaign_parse(&a, &c, &d), MB_ERR_INVAL);
+	a.items = "cairo-center-of-the-nile-delta-3/01DEF";
+	assert_int_equal(mb_campaign_parse(&a, &c, &d), MB_OK);
+	a.items = c.items;
+	assert_int_equal(mb_campaign_parse(&a, &again, &d), MB_OK);
+	assert_string_equal(again.items, c.items);
 	a.items = NULL;
 	a.name = "";
 	assert_int_equal(mb_campaign_parse(&a, &c, &d), MB_ERR_INVAL);
