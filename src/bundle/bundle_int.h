@@ -39,6 +39,23 @@ int mb_bundle__open(const char *doc, size_t len, const char *kind,
 int mb_bundle__check(const char *doc, size_t len, const char *kind,
     const uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d);
 
+/*
+ * Whether doc, laid out as mb_bundle__sign writes it, carries pk's
+ * signature: checked on the bytes as they are, no tree built (doc is
+ * written to and restored: one byte stands in for the message's end).
+ * MB_ERR_INVAL when doc is not laid out so, MB_ERR_SIG when unsigned.
+ */
+int mb_bundle__check_raw(char *doc, size_t len, const char *kind,
+    const uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d);
+/*
+ * The string member key of a signed doc's body (laid out as above),
+ * found without a tree: only a plain string (no escapes) shorter than
+ * n. MB_ERR_NOTFOUND when the body has no such member, MB_ERR_INVAL
+ * when doc is not laid out so or the value is not such a string.
+ */
+int mb_bundle__peek(const char *doc, size_t len, const char *kind,
+    const char *key, char *out, size_t n);
+
 /* SHA-256 of data in lower-case hex. */
 void mb_bundle__sha256(const void *data, size_t len, char hex[65]);
 

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <sodium.h>
@@ -18,6 +21,8 @@
 #include "base/blobpath.h"
 #include "base/fs.h"
 #include "base/timeutil.h"
+#include "item/id.h"
+#include "item/json_scan.h"
 #include "store/bundles.h"
 #include "sync/apply.h"
 #include "sync/registry.h"
@@ -28,8 +33,11 @@ struct member {
 	char	sha256[65];
 	char	mime[48];
 	int64_t	size;
-	/* A blob once checked: the staging file it waits in. */
-	char	staged[1200];
+	/*
+	 * A blob once checked: the staging file it waits in (allocated
+	 * then: a manifest may list a million members).
+	 */
+	char	*staged;
 };
 
 struct reading {
@@ -40,11 +48,11 @@ struct reading {
 	json_t				*manifest;	/* its "bundle" */
 	struct member			*m;
 	size_t				 nm;
-	const char			*exporter;
+	char				 exporter[MB_CENTER_MAX + 1];
 	int64_t				 after, through;
 	struct mb_buf			 man, registry, log;
 	uint8_t				 pk[MB_PUBKEY_LEN];
-	bool				 have_pk;
+	bool				 registry_read;	/* before the manifest's tree */
 	struct mb_diag			*d;
 };
 
@@ -107,7 +115,7 @@ next_member(struct reading *rd, const char *want, int64_t size, bool sized,
 		    archive_error_string(rd->a) : "unreadable");
 	name = archive_entry_pathname(e);
 	if (name == NULL || strcmp(name, want) != 0)
-		return refuse(rd, "member %s where the manifest has %s",
+		return refuse(rd, "member %s where %s was due",
 		    name != NULL ? name : "(no name)", want);
 	if (archive_entry_filetype(e) != AE_IFREG ||
 	    archive_entry_hardlink(e) != NULL ||
@@ -119,6 +127,77 @@ next_member(struct reading *rd, const char *want, int64_t size, bool sized,
 		    "says", name);
 	if (got != NULL)
 		*got = archive_entry_size(e);
+	return MB_OK;
+}
+
+/*
+ * A media type as serve sends it in Content-Type: type/subtype of
+ * RFC 6838's restricted-name characters, nothing more (the first
+ * import of a blob records its type, and /media/ answers with it).
+ */
+static bool
+mime_ok(const char *mime, size_t max)
+{
+	size_t	n, slash = 0;
+
+	if (mime == NULL || (n = strlen(mime)) == 0 || n >= max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)mime[i];
+
+		if (c == '/') {
+			if (slash++ > 0 || i == 0 || i + 1 == n)
+				return false;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("!#$&^_.+-", c) != NULL))
+			return false;
+	}
+	return slash == 1;
+}
+
+static int
+by_hash(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Each blob once, and room for them all: a signed manifest could list
+ * the same blob a thousand times, each staged (up to 4 GiB) before any
+ * is placed. The space asked is what the blobs promise; statvfs's
+ * f_bavail is what an unprivileged writer may use.
+ */
+static int
+blobs_once(struct reading *rd)
+{
+	const char	**sorted;
+	struct statvfs	 vfs;
+	size_t		 nb = 0;
+	int64_t		 need = 0;
+
+	if ((sorted = malloc((rd->nm + 1) * sizeof(*sorted))) == NULL)
+		return mb_diag_set(rd->d, MB_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < rd->nm; i++)
+		if (strncmp(rd->m[i].name, MB_BUNDLE_BLOBS, 6) == 0) {
+			sorted[nb++] = rd->m[i].sha256;
+			need += rd->m[i].size;
+		}
+	qsort(sorted, nb, sizeof(*sorted), by_hash);
+	for (size_t i = 1; i < nb; i++)
+		if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+			const char *h = sorted[i];
+
+			free(sorted);
+			return refuse(rd, "manifest: blob %s is listed twice", h);
+		}
+	free(sorted);
+	if (need > 0 && statvfs(rd->n->conf.dir, &vfs) == 0 &&
+	    (uint64_t)need > (uint64_t)vfs.f_bavail * vfs.f_frsize)
+		return mb_diag_set(rd->d, MB_ERR_IO, "%s: its blobs need %lld "
+		    "MB and %s has %llu MB free: nothing imported", rd->file,
+		    (long long)(need >> 20), rd->n->conf.dir,
+		    (unsigned long long)((uint64_t)vfs.f_bavail *
+		    vfs.f_frsize >> 20));
 	return MB_OK;
 }
 
@@ -153,8 +232,7 @@ members_of(struct reading *rd)
 		    i <= 1)
 			max = MB_BUNDLE_LOG_MAX;
 		else if (strncmp(name, MB_BUNDLE_BLOBS, 6) == 0 && logs == 1 &&
-		    strcmp(name + 6, h) == 0 && mime != NULL &&
-		    strlen(mime) < sizeof(m->mime))
+		    strcmp(name + 6, h) == 0 && mime_ok(mime, sizeof(m->mime)))
 			max = MB_BUNDLE_BLOB_MAX;
 		else
 			return refuse(rd, "manifest: member %s is not one a "
@@ -170,7 +248,7 @@ members_of(struct reading *rd)
 	if (logs != 1)
 		return refuse(rd, "manifest: no %s", MB_BUNDLE_LOG);
 	rd->nm = json_array_size(list);
-	return MB_OK;
+	return blobs_once(rd);
 }
 
 /* The manifest: the first member, bounded before it is read. */
@@ -223,6 +301,18 @@ find_center(const struct mb_center *c, void *arg)
 	return MB_OK;
 }
 
+/* The HQ key this center pins (its own, at HQ). */
+static int
+hq_key(struct reading *rd, uint8_t hq[MB_PUBKEY_LEN])
+{
+	if (strcmp(rd->n->conf.role, "hq") == 0)
+		memcpy(hq, rd->n->pk, MB_PUBKEY_LEN);
+	else if (mb_pubkey_parse(rd->n->conf.hq_key, hq, rd->d) != MB_OK)
+		return mb_diag_set(rd->d, MB_ERR_INVAL, "mediabridge.conf: "
+		    "[hq] key: not a public key");
+	return MB_OK;
+}
+
 /*
  * The exporter's key from the bundle's own registry (checked with the
  * HQ key this center trusts), for a center this one does not know yet.
@@ -235,11 +325,8 @@ key_from_registry(struct reading *rd)
 	int64_t			version;
 	int			rc;
 
-	if (strcmp(rd->n->conf.role, "hq") == 0)
-		memcpy(hq, rd->n->pk, sizeof(hq));
-	else if (mb_pubkey_parse(rd->n->conf.hq_key, hq, rd->d) != MB_OK)
-		return mb_diag_set(rd->d, MB_ERR_INVAL, "mediabridge.conf: "
-		    "[hq] key: not a public key");
+	if ((rc = hq_key(rd, hq)) != MB_OK)
+		return rc;
 	if ((rc = mb_sync_registry_verify(rd->registry.data, rd->registry.len,
 	    hq, &version, find_center, &f, rd->d)) != MB_OK) {
 		mb_diag_prefix(rd->d, "%s: %s", rd->file, MB_BUNDLE_REGISTRY);
@@ -252,16 +339,16 @@ key_from_registry(struct reading *rd)
 		return refuse(rd, "from %s, which the registry lists as %s",
 		    rd->exporter, f.status);
 	memcpy(rd->pk, f.pk, sizeof(rd->pk));
-	rd->have_pk = true;
 	return MB_OK;
 }
 
+/* The manifest's signature, on its bytes: before any tree is built. */
 static int
 check_signature(struct reading *rd)
 {
 	int rc;
 
-	if ((rc = mb_bundle__check(rd->man.data, rd->man.len, "bundle",
+	if ((rc = mb_bundle__check_raw(rd->man.data, rd->man.len, "bundle",
 	    rd->pk, rd->d)) != MB_OK) {
 		mb_diag_prefix(rd->d, "%s: signed by %s?", rd->file,
 		    rd->exporter);
@@ -276,7 +363,8 @@ stage_blob(struct reading *rd, struct member *m)
 {
 	crypto_hash_sha256_state	h;
 	uint8_t				sum[crypto_hash_sha256_BYTES];
-	char				hex[65], top[1100], buf[65536];
+	char				hex[65], top[1100], path[1200];
+	char				buf[65536];
 	int64_t				got = 0;
 	la_ssize_t			k;
 	int				fd, rc = MB_OK;
@@ -285,10 +373,19 @@ stage_blob(struct reading *rd, struct member *m)
 	    MB_BLOB_TOP)) != MB_OK || (rc = mb_fs_mkdirs(top, 0755,
 	    rd->d)) != MB_OK)
 		return rc == MB_OK ? MB_OK : rc;
-	snprintf(m->staged, sizeof(m->staged), "%s/.bundle-XXXXXX", top);
-	if ((fd = mkstemp(m->staged)) < 0) {
-		m->staged[0] = '\0';
+	snprintf(path, sizeof(path), "%s/.bundle-XXXXXX", top);
+	if ((fd = mkstemp(path)) < 0)
 		return mb_diag_set(rd->d, MB_ERR_IO, "%s: %s", top,
+		    strerror(errno));
+	if ((m->staged = strdup(path)) == NULL) {
+		unlink(path);
+		close(fd);
+		return mb_diag_set(rd->d, MB_ERR_NOMEM, "out of memory");
+	}
+	/* As every blob writer's: serve may run as another user. */
+	if (fchmod(fd, 0644) != 0) {
+		close(fd);
+		return mb_diag_set(rd->d, MB_ERR_IO, "%s: %s", m->staged,
 		    strerror(errno));
 	}
 	crypto_hash_sha256_init(&h);
@@ -377,68 +474,144 @@ check_lines(struct reading *rd)
 	return MB_OK;
 }
 
-/* Opens the archive and checks everything in it; applies nothing. */
+/*
+ * Whose the manifest is and that they signed it, before its tree is
+ * built: the exporter named in its bytes; a center known here (not
+ * revoked), else the one the bundle's registry (the next member, read
+ * now and checked with the HQ key this center pins) lists as active;
+ * then that center's signature on the manifest's bytes.
+ */
 static int
-check_bundle(struct reading *rd)
+check_signer(struct reading *rd)
 {
-	struct mb_center	 c;
-	const char		*format;
-	json_t			*log;
-	int			 rc;
+	struct mb_center	c;
+	int64_t			size;
+	int			rc;
 
-	if ((rd->a = archive_read_new()) == NULL)
-		return mb_diag_set(rd->d, MB_ERR_NOMEM, "out of memory");
-	/* tar in zstd only: no other format, filter or program is run. */
-	archive_read_support_filter_zstd(rd->a);
-	archive_read_support_format_tar(rd->a);
-	if (archive_read_open_filename(rd->a, rd->file, 65536) != ARCHIVE_OK)
-		return mb_diag_set(rd->d, MB_ERR_INVAL, "%s: %s", rd->file,
-		    archive_error_string(rd->a));
-
-	/* The manifest, first and bounded. */
-	if ((rc = read_manifest_member(rd)) != MB_OK)
-		return rc;
-	if ((rc = mb_bundle__open(rd->man.data, rd->man.len, "bundle",
-	    &rd->manifest, rd->d)) != MB_OK) {
-		mb_diag_prefix(rd->d, "%s", rd->file);
-		return rc;
-	}
-	format = mb_bundle__str(rd->manifest, "format");
-	rd->exporter = mb_bundle__str(rd->manifest, "exporter");
-	log = json_object_get(rd->manifest, "log");
-	if (format == NULL || strcmp(format, MB_BUNDLE_FORMAT) != 0)
-		return refuse(rd, "format %s is not " MB_BUNDLE_FORMAT,
-		    format != NULL ? format : "(none)");
-	if (!mb_bundle__center_ok(rd->exporter))
-		return refuse(rd, "manifest: no valid exporter");
-	if (!mb_bundle__int(log, "after", &rd->after) ||
-	    !mb_bundle__int(log, "through", &rd->through) || rd->after < 0 ||
-	    rd->through < rd->after)
-		return refuse(rd, "manifest: log is not {after, through}");
+	rc = mb_bundle__peek(rd->man.data, rd->man.len, "bundle", "exporter",
+	    rd->exporter, sizeof(rd->exporter));
+	if (rc != MB_OK || !mb_bundle__center_ok(rd->exporter))
+		return refuse(rd, "manifest: no valid exporter (or not a "
+		    "signed bundle manifest as one is written)");
 	if (strcmp(rd->exporter, rd->n->conf.id) == 0)
 		return refuse(rd, "a bundle from this center itself");
-	if ((rc = members_of(rd)) != MB_OK)
-		return rc;
-
-	/* Whose it is: a center known here, else the bundle's registry's. */
 	rc = mb_store_center_get(rd->st, rd->exporter, &c, rd->d);
 	if (rc == MB_OK) {
 		if (strcmp(c.status, "revoked") == 0)
 			return refuse(rd, "from %s, a center revoked here",
 			    rd->exporter);
 		memcpy(rd->pk, c.key, sizeof(rd->pk));
-		rd->have_pk = true;
-		if ((rc = check_signature(rd)) != MB_OK)
-			return rc;
-	} else if (rc != MB_ERR_NOTFOUND)
+		return check_signature(rd);
+	}
+	if (rc != MB_ERR_NOTFOUND)
 		return rc;
-	else if (strcmp(rd->m[0].name, MB_BUNDLE_REGISTRY) != 0)
-		return refuse(rd, "from %s, a center this one does not know "
-		    "(and the bundle holds no registry)", rd->exporter);
+	if ((rc = next_member(rd, MB_BUNDLE_REGISTRY, 0, false, &size)) !=
+	    MB_OK) {
+		mb_diag_prefix(rd->d, "from %s, a center this one does not "
+		    "know, and the bundle brings no registry for it",
+		    rd->exporter);
+		return rc;
+	}
+	if (size < 0 || size > MB_BUNDLE_REGISTRY_MAX)
+		return refuse(rd, "%s: larger than a registry may be",
+		    MB_BUNDLE_REGISTRY);
+	if ((rc = read_all(rd, MB_BUNDLE_REGISTRY, size, &rd->registry)) !=
+	    MB_OK || (rc = key_from_registry(rd)) != MB_OK)
+		return rc;
+	rd->registry_read = true;
+	return check_signature(rd);
+}
+
+/*
+ * The manifest's tree, once signed: still bounded, since a center the
+ * registry lists may be hostile too. 16M values (about 700 MB of tree
+ * at most) hold a million envelopes (13 values each) with their blobs;
+ * a larger export is split into volumes (--max-size).
+ */
+static const struct mb_json_limits manifest_limits = {
+	.depth = 8, .values = 16u << 20, .token = 4096,
+};
+
+/* Opens the archive and checks everything in it; applies nothing. */
+static int
+check_bundle(struct reading *rd)
+{
+	const char	*format, *exporter;
+	json_t		*log, *to;
+	int		 rc;
+
+	if ((rd->a = archive_read_new()) == NULL)
+		return mb_diag_set(rd->d, MB_ERR_NOMEM, "out of memory");
+	/* tar in zstd only: no other format, filter or program is run. */
+	if (archive_read_support_filter_zstd(rd->a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(rd->a) != ARCHIVE_OK)
+		return mb_diag_set(rd->d, MB_ERR_INVAL, "%s: libarchive "
+		    "reads no tar in zstd here (%s)", rd->file,
+		    archive_error_string(rd->a) != NULL ?
+		    archive_error_string(rd->a) : "no reason given");
+	if (archive_read_open_filename(rd->a, rd->file, 65536) != ARCHIVE_OK)
+		return mb_diag_set(rd->d, MB_ERR_INVAL, "%s: %s", rd->file,
+		    archive_error_string(rd->a));
+
+	/* The manifest, first and bounded, and who signed it. */
+	if ((rc = read_manifest_member(rd)) != MB_OK ||
+	    (rc = check_signer(rd)) != MB_OK)
+		return rc;
+	if ((rc = mb_json_scan(rd->man.data, rd->man.len, &manifest_limits,
+	    rd->d)) != MB_OK) {
+		mb_diag_prefix(rd->d, "%s: %s", rd->file, MB_BUNDLE_MANIFEST);
+		return MB_ERR_INVAL;
+	}
+	if ((rc = mb_bundle__open(rd->man.data, rd->man.len, "bundle",
+	    &rd->manifest, rd->d)) != MB_OK) {
+		mb_diag_prefix(rd->d, "%s", rd->file);
+		return rc;
+	}
+	format = mb_bundle__str(rd->manifest, "format");
+	exporter = mb_bundle__str(rd->manifest, "exporter");
+	log = json_object_get(rd->manifest, "log");
+	to = json_object_get(rd->manifest, "for");
+	if (format == NULL || strcmp(format, MB_BUNDLE_FORMAT) != 0)
+		return refuse(rd, "format %s is not " MB_BUNDLE_FORMAT,
+		    format != NULL ? format : "(none)");
+	if (exporter == NULL || strcmp(exporter, rd->exporter) != 0)
+		return refuse(rd, "manifest: no valid exporter");
+	if (!mb_bundle__int(log, "after", &rd->after) ||
+	    !mb_bundle__int(log, "through", &rd->through) || rd->after < 0 ||
+	    rd->through < rd->after)
+		return refuse(rd, "manifest: log is not {after, through}");
+	/*
+	 * Made for another center, it leaves out what that one sent or
+	 * signed (split horizon): taken here, those versions would be
+	 * missing for good, since the mark and the ack would pass them.
+	 */
+	if (to != NULL && !json_is_null(to) && !json_is_string(to))
+		return refuse(rd, "manifest: for is neither a center nor null");
+	if (json_is_string(to) && strcmp(json_string_value(to),
+	    rd->n->conf.id) != 0)
+		return refuse(rd, "made for %s, not for %s: import it there, "
+		    "or ask %s for one made --for %s", json_string_value(to),
+		    rd->n->conf.id, rd->exporter, rd->n->conf.id);
+	if ((rc = members_of(rd)) != MB_OK)
+		return rc;
+	if (rd->registry_read && strcmp(rd->m[0].name, MB_BUNDLE_REGISTRY) !=
+	    0)
+		return refuse(rd, "manifest: no %s, yet the bundle holds one",
+		    MB_BUNDLE_REGISTRY);
 
 	for (size_t i = 0; i < rd->nm; i++) {
 		struct member *m = &rd->m[i];
 
+		if (i == 0 && rd->registry_read) {
+			/* Read already, to learn the signer's key. */
+			if ((int64_t)rd->registry.len != m->size)
+				return refuse(rd, "member %s is not the size "
+				    "the manifest says", m->name);
+			if ((rc = hash_ok(rd, m, rd->registry.data,
+			    rd->registry.len)) != MB_OK)
+				return rc;
+			continue;
+		}
 		if ((rc = next_member(rd, m->name, m->size, true, NULL)) !=
 		    MB_OK)
 			return rc;
@@ -447,9 +620,6 @@ check_bundle(struct reading *rd)
 			    &rd->registry)) != MB_OK ||
 			    (rc = hash_ok(rd, m, rd->registry.data,
 			    rd->registry.len)) != MB_OK)
-				return rc;
-			if (!rd->have_pk && ((rc = key_from_registry(rd)) !=
-			    MB_OK || (rc = check_signature(rd)) != MB_OK))
 				return rc;
 		} else if (strcmp(m->name, MB_BUNDLE_LOG) == 0) {
 			if ((rc = read_all(rd, m->name, m->size, &rd->log)) !=
@@ -473,12 +643,61 @@ check_bundle(struct reading *rd)
 	return check_lines(rd);
 }
 
+struct overlay {
+	struct mb_sync_keyring	*kr;
+	const char		*own;
+};
+
+static int
+overlay_center(const struct mb_center *c, void *arg)
+{
+	struct overlay *o = arg;
+
+	/* This center's own row keeps its own key (registry.c's rule). */
+	if (strcmp(c->id, o->own) == 0)
+		return MB_OK;
+	return mb_sync_keyring_put(o->kr, c) == MB_OK ? MB_OK :
+	    MB_ERR_NOMEM;
+}
+
+/*
+ * The keys the bundle's versions are checked with: this center's, as
+ * the bundle's registry would leave them once applied (when newer than
+ * the one here), so that a bundle refused changes nothing, not even
+ * the registry.
+ */
+static int
+keyring_for(struct reading *rd, struct mb_sync_keyring **out)
+{
+	struct overlay	o = { NULL, rd->n->conf.id };
+	uint8_t		hq[MB_PUBKEY_LEN];
+	int64_t		v;
+	int		rc;
+
+	if ((rc = mb_sync_keyring_load(rd->st, &o.kr, rd->d)) != MB_OK)
+		return rc;
+	if (rd->registry.len > 0 && ((rc = hq_key(rd, hq)) != MB_OK ||
+	    (rc = mb_sync_registry_verify(rd->registry.data, rd->registry.len,
+	    hq, &v, NULL, NULL, rd->d)) != MB_OK || (v >
+	    mb_sync_registry_version(rd->st) && (rc = mb_sync_registry_verify(
+	    rd->registry.data, rd->registry.len, hq, &v, overlay_center, &o,
+	    rd->d)) != MB_OK))) {
+		mb_sync_keyring_free(o.kr);
+		mb_diag_prefix(rd->d, "%s: %s", rd->file, MB_BUNDLE_REGISTRY);
+		return rc;
+	}
+	*out = o.kr;
+	return MB_OK;
+}
+
 static void
 reading_free(struct reading *rd)
 {
 	for (size_t i = 0; rd->m != NULL && i < rd->nm; i++)
-		if (rd->m[i].staged[0] != '\0')
+		if (rd->m[i].staged != NULL) {
 			unlink(rd->m[i].staged);
+			free(rd->m[i].staged);
+		}
 	free(rd->m);
 	if (rd->a != NULL)
 		archive_read_free(rd->a);
@@ -498,7 +717,7 @@ place_blobs(struct reading *rd, int64_t *placed)
 	for (size_t i = 0; i < rd->nm; i++) {
 		struct member *m = &rd->m[i];
 
-		if (m->staged[0] == '\0')
+		if (m->staged == NULL)
 			continue;
 		if ((rc = mb_blob_dir(rd->n->conf.dir, m->sha256, dir,
 		    sizeof(dir))) != MB_OK || (rc = mb_blob_path(
@@ -513,7 +732,8 @@ place_blobs(struct reading *rd, int64_t *placed)
 		else if (rename(m->staged, path) != 0)
 			return mb_diag_set(rd->d, MB_ERR_IO, "%s: %s", path,
 			    strerror(errno));
-		m->staged[0] = '\0';
+		free(m->staged);
+		m->staged = NULL;
 		if ((rc = mb_store_blob_put(rd->st, m->sha256, m->mime,
 		    m->size, mb_time_now_ms(), rd->d)) != MB_OK)
 			return rc;
@@ -531,7 +751,9 @@ mb_bundle_import(const struct mb_center_node *n, struct mb_store *st,
 	struct mb_sync_keyring		*kr = NULL;
 	struct mb_sync_batch		*b = NULL;
 	struct mb_sync_apply_result	 ar;
+	const char			*unknown, *why;
 	char				 hex[65];
+	int64_t				 seq;
 	int				 rc;
 
 	memset(r, 0, sizeof(*r));
@@ -568,15 +790,34 @@ mb_bundle_import(const struct mb_center_node *n, struct mb_store *st,
 	if (rc != MB_OK && rc != MB_ERR_NOTFOUND)
 		goto out;
 
-	/* Checked whole: now the registry, the versions, the blobs. */
-	if (rd.registry.len > 0 && (rc = mb_sync_registry_apply(st, n,
-	    rd.registry.data, rd.registry.len, &r->registry, d)) != MB_OK)
-		goto out;
-	if ((rc = mb_sync_keyring_load(st, &kr, d)) != MB_OK ||
+	/*
+	 * Every version checked against the keys the bundle's registry
+	 * brings, before anything is stored: one refused refuses the
+	 * bundle (taken in part, the mark would pass what was refused, and
+	 * the exporter would never send it again).
+	 */
+	if ((rc = keyring_for(&rd, &kr)) != MB_OK ||
 	    (rc = mb_sync_batch_parse(rd.log.data != NULL ? rd.log.data : "",
 	    rd.log.len, &b, d)) != MB_OK)
 		goto out;
 	mb_sync_batch_verify(b, kr, 0, mb_sync_batch_count(b));
+	if ((unknown = mb_sync_batch_unknown(b)) != NULL) {
+		rc = mb_diag_set(d, MB_ERR_INVAL, "%s: a version from %s, a "
+		    "center neither this one nor the bundle's registry knows: "
+		    "nothing imported", file, unknown);
+		goto out;
+	}
+	if ((why = mb_sync_batch_refused(b, &seq)) != NULL) {
+		rc = mb_diag_set(d, MB_ERR_INVAL, "%s: %s's seq %lld refused "
+		    "(%s): nothing imported", file, rd.exporter,
+		    (long long)seq, why);
+		goto out;
+	}
+
+	/* Checked whole: now the registry, the versions, the blobs. */
+	if (rd.registry.len > 0 && (rc = mb_sync_registry_apply(st, n,
+	    rd.registry.data, rd.registry.len, &r->registry, d)) != MB_OK)
+		goto out;
 	if ((rc = mb_sync_batch_apply_from(st, b, rd.exporter, &ar, d)) !=
 	    MB_OK) {
 		mb_diag_prefix(d, "%s", file);

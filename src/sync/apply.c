@@ -55,6 +55,18 @@ ring_add(const struct mb_center *c, void *arg)
 }
 
 int
+mb_sync_keyring_put(struct mb_sync_keyring *kr, const struct mb_center *c)
+{
+	for (size_t i = 0; i < kr->n; i++)
+		if (strcmp(kr->e[i].id, c->id) == 0) {
+			kr->e[i].revoked = strcmp(c->status, "revoked") == 0;
+			memcpy(kr->e[i].pk, c->key, MB_PUBKEY_LEN);
+			return MB_OK;
+		}
+	return ring_add(c, kr);
+}
+
+int
 mb_sync_keyring_load(struct mb_store *st, struct mb_sync_keyring **out,
     struct mb_diag *d)
 {
@@ -572,6 +584,17 @@ mb_sync_batch_unknown(const struct mb_sync_batch *b)
 	for (size_t i = 0; i < b->n; i++)
 		if (b->e[i].state == ENTRY_UNKNOWN_ORIGIN)
 			return b->e[i].why;
+	return NULL;
+}
+
+const char *
+mb_sync_batch_refused(const struct mb_sync_batch *b, int64_t *seq)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->e[i].state == ENTRY_REFUSED) {
+			*seq = b->e[i].seq;
+			return b->e[i].why;
+		}
 	return NULL;
 }
 

@@ -34,6 +34,14 @@ struct mb_sync_keyring *mb_sync_keyring_ref(struct mb_sync_keyring *kr);
 /* Drops a reference; the last one frees it. NULL is fine. */
 void mb_sync_keyring_free(struct mb_sync_keyring *kr);
 int64_t mb_sync_keyring_version(const struct mb_sync_keyring *kr);
+/*
+ * Sets c's key and status in kr (added when kr lacks it), as applying a
+ * registry that lists c would: only for a keyring not yet shared (bundle
+ * import checks a bundle's versions against the registry it brings
+ * before storing either).
+ */
+int mb_sync_keyring_put(struct mb_sync_keyring *kr,
+    const struct mb_center *c);
 
 struct mb_sync_batch;
 
@@ -83,6 +91,10 @@ int mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
 
 /* The first origin verification found unknown here, or NULL. */
 const char *mb_sync_batch_unknown(const struct mb_sync_batch *b);
+
+/* The first entry verification refused (*seq: its seq) and why, or NULL. */
+const char *mb_sync_batch_refused(const struct mb_sync_batch *b,
+    int64_t *seq);
 
 /*
  * As mb_sync_batch_apply, for versions that came another way than a

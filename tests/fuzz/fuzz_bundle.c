@@ -4,7 +4,10 @@
  * on a USB stick (bundle/bundle_int.h): the manifest ("bundle") and an
  * ack, opened and their signatures checked, in memory, no store. Checks
  * that a document whose signature checks also opens, and that a body
- * that opens, signed afresh over its JCS form, checks.
+ * that opens, signed afresh over its JCS form, checks (on its bytes too).
+ * The checks import makes before any tree (mb_bundle__check_raw and
+ * mb_bundle__peek) leave the bytes as they were, and what peek finds is
+ * what the parse finds.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -73,6 +76,30 @@ big_real(const json_t *v)
 	return false;
 }
 
+/* The checks on bytes, before any tree; body the parse's, or NULL. */
+static void
+raw(const char *kind, const char *doc, size_t len, const json_t *body)
+{
+	char		*copy, who[33];
+	const char	*e;
+
+	if ((copy = malloc(len > 0 ? len : 1)) == NULL)
+		abort();
+	memcpy(copy, doc, len);
+	(void)mb_bundle__check_raw(copy, len, kind, pk, NULL);
+	if (memcmp(copy, doc, len) != 0)
+		abort();
+	free(copy);
+	if (mb_bundle__peek(doc, len, kind, "exporter", who, sizeof(who)) !=
+	    MB_OK)
+		return;
+	if (strlen(who) >= sizeof(who) || strchr(who, '\\') != NULL)
+		abort();
+	if (body != NULL && ((e = mb_bundle__str(body, "exporter")) ==
+	    NULL || strcmp(e, who) != 0))
+		abort();
+}
+
 static void
 one(const char *kind, const char *doc, size_t len)
 {
@@ -86,6 +113,7 @@ one(const char *kind, const char *doc, size_t len)
 	checked = mb_bundle__check(doc, len, kind, pk, NULL);
 	if (checked == MB_OK && opened != MB_OK)
 		abort();
+	raw(kind, doc, len, opened == MB_OK ? body : NULL);
 	if (opened != MB_OK)
 		return;
 	if (!json_is_object(body))
@@ -105,7 +133,8 @@ one(const char *kind, const char *doc, size_t len)
 		    MB_OK || canon2.len != canon.len || memcmp(canon.data,
 		    canon2.data, canon.len) != 0 ||
 		    mb_bundle__check(again.data, again.len, kind, pk, NULL) !=
-		    MB_OK)
+		    MB_OK || mb_bundle__check_raw(again.data, again.len, kind,
+		    pk, NULL) != MB_OK)
 			abort();
 		json_decref(body2);
 	}

@@ -268,6 +268,8 @@ def test_media_by_policy(w):
     for h in hashes:
         p = os.path.join(cairo.dir, "blobs", h[:2], h)
         check(os.path.exists(p), "blob %s at Cairo" % h)
+        eq(os.stat(p).st_mode & 0o777, 0o644, "readable as every blob is "
+           "(serve may run as another user)")
         import hashlib
         eq(hashlib.sha256(open(p, "rb").read()).hexdigest(), h, "its bytes")
 
@@ -303,8 +305,7 @@ def test_bad_bundles(w):
     refused(w, cairo, bad, "log.ndjson: its SHA-256 is not the manifest's")
 
     repack(bad, [mems[0], mems[2], mems[1]])
-    refused(w, cairo, bad, "member log.ndjson where the manifest has "
-            "registry.json")
+    refused(w, cairo, bad, "member log.ndjson where registry.json was due")
 
     repack(bad, mems[:2])
     refused(w, cairo, bad, "truncated: log.ndjson is missing")
@@ -313,8 +314,8 @@ def test_bad_bundles(w):
     refused(w, cairo, bad, "member blobs/extra is not in the manifest")
 
     repack(bad, mems[:1] + [("../registry.json", mems[1][1])] + mems[2:])
-    refused(w, cairo, bad, "member ../registry.json where the manifest "
-            "has registry.json")
+    refused(w, cairo, bad, "member ../registry.json where registry.json "
+            "was due")
 
     def symlink(t):
         ti = tarfile.TarInfo("blobs/" + "0" * 64)
@@ -332,8 +333,15 @@ def test_bad_bundles(w):
     # The manifest changed after signing.
     m = json.loads(mems[0][1])
     m["bundle"]["log"]["through"] += 1
-    repack(bad, [("manifest.json", json.dumps(m).encode())] + mems[1:])
+    repack(bad, [("manifest.json", jcs(m))] + mems[1:])
     refused(w, cairo, bad, "bad signature")
+    # Signed, but not laid out as a manifest is written (JCS): its
+    # signature is checked on its bytes, before any parse.
+    m["bundle"]["log"]["through"] -= 1
+    check(jcs(m) == mems[0][1], "the test's JCS is the exporter's")
+    repack(bad, [("manifest.json", json.dumps(m, indent=1).encode())] +
+           mems[1:])
+    refused(w, cairo, bad, "as one is written")
 
     # From another network: its registry is not signed by our HQ.
     stranger = center(w, "stranger", "ZZ", "en")
@@ -356,6 +364,107 @@ def test_bad_bundles(w):
     mb("bundle", "export", cairo.dir, "--for", "moscow", "-o", b2)
     mb("center", "revoke", hq.dir, "cairo")
     refused(w, hq, b2, "revoked")
+
+
+def jcs(o):
+    """RFC 8785 for what manifests hold (ASCII keys, no floats)."""
+    return json.dumps(o, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode()
+
+
+def sha(b):
+    import hashlib
+    return hashlib.sha256(b).hexdigest()
+
+
+def resign(c, path, body, registry, log, blobs=()):
+    """A bundle at path signed by c's own key, as a hostile center that
+    the registry lists could write one: body is the manifest's bundle
+    object (members and envelopes' hashes recomputed), blobs
+    [(name's hash, mime, bytes)]."""
+    import base64
+    import nacl.signing
+    key = open(os.path.join(c.dir, "keys", "center.key")).read()
+    sk = nacl.signing.SigningKey(base64.b64decode(
+        key.strip().split(":", 1)[1]))
+    mems = []
+    if registry is not None:
+        mems.append({"name": "registry.json", "sha256": sha(registry),
+                     "size": len(registry)})
+    mems.append({"name": "log.ndjson", "sha256": sha(log),
+                 "size": len(log)})
+    for h, mime, data in blobs:
+        mems.append({"name": "blobs/" + h, "sha256": h, "size": len(data),
+                     "mime": mime})
+    body = dict(body, members=mems)
+    lines = log.split(b"\n")[:-1]
+    body["envelopes"] = [dict(e, sha256=sha(ln), size=len(ln))
+                         for ln, e in zip(lines, body["envelopes"])]
+    sig = sk.sign(jcs({"bundle": body})).signature
+    files = [("manifest.json", jcs({"bundle": body, "signature":
+                                    base64.b64encode(sig).decode()}))]
+    if registry is not None:
+        files.append(("registry.json", registry))
+    files.append(("log.ndjson", log))
+    files += [("blobs/" + h, data) for h, _, data in blobs]
+    repack(path, files)
+
+
+def test_signed_but_wrong(w):
+    """Bundles the exporter really signed, that must still change
+    nothing: made for another center, a version refused, an origin
+    nobody knows, a blob twice, a media type that is not one."""
+    hq, cairo = network(w)
+    manama = center(w, "manama", "BH", "ar,en", hq=hq)
+    fedlib.admit(hq, manama)
+    good = bundle(w, "good.mbb")
+    mb("bundle", "export", hq.dir, "--for", "cairo", "-o", good)
+    m = dict(members(good))
+    body = json.loads(m["manifest.json"])["bundle"]
+    reg, log = m["registry.json"], m["log.ndjson"]
+    bad = bundle(w, "bad.mbb")
+    centers = mb("center", "list", cairo.dir, check=False, full=True).stdout
+
+    # Re-signed unchanged: taken (the helper writes what the exporter does).
+    same = bundle(w, "same.mbb")
+    resign(hq, same, body, reg, log)
+    eq(manifest(same), body, "the same manifest")
+
+    # Made for Manama: it leaves out what Manama sent or signed, so Cairo
+    # taking it would lose those versions for good.
+    other = bundle(w, "manama.mbb")
+    mb("bundle", "export", hq.dir, "--for", "manama", "-o", other)
+    refused(w, cairo, other, "made for manama, not for cairo")
+
+    # One version changed after its origin signed it: the whole bundle
+    # is refused, the registry it brings included.
+    forged = log.replace(b"moscow forum 1", b"moscow FORGED 1")
+    check(forged != log, "forged")
+    resign(hq, bad, body, reg, forged)
+    refused(w, cairo, bad, "refused")
+    check("nothing imported" in mb("bundle", "import", cairo.dir, bad,
+                                   check=False, full=True).stderr, "says so")
+    eq(mb("center", "list", cairo.dir, check=False, full=True).stdout,
+       centers, "the registry it brought is not applied either")
+
+    # A version from an origin neither Cairo nor the registry knows.
+    ghost = log.replace(b"urn:mediabridge:moscow:forum-1",
+                        b"urn:mediabridge:ghost:forum-1", 1)
+    resign(hq, bad, body, reg, ghost)
+    refused(w, cairo, bad, "ghost")
+    eq(mb("center", "list", cairo.dir, check=False, full=True).stdout,
+       centers, "nor here")
+
+    # The same blob twice, and a media type with a header in it.
+    blob = b"not really a picture"
+    resign(hq, bad, body, reg, log, [(sha(blob), "image/png", blob)] * 2)
+    refused(w, cairo, bad, "listed twice")
+    resign(hq, bad, body, reg, log,
+           [(sha(blob), "text/html\r\nX-Evil: 1", blob)])
+    refused(w, cairo, bad, "is not one a bundle has")
+
+    # Nothing of the above left a mark: the good bundle takes all five.
+    check("5 applied" in mb("bundle", "import", cairo.dir, same), "good")
 
 
 def test_usage(w):
