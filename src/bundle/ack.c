@@ -77,6 +77,12 @@ mb_bundle_ack_read(const struct mb_center_node *n, struct mb_store *st,
 			    "one does not know", file, sender);
 		goto out;
 	}
+	/* Its key no longer speaks for it (docs/operations.md, revoke). */
+	if (strcmp(c.status, "revoked") == 0) {
+		rc = mb_diag_set(d, MB_ERR_INVAL, "%s: from %s, a center "
+		    "revoked here", file, sender);
+		goto out;
+	}
 	if ((rc = mb_bundle__check(doc, len, "ack", c.key, d)) != MB_OK) {
 		mb_diag_prefix(d, "%s: from %s?", file, sender);
 		goto out;

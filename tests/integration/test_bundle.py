@@ -175,6 +175,15 @@ def test_round_trip_and_acks(w):
     check("bad signature" in p.stderr, "says so", p.stderr)
     check(not os.path.exists(bundle(w, "x.mbb")), "nothing written")
 
+    # Cairo's own ack, once HQ has revoked Cairo: its key no longer
+    # speaks for it.
+    mb("center", "revoke", hq.dir, "cairo")
+    p = mb("bundle", "export", hq.dir, "--ack", ack, "-o",
+           bundle(w, "x.mbb"), check=False, full=True)
+    eq(p.returncode, 1, "a revoked center's ack")
+    check("revoked" in p.stderr, "says so", p.stderr)
+    check(not os.path.exists(bundle(w, "x.mbb")), "nothing written")
+
 
 def test_gaps_and_volumes(w):
     hq, cairo = network(w)
