@@ -192,6 +192,17 @@ int mb_media_href(const char *hash, const char *mime, char *out, size_t n);
 int mb_media_href_hash(const char *href, char hash[65]);
 
 /*
+ * The blobs an item version refers to: cb(hash, rendition, arg) for each
+ * rendition of item (a ninjs object) and of its associations whose href
+ * names one, in that order (rendition borrowed); a canceled version
+ * refers to none. The one rule for the media index, gc and bundles.
+ * Stops at, and returns, cb's first result other than MB_OK.
+ */
+int mb_media_item_blobs(const json_t *item,
+    int (*cb)(const char *hash, const json_t *rendition, void *arg),
+    void *arg);
+
+/*
  * For pages: the srcset of an item's picture renditions (a ninjs array,
  * borrowed) -- "/media/<hex> 320w, /media/<hex> 800w, ..." -- of the
  * WebP ones (webp) or of the others (the JPEG/PNG fallback), appended

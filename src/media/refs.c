@@ -75,17 +75,37 @@ current_version(const struct mb_store_version *v, void *arg)
 	return 1;
 }
 
+struct refs {
+	struct mb_store_blob_ref	 r[64];
+	char				 hash[64][65];
+	size_t				 n;
+};
+
+static int
+add_ref(const char *hash, const json_t *rend, void *arg)
+{
+	struct refs	*rs = arg;
+	const json_t	*sz = json_object_get(rend, "sizeInBytes");
+
+	if (rs->n >= sizeof(rs->r) / sizeof(rs->r[0]))
+		return MB_OK;
+	memcpy(rs->hash[rs->n], hash, 65);
+	rs->r[rs->n].hash = rs->hash[rs->n];
+	rs->r[rs->n].mime = json_string_value(json_object_get(rend,
+	    "contentType"));
+	rs->r[rs->n].size = json_is_integer(sz) ? json_integer_value(sz) : 0;
+	rs->n++;
+	return MB_OK;
+}
+
 /* The blobs one envelope's item refers to, into st's references. */
 static int
 index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 {
-	struct mb_store_blob_ref	 refs[64];
-	char				 hashes[64][65];
-	json_t				*env, *item, *rends, *r, *assocs;
-	const char			*status;
-	size_t				 i, n = 0;
-	int64_t				 cur = 0;
-	int				 rc;
+	struct refs	 rs;
+	json_t		*env;
+	int64_t		 cur = 0;
+	int		 rc;
 
 	/* Only the item's current version decides (versions can arrive
 	 * out of order). */
@@ -94,6 +114,7 @@ index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 		return rc;
 	if (cur != e->version)
 		return MB_OK;
+	rs.n = 0;
 	/*
 	 * Most items have no renditions: no need to parse them to know.
 	 * Without \u escapes (a relayed envelope need not be canonical)
@@ -102,38 +123,14 @@ index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 	 */
 	if (memmem(e->envelope, e->len, "\"renditions\"", 12) == NULL &&
 	    memmem(e->envelope, e->len, "\\u", 2) == NULL)
-		return mb_store_blob_refs_set(st, e->uri, e->origin, refs, 0,
+		return mb_store_blob_refs_set(st, e->uri, e->origin, rs.r, 0,
 		    d);
 	if ((env = json_loadb(e->envelope, e->len, 0, NULL)) == NULL)
 		return MB_OK;	/* verify reports damaged envelopes */
-	item = json_object_get(env, "item");		/* borrowed */
-	status = json_string_value(json_object_get(item, "pubStatus"));
-	/*
-	 * The item's own renditions, then those of its pictures, video and
-	 * sound (associations, as the newsroom puts them: docs/media.md).
-	 */
-	assocs = json_object_get(item, "associations");	/* borrowed */
-	for (size_t k = 0; (status == NULL || strcmp(status, "canceled") !=
-	    0) && k <= json_array_size(assocs); k++) {
-		rends = json_object_get(k == 0 ? item : json_array_get(assocs,
-		    k - 1), "renditions");			/* borrowed */
-		json_array_foreach(rends, i, r) {
-			const char *href = json_string_value(
-			    json_object_get(r, "href"));
-			json_t *sz = json_object_get(r, "sizeInBytes");
-
-			if (n >= sizeof(refs) / sizeof(refs[0]) ||
-			    mb_media_href_hash(href, hashes[n]) != MB_OK)
-				continue;
-			refs[n].hash = hashes[n];
-			refs[n].mime = json_string_value(
-			    json_object_get(r, "contentType"));
-			refs[n].size = json_is_integer(sz) ?
-			    json_integer_value(sz) : 0;
-			n++;
-		}
-	}
-	rc = mb_store_blob_refs_set(st, e->uri, e->origin, refs, n, d);
+	/* The item is borrowed from env; add_ref never fails (past 64
+	 * renditions it adds no more). */
+	(void)mb_media_item_blobs(json_object_get(env, "item"), add_ref, &rs);
+	rc = mb_store_blob_refs_set(st, e->uri, e->origin, rs.r, rs.n, d);
 	json_decref(env);
 	return rc;
 }
