@@ -17,6 +17,7 @@
 #include "base/blobpath.h"
 #include "base/timeutil.h"
 #include "item/json.h"
+#include "media/media.h"
 #include "store/bundles.h"
 #include "sync/log.h"
 #include "sync/registry.h"
@@ -36,31 +37,45 @@ struct volume {
 
 struct blob_pick {
 	struct volume		*v;
+	struct mb_store		*st;
 	enum mb_bundle_media	 media;
 	int64_t			 added;
 	struct mb_diag		*d;
 };
 
+/*
+ * A blob an exported version refers to, into the volume when the media
+ * policy takes it and this node holds it. A bundle carries exactly what
+ * its envelopes name: the store's references follow each item's current
+ * version, which may be internal or unpublished and is not what the log
+ * serves.
+ */
 static int
-pick_blob(const struct mb_bundle_blob *b, void *arg)
+pick_blob(const char *hash, const json_t *rendition, void *arg)
 {
 	struct blob_pick	*p = arg;
+	struct mb_store_blob	 b;
 	json_t			*o;
+	int			 rc;
 
-	if (p->media == MB_BUNDLE_MEDIA_NONE)
+	(void)rendition;	/* its size and type are the sender's word */
+	if (p->media == MB_BUNDLE_MEDIA_NONE ||
+	    json_object_get(p->v->blobs, hash) != NULL)
 		return MB_OK;
+	rc = mb_store_blob_get(p->st, hash, &b, p->d);
+	if (rc == MB_ERR_NOTFOUND || (rc == MB_OK && !b.here))
+		return MB_OK;	/* not here: the importer fetches it later */
+	if (rc != MB_OK)
+		return rc;
 	if (p->media == MB_BUNDLE_MEDIA_THUMBNAILS &&
-	    (strncmp(b->mime, "image/", 6) != 0 || b->size >
+	    (strncmp(b.mime, "image/", 6) != 0 || b.size >
 	    MB_BUNDLE_THUMB_MAX))
 		return MB_OK;
-	if (!mb_blob_hash_ok(b->hash) || json_object_get(p->v->blobs,
-	    b->hash) != NULL)
-		return MB_OK;
-	if ((o = json_pack("{s:s, s:I}", "mime", b->mime, "size",
-	    (json_int_t)b->size)) == NULL ||
-	    json_object_set_new(p->v->blobs, b->hash, o) != 0)
+	if ((o = json_pack("{s:s, s:I}", "mime", b.mime, "size",
+	    (json_int_t)b.size)) == NULL ||
+	    json_object_set_new(p->v->blobs, hash, o) != 0)
 		return mb_diag_set(p->d, MB_ERR_NOMEM, "out of memory");
-	p->added += b->size;
+	p->added += b.size;
 	return MB_OK;
 }
 
@@ -69,7 +84,7 @@ static int
 note_line(struct volume *v, struct mb_store *st, enum mb_bundle_media media,
     const char *line, size_t len, int64_t *seq, struct mb_diag *d)
 {
-	struct blob_pick	 p = { v, media, 0, d };
+	struct blob_pick	 p = { v, st, media, 0, d };
 	json_error_t		 je;
 	json_t			*j, *env, *item, *meta, *e;
 	const char		*uri, *origin;
@@ -101,7 +116,8 @@ note_line(struct volume *v, struct mb_store *st, enum mb_bundle_media media,
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = mb_store_bundle_blobs(st, uri, pick_blob, &p, d)) != MB_OK)
+	/* item is borrowed from j. */
+	if ((rc = mb_media_item_blobs(item, pick_blob, &p)) != MB_OK)
 		goto out;
 	v->bytes += (int64_t)len + 1 + p.added;
 out:
@@ -170,6 +186,32 @@ out:
 }
 
 /*
+ * The blobs the envelope of one log line refers to, by the policy. The
+ * line was parsed once already, when gathered; most lines name no
+ * blob, and without \u escapes (a relayed envelope need not be
+ * canonical) one that does has these bytes: the others are not parsed
+ * again.
+ */
+static int
+line_blobs(struct blob_pick *p, const char *line, size_t len)
+{
+	json_t	*j;
+	int	 rc;
+
+	if (p->media == MB_BUNDLE_MEDIA_NONE ||
+	    (memmem(line, len, "\"renditions\"", 12) == NULL &&
+	    memmem(line, len, "\\u", 2) == NULL))
+		return MB_OK;
+	if ((j = mb_json_loadb(line, len, 0, NULL)) == NULL)
+		return mb_diag_set(p->d, MB_ERR_CORRUPT, "log line: not JSON");
+	/* Borrowed from j. */
+	rc = mb_media_item_blobs(json_object_get(json_object_get(j,
+	    "envelope"), "item"), pick_blob, p);
+	json_decref(j);
+	return rc;
+}
+
+/*
  * The per-origin ranges and the blobs, from the lines kept: a full
  * volume counted the blobs of the line it put back, and a blob belongs
  * in the volume whose envelopes refer to it.
@@ -178,10 +220,11 @@ static int
 settle(struct volume *v, struct mb_store *st, enum mb_bundle_media media,
     struct mb_diag *d)
 {
-	struct blob_pick	p = { v, media, 0, d };
-	size_t			i;
+	struct blob_pick	 p = { v, st, media, 0, d };
+	const char		*l, *end, *nl;
+	size_t			 i;
 	json_t			*e, *o;
-	int			rc;
+	int			 rc;
 
 	json_object_clear(v->blobs);
 	json_object_clear(v->origins);
@@ -199,8 +242,14 @@ settle(struct volume *v, struct mb_store *st, enum mb_bundle_media media,
 		json_object_set_new(o, "versions", json_integer(
 		    json_integer_value(json_object_get(o, "versions")) + 1));
 		json_object_set(o, "last", seq);
-		if ((rc = mb_store_bundle_blobs(st, mb_bundle__str(e, "uri"),
-		    pick_blob, &p, d)) != MB_OK)
+	}
+	/* The kept lines, one an envelope, each ending in a newline. */
+	l = v->log.data != NULL ? v->log.data : "";
+	end = l + v->log.len;
+	for (; l < end; l = nl + 1) {
+		if ((nl = memchr(l, '\n', (size_t)(end - l))) == NULL)
+			nl = end;
+		if ((rc = line_blobs(&p, l, (size_t)(nl - l))) != MB_OK)
 			return rc;
 	}
 	return MB_OK;

@@ -27,14 +27,6 @@ static const struct mb_store_col mark_col[] = {
 const struct mb_store_cols mb_store__bundle_mark_cols =
     MB_COLS(struct mb_bundle_mark, mark_col);
 
-static const struct mb_store_col blob_col[] = {
-	MB_COL(MB_COL_CHARS, struct mb_bundle_blob, hash),
-	MB_COL(MB_COL_CHARS, struct mb_bundle_blob, mime),
-	MB_COL(MB_COL_INT, struct mb_bundle_blob, size),
-};
-const struct mb_store_cols mb_store__bundle_blob_cols =
-    MB_COLS(struct mb_bundle_blob, blob_col);
-
 static const struct mb_store_bundles_ops *const impl[MB_STORE__BACKENDS] = {
 	[MB_STORE_SQLITE] = &mb_sqlite_bundles,
 	[MB_STORE_PG] = &mb_pg_bundles,
@@ -70,12 +62,4 @@ mb_store_bundle_mark_set(struct mb_store *st, const char *direction,
 	if ((rc = direction_ok(direction, d)) != MB_OK)
 		return rc;
 	return OPS(st)->mark_set(st, direction, m, d);
-}
-
-int
-mb_store_bundle_blobs(struct mb_store *st, const char *uri,
-    int (*cb)(const struct mb_bundle_blob *b, void *arg), void *arg,
-    struct mb_diag *d)
-{
-	return OPS(st)->blobs(st, uri, cb, arg, d);
 }

@@ -33,14 +33,4 @@ int mb_store_bundle_mark(struct mb_store *st, const char *direction,
 int mb_store_bundle_mark_set(struct mb_store *st, const char *direction,
     const struct mb_bundle_mark *m, struct mb_diag *d);
 
-/* A blob this node holds that uri's current version refers to. */
-struct mb_bundle_blob {
-	char	hash[65];
-	char	mime[48];
-	int64_t	size;
-};
-int mb_store_bundle_blobs(struct mb_store *st, const char *uri,
-    int (*cb)(const struct mb_bundle_blob *b, void *arg), void *arg,
-    struct mb_diag *d);
-
 #endif

@@ -48,26 +48,6 @@ mark_set(struct mb_store *st, const char *direction,
 	    "excluded.manifest, at_ms = excluded.at_ms", &p, false, NULL, d);
 }
 
-static int
-blobs(struct mb_store *st, const char *uri,
-    int (*cb)(const struct mb_bundle_blob *b, void *arg), void *arg,
-    struct mb_diag *d)
-{
-	struct mb_pg_params	p;
-	struct mb_pg_rows	r;
-	struct mb_bundle_blob	b;
-	int			rc;
-
-	p.n = 0;
-	mb_pg__p_text(&p, uri);
-	if ((rc = mb_pg__query(PG(st), MB_STORE_BUNDLE_BLOBS_SQL("$1"), &p,
-	    false, &r, d)) != MB_OK)
-		return rc;
-	while (rc == MB_OK && mb_pg__next(&r, &mb_store__bundle_blob_cols, &b))
-		rc = cb(&b, arg);
-	return mb_pg__end(&r, rc);
-}
-
 const struct mb_store_bundles_ops mb_pg_bundles = {
-	.mark = mark, .mark_set = mark_set, .blobs = blobs,
+	.mark = mark, .mark_set = mark_set,
 };

@@ -52,25 +52,6 @@ mark_set(struct mb_store *st, const char *direction,
 	return mb_sqlite__done(&r, NULL, d);
 }
 
-static int
-blobs(struct mb_store *st, const char *uri,
-    int (*cb)(const struct mb_bundle_blob *b, void *arg), void *arg,
-    struct mb_diag *d)
-{
-	struct mb_sqlite_rows	r;
-	struct mb_bundle_blob	b;
-	int			rc;
-
-	if ((rc = mb_sqlite__query(SQ(st), MB_STORE_BUNDLE_BLOBS_SQL("?1"),
-	    &r, "bundle blobs", d)) != MB_OK)
-		return rc;
-	sqlite3_bind_text(r.s, 1, uri, -1, SQLITE_STATIC);
-	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__bundle_blob_cols,
-	    &b))
-		rc = cb(&b, arg);
-	return mb_sqlite__end(&r, rc, d);
-}
-
 const struct mb_store_bundles_ops mb_sqlite_bundles = {
-	.mark = mark, .mark_set = mark_set, .blobs = blobs,
+	.mark = mark, .mark_set = mark_set,
 };

@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Offline bundles and media files. A bundle carries the blobs that the
+envelopes it exports refer to, not those of the item's current version:
+a published picture edited since into an internal version with new
+renditions travels with its published renditions, and the internal
+ones stay at home."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
+                                "tests", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fedlib  # noqa: E402
+from fedlib import mb  # noqa: E402
+from mbtest import Client, check, eq, main  # noqa: E402
+# The helpers only: importing test_* names would run them here too.
+from test_bundle import bundle, center, members, tiny_png  # noqa: E402
+
+DRAFT = "Kestrel-draft-4410"
+
+
+def hashes(upload):
+    """The blob hashes of an upload's renditions."""
+    return {u.rsplit("/", 1)[1] for u in upload["urls"]}
+
+
+def blobs(path):
+    return {n[len("blobs/"):] for n, _ in members(path)
+            if n.startswith("blobs/")}
+
+
+def test_published_version_media_only(w):
+    hq = center(w, "moscow", "RU", "ru,en")
+    cairo = center(w, "cairo", "EG", "ar,en", hq=hq)
+    fedlib.admit(hq, cairo)
+    hq.start()
+    try:
+        mb("user", "add", hq.dir, "edi", "--role", "editor")
+        cc = Client(hq.addr)
+        cc.token = mb("token", "add", hq.dir, "edi").strip()
+        pic1 = cc.post("/api/v1/media", raw=tiny_png(40, 30)).json
+        r = cc.post("/api/v1/items", {
+            "type": "picture", "language": "en",
+            "headlines": [{"value": "A published picture"}],
+            "renditions": pic1["renditions"]})
+        eq(r.status, 201, "item: %r" % r)
+        _, _, c, loc = r.json["item"]["uri"].split(":")
+        path = "/api/v1/items/%s/%s" % (c, loc)
+        eq(cc.post(path + "/publish").status, 200, "publish")
+        # A story whose picture is an association: its blobs go too.
+        pic3 = cc.post("/api/v1/media", raw=tiny_png(42, 32)).json
+        r = cc.post("/api/v1/items", {
+            "type": "text", "language": "en",
+            "headlines": [{"value": "A story with a picture"}],
+            "bodies": [{"value": "<p>Words.</p>"}],
+            "associations": [{"name": "main", "rel": "main",
+                              "uri": "urn:mediabridge:moscow:pic-3",
+                              "type": "picture",
+                              "descriptions": [{"role": "caption",
+                                                "value": "A square"}],
+                              "renditions": pic3["renditions"]}]})
+        eq(r.status, 201, "story: %r" % r)
+        _, _, c3, l3 = r.json["item"]["uri"].split(":")
+        r = cc.post("/api/v1/items/%s/%s/publish" % (c3, l3))
+        eq(r.status, 200, "publish the story: %r" % r)
+        # Then an internal edit of the picture with new renditions: the
+        # item's current version, which no other center may see.
+        pic2 = cc.post("/api/v1/media", raw=tiny_png(41, 31)).json
+        g = cc.get(path)
+        it = dict(g.json["item"])
+        it["headlines"] = [{"value": DRAFT}]
+        it["renditions"] = pic2["renditions"]
+        r = cc.put(path, {"item": it, "meta": {"audience": "internal"}},
+                   headers={"If-Match": g.headers.get("etag")})
+        check(r.status in (200, 201), "internal edit: %r" % r)
+    finally:
+        hq.stop()
+    p1, p2, p3 = hashes(pic1), hashes(pic2), hashes(pic3)
+    check(p1 and p2 and p3 and not (p1 & p2) and not (p2 & p3),
+          "three sets of blobs", (p1, p2, p3))
+    b = bundle(w, "all.mbb")
+    mb("bundle", "export", hq.dir, "--for", "cairo", "--media", "all",
+       "-o", b)
+    got = blobs(b)
+    eq(got & p2, set(), "no blob of the internal version")
+    eq(got & p1, p1, "the published version's blobs")
+    eq(got & p3, p3, "the association's blobs")
+    log = dict(members(b))["log.ndjson"]
+    check(DRAFT.encode() not in log, "nor the internal version itself")
+    # Every blob the manifest lists is one the exported lines refer to.
+    eq(got, p1 | p3, "nothing else")
+    out = mb("bundle", "import", cairo.dir, b)
+    check("%d blobs" % len(p1 | p3) in out, "placed at Cairo", out)
+    for h in p2:
+        check(not os.path.exists(os.path.join(cairo.dir, "blobs", h[:2],
+                                              h)), "%s not at Cairo" % h)
+
+
+if __name__ == "__main__":
+    main(globals())
