@@ -19,8 +19,9 @@ const struct mb_cli_cmd mb_cmd_gc = {
 	"lists none), then removes every blob under DIR/blobs that nothing\n"
 	"refers to and that is older than the grace period (default 86400\n"
 	"seconds: an upload not yet put in an item is kept that long), and\n"
-	"leftover temporary files. --dry-run only counts. Safe while serve\n"
-	"runs: an upload of a collected blob writes it again.\n",
+	"leftover temporary files as old (a killed fetch's or bundle\n"
+	"import's: DIR/blobs/.bundle-*). --dry-run only counts. Safe while\n"
+	"serve runs: an upload of a collected blob writes it again.\n",
 	run
 };
 

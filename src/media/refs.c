@@ -215,9 +215,17 @@ unused_cb(const struct mb_store_blob *b, void *arg)
 }
 
 /*
+ * The name a bundle import stages a blob under, at the top of
+ * DIR/blobs (src/bundle/import.c: mkstemp over .bundle-XXXXXX), until
+ * the whole bundle has checked and the file is renamed into place.
+ */
+#define BUNDLE_STAGED ".bundle-"
+
+/*
  * Files under DIR/blobs that no row describes: leftovers of a crash
- * (temporary files, partial fetches) and blobs nothing refers to, once
- * older than the grace period.
+ * (temporary files, partial fetches, an interrupted bundle import's
+ * staging files) and blobs nothing refers to, once older than the grace
+ * period.
  */
 static void
 sweep_files(const char *dir, struct mb_store *st, int64_t before_ms,
@@ -234,6 +242,28 @@ sweep_files(const char *dir, struct mb_store *st, int64_t before_ms,
 	if ((td = opendir(top)) == NULL)
 		return;
 	while ((e = readdir(td)) != NULL) {
+		/*
+		 * A bundle import killed before it renamed its staged blobs
+		 * leaves them here, and nothing else ever removes them. An
+		 * import may be running now, so the same grace period as the
+		 * other leftovers applies: an import writes its files as it
+		 * reads the bundle and renames them before it ends, so one
+		 * unchanged for longer (a day by default; a shorter --grace is
+		 * the operator's word that no import runs that long) is no
+		 * running import's.
+		 */
+		if (strncmp(e->d_name, BUNDLE_STAGED,
+		    sizeof(BUNDLE_STAGED) - 1) == 0) {
+			if (snprintf(path, sizeof(path), "%s/%s", top,
+			    e->d_name) >= (int)sizeof(path) ||
+			    lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+			    (int64_t)sb.st_mtime * 1000 >= before_ms ||
+			    (!dry && unlink(path) != 0))
+				continue;
+			r->removed++;
+			r->bytes += sb.st_size;
+			continue;
+		}
 		if (strlen(e->d_name) != 2 || e->d_name[0] == '.')
 			continue;
 		if (snprintf(sub, sizeof(sub), "%s/%s", top, e->d_name) >=

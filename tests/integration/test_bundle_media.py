@@ -4,9 +4,11 @@
 envelopes it exports refer to, not those of the item's current version:
 a published picture edited since into an internal version with new
 renditions travels with its published renditions, and the internal
-ones stay at home."""
+ones stay at home. gc removes what an interrupted bundle import left
+in DIR/blobs (.bundle-* staging files) once past the grace period."""
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.environ.get("MB_SRCDIR", "."),
                                 "tests", "lib"))
@@ -95,6 +97,35 @@ def test_published_version_media_only(w):
     for h in p2:
         check(not os.path.exists(os.path.join(cairo.dir, "blobs", h[:2],
                                               h)), "%s not at Cairo" % h)
+
+
+def test_gc_removes_stale_bundle_staging(w):
+    hq = center(w, "moscow", "RU", "ru,en")
+    top = os.path.join(hq.dir, "blobs")
+    os.makedirs(top, exist_ok=True)
+    old = os.path.join(top, ".bundle-a1B2c3")
+    fresh = os.path.join(top, ".bundle-d4E5f6")
+    other = os.path.join(top, ".keep-me")
+    for p in (old, fresh, other):
+        with open(p, "wb") as f:
+            f.write(b"x" * 1000)
+    # Older than gc's default grace period (a day), as a killed import
+    # leaves it; the fresh one may be an import running right now.
+    past = time.time() - 2 * 86400
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    out = mb("gc", hq.dir, "--dry-run")
+    check(os.path.exists(old), "--dry-run removes nothing", out)
+    check("would remove 1 blobs (1000 bytes)" in out, "but counts it", out)
+    out = mb("gc", hq.dir)
+    check(not os.path.exists(old), "the stale staging file is gone", out)
+    check(os.path.exists(fresh), "the fresh one is kept", out)
+    check(os.path.exists(other), "other dotfiles are not gc's", out)
+    check("removed 1 blobs (1000 bytes)" in out, "counted", out)
+    # A shorter grace period takes the fresh one as well.
+    os.utime(fresh, (time.time() - 120, time.time() - 120))
+    mb("gc", hq.dir, "--grace", "60")
+    check(not os.path.exists(fresh), "past --grace 60")
 
 
 if __name__ == "__main__":
