@@ -475,6 +475,11 @@ start_point(const struct mb_center_node *n, struct mb_store *st,
 		if ((rc = mb_store_center_get(st, for_center, &c, d)) != MB_OK)
 			return rc == MB_ERR_NOTFOUND ? mb_diag_set(d, rc,
 			    "--for %s: no such center here", for_center) : rc;
+		/* As the network: a peer not active is answered nothing. */
+		if (strcmp(c.status, "active") != 0)
+			return mb_diag_set(d, MB_ERR_INVAL, "--for %s: %s "
+			    "here, and a center not active is sent nothing",
+			    for_center, c.status);
 	}
 	rc = mb_store_bundle_mark(st, "out", for_center[0] != '\0' ?
 	    for_center : "*", prev, d);

@@ -373,6 +373,13 @@ def test_bad_bundles(w):
     mb("bundle", "export", cairo.dir, "--for", "moscow", "-o", b2)
     mb("center", "revoke", hq.dir, "cairo")
     refused(w, hq, b2, "revoked")
+    # Nor does HQ write one for it, as the network answers it nothing.
+    p = mb("bundle", "export", hq.dir, "--for", "cairo", "-o",
+           bundle(w, "for-revoked.mbb"), check=False, full=True)
+    eq(p.returncode, 1, "--for a revoked center")
+    check("revoked here, and a center not active is sent nothing" in
+          p.stderr, "says why", p.stderr)
+    check(not os.path.exists(bundle(w, "for-revoked.mbb")), "no file")
 
 
 def jcs(o):
