@@ -363,19 +363,24 @@ write_volume(const struct mb_center_node *n, struct volume *v,
 	int		 fd = -1, rc;
 
 	mb_time_format(ms, now);
-	if ((members = json_array()) == NULL)
+	/* A member left out would make a bundle every importer refuses. */
+	if ((members = json_array()) == NULL || (registry->len > 0 &&
+	    json_array_append_new(members, member(MB_BUNDLE_REGISTRY,
+	    registry->data, registry->len)) != 0) ||
+	    json_array_append_new(members, member(MB_BUNDLE_LOG,
+	    v->log.data != NULL ? v->log.data : "", v->log.len)) != 0) {
+		json_decref(members);
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
-	if (registry->len > 0)
-		json_array_append_new(members, member(MB_BUNDLE_REGISTRY,
-		    registry->data, registry->len));
-	json_array_append_new(members, member(MB_BUNDLE_LOG,
-	    v->log.data != NULL ? v->log.data : "", v->log.len));
+	}
 	json_object_foreach(v->blobs, hash, b) {
 		snprintf(name, sizeof(name), MB_BUNDLE_BLOBS "%s", hash);
-		json_array_append_new(members, json_pack("{s:s, s:s, s:O, "
+		if (json_array_append_new(members, json_pack("{s:s, s:s, s:O, "
 		    "s:O}", "name", name, "sha256", hash, "size",
 		    json_object_get(b, "size"), "mime",
-		    json_object_get(b, "mime")));
+		    json_object_get(b, "mime"))) != 0) {
+			json_decref(members);
+			return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+		}
 	}
 	body = json_pack("{s:s, s:s, s:o, s:s, s:{s:I, s:I}, s:O, s:o, "
 	    "s:s, s:o, s:O}", "format", MB_BUNDLE_FORMAT, "exporter",
