@@ -244,6 +244,14 @@ bool mb_http_stopping(struct mb_http_server *s);
 /* Percent-encodes s for a URL path segment or query value. */
 int mb_http_urlencode(const char *s, struct mb_buf *out);
 
+/*
+ * Whether p is a path on this site to send a browser back to (a "next"
+ * after signing in or choosing a language): "/..." but not "//" or "/\",
+ * and no control character anywhere (browsers drop TAB and newlines
+ * from URLs, so "/<TAB>/evil.example/" would be "//evil.example/").
+ */
+bool mb_http_local_path(const char *p);
+
 /* ---- The newsroom service's edge (req_newsroom.c) ---- */
 
 /* Who is asking, for the service's rules. */

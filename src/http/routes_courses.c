@@ -891,9 +891,7 @@ next_of(struct mb_req *r, const char *lang, char *out, size_t n)
 
 	if (next == NULL)
 		next = mb_req_query(r, "next");
-	if (next != NULL && next[0] == '/' && next[1] != '/' &&
-	    next[1] != '\\' && strlen(next) < n && strpbrk(next, "\r\n") ==
-	    NULL)
+	if (mb_http_local_path(next) && strlen(next) < n)
 		snprintf(out, n, "%s", next);
 	else
 		snprintf(out, n, "/%s/courses", lang);

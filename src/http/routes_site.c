@@ -92,17 +92,6 @@ to_lang(struct mb_req *r)
 	mb_buf_free(&b);
 }
 
-/* A local path to go back to: "/..." but not "//" nor with controls. */
-static bool
-local_path(const char *p)
-{
-	if (p == NULL || p[0] != '/' || p[1] == '/' || p[1] == '\\')
-		return false;
-	for (; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == '\\')
-			return false;
-	return true;
-}
 
 /* GET /language?set=ar&next=/ar/...: remembers the choice (a cookie). */
 static void
@@ -123,7 +112,7 @@ set_language(struct mb_req *r)
 	snprintf(cookie, sizeof(cookie), "mb_lang=%s; Path=/; "
 	    "Max-Age=31536000; SameSite=Lax", mb_catalog_lang(c));
 	mb_resp_header(r, "Set-Cookie", cookie);
-	if (!local_path(next)) {
+	if (!mb_http_local_path(next)) {
 		snprintf(to, sizeof(to), "/%s/", mb_catalog_lang(c));
 		next = to;
 	}

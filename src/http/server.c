@@ -1032,6 +1032,17 @@ mb_http_stop(struct mb_http_server *s, int64_t grace_ms)
 	server_free(s);
 }
 
+bool
+mb_http_local_path(const char *p)
+{
+	if (p == NULL || p[0] != '/' || p[1] == '/' || p[1] == '\\')
+		return false;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+			return false;
+	return true;
+}
+
 int
 mb_http_urlencode(const char *s, struct mb_buf *out)
 {

@@ -323,6 +323,19 @@ def signup_by_approval(cairo):
         "name": "Bad Name", "password": "learner pass 3"})
     check(st == 400, "a bad name refused", st)
     mb("user", "enable", cairo.dir, "layla")
+    # A "next" that a browser would take off-site is not followed: TAB
+    # and newlines are dropped from URLs, so "/\t/x" is "//x".
+    for bad in ("//evil.example/", "/\\evil.example/", "/\t/evil.example/",
+                "/\n/evil.example/", "https://evil.example/"):
+        st, hd, _ = Browser(cairo.addr).req("POST", "/en/login", form={
+            "name": "layla", "password": "learner pass 3", "next": bad})
+        check(st == 303 and hd["location"] == "/en/courses",
+              "next %r not followed" % bad, st, hd.get("location"))
+    st, hd, _ = Browser(cairo.addr).req("POST", "/en/login", form={
+        "name": "layla", "password": "learner pass 3",
+        "next": "/en/courses/moscow/dl-safe-en"})
+    check(st == 303 and hd["location"] == "/en/courses/moscow/dl-safe-en",
+          "a local next followed", st, hd.get("location"))
     st, _, _ = b.req("POST", "/en/login", form={
         "name": "layla", "password": "learner pass 3"})
     check(st == 303 and b.cookie, "signed in once approved", st)
