@@ -140,6 +140,26 @@ mb_newsroom_visible(const struct mb_newsroom_env *e, const struct mb_actor *a,
 
 /* ---- writing ---- */
 
+/*
+ * What a translation may be "of": an item the actor may read, or one
+ * submitted for review (translators work while the editor reviews, and
+ * both are published together). Someone else's draft answers as an
+ * item that is not there, without telling that it is.
+ */
+static bool
+translatable(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *uri)
+{
+	struct mb_nr_item	l;
+	bool			ok;
+
+	if (load(e->st, uri, 0, &l, NULL) != MB_OK)
+		return false;
+	ok = visible(a, &l) || strcmp(l.workflow, "submitted") == 0;
+	mb_nr_item_free(&l);
+	return ok;
+}
+
 static int
 fail(struct mb_nr_saved *out, const char *code, int rc)
 {
@@ -344,7 +364,7 @@ mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		    o.translation, "of"));
 
 		if (of == NULL || mb_store_has(e->st, of, 1, &has, NULL) !=
-		    MB_OK || !has) {
+		    MB_OK || !has || !translatable(e, a, of)) {
 			rc = mb_diag_set(d, MB_ERR_INVAL, "meta.translation.of: "
 			    "no such item here");
 			goto out;

@@ -100,7 +100,15 @@ def test_draft_review_publish_correct_withdraw(w):
         "translation": {"of": "urn:mediabridge:cairo:nosuchitem",
                         "by": "human"}}})
     eq(bad.status, 400, "translation of nothing")
-    eq(c.metric("mediabridge_log_seq"), before, "refusals write nothing")
+    # Another journalist's draft answers the same: not there.
+    hidden = jo.post("/api/v1/items", item("A draft of hers")).json
+    bad2 = tr.post("/api/v1/items", {"item": tr_item, "meta": {
+        "translation": {"of": hidden["item"]["uri"], "by": "human"}}})
+    eq((bad2.status, bad2.json["error"]["message"]),
+       (bad.status, bad.json["error"]["message"]),
+       "a draft the translator cannot see: as if not there")
+    eq(c.metric("mediabridge_log_seq"), before + 1, "refusals write "
+       "nothing (the draft is the one new version)")
     r = tr.post("/api/v1/items", {"item": tr_item, "meta": {
         "translation": {"of": env["item"]["uri"], "by": "human"}}})
     eq(r.status, 201, "translation: %r" % r)
