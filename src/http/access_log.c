@@ -64,6 +64,14 @@ put_path(struct line *l, const char *p, size_t n)
 	}
 }
 
+const char *
+srv_logged_path(const struct mb_req *r)
+{
+	if (r->m.route != NULL && (r->m.route->flags & MB_ROUTE_SECRET) != 0)
+		return r->m.route->pattern;
+	return r->path;
+}
+
 void
 srv_access_log(const struct mb_req *r, int64_t us, bool completed)
 {
@@ -74,7 +82,7 @@ srv_access_log(const struct mb_req *r, int64_t us, bool completed)
 	put(&l, r->method);
 	put(&l, " path=");
 	/* As many bytes as the 300-byte buffer that held it before. */
-	put_path(&l, r->path, 300);
+	put_path(&l, srv_logged_path(r), 300);
 	put(&l, " route=");
 	put(&l, r->m.route ? r->m.route->name : "-");
 	put(&l, " status=");

@@ -60,6 +60,12 @@ typedef void (*mb_http_handler)(struct mb_req *r);
  */
 #define MB_ROUTE_SMALL	0x10	/* a few KB: logins, tokens, users */
 #define MB_ROUTE_ITEM	0x20	/* one item: the envelope limit (4 MiB) */
+/*
+ * The path carries a bearer secret (an attendee's registration link):
+ * logs write the route's pattern, not the path, so that whoever reads
+ * them cannot act as its holder.
+ */
+#define MB_ROUTE_SECRET	0x40
 
 struct mb_route {
 	const char	*method;	/* "GET", "POST", "PUT", "DELETE" */

@@ -134,7 +134,8 @@ mb_resp_err(struct mb_req *r, int err, const struct mb_diag *d)
 			    mb_diag_msg(d, err));
 			return;
 		}
-	log_error("http: path=%s error: %s", r->path, mb_diag_msg(d, err));
+	log_error("http: path=%s error: %s", srv_logged_path(r),
+	    mb_diag_msg(d, err));
 	mb_resp_error(r, 500, "internal", "internal error: %s",
 	    mb_strerror(err));
 }

@@ -666,10 +666,11 @@ const struct mb_route mb_routes_events[] = {
 	  MB_ROUTE_FORM | MB_ROUTE_SMALL, "events.register" },
 	{ "GET", "/events/:center/:file", event_ics, MB_ROUTE_CACHE,
 	  "events.ics" },
-	{ "GET", "/events/r/:token", reg_page, 0, "events.registration" },
+	{ "GET", "/events/r/:token", reg_page, MB_ROUTE_SECRET,
+	  "events.registration" },
 	{ "POST", "/events/r/:token/withdraw", reg_withdraw,
-	  MB_ROUTE_FORM | MB_ROUTE_SMALL, "events.withdraw" },
+	  MB_ROUTE_FORM | MB_ROUTE_SMALL | MB_ROUTE_SECRET, "events.withdraw" },
 	{ "POST", "/events/r/:token/confirm", reg_confirm,
-	  MB_ROUTE_FORM | MB_ROUTE_SMALL, "events.confirm" },
+	  MB_ROUTE_FORM | MB_ROUTE_SMALL | MB_ROUTE_SECRET, "events.confirm" },
 	MB_ROUTES_END
 };

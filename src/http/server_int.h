@@ -220,6 +220,8 @@ bool srv_has_header(const struct mb_req *r, const char *name);
 void srv_make_etag(const char *data, size_t len, char out[24]);
 /* access_log.c: the request's line (us: its time; completed: not aborted). */
 void srv_access_log(const struct mb_req *r, int64_t us, bool completed);
+/* The path as logs may show it (MB_ROUTE_SECRET: the route's pattern). */
+const char *srv_logged_path(const struct mb_req *r);
 
 /*
  * spool.c: an upload's body in an unlinked file as it arrives. wanted:

@@ -258,6 +258,14 @@ def conference(root, hq, box):
     page_svg = re.search(r"<svg.*?</svg>", mine.text, re.S).group(0)
     eq(zbar_svg(page_svg, os.path.join(root, "page")), ticket,
        "the page's QR code")
+    # The link is the attendee's key: the log names the route, not it.
+    token = link.rsplit("/", 1)[1]
+    wait_for(lambda: "route=events.registration" in open(os.path.join(
+        hq.dir, "serve.log")).read(), 15, "the page's access line")
+    log = open(os.path.join(hq.dir, "serve.log")).read()
+    check(token not in log, "the registration link is not logged")
+    check("path=/events/r/:token route=events.registration" in log,
+          "the route's pattern stands in for it")
 
     # Offline at the door: the center's key is enough.
     key = mb("key", hq.dir).strip()
