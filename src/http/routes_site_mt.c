@@ -169,6 +169,18 @@ unavailable(struct mb_page *p, unsigned status, const char *original)
 }
 
 /*
+ * The engines for an on-demand translation of v: those marked for
+ * readers, and of them this center's own only when v is internal (a
+ * signed-in editor may read one here): such text never leaves it.
+ */
+static unsigned
+readers_need(const struct mb_item_view *v)
+{
+	return MB_MT_FOR_READERS | mb_newsroom_mt_scope(v->audience,
+	    v->workflow, NULL);
+}
+
+/*
  * Translates the item's headline (plain) and sanitized body (HTML) into
  * the page's language; the body's translation goes through the
  * sanitizer again. MB_OK with *head and *body malloc'd.
@@ -188,13 +200,13 @@ translate(struct mb_req *r, struct mb_store *st, const struct mb_item_view *v,
 	    (rc = mb_mt_lang_norm(to, tl, d)) != MB_OK)
 		return rc;
 	if ((rc = mb_newsroom_mt_text(st, mb_req_mt(r), from, tl,
-	    MB_MT_FOR_READERS, v->headline != NULL ? v->headline : "",
+	    readers_need(v), v->headline != NULL ? v->headline : "",
 	    v->headline != NULL ? strlen(v->headline) : 0, true, head, prov,
 	    d)) != MB_OK)
 		return rc;
 	if ((rc = mb_item_view_body(v, &src)) == MB_OK && src.len > 0 &&
 	    (rc = mb_newsroom_mt_text(st, mb_req_mt(r), from, tl,
-	    MB_MT_FOR_READERS, mb_buf_cstr(&src), src.len, false, &tb, NULL,
+	    readers_need(v), mb_buf_cstr(&src), src.len, false, &tb, NULL,
 	    d)) == MB_OK)
 		rc = mb_sanitize_html(tb, strlen(tb), body, d);
 	free(tb);
@@ -247,7 +259,7 @@ picture_words(struct mb_req *r, struct mb_store *st,
 			if (val == NULL || *val == '\0')
 				continue;
 			if (mb_newsroom_mt_text(st, mb_req_mt(r), from, tl,
-			    MB_MT_FOR_READERS, val, strlen(val), true, &t,
+			    readers_need(v), val, strlen(val), true, &t,
 			    NULL, NULL) != MB_OK) {
 				ok = false;
 				break;

@@ -80,6 +80,10 @@ struct mb_mt_engine_conf {
 #define MB_MT_FOR_PEERS		0x1	/* engines with share = yes, never a
 					   peer's (no relaying) */
 #define MB_MT_FOR_READERS	0x2	/* engines with readers = yes */
+#define MB_MT_LOCAL		0x4	/* this center's own engines only:
+					   never another center's (kind
+					   mediabridge, lenders included),
+					   for text that must not leave it */
 
 void mb_mt_engine_conf_defaults(struct mb_mt_engine_conf *c);
 
@@ -175,7 +179,11 @@ struct mb_mt_route {
  */
 int mb_mt_route(struct mb_mt *mt, const char *from, const char *to,
     const char *engine, struct mb_mt_route *out, struct mb_diag *d);
-/* The same among the engines allowed for (MB_MT_FOR_*; 0: all). */
+/*
+ * The same among the engines allowed for need (MB_MT_FOR_*, MB_MT_LOCAL;
+ * 0: all). With MB_MT_LOCAL and only other centers' engines for the
+ * pair, MB_ERR_NOTFOUND as when none has it: the text is not sent.
+ */
 int mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
     const char *engine, unsigned need, struct mb_mt_route *out,
     struct mb_diag *d);
@@ -271,7 +279,8 @@ struct mb_mt_request {
 	size_t				 len;
 	bool				 plain;	/* text is not HTML */
 	const struct mb_mt_glossary	*glossary; /* NULL: none */
-	unsigned			 need;	/* MB_MT_FOR_*; 0: any */
+	unsigned			 need;	/* MB_MT_FOR_*, MB_MT_LOCAL;
+						   0: any */
 };
 
 /* A translation made. */

@@ -203,6 +203,8 @@ allowed(const struct mb_mt__engine *e, unsigned need)
 		return false;
 	if ((need & MB_MT_FOR_READERS) && !e->conf.readers)
 		return false;
+	if ((need & MB_MT_LOCAL) && e->conf.kind == MB_MT_PEER)
+		return false;
 	return !atomic_load(&e->off);
 }
 
@@ -246,11 +248,18 @@ mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
 		    mt->engines[i]->conf.name) == 0) &&
 		    allowed(mt->engines[i], need))
 			cand[nc++] = i;
-	if (nc == 0 && need != 0) {
+	if (nc == 0 && (need & (MB_MT_FOR_PEERS | MB_MT_FOR_READERS))) {
 		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no engine here is "
 		    "offered for %s (share = yes, readers = yes in "
 		    "engines.conf)", need & MB_MT_FOR_PEERS ? "other centers" :
 		    "readers");
+		goto done;
+	}
+	if (nc == 0 && (need & MB_MT_LOCAL)) {
+		/* Only other centers' engines: say so, not "no engine". */
+		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no engine of this "
+		    "center's own translates %s to %s (mediabridge engine "
+		    "add)", r.from, r.to);
 		goto done;
 	}
 	if (nc == 0) {

@@ -18,6 +18,7 @@
 #include "mt/mt.h"
 #include "newsroom/mt_share.h"
 #include "newsroom/pictext.h"
+#include "newsroom/policy.h"
 #include "store/mt.h"
 #include "store/store.h"
 
@@ -75,6 +76,25 @@ out:
 	free(mt);
 	free(ts.v);
 	return rc;
+}
+
+/* ---- where a text may go ------------------------------------------------- */
+
+unsigned
+mb_newsroom_mt_scope(const char *audience, const char *workflow,
+    const char **why)
+{
+	const char *w = NULL;
+
+	/* An audience missing or not known counts as internal, as the rules
+	 * count it: a typo never sends text away. */
+	if (mb_audience_bit(audience) == MB_AUD_INTERNAL)
+		w = "internal";
+	else if (workflow != NULL && strcmp(workflow, "published") != 0)
+		w = "not published";
+	if (why != NULL)
+		*why = w;
+	return w != NULL ? MB_MT_LOCAL : 0;
 }
 
 /* ---- one text, with the cache in front --------------------------------- */
@@ -422,7 +442,7 @@ mb_newsroom_translate(const struct mb_newsroom_env *e,
 	struct mb_nr_item		 orig;
 	struct ctx			 c;
 	json_t				*item = NULL, *meta = NULL, *nm = NULL;
-	const char			*from;
+	const char			*from, *why;
 	char				 tl[MB_MT_TAG_MAX + 1];
 	char				 fl[MB_MT_TAG_MAX + 1];
 	int				 rc;
@@ -487,12 +507,21 @@ mb_newsroom_translate(const struct mb_newsroom_env *e,
 	c.g = g;
 	c.from = fl;
 	c.to = tl;
+	/*
+	 * Decided once, from the version whose texts are sent: every text
+	 * of it (headlines, bodies, their pictures' alt texts, the
+	 * pictures' captions) goes through text_one with this need.
+	 */
+	c.need = mb_newsroom_mt_scope(orig.audience, orig.workflow, &why);
 	draft_item(item, tl, a);
 	if ((rc = texts(&c, item, "headlines", false, d)) != MB_OK ||
 	    (rc = texts(&c, item, "descriptions", false, d)) != MB_OK ||
 	    (rc = texts(&c, item, "bodies", true, d)) != MB_OK ||
 	    (rc = picture_texts(&c, item, d)) != MB_OK) {
 		out->code = rc == MB_ERR_NOTFOUND ? "no_pair" : "engine";
+		if (rc == MB_ERR_NOTFOUND && why != NULL)
+			mb_diag_prefix(d, "%s is %s, so its text is not sent "
+			    "to another center's engine", uri, why);
 		goto out;
 	}
 	if (c.prov == NULL) {

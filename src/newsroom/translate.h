@@ -30,12 +30,25 @@ struct mb_mt_glossary;
  * (a new version, back to draft; the translator's edits stay in the
  * previous version); *made says which. Results come from the cache
  * when the same text, pair, engine version and glossary were translated
- * before. Errors: those of mb_mt_translate (nothing is created), and
- * of mb_newsroom_create / update; out->code names the kind.
+ * before. An internal or unpublished original is translated by this
+ * center's own engines only (mb_newsroom_mt_scope): without one for the
+ * pair, MB_ERR_NOTFOUND with code "no_pair", saying why. Errors: those
+ * of mb_mt_translate (nothing is created), and of mb_newsroom_create /
+ * update; out->code names the kind.
  */
 int mb_newsroom_translate(const struct mb_newsroom_env *e,
     const struct mb_actor *a, struct mb_mt *mt, const char *uri,
     const char *to, struct mb_nr_saved *out, bool *made, struct mb_diag *d);
+
+/*
+ * The engines an item's text may go to, as MB_MT_* need bits to add:
+ * MB_MT_LOCAL when the version is internal or not published (workflow
+ * NULL is published), since such text never leaves the center (DESIGN
+ * §9) and a lender is another center; 0 otherwise. *why (may be NULL)
+ * gets "internal" or "not published" for the refusal, else NULL.
+ */
+unsigned mb_newsroom_mt_scope(const char *audience, const char *workflow,
+    const char **why);
 
 /*
  * A text translated with the cache in front and the center's glossary

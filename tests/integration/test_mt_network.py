@@ -3,7 +3,8 @@
 Apertium APy (tests/lib/apy.py): HQ shares its engine and announces its
 pairs in the registry it signs; Cairo, with no engine of its own and none
 configured, finds HQ there and translates HQ's item into Spanish, the
-provenance naming HQ as the serving center. Cairo announces over a signed
+provenance naming HQ as the serving center. Cairo's internal items and
+drafts are not sent to HQ's engine: refused, saying why. Cairo announces over a signed
 POST /federation/v1/announce and HQ puts its pairs in the registry; a
 center that is not a member is refused, and bad announcements (an
 unknown language, too many pairs, one language twice) are refused with
@@ -13,8 +14,10 @@ import json
 import os
 import sys
 import tempfile
+import types
 
-from mbtest import Client, check, eq, main, wait_for
+from mbtest import Client, check, eq, main, run, wait_for
+from nrform import Browser, error
 import apy as apylib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -50,6 +53,60 @@ def registry_version(c):
 def api(uri):
     _, _, center, local = uri.split(":")
     return "/api/v1/items/%s/%s" % (center, local)
+
+
+def lent(hq):
+    """HQ's log lines for translations it made for another center."""
+    with open(os.path.join(hq.dir, "serve.log")) as f:
+        return [line for line in f if "mt: lent" in line]
+
+
+def stays_here(w, hq, cairo):
+    """An internal item and a draft at Cairo, which has no engine of its
+    own, are machine-translated by an editor there: HQ lends en|es, but
+    their text never leaves Cairo (DESIGN 9, docs/translation.md), so
+    each is refused with 422 no_pair saying why, and HQ's engine is not
+    asked. Cairo's published public item still goes to HQ."""
+    run(["user", "add", cairo.dir, "ced", "--role", "editor",
+         "--password-stdin"], stdin="editor-pass-1\n", env=fedlib.ENV)
+    ed = Client(cairo.addr)
+    ed.token = fedlib.mb("token", "add", cairo.dir, "ced").strip()
+    w.clients.append(ed)
+    b = Browser(types.SimpleNamespace(addr=cairo.addr, world=w))
+    b.login("ced", "editor-pass-1")
+
+    def item(word, meta):
+        return ed.post("/api/v1/items", {"item": {
+            "type": "text", "language": "en",
+            "headlines": [{"value": "The %s school opens" % word}],
+            "bodies": [{"value": BODY.replace("new", word),
+                        "contentType": "text/html"}]},
+            "meta": meta}).json["item"]["uri"]
+
+    internal = item("secret", {"workflow": "published",
+                               "audience": "internal"})
+    draft = item("unannounced", {"workflow": "draft", "audience": "public"})
+    before = len(lent(hq))
+    for uri, why in [(internal, "is internal"), (draft, "is not published")]:
+        r = ed.post(api(uri) + "/translate", {"language": "es"})
+        eq((r.status, r.error_code()), (422, "no_pair"), r.text)
+        check(why in r.text and "not sent to another center" in r.text,
+              "the refusal says why", r.text)
+        # The newsroom's "Machine translate" button: the same rule.
+        page = "/newsroom/items/%s/%s" % tuple(uri.split(":")[2:4])
+        b.page(page)
+        r = b.post(page + "/mt", {"language": "es"})
+        eq(r.status, 422, "the newsroom's button: %s" % r.text[-500:])
+        check(why in (error(r.text) or ""), "says why", error(r.text))
+    eq(len(lent(hq)), before, "HQ's engine was not asked")
+    check(not any(s in open(os.path.join(hq.dir, "serve.log")).read()
+                  for s in ("secret", "unannounced")), "nor heard of them")
+
+    public = item("public", {"workflow": "published", "audience": "public"})
+    r = ed.post(api(public) + "/translate", {"language": "es"})
+    eq(r.status, 201, "a published public item: %s" % r.text)
+    eq(r.json["meta"]["translation"]["via"], "moscow", "served by HQ")
+    check(len(lent(hq)) > before, "HQ lent its engine for it")
 
 
 def test_registry_lenders(w):
@@ -110,6 +167,8 @@ def test_registry_lenders(w):
         # A pair nobody lends: 422, nothing made.
         r = tr.post(api(uri) + "/translate", {"language": "sw"})
         eq((r.status, r.error_code()), (422, "no_pair"), r.text)
+
+        stays_here(w, hq, cairo)
 
         # Cairo announces (a signed POST to HQ): HQ records it.
         v0 = registry_version(hq)["registry"]["version"]

@@ -995,6 +995,19 @@ test_lenders(void **state)
 	    MB_MT_FOR_READERS, &r, &d), MB_ERR_NOTFOUND);
 	assert_int_equal(mb_mt_route_for(mt, "en", "fr", NULL,
 	    MB_MT_FOR_PEERS, &r, &d), MB_ERR_NOTFOUND);
+	/* Text that must stay here: this center's engines, never a lender,
+	 * not even as a pivot's leg. */
+	assert_int_equal(mb_mt_route_for(mt, "en", "es", NULL, MB_MT_LOCAL,
+	    &r, &d), MB_OK);
+	assert_string_equal(r.engine, "apy");
+	assert_int_equal(mb_mt_route_for(mt, "en", "fr", NULL, MB_MT_LOCAL,
+	    &r, &d), MB_ERR_NOTFOUND);
+	assert_non_null(strstr(d.msg, "no engine translates en to fr"));
+	assert_int_equal(mb_mt_route_for(mt, "fr", "wo", NULL, MB_MT_LOCAL,
+	    &r, &d), MB_ERR_NOTFOUND);
+	assert_int_equal(mb_mt_route_for(mt, "en", "fr", "moscow",
+	    MB_MT_LOCAL, &r, &d), MB_ERR_NOTFOUND);
+	assert_non_null(strstr(d.msg, "no engine of this center's own"));
 	/* The same again changes nothing; Dakar gone is set aside. */
 	assert_int_equal(mb_mt_set_lenders(mt, l, 1, &d), MB_OK);
 	assert_int_equal(mb_mt_engine_count(mt), 3);
