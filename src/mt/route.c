@@ -263,8 +263,10 @@ mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
 		goto done;
 	}
 	if (nc == 0) {
-		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no engine named \"%.40s\""
-		    " (mediabridge engine list)", engine);
+		rc = engine != NULL ? mb_diag_set(d, MB_ERR_NOTFOUND, "no "
+		    "engine named \"%.40s\" (mediabridge engine list)",
+		    engine) : mb_diag_set(d, MB_ERR_NOTFOUND, "no engine here "
+		    "may take this request (mediabridge engine list)");
 		goto done;
 	}
 	for (size_t i = 0; i < nc; i++) {
