@@ -186,6 +186,7 @@ test_create_rules(void **state)
 	struct fixture	*f = *state;
 	char		 uri[MB_URI_MAX], dup[MB_URI_MAX];
 	struct mb_nr_item it;
+	struct mb_nr_saved sv;
 
 	assert_int_equal(create(f, &f->reader, "x", NULL, uri), MB_ERR_PERM);
 	assert_int_equal(create(f, &f->member, "x", NULL, uri), MB_ERR_PERM);
@@ -212,7 +213,17 @@ test_create_rules(void **state)
 	assert_string_equal(it.workflow, "draft");
 	assert_int_equal(it.author, f->jou.user_id);
 	mb_nr_item_free(&it);
-	/* A translation of it, by the translator. */
+	/*
+	 * A translation of it, by the translator: not while it is the
+	 * journalist's draft (as if not there: the translator cannot see
+	 * it), once it is submitted for review.
+	 */
+	assert_int_equal(create(f, &f->tra, "Translation", json_pack(
+	    "{s:{s:s, s:s}}", "translation", "of", uri, "by", "human"), dup),
+	    MB_ERR_INVAL);
+	assert_int_equal(mb_newsroom_act(&f->env, &f->jou, uri, MB_NR_SUBMIT,
+	    NULL, 0, &sv, NULL), MB_OK);
+	mb_nr_saved_free(&sv);
 	assert_int_equal(create(f, &f->tra, "Translation", json_pack(
 	    "{s:{s:s, s:s}}", "translation", "of", uri, "by", "human"), dup),
 	    MB_OK);
