@@ -252,9 +252,28 @@ lang_array(const char *s)
 }
 
 /*
- * The profile item of a record: its public and network fields, never a
- * contact field. A suspended member's version is withheld, a removed
- * one's canceled, and neither carries more than the name of the item.
+ * The version that withdraws a record's profile: the name of the item
+ * and that it is withdrawn, nothing of the member. A suspended member's
+ * and an internal record's are withheld, a removed one's canceled.
+ */
+static json_t *
+withdrawal_item(const struct mb_member *m)
+{
+	char	lang[16];
+	size_t	n = strcspn(m->languages, ",");
+
+	snprintf(lang, sizeof(lang), "%.*s", (int)(n < 15 ? n : 15),
+	    m->languages);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:[{s:s}]}",
+	    "uri", m->uri, "type", "text", "profile", "member",
+	    "language", lang, "pubStatus", strcmp(m->status, "removed") == 0 ?
+	    "canceled" : "withheld",
+	    "headlines", "value", "A member's profile, withdrawn");
+}
+
+/*
+ * The profile item of an active record that may leave this center: its
+ * public and network fields, never a contact field.
  */
 static json_t *
 profile_item(const struct mb_member *m, const char *photo)
@@ -265,12 +284,6 @@ profile_item(const struct mb_member *m, const char *photo)
 
 	snprintf(lang, sizeof(lang), "%.*s", (int)(n < 15 ? n : 15),
 	    m->languages);
-	if (strcmp(m->status, "active") != 0)
-		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:[{s:s}]}",
-		    "uri", m->uri, "type", "text", "profile", "member",
-		    "language", lang, "pubStatus",
-		    strcmp(m->status, "removed") == 0 ? "canceled" : "withheld",
-		    "headlines", "value", "A member's profile, withdrawn");
 	if ((bio = json_loads(m->bio, 0, NULL)) == NULL)
 		bio = json_object();
 	data = json_pack("{s:s, s:s, s:o, s:s, s:o}", "category", m->category,
@@ -304,38 +317,87 @@ profile_item(const struct mb_member *m, const char *photo)
 	return item;
 }
 
+struct published {
+	bool	 found;
+	bool	 withdrawn;
+	char	 pub_status[16];
+};
+
 /*
- * Publishes the record's profile: the audience is the record's, except
- * that a record never published (internal) stays unpublished.
+ * Whether the current version is a withdrawal: no profile data and no
+ * photo. Versions signed before internal records were withdrawn this
+ * way carried the whole profile as "withheld": those are not.
+ */
+static int
+published_cb(const struct mb_store_version *v, void *arg)
+{
+	struct published	*p = arg;
+	json_t			*item, *meta, *data;
+
+	p->found = true;
+	snprintf(p->pub_status, sizeof(p->pub_status), "%s",
+	    v->pub_status != NULL ? v->pub_status : "");
+	if (mb_members__parse(v->envelope, v->envelope_len, &item, &meta,
+	    NULL) != MB_OK)
+		return MB_OK;
+	data = mb_members__data(item, "member");
+	p->withdrawn = data == NULL &&
+	    json_object_get(item, "associations") == NULL &&
+	    json_object_get(item, "organisations") == NULL;
+	json_decref(data);
+	json_decref(item);
+	json_decref(meta);
+	return MB_OK;
+}
+
+/*
+ * Publishes the record's profile with the record's audience. An internal
+ * record never leaves this center: never published, it stays so;
+ * published before, the network gets the withdrawal a suspension
+ * publishes, which says nothing of the member, and what the record gets
+ * afterwards (a bio, an affiliation, a photo) stays here. A withdrawal is
+ * signed once: a version for each edit of a withdrawn record would tell
+ * the network when it changed, and nothing of use.
  */
 int
 mb_members__publish_profile(const struct mb_newsroom_env *e,
     const struct mb_member *m, struct mb_diag *d)
 {
-	json_t	*item;
-	char	*photo = NULL;
-	bool	 has = false;
-	int	 rc;
+	struct published	 cur;
+	json_t			*item;
+	char			*photo = NULL;
+	bool			 internal, withdraw;
+	int			 rc;
 
-	if (strcmp(m->audience, "internal") == 0) {
-		/* Was it published before? Then withdraw it. */
-		if ((rc = mb_store_has(e->st, m->uri, 1, &has, d)) != MB_OK)
+	internal = strcmp(m->audience, "internal") == 0;
+	withdraw = internal || strcmp(m->status, "active") != 0;
+	if (withdraw) {
+		if ((item = withdrawal_item(m)) == NULL)
+			return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+		memset(&cur, 0, sizeof(cur));
+		rc = mb_store_get(e->st, m->uri, 0, published_cb, &cur, d);
+		if (rc != MB_OK && rc != MB_ERR_NOTFOUND) {
+			json_decref(item);
 			return rc;
-		if (!has)
+		}
+		if ((internal && !cur.found) || (cur.withdrawn &&
+		    strcmp(cur.pub_status, json_string_value(json_object_get(
+		    item, "pubStatus"))) == 0)) {
+			json_decref(item);
 			return MB_OK;
+		}
+	} else {
+		if (m->id != 0 && (rc = mb_store_member_photo_get(e->st, m->id,
+		    &photo, d)) != MB_OK)
+			return rc;
+		item = profile_item(m, photo);
+		free(photo);
+		if (item == NULL)
+			return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 	}
-	if (m->id != 0 && (rc = mb_store_member_photo_get(e->st, m->id, &photo,
-	    d)) != MB_OK)
-		return rc;
-	item = profile_item(m, photo);
-	free(photo);
-	if (item == NULL)
-		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
-	if (strcmp(m->audience, "internal") == 0 &&
-	    strcmp(m->status, "active") == 0)
-		json_object_set_new(item, "pubStatus", json_string("withheld"));
-	return mb_members__publish(e, item, strcmp(m->audience, "internal") ==
-	    0 ? "network" : m->audience, "published", NULL, d);
+	/* The item is stolen. The network held the profile: it is told. */
+	return mb_members__publish(e, item, internal ? "network" :
+	    m->audience, "published", NULL, d);
 }
 
 static bool

@@ -9,7 +9,9 @@ inflated tally, and the proposal closes onto an event's agenda. The
 directory travels as signed profiles; a suspended member leaves every
 directory. Then everything that leaves a center (exports, feeds,
 federation log answers, API answers) is searched for the contact
-fields. Also: one vote out of 200 concurrent attempts, bad input.
+fields. A profile made internal is withdrawn from the network once, and
+what its record gets afterwards (bio, affiliation, photo) stays home.
+Also: one vote out of 200 concurrent attempts, bad input.
 """
 
 import json
@@ -23,6 +25,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mbtest import check, eq, main  # noqa: E402
 from fedlib import (MB, Center, ENV, admit, free_port, http_get,  # noqa
                     mb, wait_for)
+from nrform import png  # noqa: E402
+from test_members_site import Browser, add_user  # noqa: E402
 
 CLOSES = "2031-01-01T00:00:00Z"
 
@@ -302,6 +306,141 @@ def run_network_vote(w):
     eq((rec["email"], rec["phone"]), (CONTACTS[0], CONTACTS[1]),
        "the record at home")
     for c in (hq, cairo, manama):
+        mb("verify", c.dir)
+
+
+# Given to a record made internal: never to be seen outside its center.
+INTERNAL = "INTERNAL_ONLY_8f3a61"
+
+
+def blob_hashes(c):
+    """The hashes of the blobs c holds, each as a file name (hex) and as
+    an item's href writes it (ni:///sha-256;base64url)."""
+    import base64
+    out = set()
+    for _, _, files in os.walk(os.path.join(c.dir, "blobs")):
+        for f in files:
+            if len(f) == 64 and not f.startswith("."):
+                out.add(f)
+                out.add(base64.urlsafe_b64encode(bytes.fromhex(f)).decode()
+                        .rstrip("="))
+    return out
+
+
+def profile_versions(c, uri):
+    """The items of uri's versions that c holds, oldest first."""
+    return [e["item"] for e in (json.loads(l) for l in
+            mb("export", c.dir).splitlines() if l.strip())
+            if e["item"]["uri"] == uri]
+
+
+def test_internal_profile(w):
+    w.procs = []
+    try:
+        run_internal_profile(w)
+    finally:
+        stop_all(w)
+
+
+def run_internal_profile(w):
+    hq = Center(w.root, "moscow", "RU", "ru,en")
+    hq.start()
+    w.procs.append(hq)
+    cairo = Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+    cairo.start()
+    w.procs.append(cairo)
+    admit(hq, cairo)
+    add_user(cairo, "ada", "admin")
+    ada = Browser(cairo)
+    ada.login("ada", "/newsroom/login")
+    ada.get("/newsroom/members")    # its CSRF token
+
+    def photo(name, caption, size):
+        st, _, page = ada.upload("/newsroom/members/%s/photo" % z_id,
+                                 {"caption": caption}, name, "image/png",
+                                 png(size, size))
+        check(st == 303, "a photo uploaded", st, page[-2000:])
+
+    def dir_uris():
+        return {p["uri"] for p in directory(hq)}
+
+    z_id, z_uri = member_add(cairo, "Zeinab Haddad", "diplomat", "EG",
+                             "ar,en", CONTACTS[0], bio="en=Former ambassador")
+    photo("z1.png", "Zeinab in 2025", 96)
+    wait_for("the profile at HQ", lambda: any(
+        p["uri"] == z_uri and "photo" in p for p in directory(hq)),
+        timeout=30)
+    # Made internal: one withdrawal, and the profile leaves HQ's directory.
+    mb("member", "edit", cairo.dir, z_id, "--audience", "internal")
+    wait_for("withdrawn at HQ", lambda: z_uri not in dir_uris(), timeout=30)
+    signed = profile_versions(cairo, z_uri)
+    # What the record gets now is for this center only.
+    before = blob_hashes(cairo)
+    mb("member", "edit", cairo.dir, z_id, "--bio", "en=" + INTERNAL,
+       "--affiliation", INTERNAL)
+    photo("z2.png", INTERNAL, 128)
+    fresh = blob_hashes(cairo) - before
+    check(fresh, "the new photo's blobs are stored at home")
+    mb("member", "edit", cairo.dir, z_id, "--phone", "+20 100 555 0303")
+    mb("member", "suspend", cairo.dir, z_id)
+    mb("member", "reinstate", cairo.dir, z_id)
+    rec = json.loads(mb("member", "show", cairo.dir, z_id, "--json"))
+    eq((rec["bio"], rec["affiliation"], rec["audience"]),
+       ({"en": INTERNAL}, INTERNAL, "internal"), "the record at home")
+    st, _, page = ada.get("/newsroom/members")
+    check('<tr id="member-%s">' % z_id in page, "staff still see the "
+          "record", page[-3000:])
+    # Whatever leaves Cairo for HQ, and what HQ holds once synced.
+    log = cairo.url + "/federation/v1/log?after=0&limit=1000&wait=0"
+    hdrs = dict(l.split(": ", 1) for l in mb(
+        "sync", hq.dir, "--sign-get", log).splitlines())
+    st, body = http_get(log, hdrs)
+    eq(st, 200, "a signed log request")
+    out = os.path.join(w.root, "cairo-for-moscow.mbundle")
+    mb("bundle", "export", cairo.dir, "--for", "moscow", "--media", "all",
+       "-o", out)
+    last = profile_versions(cairo, z_uri)[-1]["version"]
+    wait_for("HQ has Cairo's last version", lambda: any(
+        i["version"] == last for i in profile_versions(hq, z_uri)),
+        timeout=30)
+    leaving = [("cairo log to moscow", body.decode()),
+               ("cairo bundle for moscow", bundle_text(out)),
+               ("export moscow", mb("export", hq.dir)),
+               ("moscow directory", mb("member", "directory", hq.dir,
+                                       "--json"))]
+    check(z_uri in leaving[0][1], "the log does carry the profile")
+    for what, text in leaving:
+        check(INTERNAL not in text, "an internal bio or affiliation in " +
+              what)
+        for h in fresh:
+            check(h not in text, "an internal photo in " + what, h)
+    # HQ sees it withdrawn, and nothing more of it.
+    at_hq = profile_versions(hq, z_uri)[-1]
+    eq(at_hq["pubStatus"], "withheld", "withdrawn at HQ")
+    eq(sorted(at_hq), sorted(["uri", "type", "profile", "language",
+                              "pubStatus", "headlines", "version",
+                              "versionCreated", "firstCreated"]),
+       "a withdrawal carries no more than its name")
+    eq(at_hq["headlines"], [{"value": "A member's profile, withdrawn"}],
+       "the withdrawal's headline")
+    # Signed once: the edits, the photo, a suspension signed nothing.
+    eq(profile_versions(cairo, z_uri), signed, "one withdrawal, once")
+    eq(len(signed), 3, "added, its photo, withdrawn")
+    # Back on the network: the whole profile again, as it is now.
+    mb("member", "edit", cairo.dir, z_id, "--audience", "network")
+    wait_for("the profile back at HQ", lambda: any(
+        p["uri"] == z_uri and p["bio"] == {"en": INTERNAL} and
+        any(h in json.dumps(p.get("photo")) for h in fresh)
+        for p in directory(hq)), timeout=30)
+    eq(profile_versions(cairo, z_uri)[-1]["pubStatus"], "usable",
+       "published again")
+    # Internal from the start: nothing signed, whatever it gets.
+    h_id, h_uri = member_add(cairo, "Hidden Member", "expert", "EG", "ar",
+                             CONTACTS[5], audience="internal")
+    mb("member", "edit", cairo.dir, h_id, "--bio", "en=" + INTERNAL)
+    mb("member", "suspend", cairo.dir, h_id)
+    eq(profile_versions(cairo, h_uri), [], "never published")
+    for c in (hq, cairo):
         mb("verify", c.dir)
 
 
