@@ -96,6 +96,9 @@ def test_counting(w):
     # A listing and a feed count too, each as what it is.
     eq(rd.get("/en/", headers={"User-Agent": FIREFOX}).status, 200)
     eq(rd.get("/feeds/en.atom", headers={"User-Agent": FIREFOX}).status, 200)
+    # Not counted: the newsroom's own staff reading the site (not
+    # readers; and an internal item's uri would go out in the report).
+    eq(ed.get(page, headers={"User-Agent": FIREFOX}).status, 200)
 
     def flushed():
         rows = stats(ed, by="item")
