@@ -463,8 +463,17 @@ body_limits(struct mb_req *r, int64_t clen)
 	    MB_ENVELOPE_MAX };
 	unsigned	flags = r->m.route ? r->m.route->flags : 0;
 	int64_t		max_body = r->srv->opts.max_body;
+	/*
+	 * A peer's request to /federation/ carries an RFC 9421 signature,
+	 * not a token: its handler checks it before anything is done, so
+	 * it gets its route's class (the translate route's: one item). As
+	 * anonymous, a borrowed translation of a long article was refused
+	 * (401 "sign in first") before the signature was looked at.
+	 */
+	bool		signed_peer = mb_req_header(r, "Signature") != NULL &&
+	    strncmp(r->path, "/federation/", 12) == 0;
 	bool		anon = mb_req_header(r, "Authorization") == NULL &&
-	    mb_req_cookie(r, "mb_session") == NULL;
+	    mb_req_cookie(r, "mb_session") == NULL && !signed_peer;
 	const char	*ct = mb_req_header(r, "Content-Type");
 
 	/* The route's class, as for a signed-in client. */

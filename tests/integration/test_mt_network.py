@@ -167,6 +167,22 @@ def test_registry_lenders(w):
         # A pair nobody lends: 422, nothing made.
         r = tr.post(api(uri) + "/translate", {"language": "sw"})
         eq((r.status, r.error_code()), (422, "no_pair"), r.text)
+        # A long article (its signed request past the 8 KiB an anonymous
+        # body may be): HQ's engine still takes it.
+        long_body = BODY * 120
+        check(len(long_body) > 12000, "long: %d" % len(long_body))
+        orig2 = ed.post("/api/v1/items", {"item": {
+            "type": "text", "language": "en",
+            "headlines": [{"value": "The new school opens again"}],
+            "bodies": [{"value": long_body, "contentType": "text/html"}]},
+            "meta": {"workflow": "published"}}).json
+        uri2 = orig2["item"]["uri"]
+        wait_for(lambda: tr.get(api(uri2)).status == 200, 30,
+                 "the long item at Cairo")
+        r = tr.post(api(uri2) + "/translate", {"language": "es"})
+        eq(r.status, 201, "the long article through HQ: %s" % r.text[:300])
+        check(r.json["item"]["bodies"][0]["value"].count("escuela") >= 120,
+              "every paragraph translated")
 
         stays_here(w, hq, cairo)
 
