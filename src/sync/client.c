@@ -354,8 +354,13 @@ pl_status_error(const char *base, const struct response *r, struct mb_diag *d)
 	const char	*msg = NULL, *code;
 	int		 rc;
 
-	j = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len,
-	    0, NULL);
+	/*
+	 * Only an error's size is read as one: a peer (or whoever answers
+	 * for it) could send a 512 MiB body that a tree would make tens of
+	 * GB.
+	 */
+	j = r->body.len <= 65536 ? json_loadb(r->body.data != NULL ?
+	    r->body.data : "", r->body.len, 0, NULL) : NULL;
 	msg = json_string_value(json_object_get(json_object_get(j, "error"),
 	    "message"));
 	code = json_string_value(json_object_get(json_object_get(j, "error"),

@@ -128,19 +128,26 @@ dict_path(const char *dir, const char *hash, char *out, size_t n)
 	return MB_OK;
 }
 
+void
+mb_sync_dict_hash(const void *data, size_t len, char hash[65])
+{
+	unsigned char h[32];
+
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(hash, 65, h, sizeof(h));
+}
+
 int
 mb_sync_dict_put(const char *dir, const void *data, size_t len,
     char hash[65], struct mb_diag *d)
 {
-	unsigned char	h[32];
 	char		path[1200];
 	int		rc;
 
 	if (len == 0 || len > MB_DICT_MAX)
 		return mb_diag_set(d, MB_ERR_TOOBIG, "a dictionary of %zu "
 		    "bytes", len);
-	crypto_hash_sha256(h, data, len);
-	sodium_bin2hex(hash, 65, h, sizeof(h));
+	mb_sync_dict_hash(data, len, hash);
 	snprintf(path, sizeof(path), "%s/dicts", dir);
 	if ((rc = mb_fs_mkdirs(path, 0755, d)) != MB_OK)
 		return rc;

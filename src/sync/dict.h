@@ -35,6 +35,8 @@
 int mb_sync_dict_train(struct mb_store *st, size_t samples, size_t size,
     struct mb_buf *out, struct mb_diag *d);
 
+/* The SHA-256 of a dictionary's bytes, lower-case hex: its name. */
+void mb_sync_dict_hash(const void *data, size_t len, char hash[65]);
 /* Stores data as DIR/dicts/<sha256>.zdict; hash (65) gets its name. */
 int mb_sync_dict_put(const char *dir, const void *data, size_t len,
     char hash[65], struct mb_diag *d);

@@ -66,18 +66,21 @@ dict_refresh(struct client *c, struct mb_store *st, const char *base)
 			mb_buf_free(&r.body);
 			goto fail;
 		}
+		/* Checked before it is kept: a wrong one is not written. */
+		mb_sync_dict_hash(r.body.data, r.body.len, got);
+		if (strcmp(got, want) != 0) {
+			mb_buf_free(&r.body);
+			mb_diag_set(&d, MB_ERR_SIG, "dictionary from %s hashes "
+			    "to %.12s, not the registry's %.12s", base, got,
+			    want);
+			goto fail;
+		}
 		if (mb_sync_dict_put(dir, r.body.data, r.body.len, got, &d) !=
 		    MB_OK) {
 			mb_buf_free(&r.body);
 			goto fail;
 		}
 		mb_buf_free(&r.body);
-		if (strcmp(got, want) != 0) {
-			mb_diag_set(&d, MB_ERR_SIG, "dictionary from %s hashes "
-			    "to %.12s, not the registry's %.12s", base, got,
-			    want);
-			goto fail;
-		}
 	}
 	if (mb_sync_dict_set_current(dir, wv, want, &d) != MB_OK)
 		goto fail;

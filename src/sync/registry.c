@@ -14,6 +14,7 @@
 #include "item/id.h"
 #include "item/jcs.h"
 #include "item/json.h"
+#include "item/json_scan.h"
 #include "sync/dict.h"
 
 #include <sys/stat.h>
@@ -279,6 +280,12 @@ center_from_json(const json_t *o, struct mb_center *c, struct mb_diag *d)
 	return MB_OK;
 }
 
+/* Ten thousand centers of ~25 values each, with room to spare. */
+#define REGISTRY_MAX	(16 << 20)
+static const struct mb_json_limits registry_limits = {
+	.depth = 8, .values = 1u << 20, .token = 65536,
+};
+
 int
 mb_sync_registry_verify(const char *doc, size_t len,
     const uint8_t pk[MB_PUBKEY_LEN], int64_t *version,
@@ -294,6 +301,18 @@ mb_sync_registry_verify(const char *doc, size_t len,
 	size_t		 i;
 	int		 rc;
 
+	/*
+	 * Bounded before the tree, which is built before the signature can
+	 * be checked: a document from anyone who answers for a peer (a zstd
+	 * bomb decodes to 512 MiB; a tree costs ~45 times its text).
+	 */
+	if (len > REGISTRY_MAX)
+		return mb_diag_set(d, MB_ERR_TOOBIG, "registry: %zu bytes, more "
+		    "than a registry may be (%d MiB)", len, REGISTRY_MAX >> 20);
+	if (mb_json_scan(doc, len, &registry_limits, d) != MB_OK) {
+		mb_diag_prefix(d, "registry");
+		return MB_ERR_TOOBIG;
+	}
 	root = mb_json_loadb(doc, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL)
 		return mb_diag_set(d, MB_ERR_INVAL, "registry: not JSON: %s",

@@ -175,6 +175,29 @@ test_refuses_unsigned_and_tampered(void **state)
 	    "{}", 2, &applied, NULL), MB_OK);
 	assert_int_not_equal(mb_sync_registry_apply(f->br_st, f->branch,
 	    "not json", 8, &applied, NULL), MB_OK);
+	/*
+	 * What a bomb decodes to is refused before a tree is built: past
+	 * 16 MiB, and a small text of 1.2 million empty arrays (a tree of
+	 * ~45 times its size).
+	 */
+	{
+		size_t	 n = (16u << 20) + 1, k = 1200000;
+		char	*big = malloc(n), *many = malloc(2 * 3 * k);
+
+		assert_non_null(big);
+		assert_non_null(many);
+		memset(big, ' ', n);
+		assert_int_equal(mb_sync_registry_verify(big, n, f->hq->pk, &v,
+		    NULL, NULL, NULL), MB_ERR_TOOBIG);
+		many[0] = '[';
+		for (size_t i = 0; i < k; i++)
+			memcpy(many + 1 + 3 * i, "[],", 3);
+		many[3 * k] = ']';
+		assert_int_equal(mb_sync_registry_verify(many, 3 * k + 1,
+		    f->hq->pk, &v, NULL, NULL, NULL), MB_ERR_TOOBIG);
+		free(big);
+		free(many);
+	}
 	assert_int_equal(mb_sync_registry_version(f->br_st), 0);
 	mb_buf_free(&doc);
 }
