@@ -572,6 +572,15 @@ mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
 {
 	int rc;
 
+	/*
+	 * Lines reaching past where the peer says the answer ends are not
+	 * the log's (the framing already has them rising): nothing of it
+	 * is applied, the cursor stays.
+	 */
+	if (b->n > 0 && b->e[b->n - 1].seq > next)
+		return mb_diag_set(d, MB_ERR_NET, "log answer from %s: seq "
+		    "%lld past its Mb-Log-Next %lld", peer,
+		    (long long)b->e[b->n - 1].seq, (long long)next);
 	atomic_fetch_add(&applying, 1);
 	rc = batch_apply(st, b, peer, true, next, r, d);
 	atomic_fetch_sub(&applying, 1);

@@ -169,6 +169,13 @@ test_apply_and_duplicates(void **state)
 	assert_int_equal(run(f, &body, 7, &r), MB_OK);
 	assert_int_equal(r.applied, 0);
 	assert_int_equal(r.duplicates, 2);
+	/*
+	 * Not a log's: lines past where the answer says it ends (lines not
+	 * rising, the framing refuses). Nothing applied, the cursor where
+	 * it was.
+	 */
+	assert_int_equal(run(f, &body, 4, &r), MB_ERR_NET);
+	assert_int_equal(cursor_of(f->st), 7);
 	mb_buf_free(&a);
 	mb_buf_free(&b);
 	mb_buf_free(&body);
