@@ -27,7 +27,7 @@ take_envelope(const struct mb_store_version *v, void *arg)
 
 /* Whether rendition r (with the hash asked for) is a thumbnail. */
 static bool
-rendition_small(json_t *r)
+rendition_small(const json_t *r)
 {
 	const char	*name = json_string_value(json_object_get(r, "name"));
 	const char	*ct = json_string_value(json_object_get(r,
@@ -44,16 +44,30 @@ rendition_small(json_t *r)
 	    json_integer_value(w) <= MB_MEDIA_SIZE_THUMBNAIL;
 }
 
+struct small_of {
+	const char	*hash;
+	bool		 small;
+};
+
+static int
+small_cb(const char *hash, const json_t *rend, void *arg)
+{
+	struct small_of *s = arg;
+
+	if (strcmp(hash, s->hash) == 0 && rendition_small(rend))
+		s->small = true;
+	return MB_OK;
+}
+
 int
 mb_media_blob_thumbnail(struct mb_store *st, const char *hash,
     bool *thumbnail, struct mb_diag *d)
 {
 	struct envelope	 e = { NULL, 0 };
-	json_t		*env, *item, *assocs, *rends, *r;
-	char		 uri[2048], h[65];
-	size_t		 i;
+	struct small_of	 s = { hash, false };
+	json_t		*env;
+	char		 uri[2048];
 	int		 rc;
-	bool		 small = false;
 
 	if ((rc = mb_store_link_blob_uri(st, hash, uri, d)) != MB_OK)
 		return rc == MB_ERR_NOTFOUND ? mb_diag_set(d, rc, "blob "
@@ -66,19 +80,9 @@ mb_media_blob_thumbnail(struct mb_store *st, const char *hash,
 		    "parse", uri);
 	}
 	free(e.data);
-	item = json_object_get(env, "item");			/* borrowed */
-	assocs = json_object_get(item, "associations");		/* borrowed */
-	for (size_t k = 0; k <= json_array_size(assocs); k++) {
-		rends = json_object_get(k == 0 ? item : json_array_get(assocs,
-		    k - 1), "renditions");			/* borrowed */
-		json_array_foreach(rends, i, r) {
-			if (mb_media_href_hash(json_string_value(
-			    json_object_get(r, "href")), h) == MB_OK &&
-			    strcmp(h, hash) == 0 && rendition_small(r))
-				small = true;
-		}
-	}
+	/* The same walk as the index's (href.c); small_cb never fails. */
+	(void)mb_media_item_blobs(json_object_get(env, "item"), small_cb, &s);
 	json_decref(env);
-	*thumbnail = small;
+	*thumbnail = s.small;
 	return MB_OK;
 }
