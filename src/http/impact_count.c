@@ -71,14 +71,8 @@ mb_http__impact_count(struct mb_req *r, struct mb_impact *im,
 	const char		*kind, *path = mb_req_path(r);
 	char			 key[MB_IMPACT_KEY_MAX], lang[16] = "";
 
-	/*
-	 * Staff (translators and up) reading the site are not its readers,
-	 * and they read internal items: counted, an internal item's uri
-	 * and its media's hashes would go out in the report to HQ.
-	 */
 	if (im == NULL || route == NULL || (status != 200 && status != 304) ||
 	    strcmp(mb_req_method(r), "GET") != 0 ||
-	    mb_req_role(r) >= MB_ROLE_TRANSLATOR ||
 	    (kind = kind_of(route)) == NULL)
 		return;
 	memset(&h, 0, sizeof(h));
@@ -123,5 +117,6 @@ mb_http__impact_count(struct mb_req *r, struct mb_impact *im,
 	h.utm_medium = mb_req_query(r, "utm_medium");
 	h.opt_out = is_one(mb_req_header(r, "DNT")) ||
 	    is_one(mb_req_header(r, "Sec-GPC"));
+	h.staff = mb_req_role(r) >= MB_ROLE_TRANSLATOR;
 	mb_impact_count(im, &h, now_ms);
 }

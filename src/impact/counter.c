@@ -440,6 +440,13 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 
 	if (h->opt_out)
 		return MB_IMPACT_OPT_OUT;
+	/*
+	 * The newsroom's staff reading the site are not its readers, and
+	 * they read internal items: counted, an internal item's uri and its
+	 * media's hashes would go out in the report to HQ.
+	 */
+	if (h->staff)
+		return MB_IMPACT_STAFF;
 	if (is_bot(h->user_agent))
 		return MB_IMPACT_BOT;
 	mb_impact_client(im->proxies, h->peer, h->forwarded, addr,

@@ -52,6 +52,7 @@ struct mb_impact_hit {
 	const char	*host;		/* this site's Host: own referrers */
 	const char	*utm_campaign, *utm_source, *utm_medium;
 	bool		 opt_out;	/* DNT: 1 or Sec-GPC: 1 */
+	bool		 staff;		/* a translator or more, signed in */
 };
 
 /* Why a hit was not counted (or MB_IMPACT_COUNTED). */
@@ -59,6 +60,7 @@ enum mb_impact_verdict {
 	MB_IMPACT_COUNTED,
 	MB_IMPACT_BOT,
 	MB_IMPACT_OPT_OUT,
+	MB_IMPACT_STAFF,
 	MB_IMPACT_FULL,		/* over max_rows: counted as "(other)" */
 };
 

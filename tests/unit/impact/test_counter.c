@@ -116,6 +116,9 @@ test_views_and_uniques(void **state)
 	h.user_agent = "Firefox";
 	h.opt_out = true;
 	assert_int_equal(mb_impact_count(im, &h, T0), MB_IMPACT_OPT_OUT);
+	h.opt_out = false;
+	h.staff = true;
+	assert_int_equal(mb_impact_count(im, &h, T0), MB_IMPACT_STAFF);
 	assert_int_equal(mb_impact_pending(im), 1001);
 	mb_impact_free(im);
 }
