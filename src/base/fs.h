@@ -41,6 +41,12 @@ bool mb_fs_self_dir(char *out, size_t n);
  */
 bool mb_fs_self_exe(char *out, size_t n);
 
+/*
+ * Removes dir and everything under it, links not followed (they are
+ * removed, not what they name): 0, or -1 with errno.
+ */
+int mb_fs_remove_tree(const char *dir);
+
 /* Joins dir and name into out (size n); MB_ERR_TOOBIG when it won't fit. */
 int mb_fs_join(char *out, size_t n, const char *dir, const char *name);
 

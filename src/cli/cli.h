@@ -69,8 +69,6 @@ int mb_cli_open(const char *dir, struct mb_center_node **n,
     struct mb_store **st, struct mb_diag *d);
 void mb_cli_close(struct mb_center_node *n, struct mb_store *st);
 
-/* Removes a directory and everything below it; -1 on failure. */
-int mb_cli_rm_tree(const char *dir);
 
 /* The demo's feed ingest in DIR/cairo (demo_feeds.c); MB_OK or why not. */
 int mb_demo_feeds(const char *dir);

@@ -157,7 +157,7 @@ prepare_dir(const char *dir, struct mb_diag *d)
 	for (int i = 0; i < 3; i++) {
 		pathf(path, sizeof(path), "%s/%s", dir, centers[i].id);
 		if (access(path, F_OK) == 0 &&
-		    mb_cli_rm_tree(path) != 0) {
+		    mb_fs_remove_tree(path) != 0) {
 			rc = mb_diag_set(d, MB_ERR_IO, "%s: cannot remove: %s",
 			    path, strerror(errno));
 			return rc;

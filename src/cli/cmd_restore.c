@@ -283,6 +283,6 @@ run(int argc, char **argv)
 	    (long long)info.files, info.files == 1 ? "" : "s");
 	return MB_EXIT_OK;
 fail:
-	mb_cli_rm_tree(staging);
+	mb_fs_remove_tree(staging);
 	return mb_cli_fail("restore", &d, rc);
 }

@@ -68,7 +68,7 @@ mb_demo_events_mail(const char *dir)
 
 	snprintf(mail, sizeof(mail), "%s/mail", dir);
 	if (access(mail, F_OK) == 0)
-		mb_cli_rm_tree(mail);
+		mb_fs_remove_tree(mail);
 	if (access(PYTHON, X_OK) != 0 ||
 	    mb_demo_run(PYTHON, probe, NULL, NULL) != 0 ||
 	    (port = mb_demo_free_port()) == 0)

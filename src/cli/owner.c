@@ -39,16 +39,3 @@ mb_cli_hand_over(const char *dir, struct mb_diag *d)
 		    "mediabridge user", dir);
 	return MB_OK;
 }
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == 0 ? 0 : -1;
-}
-
-int
-mb_cli_rm_tree(const char *dir)
-{
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
-}

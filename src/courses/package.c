@@ -595,6 +595,27 @@ out:
 	return MB_OK;
 }
 
+/*
+ * A name that is also another's directory ("a" and "a/b"): no disk holds
+ * both, so such a package could only be extracted in part. The packer
+ * never makes one.
+ */
+static int
+check_nesting(const struct entry *en, int n, struct mb_diag *d)
+{
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(en[i].name);
+
+		for (int k = 0; k < n; k++)
+			if (k != i && strncmp(en[k].name, en[i].name, l) == 0 &&
+			    en[k].name[l] == '/')
+				return mb_diag_set(d, MB_ERR_INVAL, "package: "
+				    "%s is a file and also the directory of "
+				    "%s", en[i].name, en[k].name);
+	}
+	return MB_OK;
+}
+
 static int
 check_listing(const json_t *doc, const struct entry *en, int n,
     struct mb_diag *d)
@@ -643,30 +664,33 @@ check_listing(const json_t *doc, const struct entry *en, int n,
 	return MB_OK;
 }
 
+/* Writes the entries under dir, which it makes; on failure, nothing. */
 static int
 extract(const char *dir, const struct entry *en, int n, struct mb_diag *d)
 {
 	char	path[4096], sub[4096];
-	int	rc;
+	int	rc = MB_OK;
 
 	if (mkdir(dir, 0755) != 0)
 		return mb_diag_set(d, MB_ERR_IO, "%s: %s (give a new "
 		    "directory)", dir, strerror(errno));
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && rc == MB_OK; i++) {
 		const char *slash = strrchr(en[i].name, '/');
 
 		snprintf(path, sizeof(path), "%s/%s", dir, en[i].name);
 		if (slash != NULL) {
 			snprintf(sub, sizeof(sub), "%s/%.*s", dir, (int)(slash -
 			    en[i].name), en[i].name);
-			if ((rc = mb_fs_mkdirs(sub, 0755, d)) != MB_OK)
-				return rc;
+			rc = mb_fs_mkdirs(sub, 0755, d);
 		}
-		if ((rc = mb_fs_write_atomic(path, en[i].data, en[i].len, 0644,
-		    d)) != MB_OK)
-			return rc;
+		if (rc == MB_OK)
+			rc = mb_fs_write_atomic(path, en[i].data, en[i].len,
+			    0644, d);
 	}
-	return MB_OK;
+	/* dir is ours, made above: a package written in part goes whole. */
+	if (rc != MB_OK)
+		(void)mb_fs_remove_tree(dir);
+	return rc;
 }
 
 int
@@ -686,6 +710,8 @@ mb_courses_package_check(const void *buf, size_t len, const uint8_t *pk,
 		    "256 MiB");
 	if ((rc = read_all(buf, len, &en, &n, d)) != MB_OK)
 		return rc;
+	if ((rc = check_nesting(en, n, d)) != MB_OK)
+		goto out;
 	for (int i = 0; i < n; i++)
 		if (strcmp(en[i].name, MB_PACKAGE_MANIFEST) == 0)
 			man = &en[i];
