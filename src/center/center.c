@@ -10,25 +10,38 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/blobpath.h"
 #include "base/fs.h"
 #include "base/timeutil.h"
 #include "center/ingest.h"
 #include "item/id.h"
 #include "text/tokenizer.h"
 
-static bool
-country_valid(const char *s)
+bool
+mb_center_name_valid(const char *s)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > 120)
+		return false;
+	/* One line, no control characters: it is printed in lists. */
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+bool
+mb_center_country_valid(const char *s)
 {
 	return s != NULL && strlen(s) == 2 && isupper((unsigned char)s[0]) &&
 	    isupper((unsigned char)s[1]);
 }
 
-static bool
-languages_valid(const char *s)
+bool
+mb_center_languages_valid(const char *s)
 {
 	size_t n;
 
-	if (s == NULL || *s == '\0')
+	if (s == NULL || *s == '\0' || strlen(s) > 120)
 		return false;
 	for (;;) {
 		for (n = 0; islower((unsigned char)s[n]); n++)
@@ -43,49 +56,95 @@ languages_valid(const char *s)
 	}
 }
 
-static bool
-url_valid(const char *s)
+bool
+mb_center_url_valid(const char *s)
 {
-	return s != NULL && (strncmp(s, "http://", 7) == 0 ||
-	    strncmp(s, "https://", 8) == 0) && strlen(s) < 256 &&
-	    strpbrk(s, " \t\r\n\"<>") == NULL;
+	const char *host;
+
+	if (s == NULL)
+		return false;
+	if (strncmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return false;
+	return *host != '\0' && strchr("/?#:@", *host) == NULL &&
+	    strlen(s) < 256 && strpbrk(s, " \t\r\n\"<>\\") == NULL;
 }
 
 static int
 check_opts(const struct mb_init_opts *o, struct mb_diag *d)
 {
 	uint8_t pk[MB_PUBKEY_LEN];
+	char	host[MB_LISTEN_HOST_MAX], port[MB_LISTEN_PORT_MAX];
 
 	if (!mb_center_id_valid(o->id))
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "--id: a center id is a lower-case letter then up to 31 "
 		    "of a-z, 0-9, '-'");
-	if (o->name == NULL || o->name[0] == '\0' || strlen(o->name) > 120 ||
-	    strpbrk(o->name, "\r\n") != NULL)
+	if (!mb_center_name_valid(o->name))
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "--name: required, one line, at most 120 bytes");
-	if (!country_valid(o->country))
+	if (!mb_center_country_valid(o->country))
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "--country: an ISO 3166 two-letter code such as EG");
-	if (!languages_valid(o->languages) || strlen(o->languages) > 120)
+	if (!mb_center_languages_valid(o->languages))
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "--languages: language codes separated by commas, such "
 		    "as ar,en");
-	if (o->url != NULL && !url_valid(o->url))
+	if (o->url != NULL && !mb_center_url_valid(o->url))
 		return mb_diag_set(d, MB_ERR_INVAL,
-		    "--url: an http:// or https:// URL");
+		    "--url: an http:// or https:// URL with a host");
+	/* serve's own check: what init takes, serve can listen on. */
+	if (o->listen != NULL && mb_conf_listen_split(o->listen, host, port,
+	    NULL) != MB_OK)
+		return mb_diag_set(d, MB_ERR_INVAL, "--listen: \"%s\" is not "
+		    "HOST:PORT with a port from 0 to 65535, such as "
+		    "127.0.0.1:8080 or [::1]:8080", o->listen);
 	if (o->hq && (o->hq_url != NULL || o->hq_key != NULL))
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "--hq and --hq-url/--hq-key exclude each other");
 	if (!o->hq && (o->hq_url == NULL) != (o->hq_key == NULL))
 		return mb_diag_set(d, MB_ERR_INVAL,
 		    "a branch needs both --hq-url and --hq-key");
-	if (o->hq_url != NULL && !url_valid(o->hq_url))
+	if (o->hq_url != NULL && !mb_center_url_valid(o->hq_url))
 		return mb_diag_set(d, MB_ERR_INVAL,
-		    "--hq-url: an http:// or https:// URL");
+		    "--hq-url: an http:// or https:// URL with a host");
 	if (o->hq_key != NULL && mb_pubkey_parse(o->hq_key, pk, d) != MB_OK) {
 		mb_diag_prefix(d, "--hq-key");
 		return MB_ERR_INVAL;
+	}
+	return MB_OK;
+}
+
+/*
+ * What a center keeps in its directory beside the configuration. A
+ * directory holding any of them is a center whose configuration was
+ * lost or moved (or a copy of one): init would replace its key, and a
+ * failed init would remove its store. Refused, so that init and its undo
+ * only ever touch what this run made.
+ */
+static const char *const center_files[] = { "keys", "store.db",
+	"store.db-wal", "store.db-shm", MB_BLOB_TOP, NULL };
+
+static int
+check_fresh(const char *dir, struct mb_diag *d)
+{
+	struct stat	sb;
+	char		path[1200];
+
+	for (int i = 0; center_files[i] != NULL; i++) {
+		if (mb_fs_join(path, sizeof(path), dir, center_files[i]) !=
+		    MB_OK)
+			return mb_diag_set(d, MB_ERR_TOOBIG, "%s: path too "
+			    "long", dir);
+		if (lstat(path, &sb) == 0)
+			return mb_diag_set(d, MB_ERR_EXISTS, "%s: already "
+			    "holds a center's %s (its configuration is "
+			    "missing): init wants a new or empty directory; "
+			    "to recover that center, restore its "
+			    "mediabridge.conf", dir, center_files[i]);
 	}
 	return MB_OK;
 }
@@ -132,6 +191,8 @@ mb_center_init(const char *dir, const struct mb_init_opts *o,
 		if (!S_ISDIR(sb.st_mode))
 			return mb_diag_set(d, MB_ERR_EXISTS,
 			    "%s: exists and is not a directory", dir);
+		if ((rc = check_fresh(dir, d)) != MB_OK)
+			return rc;
 	} else {
 		if ((rc = mb_fs_mkdirs(dir, 0755, d)) != MB_OK)
 			return rc;

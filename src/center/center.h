@@ -3,6 +3,7 @@
 #ifndef MB_CENTER_CENTER_H
 #define MB_CENTER_CENTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -35,6 +36,18 @@ struct mb_init_opts {
 	const char	*hq_url;	/* branches: HQ's URL */
 	const char	*hq_key;	/* branches: HQ's public key */
 };
+
+/*
+ * The rules for a center's card, the same wherever one is made (init,
+ * center add): a name of one line, 1-120 bytes, no control characters;
+ * an ISO 3166 two-letter code in capitals; languages as "ar,en" (two or
+ * three lower-case letters each, 120 bytes at most); an http(s) URL with
+ * a host.
+ */
+bool mb_center_name_valid(const char *s);
+bool mb_center_country_valid(const char *s);
+bool mb_center_languages_valid(const char *s);
+bool mb_center_url_valid(const char *s);
 
 /*
  * Creates a new center in dir (which must not hold one): checks every

@@ -523,3 +523,40 @@ mb_conf_set(const struct mb_conf *c, const char *section, const char *key,
 	mb_buf_free(&b);
 	return rc;
 }
+
+int
+mb_conf_listen_split(const char *listen, char host[MB_LISTEN_HOST_MAX],
+    char port[MB_LISTEN_PORT_MAX], struct mb_diag *d)
+{
+	const char	*colon = strrchr(listen, ':');
+	size_t		 hl;
+
+	if (colon == NULL || colon == listen || colon[1] == '\0' ||
+	    strlen(colon + 1) >= MB_LISTEN_PORT_MAX ||
+	    (size_t)(colon - listen) >= MB_LISTEN_HOST_MAX ||
+	    strpbrk(listen, " \t\r\n") != NULL)
+		return mb_diag_set(d, MB_ERR_INVAL,
+		    "listen: \"%s\" is not HOST:PORT", listen);
+	hl = (size_t)(colon - listen);
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	snprintf(port, MB_LISTEN_PORT_MAX, "%s", colon + 1);
+	/*
+	 * getaddrinfo() takes "99999" and "+80" and listens on the port
+	 * they wrap to: only 0-65535 in digits is a port here.
+	 */
+	if (strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+	    strtol(port, NULL, 10) > 65535)
+		return mb_diag_set(d, MB_ERR_INVAL, "listen: \"%s\": the "
+		    "port must be a number from 0 to 65535 (0: any free "
+		    "port)", listen);
+	if (host[0] == '[') {
+		if (hl < 3 || host[hl - 1] != ']')
+			return mb_diag_set(d, MB_ERR_INVAL, "listen: \"%s\": "
+			    "an IPv6 address goes in brackets, [::1]:8080",
+			    listen);
+		memmove(host, host + 1, hl - 2);
+		host[hl - 2] = '\0';
+	}
+	return MB_OK;
+}

@@ -120,6 +120,18 @@ int mb_conf_save(const struct mb_conf *c, struct mb_diag *d);
 int mb_conf_set(const struct mb_conf *c, const char *section,
     const char *key, const char *value, struct mb_diag *d);
 
+/*
+ * [server] listen as serve binds it: HOST:PORT, HOST a name, an address,
+ * [an IPv6 address] or * (every address), PORT 0-65535 in digits (0: any
+ * free one). host (brackets removed) and port into the caller's arrays;
+ * MB_ERR_INVAL naming what is wrong. Shared by serve, init and doctor, so
+ * that what init takes is what serve can listen on.
+ */
+#define MB_LISTEN_HOST_MAX	128
+#define MB_LISTEN_PORT_MAX	16
+int mb_conf_listen_split(const char *listen, char host[MB_LISTEN_HOST_MAX],
+    char port[MB_LISTEN_PORT_MAX], struct mb_diag *d);
+
 /* DIR/name into out. */
 int mb_conf_path(const struct mb_conf *c, const char *name, char *out,
     size_t n);

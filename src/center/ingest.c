@@ -44,8 +44,9 @@ struct mb_prepared {
 	char			*body;
 	char			 alias[64];	/* "item:<hash>", or "" */
 	struct mb_text_tokens	*tokens[2];	/* headline, body, or NULL */
-	struct mb_buf		 topics;
-	struct mb_buf		 packed;	/* the stored form, or empty */	/* mb_item_topics, or empty */
+	struct mb_buf		 topics;	/* mb_item_topics, or empty */
+	struct mb_buf		 packed;	/* the stored form, or empty */
+	bool			 signed_in;	/* came signed, not signed here */
 };
 
 static int
@@ -362,6 +363,7 @@ prepare_envelope(struct mb_ingest *ig, json_t *value, struct mb_prepared *p,
 	if ((rc = mb_envelope_from_json(json_incref(value), &p->env, d)) !=
 	    MB_OK)
 		return rc;
+	p->signed_in = true;
 	info = mb_envelope_info(p->env);
 	if ((k = find_key(ig, info->origin)) == NULL)
 		return mb_diag_set(d, MB_ERR_PERM,
@@ -477,6 +479,84 @@ mb_ingest_prepare(struct mb_ingest *ig, json_t *value,
 	}
 	*out = p;
 	return MB_OK;
+}
+
+struct stored {
+	const struct mb_prepared	*p;
+	bool				*same;
+	struct mb_diag			*d;
+};
+
+/* An item less the times import fills in when its input leaves them out. */
+static json_t *
+without_times(const json_t *item)
+{
+	json_t *c = json_copy((json_t *)item);
+
+	if (c != NULL) {
+		json_object_del(c, "versionCreated");
+		json_object_del(c, "firstCreated");
+	}
+	return c;
+}
+
+static int
+same_cb(const struct mb_store_version *v, void *arg)
+{
+	struct stored		*s = arg;
+	struct mb_envelope	*e = NULL;
+	json_t			*a = NULL, *b = NULL;
+	int			 rc;
+
+	if (s->p->signed_in) {
+		/* Its origin signed both: one version, two contents. */
+		*s->same = v->envelope_len == s->p->wire.len &&
+		    memcmp(v->envelope, s->p->wire.data, v->envelope_len) == 0;
+		return MB_OK;
+	}
+	if ((rc = mb_envelope_parse(v->envelope, v->envelope_len, &e,
+	    s->d)) != MB_OK)
+		return rc;
+	if ((a = without_times(mb_envelope_item(e))) == NULL ||
+	    (b = without_times(mb_envelope_item(s->p->env))) == NULL)
+		rc = mb_diag_set(s->d, MB_ERR_NOMEM, "out of memory");
+	else
+		*s->same = json_equal(a, b) && json_equal(
+		    (json_t *)mb_envelope_meta(e),
+		    (json_t *)mb_envelope_meta(s->p->env));
+	json_decref(a);
+	json_decref(b);
+	mb_envelope_free(e);
+	return rc;
+}
+
+int
+mb_ingest_duplicate_check(struct mb_store *st, const struct mb_prepared *p,
+    struct mb_diag *d)
+{
+	const struct mb_item_info	*info = mb_envelope_info(p->env);
+	bool				 same = false;
+	struct stored			 s = { p, &same, d };
+	int				 rc;
+
+	/* Found by its content's hash (no uri given): the same content. */
+	if (p->alias[0] != '\0')
+		return MB_OK;
+	if ((rc = mb_store_get(st, info->uri, info->version, same_cb, &s,
+	    d)) != MB_OK)
+		return rc;
+	if (same)
+		return MB_OK;
+	if (p->signed_in)
+		return mb_diag_set(d, MB_ERR_CONFLICT, "%s version %lld: "
+		    "%s signed two different contents under this version; "
+		    "the one stored is kept", info->uri,
+		    (long long)info->version, info->origin);
+	return mb_diag_set(d, MB_ERR_CONFLICT, "%s version %lld is already "
+	    "stored with different content: a stored version never "
+	    "changes; give the changed item \"version\": \"%lld\"",
+	    info->uri, (long long)info->version,
+	    (long long)info->version + 1);
 }
 
 int

@@ -85,6 +85,20 @@ int mb_ingest_commit(struct mb_ingest *ig, struct mb_store *st,
     struct mb_diag *d);
 
 /*
+ * After mb_ingest_commit() found p's version stored (a duplicate):
+ * whether what is stored is what p holds. A version is never changed: a
+ * different content under the same version is a mistake to report (the
+ * writer meant a new version), not "already there". A signed envelope
+ * must be the stored one byte for byte; an item signed here on import
+ * may differ only in the times import fills in when its input leaves
+ * them out (versionCreated, firstCreated), so that importing the same
+ * file twice stays a duplicate. MB_OK: the same; MB_ERR_CONFLICT naming
+ * the version: not.
+ */
+int mb_ingest_duplicate_check(struct mb_store *st,
+    const struct mb_prepared *p, struct mb_diag *d);
+
+/*
  * The text and language the full-text index holds for a stored envelope
  * (an mb_store_text_fn, store.h): the envelope's headline and body text
  * as mb_ingest_text() gives them and its primary language subtag, as

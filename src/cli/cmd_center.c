@@ -111,13 +111,20 @@ add(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	if (!mb_center_id_valid(id))
 		return mb_cli_usage(&mb_cmd_center, "--id: not a center id");
-	if ((strncmp(url, "http://", 7) != 0 &&
-	    strncmp(url, "https://", 8) != 0) || strlen(url) >= sizeof(c.url))
-		return mb_cli_usage(&mb_cmd_center, "--url: an http(s) URL");
-	if (strlen(country) != 2 || strlen(name) >= sizeof(c.name) ||
+	/* What init checks on the center's own side: the card is the same. */
+	if (!mb_center_url_valid(url) || strlen(url) >= sizeof(c.url))
+		return mb_cli_usage(&mb_cmd_center, "--url: an http:// or "
+		    "https:// URL with a host");
+	if (!mb_center_country_valid(country))
+		return mb_cli_usage(&mb_cmd_center, "--country: an ISO 3166 "
+		    "two-letter code such as EG");
+	if (!mb_center_name_valid(name) || strlen(name) >= sizeof(c.name))
+		return mb_cli_usage(&mb_cmd_center, "--name: one line, at "
+		    "most 120 bytes");
+	if (!mb_center_languages_valid(langs) ||
 	    strlen(langs) >= sizeof(c.languages))
-		return mb_cli_usage(&mb_cmd_center,
-		    "--country: two letters; --name, --languages: shorter");
+		return mb_cli_usage(&mb_cmd_center, "--languages: language "
+		    "codes separated by commas, such as ar,en");
 	if (mb_pubkey_parse(key, c.key, &d) != MB_OK)
 		return mb_cli_fail("center add: --key", &d, MB_ERR_INVAL);
 	snprintf(c.id, sizeof(c.id), "%s", id);

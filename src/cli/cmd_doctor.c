@@ -230,9 +230,14 @@ loopback(const char *host)
 static void
 check_url(struct doctor *doc, const struct mb_conf *c, int remote)
 {
-	char	url_host[256], listen_host[256];
+	char	url_host[256] = "", listen_host[256] = "";
+	char	host[MB_LISTEN_HOST_MAX], port[MB_LISTEN_PORT_MAX];
+	struct mb_diag d = { "" };
 
-	host_of(c->url, url_host, sizeof(url_host));
+	/* The check serve makes before it binds, made here first. */
+	if (mb_conf_listen_split(c->listen, host, port, &d) != MB_OK)
+		say(doc, 2, "listen", "[server] %s: serve would refuse it",
+		    d.msg);
 	host_of(c->listen, listen_host, sizeof(listen_host));
 	if (loopback(url_host) && remote > 0)
 		say(doc, 2, "url", "[center] url = %s is this machine's "

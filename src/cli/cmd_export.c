@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge export: every stored version as signed envelopes, in log order. */
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,24 +92,34 @@ export_g2(struct mb_store *st, const char *center, struct mb_diag *d)
 static int
 run(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct mb_center_node	*n = NULL;
 	struct mb_store		*st = NULL;
 	struct mb_diag		 d = { "" };
-	int			 rc;
-
 	bool			 g2 = false;
+	int			 ch, rc;
 
-	if (argc == 4 && strcmp(argv[2], "--format") == 0) {
-		if (strcmp(argv[3], "newsml-g2") != 0 &&
-		    strcmp(argv[3], "ndjson") != 0)
-			return mb_cli_usage(&mb_cmd_export, "--format: "
-			    "\"%s\": ndjson or newsml-g2", argv[3]);
-		g2 = strcmp(argv[3], "newsml-g2") == 0;
-		argc = 2;
+	/* Options before or after DIR, --format X or --format=X. */
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (strcmp(optarg, "newsml-g2") != 0 &&
+			    strcmp(optarg, "ndjson") != 0)
+				return mb_cli_usage(&mb_cmd_export, "--format: "
+				    "\"%s\": ndjson or newsml-g2", optarg);
+			g2 = strcmp(optarg, "newsml-g2") == 0;
+			break;
+		default:
+			return mb_cli_usage(&mb_cmd_export, "bad option");
+		}
 	}
-	if (argc != 2 || argv[1][0] == '-')
+	if (optind != argc - 1)
 		return mb_cli_usage(&mb_cmd_export, "give exactly one DIR");
-	if ((rc = mb_center_open(argv[1], &n, &d)) != MB_OK ||
+	if ((rc = mb_center_open(argv[optind], &n, &d)) != MB_OK ||
 	    (rc = mb_center_store(n, &st, &d)) != MB_OK)
 		goto out;
 	if (g2)

@@ -35,7 +35,9 @@ const struct mb_cli_cmd mb_cmd_import = {
 	"center (an item without uri gets one minted, version \"1\") or a\n"
 	"signed envelope from a center the store knows. Every version is\n"
 	"checked, signed or verified, stored and indexed. One bad item does\n"
-	"not stop the rest; importing the same file twice adds nothing.\n"
+	"not stop the rest; importing the same file twice adds nothing. A\n"
+	"stored version never changes: the same uri and version with other\n"
+	"content is refused (give it the next version).\n"
 	"Exit status 1 when anything was refused.\n",
 	run
 };
@@ -703,7 +705,10 @@ run(int argc, char **argv)
 			int rc1;
 
 			rc1 = mb_ingest_commit(ig, st, j.p, true, &r, &d1);
-			if (rc1 == MB_OK && r.duplicate) {
+			/* A version never changes: one changed is refused. */
+			if (rc1 == MB_OK && r.duplicate &&
+			    (rc1 = mb_ingest_duplicate_check(st, j.p, &d1)) ==
+			    MB_OK) {
 				t.duplicates++;
 			} else if (rc1 == MB_OK) {
 				t.accepted++;

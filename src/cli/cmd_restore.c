@@ -233,6 +233,12 @@ run(int argc, char **argv)
 		    (rc = point_store(staging, database, &d)) != MB_OK)
 			goto fail;
 		unlink(path);
+	} else if (database != NULL) {
+		/* Not ignored: whoever gave one expects the store there. */
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "--database: %s is a backup "
+		    "of a SQLite store, which is restored into DIR; --database "
+		    "is for a PostgreSQL backup", file);
+		goto fail;
 	} else if ((rc = point_store(staging, "sqlite:store.db", &d)) != MB_OK)
 		goto fail;
 	/* Checked before anything is put in place. */

@@ -804,32 +804,11 @@ int
 mb_http_bind(const char *listen_on, int *fd_out, struct mb_diag *d)
 {
 	struct addrinfo		 hints, *res = NULL;
-	char			 host[128], port[16];
-	const char		*colon;
+	char			 host[MB_LISTEN_HOST_MAX], port[MB_LISTEN_PORT_MAX];
 	int			 fd = -1, one = 1, rc;
 
-	colon = strrchr(listen_on, ':');
-	if (colon == NULL || colon == listen_on || strlen(colon + 1) == 0 ||
-	    strlen(colon + 1) >= sizeof(port) ||
-	    (size_t)(colon - listen_on) >= sizeof(host))
-		return mb_diag_set(d, MB_ERR_INVAL,
-		    "listen: \"%s\" is not HOST:PORT", listen_on);
-	memcpy(host, listen_on, (size_t)(colon - listen_on));
-	host[colon - listen_on] = '\0';
-	snprintf(port, sizeof(port), "%s", colon + 1);
-	/*
-	 * getaddrinfo() takes "99999" and "+80" and listens on the port
-	 * they wrap to: only 0-65535 in digits is a port here.
-	 */
-	if (strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
-	    strtol(port, NULL, 10) > 65535)
-		return mb_diag_set(d, MB_ERR_INVAL, "listen: \"%s\": the "
-		    "port must be a number from 0 to 65535 (0: any free "
-		    "port)", listen_on);
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
+	if ((rc = mb_conf_listen_split(listen_on, host, port, d)) != MB_OK)
+		return rc;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

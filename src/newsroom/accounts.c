@@ -68,7 +68,7 @@ mb_accounts_user_add(struct mb_store *st, const char *name, const char *role,
 		    "a letter or digit");
 	if (mb_role_parse(role) == MB_ROLE_NONE)
 		return mb_diag_set(d, MB_ERR_INVAL, "role: one of admin, "
-		    "editor, journalist, translator, member");
+		    "editor, journalist, translator, member, learner");
 	if (password != NULL && (rc = hash_password(password, h, d)) != MB_OK)
 		return rc;
 	rc = mb_store_user_add(st, name, role, password ? h : NULL, NULL, d);
@@ -116,7 +116,7 @@ mb_accounts_user_change(struct mb_store *st, const char *name,
 	/* Everything is checked, and the slow hash made, before the lock. */
 	if (c->role != NULL && mb_role_parse(c->role) == MB_ROLE_NONE)
 		return mb_diag_set(d, MB_ERR_INVAL, "role: one of admin, "
-		    "editor, journalist, translator, member");
+		    "editor, journalist, translator, member, learner");
 	if (c->disabled < -1 || c->disabled > 1)
 		return mb_diag_set(d, MB_ERR_INVAL, "disabled: true or false");
 	if (c->role == NULL && c->password == NULL && c->disabled < 0) {

@@ -18,7 +18,7 @@
 struct mb_store;
 
 /* A newsroom account. role is one of admin, editor, journalist,
- * translator, member (the HTTP layer gives them meaning). */
+ * translator, member, learner (the HTTP layer gives them meaning). */
 struct mb_user {
 	int64_t	id;
 	char	name[64];

@@ -38,6 +38,11 @@ def slurp(path):
         return f.read()
 
 
+def slurp_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def export(d):
     out = run("export", d, check=0).stdout
     return [json.loads(line) for line in out.splitlines() if line]
@@ -128,6 +133,13 @@ class CliTest(unittest.TestCase):
             (["--country", "Egypt"], "--country"),
             (["--languages", "arabic"], "--languages"),
             (["--url", "ftp://x"], "--url"),
+            (["--url", "http://"], "--url"),
+            (["--url", "https:///path"], "--url"),
+            (["--listen", "127.0.0.1:99999"], "--listen"),
+            (["--listen", "foo"], "--listen"),
+            (["--listen", "127.0.0.1:abc"], "--listen"),
+            (["--listen", ":8080"], "--listen"),
+            (["--listen", "[::1:8080"], "--listen"),
             (["--hq-url", "http://127.0.0.1:1"], "--hq-key"),
             (["--hq-url", "http://127.0.0.1:1", "--hq-key", "ed25519:AA"],
              "--hq-key"),
@@ -159,6 +171,168 @@ class CliTest(unittest.TestCase):
         for cmd in ("key", "import", "export", "verify"):
             self.assertIn("usage: mediabridge " + cmd,
                           run(cmd, "--help", check=0).stdout)
+
+    def test_init_leaves_a_centers_files_alone(self):
+        # A center whose configuration was lost (or a copy of its files):
+        # init neither replaces its key nor, failing, removes its store.
+        init(self.dir)
+        run("import", self.dir, self.write("a.json", json.dumps(
+            item(1, "en"))), check=0)
+        files = {f: slurp_bytes(os.path.join(self.dir, f))
+                 for f in ("keys/center.key", "store.db")}
+        for name in ("keys", "store.db"):
+            d = os.path.join(self.tmp, "again-" + name.replace("/", "-"))
+            os.makedirs(os.path.join(d, "keys"))
+            if name == "keys":
+                shutil.copy2(os.path.join(self.dir, "keys/center.key"),
+                             os.path.join(d, "keys/center.key"))
+            else:
+                os.rmdir(os.path.join(d, "keys"))
+                shutil.copy2(os.path.join(self.dir, "store.db"),
+                             os.path.join(d, "store.db"))
+            before = sorted(os.listdir(d))
+            for extra in ([], ["--database",
+                               "postgresql://nobody@127.0.0.1:1/x"]):
+                p = run("init", d, "--id", "cairo", "--name", "Cairo",
+                        "--country", "EG", "--languages", "en", *extra)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn("already holds a center's " + name, p.stderr)
+                self.assertEqual(sorted(os.listdir(d)), before)
+            if name == "keys":
+                self.assertEqual(slurp_bytes(os.path.join(
+                    d, "keys/center.key")), files["keys/center.key"])
+            else:
+                self.assertEqual(slurp_bytes(os.path.join(d, "store.db")),
+                                 files["store.db"])
+        # An empty directory is fine.
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty)
+        init(empty)
+
+    def test_import_refuses_a_changed_version(self):
+        init(self.dir)
+        it = {"uri": "urn:mediabridge:cairo:x2", "version": "1",
+              "type": "text", "language": "en",
+              "headlines": [{"value": "Typo headlne"}]}
+        path = self.write("a.json", json.dumps(it))
+        run("import", self.dir, path, check=0)
+        # The same file again (versionCreated filled in anew): a duplicate.
+        time.sleep(1.1)
+        p = run("import", self.dir, path, check=0)
+        self.assertIn("0 accepted, 1 already there, 0 refused", p.stdout)
+        # The same version with another headline: refused, named.
+        it["headlines"][0]["value"] = "Fixed headline"
+        p = run("import", self.dir, self.write("b.json", json.dumps(it)))
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("0 accepted, 0 already there, 1 refused", p.stdout)
+        self.assertIn("urn:mediabridge:cairo:x2 version 1 is already "
+                      "stored with different content", p.stderr)
+        self.assertIn('"version": "2"', p.stderr)
+        envs = export(self.dir)
+        self.assertEqual([e["item"]["headlines"][0]["value"] for e in envs],
+                         ["Typo headlne"])
+        # Version 2 is taken.
+        it["version"] = "2"
+        p = run("import", self.dir, self.write("c.json", json.dumps(it)),
+                check=0)
+        self.assertIn("1 accepted", p.stdout)
+        # Another center's envelope changed under the same version (its
+        # origin re-signed it): refused, the stored one kept.
+        other = os.path.join(self.tmp, "moscow")
+        init(other, "moscow", "ru")
+        run("import", other, self.write("m.json", json.dumps(
+            {"uri": "urn:mediabridge:moscow:m1", "version": "1",
+             "type": "text", "language": "ru",
+             "headlines": [{"value": "Новости"}]})), check=0)
+        env1 = self.write("m1.ndjson", run("export", other, check=0).stdout)
+        # What a center that re-signed the version would send.
+        import base64
+        import nacl.signing
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from indep import jcs
+        key = slurp(os.path.join(other, "keys", "center.key"))
+        sk = nacl.signing.SigningKey(base64.b64decode(
+            key.strip().split(":", 1)[1]))
+        e = json.loads(slurp(env1))
+        e["item"]["headlines"][0]["value"] = "Другие новости"
+        e["signature"] = base64.b64encode(sk.sign(jcs(
+            {"item": e["item"], "meta": e["meta"]})).signature).decode()
+        env2 = self.write("m2.ndjson", json.dumps(e, ensure_ascii=False))
+        self.assertNotEqual(slurp(env1), slurp(env2))
+        run("import", other, env1, check=0)
+        p = run("import", other, env2)
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("moscow signed two different contents", p.stderr)
+        self.assertEqual(export(other)[0]["item"]["headlines"][0]["value"],
+                         "Новости")
+
+    def test_center_add_checks_the_card(self):
+        # HQ signs what center add takes into the registry every center
+        # reads: the card meets the rules init applies to a center's own.
+        hq = os.path.join(self.tmp, "hq")
+        run("init", hq, "--id", "hq", "--name", "HQ", "--country", "EG",
+            "--languages", "en", "--hq", check=0)
+        key = run("key", hq, check=0).stdout.strip()
+        base = ["--id", "beta", "--url", "http://beta.example",
+                "--key", key, "--country", "EG", "--name", "Beta"]
+        for opt, bad in (("--languages", "english"),
+                         ("--languages", "en,,!!,zz-ZZ-qqqq"),
+                         ("--country", "1!"), ("--country", "eg"),
+                         ("--name", "Be\nta"), ("--url", "http://")):
+            args = list(base)
+            if opt in args:
+                args[args.index(opt) + 1] = bad
+            else:
+                args += [opt, bad]
+            p = run("center", "add", hq, *args)
+            self.assertEqual(p.returncode, 2, (opt, bad, p.stdout))
+            self.assertIn(opt, p.stderr)
+        self.assertNotIn("beta", run("center", "list", hq, check=0).stdout)
+        p = run("center", "add", hq, *base, "--languages", "ar,en", check=0)
+        self.assertIn("center beta admitted", p.stdout)
+
+    def test_doctor_checks_listen(self):
+        init(self.dir)
+        conf = os.path.join(self.dir, "mediabridge.conf")
+        text = slurp(conf)
+        self.assertIn("listen = 127.0.0.1:8080", text)
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(text.replace("listen = 127.0.0.1:8080",
+                                 "listen = 127.0.0.1:99999"))
+        p = run("doctor", self.dir, "--offline")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("the port must be a number from 0 to 65535",
+                      p.stdout)
+
+    def test_option_orders_and_options_that_do_not_apply(self):
+        init(self.dir)
+        run("import", self.dir, self.write("a.json", json.dumps(
+            item(1, "en"))), check=0)
+        # --format before or after DIR, with = or without.
+        for args in (("--format", "newsml-g2", self.dir),
+                     (self.dir, "--format=newsml-g2"),
+                     (self.dir, "--format", "newsml-g2")):
+            p = run("export", *args, check=0)
+            self.assertIn("<newsMessage", p.stdout, args)
+        p = run("export", self.dir, "--format", "xml")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn('--format: "xml": ndjson or newsml-g2', p.stderr)
+        # --database for a SQLite backup is refused, not ignored.
+        bak = os.path.join(self.tmp, "c.bak")
+        run("backup", self.dir, "-o", bak, check=0)
+        to = os.path.join(self.tmp, "restored")
+        p = run("restore", bak, to, "--database", "postgresql://x/y")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("--database: ", p.stderr)
+        self.assertIn("SQLite", p.stderr)
+        self.assertFalse(os.path.exists(to))
+        self.assertEqual([f for f in os.listdir(self.tmp)
+                          if ".restore-" in f], [])
+        # A role that is not one names all six.
+        p = run("user", "add", self.dir, "bob", "--role", "king")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("admin, editor, journalist, translator, member, "
+                      "learner", p.stderr)
 
     # What a command with subcommands says, word for word, when it is
     # given none or one it does not know (scripts read these): exit 2,
