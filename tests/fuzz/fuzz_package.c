@@ -62,10 +62,12 @@ write_cb(struct archive *a, void *arg, const void *buf, size_t n)
 	return mb_buf_append(arg, buf, n) == MB_OK ? (la_ssize_t)n : -1;
 }
 
-static void
+/* false: libarchive will not write it (an empty name): no zip holds it. */
+static bool
 add(struct archive *a, const char *name, const void *p, size_t len)
 {
-	struct archive_entry *ae;
+	struct archive_entry	*ae;
+	bool			 ok;
 
 	if ((ae = archive_entry_new()) == NULL)
 		abort();
@@ -73,10 +75,10 @@ add(struct archive *a, const char *name, const void *p, size_t len)
 	archive_entry_set_filetype(ae, AE_IFREG);
 	archive_entry_set_perm(ae, 0644);
 	archive_entry_set_size(ae, (la_int64_t)len);
-	if (archive_write_header(a, ae) != ARCHIVE_OK ||
-	    (len > 0 && archive_write_data(a, p, len) != (la_ssize_t)len))
-		abort();
+	ok = archive_write_header(a, ae) == ARCHIVE_OK && (len == 0 ||
+	    archive_write_data(a, p, len) == (la_ssize_t)len);
 	archive_entry_free(ae);
+	return ok;
 }
 
 /* The rule as docs/courses.md states it. */
@@ -253,11 +255,13 @@ structured(const uint8_t *data, size_t size)
 	    archive_write_open(a, &zip, NULL, write_cb, NULL) != ARCHIVE_OK)
 		abort();
 	for (int i = 0; i < n; i++)
-		add(a, en[i].name, en[i].data, en[i].len);
-	add(a, MB_PACKAGE_MANIFEST, man.data, man.len);
-	if (archive_write_close(a) != ARCHIVE_OK)
+		if (!add(a, en[i].name, en[i].data, en[i].len))
+			goto out;
+	if (!add(a, MB_PACKAGE_MANIFEST, man.data, man.len) ||
+	    archive_write_close(a) != ARCHIVE_OK)
 		abort();
 	archive_write_free(a);
+	a = NULL;
 
 	if (extract) {
 		if (mkdtemp(base) == NULL)
@@ -304,6 +308,9 @@ structured(const uint8_t *data, size_t size)
 		closedir(dp);
 		nftw(base, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 	}
+out:
+	if (a != NULL)
+		archive_write_free(a);
 	json_decref(doc);
 	mb_buf_free(&man);
 	mb_buf_free(&zip);
