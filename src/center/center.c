@@ -149,6 +149,14 @@ check_fresh(const char *dir, struct mb_diag *d)
 	return MB_OK;
 }
 
+/* The first center a store lists: it is some center's already. */
+static int
+first_center(const struct mb_center *c, void *arg)
+{
+	snprintf(arg, MB_CENTER_MAX + 1, "%s", c->id);
+	return 1;
+}
+
 /* Removes what init made, so that a failed init leaves nothing. */
 static void
 undo_init(const char *dir, const char *conf_file, int made_dir)
@@ -178,6 +186,7 @@ mb_center_init(const char *dir, const struct mb_init_opts *o,
 	struct stat		 sb;
 	char			 path[1200], pub[MB_PUBKEY_TEXT_LEN];
 	char			 line[MB_PUBKEY_TEXT_LEN + 2];
+	char			 other[MB_CENTER_MAX + 1];
 	int			 made_dir = 0, exists, rc;
 
 	if ((rc = check_opts(o, d)) != MB_OK)
@@ -244,6 +253,24 @@ mb_center_init(const char *dir, const struct mb_init_opts *o,
 		goto fail;
 	if ((rc = mb_center_store(&n, &st, d)) != MB_OK)
 		goto fail;
+	/*
+	 * A PostgreSQL database that holds a center's store already: two
+	 * centers in one store would each serve the other's items as its
+	 * own log. (A new SQLite file lists nobody: check_fresh.)
+	 */
+	other[0] = '\0';
+	if ((rc = mb_store_center_list(st, first_center, other, d)) !=
+	    MB_OK)
+		goto fail;
+	if (other[0] != '\0') {
+		rc = mb_diag_set(d, MB_ERR_EXISTS, "--database: %s already "
+		    "holds the store of center %s: a new center needs an "
+		    "empty database of its own (createdb); several serve "
+		    "processes of one center share its data directory "
+		    "instead", o->database != NULL ? o->database : "the store",
+		    other);
+		goto fail;
+	}
 	memset(&self, 0, sizeof(self));
 	snprintf(self.id, sizeof(self.id), "%s", n.conf.id);
 	snprintf(self.name, sizeof(self.name), "%s", n.conf.name);

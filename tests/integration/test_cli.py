@@ -209,6 +209,33 @@ class CliTest(unittest.TestCase):
         os.makedirs(empty)
         init(empty)
 
+    def test_init_refuses_a_database_holding_a_center(self):
+        # Two centers in one PostgreSQL store would each serve the other's
+        # items as its own log.
+        if not os.environ.get("MB_TEST_PG"):
+            self.skipTest("no MB_TEST_PG")
+        sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+        import mbtest
+        name, url = mbtest.pg_new_database()
+        try:
+            first = os.path.join(self.tmp, "alpha")
+            run("init", first, "--id", "alpha", "--name", "A", "--country",
+                "EG", "--languages", "en", "--database", url, check=0)
+            second = os.path.join(self.tmp, "beta")
+            p = run("init", second, "--id", "beta", "--name", "B",
+                    "--country", "EG", "--languages", "en", "--database",
+                    url)
+            self.assertEqual(p.returncode, 1, p.stdout)
+            self.assertIn("already holds the store of center alpha",
+                          p.stderr)
+            self.assertFalse(os.path.exists(second))
+            self.assertIn("alpha", run("center", "list", first,
+                                       check=0).stdout)
+            self.assertNotIn("beta", run("center", "list", first,
+                                         check=0).stdout)
+        finally:
+            mbtest.pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+
     def test_import_refuses_a_changed_version(self):
         init(self.dir)
         it = {"uri": "urn:mediabridge:cairo:x2", "version": "1",
