@@ -62,7 +62,7 @@ write_cb(struct archive *a, void *arg, const void *buf, size_t n)
 	return mb_buf_append(arg, buf, n) == MB_OK ? (la_ssize_t)n : -1;
 }
 
-/* false: libarchive will not write it (an empty name): no zip holds it. */
+/* false: libarchive will not write it: no zip holds it. */
 static bool
 add(struct archive *a, const char *name, const void *p, size_t len)
 {
@@ -195,6 +195,13 @@ structured(const uint8_t *data, size_t size)
 		p = dnul + 1;
 		n++;
 	}
+	/*
+	 * An empty name no zip writer makes (libarchive refuses it, and
+	 * leaks its block buffer once refused): only raw zips carry one.
+	 */
+	for (int i = 0; i < n; i++)
+		if (en[i].name[0] == '\0')
+			n = 0;
 	if (n == 0) {
 		free(copy);
 		return;
