@@ -11,6 +11,7 @@
 #include "nr_int.h"
 #include "site_int.h"
 #include "newsroom/pictext.h"
+#include "newsroom/versions.h"
 #include "text/lang.h"
 
 /*
@@ -208,6 +209,47 @@ translation_group(struct mb_page *p, struct mb_req *r, const char *of,
 }
 
 /*
+ * When the form sent back was made from an older version than the
+ * current one ("version" in the form), what changed since, beside the
+ * writer's text kept as they sent it: the difference between the two
+ * versions, a link to it, and a button that saves their text over the
+ * current version named in the form ("current"), a choice made seeing
+ * it rather than a silent one. A save refused as stale (412) says so.
+ */
+static void
+changed_since(struct mb_page *p, struct mb_req *r,
+    const struct mb_item_view *v, const char *from_s, unsigned status)
+{
+	struct mb_newsroom_env	 e;
+	struct mb_actor		 a;
+	struct mb_nr_compare	 cmp;
+	struct mb_tval		*ch;
+	char			*end;
+	long long		 from;
+
+	if (from_s == NULL || *from_s == '\0')
+		return;
+	from = strtoll(from_s, &end, 10);
+	if (*end != '\0' || from < 1 || from >= v->version)
+		return;
+	ch = mb_tv_map(p->td, p->root, "changed");
+	mb_tv_int(p->td, ch, "from", from);
+	mb_tv_int(p->td, ch, "to", v->version);
+	mb_tv_printf(p->td, ch, "url", "/newsroom/items/%s/%s/diff?from=%lld"
+	    "&to=%lld", v->center, v->local, from, (long long)v->version);
+	if (status == 412)
+		mb_tv_str(p->td, mb_tv_get(p->root, "errors"), "form",
+		    mb_page_msg(p, "changed.notsaved"));
+	mb_req_actor(r, &a);
+	if (!mb_req_newsroom_or_reply(r, &e) || mb_newsroom_compare(&e, &a,
+	    v->uri, from, v->version, &cmp, NULL) != MB_OK)
+		return;
+	mb_tv_html(p->td, ch, "headline", mb_buf_cstr(&cmp.headline));
+	mb_tv_html(p->td, ch, "body", mb_buf_cstr(&cmp.body));
+	mb_nr_compare_free(&cmp);
+}
+
+/*
  * The edit page of a stored item: fm (may be NULL: the stored values),
  * errors and a flash message from the caller.
  */
@@ -304,8 +346,16 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 		mb_nr_form_from_item(&v, &fm);
 		mb_nr_form_body_for_editing(&fm, &mdb);
 	}
+	/*
+	 * A form shown again (a preview, a refusal) keeps the version it
+	 * was made from: given the current one, its next save would
+	 * overwrite whatever changed since, unseen by its writer.
+	 */
 	snprintf(ver, sizeof(ver), "%lld", (long long)v.version);
-	fm.version = ver;
+	if (given == NULL)
+		fm.version = ver;
+	else
+		changed_since(&p, r, &v, fm.version, status);
 	snprintf(action, sizeof(action), "/newsroom/items/%s/%s", c, l);
 	mb_nr_form_values(&p, &fm, action, p.lang);
 	if (with_preview)
@@ -570,6 +620,7 @@ save(struct mb_req *r)
 	struct mb_diag		 d = { "" };
 	struct mb_buf		 html = MB_BUF_INIT;
 	json_t			*item, *hints;
+	const char		*over = NULL;
 	char			 uri[MB_URI_MAX], to[200];
 	unsigned		 status = 0;
 	int			 rc;
@@ -610,9 +661,20 @@ save(struct mb_req *r)
 	json_object_del(item, "versionCreated");
 	hints = json_pack("{s:s}", "audience", fm.audience != NULL &&
 	    *fm.audience ? fm.audience : "public");
-	/* The form carries the version it was made from: a stale save 412s. */
-	if (mb_if_match_parse(fm.version, &pre) != 0 || mb_uri_make(uri,
-	    sizeof(uri), c, l) != MB_OK) {
+	/*
+	 * The form carries the version it was made from: a stale save 412s
+	 * and the form comes back with what changed. Saving over it is a
+	 * second choice, made seeing the change ("overwrite"), and holds for
+	 * the version then shown ("current"), not for any later one.
+	 */
+	{
+		const char *d0 = mb_req_form(r, "do");
+
+		if (d0 != NULL && strcmp(d0, "overwrite") == 0)
+			over = mb_req_form(r, "current");
+	}
+	if (mb_if_match_parse(over != NULL ? over : fm.version, &pre) != 0 ||
+	    mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {
 		json_decref(item);
 		json_decref(hints);
 		mb_nr_edit_page(r, 400, &fm, "form", "the form lost the "
@@ -634,6 +696,11 @@ save(struct mb_req *r)
 		mb_nr_msg(r, "picture.noalt", sv.what, &m);
 		mb_nr_edit_page(r, 422, &fm, "form", mb_buf_cstr(&m), false);
 		mb_buf_free(&m);
+		return;
+	}
+	if (rc == MB_ERR_CONFLICT) {
+		/* The page says what changed, the writer's text kept. */
+		mb_nr_edit_page(r, 412, &fm, NULL, NULL, false);
 		return;
 	}
 	if (rc != MB_OK) {

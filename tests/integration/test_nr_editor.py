@@ -233,5 +233,93 @@ def test_translation_shows_the_original(w):
           in page, "French, with no translation, the same item")
 
 
+def test_stale_form_is_not_saved_over(w):
+    """Two people edit one item: a form shown again (a preview, a
+    refusal) keeps the version it was made from, so saving it after
+    someone else's save is refused (412) with what changed shown and the
+    writer's text kept; saving over it is a second, explicit choice."""
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("ed", "editor", "editor-pass-1")
+    c.user_add("ad", "admin", "admin-pass-1")
+    c.serve()
+    api = c.client(c.token_add("ed"))
+    r = api.post("/api/v1/items", {
+        "type": "text", "language": "en",
+        "headlines": [{"value": "Original headline"}],
+        "bodies": [{"value": "<p>Original text.</p>"}]})
+    eq(r.status, 201, "created: %r" % r)
+    center, local = r.json["item"]["uri"].split(":")[2:]
+    edit = "/newsroom/items/%s/%s" % (center, local)
+    get = "/api/v1/items/%s/%s" % (center, local)
+
+    def version(text):
+        return re.search(r'name="version" value="(\d*)"', text).group(1)
+
+    def headline():
+        return api.get(get).json["item"]["headlines"][0]["value"]
+
+    def form(h, body, v, do):
+        return {"headline": h, "language": "en", "body": body,
+                "format": "markdown", "audience": "public", "version": v,
+                "do": do}
+
+    a = Browser(c)
+    a.login("ed", "editor-pass-1")
+    b = Browser(c)
+    b.login("ad", "admin-pass-1")
+    va = version(a.page(edit).text)
+    eq(va, "1", "A's form is made from version 1")
+    r = b.post(edit, form("B's correction", "B's text.",
+                          version(b.page(edit).text), "save"))
+    eq(r.status, 303, "B saved: %r" % r)
+    eq(headline(), "B's correction", "B's version is current")
+
+    # A previews the stale form: it keeps version 1 and says what changed.
+    r = a.post(edit, form("A's headline", "A's text.", va, "preview"))
+    eq(r.status, 200, "preview")
+    eq(version(r.text), "1", "the previewed form keeps its version")
+    check('id="changed"' in r.text, "the page says the item changed")
+    changed = r.text.split('id="changed"')[1].split("</section>")[0]
+    check("correction" in changed and "/diff?from=1&amp;to=2" in changed,
+          "and shows what B changed: %s" % changed)
+    r = a.post(edit, form("A's headline", "A's text.", version(r.text),
+                          "save"))
+    eq(r.status, 412, "saving the previewed stale form: %r" % r)
+    eq(headline(), "B's correction", "B's edit is not lost")
+    check('value="A&#39;s headline"' in r.text or
+          'value="A\'s headline"' in r.text, "A's text is kept")
+    check('id="err-form"' in r.text and 'id="changed"' in r.text,
+          "the writer is told the item changed")
+    eq(version(r.text), "1", "still the version A's form was made from")
+
+    # Saving over the change is a choice made seeing it.
+    cur = re.search(r'name="current" value="(\d+)"', r.text)
+    check(cur is not None and cur.group(1) == "2", "the current version")
+    f = form("A's headline", "A's text.", version(r.text), "overwrite")
+    f["current"] = cur.group(1)
+    r = a.post(edit, f)
+    eq(r.status, 303, "saved over version 2: %r" % r)
+    eq(headline(), "A's headline", "A's text is current")
+
+    # A refused form (422) shown again keeps its version as well.
+    va = version(a.page(edit).text)
+    eq(va, "3", "A opens version 3")
+    r = b.post(edit, form("B again", "B's second text.",
+                          version(b.page(edit).text), "save"))
+    eq(r.status, 303, "B saved again")
+    r = a.post(edit, form("A's second", "", va, "save"))
+    eq(r.status, 422, "an empty text is refused")
+    eq(version(r.text), "3", "the refused form keeps its version")
+    r = a.post(edit, form("A's second", "Fixed text.", version(r.text),
+                          "save"))
+    eq(r.status, 412, "the fixed stale form is refused: %r" % r)
+    eq(headline(), "B again", "B's second edit is not lost")
+    # An overwrite that is itself overtaken is refused again.
+    f = form("A's second", "Fixed text.", "3", "overwrite")
+    f["current"] = "3"
+    eq(a.post(edit, f).status, 412, "over a version no longer current")
+    eq(headline(), "B again", "still B's")
+
+
 if __name__ == "__main__":
     main(globals())
