@@ -360,6 +360,37 @@ item_update(struct mb_req *r)
 	reply_saved(r, &sv, false);
 }
 
+/*
+ * The note of a send-back: {"note": "..."} (null or absent: none), or
+ * no body at all. *note points into *body (a new reference, or NULL).
+ */
+static bool
+note_or_reply(struct mb_req *r, json_t **body, const char **note)
+{
+	json_t	*n;
+	size_t	 len = 0;
+
+	*body = NULL;
+	*note = NULL;
+	(void)mb_req_body(r, &len);
+	if (len == 0)
+		return true;
+	if ((*body = mb_req_json_or_reply(r)) == NULL)
+		return false;
+	n = json_object_get(*body, "note");
+	if (!json_is_object(*body) || (n != NULL && !json_is_null(n) &&
+	    !json_is_string(n))) {
+		json_decref(*body);
+		*body = NULL;
+		mb_resp_error(r, 400, "invalid", "give {\"note\": the note "
+		    "for the writer, at most %d bytes}, or no body",
+		    MB_NR_NOTE_MAX);
+		return false;
+	}
+	*note = json_string_value(n);
+	return true;
+}
+
 static void
 item_action(struct mb_req *r)
 {
@@ -369,14 +400,16 @@ item_action(struct mb_req *r)
 	struct mb_nr_precond	 pre;
 	struct mb_nr_saved	 sv;
 	struct mb_diag		 d = { "" };
-	const char		*until = NULL;
+	const char		*until = NULL, *note = NULL;
 	char			 uri[MB_URI_MAX];
+	json_t			*body = NULL;
 	int64_t			 until_ms = 0;
 	int			 act, rc;
 
 	if ((act = mb_nr_action_parse(name)) < 0) {
 		mb_resp_error(r, 404, "not_found", "no such action: %.40s "
-		    "(submit, publish, withhold, cancel, embargo)", name);
+		    "(submit, publish, withhold, cancel, embargo, return)",
+		    name);
 		return;
 	}
 	if (!uri_or_reply(r, uri, sizeof(uri)) || !signed_in_or_reply(r))
@@ -384,7 +417,7 @@ item_action(struct mb_req *r)
 	if ((rc = mb_req_if_match(r, &pre)) < 0)
 		return;
 	if (act == MB_NR_EMBARGO) {
-		json_t *body, *u;
+		json_t *u;
 
 		if ((body = mb_req_json_or_reply(r)) == NULL)
 			return;
@@ -398,12 +431,24 @@ item_action(struct mb_req *r)
 			return;
 		}
 		json_decref(body);
+		body = NULL;
 	}
-	if (!mb_req_newsroom_or_reply(r, &e))
+	/* Sending back carries the editor's note, as the newsroom's does. */
+	if (act == MB_NR_RETURN && !note_or_reply(r, &body, &note))
 		return;
+	if (!mb_req_newsroom_or_reply(r, &e)) {
+		json_decref(body);
+		return;
+	}
 	mb_req_actor(r, &a);
-	rc = mb_newsroom_act(&e, &a, uri, (enum mb_nr_action)act,
-	    rc == 1 ? NULL : &pre, until_ms, &sv, &d);
+	if (act == MB_NR_RETURN)
+		rc = mb_newsroom_send_back(&e, &a, uri, rc == 1 ? NULL : &pre,
+		    note, &sv, &d);
+	else
+		rc = mb_newsroom_act(&e, &a, uri, (enum mb_nr_action)act,
+		    rc == 1 ? NULL : &pre, until_ms, &sv, &d);
+	/* The note points into body. */
+	json_decref(body);
 	if (rc != MB_OK) {
 		mb_resp_newsroom_fail(r, rc, &sv, &d);
 		return;

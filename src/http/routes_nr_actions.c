@@ -145,7 +145,9 @@ act(struct mb_req *r)
 	}
 	if (rc != MB_OK) {
 		mb_nr_edit_page(r, mb_newsroom_http_status(rc), NULL,
-		    action == MB_NR_EMBARGO ? "until" : "form",
+		    action == MB_NR_EMBARGO ? "until" :
+		    action == MB_NR_RETURN && rc == MB_ERR_INVAL ? "note" :
+		    "form",
 		    mb_diag_msg(&d, rc), false);
 		return;
 	}

@@ -413,9 +413,13 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 			    strcmp(v.workflow, "published") == 0)
 				add_action(&p, acts, &v, "withhold");
 			add_action(&p, acts, &v, "cancel");
-			if (strcmp(v.workflow, "submitted") == 0)
+			if (strcmp(v.workflow, "submitted") == 0) {
 				mb_tv_printf(p.td, p.root, "return_url",
 				    "/newsroom/items/%s/%s/return", c, l);
+				/* A refused send-back keeps its note. */
+				mb_tv_str(p.td, p.root, "return_note",
+				    mb_req_form(r, "note"));
+			}
 			mb_tv_bool(p.td, p.root, "can_embargo", true);
 			mb_tv_printf(p.td, p.root, "embargo_url",
 			    "/newsroom/items/%s/%s/embargo", c, l);

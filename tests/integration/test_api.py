@@ -234,6 +234,37 @@ def test_embargo(w):
     eq(anon.get(p2).status, 200, "visible after lifting")
 
 
+def test_send_back_keeps_the_note(w):
+    """POST .../return takes {"note"} as the newsroom's form does: the
+    new draft's edNote (docs/permissions.md), at most 4,000 bytes (400
+    past it, nothing stored); no body or no note: no note."""
+    c, ed, _, jo, anon = newsroom(w)
+    env = jo.post("/api/v1/items", item("Budget")).json
+    p = path_of(env)
+    eq(jo.post(p + "/submit").status, 200, "submitted")
+    r = ed.post(p + "/return", {"note": "Check the minister's name."})
+    eq(r.status, 200, "sent back: %r" % r)
+    eq(r.json["meta"]["workflow"], "draft", "a draft again")
+    eq(r.json["item"].get("edNote"), "Check the minister's name.",
+       "the note is the draft's edNote")
+    eq(jo.get(p).json["item"].get("edNote"),
+       "Check the minister's name.", "the writer reads it")
+    eq(jo.post(p + "/submit").status, 200, "submitted again")
+    seq = c.metric("mediabridge_log_seq")
+    r = ed.post(p + "/return", {"note": "n" * 4001})
+    eq(r.status, 400, "a note past 4,000 bytes: %r" % r)
+    check("note" in r.text and "4000" in r.text, "says why", r.text[:300])
+    eq(ed.post(p + "/return", {"note": 7}).status, 400, "not a string")
+    eq(c.metric("mediabridge_log_seq"), seq, "nothing stored")
+    eq(ed.get(p).json["meta"]["workflow"], "submitted", "still submitted")
+    r = ed.post(p + "/return", {"note": "n" * 4000})
+    eq(r.status, 200, "4,000 bytes is a note")
+    eq(jo.post(p + "/submit").status, 200, "submitted once more")
+    r = ed.post(p + "/return")
+    eq(r.status, 200, "no body: %r" % r)
+    check("edNote" not in r.json["item"], "no note")
+
+
 def test_list_filters_and_paging(w):
     c, ed, _, jo, anon = newsroom(w)
     made = []

@@ -150,6 +150,13 @@ def test_send_back_with_note(w):
     page = ed.page(edit).text
     check("/return" in page, "an editor may send it back")
     v = re.search(r'name="version" value="(\d+)"', page).group(1)
+    # A note past 4,000 bytes is refused beside the field, and kept.
+    long_note = "Too long. " * 401
+    r = ed.post(edit + "/return", {"version": v, "note": long_note})
+    eq(r.status, 400, "a note past 4,000 bytes: %r" % r)
+    check('id="err-note"' in r.text, "the refusal beside the note")
+    check(long_note.strip() in html.unescape(r.text.split(
+        'id="note"')[1].split("</textarea>")[0]), "the note is kept")
     r = ed.post(edit + "/return", {"version": v,
                                    "note": "Check the minister's name."})
     eq(r.status, 303, "sent back: %r" % r)
