@@ -432,6 +432,9 @@ item_action(struct mb_req *r)
 		}
 		json_decref(body);
 		body = NULL;
+		/* null lifts it; a date, whatever it is, is never a lift. */
+		if (until == NULL)
+			until_ms = MB_NR_LIFT;
 	}
 	/* Sending back carries the editor's note, as the newsroom's does. */
 	if (act == MB_NR_RETURN && !note_or_reply(r, &body, &note))

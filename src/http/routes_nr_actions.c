@@ -106,8 +106,10 @@ act(struct mb_req *r)
 	}
 	if (strcmp(a, "embargo") == 0) {
 		const char	*u = mb_req_form(r, "until");
+
+		/* An empty field lifts it; a date (any) is the service's. */
 		if (u == NULL || *u == '\0') {
-			until_ms = 0;
+			until_ms = MB_NR_LIFT;
 		} else if (!mb_nr_parse_local(u, &until_ms)) {
 			const struct mb_site *s = mb_site_get(NULL);
 

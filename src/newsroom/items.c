@@ -725,6 +725,14 @@ act(const struct mb_newsroom_env *e, const struct mb_actor *a,
 
 	memset(out, 0, sizeof(*out));
 	out->code = "invalid";
+	/*
+	 * Lifting is said as such: a date that is no time an embargo can
+	 * end at (1970 or before) is refused, not taken as "lift it".
+	 */
+	if (action == MB_NR_EMBARGO && until_ms != MB_NR_LIFT && until_ms <= 0)
+		return mb_diag_set(d, MB_ERR_INVAL, "until: not a date an "
+		    "embargo can end at (it must be after 1970-01-01); lift "
+		    "the embargo instead (null, or an empty field)");
 	if ((rc = begin_change(e, a, uri, pre, &cur, out, d)) != MB_OK)
 		return rc;
 	if (action != MB_NR_SUBMIT && mb_actor_role(a) < MB_ROLE_EDITOR) {
@@ -773,7 +781,7 @@ act(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		rc = set_str(item, "pubStatus", "canceled");
 		break;
 	case MB_NR_EMBARGO:
-		if (until_ms > 0) {
+		if (until_ms != MB_NR_LIFT) {
 			char t[MB_TIME_RFC3339_LEN];
 
 			mb_time_format(until_ms, t);

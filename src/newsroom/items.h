@@ -134,10 +134,12 @@ const char *mb_nr_action_name(enum mb_nr_action a);
 
 /*
  * A workflow action on the current version (pre may be NULL: no
- * condition). For MB_NR_EMBARGO, until_ms > 0 sets the embargo and 0
- * lifts it. MB_ERR_EXISTS with code "bad_transition" when the state does
- * not allow it.
+ * condition). For MB_NR_EMBARGO, until_ms > 0 sets the embargo and
+ * MB_NR_LIFT lifts it; any other value (a date at or before 1970) is
+ * MB_ERR_INVAL, nothing changed. MB_ERR_EXISTS with code
+ * "bad_transition" when the state does not allow it.
  */
+#define MB_NR_LIFT	INT64_MIN
 int mb_newsroom_act(const struct mb_newsroom_env *e,
     const struct mb_actor *a, const char *uri, enum mb_nr_action action,
     const struct mb_nr_precond *pre, int64_t until_ms,

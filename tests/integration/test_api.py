@@ -234,6 +234,48 @@ def test_embargo(w):
     eq(anon.get(p2).status, 200, "visible after lifting")
 
 
+def test_embargo_needs_a_date_or_null(w):
+    """A date at or before 1970 is no embargo's end: it is refused (400
+    naming until) and nothing changes; it was read as "lift it" and the
+    embargo went. null lifts; the newsroom's form does the same."""
+    c = w.center("cairo")
+    c.user_add("edi", "editor", "editor-pass-1")
+    c.serve()
+    ed, anon = c.client(c.token_add("edi")), c.client()
+    env = ed.post("/api/v1/items", {"item": item("Held"), "meta": {
+        "workflow": "published"}}).json
+    p = path_of(env)
+    eq(ed.post(p + "/embargo", {"until": "2099-01-01T00:00:00Z"}).status,
+       200, "embargoed")
+    seq = c.metric("mediabridge_log_seq")
+    for until in ("1960-01-01T00:00:00Z", "1970-01-01T00:00:00Z"):
+        r = ed.post(p + "/embargo", {"until": until})
+        eq(r.status, 400, "%s refused: %r" % (until, r))
+        check("until" in r.text, "names the field", r.text[:300])
+        eq(anon.get(p).status, 404, "still under embargo after " + until)
+    eq(ed.get(p).json["item"]["embargoedUntil"], "2099-01-01T00:00:00Z",
+       "the embargo kept")
+    eq(c.metric("mediabridge_log_seq"), seq, "nothing stored")
+    # The newsroom's form: a date is refused the same way.
+    from nrform import Browser
+    b = Browser(c)
+    b.login("edi", "editor-pass-1")
+    _, _, center, local = env["item"]["uri"].split(":")
+    edit = "/newsroom/items/%s/%s" % (center, local)
+    v = ed.get(p).headers["etag"].strip('"')
+    b.page(edit)
+    r = b.post(edit + "/embargo", {"version": v,
+                                   "until": "1960-01-01T00:00"})
+    eq(r.status, 400, "the form's 1960 refused: %r" % r)
+    check('id="err-until"' in r.text, "beside the field")
+    eq(anon.get(p).status, 404, "still under embargo (form)")
+    eq(c.metric("mediabridge_log_seq"), seq, "nothing stored (form)")
+    r = ed.post(p + "/embargo", {"until": None})
+    eq(r.status, 200, "null lifts it")
+    check("embargoedUntil" not in r.json["item"], "lifted")
+    eq(anon.get(p).status, 200, "visible after lifting")
+
+
 def test_send_back_keeps_the_note(w):
     """POST .../return takes {"note"} as the newsroom's form does: the
     new draft's edNote (docs/permissions.md), at most 4,000 bytes (400

@@ -292,8 +292,14 @@ test_workflow(void **state)
 	    MB_OK);
 	mb_nr_saved_free(&sv);
 	assert_false(mb_newsroom_visible(&f->env, &f->reader, uri));
+	/* A date at or before 1970 is refused, never read as a lift. */
 	assert_int_equal(mb_newsroom_act(&f->env, &f->editor, uri,
-	    MB_NR_EMBARGO, NULL, 0, &sv, &d), MB_OK);
+	    MB_NR_EMBARGO, NULL, 0, &sv, &d), MB_ERR_INVAL);
+	assert_int_equal(mb_newsroom_act(&f->env, &f->editor, uri,
+	    MB_NR_EMBARGO, NULL, -315619200000LL, &sv, &d), MB_ERR_INVAL);
+	assert_false(mb_newsroom_visible(&f->env, &f->reader, uri));
+	assert_int_equal(mb_newsroom_act(&f->env, &f->editor, uri,
+	    MB_NR_EMBARGO, NULL, MB_NR_LIFT, &sv, &d), MB_OK);
 	mb_nr_saved_free(&sv);
 	assert_true(mb_newsroom_visible(&f->env, &f->reader, uri));
 	/* Withhold, then cancel: a canceled item stays so. */
