@@ -8,56 +8,39 @@
 
 #include "base/log.h"
 #include "http_int.h"
+#include "newsroom/derive.h"
 #include "nr_form.h"
 #include "nr_int.h"
 #include "site_int.h"
 
-/* Picks up another center's item: a new draft here, crediting it. */
+/*
+ * Picks up another center's item: a new draft here, crediting it, with
+ * what travels with it (audience, embargo, rights: the service's rule,
+ * newsroom/derive.h, the one a machine translation follows).
+ */
 static void
 pickup(struct mb_req *r, const char *c, const char *l)
 {
-	struct mb_item_view	 v;
-	struct mb_buf		 raw = MB_BUF_INIT;
 	struct mb_newsroom_env	 e;
 	struct mb_actor		 a;
 	struct mb_nr_saved	 sv;
 	struct mb_diag		 d = { "" };
-	struct mb_store		*st;
-	json_t			*item, *meta, *assoc;
-	const char		*keep[] = { "type", "profile", "language",
-				    "headlines", "descriptions", "bodies", "by",
-				    "subjects", "places", "located",
-				    "eventDetails", "renditions", NULL };
-	char			 name[128], to[200];
-	unsigned		 status;
+	char			 uri[MB_URI_MAX], name[128], to[200];
 	int			 rc;
 
-	if ((status = mb_nr_fetch(r, c, l, &v, &raw)) != 200) {
-		mb_buf_free(&raw);
+	if (mb_uri_make(uri, sizeof(uri), c, l) != MB_OK) {
 		mb_nr_not_found(r);
 		return;
 	}
-	item = json_object();
-	for (size_t i = 0; keep[i] != NULL; i++)
-		if (json_object_get(v.item, keep[i]) != NULL)
-			json_object_set(item, keep[i], json_object_get(v.item,
-			    keep[i]));
-	st = mb_req_store_or_reply(r);
-	mb_site_center_name(st, v.origin, NULL, name, sizeof(name));
-	assoc = json_pack("[{s:s, s:s, s:s}]", "name", name, "uri", v.uri,
-	    "rel", "source");
-	json_object_set_new(item, "associations", assoc);
-	mb_item_view_free(&v);
-	mb_buf_free(&raw);
-	meta = json_pack("{s:s}", "audience", "public");
-	if (!mb_req_newsroom_or_reply(r, &e)) {
-		json_decref(item);
-		json_decref(meta);
+	if (!mb_req_newsroom_or_reply(r, &e))
+		return;
+	mb_req_actor(r, &a);
+	mb_site_center_name(e.st, c, NULL, name, sizeof(name));
+	rc = mb_newsroom_pickup(&e, &a, uri, name, &sv, &d);
+	if (rc == MB_ERR_NOTFOUND) {
+		mb_nr_not_found(r);
 		return;
 	}
-	mb_req_actor(r, &a);
-	rc = mb_newsroom_create(&e, &a, item, meta, &sv, &d);
-	json_decref(meta);
 	if (rc != MB_OK) {
 		mb_nr_edit_page(r, mb_newsroom_http_status(rc), NULL, "form",
 		    mb_diag_msg(&d, rc), false);
@@ -73,7 +56,7 @@ pickup(struct mb_req *r, const char *c, const char *l)
 			snprintf(to, sizeof(to), "/newsroom/");
 	}
 	mb_nr_saved_free(&sv);
-	log_info("site: picked up uri=urn:mediabridge:%s:%s", c, l);
+	log_info("site: picked up uri=%s", uri);
 	mb_nr_see_other(r, to);
 }
 

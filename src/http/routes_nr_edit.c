@@ -76,11 +76,12 @@ add_action(struct mb_page *p, struct mb_tval *list, const struct
 /*
  * The original a translation is made from, beside the form: its
  * headline and its text (sanitized), as the translator may see it; its
- * uri when it cannot be read.
+ * uri when it cannot be read. aud (may be NULL) gets its audience ("" when
+ * it cannot be read).
  */
 static void
 original(struct mb_page *p, struct mb_req *r, const char *uri,
-    char lang[MB_LANG_TAG_MAX + 1], json_t **orig_item)
+    char lang[MB_LANG_TAG_MAX + 1], json_t **orig_item, char aud[16])
 {
 	struct mb_tval		*f = mb_tv_get(p->root, "form");
 	struct mb_newsroom_env	 e;
@@ -93,6 +94,8 @@ original(struct mb_page *p, struct mb_req *r, const char *uri,
 	mb_req_actor(r, &a);
 	if (mb_req_newsroom_or_reply(r, &e) && mb_newsroom_get(&e, &a, uri,
 	    0, &it, NULL) == MB_OK) {
+		if (aud != NULL)
+			snprintf(aud, 16, "%s", it.audience);
 		if ((env = json_loadb(it.envelope, it.len, 0, NULL)) != NULL) {
 			const json_t *item = json_object_get(env, "item");
 
@@ -372,7 +375,7 @@ mb_nr_edit_page(struct mb_req *r, unsigned status,
 		 * API): elsewhere the picture form's caption is theirs.
 		 */
 		if (fm.of != NULL)
-			original(&p, r, fm.of, NULL, &oi);
+			original(&p, r, fm.of, NULL, &oi, NULL);
 		if (fm.of != NULL || mb_newsroom_picture_lacks_text(v.item,
 		    name, sizeof(name)))
 			mb_nr_picture_fields(&p, r, v.item, oi);
@@ -461,6 +464,7 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 	struct mb_nr_form	 fm;
 	json_t			*oi = NULL;
 	char			 deflang[MB_LANG_TAG_MAX + 1] = "";
+	char			 aud[16] = "";
 
 	if (!mb_nr_begin(&p, r, "nr.newtitle"))
 		return;
@@ -478,8 +482,14 @@ new_page(struct mb_req *r, unsigned status, const struct mb_nr_form *given,
 		if (mb_uri_parse(fm.of, oc, ol) == MB_OK) {
 			/* The form first, for the original beside it. */
 			mb_tv_map(p.td, p.root, "form");
-			original(&p, r, fm.of, lang, &oi);
+			original(&p, r, fm.of, lang, &oi, aud);
 			translation_group(&p, r, fm.of, lang, deflang);
+			/*
+			 * A new translation is for the original's readers:
+			 * its audience first (a network item's is not public).
+			 */
+			if (given == NULL && aud[0] != '\0')
+				fm.audience = aud;
 			mb_tv_printf(p.td, mb_tv_get(p.root, "form"), "of_url",
 			    "/newsroom/items/%s/%s", oc, ol);
 		}

@@ -16,6 +16,7 @@
 #include "item/id.h"
 #include "item/json.h"
 #include "mt/mt.h"
+#include "newsroom/derive.h"
 #include "newsroom/mt_share.h"
 #include "newsroom/pictext.h"
 #include "newsroom/policy.h"
@@ -416,19 +417,14 @@ parse_env(const struct mb_nr_item *it, json_t **item, json_t **meta,
 	return MB_OK;
 }
 
-/* The original's item made into the draft's (before its texts). */
+/*
+ * The original's item made into the draft's (before its texts): the
+ * copy a pickup makes too (derive.h), in the language translated to.
+ */
 static void
 draft_item(json_t *item, const char *to, const struct mb_actor *a)
 {
-	static const char *const drop[] = { "uri", "version", "versionCreated",
-	    "firstCreated", "contentCreated", NULL };
-
-	for (int i = 0; drop[i] != NULL; i++)
-		json_object_del(item, drop[i]);
-	json_object_set_new(item, "pubStatus", json_string("usable"));
-	/* An embargo is an editor's to set; one who asks keeps it. */
-	if (mb_actor_role(a) < MB_ROLE_EDITOR)
-		json_object_del(item, "embargoedUntil");
+	mb_newsroom_derive_item(item, a);
 	json_object_set_new(item, "language", json_string(to));
 }
 

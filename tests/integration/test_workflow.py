@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from mbtest import Client, check, eq, main, wait_for
+from mbtest import Client, check, eq, main, run, wait_for
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fedlib  # noqa: E402
@@ -228,6 +228,103 @@ def test_embargo_at_origin_and_peer(w):
                env["item"]["version"], "the same version")
     finally:
         for c in started:
+            c.stop()
+
+
+def test_pickup_keeps_what_travels(w):
+    """Cairo picks up HQ's items: the draft keeps the original's audience
+    (a network item is not made public), its embargo and its rights
+    (copyrightHolder, copyrightNotice, usageTerms), as a machine
+    translation does; a withheld item is refused (409), nothing made; a
+    person's translation form starts from the original's audience."""
+    from nrform import Browser
+    import re
+
+    hq = fedlib.Center(w.root, "moscow", "RU", "ru,en")
+    started = []
+    try:
+        hq.start()
+        started.append(hq)
+        cairo = fedlib.Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+        cairo.start()
+        started.append(cairo)
+        fedlib.admit(hq, cairo)
+        fedlib.mb("user", "add", hq.dir, "edi", "--role", "editor")
+        ed = Client(hq.addr)
+        ed.token = fedlib.mb("token", "add", hq.dir, "edi").strip()
+        run(["user", "add", cairo.dir, "edc", "--role", "editor",
+             "--password-stdin"], stdin="editor-pass-1\n")
+        ced = Client(cairo.addr)
+        ced.token = fedlib.mb("token", "add", cairo.dir, "edc").strip()
+        anon = Client(cairo.addr)
+        w.clients += [ed, ced, anon]
+
+        class At:
+            addr = cairo.addr
+            world = w
+        b = Browser(At)
+        b.login("edc", "editor-pass-1")
+
+        rights = {"copyrightHolder": "Moscow House",
+                  "copyrightNotice": "(c) 2026 Moscow House",
+                  "usageTerms": "Credit Moscow House"}
+
+        def publish(headline, audience="public", **kw):
+            r = ed.post("/api/v1/items", {"item": item(
+                headline, **dict(rights, **kw)), "meta": {
+                "workflow": "published", "audience": audience}})
+            eq(r.status, 201, "%s: %r" % (headline, r))
+            return r.json
+
+        net = publish("For the network", audience="network")
+        emb = publish("Under embargo", embargoedUntil="2099-01-01T00:00:00Z")
+        wd = publish("Taken back")
+        for e in (net, emb, wd):
+            wait_for(lambda: ced.get(api(e)).status == 200, 30,
+                     "%s at Cairo" % e["item"]["uri"])
+        eq(ed.post(api(wd) + "/withhold").status, 200, "withheld at HQ")
+        wait_for(lambda: ced.get(api(wd)).json["item"].get("pubStatus") ==
+                 "withheld", 30, "the withholding at Cairo")
+
+        def pickup(env):
+            _, _, c, l = env["item"]["uri"].split(":")
+            b.page("/newsroom/items/%s/%s" % (c, l))
+            return b.post("/newsroom/items/%s/%s/pickup" % (c, l), {})
+
+        def made(r):
+            eq(r.status, 303, "picked up: %r" % r)
+            c, l = r.headers["location"].split("?")[0].split("/")[3:5]
+            return ced.get("/api/v1/items/%s/%s" % (c, l)).json
+
+        got = made(pickup(net))
+        eq(got["meta"]["audience"], "network", "the network item's audience")
+        eq(got["meta"]["workflow"], "draft", "a draft of Cairo")
+        for k, v in rights.items():
+            eq(got["item"].get(k), v, k)
+        check({"uri": net["item"]["uri"], "rel": "source"}.items() <=
+              got["item"]["associations"][-1].items(), "credits the source",
+              got["item"].get("associations"))
+
+        got = made(pickup(emb))
+        eq(got["item"].get("embargoedUntil"), "2099-01-01T00:00:00Z",
+           "the embargo comes along")
+        eq(got["meta"]["audience"], "public", "a public item stays public")
+        r = ced.post(api(got) + "/publish")
+        eq(r.status, 200, "published at Cairo: %r" % r)
+        eq(anon.get(api(got)).status, 404, "still under embargo for readers")
+
+        before = len(cairo.versions())
+        r = pickup(wd)
+        eq(r.status, 409, "a withheld item is not picked up: %r" % r)
+        check("published" in r.text, "says why", r.text[:400])
+        eq(len(cairo.versions()), before, "nothing made")
+
+        # A person's translation of the network item starts as network.
+        page = b.page("/newsroom/new?of=" + net["item"]["uri"]).text
+        check(re.search(r'<option value="network" selected>', page),
+              "the translation form preselects the original's audience")
+    finally:
+        for c in reversed(started):
             c.stop()
 
 
