@@ -12,33 +12,16 @@
 
 #include "base/err.h"
 #include "base/timeutil.h"
+#include "base/xml.h"
 
 /* ---- Atom ---- */
 
-/* XML text: escapes markup and drops what XML 1.0 cannot carry. */
-static int
-xml_text(struct mb_buf *b, const char *s)
-{
-	int rc = MB_OK;
-
-	if (s == NULL)
-		return MB_OK;
-	for (; *s != '\0' && rc == MB_OK; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-			continue;
-		switch (c) {
-		case '&': rc = mb_buf_puts(b, "&amp;"); break;
-		case '<': rc = mb_buf_puts(b, "&lt;"); break;
-		case '>': rc = mb_buf_puts(b, "&gt;"); break;
-		case '"': rc = mb_buf_puts(b, "&quot;"); break;
-		case '\r': rc = mb_buf_puts(b, "&#13;"); break;
-		default: rc = mb_buf_putc(b, (char)c);
-		}
-	}
-	return rc;
-}
+/*
+ * Text and attribute values go through mb_xml_text() (base/xml.c, shared
+ * with the NewsML-G2 writer): markup escaped, and what XML 1.0 cannot
+ * carry dropped, as one U+FFFF in a headline made the whole feed
+ * unreadable.
+ */
 
 static void
 rfc3339(int64_t ms, char out[MB_TIME_RFC3339_LEN])
@@ -53,7 +36,7 @@ xml_elem(struct mb_buf *b, const char *name, const char *text)
 	if (text == NULL)
 		return MB_OK;
 	mb_buf_printf(b, "<%s>", name);
-	xml_text(b, text);
+	mb_xml_text(b, text);
 	return mb_buf_printf(b, "</%s>", name);
 }
 
@@ -77,13 +60,13 @@ mb_feed_atom(const struct mb_feed *f, struct mb_buf *b)
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
 	if (f->language != NULL) {
 		mb_buf_puts(b, " xml:lang=\"");
-		xml_text(b, f->language);
+		mb_xml_text(b, f->language);
 		mb_buf_putc(b, '"');
 	}
 	mb_buf_puts(b, ">\n");
 	xml_elem(b, "id", f->id);
 	mb_buf_puts(b, "<title type=\"text\">");
-	xml_text(b, f->title);
+	mb_xml_text(b, f->title);
 	mb_buf_puts(b, "</title>\n");
 	rfc3339(feed_updated(f), t);
 	mb_buf_printf(b, "<updated>%s</updated>\n", t);
@@ -95,13 +78,13 @@ mb_feed_atom(const struct mb_feed *f, struct mb_buf *b)
 	if (f->self_url != NULL) {
 		mb_buf_puts(b, "<link rel=\"self\" type=\"application/atom+xml\" "
 		    "href=\"");
-		xml_text(b, f->self_url);
+		mb_xml_text(b, f->self_url);
 		mb_buf_puts(b, "\"/>\n");
 	}
 	if (f->home_url != NULL) {
 		mb_buf_puts(b, "<link rel=\"alternate\" type=\"text/html\" "
 		    "href=\"");
-		xml_text(b, f->home_url);
+		mb_xml_text(b, f->home_url);
 		mb_buf_puts(b, "\"/>\n");
 	}
 	mb_buf_printf(b, "<generator uri=\"https://mediabridge.invalid/\" "
@@ -112,13 +95,13 @@ mb_feed_atom(const struct mb_feed *f, struct mb_buf *b)
 		mb_buf_puts(b, "<entry");
 		if (e->language != NULL) {
 			mb_buf_puts(b, " xml:lang=\"");
-			xml_text(b, e->language);
+			mb_xml_text(b, e->language);
 			mb_buf_putc(b, '"');
 		}
 		mb_buf_puts(b, ">\n");
 		xml_elem(b, "id", e->id);
 		mb_buf_puts(b, "<title type=\"text\">");
-		xml_text(b, e->title != NULL ? e->title : "");
+		mb_xml_text(b, e->title != NULL ? e->title : "");
 		mb_buf_puts(b, "</title>\n");
 		rfc3339(e->updated_ms, t);
 		mb_buf_printf(b, "<updated>%s</updated>\n", t);
@@ -134,22 +117,22 @@ mb_feed_atom(const struct mb_feed *f, struct mb_buf *b)
 		if (e->url != NULL) {
 			mb_buf_puts(b, "<link rel=\"alternate\" "
 			    "type=\"text/html\" href=\"");
-			xml_text(b, e->url);
+			mb_xml_text(b, e->url);
 			mb_buf_puts(b, "\"/>\n");
 		}
 		for (size_t k = 0; k < e->ncategories; k++) {
 			mb_buf_puts(b, "<category term=\"");
-			xml_text(b, e->categories[k]);
+			mb_xml_text(b, e->categories[k]);
 			mb_buf_puts(b, "\"/>\n");
 		}
 		if (e->summary != NULL) {
 			mb_buf_puts(b, "<summary type=\"text\">");
-			xml_text(b, e->summary);
+			mb_xml_text(b, e->summary);
 			mb_buf_puts(b, "</summary>\n");
 		}
 		if (e->content_html != NULL) {
 			mb_buf_puts(b, "<content type=\"html\">");
-			xml_text(b, e->content_html);
+			mb_xml_text(b, e->content_html);
 			mb_buf_puts(b, "</content>\n");
 		}
 		mb_buf_puts(b, "</entry>\n");

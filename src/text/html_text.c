@@ -39,13 +39,26 @@ space(struct ex *x, enum ws w)
 		x->pending = w;
 }
 
+/*
+ * Unicode's noncharacters (U+FDD0-U+FDEF, and the last two of every
+ * plane): XML forbids U+FFFE and U+FFFF, and the text is what feeds'
+ * summaries are made of.
+ */
+static bool
+nonchar(uint32_t c)
+{
+	return (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe;
+}
+
 static void
 put_cp(struct ex *x, uint32_t c)
 {
 	char	b[4];
 	size_t	n;
 
-	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+	/* What the sanitizer (gumbo) makes of a raw one: U+FFFD. */
+	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+	    nonchar(c))
 		c = 0xfffd;
 	if (c <= 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0xa0) {
 		space(x, WS_SPACE);
@@ -218,7 +231,8 @@ cp_space(unsigned cp)
 
 /*
  * The end of the run of ordinary text at s[i]: printable ASCII but '<'
- * and '&', and valid UTF-8 sequences that are not white space.
+ * and '&', and valid UTF-8 sequences that are neither white space nor
+ * noncharacters (three bytes from 0xef are checked by decoding them).
  */
 static size_t
 text_run(const char *s, size_t len, size_t i)
@@ -249,12 +263,12 @@ text_run(const char *s, size_t len, size_t i)
 		    ((unsigned char)s[i + 2] & 0xc0) == 0x80 &&
 		    (d != 0xe0 || (unsigned char)s[i + 1] >= 0xa0) &&
 		    (d != 0xed || (unsigned char)s[i + 1] < 0xa0) &&
-		    d != 0xe2 && d != 0xe3) {
+		    d != 0xe2 && d != 0xe3 && d != 0xef) {
 			i += 3;
 			continue;
 		}
 		if ((n = mb_utf8_decode(s + i, len - i, &cp)) == 0 ||
-		    cp_space(cp) != WS_NONE)
+		    cp_space(cp) != WS_NONE || nonchar(cp))
 			break;
 		i += n;
 	}
@@ -363,6 +377,8 @@ mb_text_from_html_upto(const char *s, size_t len, size_t limit,
 		}
 		if (cp_space(cp) != WS_NONE)
 			space(&x, cp_space(cp));
+		else if (nonchar(cp))
+			put_cp(&x, cp);		/* U+FFFD */
 		else
 			put(&x, s + i, n);
 		i += n;

@@ -14,7 +14,8 @@
  * Appends to out the text a reader sees in html[0..len): tags dropped,
  * comments and the contents of script, style, template, noscript, head
  * and title dropped; entities decoded (the common named ones and all
- * numeric ones; invalid code points become U+FFFD); runs of white space
+ * numeric ones; invalid code points and noncharacters, U+FFFE and U+FFFF
+ * among them, become U+FFFD, raw or referenced); runs of white space
  * become one space; block elements (p, div, br, li, h1-h6, tr, ...) become
  * a line break. Invalid UTF-8 bytes are dropped, so out is valid UTF-8.
  * One pass, no recursion, output no longer than the input. MB_OK,

@@ -11,7 +11,7 @@
 #include <libxml/HTMLparser.h>
 
 #include "base/timeutil.h"
-#include "base/utf8.h"
+#include "base/xml.h"
 #include "wire_int.h"
 
 #define MEDTOP_URI	"http://cv.iptc.org/newscodes/mediatopic/"
@@ -20,33 +20,7 @@
 static int
 esc(struct mb_buf *b, const char *s)
 {
-	size_t		n = s != NULL ? strlen(s) : 0, i = 0, k;
-	unsigned	cp;
-	int		rc = MB_OK;
-
-	while (i < n && rc == MB_OK) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x80) {
-			i++;
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				continue;
-			rc = c == '<' ? mb_buf_puts(b, "&lt;") :
-			    c == '>' ? mb_buf_puts(b, "&gt;") :
-			    c == '&' ? mb_buf_puts(b, "&amp;") :
-			    c == '"' ? mb_buf_puts(b, "&quot;") :
-			    mb_buf_putc(b, (char)c);
-			continue;
-		}
-		if ((k = mb_utf8_decode(s + i, n - i, &cp)) == 0) {
-			i++;
-			continue;
-		}
-		if (cp != 0xfffe && cp != 0xffff)
-			rc = mb_buf_append(b, s + i, k);
-		i += k;
-	}
-	return rc;
+	return mb_xml_text(b, s);
 }
 
 static const char *

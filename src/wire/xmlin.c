@@ -17,14 +17,14 @@
 #include <libxml/xmlsave.h>
 
 #include "base/utf8.h"
+#include "base/xml.h"
 #include "wire_int.h"
 
 /* Appends the code point cp unless XML 1.0 forbids it. */
 static int
 put_cp(struct mb_buf *out, unsigned cp, const char *s, size_t n)
 {
-	if ((cp < 0x20 && cp != 0x09 && cp != 0x0a && cp != 0x0d) ||
-	    cp == 0xfffe || cp == 0xffff)
+	if (!mb_xml_char(cp))
 		return MB_OK;
 	return mb_buf_append(out, s, n);
 }

@@ -266,5 +266,62 @@ def test_topic_center_and_updates(w):
     check_atom(c, cl.get("/feeds/ru.atom").body, "ru", want, "ru after")
 
 
+def test_forbidden_characters(w):
+    """U+FFFF and U+FFFE, raw in a headline, a byline and a topic, or as
+    &#xFFFF; in an HTML body the summary is made from: XML 1.0 cannot
+    carry them, and one of them made /feeds/<lang>.atom and the topic
+    feed not well formed (xmllint: "Char 0xFFFF out of allowed range"),
+    so a reader refused every item in it. They are dropped (raw) or
+    U+FFFD (references) and the feeds parse; the NewsML-G2 feed too."""
+    c = w.center("cairo", languages="ar,en")
+    odd = [{
+        "type": "text", "language": "en",
+        "headlines": [{"value": "FFFF\uffff FFFE\ufffe ctl\u0001 end"}],
+        "by": "By\uffff line",
+        "bodies": [{"value": "<p>Price list &#xFFFF; and &#xfffe; ok "
+                    "\uffff</p>", "contentType": "text/html"}],
+        "subjects": [{"name": "Sub\uffff", "uri": TOPIC + "04000000"}]},
+        {"type": "text", "language": "en",
+         "headlines": [{"value": "Reference only"}],
+         "bodies": [{"value": "<p>Only &#65535; here</p>",
+                     "contentType": "text/html"}],
+         "subjects": [{"name": "Economy", "uri": TOPIC + "04000000"}]}]
+    c.cli("import", write_items(c, "odd.ndjson", odd))
+    c.serve()
+    cl = c.client()
+    want = ["FFFF FFFE ctl end", "Reference only"]
+    for path, lang in (("/feeds/en.atom", "en"),
+                       ("/feeds/topics/04000000.atom", None)):
+        r = cl.get(path)
+        eq(r.status, 200, path)
+        for bad in (b"\xef\xbf\xbf", b"\xef\xbf\xbe", b"&#xFFFF;",
+                    b"&#65535;", b"\x01"):
+            check(bad not in r.body, path + ": no %r" % bad)
+        # ET (expat), xmllint with atom.rng and feedparser, all strict.
+        entries = check_atom(c, r.body, lang, want, path)
+        sums = [e.find(ATOM + "summary").text for e in entries]
+        check(any("Price list \ufffd and \ufffd ok" in x for x in sums),
+              path + ": references are U+FFFD in the summary", sums)
+        check(any("Only \ufffd here" in x for x in sums),
+              path + ": &#65535; too", sums)
+    r = cl.get("/feeds/en.json")
+    eq(r.status, 200, "JSON Feed")
+    json.loads(r.body)
+    r = cl.get("/feeds/en.newsml")
+    eq(r.status, 200, "NewsML-G2 feed")
+    ET.fromstring(r.body)
+    if shutil.which("xmllint"):
+        d = tempfile.mkdtemp()
+        try:
+            f = os.path.join(d, "feed.xml")
+            with open(f, "wb") as fh:
+                fh.write(r.body)
+            p = subprocess.run(["xmllint", "--noout", f],
+                               capture_output=True, text=True)
+            eq(p.returncode, 0, "NewsML-G2 feed well formed: " + p.stderr)
+        finally:
+            shutil.rmtree(d)
+
+
 if __name__ == "__main__":
     main(globals())

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for src/base: buffers, diagnostics, time, UTF-8, files. */
+/* Unit tests for src/base: buffers, diagnostics, time, UTF-8, XML, files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #include "base/fs.h"
 #include "base/timeutil.h"
 #include "base/utf8.h"
+#include "base/xml.h"
 
 static void
 test_buf(void **state)
@@ -107,6 +108,48 @@ test_utf8(void **state)
 	assert_false(mb_utf8_ascii("\xd8\xb9", 2));
 	assert_false(mb_utf8_ascii("12345678\x80", 9));
 	assert_false(mb_utf8_ascii("1234567\x80", 8));
+}
+
+static void
+xml(const char *in, const char *want)
+{
+	struct mb_buf b = MB_BUF_INIT;
+
+	assert_int_equal(mb_xml_text(&b, in), MB_OK);
+	if (strcmp(mb_buf_cstr(&b), want) != 0)
+		fail_msg("xml(%s): want [%s], got [%s]", in, want,
+		    mb_buf_cstr(&b));
+	mb_buf_free(&b);
+}
+
+/*
+ * XML text: markup escaped, what XML 1.0 forbids dropped. U+FFFF and
+ * U+FFFE in a headline made the Atom feed not well formed (xmllint:
+ * "Char 0xFFFF out of allowed range"); the writer had dropped only
+ * bytes below 0x20.
+ */
+static void
+test_xml(void **state)
+{
+	(void)state;
+	xml("a<b>&\"c'", "a&lt;b&gt;&amp;&quot;c'");
+	xml("FFFF\xef\xbf\xbf FFFE\xef\xbf\xbe end", "FFFF FFFE end");
+	xml("\xef\xbf\xbf\xef\xbf\xbe", "");
+	/* A reference is text here: escaped, not a character. */
+	xml("&#xFFFF;", "&amp;#xFFFF;");
+	xml("c\x01t\x0bl\x1f\x7f\xc2\x85", "ctl\x7f\xc2\x85");
+	xml("tab\tlf\ncr\r", "tab\tlf\ncr&#13;");
+	xml("bad\xff\xed\xa0\x80 utf8\xe2\x82", "bad utf8");
+	xml("\xef\xbf\xbd\xef\xb7\x90\xf0\x9f\xbf\xbf\xd8\xb9",
+	    "\xef\xbf\xbd\xef\xb7\x90\xf0\x9f\xbf\xbf\xd8\xb9");
+	xml(NULL, "");
+	assert_true(mb_xml_char('\t') && mb_xml_char(0xd7ff) &&
+	    mb_xml_char(0xe000) && mb_xml_char(0xfffd) &&
+	    mb_xml_char(0x10000) && mb_xml_char(0x10ffff));
+	assert_false(mb_xml_char(0) || mb_xml_char(0x1f) ||
+	    mb_xml_char(0xd800) || mb_xml_char(0xdfff) ||
+	    mb_xml_char(0xfffe) || mb_xml_char(0xffff) ||
+	    mb_xml_char(0x110000));
 }
 
 /* mb_utf8_valid by the definition: every sequence decodes. */
@@ -216,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_xml),
 		cmocka_unit_test(test_utf8_valid_exhaustive),
 		cmocka_unit_test(test_fs),
 	};

@@ -79,6 +79,59 @@ test_atom(void **state)
 	mb_buf_free(&b);
 }
 
+/*
+ * U+FFFF and U+FFFE in an item's text, raw or in a summary made from
+ * "&#xFFFF;": XML 1.0 cannot carry them, so the feed drops them and
+ * stays well formed (xmllint said "Char 0xFFFF out of allowed range"
+ * and a reader refused the whole feed).
+ */
+static void
+test_atom_forbidden(void **state)
+{
+	static const struct mb_feed_entry e[] = {
+		{ "urn:mediabridge:cairo:01c", "FFFF\xef\xbf\xbf FFFE\xef\xbf"
+		  "\xbe ctl\x01\x0b end", "https://c.example/en/items/x",
+		  "en", 1795962000000LL, 0, "By\xef\xbf\xbf",
+		  "summary\xef\xbf\xbe \xef\xbf\xbf", "<p>&#xFFFF;\xef\xbf"
+		  "\xbf</p>", cats, 2, 0, 0, NULL },
+	};
+	const struct mb_feed f = {
+		"tag:x\xef\xbf\xbf", "Cairo\xef\xbf\xbe", "en",
+		"https://c.example/feeds/en.atom", "https://c.example/en/",
+		"Cairo", 0, e, 1
+	};
+	struct mb_buf	 b = MB_BUF_INIT;
+	char		 path[] = "/tmp/mb-atom-XXXXXX", cmd[512];
+	int		 fd, rc;
+
+	(void)state;
+	assert_int_equal(mb_feed_atom(&f, &b), MB_OK);
+	assert_true(mb_utf8_valid(b.data, b.len));
+	assert_null(strstr(b.data, "\xef\xbf\xbf"));
+	assert_null(strstr(b.data, "\xef\xbf\xbe"));
+	assert_non_null(strstr(b.data, "<title type=\"text\">FFFF FFFE ctl "
+	    "end</title>"));
+	assert_non_null(strstr(b.data, "<summary type=\"text\">summary "
+	    "</summary>"));
+	/* In HTML content a reference is text: escaped, harmless to XML. */
+	assert_non_null(strstr(b.data, "&lt;p&gt;&amp;#xFFFF;&lt;/p&gt;"));
+	if (access("/usr/bin/xmllint", X_OK) != 0) {
+		fprintf(stderr, "xmllint missing: well-formedness check "
+		    "skipped\n");
+		mb_buf_free(&b);
+		return;
+	}
+	assert_true((fd = mkstemp(path)) >= 0);
+	close(fd);
+	assert_int_equal(write_file(path, &b), 0);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/xmllint --noout --relaxng "
+	    MB_TEST_SRCDIR "/tests/schemas/atom.rng %s", path);
+	rc = system(cmd);
+	unlink(path);
+	assert_int_equal(rc, 0);
+	mb_buf_free(&b);
+}
+
 static void
 test_json(void **state)
 {
@@ -214,6 +267,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_atom),
+		cmocka_unit_test(test_atom_forbidden),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_ical),
 		cmocka_unit_test(test_ical_folding),

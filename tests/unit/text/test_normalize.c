@@ -136,6 +136,20 @@ test_html(void **state)
 	    "Fish & chips <3 été é &bogus; &");
 	html("&#0; &#xD800; &#x110000;", "\xef\xbf\xbd \xef\xbf\xbd "
 	    "\xef\xbf\xbd");
+	/*
+	 * Noncharacters, referenced or raw, are U+FFFD as the sanitizer's
+	 * parser makes a raw one: XML forbids U+FFFE and U+FFFF, and a
+	 * summary made from this text broke the Atom feed.
+	 */
+	html("a&#xFFFF;b&#xfffe;c&#65535;d", "a\xef\xbf\xbd" "b\xef\xbf\xbd"
+	    "c\xef\xbf\xbd" "d");
+	html("a\xef\xbf\xbf" "b\xef\xbf\xbe" "c", "a\xef\xbf\xbd"
+	    "b\xef\xbf\xbd" "c");
+	html("&#xFDD0;\xef\xb7\xaf&#x1FFFF;\xf4\x8f\xbf\xbe.",
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.");
+	/* Three bytes from 0xef that are characters stay as they were. */
+	html("\xef\xbc\x81\xef\xbf\xbd\xef\xb7\xb0", "\xef\xbc\x81"
+	    "\xef\xbf\xbd\xef\xb7\xb0");
 	html("  lots   of\n\n\tspace&nbsp;here  ", "lots of space here");
 	/* A space written as a reference is white space like any other. */
 	html("one&#32;&#32;two &#32; three&#x20;", "one two three");
