@@ -2,16 +2,18 @@
 /* An item's bodies as sanitized HTML: GET /api/v1/items/<c>/<l>/html. */
 #include <string.h>
 
-#include "http/sanitize.h"
 #include "http_int.h"
 #include "item/envelope.h"
 #include "item/id.h"
+#include "site_int.h"
+#include "text/lang.h"
 
 /*
  * Bodies are stored exactly as signed; whatever shows them as HTML
- * shows mb_sanitize_html()'s output, never the stored bytes. This route
- * is what an editor's preview and other tools fetch; the site's pages
- * do the same through the sanitizer.
+ * shows mb_item_body_html()'s output, never the stored bytes: HTML
+ * through the sanitizer, text/plain escaped a line a paragraph. This
+ * route is what an editor's preview and other tools fetch; the site's
+ * pages show the same.
  */
 
 static int
@@ -66,18 +68,15 @@ render(const struct mb_store_version *v, void *arg)
 	lang = v->language != NULL ? v->language : "und";
 	mb_buf_puts(&hs->out, "<!doctype html>\n<html lang=\"");
 	escape(&hs->out, lang);
-	mb_buf_puts(&hs->out, "\"><meta charset=\"utf-8\"><title>");
+	/* The whole tag: "pa-Arab" is right to left, "pa" is not. */
+	mb_buf_printf(&hs->out, "\" dir=\"%s\"><meta charset=\"utf-8\">"
+	    "<title>", mb_lang_is_rtl(lang) ? "rtl" : "ltr");
 	escape(&hs->out, v->headline != NULL ? v->headline : "");
 	mb_buf_puts(&hs->out, "</title>\n<div class=\"body\">");
 	bodies = json_object_get(mb_envelope_item(e), "bodies");
 	json_array_foreach(bodies, i, o) {
-		const char *html = json_string_value(json_object_get(o,
-		    "value"));
-
-		if (html == NULL)
-			continue;
-		if ((hs->rc = mb_sanitize_html(html, strlen(html), &hs->out,
-		    &hs->d)) != MB_OK)
+		if ((hs->rc = mb_item_body_html(o, &hs->out, &hs->d)) !=
+		    MB_OK)
 			break;
 	}
 	mb_buf_puts(&hs->out, "</div>\n");

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "http/newsml.h"
-#include "http/sanitize.h"
 #include "http_int.h"
+#include "site_int.h"
 #include "wire/wire.h"
 
 bool
@@ -24,16 +24,21 @@ mb_http_newsml_item_copy(const json_t *item)
 	if (copy == NULL)
 		return NULL;
 	json_array_foreach(json_object_get(copy, "bodies"), i, b) {
-		const char	*v = json_string_value(json_object_get(b,
-				    "value"));
-		struct mb_buf	 out = MB_BUF_INIT;
+		struct mb_buf out = MB_BUF_INIT;
 
-		if (v == NULL)
+		if (json_string_value(json_object_get(b, "value")) == NULL)
 			continue;
-		/* A body the sanitizer refuses (too big) leaves empty. */
-		if (mb_sanitize_html(v, strlen(v), &out, NULL) != MB_OK)
+		/*
+		 * As the site shows it: a text/plain body escaped, a line a
+		 * paragraph (it was read as HTML, its "<b>" live), and HTML
+		 * sanitized. One the sanitizer refuses (too big) leaves
+		 * empty. Either way the value is HTML now, and says so.
+		 */
+		if (mb_item_body_html(b, &out, NULL) != MB_OK)
 			mb_buf_reset(&out);
 		json_object_set_new(b, "value", json_string(mb_buf_cstr(&out)));
+		json_object_set_new(b, "contentType", json_string(
+		    "text/html"));
 		mb_buf_free(&out);
 	}
 	return copy;

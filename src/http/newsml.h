@@ -20,9 +20,11 @@ struct mb_req;
 bool mb_http_wants_newsml(struct mb_req *r);
 
 /*
- * A copy of item (borrowed) whose bodies are replaced by their sanitized
- * HTML, as the site shows them: what leaves in NewsML-G2 is never the
- * unsanitized bytes an importer stored. NULL when out of memory.
+ * A copy of item (borrowed) whose bodies are replaced by the HTML the
+ * site shows for them (mb_item_body_html: text/plain escaped, a line a
+ * paragraph; HTML sanitized), contentType text/html: what leaves in
+ * NewsML-G2 is never the unsanitized bytes an importer stored, nor
+ * plain text read as markup. NULL when out of memory.
  */
 json_t *mb_http_newsml_item_copy(const json_t *item);
 

@@ -84,8 +84,18 @@ struct mb_item_view {
 int mb_item_view_load(struct mb_item_view *v,
     const struct mb_store_version *sv);
 void mb_item_view_free(struct mb_item_view *v);
-/* Every body, through the sanitizer, appended to out. */
+/* Every body as mb_item_body_html() writes it, appended to out. */
 int mb_item_view_body(const struct mb_item_view *v, struct mb_buf *out);
+/*
+ * One ninjs body object (borrowed) as the site shows it, appended to
+ * out: contentType text/plain escaped, one <p> a line; HTML (the rest)
+ * through the sanitizer. What leaves as HTML anywhere (pages, feeds,
+ * NewsML-G2, the API's HTML view) is made here, so a plain-text body
+ * is never read as markup. MB_OK, or the sanitizer's error (d says
+ * why; NULL for none).
+ */
+int mb_item_body_html(const json_t *body, struct mb_buf *out,
+    struct mb_diag *d);
 /* Bytes of sanitized bodies kept for the next call (bounded; tests). */
 size_t mb_item_view_body_kept(void);
 /* A plain-text summary: the description, else the body's first words. */

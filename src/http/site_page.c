@@ -516,37 +516,41 @@ body_render(const struct mb_item_view *v, struct mb_buf *out)
 	size_t		 i;
 	int		 rc = MB_OK;
 
-	json_array_foreach(json_object_get(v->item, "bodies"), i, o) {
-		const char *html = json_string_value(json_object_get(o,
-		    "value"));
-		const char *ct = json_string_value(json_object_get(o,
-		    "contentType"));
-
-		if (html == NULL)
-			continue;
-		if (ct != NULL && strcmp(ct, "text/plain") == 0) {
-			/* Plain text: escaped, one paragraph per line. */
-			mb_buf_puts(out, "<p>");
-			for (const char *s = html; *s != '\0'; s++) {
-				if (*s == '\n')
-					mb_buf_puts(out, "</p><p>");
-				else if (*s == '<')
-					mb_buf_puts(out, "&lt;");
-				else if (*s == '&')
-					mb_buf_puts(out, "&amp;");
-				else if (*s == '>')
-					mb_buf_puts(out, "&gt;");
-				else
-					mb_buf_putc(out, *s);
-			}
-			rc = mb_buf_puts(out, "</p>");
-		} else {
-			rc = mb_sanitize_html(html, strlen(html), out, NULL);
-		}
-		if (rc != MB_OK)
+	json_array_foreach(json_object_get(v->item, "bodies"), i, o)
+		if ((rc = mb_item_body_html(o, out, NULL)) != MB_OK)
 			break;
-	}
 	return rc;
+}
+
+int
+mb_item_body_html(const json_t *body, struct mb_buf *out,
+    struct mb_diag *d)
+{
+	const char	*html = json_string_value(json_object_get(body,
+			    "value"));
+	const char	*ct = json_string_value(json_object_get(body,
+			    "contentType"));
+
+	if (html == NULL)
+		return MB_OK;
+	if (ct != NULL && strcmp(ct, "text/plain") == 0) {
+		/* Plain text: escaped, one paragraph per line. */
+		mb_buf_puts(out, "<p>");
+		for (const char *s = html; *s != '\0'; s++) {
+			if (*s == '\n')
+				mb_buf_puts(out, "</p><p>");
+			else if (*s == '<')
+				mb_buf_puts(out, "&lt;");
+			else if (*s == '&')
+				mb_buf_puts(out, "&amp;");
+			else if (*s == '>')
+				mb_buf_puts(out, "&gt;");
+			else
+				mb_buf_putc(out, *s);
+		}
+		return mb_buf_puts(out, "</p>");
+	}
+	return mb_sanitize_html(html, strlen(html), out, d);
 }
 
 int

@@ -205,6 +205,73 @@ def test_hostile_fields_everywhere(w):
         eq(hostile_in_html(r.text, page=True), [], "newsroom is clean")
 
 
+PLAIN = ('Use <b>bold</b> & a <a href="https://evil.example/">link</a>\n'
+         'second line')
+PLAIN_HTML = ('<p>Use &lt;b&gt;bold&lt;/b&gt; &amp; a &lt;a href="https://'
+              'evil.example/"&gt;link&lt;/a&gt;</p><p>second line</p>')
+G2 = "{http://iptc.org/std/nar/2006-10-01/}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def test_plain_text_bodies(w):
+    """A body whose contentType is text/plain is text wherever it leaves
+    as HTML: escaped, one paragraph a line, as the site, Atom and JSON
+    Feed show it. NewsML-G2 (the feed and Accept on the item) and the
+    API's HTML view read it as HTML: a live <b> and link, the two lines
+    run together. The HTML view also says the direction of the item's
+    whole language tag (pa-Arab is right to left)."""
+    c = w.center("cairo", languages="ar,en")
+    base = {"type": "text", "versionCreated": "2026-11-20T10:00:00Z",
+            "firstCreated": "2026-11-20T10:00:00Z"}
+    items = [dict(base, uri="urn:mediabridge:cairo:01jplain00000000000000000" +
+                  k, language=lang, headlines=[{"value": head}],
+                  bodies=[body])
+             for k, lang, head, body in (
+                 ("1", "en", "Plain body", {"value": PLAIN,
+                                            "contentType": "text/plain"}),
+                 ("2", "pa-Arab", "Punjabi", {"value": "<p>x</p>"}),
+                 ("3", "ar", "Arabic", {"value": "<p>x</p>"}),
+                 ("4", "pa", "Gurmukhi", {"value": "<p>x</p>"}))]
+    path = c.world.root + "/plain.ndjson"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(json.dumps(i) + "\n" for i in items))
+    c.cli("import", path)
+    c.serve()
+    cl = c.client()
+    item = "/api/v1/items/cairo/01jplain000000000000000001"
+
+    def body_of(news_item, what):
+        html = news_item.find(".//" + G2 + "inlineXML/" + XHTML + "html")
+        check(html is not None, what + ": an XHTML body")
+        body = html.find(XHTML + "body")
+        tags = [e.tag.replace(XHTML, "") for e in body.iter()][1:]
+        eq(tags, ["p", "p"], what + ": a paragraph a line, no markup")
+        eq([e.text for e in body], [PLAIN.split("\n")[0], "second line"],
+           what + ": the text as written")
+
+    r = cl.get("/en/items/cairo/01jplain000000000000000001")
+    check(PLAIN_HTML in r.text, "the site escapes it (as before)")
+    r = cl.get(item + "/html")
+    eq(r.status, 200, "API html")
+    check(PLAIN_HTML in r.text, "API html escapes it", r.text)
+    check("<b>" not in r.text and "<a " not in r.text, "no live markup")
+    r = cl.get(item, headers={"Accept": "application/vnd.iptc.g2."
+                              "newsitem+xml"})
+    eq(r.status, 200, "NewsML-G2 item")
+    body_of(ET.fromstring(r.body), "NewsML-G2 item")
+    r = cl.get("/feeds/en.newsml")
+    eq(r.status, 200, "NewsML-G2 feed")
+    got = [n for n in ET.fromstring(r.body).iter(G2 + "newsItem")
+           if n.get("guid").endswith("01jplain000000000000000001")]
+    eq(len(got), 1, "the item in the NewsML-G2 feed")
+    body_of(got[0], "NewsML-G2 feed")
+    for k, lang, d in (("2", "pa-Arab", "rtl"), ("3", "ar", "rtl"),
+                       ("4", "pa", "ltr"), ("1", "en", "ltr")):
+        r = cl.get("/api/v1/items/cairo/01jplain00000000000000000%s/html" % k)
+        check('<html lang="%s" dir="%s">' % (lang, d) in r.text,
+              "API html of a %s item is %s" % (lang, d), r.text[:120])
+
+
 def test_checker_catches(w):
     """The checker itself finds what it looks for (a test that cannot
     fail is a defect): each attack unsanitized is caught."""

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the site's sanitized-body cache: right bodies, bounded bytes. */
+/*
+ * Unit tests for the site's bodies: the sanitized-body cache (right
+ * bodies, bounded bytes), and a body's contentType honoured wherever it
+ * leaves as HTML.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "http/newsml.h"
 #include "http/site_int.h"
 
 #define ITEMS	1500	/* x ~4 KB: three times what the cache may keep */
@@ -95,11 +100,58 @@ test_bodies_bounded_and_right(void **state)
 	mb_buf_free(&out);
 }
 
+#define PLAIN	"Use <b>bold</b> & a <a href=\"https://evil.example/\">" \
+		"link</a>\nsecond line"
+#define PLAIN_HTML	"<p>Use &lt;b&gt;bold&lt;/b&gt; &amp; a &lt;a " \
+		"href=\"https://evil.example/\"&gt;link&lt;/a&gt;</p>" \
+		"<p>second line</p>"
+
+/*
+ * A text/plain body is text wherever it leaves as HTML: escaped, one
+ * paragraph a line. NewsML-G2 (mb_http_newsml_item_copy) sanitized it
+ * as HTML, so its "<b>" and link were live and its lines ran together.
+ */
+static void
+test_plain_text_body(void **state)
+{
+	struct mb_buf	 out = MB_BUF_INIT;
+	json_t		*item, *copy, *b;
+
+	(void)state;
+	item = json_pack("{s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s}]}", "uri",
+	    "urn:mediabridge:cairo:plain", "bodies", "value", PLAIN,
+	    "contentType", "text/plain", "value", "<p>html <script>x</script>"
+	    "</p>", "contentType", "text/html", "value", "<i>no type</i>");
+	assert_non_null(item);
+	assert_int_equal(mb_item_body_html(json_array_get(json_object_get(
+	    item, "bodies"), 0), &out, NULL), MB_OK);
+	assert_string_equal(mb_buf_cstr(&out), PLAIN_HTML);
+	mb_buf_reset(&out);
+	assert_non_null(copy = mb_http_newsml_item_copy(item));
+	b = json_object_get(copy, "bodies");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    b, 0), "value")), PLAIN_HTML);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    b, 0), "contentType")), "text/html");
+	/* HTML, said or not, is sanitized as before. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    b, 1), "value")), "<p>html </p>");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    b, 2), "value")), "<i>no type</i>");
+	/* The item itself is not touched. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(item, "bodies"), 0), "value")), PLAIN);
+	json_decref(copy);
+	json_decref(item);
+	mb_buf_free(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bodies_bounded_and_right),
+		cmocka_unit_test(test_plain_text_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
