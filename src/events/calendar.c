@@ -35,7 +35,13 @@ line(struct mb_buf *b, const char *s)
 	return rc == MB_OK ? mb_buf_append(b, "\r\n", 2) : rc;
 }
 
-/* NAME:text with TEXT escaping (RFC 5545 §3.3.11). */
+/*
+ * NAME:text with TEXT escaping (RFC 5545 §3.3.11): \\ ; , escaped, a
+ * line break as \\n, and the controls TEXT has no room for dropped
+ * (§3.1 CONTROL: all but HTAB, DEL among them; TSAFE-CHAR allows WSP,
+ * so a TAB stays). A BEL in a headline made the file one a strict
+ * reader refuses.
+ */
 static int
 prop(struct mb_buf *b, const char *name, const char *text)
 {
@@ -44,11 +50,13 @@ prop(struct mb_buf *b, const char *name, const char *text)
 
 	mb_buf_printf(&l, "%s:", name);
 	for (const char *p = text; *p; p++) {
-		if (*p == '\\' || *p == ';' || *p == ',')
-			mb_buf_printf(&l, "\\%c", *p);
-		else if (*p == '\n')
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\\' || c == ';' || c == ',')
+			mb_buf_printf(&l, "\\%c", c);
+		else if (c == '\n')
 			mb_buf_printf(&l, "\\n");
-		else if (*p != '\r')
+		else if ((c >= 0x20 && c != 0x7f) || c == '\t')
 			mb_buf_append(&l, p, 1);
 	}
 	rc = l.data != NULL ? line(b, l.data) : MB_ERR_NOMEM;
@@ -124,8 +132,14 @@ vevent(struct mb_buf *b, const struct mb_event *e, const char *uid,
 		snprintf(g, sizeof(g), "GEO:%.6f;%.6f", e->lat, e->lon);
 		line(b, g);
 	}
-	if (url != NULL && url[0] != '\0')
-		mb_buf_printf(b, "URL:%s\r\n", url);
+	if (url != NULL && url[0] != '\0') {
+		/* A URI value, not TEXT: folded like any line (§3.1). */
+		struct mb_buf u = MB_BUF_INIT;
+
+		mb_buf_printf(&u, "URL:%s", url);
+		line(b, mb_buf_cstr(&u));
+		mb_buf_free(&u);
+	}
 	return line(b, "END:VEVENT");
 }
 

@@ -218,6 +218,10 @@ mb_feed_json(const struct mb_feed *f, struct mb_buf *b)
 
 /* ---- iCalendar ---- */
 
+/*
+ * RFC 5545 TEXT (§3.3.11): a control other than HTAB (§3.1 CONTROL, DEL
+ * too) has no place in it and is dropped; a line break becomes \\n.
+ */
 int
 mb_ical_escape(struct mb_buf *out, const char *s)
 {
@@ -229,9 +233,9 @@ mb_ical_escape(struct mb_buf *out, const char *s)
 		case ';': rc = mb_buf_puts(out, "\\;"); break;
 		case ',': rc = mb_buf_puts(out, "\\,"); break;
 		case '\n': rc = mb_buf_puts(out, "\\n"); break;
-		case '\r': break;
 		default:
-			if ((unsigned char)*s < 0x20 && *s != '\t')
+			if (((unsigned char)*s < 0x20 && *s != '\t') ||
+			    *s == 0x7f)
 				break;
 			rc = mb_buf_putc(out, *s);
 		}

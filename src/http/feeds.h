@@ -53,7 +53,10 @@ int mb_feed_json(const struct mb_feed *f, struct mb_buf *out);
  */
 int mb_feed_ical(const struct mb_feed *f, int64_t now_ms, struct mb_buf *out);
 
-/* RFC 5545 TEXT escaping (\\ \; \, \n) of s into out. */
+/*
+ * RFC 5545 TEXT escaping (\\ \; \, \n) of s into out; the controls TEXT
+ * cannot carry (all but TAB, DEL too) dropped.
+ */
 int mb_ical_escape(struct mb_buf *out, const char *s);
 
 #endif

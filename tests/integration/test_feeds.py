@@ -323,5 +323,66 @@ def test_forbidden_characters(w):
             shutil.rmtree(d)
 
 
+def ics_lines_ok(body, what):
+    """RFC 5545 at the byte level: CRLF lines of 75 octets at most, no
+    control but TAB in any (§3.1, §3.3.11)."""
+    check(body.endswith(b"\r\n"), what + ": CRLF at the end")
+    for line in body[:-2].split(b"\r\n"):
+        check(len(line) <= 75, what + ": a line of %d octets" % len(line),
+              line)
+        check(not any((b < 0x20 and b != 9) or b == 0x7f for b in line),
+              what + ": a control character", line)
+
+
+def test_icalendar(w):
+    """The calendars of an event whose headline, place and session carry
+    control characters (BEL, VT, DEL, SOH), on a center with a long URL:
+    TEXT values had them raw (SUMMARY, LOCATION, X-WR-CALNAME) and the
+    URL line was written unfolded, past 75 octets. python3-icalendar
+    reads both back; TAB, which TEXT allows, stays."""
+    c = w.center("cairo", languages="ar,en", extra=[
+        "--url", "https://newsroom.cairo-media-center.example.org"])
+    local = "01jical0000000000000000001"
+    ev = {"uri": "urn:mediabridge:cairo:" + local, "type": "event",
+          "profile": "event", "language": "en",
+          "headlines": [{"value": "Press day\u0007 \u007f\tall; day"}],
+          "places": [{"name": "Hall\u000bB"}],
+          "firstCreated": "2026-11-20T10:00:00Z",
+          "versionCreated": "2026-11-20T10:00:00Z",
+          "eventDetails": {"dates": {"startDate": "2030-12-05T08:30:00Z"}},
+          "associations": [{"name": "s1", "rel": "session",
+                            "uri": "urn:x:s1", "language": "en",
+                            "headlines": [{"value": "Sess\u0001ion"}],
+                            "eventDetails": {"dates": {
+                                "startDate": "2030-12-05T09:30:00Z"}},
+                            "places": [{"name": "R\u000bm 2"}]}]}
+    c.cli("import", write_items(c, "event.ndjson", [ev]))
+    c.serve()
+    cl = c.client()
+    for path in ("/events/cairo/%s.ics" % local, "/events.ics"):
+        r = cl.get(path)
+        eq(r.status, 200, path)
+        ics_lines_ok(r.body, path)
+        unfolded = r.body.replace(b"\r\n ", b"")
+        check(b"Press day \tall\\; day" in unfolded, path + ": TEXT "
+              "escaped, TAB kept", unfolded)
+        if path.endswith(local + ".ics"):
+            check(b"\r\nURL:https://newsroom.cairo-media-center.example."
+                  b"org/" in unfolded, path + ": URL", unfolded)
+            check(b"LOCATION:Rm 2\\, HallB\r\n" in unfolded,
+                  path + ": LOCATION", unfolded)
+            check(b"SUMMARY:Session\r\n" in unfolded, path + ": session")
+        try:
+            import icalendar
+        except ImportError:
+            continue
+        cal = icalendar.Calendar.from_ical(r.body)
+        evs = list(cal.walk("VEVENT"))
+        check(evs, path + ": python3-icalendar reads the events")
+        check(any("Press day" in str(e.get("SUMMARY", "")) or
+                  str(e.get("SUMMARY", "")) == "Session" for e in evs),
+              path + ": its SUMMARY", [str(e.get("SUMMARY")) for e in evs])
+
+
 if __name__ == "__main__":
     main(globals())

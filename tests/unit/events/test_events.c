@@ -618,6 +618,59 @@ test_concurrent_capacity(void **state)
 	free(k);
 }
 
+/*
+ * RFC 5545 on hostile text: no control but TAB in a TEXT value (a BEL,
+ * a vertical tab, DEL went through), and every line, the URL's too,
+ * folded at 75 octets (URL was written whole).
+ */
+static void
+test_ical_text(void **state)
+{
+	static const char text[] = "{\"uri\": \"urn:mediabridge:hq:ctl\", "
+	    "\"type\": \"event\", \"headlines\": [{\"value\": "
+	    "\"Press day\\u0007 \\u007f\\tend\\r\\n2\"}], \"places\": "
+	    "[{\"name\": \"Hall\\u000bB\\u0001\"}], \"eventDetails\": "
+	    "{\"dates\": {\"startDate\": \"2030-03-10T10:00:00Z\"}}}";
+	static const char url[] = "https://newsroom.cairo-media-center."
+	    "example.org/en/events/cairo/01jrv500000000000000000001";
+	struct mb_event	 e;
+	struct mb_buf	 ics = MB_BUF_INIT, unfolded = MB_BUF_INIT;
+	json_t		*item;
+	const char	*p, *nl;
+
+	(void)state;
+	assert_non_null(item = json_loads(text, 0, NULL));
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(mb_event_read(item, &e, NULL), MB_OK);
+	assert_int_equal(mb_event_ical(&e, url, START_MS, &ics), MB_OK);
+	for (p = mb_buf_cstr(&ics); *p != '\0'; p = nl + 2) {
+		assert_non_null(nl = strstr(p, "\r\n"));
+		if (nl - p > 75)
+			fail_msg("a line of %d octets: %.*s", (int)(nl - p),
+			    (int)(nl - p), p);
+		for (const char *c = p; c < nl; c++)
+			if (((unsigned char)*c < 0x20 && *c != '\t') ||
+			    *c == 0x7f)
+				fail_msg("control 0x%02x in: %.*s", *c,
+				    (int)(nl - p), p);
+		/* Unfolded: a line that starts with a space continues. */
+		mb_buf_append(&unfolded, *p == ' ' ? p + 1 : p, (size_t)(nl -
+		    p) - (*p == ' '));
+		if (nl[2] != ' ')
+			mb_buf_putc(&unfolded, '\n');
+	}
+	assert_non_null(strstr(mb_buf_cstr(&unfolded),
+	    "SUMMARY:Press day \tend\\n2\n"));
+	assert_non_null(strstr(mb_buf_cstr(&unfolded), "X-WR-CALNAME:Press "
+	    "day \tend\\n2\n"));
+	assert_non_null(strstr(mb_buf_cstr(&unfolded), "LOCATION:HallB\n"));
+	assert_non_null(p = strstr(mb_buf_cstr(&unfolded), "\nURL:"));
+	assert_int_equal(strncmp(p + 5, url, strlen(url)), 0);
+	mb_buf_free(&unfolded);
+	mb_buf_free(&ics);
+	json_decref(item);
+}
+
 int
 main(void)
 {
@@ -634,6 +687,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message, setup, teardown),
+		cmocka_unit_test(test_ical_text),
 		cmocka_unit_test_setup_teardown(test_concurrent_capacity, setup,
 		    teardown),
 	};
