@@ -704,6 +704,7 @@ hit_cb(const struct mb_store_search_hit *h, void *arg)
 	struct mb_buf	 b = MB_BUF_INIT;
 	char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1], name[128];
 	char		 pl[MB_LANG_TAG_MAX + 1], iso[MB_TIME_RFC3339_LEN];
+	bool		 rtl;
 
 	if (mb_uri_parse(h->uri, c, l) != MB_OK)
 		return MB_OK;
@@ -718,10 +719,18 @@ hit_cb(const struct mb_store_search_hit *h, void *arg)
 		mb_tv_html(hc->p->td, m, "snippet", mb_buf_cstr(&b));
 	}
 	mb_buf_free(&b);
-	if (mb_lang_primary(h->language, pl) == 0)
+	/*
+	 * The direction from the whole tag, as the item's page has it: a
+	 * script subtag decides ("pa-Arab" is right to left, "pa" is not).
+	 */
+	if (mb_lang_primary(h->language, pl) != 0)
+		rtl = mb_lang_is_rtl(h->language);
+	else {
 		snprintf(pl, sizeof(pl), "%s", hc->p->lang);
+		rtl = mb_lang_is_rtl(pl);
+	}
 	mb_tv_str(hc->p->td, m, "lang", pl);
-	mb_tv_str(hc->p->td, m, "dir", mb_lang_is_rtl(pl) ? "rtl" : "ltr");
+	mb_tv_str(hc->p->td, m, "dir", rtl ? "rtl" : "ltr");
 	mb_page_date(hc->p, m, "date", h->first_ms);
 	mb_time_format(h->first_ms, iso);
 	mb_tv_str(hc->p->td, m, "datetime", iso);

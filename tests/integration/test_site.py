@@ -240,5 +240,37 @@ def test_newsroom_edit(w):
     eq(c.metric("mediabridge_log_seq"), last + 2, "only the submit written")
 
 
+def test_search_direction(w):
+    """A search hit's direction is its item's whole language tag, as on
+    the item's page: hit_cb looked at the primary subtag only, so a
+    pa-Arab (Punjabi in Arabic script) hit was laid out left to right."""
+    import re
+    c = w.center("cairo", languages="ar,en")
+    base = {"type": "text", "versionCreated": "2026-11-20T10:00:00Z",
+            "firstCreated": "2026-11-20T10:00:00Z"}
+    items = [dict(base, uri="urn:mediabridge:cairo:01jdir00000000000000000" +
+                  k, language=lang, headlines=[{"value": head}],
+                  bodies=[{"value": "<p>%s water</p>" % head}])
+             for k, lang, head in (("01", "pa-Arab", "پنجابی"),
+                                   ("02", "pa", "ਪੰਜਾਬੀ"),
+                                   ("03", "ar", "عربي"),
+                                   ("04", "en", "English"))]
+    path = os.path.join(w.root, "dir.ndjson")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(json.dumps(i) + "\n" for i in items))
+    c.cli("import", path)
+    c.serve()
+    cl = c.client()
+    r = cl.get("/en/search?q=water")
+    eq(r.status, 200, "search")
+    hits = {k: d for d, k in re.findall(
+        r'<article lang="[^"]*" dir="([^"]*)">\s*<h2><a href="/en/items/'
+        r'cairo/01jdir0+(\d+)"', r.text)}
+    eq(hits, {"1": "rtl", "2": "ltr", "3": "rtl", "4": "ltr"},
+       "each hit's direction (pa-Arab, pa, ar, en)")
+    page = cl.get("/en/items/cairo/01jdir0000000000000000001").text
+    check('dir="rtl"' in page, "the pa-Arab item's page is rtl too")
+
+
 if __name__ == "__main__":
     main(globals())
