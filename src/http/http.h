@@ -149,8 +149,17 @@ void mb_req_set_data(struct mb_req *r, void *p, void (*free_fn)(void *));
 
 /* ---- The response ---- */
 
-/* Adds a header (both copied). Call before the mb_resp_*() that answers. */
-void mb_resp_header(struct mb_req *r, const char *name, const char *value);
+/*
+ * Adds a header (both copied). Call before the mb_resp_*() that answers.
+ * MB_ERR_INVAL for a name or value HTTP cannot carry (a control but TAB
+ * in the value, CR and LF among them): nothing is added, and whatever
+ * the handler answers goes out as a 500 (the answer without the header
+ * would be broken: a redirect without its Location), logged. A handler
+ * that takes a header's value from the request and would rather answer
+ * otherwise (404) checks it first. MB_ERR_TOOBIG (more than 16) and
+ * MB_ERR_NOMEM drop the header, logged.
+ */
+int mb_resp_header(struct mb_req *r, const char *name, const char *value);
 /* JSON (v stolen), Content-Type application/json. */
 void mb_resp_json(struct mb_req *r, unsigned status, json_t *v);
 /* Bytes (copied) of a given type. */

@@ -10,20 +10,54 @@
 /* ---------------------------------------------------------------- */
 /* Responses                                                        */
 
-void
+/*
+ * Whether HTTP can carry the header: a name of token characters, a value
+ * without controls but HTAB (RFC 9110 §5.5). libmicrohttpd refuses a CR
+ * or LF silently, and the answer went out without it (a 302 with no
+ * Location, for a path with %0d%0a in it).
+ */
+static bool
+header_ok(const char *name, const char *value)
+{
+	const unsigned char *p;
+
+	if (name[0] == '\0')
+		return false;
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}",
+		    *p) != NULL)
+			return false;
+	for (p = (const unsigned char *)value; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return false;
+	return true;
+}
+
+int
 mb_resp_header(struct mb_req *r, const char *name, const char *value)
 {
-	if (r->nhdrs == MAX_HEADERS)
-		return;
+	if (!header_ok(name, value)) {
+		/* The value is the client's, maybe a secret: not logged. */
+		log_error("http: path=%s header=%.64s refused: not a header "
+		    "HTTP can carry; answering 500", srv_logged_path(r), name);
+		r->hdr_refused = true;
+		return MB_ERR_INVAL;
+	}
+	if (r->nhdrs == MAX_HEADERS) {
+		log_error("http: path=%s header=%.64s dropped: more than %d",
+		    srv_logged_path(r), name, MAX_HEADERS);
+		return MB_ERR_TOOBIG;
+	}
 	r->hdrs[r->nhdrs].name = strdup(name);
 	r->hdrs[r->nhdrs].value = strdup(value);
 	if (r->hdrs[r->nhdrs].name == NULL ||
 	    r->hdrs[r->nhdrs].value == NULL) {
 		free(r->hdrs[r->nhdrs].name);
 		free(r->hdrs[r->nhdrs].value);
-		return;
+		return MB_ERR_NOMEM;
 	}
 	r->nhdrs++;
+	return MB_OK;
 }
 
 void

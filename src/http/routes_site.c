@@ -76,6 +76,19 @@ root(struct mb_req *r)
 	redirect(r, 302, to);
 }
 
+/*
+ * Whether a path has a control character (a decoded %0d%0a): no page has
+ * one, and a Location with it cannot be sent (mb_resp_header refuses it).
+ */
+static bool
+path_has_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* /items/<c>/<l>, /search, /events, /centers/<id>: into a language. */
 static void
 to_lang(struct mb_req *r)
@@ -83,6 +96,11 @@ to_lang(struct mb_req *r)
 	struct mb_buf	 b = MB_BUF_INIT;
 	const char	*q = mb_req_query(r, "q");
 
+	if (path_has_ctl(mb_req_path(r))) {
+		if (!mb_site_not_found(r))
+			mb_resp_error(r, 404, "not_found", "no such page");
+		return;
+	}
 	mb_buf_printf(&b, "/%s%s", reader_lang(r), mb_req_path(r));
 	if (q != NULL) {
 		mb_buf_puts(&b, "?q=");
@@ -155,7 +173,9 @@ other_language(struct mb_req *r, const struct mb_site *s, const char *path,
 	char			 seg[40];
 	struct mb_buf		 to = MB_BUF_INIT;
 
-	if (n == 0 || n >= sizeof(seg) || !mb_i18n_tag_shaped(path + 1, n))
+	/* A path no page has is a 404 in any language, not a redirect. */
+	if (n == 0 || n >= sizeof(seg) || !mb_i18n_tag_shaped(path + 1, n) ||
+	    path_has_ctl(path))
 		return false;
 	memcpy(seg, path + 1, n);
 	seg[n] = '\0';

@@ -222,8 +222,12 @@ build_response(struct mb_req *r, bool with_body)
 	if (r->ctype[0] != '\0' && with_body)
 		MHD_add_response_header(resp, "Content-Type", r->ctype);
 	for (int i = 0; i < r->nhdrs; i++)
-		MHD_add_response_header(resp, r->hdrs[i].name,
-		    r->hdrs[i].value);
+		if (MHD_add_response_header(resp, r->hdrs[i].name,
+		    r->hdrs[i].value) != MHD_YES)
+			/* mb_resp_header checked it: should never be. */
+			log_error("http: path=%s header=%.64s refused by "
+			    "libmicrohttpd", srv_logged_path(r),
+			    r->hdrs[i].name);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	return resp;
 }
@@ -305,6 +309,31 @@ handler_etag(const struct mb_req *r)
 	return false;
 }
 
+/*
+ * The handler's answer, replaced by a 500: a header it set was refused
+ * (mb_resp_header), and without it the answer would be broken.
+ */
+static void
+answer_refused(struct mb_req *r)
+{
+	srv_stream_detach(r);
+	free(r->rbody);
+	r->rbody = NULL;
+	r->rlen = 0;
+	if (r->rfd >= 0)
+		close(r->rfd);
+	r->rfd = -1;
+	for (int i = 0; i < r->nhdrs; i++) {
+		free(r->hdrs[i].name);
+		free(r->hdrs[i].value);
+	}
+	r->nhdrs = 0;
+	r->hdr_refused = false;
+	r->answered = false;
+	mb_resp_error(r, 500, "internal", "internal error: a response "
+	    "header could not be sent");
+}
+
 static enum MHD_Result
 queue(struct mb_req *r)
 {
@@ -313,6 +342,8 @@ queue(struct mb_req *r)
 	char			 etag[48] = "";
 	bool			 cacheable, nm = false;
 
+	if (r->hdr_refused)
+		answer_refused(r);
 	cacheable = cacheable_route(r) && r->anon_request && !r->have_user &&
 	    r->status == 200 && !r->priv && r->rfd < 0 && r->stream == NULL;
 	if (r->status == 200 || r->status == 404)

@@ -181,6 +181,7 @@ struct mb_req {
 	uint64_t		 roff;
 	int			 nhdrs;
 	struct hdr		 hdrs[MAX_HEADERS];
+	bool			 hdr_refused;	/* mb_resp_header: a 500 */
 	bool			 priv;
 	bool			 costly;	/* mb_resp_costly() */
 	int64_t			 ttl_ms;

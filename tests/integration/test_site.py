@@ -272,5 +272,36 @@ def test_search_direction(w):
     check('dir="rtl"' in page, "the pa-Arab item's page is rtl too")
 
 
+def test_control_characters_in_path(w):
+    """A path with CR/LF (decoded %0d%0a) in it: the language redirect
+    answered 302 Found with no Location (libmicrohttpd refuses such a
+    value silently; no header was injected, but the redirect was
+    broken). No page has such a path: 404. A header refused anywhere
+    else turns the answer into a 500, logged, never a response without
+    it (the events redirect, which takes the center from the path)."""
+    c = cairo(w)
+    cl = c.client()
+    for path in ("/xx/items/a%0d%0aSet-Cookie:%20pwn=1",
+                 "/items/a%0d%0aSet-Cookie:%20pwn=1",
+                 "/items/cairo/01jsite0ar00000000000%0d0a",
+                 "/de/search%0a", "/search%09x%01"):
+        r = cl.get(path)
+        eq(r.status, 404, path)
+        check("location" not in r.headers and "set-cookie" not in
+              r.headers, path + ": no Location, no cookie", r.headers)
+    # The same paths without the controls still redirect.
+    r = cl.get("/xx/items/a", headers={"Accept-Language": "en"})
+    eq((r.status, r.headers.get("location")), (302, "/en/items/a"),
+       "a language redirect")
+    r = cl.get("/events/x%0d%0aSet-Cookie:%20pwn=1/"
+               "01jsite0ar000000000000000a")
+    eq(r.status, 500, "a refused Location is a 500, not a broken 302")
+    check("location" not in r.headers and "set-cookie" not in r.headers,
+          "no Location, no cookie", r.headers)
+    check("header=Location refused" in c.log(), "the refusal is logged")
+    check("pwn" not in c.log().split("header=Location refused")[-1]
+          .splitlines()[0], "without the value")
+
+
 if __name__ == "__main__":
     main(globals())
