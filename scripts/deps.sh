@@ -20,6 +20,7 @@ procps postgresql apertium-apy apertium-eng-spa apertium-fr-es apertium-es-pt
 libvips-tools ffmpeg libimage-exiftool-perl
 libxml2-utils python3-icalendar chromium nodejs npm fonts-noto-core
 zbar-tools python3-nacl libloc-database python3-aiosmtpd
+python3-feedparser newsboat
 debhelper dpkg-dev fakeroot lintian adduser systemd"
 bench_pkgs="wrk nginx-light inn2 hyperfine"
 
