@@ -157,7 +157,8 @@ int mb_event_withdraw(const struct mb_events_env *env, const char *token,
 
 /*
  * The attendee takes up a place offered from the waitlist, before it
- * lapses: complete, with a ticket. MB_ERR_PERM when no offer stands.
+ * lapses: complete, with a ticket; pending for the organiser when the
+ * event asks for approval. MB_ERR_PERM when no offer stands.
  */
 int mb_event_confirm(const struct mb_events_env *env, const char *token,
     struct mb_ev_reg *out, struct mb_diag *d);

@@ -243,8 +243,12 @@ first_cb(const struct mb_ev_reg *r, void *arg)
 
 /*
  * Offers free places to the waitlist in order: a place to take up
- * within the settings' time, or at once when there is none. Inside the
- * caller's transaction.
+ * within the settings' time, or at once when there is none. When the
+ * organiser approves each registration, the first in line becomes
+ * pending for the organiser instead, as a registration that found a
+ * free place does: an offer the attendee confirms alone would let a
+ * waitlisted registration past the organiser. Inside the caller's
+ * transaction.
  */
 static int
 promote(const struct mb_events_env *env, const struct mb_event *e,
@@ -268,17 +272,20 @@ promote(const struct mb_events_env *env, const struct mb_event *e,
 		if ((rc = mb_store_ev_reg_list(env->st, s->event, "waitlisted",
 		    first_cb, &fc, d)) != MB_OK || !fc.found)
 			break;
-		if (s->confirm_ms > 0) {
+		if (s->approval) {
+			r->offer_until_ms = 0;
+			if ((rc = mb_store_ev_reg_set(env->st, r->id,
+			    "pending", 0, NULL, d)) != MB_OK)
+				break;
+			snprintf(r->state, sizeof(r->state), "pending");
+			rc = mb_ev__notify(env, e, r, MB_EV_MAIL_PENDING, d);
+		} else if (s->confirm_ms > 0) {
 			r->offer_until_ms = mb_ev__now(env) + s->confirm_ms;
 			if ((rc = mb_store_ev_reg_set(env->st, r->id,
 			    "pending", r->offer_until_ms, NULL, d)) != MB_OK)
 				break;
 			snprintf(r->state, sizeof(r->state), "pending");
 			rc = mb_ev__notify(env, e, r, MB_EV_MAIL_OFFER, d);
-		} else if (s->approval) {
-			if ((rc = mb_store_ev_reg_set(env->st, r->id,
-			    "pending", 0, NULL, d)) != MB_OK)
-				break;
 		} else {
 			rc = complete(env, e, r, d);
 		}
@@ -456,7 +463,20 @@ change(const struct mb_events_env *env, const char *token, const char *id,
 			    "the offer of a place has lapsed");
 			goto fail;
 		}
-		if ((rc = complete(env, e, out, d)) != MB_OK)
+		if (token != NULL && s.approval) {
+			/*
+			 * An offer made before the organiser asked for
+			 * approval: taking it up keeps the place, and the
+			 * organiser decides. Only the organiser completes.
+			 */
+			if ((rc = mb_store_ev_reg_set(env->st, out->id,
+			    "pending", 0, NULL, d)) != MB_OK)
+				goto fail;
+			out->offer_until_ms = 0;
+			if ((rc = mb_ev__notify(env, e, out,
+			    MB_EV_MAIL_PENDING, d)) != MB_OK)
+				goto fail;
+		} else if ((rc = complete(env, e, out, d)) != MB_OK)
 			goto fail;
 	}
 	if ((rc = promote(env, e, &s, NULL, d)) != MB_OK)

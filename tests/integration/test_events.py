@@ -493,6 +493,54 @@ def test_repeat_reschedule_offer(root):
         box.stop()
 
 
+def attendees(hq, uri):
+    """The organiser's list as {name: (id, state)}, from the CLI's CSV."""
+    rows = [ln[1:-1].split('","') for ln in
+            mb("event", "attendees", hq.dir, uri).splitlines()[1:]]
+    return {r[3]: (r[1], r[2]) for r in rows}
+
+
+def test_approval_waitlist(root):
+    """Approval and a time to confirm: the place the organiser's decline
+    frees goes to the waitlisted one as pending for the organiser; the
+    attendee's confirm cannot make it complete (a reviewer's repro: it
+    answered 303 and Bob had a ticket no one approved)."""
+    box = Mailbox()
+    hq = hq_center(root, box)
+    try:
+        ed = editor(hq)
+        uri, local = publish_event(hq, ed, event_item())
+        mb("event", "settings", hq.dir, uri, "--capacity", "1",
+           "--approval", "--confirm-hours", "1")
+        anon = Client(hq.addr)
+        alice = register(anon, local, "Alice", "alice@x.org")
+        bob = register(anon, local, "Bob", "bob@x.org")
+        eq((alice.status, bob.status), (303, 303), "registered")
+        eq(attendees(hq, uri)["Alice"][1], "pending", "Alice pending")
+        eq(attendees(hq, uri)["Bob"][1], "waitlisted", "Bob waitlisted")
+        r = form(ed, "/newsroom/events/%s/decide" % local,
+                 {"registration": attendees(hq, uri)["Alice"][0],
+                  "approve": "0"})
+        eq(r.status, 303, "the organiser declines Alice: %s" % r.text)
+        eq(attendees(hq, uri)["Bob"][1], "pending",
+           "Bob waits for the organiser")
+        k = bob.headers["location"]
+        check("/confirm" not in anon.get(k).text, "no offer to confirm")
+        r = form(anon, k + "/confirm", {})
+        eq(r.status, 403, "Bob cannot confirm past the organiser")
+        eq(attendees(hq, uri)["Bob"][1], "pending", "still pending")
+        check(not re.search(r"MBT1:", anon.get(k).text), "no ticket")
+        r = form(ed, "/newsroom/events/%s/decide" % local,
+                 {"registration": attendees(hq, uri)["Bob"][0],
+                  "approve": "1"})
+        eq(r.status, 303, "the organiser approves Bob")
+        eq(attendees(hq, uri)["Bob"][1], "complete", "Bob complete")
+        check(re.search(r"MBT1:", anon.get(k).text), "Bob's ticket")
+    finally:
+        hq.stop()
+        box.stop()
+
+
 def test_concurrent_capacity(root):
     box = Mailbox()
     hq = hq_center(root, box)

@@ -402,6 +402,79 @@ test_approval(void **state)
 	assert_string_equal(w.state, "rejected");
 }
 
+/*
+ * Approval with a time to confirm: a place freed up goes to the first
+ * on the waitlist as pending for the organiser, not as an offer the
+ * attendee could confirm straight to a ticket (a reviewer's repro:
+ * the waitlisted one confirmed and had a ticket no one approved).
+ */
+static void
+test_approval_waitlist(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_ev_reg	 r[2], w;
+	char			 tk[2][MB_EV_TOKEN_LEN + 1];
+	struct mb_diag		 d = { "" };
+	int			 changed = 0;
+
+	configure(f, 1, true, 3600000);
+	assert_int_equal(reg(f, "A", "a@x.org", &r[0], tk[0], &d), MB_OK);
+	assert_int_equal(reg(f, "B", "b@x.org", &r[1], tk[1], &d), MB_OK);
+	assert_string_equal(r[0].state, "pending");
+	assert_string_equal(r[1].state, "waitlisted");
+	assert_int_equal(mb_event_decide(&f->env, &f->editor, r[0].id, false,
+	    &d), MB_OK);
+	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
+	assert_string_equal(w.state, "pending");
+	assert_int_equal(w.offer_until_ms, 0);
+	assert_string_equal(w.ticket, "");
+	/* rejected, and B's "waiting for the organiser" */
+	assert_int_equal(mails(f), 4);
+	assert_int_equal(mb_event_confirm(&f->env, tk[1], &w, &d), MB_ERR_PERM);
+	assert_non_null(strstr(d.msg, "not decided"));
+	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
+	assert_string_equal(w.state, "pending");
+	assert_string_equal(w.ticket, "");
+	/* Nothing lapses: the organiser has no time limit. */
+	f->env.now_ms = BEFORE_MS + 2 * 3600000;
+	assert_int_equal(mb_event_promote_round(&f->env, &changed, &d), MB_OK);
+	assert_int_equal(changed, 0);
+	assert_int_equal(mb_event_decide(&f->env, &f->editor, r[1].id, true,
+	    &d), MB_OK);
+	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
+	assert_string_equal(w.state, "complete");
+	assert_true(strncmp(w.ticket, "MBT1:", 5) == 0);
+}
+
+/* An offer made before approval was asked for goes to the organiser. */
+static void
+test_offer_then_approval(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_ev_reg	 r[2], w;
+	char			 tk[2][MB_EV_TOKEN_LEN + 1];
+	struct mb_diag		 d = { "" };
+
+	configure(f, 1, false, 3600000);
+	assert_int_equal(reg(f, "A", "a@x.org", &r[0], tk[0], &d), MB_OK);
+	assert_int_equal(reg(f, "B", "b@x.org", &r[1], tk[1], &d), MB_OK);
+	assert_int_equal(mb_event_withdraw(&f->env, tk[0], &w, &d), MB_OK);
+	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
+	assert_string_equal(w.state, "pending");
+	assert_true(w.offer_until_ms != 0);
+	configure(f, 1, true, 3600000);
+	assert_int_equal(mb_event_confirm(&f->env, tk[1], &w, &d), MB_OK);
+	assert_string_equal(w.state, "pending");
+	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
+	assert_string_equal(w.state, "pending");
+	assert_int_equal(w.offer_until_ms, 0);
+	assert_string_equal(w.ticket, "");
+	assert_int_equal(mb_event_decide(&f->env, &f->editor, r[1].id, true,
+	    &d), MB_OK);
+	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
+	assert_string_equal(w.state, "complete");
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -683,6 +756,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_offer_confirm_lapse, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_approval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_approval_waitlist, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_offer_then_approval, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkin, setup, teardown),
