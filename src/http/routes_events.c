@@ -104,6 +104,27 @@ rate_ok(struct mb_req *r)
 	return ok;
 }
 
+/*
+ * Who is signed in. A session's POST needs its CSRF token (the server
+ * checks it before a handler runs: docs/permissions.md), so the forms
+ * of a signed-in reader's page carry it, as the courses' pages do; the
+ * page is then private, never cached or kept for another reader (the
+ * response cache takes anonymous requests only).
+ */
+static void
+signed_in(struct mb_page *p, struct mb_req *r)
+{
+	const struct mb_http_user	*u = mb_req_user(r);
+	struct mb_tval			*m;
+
+	if (u == NULL)
+		return;
+	mb_resp_private(r);
+	m = mb_tv_map(p->td, p->root, "user");
+	mb_tv_str(p->td, m, "name", u->name);
+	mb_tv_str(p->td, m, "csrf", u->csrf);
+}
+
 /* ---- The event page ---- */
 
 static void
@@ -253,6 +274,7 @@ event_page_with(struct mb_req *r, const char *lang, const struct typed *ty)
 		return;
 	}
 	mb_resp_private(r);	/* places left change without the log */
+	signed_in(&p, r);
 	pg = mb_tv_map(p.td, p.root, "page");
 	mb_tv_str(p.td, pg, "title", e->title);
 	ev = mb_tv_map(p.td, p.root, "ev");
@@ -567,6 +589,7 @@ reg_page_with(struct mb_req *r, unsigned status, const char *msg)
 	}
 	mb_resp_private(r);
 	mb_resp_header(r, "Referrer-Policy", "no-referrer");
+	signed_in(&p, r);
 	pg = mb_tv_map(p.td, p.root, "page");
 	mb_tv_str(p.td, pg, "title", e->title);
 	m = mb_tv_map(p.td, p.root, "reg");

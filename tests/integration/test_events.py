@@ -541,6 +541,76 @@ def test_approval_waitlist(root):
         box.stop()
 
 
+def csrf_field(text):
+    m = re.search(r'name="csrf" value="([^"]*)"', text)
+    return m.group(1) if m else None
+
+
+def test_signed_in_forms(root):
+    """A signed-in reader registers, confirms an offered place and
+    withdraws with the site's plain forms, which carry the session's
+    CSRF token as a field (a browser sends no X-CSRF-Token): they were
+    refused 403 csrf. An anonymous page carries no one's token."""
+    box = Mailbox()
+    hq = hq_center(root, box)
+    try:
+        ed = editor(hq)
+        uri, local = publish_event(hq, ed, event_item())
+        mb("event", "settings", hq.dir, uri, "--capacity", "1",
+           "--confirm-hours", "2")
+        anon = Client(hq.addr)
+        first = register(anon, local, "Rana", "rana@x.org")
+        eq(first.status, 303, "an anonymous registration")
+        # A browser: the session cookie, and the token from the page.
+        br = Client(hq.addr)
+        eq(br.login("edi", PASSWORD).status, 200, "signs in")
+        token, br.csrf = br.csrf, None
+        page = br.get("/en/events/hq/" + local)
+        eq(page.status, 200, "the event page, signed in")
+        eq(csrf_field(page.text), token, "the form carries the token")
+        check("no-store" in page.headers.get("cache-control", ""),
+              "a signed-in page is not stored",
+              page.headers.get("cache-control"))
+        r = register(br, local, "Karim", "karim@x.org")
+        eq(r.status, 403, "without the field: refused")
+        r = register(br, local, "Karim", "karim@x.org",
+                     csrf=csrf_field(page.text))
+        eq(r.status, 303, "signed-in registration: %s" % r.text)
+        k = r.headers["location"]
+        again = register(br, local, "Karim", "karim@x.org", csrf=token)
+        eq(again.status, 409, "the same e-mail again")
+        eq(csrf_field(again.text), token, "the page again has the token")
+        mine = br.get(k)
+        check("on the waitlist" in mine.text, "waitlisted")
+        eq(csrf_field(mine.text), token, "the withdraw form has the token")
+        eq(form(anon, first.headers["location"] + "/withdraw", {}).status,
+           303, "the first withdraws: Karim is offered the place")
+        mine = br.get(k)
+        check('action="%s/confirm"' % k in mine.text, "an offer")
+        m = re.search(r'action="%s/confirm"><input type="hidden" '
+                      r'name="csrf" value="([^"]+)"' % re.escape(k),
+                      mine.text)
+        check(m is not None and m.group(1) == token,
+              "the confirm form has the token")
+        eq(form(br, k + "/confirm", {}).status, 403,
+           "confirm without the field: refused")
+        r = form(br, k + "/confirm", {"csrf": m.group(1)})
+        eq(r.status, 303, "signed-in confirm: %s" % r.text)
+        check(re.search(r"MBT1:", br.get(k).text), "the ticket")
+        r = form(br, k + "/withdraw", {"csrf": csrf_field(br.get(k).text)})
+        eq(r.status, 303, "signed-in withdraw: %s" % r.text)
+        check("withdrawn" in br.get(k).text, "withdrawn")
+        # Anonymous pages, after the signed-in ones: no one's token.
+        for path in ("/en/events/hq/" + local, k,
+                     first.headers["location"]):
+            t = anon.get(path).text
+            check(token not in t and 'name="csrf"' not in t,
+                  "no token on the anonymous page " + path)
+    finally:
+        hq.stop()
+        box.stop()
+
+
 def test_concurrent_capacity(root):
     box = Mailbox()
     hq = hq_center(root, box)
