@@ -20,6 +20,7 @@
 #include "item/id.h"
 #include "signed/qr.h"
 #include "site_int.h"
+#include "text/lang.h"
 
 bool
 mb_ev_env_of(struct mb_req *r, struct mb_events_env *e)
@@ -127,6 +128,19 @@ signed_in(struct mb_page *p, struct mb_req *r)
 
 /* ---- The event page ---- */
 
+/*
+ * The direction of text in language tag (the whole tag: "pa-Arab" is
+ * rtl, "az-Latn" ltr), for an element that carries its own lang; a
+ * text of no stated language is left to the browser to tell.
+ */
+static const char *
+dir_of(const char *tag)
+{
+	if (tag == NULL || tag[0] == '\0')
+		return "auto";
+	return mb_lang_is_rtl(tag) ? "rtl" : "ltr";
+}
+
 static void
 fmt_time(struct mb_page *p, struct mb_tval *m, const char *key,
     const char *iso_key, int64_t ms)
@@ -215,6 +229,7 @@ programme(struct mb_page *p, struct mb_tval *ev, const struct mb_event *e)
 		mb_tv_str(p->td, m, "title", s->title);
 		mb_tv_str(p->td, m, "room", s->room);
 		mb_tv_str(p->td, m, "lang", s->language);
+		mb_tv_str(p->td, m, "dir", dir_of(s->language));
 		mb_tv_str(p->td, m, "language", s->language != NULL ?
 		    mb_site_lang_name(p->site, s->language) : NULL);
 		sp = mb_tv_list(p->td, m, "speakers");
@@ -280,6 +295,7 @@ event_page_with(struct mb_req *r, const char *lang, const struct typed *ty)
 	ev = mb_tv_map(p.td, p.root, "ev");
 	mb_tv_str(p.td, ev, "title", e->title);
 	mb_tv_str(p.td, ev, "lang", e->language);
+	mb_tv_str(p.td, ev, "dir", dir_of(e->language));
 	mb_tv_str(p.td, ev, "summary", e->summary);
 	mb_tv_str(p.td, ev, "place", e->place);
 	mb_tv_str(p.td, ev, "organiser", e->organiser);

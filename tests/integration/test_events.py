@@ -611,6 +611,39 @@ def test_signed_in_forms(root):
         box.stop()
 
 
+def test_page_direction(root):
+    """Each item and card carries its own lang and dir (docs/site.md):
+    an Arabic event on the English site lays out right to left, its
+    English session left to right, whatever the page's own direction
+    (the article and the session's cell had lang alone)."""
+    box = Mailbox()
+    hq = hq_center(root, box)
+    try:
+        ed = editor(hq)
+        item = event_item()
+        item["language"] = "ar"
+        item["headlines"] = [{"value": "منتدى الإعلام العربي"}]
+        item["associations"][1]["language"] = "pa-Arab"
+        _, local = publish_event(hq, ed, item)
+        _, en_local = publish_event(hq, ed, event_item())
+        anon = Client(hq.addr)
+        page = anon.get("/en/events/hq/" + local).text
+        check('<article class="event" lang="ar" dir="rtl">' in page,
+              "the Arabic event is rtl on /en/", page[:2000])
+        check('<td lang="ar" dir="rtl">الافتتاح</td>' in page,
+              "the Arabic session is rtl")
+        check('<td lang="pa-Arab" dir="rtl">' in page,
+              "the whole tag decides: pa-Arab is rtl")
+        page = anon.get("/ar/events/hq/" + en_local).text
+        check('<article class="event" lang="en" dir="ltr">' in page,
+              "the English event is ltr on /ar/")
+        check('<td lang="en" dir="ltr">Verification workshop</td>' in
+              page, "the English session is ltr on /ar/")
+    finally:
+        hq.stop()
+        box.stop()
+
+
 def test_concurrent_capacity(root):
     box = Mailbox()
     hq = hq_center(root, box)
