@@ -20,6 +20,12 @@ int mb_ev__load(const struct mb_events_env *env, const char *uri,
 /* mb_event_release, then free. */
 void mb_ev__free(struct mb_event *e);
 
+/*
+ * When the event ends: its end, or a day after its start when it gives
+ * no end (an end of 0 is not "long ago").
+ */
+int64_t mb_ev__end(const struct mb_event *e);
+
 /* A ticket for r, valid from a day before the event to a day after. */
 int mb_ev__ticket(const struct mb_events_env *env, const struct mb_event *e,
     const struct mb_ev_reg *r, char out[MB_TICKET_TEXT_MAX],

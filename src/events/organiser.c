@@ -168,12 +168,26 @@ mb_event_certificate(const struct mb_events_env *env,
 	if ((rc = mb_store_ev_reg_get(env->st, reg_id, NULL, r, d)) != MB_OK ||
 	    (rc = mb_ev__load(env, r->event, e, d)) != MB_OK)
 		goto out;
+	/*
+	 * Who attended: a complete registration that checked in. One
+	 * withdrawn or rejected since is no longer attending, whatever the
+	 * door saw.
+	 */
+	if (strcmp(r->state, "complete") != 0) {
+		rc = mb_diag_set(d, MB_ERR_PERM, "registration %s: %s, not "
+		    "complete", reg_id, r->state);
+		goto out;
+	}
 	if (r->checked_in_ms == 0) {
 		rc = mb_diag_set(d, MB_ERR_PERM, "registration %s: never "
 		    "checked in", reg_id);
 		goto out;
 	}
-	if (e->end_ms > mb_ev__now(env)) {
+	/*
+	 * With no end date the event ends a day after it starts, as the
+	 * ticket's validity says; an end of 0 is not "ended long ago".
+	 */
+	if (mb_ev__end(e) > mb_ev__now(env)) {
 		rc = mb_diag_set(d, MB_ERR_PERM, "the event has not ended");
 		goto out;
 	}

@@ -184,6 +184,12 @@ mb_event_configure(const struct mb_events_env *env, const struct mb_actor *a,
 	return mb_store_ev_settings_put(env->st, s, d);
 }
 
+int64_t
+mb_ev__end(const struct mb_event *e)
+{
+	return e->end_ms > e->start_ms ? e->end_ms : e->start_ms + 86400000;
+}
+
 /* A ticket for a complete registration, valid around the event. */
 int
 mb_ev__ticket(const struct mb_events_env *env, const struct mb_event *e,
@@ -191,8 +197,7 @@ mb_ev__ticket(const struct mb_events_env *env, const struct mb_event *e,
     struct mb_diag *d)
 {
 	struct mb_ticket	t;
-	int64_t			end = e->end_ms > e->start_ms ? e->end_ms :
-				    e->start_ms + 86400000;
+	int64_t			end = mb_ev__end(e);
 
 	memset(&t, 0, sizeof(t));
 	snprintf(t.issuer, sizeof(t.issuer), "%s", env->center);

@@ -604,6 +604,64 @@ test_checkin(void **state)
 	mb_buf_free(&csv);
 }
 
+/*
+ * Certificates: an event with no end date ends a day after it starts
+ * (its end of 0 let a certificate through while it ran), and one
+ * withdrawn after checking in gets none (the state was not looked at).
+ */
+static void
+test_certificate_rules(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_ev_reg	 r[2], w;
+	char			 tk[2][MB_EV_TOKEN_LEN + 1];
+	struct mb_ev_checkin	 ci;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	char			*cert = NULL;
+	json_t			*meta = json_pack("{s:s}", "workflow",
+				    "published");
+	json_t			*it = json_pack("{s:s, s:s, s:s, s:[{s:s}],"
+				    " s:{s:{s:s}}}", "type", "event", "profile",
+				    "event", "language", "en", "headlines",
+				    "value", "Press day", "eventDetails",
+				    "dates", "startDate",
+				    "2030-03-10T09:00:00Z");
+
+	memset(&sv, 0, sizeof(sv));
+	assert_int_equal(mb_newsroom_create(&f->nr, &f->editor, it, meta, &sv,
+	    &d), MB_OK);
+	json_decref(meta);
+	snprintf(f->uri, sizeof(f->uri), "%s", sv.uri);
+	mb_buf_free(&sv.wire);
+	configure(f, 10, false, 0);
+	assert_int_equal(reg(f, "A", "a@x.org", &r[0], tk[0], &d), MB_OK);
+	assert_int_equal(reg(f, "B", "b@x.org", &r[1], tk[1], &d), MB_OK);
+	f->env.now_ms = START_MS;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(mb_event_checkin(&f->env, &f->editor,
+		    r[i].ticket, &ci, &d), MB_OK);
+		assert_true(ci.admitted);
+	}
+	assert_int_equal(mb_event_withdraw(&f->env, tk[1], &w, &d), MB_OK);
+	/* An hour in: it has not ended. */
+	f->env.now_ms = START_MS + 3600000;
+	assert_int_equal(mb_event_certificate(&f->env, &f->editor, r[0].id,
+	    "HQ", &cert, &d), MB_ERR_PERM);
+	assert_non_null(strstr(d.msg, "not ended"));
+	assert_null(cert);
+	/* A day after the start: who came and stayed registered. */
+	f->env.now_ms = START_MS + 86400000 + 1000;
+	assert_int_equal(mb_event_certificate(&f->env, &f->editor, r[1].id,
+	    "HQ", &cert, &d), MB_ERR_PERM);
+	assert_non_null(strstr(d.msg, "withdrawn"));
+	assert_null(cert);
+	assert_int_equal(mb_event_certificate(&f->env, &f->editor, r[0].id,
+	    "HQ", &cert, &d), MB_OK);
+	assert_non_null(strstr(cert, "Press day"));
+	free(cert);
+}
+
 static void
 test_message(void **state)
 {
@@ -763,6 +821,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_input, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_certificate_rules, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_message, setup, teardown),
 		cmocka_unit_test(test_ical_text),
 		cmocka_unit_test_setup_teardown(test_concurrent_capacity, setup,
