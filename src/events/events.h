@@ -176,7 +176,11 @@ int mb_event_promote_round(const struct mb_events_env *env, int *changed,
 
 /* ---- Tickets and check-in (checkin.c) ---- */
 
-/* The event's revocation list (withdrawn and rejected registrations). */
+/*
+ * The event's revocation list (withdrawn and rejected registrations),
+ * signed. MB_ERR_NOTFOUND when uri is no event; MB_ERR_PERM when it is
+ * another center's (its tickets are not ours to revoke).
+ */
 int mb_event_revoked(const struct mb_events_env *env, const char *event,
     struct mb_buf *out, struct mb_diag *d);
 

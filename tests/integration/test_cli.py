@@ -411,6 +411,28 @@ class CliTest(unittest.TestCase):
         p = run("event", "certificate", "a", check=2)
         self.assertIn("give DIR and REGISTRATION", p.stderr)
 
+    def test_event_revoked_needs_an_event(self):
+        """event revoked signs the list of an event of this center: a uri
+        that names none, an article, or another center's event is an
+        error, exit 1, and nothing is written (a reviewer's find: exit 0
+        and a signed empty list, which a door reads as nothing revoked)."""
+        init(self.dir, "hq")
+        path = self.write("a.ndjson", json.dumps(item(1, "en")) + "\n")
+        run("import", self.dir, path, check=0)
+        article = export(self.dir)[0]["item"]["uri"]
+        out = os.path.join(self.tmp, "revoked.txt")
+        for uri, why in (("urn:mediabridge:hq:nosuch", "no such event"),
+                         (article, "not an event"),
+                         ("urn:mediabridge:cairo:x1", "organising center"),
+                         ("not-a-uri", "not an item uri")):
+            for args in (("-o", out), ()):
+                p = run("event", "revoked", self.dir, uri, *args, check=1)
+                self.assertIn(why, p.stderr, uri)
+                self.assertTrue(p.stderr.startswith(
+                    "mediabridge: event revoked: "), p.stderr)
+                self.assertEqual(p.stdout, "", uri)
+                self.assertFalse(os.path.exists(out), uri)
+
     def test_import_export_verify(self):
         init(self.dir)
         lines = [json.dumps(item(i, "en")) for i in range(50)]

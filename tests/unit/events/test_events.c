@@ -582,6 +582,13 @@ test_checkin(void **state)
 	assert_non_null(strstr(ci.why, "revoked"));
 	assert_int_equal(mb_event_revoked(&f->env, f->uri, &rl, &d), MB_OK);
 	assert_true(strncmp(mb_buf_cstr(&rl), "MBR1:", 5) == 0);
+	/* Only an event of this center's has a list: none is signed else. */
+	mb_buf_free(&rl);
+	assert_int_equal(mb_event_revoked(&f->env, "urn:mediabridge:hq:nosuch",
+	    &rl, &d), MB_ERR_NOTFOUND);
+	assert_int_equal(mb_event_revoked(&f->env, "urn:mediabridge:cairo:x1",
+	    &rl, &d), MB_ERR_PERM);
+	assert_int_equal(rl.len, 0);
 	/* The organiser's list. */
 	assert_int_equal(mb_event_csv(&f->env, &reader, f->uri, &csv, &d),
 	    MB_ERR_PERM);
