@@ -94,6 +94,17 @@ int mb_event_read(const json_t *item, struct mb_event *out,
     struct mb_diag *d);
 
 /*
+ * What a new version of an event item must be, checked before it is
+ * signed (the newsroom's profile check): what mb_event_read refuses,
+ * and an end before the start (the event's own dates, or its own end
+ * before its programme's first session when it gives no start).
+ * MB_ERR_INVAL names the field.
+ * mb_event_read itself takes such dates, so that what is stored still
+ * reads.
+ */
+int mb_event_check(const json_t *item, struct mb_diag *d);
+
+/*
  * Reads the current version of the event uri from the store (an item
  * whose profile is "event"); out->own keeps it: mb_event_release after.
  * MB_ERR_NOTFOUND when there is no such event.

@@ -240,6 +240,28 @@ mb_event_read(const json_t *item, struct mb_event *e, struct mb_diag *d)
 	return MB_OK;
 }
 
+int
+mb_event_check(const json_t *item, struct mb_diag *d)
+{
+	struct mb_event	*e;
+	int64_t		 start = date(item, "startDate");
+	int64_t		 end = date(item, "endDate");
+	int		 rc;
+
+	if (start != 0 && end != 0 && end < start)
+		return mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+		    "endDate: before startDate");
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	/* Read, the event starts with its programme when it says nothing. */
+	if ((rc = mb_event_read(item, e, d)) == MB_OK && end != 0 &&
+	    end < e->start_ms)
+		rc = mb_diag_set(d, MB_ERR_INVAL, "eventDetails.dates."
+		    "endDate: before the programme's first session starts");
+	free(e);
+	return rc;
+}
+
 struct load_ctx {
 	struct mb_event	*e;
 	int		 rc;

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "courses/course.h"
+#include "courses/quiz.h"
+#include "events/events.h"
 #include "http_int.h"
 
 void
@@ -26,6 +29,44 @@ saved(void *arg)
 	mb_http_notify(arg);
 }
 
+/*
+ * The rules of the profiles whose modules stand above the newsroom, on
+ * every item the API and the browser newsroom create or edit: an event
+ * as src/events reads it (its dates in order), a course and a quiz as
+ * course publish checks them (src/courses' pure parsers). Without this
+ * an item refused by those readers was signed and exchanged, and then
+ * its page, calendar or course would not load anywhere.
+ */
+static int
+profile_check(const json_t *item, struct mb_diag *d)
+{
+	const char	*profile = json_string_value(json_object_get(item,
+			    "profile"));
+	int		 rc;
+
+	if (profile == NULL)
+		return MB_OK;
+	if (strcmp(profile, "event") == 0)
+		return mb_event_check(item, d);
+	if (strcmp(profile, "course") == 0) {
+		struct mb_course_info *c;
+
+		if ((c = malloc(sizeof(*c))) == NULL)
+			return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+		rc = mb_course_read(item, c, d);
+		free(c);
+		return rc;
+	}
+	if (strcmp(profile, "quiz") == 0) {
+		struct mb_quiz *q = NULL;
+
+		rc = mb_quiz_from_item(item, &q, d);
+		mb_quiz_free(q);
+		return rc;
+	}
+	return MB_OK;
+}
+
 bool
 mb_req_newsroom_or_reply(struct mb_req *r, struct mb_newsroom_env *e)
 {
@@ -36,6 +77,7 @@ mb_req_newsroom_or_reply(struct mb_req *r, struct mb_newsroom_env *e)
 	e->center = mb_req_node(r)->conf.id;
 	e->saved = saved;
 	e->saved_arg = mb_req_server(r);
+	e->check = profile_check;
 	return true;
 }
 

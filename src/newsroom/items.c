@@ -285,6 +285,22 @@ pictures_described(const json_t *item, struct mb_nr_saved *out,
 	    lang != NULL ? lang : "the item's language");
 }
 
+/*
+ * The profile's own rules on a version's content (the environment's
+ * check): an error is the content's, answered as invalid or too large.
+ */
+static int
+profile_checked(const struct mb_newsroom_env *e, const json_t *item,
+    struct mb_nr_saved *out, struct mb_diag *d)
+{
+	int rc;
+
+	if (e->check == NULL || (rc = e->check(item, d)) == MB_OK)
+		return MB_OK;
+	out->code = rc == MB_ERR_TOOBIG ? "too_large" : "invalid";
+	return rc;
+}
+
 /* Whether a version saved with workflow wf reaches readers. */
 static bool
 goes_to_readers(const char *wf, const json_t *item)
@@ -392,6 +408,8 @@ mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	if ((rc = profile_checked(e, item, out, d)) != MB_OK)
+		goto out;
 	if ((rc = mb_store_begin(e->st, d)) != MB_OK)
 		goto out;
 	if ((rc = mb_store_has(e->st, uri, 1, &has, d)) != MB_OK || has) {
@@ -649,6 +667,8 @@ update_with(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 		goto rollback;
 	}
+	if ((rc = profile_checked(e, item, out, d)) != MB_OK)
+		goto rollback;
 	rc = save(e, a, item, &o, false, out, d);
 	item = NULL;
 	goto done;

@@ -30,6 +30,16 @@ struct mb_newsroom_env {
 	/* Called after each commit (wakes long-polls); may be NULL. */
 	void			(*saved)(void *arg);
 	void			*saved_arg;
+	/*
+	 * The rules a profile adds to ninjs (an event's dates and
+	 * programme, a course's steps, a quiz), which live in modules above
+	 * this one: called on the content of every version created or
+	 * edited (a restore too), before it is signed; an error
+	 * (MB_ERR_INVAL naming the field) refuses it, nothing stored. May
+	 * be NULL: no such rules.
+	 */
+	int			(*check)(const json_t *item,
+				    struct mb_diag *d);
 };
 
 /* An item version as read: its state and its signed envelope. */

@@ -292,6 +292,62 @@ test_recurrence(void **state)
 	}
 }
 
+/*
+ * What an event item must be before it is signed (mb_event_check): its
+ * dates in order, its sessions readable; read, the same dates are taken.
+ */
+static void
+test_event_check(void **state)
+{
+	static const char base[] = "{\"uri\": \"urn:mediabridge:hq:day\", "
+	    "\"type\": \"event\", \"headlines\": [{\"value\": \"Day\"}], "
+	    "\"eventDetails\": {\"dates\": {%s}}, \"associations\": [%s]}";
+	static const char s1[] = "{\"rel\": \"session\", \"name\": \"s1\", "
+	    "\"headlines\": [{\"value\": \"Opening\"}], \"eventDetails\": "
+	    "{\"dates\": {\"startDate\": \"2030-03-10T10:00:00Z\"%s}}}";
+	static const struct {
+		const char *dates, *session_end, *err;
+	} cases[] = {
+		{ "\"startDate\": \"2030-03-10T09:00:00Z\", \"endDate\": "
+		  "\"2030-03-10T17:00:00Z\"", "", NULL },
+		{ "\"startDate\": \"2030-03-10T09:00:00Z\"", "", NULL },
+		{ "", "", NULL },
+		{ "\"startDate\": \"2030-03-10T09:00:00Z\", \"endDate\": "
+		  "\"2030-03-10T08:00:00Z\"", "",
+		  "eventDetails.dates.endDate: before startDate" },
+		{ "\"endDate\": \"2030-03-09T17:00:00Z\"", "",
+		  "eventDetails.dates.endDate: before the programme" },
+		{ "\"startDate\": \"2030-03-10T09:00:00Z\"",
+		  ", \"endDate\": \"2030-03-10T09:30:00Z\"",
+		  "associations[0]: ends before it starts" },
+	};
+	char	 sess[512], text[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mb_event	 e;
+		struct mb_diag	 d = { "" };
+		json_t		*item;
+
+		snprintf(sess, sizeof(sess), s1, cases[i].session_end);
+		snprintf(text, sizeof(text), base, cases[i].dates, sess);
+		assert_non_null(item = json_loads(text, 0, NULL));
+		if (cases[i].err == NULL) {
+			assert_int_equal(mb_event_check(item, &d), MB_OK);
+		} else {
+			assert_int_equal(mb_event_check(item, &d),
+			    MB_ERR_INVAL);
+			assert_non_null(strstr(d.msg, cases[i].err));
+		}
+		/* What was signed before this check still reads. */
+		if (i == 3) {
+			memset(&e, 0, sizeof(e));
+			assert_int_equal(mb_event_read(item, &e, &d), MB_OK);
+		}
+		json_decref(item);
+	}
+}
+
 static void
 test_capacity_waitlist_withdraw(void **state)
 {
@@ -816,6 +872,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_programme, setup,
 		    teardown),
 		cmocka_unit_test(test_recurrence),
+		cmocka_unit_test(test_event_check),
 		cmocka_unit_test_setup_teardown(test_capacity_waitlist_withdraw,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_confirm_lapse, setup,

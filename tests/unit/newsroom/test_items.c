@@ -319,6 +319,63 @@ test_workflow(void **state)
 	assert_int_equal(mb_nr_action_parse("delete"), -1);
 }
 
+/* A profile's rule, as the edge plugs it in: "bad" is refused. */
+static int checked;
+
+static int
+refuse_bad(const json_t *item, struct mb_diag *d)
+{
+	const char *h = json_string_value(json_object_get(json_array_get(
+	    json_object_get(item, "headlines"), 0), "value"));
+
+	checked++;
+	if (json_string_value(json_object_get(item, "uri")) == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "uri: not set yet");
+	if (h != NULL && strcmp(h, "bad") == 0)
+		return mb_diag_set(d, MB_ERR_INVAL, "headlines: bad");
+	return MB_OK;
+}
+
+/*
+ * The environment's check runs on every version created or edited, with
+ * its uri, before anything is signed: a refusal stores nothing.
+ */
+static void
+test_profile_check(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_nr_precond	 pre = { true, 0, { 0 } };
+	struct mb_nr_saved	 sv;
+	struct mb_nr_item	 it;
+	struct mb_diag		 d = { "" };
+	char			 uri[MB_URI_MAX];
+	int64_t			 seq, seq2;
+
+	f->env.check = refuse_bad;
+	checked = 0;
+	assert_int_equal(mb_store_last_seq(f->st, &seq, NULL), MB_OK);
+	assert_int_equal(create(f, &f->editor, "bad", NULL, uri),
+	    MB_ERR_INVAL);
+	assert_int_equal(checked, 1);
+	assert_int_equal(f->saved, 0);
+	assert_int_equal(create(f, &f->editor, "good", NULL, uri), MB_OK);
+	assert_int_equal(mb_newsroom_update(&f->env, &f->editor, uri, &pre,
+	    item("bad"), NULL, &sv, &d), MB_ERR_INVAL);
+	assert_string_equal(sv.code, "invalid");
+	assert_non_null(strstr(d.msg, "headlines: bad"));
+	assert_int_equal(checked, 3);
+	assert_int_equal(mb_newsroom_get(&f->env, &f->editor, uri, 0, &it,
+	    &d), MB_OK);
+	assert_int_equal(it.version, 1);
+	mb_nr_item_free(&it);
+	assert_int_equal(mb_store_last_seq(f->st, &seq2, NULL), MB_OK);
+	assert_int_equal(seq2, seq + 1);
+	assert_int_equal(mb_newsroom_update(&f->env, &f->editor, uri, &pre,
+	    item("better"), NULL, &sv, &d), MB_OK);
+	assert_int_equal(sv.version, 2);
+	mb_nr_saved_free(&sv);
+}
+
 /*
  * The create and workflow cells of docs/permissions.md, role by role, at
  * the service: MB_OK, MB_ERR_PERM (403; 401 for a reader at the edge) or
@@ -450,6 +507,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_create_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_workflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_profile_check, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_action_cells, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_revocation, setup,
