@@ -231,9 +231,10 @@ poll_(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		printf("%lld added=%d updated=%d unchanged=%d refused=%d%s\n",
-		    (long long)l.v[i], r.added, r.updated, r.unchanged,
-		    r.refused, r.not_modified ? " not-modified" : "");
+		printf("%lld added=%d updated=%d unchanged=%d refused=%d "
+		    "held=%d%s\n", (long long)l.v[i], r.added, r.updated,
+		    r.unchanged, r.refused, r.held,
+		    r.not_modified ? " not-modified" : "");
 	}
 	mb_feeds_free(f);
 	free(l.v);

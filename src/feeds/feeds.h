@@ -64,6 +64,7 @@ struct mb_feeds_result {
 	int	 updated;	/* new versions */
 	int	 unchanged;	/* entries seen before, the same */
 	int	 refused;	/* entries that did not make valid items */
+	int	 held;		/* changed, but the newsroom's item now */
 	bool	 not_modified;	/* 304, or the same body again */
 	int64_t	 next_poll_ms;
 };

@@ -304,7 +304,39 @@ sanitize_bodies(struct mb_feeds *f, json_t *item, struct mb_diag *d)
 	return MB_OK;
 }
 
-/* One entry: new item, new version, or nothing. */
+/* The store's current version of an item: its number and its state. */
+struct current {
+	int64_t	version;
+	char	pub_status[16];
+};
+
+static int
+current_cb(const struct mb_store_version *v, void *arg)
+{
+	struct current *c = arg;
+
+	c->version = v->version;
+	snprintf(c->pub_status, sizeof(c->pub_status), "%s",
+	    v->pub_status != NULL ? v->pub_status : "usable");
+	return MB_OK;
+}
+
+/*
+ * Whether the newsroom has taken the item over from the feed: its current
+ * version is not the one the feed made last (an edit, publishing a draft,
+ * a withholding, a cancel are each a version of the desk's), or it is
+ * withheld or canceled. Then the source's change is not signed over the
+ * desk's version (docs/ingest.md, "Identity and updates").
+ */
+static bool
+desk_owns(const struct mb_feed_seen *known, const struct current *cur)
+{
+	return cur->version != known->version ||
+	    strcmp(cur->pub_status, "canceled") == 0 ||
+	    strcmp(cur->pub_status, "withheld") == 0;
+}
+
+/* One entry: new item, new version, held for the desk, or nothing. */
 static int
 entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
     struct mb_feeds_result *r, struct mb_diag *d)
@@ -342,9 +374,34 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 		goto out;
 	}
 	if (rc == MB_OK) {
+		struct current	cur;
+
 		update = true;
 		snprintf(now.uri, sizeof(now.uri), "%s", known.uri);
 		now.version = known.version + 1;
+		memset(&cur, 0, sizeof(cur));
+		rc = mb_store_get(f->st, known.uri, 0, current_cb, &cur, d);
+		if (rc != MB_OK && rc != MB_ERR_NOTFOUND)
+			goto out;
+		if (rc == MB_OK && desk_owns(&known, &cur)) {
+			/*
+			 * The desk's version stands. The source's change is
+			 * remembered (its hash; the version stays the feed's
+			 * last) so that it is logged once, not every poll.
+			 */
+			log_info("feeds: source=%lld entry=\"%.80s\" changed "
+			    "at the source; held: %s is the newsroom's at "
+			    "version %lld (%s), the feed's was %lld",
+			    (long long)s->id, key, known.uri,
+			    (long long)cur.version, cur.pub_status,
+			    (long long)known.version);
+			now.version = known.version;
+			if ((rc = mb_store_feed_entry_put(f->st, s->id, key,
+			    &now, d)) == MB_OK)
+				r->held++;
+			goto out;
+		}
+		rc = MB_OK;
 	} else if (rc == MB_ERR_NOTFOUND) {
 		mb_local_id_mint(lid);
 		if (mb_uri_make(now.uri, sizeof(now.uri),
@@ -382,6 +439,19 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 	if (rc != MB_OK ||
 	    (rc = mb_ingest_commit(f->ig, f->st, p, true, &res, d)) != MB_OK)
 		goto out;
+	if (res.duplicate) {
+		/*
+		 * That version was stored meanwhile (the desk's, written
+		 * between the look above and now): nothing of the source's
+		 * was, so its hash is not recorded and the next poll decides
+		 * again, against the desk's version.
+		 */
+		log_info("feeds: source=%lld entry=\"%.80s\" held: %s "
+		    "version %lld was written meanwhile", (long long)s->id,
+		    key, now.uri, (long long)now.version);
+		r->held++;
+		goto out;
+	}
 	if ((rc = mb_store_feed_entry_put(f->st, s->id, key, &now, d)) !=
 	    MB_OK)
 		goto out;
@@ -645,9 +715,11 @@ mb_feeds_poll_due(struct mb_feeds *f, int64_t *next_ms, struct mb_diag *d)
 		return rc;
 	for (i = 0; i < u.n; i++) {
 		rc = mb_feeds_poll(f, u.ids[i], &r, &pd);
-		if (rc == MB_OK && (r.added > 0 || r.updated > 0))
-			log_info("feeds: source=%lld added=%d updated=%d",
-			    (long long)u.ids[i], r.added, r.updated);
+		if (rc == MB_OK && (r.added > 0 || r.updated > 0 ||
+		    r.held > 0))
+			log_info("feeds: source=%lld added=%d updated=%d "
+			    "held=%d", (long long)u.ids[i], r.added, r.updated,
+			    r.held);
 		else if (rc != MB_OK && rc != MB_ERR_NOTFOUND)
 			log_warn("feeds: source=%lld error: %s",
 			    (long long)u.ids[i], mb_diag_msg(&pd, rc));
