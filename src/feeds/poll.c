@@ -480,6 +480,49 @@ fail_name(enum mb_httpc_fail why)
 	}
 }
 
+/*
+ * The entries of one document with each key once: the first kept, the
+ * rest dropped and logged. Two entries under one key would each replace
+ * the other's hash, and every poll of a document that changed at all
+ * would sign a new version of both (docs/ingest.md, "Identity and
+ * updates"). *out is a new array (the entries borrowed from feed's).
+ */
+static int
+unique_entries(const struct mb_feed_source *s, json_t *entries,
+    json_t **out)
+{
+	json_t		*seen = json_object(), *keep = json_array();
+	const json_t	*e;
+	const char	*key, *first = NULL;
+	size_t		 i, dups = 0;
+
+	if (seen == NULL || keep == NULL)
+		goto nomem;
+	json_array_foreach(entries, i, e) {
+		key = json_string_value(json_object_get(e, "key"));
+		if (key != NULL && json_object_get(seen, key) != NULL) {
+			if (dups++ == 0)
+				first = key;
+			continue;
+		}
+		if ((key != NULL &&
+		    json_object_set_new(seen, key, json_true()) != 0) ||
+		    json_array_append(keep, (json_t *)e) != 0)
+			goto nomem;
+	}
+	if (dups > 0)
+		log_warn("feeds: source=%lld %zu entries repeat a key "
+		    "already in the document (the first: \"%.80s\"): each "
+		    "key's first entry kept", (long long)s->id, dups, first);
+	json_decref(seen);
+	*out = keep;
+	return MB_OK;
+nomem:
+	json_decref(seen);
+	json_decref(keep);
+	return MB_ERR_NOMEM;
+}
+
 /* The fetch and the entries; s is updated, not saved. */
 static int
 poll_one(struct mb_feeds *f, struct mb_feed_source *s,
@@ -498,6 +541,7 @@ poll_one(struct mb_feeds *f, struct mb_feed_source *s,
 	const char		*hdr[4];
 	char			 inm[300], ims[100], cs[40], bh[72];
 	struct mb_diag		 ed = { "" };
+	json_t			*entries = NULL;
 	const json_t		*e;
 	size_t			 i, nh = 0;
 	int			 rc;
@@ -575,7 +619,9 @@ poll_one(struct mb_feeds *f, struct mb_feed_source *s,
 	if (f->ig == NULL &&
 	    (rc = mb_ingest_new(f->node, f->st, &f->ig, d)) != MB_OK)
 		goto done;
-	json_array_foreach(feed.entries, i, e) {
+	if ((rc = unique_entries(s, feed.entries, &entries)) != MB_OK)
+		goto done;
+	json_array_foreach(entries, i, e) {
 		int erc = entry(f, s, e, r, &ed);
 
 		if (erc == MB_ERR_NOMEM || erc == MB_ERR_STORE ||
@@ -604,6 +650,7 @@ done:
 			snprintf(s->last_modified, sizeof(s->last_modified),
 			    "%s", a->last_modified);
 	}
+	json_decref(entries);
 	mb_wire_feed_free(&feed);
 	mb_httpc_resp_free(&resp);
 	return rc;

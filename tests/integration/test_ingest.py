@@ -298,6 +298,34 @@ def test_desk_versions_kept(w):
         f.close()
 
 
+def test_duplicate_keys(w):
+    """Two entries under one guid in one document: the first is taken,
+    the other dropped and logged, so a document that changes elsewhere
+    signs nothing new (before, each replaced the other's hash, and every
+    poll of a changed document signed two new versions)."""
+    c = w.center("cairo")
+    f = Feeds()
+    items = [("g1", "One", "first"), ("g1", "One again", "other"),
+             ("g2", "Two", "second")]
+    try:
+        f.routes["/a.xml"] = (200, {}, rss(items))
+        fid = add(c, f.url("/a.xml"), "--workflow", "publish")
+        out = poll(c, fid)
+        check("added=2 updated=0 " in out, "first poll", out)
+        check("repeat a key" in out and '"g1"' in out, "logged", out)
+        for ttl in (30, 60):
+            f.routes["/a.xml"] = (200, {}, rss(items, ttl=ttl))
+            out = poll(c, fid)
+            check("added=0 updated=0 unchanged=2 " in out,
+                  "the document changed elsewhere (ttl=%d)" % ttl, out)
+        es = envelopes(c)
+        eq(len(es), 2, "versions")
+        eq(sorted(e["item"]["headlines"][0]["value"] for e in es),
+           ["One", "Two"], "the first entry under g1 is kept")
+    finally:
+        f.close()
+
+
 def test_conditional_get(w):
     """ETag and Last-Modified are sent back; a 304 keeps them."""
     c = w.center("cairo")
