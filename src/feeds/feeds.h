@@ -86,10 +86,14 @@ void mb_feeds_free(struct mb_feeds *f);
  * media pipeline, as for an upload (decoded in serve's sandbox when there
  * is one, metadata stripped, renditions saved as blobs and recorded in
  * st); the renditions as ninjs into *renditions (a new reference).
- * MB_ERR_UNSUPPORTED, MB_ERR_TOOBIG, MB_ERR_INVAL as mb_media_make().
+ * type is the association's ("picture", "audio", "video"): bytes that
+ * are another kind, a document above all, are MB_ERR_UNSUPPORTED and
+ * nothing is saved. MB_ERR_UNSUPPORTED, MB_ERR_TOOBIG, MB_ERR_INVAL as
+ * mb_media_make().
  */
 typedef int (*mb_feeds_media_fn)(void *arg, struct mb_store *st,
-    const void *data, size_t len, json_t **renditions, struct mb_diag *d);
+    const char *type, const void *data, size_t len, json_t **renditions,
+    struct mb_diag *d);
 
 /* The caps on an entry's media (docs/ingest.md, "Media"). */
 #define MB_FEEDS_MEDIA_BYTES	(20 * 1024 * 1024)	/* one file */

@@ -31,7 +31,8 @@ wanted(const json_t *a)
 /* One file: fetched, then the pipeline; MB_OK with its renditions. */
 static int
 one(struct mb_store *st, const struct mb_feed_source *s, const char *url,
-    mb_feeds_media_fn fn, void *arg, json_t **rends, struct mb_diag *d)
+    const char *type, mb_feeds_media_fn fn, void *arg, json_t **rends,
+    struct mb_diag *d)
 {
 	struct mb_httpc_opts	 co = { .user_agent = "mediabridge-ingest",
 				    .allow_private = s->allow_private,
@@ -58,7 +59,8 @@ one(struct mb_store *st, const struct mb_feed_source *s, const char *url,
 	else if (rc != MB_OK && why == MB_HTTPC_TOOBIG)
 		mb_diag_set(d, rc, "over %d MB", MB_FEEDS_MEDIA_BYTES >> 20);
 	if (rc == MB_OK)
-		rc = fn(arg, st, resp.body.data, resp.body.len, rends, d);
+		rc = fn(arg, st, type, resp.body.data, resp.body.len, rends,
+		    d);
 	mb_httpc_resp_free(&resp);
 	return rc;
 }
@@ -84,7 +86,8 @@ mb_feeds__media(struct mb_store *st, const struct mb_feed_source *s,
 			break;
 		snprintf(url, sizeof(url), "%s", json_string_value(
 		    json_object_get(a, "uri")));
-		if ((rc = one(st, s, url, fn, arg, &rends, &d)) != MB_OK) {
+		if ((rc = one(st, s, url, json_string_value(json_object_get(a,
+		    "type")), fn, arg, &rends, &d)) != MB_OK) {
 			log_info("feeds: media kept as a link source=%lld "
 			    "url=%s: %s", (long long)s->id, url,
 			    mb_diag_msg(&d, rc));

@@ -20,17 +20,26 @@ struct mb_feed_poller {
 /*
  * An entry's picture, sound or video through the media pipeline, as an
  * upload's: decoded in the sandbox when serve has one, metadata
- * stripped, renditions saved in the center's media directory.
+ * stripped, renditions saved in the center's media directory. Only the
+ * kind the association says (type: picture, audio or video) is taken:
+ * the upload allowlist also holds documents (PDF), and an enclosure
+ * "image/jpeg" whose bytes are a PDF is not a picture to serve from
+ * /media/ and hand to every center; it stays a link.
  */
 static int
 make_media(const struct mb_center_node *n, struct mb_media_sandbox *sb,
-    struct mb_store *st, const void *data, size_t len, json_t **rends,
-    struct mb_diag *d)
+    struct mb_store *st, const char *type, const void *data, size_t len,
+    json_t **rends, struct mb_diag *d)
 {
-	struct mb_media_limits	l;
-	struct mb_media_set	set;
-	int			rc;
+	struct mb_media_limits	 l;
+	struct mb_media_set	 set;
+	const char		*kind;
+	int			 rc;
 
+	if (type == NULL || (strcmp(type, "picture") != 0 &&
+	    strcmp(type, "audio") != 0 && strcmp(type, "video") != 0))
+		return mb_diag_set(d, MB_ERR_UNSUPPORTED, "not a picture, "
+		    "sound or video");
 	mb_media_limits_default(&l);
 	l.max_bytes = MB_FEEDS_MEDIA_BYTES;
 	if (sb != NULL)
@@ -39,6 +48,14 @@ make_media(const struct mb_center_node *n, struct mb_media_sandbox *sb,
 		rc = mb_media_make(data, len, &l, &set, d);
 	if (rc != MB_OK)
 		return rc;
+	kind = set.type != NULL ? mb_media_kind_name(set.type->kind) : "?";
+	if (strcmp(kind, type) != 0) {
+		rc = mb_diag_set(d, MB_ERR_UNSUPPORTED, "the bytes are a %s "
+		    "(%s), not the %s the entry says", kind, set.type != NULL ?
+		    set.type->mime : "?", type);
+		mb_media_set_free(&set);
+		return rc;
+	}
 	rc = mb_media_save(n->conf.dir, st, &set, mb_time_now_ms(), d);
 	mb_media_set_free(&set);
 	if (rc != MB_OK)
@@ -49,19 +66,19 @@ make_media(const struct mb_center_node *n, struct mb_media_sandbox *sb,
 }
 
 static int
-media_here(void *arg, struct mb_store *st, const void *data, size_t len,
-    json_t **rends, struct mb_diag *d)
+media_here(void *arg, struct mb_store *st, const char *type, const void *data,
+    size_t len, json_t **rends, struct mb_diag *d)
 {
-	return make_media(arg, NULL, st, data, len, rends, d);
+	return make_media(arg, NULL, st, type, data, len, rends, d);
 }
 
 static int
-media_sandboxed(void *arg, struct mb_store *st, const void *data, size_t len,
-    json_t **rends, struct mb_diag *d)
+media_sandboxed(void *arg, struct mb_store *st, const char *type,
+    const void *data, size_t len, json_t **rends, struct mb_diag *d)
 {
 	struct mb_feed_poller *p = arg;
 
-	return make_media(p->node, p->decoder, st, data, len, rends, d);
+	return make_media(p->node, p->decoder, st, type, data, len, rends, d);
 }
 
 /*

@@ -851,5 +851,56 @@ def test_serve_fetches_media(w):
         f.close()
 
 
+def test_media_kind_checked(w):
+    """An enclosure is made this center's media only when its bytes are
+    the kind it says: a PDF sent as "image/jpeg" (the upload allowlist
+    holds PDF) and a picture sent as sound stay links, nothing is saved,
+    and a true picture beside them is still taken."""
+    pdf = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj"
+           b"<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>"
+           b"\n%%EOF\n")
+    c = w.center("cairo")
+    f = Feeds()
+    f.routes["/pdf.jpg"] = (200, {"Content-Type": "image/jpeg"}, pdf)
+    f.routes["/pic.mp3"] = (200, {"Content-Type": "audio/mpeg"},
+                            png_with_text("x", 40, 30))
+    f.routes["/pic.png"] = (200, {"Content-Type": "image/png"},
+                            png_with_text("y", 40, 30))
+
+    def item(guid, url, typ):
+        return ("<item><guid>%s</guid><title>%s</title><description>d"
+                "</description><enclosure url=\"%s\" type=\"%s\" "
+                "length=\"10\"/></item>" % (guid, guid, f.url(url), typ))
+    f.routes["/f.xml"] = (200, {}, (
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+        "<title>Member</title><link>https://m.example/</link>%s%s%s"
+        "</channel></rss>" % (item("pdf", "/pdf.jpg", "image/jpeg"),
+                              item("snd", "/pic.mp3", "audio/mpeg"),
+                              item("png", "/pic.png", "image/png"))).encode())
+    try:
+        fid = add(c, f.url("/f.xml"))
+        out = poll(c, fid, media=True)
+        check("added=3 " in out, "three entries", out)
+        items = {e["item"]["headlines"][0]["value"]: e["item"]
+                 for e in envelopes(c)}
+        eq(items["pdf"]["associations"][0]["uri"], f.url("/pdf.jpg"),
+           "a PDF as a picture stays a link")
+        eq(items["snd"]["associations"][0]["uri"], f.url("/pic.mp3"),
+           "a picture as sound stays a link")
+        check("are a document" in out, "the log says why", out)
+        a = items["png"]["associations"][0]
+        check(a["uri"].startswith("ni:///sha-256;"), "a picture: %r" % a)
+        blobs = []
+        for root, _, files in os.walk(os.path.join(c.dir, "blobs")):
+            for x in files:
+                with open(os.path.join(root, x), "rb") as fh:
+                    blobs.append(fh.read())
+        check(blobs and not any(b.startswith(b"%PDF") for b in blobs),
+              "no PDF saved")
+        eq(f.hits.get("/pic.png"), 1, "the picture fetched")
+    finally:
+        f.close()
+
+
 if __name__ == "__main__":
     main(globals())
