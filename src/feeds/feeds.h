@@ -101,11 +101,32 @@ typedef int (*mb_feeds_media_fn)(void *arg, struct mb_store *st,
 #define MB_FEEDS_MEDIA_TIMEOUT_MS 30000
 
 /*
+ * What all the media of one poll of one source may take, together: the
+ * poller is one thread for every source, and without a budget a source
+ * with 5,000 entries of 4 slow files each held it for days (30 s a file).
+ * Past any of the three, the poll's remaining media stay links to the
+ * source's copies, as a file that cannot be fetched does.
+ */
+#define MB_FEEDS_MEDIA_BUDGET_MS	120000
+#define MB_FEEDS_MEDIA_BUDGET_FILES	100
+#define MB_FEEDS_MEDIA_BUDGET_BYTES	(200LL * 1024 * 1024)
+
+struct mb_feeds_media_budget {
+	int64_t	ms;		/* fetching and decoding, from the first */
+	int	files;		/* fetches started */
+	int64_t	bytes;		/* bytes fetched */
+};
+
+/*
  * Entries' enclosures and Media RSS pictures (associations with an
  * http(s) uri) are fetched and made this center's media by fn; without
  * it (NULL) they stay links to the source's copies.
  */
 void mb_feeds_set_media(struct mb_feeds *f, mb_feeds_media_fn fn, void *arg);
+
+/* Another budget than the MB_FEEDS_MEDIA_BUDGET_* above (tests). */
+void mb_feeds_set_media_budget(struct mb_feeds *f,
+    const struct mb_feeds_media_budget *b);
 
 /*
  * Polls source id now. Whatever happens the source's state is saved

@@ -34,6 +34,7 @@ struct mb_feeds {
 	struct mb_ingest		*ig;
 	mb_feeds_media_fn		 media;
 	void				*media_arg;
+	struct mb_feeds_media_budget	 budget;
 };
 
 void
@@ -41,6 +42,13 @@ mb_feeds_set_media(struct mb_feeds *f, mb_feeds_media_fn fn, void *arg)
 {
 	f->media = fn;
 	f->media_arg = arg;
+}
+
+void
+mb_feeds_set_media_budget(struct mb_feeds *f,
+    const struct mb_feeds_media_budget *b)
+{
+	f->budget = *b;
 }
 
 int
@@ -56,6 +64,9 @@ mb_feeds_new(const struct mb_center_node *n, struct mb_store *st,
 	f->node = n;
 	f->st = st;
 	f->sanitize = sanitize;
+	f->budget.ms = MB_FEEDS_MEDIA_BUDGET_MS;
+	f->budget.files = MB_FEEDS_MEDIA_BUDGET_FILES;
+	f->budget.bytes = MB_FEEDS_MEDIA_BUDGET_BYTES;
 	mb_httpc_global_init();
 	*out = f;
 	return MB_OK;
@@ -339,7 +350,8 @@ desk_owns(const struct mb_feed_seen *known, const struct current *cur)
 /* One entry: new item, new version, held for the desk, or nothing. */
 static int
 entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
-    struct mb_feeds_result *r, struct mb_diag *d)
+    struct mb_feeds__left *left, struct mb_feeds_result *r,
+    struct mb_diag *d)
 {
 	const char		*key = json_string_value(json_object_get(e,
 				    "key"));
@@ -429,7 +441,7 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 	}
 	/* New or changed only: an unchanged entry's media are not fetched. */
 	if (f->media != NULL)
-		mb_feeds__media(f->st, s, item, f->media, f->media_arg);
+		mb_feeds__media(f->st, s, item, f->media, f->media_arg, left);
 	memset(&o, 0, sizeof(o));
 	o.audience = s->audience;
 	o.workflow = s->workflow;
@@ -542,6 +554,7 @@ poll_one(struct mb_feeds *f, struct mb_feed_source *s,
 	char			 inm[300], ims[100], cs[40], bh[72];
 	struct mb_diag		 ed = { "" };
 	json_t			*entries = NULL;
+	struct mb_feeds__left	 left;
 	const json_t		*e;
 	size_t			 i, nh = 0;
 	int			 rc;
@@ -621,8 +634,13 @@ poll_one(struct mb_feeds *f, struct mb_feed_source *s,
 		goto done;
 	if ((rc = unique_entries(s, feed.entries, &entries)) != MB_OK)
 		goto done;
+	/* The media budget is the poll's, whatever the entries. */
+	left.deadline_ms = mb_time_now_ms() + f->budget.ms;
+	left.files = f->budget.files;
+	left.bytes = f->budget.bytes;
+	left.told = false;
 	json_array_foreach(entries, i, e) {
-		int erc = entry(f, s, e, r, &ed);
+		int erc = entry(f, s, e, &left, r, &ed);
 
 		if (erc == MB_ERR_NOMEM || erc == MB_ERR_STORE ||
 		    erc == MB_ERR_NOSPACE) {

@@ -93,6 +93,24 @@ media_on(void)
 	return e == NULL || strcmp(e, "links") != 0;
 }
 
+/*
+ * MB_FEEDS_MEDIA_BUDGET_MS: another time budget for one poll's media
+ * than MB_FEEDS_MEDIA_BUDGET_MS's 2 minutes (the tests' slow source).
+ */
+static void
+media_budget(struct mb_feeds *f)
+{
+	const char			*e = getenv("MB_FEEDS_MEDIA_BUDGET_MS");
+	struct mb_feeds_media_budget	 b = { MB_FEEDS_MEDIA_BUDGET_MS,
+					    MB_FEEDS_MEDIA_BUDGET_FILES,
+					    MB_FEEDS_MEDIA_BUDGET_BYTES };
+
+	if (e != NULL && atoll(e) > 0) {
+		b.ms = atoll(e);
+		mb_feeds_set_media_budget(f, &b);
+	}
+}
+
 int
 mb_serve_feeds_new(const struct mb_center_node *n, struct mb_store *st,
     struct mb_feeds **out, struct mb_diag *d)
@@ -101,6 +119,7 @@ mb_serve_feeds_new(const struct mb_center_node *n, struct mb_store *st,
 
 	if ((rc = mb_feeds_new(n, st, mb_sanitize_html, out, d)) != MB_OK)
 		return rc;
+	media_budget(*out);
 	/* The command line decodes in its own process, as import does. */
 	if (media_on())
 		mb_feeds_set_media(*out, media_here, (void *)n);

@@ -902,5 +902,79 @@ def test_media_kind_checked(w):
         f.close()
 
 
+def test_media_budget(w):
+    """A source whose files trickle (just above the low-speed cap) cannot
+    hold the poller: past the poll's media budget (MB_FEEDS_MEDIA_BUDGET_MS
+    here 2 s, 2 minutes by default) the rest of its media stay links and
+    the poll ends; before, 12 files took 30 s each."""
+    import socketserver
+
+    class Drip(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+
+        def do_GET(self):
+            if self.path == "/f.xml":
+                body = ("<?xml version=\"1.0\"?><rss version=\"2.0\">"
+                        "<channel><title>t</title><link>http://x/</link>%s"
+                        "</channel></rss>" % "".join(
+                            "<item><guid>g%d</guid><title>T%d</title>"
+                            "<description>d</description>%s</item>" % (
+                                i, i, "".join(
+                                    "<enclosure url=\"http://127.0.0.1:%d/"
+                                    "p%d_%d.jpg\" type=\"image/jpeg\" "
+                                    "length=\"10\"/>" % (port, i, j)
+                                    for j in range(4)))
+                            for i in range(3))).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", "10000000")
+            self.end_headers()
+            try:
+                for _ in range(120):
+                    self.wfile.write(b"\xff" * 1100)
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                pass
+
+        def log_message(self, *a):
+            pass
+
+    class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request, client_address):
+            pass
+    srv = S(("127.0.0.1", 0), Drip)
+    port = srv.server_address[1]
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    c = w.center("cairo")
+    try:
+        fid = add(c, "http://127.0.0.1:%d/f.xml" % port)
+        t0 = time.monotonic()
+        try:
+            _, out, err = run(["feed", "poll", c.dir, fid], timeout=60,
+                              env={"MB_FEEDS_MEDIA_BUDGET_MS": "2000"})
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the poll still ran after 60 s")
+        took = time.monotonic() - t0
+        check(took < 20, "the poll ended soon after its budget: %.1f s"
+              % took)
+        check("added=3 " in out, "every entry ingested", out + err)
+        check("media budget" in err, "the log says why", err)
+        for e in envelopes(c):
+            for a in e["item"]["associations"]:
+                check(a["uri"].startswith("http://127.0.0.1:%d/" % port),
+                      "kept as a link: %r" % a)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
 if __name__ == "__main__":
     main(globals())
