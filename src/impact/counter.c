@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The day's counters, in memory: one aggregate per (day, what, language,
- * country, referrer, campaign), and the set of (aggregate, visitor) pairs
- * that tells a unique visitor from a returning one. A visitor is a keyed
+ * country, referrer, campaign), and the set of (what, visitor) pairs that
+ * tells a unique visitor of an item, page, feed or medium (in a language)
+ * from a returning one, whatever link brought them. A visitor is a keyed
  * SipHash of the center, the address and the user agent; the key is
  * random, lives in sodium_malloc memory only, and is replaced (and the set
  * emptied) when the day changes, so nothing here outlives its day.
@@ -403,25 +404,30 @@ is_bot(const char *ua)
 }
 
 /*
- * The aggregate's slot hash, remembered by each thread for its last
- * aggregate (day, what, language, country, referrer, campaign: no
- * reader in it), which a run of views of one page shares.
+ * A slot hash remembered by each thread for the last text it hashed:
+ * the aggregate (day, what, language, country, referrer, campaign) and
+ * what was read (day, what, language), no reader in either, which a run
+ * of views of one page shares.
  */
-static uint64_t
-dims_hash(struct mb_impact *im, const char *dims, size_t n)
-{
-	static __thread char		 last[DIMS_MAX];
-	static __thread size_t		 last_n;
-	static __thread uint64_t	 owner;
-	static __thread uint64_t	 h;
+struct memo {
+	char		last[DIMS_MAX];
+	size_t		n;
+	uint64_t	owner;
+	uint64_t	h;
+};
 
-	if (owner == im->gen && n == last_n && memcmp(last, dims, n) == 0)
-		return h;
-	h = slot_hash(im, dims, n);
-	memcpy(last, dims, n);
-	last_n = n;
-	owner = im->gen;
-	return h;
+static __thread struct memo	dims_memo, what_memo;
+
+static uint64_t
+memo_hash(struct mb_impact *im, struct memo *m, const char *s, size_t n)
+{
+	if (m->owner == im->gen && n == m->n && memcmp(m->last, s, n) == 0)
+		return m->h;
+	m->h = slot_hash(im, s, n);
+	memcpy(m->last, s, n);
+	m->n = n;
+	m->owner = im->gen;
+	return m->h;
 }
 
 enum mb_impact_verdict
@@ -434,7 +440,7 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	char			 camp[MB_IMPACT_TAG_MAX], src[MB_IMPACT_TAG_MAX];
 	char			 med[MB_IMPACT_TAG_MAX];
 	struct row		*r;
-	uint64_t		 who, rh, pair;
+	uint64_t		 who, rh, wh, pair;
 	size_t			 o = 0;
 	int64_t			 today = now_ms / DAY_MS;
 
@@ -463,12 +469,14 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	o = dim(dims, o, h->kind, 7, false);
 	o = dim(dims, o, h->key, MB_IMPACT_KEY_MAX - 1, false);
 	o = dim(dims, o, lang, 15, false);
+	/* What was read, in which language: a visitor is unique to it. */
+	wh = memo_hash(im, &what_memo, dims, o);
 	o = dim(dims, o, cc[0] != '\0' ? cc : "unknown", 3, false);
 	o = dim(dims, o, ref, MB_IMPACT_HOST_MAX - 1, false);
 	o = dim(dims, o, camp, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, src, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, med, MB_IMPACT_TAG_MAX - 1, true);
-	rh = dims_hash(im, dims, o);
+	rh = memo_hash(im, &dims_memo, dims, o);
 
 	pthread_mutex_lock(&im->lock);
 	if (today != im->key_day)
@@ -492,8 +500,13 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 		v = MB_IMPACT_FULL;
 	}
 	if (r != NULL) {
+		/*
+		 * Unique to what was read, whatever the referrer, campaign
+		 * or row: the visitor is credited to the aggregate of their
+		 * first view of it that day.
+		 */
 		visitor(im, addr, h->user_agent, &who);
-		pair = who ^ (rh * UINT64_C(0x9E3779B97F4A7C15));
+		pair = who ^ (wh * UINT64_C(0x9E3779B97F4A7C15));
 		r->views++;
 		im->pending++;
 		if (vis_add(im, pair != 0 ? pair : 1))

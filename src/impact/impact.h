@@ -31,7 +31,7 @@ struct mb_impact_opts {
 	/* libloc's database; NULL: the system's; "": no countries. */
 	const char	*geo_db;
 	size_t		 max_rows;	/* aggregates in memory; 0: 100,000 */
-	size_t		 max_visitors;	/* (row, visitor) pairs; 0: 4 Mi */
+	size_t		 max_visitors;	/* (what, visitor) pairs; 0: 4 Mi */
 };
 
 /* MB_ERR_INVAL naming the entry when trusted_proxies is wrong. */

@@ -172,6 +172,43 @@ def test_counting(w):
         check(secret not in text, "the store holds %r" % secret)
 
 
+def test_one_reader_one_unique(w):
+    """A reader is one unique of an item that day whatever link brought
+    them: the referrer and utm_* are theirs to choose (5 sources and 3
+    referrers were 8 uniques). The unique goes to their first view's
+    aggregate, so each breakdown's uniques add up to the item's."""
+    c = w.center("cairo")
+    configure(c)
+    c.user_add("edi", "editor")
+    c.serve()
+    ed = c.client(c.token_add("edi"))
+    center, local = publish(c, ed, "Nile festival")
+    page = "/en/items/%s/%s" % (center, local)
+    rd = c.client()
+    for i in range(5):
+        eq(rd.get(page, headers={"User-Agent": FIREFOX},
+                  query={"utm_source": "s%d" % i}).status, 200)
+    for i in range(3):
+        eq(rd.get(page, headers={
+            "User-Agent": FIREFOX,
+            "Referer": "https://r%d.example.com/" % i}).status, 200)
+    eq(rd.get(page, headers={"User-Agent": CHROME,
+                             "Referer": "https://r2.example.com/"}).status,
+       200)
+    rows = wait_for(lambda: (lambda r: r if total(r) >= 9 else None)(
+        stats(ed, by="item")), 10, "the counts flushed")
+    eq(rows[0]["views"], 9, "views: %r" % rows)
+    eq(rows[0]["uniques"], 2, "uniques: %r" % rows)
+    srcs = {r["source"]: r["uniques"] for r in stats(ed, by="source")}
+    eq(srcs, {"s0": 1, "s1": 0, "s2": 0, "s3": 0, "s4": 0, "": 1},
+       "uniques by source")
+    refs = {r["referrer"]: (r["views"], r["uniques"])
+            for r in stats(ed, by="referrer")}
+    eq(refs, {"": (5, 1), "r0.example.com": (1, 0),
+              "r1.example.com": (1, 0), "r2.example.com": (2, 1)},
+       "by referrer")
+
+
 def test_trusted_proxy(w):
     c = w.center("cairo")
     configure(c, "\n[server]\ntrusted_proxies = 127.0.0.0/8, ::1\n")

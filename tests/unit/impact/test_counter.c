@@ -192,6 +192,132 @@ test_bounded(void **state)
 	mb_impact_free(im);
 }
 
+/* The uniques of utm_source s0's row, and of the others with a source. */
+struct sources {
+	int64_t	s0, rest, views, uniques;
+	int	rows;
+};
+
+static int
+on_source(const struct mb_impact_row *r, void *arg)
+{
+	struct sources *s = arg;
+
+	if (strcmp(r->source, "s0") == 0)
+		s->s0 += r->uniques;
+	else if (r->source[0] != '\0')
+		s->rest += r->uniques;
+	s->views += r->views;
+	s->uniques += r->uniques;
+	s->rows++;
+	return MB_OK;
+}
+
+/* The views and uniques the store holds for one kind and key that day. */
+static struct sum
+of(struct mb_store *st, const char *day, const char *kind, const char *key)
+{
+	struct mb_impact_query	q;
+	struct sum		s;
+
+	memset(&q, 0, sizeof(q));
+	memset(&s, 0, sizeof(s));
+	memcpy(q.from, day, MB_IMPACT_DAY_LEN);
+	memcpy(q.to, day, MB_IMPACT_DAY_LEN);
+	q.kind = kind;
+	q.key = key;
+	q.by = MB_IMPACT_BY_ITEM;
+	q.limit = 1000;
+	assert_int_equal(mb_store_impact_query(st, &q, on_row, &s, NULL),
+	    MB_OK);
+	return s;
+}
+
+static void
+rm(const char *dir)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * One reader is one unique of an item that day, whatever link brought
+ * them: the referrer and the utm_* tags are the reader's to choose, and
+ * were part of what told a new visitor (5 sources and 3 referrers were
+ * 8 uniques). The unique goes to the aggregate of the first view.
+ */
+static void
+test_unique_whatever_the_link(void **state)
+{
+	char			 dir[] = "/tmp/mb-impact-XXXXXX", day[16];
+	char			 src[16], ref[64];
+	struct mb_store		*st = store(dir);
+	struct mb_impact	*im = counter(0, 0);
+	struct mb_impact_hit	 h = hit("cairo/a", "192.0.2.1", "Firefox");
+	struct mb_impact_query	 q;
+	struct sum		 s;
+	struct sources		 first;
+	int64_t			 now = mb_time_now_ms();
+
+	(void)state;
+	mb_impact_day(now, day);
+	for (int i = 0; i < 5; i++) {
+		snprintf(src, sizeof(src), "s%d", i);
+		h.utm_source = src;
+		assert_int_equal(mb_impact_count(im, &h, now),
+		    MB_IMPACT_COUNTED);
+	}
+	h.utm_source = NULL;
+	for (int i = 0; i < 3; i++) {
+		snprintf(ref, sizeof(ref), "https://r%d.example.com/", i);
+		h.referer = ref;
+		assert_int_equal(mb_impact_count(im, &h, now),
+		    MB_IMPACT_COUNTED);
+	}
+	/* Another item, and the same in another language: new to each. */
+	h.referer = NULL;
+	h.key = "cairo/b";
+	mb_impact_count(im, &h, now);
+	h.key = "cairo/a";
+	h.lang = "en";
+	mb_impact_count(im, &h, now);
+	/* Another reader through a link already seen: a unique. */
+	h.lang = "ar";
+	h.peer = "192.0.2.2";
+	h.referer = "https://r0.example.com/";
+	mb_impact_count(im, &h, now);
+	assert_int_equal(mb_impact_flush(im, st, NULL), MB_OK);
+
+	memset(&q, 0, sizeof(q));
+	s = of(st, day, "item", "cairo/a");
+	assert_int_equal(s.views, 10);
+	assert_int_equal(s.uniques, 3);		/* ar twice, en once */
+	s = of(st, day, "item", "cairo/b");
+	assert_int_equal(s.views, 1);
+	assert_int_equal(s.uniques, 1);
+	/*
+	 * Credited to the first view's aggregate: utm_source s0's has the
+	 * first reader's unique of "ar", the rest of their views none.
+	 */
+	memcpy(q.from, day, MB_IMPACT_DAY_LEN);
+	memcpy(q.to, day, MB_IMPACT_DAY_LEN);
+	q.by = MB_IMPACT_BY_SOURCE;
+	q.limit = 1000;
+	memset(&first, 0, sizeof(first));
+	assert_int_equal(mb_store_impact_query(st, &q, on_source, &first,
+	    NULL), MB_OK);
+	assert_int_equal(first.rows, 6);	/* s0..s4 and none */
+	assert_int_equal(first.views, 11);
+	assert_int_equal(first.uniques, 4);
+	assert_int_equal(first.s0, 1);
+	assert_int_equal(first.rest, 0);
+	mb_impact_free(im);
+	mb_store_close(st);
+	rm(dir);
+}
+
 int
 main(void)
 {
@@ -199,6 +325,7 @@ main(void)
 		cmocka_unit_test(test_views_and_uniques),
 		cmocka_unit_test(test_flush_and_new_day),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_unique_whatever_the_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
