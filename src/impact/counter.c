@@ -46,6 +46,7 @@ struct mb_impact {
 
 	struct row			*rows;
 	size_t				 rcap, rused, max_rows;
+	size_t				 others;	/* "(other)" rows */
 	uint64_t			*vis;
 	size_t				 vcap, vused, max_vis;
 	bool				 vis_full_logged;
@@ -173,9 +174,15 @@ rows_grow(struct mb_impact *im)
 	return MB_OK;
 }
 
-/* The row of dims, made if new; NULL when full or out of memory. */
+/*
+ * The row of dims, made if new while fewer than limit rows are in use,
+ * the "(other)" rows apart (they have their own room: one per kind and
+ * day, made with limit SIZE_MAX). NULL when there is no room, or no
+ * memory.
+ */
 static struct row *
-row_get(struct mb_impact *im, const char *dims, size_t n, uint64_t h)
+row_get(struct mb_impact *im, const char *dims, size_t n, uint64_t h,
+    size_t limit)
 {
 	size_t j;
 
@@ -184,7 +191,7 @@ row_get(struct mb_impact *im, const char *dims, size_t n, uint64_t h)
 		if (im->rows[j].hash == h && strcmp(im->rows[j].dims, dims) ==
 		    0)
 			return &im->rows[j];
-	if (im->rused >= im->max_rows)
+	if (im->rused - im->others >= limit)
 		return NULL;
 	if ((im->rused + 1) * 2 > im->rcap) {
 		if (rows_grow(im) != MB_OK)
@@ -481,7 +488,9 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	pthread_mutex_lock(&im->lock);
 	if (today != im->key_day)
 		new_day(im, today);
-	if ((r = row_get(im, dims, o, rh)) == NULL) {
+	if ((r = row_get(im, dims, o, rh, im->max_rows)) == NULL) {
+		size_t before = im->rused;
+
 		/* Full: the day's views still count, as "(other)". */
 		o = 0;
 		o = dim(dims, o, day, 10, false);
@@ -493,10 +502,11 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 			o = dim(dims, o, "", 0, false);
 		o = dim(dims, o, "", 0, true);
 		rh = slot_hash(im, dims, o);
-		/* Room is kept for these: max_rows is a soft bound. */
-		im->max_rows++;
-		r = row_get(im, dims, o, rh);
-		im->max_rows--;
+		/* Room is kept for these, one per kind and day: max_rows is
+		 * a soft bound (the kinds are the routes', not a reader's). */
+		r = row_get(im, dims, o, rh, SIZE_MAX);
+		if (im->rused > before)
+			im->others++;
 		v = MB_IMPACT_FULL;
 	}
 	if (r != NULL) {
@@ -557,6 +567,18 @@ split(const char *center, const char *dims, struct mb_impact_row *r)
 	}
 }
 
+/* Whether dims are a kind's "(other)" row (day SEP kind SEP key ...). */
+static bool
+is_other(const char *dims)
+{
+	const char *p;
+
+	if ((p = strchr(dims, SEP)) == NULL || (p = strchr(p + 1, SEP)) ==
+	    NULL)
+		return false;
+	return strncmp(p + 1, "(other)\x1f", 8) == 0;
+}
+
 /* Drops the rows of days before today that have nothing pending. */
 static void
 forget_old(struct mb_impact *im, const char *today)
@@ -567,6 +589,8 @@ forget_old(struct mb_impact *im, const char *today)
 		if (r->hash == 0 || strncmp(r->dims, today, 10) == 0 ||
 		    r->views != 0 || r->uniques != 0)
 			continue;
+		if (is_other(r->dims) && im->others > 0)
+			im->others--;
 		free(r->dims);
 		r->dims = NULL;
 		r->hash = 0;
@@ -652,9 +676,10 @@ mb_impact_flush(struct mb_impact *im, struct mb_store *st, struct mb_diag *d)
 			    false);
 			o = dim(dims, o, rows[i].medium, MB_IMPACT_TAG_MAX,
 			    true);
-			im->max_rows++;
-			r = row_get(im, dims, o, slot_hash(im, dims, o));
-			im->max_rows--;
+			/* Its row is still there (rows are dropped by a
+			 * flush that worked): found, not made. */
+			r = row_get(im, dims, o, slot_hash(im, dims, o),
+			    SIZE_MAX);
 			if (r != NULL) {
 				r->views += rows[i].views;
 				r->uniques += rows[i].uniques;

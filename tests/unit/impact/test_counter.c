@@ -318,6 +318,52 @@ test_unique_whatever_the_link(void **state)
 	rm(dir);
 }
 
+/*
+ * Full, every kind's views still count under its own "(other)": there
+ * was room for one "(other)" in all, and the next kind's views were lost.
+ */
+static void
+test_other_of_each_kind(void **state)
+{
+	char			 dir[] = "/tmp/mb-impact-XXXXXX", day[16];
+	char			 key[32];
+	const char		*kinds[] = { "item", "page", "feed", "media" };
+	struct mb_store		*st = store(dir);
+	struct mb_impact	*im = counter(8, 0);
+	struct mb_impact_hit	 h = hit("", "192.0.2.1", "Firefox");
+	struct sum		 s;
+	int64_t			 now = mb_time_now_ms();
+
+	(void)state;
+	mb_impact_day(now, day);
+	for (int i = 0; i < 8; i++) {
+		snprintf(key, sizeof(key), "cairo/%d", i);
+		h.key = key;
+		assert_int_equal(mb_impact_count(im, &h, now),
+		    MB_IMPACT_COUNTED);
+	}
+	for (int k = 0; k < 4; k++) {
+		h.kind = kinds[k];
+		for (int i = 0; i < 2; i++) {
+			snprintf(key, sizeof(key), "/%s/%d", kinds[k], i);
+			h.key = key;
+			assert_int_equal(mb_impact_count(im, &h, now),
+			    MB_IMPACT_FULL);
+		}
+	}
+	assert_int_equal(mb_impact_pending(im), 16);
+	assert_int_equal(mb_impact_flush(im, st, NULL), MB_OK);
+	for (int k = 0; k < 4; k++) {
+		s = of(st, day, kinds[k], "(other)");
+		assert_int_equal(s.views, 2);
+		/* Two pages read by one reader: two uniques. */
+		assert_int_equal(s.uniques, 2);
+	}
+	mb_impact_free(im);
+	mb_store_close(st);
+	rm(dir);
+}
+
 int
 main(void)
 {
@@ -326,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_flush_and_new_day),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_unique_whatever_the_link),
+		cmocka_unit_test(test_other_of_each_kind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
