@@ -47,6 +47,7 @@ struct mb_impact {
 	struct row			*rows;
 	size_t				 rcap, rused, max_rows;
 	size_t				 others;	/* "(other)" rows */
+	bool				 reader_full_logged;
 	uint64_t			*vis;
 	size_t				 vcap, vused, max_vis;
 	bool				 vis_full_logged;
@@ -137,6 +138,7 @@ new_day(struct mb_impact *im, int64_t day)
 	sodium_memzero(im->vis, im->vcap * sizeof(*im->vis));
 	im->vused = 0;
 	im->vis_full_logged = false;
+	im->reader_full_logged = false;
 }
 
 static uint64_t
@@ -448,8 +450,9 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	char			 med[MB_IMPACT_TAG_MAX];
 	struct row		*r;
 	uint64_t		 who, rh, wh, pair;
-	size_t			 o = 0;
+	size_t			 o = 0, oc;
 	int64_t			 today = now_ms / DAY_MS;
+	bool			 chosen;
 
 	if (h->opt_out)
 		return MB_IMPACT_OPT_OUT;
@@ -479,16 +482,41 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	/* What was read, in which language: a visitor is unique to it. */
 	wh = memo_hash(im, &what_memo, dims, o);
 	o = dim(dims, o, cc[0] != '\0' ? cc : "unknown", 3, false);
+	oc = o;
 	o = dim(dims, o, ref, MB_IMPACT_HOST_MAX - 1, false);
 	o = dim(dims, o, camp, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, src, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, med, MB_IMPACT_TAG_MAX - 1, true);
 	rh = memo_hash(im, &dims_memo, dims, o);
+	chosen = ref[0] != '\0' || camp[0] != '\0' || src[0] != '\0' ||
+	    med[0] != '\0';
 
 	pthread_mutex_lock(&im->lock);
 	if (today != im->key_day)
 		new_day(im, today);
-	if ((r = row_get(im, dims, o, rh, im->max_rows)) == NULL) {
+	/*
+	 * The referrer and the campaign are the reader's to choose (any
+	 * utm_campaign makes a new aggregate): new aggregates with them
+	 * may fill half of the day's room only, so that a flood of made-up
+	 * ones leaves the rest to what was read, where and in which
+	 * language, and beyond it the view is counted without them.
+	 */
+	r = row_get(im, dims, o, rh, chosen ? im->max_rows / 2 : im->max_rows);
+	if (r == NULL && chosen) {
+		if (!im->reader_full_logged)
+			log_warn("impact: aggregates=%zu: half full; views "
+			    "through a new referrer or campaign are counted "
+			    "without it until midnight", im->rused);
+		im->reader_full_logged = true;
+		o = oc;
+		for (int i = 0; i < 3; i++)
+			o = dim(dims, o, "", 0, false);
+		o = dim(dims, o, "", 0, true);
+		rh = slot_hash(im, dims, o);
+		r = row_get(im, dims, o, rh, im->max_rows);
+		v = MB_IMPACT_TRIMMED;
+	}
+	if (r == NULL) {
 		size_t before = im->rused;
 
 		/* Full: the day's views still count, as "(other)". */

@@ -62,6 +62,9 @@ enum mb_impact_verdict {
 	MB_IMPACT_OPT_OUT,
 	MB_IMPACT_STAFF,
 	MB_IMPACT_FULL,		/* over max_rows: counted as "(other)" */
+	/* Referrers and campaigns at their share of max_rows: counted
+	 * without them, under what was read, its language and country. */
+	MB_IMPACT_TRIMMED,
 };
 
 /* Counts h at now_ms (the wall clock, ms). Any thread. */

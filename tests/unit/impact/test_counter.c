@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for impact's counter: views, uniques, the day's key, bounds, the flush. */
+/* Unit tests for impact's counter: views, uniques, the day's key, bounds, floods, the flush. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -319,6 +319,79 @@ test_unique_whatever_the_link(void **state)
 }
 
 /*
+ * A flood of made-up utm_campaign values from one client filled the
+ * day's aggregates, and every view after it was "(other)" (or lost): the
+ * referrers and campaigns may fill half the room, and beyond it a view
+ * is counted under what was read, without them.
+ */
+static void
+test_flood_of_campaigns(void **state)
+{
+	char			 dir[] = "/tmp/mb-impact-XXXXXX", day[16];
+	char			 camp[32], peer[32];
+	struct mb_store		*st = store(dir);
+	struct mb_impact	*im = counter(100, 0);
+	struct mb_impact_hit	 h = hit("/", "192.0.2.66", "Firefox");
+	struct sum		 s;
+	int64_t			 now = mb_time_now_ms();
+
+	(void)state;
+	mb_impact_day(now, day);
+	/* A campaign that was there before the flood keeps its row. */
+	h.kind = "item";
+	h.key = "cairo/a";
+	h.utm_campaign = "spring";
+	assert_int_equal(mb_impact_count(im, &h, now), MB_IMPACT_COUNTED);
+	h.kind = "page";
+	h.key = "/";
+	for (int i = 0; i < 1000; i++) {
+		snprintf(camp, sizeof(camp), "x%d", i);
+		h.utm_campaign = camp;
+		(void)mb_impact_count(im, &h, now);
+	}
+	/* Real readers afterwards: their items and feeds, each its own. */
+	for (int i = 0; i < 3; i++) {
+		struct mb_impact_hit r;
+
+		snprintf(peer, sizeof(peer), "198.51.100.%d", i + 1);
+		r = hit("cairo/a", peer, "Firefox");
+		assert_int_equal(mb_impact_count(im, &r, now),
+		    MB_IMPACT_COUNTED);
+		r.kind = "feed";
+		r.key = "/feeds/ar.atom";
+		assert_int_equal(mb_impact_count(im, &r, now),
+		    MB_IMPACT_COUNTED);
+		/* Through a new campaign: counted, without it. */
+		r.kind = "item";
+		r.key = "cairo/a";
+		r.utm_campaign = "autumn";
+		assert_int_equal(mb_impact_count(im, &r, now),
+		    MB_IMPACT_TRIMMED);
+		/* Through the campaign known before: as before. */
+		r.utm_campaign = "spring";
+		assert_int_equal(mb_impact_count(im, &r, now),
+		    MB_IMPACT_COUNTED);
+	}
+	assert_int_equal(mb_impact_flush(im, st, NULL), MB_OK);
+	s = of(st, day, "item", "cairo/a");
+	assert_int_equal(s.views, 10);
+	assert_int_equal(s.uniques, 4);
+	s = of(st, day, "feed", "/feeds/ar.atom");
+	assert_int_equal(s.views, 3);
+	assert_int_equal(s.uniques, 3);
+	/* The flood itself: every view, one unique, half the room. */
+	s = of(st, day, "page", "/");
+	assert_int_equal(s.views, 1000);
+	assert_int_equal(s.uniques, 1);
+	s = totals(st, day);
+	assert_int_equal(s.views, 1013);
+	assert_true(s.rows <= 100);
+	mb_impact_free(im);
+	mb_store_close(st);
+	rm(dir);
+}
+
+/*
  * Full, every kind's views still count under its own "(other)": there
  * was room for one "(other)" in all, and the next kind's views were lost.
  */
@@ -373,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_unique_whatever_the_link),
 		cmocka_unit_test(test_other_of_each_kind),
+		cmocka_unit_test(test_flood_of_campaigns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
