@@ -118,5 +118,8 @@ mb_http__impact_count(struct mb_req *r, struct mb_impact *im,
 	h.opt_out = is_one(mb_req_header(r, "DNT")) ||
 	    is_one(mb_req_header(r, "Sec-GPC"));
 	h.staff = mb_req_role(r) >= MB_ROLE_TRANSLATOR;
+	/* A browser's prefetch: impact/ decides (it is not a view). */
+	if ((h.purpose = mb_req_header(r, "Sec-Purpose")) == NULL)
+		h.purpose = mb_req_header(r, "Purpose");
 	mb_impact_count(im, &h, now_ms);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Pure checks on what a request says of itself: bots, referrer hosts, utm tags, days. */
+/* Pure checks on what a request says of itself: bots, prefetches, referrer hosts, utm tags, days. */
 #include "impact.h"
 
 #include <ctype.h>
@@ -102,6 +102,29 @@ mb_impact_is_bot(const char *ua)
 				return true;
 			m &= m - 1;
 		}
+	}
+	return false;
+}
+
+/*
+ * Sec-Purpose is a structured list ("prefetch", "prefetch;prerender",
+ * "prefetch;anonymous-client-ip"), Purpose its older plain form: a
+ * member "prefetch", parameters or not, is a page fetched in case the
+ * reader follows the link. A prerendered page that is then shown is
+ * not asked for again, so it goes uncounted too: fewer views rather
+ * than views nobody read.
+ */
+bool
+mb_impact_is_prefetch(const char *v)
+{
+	const char *p = v;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t,");
+		if (strncasecmp(p, "prefetch", 8) == 0 && (p[8] == '\0' ||
+		    strchr(" \t,;", p[8]) != NULL))
+			return true;
+		p = strchr(p, ',');
 	}
 	return false;
 }

@@ -463,6 +463,9 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	 */
 	if (h->staff)
 		return MB_IMPACT_STAFF;
+	/* A browser fetching a link ahead, in case: nobody has read it. */
+	if (mb_impact_is_prefetch(h->purpose))
+		return MB_IMPACT_PREFETCH;
 	if (is_bot(h->user_agent))
 		return MB_IMPACT_BOT;
 	mb_impact_client(im->proxies, h->peer, h->forwarded, addr,

@@ -53,6 +53,7 @@ struct mb_impact_hit {
 	const char	*utm_campaign, *utm_source, *utm_medium;
 	bool		 opt_out;	/* DNT: 1 or Sec-GPC: 1 */
 	bool		 staff;		/* a translator or more, signed in */
+	const char	*purpose;	/* Sec-Purpose, else Purpose; NULL: none */
 };
 
 /* Why a hit was not counted (or MB_IMPACT_COUNTED). */
@@ -65,6 +66,7 @@ enum mb_impact_verdict {
 	/* Referrers and campaigns at their share of max_rows: counted
 	 * without them, under what was read, its language and country. */
 	MB_IMPACT_TRIMMED,
+	MB_IMPACT_PREFETCH,	/* a browser's prefetch or prerender */
 };
 
 /* Counts h at now_ms (the wall clock, ms). Any thread. */
@@ -92,6 +94,12 @@ int64_t mb_impact_pending(struct mb_impact *im);
 
 /* A crawler, a monitor or a library rather than a reader's browser. */
 bool mb_impact_is_bot(const char *user_agent);
+
+/*
+ * A Sec-Purpose or Purpose that says the browser fetched the page ahead
+ * of a reader ("prefetch", "prefetch;prerender"): no view. NULL: false.
+ */
+bool mb_impact_is_prefetch(const char *purpose);
 
 /*
  * The referrer's host, lowercased, without port or "www."; "" when

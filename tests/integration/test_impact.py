@@ -86,6 +86,12 @@ def test_counting(w):
     eq(rd.get(page, headers={"User-Agent": FIREFOX, "DNT": "1"}).status, 200)
     eq(rd.get(page, headers={"User-Agent": FIREFOX,
                              "Sec-GPC": "1"}).status, 200)
+    # Nor a browser's prefetch or prerender: nobody has read it.
+    eq(rd.get(page, headers={"User-Agent": FIREFOX,
+                             "Sec-Purpose": "prefetch;prerender"}).status,
+       200)
+    eq(rd.get(page, headers={"User-Agent": FIREFOX,
+                             "Purpose": "prefetch"}).status, 200)
     # Counted, handled: a 10 KB user agent, a malformed referrer, and a
     # forged X-Forwarded-For from a peer that is no trusted proxy (the
     # connection's address counts, so it is this reader again).

@@ -39,6 +39,23 @@ test_bots(void **state)
 	assert_true(mb_impact_is_bot(big));
 }
 
+/* A browser fetching a page ahead of its reader says so. */
+static void
+test_prefetch(void **state)
+{
+	(void)state;
+	assert_true(mb_impact_is_prefetch("prefetch"));
+	assert_true(mb_impact_is_prefetch("prefetch;prerender"));
+	assert_true(mb_impact_is_prefetch("prefetch;anonymous-client-ip"));
+	assert_true(mb_impact_is_prefetch(" Prefetch"));
+	assert_true(mb_impact_is_prefetch("other, prefetch"));
+	assert_false(mb_impact_is_prefetch(NULL));
+	assert_false(mb_impact_is_prefetch(""));
+	assert_false(mb_impact_is_prefetch("prefetcher"));
+	assert_false(mb_impact_is_prefetch("preview"));
+	assert_false(mb_impact_is_prefetch("no;prefetch"));
+}
+
 static void
 test_referrers(void **state)
 {
@@ -174,6 +191,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_day_fast),
 		cmocka_unit_test(test_bots),
+		cmocka_unit_test(test_prefetch),
 		cmocka_unit_test(test_referrers),
 		cmocka_unit_test(test_tags_and_days),
 		cmocka_unit_test(test_proxies),

@@ -119,6 +119,10 @@ test_views_and_uniques(void **state)
 	h.opt_out = false;
 	h.staff = true;
 	assert_int_equal(mb_impact_count(im, &h, T0), MB_IMPACT_STAFF);
+	/* A browser's prefetch or prerender: nobody read it (yet). */
+	h.staff = false;
+	h.purpose = "prefetch;prerender";
+	assert_int_equal(mb_impact_count(im, &h, T0), MB_IMPACT_PREFETCH);
 	assert_int_equal(mb_impact_pending(im), 1001);
 	mb_impact_free(im);
 }
