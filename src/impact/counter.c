@@ -413,30 +413,36 @@ is_bot(const char *ua)
 }
 
 /*
- * A slot hash remembered by each thread for the last text it hashed:
- * the aggregate (day, what, language, country, referrer, campaign) and
- * what was read (day, what, language), no reader in either, which a run
- * of views of one page shares.
+ * The slot hashes of the aggregate (day, what, language, country,
+ * referrer, campaign) and of what was read (its first wn bytes: day,
+ * what, language), remembered by each thread for the last aggregate it
+ * hashed: no reader in either, and a run of views of one page shares
+ * them (one comparison then, no hash).
  */
-struct memo {
-	char		last[DIMS_MAX];
-	size_t		n;
-	uint64_t	owner;
-	uint64_t	h;
-};
-
-static __thread struct memo	dims_memo, what_memo;
-
-static uint64_t
-memo_hash(struct mb_impact *im, struct memo *m, const char *s, size_t n)
+static void
+dims_hashes(struct mb_impact *im, const char *dims, size_t wn, size_t n,
+    uint64_t *rh, uint64_t *wh)
 {
-	if (m->owner == im->gen && n == m->n && memcmp(m->last, s, n) == 0)
-		return m->h;
-	m->h = slot_hash(im, s, n);
-	memcpy(m->last, s, n);
-	m->n = n;
-	m->owner = im->gen;
-	return m->h;
+	static __thread char		 last[DIMS_MAX];
+	static __thread size_t		 last_n, last_wn;
+	static __thread uint64_t	 owner, h, w;
+
+	if (owner == im->gen && n == last_n && wn == last_wn &&
+	    memcmp(last, dims, n) == 0) {
+		*rh = h;
+		*wh = w;
+		return;
+	}
+	/* Another referrer or campaign of the same page: half the work. */
+	if (owner != im->gen || wn != last_wn || memcmp(last, dims, wn) != 0)
+		w = slot_hash(im, dims, wn);
+	h = slot_hash(im, dims, n);
+	memcpy(last, dims, n);
+	last_n = n;
+	last_wn = wn;
+	owner = im->gen;
+	*rh = h;
+	*wh = w;
 }
 
 enum mb_impact_verdict
@@ -450,7 +456,7 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	char			 med[MB_IMPACT_TAG_MAX];
 	struct row		*r;
 	uint64_t		 who, rh, wh, pair;
-	size_t			 o = 0, oc;
+	size_t			 o = 0, ow, oc;
 	int64_t			 today = now_ms / DAY_MS;
 	bool			 chosen;
 
@@ -483,14 +489,14 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	o = dim(dims, o, h->key, MB_IMPACT_KEY_MAX - 1, false);
 	o = dim(dims, o, lang, 15, false);
 	/* What was read, in which language: a visitor is unique to it. */
-	wh = memo_hash(im, &what_memo, dims, o);
+	ow = o;
 	o = dim(dims, o, cc[0] != '\0' ? cc : "unknown", 3, false);
 	oc = o;
 	o = dim(dims, o, ref, MB_IMPACT_HOST_MAX - 1, false);
 	o = dim(dims, o, camp, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, src, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, med, MB_IMPACT_TAG_MAX - 1, true);
-	rh = memo_hash(im, &dims_memo, dims, o);
+	dims_hashes(im, dims, ow, o, &rh, &wh);
 	chosen = ref[0] != '\0' || camp[0] != '\0' || src[0] != '\0' ||
 	    med[0] != '\0';
 
