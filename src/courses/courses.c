@@ -430,6 +430,97 @@ mb_courses_lesson_done(const struct mb_courses_env *e,
 	return maybe_complete(e, a, c, &completed, cert, d);
 }
 
+/* The attempt an offline upload's key made, and the quiz's count. */
+struct keyed {
+	const struct mb_course	*c;
+	const char		*quiz;
+	bool			 found, here;
+	int			 n, score, count;
+	bool			 passed;
+	json_t			*answers;	/* parsed; NULL: unreadable */
+};
+
+static int
+keyed_cb(const struct mb_course_attempt *at, void *arg)
+{
+	struct keyed *k = arg;
+
+	k->found = true;
+	k->here = strcmp(at->course, k->c->info.uri) == 0 &&
+	    strcmp(at->quiz, k->quiz) == 0;
+	k->n = at->n;
+	k->score = at->score;
+	k->passed = at->passed;
+	k->answers = at->answers != NULL ? mb_json_loadb(at->answers,
+	    strlen(at->answers), 0, NULL) : NULL;
+	return 1;
+}
+
+static int
+count_cb(const struct mb_course_attempt *at, void *arg)
+{
+	struct keyed *k = arg;
+
+	(void)at;
+	k->count++;
+	return MB_OK;
+}
+
+/*
+ * An offline upload's key seen before: MB_ERR_NOTFOUND (no diagnostic)
+ * when it is new. The same answers at the same quiz are answered from
+ * the row the key made, never graded again: grading first and looking
+ * after answered a new score for new answers under an old key, with no
+ * attempt counted, so one key graded answers without limit. Other
+ * answers, or another quiz, under a key already used are refused.
+ */
+static int
+keyed_again(const struct mb_courses_env *e, const struct mb_actor *a,
+    const struct mb_course *c, int step, const struct mb_quiz *q,
+    const char *key, const json_t *answers, struct mb_quiz_result *res,
+    struct mb_diag *d)
+{
+	struct keyed	k;
+	int		rc;
+
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	k.quiz = c->info.step[step].uri;
+	if ((rc = mb_store_course_attempt_key(e->st, a->user_id, key,
+	    keyed_cb, &k, d)) != MB_OK)
+		goto out;
+	if (!k.found) {
+		rc = MB_ERR_NOTFOUND;
+		goto out;
+	}
+	if (!k.here) {
+		res->key_reused = true;
+		rc = mb_diag_set(d, MB_ERR_EXISTS, "key: these answers' key "
+		    "was used for another quiz; each upload has its own key");
+		goto out;
+	}
+	if (k.answers == NULL || !json_equal(k.answers, answers)) {
+		res->key_reused = true;
+		rc = mb_diag_set(d, MB_ERR_EXISTS, "key: this key was sent "
+		    "before with other answers (attempt %d); each upload has "
+		    "its own key", k.n);
+		goto out;
+	}
+	if ((rc = mb_store_course_attempts(e->st, a->user_id, c->info.uri,
+	    k.quiz, count_cb, &k, d)) != MB_OK)
+		goto out;
+	res->score = k.score;
+	res->passed = k.passed;
+	res->attempt = k.n;
+	res->left = k.count < q->attempts ? q->attempts - k.count : 0;
+	res->duplicate = true;
+	log_info("courses: quiz again user=%s quiz=%s attempt=%d", a->name,
+	    k.quiz, k.n);
+out:
+	json_decref(k.answers);
+	return rc;
+}
+
 int
 mb_courses_quiz_submit(const struct mb_courses_env *e,
     const struct mb_actor *a, const struct mb_course *c, int step,
@@ -455,6 +546,10 @@ mb_courses_quiz_submit(const struct mb_courses_env *e,
 		return rc;
 	if ((rc = mb_quiz_from_item(item, &q, d)) != MB_OK)
 		goto out;
+	/* A key seen before is answered before anything is graded. */
+	if (key != NULL && (rc = keyed_again(e, a, c, step, q, key, answers,
+	    res, d)) != MB_ERR_NOTFOUND)
+		goto out;
 	if ((rc = mb_quiz_grade(q, answers, &res->score, &res->passed, NULL,
 	    d)) != MB_OK)
 		goto out;
@@ -473,10 +568,23 @@ mb_courses_quiz_submit(const struct mb_courses_env *e,
 	snprintf(at.key, sizeof(at.key), "%s", key != NULL ? key : "");
 	rc = mb_store_course_attempt_add(e->st, &at, q->attempts,
 	    &res->attempt, d);
-	if (rc == MB_ERR_EXISTS && key != NULL && res->attempt > 0) {
-		/* The same offline upload again: answered as before. */
-		res->duplicate = true;
-		rc = MB_OK;
+	if (rc == MB_ERR_EXISTS && key != NULL) {
+		/*
+		 * The same key sent twice at once: the other one kept its
+		 * attempt between the look above and this one. Answered
+		 * from that row, as above; never with this grade.
+		 */
+		struct mb_diag	kd = { "" };
+		int		krc;
+
+		memset(res, 0, sizeof(*res));
+		if ((krc = keyed_again(e, a, c, step, q, key, answers, res,
+		    &kd)) != MB_ERR_NOTFOUND) {
+			rc = krc;
+			if (d != NULL)
+				*d = kd;
+		}
+		goto out;
 	}
 	if (rc != MB_OK)
 		goto out;

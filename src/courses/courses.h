@@ -95,16 +95,22 @@ struct mb_quiz_result {
 	int	left;		/* attempts left */
 	bool	completed;	/* the course is now complete */
 	bool	duplicate;	/* an offline upload seen before */
+	bool	key_reused;	/* refused: the key was used otherwise */
 	char	certificate[64]; /* issued now or before; "" */
 };
 
 /*
  * Grades answers (quiz.h's form) on the server and keeps the attempt.
- * key: an offline upload's own id (idempotent), or NULL. Refuses with
- * nothing recorded: not enrolled (MB_ERR_PERM), no attempts left
- * (MB_ERR_PERM), already passed (MB_ERR_EXISTS, "closed"), bad answers
- * (MB_ERR_INVAL). Passing the last quiz or lesson completes the course
- * and issues the certificate.
+ * key: an offline upload's own id (idempotent), or NULL. A key seen
+ * before is looked up before anything is graded: with the same answers
+ * at the same quiz it is answered from the attempt it made (its number,
+ * score and pass, the attempts left now; duplicate set, nothing
+ * recorded); with other answers, or at another quiz, it is refused
+ * (MB_ERR_EXISTS, key_reused set). Refuses with nothing recorded: not
+ * enrolled (MB_ERR_PERM), no attempts left (MB_ERR_PERM), already
+ * passed (MB_ERR_EXISTS, "closed"), bad answers (MB_ERR_INVAL). Passing
+ * the last quiz or lesson completes the course and issues the
+ * certificate.
  */
 int mb_courses_quiz_submit(const struct mb_courses_env *e,
     const struct mb_actor *a, const struct mb_course *c, int step,

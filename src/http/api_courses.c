@@ -11,11 +11,14 @@
  * {"answers": {"q1": ["1"], ...}, "key": "<the offline attempt's id>"}
  *
  * Signed in (a bearer token or a session with its CSRF token). The key
- * makes the upload idempotent: the same key again answers 200 with the
- * attempt it made the first time ("duplicate": true), never a second
- * attempt. 201 with the grade; 403 not enrolled or no attempts left; 409
- * the quiz is closed (passed before); 400 bad answers. Answers stay
- * here: they are personal data and no door sends them elsewhere.
+ * makes the upload idempotent: the same key again with the same answers
+ * answers 200 with the attempt it made the first time ("duplicate":
+ * true: its score and pass, the attempts left now), never a second
+ * attempt; the key again with other answers, or at another quiz, is 409
+ * "key_reused". 201 with the grade; 403 not enrolled or no attempts
+ * left; 409 "closed": the quiz was passed before; 400 bad answers.
+ * Answers stay here: they are personal data and no door sends them
+ * elsewhere.
  */
 static void
 upload(struct mb_req *r)
@@ -32,6 +35,7 @@ upload(struct mb_req *r)
 	int			 rc;
 
 	mb_resp_private(r);
+	memset(&res, 0, sizeof(res));
 	if (mb_req_user(r) == NULL) {
 		mb_resp_error(r, 401, "unauthorized", "sign in (a bearer token "
 		    "or a session) to upload answers");
@@ -71,7 +75,8 @@ upload(struct mb_req *r)
 	mb_course_free(c);
 	if (rc != MB_OK) {
 		mb_resp_newsroom_fail(r, rc, &(struct mb_nr_saved){ .code =
-		    rc == MB_ERR_EXISTS ? "closed" : NULL }, &d);
+		    rc != MB_ERR_EXISTS ? NULL : res.key_reused ? "key_reused" :
+		    "closed" }, &d);
 		return;
 	}
 	mb_resp_json(r, res.duplicate ? 200 : 201, json_pack("{s:i, s:b, "

@@ -179,6 +179,15 @@ mb_store_course_attempts(struct mb_store *st, int64_t user_id,
 }
 
 int
+mb_store_course_attempt_key(struct mb_store *st, int64_t user_id,
+    const char *key,
+    int (*cb)(const struct mb_course_attempt *a, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	return OPS(st)->attempt_key(st, user_id, key, cb, arg, d);
+}
+
+int
 mb_store_course_cert_reserve(struct mb_store *st, int64_t user_id,
     const char *course, const char *id, int64_t *index, struct mb_diag *d)
 {

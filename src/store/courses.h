@@ -85,11 +85,23 @@ struct mb_course_attempt {
  * fewer than max_attempts and passed none: MB_ERR_PERM "no attempts
  * left" otherwise, MB_ERR_EXISTS "already passed" for a closed quiz;
  * both change nothing. key (may be NULL or ""): an offline upload's
- * own id; the same key again is MB_ERR_EXISTS with *n set to the
- * attempt it made (an upload is idempotent).
+ * own id, one per learner; the same key again is MB_ERR_EXISTS, before
+ * the other checks, with *n set to the attempt it made when that was
+ * at the same course and quiz (an upload is idempotent), and *n left
+ * alone when it was at another. The caller answers a key seen before
+ * from that attempt's row (mb_store_course_attempt_key), never from
+ * answers graded again.
  */
 int mb_store_course_attempt_add(struct mb_store *st,
     const struct mb_course_attempt *a, int max_attempts, int *n,
+    struct mb_diag *d);
+/*
+ * Visits the attempt the learner made under an offline upload's key,
+ * at whatever course and quiz: once, or not at all when the key is new.
+ */
+int mb_store_course_attempt_key(struct mb_store *st, int64_t user_id,
+    const char *key,
+    int (*cb)(const struct mb_course_attempt *a, void *arg), void *arg,
     struct mb_diag *d);
 /* user_id 0: every learner's; quiz NULL: every quiz of the course. */
 int mb_store_course_attempts(struct mb_store *st, int64_t user_id,

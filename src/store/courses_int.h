@@ -30,6 +30,10 @@ struct mb_store_courses_ops {
 		    const char *course, const char *quiz,
 		    int (*cb)(const struct mb_course_attempt *a, void *arg),
 		    void *arg, struct mb_diag *d);
+	int	(*attempt_key)(struct mb_store *st, int64_t user_id,
+		    const char *key,
+		    int (*cb)(const struct mb_course_attempt *a, void *arg),
+		    void *arg, struct mb_diag *d);
 	int	(*cert_reserve)(struct mb_store *st, int64_t user_id,
 		    const char *course, const char *id, int64_t *index,
 		    struct mb_diag *d);

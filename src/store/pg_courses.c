@@ -196,18 +196,30 @@ attempt_check(struct mb_store *st, const struct mb_course_attempt *a,
 	bool			passed = false;
 	int			rc;
 
+	/*
+	 * The attempt an offline upload's key made before. A key is the
+	 * learner's (the unique index is (user_id, key)): one made at
+	 * another quiz is found too, and is not taken for this one's.
+	 */
 	if (a->key[0] != '\0') {
 		p.n = 0;
 		mb_pg__p_int(&p, a->user_id);
 		mb_pg__p_text(&p, a->key);
-		if ((rc = mb_pg__query(PG(st), "SELECT n FROM courses_attempts "
-		    "WHERE user_id = $1 AND key = $2", &p, false, &r, d)) !=
-		    MB_OK)
+		mb_pg__p_text(&p, a->course);
+		mb_pg__p_text(&p, a->quiz);
+		if ((rc = mb_pg__query(PG(st), "SELECT n, course = $3 AND "
+		    "quiz = $4 FROM courses_attempts WHERE user_id = $1 AND "
+		    "key = $2", &p, false, &r, d)) != MB_OK)
 			return rc;
 		if (mb_pg__next(&r, NULL, NULL)) {
-			*n = (int)mb_pg__i64(r.res, r.row, 0);
-			rc = mb_diag_set(d, MB_ERR_EXISTS, "this upload was "
-			    "recorded before, as attempt %d", *n);
+			if (*mb_pg__str(r.res, r.row, 1) != 0) {
+				*n = (int)mb_pg__i64(r.res, r.row, 0);
+				rc = mb_diag_set(d, MB_ERR_EXISTS, "this "
+				    "upload was recorded before, as attempt "
+				    "%d", *n);
+			} else
+				rc = mb_diag_set(d, MB_ERR_EXISTS, "key: this "
+				    "upload's key was used for another quiz");
 		}
 		if ((rc = mb_pg__end(&r, rc)) != MB_OK)
 			return rc;
@@ -294,6 +306,28 @@ attempts(struct mb_store *st, int64_t user_id, const char *course,
 	    "courses_attempts WHERE course = $1 AND ($2 = 0 OR user_id = $2) "
 	    "AND ($3 IS NULL OR quiz = $3) ORDER BY user_id, quiz COLLATE "
 	    "\"C\", n", &p, false, &r, d)) != MB_OK)
+		return rc;
+	while (rc == MB_OK && mb_pg__next(&r, &mb_store__attempt_cols, &a))
+		rc = cb(&a, arg);
+	return mb_pg__end(&r, rc);
+}
+
+static int
+attempt_key(struct mb_store *st, int64_t user_id, const char *key,
+    int (*cb)(const struct mb_course_attempt *a, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_pg_params		p;
+	struct mb_pg_rows		r;
+	struct mb_course_attempt	a;
+	int				rc;
+
+	p.n = 0;
+	mb_pg__p_int(&p, user_id);
+	mb_pg__p_text(&p, key);
+	if ((rc = mb_pg__query(PG(st), "SELECT " MB_STORE_ATTEMPT_COLS " FROM "
+	    "courses_attempts WHERE user_id = $1 AND key = $2", &p, false, &r,
+	    d)) != MB_OK)
 		return rc;
 	while (rc == MB_OK && mb_pg__next(&r, &mb_store__attempt_cols, &a))
 		rc = cb(&a, arg);
@@ -478,6 +512,7 @@ const struct mb_store_courses_ops mb_pg_courses = {
 	.enrol = enrol, .enrol_set = enrol_set, .enrolments = enrolments,
 	.step_set = step_set, .steps = steps,
 	.attempt_add = attempt_add, .attempts = attempts,
+	.attempt_key = attempt_key,
 	.cert_reserve = cert_reserve, .cert_set = cert_set,
 	.cert_revoke = cert_revoke, .certs = certs,
 	.setting_set = setting_set, .setting_get = setting_get,

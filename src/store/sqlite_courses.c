@@ -174,22 +174,33 @@ steps(struct mb_store *st, int64_t user_id, const char *course,
 	return mb_sqlite__end(&r, rc, d);
 }
 
-/* The attempt an offline upload's key made before, if any (*n 0: none). */
+/*
+ * The attempt an offline upload's key made before, if any (*n 0: none;
+ * *here: at the same course and quiz). A key is the learner's: the
+ * unique index is (user_id, key), so one made at another quiz is found
+ * too, and is not taken for this one's.
+ */
 static int
 attempt_by_key(struct mb_sqlite *sq, const struct mb_course_attempt *a,
-    int *n, struct mb_diag *d)
+    int *n, bool *here, struct mb_diag *d)
 {
 	struct mb_sqlite_rows	r;
 	int			rc;
 
 	*n = 0;
-	if ((rc = mb_sqlite__query(sq, "SELECT n FROM courses_attempts WHERE "
-	    "user_id = ?1 AND key = ?2", &r, "attempt", d)) != MB_OK)
+	*here = false;
+	if ((rc = mb_sqlite__query(sq, "SELECT n, course = ?3 AND quiz = ?4 "
+	    "FROM courses_attempts WHERE user_id = ?1 AND key = ?2", &r,
+	    "attempt", d)) != MB_OK)
 		return rc;
 	sqlite3_bind_int64(r.s, 1, a->user_id);
 	sqlite3_bind_text(r.s, 2, a->key, -1, SQLITE_STATIC);
-	if (mb_sqlite__next(&r, NULL, NULL))
+	sqlite3_bind_text(r.s, 3, a->course, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 4, a->quiz, -1, SQLITE_STATIC);
+	if (mb_sqlite__next(&r, NULL, NULL)) {
 		*n = sqlite3_column_int(r.s, 0);
+		*here = sqlite3_column_int(r.s, 1) != 0;
+	}
 	return mb_sqlite__end(&r, MB_OK, d);
 }
 
@@ -221,16 +232,22 @@ attempt_add(struct mb_store *st, const struct mb_course_attempt *a,
 	struct mb_sqlite	*sq = SQ(st);
 	struct mb_sqlite_rows	 r;
 	bool			 keyed = a->key[0] != '\0', passed = false;
-	int			 own, count = 0, prev, rc;
+	bool			 here = false;
+	int			 own, count = 0, prev = 0, rc;
 
 	if ((rc = mb_sqlite__auto_begin(sq, &own, d)) != MB_OK)
 		return rc;
-	if (keyed && (rc = attempt_by_key(sq, a, &prev, d)) != MB_OK)
+	if (keyed && (rc = attempt_by_key(sq, a, &prev, &here, d)) != MB_OK)
 		goto out;
-	if (keyed && prev > 0) {
+	if (keyed && prev > 0 && here) {
 		*n = prev;
 		rc = mb_diag_set(d, MB_ERR_EXISTS, "this upload was recorded "
 		    "before, as attempt %d", prev);
+		goto out;
+	}
+	if (keyed && prev > 0) {
+		rc = mb_diag_set(d, MB_ERR_EXISTS, "key: this upload's key "
+		    "was used for another quiz");
 		goto out;
 	}
 	if ((rc = attempt_count(sq, a, &count, &passed, d)) != MB_OK)
@@ -290,6 +307,26 @@ attempts(struct mb_store *st, int64_t user_id, const char *course,
 	sqlite3_bind_text(r.s, 1, course, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(r.s, 2, user_id);
 	mb_sqlite__bind_text(r.s, 3, quiz);
+	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__attempt_cols, &a))
+		rc = cb(&a, arg);
+	return mb_sqlite__end(&r, rc, d);
+}
+
+static int
+attempt_key(struct mb_store *st, int64_t user_id, const char *key,
+    int (*cb)(const struct mb_course_attempt *a, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows		r;
+	struct mb_course_attempt	a;
+	int				rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT " MB_STORE_ATTEMPT_COLS
+	    " FROM courses_attempts WHERE user_id = ?1 AND key = ?2", &r,
+	    "attempt", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_int64(r.s, 1, user_id);
+	sqlite3_bind_text(r.s, 2, key, -1, SQLITE_STATIC);
 	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__attempt_cols, &a))
 		rc = cb(&a, arg);
 	return mb_sqlite__end(&r, rc, d);
@@ -479,6 +516,7 @@ const struct mb_store_courses_ops mb_sqlite_courses = {
 	.enrol = enrol, .enrol_set = enrol_set, .enrolments = enrolments,
 	.step_set = step_set, .steps = steps,
 	.attempt_add = attempt_add, .attempts = attempts,
+	.attempt_key = attempt_key,
 	.cert_reserve = cert_reserve, .cert_set = cert_set,
 	.cert_revoke = cert_revoke, .certs = certs,
 	.setting_set = setting_set, .setting_get = setting_get,

@@ -279,6 +279,7 @@ def run_all(root, hq, cairo):
           st2, r2)
     print("ok offline upload idempotent")
     offline_answers(root, cairo, k, anon)
+    offline_key_reused(cairo)
 
     # 11. The class, for instructors only; answers never leave Cairo.
     csv = mb("course", "class", cairo.dir, AR)
@@ -419,6 +420,69 @@ def offline_answers(root, cairo, k, anon):
     st, _, body = k.get(path + "?offline=../x&q_q1=1")
     check(st == 400 and "offline" in body.decode(), "a bad key", st)
     print("ok answers saved offline sent once, graded at the center")
+
+
+def offline_key_reused(cairo):
+    """An offline key already used is answered from the attempt it made,
+    never graded again: its own answers again give that attempt's score
+    and the attempts left now; other answers, or another quiz, under it
+    are refused (409 key_reused) and record nothing. The old binary
+    graded any answers under a used key, past the attempt limit, and
+    answered 200 with their new score."""
+    code = mb("course", "invite", cairo.dir).strip()
+    s = Browser(cairo.addr)
+    st, _, _ = s.req("POST", "/en/signup", form={
+        "name": "samir", "password": "learner pass 4", "code": code})
+    check(st == 303 and s.cookie, "samir signed up", st)
+    for c in ("dl-safe-en", "dl-safe-ar"):
+        st, _, _ = s.post("/en/courses/moscow/%s/enrol" % c, {},
+                          csrf_from="/en/courses/moscow/%s" % c)
+        check(st == 303, "samir enrolled in " + c, st)
+    api = "/api/v1/courses/moscow/dl-safe-en/steps/3/attempts"
+    csrf = s.csrf("/en/courses/moscow/dl-safe-en")
+    hd = {"X-CSRF-Token": csrf}
+    wrong = {"q1": ["0"]}
+    right = {"q1": ["1"], "q2": ["0", "2"], "q3": ["secure"]}
+    first = None
+    for i in range(3):
+        st, _, r = s.req("POST", api, body={"answers": wrong,
+                                            "key": "offline-%d" % i},
+                         headers=hd)
+        check(st == 201 and not json.loads(r)["passed"],
+              "attempt %d" % (i + 1), st, r)
+        first = first or json.loads(r)
+    check(first["attempt"] == 1 and first["left"] == 2, "the first", first)
+    tries = lambda: re.search(  # noqa: E731
+        r"Attempts: (\d+) / 3", s.get("/en/courses/moscow/dl-safe-en/3"
+                                       )[2].decode()).group(1)
+    check(tries() == "3", "three attempts made")
+    # The first key again, its own answers: that attempt, none left.
+    st, _, r = s.req("POST", api, body={"answers": wrong,
+                                        "key": "offline-0"}, headers=hd)
+    got = json.loads(r)
+    check(st == 200 and got["duplicate"] and got["attempt"] == 1 and
+          got["score"] == first["score"] and not got["passed"] and
+          got["left"] == 0, "the same upload again", st, r)
+    # Other answers under a used key: refused, not graded, not kept.
+    for ans in ({"q1": ["1"]}, {"q1": ["1"], "q2": ["0", "2"]}, right):
+        st, _, r = s.req("POST", api, body={"answers": ans,
+                                            "key": "offline-0"}, headers=hd)
+        body = json.loads(r)
+        check(st == 409 and body["error"]["code"] == "key_reused" and
+              "score" not in body and "other answers" in r.decode(),
+              "a used key with other answers", st, r)
+    # And a key used at one quiz is not another quiz's.
+    st, _, r = s.req("POST", "/api/v1/courses/moscow/dl-safe-ar/steps/3/"
+                     "attempts", body={"answers": wrong, "key":
+                                       "offline-1"}, headers=hd)
+    check(st == 409 and json.loads(r)["error"]["code"] == "key_reused",
+          "a used key at another quiz", st, r)
+    check(tries() == "3", "nothing recorded", tries())
+    csv = mb("course", "class", cairo.dir, EN)
+    check('"samir","3","urn:mediabridge:moscow:dl-safe-en-quiz","quiz",'
+          '"not started","3","' + str(first["score"]) + '"' in csv,
+          "the class: three tries, the best the first's", csv)
+    print("ok a used offline key: its attempt again, other answers 409")
 
 
 def check_package_files(zpath):

@@ -291,11 +291,34 @@ test_attempt_limit_and_offline(void **state)
 	assert_int_equal(submit(f, &f->ben, c, "no", "k1", &res, &d), MB_OK);
 	assert_true(res.duplicate);
 	assert_int_equal(res.attempt, 1);
+	assert_int_equal(res.left, 1);
+	assert_int_equal(res.score, 0);
+	/* The key with other answers is refused, not graded. */
+	assert_int_equal(submit(f, &f->ben, c, "secure", "k1", &res, &d),
+	    MB_ERR_EXISTS);
+	assert_true(res.key_reused);
+	assert_false(res.passed);
+	assert_non_null(strstr(d.msg, "other answers"));
 	assert_int_equal(submit(f, &f->ben, c, "no", NULL, &res, &d), MB_OK);
 	assert_int_equal(res.left, 0);
 	assert_int_equal(submit(f, &f->ben, c, "secure", NULL, &res, &d),
 	    MB_ERR_PERM);
 	assert_non_null(strstr(d.msg, "no attempts left"));
+	/*
+	 * With no attempt left, the old key: its own answers are answered
+	 * from its row, with what is left now; others are still refused.
+	 */
+	assert_int_equal(submit(f, &f->ben, c, "no", "k1", &res, &d), MB_OK);
+	assert_true(res.duplicate);
+	assert_int_equal(res.attempt, 1);
+	assert_int_equal(res.score, 0);
+	assert_false(res.passed);
+	assert_int_equal(res.left, 0);
+	assert_int_equal(submit(f, &f->ben, c, "secure", "k1", &res, &d),
+	    MB_ERR_EXISTS);
+	assert_true(res.key_reused);
+	assert_int_equal(submit(f, &f->ben, c, "secure", "k2", &res, &d),
+	    MB_ERR_PERM);
 	mb_course_free(c);
 }
 

@@ -167,6 +167,20 @@ count_attempt(const struct mb_course_attempt *a, void *arg)
 	return MB_OK;
 }
 
+static int
+key_attempt(const struct mb_course_attempt *a, void *arg)
+{
+	int *n = arg;
+
+	assert_string_equal(a->key, "offline-1");
+	assert_string_equal(a->quiz, QUIZ);
+	assert_int_equal(a->n, 1);
+	assert_int_equal(a->score, 100);
+	assert_true(a->passed);
+	(*n)++;
+	return MB_OK;
+}
+
 static void
 test_attempts(void **state)
 {
@@ -204,6 +218,22 @@ test_attempts(void **state)
 	assert_int_equal(mb_store_course_attempt_add(st, &a, 3, &n, &d),
 	    MB_ERR_EXISTS);
 	assert_int_equal(n, 1);
+	/* The key is found by itself, with the row it made. */
+	count = 0;
+	assert_int_equal(mb_store_course_attempt_key(st, bob, "offline-1",
+	    key_attempt, &count, &d), MB_OK);
+	assert_int_equal(count, 1);
+	count = 0;
+	assert_int_equal(mb_store_course_attempt_key(st, alice, "offline-1",
+	    key_attempt, &count, &d), MB_OK);
+	assert_int_equal(count, 0);
+	/* The key at another quiz is not this quiz's attempt 1. */
+	snprintf(a.quiz, sizeof(a.quiz), "%s", LESSON);
+	n = 0;
+	assert_int_equal(mb_store_course_attempt_add(st, &a, 3, &n, &d),
+	    MB_ERR_EXISTS);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(d.msg, "another quiz"));
 	/* A closed quiz: passed already. */
 	attempt(&a, bob, 50, false, NULL);
 	assert_int_equal(mb_store_course_attempt_add(st, &a, 3, &n, &d),
