@@ -119,11 +119,15 @@ mb_courses__step_raw(const struct mb_courses_env *e, const struct mb_course *c,
 	struct mb_newsroom_env	 ne;
 	struct mb_nr_item	 it;
 	/*
-	 * A course's material may be for the network only (a quiz's answer
-	 * key is in its item): an enrolled learner reads it as a member
-	 * would, through this service and nowhere else.
+	 * A course's material may be for the network only, and a quiz is
+	 * read by staff only (its answer key is in its item: policy.h,
+	 * mb_policy_read_audience): an enrolled learner reads a step
+	 * through this service and nowhere else, published and usable as
+	 * anyone reads it, in a member's audiences by its own audience,
+	 * a quiz's included. A translator without an account reads what is
+	 * published, whatever the audience; the audience is checked below.
 	 */
-	struct mb_actor		 reader = { 0, "learner", MB_ROLE_MEMBER };
+	struct mb_actor		 reader = { 0, "learner", MB_ROLE_TRANSLATOR };
 	json_t			*root;
 	int			 rc;
 
@@ -133,8 +137,13 @@ mb_courses__step_raw(const struct mb_courses_env *e, const struct mb_course *c,
 	memset(&ne, 0, sizeof(ne));
 	ne.st = e->st;
 	ne.center = e->node->conf.id;
-	if ((rc = mb_newsroom_get(&ne, &reader, c->info.step[step].uri, 0, &it,
-	    d)) != MB_OK) {
+	rc = mb_newsroom_get(&ne, &reader, c->info.step[step].uri, 0, &it, d);
+	if (rc == MB_OK && (mb_audience_bit(it.audience) &
+	    mb_audiences_of(MB_ROLE_MEMBER)) == 0) {
+		mb_nr_item_free(&it);
+		rc = MB_ERR_NOTFOUND;
+	}
+	if (rc != MB_OK) {
 		if (rc == MB_ERR_NOTFOUND)
 			mb_diag_set(d, rc, "step %d (%s) is not here yet", step
 			    + 1, c->info.step[step].uri);

@@ -30,7 +30,7 @@ struct mb_item_state
 mb_nr_item_state(const struct mb_nr_item *it)
 {
 	struct mb_item_state s = { it->author, it->workflow, it->pub_status,
-		it->audience, it->embargo_ms };
+		it->audience, it->embargo_ms, it->profile };
 
 	return s;
 }
@@ -50,6 +50,8 @@ load_cb(const struct mb_store_version *v, void *arg)
 	snprintf(l->workflow, sizeof(l->workflow), "%s", v->workflow);
 	snprintf(l->pub_status, sizeof(l->pub_status), "%s", v->pub_status);
 	snprintf(l->audience, sizeof(l->audience), "%s", v->audience);
+	snprintf(l->profile, sizeof(l->profile), "%s", v->profile != NULL ?
+	    v->profile : "");
 	l->embargo_ms = v->embargo_ms;
 	l->created_ms = v->created_ms;
 	l->first_ms = v->first_ms;

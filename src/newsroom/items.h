@@ -48,6 +48,7 @@ struct mb_nr_item {
 	char	 workflow[16];
 	char	 pub_status[16];
 	char	 audience[16];
+	char	 profile[32];	/* "" when none; the rules read "quiz" */
 	int64_t	 embargo_ms;
 	int64_t	 created_ms;	/* versionCreated */
 	int64_t	 first_ms;	/* firstCreated */

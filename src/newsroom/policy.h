@@ -54,6 +54,7 @@ struct mb_item_state {
 	const char	*pub_status;	/* usable, withheld, canceled */
 	const char	*audience;
 	int64_t		 embargo_ms;
+	const char	*profile;	/* NULL: none */
 };
 
 /*
@@ -66,9 +67,19 @@ enum mb_role mb_actor_role(const struct mb_actor *a);
 bool mb_policy_own(const struct mb_actor *a, const struct mb_item_state *s);
 
 /*
+ * The audience an item is read as: its own, except a quiz's (profile
+ * "quiz"), which is "internal" whatever it was published with. A quiz
+ * carries its answer key; it travels to member centers for the network
+ * (audience network) but is read by staff only (translator and up, who
+ * write, translate and preview courses); an enrolled learner sees its
+ * questions through the course pages, never the item.
+ */
+const char *mb_policy_read_audience(const struct mb_item_state *s);
+
+/*
  * The visibility rule: editors and the author see everything; others
  * see a published, usable item past its embargo in one of their
- * audiences.
+ * audiences (the audience it is read as, above).
  */
 bool mb_policy_visible(const struct mb_actor *a,
     const struct mb_item_state *s, int64_t now_ms);

@@ -43,12 +43,14 @@ enum {
 /*
  * What a reader or member may see of items i: published, usable, embargo
  * passed at NOW, audience among the AUD bits (public 1, network 2,
- * internal 4).
+ * internal 4). A quiz (profile quiz: it holds its answer key) is read as
+ * internal whatever its audience, as mb_policy_read_audience says.
  */
 #define MB_SQL_VISIBLE(P) \
 	"(i.workflow = 'published' AND i.pub_status = 'usable' AND " \
-	"i.embargo_ms <= " P "10 AND ((CASE i.audience WHEN 'public' THEN 1 " \
-	"WHEN 'network' THEN 2 ELSE 4 END) & " P "11) != 0)"
+	"i.embargo_ms <= " P "10 AND ((CASE WHEN i.profile = 'quiz' THEN 4 " \
+	"WHEN i.audience = 'public' THEN 1 WHEN i.audience = 'network' " \
+	"THEN 2 ELSE 4 END) & " P "11) != 0)"
 
 /* An item version's columns, from versions v (row order of the walkers). */
 #define MB_SQL_VERSION_COLS \

@@ -280,6 +280,7 @@ def run_all(root, hq, cairo):
     print("ok offline upload idempotent")
     offline_answers(root, cairo, k, anon)
     offline_key_reused(cairo)
+    quiz_answers_hidden(root, cairo, k)
 
     # 11. The class, for instructors only; answers never leave Cairo.
     csv = mb("course", "class", cairo.dir, AR)
@@ -483,6 +484,116 @@ def offline_key_reused(cairo):
           '"not started","3","' + str(first["score"]) + '"' in csv,
           "the class: three tries, the best the first's", csv)
     print("ok a used offline key: its attempt again, other answers 409")
+
+
+def quiz_answers_hidden(root, cairo, learner):
+    """A quiz's item holds its answer key: staff (translator and up)
+    read it, and nobody else at any door, whatever audience it was
+    published with. The old binary gave a member HQ's network quiz
+    (200 with "answer": [1]) and everyone a public one."""
+    doc = {"items": [
+        {"audience": "public", "item": {
+            "uri": "urn:mediabridge:cairo:pq-lesson", "type": "text",
+            "profile": "lesson", "language": "en",
+            "headlines": [{"value": "Zebrafinch lesson"}],
+            "bodies": [{"value": "<p>Read this.</p>",
+                        "contentType": "text/html"}]}},
+        {"audience": "public", "item": {
+            "uri": "urn:mediabridge:cairo:pq-quiz", "type": "text",
+            "profile": "quiz", "language": "en",
+            "headlines": [{"value": "Zebrafinch quiz"}],
+            "bodies": [{"contentType":
+                        "application/vnd.mediabridge.quiz+json",
+                        "value": json.dumps({
+                            "passMark": 100, "attempts": 1, "questions": [
+                                {"id": "q1", "kind": "short",
+                                 "text": "The word?",
+                                 "answer": ["kestrelword"]}]})}]}},
+        {"audience": "public", "item": {
+            "uri": "urn:mediabridge:cairo:pq", "type": "composite",
+            "profile": "course", "language": "en",
+            "headlines": [{"value": "Zebrafinch course"}],
+            "descriptions": [{"value": "A short one."}],
+            "associations": [
+                {"name": "M", "rel": "lesson",
+                 "uri": "urn:mediabridge:cairo:pq-lesson"},
+                {"name": "M", "rel": "quiz",
+                 "uri": "urn:mediabridge:cairo:pq-quiz"}]}}]}
+    path = os.path.join(root, "public-quiz.json")
+    json.dump(doc, open(path, "w"))
+    mb("course", "publish", cairo.dir, path)
+    for name, role in (("mira", "member"), ("tariq", "translator")):
+        mb("user", "add", cairo.dir, name, "--role", role)
+    tok = {n: mb("token", "add", cairo.dir, n).strip()
+           for n in ("mira", "tariq")}
+
+    def bearer(name):
+        b = Browser(cairo.addr)
+        orig = b.req
+        b.req = lambda m, p, form=None, body=None, headers=None: orig(
+            m, p, form, body, dict(headers or {},
+                                   Authorization="Bearer " + tok[name]))
+        return b
+
+    quizzes = ("moscow/dl-safe-en-quiz", "cairo/pq-quiz")
+    # The key, as a page or as the item's JSON (the body is a string).
+    secrets = ('"answer"', '\\"answer\\"', "kestrelword",
+               "correct horse")
+    for who, b in (("a reader", Browser(cairo.addr)),
+                   ("a learner", learner), ("a member", bearer("mira"))):
+        for q in quizzes:
+            for path in ("/api/v1/items/" + q,
+                         "/api/v1/items/%s?version=1" % q,
+                         "/api/v1/items/%s/versions" % q,
+                         "/api/v1/items/%s/html" % q,
+                         "/en/items/" + q):
+                st, _, body = b.get(path)
+                check(st in (401, 403, 404) and not any(
+                    x.encode() in body for x in secrets),
+                      "%s reads no quiz: %s" % (who, path), st,
+                      body[:300])
+        for path in ("/api/v1/items", "/api/v1/items?profile=quiz",
+                     "/api/v1/items?limit=100"):
+            st, _, body = b.get(path)
+            uris = [i["item"]["uri"] for i in json.loads(body)["items"]]
+            check(st == 200 and not [u for u in uris if
+                                     u.endswith("quiz")] and
+                  not any(x.encode() in body for x in secrets),
+                  "%s lists no quiz: %s" % (who, path), uris)
+        # The course names its quiz (the link a course needs); a quiz's
+        # own entry would be its page's path.
+        for path in ("/api/v1/search?q=zebrafinch",
+                     "/api/v1/search?q=staying",
+                     "/en/search?q=zebrafinch", "/en/search?q=staying",
+                     "/feeds/en.atom", "/feeds/en.json",
+                     "/feeds/centers/cairo.atom"):
+            st, _, body = b.get(path)
+            check(st == 200 and b"items/cairo/pq-quiz" not in body and
+                  b"items/moscow/dl-safe-en-quiz" not in body and
+                  not any(x.encode() in body for x in secrets),
+                  "%s finds no quiz: %s" % (who, path), st, body[:300])
+        st, _, body = b.get("/en/search?q=zebrafinch")
+        check(st == 200 and b"pq-lesson" in body, "the lesson is found",
+              st, body[-600:])
+    # Staff read the key: a translator translates and previews courses.
+    t = bearer("tariq")
+    for q in quizzes:
+        st, _, body = t.get("/api/v1/items/" + q)
+        check(st == 200 and b'\\"answer\\"' in body,
+              "staff read the quiz", q, st, body[:300])
+    st, _, body = t.get("/api/v1/items?profile=quiz")
+    check(st == 200 and b"pq-quiz" in body, "staff list quizzes", st)
+    # The course still teaches: a learner takes the public quiz.
+    c = "/en/courses/cairo/pq"
+    st, _, _ = learner.post(c + "/enrol", {}, csrf_from=c)
+    check(st == 303, "enrolled in the public course", st)
+    st, _, body = learner.get(c + "/2")
+    check(st == 200 and b"The word?" in body and b"kestrelword" not in
+          body, "the quiz's questions, not its key", st, body[-800:])
+    st, _, body = learner.post(c + "/2", {"q_q1": "kestrelword"})
+    check(st == 200 and "100% · passed" in body.decode(), "graded", st,
+          body[-800:])
+    print("ok quizzes' answer keys: staff only, at every door")
 
 
 def check_package_files(zpath):

@@ -142,7 +142,8 @@ static void
 test_policy(void **state)
 {
 	struct mb_actor		a = { 7, "x", MB_ROLE_NONE };
-	struct mb_item_state	s = { 0, "published", "usable", "public", 0 };
+	struct mb_item_state	s = { 0, "published", "usable", "public",
+				    0, NULL };
 	char			why[160];
 
 	(void)state;

@@ -47,28 +47,35 @@ static void
 test_read_cells(void **state)
 {
 	static const struct row rows[] = {
-		{ "read-public", { OTHER, "published", "usable", "public", 0 },
-		    { 1, 1, 1, 1, 1, 1 } },
+		{ "read-public", { OTHER, "published", "usable", "public",
+		    0, NULL }, { 1, 1, 1, 1, 1, 1 } },
 		{ "read-network", { OTHER, "published", "usable", "network",
-		    0 }, { 0, 1, 1, 1, 1, 1 } },
+		    0, NULL }, { 0, 1, 1, 1, 1, 1 } },
 		{ "read-internal", { OTHER, "published", "usable", "internal",
-		    0 }, { 0, 0, 1, 1, 1, 1 } },
-		{ "read-draft-other", { OTHER, "draft", "usable", "public", 0 },
-		    { 0, 0, 0, 0, 1, 1 } },
-		{ "read-draft-own", { ME, "draft", "usable", "public", 0 },
-		    { -1, -1, 1, 1, 1, 1 } },
+		    0, NULL }, { 0, 0, 1, 1, 1, 1 } },
+		{ "read-draft-other", { OTHER, "draft", "usable", "public",
+		    0, NULL }, { 0, 0, 0, 0, 1, 1 } },
+		{ "read-draft-own", { ME, "draft", "usable", "public",
+		    0, NULL }, { -1, -1, 1, 1, 1, 1 } },
 		{ "read-submitted-other", { OTHER, "submitted", "usable",
-		    "public", 0 }, { 0, 0, 0, 0, 1, 1 } },
+		    "public", 0, NULL }, { 0, 0, 0, 0, 1, 1 } },
 		{ "read-embargoed", { OTHER, "published", "usable", "public",
-		    NOW + 1 }, { 0, 0, 0, 0, 1, 1 } },
+		    NOW + 1, NULL }, { 0, 0, 0, 0, 1, 1 } },
 		{ "read-embargo-past", { OTHER, "published", "usable",
-		    "public", NOW }, { 1, 1, 1, 1, 1, 1 } },
+		    "public", NOW, NULL }, { 1, 1, 1, 1, 1, 1 } },
 		{ "read-withheld", { OTHER, "published", "withheld", "public",
-		    0 }, { 0, 0, 0, 0, 1, 1 } },
+		    0, NULL }, { 0, 0, 0, 0, 1, 1 } },
 		{ "read-canceled", { OTHER, "published", "canceled", "public",
-		    0 }, { 0, 0, 0, 0, 1, 1 } },
-		{ "read-no-author", { 0, "draft", "usable", "public", 0 },
-		    { 0, 0, 0, 0, 1, 1 } },
+		    0, NULL }, { 0, 0, 0, 0, 1, 1 } },
+		{ "read-no-author", { 0, "draft", "usable", "public",
+		    0, NULL }, { 0, 0, 0, 0, 1, 1 } },
+		/* A quiz holds its answer key: staff only, as internal. */
+		{ "read-quiz", { OTHER, "published", "usable", "network",
+		    0, "quiz" }, { 0, 0, 1, 1, 1, 1 } },
+		{ "read-quiz-public", { OTHER, "published", "usable",
+		    "public", 0, "quiz" }, { 0, 0, 1, 1, 1, 1 } },
+		{ "read-lesson", { OTHER, "published", "usable", "network",
+		    0, "lesson" }, { 0, 1, 1, 1, 1, 1 } },
 	};
 
 	(void)state;
@@ -86,10 +93,22 @@ test_read_cells(void **state)
 	/* An anonymous reader is never the author, even of an authorless item. */
 	{
 		struct mb_actor		a = actor(R_READER);
-		struct mb_item_state	s = { 0, "draft", "usable", "public", 0 };
+		struct mb_item_state	s = { 0, "draft", "usable", "public",
+					    0, NULL };
 
 		assert_false(mb_policy_own(&a, &s));
 		assert_false(mb_policy_visible(NULL, &s, NOW));
+	}
+	/* A learner reads what a reader reads: no quiz either. */
+	{
+		struct mb_actor		a = { ME, "x", MB_ROLE_LEARNER };
+		struct mb_item_state	s = { OTHER, "published", "usable",
+					    "network", 0, "quiz" };
+
+		assert_false(mb_policy_visible(&a, &s, NOW));
+		assert_string_equal(mb_policy_read_audience(&s), "internal");
+		s.profile = NULL;
+		assert_string_equal(mb_policy_read_audience(&s), "network");
 	}
 }
 
@@ -97,16 +116,16 @@ static void
 test_edit_cells(void **state)
 {
 	static const struct row rows[] = {
-		{ "edit-own-draft", { ME, "draft", "usable", "public", 0 },
-		    { -1, -1, 1, 1, 1, 1 } },
+		{ "edit-own-draft", { ME, "draft", "usable", "public",
+		    0, NULL }, { -1, -1, 1, 1, 1, 1 } },
 		{ "edit-own-submitted", { ME, "submitted", "usable", "public",
-		    0 }, { -1, -1, 1, 1, 1, 1 } },
-		{ "edit-other-draft", { OTHER, "draft", "usable", "public", 0 },
-		    { 0, 0, 0, 0, 1, 1 } },
+		    0, NULL }, { -1, -1, 1, 1, 1, 1 } },
+		{ "edit-other-draft", { OTHER, "draft", "usable", "public",
+		    0, NULL }, { 0, 0, 0, 0, 1, 1 } },
 		{ "edit-published", { OTHER, "published", "usable", "public",
-		    0 }, { 0, 0, 0, 0, 1, 1 } },
+		    0, NULL }, { 0, 0, 0, 0, 1, 1 } },
 		{ "edit-own-published", { ME, "published", "usable", "public",
-		    0 }, { -1, -1, 0, 0, 1, 1 } },
+		    0, NULL }, { -1, -1, 0, 0, 1, 1 } },
 	};
 	char why[160];
 
@@ -178,7 +197,7 @@ test_roles(void **state)
 	{
 		struct mb_actor		bad = { ME, "x", (enum mb_role)42 };
 		struct mb_item_state	s = { OTHER, "draft", "usable",
-		    "internal", 0 };
+		    "internal", 0, NULL };
 		char			why[160];
 
 		assert_int_equal(mb_actor_role(&bad), MB_ROLE_NONE);
