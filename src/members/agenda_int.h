@@ -32,9 +32,12 @@ bool mb_proposal__visible(const struct mb_newsroom_env *e,
 /*
  * The tallies of a network proposal, checked (tally.c): appends one
  * object per center to tallies and sums the counted ones into total.
+ * A center proposal's own count instead; while a secret poll is open,
+ * none (as no tally of a network one is signed after each vote), unless
+ * closing: the close counts it once for the result.
  */
 int mb_agenda__results(const struct mb_newsroom_env *e,
-    const struct mb_proposal *p, json_t *tallies, json_t *total,
-    struct mb_diag *d);
+    const struct mb_proposal *p, bool closing, json_t *tallies,
+    json_t *total, struct mb_diag *d);
 
 #endif

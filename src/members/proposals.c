@@ -387,7 +387,8 @@ mb_agenda_close(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	if (strcmp(p.audience, "internal") != 0 &&
 	    (rc = mb_agenda_tally(e, uri, NULL, d)) != MB_OK)
 		goto out;
-	if ((rc = mb_agenda__results(e, &p, tallies, total, d)) != MB_OK)
+	if ((rc = mb_agenda__results(e, &p, true, tallies, total, d)) !=
+	    MB_OK)
 		goto out;
 	yes = json_integer_value(json_object_get(total, "yes"));
 	threshold = json_integer_value(json_object_get(p.data, "threshold"));
@@ -480,7 +481,8 @@ mb_agenda_get(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 		goto fail;
 	}
-	if ((rc = mb_agenda__results(e, &p, tallies, total, d)) != MB_OK)
+	if ((rc = mb_agenda__results(e, &p, false, tallies, total, d)) !=
+	    MB_OK)
 		goto fail;
 	json_object_set_new(v, "tallies", tallies);
 	json_object_set_new(v, "total", total);

@@ -249,10 +249,20 @@ center_cb(const struct mb_center *c, void *arg)
 	return MB_OK;
 }
 
+/* A secret poll not closed yet (accepted or rejected). */
+static bool
+sealed(const struct mb_proposal *p)
+{
+	const char *state = mb_proposal__str(p, "state");
+
+	return strcmp(mb_proposal__str(p, "poll"), "secret") == 0 &&
+	    strcmp(state, "accepted") != 0 && strcmp(state, "rejected") != 0;
+}
+
 int
 mb_agenda__results(const struct mb_newsroom_env *e,
-    const struct mb_proposal *p, json_t *tallies, json_t *total,
-    struct mb_diag *d)
+    const struct mb_proposal *p, bool closing, json_t *tallies,
+    json_t *total, struct mb_diag *d)
 {
 	struct mb_agenda_counts	c;
 	struct centers		cs = { NULL, 0, 0 };
@@ -263,7 +273,17 @@ mb_agenda__results(const struct mb_newsroom_env *e,
 	json_object_set_new(total, "abstain", json_integer(0));
 	json_object_set_new(total, "voters", json_integer(0));
 	if (strcmp(p->audience, "internal") == 0) {
-		/* One center's proposal: its own count, never published. */
+		/*
+		 * One center's proposal: its own count, never published. A
+		 * secret poll's is shown once the proposal is closed, and
+		 * not before: a count that moves after each vote tells
+		 * whoever watches it, beside the moments members voted, who
+		 * voted what (a network proposal's secret tally is signed
+		 * at a moderator's "agenda tally" and at the close, never
+		 * after each vote). Closed, no vote moves it any more.
+		 */
+		if (!closing && sealed(p))
+			return MB_OK;
 		if ((rc = mb_store_agenda_count(e->st, p->uri, &c, d)) != MB_OK)
 			return rc;
 		json_object_set_new(total, "yes", json_integer(c.yes));

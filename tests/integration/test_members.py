@@ -596,6 +596,44 @@ def test_api_one_member_one_vote(w):
         c.stop()
 
 
+def test_center_secret_poll(w):
+    """A center proposal in a secret poll shows no count until it
+    closes: a count that moves after each vote, beside the moments the
+    members voted, says who voted what (the old binary showed yes and no
+    change vote by vote). An open poll's count follows each vote; the
+    close counts the secret one once, and from then on it is shown."""
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    ids = [member_add(c, "Member %d" % i, "expert", "EG", "ar",
+                      "m%d@example.org" % i)[0] for i in range(3)]
+
+    def propose(poll):
+        p = mb("agenda", "propose", c.dir, "--member", ids[0], "--title",
+               "Local %s" % poll, "--text", "At this center.", "--language",
+               "en", "--closes", CLOSES, "--threshold", "2", "--scope",
+               "center", "--poll", poll).strip()
+        mb("agenda", "admit", c.dir, p)
+        return p
+
+    secret, open_ = propose("secret"), propose("open")
+    for i, choice in enumerate(("yes", "no", "yes")):
+        for p in (secret, open_):
+            mb("agenda", "vote", c.dir, p, "--member", ids[i], "--choice",
+               choice)
+        s = show(c, secret)
+        eq((s["total"], s["tallies"]), ({"yes": 0, "no": 0, "abstain": 0,
+                                         "voters": 0}, []),
+           "no count of a secret poll after vote %d" % (i + 1))
+        o = show(c, open_)
+        eq(o["total"]["voters"], i + 1, "an open poll's count follows")
+    mb("agenda", "close", c.dir, secret)
+    s = show(c, secret)
+    eq(s["state"], "accepted", "two supports of two")
+    eq(s["total"], {"yes": 2, "no": 1, "abstain": 0, "voters": 3},
+       "counted at the close")
+    eq(s["result"], s["total"], "the result signed with the close")
+    eq(tallies(s)["cairo"]["voters"], 3, "this center's count, closed")
+
+
 def test_bad_input(w):
     c = Center(w.root, "cairo", "EG", "ar,en")
     m_id, _ = member_add(c, "Samira", "expert", "EG", "ar", "s@example.org")
