@@ -272,6 +272,10 @@ mb_courses_set_enrolment(const struct mb_courses_env *e,
     const char *code, struct mb_diag *d)
 {
 	struct mb_course_setting s;
+	struct mb_course	*c = NULL;
+	/* The operator (no actor: the CLI) reads every course here. */
+	struct mb_actor		 op = { 0, "operator", MB_ROLE_ADMIN };
+	int			 rc;
 
 	if (a != NULL && !instructor(a))
 		return mb_diag_set(d, MB_ERR_PERM, "only an editor sets how "
@@ -283,11 +287,23 @@ mb_courses_set_enrolment(const struct mb_courses_env *e,
 	if (strcmp(mode, "code") == 0 && (code == NULL || strlen(code) < 6 ||
 	    strlen(code) > 63))
 		return mb_diag_set(d, MB_ERR_INVAL, "code: 6 to 63 characters");
+	/*
+	 * A setting for a uri that names no course here would be kept and
+	 * never used, and a typo in the uri would look like success.
+	 */
+	if (course == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "give the course's uri");
+	rc = mb_courses_get(e, a != NULL ? a : &op, course, &c, d);
+	if (rc == MB_ERR_NOTFOUND)
+		return mb_diag_set(d, rc, "%s: no such course here", course);
+	if (rc != MB_OK)
+		return rc;
 	memset(&s, 0, sizeof(s));
-	snprintf(s.course, sizeof(s.course), "%s", course);
+	snprintf(s.course, sizeof(s.course), "%s", c->info.uri);
 	snprintf(s.enrol, sizeof(s.enrol), "%s", mode);
 	snprintf(s.code, sizeof(s.code), "%s", strcmp(mode, "code") == 0 ?
 	    code : "");
+	mb_course_free(c);
 	return mb_store_course_setting_set(e->st, &s, d);
 }
 

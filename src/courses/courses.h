@@ -67,7 +67,11 @@ int mb_courses_enrol(const struct mb_courses_env *e, const struct mb_actor *a,
 int mb_courses_approve(const struct mb_courses_env *e,
     const struct mb_actor *a, const char *course, const char *user,
     struct mb_diag *d);
-/* An editor sets how learners join: "open", "code" (with code), "approval". */
+/*
+ * An editor sets how learners join: "open", "code" (with code),
+ * "approval". A uri that names no course here is MB_ERR_NOTFOUND,
+ * naming it, and nothing is kept.
+ */
 int mb_courses_set_enrolment(const struct mb_courses_env *e,
     const struct mb_actor *a, const char *course, const char *mode,
     const char *code, struct mb_diag *d);

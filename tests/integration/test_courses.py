@@ -343,7 +343,17 @@ def signup_by_approval(cairo):
     check(st == 303 and b.cookie, "signed in once approved", st)
     print("ok sign-up approved by the center: disabled until enabled")
 
-    # Enrolment by code, then by the center's approval.
+    # Enrolment by code, then by the center's approval. A uri that names
+    # no course here is refused, named, exit 1 (the old binary: 0, and
+    # a setting kept for nothing).
+    for args in (("urn:mediabridge:moscow:nosuch", "code", "abcdefg"),
+                 ("not-a-uri", "open"),
+                 ("urn:mediabridge:moscow:dl-safe-en-quiz", "open")):
+        p = mb("course", "enrolment", cairo.dir, *args, check=False,
+               full=True)
+        check(p.returncode == 1 and p.stdout == "" and
+              "%s: no such course here" % args[0] in p.stderr,
+              "course enrolment " + args[0], p.returncode, p.stderr)
     course = "/en/courses/moscow/dl-safe-en"
     mb("course", "enrolment", cairo.dir, EN, "code", "press-2027")
     st, _, body = b.post(course + "/enrol", {"code": "wrong"},

@@ -337,6 +337,20 @@ test_enrolment_modes_and_signup(void **state)
 	    MB_OK);
 	assert_int_equal(mb_courses_set_enrolment(&f->env, &f->ana, COURSE,
 	    "open", NULL, &d), MB_ERR_PERM);
+	/* No such course here (or not a course): named, nothing kept. */
+	{
+		static const char *const bad[] = { "urn:mediabridge:hq:nosuch",
+			"not-a-uri", "urn:mediabridge:cairo:dl-q1" };
+		struct mb_course_setting s;
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			assert_int_equal(mb_courses_set_enrolment(&f->env, NULL,
+			    bad[i], "code", "abcdefg", &d), MB_ERR_NOTFOUND);
+			assert_non_null(strstr(d.msg, bad[i]));
+			assert_int_equal(mb_store_course_setting_get(f->st,
+			    bad[i], &s, NULL), MB_ERR_NOTFOUND);
+		}
+	}
 	assert_int_equal(mb_courses_set_enrolment(&f->env, &f->editor, COURSE,
 	    "code", "open-sesame", &d), MB_OK);
 	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, "wrong-code",
