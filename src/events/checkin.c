@@ -46,7 +46,6 @@ mb_event_revoked(const struct mb_events_env *env, const char *event,
     struct mb_buf *out, struct mb_diag *d)
 {
 	struct revoked_ctx	 c = { NULL, 0, 0 };
-	struct mb_event		*e;
 	int			 rc;
 
 	/*
@@ -54,11 +53,7 @@ mb_event_revoked(const struct mb_events_env *env, const char *event,
 	 * names none would be signed as an empty list, which a door
 	 * would take for "nothing revoked".
 	 */
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return MB_ERR_NOMEM;
-	rc = mb_ev__load(env, event, e, d);
-	mb_ev__free(e);
-	if (rc != MB_OK)
+	if ((rc = mb_ev__check(env, event, d)) != MB_OK)
 		return rc;
 	if ((rc = mb_store_ev_reg_list(env->st, event, NULL, revoked_cb, &c,
 	    d)) == MB_OK)

@@ -19,6 +19,9 @@ int mb_ev__load(const struct mb_events_env *env, const char *uri,
     struct mb_event *e, struct mb_diag *d);
 /* mb_event_release, then free. */
 void mb_ev__free(struct mb_event *e);
+/* Whether uri names an event of this center: mb_ev__load's answer. */
+int mb_ev__check(const struct mb_events_env *env, const char *uri,
+    struct mb_diag *d);
 
 /*
  * When the event ends: its end, or a day after its start when it gives

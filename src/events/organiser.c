@@ -56,17 +56,12 @@ int
 mb_event_csv(const struct mb_events_env *env, const struct mb_actor *a,
     const char *event, struct mb_buf *out, struct mb_diag *d)
 {
-	struct mb_event	*e;
 	int		 rc;
 
 	if (!mb_ev__organiser(a))
 		return mb_diag_set(d, MB_ERR_PERM, "only editors see "
 		    "attendees");
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return MB_ERR_NOMEM;
-	rc = mb_ev__load(env, event, e, d);
-	mb_ev__free(e);
-	if (rc != MB_OK)
+	if ((rc = mb_ev__check(env, event, d)) != MB_OK)
 		return rc;
 	mb_buf_printf(out, "seq,id,state,name,email,organisation,country,"
 	    "language,checked_in,answers\r\n");
@@ -110,7 +105,6 @@ mb_event_message(const struct mb_events_env *env, const struct mb_actor *a,
     struct mb_diag *d)
 {
 	struct msg_ctx	 c = { env, subject, body, 0, d };
-	struct mb_event	*e;
 	int		 rc;
 
 	*n = 0;
@@ -126,11 +120,7 @@ mb_event_message(const struct mb_events_env *env, const struct mb_actor *a,
 	if (env->mail_from == NULL || env->mail_from[0] == '\0')
 		return mb_diag_set(d, MB_ERR_UNSUPPORTED, "this center sends "
 		    "no mail: set [mail] relay and from");
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return MB_ERR_NOMEM;
-	rc = mb_ev__load(env, event, e, d);
-	mb_ev__free(e);
-	if (rc != MB_OK)
+	if ((rc = mb_ev__check(env, event, d)) != MB_OK)
 		return rc;
 	if ((rc = mb_store_begin(env->st, d)) != MB_OK)
 		return rc;

@@ -340,3 +340,17 @@ mb_ev__free(struct mb_event *e)
 	mb_event_release(e);
 	free(e);
 }
+
+int
+mb_ev__check(const struct mb_events_env *env, const char *uri,
+    struct mb_diag *d)
+{
+	struct mb_event	*e;
+	int		 rc;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return MB_ERR_NOMEM;
+	rc = mb_ev__load(env, uri, e, d);
+	mb_ev__free(e);
+	return rc;
+}

@@ -147,7 +147,6 @@ int
 mb_event_configure(const struct mb_events_env *env, const struct mb_actor *a,
     const struct mb_ev_settings *s, struct mb_diag *d)
 {
-	struct mb_event	*e;
 	json_t		*qs, *q;
 	size_t		 i;
 	int		 rc;
@@ -175,11 +174,7 @@ mb_event_configure(const struct mb_events_env *env, const struct mb_actor *a,
 			    MB_ERR_INVAL, "questions[%zu]: not text", i);
 		}
 	json_decref(qs);
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return MB_ERR_NOMEM;
-	rc = mb_ev__load(env, s->event, e, d);
-	mb_ev__free(e);
-	if (rc != MB_OK)
+	if ((rc = mb_ev__check(env, s->event, d)) != MB_OK)
 		return rc;
 	return mb_store_ev_settings_put(env->st, s, d);
 }
