@@ -431,7 +431,8 @@ event_ics(struct mb_req *r)
 	size_t			 n = strlen(file);
 
 	if (n < 5 || strcmp(file + n - 4, ".ics") != 0) {
-		if (mb_local_id_valid(file))
+		/* The center goes into Location: a center id, or no page. */
+		if (mb_local_id_valid(file) && mb_center_id_valid(center))
 			to_lang(r, file);
 		else
 			mb_resp_error(r, 404, "not_found", "no such event");
