@@ -107,8 +107,11 @@ att_cb(const struct mb_ev_reg *g, void *arg)
 	    g->offer_until_ms == 0);
 	if (g->checked_in_ms != 0) {
 		mb_page_date(p, m, "checked_in", g->checked_in_ms);
-		mb_tv_printf(p->td, m, "certificate",
-		    "/newsroom/events/%s/certificate/%s", c->local, g->id);
+		/* Who attended (mb_event_certificate): not one withdrawn since. */
+		if (strcmp(g->state, "complete") == 0)
+			mb_tv_printf(p->td, m, "certificate",
+			    "/newsroom/events/%s/certificate/%s", c->local,
+			    g->id);
 	}
 	return MB_OK;
 }

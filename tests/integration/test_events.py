@@ -343,6 +343,12 @@ def conference(root, hq, box):
     eq(r.status, 303, "message to all: %s" % r.text)
     wait_for(lambda: any("Venue change" in x["subject"] for x in
                          box.to("jose@example.org")), 15, "the message")
+    # The one who checked in has a certificate link; withdrawn since,
+    # not (it would only be refused).
+    eq(adm.text.count("/certificate/"), 1, "one certificate link")
+    eq(form(anon, link + "/withdraw", {}).status, 303, "José withdraws")
+    adm = ed.get("/newsroom/events/" + local)
+    eq(adm.text.count("/certificate/"), 0, "no link for the withdrawn")
 
     # Personal data never leaves: exports, feeds, calendars, the API.
     secrets = ["jose@example.org", "José Martí", "ana@x.org", "Sami",
