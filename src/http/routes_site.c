@@ -274,7 +274,7 @@ list_cb(const struct mb_store_version *sv, void *arg)
  */
 static void
 list_page(struct mb_req *r, const char *lang, struct mb_store_filter *f,
-    const char *rest, const char *heading, const char *intro)
+    const char *rest, const char *heading, const char *intro, bool must_have)
 {
 	struct list_ctx	 lc;
 	struct mb_page	 p;
@@ -318,6 +318,17 @@ list_page(struct mb_req *r, const char *lang, struct mb_store_filter *f,
 		mb_resp_err(r, rc, &d);
 		return;
 	}
+	/*
+	 * A name that is nobody's (a topic word no item carries) names no
+	 * page: 404, not an empty 200 that any word in a URL would make,
+	 * each a page view of its own in the day's figures (src/impact).
+	 */
+	if (must_have && lc.n == 0 && after == NULL) {
+		mb_page_free(&p);
+		if (!mb_site_not_found(r))
+			mb_resp_error(r, 404, "not_found", "nothing here");
+		return;
+	}
 	if (lc.n == PAGE_ITEMS)
 		mb_tv_printf(p.td, p.root, "next", "/%s%s?after=%lld.%lld",
 		    p.lang, rest, (long long)lc.last_first,
@@ -339,7 +350,8 @@ front(struct mb_req *r)
 	c = mb_i18n_get(mb_site_i18n(mb_site_get(NULL)), lang);
 	memset(&f, 0, sizeof(f));
 	f.language = lang;
-	list_page(r, lang, &f, "/", mb_catalog_get(c, "front.title"), NULL);
+	list_page(r, lang, &f, "/", mb_catalog_get(c, "front.title"), NULL,
+	    false);
 }
 
 static void
@@ -355,13 +367,13 @@ events(struct mb_req *r)
 	memset(&f, 0, sizeof(f));
 	f.profile = "event";
 	list_page(r, lang, &f, "/events", mb_catalog_get(c, "events.title"),
-	    NULL);
+	    NULL, false);
 }
 
 /* A list titled with a catalog message around a name ("News from {}"). */
 static void
 named_list(struct mb_req *r, const char *key, const char *name,
-    struct mb_store_filter *f, const char *rest)
+    struct mb_store_filter *f, const char *rest, bool must_have)
 {
 	const char		*lang = lang_or_404(r);
 	const struct mb_catalog	*c;
@@ -371,7 +383,7 @@ named_list(struct mb_req *r, const char *key, const char *name,
 		return;
 	c = mb_i18n_get(mb_site_i18n(mb_site_get(NULL)), lang);
 	mb_i18n_subst(mb_catalog_get(c, key), name, &h);
-	list_page(r, lang, f, rest, mb_buf_cstr(&h), NULL);
+	list_page(r, lang, f, rest, mb_buf_cstr(&h), NULL, must_have);
 	mb_buf_free(&h);
 }
 
@@ -408,7 +420,7 @@ center_page(struct mb_req *r)
 	snprintf(rest, sizeof(rest), "/centers/%s", id);
 	/* The center's name in the page's language (the path's first). */
 	mb_center_name_in(&c, mb_req_param(r, "lang"), name, sizeof(name));
-	named_list(r, "center.title", name, &f, rest);
+	named_list(r, "center.title", name, &f, rest, false);
 }
 
 /*
@@ -452,8 +464,9 @@ topic_page(struct mb_req *r)
 		const char		*name = s == NULL ? NULL : topic_name(
 		    mb_i18n_get(mb_site_i18n(s), mb_req_param(r, "lang")), t);
 
+		/* An IPTC topic is a page, items or not; a word, if used. */
 		named_list(r, "topic.title", name != NULL ? name : t, &f,
-		    mb_buf_cstr(&rest));
+		    mb_buf_cstr(&rest), name == NULL);
 	}
 	mb_buf_free(&rest);
 }
@@ -478,7 +491,7 @@ country_page(struct mb_req *r)
 		char name[128];
 
 		named_list(r, "country.title", mb_country_name(mb_req_param(r,
-		    "lang"), cc, name, sizeof(name)), &f, rest);
+		    "lang"), cc, name, sizeof(name)), &f, rest, false);
 	}
 }
 

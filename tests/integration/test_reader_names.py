@@ -31,7 +31,10 @@ def test_topic_and_country_names(w):
                  "bodies": [{"value": "<p>A match.</p>"}],
                  "subjects": [{"name": "sport", "uri":
                                "http://cv.iptc.org/newscodes/mediatopic/"
-                               "15000000"}]},
+                               "15000000"},
+                              {"name": "odd", "uri":
+                               "http://cv.iptc.org/newscodes/mediatopic/"
+                               "99999999"}]},
         "meta": {"workflow": "published"}})
     eq(r.status, 201, "an item about sport: %r" % r)
     cc, cl = r.json["item"]["uri"].split(":")[2:]
@@ -42,6 +45,14 @@ def test_topic_and_country_names(w):
     check("Спорт" in h1(reader.get("/ru/topics/15000000").text), "Russian")
     eq(h1(reader.get("/en/topics/99999999").text), "Topic: 99999999",
        "an unknown code stays a code")
+    # A word no item carries names no page (any word in a URL made an
+    # empty page, each a view of its own in the day's figures); an IPTC
+    # topic is a page, items or not.
+    eq(reader.get("/en/topics/nobody-uses-this").status, 404,
+       "a topic word nobody uses")
+    eq(reader.get("/en/topics/99999998").status, 404, "an unused code")
+    eq(reader.get("/en/topics/01000000").status, 200,
+       "an IPTC topic without items")
     page = reader.get("/ru/items/%s/%s" % (cc, cl)).text
     check(">Спорт<" in page, "the item's topic named in Russian")
     if not ISO:
