@@ -88,17 +88,36 @@ fill(struct mb_mt_route *r, const struct mb_mt *mt, const struct offer *of,
 	}
 }
 
-/* The best direct pair of engine i, or NULL. */
+/* Are a and b variants of one language (en, en-GB; pt-BR, pt-PT)? */
+static bool
+same_primary(const char *a, const char *b)
+{
+	char pa[MB_MT_TAG_MAX + 1], pb[MB_MT_TAG_MAX + 1];
+
+	mb_mt__primary(a, pa);
+	mb_mt__primary(b, pb);
+	return strcmp(pa, pb) == 0;
+}
+
+/*
+ * The best direct pair of engine i, or NULL. Between variants of one
+ * language only a pair the engine offers for exactly that target and
+ * from another variant will do: en|en for en -> en-GB would copy.
+ */
 static const struct mb_mt_pair *
 direct(const struct offer *o, const char *from, const char *to)
 {
 	const struct mb_mt_pair	*best = NULL;
 	int			 score = 0;
+	bool			 variant = same_primary(from, to);
 
 	for (size_t k = 0; k < o->n; k++) {
 		int a = tag_match(from, o->pairs[k].from);
 		int b = tag_match(to, o->pairs[k].to);
 
+		if (variant && (b != 2 || tag_match(o->pairs[k].from,
+		    o->pairs[k].to) == 2))
+			continue;
 		if (a > 0 && b > 0 && a + b > score) {
 			best = &o->pairs[k];
 			score = a + b;
@@ -297,7 +316,11 @@ mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
 			found = true;
 		}
 	}
-	if (!found)
+	/*
+	 * Never a pivot between variants of one language: en -> es -> en-GB
+	 * is a paraphrase of the text, not a translation of it.
+	 */
+	if (!found && !same_primary(r.from, r.to))
 		found = find_pivot(mt, of, cand, nc, r.from, r.to, &r);
 	if (found) {
 		*out = r;
@@ -312,9 +335,15 @@ mb_mt_route_for(struct mb_mt *mt, const char *from, const char *to,
 		char list[300];
 
 		offered(mt, of, cand, nc, list, sizeof(list));
-		rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no engine translates %s "
-		    "to %s, directly or through a pivot (%s)", r.from, r.to,
-		    list);
+		if (same_primary(r.from, r.to))
+			rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no engine "
+			    "translates %s to %s directly, and variants of one "
+			    "language are never translated through a pivot (%s)",
+			    r.from, r.to, list);
+		else
+			rc = mb_diag_set(d, MB_ERR_NOTFOUND, "no engine "
+			    "translates %s to %s, directly or through a pivot "
+			    "(%s)", r.from, r.to, list);
 	}
 done:
 	if (of != NULL)

@@ -491,9 +491,14 @@ mb_newsroom_translate(const struct mb_newsroom_env *e,
 		    "translate from", uri);
 		goto out;
 	}
-	if (strcmp(fl, tl) == 0) {
+	/*
+	 * The item's own language, or a variant of it (an English item to
+	 * en-GB): a draft would be a paraphrase, not a translation.
+	 */
+	if (strcspn(fl, "-") == strcspn(tl, "-") &&
+	    strncmp(fl, tl, strcspn(fl, "-")) == 0) {
 		rc = mb_diag_set(d, MB_ERR_INVAL, "language: %s is already in "
-		    "%s", uri, tl);
+		    "%.*s", uri, (int)strcspn(fl, "-"), fl);
 		goto out;
 	}
 	if ((rc = mb_newsroom_glossary(e->st, &g, d)) != MB_OK)

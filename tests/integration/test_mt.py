@@ -318,6 +318,12 @@ def test_bad_languages(w):
     _, _, err = translate(c, "<p>x</p>", "en", "sw", check_rc=1)
     check("no engine translates en to sw" in err and "apy:" in err,
           "no pair, and what there is", err)
+    # A variant of the same language: never through a pivot (APy has
+    # en|es and es|en, which made en -> es -> en-GB).
+    _, out, err = translate(c, "<p>Hello world</p>", "en", "en-GB",
+                            "--json", check_rc=1)
+    check(out == "" and "never translated through a pivot" in err,
+          "no pivot between variants", out, err)
     _, _, err = translate(c, "<p>x</p>", "en", "e$", check_rc=1)
     check("not a language tag" in err, "bad tag", err)
     _, _, err = translate(c, "<p>x</p>", "en", "es", "--engine", "nope",

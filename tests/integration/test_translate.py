@@ -392,6 +392,7 @@ def test_bad_input_changes_nothing(w):
         (cl["tr"], uri, {"language": "e s!"}, 400, "invalid"),
         (cl["tr"], uri, {"lang": "es"}, 400, "invalid"),
         (cl["tr"], uri, {"language": "en"}, 400, "invalid"),
+        (cl["tr"], uri, {"language": "en-GB"}, 400, "invalid"),
         (cl["tr"], uri, {"language": "sw"}, 422, "no_pair"),
         (cl["tr"], "urn:mediabridge:cairo:nope", {"language": "es"}, 404,
          "not_found"),
@@ -402,6 +403,8 @@ def test_bad_input_changes_nothing(w):
                                                                  r.text))
     r = cl["tr"].post(api(uri) + "/translate", {"language": "sw"})
     check("en" in r.text and "sw" in r.text, "names the pair", r.text)
+    r = cl["tr"].post(api(uri) + "/translate", {"language": "en-GB"})
+    check("already in en" in r.text, "a variant of its own language", r.text)
     eq(count_items(c), n, "nothing made")
 
 

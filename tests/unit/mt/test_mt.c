@@ -749,6 +749,45 @@ test_one_engine_pivot(void **state)
 	close_empty(mt);
 }
 
+/*
+ * Variants of one language: a pivot (en -> es -> en-GB) would only
+ * paraphrase, so none is built; a pair the engine offers for exactly
+ * that target is used directly.
+ */
+static void
+test_variants_no_pivot(void **state)
+{
+	struct mb_mt		*mt = open_empty();
+	struct fake		 a = { .pairs = { { "eng", "spa" },
+				    { "spa", "eng" }, { "spa", "eng_GB" },
+				    { "spa", "por" }, { "por", "spa" } } };
+	struct fake		 b = { .pairs = { { "eng_US", "eng_GB" } } };
+	struct mb_mt_route	 rt;
+	struct mb_diag		 d = { "" };
+
+	(void)state;
+	add_fake(mt, "a", &a);
+	assert_int_equal(mb_mt_route(mt, "en", "en-GB", "a", &rt, &d),
+	    MB_ERR_NOTFOUND);
+	assert_non_null(strstr(d.msg, "never translated through a pivot"));
+	assert_int_equal(mb_mt_route(mt, "pt-BR", "pt", NULL, &rt, &d),
+	    MB_ERR_NOTFOUND);
+	/* Another language still goes through one. */
+	assert_int_equal(mb_mt_route(mt, "en", "pt", NULL, &rt, &d), MB_OK);
+	assert_string_equal(rt.pivot, "es");
+	add_fake(mt, "b", &b);
+	assert_int_equal(mb_mt_route(mt, "en", "en-GB", NULL, &rt, &d),
+	    MB_OK);
+	assert_int_equal(rt.legs, 1);
+	assert_string_equal(rt.engine, "b");
+	/* en-GB -> en: b's pair is not for that target. */
+	assert_int_equal(mb_mt_route(mt, "en-GB", "en", NULL, &rt, &d),
+	    MB_ERR_NOTFOUND);
+	fake_done(&a);
+	fake_done(&b);
+	close_empty(mt);
+}
+
 /* ---- the queue ----------------------------------------------------------- */
 
 struct job {
@@ -1043,6 +1082,7 @@ main(void)
 		cmocka_unit_test(test_glossary_translate),
 		cmocka_unit_test(test_pivot),
 		cmocka_unit_test(test_one_engine_pivot),
+		cmocka_unit_test(test_variants_no_pivot),
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_cache_key),
 		cmocka_unit_test(test_conf),
