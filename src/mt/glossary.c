@@ -106,6 +106,65 @@ term_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Letters, marks and digits make words. */
+static bool
+is_word(int32_t cp)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Whether a term or translation is written so that it can be matched and
+ * put back: no control characters, no white space at either end (a term
+ * " " made every space of every text a placeholder), and for a term a
+ * letter or digit somewhere.
+ */
+static int
+text_check(const char *s, bool term, struct mb_diag *d)
+{
+	const char	*what = term ? "the term" : "the translation";
+	int32_t		*cps = NULL;
+	size_t		 n = 0;
+	bool		 word = false;
+	int		 rc;
+
+	if ((rc = decode(s, strlen(s), &cps, NULL, &n)) != MB_OK)
+		goto done;
+	for (size_t k = 0; k < n; k++) {
+		utf8proc_category_t cat = utf8proc_category(cps[k]);
+
+		if (cat == UTF8PROC_CATEGORY_CC) {
+			rc = mb_diag_set(d, MB_ERR_INVAL, "%s has a control "
+			    "character", what);
+			goto done;
+		}
+		if ((k == 0 || k == n - 1) && (cat == UTF8PROC_CATEGORY_ZS ||
+		    cat == UTF8PROC_CATEGORY_ZL ||
+		    cat == UTF8PROC_CATEGORY_ZP)) {
+			rc = mb_diag_set(d, MB_ERR_INVAL, "%s begins or ends "
+			    "with white space", what);
+			goto done;
+		}
+		word = word || is_word(cps[k]);
+	}
+	if (term && !word)
+		rc = mb_diag_set(d, MB_ERR_INVAL, "%s has no letter or digit",
+		    what);
+done:
+	free(cps);
+	return rc;
+}
+
 static int
 term_make(const struct mb_mt_term *in, size_t i, struct term *t,
     struct mb_diag *d)
@@ -141,9 +200,13 @@ term_make(const struct mb_mt_term *in, size_t i, struct term *t,
 		}
 		if ((t->translation = nfc_dup(in->translation)) == NULL)
 			return MB_ERR_NOMEM;
+		if ((rc = text_check(t->translation, false, d)) != MB_OK)
+			goto bad;
 	}
 	if ((t->term = nfc_dup(in->term)) == NULL)
 		return MB_ERR_NOMEM;
+	if ((rc = text_check(t->term, true, d)) != MB_OK)
+		goto bad;
 	if ((rc = decode(t->term, strlen(t->term), &t->cps, NULL,
 	    &t->ncp)) != MB_OK)
 		return rc;
@@ -185,23 +248,6 @@ mb_mt_glossary_new(const struct mb_mt_term *terms, size_t n,
 	qsort(g->v, g->n, sizeof(*g->v), term_cmp);
 	*out = g;
 	return MB_OK;
-}
-
-/* Letters, marks and digits make words. */
-static bool
-is_word(int32_t cp)
-{
-	switch (utf8proc_category(cp)) {
-	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
-	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
-	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
-	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
-	case UTF8PROC_CATEGORY_NO:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* Scripts written without spaces between words have no word boundary. */

@@ -208,9 +208,14 @@ def test_glossary(w):
     _, out, _ = translate(c, src, "en", "pt", "--glossary", g)
     check("centro de mídia" in out and "Moscow House" in out, "pivot", out)
     with open(g, "a") as f:
+        f.write("en\t*\t \n")
+    _, out, err = translate(c, src, "en", "es", "--glossary", g, check_rc=1)
+    check(out == "" and "glossary.tsv" in err and "white space" in err,
+          "a term of white space refused", out, err)
+    with open(g, "w") as f:
         f.write("en\tonly two fields\n")
     _, _, err = translate(c, src, "en", "es", "--glossary", g, check_rc=1)
-    check("glossary.tsv:5" in err, "bad line named", err)
+    check("glossary.tsv:1" in err, "bad line named", err)
 
 
 def test_engine_down(w):

@@ -294,6 +294,9 @@ def test_newsroom_glossary(w):
     eq(r.status, 400, "a bad tag")
     check((error(r.text) or "").startswith("from:"), "names the field",
           error(r.text))
+    r = eb.post("/newsroom/glossary", {"from": "en", "term": " "})
+    eq(r.status, 400, "a term of white space")
+    check("white space" in (error(r.text) or ""), "says why", error(r.text))
     page = tb.page("/newsroom/glossary").text
     check(">school</td>" in page and "kept as it is" in page,
           "the translator reads it", page[-2000:])
@@ -428,6 +431,14 @@ def test_cli_and_glossary(w):
     eq(cl["ed"].post("/api/v1/mt/glossary", g).status, 409, "twice")
     eq(cl["ed"].post("/api/v1/mt/glossary", {"from": "e s", "term": "x"})
        .status, 400, "bad tag")
+    # White space would make every space of every text a placeholder.
+    for bad in ({"from": "en", "term": " "}, {"from": "en", "term": "--"},
+                {"from": "en", "term": "school "},
+                {"from": "en", "term": "city", "translation": " "}):
+        r = cl["ed"].post("/api/v1/mt/glossary", bad)
+        eq(r.status, 400, "%s: %s" % (bad, r.text))
+        check("white space" in r.text or "letter or digit" in r.text,
+              "says why", r.text)
     terms = cl["tr"].get("/api/v1/mt/glossary").json["terms"]
     eq([(t["from"], t["to"], t["term"]) for t in terms],
        [("en", "*", "school")], "listed")

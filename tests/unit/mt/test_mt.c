@@ -622,6 +622,44 @@ test_glossary_match(void **state)
 	mb_mt_glossary_free(g);
 	assert_int_equal(mb_mt_glossary_new(&bad, 1, &g, &d), MB_ERR_INVAL);
 	assert_non_null(strstr(d.msg, "glossary entry 1"));
+	/* Terms a text could not be matched and put back with: white
+	 * space (which made every space a placeholder), punctuation only,
+	 * space at an end, a control character; the same for translations. */
+	{
+		static const struct mb_mt_term refused[] = {
+			{ "en", NULL, " ", NULL },
+			{ "en", NULL, "\xc2\xa0", NULL },	/* no-break */
+			{ "en", NULL, "--", NULL },
+			{ "en", NULL, " school", NULL },
+			{ "en", NULL, "school ", NULL },
+			{ "en", NULL, "a\nb", NULL },
+			{ "en", "es", "school", " " },
+			{ "en", "es", "school", "escuela " },
+			{ "en", "es", "school", "es\tcuela" },
+		};
+		static const struct mb_mt_term fine[] = {
+			{ "en", NULL, "H2O", NULL },
+			{ "en", NULL, "New  York", NULL },
+			{ "en", "es", "euro", "\xe2\x82\xac" },	/* € */
+		};
+
+		for (size_t i = 0; i < sizeof(refused) / sizeof(*refused);
+		    i++) {
+			g = NULL;
+			assert_int_equal(mb_mt_glossary_new(&refused[i], 1,
+			    &g, &d), MB_ERR_INVAL);
+			assert_null(g);
+		}
+		assert_non_null(strstr(d.msg, "control character"));
+		assert_int_equal(mb_mt_glossary_new(&refused[0], 1, &g, &d),
+		    MB_ERR_INVAL);
+		assert_non_null(strstr(d.msg, "white space"));
+		assert_int_equal(mb_mt_glossary_new(&refused[2], 1, &g, &d),
+		    MB_ERR_INVAL);
+		assert_non_null(strstr(d.msg, "no letter or digit"));
+		assert_int_equal(mb_mt_glossary_new(fine, 3, &g, &d), MB_OK);
+		mb_mt_glossary_free(g);
+	}
 }
 
 static void
