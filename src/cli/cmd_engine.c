@@ -167,7 +167,7 @@ add(int argc, char **argv)
 		else if (strcmp(o, "--max-chars") == 0)
 			bad = num(v, 100, 1 << 24, &c.max_chars);
 		else if (strcmp(o, "--engine-version") == 0)
-			bad = strlen(v) >= sizeof(c.version) ? -1 :
+			bad = !mb_mt_engine_version_valid(v) ? -1 :
 			    (memcpy(c.version, v, strlen(v) + 1), 0);
 		else
 			return mb_cli_usage(&mb_cmd_engine, "unknown option "

@@ -76,6 +76,20 @@ mb_mt_engine_name_valid(const char *name)
 	return true;
 }
 
+bool
+mb_mt_engine_version_valid(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n >= MB_MT_VERSION_MAX || (n > 0 && (v[0] == ' ' ||
+	    v[n - 1] == ' ')))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < ' ' || v[i] > '~' || v[i] == ';' || v[i] == '#')
+			return false;
+	return true;
+}
+
 static int
 url_check(const char *url, struct mb_diag *d)
 {
@@ -191,7 +205,7 @@ on_conf(void *user, const char *section, const char *key, const char *value)
 			ok = 0;
 		}
 	} else if (strcmp(key, "version") == 0) {
-		if ((ok = strlen(value) < sizeof(c->version) ? 0 : -1) == 0)
+		if ((ok = mb_mt_engine_version_valid(value) ? 0 : -1) == 0)
 			memcpy(c->version, value, strlen(value) + 1);
 	} else {
 		cs->rc = mb_diag_set(cs->d, MB_ERR_INVAL, "[%s] %.40s: unknown "
@@ -329,6 +343,10 @@ mb_mt_conf_add(const char *dir, struct mb_mt_engine_conf *c,
 		    "of a-z, 0-9, - and _", c->name);
 	if ((rc = url_check(c->url, d)) != MB_OK)
 		return rc;
+	/* A new line would add settings, a ";" cut the rest as a comment. */
+	if (!mb_mt_engine_version_valid(c->version))
+		return mb_diag_set(d, MB_ERR_INVAL, "version: under %d "
+		    "printable ASCII characters, no ; or #", MB_MT_VERSION_MAX);
 	if (c->kind != MB_MT_APY && c->kind != MB_MT_LIBRETRANSLATE &&
 	    c->kind != MB_MT_PEER)
 		return mb_diag_set(d, MB_ERR_INVAL, "no kind");

@@ -91,6 +91,13 @@ void mb_mt_engine_conf_defaults(struct mb_mt_engine_conf *c);
 bool mb_mt_engine_name_valid(const char *name);
 
 /*
+ * True for a version engines.conf can hold as written: "" (derived), or
+ * under MB_MT_VERSION_MAX bytes of printable ASCII without ; or # (inih
+ * would cut an inline comment) and without white space at either end.
+ */
+bool mb_mt_engine_version_valid(const char *version);
+
+/*
  * Adds an engine to DIR/engines.conf (written atomically). When
  * api_key_file is not NULL, its contents (one line, at most 4 KiB) are
  * copied to DIR/keys/engine-NAME.key, mode 0600, and c->key_file is set

@@ -140,6 +140,24 @@ def test_engine_add_list_remove(w):
     eq(out, "", "no engines left")
     check("no engines yet" in err, "says why empty", err)
     run(["engine", "remove", c.dir, "apy"], check_rc=1)
+    # A version engines.conf could not hold as written: a new line added
+    # a setting (the file then unreadable), ";" cut the rest as a comment.
+    conf = os.path.join(c.dir, "engines.conf")
+    with open(conf) as fh:
+        before = fh.read()
+    for v in ("1.0\nbogus = 1", "1.0 ; x", "1.0 # x", " 1.0"):
+        _, _, err = run(["engine", "add", c.dir, "--name", "v", "--kind",
+                         "apertium-apy", "--url", APY.url,
+                         "--engine-version", v], check_rc=2)
+        check("--engine-version" in err, "refused", v, err)
+        with open(conf) as fh:
+            eq(fh.read(), before, "nothing written for %r" % v)
+    run(["engine", "add", c.dir, "--name", "v", "--kind", "apertium-apy",
+         "--url", APY.url, "--engine-version", "apertium-eng-spa 0.8.1"])
+    _, out, _ = run(["engine", "list", c.dir])
+    check(out.startswith("v\t"), "listed", out)
+    with open(conf) as fh:
+        check("version = apertium-eng-spa 0.8.1\n" in fh.read(), "kept")
 
 
 def test_translate_en_es(w):
