@@ -245,6 +245,8 @@ glossary_list(struct mb_req *r)
 static void
 glossary_add(struct mb_req *r)
 {
+	static const char *const fields[] = { "from", "to", "term",
+	    "translation" };
 	struct mb_mt_glossary	*g = NULL;
 	struct mb_mt_term	 t;
 	struct mb_store		*st;
@@ -258,6 +260,17 @@ glossary_add(struct mb_req *r)
 		return;
 	if ((body = mb_req_json_or_reply(r)) == NULL)
 		return;
+	/* {"to": 5} read as absent was "*", every target: say so instead. */
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+		json_t *v = json_object_get(body, fields[i]);	/* borrowed */
+
+		if (v != NULL && !json_is_null(v) && !json_is_string(v)) {
+			json_decref(body);
+			mb_resp_error(r, 400, "invalid", "%s: must be a string",
+			    fields[i]);
+			return;
+		}
+	}
 	memset(&t, 0, sizeof(t));
 	t.from = json_string_value(json_object_get(body, "from"));
 	t.to = json_string_value(json_object_get(body, "to"));

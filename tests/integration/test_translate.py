@@ -431,6 +431,15 @@ def test_cli_and_glossary(w):
     eq(cl["ed"].post("/api/v1/mt/glossary", g).status, 409, "twice")
     eq(cl["ed"].post("/api/v1/mt/glossary", {"from": "e s", "term": "x"})
        .status, 400, "bad tag")
+    # A field of another type is refused, not read as absent ("to": 5
+    # was every target, "translation": 7 kept the term).
+    for bad in ({"from": "en", "to": 5, "term": "city"},
+                {"from": "en", "term": "city", "translation": 7},
+                {"from": "en", "term": ["city"]}):
+        r = cl["ed"].post("/api/v1/mt/glossary", bad)
+        eq(r.status, 400, "%s: %s" % (bad, r.text))
+        field = [k for k, v in bad.items() if not isinstance(v, str)][0]
+        check("%s: must be a string" % field in r.text, "names it", r.text)
     # White space would make every space of every text a placeholder.
     for bad in ({"from": "en", "term": " "}, {"from": "en", "term": "--"},
                 {"from": "en", "term": "school "},
