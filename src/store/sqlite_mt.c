@@ -27,6 +27,24 @@ const char *const mb_sqlite_mt_migrations[] = {
 	"  language TEXT NOT NULL,"
 	"  made_ms INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX mt_drafts_of ON mt_drafts (of_uri, language);",
+	/*
+	 * 2: glossary ids never used again, as PostgreSQL's BIGSERIAL: with
+	 * a plain rowid a new term took the id of the last one removed, so a
+	 * remove button left open on a stale page removed another term. The
+	 * rows keep their ids (and their columns' order, for mb_store_copy);
+	 * the sequence starts at the largest id there is.
+	 */
+	"CREATE TABLE mt_glossary_new ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  src TEXT NOT NULL,"
+	"  dst TEXT NOT NULL,"
+	"  term TEXT NOT NULL,"
+	"  translation TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (src, dst, term));"
+	"INSERT INTO mt_glossary_new (id, src, dst, term, translation)"
+	"  SELECT id, src, dst, term, translation FROM mt_glossary;"
+	"DROP TABLE mt_glossary;"
+	"ALTER TABLE mt_glossary_new RENAME TO mt_glossary;",
 	NULL
 };
 

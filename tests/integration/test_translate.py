@@ -316,6 +316,13 @@ def test_newsroom_glossary(w):
     eq(eb.post(m.group(1), {}).status, 303, "removed")
     check(">school</td>" not in eb.page("/newsroom/glossary").text,
           "gone")
+    # The same button again, on a page left open: a new term never
+    # takes the removed one's id, so it removes nothing.
+    eq(eb.post("/newsroom/glossary", {"from": "en", "term": "city"}).status,
+       303, "another term")
+    r = eb.post(m.group(1), {})
+    check(r.status != 303, "a stale remove removes nothing", r.status)
+    check(">city</td>" in eb.page("/newsroom/glossary").text, "kept")
 
 
 def test_readers_on_demand(w):

@@ -155,6 +155,59 @@ test_glossary(void **state)
 	assert_int_equal(mb_store_mt_term_list(st, collect_term, &c, &d),
 	    MB_OK);
 	assert_int_equal(c.n, 1);
+	/* An id is never given again, not even the largest one removed: a
+	 * remove button left on a stale page must not remove another term. */
+	assert_int_equal(mb_store_mt_term_remove(st, b, &d), MB_OK);
+	assert_int_equal(mb_store_mt_term_add(st, "en", "*", "Cairo", NULL,
+	    &a, &d), MB_OK);
+	assert_true(a > b);
+	mb_store_close(st);
+}
+
+/*
+ * A SQLite store whose glossary was made by migration 1 (ids from the
+ * rowid) keeps its terms and their ids through migration 2, and gives
+ * no id again after it.
+ */
+static void
+test_glossary_ids_migrated(void **state)
+{
+	struct mb_store	*st;
+	struct mb_diag	 d = { "" };
+	struct terms	 c;
+	int64_t		 id;
+
+	(void)state;
+	if (tb_is_pg())
+		skip();		/* BIGSERIAL from the start */
+	st = open_store();
+	mb_store_close(st);
+	assert_int_equal(tb_exec("DROP TABLE mt_glossary;"
+	    "CREATE TABLE mt_glossary ("
+	    "  id INTEGER PRIMARY KEY,"
+	    "  src TEXT NOT NULL,"
+	    "  dst TEXT NOT NULL,"
+	    "  term TEXT NOT NULL,"
+	    "  translation TEXT NOT NULL DEFAULT '',"
+	    "  UNIQUE (src, dst, term));"
+	    "INSERT INTO mt_glossary VALUES (3, 'en', '*', 'Moscow House', ''),"
+	    "  (7, 'en', 'es', 'media center', 'centro de medios');"
+	    "UPDATE schema_domains SET version = 1 WHERE domain = 'mt'"), 0);
+	st = open_store();
+	assert_int_equal(tb_query_int("SELECT version FROM schema_domains "
+	    "WHERE domain = 'mt'"), 2);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(mb_store_mt_term_list(st, collect_term, &c, &d),
+	    MB_OK);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(tb_query_int("SELECT id FROM mt_glossary WHERE term "
+	    "= 'Moscow House'"), 3);
+	assert_int_equal(tb_query_int("SELECT id FROM mt_glossary WHERE term "
+	    "= 'media center' AND translation = 'centro de medios'"), 7);
+	assert_int_equal(mb_store_mt_term_remove(st, 7, &d), MB_OK);
+	assert_int_equal(mb_store_mt_term_add(st, "en", "*", "Cairo", NULL,
+	    &id, &d), MB_OK);
+	assert_int_equal(id, 8);
 	mb_store_close(st);
 }
 
@@ -239,6 +292,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_glossary, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_glossary_ids_migrated,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drafts_and_staleness,
 		    setup, teardown),
 	};
