@@ -23,8 +23,13 @@
  * status the API would give; nothing has changed.
  */
 
+/*
+ * Every role a user may hold: a row's menu shows the one they have, and
+ * posting the row unchanged must keep it (a learner missing here showed
+ * as the first, Admin, and one click promoted them).
+ */
 static const char *const roles[] = { "admin", "editor", "journalist",
-	"translator", "member" };
+	"translator", "member", "learner" };
 
 /* What a page shows besides the lists: a message, a secret shown once. */
 struct shown {

@@ -108,6 +108,32 @@ def test_admin_manages_people(w):
        "unknown do")
 
 
+def role_selected(text, name):
+    """The option selected in a user's row's role menu, or None."""
+    m = re.search(r'<select id="role-%s" name="role">(.*?)</select>' %
+                  re.escape(name), text)
+    check(m, "a role menu for %s" % name)
+    sel = re.findall(r'<option value="([^"]+)" selected>', m.group(1))
+    return sel[0] if len(sel) == 1 else None
+
+
+def test_learner_row(w):
+    """A learner's row shows their role, and posting it unchanged keeps
+    it (the menu once lacked learner: it showed Admin, and Set promoted
+    them)."""
+    c = setup(w)
+    c.user_add("lea", "learner", "lea-pass-12")
+    ad = Browser(c)
+    ad.login("ada", ADMIN_PW)
+    text = ad.page("/newsroom/people").text
+    eq(role_selected(text, "lea"), "learner", "learner's row")
+    eq(role_selected(text, "jo"), "journalist", "journalist's row")
+    r = ad.post("/newsroom/people/lea", {"do": "role", "role":
+                                         role_selected(text, "lea")})
+    eq(r.status, 303, "the row posted unchanged")
+    eq(me(c, c.token_add("lea")), (200, "learner"), "still a learner")
+
+
 def test_not_admins(w):
     c = setup(w)
     jo = Browser(c)
