@@ -134,6 +134,50 @@ def test_learner_row(w):
     eq(me(c, c.token_add("lea")), (200, "learner"), "still a learner")
 
 
+def form_fields(text, action):
+    """The named inputs of the page's form posting to action, as a
+    browser would send them (hidden ones included)."""
+    m = re.search(r'<form[^>]*action="%s"[^>]*>(.*?)</form>' %
+                  re.escape(action), text, re.S)
+    check(m, "a form to %s" % action)
+    out = {}
+    for i in re.findall(r'<input[^>]*>', m.group(1)):
+        n = re.search(r'name="([^"]*)"', i)
+        v = re.search(r'value="([^"]*)"', i)
+        if n:
+            out[n.group(1)] = html.unescape(v.group(1)) if v else ""
+    return out
+
+
+def test_signed_in_signs_in_again(w):
+    """A member already signed in is shown the sign-in forms (the desk
+    and the courses' /en/login) and can use them: each form carries the
+    session's CSRF token, which the server asks of every session's POST
+    (once a raw 403 "csrf")."""
+    c = setup(w)
+    c.user_add("mem", "member", "mem-pass-12")
+    c.user_add("ed", "editor", "ed-pass-123")
+    for path, action in (("/newsroom/", "/newsroom/login"),
+                         ("/en/login", "/en/login")):
+        b = Browser(c)
+        b.login("mem", "mem-pass-12")
+        r = b.page(path)
+        f = form_fields(r.text, action)
+        check("csrf" in f, "%s: the form carries the CSRF token" % path)
+        f.update({"name": "ed", "password": "ed-pass-123"})
+        r = b.post(action, f, csrf=False)
+        eq(r.status, 303, "%s: signed in again: %r" % (action, r))
+        r = b.cl.get("/api/v1/me", headers=b._h(), auth=False)
+        eq((r.json or {}).get("role"), "editor", "%s: now the editor" %
+           action)
+    # The token is still asked: a wrong one is refused.
+    b = Browser(c)
+    b.login("mem", "mem-pass-12")
+    r = b.post("/newsroom/login", {"name": "ed", "password": "ed-pass-123",
+                                   "csrf": "forged"}, csrf=False)
+    eq(r.status, 403, "a forged CSRF token")
+
+
 def test_not_admins(w):
     c = setup(w)
     jo = Browser(c)
