@@ -37,6 +37,10 @@ mb_accounts_user_change_as(struct mb_store *st, const struct mb_actor *a,
 	if (c->disabled == 1 && is_self(a, name))
 		return mb_diag_set(d, MB_ERR_INVAL, "an admin cannot disable "
 		    "their own account; ask another admin");
+	if (c->role != NULL && strcmp(c->role, "admin") != 0 &&
+	    is_self(a, name))
+		return mb_diag_set(d, MB_ERR_INVAL, "an admin cannot give "
+		    "up their own admin role; ask another admin");
 	return mb_accounts_user_change(st, name, c, d);
 }
 

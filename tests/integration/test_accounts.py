@@ -384,6 +384,11 @@ def test_revocation(w):
     eq(r.status, 400, "disabled must be a boolean")
     r = adm.put("/api/v1/users/adm", {"disabled": True})
     eq(r.status, 400, "an admin does not disable themselves")
+    r = adm.put("/api/v1/users/adm", {"role": "journalist"})
+    eq(r.status, 400, "an admin does not demote themselves")
+    eq(adm.get("/api/v1/me").json["role"], "admin", "still an admin")
+    eq(adm.put("/api/v1/users/adm", {"role": "admin"}).status, 204,
+       "their own role unchanged is no demotion")
     r = adm.put("/api/v1/users/ghost", {"disabled": True})
     eq(r.status, 404, "unknown user")
     # Enabling gives back the account, not the old credentials.

@@ -94,6 +94,11 @@ def test_admin_manages_people(w):
     eq(r.status, 400, "self-disable")
     check("another admin" in error(r.text), error(r.text))
     check(signed_in(ad), "still in")
+    # Nor demote themself (the center could lose its last admin).
+    r = ad.post("/newsroom/people/ada", {"do": "role", "role": "editor"})
+    eq(r.status, 400, "self-demotion")
+    check("another admin" in error(r.text), error(r.text))
+    eq(role_selected(r.text, "ada"), "admin", "still an admin")
 
     # Set a password: the old one stops working, and his sessions end.
     r = ad.post("/newsroom/people/tom", {"do": "password",
