@@ -189,20 +189,44 @@ users_add(struct mb_req *r)
 {
 	struct mb_store	*st;
 	struct mb_diag	 d = { "" };
-	json_t		*body;
-	const char	*name, *role, *pw;
+	json_t		*body, *v;
+	const char	*name = NULL, *role = NULL, *pw = NULL, *k;
 	char		 loc[128];
-	int		 rc;
+	int		 rc = MB_OK;
 
 	if (!admin_or_reply(r) || (body = mb_req_json_or_reply(r)) == NULL)
 		return;
-	name = json_string_value(json_object_get(body, "name"));
-	role = json_string_value(json_object_get(body, "role"));
-	pw = json_string_value(json_object_get(body, "password"));
-	if (name == NULL || role == NULL) {
-		json_decref(body);
-		mb_resp_error(r, 400, "invalid", "give name and role (and "
+	/*
+	 * As users_update: a misspelt or non-string field is refused, not
+	 * dropped (a user made without the password meant for them).
+	 */
+	if (!json_is_object(body))
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "give an object with name, "
+		    "role and password");
+	else
+		json_object_foreach(body, k, v) {
+			if (rc != MB_OK)
+				break;
+			if (strcmp(k, "name") != 0 && strcmp(k, "role") != 0 &&
+			    strcmp(k, "password") != 0)
+				rc = mb_diag_set(&d, MB_ERR_INVAL, "%.60s: not "
+				    "a field here (name, role, password)", k);
+			else if (!json_is_string(v))
+				rc = mb_diag_set(&d, MB_ERR_INVAL, "%s: a "
+				    "string", k);
+			else if (strcmp(k, "name") == 0)
+				name = json_string_value(v);
+			else if (strcmp(k, "role") == 0)
+				role = json_string_value(v);
+			else
+				pw = json_string_value(v);
+		}
+	if (rc == MB_OK && (name == NULL || role == NULL))
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "give name and role (and "
 		    "password, for web sign-in)");
+	if (rc != MB_OK) {
+		json_decref(body);
+		mb_resp_err(r, rc, &d);
 		return;
 	}
 	if ((st = mb_req_store_or_reply(r)) == NULL) {

@@ -440,6 +440,30 @@ def test_revocation(w):
           "no secret logged")
 
 
+def test_users_add_fields(w):
+    """POST /api/v1/users checks its fields as PUT does: a misspelt or
+    non-string one is refused and nobody is added (once a user was made
+    without the password meant for them)."""
+    c = w.center("cairo")
+    c.user_add("adm", "admin")
+    c.serve()
+    adm = c.client(c.token_add("adm"))
+    for bad in ({"name": "pw1", "role": "editor", "password": 12345678},
+                {"name": "pw2", "role": "editor", "passwd": "long enough"},
+                {"name": "pw3", "role": "editor", "password": None},
+                {"name": "pw4", "role": 3}, ["pw5"]):
+        r = adm.post("/api/v1/users", bad)
+        eq(r.status, 400, "add %r: %s" % (bad, r.text))
+    names = {u["name"] for u in adm.get("/api/v1/users").json["users"]}
+    check(not names & {"pw1", "pw2", "pw3", "pw4", "pw5"}, "none added",
+          names)
+    r = adm.post("/api/v1/users", {"name": "pw1", "role": "editor",
+                                   "password": "long enough"})
+    eq(r.status, 201, "a good add")
+    eq(c.client().login("pw1", "long enough").status, 200,
+       "with its password")
+
+
 def store_bytes(c):
     """Everything the center's store holds, as bytes."""
     if not pg_backend():
