@@ -312,6 +312,13 @@ user_change(struct mb_req *r)
 	if (rc == MB_OK)
 		log_info("site: user changed name=%s do=%s by=%s", name, op,
 		    a.name);
+	/* One's own new password ended this session too: a new one, as
+	 * own_password gives, instead of signing the admin out. */
+	if (rc == MB_OK && c.password != NULL && strcmp(name, a.name) == 0 &&
+	    (rc = mb_nr_session_start(r, st, a.user_id, &d)) != MB_OK) {
+		mb_resp_err(r, rc, &d);
+		return;
+	}
 	answer(r, true, rc, &d, "/newsroom/people?done=saved");
 }
 

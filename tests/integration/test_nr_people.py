@@ -107,6 +107,14 @@ def test_admin_manages_people(w):
     check(not signed_in(tom), "session ended by the new password")
     tom.login("tom", "tom-pass-12", want=401)
     tom.login("tom", "new-tom-pass")
+    # Her own: her sessions end, and a new one goes on (once she was
+    # signed out without a word).
+    r = ad.post("/newsroom/people/ada", {"do": "password",
+                                         "password": "ada-pass-two"})
+    eq(r.status, 303, "own password: %r" % r)
+    check(signed_in(ad), "a fresh session for the admin")
+    Browser(c).login("ada", ADMIN_PW, want=401)
+    Browser(c).login("ada", "ada-pass-two")
 
     # Unknown action.
     eq(ad.post("/newsroom/people/tom", {"do": "explode"}).status, 400,
