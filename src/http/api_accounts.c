@@ -154,11 +154,18 @@ admin_or_reply(struct mb_req *r)
 	return true;
 }
 
+/* A user as the list and GET /api/v1/users/NAME show one. */
+static json_t *
+user_json(const struct mb_user *u)
+{
+	return json_pack("{s:s, s:s, s:b}", "name", u->name, "role", u->role,
+	    "disabled", u->disabled);
+}
+
 static int
 add_user_json(const struct mb_user *u, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:b}", "name",
-	    u->name, "role", u->role, "disabled", u->disabled));
+	json_array_append_new(arg, user_json(u));
 	return MB_OK;
 }
 
@@ -182,6 +189,25 @@ users_list(struct mb_req *r)
 		return;
 	}
 	mb_resp_json(r, 200, json_pack("{s:o}", "users", a));
+}
+
+/* GET /api/v1/users/NAME: where POST /api/v1/users's Location points. */
+static void
+users_get(struct mb_req *r)
+{
+	struct mb_store	*st;
+	struct mb_user	 u;
+	struct mb_diag	 d = { "" };
+	int		 rc;
+
+	if (!admin_or_reply(r) || (st = mb_req_store_or_reply(r)) == NULL)
+		return;
+	if ((rc = mb_store_user_get(st, mb_req_param(r, "name"), 0, &u, NULL,
+	    0, &d)) != MB_OK) {
+		mb_resp_err(r, rc, &d);
+		return;
+	}
+	mb_resp_json(r, 200, user_json(&u));
 }
 
 static void
@@ -407,6 +433,7 @@ const struct mb_route mb_routes_accounts[] = {
 	{ "GET", "/api/v1/users", users_list, 0, "users.list" },
 	{ "POST", "/api/v1/users", users_add, MB_ROUTE_SMALL,
 	  "users.add" },
+	{ "GET", "/api/v1/users/:name", users_get, 0, "users.get" },
 	{ "PUT", "/api/v1/users/:name", users_update, MB_ROUTE_SMALL,
 	  "users.update" },
 	{ "POST", "/api/v1/users/:name/tokens", token_add, MB_ROUTE_SMALL,

@@ -141,6 +141,8 @@ def cell(case, role, f, cl, name):
                                          "role": "member"}, None
     if case == "users-list":
         return "GET", "/api/v1/users", None, None
+    if case == "users-get":
+        return "GET", "/api/v1/users/jo2", None, None
     if case == "token-own":
         return "POST", "/api/v1/users/%s/tokens" % (name or "nobody"), \
             None, None
@@ -460,6 +462,13 @@ def test_users_add_fields(w):
     r = adm.post("/api/v1/users", {"name": "pw1", "role": "editor",
                                    "password": "long enough"})
     eq(r.status, 201, "a good add")
+    # Its Location answers, with the fields of the list's entry.
+    loc = r.headers.get("location")
+    eq(loc, "/api/v1/users/pw1", "Location")
+    r = adm.get(loc)
+    eq((r.status, r.json), (200, {"name": "pw1", "role": "editor",
+                                  "disabled": False}), "GET Location")
+    eq(adm.get("/api/v1/users/ghost").status, 404, "GET an unknown user")
     eq(c.client().login("pw1", "long enough").status, 200,
        "with its password")
 
