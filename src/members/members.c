@@ -742,11 +742,25 @@ mb_members_profile(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	return MB_OK;
 }
 
+struct count_walk {
+	int64_t	n, seen, last_first, last_seq;
+};
+
 static int
-count_cb(const json_t *p, void *arg)
+count_cb(const struct mb_store_version *v, void *arg)
 {
-	(void)p;
-	(*(int64_t *)arg)++;
+	struct count_walk *w = arg;
+
+	w->last_first = v->first_ms;
+	w->last_seq = v->seq;
+	w->seen++;
+	if (strcmp(v->workflow, "published") != 0)
+		return MB_OK;
+	if ((strcmp(v->pub_status, "usable") == 0 &&
+	    strcmp(v->audience, "internal") != 0) ||
+	    strcmp(v->pub_status, "withheld") == 0 ||
+	    strcmp(v->pub_status, "canceled") == 0)
+		w->n++;
 	return MB_OK;
 }
 
@@ -754,22 +768,31 @@ int
 mb_members_count(struct mb_store *st, const char *center, int64_t *n,
     struct mb_diag *d)
 {
-	struct mb_newsroom_env		e;
-	struct mb_directory_filter	f;
-	struct mb_actor			member = { 1, "", MB_ROLE_MEMBER };
-	int64_t				c = 0;
-	int				rc;
+	struct mb_store_filter	sf;
+	struct count_walk	w;
+	int			rc;
 
-	memset(&e, 0, sizeof(e));
-	e.st = st;
-	memset(&f, 0, sizeof(f));
-	f.center = center;
-	f.limit = 1000;
-	f.limit = -1;
-	/* A member's view: public and network profiles, never internal. */
-	if ((rc = mb_members_directory(&e, &member, &f, count_cb, &c, d)) !=
-	    MB_OK)
-		return rc;
-	*n = c;
+	/*
+	 * Every profile the center signed for the network, withdrawn ones
+	 * too: a secret ballot cannot be taken back when its voter is
+	 * withdrawn (nothing ties it to them), and a withdrawal must not
+	 * refuse the center's whole tally (docs/members.md, check 4).
+	 */
+	memset(&w, 0, sizeof(w));
+	memset(&sf, 0, sizeof(sf));
+	sf.profile = "member";
+	sf.center = center;
+	sf.all = true;
+	sf.limit = 1000;
+	for (;;) {
+		w.seen = 0;
+		if ((rc = mb_store_list(st, &sf, count_cb, &w, d)) != MB_OK)
+			return rc;
+		if (w.seen < sf.limit)
+			break;
+		sf.cursor_first_ms = w.last_first;
+		sf.cursor_seq = w.last_seq;
+	}
+	*n = w.n;
 	return MB_OK;
 }

@@ -107,9 +107,10 @@ int mb_members_profile(const struct mb_newsroom_env *e,
     struct mb_diag *d);
 
 /*
- * The members of center that the network counts: its current, usable
- * profiles of audience public or network held here (tallies are checked
- * against this: docs/members.md, "Tallies").
+ * The members of center that the network knows: the profiles of that
+ * center held here whose current version is usable (audience public or
+ * network) or withdrawn (withheld, canceled). Tallies are checked
+ * against this (docs/members.md, "Tallies").
  */
 int mb_members_count(struct mb_store *st, const char *center, int64_t *n,
     struct mb_diag *d);

@@ -98,7 +98,7 @@ mb_agenda_tally(const struct mb_newsroom_env *e, const char *uri,
 		    "proposal: its votes are counted here, not tallied", uri);
 		goto out;
 	}
-	if ((rc = mb_store_agenda_count(e->st, uri, &c, d)) != MB_OK)
+	if ((rc = mb_store_agenda_count(e->st, uri, true, &c, d)) != MB_OK)
 		goto out;
 	if ((rc = mb_agenda_tally_uri(e->center, uri, turi)) != MB_OK) {
 		rc = mb_diag_set(d, rc, "center id: not valid");
@@ -284,7 +284,8 @@ mb_agenda__results(const struct mb_newsroom_env *e,
 		 */
 		if (!closing && sealed(p))
 			return MB_OK;
-		if ((rc = mb_store_agenda_count(e->st, p->uri, &c, d)) != MB_OK)
+		if ((rc = mb_store_agenda_count(e->st, p->uri, false,
+		    &c, d)) != MB_OK)
 			return rc;
 		json_object_set_new(total, "yes", json_integer(c.yes));
 		json_object_set_new(total, "no", json_integer(c.no));

@@ -71,9 +71,9 @@ mb_store__agenda_add(struct mb_agenda_counts *c, const char *choice,
 
 int
 mb_store_agenda_count(struct mb_store *st, const char *proposal,
-    struct mb_agenda_counts *out, struct mb_diag *d)
+    bool network, struct mb_agenda_counts *out, struct mb_diag *d)
 {
-	return OPS(st)->count(st, proposal, out, d);
+	return OPS(st)->count(st, proposal, network, out, d);
 }
 
 int

@@ -41,9 +41,15 @@ int mb_store_agenda_vote(struct mb_store *st, const char *proposal,
 int mb_store_agenda_voted(struct mb_store *st, const char *proposal,
     int64_t member, bool *voted, struct mb_diag *d);
 
-/* The counts of this center's votes on proposal. */
+/*
+ * The counts of this center's votes on proposal. network: only the open
+ * votes of members who are active now with a profile the network knows
+ * (public or network), so that a member withdrawn after voting stops
+ * counting; a secret ballot, which nothing ties to its voter, counts as
+ * cast (docs/members.md, "Tallies").
+ */
 int mb_store_agenda_count(struct mb_store *st, const char *proposal,
-    struct mb_agenda_counts *out, struct mb_diag *d);
+    bool network, struct mb_agenda_counts *out, struct mb_diag *d);
 
 /*
  * The open votes on proposal, oldest first (secret ones have no choice

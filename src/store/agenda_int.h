@@ -14,7 +14,8 @@ struct mb_store_agenda_ops {
 	int	(*voted)(struct mb_store *st, const char *proposal,
 		    int64_t member, bool *voted, struct mb_diag *d);
 	int	(*count)(struct mb_store *st, const char *proposal,
-		    struct mb_agenda_counts *out, struct mb_diag *d);
+		    bool network, struct mb_agenda_counts *out,
+		    struct mb_diag *d);
 	int	(*votes)(struct mb_store *st, const char *proposal,
 		    int (*cb)(int64_t member, const char *choice,
 			int64_t created_ms, void *arg), void *arg,

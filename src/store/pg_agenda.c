@@ -94,8 +94,8 @@ voted(struct mb_store *st, const char *proposal, int64_t member, bool *out,
 }
 
 static int
-count(struct mb_store *st, const char *proposal, struct mb_agenda_counts *out,
-    struct mb_diag *d)
+count(struct mb_store *st, const char *proposal, bool network,
+    struct mb_agenda_counts *out, struct mb_diag *d)
 {
 	struct mb_pg_params	p;
 	struct mb_pg_rows	r;
@@ -104,8 +104,13 @@ count(struct mb_store *st, const char *proposal, struct mb_agenda_counts *out,
 
 	p.n = 0;
 	mb_pg__p_text(&p, proposal);
-	if ((rc = mb_pg__query(PG(st), "SELECT 'v'::text, choice, count(*) "
-	    "FROM agenda_voted WHERE proposal = $1 GROUP BY choice UNION ALL "
+	mb_pg__p_bool(&p, network);
+	/* A secret row (no choice) stays: its ballot cannot be found. */
+	if ((rc = mb_pg__query(PG(st), "SELECT 'v'::text, v.choice, count(*) "
+	    "FROM agenda_voted v WHERE v.proposal = $1 AND (NOT $2 OR "
+	    "v.choice IS NULL OR EXISTS (SELECT 1 FROM members m WHERE "
+	    "m.id = v.member_id AND m.status = 'active' AND m.audience IN "
+	    "('public', 'network'))) GROUP BY v.choice UNION ALL "
 	    "SELECT 'b'::text, choice, count(*) FROM agenda_ballots WHERE "
 	    "proposal = $1 GROUP BY choice", &p, false, &r, d)) != MB_OK)
 		return rc;

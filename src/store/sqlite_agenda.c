@@ -100,19 +100,24 @@ voted(struct mb_store *st, const char *proposal, int64_t member, bool *out,
 }
 
 static int
-count(struct mb_store *st, const char *proposal, struct mb_agenda_counts *out,
-    struct mb_diag *d)
+count(struct mb_store *st, const char *proposal, bool network,
+    struct mb_agenda_counts *out, struct mb_diag *d)
 {
 	struct mb_sqlite_rows	r;
 	struct mb_agenda_counts	c = { 0, 0, 0, 0 };
 	int			rc;
 
-	if ((rc = mb_sqlite__query(SQ(st), "SELECT 'v', choice, count(*) "
-	    "FROM agenda_voted WHERE proposal = ?1 GROUP BY choice UNION ALL "
+	/* A secret row (no choice) stays: its ballot cannot be found. */
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT 'v', v.choice, count(*) "
+	    "FROM agenda_voted v WHERE v.proposal = ?1 AND (NOT ?2 OR "
+	    "v.choice IS NULL OR EXISTS (SELECT 1 FROM members m WHERE "
+	    "m.id = v.member_id AND m.status = 'active' AND m.audience IN "
+	    "('public', 'network'))) GROUP BY v.choice UNION ALL "
 	    "SELECT 'b', choice, count(*) FROM agenda_ballots WHERE "
 	    "proposal = ?1 GROUP BY choice", &r, "count", d)) != MB_OK)
 		return rc;
 	sqlite3_bind_text(r.s, 1, proposal, -1, SQLITE_STATIC);
+	sqlite3_bind_int(r.s, 2, network);
 	while (mb_sqlite__next(&r, NULL, NULL)) {
 		const char	*k = (const char *)sqlite3_column_text(r.s, 0);
 		const char	*ch = (const char *)sqlite3_column_text(r.s, 1);

@@ -634,6 +634,50 @@ def test_center_secret_poll(w):
     eq(tallies(s)["cairo"]["voters"], 3, "this center's count, closed")
 
 
+def test_withdrawn_voter(w):
+    """A voter withdrawn after voting (profile made internal, suspended)
+    takes their open vote out of the next tally and nothing else: the
+    old binary counted every vote row, so its own tally claimed more
+    voters than its published members and was refused in full. A secret
+    ballot, which nothing ties to its voter, stays counted, and the check
+    counts withdrawn profiles among the members the network knows."""
+    c = Center(w.root, "moscow", "RU", "ru,en")
+    ids = [member_add(c, "Voter %d" % i, "expert", "RU", "en",
+                      "v%d@example.org" % i)[0] for i in range(2)]
+
+    def propose(poll):
+        p = mb("agenda", "propose", c.dir, "--member", ids[0], "--title",
+               "Network %s" % poll, "--text", "For the network.",
+               "--language", "en", "--closes", CLOSES, "--threshold", "2",
+               "--poll", poll).strip()
+        mb("agenda", "admit", c.dir, p)
+        for i in ids:
+            mb("agenda", "vote", c.dir, p, "--member", i, "--choice", "yes")
+        return p
+
+    open_, secret = propose("open"), propose("secret")
+    mb("agenda", "tally", c.dir, secret)
+    eq(show(c, open_)["total"]["yes"], 2, "two open supports")
+    mb("member", "edit", c.dir, ids[1], "--audience", "internal")
+    s = show(c, open_)
+    eq(tallies(s)["moscow"]["status"], "counted",
+       "the tally signed before the withdrawal still counts")
+    mb("agenda", "tally", c.dir, open_)
+    s = show(c, open_)
+    eq((tallies(s)["moscow"]["status"], s["total"]),
+       ("counted", {"yes": 1, "no": 0, "abstain": 0, "voters": 1}),
+       "the withdrawn voter's open vote drops out, only it")
+    mb("agenda", "close", c.dir, open_)
+    s = show(c, open_)
+    eq((s["state"], s["result"]["yes"]), ("rejected", 1),
+       "one support of two")
+    mb("member", "suspend", c.dir, ids[1])
+    mb("agenda", "close", c.dir, secret)
+    s = show(c, secret)
+    eq((tallies(s)["moscow"]["status"], s["total"]["voters"], s["state"]),
+       ("counted", 2, "accepted"), "a cast secret ballot stays counted")
+
+
 def test_bad_input(w):
     c = Center(w.root, "cairo", "EG", "ar,en")
     m_id, _ = member_add(c, "Samira", "expert", "EG", "ar", "s@example.org")

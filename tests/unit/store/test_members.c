@@ -215,11 +215,11 @@ test_votes(void **state)
 	    NULL), MB_ERR_EXISTS);
 	assert_int_equal(mb_store_agenda_vote(st, s, 2, "abstain", true, 1005,
 	    NULL), MB_OK);
-	assert_int_equal(mb_store_agenda_count(st, p, &c, NULL), MB_OK);
+	assert_int_equal(mb_store_agenda_count(st, p, false, &c, NULL), MB_OK);
 	assert_int_equal(c.voters, 2);
 	assert_int_equal(c.yes, 1);
 	assert_int_equal(c.no, 1);
-	assert_int_equal(mb_store_agenda_count(st, s, &c, NULL), MB_OK);
+	assert_int_equal(mb_store_agenda_count(st, s, false, &c, NULL), MB_OK);
 	assert_int_equal(c.voters, 2);
 	assert_int_equal(c.yes, 1);
 	assert_int_equal(c.abstain, 1);
