@@ -209,10 +209,28 @@ mb_agenda_moderate(const struct mb_newsroom_env *e, const struct mb_actor *a,
 
 struct comments_walk {
 	const struct mb_newsroom_env	*e;
+	const struct mb_actor		*a;
 	bool				 moderator;
 	int				(*cb)(const json_t *, void *);
 	void				*arg;
 };
+
+/*
+ * The author's name goes with a comment only to whom may see their
+ * profile (active, its audience one of the viewer's), to the author and
+ * to the moderators; to others the comment is a member's, unnamed
+ * ("author": null), so a public page never names an internal profile.
+ */
+static bool
+name_shown(const struct comments_walk *w, const struct mb_member *m)
+{
+	if (w->moderator || (w->a->name != NULL && m->user[0] != '\0' &&
+	    strcmp(w->a->name, m->user) == 0))
+		return true;
+	return strcmp(m->status, "active") == 0 &&
+	    (mb_audiences_of(mb_actor_role(w->a)) &
+	    mb_audience_bit(m->audience)) != 0;
+}
 
 static int
 comment_cb(const struct mb_agenda_comment *c, void *arg)
@@ -230,8 +248,9 @@ comment_cb(const struct mb_agenda_comment *c, void *arg)
 	if (mb_store_member_get(w->e->st, c->member, NULL, NULL, m, NULL) !=
 	    MB_OK)
 		snprintf(m->name, sizeof(m->name), "%s", "?");
-	j = json_pack("{s:I, s:s, s:s, s:I, s:I, s:b}", "id",
-	    (json_int_t)c->id, "author", m->name, "text", c->body,
+	j = json_pack("{s:I, s:s?, s:s, s:I, s:I, s:b}", "id",
+	    (json_int_t)c->id, "author", name_shown(w, m) ? m->name : NULL,
+	    "text", c->body,
 	    "created", (json_int_t)c->created_ms, "reports",
 	    (json_int_t)c->reports, "hidden", c->hidden);
 	free(m);
@@ -247,7 +266,7 @@ mb_agenda_comments(const struct mb_newsroom_env *e, const struct mb_actor *a,
     const char *uri, int (*cb)(const json_t *c, void *arg), void *arg,
     struct mb_diag *d)
 {
-	struct comments_walk	w = { e, a == NULL ||
+	struct comments_walk	w = { e, a, a == NULL ||
 		mb_actor_role(a) >= MB_ROLE_EDITOR, cb, arg };
 	struct mb_proposal	p;
 	bool			visible;

@@ -575,5 +575,49 @@ def run_newsroom(c):
     eq(st, 403, "a forged CSRF token")
 
 
+def test_comment_authors(w):
+    """A comment's author is named only to whom may see their profile:
+    the old binary named an internal-profile member to anonymous readers
+    of a public proposal's page."""
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    for name in ("carol", "zed", "m0"):
+        add_user(c, name)
+    member_add(c, "Carol Secretname", "expert", "EG", "en",
+               "carol@example.org", user="carol", audience="internal")
+    member_add(c, "Zed Networkname", "expert", "EG", "en",
+               "zed@example.org", user="zed", audience="network")
+    member_add(c, "Mona Publicname", "expert", "EG", "en",
+               "m0@example.org", user="m0", audience="public")
+    p = mb("agenda", "propose", c.dir, "--member", "m0", "--title", "Open",
+           "--text", "A public debate.", "--language", "en", "--closes",
+           "2031-01-01T00:00:00Z", "--threshold", "1", "--scope",
+           "public").strip()
+    mb("agenda", "admit", c.dir, p)
+    for who in ("carol", "zed", "m0"):
+        mb("agenda", "comment", c.dir, p, "--member", who, "--text",
+           "Said by %s." % who)
+    c.start()
+    try:
+        st, _, page = Browser(c).get(path_of(p, "proposals"))
+        eq(st, 200, "the public proposal")
+        check("Said by carol." in page, "the comment is shown")
+        check("Carol Secretname" not in page, "no internal profile's name "
+              "to a reader")
+        check("Zed Networkname" not in page, "nor a network profile's")
+        check("Mona Publicname" in page, "a public profile's name")
+        eq(page.count("A member"), 2, "the others: a member")
+        b = Browser(c)
+        b.login("zed")
+        _, _, page = b.get(path_of(p, "proposals"))
+        check("Zed Networkname" in page and "Carol Secretname" not in page,
+              "a member sees network names, not internal ones")
+        b = Browser(c)
+        b.login("carol")
+        _, _, page = b.get(path_of(p, "proposals"))
+        check("Carol Secretname" in page, "the author sees their own name")
+    finally:
+        c.stop()
+
+
 if __name__ == "__main__":
     main(globals())
