@@ -333,6 +333,8 @@ proposal_get(struct mb_req *r)
 static void
 proposal_create(struct mb_req *r)
 {
+	static const char *const str_keys[] = { "title", "text", "language",
+		"topics", "scope", "closes", "event", "poll" };
 	struct mb_newsroom_env	 e;
 	struct mb_proposal_in	 in;
 	struct mb_member	 m;
@@ -345,6 +347,26 @@ proposal_create(struct mb_req *r)
 	if (!signed_in_or_reply(r) || (b = mb_req_json_or_reply(r)) == NULL)
 		return;
 	if (!mb_req_newsroom_or_reply(r, &e) || !member_or_reply(r, &e, &m)) {
+		json_decref(b);
+		return;
+	}
+	/*
+	 * A field given with the wrong type is refused, naming it: read as
+	 * absent, it would fall back to its default (a scope of ["center"]
+	 * became a network proposal).
+	 */
+	for (size_t i = 0; i < sizeof(str_keys) / sizeof(str_keys[0]); i++)
+		if ((t = json_object_get(b, str_keys[i])) != NULL &&
+		    !json_is_string(t)) {
+			mb_resp_error(r, 400, "invalid", "%s: must be a string",
+			    str_keys[i]);
+			json_decref(b);
+			return;
+		}
+	if ((t = json_object_get(b, "threshold")) != NULL &&
+	    !json_is_integer(t)) {
+		mb_resp_error(r, 400, "invalid", "threshold: must be an "
+		    "integer");
 		json_decref(b);
 		return;
 	}
@@ -416,11 +438,11 @@ proposal_action(struct mb_req *r)
 		return;
 	}
 	mb_req_actor(r, &a);
+	/* No default choice: a malformed vote is refused, never a "yes". */
 	s = json_string_value(json_object_get(b, strcmp(act, "vote") == 0 ?
 	    "choice" : "text"));
 	if (strcmp(act, "vote") == 0)
-		rc = mb_agenda_vote(&e, &m, uri, s != NULL ? s : "yes", &code,
-		    &d);
+		rc = mb_agenda_vote(&e, &m, uri, s, &code, &d);
 	else if (strcmp(act, "comment") == 0)
 		rc = mb_agenda_comment(&e, &m, uri, s, &id, &d);
 	else if (strcmp(act, "report") == 0)

@@ -545,6 +545,24 @@ def test_api_one_member_one_vote(w):
             "title": "Big", "text": "x" * (5 * 1024 * 1024), "language":
             "en", "closes": CLOSES, "threshold": 1}, tok)
         eq(st, 413, "a 5 MB proposal")
+        # A field of the wrong type is refused, naming it, not defaulted
+        # (the old binary made a network proposal in an open poll).
+        for field, value in (("scope", ["center"]), ("poll", True),
+                             ("title", 7), ("threshold", "2")):
+            body = {"title": "Typed", "text": "x", "language": "en",
+                    "closes": CLOSES, "threshold": 1, "poll": "secret"}
+            body[field] = value
+            st, res = api(c, "POST", "/api/v1/proposals", body, tok)
+            check(st == 400 and res["error"]["message"].startswith(field),
+                  "a %s of the wrong type" % field, st, res)
+        # A malformed vote is refused, never cast as a yes (the old binary
+        # counted it, and the member's real vote was then 409).
+        for what, body in (("no body", None), ("a null choice",
+                           {"choice": None}), ("another key",
+                           {"Choice": "no"}), ("a number", {"choice": 1})):
+            st, res = api(c, "POST", ppath + "/vote", body, tok)
+            check(st == 400 and "choice" in res["error"]["message"],
+                  "a vote with " + what, st, res)
 
         def attempt(i):
             return api(c, "POST", ppath + "/vote",
