@@ -175,20 +175,53 @@ mb_agenda_comment(const struct mb_newsroom_env *e, const struct mb_member *m,
 	    mb_time_now_ms(), id, d);
 }
 
+/*
+ * The proposal a report or a moderator's move is about: the target
+ * itself, or the one comment "comment:N" is on. N is read strictly (the
+ * form the comments' flags are found by), and a comment that does not
+ * exist is MB_ERR_NOTFOUND, as is an unknown proposal: nothing is
+ * recorded about a target that is not there.
+ */
+static int
+target_proposal(const struct mb_newsroom_env *e, const char *target,
+    char out[MB_URI_MAX], struct mb_diag *d)
+{
+	struct mb_proposal	 p;
+	const char		*n = target + 8;
+	char			*end, canon[32];
+	long long		 id;
+	int			 rc;
+
+	if (strncmp(target, "comment:", 8) != 0) {
+		if ((rc = mb_proposal__load(e->st, target, &p, d)) != MB_OK)
+			return rc;
+		mb_proposal__free(&p);
+		snprintf(out, MB_URI_MAX, "%s", target);
+		return MB_OK;
+	}
+	id = *n >= '1' && *n <= '9' ? strtoll(n, &end, 10) : 0;
+	snprintf(canon, sizeof(canon), "comment:%lld", id);
+	if (id <= 0 || strcmp(canon, target) != 0)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "%.128s: no such "
+		    "comment (comment:N)", target);
+	return mb_store_agenda_comment_proposal(e->st, id, out, MB_URI_MAX, d);
+}
+
 int
 mb_agenda_report(const struct mb_newsroom_env *e, const struct mb_member *m,
     const char *target, bool *hidden, struct mb_diag *d)
 {
 	struct mb_proposal	p;
+	char			uri[MB_URI_MAX];
 	int			rc;
 
 	if ((rc = active(m, d)) != MB_OK)
 		return rc;
-	if (strncmp(target, "comment:", 8) != 0) {
-		if ((rc = load_for(e, m, target, &p, d)) != MB_OK)
-			return rc;
-		mb_proposal__free(&p);
-	}
+	/* The member reports only what they may see. */
+	if ((rc = target_proposal(e, target, uri, d)) != MB_OK ||
+	    (rc = load_for(e, m, uri, &p, d)) != MB_OK)
+		return rc;
+	mb_proposal__free(&p);
 	rc = mb_store_agenda_report(e->st, target, m->id, MB_REPORTS_HIDE,
 	    NULL, hidden, d);
 	if (rc == MB_ERR_EXISTS)
@@ -201,9 +234,14 @@ int
 mb_agenda_moderate(const struct mb_newsroom_env *e, const struct mb_actor *a,
     const char *target, bool hide, struct mb_diag *d)
 {
+	char	uri[MB_URI_MAX];
+	int	rc;
+
 	if (a != NULL && mb_actor_role(a) < MB_ROLE_EDITOR)
 		return mb_diag_set(d, MB_ERR_PERM, "a moderator's (an "
 		    "editor's) move");
+	if ((rc = target_proposal(e, target, uri, d)) != MB_OK)
+		return rc;
 	return mb_store_agenda_moderate(e->st, target, hide, d);
 }
 

@@ -93,6 +93,13 @@ mb_store_agenda_comment_add(struct mb_store *st, const char *proposal,
 }
 
 int
+mb_store_agenda_comment_proposal(struct mb_store *st, int64_t id, char *out,
+    size_t out_len, struct mb_diag *d)
+{
+	return OPS(st)->comment_proposal(st, id, out, out_len, d);
+}
+
+int
 mb_store_agenda_comments(struct mb_store *st, const char *proposal, bool all,
     int (*cb)(const struct mb_agenda_comment *c, void *arg), void *arg,
     struct mb_diag *d)

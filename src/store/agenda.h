@@ -72,6 +72,12 @@ struct mb_agenda_comment {
 int mb_store_agenda_comment_add(struct mb_store *st, const char *proposal,
     int64_t member, const char *body, int64_t now_ms, int64_t *id,
     struct mb_diag *d);
+/*
+ * The proposal comment id is on (out, of out_len bytes).
+ * MB_ERR_NOTFOUND when there is no such comment.
+ */
+int mb_store_agenda_comment_proposal(struct mb_store *st, int64_t id,
+    char *out, size_t out_len, struct mb_diag *d);
 /* The comments on proposal, oldest first; hidden ones only when all. */
 int mb_store_agenda_comments(struct mb_store *st, const char *proposal,
     bool all, int (*cb)(const struct mb_agenda_comment *c, void *arg),

@@ -23,6 +23,8 @@ struct mb_store_agenda_ops {
 	int	(*comment_add)(struct mb_store *st, const char *proposal,
 		    int64_t member, const char *body, int64_t now_ms,
 		    int64_t *id, struct mb_diag *d);
+	int	(*comment_proposal)(struct mb_store *st, int64_t id,
+		    char *out, size_t out_len, struct mb_diag *d);
 	int	(*comments)(struct mb_store *st, const char *proposal,
 		    bool all,
 		    int (*cb)(const struct mb_agenda_comment *c, void *arg),

@@ -2,6 +2,7 @@
 /* The agenda domain on PostgreSQL: who voted, secret ballots, comments, reports. */
 #include "pg_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "store/agenda_int.h"
@@ -174,6 +175,30 @@ comment_add(struct mb_store *st, const char *proposal, int64_t member,
 }
 
 static int
+comment_proposal(struct mb_store *st, int64_t id, char *out, size_t out_len,
+    struct mb_diag *d)
+{
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	bool			found = false;
+	int			rc;
+
+	p.n = 0;
+	mb_pg__p_int(&p, id);
+	if ((rc = mb_pg__query(PG(st), "SELECT proposal FROM agenda_comments "
+	    "WHERE id = $1", &p, false, &r, d)) != MB_OK)
+		return rc;
+	if (mb_pg__next(&r, NULL, NULL)) {
+		snprintf(out, out_len, "%s", mb_pg__str(r.res, r.row, 0));
+		found = true;
+	}
+	if ((rc = mb_pg__end(&r, MB_OK)) != MB_OK)
+		return rc;
+	return found ? MB_OK : mb_diag_set(d, MB_ERR_NOTFOUND, "comment:%lld: "
+	    "no such comment", (long long)id);
+}
+
+static int
 comments(struct mb_store *st, const char *proposal, bool all,
     int (*cb)(const struct mb_agenda_comment *c, void *arg), void *arg,
     struct mb_diag *d)
@@ -287,6 +312,7 @@ moderate(struct mb_store *st, const char *target, bool hidden,
 
 const struct mb_store_agenda_ops mb_pg_agenda = {
 	.vote = vote, .voted = voted, .count = count, .votes = votes,
-	.comment_add = comment_add, .comments = comments, .report = report,
+	.comment_add = comment_add, .comment_proposal = comment_proposal,
+	.comments = comments, .report = report,
 	.flags = flags, .moderate = moderate,
 };

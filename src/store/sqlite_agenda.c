@@ -2,6 +2,8 @@
 /* The agenda domain on SQLite: who voted, secret ballots, comments, reports. */
 #include "sqlite_int.h"
 
+#include <stdio.h>
+
 #include "store/agenda_int.h"
 
 const char *const mb_sqlite_agenda_migrations[] = {
@@ -173,6 +175,29 @@ comment_add(struct mb_store *st, const char *proposal, int64_t member,
 }
 
 static int
+comment_proposal(struct mb_store *st, int64_t id, char *out, size_t out_len,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	bool			found = false;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT proposal FROM "
+	    "agenda_comments WHERE id = ?1", &r, "comment", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_int64(r.s, 1, id);
+	if (mb_sqlite__next(&r, NULL, NULL)) {
+		snprintf(out, out_len, "%s",
+		    (const char *)sqlite3_column_text(r.s, 0));
+		found = true;
+	}
+	if ((rc = mb_sqlite__end(&r, MB_OK, d)) != MB_OK)
+		return rc;
+	return found ? MB_OK : mb_diag_set(d, MB_ERR_NOTFOUND, "comment:%lld: "
+	    "no such comment", (long long)id);
+}
+
+static int
 comments(struct mb_store *st, const char *proposal, bool all,
     int (*cb)(const struct mb_agenda_comment *c, void *arg), void *arg,
     struct mb_diag *d)
@@ -278,6 +303,7 @@ moderate(struct mb_store *st, const char *target, bool hidden,
 
 const struct mb_store_agenda_ops mb_sqlite_agenda = {
 	.vote = vote, .voted = voted, .count = count, .votes = votes,
-	.comment_add = comment_add, .comments = comments, .report = report,
+	.comment_add = comment_add, .comment_proposal = comment_proposal,
+	.comments = comments, .report = report,
 	.flags = flags, .moderate = moderate,
 };

@@ -602,6 +602,23 @@ def test_api_one_member_one_vote(w):
         r = mb("agenda", "report", c.dir, target, "--member", "m0",
                full=True, check=False)
         eq(r.returncode, 1, "one report per member")
+        # Nothing is reported or moderated that is not there (the old
+        # binary said "reported" and 204).
+        for bad in ("comment:9999", "comment:abc", "comment:0%d" %
+                    body["id"], "urn:mediabridge:cairo:nope"):
+            r = mb("agenda", "report", c.dir, bad, "--member", "m1",
+                   full=True, check=False)
+            check(r.returncode == 1 and "no such" in r.stderr,
+                  "a report of " + bad, r.stdout, r.stderr)
+            r = mb("agenda", "moderate", c.dir, bad, "--hide", full=True,
+                   check=False)
+            check(r.returncode == 1 and "no such" in r.stderr,
+                  "a moderation of " + bad, r.stdout, r.stderr)
+        st, _ = api(c, "POST", "/api/v1/proposals/cairo/nope/hide", None, ed)
+        eq(st, 404, "hiding an unknown proposal")
+        st, _ = api(c, "POST", "/api/v1/proposals/cairo/nope/report", None,
+                    tok)
+        eq(st, 404, "reporting an unknown proposal")
         st, _ = api(c, "POST", ppath + "/show", None, tok)
         eq(st, 403, "a member does not moderate")
         st, _ = api(c, "POST", ppath + "/show", None, ed)

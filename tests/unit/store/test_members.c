@@ -274,6 +274,15 @@ test_reports(void **state)
 	assert_int_equal(mb_store_agenda_comment_add(st, p, 1, "I agree",
 	    1000, &id, NULL), MB_OK);
 	assert_true(id > 0);
+	{
+		char on[128];
+
+		assert_int_equal(mb_store_agenda_comment_proposal(st, id, on,
+		    sizeof(on), NULL), MB_OK);
+		assert_string_equal(on, p);
+		assert_int_equal(mb_store_agenda_comment_proposal(st, id + 99,
+		    on, sizeof(on), NULL), MB_ERR_NOTFOUND);
+	}
 	snprintf(target, sizeof(target), "comment:%lld", (long long)id);
 	assert_int_equal(mb_store_agenda_report(st, target, 2, 3, &n, &hidden,
 	    NULL), MB_OK);
