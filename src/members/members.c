@@ -492,6 +492,29 @@ mb_members_of_actor(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	return MB_OK;
 }
 
+/*
+ * The account m links is no other member's: said as add says it, where
+ * the store's UNIQUE would answer a database error.
+ */
+static int
+account_free(const struct mb_newsroom_env *e, const struct mb_member *m,
+    struct mb_diag *d)
+{
+	struct mb_member	*other;
+	int			 rc = MB_OK;
+
+	if (m->user[0] == '\0')
+		return MB_OK;
+	if ((other = malloc(sizeof(*other))) == NULL)
+		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	if (mb_store_member_get(e->st, 0, NULL, m->user, other, NULL) ==
+	    MB_OK && other->id != m->id)
+		rc = mb_diag_set(d, MB_ERR_EXISTS, "user: %s is already a "
+		    "member's account", m->user);
+	free(other);
+	return rc;
+}
+
 int
 mb_members_update(const struct mb_newsroom_env *e, const struct mb_actor *a,
     int64_t id, const struct mb_member_in *in, struct mb_member *out,
@@ -524,6 +547,7 @@ mb_members_update(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		goto out;
 	}
 	if ((rc = apply_in(e, m, in, d)) != MB_OK ||
+	    (rc = account_free(e, m, d)) != MB_OK ||
 	    (rc = mb_store_member_update(e->st, m, d)) != MB_OK ||
 	    (rc = mb_members__publish_profile(e, m, d)) != MB_OK)
 		goto out;

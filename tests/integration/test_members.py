@@ -619,6 +619,18 @@ def test_api_one_member_one_vote(w):
         st, _ = api(c, "POST", "/api/v1/proposals/cairo/nope/report", None,
                     tok)
         eq(st, 404, "reporting an unknown proposal")
+        # An account already another member's is not linked again (the
+        # old binary answered 500, the CLI SQLite's words).
+        st, res = api(c, "PUT", path, {"user": "m0"}, admin)
+        check(st == 409 and res["error"]["message"] ==
+              "user: m0 is already a member's account", "a taken account",
+              st, res)
+        r = mb("member", "edit", c.dir, "samira", "--user", "m1", full=True,
+               check=False)
+        check(r.returncode == 1 and "user: m1 is already a member's "
+              "account" in r.stderr, "a taken account, CLI", r.stderr)
+        st, _ = api(c, "PUT", path, {"user": "samira"}, admin)
+        eq(st, 200, "the member's own account stays theirs")
         st, _ = api(c, "POST", ppath + "/show", None, tok)
         eq(st, 403, "a member does not moderate")
         st, _ = api(c, "POST", ppath + "/show", None, ed)
