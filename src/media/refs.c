@@ -75,22 +75,42 @@ current_version(const struct mb_store_version *v, void *arg)
 	return 1;
 }
 
+/*
+ * The blobs one item refers to, each hash once. Grows as needed: an item
+ * may carry many pictures of several renditions each, and a blob left
+ * out here is one gc removes and peers never fetch.
+ */
 struct refs {
-	struct mb_store_blob_ref	 r[64];
-	char				 hash[64][65];
-	size_t				 n;
+	struct mb_store_blob_ref	*r;
+	char				(*hash)[65];
+	size_t				 n, cap;
 };
 
 static int
 add_ref(const char *hash, const json_t *rend, void *arg)
 {
-	struct refs	*rs = arg;
-	const json_t	*sz = json_object_get(rend, "sizeInBytes");
+	struct refs			*rs = arg;
+	const json_t			*sz = json_object_get(rend, "sizeInBytes");
+	struct mb_store_blob_ref	*r;
+	char				(*h)[65];
+	size_t				 cap;
 
-	if (rs->n >= sizeof(rs->r) / sizeof(rs->r[0]))
-		return MB_OK;
+	for (size_t i = 0; i < rs->n; i++)
+		if (strcmp(rs->hash[i], hash) == 0)
+			return MB_OK;
+	if (rs->n == rs->cap) {
+		cap = rs->cap ? rs->cap * 2 : 16;
+		if ((r = reallocarray(rs->r, cap, sizeof(*r))) == NULL)
+			return MB_ERR_NOMEM;
+		rs->r = r;
+		if ((h = reallocarray(rs->hash, cap, sizeof(*h))) == NULL)
+			return MB_ERR_NOMEM;
+		rs->hash = h;
+		rs->cap = cap;
+	}
 	memcpy(rs->hash[rs->n], hash, 65);
-	rs->r[rs->n].hash = rs->hash[rs->n];
+	/* r[].hash is pointed at hash[] once all are in (it may move). */
+	rs->r[rs->n].hash = NULL;
 	rs->r[rs->n].mime = json_string_value(json_object_get(rend,
 	    "contentType"));
 	rs->r[rs->n].size = json_is_integer(sz) ? json_integer_value(sz) : 0;
@@ -102,7 +122,7 @@ add_ref(const char *hash, const json_t *rend, void *arg)
 static int
 index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 {
-	struct refs	 rs;
+	struct refs	 rs = { 0 };
 	json_t		*env;
 	int64_t		 cur = 0;
 	int		 rc;
@@ -114,7 +134,6 @@ index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 		return rc;
 	if (cur != e->version)
 		return MB_OK;
-	rs.n = 0;
 	/*
 	 * Most items have no renditions: no need to parse them to know.
 	 * Without \u escapes (a relayed envelope need not be canonical)
@@ -127,11 +146,17 @@ index_entry(struct mb_store *st, const struct entry *e, struct mb_diag *d)
 		    d);
 	if ((env = json_loadb(e->envelope, e->len, 0, NULL)) == NULL)
 		return MB_OK;	/* verify reports damaged envelopes */
-	/* The item is borrowed from env; add_ref never fails (past 64
-	 * renditions it adds no more). */
-	(void)mb_media_item_blobs(json_object_get(env, "item"), add_ref, &rs);
-	rc = mb_store_blob_refs_set(st, e->uri, e->origin, rs.r, rs.n, d);
+	/* The item is borrowed from env, and so are the mimes in rs. */
+	rc = mb_media_item_blobs(json_object_get(env, "item"), add_ref, &rs);
+	if (rc == MB_OK) {
+		for (size_t i = 0; i < rs.n; i++)
+			rs.r[i].hash = rs.hash[i];
+		rc = mb_store_blob_refs_set(st, e->uri, e->origin, rs.r, rs.n,
+		    d);
+	}
 	json_decref(env);
+	free(rs.r);
+	free(rs.hash);
 	return rc;
 }
 

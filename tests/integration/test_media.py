@@ -317,6 +317,32 @@ def test_gc(w):
     eq(jo.get(b["urls"][0]).status, 404, "collected one gone")
 
 
+def test_gc_keeps_every_rendition(w):
+    """An item's every rendition is indexed, however many: the index used
+    to keep the first 64, so gc removed the 11th picture's large ones
+    while the item still showed them."""
+    c, jo, _ = newsroom(w)
+    c.user_add("edi", "editor")
+    edc = c.client(c.token_add("edi"))
+    rends, urls = [], []
+    for i in range(11):
+        up = jo.post("/api/v1/media", raw=jpeg_with_gps(1200 + i, 900))
+        eq(up.status, 201, "upload %d: %r" % (i, up))
+        rends += up.json["renditions"]
+        urls += up.json["urls"]
+    check(len(set(urls)) > 64, "more than 64 renditions (%d)" % len(urls))
+    r = edc.post("/api/v1/items", {
+        "type": "picture", "language": "en",
+        "headlines": [{"value": "Eleven pictures"}], "renditions": rends})
+    eq(r.status, 201, "item with %d renditions: %r" % (len(rends), r))
+    out = c.cli("gc", "--grace", "0")[1]
+    left = {os.path.basename(p) for p in blob_files(c)}
+    gone = [u for u in urls if u.rsplit("/", 1)[1] not in left]
+    eq(gone, [], "gc kept what the item refers to (%s)" % out)
+    for u in urls:
+        eq(jo.get(u).status, 200, "served " + u)
+
+
 def peak_rss(pid):
     """The process's peak resident memory (VmHWM), in bytes."""
     with open("/proc/%d/status" % pid) as f:
