@@ -342,11 +342,16 @@ page_post(struct mb_req *r)
  */
 #define LIVE_WAIT_MS 20000
 
-/* The headers of every answer with a blob's bytes. */
+/*
+ * The headers of every answer with a blob's bytes. mime is what the
+ * blob was recorded as (for a fetched one, what a peer's item claimed);
+ * the answer's own Content-Type comes from mb_media_serve_type().
+ */
 static void
 blob_headers(struct mb_req *r, const char *hash, const char *mime)
 {
-	char etag[80];
+	char	etag[80];
+	bool	attachment;
 
 	/* Content-addressed: the bytes never change under this name. */
 	snprintf(etag, sizeof(etag), "\"%s\"", hash);
@@ -357,7 +362,8 @@ blob_headers(struct mb_req *r, const char *hash, const char *mime)
 	mb_resp_header(r, "Content-Security-Policy", "default-src 'none'; "
 	    "sandbox");
 	mb_resp_header(r, "Accept-Ranges", "bytes");
-	if (strcmp(mime, "application/pdf") == 0)
+	(void)mb_media_serve_type(mime, &attachment);
+	if (attachment)
 		mb_resp_header(r, "Content-Disposition", "attachment");
 }
 
@@ -451,7 +457,8 @@ serve_file(struct mb_req *r, const char *hash, const char *mime)
 	}
 	want = sb.st_size > 0 ? (uint64_t)(to - from + 1) : 0;
 	/* Streamed from the file: no size is too large for memory. */
-	mb_resp_file(r, rr > 0 ? 206 : 200, mime, fd, (uint64_t)from, want);
+	mb_resp_file(r, rr > 0 ? 206 : 200, mb_media_serve_type(mime,
+	    NULL), fd, (uint64_t)from, want);
 }
 
 /*
@@ -655,7 +662,8 @@ serve_live(struct mb_req *r, const struct mb_store_blob *b)
 	log_info("media: streaming blob=%.12s from=%lld to=%lld while it is "
 	    "fetched (%lld of %lld bytes here)", b->hash, (long long)from,
 	    (long long)to, (long long)v.have, (long long)v.total);
-	mb_resp_stream(r, rr > 0 ? 206 : 200, b->mime,
+	mb_resp_stream(r, rr > 0 ? 206 : 200, mb_media_serve_type(b->mime,
+	    NULL),
 	    (uint64_t)(to - from + 1), live_body_read, body, live_body_done);
 }
 

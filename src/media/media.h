@@ -62,6 +62,24 @@ int mb_media_sniff(const void *data, size_t len,
 /* The allowlisted type with that MIME type; NULL when not allowed. */
 const struct mb_media_type *mb_media_type_by_mime(const char *mime);
 
+/*
+ * Whether head, a file's first len bytes (MB_MEDIA_HEAD_LEN are enough),
+ * begin as files of type t do: a check of the magic numbers, not a full
+ * sniff, for bytes a peer sent under the type its item claims.
+ */
+#define MB_MEDIA_HEAD_LEN 1024
+bool mb_media_type_matches(const struct mb_media_type *t, const void *head,
+    size_t len);
+
+/*
+ * The Content-Type a blob recorded as mime is served with: an
+ * allowlisted type's own name, or application/octet-stream for anything
+ * else (a peer's item may claim text/html or image/svg+xml). *attachment
+ * (when not NULL) says the bytes are to be saved, not shown: those, and
+ * PDF.
+ */
+const char *mb_media_serve_type(const char *mime, bool *attachment);
+
 /* ---- Blob files -------------------------------------------------- */
 
 /* hex (65 bytes) gets the SHA-256 of data. */

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,6 +430,35 @@ peer_url(const struct mb_peer *p, void *arg)
 	return MB_OK;
 }
 
+/*
+ * The type a fetched blob is recorded as. The peer's item claims one; it
+ * stands only when it is allowlisted and the bytes begin as that type's
+ * do. Anything else is recorded as bytes (served as a download), so an
+ * item cannot have a center serve HTML or SVG under its name.
+ */
+static const char *
+fetched_type(const char *path, const struct want *w)
+{
+	const struct mb_media_type	*t = mb_media_type_by_mime(w->mime);
+	unsigned char			 head[MB_MEDIA_HEAD_LEN];
+	ssize_t				 len = -1;
+	int				 fd;
+
+	if (t == NULL)
+		goto bytes;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		len = read(fd, head, sizeof(head));
+		close(fd);
+	}
+	if (len >= 0 && mb_media_type_matches(t, head, (size_t)len))
+		return t->mime;
+bytes:
+	if (strcmp(w->mime, "application/octet-stream") != 0)
+		log_warn("media: blob=%.12s is not the %s its item says; "
+		    "kept as application/octet-stream", w->hash, w->mime);
+	return "application/octet-stream";
+}
+
 /* Tries the origin, then every peer; records the blob once it is here. */
 static int
 fetch_want(const char *dir, struct mb_store *st, mb_media_fetch_fn fetch,
@@ -462,8 +492,8 @@ fetch_want(const char *dir, struct mb_store *st, mb_media_fetch_fn fetch,
 	    stat(path, &sb) != 0)
 		return mb_diag_set(d, MB_ERR_IO, "blob %.12s…: not there after "
 		    "the fetch", w->hash);
-	return mb_store_blob_put(st, w->hash, w->mime, (int64_t)sb.st_size,
-	    mb_time_now_ms(), d);
+	return mb_store_blob_put(st, w->hash, fetched_type(path, w),
+	    (int64_t)sb.st_size, mb_time_now_ms(), d);
 }
 
 int

@@ -8,6 +8,7 @@ and a down origin asked as the backoff says, not once per reader.
 The test media are made here with libvips (`vips`), exiftool and ffmpeg
 (scripts/deps.sh test); without them the test is skipped (exit 77)."""
 
+import base64
 import hashlib
 import os
 import shutil
@@ -434,6 +435,64 @@ def test_crosses_two_centers(w):
                 sys.stderr.write("---- %s ----\n%s\n" % (c.id,
                                                        f.read()[-4000:]))
         raise
+    finally:
+        cairo.stop()
+        manama.stop()
+
+
+def test_fetched_served_as_allowed(w):
+    """A fetched blob is served as an allowlisted type its bytes bear
+    out, never as what a peer's item claims: Manama used to serve a PDF
+    whose body is HTML as text/html because the item said so."""
+    root = w.root
+    env = dict(fedlib.ENV, MB_MEDIA_FETCH_MS="200")
+    cairo = fedlib.Center(root, "cairo", "EG", "ar,en")
+    cairo.start(env=env)
+    manama = fedlib.Center(root, "manama", "BH", "ar,en", hq=cairo)
+    manama.start(env=env)
+    try:
+        fedlib.admit(cairo, manama)
+        fedlib.mb("user", "add", cairo.dir, "edi", "--role", "editor")
+        tok = fedlib.mb("token", "add", cairo.dir, "edi").strip()
+        from mbtest import Client
+        cc = Client(cairo.addr)
+        cc.token = tok
+        claims = ("text/html", "image/svg+xml", "image/png",
+                  "application/pdf")
+        rends, urls = [], []
+        for i, ct in enumerate(claims):
+            pdf = (b"%%PDF-1.4\n<html><body><script>alert(%d)</script>"
+                   b"</body></html>\n%%%%EOF\n" % i)
+            up = cc.post("/api/v1/media", raw=pdf)
+            eq(up.status, 201, "upload: %r" % up)
+            eq(up.json["contentType"], "application/pdf", "sniffed")
+            h = up.json["urls"][0].rsplit("/", 1)[1]
+            b64 = base64.urlsafe_b64encode(bytes.fromhex(h)).decode()
+            rends.append({"name": "r%d" % i, "contentType": ct,
+                          "href": "ni:///sha-256;%s?ct=%s" %
+                          (b64.rstrip("="), ct), "sizeInBytes": len(pdf)})
+            urls.append(up.json["urls"][0])
+        r = cc.post("/api/v1/items", {
+            "type": "text", "language": "en", "headlines": [{"value": "x"}],
+            "bodies": [{"value": "<p>x</p>"}], "renditions": rends})
+        eq(r.status, 201, "item: %r" % r)
+        _, _, center, local = r.json["item"]["uri"].split(":")
+        eq(cc.post("/api/v1/items/%s/%s/publish" % (center, local)).status,
+           200, "publish")
+        mc = Client(manama.addr)
+        for u, ct in zip(urls, claims):
+            h = u.rsplit("/", 1)[1]
+            path = os.path.join(manama.dir, "blobs", h[:2], h)
+            wait_for(lambda: os.path.exists(path), 30,
+                     "Manama to hold " + h[:12])
+            g = mc.get(u)
+            eq(g.status, 200, "Manama serves it")
+            want = ("application/pdf" if ct == "application/pdf" else
+                    "application/octet-stream")
+            eq(g.headers.get("content-type"), want,
+               "claimed %s: served as %s" % (ct, want))
+            eq(g.headers.get("content-disposition"), "attachment",
+               "claimed %s: a download" % ct)
     finally:
         cairo.stop()
         manama.stop()

@@ -296,6 +296,44 @@ test_sniff(void **state)
 	g_free(png);
 }
 
+/* Fetched blobs: a peer's claimed type stands only on the allowlist and
+ * when the bytes begin as that type's do (refs.c, routes_media.c). */
+static void
+test_fetched_types(void **state)
+{
+	const struct mb_media_type	*png = mb_media_type_by_mime(
+	    "image/png");
+	const struct mb_media_type	*mp4 = mb_media_type_by_mime(
+	    "video/mp4");
+	static const char		 pdf_html[] = "%PDF-1.4\n<html>"
+	    "<script>alert(1)</script></html>";
+	bool				 att;
+
+	(void)state;
+	assert_true(mb_media_type_matches(png, "\x89PNG\r\n\x1a\n....", 12));
+	assert_false(mb_media_type_matches(png, pdf_html,
+	    sizeof(pdf_html) - 1));
+	assert_false(mb_media_type_matches(png, "\x89PNG", 4));
+	assert_true(mb_media_type_matches(mp4, "\0\0\0 ftypisom", 12));
+	assert_false(mb_media_type_matches(mp4, "<html><body>", 12));
+	assert_true(mb_media_type_matches(mb_media_type_by_mime(
+	    "application/pdf"), pdf_html, sizeof(pdf_html) - 1));
+	assert_string_equal(mb_media_serve_type("text/html", &att),
+	    "application/octet-stream");
+	assert_true(att);
+	assert_string_equal(mb_media_serve_type("image/svg+xml", &att),
+	    "application/octet-stream");
+	assert_true(att);
+	assert_string_equal(mb_media_serve_type("application/pdf", &att),
+	    "application/pdf");
+	assert_true(att);
+	assert_string_equal(mb_media_serve_type("audio/x-wav", &att),
+	    "audio/wav");
+	assert_false(att);
+	assert_string_equal(mb_media_serve_type("image/jpeg", NULL),
+	    "image/jpeg");
+}
+
 static void
 test_blob_paths(void **state)
 {
@@ -618,6 +656,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_fetched_types),
 		cmocka_unit_test(test_blob_paths),
 		cmocka_unit_test(test_href),
 		cmocka_unit_test(test_picture_stripped),
