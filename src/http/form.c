@@ -104,11 +104,17 @@ form_multipart(struct mb_form *f, const char *ct, const char *body,
 			return;
 		nm = memmem(p, (size_t)(he - p), "name=\"", 6);
 		if (nm != NULL && memmem(p, (size_t)(he - p), "filename=", 9) ==
-		    NULL && nx - (he + 4) <= MB_FORM_TEXT_MAX) {
+		    NULL) {
 			nm += 6;
 			if ((ne = memchr(nm, '"', (size_t)(he - nm))) == NULL)
 				return;
-			if (!form_add(f, strndup(nm, (size_t)(ne - nm)),
+			if (nx - (he + 4) > MB_FORM_TEXT_MAX) {
+				/* Not silently lost: the handler says so. */
+				if (f->too_long[0] == '\0')
+					snprintf(f->too_long,
+					    sizeof(f->too_long), "%.*s",
+					    (int)(ne - nm), nm);
+			} else if (!form_add(f, strndup(nm, (size_t)(ne - nm)),
 			    strndup(he + 4, (size_t)(nx - he - 4))))
 				return;
 		}

@@ -14,14 +14,17 @@
 struct mb_form {
 	int	 n;
 	char	*kv[MB_FORM_MAX][2];
+	/* The first multipart text field over MB_FORM_TEXT_MAX (left out
+	 * of kv, so that a handler can refuse it by name); "" when none. */
+	char	 too_long[64];
 };
 
 /*
  * The text fields of a body of Content-Type ct: urlencoded fields (of
  * any length, the request's max_body bounds them: the newsroom posts an
  * article's body so), or the parts of a multipart form without a
- * filename (each value up to MB_FORM_TEXT_MAX; file parts are the
- * handler's). Another type, a malformed body or no memory leaves the
+ * filename (each value up to MB_FORM_TEXT_MAX, a longer one named in
+ * too_long; file parts are the handler's). Another type, a malformed body or no memory leaves the
  * fields read so far.
  */
 void		 mb_form_parse(struct mb_form *f, const char *ct,

@@ -111,6 +111,12 @@ int mb_req_body_fd(const struct mb_req *r, const char *data, size_t len);
 json_t *mb_req_json_or_reply(struct mb_req *r);
 /* A field of an x-www-form-urlencoded body (MB_ROUTE_FORM); NULL. */
 const char *mb_req_form(struct mb_req *r, const char *name);
+/*
+ * The name of a multipart text field the form left out for being over
+ * MB_FORM_TEXT_MAX bytes (handlers refuse the form: a field silently
+ * missing would be saved as empty); NULL when none.
+ */
+const char *mb_req_form_too_long(struct mb_req *r);
 
 /* Who is asking: NULL for an anonymous reader. */
 struct mb_http_user {

@@ -65,6 +65,14 @@ void mb_nr_picture_fields(struct mb_page *p, struct mb_req *r,
  * picture whose fields are both blank keeps what it had).
  */
 void mb_nr_picture_fields_apply(struct mb_req *r, json_t *item);
+/* The most bytes a picture's caption, alt text or credit may have. */
+#define MB_NR_PICTURE_TEXT_MAX 1000
+/*
+ * Whether a posted caption or alt text of one of item's pictures is over
+ * MB_NR_PICTURE_TEXT_MAX: then msg (n bytes) says which, for the form.
+ */
+bool mb_nr_picture_fields_long(struct mb_req *r, const json_t *item,
+    char *msg, size_t n);
 /*
  * A picture placed in the original's text that the translation's text
  * does not show becomes a main picture, so that it is still seen.

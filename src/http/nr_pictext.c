@@ -182,6 +182,34 @@ mb_nr_picture_inline_fallback(json_t *item)
 	}
 }
 
+bool
+mb_nr_picture_fields_long(struct mb_req *r, const json_t *item, char *msg,
+    size_t n)
+{
+	const json_t	*o;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(item, "associations"), i, o) {
+		const char *name = json_string_value(json_object_get(o,
+		    "name"));
+		const char *cap, *alt;
+
+		if (!mb_newsroom_is_media_assoc(o) || name == NULL)
+			continue;
+		cap = posted(r, "pcap", name);
+		alt = posted(r, "palt", name);
+		if ((cap != NULL && strlen(cap) > MB_NR_PICTURE_TEXT_MAX) ||
+		    (alt != NULL && strlen(alt) > MB_NR_PICTURE_TEXT_MAX)) {
+			snprintf(msg, n, "The %s of %s is too long: at most "
+			    "%d bytes. Nothing was changed.", cap != NULL &&
+			    strlen(cap) > MB_NR_PICTURE_TEXT_MAX ? "caption" :
+			    "description", name, MB_NR_PICTURE_TEXT_MAX);
+			return true;
+		}
+	}
+	return false;
+}
+
 void
 mb_nr_picture_fields_apply(struct mb_req *r, json_t *item)
 {

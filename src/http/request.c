@@ -100,6 +100,13 @@ mb_req_form(struct mb_req *r, const char *name)
 	return mb_form_get(&r->form, name);
 }
 
+const char *
+mb_req_form_too_long(struct mb_req *r)
+{
+	(void)mb_req_form(r, "");
+	return r->form.too_long[0] != '\0' ? r->form.too_long : NULL;
+}
+
 const struct mb_http_user *
 mb_req_user(const struct mb_req *r)
 {

@@ -669,6 +669,12 @@ save(struct mb_req *r)
 		return;
 	}
 	mb_nr_form_to_item(&fm, item);
+	if (mb_nr_picture_fields_long(r, item, to, sizeof(to))) {
+		json_decref(item);
+		mb_buf_free(&html);
+		mb_nr_edit_page(r, 422, &fm, "form", to, false);
+		return;
+	}
 	mb_nr_picture_fields_apply(r, item);
 	mb_buf_free(&html);
 	json_object_del(item, "version");

@@ -12,6 +12,7 @@
 
 #include "base/log.h"
 #include "focus.h"
+#include "form.h"
 #include "http_int.h"
 #include "media/media.h"
 #include "nr_int.h"
@@ -122,6 +123,15 @@ refuse(struct mb_req *r, const char *to, unsigned status, const char *msg)
 	mb_page_finish(&p, status, "nr_refused.html");
 }
 
+/* The message refusing a form field over max bytes, into buf. */
+static const char *
+long_field(char *buf, size_t n, const char *field, size_t max)
+{
+	snprintf(buf, n, "The %s is too long: at most %zu bytes. Nothing was "
+	    "changed.", field, max);
+	return buf;
+}
+
 /* The same, with the message from the catalogs (key). */
 static void
 refuse_msg(struct mb_req *r, const char *to, unsigned status, const char *key)
@@ -213,7 +223,7 @@ add_picture(struct mb_req *r)
 	const char		*place = mb_req_form(r, "place");
 	const char		*ver = mb_req_form(r, "version");
 	const char		*pick = mb_req_form(r, "pick");
-	const char		*data = NULL, *code, *kind;
+	const char		*data = NULL, *code, *kind, *long_;
 	struct mb_newsroom_env	 e;
 	struct mb_actor		 a;
 	struct mb_nr_item	 it;
@@ -223,7 +233,7 @@ add_picture(struct mb_req *r)
 	struct mb_diag		 d = { "" };
 	json_t			*env = NULL, *item, *up = NULL, *assoc;
 	char			 uri[MB_URI_MAX], back[200], to[220], name[32];
-	char			 src[80];
+	char			 src[80], msg[160];
 	size_t			 len = 0;
 	bool			 inline_ = place != NULL && strcmp(place,
 				    "text") == 0, focus;
@@ -242,6 +252,21 @@ add_picture(struct mb_req *r)
 		return;
 	}
 	/* Checked before the upload is decoded: a refusal costs nothing. */
+	if ((long_ = mb_req_form_too_long(r)) != NULL) {
+		refuse(r, back, 413, long_field(msg, sizeof(msg), long_,
+		    MB_FORM_TEXT_MAX));
+		return;
+	}
+	if (caption != NULL && strlen(caption) > MB_NR_PICTURE_TEXT_MAX) {
+		refuse(r, back, 422, long_field(msg, sizeof(msg), "caption",
+		    MB_NR_PICTURE_TEXT_MAX));
+		return;
+	}
+	if (credit != NULL && strlen(credit) > MB_NR_PICTURE_TEXT_MAX) {
+		refuse(r, back, 422, long_field(msg, sizeof(msg), "credit",
+		    MB_NR_PICTURE_TEXT_MAX));
+		return;
+	}
 	if (caption == NULL || caption[strspn(caption, " \t\r\n")] == '\0') {
 		refuse_msg(r, back, 422, "picture.nocaption");
 		return;
@@ -250,7 +275,7 @@ add_picture(struct mb_req *r)
 	 * unless the writer gave one of its own (ninjs role "alt"). */
 	if (alt == NULL || alt[strspn(alt, " \t\r\n")] == '\0')
 		alt = caption;
-	else if (strlen(alt) > 1000) {
+	else if (strlen(alt) > MB_NR_PICTURE_TEXT_MAX) {
 		refuse_msg(r, back, 422, "picture.altlong");
 		return;
 	}

@@ -147,6 +147,43 @@ def test_pictures(w):
     eq(t.group(2), "320", "the thumbnail size")
 
 
+def test_long_fields(w):
+    """A field too long is refused by name, nothing changed: an alt text
+    over the form's 4096 bytes used to vanish (the picture was added
+    without it), a caption or credit over 1,000 bytes was taken."""
+    c, jo, edit = setup(w)
+    pic = png(300, 200)
+    v = version(jo, edit)
+    for fields, status, name in (
+            ({"caption": "ok", "alt": "a" * 5000}, 413, "alt"),
+            ({"caption": "c" * 5000}, 413, "caption"),
+            ({"caption": "c" * 1001}, 422, "caption"),
+            ({"caption": "ok", "credit": "b" * 1001}, 422, "credit")):
+        fields = dict(fields, version=v, place="main")
+        r = post_multipart(jo, edit + "/picture", fields, "a.png",
+                           "image/png", pic)
+        eq(r.status, status, "%s too long: %r" % (name, r))
+        check("The %s is too long" % name in r.text, "names " + name,
+              r.text[:3000])
+    eq(version(jo, edit), v, "nothing changed")
+    eq(item(c, edit).get("associations", []), [], "no picture added")
+    # The edit page's caption and alt fields are held to 1,000 bytes too.
+    r = post_multipart(jo, edit + "/picture", {
+        "version": v, "caption": "ok", "place": "main"}, "a.png",
+        "image/png", pic)
+    eq(r.status, 303, "picture added: %r" % r)
+    v = version(jo, edit)
+    for k in ("pcap", "palt"):
+        r = jo.post(edit, {
+            "headline": "Dam talks resume", "language": "en",
+            "format": "markdown", "body": "Talks resumed.",
+            "audience": "public", "profile": "article", "do": "save",
+            "version": v, k + ".picture-1": "x" * 1001})
+        eq(r.status, 422, "%s too long: %r" % (k, r))
+        check("is too long" in r.text, "says so", r.text[:3000])
+    eq(version(jo, edit), v, "nothing changed")
+
+
 def test_video(w):
     if shutil.which("ffmpeg") is None:
         print("skipped: no ffmpeg")
