@@ -212,6 +212,18 @@ picked(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	return *out != NULL ? MB_OK : MB_ERR_NOTFOUND;
 }
 
+/* Whether the form's version (pre) is the item's current one, cur. */
+static bool
+version_ok(const struct mb_nr_precond *pre, int64_t cur)
+{
+	if (pre->any)
+		return true;
+	for (int i = 0; i < pre->n; i++)
+		if (pre->v[i] == cur)
+			return true;
+	return false;
+}
+
 static void
 add_picture(struct mb_req *r)
 {
@@ -238,6 +250,7 @@ add_picture(struct mb_req *r)
 	bool			 inline_ = place != NULL && strcmp(place,
 				    "text") == 0, focus;
 	double			 fx = 0.5, fy = 0.5;
+	int64_t			 cur;
 	int			 rc;
 
 	if (!mb_nr_staff_or_login(r))
@@ -309,12 +322,35 @@ add_picture(struct mb_req *r)
 			mb_resp_err(r, rc, &d);
 		return;
 	}
+	cur = it.version;
 	env = json_loadb(it.envelope, it.len, 0, NULL);
 	mb_nr_item_free(&it);
 	if (env == NULL || (item = json_deep_copy(json_object_get(env,
 	    "item"))) == NULL) {
 		json_decref(env);
 		mb_resp_error(r, 500, "internal", "the item could not be read");
+		return;
+	}
+	/*
+	 * A stale form or a full item is refused before the upload is
+	 * stored: the update below would refuse it anyway, after the
+	 * renditions had been written for nothing. (It still checks the
+	 * version: another save may land in between.)
+	 */
+	if (!version_ok(&pre, cur)) {
+		json_decref(env);
+		json_decref(item);
+		snprintf(msg, sizeof(msg), "The item has changed since the "
+		    "form was opened (it is at version %lld); open it again. "
+		    "Nothing was changed.", (long long)cur);
+		refuse(r, back, mb_newsroom_http_status(MB_ERR_CONFLICT), msg);
+		return;
+	}
+	if (json_array_size(json_object_get(item, "associations")) >=
+	    MAX_ASSOC) {
+		json_decref(env);
+		json_decref(item);
+		refuse_msg(r, back, 413, "picture.full");
 		return;
 	}
 	if (pick != NULL) {
@@ -353,13 +389,6 @@ add_picture(struct mb_req *r)
 	if ((assoc = json_object_get(item, "associations")) == NULL) {
 		assoc = json_array();
 		json_object_set_new(item, "associations", assoc);
-	}
-	if (json_array_size(assoc) >= MAX_ASSOC) {
-		json_decref(env);
-		json_decref(item);
-		json_decref(up);
-		refuse_msg(r, back, 413, "picture.full");
-		return;
 	}
 	/* A picture in the text needs a picture to show there. */
 	if (inline_ && (strcmp(kind, "picture") != 0 || (rendition_url(

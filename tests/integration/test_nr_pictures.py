@@ -7,6 +7,7 @@ required (it is the alt text); the reader's page shows captions and
 credits, a <picture> whose srcsets repeat no width, players for video;
 cards show the smallest fitting thumbnail."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +31,13 @@ def setup(w):
     eq(r.status, 303, "item made")
     edit = r.headers["location"].split("?")[0]
     return c, jo, edit
+
+
+def blob_files(c):
+    out = set()
+    for root, _, files in os.walk(os.path.join(c.dir, "blobs")):
+        out |= set(files)
+    return out
 
 
 def version(b, edit):
@@ -89,11 +97,14 @@ def test_pictures(w):
     check("The ministers at the table" in page and 'class="pictures"' in
           page, "listed on the edit page")
 
-    # A stale form is refused (412) and adds nothing.
+    # A stale form is refused (412) and adds nothing, not even files:
+    # the version is checked before the upload is stored.
+    before = blob_files(c)
     r = post_multipart(jo, edit + "/picture", {
         "version": v, "caption": "Late", "place": "main"}, "b.png",
-        "image/png", pic)
+        "image/png", png(700, 500))
     eq(r.status, 412, "stale version")
+    eq(blob_files(c), before, "no files stored for a stale form")
 
     # One in the text: a figure at the end of the body, editable as
     # Markdown.
