@@ -367,14 +367,18 @@ blob_headers(struct mb_req *r, const char *hash, const char *mime)
 		mb_resp_header(r, "Content-Disposition", "attachment");
 }
 
-/* If-None-Match names the blob: answered 304, true. */
+/*
+ * If-None-Match names the blob: answered 304 (with the blob's headers),
+ * true. Checked before the range, as preconditions are (RFC 9110 13.2.2).
+ */
 static bool
-not_modified(struct mb_req *r, const char *hash)
+not_modified(struct mb_req *r, const char *hash, const char *mime)
 {
 	const char *inm = mb_req_header(r, "If-None-Match");
 
 	if (inm == NULL || (strstr(inm, hash) == NULL && strcmp(inm, "*") != 0))
 		return false;
+	blob_headers(r, hash, mime);
 	mb_resp_empty(r, 304);
 	return true;
 }
@@ -449,12 +453,14 @@ serve_file(struct mb_req *r, const char *hash, const char *mime)
 		    strerror(errno));
 		return;
 	}
-	blob_headers(r, hash, mime);
-	if (not_modified(r, hash) ||
+	/* A 416 gets none of the blob's headers: no ETag, no year-long
+	 * caching of an error. */
+	if (not_modified(r, hash, mime) ||
 	    (rr = blob_range(r, hash, sb.st_size, &from, &to)) < 0) {
 		close(fd);
 		return;
 	}
+	blob_headers(r, hash, mime);
 	want = sb.st_size > 0 ? (uint64_t)(to - from + 1) : 0;
 	/* Streamed from the file: no size is too large for memory. */
 	mb_resp_file(r, rr > 0 ? 206 : 200, mb_media_serve_type(mime,
@@ -636,8 +642,7 @@ serve_live(struct mb_req *r, const struct mb_store_blob *b)
 		not_here_yet(r, b->hash, "5", "its size is not known yet");
 		return;
 	}
-	blob_headers(r, b->hash, b->mime);
-	if (not_modified(r, b->hash) ||
+	if (not_modified(r, b->hash, b->mime) ||
 	    (rr = blob_range(r, b->hash, v.total, &from, &to)) < 0)
 		return;
 	if (v.total == 0) {
@@ -655,6 +660,8 @@ serve_live(struct mb_req *r, const struct mb_store_blob *b)
 		not_here_yet(r, b->hash, "5", mb_diag_msg(&d, rc));
 		return;
 	}
+	/* Only now, with bytes to send: a 503 above must not be cached. */
+	blob_headers(r, b->hash, b->mime);
 	/* The answer holds the reference from here. */
 	body->l = j->l;
 	body->r = r;

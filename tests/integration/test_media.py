@@ -150,9 +150,15 @@ def test_upload_strip_and_serve(w):
     eq((g.status, len(g.body)), (206, 10), "suffix range")
     g = jo.get(url, headers={"Range": "bytes=%d-" % (size + 5)}, auth=False)
     eq(g.status, 416, "unsatisfiable")
+    # An error is not the blob: no ETag, not cached for a year.
+    eq(g.headers.get("etag"), None, "416 without ETag")
+    check("immutable" not in g.headers.get("cache-control", ""),
+          "416 not cached as the blob", g.headers)
+    eq(g.headers["content-range"], "bytes */%d" % size, "416 says the size")
     g = jo.get(url, headers={"If-None-Match": '"%s"' % url[-64:]},
                auth=False)
     eq(g.status, 304, "conditional")
+    eq(g.headers.get("etag"), '"%s"' % url[-64:], "304 with its ETag")
     eq(jo.get("/media/" + "0" * 64, auth=False).status, 404, "unknown")
     eq(jo.get("/media/..%2f..%2fmediabridge.conf", auth=False).status, 404,
        "no path from a client")
