@@ -34,14 +34,17 @@ struct mb_media_sandbox {
 	int		 fd;	/* our end; -1 with no child */
 };
 
-/* Waits for the child and says how it ended, for the upload's error. */
-static void
+/*
+ * Waits for the child and says how it ended, for the upload's error;
+ * returns its wait status (0 when none ran).
+ */
+static int
 reap(struct mb_media_sandbox *sb, bool kill_it, char *how, size_t n)
 {
 	int status = 0;
 
 	if (sb->pid == 0)
-		return;
+		return 0;
 	if (kill_it)
 		kill(sb->pid, SIGKILL);
 	while (waitpid(sb->pid, &status, 0) < 0 && errno == EINTR)
@@ -56,6 +59,7 @@ reap(struct mb_media_sandbox *sb, bool kill_it, char *how, size_t n)
 	sb->pid = 0;
 	close(sb->fd);
 	sb->fd = -1;
+	return status;
 }
 
 static int
@@ -194,9 +198,18 @@ child_failed(struct mb_media_sandbox *sb, bool late, struct mb_diag *d)
 {
 	char		how[80];
 	struct mb_diag	ignored = { "" };
+	int		status, rc = MB_ERR_INVAL;
 
-	reap(sb, true, how, sizeof(how));
-	if (late)
+	status = reap(sb, true, how, sizeof(how));
+	if (WIFEXITED(status) && WEXITSTATUS(status) ==
+	    MB_MEDIA_SANDBOX_NO_CODECS) {
+		/* Not the file: the server cannot decode anything. */
+		rc = mb_diag_set(d, MB_ERR_IO, "this server cannot decode "
+		    "media: its media codecs did not start (its log says why: "
+		    "\"media: sandbox: ...\"); nothing was stored");
+		log_error("media: the sandbox cannot start the codecs; every "
+		    "upload fails until that is fixed");
+	} else if (late)
 		mb_diag_set(d, MB_ERR_INVAL, "the media decoder took longer "
 		    "than %d s on this file and was stopped; nothing was "
 		    "stored", sb->timeout_ms / 1000);
@@ -205,7 +218,7 @@ child_failed(struct mb_media_sandbox *sb, bool late, struct mb_diag *d)
 		    "this file (%s); nothing was stored", how);
 	if (spawn(sb, &ignored) != MB_OK)
 		log_error("media: %s", ignored.msg);
-	return MB_ERR_INVAL;
+	return rc;
 }
 
 /*

@@ -41,7 +41,8 @@ void mb_media_sandbox_free(struct mb_media_sandbox *sb);
 /*
  * mb_media_make() in the child: the same results, and besides
  * MB_ERR_INVAL when the decoder died on this input (crash, killed, out
- * of CPU or memory, past the time limit), d saying how. One upload at a
+ * of CPU or memory, past the time limit), d saying how, and MB_ERR_IO
+ * when the child cannot start its codecs. One upload at a
  * time; any thread.
  */
 int mb_media_sandbox_make(struct mb_media_sandbox *sb, const void *data,
@@ -54,6 +55,13 @@ int mb_media_sandbox_make_fd(struct mb_media_sandbox *sb, int fd, size_t len,
 
 /* The child's pid now, 0 when none runs (logs and tests). */
 pid_t mb_media_sandbox_pid(struct mb_media_sandbox *sb);
+
+/*
+ * The child's exit status when the codecs cannot start (the module does
+ * not load, or libvips/libmagic/libav fail): the server's fault, not the
+ * file's, and said so to the uploader (MB_ERR_IO, with the log to read).
+ */
+#define MB_MEDIA_SANDBOX_NO_CODECS 3
 
 /*
  * The child: fd is its end of the socketpair. Sets the limits, starts

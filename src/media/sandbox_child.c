@@ -252,7 +252,7 @@ mb_media_sandbox_main(int fd)
 	 */
 	if (mb_media_init(&d) != MB_OK) {
 		log_error("media: sandbox: %s", d.msg);
-		return 1;
+		return MB_MEDIA_SANDBOX_NO_CODECS;
 	}
 	if (set_limits() != 0) {
 		log_error("media: sandbox: setrlimit: %s", strerror(errno));

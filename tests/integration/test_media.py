@@ -211,6 +211,23 @@ def test_refused_leave_nothing(w):
     eq(jo.post("/api/v1/media", raw=src).status, 201, "whole one works")
 
 
+def test_codecs_missing(w):
+    """Without its codec module the server says the fault is its own:
+    every upload used to be 422 "the media decoder failed on this file",
+    blaming the file."""
+    c = w.center("cairo")
+    c.user_add("jou", "journalist")
+    c.serve(env={"MEDIABRIDGE_CODECS": os.path.join(c.dir, "none.so")})
+    jo = c.client(c.token_add("jou"))
+    r = jo.post("/api/v1/media", raw=jpeg_with_gps(640, 480))
+    eq(r.status, 500, "the server's fault: %r" % r)
+    msg = r.json["error"]["message"]
+    check("codecs" in msg and "this file" not in msg, "says so", msg)
+    check("cannot load the media codecs" in c.log(), "the log says why",
+          c.log()[-2000:])
+    eq(blob_files(c), [], "nothing stored")
+
+
 def test_newsroom_page(w):
     c = w.center("cairo")
     c.user_add("jou", "journalist", password="correct horse battery")
