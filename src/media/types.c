@@ -40,9 +40,13 @@ static const struct {
 	{ "audio/mp3", "audio/mpeg" },
 	{ "audio/x-mp3", "audio/mpeg" },
 	{ "video/x-m4v", "video/mp4" },
-	{ "audio/mp4", "video/mp4" },
-	{ "audio/x-m4a", "video/mp4" },
-	{ "video/x-matroska", "video/webm" },
+	/*
+	 * Not aliases: M4A (audio/mp4, audio/x-m4a) is no MP4 video and
+	 * Matroska (video/x-matroska) holds codecs the WebM muxer refuses
+	 * (H.264, AAC). Taken as such they failed later ("no video
+	 * stream", "remuxing: Invalid argument"); refused, the uploader is
+	 * told the type (415).
+	 */
 };
 
 const char *

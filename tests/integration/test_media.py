@@ -65,6 +65,20 @@ def video(seconds=1):
         return f.read()
 
 
+def av_file(ext, codec):
+    """One second of sound (aac) or picture (libx264) in a file of ext."""
+    out = os.path.join(TMP, "av-" + codec + ext)
+    if not os.path.exists(out):
+        if codec == "aac":
+            args = ("-f", "lavfi", "-i", "sine=frequency=440", "-c:a", codec)
+        else:
+            args = ("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
+                    "-c:v", codec, "-pix_fmt", "yuv420p")
+        sh("ffmpeg", "-v", "error", "-y", *args, "-t", "1", out)
+    with open(out, "rb") as f:
+        return f.read()
+
+
 def png_bomb(w, h):
     """A valid PNG header claiming w x h, with a tiny image stream."""
     def chunk(t, data):
@@ -184,6 +198,15 @@ def test_refused_leave_nothing(w):
     eq((r.status, r.error_code()), (415, "unsupported_media_type"),
        "html named .jpg")
     check("text/html" in r.json["error"]["message"], "says what it is", r)
+    # M4A and Matroska are not taken, and said so by name (they used to
+    # be taken for MP4 and WebM, then fail: "no video stream",
+    # "remuxing: Invalid argument").
+    for ext, codec, what in ((".m4a", "aac", "m4a"),
+                             (".mkv", "libx264", "matroska")):
+        r = jo.post("/api/v1/media", raw=av_file(ext, codec))
+        eq((r.status, r.error_code()), (415, "unsupported_media_type"),
+           "%s: %r" % (ext, r))
+        check(what in r.json["error"]["message"], "names it", r)
     src = jpeg_with_gps(800, 600)
     r = jo.post("/api/v1/media", raw=src[:len(src) // 2])
     eq((r.status, r.error_code()), (422, "bad_media"), "truncated: %r" % r)

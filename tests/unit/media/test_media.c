@@ -292,6 +292,10 @@ test_sniff(void **state)
 	assert_int_equal(mb_media_sniff("", 0, &t, &d), MB_ERR_INVAL);
 	assert_non_null(mb_media_type_by_mime("audio/x-wav"));
 	assert_null(mb_media_type_by_mime("image/svg+xml"));
+	/* Not MP4 video, not WebM: refused by name, not failed later. */
+	assert_null(mb_media_type_by_mime("audio/mp4"));
+	assert_null(mb_media_type_by_mime("audio/x-m4a"));
+	assert_null(mb_media_type_by_mime("video/x-matroska"));
 	g_free(jpg);
 	g_free(png);
 }
