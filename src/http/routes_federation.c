@@ -356,12 +356,12 @@ blob_get(struct mb_req *r)
 	}
 	len = (uint64_t)sb.st_size;
 	mb_resp_header(r, "Accept-Ranges", "bytes");
-	mb_resp_header(r, "ETag", hash);
-	mb_resp_header(r, "Cache-Control", "max-age=31536000, immutable");
 	/* Not one bytes range (rr 0): the whole, as RFC 9110 allows. */
 	if ((range = mb_req_header(r, "Range")) != NULL &&
 	    (rr = mb_http_range(range, len, &from, &to)) != 0) {
 		if (rr < 0) {
+			/* No ETag or year-long caching on an error: a
+			 * cache would keep this JSON as the blob. */
 			close(fd);
 			snprintf(cr, sizeof(cr), "bytes */%" PRIu64, len);
 			mb_resp_header(r, "Content-Range", cr);
@@ -369,6 +369,9 @@ blob_get(struct mb_req *r)
 			    "range not satisfiable for %" PRIu64 " bytes", len);
 			return;
 		}
+		mb_resp_header(r, "ETag", hash);
+		mb_resp_header(r, "Cache-Control",
+		    "max-age=31536000, immutable");
 		snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64,
 		    from, to, len);
 		mb_resp_header(r, "Content-Range", cr);
@@ -377,6 +380,8 @@ blob_get(struct mb_req *r)
 		return;
 	}
 	/* Streamed from the file, whatever its size (a video). */
+	mb_resp_header(r, "ETag", hash);
+	mb_resp_header(r, "Cache-Control", "max-age=31536000, immutable");
 	mb_resp_file(r, 200, "application/octet-stream", fd, 0, len);
 }
 

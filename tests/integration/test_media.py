@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import zlib
 
 from mbtest import World, check, eq, main, wait_for
@@ -473,6 +475,21 @@ def test_crosses_two_centers(w):
             eq(st, 206 if rng else 200, "big blob %s" % rng)
             check(body == want, "big blob %s intact" % rng)
         grew = peak_rss(cairo.worker_pid()) - before
+        # A range past the end is a 416 that no cache may keep as the
+        # blob: no ETag and no year-long caching on it (they used to be
+        # set before the range was looked at).
+        hdrs = dict(line.split(": ", 1) for line in fedlib.mb(
+            "sync", manama.dir, "--sign-get", url).splitlines())
+        hdrs["Range"] = "bytes=%d-" % (len(big) + 10)
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers=hdrs),
+                                   timeout=10)
+            check(False, "a range past the end was answered")
+        except urllib.error.HTTPError as e:
+            eq(e.code, 416, "a range past the end")
+            check(e.headers.get("ETag") is None and
+                  "immutable" not in (e.headers.get("Cache-Control") or ""),
+                  "416 with the blob's caching headers: %s" % e.headers)
         check(grew < len(big) // 2, "peak memory grew by %d bytes serving "
               "a %d-byte blob" % (grew, len(big)))
     except Exception:
