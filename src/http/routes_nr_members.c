@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "form.h"
 #include "http_int.h"
 #include "item/id.h"
 #include "members/agenda.h"
@@ -239,7 +240,8 @@ member_photo(struct mb_req *r)
 	struct mb_store		*st;
 	struct mb_diag		 d = { "" };
 	const char		*caption = mb_req_form(r, "caption");
-	const char		*data, *code;
+	const char		*data, *code, *long_;
+	char			 msg[160];
 	json_t			*up = NULL;
 	size_t			 len;
 	long long		 n;
@@ -252,6 +254,13 @@ member_photo(struct mb_req *r)
 	if (!admin_or_403(r, &a))
 		return;
 	/* Checked before the upload is decoded: a refusal costs nothing. */
+	/* A field the form could not hold would read as missing. */
+	if ((long_ = mb_req_form_too_long(r)) != NULL) {
+		snprintf(msg, sizeof(msg), "%s: too long, at most %d bytes",
+		    long_, MB_FORM_TEXT_MAX);
+		members_page(r, 413, msg);
+		return;
+	}
 	if (caption == NULL || caption[strspn(caption, " \t\r\n")] == '\0') {
 		members_page(r, 422, "caption: describe the photo; it is also "
 		    "its text for readers who cannot see it");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "form.h"
 #include "http_int.h"
 #include "members/members.h"
 #include "site_members_int.h"
@@ -185,7 +186,8 @@ me_photo(struct mb_req *r)
 {
 	const char		*lang = mb_mp_lang_or_404(r);
 	const char		*caption = mb_req_form(r, "caption");
-	const char		*data, *code;
+	const char		*data, *code, *long_;
+	char			 msg[160];
 	struct mb_newsroom_env	 e;
 	struct mb_member	*m;
 	struct mb_actor		 a;
@@ -205,6 +207,13 @@ me_photo(struct mb_req *r)
 	id = m->id;
 	free(m);
 	mb_req_actor(r, &a);
+	/* A field the form could not hold would read as missing. */
+	if ((long_ = mb_req_form_too_long(r)) != NULL) {
+		snprintf(msg, sizeof(msg), "%s: too long, at most %d bytes",
+		    long_, MB_FORM_TEXT_MAX);
+		me_page(r, 413, msg);
+		return;
+	}
 	if (caption == NULL || caption[strspn(caption, " \t\r\n")] == '\0') {
 		me_page(r, 422, "caption: describe the photo; it is also its "
 		    "text for readers who cannot see it");

@@ -434,6 +434,13 @@ def run_newsroom(c):
     st, _, page = ada.upload("/newsroom/members/%s/photo" % mid, {},
                              "s.png", "image/png", png(64, 64))
     eq(st, 422, "a photo without its caption")
+    # A caption longer than a form field holds was dropped, and the
+    # answer said the caption was missing: now it names the field.
+    st, _, page = ada.upload("/newsroom/members/%s/photo" % mid,
+                             {"caption": "x" * 5000}, "s.png", "image/png",
+                             png(64, 64))
+    check(st == 413 and "caption: too long" in (error(page) or ""),
+          "an over-long caption", st, error(page))
     st, _, page = ada.upload("/newsroom/members/%s/photo" % mid,
                              {"caption": "x"}, "s.txt", "text/plain",
                              b"not a picture at all")
@@ -481,6 +488,11 @@ def run_newsroom(c):
     st, _, _ = me.upload("/en/members/me/photo", {"caption": "Samira, 2026"},
                          "me.png", "image/png", png(120, 90))
     eq(st, 303, "her own photo")
+    st, _, page = me.upload("/en/members/me/photo", {"caption": "y" * 5000},
+                            "me.png", "image/png", png(120, 90))
+    check(st == 413 and "caption: too long" in (error(page) or ""),
+          "her over-long caption", st, error(page))
+    me.get("/en/members/me")
     check('alt="Samira, 2026"' in me.get(path_of(uris[0], "members"))[2],
           "on her profile")
     st, _, page = me.post("/en/members/me", {"name": "Samira Nabil",
