@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/log.h"
 #include "base/timeutil.h"
@@ -268,6 +269,33 @@ list_cb(const struct mb_store_version *sv, void *arg)
 	return MB_OK;
 }
 
+static int
+count_cb(const struct mb_store_version *sv, void *arg)
+{
+	(void)sv;
+	(*(int *)arg)++;
+	return MB_OK;
+}
+
+/*
+ * Whether any public item fits f, wherever its cursor stands: an empty
+ * page after ?after= is still a page when the name is someone's (the
+ * last "older items" link), and none when it is nobody's (any word with
+ * any cursor made a page). A store error counts as someone's: a 404 that
+ * is only an outage's would be cached as one.
+ */
+static bool
+anyone_has(struct mb_store *st, struct mb_store_filter *f)
+{
+	int n = 0;
+
+	if (f->cursor_first_ms == 0 && f->cursor_seq == 0)
+		return false;	/* the list just read was the whole start */
+	f->cursor_first_ms = f->cursor_seq = 0;
+	f->limit = 1;
+	return mb_store_list(st, f, count_cb, &n, NULL) != MB_OK || n > 0;
+}
+
 /*
  * A list page: f's items (the public ones), PAGE_ITEMS at a time with
  * ?after=<first>.<seq>; rest is the path after the language.
@@ -323,7 +351,7 @@ list_page(struct mb_req *r, const char *lang, struct mb_store_filter *f,
 	 * page: 404, not an empty 200 that any word in a URL would make,
 	 * each a page view of its own in the day's figures (src/impact).
 	 */
-	if (must_have && lc.n == 0 && after == NULL) {
+	if (must_have && lc.n == 0 && !anyone_has(st, f)) {
 		mb_page_free(&p);
 		if (!mb_site_not_found(r))
 			mb_resp_error(r, 404, "not_found", "nothing here");
@@ -478,6 +506,9 @@ country_page(struct mb_req *r)
 	struct mb_store_filter	 f;
 	char			 rest[40];
 
+	char			 name[128];
+	bool			 known;
+
 	if (!word_ok(cc, 3)) {
 		if (!mb_site_not_found(r))
 			mb_resp_error(r, 404, "not_found", "no such country");
@@ -486,13 +517,17 @@ country_page(struct mb_req *r)
 	memset(&f, 0, sizeof(f));
 	f.country = cc;
 	snprintf(rest, sizeof(rest), "/countries/%s", cc);
+	/*
+	 * A code iso-codes names is a page, items or not (as an IPTC topic
+	 * is); any other ("QQ", "<x>", or every code without iso-codes
+	 * installed) only when a center of that country has public items:
+	 * mb_country_name gives such a code back as it is, upper-cased.
+	 */
+	mb_country_name("en", cc, name, sizeof(name));
+	known = strcasecmp(name, cc) != 0;
 	/* "News from Egypt" in the page's language (iso-codes). */
-	{
-		char name[128];
-
-		named_list(r, "country.title", mb_country_name(mb_req_param(r,
-		    "lang"), cc, name, sizeof(name)), &f, rest, false);
-	}
+	named_list(r, "country.title", mb_country_name(mb_req_param(r,
+	    "lang"), cc, name, sizeof(name)), &f, rest, !known);
 }
 
 /* ---- The item page ---- */
