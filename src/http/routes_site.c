@@ -719,7 +719,13 @@ item_page(struct mb_req *r)
 			mb_tv_str(p.td, ev, "start_iso", iso);
 		}
 		if (v.end_ms != 0) {
-			mb_page_date(&p, ev, "end", v.end_ms);
+			struct mb_buf e = MB_BUF_INIT;
+
+			/* The hour as well, as the start has it: an event
+			 * ends at a time, not only on a day. */
+			mb_catalog_format_datetime(p.cat, v.end_ms, &e);
+			mb_tv_str(p.td, ev, "end", mb_buf_cstr(&e));
+			mb_buf_free(&e);
 			mb_time_format(v.end_ms, iso);
 			mb_tv_str(p.td, ev, "end_iso", iso);
 		}

@@ -272,6 +272,20 @@ def test_search_direction(w):
     check('dir="rtl"' in page, "the pa-Arab item's page is rtl too")
 
 
+def test_event_times(w):
+    """An event's page gives the hour it ends as it gives the hour it
+    starts: the end was a date only ("Ends: 5 December 2026")."""
+    import re
+    c = cairo(w)
+    r = c.client().get("/en/items/cairo/01jsite0ev000000000000000e")
+    eq(r.status, 200, "the event's page")
+    times = re.findall(r'<time datetime="2026-12-05T(09|12):00:00Z">'
+                       r'([^<]*)</time>', r.text)
+    eq(len(times), 2, "start and end")
+    for hour, text in times:
+        check(hour + ":00" in text, "the hour in %r" % text)
+
+
 def test_control_characters_in_path(w):
     """A path with CR/LF (decoded %0d%0a) in it: the language redirect
     answered 302 Found with no Location (libmicrohttpd refuses such a
