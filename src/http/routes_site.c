@@ -814,6 +814,25 @@ hit_cb(const struct mb_store_search_hit *h, void *arg)
 	return MB_OK;
 }
 
+/*
+ * The catalog key for a query the parser refused (src/text/query.h): its
+ * diagnostic is English and says "query: ...", which a reader of an
+ * Arabic page should not get. The two MB_ERR_INVAL refusals a reader can
+ * mend are told apart by their words; anything else (text that is not
+ * UTF-8) is "could not be understood".
+ */
+static const char *
+query_error_key(int rc, const struct mb_diag *d)
+{
+	if (rc == MB_ERR_TOOBIG)
+		return "search.too_long";
+	if (rc == MB_ERR_INVAL && strstr(d->msg, "only excluded") != NULL)
+		return "search.only_excluded";
+	if (rc == MB_ERR_INVAL && strstr(d->msg, "no words") != NULL)
+		return "search.no_words";
+	return rc == MB_ERR_INVAL ? "search.bad" : "search.failed";
+}
+
 static void
 search_page(struct mb_req *r)
 {
@@ -856,11 +875,8 @@ search_page(struct mb_req *r)
 		ql = lang;
 	if ((rc = mb_text_query_translate(q, strlen(q), ql, &m, &d)) !=
 	    MB_OK) {
-		struct mb_buf e = MB_BUF_INIT;
-
-		mb_i18n_subst(mb_page_msg(&p, "search.bad"), d.msg, &e);
-		mb_tv_str(p.td, p.root, "error", mb_buf_cstr(&e));
-		mb_buf_free(&e);
+		mb_tv_str(p.td, p.root, "error", mb_page_msg(&p,
+		    query_error_key(rc, &d)));
 		mb_buf_free(&m);
 		mb_page_finish(&p, 200, "search.html");
 		return;
@@ -880,11 +896,10 @@ search_page(struct mb_req *r)
 	rc = mb_store_search(st, &sq, hit_cb, &hc, &res, &d);
 	mb_buf_free(&m);
 	if (rc != MB_OK) {
-		struct mb_buf e = MB_BUF_INIT;
-
-		mb_i18n_subst(mb_page_msg(&p, "search.bad"), d.msg, &e);
-		mb_tv_str(p.td, p.root, "error", mb_buf_cstr(&e));
-		mb_buf_free(&e);
+		/* The store's words are for the log, not for readers. */
+		log_warn("site: search: %s", mb_diag_msg(&d, rc));
+		mb_tv_str(p.td, p.root, "error", mb_page_msg(&p,
+		    "search.failed"));
 	}
 	/* What was found, all of it; the pages walk the ranked ones. */
 	mb_tv_int(p.td, p.root, "count", res.total);

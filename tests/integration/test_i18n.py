@@ -153,6 +153,35 @@ def test_plurals_on_pages(w):
     check("0 条结果" in r.text, "Chinese count")
 
 
+def msg(lang, key):
+    """A message of the shipped catalog, as written there."""
+    path = os.path.join(SRCDIR, "templates", "i18n", lang + ".msg")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(key + " = "):
+                return line[len(key) + 3:].rstrip("\n")
+    raise KeyError(key)
+
+
+def test_search_errors(w):
+    """A search the parser refuses says why in the page's language: the
+    store's English diagnostic ("query: only excluded words; add a word
+    to search") was put into every catalog's sentence."""
+    import html
+    c = center(w)
+    cl = c.client()
+    for q, key in (("-page", "search.only_excluded"),
+                   ("!!! ???", "search.no_words"),
+                   (" ".join("w%d" % k for k in range(40)),
+                    "search.too_long")):
+        for lang in ("ar", "en", "es", "zh"):
+            r = cl.get("/%s/search?q=%s" % (lang, urllib.parse.quote(q)))
+            eq(r.status, 200, lang + " " + q)
+            text = html.unescape(r.text)
+            check("query:" not in text, lang + ": no English diagnostic")
+            check(msg(lang, key) in text, "%s: %s for %r" % (lang, key, q))
+
+
 def test_other_prefixes(w):
     c = center(w)
     cl = c.client()
