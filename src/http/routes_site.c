@@ -112,6 +112,26 @@ to_lang(struct mb_req *r)
 }
 
 
+/*
+ * A link with a parameter no page takes (a cut ?after=, ?set=xx): a page
+ * in the reader's language that says so, status 400; the API's JSON
+ * error is for programs. rest is the page the switcher keeps.
+ */
+static void
+bad_request(struct mb_req *r, const char *lang, const char *rest,
+    const char *key)
+{
+	struct mb_page p;
+
+	if (!mb_page_begin(&p, r, lang, rest))
+		return;
+	mb_tv_str(p.td, mb_tv_map(p.td, p.root, "page"), "title",
+	    mb_page_msg(&p, "badrequest.title"));
+	mb_tv_str(p.td, p.root, "error", mb_page_msg(&p, key));
+	mb_resp_private(r);
+	mb_page_finish(&p, 400, "badrequest.html");
+}
+
 /* GET /language?set=ar&next=/ar/...: remembers the choice (a cookie). */
 static void
 set_language(struct mb_req *r)
@@ -122,10 +142,13 @@ set_language(struct mb_req *r)
 	const struct mb_catalog	*c;
 	char			 cookie[96], to[32];
 
-	if (s == NULL || set == NULL || (c = mb_i18n_get(mb_site_i18n(s),
-	    set)) == NULL) {
+	if (s == NULL) {
 		mb_resp_error(r, 400, "invalid", "set: one of the site's "
 		    "languages");
+		return;
+	}
+	if (set == NULL || (c = mb_i18n_get(mb_site_i18n(s), set)) == NULL) {
+		bad_request(r, NULL, "/", "badrequest.language");
 		return;
 	}
 	snprintf(cookie, sizeof(cookie), "mb_lang=%s; Path=/; "
@@ -318,8 +341,7 @@ list_page(struct mb_req *r, const char *lang, struct mb_store_filter *f,
 
 		if (sscanf(after, "%lld.%lld%n", &a, &b, &n) != 2 ||
 		    after[n] != '\0' || b < 1) {
-			mb_resp_error(r, 400, "invalid", "after: use the "
-			    "\"older items\" link as it is");
+			bad_request(r, lang, rest, "badrequest.after");
 			return;
 		}
 		f->cursor_first_ms = a;

@@ -286,6 +286,29 @@ def test_event_times(w):
         check(hour + ":00" in text, "the hour in %r" % text)
 
 
+def test_bad_links(w):
+    """A cut ?after= on a list, or /language?set= with no language of
+    the site: a page in the reader's language, status 400; both answered
+    the API's English JSON error."""
+    c = cairo(w)
+    cl = c.client()
+    for path, hdrs, lang, want in (
+            ("/ar/?after=zzz", {}, "ar", "رابط «مواد أقدم»"),
+            ("/en/topics/06000000?after=1", {}, "en", "“Older items”"),
+            ("/fr/events?after=1.0", {}, "fr", "« Articles plus anciens »"),
+            ("/language?set=xx&next=/ru/", {"Accept-Language": "ru"}, "ru",
+             "Этого языка нет"),
+            ("/language", {"Cookie": "mb_lang=fr"}, "fr",
+             "Cette langue n’est pas")):
+        r = cl.get(path, headers=hdrs)
+        eq(r.status, 400, path)
+        check(r.headers.get("content-type", "").startswith("text/html"),
+              path + ": a page, not JSON")
+        check('<html lang="%s"' % lang in r.text, path + ": in " + lang)
+        check(want in r.text, path + ": says why")
+        check("set-cookie" not in r.headers, path + ": no cookie")
+
+
 def test_control_characters_in_path(w):
     """A path with CR/LF (decoded %0d%0a) in it: the language redirect
     answered 302 Found with no Location (libmicrohttpd refuses such a
