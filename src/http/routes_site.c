@@ -711,7 +711,7 @@ item_page(struct mb_req *r)
 	mb_tv_str(p.td, pg, "title", v.headline);
 	it = mb_tv_map(p.td, p.root, "item");
 	mb_tv_str(p.td, it, "headline", v.headline);
-	mb_tv_str(p.td, it, "lang", v.lang[0] != '\0' ? v.lang : p.lang);
+	mb_tv_str(p.td, it, "lang", v.tag[0] != '\0' ? v.tag : p.lang);
 	mb_tv_str(p.td, it, "dir", v.rtl ? "rtl" : "ltr");
 	mb_tv_str(p.td, it, "byline", v.byline);
 	mb_site_center_name(st, v.origin, p.lang, name, sizeof(name));
@@ -819,7 +819,7 @@ hit_cb(const struct mb_store_search_hit *h, void *arg)
 	 * The direction from the whole tag, as the item's page has it: a
 	 * script subtag decides ("pa-Arab" is right to left, "pa" is not).
 	 */
-	if (mb_lang_primary(h->language, pl) != 0)
+	if (mb_site_lang_attr(h->language, pl)[0] != '\0')
 		rtl = mb_lang_is_rtl(h->language);
 	else {
 		snprintf(pl, sizeof(pl), "%s", hc->p->lang);

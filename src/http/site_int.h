@@ -11,6 +11,7 @@
 #include "http/http.h"
 #include "http/site.h"
 #include "item/id.h"
+#include "text/lang.h"
 
 /* ---- A page being built (site_page.c) ---- */
 
@@ -63,6 +64,14 @@ struct mb_tval *mb_page_date(struct mb_page *p, struct mb_tval *parent,
 /* The name of a language in itself ("العربية"); the code when unknown. */
 const char *mb_site_lang_name(const struct mb_site *s, const char *lang);
 
+/*
+ * tag for a lang attribute, into out (MB_LANG_TAG_MAX + 1 bytes): the
+ * whole tag ("zh-Hant-TW") when well formed, else its primary subtag,
+ * else "". Catalogs and URLs take the primary subtag; lang= the whole
+ * one, by which a browser picks fonts and hyphenation.
+ */
+const char *mb_site_lang_attr(const char *tag, char *out);
+
 /* ---- An item's facts, read from its envelope (site_page.c) ---- */
 
 struct mb_item_view {
@@ -74,6 +83,7 @@ struct mb_item_view {
 	char		 center[MB_CENTER_MAX + 1];
 	char		 local[MB_LOCAL_MAX + 1];
 	char		 lang[16];	/* primary subtag, "" when none */
+	char		 tag[MB_LANG_TAG_MAX + 1];	/* whole, for lang= */
 	int64_t		 version, first_ms, updated_ms, start_ms, end_ms;
 	int64_t		 embargo_ms, seq;
 	bool		 machine, rtl;

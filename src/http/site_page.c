@@ -44,6 +44,23 @@ mb_site_lang_name(const struct mb_site *s, const char *lang)
 	return lang;
 }
 
+const char *
+mb_site_lang_attr(const char *tag, char *out)
+{
+	size_t n;
+
+	if (mb_lang_primary(tag, out) == 0) {
+		out[0] = '\0';
+		return out;
+	}
+	if ((n = strlen(tag)) > MB_LANG_TAG_MAX ||
+	    !mb_i18n_tag_shaped(tag, n))
+		return out;
+	for (size_t i = 0; i <= n; i++)
+		out[i] = tag[i] == '_' ? '-' : tag[i];
+	return out;
+}
+
 bool
 mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
     const char *rest)
@@ -300,8 +317,10 @@ mb_item_view_load(struct mb_item_view *v, const struct mb_store_version *sv)
 	if (v->headline == NULL)
 		v->headline = sv->headline != NULL ? sv->headline : "";
 	v->language = json_string_value(json_object_get(v->item, "language"));
-	if (v->language != NULL)
+	if (v->language != NULL) {
 		mb_lang_primary(v->language, v->lang);
+		mb_site_lang_attr(v->language, v->tag);
+	}
 	v->rtl = v->language != NULL && mb_lang_is_rtl(v->language);
 	v->type = json_string_value(json_object_get(v->item, "type"));
 	v->profile = json_string_value(json_object_get(v->item, "profile"));
@@ -619,7 +638,7 @@ mb_page_card(struct mb_page *p, struct mb_tval *m,
 	mb_tv_str(p->td, m, "headline", v->headline);
 	mb_tv_printf(p->td, m, "url", "/%s/items/%s/%s", p->lang, v->center,
 	    v->local);
-	mb_tv_str(p->td, m, "lang", v->lang[0] != '\0' ? v->lang : p->lang);
+	mb_tv_str(p->td, m, "lang", v->tag[0] != '\0' ? v->tag : p->lang);
 	mb_tv_str(p->td, m, "dir", v->rtl ? "rtl" : "ltr");
 	mb_page_date(p, m, "date", when);
 	mb_time_format(when, iso);

@@ -270,6 +270,17 @@ def test_search_direction(w):
        "each hit's direction (pa-Arab, pa, ar, en)")
     page = cl.get("/en/items/cairo/01jdir0000000000000000001").text
     check('dir="rtl"' in page, "the pa-Arab item's page is rtl too")
+    # lang= is the whole tag too (a browser picks the script's fonts by
+    # it): the item's page, its card and its hit said lang="pa".
+    check('<article class="item" lang="pa-Arab"' in page,
+          "the item's lang= is pa-Arab")
+    langs = {k: l for l, k in re.findall(
+        r'<article lang="([^"]*)" dir="[^"]*">\s*<h2><a href="/en/items/'
+        r'cairo/01jdir0+(\d+)"', r.text)}
+    eq(langs, {"1": "pa-Arab", "2": "pa", "3": "ar", "4": "en"},
+       "each hit's lang=")
+    card = cl.get("/en/centers/cairo").text
+    check('<article lang="pa-Arab"' in card, "the card's lang=")
 
 
 def test_event_times(w):
