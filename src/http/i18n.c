@@ -385,63 +385,99 @@ mb_i18n_at(const struct mb_i18n *i, size_t n)
 	return n < i->n ? i->cats[n] : NULL;
 }
 
+/*
+ * The next entry of an Accept-Language list ("fr-CH, fr;q=0.9, en;q=0"):
+ * its tag and weight; false at the end.
+ */
+static bool
+al_next(const char **pp, char *tag, size_t size, double *q)
+{
+	const char	*p = *pp, *semi, *comma, *end;
+	size_t		 n = 0;
+
+	if (p == NULL || *p == '\0')
+		return false;
+	comma = strchr(p, ',');
+	end = comma ? comma : p + strlen(p);
+	*q = 1.0;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (p + n < end && p[n] != ';' && p[n] != ' ' && n < size - 1) {
+		tag[n] = p[n];
+		n++;
+	}
+	tag[n] = '\0';
+	semi = memchr(p, ';', (size_t)(end - p));
+	if (semi != NULL) {
+		const char *qp = strstr(semi, "q=");
+
+		if (qp != NULL && qp < end)
+			*q = strtod(qp + 2, NULL);
+	}
+	*pp = comma ? comma + 1 : NULL;
+	return true;
+}
+
+/* Whether the reader's Accept-Language refuses c ("ar;q=0"). */
+static bool
+refused(const struct mb_i18n *i, const char *accept_language,
+    const struct mb_catalog *c)
+{
+	const char	*p = accept_language;
+	char		 tag[40];
+	double		 q;
+
+	while (al_next(&p, tag, sizeof(tag), &q))
+		if (q <= 0 && mb_i18n_get(i, tag) == c)
+			return true;
+	return false;
+}
+
 const struct mb_catalog *
 mb_i18n_negotiate_or(const struct mb_i18n *i, const char *choice,
     const char *accept_language, const char *dflt)
 {
 	const struct mb_catalog	*best = NULL, *c;
-	double			 best_q = 0;
+	double			 best_q = 0, q;
 	const char		*p = accept_language;
+	char			 tag[40];
 
 	if (choice != NULL && (c = mb_i18n_get(i, choice)) != NULL)
 		return c;
 	/* "fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5": the first of the highest q. */
-	while (p != NULL && *p != '\0') {
-		char		 tag[40];
-		size_t		 n = 0;
-		double		 q = 1.0;
-		const char	*semi, *comma = strchr(p, ',');
-		const char	*end = comma ? comma : p + strlen(p);
-
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		while (p + n < end && p[n] != ';' && p[n] != ' ' &&
-		    n < sizeof(tag) - 1) {
-			tag[n] = p[n];
-			n++;
-		}
-		tag[n] = '\0';
-		semi = memchr(p, ';', (size_t)(end - p));
-		if (semi != NULL) {
-			const char *qp = strstr(semi, "q=");
-
-			if (qp != NULL && qp < end)
-				q = strtod(qp + 2, NULL);
-		}
+	while (al_next(&p, tag, sizeof(tag), &q))
 		if (q > best_q && q <= 1.0 && (c = mb_i18n_get(i, tag)) !=
 		    NULL) {
 			best = c;
 			best_q = q;
 		}
-		p = comma ? comma + 1 : NULL;
-	}
 	if (best != NULL)
 		return best;
-	/* The first of dflt's languages ("ar,en") that has a catalog. */
+	/*
+	 * The first of dflt's languages ("ar,en") that has a catalog, then
+	 * English, then any: each unless the reader refused it with q=0
+	 * ("ar;q=0" is "not Arabic", not "no preference").
+	 */
 	for (p = dflt; p != NULL && *p != '\0';) {
-		char	tag[16];
-		size_t	n;
+		size_t n;
 
 		p += strspn(p, ", ");
 		n = strcspn(p, ", ");
 		if (n > 0 && n < sizeof(tag)) {
 			memcpy(tag, p, n);
 			tag[n] = '\0';
-			if ((c = mb_i18n_get(i, tag)) != NULL)
+			if ((c = mb_i18n_get(i, tag)) != NULL &&
+			    !refused(i, accept_language, c))
 				return c;
 		}
 		p += n;
 	}
+	if ((c = mb_i18n_default(i)) != NULL &&
+	    !refused(i, accept_language, c))
+		return c;
+	for (size_t k = 0; k < i->n; k++)
+		if (!refused(i, accept_language, i->cats[k]))
+			return i->cats[k];
 	return mb_i18n_default(i);
 }
 

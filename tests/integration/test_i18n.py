@@ -209,6 +209,10 @@ def test_other_prefixes(w):
     eq(loc("/de/"), "/ar/", "Cairo's default")
     eq(loc("/it/", **{"Accept-Language": "it, fi"}), "/ar/",
        "nothing matches: the center's default")
+    # ... unless the reader refused it with q=0: then English.
+    eq(loc("/de/", **{"Accept-Language": "ar;q=0"}), "/en/", "ar;q=0")
+    eq(loc("/de/", **{"Accept-Language": "ar;q=0, de"}), "/en/",
+       "ar;q=0, de")
     # A tag with a region or in capitals goes to its own catalog.
     eq(loc("/es-MX/", **{"Accept-Language": "en"}), "/es/", "es-MX")
     eq(loc("/PT" + item), "/pt" + item, "capitals")

@@ -108,6 +108,22 @@ test_negotiate(void **state)
 	    "pt-BR,pt;q=0.9")), "pt");
 	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate(i, NULL,
 	    "fr;q=0")), "en");
+	/*
+	 * q=0 refuses a language in the fallback too: the center's first
+	 * language (ar), then English, then the first catalog not refused.
+	 */
+	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    "ar;q=0", "ar,en")), "en");
+	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    "ar;q=0, de", "ar,en")), "en");
+	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    "ar-EG;q=0.0", "ar,fr")), "fr");
+	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    "de, ar;q=0", "ar")), "en");
+	assert_string_not_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    "en;q=0", NULL)), "en");
+	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate_or(i, NULL,
+	    "ar", "en")), "ar");
 	/* The remembered choice wins over the header. */
 	assert_string_equal(mb_catalog_lang(mb_i18n_negotiate(i, "ru",
 	    "ar")), "ru");
