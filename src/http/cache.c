@@ -39,6 +39,21 @@ add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+void
+mb_req_query_append(struct mb_req *r, struct mb_buf *b)
+{
+	struct mb_buf q = MB_BUF_INIT;
+
+	/* "&k=v&k2=v2", as the cache key has it; the first '&' a '?'. */
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND,
+	    (MHD_KeyValueIterator)add_arg, &q);
+	if (q.len > 0) {
+		mb_buf_putc(b, '?');
+		mb_buf_puts(b, mb_buf_cstr(&q) + 1);
+	}
+	mb_buf_free(&q);
+}
+
 /* True when the client takes gzip (and did not refuse it with q=0). */
 static bool
 accepts_gzip(struct mb_req *r)

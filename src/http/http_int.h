@@ -77,6 +77,13 @@ unsigned mb_http_upload_status(int rc, const char **code);
 /* Answers a path no route matched when it is the site's; true if so. */
 bool mb_site_not_found(struct mb_req *r);
 
+/* ---- cache.c: the query as the cache key has it, for redirects ---- */
+/*
+ * Appends r's query parameters to b, each percent-encoded again (no
+ * control character survives), "?k=v&k2=v2", or nothing when none.
+ */
+void mb_req_query_append(struct mb_req *r, struct mb_buf *b);
+
 /* ---- server.c, for api_ops.c ---- */
 struct mb_metrics *mb_http__metrics(struct mb_http_server *s);
 

@@ -95,7 +95,6 @@ static void
 to_lang(struct mb_req *r)
 {
 	struct mb_buf	 b = MB_BUF_INIT;
-	const char	*q = mb_req_query(r, "q");
 
 	if (path_has_ctl(mb_req_path(r))) {
 		if (!mb_site_not_found(r))
@@ -103,10 +102,7 @@ to_lang(struct mb_req *r)
 		return;
 	}
 	mb_buf_printf(&b, "/%s%s", reader_lang(r), mb_req_path(r));
-	if (q != NULL) {
-		mb_buf_puts(&b, "?q=");
-		mb_http_urlencode(q, &b);
-	}
+	mb_req_query_append(r, &b);	/* ?q=, ?page=, ?after=: all kept */
 	redirect(r, 302, mb_buf_cstr(&b));
 	mb_buf_free(&b);
 }
@@ -193,7 +189,6 @@ other_language(struct mb_req *r, const struct mb_site *s, const char *path,
 {
 	const struct mb_i18n	*i18n = mb_site_i18n(s);
 	const struct mb_catalog	*c;
-	const char		*q;
 	char			 seg[40];
 	struct mb_buf		 to = MB_BUF_INIT;
 
@@ -212,10 +207,7 @@ other_language(struct mb_req *r, const struct mb_site *s, const char *path,
 		    NULL ? mb_req_node(r)->conf.languages : NULL);
 	mb_buf_printf(&to, "/%s%s", mb_catalog_lang(c), path[1 + n] == '\0' ?
 	    "/" : path + 1 + n);
-	if ((q = mb_req_query(r, "q")) != NULL) {
-		mb_buf_puts(&to, "?q=");
-		mb_http_urlencode(q, &to);
-	}
+	mb_req_query_append(r, &to);	/* a cursor or a page too, not only q */
 	redirect(r, 302, mb_buf_cstr(&to));
 	mb_buf_free(&to);
 	return true;
@@ -879,14 +871,24 @@ search_page(struct mb_req *r)
 		page = 0;
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
-	if (!mb_page_begin(&p, r, lang, "/search"))
+	while (q != NULL && (*q == ' ' || *q == '\t'))
+		q++;
+	/* The switcher searches the same words in the other language. */
+	mb_buf_puts(&m, "/search");
+	if (q != NULL && *q != '\0') {
+		mb_buf_puts(&m, "?q=");
+		mb_http_urlencode(q, &m);
+	}
+	if (!mb_page_begin(&p, r, lang, mb_buf_cstr(&m))) {
+		mb_buf_free(&m);
 		return;
+	}
+	mb_buf_reset(&m);
 	pg = mb_tv_map(p.td, p.root, "page");
 	mb_tv_str(p.td, pg, "title", mb_page_msg(&p, "search.title"));
 	mb_tv_str(p.td, pg, "heading", mb_page_msg(&p, "search.title"));
-	while (q != NULL && (*q == ' ' || *q == '\t'))
-		q++;
 	if (q == NULL || *q == '\0') {
+		mb_buf_free(&m);
 		mb_page_finish(&p, 200, "search.html");
 		return;
 	}

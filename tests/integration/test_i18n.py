@@ -202,6 +202,13 @@ def test_other_prefixes(w):
     eq(loc("/xx/search?q=" + urllib.parse.quote("水利"),
            **{"Accept-Language": "zh-CN"}),
        "/zh/search?q=" + urllib.parse.quote("水利"), "query kept")
+    # The whole query goes along: a cursor, a results page, not only q.
+    eq(loc("/es-MX/?after=1764410000000.3"), "/es/?after=1764410000000.3",
+       "cursor kept")
+    eq(loc("/de/search?q=x&page=1", **{"Accept-Language": "ru"}),
+       "/ru/search?q=x&page=1", "page kept")
+    eq(loc("/search?q=a%0d%0ab&page=2", **{"Accept-Language": "en"}),
+       "/en/search?q=a%0D%0Ab&page=2", "controls stay encoded")
     # ... the remembered choice first ...
     eq(loc("/de/", **{"Cookie": "mb_lang=hi", "Accept-Language": "es"}),
        "/hi/", "the cookie's language")
@@ -227,6 +234,10 @@ def test_other_prefixes(w):
         r = cl.get(path)
         eq(r.status, 404, path + " stays 404")
     eq(cl.get("/es/").status, 200, "a catalog's prefix is served")
+    # The switcher on a search page searches the same words.
+    r = cl.get("/ar/search?q=Page&page=1")
+    check("/language?set=en&amp;next=%2Fen%2Fsearch%3Fq%3DPage" in r.text,
+          "the switcher keeps the query")
 
 
 if __name__ == "__main__":
