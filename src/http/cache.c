@@ -2,7 +2,9 @@
 /* The response cache for anonymous readers: gzip, ETags, direct-mapped slots. */
 #include "server_int.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -54,19 +56,84 @@ mb_req_query_append(struct mb_req *r, struct mb_buf *b)
 	mb_buf_free(&q);
 }
 
+/* s[0..n) without the blanks around it. */
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* The weight of one list element's parameters (";q=0.5"); 1 without. */
+static double
+weight(const char *p, size_t n)
+{
+	double q = 1.0;
+
+	while (n > 0 && *p == ';') {
+		const char	*e = memchr(p + 1, ';', n - 1);
+		size_t		 len = e != NULL ? (size_t)(e - p) : n;
+		const char	*v = p + 1;
+		size_t		 vn = len - 1;
+
+		trim(&v, &vn);
+		if (vn >= 2 && (v[0] == 'q' || v[0] == 'Q')) {
+			const char	*x = v + 1;
+			size_t		 xn = vn - 1;
+			char		 num[16];
+
+			trim(&x, &xn);
+			if (xn > 0 && *x == '=') {
+				x++;
+				xn--;
+				trim(&x, &xn);
+				if (xn >= sizeof(num))
+					return 0;	/* no weight is this long */
+				memcpy(num, x, xn);
+				num[xn] = '\0';
+				q = strtod(num, NULL);
+			}
+		}
+		p += len;
+		n -= len;
+	}
+	return q;
+}
+
+bool
+mb_http_accepts_gzip(const char *ae)
+{
+	double gzip = -1, star = -1;
+
+	/* "deflate, gzip;q=0.8, *;q=0": each coding with its weight. */
+	while (ae != NULL && *ae != '\0') {
+		size_t		 len = strcspn(ae, ",");
+		size_t		 tn = strcspn(ae, ";,");	/* <= len */
+		const char	*tok = ae;
+		double		 q = weight(ae + tn, len - tn);
+
+		trim(&tok, &tn);
+		if (tn == 4 && strncasecmp(tok, "gzip", 4) == 0)
+			gzip = q;
+		else if (tn == 1 && *tok == '*')
+			star = q;
+		ae += len;
+		if (*ae == ',')
+			ae++;
+	}
+	/* gzip named decides; else "*" does; else it was not asked for. */
+	return gzip >= 0 ? gzip > 0 : star > 0;
+}
+
 /* True when the client takes gzip (and did not refuse it with q=0). */
 static bool
 accepts_gzip(struct mb_req *r)
 {
-	const char *ae = mb_req_header(r, "Accept-Encoding"), *g;
-
-	if (ae == NULL || (g = strstr(ae, "gzip")) == NULL)
-		return false;
-	g += 4;
-	while (*g == ' ')
-		g++;
-	return !(strncmp(g, ";q=0", 4) == 0 && strspn(g + 4, ".0") ==
-	    strcspn(g + 4, ", "));
+	return mb_http_accepts_gzip(mb_req_header(r, "Accept-Encoding"));
 }
 
 bool

@@ -84,6 +84,13 @@ bool mb_site_not_found(struct mb_req *r);
  */
 void mb_req_query_append(struct mb_req *r, struct mb_buf *b);
 
+/*
+ * Whether an Accept-Encoding value takes gzip (RFC 9110 §12.5.3): the
+ * coding "gzip" as a whole token, any case, or "*", with a weight above
+ * zero ("gzip;q=0", "gzip; Q=0.000" refuse it; "x-gzip" is not it).
+ */
+bool mb_http_accepts_gzip(const char *accept_encoding);
+
 /* ---- server.c, for api_ops.c ---- */
 struct mb_metrics *mb_http__metrics(struct mb_http_server *s);
 

@@ -192,10 +192,15 @@ def test_compression_and_vary(w):
             eq(cl.get(path, headers={"Accept-Encoding": "gzip",
                                      "If-None-Match": z.headers["etag"]})
                .status, 304, "gzip 304: " + path)
-    # q=0 refuses gzip.
-    r = cl.get(PAGE, headers={"Accept-Encoding": "gzip;q=0"})
-    check(r.headers.get("content-encoding") != "gzip", "gzip;q=0",
-          r.headers)
+    # q=0 refuses gzip, however it is spelt (only ";q=0" did), and a
+    # coding that only contains the word is not gzip.
+    for ae in ("gzip;q=0", "gzip; q=0", "gzip;Q=0", "gzip;q=0.000",
+               "x-gzip", "br;q=1, gzip ;q=0"):
+        r = cl.get(PAGE, headers={"Accept-Encoding": ae})
+        check(r.headers.get("content-encoding") != "gzip", ae, r.headers)
+    for ae in ("GZIP", "br, gzip;q=0.5", "*"):
+        r = cl.get(PAGE, headers={"Accept-Encoding": ae})
+        eq(r.headers.get("content-encoding"), "gzip", ae)
 
 
 def test_methods(w):

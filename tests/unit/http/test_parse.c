@@ -10,7 +10,30 @@
 
 #include "base/buf.h"
 #include "http/form.h"
+#include "http/http_int.h"
 #include "http/range.h"
+
+/* Accept-Encoding: gzip as a whole token, refused by any spelling of q=0. */
+static void
+test_accepts_gzip(void **state)
+{
+	static const char *const yes[] = { "gzip", "gzip, deflate, br",
+	    "deflate, GZIP", " gzip ;q=0.5", "gzip;q=1.0", "gzip;q=0.001",
+	    "br, *", "*;q=0.1", "gzip;level=1;q=0.3", NULL };
+	static const char *const no[] = { "gzip;q=0", "gzip; q=0",
+	    "gzip;Q=0", "gzip ; q = 0", "gzip;q=0.0", "gzip;q=0.000",
+	    "x-gzip", "gzipx", "deflate", "", "br;q=1, gzip;q=0, *",
+	    "*;q=0", "identity", "deflate;gzip", NULL };
+
+	(void)state;
+	assert_false(mb_http_accepts_gzip(NULL));
+	for (int i = 0; yes[i] != NULL; i++)
+		if (!mb_http_accepts_gzip(yes[i]))
+			fail_msg("should take gzip: \"%s\"", yes[i]);
+	for (int i = 0; no[i] != NULL; i++)
+		if (mb_http_accepts_gzip(no[i]))
+			fail_msg("should not take gzip: \"%s\"", no[i]);
+}
 
 static void
 test_range(void **state)
@@ -174,6 +197,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_accepts_gzip),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_urlencoded),
 		cmocka_unit_test(test_urlencoded_bounded),
