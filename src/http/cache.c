@@ -117,7 +117,9 @@ mb_http_accepts_gzip(const char *ae)
 		double		 q = weight(ae + tn, len - tn);
 
 		trim(&tok, &tn);
-		if (tn == 4 && strncasecmp(tok, "gzip", 4) == 0)
+		/* x-gzip: the same coding (RFC 9110, 8.4.1.3). */
+		if ((tn == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+		    (tn == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
 			gzip = q;
 		else if (tn == 1 && *tok == '*')
 			star = q;

@@ -19,10 +19,11 @@ test_accepts_gzip(void **state)
 {
 	static const char *const yes[] = { "gzip", "gzip, deflate, br",
 	    "deflate, GZIP", " gzip ;q=0.5", "gzip;q=1.0", "gzip;q=0.001",
-	    "br, *", "*;q=0.1", "gzip;level=1;q=0.3", NULL };
+	    "br, *", "*;q=0.1", "gzip;level=1;q=0.3", "x-gzip", "X-Gzip;q=1",
+	    NULL };
 	static const char *const no[] = { "gzip;q=0", "gzip; q=0",
 	    "gzip;Q=0", "gzip ; q = 0", "gzip;q=0.0", "gzip;q=0.000",
-	    "x-gzip", "gzipx", "deflate", "", "br;q=1, gzip;q=0, *",
+	    "x-gzip;q=0", "gzipx", "xx-gzip", "deflate", "", "br;q=1, gzip;q=0, *",
 	    "*;q=0", "identity", "deflate;gzip", NULL };
 
 	(void)state;
