@@ -149,13 +149,15 @@ run(int argc, char **argv)
 	struct mb_backup_info	 info;
 	struct mb_diag		 d = { "" };
 	struct stat		 sb;
-	const char		*a = NULL, *b = NULL, *file, *dir;
+	const char		*a = NULL, *b = NULL, *file;
 	const char		*database = NULL;
 	char			 staging[PATH_MAX], conf[1200], parent[PATH_MAX];
-	char			 path[PATH_MAX], stamp[32];
-	char			*vargv[3], *slash;
+	char			 path[PATH_MAX], local[1200], stamp[32];
+	char			 dir[PATH_MAX];
+	char			*vargv[3], *slash, *text = NULL;
+	size_t			 len;
 	time_t			 now = time(NULL);
-	int			 force = 0, conf_exists, rc;
+	int			 force = 0, conf_exists, packaged, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--force") == 0)
@@ -177,22 +179,35 @@ run(int argc, char **argv)
 	if (a == NULL || b == NULL)
 		return mb_cli_usage(&mb_cmd_restore, "give FILE and DIR");
 	/* FILE is the archive that exists; DIR anything else (either order). */
-	if (stat(a, &sb) == 0 && S_ISREG(sb.st_mode)) {
+	if (stat(a, &sb) == 0 && S_ISREG(sb.st_mode))
 		file = a;
-		dir = b;
-	} else if (stat(b, &sb) == 0 && S_ISREG(sb.st_mode)) {
+	else if (stat(b, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		file = b;
-		dir = a;
+		b = a;
 	} else
 		return mb_cli_fail("restore", &d, mb_diag_set(&d,
 		    MB_ERR_NOTFOUND, "neither %s nor %s is a backup file", a,
 		    b));
+	/* "DIR/" is DIR: it is renamed, and named in DIR.restore-XXXXXX. */
+	if (snprintf(dir, sizeof(dir), "%s", b) >= (int)sizeof(dir))
+		return mb_cli_fail("restore", &d, mb_diag_set(&d,
+		    MB_ERR_TOOBIG, "%s: path too long", b));
+	while (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
+		dir[strlen(dir) - 1] = '\0';
 	if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
 		return mb_cli_fail("restore", &d, mb_diag_set(&d,
 		    MB_ERR_EXISTS, "%s: exists and is not a directory", dir));
-	if (mb_conf_locate(dir, conf, sizeof(conf), &conf_exists) != MB_OK)
+	/*
+	 * Where the configuration goes, decided now: once the restored tree
+	 * is in DIR its mediabridge.conf would win.  A packaged center's
+	 * (DIR in the state directory, or configured in CONFDIR) is
+	 * CONFDIR/NAME.conf.
+	 */
+	if (mb_conf_locate(dir, conf, sizeof(conf), &conf_exists) != MB_OK ||
+	    mb_fs_join(local, sizeof(local), dir, MB_CONF_FILE) != MB_OK)
 		return mb_cli_fail("restore", &d, mb_diag_set(&d,
 		    MB_ERR_TOOBIG, "%s: path too long", dir));
+	packaged = strcmp(conf, local) != 0;
 	if (!force && !empty_dir(dir))
 		return mb_cli_fail("restore", &d, mb_diag_set(&d,
 		    MB_ERR_EXISTS, "%s: not empty; nothing changed (--force "
@@ -205,8 +220,6 @@ run(int argc, char **argv)
 
 	/* Staging beside DIR (the same file system), renamed in at the end. */
 	snprintf(parent, sizeof(parent), "%s", dir);
-	while (strlen(parent) > 1 && parent[strlen(parent) - 1] == '/')
-		parent[strlen(parent) - 1] = '\0';
 	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
 		*slash = '\0';
 		if ((rc = mb_fs_mkdirs(parent, 0755, &d)) != MB_OK)
@@ -217,7 +230,7 @@ run(int argc, char **argv)
 		return mb_cli_fail("restore", &d, mb_diag_set(&d, MB_ERR_IO,
 		    "%s: cannot make a staging directory: %s", dir,
 		    strerror(errno)));
-	chmod(staging, 0755);
+	chmod(staging, 0750);
 	if ((rc = mb_backup_extract(file, staging, &info, &d)) != MB_OK)
 		goto fail;
 	if (strcmp(info.backend, "postgresql") == 0) {
@@ -253,33 +266,37 @@ run(int argc, char **argv)
 		goto fail;
 	}
 
+	/* Its configuration, read now to be written where it belongs. */
+	if (packaged && (mb_fs_join(path, sizeof(path), staging,
+	    MB_CONF_FILE) != MB_OK || stat(path, &sb) != 0)) {
+		rc = mb_diag_set(&d, MB_ERR_CORRUPT, "the backup holds no %s",
+		    MB_CONF_FILE);
+		goto fail;
+	}
+	if (packaged && (rc = mb_fs_read(path, 1 << 20, &text, &len, &d)) !=
+	    MB_OK)
+		goto fail;
+
 	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", localtime(&now));
 	if (!empty_dir(dir) && (rc = move_aside(dir, stamp, &d)) != MB_OK)
 		goto fail;
 	rmdir(dir);	/* an empty one */
-	if (conf_exists && strncmp(conf, dir, strlen(dir)) != 0 &&
-	    (rc = move_aside(conf, stamp, &d)) != MB_OK)
+	if (packaged && conf_exists && (rc = move_aside(conf, stamp, &d)) !=
+	    MB_OK)
 		goto fail;
+	/* Its mode as backed up (it may hold the mail password). */
+	if (packaged && ((rc = mb_fs_write_atomic(conf, text, len,
+	    sb.st_mode & 0777, &d)) != MB_OK || unlink(path) != 0)) {
+		if (rc == MB_OK)
+			rc = mb_diag_set(&d, MB_ERR_IO, "%s: %s", path,
+			    strerror(errno));
+		goto fail;
+	}
 	if (rename(staging, dir) != 0) {
 		rc = mb_diag_set(&d, MB_ERR_IO, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
-	/* A packaged center's configuration lives in /etc/mediabridge. */
-	if (mb_fs_join(path, sizeof(path), dir, MB_CONF_FILE) == MB_OK &&
-	    mb_conf_locate(dir, conf, sizeof(conf), &conf_exists) == MB_OK &&
-	    strcmp(conf, path) != 0) {
-		char	*text;
-		size_t	 len;
-
-		if ((rc = mb_fs_read(path, 1 << 20, &text, &len, &d)) ==
-		    MB_OK) {
-			rc = mb_fs_write_atomic(conf, text, len, 0644, &d);
-			free(text);
-		}
-		if (rc != MB_OK)
-			return mb_cli_fail("restore", &d, rc);
-		unlink(path);
-	}
+	free(text);
 	if ((rc = mb_cli_hand_over(dir, &d)) != MB_OK)
 		return mb_cli_fail("restore", &d, rc);
 	printf("restore: center %s restored in %s: %lld item%s, %lld "
@@ -289,6 +306,7 @@ run(int argc, char **argv)
 	    (long long)info.files, info.files == 1 ? "" : "s");
 	return MB_EXIT_OK;
 fail:
+	free(text);
 	mb_fs_remove_tree(staging);
 	return mb_cli_fail("restore", &d, rc);
 }

@@ -298,6 +298,68 @@ def test_backup_restore_under_load(w):
     check("inside the data directory" in err, "not inside", err)
 
 
+def test_restore_packaged(w):
+    try:
+        restore_packaged(w)
+    finally:
+        for k in ("MEDIABRIDGE_CONFDIR", "MEDIABRIDGE_STATEDIR"):
+            os.environ.pop(k, None)
+
+
+def restore_packaged(w):
+    """A packaged center restored on a new machine: its configuration back
+    in CONFDIR/NAME.conf (none left in the data dir), the dir 0750, and
+    as root the files the mediabridge user's (when there is one)."""
+    c, conf = packaged(w)
+    f = os.path.join(conf, "cairo.conf")
+    with open(f, "a") as fh:
+        fh.write("\n# set by hand\n")
+    os.chmod(f, 0o640)
+    out = os.path.join(w.root, "cairo.tar.zst")
+    run(["backup", c.dir, "-o", out])
+
+    def extra():
+        if not pg_backend():
+            return []
+        name, url = pg_new_database()
+        w.databases.append(name)
+        return ["--database", url]
+    # The new machine: neither the data dir nor the configuration. DIR/
+    # is DIR.
+    os.rename(c.dir, c.dir + ".old")
+    os.rename(f, f + ".old")
+    rc, text, err = run(["restore", out, c.dir + "/"] + extra())
+    check("verified" in text, "restore", text, err)
+    check(os.path.exists(f), "configuration in CONFDIR", os.listdir(conf))
+    with open(f) as fh:
+        check("# set by hand" in fh.read(), "the restored configuration")
+    eq(os.stat(f).st_mode & 0o777, 0o640, "its mode as backed up")
+    check(not os.path.exists(os.path.join(c.dir, "mediabridge.conf")),
+          "none in the data dir", os.listdir(c.dir))
+    eq(os.stat(c.dir).st_mode & 0o777, 0o750, "data dir mode")
+    check(not [d for d in os.listdir(os.path.dirname(c.dir))
+               if ".restore-" in d], "no staging left")
+    try:
+        import pwd
+        mb = pwd.getpwnam("mediabridge")
+    except KeyError:
+        mb = None
+    if os.geteuid() == 0 and mb is not None:
+        for top, dirs, files in os.walk(c.dir):
+            for n in [top] + [os.path.join(top, x) for x in files]:
+                eq(os.lstat(n).st_uid, mb.pw_uid, "handed over: " + n)
+    run(["verify", c.dir])
+    # --force over it: the configuration moved aside and a new one
+    # written, not left missing.
+    rc, text, err = run(["restore", out, c.dir, "--force"] + extra())
+    check(os.path.exists(f), "configuration after --force", os.listdir(conf))
+    check([x for x in os.listdir(conf)
+           if x.startswith("cairo.conf.before-restore-")], "old one aside")
+    check(not os.path.exists(os.path.join(c.dir, "mediabridge.conf")),
+          "none in the data dir after --force")
+    run(["verify", c.dir])
+
+
 def lines(out, level):
     """The doctor's lines of one level ("ok", "WARN", "FAIL"), by check."""
     got = {}
