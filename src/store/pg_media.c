@@ -147,9 +147,14 @@ mb_pg_blob_unused(struct mb_store *st, int64_t before_ms,
 
 	p.n = 0;
 	mb_pg__p_int(&p, before_ms);
+	/* A member's record keeps its photo for later profile versions;
+	 * its hrefs name the hash in base64url (ni:///sha-256;…). */
 	if ((rc = mb_pg__query(PG(st), "SELECT hash, mime, size, created_ms, "
 	    "0 FROM media_blobs b WHERE created_ms < $1 AND NOT EXISTS "
-	    "(SELECT 1 FROM media_refs r WHERE r.hash = b.hash) ORDER BY hash "
+	    "(SELECT 1 FROM media_refs r WHERE r.hash = b.hash) AND NOT EXISTS "
+	    "(SELECT 1 FROM members m WHERE m.photo <> '' AND (strpos(m.photo, "
+	    "b.hash) > 0 OR strpos(m.photo, translate(rtrim(encode(decode("
+	    "b.hash, 'hex'), 'base64'), '='), '+/', '-_')) > 0)) ORDER BY hash "
 	    "COLLATE \"C\"", &p, false, &r, d)) != MB_OK)
 		return rc;
 	while (rc == MB_OK && mb_pg__next(&r, &mb_store__blob_cols, &b)) {

@@ -335,7 +335,8 @@ sqlite_open(const char *location, const struct mb_store_opts *opts,
 	if ((rc = register_tokenizer(sq, opts, d)) != MB_OK ||
 	    (rc = mb_sqlite_fts_text_register(sq, opts != NULL ?
 	    opts->index_text : NULL, d)) != MB_OK ||
-	    (rc = mb_sqlite_zenv_open(sq, opts, d)) != MB_OK)
+	    (rc = mb_sqlite_zenv_open(sq, opts, d)) != MB_OK ||
+	    (rc = mb_sqlite_media_register(sq, d)) != MB_OK)
 		goto fail;
 	if ((rc = migrate(sq, d)) != MB_OK)
 		goto fail;

@@ -335,6 +335,8 @@ int mb_sqlite_blob_cursor(struct mb_store *st, int64_t *seq,
     struct mb_diag *d);
 int mb_sqlite_blob_cursor_set(struct mb_store *st, int64_t seq,
     struct mb_diag *d);
+/* mb_hash_b64(hex), which blob_unused's query uses (sqlite_media.c). */
+int mb_sqlite_media_register(struct mb_sqlite *sq, struct mb_diag *d);
 int mb_sqlite_blob_unused(struct mb_store *st, int64_t before_ms,
     int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
     struct mb_diag *d);

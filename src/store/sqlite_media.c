@@ -150,6 +150,54 @@ mb_sqlite_blob_cursor_set(struct mb_store *st, int64_t seq,
 	return mb_sqlite__done(&r, NULL, d);
 }
 
+/*
+ * mb_hash_b64(hex): a blob's hash as an ni:/// href writes it (base64url,
+ * unpadded), so that a query finds it in stored JSON (members.photo);
+ * NULL for anything but a hash.
+ */
+static void
+hash_b64_fn(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	static const char	 abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	const char		*hex = (const char *)sqlite3_value_text(v[0]);
+	unsigned char		 bin[33] = { 0 };
+	char			 out[44];
+	size_t			 o = 0;
+	unsigned int		 x;
+
+	(void)argc;
+	if (hex == NULL || strlen(hex) != 64 ||
+	    strspn(hex, "0123456789abcdef") != 64) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	for (int i = 0; i < 32; i++) {
+		sscanf(hex + 2 * i, "%2x", &x);
+		bin[i] = (unsigned char)x;
+	}
+	/* 32 bytes: ten groups of three, then two (three characters). */
+	for (int i = 0; i < 33; i += 3) {
+		x = (unsigned int)bin[i] << 16 | (unsigned int)bin[i + 1] << 8 |
+		    (i + 2 < 33 ? bin[i + 2] : 0);
+		out[o++] = abc[x >> 18 & 63];
+		out[o++] = abc[x >> 12 & 63];
+		out[o++] = abc[x >> 6 & 63];
+		if (i + 3 < 33)
+			out[o++] = abc[x & 63];
+	}
+	sqlite3_result_text(ctx, out, (int)o, SQLITE_TRANSIENT);
+}
+
+int
+mb_sqlite_media_register(struct mb_sqlite *sq, struct mb_diag *d)
+{
+	if (sqlite3_create_function(sq->db, "mb_hash_b64", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, hash_b64_fn, NULL, NULL) != SQLITE_OK)
+		return mb_sqlite_err(sq, d, "register mb_hash_b64");
+	return MB_OK;
+}
+
 int
 mb_sqlite_blob_unused(struct mb_store *st, int64_t before_ms,
     int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
@@ -159,10 +207,14 @@ mb_sqlite_blob_unused(struct mb_store *st, int64_t before_ms,
 	struct mb_store_blob	b;
 	int			rc;
 
+	/* A member's record keeps its photo for later profile versions. */
 	if ((rc = mb_sqlite__query(SQ(st), "SELECT hash, mime, size, "
 	    "created_ms, 0 FROM media_blobs b WHERE created_ms < ?1 AND NOT "
 	    "EXISTS (SELECT 1 FROM media_refs r WHERE r.hash = b.hash) "
-	    "ORDER BY hash", &r, "blob unused", d)) != MB_OK)
+	    "AND NOT EXISTS (SELECT 1 FROM members m WHERE m.photo <> '' AND "
+	    "(instr(m.photo, b.hash) > 0 OR instr(m.photo, "
+	    "mb_hash_b64(b.hash)) > 0)) ORDER BY hash", &r, "blob unused",
+	    d)) != MB_OK)
 		return rc;
 	sqlite3_bind_int64(r.s, 1, before_ms);
 	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__blob_cols, &b)) {

@@ -773,5 +773,47 @@ def test_bad_input(w):
     eq(mb("export", c.dir), before, "nothing changed")
 
 
+def test_gc_keeps_suspended_photo(w):
+    w.procs = []
+    try:
+        run_gc_keeps_suspended_photo(w)
+    finally:
+        stop_all(w)
+
+
+def run_gc_keeps_suspended_photo(w):
+    """A suspended member's profile carries no photo, but the record
+    keeps it for the profile reinstating makes: gc keeps its blobs."""
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    c.start()
+    w.procs.append(c)
+    add_user(c, "ada", "admin")
+    ada = Browser(c)
+    ada.login("ada", "/newsroom/login")
+    ada.get("/newsroom/members")    # its CSRF token
+    mid, uri = member_add(c, "Zeinab Haddad", "diplomat", "EG", "ar,en",
+                          CONTACTS[0])
+    st, _, page = ada.upload("/newsroom/members/%s/photo" % mid,
+                             {"caption": "Zeinab"}, "z.png", "image/png",
+                             png(96, 96))
+    eq(st, 303, "a photo uploaded")
+    files = {f for f in blob_hashes(c) if len(f) == 64}
+    check(files, "the photo's blobs")
+    mb("member", "suspend", c.dir, mid)
+    out = mb("gc", c.dir, "--grace", "0")
+    check("removed 0 blobs" in out, "gc removed none", out)
+    eq({f for f in blob_hashes(c) if len(f) == 64}, files, "blobs kept")
+    mb("member", "reinstate", c.dir, mid)
+    hrefs = [r["href"] for a in profile_versions(c, uri)[-1]
+             .get("associations", [])
+             for r in a.get("renditions", [])]
+    check(hrefs, "the reinstated profile's photo")
+    for h in hrefs:
+        check(any(x in h for x in blob_hashes(c)), "its blob here", h)
+    for f in files:
+        st, _ = http_get(c.url + "/media/" + f)
+        eq(st, 200, "served: " + f)
+
+
 if __name__ == "__main__":
     main(globals())
