@@ -147,6 +147,17 @@ add_tree(struct writer *w, const char *rel)
 		if ((*rel == '\0' && skipped(w, e, full)) || e[0] == '.' ||
 		    lstat(full, &sb) != 0)
 			continue;
+		/*
+		 * At the top a symbolic link is followed: blobs/ or keys/ on
+		 * another disk is the center's own. One that leads nowhere
+		 * fails the backup rather than leave them out unsaid.
+		 */
+		if (*rel == '\0' && S_ISLNK(sb.st_mode) && stat(full, &sb) !=
+		    0) {
+			rc = mb_diag_set(w->d, MB_ERR_IO, "%s: a symbolic "
+			    "link to nothing: %s", full, strerror(errno));
+			continue;
+		}
 		if (S_ISDIR(sb.st_mode)) {
 			if ((rc = add_entry(w, name, NULL, &sb)) == MB_OK)
 				rc = add_tree(w, name);

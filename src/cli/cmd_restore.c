@@ -15,6 +15,7 @@
 #include "center/backup.h"
 #include "center/center.h"
 #include "cli/cli.h"
+#include "media/media.h"
 
 static int run(int argc, char **argv);
 
@@ -97,7 +98,28 @@ point_store(const char *staging, const char *database, struct mb_diag *d)
 	return mb_conf_set(&c, "store", "database", database, d);
 }
 
-/* The restored store holds what the backup recorded. */
+struct blob_check {
+	const char	*dir;
+	int64_t		 missing;
+	char		 first[65];
+};
+
+static int
+blob_here(const struct mb_store_blob *b, void *arg)
+{
+	struct blob_check	*c = arg;
+	struct stat		 sb;
+	char			 path[PATH_MAX];
+
+	if (mb_media_blob_path(c->dir, b->hash, path, sizeof(path)) !=
+	    MB_OK || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (c->missing++ == 0)
+			snprintf(c->first, sizeof(c->first), "%s", b->hash);
+	}
+	return MB_OK;
+}
+
+/* The restored store holds what the backup recorded, and its blobs. */
 static int
 check_counts(const char *staging, const struct mb_backup_info *info,
     struct mb_diag *d)
@@ -105,6 +127,7 @@ check_counts(const char *staging, const struct mb_backup_info *info,
 	struct mb_center_node	*n = NULL;
 	struct mb_store		*st = NULL;
 	struct mb_store_stats	 s;
+	struct blob_check	 bc = { staging, 0, "" };
 	int			 exact = strcmp(info->backend, "sqlite") == 0;
 	int			 rc;
 
@@ -120,6 +143,13 @@ check_counts(const char *staging, const struct mb_backup_info *info,
 		    (long long)s.versions, (long long)s.last_seq,
 		    (long long)info->items, (long long)info->versions,
 		    (long long)info->last_seq);
+	/* A backup that left blobs/ out (a link it did not follow) is
+	 * no restore of the center's media. */
+	if (rc == MB_OK && (rc = mb_store_blob_each(st, blob_here, &bc, d)) ==
+	    MB_OK && bc.missing > 0)
+		rc = mb_diag_set(d, MB_ERR_CORRUPT, "the backup lacks %lld "
+		    "of the store's media files (the first: blobs/%.2s/%s)",
+		    (long long)bc.missing, bc.first, bc.first);
 	mb_store_close(st);
 	mb_center_close(n);
 	return rc;

@@ -948,6 +948,7 @@ const struct mb_store_ops mb_pg_ops = {
 	.blob_cursor_set = mb_pg_blob_cursor_set,
 	.blob_unused = mb_pg_blob_unused,
 	.blob_wanted = mb_pg_blob_wanted,
+	.blob_each = mb_pg_blob_each,
 	.listen = mb_pg_listen,
 	.wait = mb_pg_wait,
 	.try_lock = mb_pg_try_lock,

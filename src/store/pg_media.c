@@ -193,3 +193,25 @@ mb_pg_blob_wanted(struct mb_store *st, int64_t limit,
 	}
 	return mb_pg__end(&r, rc);
 }
+
+int
+mb_pg_blob_each(struct mb_store *st,
+    int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_store_blob	b;
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	int			rc;
+
+	p.n = 0;
+	if ((rc = mb_pg__query(PG(st), "SELECT hash, mime, size, created_ms, "
+	    "0 FROM media_blobs ORDER BY hash COLLATE \"C\"", &p, false, &r,
+	    d)) != MB_OK)
+		return rc;
+	while (rc == MB_OK && mb_pg__next(&r, &mb_store__blob_cols, &b)) {
+		b.here = true;
+		rc = cb(&b, arg);
+	}
+	return mb_pg__end(&r, rc);
+}

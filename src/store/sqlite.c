@@ -836,6 +836,7 @@ const struct mb_store_ops mb_sqlite_ops = {
 	.blob_cursor_set = mb_sqlite_blob_cursor_set,
 	.blob_unused = mb_sqlite_blob_unused,
 	.blob_wanted = mb_sqlite_blob_wanted,
+	.blob_each = mb_sqlite_blob_each,
 	.listen = mb_sqlite_listen,
 	.wait = mb_sqlite_wait,
 	.try_lock = mb_sqlite_try_lock,

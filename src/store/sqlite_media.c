@@ -250,3 +250,23 @@ mb_sqlite_blob_wanted(struct mb_store *st, int64_t limit,
 	}
 	return mb_sqlite__end(&r, rc, d);
 }
+
+int
+mb_sqlite_blob_each(struct mb_store *st,
+    int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	struct mb_store_blob	b;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT hash, mime, size, "
+	    "created_ms, 0 FROM media_blobs ORDER BY hash", &r, "blob each",
+	    d)) != MB_OK)
+		return rc;
+	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__blob_cols, &b)) {
+		b.here = true;
+		rc = cb(&b, arg);
+	}
+	return mb_sqlite__end(&r, rc, d);
+}

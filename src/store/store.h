@@ -675,6 +675,11 @@ int mb_store_blob_wanted(struct mb_store *st, int64_t limit,
     int (*cb)(const struct mb_store_blob *b, const char *origin, void *arg),
     void *arg, struct mb_diag *d);
 
+/* Every blob row, by hash (restore checks each has its file). */
+int mb_store_blob_each(struct mb_store *st,
+    int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
+    struct mb_diag *d);
+
 /* ------------------------------------------------------------------ */
 /* Several processes on one database (*_shared.c;                     */
 /* docs/store.md, "PostgreSQL").                                      */

@@ -169,6 +169,9 @@ struct mb_store_ops {
 	int	(*blob_wanted)(struct mb_store *st, int64_t limit,
 		    int (*cb)(const struct mb_store_blob *b, const char *origin,
 			void *arg), void *arg, struct mb_diag *d);
+	int	(*blob_each)(struct mb_store *st,
+		    int (*cb)(const struct mb_store_blob *b, void *arg),
+		    void *arg, struct mb_diag *d);
 
 	int	(*listen)(struct mb_store *st, struct mb_diag *d);
 	int	(*wait)(struct mb_store *st, int timeout_ms, bool *got,

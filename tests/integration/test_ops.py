@@ -360,6 +360,66 @@ def restore_packaged(w):
     run(["verify", c.dir])
 
 
+def test_backup_symlinked_blobs(w):
+    """blobs/ on another disk (a symbolic link) is backed up as the
+    center's own; a backup without the store's blobs does not restore;
+    a link to nothing fails the backup."""
+    c = w.center("cairo")
+    c.user_add("jou", "journalist")
+    c.serve()
+    r = c.client(c.token_add("jou")).post(
+        "/api/v1/media", raw=png(),
+        headers={"Content-Type": "application/octet-stream"})
+    eq(r.status, 201, "upload")
+    hashes = [u.rsplit("/", 1)[-1] for u in r.json["urls"]]
+    c.stop()
+    big = os.path.join(w.root, "bigdisk-blobs")
+    os.rename(os.path.join(c.dir, "blobs"), big)
+    os.symlink(big, os.path.join(c.dir, "blobs"))
+    out = os.path.join(w.root, "cairo.tar.zst")
+    run(["backup", c.dir, "-o", out])
+    listing = subprocess.run(["tar", "--zstd", "-tf", out],
+                             capture_output=True, text=True,
+                             check=True).stdout.split()
+    for h in hashes:
+        check("blobs/%s/%s" % (h[:2], h) in listing, "blob backed up", h,
+              listing)
+    extra = []
+    if pg_backend():
+        name, url = pg_new_database()
+        w.databases.append(name)
+        extra = ["--database", url]
+    new = os.path.join(w.root, "restored")
+    run(["restore", out, new] + extra)
+    for h in hashes:
+        check(os.path.isfile(os.path.join(new, "blobs", h[:2], h)),
+              "blob restored", h)
+
+    # An archive without them (as a backup that skipped the link made):
+    # refused, naming a missing file, nothing made.
+    x = os.path.join(w.root, "x")
+    os.makedirs(x)
+    subprocess.run(["tar", "--zstd", "-xf", out, "-C", x], check=True)
+    names = [n for n in listing if not n.startswith("blobs")]
+    bad = os.path.join(w.root, "noblobs.tar.zst")
+    subprocess.run(["tar", "--zstd", "-cf", bad, "-C", x,
+                    "--no-recursion"] + names, check=True)
+    if pg_backend():
+        name, url = pg_new_database()
+        w.databases.append(name)
+        extra = ["--database", url]
+    target = os.path.join(w.root, "third")
+    rc, _, err = run(["restore", bad, target] + extra, check_rc=1)
+    check("lacks" in err and "blobs/" in err, "refusal", err)
+    check(not os.path.exists(target), "nothing made")
+
+    # A link to nothing: the backup fails and says which.
+    os.rename(big, big + ".gone")
+    rc, _, err = run(["backup", c.dir, "-o", out + "2"], check_rc=1)
+    check("blobs" in err and "symbolic link" in err, "dangling", err)
+    check(not os.path.exists(out + "2"), "no archive left")
+
+
 def lines(out, level):
     """The doctor's lines of one level ("ok", "WARN", "FAIL"), by check."""
     got = {}
