@@ -23,7 +23,9 @@ const struct mb_cli_cmd mb_cmd_peer = {
 	"       mediabridge peer list DIR\n\n"
 	"add: pull from the center at URL too (its id is asked from\n"
 	"URL/federation/v1/center unless --id gives it). It must be an active\n"
-	"member of the registry. Extra links are safe: versions are kept once.\n"
+	"member of the registry (a branch before its first registry may add\n"
+	"one it does not list yet). Extra links are safe: versions are kept\n"
+	"once.\n"
 	"set: the policy of the link to CENTER (what is not given is kept;\n"
 	"--clear starts from none): text always first, thumbnails next,\n"
 	"originals and video only as --media says (window: inside --window,\n"
@@ -34,6 +36,53 @@ const struct mb_cli_cmd mb_cmd_peer = {
 	"last success, last error; then a link's policy and bytes used.\n",
 	run
 };
+
+/* Counts the registry's centers other than this one (arg: its id). */
+static int
+count_other(const struct mb_center *c, void *arg)
+{
+	const char **self = arg;
+
+	if (strcmp(c->id, self[0]) != 0)
+		self[1] = c->id;	/* any: non-NULL says there is one */
+	return MB_OK;
+}
+
+/*
+ * The puller takes only an active member of the registry: anything else
+ * is refused now rather than added and never pulled from. A branch that
+ * has not had its first registry yet (it lists only itself) may add one
+ * (HQ, most often), which is pulled from once the registry lists it.
+ */
+static int
+check_member(struct mb_center_node *n, struct mb_store *st, const char *id,
+    int *later, struct mb_diag *d)
+{
+	struct mb_center	 c;
+	const char		*self[2] = { n->conf.id, NULL };
+	int			 rc;
+
+	*later = 0;
+	if (strcmp(id, n->conf.id) == 0)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s is this center", id);
+	if ((rc = mb_store_center_get(st, id, &c, d)) == MB_OK) {
+		if (strcmp(c.status, "active") != 0)
+			return mb_diag_set(d, MB_ERR_INVAL, "%s is %s in the "
+			    "registry; only an active member is pulled from",
+			    id, c.status);
+		return MB_OK;
+	}
+	if (rc != MB_ERR_NOTFOUND)
+		return rc;
+	if ((rc = mb_store_center_list(st, count_other, self, d)) != MB_OK)
+		return rc;
+	if (self[1] != NULL || strcmp(n->conf.role, "hq") == 0)
+		return mb_diag_set(d, MB_ERR_NOTFOUND, "%s: not in the "
+		    "registry (mediabridge center list %s); only an active "
+		    "member is pulled from", id, n->conf.dir);
+	*later = 1;
+	return MB_OK;
+}
 
 static int
 add(int argc, char **argv)
@@ -47,7 +96,7 @@ add(int argc, char **argv)
 	struct mb_diag		 d = { "" };
 	const char		*given = NULL;
 	char			 id[33];
-	int			 ch, rc;
+	int			 ch, later = 0, rc;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -57,9 +106,9 @@ add(int argc, char **argv)
 	}
 	if (optind != argc - 2)
 		return mb_cli_usage(&mb_cmd_peer, "give DIR and URL");
-	if (strncmp(argv[optind + 1], "http://", 7) != 0 &&
-	    strncmp(argv[optind + 1], "https://", 8) != 0)
-		return mb_cli_usage(&mb_cmd_peer, "URL: an http(s) URL");
+	if (!mb_center_url_valid(argv[optind + 1]))
+		return mb_cli_usage(&mb_cmd_peer, "URL: an http:// or https:// "
+		    "URL with a host");
 	if (given != NULL) {
 		if (!mb_center_id_valid(given))
 			return mb_cli_usage(&mb_cmd_peer, "--id: not an id");
@@ -71,17 +120,16 @@ add(int argc, char **argv)
 	if ((rc = mb_center_open(argv[optind], &n, &d)) != MB_OK)
 		return mb_cli_fail("peer add", &d, rc);
 	if ((rc = mb_center_store(n, &st, &d)) == MB_OK) {
-		if (strcmp(id, n->conf.id) == 0)
-			rc = mb_diag_set(&d, MB_ERR_INVAL,
-			    "%s is this center", id);
-		else
+		if ((rc = check_member(n, st, id, &later, &d)) == MB_OK)
 			rc = mb_store_peer_put(st, id, argv[optind + 1], 1, &d);
 		mb_store_close(st);
 	}
 	mb_center_close(n);
 	if (rc != MB_OK)
 		return mb_cli_fail("peer add", &d, rc);
-	printf("peer %s at %s added\n", id, argv[optind + 1]);
+	printf("peer %s at %s added%s\n", id, argv[optind + 1], later ?
+	    " (not in the registry yet: pulled from once the registry lists "
+	    "it active)" : "");
 	return MB_EXIT_OK;
 }
 

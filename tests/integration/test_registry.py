@@ -100,12 +100,29 @@ def test_registry(w):
                  lambda: "cairo while suspended" in heads(manama),
                  timeout=30)
 
+        # peer add takes a URL with a host and an active member only.
+        for url in ("http://", "http://a b/x", "https://?x"):
+            p = mb("peer", "add", manama.dir, url, "--id", "cairo",
+                   check=False, full=True)
+            check(p.returncode != 0 and "URL" in p.stderr, "refused: " +
+                  url, p.returncode, p.stderr)
+        for c in (manama, hq):
+            p = mb("peer", "add", c.dir, cairo.url, "--id", "nobody",
+                   check=False, full=True)
+            check(p.returncode != 0 and "not in the registry" in p.stderr,
+                  "an unknown id refused at " + c.id, p.stderr)
+        check("nobody" not in mb("peer", "list", manama.dir), "not added")
+
         # Revoked: its new items are refused everywhere, also over a
         # direct link that does not pass HQ; earlier ones stay.
         mb("peer", "add", manama.dir, cairo.url, "--id", "cairo")
         mb("center", "revoke", hq.dir, "cairo")
         wait_for("manama learns of the revocation", lambda: row(
             manama, "cairo")["status"] == "revoked", timeout=30)
+        p = mb("peer", "add", manama.dir, cairo.url, "--id", "cairo",
+               check=False, full=True)
+        check(p.returncode != 0 and "revoked" in p.stderr,
+              "a revoked center refused", p.stderr)
         cairo.publish([item("cairo after revocation")])
         time.sleep(4)
         for c in (hq, manama):
