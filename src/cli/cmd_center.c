@@ -55,17 +55,42 @@ open_hq(const char *dir, struct mb_center_node **n, struct mb_store **st,
 	return rc;
 }
 
-/* True when id is in the registry as revoked, holding the same key. */
-static bool
+struct key_seek {
+	const unsigned char	*key;
+	bool			 found;
+};
+
+static int
+same_revoked(const struct mb_center_key *k, void *arg)
+{
+	struct key_seek *s = arg;
+
+	s->found = k->revoked && memcmp(k->key, s->key, sizeof(k->key)) == 0;
+	return s->found ? 1 : MB_OK;
+}
+
+/*
+ * True when id was revoked with this key: its current row (revoked), or
+ * a key it had before (center_keys), so that revoke, add a new key, add
+ * the old one again does not bring the old one back. 1 yes, 0 no, or
+ * the store's error.
+ */
+static int
 revoked_key(struct mb_store *st, const struct mb_center *c,
     struct mb_diag *d)
 {
-	struct mb_center old;
+	struct mb_center	old;
+	struct key_seek		s = { c->key, false };
+	int			rc;
 
-	if (mb_store_center_get(st, c->id, &old, d) != MB_OK)
-		return false;
-	return strcmp(old.status, "revoked") == 0 &&
-	    memcmp(old.key, c->key, sizeof(old.key)) == 0;
+	if (mb_store_center_get(st, c->id, &old, d) == MB_OK &&
+	    strcmp(old.status, "revoked") == 0 &&
+	    memcmp(old.key, c->key, sizeof(old.key)) == 0)
+		return 1;
+	if ((rc = mb_store_center_keys(st, c->id, same_revoked, &s, d)) !=
+	    MB_OK)
+		return rc;
+	return s.found ? 1 : 0;
 }
 
 static int
@@ -139,13 +164,14 @@ add(int argc, char **argv)
 		return mb_cli_fail("center add", &d, rc);
 	if (strcmp(id, n->conf.id) == 0)
 		rc = mb_diag_set(&d, MB_ERR_INVAL, "%s is HQ itself", id);
-	else if (revoked_key(st, &c, &d))
+	else if ((rc = revoked_key(st, &c, &d)) > 0)
 		/* A key revoked because it was stolen must never come back. */
 		rc = mb_diag_set(&d, MB_ERR_PERM, "%s was revoked with this "
 		    "key: a revoked key stays revoked; admit the center again "
 		    "with a new key (mediabridge init a new data directory "
 		    "on the center)", id);
-	else if ((rc = mb_store_center_put(st, &c, &d)) == MB_OK)
+	else if (rc == MB_OK && (rc = mb_store_center_put(st, &c, &d)) ==
+	    MB_OK)
 		rc = mb_sync_registry_publish(st, n, &v, &d);
 	mb_store_close(st);
 	mb_center_close(n);

@@ -18,6 +18,7 @@
  */
 static const struct mb_store_table core[] = {
 	{ "centers", MB_STORE_CENTER_COLS },
+	{ "center_keys", MB_STORE_CENTER_KEY_COLS },
 	{ "versions", "seq, uri, version, center, local, origin, audience, "
 	  "pub_status, workflow, language, type, profile, headline, "
 	  "embargo_ms, created_ms, first_ms, received_ms, envelope, via" },

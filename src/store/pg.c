@@ -949,6 +949,7 @@ const struct mb_store_ops mb_pg_ops = {
 	.blob_unused = mb_pg_blob_unused,
 	.blob_wanted = mb_pg_blob_wanted,
 	.blob_each = mb_pg_blob_each,
+	.center_keys = mb_pg_center_keys,
 	.listen = mb_pg_listen,
 	.wait = mb_pg_wait,
 	.try_lock = mb_pg_try_lock,

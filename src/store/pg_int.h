@@ -115,6 +115,9 @@ int mb_pg_blob_cursor_set(struct mb_store *st, int64_t seq,
 int mb_pg_blob_unused(struct mb_store *st, int64_t before_ms,
     int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
     struct mb_diag *d);
+int mb_pg_center_keys(struct mb_store *st, const char *id,
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d);
 int mb_pg_blob_each(struct mb_store *st,
     int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
     struct mb_diag *d);

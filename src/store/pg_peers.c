@@ -50,8 +50,22 @@ int
 mb_pg_center_put(struct mb_store *st, const struct mb_center *c,
     struct mb_diag *d)
 {
-	struct mb_pg_params p;
+	struct mb_pg_params	p;
+	int			rc;
 
+	/* The key it replaces is kept, and whether it was revoked. */
+	p.n = 0;
+	mb_pg__p_text(&p, c->id);
+	mb_pg__p_bytes(&p, c->key, sizeof(c->key));
+	mb_pg__p_int(&p, mb_time_now_ms());
+	if ((rc = mb_pg__run(PG(st), "INSERT INTO center_keys (id, key, "
+	    "until_ms, revoked) SELECT id, key, $3::bigint, CASE WHEN status = "
+	    "'revoked' THEN 1 ELSE 0 END FROM centers WHERE id = $1 AND key "
+	    "<> $2 ON CONFLICT (id, key) DO UPDATE SET until_ms = "
+	    "GREATEST(center_keys.until_ms, excluded.until_ms), revoked = "
+	    "GREATEST(center_keys.revoked, excluded.revoked)", &p, false,
+	    NULL, d)) != MB_OK)
+		return rc;
 	p.n = 0;
 	mb_pg__p_text(&p, c->id);
 	mb_pg__p_text(&p, c->name);
@@ -74,6 +88,27 @@ mb_pg_center_put(struct mb_store *st, const struct mb_center *c,
 	    "status = excluded.status, updated_ms = excluded.updated_ms, "
 	    "names = excluded.names, mt_pairs = excluded.mt_pairs", &p,
 	    false, NULL, d);
+}
+
+int
+mb_pg_center_keys(struct mb_store *st, const char *id,
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_center_key	k;
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	int			rc;
+
+	p.n = 0;
+	mb_pg__p_text(&p, id);
+	if ((rc = mb_pg__query(PG(st), "SELECT " MB_STORE_CENTER_KEY_COLS
+	    " FROM center_keys WHERE id = $1 ORDER BY until_ms DESC", &p,
+	    false, &r, d)) != MB_OK)
+		return rc;
+	while (rc == MB_OK && mb_pg__next(&r, &mb_store__center_key_cols, &k))
+		rc = cb(&k, arg);
+	return mb_pg__end(&r, rc);
 }
 
 static const char SQL_CENTER_GET[] = "SELECT " MB_STORE_CENTER_COLS

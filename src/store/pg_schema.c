@@ -437,5 +437,13 @@ const char *const mb_pg_migrations[] = {
 	"  DEFAULT '';"
 	"ALTER TABLE centers ADD COLUMN IF NOT EXISTS mt_pairs TEXT NOT NULL"
 	"  DEFAULT '';",
+	/* 11 (sync): a center's earlier keys, as SQLite's 13 (safe to run
+	 * again, like 10). */
+	"CREATE TABLE IF NOT EXISTS center_keys ("
+	"  id TEXT NOT NULL,"
+	"  key BYTEA NOT NULL,"
+	"  until_ms BIGINT NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (id, key));",
 	NULL
 };

@@ -41,3 +41,12 @@ static const struct mb_store_col blob_col[] = {
 };
 const struct mb_store_cols mb_store__blob_cols =
     MB_COLS(struct mb_store_blob, blob_col);
+
+static const struct mb_store_col center_key_col[] = {
+	MB_COL(MB_COL_CHARS, struct mb_center_key, id),
+	MB_COL(MB_COL_BYTES, struct mb_center_key, key),
+	MB_COL(MB_COL_INT, struct mb_center_key, until_ms),
+	MB_COL(MB_COL_INT, struct mb_center_key, revoked),
+};
+const struct mb_store_cols mb_store__center_key_cols =
+    MB_COLS(struct mb_center_key, center_key_col);

@@ -837,6 +837,7 @@ const struct mb_store_ops mb_sqlite_ops = {
 	.blob_unused = mb_sqlite_blob_unused,
 	.blob_wanted = mb_sqlite_blob_wanted,
 	.blob_each = mb_sqlite_blob_each,
+	.center_keys = mb_sqlite_center_keys,
 	.listen = mb_sqlite_listen,
 	.wait = mb_sqlite_wait,
 	.try_lock = mb_sqlite_try_lock,

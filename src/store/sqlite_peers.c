@@ -53,6 +53,19 @@ mb_sqlite_center_put(struct mb_store *st, const struct mb_center *c,
 	struct mb_sqlite_rows	r;
 	int			rc;
 
+	/* The key it replaces is kept, and whether it was revoked. */
+	if ((rc = mb_sqlite__query(SQ(st), "INSERT INTO center_keys (id, "
+	    "key, until_ms, revoked) SELECT id, key, ?3, status = 'revoked' "
+	    "FROM centers WHERE id = ?1 AND key <> ?2 ON CONFLICT (id, key) "
+	    "DO UPDATE SET until_ms = max(until_ms, excluded.until_ms), "
+	    "revoked = max(revoked, excluded.revoked)", &r, "center key",
+	    d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(r.s, 2, c->key, sizeof(c->key), SQLITE_STATIC);
+	sqlite3_bind_int64(r.s, 3, mb_time_now_ms());
+	if ((rc = mb_sqlite__done(&r, NULL, d)) != MB_OK)
+		return rc;
 	if ((rc = mb_sqlite__cached(SQ(st), STMT_CENTER_PUT, &r, "center",
 	    d)) != MB_OK)
 		return rc;
@@ -69,6 +82,26 @@ mb_sqlite_center_put(struct mb_store *st, const struct mb_center *c,
 	sqlite3_bind_text(r.s, 10, c->names, -1, SQLITE_STATIC);
 	sqlite3_bind_text(r.s, 11, c->mt_pairs, -1, SQLITE_STATIC);
 	return mb_sqlite__done(&r, NULL, d);
+}
+
+int
+mb_sqlite_center_keys(struct mb_store *st, const char *id,
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	struct mb_center_key	k;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT " MB_STORE_CENTER_KEY_COLS
+	    " FROM center_keys WHERE id = ?1 ORDER BY until_ms DESC", &r,
+	    "center keys", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_text(r.s, 1, id, -1, SQLITE_STATIC);
+	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__center_key_cols,
+	    &k))
+		rc = cb(&k, arg);
+	return mb_sqlite__end(&r, rc, d);
 }
 
 int

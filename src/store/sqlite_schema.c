@@ -250,5 +250,19 @@ const char *const mb_sqlite_migrations[] = {
 	"DROP INDEX items_visible_list;"
 	"CREATE INDEX items_visible_list ON items (first_ms, seq)"
 	"  WHERE workflow = 'published' AND pub_status = 'usable';",
+	/*
+	 * 13 (sync): the keys a center had before its current one, each
+	 * with when this node stopped taking it (until_ms) and whether it
+	 * was revoked then: center add never takes a revoked key back, and
+	 * verify checks a version stored before a key change with the key
+	 * of its time (center_put keeps it). Safe to run again (a
+	 * test rewinds user_version over it).
+	 */
+	"CREATE TABLE IF NOT EXISTS center_keys ("
+	"  id TEXT NOT NULL,"
+	"  key BLOB NOT NULL,"
+	"  until_ms INTEGER NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (id, key)) WITHOUT ROWID;",
 	NULL
 };

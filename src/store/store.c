@@ -380,6 +380,14 @@ mb_store_blob_wanted(struct mb_store *st, int64_t limit,
 }
 
 int
+mb_store_center_keys(struct mb_store *st, const char *id,
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	return st->ops->center_keys(st, id, cb, arg, d);
+}
+
+int
 mb_store_blob_each(struct mb_store *st,
     int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
     struct mb_diag *d)

@@ -376,6 +376,23 @@ int mb_store_center_list(struct mb_store *st,
     struct mb_diag *d);
 
 /*
+ * A key a center had before its current one: mb_store_center_put keeps
+ * the key it replaces, with when (this node's clock) and whether the
+ * center was revoked with it.
+ */
+struct mb_center_key {
+	char		id[33];
+	unsigned char	key[32];
+	int64_t		until_ms;
+	int64_t		revoked;
+};
+
+/* id's earlier keys, newest first. */
+int mb_store_center_keys(struct mb_store *st, const char *id,
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d);
+
+/*
  * ---- The exchange (sync): peers and the registry -------------------------
  * A peer is a center this node pulls from, keyed by the center's id (its
  * URL may change; its log and so the cursor stay). cursor is the last

@@ -169,6 +169,9 @@ struct mb_store_ops {
 	int	(*blob_wanted)(struct mb_store *st, int64_t limit,
 		    int (*cb)(const struct mb_store_blob *b, const char *origin,
 			void *arg), void *arg, struct mb_diag *d);
+	int	(*center_keys)(struct mb_store *st, const char *id,
+		    int (*cb)(const struct mb_center_key *k, void *arg),
+		    void *arg, struct mb_diag *d);
 	int	(*blob_each)(struct mb_store *st,
 		    int (*cb)(const struct mb_store_blob *b, void *arg),
 		    void *arg, struct mb_diag *d);
@@ -320,6 +323,8 @@ extern const struct mb_store_cols mb_store__peer_cols;
 	"last_err_ms, last_error, received, refused"
 /* Blob rows: hash, mime, size, created_ms, refs (b.here is the caller's). */
 extern const struct mb_store_cols mb_store__blob_cols;
+extern const struct mb_store_cols mb_store__center_key_cols;
+#define MB_STORE_CENTER_KEY_COLS "id, key, until_ms, revoked"
 
 /* ---- Search, shared by both backends (search.c) ---------------------- */
 
