@@ -12,7 +12,65 @@ static const char SQL_PUT[] = "SELECT mb_put($1, $2, $3, $4, $5, $6, $7, "
     "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::regconfig, $19, "
     "$20, $21, $22, $23)";
 
-/* Adds the text columns: configuration, text, and CJK-split text. */
+/*
+ * The most bytes of the headline and of the body that go into the index
+ * (docs/search.md, "Long texts"): PostgreSQL refuses a tsvector over
+ * 1 MB, and a refused one would fail the whole put (and the import or
+ * pull around it). Both vectors of both fields (stemmed and plain; CJK as
+ * bigrams) of 64 KiB each stay well under it even when every word is a
+ * new one; the text kept for snippets is the whole text.
+ */
+#define INDEX_MAX	65536
+
+/* s's length, cut to INDEX_MAX at a character boundary. */
+static size_t
+index_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= INDEX_MAX)
+		return n;
+	n = INDEX_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/*
+ * The text the index reads for s into out (NULL: s as it is): its
+ * first INDEX_MAX bytes, CJK runs as bigrams.
+ */
+static int
+index_text(struct mb_pg_params *p, const char *s, struct mb_buf *out)
+{
+	size_t	n = index_len(s);
+	bool	cjk = mb_pg__has_cjk(s, n);
+
+	if (n == strlen(s) && !cjk) {
+		mb_pg__p_text(p, NULL);
+		return MB_OK;
+	}
+	if (cjk) {
+		struct mb_buf	cut = MB_BUF_INIT;
+		int		rc;
+
+		/* mb_pg__bigrams reads a string: the cut one, copied. */
+		rc = mb_buf_append(&cut, s, n);
+		if (rc == MB_OK)
+			rc = mb_pg__bigrams(mb_buf_cstr(&cut), true, out);
+		mb_buf_free(&cut);
+		if (rc != MB_OK)
+			return MB_ERR_NOMEM;
+	} else {
+		mb_buf_reset(out);
+		if (mb_buf_append(out, s, n) != MB_OK)
+			return MB_ERR_NOMEM;
+	}
+	mb_pg__p_text(p, mb_buf_cstr(out));
+	return MB_OK;
+}
+
+/* Adds the text columns: configuration, text, and the indexed text. */
 static int
 text_params(struct mb_pg_params *p, const struct mb_store_text *t,
     struct mb_buf *hb, struct mb_buf *bb)
@@ -32,20 +90,8 @@ text_params(struct mb_pg_params *p, const struct mb_store_text *t,
 	mb_pg__p_text(p, mb_pg__tsconfig(t->language));
 	mb_pg__p_text(p, h);
 	mb_pg__p_text(p, b);
-	if (mb_pg__has_cjk(h, strlen(h))) {
-		if (mb_pg__bigrams(h, true, hb) != MB_OK)
-			return MB_ERR_NOMEM;
-		mb_pg__p_text(p, mb_buf_cstr(hb));
-	} else {
-		mb_pg__p_text(p, NULL);
-	}
-	if (mb_pg__has_cjk(b, strlen(b))) {
-		if (mb_pg__bigrams(b, true, bb) != MB_OK)
-			return MB_ERR_NOMEM;
-		mb_pg__p_text(p, mb_buf_cstr(bb));
-	} else {
-		mb_pg__p_text(p, NULL);
-	}
+	if (index_text(p, h, hb) != MB_OK || index_text(p, b, bb) != MB_OK)
+		return MB_ERR_NOMEM;
 	return MB_OK;
 }
 

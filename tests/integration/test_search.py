@@ -7,6 +7,7 @@ reader's language preferred; languages detected on import. The samples
 were written for these tests."""
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -220,6 +221,30 @@ class SearchTest(unittest.TestCase):
         self.assertEqual(self.found("论坛"), ["zh-forum"])
         self.assertEqual(self.found("雨"), ["zh-rain"])
         self.assertEqual(self.found("上海"), ["zh-rain"])
+
+    def test_long_texts(self):
+        # PostgreSQL refuses a tsvector over 1 MB: a long item was refused
+        # with the whole import around it. Now it is stored and its first
+        # part searchable (docs/search.md, "Long texts"); words made of
+        # q, x, z and rare CJK characters match no other test's query.
+        rnd = random.Random(7)
+        words = " ".join("".join(rnd.choice("qxz") for _ in range(12))
+                         for _ in range(170000))
+        cjk = "".join(chr(rnd.randrange(0x9f00, 0x9f40))
+                      for _ in range(300000))
+        items = [item("long-words", "en", "A very long list",
+                      f"zanzibarfirst {words} zanzibarlast"),
+                 item("long-zh", "zh", "长篇", f"龘龘{cjk}"),
+                 item("long-after", "en", "Smallafterlong", "Short.")]
+        path = os.path.join(self.tmp, "long.nd")
+        with open(path, "w", encoding="utf-8") as f:
+            for it in items:
+                f.write(json.dumps(it, ensure_ascii=False) + "\n")
+        p = run("import", self.dir, path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.found("zanzibarfirst"), ["long-words"])
+        self.assertEqual(self.found("龘龘"), ["long-zh"])
+        self.assertEqual(self.found("smallafterlong"), ["long-after"])
 
     def test_mixed_store(self):
         self.assertEqual(self.found("mombasa"), ["en-mixed", "en-port"])
