@@ -786,8 +786,16 @@ is_cjk(unsigned c)
 	    (c >= 0x20000 && c <= 0x2ffff);	/* ext B and on */
 }
 
+/* ASCII punctuation: what PostgreSQL's parser may keep inside a token. */
+static bool
+is_punct(unsigned c)
+{
+	return c > 0x20 && c < 0x7f && !(c >= '0' && c <= '9') &&
+	    !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z');
+}
+
 bool
-mb_pg__has_cjk(const char *s, size_t len)
+mb_pg__needs_words(const char *s, size_t len)
 {
 	size_t		i = 0, n;
 	unsigned	c;
@@ -795,7 +803,11 @@ mb_pg__has_cjk(const char *s, size_t len)
 	while (i < len) {
 		if ((n = mb_utf8_decode(s + i, len - i, &c)) == 0)
 			return false;
-		if (is_cjk(c))
+		/* Punctuation between a word's character and another. */
+		if (is_cjk(c) || (is_punct(c) && i > 0 && i + 1 < len &&
+		    (unsigned char)s[i - 1] > ' ' &&
+		    !is_punct((unsigned char)s[i - 1]) &&
+		    (unsigned char)s[i + 1] > ' '))
 			return true;
 		i += n;
 	}
@@ -803,9 +815,9 @@ mb_pg__has_cjk(const char *s, size_t len)
 }
 
 int
-mb_pg__bigrams(const char *s, bool tail, struct mb_buf *out)
+mb_pg__words(const char *s, size_t len, bool tail, struct mb_buf *out)
 {
-	size_t		len = strlen(s), i = 0, n, prev = 0, prevn = 0;
+	size_t		i = 0, n, prev = 0, prevn = 0;
 	unsigned	c;
 	int		run = 0, rc = MB_OK;
 
@@ -835,7 +847,10 @@ mb_pg__bigrams(const char *s, bool tail, struct mb_buf *out)
 			if (run > 0)
 				rc |= mb_buf_putc(out, ' ');
 			run = 0;
-			rc |= mb_buf_append(out, s + i, n);
+			if (is_punct(c))
+				rc |= mb_buf_putc(out, ' ');
+			else
+				rc |= mb_buf_append(out, s + i, n);
 		}
 		i += n;
 	}

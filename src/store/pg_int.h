@@ -247,14 +247,20 @@ void mb_pg__row_version(const struct mb_pg_res *r, int row, int at,
 /* The text search configuration for a BCP 47 language ("mb_simple" if none). */
 const char *mb_pg__tsconfig(const char *lang);
 /*
- * Text as the index sees it: every run of CJK characters becomes its
+ * Text as the index sees it, words split as the SQLite tokenizer splits
+ * them (docs/search.md, "Words"). Every run of CJK characters becomes its
  * overlapping bigrams, separated by spaces (one character stays alone),
  * so that PostgreSQL's parser, which splits on spaces only for these
  * scripts, matches Chinese and Japanese words inside longer runs. tail
  * (documents): the last character of a run also alone, so that a one-
- * character query (a prefix) finds it at the end of a run too.
+ * character query (a prefix) finds it at the end of a run too. And every
+ * ASCII punctuation character becomes a space: PostgreSQL's parser keeps
+ * hosts, URLs, e-mail addresses, file names, numbers with a point and
+ * "end.Next" whole, one token that a word inside it never matches.
+ * mb_pg__needs_words: whether s[0..len) has any of these (else it is
+ * its own index text).
  */
-int mb_pg__bigrams(const char *s, bool tail, struct mb_buf *out);
-bool mb_pg__has_cjk(const char *s, size_t len);
+int mb_pg__words(const char *s, size_t len, bool tail, struct mb_buf *out);
+bool mb_pg__needs_words(const char *s, size_t len);
 
 #endif

@@ -38,34 +38,20 @@ index_len(const char *s)
 
 /*
  * The text the index reads for s into out (NULL: s as it is): its
- * first INDEX_MAX bytes, CJK runs as bigrams.
+ * first INDEX_MAX bytes, its words as the SQLite tokenizer splits them
+ * (mb_pg__words).
  */
 static int
 index_text(struct mb_pg_params *p, const char *s, struct mb_buf *out)
 {
 	size_t	n = index_len(s);
-	bool	cjk = mb_pg__has_cjk(s, n);
 
-	if (n == strlen(s) && !cjk) {
+	if (n == strlen(s) && !mb_pg__needs_words(s, n)) {
 		mb_pg__p_text(p, NULL);
 		return MB_OK;
 	}
-	if (cjk) {
-		struct mb_buf	cut = MB_BUF_INIT;
-		int		rc;
-
-		/* mb_pg__bigrams reads a string: the cut one, copied. */
-		rc = mb_buf_append(&cut, s, n);
-		if (rc == MB_OK)
-			rc = mb_pg__bigrams(mb_buf_cstr(&cut), true, out);
-		mb_buf_free(&cut);
-		if (rc != MB_OK)
-			return MB_ERR_NOMEM;
-	} else {
-		mb_buf_reset(out);
-		if (mb_buf_append(out, s, n) != MB_OK)
-			return MB_ERR_NOMEM;
-	}
+	if (mb_pg__words(s, n, true, out) != MB_OK)
+		return MB_ERR_NOMEM;
 	mb_pg__p_text(p, mb_buf_cstr(out));
 	return MB_OK;
 }

@@ -445,5 +445,14 @@ const char *const mb_pg_migrations[] = {
 	"  until_ms BIGINT NOT NULL,"
 	"  revoked INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (id, key));",
+	/*
+	 * 12 (search): the index text's words split as the SQLite
+	 * tokenizer splits them (mb_pg__words: a host, URL, e-mail address
+	 * or "end.Next" no longer one token), and queries split alike: every
+	 * item is queued to be indexed again (serve's indexer, sync --once,
+	 * verify --repair do it); until then it is found by its old vector.
+	 */
+	"INSERT INTO fts_pending (item_id) SELECT id FROM items"
+	"  ON CONFLICT DO NOTHING;",
 	NULL
 };

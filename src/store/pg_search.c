@@ -100,17 +100,15 @@ xlate_string(struct xlate *x)
 	}
 	if (x->n == MAX_STRINGS)
 		return MB_ERR_TOOBIG;
-	/* The words as the index has them: CJK runs as bigrams. */
-	if ((rc = mb_buf_append(&x->tmp, text, (size_t)(end - text))) !=
-	    MB_OK || (rc = mb_buf_putc(&x->tmp, '\0')) != MB_OK)
-		goto out;
-	if (mb_pg__has_cjk(text, (size_t)(end - text))) {
-		if ((rc = mb_pg__bigrams(x->tmp.data, false, &w)) != MB_OK)
+	/* The words as the index has them (mb_pg__words). */
+	if (mb_pg__needs_words(text, (size_t)(end - text))) {
+		if ((rc = mb_pg__words(text, (size_t)(end - text), false,
+		    &w)) != MB_OK)
 			goto out;
-	} else if ((rc = mb_buf_puts(&w, x->tmp.data)) != MB_OK) {
+	} else if ((rc = mb_buf_append(&w, text, (size_t)(end - text))) !=
+	    MB_OK) {
 		goto out;
 	}
-	mb_buf_reset(&x->tmp);
 	if (!prefix) {
 		rc = arr_add(x, w.data != NULL ? w.data : "", w.len);
 		if (rc == MB_OK)

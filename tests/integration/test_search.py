@@ -246,6 +246,26 @@ class SearchTest(unittest.TestCase):
         self.assertEqual(self.found("龘龘"), ["long-zh"])
         self.assertEqual(self.found("smallafterlong"), ["long-after"])
 
+    def test_words_inside_tokens(self):
+        # Words inside hosts, URLs, e-mail addresses, file names and
+        # "end.Next": SQLite's tokenizer splits them; PostgreSQL's parser
+        # kept each whole, one token no word matched. Both split now.
+        it = item("glued", "en", "Kilwa links",
+                  "See news.zanzibarhost.org, write to desk@kilwanews.net, "
+                  "read kilwareport_2024.pdf at https://pembatown.example/"
+                  "pembapath/page.html and /usr/mafiadir/bin. The "
+                  "end.Qalanext one, version 7.3.1 and don't.")
+        path = os.path.join(self.tmp, "glued.nd")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(it, ensure_ascii=False) + "\n")
+        run("import", self.dir, path, check=0)
+        for q in ("zanzibarhost", "kilwanews", "desk", "kilwareport",
+                  "pembatown", "pembapath", "mafiadir", "qalanext",
+                  "news.zanzibarhost.org", "desk@kilwanews.net",
+                  "kilwareport_2024.pdf", "end.Qalanext", "zanzibarho*",
+                  "pembatown.exam*"):
+            self.assertEqual(self.found(q), ["glued"], q)
+
     def test_mixed_store(self):
         self.assertEqual(self.found("mombasa"), ["en-mixed", "en-port"])
         self.assertEqual(self.found("michezo"), ["sw-sport"])
