@@ -217,12 +217,18 @@ pg_err(struct mb_pg *pg, PGresult *r, struct mb_diag *d, const char *what)
 	const char	*state = r != NULL ?
 	    PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char	*msg = r != NULL ? PQresultErrorMessage(r) : "";
-	char		 m[400];
+	char		 m[400], *c;
 	size_t		 n;
 
 	if (msg == NULL || msg[0] == '\0')
 		msg = PQerrorMessage(pg->conn);
 	snprintf(m, sizeof(m), "%s", msg);
+	/*
+	 * Not the server's CONTEXT (the PL/pgSQL and SQL lines that failed):
+	 * the message reaches users (peer list's last error, a 500).
+	 */
+	if ((c = strstr(m, "\nCONTEXT:")) != NULL)
+		*c = '\0';
 	n = strlen(m);
 	while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
 		m[--n] = '\0';

@@ -965,6 +965,46 @@ test_new_version_replaces_text(void **state)
 }
 
 /*
+ * PostgreSQL: an error inside mb_put's functions says what failed, not
+ * the CONTEXT lines of PL/pgSQL and SQL after it (the message reaches
+ * users: peer list's last error, an API's 500).
+ */
+static void
+test_error_without_context(void **state)
+{
+	struct mb_store		*st = *state;
+	struct mb_store_version	 v;
+	struct mb_store_text	 t = { "en", "Harbour", "A long body." };
+	struct mb_diag		 d = { "" };
+	int64_t			 seq;
+	char			 env[] = "{\"item\":{\"uri\":\"urn:mediabridge:"
+	    "cairo:e1\"},\"meta\":{}}";
+
+	if (!tb_is_pg())
+		return;
+	assert_int_equal(tb_exec("ALTER TABLE item_text ADD CONSTRAINT "
+	    "short_body CHECK (length(body) < 5)"), 0);
+	memset(&v, 0, sizeof(v));
+	v.uri = "urn:mediabridge:cairo:e1";
+	v.center = v.origin = "cairo";
+	v.local = "e1";
+	v.version = 1;
+	v.audience = "public";
+	v.pub_status = "usable";
+	v.workflow = "published";
+	v.language = "en";
+	v.type = "text";
+	v.headline = "Harbour";
+	v.first_ms = v.created_ms = NOW_MS;
+	v.envelope = env;
+	v.envelope_len = strlen(env);
+	assert_int_not_equal(mb_store_put(st, &v, &t, &seq, &d), MB_OK);
+	if (strstr(d.msg, "short_body") == NULL ||
+	    strstr(d.msg, "CONTEXT") != NULL)
+		fail_msg("message: %s", d.msg);
+}
+
+/*
  * Topics fold every script's case on both backends, as PostgreSQL's
  * lower() does: SQLite's lower() folded ASCII alone, so "Политика" was
  * no topic "политика" there, and the rows differed from PostgreSQL's
@@ -1114,6 +1154,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_topics_fold_case, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_error_without_context,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_match, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_translations, setup,
