@@ -98,7 +98,12 @@ class Center:
         log.close()
         if not wait:
             return
-        for _ in range(200):
+        # Up to 20 s: a restart after SIGKILL on a loaded CI machine
+        # (WAL recovery, the worker's start) took longer than the 4 s
+        # this waited before; a start that succeeds returns at once.
+        for _ in range(1000):
+            if self.proc.poll() is not None:
+                break
             if os.path.exists(addr):
                 with open(addr) as f:
                     self.addr = f.read().strip()
@@ -106,7 +111,11 @@ class Center:
                     self.worker = self.worker_pid()
                     return
             time.sleep(0.02)
-        raise AssertionError("%s: no serve.addr" % self.id)
+        with open(os.path.join(self.dir, "serve.log"), errors="replace") as f:
+            tail = f.read()[-2000:]
+        raise AssertionError("%s: no serve.addr (serve %s):\n%s" % (
+            self.id, "exited %d" % self.proc.returncode
+            if self.proc.poll() is not None else "still starting", tail))
 
     def worker_pid(self):
         """serve's worker, the process that serves (mbtest.worker_of)."""
