@@ -30,6 +30,13 @@ bool mb_proposal__visible(const struct mb_newsroom_env *e,
     const struct mb_actor *a, const struct mb_proposal *p);
 
 /*
+ * Whether the actor (NULL: the system) may see member m's name: the
+ * member, a moderator, or whom m's current profile is for (votes.c).
+ */
+bool mb_agenda__name_shown(const struct mb_actor *a,
+    const struct mb_member *m);
+
+/*
  * The tallies of a network proposal, checked (tally.c): appends one
  * object per center to tallies and sums the counted ones into total.
  * A center proposal's own count instead; while a secret poll is open,

@@ -252,17 +252,23 @@ mb_agenda_propose(const struct mb_newsroom_env *e,
 		return mb_diag_set(d, MB_ERR_INVAL, "center id: not valid");
 	if ((html = text_html(in->text)) == NULL)
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
-	data = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}",
+	/*
+	 * The author by uri only: a signed item goes to every reader of its
+	 * audience and stays, while the name is the profile's, which may be
+	 * for fewer people or change; view() names the author to whom may
+	 * see the profile (DESIGN §9).
+	 */
+	data = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}",
 	    "state", "draft", "scope", scope, "closes", closes,
 	    "threshold", (json_int_t)in->threshold,
 	    "event", in->event != NULL ? in->event : "", "poll", poll,
-	    "author", author->uri, "authorName", author->name);
+	    "author", author->uri);
 	item = json_pack("{s:s, s:s, s:s, s:s, s:[{s:s}], s:[{s:s, s:s}], "
-	    "s:[{s:s, s:s, s:s}], s:o}", "uri", uri, "type", "text",
+	    "s:[{s:s, s:s}], s:o}", "uri", uri, "type", "text",
 	    "profile", "proposal", "language", in->language,
 	    "headlines", "value", in->title,
 	    "bodies", "contentType", "text/html", "value", html,
-	    "people", "name", author->name, "rel", "author", "uri",
+	    "people", "rel", "author", "uri",
 	    author->uri, "subjects", topics_json(in->topics));
 	free(html);
 	if (item == NULL || data == NULL || mb_members__set_data(item,
@@ -335,6 +341,10 @@ republish(const struct mb_newsroom_env *e, struct mb_proposal *p,
 			break;
 		}
 	}
+	/* An older version named its author: the new one does not. */
+	json_object_del(p->data, "authorName");
+	json_array_foreach(json_object_get(item, "people"), i, x)
+		json_object_del(x, "name");
 	if (mb_members__set_data(item, "proposal", p->data) != MB_OK) {
 		json_decref(item);
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
@@ -430,11 +440,64 @@ out:
 
 /* ---- reading ---- */
 
-/* The proposal's fields as the doors show them (new reference). */
+struct profile_name {
+	char	name[256];
+};
+
+static int
+profile_name_cb(const struct mb_store_version *v, void *arg)
+{
+	struct profile_name	*n = arg;
+	json_t			*item = NULL, *meta = NULL;
+	const char		*s;
+
+	if (mb_members__parse(v->envelope, v->envelope_len, &item, &meta,
+	    NULL) != MB_OK)
+		return MB_OK;
+	s = json_string_value(json_object_get(json_array_get(json_object_get(
+	    item, "people"), 0), "name"));
+	if (s != NULL)
+		snprintf(n->name, sizeof(n->name), "%s", s);
+	json_decref(item);
+	json_decref(meta);
+	return MB_OK;
+}
+
+/*
+ * The author's name as the actor may see it, or NULL ("a member"): a
+ * member of this center by the record here and the profile's audience
+ * (the comments' rule); one of another center when the profile item the
+ * peers sent is one the actor may read here.
+ */
+static char *
+author_name(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *uri)
+{
+	struct mb_member	*m;
+	struct profile_name	 n = { "" };
+	char			*name = NULL;
+
+	if (uri[0] == '\0' || (m = malloc(sizeof(*m))) == NULL)
+		return NULL;
+	if (mb_store_member_get(e->st, 0, uri, NULL, m, NULL) == MB_OK) {
+		if (mb_agenda__name_shown(a, m))
+			name = strdup(m->name);
+	} else if (mb_newsroom_visible(e, a, uri) &&
+	    mb_store_get(e->st, uri, 0, profile_name_cb, &n, NULL) == MB_OK &&
+	    n.name[0] != '\0') {
+		name = strdup(n.name);
+	}
+	free(m);
+	return name;
+}
+
+/* The proposal's fields as the doors show them to a (new reference). */
 static json_t *
-view(const struct mb_proposal *p)
+view(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const struct mb_proposal *p)
 {
 	json_t *v, *subjects, *s;
+	char   *name;
 	size_t	i;
 
 	v = json_pack("{s:s, s:s, s:I, s:O?, s:O?, s:O?, s:s, s:O}",
@@ -449,6 +512,13 @@ view(const struct mb_proposal *p)
 	if (v == NULL)
 		return NULL;
 	json_object_update(v, p->data);
+	/* Never the name a version signed: the profile's rule decides. */
+	json_object_del(v, "authorName");
+	if ((name = author_name(e, a, mb_proposal__str(p, "author"))) !=
+	    NULL) {
+		json_object_set_new(v, "authorName", json_string(name));
+		free(name);
+	}
 	subjects = json_object_get(p->item, "subjects");
 	json_array_foreach(subjects, i, s)
 		json_array_append(json_object_get(v, "topics"),
@@ -477,7 +547,7 @@ mb_agenda_get(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	}
 	tallies = json_array();
 	total = json_object();
-	if ((v = view(&p)) == NULL || tallies == NULL || total == NULL) {
+	if ((v = view(e, a, &p)) == NULL || tallies == NULL || total == NULL) {
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 		goto fail;
 	}
@@ -519,7 +589,7 @@ list_cb(const struct mb_store_version *v, void *arg)
 	w->seen++;
 	if (mb_proposal__load(w->e->st, v->uri, &p, NULL) != MB_OK)
 		return MB_OK;
-	if (mb_proposal__visible(w->e, w->a, &p) && (j = view(&p)) != NULL) {
+	if (mb_proposal__visible(w->e, w->a, &p) && (j = view(w->e, w->a, &p)) != NULL) {
 		rc = w->cb(j, w->arg);
 		json_decref(j);
 	}

@@ -254,19 +254,20 @@ struct comments_walk {
 };
 
 /*
- * The author's name goes with a comment only to whom may see their
- * profile (active, its audience one of the viewer's), to the author and
- * to the moderators; to others the comment is a member's, unnamed
- * ("author": null), so a public page never names an internal profile.
+ * A member's name goes with a comment or a proposal only to whom may see
+ * their profile (active, its audience one of the viewer's), to the
+ * member and to the moderators; to others it is a member's, unnamed, so
+ * a public page never names an internal or network-only profile.
  */
-static bool
-name_shown(const struct comments_walk *w, const struct mb_member *m)
+bool
+mb_agenda__name_shown(const struct mb_actor *a, const struct mb_member *m)
 {
-	if (w->moderator || (w->a->name != NULL && m->user[0] != '\0' &&
-	    strcmp(w->a->name, m->user) == 0))
+	if (a == NULL || mb_actor_role(a) >= MB_ROLE_EDITOR ||
+	    (a->name != NULL && m->user[0] != '\0' &&
+	    strcmp(a->name, m->user) == 0))
 		return true;
 	return strcmp(m->status, "active") == 0 &&
-	    (mb_audiences_of(mb_actor_role(w->a)) &
+	    (mb_audiences_of(mb_actor_role(a)) &
 	    mb_audience_bit(m->audience)) != 0;
 }
 
@@ -287,7 +288,8 @@ comment_cb(const struct mb_agenda_comment *c, void *arg)
 	    MB_OK)
 		snprintf(m->name, sizeof(m->name), "%s", "?");
 	j = json_pack("{s:I, s:s?, s:s, s:I, s:I, s:b}", "id",
-	    (json_int_t)c->id, "author", name_shown(w, m) ? m->name : NULL,
+	    (json_int_t)c->id, "author", mb_agenda__name_shown(w->a, m) ?
+	    m->name : NULL,
 	    "text", c->body,
 	    "created", (json_int_t)c->created_ms, "reports",
 	    (json_int_t)c->reports, "hidden", c->hidden);

@@ -631,5 +631,60 @@ def test_comment_authors(w):
         c.stop()
 
 
+def test_proposal_authors(w):
+    """A proposal names its author only to whom may see their profile:
+    the old binary signed the name into the item and showed a
+    network-only profile's name to anonymous readers (the page, the
+    proposals API, the items API)."""
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    for name in ("zed", "ivan", "m0"):
+        add_user(c, name)
+    member_add(c, "Zed Networkname", "expert", "EG", "en",
+               "zed@example.org", user="zed", audience="network")
+    member_add(c, "Ivan Laterinternal", "expert", "EG", "en",
+               "ivan@example.org", user="ivan", audience="public")
+    member_add(c, "Mona Publicname", "expert", "EG", "en",
+               "m0@example.org", user="m0", audience="public")
+    props = {}
+    for who in ("zed", "ivan"):
+        props[who] = mb("agenda", "propose", c.dir, "--member", who,
+                        "--title", "By " + who, "--text", "A debate.",
+                        "--language", "en", "--closes",
+                        "2031-01-01T00:00:00Z", "--threshold", "1",
+                        "--scope", "public").strip()
+        mb("agenda", "admit", c.dir, props[who])
+    # A profile made internal after the proposal: its next version (the
+    # answer) names nobody either.
+    mb("member", "edit", c.dir, "ivan", "--audience", "internal")
+    mb("agenda", "answer", c.dir, props["ivan"], "--text", "Answered.")
+    secret = ("Zed Networkname", "Ivan Laterinternal")
+    c.start()
+    try:
+        anon = Browser(c)
+        for who, p in props.items():
+            st, _, page = anon.get(path_of(p, "proposals"))
+            eq(st, 200, "the public proposal")
+            check(not any(n in page for n in secret), "no name of a "
+                  "network or internal profile to a reader")
+            check("A member" in page, "a member proposed it")
+        for path in ("/api/v1/proposals", "/api/v1/items?limit=50", "/en/"):
+            st, _, page = anon.get(path)
+            eq(st, 200, path)
+            check(not any(n in page for n in secret), "no name in " + path)
+        b = Browser(c)
+        b.login("m0")
+        _, _, page = b.get(path_of(props["zed"], "proposals"))
+        check("Zed Networkname" in page, "a member sees a network "
+              "profile's name")
+        _, _, page = b.get(path_of(props["ivan"], "proposals"))
+        check("Ivan Laterinternal" not in page, "not an internal one")
+        b = Browser(c)
+        b.login("ivan")
+        _, _, page = b.get(path_of(props["ivan"], "proposals"))
+        check("Ivan Laterinternal" in page, "the author sees their name")
+    finally:
+        c.stop()
+
+
 if __name__ == "__main__":
     main(globals())
