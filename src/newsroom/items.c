@@ -17,6 +17,7 @@
 #include "item/envelope.h"
 #include "item/json.h"
 #include "newsroom/pictext.h"
+#include "store/agenda.h"
 #include "store/store.h"
 
 void
@@ -91,6 +92,26 @@ visible(const struct mb_actor *a, const struct mb_nr_item *l)
 	return mb_policy_visible(a, &s, mb_time_now_ms());
 }
 
+/*
+ * A proposal hidden at this center (three members' reports or a
+ * moderator's move, src/members/votes.c) is shown to the moderators
+ * only, on every door that reads one item, as on /proposals.
+ */
+static bool
+visible_here(const struct mb_newsroom_env *e, const struct mb_actor *a,
+    const char *uri, const struct mb_nr_item *l)
+{
+	bool hidden = false;
+
+	if (!visible(a, l))
+		return false;
+	if (a == NULL || mb_actor_role(a) >= MB_ROLE_EDITOR ||
+	    strcmp(l->profile, "proposal") != 0)
+		return true;
+	return mb_store_agenda_flags(e->st, uri, NULL, &hidden, NULL) ==
+	    MB_OK && !hidden;
+}
+
 int
 mb_newsroom_get(const struct mb_newsroom_env *e, const struct mb_actor *a,
     const char *uri, int64_t version, struct mb_nr_item *out,
@@ -101,7 +122,7 @@ mb_newsroom_get(const struct mb_newsroom_env *e, const struct mb_actor *a,
 
 	if ((rc = load(e->st, uri, 0, &cur, d)) != MB_OK)
 		return rc;
-	if (!visible(a, &cur)) {
+	if (!visible_here(e, a, uri, &cur)) {
 		mb_nr_item_free(&cur);
 		return mb_diag_set(d, MB_ERR_NOTFOUND, "%s: not found", uri);
 	}
@@ -135,7 +156,7 @@ mb_newsroom_visible(const struct mb_newsroom_env *e, const struct mb_actor *a,
 
 	if (load(e->st, uri, 0, &l, NULL) != MB_OK)
 		return false;
-	v = visible(a, &l);
+	v = visible_here(e, a, uri, &l);
 	mb_nr_item_free(&l);
 	return v;
 }

@@ -686,5 +686,43 @@ def test_proposal_authors(w):
         c.stop()
 
 
+def test_hidden_proposal_item(w):
+    """A hidden proposal is hidden on every page of one item: the old
+    binary left it on /en/items/C/L and /api/v1/items/C/L."""
+    c = Center(w.root, "cairo", "EG", "ar,en")
+    add_user(c, "m0")
+    add_user(c, "ed", "editor")
+    member_add(c, "Mona Publicname", "expert", "EG", "en",
+               "m0@example.org", user="m0", audience="public")
+    p = mb("agenda", "propose", c.dir, "--member", "m0", "--title",
+           "Hidden title", "--text", "Offensive body.", "--language", "en",
+           "--closes", "2031-01-01T00:00:00Z", "--threshold", "1",
+           "--scope", "public").strip()
+    mb("agenda", "admit", c.dir, p)
+    mb("agenda", "moderate", c.dir, p, "--hide")
+    _, cc, l = p.rsplit(":", 2)
+    pages = ("/en/items/%s/%s" % (cc, l), "/ar/items/%s/%s" % (cc, l),
+             "/api/v1/items/%s/%s" % (cc, l), path_of(p, "proposals"))
+    c.start()
+    try:
+        for path in pages:
+            eq(Browser(c).get(path)[0], 404, "hidden: " + path)
+        m = Browser(c)
+        m.login("m0")
+        eq(m.get(pages[0])[0], 404, "hidden from a member too")
+        ed = Browser(c)
+        ed.login("ed")
+        eq(ed.get(pages[0])[0], 200, "a moderator still reads it")
+    finally:
+        c.stop()
+    mb("agenda", "moderate", c.dir, p, "--show")
+    c.start()
+    try:
+        for path in pages:
+            eq(Browser(c).get(path)[0], 200, "shown again: " + path)
+    finally:
+        c.stop()
+
+
 if __name__ == "__main__":
     main(globals())
