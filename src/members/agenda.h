@@ -24,6 +24,7 @@
 #define MB_PROPOSAL_TEXT_MAX	20000	/* bytes */
 #define MB_COMMENT_MAX		5000	/* bytes */
 #define MB_REPORTS_HIDE		3	/* reports that hide until reviewed */
+#define MB_AGENDA_GRACE_DEFAULT_MS 3600000 /* tallies come first */
 
 /* A new proposal as the doors give it (NULL: not given). */
 struct mb_proposal_in {
@@ -121,12 +122,16 @@ int mb_agenda_comments(const struct mb_newsroom_env *e,
     int (*cb)(const json_t *c, void *arg), void *arg, struct mb_diag *d);
 
 /*
- * Closes every open proposal of this center whose closing date has
- * passed (serve's periodic work), as mb_agenda_close() does: accepted
- * onto its event's agenda by the threshold, else rejected. *closed
- * (may be NULL) gets how many.
+ * Serve's periodic work at the closing dates. Signs this center's tally
+ * of every open network proposal of another center whose closing date
+ * has passed (the final count, a secret poll's too), and closes every
+ * open proposal of this center, as mb_agenda_close() does (accepted
+ * onto its event's agenda by the threshold, else rejected): a center
+ * proposal at its closing date, a network one grace_ms after it, so
+ * that the other centers' final tallies arrive first. *closed (may be
+ * NULL) gets how many.
  */
 int mb_agenda_close_due(const struct mb_newsroom_env *e, int64_t now_ms,
-    int *closed, struct mb_diag *d);
+    int64_t grace_ms, int *closed, struct mb_diag *d);
 
 #endif

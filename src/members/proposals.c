@@ -625,9 +625,9 @@ mb_agenda_list(const struct mb_newsroom_env *e, const struct mb_actor *a,
 
 struct due_walk {
 	const char	*center;
-	int64_t		 now_ms, last_first, last_seq;
+	int64_t		 now_ms, grace_ms, last_first, last_seq;
 	int		 seen;
-	json_t		*uris;
+	json_t		*close, *tally;
 };
 
 static int
@@ -636,25 +636,34 @@ due_cb(const struct mb_store_version *v, void *arg)
 	struct due_walk		*w = arg;
 	struct mb_proposal	 p;
 	int64_t			 closes;
+	bool			 own = strcmp(v->center, w->center) == 0;
 
 	w->last_first = v->first_ms;
 	w->last_seq = v->seq;
 	w->seen++;
-	if (strcmp(v->center, w->center) != 0 ||
-	    mb_proposal__load_version(v, &p) != MB_OK)
+	if (mb_proposal__load_version(v, &p) != MB_OK)
 		return MB_OK;
-	if (strcmp(p.workflow, "published") == 0 &&
-	    strcmp(mb_proposal__str(&p, "state"), "open") == 0 &&
-	    mb_time_parse(mb_proposal__str(&p, "closes"), &closes) == MB_OK &&
-	    closes <= w->now_ms)
-		json_array_append_new(w->uris, json_string(p.uri));
+	if (strcmp(p.workflow, "published") != 0 ||
+	    strcmp(mb_proposal__str(&p, "state"), "open") != 0 ||
+	    mb_time_parse(mb_proposal__str(&p, "closes"), &closes) != MB_OK ||
+	    closes > w->now_ms)
+		goto out;
+	if (!own) {
+		/* Another center's network proposal: this center's count. */
+		if (strcmp(p.audience, "internal") != 0)
+			json_array_append_new(w->tally, json_string(p.uri));
+	} else if (strcmp(p.audience, "internal") == 0 ||
+	    closes <= w->now_ms - w->grace_ms) {
+		json_array_append_new(w->close, json_string(p.uri));
+	}
+out:
 	mb_proposal__free(&p);
 	return MB_OK;
 }
 
 int
 mb_agenda_close_due(const struct mb_newsroom_env *e, int64_t now_ms,
-    int *closed, struct mb_diag *d)
+    int64_t grace_ms, int *closed, struct mb_diag *d)
 {
 	struct mb_store_filter	 f;
 	struct due_walk		 w;
@@ -665,8 +674,13 @@ mb_agenda_close_due(const struct mb_newsroom_env *e, int64_t now_ms,
 	memset(&w, 0, sizeof(w));
 	w.center = e->center;
 	w.now_ms = now_ms;
-	if ((w.uris = json_array()) == NULL)
-		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+	w.grace_ms = grace_ms;
+	w.close = json_array();
+	w.tally = json_array();
+	if (w.close == NULL || w.tally == NULL) {
+		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	memset(&f, 0, sizeof(f));
 	f.profile = "proposal";
 	f.all = true;
@@ -682,7 +696,22 @@ mb_agenda_close_due(const struct mb_newsroom_env *e, int64_t now_ms,
 		f.cursor_first_ms = w.last_first;
 		f.cursor_seq = w.last_seq;
 	}
-	json_array_foreach(w.uris, i, u) {
+	/*
+	 * Voting is over: this center's final count of another center's
+	 * proposal is signed (a secret poll's too, as no ballot moves it
+	 * any more), so that the origin counts it at its close. The same
+	 * count is not signed twice (mb_agenda_tally), so each round after
+	 * the first costs a count, until the closed version arrives.
+	 */
+	json_array_foreach(w.tally, i, u) {
+		struct mb_diag	d1 = { "" };
+		const char	*uri = json_string_value(u);
+
+		if ((rc = mb_agenda_tally(e, uri, NULL, &d1)) != MB_OK &&
+		    first == MB_OK)
+			first = mb_diag_set(d, rc, "%s", d1.msg);
+	}
+	json_array_foreach(w.close, i, u) {
 		struct mb_diag	d1 = { "" };
 		const char	*uri = json_string_value(u);
 
@@ -697,7 +726,8 @@ mb_agenda_close_due(const struct mb_newsroom_env *e, int64_t now_ms,
 	}
 	rc = first;
 out:
-	json_decref(w.uris);
+	json_decref(w.close);
+	json_decref(w.tally);
 	if (closed != NULL)
 		*closed = n;
 	return rc;

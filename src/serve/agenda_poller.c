@@ -15,6 +15,7 @@ struct mb_agenda_poller {
 	struct mb_store			*st;	/* the poller thread's own */
 	void				(*saved)(void *arg);
 	void				*saved_arg;
+	int64_t				 grace_ms;
 };
 
 int
@@ -22,13 +23,20 @@ mb_agenda_poller_new(const struct mb_center_node *node,
     void (*saved)(void *arg), void *saved_arg,
     struct mb_agenda_poller **out, struct mb_diag *d)
 {
-	struct mb_agenda_poller *p;
+	struct mb_agenda_poller	*p;
+	const char		*g = getenv("MB_AGENDA_GRACE_MS");
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 	p->node = node;
 	p->saved = saved;
 	p->saved_arg = saved_arg;
+	/*
+	 * A network proposal closes this long after its closing date, when
+	 * the other centers' final tallies have come (docs/members.md).
+	 */
+	p->grace_ms = g != NULL && *g != '\0' && atoll(g) >= 0 ? atoll(g) :
+	    MB_AGENDA_GRACE_DEFAULT_MS;
 	*out = p;
 	return MB_OK;
 }
@@ -54,7 +62,8 @@ mb_agenda_poller_round(void *arg, int64_t *next_ms, struct mb_diag *d)
 	e.saved_arg = p->saved_arg;
 	if ((rc = mb_ingest_new(p->node, p->st, &e.ing, d)) != MB_OK)
 		return rc;
-	rc = mb_agenda_close_due(&e, mb_time_now_ms(), &closed, d);
+	rc = mb_agenda_close_due(&e, mb_time_now_ms(), p->grace_ms,
+	    &closed, d);
 	mb_ingest_free(e.ing);
 	if (closed > 0)
 		log_info("agenda: %d proposals closed at their closing date",

@@ -815,5 +815,46 @@ def run_gc_keeps_suspended_photo(w):
         eq(st, 200, "served: " + f)
 
 
+def test_secret_poll_close(w):
+    """A secret poll's ballots cast at another center count at the close:
+    the old binary signed no tally of them (a secret poll's waits for a
+    moderator), and HQ closed at the closing date without them
+    (rejected, 0 voters). Now Cairo signs its final count when the date
+    passes, and HQ closes MB_AGENDA_GRACE_MS later, with it."""
+    env = dict(ENV, MB_AGENDA_POLL_MS="300", MB_AGENDA_GRACE_MS="3000")
+    hq = Center(w.root, "moscow", "RU", "ru,en")
+    w.procs = [hq]
+    try:
+        hq.start(env=env)
+        cairo = Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+        cairo.start(env=env)
+        w.procs.append(cairo)
+        admit(hq, cairo)
+        o_id, _ = member_add(hq, "Olga Petrova", "journalist", "RU", "ru",
+                             "olga@example.org")
+        z_id, z_uri = member_add(cairo, "Zeinab Haddad", "diplomat", "EG",
+                                 "ar", "zeinab@example.org")
+        wait_for("Zeinab's profile at HQ", lambda: z_uri in {
+            p["uri"] for p in directory(hq)}, timeout=30)
+        closes = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                               time.gmtime(time.time() + 12))
+        p = mb("agenda", "propose", hq.dir, "--member", o_id, "--title",
+               "Secret", "--text", "A secret poll.", "--language", "en",
+               "--closes", closes, "--threshold", "1", "--poll",
+               "secret").strip()
+        mb("agenda", "admit", hq.dir, p)
+        wait_for("the proposal at Cairo", lambda: has(cairo, p), timeout=10)
+        mb("agenda", "vote", cairo.dir, p, "--member", z_id, "--choice",
+           "yes")
+        wait_for("the close at HQ", lambda: show(hq, p)["state"] != "open",
+                 timeout=40)
+        res = show(hq, p)
+        eq(res["state"], "accepted", "Cairo's ballot counted")
+        eq(res["result"]["voters"], 1, "the signed result")
+        eq(tallies(res)["cairo"]["status"], "counted", "Cairo's tally")
+    finally:
+        stop_all(w)
+
+
 if __name__ == "__main__":
     main(globals())

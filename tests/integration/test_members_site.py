@@ -131,7 +131,7 @@ def no_contacts(what, text):
 
 def test_pages(w):
     hq = Center(w.root, "moscow", "RU", "ru,en")
-    env = dict(ENV, MB_AGENDA_POLL_MS="300")
+    env = dict(ENV, MB_AGENDA_POLL_MS="300", MB_AGENDA_GRACE_MS="1000")
     hq.start(env=env)
     cairo = Center(w.root, "cairo", "EG", "ar,en", hq=hq)
     procs = [hq]
