@@ -554,6 +554,17 @@ mb_agenda_get(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	if ((rc = mb_agenda__results(e, &p, false, tallies, total, d)) !=
 	    MB_OK)
 		goto fail;
+	/*
+	 * A closed proposal's total is the result its center signed at the
+	 * close, whatever tally came after: the tallies are listed as they
+	 * stand, the total is the decision's.
+	 */
+	if (json_is_object(json_object_get(p.data, "result")) &&
+	    (strcmp(mb_proposal__str(&p, "state"), "accepted") == 0 ||
+	    strcmp(mb_proposal__str(&p, "state"), "rejected") == 0)) {
+		json_decref(total);
+		total = json_deep_copy(json_object_get(p.data, "result"));
+	}
 	json_object_set_new(v, "tallies", tallies);
 	json_object_set_new(v, "total", total);
 	mb_proposal__free(&p);

@@ -98,6 +98,14 @@ mb_agenda_tally(const struct mb_newsroom_env *e, const char *uri,
 		    "proposal: its votes are counted here, not tallied", uri);
 		goto out;
 	}
+	if (strcmp(mb_proposal__str(&p, "state"), "accepted") == 0 ||
+	    strcmp(mb_proposal__str(&p, "state"), "rejected") == 0) {
+		/* Its result is signed: a later count would change nothing. */
+		rc = mb_diag_set(d, MB_ERR_EXISTS, "%s is closed (%s): no "
+		    "tally after the close, its result is signed", uri,
+		    mb_proposal__str(&p, "state"));
+		goto out;
+	}
 	if ((rc = mb_store_agenda_count(e->st, uri, true, &c, d)) != MB_OK)
 		goto out;
 	if ((rc = mb_agenda_tally_uri(e->center, uri, turi)) != MB_OK) {

@@ -856,5 +856,54 @@ def test_secret_poll_close(w):
         stop_all(w)
 
 
+def test_tally_after_close(w):
+    """No tally after the close, and a closed proposal's total is its
+    signed result: the old binary let Cairo sign a tally of a closed
+    proposal, and HQ's total then showed votes its result did not
+    count."""
+    hq = Center(w.root, "moscow", "RU", "ru,en")
+    w.procs = [hq]
+    try:
+        hq.start()
+        cairo = Center(w.root, "cairo", "EG", "ar,en", hq=hq)
+        cairo.start()
+        w.procs.append(cairo)
+        admit(hq, cairo)
+        o_id, _ = member_add(hq, "Olga Petrova", "journalist", "RU", "ru",
+                             "olga@example.org")
+        z_id, z_uri = member_add(cairo, "Zeinab Haddad", "diplomat", "EG",
+                                 "ar", "zeinab@example.org")
+        wait_for("Zeinab's profile at HQ", lambda: z_uri in {
+            p["uri"] for p in directory(hq)}, timeout=30)
+        p = mb("agenda", "propose", hq.dir, "--member", o_id, "--title",
+               "Secret", "--text", "A secret poll.", "--language", "en",
+               "--closes", CLOSES, "--threshold", "1", "--poll",
+               "secret").strip()
+        mb("agenda", "admit", hq.dir, p)
+        wait_for("the proposal at Cairo", lambda: has(cairo, p), timeout=30)
+        mb("agenda", "vote", cairo.dir, p, "--member", z_id, "--choice",
+           "yes")
+        # A moderator closes early, while Cairo is away: Cairo, which
+        # has not heard of the close, signs its tally after it.
+        cairo.stop()
+        mb("agenda", "close", hq.dir, p)
+        eq(show(hq, p)["state"], "rejected", "closed without Cairo's")
+        mb("agenda", "tally", cairo.dir, p)
+        cairo.start()
+        wait_for("Cairo's late tally at HQ", lambda: "cairo" in tallies(
+            show(hq, p)), timeout=30)
+        res = show(hq, p)
+        eq(tallies(res)["cairo"]["voters"], 1, "the late tally is listed")
+        eq(res["total"], res["result"], "the total is the signed result")
+        wait_for("the close at Cairo", lambda: show(cairo, p)["state"] ==
+                 "rejected", timeout=30)
+        r = mb("agenda", "tally", cairo.dir, p, full=True, check=False)
+        eq(r.returncode, 1, "a tally after the close is refused")
+        check("closed" in r.stderr, "says why", r.stderr)
+        eq(res["total"]["voters"], 0, "no vote after the close counts")
+    finally:
+        stop_all(w)
+
+
 if __name__ == "__main__":
     main(globals())
