@@ -14,6 +14,7 @@
 #include "base/fs.h"
 #include "base/timeutil.h"
 #include "center/ingest.h"
+#include "item/envelope.h"
 #include "item/id.h"
 #include "text/tokenizer.h"
 
@@ -407,5 +408,47 @@ mb_center_key_of(struct mb_store *st, const char *id,
 	if ((rc = mb_store_center_get(st, id, &c, d)) != MB_OK)
 		return rc;
 	memcpy(pk, c.key, MB_PUBKEY_LEN);
+	return MB_OK;
+}
+
+struct old_key {
+	const struct mb_envelope	*e;
+	int64_t				 received_ms;
+	bool				 ok;
+};
+
+/* A key the center had before, still its own when the item was stored. */
+static int
+try_old_key(const struct mb_center_key *k, void *arg)
+{
+	struct old_key	*o = arg;
+	struct mb_diag	 d = { "" };
+
+	if (o->received_ms >= k->until_ms)
+		return MB_OK;
+	o->ok = mb_envelope_verify(o->e, k->key, &d) == MB_OK;
+	return o->ok ? 1 : MB_OK;
+}
+
+int
+mb_center_verify(struct mb_store *st, const char *id, const uint8_t *pk,
+    const struct mb_envelope *e, int64_t received_ms, struct mb_diag *d)
+{
+	uint8_t		now[MB_PUBKEY_LEN];
+	struct old_key	o = { e, received_ms, false };
+	int		rc;
+
+	if (pk == NULL) {
+		if ((rc = mb_center_key_of(st, id, now, d)) != MB_OK)
+			return rc;
+		pk = now;
+	}
+	if (mb_envelope_verify(e, pk, d) == MB_OK)
+		return MB_OK;
+	rc = mb_store_center_keys(st, id, try_old_key, &o, d);
+	if (rc < 0)
+		return rc;
+	if (!o.ok)
+		return mb_diag_set(d, MB_ERR_SIG, "signature does not verify");
 	return MB_OK;
 }

@@ -82,4 +82,17 @@ int mb_center_store(const struct mb_center_node *n, struct mb_store **out,
 int mb_center_key_of(struct mb_store *st, const char *id,
     uint8_t pk[MB_PUBKEY_LEN], struct mb_diag *d);
 
+struct mb_envelope;
+
+/*
+ * Checks that center id signed e, which this node stored at received_ms:
+ * with id's current key (pk, or looked up when NULL), else with a key id
+ * had before that was still its own then (center_keys, until_ms after
+ * received_ms), so that what a center signed before a key replacement
+ * keeps verifying. MB_OK, MB_ERR_SIG, or the store's error.
+ */
+int mb_center_verify(struct mb_store *st, const char *id,
+    const uint8_t *pk, const struct mb_envelope *e, int64_t received_ms,
+    struct mb_diag *d);
+
 #endif

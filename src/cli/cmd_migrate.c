@@ -62,7 +62,8 @@ check_version(const struct mb_store_version *v, void *arg)
 	}
 	if (!c->have_pk || strcmp(info->uri, v->uri) != 0 ||
 	    info->version != v->version ||
-	    mb_envelope_verify(e, c->pk, &d) != MB_OK) {
+	    mb_center_verify(c->st, info->origin, c->pk, e, v->received_ms,
+	    &d) != MB_OK) {
 		fprintf(stderr, "mediabridge: migrate: seq %lld %s version "
 		    "%lld: signature does not verify in the copy\n",
 		    (long long)v->seq, v->uri, (long long)v->version);

@@ -42,26 +42,6 @@ struct verify_state {
 	int		 have_pk;
 };
 
-struct old_key {
-	const struct mb_envelope	*e;
-	int64_t				 received_ms;
-	bool				 ok;
-};
-
-/* A key the origin had before its current one, still its own when this
- * node stored the version (center_keys: the registry replaced it later). */
-static int
-try_old_key(const struct mb_center_key *k, void *arg)
-{
-	struct old_key	*o = arg;
-	struct mb_diag	 d = { "" };
-
-	if (o->received_ms >= k->until_ms)
-		return MB_OK;
-	o->ok = mb_envelope_verify(o->e, k->key, &d) == MB_OK;
-	return o->ok ? 1 : MB_OK;
-}
-
 static void
 bad_record(struct verify_state *vs, const struct mb_store_version *v,
     const char *why)
@@ -228,15 +208,11 @@ check_version(const struct mb_store_version *v, void *arg)
 		snprintf(vs->origin, sizeof(vs->origin), "%s", info->origin);
 		vs->have_pk = 1;
 	}
-	if ((rc = mb_envelope_verify(e, vs->pk, &d)) != MB_OK) {
-		struct old_key o = { e, v->received_ms, false };
-
-		/* Signed before a key replacement (center add): its key then. */
-		if (mb_store_center_keys(vs->st, info->origin, try_old_key, &o,
-		    &d) != MB_OK || !o.ok) {
-			bad_record(vs, v, "signature does not verify");
-			goto out;
-		}
+	/* Signed before a key replacement (center add): its key then. */
+	if (mb_center_verify(vs->st, info->origin, vs->pk, e, v->received_ms,
+	    &d) != MB_OK) {
+		bad_record(vs, v, "signature does not verify");
+		goto out;
 	}
 	/* Only what verifies is the truth columns are rebuilt from. */
 	derived_mismatch(v, info, cols, sizeof(cols));

@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "center/center.h"
 #include "center/ingest.h"
 #include "item/envelope.h"
 #include "item/id.h"
@@ -228,7 +229,6 @@ mb_impact_report_check(struct mb_store *st, const struct mb_store_version *v,
 {
 	struct mb_envelope	*env = NULL;
 	struct mb_impact_row	*rows = NULL;
-	uint8_t			 pk[MB_PUBKEY_LEN];
 	const json_t		*item, *val;
 	json_t			*rep = NULL;
 	const char		*center, *day;
@@ -243,8 +243,9 @@ mb_impact_report_check(struct mb_store *st, const struct mb_store_version *v,
 	if ((rc = mb_envelope_parse(v->envelope, v->envelope_len, &env, d)) !=
 	    MB_OK)
 		return rc;
-	if ((rc = mb_center_key_of(st, v->origin, pk, d)) != MB_OK ||
-	    (rc = mb_envelope_verify(env, pk, d)) != MB_OK) {
+	/* A report signed before a key replacement: with the key of then. */
+	if ((rc = mb_center_verify(st, v->origin, NULL, env, v->received_ms,
+	    d)) != MB_OK) {
 		rc = mb_diag_set(d, MB_ERR_SIG, "not signed by its center %s",
 		    v->origin);
 		goto out;

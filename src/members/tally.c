@@ -36,6 +36,7 @@ mb_agenda_tally_uri(const char *center, const char *proposal,
 /* The current tally version, its data, envelope and the center's key. */
 struct got_tally {
 	int64_t	 version;
+	int64_t	 received_ms;
 	json_t	*data;
 	char	*envelope;
 	size_t	 len;
@@ -48,6 +49,7 @@ tally_cb(const struct mb_store_version *v, void *arg)
 	json_t			*item = NULL, *meta = NULL;
 
 	g->version = v->version;
+	g->received_ms = v->received_ms;
 	if ((g->envelope = malloc(v->envelope_len + 1)) == NULL)
 		return MB_ERR_NOMEM;
 	memcpy(g->envelope, v->envelope, v->envelope_len);
@@ -160,7 +162,6 @@ check_tally(const struct mb_newsroom_env *e, const struct mb_proposal *p,
 {
 	struct got_tally	 g;
 	struct mb_envelope	*env = NULL;
-	uint8_t			 pk[MB_PUBKEY_LEN];
 	char			 turi[MB_URI_MAX], reason[200];
 	json_int_t		 yes, no, abstain, voters;
 	int64_t			 members = 0;
@@ -181,9 +182,10 @@ check_tally(const struct mb_newsroom_env *e, const struct mb_proposal *p,
 	abstain = count_of(g.data, "abstain");
 	voters = count_of(g.data, "voters");
 	/* Signed by the center whose members it counts? Check it again. */
-	if (mb_center_key_of(e->st, center, pk, NULL) != MB_OK ||
-	    mb_envelope_parse(g.envelope, g.len, &env, NULL) != MB_OK ||
-	    mb_envelope_verify(env, pk, NULL) != MB_OK)
+	/* (A tally signed before a key replacement: with the key of then.) */
+	if (mb_envelope_parse(g.envelope, g.len, &env, NULL) != MB_OK ||
+	    mb_center_verify(e->st, center, NULL, env, g.received_ms, NULL) !=
+	    MB_OK)
 		snprintf(reason, sizeof(reason), "not signed by %s", center);
 	else if (g.data == NULL)
 		snprintf(reason, sizeof(reason), "withdrawn or unreadable");
