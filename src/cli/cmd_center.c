@@ -56,41 +56,57 @@ open_hq(const char *dir, struct mb_center_node **n, struct mb_store **st,
 }
 
 struct key_seek {
-	const unsigned char	*key;
-	bool			 found;
+	const char	*id;		/* the center being added */
+	char		 revoked[33];	/* a center revoked with the key */
+	char		 holder[33];	/* another center whose key it is now */
 };
 
 static int
-same_revoked(const struct mb_center_key *k, void *arg)
+key_user(const struct mb_center_key *k, void *arg)
 {
 	struct key_seek *s = arg;
 
-	s->found = k->revoked && memcmp(k->key, s->key, sizeof(k->key)) == 0;
-	return s->found ? 1 : MB_OK;
+	if (k->revoked && s->revoked[0] == '\0')
+		snprintf(s->revoked, sizeof(s->revoked), "%s", k->id);
+	else if (!k->revoked && k->until_ms == 0 &&
+	    strcmp(k->id, s->id) != 0 && s->holder[0] == '\0')
+		snprintf(s->holder, sizeof(s->holder), "%s", k->id);
+	return MB_OK;
 }
 
 /*
- * True when id was revoked with this key: its current row (revoked), or
- * a key it had before (center_keys), so that revoke, add a new key, add
- * the old one again does not bring the old one back. 1 yes, 0 no, or
- * the store's error.
+ * MB_ERR_PERM, with why, when c's key may not be admitted: it was revoked,
+ * under c's id or any other (now or before a replacement: center_keys),
+ * so that a stolen key does not come back under a new name; or another
+ * center holds it now, which would make two centers sign as one. Else
+ * MB_OK, or the store's error.
  */
 static int
-revoked_key(struct mb_store *st, const struct mb_center *c,
+key_taken(struct mb_store *st, const struct mb_center *c,
     struct mb_diag *d)
 {
-	struct mb_center	old;
-	struct key_seek		s = { c->key, false };
-	int			rc;
+	struct key_seek	s = { c->id, "", "" };
+	int		rc;
 
-	if (mb_store_center_get(st, c->id, &old, d) == MB_OK &&
-	    strcmp(old.status, "revoked") == 0 &&
-	    memcmp(old.key, c->key, sizeof(old.key)) == 0)
-		return 1;
-	if ((rc = mb_store_center_keys(st, c->id, same_revoked, &s, d)) !=
+	if ((rc = mb_store_center_key_users(st, c->key, key_user, &s, d)) !=
 	    MB_OK)
 		return rc;
-	return s.found ? 1 : 0;
+	if (strcmp(s.revoked, c->id) == 0)
+		return mb_diag_set(d, MB_ERR_PERM, "%s was revoked with this "
+		    "key: a revoked key stays revoked; admit the center again "
+		    "with a new key (mediabridge init a new data directory "
+		    "on the center)", c->id);
+	if (s.revoked[0] != '\0')
+		return mb_diag_set(d, MB_ERR_PERM, "this key was revoked with "
+		    "center %s: a revoked key stays revoked, under any id; "
+		    "admit %s with a new key (mediabridge init a new data "
+		    "directory on the center)", s.revoked, c->id);
+	if (s.holder[0] != '\0')
+		return mb_diag_set(d, MB_ERR_PERM, "center %s holds this key: "
+		    "each center signs with a key of its own; admit %s with "
+		    "its own key (mediabridge init a new data directory on "
+		    "the center)", s.holder, c->id);
+	return MB_OK;
 }
 
 static int
@@ -164,14 +180,9 @@ add(int argc, char **argv)
 		return mb_cli_fail("center add", &d, rc);
 	if (strcmp(id, n->conf.id) == 0)
 		rc = mb_diag_set(&d, MB_ERR_INVAL, "%s is HQ itself", id);
-	else if ((rc = revoked_key(st, &c, &d)) > 0)
-		/* A key revoked because it was stolen must never come back. */
-		rc = mb_diag_set(&d, MB_ERR_PERM, "%s was revoked with this "
-		    "key: a revoked key stays revoked; admit the center again "
-		    "with a new key (mediabridge init a new data directory "
-		    "on the center)", id);
-	else if (rc == MB_OK && (rc = mb_store_center_put(st, &c, &d)) ==
-	    MB_OK)
+	/* A key revoked because it was stolen must never come back. */
+	else if ((rc = key_taken(st, &c, &d)) == MB_OK &&
+	    (rc = mb_store_center_put(st, &c, &d)) == MB_OK)
 		rc = mb_sync_registry_publish(st, n, &v, &d);
 	mb_store_close(st);
 	mb_center_close(n);

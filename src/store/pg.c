@@ -971,6 +971,7 @@ const struct mb_store_ops mb_pg_ops = {
 	.blob_wanted = mb_pg_blob_wanted,
 	.blob_each = mb_pg_blob_each,
 	.center_keys = mb_pg_center_keys,
+	.center_key_users = mb_pg_center_key_users,
 	.listen = mb_pg_listen,
 	.wait = mb_pg_wait,
 	.try_lock = mb_pg_try_lock,

@@ -118,6 +118,9 @@ int mb_pg_blob_unused(struct mb_store *st, int64_t before_ms,
 int mb_pg_center_keys(struct mb_store *st, const char *id,
     int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
     struct mb_diag *d);
+int mb_pg_center_key_users(struct mb_store *st, const unsigned char key[32],
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d);
 int mb_pg_blob_each(struct mb_store *st,
     int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
     struct mb_diag *d);

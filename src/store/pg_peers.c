@@ -111,6 +111,28 @@ mb_pg_center_keys(struct mb_store *st, const char *id,
 	return mb_pg__end(&r, rc);
 }
 
+int
+mb_pg_center_key_users(struct mb_store *st, const unsigned char key[32],
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_center_key	k;
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	int			rc;
+
+	p.n = 0;
+	mb_pg__p_bytes(&p, key, 32);
+	if ((rc = mb_pg__query(PG(st), "SELECT id, key, 0::bigint, CASE WHEN "
+	    "status = 'revoked' THEN 1 ELSE 0 END FROM centers WHERE key = $1 "
+	    "UNION ALL SELECT " MB_STORE_CENTER_KEY_COLS " FROM center_keys "
+	    "WHERE key = $1", &p, false, &r, d)) != MB_OK)
+		return rc;
+	while (rc == MB_OK && mb_pg__next(&r, &mb_store__center_key_cols, &k))
+		rc = cb(&k, arg);
+	return mb_pg__end(&r, rc);
+}
+
 static const char SQL_CENTER_GET[] = "SELECT " MB_STORE_CENTER_COLS
     " FROM centers WHERE id = $1";
 

@@ -841,6 +841,7 @@ const struct mb_store_ops mb_sqlite_ops = {
 	.blob_wanted = mb_sqlite_blob_wanted,
 	.blob_each = mb_sqlite_blob_each,
 	.center_keys = mb_sqlite_center_keys,
+	.center_key_users = mb_sqlite_center_key_users,
 	.listen = mb_sqlite_listen,
 	.wait = mb_sqlite_wait,
 	.try_lock = mb_sqlite_try_lock,

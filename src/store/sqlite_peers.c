@@ -105,6 +105,27 @@ mb_sqlite_center_keys(struct mb_store *st, const char *id,
 }
 
 int
+mb_sqlite_center_key_users(struct mb_store *st, const unsigned char key[32],
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	struct mb_center_key	k;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT id, key, 0, status = "
+	    "'revoked' FROM centers WHERE key = ?1 UNION ALL SELECT "
+	    MB_STORE_CENTER_KEY_COLS " FROM center_keys WHERE key = ?1", &r,
+	    "center key users", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_blob(r.s, 1, key, 32, SQLITE_STATIC);
+	while (rc == MB_OK && mb_sqlite__next(&r, &mb_store__center_key_cols,
+	    &k))
+		rc = cb(&k, arg);
+	return mb_sqlite__end(&r, rc, d);
+}
+
+int
 mb_sqlite_center_get(struct mb_store *st, const char *id,
     struct mb_center *out, struct mb_diag *d)
 {

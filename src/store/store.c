@@ -388,6 +388,14 @@ mb_store_center_keys(struct mb_store *st, const char *id,
 }
 
 int
+mb_store_center_key_users(struct mb_store *st, const unsigned char key[32],
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d)
+{
+	return st->ops->center_key_users(st, key, cb, arg, d);
+}
+
+int
 mb_store_blob_each(struct mb_store *st,
     int (*cb)(const struct mb_store_blob *b, void *arg), void *arg,
     struct mb_diag *d)

@@ -393,6 +393,17 @@ int mb_store_center_keys(struct mb_store *st, const char *id,
     struct mb_diag *d);
 
 /*
+ * Every center, of any id, that holds key now or held it before: a
+ * registry row whose key it is (until_ms 0; revoked when the center
+ * is) and each center_keys row of it. center add checks these: a key
+ * is one center's, and a revoked key never comes back.
+ */
+int mb_store_center_key_users(struct mb_store *st,
+    const unsigned char key[32],
+    int (*cb)(const struct mb_center_key *k, void *arg), void *arg,
+    struct mb_diag *d);
+
+/*
  * ---- The exchange (sync): peers and the registry -------------------------
  * A peer is a center this node pulls from, keyed by the center's id (its
  * URL may change; its log and so the cursor stay). cursor is the last

@@ -172,6 +172,10 @@ struct mb_store_ops {
 	int	(*center_keys)(struct mb_store *st, const char *id,
 		    int (*cb)(const struct mb_center_key *k, void *arg),
 		    void *arg, struct mb_diag *d);
+	int	(*center_key_users)(struct mb_store *st,
+		    const unsigned char key[32],
+		    int (*cb)(const struct mb_center_key *k, void *arg),
+		    void *arg, struct mb_diag *d);
 	int	(*blob_each)(struct mb_store *st,
 		    int (*cb)(const struct mb_store_blob *b, void *arg),
 		    void *arg, struct mb_diag *d);

@@ -169,6 +169,16 @@ def test_registry(w):
         for c in (hq, manama):
             out = mb("verify", c.dir)
             check("all signatures good" in out, "verify at " + c.id, out)
+        # A revoked key is refused under any other id too, and so is a
+        # key another center holds (two centers would sign as one).
+        for key, why in ((old_key, "revoked with center cairo"),
+                         (cairo2.key(), "center cairo holds this key")):
+            p = mb("center", "add", hq.dir, "--id", "evil", "--url",
+                   cairo2.url, "--key", key, "--country", "EG", "--name",
+                   "Evil", check=False, full=True)
+            check(p.returncode != 0 and why in p.stderr, "refused under "
+                  "another id: " + why, p.stderr)
+        check(row(hq, "evil") is None, "no center evil")
         # Not checked here: the rotated center's new items reaching HQ.
         # HQ keeps the cursor it had on the old data directory's log, so
         # the new log's first versions are skipped (reported as a bug
