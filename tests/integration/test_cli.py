@@ -299,7 +299,16 @@ class CliTest(unittest.TestCase):
         hq = os.path.join(self.tmp, "hq")
         run("init", hq, "--id", "hq", "--name", "HQ", "--country", "EG",
             "--languages", "en", "--hq", check=0)
-        key = run("key", hq, check=0).stdout.strip()
+        # Beta's own key: HQ's is refused (a key another center holds).
+        beta = os.path.join(self.tmp, "beta")
+        run("init", beta, "--id", "beta", "--name", "Beta", "--country",
+            "EG", "--languages", "en", check=0)
+        key = run("key", beta, check=0).stdout.strip()
+        p = run("center", "add", hq, "--id", "beta", "--url",
+                "http://beta.example", "--country", "EG", "--name", "Beta",
+                "--key", run("key", hq, check=0).stdout.strip())
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("center hq holds this key", p.stderr)
         base = ["--id", "beta", "--url", "http://beta.example",
                 "--key", key, "--country", "EG", "--name", "Beta"]
         for opt, bad in (("--languages", "english"),
