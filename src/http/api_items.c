@@ -9,6 +9,7 @@
 #include "http_int.h"
 #include "item/id.h"
 #include "item/json.h"
+#include "newsroom/items.h"
 
 /* The uri from the path, or a 404 answered. */
 static bool
@@ -102,7 +103,10 @@ item_get(struct mb_req *r)
 
 struct list_state {
 	struct mb_buf	 b;
-	int		 n;
+	struct mb_store	*st;
+	bool		 moderator;	/* sees hidden proposals */
+	int		 n;		/* items written */
+	int		 rows;		/* rows read: a full page has more */
 	int64_t		 last_first, last_seq;
 };
 
@@ -111,11 +115,15 @@ list_cb(const struct mb_store_version *v, void *arg)
 {
 	struct list_state *ls = arg;
 
+	ls->rows++;
+	ls->last_first = v->first_ms;
+	ls->last_seq = v->seq;
+	if (!ls->moderator && mb_newsroom_hidden_proposal(ls->st, v->uri,
+	    v->profile))
+		return MB_OK;
 	if ((ls->n++ > 0 && mb_buf_putc(&ls->b, ',') != MB_OK) ||
 	    mb_buf_append(&ls->b, v->envelope, v->envelope_len) != MB_OK)
 		return MB_ERR_NOMEM;
-	ls->last_first = v->first_ms;
-	ls->last_seq = v->seq;
 	return MB_OK;
 }
 
@@ -174,6 +182,8 @@ items_list(struct mb_req *r)
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
 	memset(&ls, 0, sizeof(ls));
+	ls.st = st;
+	ls.moderator = f.all;
 	if (mb_buf_puts(&ls.b, "{\"items\":[") != MB_OK) {
 		mb_resp_error(r, 503, "unavailable", "out of memory");
 		return;
@@ -183,7 +193,7 @@ items_list(struct mb_req *r)
 		mb_resp_err(r, rc, &d);
 		return;
 	}
-	if (ls.n == f.limit)
+	if (ls.rows == f.limit)
 		rc = mb_buf_printf(&ls.b, "],\"next\":\"%lld.%lld\"}",
 		    (long long)ls.last_first, (long long)ls.last_seq);
 	else

@@ -9,6 +9,7 @@
 #include "http/feeds.h"
 #include "http/newsml.h"
 #include "http_int.h"
+#include "newsroom/items.h"
 #include "site_int.h"
 #include "wire/wire.h"
 
@@ -38,6 +39,9 @@ feed_cb(const struct mb_store_version *sv, void *arg)
 
 	if (fc->n == FEED_ITEMS)
 		return 1;
+	/* Feeds are the public's: a hidden proposal is no entry. */
+	if (mb_newsroom_hidden_proposal(fc->st, sv->uri, sv->profile))
+		return MB_OK;
 	if (mb_item_view_load(v, sv) != MB_OK)
 		return MB_OK;
 	memset(e, 0, sizeof(*e));

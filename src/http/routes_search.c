@@ -8,13 +8,16 @@
 #include "http/http.h"
 #include "http/http_int.h"
 #include "item/id.h"
+#include "newsroom/items.h"
 #include "text/highlight.h"
 #include "text/lang.h"
 #include "text/query.h"
 
 struct hits {
-	json_t	*arr;
-	int	 err;
+	json_t		*arr;
+	int		 err;
+	struct mb_store	*st;
+	bool		 moderator;	/* sees hidden proposals */
 };
 
 static json_t *
@@ -45,6 +48,9 @@ on_hit(const struct mb_store_search_hit *h, void *arg)
 	char		 first[MB_TIME_RFC3339_LEN];
 	json_t		*j;
 
+	if (!hs->moderator && mb_newsroom_hidden_proposal(hs->st, h->uri,
+	    h->profile))
+		return MB_OK;
 	if (mb_uri_parse(h->uri, center, local) == MB_OK)
 		snprintf(url, sizeof(url), "/items/%s/%s", center, local);
 	else
@@ -110,7 +116,7 @@ search(struct mb_req *r)
 	struct mb_store			*st;
 	struct mb_buf			 m = MB_BUF_INIT;
 	struct mb_diag			 d = { "" };
-	struct hits			 hs = { NULL, MB_OK };
+	struct hits			 hs = { NULL, MB_OK, NULL, false };
 	const char			*text = mb_req_query(r, "q");
 	const char			*lang = mb_req_query(r, "lang");
 	json_t				*doc;
@@ -153,6 +159,8 @@ search(struct mb_req *r)
 		mb_buf_free(&m);
 		return;
 	}
+	hs.st = st;
+	hs.moderator = q.all;
 	if ((hs.arr = json_array()) == NULL) {
 		mb_buf_free(&m);
 		mb_resp_error(r, 503, "unavailable", "out of memory");

@@ -11,6 +11,7 @@
 #include "http/template.h"
 #include "http_int.h"
 #include "media/media.h"
+#include "newsroom/items.h"
 #include "newsroom/translate.h"
 #include "countries.h"
 #include "site_int.h"
@@ -277,6 +278,9 @@ list_cb(const struct mb_store_version *sv, void *arg)
 	lc->n++;
 	lc->last_first = sv->first_ms;
 	lc->last_seq = sv->seq;
+	/* The site's lists are the public's: no moderator reads them. */
+	if (mb_newsroom_hidden_proposal(lc->st, sv->uri, sv->profile))
+		return MB_OK;
 	if (mb_item_view_load(&v, sv) != MB_OK)
 		return MB_OK;	/* a damaged row is left out, not fatal */
 	mb_page_card(lc->p, mb_tv_map(lc->p->td, lc->items, NULL), &v, lc->st);
@@ -788,12 +792,15 @@ static int
 hit_cb(const struct mb_store_search_hit *h, void *arg)
 {
 	struct hit_ctx	*hc = arg;
-	struct mb_tval	*m = mb_tv_map(hc->p->td, hc->hits, NULL);
+	struct mb_tval	*m;
 	struct mb_buf	 b = MB_BUF_INIT;
 	char		 c[MB_CENTER_MAX + 1], l[MB_LOCAL_MAX + 1], name[128];
 	char		 pl[MB_LANG_TAG_MAX + 1], iso[MB_TIME_RFC3339_LEN];
 	bool		 rtl;
 
+	if (mb_newsroom_hidden_proposal(hc->st, h->uri, h->profile))
+		return MB_OK;
+	m = mb_tv_map(hc->p->td, hc->hits, NULL);
 	if (mb_uri_parse(h->uri, c, l) != MB_OK)
 		return MB_OK;
 	mb_tv_printf(hc->p->td, m, "url", "/%s/items/%s/%s", hc->p->lang, c,

@@ -97,19 +97,28 @@ visible(const struct mb_actor *a, const struct mb_nr_item *l)
  * moderator's move, src/members/votes.c) is shown to the moderators
  * only, on every door that reads one item, as on /proposals.
  */
+bool
+mb_newsroom_hidden_proposal(struct mb_store *st, const char *uri,
+    const char *profile)
+{
+	bool hidden = false;
+
+	if (profile == NULL || strcmp(profile, "proposal") != 0)
+		return false;
+	/* A flag that cannot be read hides it: as the item's page does. */
+	return mb_store_agenda_flags(st, uri, NULL, &hidden, NULL) != MB_OK ||
+	    hidden;
+}
+
 static bool
 visible_here(const struct mb_newsroom_env *e, const struct mb_actor *a,
     const char *uri, const struct mb_nr_item *l)
 {
-	bool hidden = false;
-
 	if (!visible(a, l))
 		return false;
-	if (a == NULL || mb_actor_role(a) >= MB_ROLE_EDITOR ||
-	    strcmp(l->profile, "proposal") != 0)
+	if (a == NULL || mb_actor_role(a) >= MB_ROLE_EDITOR)
 		return true;
-	return mb_store_agenda_flags(e->st, uri, NULL, &hidden, NULL) ==
-	    MB_OK && !hidden;
+	return !mb_newsroom_hidden_proposal(e->st, uri, l->profile);
 }
 
 int

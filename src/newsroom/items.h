@@ -76,6 +76,16 @@ bool mb_newsroom_visible(const struct mb_newsroom_env *e,
     const struct mb_actor *a, const char *uri);
 
 /*
+ * True when uri, of profile (NULL: none), is a proposal hidden at this
+ * center (members' reports or a moderator: src/members/votes.c). Only a
+ * proposal pays the flag's look-up. Lists, search and feeds leave such a
+ * row out for all but the moderators, as the one-item doors above do:
+ * the flag is the members domain's, so the store's list SQL cannot.
+ */
+bool mb_newsroom_hidden_proposal(struct mb_store *st, const char *uri,
+    const char *profile);
+
+/*
  * The outcome of a change. On MB_OK: the uri, version and log sequence
  * of the new version and its signed envelope (wire). On failure, code
  * names the kind for the edges ("exists", "canceled", "bad_transition",

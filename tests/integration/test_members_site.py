@@ -703,16 +703,31 @@ def test_hidden_proposal_item(w):
     _, cc, l = p.rsplit(":", 2)
     pages = ("/en/items/%s/%s" % (cc, l), "/ar/items/%s/%s" % (cc, l),
              "/api/v1/items/%s/%s" % (cc, l), path_of(p, "proposals"))
+    # Its card in lists, search and feeds (the binary before this check
+    # left it on all of them: only the item's own doors were closed).
+    lists = ("/en/", "/en/centers/%s" % cc, "/api/v1/items",
+             "/api/v1/items?profile=proposal",
+             "/api/v1/search?q=Hidden", "/en/search?q=Hidden",
+             "/feeds/en.atom", "/feeds/en.json")
     c.start()
     try:
         for path in pages:
             eq(Browser(c).get(path)[0], 404, "hidden: " + path)
+        for path in lists:
+            st, _, body = Browser(c).get(path)
+            eq(st, 200, path)
+            check(l not in body and "Hidden title" not in body,
+                  "a hidden proposal is listed on " + path)
         m = Browser(c)
         m.login("m0")
         eq(m.get(pages[0])[0], 404, "hidden from a member too")
+        check(l not in m.get("/api/v1/items")[2],
+              "listed to its author on /api/v1/items")
         ed = Browser(c)
         ed.login("ed")
         eq(ed.get(pages[0])[0], 200, "a moderator still reads it")
+        check(l in ed.get("/api/v1/items")[2],
+              "a moderator still lists it")
     finally:
         c.stop()
     mb("agenda", "moderate", c.dir, p, "--show")
@@ -720,6 +735,8 @@ def test_hidden_proposal_item(w):
     try:
         for path in pages:
             eq(Browser(c).get(path)[0], 200, "shown again: " + path)
+        for path in lists:
+            check(l in Browser(c).get(path)[2], "listed again: " + path)
     finally:
         c.stop()
 
