@@ -27,7 +27,7 @@ enum {
 	W__COUNT
 };
 
-#define WHERE_SQL(P, LOWER) { \
+#define WHERE_SQL(P) { \
 	[W_LANG] = " AND (i.language = " P "2 OR i.language LIKE " P "2 " \
 	    "|| '-%')", \
 	[W_LANG_EQ] = " = lower(" P "2)", \
@@ -35,9 +35,9 @@ enum {
 	[W_PROFILE] = " AND i.profile = " P "4", \
 	[W_CENTER] = " AND i.center = " P "5", \
 	[W_TOPIC_IN] = " AND i.id IN (SELECT item_id FROM item_topics " \
-	    "WHERE topic = " LOWER "(" P "6))", \
+	    "WHERE topic = lower(" P "6))", \
 	[W_TOPIC_EXISTS] = " AND EXISTS (SELECT 1 FROM item_topics tp " \
-	    "WHERE tp.topic = " LOWER "(" P "6) AND tp.item_id = i.id)", \
+	    "WHERE tp.topic = lower(" P "6) AND tp.item_id = i.id)", \
 	[W_COUNTRY] = " AND i.center IN (SELECT id FROM centers WHERE " \
 	    "country = " P "7)", \
 	[W_FROM] = " AND i.first_ms >= " P "8", \
@@ -51,8 +51,8 @@ enum {
 }
 
 static const char *const where_sql[MB_STORE__BACKENDS][W__COUNT] = {
-	[MB_STORE_SQLITE] = WHERE_SQL("?", "mb_lower"),
-	[MB_STORE_PG] = WHERE_SQL("$", "lower"),
+	[MB_STORE_SQLITE] = WHERE_SQL("?"),
+	[MB_STORE_PG] = WHERE_SQL("$"),
 };
 
 /*
@@ -74,16 +74,16 @@ static const char *const list_tail[MB_STORE__BACKENDS] = {
 };
 
 /* A topic's rows, in order: the same conditions on tp's copies. */
-#define TOPIC_SQL(P, LOWER) { \
-	" AND i.id = tp.item_id AND tp.topic = " LOWER "(" P "6)", \
+#define TOPIC_SQL(P) { \
+	" AND i.id = tp.item_id AND tp.topic = lower(" P "6)", \
 	" AND tp.first_ms < " P "9", \
 	" AND (tp.first_ms < " P "18 OR (tp.first_ms = " P "18 AND " \
 	"tp.seq < " P "19))", \
 }
 
 static const char *const topic_sql[MB_STORE__BACKENDS][3] = {
-	[MB_STORE_SQLITE] = TOPIC_SQL("?", "mb_lower"),
-	[MB_STORE_PG] = TOPIC_SQL("$", "lower"),
+	[MB_STORE_SQLITE] = TOPIC_SQL("?"),
+	[MB_STORE_PG] = TOPIC_SQL("$"),
 };
 
 /* One arm: the filters of f over items i (and tp by topic). */

@@ -67,10 +67,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_CENTER_LIST] = "SELECT " MB_STORE_CENTER_COLS " FROM centers "
 	    "ORDER BY id",
 	/* With the item's listing order (the scale domain's columns). */
-	/* mb_lower: a writer's topics (mb_item_topics) fold ASCII alone. */
 	[STMT_TOPIC_ADD] = "INSERT OR IGNORE INTO item_topics (topic, "
-	    "item_id, first_ms, seq) SELECT mb_lower(?1), id, first_ms, seq "
-	    "FROM items "
+	    "item_id, first_ms, seq) SELECT ?1, id, first_ms, seq FROM items "
 	    "WHERE id = ?2",
 };
 
@@ -335,7 +333,6 @@ sqlite_open(const char *location, const struct mb_store_opts *opts,
 			goto fail;
 	}
 	if ((rc = register_tokenizer(sq, opts, d)) != MB_OK ||
-	    (rc = mb_sqlite_lower_register(sq, d)) != MB_OK ||
 	    (rc = mb_sqlite_fts_text_register(sq, opts != NULL ?
 	    opts->index_text : NULL, d)) != MB_OK ||
 	    (rc = mb_sqlite_zenv_open(sq, opts, d)) != MB_OK ||

@@ -192,8 +192,6 @@ int mb_sqlite_search_differs(struct mb_sqlite *sq, int64_t item_id,
     struct mb_diag *d);
 /* Registers sqlite_search.c's FTS5 functions (mb_bm25) on a connection. */
 int mb_sqlite_search_register(fts5_api *api);
-/* Registers mb_lower(text), Unicode lower case, on sq's connection. */
-int mb_sqlite_lower_register(struct mb_sqlite *sq, struct mb_diag *d);
 
 /*
  * sqlite_fts_text.c. The index is FTS5 with external content: the view

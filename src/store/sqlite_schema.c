@@ -264,16 +264,5 @@ const char *const mb_sqlite_migrations[] = {
 	"  until_ms INTEGER NOT NULL,"
 	"  revoked INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (id, key)) WITHOUT ROWID;",
-	/*
-	 * 14 (search): topics in Unicode lower case (mb_lower, registered
-	 * on every connection: sqlite_search.c), as PostgreSQL's lower()
-	 * folds them; lower() folded ASCII alone, so "Политика" was a topic
-	 * of its own beside "политика", and a store with such a topic did
-	 * not migrate to PostgreSQL (its rows differed from the copy's
-	 * derivation). A row whose folded topic the item already has goes.
-	 */
-	"UPDATE OR IGNORE item_topics SET topic = mb_lower(topic)"
-	"  WHERE topic != mb_lower(topic);"
-	"DELETE FROM item_topics WHERE topic != mb_lower(topic);",
 	NULL
 };

@@ -6,11 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
-
 #include "base/buf.h"
 #include "base/timeutil.h"
-#include "base/utf8.h"
 #include "store/sql.h"
 
 /*
@@ -79,7 +76,7 @@ enum {
 
 /*
  * What an envelope (?2) derives: its topics (each subject's uri, name,
- * code and the uri's last segment, lower case (mb_lower); ?3 the JSON path of the
+ * code and the uri's last segment, lower case; ?3 the JSON path of the
  * subjects, "$" when ?2 is the subjects alone) and the item that the
  * item ?1 translates. The same derivation as migration 4's backfill.
  */
@@ -90,7 +87,7 @@ enum {
 	"t(topic) AS (SELECT u FROM x UNION SELECT n FROM x UNION " \
 	"SELECT c FROM x UNION SELECT replace(u, rtrim(u, " \
 	"replace(replace(u, '/', ''), ':', '')), '') FROM x) " \
-	"SELECT DISTINCT mb_lower(topic) AS topic FROM t " \
+	"SELECT DISTINCT lower(topic) AS topic FROM t " \
 	"WHERE typeof(topic) = 'text' AND topic != ''"
 #define SQL_TRANSLATION "SELECT ?1, o, b FROM (SELECT " \
 	"coalesce(json_extract(e, '$.meta.translation.of'), " \
@@ -454,68 +451,6 @@ int
 mb_sqlite_search_register(fts5_api *api)
 {
 	return api->xCreateFunction(api, "mb_bm25", NULL, mb_bm25, NULL);
-}
-
-/*
- * mb_lower(text): every code point's Unicode lower case (utf8proc's
- * simple mapping: "Политика" -> "политика", "İ" -> "i", "ẞ" -> "ß"),
- * what PostgreSQL's lower() does in a UTF-8 database. SQLite's lower()
- * folds ASCII alone, so a topic was case-sensitive here beyond ASCII and
- * its rows differed between the backends (docs/search.md, "Filters
- * and visibility").
- * Malformed bytes are kept as they are.
- */
-static void
-sql_lower(sqlite3_context *ctx, int n, sqlite3_value **v)
-{
-	const char	*s;
-	struct mb_buf	 out = MB_BUF_INIT;
-	size_t		 len, i = 0, k;
-	int		 rc = MB_OK;
-
-	(void)n;
-	if (sqlite3_value_type(v[0]) == SQLITE_NULL)
-		return;		/* NULL, as lower(NULL) */
-	s = (const char *)sqlite3_value_text(v[0]);
-	len = (size_t)sqlite3_value_bytes(v[0]);
-	if (s == NULL) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	while (i < len && rc == MB_OK) {
-		unsigned		c;
-		utf8proc_uint8_t	u[4];
-
-		if ((k = mb_utf8_decode(s + i, len - i, &c)) == 0) {
-			rc = mb_buf_append(&out, s + i, 1);
-			i++;
-			continue;
-		}
-		c = (unsigned)utf8proc_tolower((utf8proc_int32_t)c);
-		rc = mb_buf_append(&out, u, (size_t)utf8proc_encode_char(
-		    (utf8proc_int32_t)c, u));
-		i += k;
-	}
-	if (rc == MB_OK)
-		rc = mb_buf_append(&out, "", 0);
-	if (rc != MB_OK) {
-		mb_buf_free(&out);
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	sqlite3_result_text(ctx, mb_buf_cstr(&out), (int)out.len,
-	    SQLITE_TRANSIENT);
-	mb_buf_free(&out);
-}
-
-int
-mb_sqlite_lower_register(struct mb_sqlite *sq, struct mb_diag *d)
-{
-	if (sqlite3_create_function(sq->db, "mb_lower", 1, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_lower, NULL,
-	    NULL) != SQLITE_OK)
-		return mb_sqlite_err(sq, d, "register mb_lower");
-	return MB_OK;
 }
 
 /* ---- search ---------------------------------------------------------- */
