@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge migrate: moves a center's store from SQLite to PostgreSQL and checks the copy. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,32 @@ progress(const char *table, int64_t rows, void *arg)
 		    (long long)rows);
 }
 
+/*
+ * What a failed migrate leaves in the target: nothing when the copy did
+ * not commit (one transaction); else the copy, kept for a look, which
+ * a second migrate refuses ("not empty"). The message says how to empty
+ * it: drop the database and create it again as the docs say.
+ */
+static int
+explain_target(struct mb_diag *d, int rc, bool copied)
+{
+	char msg[sizeof(d->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", mb_diag_msg(d, rc));
+	if (copied)
+		return mb_diag_set(d, rc, "%s; the configuration still names "
+		    "the old store, and the PostgreSQL database holds the "
+		    "failed copy: drop it and create it again empty (dropdb "
+		    "NAME; createdb -E UTF8 -T template0 NAME) before "
+		    "migrating again", msg);
+	if (rc == MB_ERR_EXISTS)
+		return mb_diag_set(d, rc, "%s (a migrate that failed after "
+		    "copying leaves its copy there: drop the database and "
+		    "create it again empty: dropdb NAME; createdb -E UTF8 -T "
+		    "template0 NAME)", msg);
+	return rc;
+}
+
 static void
 report_problem(const char *problem, void *arg)
 {
@@ -100,6 +127,7 @@ run(int argc, char **argv)
 	struct check		 c;
 	struct mb_diag		 d = { "" };
 	const char		*dir = NULL, *url = NULL;
+	bool			 copied = false;
 	int			 rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -130,9 +158,13 @@ run(int argc, char **argv)
 		goto out;
 	}
 	snprintf(n->conf.database, sizeof(n->conf.database), "%s", url);
-	if ((rc = mb_center_store(n, &to, &d)) != MB_OK ||
-	    (rc = mb_store_copy(from, to, progress, NULL, &d)) != MB_OK)
+	if ((rc = mb_center_store(n, &to, &d)) != MB_OK)
 		goto out;
+	if ((rc = mb_store_copy(from, to, progress, NULL, &d)) != MB_OK) {
+		rc = explain_target(&d, rc, false);
+		goto out;
+	}
+	copied = true;
 	if ((rc = mb_sync_index_all(to, &d)) != MB_OK)
 		goto out;
 	/* The copy holds what the original holds, every signature good. */
@@ -156,8 +188,7 @@ run(int argc, char **argv)
 		rc = MB_OK;
 	if (rc == MB_OK && c.bad > 0)
 		rc = mb_diag_set(&d, MB_ERR_CORRUPT, "%ld problem%s in the "
-		    "copy; the configuration still names the old store",
-		    c.bad, c.bad == 1 ? "" : "s");
+		    "copy", c.bad, c.bad == 1 ? "" : "s");
 	if (rc != MB_OK)
 		goto out;
 	rc = mb_conf_set(&conf, "store", "database", url, &d);
@@ -165,6 +196,8 @@ out:
 	mb_store_close(to);
 	mb_store_close(from);
 	mb_center_close(n);
+	if (rc != MB_OK && copied)
+		rc = explain_target(&d, rc, true);
 	if (rc != MB_OK)
 		return mb_cli_fail("migrate", &d, rc);
 	printf("migrate: %ld version%s copied and verified, %lld item%s; "

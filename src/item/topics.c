@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/fold.h"
 
 /* A member that derives a topic: absent or null (nothing), or a string. */
 static bool
@@ -16,43 +17,32 @@ plain(const json_t *v)
 }
 
 /*
- * Whether the list in out from start already holds the n bytes of s
- * lowered. Subjects are few (the editor allows 50): a walk is enough.
+ * Adds s (n bytes) in lower case unless the list in out from start
+ * already holds it: folded onto the end, then dropped again when a
+ * twin is found. Subjects are few (the editor allows 50): a walk is
+ * enough.
  */
-static bool
-listed(const struct mb_buf *out, size_t start, const char *s, size_t n)
-{
-	const char *p = out->data + start, *end = out->data + out->len;
-
-	while (p < end) {
-		size_t m = strlen(p);
-
-		if (m == n) {
-			size_t i = 0;
-
-			while (i < n && p[i] == ((s[i] >= 'A' && s[i] <= 'Z') ?
-			    s[i] - 'A' + 'a' : s[i]))
-				i++;
-			if (i == n)
-				return true;
-		}
-		p += m + 1;
-	}
-	return false;
-}
-
 static int
 add(struct mb_buf *out, size_t start, const char *s, size_t n)
 {
-	if (n == 0 || (out->len > start && listed(out, start, s, n)))
+	size_t		 at = out->len, m;
+	const char	*p, *fresh;
+
+	if (n == 0)
 		return MB_OK;
-	if (mb_buf_reserve(out, n + 1) != MB_OK)
+	if (mb_fold_lower(out, s, n) != MB_OK ||
+	    mb_buf_putc(out, '\0') != MB_OK) {
+		out->len = at;
 		return MB_ERR_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		out->data[out->len + i] = (s[i] >= 'A' && s[i] <= 'Z') ?
-		    (char)(s[i] - 'A' + 'a') : s[i];
-	out->data[out->len + n] = '\0';
-	out->len += n + 1;
+	}
+	fresh = out->data + at;
+	m = out->len - at - 1;
+	for (p = out->data + start; p < fresh; p += strlen(p) + 1)
+		if (strlen(p) == m && memcmp(p, fresh, m) == 0) {
+			out->len = at;
+			out->data[at] = '\0';
+			break;
+		}
 	return MB_OK;
 }
 

@@ -12,9 +12,9 @@
  * borrowed) derive, exactly as the store's SQL derives them when it has
  * only the envelope (sqlite_search.c, SQL_TOPICS; verify compares the
  * two): each subject's uri, name and code, and the uri's last segment
- * (after its last '/' or ':'), in ASCII lower case (SQLite's lower()),
- * none empty, each once. Each topic ends with a NUL; an empty string
- * ends the list. MB_ERR_INVAL, out as it was: a shape whose derivation
+ * (after its last '/' or ':'), in Unicode lower case (mb_fold_lower, as
+ * PostgreSQL's lower() and the SQLite backend fold), none empty, each
+ * once. Each topic ends with a NUL; an empty string ends the list. MB_ERR_INVAL, out as it was: a shape whose derivation
  * is left to the store (anything but an array of objects whose uri,
  * name and code are absent, null or strings without a NUL).
  */

@@ -191,6 +191,9 @@ migrate(struct mb_sqlite *sq, struct mb_diag *d)
 		    "(%d); upgrade mediabridge", have, want);
 		goto fail;
 	}
+	if (have < want && (rc = mb_sqlite_lower_register(sq, true, d)) !=
+	    MB_OK)
+		goto fail;
 	for (; have < want; have++) {
 		if ((rc = mb_sqlite__exec(sq, mb_sqlite_migrations[have], d)) != MB_OK) {
 			mb_diag_prefix(d, "migration %d", have + 1);
@@ -209,8 +212,10 @@ migrate(struct mb_sqlite *sq, struct mb_diag *d)
 			goto fail;
 	}
 	sq->schema_version = want;
+	mb_sqlite_lower_register(sq, false, NULL);
 	return mb_sqlite__exec(sq, "COMMIT", d);
 fail:
+	mb_sqlite_lower_register(sq, false, NULL);
 	mb_sqlite__exec(sq, "ROLLBACK", NULL);
 	return rc;
 }

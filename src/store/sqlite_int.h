@@ -190,6 +190,15 @@ int mb_sqlite_search_put(struct mb_sqlite *sq, int64_t item_id, bool is_new,
 int mb_sqlite_search_differs(struct mb_sqlite *sq, int64_t item_id,
     const struct mb_store_version *v, bool *topics, bool *translation,
     struct mb_diag *d);
+/*
+ * sqlite_search.c: registers (on) or drops (off) mb_lower(text), the
+ * Unicode lower case of mb_fold_lower, for the migrations alone: a
+ * function on every connection cost a bulk import 1.7x the CPU.
+ */
+int mb_sqlite_lower_register(struct mb_sqlite *sq, bool on,
+    struct mb_diag *d);
+/* sqlite_search.c: binds a topic filter at i in the rows' Unicode lower case. */
+void mb_sqlite__bind_topic(sqlite3_stmt *s, int i, const char *topic);
 /* Registers sqlite_search.c's FTS5 functions (mb_bm25) on a connection. */
 int mb_sqlite_search_register(fts5_api *api);
 

@@ -77,7 +77,7 @@ mb_sqlite_list(struct mb_store *st, const struct mb_store_filter *f,
 	bind_opt(s, MB_SQLP_TYPE, f->type);
 	bind_opt(s, MB_SQLP_PROFILE, f->profile);
 	bind_opt(s, MB_SQLP_CENTER, f->center);
-	bind_opt(s, MB_SQLP_TOPIC, f->topic);
+	mb_sqlite__bind_topic(s, MB_SQLP_TOPIC, f->topic);
 	bind_opt(s, MB_SQLP_COUNTRY, f->country);
 	sqlite3_bind_int64(s, MB_SQLP_TO, f->before_ms);
 	sqlite3_bind_int64(s, MB_SQLP_NOW, f->now_ms);

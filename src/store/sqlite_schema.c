@@ -264,5 +264,17 @@ const char *const mb_sqlite_migrations[] = {
 	"  until_ms INTEGER NOT NULL,"
 	"  revoked INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (id, key)) WITHOUT ROWID;",
+	/*
+	 * 14 (search): topics in Unicode lower case, as PostgreSQL's lower()
+	 * folds them (mb_fold_lower); lower() folded ASCII alone, so
+	 * "Политика" was a topic of its own beside "политика", and a store
+	 * with such a topic did not migrate to PostgreSQL (its rows
+	 * differed from the copy's derivation). mb_lower exists only while
+	 * migrations run (sqlite.c, migrate). A row whose folded topic the
+	 * item already has goes.
+	 */
+	"UPDATE OR IGNORE item_topics SET topic = mb_lower(topic)"
+	"  WHERE topic != mb_lower(topic);"
+	"DELETE FROM item_topics WHERE topic != mb_lower(topic);",
 	NULL
 };

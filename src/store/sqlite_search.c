@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/fold.h"
 #include "base/timeutil.h"
 #include "store/sql.h"
 
@@ -35,7 +36,7 @@ enum {
 	SS_TOPICS_SELECT,
 	SS_TRANS_DELETE,
 	SS_TRANS_INSERT,
-	SS_TOPICS_DIFFER,
+	SS_TOPICS_STORED,
 	SS_TRANS_DIFFER,
 	SS_HIT,
 	SS_LEAD,
@@ -76,7 +77,8 @@ enum {
 
 /*
  * What an envelope (?2) derives: its topics (each subject's uri, name,
- * code and the uri's last segment, lower case; ?3 the JSON path of the
+ * code and the uri's last segment; lower() folds ASCII alone, the rest
+ * is folded in C, fold_topic; ?3 the JSON path of the
  * subjects, "$" when ?2 is the subjects alone) and the item that the
  * item ?1 translates. The same derivation as migration 4's backfill.
  */
@@ -110,14 +112,8 @@ static const char *const ss_sql[SS__COUNT] = {
 	[SS_TRANS_DELETE] = "DELETE FROM translations WHERE uri = ?1",
 	[SS_TRANS_INSERT] = "INSERT OR REPLACE INTO translations (uri, "
 	    "of_uri, by) " SQL_TRANSLATION,
-	/*
-	 * verify: whether the rows of item ?4 (uri ?1) differ from what the
-	 * envelope ?2 derives, as sets (EXCEPT takes NULLs as equal).
-	 */
-	[SS_TOPICS_DIFFER] = "SELECT EXISTS (SELECT topic FROM (" SQL_TOPICS
-	    ") EXCEPT SELECT topic FROM item_topics WHERE item_id = ?4) OR "
-	    "EXISTS (SELECT topic FROM item_topics WHERE item_id = ?4 EXCEPT "
-	    "SELECT topic FROM (" SQL_TOPICS "))",
+	/* verify: item ?1's topic rows, compared in C with the derivation. */
+	[SS_TOPICS_STORED] = "SELECT topic FROM item_topics WHERE item_id = ?1",
 	[SS_TRANS_DIFFER] = "SELECT EXISTS (SELECT o, b FROM ("
 	    SQL_TRANSLATION ") EXCEPT SELECT of_uri, by FROM translations "
 	    "WHERE uri = ?1) OR EXISTS (SELECT of_uri, by FROM translations "
@@ -204,19 +200,36 @@ has_word(const struct mb_store_version *v, const char *w)
 	    strlen(w)) != NULL;
 }
 
+/*
+ * Appends column 0 of s, a topic lower() folded (ASCII alone), with
+ * every other code point folded too (mb_fold_lower: PostgreSQL's lower()
+ * in a UTF-8 database), and a NUL. A user function in the SQL would fold
+ * it there, but registering one cost a bulk import 1.7x the CPU (issue
+ * 23, f5e572e): the writer's topics come folded (mb_item_topics), and
+ * only this fallback and verify fold here.
+ */
 static int
-add_topic(struct mb_sqlite *sq, int64_t id, sqlite3_value *sv,
-    const char *topic, struct mb_diag *d)
+fold_topic(sqlite3_stmt *s, struct mb_buf *out)
+{
+	const char	*t = (const char *)sqlite3_column_text(s, 0);
+	size_t		 n = (size_t)sqlite3_column_bytes(s, 0);
+
+	if (t == NULL || mb_fold_lower(out, t, n) != MB_OK ||
+	    mb_buf_putc(out, '\0') != MB_OK)
+		return MB_ERR_NOMEM;
+	return MB_OK;
+}
+
+static int
+add_topic(struct mb_sqlite *sq, int64_t id, const char *topic,
+    struct mb_diag *d)
 {
 	sqlite3_stmt	*add;
 	int		 rc;
 
 	if ((add = mb_sqlite_stmt(sq, STMT_TOPIC_ADD, d)) == NULL)
 		return MB_ERR_STORE;
-	if (sv != NULL)
-		sqlite3_bind_value(add, 1, sv);
-	else
-		sqlite3_bind_text(add, 1, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 1, topic, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(add, 2, id);
 	rc = sqlite3_step(add);
 	sqlite3_reset(add);
@@ -224,40 +237,66 @@ add_topic(struct mb_sqlite *sq, int64_t id, sqlite3_value *sv,
 }
 
 /*
- * The topics the writer was given (derived where the envelope was
- * parsed, issue 23: 40 us an item on the writer otherwise), else the
- * same derivation as migration 4's backfill, topic by topic.
+ * The topics SQL_TOPICS derives from v's envelope into out (each ending
+ * with a NUL; folded, so two may be the same: the callers' INSERT OR
+ * IGNORE and set comparison take that).
  */
 static int
-put_topics(struct mb_sqlite *sq, int64_t id, const struct mb_store_version *v,
-    struct mb_diag *d)
+derive_topics(struct mb_sqlite *sq, const struct mb_store_version *v,
+    struct mb_buf *out, struct mb_diag *d)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (v->topics != NULL) {
-		for (const char *t = v->topics; *t != '\0'; t += strlen(t) + 1)
-			if ((rc = add_topic(sq, id, NULL, t, d)) != MB_OK)
-				return rc;
-		return MB_OK;
-	}
-	if (!has_word(v, "\"subjects\""))
-		return MB_OK;
 	if ((s = ss_stmt(sq, SS_TOPICS_SELECT, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 2, v->envelope, (int)v->envelope_len,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, "$.item.subjects", -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if ((rc = add_topic(sq, id, sqlite3_column_value(s, 0), NULL,
-		    d)) != MB_OK) {
+		if (fold_topic(s, out) != MB_OK) {
 			sqlite3_reset(s);
-			return rc;
+			return mb_diag_set(d, MB_ERR_NOMEM, "search index: "
+			    "out of memory");
 		}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return mb_sqlite_err(sq, d, "search index");
 	return MB_OK;
+}
+
+/*
+ * The topics the writer was given (derived where the envelope was
+ * parsed, issue 23: 40 us an item on the writer otherwise), else the
+ * same derivation as migration 4's backfill; both folded (fold_topic).
+ */
+static int
+put_topics(struct mb_sqlite *sq, int64_t id, const struct mb_store_version *v,
+    struct mb_diag *d)
+{
+	struct mb_buf	 list = MB_BUF_INIT;
+	const char	*t;
+	int		 rc;
+
+	if (v->topics != NULL) {
+		/* Folded again (the writer's are, mb_item_topics): a copy's pace. */
+		rc = MB_OK;
+		for (t = v->topics; *t != '\0' && rc == MB_OK;
+		    t += strlen(t) + 1)
+			if (mb_fold_lower(&list, t, strlen(t)) != MB_OK ||
+			    mb_buf_putc(&list, '\0') != MB_OK)
+				rc = mb_diag_set(d, MB_ERR_NOMEM,
+				    "search index: out of memory");
+	} else if (!has_word(v, "\"subjects\""))
+		return MB_OK;
+	else
+		rc = derive_topics(sq, v, &list, d);
+	if (rc == MB_OK)
+		for (t = list.data; t != NULL && t < list.data + list.len &&
+		    rc == MB_OK; t += strlen(t) + 1)
+			rc = add_topic(sq, id, t, d);
+	mb_buf_free(&list);
+	return rc;
 }
 
 int
@@ -285,23 +324,73 @@ mb_sqlite_search_put(struct mb_sqlite *sq, int64_t item_id, bool is_new,
 	return MB_OK;
 }
 
-/* One boolean row from statement which, bound to item_id, v. */
+/* Whether every topic of list a (NUL-separated, len bytes) is in b. */
+static bool
+within(const struct mb_buf *a, const struct mb_buf *b)
+{
+	for (const char *t = a->data; t != NULL && t < a->data + a->len;
+	    t += strlen(t) + 1) {
+		const char *u = b->data;
+
+		while (u != NULL && u < b->data + b->len && strcmp(t, u) != 0)
+			u += strlen(u) + 1;
+		if (u == NULL || u >= b->data + b->len)
+			return false;
+	}
+	return true;
+}
+
+/* Whether item_id's topic rows and what v's envelope derives differ, as sets. */
 static int
-differs(struct mb_sqlite *sq, int which, int64_t item_id,
+topics_differ(struct mb_sqlite *sq, int64_t item_id,
     const struct mb_store_version *v, bool *out, struct mb_diag *d)
+{
+	struct mb_buf	 derived = MB_BUF_INIT, stored = MB_BUF_INIT;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((rc = derive_topics(sq, v, &derived, d)) != MB_OK)
+		goto done;
+	if ((s = ss_stmt(sq, SS_TOPICS_STORED, d)) == NULL) {
+		rc = MB_ERR_STORE;
+		goto done;
+	}
+	sqlite3_bind_int64(s, 1, item_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+
+		if (t == NULL || mb_buf_append(&stored, t, strlen(t) + 1) !=
+		    MB_OK) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		rc = mb_sqlite_err(sq, d, "check");
+		goto done;
+	}
+	*out = !within(&derived, &stored) || !within(&stored, &derived);
+	rc = MB_OK;
+done:
+	mb_buf_free(&derived);
+	mb_buf_free(&stored);
+	return rc;
+}
+
+/* One boolean row from SS_TRANS_DIFFER, bound to v. */
+static int
+trans_differs(struct mb_sqlite *sq, const struct mb_store_version *v,
+    bool *out, struct mb_diag *d)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if ((s = ss_stmt(sq, which, d)) == NULL)
+	if ((s = ss_stmt(sq, SS_TRANS_DIFFER, d)) == NULL)
 		return MB_ERR_STORE;
 	sqlite3_bind_text(s, 1, v->uri, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, v->envelope, (int)v->envelope_len,
 	    SQLITE_STATIC);
-	if (which == SS_TOPICS_DIFFER) {
-		sqlite3_bind_text(s, 3, "$.item.subjects", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, item_id);
-	}
 	rc = sqlite3_step(s);
 	*out = rc == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
 	sqlite3_reset(s);
@@ -317,10 +406,60 @@ mb_sqlite_search_differs(struct mb_sqlite *sq, int64_t item_id,
 {
 	int rc;
 
-	if ((rc = differs(sq, SS_TOPICS_DIFFER, item_id, v, topics, d)) !=
-	    MB_OK)
+	if ((rc = topics_differ(sq, item_id, v, topics, d)) != MB_OK)
 		return rc;
-	return differs(sq, SS_TRANS_DIFFER, item_id, v, translation, d);
+	return trans_differs(sq, v, translation, d);
+}
+
+/*
+ * Binds topic (a filter) at i folded as the rows are (fold_topic); the
+ * SQL's lower() leaves it so. Out of memory, it binds it as given: a
+ * topic beyond ASCII then finds nothing, the old behaviour.
+ */
+void
+mb_sqlite__bind_topic(sqlite3_stmt *s, int i, const char *topic)
+{
+	struct mb_buf b = MB_BUF_INIT;
+
+	if (topic == NULL)
+		return;
+	if (mb_fold_lower(&b, topic, strlen(topic)) == MB_OK)
+		sqlite3_bind_text(s, i, b.data, (int)b.len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_text(s, i, topic, -1, SQLITE_TRANSIENT);
+	mb_buf_free(&b);
+}
+
+/* mb_lower(text): mb_fold_lower in SQL; NULL stays NULL, as lower(NULL). */
+static void
+sql_lower(sqlite3_context *ctx, int n, sqlite3_value **v)
+{
+	struct mb_buf	 out = MB_BUF_INIT;
+	const char	*t;
+
+	(void)n;
+	if (sqlite3_value_type(v[0]) == SQLITE_NULL)
+		return;
+	t = (const char *)sqlite3_value_text(v[0]);
+	if (t == NULL || mb_fold_lower(&out, t,
+	    (size_t)sqlite3_value_bytes(v[0])) != MB_OK) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, out.data != NULL ? out.data : "",
+	    (int)out.len, SQLITE_TRANSIENT);
+	mb_buf_free(&out);
+}
+
+int
+mb_sqlite_lower_register(struct mb_sqlite *sq, bool on, struct mb_diag *d)
+{
+	if (sqlite3_create_function(sq->db, "mb_lower", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, on ? sql_lower : NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return d != NULL ? mb_sqlite_err(sq, d, "register mb_lower") :
+		    MB_ERR_STORE;
+	return MB_OK;
 }
 
 /* ---- mb_bm25: bm25 with a bounded document-frequency count ----------- */
@@ -472,7 +611,7 @@ bind_query(sqlite3_stmt *s, const struct mb_store_search_query *q,
 	bind_opt(s, P_TYPE, q->type);
 	bind_opt(s, P_PROFILE, q->profile);
 	bind_opt(s, P_CENTER, q->center);
-	bind_opt(s, P_TOPIC, q->topic);
+	mb_sqlite__bind_topic(s, P_TOPIC, q->topic);
 	bind_opt(s, P_COUNTRY, q->country);
 	sqlite3_bind_int64(s, P_FROM, q->from_ms);
 	sqlite3_bind_int64(s, P_TO, q->to_ms);

@@ -178,10 +178,22 @@ def test_migrate_sqlite_to_postgresql(w):
             ("ar", "فيضانات في الدلتا", "ارتفع منسوب النهر ليلا."),
             ("ru", "Выставка в Москве", "В Москве открылась выставка."),
             ("fr", "Les élections régionales", "La date de l'élection.")))
+    # Topics beyond ASCII in upper case: SQLite's lower() folded ASCII
+    # alone, PostgreSQL's every script, and the copy's check refused
+    # the store ("item's topics differ from its envelope").
+    items += "\n" + json.dumps({
+        "type": "text", "language": "ru",
+        "headlines": [{"value": "Выборы в городе"}],
+        "bodies": [{"value": "<p>Городские выборы прошли.</p>"}],
+        "subjects": [{"name": "Политика"}, {"name": "İstanbul"},
+                     {"name": "STRASSE ẞ"}]}, ensure_ascii=False)
     path = os.path.join(w.root, "items.ndjson")
     with open(path, "w") as f:
         f.write(items + "\n")
     c.cli("import", path)
+    for t in ("политика", "ПОЛИТИКА", "istanbul", "strasse ß"):
+        rc, out, err = c.cli("search", "выборы", "--topic", t)
+        eq(len(out.splitlines()), 1, "topic %s on SQLite" % t)
     c.serve()
     ed = c.client(tok)
     before = ed.get("/api/v1/items", query={"limit": 100}).json
@@ -195,6 +207,9 @@ def test_migrate_sqlite_to_postgresql(w):
         check(url in f.read(), "the config names PostgreSQL")
     rc, out, err = run(["verify", c.dir])
     check("all signatures good" in out, "verify on PostgreSQL", out, err)
+    for t in ("политика", "ПОЛИТИКА", "istanbul", "strasse ß"):
+        rc, out, err = c.cli("search", "выборы", "--topic", t)
+        eq(len(out.splitlines()), 1, "topic %s on PostgreSQL" % t)
     # A second migrate into the now non-empty database is refused.
     run(["migrate", c.dir, "--to", url], check_rc=1)
     c.serve()
@@ -209,6 +224,40 @@ def test_migrate_sqlite_to_postgresql(w):
     seq = ed.get("/api/v1/changes").json["seq"]
     eq(ed.post("/api/v1/items", item("After the move")).status, 201, "write")
     eq(ed.get("/api/v1/changes").json["seq"], seq + 1, "the log goes on")
+
+
+def test_migrate_failed_check_explained(w):
+    """A copy that fails its check says how to empty the database.
+
+    A database whose LC_CTYPE is C folds topics in ASCII alone, so the
+    copy's topic rows (Unicode lower case) differ from what it derives:
+    the check fails after the copy committed. The message says the copy
+    is there and how to empty it, and so does a second try's refusal.
+    """
+    from mbtest import pg_admin
+    import json
+    c = w.center("cairo", extra=["--database", "sqlite:store.db"])
+    path = os.path.join(w.root, "items.ndjson")
+    with open(path, "w") as f:
+        f.write(json.dumps({
+            "type": "text", "language": "ru",
+            "headlines": [{"value": "Выборы"}],
+            "bodies": [{"value": "<p>Выборы прошли.</p>"}],
+            "subjects": [{"name": "Политика"}]}, ensure_ascii=False) + "\n")
+    c.cli("import", path)
+    name = "mbi_c_%d" % os.getpid()
+    pg_admin("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' "
+             "LC_CTYPE 'C' LC_COLLATE 'C'" % name)
+    w.databases.append(name)
+    url = os.environ["MB_TEST_PG"].rsplit("/", 1)[0] + "/" + name
+    rc, out, err = c.cli("migrate", "--to", url, check_rc=1)
+    check("holds the failed copy" in err and "createdb" in err,
+          "the failed check says what is left and how to empty it", err)
+    with open(os.path.join(c.dir, "mediabridge.conf")) as f:
+        check(url not in f.read(), "the config still names SQLite")
+    rc, out, err = c.cli("migrate", "--to", url, check_rc=1)
+    check("not empty" in err and "dropdb" in err,
+          "a second try says how to empty the database", err)
 
 
 def test_one_puller_per_peer(w):

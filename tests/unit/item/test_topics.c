@@ -56,9 +56,13 @@ test_derivation(void **state)
 	assert_string_equal(topics_of("[{\"uri\":\"medtop:11000000\","
 	    "\"code\":\"POL\"}]", b, sizeof(b)),
 	    "medtop:11000000|11000000|pol");
-	/* ASCII lower case only, as SQLite's lower(). */
+	/* Unicode lower case, as PostgreSQL's lower() in a UTF-8 database. */
 	assert_string_equal(topics_of("[{\"name\":\"ÄGYPTEN Straße\"}]", b,
-	    sizeof(b)), "Ägypten straße");
+	    sizeof(b)), "ägypten straße");
+	/* Twins once folded: one topic; a longer lower case (Ⱥ -> ⱥ) fits. */
+	assert_string_equal(topics_of("[{\"name\":\"Политика\"},{\"code\":"
+	    "\"ПОЛИТИКА\"},{\"name\":\"ȺȺ\"}]", b, sizeof(b)),
+	    "политика|ⱥⱥ");
 	/* Each once, whichever member or subject it came from. */
 	assert_string_equal(topics_of("[{\"uri\":\"sport\",\"name\":"
 	    "\"Sport\",\"code\":\"SPORT\"},{\"name\":\"sport\"}]", b,

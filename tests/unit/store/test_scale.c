@@ -221,6 +221,14 @@ walk(struct mb_store *st, struct mb_store_filter *f, int per)
 	return total;
 }
 
+/* mb_lower (the store's Unicode lower case) for a plan: only its name. */
+static void
+fake_lower(sqlite3_context *ctx, int n, sqlite3_value **v)
+{
+	(void)n;
+	sqlite3_result_value(ctx, v[0]);
+}
+
 /*
  * The plan of sql as EXPLAIN gives it, one line per row, up to where the
  * page's rows (at most limit of them) are joined to their versions and
@@ -240,6 +248,9 @@ plan(const char *sql, int ncenters, char *out, size_t n)
 
 		snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s", sql);
 		assert_int_equal(sqlite3_open(tb_path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_create_function(db, "mb_lower", 1,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fake_lower, NULL,
+		    NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL),
 		    SQLITE_OK);
 		while (sqlite3_step(s) == SQLITE_ROW && o < n) {
