@@ -204,9 +204,20 @@ mb_center_init(const char *dir, const struct mb_init_opts *o,
 		if ((rc = check_fresh(dir, d)) != MB_OK)
 			return rc;
 	} else {
+		/*
+		 * 0700: the store holds members' contacts, password hashes,
+		 * sessions and learners' answers (DESIGN section 9); the
+		 * worker runs as the directory's owner (privsep.c).
+		 */
 		if ((rc = mb_fs_mkdirs(dir, 0755, d)) != MB_OK)
 			return rc;
 		made_dir = 1;
+		if (chmod(dir, 0700) != 0) {
+			rc = mb_diag_set(d, MB_ERR_IO, "%s: %s", dir,
+			    strerror(errno));
+			rmdir(dir);
+			return rc;
+		}
 	}
 	memset(&n, 0, sizeof(n));
 	mb_conf_defaults(&n.conf, dir);

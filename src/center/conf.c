@@ -397,7 +397,8 @@ mb_conf_save(const struct mb_conf *c, struct mb_diag *d)
 		mb_buf_free(&b);
 		return MB_ERR_NOMEM;
 	}
-	rc = mb_fs_write_atomic(path, b.data, b.len, 0644, d);
+	/* 0600: it may name a database password or the mail relay's. */
+	rc = mb_fs_write_atomic(path, b.data, b.len, 0600, d);
 	mb_buf_free(&b);
 	return rc;
 }
@@ -470,7 +471,7 @@ mb_conf_set(const struct mb_conf *c, const char *section, const char *key,
 	const char	*p, *end, *ins = NULL;
 	size_t		len = 0, n;
 	struct stat	st;
-	int		rc, in = 0, done = 0;
+	int		rc, in = 0, done = 0, had;
 
 	if (strpbrk(value, "\r\n") != NULL || strpbrk(key, "\r\n=:[") != NULL)
 		return mb_diag_set(d, MB_ERR_INVAL, "%s: %s: a value may not "
@@ -518,9 +519,18 @@ mb_conf_set(const struct mb_conf *c, const char *section, const char *key,
 		mb_buf_free(&b);
 		return MB_ERR_NOMEM;
 	}
+	had = stat(c->file, &st) == 0;
 	rc = mb_fs_write_atomic(c->file, b.data, b.len,
-	    stat(c->file, &st) == 0 ? (st.st_mode & 07777) : 0644, d);
+	    had ? (st.st_mode & 07777) : 0600, d);
 	mb_buf_free(&b);
+	/*
+	 * The new file is root's when root rewrites it (migrate, restore):
+	 * given back to its owner, the service's user, who reads it.
+	 */
+	if (rc == MB_OK && had && geteuid() == 0 &&
+	    chown(c->file, st.st_uid, st.st_gid) != 0)
+		rc = mb_diag_set(d, MB_ERR_IO, "%s: chown: %s", c->file,
+		    strerror(errno));
 	return rc;
 }
 

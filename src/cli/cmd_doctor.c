@@ -123,6 +123,28 @@ check_keys(struct doctor *doc, const char *dir, int packaged)
 	}
 }
 
+/*
+ * The data directory and the configuration: no other user reads the
+ * store (members' contacts, password hashes, sessions, learners'
+ * answers) or a password the configuration may hold. init makes the
+ * directory 0700 and the configuration 0600; an older center's are
+ * often 0755 and 0644.
+ */
+static void
+check_modes(struct doctor *doc, const char *dir, const char *conf)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) == 0 && (sb.st_mode & 007))
+		say(doc, 1, "data", "%s is mode %04o, open to other users, "
+		    "and the store holds personal data: run chmod o-rwx %s",
+		    dir, (unsigned)(sb.st_mode & 07777), dir);
+	if (stat(conf, &sb) == 0 && (sb.st_mode & 077))
+		say(doc, 1, "config", "%s is mode %04o: it may hold "
+		    "passwords (database, mail relay): run chmod 600 %s", conf,
+		    (unsigned)(sb.st_mode & 07777), conf);
+}
+
 static void
 check_pub(struct doctor *doc, const struct mb_center_node *n)
 {
@@ -470,6 +492,7 @@ run(int argc, char **argv)
 	say(&doc, 0, "config", "%s (center %s, %s)", conf, n->conf.id,
 	    n->conf.role);
 	check_keys(&doc, dir, packaged);
+	check_modes(&doc, dir, conf);
 	check_pub(&doc, n);
 	check_disk(&doc, dir);
 	if ((rc = mb_center_store(n, &st, &d)) != MB_OK) {

@@ -37,5 +37,9 @@ mb_cli_hand_over(const char *dir, struct mb_diag *d)
 	if (nftw(dir, chown_one, 16, FTW_PHYS) != 0)
 		return mb_diag_set(d, MB_ERR_IO, "%s: cannot hand it to the "
 		    "mediabridge user", dir);
+	/* The service (User=mediabridge) reads its configuration: 0600. */
+	if (lchown(conf, owner_uid, owner_gid) != 0)
+		return mb_diag_set(d, MB_ERR_IO, "%s: cannot hand it to the "
+		    "mediabridge user", conf);
 	return MB_OK;
 }

@@ -112,6 +112,23 @@ class CliTest(unittest.TestCase):
         p = run("key", self.dir, check=1)
         self.assertIn("chmod 600", p.stderr)
 
+    def test_init_keeps_the_store_and_config_private(self):
+        # The store holds members' contacts, password hashes, sessions
+        # and learners' answers; the configuration may hold passwords.
+        init(self.dir)
+        conf = os.path.join(self.dir, "mediabridge.conf")
+        self.assertEqual(stat.S_IMODE(os.stat(self.dir).st_mode), 0o700)
+        self.assertEqual(stat.S_IMODE(os.stat(conf).st_mode), 0o600)
+        p = run("doctor", self.dir, "--offline")
+        self.assertNotIn("open to other users", p.stdout)
+        # An older center's modes: doctor warns, with the fix named.
+        os.chmod(self.dir, 0o755)
+        os.chmod(conf, 0o644)
+        p = run("doctor", self.dir, "--offline")
+        self.assertIn("open to other users", p.stdout)
+        self.assertIn("chmod o-rwx " + self.dir, p.stdout)
+        self.assertIn("chmod 600 " + conf, p.stdout)
+
     def test_new_branch_peer_list_says_why_empty(self):
         hq = os.path.join(self.tmp, "hq")
         init(hq, "moscow", "ru,en", "--hq")
