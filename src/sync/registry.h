@@ -31,6 +31,18 @@ int mb_sync_registry_publish(struct mb_store *st,
     const struct mb_center_node *n, int64_t *version, struct mb_diag *d);
 
 /*
+ * HQ: admits c (a new center, or new details of one) and publishes the
+ * registry. MB_ERR_INVAL for HQ's own id; MB_ERR_PERM, with why, for a
+ * key that was revoked (under c's id or any other, now or before a
+ * replacement: a stolen key never comes back under a new name) or that
+ * another center holds (two centers would sign as one). Nothing is
+ * stored then.
+ */
+int mb_sync_registry_admit(struct mb_store *st,
+    const struct mb_center_node *n, const struct mb_center *c,
+    int64_t *version, struct mb_diag *d);
+
+/*
  * The document this node serves (appended to doc) and its version: the
  * stored one; HQ publishes one first when it has none. MB_ERR_NOTFOUND
  * on a branch that has not fetched one yet.
