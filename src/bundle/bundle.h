@@ -81,7 +81,8 @@ int mb_bundle_export(const struct mb_center_node *n, struct mb_store *st,
 struct mb_bundle_import_result {
 	char	exporter[33];
 	int64_t	after, through;
-	int64_t	applied, duplicates, refused, blobs;
+	int64_t	applied, duplicates, blobs;
+	int64_t	refused;	/* of a revoked origin: skipped, as a pull */
 	bool	registry;	/* a newer registry was applied */
 };
 
@@ -92,8 +93,8 @@ struct mb_bundle_import_result {
  * size, the members' names and order, nothing more and nothing less --
  * and only then applies it: the registry when newer, the versions in
  * one transaction through the exchange's own path (each origin's
- * signature checked, duplicates skipped, forgeries counted), the blobs,
- * and the mark an ack reports. A bundle that starts after the last one
+ * signature checked, duplicates skipped, those of a revoked origin
+ * skipped and counted refused), the blobs, and the mark an ack reports. A bundle that starts after the last one
  * imported from the same exporter ended is refused (one is missing).
  */
 int mb_bundle_import(const struct mb_center_node *n, struct mb_store *st,

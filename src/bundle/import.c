@@ -794,7 +794,10 @@ mb_bundle_import(const struct mb_center_node *n, struct mb_store *st,
 	 * Every version checked against the keys the bundle's registry
 	 * brings, before anything is stored: one refused refuses the
 	 * bundle (taken in part, the mark would pass what was refused, and
-	 * the exporter would never send it again).
+	 * the exporter would never send it again). Those of a revoked
+	 * origin aside: no bundle ever will be without them (the log keeps
+	 * what that center signed before), so they are skipped and counted
+	 * refused as a pull does, and the mark passes them.
 	 */
 	if ((rc = keyring_for(&rd, &kr)) != MB_OK ||
 	    (rc = mb_sync_batch_parse(rd.log.data != NULL ? rd.log.data : "",

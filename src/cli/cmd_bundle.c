@@ -40,7 +40,8 @@ const struct mb_cli_cmd mb_cmd_bundle = {
 	"import checks each bundle whole -- the exporter's signature, every\n"
 	"member's and every version's hash, nothing missing, nothing added --\n"
 	"before it stores anything, then applies it as a pull would (each\n"
-	"origin's signature checked, duplicates skipped) and indexes it.\n"
+	"origin's signature checked, duplicates and a revoked origin's\n"
+	"versions skipped) and indexes it.\n"
 	"Volumes are imported in order; one whose predecessor is missing is\n"
 	"refused.\n\n"
 	"ack writes, signed by this center, how far the bundles from CENTER\n"
@@ -205,8 +206,11 @@ do_import(int argc, char **argv)
 		    (long long)r.duplicates, (long long)r.refused,
 		    (long long)r.blobs, r.blobs == 1 ? "" : "s",
 		    r.registry ? ", a newer registry" : "");
+		/* The rest was taken and the mark moved on: not a failure. */
 		if (r.refused > 0)
-			failed = 1;
+			fprintf(stderr, "bundle import: %s: %lld version%s of a "
+			    "revoked origin skipped\n", argv[i],
+			    (long long)r.refused, r.refused == 1 ? "" : "s");
 	}
 	if (rc == MB_OK)
 		rc = mb_sync_index_all(st, &d);

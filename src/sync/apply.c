@@ -162,6 +162,11 @@ struct entry {
 	 * it in the batch's own transaction (NULL: queued for the indexer).
 	 */
 	struct mb_sync_text	*tx;
+	/*
+	 * ENTRY_REFUSED because its origin is revoked: a version it signed
+	 * before, that the log still serves and every importer skips.
+	 */
+	bool			 revoked;
 	char			 why[160];
 };
 
@@ -424,6 +429,7 @@ verify_one(struct entry *en, const struct mb_sync_keyring *kr,
 	if (k->revoked) {
 		mb_diag_set(&d, MB_ERR_PERM, "origin %s is revoked",
 		    info->origin);
+		en->revoked = true;
 		goto refuse;
 	}
 	if (!verify_raw(en->env, en->len, k->pk)) {
@@ -488,6 +494,7 @@ mb_sync_batch_unverify(struct mb_sync_batch *b)
 		mb_sync_text_free(b->e[i].tx);
 		b->e[i].tx = NULL;
 		b->e[i].state = ENTRY_NEW;
+		b->e[i].revoked = false;
 		b->e[i].why[0] = '\0';
 	}
 }
@@ -600,7 +607,7 @@ const char *
 mb_sync_batch_refused(const struct mb_sync_batch *b, int64_t *seq)
 {
 	for (size_t i = 0; i < b->n; i++)
-		if (b->e[i].state == ENTRY_REFUSED) {
+		if (b->e[i].state == ENTRY_REFUSED && !b->e[i].revoked) {
 			*seq = b->e[i].seq;
 			return b->e[i].why;
 		}

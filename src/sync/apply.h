@@ -92,7 +92,12 @@ int mb_sync_batch_apply(struct mb_store *st, struct mb_sync_batch *b,
 /* The first origin verification found unknown here, or NULL. */
 const char *mb_sync_batch_unknown(const struct mb_sync_batch *b);
 
-/* The first entry verification refused (*seq: its seq) and why, or NULL. */
+/*
+ * The first entry verification refused (*seq: its seq) and why, or NULL.
+ * A version of a revoked origin is not one: the log still serves what
+ * that center signed before, and a pull skips it (counted refused)
+ * without stopping, so an importer must too.
+ */
 const char *mb_sync_batch_refused(const struct mb_sync_batch *b,
     int64_t *seq);
 

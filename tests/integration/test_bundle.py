@@ -226,6 +226,39 @@ def test_new_branch_from_a_bundle_alone(w):
     eq(mb("verify", manama.dir, full=True).returncode, 0, "verify")
 
 
+def test_revoked_origin_skipped(w):
+    """Once a center is revoked, HQ's bundles still carry the versions it
+    signed before (the log keeps them): an importer skips those, as a
+    pull does, counts them refused, takes the rest and moves its mark
+    on, so that the next bundle starts after them."""
+    hq, cairo = network(w)
+    b = bundle(w, "cairo.mbb")
+    mb("bundle", "export", cairo.dir, "-o", b)
+    check("2 applied" in mb("bundle", "import", hq.dir, b), "at HQ")
+    mb("center", "revoke", hq.dir, "cairo")
+    manama = center(w, "manama", "BH", "ar,en", hq=hq)
+    fedlib.admit(hq, manama)
+    b1 = bundle(w, "hq1.mbb")
+    mb("bundle", "export", hq.dir, "--for", "manama", "-o", b1)
+    p = mb("bundle", "import", manama.dir, b1, check=False, full=True)
+    eq(p.returncode, 0, "taken: %s" % p.stderr)
+    check("5 applied" in p.stdout and "2 refused" in p.stdout,
+          "HQ's five, Cairo's two refused", p.stdout)
+    check("revoked" in p.stderr, "says why", p.stderr)
+    got = versions(manama)
+    check(not any(u.startswith("urn:mediabridge:cairo:") for u, _ in got),
+          "nothing of Cairo's")
+    eq(len(got), 5, "HQ's five")
+    # The mark moved on: the next bundle follows on from this one.
+    imp(w, hq, items("moscow", 1, "en", "late"))
+    b2 = bundle(w, "hq2.mbb")
+    mb("bundle", "export", hq.dir, "--for", "manama", "-o", b2)
+    eq(manifest(b2)["log"]["after"], manifest(b1)["log"]["through"],
+       "follows on")
+    check("1 applied" in mb("bundle", "import", manama.dir, b2), "next")
+    eq(mb("verify", manama.dir, full=True).returncode, 0, "verify")
+
+
 def tiny_png(w_, h_):
     def chunk(t, data):
         return (struct.pack(">I", len(data)) + t + data +
