@@ -453,7 +453,8 @@ start_point(const struct mb_center_node *n, struct mb_store *st,
     int64_t *since, struct mb_bundle_mark *prev, bool *have_prev,
     struct mb_diag *d)
 {
-	int rc;
+	int64_t	last;
+	int	rc;
 
 	for_center[0] = '\0';
 	if (o->for_center != NULL)
@@ -494,6 +495,28 @@ start_point(const struct mb_center_node *n, struct mb_store *st,
 	if (o->ack == NULL)
 		*since = o->since >= 0 ? o->since : *have_prev ?
 		    prev->through : 0;
+	/*
+	 * Past the log's end, the bundle's through and so the mark would
+	 * be a seq no bundle reached (the store keeps the larger one):
+	 * every later export for the center would start there and leave
+	 * out what the log gains meanwhile.
+	 */
+	last = mb_sync_log_last(st);
+	if (*since > last && o->ack != NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: the ack says through "
+		    "%lld, but this center's log ends at seq %lld: not an ack "
+		    "of its bundles", o->ack, (long long)*since,
+		    (long long)last);
+	if (*since > last && o->since >= 0)
+		return mb_diag_set(d, MB_ERR_INVAL, "--since %lld: this "
+		    "center's log ends at seq %lld", (long long)*since,
+		    (long long)last);
+	if (*since > last)
+		return mb_diag_set(d, MB_ERR_INVAL, "the last bundle for %s "
+		    "ended at seq %lld, but this center's log ends at seq "
+		    "%lld: give --since", for_center[0] != '\0' ? for_center :
+		    "nobody in particular", (long long)*since,
+		    (long long)last);
 	return MB_OK;
 }
 

@@ -259,6 +259,53 @@ def test_revoked_origin_skipped(w):
     eq(mb("verify", manama.dir, full=True).returncode, 0, "verify")
 
 
+def test_start_past_the_log(w):
+    """A starting point past the end of the exporter's log (--since, or
+    an ack's through) is refused and recorded nowhere: taken as the
+    mark, every later export for that center would start there and
+    leave out what the log gains meanwhile."""
+    import base64
+    import nacl.signing
+    hq, cairo = network(w)
+    x = bundle(w, "x.mbb")
+    p = mb("bundle", "export", hq.dir, "--for", "cairo", "--since",
+           "1000", "-o", x, check=False, full=True)
+    eq(p.returncode, 1, "--since past the end")
+    check("--since 1000" in p.stderr and "ends at seq" in p.stderr,
+          "says why", p.stderr)
+    check(not os.path.exists(x), "nothing written")
+
+    # An ack Cairo really signed, whose through is past HQ's log.
+    b1 = bundle(w, "b1.mbb")
+    mb("bundle", "export", hq.dir, "--for", "cairo", "-o", b1)
+    mb("bundle", "import", cairo.dir, b1)
+    ack = bundle(w, "ack.json")
+    mb("bundle", "ack", cairo.dir, "--for", "moscow", "-o", ack)
+    a = json.load(open(ack))["ack"]
+    a["through"] = 1000
+    key = open(os.path.join(cairo.dir, "keys", "center.key")).read()
+    sk = nacl.signing.SigningKey(base64.b64decode(
+        key.strip().split(":", 1)[1]))
+    sig = sk.sign(jcs({"ack": a})).signature
+    far = bundle(w, "far-ack.json")
+    open(far, "wb").write(jcs({"ack": a, "signature":
+                               base64.b64encode(sig).decode()}))
+    p = mb("bundle", "export", hq.dir, "--ack", far, "-o", x, check=False,
+           full=True)
+    eq(p.returncode, 1, "an ack past the end")
+    check("through 1000" in p.stderr and "ends at seq" in p.stderr,
+          "says why", p.stderr)
+    check(not os.path.exists(x), "nothing written")
+
+    # Neither moved the mark: the next bundle follows on from b1.
+    imp(w, hq, items("moscow", 1, "en", "late"))
+    b2 = bundle(w, "b2.mbb")
+    mb("bundle", "export", hq.dir, "--for", "cairo", "-o", b2)
+    eq([e["uri"] for e in manifest(b2)["envelopes"]],
+       ["urn:mediabridge:moscow:late-0"], "the new one")
+    check("1 applied" in mb("bundle", "import", cairo.dir, b2), "taken")
+
+
 def tiny_png(w_, h_):
     def chunk(t, data):
         return (struct.pack(">I", len(data)) + t + data +
