@@ -22,7 +22,9 @@
 #include "base/fs.h"
 #include "base/timeutil.h"
 #include "item/id.h"
+#include "item/json.h"
 #include "item/json_scan.h"
+#include "media/media.h"
 #include "store/bundles.h"
 #include "sync/apply.h"
 #include "sync/registry.h"
@@ -51,6 +53,7 @@ struct reading {
 	char				 exporter[MB_CENTER_MAX + 1];
 	int64_t				 after, through;
 	struct mb_buf			 man, registry, log;
+	json_t				*refs;	/* {hash: true}: the log's blobs */
 	uint8_t				 pk[MB_PUBKEY_LEN];
 	bool				 registry_read;	/* before the manifest's tree */
 	struct mb_diag			*d;
@@ -365,6 +368,8 @@ stage_blob(struct reading *rd, struct member *m)
 	uint8_t				sum[crypto_hash_sha256_BYTES];
 	char				hex[65], top[1100], path[1200];
 	char				buf[65536];
+	unsigned char			head[MB_MEDIA_HEAD_LEN];
+	size_t				headlen = 0;
 	int64_t				got = 0;
 	la_ssize_t			k;
 	int				fd, rc = MB_OK;
@@ -397,6 +402,13 @@ stage_blob(struct reading *rd, struct member *m)
 		}
 		crypto_hash_sha256_update(&h, (const unsigned char *)buf,
 		    (unsigned long long)k);
+		if (headlen < sizeof(head)) {
+			size_t take = sizeof(head) - headlen < (size_t)k ?
+			    sizeof(head) - headlen : (size_t)k;
+
+			memcpy(head + headlen, buf, take);
+			headlen += take;
+		}
 		if (write(fd, buf, (size_t)k) != k) {
 			rc = mb_diag_set(rd->d, MB_ERR_IO, "%s: %s",
 			    m->staged, strerror(errno));
@@ -420,7 +432,58 @@ stage_blob(struct reading *rd, struct member *m)
 		rc = mb_diag_set(rd->d, MB_ERR_IO, "%s: %s", m->staged,
 		    strerror(errno));
 	close(fd);
+	/*
+	 * The manifest's type is the exporter's word: recorded as a fetch
+	 * records one (served under it only when the bytes are that type).
+	 */
+	if (rc == MB_OK)
+		snprintf(m->mime, sizeof(m->mime), "%s", mb_media_checked_type(
+		    m->mime, head, headlen));
 	return rc;
+}
+
+static int
+add_ref(const char *hash, const json_t *rendition, void *arg)
+{
+	(void)rendition;
+	return json_object_set_new(arg, hash, json_true()) == 0 ? MB_OK :
+	    MB_ERR_NOMEM;
+}
+
+/*
+ * The blobs the log's envelopes refer to (mb_media_item_blobs, the one
+ * rule), the only ones taken: a blob no version names is not the
+ * exchange's to store, and a center would serve it. Most lines name
+ * none, and without \u escapes one that does has these bytes (export's
+ * rule): the others are not parsed.
+ */
+static int
+referred_blobs(struct reading *rd)
+{
+	const char	*p = rd->log.data != NULL ? rd->log.data : "";
+	const char	*end = p + rd->log.len, *nl;
+	int		 rc = MB_OK;
+
+	if ((rd->refs = json_object()) == NULL)
+		return mb_diag_set(rd->d, MB_ERR_NOMEM, "out of memory");
+	for (; p < end && rc == MB_OK; p = nl + 1) {
+		json_t *j;
+
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (memmem(p, (size_t)(nl - p), "\"renditions\"", 12) == NULL &&
+		    memmem(p, (size_t)(nl - p), "\\u", 2) == NULL)
+			continue;
+		if ((j = mb_json_loadb(p, (size_t)(nl - p), 0, NULL)) == NULL)
+			return refuse(rd, "%s: a line is not JSON",
+			    MB_BUNDLE_LOG);
+		/* Borrowed from j. */
+		rc = mb_media_item_blobs(json_object_get(json_object_get(j,
+		    "envelope"), "item"), add_ref, rd->refs);
+		json_decref(j);
+	}
+	return rc == MB_ERR_NOMEM ? mb_diag_set(rd->d, rc, "out of memory") :
+	    rc;
 }
 
 /*
@@ -624,8 +687,15 @@ check_bundle(struct reading *rd)
 		} else if (strcmp(m->name, MB_BUNDLE_LOG) == 0) {
 			if ((rc = read_all(rd, m->name, m->size, &rd->log)) !=
 			    MB_OK || (rc = hash_ok(rd, m, rd->log.data,
-			    rd->log.len)) != MB_OK)
+			    rd->log.len)) != MB_OK ||
+			    (rc = referred_blobs(rd)) != MB_OK)
 				return rc;
+		} else if (json_object_get(rd->refs, m->sha256) == NULL) {
+			/* Not staged: place_blobs passes it by. */
+			if (archive_read_data_skip(rd->a) != ARCHIVE_OK)
+				return mb_diag_set(rd->d, MB_ERR_INVAL, "%s: "
+				    "%s: %s", rd->file, m->name,
+				    archive_error_string(rd->a));
 		} else if ((rc = stage_blob(rd, m)) != MB_OK)
 			return rc;
 	}
@@ -702,6 +772,7 @@ reading_free(struct reading *rd)
 	if (rd->a != NULL)
 		archive_read_free(rd->a);
 	json_decref(rd->manifest);
+	json_decref(rd->refs);
 	mb_buf_free(&rd->man);
 	mb_buf_free(&rd->registry);
 	mb_buf_free(&rd->log);

@@ -72,6 +72,16 @@ bool mb_media_type_matches(const struct mb_media_type *t, const void *head,
     size_t len);
 
 /*
+ * The type a blob that came from elsewhere (a peer's fetch, a bundle) is
+ * recorded as, from the type claimed for it and its first len bytes:
+ * the claimed one when allowlisted and head begins as that type's files
+ * do, else application/octet-stream (served as a download), so that no
+ * sender can have a center serve HTML or SVG under an image's name.
+ */
+const char *mb_media_checked_type(const char *claimed, const void *head,
+    size_t len);
+
+/*
  * The Content-Type a blob recorded as mime is served with: an
  * allowlisted type's own name, or application/octet-stream for anything
  * else (a peer's item may claim text/html or image/svg+xml). *attachment

@@ -439,20 +439,19 @@ peer_url(const struct mb_peer *p, void *arg)
 static const char *
 fetched_type(const char *path, const struct want *w)
 {
-	const struct mb_media_type	*t = mb_media_type_by_mime(w->mime);
-	unsigned char			 head[MB_MEDIA_HEAD_LEN];
-	ssize_t				 len = -1;
-	int				 fd;
+	const char	*type;
+	unsigned char	 head[MB_MEDIA_HEAD_LEN];
+	ssize_t		 len = -1;
+	int		 fd;
 
-	if (t == NULL)
-		goto bytes;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
 		len = read(fd, head, sizeof(head));
 		close(fd);
 	}
-	if (len >= 0 && mb_media_type_matches(t, head, (size_t)len))
-		return t->mime;
-bytes:
+	type = mb_media_checked_type(w->mime, head, len > 0 ? (size_t)len :
+	    0);
+	if (strcmp(type, "application/octet-stream") != 0)
+		return type;
 	if (strcmp(w->mime, "application/octet-stream") != 0)
 		log_warn("media: blob=%.12s is not the %s its item says; "
 		    "kept as application/octet-stream", w->hash, w->mime);

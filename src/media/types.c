@@ -138,6 +138,15 @@ mb_media_type_matches(const struct mb_media_type *t, const void *head,
 }
 
 const char *
+mb_media_checked_type(const char *claimed, const void *head, size_t len)
+{
+	const struct mb_media_type *t = mb_media_type_by_mime(claimed);
+
+	return t != NULL && mb_media_type_matches(t, head, len) ? t->mime :
+	    "application/octet-stream";
+}
+
+const char *
 mb_media_serve_type(const char *mime, bool *attachment)
 {
 	const struct mb_media_type *t = mb_media_type_by_mime(mime);

@@ -17,7 +17,8 @@ import fedlib  # noqa: E402
 from fedlib import mb  # noqa: E402
 from mbtest import Client, check, eq, main  # noqa: E402
 # The helpers only: importing test_* names would run them here too.
-from test_bundle import bundle, center, members, tiny_png  # noqa: E402
+from test_bundle import (bundle, center, imp, manifest, members,  # noqa: E402
+                         resign, sha, tiny_png)
 
 DRAFT = "Kestrel-draft-4410"
 
@@ -97,6 +98,53 @@ def test_published_version_media_only(w):
     for h in p2:
         check(not os.path.exists(os.path.join(cairo.dir, "blobs", h[:2],
                                               h)), "%s not at Cairo" % h)
+
+
+def test_blobs_referred_to_and_typed(w):
+    """An importer takes only the blobs the bundle's envelopes refer to,
+    and records each under the type a network fetch would: the claimed
+    one when allowlisted and the bytes begin as it does, else bytes
+    (application/octet-stream). A bundle cannot have a center serve
+    HTML under image/png."""
+    hq = center(w, "moscow", "RU", "ru,en")
+    cairo = center(w, "cairo", "EG", "ar,en", hq=hq)
+    fedlib.admit(hq, cairo)
+    html = b"<html><script>alert(1)</script></html>"
+    png = tiny_png(8, 8)
+    stray = b"<html>nobody refers to me</html>"
+    imp(w, hq, [{"uri": "urn:mediabridge:moscow:pic-%d" % i,
+                 "type": "picture", "language": "en",
+                 "headlines": [{"value": "Picture %d" % i}],
+                 "renditions": [{"name": "original",
+                                 "href": "https://moscow.example/media/" +
+                                 sha(data),
+                                 "contentType": "image/png",
+                                 "sizeInBytes": len(data)}]}
+                for i, data in enumerate((html, png))])
+    good = bundle(w, "good.mbb")
+    mb("bundle", "export", hq.dir, "--for", "cairo", "-o", good)
+    m = dict(members(good))
+    b = bundle(w, "blobs.mbb")
+    resign(hq, b, manifest(good), m["registry.json"], m["log.ndjson"],
+           [(sha(html), "image/png", html), (sha(png), "image/png", png),
+            (sha(stray), "image/png", stray)])
+    out = mb("bundle", "import", cairo.dir, b)
+    check("2 applied" in out and " 2 blobs" in out, "two blobs", out)
+    stored = os.path.join(cairo.dir, "blobs", sha(stray)[:2], sha(stray))
+    check(not os.path.exists(stored), "the stray blob is not taken")
+    cairo.start()
+    try:
+        c = Client(cairo.addr)
+        r = c.get("/media/" + sha(stray))
+        eq(r.status, 404, "nor served")
+        r = c.get("/media/" + sha(html))
+        eq(r.status, 200, "the HTML blob is served")
+        eq(r.headers.get("content-type"), "application/octet-stream",
+           "as bytes, not as the image/png claimed")
+        r = c.get("/media/" + sha(png))
+        eq(r.headers.get("content-type"), "image/png", "a real PNG as one")
+    finally:
+        cairo.stop()
 
 
 def test_gc_removes_stale_bundle_staging(w):
