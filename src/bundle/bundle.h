@@ -60,6 +60,7 @@ struct mb_bundle_export_result {
 	int	volumes;
 	int64_t	after, through;	/* the exporter's log seqs */
 	int64_t	versions, blobs, bytes;
+	int64_t	missing;	/* blobs left out: the store's, files gone */
 };
 
 /*

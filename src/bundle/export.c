@@ -15,6 +15,7 @@
 #include <archive_entry.h>
 
 #include "base/blobpath.h"
+#include "base/log.h"
 #include "base/timeutil.h"
 #include "item/json.h"
 #include "media/media.h"
@@ -33,13 +34,16 @@ struct volume {
 	json_t		*origins;	/* {origin: {versions, first, last}} */
 	json_t		*blobs;		/* {hash: {mime, size}}, in order */
 	int64_t		 bytes;		/* log and blobs so far */
+	int64_t		 missing;	/* blobs the store has, files gone */
 };
 
 struct blob_pick {
 	struct volume		*v;
 	struct mb_store		*st;
+	const char		*dir;
 	enum mb_bundle_media	 media;
 	int64_t			 added;
+	bool			 tell;	/* warn of a missing file (once) */
 	struct mb_diag		*d;
 };
 
@@ -55,6 +59,8 @@ pick_blob(const char *hash, const json_t *rendition, void *arg)
 {
 	struct blob_pick	*p = arg;
 	struct mb_store_blob	 b;
+	struct stat		 sb;
+	char			 path[1200];
 	json_t			*o;
 	int			 rc;
 
@@ -71,6 +77,20 @@ pick_blob(const char *hash, const json_t *rendition, void *arg)
 	    (strncmp(b.mime, "image/", 6) != 0 || b.size >
 	    MB_BUNDLE_THUMB_MAX))
 		return MB_OK;
+	/*
+	 * The store's row says here, but the file is gone (removed by
+	 * hand, a disk restored in part) or not the size recorded: left
+	 * out, as a blob not here is, rather than failing the export.
+	 */
+	if (mb_blob_path(p->dir, hash, path, sizeof(path)) != MB_OK ||
+	    stat(path, &sb) != 0 || sb.st_size != b.size) {
+		if (p->tell) {
+			log_warn("bundle: blob=%.12s missing here (%s): left "
+			    "out, the importer fetches it later", hash, path);
+			p->v->missing++;
+		}
+		return MB_OK;
+	}
 	if ((o = json_pack("{s:s, s:I}", "mime", b.mime, "size",
 	    (json_int_t)b.size)) == NULL ||
 	    json_object_set_new(p->v->blobs, hash, o) != 0)
@@ -81,10 +101,11 @@ pick_blob(const char *hash, const json_t *rendition, void *arg)
 
 /* Notes the line {"seq":N,"envelope":{...}} in v's lists. */
 static int
-note_line(struct volume *v, struct mb_store *st, enum mb_bundle_media media,
-    const char *line, size_t len, int64_t *seq, struct mb_diag *d)
+note_line(struct volume *v, struct mb_store *st, const char *dir,
+    enum mb_bundle_media media, const char *line, size_t len, int64_t *seq,
+    struct mb_diag *d)
 {
-	struct blob_pick	 p = { v, st, media, 0, d };
+	struct blob_pick	 p = { v, st, dir, media, 0, false, d };
 	json_error_t		 je;
 	json_t			*j, *env, *item, *meta, *e;
 	const char		*uri, *origin;
@@ -130,8 +151,8 @@ out:
  * one version), through the log as the network serves it.
  */
 static int
-gather(struct volume *v, struct mb_store *st, const char *peer,
-    enum mb_bundle_media media, int64_t last, int64_t max,
+gather(struct volume *v, struct mb_store *st, const char *dir,
+    const char *peer, enum mb_bundle_media media, int64_t last, int64_t max,
     struct mb_diag *d)
 {
 	struct mb_buf	chunk = MB_BUF_INIT;
@@ -155,8 +176,8 @@ gather(struct volume *v, struct mb_store *st, const char *peer,
 
 			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 				nl = end;
-			if ((rc = note_line(v, st, media, p, (size_t)(nl - p),
-			    &seq, d)) != MB_OK)
+			if ((rc = note_line(v, st, dir, media, p,
+			    (size_t)(nl - p), &seq, d)) != MB_OK)
 				goto out;
 			if (v->bytes > max && before > 0) {
 				/* Full: this line opens the next volume. */
@@ -217,10 +238,10 @@ line_blobs(struct blob_pick *p, const char *line, size_t len)
  * in the volume whose envelopes refer to it.
  */
 static int
-settle(struct volume *v, struct mb_store *st, enum mb_bundle_media media,
-    struct mb_diag *d)
+settle(struct volume *v, struct mb_store *st, const char *dir,
+    enum mb_bundle_media media, struct mb_diag *d)
 {
-	struct blob_pick	 p = { v, st, media, 0, d };
+	struct blob_pick	 p = { v, st, dir, media, 0, true, d };
 	const char		*l, *end, *nl;
 	size_t			 i;
 	json_t			*e, *o;
@@ -561,9 +582,10 @@ mb_bundle_export(const struct mb_center_node *n, struct mb_store *st,
 			rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 			goto vol_out;
 		}
-		if ((rc = gather(&v, st, eo.for_center, o->media, last,
-		    o->max_size > 0 ? o->max_size : INT64_MAX, d)) != MB_OK ||
-		    (rc = settle(&v, st, o->media, d)) != MB_OK)
+		if ((rc = gather(&v, st, n->conf.dir, eo.for_center,
+		    o->media, last, o->max_size > 0 ? o->max_size : INT64_MAX,
+		    d)) != MB_OK || (rc = settle(&v, st, n->conf.dir, o->media,
+		    d)) != MB_OK)
 			goto vol_out;
 		if (r->volumes == 0)
 			snprintf(path, sizeof(path), "%s", o->out);
@@ -586,6 +608,7 @@ mb_bundle_export(const struct mb_center_node *n, struct mb_store *st,
 		r->volumes++;
 		r->versions += (int64_t)json_array_size(v.envelopes);
 		r->blobs += (int64_t)json_object_size(v.blobs);
+		r->missing += v.missing;
 		r->through = v.through;
 		since = v.through;
 		if (print != NULL)

@@ -171,6 +171,11 @@ out:
 	    r.versions == 1 ? "" : "s", (long long)r.after,
 	    (long long)r.through, (long long)r.blobs, r.blobs == 1 ? "" : "s",
 	    r.volumes, r.volumes == 1 ? "" : "s");
+	if (r.missing > 0)
+		fprintf(stderr, "bundle export: %lld blob%s missing here, left "
+		    "out (the importer fetches %s later)\n",
+		    (long long)r.missing, r.missing == 1 ? "" : "s",
+		    r.missing == 1 ? "it" : "them");
 	return MB_EXIT_OK;
 }
 

@@ -147,6 +147,45 @@ def test_blobs_referred_to_and_typed(w):
         cairo.stop()
 
 
+def test_missing_blob_file_left_out(w):
+    """A blob the store has but whose file is gone (removed by hand, a
+    disk restored in part) is left out of the bundle with a warning:
+    the importer fetches it later. The export goes on."""
+    hq = center(w, "moscow", "RU", "ru,en")
+    cairo = center(w, "cairo", "EG", "ar,en", hq=hq)
+    fedlib.admit(hq, cairo)
+    hq.start()
+    try:
+        mb("user", "add", hq.dir, "edi", "--role", "editor")
+        cc = Client(hq.addr)
+        cc.token = mb("token", "add", hq.dir, "edi").strip()
+        pic = cc.post("/api/v1/media", raw=tiny_png(40, 30)).json
+        r = cc.post("/api/v1/items", {
+            "type": "picture", "language": "en",
+            "headlines": [{"value": "A picture"}],
+            "renditions": pic["renditions"]})
+        eq(r.status, 201, "item: %r" % r)
+        _, _, c, loc = r.json["item"]["uri"].split(":")
+        eq(cc.post("/api/v1/items/%s/%s/publish" % (c, loc)).status, 200,
+           "publish")
+    finally:
+        hq.stop()
+    hs = sorted(hashes(pic))
+    check(len(hs) >= 2, "several blobs", hs)
+    gone = hs[0]
+    os.remove(os.path.join(hq.dir, "blobs", gone[:2], gone))
+    b = bundle(w, "all.mbb")
+    p = mb("bundle", "export", hq.dir, "--for", "cairo", "--media", "all",
+           "-o", b, check=False, full=True)
+    eq(p.returncode, 0, "exported: %s" % p.stderr)
+    check(gone[:12] in p.stderr and "missing" in p.stderr, "warns",
+          p.stderr)
+    eq(blobs(b), set(hs[1:]), "the others travel")
+    out = mb("bundle", "import", cairo.dir, b)
+    check("1 applied" in out and " %d blob" % (len(hs) - 1) in out,
+          "taken", out)
+
+
 def test_gc_removes_stale_bundle_staging(w):
     hq = center(w, "moscow", "RU", "ru,en")
     top = os.path.join(hq.dir, "blobs")
