@@ -82,7 +82,8 @@ int mb_bundle_export(const struct mb_center_node *n, struct mb_store *st,
 struct mb_bundle_import_result {
 	char	exporter[33];
 	int64_t	after, through;
-	int64_t	applied, duplicates, blobs;
+	int64_t	applied, duplicates;
+	int64_t	blobs;		/* added here: not those already here */
 	int64_t	refused;	/* of a revoked origin: skipped, as a pull */
 	bool	registry;	/* a newer registry was applied */
 };

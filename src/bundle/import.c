@@ -778,11 +778,15 @@ reading_free(struct reading *rd)
 	mb_buf_free(&rd->log);
 }
 
-/* The checked blobs into their place, each recorded in the store. */
+/*
+ * The checked blobs into their place, each recorded in the store;
+ * *placed counts those that were not here yet.
+ */
 static int
 place_blobs(struct reading *rd, int64_t *placed)
 {
 	char	path[1200], dir[1200];
+	bool	added;
 	int	rc;
 
 	for (size_t i = 0; i < rd->nm; i++) {
@@ -797,18 +801,26 @@ place_blobs(struct reading *rd, int64_t *placed)
 			    m->sha256);
 		if ((rc = mb_fs_mkdirs(dir, 0755, rd->d)) != MB_OK)
 			return rc;
-		/* A blob already here is the same bytes: keep it. */
-		if (access(path, F_OK) == 0)
+		/*
+		 * A blob already here is the same bytes: keep it (recorded
+		 * again, in case only the file was), and count only what
+		 * this import added.
+		 */
+		if (access(path, F_OK) == 0) {
 			unlink(m->staged);
-		else if (rename(m->staged, path) != 0)
+			added = false;
+		} else if (rename(m->staged, path) != 0)
 			return mb_diag_set(rd->d, MB_ERR_IO, "%s: %s", path,
 			    strerror(errno));
+		else
+			added = true;
 		free(m->staged);
 		m->staged = NULL;
 		if ((rc = mb_store_blob_put(rd->st, m->sha256, m->mime,
 		    m->size, mb_time_now_ms(), rd->d)) != MB_OK)
 			return rc;
-		(*placed)++;
+		if (added)
+			(*placed)++;
 	}
 	return MB_OK;
 }

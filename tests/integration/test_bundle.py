@@ -361,6 +361,9 @@ def test_media_by_policy(w):
            "(serve may run as another user)")
         import hashlib
         eq(hashlib.sha256(open(p, "rb").read()).hexdigest(), h, "its bytes")
+    # Again: the blobs are here already, none is added.
+    out = mb("bundle", "import", cairo.dir, bundle(w, "m-all.mbb"))
+    check(" 0 blobs" in out, "none counted twice", out)
 
 
 def refused(w, c, path, why):
