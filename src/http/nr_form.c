@@ -317,7 +317,7 @@ mb_nr_service_error(struct mb_page *p, struct mb_tval *errs, const char *msg)
 void
 mb_nr_form_to_item(const struct mb_nr_form *fm, json_t *item)
 {
-	json_t	*dates;
+	json_t	*dates, *ev;
 	int64_t	 ms;
 	char	 t[MB_TIME_RFC3339_LEN];
 
@@ -335,7 +335,18 @@ mb_nr_form_to_item(const struct mb_nr_form *fm, json_t *item)
 		json_object_set_new(item, "profile", json_string("event"));
 		if (json_object_get(item, "type") == NULL)
 			json_object_set_new(item, "type", json_string("event"));
-		dates = json_object();
+		/*
+		 * The form shows only the dates: the rest of eventDetails
+		 * (its status, organiser, recurrence...) is kept, or saving
+		 * a canceled event would quietly un-cancel it.
+		 */
+		ev = json_object_get(item, "eventDetails");
+		ev = json_is_object(ev) ? json_copy(ev) : json_object();
+		dates = json_object_get(ev, "dates");
+		dates = json_is_object(dates) ? json_copy(dates) :
+		    json_object();
+		json_object_del(dates, "startDate");
+		json_object_del(dates, "endDate");
 		if (mb_nr_parse_local(fm->start, &ms)) {
 			mb_time_format(ms, t);
 			json_object_set_new(dates, "startDate", json_string(t));
@@ -344,8 +355,8 @@ mb_nr_form_to_item(const struct mb_nr_form *fm, json_t *item)
 			mb_time_format(ms, t);
 			json_object_set_new(dates, "endDate", json_string(t));
 		}
-		json_object_set_new(item, "eventDetails", json_pack("{s:o}",
-		    "dates", dates));
+		json_object_set_new(ev, "dates", dates);
+		json_object_set_new(item, "eventDetails", ev);
 		if (fm->where != NULL && *fm->where != '\0')
 			json_object_set_new(item, "located",
 			    json_string(fm->where));

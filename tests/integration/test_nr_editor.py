@@ -328,5 +328,48 @@ def test_stale_form_is_not_saved_over(w):
     eq(headline(), "B again", "still B's")
 
 
+def test_event_save_keeps_what_the_form_does_not_show(w):
+    """The form shows an event's dates and place: saving it replaces
+    those and keeps the rest of eventDetails (its status, organiser,
+    recurrence), so a canceled event is not quietly un-canceled."""
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("ed", "editor", "editor-pass-1")
+    c.serve()
+    api = c.client(c.token_add("ed"))
+    canceled = "http://cv.iptc.org/newscodes/eventstatus/canceled"
+    rules = [{"frequency": "weekly", "interval": 1, "count": 10}]
+    r = api.post("/api/v1/items", {"item": {
+        "type": "event", "profile": "event", "language": "en",
+        "headlines": [{"value": "Weekly briefing"}],
+        "bodies": [{"value": "<p>Press briefing.</p>"}],
+        "eventDetails": {
+            "dates": {"startDate": "2027-03-01T10:00:00Z",
+                      "endDate": "2027-03-01T11:00:00Z",
+                      "recurrence": {"recurrenceRules": rules}},
+            "eventStatus": canceled,
+            "organiser": {"name": "Press Office"}}}})
+    eq(r.status, 201, "made over the API: %r" % r)
+    center, local = r.json["item"]["uri"].split(":")[2:]
+    ed = Browser(c)
+    ed.login("ed", "editor-pass-1")
+    edit = "/newsroom/items/%s/%s" % (center, local)
+    page = ed.page(edit).text
+    ver = re.search(r'name="version" value="(\d+)"', page).group(1)
+    r = ed.post(edit, {"headline": "Weekly briefing", "language": "en",
+                       "format": checked(page), "body": textarea(page),
+                       "audience": "public", "profile": "event",
+                       "start": "2027-03-08T10:00", "end": "",
+                       "version": ver, "do": "save"})
+    eq(r.status, 303, "saved: %r" % r)
+    ev = api.get("/api/v1/items/%s/%s" % (center, local)).json[
+        "item"]["eventDetails"]
+    eq(ev.get("eventStatus"), canceled, "still canceled: %r" % ev)
+    eq(ev.get("organiser"), {"name": "Press Office"}, "organiser kept")
+    eq(ev["dates"].get("recurrence"), {"recurrenceRules": rules},
+       "recurrence kept")
+    eq(ev["dates"].get("startDate"), "2027-03-08T10:00:00Z", "new start")
+    check("endDate" not in ev["dates"], "the end the form cleared: %r" % ev)
+
+
 if __name__ == "__main__":
     main(globals())
