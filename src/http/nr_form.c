@@ -47,15 +47,41 @@ mb_nr_form_render(struct mb_nr_form *fm, struct mb_buf *into,
 void
 mb_nr_form_body_for_editing(struct mb_nr_form *fm, struct mb_buf *md)
 {
+	struct mb_buf	 h = MB_BUF_INIT;
+	json_t		*b;
+
 	fm->format = "html";
 	if (fm->body == NULL || *fm->body == '\0') {
 		fm->format = "markdown";
 		return;
 	}
+	/*
+	 * Plain text (from the API, a wire) is text: escaped as readers
+	 * see it, a line a paragraph, so that its "<b>" stays letters once
+	 * the form saves it back as HTML.
+	 */
+	if (fm->plain) {
+		b = json_pack("{s:s, s:s}", "value", fm->body, "contentType",
+		    "text/plain");
+		if (b == NULL || mb_item_body_html(b, &h, NULL) != MB_OK) {
+			json_decref(b);
+			mb_buf_free(&h);
+			fm->body = "";
+			return;
+		}
+		json_decref(b);
+		fm->body = mb_buf_cstr(&h);
+	}
 	if (mb_html_to_markdown(fm->body, strlen(fm->body), md) == MB_OK) {
 		fm->body = md->len > 0 ? mb_buf_cstr(md) : "";
 		fm->format = "markdown";
+	} else if (fm->plain) {
+		/* md outlives h: the page is rendered after this returns. */
+		mb_buf_reset(md);
+		mb_buf_append(md, h.data, h.len);
+		fm->body = mb_buf_cstr(md);
 	}
+	mb_buf_free(&h);
 }
 
 /* "2026-11-29T14:00:00Z" -> "2026-11-29T14:00" for datetime-local. */
@@ -122,8 +148,15 @@ mb_nr_form_from_item(const struct mb_item_view *v, struct mb_nr_form *fm)
 	fm->profile = (v->profile != NULL && strcmp(v->profile, "event") ==
 	    0) ? "event" : "article";
 	fm->audience = v->audience;
-	fm->body = json_string_value(json_object_get(json_array_get(
-	    json_object_get(v->item, "bodies"), 0), "value"));
+	{
+		const json_t *b = json_array_get(json_object_get(v->item,
+		    "bodies"), 0);
+		const char *ct = json_string_value(json_object_get(b,
+		    "contentType"));
+
+		fm->body = json_string_value(json_object_get(b, "value"));
+		fm->plain = ct != NULL && strcmp(ct, "text/plain") == 0;
+	}
 	fm->start = local_time(json_string_value(json_object_get(dates,
 	    "startDate")), fm->start_buf);
 	fm->end = local_time(json_string_value(json_object_get(dates,
@@ -313,6 +346,30 @@ mb_nr_service_error(struct mb_page *p, struct mb_tval *errs, const char *msg)
 	mb_tv_str(p->td, errs, field, msg);
 }
 
+/*
+ * The form shows the first headline and the first body: their value
+ * (and the body's type) is replaced, the rest kept -- a subheadline, a
+ * second body, the entry's other members.
+ */
+static void
+set_first(json_t *item, const char *key, const char *value, const char *ct)
+{
+	json_t *arr = json_object_get(item, key), *first;
+
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		arr = json_array();
+		json_object_set_new(item, key, arr);
+		json_array_append_new(arr, json_object());
+	}
+	if (!json_is_object(first = json_array_get(arr, 0))) {
+		json_array_set_new(arr, 0, json_object());
+		first = json_array_get(arr, 0);
+	}
+	json_object_set_new(first, "value", json_string(value));
+	if (ct != NULL)
+		json_object_set_new(first, "contentType", json_string(ct));
+}
+
 /* Writes the form's fields into item (a ninjs object; references kept). */
 void
 mb_nr_form_to_item(const struct mb_nr_form *fm, json_t *item)
@@ -321,11 +378,9 @@ mb_nr_form_to_item(const struct mb_nr_form *fm, json_t *item)
 	int64_t	 ms;
 	char	 t[MB_TIME_RFC3339_LEN];
 
-	json_object_set_new(item, "headlines", json_pack("[{s:s}]", "value",
-	    fm->headline));
-	json_object_set_new(item, "bodies", json_pack("[{s:s, s:s}]",
-	    "value", fm->html != NULL ? fm->html : fm->body, "contentType",
-	    "text/html"));
+	set_first(item, "headlines", fm->headline, NULL);
+	set_first(item, "bodies", fm->html != NULL ? fm->html : fm->body,
+	    "text/html");
 	json_object_set_new(item, "language", json_string(fm->language));
 	if (fm->byline != NULL && *fm->byline != '\0')
 		json_object_set_new(item, "by", json_string(fm->byline));

@@ -19,6 +19,7 @@ struct mb_nr_form {
 	const char	*body, *start, *end, *where, *of, *version;
 	const char	*format;	/* "markdown" or "html" (the body's) */
 	const char	*html;		/* the body as stored, once rendered */
+	bool		 plain;		/* the stored body is text/plain */
 	char		 start_buf[24], end_buf[24];
 };
 

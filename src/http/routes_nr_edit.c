@@ -113,8 +113,10 @@ original(struct mb_page *p, struct mb_req *r, const char *uri,
 			if (lang != NULL && mb_lang_primary(json_string_value(
 			    json_object_get(item, "language")), lang) == 0)
 				lang[0] = '\0';
-			if (body != NULL && mb_sanitize_html(body, strlen(body),
-			    &b, NULL) == MB_OK && b.len > 0)
+			/* As readers see it: a text/plain body is escaped. */
+			if (body != NULL && mb_item_body_html(json_array_get(
+			    json_object_get(item, "bodies"), 0), &b, NULL) ==
+			    MB_OK && b.len > 0)
 				mb_tv_html(p->td, f, "of_body", mb_buf_cstr(&b));
 			json_decref(env);
 		}

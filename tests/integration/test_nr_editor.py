@@ -371,5 +371,53 @@ def test_event_save_keeps_what_the_form_does_not_show(w):
     check("endDate" not in ev["dates"], "the end the form cleared: %r" % ev)
 
 
+def test_plain_text_item_edited_as_text(w):
+    """An item made over the API with a text/plain body and a
+    subheadline: the editor opens the text as text (its "<b>" letters,
+    not bold), and saving keeps it so and keeps the subheadline."""
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("ed", "editor", "editor-pass-1")
+    c.serve()
+    api = c.client(c.token_add("ed"))
+    text = ('Prices rose 3% when x < 5 and y > 2.\n'
+            'Quote: "<b>never</b>" said the minister.')
+    r = api.post("/api/v1/items", {"item": {
+        "type": "text", "language": "en",
+        "headlines": [{"value": "Wire copy"},
+                      {"value": "Ministers agree on a timetable",
+                       "role": "subheadline"}],
+        "bodies": [{"value": text, "contentType": "text/plain"}]},
+        "meta": {"workflow": "published"}})
+    eq(r.status, 201, "made over the API: %r" % r)
+    center, local = r.json["item"]["uri"].split(":")[2:]
+    reader = c.client()
+    page = "/en/items/%s/%s" % (center, local)
+    before = reader.get(page).text
+    check("&lt;b&gt;never&lt;/b&gt;" in before, "readers see the letters")
+    ed = Browser(c)
+    ed.login("ed", "editor-pass-1")
+    edit = "/newsroom/items/%s/%s" % (center, local)
+    form = ed.page(edit).text
+    body = textarea(form)
+    # As Markdown its "<" may come escaped ("\\<"): letters either way.
+    check("never" in body and "**never**" not in body,
+          "the text, its markup as letters: %r" % body)
+    ver = re.search(r'name="version" value="(\d+)"', form).group(1)
+    r = ed.post(edit, {"headline": "Wire copy (corrected)",
+                       "language": "en", "format": checked(form),
+                       "body": body, "audience": "public",
+                       "profile": "article", "version": ver, "do": "save"})
+    eq(r.status, 303, "saved: %r" % r)
+    after = reader.get(page).text
+    check("&lt;b&gt;never&lt;/b&gt;" in after and
+          "<b>never</b>" not in after, "still letters, not bold")
+    check("x &lt; 5 and y &gt; 2" in after, "the comparison kept")
+    item = api.get("/api/v1/items/%s/%s" % (center, local)).json["item"]
+    eq(item["headlines"], [{"value": "Wire copy (corrected)"},
+                           {"value": "Ministers agree on a timetable",
+                            "role": "subheadline"}],
+       "the headline changed, the subheadline kept")
+
+
 if __name__ == "__main__":
     main(globals())
