@@ -343,6 +343,33 @@ goes_to_readers(const char *wf, const json_t *item)
 	    strcmp(ps, "usable") == 0);
 }
 
+/* How far ahead of this clock a writer's clock may be (firstCreated). */
+#define FIRST_CREATED_SKEW_MS	(5 * 60 * 1000)
+
+/*
+ * firstCreated orders listings and feeds, newest first: one in the
+ * future would keep an item on top for years. A new item may be dated
+ * back (an archive's story), not ahead, beyond a few minutes' skew.
+ */
+static int
+first_created_checked(const json_t *item, int64_t now_ms, struct mb_diag *d)
+{
+	const json_t	*v = json_object_get(item, "firstCreated");
+	int64_t		 ms;
+
+	if (v == NULL)
+		return MB_OK;
+	if (json_string_value(v) == NULL || mb_time_parse(json_string_value(
+	    v), &ms) != MB_OK)
+		return mb_diag_set(d, MB_ERR_INVAL, "firstCreated: not an "
+		    "RFC 3339 date-time; leave it out to have it now");
+	if (ms > now_ms + FIRST_CREATED_SKEW_MS)
+		return mb_diag_set(d, MB_ERR_INVAL, "firstCreated: %.40s is in "
+		    "the future; an item is first created now or earlier "
+		    "(leave it out to have it now)", json_string_value(v));
+	return MB_OK;
+}
+
 int
 mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
     json_t *item, const json_t *meta, struct mb_nr_saved *out,
@@ -440,6 +467,8 @@ mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
 		rc = mb_diag_set(d, MB_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	if ((rc = first_created_checked(item, o.now_ms, d)) != MB_OK)
+		goto out;
 	if ((rc = profile_checked(e, item, out, d)) != MB_OK)
 		goto out;
 	if ((rc = mb_store_begin(e->st, d)) != MB_OK)

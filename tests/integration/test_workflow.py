@@ -328,5 +328,33 @@ def test_pickup_keeps_what_travels(w):
             c.stop()
 
 
+def test_first_created_is_not_in_the_future(w):
+    """firstCreated orders listings and feeds: an item created here with
+    one in the future (2099) would stay first for years. It is refused
+    (400 naming the field, nothing stored); a date in the past (an
+    archive's story) is kept."""
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("jou", "journalist")
+    c.user_add("edi", "editor")
+    c.serve()
+    jo, ed = (c.client(c.token_add(n)) for n in ("jou", "edi"))
+
+    def item(first):
+        return {"firstCreated": first, "language": "en",
+                "headlines": [{"value": "Dated %s" % first}],
+                "bodies": [{"value": "<p>b</p>"}]}
+
+    r = jo.post("/api/v1/items", {"item": item("2099-01-01T00:00:00Z")})
+    eq(r.status, 400, "a future firstCreated: %r" % r)
+    check("firstCreated" in r.text, "the field is named: %s" % r.text)
+    r = ed.post("/api/v1/items", {"item": item("2099-01-01T00:00:00Z"),
+                                  "meta": {"workflow": "published"}})
+    eq(r.status, 400, "for an editor too: %r" % r)
+    eq(ed.get("/api/v1/items").json["items"], [], "nothing stored")
+    r = jo.post("/api/v1/items", {"item": item("2020-01-01T00:00:00Z")})
+    eq(r.status, 201, "a past one: %r" % r)
+    eq(r.json["item"]["firstCreated"], "2020-01-01T00:00:00Z", "kept")
+
+
 if __name__ == "__main__":
     main(globals())
