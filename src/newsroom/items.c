@@ -110,11 +110,24 @@ mb_newsroom_hidden_proposal(struct mb_store *st, const char *uri,
 	    hidden;
 }
 
+/*
+ * Staff who translate may translate an item submitted for review
+ * (translatable() below), so they read it where they do: the API, its
+ * HTML, the original beside the newsroom's form. Listings and search
+ * keep to the policy (the desk lists what is theirs to act on).
+ */
+static bool
+to_translate(const struct mb_actor *a, const struct mb_nr_item *l)
+{
+	return mb_actor_role(a) >= MB_ROLE_TRANSLATOR &&
+	    strcmp(l->workflow, "submitted") == 0;
+}
+
 static bool
 visible_here(const struct mb_newsroom_env *e, const struct mb_actor *a,
     const char *uri, const struct mb_nr_item *l)
 {
-	if (!visible(a, l))
+	if (!visible(a, l) && !to_translate(a, l))
 		return false;
 	if (a == NULL || mb_actor_role(a) >= MB_ROLE_EDITOR)
 		return true;

@@ -92,6 +92,9 @@ def cell(case, role, f, cl, name):
         return "GET", f.path(f.create(f.jo2)), None, None
     if case == "read-draft-own":
         return "GET", f.path(f.own(cl, role)), None, None
+    if case == "read-submitted-other":
+        return "GET", f.path(f.act(f.jo2, f.create(f.jo2), "submit")), \
+            None, None
     if case == "read-embargoed":
         e = pub()
         f.act(f.ed, e, "embargo", {"until": "2099-01-01T00:00:00Z"})

@@ -356,5 +356,46 @@ def test_first_created_is_not_in_the_future(w):
     eq(r.json["item"]["firstCreated"], "2020-01-01T00:00:00Z", "kept")
 
 
+def test_translator_reads_what_they_may_translate(w):
+    """A translator may translate an item submitted for review
+    (docs/permissions.md), so they may read it: over the API, as HTML
+    and beside the newsroom's translation form. Someone else's draft
+    stays hidden (404), and a member still sees no submitted item."""
+    from nrform import Browser
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("jou", "journalist")
+    c.user_add("tra", "translator", "translator-pass-1")
+    c.user_add("mem", "member")
+    c.serve()
+    jo, tr, mem = (c.client(c.token_add(n)) for n in ("jou", "tra", "mem"))
+
+    def made(h):
+        r = jo.post("/api/v1/items", {"language": "en",
+                                      "headlines": [{"value": h}],
+                                      "bodies": [{"value": "<p>%s text</p>"
+                                                  % h}]})
+        eq(r.status, 201, "made: %r" % r)
+        return r.json["item"]["uri"], "/api/v1/items/%s/%s" % tuple(
+            r.json["item"]["uri"].split(":")[2:])
+
+    sub, subp = made("Submitted story")
+    eq(jo.post(subp + "/submit", {}).status, 200, "submitted")
+    draft, draftp = made("Draft story")
+    eq(tr.get(subp).status, 200, "the translator reads the submitted item")
+    r = tr.get(subp + "/html")
+    eq(r.status, 200, "and its HTML")
+    check("Submitted story text" in r.text, r.text)
+    eq(tr.get(draftp).status, 404, "not someone else's draft")
+    eq(tr.get(draftp + "/html").status, 404, "nor its HTML")
+    eq(mem.get(subp).status, 404, "a member does not read it")
+    b = Browser(c)
+    b.login("tra", "translator-pass-1")
+    page = b.page("/newsroom/new?of=" + sub).text
+    check(">Submitted story</a>" in page and "Submitted story text" in page,
+          "the original beside the form")
+    page = b.page("/newsroom/new?of=" + draft).text
+    check("Draft story" not in page, "a draft's is not shown")
+
+
 if __name__ == "__main__":
     main(globals())
