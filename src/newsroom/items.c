@@ -487,8 +487,19 @@ mb_newsroom_create(const struct mb_newsroom_env *e, const struct mb_actor *a,
 	if ((rc = mb_store_begin(e->st, d)) != MB_OK)
 		goto out;
 	if ((rc = mb_store_has(e->st, uri, 1, &has, d)) != MB_OK || has) {
+		/*
+		 * One the caller may not see (someone else's draft, an
+		 * embargoed story) answers as reading it does: "exists"
+		 * would tell them it is there.
+		 */
+		bool seen = rc == MB_OK && mb_newsroom_visible(e, a, uri);
+
 		mb_store_rollback(e->st);
-		if (rc == MB_OK) {
+		if (rc == MB_OK && !seen) {
+			rc = mb_diag_set(d, MB_ERR_NOTFOUND, "%s: not found; "
+			    "leave uri out to have one minted", uri);
+			out->code = "not_found";
+		} else if (rc == MB_OK) {
 			rc = mb_diag_set(d, MB_ERR_EXISTS, "%s already exists; "
 			    "PUT to its URL with If-Match to change it", uri);
 			out->code = "exists";

@@ -397,5 +397,42 @@ def test_translator_reads_what_they_may_translate(w):
     check("Draft story" not in page, "a draft's is not shown")
 
 
+def test_create_at_a_hidden_uri_does_not_tell(w):
+    """POST /api/v1/items with the uri of an item the caller may not see
+    (someone else's draft, an embargoed story) answers 404 as reading it
+    does, never 409 "already exists"; one they may see is 409."""
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("jou", "journalist")
+    c.user_add("jo2", "journalist")
+    c.user_add("edi", "editor")
+    c.serve()
+    jo, jo2, ed = (c.client(c.token_add(n)) for n in ("jou", "jo2", "edi"))
+
+    def body(uri):
+        it = {"language": "en", "headlines": [{"value": "Mine"}],
+              "bodies": [{"value": "<p>b</p>"}]}
+        if uri:
+            it["uri"] = uri
+        return it
+
+    theirs = jo2.post("/api/v1/items", body(None)).json["item"]["uri"]
+    emb = ed.post("/api/v1/items", {"item": body(None), "meta": {
+        "workflow": "published"}}).json
+    eu = emb["item"]["uri"]
+    r = ed.post("/api/v1/items/%s/%s/embargo" % tuple(eu.split(":")[2:]),
+                {"until": "2099-01-01T00:00:00Z"})
+    eq(r.status, 200, "embargoed: %r" % r)
+    for uri in (theirs, eu):
+        r = jo.post("/api/v1/items", body(uri))
+        eq(r.status, 404, "a hidden uri: %r" % r)
+        check("exist" not in r.text, "nothing said of it: %s" % r.text)
+        eq(r.status, jo.get("/api/v1/items/%s/%s" % tuple(
+            uri.split(":")[2:])).status, "as reading it answers")
+    mine = jo.post("/api/v1/items", body(None)).json["item"]["uri"]
+    eq(jo.post("/api/v1/items", body(mine)).status, 409, "one's own: 409")
+    eq(ed.post("/api/v1/items", body(theirs)).status, 409,
+       "an editor sees it: 409")
+
+
 if __name__ == "__main__":
     main(globals())
