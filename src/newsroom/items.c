@@ -246,6 +246,12 @@ save(const struct mb_newsroom_env *e, const struct mb_actor *a, json_t *item,
 	struct mb_ingest_result	 res;
 	int			 rc;
 
+	/*
+	 * An editor's note is for the newsroom: whichever door makes a
+	 * published version (create, PUT, an action), it never carries one.
+	 */
+	if (o->workflow != NULL && strcmp(o->workflow, "published") == 0)
+		json_object_del(item, "edNote");
 	if ((rc = mb_ingest_prepare(e->ing, item, o, &p, d)) != MB_OK) {
 		/* This center's own key signs: a refusal is the content's. */
 		if (rc == MB_ERR_PERM)

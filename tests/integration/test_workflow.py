@@ -434,5 +434,35 @@ def test_create_at_a_hidden_uri_does_not_tell(w):
        "an editor sees it: 409")
 
 
+def test_no_editors_note_in_a_published_version(w):
+    """edNote is for the newsroom: a version that is published, made so
+    by a PUT on a published item or a create straight to published,
+    never carries it; a draft keeps its note."""
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("edi", "editor")
+    c.serve()
+    ed = c.client(c.token_add("edi"))
+    anon = c.client()
+    note = "internal: the source is the minister's aide"
+
+    def item(h):
+        return {"language": "en", "headlines": [{"value": h}],
+                "bodies": [{"value": "<p>b</p>"}], "edNote": note}
+
+    r = ed.post("/api/v1/items", {"item": item("Straight out"),
+                                  "meta": {"workflow": "published"}})
+    eq(r.status, 201, "published: %r" % r)
+    check("edNote" not in r.json["item"], "no note when created published")
+    p = "/api/v1/items/%s/%s" % tuple(r.json["item"]["uri"].split(":")[2:])
+    g = ed.get(p)
+    it = dict(g.json["item"], edNote=note)
+    r = ed.put(p, {"item": it}, headers={"If-Match": g.headers["etag"]})
+    eq(r.status, 200, "a published item edited: %r" % r)
+    check("edNote" not in ed.get(p).json["item"], "no note stored")
+    check("minister" not in anon.get(p).text, "readers never get it")
+    r = ed.post("/api/v1/items", {"item": item("Draft")})
+    eq(r.json["item"].get("edNote"), note, "a draft keeps its note")
+
+
 if __name__ == "__main__":
     main(globals())
