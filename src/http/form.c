@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/utf8.h"
+
 static int
 hexval(char c)
 {
@@ -19,11 +21,11 @@ hexval(char c)
 	return -1;
 }
 
-/* Decodes x-www-form-urlencoded in place. */
-static void
+/* Decodes x-www-form-urlencoded in place; the decoded length. */
+static size_t
 form_decode(char *s)
 {
-	char *o = s;
+	char *o = s, *start = s;
 
 	for (; *s != '\0'; s++) {
 		if (*s == '+') {
@@ -37,6 +39,22 @@ form_decode(char *s)
 		}
 	}
 	*o = '\0';
+	return (size_t)(o - start);
+}
+
+/*
+ * Names field in f->bad when value (len bytes) is no text a handler can
+ * take whole: a NUL byte (a C string ends there) or bytes that are not
+ * UTF-8 (JSON and the store hold text only).
+ */
+static void
+form_check_text(struct mb_form *f, const char *name, const char *value,
+    size_t len)
+{
+	if (f->bad[0] != '\0')
+		return;
+	if (memchr(value, '\0', len) != NULL || !mb_utf8_valid(value, len))
+		snprintf(f->bad, sizeof(f->bad), "%s", name);
 }
 
 /* Takes name and value (either NULL: no memory, both freed). */
@@ -71,7 +89,8 @@ form_urlencoded(struct mb_form *f, const char *body, size_t len)
 		if (!form_add(f, strdup(tok), strdup(eq ? eq : "")))
 			break;
 		form_decode(f->kv[f->n - 1][0]);
-		form_decode(f->kv[f->n - 1][1]);
+		form_check_text(f, f->kv[f->n - 1][0], f->kv[f->n - 1][1],
+		    form_decode(f->kv[f->n - 1][1]));
 	}
 	free(copy);
 }
@@ -117,6 +136,9 @@ form_multipart(struct mb_form *f, const char *ct, const char *body,
 			} else if (!form_add(f, strndup(nm, (size_t)(ne - nm)),
 			    strndup(he + 4, (size_t)(nx - he - 4))))
 				return;
+			else
+				form_check_text(f, f->kv[f->n - 1][0], he + 4,
+				    (size_t)(nx - he - 4));
 		}
 		p = nx + dl;
 	}

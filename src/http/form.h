@@ -17,6 +17,10 @@ struct mb_form {
 	/* The first multipart text field over MB_FORM_TEXT_MAX (left out
 	 * of kv, so that a handler can refuse it by name); "" when none. */
 	char	 too_long[64];
+	/* The first field whose value holds a NUL byte or is no UTF-8
+	 * text (kept in kv as decoded, cut at a NUL, so that a handler
+	 * can refuse it by name); "" when none. */
+	char	 bad[64];
 };
 
 /*

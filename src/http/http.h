@@ -117,6 +117,12 @@ const char *mb_req_form(struct mb_req *r, const char *name);
  * missing would be saved as empty); NULL when none.
  */
 const char *mb_req_form_too_long(struct mb_req *r);
+/*
+ * The name of the first form field whose value holds a NUL byte or is
+ * not UTF-8 text (handlers refuse the form: the value would be saved cut
+ * short or dropped); NULL when none.
+ */
+const char *mb_req_form_bad(struct mb_req *r);
 
 /* Who is asking: NULL for an anonymous reader. */
 struct mb_http_user {

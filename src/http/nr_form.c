@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "base/utf8.h"
 #include "http/markdown.h"
 #include "http/sanitize.h"
 #include "http_int.h"
@@ -428,6 +429,30 @@ mb_nr_form_to_item(const struct mb_nr_form *fm, json_t *item)
 		    "event") == 0)
 			json_object_set_new(item, "type", json_string("text"));
 	}
+}
+
+/*
+ * A value cut at a NUL byte, or bytes JSON cannot hold (not UTF-8: the
+ * headline would vanish), would be saved short while the save says it
+ * succeeded: the form is refused naming the field, nothing stored.
+ */
+bool
+mb_nr_form_bad(struct mb_req *r, const char **field, char *msg, size_t n)
+{
+	static const char *const shown[] = { "headline", "language", "body",
+		"start", "end", NULL };
+	const char *bad = mb_req_form_bad(r);
+
+	if (bad == NULL)
+		return false;
+	*field = "form";
+	for (size_t i = 0; shown[i] != NULL; i++)
+		if (strcmp(bad, shown[i]) == 0)
+			*field = shown[i];
+	snprintf(msg, n, "%s: holds a NUL byte or bytes that are not UTF-8 "
+	    "text; nothing was saved", mb_utf8_valid(bad, strlen(bad)) ? bad :
+	    "a field");
+	return true;
 }
 
 bool

@@ -49,6 +49,12 @@ void mb_nr_service_error(struct mb_page *p, struct mb_tval *errs,
     const char *msg);
 /* Writes the form's fields into item (a ninjs object; references kept). */
 void mb_nr_form_to_item(const struct mb_nr_form *fm, json_t *item);
+/*
+ * Whether a field's bytes are no text (a NUL byte, not UTF-8): then
+ * *field is where the page shows msg, the refusal naming it.
+ */
+bool mb_nr_form_bad(struct mb_req *r, const char **field, char *msg,
+    size_t n);
 /* Whether the form asked for a preview (do=preview). */
 bool mb_nr_is_preview(struct mb_req *r);
 /* Checks a submitted form in the site's default language. */

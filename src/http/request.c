@@ -107,6 +107,13 @@ mb_req_form_too_long(struct mb_req *r)
 	return r->form.too_long[0] != '\0' ? r->form.too_long : NULL;
 }
 
+const char *
+mb_req_form_bad(struct mb_req *r)
+{
+	(void)mb_req_form(r, "");
+	return r->form.bad[0] != '\0' ? r->form.bad : NULL;
+}
+
 const struct mb_http_user *
 mb_req_user(const struct mb_req *r)
 {

@@ -560,6 +560,7 @@ create(struct mb_req *r)
 	struct mb_diag		 d = { "" };
 	struct mb_buf		 html = MB_BUF_INIT;
 	json_t			*item, *meta;
+	const char		*bad;
 	char			 to[200];
 	unsigned		 status = 0;
 	int			 rc;
@@ -567,6 +568,10 @@ create(struct mb_req *r)
 	if (!mb_nr_staff_or_login(r))
 		return;
 	mb_nr_form_from_request(r, &fm);
+	if (mb_nr_form_bad(r, &bad, to, sizeof(to))) {
+		new_page(r, 422, &fm, false, bad, to);
+		return;
+	}
 	if (mb_nr_is_preview(r)) {
 		new_page(r, 200, &fm, true, NULL, NULL);
 		return;
@@ -636,7 +641,7 @@ save(struct mb_req *r)
 	struct mb_diag		 d = { "" };
 	struct mb_buf		 html = MB_BUF_INIT;
 	json_t			*item, *hints;
-	const char		*over = NULL;
+	const char		*over = NULL, *bad;
 	char			 uri[MB_URI_MAX], to[200];
 	unsigned		 status = 0;
 	int			 rc;
@@ -644,6 +649,10 @@ save(struct mb_req *r)
 	if (!mb_nr_staff_or_login(r))
 		return;
 	mb_nr_form_from_request(r, &fm);
+	if (mb_nr_form_bad(r, &bad, to, sizeof(to))) {
+		mb_nr_edit_page(r, 422, &fm, bad, to, false);
+		return;
+	}
 	if (mb_nr_is_preview(r)) {
 		mb_nr_edit_page(r, 200, &fm, NULL, NULL, true);
 		return;

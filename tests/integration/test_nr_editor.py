@@ -419,5 +419,46 @@ def test_plain_text_item_edited_as_text(w):
        "the headline changed, the subheadline kept")
 
 
+def test_bad_bytes_are_refused_by_name(w):
+    """A %00 in the body would cut it there and bytes that are not UTF-8
+    would drop the headline, the save said to succeed: the form is
+    refused (422) naming the field, and nothing is stored."""
+    c = w.center("cairo", languages="ar,en")
+    c.user_add("ed", "editor", "editor-pass-1")
+    c.serve()
+    api = c.client(c.token_add("ed"))
+    ed = Browser(c)
+    ed.login("ed", "editor-pass-1")
+    ed.page("/newsroom/new")
+
+    def post(path, raw):
+        return ed.cl.post(path, raw=b"csrf=" + ed.csrf.encode() + raw,
+                          headers=ed._h({"Content-Type":
+                                         "application/x-www-form-urlencoded"}),
+                          auth=False)
+
+    base = b"&language=en&format=markdown&audience=public&do=save"
+    for field, raw in (
+            ("body", b"&headline=Talks&body=First.%00Second." + base),
+            ("headline", b"&headline=Bad%FFhead&body=Text." + base),
+            ("byline", b"&headline=Ok&byline=%C0%AF&body=Text." + base)):
+        r = post("/newsroom/new", raw)
+        eq(r.status, 422, "%s refused: %r" % (field, r))
+        check("%s: holds a NUL byte" % field in r.text, "named: %s" % field)
+    eq(api.get("/api/v1/items").json["items"], [], "nothing stored")
+
+    r = post("/newsroom/new", b"&headline=Talks&body=Text." + base)
+    eq(r.status, 303, "a good form saves: %r" % r)
+    edit = r.headers["location"].split("?")[0]
+    center, local = edit.split("/")[-2:]
+    ver = re.search(r'name="version" value="(\d+)"', ed.page(edit).text)
+    r = post(edit, b"&headline=Talks&body=Cut%00here&version=" +
+             ver.group(1).encode() + base)
+    eq(r.status, 422, "a save refused: %r" % r)
+    check('id="err-body"' in r.text, "beside the body")
+    got = api.get("/api/v1/items/%s/%s" % (center, local)).json["item"]
+    eq(got["version"], "1", "no new version")
+
+
 if __name__ == "__main__":
     main(globals())

@@ -13,6 +13,8 @@
 #include "http/http_int.h"
 #include "http/range.h"
 
+#define CT_MP "multipart/form-data; boundary=XyZ"
+
 /* Accept-Encoding: gzip as a whole token, refused by any spelling of q=0. */
 static void
 test_accepts_gzip(void **state)
@@ -93,6 +95,43 @@ test_urlencoded(void **state)
 	assert_int_equal(f.n, 0);
 	mb_form_parse(&f, NULL, body, strlen(body));
 	assert_int_equal(f.n, 0);
+}
+
+/*
+ * A value a C string cannot hold whole (a NUL byte) or that is no UTF-8
+ * text is named in bad, so that a handler refuses the form instead of
+ * saving it cut short or without the field.
+ */
+static void
+test_form_bad_bytes(void **state)
+{
+	static const char nul[] = "csrf=t&body=First.%00Second.&x=y";
+	static const char ff[] = "csrf=t&headline=Bad%FFhead&byline=%C0%AF";
+	static const char ok[] = "csrf=t&utf=%E2%9C%93";
+	static const char mp[] = "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"caption\"\r\n\r\nA\xff\r\n--XyZ--\r\n";
+	struct mb_form f = { 0 };
+
+	(void)state;
+	mb_form_parse(&f, "application/x-www-form-urlencoded", nul,
+	    strlen(nul));
+	assert_string_equal(f.bad, "body");
+	assert_string_equal(mb_form_get(&f, "x"), "y");
+	mb_form_free(&f);
+	memset(&f, 0, sizeof(f));
+	mb_form_parse(&f, "application/x-www-form-urlencoded", ff,
+	    strlen(ff));
+	assert_string_equal(f.bad, "headline");
+	mb_form_free(&f);
+	memset(&f, 0, sizeof(f));
+	mb_form_parse(&f, "application/x-www-form-urlencoded", ok,
+	    strlen(ok));
+	assert_string_equal(f.bad, "");
+	mb_form_free(&f);
+	memset(&f, 0, sizeof(f));
+	mb_form_parse(&f, CT_MP, mp, sizeof(mp) - 1);
+	assert_string_equal(f.bad, "caption");
+	mb_form_free(&f);
 }
 
 static void
@@ -202,6 +241,7 @@ main(void)
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_urlencoded),
 		cmocka_unit_test(test_urlencoded_bounded),
+		cmocka_unit_test(test_form_bad_bytes),
 		cmocka_unit_test(test_multipart),
 		cmocka_unit_test(test_form_value_lengths),
 	};
