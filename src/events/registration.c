@@ -56,6 +56,21 @@ check_text(const char *field, const char *v, size_t max, bool required,
 	return MB_OK;
 }
 
+/*
+ * A name the ticket can hold: one letter or digit at least, as the
+ * ticket folds it. Checked whether or not a place is free, since a
+ * waitlisted registration is issued its ticket on promotion, inside
+ * another registration's change, which a name with none would undo.
+ */
+static int
+check_name(const char *name, struct mb_diag *d)
+{
+	if (!mb_ticket_name_ok(name))
+		return mb_diag_set(d, MB_ERR_INVAL, "name: needs a letter or "
+		    "a digit");
+	return MB_OK;
+}
+
 /* A plain address, lower-cased into out: local@domain.tld. */
 static int
 check_email(const char *v, char out[MB_EV_TEXT_MAX], struct mb_diag *d)
@@ -312,6 +327,7 @@ mb_event_register(const struct mb_events_env *env,
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = check_text("name", f->name, 200, true, d)) != MB_OK ||
+	    (rc = check_name(f->name, d)) != MB_OK ||
 	    (rc = check_email(f->email, out->email, d)) != MB_OK ||
 	    (rc = check_text("organisation", f->organisation, 200, false,
 	    d)) != MB_OK)

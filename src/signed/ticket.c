@@ -101,6 +101,17 @@ mb_ticket_name_hash(const struct mb_ticket *t, const char *name,
 }
 
 bool
+mb_ticket_name_ok(const char *name)
+{
+	struct mb_buf	folded = MB_BUF_INIT;
+	int		rc;
+
+	rc = name != NULL ? fold_name(name, &folded) : MB_ERR_INVAL;
+	mb_buf_free(&folded);
+	return rc == MB_OK;
+}
+
+bool
 mb_ticket_holder_is(const struct mb_ticket *t, const char *name)
 {
 	uint8_t h[MB_TICKET_NAME_HASH_LEN];

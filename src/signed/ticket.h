@@ -58,6 +58,13 @@ int mb_ticket_issue(struct mb_ticket *t, const char *name,
 int mb_ticket_name_hash(const struct mb_ticket *t, const char *name,
     uint8_t out[MB_TICKET_NAME_HASH_LEN], struct mb_diag *d);
 
+/*
+ * True when name folds (as above) to something a ticket can hold: what
+ * a registration form checks, so that no registration is taken whose
+ * ticket could not be issued later, on a promotion from the waitlist.
+ */
+bool mb_ticket_name_ok(const char *name);
+
 /* True when name (as above) is the holder's. */
 bool mb_ticket_holder_is(const struct mb_ticket *t, const char *name);
 

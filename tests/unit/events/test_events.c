@@ -375,6 +375,17 @@ test_capacity_waitlist_withdraw(void **state)
 	assert_int_equal(reg(f, "Again", "p1@EXAMPLE.org", NULL, NULL, &d),
 	    MB_ERR_EXISTS);
 	assert_non_null(strstr(d.msg, "registered"));
+	/*
+	 * A name with no letter or digit: no ticket can hold it, so it is
+	 * refused at once, waitlisted or not (it was put on the waitlist,
+	 * and its promotion undid another registration's withdrawal).
+	 */
+	assert_int_equal(reg(f, "\xf0\x9f\x99\x82", "smile@x.org", NULL,
+	    NULL, &d), MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "name: "));
+	assert_int_equal(reg(f, "!!!", "bang@x.org", NULL, NULL, &d),
+	    MB_ERR_INVAL);
+	assert_non_null(strstr(d.msg, "name: "));
 	assert_int_equal(mb_store_ev_reg_counts(f->st, f->uri, &c, NULL),
 	    MB_OK);
 	assert_int_equal(c.complete + c.waitlisted, 5);
