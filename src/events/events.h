@@ -180,10 +180,13 @@ int mb_event_decide(const struct mb_events_env *env, const struct mb_actor *a,
 
 /*
  * Background work: offers that lapsed are withdrawn and passed on, free
- * places offered in order. Returns how many registrations changed.
+ * places offered in order. Returns how many registrations changed. An
+ * event whose part fails (its item no longer an event, a ticket that
+ * cannot be issued) is skipped with its change undone and the others go
+ * on: *skipped counts them and d holds the first one's message.
  */
 int mb_event_promote_round(const struct mb_events_env *env, int *changed,
-    struct mb_diag *d);
+    int *skipped, struct mb_diag *d);
 
 /* ---- Tickets and check-in (checkin.c) ---- */
 

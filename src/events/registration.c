@@ -571,18 +571,35 @@ waiting_cb(const struct mb_ev_reg *r, void *arg)
 	return c->n == 64 ? 1 : MB_OK;
 }
 
+/*
+ * One event's part of a round went wrong: its change is undone, the
+ * round goes on with the others (one event that no longer reads, as an
+ * item whose profile changed, held up every other event's waitlist and
+ * the mail), and the first such message is kept for the caller.
+ */
+static void
+skip(const struct mb_events_env *env, int *skipped, struct mb_diag *first,
+    const struct mb_diag *d)
+{
+	mb_store_rollback(env->st);
+	if ((*skipped)++ == 0 && first != NULL)
+		snprintf(first->msg, sizeof(first->msg), "%s", d->msg);
+}
+
 int
 mb_event_promote_round(const struct mb_events_env *env, int *changed,
-    struct mb_diag *d)
+    int *skipped, struct mb_diag *d)
 {
 	struct lapse_ctx	*lc;
 	struct waiting_ctx	*wc;
 	struct mb_ev_reg	*r;
 	struct mb_event		*e;
 	struct mb_ev_settings	 s;
+	struct mb_diag		 one = { "" };
 	int			 rc;
 
 	*changed = 0;
+	*skipped = 0;
 	lc = calloc(1, sizeof(*lc));
 	wc = calloc(1, sizeof(*wc));
 	r = malloc(sizeof(*r));
@@ -597,44 +614,56 @@ mb_event_promote_round(const struct mb_events_env *env, int *changed,
 	    d)) != MB_OK)
 		goto out;
 	for (int i = 0; i < lc->n; i++) {
+		int n = 0;
+
 		if ((rc = mb_store_begin(env->st, d)) != MB_OK)
 			goto out;
 		if ((rc = mb_store_ev_reg_get(env->st, lc->ids[i], NULL, r,
-		    d)) != MB_OK ||
-		    (rc = mb_ev__load(env, r->event, e, d)) != MB_OK)
-			goto fail;
+		    &one)) != MB_OK ||
+		    (rc = mb_ev__load(env, r->event, e, &one)) != MB_OK) {
+			skip(env, skipped, d, &one);
+			continue;
+		}
 		if (strcmp(r->state, "pending") == 0 && r->offer_until_ms != 0
 		    && r->offer_until_ms < mb_ev__now(env)) {
 			if ((rc = mb_store_ev_reg_set(env->st, r->id,
-			    "withdrawn", 0, NULL, d)) != MB_OK)
-				goto fail;
-			snprintf(r->state, sizeof(r->state), "withdrawn");
-			if ((rc = mb_ev__notify(env, e, r, MB_EV_MAIL_LAPSED,
-			    d)) != MB_OK)
-				goto fail;
-			(*changed)++;
+			    "withdrawn", 0, NULL, &one)) == MB_OK) {
+				snprintf(r->state, sizeof(r->state),
+				    "withdrawn");
+				rc = mb_ev__notify(env, e, r,
+				    MB_EV_MAIL_LAPSED, &one);
+			}
+			if (rc != MB_OK) {
+				skip(env, skipped, d, &one);
+				continue;
+			}
+			n++;
 		}
 		if ((rc = mb_store_commit(env->st, d)) != MB_OK)
 			goto out;
+		*changed += n;
 	}
 	/* Free places (a capacity raised, a lapse) go to the waitlist. */
 	if ((rc = mb_store_ev_reg_list(env->st, NULL, "waitlisted", waiting_cb,
 	    wc, d)) != MB_OK)
 		goto out;
 	for (int i = 0; i < wc->n; i++) {
+		int n = 0;
+
 		if ((rc = mb_store_begin(env->st, d)) != MB_OK)
 			goto out;
 		if ((rc = mb_store_ev_settings_get(env->st, wc->events[i], &s,
-		    d)) != MB_OK ||
-		    (rc = mb_ev__load(env, wc->events[i], e, d)) != MB_OK
-		    || (rc = promote(env, e, &s, changed, d)) != MB_OK)
-			goto fail;
+		    &one)) != MB_OK ||
+		    (rc = mb_ev__load(env, wc->events[i], e, &one)) != MB_OK
+		    || (rc = promote(env, e, &s, &n, &one)) != MB_OK) {
+			skip(env, skipped, d, &one);
+			continue;
+		}
 		if ((rc = mb_store_commit(env->st, d)) != MB_OK)
 			goto out;
+		*changed += n;
 	}
-	goto out;
-fail:
-	mb_store_rollback(env->st);
+	rc = MB_OK;
 out:
 	free(lc);
 	free(wc);

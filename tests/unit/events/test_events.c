@@ -412,7 +412,7 @@ test_offer_confirm_lapse(void **state)
 	struct mb_ev_reg	 r[3], w;
 	char			 tk[3][MB_EV_TOKEN_LEN + 1];
 	struct mb_diag		 d = { "" };
-	int			 changed = 0;
+	int			 changed = 0, skipped = 0;
 
 	configure(f, 1, false, 3600000);
 	assert_int_equal(reg(f, "A", "a@x.org", &r[0], tk[0], &d), MB_OK);
@@ -429,7 +429,8 @@ test_offer_confirm_lapse(void **state)
 	f->env.now_ms = BEFORE_MS + 3600001;
 	assert_int_equal(mb_event_confirm(&f->env, tk[1], &w, &d), MB_ERR_PERM);
 	assert_non_null(strstr(d.msg, "lapsed"));
-	assert_int_equal(mb_event_promote_round(&f->env, &changed, &d), MB_OK);
+	assert_int_equal(mb_event_promote_round(&f->env, &changed, &skipped,
+	    &d), MB_OK);
 	assert_int_equal(changed, 2);
 	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
 	assert_string_equal(w.state, "withdrawn");
@@ -438,8 +439,52 @@ test_offer_confirm_lapse(void **state)
 	assert_int_equal(mb_event_confirm(&f->env, tk[2], &w, &d), MB_OK);
 	assert_string_equal(w.state, "complete");
 	assert_true(strncmp(w.ticket, "MBT1:", 5) == 0);
-	assert_int_equal(mb_event_promote_round(&f->env, &changed, &d), MB_OK);
+	assert_int_equal(mb_event_promote_round(&f->env, &changed, &skipped,
+	    &d), MB_OK);
 	assert_int_equal(changed, 0);
+}
+
+/*
+ * One event that no longer reads (here its item is gone; an item whose
+ * profile changed reads the same) is skipped by the poller's round, and
+ * the other events' waitlists still move: the round gave up at the first.
+ */
+static void
+test_round_skips_bad_event(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_ev_reg	 r[2], g, w;
+	char			 tk[2][MB_EV_TOKEN_LEN + 1];
+	struct mb_ev_settings	 s;
+	struct mb_diag		 d = { "" };
+	int			 changed = 0, skipped = 0;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.event, sizeof(s.event), "urn:mediabridge:hq:gone");
+	snprintf(s.questions, sizeof(s.questions), "[]");
+	assert_int_equal(mb_store_ev_settings_put(f->st, &s, &d), MB_OK);
+	memset(&g, 0, sizeof(g));
+	snprintf(g.id, sizeof(g.id), "gone1");
+	snprintf(g.event, sizeof(g.event), "urn:mediabridge:hq:gone");
+	snprintf(g.email, sizeof(g.email), "g@x.org");
+	snprintf(g.name, sizeof(g.name), "Gone");
+	snprintf(g.answers, sizeof(g.answers), "{}");
+	snprintf(g.state, sizeof(g.state), "waitlisted");
+	snprintf(g.token, sizeof(g.token), "gonetoken");
+	g.created_ms = BEFORE_MS;
+	assert_int_equal(mb_store_ev_reg_add(f->st, &g, &d), MB_OK);
+	configure(f, 1, false, 0);
+	assert_int_equal(reg(f, "A", "a@x.org", &r[0], tk[0], &d), MB_OK);
+	assert_int_equal(reg(f, "B", "b@x.org", &r[1], tk[1], &d), MB_OK);
+	assert_string_equal(r[1].state, "waitlisted");
+	configure(f, 2, false, 0);
+	assert_int_equal(mb_event_promote_round(&f->env, &changed, &skipped,
+	    &d), MB_OK);
+	assert_int_equal(skipped, 1);
+	assert_non_null(strstr(d.msg, "gone"));
+	assert_int_equal(changed, 1);
+	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
+	assert_string_equal(w.state, "complete");
 }
 
 static void
@@ -482,7 +527,7 @@ test_approval_waitlist(void **state)
 	struct mb_ev_reg	 r[2], w;
 	char			 tk[2][MB_EV_TOKEN_LEN + 1];
 	struct mb_diag		 d = { "" };
-	int			 changed = 0;
+	int			 changed = 0, skipped = 0;
 
 	configure(f, 1, true, 3600000);
 	assert_int_equal(reg(f, "A", "a@x.org", &r[0], tk[0], &d), MB_OK);
@@ -504,7 +549,8 @@ test_approval_waitlist(void **state)
 	assert_string_equal(w.ticket, "");
 	/* Nothing lapses: the organiser has no time limit. */
 	f->env.now_ms = BEFORE_MS + 2 * 3600000;
-	assert_int_equal(mb_event_promote_round(&f->env, &changed, &d), MB_OK);
+	assert_int_equal(mb_event_promote_round(&f->env, &changed, &skipped,
+	    &d), MB_OK);
 	assert_int_equal(changed, 0);
 	assert_int_equal(mb_event_decide(&f->env, &f->editor, r[1].id, true,
 	    &d), MB_OK);
@@ -888,6 +934,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_confirm_lapse, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_round_skips_bad_event,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_approval_waitlist, setup,
 		    teardown),
