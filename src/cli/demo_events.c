@@ -337,12 +337,12 @@ check_in_twice(const char *dir, const char *ticket, int64_t at_ms,
 		    .center = n->conf.id, .site_url = "", .mail_from = "",
 		    .now_ms = at_ms };
 
-		if ((rc = mb_event_checkin(&env, NULL, ticket, &ci, d)) !=
-		    MB_OK)
+		if ((rc = mb_event_checkin(&env, NULL, EVENT_URI, ticket, &ci,
+		    d)) != MB_OK)
 			goto out;
 		*first = ci.admitted;
-		if ((rc = mb_event_checkin(&env, NULL, ticket, &ci, d)) ==
-		    MB_OK)
+		if ((rc = mb_event_checkin(&env, NULL, EVENT_URI, ticket, &ci,
+		    d)) == MB_OK)
 			*again = ci.again && !ci.admitted;
 	}
 out:

@@ -7,6 +7,7 @@
 #include "events/events_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "item/key.h"
@@ -65,11 +66,30 @@ mb_event_revoked(const struct mb_events_env *env, const char *event,
 	return rc;
 }
 
+/* The why for a ticket of another event: its title, to send them there. */
+static void
+wrong_event(const struct mb_events_env *env, const char *uri,
+    struct mb_ev_checkin *out)
+{
+	struct mb_event	*o;
+
+	if ((o = calloc(1, sizeof(*o))) != NULL &&
+	    mb_event_load(env->st, uri, o, NULL) == MB_OK && o->title != NULL)
+		snprintf(out->why, sizeof(out->why), "wrong event: %.120s",
+		    o->title);
+	else
+		snprintf(out->why, sizeof(out->why), "wrong event: %.120s",
+		    uri);
+	mb_ev__free(o);
+}
+
 int
 mb_event_checkin(const struct mb_events_env *env, const struct mb_actor *a,
-    const char *ticket, struct mb_ev_checkin *out, struct mb_diag *d)
+    const char *event, const char *ticket, struct mb_ev_checkin *out,
+    struct mb_diag *d)
 {
 	struct mb_ticket	t;
+	struct mb_event		*e;
 	enum mb_verdict		why = MB_VERDICT_VALID;
 	uint8_t			pk[MB_PUBKEY_LEN];
 	struct mb_diag		vd;
@@ -84,6 +104,15 @@ mb_event_checkin(const struct mb_events_env *env, const struct mb_actor *a,
 	if (strlen(ticket) > 4096)
 		return mb_diag_set(d, MB_ERR_TOOBIG, "ticket: longer than a "
 		    "ticket can be");
+	/*
+	 * The door is one event's: a ticket only says it is genuine, and
+	 * one for another event, or for this one once canceled, must not
+	 * pass for it.
+	 */
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return MB_ERR_NOMEM;
+	if ((rc = mb_ev__load(env, event, e, d)) != MB_OK)
+		goto out;
 	mb_key_public(env->key, pk);
 	mb_diag_clear(&vd);
 	rc = mb_ticket_verify(ticket, strlen(ticket), pk, mb_ev__now(env),
@@ -91,23 +120,33 @@ mb_event_checkin(const struct mb_events_env *env, const struct mb_actor *a,
 	if (rc != MB_OK) {
 		snprintf(out->why, sizeof(out->why), "%s: %.120s",
 		    mb_verdict_str(why), vd.msg);
-		return MB_OK;
+		rc = MB_OK;
+		goto out;
 	}
 	if (strcmp(t.issuer, env->center) != 0 ||
 	    mb_store_ev_reg_get(env->st, t.registration, NULL, &out->reg,
 	    NULL) != MB_OK || strcmp(out->reg.event, t.event) != 0) {
 		snprintf(out->why, sizeof(out->why), "forged: no such "
 		    "registration here");
-		return MB_OK;
+		goto out;
+	}
+	if (strcmp(t.event, event) != 0) {
+		wrong_event(env, t.event, out);
+		goto out;
+	}
+	if (strcmp(e->status, "canceled") == 0) {
+		snprintf(out->why, sizeof(out->why), "canceled: the event is "
+		    "canceled");
+		goto out;
 	}
 	if (strcmp(out->reg.state, "complete") != 0) {
 		snprintf(out->why, sizeof(out->why), "revoked: the "
 		    "registration is %s", out->reg.state);
-		return MB_OK;
+		goto out;
 	}
 	if ((rc = mb_store_ev_reg_checkin(env->st, out->reg.id,
 	    mb_ev__now(env), &out->first_ms, &out->count, d)) != MB_OK)
-		return rc;
+		goto out;
 	if (out->count > 1) {
 		out->again = true;
 		snprintf(out->why, sizeof(out->why), "entered before: this is "
@@ -115,5 +154,7 @@ mb_event_checkin(const struct mb_events_env *env, const struct mb_actor *a,
 	} else {
 		out->admitted = true;
 	}
-	return MB_OK;
+out:
+	mb_ev__free(e);
+	return rc;
 }

@@ -209,13 +209,16 @@ struct mb_ev_checkin {
 };
 
 /*
- * Checks a scanned ticket with this center's key and the event's
- * revocations, and marks the entry once: a second entry is flagged.
- * MB_OK with out filled whatever the verdict (admitted or not, why).
+ * Checks a scanned ticket at the door of event (its uri) with this
+ * center's key and the event's revocations, and marks the entry once: a
+ * second entry is flagged; a ticket for another event ("wrong event:
+ * TITLE") or for this one canceled is refused. MB_OK with out filled
+ * whatever the verdict (admitted or not, why); MB_ERR_NOTFOUND when
+ * event is none of this center's.
  */
 int mb_event_checkin(const struct mb_events_env *env,
-    const struct mb_actor *a, const char *ticket, struct mb_ev_checkin *out,
-    struct mb_diag *d);
+    const struct mb_actor *a, const char *event, const char *ticket,
+    struct mb_ev_checkin *out, struct mb_diag *d);
 
 /* ---- The organiser (organiser.c) ---- */
 

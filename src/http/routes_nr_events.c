@@ -151,6 +151,7 @@ event_admin_with(struct mb_req *r, unsigned status, const char *error,
 	mb_tv_str(p.td, ev, "title", e->title);
 	mb_tv_str(p.td, ev, "status", e->status);
 	mb_tv_printf(p.td, ev, "base", "/newsroom/events/%s", local);
+	mb_tv_str(p.td, ev, "local", local);
 	mb_tv_printf(p.td, ev, "page", "/%s/events/%s/%s", p.lang, env.center,
 	    local);
 	mb_tv_str(p.td, ev, "error", error);
@@ -382,17 +383,54 @@ certificate(struct mb_req *r)
 
 /* ---- Check-in at the door ---- */
 
+/*
+ * The door's event is named by the form (event=LOCAL, chosen from this
+ * center's events and kept from one scan to the next): a ticket only
+ * says it is genuine, and one for another event must not pass here.
+ */
+struct door_ctx {
+	struct mb_page	*p;
+	struct mb_tval	*list;
+	const char	*local;		/* the one chosen, or NULL */
+};
+
+static int
+door_cb(const struct mb_store_version *v, void *arg)
+{
+	struct door_ctx	*c = arg;
+	struct mb_tval	*m = mb_tv_map(c->p->td, c->list, NULL);
+
+	mb_tv_str(c->p->td, m, "title", v->headline != NULL ? v->headline :
+	    v->uri);
+	mb_tv_str(c->p->td, m, "local", v->local);
+	mb_tv_bool(c->p->td, m, "selected", c->local != NULL &&
+	    strcmp(c->local, v->local) == 0);
+	return MB_OK;
+}
+
 static void
 checkin_page(struct mb_req *r, unsigned status, const struct mb_ev_checkin *ci,
-    const char *error)
+    const char *error, const char *local)
 {
-	struct mb_page	 p;
-	struct mb_tval	*m;
+	struct mb_events_env	 env;
+	struct mb_store_filter	 f;
+	struct door_ctx		 dc;
+	struct mb_page		 p;
+	struct mb_tval		*m;
 
-	if (!mb_nr_begin(&p, r, "ev.checkin.title"))
+	if (!mb_ev_env_of(r, &env) || !mb_nr_begin(&p, r, "ev.checkin.title"))
 		return;
 	m = mb_tv_map(p.td, p.root, "ci");
 	mb_tv_str(p.td, m, "error", error);
+	memset(&f, 0, sizeof(f));
+	f.profile = "event";
+	f.center = env.center;
+	f.limit = 200;
+	f.all = true;
+	dc.p = &p;
+	dc.list = mb_tv_list(p.td, m, "events");
+	dc.local = local;
+	mb_store_list(env.st, &f, door_cb, &dc, NULL);
 	if (ci != NULL) {
 		char key[40];
 
@@ -418,7 +456,7 @@ static void
 checkin_get(struct mb_req *r)
 {
 	if (mb_nr_staff_or_login(r))
-		checkin_page(r, 200, NULL, NULL);
+		checkin_page(r, 200, NULL, NULL, mb_req_query(r, "event"));
 }
 
 static void
@@ -428,6 +466,8 @@ checkin_post(struct mb_req *r)
 	struct mb_ev_checkin	*ci;
 	struct mb_actor		 a;
 	struct mb_diag		 d = { "" };
+	const char		*local = mb_req_form(r, "event");
+	char			 uri[MB_URI_MAX];
 	int			 rc;
 
 	if (!mb_nr_staff_or_login(r) || !mb_ev_env_of(r, &env))
@@ -437,14 +477,22 @@ checkin_post(struct mb_req *r)
 		mb_resp_error(r, 500, "internal", "out of memory");
 		return;
 	}
-	rc = mb_event_checkin(&env, &a, mb_req_form(r, "ticket"), ci, &d);
+	if (local == NULL || local[0] == '\0')
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "event: required (the "
+		    "event at this door)");
+	else if (mb_uri_make(uri, sizeof(uri), env.center, local) != MB_OK)
+		rc = mb_diag_set(&d, MB_ERR_NOTFOUND, "event: no such event");
+	else
+		rc = mb_event_checkin(&env, &a, uri, mb_req_form(r, "ticket"),
+		    ci, &d);
 	if (rc != MB_OK)
-		checkin_page(r, mb_ev_status(rc), NULL, mb_diag_msg(&d, rc));
+		checkin_page(r, mb_ev_status(rc), NULL, mb_diag_msg(&d, rc),
+		    local);
 	else {
-		log_info("events: check-in registration=%s %s",
+		log_info("events: check-in event=%s registration=%s %s", uri,
 		    ci->reg.id[0] != '\0' ? ci->reg.id : "-", ci->admitted ?
 		    "admitted" : ci->again ? "again" : "refused");
-		checkin_page(r, 200, ci, NULL);
+		checkin_page(r, 200, ci, NULL, local);
 	}
 	free(ci);
 }

@@ -274,17 +274,37 @@ def conference(root, hq, box):
     check("registration:" in out, "ticket verify admits", out)
 
     # Check-in in the newsroom: once, then flagged.
-    ci = form(ed, "/newsroom/checkin", {"ticket": ticket})
+    door = {"event": local}
+    page = ed.get("/newsroom/checkin?event=" + local)
+    check('value="%s" selected' % local in page.text,
+          "the check-in page names the door's event")
+    ci = form(ed, "/newsroom/checkin", dict(door, ticket=ticket))
     eq(ci.status, 200, "check-in page")
     check("Admitted" in ci.text and "José Martí" in ci.text, "admitted",
           ci.text[-800:])
-    ci = form(ed, "/newsroom/checkin", {"ticket": ticket})
+    ci = form(ed, "/newsroom/checkin", dict(door, ticket=ticket))
     check("Already entered" in ci.text, "a second entry is flagged")
     forged = ticket[:30] + ("A" if ticket[30] != "A" else "B") + ticket[31:]
-    ci = form(ed, "/newsroom/checkin", {"ticket": forged})
+    ci = form(ed, "/newsroom/checkin", dict(door, ticket=forged))
     check("Not admitted" in ci.text, "an altered ticket is refused")
-    eq(form(anon, "/newsroom/checkin", {"ticket": ticket}).status, 303,
-       "check-in needs a sign-in")
+    eq(form(anon, "/newsroom/checkin", dict(door, ticket=ticket)).status,
+       303, "check-in needs a sign-in")
+    r = form(ed, "/newsroom/checkin", {"ticket": ticket})
+    eq(r.status, 400, "check-in names the door's event")
+    check("event: required" in r.text, "says which field")
+    # A genuine ticket for another event is refused at this door.
+    other = event_item()
+    other["headlines"] = [{"value": "Press day"}]
+    uri_o, local_o = publish_event(hq, ed, other)
+    mb("event", "settings", hq.dir, uri_o)
+    r = register(anon, local_o, "Olga", "olga@x.org")
+    t_o = re.search(r"MBT1:[A-Za-z0-9_-]+",
+                    anon.get(r.headers["location"]).text).group(0)
+    ci = form(ed, "/newsroom/checkin", dict(door, ticket=t_o))
+    check("Not admitted" in ci.text and "wrong event: Press day" in ci.text,
+          "another event's ticket", ci.text[-800:])
+    ci = form(ed, "/newsroom/checkin", {"event": local_o, "ticket": t_o})
+    check("Admitted" in ci.text, "at its own door")
 
     # Bad input: refused, nothing changed.
     before = mb("event", "attendees", hq.dir, uri)
@@ -320,7 +340,7 @@ def conference(root, hq, box):
     # The withdrawn ticket is revoked, at the door and on the list.
     ana = re.search(r"MBT1:[A-Za-z0-9_-]+",
                     str(parts(box.to("ana@x.org")[0])[0])).group(0)
-    ci = form(ed, "/newsroom/checkin", {"ticket": ana})
+    ci = form(ed, "/newsroom/checkin", dict(door, ticket=ana))
     check("Not admitted" in ci.text and "revoked" in ci.text, "revoked")
     rl = os.path.join(root, "revoked.txt")
     mb("event", "revoked", hq.dir, uri, "-o", rl)
@@ -690,8 +710,9 @@ def test_rate_limit_cancel_deadline_mail_retry(root):
         uri, local = publish_event(hq, ed, event_item())
         mb("event", "settings", hq.dir, uri)
         anon = Client(hq.addr)
-        got = [register(anon, local, "P%d" % i, "p%d@x.org" % i).status
-               for i in range(7)]
+        rs = [register(anon, local, "P%d" % i, "p%d@x.org" % i)
+              for i in range(7)]
+        got = [r.status for r in rs]
         eq(got[:5], [303] * 5, "within the limit")
         eq(got[5:], [429, 429], "over the limit per client")
         wait_for(lambda: "not sent" in open(os.path.join(
@@ -705,6 +726,8 @@ def test_rate_limit_cancel_deadline_mail_retry(root):
             wait_for(lambda: len(box2.msgs) >= 5, 30, "mail sent on retry")
         finally:
             box2.stop()
+        p0 = re.search(r"MBT1:[A-Za-z0-9_-]+",
+                       anon.get(rs[0].headers["location"]).text).group(0)
         # Cancelled: a new version; the calendar says so, the form closes.
         r = ed.put("/api/v1/items/hq/" + local,
                    {"item": event_item("canceled")},
@@ -717,6 +740,9 @@ def test_rate_limit_cancel_deadline_mail_retry(root):
         eq(int(ev["SEQUENCE"]), 1, "SEQUENCE after cancelling")
         check("canceled" in anon.get("/en/events/hq/" + local).text,
               "the page says canceled")
+        ci = form(ed, "/newsroom/checkin", {"event": local, "ticket": p0})
+        check("Not admitted" in ci.text and "canceled" in ci.text,
+              "a canceled event's ticket is refused at the door")
         # A restart starts the per-client counts afresh.
         hq.stop()
         hq.start(env=dict(os.environ, MB_EVENTS_POLL_MS="200"))

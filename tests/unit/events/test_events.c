@@ -667,30 +667,30 @@ test_checkin(void **state)
 	    MB_OK);
 	assert_int_equal(reg(f, "Ana", "ana@x.org", &r[1], tk[1], &d), MB_OK);
 	f->env.now_ms = START_MS;
-	assert_int_equal(mb_event_checkin(&f->env, &reader, r[0].ticket, &ci,
-	    &d), MB_ERR_PERM);
-	assert_int_equal(mb_event_checkin(&f->env, &f->editor, r[0].ticket,
-	    &ci, &d), MB_OK);
+	assert_int_equal(mb_event_checkin(&f->env, &reader, f->uri,
+	    r[0].ticket, &ci, &d), MB_ERR_PERM);
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, f->uri,
+	    r[0].ticket, &ci, &d), MB_OK);
 	assert_true(ci.admitted);
 	assert_string_equal(ci.reg.name, "José Martí");
-	assert_int_equal(mb_event_checkin(&f->env, &f->editor, r[0].ticket,
-	    &ci, &d), MB_OK);
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, f->uri,
+	    r[0].ticket, &ci, &d), MB_OK);
 	assert_false(ci.admitted);
 	assert_true(ci.again);
 	assert_int_equal(ci.count, 2);
 	/* An altered ticket. */
 	snprintf(bad, sizeof(bad), "%s", r[1].ticket);
 	bad[20] = bad[20] == 'A' ? 'B' : 'A';
-	assert_int_equal(mb_event_checkin(&f->env, &f->editor, bad, &ci, &d),
-	    MB_OK);
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, f->uri, bad,
+	    &ci, &d), MB_OK);
 	assert_false(ci.admitted);
 	assert_true(ci.why[0] != '\0');
 	/* A withdrawn ticket is revoked, at the door and on the list. */
 	f->env.now_ms = BEFORE_MS;
 	assert_int_equal(mb_event_withdraw(&f->env, tk[1], &w, &d), MB_OK);
 	f->env.now_ms = START_MS;
-	assert_int_equal(mb_event_checkin(&f->env, &f->editor, r[1].ticket,
-	    &ci, &d), MB_OK);
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, f->uri,
+	    r[1].ticket, &ci, &d), MB_OK);
 	assert_false(ci.admitted);
 	assert_non_null(strstr(ci.why, "revoked"));
 	assert_int_equal(mb_event_revoked(&f->env, f->uri, &rl, &d), MB_OK);
@@ -722,6 +722,66 @@ test_checkin(void **state)
 	free(cert);
 	mb_buf_free(&rl);
 	mb_buf_free(&csv);
+}
+
+/*
+ * The door is one event's: a genuine ticket for another event was
+ * admitted at any door, and one for an event since canceled too.
+ */
+static void
+test_checkin_door(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_ev_reg	 r[2];
+	struct mb_ev_checkin	 ci;
+	struct mb_nr_saved	 sv;
+	struct mb_nr_precond	 pre = { true, 0, { 0 } };
+	struct mb_diag		 d = { "" };
+	char			 first[MB_URI_MAX];
+	json_t			*meta = json_pack("{s:s}", "workflow",
+				    "published");
+	json_t			*it = json_pack("{s:s, s:s, s:s, s:[{s:s}],"
+				    " s:{s:{s:s}}}", "type", "event", "profile",
+				    "event", "language", "en", "headlines",
+				    "value", "Press day", "eventDetails",
+				    "dates", "startDate",
+				    "2030-03-10T09:00:00Z");
+
+	configure(f, 10, false, 0);
+	assert_int_equal(reg(f, "Ana", "ana@x.org", &r[0], NULL, &d), MB_OK);
+	snprintf(first, sizeof(first), "%s", f->uri);
+	memset(&sv, 0, sizeof(sv));
+	assert_int_equal(mb_newsroom_create(&f->nr, &f->editor, it, meta, &sv,
+	    &d), MB_OK);
+	snprintf(f->uri, sizeof(f->uri), "%s", sv.uri);
+	mb_buf_free(&sv.wire);
+	configure(f, 10, false, 0);
+	assert_int_equal(reg(f, "Bo", "bo@x.org", &r[1], NULL, &d), MB_OK);
+	f->env.now_ms = START_MS;
+	/* Press day's ticket at the forum's door. */
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, first,
+	    r[1].ticket, &ci, &d), MB_OK);
+	assert_false(ci.admitted);
+	assert_string_equal(ci.why, "wrong event: Press day");
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor,
+	    "urn:mediabridge:hq:nosuch", r[1].ticket, &ci, &d),
+	    MB_ERR_NOTFOUND);
+	/* The forum canceled: its tickets no longer admit. */
+	memset(&sv, 0, sizeof(sv));
+	assert_int_equal(mb_newsroom_update(&f->nr, &f->editor, first, &pre,
+	    event_item("http://cv.iptc.org/newscodes/eventstatus/canceled"),
+	    NULL, &sv, &d), MB_OK);
+	mb_buf_free(&sv.wire);
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, first,
+	    r[0].ticket, &ci, &d), MB_OK);
+	assert_false(ci.admitted);
+	assert_non_null(strstr(ci.why, "canceled"));
+	assert_int_equal(ci.count, 0);
+	/* Press day's own door admits its own. */
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, f->uri,
+	    r[1].ticket, &ci, &d), MB_OK);
+	assert_true(ci.admitted);
+	json_decref(meta);
 }
 
 /*
@@ -760,7 +820,7 @@ test_certificate_rules(void **state)
 	f->env.now_ms = START_MS;
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(mb_event_checkin(&f->env, &f->editor,
-		    r[i].ticket, &ci, &d), MB_OK);
+		    f->uri, r[i].ticket, &ci, &d), MB_OK);
 		assert_true(ci.admitted);
 	}
 	assert_int_equal(mb_event_withdraw(&f->env, tk[1], &w, &d), MB_OK);
@@ -944,6 +1004,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_input, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkin_door, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_certificate_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_message, setup, teardown),
