@@ -20,8 +20,10 @@ static int run(int argc, char **argv);
 const struct mb_cli_cmd mb_cmd_event = {
 	"event", "an event's registration, attendees and certificates",
 	"usage: mediabridge event settings DIR URI [--capacity N]\n"
-	"                          [--deadline TIME] [--approval]\n"
-	"                          [--confirm-hours H] [--question TEXT]...\n"
+	"                          [--deadline TIME|none]\n"
+	"                          [--approval | --no-approval]\n"
+	"                          [--confirm-hours H]\n"
+	"                          [--question TEXT]... [--no-questions]\n"
 	"       mediabridge event attendees DIR URI\n"
 	"       mediabridge event revoked DIR URI [-o FILE]\n"
 	"       mediabridge event certificate DIR REGISTRATION [-o FILE]\n\n"
@@ -29,7 +31,8 @@ const struct mb_cli_cmd mb_cmd_event = {
 	"event) to registration: --capacity places (0: no limit), --deadline\n"
 	"an RFC 3339 time (default: when it starts), --approval to decide on\n"
 	"each registration, --confirm-hours to take up a place offered from\n"
-	"the waitlist (0: at once), and the organiser's own questions.\n"
+	"the waitlist (0: at once), and the organiser's own questions; the\n"
+	"options given change the current settings, the others stay.\n"
 	"attendees prints the attendee list as CSV (personal data: it stays\n"
 	"with the organiser). revoked prints the event's signed revocation\n"
 	"list for offline check-in (`ticket verify --revoked`). certificate\n"
@@ -66,6 +69,11 @@ close_env(struct mb_center_node *n, struct mb_events_env *env)
 	mb_center_close(n);
 }
 
+/*
+ * The options given change the event's current settings and leave the
+ * others as they are: a later --capacity alone reset approval, the
+ * questions, the deadline and the time to confirm.
+ */
 static int
 settings(int argc, char **argv)
 {
@@ -73,8 +81,10 @@ settings(int argc, char **argv)
 		{ "capacity", required_argument, NULL, 'c' },
 		{ "deadline", required_argument, NULL, 'd' },
 		{ "approval", no_argument, NULL, 'a' },
+		{ "no-approval", no_argument, NULL, 'A' },
 		{ "confirm-hours", required_argument, NULL, 'h' },
 		{ "question", required_argument, NULL, 'q' },
+		{ "no-questions", no_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mb_ev_settings	 s;
@@ -83,36 +93,48 @@ settings(int argc, char **argv)
 	struct mb_diag		 d = { "" };
 	json_t			*qs = json_array();
 	char			*end, *text;
-	int			 ch, rc;
+	int64_t			 capacity = 0, deadline_ms = 0, hours = 0;
+	bool			 set_capacity = false, set_deadline = false;
+	bool			 set_hours = false, set_questions = false;
+	int			 approval = -1, ch, rc;
 
-	memset(&s, 0, sizeof(s));
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			s.capacity = strtoll(optarg, &end, 10);
+			capacity = strtoll(optarg, &end, 10);
 			if (*end != '\0' || end == optarg)
-				return mb_cli_usage(&mb_cmd_event,
-				    "--capacity: not a number");
+				goto usage_capacity;
+			set_capacity = true;
 			break;
 		case 'd':
-			if (mb_time_parse(optarg, &s.deadline_ms) != MB_OK)
-				return mb_cli_usage(&mb_cmd_event, "--deadline: "
-				    "not an RFC 3339 time");
+			if (strcmp(optarg, "none") != 0 &&
+			    mb_time_parse(optarg, &deadline_ms) != MB_OK)
+				goto usage_deadline;
+			set_deadline = true;
 			break;
 		case 'a':
-			s.approval = true;
+		case 'A':
+			approval = ch == 'a';
 			break;
 		case 'h':
-			s.confirm_ms = strtoll(optarg, &end, 10) * 3600000;
+			hours = strtoll(optarg, &end, 10);
 			if (*end != '\0' || end == optarg)
-				return mb_cli_usage(&mb_cmd_event,
-				    "--confirm-hours: not a number");
+				goto usage_hours;
+			if (hours < 0 || hours > MB_EV_CONFIRM_HOURS_MAX)
+				goto range_hours;
+			set_hours = true;
 			break;
 		case 'q':
 			json_array_append_new(qs, json_string(optarg));
+			set_questions = true;
+			break;
+		case 'Q':
+			json_array_clear(qs);
+			set_questions = true;
 			break;
 		default:
+			json_decref(qs);
 			return mb_cli_usage(&mb_cmd_event, "bad option");
 		}
 	}
@@ -126,18 +148,54 @@ settings(int argc, char **argv)
 		free(text);
 		return mb_cli_usage(&mb_cmd_event, "--question: too long");
 	}
-	snprintf(s.questions, sizeof(s.questions), "%s", text);
-	free(text);
-	if (strlen(argv[optind + 1]) >= sizeof(s.event))
+	if (strlen(argv[optind + 1]) >= sizeof(s.event)) {
+		free(text);
 		return mb_cli_usage(&mb_cmd_event, "URI: too long");
-	snprintf(s.event, sizeof(s.event), "%s", argv[optind + 1]);
-	if ((rc = open_env(argv[optind], &n, &env, &d)) != MB_OK)
+	}
+	if ((rc = open_env(argv[optind], &n, &env, &d)) != MB_OK) {
+		free(text);
 		return mb_cli_fail("event settings", &d, rc);
-	rc = mb_event_configure(&env, NULL, &s, &d);
+	}
+	/* An event not yet open starts from none: no limit, no questions. */
+	if ((rc = mb_store_ev_settings_get(env.st, argv[optind + 1], &s, &d))
+	    == MB_ERR_NOTFOUND) {
+		memset(&s, 0, sizeof(s));
+		snprintf(s.questions, sizeof(s.questions), "[]");
+		rc = MB_OK;
+	}
+	if (rc == MB_OK) {
+		snprintf(s.event, sizeof(s.event), "%s", argv[optind + 1]);
+		if (set_capacity)
+			s.capacity = capacity;
+		if (set_deadline)
+			s.deadline_ms = deadline_ms;
+		if (approval != -1)
+			s.approval = approval == 1;
+		if (set_hours)
+			s.confirm_ms = hours * 3600000;
+		if (set_questions)
+			snprintf(s.questions, sizeof(s.questions), "%s", text);
+		rc = mb_event_configure(&env, NULL, &s, &d);
+	}
+	free(text);
 	close_env(n, &env);
 	if (rc != MB_OK)
 		return mb_cli_fail("event settings", &d, rc);
 	return MB_EXIT_OK;
+usage_capacity:
+	json_decref(qs);
+	return mb_cli_usage(&mb_cmd_event, "--capacity: not a number");
+usage_deadline:
+	json_decref(qs);
+	return mb_cli_usage(&mb_cmd_event, "--deadline: not an RFC 3339 time "
+	    "or none");
+usage_hours:
+	json_decref(qs);
+	return mb_cli_usage(&mb_cmd_event, "--confirm-hours: not a number");
+range_hours:
+	json_decref(qs);
+	return mb_cli_usage(&mb_cmd_event, "--confirm-hours: 0 to "
+	    MB_EV_CONFIRM_HOURS_MAX_TEXT);
 }
 
 /* Writes b to output, or to standard output. */

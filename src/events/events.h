@@ -129,6 +129,13 @@ int mb_event_jsonld(const struct mb_event *e, const char *url,
 
 /* ---- Registration (registration.c) ---- */
 
+/*
+ * The longest time to take up a place offered from the waitlist, in
+ * hours (a year): a form's hours times 3600000 must not overflow.
+ */
+#define MB_EV_CONFIRM_HOURS_MAX		8760
+#define MB_EV_CONFIRM_HOURS_MAX_TEXT	"8760"
+
 /* The organiser's settings for an event of this center. */
 int mb_event_configure(const struct mb_events_env *env,
     const struct mb_actor *a, const struct mb_ev_settings *s,

@@ -175,6 +175,9 @@ mb_event_configure(const struct mb_events_env *env, const struct mb_actor *a,
 	if (s->confirm_ms < 0 || s->deadline_ms < 0)
 		return mb_diag_set(d, MB_ERR_INVAL, "deadline, confirm: must "
 		    "not be negative");
+	if (s->confirm_ms > (int64_t)MB_EV_CONFIRM_HOURS_MAX * 3600000)
+		return mb_diag_set(d, MB_ERR_INVAL, "confirm_hours: 0 to %d",
+		    MB_EV_CONFIRM_HOURS_MAX);
 	if ((qs = json_loads(s->questions[0] ? s->questions : "[]", 0,
 	    NULL)) == NULL || !json_is_array(qs) || json_array_size(qs) > 20) {
 		json_decref(qs);

@@ -228,6 +228,7 @@ settings(struct mb_req *r)
 	struct mb_diag		 d = { "" };
 	const char		*v;
 	char			*end;
+	long long		 hours;
 	int			 rc;
 
 	if (!organiser_or_refuse(r) || !mb_ev_env_of(r, &env))
@@ -243,13 +244,19 @@ settings(struct mb_req *r)
 		goto out;
 	}
 	v = mb_req_form(r, "confirm_hours");
-	s.confirm_ms = v != NULL && v[0] != '\0' ? strtoll(v, &end, 10) *
-	    3600000 : 0;
+	hours = v != NULL && v[0] != '\0' ? strtoll(v, &end, 10) : 0;
 	if (v != NULL && v[0] != '\0' && *end != '\0') {
 		rc = mb_diag_set(&d, MB_ERR_INVAL, "confirm_hours: not a "
 		    "number");
 		goto out;
 	}
+	/* Checked before it is made milliseconds, which could overflow. */
+	if (hours < 0 || hours > MB_EV_CONFIRM_HOURS_MAX) {
+		rc = mb_diag_set(&d, MB_ERR_INVAL, "confirm_hours: 0 to %d",
+		    MB_EV_CONFIRM_HOURS_MAX);
+		goto out;
+	}
+	s.confirm_ms = hours * 3600000;
 	v = mb_req_form(r, "deadline");
 	if (v != NULL && v[0] != '\0' && mb_time_parse(v, &s.deadline_ms) !=
 	    MB_OK) {

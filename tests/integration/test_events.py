@@ -572,6 +572,55 @@ def csrf_field(text):
     return m.group(1) if m else None
 
 
+def test_settings_change_only_given(root):
+    """`event settings URI --capacity N` changed the capacity and reset
+    every other setting (approval, questions, the time to confirm); the
+    newsroom's confirm_hours overflowed when made milliseconds."""
+    box = Mailbox()
+    hq = hq_center(root, box)
+    try:
+        ed = editor(hq)
+        uri, local = publish_event(hq, ed, event_item())
+        mb("event", "settings", hq.dir, uri, "--capacity", "2",
+           "--approval", "--question", "Dietary needs", "--confirm-hours",
+           "24")
+        mb("event", "settings", hq.dir, uri, "--capacity", "50")
+        page = ed.get("/newsroom/events/" + local).text
+        check(re.search(r'name="capacity"[^>]*value="50"', page),
+              "the capacity changed", page)
+        check(re.search(r'name="confirm_hours"[^>]*value="24"', page),
+              "the time to confirm kept")
+        check(re.search(r'name="approval"[^>]*checked', page),
+              "approval kept")
+        check("Dietary needs" in anon_page(hq, local), "the question kept")
+        mb("event", "settings", hq.dir, uri, "--no-approval",
+           "--no-questions")
+        page = ed.get("/newsroom/events/" + local).text
+        check(not re.search(r'name="approval"[^>]*checked', page),
+              "approval turned off")
+        check("Dietary needs" not in anon_page(hq, local),
+              "the questions cleared")
+        p = mb("event", "settings", hq.dir, uri, "--confirm-hours",
+               "5124095576100", check=False, full=True)
+        check(p.returncode != 0 and "--confirm-hours" in p.stderr,
+              "a huge --confirm-hours refused", p.stderr)
+        for h in ("5124095576100", "-1", "8761"):
+            r = form(ed, "/newsroom/events/%s/settings" % local,
+                     {"capacity": "0", "confirm_hours": h})
+            eq(r.status, 400, "confirm_hours %s refused" % h)
+            check("confirm_hours" in r.text, "names the field")
+        page = ed.get("/newsroom/events/" + local).text
+        check(re.search(r'name="confirm_hours"[^>]*value="24"', page),
+              "nothing changed")
+    finally:
+        hq.stop()
+        box.stop()
+
+
+def anon_page(hq, local):
+    return Client(hq.addr).get("/en/events/hq/" + local).text
+
+
 def test_signed_in_forms(root):
     """A signed-in reader registers, confirms an offered place and
     withdraws with the site's plain forms, which carry the session's
