@@ -115,6 +115,25 @@ when(int64_t ms, char out[40])
 	strftime(out, 40, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
+/*
+ * A subject cut to its buffer may end inside a character (a long
+ * Arabic title): drop the partial one, so that the header stays UTF-8.
+ */
+static void
+cut_utf8(char *s)
+{
+	size_t	n = strlen(s), i = n, need;
+
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || (unsigned char)s[i - 1] < 0xc0)
+		return;
+	need = (unsigned char)s[i - 1] >= 0xf0 ? 4 :
+	    (unsigned char)s[i - 1] >= 0xe0 ? 3 : 2;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 int
 mb_ev__notify(const struct mb_events_env *env, const struct mb_event *e,
     const struct mb_ev_reg *r, enum mb_ev_mail_kind kind, struct mb_diag *d)
@@ -179,6 +198,7 @@ mb_ev__notify(const struct mb_events_env *env, const struct mb_event *e,
 		    "waitlist.\n\n", title);
 		break;
 	}
+	cut_utf8(subject);
 	mb_buf_printf(&text, "Your registration (to see it, confirm or "
 	    "withdraw): %s/events/r/%s\n", env->site_url != NULL ?
 	    env->site_url : "", r->token);

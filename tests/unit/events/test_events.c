@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "base/utf8.h"
 #include "center/center.h"
 #include "center/ingest.h"
 #include "events/events.h"
@@ -784,6 +785,50 @@ test_checkin_door(void **state)
 	json_decref(meta);
 }
 
+static int
+subject_cb(const struct mb_ev_mail *m, void *arg)
+{
+	assert_true(mb_utf8_valid(m->subject, strlen(m->subject)));
+	(*(int *)arg)++;
+	return MB_OK;
+}
+
+/*
+ * A long title in Arabic: the mail's subject was cut at its buffer's
+ * last byte, inside a character, and the header was not UTF-8.
+ */
+static void
+test_mail_subject_utf8(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	char			 title[600];
+	int			 n = 0;
+	json_t			*meta = json_pack("{s:s}", "workflow",
+				    "published");
+	json_t			*it;
+
+	snprintf(title, sizeof(title), "x");
+	for (int i = 0; i < 250; i++)
+		strcat(title, "\xd8\xa7");
+	it = json_pack("{s:s, s:s, s:s, s:[{s:s}], s:{s:{s:s}}}", "type",
+	    "event", "profile", "event", "language", "ar", "headlines",
+	    "value", title, "eventDetails", "dates", "startDate",
+	    "2030-03-10T09:00:00Z");
+	memset(&sv, 0, sizeof(sv));
+	assert_int_equal(mb_newsroom_create(&f->nr, &f->editor, it, meta, &sv,
+	    &d), MB_OK);
+	json_decref(meta);
+	snprintf(f->uri, sizeof(f->uri), "%s", sv.uri);
+	mb_buf_free(&sv.wire);
+	configure(f, 10, false, 0);
+	assert_int_equal(reg(f, "Zed", "zed@x.org", NULL, NULL, &d), MB_OK);
+	assert_int_equal(mb_store_ev_mail_due(f->st, START_MS, 10, subject_cb,
+	    &n, &d), MB_OK);
+	assert_int_equal(n, 1);
+}
+
 /*
  * Certificates: an event with no end date ends a day after it starts
  * (its end of 0 let a certificate through while it ran), and one
@@ -1009,6 +1054,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_certificate_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mail_subject_utf8, setup,
+		    teardown),
 		cmocka_unit_test(test_ical_text),
 		cmocka_unit_test_setup_teardown(test_concurrent_capacity, setup,
 		    teardown),
