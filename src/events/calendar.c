@@ -144,19 +144,11 @@ vevent(struct mb_buf *b, const struct mb_event *e, const char *uid,
 }
 
 int
-mb_event_ical(const struct mb_event *e, const char *url, int64_t now_ms,
-    struct mb_buf *out)
+mb_event_ical_vevents(const struct mb_event *e, const char *url,
+    int64_t now_ms, struct mb_buf *out)
 {
 	char uid[MB_EV_URI_MAX + 80];
 
-	line(out, "BEGIN:VCALENDAR");
-	line(out, "VERSION:2.0");
-	line(out, "PRODID:-//mediabridge//mediabridge events//EN");
-	line(out, "CALSCALE:GREGORIAN");
-	if (strcmp(e->status, "canceled") == 0)
-		line(out, "METHOD:PUBLISH");
-	if (e->title != NULL)
-		prop(out, "X-WR-CALNAME", e->title);
 	if (e->nsessions == 0 && e->start_ms != 0)
 		vevent(out, e, e->uri, e->title, e->start_ms, e->end_ms,
 		    e->place, e->summary, url, now_ms);
@@ -183,6 +175,22 @@ mb_event_ical(const struct mb_event *e, const char *url, int64_t now_ms,
 		mb_buf_free(&where);
 		mb_buf_free(&desc);
 	}
+	return out->data != NULL || out->len == 0 ? MB_OK : MB_ERR_NOMEM;
+}
+
+int
+mb_event_ical(const struct mb_event *e, const char *url, int64_t now_ms,
+    struct mb_buf *out)
+{
+	line(out, "BEGIN:VCALENDAR");
+	line(out, "VERSION:2.0");
+	line(out, "PRODID:-//mediabridge//mediabridge events//EN");
+	line(out, "CALSCALE:GREGORIAN");
+	if (strcmp(e->status, "canceled") == 0)
+		line(out, "METHOD:PUBLISH");
+	if (e->title != NULL)
+		prop(out, "X-WR-CALNAME", e->title);
+	mb_event_ical_vevents(e, url, now_ms, out);
 	line(out, "END:VCALENDAR");
 	return out->data != NULL ? MB_OK : MB_ERR_NOMEM;
 }

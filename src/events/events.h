@@ -121,6 +121,12 @@ void mb_event_release(struct mb_event *e);
  */
 int mb_event_ical(const struct mb_event *e, const char *url, int64_t now_ms,
     struct mb_buf *out);
+/*
+ * Its VEVENTs alone, as mb_event_ical writes them (the same UIDs, STATUS
+ * and SEQUENCE), for a calendar of many events: /events.ics.
+ */
+int mb_event_ical_vevents(const struct mb_event *e, const char *url,
+    int64_t now_ms, struct mb_buf *out);
 
 /* schema.org/Event as JSON-LD, for the page's <script> (escaped for it). */
 int mb_event_jsonld(const struct mb_event *e, const char *url,

@@ -313,6 +313,10 @@ mb_feed_ical(const struct mb_feed *f, int64_t now_ms, struct mb_buf *b)
 	for (size_t i = 0; i < f->n; i++) {
 		const struct mb_feed_entry *e = &f->entries[i];
 
+		if (e->ical != NULL) {
+			mb_buf_puts(b, e->ical);
+			continue;
+		}
 		if (e->start_ms == 0 || e->id == NULL)
 			continue;
 		ical_line(b, "BEGIN:VEVENT");

@@ -29,6 +29,11 @@ struct mb_feed_entry {
 	int64_t		 start_ms;
 	int64_t		 end_ms;
 	const char	*location;
+	/*
+	 * The entry's VEVENTs written whole (an event's, by its own
+	 * calendar's rules), in place of the one the fields above make.
+	 */
+	const char	*ical;
 };
 
 struct mb_feed {
@@ -47,7 +52,8 @@ struct mb_feed {
 int mb_feed_atom(const struct mb_feed *f, struct mb_buf *out);
 int mb_feed_json(const struct mb_feed *f, struct mb_buf *out);
 /*
- * One VEVENT per entry with start_ms != 0 (UID the item's uri), CRLF
+ * An entry's ical as it is, else one VEVENT per entry with start_ms != 0
+ * (UID the item's uri), CRLF
  * lines folded at 75 octets without splitting a UTF-8 sequence, TEXT
  * escaped; now_ms is DTSTAMP.
  */

@@ -6,6 +6,7 @@
 
 #include "base/timeutil.h"
 #include "center/names.h"
+#include "events/events.h"
 #include "http/feeds.h"
 #include "http/newsml.h"
 #include "http_int.h"
@@ -19,6 +20,8 @@ struct feed_ctx {
 	struct mb_item_view	 views[FEED_ITEMS];
 	struct mb_feed_entry	 entries[FEED_ITEMS];
 	struct mb_buf		 html[FEED_ITEMS], sum[FEED_ITEMS];
+	struct mb_buf		 ics[FEED_ITEMS];	/* events' VEVENTs */
+	bool			 ical;	/* an iCalendar feed */
 	char			 urls[FEED_ITEMS][200];
 	char			*cats[FEED_ITEMS][8];
 	char			 authors[FEED_ITEMS][128];
@@ -85,6 +88,20 @@ feed_cb(const struct mb_store_version *sv, void *arg)
 	e->start_ms = v->start_ms;
 	e->end_ms = v->end_ms;
 	e->location = v->where;
+	/*
+	 * An event's VEVENTs as its own .ics writes them: one per session
+	 * with the same UIDs, STATUS (CANCELLED) and SEQUENCE, so that a
+	 * calendar subscribed to both sees one event, and its cancellation.
+	 */
+	if (fc->ical) {
+		struct mb_event *ev = calloc(1, sizeof(*ev));
+
+		if (ev != NULL && mb_event_read(v->item, ev, NULL) == MB_OK &&
+		    mb_event_ical_vevents(ev, e->url, mb_time_now_ms(),
+		    &fc->ics[fc->n]) == MB_OK && fc->ics[fc->n].len > 0)
+			e->ical = fc->ics[fc->n].data;
+		free(ev);
+	}
 	fc->n++;
 	return MB_OK;
 }
@@ -96,6 +113,7 @@ feed_free(struct feed_ctx *fc)
 		mb_item_view_free(&fc->views[i]);
 		mb_buf_free(&fc->html[i]);
 		mb_buf_free(&fc->sum[i]);
+		mb_buf_free(&fc->ics[i]);
 	}
 	free(fc);
 }
@@ -195,6 +213,7 @@ feed(struct mb_req *r, struct mb_store_filter *f, enum fmt fmt,
 	fc->base = base;
 	fc->lang = ul;
 	fc->st = st;
+	fc->ical = fmt == F_ICS;
 	f->limit = FEED_ITEMS;
 	f->audiences = MB_SITE_PUBLIC;
 	f->now_ms = mb_time_now_ms();

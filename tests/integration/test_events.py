@@ -787,6 +787,15 @@ def test_rate_limit_cancel_deadline_mail_retry(root):
         ev = [c for c in cal.walk() if c.name == "VEVENT"][0]
         eq(str(ev["STATUS"]), "CANCELLED", "STATUS after cancelling")
         eq(int(ev["SEQUENCE"]), 1, "SEQUENCE after cancelling")
+        # The network's calendar says the same, with the same UIDs.
+        own = {str(c["UID"]): c for c in cal.walk("VEVENT")}
+        net = icalendar.Calendar.from_ical(anon.get("/events.ics").body)
+        mine = {str(c["UID"]): c for c in net.walk("VEVENT")
+                if str(c["UID"]) in own}
+        eq(sorted(mine), sorted(own), "/events.ics has the event's UIDs")
+        for c in mine.values():
+            eq(str(c["STATUS"]), "CANCELLED", "STATUS in /events.ics")
+            eq(int(c["SEQUENCE"]), 1, "SEQUENCE in /events.ics")
         check("canceled" in anon.get("/en/events/hq/" + local).text,
               "the page says canceled")
         ci = form(ed, "/newsroom/checkin", {"event": local, "ticket": p0})

@@ -25,10 +25,10 @@ static const struct mb_feed_entry entries[] = {
 	  "https://c.example/ar/items/cairo/01a", "ar", 1795962427000LL,
 	  1795960000000LL, "مراسل القاهرة", "A summary; with, commas",
 	  "<p>Body &amp; more</p>", cats, 2,
-	  1796461200000LL, 1796472000000LL, "القاهرة، مصر" },
+	  1796461200000LL, 1796472000000LL, "القاهرة، مصر", NULL },
 	{ "urn:mediabridge:cairo:01b", "Control\x01 chars\x1f and ]]> too",
 	  "https://c.example/en/items/cairo/01b", "en", 1795962000000LL, 0,
-	  NULL, NULL, NULL, NULL, 0, 0, 0, NULL },
+	  NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 
 static const struct mb_feed feed = {
@@ -93,7 +93,7 @@ test_atom_forbidden(void **state)
 		  "\xbe ctl\x01\x0b end", "https://c.example/en/items/x",
 		  "en", 1795962000000LL, 0, "By\xef\xbf\xbf",
 		  "summary\xef\xbf\xbe \xef\xbf\xbf", "<p>&#xFFFF;\xef\xbf"
-		  "\xbf</p>", cats, 2, 0, 0, NULL },
+		  "\xbf</p>", cats, 2, 0, 0, NULL, NULL },
 	};
 	const struct mb_feed f = {
 		"tag:x\xef\xbf\xbf", "Cairo\xef\xbf\xbe", "en",
