@@ -80,7 +80,8 @@ int mb_store_ev_settings_get(struct mb_store *st, const char *event,
 
 /*
  * Adds a registration (r->seq is set on success). MB_ERR_EXISTS when
- * the event has one for this e-mail already (compared lower-cased).
+ * the event has one for this e-mail already (compared lower-cased) that
+ * is not withdrawn: a withdrawn one stays as it was, a new one is added.
  */
 int mb_store_ev_reg_add(struct mb_store *st, struct mb_ev_reg *r,
     struct mb_diag *d);

@@ -50,6 +50,15 @@ const char *const mb_pg_events_migrations[] = {
 	"  last_error TEXT NOT NULL DEFAULT '',"
 	"  created_ms BIGINT NOT NULL);"
 	"CREATE INDEX events_mail_due ON events_mail (sent_ms, next_ms);",
+	/*
+	 * 2: one registration per e-mail and event among those not
+	 * withdrawn, so that a withdrawn address can register again (its
+	 * old row stays, and with it its ticket's revocation).
+	 */
+	"ALTER TABLE events_registrations DROP CONSTRAINT "
+	"  events_registrations_event_email_key;"
+	"CREATE UNIQUE INDEX events_registrations_email ON "
+	"  events_registrations (event, email) WHERE state <> 'withdrawn';",
 	NULL
 };
 
@@ -115,7 +124,8 @@ reg_add(struct mb_store *st, struct mb_ev_reg *g, struct mb_diag *d)
 	    "(id, event, email, name, organisation, country, language, "
 	    "answers, state, created_ms, updated_ms, offer_until_ms, ticket, "
 	    "token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, "
-	    "$11, $12, $13) ON CONFLICT (event, email) DO NOTHING RETURNING "
+	    "$11, $12, $13) ON CONFLICT (event, email) WHERE state <> "
+	    "'withdrawn' DO NOTHING RETURNING "
 	    "seq", &p, false, &r, d)) != MB_OK)
 		return rc;
 	if (!mb_pg__next(&r, NULL, NULL))

@@ -50,6 +50,47 @@ const char *const mb_sqlite_events_migrations[] = {
 	"  last_error TEXT NOT NULL DEFAULT '',"
 	"  created_ms INTEGER NOT NULL);"
 	"CREATE INDEX events_mail_due ON events_mail (sent_ms, next_ms);",
+	/*
+	 * 2: one registration per e-mail and event among those not
+	 * withdrawn, so that a withdrawn address can register again (its
+	 * old row stays, and with it its ticket's revocation). SQLite
+	 * cannot drop a table's UNIQUE: the table is made again.
+	 */
+	"CREATE TABLE events_registrations_2 ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  event TEXT NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  organisation TEXT NOT NULL,"
+	"  country TEXT NOT NULL,"
+	"  language TEXT NOT NULL,"
+	"  answers TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  offer_until_ms INTEGER NOT NULL DEFAULT 0,"
+	"  checked_in_ms INTEGER NOT NULL DEFAULT 0,"
+	"  checkins INTEGER NOT NULL DEFAULT 0,"
+	"  ticket TEXT NOT NULL DEFAULT '',"
+	"  token TEXT NOT NULL UNIQUE);"
+	"INSERT INTO events_registrations_2 (seq, id, event, email, name,"
+	"  organisation, country, language, answers, state, created_ms,"
+	"  updated_ms, offer_until_ms, checked_in_ms, checkins, ticket, token)"
+	"  SELECT seq, id, event, email, name, organisation, country,"
+	"  language, answers, state, created_ms, updated_ms, offer_until_ms,"
+	"  checked_in_ms, checkins, ticket, token FROM events_registrations;"
+	/* AUTOINCREMENT's counter goes along: no seq is given twice. */
+	"DELETE FROM sqlite_sequence WHERE name = 'events_registrations_2';"
+	"INSERT INTO sqlite_sequence (name, seq) SELECT"
+	"  'events_registrations_2', seq FROM sqlite_sequence"
+	"  WHERE name = 'events_registrations';"
+	"DROP TABLE events_registrations;"
+	"ALTER TABLE events_registrations_2 RENAME TO events_registrations;"
+	"CREATE INDEX events_registrations_state ON "
+	"  events_registrations (state, event);"
+	"CREATE UNIQUE INDEX events_registrations_email ON "
+	"  events_registrations (event, email) WHERE state <> 'withdrawn';",
 	NULL
 };
 
@@ -105,7 +146,8 @@ reg_add(struct mb_store *st, struct mb_ev_reg *g, struct mb_diag *d)
 	    "(id, event, email, name, organisation, country, language, "
 	    "answers, state, created_ms, updated_ms, offer_until_ms, ticket, "
 	    "token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, "
-	    "?11, ?12, ?13) ON CONFLICT (event, email) DO NOTHING", &r,
+	    "?11, ?12, ?13) ON CONFLICT (event, email) WHERE state <> "
+	    "'withdrawn' DO NOTHING", &r,
 	    "registration", d)) != MB_OK)
 		return rc;
 	sqlite3_bind_text(r.s, 1, g->id, -1, SQLITE_STATIC);

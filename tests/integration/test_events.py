@@ -370,6 +370,19 @@ def conference(root, hq, box):
     adm = ed.get("/newsroom/events/" + local)
     eq(adm.text.count("/certificate/"), 0, "no link for the withdrawn")
 
+    # A withdrawn address registers again (it was 409 for ever): a new
+    # registration and link; the old ticket stays revoked.
+    r = register(anon, local, "José Martí", "jose@example.org")
+    eq(r.status, 303, "José registers again: %s" % r.text[-300:])
+    check(r.headers["location"] != link, "a new link")
+    t2 = re.search(r"MBT1:[A-Za-z0-9_-]+",
+                   anon.get(r.headers["location"]).text)
+    check(t2 and t2.group(0) != ticket, "a new ticket")
+    eq(register(anon, local, "José", "JOSE@example.org").status, 409,
+       "not twice while registered")
+    ci = form(ed, "/newsroom/checkin", dict(door, ticket=ticket))
+    check("revoked" in ci.text, "the old ticket stays revoked")
+
     # Personal data never leaves: exports, feeds, calendars, the API.
     secrets = ["jose@example.org", "José Martí", "ana@x.org", "Sami",
                "vegetarian"]

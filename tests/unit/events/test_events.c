@@ -402,6 +402,24 @@ test_capacity_waitlist_withdraw(void **state)
 	assert_string_equal(w.state, "waitlisted");
 	/* withdrawn + ticket to the promoted one */
 	assert_int_equal(mails(f), 7);
+	/*
+	 * The withdrawn address registers again: a new registration at the
+	 * end of the waitlist (the old one stays withdrawn, its ticket
+	 * revoked); a second time while it stands is refused.
+	 */
+	assert_int_equal(reg(f, "Person 1", "p1@example.org", &w, NULL, &d),
+	    MB_OK);
+	assert_string_equal(w.state, "waitlisted");
+	assert_string_not_equal(w.id, r[1].id);
+	assert_int_equal(mb_event_by_token(&f->env, tk[1], &w, NULL), MB_OK);
+	assert_string_equal(w.state, "withdrawn");
+	assert_int_equal(reg(f, "Person 1", "P1@example.org", NULL, NULL, &d),
+	    MB_ERR_EXISTS);
+	assert_int_equal(mb_store_ev_reg_counts(f->st, f->uri, &c, NULL),
+	    MB_OK);
+	assert_int_equal(c.complete, 3);
+	assert_int_equal(c.waitlisted, 2);
+	assert_int_equal(c.withdrawn, 1);
 	assert_int_equal(mb_event_by_token(&f->env, "x", &w, NULL),
 	    MB_ERR_NOTFOUND);
 }

@@ -172,6 +172,22 @@ test_registrations(void **state)
 	assert_int_equal(count, 2);
 	assert_int_equal(mb_store_ev_reg_checkin(st, "nope", 9000, &first,
 	    &count, NULL), MB_ERR_NOTFOUND);
+
+	/*
+	 * A withdrawn address registers again: a new row after the others
+	 * (the old one stays withdrawn); only one not withdrawn at a time.
+	 */
+	assert_int_equal(mb_store_ev_reg_set(st, "r1", "withdrawn", 0, NULL,
+	    NULL), MB_OK);
+	add(st, "r5", "a@x.org", "waitlisted", MB_OK);
+	add(st, "r6", "a@x.org", "waitlisted", MB_ERR_EXISTS);
+	assert_int_equal(mb_store_ev_reg_get(st, "r1", NULL, &r, NULL), MB_OK);
+	assert_string_equal(r.state, "withdrawn");
+	memset(&ids, 0, sizeof(ids));
+	assert_int_equal(mb_store_ev_reg_list(st, EV, "waitlisted", collect,
+	    &ids, NULL), MB_OK);
+	assert_int_equal(ids.n, 2);
+	assert_string_equal(ids.id[1], "r5");
 	mb_store_close(st);
 }
 
