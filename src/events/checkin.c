@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/timeutil.h"
 #include "item/key.h"
 #include "signed/ticket.h"
 #include "store/store.h"
@@ -93,6 +94,7 @@ mb_event_checkin(const struct mb_events_env *env, const struct mb_actor *a,
 	enum mb_verdict		why = MB_VERDICT_VALID;
 	uint8_t			pk[MB_PUBKEY_LEN];
 	struct mb_diag		vd;
+	int64_t			from, until;
 	int			rc;
 
 	memset(out, 0, sizeof(*out));
@@ -117,6 +119,19 @@ mb_event_checkin(const struct mb_events_env *env, const struct mb_actor *a,
 	mb_diag_clear(&vd);
 	rc = mb_ticket_verify(ticket, strlen(ticket), pk, mb_ev__now(env),
 	    NULL, &t, &why, &vd);
+	/*
+	 * The dates a ticket carries are the event's when it was issued:
+	 * a rescheduled event's tickets were refused as expired. Its
+	 * signature is checked within them, and the event's current dates
+	 * judge it below.
+	 */
+	if (rc != MB_OK && (why == MB_VERDICT_NOT_YET_VALID ||
+	    why == MB_VERDICT_EXPIRED)) {
+		mb_diag_clear(&vd);
+		why = MB_VERDICT_VALID;
+		rc = mb_ticket_verify(ticket, strlen(ticket), pk,
+		    t.valid_until_ms, NULL, &t, &why, &vd);
+	}
 	if (rc != MB_OK) {
 		snprintf(out->why, sizeof(out->why), "%s: %.120s",
 		    mb_verdict_str(why), vd.msg);
@@ -137,6 +152,18 @@ mb_event_checkin(const struct mb_events_env *env, const struct mb_actor *a,
 	if (strcmp(e->status, "canceled") == 0) {
 		snprintf(out->why, sizeof(out->why), "canceled: the event is "
 		    "canceled");
+		goto out;
+	}
+	if (mb_ev__window(e, mb_ev__now(env), &from, &until) &&
+	    (mb_ev__now(env) < from || mb_ev__now(env) > until)) {
+		char t1[MB_TIME_RFC3339_LEN], t2[MB_TIME_RFC3339_LEN];
+
+		mb_time_format(from, t1);
+		mb_time_format(until, t2);
+		snprintf(out->why, sizeof(out->why), "%s: the event's tickets "
+		    "admit from %s to %s", mb_ev__now(env) < from ?
+		    mb_verdict_str(MB_VERDICT_NOT_YET_VALID) :
+		    mb_verdict_str(MB_VERDICT_EXPIRED), t1, t2);
 		goto out;
 	}
 	if (strcmp(out->reg.state, "complete") != 0) {

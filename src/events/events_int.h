@@ -28,6 +28,13 @@ int mb_ev__check(const struct mb_events_env *env, const char *uri,
  * no end (an end of 0 is not "long ago").
  */
 int64_t mb_ev__end(const struct mb_event *e);
+/*
+ * When a ticket for e admits, by e's dates now: from a day before it
+ * starts to a day after it ends. false when e has no date yet (then a
+ * year from now_ms, for a ticket issued now).
+ */
+bool mb_ev__window(const struct mb_event *e, int64_t now_ms,
+    int64_t *from_ms, int64_t *until_ms);
 
 /* A ticket for r, valid from a day before the event to a day after. */
 int mb_ev__ticket(const struct mb_events_env *env, const struct mb_event *e,

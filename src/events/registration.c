@@ -210,7 +210,6 @@ mb_ev__ticket(const struct mb_events_env *env, const struct mb_event *e,
     struct mb_diag *d)
 {
 	struct mb_ticket	t;
-	int64_t			end = mb_ev__end(e);
 
 	memset(&t, 0, sizeof(t));
 	snprintf(t.issuer, sizeof(t.issuer), "%s", env->center);
@@ -218,11 +217,29 @@ mb_ev__ticket(const struct mb_events_env *env, const struct mb_event *e,
 		return mb_diag_set(d, MB_ERR_INVAL, "event: not an item uri");
 	memcpy(t.event, r->event, strlen(r->event) + 1);
 	snprintf(t.registration, sizeof(t.registration), "%s", r->id);
-	/* From a day before the doors open to a day after they close. */
-	t.valid_from_ms = (e->start_ms > 86400000 ? e->start_ms - 86400000 :
-	    0) / 1000 * 1000;
-	t.valid_until_ms = (end + 86400000) / 1000 * 1000;
+	mb_ev__window(e, mb_ev__now(env), &t.valid_from_ms, &t.valid_until_ms);
 	return mb_ticket_issue(&t, r->name, env->key, out, d);
+}
+
+bool
+mb_ev__window(const struct mb_event *e, int64_t now_ms, int64_t *from_ms,
+    int64_t *until_ms)
+{
+	/*
+	 * An event with no date yet: a ticket dated from its start was
+	 * valid 1970-01-01 to 03. It is valid from its issue for a year;
+	 * the door judges by the event's dates once it has them.
+	 */
+	if (e->start_ms == 0) {
+		*from_ms = now_ms / 1000 * 1000;
+		*until_ms = (now_ms + 366 * 86400000LL) / 1000 * 1000;
+		return false;
+	}
+	/* From a day before the doors open to a day after they close. */
+	*from_ms = (e->start_ms > 86400000 ? e->start_ms - 86400000 : 0) /
+	    1000 * 1000;
+	*until_ms = (mb_ev__end(e) + 86400000) / 1000 * 1000;
+	return true;
 }
 
 /* Makes r complete with a ticket and tells the attendee. */

@@ -847,6 +847,83 @@ test_mail_subject_utf8(void **state)
 	assert_int_equal(n, 1);
 }
 
+static void
+create_event(struct fixture *f, json_t *it)
+{
+	struct mb_nr_saved	 sv;
+	struct mb_diag		 d = { "" };
+	json_t			*meta = json_pack("{s:s}", "workflow",
+				    "published");
+
+	memset(&sv, 0, sizeof(sv));
+	assert_int_equal(mb_newsroom_create(&f->nr, &f->editor, it, meta, &sv,
+	    &d), MB_OK);
+	json_decref(meta);
+	snprintf(f->uri, sizeof(f->uri), "%s", sv.uri);
+	mb_buf_free(&sv.wire);
+}
+
+static json_t *
+dated(const char *start)
+{
+	return start != NULL ? json_pack("{s:s, s:s, s:s, s:[{s:s}],"
+	    " s:{s:{s:s}}}", "type", "event", "profile", "event", "language",
+	    "en", "headlines", "value", "Press day", "eventDetails", "dates",
+	    "startDate", start) : json_pack("{s:s, s:s, s:s, s:[{s:s}],"
+	    " s:{s:s}}", "type", "event", "profile", "event", "language",
+	    "en", "headlines", "value", "Press day", "eventDetails",
+	    "eventStatus", "http://cv.iptc.org/newscodes/eventstatus/"
+	    "scheduled");
+}
+
+/*
+ * A ticket's dates are fixed at issue: the door judges by the event's
+ * dates now (a rescheduled event's tickets were refused as expired),
+ * and an event with no date yet issued tickets valid 1970-01-01..03.
+ */
+static void
+test_checkin_dates(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_ev_reg	 r;
+	struct mb_ev_checkin	 ci;
+	struct mb_ticket	 t;
+	struct mb_nr_saved	 sv;
+	struct mb_nr_precond	 pre = { true, 0, { 0 } };
+	struct mb_diag		 d = { "" };
+
+	create_event(f, dated("2030-03-10T09:00:00Z"));
+	configure(f, 10, false, 0);
+	assert_int_equal(reg(f, "Ana", "ana@x.org", &r, NULL, &d), MB_OK);
+	/* Ten days later now. */
+	memset(&sv, 0, sizeof(sv));
+	assert_int_equal(mb_newsroom_update(&f->nr, &f->editor, f->uri, &pre,
+	    dated("2030-03-20T09:00:00Z"), NULL, &sv, &d), MB_OK);
+	mb_buf_free(&sv.wire);
+	f->env.now_ms = START_MS;
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, f->uri,
+	    r.ticket, &ci, &d), MB_OK);
+	assert_false(ci.admitted);
+	assert_non_null(strstr(ci.why, "not-yet-valid"));
+	f->env.now_ms = START_MS + 10 * 86400000LL + 3600000;
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, f->uri,
+	    r.ticket, &ci, &d), MB_OK);
+	assert_true(ci.admitted);
+	/* No date yet: a ticket from its issue, admitted at the door. */
+	f->env.now_ms = BEFORE_MS;
+	create_event(f, dated(NULL));
+	configure(f, 10, false, 0);
+	assert_int_equal(reg(f, "Bo", "bo@x.org", &r, NULL, &d), MB_OK);
+	assert_int_equal(mb_ticket_parse(r.ticket, strlen(r.ticket), &t, &d),
+	    MB_OK);
+	assert_true(t.valid_from_ms >= BEFORE_MS - 1000);
+	assert_true(t.valid_until_ms > BEFORE_MS + 300 * 86400000LL);
+	f->env.now_ms = BEFORE_MS + 3600000;
+	assert_int_equal(mb_event_checkin(&f->env, &f->editor, f->uri,
+	    r.ticket, &ci, &d), MB_OK);
+	assert_true(ci.admitted);
+}
+
 /*
  * Certificates: an event with no end date ends a day after it starts
  * (its end of 0 let a certificate through while it ran), and one
@@ -1068,6 +1145,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkin_door, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_checkin_dates, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_certificate_rules, setup,
 		    teardown),
