@@ -70,6 +70,22 @@ url_ok(const char *u)
 	return true;
 }
 
+/*
+ * user:password@ in the URL would be published: the URL is the item's
+ * infoSource and the base of its relative links, both signed and shown.
+ */
+static bool
+has_userinfo(const char *u)
+{
+	const char	*h = strstr(u, "://"), *end;
+
+	if (h == NULL)
+		return false;
+	h += 3;
+	end = h + strcspn(h, "/?#");
+	return memchr(h, '@', (size_t)(end - h)) != NULL;
+}
+
 static bool
 lang_ok(const char *s)
 {
@@ -98,6 +114,10 @@ mb_feeds_add(struct mb_store *st, const struct mb_feeds_add *a, int64_t *id,
 		return mb_diag_set(d, MB_ERR_INVAL, "url: \"%.200s\": give an "
 		    "http:// or https:// URL (ASCII, no spaces)",
 		    a->url != NULL ? a->url : "");
+	if (has_userinfo(a->url))
+		return mb_diag_set(d, MB_ERR_INVAL, "url: a user name or "
+		    "password (user:pass@) in the URL would be published with "
+		    "every item: give a URL without them");
 	if (a->language != NULL && a->language[0] != '\0' &&
 	    !lang_ok(a->language))
 		return mb_diag_set(d, MB_ERR_INVAL, "language: \"%.40s\": give "

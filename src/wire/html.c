@@ -45,6 +45,22 @@ mb_wire__uri_escape(const char *s, struct mb_buf *out)
 }
 
 int
+mb_wire__strip_userinfo(const char *url, struct mb_buf *out)
+{
+	const char	*h = strstr(url, "://"), *end, *at;
+
+	if (h == NULL)
+		return mb_buf_puts(out, url);
+	h += 3;
+	end = h + strcspn(h, "/?#");
+	for (at = end; at > h && at[-1] != '@'; at--)
+		;
+	if (at == h)
+		return mb_buf_puts(out, url);
+	return mb_buf_printf(out, "%.*s%s", (int)(h - url), url, at);
+}
+
+int
 mb_wire_resolve(const char *base, const char *ref, struct mb_buf *out)
 {
 	struct mb_buf	 e = MB_BUF_INIT;

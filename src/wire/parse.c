@@ -52,8 +52,9 @@ mb_wire_parse(const char *buf, size_t len, const struct mb_wire_opts *o,
     struct mb_wire_feed *out, struct mb_diag *d)
 {
 	static const struct mb_wire_opts none;
+	struct mb_wire_opts	 clean;
 	struct mb_wire_feed	 f;
-	struct mb_buf		 u = MB_BUF_INIT;
+	struct mb_buf		 u = MB_BUF_INIT, url = MB_BUF_INIT;
 	xmlDoc			*doc = NULL;
 	const char		*p;
 	int			 rc;
@@ -65,6 +66,14 @@ mb_wire_parse(const char *buf, size_t len, const struct mb_wire_opts *o,
 	if (len > MB_WIRE_MAX_INPUT)
 		return mb_diag_set(d, MB_ERR_TOOBIG, "the document is over "
 		    "%u MB", MB_WIRE_MAX_INPUT / (1024 * 1024));
+	/* The URL is the items' infoSource and their links' base. */
+	if (o->url != NULL) {
+		if (mb_wire__strip_userinfo(o->url, &url) != MB_OK)
+			return MB_ERR_NOMEM;
+		clean = *o;
+		clean.url = mb_buf_cstr(&url);
+		o = &clean;
+	}
 	memset(&f, 0, sizeof(f));
 	if ((f.title = strdup("")) == NULL || (f.link = strdup("")) == NULL ||
 	    (f.language = strdup("")) == NULL ||
@@ -108,11 +117,13 @@ mb_wire_parse(const char *buf, size_t len, const struct mb_wire_opts *o,
 		goto fail;
 	xmlFreeDoc(doc);
 	mb_buf_free(&u);
+	mb_buf_free(&url);
 	*out = f;
 	return MB_OK;
 fail:
 	xmlFreeDoc(doc);
 	mb_buf_free(&u);
+	mb_buf_free(&url);
 	mb_wire_feed_free(&f);
 	return rc;
 }

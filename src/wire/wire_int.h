@@ -93,6 +93,11 @@ int mb_wire__html_text(const char *html, struct mb_buf *out);
  * and the characters RFC 3986 excludes percent-encoded.
  */
 int mb_wire__uri_escape(const char *s, struct mb_buf *out);
+/*
+ * url without user:password@: a source added before they were refused
+ * must not publish them as the infoSource or inside its links.
+ */
+int mb_wire__strip_userinfo(const char *url, struct mb_buf *out);
 /* White space collapsed and trimmed, in place. */
 void mb_wire__squash(struct mb_buf *b);
 

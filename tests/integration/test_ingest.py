@@ -622,6 +622,13 @@ def test_api(w):
     eq(ed.post("/api/v1/feeds", {"url": "http://127.0.0.1/x",
                                  "allow_private": True}).status, 403,
        "allow_private")
+    r = ed.post("/api/v1/feeds", {"url": "https://u:secret@m.example/4"})
+    eq(r.status, 400, "credentials in the URL: %s" % r.body)
+    check("user name or password" in r.text and "secret" not in r.text,
+          "named", r.text)
+    rc, out, err = fcli(c, "add", "--url", "http://u:secret@m.example/5",
+                        check_rc=1)
+    check("user name or password" in err, "feed add refuses them", err)
     r = ed.post("/api/v1/feeds", {"url": "https://m.example/2",
                                   "audience": "everyone"})
     eq(r.status, 400, "bad audience")

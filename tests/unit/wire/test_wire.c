@@ -258,6 +258,27 @@ test_links(void **state)
 	    "href=\"https://news.example/up\""));
 	assert_non_null(strstr(body(item_at(&f, 0)), "href=\"#top\""));
 	mb_wire_feed_free(&f);
+	/* A source's user:password@ is neither its infoSource nor a base. */
+	{
+		static const char doc[] = "<rss><channel><title>T</title>"
+		    "<item><title>x</title><link>/a</link><description>"
+		    "&lt;img src=\"p.jpg\"&gt;</description></item>"
+		    "</channel></rss>";
+		struct mb_wire_opts	o = { .url = "http://user:pa@ss@"
+					    "news.example/f.xml" };
+		struct mb_diag		d = { "" };
+		char			*all;
+
+		assert_int_equal(mb_wire_parse(doc, strlen(doc), &o, &f, &d),
+		    MB_OK);
+		all = json_dumps(item_at(&f, 0), 0);
+		assert_null(strstr(all, "user"));
+		assert_non_null(strstr(all, "\"http://news.example/f.xml\""));
+		assert_non_null(strstr(body(item_at(&f, 0)),
+		    "src=\"http://news.example/p.jpg\""));
+		free(all);
+		mb_wire_feed_free(&f);
+	}
 }
 
 static void
