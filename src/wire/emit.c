@@ -312,6 +312,13 @@ mb_wire__emit(struct mb_wire_feed *f, const struct mb_wire_opts *o,
 	    (set_time(item, "firstCreated", e->published_ms) != MB_OK ||
 	    set_time(item, "versionCreated", e->updated_ms) != MB_OK))
 		goto out;
+	/* An agency's stop and embargo hold here as on its own wire. */
+	if (e->pub_status != NULL && set_str(item, "pubStatus",
+	    e->pub_status) != MB_OK)
+		goto out;
+	if (e->embargo_ms != 0 && set_time(item, "embargoedUntil",
+	    e->embargo_ms) != MB_OK)
+		goto out;
 	mb_wire__squash(&e->lang);
 	if (e->lang.len == 0 && f->language != NULL)
 		mb_buf_puts(&e->lang, f->language);

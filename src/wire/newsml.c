@@ -272,6 +272,43 @@ package(struct wire_entry *e, xmlNode *gs)
 	return rc;
 }
 
+/*
+ * itemMeta's pubStatus (stat:withheld, stat:canceled or the pubstatusg2
+ * URI) and embargoed: an agency's withheld or canceled item, or one under
+ * embargo, must not be shown before the agency allows it. An embargoed
+ * element without a date is an embargo until further notice: withheld.
+ */
+static int
+status(struct wire_entry *e, const xmlNode *im)
+{
+	struct mb_buf	 b = MB_BUF_INIT;
+	const xmlNode	*n;
+	const char	*c;
+	int		 rc = MB_OK;
+
+	if ((n = child(im, "pubStatus")) != NULL &&
+	    (rc = mb_wire__attr(n, "qcode", &b)) == MB_OK && b.len == 0)
+		rc = mb_wire__attr(n, "uri", &b);
+	if (rc != MB_OK)
+		goto out;
+	if ((c = strrchr(mb_buf_cstr(&b), '/')) == NULL &&
+	    (c = strrchr(mb_buf_cstr(&b), ':')) == NULL)
+		c = mb_buf_cstr(&b);
+	else
+		c++;
+	if (strcmp(c, "withheld") == 0)
+		e->pub_status = "withheld";
+	else if (strcmp(c, "canceled") == 0)
+		e->pub_status = "canceled";
+	if ((n = child(im, "embargoed")) != NULL &&
+	    (e->embargo_ms = mb_wire__date_of(n)) == 0 &&
+	    e->pub_status == NULL)
+		e->pub_status = "withheld";
+out:
+	mb_buf_free(&b);
+	return rc;
+}
+
 static int
 one(struct mb_wire_feed *f, const struct mb_wire_opts *o, xmlNode *it,
     struct mb_diag *d)
@@ -310,6 +347,8 @@ one(struct mb_wire_feed *f, const struct mb_wire_opts *o, xmlNode *it,
 	if ((n = child(im, "versionCreated")) != NULL &&
 	    mb_wire__date_of(n) != 0)
 		e.updated_ms = mb_wire__date_of(n);
+	if ((rc = status(&e, im)) != MB_OK)
+		goto out;
 	if (e.title.len == 0 && (rc = mb_wire__text(child(im, "title"),
 	    &e.title)) != MB_OK)
 		goto out;

@@ -43,6 +43,8 @@ struct wire_entry {
 	json_t		*assocs;	/* ready associations (owned) */
 	json_t		*altids;	/* more altIds, e.g. G2 version */
 	json_t		*sources;	/* more infoSources (owned) */
+	const char	*pub_status;	/* "withheld", "canceled"; NULL: usable */
+	int64_t		 embargo_ms;	/* 0: none */
 };
 
 void mb_wire__entry_init(struct wire_entry *e);

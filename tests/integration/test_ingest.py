@@ -537,6 +537,67 @@ def test_newsml_in(w):
         f.close()
 
 
+def g2_message(items):
+    """A newsMessage of (guid, version, headline, itemMeta extra)."""
+    return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><newsMessage xmlns="
+            "\"http://iptc.org/std/nar/2006-10-01/\"><header><sent>"
+            "2026-12-07T10:00:00Z</sent></header><itemSet>" + "".join(
+                "<newsItem guid=\"%s\" version=\"%d\" standard=\"NewsML-G2\" "
+                "standardversion=\"2.35\" xml:lang=\"en\"><itemMeta>"
+                "<itemClass qcode=\"ninat:text\"/><provider literal=\"a\"/>"
+                "<versionCreated>2026-12-07T1%d:00:00Z</versionCreated>%s"
+                "</itemMeta><contentMeta><headline>%s</headline></contentMeta>"
+                "<contentSet><inlineXML contenttype=\"application/xhtml+xml\">"
+                "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>x"
+                "</title></head><body><p>%s</p></body></html></inlineXML>"
+                "</contentSet></newsItem>" % (g, v, v, extra, h, h)
+                for g, v, h, extra in items) +
+            "</itemSet></newsMessage>").encode()
+
+
+def test_newsml_status(w):
+    """An agency's embargoed, withheld and canceled items are not shown
+    publicly (they were published as usable); a later canceled version
+    of a guid cancels the item."""
+    c = w.center("cairo")
+    f = Feeds()
+    ok = ("urn:x:OK", 1, "Usable story", "<pubStatus qcode=\"stat:usable\"/>")
+    f.routes["/m.xml"] = (200, {}, g2_message([
+        ok,
+        ("urn:x:EMB", 1, "Embargoed story", "<embargoed>2030-01-01T00:00:00Z"
+         "</embargoed><pubStatus qcode=\"stat:usable\"/>"),
+        ("urn:x:HOLD", 1, "Withheld story",
+         "<pubStatus qcode=\"stat:withheld\"/>"),
+        ("urn:x:KILL", 2, "Canceled story", "<pubStatus uri=\"http://cv."
+         "iptc.org/newscodes/pubstatusg2/canceled\"/>")]))
+    try:
+        fid = add(c, f.url("/m.xml"), "--workflow", "publish")
+        check("added=4" in poll(c, fid), "four items")
+        by = {e["item"]["headlines"][0]["value"]: e["item"]
+              for e in envelopes(c)}
+        eq(by["Embargoed story"].get("embargoedUntil"),
+           "2030-01-01T00:00:00Z", "embargo read")
+        eq(by["Withheld story"].get("pubStatus"), "withheld", "withheld")
+        eq(by["Canceled story"].get("pubStatus"), "canceled", "canceled")
+        c.serve()
+        cl = c.client()
+
+        def public():
+            r = cl.get("/api/v1/items")
+            eq(r.status, 200, "list")
+            return sorted(e["item"]["headlines"][0]["value"]
+                          for e in r.json["items"])
+        eq(public(), ["Usable story"], "only the usable item is public")
+        f.routes["/m.xml"] = (200, {}, g2_message([
+            ("urn:x:OK", 2, "Usable story",
+             "<pubStatus qcode=\"stat:canceled\"/>")]))
+        check("updated=1" in poll(c, fid), "the canceled version")
+        eq(public(), [], "the canceled item is gone")
+        c.stop()
+    finally:
+        f.close()
+
+
 def xmllint_valid(path):
     """Validates path against the IPTC schema when ../shared has it."""
     if SCHEMA is None or shutil.which("xmllint") is None:
