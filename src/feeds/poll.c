@@ -492,19 +492,45 @@ fail_name(enum mb_httpc_fail why)
 	}
 }
 
+/* An entry's NewsML-G2 version (altIds role "version"); 0: none. */
+static long long
+g2_version(const json_t *e)
+{
+	const json_t	*a, *v;
+	const char	*s;
+	char		*end;
+	long long	 n;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(json_object_get(e, "item"),
+	    "altIds"), i, a) {
+		v = json_object_get(a, "role");
+		if (!json_is_string(v) || strcmp(json_string_value(v),
+		    "version") != 0 || (s = json_string_value(json_object_get(a,
+		    "value"))) == NULL)
+			continue;
+		n = strtoll(s, &end, 10);
+		return *end == '\0' && n > 0 ? n : 0;
+	}
+	return 0;
+}
+
 /*
- * The entries of one document with each key once: the first kept, the
- * rest dropped and logged. Two entries under one key would each replace
- * the other's hash, and every poll of a document that changed at all
- * would sign a new version of both (docs/ingest.md, "Identity and
- * updates"). *out is a new array (the entries borrowed from feed's).
+ * The entries of one document with each key once. Two entries under one
+ * key would each replace the other's hash, and every poll of a document
+ * that changed at all would sign a new version of both (docs/ingest.md,
+ * "Identity and updates"). Of a key's entries the highest NewsML-G2
+ * version is kept (a newsMessage may carry every version of an item, in
+ * any order: export --format newsml-g2 writes them in log order), else
+ * the first; the rest are dropped and logged. *out is a new array (the
+ * entries borrowed from feed's).
  */
 static int
 unique_entries(const struct mb_feed_source *s, json_t *entries,
     json_t **out)
 {
 	json_t		*seen = json_object(), *keep = json_array();
-	const json_t	*e;
+	const json_t	*e, *at;
 	const char	*key, *first = NULL;
 	size_t		 i, dups = 0;
 
@@ -512,20 +538,26 @@ unique_entries(const struct mb_feed_source *s, json_t *entries,
 		goto nomem;
 	json_array_foreach(entries, i, e) {
 		key = json_string_value(json_object_get(e, "key"));
-		if (key != NULL && json_object_get(seen, key) != NULL) {
+		if (key != NULL && (at = json_object_get(seen, key)) != NULL) {
+			size_t	k = (size_t)json_integer_value(at);
+
 			if (dups++ == 0)
 				first = key;
+			if (g2_version(e) > g2_version(json_array_get(keep,
+			    k)) && json_array_set(keep, k, (json_t *)e) != 0)
+				goto nomem;
 			continue;
 		}
-		if ((key != NULL &&
-		    json_object_set_new(seen, key, json_true()) != 0) ||
+		if ((key != NULL && json_object_set_new(seen, key,
+		    json_integer((json_int_t)json_array_size(keep))) != 0) ||
 		    json_array_append(keep, (json_t *)e) != 0)
 			goto nomem;
 	}
 	if (dups > 0)
 		log_warn("feeds: source=%lld %zu entries repeat a key "
 		    "already in the document (the first: \"%.80s\"): each "
-		    "key's first entry kept", (long long)s->id, dups, first);
+		    "key's highest NewsML-G2 version, else its first entry, "
+		    "kept", (long long)s->id, dups, first);
 	json_decref(seen);
 	*out = keep;
 	return MB_OK;

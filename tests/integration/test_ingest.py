@@ -598,6 +598,25 @@ def test_newsml_status(w):
         f.close()
 
 
+def test_newsml_versions(w):
+    """A newsMessage with several versions of one guid (our own export
+    writes every version, in log order): the highest version is taken,
+    wherever it stands in the message."""
+    c = w.center("cairo")
+    f = Feeds()
+    f.routes["/m.xml"] = (200, {}, g2_message([
+        ("urn:x:A", 2, "A second", ""), ("urn:x:A", 3, "A third", ""),
+        ("urn:x:A", 1, "A first", ""), ("urn:x:B", 1, "B first", "")]))
+    try:
+        fid = add(c, f.url("/m.xml"))
+        out = poll(c, fid)
+        check("added=2 " in out, "two items", out)
+        eq(sorted(e["item"]["headlines"][0]["value"] for e in envelopes(c)),
+           ["A third", "B first"], "the highest version of A is kept")
+    finally:
+        f.close()
+
+
 def xmllint_valid(path):
     """Validates path against the IPTC schema when ../shared has it."""
     if SCHEMA is None or shutil.which("xmllint") is None:
