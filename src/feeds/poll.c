@@ -290,6 +290,26 @@ add_topics(json_t *item, const char *topics)
 	return MB_OK;
 }
 
+/*
+ * A date more than a day ahead is now: 9999-12-31 would pin the entry to
+ * the top of every list. After the entry's hash, which stays the
+ * source's, so that an unchanged entry is not a new version every poll.
+ */
+static void
+clamp_dates(json_t *item, int64_t now_ms)
+{
+	static const char *const keys[] = { "firstCreated", "versionCreated" };
+	char	t[MB_TIME_RFC3339_LEN];
+	int64_t	ms;
+	size_t	i;
+
+	mb_time_format(now_ms, t);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (mb_time_parse(json_string_value(json_object_get(item,
+		    keys[i])), &ms) == MB_OK && ms > now_ms + 86400 * 1000LL)
+			json_object_set_new(item, keys[i], json_string(t));
+}
+
 /* Sanitizes every body in place: what is signed is what is shown. */
 static int
 sanitize_bodies(struct mb_feeds *f, json_t *item, struct mb_diag *d)
@@ -427,6 +447,7 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 	snprintf(ver, sizeof(ver), "%lld", (long long)now.version);
 	json_object_set_new(item, "uri", json_string(now.uri));
 	json_object_set_new(item, "version", json_string(ver));
+	clamp_dates(item, mb_time_now_ms());
 	/* A new version is dated now when the feed did not say. */
 	if (update) {
 		char	t[MB_TIME_RFC3339_LEN];

@@ -308,6 +308,7 @@ mb_wire_date(const char *s, int64_t *ms)
 {
 	char	buf[128];
 	size_t	n, i, j;
+	int64_t	t;
 
 	if (s == NULL)
 		return MB_ERR_INVAL;
@@ -327,9 +328,15 @@ mb_wire_date(const char *s, int64_t *ms)
 			buf[j++] = s[i];
 	}
 	buf[j] = '\0';
-	if (mb_time_parse(buf, ms) == MB_OK)
-		return MB_OK;
-	if (iso(buf, ms) == MB_OK)
-		return MB_OK;
-	return rfc822(buf, ms);
+	if (mb_time_parse(buf, &t) != MB_OK && iso(buf, &t) != MB_OK &&
+	    rfc822(buf, &t) != MB_OK)
+		return MB_ERR_INVAL;
+	/*
+	 * Before 1970 is no feed's date (0000-01-01 is a placeholder) and
+	 * NewsML-G2 out refuses the year 0; 0 is "no date" to the callers.
+	 */
+	if (t <= 0)
+		return MB_ERR_INVAL;
+	*ms = t;
+	return MB_OK;
 }

@@ -83,7 +83,9 @@ void mb_wire_feed_free(struct mb_wire_feed *f);
  * A date as feeds write it, to ms since the epoch: RFC 3339 and ISO 8601
  * (date only, no zone: UTC), RFC 822 and its real-world variants (no
  * weekday, 2-digit years, "1500" for 15:00, zone names or "Z", month
- * and day names in a few languages), "2020/1/10 14:03:00".
+ * and day names in a few languages), "2020/1/10 14:03:00". A date
+ * before 1970 is refused (MB_ERR_INVAL); one in the future is not (an
+ * embargo is): the feeds service clamps an entry's dates to now.
  */
 int mb_wire_date(const char *s, int64_t *ms);
 

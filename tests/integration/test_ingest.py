@@ -617,6 +617,38 @@ def test_newsml_versions(w):
         f.close()
 
 
+def test_dates_out_of_range(w):
+    """9999-12-31 is dated now, not pinned to the top forever, and stays
+    one version when polled again; 0000-01-01 is no date, and export to
+    NewsML-G2 takes the item."""
+    c = w.center("cairo")
+    f = Feeds()
+    body = ("<rss version=\"2.0\"><channel><title>F</title>"
+            "<item><guid>f1</guid><title>Far future</title><pubDate>"
+            "Fri, 31 Dec 9999 23:59:59 GMT</pubDate><description>x"
+            "</description></item><item><guid>f0</guid><title>Year zero"
+            "</title><pubDate>0000-01-01T00:00:00Z</pubDate><description>y"
+            "</description></item></channel></rss>")
+    f.routes["/d.xml"] = (200, {"ETag": "\"1\""}, body.encode())
+    try:
+        fid = add(c, f.url("/d.xml"))
+        t0 = time.time()
+        check("added=2 " in poll(c, fid), "both")
+        for e in envelopes(c):
+            it = e["item"]
+            for k in ("firstCreated", "versionCreated"):
+                y = int(it[k][:4])
+                check(time.gmtime(t0 - 86400).tm_year <= y <=
+                      time.gmtime(t0 + 86400).tm_year, "%s %s" % (k, it[k]))
+        f.routes["/d.xml"] = (200, {"ETag": "\"2\""}, body.encode())
+        check("added=0 updated=0 unchanged=2" in poll(c, fid),
+              "polled again: nothing new")
+        out = run(["export", c.dir, "--format", "newsml-g2"])[1]
+        check(out.count("<newsItem ") == 2, "export", out[:500])
+    finally:
+        f.close()
+
+
 def xmllint_valid(path):
     """Validates path against the IPTC schema when ../shared has it."""
     if SCHEMA is None or shutil.which("xmllint") is None:

@@ -306,6 +306,10 @@ test_dates(void **state)
 		{ "yesterday", NULL },
 		{ "", NULL },
 		{ "32 Jan 2020", NULL },
+		{ "0000-01-01T00:00:00Z", NULL },
+		{ "1969-12-31T23:59:59Z", NULL },
+		{ "Mon, 01 Jan 1900 00:00:00 GMT", NULL },
+		{ "1970-01-02", "1970-01-02T00:00:00Z" },
 	};
 	char	out[MB_TIME_RFC3339_LEN];
 	int64_t	ms;
