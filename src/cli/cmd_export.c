@@ -10,7 +10,7 @@
 #include "center/center.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
-#include "http/sanitize.h"
+#include "http/newsml.h"
 #include "wire/wire.h"
 
 static int run(int argc, char **argv);
@@ -37,32 +37,26 @@ write_line(const struct mb_store_version *v, void *arg)
 	return MB_OK;
 }
 
-/* One version as a newsItem of the message (a copy, bodies sanitized). */
+/*
+ * One version as a newsItem of the message: a copy whose bodies are as
+ * the API and the feeds give them (text/plain escaped, a line a
+ * paragraph; HTML sanitized), not plain text read as markup.
+ */
 static int
 write_g2(const struct mb_store_version *v, void *arg)
 {
 	struct mb_buf	*out = arg;
-	json_t		*root, *item, *b;
-	size_t		 i;
+	json_t		*root, *item;
 	int		 rc;
 
 	if ((root = json_loadb(v->envelope, v->envelope_len, 0, NULL)) == NULL)
 		return MB_ERR_CORRUPT;
-	item = json_object_get(root, "item");
-	json_array_foreach(json_object_get(item, "bodies"), i, b) {
-		const char	*s = json_string_value(json_object_get(b,
-				    "value"));
-		struct mb_buf	 h = MB_BUF_INIT;
-
-		if (s == NULL)
-			continue;
-		if (mb_sanitize_html(s, strlen(s), &h, NULL) != MB_OK)
-			mb_buf_reset(&h);
-		json_object_set_new(b, "value", json_string(mb_buf_cstr(&h)));
-		mb_buf_free(&h);
-	}
-	rc = mb_wire_newsml_message_item(item, v->origin, out, NULL);
+	item = mb_http_newsml_item_copy(json_object_get(root, "item"));
 	json_decref(root);
+	if (item == NULL)
+		return MB_ERR_NOMEM;
+	rc = mb_wire_newsml_message_item(item, v->origin, out, NULL);
+	json_decref(item);
 	if (rc == MB_ERR_NOMEM)
 		return rc;
 	if (out->len > (1u << 20)) {

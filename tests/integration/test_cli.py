@@ -411,6 +411,21 @@ class CliTest(unittest.TestCase):
         "peer": ("add, set or list?", "add, set or list?"),
     }
 
+    def test_export_newsml_plain_text(self):
+        """A text/plain body leaves in NewsML-G2 as the API gives it:
+        escaped, a line a paragraph, not read as markup."""
+        init(self.dir)
+        it = {"type": "text", "headlines": [{"value": "Plain"}],
+              "bodies": [{"contentType": "text/plain",
+                          "value": "a <b>not bold</b> & c\nsecond line"}]}
+        run("import", self.dir, self.write("p.json", json.dumps(it)),
+            check=0)
+        out = run("export", self.dir, "--format", "newsml-g2",
+                  check=0).stdout
+        self.assertIn("<p>a &lt;b&gt;not bold&lt;/b&gt; &amp; c</p>"
+                      "<p>second line</p>", out)
+        self.assertNotIn("<b>not bold</b>", out)
+
     def test_subcommand_words(self):
         for cmd, (none, unknown) in self.SUBCOMMAND_WORDS.items():
             for args, msg in (((), none), (("bogus",), unknown),
