@@ -338,6 +338,7 @@ sanitize_bodies(struct mb_feeds *f, json_t *item, struct mb_diag *d)
 /* The store's current version of an item: its number and its state. */
 struct current {
 	int64_t	version;
+	int64_t	first_ms;	/* firstCreated */
 	char	pub_status[16];
 };
 
@@ -347,6 +348,7 @@ current_cb(const struct mb_store_version *v, void *arg)
 	struct current *c = arg;
 
 	c->version = v->version;
+	c->first_ms = v->first_ms;
 	snprintf(c->pub_status, sizeof(c->pub_status), "%s",
 	    v->pub_status != NULL ? v->pub_status : "usable");
 	return MB_OK;
@@ -432,6 +434,18 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 			    &now, d)) == MB_OK)
 				r->held++;
 			goto out;
+		}
+		/*
+		 * An entry without a date is dated when it arrives: its first
+		 * version's firstCreated stays the item's, not each update's.
+		 */
+		if (rc == MB_OK && cur.first_ms != 0 &&
+		    json_object_get(item, "firstCreated") == NULL) {
+			char	t[MB_TIME_RFC3339_LEN];
+
+			mb_time_format(cur.first_ms, t);
+			json_object_set_new(item, "firstCreated",
+			    json_string(t));
 		}
 		rc = MB_OK;
 	} else if (rc == MB_ERR_NOTFOUND) {

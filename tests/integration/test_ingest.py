@@ -225,6 +225,32 @@ def test_dedupe_and_updates(w):
         f.close()
 
 
+def test_undated_update_keeps_first_created(w):
+    """An entry without a date is dated when it arrives; a change to it
+    is a new versionCreated, while firstCreated stays the first
+    version's (it was each version's own)."""
+    c = w.center("cairo")
+    f = Feeds()
+
+    def doc(title):
+        return ("<rss version=\"2.0\"><channel><title>F</title><item>"
+                "<guid>u1</guid><title>%s</title><description>x"
+                "</description></item></channel></rss>" % title).encode()
+    try:
+        f.routes["/u.xml"] = (200, {}, doc("Undated"))
+        fid = add(c, f.url("/u.xml"))
+        check("added=1 " in poll(c, fid), "first")
+        time.sleep(1.2)
+        f.routes["/u.xml"] = (200, {}, doc("Undated, corrected"))
+        check("updated=1 " in poll(c, fid), "update")
+        v1, v2 = [e["item"] for e in envelopes(c)]
+        eq(v2["firstCreated"], v1["firstCreated"], "firstCreated kept")
+        check(v2["versionCreated"] > v1["versionCreated"],
+              "a new versionCreated", (v1, v2))
+    finally:
+        f.close()
+
+
 def item_path(uri):
     _, _, cen, loc = uri.split(":")
     return "/api/v1/items/%s/%s" % (cen, loc)
