@@ -379,7 +379,7 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 				    "key"));
 	json_t			*item = json_deep_copy(json_object_get(e,
 				    "item"));
-	struct mb_feed_seen	 known, now;
+	struct mb_feed_seen	 known, now, claim;
 	struct mb_ingest_opts	 o;
 	struct mb_prepared	*p = NULL;
 	struct mb_ingest_result	 res;
@@ -410,14 +410,19 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 	if (rc == MB_OK) {
 		struct current	cur;
 
-		update = true;
+		/* Version 0: claimed, but that poll stored no item. */
+		update = known.version > 0;
 		snprintf(now.uri, sizeof(now.uri), "%s", known.uri);
 		now.version = known.version + 1;
 		memset(&cur, 0, sizeof(cur));
 		rc = mb_store_get(f->st, known.uri, 0, current_cb, &cur, d);
 		if (rc != MB_OK && rc != MB_ERR_NOTFOUND)
 			goto out;
-		if (rc == MB_OK && desk_owns(&known, &cur)) {
+		/*
+		 * Not over a claim: the item there is the claiming poll's
+		 * version 1, which the commit below finds stored (held).
+		 */
+		if (rc == MB_OK && update && desk_owns(&known, &cur)) {
 			/*
 			 * The desk's version stands. The source's change is
 			 * remembered (its hash; the version stays the feed's
@@ -455,6 +460,28 @@ entry(struct mb_feeds *f, const struct mb_feed_source *s, const json_t *e,
 			rc = MB_ERR_NOMEM;
 			goto out;
 		}
+		/*
+		 * The entry is claimed under the new uri before its item is
+		 * stored: another poll of the source at the same time finds
+		 * the claim and writes (or is refused) that uri's version 1,
+		 * where both would have minted an item of their own. Version
+		 * 0 and no hash, so that a poll that fails after the claim
+		 * leaves the entry to be stored by the next one.
+		 */
+		claim = now;
+		claim.version = 0;
+		claim.hash[0] = '\0';
+		if ((rc = mb_store_feed_entry_claim(f->st, s->id, key, &claim,
+		    d)) == MB_ERR_EXISTS) {
+			log_info("feeds: source=%lld entry=\"%.80s\" held: "
+			    "another poll of the source claimed it",
+			    (long long)s->id, key);
+			r->held++;
+			rc = MB_OK;
+			goto out;
+		}
+		if (rc != MB_OK)
+			goto out;
 		now.version = 1;
 	} else
 		goto out;

@@ -99,6 +99,13 @@ mb_store_feed_entry_get(struct mb_store *st, int64_t source, const char *key,
 }
 
 int
+mb_store_feed_entry_claim(struct mb_store *st, int64_t source,
+    const char *key, const struct mb_feed_seen *e, struct mb_diag *d)
+{
+	return OPS(st)->entry_claim(st, source, key, e, d);
+}
+
+int
 mb_store_feed_entry_put(struct mb_store *st, int64_t source, const char *key,
     const struct mb_feed_seen *e, struct mb_diag *d)
 {

@@ -70,6 +70,14 @@ int mb_store_feed_save(struct mb_store *st, const struct mb_feed_source *s,
 /* MB_ERR_NOTFOUND (d untouched) when the entry was never seen. */
 int mb_store_feed_entry_get(struct mb_store *st, int64_t source,
     const char *key, struct mb_feed_seen *out, struct mb_diag *d);
+/*
+ * Records e for the entry key of source only when it has no record yet:
+ * MB_OK when this call made it, MB_ERR_EXISTS (d untouched) when there
+ * was one (another poll of the source claimed the entry first). Two
+ * polls at once then mint one item for a new entry, not two.
+ */
+int mb_store_feed_entry_claim(struct mb_store *st, int64_t source,
+    const char *key, const struct mb_feed_seen *e, struct mb_diag *d);
 /* Records (or replaces) what the entry key of source became. */
 int mb_store_feed_entry_put(struct mb_store *st, int64_t source,
     const char *key, const struct mb_feed_seen *e, struct mb_diag *d);

@@ -23,6 +23,9 @@ struct mb_store_feeds_ops {
 	int	(*entry_put)(struct mb_store *st, int64_t source,
 		    const char *key, const struct mb_feed_seen *e,
 		    struct mb_diag *d);
+	int	(*entry_claim)(struct mb_store *st, int64_t source,
+		    const char *key, const struct mb_feed_seen *e,
+		    struct mb_diag *d);
 };
 
 extern const struct mb_store_feeds_ops mb_sqlite_feeds, mb_pg_feeds;

@@ -209,7 +209,32 @@ entry_put(struct mb_store *st, int64_t source, const char *key,
 	    "excluded.version, hash = excluded.hash", &p, false, NULL, d);
 }
 
+static int
+entry_claim(struct mb_store *st, int64_t source, const char *key,
+    const struct mb_feed_seen *e, struct mb_diag *d)
+{
+	struct mb_pg_params	 p;
+	struct mb_pg_res	*r;
+	int			 rc;
+
+	p.n = 0;
+	mb_pg__p_int(&p, source);
+	mb_pg__p_text(&p, key);
+	mb_pg__p_text(&p, e->uri);
+	mb_pg__p_int(&p, e->version);
+	mb_pg__p_text(&p, e->hash);
+	if ((rc = mb_pg__run(PG(st), "INSERT INTO feeds_entries (source_id, "
+	    "key, uri, version, hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT "
+	    "(source_id, key) DO NOTHING", &p, false, &r, d)) != MB_OK)
+		return rc;
+	if (mb_pg__affected(r) == 0)
+		rc = MB_ERR_EXISTS;
+	mb_pg__free(r);
+	return rc;
+}
+
 const struct mb_store_feeds_ops mb_pg_feeds = {
 	.add = add, .get = get, .list = list, .remove = remove_,
 	.save = save, .entry_get = entry_get, .entry_put = entry_put,
+	.entry_claim = entry_claim,
 };

@@ -219,7 +219,31 @@ entry_put(struct mb_store *st, int64_t source, const char *key,
 	return mb_sqlite__done(&r, NULL, d);
 }
 
+static int
+entry_claim(struct mb_store *st, int64_t source, const char *key,
+    const struct mb_feed_seen *e, struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int64_t			changed = 0;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "INSERT INTO feeds_entries "
+	    "(source_id, key, uri, version, hash) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (source_id, key) DO NOTHING", &r, "feed", d)) !=
+	    MB_OK)
+		return rc;
+	sqlite3_bind_int64(r.s, 1, source);
+	sqlite3_bind_text(r.s, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.s, 3, e->uri, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r.s, 4, e->version);
+	sqlite3_bind_text(r.s, 5, e->hash, -1, SQLITE_STATIC);
+	if ((rc = mb_sqlite__done(&r, &changed, d)) != MB_OK)
+		return rc;
+	return changed > 0 ? MB_OK : MB_ERR_EXISTS;
+}
+
 const struct mb_store_feeds_ops mb_sqlite_feeds = {
 	.add = add, .get = get, .list = list, .remove = remove_,
 	.save = save, .entry_get = entry_get, .entry_put = entry_put,
+	.entry_claim = entry_claim,
 };

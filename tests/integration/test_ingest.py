@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 
-from mbtest import SRCDIR, check, eq, main, run, wait_for
+from mbtest import BIN, SRCDIR, check, eq, main, run, wait_for
 
 DATA = os.path.join(SRCDIR, "tests", "data", "feeds")
 G2DATA = os.path.join(SRCDIR, "tests", "data", "newsml-g2")
@@ -247,6 +247,42 @@ def test_undated_update_keeps_first_created(w):
         eq(v2["firstCreated"], v1["firstCreated"], "firstCreated kept")
         check(v2["versionCreated"] > v1["versionCreated"],
               "a new versionCreated", (v1, v2))
+    finally:
+        f.close()
+
+
+def test_concurrent_polls(w):
+    """Two polls of one source at once (feed poll beside serve's poller,
+    or two feed polls) store each new entry once: the entry is claimed
+    before its item is stored (before, each poll minted its own item)."""
+    c = w.center("cairo")
+    f = Feeds()
+    body = rss([("c%d" % i, "Story %d" % i, "body %d" % i)
+                for i in range(30)])
+
+    def slow(h):
+        time.sleep(1.0)  # both polls hold the document at once
+        return (200, {}, body)
+    f.routes["/c.xml"] = slow
+    try:
+        fid = add(c, f.url("/c.xml"))
+        env = dict(os.environ, MB_FEEDS_MEDIA="links")
+        ps = [subprocess.Popen([BIN, "feed", "poll", c.dir, fid], env=env,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+              for _ in range(4)]
+        outs = [p.communicate(timeout=120)[0] for p in ps]
+        es = envelopes(c)
+        uris = {}
+        for e in es:
+            uris.setdefault(e["item"]["headlines"][0]["value"],
+                            set()).add(e["item"]["uri"])
+        eq(len(uris), 30, "every entry stored")
+        check(all(len(u) == 1 for u in uris.values()),
+              "one item per entry", (uris, outs))
+        eq(len(es), 30, "one version each: %s" % outs)
+        f.routes["/c.xml"] = (200, {}, body)
+        check("added=0 updated=0" in poll(c, fid), "then nothing new")
     finally:
         f.close()
 

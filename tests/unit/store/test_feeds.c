@@ -162,6 +162,18 @@ test_entries(void **state)
 	assert_string_equal(g.uri, "urn:mediabridge:cairo:f1");
 	assert_int_equal(g.version, 2);
 	assert_string_equal(g.hash, "h2");
+	/* A claim records only a key without a record (one poll wins). */
+	snprintf(e.uri, sizeof(e.uri), "urn:mediabridge:cairo:f2");
+	assert_int_equal(mb_store_feed_entry_claim(st, id, "guid-1", &e, NULL),
+	    MB_ERR_EXISTS);
+	assert_int_equal(mb_store_feed_entry_claim(st, id, "guid-2", &e, NULL),
+	    MB_OK);
+	assert_int_equal(mb_store_feed_entry_claim(st, id, "guid-2", &e, NULL),
+	    MB_ERR_EXISTS);
+	assert_int_equal(mb_store_feed_entry_get(st, id, "guid-1", &g, NULL),
+	    MB_OK);
+	assert_string_equal(g.uri, "urn:mediabridge:cairo:f1");
+	assert_int_equal(tb_query_int("SELECT count(*) FROM feeds_entries"), 2);
 	/* Keys are per source. */
 	assert_int_equal(mb_store_feed_entry_get(st, id + 1, "guid-1", &g,
 	    NULL), MB_ERR_NOTFOUND);
