@@ -296,6 +296,9 @@ produce_values(struct producer *pr, const char *file, const char *data,
 	const char	*p = data, *end = data + len;
 
 	*short_value = false;
+	/* A UTF-8 BOM, as some editors write, starts no value. */
+	if (base == 0 && len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 	while (p < end) {
 		json_error_t	 err;
 		json_t		*v;

@@ -411,6 +411,17 @@ class CliTest(unittest.TestCase):
         "peer": ("add, set or list?", "add, set or list?"),
     }
 
+    def test_import_skips_a_bom(self):
+        """A file an editor saved with a UTF-8 BOM imports (it was
+        refused: not JSON)."""
+        init(self.dir)
+        path = os.path.join(self.tmp, "bom.ndjson")
+        with open(path, "wb") as f:
+            f.write(b"\xef\xbb\xbf" + "\n".join(
+                json.dumps(item(i)) for i in (1, 2)).encode() + b"\n")
+        p = run("import", self.dir, path, check=0)
+        self.assertIn("2 accepted", p.stdout)
+
     def test_export_newsml_plain_text(self):
         """A text/plain body leaves in NewsML-G2 as the API gives it:
         escaped, a line a paragraph, not read as markup."""
