@@ -269,7 +269,8 @@ feed(struct mb_req *r, struct mb_store_filter *f, enum fmt fmt,
 
 /* "ar.atom" -> name "ar", F_ATOM; false for anything else. */
 static bool
-split_file(const char *file, char *name, size_t n, enum fmt *fmt)
+split_file(const char *file, char *name, size_t n, enum fmt *fmt,
+    bool space_ok)
 {
 	const char	*dot = file != NULL ? strrchr(file, '.') : NULL;
 	size_t		 len;
@@ -286,10 +287,12 @@ split_file(const char *file, char *name, size_t n, enum fmt *fmt)
 		return false;
 	memcpy(name, file, len);
 	name[len] = '\0';
+	/* A topic may hold spaces ("New York", %20 in its link). */
 	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)name[i] < 0x21 || name[i] == '/')
+		if ((unsigned char)name[i] < (space_ok ? 0x20 : 0x21) ||
+		    name[i] == 0x7f || name[i] == '/')
 			return false;
-	return true;
+	return !space_ok || (name[0] != ' ' && name[len - 1] != ' ');
 }
 
 static void
@@ -308,7 +311,8 @@ lang_feed(struct mb_req *r)
 	enum fmt		fmt;
 	char			name[16], kind[40];
 
-	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt) ||
+	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt,
+	    false) ||
 	    strlen(name) > 8) {
 		not_found(r);
 		return;
@@ -325,9 +329,11 @@ topic_feed(struct mb_req *r)
 {
 	struct mb_store_filter	f;
 	enum fmt		fmt;
-	char			name[200], kind[220], page[240];
+	struct mb_buf		page = MB_BUF_INIT;
+	char			name[200], kind[220];
 
-	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt)) {
+	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt,
+	    true)) {
 		not_found(r);
 		return;
 	}
@@ -335,8 +341,13 @@ topic_feed(struct mb_req *r)
 	f.topic = name;
 	f.language = mb_req_query(r, "lang");
 	snprintf(kind, sizeof(kind), "topic:%s", name);
-	snprintf(page, sizeof(page), "/topics/%s", name);
-	feed(r, &f, fmt, kind, name, page);
+	/* The topic page's link, encoded as the site's own links are. */
+	if (mb_buf_puts(&page, "/topics/") == MB_OK &&
+	    mb_http_urlencode(name, &page) == MB_OK)
+		feed(r, &f, fmt, kind, name, mb_buf_cstr(&page));
+	else
+		mb_resp_error(r, 500, "internal", "out of memory");
+	mb_buf_free(&page);
 }
 
 static void
@@ -348,7 +359,8 @@ center_feed(struct mb_req *r)
 	enum fmt		 fmt;
 	char			 name[40], kind[60], page[80];
 
-	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt) ||
+	if (!split_file(mb_req_param(r, "file"), name, sizeof(name), &fmt,
+	    false) ||
 	    !mb_center_id_valid(name)) {
 		not_found(r);
 		return;

@@ -446,6 +446,24 @@ word_ok(const char *s, size_t max)
 	return true;
 }
 
+/*
+ * A topic as the path gives it (decoded): ingested categories hold
+ * spaces ("New York"), which their links encode as %20. A '/' cannot
+ * be one path segment, so such a topic is not linked (topics()).
+ */
+static bool
+topic_ok(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > 200 || s[0] == ' ' || s[n - 1] == ' ')
+		return false;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '/')
+			return false;
+	return true;
+}
+
 static void
 center_page(struct mb_req *r)
 {
@@ -496,7 +514,7 @@ topic_page(struct mb_req *r)
 	struct mb_store_filter	 f;
 	struct mb_buf		 rest = MB_BUF_INIT;
 
-	if (!word_ok(t, 200)) {
+	if (!topic_ok(t)) {
 		if (!mb_site_not_found(r))
 			mb_resp_error(r, 404, "not_found", "no such topic");
 		return;
@@ -655,6 +673,9 @@ topics(struct mb_page *p, struct mb_tval *list, const json_t *item)
 		m = mb_tv_map(p->td, list, NULL);
 		mb_tv_str(p->td, m, "name", topic_name(p->cat, code) != NULL ?
 		    topic_name(p->cat, code) : name);
+		/* No page serves a topic with a '/': its name, no link. */
+		if (strchr(code, '/') != NULL)
+			continue;
 		mb_buf_printf(&u, "/%s/topics/", p->lang);
 		mb_http_urlencode(code, &u);
 		mb_tv_str(p->td, m, "url", mb_buf_cstr(&u));

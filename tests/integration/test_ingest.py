@@ -287,6 +287,43 @@ def test_concurrent_polls(w):
         f.close()
 
 
+def test_topics_with_spaces_and_slashes(w):
+    """An ingested category with a space is a topic page and a feed (its
+    link encodes it as %20; both were 404); one with a '/' cannot be one
+    path segment, so it is shown without a link."""
+    c = w.center("cairo")
+    f = Feeds()
+    f.routes["/t.xml"] = (200, {}, (
+        "<rss version=\"2.0\"><channel><title>F</title><item><guid>t1"
+        "</guid><title>Topical</title><description>x</description>"
+        "<category>New York</category><category>A/B</category>"
+        "<pubDate>Sat, 05 Dec 2026 08:00:00 GMT</pubDate></item></channel>"
+        "</rss>").encode())
+    try:
+        fid = add(c, f.url("/t.xml"), "--workflow", "publish",
+                  "--language", "en")
+        poll(c, fid)
+        _, _, cen, loc = envelopes(c)[0]["item"]["uri"].split(":")
+        c.serve()
+        cl = c.client()
+        r = cl.get("/en/items/%s/%s" % (cen, loc))
+        eq(r.status, 200, "item page")
+        check('href="/en/topics/New%20York"' in r.text, "linked", r.text)
+        check("/topics/A%2FB" not in r.text and "A/B" in r.text,
+              "A/B shown, not linked", r.text)
+        r = cl.get("/en/topics/New%20York")
+        eq(r.status, 200, "topic page")
+        check("Topical" in r.text, "the item on it")
+        r = cl.get("/feeds/topics/New%20York.atom")
+        eq(r.status, 200, "topic feed")
+        check(b"Topical" in r.body and b"/topics/New%20York" in r.body,
+              "the item and the page's link", r.body[:1500])
+        eq(cl.get("/en/topics/%20x").status, 404, "a padded topic")
+        c.stop()
+    finally:
+        f.close()
+
+
 def item_path(uri):
     _, _, cen, loc = uri.split(":")
     return "/api/v1/items/%s/%s" % (cen, loc)
