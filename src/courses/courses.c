@@ -112,20 +112,47 @@ mb_courses__may_read(const struct mb_courses_env *e, const struct mb_actor *a,
 	return staff(a) ? MB_OK : enrolled(e, a, c, d);
 }
 
+/*
+ * May the reader be given step's item (read as a translator, below)?
+ * Its profile must be what the course says the step is: a course made
+ * over the API, or arriving from another center, may call any item a
+ * "lesson", and a lesson's envelope goes whole into a package, so a
+ * quiz (its answer key in its item) or a news item named a lesson
+ * would be given out as one. A lesson is then read as the reader reads
+ * any item, by their own audiences (the course never widens them). A
+ * quiz is read only by staff (policy.h), so nobody's audiences include
+ * it; what a learner gets of it is its questions, never its key (the
+ * pages and package_quiz.c), offered when it was published for the
+ * public or the network: a quiz travels with its course to the
+ * network's centers as "network".
+ */
+static bool
+step_readable(const struct mb_actor *a, const struct mb_course_step_ref *s,
+    const struct mb_nr_item *it)
+{
+	unsigned aud = mb_audience_bit(it->audience);
+
+	if (s->kind == MB_STEP_QUIZ)
+		return strcmp(it->profile, "quiz") == 0 &&
+		    (aud & (MB_AUD_PUBLIC | MB_AUD_NETWORK)) != 0;
+	return strcmp(it->profile, "lesson") == 0 &&
+	    (aud & mb_audiences_of(mb_actor_role(a))) != 0;
+}
+
 int
-mb_courses__step_raw(const struct mb_courses_env *e, const struct mb_course *c,
-    int step, char **env, size_t *len, json_t **item, struct mb_diag *d)
+mb_courses__step_raw(const struct mb_courses_env *e, const struct mb_actor *a,
+    const struct mb_course *c, int step, char **env, size_t *len,
+    json_t **item, struct mb_diag *d)
 {
 	struct mb_newsroom_env	 ne;
 	struct mb_nr_item	 it;
 	/*
-	 * A course's material may be for the network only, and a quiz is
-	 * read by staff only (its answer key is in its item: policy.h,
-	 * mb_policy_read_audience): an enrolled learner reads a step
-	 * through this service and nowhere else, published and usable as
-	 * anyone reads it, in a member's audiences by its own audience,
-	 * a quiz's included. A translator without an account reads what is
-	 * published, whatever the audience; the audience is checked below.
+	 * A quiz is read by staff only (its answer key is in its item:
+	 * policy.h, mb_policy_read_audience): an enrolled learner reads a
+	 * step through this service and nowhere else, published and usable
+	 * as anyone reads it. A translator without an account reads what
+	 * is published, whatever the audience; step_readable() then says
+	 * whether this reader may have it.
 	 */
 	struct mb_actor		 reader = { 0, "learner", MB_ROLE_TRANSLATOR };
 	json_t			*root;
@@ -138,8 +165,7 @@ mb_courses__step_raw(const struct mb_courses_env *e, const struct mb_course *c,
 	ne.st = e->st;
 	ne.center = e->node->conf.id;
 	rc = mb_newsroom_get(&ne, &reader, c->info.step[step].uri, 0, &it, d);
-	if (rc == MB_OK && (mb_audience_bit(it.audience) &
-	    mb_audiences_of(MB_ROLE_MEMBER)) == 0) {
+	if (rc == MB_OK && !step_readable(a, &c->info.step[step], &it)) {
 		mb_nr_item_free(&it);
 		rc = MB_ERR_NOTFOUND;
 	}
@@ -177,8 +203,9 @@ mb_courses_quiz_form(const struct mb_courses_env *e,
 	    c->info.step[step].kind != MB_STEP_QUIZ)
 		return mb_diag_set(d, MB_ERR_NOTFOUND, "step %d of this course "
 		    "is not a quiz", step + 1);
-	if ((rc = mb_courses__step_raw(e, c, step, NULL, NULL, &item, d)) !=
-	    MB_OK)
+	/* A quiz's questions are offered whoever reads (step_readable). */
+	if ((rc = mb_courses__step_raw(e, NULL, c, step, NULL, NULL, &item,
+	    d)) != MB_OK)
 		return rc;
 	rc = mb_quiz_from_item(item, q, d);
 	json_decref(item);
@@ -197,8 +224,8 @@ mb_courses_step(const struct mb_courses_env *e, const struct mb_actor *a,
 		    "step %d", step + 1);
 	if (!preview && (rc = enrolled(e, a, c, d)) != MB_OK)
 		return rc;
-	if ((rc = mb_courses__step_raw(e, c, step, NULL, NULL, item, d)) !=
-	    MB_OK)
+	if ((rc = mb_courses__step_raw(e, a, c, step, NULL, NULL, item,
+	    d)) != MB_OK)
 		return rc;
 	if (!preview && c->info.step[step].kind == MB_STEP_LESSON &&
 	    (rc = mb_store_course_step_set(e->st, a->user_id, c->info.uri,

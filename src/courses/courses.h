@@ -49,8 +49,9 @@ void mb_course_free(struct mb_course *c);
  * A step's item (the envelope's item member, a new reference), for a
  * learner enrolled and active, or staff (translator and up: a preview,
  * nothing recorded). Viewing a lesson records it "seen". MB_ERR_PERM
- * "not enrolled" otherwise; MB_ERR_NOTFOUND for a step out of range or
- * an item this center does not hold yet.
+ * "not enrolled" otherwise; MB_ERR_NOTFOUND for a step out of range,
+ * an item this center does not hold yet, one whose profile is not the
+ * step's rel, or a lesson outside the actor's audiences.
  */
 int mb_courses_step(const struct mb_courses_env *e, const struct mb_actor *a,
     const struct mb_course *c, int step, json_t **item, struct mb_diag *d);

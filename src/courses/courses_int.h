@@ -12,11 +12,13 @@ int mb_courses__may_read(const struct mb_courses_env *e,
 
 /*
  * A step's stored envelope (*env, NUL-terminated, the caller's) and its
- * item (*item, a new reference), read as a member would, recording
- * nothing. MB_ERR_NOTFOUND when this center does not hold it.
+ * item (*item, a new reference), recording nothing: published, usable,
+ * its profile the one its rel names, and a lesson in one of a's
+ * audiences (a quiz: public or network). MB_ERR_NOTFOUND when this
+ * center does not hold it or a may not have it.
  */
 int mb_courses__step_raw(const struct mb_courses_env *e,
-    const struct mb_course *c, int step, char **env, size_t *len,
+    const struct mb_actor *a, const struct mb_course *c, int step, char **env, size_t *len,
     json_t **item, struct mb_diag *d);
 
 /* ---- Packages (package.c, package_quiz.c) ---- */

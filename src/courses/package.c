@@ -432,7 +432,7 @@ mb_courses_package(const struct mb_courses_env *e, const struct mb_actor *a,
 		char	*env = NULL;
 		size_t	 len = 0;
 
-		if ((rc = mb_courses__step_raw(e, c, i, &env, &len, &item,
+		if ((rc = mb_courses__step_raw(e, a, c, i, &env, &len, &item,
 		    d)) != MB_OK)
 			goto out;
 		rc = step_page(&p, o, c, i, item, e->node->conf.url);

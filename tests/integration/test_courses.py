@@ -281,6 +281,7 @@ def run_all(root, hq, cairo):
     offline_answers(root, cairo, k, anon)
     offline_key_reused(cairo)
     quiz_answers_hidden(root, cairo, k)
+    steps_as_read(cairo, k)
 
     # 11. The class, for instructors only; answers never leave Cairo.
     csv = mb("course", "class", cairo.dir, AR)
@@ -604,6 +605,55 @@ def quiz_answers_hidden(root, cairo, learner):
     check(st == 200 and "100% · passed" in body.decode(), "graded", st,
           body[-800:])
     print("ok quizzes' answer keys: staff only, at every door")
+
+
+def steps_as_read(cairo, learner):
+    """A course made over the API may call any item a lesson. The old
+    binary gave an enrolled learner HQ's quiz named a lesson, its answer
+    key in the package's items/, and a network-only news item that the
+    same learner gets 404 for at /api/v1/items. A step is given only
+    when its profile is its rel's and its reader may read it."""
+    mb("user", "add", cairo.dir, "edna", "--role", "editor")
+    tok = mb("token", "add", cairo.dir, "edna").strip()
+
+    def api(path, body):
+        return Browser(cairo.addr).req("POST", path, body=body, headers={
+            "Authorization": "Bearer " + tok})
+
+    news = {"uri": "urn:mediabridge:cairo:netnews", "type": "text",
+            "language": "en", "headlines": [{"value": "Advisory"}],
+            "bodies": [{"value": "<p>NETWORKONLYSECRET</p>",
+                        "contentType": "text/html"}]}
+    course = {"uri": "urn:mediabridge:cairo:leaky", "type": "composite",
+              "profile": "course", "language": "en",
+              "headlines": [{"value": "Leaky course"}],
+              "descriptions": [{"value": "d"}],
+              "associations": [
+                  {"name": "M", "rel": "lesson",
+                   "uri": "urn:mediabridge:moscow:dl-safe-en-quiz"},
+                  {"name": "M", "rel": "lesson",
+                   "uri": "urn:mediabridge:cairo:netnews"}]}
+    for it, aud in ((news, "network"), (course, "public")):
+        st, _, r = api("/api/v1/items", {"item": it, "meta": {
+            "audience": aud}})
+        check(st == 201, "made over the API", st, r)
+        st, _, r = api("/api/v1/items/cairo/%s/publish" % local(it["uri"]),
+                       {})
+        check(st == 200, "published", st, r)
+    st, _, _ = learner.get("/api/v1/items/cairo/netnews")
+    check(st == 404, "the learner reads no network item", st)
+    c = "/en/courses/cairo/leaky"
+    st, _, _ = learner.post(c + "/enrol", {}, csrf_from=c)
+    check(st == 303, "enrolled in the API's course", st)
+    for n in (1, 2):
+        st, _, body = learner.get("%s/%d" % (c, n))
+        check(st == 404 and b"NETWORKONLYSECRET" not in body and
+              b"correct horse" not in body, "step %d not given" % n, st,
+              body[-400:])
+    st, _, z = learner.get("/courses/cairo/leaky/package")
+    check(st == 404 and b"answer" not in z and b"NETWORKONLY" not in z,
+          "no package", st, z[:300])
+    print("ok a step is given as its rel says, to whom may read it")
 
 
 def check_package_files(zpath):

@@ -13,7 +13,9 @@
 #include "center/center.h"
 #include "center/ingest.h"
 #include "courses/courses.h"
+#include "courses/package.h"
 #include "newsroom/accounts.h"
+#include "newsroom/items.h"
 #include "signed/credential.h"
 #include "store/store.h"
 
@@ -167,6 +169,122 @@ test_publish_refuses_script(void **state)
 	assert_int_equal(mb_courses_publish(&f->env, &f->ana, f->ig, doc,
 	    NULL, &d), MB_ERR_PERM);
 	json_decref(doc);
+}
+
+/* An item written and published over the newsroom (as the API does). */
+static void
+api_item(struct fixture *f, const char *item, const char *audience)
+{
+	struct mb_newsroom_env	ne;
+	struct mb_nr_saved	sv;
+	json_t			*it = json_loads(item, 0, NULL);
+	json_t			*meta = json_pack("{s:s}", "audience", audience);
+	char			uri[MB_URI_MAX];
+
+	assert_non_null(it);
+	snprintf(uri, sizeof(uri), "%s", json_string_value(json_object_get(it,
+	    "uri")));
+	memset(&ne, 0, sizeof(ne));
+	ne.st = f->st;
+	ne.ing = f->ig;
+	ne.center = "cairo";
+	memset(&sv, 0, sizeof(sv));
+	assert_int_equal(mb_newsroom_create(&ne, &f->editor, it, meta, &sv,
+	    NULL), MB_OK);
+	mb_nr_saved_free(&sv);
+	memset(&sv, 0, sizeof(sv));
+	assert_int_equal(mb_newsroom_act(&ne, &f->editor, uri, MB_NR_PUBLISH,
+	    NULL, 0, &sv, NULL), MB_OK);
+	mb_nr_saved_free(&sv);
+	json_decref(meta);
+}
+
+static int
+clean_copy(const char *html, size_t len, struct mb_buf *out,
+    struct mb_diag *d)
+{
+	(void)d;
+	return mb_buf_append(out, html, len);
+}
+
+#define API_ITEM(uri, profile, body) "{\"uri\": \"urn:mediabridge:cairo:" \
+    uri "\", \"type\": \"text\", " profile "\"language\": \"en\", " \
+    "\"headlines\": [{\"value\": \"" uri "\"}], \"bodies\": " \
+    "[{\"value\": \"<p>" body "</p>\", \"contentType\": " \
+    "\"text/html\"}]}"
+#define API_COURSE(uri, steps) "{\"uri\": \"urn:mediabridge:cairo:" uri \
+    "\", \"type\": \"composite\", \"profile\": \"course\", " \
+    "\"language\": \"en\", \"headlines\": [{\"value\": \"" uri \
+    "\"}], \"descriptions\": [{\"value\": \"d\"}], " \
+    "\"associations\": [" steps "]}"
+#define STEP(rel, uri) "{\"name\": \"M\", \"rel\": \"" rel "\", " \
+    "\"uri\": \"urn:mediabridge:cairo:" uri "\"}"
+
+/*
+ * A course made over the API (or from another center) may call any
+ * item a lesson: the old service gave a learner a quiz named a lesson
+ * (its answer key in the package's items/) and a network news item (a
+ * learner reads public items only). A step is given only when its
+ * profile is its rel's, and a lesson only in the reader's audiences.
+ */
+static void
+test_step_profile_and_audience(void **state)
+{
+	struct fixture		*f = *state;
+	struct mb_actor		 mia = user(f, "mia", "member");
+	struct mb_course	*c = NULL;
+	struct mb_package_opts	 o = { clean_copy, NULL, 0 };
+	struct mb_buf		 zip = MB_BUF_INIT;
+	struct mb_quiz		*q = NULL;
+	struct mb_diag		 d = { "" };
+	json_t			*item = NULL;
+	char			 st[MB_COURSE_STATE_MAX];
+
+	api_item(f, API_ITEM("netnews", "", "NETSECRET"), "network");
+	api_item(f, API_ITEM("netlesson", "\"profile\": \"lesson\", ",
+	    "NETLESSON"), "network");
+	api_item(f, API_COURSE("mixed", STEP("lesson", "dl-q1") ", "
+	    STEP("lesson", "netnews") ", " STEP("lesson", "netlesson") ", "
+	    STEP("quiz", "dl-l1")), "public");
+	api_item(f, API_COURSE("leak", STEP("lesson", "dl-q1")), "public");
+
+	assert_int_equal(mb_courses_get(&f->env, &f->ana, "urn:mediabridge:"
+	    "cairo:mixed", &c, &d), MB_OK);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, NULL, st, &d),
+	    MB_OK);
+	assert_int_equal(mb_courses_enrol(&f->env, &mia, c, NULL, st, &d),
+	    MB_OK);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(mb_courses_step(&f->env, &f->ana, c, i, &item,
+		    &d), MB_ERR_NOTFOUND);
+		/* A member reads the network's lesson, and no other. */
+		assert_int_equal(mb_courses_step(&f->env, &mia, c, i, &item,
+		    &d), i == 2 ? MB_OK : MB_ERR_NOTFOUND);
+		if (i == 2)
+			json_decref(item);
+		item = NULL;
+	}
+	assert_int_equal(mb_courses_quiz_form(&f->env, c, 3, &q, &d),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_courses_package(&f->env, &f->ana, c, &o, &zip,
+	    &d), MB_ERR_NOTFOUND);
+	assert_int_equal(zip.len, 0);
+	mb_course_free(c);
+
+	/* The quiz named a lesson: no page, no package. */
+	assert_int_equal(mb_courses_get(&f->env, &f->ana, "urn:mediabridge:"
+	    "cairo:leak", &c, &d), MB_OK);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, NULL, st, &d),
+	    MB_OK);
+	assert_int_equal(mb_courses_step(&f->env, &f->ana, c, 0, &item, &d),
+	    MB_ERR_NOTFOUND);
+	assert_int_equal(mb_courses_package(&f->env, &f->ana, c, &o, &zip,
+	    &d), MB_ERR_NOTFOUND);
+	assert_int_equal(mb_courses_package(&f->env, &f->editor, c, &o, &zip,
+	    &d), MB_ERR_NOTFOUND);
+	assert_int_equal(zip.len, 0);
+	mb_course_free(c);
+	free((char *)mia.name);
 }
 
 static void
@@ -457,6 +575,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_publish_refuses_script,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_step_profile_and_audience,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_and_certify, setup,
 		    teardown),
