@@ -188,8 +188,8 @@ ext_of(const char *ct)
 
 /*
  * The smallest rendition of the lesson's media that this center holds,
- * added to the package once; its path into name. False when there is
- * none (the page says so).
+ * added to the package once; its path into name, "" when there is none
+ * (the page says so).
  */
 static int
 add_media(struct pack *p, const struct mb_package_opts *o, const json_t *item,
@@ -221,6 +221,21 @@ add_media(struct pack *p, const struct mb_package_opts *o, const json_t *item,
 	if (best == NULL)
 		return MB_OK;
 	ni_hex(json_string_value(json_object_get(best, "href")), hex);
+	/*
+	 * Lessons may share a picture: its file goes in once (a zip
+	 * naming it twice is one that `course check` refuses), and every
+	 * page that shows it points at that one.
+	 */
+	snprintf(name, 128, "media/%s.%s", hex, ext_of(json_string_value(
+	    json_object_get(best, "contentType"))));
+	json_array_foreach(p->files, i, r)
+		if (strcmp(json_string_value(json_object_get(r, "path")),
+		    name) == 0) {
+			*kind = json_string_value(json_object_get(best,
+			    "contentType"));
+			return MB_OK;
+		}
+	name[0] = '\0';
 	if (mb_blob_path(o->blob_dir, hex, path, sizeof(path)) != MB_OK)
 		return MB_OK;
 	if (mb_fs_read(path, (o->max_media ? o->max_media :

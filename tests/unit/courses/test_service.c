@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "center/center.h"
+#include "base/blobpath.h"
 #include "center/ingest.h"
 #include "courses/courses.h"
 #include "courses/package.h"
@@ -20,6 +21,9 @@
 #include "store/store.h"
 
 #define COURSE "urn:mediabridge:cairo:dl"
+/* A picture's rendition: any 32 bytes name a blob for the packer. */
+#define PIC "ni:///sha-256;AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE?ct=image/png"
+#define PIC_HEX "0101010101010101010101010101010101010101010101010101010101010101"
 
 struct fixture {
 	char			 dir[64];
@@ -285,6 +289,69 @@ test_step_profile_and_audience(void **state)
 	assert_int_equal(zip.len, 0);
 	mb_course_free(c);
 	free((char *)mia.name);
+}
+
+/*
+ * Two lessons showing the same picture: the old packer added its file
+ * once per lesson, and `course check` refused its own package ("appears
+ * twice"). Each media file goes in once; both pages show it.
+ */
+static void
+test_package_shared_media(void **state)
+{
+	struct fixture		*f = *state;
+	static const char	 doc_text[] =
+	    "{\"items\": ["
+	    "{\"item\": {\"uri\": \"urn:mediabridge:cairo:pic-1\", "
+	    "\"type\": \"text\", \"profile\": \"lesson\", \"language\": "
+	    "\"en\", \"headlines\": [{\"value\": \"One\"}], \"renditions\": "
+	    "[{\"name\": \"p\", \"href\": \"" PIC "\", \"contentType\": "
+	    "\"image/png\", \"sizeInBytes\": 4}]}},"
+	    "{\"item\": {\"uri\": \"urn:mediabridge:cairo:pic-2\", "
+	    "\"type\": \"text\", \"profile\": \"lesson\", \"language\": "
+	    "\"en\", \"headlines\": [{\"value\": \"Two\"}], \"renditions\": "
+	    "[{\"name\": \"p\", \"href\": \"" PIC "\", \"contentType\": "
+	    "\"image/png\", \"sizeInBytes\": 4}]}},"
+	    "{\"item\": {\"uri\": \"urn:mediabridge:cairo:pics\", \"type\": "
+	    "\"composite\", \"profile\": \"course\", \"language\": \"en\", "
+	    "\"headlines\": [{\"value\": \"Pictures\"}], \"associations\": "
+	    "[{\"name\": \"M\", \"rel\": \"lesson\", \"uri\": "
+	    "\"urn:mediabridge:cairo:pic-1\"}, {\"name\": \"M\", \"rel\": "
+	    "\"lesson\", \"uri\": \"urn:mediabridge:cairo:pic-2\"}]}}]}";
+	struct mb_course	*c = NULL;
+	struct mb_package_opts	 o = { clean_copy, NULL, 0 };
+	struct mb_package_report rep;
+	struct mb_buf		 zip = MB_BUF_INIT;
+	struct mb_diag		 d = { "" };
+	char			 data[128], path[512], cmd[700];
+	json_t			*doc = json_loads(doc_text, 0, NULL);
+	FILE			*fp;
+
+	assert_non_null(doc);
+	assert_int_equal(mb_courses_publish(&f->env, &f->editor, f->ig, doc,
+	    NULL, &d), MB_OK);
+	json_decref(doc);
+	snprintf(data, sizeof(data), "%s/cairo", f->dir);
+	assert_int_equal(mb_blob_path(data, PIC_HEX, path, sizeof(path)),
+	    MB_OK);
+	snprintf(cmd, sizeof(cmd), "mkdir -p $(dirname %s)", path);
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("\x89PNG", fp);
+	fclose(fp);
+	o.blob_dir = data;
+	assert_int_equal(mb_courses_get(&f->env, &f->editor, "urn:mediabridge:"
+	    "cairo:pics", &c, &d), MB_OK);
+	assert_int_equal(mb_courses_package(&f->env, &f->editor, c, &o, &zip,
+	    &d), MB_OK);
+	assert_non_null(memmem(zip.data, zip.len, "media/" PIC_HEX ".png",
+	    strlen("media/" PIC_HEX ".png")));
+	assert_int_equal(mb_courses_package_check(zip.data, zip.len, f->n->pk,
+	    NULL, &rep, &d), MB_OK);
+	/* index, two pages, one picture, three envelopes, the manifest. */
+	assert_int_equal(rep.files, 8);
+	mb_buf_free(&zip);
+	mb_course_free(c);
 }
 
 static void
@@ -577,6 +644,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_publish_refuses_script,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_profile_and_audience,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_package_shared_media,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_and_certify, setup,
 		    teardown),
