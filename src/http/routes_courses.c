@@ -352,7 +352,10 @@ step_no(struct mb_req *r)
 	return *end == '\0' && n <= MB_COURSE_MAX_STEPS ? (int)n - 1 : -1;
 }
 
-/* Pictures of a lesson: every image rendition in srcset, the smallest src. */
+/*
+ * Pictures of a lesson: every image rendition in srcset, the smallest
+ * src; its video or audio: the smallest file (the first when no size).
+ */
 static void
 lesson_media(struct mb_page *p, const json_t *item)
 {
@@ -361,7 +364,7 @@ lesson_media(struct mb_page *p, const json_t *item)
 	struct mb_tval	*m;
 	char		 hx[65], src[80] = "", av[80] = "";
 	const char	*avtype = NULL;
-	int64_t		 smallest = 0, w;
+	int64_t		 smallest = 0, avsize = 0, w;
 	size_t		 i;
 
 	json_array_foreach(json_object_get(item, "renditions"), i, o) {
@@ -384,10 +387,12 @@ lesson_media(struct mb_page *p, const json_t *item)
 			}
 		} else if ((strncmp(ct, "video/", 6) == 0 ||
 		    strncmp(ct, "audio/", 6) == 0) && (av[0] == '\0' ||
-		    size < smallest)) {
+		    (size > 0 && (avsize <= 0 || size < avsize)))) {
+			/* By bytes, its own measure: not an image's width. */
 			snprintf(av, sizeof(av), "/media/%s", hx);
 			avtype = strncmp(ct, "video/", 6) == 0 ? "video" :
 			    "audio";
+			avsize = size;
 		}
 	}
 	if (src[0] != '\0') {

@@ -282,6 +282,7 @@ def run_all(root, hq, cairo):
     offline_key_reused(cairo)
     quiz_answers_hidden(root, cairo, k)
     steps_as_read(cairo, k)
+    lesson_pages(root, cairo, k)
 
     # 11. The class, for instructors only; answers never leave Cairo.
     csv = mb("course", "class", cairo.dir, AR)
@@ -654,6 +655,52 @@ def steps_as_read(cairo, learner):
     check(st == 404 and b"answer" not in z and b"NETWORKONLY" not in z,
           "no package", st, z[:300])
     print("ok a step is given as its rel says, to whom may read it")
+
+
+def lesson_pages(root, cairo, learner):
+    """What a lesson's page shows: the smallest video (the old binary
+    compared its size with an image's width, and the first, largest
+    one won)."""
+    def ni(data):
+        h = hashlib.sha256(data).digest()
+        return ("ni:///sha-256;" + base64.urlsafe_b64encode(h).decode()
+                .rstrip("="), h.hex())
+
+    big, _ = ni(b"big video")
+    small, small_hex = ni(b"small video")
+    doc = {"items": [
+        {"audience": "public", "item": {
+            "uri": "urn:mediabridge:cairo:lp-video", "type": "video",
+            "profile": "lesson", "language": "en",
+            "headlines": [{"value": "Video lesson"}],
+            "bodies": [{"value": "<p>Watch.</p>",
+                        "contentType": "text/html"}],
+            "renditions": [
+                {"name": "big", "href": big + "?ct=video/mp4",
+                 "contentType": "video/mp4", "sizeInBytes": 50000000,
+                 "width": 1920, "height": 1080},
+                {"name": "small", "href": small + "?ct=video/mp4",
+                 "contentType": "video/mp4", "sizeInBytes": 100000,
+                 "width": 320, "height": 180}]}},
+        {"audience": "public", "item": {
+            "uri": "urn:mediabridge:cairo:lp", "type": "composite",
+            "profile": "course", "language": "en",
+            "headlines": [{"value": "Lesson pages"}],
+            "descriptions": [{"value": "d"}],
+            "associations": [
+                {"name": "M", "rel": "lesson",
+                 "uri": "urn:mediabridge:cairo:lp-video"}]}}]}
+    path = os.path.join(root, "lesson-pages.json")
+    json.dump(doc, open(path, "w"))
+    mb("course", "publish", cairo.dir, path)
+    c = "/en/courses/cairo/lp"
+    st, _, _ = learner.post(c + "/enrol", {}, csrf_from=c)
+    check(st == 303, "enrolled", st)
+    st, _, body = learner.get(c + "/1")
+    video = re.findall(rb'<video[^>]*src="([^"]*)"', body)
+    check(st == 200 and video == [b"/media/" + small_hex.encode()],
+          "the smallest video", st, video)
+    print("ok a lesson's page: the smallest video")
 
 
 def check_package_files(zpath):
