@@ -465,9 +465,10 @@ mb_courses_lesson_done(const struct mb_courses_env *e,
     const struct mb_actor *a, const struct mb_course *c, int step,
     struct mb_diag *d)
 {
-	char	cert[64];
-	bool	completed;
-	int	rc;
+	json_t	*item = NULL;
+	char	 cert[64];
+	bool	 completed;
+	int	 rc;
 
 	if (step < 0 || step >= c->info.nsteps)
 		return mb_diag_set(d, MB_ERR_NOTFOUND, "this course has no "
@@ -475,8 +476,18 @@ mb_courses_lesson_done(const struct mb_courses_env *e,
 	if (c->info.step[step].kind != MB_STEP_LESSON)
 		return mb_diag_set(d, MB_ERR_INVAL, "step %d is a quiz: it is "
 		    "completed by passing it", step + 1);
-	if ((rc = enrolled(e, a, c, d)) != MB_OK ||
-	    (rc = mb_store_course_step_set(e->st, a->user_id, c->info.uri,
+	if ((rc = enrolled(e, a, c, d)) != MB_OK)
+		return rc;
+	/*
+	 * Only a lesson the learner may read now (published, past its
+	 * embargo: its page is 404 otherwise) is completed, so that no
+	 * certificate comes for lessons never read.
+	 */
+	if ((rc = mb_courses__step_raw(e, a, c, step, NULL, NULL, &item,
+	    d)) != MB_OK)
+		return rc;
+	json_decref(item);
+	if ((rc = mb_store_course_step_set(e->st, a->user_id, c->info.uri,
 	    c->info.step[step].uri, "completed", d)) != MB_OK)
 		return rc;
 	return maybe_complete(e, a, c, &completed, cert, d);

@@ -77,7 +77,10 @@ int mb_courses_set_enrolment(const struct mb_courses_env *e,
     const struct mb_actor *a, const char *course, const char *mode,
     const char *code, struct mb_diag *d);
 
-/* The learner marks a lesson completed. */
+/*
+ * The learner marks a lesson completed: one they may read now
+ * (MB_ERR_NOTFOUND otherwise, as for mb_courses_step).
+ */
 int mb_courses_lesson_done(const struct mb_courses_env *e,
     const struct mb_actor *a, const struct mb_course *c, int step,
     struct mb_diag *d);

@@ -702,6 +702,43 @@ def lesson_pages(root, cairo, learner):
           "the smallest video", st, video)
     print("ok a lesson's page: the smallest video")
 
+    # A lesson still in draft: 404 to read, and to complete (the old
+    # binary answered 303 and counted it towards the certificate).
+    tok = mb("token", "add", cairo.dir, "edna").strip()
+    for it, publish in (
+            ({"uri": "urn:mediabridge:cairo:lp-draft", "type": "text",
+              "profile": "lesson", "language": "en",
+              "headlines": [{"value": "Draft lesson"}],
+              "bodies": [{"value": "<p>SECRETDRAFT</p>",
+                          "contentType": "text/html"}]}, False),
+            ({"uri": "urn:mediabridge:cairo:lp-dc", "type": "composite",
+              "profile": "course", "language": "en",
+              "headlines": [{"value": "Draft course"}],
+              "descriptions": [{"value": "d"}],
+              "associations": [{"name": "M", "rel": "lesson",
+                                "uri": "urn:mediabridge:cairo:lp-draft"}]},
+             True)):
+        api = Browser(cairo.addr)
+        hd = {"Authorization": "Bearer " + tok}
+        st, _, r = api.req("POST", "/api/v1/items", body={
+            "item": it, "meta": {"audience": "public"}}, headers=hd)
+        check(st == 201, "made over the API", st, r)
+        if publish:
+            st, _, r = api.req("POST", "/api/v1/items/cairo/%s/publish" %
+                               local(it["uri"]), body={}, headers=hd)
+            check(st == 200, "published", st, r)
+    c = "/en/courses/cairo/lp-dc"
+    st, _, _ = learner.post(c + "/enrol", {}, csrf_from=c)
+    check(st == 303, "enrolled", st)
+    st, _, body = learner.get(c + "/1")
+    check(st == 404 and b"SECRETDRAFT" not in body, "a draft lesson", st)
+    st, hd, _ = learner.post(c + "/1", {"done": "1"}, csrf_from=c)
+    check(st == 404, "a draft lesson is not completed", st, hd)
+    st, _, body = learner.get(c)
+    check(st == 200 and b"/certificates/" not in body, "no certificate",
+          st)
+    print("ok a lesson nobody may read yet is not completed")
+
 
 def check_package_files(zpath):
     z = zipfile.ZipFile(zpath)

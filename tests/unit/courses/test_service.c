@@ -175,9 +175,13 @@ test_publish_refuses_script(void **state)
 	json_decref(doc);
 }
 
-/* An item written and published over the newsroom (as the API does). */
+/*
+ * An item written over the newsroom (as the API does), under embargo
+ * until until_ms when that is not 0, and published when publish is.
+ */
 static void
-api_item(struct fixture *f, const char *item, const char *audience)
+api_item_as(struct fixture *f, const char *item, const char *audience,
+    bool publish, int64_t until_ms)
 {
 	struct mb_newsroom_env	ne;
 	struct mb_nr_saved	sv;
@@ -197,10 +201,23 @@ api_item(struct fixture *f, const char *item, const char *audience)
 	    NULL), MB_OK);
 	mb_nr_saved_free(&sv);
 	memset(&sv, 0, sizeof(sv));
-	assert_int_equal(mb_newsroom_act(&ne, &f->editor, uri, MB_NR_PUBLISH,
-	    NULL, 0, &sv, NULL), MB_OK);
+	if (until_ms != 0) {
+		assert_int_equal(mb_newsroom_act(&ne, &f->editor, uri,
+		    MB_NR_EMBARGO, NULL, until_ms, &sv, NULL), MB_OK);
+		mb_nr_saved_free(&sv);
+		memset(&sv, 0, sizeof(sv));
+	}
+	if (publish)
+		assert_int_equal(mb_newsroom_act(&ne, &f->editor, uri,
+		    MB_NR_PUBLISH, NULL, 0, &sv, NULL), MB_OK);
 	mb_nr_saved_free(&sv);
 	json_decref(meta);
+}
+
+static void
+api_item(struct fixture *f, const char *item, const char *audience)
+{
+	api_item_as(f, item, audience, true, 0);
 }
 
 static int
@@ -289,6 +306,41 @@ test_step_profile_and_audience(void **state)
 	assert_int_equal(zip.len, 0);
 	mb_course_free(c);
 	free((char *)mia.name);
+}
+
+/*
+ * A lesson nobody may read yet (a draft, one under embargo) is 404 on
+ * its page; the old service still let a learner mark it completed, and
+ * a certificate came for lessons never read. It is 404 there too.
+ */
+static void
+test_lesson_done_needs_a_readable_lesson(void **state)
+{
+	struct fixture			*f = *state;
+	struct mb_course		*c = NULL;
+	struct mb_course_progress	 p;
+	struct mb_diag			 d = { "" };
+	char				 st[MB_COURSE_STATE_MAX];
+
+	api_item_as(f, API_ITEM("draftl", "\"profile\": \"lesson\", ",
+	    "DRAFT"), "public", false, 0);
+	api_item_as(f, API_ITEM("embl", "\"profile\": \"lesson\", ",
+	    "EMBARGO"), "public", true, INT64_C(4102444800000));
+	api_item(f, API_COURSE("dc", STEP("lesson", "draftl") ", "
+	    STEP("lesson", "embl")), "public");
+	assert_int_equal(mb_courses_get(&f->env, &f->ana, "urn:mediabridge:"
+	    "cairo:dc", &c, &d), MB_OK);
+	assert_int_equal(mb_courses_enrol(&f->env, &f->ana, c, NULL, st, &d),
+	    MB_OK);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(mb_courses_lesson_done(&f->env, &f->ana, c, i,
+		    &d), MB_ERR_NOTFOUND);
+	assert_int_equal(mb_courses_progress(&f->env, f->ana.user_id, c, &p,
+	    &d), MB_OK);
+	assert_int_equal(p.done, 0);
+	assert_string_equal(p.state, "active");
+	assert_string_equal(p.certificate, "");
+	mb_course_free(c);
 }
 
 /*
@@ -645,6 +697,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_profile_and_audience,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_lesson_done_needs_a_readable_lesson, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_package_shared_media,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learn_and_certify, setup,
