@@ -422,9 +422,15 @@ lesson_body(struct mb_page *p, const json_t *item, struct mb_diag *d)
 		const char *ct = json_string_value(json_object_get(body,
 		    "contentType"));
 
-		if (v == NULL || (ct != NULL && strcmp(ct, "text/html") != 0))
+		/*
+		 * As the site, the package and /api/v1/items/.../html show
+		 * a body: HTML sanitized, text/plain escaped a line a
+		 * paragraph; other kinds are not for reading.
+		 */
+		if (v == NULL || (ct != NULL && strcmp(ct, "text/html") != 0 &&
+		    strcmp(ct, "text/plain") != 0))
 			continue;
-		if ((rc = mb_sanitize_html(v, strlen(v), &b, d)) != MB_OK)
+		if ((rc = mb_item_body_html(body, &b, d)) != MB_OK)
 			break;
 	}
 	if (rc == MB_OK)

@@ -660,7 +660,7 @@ def steps_as_read(cairo, learner):
 def lesson_pages(root, cairo, learner):
     """What a lesson's page shows: the smallest video (the old binary
     compared its size with an image's width, and the first, largest
-    one won)."""
+    one won), and a text/plain body."""
     def ni(data):
         h = hashlib.sha256(data).digest()
         return ("ni:///sha-256;" + base64.urlsafe_b64encode(h).decode()
@@ -683,13 +683,21 @@ def lesson_pages(root, cairo, learner):
                  "contentType": "video/mp4", "sizeInBytes": 100000,
                  "width": 320, "height": 180}]}},
         {"audience": "public", "item": {
+            "uri": "urn:mediabridge:cairo:lp-plain", "type": "text",
+            "profile": "lesson", "language": "en",
+            "headlines": [{"value": "Plain lesson"}],
+            "bodies": [{"value": "PLAINBODY <b>one</b>\nline two",
+                        "contentType": "text/plain"}]}},
+        {"audience": "public", "item": {
             "uri": "urn:mediabridge:cairo:lp", "type": "composite",
             "profile": "course", "language": "en",
             "headlines": [{"value": "Lesson pages"}],
             "descriptions": [{"value": "d"}],
             "associations": [
                 {"name": "M", "rel": "lesson",
-                 "uri": "urn:mediabridge:cairo:lp-video"}]}}]}
+                 "uri": "urn:mediabridge:cairo:lp-video"},
+                {"name": "M", "rel": "lesson",
+                 "uri": "urn:mediabridge:cairo:lp-plain"}]}}]}
     path = os.path.join(root, "lesson-pages.json")
     json.dump(doc, open(path, "w"))
     mb("course", "publish", cairo.dir, path)
@@ -700,7 +708,12 @@ def lesson_pages(root, cairo, learner):
     video = re.findall(rb'<video[^>]*src="([^"]*)"', body)
     check(st == 200 and video == [b"/media/" + small_hex.encode()],
           "the smallest video", st, video)
-    print("ok a lesson's page: the smallest video")
+    # A text/plain body, escaped a line a paragraph (the old binary
+    # showed nothing), as the package and /api/v1/items/.../html do.
+    st, _, body = learner.get(c + "/2")
+    check(st == 200 and b"<p>PLAINBODY &lt;b&gt;one&lt;/b&gt;</p><p>line "
+          b"two</p>" in body, "a plain text lesson", st, body[-900:])
+    print("ok a lesson's page: the smallest video, a plain text body")
 
     # A lesson still in draft: 404 to read, and to complete (the old
     # binary answered 303 and counted it towards the certificate).
