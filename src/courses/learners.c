@@ -108,6 +108,18 @@ mb_courses_signup(const struct mb_courses_env *e, const char *name,
 		return rc;
 	}
 	code_hash(code, h);
+	/*
+	 * The code first: adding the account first answered "exists" for
+	 * a taken name whatever the code, so anyone could learn which
+	 * account names a center has. A bad code is 403 whatever the name;
+	 * using it below is still what decides, in one transaction.
+	 */
+	if ((rc = mb_store_course_invite_check(e->st, h, d)) != MB_OK) {
+		if (rc == MB_ERR_NOTFOUND || rc == MB_ERR_EXISTS)
+			rc = mb_diag_set(d, MB_ERR_PERM, "code: not a valid "
+			    "invitation code (unknown, or used already)");
+		return rc;
+	}
 	if ((rc = mb_store_begin(e->st, d)) != MB_OK)
 		return rc;
 	if ((rc = mb_accounts_user_add(e->st, name, "learner", password,

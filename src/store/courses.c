@@ -239,6 +239,13 @@ mb_store_course_invite_add(struct mb_store *st,
 }
 
 int
+mb_store_course_invite_check(struct mb_store *st,
+    const uint8_t hash[MB_COURSE_INVITE_HASH], struct mb_diag *d)
+{
+	return OPS(st)->invite_check(st, hash, d);
+}
+
+int
 mb_store_course_invite_use(struct mb_store *st,
     const uint8_t hash[MB_COURSE_INVITE_HASH], int64_t user_id,
     struct mb_diag *d)

@@ -160,6 +160,12 @@ int mb_store_course_setting_get(struct mb_store *st, const char *course,
 #define MB_COURSE_INVITE_HASH 32
 int mb_store_course_invite_add(struct mb_store *st,
     const uint8_t hash[MB_COURSE_INVITE_HASH], struct mb_diag *d);
+/*
+ * Whether a code could be used, changing nothing: MB_OK when unused,
+ * MB_ERR_NOTFOUND unknown, MB_ERR_EXISTS used.
+ */
+int mb_store_course_invite_check(struct mb_store *st,
+    const uint8_t hash[MB_COURSE_INVITE_HASH], struct mb_diag *d);
 /* Uses a code once: MB_ERR_NOTFOUND unknown, MB_ERR_EXISTS used. */
 int mb_store_course_invite_use(struct mb_store *st,
     const uint8_t hash[MB_COURSE_INVITE_HASH], int64_t user_id,

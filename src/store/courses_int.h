@@ -52,6 +52,9 @@ struct mb_store_courses_ops {
 	int	(*invite_add)(struct mb_store *st,
 		    const uint8_t hash[MB_COURSE_INVITE_HASH],
 		    struct mb_diag *d);
+	int	(*invite_check)(struct mb_store *st,
+		    const uint8_t hash[MB_COURSE_INVITE_HASH],
+		    struct mb_diag *d);
 	int	(*invite_use)(struct mb_store *st,
 		    const uint8_t hash[MB_COURSE_INVITE_HASH], int64_t user_id,
 		    struct mb_diag *d);

@@ -476,25 +476,15 @@ invite_add(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
 	    "created_ms) VALUES ($1, $2)", &p, false, NULL, d);
 }
 
+/* Why a code cannot be used: MB_ERR_EXISTS used, MB_ERR_NOTFOUND unknown. */
 static int
-invite_use(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
-    int64_t user_id, struct mb_diag *d)
+invite_unusable(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
+    struct mb_diag *d)
 {
 	struct mb_pg_params	p;
 	struct mb_pg_rows	r;
-	int64_t			changed = 0;
 	int			rc;
 
-	p.n = 0;
-	mb_pg__p_bytes(&p, hash, MB_COURSE_INVITE_HASH);
-	mb_pg__p_int(&p, user_id);
-	mb_pg__p_int(&p, mb_time_now_ms());
-	if ((rc = change(st, "UPDATE courses_invites SET used_by = $2, "
-	    "used_ms = $3 WHERE hash = $1 AND used_by IS NULL", &p, &changed,
-	    d)) != MB_OK)
-		return rc;
-	if (changed == 1)
-		return MB_OK;
 	p.n = 0;
 	mb_pg__p_bytes(&p, hash, MB_COURSE_INVITE_HASH);
 	if ((rc = mb_pg__query(PG(st), "SELECT 1 FROM courses_invites WHERE "
@@ -508,6 +498,46 @@ invite_use(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
 	return rc;
 }
 
+static int
+invite_use(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
+    int64_t user_id, struct mb_diag *d)
+{
+	struct mb_pg_params	p;
+	int64_t			changed = 0;
+	int			rc;
+
+	p.n = 0;
+	mb_pg__p_bytes(&p, hash, MB_COURSE_INVITE_HASH);
+	mb_pg__p_int(&p, user_id);
+	mb_pg__p_int(&p, mb_time_now_ms());
+	if ((rc = change(st, "UPDATE courses_invites SET used_by = $2, "
+	    "used_ms = $3 WHERE hash = $1 AND used_by IS NULL", &p, &changed,
+	    d)) != MB_OK)
+		return rc;
+	if (changed == 1)
+		return MB_OK;
+	return invite_unusable(st, hash, d);
+}
+
+static int
+invite_check(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
+    struct mb_diag *d)
+{
+	struct mb_pg_params	p;
+	struct mb_pg_rows	r;
+	bool			free_;
+	int			rc;
+
+	p.n = 0;
+	mb_pg__p_bytes(&p, hash, MB_COURSE_INVITE_HASH);
+	if ((rc = mb_pg__query(PG(st), "SELECT 1 FROM courses_invites WHERE "
+	    "hash = $1 AND used_by IS NULL", &p, false, &r, d)) != MB_OK)
+		return rc;
+	free_ = mb_pg__next(&r, NULL, NULL);
+	mb_pg__end(&r, MB_OK);
+	return free_ ? MB_OK : invite_unusable(st, hash, d);
+}
+
 const struct mb_store_courses_ops mb_pg_courses = {
 	.enrol = enrol, .enrol_set = enrol_set, .enrolments = enrolments,
 	.step_set = step_set, .steps = steps,
@@ -516,5 +546,6 @@ const struct mb_store_courses_ops mb_pg_courses = {
 	.cert_reserve = cert_reserve, .cert_set = cert_set,
 	.cert_revoke = cert_revoke, .certs = certs,
 	.setting_set = setting_set, .setting_get = setting_get,
-	.invite_add = invite_add, .invite_use = invite_use,
+	.invite_add = invite_add, .invite_check = invite_check,
+	.invite_use = invite_use,
 };

@@ -481,6 +481,26 @@ invite_add(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
 	return mb_sqlite__done(&r, NULL, d);
 }
 
+/* Why a code cannot be used: MB_ERR_EXISTS used, MB_ERR_NOTFOUND unknown. */
+static int
+invite_unusable(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	int			rc;
+
+	if ((rc = mb_sqlite__query(SQ(st), "SELECT 1 FROM courses_invites "
+	    "WHERE hash = ?1", &r, "invitation", d)) != MB_OK)
+		return rc;
+	sqlite3_bind_blob(r.s, 1, hash, MB_COURSE_INVITE_HASH, SQLITE_STATIC);
+	rc = mb_sqlite__next(&r, NULL, NULL) ?
+	    mb_diag_set(d, MB_ERR_EXISTS, "this invitation code was used "
+	    "already") : mb_diag_set(d, MB_ERR_NOTFOUND, "no such invitation "
+	    "code");
+	mb_sqlite__end(&r, MB_OK, NULL);
+	return rc;
+}
+
 static int
 invite_use(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
     int64_t user_id, struct mb_diag *d)
@@ -500,16 +520,25 @@ invite_use(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
 		return rc;
 	if (changed == 1)
 		return MB_OK;
+	return invite_unusable(st, hash, d);
+}
+
+static int
+invite_check(struct mb_store *st, const uint8_t hash[MB_COURSE_INVITE_HASH],
+    struct mb_diag *d)
+{
+	struct mb_sqlite_rows	r;
+	bool			free_;
+	int			rc;
+
 	if ((rc = mb_sqlite__query(SQ(st), "SELECT 1 FROM courses_invites "
-	    "WHERE hash = ?1", &r, "invitation", d)) != MB_OK)
+	    "WHERE hash = ?1 AND used_by IS NULL", &r, "invitation", d)) !=
+	    MB_OK)
 		return rc;
 	sqlite3_bind_blob(r.s, 1, hash, MB_COURSE_INVITE_HASH, SQLITE_STATIC);
-	rc = mb_sqlite__next(&r, NULL, NULL) ?
-	    mb_diag_set(d, MB_ERR_EXISTS, "this invitation code was used "
-	    "already") : mb_diag_set(d, MB_ERR_NOTFOUND, "no such invitation "
-	    "code");
+	free_ = mb_sqlite__next(&r, NULL, NULL);
 	mb_sqlite__end(&r, MB_OK, NULL);
-	return rc;
+	return free_ ? MB_OK : invite_unusable(st, hash, d);
 }
 
 const struct mb_store_courses_ops mb_sqlite_courses = {
@@ -520,5 +549,6 @@ const struct mb_store_courses_ops mb_sqlite_courses = {
 	.cert_reserve = cert_reserve, .cert_set = cert_set,
 	.cert_revoke = cert_revoke, .certs = certs,
 	.setting_set = setting_set, .setting_get = setting_get,
-	.invite_add = invite_add, .invite_use = invite_use,
+	.invite_add = invite_add, .invite_check = invite_check,
+	.invite_use = invite_use,
 };

@@ -620,12 +620,18 @@ test_enrolment_modes_and_signup(void **state)
 	    "not-a-code", NULL, &d), MB_ERR_PERM);
 	assert_int_equal(mb_store_user_get(f->st, "cat", 0, &u, NULL, 0, &d),
 	    MB_ERR_NOTFOUND);
+	/* A bad code says nothing of the name (the old order: "exists"). */
+	assert_int_equal(mb_courses_signup(&f->env, "ana", "password 123",
+	    "not-a-code", NULL, &d), MB_ERR_PERM);
+	assert_non_null(strstr(d.msg, "invitation code"));
 	assert_int_equal(mb_courses_signup(&f->env, "cat", "password 123",
 	    code, NULL, &d), MB_OK);
 	assert_int_equal(mb_store_user_get(f->st, "cat", 0, &u, NULL, 0, &d),
 	    MB_OK);
 	assert_string_equal(u.role, "learner");
 	assert_int_equal(mb_courses_signup(&f->env, "dan", "password 123",
+	    code, NULL, &d), MB_ERR_PERM);
+	assert_int_equal(mb_courses_signup(&f->env, "cat", "password 123",
 	    code, NULL, &d), MB_ERR_PERM);
 	assert_int_equal(mb_store_user_get(f->st, "dan", 0, &u, NULL, 0, &d),
 	    MB_ERR_NOTFOUND);

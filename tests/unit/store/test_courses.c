@@ -331,10 +331,15 @@ test_settings_and_invites(void **state)
 	assert_string_equal(got.code, "");
 
 	memset(h, 7, sizeof(h));
+	assert_int_equal(mb_store_course_invite_check(st, h, &d),
+	    MB_ERR_NOTFOUND);
 	assert_int_equal(mb_store_course_invite_use(st, h, alice, &d),
 	    MB_ERR_NOTFOUND);
 	assert_int_equal(mb_store_course_invite_add(st, h, &d), MB_OK);
+	assert_int_equal(mb_store_course_invite_check(st, h, &d), MB_OK);
 	assert_int_equal(mb_store_course_invite_use(st, h, alice, &d), MB_OK);
+	assert_int_equal(mb_store_course_invite_check(st, h, &d),
+	    MB_ERR_EXISTS);
 	assert_int_equal(mb_store_course_invite_use(st, h, bob, &d),
 	    MB_ERR_EXISTS);
 	mb_store_close(st);
