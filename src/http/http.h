@@ -111,6 +111,8 @@ int mb_req_body_fd(const struct mb_req *r, const char *data, size_t len);
 json_t *mb_req_json_or_reply(struct mb_req *r);
 /* A field of an x-www-form-urlencoded body (MB_ROUTE_FORM); NULL. */
 const char *mb_req_form(struct mb_req *r, const char *name);
+/* The name of the form's i-th field (from 0); NULL past the last. */
+const char *mb_req_form_name(struct mb_req *r, int i);
 /*
  * The name of a multipart text field the form left out for being over
  * MB_FORM_TEXT_MAX bytes (handlers refuse the form: a field silently

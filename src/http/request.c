@@ -101,6 +101,13 @@ mb_req_form(struct mb_req *r, const char *name)
 }
 
 const char *
+mb_req_form_name(struct mb_req *r, int i)
+{
+	(void)mb_req_form(r, "");
+	return i >= 0 && i < r->form.n ? r->form.kv[i][0] : NULL;
+}
+
+const char *
 mb_req_form_too_long(struct mb_req *r)
 {
 	(void)mb_req_form(r, "");

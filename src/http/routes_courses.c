@@ -746,6 +746,42 @@ form_answers(struct mb_req *r, const struct mb_quiz *q,
 	return a;
 }
 
+/*
+ * The first q_ field of the form that names no question of q, nor one
+ * of its choices (q_<id>_<k> past the last); NULL when none. Such an
+ * answer was dropped and the attempt still counted.
+ */
+static const char *
+form_stray(struct mb_req *r, const struct mb_quiz *q)
+{
+	const char	*f;
+	char		 name[64];
+
+	for (int n = 0; (f = mb_req_form_name(r, n)) != NULL; n++) {
+		bool known = false;
+
+		if (strncmp(f, "q_", 2) != 0)
+			continue;
+		for (int i = 0; i < q->n && !known; i++) {
+			const struct mb_quiz_question *qq = &q->q[i];
+
+			if (qq->kind != MB_QUIZ_MULTIPLE) {
+				snprintf(name, sizeof(name), "q_%s", qq->id);
+				known = strcmp(f, name) == 0;
+			}
+			for (int k = 0; qq->kind == MB_QUIZ_MULTIPLE &&
+			    k < qq->nchoices && !known; k++) {
+				snprintf(name, sizeof(name), "q_%s_%d", qq->id,
+				    k);
+				known = strcmp(f, name) == 0;
+			}
+		}
+		if (!known)
+			return f;
+	}
+	return NULL;
+}
+
 static void
 step_post(struct mb_req *r)
 {
@@ -757,7 +793,7 @@ step_post(struct mb_req *r)
 	struct mb_actor		 a;
 	struct mb_diag		 d = { "" };
 	json_t			*item = NULL, *ans = NULL;
-	const char		*key = mb_req_form(r, "offline");
+	const char		*key = mb_req_form(r, "offline"), *stray;
 	char			 to[220];
 	int			 n = step_no(r), rc;
 
@@ -790,6 +826,18 @@ step_post(struct mb_req *r)
 	if ((ans = form_answers(r, q, mb_req_form)) == NULL) {
 		rc = MB_ERR_NOMEM;
 		goto fail;
+	}
+	if ((stray = form_stray(r, q)) != NULL) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "%.64s: no such question or choice "
+		    "in this quiz", stray);
+		mb_quiz_free(q);
+		json_decref(item);
+		mb_course_free(c);
+		step_page(r, 422, NULL, ans, msg, key);
+		json_decref(ans);
+		return;
 	}
 	/* Answers taken offline come back with their key: once only. */
 	if (key != NULL && !offline_key_ok(key)) {

@@ -283,6 +283,7 @@ def run_all(root, hq, cairo):
     quiz_answers_hidden(root, cairo, k)
     steps_as_read(cairo, k)
     lesson_pages(root, cairo, k)
+    quiz_form_refuses(cairo)
 
     # 11. The class, for instructors only; answers never leave Cairo.
     csv = mb("course", "class", cairo.dir, AR)
@@ -751,6 +752,29 @@ def lesson_pages(root, cairo, learner):
     check(st == 200 and b"/certificates/" not in body, "no certificate",
           st)
     print("ok a lesson nobody may read yet is not completed")
+
+
+def quiz_form_refuses(cairo):
+    """Fields the quiz has not (another question, a choice past the
+    last): the old binary dropped them silently and counted the
+    attempt. 422 naming the field, nothing counted."""
+    b = Browser(cairo.addr)
+    code = mb("course", "invite", cairo.dir).strip()
+    st, _, _ = b.req("POST", "/en/signup", form={
+        "name": "quinn", "password": "learner pass 1", "code": code})
+    check(st == 303, "quinn signed up", st)
+    c = "/en/courses/moscow/dl-safe-en"
+    st, _, _ = b.post(c + "/enrol", {}, csrf_from=c)
+    check(st == 303, "enrolled", st)
+    for form, field in (({"q_q1": "1", "q_q1x": "1"}, "q_q1x"),
+                        ({"q_q2_0": "on", "q_q2_9": "on"}, "q_q2_9")):
+        st, _, body = b.post(c + "/3", form, csrf_from=c)
+        check(st == 422 and field.encode() in body, "refused: " + field,
+              st, body[-900:])
+    csv = mb("course", "class", cairo.dir, EN)
+    check('"quinn","3","urn:mediabridge:moscow:dl-safe-en-quiz","quiz",'
+          '"not started","0",""' in csv, "no attempt counted", csv)
+    print("ok a quiz form with fields the quiz has not: 422, not counted")
 
 
 def check_package_files(zpath):
