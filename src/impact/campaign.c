@@ -188,14 +188,22 @@ add_row(struct mb_reach_row *rows, size_t *n, const char *key, int64_t v,
 		if (strcmp(rows[i].key, key) == 0)
 			break;
 	if (i == *n) {
-		if (*n == MB_REACH_KEYS) {
-			/* The rest, in one row, is the last one. */
+		if (*n >= MB_REACH_KEYS) {
+			/*
+			 * The rest, in one row, is the last one: once it is
+			 * there *n is past MB_REACH_KEYS, and every further
+			 * key must still land in it, never past the array.
+			 */
 			for (i = 0; i < *n; i++)
 				if (strcmp(rows[i].key, "(other)") == 0)
 					break;
-			if (i == *n)
-				snprintf(rows[(*n)++].key, sizeof(rows->key),
+			if (i == *n) {
+				i = MB_REACH_KEYS;
+				snprintf(rows[i].key, sizeof(rows->key),
 				    "(other)");
+				rows[i].views = rows[i].uniques = 0;
+				*n = MB_REACH_KEYS + 1;
+			}
 		} else {
 			snprintf(rows[i].key, sizeof(rows->key), "%s", key);
 			rows[i].views = rows[i].uniques = 0;
