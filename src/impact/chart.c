@@ -48,10 +48,19 @@ escape_cut(struct mb_buf *out, const char *s, size_t max)
 
 	if (s == NULL)
 		s = "";
-	while (s[i] != '\0' && chars < max && i + 4 < sizeof(buf) - 4) {
-		i++;
-		while (((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
+	while (s[i] != '\0' && chars < max) {
+		size_t j = i + 1;
+
+		/*
+		 * A character has at most 3 continuation bytes: a label of
+		 * stray ones (not UTF-8) must not run past buf, which keeps
+		 * room for the ellipsis and the NUL.
+		 */
+		while (j - i < 4 && ((unsigned char)s[j] & 0xc0) == 0x80)
+			j++;
+		if (j + 4 > sizeof(buf))
+			break;
+		i = j;
 		chars++;
 	}
 	memcpy(buf, s, i);

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "geo.h"
 
 #define SEP '\x1f'
@@ -299,6 +300,36 @@ clean_lang(const char *l, char out[16])
 	memcpy(out, l, n + 1);
 }
 
+/*
+ * What was read, as the route named it, made valid UTF-8 of at most
+ * MB_IMPACT_KEY_MAX - 1 bytes: a path is decoded from the reader's
+ * URL (/feeds/topics/caf%E9.atom), and a key that is not UTF-8 could
+ * not go out in a report nor be drawn. A byte that starts no character
+ * is "?"; a character is never cut.
+ */
+static void
+clean_key(const char *k, char out[MB_IMPACT_KEY_MAX])
+{
+	size_t	len = k != NULL ? strlen(k) : 0, i = 0, o = 0;
+
+	while (i < len) {
+		unsigned	cp;
+		size_t		n = mb_utf8_decode(k + i, len - i, &cp);
+
+		if (o + (n > 0 ? n : 1) >= MB_IMPACT_KEY_MAX)
+			break;
+		if (n == 0) {
+			out[o++] = '?';
+			i++;
+		} else {
+			memcpy(out + o, k + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+}
+
 /* The day's "YYYY-MM-DD", worked out once per day by each thread. */
 static void
 day_of(int64_t now_ms, char out[16])
@@ -453,7 +484,7 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	char			 addr[64], dims[DIMS_MAX], day[16], lang[16];
 	char			 ref[MB_IMPACT_HOST_MAX], cc[4];
 	char			 camp[MB_IMPACT_TAG_MAX], src[MB_IMPACT_TAG_MAX];
-	char			 med[MB_IMPACT_TAG_MAX];
+	char			 med[MB_IMPACT_TAG_MAX], key[MB_IMPACT_KEY_MAX];
 	struct row		*r;
 	uint64_t		 who, rh, wh, pair;
 	size_t			 o = 0, ow, oc;
@@ -481,12 +512,13 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	mb_impact_tag(h->utm_source, src);
 	mb_impact_tag(h->utm_medium, med);
 	clean_lang(h->lang, lang);
+	clean_key(h->key, key);
 	day_of(now_ms, day);
 
 	country(im, addr, today, cc);
 	o = dim(dims, o, day, 10, false);
 	o = dim(dims, o, h->kind, 7, false);
-	o = dim(dims, o, h->key, MB_IMPACT_KEY_MAX - 1, false);
+	o = dim(dims, o, key, MB_IMPACT_KEY_MAX - 1, false);
 	o = dim(dims, o, lang, 15, false);
 	/* What was read, in which language: a visitor is unique to it. */
 	ow = o;

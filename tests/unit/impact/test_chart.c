@@ -63,6 +63,29 @@ test_bars(void **state)
 	mb_buf_free(&b);
 }
 
+/*
+ * A label of continuation bytes alone (a counter key not UTF-8): its
+ * first "character" ran over all of them, past the label's buffer.
+ */
+static void
+test_bars_not_utf8(void **state)
+{
+	char			 label[200];
+	struct mb_chart_point	 pts[1];
+	struct mb_buf		 b = MB_BUF_INIT;
+
+	(void)state;
+	label[0] = 'A';
+	memset(label + 1, 0x80, sizeof(label) - 2);
+	label[sizeof(label) - 1] = '\0';
+	pts[0] = (struct mb_chart_point){ label, 5, 1 };
+	assert_int_equal(mb_chart_bars("bad", "Bad", pts, 1, &b), MB_OK);
+	assert_string_equal(b.data + strlen(b.data) - 6, "</svg>");
+	mb_buf_free(&b);
+	assert_int_equal(mb_chart_days("bad", "Bad", pts, 1, &b), MB_OK);
+	mb_buf_free(&b);
+}
+
 static void
 test_days(void **state)
 {
@@ -139,6 +162,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bars),
+		cmocka_unit_test(test_bars_not_utf8),
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_campaign_parse),
 	};

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/timeutil.h"
+#include "base/utf8.h"
 #include "impact/impact.h"
 #include "store/store.h"
 
@@ -441,6 +442,74 @@ test_other_of_each_kind(void **state)
 	rm(dir);
 }
 
+/* Every key the store holds that day is UTF-8 and not cut. */
+static int
+on_utf8(const struct mb_impact_row *r, void *arg)
+{
+	int *n = arg;
+
+	assert_true(mb_utf8_valid(r->key, strlen(r->key)));
+	(*n)++;
+	return MB_OK;
+}
+
+/*
+ * A path decoded from the reader's URL is any bytes: counted as they
+ * were, a key not UTF-8 made the day's report fail (and HQ's round
+ * with it) and a label of stray continuation bytes overran the chart.
+ * A byte that starts no character is "?"; a character is never cut.
+ */
+static void
+test_keys_utf8(void **state)
+{
+	char			 dir[] = "/tmp/mb-impact-XXXXXX", day[16];
+	char			 key[300];
+	struct mb_store		*st = store(dir);
+	struct mb_impact	*im = counter(0, 0);
+	struct mb_impact_hit	 h = hit("", "192.0.2.1", "Firefox");
+	struct mb_impact_query	 q;
+	struct sum		 s;
+	int			 n = 0;
+	int64_t			 now = mb_time_now_ms();
+
+	(void)state;
+	mb_impact_day(now, day);
+	h.kind = "feed";
+	h.key = "/feeds/topics/caf\xe9.atom";
+	assert_int_equal(mb_impact_count(im, &h, now), MB_IMPACT_COUNTED);
+	strcpy(key, "/feeds/topics/A");
+	memset(key + strlen(key), 0x80, 140);
+	strcpy(key + 15 + 140, ".atom");
+	h.key = key;
+	assert_int_equal(mb_impact_count(im, &h, now), MB_IMPACT_COUNTED);
+	/* UTF-8 as it is, cut before a character rather than in it. */
+	h.key = "/feeds/topics/caf\xc3\xa9.atom";
+	assert_int_equal(mb_impact_count(im, &h, now), MB_IMPACT_COUNTED);
+	memset(key, 'a', 158);
+	memcpy(key + 158, "\xc3\xa9", 3);
+	h.key = key;
+	assert_int_equal(mb_impact_count(im, &h, now), MB_IMPACT_COUNTED);
+	assert_int_equal(mb_impact_flush(im, st, NULL), MB_OK);
+	s = of(st, day, "feed", "/feeds/topics/caf?.atom");
+	assert_int_equal(s.views, 1);
+	s = of(st, day, "feed", "/feeds/topics/caf\xc3\xa9.atom");
+	assert_int_equal(s.views, 1);
+	key[158] = '\0';
+	s = of(st, day, "feed", key);
+	assert_int_equal(s.views, 1);
+	memset(&q, 0, sizeof(q));
+	memcpy(q.from, day, MB_IMPACT_DAY_LEN);
+	memcpy(q.to, day, MB_IMPACT_DAY_LEN);
+	q.by = MB_IMPACT_BY_ITEM;
+	q.limit = 1000;
+	assert_int_equal(mb_store_impact_query(st, &q, on_utf8, &n, NULL),
+	    MB_OK);
+	assert_int_equal(n, 4);
+	mb_impact_free(im);
+	mb_store_close(st);
+	rm(dir);
+}
+
 int
 main(void)
 {
@@ -451,6 +520,7 @@ main(void)
 		cmocka_unit_test(test_unique_whatever_the_link),
 		cmocka_unit_test(test_other_of_each_kind),
 		cmocka_unit_test(test_flood_of_campaigns),
+		cmocka_unit_test(test_keys_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
