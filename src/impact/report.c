@@ -43,7 +43,8 @@ struct collect {
 static int
 on_day_row(const struct mb_impact_row *r, void *arg)
 {
-	struct collect *c = arg;
+	struct collect	*c = arg;
+	json_t		*row;
 
 	/* Most views first: the tail beyond the cap is summed as one row. */
 	if (c->n >= REPORT_ROWS_MAX) {
@@ -51,9 +52,23 @@ on_day_row(const struct mb_impact_row *r, void *arg)
 		c->other_uniques += r->uniques;
 		return MB_OK;
 	}
-	if (json_array_append_new(c->rows, json_pack("[ssssssssII]", r->kind,
-	    r->key, r->lang, r->country, r->referrer, r->campaign, r->source,
-	    r->medium, (json_int_t)r->views, (json_int_t)r->uniques)) != 0)
+	row = json_pack("[ssssssssII]", r->kind, r->key, r->lang, r->country,
+	    r->referrer, r->campaign, r->source, r->medium,
+	    (json_int_t)r->views, (json_int_t)r->uniques);
+	if (row == NULL) {
+		/*
+		 * A text that is not UTF-8 (kept before the counter made
+		 * keys UTF-8) is no JSON string: failing here failed the
+		 * day's report and the round with it, every minute. Its
+		 * views still count, in the summed row.
+		 */
+		log_warn("impact: report: a row of %s is not UTF-8; summed "
+		    "as (other)", r->day);
+		c->other_views += r->views;
+		c->other_uniques += r->uniques;
+		return MB_OK;
+	}
+	if (json_array_append_new(c->rows, row) != 0)
 		return MB_ERR_NOMEM;
 	c->n++;
 	return MB_OK;

@@ -112,7 +112,8 @@ round_locked(struct mb_impact_service *s, bool report_now, struct mb_diag *d)
 	int64_t			 now = mb_time_now_ms();
 	char			 today[16], yesterday[16], keep[16], done[16];
 	int64_t			 pruned = 0;
-	int			 rc, applied = 0;
+	int			 rc, prc = MB_OK, applied = 0;
+	struct mb_diag		 pd = { "" };
 
 	if ((rc = mb_impact_flush(s->im, s->st, d)) != MB_OK)
 		return rc;
@@ -133,23 +134,29 @@ round_locked(struct mb_impact_service *s, bool report_now, struct mb_diag *d)
 	if ((rc = mb_store_impact_state_get(s->st, "final_day", done,
 	    sizeof(done), d)) != MB_OK)
 		return rc;
+	/*
+	 * Our own report failing must not stop us applying everyone
+	 * else's (at HQ, the whole network's): its error is said after
+	 * the catch-up, and it is tried again next round.
+	 */
 	if (strcmp(done, yesterday) < 0) {
-		if ((rc = publish(s, yesterday, d)) != MB_OK ||
+		if ((prc = publish(s, yesterday, &pd)) == MB_OK &&
 		    (rc = mb_store_impact_state_set(s->st, "final_day",
 		    yesterday, d)) != MB_OK)
 			return rc;
 	}
-	if (report_now || now - s->reported_ms >=
-	    (int64_t)c->impact_report_s * 1000) {
-		if ((rc = publish(s, today, d)) != MB_OK)
-			return rc;
-		s->reported_ms = now;
+	if (prc == MB_OK && (report_now || now - s->reported_ms >=
+	    (int64_t)c->impact_report_s * 1000)) {
+		if ((prc = publish(s, today, &pd)) == MB_OK)
+			s->reported_ms = now;
 	}
 	if ((rc = mb_impact_reports_catch_up(s->st, c->id, &applied, d)) !=
 	    MB_OK)
 		return rc;
 	if (applied > 0)
 		log_info("impact: reports applied=%d", applied);
+	if (prc != MB_OK)
+		return mb_diag_set(d, prc, "%s", pd.msg);
 	return MB_OK;
 }
 
