@@ -522,7 +522,7 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	o = dim(dims, o, lang, 15, false);
 	/* What was read, in which language: a visitor is unique to it. */
 	ow = o;
-	o = dim(dims, o, cc[0] != '\0' ? cc : "unknown", 3, false);
+	o = dim(dims, o, cc[0] != '\0' ? cc : "unknown", 7, false);
 	oc = o;
 	o = dim(dims, o, ref, MB_IMPACT_HOST_MAX - 1, false);
 	o = dim(dims, o, camp, MB_IMPACT_TAG_MAX - 1, false);
@@ -736,7 +736,7 @@ mb_impact_flush(struct mb_impact *im, struct mb_store *st, struct mb_diag *d)
 			o = dim(dims, o, rows[i].kind, 7, false);
 			o = dim(dims, o, rows[i].key, MB_IMPACT_KEY_MAX, false);
 			o = dim(dims, o, rows[i].lang, 15, false);
-			o = dim(dims, o, rows[i].country, 3, false);
+			o = dim(dims, o, rows[i].country, 7, false);
 			o = dim(dims, o, rows[i].referrer, MB_IMPACT_HOST_MAX,
 			    false);
 			o = dim(dims, o, rows[i].campaign, MB_IMPACT_TAG_MAX,

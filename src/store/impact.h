@@ -32,7 +32,7 @@ struct mb_impact_row {
 	char	kind[8];
 	char	key[MB_IMPACT_KEY_MAX];
 	char	lang[16];
-	char	country[4];
+	char	country[8];	/* "EG"; "unknown" whole, as reports send it */
 	char	referrer[MB_IMPACT_HOST_MAX];
 	char	campaign[MB_IMPACT_TAG_MAX];
 	char	source[MB_IMPACT_TAG_MAX];

@@ -180,6 +180,38 @@ def main():
         assert "names center manama" in bad[0] and "Verified" not in \
             bad[0], bad[0]
         print("ok   test_forged_report_refused")
+        # Over 2000 aggregates, the rest is one row of country "unknown"
+        # (docs/impact.md): every peer refused the whole report, the
+        # field being 3 bytes long. Now it is applied.
+        day = time.strftime("%Y-%m-%d", time.gmtime(time.time() -
+                                                     4 * 86400))
+        summed = {"center": "cairo", "day": day,
+                  "fields": forged["fields"],
+                  "rows": [["item", "cairo/x", "en", "EG", "", "", "", "",
+                            5, 2],
+                           ["item", "(other)", "", "unknown", "", "", "",
+                            "", 7, 3]]}
+        cairo.publish([{"uri": "urn:mediabridge:cairo:impact-" + day,
+                        "type": "text", "profile": "impact-report",
+                        "language": "en",
+                        "headlines": [{"value": "Impact report: " + day}],
+                        "bodies": [{"role": "impact-report",
+                                    "contentType": "application/json",
+                                    "value": json.dumps(summed)}]}],
+                      audience="network")
+
+        def applied():
+            req(hq, "POST", "/api/v1/stats/report", tok["moscow"])
+            _, body = req(hq, "GET", "/api/v1/stats?by=center&from=%s&to=%s"
+                          % (day, day), tok["moscow"])
+            return any(r["center"] == "cairo" and r["views"] == 12
+                       for r in json.loads(body)["rows"])
+        fedlib.wait_for("HQ to apply the summed report", applied, 40)
+        _, body = req(hq, "GET", "/api/v1/stats?by=country&center=cairo"
+                      "&from=%s&to=%s" % (day, day), tok["moscow"])
+        assert {"unknown": 7, "EG": 5} == {
+            r["country"]: r["views"] for r in json.loads(body)["rows"]}, body
+        print("ok   test_summed_row_applied")
     finally:
         for c in (cairo, hq):
             try:

@@ -510,6 +510,47 @@ test_keys_utf8(void **state)
 	rm(dir);
 }
 
+static int
+on_country(const struct mb_impact_row *r, void *arg)
+{
+	assert_string_equal(r->country, "unknown");
+	(*(int *)arg)++;
+	return MB_OK;
+}
+
+/*
+ * Without a country (no geo database here), the row's country is
+ * "unknown" as docs/impact.md says, not "unk": a report sends its
+ * summed row as "unknown", and peers took it as too long for the field.
+ */
+static void
+test_country_unknown(void **state)
+{
+	char			 dir[] = "/tmp/mb-impact-XXXXXX", day[16];
+	struct mb_store		*st = store(dir);
+	struct mb_impact	*im = counter(0, 0);
+	struct mb_impact_hit	 h = hit("cairo/a", "192.0.2.1", "Firefox");
+	struct mb_impact_query	 q;
+	int			 n = 0;
+	int64_t			 now = mb_time_now_ms();
+
+	(void)state;
+	mb_impact_day(now, day);
+	assert_int_equal(mb_impact_count(im, &h, now), MB_IMPACT_COUNTED);
+	assert_int_equal(mb_impact_flush(im, st, NULL), MB_OK);
+	memset(&q, 0, sizeof(q));
+	memcpy(q.from, day, MB_IMPACT_DAY_LEN);
+	memcpy(q.to, day, MB_IMPACT_DAY_LEN);
+	q.by = MB_IMPACT_BY_COUNTRY;
+	q.limit = 10;
+	assert_int_equal(mb_store_impact_query(st, &q, on_country, &n, NULL),
+	    MB_OK);
+	assert_int_equal(n, 1);
+	mb_impact_free(im);
+	mb_store_close(st);
+	rm(dir);
+}
+
 int
 main(void)
 {
@@ -521,6 +562,7 @@ main(void)
 		cmocka_unit_test(test_other_of_each_kind),
 		cmocka_unit_test(test_flood_of_campaigns),
 		cmocka_unit_test(test_keys_utf8),
+		cmocka_unit_test(test_country_unknown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
