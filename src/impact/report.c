@@ -27,6 +27,13 @@
 #define REPORT_LOCAL "impact-"
 #define REPORT_ROWS_MAX 2000
 #define APPLY_BATCH 500
+/*
+ * The most views (or uniques) one row of a day may claim: far above any
+ * center's, far below what a sum over the stats' longest period of
+ * every row of every center can take in an int64 (SQLite's sum() fails
+ * on overflow, and the stats API with it, for as long as it is kept).
+ */
+#define REPORT_FIGURE_MAX INT64_C(1000000000000)
 
 static const char *const row_fields[] = {
 	"kind", "key", "lang", "country", "referrer", "campaign", "source",
@@ -211,7 +218,8 @@ parse_rows(const json_t *rows, const char *center, const char *day,
 		if (json_array_size(row) != NFIELDS || !json_is_integer(views) ||
 		    !json_is_integer(uniq) || json_integer_value(views) < 0 ||
 		    json_integer_value(uniq) < 0 ||
-		    json_integer_value(uniq) > json_integer_value(views))
+		    json_integer_value(uniq) > json_integer_value(views) ||
+		    json_integer_value(views) > REPORT_FIGURE_MAX)
 			goto bad;
 		for (int j = 0; j < 8; j++) {
 			const json_t *s = json_array_get(row, (size_t)j);

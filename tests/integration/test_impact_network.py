@@ -212,6 +212,33 @@ def main():
         assert {"unknown": 7, "EG": 5} == {
             r["country"]: r["views"] for r in json.loads(body)["rows"]}, body
         print("ok   test_summed_row_applied")
+        # Figures no center reads in a day: applied, HQ's sums overflowed
+        # and its stats answered 500 for as long as the rows were kept.
+        day = time.strftime("%Y-%m-%d", time.gmtime(time.time() -
+                                                     5 * 86400))
+        huge = dict(summed, day=day, rows=[
+            ["item", "cairo/%d" % i, "en", "EG", "", "", "", "",
+             5 * 10 ** 18, 1] for i in range(2)])
+        uri = "urn:mediabridge:cairo:impact-" + day
+        cairo.publish([{"uri": uri, "type": "text",
+                        "profile": "impact-report", "language": "en",
+                        "headlines": [{"value": "Impact report: " + day}],
+                        "bodies": [{"role": "impact-report",
+                                    "contentType": "application/json",
+                                    "value": json.dumps(huge)}]}],
+                      audience="network")
+
+        def refused():
+            req(hq, "POST", "/api/v1/stats/report", tok["moscow"])
+            with open(os.path.join(hq.dir, "serve.log")) as f:
+                return "report refused uri=%s" % uri in f.read()
+        fedlib.wait_for("HQ to refuse the huge report", refused, 40)
+        st, body = req(hq, "GET", "/api/v1/stats?by=center&from=%s&to=%s"
+                       % (day, day), tok["moscow"])
+        assert st == 200 and json.loads(body)["rows"] == [], body
+        st, _ = req(hq, "GET", "/api/v1/stats?by=center", tok["moscow"])
+        assert st == 200, st
+        print("ok   test_huge_figures_refused")
     finally:
         for c in (cairo, hq):
             try:
