@@ -103,6 +103,10 @@ mb_http__impact_count(struct mb_req *r, struct mb_impact *im,
 		}
 	}
 	h.key = key;
+	/* Any topic's name answers 200: a flood of made-up ones must not
+	 * push out what readers read. */
+	h.key_chosen = strcmp(route, "feeds.topic") == 0 ||
+	    strcmp(route, "site.topic") == 0;
 	h.lang = lang;
 	h.peer = mb_req_client(r);
 	/* Only the headers that can matter are looked up: every counted

@@ -529,8 +529,8 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	o = dim(dims, o, src, MB_IMPACT_TAG_MAX - 1, false);
 	o = dim(dims, o, med, MB_IMPACT_TAG_MAX - 1, true);
 	dims_hashes(im, dims, ow, o, &rh, &wh);
-	chosen = ref[0] != '\0' || camp[0] != '\0' || src[0] != '\0' ||
-	    med[0] != '\0';
+	chosen = h->key_chosen || ref[0] != '\0' || camp[0] != '\0' ||
+	    src[0] != '\0' || med[0] != '\0';
 
 	pthread_mutex_lock(&im->lock);
 	if (today != im->key_day)
@@ -543,7 +543,8 @@ mb_impact_count(struct mb_impact *im, const struct mb_impact_hit *h,
 	 * language, and beyond it the view is counted without them.
 	 */
 	r = row_get(im, dims, o, rh, chosen ? im->max_rows / 2 : im->max_rows);
-	if (r == NULL && chosen) {
+	/* A made-up key is still made up without the referrer: "(other)". */
+	if (r == NULL && chosen && !h->key_chosen) {
 		if (!im->reader_full_logged)
 			log_warn("impact: aggregates=%zu: half full; views "
 			    "through a new referrer or campaign are counted "

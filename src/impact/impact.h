@@ -54,6 +54,12 @@ struct mb_impact_hit {
 	bool		 opt_out;	/* DNT: 1 or Sec-GPC: 1 */
 	bool		 staff;		/* a translator or more, signed in */
 	const char	*purpose;	/* Sec-Purpose, else Purpose; NULL: none */
+	/*
+	 * The key is the reader's to make up (a topic's feed or page
+	 * answers any name): new ones share half the room, as referrers
+	 * and campaigns do, and beyond it go to the kind's "(other)".
+	 */
+	bool		 key_chosen;
 };
 
 /* Why a hit was not counted (or MB_IMPACT_COUNTED). */

@@ -510,6 +510,60 @@ test_keys_utf8(void **state)
 	rm(dir);
 }
 
+/*
+ * A topic's feed answers any name: 100k made-up ones from one client
+ * filled the day's room, and the items read after it were "(other)".
+ * Made-up keys share half the room, then go to the kind's "(other)".
+ */
+static void
+test_flood_of_topics(void **state)
+{
+	char			 dir[] = "/tmp/mb-impact-XXXXXX", day[16];
+	char			 key[64], peer[32];
+	struct mb_store		*st = store(dir);
+	struct mb_impact	*im = counter(100, 0);
+	struct mb_impact_hit	 h = hit("", "192.0.2.66", "Firefox");
+	struct sum		 s;
+	int64_t			 now = mb_time_now_ms();
+
+	(void)state;
+	mb_impact_day(now, day);
+	h.kind = "feed";
+	h.key_chosen = true;
+	/* A topic read before the flood keeps its row. */
+	h.key = "/feeds/topics/nile.atom";
+	assert_int_equal(mb_impact_count(im, &h, now), MB_IMPACT_COUNTED);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "/feeds/topics/t%d.atom", i);
+		h.key = key;
+		(void)mb_impact_count(im, &h, now);
+	}
+	h.key = "/feeds/topics/nile.atom";
+	assert_int_equal(mb_impact_count(im, &h, now), MB_IMPACT_COUNTED);
+	/* Real readers afterwards: their items, each its own row. */
+	for (int i = 0; i < 40; i++) {
+		struct mb_impact_hit r;
+
+		snprintf(key, sizeof(key), "cairo/%d", i);
+		snprintf(peer, sizeof(peer), "198.51.100.%d", i + 1);
+		r = hit(key, peer, "Firefox");
+		assert_int_equal(mb_impact_count(im, &r, now),
+		    MB_IMPACT_COUNTED);
+	}
+	assert_int_equal(mb_impact_flush(im, st, NULL), MB_OK);
+	s = of(st, day, "item", "cairo/39");
+	assert_int_equal(s.views, 1);
+	s = of(st, day, "feed", "/feeds/topics/nile.atom");
+	assert_int_equal(s.views, 2);
+	s = of(st, day, "feed", "(other)");
+	assert_true(s.views >= 1000 - 50);
+	s = totals(st, day);
+	assert_int_equal(s.views, 1042);
+	mb_impact_free(im);
+	mb_store_close(st);
+	rm(dir);
+}
+
 static int
 on_country(const struct mb_impact_row *r, void *arg)
 {
@@ -563,6 +617,7 @@ main(void)
 		cmocka_unit_test(test_flood_of_campaigns),
 		cmocka_unit_test(test_keys_utf8),
 		cmocka_unit_test(test_country_unknown),
+		cmocka_unit_test(test_flood_of_topics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
