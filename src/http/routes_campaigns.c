@@ -311,10 +311,22 @@ api_list(struct mb_req *r)
 	mb_resp_json(r, 200, json_pack("{s:o}", "campaigns", list));
 }
 
-static const char *
-jstr(const json_t *o, const char *k)
+/*
+ * A field's string; NULL when absent or null. Anything else (an array
+ * of items, a number) is MB_ERR_INVAL naming it: taken as "not given",
+ * a campaign was stored without the items or topics that were sent.
+ */
+static int
+jstr(const json_t *o, const char *k, const char **out, struct mb_diag *d)
 {
-	return json_string_value(json_object_get(o, k));
+	const json_t *v = json_object_get(o, k);
+
+	*out = json_string_value(v);
+	if (v != NULL && !json_is_null(v) && *out == NULL)
+		return mb_diag_set(d, MB_ERR_INVAL, "%s: not a string%s", k,
+		    strcmp(k, "items") == 0 ? " (uris by spaces or commas)" :
+		    strcmp(k, "topics") == 0 ? " (comma-separated)" : "");
+	return MB_OK;
 }
 
 static void
@@ -333,13 +345,13 @@ api_add(struct mb_req *r)
 		return;
 	if ((body = mb_req_json_or_reply(r)) == NULL)
 		return;
-	a.name = jstr(body, "name");
-	a.utm = jstr(body, "utm_campaign");
-	a.topics = jstr(body, "topics");
-	a.items = jstr(body, "items");
-	a.starts = jstr(body, "starts");
-	a.ends = jstr(body, "ends");
-	rc = add_campaign(r, st, &a, &id, &d);
+	if ((rc = jstr(body, "name", &a.name, &d)) == MB_OK &&
+	    (rc = jstr(body, "utm_campaign", &a.utm, &d)) == MB_OK &&
+	    (rc = jstr(body, "topics", &a.topics, &d)) == MB_OK &&
+	    (rc = jstr(body, "items", &a.items, &d)) == MB_OK &&
+	    (rc = jstr(body, "starts", &a.starts, &d)) == MB_OK &&
+	    (rc = jstr(body, "ends", &a.ends, &d)) == MB_OK)
+		rc = add_campaign(r, st, &a, &id, &d);
 	json_decref(body);
 	if (rc != MB_OK) {
 		mb_resp_err(r, rc, &d);

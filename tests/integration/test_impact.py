@@ -321,7 +321,12 @@ def test_campaigns(w):
                          "ends": day(-5)}, "ends"),
                        ({"name": "x", "utm_campaign": "ok2",
                          "starts": day(), "items": "http://x/y"}, "items"),
-                       ({"utm_campaign": "ok3", "starts": day()}, "name")):
+                       ({"utm_campaign": "ok3", "starts": day()}, "name"),
+                       # Arrays were taken as "not given": stored without.
+                       ({"name": "x", "utm_campaign": "ok4", "starts": day(),
+                         "items": [uri]}, "items"),
+                       ({"name": "x", "utm_campaign": "ok5", "starts": day(),
+                         "topics": ["tourism"]}, "topics")):
         r = ed.post("/api/v1/campaigns", body)
         eq(r.status, 400, r.text)
         check(what in r.json["error"]["message"], "names %s" % what, r.text)
