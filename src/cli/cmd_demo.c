@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* mediabridge demo: HQ (Moscow) and two branches (Cairo, Manama) on one machine. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -114,9 +115,31 @@ step(const char *what, const char *const *args, const char *in,
 	return rc == 0 ? MB_OK : MB_ERR_INVAL;
 }
 
+/* *empty: whether dir holds no entry at all (hidden ones count). */
+static int
+dir_empty(const char *dir, int *empty, struct mb_diag *d)
+{
+	DIR		*dp;
+	struct dirent	*e;
+
+	if ((dp = opendir(dir)) == NULL)
+		return mb_diag_set(d, MB_ERR_IO, "%s: %s", dir,
+		    strerror(errno));
+	*empty = 1;
+	while ((e = readdir(dp)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			*empty = 0;
+			break;
+		}
+	closedir(dp);
+	return MB_OK;
+}
+
 static int
 prepare_dir(const char *dir, struct mb_diag *d)
 {
+	static const char *const made[] = { "moscow", "cairo", "manama",
+	    "mail" };
 	char		 path[PATH_MAX];
 	struct stat	 sb;
 	char		*pidtext = NULL;
@@ -128,17 +151,13 @@ prepare_dir(const char *dir, struct mb_diag *d)
 		return mb_fs_mkdirs(dir, 0755, d);
 	pathf(path, sizeof(path), "%s/" DEMO_MARK, dir);
 	if (access(path, F_OK) != 0) {
-		int empty = 1;
+		/* Without the mark the directory is not ours: anything in it
+		 * (a mail folder, a user's files) may be someone's, so only an
+		 * empty one is taken. */
+		int empty = 0;
 
-		pathf(path, sizeof(path), "%s/mediabridge.conf", dir);
-		if (access(path, F_OK) == 0)
-			empty = 0;
-		for (int i = 0; i < 3; i++) {
-			pathf(path, sizeof(path), "%s/%s", dir,
-			    centers[i].id);
-			if (access(path, F_OK) == 0)
-				empty = 0;
-		}
+		if ((rc = dir_empty(dir, &empty, d)) != MB_OK)
+			return rc;
 		if (!empty)
 			return mb_diag_set(d, MB_ERR_EXISTS,
 			    "%s holds something that is not a demo; give "
@@ -154,8 +173,10 @@ prepare_dir(const char *dir, struct mb_diag *d)
 			    "a demo is already running in %s (pid %ld); stop "
 			    "it first", dir, pid);
 	}
-	for (int i = 0; i < 3; i++) {
-		pathf(path, sizeof(path), "%s/%s", dir, centers[i].id);
+	/* A previous demo's: only what it made goes (its three centers and
+	 * the mailbox of its SMTP server), anything else in DIR stays. */
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		pathf(path, sizeof(path), "%s/%s", dir, made[i]);
 		if (access(path, F_OK) == 0 &&
 		    mb_fs_remove_tree(path) != 0) {
 			rc = mb_diag_set(d, MB_ERR_IO, "%s: cannot remove: %s",

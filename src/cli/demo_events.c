@@ -66,9 +66,9 @@ mb_demo_events_mail(const char *dir)
 	struct mb_buf	 text = MB_BUF_INIT;
 	int		 port, rc;
 
+	/* A previous demo's mailbox was removed with its centers (cmd_demo.c
+	 * prepare_dir); nothing else is removed here. */
 	snprintf(mail, sizeof(mail), "%s/mail", dir);
-	if (access(mail, F_OK) == 0)
-		mb_fs_remove_tree(mail);
 	if (access(PYTHON, X_OK) != 0 ||
 	    mb_demo_run(PYTHON, probe, NULL, NULL) != 0 ||
 	    (port = mb_demo_free_port()) == 0)

@@ -441,11 +441,16 @@ def test_demo(w):
                 raise AssertionError("port %d still open" % (port + i))
             except OSError:
                 pass
-        # Again in the same directory: it starts over.
+        # Again in the same directory: it starts over, removing only
+        # what it made.
+        with open(os.path.join(d, "notes.txt"), "w") as f:
+            f.write("mine\n")
         demo = Demo(d, port)
         wait_for(lambda: "Ctrl-C stops" in demo.text() or
                  demo.proc.poll() is not None, 90, "the second demo")
         check("reached Manama" in demo.text(), "second run", demo.text())
+        eq(open(os.path.join(d, "notes.txt")).read(), "mine\n",
+           "a file the demo did not make is kept")
         eq(demo.stop(), 0, "second stop")
     finally:
         demo.stop()
@@ -459,6 +464,28 @@ def test_demo(w):
     eq(os.listdir(other), ["cairo"], "left alone")
     rc, out, err = run(["demo", "--port", "0"], check_rc=None)
     check(rc != 0 and "--port" in err, "bad port refused", err)
+
+
+def test_demo_refuses_a_dir_not_its_own(w):
+    """Any non-empty DIR without the demo's mark is refused before
+    anything in it is touched: a mail folder of the user's survives."""
+    port = free_base()
+    for name in ("mail", "notes.txt"):
+        other = os.path.join(w.root, "other-" + name.split(".")[0])
+        os.makedirs(other)
+        path = os.path.join(other, name)
+        if name == "mail":
+            os.makedirs(path)
+            path = os.path.join(path, "letter")
+        with open(path, "w") as f:
+            f.write("mine\n")
+        rc, out, err = run(["demo", "--dir", other, "--port", str(port),
+                            "--samples", os.path.join(SRCDIR, "data",
+                                                      "demo")],
+                           check_rc=None)
+        check(rc != 0 and "not a demo" in err, "refused", rc, err)
+        eq(os.listdir(other), [name], "left alone")
+        eq(open(path).read(), "mine\n", "the user's file kept")
 
 
 if __name__ == "__main__":
