@@ -56,9 +56,10 @@ feed_cb(const struct mb_store_version *sv, void *arg)
 	{
 		char u[sizeof(fc->urls[0])];
 
-		snprintf(u, sizeof(u), "%s/%s/items/%s/%s", fc->base,
+		snprintf(u, sizeof(u), "%s/%s/%s/%s/%s", fc->base,
 		    fc->lang != NULL ? fc->lang : (v->lang[0] != '\0' ?
-		    v->lang : "en"), v->center, v->local);
+		    v->lang : "en"), mb_site_item_dir(v->profile), v->center,
+		    v->local);
 		memcpy(fc->urls[fc->n], u, sizeof(u));
 	}
 	e->url = fc->urls[fc->n];

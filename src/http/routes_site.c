@@ -748,6 +748,10 @@ item_page(struct mb_req *r)
 		struct mb_tval *ev = mb_tv_map(p.td, it, "event");
 
 		mb_tv_str(p.td, it, "kind", mb_page_msg(&p, "kind.event"));
+		/* The programme and the registration form are there. */
+		if (strcmp(mb_site_item_dir(v.profile), "events") == 0)
+			mb_tv_printf(p.td, ev, "page", "/%s/events/%s/%s",
+			    p.lang, v.center, v.local);
 		if (v.start_ms != 0) {
 			struct mb_buf s = MB_BUF_INIT;
 
@@ -824,8 +828,8 @@ hit_cb(const struct mb_store_search_hit *h, void *arg)
 	m = mb_tv_map(hc->p->td, hc->hits, NULL);
 	if (mb_uri_parse(h->uri, c, l) != MB_OK)
 		return MB_OK;
-	mb_tv_printf(hc->p->td, m, "url", "/%s/items/%s/%s", hc->p->lang, c,
-	    l);
+	mb_tv_printf(hc->p->td, m, "url", "/%s/%s/%s/%s", hc->p->lang,
+	    mb_site_item_dir(h->profile), c, l);
 	mb_text_marks_to_html(h->headline_marked, strlen(h->headline_marked),
 	    &b);
 	mb_tv_html(hc->p->td, m, "headline", mb_buf_cstr(&b));

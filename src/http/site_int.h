@@ -94,6 +94,12 @@ struct mb_item_view {
 int mb_item_view_load(struct mb_item_view *v,
     const struct mb_store_version *sv);
 void mb_item_view_free(struct mb_item_view *v);
+/*
+ * Where a reader goes for an item of this profile: "events" for an event
+ * (its page has the programme and the registration form: the item page
+ * has the dates only), "items" for the rest.
+ */
+const char *mb_site_item_dir(const char *profile);
 /* Every body as mb_item_body_html() writes it, appended to out. */
 int mb_item_view_body(const struct mb_item_view *v, struct mb_buf *out);
 /*

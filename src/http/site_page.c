@@ -627,6 +627,14 @@ mb_site_center_name(struct mb_store *st, const char *id, const char *lang,
 		snprintf(out, n, "%s", id);
 }
 
+const char *
+mb_site_item_dir(const char *profile)
+{
+	/* mb_event_load takes the profile "event", not the type, alone. */
+	return profile != NULL && strcmp(profile, "event") == 0 ? "events" :
+	    "items";
+}
+
 void
 mb_page_card(struct mb_page *p, struct mb_tval *m,
     const struct mb_item_view *v, struct mb_store *st)
@@ -636,8 +644,8 @@ mb_page_card(struct mb_page *p, struct mb_tval *m,
 	int64_t		 when = v->start_ms != 0 ? v->start_ms : v->first_ms;
 
 	mb_tv_str(p->td, m, "headline", v->headline);
-	mb_tv_printf(p->td, m, "url", "/%s/items/%s/%s", p->lang, v->center,
-	    v->local);
+	mb_tv_printf(p->td, m, "url", "/%s/%s/%s/%s", p->lang,
+	    mb_site_item_dir(v->profile), v->center, v->local);
 	mb_tv_str(p->td, m, "lang", v->tag[0] != '\0' ? v->tag : p->lang);
 	mb_tv_str(p->td, m, "dir", v->rtl ? "rtl" : "ltr");
 	mb_page_date(p, m, "date", when);

@@ -297,6 +297,34 @@ def test_event_times(w):
         check(hour + ":00" in text, "the hour in %r" % text)
 
 
+def test_event_links_to_its_page(w):
+    """An event's card, search hit, feed entries and calendar link to
+    its event page (programme, registration form), and its item page
+    links there too: every link went to /<lang>/items/C/L, a page with
+    the dates only and no way to register."""
+    c = cairo(w)
+    cl = c.client()
+    ev = "cairo/01jsite0ev000000000000000e"
+    eq(cl.get("/en/events/" + ev).status, 200, "the event page")
+    for path in ("/en/events", "/en/centers/cairo",
+                 "/en/search?q=%D9%85%D8%A4%D8%AA%D9%85%D8%B1"):
+        body = cl.get(path).text
+        check('href="/en/events/%s"' % ev in body, path + " links the "
+              "event page", body[-3000:])
+        check('href="/en/items/%s"' % ev not in body, path + ": not the "
+              "item page")
+    for path in ("/feeds/ar.atom", "/feeds/ar.json", "/events.ics"):
+        body = cl.get(path).body.replace(b"\r\n ", b"")
+        check(("/ar/events/" + ev).encode() in body or
+              ("/en/events/" + ev).encode() in body, path + " links the "
+              "event page", body[-2000:])
+        check(("/items/" + ev).encode() not in body, path + ": not the "
+              "item page")
+    body = cl.get("/en/items/" + ev).text
+    check('href="/en/events/%s"' % ev in body, "the item page links its "
+          "event page")
+
+
 def test_bad_links(w):
     """A cut ?after= on a list, or /language?set= with no language of
     the site: a page in the reader's language, status 400; both answered
