@@ -87,6 +87,7 @@ struct mb_item_view {
 	int64_t		 version, first_ms, updated_ms, start_ms, end_ms;
 	int64_t		 embargo_ms, seq;
 	bool		 machine, rtl;
+	bool		 summary_html;	/* summary is HTML, shown as text */
 	char		 workflow[16], pub_status[16];
 };
 

@@ -281,6 +281,34 @@ first_value(const json_t *arr)
 	    "value"));
 }
 
+/*
+ * The description a reader may see as the summary: plain text or HTML
+ * (*html), with no "mb:" role. Member profiles, tallies and the like keep
+ * their data in descriptions as application/json under such a role: not
+ * words for a front page or a feed.
+ */
+static const char *
+summary_of(const json_t *descs, bool *html)
+{
+	const json_t	*o;
+	const char	*ct, *role;
+	size_t		 i;
+
+	*html = false;
+	json_array_foreach(descs, i, o) {
+		ct = json_string_value(json_object_get(o, "contentType"));
+		role = json_string_value(json_object_get(o, "role"));
+		if (role != NULL && strncmp(role, "mb:", 3) == 0)
+			continue;
+		if (ct == NULL || strcmp(ct, "text/plain") == 0 ||
+		    strcmp(ct, "text/html") == 0) {
+			*html = ct != NULL && strcmp(ct, "text/html") == 0;
+			return json_string_value(json_object_get(o, "value"));
+		}
+	}
+	return NULL;
+}
+
 static int64_t
 time_of(const json_t *v)
 {
@@ -325,7 +353,8 @@ mb_item_view_load(struct mb_item_view *v, const struct mb_store_version *sv)
 	v->type = json_string_value(json_object_get(v->item, "type"));
 	v->profile = json_string_value(json_object_get(v->item, "profile"));
 	v->byline = json_string_value(json_object_get(v->item, "by"));
-	v->summary = first_value(json_object_get(v->item, "descriptions"));
+	v->summary = summary_of(json_object_get(v->item, "descriptions"),
+	    &v->summary_html);
 	v->where = json_string_value(json_object_get(v->item, "located"));
 	if (v->where == NULL)
 		v->where = json_string_value(json_object_get(json_array_get(
@@ -581,11 +610,12 @@ mb_item_view_summary(const struct mb_item_view *v, size_t max,
 	size_t		 n;
 	int		 rc;
 
-	if (v->summary != NULL) {
+	if (v->summary != NULL && !v->summary_html) {
 		s = v->summary;
 		n = strlen(s);
 	} else {
-		body = first_value(json_object_get(v->item, "bodies"));
+		body = v->summary != NULL ? v->summary :
+		    first_value(json_object_get(v->item, "bodies"));
 		if (body == NULL)
 			return MB_OK;
 		/* Only what the cut below can keep: not a 3 KB body. */

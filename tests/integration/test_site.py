@@ -325,6 +325,44 @@ def test_event_links_to_its_page(w):
           "event page")
 
 
+def test_summary_is_text_for_readers(w):
+    """A card's and a feed entry's summary is a plain-text (or HTML, as
+    text) description with no data role: a member profile's first
+    description, its data as application/json (role mb:member), was shown
+    as the summary, raw JSON on the front page and in the feeds."""
+    c = w.center("cairo", languages="en")
+    base = {"type": "text", "language": "en",
+            "versionCreated": "2026-11-20T10:00:00Z",
+            "firstCreated": "2026-11-20T10:00:00Z"}
+    items = [dict(base, uri="urn:mediabridge:cairo:01jsum000000000000000001",
+                  headlines=[{"value": "A member"}],
+                  descriptions=[{"role": "mb:member", "contentType":
+                                 "application/json",
+                                 "value": '{"secretish":"data"}'}],
+                  bodies=[{"value": "<p>Profile body words.</p>"}]),
+             dict(base, uri="urn:mediabridge:cairo:01jsum000000000000000002",
+                  headlines=[{"value": "An HTML summary"}],
+                  descriptions=[{"contentType": "text/html",
+                                 "value": "<p>Marked <b>up</b> text.</p>"}],
+                  bodies=[{"value": "<p>Other body.</p>"}])]
+    path = os.path.join(w.root, "sum.ndjson")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(json.dumps(i) + "\n" for i in items))
+    c.cli("import", path)
+    c.serve()
+    cl = c.client()
+    for path in ("/en/", "/en/centers/cairo", "/feeds/en.atom",
+                 "/feeds/en.json"):
+        body = cl.get(path).text
+        check("secretish" not in body, path + ": no raw JSON", body)
+        check("Profile body words." in body, path + ": the body's text "
+              "instead", body)
+        check("Marked up text." in body, path + ": an HTML description "
+              "as text", body)
+        check("&lt;b&gt;" not in body and "<b>up" not in body, path +
+              ": not its markup", body)
+
+
 def test_bad_links(w):
     """A cut ?after= on a list, or /language?set= with no language of
     the site: a page in the reader's language, status 400; both answered
