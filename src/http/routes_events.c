@@ -237,11 +237,11 @@ programme(struct mb_page *p, struct mb_tval *ev, const struct mb_event *e)
 			struct mb_tval *pm = mb_tv_map(p->td, sp, NULL);
 
 			mb_tv_str(p->td, pm, "name", s->speakers[k].name);
-			/* A member's profile is an item of the network. */
+			/* A member's profile, on its page (site_members.c). */
 			if (s->speakers[k].uri != NULL &&
 			    mb_uri_parse(s->speakers[k].uri, c, l) == MB_OK)
 				mb_tv_printf(p->td, pm, "url",
-				    "/%s/items/%s/%s", p->lang, c, l);
+				    "/%s/members/%s/%s", p->lang, c, l);
 		}
 	}
 }

@@ -119,6 +119,10 @@ def events(d, text, urls):
     for s in ("Arab Media Forum, Baghdad", "Verification workshop",
               "Layla Hassan", "Hall A"):
         check(s in body, "the event page shows " + s)
+    # A speaker's link is to a profile the demo made (none named 404).
+    for m in re.findall(r'href="(/[a-z]+/(?:members|items)/[^"]+)"', body):
+        eq(get(page.split("/", 3)[0] + "//" + page.split("/")[2] + m)[0],
+           200, "the event page's link " + m)
     st, ics = get([u for u in urls if u.endswith(".ics")][0])
     eq(ics.count(b"BEGIN:VEVENT"), 3, "one VEVENT per session")
     st, mine = get([u for u in urls if "/events/r/" in u][0])

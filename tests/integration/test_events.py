@@ -215,6 +215,8 @@ def conference(root, hq, box):
     for s in ("Hall A", "Verification workshop", "Layla Hassan",
               "Dietary needs", "2 places left"):
         check(s in page.text, "the page shows " + s)
+    check('href="/en/members/hq/member-layla"' in page.text,
+          "a speaker links to their member profile")
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>',
                    page.text, re.S)
     check(ld is not None, "JSON-LD on the page")
