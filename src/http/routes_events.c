@@ -582,7 +582,7 @@ reg_page_with(struct mb_req *r, unsigned status, const char *msg)
 	struct mb_tval		*m, *pg;
 	const char		*token = mb_req_param(r, "token");
 	char			 key[40], c[MB_CENTER_MAX + 1];
-	char			 l[MB_LOCAL_MAX + 1];
+	char			 l[MB_LOCAL_MAX + 1], self[256];
 
 	if (!mb_ev_env_of(r, &env))
 		return;
@@ -598,7 +598,8 @@ reg_page_with(struct mb_req *r, unsigned status, const char *msg)
 			    "registration");
 		return;
 	}
-	if (!mb_page_begin(&p, r, NULL, "/")) {
+	snprintf(self, sizeof(self), "/events/r/%s", token);
+	if (!mb_page_begin(&p, r, NULL, self)) {
 		free(g);
 		mb_event_release(e);
 		free(e);

@@ -28,7 +28,9 @@ struct mb_page {
 /*
  * Starts a page in the interface language lang (NULL: the reader's,
  * from the mb_lang cookie or Accept-Language). rest is the path after
- * "/<lang>" (the switcher links to the same page in other languages).
+ * "/<lang>" (the switcher links to the same page in other languages);
+ * with lang NULL, a page of a path without a language (/verify/<id>),
+ * rest is its whole path, kept as it is, except "/" (the front page).
  * False when it could not (the request has been answered 500/503).
  */
 bool mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,

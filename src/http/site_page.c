@@ -136,9 +136,12 @@ mb_page_begin(struct mb_page *p, struct mb_req *r, const char *lang,
 		mb_tv_str(p->td, l, "code", mb_catalog_lang(lc));
 		mb_tv_str(p->td, l, "name", mb_catalog_get(lc, "lang.name"));
 		mb_tv_bool(p->td, l, "current", lc == p->cat);
-		/* The newsroom's pages keep their paths; the site's carry
-		 * the language first. */
-		if (strncmp(rest, "/newsroom/", 10) == 0)
+		/* The newsroom's pages, and the others whose path has no
+		 * language (lang NULL: /verify/<id>, /events/r/<token>), keep
+		 * their paths; the site's carry the language first, the
+		 * front page ("/") too. */
+		if (strncmp(rest, "/newsroom/", 10) == 0 || (lang == NULL &&
+		    strcmp(rest, "/") != 0))
 			mb_buf_puts(&next, rest);
 		else
 			mb_buf_printf(&next, "/%s%s", mb_catalog_lang(lc),

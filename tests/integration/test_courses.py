@@ -216,6 +216,9 @@ def run_all(root, hq, cairo):
     anon = Browser(cairo.addr)
     st, _, page = anon.get("/verify/" + uuid)
     check(st == 200 and b'data-verdict="valid"' in page, "verify: valid", st)
+    check(("next=%%2Fverify%%2F%s\"" % uuid).encode() in page and
+          b"next=%2Far%2Fverify" not in page, "the language switcher "
+          "keeps /verify/<id> (no /<lang>/verify/<id>: a 404)")
     cpath = os.path.join(root, "cert.json")
     open(cpath, "wb").write(cred)
     spath = os.path.join(root, "status.json")

@@ -246,6 +246,8 @@ def conference(root, hq, box):
     eq(r.status, 303, "registration: %s" % r.text)
     link = r.headers["location"]
     check(link.startswith("/events/r/"), "the attendee's link", link)
+    check('next=' + urllib.parse.quote(link, safe="") + '"' in
+          anon.get(link).text, "the language switcher keeps the page")
     wait_for(lambda: box.to("jose@example.org"), 15, "the ticket mail")
     m = box.to("jose@example.org")[0]
     check("Your ticket" in m["subject"], "subject", m["subject"])
