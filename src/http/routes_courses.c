@@ -79,13 +79,22 @@ begin(struct mb_page *p, struct mb_req *r, const char *lang,
 static void
 fail_page(struct mb_req *r, const char *lang, int rc, struct mb_diag *d)
 {
-	struct mb_page p;
+	struct mb_page	 p;
+	const char	*path = mb_req_path(r), *rest = "/courses";
 
-	if (!begin(&p, r, lang, "/courses", "courses.error"))
+	/* Signing in comes back to the page that was refused (a GET). */
+	if (strcmp(mb_req_method(r), "GET") == 0 && lang != NULL &&
+	    path[0] == '/' && strncmp(path + 1, lang, strlen(lang)) == 0 &&
+	    path[1 + strlen(lang)] == '/')
+		rest = path + 1 + strlen(lang);
+	if (!begin(&p, r, lang, rest, "courses.error"))
 		return;
 	mb_tv_str(p.td, mb_tv_map(p.td, p.root, "page"), "title",
 	    mb_page_msg(&p, "courses.error"));
-	mb_tv_str(p.td, p.root, "error", mb_diag_msg(d, rc));
+	/* A reader not signed in is told so in the page's language. */
+	mb_tv_str(p.td, p.root, "error", rc == MB_ERR_PERM &&
+	    mb_req_user(r) == NULL ? mb_page_msg(&p, "courses.signin_first") :
+	    mb_diag_msg(d, rc));
 	mb_page_finish(&p, mb_newsroom_http_status(rc), "course_error.html");
 }
 

@@ -219,6 +219,12 @@ def run_all(root, hq, cairo):
     check(("next=%%2Fverify%%2F%s\"" % uuid).encode() in page and
           b"next=%2Far%2Fverify" not in page, "the language switcher "
           "keeps /verify/<id> (no /<lang>/verify/<id>: a 404)")
+    st, _, page = anon.get("/ar/courses/moscow/dl-safe-ar/1")
+    check(st == 403 and "سجّل الدخول وسجّل في هذه الدورة أولًا".encode()
+          in page and b"sign in and enrol" not in page and
+          b'login?next=/ar/courses/moscow/dl-safe-ar/1"' in page,
+          "an anonymous reader's step: why in Arabic, and a sign-in "
+          "that comes back to the step", st, page[-800:])
     cpath = os.path.join(root, "cert.json")
     open(cpath, "wb").write(cred)
     spath = os.path.join(root, "status.json")
