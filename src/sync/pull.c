@@ -441,12 +441,15 @@ pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
 	struct response		 r;
 	struct mb_sync_batch	*ahead = NULL;
 	struct mb_sync_keyring	*ahead_kr = NULL;
-	int64_t			 cursor;
+	int64_t			 cursor, before = -1;
 	int			 rc;
 
 	ps->caught_up = false;
+	ps->moved = false;
 	if (pp->pf.running) {
 		int64_t	t = pl_mono_us();
+
+		before = pp->pf.after;
 
 		rc = pl_prefetch_join(&pp->pf, &r, &ahead, &ahead_kr, d);
 		pp->cur ^= 1;
@@ -462,9 +465,11 @@ pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
 		    (long long)(pp->pf.t_done - pp->pf.t_fetched),
 		    (long long)(pl_mono_us() - t),
 		    (long long)(pp->pf.t_done > t ? 0 : t - pp->pf.t_done));
-	} else if ((rc = mb_store_peer_get(st, center, &peer, d)) == MB_OK)
+	} else if ((rc = mb_store_peer_get(st, center, &peer, d)) == MB_OK) {
+		before = peer.cursor;
 		rc = pl_fetch_log(&pp->c[pp->cur], base, peer.cursor,
 		    pl_batch_ask(ps, o, false), wait_s, &r, d);
+	}
 	/*
 	 * The keyring before the prefetch starts, so that the next batch is
 	 * verified ahead with the one this answer names: on a branch's first
@@ -492,6 +497,7 @@ pl_pull_round(struct pull_pipe *pp, struct mb_store *st,
 			pl_set_behind(w, r.log_last > r.log_next);
 		rc = pl_apply_response(&pp->c[pp->cur], st, o, center, base,
 		    &r, ahead, ahead_kr, ps, &cursor, d);
+		ps->moved = rc == MB_OK && cursor > before;
 		/* The prefetch starts where this batch should have ended. */
 		if (pp->pf.running && (rc != MB_OK || cursor != pp->pf.after)) {
 			pl_prefetch_drop(&pp->pf);

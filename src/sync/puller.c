@@ -119,6 +119,14 @@ link_rate(struct mb_store *st, const char *center)
 	return p.max_rate;
 }
 
+/*
+ * A round shorter than this that moved nothing did not wait at the peer
+ * (a long-poll waits the whole wait_s when nothing comes); the first
+ * pause after one.
+ */
+#define IDLE_ROUND_US	(500 * 1000)
+#define IDLE_MIN_MS	1000
+
 static void *
 worker_main(void *arg)
 {
@@ -128,7 +136,7 @@ worker_main(void *arg)
 	struct mb_store		*st = NULL;
 	struct pull_state	 ps;
 	struct mb_diag		 d;
-	int64_t			 backoff = 0;
+	int64_t			 backoff = 0, idle = 0, t0;
 	int			 rc;
 	char			 failing[512] = "";
 
@@ -149,6 +157,7 @@ worker_main(void *arg)
 		ps.applied = ps.refused = ps.dups = ps.wire = ps.raw = 0;
 		/* The link's cap, as `peer set` last left it. */
 		pl_pipe_set_rate(&pp, w->url, link_rate(st, w->center));
+		t0 = pl_mono_us();
 		rc = pl_pull_round(&pp, st, &s->o, w->center, w->url,
 		    s->o.wait_s, &ps, w, &d);
 		pthread_mutex_lock(&s->lock);
@@ -176,6 +185,27 @@ worker_main(void *arg)
 				    w->center);
 			failing[0] = '\0';
 			backoff = 0;
+			/*
+			 * A round that left the cursor where it was and came
+			 * back at once: a peer that holds no long-poll (or
+			 * serves the same lines again) would have this loop
+			 * sign, fetch and commit thousands of times a second.
+			 * Such rounds wait, longer each time, as failures do.
+			 */
+			if (ps.moved || s->o.wait_s <= 0 ||
+			    pl_mono_us() - t0 >= IDLE_ROUND_US) {
+				idle = 0;
+				continue;
+			}
+			idle = idle == 0 ? IDLE_MIN_MS : idle * 2;
+			if (idle > s->o.backoff_max_ms)
+				idle = s->o.backoff_max_ms;
+			if (idle == IDLE_MIN_MS)
+				log_warn("sync: peer=%s answered at once with "
+				    "nothing new; pulls wait, up to %lld ms "
+				    "(said once until it moves)", w->center,
+				    (long long)s->o.backoff_max_ms);
+			pl_nap(s, &w->gone, idle);
 			continue;
 		}
 		pl_set_behind(w, false);

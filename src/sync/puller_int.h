@@ -111,6 +111,7 @@ struct mb_sync {
 struct pull_state {
 	struct mb_sync_keyring	*kr;
 	bool			 caught_up;
+	bool			 moved;	/* the round moved the peer's cursor */
 	int64_t			 applied, refused, dups, wire, raw;
 	int			 limit;		/* versions asked for (0: opts) */
 	int			 streak;	/* transfers in a row that came */

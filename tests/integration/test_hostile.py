@@ -57,7 +57,7 @@ class Hostile:
                 line = req.split(b"\r\n", 1)[0].decode()
                 path = line.split(" ")[1]
                 self.answer(c, path)
-                if self.mode != "forged":
+                if self.mode not in ("forged", "eager"):
                     return
         except OSError:
             pass
@@ -88,6 +88,13 @@ class Hostile:
                       b"Content-Length: %d\r\n\r\n" % (
                           max(after, last), last, len(lines), len(body)) +
                       body)
+        elif mode == "eager":
+            # At once, nothing new, "more waiting": no long-poll held.
+            self.sent[mode] += 1
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/"
+                      b"x-ndjson\r\nMb-Log-Next: %d\r\nMb-Log-Last: %d\r\n"
+                      b"Mb-Log-Count: 0\r\nMb-Registry-Version: 0\r\n"
+                      b"Content-Length: 0\r\n\r\n" % (after, after + 1000))
         elif mode == "huge":
             c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/"
                       b"x-ndjson\r\nMb-Log-Next: 999\r\nMb-Log-Last: 999\r\n"
@@ -220,6 +227,16 @@ def test_hostile_peer(w):
 
         still_fine("the forged batch")
         cursor = int(peer(dakar, "evil")["cursor"])
+        # A peer that answers at once with nothing new: the puller waits
+        # between such rounds, longer each time, instead of signing,
+        # fetching and committing thousands of times a second.
+        h.mode = "eager"
+        wait_for("eager answers", lambda: h.sent.get("eager", 0) > 0,
+                 timeout=30)
+        time.sleep(4)
+        check(h.sent["eager"] < 20, "pulls from an eager peer wait",
+              h.sent["eager"])
+        still_fine("eager")
         # 2 GiB announced: refused without reading it all.
         h.mode = "huge"
         wait_for("the huge answer tried", lambda: h.sent.get("huge", 0) > 0,
