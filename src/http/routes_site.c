@@ -925,12 +925,15 @@ search_page(struct mb_req *r)
 		return;
 	}
 	mb_tv_str(p.td, p.root, "query", q);
-	/* Stem in the query's script's language, else the reader's. */
+	/* Stem in the query's script's language; a Latin-script query in
+	 * the reader's and every Latin language we stem, since the page's
+	 * language says nothing of the items' (an exact word is found). */
 	ql = mb_text_detect_query_lang(q, strlen(q));
 	if (strcmp(ql, "und") == 0)
-		ql = lang;
-	if ((rc = mb_text_query_translate(q, strlen(q), ql, &m, &d)) !=
-	    MB_OK) {
+		rc = mb_text_query_translate_wide(q, strlen(q), lang, &m, &d);
+	else
+		rc = mb_text_query_translate(q, strlen(q), ql, &m, &d);
+	if (rc != MB_OK) {
 		mb_tv_str(p.td, p.root, "error", mb_page_msg(&p,
 		    query_error_key(rc, &d)));
 		mb_buf_free(&m);

@@ -126,9 +126,11 @@ put_string(struct mb_buf *b, const char *lang, const struct term *t)
 	return t->prefix ? mb_buf_puts(b, " *") : MB_OK;
 }
 
-/* Appends the alternatives for one term: ( "..." OR "..." ). */
+/* Appends the alternatives for one term: ( "..." OR "..." ); wide adds
+ * the languages of the term's script to qlang. */
 static int
-put_term(struct mb_buf *b, const char *qlang, const struct term *t)
+put_term(struct mb_buf *b, const char *qlang, bool wide,
+    const struct term *t)
 {
 	static const char *const latn[] = { "en", "fr", "es", "pt", NULL };
 	static const char *const cyrl[] = { "ru", NULL };
@@ -137,23 +139,32 @@ put_term(struct mb_buf *b, const char *qlang, const struct term *t)
 	static const char *const none[] = { NULL };
 	const char *const *cand = none;
 	const char	*one[2] = { NULL, NULL };
+	const char	*both[6] = { NULL };
 	enum script	 sc;
 	size_t		 nch;
 	bool		 cjk_only;
 	int		 rc;
 
 	sc = term_script(t->s, t->len, &nch, &cjk_only);
-	if (qlang != NULL && lang_script(qlang) == sc) {
+	if (sc == S_LATN)
+		cand = latn;
+	else if (sc == S_CYRL)
+		cand = cyrl;
+	else if (sc == S_ARAB)
+		cand = arab;
+	else if (sc == S_DEVA)
+		cand = deva;
+	if (qlang != NULL && lang_script(qlang) == sc && wide) {
+		size_t k = 0;
+
+		both[k++] = qlang;
+		for (int i = 0; cand[i] != NULL; i++)
+			if (strcmp(cand[i], qlang) != 0)
+				both[k++] = cand[i];
+		cand = both;
+	} else if (qlang != NULL && lang_script(qlang) == sc) {
 		one[0] = qlang;
 		cand = one;
-	} else if (sc == S_LATN) {
-		cand = latn;
-	} else if (sc == S_CYRL) {
-		cand = cyrl;
-	} else if (sc == S_ARAB) {
-		cand = arab;
-	} else if (sc == S_DEVA) {
-		cand = deva;
 	}
 	if ((rc = mb_buf_putc(b, '(')) != MB_OK)
 		return rc;
@@ -259,8 +270,8 @@ parse(const char *q, size_t len, struct term *terms, size_t *nterms,
 	return MB_OK;
 }
 
-int
-mb_text_query_translate(const char *q, size_t len, const char *lang,
+static int
+translate(const char *q, size_t len, const char *lang, bool wide,
     struct mb_buf *out, struct mb_diag *d)
 {
 	struct term	 terms[MB_TEXT_QUERY_MAX_TERMS];
@@ -304,7 +315,7 @@ mb_text_query_translate(const char *q, size_t len, const char *lang,
 			in_group = true;
 		}
 		first = false;
-		if ((rc = put_term(&b, qlang, &terms[i])) != MB_OK)
+		if ((rc = put_term(&b, qlang, wide, &terms[i])) != MB_OK)
 			goto fail;
 		if (terms[i].or_next) {
 			rc = mb_buf_puts(&b, " OR ");
@@ -321,7 +332,7 @@ mb_text_query_translate(const char *q, size_t len, const char *lang,
 		if (!terms[i].neg)
 			continue;
 		if ((rc = mb_buf_puts(&b, " NOT ")) != MB_OK ||
-		    (rc = put_term(&b, qlang, &terms[i])) != MB_OK)
+		    (rc = put_term(&b, qlang, wide, &terms[i])) != MB_OK)
 			goto fail;
 	}
 	if ((rc = mb_buf_append(out, b.data, b.len)) != MB_OK)
@@ -331,4 +342,18 @@ mb_text_query_translate(const char *q, size_t len, const char *lang,
 fail:
 	mb_buf_free(&b);
 	return mb_diag_set(d, rc, "query: out of memory");
+}
+
+int
+mb_text_query_translate(const char *q, size_t len, const char *lang,
+    struct mb_buf *out, struct mb_diag *d)
+{
+	return translate(q, len, lang, false, out, d);
+}
+
+int
+mb_text_query_translate_wide(const char *q, size_t len, const char *lang,
+    struct mb_buf *out, struct mb_diag *d)
+{
+	return translate(q, len, lang, true, out, d);
 }

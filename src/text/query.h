@@ -40,6 +40,15 @@ int mb_text_query_translate(const char *q, size_t len, const char *lang,
     struct mb_buf *out, struct mb_diag *d);
 
 /*
+ * As mb_text_query_translate(), but a term in lang's script is stemmed in
+ * lang and also in the languages of its script, so a word typed as an item
+ * has it is found whatever the item's language (the site's search, where
+ * lang is only the reader's page, not the query's language).
+ */
+int mb_text_query_translate_wide(const char *q, size_t len,
+    const char *lang, struct mb_buf *out, struct mb_diag *d);
+
+/*
  * The language of a short query by its script alone ("ar", "ru", "hi",
  * "zh", ...), or "und" (Latin script, or no letters). Static string.
  */

@@ -139,6 +139,39 @@ test_syntax(void **state)
 	sqlite3_close(db);
 }
 
+/* The site's search: the reader's page language is no hint of the items'
+ * language, so a word exactly as a Spanish item has it is found from an
+ * English page and from a page in a language with no stemmer. */
+static void
+test_wide(void **state)
+{
+	sqlite3		*db = open_db();
+	const char	*pl[] = { "en", "sw", "fr" };
+
+	(void)state;
+	add(db, 1, "es", "Los candidatos hablaron");
+	add(db, 2, "en", "The candidates spoke");
+	for (size_t i = 0; i < 3; i++) {
+		struct mb_buf	m = MB_BUF_INIT;
+		sqlite3_stmt	*st;
+		int		 n = 0;
+
+		assert_int_equal(mb_text_query_translate_wide("candidatos", 10,
+		    pl[i], &m, NULL), MB_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM t "
+		    "WHERE t MATCH ?", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, m.data, (int)m.len, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			assert_int_equal(sqlite3_column_int(st, 0), 1);
+			n++;
+		}
+		sqlite3_finalize(st);
+		assert_int_equal(n, 1);
+		mb_buf_free(&m);
+	}
+	sqlite3_close(db);
+}
+
 static void
 test_translation_shape(void **state)
 {
@@ -252,6 +285,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_translation_shape),
+		cmocka_unit_test(test_wide),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_hostile),
 	};
