@@ -20,6 +20,8 @@
 #include "text/query.h"
 
 #define PAGE_ITEMS 20
+#define LAST_SEARCH_PAGE \
+	((MB_STORE_SEARCH_CANDIDATES - PAGE_ITEMS) / PAGE_ITEMS)
 
 /*
  * URLs: every page's path starts with its interface language, so that a
@@ -899,8 +901,12 @@ search_page(struct mb_req *r)
 
 	if (lang == NULL)
 		return;
-	if (pgs != NULL && ((page = strtol(pgs, NULL, 10)) < 0 || page > 40))
+	if (pgs != NULL && (page = strtol(pgs, NULL, 10)) < 0)
 		page = 0;
+	/* The store ranks only its best candidates: past them is the last
+	 * page it allows, not a failure. */
+	if (page > LAST_SEARCH_PAGE)
+		page = LAST_SEARCH_PAGE;
 	if ((st = mb_req_store_or_reply(r)) == NULL)
 		return;
 	while (q != NULL && (*q == ' ' || *q == '\t'))
@@ -968,7 +974,7 @@ search_page(struct mb_req *r)
 		long		 to = k == 0 ? page + 1 : page - 1;
 		struct mb_buf	 n = MB_BUF_INIT;
 
-		if (to < 0 || to > 40 || (k == 0 && res.ranked <= (page + 1) *
+		if (to < 0 || to > LAST_SEARCH_PAGE || (k == 0 && res.ranked <= (page + 1) *
 		    PAGE_ITEMS))
 			continue;
 		mb_buf_printf(&n, "/%s/search?q=", p.lang);

@@ -283,6 +283,29 @@ def test_search_direction(w):
     check('<article lang="pa-Arab"' in card, "the card's lang=")
 
 
+def test_search_deep_pages(w):
+    """A search page past the store's ranked candidates (page 25 to 40,
+    offset over 480) showed the failure message and "0 results"; it is
+    now the last page the store allows."""
+    c = w.center("cairo", languages="ar,en")
+    it = {"type": "text", "versionCreated": "2026-11-20T10:00:00Z",
+          "firstCreated": "2026-11-20T10:00:00Z", "language": "en",
+          "uri": "urn:mediabridge:cairo:01jdeep0000000000000000001",
+          "headlines": [{"value": "Deep water"}],
+          "bodies": [{"value": "<p>water</p>"}]}
+    path = os.path.join(w.root, "deep.ndjson")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(it) + "\n")
+    c.cli("import", path)
+    c.serve()
+    cl = c.client()
+    for page in ("24", "25", "30", "40", "41", "99999"):
+        r = cl.get("/en/search?q=water&page=" + page)
+        eq(r.status, 200, "page " + page)
+        check("could not be done" not in r.text, "no failure, page " + page)
+        check("1 result" in r.text, "the count, page " + page)
+
+
 def test_event_times(w):
     """An event's page gives the hour it ends as it gives the hour it
     starts: the end was a date only ("Ends: 5 December 2026")."""
