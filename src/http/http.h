@@ -291,7 +291,7 @@ bool mb_req_newsroom_or_reply(struct mb_req *r, struct mb_newsroom_env *e);
 
 /*
  * The request's If-Match (mb_if_match_parse): 0 parsed, 1 absent, -1
- * malformed, answered 400.
+ * malformed or -2 too many tags, answered 400.
  */
 int mb_req_if_match(struct mb_req *r, struct mb_nr_precond *pre);
 

@@ -79,8 +79,18 @@ mb_if_match_parse(const char *h, struct mb_nr_precond *pre)
 			break;
 		if ((v = one_tag(p, &next)) < 0)
 			return -1;
-		if (v > 0 && pre->n < (int)(sizeof(pre->v) / sizeof(pre->v[0])))
-			pre->v[pre->n++] = v;
+		if (v > 0) {
+			bool seen = false;
+
+			for (int i = 0; i < pre->n; i++)
+				seen |= pre->v[i] == v;
+			/* Dropping a version could turn a match into a 412. */
+			if (!seen && pre->n == (int)(sizeof(pre->v) /
+			    sizeof(pre->v[0])))
+				return -2;
+			if (!seen)
+				pre->v[pre->n++] = v;
+		}
 		p = next;
 		while (*p == ' ' || *p == '\t')
 			p++;

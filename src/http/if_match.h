@@ -13,7 +13,8 @@
  * for an item ("N", "N-gzip"), a list of them, "*", or a bare version N
  * as earlier clients sent. Weak tags (W/"N") and tags this server never
  * sent parse but match no version, so they answer 412. 0 parsed, 1
- * absent (h NULL), -1 malformed (the edge answers 400).
+ * absent (h NULL), -1 malformed, -2 more versions than pre->v holds (the
+ * edge answers 400 for both).
  */
 int mb_if_match_parse(const char *h, struct mb_nr_precond *pre);
 

@@ -86,7 +86,11 @@ mb_req_if_match(struct mb_req *r, struct mb_nr_precond *pre)
 {
 	int rc = mb_if_match_parse(mb_req_header(r, "If-Match"), pre);
 
-	if (rc < 0)
+	if (rc == -2)
+		mb_resp_error(r, 400, "invalid", "If-Match: too many tags "
+		    "(at most %d versions)", (int)(sizeof(pre->v) /
+		    sizeof(pre->v[0])));
+	else if (rc < 0)
 		mb_resp_error(r, 400, "invalid", "If-Match: the ETag of the "
 		    "item as GET sent it (or a list of them, or *)");
 	return rc;

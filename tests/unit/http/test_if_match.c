@@ -72,12 +72,30 @@ test_malformed(void **state)
 	}
 }
 
+/* More versions than fit were dropped: a list naming the current version
+ * ninth answered 412. Now too many is refused (400), and a version named
+ * twice ("N" and "N-gzip") counts once. */
+static void
+test_too_many(void **state)
+{
+	struct mb_nr_precond p;
+
+	(void)state;
+	assert_int_equal(mb_if_match_parse("\"1\",\"2\",\"3\",\"4\",\"5\","
+	    "\"6\",\"7\",\"8\",\"9\"", &p), -2);
+	assert_int_equal(mb_if_match_parse("\"1\",\"1-gzip\",\"2\",\"2-gzip\","
+	    "\"3\",\"3-gzip\",\"4\",\"4-gzip\",\"5\",\"5-gzip\"", &p), 0);
+	assert_int_equal(p.n, 5);
+	assert_int_equal(p.v[4], 5);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_never_matches),
+		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_malformed),
 	};
 
