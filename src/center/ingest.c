@@ -149,8 +149,18 @@ append_values(struct mb_buf *b, const json_t *arr, int html)
 		if (html) {
 			if (mb_text_from_html(v, strlen(v), b) != MB_OK)
 				return MB_ERR_NOMEM;
-		} else if (mb_buf_puts(b, v) != MB_OK) {
-			return MB_ERR_NOMEM;
+		} else {
+			/* Control bytes are no text (a body's lose them in
+			 * mb_text_from_html); the highlighter's marks are
+			 * among them, so kept they would mark words. */
+			for (const char *c = v; *c != '\0'; c++) {
+				unsigned char ch = (unsigned char)*c;
+
+				if (mb_buf_putc(b, (ch < 0x20 && ch != '\t' &&
+				    ch != '\n') || ch == 0x7f ? ' ' :
+				    (char)ch) != MB_OK)
+					return MB_ERR_NOMEM;
+			}
 		}
 	}
 	return MB_OK;

@@ -293,7 +293,15 @@ mb_html_escape(struct mb_buf *out, const char *s, size_t n)
 		case '>': e = "&gt;"; break;
 		case '"': e = "&quot;"; break;
 		case '\'': e = "&#39;"; break;
-		default: continue;
+		default:
+			/* HTML allows no other control characters as text;
+			 * an item's headline may still carry them. */
+			if (((unsigned char)s[i] < 0x20 && s[i] != '\t' &&
+			    s[i] != '\n' && s[i] != '\r') || s[i] == 0x7f) {
+				e = "";
+				break;
+			}
+			continue;
 		}
 		if ((rc = mb_buf_append(out, s + start, i - start)) == MB_OK)
 			rc = mb_buf_puts(out, e);

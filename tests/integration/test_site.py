@@ -306,6 +306,35 @@ def test_search_deep_pages(w):
         check("1 result" in r.text, "the count, page " + page)
 
 
+def test_headline_controls(w):
+    """C0 control bytes in a headline became <mark> highlighting in search
+    (\\u0002, \\u0003 are the highlighter's marks) and raw control
+    characters in the item page's <h1>; they now reach neither."""
+    c = w.center("cairo", languages="ar,en")
+    it = {"type": "text", "versionCreated": "2026-11-20T10:00:00Z",
+          "firstCreated": "2026-11-20T10:00:00Z", "language": "en",
+          "uri": "urn:mediabridge:cairo:01jctl00000000000000000001",
+          "headlines": [{"value": "Alpha \u0002beta\u0003 gamma\u0001 "
+                                  "water"}],
+          "bodies": [{"value": "<p>water</p>"}]}
+    path = os.path.join(w.root, "ctl.ndjson")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(it) + "\n")
+    c.cli("import", path)
+    c.serve()
+    cl = c.client()
+    r = cl.get("/en/search?q=water")
+    eq(r.status, 200, "search")
+    check("1 result" in r.text, "found")
+    check("<mark>beta" not in r.text, "no mark from a control byte")
+    check(not any(ch in r.text for ch in "\x01\x02\x03"),
+          "no control byte in the hits")
+    r = cl.get("/en/items/cairo/01jctl00000000000000000001")
+    eq(r.status, 200, "the item's page")
+    check(not any(ch in r.text for ch in "\x01\x02\x03"),
+          "no control byte in the item's page")
+
+
 def test_event_times(w):
     """An event's page gives the hour it ends as it gives the hour it
     starts: the end was a date only ("Ends: 5 December 2026")."""
