@@ -13,6 +13,7 @@
 enum {
 	W_LANG,			/* the tag, or a tag with subtags */
 	W_LANG_EQ,		/* after the dialect's lang_primary */
+	W_LANG_CI,		/* W_LANG in any case (search's candidates) */
 	W_TYPE,
 	W_PROFILE,
 	W_CENTER,
@@ -31,6 +32,8 @@ enum {
 	[W_LANG] = " AND (i.language = " P "2 OR i.language LIKE " P "2 " \
 	    "|| '-%')", \
 	[W_LANG_EQ] = " = lower(" P "2)", \
+	[W_LANG_CI] = " AND (lower(i.language) = lower(" P "2) OR " \
+	    "lower(i.language) LIKE lower(" P "2) || '-%')", \
 	[W_TYPE] = " AND i.type = " P "3", \
 	[W_PROFILE] = " AND i.profile = " P "4", \
 	[W_CENTER] = " AND i.center = " P "5", \
@@ -182,8 +185,9 @@ mb_sql_search_ok(struct mb_buf *b, const struct mb_sql_dialect *dl,
 	const char *const	*w = where_sql[dl->backend];
 	int			 rc = mb_buf_puts(b, "(true");
 
+	/* A language tag is case-insensitive (RFC 5646 2.1.1). */
 	if (q->language != NULL)
-		rc |= mb_buf_puts(b, w[W_LANG]);
+		rc |= mb_buf_puts(b, w[W_LANG_CI]);
 	if (q->type != NULL)
 		rc |= mb_buf_puts(b, w[W_TYPE]);
 	if (q->profile != NULL)
