@@ -141,7 +141,13 @@ search(struct mb_req *r)
 		lang = mb_text_detect_query_lang(text, strlen(text));
 	if ((rc = mb_text_query_translate(text, strlen(text), lang, &m, &d)) !=
 	    MB_OK) {
-		mb_resp_err(r, rc, &d);
+		/* Too long a q is a bad parameter, not a request too large
+		 * (413); d names the limit. */
+		if (rc == MB_ERR_TOOBIG)
+			mb_resp_error(r, 400, "invalid", "q: %s",
+			    mb_diag_msg(&d, rc));
+		else
+			mb_resp_err(r, rc, &d);
 		return;
 	}
 	q.match = m.data;

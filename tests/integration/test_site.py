@@ -304,6 +304,13 @@ def test_search_deep_pages(w):
     for tag in ("en", "EN", "En"):
         r = cl.get("/api/v1/search?q=water&in=" + tag)
         eq((r.status, json.loads(r.text)["total"]), (200, 1), "in=" + tag)
+    # Too long a query is a bad query parameter (400 naming the limit),
+    # not too large a request (413).
+    for q, limit in ((" ".join("w%d" % i for i in range(33)), "32"),
+                     ("a" * 2049, "2048")):
+        r = cl.get("/api/v1/search?q=" + q.replace(" ", "+"))
+        eq(r.status, 400, "a long query")
+        check(limit in r.text, "the limit named: " + r.text)
     for page in ("24", "25", "30", "40", "41", "99999"):
         r = cl.get("/en/search?q=water&page=" + page)
         eq(r.status, 200, "page " + page)
